@@ -1,0 +1,41 @@
+package dev.lifeboat.core.adapter;
+
+import dev.lifeboat.core.adapter.local.LocalDirectoryVault;
+import dev.lifeboat.core.adapter.s3.S3Vault;
+import dev.lifeboat.core.port.Vault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Opens a vault from its URI: {@code file:DIR} (or a plain path) and {@code s3://BUCKET/PREFIX}. */
+public final class Vaults {
+    private Vaults() {}
+
+    /** How to build an S3 vault's settings from the bucket and prefix of the URI. */
+    public interface S3SettingsFactory {
+        S3Vault.Settings settings(String bucket, String prefix);
+    }
+
+    public static Vault open(String uri, Supplier<S3Client> s3, S3SettingsFactory s3Settings, Clock clock) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("--vault is missing; use file:DIR or s3://BUCKET/PREFIX");
+        }
+        if (uri.startsWith("s3://")) {
+            URI u = URI.create(uri);
+            if (u.getHost() == null || u.getHost().isBlank()) {
+                throw new IllegalArgumentException("--vault '" + uri + "' names no bucket; use s3://BUCKET/PREFIX");
+            }
+            return new S3Vault(s3.get(), s3Settings.settings(u.getHost(), u.getPath()), clock);
+        }
+        if (uri.startsWith("file:")) {
+            String rest = uri.substring("file:".length());
+            return new LocalDirectoryVault(Path.of(rest.startsWith("//") ? URI.create(uri).getPath() : rest));
+        }
+        if (uri.contains("://")) {
+            throw new IllegalArgumentException("--vault '" + uri + "' has an unknown scheme; use file:DIR or s3://BUCKET/PREFIX");
+        }
+        return new LocalDirectoryVault(Path.of(uri));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.lifeboat.core.dump;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+
+/** Manifests as JSON: ISO-8601 times, unknown fields ignored so older readers accept newer manifests. */
+public final class ManifestCodec {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private ManifestCodec() {}
+
+    public static byte[] write(DumpManifest manifest) {
+        try {
+            return MAPPER.writeValueAsBytes(manifest);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write manifest JSON", e);
+        }
+    }
+
+    public static DumpManifest read(byte[] json, String where) {
+        try {
+            return MAPPER.readValue(json, DumpManifest.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("manifest at " + where + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+}

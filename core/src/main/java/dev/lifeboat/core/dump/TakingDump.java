@@ -1,0 +1,211 @@
+package dev.lifeboat.core.dump;
+
+import dev.lifeboat.core.error.DumpFailedException;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.VaultException;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.ServerInfo;
+import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.port.DatabaseInspector;
+import dev.lifeboat.core.port.DumpTools;
+import dev.lifeboat.core.port.DumpTools.DumpTool;
+import dev.lifeboat.core.port.ProgressListener;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.stream.HashingOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a logical dump of a live database and streams it into the vault.
+ *
+ * <p>The dump tool's output goes straight to the vault's upload (no local staging) while its size
+ * and SHA-256 are computed. Only after the tool exited cleanly and the upload completed is the
+ * manifest written, so a backup that failed in any way has no manifest and does not exist.
+ */
+public final class TakingDump {
+    private static final Logger LOG = LoggerFactory.getLogger(TakingDump.class);
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    /** Tunables. {@code exactRowCountThreshold}: tables with more rows get an estimate instead of count(*). */
+    public record Settings(long exactRowCountThreshold, Duration timeout) {
+        public static final Settings DEFAULTS = new Settings(100_000, Duration.ofHours(12));
+
+        public Settings {
+            if (exactRowCountThreshold < 0) {
+                throw new IllegalArgumentException("exactRowCountThreshold must be >= 0");
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive");
+            }
+        }
+    }
+
+    /** What to dump. {@code runId}: the scheduled time of the run, or null for an on-demand backup. */
+    public record Command(String databaseId, DatabaseTarget source, String runId, ProgressListener progress) {
+        public Command {
+            Objects.requireNonNull(source, "source");
+            progress = progress == null ? ProgressListener.NONE : progress;
+        }
+    }
+
+    /** The manifest of the backup, and whether an earlier invocation of the same run had made it. */
+    public record Result(DumpManifest manifest, boolean alreadyExisted) {}
+
+    private final Vault vault;
+    private final DatabaseInspector inspector;
+    private final DumpTools tools;
+    private final Clock clock;
+    private final Settings settings;
+
+    public TakingDump(Vault vault, DatabaseInspector inspector, DumpTools tools, Clock clock, Settings settings) {
+        this.vault = vault;
+        this.inspector = inspector;
+        this.tools = tools;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    public Result dump(Command command) {
+        String databaseId = VaultLayout.requireDatabaseId(command.databaseId());
+        BackupId id = command.runId() == null ? BackupId.generate(clock) : BackupId.forRun(command.runId());
+        String manifestKey = VaultLayout.manifestKey(databaseId, id);
+
+        Optional<byte[]> existing = vault.read(manifestKey);
+        if (existing.isPresent()) {
+            LOG.info("backup {} of {} already exists; nothing to do", id, databaseId);
+            return new Result(ManifestCodec.read(existing.get(), manifestKey), true);
+        }
+
+        vault.checkWritable();
+        DatabaseTarget source = command.source();
+        ServerInfo server = inspector.serverInfo(source);
+        DumpTool tool = tools.dumpTool(source.engine());
+        ClientVersionPolicy.check(server, tool.name(), tool.version());
+        List<TableRowCount> tables = inspector.rowCounts(source, settings.exactRowCountThreshold());
+
+        String objectKey = VaultLayout.objectKey(databaseId, id, tool.extension());
+        LOG.info("dumping {} ({} {}) with {} {} to {}",
+                databaseId, server.engine(), server.version().shortForm(), tool.name(), tool.version().shortForm(),
+                vault.describe() + "/" + objectKey);
+        Instant started = clock.instant();
+        Copied copied = streamDumpToVault(tool, source, objectKey, command.progress());
+        Instant finished = clock.instant();
+
+        DumpManifest manifest = new DumpManifest(
+                DumpManifest.CURRENT_VERSION,
+                id.value(),
+                databaseId,
+                server.engine(),
+                server.version().reported(),
+                tool.name(),
+                tool.version().reported(),
+                tool.format(),
+                started,
+                finished,
+                copied.stored().size(),
+                copied.sha256(),
+                copied.stored().key(),
+                copied.stored().versionId(),
+                settings.exactRowCountThreshold(),
+                tables);
+        if (!vault.putIfAbsent(manifestKey, ManifestCodec.write(manifest))) {
+            // Another invocation of the same run finished first; its backup stands, ours is a spare version.
+            LOG.warn("backup {} of {} was completed by a concurrent invocation; keeping that one", id, databaseId);
+            return new Result(ManifestCodec.read(vault.read(manifestKey).orElseThrow(), manifestKey), true);
+        }
+        LOG.info("backup {} of {} complete: {} bytes, sha256 {}", id, databaseId, manifest.sizeBytes(), manifest.sha256());
+        return new Result(manifest, false);
+    }
+
+    private record Copied(Vault.StoredObject stored, String sha256) {}
+
+    private Copied streamDumpToVault(DumpTool tool, DatabaseTarget source, String objectKey, ProgressListener progress) {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        try (Vault.Upload upload = vault.startUpload(objectKey);
+                DumpTools.Running dump = tool.start(source)) {
+            Thread watchdog = Thread.ofVirtual().name("dump-watchdog").start(() -> {
+                try {
+                    Thread.sleep(settings.timeout());
+                    timedOut.set(true);
+                    dump.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                HashingOutputStream hashed = new HashingOutputStream(upload.stream());
+                copy(dump.output(), tool.gzipOutput() ? new GZIPOutputStream(hashed, COPY_BUFFER) : hashed, hashed, progress);
+                dump.awaitSuccess(settings.timeout());
+                if (timedOut.get()) {
+                    throw timeout(tool);
+                }
+                Vault.StoredObject stored = upload.complete();
+                return new Copied(stored, hashed.sha().hex());
+            } catch (VaultIo e) {
+                dump.kill();
+                throw new VaultException(
+                        "writing the dump to " + vault.describe() + " failed: " + e.getCause().getMessage(),
+                        "the upload was aborted and no backup was recorded; check the vault's permissions and space, then retry",
+                        e.getCause());
+            } catch (DumpFailedException e) {
+                throw timedOut.get() ? timeout(tool) : e;
+            } finally {
+                watchdog.interrupt();
+            }
+        } catch (IOException e) {
+            throw new DumpFailedException(
+                    "reading from " + tool.name() + " failed: " + e.getMessage(),
+                    "the upload was aborted and no backup was recorded; retry, and check the tool's output above", e);
+        } catch (LifeboatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new VaultException(
+                    "writing the dump to " + vault.describe() + " failed: " + e.getMessage(),
+                    "the upload was aborted and no backup was recorded; check the vault, then retry", e);
+        }
+    }
+
+    private DumpFailedException timeout(DumpTool tool) {
+        return new DumpFailedException(
+                tool.name() + " did not finish within " + settings.timeout() + " and was stopped",
+                "the upload was aborted and no backup was recorded; raise the dump timeout or dump a smaller database");
+    }
+
+    /** Marks failures of the vault side of the copy, so they are told apart from the dump tool's. */
+    private static final class VaultIo extends IOException {
+        VaultIo(IOException cause) {
+            super(cause);
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out, HashingOutputStream counted, ProgressListener progress)
+            throws IOException {
+        byte[] buf = new byte[COPY_BUFFER];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            try {
+                out.write(buf, 0, n);
+            } catch (IOException e) {
+                throw new VaultIo(e);
+            }
+            progress.onProgress(counted.sha().bytes());
+        }
+        try {
+            out.close(); // finishes the gzip trailer where there is one; the upload itself stays open
+        } catch (IOException e) {
+            throw new VaultIo(e);
+        }
+        progress.onProgress(counted.sha().bytes());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.lifeboat.core.dump;
+
+import dev.lifeboat.core.error.InvalidInputException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.regex.Pattern;
+
+/**
+ * Where things go in a vault (documented in docs/architecture.md):
+ * {@code dumps/<database-id>/<yyyy>/<mm>/<dd>/<backup-id>.<ext>} with
+ * {@code <backup-id>.manifest.json} beside it.
+ */
+public final class VaultLayout {
+    public static final String MANIFEST_SUFFIX = ".manifest.json";
+    private static final Pattern DATABASE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    private VaultLayout() {}
+
+    /** Database ids become path segments, so they are restricted to a safe alphabet. */
+    public static String requireDatabaseId(String databaseId) {
+        if (databaseId == null || !DATABASE_ID.matcher(databaseId).matches() || databaseId.contains("..")) {
+            throw new InvalidInputException(
+                    "database id '" + databaseId + "' cannot name a backup",
+                    "use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit (pass --id NAME)");
+        }
+        return databaseId;
+    }
+
+    public static String databasePrefix(String databaseId) {
+        return "dumps/" + requireDatabaseId(databaseId) + "/";
+    }
+
+    private static String dayFolder(String databaseId, BackupId id) {
+        LocalDate day = LocalDate.ofInstant(id.time(), ZoneOffset.UTC);
+        return databasePrefix(databaseId)
+                + String.format("%04d/%02d/%02d/", day.getYear(), day.getMonthValue(), day.getDayOfMonth());
+    }
+
+    public static String objectKey(String databaseId, BackupId id, String extension) {
+        return dayFolder(databaseId, id) + id.value() + "." + extension;
+    }
+
+    public static String manifestKey(String databaseId, BackupId id) {
+        return dayFolder(databaseId, id) + id.value() + MANIFEST_SUFFIX;
+    }
+
+    public static boolean isManifest(String key) {
+        return key.endsWith(MANIFEST_SUFFIX);
+    }
+
+    /** The backup id in a manifest key. */
+    public static BackupId backupIdOf(String manifestKey) {
+        String name = manifestKey.substring(manifestKey.lastIndexOf('/') + 1);
+        return new BackupId(name.substring(0, name.length() - MANIFEST_SUFFIX.length()));
+    }
+}

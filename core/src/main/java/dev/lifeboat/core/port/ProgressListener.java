@@ -1,0 +1,9 @@
+package dev.lifeboat.core.port;
+
+/** Told how many bytes have moved so far; the CLI draws a progress bar from it. */
+@FunctionalInterface
+public interface ProgressListener {
+    ProgressListener NONE = bytes -> {};
+
+    void onProgress(long bytesSoFar);
+}

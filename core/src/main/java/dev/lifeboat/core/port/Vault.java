@@ -1,0 +1,54 @@
+package dev.lifeboat.core.port;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where backups live: an S3 bucket with Object Lock in production, a local directory on a laptop.
+ * Keys are relative to the vault's root and use '/' as separator.
+ *
+ * <p>Contract shared by every adapter: an object becomes visible only when its upload completes,
+ * an aborted upload leaves nothing behind, and {@link #putIfAbsent} never replaces an object. The
+ * dump use case relies on these to make a backup exist only once its manifest is written.
+ */
+public interface Vault {
+
+    /** "s3://bucket/prefix" or "file:/path", for messages. */
+    String describe();
+
+    /** Fails fast, before any dump starts, when the vault cannot take writes (missing bucket, no permission). */
+    void checkWritable();
+
+    /** Starts a streamed upload of a large object; nothing is visible until {@link Upload#complete()}. */
+    Upload startUpload(String key);
+
+    /** Writes a small object unless one exists at that key. Returns false, changing nothing, if one does. */
+    boolean putIfAbsent(String key, byte[] content);
+
+    /** Reads a small object (a manifest), or empty if there is none at that key. */
+    Optional<byte[]> read(String key);
+
+    /** Streams an object; {@code versionId} may be null for the newest version. */
+    InputStream open(String key, String versionId);
+
+    /** Keys under a prefix, in lexicographic order. */
+    List<String> list(String prefix);
+
+    /** An upload in progress. Exactly one of {@link #complete()} and {@link #abort()} ends it. */
+    interface Upload extends AutoCloseable {
+        OutputStream stream();
+
+        StoredObject complete();
+
+        void abort();
+
+        /** Aborts unless completed, so a try-with-resources block never leaves a half upload. */
+        @Override
+        void close();
+    }
+
+    /** A completed object: its key, its version (null where the store has no versions) and size. */
+    record StoredObject(String key, String versionId, long size) {}
+}

@@ -1,0 +1,197 @@
+package dev.lifeboat.core.restore;
+
+import dev.lifeboat.core.dump.ClientVersionPolicy;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.error.ChecksumMismatchException;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.error.RestoreFailedException;
+import dev.lifeboat.core.error.VaultException;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.SoftwareVersion;
+import dev.lifeboat.core.port.DatabaseInspector;
+import dev.lifeboat.core.port.DumpTools;
+import dev.lifeboat.core.port.DumpTools.LoadTool;
+import dev.lifeboat.core.port.ProgressListener;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.stream.HashingInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a logical dump from the vault into a database.
+ *
+ * <p>Safety rules: the target must be empty unless the caller explicitly allows otherwise, and
+ * nothing is ever dropped. The object's SHA-256 and size are checked while it streams; the last
+ * chunk is held back until they match, so a corrupt backup never completes a restore. For
+ * PostgreSQL the restore runs in a single transaction, so a corrupt or failed restore leaves the
+ * target as it was; MariaDB commits DDL as it goes, so a failed restore there leaves a partial
+ * database, and the error says so.
+ */
+public final class RestoringDump {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoringDump.class);
+    private static final int CHUNK = 256 * 1024;
+
+    /**
+     * What to restore, and where. {@code backup}: an id or "latest". {@code createDatabase}: create the
+     * target database (it must not exist). {@code allowNonEmptyTarget}: the caller accepts restoring
+     * on top of existing tables.
+     */
+    public record Command(
+            String databaseId,
+            String backup,
+            DatabaseTarget target,
+            boolean createDatabase,
+            boolean allowNonEmptyTarget,
+            boolean keepOwnership,
+            ProgressListener progress) {
+        public Command {
+            Objects.requireNonNull(target, "target");
+            progress = progress == null ? ProgressListener.NONE : progress;
+        }
+    }
+
+    public record Result(DumpManifest manifest, String target, long bytes, Duration elapsed) {}
+
+    private final Vault vault;
+    private final DatabaseInspector inspector;
+    private final DumpTools tools;
+    private final Clock clock;
+    private final Duration timeout;
+
+    public RestoringDump(Vault vault, DatabaseInspector inspector, DumpTools tools, Clock clock, Duration timeout) {
+        this.vault = vault;
+        this.inspector = inspector;
+        this.tools = tools;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    public Result restore(Command command) {
+        Instant start = clock.instant();
+        DumpManifest manifest = new BackupCatalog(vault).find(command.databaseId(), command.backup());
+        DatabaseTarget target = command.target();
+        if (manifest.engine().isMysqlFamily() != target.engine().isMysqlFamily()) {
+            throw new InvalidInputException(
+                    "backup " + manifest.backupId() + " is a " + manifest.engine() + " dump and cannot be restored into "
+                            + target.engine(),
+                    "give a --target of the same engine family, e.g. " + manifest.engine().urlScheme() + "://USER@HOST:PORT/NEWDB");
+        }
+        LoadTool tool = tools.loadTool(target.engine());
+        ClientVersionPolicy.checkLoad(
+                target.engine(), tool.name(), tool.version(), SoftwareVersion.parse(manifest.dumpToolVersion()));
+        prepareTarget(command, target);
+
+        LOG.info("restoring backup {} of {} ({} bytes) into {}",
+                manifest.backupId(), manifest.databaseId(), manifest.sizeBytes(), target.describe());
+        long bytes = streamIntoLoader(manifest, tool, command);
+        Duration elapsed = Duration.between(start, clock.instant());
+        LOG.info("restore of {} into {} complete in {}", manifest.backupId(), target.describe(), elapsed);
+        return new Result(manifest, target.describe(), bytes, elapsed);
+    }
+
+    private void prepareTarget(Command command, DatabaseTarget target) {
+        boolean exists = inspector.databaseExists(target);
+        if (command.createDatabase()) {
+            if (exists) {
+                throw new RefusedException(
+                        "target database '" + target.database() + "' already exists on " + target.host() + ":" + target.port(),
+                        "leave out --create to restore into it (it must be empty), or name a new database");
+            }
+            inspector.createDatabase(target);
+            return;
+        }
+        if (!exists) {
+            throw new InvalidInputException(
+                    "target database '" + target.database() + "' does not exist on " + target.host() + ":" + target.port(),
+                    "pass --create to create it");
+        }
+        long objects = inspector.userObjectCount(target);
+        if (objects > 0 && !command.allowNonEmptyTarget()) {
+            throw new RefusedException(
+                    "target database '" + target.database() + "' already holds " + objects
+                            + " tables, views, sequences or routines; restoring into it could mix or clash with that data",
+                    "restore into a new database with --create, or pass --allow-non-empty-target if you mean to load on top of it"
+                            + " (nothing is dropped either way)");
+        }
+    }
+
+    private long streamIntoLoader(DumpManifest manifest, LoadTool tool, Command command) {
+        boolean verified = false;
+        try (DumpTools.Running loader = tool.start(command.target(), new DumpTools.LoadOptions(command.keepOwnership()));
+                InputStream stored = vault.open(manifest.objectKey(), manifest.objectVersionId())) {
+            HashingInputStream hashed = new HashingInputStream(stored);
+            InputStream data = manifest.gzipped() ? new GZIPInputStream(hashed, CHUNK) : hashed;
+            OutputStream sink = loader.input();
+            byte[] held = new byte[CHUNK];
+            byte[] next = new byte[CHUNK];
+            int heldLen = 0;
+            try {
+                int n;
+                while ((n = data.readNBytes(next, 0, CHUNK)) > 0) {
+                    if (heldLen > 0) {
+                        sink.write(held, 0, heldLen);
+                    }
+                    byte[] t = held;
+                    held = next;
+                    next = t;
+                    heldLen = n;
+                    command.progress().onProgress(hashed.sha().bytes());
+                }
+                hashed.drain();
+            } catch (ZipException e) {
+                hashed.drain(); // a corrupt gzip stream is reported as the checksum mismatch it is
+            }
+            verify(manifest, hashed, loader);
+            if (heldLen > 0) {
+                sink.write(held, 0, heldLen);
+            }
+            sink.close();
+            verified = true;
+            loader.awaitSuccess(timeout);
+            command.progress().onProgress(hashed.sha().bytes());
+            return hashed.sha().bytes();
+        } catch (IOException e) {
+            if (!verified) {
+                throw new VaultException(
+                        "reading backup " + manifest.backupId() + " from " + vault.describe() + " or feeding " + tool.name()
+                                + " failed: " + e.getMessage(),
+                        partialHint(command.target()), e);
+            }
+            throw new RestoreFailedException(tool.name() + " failed: " + e.getMessage(), partialHint(command.target()), e);
+        }
+    }
+
+    private void verify(DumpManifest manifest, HashingInputStream hashed, DumpTools.Running loader) {
+        long size = hashed.sha().bytes();
+        String sha = hashed.sha().hex();
+        if (size != manifest.sizeBytes() || !sha.equals(manifest.sha256())) {
+            loader.kill();
+            throw new ChecksumMismatchException(
+                    "backup " + manifest.backupId() + " of " + manifest.databaseId() + " is corrupt: read " + size
+                            + " bytes with sha256 " + sha + ", the manifest says " + manifest.sizeBytes() + " bytes with sha256 "
+                            + manifest.sha256(),
+                    "the restore was stopped before its end; restore another backup (lifeboat list shows them). "
+                            + partialHint(manifest.engine().isMysqlFamily()));
+        }
+    }
+
+    private static String partialHint(DatabaseTarget target) {
+        return partialHint(target.engine().isMysqlFamily());
+    }
+
+    private static String partialHint(boolean mysqlFamily) {
+        return mysqlFamily
+                ? "MariaDB/MySQL commit as they go: the target may hold a partial restore, drop it before retrying"
+                : "PostgreSQL restores run in one transaction: the target was left as it was";
+    }
+}

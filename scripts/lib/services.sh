@@ -1,0 +1,167 @@
+# shellcheck shell=bash
+# Real parts for Lifeboat's tests, drill and benchmarks: a JDK >= 21, PostgreSQL and MariaDB
+# servers with their client tools, and moto in server mode. Sourced, not run.
+#
+# Each function is idempotent: a service already answering on its port is reused, so the
+# scripts pass when run twice in a row. Everything lives under $LIFEBOAT_CACHE (ignored by git).
+
+LIFEBOAT_ROOT=${LIFEBOAT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+LIFEBOAT_CACHE=${LIFEBOAT_CACHE:-$LIFEBOAT_ROOT/.cache}
+LIFEBOAT_PG_PORT=${LIFEBOAT_PG_PORT:-55432}
+LIFEBOAT_MARIADB_PORT=${LIFEBOAT_MARIADB_PORT:-53306}
+LIFEBOAT_MOTO_PORT=${LIFEBOAT_MOTO_PORT:-55000}
+# Test-only credentials for throwaway local servers bound to 127.0.0.1.
+LIFEBOAT_TEST_USER=lifeboat
+LIFEBOAT_TEST_PASSWORD=lifeboat-local-only
+
+log() { printf '[lifeboat] %s\n' "$*" >&2; }
+die() { printf '[lifeboat] error: %s\n' "$*" >&2; exit 1; }
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'; }
+
+pick_jdk() {
+  local candidate major
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    major=$(java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME=$candidate
+      export PATH="$JAVA_HOME/bin:$PATH"
+      log "JDK $major at $JAVA_HOME"
+      return 0
+    fi
+  done
+  die "no JDK 21 or later found (looked at JAVA_HOME and /usr/lib/jvm). Install one, e.g. 'apt-get install openjdk-21-jdk-headless' or a Temurin 21+, and set JAVA_HOME."
+}
+
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null || die "missing $*, and no apt-get to install it with: install $* by hand"
+  if [ "$APT_UPDATED" = 0 ]; then
+    log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  # policy-rc.d in containers stops packages from starting their own servers; we start ours.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_packages() {
+  local missing=()
+  [ -x /usr/lib/postgresql/*/bin/postgres ] 2>/dev/null || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql postgresql-contrib)
+  command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && command -v pgbench >/dev/null || missing+=(postgresql-client)
+  ls /usr/share/postgresql/*/extension/pgcrypto.control >/dev/null 2>&1 || missing+=(postgresql-contrib)
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+  command -v mariadb-dump >/dev/null && command -v mariadb >/dev/null || missing+=(mariadb-client)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
+
+start_postgres() {
+  local bin data
+  bin=$(pg_bin)
+  [ -n "$bin" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
+  data=$LIFEBOAT_CACHE/postgres
+  if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$LIFEBOAT_PG_PORT"; then
+    mkdir -p "$data"
+    chown postgres:postgres "$data" 2>/dev/null || true
+    if [ ! -f "$data/PG_VERSION" ]; then
+      log "initdb PostgreSQL in $data"
+      local pwfile; pwfile=$(mktemp); printf '%s\n' "$LIFEBOAT_TEST_PASSWORD" >"$pwfile"; chmod 644 "$pwfile"
+      as_postgres "$bin/initdb" -D "$data" -U "$LIFEBOAT_TEST_USER" --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+      rm -f "$pwfile"
+    fi
+    log "starting PostgreSQL on 127.0.0.1:$LIFEBOAT_PG_PORT"
+    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $LIFEBOAT_PG_PORT -k $data -c max_connections=200 -c fsync=off" start >/dev/null \
+      || { tail -n 20 "$data/server.log" >&2; die "PostgreSQL did not start"; }
+  fi
+  export LIFEBOAT_TEST_PG_HOST=127.0.0.1 LIFEBOAT_TEST_PG_PORT=$LIFEBOAT_PG_PORT
+  export LIFEBOAT_TEST_PG_USER=$LIFEBOAT_TEST_USER LIFEBOAT_TEST_PG_PASSWORD=$LIFEBOAT_TEST_PASSWORD
+}
+
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_mariadb() {
+  local data=$LIFEBOAT_CACHE/mariadb sock
+  sock=$data/mysqld.sock
+  if ! mariadb-admin --protocol=tcp -h 127.0.0.1 -P "$LIFEBOAT_MARIADB_PORT" -u "$LIFEBOAT_TEST_USER" \
+       --password="$LIFEBOAT_TEST_PASSWORD" ping >/dev/null 2>&1; then
+    mkdir -p "$data"
+    local fresh=0
+    if [ ! -d "$data/db/mysql" ]; then
+      log "mariadb-install-db in $data/db"
+      mariadb-install-db --datadir="$data/db" --user="$(mariadb_user)" --auth-root-authentication-method=socket \
+        --skip-test-db >"$data/install.log" 2>&1 || { tail -n 20 "$data/install.log" >&2; die "mariadb-install-db failed"; }
+      fresh=1
+    fi
+    chown -R "$(mariadb_user)" "$data" 2>/dev/null || true
+    log "starting MariaDB on 127.0.0.1:$LIFEBOAT_MARIADB_PORT"
+    ( setsid "$(command -v mariadbd || echo /usr/sbin/mariadbd)" --no-defaults --datadir="$data/db" --user="$(mariadb_user)" \
+        --bind-address=127.0.0.1 --port="$LIFEBOAT_MARIADB_PORT" --socket="$sock" --pid-file="$data/mariadb.pid" \
+        --log-error="$data/server.log" --innodb-flush-log-at-trx-commit=0 --skip-name-resolve \
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --max-connections=200 \
+        </dev/null >/dev/null 2>&1 & )
+    local i
+    for i in $(seq 1 60); do
+      mariadb-admin --socket="$sock" -u root ping >/dev/null 2>&1 && break
+      sleep 0.5
+    done
+    mariadb-admin --socket="$sock" -u root ping >/dev/null 2>&1 || { tail -n 20 "$data/server.log" >&2; die "MariaDB did not start"; }
+    mariadb --socket="$sock" -u root <<SQL
+CREATE USER IF NOT EXISTS '$LIFEBOAT_TEST_USER'@'%' IDENTIFIED BY '$LIFEBOAT_TEST_PASSWORD';
+CREATE USER IF NOT EXISTS '$LIFEBOAT_TEST_USER'@'localhost' IDENTIFIED BY '$LIFEBOAT_TEST_PASSWORD';
+CREATE USER IF NOT EXISTS '$LIFEBOAT_TEST_USER'@'127.0.0.1' IDENTIFIED BY '$LIFEBOAT_TEST_PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO '$LIFEBOAT_TEST_USER'@'%' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO '$LIFEBOAT_TEST_USER'@'localhost' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO '$LIFEBOAT_TEST_USER'@'127.0.0.1' WITH GRANT OPTION;
+FLUSH PRIVILEGES;
+SQL
+    [ "$fresh" = 1 ] && log "MariaDB initialised"
+  fi
+  export LIFEBOAT_TEST_MARIADB_HOST=127.0.0.1 LIFEBOAT_TEST_MARIADB_PORT=$LIFEBOAT_MARIADB_PORT
+  export LIFEBOAT_TEST_MARIADB_USER=$LIFEBOAT_TEST_USER LIFEBOAT_TEST_MARIADB_PASSWORD=$LIFEBOAT_TEST_PASSWORD
+}
+
+mariadb_user() { if id mysql >/dev/null 2>&1; then echo mysql; else id -un; fi; }
+
+ensure_moto() {
+  local venv=$LIFEBOAT_CACHE/moto-venv
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    command -v python3 >/dev/null || apt_install python3 python3-venv
+    log "installing moto[server] into $venv"
+    python3 -m venv "$venv" || { apt_install python3-venv; python3 -m venv "$venv"; }
+    "$venv/bin/pip" install -q --disable-pip-version-check 'moto[server]==5.2.5' >"$LIFEBOAT_CACHE/moto-install.log" 2>&1 \
+      || { tail -n 20 "$LIFEBOAT_CACHE/moto-install.log" >&2; die "pip install moto[server] failed"; }
+  fi
+}
+
+start_moto() {
+  ensure_moto
+  local url=http://127.0.0.1:$LIFEBOAT_MOTO_PORT
+  if ! curl -sf -o /dev/null "$url/moto-api/"; then
+    log "starting moto on $url"
+    ( setsid "$LIFEBOAT_CACHE/moto-venv/bin/moto_server" -H 127.0.0.1 -p "$LIFEBOAT_MOTO_PORT" \
+        </dev/null >"$LIFEBOAT_CACHE/moto.log" 2>&1 & )
+    local i
+    for i in $(seq 1 60); do curl -sf -o /dev/null "$url/moto-api/" && break; sleep 0.5; done
+    curl -sf -o /dev/null "$url/moto-api/" || { tail -n 20 "$LIFEBOAT_CACHE/moto.log" >&2; die "moto did not start"; }
+  fi
+  export LIFEBOAT_TEST_AWS_ENDPOINT=$url
+  # moto accepts any credentials; these keep the SDK from looking for real ones.
+  export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-testing}
+  export AWS_REGION=${AWS_REGION:-eu-west-1}
+}
+
+start_all_services() {
+  mkdir -p "$LIFEBOAT_CACHE"
+  ensure_packages
+  start_postgres
+  start_mariadb
+  start_moto
+}

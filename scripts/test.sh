@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite on real parts: installs and starts what is missing (PostgreSQL, MariaDB,
+# moto), picks a JDK >= 21, then runs unit tests (*Test) and integration tests (*IT).
+#   scripts/test.sh                 # everything
+#   scripts/test.sh -pl core        # extra arguments go to Maven
+set -euo pipefail
+source "$(dirname "$0")/lib/services.sh"
+cd "$LIFEBOAT_ROOT"
+pick_jdk
+start_all_services
+log "running ./mvnw verify"
+./mvnw -B -ntp verify "$@"
