@@ -161,7 +161,7 @@ public final class ProcessDumpTools implements DumpTools {
         List<String> args = new ArrayList<>();
         optionFile.ifPresent(f -> args.add("--defaults-extra-file=" + f));
         args.addAll(List.of("--protocol=TCP", "--host=" + t.host(), "--port=" + t.port(), "--user=" + t.user(),
-                "--default-character-set=utf8mb4", "--max-allowed-packet=1G", "--connect-timeout=30"));
+                "--default-character-set=utf8mb4", "--max-allowed-packet=1G"));
         return args;
     }
 
@@ -304,7 +304,7 @@ public final class ProcessDumpTools implements DumpTools {
             Optional<Path> options = mariadbOptionFile(target);
             List<String> cmd = new ArrayList<>(List.of(program.toString()));
             cmd.addAll(mariadbConnectionArgs(options, target));
-            cmd.addAll(List.of("--binary-mode", "--database=" + target.database()));
+            cmd.addAll(List.of("--binary-mode", "--connect-timeout=30", "--database=" + target.database()));
             return ChildProcess.start(cmd, Map.of(), target.password(), options.stream().toList(), true,
                     (m, h) -> new RestoreFailedException(m, hintForMariaDbLoad(h)));
         }

@@ -48,13 +48,17 @@ final class S3MultipartUpload implements Vault.Upload {
     private final List<Future<CompletedPart>> parts = new ArrayList<>();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final PartStream stream = new PartStream();
+    private final java.util.function.Consumer<String> afterComplete;
     private byte[] current;
     private int filled;
     private long total;
     private boolean finished;
 
-    S3MultipartUpload(S3Client s3, String bucket, String fullKey, String key, String uploadId, int partSize, int maxInFlight) {
+    S3MultipartUpload(
+            S3Client s3, String bucket, String fullKey, String key, String uploadId, int partSize, int maxInFlight,
+            java.util.function.Consumer<String> afterComplete) {
         this.s3 = s3;
+        this.afterComplete = afterComplete;
         this.bucket = bucket;
         this.fullKey = fullKey;
         this.key = key;
@@ -174,6 +178,7 @@ final class S3MultipartUpload implements Vault.Upload {
                     .multipartUpload(m -> m.parts(done))).versionId();
             finished = true;
             executor.shutdown();
+            afterComplete.accept(versionId);
             return new Vault.StoredObject(key, versionId, total);
         } catch (ExecutionException e) {
             abort();

@@ -163,11 +163,43 @@ public final class S3Vault implements Vault {
         try {
             String uploadId = s3.createMultipartUpload(create.build()).uploadId();
             return new S3MultipartUpload(s3, settings.bucket(), fullKey(key), key, uploadId,
-                    settings.partSizeBytes(), settings.maxPartsInFlight());
+                    settings.partSizeBytes(), settings.maxPartsInFlight(), versionId -> ensureRetention(key, versionId));
         } catch (NoSuchBucketException e) {
             throw missingBucket(e);
         } catch (S3Exception e) {
             throw failure("cannot start an upload to " + describe() + "/" + key, e);
+        }
+    }
+
+    /**
+     * Verifies that a completed object carries the configured retention, and applies it if not. S3
+     * applies the retention given at CreateMultipartUpload; this check makes the guarantee hold even
+     * where that header was dropped on the way (moto, for one, ignores it on multipart uploads).
+     */
+    private void ensureRetention(String key, String versionId) {
+        if (settings.lockMode() == null) {
+            return;
+        }
+        Instant wanted = retainUntil().minus(Duration.ofMinutes(10));
+        try {
+            var current = s3.getObjectRetention(b -> b.bucket(settings.bucket()).key(fullKey(key)).versionId(versionId))
+                    .retention();
+            if (current != null && current.mode() != null && current.mode().toString().equals(settings.lockMode().toString())
+                    && current.retainUntilDate() != null && !current.retainUntilDate().isBefore(wanted)) {
+                return;
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404 && e.statusCode() != 400) {
+                throw failure("cannot read the retention of " + describe() + "/" + key, e);
+            }
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            // An answer without a retention document: treat it as none set, and set it below.
+        }
+        try {
+            s3.putObjectRetention(b -> b.bucket(settings.bucket()).key(fullKey(key)).versionId(versionId)
+                    .retention(r -> r.mode(settings.lockMode().toString()).retainUntilDate(retainUntil())));
+        } catch (S3Exception e) {
+            throw failure("cannot set Object Lock retention on " + describe() + "/" + key, e);
         }
     }
 
