@@ -164,6 +164,9 @@ public final class TakingDump {
                 watchdog.interrupt();
             }
         } catch (IOException e) {
+            if (timedOut.get()) {
+                throw timeout(tool);
+            }
             throw new DumpFailedException(
                     "reading from " + tool.name() + " failed: " + e.getMessage(),
                     "the upload was aborted and no backup was recorded; retry, and check the tool's output above", e);

@@ -1,6 +1,6 @@
 package dev.lifeboat.core.adapter.jdbc;
 
-import dev.lifeboat.core.error.DatabaseConnectionException;
+import dev.lifeboat.core.error.DatabaseAccessException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.ServerInfo;
@@ -181,7 +181,7 @@ public final class JdbcInspector implements DatabaseInspector {
     }
 
     /** Turns a driver error into a message that names the cause and what to do, without the password. */
-    static DatabaseConnectionException failure(String doing, DatabaseTarget target, SQLException e) {
+    static DatabaseAccessException failure(String doing, DatabaseTarget target, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         int code = e.getErrorCode();
         String where = target.describe();
@@ -199,7 +199,7 @@ public final class JdbcInspector implements DatabaseInspector {
             hint = "check the database and the user's privileges";
         }
         String message = e.getMessage() == null ? state : scrub(e.getMessage(), target);
-        return new DatabaseConnectionException(doing + " " + where + ": " + message, hint, e);
+        return new DatabaseAccessException(doing + " " + where + ": " + message, hint, e);
     }
 
     /** Drivers do not print passwords, but a message is scrubbed of it anyway before it travels further. */
