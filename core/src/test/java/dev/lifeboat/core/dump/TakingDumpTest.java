@@ -1,0 +1,176 @@
+package dev.lifeboat.core.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.core.error.ClientTooOldException;
+import dev.lifeboat.core.error.DumpFailedException;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.VaultException;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.stream.Sha256;
+import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeInspector;
+import dev.lifeboat.core.testing.InMemoryVault;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+class TakingDumpTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T03:00:07Z");
+    private final InMemoryVault vault = new InMemoryVault();
+    private final FakeInspector inspector = new FakeInspector();
+    private final FakeDumpTools tools = new FakeDumpTools();
+    private final TakingDump dumping = new TakingDump(vault, inspector, tools, Clock.fixed(NOW, ZoneOffset.UTC),
+            TakingDump.Settings.DEFAULTS);
+    private final DatabaseTarget pg = new DatabaseTarget(DatabaseEngine.POSTGRESQL, "db", 5432, "app", "u", Secret.of("p"));
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new Random(7).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void dump_writesTheManifestLast_afterTheUploadCompleted() {
+        tools.output = randomBytes(1_000_000);
+
+        DumpManifest m = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null)).manifest();
+
+        String object = "dumps/orders/2026/11/25/20261125T030000Z.pgdump";
+        String manifest = "dumps/orders/2026/11/25/20261125T030000Z.manifest.json";
+        assertThat(vault.events).containsExactly("start " + object, "complete " + object, "put " + manifest);
+        assertThat(m.objectKey()).isEqualTo(object);
+        assertThat(m.sizeBytes()).isEqualTo(1_000_000);
+        Sha256 expected = new Sha256();
+        expected.update(tools.output, 0, tools.output.length);
+        assertThat(m.sha256()).isEqualTo(expected.hex());
+        assertThat(m.tables()).extracting("table").containsExactly("orders");
+        assertThat(m.serverVersion()).isEqualTo("16.4");
+        assertThat(m.dumpToolVersion()).isEqualTo("pg_dump (PostgreSQL) 17.2");
+        assertThat(ManifestCodec.read(vault.objects.get(manifest), manifest)).isEqualTo(m);
+    }
+
+    @Test
+    void sameRunInvokedTwice_makesOneBackup() {
+        TakingDump.Result first = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null));
+        TakingDump.Result second = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00.000Z", null));
+
+        assertThat(first.alreadyExisted()).isFalse();
+        assertThat(second.alreadyExisted()).isTrue();
+        assertThat(second.manifest()).isEqualTo(first.manifest());
+        assertThat(tools.dumpsStarted).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentInvocationFinishingFirst_keepsItsManifest() {
+        String manifestKey = "dumps/orders/2026/11/25/20261125T030000Z.manifest.json";
+        DumpManifest other = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null)).manifest();
+        vault.events.clear();
+        // The second invocation saw no manifest when it started, then lost the race to write one.
+        InMemoryVault racing = new InMemoryVault() {
+            private boolean firstRead = true;
+
+            @Override
+            public synchronized java.util.Optional<byte[]> read(String key) {
+                if (firstRead) {
+                    firstRead = false;
+                    return java.util.Optional.empty();
+                }
+                return super.read(key);
+            }
+        };
+        racing.objects.put(manifestKey, ManifestCodec.write(other));
+
+        TakingDump.Result r = new TakingDump(racing, inspector, tools, Clock.fixed(NOW, ZoneOffset.UTC),
+                TakingDump.Settings.DEFAULTS).dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null));
+
+        assertThat(r.alreadyExisted()).isTrue();
+        assertThat(r.manifest()).isEqualTo(other);
+        assertThat(ManifestCodec.read(racing.objects.get(manifestKey), manifestKey)).isEqualTo(other);
+    }
+
+    @Test
+    void onDemandBackups_getDistinctIds() {
+        DumpManifest a = dumping.dump(new TakingDump.Command("orders", pg, null, null)).manifest();
+        DumpManifest b = dumping.dump(new TakingDump.Command("orders", pg, null, null)).manifest();
+
+        assertThat(a.backupId()).startsWith("20261125T030007Z-").isNotEqualTo(b.backupId());
+    }
+
+    @Test
+    void dumpToolFailing_abortsTheUpload_andWritesNoManifest() {
+        tools.dumpFailure = "pg_dump failed with exit code 1: pg_dump: error: connection lost";
+
+        assertThatThrownBy(() -> dumping.dump(new TakingDump.Command("orders", pg, null, null)))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageContaining("connection lost");
+        assertThat(vault.events).hasSize(2).last().asString().startsWith("abort ");
+        assertThat(vault.objects).isEmpty();
+    }
+
+    @Test
+    void vaultRefusingAWrite_stopsTheDumpTool_abortsTheUpload_andWritesNoManifest() {
+        tools.output = randomBytes(3_000_000);
+        vault.failWritesAfterBytes = 1_000_000;
+
+        assertThatThrownBy(() -> dumping.dump(new TakingDump.Command("orders", pg, null, null)))
+                .isInstanceOf(VaultException.class)
+                .hasMessageContaining("injected: the vault refused a part");
+        assertThat(tools.dumpKilled).isTrue();
+        assertThat(vault.events).last().asString().startsWith("abort ");
+        assertThat(vault.objects).isEmpty();
+    }
+
+    @Test
+    void clientOlderThanServer_isRefusedBeforeAnUploadStarts() {
+        inspector.serverVersion = "18.1";
+
+        assertThatThrownBy(() -> dumping.dump(new TakingDump.Command("orders", pg, null, null)))
+                .isInstanceOf(ClientTooOldException.class)
+                .hasMessage("pg_dump 17.2.0 is older than the PostgreSQL server 18.1.0 it would dump");
+        assertThat(vault.events).isEmpty();
+        assertThat(tools.dumpsStarted).isZero();
+    }
+
+    @Test
+    void mariadbDumps_areGzippedOnTheWay_andTheChecksumCoversTheStoredBytes() throws IOException {
+        tools.output = "INSERT INTO t VALUES (1);\n".repeat(10_000).getBytes();
+        tools.version = "mariadb-dump from 11.4.2-MariaDB, client 10.19 for Linux (x86_64)";
+        inspector.serverVersion = "11.4.2-MariaDB";
+        DatabaseTarget maria = new DatabaseTarget(DatabaseEngine.MARIADB, "db", 3306, "shop", "u", Secret.none());
+
+        DumpManifest m = dumping.dump(new TakingDump.Command("shop", maria, null, null)).manifest();
+
+        byte[] stored = vault.objects.get(m.objectKey());
+        assertThat(m.objectKey()).endsWith(".sql.gz");
+        assertThat(stored.length).isEqualTo(m.sizeBytes()).isLessThan(tools.output.length / 10);
+        Sha256 sha = new Sha256();
+        sha.update(stored, 0, stored.length);
+        assertThat(m.sha256()).isEqualTo(sha.hex());
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(stored)).readAllBytes()).isEqualTo(tools.output);
+    }
+
+    @Test
+    void databaseIdThatCannotBeAPath_isRejectedBeforeAnythingHappens() {
+        assertThatThrownBy(() -> dumping.dump(new TakingDump.Command("../etc", pg, null, null)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("database id '../etc'");
+        assertThat(vault.events).isEmpty();
+    }
+
+    @Test
+    void runIdThatIsNotATime_isRejectedNamingTheField() {
+        assertThatThrownBy(() -> dumping.dump(new TakingDump.Command("orders", pg, "yesterday", null)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("runId 'yesterday'");
+        assertThat(vault.events).isEmpty();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.lifeboat.core.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.error.BackupNotFoundException;
+import dev.lifeboat.core.error.ChecksumMismatchException;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeInspector;
+import dev.lifeboat.core.testing.InMemoryVault;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RestoringDumpTest {
+    private final InMemoryVault vault = new InMemoryVault();
+    private final FakeInspector inspector = new FakeInspector();
+    private final FakeDumpTools tools = new FakeDumpTools();
+    private final DatabaseTarget source = new DatabaseTarget(DatabaseEngine.POSTGRESQL, "prod", 5432, "app", "u", Secret.none());
+    private final RestoringDump restoring = new RestoringDump(vault, inspector, tools, Clock.systemUTC(), Duration.ofMinutes(1));
+    private DumpManifest older;
+    private DumpManifest newer;
+
+    @BeforeEach
+    void twoBackups() {
+        byte[] data = new byte[2_000_000];
+        new Random(1).nextBytes(data);
+        tools.output = data;
+        older = dumpAt("2026-11-24T03:00:00Z");
+        tools.output = "newer".getBytes();
+        newer = dumpAt("2026-11-25T03:00:00Z");
+    }
+
+    private DumpManifest dumpAt(String time) {
+        return new TakingDump(vault, inspector, tools, Clock.fixed(Instant.parse(time), ZoneOffset.UTC),
+                TakingDump.Settings.DEFAULTS).dump(new TakingDump.Command("orders", source, time, null)).manifest();
+    }
+
+    private RestoringDump.Command into(String database, String backup, boolean create, boolean allowNonEmpty) {
+        return new RestoringDump.Command("orders", backup, source.withDatabase(database), create, allowNonEmpty, false, null);
+    }
+
+    @Test
+    void latest_restoresTheNewestBackup_intoANewDatabase() {
+        RestoringDump.Result r = restoring.restore(into("rescue", "latest", true, false));
+
+        assertThat(r.manifest()).isEqualTo(newer);
+        assertThat(inspector.created).containsExactly("rescue");
+        assertThat(tools.loaded.toString()).isEqualTo("newer");
+    }
+
+    @Test
+    void aBackupById_restoresExactlyThatOne() {
+        RestoringDump.Result r = restoring.restore(into("rescue", older.backupId(), true, false));
+
+        assertThat(r.manifest()).isEqualTo(older);
+        assertThat(tools.loaded.toByteArray()).hasSize(2_000_000);
+    }
+
+    @Test
+    void oneFlippedByte_stopsTheLoaderBeforeTheLastChunk_andReportsTheMismatch() {
+        byte[] stored = vault.objects.get(older.objectKey());
+        stored[1_000_000] ^= 0x01;
+
+        assertThatThrownBy(() -> restoring.restore(into("rescue", older.backupId(), true, false)))
+                .isInstanceOf(ChecksumMismatchException.class)
+                .hasMessageContaining("is corrupt")
+                .hasMessageContaining(older.sha256());
+        assertThat(tools.loadKilled).isTrue();
+        assertThat(tools.loaded.size()).isLessThan(stored.length);
+    }
+
+    @Test
+    void truncatedObject_isReportedAsCorrupt() {
+        byte[] stored = vault.objects.get(older.objectKey());
+        vault.objects.put(older.objectKey(), java.util.Arrays.copyOf(stored, stored.length - 1));
+
+        assertThatThrownBy(() -> restoring.restore(into("rescue", older.backupId(), true, false)))
+                .isInstanceOf(ChecksumMismatchException.class)
+                .hasMessageContaining("read " + (stored.length - 1) + " bytes");
+    }
+
+    @Test
+    void targetHoldingTables_isRefused_andNothingIsLoaded() {
+        inspector.objects.put("app", 12L);
+
+        assertThatThrownBy(() -> restoring.restore(into("app", "latest", false, false)))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("already holds 12 tables")
+                .satisfies(e -> assertThat(((RefusedException) e).hint()).contains("--allow-non-empty-target"));
+        assertThat(tools.loadsStarted).isZero();
+    }
+
+    @Test
+    void targetHoldingTables_isLoaded_whenTheCallerAllowsItExplicitly() {
+        inspector.objects.put("app", 12L);
+
+        restoring.restore(into("app", "latest", false, true));
+
+        assertThat(tools.loaded.toString()).isEqualTo("newer");
+    }
+
+    @Test
+    void createOfADatabaseThatExists_isRefused() {
+        assertThatThrownBy(() -> restoring.restore(into("app", "latest", true, false)))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("'app' already exists");
+        assertThat(tools.loadsStarted).isZero();
+    }
+
+    @Test
+    void missingTargetWithoutCreate_isAnInputError_namingTheFlag() {
+        assertThatThrownBy(() -> restoring.restore(into("nope", "latest", false, false)))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains("--create"));
+    }
+
+    @Test
+    void postgresDump_intoMariaDb_isRefused() {
+        DatabaseTarget maria = new DatabaseTarget(DatabaseEngine.MARIADB, "h", 3306, "x", "u", Secret.none());
+
+        assertThatThrownBy(() -> restoring.restore(new RestoringDump.Command("orders", "latest", maria, true, false, false, null)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("cannot be restored into MARIADB");
+        assertThat(inspector.created).isEmpty();
+    }
+
+    @Test
+    void unknownBackupId_namesWhereToLook() {
+        assertThatThrownBy(() -> restoring.restore(into("rescue", "20200101T000000Z", true, false)))
+                .isInstanceOf(BackupNotFoundException.class)
+                .satisfies(e -> assertThat(((BackupNotFoundException) e).hint()).contains("lifeboat list"));
+    }
+
+    @Test
+    void unknownDatabase_listsTheOnesThatHaveBackups() {
+        assertThatThrownBy(() -> restoring.restore(new RestoringDump.Command("billing", "latest",
+                        source.withDatabase("x"), true, false, false, null)))
+                .isInstanceOf(BackupNotFoundException.class)
+                .satisfies(e -> assertThat(((BackupNotFoundException) e).hint()).contains("orders"));
+    }
+}

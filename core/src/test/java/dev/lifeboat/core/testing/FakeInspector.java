@@ -1,0 +1,48 @@
+package dev.lifeboat.core.testing;
+
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.ServerInfo;
+import dev.lifeboat.core.model.SoftwareVersion;
+import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.port.DatabaseInspector;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A database server in memory: which databases exist, how many objects each holds. */
+public final class FakeInspector implements DatabaseInspector {
+    public String serverVersion = "16.4";
+    public final List<TableRowCount> tables = new ArrayList<>(List.of(new TableRowCount("public", "orders", 42, true)));
+    public final Set<String> databases = new HashSet<>(Set.of("app"));
+    public final Map<String, Long> objects = new HashMap<>();
+    public final List<String> created = new ArrayList<>();
+
+    @Override
+    public ServerInfo serverInfo(DatabaseTarget target) {
+        return new ServerInfo(target.engine(), SoftwareVersion.parse(serverVersion));
+    }
+
+    @Override
+    public List<TableRowCount> rowCounts(DatabaseTarget target, long exactThreshold) {
+        return List.copyOf(tables);
+    }
+
+    @Override
+    public long userObjectCount(DatabaseTarget target) {
+        return objects.getOrDefault(target.database(), 0L);
+    }
+
+    @Override
+    public boolean databaseExists(DatabaseTarget target) {
+        return databases.contains(target.database());
+    }
+
+    @Override
+    public void createDatabase(DatabaseTarget target) {
+        databases.add(target.database());
+        created.add(target.database());
+    }
+}
