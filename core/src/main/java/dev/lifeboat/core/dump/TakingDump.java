@@ -99,6 +99,7 @@ public final class TakingDump {
                 databaseId, server.engine(), server.version().shortForm(), tool.name(), tool.version().shortForm(),
                 vault.describe() + "/" + objectKey);
         Instant started = clock.instant();
+        command.progress().onStart(-1);
         Copied copied = streamDumpToVault(tool, source, objectKey, command.progress());
         Instant finished = clock.instant();
 

@@ -6,4 +6,7 @@ public interface ProgressListener {
     ProgressListener NONE = bytes -> {};
 
     void onProgress(long bytesSoFar);
+
+    /** Called once before bytes move, with the expected total, or -1 when it is not known (a dump). */
+    default void onStart(long expectedBytes) {}
 }

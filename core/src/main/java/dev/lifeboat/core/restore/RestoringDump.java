@@ -93,6 +93,7 @@ public final class RestoringDump {
 
         LOG.info("restoring backup {} of {} ({} bytes) into {}",
                 manifest.backupId(), manifest.databaseId(), manifest.sizeBytes(), target.describe());
+        command.progress().onStart(manifest.sizeBytes());
         long bytes = streamIntoLoader(manifest, tool, command);
         Duration elapsed = Duration.between(start, clock.instant());
         LOG.info("restore of {} into {} complete in {}", manifest.backupId(), target.describe(), elapsed);

@@ -186,7 +186,8 @@ public final class JdbcInspector implements DatabaseInspector {
         int code = e.getErrorCode();
         String where = target.describe();
         String hint;
-        if (state.equals("28P01") || state.equals("28000") || code == 1045) {
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        if (state.equals("28P01") || state.equals("28000") || code == 1045 || text.contains("no password was provided")) {
             hint = "login failed for user '" + target.user() + "': check the password (the secret, PGPASSWORD / ~/.pgpass,"
                     + " MYSQL_PWD / ~/.my.cnf)";
         } else if (state.equals("3D000") || code == 1049) {

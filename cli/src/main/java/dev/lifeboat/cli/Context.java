@@ -1,0 +1,51 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.core.adapter.aws.AwsClients;
+import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
+import dev.lifeboat.core.adapter.process.ProcessDumpTools;
+import dev.lifeboat.core.adapter.secrets.LocalCredentials;
+import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
+import dev.lifeboat.core.model.ConnectionUrl;
+import dev.lifeboat.core.model.DatabaseTarget;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** What the commands need from the outside world, passed in so tests can run them in-process. */
+record Context(Map<String, String> env, Path home, PrintStream out, PrintStream err, Clock clock, boolean terminal) {
+
+    static Context system() {
+        return new Context(System.getenv(), Path.of(System.getProperty("user.home")), System.out, System.err,
+                Clock.systemUTC(), Progress.stderrIsTerminal());
+    }
+
+    AwsClients aws() {
+        return AwsClients.fromEnvironment(env);
+    }
+
+    ProcessDumpTools tools() {
+        return new ProcessDumpTools(env);
+    }
+
+    JdbcInspector inspector() {
+        return new JdbcInspector();
+    }
+
+    /** A database from a URL (password from the engine's usual places) or from a Secrets Manager secret. */
+    DatabaseTarget database(String urlOption, String url, String secretOption, String secretId) {
+        if ((url == null) == (secretId == null)) {
+            throw new IllegalArgumentException("give " + urlOption + " URL or " + secretOption + " ID (one of them)");
+        }
+        if (secretId != null) {
+            try (var sm = aws().secretsManager()) {
+                return new SecretsManagerSource(sm).databaseTarget(secretId);
+            }
+        }
+        return new LocalCredentials(env, home).complete(ConnectionUrl.parse(urlOption, url));
+    }
+
+    Progress progress(String verb) {
+        return new Progress(err, terminal, verb, clock);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.ManifestCodec;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.Vault;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = {"Take a logical dump (pg_dump, mariadb-dump) of a live database and stream it into the vault.",
+            "The backup exists once its manifest is written, after the dump succeeded; a failed dump leaves nothing."},
+        footer = {"", "Examples:",
+            "  PGPASSWORD=... lifeboat dump --source postgresql://app@db:5432/orders --vault file:./vault",
+            "  lifeboat dump --secret-id prod/orders --vault s3://acme-lifeboat-vault/dumps --id orders"})
+final class DumpCommand implements Callable<Integer> {
+    private final Context context;
+
+    @Option(names = "--source", paramLabel = "URL",
+            description = "postgresql://USER@HOST:PORT/DB, mariadb://... or mysql://...; the password comes from"
+                    + " PGPASSWORD / ~/.pgpass or MYSQL_PWD / ~/.my.cnf, never the URL")
+    String source;
+
+    @Option(names = "--secret-id", paramLabel = "ID",
+            description = "instead of --source: a Secrets Manager secret in the RDS format")
+    String secretId;
+
+    @Option(names = "--id", paramLabel = "NAME", description = "the database's name in the vault (default: the database name)")
+    String id;
+
+    @Option(names = "--exact-count-threshold", paramLabel = "ROWS", defaultValue = "100000",
+            description = "tables up to this many rows get an exact count(*) in the manifest, larger ones an estimate (default: ${DEFAULT-VALUE})")
+    long exactThreshold;
+
+    @Option(names = "--timeout-minutes", paramLabel = "MIN", defaultValue = "720",
+            description = "stop the dump and record nothing after this long (default: ${DEFAULT-VALUE})")
+    long timeoutMinutes;
+
+    @Option(names = "--json", description = "print the manifest as JSON on stdout")
+    boolean json;
+
+    @Mixin
+    VaultOptions vault;
+
+    DumpCommand(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        DatabaseTarget target = context.database("--source", source, "--secret-id", secretId);
+        if (exactThreshold < 0 || timeoutMinutes < 1) {
+            throw new IllegalArgumentException("--exact-count-threshold must be >= 0 and --timeout-minutes >= 1");
+        }
+        Vault v = vault.open(context.aws(), context.clock());
+        Progress progress = context.progress("dumped");
+        TakingDump dumping = new TakingDump(v, context.inspector(), context.tools(), context.clock(),
+                new TakingDump.Settings(exactThreshold, Duration.ofMinutes(timeoutMinutes)));
+        DumpManifest m = dumping.dump(new TakingDump.Command(id == null ? target.database() : id, target, null, progress))
+                .manifest();
+        progress.finish();
+        if (json) {
+            context.out().println(new String(ManifestCodec.write(m), StandardCharsets.UTF_8));
+        } else {
+            context.out().printf("backup %s of %s: %s, sha256 %s%n  %s/%s%n", m.backupId(), m.databaseId(),
+                    Sizes.human(m.sizeBytes()), m.sha256(), v.describe(), m.objectKey());
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.core.error.LifeboatException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code lifeboat}: backups of RDS databases you can restore when production is gone. The one place
+ * that turns failures into messages and exit codes (see {@link ExitCode}).
+ */
+@Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Lifeboat.Version.class,
+        description = "Independent backups for Amazon RDS: dump, list and restore.",
+        subcommands = {DumpCommand.class, ListCommand.class, RestoreDumpCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "1:the operation failed (database, dump or load tool, vault)",
+            "2:bad input (usage, an argument, a backup that does not exist); nothing changed",
+            "3:refused to protect data (non-empty target, existing database with --create, client too old)",
+            "4:the backup failed its checksum",
+            "70:internal error; please report it with the log"})
+public final class Lifeboat implements Callable<Integer> {
+    final Context context;
+
+    Lifeboat(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(context.err());
+        return ExitCode.BAD_INPUT;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Context.system(), args));
+    }
+
+    static int run(Context context, String... args) {
+        CommandLine cli = new CommandLine(new Lifeboat(context), new Factory(context));
+        cli.setOut(new java.io.PrintWriter(context.out(), true));
+        cli.setErr(new java.io.PrintWriter(context.err(), true));
+        cli.setExitCodeExceptionMapper(ExitCode::of);
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            context.err().println();
+            if (e instanceof LifeboatException le) {
+                context.err().println("lifeboat: " + le.getMessage());
+                if (!le.hint().isEmpty()) {
+                    context.err().println("  what to do: " + le.hint());
+                }
+            } else if (e instanceof IllegalArgumentException) {
+                context.err().println("lifeboat: " + e.getMessage());
+                context.err().println("  see: lifeboat " + commandLine.getCommandName() + " --help");
+            } else {
+                context.err().println("lifeboat: internal error: " + e);
+                e.printStackTrace(context.err());
+            }
+            return ExitCode.of(e);
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            context.err().println("lifeboat: " + e.getMessage());
+            context.err().println("  see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            return ExitCode.BAD_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    /** Hands every command the context. */
+    private record Factory(Context context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(Context.class).newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Lifeboat.class.getPackage().getImplementationVersion();
+            return new String[] {"lifeboat " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.ManifestCodec;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.BackupCatalog;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the backups in a vault (only complete ones: those with a manifest), oldest first.")
+final class ListCommand implements Callable<Integer> {
+    private final Context context;
+
+    @Option(names = "--id", paramLabel = "NAME", description = "only this database")
+    String id;
+
+    @Option(names = "--json", description = "print the manifests as a JSON array")
+    boolean json;
+
+    @Mixin
+    VaultOptions vault;
+
+    ListCommand(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Vault v = vault.open(context.aws(), context.clock());
+        BackupCatalog catalog = new BackupCatalog(v);
+        List<DumpManifest> all = new ArrayList<>();
+        for (String db : id == null ? catalog.databases() : List.of(id)) {
+            all.addAll(catalog.backups(db));
+        }
+        if (json) {
+            List<String> items = all.stream().map(m -> new String(ManifestCodec.write(m), StandardCharsets.UTF_8)).toList();
+            context.out().println("[" + String.join(",\n", items) + "]");
+            return ExitCode.OK;
+        }
+        if (all.isEmpty()) {
+            context.err().println("no backups" + (id == null ? "" : " of " + id) + " in " + v.describe());
+            return ExitCode.OK;
+        }
+        context.out().printf("%-20s %-24s %-20s %10s %8s  %s%n", "DATABASE", "BACKUP", "STARTED (UTC)", "SIZE", "TOOK", "SHA256");
+        for (DumpManifest m : all) {
+            Duration took = Duration.between(m.startedAt(), m.finishedAt());
+            context.out().printf("%-20s %-24s %-20s %10s %7ds  %s%n", m.databaseId(), m.backupId(),
+                    m.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+Z$|Z$", ""),
+                    Sizes.human(m.sizeBytes()), took.toSeconds(), m.sha256());
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.core.port.ProgressListener;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Progress on stderr: a bar redrawn in place when stderr is a terminal, a plain line every few
+ * seconds otherwise (CI logs, Lambda, pipes).
+ */
+final class Progress implements ProgressListener {
+    private static final Duration PLAIN_EVERY = Duration.ofSeconds(5);
+    private static final Duration BAR_EVERY = Duration.ofMillis(200);
+    private final PrintStream err;
+    private final boolean terminal;
+    private final String verb;
+    private final Clock clock;
+    private Instant start;
+    private Instant lastDrawn;
+    private long total = -1;
+    private long last;
+
+    Progress(PrintStream err, boolean terminal, String verb, Clock clock) {
+        this.err = err;
+        this.terminal = terminal;
+        this.verb = verb;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onStart(long expectedBytes) {
+        total = expectedBytes;
+        start = clock.instant();
+        lastDrawn = start;
+    }
+
+    @Override
+    public void onProgress(long bytes) {
+        last = bytes;
+        Instant now = clock.instant();
+        if (start == null) {
+            onStart(-1);
+        }
+        if (Duration.between(lastDrawn, now).compareTo(terminal ? BAR_EVERY : PLAIN_EVERY) >= 0) {
+            lastDrawn = now;
+            draw(now, false);
+        }
+    }
+
+    /** Draws the final state and ends the line. */
+    void finish() {
+        if (start != null) {
+            draw(clock.instant(), true);
+        }
+    }
+
+    private void draw(Instant now, boolean done) {
+        Duration elapsed = Duration.between(start, now);
+        double seconds = Math.max(elapsed.toMillis() / 1000.0, 0.001);
+        String rate = Sizes.human((long) (last / seconds)) + "/s";
+        String time = String.format("%02d:%02d", elapsed.toMinutes(), elapsed.toSecondsPart());
+        if (terminal) {
+            String bar = "";
+            if (total > 0) {
+                int width = 30;
+                int filled = (int) Math.min(width, width * last / total);
+                bar = "[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + (100 * last / total) + "% ";
+            }
+            err.print("\r" + verb + " " + bar + Sizes.human(last) + "  " + rate + "  " + time + "   ");
+            if (done) {
+                err.println();
+            }
+        } else {
+            err.println(verb + " " + Sizes.human(last) + (total > 0 ? " of " + Sizes.human(total) : "") + ", " + rate
+                    + ", " + time + " elapsed");
+        }
+        err.flush();
+    }
+
+    /** True when stderr is an interactive terminal (Java 22+ can tell; on 21 a console means one). */
+    static boolean stderrIsTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Argument errors: exit code 2, a message naming the argument, and nothing written. */
+class CliTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Path home, String... args) {
+        Context c = new Context(Map.of(), home, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC(), false);
+        return Lifeboat.run(c, args);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void missingVault_isAUsageError_namingTheOption(@TempDir Path home) {
+        assertThat(run(home, "dump", "--source", "postgresql://u@h/db")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("Missing required option: '--vault=URI'");
+    }
+
+    @Test
+    void sourceAndSecretTogether_areRefused(@TempDir Path home) {
+        assertThat(run(home, "dump", "--source", "postgresql://u@h/db", "--secret-id", "x", "--vault", home.resolve("v").toString()))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("give --source URL or --secret-id ID (one of them)");
+        assertThat(home.resolve("v")).doesNotExist();
+    }
+
+    @Test
+    void passwordInTheUrl_isRefused_withoutEchoingIt(@TempDir Path home) {
+        assertThat(run(home, "restore-dump", "--vault", "file:" + home, "--id", "x",
+                "--target", "postgresql://u:hunter2@h/db")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("--target contains a password").doesNotContain("hunter2");
+    }
+
+    @Test
+    void unknownObjectLockMode_isNamed(@TempDir Path home) {
+        assertThat(run(home, "list", "--vault", "s3://b/p", "--object-lock-mode", "forever", "--object-lock-days", "3"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("--object-lock-mode 'forever' is not COMPLIANCE or GOVERNANCE");
+    }
+
+    @Test
+    void unknownVaultScheme_isNamed(@TempDir Path home) {
+        assertThat(run(home, "list", "--vault", "gs://bucket")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("--vault 'gs://bucket' has an unknown scheme");
+    }
+
+    @Test
+    void restoringFromAnEmptyVault_saysSo_andExits2(@TempDir Path home) {
+        assertThat(run(home, "restore-dump", "--vault", "file:" + home.resolve("empty"), "--id", "orders",
+                "--target", "postgresql://u@127.0.0.1:1/db", "--create")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("no backups of database 'orders'").contains("what to do:");
+    }
+
+    @Test
+    void helpListsTheExitCodes(@TempDir Path home) {
+        assertThat(run(home, "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Exit codes:").contains("4    the backup failed its checksum");
+    }
+}

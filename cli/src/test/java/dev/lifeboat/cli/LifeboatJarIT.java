@@ -1,0 +1,153 @@
+package dev.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.testing.Fingerprint;
+import dev.lifeboat.core.testing.Fixtures;
+import dev.lifeboat.core.testing.MariaDbServer;
+import dev.lifeboat.core.testing.MotoServer;
+import dev.lifeboat.core.testing.PostgresServer;
+import dev.lifeboat.core.testing.RealParts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built cli/target/lifeboat.jar, run as a user would run it, against real servers. */
+@ExtendWith(RealParts.class)
+class LifeboatJarIT {
+    private static final Path JAR = Path.of("target/lifeboat.jar");
+
+    record Run(int exit, String out, String err) {}
+
+    static Run lifeboat(Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().putAll(env);
+            Path out = Files.createTempFile("lifeboat-out", ".txt");
+            Path err = Files.createTempFile("lifeboat-err", ".txt");
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("lifeboat finished").isTrue();
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String url(DatabaseTarget t) {
+        return t.engine().urlScheme() + "://" + t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database();
+    }
+
+    @Test
+    void dumpListRestore_ofPostgres_throughALocalVault_bringsBackTheSameData(PostgresServer pg, @TempDir Path dir) {
+        DatabaseTarget source = pg.newDatabase("cli_src");
+        Fixtures.loadTricky(pg, source.database());
+        Map<String, String> env = Map.of("PGPASSWORD", pg.password());
+        String vault = "file:" + dir;
+
+        Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--id", "orders");
+        Run list = lifeboat(env, "list", "--vault", vault);
+        DatabaseTarget target = pg.target(PostgresServer.uniqueName("cli_restored"));
+        Run restore = lifeboat(env, "restore-dump", "--vault", vault, "--id", "orders", "--backup", "latest",
+                "--target", url(target), "--create");
+
+        assertThat(dump.exit()).as(dump.err()).isZero();
+        assertThat(dump.out()).startsWith("backup ").contains(" of orders: ");
+        assertThat(list.out()).contains("orders").contains("DATABASE");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(restore.out()).contains("sha256 verified");
+        assertThat(Fingerprint.of(pg, target.database())).isEqualTo(Fingerprint.of(pg, source.database()));
+        assertThat(dump.err() + restore.err()).doesNotContain(pg.password());
+    }
+
+    @Test
+    void dumpAndRestore_ofMariaDb_throughMotoS3_bringsBackTheSameData(MariaDbServer db, MotoServer moto) {
+        DatabaseTarget source = db.newDatabase("cli_src");
+        Fixtures.loadTricky(db, source.database());
+        String bucket = moto.newBucket(moto.s3(), true);
+        Map<String, String> env = Map.of("MYSQL_PWD", db.password(), "AWS_ENDPOINT_URL", moto.endpoint(),
+                "AWS_REGION", MotoServer.REGION.id(), "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing");
+        String vault = "s3://" + bucket + "/lifeboat";
+
+        Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--id", "shop",
+                "--object-lock-mode", "GOVERNANCE", "--object-lock-days", "1", "--part-size-mib", "5");
+        DatabaseTarget target = db.target(PostgresServer.uniqueName("cli_restored"));
+        Run restore = lifeboat(env, "restore-dump", "--vault", vault, "--id", "shop", "--target", url(target), "--create");
+
+        assertThat(dump.exit()).as(dump.err()).isZero();
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(Fingerprint.of(db, target.database())).isEqualTo(Fingerprint.of(db, source.database()));
+    }
+
+    @Test
+    void restoreIntoADatabaseWithTables_isRefused_withExitCode3_andChangesNothing(PostgresServer pg, @TempDir Path dir) {
+        DatabaseTarget source = pg.newDatabase("cli_src");
+        pg.execute(source.database(), "CREATE TABLE a AS SELECT 1 AS x");
+        DatabaseTarget busy = pg.newDatabase("cli_busy");
+        pg.execute(busy.database(), "CREATE TABLE keep_me AS SELECT 42 AS answer");
+        Map<String, String> env = Map.of("PGPASSWORD", pg.password());
+        Map<String, String> before = Fingerprint.of(pg, busy.database());
+        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--id", "a").exit()).isZero();
+
+        Run restore = lifeboat(env, "restore-dump", "--vault", "file:" + dir, "--id", "a", "--target", url(busy));
+
+        assertThat(restore.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(restore.err()).contains("already holds 1 tables").contains("--allow-non-empty-target");
+        assertThat(Fingerprint.of(pg, busy.database())).isEqualTo(before);
+    }
+
+    @Test
+    void restoreOfACorruptBackup_exitsWith4_andLeavesTheTargetEmpty(PostgresServer pg, @TempDir Path dir) throws IOException {
+        DatabaseTarget source = pg.newDatabase("cli_src");
+        Fixtures.loadTricky(pg, source.database());
+        Map<String, String> env = Map.of("PGPASSWORD", pg.password());
+        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--id", "orders").exit()).isZero();
+        Path object;
+        try (Stream<Path> files = Files.walk(dir)) {
+            object = files.filter(p -> p.toString().endsWith(".pgdump")).findFirst().orElseThrow();
+        }
+        Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
+        byte[] bytes = Files.readAllBytes(object);
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(object, bytes);
+        DatabaseTarget target = pg.newDatabase("cli_corrupt");
+
+        Run restore = lifeboat(env, "restore-dump", "--vault", "file:" + dir, "--id", "orders", "--target", url(target));
+
+        assertThat(restore.exit()).as(restore.err()).isEqualTo(ExitCode.CORRUPT);
+        assertThat(restore.err()).contains("is corrupt");
+        assertThat(Fingerprint.of(pg, target.database()).keySet()).noneMatch(k -> k.startsWith("table "));
+    }
+
+    @Test
+    void wrongPassword_exitsWith1_andSaysWhatToCheck(PostgresServer pg, @TempDir Path dir) {
+        DatabaseTarget source = pg.newDatabase("cli_src");
+
+        Run dump = lifeboat(Map.of("PGPASSWORD", "definitely-wrong-pw"), "dump", "--source", url(source), "--vault", "file:" + dir);
+
+        assertThat(dump.exit()).isEqualTo(ExitCode.FAILED);
+        assertThat(dump.err()).contains("password authentication failed").contains("what to do: login failed")
+                .doesNotContain("definitely-wrong-pw");
+        assertThat(dir.toFile().list()).isNullOrEmpty();
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
