@@ -1,0 +1,193 @@
+package dev.lifeboat.backup;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.core.adapter.Vaults;
+import dev.lifeboat.core.adapter.aws.AwsClients;
+import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
+import dev.lifeboat.core.adapter.process.ProcessDumpTools;
+import dev.lifeboat.core.adapter.s3.S3Vault;
+import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.DatabaseInspector;
+import dev.lifeboat.core.port.DumpTools;
+import dev.lifeboat.core.port.SecretSource;
+import dev.lifeboat.core.port.Vault;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * The backup function: takes logical dumps into the vault.
+ *
+ * <p>Input, one of:
+ * <ul>
+ *   <li>{@code {"database": "orders"}}: an on-demand dump of one configured database;
+ *   <li>{@code {"database": "orders", "runId": "2026-11-25T03:00:00Z"}}: a scheduled run (EventBridge
+ *       Scheduler input with {@code <aws.scheduler.scheduled-time>}); the same run invoked twice makes one backup;
+ *   <li>an EventBridge "Scheduled Event": every configured database, the event's time as the run.
+ * </ul>
+ * Output: {@code {"results": [{"database", "backupId", "status": "CREATED"|"ALREADY_EXISTED", ...}]}}. A
+ * failed database makes the invocation fail after the others were tried, so retries and alarms see it.
+ */
+public final class BackupHandler implements RequestStreamHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Time kept back from Lambda's deadline to abort the upload and report, when a dump runs long. */
+    static final Duration DEADLINE_MARGIN = Duration.ofSeconds(45);
+
+    private final BackupConfig config;
+    private final Vault vault;
+    private final SecretSource secrets;
+    private final DatabaseInspector inspector;
+    private final DumpTools tools;
+    private final Clock clock;
+    private final Metrics metrics;
+
+    /** Used by Lambda: real clients, built once per container, not per invocation. */
+    public BackupHandler() {
+        this(BackupConfig.fromEnvironment(System.getenv()), AwsClients.fromEnvironment(), Clock.systemUTC());
+    }
+
+    private BackupHandler(BackupConfig config, AwsClients aws, Clock clock) {
+        this(config, openVault(config, aws, clock), new SecretsManagerSource(aws.secretsManager()), new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(), clock, MetricsFactory.getMetricsInstance());
+    }
+
+    BackupHandler(BackupConfig config, Vault vault, SecretSource secrets, DatabaseInspector inspector, DumpTools tools,
+            Clock clock, Metrics metrics) {
+        this.config = config;
+        this.vault = vault;
+        this.secrets = secrets;
+        this.inspector = inspector;
+        this.tools = tools;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    static Vault openVault(BackupConfig config, AwsClients aws, Clock clock) {
+        return Vaults.open(config.vault(), aws::s3, (bucket, prefix) -> {
+            S3Vault.Settings s = S3Vault.Settings.of(bucket, prefix);
+            if (config.kmsKeyId() != null) {
+                s = s.withKmsKey(config.kmsKeyId());
+            }
+            if (config.lockMode() != null) {
+                s = s.withObjectLock(ObjectLockMode.fromValue(config.lockMode()), config.lockFor());
+            }
+            return s;
+        }, clock);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode event = JSON.readTree(input);
+        ObjectNode response = PowertoolsLogging.withLogging(context, () -> run(event, context));
+        JSON.writeValue(output, response);
+    }
+
+    /** One dump per requested database; throws after trying all of them if any failed. */
+    ObjectNode run(JsonNode event, Context context) {
+        Request request = Request.of(event, config);
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode results = response.putArray("results");
+        List<String> failures = new ArrayList<>();
+        for (String id : request.databases()) {
+            Instant start = clock.instant();
+            DimensionSet dims = DimensionSet.of("Database", id);
+            try {
+                TakingDump.Result r = dumpOne(id, request.runId(), context);
+                DumpManifest m = r.manifest();
+                results.addObject()
+                        .put("database", id)
+                        .put("backupId", m.backupId())
+                        .put("status", r.alreadyExisted() ? "ALREADY_EXISTED" : "CREATED")
+                        .put("sizeBytes", m.sizeBytes())
+                        .put("sha256", m.sha256())
+                        .put("objectKey", m.objectKey());
+                if (!r.alreadyExisted()) {
+                    metrics.flushSingleMetric("DumpBytes", m.sizeBytes(), MetricUnit.BYTES, "Lifeboat", dims);
+                    metrics.flushSingleMetric("DumpSeconds",
+                            Duration.between(m.startedAt(), m.finishedAt()).toMillis() / 1000.0, MetricUnit.SECONDS, "Lifeboat", dims);
+                }
+                metrics.flushSingleMetric("DumpSuccess", 1, MetricUnit.COUNT, "Lifeboat", dims);
+            } catch (LifeboatException e) {
+                LOG.error("dump of {} failed after {}: {}", id, Duration.between(start, clock.instant()), e.describe());
+                metrics.flushSingleMetric("DumpSuccess", 0, MetricUnit.COUNT, "Lifeboat", dims);
+                results.addObject().put("database", id).put("status", "FAILED").put("error", e.describe());
+                failures.add(id + ": " + e.describe());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new BackupRunFailedException(String.join("; ", failures));
+        }
+        return response;
+    }
+
+    private TakingDump.Result dumpOne(String id, String runId, Context context) {
+        BackupConfig.Source source = config.databases().get(id);
+        DatabaseTarget target = secrets.databaseTarget(source.secretId());
+        if (source.dbname() != null) {
+            target = target.withDatabase(source.dbname());
+        }
+        Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(DEADLINE_MARGIN);
+        if (left.isNegative() || left.isZero()) {
+            throw new InvalidInputException("too little time left in this invocation to dump " + id,
+                    "raise the function's timeout");
+        }
+        TakingDump dumping = new TakingDump(vault, inspector, tools, clock,
+                new TakingDump.Settings(config.exactCountThreshold(), left));
+        return dumping.dump(new TakingDump.Command(id, target, runId, null));
+    }
+
+    /** The parsed input: which databases, and the run they belong to. */
+    record Request(List<String> databases, String runId) {
+        static Request of(JsonNode event, BackupConfig config) {
+            if (event == null || !event.isObject()) {
+                throw new InvalidInputException("the input is not a JSON object",
+                        "invoke with {\"database\": \"<id>\"} or from an EventBridge schedule");
+            }
+            if ("Scheduled Event".equals(event.path("detail-type").asText())) {
+                return new Request(List.copyOf(config.databases().keySet()), event.path("time").asText(null));
+            }
+            JsonNode db = event.get("database");
+            if (db == null || !db.isTextual()) {
+                throw new InvalidInputException("the input has no \"database\" field",
+                        "invoke with {\"database\": \"<id>\"}; configured: " + String.join(", ", config.databases().keySet()));
+            }
+            if (!config.databases().containsKey(db.asText())) {
+                throw new InvalidInputException("database '" + db.asText() + "' is not configured",
+                        "use one of: " + String.join(", ", config.databases().keySet()));
+            }
+            JsonNode runId = event.get("runId");
+            return new Request(List.of(db.asText()), runId == null || runId.isNull() ? null : runId.asText());
+        }
+    }
+
+    /** At least one database of the run failed; each one's cause is in the message. */
+    public static final class BackupRunFailedException extends RuntimeException {
+        BackupRunFailedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.lifeboat.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
+import dev.lifeboat.core.adapter.process.ProcessDumpTools;
+import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.testing.MariaDbServer;
+import dev.lifeboat.core.testing.MotoServer;
+import dev.lifeboat.core.testing.PostgresServer;
+import dev.lifeboat.core.testing.RealParts;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+
+/** The handler as Lambda calls it, with real clients pointed at moto and real database servers. */
+@ExtendWith(RealParts.class)
+class BackupHandlerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private MotoServer moto;
+    private SecretsManagerClient sm;
+    private String bucket;
+
+    @BeforeEach
+    void setUp(MotoServer moto) {
+        this.moto = moto;
+        this.sm = moto.secretsManager();
+        this.bucket = moto.newBucket(moto.s3(), true);
+        originalOut = System.out;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+    }
+
+    private String secretFor(DatabaseTarget t, String engine, String password) {
+        String name = "lifeboat/test/" + UUID.randomUUID();
+        sm.createSecret(b -> b.name(name).secretString("{\"engine\":\"" + engine + "\",\"host\":\"" + t.host()
+                + "\",\"port\":" + t.port() + ",\"username\":\"" + t.user() + "\",\"password\":\"" + password
+                + "\",\"dbname\":\"" + t.database() + "\"}"));
+        return name;
+    }
+
+    private BackupHandler handler(BackupConfig config) {
+        Vault vault = BackupHandler.openVault(config, moto.clients(), Clock.systemUTC());
+        return new BackupHandler(config, vault, new SecretsManagerSource(sm), new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(), Clock.systemUTC(), MetricsFactory.getMetricsInstance());
+    }
+
+    private BackupConfig config(String databasesJson) {
+        return BackupConfig.fromEnvironment(Map.of("LIFEBOAT_VAULT", "s3://" + bucket + "/lifeboat",
+                "LIFEBOAT_OBJECT_LOCK_MODE", "GOVERNANCE", "LIFEBOAT_OBJECT_LOCK_DAYS", "1",
+                "LIFEBOAT_DATABASES", databasesJson));
+    }
+
+    private static JsonNode invoke(BackupHandler h, String input) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        h.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, new FakeLambdaContext());
+        return JSON.readTree(out.toByteArray());
+    }
+
+    @Test
+    void theSameScheduledRunInvokedTwice_makesOneBackup_withLogsAndMetrics(PostgresServer pg) throws Exception {
+        DatabaseTarget db = pg.newDatabase("fn");
+        pg.execute(db.database(), "CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 1000) g");
+        BackupHandler h = handler(config("{\"orders\": {\"secretId\": \"" + secretFor(db, "postgres", pg.password()) + "\"}}"));
+        String input = "{\"database\": \"orders\", \"runId\": \"2026-11-25T03:00:00Z\"}";
+
+        JsonNode first = invoke(h, input);
+        JsonNode second = invoke(h, input);
+
+        assertThat(first.at("/results/0/status").asText()).isEqualTo("CREATED");
+        assertThat(first.at("/results/0/backupId").asText()).isEqualTo("20261125T030000Z");
+        assertThat(second.at("/results/0/status").asText()).isEqualTo("ALREADY_EXISTED");
+        Vault vault = BackupHandler.openVault(config("{\"orders\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
+        assertThat(new BackupCatalog(vault).backups("orders")).hasSize(1);
+
+        String out = stdout.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("\"DumpBytes\"").contains("\"Database\":\"orders\"").contains("\"Namespace\":\"Lifeboat\"");
+        assertThat(out.lines().filter(l -> l.contains("\"message\"")))
+                .as("structured JSON log lines")
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(JSON.readTree(l).has("level")).isTrue());
+        assertThat(out).doesNotContain(pg.password());
+    }
+
+    @Test
+    void aScheduledEvent_dumpsEveryConfiguredDatabase(PostgresServer pg, MariaDbServer maria) throws Exception {
+        DatabaseTarget p = pg.newDatabase("fn");
+        DatabaseTarget m = maria.newDatabase("fn");
+        BackupHandler h = handler(config("{\"orders\": {\"secretId\": \"" + secretFor(p, "postgres", pg.password())
+                + "\"}, \"shop\": {\"secretId\": \"" + secretFor(m, "mariadb", maria.password()) + "\"}}"));
+
+        JsonNode r = invoke(h, """
+                {"version": "0", "id": "e-1", "detail-type": "Scheduled Event", "source": "aws.events",
+                 "time": "2026-11-26T03:00:00Z", "resources": ["arn:aws:events:eu-west-1:1:rule/lifeboat"], "detail": {}}""");
+
+        assertThat(r.get("results")).extracting(n -> n.get("database").asText() + "=" + n.get("status").asText())
+                .containsExactly("orders=CREATED", "shop=CREATED");
+        assertThat(r.at("/results/1/objectKey").asText()).isEqualTo("dumps/shop/2026/11/26/20261126T030000Z.sql.gz");
+    }
+
+    @Test
+    void oneFailingDatabase_failsTheInvocation_afterTheOthersAreBackedUp(PostgresServer pg) throws Exception {
+        DatabaseTarget good = pg.newDatabase("fn");
+        DatabaseTarget bad = pg.newDatabase("fn");
+        BackupHandler h = handler(config("{\"good\": {\"secretId\": \"" + secretFor(good, "postgres", pg.password())
+                + "\"}, \"bad\": {\"secretId\": \"" + secretFor(bad, "postgres", "wrong-password-1") + "\"}}"));
+
+        assertThatThrownBy(() -> invoke(h, "{\"detail-type\": \"Scheduled Event\", \"time\": \"2026-11-27T03:00:00Z\"}"))
+                .isInstanceOf(BackupHandler.BackupRunFailedException.class)
+                .hasMessageContaining("bad: ")
+                .hasMessageContaining("password authentication failed")
+                .hasMessageNotContaining("wrong-password-1");
+        Vault vault = BackupHandler.openVault(config("{\"x\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
+        assertThat(new BackupCatalog(vault).databases()).containsExactly("good");
+    }
+
+    @Test
+    void anUnknownDatabase_isRefused_listingTheConfiguredOnes() {
+        BackupHandler h = handler(config("{\"orders\": {\"secretId\": \"s\"}}"));
+
+        assertThatThrownBy(() -> invoke(h, "{\"database\": \"billing\"}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("database 'billing' is not configured")
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).isEqualTo("use one of: orders"));
+        assertThat(moto.s3().listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
+    }
+}
