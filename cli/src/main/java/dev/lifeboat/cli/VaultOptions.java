@@ -29,7 +29,7 @@ final class VaultOptions {
     Integer lockDays;
 
     @Option(names = "--part-size-mib", paramLabel = "MIB", defaultValue = "16",
-            description = "S3 only: multipart part size; memory used is about (parts in flight + 1) x this (default: ${DEFAULT-VALUE})")
+            description = "S3 only: multipart part size; memory used is about 5 x this (4 parts in flight and 1 filling) (default: ${DEFAULT-VALUE})")
     int partSizeMib;
 
     Vault open(AwsClients aws, Clock clock) {
@@ -51,7 +51,7 @@ final class VaultOptions {
         }
         ObjectLockMode finalMode = mode;
         return Vaults.open(uri, aws::s3, (bucket, prefix) -> {
-            S3Vault.Settings s = S3Vault.Settings.of(bucket, prefix).withParts(partSizeMib * 1024 * 1024, 3);
+            S3Vault.Settings s = S3Vault.Settings.of(bucket, prefix).withParts(partSizeMib * 1024 * 1024, 4);
             if (kmsKey != null) {
                 s = s.withKmsKey(kmsKey);
             }

@@ -5,6 +5,7 @@ import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.ServerInfo;
+import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.model.TableRowCount;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
@@ -21,6 +22,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -80,58 +85,91 @@ public final class TakingDump {
         String databaseId = VaultLayout.requireDatabaseId(command.databaseId());
         BackupId id = command.runId() == null ? BackupId.generate(clock) : BackupId.forRun(command.runId());
         String manifestKey = VaultLayout.manifestKey(databaseId, id);
-
-        Optional<byte[]> existing = vault.read(manifestKey);
-        if (existing.isPresent()) {
-            LOG.info("backup {} of {} already exists; nothing to do", id, databaseId);
-            return new Result(ManifestCodec.read(existing.get(), manifestKey), true);
-        }
-
-        vault.checkWritable();
         DatabaseTarget source = command.source();
-        ServerInfo server = inspector.serverInfo(source);
         DumpTool tool = tools.dumpTool(source.engine());
-        ClientVersionPolicy.check(server, tool.name(), tool.version());
-        List<TableRowCount> tables = inspector.rowCounts(source, settings.exactRowCountThreshold());
 
-        String objectKey = VaultLayout.objectKey(databaseId, id, tool.extension());
-        LOG.info("dumping {} ({} {}) with {} {} to {}",
-                databaseId, server.engine(), server.version().shortForm(), tool.name(), tool.version().shortForm(),
-                vault.describe() + "/" + objectKey);
-        Instant started = clock.instant();
-        command.progress().onStart(-1);
-        Copied copied = streamDumpToVault(tool, source, objectKey, command.progress());
-        Instant finished = clock.instant();
+        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            // The pre-flight checks are independent round trips (vault, database, a process start);
+            // they run together, so a dump starts sooner.
+            Future<Optional<byte[]>> existing = background.submit(() -> vault.read(manifestKey));
+            Future<?> writable = background.submit(vault::checkWritable);
+            Future<ServerInfo> serverInfo = background.submit(() -> inspector.serverInfo(source));
+            Future<SoftwareVersion> clientVersion = background.submit(tool::version);
 
-        DumpManifest manifest = new DumpManifest(
-                DumpManifest.CURRENT_VERSION,
-                id.value(),
-                databaseId,
-                server.engine(),
-                server.version().reported(),
-                tool.name(),
-                tool.version().reported(),
-                tool.format(),
-                started,
-                finished,
-                copied.stored().size(),
-                copied.sha256(),
-                copied.stored().key(),
-                copied.stored().versionId(),
-                settings.exactRowCountThreshold(),
-                tables);
-        if (!vault.putIfAbsent(manifestKey, ManifestCodec.write(manifest))) {
-            // Another invocation of the same run finished first; its backup stands, ours is a spare version.
-            LOG.warn("backup {} of {} was completed by a concurrent invocation; keeping that one", id, databaseId);
-            return new Result(ManifestCodec.read(vault.read(manifestKey).orElseThrow(), manifestKey), true);
+            Optional<byte[]> found = await(existing);
+            if (found.isPresent()) {
+                LOG.info("backup {} of {} already exists; nothing to do", id, databaseId);
+                return new Result(ManifestCodec.read(found.get(), manifestKey), true);
+            }
+            await(writable);
+            ServerInfo server = await(serverInfo);
+            SoftwareVersion version = await(clientVersion);
+            ClientVersionPolicy.check(server, tool.name(), version);
+
+            // Row counts are taken while the dump runs, on a connection of their own, and the manifest
+            // codec warms up then too: the JVM mostly waits on the dump tool's pipe meanwhile.
+            Future<List<TableRowCount>> tables =
+                    background.submit(() -> inspector.rowCounts(source, settings.exactRowCountThreshold()));
+            background.submit(ManifestCodec::warmUp);
+            String objectKey = VaultLayout.objectKey(databaseId, id, tool.extension());
+            LOG.info("dumping {} ({} {}) with {} {} to {}",
+                    databaseId, server.engine(), server.version().shortForm(), tool.name(), version.shortForm(),
+                    vault.describe() + "/" + objectKey);
+            Instant started = clock.instant();
+            command.progress().onStart(-1);
+            Copied copied = streamDumpToVault(tool, source, objectKey, command.progress(), () -> await(tables));
+            Instant finished = clock.instant();
+
+            DumpManifest manifest = new DumpManifest(
+                    DumpManifest.CURRENT_VERSION,
+                    id.value(),
+                    databaseId,
+                    server.engine(),
+                    server.version().reported(),
+                    tool.name(),
+                    version.reported(),
+                    tool.format(),
+                    started,
+                    finished,
+                    copied.stored().size(),
+                    copied.sha256(),
+                    copied.stored().key(),
+                    copied.stored().versionId(),
+                    settings.exactRowCountThreshold(),
+                    await(tables));
+            if (!vault.putIfAbsent(manifestKey, ManifestCodec.write(manifest))) {
+                // Another invocation of the same run finished first; its backup stands, ours is a spare version.
+                LOG.warn("backup {} of {} was completed by a concurrent invocation; keeping that one", id, databaseId);
+                return new Result(ManifestCodec.read(vault.read(manifestKey).orElseThrow(), manifestKey), true);
+            }
+            LOG.info("backup {} of {} complete: {} bytes, sha256 {}", id, databaseId, manifest.sizeBytes(), manifest.sha256());
+            return new Result(manifest, false);
+        } finally {
+            background.shutdownNow();
         }
-        LOG.info("backup {} of {} complete: {} bytes, sha256 {}", id, databaseId, manifest.sizeBytes(), manifest.sha256());
-        return new Result(manifest, false);
+    }
+
+    /** The value of a background step, with its own exception rethrown as it was. */
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DumpFailedException("interrupted while preparing the dump", "retry");
+        }
     }
 
     private record Copied(Vault.StoredObject stored, String sha256) {}
 
-    private Copied streamDumpToVault(DumpTool tool, DatabaseTarget source, String objectKey, ProgressListener progress) {
+    /** Streams the dump into an upload; {@code beforeComplete} runs last, and a failure there aborts the upload. */
+    private Copied streamDumpToVault(
+            DumpTool tool, DatabaseTarget source, String objectKey, ProgressListener progress, Runnable beforeComplete) {
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Vault.Upload upload = vault.startUpload(objectKey);
                 DumpTools.Running dump = tool.start(source)) {
@@ -151,6 +189,7 @@ public final class TakingDump {
                 if (timedOut.get()) {
                     throw timeout(tool);
                 }
+                beforeComplete.run();
                 Vault.StoredObject stored = upload.complete();
                 return new Copied(stored, hashed.sha().hex());
             } catch (VaultIo e) {

@@ -130,8 +130,9 @@ class DumpFailuresIT {
         DatabaseTarget limited = new DatabaseTarget(db.engine(), db.host(), db.port(), db.database(), role,
                 Secret.of("limited-pw"));
 
+        // pg_dump and the row count meet the missing privilege at about the same time; either names it.
         assertThatThrownBy(() -> Wiring.dumping(vault).dump(new TakingDump.Command("perm", limited, null, null)))
-                .isInstanceOf(DatabaseAccessException.class)
+                .isInstanceOfAny(DatabaseAccessException.class, DumpFailedException.class)
                 .hasMessageContaining("permission denied for table private_data");
         assertNothingLeftBehind(vault);
     }

@@ -91,7 +91,7 @@ final class ChildProcess implements DumpTools.Running {
                         errorLines.add(safe);
                     }
                 }
-                LOG.warn("{}: {}", toolName, safe);
+                LOG.warn("[{}] {}", toolName, safe);
             }
         } catch (IOException e) {
             LOG.debug("stderr of {} closed: {}", toolName, e.getMessage());

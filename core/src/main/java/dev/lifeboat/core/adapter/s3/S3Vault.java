@@ -64,7 +64,7 @@ public final class S3Vault implements Vault {
         }
 
         public static Settings of(String bucket, String prefix) {
-            return new Settings(bucket, prefix, null, null, null, 16 * 1024 * 1024, 3);
+            return new Settings(bucket, prefix, null, null, null, 16 * 1024 * 1024, 4);
         }
 
         public Settings withKmsKey(String key) {

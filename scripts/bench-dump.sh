@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Benchmark: plain `pg_dump -Fc` to a file against `lifeboat dump` into a local vault and into
+# moto S3, on pgbench databases of two scales. Reports wall time, throughput, the ratio to
+# pg_dump, and the peak RSS of Lifeboat's JVM (VmHWM of the java process alone).
+#
+#   scripts/bench-dump.sh [SCALE_SMALL] [SCALE_LARGE] [RUNS]      (defaults: 10 50 3)
+#
+# The figures in docs/performance.md come from this script; rerun it to reproduce them.
+set -euo pipefail
+source "$(dirname "$0")/lib/services.sh"
+cd "$LIFEBOAT_ROOT"
+SMALL=${1:-10}
+LARGE=${2:-50}
+RUNS=${3:-3}
+pick_jdk
+start_all_services
+JAR=$LIFEBOAT_ROOT/cli/target/lifeboat.jar
+if [ ! -f "$JAR" ]; then
+  log "building $JAR"
+  ./mvnw -B -q -ntp -pl cli -am package -DskipTests
+fi
+export PGPASSWORD=$LIFEBOAT_TEST_PASSWORD
+export AWS_ENDPOINT_URL=$LIFEBOAT_TEST_AWS_ENDPOINT
+PGBIN=$(pg_bin)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+BUCKET=lifeboat-bench-$$
+AWS_ENDPOINT_URL=$LIFEBOAT_TEST_AWS_ENDPOINT "$LIFEBOAT_CACHE/moto-venv/bin/python" - "$BUCKET" <<'PY'
+import sys, boto3
+boto3.client("s3", region_name="eu-west-1").create_bucket(Bucket=sys.argv[1],
+    CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+PY
+
+psql_() { "$PGBIN/psql" -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -At "$@"; }
+
+ensure_db() {
+  local scale=$1 db=bench_s$1
+  if [ "$(psql_ -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" != 1 ]; then
+    log "creating $db with pgbench -i -s $scale"
+    psql_ -d postgres -c "CREATE DATABASE $db" >/dev/null
+    "$PGBIN/pgbench" -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -i -q -s "$scale" "$db" >/dev/null 2>&1
+  fi
+  echo "$db"
+}
+
+now() { date +%s.%N; }
+
+# Runs a command, prints "seconds peak_kib" (peak of the java process, 0 for others).
+measure() {
+  local start end peak=0 pid status
+  start=$(now)
+  "$@" >/dev/null 2>"$WORK/err" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    for p in $pid $(pgrep -P "$pid" java || true); do
+      local hwm
+      hwm=$(awk '/VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null || true)
+      if [ -n "$hwm" ] && [ "$(basename "$(readlink /proc/$p/exe 2>/dev/null)")" = java ] && [ "$hwm" -gt "$peak" ]; then peak=$hwm; fi
+    done
+    sleep 0.05
+  done
+  wait "$pid" || { cat "$WORK/err" >&2; die "command failed: $*"; }
+  end=$(now)
+  echo "$(echo "$end - $start" | bc) $peak"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+report_header() {
+  printf '| scale | db size | dump size | method | median s | MiB/s (dump bytes) | ratio to pg_dump | peak JVM RSS MiB |\n'
+  printf '|---|---|---|---|---|---|---|---|\n'
+}
+
+bench_scale() {
+  local scale=$1 db size
+  db=$(ensure_db "$scale")
+  size=$(psql_ -d "$db" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")
+  local url="postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$db"
+  local method times peaks t p base dumpbytes
+  for method in pg_dump lifeboat-file lifeboat-s3; do
+    : >"$WORK/times"; : >"$WORK/peaks"
+    for _ in $(seq 1 "$RUNS"); do
+      rm -rf "$WORK/vault" "$WORK/plain.dump"
+      case $method in
+        pg_dump) read -r t p < <(measure "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -f "$WORK/plain.dump" "$db")
+                 dumpbytes=$(stat -c %s "$WORK/plain.dump") ;;
+        lifeboat-file) read -r t p < <(measure java -jar "$JAR" dump --source "$url" --vault "file:$WORK/vault" --id "$db") ;;
+        lifeboat-s3) read -r t p < <(measure java -jar "$JAR" dump --source "$url" --vault "s3://$BUCKET/bench" --id "$db") ;;
+      esac
+      echo "$t" >>"$WORK/times"; echo "$p" >>"$WORK/peaks"
+    done
+    t=$(median <"$WORK/times")
+    p=$(sort -n "$WORK/peaks" | tail -n1)
+    [ "$method" = pg_dump ] && base=$t
+    printf '| %s | %s | %s MiB | %s | %.2f | %.1f | %.3f | %s |\n' "$scale" "$size" "$((dumpbytes / 1048576))" "$method" "$t" \
+      "$(echo "$dumpbytes / 1048576 / $t" | bc -l)" "$(echo "$t / $base" | bc -l)" \
+      "$([ "$p" -gt 0 ] && echo $((p / 1024)) || echo -)"
+  done
+}
+
+command -v bc >/dev/null || apt_install bc
+log "benchmark: scales $SMALL and $LARGE, $RUNS runs each (median time, max peak)"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(java -version 2>&1 | head -n1); $("$PGBIN/pg_dump" --version)"
+report_header
+bench_scale "$SMALL"
+bench_scale "$LARGE"

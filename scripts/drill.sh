@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The local drill: replay the incident Lifeboat exists for, on this machine, with real parts.
+#
+#   1. production: a PostgreSQL database with data (and a MariaDB one), checksummed table by table;
+#   2. Lifeboat takes logical dumps into the vault (moto S3 with Object Lock, and a local directory);
+#   3. destruction, the way `terraform destroy` did it: the production databases are dropped;
+#   4. restore from the vault into new databases, and compare every table's checksum and every
+#      sequence with the values taken before the destruction.
+#
+# Prints a short report and exits non-zero on any difference. On a fresh machine it installs and
+# starts what it needs, like scripts/test.sh.
+#
+#   scripts/drill.sh            # default: ~200k rows per engine
+#   DRILL_ROWS=2000000 scripts/drill.sh
+set -euo pipefail
+source "$(dirname "$0")/lib/services.sh"
+cd "$LIFEBOAT_ROOT"
+ROWS=${DRILL_ROWS:-200000}
+pick_jdk
+start_all_services
+JAR=$LIFEBOAT_ROOT/cli/target/lifeboat.jar
+if [ ! -f "$JAR" ]; then
+  log "building $JAR"
+  ./mvnw -B -q -ntp -pl cli -am package -DskipTests
+fi
+PGBIN=$(pg_bin)
+export PGPASSWORD=$LIFEBOAT_TEST_PASSWORD MYSQL_PWD=$LIFEBOAT_TEST_PASSWORD
+export AWS_ENDPOINT_URL=$LIFEBOAT_TEST_AWS_ENDPOINT
+RUN=$(date +%s)
+PG_DB=drill_prod_$RUN
+MY_DB=drill_shop_$RUN
+BUCKET=lifeboat-drill-vault-$RUN
+VAULT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-drill.XXXXXX")
+trap 'rm -rf "$VAULT_DIR"' EXIT
+started=$(date +%s.%N)
+
+pg() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -At "$@"; }
+my() { mariadb --protocol=TCP -h 127.0.0.1 -P "$LIFEBOAT_TEST_MARIADB_PORT" -u "$LIFEBOAT_TEST_MARIADB_USER" -N -B "$@"; }
+lifeboat() { java -jar "$JAR" "$@"; }
+
+# Every table's row count and md5 of its sorted rows, every sequence's position.
+pg_checksums() {
+  local db=$1 t
+  for t in $(pg -d "$db" -c "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+                             WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1"); do
+    echo "table $t $(pg -d "$db" -c "SELECT count(*) || ' ' || coalesce(md5(string_agg(x::text, E'\n' ORDER BY x::text)), '-') FROM $t x")"
+  done
+  pg -d "$db" -c "SELECT 'sequence ' || format('%I.%I', schemaname, sequencename) || ' ' || coalesce(last_value, 0) FROM pg_sequences ORDER BY 1"
+}
+
+my_checksums() {
+  local db=$1 t cols
+  for t in $(my -D "$db" -e "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1"); do
+    cols=$(my -D "$db" -e "SELECT GROUP_CONCAT(CONCAT('COALESCE(HEX(\`', column_name, '\`), \"~\")') ORDER BY ordinal_position SEPARATOR ', ')
+                           FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '$t'")
+    echo "table $t $(my -D "$db" -e "SELECT CONCAT(COUNT(*), ' ', COALESCE(MD5(GROUP_CONCAT(r ORDER BY r SEPARATOR '\n')), '-'))
+                                     FROM (SELECT MD5(CONCAT_WS('|', $cols)) AS r FROM \`$t\`) x")"
+  done
+  my -D "$db" -e "SELECT CONCAT('auto_increment ', table_name, ' ', auto_increment) FROM information_schema.tables
+                  WHERE table_schema = DATABASE() AND auto_increment IS NOT NULL ORDER BY 1"
+}
+
+log "1/4 production: $PG_DB (PostgreSQL) and $MY_DB (MariaDB) with $ROWS rows each"
+pg -d postgres -c "CREATE DATABASE $PG_DB"
+pg -d "$PG_DB" <<SQL
+CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL, email text, created timestamptz NOT NULL);
+CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers, total numeric(12,2),
+                     items jsonb, note text, placed timestamptz NOT NULL);
+INSERT INTO customers (name, email, created)
+  SELECT 'Kunde ' || g || ' Ünïcødé', 'c' || g || '@example.com', timestamptz '2024-01-01' + g * interval '1 minute'
+  FROM generate_series(1, $ROWS / 10) g;
+INSERT INTO orders (customer_id, total, items, note, placed)
+  SELECT 1 + g % ($ROWS / 10), (g % 10000) / 3.0, jsonb_build_object('sku', g % 97, 'qty', g % 5),
+         CASE WHEN g % 7 = 0 THEN NULL ELSE md5(g::text) END, timestamptz '2024-01-01' + g * interval '17 seconds'
+  FROM generate_series(1, $ROWS) g;
+SELECT setval('orders_id_seq', $ROWS + 12345);
+ANALYZE;
+SQL
+my -e "CREATE DATABASE $MY_DB CHARACTER SET utf8mb4"
+my -D "$MY_DB" <<SQL
+CREATE TABLE products (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL, price DECIMAL(10,2), image BLOB);
+CREATE TABLE sales (id BIGINT AUTO_INCREMENT PRIMARY KEY, product_id INT, qty INT, sold_at DATETIME(3), note TEXT);
+INSERT INTO products (name, price, image) SELECT CONCAT('Produkt ', seq, ' 🛟'), seq / 7, UNHEX(MD5(seq)) FROM seq_1_to_1000;
+INSERT INTO sales (product_id, qty, sold_at, note)
+  SELECT 1 + seq % 1000, seq % 13, '2024-01-01' + INTERVAL seq SECOND, IF(seq % 5 = 0, NULL, MD5(seq)) FROM seq_1_to_$ROWS;
+SQL
+pg_checksums "$PG_DB" >"$VAULT_DIR/pg.before"
+my_checksums "$MY_DB" >"$VAULT_DIR/my.before"
+
+log "2/4 backups: lifeboat dump into moto S3 (Object Lock) and a local vault"
+"$LIFEBOAT_CACHE/moto-venv/bin/python" - "$BUCKET" <<'PY'
+import sys, boto3
+s3 = boto3.client("s3", region_name="eu-west-1")
+s3.create_bucket(Bucket=sys.argv[1], ObjectLockEnabledForBucket=True,
+                 CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+PY
+S3_VAULT="s3://$BUCKET/lifeboat"
+lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --id orders-db \
+  --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1
+lifeboat dump --source "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/$MY_DB" --id shop-db \
+  --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1
+lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --id orders-db \
+  --vault "file:$VAULT_DIR/vault"
+lifeboat list --vault "$S3_VAULT"
+
+log "3/4 destruction: dropping $PG_DB and $MY_DB, as terraform destroy would"
+pg -d postgres -c "DROP DATABASE $PG_DB"
+my -e "DROP DATABASE $MY_DB"
+
+log "4/4 restore from the vault into new databases"
+restore_started=$(date +%s.%N)
+lifeboat restore-dump --vault "$S3_VAULT" --id orders-db --backup latest \
+  --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_restored" --create
+lifeboat restore-dump --vault "$S3_VAULT" --id shop-db --backup latest \
+  --target "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/${MY_DB}_restored" --create
+lifeboat restore-dump --vault "file:$VAULT_DIR/vault" --id orders-db --backup latest \
+  --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_local" --create
+restore_done=$(date +%s.%N)
+pg_checksums "${PG_DB}_restored" >"$VAULT_DIR/pg.after"
+pg_checksums "${PG_DB}_local" >"$VAULT_DIR/pg.local"
+my_checksums "${MY_DB}_restored" >"$VAULT_DIR/my.after"
+
+status=0
+report() {
+  local label=$1 before=$2 after=$3
+  if diff -u "$before" "$after" >"$VAULT_DIR/diff"; then
+    printf '  %-40s %s tables/sequences identical\n' "$label" "$(wc -l <"$before")"
+  else
+    printf '  %-40s DIFFERENT:\n' "$label"; sed 's/^/    /' "$VAULT_DIR/diff"
+    status=1
+  fi
+}
+echo
+echo "Lifeboat drill report"
+echo "  destroyed:  databases $PG_DB (PostgreSQL), $MY_DB (MariaDB)"
+echo "  restored:   ${PG_DB}_restored and ${MY_DB}_restored from $S3_VAULT, ${PG_DB}_local from the local vault"
+echo "  checksums (before destruction vs after restore):"
+report "PostgreSQL via S3" "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.after"
+report "PostgreSQL via local vault" "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.local"
+report "MariaDB via S3" "$VAULT_DIR/my.before" "$VAULT_DIR/my.after"
+printf '  restore time: %.1f s for the three restores; whole drill %.1f s\n' \
+  "$(echo "$restore_done - $restore_started" | bc -l)" "$(echo "$(date +%s.%N) - $started" | bc -l)"
+if [ "$status" = 0 ]; then echo "  RESULT: PASS, every table and sequence came back identical"; else echo "  RESULT: FAIL"; fi
+exit "$status"
