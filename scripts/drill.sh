@@ -35,7 +35,7 @@ trap 'rm -rf "$VAULT_DIR"' EXIT
 started=$(date +%s.%N)
 
 pg() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -At "$@"; }
-my() { mariadb --protocol=TCP -h 127.0.0.1 -P "$LIFEBOAT_TEST_MARIADB_PORT" -u "$LIFEBOAT_TEST_MARIADB_USER" -N -B "$@"; }
+my() { mariadb --default-character-set=utf8mb4 --protocol=TCP -h 127.0.0.1 -P "$LIFEBOAT_TEST_MARIADB_PORT" -u "$LIFEBOAT_TEST_MARIADB_USER" -N -B "$@"; }
 lifeboat() { java -jar "$JAR" "$@"; }
 
 # Every table's row count and md5 of its sorted rows, every sequence's position.
@@ -62,7 +62,7 @@ my_checksums() {
 
 log "1/4 production: $PG_DB (PostgreSQL) and $MY_DB (MariaDB) with $ROWS rows each"
 pg -d postgres -c "CREATE DATABASE $PG_DB"
-pg -d "$PG_DB" <<SQL
+pg -d "$PG_DB" >/dev/null <<SQL
 CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL, email text, created timestamptz NOT NULL);
 CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers, total numeric(12,2),
                      items jsonb, note text, placed timestamptz NOT NULL);
@@ -140,5 +140,12 @@ report "PostgreSQL via local vault" "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.local"
 report "MariaDB via S3" "$VAULT_DIR/my.before" "$VAULT_DIR/my.after"
 printf '  restore time: %.1f s for the three restores; whole drill %.1f s\n' \
   "$(echo "$restore_done - $restore_started" | bc -l)" "$(echo "$(date +%s.%N) - $started" | bc -l)"
-if [ "$status" = 0 ]; then echo "  RESULT: PASS, every table and sequence came back identical"; else echo "  RESULT: FAIL"; fi
+if [ "$status" = 0 ]; then
+  echo "  RESULT: PASS, every table and sequence came back identical"
+  # The restored copies served their purpose; a failed drill keeps them for inspection.
+  pg -d postgres -c "DROP DATABASE ${PG_DB}_restored" -c "DROP DATABASE ${PG_DB}_local"
+  my -e "DROP DATABASE ${MY_DB}_restored"
+else
+  echo "  RESULT: FAIL (the restored databases are kept for inspection)"
+fi
 exit "$status"
