@@ -165,3 +165,14 @@ start_all_services() {
   start_mariadb
   start_moto
 }
+
+stop_all_services() {
+  local bin; bin=$(pg_bin)
+  if [ -f "$LIFEBOAT_CACHE/postgres/postmaster.pid" ]; then
+    as_postgres "$bin/pg_ctl" -D "$LIFEBOAT_CACHE/postgres" -m fast stop >/dev/null 2>&1 && log "stopped PostgreSQL"
+  fi
+  if [ -f "$LIFEBOAT_CACHE/mariadb/mariadb.pid" ]; then
+    kill "$(cat "$LIFEBOAT_CACHE/mariadb/mariadb.pid")" 2>/dev/null && log "stopped MariaDB"
+  fi
+  if pkill -f "$LIFEBOAT_CACHE/moto-venv/bin/moto_server" 2>/dev/null; then log "stopped moto"; fi
+}
