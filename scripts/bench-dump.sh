@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: plain `pg_dump -Fc` to a file against `lifeboat dump` into a local vault and into
-# moto S3, on pgbench databases of two scales. Reports wall time, throughput, the ratio to
+# moto S3 (run through bin/lifeboat, as users run it), on pgbench databases of two scales. Reports wall time, throughput, the ratio to
 # pg_dump, and the peak RSS of Lifeboat's JVM (VmHWM of the java process alone).
 #
 #   scripts/bench-dump.sh [SCALE_SMALL] [SCALE_LARGE] [RUNS]      (defaults: 10 50 3)
@@ -15,6 +15,7 @@ RUNS=${3:-3}
 pick_jdk
 start_all_services
 JAR=$LIFEBOAT_ROOT/cli/target/lifeboat.jar
+LIFEBOAT=$LIFEBOAT_ROOT/bin/lifeboat
 if [ ! -f "$JAR" ]; then
   log "building $JAR"
   ./mvnw -B -q -ntp -pl cli -am package -DskipTests
@@ -84,8 +85,8 @@ bench_scale() {
       case $method in
         pg_dump) read -r t p < <(measure "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -f "$WORK/plain.dump" "$db")
                  dumpbytes=$(stat -c %s "$WORK/plain.dump") ;;
-        lifeboat-file) read -r t p < <(measure java -jar "$JAR" dump --source "$url" --vault "file:$WORK/vault" --id "$db") ;;
-        lifeboat-s3) read -r t p < <(measure java -jar "$JAR" dump --source "$url" --vault "s3://$BUCKET/bench" --id "$db") ;;
+        lifeboat-file) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --id "$db") ;;
+        lifeboat-s3) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "s3://$BUCKET/bench" --id "$db") ;;
       esac
       echo "$t" >>"$WORK/times"; echo "$p" >>"$WORK/peaks"
     done
@@ -98,7 +99,9 @@ bench_scale() {
   done
 }
 
-command -v bc >/dev/null || apt_install bc
+# Lifeboat runs as users run it, through bin/lifeboat; one dump first makes its class-data archive.
+"$LIFEBOAT" dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/postgres" \
+  --vault "file:$WORK/warm-up" --id warm-up >/dev/null 2>&1
 log "benchmark: scales $SMALL and $LARGE, $RUNS runs each (median time, max peak)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(java -version 2>&1 | head -n1); $("$PGBIN/pg_dump" --version)"
 report_header

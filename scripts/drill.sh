@@ -36,7 +36,7 @@ started=$(date +%s.%N)
 
 pg() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -At "$@"; }
 my() { mariadb --default-character-set=utf8mb4 --protocol=TCP -h 127.0.0.1 -P "$LIFEBOAT_TEST_MARIADB_PORT" -u "$LIFEBOAT_TEST_MARIADB_USER" -N -B "$@"; }
-lifeboat() { java -jar "$JAR" "$@"; }
+lifeboat() { "$LIFEBOAT_ROOT/bin/lifeboat" "$@"; }
 
 # Every table's row count and md5 of its sorted rows, every sequence's position.
 pg_checksums() {

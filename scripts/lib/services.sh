@@ -55,6 +55,7 @@ ensure_packages() {
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
   command -v mariadb-dump >/dev/null && command -v mariadb >/dev/null || missing+=(mariadb-client)
   command -v curl >/dev/null || missing+=(curl)
+  command -v bc >/dev/null || missing+=(bc)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 

@@ -88,7 +88,9 @@ public final class TakingDump {
         DatabaseTarget source = command.source();
         DumpTool tool = tools.dumpTool(source.engine());
 
-        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        // Platform threads, not virtual ones: the virtual-thread I/O poller sits in native code, and
+        // HotSpot then spends up to 0.3 s at exit waiting for it (measured, docs/performance.md).
+        ExecutorService background = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("dump-", 0).factory());
         try {
             // The pre-flight checks are independent round trips (vault, database, a process start);
             // they run together, so a dump starts sooner.
@@ -173,7 +175,7 @@ public final class TakingDump {
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Vault.Upload upload = vault.startUpload(objectKey);
                 DumpTools.Running dump = tool.start(source)) {
-            Thread watchdog = Thread.ofVirtual().name("dump-watchdog").start(() -> {
+            Thread watchdog = Thread.ofPlatform().daemon().name("dump-watchdog").start(() -> {
                 try {
                     Thread.sleep(settings.timeout());
                     timedOut.set(true);

@@ -46,7 +46,7 @@ final class S3MultipartUpload implements Vault.Upload {
     private final Semaphore inFlight;
     private final Deque<byte[]> freeBuffers = new ArrayDeque<>();
     private final List<Future<CompletedPart>> parts = new ArrayList<>();
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService executor;
     private final PartStream stream = new PartStream();
     private final java.util.function.Consumer<String> afterComplete;
     private byte[] current;
@@ -65,6 +65,7 @@ final class S3MultipartUpload implements Vault.Upload {
         this.uploadId = uploadId;
         this.partSize = partSize;
         this.inFlight = new Semaphore(maxInFlight);
+        this.executor = Executors.newFixedThreadPool(maxInFlight, Thread.ofPlatform().daemon().name("s3-part-", 0).factory());
     }
 
     @Override
