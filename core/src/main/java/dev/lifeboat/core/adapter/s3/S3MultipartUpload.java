@@ -123,12 +123,15 @@ final class S3MultipartUpload implements Vault.Upload {
         filled = 0;
         total += length;
         parts.add(executor.submit(() -> {
+            long t0 = System.nanoTime();
             try {
                 UploadPartResponse r = s3.uploadPart(
                         b -> b.bucket(bucket).key(fullKey).uploadId(uploadId).partNumber(partNumber)
                                 .contentLength((long) length).checksumAlgorithm(ChecksumAlgorithm.CRC32),
                         RequestBody.fromContentProvider(
                                 () -> new ByteArrayInputStream(buffer, 0, length), length, "application/octet-stream"));
+                LOG.debug("part {} of s3://{}/{} ({} bytes) uploaded in {} ms",
+                        partNumber, bucket, fullKey, length, (System.nanoTime() - t0) / 1_000_000);
                 return CompletedPart.builder().partNumber(partNumber).eTag(r.eTag()).checksumCRC32(r.checksumCRC32()).build();
             } finally {
                 synchronized (freeBuffers) {
@@ -171,12 +174,16 @@ final class S3MultipartUpload implements Vault.Upload {
                 }
                 sendCurrent(); // the last part may be smaller than 5 MiB; an empty object is one empty part
             }
+            long t0 = System.nanoTime();
             List<CompletedPart> done = new ArrayList<>();
             for (Future<CompletedPart> f : parts) {
                 done.add(f.get());
             }
+            long t1 = System.nanoTime();
             String versionId = s3.completeMultipartUpload(b -> b.bucket(bucket).key(fullKey).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(done))).versionId();
+            LOG.debug("s3://{}/{}: waited {} ms for the last parts, CompleteMultipartUpload took {} ms",
+                    bucket, fullKey, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             finished = true;
             executor.shutdown();
             afterComplete.accept(versionId);
