@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: plain `pg_dump -Fc` to a file against `lifeboat dump` into a local vault and into
 # moto S3 (run through bin/lifeboat, as users run it), on pgbench databases of two scales. Reports wall time, throughput, the ratio to
-# pg_dump, and the peak RSS of Lifeboat's JVM (VmHWM of the java process alone).
+# pg_dump, and peak memory (largest resident set of the process tree, from GNU time).
 #
 #   scripts/bench-dump.sh [SCALE_SMALL] [SCALE_LARGE] [RUNS]      (defaults: 10 50 3)
 #
@@ -46,29 +46,18 @@ ensure_db() {
 
 now() { date +%s.%N; }
 
-# Runs a command, prints "seconds peak_kib" (peak of the java process, 0 for others).
+# Runs a command, prints "seconds peak_kib". GNU time reports the largest resident set among the
+# process and the children it waited for: for Lifeboat that is the JVM (pg_dump is far smaller).
+# (An earlier version sampled /proc every 50 ms; the sampling itself took CPU from the two cores.)
 measure() {
-  local start end peak=0 pid status
-  start=$(now)
-  "$@" >/dev/null 2>"$WORK/err" &
-  pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    for p in $pid $(pgrep -P "$pid" java || true); do
-      local hwm
-      hwm=$(awk '/VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null || true)
-      if [ -n "$hwm" ] && [ "$(basename "$(readlink /proc/$p/exe 2>/dev/null)")" = java ] && [ "$hwm" -gt "$peak" ]; then peak=$hwm; fi
-    done
-    sleep 0.05
-  done
-  wait "$pid" || { cat "$WORK/err" >&2; die "command failed: $*"; }
-  end=$(now)
-  echo "$(echo "$end - $start" | bc) $peak"
+  /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; die "command failed: $*"; }
+  cat "$WORK/time"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 report_header() {
-  printf '| scale | db size | dump size | method | median s | MiB/s (dump bytes) | ratio to pg_dump | peak JVM RSS MiB |\n'
+  printf '| scale | db size | dump size | method | median s | MiB/s (dump bytes) | ratio to pg_dump | peak RSS MiB |\n'
   printf '|---|---|---|---|---|---|---|---|\n'
 }
 
@@ -95,7 +84,7 @@ bench_scale() {
     [ "$method" = pg_dump ] && base=$t
     printf '| %s | %s | %s MiB | %s | %.2f | %.1f | %.3f | %s |\n' "$scale" "$size" "$((dumpbytes / 1048576))" "$method" "$t" \
       "$(echo "$dumpbytes / 1048576 / $t" | bc -l)" "$(echo "$t / $base" | bc -l)" \
-      "$([ "$p" -gt 0 ] && echo $((p / 1024)) || echo -)"
+      "$((p / 1024))"
   done
 }
 

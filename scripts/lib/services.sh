@@ -56,6 +56,7 @@ ensure_packages() {
   command -v mariadb-dump >/dev/null && command -v mariadb >/dev/null || missing+=(mariadb-client)
   command -v curl >/dev/null || missing+=(curl)
   command -v bc >/dev/null || missing+=(bc)
+  [ -x /usr/bin/time ] || missing+=(time)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 

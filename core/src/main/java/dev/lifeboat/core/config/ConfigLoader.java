@@ -1,0 +1,312 @@
+package dev.lifeboat.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lifeboat.core.config.LifeboatConfig.Backup;
+import dev.lifeboat.core.config.LifeboatConfig.Database;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.config.LifeboatConfig.DumpSettings;
+import dev.lifeboat.core.config.LifeboatConfig.Retention;
+import dev.lifeboat.core.config.LifeboatConfig.Schedules;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings;
+import dev.lifeboat.core.config.LifeboatConfig.Source;
+import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.DatabaseEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates {@code lifeboat.yml}. Every error names the field's path
+ * ({@code databases.orders.retention.daily}), what is wrong, and what is allowed; all errors are
+ * reported at once.
+ */
+public final class ConfigLoader {
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d");
+    private static final Pattern KMS_ARN = Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/[A-Za-z0-9/_-]+");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+    private static final Pattern SECRET_ARN = Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+");
+    private static final Pattern RDS_ID = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,62}");
+    /** EventBridge: cron(minutes hours day-of-month month day-of-week year), rate(N unit). */
+    private static final Pattern CRON = Pattern.compile("cron\\((\\S+\\s+){5}\\S+\\)");
+    private static final Pattern RATE = Pattern.compile("rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)");
+
+    private final List<String> errors = new ArrayList<>();
+
+    private ConfigLoader() {}
+
+    public static LifeboatConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("configuration file " + file + " does not exist",
+                    "pass --config with the path of your lifeboat.yml (docs/configuration.md shows one)");
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read configuration file " + file + ": " + e.getMessage(), "");
+        }
+        return parse(text, file.toString());
+    }
+
+    public static LifeboatConfig parse(String yaml, String where) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(where + " is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), "fix the syntax");
+        }
+        ConfigLoader loader = new ConfigLoader();
+        LifeboatConfig config = loader.root(root);
+        if (!loader.errors.isEmpty()) {
+            throw new InvalidInputException(where + " has " + loader.errors.size() + " error"
+                    + (loader.errors.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", loader.errors),
+                    "fix the fields named above (docs/configuration.md describes each)");
+        }
+        return config;
+    }
+
+    private LifeboatConfig root(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            errors.add("the file must hold a mapping with 'backup' and 'databases'");
+            return null;
+        }
+        allowOnly(root, "", Set.of("backup", "databases"));
+        Backup backup = backup(required(root, "", "backup"));
+        Map<String, Database> databases = new LinkedHashMap<>();
+        JsonNode dbs = required(root, "", "databases");
+        if (dbs != null && (!dbs.isObject() || dbs.isEmpty())) {
+            errors.add("databases: must map at least one database id to its settings");
+        } else if (dbs != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = dbs.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                databases.put(e.getKey(), database("databases." + e.getKey(), e.getKey(), e.getValue()));
+            }
+        }
+        return new LifeboatConfig(backup, databases);
+    }
+
+    private Backup backup(JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        allowOnly(n, "backup", Set.of("account", "region", "kmsKeyArn", "vault"));
+        String vault = text(n, "backup", "vault", false);
+        if (vault != null && !vault.startsWith("s3://")) {
+            errors.add("backup.vault: '" + vault + "' must be s3://BUCKET/PREFIX");
+        }
+        return new Backup(
+                matching(n, "backup", "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
+                matching(n, "backup", "region", REGION, "an AWS region such as eu-central-1"),
+                matching(n, "backup", "kmsKeyArn", KMS_ARN, "a KMS key ARN in the backup account and region"),
+                vault);
+    }
+
+    private Database database(String path, String id, JsonNode n) {
+        try {
+            VaultLayout.requireDatabaseId(id);
+        } catch (InvalidInputException e) {
+            errors.add(path + ": " + e.getMessage() + "; " + e.hint());
+        }
+        if (n == null || !n.isObject()) {
+            errors.add(path + ": must be a mapping");
+            return null;
+        }
+        allowOnly(n, path, Set.of("engine", "source", "snapshot", "retention", "schedules", "dump"));
+        DatabaseEngine engine = null;
+        String engineText = text(n, path, "engine", true);
+        if (engineText != null) {
+            try {
+                engine = DatabaseEngine.parse(engineText);
+            } catch (IllegalArgumentException e) {
+                errors.add(path + ".engine: " + e.getMessage());
+            }
+        }
+        return new Database(id, engine, source(path + ".source", required(n, path, "source")),
+                snapshot(path + ".snapshot", n.get("snapshot")), retention(path + ".retention", required(n, path, "retention")),
+                schedules(path + ".schedules", n.get("schedules")), dump(path + ".dump", n.get("dump")));
+    }
+
+    private Source source(String path, JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        allowOnly(n, path, Set.of("account", "region", "instance", "cluster", "roleArn", "externalId", "shareKmsKeyArn"));
+        boolean instance = n.hasNonNull("instance");
+        boolean cluster = n.hasNonNull("cluster");
+        if (instance == cluster) {
+            errors.add(path + ": give exactly one of 'instance' (an RDS DB instance id) or 'cluster' (an Aurora DB cluster id)");
+        }
+        String identifier = instance ? matching(n, path, "instance", RDS_ID, "an RDS identifier: a letter, then letters, digits, hyphens")
+                : cluster ? matching(n, path, "cluster", RDS_ID, "an RDS identifier: a letter, then letters, digits, hyphens") : null;
+        String externalId = text(n, path, "externalId", true);
+        if (externalId != null && (externalId.length() < 2 || externalId.length() > 1224)) {
+            errors.add(path + ".externalId: must be 2 to 1224 characters");
+        }
+        return new Source(
+                matching(n, path, "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
+                matching(n, path, "region", REGION, "an AWS region such as eu-west-1"),
+                cluster && !instance ? DbKind.CLUSTER : DbKind.INSTANCE,
+                identifier,
+                matching(n, path, "roleArn", ROLE_ARN, "the ARN of the role Lifeboat assumes in the source account"),
+                externalId,
+                optionalMatching(n, path, "shareKmsKeyArn", KMS_ARN, "a KMS key ARN in the source account and region"));
+    }
+
+    private SnapshotSettings snapshot(String path, JsonNode n) {
+        if (n == null) {
+            return new SnapshotSettings(SnapshotSettings.Mode.COPY_AUTOMATED, SnapshotSettings.CopyStrategy.AUTO, null, null);
+        }
+        allowOnly(n, path, Set.of("mode", "copyStrategy", "optionGroup", "stagingKmsKeyArn"));
+        SnapshotSettings.Mode mode = choice(n, path, "mode", SnapshotSettings.Mode.class, SnapshotSettings.Mode.COPY_AUTOMATED);
+        SnapshotSettings.CopyStrategy strategy =
+                choice(n, path, "copyStrategy", SnapshotSettings.CopyStrategy.class, SnapshotSettings.CopyStrategy.AUTO);
+        String staging = optionalMatching(n, path, "stagingKmsKeyArn", KMS_ARN,
+                "the backup account's KMS key ARN in the source region");
+        if (strategy == SnapshotSettings.CopyStrategy.TWO_STEP && staging == null) {
+            errors.add(path + ".stagingKmsKeyArn: is required with copyStrategy two-step (the backup account's key in the source region)");
+        }
+        return new SnapshotSettings(mode, strategy, text(n, path, "optionGroup", false), staging);
+    }
+
+    private Retention retention(String path, JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        allowOnly(n, path, Set.of("daily", "weekly", "monthly", "yearly"));
+        int daily = count(n, path, "daily");
+        int weekly = count(n, path, "weekly");
+        int monthly = count(n, path, "monthly");
+        int yearly = count(n, path, "yearly");
+        if (daily + weekly + monthly + yearly == 0) {
+            errors.add(path + ": keeps nothing; set at least one of daily, weekly, monthly, yearly above 0");
+        }
+        return new Retention(daily, weekly, monthly, yearly);
+    }
+
+    private Schedules schedules(String path, JsonNode n) {
+        if (n == null) {
+            return new Schedules(null, null, null);
+        }
+        allowOnly(n, path, Set.of("snapshot", "dump", "verify"));
+        return new Schedules(schedule(n, path, "snapshot"), schedule(n, path, "dump"), schedule(n, path, "verify"));
+    }
+
+    private DumpSettings dump(String path, JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        allowOnly(n, path, Set.of("secretArn", "dbname"));
+        return new DumpSettings(matching(n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"),
+                text(n, path, "dbname", false));
+    }
+
+    private String schedule(JsonNode n, String path, String field) {
+        String s = text(n, path, field, false);
+        if (s != null && !CRON.matcher(s).matches() && !RATE.matcher(s).matches()) {
+            errors.add(path + "." + field + ": '" + s + "' is not an EventBridge schedule; use cron(M H DoM Mon DoW Y),"
+                    + " e.g. cron(0 3 * * ? *), or rate(N hours)");
+        }
+        return s;
+    }
+
+    private <E extends Enum<E>> E choice(JsonNode n, String path, String field, Class<E> type, E fallback) {
+        String s = text(n, path, field, false);
+        if (s == null) {
+            return fallback;
+        }
+        String wanted = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(wanted)) {
+                return e;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        errors.add(path + "." + field + ": '" + s + "' is not one of " + allowed);
+        return fallback;
+    }
+
+    private int count(JsonNode n, String path, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.isInt() || v.asInt() < 0 || v.asInt() > 1000) {
+            errors.add(path + "." + field + ": '" + v.asText() + "' must be a whole number from 0 to 1000");
+            return 0;
+        }
+        return v.asInt();
+    }
+
+    private String matching(JsonNode n, String path, String field, Pattern p, String expected) {
+        String s = text(n, path, field, true);
+        if (s != null && !p.matcher(s).matches()) {
+            errors.add(path + "." + field + ": '" + s + "' is not " + expected);
+        }
+        return s;
+    }
+
+    private String optionalMatching(JsonNode n, String path, String field, Pattern p, String expected) {
+        String s = text(n, path, field, false);
+        if (s != null && !p.matcher(s).matches()) {
+            errors.add(path + "." + field + ": '" + s + "' is not " + expected);
+        }
+        return s;
+    }
+
+    private String text(JsonNode n, String path, String field, boolean required) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+            if (required) {
+                errors.add(prefix(path) + field + ": is missing");
+            }
+            return null;
+        }
+        if (!v.isValueNode()) {
+            errors.add(prefix(path) + field + ": must be a single value");
+            return null;
+        }
+        return v.asText();
+    }
+
+    private JsonNode required(JsonNode n, String path, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            errors.add(prefix(path) + field + ": is missing");
+            return null;
+        }
+        if (!v.isObject() && !field.equals("databases")) {
+            errors.add(prefix(path) + field + ": must be a mapping");
+            return null;
+        }
+        return v;
+    }
+
+    private void allowOnly(JsonNode n, String path, Set<String> allowed) {
+        n.fieldNames().forEachRemaining(f -> {
+            if (!allowed.contains(f)) {
+                errors.add(prefix(path) + f + ": unknown field; allowed here: " + allowed.stream().sorted().toList());
+            }
+        });
+    }
+
+    private static String prefix(String path) {
+        return path.isEmpty() ? "" : path + ".";
+    }
+}

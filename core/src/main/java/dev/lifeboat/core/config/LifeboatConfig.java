@@ -1,0 +1,64 @@
+package dev.lifeboat.core.config;
+
+import dev.lifeboat.core.model.DatabaseEngine;
+import java.util.Map;
+
+/**
+ * {@code lifeboat.yml}: the backup account and every database Lifeboat protects. Shared by the
+ * command line, the functions and the CDK app. Built only by {@link ConfigLoader}, which validates
+ * every field and names the path of a bad one.
+ */
+public record LifeboatConfig(Backup backup, Map<String, Database> databases) {
+
+    /** The account and region that hold the backups, and their key. */
+    public record Backup(String account, String region, String kmsKeyArn, String vault) {}
+
+    /** One protected database. */
+    public record Database(
+            String id,
+            DatabaseEngine engine,
+            Source source,
+            SnapshotSettings snapshot,
+            Retention retention,
+            Schedules schedules,
+            DumpSettings dump) {}
+
+    /** Where the database runs, and how Lifeboat reaches its account. */
+    public record Source(
+            String account, String region, DbKind kind, String identifier, String roleArn, String externalId,
+            String shareKmsKeyArn) {}
+
+    /** An RDS DB instance or an Aurora DB cluster. */
+    public enum DbKind { INSTANCE, CLUSTER }
+
+    /**
+     * How the source snapshot is made: {@code CREATE} a manual snapshot, or {@code COPY_AUTOMATED}: copy
+     * the newest automated snapshot (no I/O suspension on single-AZ instances). {@code copyStrategy}:
+     * how the copy reaches the backup region. {@code stagingKmsKeyArn}: the backup account's key in the
+     * source region, for the two-step copy.
+     */
+    public record SnapshotSettings(Mode mode, CopyStrategy copyStrategy, String optionGroup, String stagingKmsKeyArn) {
+        public enum Mode { CREATE, COPY_AUTOMATED }
+
+        public enum CopyStrategy { AUTO, SINGLE_STEP, TWO_STEP }
+    }
+
+    /** Grandfather-father-son counts: how many daily, weekly, monthly and yearly copies to keep. */
+    public record Retention(int daily, int weekly, int monthly, int yearly) {}
+
+    /** EventBridge schedule expressions ({@code cron(...)} or {@code rate(...)}); null where not scheduled. */
+    public record Schedules(String snapshot, String dump, String verify) {}
+
+    /** Logical dumps: the Secrets Manager secret with the login, and an optional database name. */
+    public record DumpSettings(String secretArn, String dbname) {}
+
+    public Database database(String id) {
+        Database d = databases.get(id);
+        if (d == null) {
+            throw new dev.lifeboat.core.error.InvalidInputException(
+                    "database '" + id + "' is not in the configuration",
+                    "configured: " + String.join(", ", databases.keySet()));
+        }
+        return d;
+    }
+}

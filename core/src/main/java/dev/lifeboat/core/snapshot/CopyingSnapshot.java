@@ -1,0 +1,99 @@
+package dev.lifeboat.core.snapshot;
+
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Advances one snapshot run by one step: observe the run's snapshots in AWS, ask
+ * {@link SnapshotPlanner} what to do, do it. Call it again until the status is DONE or FAILED; Step
+ * Functions does so with a wait and backoff, the CLI's {@code --wait} in a loop. Safe to call twice at
+ * once for the same run: identifiers are deterministic and "already exists" is progress.
+ */
+public final class CopyingSnapshot {
+    private static final Logger LOG = LoggerFactory.getLogger(CopyingSnapshot.class);
+
+    /** Where the run stands after this step, and what this step did. */
+    public record Result(
+            Decision.Status status, String message, RunProgress progress, List<Action> executed,
+            Optional<SnapshotInfo> finalCopy, RdsGateway.Quota backupQuota) {}
+
+    private final RdsGateway rds;
+
+    public CopyingSnapshot(RdsGateway rds) {
+        this.rds = rds;
+    }
+
+    public Result advance(LifeboatConfig config, String databaseId, Instant scheduledAt, RunProgress progress) {
+        LifeboatConfig.Database database = config.database(databaseId);
+        SnapshotPlanner.Plan plan = new SnapshotPlanner.Plan(config.backup(), database, new SnapshotRun(databaseId, scheduledAt));
+        RunProgress p = progress;
+        List<Action> executed = new ArrayList<>();
+        // At most two passes: a refused single-step copy is retried in two steps at once.
+        for (int pass = 0; pass < 2; pass++) {
+            Observed o = observe(plan);
+            Decision d = SnapshotPlanner.decide(plan, o, p);
+            p = d.progress();
+            try {
+                for (Action a : d.actions()) {
+                    execute(plan.kind(), a);
+                    executed.add(a);
+                }
+            } catch (RdsGateway.CopyRejectedException e) {
+                if (database.snapshot().copyStrategy() == CopyStrategy.AUTO && !p.twoStep()) {
+                    LOG.info("RDS refused the single-step copy ({}); copying in two steps", e.getMessage());
+                    p = p.inTwoSteps().warn("single-step cross-account, cross-Region copy refused by RDS; used two steps");
+                    continue;
+                }
+                return new Result(Decision.Status.FAILED, "RDS refused the copy: " + e.getMessage(), p, executed,
+                        o.finalCopy(), o.backupQuota());
+            } catch (RdsGateway.KeyNotGrantedException e) {
+                return new Result(Decision.Status.FAILED, "account " + e.account() + " may not use KMS key " + e.keyArn()
+                        + ", so it cannot copy the shared snapshot. Add a statement to that key's policy allowing account "
+                        + e.account() + " kms:Decrypt, kms:DescribeKey, kms:CreateGrant and kms:ReEncrypt* (the source account"
+                        + " stack of the CDK app does this)", p, executed, o.finalCopy(), o.backupQuota());
+            }
+            LOG.info("{} {}: {}", databaseId, d.status(), d.message());
+            return new Result(d.status(), d.message(), p, executed, o.finalCopy(), o.backupQuota());
+        }
+        throw new IllegalStateException("unreachable: two passes always return");
+    }
+
+    Observed observe(SnapshotPlanner.Plan plan) {
+        DbKind kind = plan.kind();
+        SnapshotRun run = plan.run();
+        Location source = plan.sourceLocation();
+        boolean twoRegions = !plan.sameRegion();
+        Optional<SnapshotInfo> newestAutomated = rds.snapshots(source, kind, plan.database().source().identifier()).stream()
+                .filter(s -> "automated".equals(s.type()) && s.available() && s.createdAt() != null)
+                .max(Comparator.comparing(SnapshotInfo::createdAt));
+        return new Observed(
+                rds.database(source, kind, plan.database().source().identifier()),
+                newestAutomated,
+                rds.snapshot(source, kind, run.sourceId()),
+                rds.snapshot(source, kind, run.shareId()),
+                twoRegions ? rds.snapshot(plan.stagingLocation(), kind, run.stagingId()) : Optional.empty(),
+                rds.snapshot(plan.backupLocation(), kind, run.finalId()),
+                rds.copiesInProgress(plan.backupLocation(), kind),
+                twoRegions ? rds.copiesInProgress(plan.stagingLocation(), kind) : 0,
+                rds.manualSnapshotQuota(plan.backupLocation()));
+    }
+
+    private void execute(DbKind kind, Action a) {
+        switch (a) {
+            case Action.CreateSource c -> rds.createSnapshot(c.where(), kind, c.dbIdentifier(), c.snapshotId(), c.tags());
+            case Action.Copy c -> rds.copySnapshot(c.where(), kind, c.sourceArn(), c.sourceRegion(), c.targetId(), c.kmsKeyId(),
+                    c.optionGroup(), c.tags());
+            case Action.Share s -> rds.share(s.where(), kind, s.snapshotId(), s.account());
+            case Action.Delete d -> rds.delete(d.where(), kind, d.snapshotId());
+        }
+        LOG.info("did {}", a);
+    }
+}

@@ -1,0 +1,288 @@
+package dev.lifeboat.core.snapshot;
+
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.Mode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The snapshot pipeline as a pure function: observed state in, next actions out. No AWS calls, no
+ * clock: the same observation always gives the same decision, which is what makes every step
+ * re-entrant and lets the whole pipeline be tested without AWS.
+ *
+ * <p>The steps, and the RDS rules each one respects:
+ * <ol>
+ *   <li>Source snapshot in the source account: create a manual one, or copy the newest automated one
+ *       to a manual one. Automated snapshots cannot be shared; only manual ones can
+ *       (RDS User Guide, "Sharing a DB snapshot", USER_ShareSnapshot.html).
+ *   <li>Make it shareable: "You can't share a snapshot that has been encrypted using the default AWS KMS
+ *       key" (USER_ShareSnapshot.html), so a snapshot whose key is not the configured customer managed
+ *       share key is copied with that key first. Unencrypted snapshots are shared as they are, with a
+ *       warning.
+ *   <li>Share with the backup account only (the "restore" attribute). Never "all".
+ *   <li>Copy into the backup account with its key. A cross-Region copy of an encrypted snapshot needs
+ *       a KMS key of the destination Region (USER_CopySnapshot.html); where RDS refuses the single-step
+ *       cross-account, cross-Region copy, the run copies within the source Region first (the backup
+ *       account's staging key), then across Regions.
+ *   <li>Tag every copy with its lineage.
+ *   <li>Delete the intermediates only once the final copy is available.
+ * </ol>
+ * Copies are queued, not failed, at the copy concurrency limit ("up to 20 snapshot copy requests in
+ * progress to a single destination Region per account", USER_CopySnapshot.html; the Aurora guide has
+ * given five for cluster snapshots) and at the manual snapshot quota (100 per Region by default).
+ */
+public final class SnapshotPlanner {
+    public static final int MAX_ATTEMPTS = 3;
+    public static final int INSTANCE_COPY_LIMIT = 20;
+    public static final int CLUSTER_COPY_LIMIT = 5;
+
+    private SnapshotPlanner() {}
+
+    /** The fixed facts of a run: configuration and identity. */
+    public record Plan(LifeboatConfig.Backup backup, LifeboatConfig.Database database, SnapshotRun run) {
+        Location sourceLocation() {
+            return new Location(database.source().account(), database.source().region());
+        }
+
+        Location backupLocation() {
+            return new Location(backup.account(), backup.region());
+        }
+
+        Location stagingLocation() {
+            return new Location(backup.account(), database.source().region());
+        }
+
+        DbKind kind() {
+            return database.source().kind();
+        }
+
+        int copyLimit() {
+            return kind() == DbKind.CLUSTER ? CLUSTER_COPY_LIMIT : INSTANCE_COPY_LIMIT;
+        }
+
+        boolean sameRegion() {
+            return backup.region().equals(database.source().region());
+        }
+    }
+
+    public static Decision decide(Plan plan, Observed o, RunProgress progress) {
+        SnapshotRun run = plan.run();
+
+        // 6. The final copy exists: wait for it, retry it, or clean up after it.
+        if (o.finalCopy().isPresent()) {
+            SnapshotInfo fin = o.finalCopy().get();
+            if (fin.available()) {
+                List<Action> cleanup = new ArrayList<>();
+                for (var i : List.of(o.source(), o.share(), o.staging())) {
+                    if (i.isPresent() && (i.get().available() || i.get().failed())) {
+                        cleanup.add(new Action.Delete(i.get().location(), i.get().id(), "intermediate of " + run.finalId()));
+                    } else if (i.isPresent()) {
+                        return Decision.waitFor("waiting for intermediate " + i.get().id() + " (" + i.get().status()
+                                + ") before deleting it", progress);
+                    }
+                }
+                if (cleanup.isEmpty()) {
+                    return new Decision(Decision.Status.DONE, List.of(), "backup copy " + fin.id() + " is available in "
+                            + plan.backupLocation(), progress);
+                }
+                return new Decision(Decision.Status.IN_PROGRESS, cleanup, "deleting intermediates", progress);
+            }
+            if (fin.failed()) {
+                return retry(progress, "the copy into the backup account (" + fin.id() + ") ended " + fin.status(),
+                        new Action.Delete(plan.backupLocation(), fin.id(), "failed copy, to retry"));
+            }
+            return Decision.waitFor("copy " + fin.id() + " into " + plan.backupLocation() + " is " + fin.status()
+                    + " (" + fin.percentProgress() + "%)", progress);
+        }
+
+        // Two-step: the staging copy in the backup account, source region.
+        if (o.staging().isPresent()) {
+            SnapshotInfo staging = o.staging().get();
+            if (staging.failed()) {
+                return retry(progress, "the staging copy " + staging.id() + " ended " + staging.status(),
+                        new Action.Delete(plan.stagingLocation(), staging.id(), "failed copy, to retry"));
+            }
+            if (!staging.available()) {
+                return Decision.waitFor("staging copy " + staging.id() + " is " + staging.status(), progress);
+            }
+            Optional<Decision> queued = queued(plan, o.copiesInProgressToBackupRegion(), o, progress);
+            if (queued.isPresent()) {
+                return queued.get();
+            }
+            return Decision.act("copying " + staging.id() + " across Regions into " + plan.backupLocation(), progress,
+                    new Action.Copy(plan.backupLocation(), staging.arn(), plan.stagingLocation().region(), run.finalId(),
+                            plan.backup().kmsKeyArn(), plan.database().snapshot().optionGroup(),
+                            tags(plan, staging, "backup"), Action.Purpose.STAGING_TO_BACKUP));
+        }
+
+        // 1. The source snapshot.
+        if (o.source().isEmpty()) {
+            if (o.sourceDatabase().isEmpty()) {
+                return Decision.fail("source " + kindName(plan) + " " + plan.database().source().identifier()
+                        + " does not exist in " + plan.sourceLocation() + "; if production was deleted, restore from the"
+                        + " newest backup copy (lifeboat list --snapshots)", progress);
+            }
+            RdsGateway.SourceDatabase db = o.sourceDatabase().get();
+            if (db.encrypted() && plan.database().source().shareKmsKeyArn() == null
+                    && plan.database().snapshot().mode() == Mode.CREATE) {
+                return Decision.fail(kindName(plan) + " " + db.identifier() + " is encrypted with KMS key " + db.kmsKeyId()
+                        + ", so its snapshots must be re-encrypted before they can be shared; set databases."
+                        + plan.database().id() + ".source.shareKmsKeyArn to a customer managed key in " + plan.sourceLocation()
+                        + " whose key policy lets account " + plan.backup().account() + " use it", progress);
+            }
+            if (plan.database().snapshot().mode() == Mode.CREATE) {
+                return Decision.act("creating source snapshot " + run.sourceId(), progress,
+                        new Action.CreateSource(plan.sourceLocation(), plan.database().source().identifier(), run.sourceId(),
+                                tags(plan, null, "source")));
+            }
+            Optional<SnapshotInfo> automated = o.newestAutomated().filter(SnapshotInfo::available);
+            if (automated.isEmpty()) {
+                return Decision.fail("no available automated snapshot of " + plan.database().source().identifier()
+                        + " in " + plan.sourceLocation() + "; enable automated backups, or set snapshot.mode: create", progress);
+            }
+            SnapshotInfo a = automated.get();
+            String key = a.encrypted() ? plan.database().source().shareKmsKeyArn() : null;
+            if (a.encrypted() && key == null) {
+                return missingShareKey(plan, a, progress);
+            }
+            return Decision.act("copying automated snapshot " + a.id() + " to " + run.sourceId(), progress,
+                    new Action.Copy(plan.sourceLocation(), a.arn(), plan.sourceLocation().region(), run.sourceId(), key,
+                            plan.database().snapshot().optionGroup(), tags(plan, a, "source"), Action.Purpose.AUTOMATED_TO_MANUAL));
+        }
+        SnapshotInfo source = o.source().get();
+        if (source.failed()) {
+            return retry(progress, "source snapshot " + source.id() + " ended " + source.status(),
+                    new Action.Delete(plan.sourceLocation(), source.id(), "failed snapshot, to retry"));
+        }
+        if (!source.available()) {
+            return Decision.waitFor("source snapshot " + source.id() + " is " + source.status() + " ("
+                    + source.percentProgress() + "%)", progress);
+        }
+
+        // 2. Make it shareable.
+        SnapshotInfo shareable = source;
+        String shareKey = plan.database().source().shareKmsKeyArn();
+        if (source.encrypted() && !source.kmsKeyId().equals(shareKey)) {
+            if (shareKey == null) {
+                return missingShareKey(plan, source, progress);
+            }
+            if (o.share().isEmpty()) {
+                return Decision.act("re-encrypting " + source.id() + " with the share key", progress,
+                        new Action.Copy(plan.sourceLocation(), source.arn(), plan.sourceLocation().region(), run.shareId(),
+                                shareKey, plan.database().snapshot().optionGroup(), tags(plan, source, "share"),
+                                Action.Purpose.REENCRYPT_WITH_SHARE_KEY));
+            }
+            SnapshotInfo share = o.share().get();
+            if (share.failed()) {
+                return retry(progress, "re-encrypted copy " + share.id() + " ended " + share.status(),
+                        new Action.Delete(plan.sourceLocation(), share.id(), "failed copy, to retry"));
+            }
+            if (!share.available()) {
+                return Decision.waitFor("re-encrypted copy " + share.id() + " is " + share.status(), progress);
+            }
+            shareable = share;
+        }
+        RunProgress p = progress;
+        if (!shareable.encrypted()) {
+            p = p.warn("snapshot " + shareable.id() + " is not encrypted; it is shared with the backup account as it is."
+                    + " Encrypt the source database to protect its backups at rest");
+        }
+
+        // 3 and 4. Share, then copy into the backup account.
+        List<Action> actions = new ArrayList<>();
+        String backupAccount = plan.backup().account();
+        if (!shareable.sharedWith().contains(backupAccount)) {
+            actions.add(new Action.Share(plan.sourceLocation(), shareable.id(), backupAccount));
+        }
+        boolean twoStep = !plan.sameRegion() && (plan.database().snapshot().copyStrategy() == CopyStrategy.TWO_STEP
+                || (plan.database().snapshot().copyStrategy() == CopyStrategy.AUTO && p.twoStep()));
+        Optional<Decision> queued = queued(plan,
+                twoStep ? o.copiesInProgressToStagingRegion() : o.copiesInProgressToBackupRegion(), o, p);
+        if (queued.isPresent()) {
+            Decision q = queued.get();
+            return new Decision(q.status(), actions, q.message(), q.progress());
+        }
+        if (twoStep) {
+            String staging = plan.database().snapshot().stagingKmsKeyArn();
+            if (staging == null) {
+                return Decision.fail("RDS refused the single-step copy into " + plan.backupLocation()
+                        + ", and the two-step copy needs snapshot.stagingKmsKeyArn: the backup account's KMS key in "
+                        + plan.sourceLocation().region(), p);
+            }
+            actions.add(new Action.Copy(plan.stagingLocation(), shareable.arn(), plan.sourceLocation().region(), run.stagingId(),
+                    staging, plan.database().snapshot().optionGroup(), tags(plan, shareable, "staging"), Action.Purpose.INTO_STAGING));
+            return new Decision(Decision.Status.IN_PROGRESS, actions, "copying " + shareable.id() + " into "
+                    + plan.stagingLocation() + " (first of two steps)", p);
+        }
+        actions.add(new Action.Copy(plan.backupLocation(), shareable.arn(), plan.sourceLocation().region(), run.finalId(),
+                plan.backup().kmsKeyArn(), plan.database().snapshot().optionGroup(), tags(plan, shareable, "backup"),
+                Action.Purpose.INTO_BACKUP_SINGLE_STEP));
+        return new Decision(Decision.Status.IN_PROGRESS, actions, "copying " + shareable.id() + " into "
+                + plan.backupLocation(), p);
+    }
+
+    /** Queue instead of failing at the copy concurrency limit or the snapshot quota. */
+    private static Optional<Decision> queued(Plan plan, int inProgress, Observed o, RunProgress progress) {
+        if (inProgress >= plan.copyLimit()) {
+            return Optional.of(Decision.waitFor("queued: " + inProgress + " snapshot copies already in progress into "
+                    + plan.backupLocation().account() + " (RDS allows " + plan.copyLimit() + ")", progress));
+        }
+        RdsGateway.Quota q = o.backupQuota();
+        if (q != null && q.max() > 0 && q.used() >= q.max()) {
+            return Optional.of(Decision.waitFor("queued: the backup account holds " + q.used() + " of its " + q.max()
+                    + " manual snapshots in " + plan.backup().region() + "; retention must free room, or raise the quota",
+                    progress.warn("manual snapshot quota reached in " + plan.backupLocation())));
+        }
+        return Optional.empty();
+    }
+
+    private static Decision retry(RunProgress progress, String what, Action delete) {
+        if (progress.attempts() + 1 >= MAX_ATTEMPTS) {
+            return Decision.fail(what + " " + MAX_ATTEMPTS + " times; the failed snapshot is kept for inspection."
+                    + " Check the RDS events of the account, then run again", progress);
+        }
+        RunProgress next = progress.retried();
+        return Decision.act(what + "; retrying (attempt " + (next.attempts() + 1) + " of " + MAX_ATTEMPTS + ")", next, delete);
+    }
+
+    private static Decision missingShareKey(Plan plan, SnapshotInfo s, RunProgress progress) {
+        return Decision.fail("snapshot " + s.id() + " is encrypted with KMS key " + s.kmsKeyId() + ", which cannot be shared"
+                + " (the AWS managed aws/rds key never can); set databases." + plan.database().id()
+                + ".source.shareKmsKeyArn to a customer managed key in " + plan.sourceLocation()
+                + " whose key policy lets account " + plan.backup().account() + " use it", progress);
+    }
+
+    private static String kindName(Plan plan) {
+        return plan.kind() == DbKind.CLUSTER ? "DB cluster" : "DB instance";
+    }
+
+    static Map<String, String> tags(Plan plan, SnapshotInfo from, String role) {
+        Map<String, String> t = new HashMap<>();
+        t.put(Tags.MANAGED_BY, "lifeboat");
+        t.put(Tags.DATABASE, plan.database().id());
+        t.put(Tags.SOURCE_ACCOUNT, plan.database().source().account());
+        t.put(Tags.SOURCE_REGION, plan.database().source().region());
+        t.put(Tags.SOURCE_IDENTIFIER, plan.database().source().identifier());
+        t.put(Tags.RUN, plan.run().runTag());
+        t.put(Tags.ROLE, role);
+        if (from != null) {
+            String time = from.tags().getOrDefault(Tags.SOURCE_SNAPSHOT_TIME,
+                    from.createdAt() == null ? null : from.createdAt().toString());
+            if (time != null) {
+                t.put(Tags.SOURCE_SNAPSHOT_TIME, time);
+            }
+            if (from.engine() != null) {
+                t.put(Tags.ENGINE, from.engine());
+            }
+            if (from.engineVersion() != null) {
+                t.put(Tags.ENGINE_VERSION, from.engineVersion());
+            }
+        }
+        return t;
+    }
+}

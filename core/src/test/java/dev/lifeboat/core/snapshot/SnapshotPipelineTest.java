@@ -1,0 +1,307 @@
+package dev.lifeboat.core.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.testing.InMemoryRds;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's scenarios against the in-memory RDS that enforces the documented rules. */
+class SnapshotPipelineTest {
+    static final String PROD = "111111111111";
+    static final String BACKUP = "222222222222";
+    static final Location SOURCE = new Location(PROD, "eu-west-1");
+    static final Location VAULT = new Location(BACKUP, "eu-central-1");
+    static final Location STAGING = new Location(BACKUP, "eu-west-1");
+    static final Instant RUN = Instant.parse("2026-11-25T03:00:00Z");
+
+    private final InMemoryRds rds = new InMemoryRds(Clock.fixed(RUN.plusSeconds(60), ZoneOffset.UTC));
+    private final CopyingSnapshot copying = new CopyingSnapshot(rds);
+    private InMemoryRds.Key awsRdsKey;
+    private InMemoryRds.Key shareKey;
+
+    static String config(String mode, String strategy, String shareKeyLine) {
+        return """
+                backup:
+                  account: "222222222222"
+                  region: eu-central-1
+                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
+                databases:
+                  orders:
+                    engine: postgres
+                    source:
+                      account: "111111111111"
+                      region: eu-west-1
+                      instance: orders-prod
+                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                      externalId: lifeboat-orders
+                %s
+                    snapshot:
+                      mode: %s
+                      copyStrategy: %s
+                      stagingKmsKeyArn: arn:aws:kms:eu-west-1:222222222222:key/staging
+                    retention: {daily: 7, weekly: 4, monthly: 12, yearly: 3}
+                """.formatted(shareKeyLine, mode, strategy);
+    }
+
+    static final String SHARE_KEY_LINE = "      shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share";
+
+    private LifeboatConfig config = ConfigLoader.parse(config("create", "auto", SHARE_KEY_LINE), "test");
+
+    @BeforeEach
+    void accounts() {
+        awsRdsKey = rds.addKey(PROD, "eu-west-1", "aws-rds", true);
+        shareKey = rds.addKey(PROD, "eu-west-1", "share", false, BACKUP);
+        rds.addKey(BACKUP, "eu-central-1", "backup", false);
+        rds.addKey(BACKUP, "eu-west-1", "staging", false);
+        rds.addDatabase(SOURCE, "orders-prod", "postgres", awsRdsKey.arn());
+    }
+
+    /** Advances the run until it is done or failed, as Step Functions would; returns every step's result. */
+    private List<CopyingSnapshot.Result> runToEnd(RunProgress start) {
+        List<CopyingSnapshot.Result> steps = new ArrayList<>();
+        RunProgress p = start;
+        for (int i = 0; i < 200; i++) {
+            CopyingSnapshot.Result r = copying.advance(config, "orders", RUN, p);
+            steps.add(r);
+            p = r.progress();
+            if (r.status() != Decision.Status.IN_PROGRESS) {
+                return steps;
+            }
+        }
+        throw new AssertionError("run did not end in 200 steps: " + steps.getLast().message());
+    }
+
+    @Test
+    void happyPath_reEncryptsSharesCopiesTagsAndCleansUp() {
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        List<SnapshotInfo> inVault = rds.all(VAULT);
+        assertThat(inVault).hasSize(1);
+        SnapshotInfo copy = inVault.getFirst();
+        assertThat(copy.id()).isEqualTo("lifeboat-orders-20261125-0300");
+        assertThat(copy.kmsKeyId()).isEqualTo("arn:aws:kms:eu-central-1:222222222222:key/backup");
+        assertThat(copy.tags()).containsEntry(Tags.MANAGED_BY, "lifeboat").containsEntry(Tags.DATABASE, "orders")
+                .containsEntry(Tags.SOURCE_ACCOUNT, PROD).containsEntry(Tags.SOURCE_REGION, "eu-west-1")
+                .containsEntry(Tags.SOURCE_IDENTIFIER, "orders-prod").containsEntry(Tags.ENGINE, "postgres")
+                .containsEntry(Tags.ENGINE_VERSION, "16.4").containsEntry(Tags.RUN, "orders@2026-11-25T03:00:00Z")
+                .containsKey(Tags.SOURCE_SNAPSHOT_TIME);
+        assertThat(rds.all(SOURCE)).as("intermediates deleted after success").isEmpty();
+        assertThat(rds.calls).anyMatch(c -> c.startsWith("share " + SOURCE + " lifeboat-orders-20261125-0300-share with " + BACKUP))
+                .noneMatch(c -> c.contains("with all"));
+    }
+
+    @Test
+    void snapshotCreatingAcrossManyPolls_isWaitedFor_notFailed() {
+        rds.pollsToComplete = 12;
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps).hasSizeGreaterThan(12);
+        assertThat(steps).filteredOn(r -> r.executed().isEmpty() && r.status() == Decision.Status.IN_PROGRESS)
+                .extracting(CopyingSnapshot.Result::message).anyMatch(m -> m.contains("is creating"));
+    }
+
+    @Test
+    void copyEndingFailed_isRetried_thenSucceeds() {
+        rds.failNextAt(VAULT, "lifeboat-orders-20261125-0300");
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().progress().attempts()).isEqualTo(1);
+        assertThat(steps).extracting(CopyingSnapshot.Result::message).anyMatch(m -> m.contains("retrying (attempt 2 of 3)"));
+        assertThat(rds.all(VAULT)).singleElement().extracting(SnapshotInfo::status).isEqualTo("available");
+    }
+
+    @Test
+    void copyFailingEveryTime_isReported_andIntermediatesAreKeptUntilARetryResolvesIt() {
+        // Every attempt at the final copy fails: the run reports it and keeps what it made.
+        for (int i = 0; i < 3; i++) {
+            rds.failNextAt(VAULT, "lifeboat-orders-20261125-0300");
+        }
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.FAILED);
+        assertThat(steps.getLast().message()).contains("ended failed 3 times").contains("kept for inspection");
+        assertThat(rds.all(SOURCE)).extracting(SnapshotInfo::id)
+                .contains("lifeboat-orders-20261125-0300", "lifeboat-orders-20261125-0300-share");
+
+        // The operator runs it again once RDS recovered: it resumes from what exists and cleans up.
+        rds.failNext.clear();
+        List<CopyingSnapshot.Result> again = runToEnd(RunProgress.START);
+
+        assertThat(again.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(rds.all(SOURCE)).isEmpty();
+        assertThat(rds.calls).filteredOn(c -> c.startsWith("create ")).hasSize(1);
+    }
+
+    @Test
+    void sourceInstanceDeletedBeforeTheSnapshot_failsSayingWhereToRestoreFrom() {
+        rds.removeDatabase(SOURCE, "orders-prod");
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.FAILED);
+        assertThat(steps.getLast().message()).contains("DB instance orders-prod does not exist in " + SOURCE)
+                .contains("restore from the newest backup copy");
+    }
+
+    @Test
+    void sourceInstanceDeletedMidRun_stillCompletesTheCopy_fromTheSnapshotTaken() {
+        RunProgress p = RunProgress.START;
+        CopyingSnapshot.Result r;
+        do {
+            r = copying.advance(config, "orders", RUN, p);
+            p = r.progress();
+        } while (rds.snapshot(SOURCE, DbKind.INSTANCE, "lifeboat-orders-20261125-0300").filter(SnapshotInfo::available).isEmpty());
+        rds.removeDatabase(SOURCE, "orders-prod"); // terraform destroy, mid-run
+
+        List<CopyingSnapshot.Result> rest = runToEnd(p);
+
+        assertThat(rest.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(rds.all(VAULT)).hasSize(1);
+    }
+
+    @Test
+    void shareKeyNotGrantedToTheBackupAccount_failsNamingTheKeyAndTheGrant() {
+        rds.addKey(PROD, "eu-west-1", "share", false); // replaces the key: only the source account may use it
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.FAILED);
+        assertThat(steps.getLast().message())
+                .contains("account " + BACKUP + " may not use KMS key " + shareKey.arn())
+                .contains("kms:Decrypt");
+        assertThat(rds.all(VAULT)).isEmpty();
+    }
+
+    @Test
+    void awsManagedKeyWithoutAShareKey_failsNamingTheFieldToSet() {
+        config = ConfigLoader.parse(config("create", "auto", ""), "test");
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.FAILED);
+        assertThat(steps.getLast().message()).contains("set databases.orders.source.shareKmsKeyArn");
+        assertThat(rds.calls).as("refused before anything is made").isEmpty();
+    }
+
+    @Test
+    void manualSnapshotQuotaReached_queuesTheCopy_andGoesOnOnceRoomIsMade() {
+        rds.manualQuota = 3;
+        for (int i = 0; i < 3; i++) {
+            rds.put(new SnapshotInfo("old-" + i, "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:old-" + i, VAULT,
+                    DbKind.INSTANCE, "x", "available", "manual", RUN.minusSeconds(86400L * (i + 1)), true,
+                    "arn:aws:kms:eu-central-1:222222222222:key/backup", java.util.Map.of(), java.util.Set.of(), "postgres", "16", 100));
+        }
+        RunProgress p = RunProgress.START;
+        CopyingSnapshot.Result r = null;
+        for (int i = 0; i < 20; i++) {
+            r = copying.advance(config, "orders", RUN, p);
+            p = r.progress();
+        }
+
+        assertThat(r.status()).isEqualTo(Decision.Status.IN_PROGRESS);
+        assertThat(r.message()).contains("queued: the backup account holds 3 of its 3 manual snapshots");
+        assertThat(r.backupQuota().ratio()).isEqualTo(1.0);
+        assertThat(rds.all(VAULT)).hasSize(3);
+
+        rds.delete(VAULT, DbKind.INSTANCE, "old-2");
+        assertThat(runToEnd(p).getLast().status()).isEqualTo(Decision.Status.DONE);
+    }
+
+    @Test
+    void copyConcurrencyLimit_queuesInsteadOfFailing() {
+        // Twenty copies into the backup Region are already in flight (other databases' runs).
+        for (int i = 0; i < 20; i++) {
+            rds.putInProgress(new SnapshotInfo("inflight-" + i, "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:inflight-" + i,
+                    VAULT, DbKind.INSTANCE, "other", "creating", "manual", RUN, false, null, java.util.Map.of(),
+                    java.util.Set.of(), "postgres", "16", 10));
+        }
+        RunProgress p = RunProgress.START;
+        CopyingSnapshot.Result r = null;
+        for (int i = 0; i < 12; i++) {
+            r = copying.advance(config, "orders", RUN, p);
+            p = r.progress();
+        }
+
+        assertThat(r.status()).isEqualTo(Decision.Status.IN_PROGRESS);
+        assertThat(r.message()).contains("queued: 20 snapshot copies already in progress");
+        assertThat(rds.calls).noneMatch(c -> c.startsWith("copy " + VAULT));
+
+        rds.finishInProgress();
+        assertThat(runToEnd(p).getLast().status()).isEqualTo(Decision.Status.DONE);
+    }
+
+    @Test
+    void theSameRunInvokedTwiceAtOnce_makesOneCopy() throws Exception {
+        rds.pollsToComplete = 3;
+        Callable<Decision.Status> worker = () -> runToEnd(RunProgress.START).getLast().status();
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Decision.Status> a = pool.submit(worker);
+            Future<Decision.Status> b = pool.submit(worker);
+            assertThat(a.get()).isEqualTo(Decision.Status.DONE);
+            assertThat(b.get()).isIn(Decision.Status.DONE, Decision.Status.FAILED);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rds.all(VAULT)).hasSize(1);
+        assertThat(rds.calls).filteredOn(c -> c.startsWith("create ")).allMatch(c -> c.endsWith("lifeboat-orders-20261125-0300"));
+    }
+
+    @Test
+    void copyAutomatedMode_copiesTheNewestAutomatedSnapshotWithTheShareKey() {
+        config = ConfigLoader.parse(config("copy-automated", "auto", SHARE_KEY_LINE), "test");
+        rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minusSeconds(86400), awsRdsKey.arn());
+        SnapshotInfo newest = rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minusSeconds(3600), awsRdsKey.arn());
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(rds.calls).contains("copy " + SOURCE + " lifeboat-orders-20261125-0300 from " + newest.arn())
+                .noneMatch(c -> c.startsWith("create "))
+                .noneMatch(c -> c.contains("-share"));
+        assertThat(rds.all(VAULT).getFirst().tags()).containsEntry(Tags.SOURCE_SNAPSHOT_TIME, newest.createdAt().toString());
+    }
+
+    @Test
+    void refusedSingleStepCopy_fallsBackToTwoSteps_andCleansTheStagingCopy() {
+        rds.refuseCrossAccountCrossRegionCopy = true;
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().progress().twoStep()).isTrue();
+        assertThat(steps.getLast().progress().warnings()).anyMatch(w -> w.contains("used two steps"));
+        assertThat(rds.calls).anyMatch(c -> c.startsWith("copy " + STAGING + " lifeboat-orders-20261125-0300-staging"));
+        assertThat(rds.all(STAGING)).isEmpty();
+        assertThat(rds.all(VAULT)).singleElement().extracting(SnapshotInfo::kmsKeyId)
+                .isEqualTo("arn:aws:kms:eu-central-1:222222222222:key/backup");
+    }
+
+    @Test
+    void unencryptedSource_isSharedAsItIs_withAWarning() {
+        rds.addDatabase(SOURCE, "orders-prod", "postgres", null);
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().progress().warnings()).anyMatch(w -> w.contains("is not encrypted"));
+        assertThat(rds.all(VAULT).getFirst().kmsKeyId()).isEqualTo("arn:aws:kms:eu-central-1:222222222222:key/backup");
+    }
+}

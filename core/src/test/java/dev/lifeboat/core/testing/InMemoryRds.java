@@ -1,0 +1,299 @@
+package dev.lifeboat.core.testing;
+
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.snapshot.RdsGateway;
+import dev.lifeboat.core.snapshot.SnapshotInfo;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * RDS in memory, for the rules moto does not model. Each rule cites the page of the RDS User Guide it
+ * enforces. Snapshots move from "creating" to "available" after a set number of observations, so a
+ * test sees a copy take many polls.
+ *
+ * <ul>
+ *   <li>Only manual snapshots can be shared; automated ones must be copied first (USER_ShareSnapshot).
+ *   <li>"You can't share a snapshot that has been encrypted using the default AWS KMS key"
+ *       (USER_ShareSnapshot); sharing with "all" is refused for encrypted snapshots, and Lifeboat never
+ *       asks for it, so the fake refuses it always. At most 20 accounts per snapshot.
+ *   <li>Copying another account's snapshot needs it shared with the copying account, and the source's
+ *       KMS key must let that account use it (USER_ShareSnapshot, "Sharing encrypted snapshots").
+ *   <li>A cross-Region copy of an encrypted snapshot needs a KMS key of the destination Region
+ *       (USER_CopySnapshot).
+ *   <li>"You can have up to 20 snapshot copy requests in progress to a single destination Region per
+ *       account" (USER_CopySnapshot); 5 for cluster snapshots (Aurora User Guide,
+ *       aurora-copy-snapshot).
+ *   <li>100 manual snapshots per Region by default (CHAP_Limits, "Manual DB snapshots").
+ * </ul>
+ */
+public final class InMemoryRds implements RdsGateway {
+    private final Clock clock;
+    private final Map<String, Entry> snapshots = new LinkedHashMap<>();
+    private final Map<String, SourceDatabase> databases = new HashMap<>();
+    private final Map<String, Key> keys = new HashMap<>();
+    /** Observations a new snapshot or copy needs before it is available. */
+    public int pollsToComplete = 2;
+    /** Snapshots (by location and id) whose next copy or creation ends "failed"; one entry per failure. */
+    public final List<String> failNext = new ArrayList<>();
+
+    public synchronized void failNextAt(Location where, String snapshotId) {
+        failNext.add(k(where, snapshotId));
+    }
+    /** When true, a copy that is both cross-account and cross-Region is refused, forcing two steps. */
+    public boolean refuseCrossAccountCrossRegionCopy;
+    public int manualQuota = 100;
+    public final List<String> calls = new ArrayList<>();
+
+    private static final class Entry {
+        SnapshotInfo info;
+        int pollsLeft;
+        boolean willFail;
+        final Set<String> sharedWith = new HashSet<>();
+    }
+
+    /** A KMS key: its owner, region, whether AWS manages it (aws/rds), and who may use it. */
+    public record Key(String arn, String account, String region, boolean awsManaged, Set<String> usableBy) {}
+
+    public InMemoryRds(Clock clock) {
+        this.clock = clock;
+    }
+
+    private static String k(Location l, String id) {
+        return l.account() + "/" + l.region() + "/" + id;
+    }
+
+    public synchronized void addDatabase(Location where, String id, String engine, String kmsKeyArn) {
+        databases.put(k(where, id), new SourceDatabase(id, engine, "16.4", kmsKeyArn != null, kmsKeyArn, null, "available"));
+    }
+
+    public synchronized void removeDatabase(Location where, String id) {
+        databases.remove(k(where, id));
+    }
+
+    public synchronized Key addKey(String account, String region, String name, boolean awsManaged, String... usableBy) {
+        String arn = "arn:aws:kms:" + region + ":" + account + ":key/" + name;
+        Set<String> users = new HashSet<>(Set.of(usableBy));
+        users.add(account);
+        Key key = new Key(arn, account, region, awsManaged, users);
+        keys.put(arn, key);
+        return key;
+    }
+
+    /** An automated snapshot, as RDS's backup window makes them. */
+    public synchronized SnapshotInfo addAutomated(Location where, DbKind kind, String dbId, Instant at, String kmsKeyArn) {
+        String id = "rds:" + dbId + "-" + at.toString().substring(0, 16).replace(":", "-");
+        Entry e = new Entry();
+        e.info = info(where, kind, id, dbId, "available", "automated", at, kmsKeyArn, Map.of(), 100);
+        snapshots.put(k(where, id), e);
+        return e.info;
+    }
+
+    /** A snapshot as if a run had made it earlier (for retention tests). */
+    public synchronized void put(SnapshotInfo s) {
+        Entry e = new Entry();
+        e.info = s;
+        snapshots.put(k(s.location(), s.id()), e);
+    }
+
+    /** A snapshot still being made (another run's copy in flight), until {@link #finishInProgress()}. */
+    public synchronized void putInProgress(SnapshotInfo s) {
+        Entry e = new Entry();
+        e.info = s;
+        e.pollsLeft = Integer.MAX_VALUE;
+        snapshots.put(k(s.location(), s.id()), e);
+    }
+
+    public synchronized void finishInProgress() {
+        snapshots.values().stream().filter(e -> e.pollsLeft == Integer.MAX_VALUE).forEach(e -> {
+            e.pollsLeft = 1;
+            tick(e);
+        });
+    }
+
+    public synchronized List<SnapshotInfo> all(Location where) {
+        return snapshots.values().stream().map(e -> e.info).filter(s -> s.location().equals(where)).toList();
+    }
+
+    private SnapshotInfo info(Location where, DbKind kind, String id, String dbId, String status, String type, Instant at,
+            String kmsKeyArn, Map<String, String> tags, int percent) {
+        String arn = "arn:aws:rds:" + where.region() + ":" + where.account() + ":" + (kind == DbKind.CLUSTER ? "cluster-snapshot:" : "snapshot:") + id;
+        return new SnapshotInfo(id, arn, where, kind, dbId, status, type, at, kmsKeyArn != null, kmsKeyArn, tags, Set.of(),
+                "postgres", "16.4", percent);
+    }
+
+    /** Each observation moves unfinished snapshots one step toward done. */
+    private void tick(Entry e) {
+        if (e.pollsLeft > 0) {
+            e.pollsLeft--;
+            SnapshotInfo i = e.info;
+            String status = e.pollsLeft > 0 ? i.status() : (e.willFail ? "failed" : "available");
+            e.info = new SnapshotInfo(i.id(), i.arn(), i.location(), i.kind(), i.dbIdentifier(), status, i.type(), i.createdAt(),
+                    i.encrypted(), i.kmsKeyId(), i.tags(), e.sharedWith, i.engine(), i.engineVersion(),
+                    e.pollsLeft > 0 ? 50 : 100);
+        } else if (!e.info.sharedWith().equals(e.sharedWith)) {
+            SnapshotInfo i = e.info;
+            e.info = new SnapshotInfo(i.id(), i.arn(), i.location(), i.kind(), i.dbIdentifier(), i.status(), i.type(), i.createdAt(),
+                    i.encrypted(), i.kmsKeyId(), i.tags(), e.sharedWith, i.engine(), i.engineVersion(), i.percentProgress());
+        }
+    }
+
+    @Override
+    public synchronized Optional<SourceDatabase> database(Location where, DbKind kind, String identifier) {
+        return Optional.ofNullable(databases.get(k(where, identifier)));
+    }
+
+    @Override
+    public synchronized List<SnapshotInfo> snapshots(Location where, DbKind kind, String dbIdentifier) {
+        List<SnapshotInfo> out = new ArrayList<>();
+        for (Entry e : snapshots.values()) {
+            if (e.info.location().equals(where) && (dbIdentifier == null || dbIdentifier.equals(e.info.dbIdentifier()))) {
+                tick(e);
+                out.add(e.info);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized Optional<SnapshotInfo> snapshot(Location where, DbKind kind, String snapshotId) {
+        Entry e = snapshots.get(k(where, snapshotId));
+        if (e == null) {
+            return Optional.empty();
+        }
+        tick(e);
+        return Optional.of(e.info);
+    }
+
+    private void checkQuota(Location where) {
+        long manual = snapshots.values().stream()
+                .filter(e -> e.info.location().equals(where) && !"automated".equals(e.info.type())).count();
+        if (manual >= manualQuota) {
+            throw new IllegalStateException("SnapshotQuotaExceeded: " + where + " holds " + manual + " manual snapshots");
+        }
+    }
+
+    @Override
+    public synchronized SnapshotInfo createSnapshot(Location where, DbKind kind, String dbIdentifier, String snapshotId,
+            Map<String, String> tags) {
+        calls.add("create " + where + " " + snapshotId);
+        Entry existing = snapshots.get(k(where, snapshotId));
+        if (existing != null) {
+            return existing.info;
+        }
+        SourceDatabase db = databases.get(k(where, dbIdentifier));
+        if (db == null) {
+            throw new IllegalStateException("DBInstanceNotFound: " + dbIdentifier);
+        }
+        checkQuota(where);
+        Entry e = new Entry();
+        e.info = info(where, kind, snapshotId, dbIdentifier, "creating", "manual", clock.instant(), db.kmsKeyId(), tags, 0);
+        e.pollsLeft = pollsToComplete;
+        e.willFail = failNext.remove(k(where, snapshotId));
+        snapshots.put(k(where, snapshotId), e);
+        return e.info;
+    }
+
+    @Override
+    public synchronized SnapshotInfo copySnapshot(Location where, DbKind kind, String sourceArn, String sourceRegion,
+            String targetId, String kmsKeyId, String optionGroup, Map<String, String> tags) {
+        calls.add("copy " + where + " " + targetId + " from " + sourceArn);
+        Entry existing = snapshots.get(k(where, targetId));
+        if (existing != null) {
+            return existing.info;
+        }
+        Entry src = snapshots.values().stream().filter(e -> e.info.arn().equals(sourceArn)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("DBSnapshotNotFound: " + sourceArn));
+        SnapshotInfo s = src.info;
+        if (!s.available()) {
+            throw new IllegalStateException("InvalidDBSnapshotState: " + s.id() + " is " + s.status());
+        }
+        boolean crossAccount = !s.location().account().equals(where.account());
+        boolean crossRegion = !s.location().region().equals(where.region());
+        if (crossAccount) {
+            if (!src.sharedWith.contains(where.account())) {
+                throw new IllegalStateException("DBSnapshotNotFound: " + sourceArn + " is not shared with " + where.account());
+            }
+            if (s.encrypted() && !keys.get(s.kmsKeyId()).usableBy().contains(where.account())) {
+                throw new KeyNotGrantedException(s.kmsKeyId(), where.account(), "KMSKeyNotAccessibleFault");
+            }
+            if (crossRegion && refuseCrossAccountCrossRegionCopy) {
+                throw new CopyRejectedException("InvalidParameterCombination: cannot copy a shared snapshot across Regions");
+            }
+        }
+        String targetKey = s.kmsKeyId();
+        if (kmsKeyId != null) {
+            Key key = keys.get(kmsKeyId);
+            if (key == null || !key.region().equals(where.region()) || !key.usableBy().contains(where.account())) {
+                throw new IllegalStateException("KMSKeyNotAccessibleFault: " + kmsKeyId + " in " + where);
+            }
+            targetKey = kmsKeyId;
+        } else if (s.encrypted() && (crossRegion || crossAccount)) {
+            throw new IllegalStateException("InvalidParameterValue: KmsKeyId is required to copy an encrypted snapshot "
+                    + (crossRegion ? "across Regions" : "from another account"));
+        }
+        long inProgress = copiesInProgress(where, kind);
+        if (inProgress >= (kind == DbKind.CLUSTER ? 5 : 20)) {
+            throw new IllegalStateException("SnapshotQuotaExceeded: " + inProgress + " copies in progress into " + where);
+        }
+        checkQuota(where);
+        Entry e = new Entry();
+        e.info = info(where, kind, targetId, s.dbIdentifier(), "creating", "manual", clock.instant(), targetKey, tags, 0);
+        e.pollsLeft = pollsToComplete;
+        e.willFail = failNext.remove(k(where, targetId));
+        snapshots.put(k(where, targetId), e);
+        return e.info;
+    }
+
+    @Override
+    public synchronized void share(Location where, DbKind kind, String snapshotId, String account) {
+        calls.add("share " + where + " " + snapshotId + " with " + account);
+        Entry e = snapshots.get(k(where, snapshotId));
+        if (e == null) {
+            throw new IllegalStateException("DBSnapshotNotFound: " + snapshotId);
+        }
+        if ("all".equals(account)) {
+            throw new IllegalStateException("InvalidParameterValue: Lifeboat never shares publicly");
+        }
+        if ("automated".equals(e.info.type())) {
+            throw new IllegalStateException("InvalidParameterValue: automated snapshots cannot be shared; copy them first");
+        }
+        if (e.info.encrypted() && keys.get(e.info.kmsKeyId()).awsManaged()) {
+            throw new IllegalStateException("InvalidParameterValue: snapshots encrypted with the default AWS KMS key cannot be shared");
+        }
+        if (e.sharedWith.size() >= 20 && !e.sharedWith.contains(account)) {
+            throw new IllegalStateException("SharedSnapshotQuotaExceeded: at most 20 accounts");
+        }
+        e.sharedWith.add(account);
+        tick(e);
+    }
+
+    @Override
+    public synchronized void delete(Location where, DbKind kind, String snapshotId) {
+        calls.add("delete " + where + " " + snapshotId);
+        if (snapshots.remove(k(where, snapshotId)) == null) {
+            throw new IllegalStateException("DBSnapshotNotFound: " + snapshotId);
+        }
+    }
+
+    @Override
+    public synchronized Quota manualSnapshotQuota(Location where) {
+        int used = (int) snapshots.values().stream()
+                .filter(e -> e.info.location().equals(where) && !"automated".equals(e.info.type())).count();
+        return new Quota(used, manualQuota);
+    }
+
+    @Override
+    public synchronized int copiesInProgress(Location where, DbKind kind) {
+        return (int) snapshots.values().stream()
+                .filter(e -> e.info.location().equals(where) && e.pollsLeft > 0 && e.info.kind() == kind).count();
+    }
+}
