@@ -1,0 +1,273 @@
+package dev.lifeboat.core.adapter.rds;
+
+import dev.lifeboat.core.adapter.aws.AccountCredentials;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.snapshot.RdsGateway;
+import dev.lifeboat.core.snapshot.SnapshotInfo;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.AccountQuota;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DBClusterSnapshot;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
+import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbClusterSnapshotAlreadyExistsException;
+import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbSnapshotAlreadyExistsException;
+import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
+import software.amazon.awssdk.services.rds.model.KmsKeyNotAccessibleException;
+import software.amazon.awssdk.services.rds.model.RdsException;
+import software.amazon.awssdk.services.rds.model.Tag;
+
+/**
+ * {@link RdsGateway} over the AWS SDK: one {@code RdsClient} per account and region, with the
+ * account's credentials (an assumed role for source accounts), the URL-connection HTTP client and
+ * adaptive retries, so throttling makes a run slower, not failed.
+ */
+public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AwsRdsGateway.class);
+    static final int DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
+    private final AccountCredentials credentials;
+    private final Optional<URI> endpoint;
+    private final SdkHttpClient http = UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(1)).build();
+    private final Map<Location, RdsClient> clients = new ConcurrentHashMap<>();
+
+    public AwsRdsGateway(AccountCredentials credentials, Optional<URI> endpoint) {
+        this.credentials = credentials;
+        this.endpoint = endpoint;
+    }
+
+    private RdsClient rds(Location where) {
+        return clients.computeIfAbsent(where, w -> {
+            var b = RdsClient.builder()
+                    .region(Region.of(w.region()))
+                    .credentialsProvider(credentials.forAccount(w.account()))
+                    .httpClient(http)
+                    .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.ADAPTIVE_V2).build());
+            endpoint.ifPresent(b::endpointOverride);
+            return b.build();
+        });
+    }
+
+    @Override
+    public Optional<SourceDatabase> database(Location where, DbKind kind, String identifier) {
+        try {
+            if (kind == DbKind.CLUSTER) {
+                DBCluster c = rds(where).describeDBClusters(b -> b.dbClusterIdentifier(identifier)).dbClusters().getFirst();
+                return Optional.of(new SourceDatabase(c.dbClusterIdentifier(), c.engine(), c.engineVersion(),
+                        Boolean.TRUE.equals(c.storageEncrypted()), c.kmsKeyId(), null, c.status()));
+            }
+            DBInstance i = rds(where).describeDBInstances(b -> b.dbInstanceIdentifier(identifier)).dbInstances().getFirst();
+            String optionGroup = i.optionGroupMemberships() == null || i.optionGroupMemberships().isEmpty() ? null
+                    : i.optionGroupMemberships().getFirst().optionGroupName();
+            return Optional.of(new SourceDatabase(i.dbInstanceIdentifier(), i.engine(), i.engineVersion(),
+                    Boolean.TRUE.equals(i.storageEncrypted()), i.kmsKeyId(), optionGroup, i.dbInstanceStatus()));
+        } catch (DbInstanceNotFoundException | DbClusterNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots(Location where, DbKind kind, String dbIdentifier) {
+        List<SnapshotInfo> out = new ArrayList<>();
+        if (kind == DbKind.CLUSTER) {
+            rds(where).describeDBClusterSnapshotsPaginator(b -> {
+                if (dbIdentifier != null) {
+                    b.dbClusterIdentifier(dbIdentifier);
+                }
+            }).dbClusterSnapshots().forEach(s -> out.add(cluster(where, s)));
+        } else {
+            rds(where).describeDBSnapshotsPaginator(b -> {
+                if (dbIdentifier != null) {
+                    b.dbInstanceIdentifier(dbIdentifier);
+                }
+            }).dbSnapshots().forEach(s -> out.add(instance(where, s)));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<SnapshotInfo> snapshot(Location where, DbKind kind, String snapshotId) {
+        try {
+            if (kind == DbKind.CLUSTER) {
+                return rds(where).describeDBClusterSnapshots(b -> b.dbClusterSnapshotIdentifier(snapshotId))
+                        .dbClusterSnapshots().stream().findFirst().map(s -> cluster(where, s));
+            }
+            return rds(where).describeDBSnapshots(b -> b.dbSnapshotIdentifier(snapshotId))
+                    .dbSnapshots().stream().findFirst().map(s -> instance(where, s));
+        } catch (DbSnapshotNotFoundException | DbClusterSnapshotNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public SnapshotInfo createSnapshot(Location where, DbKind kind, String dbIdentifier, String snapshotId, Map<String, String> tags) {
+        try {
+            if (kind == DbKind.CLUSTER) {
+                return cluster(where, rds(where).createDBClusterSnapshot(b -> b.dbClusterIdentifier(dbIdentifier)
+                        .dbClusterSnapshotIdentifier(snapshotId).tags(tags(tags))).dbClusterSnapshot());
+            }
+            return instance(where, rds(where).createDBSnapshot(b -> b.dbInstanceIdentifier(dbIdentifier)
+                    .dbSnapshotIdentifier(snapshotId).tags(tags(tags))).dbSnapshot());
+        } catch (DbSnapshotAlreadyExistsException | DbClusterSnapshotAlreadyExistsException e) {
+            return snapshot(where, kind, snapshotId).orElseThrow(() -> e);
+        }
+    }
+
+    @Override
+    public SnapshotInfo copySnapshot(Location where, DbKind kind, String sourceArn, String sourceRegion, String targetId,
+            String kmsKeyId, String optionGroup, Map<String, String> tags) {
+        boolean crossRegion = sourceRegion != null && !sourceRegion.equals(where.region());
+        try {
+            if (kind == DbKind.CLUSTER) {
+                return cluster(where, rds(where).copyDBClusterSnapshot(b -> {
+                    b.sourceDBClusterSnapshotIdentifier(sourceArn).targetDBClusterSnapshotIdentifier(targetId)
+                            .kmsKeyId(kmsKeyId).tags(tags(tags));
+                    if (crossRegion) {
+                        b.sourceRegion(sourceRegion);
+                    }
+                }).dbClusterSnapshot());
+            }
+            return instance(where, rds(where).copyDBSnapshot(b -> {
+                b.sourceDBSnapshotIdentifier(sourceArn).targetDBSnapshotIdentifier(targetId).kmsKeyId(kmsKeyId)
+                        .optionGroupName(optionGroup).tags(tags(tags));
+                if (crossRegion) {
+                    b.sourceRegion(sourceRegion);
+                }
+            }).dbSnapshot());
+        } catch (DbSnapshotAlreadyExistsException | DbClusterSnapshotAlreadyExistsException e) {
+            return snapshot(where, kind, targetId).orElseThrow(() -> e);
+        } catch (KmsKeyNotAccessibleException e) {
+            throw new KeyNotGrantedException(keyOf(sourceArn, kmsKeyId), where.account(), e.getMessage());
+        } catch (RdsException e) {
+            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+            if (crossRegion && (code.equals("InvalidParameterCombination") || code.equals("InvalidParameterValue"))) {
+                throw new CopyRejectedException(code + ": " + e.awsErrorDetails().errorMessage());
+            }
+            throw e;
+        }
+    }
+
+    private static String keyOf(String sourceArn, String kmsKeyId) {
+        return "the key of " + sourceArn + (kmsKeyId == null ? "" : " (or " + kmsKeyId + ")");
+    }
+
+    @Override
+    public void share(Location where, DbKind kind, String snapshotId, String account) {
+        if ("all".equalsIgnoreCase(account)) {
+            throw new IllegalArgumentException("Lifeboat never shares a snapshot publicly");
+        }
+        if (kind == DbKind.CLUSTER) {
+            rds(where).modifyDBClusterSnapshotAttribute(b -> b.dbClusterSnapshotIdentifier(snapshotId)
+                    .attributeName("restore").valuesToAdd(account));
+        } else {
+            rds(where).modifyDBSnapshotAttribute(b -> b.dbSnapshotIdentifier(snapshotId)
+                    .attributeName("restore").valuesToAdd(account));
+        }
+    }
+
+    @Override
+    public void delete(Location where, DbKind kind, String snapshotId) {
+        if (kind == DbKind.CLUSTER) {
+            rds(where).deleteDBClusterSnapshot(b -> b.dbClusterSnapshotIdentifier(snapshotId));
+        } else {
+            rds(where).deleteDBSnapshot(b -> b.dbSnapshotIdentifier(snapshotId));
+        }
+    }
+
+    /**
+     * From DescribeAccountAttributes ("ManualSnapshots"). Where that call is refused (no
+     * rds:DescribeAccountAttributes permission; moto does not implement it), the manual snapshots are
+     * counted and compared with RDS's default quota of 100 per Region (CHAP_Limits).
+     */
+    @Override
+    public Quota manualSnapshotQuota(Location where) {
+        try {
+            for (AccountQuota q : rds(where).describeAccountAttributes().accountQuotas()) {
+                if ("ManualSnapshots".equals(q.accountQuotaName())) {
+                    return new Quota(q.used().intValue(), q.max().intValue());
+                }
+            }
+        } catch (RdsException e) {
+            LOG.warn("DescribeAccountAttributes failed in {} ({}); counting manual snapshots against the default quota of {}",
+                    where, e.statusCode(), DEFAULT_MANUAL_SNAPSHOT_QUOTA);
+        }
+        int used = (int) snapshots(where, DbKind.INSTANCE, null).stream().filter(s -> "manual".equals(s.type())).count();
+        return new Quota(used, DEFAULT_MANUAL_SNAPSHOT_QUOTA);
+    }
+
+    /**
+     * RDS has no count of copies in flight; snapshots of this account and Region that are still being
+     * made ("creating", "copying", "pending") stand in for it.
+     */
+    @Override
+    public int copiesInProgress(Location where, DbKind kind) {
+        return (int) snapshots(where, kind, null).stream()
+                .filter(s -> Set.of("creating", "copying", "pending").contains(s.status()))
+                .count();
+    }
+
+    private static List<Tag> tags(Map<String, String> tags) {
+        List<Tag> out = new ArrayList<>();
+        tags.forEach((k, v) -> out.add(Tag.builder().key(k).value(v).build()));
+        return out;
+    }
+
+    private static Map<String, String> tagMap(List<Tag> tags) {
+        Map<String, String> m = new HashMap<>();
+        if (tags != null) {
+            tags.forEach(t -> m.put(t.key(), t.value()));
+        }
+        return m;
+    }
+
+    private SnapshotInfo instance(Location where, DBSnapshot s) {
+        Set<String> shared = new HashSet<>();
+        if ("manual".equals(s.snapshotType()) && "available".equals(s.status())) {
+            rds(where).describeDBSnapshotAttributes(b -> b.dbSnapshotIdentifier(s.dbSnapshotIdentifier()))
+                    .dbSnapshotAttributesResult().dbSnapshotAttributes().stream()
+                    .filter(a -> "restore".equals(a.attributeName()))
+                    .forEach(a -> shared.addAll(a.attributeValues()));
+        }
+        return new SnapshotInfo(s.dbSnapshotIdentifier(), s.dbSnapshotArn(), where, DbKind.INSTANCE, s.dbInstanceIdentifier(),
+                s.status(), s.snapshotType(), s.snapshotCreateTime(), Boolean.TRUE.equals(s.encrypted()), s.kmsKeyId(),
+                tagMap(s.tagList()), shared, s.engine(), s.engineVersion(), s.percentProgress() == null ? 0 : s.percentProgress());
+    }
+
+    private SnapshotInfo cluster(Location where, DBClusterSnapshot s) {
+        Set<String> shared = new HashSet<>();
+        if ("manual".equals(s.snapshotType()) && "available".equals(s.status())) {
+            rds(where).describeDBClusterSnapshotAttributes(b -> b.dbClusterSnapshotIdentifier(s.dbClusterSnapshotIdentifier()))
+                    .dbClusterSnapshotAttributesResult().dbClusterSnapshotAttributes().stream()
+                    .filter(a -> "restore".equals(a.attributeName()))
+                    .forEach(a -> shared.addAll(a.attributeValues()));
+        }
+        return new SnapshotInfo(s.dbClusterSnapshotIdentifier(), s.dbClusterSnapshotArn(), where, DbKind.CLUSTER,
+                s.dbClusterIdentifier(), s.status(), s.snapshotType(), s.snapshotCreateTime(),
+                Boolean.TRUE.equals(s.storageEncrypted()), s.kmsKeyId(), tagMap(s.tagList()), shared, s.engine(),
+                s.engineVersion(), s.percentProgress() == null ? 0 : s.percentProgress());
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(RdsClient::close);
+        http.close();
+    }
+}
