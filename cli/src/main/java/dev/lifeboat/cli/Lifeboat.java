@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
  * that turns failures into messages and exit codes (see {@link ExitCode}).
  */
 @Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Lifeboat.Version.class,
-        description = "Independent backups for Amazon RDS: dump, list and restore.",
-        subcommands = {DumpCommand.class, ListCommand.class, RestoreDumpCommand.class, CommandLine.HelpCommand.class},
+        description = "Independent backups for Amazon RDS: dumps, snapshot copies, restores.",
+        subcommands = {DumpCommand.class, ListCommand.class, RestoreDumpCommand.class, SnapshotCommand.class, PruneCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",

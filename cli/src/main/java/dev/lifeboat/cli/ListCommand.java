@@ -24,7 +24,16 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the manifests as a JSON array")
     boolean json;
 
-    @Mixin
+    @Option(names = "--snapshots", description = "list the snapshot copies in the backup account instead of dumps (needs --config)")
+    boolean snapshots;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "lifeboat.yml (with --snapshots)")
+    java.nio.file.Path config;
+
+    @Option(names = "--database", paramLabel = "ID", description = "with --snapshots: only this database")
+    String database;
+
+    @picocli.CommandLine.ArgGroup(exclusive = false)
     VaultOptions vault;
 
     ListCommand(Context context) {
@@ -33,6 +42,12 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (snapshots) {
+            return listSnapshots();
+        }
+        if (vault == null || vault.uri == null) {
+            throw new IllegalArgumentException("give --vault URI (dumps), or --snapshots --config FILE (snapshot copies)");
+        }
         Vault v = vault.open(context.aws(), context.clock());
         BackupCatalog catalog = new BackupCatalog(v);
         List<DumpManifest> all = new ArrayList<>();
@@ -54,6 +69,30 @@ final class ListCommand implements Callable<Integer> {
             context.out().printf("%-20s %-24s %-20s %10s %7ds  %s%n", m.databaseId(), m.backupId(),
                     m.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+Z$|Z$", ""),
                     Sizes.human(m.sizeBytes()), took.toSeconds(), m.sha256());
+        }
+        return ExitCode.OK;
+    }
+
+    private int listSnapshots() {
+        if (config == null) {
+            throw new IllegalArgumentException("--snapshots needs --config FILE (lifeboat.yml)");
+        }
+        var cfg = dev.lifeboat.core.config.ConfigLoader.load(config);
+        List<String> ids = database == null ? List.copyOf(cfg.databases().keySet()) : List.of(cfg.database(database).id());
+        try (var rds = context.rds(cfg)) {
+            var pruning = new dev.lifeboat.core.snapshot.PruningSnapshots(rds);
+            context.out().printf("%-16s %-40s %-10s %-22s %-14s %s%n", "DATABASE", "SNAPSHOT", "STATUS", "TAKEN (UTC)",
+                    "SOURCE", "ENGINE");
+            for (String id : ids) {
+                for (var s : pruning.copies(cfg, id)) {
+                    var taken = dev.lifeboat.core.snapshot.RetentionPolicy.takenAt(s);
+                    context.out().printf("%-16s %-40s %-10s %-22s %-14s %s %s%n", id, s.id(), s.status(),
+                            taken == null ? "-" : taken.toString(),
+                            s.tags().getOrDefault(dev.lifeboat.core.snapshot.Tags.SOURCE_ACCOUNT, "?"),
+                            s.tags().getOrDefault(dev.lifeboat.core.snapshot.Tags.ENGINE, "?"),
+                            s.tags().getOrDefault(dev.lifeboat.core.snapshot.Tags.ENGINE_VERSION, ""));
+                }
+            }
         }
         return ExitCode.OK;
     }
