@@ -1,0 +1,168 @@
+package dev.lifeboat.backup;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.core.adapter.aws.AccountCredentials;
+import dev.lifeboat.core.adapter.aws.AwsClients;
+import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.snapshot.CopyingSnapshot;
+import dev.lifeboat.core.snapshot.Decision;
+import dev.lifeboat.core.snapshot.RdsGateway;
+import dev.lifeboat.core.snapshot.RunProgress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * One step of the snapshot pipeline, for the Step Functions state machine that the CDK app deploys:
+ * Invoke this, then Choice on {@code status} (IN_PROGRESS: Wait {@code waitSeconds}, then Invoke
+ * again with the output as input; DONE: succeed; FAILED: notify and fail).
+ *
+ * <p>Input: {@code {"database": "orders", "runId": "2026-11-25T03:00:00Z"}} (EventBridge Scheduler's
+ * {@code <aws.scheduler.scheduled-time>}), later with the {@code progress} and {@code polls} of the
+ * previous step. Metrics: {@code SnapshotQuotaUsedRatio} (Account, Region), {@code SnapshotRunDone} and
+ * {@code SnapshotRunFailed} (Database).
+ */
+public final class SnapshotStepHandler implements RequestStreamHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final long FIRST_WAIT_SECONDS = 60;
+    static final long MAX_WAIT_SECONDS = 900;
+
+    private final LifeboatConfig config;
+    private final CopyingSnapshot copying;
+    private final Metrics metrics;
+
+    /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML, clients built once. */
+    public SnapshotStepHandler() {
+        this(loadConfig(System.getenv()), AwsClients.fromEnvironment());
+    }
+
+    private SnapshotStepHandler(LifeboatConfig config, AwsClients aws) {
+        this(config, gateway(config, System.getenv()), MetricsFactory.getMetricsInstance());
+    }
+
+    SnapshotStepHandler(LifeboatConfig config, RdsGateway rds, Metrics metrics) {
+        this.config = config;
+        this.copying = new CopyingSnapshot(rds);
+        this.metrics = metrics;
+    }
+
+    static LifeboatConfig loadConfig(Map<String, String> env) {
+        String file = env.get("LIFEBOAT_CONFIG_FILE");
+        if (file != null && !file.isBlank()) {
+            return ConfigLoader.load(Path.of(file));
+        }
+        String yaml = env.get("LIFEBOAT_CONFIG_YAML");
+        if (yaml == null || yaml.isBlank()) {
+            throw new InvalidInputException("neither LIFEBOAT_CONFIG_FILE nor LIFEBOAT_CONFIG_YAML is set",
+                    "the CDK stack sets one of them from lifeboat.yml");
+        }
+        return ConfigLoader.parse(yaml, "LIFEBOAT_CONFIG_YAML");
+    }
+
+    private static RdsGateway gateway(LifeboatConfig config, Map<String, String> env) {
+        Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
+        config.databases().values().forEach(d -> roles.put(d.source().account(),
+                new AccountCredentials.AssumedRole(d.source().roleArn(), d.source().externalId())));
+        String endpoint = env.get("AWS_ENDPOINT_URL");
+        Optional<URI> override = endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint));
+        var sts = StsClient.builder()
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder());
+        override.ifPresent(sts::endpointOverride);
+        return new AwsRdsGateway(AccountCredentials.of(config.backup().account(), roles, sts.build()), override);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode event = JSON.readTree(input);
+        ObjectNode result = PowertoolsLogging.withLogging(context, () -> step(event));
+        JSON.writeValue(output, result);
+    }
+
+    ObjectNode step(JsonNode event) {
+        String database = text(event, "database");
+        config.database(database);
+        String runId = text(event, "runId");
+        Instant at;
+        try {
+            at = Instant.parse(runId);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException("runId '" + runId + "' is not a time",
+                    "pass the scheduled time in ISO-8601 UTC, e.g. \"runId\": \"2026-11-25T03:00:00Z\"");
+        }
+        RunProgress progress = progress(event.get("progress"));
+        int polls = event.path("polls").asInt(0);
+
+        CopyingSnapshot.Result r = copying.advance(config, database, at, progress);
+
+        if (r.backupQuota() != null && r.backupQuota().max() > 0) {
+            metrics.flushSingleMetric("SnapshotQuotaUsedRatio", r.backupQuota().ratio(), MetricUnit.NONE, "Lifeboat",
+                    DimensionSet.of("Account", config.backup().account(), "Region", config.backup().region()));
+        }
+        if (r.status() != Decision.Status.IN_PROGRESS) {
+            metrics.flushSingleMetric(r.status() == Decision.Status.DONE ? "SnapshotRunDone" : "SnapshotRunFailed", 1,
+                    MetricUnit.COUNT, "Lifeboat", DimensionSet.of("Database", database));
+        }
+        boolean acted = !r.executed().isEmpty();
+        int nextPolls = acted ? 0 : polls + 1;
+        ObjectNode out = JSON.createObjectNode()
+                .put("database", database)
+                .put("runId", at.toString())
+                .put("status", r.status().name())
+                .put("message", r.message())
+                .put("polls", nextPolls)
+                .put("waitSeconds", waitSeconds(nextPolls));
+        ObjectNode p = out.putObject("progress").put("attempts", r.progress().attempts()).put("twoStep", r.progress().twoStep());
+        ArrayNode w = p.putArray("warnings");
+        r.progress().warnings().forEach(w::add);
+        r.finalCopy().ifPresent(f -> out.put("snapshotArn", f.arn()));
+        return out;
+    }
+
+    /** Backoff: a minute after an action, doubling while nothing changes, at most 15 minutes. */
+    static long waitSeconds(int pollsWithoutChange) {
+        long wait = FIRST_WAIT_SECONDS << Math.min(pollsWithoutChange, 10);
+        return Math.min(wait, MAX_WAIT_SECONDS);
+    }
+
+    private static RunProgress progress(JsonNode p) {
+        if (p == null || !p.isObject()) {
+            return RunProgress.START;
+        }
+        List<String> warnings = new ArrayList<>();
+        p.path("warnings").forEach(n -> warnings.add(n.asText()));
+        return new RunProgress(p.path("attempts").asInt(0), p.path("twoStep").asBoolean(false), warnings);
+    }
+
+    private static String text(JsonNode event, String field) {
+        JsonNode v = event == null ? null : event.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new InvalidInputException("the input has no \"" + field + "\" field",
+                    "invoke with {\"database\": \"<id>\", \"runId\": \"<scheduled time>\"}");
+        }
+        return v.asText();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.lifeboat.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.testing.InMemoryRds;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+
+/** The Step Functions step over the in-memory RDS: state goes out and comes back in, as the state machine does. */
+class SnapshotStepHandlerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String YAML = """
+            backup:
+              account: "222222222222"
+              region: eu-central-1
+              kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
+            databases:
+              orders:
+                engine: postgres
+                source:
+                  account: "111111111111"
+                  region: eu-west-1
+                  instance: orders-prod
+                  roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                  externalId: lifeboat-orders
+                  shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share
+                snapshot: {mode: create}
+                retention: {daily: 7}
+            """;
+    private final InMemoryRds rds = new InMemoryRds(Clock.fixed(Instant.parse("2026-11-25T03:01:00Z"), ZoneOffset.UTC));
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private PrintStream original;
+    private SnapshotStepHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        rds.addKey("111111111111", "eu-west-1", "aws-rds", true);
+        rds.addKey("111111111111", "eu-west-1", "share", false, "222222222222");
+        rds.addKey("222222222222", "eu-central-1", "backup", false);
+        rds.addDatabase(new Location("111111111111", "eu-west-1"), "orders-prod", "postgres",
+                "arn:aws:kms:eu-west-1:111111111111:key/aws-rds");
+        rds.pollsToComplete = 4;
+        LifeboatConfig config = ConfigLoader.parse(YAML, "test");
+        original = System.out;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        handler = new SnapshotStepHandler(config, rds, MetricsFactory.getMetricsInstance());
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(original);
+    }
+
+    @Test
+    void stepsFedTheirOwnOutput_runThePipelineToTheEnd_withBackoffWhileWaiting() throws Exception {
+        JsonNode state = JSON.readTree("{\"database\": \"orders\", \"runId\": \"2026-11-25T03:00:00Z\"}");
+        List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 60 && !"DONE".equals(state.path("status").asText()); i++) {
+            state = handler.step(state);
+            assertThat(state.path("status").asText()).isNotEqualTo("FAILED");
+            waits.add(state.path("waitSeconds").asLong());
+        }
+
+        assertThat(state.path("status").asText()).isEqualTo("DONE");
+        assertThat(state.path("snapshotArn").asText()).isEqualTo(
+                "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300");
+        assertThat(rds.all(new Location("222222222222", "eu-central-1"))).hasSize(1);
+        assertThat(waits).contains(60L, 120L).allMatch(w -> w >= 60 && w <= 900);
+        String emf = stdout.toString(StandardCharsets.UTF_8);
+        assertThat(emf).contains("\"SnapshotQuotaUsedRatio\"").contains("\"SnapshotRunDone\"").contains("\"Database\":\"orders\"");
+        assertThat(rds.all(new Location("222222222222", "eu-central-1")).getFirst().kind()).isEqualTo(DbKind.INSTANCE);
+    }
+
+    @Test
+    void progressSurvivesTheRoundTripThroughTheStateMachine() throws Exception {
+        rds.failNextAt(new Location("222222222222", "eu-central-1"), "lifeboat-orders-20261125-0300");
+        JsonNode state = JSON.readTree("{\"database\": \"orders\", \"runId\": \"2026-11-25T03:00:00Z\"}");
+        for (int i = 0; i < 60 && !"DONE".equals(state.path("status").asText()); i++) {
+            state = JSON.readTree(JSON.writeValueAsString(handler.step(state)));
+        }
+
+        assertThat(state.path("status").asText()).isEqualTo("DONE");
+        assertThat(state.at("/progress/attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void badInput_namesTheField() {
+        assertThatThrownBy(() -> handler.step(JSON.readTree("{\"database\": \"orders\"}")))
+                .isInstanceOf(InvalidInputException.class).hasMessage("the input has no \"runId\" field");
+        assertThatThrownBy(() -> handler.step(JSON.readTree("{\"database\": \"billing\", \"runId\": \"2026-11-25T03:00:00Z\"}")))
+                .isInstanceOf(InvalidInputException.class).hasMessage("database 'billing' is not in the configuration");
+        assertThatThrownBy(() -> handler.step(JSON.readTree("{\"database\": \"orders\", \"runId\": \"soon\"}")))
+                .isInstanceOf(InvalidInputException.class).hasMessage("runId 'soon' is not a time");
+        assertThat(rds.calls).isEmpty();
+    }
+
+    @Test
+    void backoff_doublesFromAMinute_upToFifteen() {
+        assertThat(List.of(0, 1, 2, 3, 4, 5, 30).stream().map(SnapshotStepHandler::waitSeconds).toList())
+                .containsExactly(60L, 120L, 240L, 480L, 900L, 900L, 900L);
+    }
+}
