@@ -93,6 +93,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDocumentedExample_isValid() {
+        LifeboatConfig c = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+
+        assertThat(c.databases()).containsOnlyKeys("orders", "ledger");
+        assertThat(c.database("ledger").source().kind()).isEqualTo(DbKind.CLUSTER);
+    }
+
+    @Test
     void aMissingFile_saysWhichOne(@org.junit.jupiter.api.io.TempDir Path dir) {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("lifeboat.yml")))
                 .hasMessageContaining("lifeboat.yml does not exist")
