@@ -188,6 +188,15 @@ public final class SnapshotPlanner {
             shareable = share;
         }
         RunProgress p = progress;
+        String sourceOptionGroup = o.sourceDatabase().map(RdsGateway.SourceDatabase::optionGroup).orElse(null);
+        if (sourceOptionGroup != null && !sourceOptionGroup.startsWith("default:")
+                && plan.database().snapshot().optionGroup() == null && !plan.sameRegion()) {
+            // USER_CopySnapshot: a snapshot with a non-default option group copied to another Region needs an
+            // option group of the destination Region.
+            p = p.warn("source uses option group " + sourceOptionGroup + "; set databases." + plan.database().id()
+                    + ".snapshot.optionGroup to an equivalent option group in " + plan.backup().region()
+                    + ", or restores of the copy will use the default one");
+        }
         if (!shareable.encrypted()) {
             p = p.warn("snapshot " + shareable.id() + " is not encrypted; it is shared with the backup account as it is."
                     + " Encrypt the source database to protect its backups at rest");

@@ -295,6 +295,17 @@ class SnapshotPipelineTest {
     }
 
     @Test
+    void nonDefaultOptionGroup_withoutOneForTheBackupRegion_isReported() {
+        rds.addDatabase(SOURCE, "orders-prod", "postgres", awsRdsKey.arn(), "orders-options");
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().progress().warnings())
+                .anyMatch(w -> w.contains("option group orders-options") && w.contains("snapshot.optionGroup"));
+    }
+
+    @Test
     void unencryptedSource_isSharedAsItIs_withAWarning() {
         rds.addDatabase(SOURCE, "orders-prod", "postgres", null);
 

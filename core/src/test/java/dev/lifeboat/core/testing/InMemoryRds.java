@@ -72,7 +72,11 @@ public final class InMemoryRds implements RdsGateway {
     }
 
     public synchronized void addDatabase(Location where, String id, String engine, String kmsKeyArn) {
-        databases.put(k(where, id), new SourceDatabase(id, engine, "16.4", kmsKeyArn != null, kmsKeyArn, null, "available"));
+        addDatabase(where, id, engine, kmsKeyArn, "default:postgres-16");
+    }
+
+    public synchronized void addDatabase(Location where, String id, String engine, String kmsKeyArn, String optionGroup) {
+        databases.put(k(where, id), new SourceDatabase(id, engine, "16.4", kmsKeyArn != null, kmsKeyArn, optionGroup, "available"));
     }
 
     public synchronized void removeDatabase(Location where, String id) {
