@@ -54,6 +54,10 @@ public final class CopyingSnapshot {
                 }
                 return new Result(Decision.Status.FAILED, "RDS refused the copy: " + e.getMessage(), p, executed,
                         o.finalCopy(), o.backupQuota());
+            } catch (RdsGateway.SnapshotGoneException e) {
+                // Two invocations of one run raced (one cleaned up what the other was about to use): observe again.
+                return new Result(Decision.Status.IN_PROGRESS, "the run's snapshots changed while acting (" + e.getMessage()
+                        + "); observing again", p, executed, o.finalCopy(), o.backupQuota());
             } catch (RdsGateway.KeyNotGrantedException e) {
                 return new Result(Decision.Status.FAILED, "account " + e.account() + " may not use KMS key " + e.keyArn()
                         + ", so it cannot copy the shared snapshot. Add a statement to that key's policy allowing account "

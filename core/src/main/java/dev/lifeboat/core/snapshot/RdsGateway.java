@@ -39,6 +39,7 @@ public interface RdsGateway {
     /** Adds an account to the snapshot's "restore" attribute. Never "all". */
     void share(Location where, DbKind kind, String snapshotId, String account);
 
+    /** Deletes a snapshot; one that is already gone counts as deleted (two runs may clean up at once). */
     void delete(Location where, DbKind kind, String snapshotId);
 
     /** Manual snapshots used and allowed in that account and region. */
@@ -76,6 +77,13 @@ public interface RdsGateway {
 
         public String account() {
             return account;
+        }
+    }
+
+    /** A snapshot an action needed is gone: another invocation of the same run moved on meanwhile. */
+    final class SnapshotGoneException extends RuntimeException {
+        public SnapshotGoneException(String message) {
+            super(message);
         }
     }
 

@@ -35,7 +35,7 @@ import java.util.Set;
  *   <li>100 manual snapshots per Region by default (CHAP_Limits, "Manual DB snapshots").
  * </ul>
  */
-public final class InMemoryRds implements RdsGateway {
+public class InMemoryRds implements RdsGateway {
     private final Clock clock;
     private final Map<String, Entry> snapshots = new LinkedHashMap<>();
     private final Map<String, SourceDatabase> databases = new HashMap<>();
@@ -215,7 +215,7 @@ public final class InMemoryRds implements RdsGateway {
             return existing.info;
         }
         Entry src = snapshots.values().stream().filter(e -> e.info.arn().equals(sourceArn)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("DBSnapshotNotFound: " + sourceArn));
+                .orElseThrow(() -> new SnapshotGoneException("DBSnapshotNotFound: " + sourceArn));
         SnapshotInfo s = src.info;
         if (!s.available()) {
             throw new IllegalStateException("InvalidDBSnapshotState: " + s.id() + " is " + s.status());
@@ -262,7 +262,7 @@ public final class InMemoryRds implements RdsGateway {
         calls.add("share " + where + " " + snapshotId + " with " + account);
         Entry e = snapshots.get(k(where, snapshotId));
         if (e == null) {
-            throw new IllegalStateException("DBSnapshotNotFound: " + snapshotId);
+            throw new SnapshotGoneException("DBSnapshotNotFound: " + snapshotId);
         }
         if ("all".equals(account)) {
             throw new IllegalStateException("InvalidParameterValue: Lifeboat never shares publicly");
@@ -283,9 +283,7 @@ public final class InMemoryRds implements RdsGateway {
     @Override
     public synchronized void delete(Location where, DbKind kind, String snapshotId) {
         calls.add("delete " + where + " " + snapshotId);
-        if (snapshots.remove(k(where, snapshotId)) == null) {
-            throw new IllegalStateException("DBSnapshotNotFound: " + snapshotId);
-        }
+        snapshots.remove(k(where, snapshotId)); // already gone counts as deleted, as the port promises
     }
 
     @Override

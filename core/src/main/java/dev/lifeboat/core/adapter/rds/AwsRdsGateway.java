@@ -154,6 +154,8 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
             }).dbSnapshot());
         } catch (DbSnapshotAlreadyExistsException | DbClusterSnapshotAlreadyExistsException e) {
             return snapshot(where, kind, targetId).orElseThrow(() -> e);
+        } catch (DbSnapshotNotFoundException | DbClusterSnapshotNotFoundException e) {
+            throw new SnapshotGoneException(sourceArn + ": " + e.awsErrorDetails().errorCode());
         } catch (KmsKeyNotAccessibleException e) {
             throw new KeyNotGrantedException(keyOf(sourceArn, kmsKeyId), where.account(), e.getMessage());
         } catch (RdsException e) {
@@ -174,21 +176,29 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
         if ("all".equalsIgnoreCase(account)) {
             throw new IllegalArgumentException("Lifeboat never shares a snapshot publicly");
         }
-        if (kind == DbKind.CLUSTER) {
-            rds(where).modifyDBClusterSnapshotAttribute(b -> b.dbClusterSnapshotIdentifier(snapshotId)
-                    .attributeName("restore").valuesToAdd(account));
-        } else {
-            rds(where).modifyDBSnapshotAttribute(b -> b.dbSnapshotIdentifier(snapshotId)
-                    .attributeName("restore").valuesToAdd(account));
+        try {
+            if (kind == DbKind.CLUSTER) {
+                rds(where).modifyDBClusterSnapshotAttribute(b -> b.dbClusterSnapshotIdentifier(snapshotId)
+                        .attributeName("restore").valuesToAdd(account));
+            } else {
+                rds(where).modifyDBSnapshotAttribute(b -> b.dbSnapshotIdentifier(snapshotId)
+                        .attributeName("restore").valuesToAdd(account));
+            }
+        } catch (DbSnapshotNotFoundException | DbClusterSnapshotNotFoundException e) {
+            throw new SnapshotGoneException(snapshotId + ": " + e.awsErrorDetails().errorCode());
         }
     }
 
     @Override
     public void delete(Location where, DbKind kind, String snapshotId) {
-        if (kind == DbKind.CLUSTER) {
-            rds(where).deleteDBClusterSnapshot(b -> b.dbClusterSnapshotIdentifier(snapshotId));
-        } else {
-            rds(where).deleteDBSnapshot(b -> b.dbSnapshotIdentifier(snapshotId));
+        try {
+            if (kind == DbKind.CLUSTER) {
+                rds(where).deleteDBClusterSnapshot(b -> b.dbClusterSnapshotIdentifier(snapshotId));
+            } else {
+                rds(where).deleteDBSnapshot(b -> b.dbSnapshotIdentifier(snapshotId));
+            }
+        } catch (DbSnapshotNotFoundException | DbClusterSnapshotNotFoundException e) {
+            // already gone: another invocation of the same run cleaned up first
         }
     }
 
