@@ -51,7 +51,33 @@ public interface RdsGateway {
     /** A database as RDS describes it. */
     record SourceDatabase(
             String identifier, String engine, String engineVersion, boolean encrypted, String kmsKeyId,
-            String optionGroup, String status) {}
+            String optionGroup, String status, String endpoint, Map<String, String> tags) {
+        public SourceDatabase {
+            tags = tags == null ? Map.of() : Map.copyOf(tags);
+        }
+
+        public boolean available() {
+            return "available".equals(status);
+        }
+    }
+
+    /**
+     * Restores a new database from a snapshot owned in {@code where}: RestoreDBInstanceFromDBSnapshot, or
+     * RestoreDBClusterFromSnapshot plus a writer instance (CreateDBInstance) for Aurora. Returns the new
+     * database as RDS first describes it.
+     */
+    SourceDatabase restore(Location where, DbKind kind, RestoreSpec spec);
+
+    /** Every value a restore uses, so a plan can show them all (RDS would otherwise pick defaults). */
+    record RestoreSpec(
+            String snapshotId, String newIdentifier, String engine, String instanceClass, String subnetGroup,
+            List<String> securityGroups, String parameterGroup, String optionGroup, boolean multiAz,
+            boolean deletionProtection, Map<String, String> tags) {
+        public RestoreSpec {
+            securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
+            tags = tags == null ? Map.of() : Map.copyOf(tags);
+        }
+    }
 
     /** How close an account is to its manual snapshot quota. */
     record Quota(int used, int max) {

@@ -76,7 +76,8 @@ public class InMemoryRds implements RdsGateway {
     }
 
     public synchronized void addDatabase(Location where, String id, String engine, String kmsKeyArn, String optionGroup) {
-        databases.put(k(where, id), new SourceDatabase(id, engine, "16.4", kmsKeyArn != null, kmsKeyArn, optionGroup, "available"));
+        databases.put(k(where, id), new SourceDatabase(id, engine, "16.4", kmsKeyArn != null, kmsKeyArn, optionGroup, "available",
+                id + "." + where.region() + ".rds.example:5432", Map.of()));
     }
 
     public synchronized void removeDatabase(Location where, String id) {
@@ -150,9 +151,43 @@ public class InMemoryRds implements RdsGateway {
         }
     }
 
+    private final Map<String, Integer> restoresPending = new HashMap<>();
+    public final List<RestoreSpec> restores = new ArrayList<>();
+
     @Override
     public synchronized Optional<SourceDatabase> database(Location where, DbKind kind, String identifier) {
-        return Optional.ofNullable(databases.get(k(where, identifier)));
+        SourceDatabase db = databases.get(k(where, identifier));
+        Integer left = restoresPending.get(k(where, identifier));
+        if (db != null && left != null) {
+            if (left <= 1) {
+                restoresPending.remove(k(where, identifier));
+                db = new SourceDatabase(db.identifier(), db.engine(), db.engineVersion(), db.encrypted(), db.kmsKeyId(),
+                        db.optionGroup(), "available", identifier + "." + where.region() + ".rds.example:5432", db.tags());
+                databases.put(k(where, identifier), db);
+            } else {
+                restoresPending.put(k(where, identifier), left - 1);
+            }
+        }
+        return Optional.ofNullable(db);
+    }
+
+    /** RestoreDBInstanceFromDBSnapshot: the snapshot must be owned here and available; the identifier must be new. */
+    @Override
+    public synchronized SourceDatabase restore(Location where, DbKind kind, RestoreSpec spec) {
+        calls.add("restore " + where + " " + spec.newIdentifier() + " from " + spec.snapshotId());
+        Entry e = snapshots.get(k(where, spec.snapshotId()));
+        if (e == null || !e.info.available()) {
+            throw new IllegalStateException("DBSnapshotNotFound or not available: " + spec.snapshotId());
+        }
+        if (databases.containsKey(k(where, spec.newIdentifier()))) {
+            throw new IllegalStateException("DBInstanceAlreadyExists: " + spec.newIdentifier());
+        }
+        restores.add(spec);
+        SourceDatabase db = new SourceDatabase(spec.newIdentifier(), e.info.engine(), e.info.engineVersion(), e.info.encrypted(),
+                e.info.kmsKeyId(), spec.optionGroup(), "creating", null, spec.tags());
+        databases.put(k(where, spec.newIdentifier()), db);
+        restoresPending.put(k(where, spec.newIdentifier()), pollsToComplete);
+        return db;
     }
 
     @Override

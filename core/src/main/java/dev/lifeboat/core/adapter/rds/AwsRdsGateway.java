@@ -72,13 +72,15 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
             if (kind == DbKind.CLUSTER) {
                 DBCluster c = rds(where).describeDBClusters(b -> b.dbClusterIdentifier(identifier)).dbClusters().getFirst();
                 return Optional.of(new SourceDatabase(c.dbClusterIdentifier(), c.engine(), c.engineVersion(),
-                        Boolean.TRUE.equals(c.storageEncrypted()), c.kmsKeyId(), null, c.status()));
+                        Boolean.TRUE.equals(c.storageEncrypted()), c.kmsKeyId(), null, c.status(),
+                        c.endpoint() == null ? null : c.endpoint() + ":" + c.port(), tagMap(c.tagList())));
             }
             DBInstance i = rds(where).describeDBInstances(b -> b.dbInstanceIdentifier(identifier)).dbInstances().getFirst();
             String optionGroup = i.optionGroupMemberships() == null || i.optionGroupMemberships().isEmpty() ? null
                     : i.optionGroupMemberships().getFirst().optionGroupName();
             return Optional.of(new SourceDatabase(i.dbInstanceIdentifier(), i.engine(), i.engineVersion(),
-                    Boolean.TRUE.equals(i.storageEncrypted()), i.kmsKeyId(), optionGroup, i.dbInstanceStatus()));
+                    Boolean.TRUE.equals(i.storageEncrypted()), i.kmsKeyId(), optionGroup, i.dbInstanceStatus(),
+                    i.endpoint() == null ? null : i.endpoint().address() + ":" + i.endpoint().port(), tagMap(i.tagList())));
         } catch (DbInstanceNotFoundException | DbClusterNotFoundException e) {
             return Optional.empty();
         }
@@ -169,6 +171,29 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
 
     private static String keyOf(String sourceArn, String kmsKeyId) {
         return "the key of " + sourceArn + (kmsKeyId == null ? "" : " (or " + kmsKeyId + ")");
+    }
+
+    @Override
+    public SourceDatabase restore(Location where, DbKind kind, RestoreSpec spec) {
+        if (kind == DbKind.CLUSTER) {
+            rds(where).restoreDBClusterFromSnapshot(b -> b.dbClusterIdentifier(spec.newIdentifier())
+                    .snapshotIdentifier(spec.snapshotId()).engine(spec.engine())
+                    .dbSubnetGroupName(spec.subnetGroup()).vpcSecurityGroupIds(spec.securityGroups())
+                    .dbClusterParameterGroupName(spec.parameterGroup()).deletionProtection(spec.deletionProtection())
+                    .tags(tags(spec.tags())));
+            rds(where).createDBInstance(b -> b.dbInstanceIdentifier(spec.newIdentifier() + "-writer")
+                    .dbClusterIdentifier(spec.newIdentifier()).engine(spec.engine()).dbInstanceClass(spec.instanceClass())
+                    .tags(tags(spec.tags())));
+        } else {
+            rds(where).restoreDBInstanceFromDBSnapshot(b -> b.dbInstanceIdentifier(spec.newIdentifier())
+                    .dbSnapshotIdentifier(spec.snapshotId()).dbInstanceClass(spec.instanceClass())
+                    .dbSubnetGroupName(spec.subnetGroup()).vpcSecurityGroupIds(spec.securityGroups())
+                    .dbParameterGroupName(spec.parameterGroup()).optionGroupName(spec.optionGroup())
+                    .multiAZ(spec.multiAz()).deletionProtection(spec.deletionProtection()).publiclyAccessible(false)
+                    .copyTagsToSnapshot(true).tags(tags(spec.tags())));
+        }
+        return database(where, kind, spec.newIdentifier()).orElseThrow(() -> new IllegalStateException(
+                "RDS accepted the restore of " + spec.newIdentifier() + " but does not describe it"));
     }
 
     @Override

@@ -1,0 +1,172 @@
+package dev.lifeboat.core.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.error.BackupNotFoundException;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.snapshot.SnapshotInfo;
+import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.testing.InMemoryRds;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RestoringSnapshotTest {
+    static final String PROD = "111111111111";
+    static final String BACKUP = "222222222222";
+    static final Location VAULT = new Location(BACKUP, "eu-central-1");
+    static final Location PROD_LOC = new Location(PROD, "eu-west-1");
+
+    private final InMemoryRds rds = new InMemoryRds(Clock.fixed(Instant.parse("2026-11-25T23:00:00Z"), ZoneOffset.UTC));
+    private final RestoringSnapshot restoring = new RestoringSnapshot(rds);
+    private final LifeboatConfig config = ConfigLoader.parse("""
+            backup:
+              account: "222222222222"
+              region: eu-central-1
+              kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
+            databases:
+              orders:
+                engine: postgres
+                source:
+                  account: "111111111111"
+                  region: eu-west-1
+                  instance: orders-prod
+                  roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                  externalId: lifeboat-orders
+                retention: {daily: 7}
+            """, "test");
+
+    @BeforeEach
+    void copies() {
+        rds.addKey(BACKUP, "eu-central-1", "backup", false, PROD);
+        rds.addKey(PROD, "eu-west-1", "restore", false);
+        for (int d = 22; d <= 25; d++) {
+            LocalDate day = LocalDate.of(2026, 11, d);
+            Instant at = day.atTime(3, 0).toInstant(ZoneOffset.UTC);
+            String id = "lifeboat-orders-202611" + d + "-0300";
+            rds.put(new SnapshotInfo(id, "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + id, VAULT, DbKind.INSTANCE,
+                    "orders-prod", "available", "manual", at.plusSeconds(900), true, "arn:aws:kms:eu-central-1:222222222222:key/backup",
+                    Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup",
+                            Tags.SOURCE_SNAPSHOT_TIME, at.toString()), Set.of(), "postgres", "16.4", 100));
+        }
+    }
+
+    private static RestoringSnapshot.Target into(String id, String account, String region, String key) {
+        return new RestoringSnapshot.Target(id, account, region, "db.t4g.medium", "lifeboat-restore", List.of("sg-0abc"),
+                null, null, false, true, key);
+    }
+
+    private RestoringSnapshot.Result toTheEnd(RestoringSnapshot.Command c) {
+        RestoringSnapshot.Result r = null;
+        for (int i = 0; i < 50; i++) {
+            r = restoring.advance(config, c);
+            if (r.status() != RestoringSnapshot.Status.IN_PROGRESS) {
+                return r;
+            }
+        }
+        throw new AssertionError("restore did not end: " + r.message());
+    }
+
+    @Test
+    void dryRun_showsEveryCallWithItsValues_andChangesNothing() {
+        RestoringSnapshot.Result r = restoring.advance(config,
+                new RestoringSnapshot.Command("orders", "latest", into("orders-restored", null, null, null), true));
+
+        assertThat(r.status()).isEqualTo(RestoringSnapshot.Status.PLANNED);
+        assertThat(r.backup().id()).isEqualTo("lifeboat-orders-20261125-0300");
+        assertThat(r.plan()).singleElement().satisfies(call -> {
+            assertThat(call.account()).isEqualTo(BACKUP);
+            assertThat(call.region()).isEqualTo("eu-central-1");
+            assertThat(call.api()).isEqualTo("RestoreDBInstanceFromDBSnapshot");
+            assertThat(call.detail()).contains("DBInstanceIdentifier=orders-restored", "DBSubnetGroupName=lifeboat-restore",
+                    "VpcSecurityGroupIds=sg-0abc", "DBParameterGroupName=(RDS default for the engine)", "DeletionProtection=true",
+                    "PubliclyAccessible=false");
+        });
+        assertThat(rds.calls).isEmpty();
+    }
+
+    @Test
+    void intoTheBackupAccount_restoresTheCopyDirectly_andReportsTheEndpoint() {
+        RestoringSnapshot.Result r = toTheEnd(
+                new RestoringSnapshot.Command("orders", "latest", into("orders-restored", null, null, null), false));
+
+        assertThat(r.status()).isEqualTo(RestoringSnapshot.Status.AVAILABLE);
+        assertThat(r.restored()).get().extracting(d -> d.endpoint()).isEqualTo("orders-restored.eu-central-1.rds.example:5432");
+        assertThat(rds.restores).singleElement().satisfies(spec -> {
+            assertThat(spec.snapshotId()).isEqualTo("lifeboat-orders-20261125-0300");
+            assertThat(spec.deletionProtection()).isTrue();
+            assertThat(spec.tags()).containsEntry(RestoringSnapshot.RESTORED_FROM,
+                    "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:lifeboat-orders-20261125-0300");
+        });
+        assertThat(rds.calls).noneMatch(c -> c.startsWith("copy") || c.startsWith("delete"));
+    }
+
+    @Test
+    void intoAnotherAccountAndRegion_sharesCopiesThenRestores() {
+        RestoringSnapshot.Result r = toTheEnd(new RestoringSnapshot.Command("orders", "latest",
+                into("orders", PROD, "eu-west-1", "arn:aws:kms:eu-west-1:111111111111:key/restore"), false));
+
+        assertThat(r.status()).isEqualTo(RestoringSnapshot.Status.AVAILABLE);
+        assertThat(rds.calls).containsSubsequence(
+                "share " + VAULT + " lifeboat-orders-20261125-0300 with " + PROD,
+                "copy " + PROD_LOC + " lifeboat-restore-orders-20261125-0300 from arn:aws:rds:eu-central-1:" + BACKUP
+                        + ":snapshot:lifeboat-orders-20261125-0300",
+                "restore " + PROD_LOC + " orders from lifeboat-restore-orders-20261125-0300");
+    }
+
+    @Test
+    void anExistingIdentifier_isRefused_andNothingIsCreated() {
+        rds.addDatabase(VAULT, "orders-restored", "postgres", null);
+
+        assertThatThrownBy(() -> restoring.advance(config,
+                        new RestoringSnapshot.Command("orders", "latest", into("orders-restored", null, null, null), false)))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("orders-restored already exists")
+                .hasMessageContaining("never reuses, modifies or deletes");
+        assertThat(rds.calls).isEmpty();
+    }
+
+    @Test
+    void beforeATime_picksTheNewestCopyTakenByThen() {
+        RestoringSnapshot.Result r = restoring.advance(config, new RestoringSnapshot.Command("orders",
+                "before:2026-11-24T12:00:00Z", into("orders-restored", null, null, null), true));
+
+        assertThat(r.backup().id()).isEqualTo("lifeboat-orders-20261124-0300");
+        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders",
+                        "before:2026-11-01T00:00:00Z", into("x", null, null, null), true)))
+                .isInstanceOf(BackupNotFoundException.class)
+                .satisfies(e -> assertThat(((BackupNotFoundException) e).hint()).contains("lifeboat-orders-20261122-0300"));
+    }
+
+    @Test
+    void badInput_namesTheFieldAndTheChoices() {
+        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders", "latest",
+                        into("orders-restored", "999999999999", null, "k"), false)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("target account 999999999999 is not in the configuration")
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains(BACKUP).contains(PROD));
+        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders", "latest",
+                        into("1-bad--id", null, null, null), false)))
+                .hasMessageContaining("'1-bad--id' is not a valid RDS identifier");
+        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders", "nope",
+                        into("ok-id", null, null, null), false)))
+                .isInstanceOf(BackupNotFoundException.class)
+                .satisfies(e -> assertThat(((BackupNotFoundException) e).hint()).contains("lifeboat-orders-20261125-0300"));
+        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders", "latest",
+                        into("ok-id", PROD, "eu-west-1", null), false)))
+                .hasMessageContaining("needs a copy of the backup there");
+        assertThat(rds.calls).isEmpty();
+    }
+}
