@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # The local drill: replay the incident Lifeboat exists for, on this machine, with real parts.
 #
-#   1. production: a PostgreSQL database with data (and a MariaDB one), checksummed table by table;
-#   2. Lifeboat takes logical dumps into the vault (moto S3 with Object Lock, and a local directory);
-#   3. destruction, the way `terraform destroy` did it: the production databases are dropped;
-#   4. restore from the vault into new databases, and compare every table's checksum and every
-#      sequence with the values taken before the destruction.
+#   1. production: a PostgreSQL database with data (and a MariaDB one), checksummed table by table,
+#      and its RDS instance in moto;
+#   2. Lifeboat takes a snapshot copy into the backup Region (lifeboat snapshot) and logical dumps into
+#      the vault (moto S3 with Object Lock, and a local directory);
+#   3. destruction, the way `terraform destroy` did it: the RDS instance is deleted with its automated
+#      backups, the source Region's manual snapshots are deleted, the databases are dropped;
+#   4. restore: a new RDS instance from the snapshot copy (through the RDS API), the data from the
+#      dumps, and every table's checksum and every sequence compared with the values taken before
+#      the destruction.
+#
+# moto cannot copy snapshots across accounts, so here the backup copy goes to another Region of the
+# same account; the cross-account rules are tested against InMemoryRds (docs/snapshot-pipeline.md).
 #
 # Prints a short report and exits non-zero on any difference. On a fresh machine it installs and
 # starts what it needs, like scripts/test.sh.
@@ -87,15 +94,48 @@ SQL
 pg_checksums "$PG_DB" >"$VAULT_DIR/pg.before"
 my_checksums "$MY_DB" >"$VAULT_DIR/my.before"
 
-log "2/4 backups: lifeboat dump into moto S3 (Object Lock) and a local vault"
-"$LIFEBOAT_CACHE/moto-venv/bin/python" - "$BUCKET" <<'PY'
+# The production RDS instance (moto), the keys, and the vault bucket.
+INSTANCE=orders-prod-$RUN
+BACKUP_KEY=$("$LIFEBOAT_CACHE/moto-venv/bin/python" - "$BUCKET" "$INSTANCE" <<'PY'
 import sys, boto3
+bucket, instance = sys.argv[1], sys.argv[2]
 s3 = boto3.client("s3", region_name="eu-west-1")
-s3.create_bucket(Bucket=sys.argv[1], ObjectLockEnabledForBucket=True,
+s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True,
                  CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+prod_key = boto3.client("kms", region_name="eu-west-1").create_key(Description="orders-prod")["KeyMetadata"]["Arn"]
+backup_key = boto3.client("kms", region_name="eu-central-1").create_key(Description="lifeboat backup")["KeyMetadata"]["Arn"]
+boto3.client("rds", region_name="eu-west-1").create_db_instance(
+    DBInstanceIdentifier=instance, Engine="postgres", EngineVersion="16.4", DBInstanceClass="db.t4g.medium",
+    AllocatedStorage=20, MasterUsername="app", MasterUserPassword="not-a-real-password-1",
+    StorageEncrypted=True, KmsKeyId=prod_key, BackupRetentionPeriod=7)
+print(backup_key)
 PY
+)
 S3_VAULT="s3://$BUCKET/lifeboat"
-lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --id orders-db \
+ACCOUNT=123456789012   # moto's default account
+CONFIG=$VAULT_DIR/lifeboat.yml
+cat >"$CONFIG" <<YAML
+backup:
+  account: "$ACCOUNT"
+  region: eu-central-1
+  kmsKeyArn: $BACKUP_KEY
+  vault: $S3_VAULT
+databases:
+  orders:
+    engine: postgres
+    source:
+      account: "$ACCOUNT"
+      region: eu-west-1
+      instance: $INSTANCE
+      roleArn: arn:aws:iam::$ACCOUNT:role/lifeboat-source
+      externalId: lifeboat-drill
+    snapshot: {mode: create, copyStrategy: single-step}
+    retention: {daily: 7, weekly: 4, monthly: 12, yearly: 3}
+YAML
+
+log "2/4 backups: a snapshot copy into eu-central-1, and dumps into moto S3 (Object Lock) and a local vault"
+lifeboat snapshot --config "$CONFIG" --database orders --wait --poll-seconds 1
+lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --id orders \
   --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1
 lifeboat dump --source "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/$MY_DB" --id shop-db \
   --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1
@@ -103,13 +143,27 @@ lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_
   --vault "file:$VAULT_DIR/vault"
 lifeboat list --vault "$S3_VAULT"
 
-log "3/4 destruction: dropping $PG_DB and $MY_DB, as terraform destroy would"
+lifeboat list --snapshots --config "$CONFIG"
+
+log "3/4 destruction, as terraform destroy did it: $INSTANCE with its automated backups, the manual snapshots of eu-west-1, the databases"
+"$LIFEBOAT_CACHE/moto-venv/bin/python" - "$INSTANCE" <<'PY'
+import sys, boto3
+rds = boto3.client("rds", region_name="eu-west-1")
+rds.delete_db_instance(DBInstanceIdentifier=sys.argv[1], SkipFinalSnapshot=True, DeleteAutomatedBackups=True)
+for s in rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]:
+    rds.delete_db_snapshot(DBSnapshotIdentifier=s["DBSnapshotIdentifier"])
+print("  deleted the instance; manual snapshots left in eu-west-1:",
+      len(rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]))
+PY
 pg -d postgres -c "DROP DATABASE $PG_DB"
 my -e "DROP DATABASE $MY_DB"
 
-log "4/4 restore from the vault into new databases"
+log "4/4 restore: a new RDS instance from the copy, the data from the dumps"
 restore_started=$(date +%s.%N)
-lifeboat restore-dump --vault "$S3_VAULT" --id orders-db --backup latest \
+lifeboat restore --config "$CONFIG" --database orders --from snapshot --backup latest \
+  --target-instance "orders-restored-$RUN" --instance-class db.t4g.medium --poll-seconds 1 | tee "$VAULT_DIR/restore.out"
+grep -q "^restored orders-restored-$RUN: endpoint" "$VAULT_DIR/restore.out" || die "the snapshot restore did not report an endpoint"
+lifeboat restore --config "$CONFIG" --database orders --from dump --backup latest \
   --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_restored" --create
 lifeboat restore-dump --vault "$S3_VAULT" --id shop-db --backup latest \
   --target "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/${MY_DB}_restored" --create
@@ -132,8 +186,10 @@ report() {
 }
 echo
 echo "Lifeboat drill report"
-echo "  destroyed:  databases $PG_DB (PostgreSQL), $MY_DB (MariaDB)"
-echo "  restored:   ${PG_DB}_restored and ${MY_DB}_restored from $S3_VAULT, ${PG_DB}_local from the local vault"
+echo "  destroyed:  RDS instance $INSTANCE with its automated backups and the manual snapshots of eu-west-1;"
+echo "              databases $PG_DB (PostgreSQL), $MY_DB (MariaDB)"
+echo "  restored:   RDS instance orders-restored-$RUN from the copy in eu-central-1 ($(grep -o 'endpoint [^,]*' "$VAULT_DIR/restore.out"))"
+echo "              ${PG_DB}_restored and ${MY_DB}_restored from $S3_VAULT, ${PG_DB}_local from the local vault"
 echo "  checksums (before destruction vs after restore):"
 report "PostgreSQL via S3" "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.after"
 report "PostgreSQL via local vault" "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.local"

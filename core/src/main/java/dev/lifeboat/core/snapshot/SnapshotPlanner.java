@@ -129,6 +129,7 @@ public final class SnapshotPlanner {
             }
             RdsGateway.SourceDatabase db = o.sourceDatabase().get();
             if (db.encrypted() && plan.database().source().shareKmsKeyArn() == null
+                    && !plan.sourceLocation().account().equals(plan.backup().account())
                     && plan.database().snapshot().mode() == Mode.CREATE) {
                 return Decision.fail(kindName(plan) + " " + db.identifier() + " is encrypted with KMS key " + db.kmsKeyId()
                         + ", so its snapshots must be re-encrypted before they can be shared; set databases."
@@ -146,8 +147,9 @@ public final class SnapshotPlanner {
                         + " in " + plan.sourceLocation() + "; enable automated backups, or set snapshot.mode: create", progress);
             }
             SnapshotInfo a = automated.get();
-            String key = a.encrypted() ? plan.database().source().shareKmsKeyArn() : null;
-            if (a.encrypted() && key == null) {
+            boolean sameAccountCopy = plan.sourceLocation().account().equals(plan.backup().account());
+            String key = a.encrypted() && !sameAccountCopy ? plan.database().source().shareKmsKeyArn() : null;
+            if (a.encrypted() && key == null && !sameAccountCopy) {
                 return missingShareKey(plan, a, progress);
             }
             return Decision.act("copying automated snapshot " + a.id() + " to " + run.sourceId(), progress,
@@ -164,10 +166,11 @@ public final class SnapshotPlanner {
                     + source.percentProgress() + "%)", progress);
         }
 
-        // 2. Make it shareable.
+        // 2. Make it shareable (not needed when the backup account is the source account: cross-Region only).
         SnapshotInfo shareable = source;
         String shareKey = plan.database().source().shareKmsKeyArn();
-        if (source.encrypted() && !source.kmsKeyId().equals(shareKey)) {
+        boolean sameAccount = plan.sourceLocation().account().equals(plan.backup().account());
+        if (!sameAccount && source.encrypted() && !source.kmsKeyId().equals(shareKey)) {
             if (shareKey == null) {
                 return missingShareKey(plan, source, progress);
             }
@@ -197,7 +200,7 @@ public final class SnapshotPlanner {
                     + ".snapshot.optionGroup to an equivalent option group in " + plan.backup().region()
                     + ", or restores of the copy will use the default one");
         }
-        if (!shareable.encrypted()) {
+        if (!shareable.encrypted() && !sameAccount) {
             p = p.warn("snapshot " + shareable.id() + " is not encrypted; it is shared with the backup account as it is."
                     + " Encrypt the source database to protect its backups at rest");
         }
@@ -205,7 +208,7 @@ public final class SnapshotPlanner {
         // 3 and 4. Share, then copy into the backup account.
         List<Action> actions = new ArrayList<>();
         String backupAccount = plan.backup().account();
-        if (!shareable.sharedWith().contains(backupAccount)) {
+        if (!sameAccount && !shareable.sharedWith().contains(backupAccount)) {
             actions.add(new Action.Share(plan.sourceLocation(), shareable.id(), backupAccount));
         }
         boolean twoStep = !plan.sameRegion() && (plan.database().snapshot().copyStrategy() == CopyStrategy.TWO_STEP
