@@ -327,6 +327,20 @@ class SnapshotPipelineTest {
     }
 
     @Test
+    void backupAccountThatIsTheSourceAccount_copiesAcrossRegions_withoutSharing() {
+        config = ConfigLoader.parse(config("create", "single-step", "").replace("222222222222", PROD), "test");
+        rds.addKey(PROD, "eu-central-1", "backup", false);
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(rds.all(new Location(PROD, "eu-central-1"))).singleElement()
+                .extracting(SnapshotInfo::kmsKeyId).isEqualTo("arn:aws:kms:eu-central-1:" + PROD + ":key/backup");
+        assertThat(rds.calls).noneMatch(c -> c.startsWith("share ")).noneMatch(c -> c.contains("-share"));
+        assertThat(rds.all(SOURCE)).isEmpty();
+    }
+
+    @Test
     void unencryptedSource_isSharedAsItIs_withAWarning() {
         rds.addDatabase(SOURCE, "orders-prod", "postgres", null);
 
