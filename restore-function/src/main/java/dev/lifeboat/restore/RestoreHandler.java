@@ -1,0 +1,210 @@
+package dev.lifeboat.restore;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.core.adapter.Vaults;
+import dev.lifeboat.core.adapter.aws.AccountCredentials;
+import dev.lifeboat.core.adapter.aws.AwsClients;
+import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
+import dev.lifeboat.core.adapter.process.ProcessDumpTools;
+import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
+import dev.lifeboat.core.adapter.s3.S3Vault;
+import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.DatabaseInspector;
+import dev.lifeboat.core.port.DumpTools;
+import dev.lifeboat.core.port.SecretSource;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.restore.RestoringDump;
+import dev.lifeboat.core.restore.RestoringSnapshot;
+import dev.lifeboat.core.snapshot.RdsGateway;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * The restore function: the incident path from a Lambda invocation. Payloads are documented with an
+ * example for each case in docs/runbook.md. A snapshot restore is re-entrant: invoke it again with the
+ * same payload to follow it until {@code status} is AVAILABLE. Every payload error names the field and
+ * the valid choices, and nothing is created.
+ */
+public final class RestoreHandler implements RequestStreamHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Set<String> SNAPSHOT_FIELDS = Set.of("database", "from", "backup", "dryRun", "targetInstance", "targetAccount",
+            "targetRegion", "targetKmsKeyArn", "instanceClass", "subnetGroup", "securityGroups", "parameterGroup", "optionGroup",
+            "multiAz", "deletionProtection");
+    static final Set<String> DUMP_FIELDS = Set.of("database", "from", "backup", "dryRun", "targetSecretArn", "targetDatabase",
+            "create", "allowNonEmptyTarget");
+
+    private final LifeboatConfig config;
+    private final RdsGateway rds;
+    private final Supplier<Vault> vault;
+    private final SecretSource secrets;
+    private final DatabaseInspector inspector;
+    private final DumpTools tools;
+    private final Clock clock;
+
+    /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML; clients built once. */
+    public RestoreHandler() {
+        this(loadConfig(System.getenv()), AwsClients.fromEnvironment());
+    }
+
+    private RestoreHandler(LifeboatConfig config, AwsClients aws) {
+        this(config, gateway(config), () -> Vaults.open(config.backup().vault(), aws::s3, S3Vault.Settings::of, Clock.systemUTC()),
+                new SecretsManagerSource(aws.secretsManager()), new JdbcInspector(), ProcessDumpTools.fromEnvironment(),
+                Clock.systemUTC());
+    }
+
+    RestoreHandler(LifeboatConfig config, RdsGateway rds, Supplier<Vault> vault, SecretSource secrets, DatabaseInspector inspector,
+            DumpTools tools, Clock clock) {
+        this.config = config;
+        this.rds = rds;
+        this.vault = vault;
+        this.secrets = secrets;
+        this.inspector = inspector;
+        this.tools = tools;
+        this.clock = clock;
+    }
+
+    static LifeboatConfig loadConfig(Map<String, String> env) {
+        String file = env.get("LIFEBOAT_CONFIG_FILE");
+        if (file != null && !file.isBlank()) {
+            return ConfigLoader.load(Path.of(file));
+        }
+        String yaml = env.get("LIFEBOAT_CONFIG_YAML");
+        if (yaml == null || yaml.isBlank()) {
+            throw new InvalidInputException("neither LIFEBOAT_CONFIG_FILE nor LIFEBOAT_CONFIG_YAML is set",
+                    "the CDK stack sets one of them from lifeboat.yml");
+        }
+        return ConfigLoader.parse(yaml, "LIFEBOAT_CONFIG_YAML");
+    }
+
+    private static RdsGateway gateway(LifeboatConfig config) {
+        Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
+        config.databases().values().forEach(d -> roles.put(d.source().account(),
+                new AccountCredentials.AssumedRole(d.source().roleArn(), d.source().externalId())));
+        String endpoint = System.getenv("AWS_ENDPOINT_URL");
+        Optional<URI> override = endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint));
+        var sts = StsClient.builder().httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder());
+        override.ifPresent(sts::endpointOverride);
+        return new AwsRdsGateway(AccountCredentials.of(config.backup().account(), roles, sts.build()), override);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode event = JSON.readTree(input);
+        ObjectNode result = PowertoolsLogging.withLogging(context, () -> handle(event));
+        JSON.writeValue(output, result);
+    }
+
+    ObjectNode handle(JsonNode event) {
+        if (event == null || !event.isObject()) {
+            throw new InvalidInputException("the payload is not a JSON object", "see docs/runbook.md for examples");
+        }
+        String database = required(event, "database");
+        if (!config.databases().containsKey(database)) {
+            throw new InvalidInputException("field 'database': '" + database + "' is not configured",
+                    "valid: " + String.join(", ", config.databases().keySet()));
+        }
+        String from = required(event, "from");
+        return switch (from) {
+            case "snapshot" -> snapshot(event, database);
+            case "dump" -> dump(event, database);
+            default -> throw new InvalidInputException("field 'from': '" + from + "' is not a restore source", "valid: snapshot, dump");
+        };
+    }
+
+    private ObjectNode snapshot(JsonNode e, String database) {
+        onlyFields(e, SNAPSHOT_FIELDS, "snapshot");
+        List<String> groups = new ArrayList<>();
+        e.path("securityGroups").forEach(n -> groups.add(n.asText()));
+        RestoringSnapshot.Target target = new RestoringSnapshot.Target(required(e, "targetInstance"), optional(e, "targetAccount"),
+                optional(e, "targetRegion"), e.path("instanceClass").asText("db.t4g.medium"), optional(e, "subnetGroup"), groups,
+                optional(e, "parameterGroup"), optional(e, "optionGroup"), e.path("multiAz").asBoolean(false),
+                e.path("deletionProtection").asBoolean(true), optional(e, "targetKmsKeyArn"));
+        RestoringSnapshot.Result r = new RestoringSnapshot(rds).advance(config,
+                new RestoringSnapshot.Command(database, e.path("backup").asText("latest"), target, e.path("dryRun").asBoolean(false)));
+        ObjectNode out = JSON.createObjectNode()
+                .put("status", r.status().name())
+                .put("message", r.message())
+                .put("backup", r.backup().arn());
+        ArrayNode plan = out.putArray("plan");
+        r.plan().forEach(c -> plan.addObject().put("account", c.account()).put("region", c.region()).put("api", c.api())
+                .put("detail", c.detail()));
+        r.restored().filter(d -> d.endpoint() != null).ifPresent(d -> out.put("endpoint", d.endpoint()));
+        return out;
+    }
+
+    private ObjectNode dump(JsonNode e, String database) {
+        onlyFields(e, DUMP_FIELDS, "dump");
+        if (config.backup().vault() == null) {
+            throw new InvalidInputException("backup.vault is not configured, so there are no dumps to restore",
+                    "restore from a snapshot (\"from\": \"snapshot\")");
+        }
+        String secretArn = required(e, "targetSecretArn");
+        Vault v = vault.get();
+        String backup = e.path("backup").asText("latest");
+        if (e.path("dryRun").asBoolean(false)) {
+            DumpManifest m = new BackupCatalog(v).find(database, backup);
+            return JSON.createObjectNode().put("status", "PLANNED").put("message", "dry run: nothing was changed")
+                    .put("backup", m.backupId()).put("object", v.describe() + "/" + m.objectKey()).put("sizeBytes", m.sizeBytes())
+                    .put("sha256", m.sha256());
+        }
+        DatabaseTarget target = secrets.databaseTarget(secretArn);
+        String name = optional(e, "targetDatabase");
+        if (name != null) {
+            target = target.withDatabase(name);
+        }
+        RestoringDump.Result r = new RestoringDump(v, inspector, tools, clock, Duration.ofMinutes(14)).restore(
+                new RestoringDump.Command(database, backup, target, e.path("create").asBoolean(false),
+                        e.path("allowNonEmptyTarget").asBoolean(false), false, null));
+        return JSON.createObjectNode().put("status", "AVAILABLE")
+                .put("message", "restored dump " + r.manifest().backupId() + " into " + r.target() + ", sha256 verified")
+                .put("backup", r.manifest().backupId()).put("bytes", r.bytes()).put("seconds", r.elapsed().toSeconds());
+    }
+
+    private static void onlyFields(JsonNode e, Set<String> allowed, String kind) {
+        e.fieldNames().forEachRemaining(f -> {
+            if (!allowed.contains(f)) {
+                throw new InvalidInputException("field '" + f + "' does not apply to a " + kind + " restore",
+                        "valid fields: " + String.join(", ", new TreeSet<>(allowed)));
+            }
+        });
+    }
+
+    private static String required(JsonNode e, String field) {
+        JsonNode v = e.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new InvalidInputException("field '" + field + "' is missing", "see docs/runbook.md for a payload of each kind");
+        }
+        return v.asText();
+    }
+
+    private static String optional(JsonNode e, String field) {
+        JsonNode v = e.get(field);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.lifeboat.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.snapshot.SnapshotInfo;
+import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeInspector;
+import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemoryVault;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RestoreHandlerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Location VAULT = new Location("222222222222", "eu-central-1");
+    private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
+    private RestoreHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        var config = ConfigLoader.parse("""
+                backup:
+                  account: "222222222222"
+                  region: eu-central-1
+                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
+                  vault: s3://vault/lifeboat
+                databases:
+                  orders:
+                    engine: postgres
+                    source:
+                      account: "111111111111"
+                      region: eu-west-1
+                      instance: orders-prod
+                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                      externalId: lifeboat-orders
+                    retention: {daily: 7}
+                """, "test");
+        rds.put(new SnapshotInfo("lifeboat-orders-20261125-0300", "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300",
+                VAULT, DbKind.INSTANCE, "orders-prod", "available", "manual", Instant.parse("2026-11-25T03:20:00Z"), true, "k",
+                Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup",
+                        Tags.SOURCE_SNAPSHOT_TIME, "2026-11-25T03:00:00Z"), Set.of(), "postgres", "16.4", 100));
+        handler = new RestoreHandler(config, rds, InMemoryVault::new, id -> { throw new AssertionError("no secrets in this test"); },
+                new FakeInspector(), new FakeDumpTools(), Clock.systemUTC());
+    }
+
+    @Test
+    void dryRun_returnsThePlan_andCreatesNothing() throws Exception {
+        JsonNode out = handler.handle(JSON.readTree("""
+                {"database": "orders", "from": "snapshot", "backup": "latest", "targetInstance": "orders-restored",
+                 "instanceClass": "db.r6g.large", "subnetGroup": "prod-db", "securityGroups": ["sg-0abc"], "dryRun": true}"""));
+
+        assertThat(out.path("status").asText()).isEqualTo("PLANNED");
+        assertThat(out.at("/plan/0/api").asText()).isEqualTo("RestoreDBInstanceFromDBSnapshot");
+        assertThat(out.at("/plan/0/detail").asText()).contains("DBInstanceClass=db.r6g.large", "DBSubnetGroupName=prod-db",
+                "VpcSecurityGroupIds=sg-0abc", "DeletionProtection=true");
+        assertThat(rds.calls).isEmpty();
+    }
+
+    @Test
+    void invokedAgainWithTheSamePayload_followsTheRestoreToItsEndpoint() throws Exception {
+        JsonNode payload = JSON.readTree("""
+                {"database": "orders", "from": "snapshot", "targetInstance": "orders-restored"}""");
+        JsonNode out = handler.handle(payload);
+        for (int i = 0; i < 10 && !"AVAILABLE".equals(out.path("status").asText()); i++) {
+            out = handler.handle(payload);
+        }
+
+        assertThat(out.path("status").asText()).isEqualTo("AVAILABLE");
+        assertThat(out.path("endpoint").asText()).isEqualTo("orders-restored.eu-central-1.rds.example:5432");
+        assertThat(rds.restores).hasSize(1);
+    }
+
+    @Test
+    void badPayloads_nameTheFieldAndTheChoices_andCreateNothing() {
+        assertError("{\"from\": \"snapshot\"}", "field 'database' is missing", "docs/runbook.md");
+        assertError("{\"database\": \"billing\", \"from\": \"snapshot\"}", "field 'database': 'billing' is not configured", "valid: orders");
+        assertError("{\"database\": \"orders\", \"from\": \"tape\"}", "field 'from': 'tape' is not a restore source", "valid: snapshot, dump");
+        assertError("{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x\", \"create\": true}",
+                "field 'create' does not apply to a snapshot restore", "valid fields: backup, database,");
+        assertError("{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x-1\", \"targetRegion\": \"mars-1\","
+                + " \"targetKmsKeyArn\": \"k\"}", "target region 'mars-1' is not an AWS Region", "eu-west-1");
+        assertError("{\"database\": \"orders\", \"from\": \"dump\"}", "field 'targetSecretArn' is missing", "docs/runbook.md");
+        assertThat(rds.calls).isEmpty();
+    }
+
+    private void assertError(String payload, String message, String hint) {
+        assertThatThrownBy(() -> handler.handle(JSON.readTree(payload)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains(hint));
+    }
+}
