@@ -158,13 +158,26 @@ PY
 pg -d postgres -c "DROP DATABASE $PG_DB"
 my -e "DROP DATABASE $MY_DB"
 
-log "4/4 restore: a new RDS instance from the copy, the data from the dumps"
+log "4/4 restore, with the runbook's own commands (docs/runbook.md, steps 0 to 3)"
 restore_started=$(date +%s.%N)
-lifeboat restore --config "$CONFIG" --database orders --from snapshot --backup latest \
-  --target-instance "orders-restored-$RUN" --instance-class db.t4g.medium --poll-seconds 1 | tee "$VAULT_DIR/restore.out"
-grep -q "^restored orders-restored-$RUN: endpoint" "$VAULT_DIR/restore.out" || die "the snapshot restore did not report an endpoint"
-lifeboat restore --config "$CONFIG" --database orders --from dump --backup latest \
-  --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_restored" --create
+RUNBOOK_SCRIPT=$VAULT_DIR/runbook.sh
+{
+  echo 'set -euo pipefail'
+  "$LIFEBOAT_CACHE/moto-venv/bin/python" - "$LIFEBOAT_ROOT/docs/runbook.md" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+section = text[text.index("## 0."):text.index("## The same from Lambda")]
+blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
+print(blocks[0])
+print('export LIFEBOAT_CONFIG="$CONFIG" DB=orders NEW="orders-restored-$RUN" CLASS=db.t4g.medium')
+print('export DUMP_USER="$LIFEBOAT_TEST_PG_USER" DUMP_HOST=127.0.0.1 DUMP_PORT="$LIFEBOAT_TEST_PG_PORT" DUMP_DB="${PG_DB}_restored"')
+for b in blocks[1:]:
+    print(b)
+PY
+} >"$RUNBOOK_SCRIPT"
+( cd "$LIFEBOAT_ROOT" && CONFIG=$CONFIG RUN=$RUN PG_DB=$PG_DB bash "$RUNBOOK_SCRIPT" ) | tee "$VAULT_DIR/restore.out"
+grep -q "^restored orders-restored-$RUN: endpoint" "$VAULT_DIR/restore.out" || die "the runbook's snapshot restore did not report an endpoint"
+grep -q "^restored dump .* into postgresql://.*/${PG_DB}_restored" "$VAULT_DIR/restore.out" || die "the runbook's dump restore did not report"
 lifeboat restore-dump --vault "$S3_VAULT" --id shop-db --backup latest \
   --target "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/${MY_DB}_restored" --create
 lifeboat restore-dump --vault "file:$VAULT_DIR/vault" --id orders-db --backup latest \

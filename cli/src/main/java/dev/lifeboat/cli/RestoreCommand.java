@@ -91,7 +91,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "snapshot: start the restore and return; run the same command again to follow it")
     boolean noWait;
 
-    @Option(names = "--poll-seconds", defaultValue = "20", paramLabel = "S", hidden = true)
+    @Option(names = "--poll-seconds", defaultValue = "5", paramLabel = "S", hidden = true)
     long pollSeconds;
 
     RestoreCommand(Context context) {

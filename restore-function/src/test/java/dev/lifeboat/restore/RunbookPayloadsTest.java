@@ -1,0 +1,79 @@
+package dev.lifeboat.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.snapshot.SnapshotInfo;
+import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeInspector;
+import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemoryVault;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Every Lambda payload in docs/runbook.md goes through the restore function, so the runbook cannot drift. */
+class RunbookPayloadsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static List<String> payloads() throws IOException {
+        String runbook = Files.readString(Path.of("../docs/runbook.md"));
+        Matcher m = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL).matcher(runbook);
+        List<String> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    void everyPayloadOfTheRunbook_isAcceptedByTheRestoreFunction() throws Exception {
+        LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
+        Location vaultLoc = new Location(config.backup().account(), config.backup().region());
+        for (String day : List.of("2026-11-24", "2026-11-25")) {
+            String id = "lifeboat-orders-" + day.replace("-", "") + "-0300";
+            rds.put(new SnapshotInfo(id, "arn:aws:rds:" + vaultLoc.region() + ":" + vaultLoc.account() + ":snapshot:" + id, vaultLoc,
+                    DbKind.INSTANCE, "orders-prod", "available", "manual", Instant.parse(day + "T03:20:00Z"), true, "k",
+                    Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup",
+                            Tags.SOURCE_SNAPSHOT_TIME, day + "T03:00:00Z"), Set.of(), "postgres", "16.4", 100));
+        }
+        InMemoryVault vault = new InMemoryVault();
+        new TakingDump(vault, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command("orders", new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u",
+                        Secret.none()), null, null));
+        RestoreHandler handler = new RestoreHandler(config, rds, () -> vault, id -> {
+            throw new AssertionError("dry runs read no secret");
+        }, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC());
+
+        List<String> payloads = payloads();
+        assertThat(payloads).as("the runbook's Lambda payloads").hasSize(4);
+        for (String payload : payloads) {
+            JsonNode out = handler.handle(JSON.readTree(payload));
+            for (int i = 0; i < 10 && "IN_PROGRESS".equals(out.path("status").asText()); i++) {
+                out = handler.handle(JSON.readTree(payload));
+            }
+            assertThat(out.path("status").asText()).as(payload).isIn("PLANNED", "AVAILABLE");
+        }
+        assertThat(rds.restores).as("the one payload that is not a dry run restored once").hasSize(1);
+    }
+}
