@@ -128,6 +128,30 @@ class AwsRdsGatewayIT {
     }
 
     @Test
+    void restoresAnInstanceAndAnAuroraClusterWithItsWriter_fromSnapshots() {
+        String db = sourceInstance();
+        SnapshotInfo snap = rds.createSnapshot(source, DbKind.INSTANCE, db, "inst-" + suffix, Map.of());
+        RdsGateway.SourceDatabase restored = rds.restore(source, DbKind.INSTANCE, new RdsGateway.RestoreSpec(snap.id(),
+                "restored-" + suffix, "postgres", "db.t4g.medium", null, java.util.List.of(), null, null, false, true,
+                Map.of("lifeboat:restored-from", snap.arn())));
+        assertThat(restored.identifier()).isEqualTo("restored-" + suffix);
+        assertThat(rds.database(source, DbKind.INSTANCE, "restored-" + suffix)).get()
+                .satisfies(d -> assertThat(d.tags()).containsEntry("lifeboat:restored-from", snap.arn()));
+
+        try (RdsClient client = RdsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.EU_WEST_1)
+                .credentialsProvider(credentials.forAccount(BACKUP)).httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+            client.createDBCluster(b -> b.dbClusterIdentifier("ledger-" + suffix).engine("aurora-postgresql")
+                    .masterUsername("admin").masterUserPassword("not-a-real-password-1"));
+        }
+        SnapshotInfo cs = rds.createSnapshot(backupHere, DbKind.CLUSTER, "ledger-" + suffix, "ledger-snap-" + suffix, Map.of());
+        assertThat(rds.snapshot(backupHere, DbKind.CLUSTER, cs.id())).isPresent();
+        rds.restore(backupHere, DbKind.CLUSTER, new RdsGateway.RestoreSpec(cs.id(), "ledger-restored-" + suffix,
+                "aurora-postgresql", "db.r6g.large", null, java.util.List.of(), null, null, false, true, Map.of()));
+        assertThat(rds.database(backupHere, DbKind.CLUSTER, "ledger-restored-" + suffix)).isPresent();
+        assertThat(rds.database(backupHere, DbKind.INSTANCE, "ledger-restored-" + suffix + "-writer")).as("the writer").isPresent();
+    }
+
+    @Test
     void aMissingDatabaseOrSnapshot_isEmpty_notAnError() {
         assertThat(rds.database(source, DbKind.INSTANCE, "no-such-db-" + suffix)).isEmpty();
         assertThat(rds.snapshot(source, DbKind.INSTANCE, "no-such-snapshot-" + suffix)).isEmpty();
