@@ -1,0 +1,63 @@
+package dev.lifeboat.core.iam;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The IAM policies of Lifeboat's roles, as documents the CDK app attaches and tests read. Least
+ * privilege: no action that deletes an instance or cluster is ever granted, and snapshot deletion only
+ * on snapshots Lifeboat tagged.
+ */
+public final class Policies {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Policies() {}
+
+    /** One statement. {@code condition} may be empty. */
+    public record Statement(String sid, String effect, List<String> actions, List<String> resources,
+            Map<String, Map<String, String>> condition) {}
+
+    /**
+     * The restore role in the backup account: it may read snapshots and instances, restore new
+     * instances and clusters, tag them, share and copy snapshots to restore elsewhere, and use the
+     * backup key for that. It may not delete or modify any instance, cluster or snapshot.
+     */
+    public static List<Statement> restoreRole(String backupAccount, String backupKeyArn) {
+        String rds = "arn:aws:rds:*:" + backupAccount + ":";
+        return List.of(
+                new Statement("Describe", "Allow", List.of("rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots",
+                        "rds:DescribeDBSnapshotAttributes", "rds:DescribeDBClusterSnapshotAttributes", "rds:DescribeDBInstances",
+                        "rds:DescribeDBClusters", "rds:ListTagsForResource"), List.of("*"), Map.of()),
+                new Statement("RestoreNew", "Allow", List.of("rds:RestoreDBInstanceFromDBSnapshot",
+                        "rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance", "rds:AddTagsToResource"),
+                        List.of(rds + "db:*", rds + "cluster:*", rds + "snapshot:*", rds + "cluster-snapshot:*", rds + "subgrp:*",
+                                rds + "og:*", rds + "pg:*", rds + "cluster-pg:*"), Map.of()),
+                new Statement("CopyAndShareToRestoreElsewhere", "Allow", List.of("rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot",
+                        "rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute"),
+                        List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"), Map.of()),
+                new Statement("UseBackupKey", "Allow", List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant",
+                        "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext"), List.of(backupKeyArn), Map.of()));
+    }
+
+    /** A policy document as IAM reads it. */
+    public static String document(List<Statement> statements) {
+        ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
+        ArrayNode list = doc.putArray("Statement");
+        for (Statement s : statements) {
+            ObjectNode n = list.addObject().put("Sid", s.sid()).put("Effect", s.effect());
+            s.actions().forEach(n.withArray("Action")::add);
+            s.resources().forEach(n.withArray("Resource")::add);
+            if (!s.condition().isEmpty()) {
+                ObjectNode c = n.putObject("Condition");
+                s.condition().forEach((op, kv) -> {
+                    ObjectNode o = c.putObject(op);
+                    kv.forEach(o::put);
+                });
+            }
+        }
+        return doc.toPrettyString();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.lifeboat.core.iam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PoliciesTest {
+    private final JsonNode doc = read(Policies.document(
+            Policies.restoreRole("222222222222", "arn:aws:kms:eu-central-1:222222222222:key/backup")));
+
+    private static JsonNode read(String json) {
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> allowedActions() {
+        List<String> actions = new ArrayList<>();
+        doc.get("Statement").forEach(s -> {
+            if ("Allow".equals(s.get("Effect").asText())) {
+                s.get("Action").forEach(a -> actions.add(a.asText()));
+            }
+        });
+        return actions;
+    }
+
+    @Test
+    void theRestoreRole_canRestoreAndCopy_butNeverDeleteOrModifyADatabase() {
+        assertThat(allowedActions())
+                .contains("rds:RestoreDBInstanceFromDBSnapshot", "rds:RestoreDBClusterFromSnapshot", "rds:CopyDBSnapshot")
+                .noneMatch(a -> a.contains("Delete"))
+                .noneMatch(a -> a.equals("rds:ModifyDBInstance") || a.equals("rds:ModifyDBCluster"))
+                .noneMatch(a -> a.contains("*") && !a.startsWith("kms:ReEncrypt"));
+    }
+
+    @Test
+    void wildcardResources_onlyGoWithReadOnlyActions() {
+        doc.get("Statement").forEach(s -> {
+            boolean anyResource = false;
+            for (JsonNode r : s.get("Resource")) {
+                anyResource |= r.asText().equals("*");
+            }
+            if (anyResource) {
+                s.get("Action").forEach(a -> assertThat(a.asText()).matches("rds:(Describe|List).*"));
+            }
+        });
+    }
+
+    @Test
+    void theDocumentIsWhatIamReads() {
+        assertThat(doc.get("Version").asText()).isEqualTo("2012-10-17");
+        assertThat(doc.get("Statement")).hasSize(4);
+    }
+}
