@@ -103,16 +103,27 @@ public final class ConfigLoader {
         if (n == null) {
             return null;
         }
-        allowOnly(n, "backup", Set.of("account", "region", "kmsKeyArn", "vault"));
+        allowOnly(n, "backup", Set.of("account", "region", "kmsKeyArn", "vault", "breakGlassRoleArn", "vaultRetentionDays"));
         String vault = text(n, "backup", "vault", false);
         if (vault != null && !vault.startsWith("s3://")) {
             errors.add("backup.vault: '" + vault + "' must be s3://BUCKET/PREFIX");
+        }
+        int retention = 35;
+        if (n.has("vaultRetentionDays")) {
+            JsonNode v = n.get("vaultRetentionDays");
+            if (!v.isInt() || v.asInt() < 1 || v.asInt() > 36500) {
+                errors.add("backup.vaultRetentionDays: '" + v.asText() + "' must be a whole number of days from 1 to 36500");
+            } else {
+                retention = v.asInt();
+            }
         }
         return new Backup(
                 matching(n, "backup", "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
                 matching(n, "backup", "region", REGION, "an AWS region such as eu-central-1"),
                 matching(n, "backup", "kmsKeyArn", KMS_ARN, "a KMS key ARN in the backup account and region"),
-                vault);
+                vault,
+                optionalMatching(n, "backup", "breakGlassRoleArn", ROLE_ARN, "the ARN of the break-glass role in the backup account"),
+                retention);
     }
 
     private Database database(String path, String id, JsonNode n) {

@@ -10,8 +10,13 @@ import java.util.Map;
  */
 public record LifeboatConfig(Backup backup, Map<String, Database> databases) {
 
-    /** The account and region that hold the backups, and their key. */
-    public record Backup(String account, String region, String kmsKeyArn, String vault) {}
+    /**
+     * The account and region that hold the backups, and their key. {@code breakGlassRoleArn}: the only
+     * principal the CDK app lets change the vault's policy, Object Lock or lifecycle, or delete its key.
+     * {@code vaultRetentionDays}: the vault's default Object Lock retention (COMPLIANCE mode).
+     */
+    public record Backup(String account, String region, String kmsKeyArn, String vault, String breakGlassRoleArn,
+            int vaultRetentionDays) {}
 
     /** One protected database. */
     public record Database(
