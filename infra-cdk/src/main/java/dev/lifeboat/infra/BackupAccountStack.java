@@ -1,0 +1,288 @@
+package dev.lifeboat.infra;
+
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.iam.Policies;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.SnsTopic;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.DockerImageCode;
+import software.amazon.awscdk.services.lambda.DockerImageFunction;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectLockRetention;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.amazon.awscdk.services.s3.StorageClass;
+import software.amazon.awscdk.services.s3.Transition;
+import software.amazon.awscdk.services.scheduler.CfnSchedule;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.Condition;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.Succeed;
+import software.amazon.awscdk.services.stepfunctions.Wait;
+import software.amazon.awscdk.services.stepfunctions.WaitTime;
+import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
+import software.amazon.awscdk.services.stepfunctions.tasks.SnsPublish;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * The backup account: the vault, the backup key, the functions, the snapshot pipeline's state machine,
+ * the schedules, the alarms and the dashboard. Everything stateful is RETAIN and the stack has
+ * termination protection: the backups must outlive any mistake in this account too.
+ */
+public final class BackupAccountStack extends Stack {
+    private final Bucket vault;
+    private final Key key;
+    private final Topic alarms;
+    private final StateMachine snapshotPipeline;
+
+    public BackupAccountStack(Construct scope, String id, StackProps props, LifeboatConfig config, Path repositoryRoot) {
+        super(scope, id, props);
+        LifeboatConfig.Backup backup = config.backup();
+        if (backup.breakGlassRoleArn() == null) {
+            throw new IllegalArgumentException("backup.breakGlassRoleArn: is missing; the CDK app needs the break-glass role that alone"
+                    + " may change the vault's policy, Object Lock or lifecycle, or delete the backup key");
+        }
+        Set<String> sourceAccounts = new LinkedHashSet<>();
+        config.databases().values().forEach(d -> sourceAccounts.add(d.source().account()));
+
+        // The backup key. Losing it loses the backups, which Object Lock alone does not prevent.
+        key = Key.Builder.create(this, "BackupKey")
+                .alias("alias/lifeboat-backup")
+                .description("Lifeboat: encrypts snapshot copies and the vault")
+                .enableKeyRotation(true)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("DenyKeyDeletionExceptBreakGlass").effect(Effect.DENY).principals(List.of(new AnyPrincipal()))
+                .actions(List.of("kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"))
+                .resources(List.of("*"))
+                .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", backup.breakGlassRoleArn())))
+                .build());
+        for (String account : sourceAccounts) {
+            key.addToResourcePolicy(PolicyStatement.Builder.create()
+                    .sid("DumpUploadsFrom" + account).effect(Effect.ALLOW).principals(List.of(new ArnPrincipal("arn:aws:iam::" + account + ":root")))
+                    .actions(List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey"))
+                    .resources(List.of("*"))
+                    .conditions(Map.of("StringEquals", Map.of("kms:ViaService", "s3." + backup.region() + ".amazonaws.com")))
+                    .build());
+        }
+
+        // Access logs of the vault, and the vault.
+        Bucket logs = Bucket.Builder.create(this, "VaultAccessLogs")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .versioned(true)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        vault = Bucket.Builder.create(this, "Vault")
+                .objectLockEnabled(true)
+                .objectLockDefaultRetention(ObjectLockRetention.compliance(Duration.days(backup.vaultRetentionDays())))
+                .versioned(true)
+                .encryption(BucketEncryption.KMS)
+                .encryptionKey(key)
+                .bucketKeyEnabled(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .serverAccessLogsBucket(logs)
+                .serverAccessLogsPrefix("vault/")
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .lifecycleRules(List.of(LifecycleRule.builder()
+                        .id("abort-incomplete-uploads-and-cool-down")
+                        .abortIncompleteMultipartUploadAfter(Duration.days(1))
+                        .transitions(List.of(Transition.builder()
+                                .storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL).transitionAfter(Duration.days(30)).build()))
+                        .build()))
+                .build();
+        vault.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("DenyTamperingExceptBreakGlass").effect(Effect.DENY).principals(List.of(new AnyPrincipal()))
+                .actions(List.of("s3:DeleteObjectVersion", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+                        "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning",
+                        "s3:DeleteBucket", "s3:BypassGovernanceRetention"))
+                .resources(List.of(vault.getBucketArn(), vault.arnForObjects("*")))
+                .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", backup.breakGlassRoleArn())))
+                .build());
+
+        // Notifications, and the alarm on any attempt to delete or disable the key.
+        alarms = Topic.Builder.create(this, "Notifications").displayName("Lifeboat").masterKey(key).enforceSsl(true).build();
+        Rule.Builder.create(this, "KeyDeletionAttempt")
+                .description("Lifeboat: someone tried to delete or disable the backup key")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.kms"))
+                        .detailType(List.of("AWS API Call via CloudTrail"))
+                        .detail(Map.of("eventName", List.of("ScheduleKeyDeletion", "DisableKey"),
+                                "requestParameters", Map.of("keyId", List.of(key.getKeyId(), key.getKeyArn()))))
+                        .build())
+                .targets(List.of(new SnsTopic(alarms)))
+                .build();
+
+        // The functions, as container images with the client tools.
+        Queue deadLetters = Queue.Builder.create(this, "FunctionDeadLetters")
+                .encryption(QueueEncryption.KMS).encryptionMasterKey(key).enforceSsl(true)
+                .retentionPeriod(Duration.days(14)).build();
+        Function backupFn = DockerImageFunction.Builder.create(this, "BackupFunction")
+                .description("Lifeboat: logical dumps into the vault")
+                .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("backup-function").toString()))
+                .memorySize(2048).ephemeralStorageSize(software.amazon.awscdk.Size.mebibytes(1024))
+                .timeout(Duration.minutes(15))
+                .deadLetterQueue(deadLetters)
+                .environment(Map.of("LIFEBOAT_VAULT", backup.vault() == null ? "s3://" + "unset" : backup.vault(),
+                        "LIFEBOAT_KMS_KEY_ID", key.getKeyArn(), "POWERTOOLS_SERVICE_NAME", "lifeboat-backup"))
+                .build();
+        Function snapshotStep = DockerImageFunction.Builder.create(this, "SnapshotStepFunction")
+                .description("Lifeboat: one step of the snapshot pipeline")
+                .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("backup-function").toString(),
+                        software.amazon.awscdk.services.lambda.AssetImageCodeProps.builder()
+                                .cmd(List.of("dev.lifeboat.backup.SnapshotStepHandler::handleRequest")).build()))
+                .memorySize(512).timeout(Duration.minutes(2))
+                .deadLetterQueue(deadLetters)
+                .environment(Map.of("LIFEBOAT_CONFIG_FILE", "/var/task/lifeboat.yml", "POWERTOOLS_SERVICE_NAME", "lifeboat-snapshot"))
+                .build();
+        Function restoreFn = DockerImageFunction.Builder.create(this, "RestoreFunction")
+                .description("Lifeboat: restores, the incident path")
+                .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString()))
+                .memorySize(2048).timeout(Duration.minutes(15))
+                .deadLetterQueue(deadLetters)
+                .environment(Map.of("LIFEBOAT_CONFIG_FILE", "/var/task/lifeboat.yml", "POWERTOOLS_SERVICE_NAME", "lifeboat-restore"))
+                .build();
+        restoreFn.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "RestorePolicy")
+                .document(PolicyDocument.fromJson(json(Policies.document(Policies.restoreRole(backup.account(), key.getKeyArn())))))
+                .build());
+        vault.grantRead(restoreFn);
+        vault.grantPut(backupFn);
+        key.grantEncryptDecrypt(backupFn);
+
+        // The snapshot pipeline: invoke a step, wait as long as it says, again until done.
+        LambdaInvoke step = LambdaInvoke.Builder.create(this, "AdvanceRun")
+                .lambdaFunction(snapshotStep).payloadResponseOnly(true).retryOnServiceExceptions(true).build();
+        Wait wait = Wait.Builder.create(this, "WaitAsTold").time(WaitTime.secondsPath("$.waitSeconds")).build();
+        SnsPublish notify = SnsPublish.Builder.create(this, "NotifyFailure").topic(alarms)
+                .message(software.amazon.awscdk.services.stepfunctions.TaskInput.fromJsonPathAt("$.message")).resultPath("$.notified").build();
+        Choice done = Choice.Builder.create(this, "Done?").build()
+                .when(Condition.stringEquals("$.status", "DONE"), new Succeed(this, "CopyAvailable"))
+                .when(Condition.stringEquals("$.status", "FAILED"), notify.next(Fail.Builder.create(this, "RunFailed").build()))
+                .otherwise(wait.next(step));
+        LogGroup pipelineLogs = LogGroup.Builder.create(this, "SnapshotPipelineLogs").retention(RetentionDays.ONE_YEAR)
+                .removalPolicy(RemovalPolicy.RETAIN).build();
+        snapshotPipeline = StateMachine.Builder.create(this, "SnapshotPipeline")
+                .definitionBody(DefinitionBody.fromChainable(step.next(done)))
+                .timeout(Duration.hours(24))
+                .tracingEnabled(true)
+                .logs(LogOptions.builder().destination(pipelineLogs).level(LogLevel.ALL).build())
+                .build();
+
+        // One schedule per database and job, from lifeboat.yml.
+        Role schedulerRole = Role.Builder.create(this, "SchedulerRole").assumedBy(new ServicePrincipal("scheduler.amazonaws.com")).build();
+        snapshotPipeline.grantStartExecution(schedulerRole);
+        backupFn.grantInvoke(schedulerRole);
+        for (LifeboatConfig.Database db : config.databases().values()) {
+            if (db.schedules().snapshot() != null) {
+                schedule(db.id() + "-snapshot", db.schedules().snapshot(), snapshotPipeline.getStateMachineArn(), schedulerRole,
+                        "{\"database\": \"" + db.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
+            }
+            if (db.schedules().dump() != null) {
+                schedule(db.id() + "-dump", db.schedules().dump(), backupFn.getFunctionArn(), schedulerRole,
+                        "{\"database\": \"" + db.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
+            }
+        }
+
+        // Alarms and the dashboard.
+        List<Alarm> all = new ArrayList<>();
+        for (Function f : List.of(backupFn, snapshotStep, restoreFn)) {
+            all.add(Alarm.Builder.create(this, f.getNode().getId() + "Errors").metric(f.metricErrors())
+                    .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                    .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription("Lifeboat: " + f.getNode().getId() + " failed").build());
+        }
+        all.add(Alarm.Builder.create(this, "SnapshotPipelineFailed").metric(snapshotPipeline.metricFailed())
+                .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription("Lifeboat: a snapshot run failed").build());
+        Metric quota = Metric.Builder.create().namespace("Lifeboat").metricName("SnapshotQuotaUsedRatio")
+                .dimensionsMap(Map.of("Account", backup.account(), "Region", backup.region())).statistic("Maximum")
+                .period(Duration.hours(1)).build();
+        all.add(Alarm.Builder.create(this, "SnapshotQuotaNearLimit").metric(quota).threshold(0.8).evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription("Lifeboat: the backup account uses 80% of its manual snapshot quota").build());
+        for (LifeboatConfig.Database db : config.databases().values()) {
+            Metric runsDone = Metric.Builder.create().namespace("Lifeboat").metricName("SnapshotRunDone")
+                    .dimensionsMap(Map.of("Database", db.id())).statistic("Sum").period(Duration.hours(26)).build();
+            all.add(Alarm.Builder.create(this, "BackupStale-" + db.id()).metric(runsDone).threshold(1).evaluationPeriods(1)
+                    .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD).treatMissingData(TreatMissingData.BREACHING)
+                    .alarmDescription("Lifeboat: no snapshot copy of " + db.id() + " completed in 26 hours").build());
+        }
+        all.forEach(a -> a.addAlarmAction(new SnsAction(alarms)));
+        Dashboard.Builder.create(this, "Dashboard").dashboardName("Lifeboat")
+                .widgets(List.of(List.of(
+                        GraphWidget.Builder.create().title("Dump bytes").left(config.databases().keySet().stream()
+                                .map(d -> (software.amazon.awscdk.services.cloudwatch.IMetric) Metric.Builder.create().namespace("Lifeboat")
+                                        .metricName("DumpBytes").dimensionsMap(Map.of("Database", d)).build()).toList()).build(),
+                        GraphWidget.Builder.create().title("Snapshot quota used").left(List.of(quota)).build())))
+                .build();
+    }
+
+    private void schedule(String name, String expression, String target, Role role, String input) {
+        CfnSchedule.Builder.create(this, "Schedule-" + name)
+                .name("lifeboat-" + name)
+                .scheduleExpression(expression)
+                .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder().mode("OFF").build())
+                .target(CfnSchedule.TargetProperty.builder().arn(target).roleArn(role.getRoleArn()).input(input)
+                        .retryPolicy(CfnSchedule.RetryPolicyProperty.builder().maximumRetryAttempts(3).build()).build())
+                .build();
+    }
+
+    private static Map<String, Object> json(String document) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(document, Map.class);
+            return m;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Bucket vault() {
+        return vault;
+    }
+
+    public Key key() {
+        return key;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.lifeboat.infra;
+
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.StackProps;
+
+/**
+ * The CDK app: a backup account stack, and a source account stack per source account and Region, all
+ * from lifeboat.yml. {@code npx cdk synth} runs it (cdk.json), offline and without AWS credentials.
+ */
+public final class LifeboatApp {
+    private LifeboatApp() {}
+
+    public static void main(String[] args) {
+        App app = new App();
+        Object ctx = app.getNode().tryGetContext("config");
+        String file = ctx != null ? ctx.toString() : System.getenv().getOrDefault("LIFEBOAT_CONFIG", "lifeboat.yml");
+        build(app, ConfigLoader.load(Path.of(file)), Path.of("..").toAbsolutePath().normalize());
+        app.synth();
+    }
+
+    /** Builds every stack of the configuration into {@code app}, with cdk-nag's AWS Solutions checks applied. */
+    public static Stacks build(App app, LifeboatConfig config, Path repositoryRoot) {
+        BackupAccountStack backup = new BackupAccountStack(app, "LifeboatBackup", props(config.backup().account(),
+                config.backup().region()), config, repositoryRoot);
+        Set<String> places = new LinkedHashSet<>();
+        config.databases().values().forEach(d -> places.add(d.source().account() + "/" + d.source().region()));
+        List<SourceAccountStack> sources = places.stream().map(p -> {
+            String[] ar = p.split("/");
+            return new SourceAccountStack(app, "LifeboatSource-" + ar[0] + "-" + ar[1], props(ar[0], ar[1]), config, ar[0], ar[1]);
+        }).toList();
+        Aspects.of(app).add(new AwsSolutionsChecks());
+        Suppressions.apply(backup, sources);
+        return new Stacks(backup, sources);
+    }
+
+    public record Stacks(BackupAccountStack backup, List<SourceAccountStack> sources) {}
+
+    private static StackProps props(String account, String region) {
+        return StackProps.builder()
+                .env(Environment.builder().account(account).region(region).build())
+                .terminationProtection(true)
+                .build();
+    }
+}

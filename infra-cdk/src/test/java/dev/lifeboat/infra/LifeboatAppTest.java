@@ -1,0 +1,123 @@
+package dev.lifeboat.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class LifeboatAppTest {
+    static LifeboatApp.Stacks stacks;
+    static Template backup;
+    static Template source;
+
+    @BeforeAll
+    static void synth() {
+        LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        App app = new App();
+        stacks = LifeboatApp.build(app, config, Path.of("..").toAbsolutePath().normalize());
+        backup = Template.fromStack(stacks.backup());
+        source = Template.fromStack(stacks.sources().getFirst());
+    }
+
+    @Test
+    void theVault_hasComplianceObjectLock_versioning_kms_andNoPublicAccess() {
+        backup.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
+                "ObjectLockEnabled", true,
+                "ObjectLockConfiguration", Map.of("ObjectLockEnabled", "Enabled",
+                        "Rule", Map.of("DefaultRetention", Map.of("Mode", "COMPLIANCE", "Days", 35))),
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true))));
+        backup.hasResource("AWS::S3::Bucket", Match.objectLike(Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain")));
+    }
+
+    @Test
+    void theVaultPolicy_deniesTamperingToEveryoneButTheBreakGlassRole() {
+        var deny = Match.objectLike(Map.of(
+                "Sid", "DenyTamperingExceptBreakGlass",
+                "Effect", "Deny",
+                "Action", Match.arrayWith(List.of("s3:DeleteObjectVersion", "s3:PutBucketPolicy",
+                        "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration")),
+                "Condition", Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", "arn:aws:iam::222222222222:role/lifeboat-break-glass"))));
+        backup.hasResourceProperties("AWS::S3::BucketPolicy",
+                Match.objectLike(Map.of("PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deny)))))));
+    }
+
+    @Test
+    void theBackupKey_rotates_isRetained_andOnlyBreakGlassMayScheduleItsDeletion() {
+        var deny = Match.objectLike(Map.of(
+                "Sid", "DenyKeyDeletionExceptBreakGlass",
+                "Effect", "Deny",
+                "Action", Match.arrayWith(List.of("kms:ScheduleKeyDeletion", "kms:DisableKey"))));
+        backup.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of(
+                "EnableKeyRotation", true,
+                "KeyPolicy", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deny)))))));
+        backup.hasResource("AWS::KMS::Key", Match.objectLike(Map.of("DeletionPolicy", "Retain")));
+        var detail = Match.objectLike(Map.of("eventName", List.of("ScheduleKeyDeletion", "DisableKey")));
+        backup.hasResourceProperties("AWS::Events::Rule",
+                Match.objectLike(Map.of("EventPattern", Match.objectLike(Map.of("detail", detail)))));
+    }
+
+    @Test
+    void everyConfiguredSchedule_becomesAnEventBridgeSchedule_withTheScheduledTimeAsRunId() {
+        // orders: snapshot and dump; ledger: snapshot. Verify schedules come with verification runs.
+        backup.resourceCountIs("AWS::Scheduler::Schedule", 3);
+        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
+                "Name", "lifeboat-orders-snapshot", "ScheduleExpression", "cron(0 3 * * ? *)",
+                "Target", Match.objectLike(Map.of("Input", "{\"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));
+        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
+                "Name", "lifeboat-ledger-snapshot", "ScheduleExpression", "rate(12 hours)")));
+    }
+
+    @Test
+    void thePipelineStateMachine_andTheAlarms_exist() {
+        backup.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
+        backup.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "SnapshotQuotaUsedRatio",
+                "Threshold", 0.8)));
+        backup.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "SnapshotRunDone",
+                "Dimensions", List.of(Map.of("Name", "Database", "Value", "orders")))));
+        backup.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        assertThat(stacks.backup().getTerminationProtection()).isTrue();
+        assertThat(stacks.sources()).allMatch(s -> Boolean.TRUE.equals(s.getTerminationProtection()));
+    }
+
+    @Test
+    void theSourceRole_trustsTheBackupAccountWithTheExternalId_andDeletesOnlyTaggedSnapshots() {
+        var trust = Match.objectLike(Map.of("Condition",
+                Map.of("StringEquals", Map.of("sts:ExternalId", List.of("lifeboat-orders")))));
+        source.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
+                "RoleName", "lifeboat-source",
+                "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(trust))))));
+        var deleteTagged = Match.objectLike(Map.of(
+                "Sid", "DeleteOnlyLifeboatSnapshots",
+                "Condition", Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat"))));
+        source.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
+                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deleteTagged)))))));
+        source.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("EnableKeyRotation", true)));
+    }
+
+    @Test
+    void cdkNagAwsSolutions_findsNoErrors() {
+        assertThat(Annotations.fromStack(stacks.backup()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+        for (var s : stacks.sources()) {
+            assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aConfigurationWithoutBreakGlassRole_failsSynthNamingTheField() {
+        LifeboatConfig config = ConfigLoader.parse(ConfigLoaderYaml.withoutBreakGlass(), "lifeboat.yml");
+        assertThatThrownBy(() -> LifeboatApp.build(new App(), config, Path.of("..").toAbsolutePath().normalize()))
+                .hasMessageContaining("backup.breakGlassRoleArn: is missing");
+    }
+}
