@@ -57,6 +57,7 @@ ensure_packages() {
   command -v curl >/dev/null || missing+=(curl)
   command -v bc >/dev/null || missing+=(bc)
   [ -x /usr/bin/time ] || missing+=(time)
+  command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)   # CDK's jsii runtime, cdk synth
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
@@ -177,4 +178,28 @@ stop_all_services() {
     kill "$(cat "$LIFEBOAT_CACHE/mariadb/mariadb.pid")" 2>/dev/null && log "stopped MariaDB"
   fi
   if pkill -f "$LIFEBOAT_CACHE/moto-venv/bin/moto_server" 2>/dev/null; then log "stopped moto"; fi
+}
+
+# cfn-lint from PyPI, in a virtualenv of its own under the cache.
+ensure_cfn_lint() {
+  local venv=$LIFEBOAT_CACHE/tools-venv
+  if [ ! -x "$venv/bin/cfn-lint" ]; then
+    log "installing cfn-lint into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'cfn-lint==1.58.0' >"$LIFEBOAT_CACHE/cfn-lint-install.log" 2>&1 \
+      || { tail -n 20 "$LIFEBOAT_CACHE/cfn-lint-install.log" >&2; die "pip install cfn-lint failed"; }
+  fi
+}
+
+# `npx cdk synth` of the CDK app, offline and without AWS credentials, then cfn-lint on every template:
+# errors fail, warnings are printed.
+synth_and_lint() {
+  ( cd "$LIFEBOAT_ROOT/infra-cdk"
+    npm ci --silent --no-audit --no-fund >/dev/null
+    CDK_DISABLE_VERSION_CHECK=true npx cdk synth -q --no-notices --no-version-reporting -o cdk.out >/dev/null )
+  ensure_cfn_lint
+  local rc=0
+  "$LIFEBOAT_CACHE/tools-venv/bin/cfn-lint" "$LIFEBOAT_ROOT"/infra-cdk/cdk.out/*.template.json || rc=$?
+  if [ $((rc & 2)) -ne 0 ]; then die "cfn-lint found errors in the synthesized templates"; fi
+  log "cdk synth and cfn-lint: no errors"
 }
