@@ -106,6 +106,68 @@ class LifeboatAppTest {
         source.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("EnableKeyRotation", true)));
     }
 
+    /** Every Allow statement of every IAM policy in a template, with its actions as a list. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> allowStatements(Template t, String logicalIdPrefix) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        Map<String, Object> resources = (Map<String, Object>) t.toJSON().get("Resources");
+        resources.forEach((id, r) -> {
+            Map<String, Object> res = (Map<String, Object>) r;
+            if (!"AWS::IAM::Policy".equals(res.get("Type")) || !id.startsWith(logicalIdPrefix)) {
+                return;
+            }
+            Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) res.get("Properties")).get("PolicyDocument");
+            for (Object st : (List<Object>) doc.get("Statement")) {
+                Map<String, Object> statement = (Map<String, Object>) st;
+                if ("Allow".equals(statement.get("Effect"))) {
+                    Object a = statement.get("Action");
+                    Map<String, Object> copy = new java.util.HashMap<>(statement);
+                    copy.put("Action", a instanceof List ? a : List.of(a));
+                    out.add(copy);
+                }
+            }
+        });
+        return out;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSourceRole_cannotDeleteObjectsOrKeys_norSnapshotsLifeboatDidNotTag() {
+        List<Map<String, Object>> statements = allowStatements(source, "LifeboatSourceRole");
+        assertThat(statements).isNotEmpty();
+        for (Map<String, Object> st : statements) {
+            List<String> actions = (List<String>) st.get("Action");
+            assertThat(actions).noneMatch(a -> a.startsWith("s3:")).noneMatch(a -> a.equals("kms:ScheduleKeyDeletion")
+                    || a.equals("kms:DisableKey") || a.startsWith("kms:Delete"));
+            if (actions.stream().anyMatch(a -> a.startsWith("rds:Delete"))) {
+                assertThat(st.get("Condition")).as("rds delete only with Lifeboat's tag").isEqualTo(
+                        Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat")));
+                assertThat(actions).allMatch(a -> a.startsWith("rds:Delete") && a.endsWith("Snapshot"));
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBackupFunction_cannotDeleteOrRewriteTheVault() {
+        List<Map<String, Object>> statements = allowStatements(backup, "BackupFunctionServiceRole");
+        assertThat(statements).isNotEmpty();
+        List<String> actions = statements.stream().flatMap(st -> ((List<String>) st.get("Action")).stream()).toList();
+        assertThat(actions).contains("s3:PutObject")
+                .noneMatch(a -> a.startsWith("s3:Delete"))
+                .noneMatch(a -> a.startsWith("s3:PutBucket") || a.equals("s3:PutLifecycleConfiguration"))
+                .noneMatch(a -> a.equals("s3:BypassGovernanceRetention") || a.equals("s3:*"));
+    }
+
+    @Test
+    void aBadConfiguration_failsBeforeAnyStackIsBuilt_namingTheField() {
+        String bad = ConfigLoaderYaml.withoutBreakGlass().replace("retention: {daily: 14, monthly: 6}", "retention: {daily: 0}")
+                .replace("cron(0 3 * * ? *)", "at three");
+        assertThatThrownBy(() -> ConfigLoader.parse(bad, "lifeboat.yml"))
+                .hasMessageContaining("databases.ledger.retention: keeps nothing")
+                .hasMessageContaining("databases.orders.schedules.snapshot: 'at three' is not an EventBridge schedule");
+    }
+
     @Test
     void cdkNagAwsSolutions_findsNoErrors() {
         assertThat(Annotations.fromStack(stacks.backup()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
