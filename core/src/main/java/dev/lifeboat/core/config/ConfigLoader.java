@@ -136,7 +136,7 @@ public final class ConfigLoader {
             errors.add(path + ": must be a mapping");
             return null;
         }
-        allowOnly(n, path, Set.of("engine", "source", "snapshot", "retention", "schedules", "dump"));
+        allowOnly(n, path, Set.of("engine", "source", "snapshot", "retention", "schedules", "dump", "verify"));
         DatabaseEngine engine = null;
         String engineText = text(n, path, "engine", true);
         if (engineText != null) {
@@ -148,7 +148,8 @@ public final class ConfigLoader {
         }
         return new Database(id, engine, source(path + ".source", required(n, path, "source")),
                 snapshot(path + ".snapshot", n.get("snapshot")), retention(path + ".retention", required(n, path, "retention")),
-                schedules(path + ".schedules", n.get("schedules")), dump(path + ".dump", n.get("dump")));
+                schedules(path + ".schedules", n.get("schedules")), dump(path + ".dump", n.get("dump")),
+                verify(path + ".verify", n.get("verify")));
     }
 
     private Source source(String path, JsonNode n) {
@@ -223,6 +224,56 @@ public final class ConfigLoader {
         allowOnly(n, path, Set.of("secretArn", "dbname"));
         return new DumpSettings(matching(n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"),
                 text(n, path, "dbname", false));
+    }
+
+    private static final Pattern EXPECT = Pattern.compile("\\s*(>=|<=|>|<|=)\\s*-?\\d+(\\.\\d+)?\\s*");
+
+    private LifeboatConfig.VerifySettings verify(String path, JsonNode n) {
+        LifeboatConfig.VerifySettings d = LifeboatConfig.VerifySettings.defaults();
+        if (n == null) {
+            return d;
+        }
+        allowOnly(n, path, Set.of("instanceClass", "subnetGroup", "securityGroups", "availableWithinMinutes", "rowCountTolerance",
+                "maxAgeHours", "assertions"));
+        String cls = text(n, path, "instanceClass", false);
+        if (cls != null && !cls.startsWith("db.")) {
+            errors.add(path + ".instanceClass: '" + cls + "' is not an RDS instance class such as db.t4g.micro");
+        }
+        List<String> groups = new ArrayList<>();
+        n.path("securityGroups").forEach(g -> groups.add(g.asText()));
+        int within = n.has("availableWithinMinutes") ? positive(n, path, "availableWithinMinutes") : d.availableWithinMinutes();
+        int maxAge = n.has("maxAgeHours") ? positive(n, path, "maxAgeHours") : d.maxAgeHours();
+        double tolerance = d.rowCountTolerance();
+        if (n.has("rowCountTolerance")) {
+            JsonNode t = n.get("rowCountTolerance");
+            if (!t.isNumber() || t.asDouble() < 0 || t.asDouble() > 1) {
+                errors.add(path + ".rowCountTolerance: '" + t.asText() + "' must be a fraction from 0 to 1, e.g. 0.05");
+            } else {
+                tolerance = t.asDouble();
+            }
+        }
+        List<LifeboatConfig.Assertion> assertions = new ArrayList<>();
+        int i = 0;
+        for (JsonNode a : n.path("assertions")) {
+            String ap = path + ".assertions[" + i++ + "]";
+            allowOnly(a, ap, Set.of("name", "sql", "expect"));
+            String expect = text(a, ap, "expect", true);
+            if (expect != null && !EXPECT.matcher(expect).matches()) {
+                errors.add(ap + ".expect: '" + expect + "' must be a comparison with a number: > 0, >= 10, = 3, < 5, <= 7");
+            }
+            assertions.add(new LifeboatConfig.Assertion(text(a, ap, "name", true), text(a, ap, "sql", true), expect));
+        }
+        return new LifeboatConfig.VerifySettings(cls == null ? d.instanceClass() : cls, text(n, path, "subnetGroup", false), groups,
+                within, tolerance, maxAge, assertions);
+    }
+
+    private int positive(JsonNode n, String path, String field) {
+        JsonNode v = n.get(field);
+        if (!v.isInt() || v.asInt() < 1) {
+            errors.add(path + "." + field + ": '" + v.asText() + "' must be a whole number above 0");
+            return 1;
+        }
+        return v.asInt();
     }
 
     private String schedule(JsonNode n, String path, String field) {

@@ -26,7 +26,28 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases) {
             SnapshotSettings snapshot,
             Retention retention,
             Schedules schedules,
-            DumpSettings dump) {}
+            DumpSettings dump,
+            VerifySettings verify) {}
+
+    /**
+     * Verification runs: where the throwaway instance goes, how long it may take to come up, how far
+     * row counts may drift, how old the newest verified backup may be, and SQL assertions to check.
+     */
+    public record VerifySettings(
+            String instanceClass, String subnetGroup, java.util.List<String> securityGroups, int availableWithinMinutes,
+            double rowCountTolerance, int maxAgeHours, java.util.List<Assertion> assertions) {
+        public VerifySettings {
+            securityGroups = securityGroups == null ? java.util.List.of() : java.util.List.copyOf(securityGroups);
+            assertions = assertions == null ? java.util.List.of() : java.util.List.copyOf(assertions);
+        }
+
+        public static VerifySettings defaults() {
+            return new VerifySettings("db.t4g.micro", null, java.util.List.of(), 60, 0.05, 26, java.util.List.of());
+        }
+    }
+
+    /** A query whose single numeric result must satisfy {@code expect}: "> 0", ">= 10", "= 3", "< 5". */
+    public record Assertion(String name, String sql, String expect) {}
 
     /** Where the database runs, and how Lifeboat reaches its account. */
     public record Source(

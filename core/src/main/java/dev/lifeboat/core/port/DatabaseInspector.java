@@ -21,4 +21,7 @@ public interface DatabaseInspector {
 
     /** Creates {@code target.database()}; fails if it exists. */
     void createDatabase(DatabaseTarget target);
+
+    /** Runs a query whose first column of the first row is a number (a verification's SQL assertion). */
+    double scalar(DatabaseTarget target, String sql);
 }

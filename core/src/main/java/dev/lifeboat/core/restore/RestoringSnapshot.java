@@ -182,7 +182,7 @@ public final class RestoringSnapshot {
     }
 
     /** The copy to restore: an identifier, the newest ("latest"), or the newest taken at or before a time. */
-    SnapshotInfo choose(LifeboatConfig config, String databaseId, String backup) {
+    public SnapshotInfo choose(LifeboatConfig config, String databaseId, String backup) {
         List<SnapshotInfo> copies = new PruningSnapshots(rds).copies(config, databaseId).stream()
                 .filter(SnapshotInfo::available).toList();
         if (copies.isEmpty()) {

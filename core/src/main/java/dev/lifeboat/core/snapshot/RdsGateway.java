@@ -68,6 +68,18 @@ public interface RdsGateway {
      */
     SourceDatabase restore(Location where, DbKind kind, RestoreSpec spec);
 
+    /** Sets a new master password (ModifyDBInstance / ModifyDBCluster, applied at once); returns the master user name. */
+    String resetMasterPassword(Location where, DbKind kind, String identifier, dev.lifeboat.core.model.Secret password);
+
+    /**
+     * Deletes a database without a final snapshot: only for throwaway verification instances, which the
+     * caller identifies by their tag. Already gone counts as deleted.
+     */
+    void deleteDatabase(Location where, DbKind kind, String identifier);
+
+    /** Databases in that place carrying the tag {@code tagKey}. */
+    List<SourceDatabase> databasesTagged(Location where, DbKind kind, String tagKey);
+
     /** Every value a restore uses, so a plan can show them all (RDS would otherwise pick defaults). */
     record RestoreSpec(
             String snapshotId, String newIdentifier, String engine, String instanceClass, String subnetGroup,

@@ -41,6 +41,11 @@ public final class FakeInspector implements DatabaseInspector {
     }
 
     @Override
+    public double scalar(DatabaseTarget target, String sql) {
+        return 1;
+    }
+
+    @Override
     public void createDatabase(DatabaseTarget target) {
         databases.add(target.database());
         created.add(target.database());

@@ -158,7 +158,7 @@ public class InMemoryRds implements RdsGateway {
     public synchronized Optional<SourceDatabase> database(Location where, DbKind kind, String identifier) {
         SourceDatabase db = databases.get(k(where, identifier));
         Integer left = restoresPending.get(k(where, identifier));
-        if (db != null && left != null) {
+        if (db != null && left != null && left != Integer.MAX_VALUE) {
             if (left <= 1) {
                 restoresPending.remove(k(where, identifier));
                 db = new SourceDatabase(db.identifier(), db.engine(), db.engineVersion(), db.encrypted(), db.kmsKeyId(),
@@ -169,6 +169,38 @@ public class InMemoryRds implements RdsGateway {
             }
         }
         return Optional.ofNullable(db);
+    }
+
+    /** Polls a restore needs before it is available; Integer.MAX_VALUE: never. */
+    public int restorePolls = -1;
+    public final Map<String, String> masterPasswords = new HashMap<>();
+
+    @Override
+    public synchronized String resetMasterPassword(Location where, DbKind kind, String identifier, dev.lifeboat.core.model.Secret password) {
+        calls.add("reset-password " + where + " " + identifier);
+        if (!databases.containsKey(k(where, identifier))) {
+            throw new IllegalStateException("DBInstanceNotFound: " + identifier);
+        }
+        masterPasswords.put(identifier, password.reveal());
+        return "app";
+    }
+
+    @Override
+    public synchronized void deleteDatabase(Location where, DbKind kind, String identifier) {
+        calls.add("delete-database " + where + " " + identifier);
+        databases.remove(k(where, identifier));
+        restoresPending.remove(k(where, identifier));
+    }
+
+    @Override
+    public synchronized List<SourceDatabase> databasesTagged(Location where, DbKind kind, String tagKey) {
+        List<SourceDatabase> out = new ArrayList<>();
+        databases.forEach((key, db) -> {
+            if (key.startsWith(where.account() + "/" + where.region() + "/") && db.tags().containsKey(tagKey)) {
+                out.add(db);
+            }
+        });
+        return out;
     }
 
     /** RestoreDBInstanceFromDBSnapshot: the snapshot must be owned here and available; the identifier must be new. */
@@ -186,7 +218,7 @@ public class InMemoryRds implements RdsGateway {
         SourceDatabase db = new SourceDatabase(spec.newIdentifier(), e.info.engine(), e.info.engineVersion(), e.info.encrypted(),
                 e.info.kmsKeyId(), spec.optionGroup(), "creating", null, spec.tags());
         databases.put(k(where, spec.newIdentifier()), db);
-        restoresPending.put(k(where, spec.newIdentifier()), pollsToComplete);
+        restoresPending.put(k(where, spec.newIdentifier()), restorePolls >= 0 ? restorePolls : pollsToComplete);
         return db;
     }
 

@@ -137,6 +137,18 @@ public final class JdbcInspector implements DatabaseInspector {
         }
     }
 
+    @Override
+    public double scalar(DatabaseTarget target, String sql) {
+        try (Connection c = connect(target, target.database()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new DatabaseAccessException("the query returned no row: " + sql, "a verification assertion must return one number");
+            }
+            return rs.getDouble(1);
+        } catch (SQLException e) {
+            throw failure("cannot run a verification query on", target, e);
+        }
+    }
+
     /** A connection that needs no particular database: PostgreSQL's maintenance database, or none for MariaDB. */
     private Connection connectToServer(DatabaseTarget target) throws SQLException {
         if (target.engine() != DatabaseEngine.POSTGRESQL) {

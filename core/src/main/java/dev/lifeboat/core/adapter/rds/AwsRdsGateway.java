@@ -197,6 +197,51 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     }
 
     @Override
+    public String resetMasterPassword(Location where, DbKind kind, String identifier, dev.lifeboat.core.model.Secret password) {
+        if (kind == DbKind.CLUSTER) {
+            return rds(where).modifyDBCluster(b -> b.dbClusterIdentifier(identifier).masterUserPassword(password.reveal())
+                    .applyImmediately(true)).dbCluster().masterUsername();
+        }
+        return rds(where).modifyDBInstance(b -> b.dbInstanceIdentifier(identifier).masterUserPassword(password.reveal())
+                .applyImmediately(true)).dbInstance().masterUsername();
+    }
+
+    @Override
+    public void deleteDatabase(Location where, DbKind kind, String identifier) {
+        try {
+            if (kind == DbKind.CLUSTER) {
+                DBCluster c = rds(where).describeDBClusters(b -> b.dbClusterIdentifier(identifier)).dbClusters().getFirst();
+                c.dbClusterMembers().forEach(m -> rds(where).deleteDBInstance(b -> b.dbInstanceIdentifier(m.dbInstanceIdentifier())
+                        .skipFinalSnapshot(true)));
+                rds(where).deleteDBCluster(b -> b.dbClusterIdentifier(identifier).skipFinalSnapshot(true));
+            } else {
+                rds(where).deleteDBInstance(b -> b.dbInstanceIdentifier(identifier).skipFinalSnapshot(true).deleteAutomatedBackups(true));
+            }
+        } catch (DbInstanceNotFoundException | DbClusterNotFoundException e) {
+            // already gone
+        }
+    }
+
+    @Override
+    public List<SourceDatabase> databasesTagged(Location where, DbKind kind, String tagKey) {
+        List<SourceDatabase> out = new ArrayList<>();
+        if (kind == DbKind.CLUSTER) {
+            rds(where).describeDBClustersPaginator().dbClusters().stream()
+                    .filter(c -> tagMap(c.tagList()).containsKey(tagKey))
+                    .forEach(c -> out.add(new SourceDatabase(c.dbClusterIdentifier(), c.engine(), c.engineVersion(),
+                            Boolean.TRUE.equals(c.storageEncrypted()), c.kmsKeyId(), null, c.status(),
+                            c.endpoint() == null ? null : c.endpoint() + ":" + c.port(), tagMap(c.tagList()))));
+        } else {
+            rds(where).describeDBInstancesPaginator().dbInstances().stream()
+                    .filter(i -> tagMap(i.tagList()).containsKey(tagKey))
+                    .forEach(i -> out.add(new SourceDatabase(i.dbInstanceIdentifier(), i.engine(), i.engineVersion(),
+                            Boolean.TRUE.equals(i.storageEncrypted()), i.kmsKeyId(), null, i.dbInstanceStatus(),
+                            i.endpoint() == null ? null : i.endpoint().address() + ":" + i.endpoint().port(), tagMap(i.tagList()))));
+        }
+        return out;
+    }
+
+    @Override
     public void share(Location where, DbKind kind, String snapshotId, String account) {
         if ("all".equalsIgnoreCase(account)) {
             throw new IllegalArgumentException("Lifeboat never shares a snapshot publicly");

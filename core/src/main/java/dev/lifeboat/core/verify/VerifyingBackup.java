@@ -1,0 +1,367 @@
+package dev.lifeboat.core.verify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.port.DatabaseInspector;
+import dev.lifeboat.core.port.DumpTools;
+import dev.lifeboat.core.port.EndpointResolver;
+import dev.lifeboat.core.port.SecretStore;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.restore.RestoringDump;
+import dev.lifeboat.core.restore.RestoringSnapshot;
+import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.snapshot.RdsGateway;
+import dev.lifeboat.core.snapshot.RdsGateway.SourceDatabase;
+import dev.lifeboat.core.snapshot.RetentionPolicy;
+import dev.lifeboat.core.snapshot.SnapshotInfo;
+import dev.lifeboat.core.snapshot.Tags;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A verification run: restore the newest snapshot copy into a throwaway instance, restore the newest
+ * dump next to it, check both against the dump's manifest and the configured SQL assertions, measure
+ * the recovery time, and always delete the instance and its secret. The report goes to the vault
+ * ({@code verifications/<database-id>/<time>.json}). Throwaway instances carry the tag
+ * {@code lifeboat:verification} and an expiry, so {@link #sweep} removes what a crashed run left.
+ */
+public final class VerifyingBackup {
+    private static final Logger LOG = LoggerFactory.getLogger(VerifyingBackup.class);
+    public static final String VERIFICATION = "lifeboat:verification";
+    public static final String EXPIRES_AT = "lifeboat:expires-at";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String SCRATCH = "lifeboat_verify_dump";
+
+    public record Check(String name, boolean passed, String detail) {}
+
+    public record Report(String databaseId, String instance, Instant startedAt, Instant finishedAt, String snapshotId,
+            String dumpBackupId, Long recoverySeconds, Double backupAgeHours, boolean success, List<Check> checks,
+            boolean cleanedUp, String error) {}
+
+    /** Waits between polls; tests pass one that does not sleep. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final RdsGateway rds;
+    private final Vault vault;
+    private final DatabaseInspector inspector;
+    private final DumpTools tools;
+    private final SecretStore secrets;
+    private final EndpointResolver endpoints;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public VerifyingBackup(RdsGateway rds, Vault vault, DatabaseInspector inspector, DumpTools tools, SecretStore secrets,
+            EndpointResolver endpoints, Clock clock, Sleeper sleeper) {
+        this.rds = rds;
+        this.vault = vault;
+        this.inspector = inspector;
+        this.tools = tools;
+        this.secrets = secrets;
+        this.endpoints = endpoints;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    private static final class Stop extends RuntimeException {
+        Stop(String message) {
+            super(message);
+        }
+    }
+
+    public Report verify(LifeboatConfig config, String databaseId) {
+        LifeboatConfig.Database db = config.database(databaseId);
+        LifeboatConfig.VerifySettings vs = db.verify();
+        Location loc = new Location(config.backup().account(), config.backup().region());
+        DbKind kind = db.source().kind();
+        Instant start = clock.instant();
+        String instance = ("lifeboat-verify-" + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
+                + STAMP.format(start).toLowerCase(Locale.ROOT)).replaceAll("-+", "-");
+        String secretName = "lifeboat/verification/" + instance;
+        List<Check> checks = new ArrayList<>();
+        String error = null;
+        Long recovery = null;
+        Double age = null;
+        SnapshotInfo copy = null;
+        String dumpId = null;
+        boolean created = false;
+        try {
+            copy = new RestoringSnapshot(rds).choose(config, databaseId, "latest");
+            Instant taken = RetentionPolicy.takenAt(copy);
+            age = taken == null ? null : Duration.between(taken, start).toMinutes() / 60.0;
+            Map<String, String> tags = new HashMap<>(Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, databaseId,
+                    VERIFICATION, STAMP.format(start),
+                    EXPIRES_AT, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())).plus(Duration.ofHours(2)).toString()));
+            rds.restore(loc, kind, new RdsGateway.RestoreSpec(copy.id(), instance, copy.engine() == null ? db.engine().urlScheme()
+                    : copy.engine(), vs.instanceClass(), vs.subnetGroup(), vs.securityGroups(), null, null, false, false, tags));
+            created = true;
+            SourceDatabase up = waitForAvailable(loc, kind, instance, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())));
+            checks.add(new Check("available", true, instance + " at " + up.endpoint()));
+
+            Secret password = Secret.of(HexFormat.of().formatHex(randomBytes(24)));
+            String user = rds.resetMasterPassword(loc, kind, instance, password);
+            secrets.put(secretName, "{\"engine\":\"" + db.engine().urlScheme() + "\",\"username\":\"" + user + "\",\"password\":\""
+                    + password.reveal() + "\",\"host\":\"" + up.endpoint() + "\"}");
+            String dbname = db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : databaseId;
+            DatabaseTarget restored = endpoints.resolve(db.engine(), up.endpoint(), dbname, user, password);
+            waitForConnection(restored, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())));
+            recovery = Duration.between(start, clock.instant()).toSeconds();
+            checks.add(new Check("connect", true, "first query " + recovery + " s after the restore started"));
+
+            Optional<DumpManifest> manifest = dumpManifest(databaseId);
+            if (manifest.isPresent()) {
+                dumpId = manifest.get().backupId();
+                DatabaseTarget scratch = endpoints.resolve(db.engine(), up.endpoint(), SCRATCH, user, password);
+                try {
+                    new RestoringDump(vault, inspector, tools, clock, Duration.ofHours(2)).restore(
+                            new RestoringDump.Command(databaseId, dumpId, scratch, true, false, false, null));
+                    checks.add(new Check("dump restore", true, "dump " + dumpId + " restored, sha256 verified"));
+                    checks.addAll(compare(manifest.get(), inspector.rowCounts(restored, Long.MAX_VALUE),
+                            inspector.rowCounts(scratch, Long.MAX_VALUE), vs.rowCountTolerance()));
+                } catch (LifeboatException e) {
+                    checks.add(new Check("dump restore", false, e.describe()));
+                }
+            } else {
+                checks.add(new Check("dump restore", false, "no dump of " + databaseId + " in " + vault.describe()));
+            }
+            for (LifeboatConfig.Assertion a : vs.assertions()) {
+                checks.add(assertion(restored, a));
+            }
+        } catch (Stop e) {
+            checks.add(new Check("available", false, e.getMessage()));
+            error = e.getMessage();
+        } catch (LifeboatException e) {
+            error = e.describe();
+            checks.add(new Check("run", false, error));
+        } catch (RuntimeException e) {
+            error = e.toString();
+            checks.add(new Check("run", false, error));
+        } finally {
+            boolean cleaned = true;
+            if (created) {
+                try {
+                    rds.deleteDatabase(loc, kind, instance);
+                } catch (RuntimeException e) {
+                    cleaned = false;
+                    error = (error == null ? "" : error + "; ") + "deleting " + instance + " failed: " + e.getMessage()
+                            + " (the sweeper removes it after its expiry)";
+                }
+            }
+            try {
+                secrets.delete(secretName);
+            } catch (RuntimeException e) {
+                cleaned = false;
+                error = (error == null ? "" : error + "; ") + "deleting secret " + secretName + " failed: " + e.getMessage();
+            }
+            boolean success = error == null && checks.stream().allMatch(Check::passed);
+            Report report = new Report(databaseId, instance, start, clock.instant(), copy == null ? null : copy.id(), dumpId, recovery,
+                    age, success, List.copyOf(checks), cleaned, error);
+            store(report);
+            LOG.info("verification of {}: {} ({} checks)", databaseId, success ? "PASSED" : "FAILED", checks.size());
+            return report;
+        }
+    }
+
+    private SourceDatabase waitForAvailable(Location loc, DbKind kind, String instance, Instant deadline) {
+        Duration pause = Duration.ofSeconds(15);
+        while (true) {
+            Optional<SourceDatabase> d = rds.database(loc, kind, instance);
+            if (d.isPresent() && d.get().available() && d.get().endpoint() != null) {
+                return d.get();
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                throw new Stop(instance + " was not available within the limit (" + d.map(SourceDatabase::status).orElse("missing")
+                        + " at " + clock.instant() + ")");
+            }
+            pause(pause);
+            pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(2)) > 0 ? Duration.ofMinutes(2) : pause.multipliedBy(2);
+        }
+    }
+
+    /** A new master password takes a moment to apply; connect until it works or the limit passes. */
+    private void waitForConnection(DatabaseTarget target, Instant deadline) {
+        while (true) {
+            try {
+                inspector.serverInfo(target);
+                return;
+            } catch (LifeboatException e) {
+                if (!clock.instant().isBefore(deadline)) {
+                    throw e;
+                }
+                pause(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    private void pause(Duration d) {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stop("interrupted while waiting");
+        }
+    }
+
+    private Optional<DumpManifest> dumpManifest(String databaseId) {
+        if (vault == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new BackupCatalog(vault).find(databaseId, "latest"));
+        } catch (dev.lifeboat.core.error.BackupNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Tables of the manifest present in both restores; row counts of each against the manifest, within the tolerance. */
+    static List<Check> compare(DumpManifest manifest, List<TableRowCount> snapshot, List<TableRowCount> dump, double tolerance) {
+        Function<List<TableRowCount>, Map<String, Long>> byName = l -> l.stream()
+                .collect(Collectors.toMap(t -> t.schema() + "." + t.table(), TableRowCount::rows, (a, b) -> a));
+        Map<String, Long> snap = byName.apply(snapshot);
+        Map<String, Long> fromDump = byName.apply(dump.stream()
+                .map(t -> new TableRowCount(sameSchema(manifest, t), t.table(), t.rows(), t.exact())).toList());
+        List<String> missing = new ArrayList<>();
+        List<String> drift = new ArrayList<>();
+        for (TableRowCount t : manifest.tables()) {
+            String name = t.schema() + "." + t.table();
+            Long s = snap.get(name);
+            Long d = fromDump.get(name);
+            if (s == null || d == null) {
+                missing.add(name + (s == null ? " (snapshot)" : "") + (d == null ? " (dump)" : ""));
+                continue;
+            }
+            long allowed = Math.round(Math.max(1, t.rows()) * tolerance);
+            if (Math.abs(s - t.rows()) > allowed) {
+                drift.add(name + ": snapshot " + s + " vs manifest " + t.rows());
+            }
+            if (t.exact() ? d != t.rows() : Math.abs(d - t.rows()) > allowed) {
+                drift.add(name + ": dump " + d + " vs manifest " + t.rows());
+            }
+        }
+        return List.of(
+                new Check("tables present", missing.isEmpty(), missing.isEmpty() ? manifest.tables().size() + " tables in both"
+                        : "missing: " + String.join(", ", missing)),
+                new Check("row counts", drift.isEmpty(), drift.isEmpty() ? "within " + (tolerance * 100) + "% of the manifest"
+                        : String.join("; ", drift)));
+    }
+
+    /** MariaDB reports the database name as the schema; the scratch database has another name. */
+    private static String sameSchema(DumpManifest m, TableRowCount t) {
+        return m.engine().isMysqlFamily() && !m.tables().isEmpty() ? m.tables().getFirst().schema() : t.schema();
+    }
+
+    private Check assertion(DatabaseTarget target, LifeboatConfig.Assertion a) {
+        try {
+            double v = inspector.scalar(target, a.sql());
+            String e = a.expect().strip();
+            String op = e.startsWith(">=") || e.startsWith("<=") ? e.substring(0, 2) : e.substring(0, 1);
+            double n = Double.parseDouble(e.substring(op.length()).strip());
+            boolean ok = switch (op) {
+                case ">=" -> v >= n;
+                case "<=" -> v <= n;
+                case ">" -> v > n;
+                case "<" -> v < n;
+                default -> v == n;
+            };
+            return new Check("assertion: " + a.name(), ok, "got " + v + ", expected " + e);
+        } catch (LifeboatException ex) {
+            return new Check("assertion: " + a.name(), false, ex.describe());
+        }
+    }
+
+    private void store(Report report) {
+        if (vault == null) {
+            return;
+        }
+        try {
+            vault.putIfAbsent("verifications/" + report.databaseId() + "/" + STAMP.format(report.startedAt()) + ".json",
+                    JSON.writeValueAsBytes(report));
+        } catch (Exception e) {
+            LOG.warn("could not store the verification report of {}: {}", report.databaseId(), e.getMessage());
+        }
+    }
+
+    /** The stored reports of a database, oldest first. */
+    public List<Report> reports(String databaseId) {
+        List<Report> out = new ArrayList<>();
+        for (String key : vault.list("verifications/" + databaseId + "/")) {
+            vault.read(key).ifPresent(b -> {
+                try {
+                    out.add(JSON.readValue(b, Report.class));
+                } catch (java.io.IOException e) {
+                    LOG.warn("unreadable verification report {}: {}", key, e.getMessage());
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Fresh when the newest backup that passed a verification was taken within {@code maxAge} of now:
+     * the freshness alarm's condition. Taken time = the report's start less the backup's age then.
+     */
+    public static boolean fresh(List<Report> reports, Duration maxAge, Instant now) {
+        return reports.stream()
+                .filter(Report::success)
+                .filter(r -> r.backupAgeHours() != null)
+                .map(r -> r.startedAt().minusSeconds(Math.round(r.backupAgeHours() * 3600)))
+                .anyMatch(taken -> !taken.plus(maxAge).isBefore(now));
+    }
+
+    /** Deletes verification instances past their expiry; touches nothing without the verification tag. */
+    public List<String> sweep(LifeboatConfig config) {
+        Location loc = new Location(config.backup().account(), config.backup().region());
+        List<String> deleted = new ArrayList<>();
+        for (DbKind kind : DbKind.values()) {
+            for (SourceDatabase d : rds.databasesTagged(loc, kind, VERIFICATION)) {
+                String expires = d.tags().get(EXPIRES_AT);
+                boolean expired;
+                try {
+                    expired = expires == null || !Instant.parse(expires).isAfter(clock.instant());
+                } catch (java.time.format.DateTimeParseException e) {
+                    expired = true;
+                }
+                if (expired && d.identifier().startsWith("lifeboat-verify-")) {
+                    rds.deleteDatabase(loc, kind, d.identifier());
+                    secrets.delete("lifeboat/verification/" + d.identifier());
+                    deleted.add(d.identifier());
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+}
