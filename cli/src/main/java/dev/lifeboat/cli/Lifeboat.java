@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Lifeboat.Version.class,
         description = "Independent backups for Amazon RDS: dumps, snapshot copies, restores.",
         subcommands = {DumpCommand.class, ListCommand.class, RestoreDumpCommand.class, SnapshotCommand.class, PruneCommand.class,
-            RestoreCommand.class,
+            RestoreCommand.class, VerifyCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
