@@ -91,119 +91,165 @@ public final class VerifyingBackup {
         this.sleeper = sleeper;
     }
 
-    private static final class Stop extends RuntimeException {
+    /** The instance did not come up in time, or the run was interrupted. */
+    public static final class Stop extends RuntimeException {
         Stop(String message) {
             super(message);
         }
     }
 
-    public Report verify(LifeboatConfig config, String databaseId) {
+    /** A started run: what the steps pass along (the Step Functions state). */
+    public record Run(String databaseId, String instance, Instant startedAt, String snapshotId, Double backupAgeHours) {}
+
+    /** What the checks found. */
+    public record Checked(List<Check> checks, Long recoverySeconds, String dumpBackupId) {}
+
+    /** Step 1: restore the newest copy into a new throwaway instance. */
+    public Run start(LifeboatConfig config, String databaseId) {
         LifeboatConfig.Database db = config.database(databaseId);
         LifeboatConfig.VerifySettings vs = db.verify();
         Location loc = new Location(config.backup().account(), config.backup().region());
-        DbKind kind = db.source().kind();
         Instant start = clock.instant();
         String instance = ("lifeboat-verify-" + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
                 + STAMP.format(start).toLowerCase(Locale.ROOT)).replaceAll("-+", "-");
-        String secretName = "lifeboat/verification/" + instance;
-        List<Check> checks = new ArrayList<>();
-        String error = null;
-        Long recovery = null;
-        Double age = null;
-        SnapshotInfo copy = null;
-        String dumpId = null;
-        boolean created = false;
-        try {
-            copy = new RestoringSnapshot(rds).choose(config, databaseId, "latest");
-            Instant taken = RetentionPolicy.takenAt(copy);
-            age = taken == null ? null : Duration.between(taken, start).toMinutes() / 60.0;
-            Map<String, String> tags = new HashMap<>(Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, databaseId,
-                    VERIFICATION, STAMP.format(start),
-                    EXPIRES_AT, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())).plus(Duration.ofHours(2)).toString()));
-            rds.restore(loc, kind, new RdsGateway.RestoreSpec(copy.id(), instance, copy.engine() == null ? db.engine().urlScheme()
-                    : copy.engine(), vs.instanceClass(), vs.subnetGroup(), vs.securityGroups(), null, null, false, false, tags));
-            created = true;
-            SourceDatabase up = waitForAvailable(loc, kind, instance, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())));
-            checks.add(new Check("available", true, instance + " at " + up.endpoint()));
-
-            Secret password = Secret.of(HexFormat.of().formatHex(randomBytes(24)));
-            String user = rds.resetMasterPassword(loc, kind, instance, password);
-            secrets.put(secretName, "{\"engine\":\"" + db.engine().urlScheme() + "\",\"username\":\"" + user + "\",\"password\":\""
-                    + password.reveal() + "\",\"host\":\"" + up.endpoint() + "\"}");
-            String dbname = db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : databaseId;
-            DatabaseTarget restored = endpoints.resolve(db.engine(), up.endpoint(), dbname, user, password);
-            waitForConnection(restored, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())));
-            recovery = Duration.between(start, clock.instant()).toSeconds();
-            checks.add(new Check("connect", true, "first query " + recovery + " s after the restore started"));
-
-            Optional<DumpManifest> manifest = dumpManifest(databaseId);
-            if (manifest.isPresent()) {
-                dumpId = manifest.get().backupId();
-                DatabaseTarget scratch = endpoints.resolve(db.engine(), up.endpoint(), SCRATCH, user, password);
-                try {
-                    new RestoringDump(vault, inspector, tools, clock, Duration.ofHours(2)).restore(
-                            new RestoringDump.Command(databaseId, dumpId, scratch, true, false, false, null));
-                    checks.add(new Check("dump restore", true, "dump " + dumpId + " restored, sha256 verified"));
-                    checks.addAll(compare(manifest.get(), inspector.rowCounts(restored, Long.MAX_VALUE),
-                            inspector.rowCounts(scratch, Long.MAX_VALUE), vs.rowCountTolerance()));
-                } catch (LifeboatException e) {
-                    checks.add(new Check("dump restore", false, e.describe()));
-                }
-            } else {
-                checks.add(new Check("dump restore", false, "no dump of " + databaseId + " in " + vault.describe()));
-            }
-            for (LifeboatConfig.Assertion a : vs.assertions()) {
-                checks.add(assertion(restored, a));
-            }
-        } catch (Stop e) {
-            checks.add(new Check("available", false, e.getMessage()));
-            error = e.getMessage();
-        } catch (LifeboatException e) {
-            error = e.describe();
-            checks.add(new Check("run", false, error));
-        } catch (RuntimeException e) {
-            error = e.toString();
-            checks.add(new Check("run", false, error));
-        } finally {
-            boolean cleaned = true;
-            if (created) {
-                try {
-                    rds.deleteDatabase(loc, kind, instance);
-                } catch (RuntimeException e) {
-                    cleaned = false;
-                    error = (error == null ? "" : error + "; ") + "deleting " + instance + " failed: " + e.getMessage()
-                            + " (the sweeper removes it after its expiry)";
-                }
-            }
-            try {
-                secrets.delete(secretName);
-            } catch (RuntimeException e) {
-                cleaned = false;
-                error = (error == null ? "" : error + "; ") + "deleting secret " + secretName + " failed: " + e.getMessage();
-            }
-            boolean success = error == null && checks.stream().allMatch(Check::passed);
-            Report report = new Report(databaseId, instance, start, clock.instant(), copy == null ? null : copy.id(), dumpId, recovery,
-                    age, success, List.copyOf(checks), cleaned, error);
-            store(report);
-            LOG.info("verification of {}: {} ({} checks)", databaseId, success ? "PASSED" : "FAILED", checks.size());
-            return report;
-        }
+        SnapshotInfo copy = new RestoringSnapshot(rds).choose(config, databaseId, "latest");
+        Instant taken = RetentionPolicy.takenAt(copy);
+        Double age = taken == null ? null : Duration.between(taken, start).toMinutes() / 60.0;
+        Map<String, String> tags = new HashMap<>(Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, databaseId,
+                VERIFICATION, STAMP.format(start),
+                EXPIRES_AT, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())).plus(Duration.ofHours(2)).toString()));
+        rds.restore(loc, db.source().kind(), new RdsGateway.RestoreSpec(copy.id(), instance, copy.engine() == null
+                ? db.engine().urlScheme() : copy.engine(), vs.instanceClass(), vs.subnetGroup(), vs.securityGroups(), null, null,
+                false, false, tags));
+        return new Run(databaseId, instance, start, copy.id(), age);
     }
 
-    private SourceDatabase waitForAvailable(Location loc, DbKind kind, String instance, Instant deadline) {
-        Duration pause = Duration.ofSeconds(15);
-        while (true) {
-            Optional<SourceDatabase> d = rds.database(loc, kind, instance);
-            if (d.isPresent() && d.get().available() && d.get().endpoint() != null) {
-                return d.get();
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                throw new Stop(instance + " was not available within the limit (" + d.map(SourceDatabase::status).orElse("missing")
-                        + " at " + clock.instant() + ")");
-            }
-            pause(pause);
-            pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(2)) > 0 ? Duration.ofMinutes(2) : pause.multipliedBy(2);
+    /** Step 2, repeated: the endpoint once the instance is available; empty while it is not; a Stop past the limit. */
+    public Optional<String> poll(LifeboatConfig config, Run run) {
+        LifeboatConfig.Database db = config.database(run.databaseId());
+        Location loc = new Location(config.backup().account(), config.backup().region());
+        Optional<SourceDatabase> d = rds.database(loc, db.source().kind(), run.instance());
+        if (d.isPresent() && d.get().available() && d.get().endpoint() != null) {
+            return Optional.of(d.get().endpoint());
         }
+        if (!clock.instant().isBefore(run.startedAt().plus(Duration.ofMinutes(db.verify().availableWithinMinutes())))) {
+            throw new Stop(run.instance() + " was not available within the limit of " + db.verify().availableWithinMinutes()
+                    + " minutes (" + d.map(SourceDatabase::status).orElse("missing") + " at " + clock.instant() + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** Step 3: log in, restore the dump beside the data, compare, run the assertions. */
+    public Checked check(LifeboatConfig config, Run run, String endpoint) {
+        LifeboatConfig.Database db = config.database(run.databaseId());
+        LifeboatConfig.VerifySettings vs = db.verify();
+        Location loc = new Location(config.backup().account(), config.backup().region());
+        List<Check> checks = new ArrayList<>();
+        checks.add(new Check("available", true, run.instance() + " at " + endpoint));
+        Secret password = Secret.of(HexFormat.of().formatHex(randomBytes(24)));
+        String user = rds.resetMasterPassword(loc, db.source().kind(), run.instance(), password);
+        secrets.put(secretName(run.instance()), "{\"engine\":\"" + db.engine().urlScheme() + "\",\"username\":\"" + user
+                + "\",\"password\":\"" + password.reveal() + "\",\"host\":\"" + endpoint + "\"}");
+        String dbname = db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : run.databaseId();
+        DatabaseTarget restored = endpoints.resolve(db.engine(), endpoint, dbname, user, password);
+        waitForConnection(restored, run.startedAt().plus(Duration.ofMinutes(vs.availableWithinMinutes())));
+        long recovery = Duration.between(run.startedAt(), clock.instant()).toSeconds();
+        checks.add(new Check("connect", true, "first query " + recovery + " s after the restore started"));
+        String dumpId = null;
+        Optional<DumpManifest> manifest = dumpManifest(run.databaseId());
+        if (manifest.isPresent()) {
+            dumpId = manifest.get().backupId();
+            DatabaseTarget scratch = endpoints.resolve(db.engine(), endpoint, SCRATCH, user, password);
+            try {
+                new RestoringDump(vault, inspector, tools, clock, Duration.ofHours(2)).restore(
+                        new RestoringDump.Command(run.databaseId(), dumpId, scratch, true, false, false, null));
+                checks.add(new Check("dump restore", true, "dump " + dumpId + " restored, sha256 verified"));
+                checks.addAll(compare(manifest.get(), inspector.rowCounts(restored, Long.MAX_VALUE),
+                        inspector.rowCounts(scratch, Long.MAX_VALUE), vs.rowCountTolerance()));
+            } catch (LifeboatException e) {
+                checks.add(new Check("dump restore", false, e.describe()));
+            }
+        } else {
+            checks.add(new Check("dump restore", false, "no dump of " + run.databaseId() + " in "
+                    + (vault == null ? "a vault (backup.vault is not set)" : vault.describe())));
+        }
+        for (LifeboatConfig.Assertion a : vs.assertions()) {
+            checks.add(assertion(restored, a));
+        }
+        return new Checked(checks, recovery, dumpId);
+    }
+
+    /** Step 4, always: delete the instance (no final snapshot) and its secret. Returns false if something is left. */
+    public boolean cleanup(LifeboatConfig config, Run run) {
+        LifeboatConfig.Database db = config.database(run.databaseId());
+        Location loc = new Location(config.backup().account(), config.backup().region());
+        boolean cleaned = true;
+        try {
+            rds.deleteDatabase(loc, db.source().kind(), run.instance());
+        } catch (RuntimeException e) {
+            LOG.warn("deleting {} failed ({}); the sweeper removes it after its expiry", run.instance(), e.getMessage());
+            cleaned = false;
+        }
+        try {
+            secrets.delete(secretName(run.instance()));
+        } catch (RuntimeException e) {
+            LOG.warn("deleting secret {} failed: {}", secretName(run.instance()), e.getMessage());
+            cleaned = false;
+        }
+        return cleaned;
+    }
+
+    /** Step 5: the report, stored in the vault. */
+    public Report finish(Run run, Checked checked, boolean cleaned, String error) {
+        List<Check> checks = checked == null ? List.of() : checked.checks();
+        String err = error;
+        if (!cleaned) {
+            err = (err == null ? "" : err + "; ") + "cleanup incomplete: the sweeper removes " + run.instance() + " after its expiry";
+        }
+        boolean success = error == null && cleaned && !checks.isEmpty() && checks.stream().allMatch(Check::passed);
+        Report report = new Report(run.databaseId(), run.instance(), run.startedAt(), clock.instant(), run.snapshotId(),
+                checked == null ? null : checked.dumpBackupId(), checked == null ? null : checked.recoverySeconds(),
+                run.backupAgeHours(), success, checks, cleaned, err);
+        store(report);
+        LOG.info("verification of {}: {} ({} checks)", run.databaseId(), success ? "PASSED" : "FAILED", checks.size());
+        return report;
+    }
+
+    /** The whole run in one call, waiting in between (the command line); the state machine calls the steps. */
+    public Report verify(LifeboatConfig config, String databaseId) {
+        Run run;
+        try {
+            run = start(config, databaseId);
+        } catch (LifeboatException e) {
+            Run none = new Run(databaseId, null, clock.instant(), null, null);
+            return finish(none, new Checked(List.of(new Check("start", false, e.describe())), null, null), true, e.describe());
+        }
+        Checked checked = null;
+        String error = null;
+        try {
+            Duration pause = Duration.ofSeconds(15);
+            Optional<String> endpoint;
+            while ((endpoint = poll(config, run)).isEmpty()) {
+                pause(pause);
+                pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(2)) > 0 ? Duration.ofMinutes(2) : pause.multipliedBy(2);
+            }
+            checked = check(config, run, endpoint.get());
+        } catch (Stop e) {
+            error = e.getMessage();
+            checked = new Checked(List.of(new Check("available", false, e.getMessage())), null, null);
+        } catch (LifeboatException e) {
+            error = e.describe();
+            checked = new Checked(List.of(new Check("run", false, error)), null, null);
+        } catch (RuntimeException e) {
+            error = e.toString();
+            checked = new Checked(List.of(new Check("run", false, error)), null, null);
+        }
+        boolean cleaned = cleanup(config, run);
+        return finish(run, checked, cleaned, error);
+    }
+
+    private static String secretName(String instance) {
+        return "lifeboat/verification/" + instance;
     }
 
     /** A new master password takes a moment to apply; connect until it works or the limit passes. */
@@ -351,7 +397,7 @@ public final class VerifyingBackup {
                 }
                 if (expired && d.identifier().startsWith("lifeboat-verify-")) {
                     rds.deleteDatabase(loc, kind, d.identifier());
-                    secrets.delete("lifeboat/verification/" + d.identifier());
+                    secrets.delete(secretName(d.identifier()));
                     deleted.add(d.identifier());
                 }
             }
