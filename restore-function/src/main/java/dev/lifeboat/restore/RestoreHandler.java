@@ -102,7 +102,7 @@ public final class RestoreHandler implements RequestStreamHandler {
         return ConfigLoader.parse(yaml, "LIFEBOAT_CONFIG_YAML");
     }
 
-    private static RdsGateway gateway(LifeboatConfig config) {
+    static RdsGateway gateway(LifeboatConfig config) {
         Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
         config.databases().values().forEach(d -> roles.put(d.source().account(),
                 new AccountCredentials.AssumedRole(d.source().roleArn(), d.source().externalId())));

@@ -1,0 +1,161 @@
+package dev.lifeboat.restore;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.verify.VerifyingBackup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * One step of a verification run, for the state machine the CDK app deploys. The output is the next
+ * input: {@code action} says which step comes next ({@code start}, {@code poll}, {@code check},
+ * {@code cleanup}, {@code finish}, then {@code done}); {@code waitSeconds} how long to wait before a
+ * {@code poll}. Every failure of a step leads to {@code cleanup}, so the throwaway instance is always
+ * deleted; the sweeper catches what a crashed run leaves. Metrics: VerificationSuccess,
+ * RecoverySeconds and VerifiedBackupAgeHours per database.
+ */
+public final class VerificationStepHandler implements RequestStreamHandler {
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final long POLL_SECONDS = 60;
+
+    private final LifeboatConfig config;
+    private final VerifyingBackup verifying;
+    private final Metrics metrics;
+
+    /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML; clients built once. */
+    public VerificationStepHandler() {
+        this(RestoreHandler.loadConfig(System.getenv()), dev.lifeboat.core.adapter.aws.AwsClients.fromEnvironment());
+    }
+
+    private VerificationStepHandler(LifeboatConfig config, dev.lifeboat.core.adapter.aws.AwsClients aws) {
+        this(config, new VerifyingBackup(RestoreHandler.gateway(config),
+                config.backup().vault() == null ? null : dev.lifeboat.core.adapter.Vaults.open(config.backup().vault(), aws::s3,
+                        dev.lifeboat.core.adapter.s3.S3Vault.Settings::of, java.time.Clock.systemUTC()),
+                new dev.lifeboat.core.adapter.jdbc.JdbcInspector(), dev.lifeboat.core.adapter.process.ProcessDumpTools.fromEnvironment(),
+                new dev.lifeboat.core.adapter.secrets.SecretsManagerStore(aws.secretsManager()),
+                dev.lifeboat.core.port.EndpointResolver.DIRECT, java.time.Clock.systemUTC(), d -> Thread.sleep(d)),
+                software.amazon.lambda.powertools.metrics.MetricsFactory.getMetricsInstance());
+    }
+
+    VerificationStepHandler(LifeboatConfig config, VerifyingBackup verifying, Metrics metrics) {
+        this.config = config;
+        this.verifying = verifying;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode event = JSON.readTree(input);
+        ObjectNode out = PowertoolsLogging.withLogging(context, () -> step(event));
+        JSON.writeValue(output, out);
+    }
+
+    ObjectNode step(JsonNode e) {
+        String database = e.path("database").asText(null);
+        if (database == null) {
+            throw new InvalidInputException("field 'database' is missing", "invoke with {\"action\": \"start\", \"database\": \"<id>\"}");
+        }
+        config.database(database);
+        String action = e.path("action").asText("start");
+        ObjectNode out = JSON.createObjectNode().put("database", database);
+        try {
+            switch (action) {
+                case "start" -> {
+                    VerifyingBackup.Run run = verifying.start(config, database);
+                    return out.put("action", "poll").put("waitSeconds", POLL_SECONDS).set("run", JSON.valueToTree(run));
+                }
+                case "poll" -> {
+                    VerifyingBackup.Run run = run(e);
+                    out.set("run", JSON.valueToTree(run));
+                    try {
+                        Optional<String> endpoint = verifying.poll(config, run);
+                        return endpoint.isPresent() ? out.put("action", "check").put("endpoint", endpoint.get())
+                                : out.put("action", "poll").put("waitSeconds", POLL_SECONDS);
+                    } catch (VerifyingBackup.Stop stop) {
+                        return failed(out, new VerifyingBackup.Checked(
+                                List.of(new VerifyingBackup.Check("available", false, stop.getMessage())), null, null), stop.getMessage());
+                    }
+                }
+                case "check" -> {
+                    VerifyingBackup.Run run = run(e);
+                    out.set("run", JSON.valueToTree(run));
+                    VerifyingBackup.Checked checked = verifying.check(config, run, e.path("endpoint").asText());
+                    return out.put("action", "cleanup").set("checked", JSON.valueToTree(checked));
+                }
+                case "cleanup" -> {
+                    VerifyingBackup.Run run = run(e);
+                    boolean cleaned = verifying.cleanup(config, run);
+                    out.set("run", JSON.valueToTree(run));
+                    out.set("checked", e.get("checked"));
+                    if (e.hasNonNull("error")) {
+                        out.put("error", e.get("error").asText());
+                    }
+                    return out.put("action", "finish").put("cleaned", cleaned);
+                }
+                case "finish" -> {
+                    VerifyingBackup.Run run = run(e);
+                    VerifyingBackup.Checked checked = e.hasNonNull("checked")
+                            ? JSON.treeToValue(e.get("checked"), VerifyingBackup.Checked.class) : null;
+                    VerifyingBackup.Report r = verifying.finish(run, checked, e.path("cleaned").asBoolean(false),
+                            e.hasNonNull("error") ? e.get("error").asText() : null);
+                    DimensionSet dims = DimensionSet.of("Database", database);
+                    metrics.flushSingleMetric("VerificationSuccess", r.success() ? 1 : 0, MetricUnit.COUNT, "Lifeboat", dims);
+                    if (r.success() && r.recoverySeconds() != null) {
+                        metrics.flushSingleMetric("RecoverySeconds", r.recoverySeconds(), MetricUnit.SECONDS, "Lifeboat", dims);
+                    }
+                    if (r.success() && r.backupAgeHours() != null) {
+                        metrics.flushSingleMetric("VerifiedBackupAgeHours", r.backupAgeHours(), MetricUnit.NONE, "Lifeboat", dims);
+                    }
+                    return out.put("action", "done").put("success", r.success())
+                            .put("message", r.success() ? "verification of " + database + " passed"
+                                    : "verification of " + database + " FAILED: " + (r.error() != null ? r.error() : failedChecks(r)))
+                            .set("report", JSON.valueToTree(r));
+                }
+                default -> throw new InvalidInputException("field 'action': '" + action + "' is not a step",
+                        "valid: start, poll, check, cleanup, finish");
+            }
+        } catch (IOException | RuntimeException ex) {
+            // Before an instance exists (start, bad input), or in cleanup and finish themselves, there is nothing
+            // left to clean up from here: the task fails and the state machine notifies.
+            if (!e.has("run") || "cleanup".equals(action) || "finish".equals(action)) {
+                throw ex instanceof RuntimeException re ? re : new java.io.UncheckedIOException((IOException) ex);
+            }
+            String message = ex instanceof LifeboatException le ? le.describe() : ex.toString();
+            out.set("run", e.get("run"));
+            return failed(out, new VerifyingBackup.Checked(List.of(new VerifyingBackup.Check(action, false, message)), null, null),
+                    message);
+        }
+    }
+
+    private static ObjectNode failed(ObjectNode out, VerifyingBackup.Checked checked, String error) {
+        return out.put("action", "cleanup").put("error", error).set("checked", JSON.valueToTree(checked));
+    }
+
+    private static String failedChecks(VerifyingBackup.Report r) {
+        return String.join("; ", r.checks().stream().filter(c -> !c.passed()).map(c -> c.name() + ": " + c.detail()).toList());
+    }
+
+    private static VerifyingBackup.Run run(JsonNode e) throws IOException {
+        if (!e.hasNonNull("run")) {
+            throw new InvalidInputException("field 'run' is missing", "only the 'start' step goes without it");
+        }
+        return JSON.treeToValue(e.get("run"), VerifyingBackup.Run.class);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.lifeboat.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.port.EndpointResolver;
+import dev.lifeboat.core.port.SecretStore;
+import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.snapshot.SnapshotInfo;
+import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeInspector;
+import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.verify.VerifyingBackup;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+
+/** The verification state machine's steps, fed their own output as the state machine does. */
+class VerificationStepHandlerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
+    private final InMemoryVault vault = new InMemoryVault();
+    private final Set<String> secrets = new HashSet<>();
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private PrintStream original;
+    private LifeboatConfig config;
+
+    @BeforeEach
+    void setUp() {
+        config = ConfigLoader.load(java.nio.file.Path.of("../docs/lifeboat.example.yml"));
+        Location loc = new Location(config.backup().account(), config.backup().region());
+        rds.put(new SnapshotInfo("lifeboat-orders-20261125-0300", "arn:aws:rds:" + loc.region() + ":" + loc.account()
+                + ":snapshot:lifeboat-orders-20261125-0300", loc, DbKind.INSTANCE, "orders-prod", "available", "manual",
+                Instant.parse("2026-11-25T03:20:00Z"), true, "k", Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders",
+                        Tags.ROLE, "backup", Tags.SOURCE_SNAPSHOT_TIME, "2026-11-25T03:00:00Z"), Set.of(), "postgres", "16.4", 100));
+        original = System.out;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOut() {
+        System.setOut(original);
+    }
+
+    private VerificationStepHandler handler() {
+        SecretStore store = new SecretStore() {
+            @Override
+            public String put(String name, String json) {
+                secrets.add(name);
+                return name;
+            }
+
+            @Override
+            public void delete(String name) {
+                secrets.remove(name);
+            }
+        };
+        VerifyingBackup v = new VerifyingBackup(rds, vault, new FakeInspector(), new FakeDumpTools(), store, EndpointResolver.DIRECT,
+                Clock.systemUTC(), d -> { });
+        return new VerificationStepHandler(config, v, MetricsFactory.getMetricsInstance());
+    }
+
+    private List<String> runToDone(VerificationStepHandler h) throws Exception {
+        List<String> actions = new ArrayList<>();
+        JsonNode state = JSON.readTree("{\"action\": \"start\", \"database\": \"orders\"}");
+        for (int i = 0; i < 20 && !"done".equals(state.path("action").asText()); i++) {
+            state = JSON.readTree(JSON.writeValueAsString(h.step(state)));
+            actions.add(state.path("action").asText());
+        }
+        lastState = state;
+        return actions;
+    }
+
+    private JsonNode lastState;
+
+    @Test
+    void aPassingRun_goesThroughEveryStep_deletesItsInstanceAndSecret_andEmitsMetrics() throws Exception {
+        new TakingDump(vault, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command("orders", new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u",
+                        Secret.none()), null, null));
+
+        List<String> actions = runToDone(handler());
+
+        assertThat(actions).startsWith("poll").containsSubsequence("check", "cleanup", "finish", "done");
+        assertThat(lastState.path("success").asBoolean()).as(lastState.toString()).isTrue();
+        assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database ") && c.contains("lifeboat-verify-orders-"));
+        assertThat(secrets).isEmpty();
+        assertThat(vault.list("verifications/orders/")).hasSize(1);
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("\"VerificationSuccess\"").contains("\"RecoverySeconds\"")
+                .contains("\"VerifiedBackupAgeHours\"");
+    }
+
+    @Test
+    void aFailingCheck_stillCleansUp_andReportsWhatFailed() throws Exception {
+        List<String> actions = runToDone(handler()); // no dump in the vault: the dump check fails
+
+        assertThat(actions).containsSubsequence("cleanup", "finish", "done");
+        assertThat(lastState.path("success").asBoolean()).isFalse();
+        assertThat(lastState.path("message").asText()).contains("FAILED").contains("dump restore: no dump of orders");
+        assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database "));
+        assertThat(secrets).isEmpty();
+    }
+}
