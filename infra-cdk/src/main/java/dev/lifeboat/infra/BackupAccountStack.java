@@ -209,14 +209,49 @@ public final class BackupAccountStack extends Stack {
                 .logs(LogOptions.builder().destination(pipelineLogs).level(LogLevel.ALL).build())
                 .build();
 
+        // Verification runs: start, poll (waiting as told), check, cleanup, finish; notify when one fails.
+        Function verifyStep = DockerImageFunction.Builder.create(this, "VerificationStepFunction")
+                .description("Lifeboat: one step of a verification run")
+                .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString(),
+                        software.amazon.awscdk.services.lambda.AssetImageCodeProps.builder()
+                                .cmd(List.of("dev.lifeboat.restore.VerificationStepHandler::handleRequest")).build()))
+                .memorySize(2048).timeout(Duration.minutes(15))
+                .deadLetterQueue(deadLetters)
+                .environment(Map.of("LIFEBOAT_CONFIG_FILE", "/var/task/lifeboat.yml", "POWERTOOLS_SERVICE_NAME", "lifeboat-verify"))
+                .build();
+        LambdaInvoke verifyTask = LambdaInvoke.Builder.create(this, "VerificationStep")
+                .lambdaFunction(verifyStep).payloadResponseOnly(true).retryOnServiceExceptions(true).build();
+        Wait verifyWait = Wait.Builder.create(this, "WaitForInstance").time(WaitTime.secondsPath("$.waitSeconds")).build();
+        SnsPublish verifyNotify = SnsPublish.Builder.create(this, "NotifyVerificationFailed").topic(alarms)
+                .message(software.amazon.awscdk.services.stepfunctions.TaskInput.fromJsonPathAt("$.message")).resultPath("$.notified").build();
+        Choice verifyNext = Choice.Builder.create(this, "NextVerificationStep").build()
+                .when(Condition.and(Condition.stringEquals("$.action", "done"), Condition.booleanEquals("$.success", true)),
+                        new Succeed(this, "Verified"))
+                .when(Condition.stringEquals("$.action", "done"), verifyNotify.next(Fail.Builder.create(this, "VerificationFailed").build()))
+                .when(Condition.stringEquals("$.action", "poll"), verifyWait.next(verifyTask))
+                .otherwise(verifyTask);
+        LogGroup verifyLogs = LogGroup.Builder.create(this, "VerificationLogs").retention(RetentionDays.ONE_YEAR)
+                .removalPolicy(RemovalPolicy.RETAIN).build();
+        StateMachine verification = StateMachine.Builder.create(this, "Verification")
+                .definitionBody(DefinitionBody.fromChainable(verifyTask.next(verifyNext)))
+                .timeout(Duration.hours(6))
+                .tracingEnabled(true)
+                .logs(LogOptions.builder().destination(verifyLogs).level(LogLevel.ALL).build())
+                .build();
+
         // One schedule per database and job, from lifeboat.yml.
         Role schedulerRole = Role.Builder.create(this, "SchedulerRole").assumedBy(new ServicePrincipal("scheduler.amazonaws.com")).build();
         snapshotPipeline.grantStartExecution(schedulerRole);
+        verification.grantStartExecution(schedulerRole);
         backupFn.grantInvoke(schedulerRole);
         for (LifeboatConfig.Database db : config.databases().values()) {
             if (db.schedules().snapshot() != null) {
                 schedule(db.id() + "-snapshot", db.schedules().snapshot(), snapshotPipeline.getStateMachineArn(), schedulerRole,
                         "{\"database\": \"" + db.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
+            }
+            if (db.schedules().verify() != null) {
+                schedule(db.id() + "-verify", db.schedules().verify(), verification.getStateMachineArn(), schedulerRole,
+                        "{\"action\": \"start\", \"database\": \"" + db.id() + "\"}");
             }
             if (db.schedules().dump() != null) {
                 schedule(db.id() + "-dump", db.schedules().dump(), backupFn.getFunctionArn(), schedulerRole,
@@ -226,7 +261,7 @@ public final class BackupAccountStack extends Stack {
 
         // Alarms and the dashboard.
         List<Alarm> all = new ArrayList<>();
-        for (Function f : List.of(backupFn, snapshotStep, restoreFn)) {
+        for (Function f : List.of(backupFn, snapshotStep, restoreFn, verifyStep)) {
             all.add(Alarm.Builder.create(this, f.getNode().getId() + "Errors").metric(f.metricErrors())
                     .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                     .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription("Lifeboat: " + f.getNode().getId() + " failed").build());
@@ -247,6 +282,21 @@ public final class BackupAccountStack extends Stack {
             all.add(Alarm.Builder.create(this, "BackupStale-" + db.id()).metric(runsDone).threshold(1).evaluationPeriods(1)
                     .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD).treatMissingData(TreatMissingData.BREACHING)
                     .alarmDescription("Lifeboat: no snapshot copy of " + db.id() + " completed in 26 hours").build());
+        }
+        all.add(Alarm.Builder.create(this, "VerificationRunFailed").metric(verification.metricFailed())
+                .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription("Lifeboat: a verification run failed").build());
+        for (LifeboatConfig.Database db : config.databases().values()) {
+            if (db.schedules().verify() == null) {
+                continue;
+            }
+            Metric verifiedAge = Metric.Builder.create().namespace("Lifeboat").metricName("VerifiedBackupAgeHours")
+                    .dimensionsMap(Map.of("Database", db.id())).statistic("Minimum").period(Duration.days(7)).build();
+            all.add(Alarm.Builder.create(this, "VerifiedBackupStale-" + db.id()).metric(verifiedAge)
+                    .threshold(db.verify().maxAgeHours()).evaluationPeriods(1)
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).treatMissingData(TreatMissingData.BREACHING)
+                    .alarmDescription("Lifeboat: the newest verified backup of " + db.id() + " is older than "
+                            + db.verify().maxAgeHours() + " hours, or none was verified this week").build());
         }
         all.forEach(a -> a.addAlarmAction(new SnsAction(alarms)));
         Dashboard.Builder.create(this, "Dashboard").dashboardName("Lifeboat")

@@ -70,8 +70,11 @@ class LifeboatAppTest {
 
     @Test
     void everyConfiguredSchedule_becomesAnEventBridgeSchedule_withTheScheduledTimeAsRunId() {
-        // orders: snapshot and dump; ledger: snapshot. Verify schedules come with verification runs.
-        backup.resourceCountIs("AWS::Scheduler::Schedule", 3);
+        // orders: snapshot, dump and verify; ledger: snapshot.
+        backup.resourceCountIs("AWS::Scheduler::Schedule", 4);
+        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
+                "Name", "lifeboat-orders-verify", "ScheduleExpression", "cron(0 6 ? * MON *)",
+                "Target", Match.objectLike(Map.of("Input", "{\"action\": \"start\", \"database\": \"orders\"}")))));
         backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
                 "Name", "lifeboat-orders-snapshot", "ScheduleExpression", "cron(0 3 * * ? *)",
                 "Target", Match.objectLike(Map.of("Input", "{\"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));
@@ -81,7 +84,9 @@ class LifeboatAppTest {
 
     @Test
     void thePipelineStateMachine_andTheAlarms_exist() {
-        backup.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
+        backup.resourceCountIs("AWS::StepFunctions::StateMachine", 2);
+        backup.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "VerifiedBackupAgeHours",
+                "Threshold", 26, "TreatMissingData", "breaching")));
         backup.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "SnapshotQuotaUsedRatio",
                 "Threshold", 0.8)));
         backup.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "SnapshotRunDone",
