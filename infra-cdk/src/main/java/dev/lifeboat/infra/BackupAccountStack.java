@@ -251,7 +251,7 @@ public final class BackupAccountStack extends Stack {
             }
             if (db.schedules().verify() != null) {
                 schedule(db.id() + "-verify", db.schedules().verify(), verification.getStateMachineArn(), schedulerRole,
-                        "{\"action\": \"start\", \"database\": \"" + db.id() + "\"}");
+                        "{\"action\": \"start\", \"database\": \"" + db.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
             }
             if (db.schedules().dump() != null) {
                 schedule(db.id() + "-dump", db.schedules().dump(), backupFn.getFunctionArn(), schedulerRole,

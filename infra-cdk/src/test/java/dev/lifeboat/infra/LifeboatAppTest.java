@@ -74,7 +74,8 @@ class LifeboatAppTest {
         backup.resourceCountIs("AWS::Scheduler::Schedule", 4);
         backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
                 "Name", "lifeboat-orders-verify", "ScheduleExpression", "cron(0 6 ? * MON *)",
-                "Target", Match.objectLike(Map.of("Input", "{\"action\": \"start\", \"database\": \"orders\"}")))));
+                "Target", Match.objectLike(Map.of("Input",
+                        "{\"action\": \"start\", \"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));
         backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
                 "Name", "lifeboat-orders-snapshot", "ScheduleExpression", "cron(0 3 * * ? *)",
                 "Target", Match.objectLike(Map.of("Input", "{\"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));

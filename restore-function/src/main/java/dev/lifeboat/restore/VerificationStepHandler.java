@@ -78,7 +78,8 @@ public final class VerificationStepHandler implements RequestStreamHandler {
         try {
             switch (action) {
                 case "start" -> {
-                    VerifyingBackup.Run run = verifying.start(config, database);
+                    java.time.Instant runTime = e.hasNonNull("runId") ? java.time.Instant.parse(e.get("runId").asText()) : null;
+                    VerifyingBackup.Run run = verifying.start(config, database, runTime);
                     return out.put("action", "poll").put("waitSeconds", POLL_SECONDS).set("run", JSON.valueToTree(run));
                 }
                 case "poll" -> {

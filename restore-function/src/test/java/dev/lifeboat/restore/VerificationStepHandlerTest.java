@@ -112,6 +112,19 @@ class VerificationStepHandlerTest {
     }
 
     @Test
+    void aRetriedStart_ofTheSameScheduledRun_makesOneInstance() throws Exception {
+        VerificationStepHandler h = handler();
+        JsonNode start = JSON.readTree("{\"action\": \"start\", \"database\": \"orders\", \"runId\": \"2026-11-30T06:00:00Z\"}");
+
+        JsonNode first = h.step(start);
+        JsonNode second = h.step(start);
+
+        assertThat(second.at("/run/instance").asText()).isEqualTo(first.at("/run/instance").asText())
+                .isEqualTo("lifeboat-verify-orders-20261130t060000z");
+        assertThat(rds.restores).hasSize(1);
+    }
+
+    @Test
     void aFailingCheck_stillCleansUp_andReportsWhatFailed() throws Exception {
         List<String> actions = runToDone(handler()); // no dump in the vault: the dump check fails
 

@@ -106,15 +106,31 @@ public final class VerifyingBackup {
 
     /** Step 1: restore the newest copy into a new throwaway instance. */
     public Run start(LifeboatConfig config, String databaseId) {
+        return start(config, databaseId, null);
+    }
+
+    /**
+     * Step 1 for a scheduled run: the instance is named after {@code runTime}, so a retried start finds the
+     * instance the first attempt created (tagged as a verification) instead of making a second one.
+     */
+    public Run start(LifeboatConfig config, String databaseId, Instant runTime) {
         LifeboatConfig.Database db = config.database(databaseId);
         LifeboatConfig.VerifySettings vs = db.verify();
         Location loc = new Location(config.backup().account(), config.backup().region());
-        Instant start = clock.instant();
+        Instant start = runTime == null ? clock.instant() : runTime;
         String instance = ("lifeboat-verify-" + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
                 + STAMP.format(start).toLowerCase(Locale.ROOT)).replaceAll("-+", "-");
         SnapshotInfo copy = new RestoringSnapshot(rds).choose(config, databaseId, "latest");
         Instant taken = RetentionPolicy.takenAt(copy);
         Double age = taken == null ? null : Duration.between(taken, start).toMinutes() / 60.0;
+        Optional<SourceDatabase> existing = rds.database(loc, db.source().kind(), instance);
+        if (existing.isPresent()) {
+            if (!existing.get().tags().containsKey(VERIFICATION)) {
+                throw new dev.lifeboat.core.error.RefusedException("a database named " + instance + " exists and is not a verification"
+                        + " instance", "Lifeboat will not touch it; rename it or pass another run time");
+            }
+            return new Run(databaseId, instance, start, copy.id(), age);
+        }
         Map<String, String> tags = new HashMap<>(Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, databaseId,
                 VERIFICATION, STAMP.format(start),
                 EXPIRES_AT, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())).plus(Duration.ofHours(2)).toString()));
