@@ -219,6 +219,12 @@ public final class BackupAccountStack extends Stack {
                 .deadLetterQueue(deadLetters)
                 .environment(Map.of("LIFEBOAT_CONFIG_FILE", "/var/task/lifeboat.yml", "POWERTOOLS_SERVICE_NAME", "lifeboat-verify"))
                 .build();
+        verifyStep.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "VerificationPolicy")
+                .document(PolicyDocument.fromJson(json(Policies.document(Policies.verificationRole(backup.account(), backup.region(),
+                        key.getKeyArn())))))
+                .build());
+        vault.grantRead(verifyStep);
+        vault.grantPut(verifyStep); // reports only; no delete (grantReadWrite would include s3:DeleteObject*)
         LambdaInvoke verifyTask = LambdaInvoke.Builder.create(this, "VerificationStep")
                 .lambdaFunction(verifyStep).payloadResponseOnly(true).retryOnServiceExceptions(true).build();
         Wait verifyWait = Wait.Builder.create(this, "WaitForInstance").time(WaitTime.secondsPath("$.waitSeconds")).build();

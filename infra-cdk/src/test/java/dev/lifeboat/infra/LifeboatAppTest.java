@@ -166,6 +166,17 @@ class LifeboatAppTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void noFunctionOfTheBackupAccount_mayDeleteVaultObjects() {
+        for (String fn : List.of("BackupFunctionServiceRole", "RestoreFunctionServiceRole", "VerificationStepFunctionServiceRole",
+                "SnapshotStepFunctionServiceRole")) {
+            List<String> actions = allowStatements(backup, fn).stream()
+                    .flatMap(st -> ((List<String>) st.get("Action")).stream()).toList();
+            assertThat(actions).as(fn).noneMatch(a -> a.startsWith("s3:Delete")).noneMatch(a -> a.equals("s3:*"));
+        }
+    }
+
+    @Test
     void aBadConfiguration_failsBeforeAnyStackIsBuilt_namingTheField() {
         String bad = ConfigLoaderYaml.withoutBreakGlass().replace("retention: {daily: 14, monthly: 6}", "retention: {daily: 0}")
                 .replace("cron(0 3 * * ? *)", "at three");

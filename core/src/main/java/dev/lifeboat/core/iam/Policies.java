@@ -42,6 +42,24 @@ public final class Policies {
                         "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext"), List.of(backupKeyArn), Map.of()));
     }
 
+    /**
+     * The verification role: what the restore role may do, plus setting the throwaway instance's
+     * password and deleting it, both only on instances and clusters tagged as verification instances,
+     * plus the secrets under {@code lifeboat/verification/}.
+     */
+    public static List<Statement> verificationRole(String backupAccount, String region, String backupKeyArn) {
+        String rds = "arn:aws:rds:" + region + ":" + backupAccount + ":";
+        List<Statement> s = new java.util.ArrayList<>(restoreRole(backupAccount, backupKeyArn));
+        s.add(new Statement("ModifyAndDeleteOnlyVerificationInstances", "Allow", List.of("rds:ModifyDBInstance",
+                "rds:ModifyDBCluster", "rds:DeleteDBInstance", "rds:DeleteDBCluster"),
+                List.of(rds + "db:lifeboat-verify-*", rds + "cluster:lifeboat-verify-*"),
+                Map.of("Null", Map.of("aws:ResourceTag/lifeboat:verification", "false"))));
+        s.add(new Statement("VerificationSecrets", "Allow", List.of("secretsmanager:CreateSecret", "secretsmanager:DeleteSecret",
+                "secretsmanager:TagResource"), List.of("arn:aws:secretsmanager:" + region + ":" + backupAccount
+                + ":secret:lifeboat/verification/*"), Map.of()));
+        return s;
+    }
+
     /** A policy document as IAM reads it. */
     public static String document(List<Statement> statements) {
         ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");

@@ -53,6 +53,25 @@ class PoliciesTest {
     }
 
     @Test
+    void theVerificationRole_deletesOnlyTaggedVerificationInstances() {
+        JsonNode v = read(Policies.document(Policies.verificationRole("222222222222", "eu-central-1",
+                "arn:aws:kms:eu-central-1:222222222222:key/backup")));
+        v.get("Statement").forEach(s -> {
+            boolean deletes = false;
+            for (JsonNode a : s.get("Action")) {
+                deletes |= a.asText().startsWith("rds:Delete") || a.asText().startsWith("rds:Modify");
+            }
+            if (deletes && s.get("Sid").asText().startsWith("ModifyAndDelete")) {
+                assertThat(s.at("/Condition/Null/aws:ResourceTag~1lifeboat:verification").asText()).isEqualTo("false");
+                s.get("Resource").forEach(r -> assertThat(r.asText()).contains(":lifeboat-verify-"));
+            } else if (deletes) {
+                s.get("Action").forEach(a -> assertThat(a.asText()).doesNotStartWith("rds:Delete").isNotIn("rds:ModifyDBInstance",
+                        "rds:ModifyDBCluster"));
+            }
+        });
+    }
+
+    @Test
     void theDocumentIsWhatIamReads() {
         assertThat(doc.get("Version").asText()).isEqualTo("2012-10-17");
         assertThat(doc.get("Statement")).hasSize(4);
