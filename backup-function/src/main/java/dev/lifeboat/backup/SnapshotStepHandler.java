@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lifeboat.core.adapter.aws.AccountCredentials;
-import dev.lifeboat.core.adapter.aws.AwsClients;
 import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
 import dev.lifeboat.core.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
@@ -19,17 +17,10 @@ import dev.lifeboat.core.snapshot.RunProgress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
@@ -57,42 +48,17 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
 
     /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML, clients built once. */
     public SnapshotStepHandler() {
-        this(loadConfig(System.getenv()), AwsClients.fromEnvironment());
+        this(ConfigLoader.fromEnvironment(System.getenv()));
     }
 
-    private SnapshotStepHandler(LifeboatConfig config, AwsClients aws) {
-        this(config, gateway(config, System.getenv()), MetricsFactory.getMetricsInstance());
+    private SnapshotStepHandler(LifeboatConfig config) {
+        this(config, AwsRdsGateway.forConfig(config, System.getenv()), MetricsFactory.getMetricsInstance());
     }
 
     SnapshotStepHandler(LifeboatConfig config, RdsGateway rds, Metrics metrics) {
         this.config = config;
         this.copying = new CopyingSnapshot(rds);
         this.metrics = metrics;
-    }
-
-    static LifeboatConfig loadConfig(Map<String, String> env) {
-        String file = env.get("LIFEBOAT_CONFIG_FILE");
-        if (file != null && !file.isBlank()) {
-            return ConfigLoader.load(Path.of(file));
-        }
-        String yaml = env.get("LIFEBOAT_CONFIG_YAML");
-        if (yaml == null || yaml.isBlank()) {
-            throw new InvalidInputException("neither LIFEBOAT_CONFIG_FILE nor LIFEBOAT_CONFIG_YAML is set",
-                    "the CDK stack sets one of them from lifeboat.yml");
-        }
-        return ConfigLoader.parse(yaml, "LIFEBOAT_CONFIG_YAML");
-    }
-
-    private static RdsGateway gateway(LifeboatConfig config, Map<String, String> env) {
-        Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
-        config.databases().values().forEach(d -> roles.put(d.source().account(),
-                new AccountCredentials.AssumedRole(d.source().roleArn(), d.source().externalId())));
-        String endpoint = env.get("AWS_ENDPOINT_URL");
-        Optional<URI> override = endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint));
-        var sts = StsClient.builder()
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder());
-        override.ifPresent(sts::endpointOverride);
-        return new AwsRdsGateway(AccountCredentials.of(config.backup().account(), roles, sts.build()), override);
     }
 
     @Override

@@ -47,21 +47,7 @@ record Context(Map<String, String> env, Path home, PrintStream out, PrintStream 
 
     /** The RDS gateway for a configuration: the backup account's own credentials, a role per source account. */
     dev.lifeboat.core.adapter.rds.AwsRdsGateway rds(dev.lifeboat.core.config.LifeboatConfig config) {
-        java.util.Map<String, dev.lifeboat.core.adapter.aws.AccountCredentials.AssumedRole> roles = new java.util.HashMap<>();
-        for (var db : config.databases().values()) {
-            roles.put(db.source().account(), new dev.lifeboat.core.adapter.aws.AccountCredentials.AssumedRole(
-                    db.source().roleArn(), db.source().externalId()));
-        }
-        var sts = software.amazon.awssdk.services.sts.StsClient.builder()
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
-                .region(software.amazon.awssdk.regions.Region.of(config.backup().region()));
-        String endpoint = env.get("AWS_ENDPOINT_URL");
-        if (endpoint != null && !endpoint.isBlank()) {
-            sts.endpointOverride(java.net.URI.create(endpoint));
-        }
-        var credentials = dev.lifeboat.core.adapter.aws.AccountCredentials.of(config.backup().account(), roles, sts.build());
-        return new dev.lifeboat.core.adapter.rds.AwsRdsGateway(credentials,
-                endpoint == null || endpoint.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(java.net.URI.create(endpoint)));
+        return dev.lifeboat.core.adapter.rds.AwsRdsGateway.forConfig(config, env);
     }
 
     Progress progress(String verb) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.core.adapter.Vaults;
-import dev.lifeboat.core.adapter.aws.AccountCredentials;
 import dev.lifeboat.core.adapter.aws.AwsClients;
 import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
 import dev.lifeboat.core.adapter.process.ProcessDumpTools;
@@ -30,19 +29,14 @@ import dev.lifeboat.core.snapshot.RdsGateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -69,11 +63,11 @@ public final class RestoreHandler implements RequestStreamHandler {
 
     /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML; clients built once. */
     public RestoreHandler() {
-        this(loadConfig(System.getenv()), AwsClients.fromEnvironment());
+        this(ConfigLoader.fromEnvironment(System.getenv()), AwsClients.fromEnvironment());
     }
 
     private RestoreHandler(LifeboatConfig config, AwsClients aws) {
-        this(config, gateway(config), () -> Vaults.open(config.backup().vault(), aws::s3, S3Vault.Settings::of, Clock.systemUTC()),
+        this(config, AwsRdsGateway.forConfig(config, System.getenv()), () -> Vaults.open(config.backup().vault(), aws::s3, S3Vault.Settings::of, Clock.systemUTC()),
                 new SecretsManagerSource(aws.secretsManager()), new JdbcInspector(), ProcessDumpTools.fromEnvironment(),
                 Clock.systemUTC());
     }
@@ -87,30 +81,6 @@ public final class RestoreHandler implements RequestStreamHandler {
         this.inspector = inspector;
         this.tools = tools;
         this.clock = clock;
-    }
-
-    static LifeboatConfig loadConfig(Map<String, String> env) {
-        String file = env.get("LIFEBOAT_CONFIG_FILE");
-        if (file != null && !file.isBlank()) {
-            return ConfigLoader.load(Path.of(file));
-        }
-        String yaml = env.get("LIFEBOAT_CONFIG_YAML");
-        if (yaml == null || yaml.isBlank()) {
-            throw new InvalidInputException("neither LIFEBOAT_CONFIG_FILE nor LIFEBOAT_CONFIG_YAML is set",
-                    "the CDK stack sets one of them from lifeboat.yml");
-        }
-        return ConfigLoader.parse(yaml, "LIFEBOAT_CONFIG_YAML");
-    }
-
-    static RdsGateway gateway(LifeboatConfig config) {
-        Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
-        config.databases().values().forEach(d -> roles.put(d.source().account(),
-                new AccountCredentials.AssumedRole(d.source().roleArn(), d.source().externalId())));
-        String endpoint = System.getenv("AWS_ENDPOINT_URL");
-        Optional<URI> override = endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint));
-        var sts = StsClient.builder().httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder());
-        override.ifPresent(sts::endpointOverride);
-        return new AwsRdsGateway(AccountCredentials.of(config.backup().account(), roles, sts.build()), override);
     }
 
     @Override

@@ -41,11 +41,12 @@ public final class VerificationStepHandler implements RequestStreamHandler {
 
     /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML; clients built once. */
     public VerificationStepHandler() {
-        this(RestoreHandler.loadConfig(System.getenv()), dev.lifeboat.core.adapter.aws.AwsClients.fromEnvironment());
+        this(dev.lifeboat.core.config.ConfigLoader.fromEnvironment(System.getenv()),
+                dev.lifeboat.core.adapter.aws.AwsClients.fromEnvironment());
     }
 
     private VerificationStepHandler(LifeboatConfig config, dev.lifeboat.core.adapter.aws.AwsClients aws) {
-        this(config, new VerifyingBackup(RestoreHandler.gateway(config),
+        this(config, new VerifyingBackup(dev.lifeboat.core.adapter.rds.AwsRdsGateway.forConfig(config, System.getenv()),
                 config.backup().vault() == null ? null : dev.lifeboat.core.adapter.Vaults.open(config.backup().vault(), aws::s3,
                         dev.lifeboat.core.adapter.s3.S3Vault.Settings::of, java.time.Clock.systemUTC()),
                 new dev.lifeboat.core.adapter.jdbc.JdbcInspector(), dev.lifeboat.core.adapter.process.ProcessDumpTools.fromEnvironment(),

@@ -48,6 +48,20 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
+    /** The functions' configuration: the file named by LIFEBOAT_CONFIG_FILE, or the YAML in LIFEBOAT_CONFIG_YAML. */
+    public static LifeboatConfig fromEnvironment(Map<String, String> env) {
+        String file = env.get("LIFEBOAT_CONFIG_FILE");
+        if (file != null && !file.isBlank()) {
+            return load(Path.of(file));
+        }
+        String yaml = env.get("LIFEBOAT_CONFIG_YAML");
+        if (yaml == null || yaml.isBlank()) {
+            throw new InvalidInputException("neither LIFEBOAT_CONFIG_FILE nor LIFEBOAT_CONFIG_YAML is set",
+                    "the CDK stack sets one of them from lifeboat.yml");
+        }
+        return parse(yaml, "LIFEBOAT_CONFIG_YAML");
+    }
+
     public static LifeboatConfig load(Path file) {
         String text;
         try {

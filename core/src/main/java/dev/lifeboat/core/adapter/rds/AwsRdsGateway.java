@@ -54,6 +54,24 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
         this.endpoint = endpoint;
     }
 
+    /**
+     * The gateway for a configuration: the backup account's own credentials, and for each source account
+     * the role and external id of lifeboat.yml. {@code AWS_ENDPOINT_URL} in {@code env} points STS and RDS
+     * elsewhere (tests against moto).
+     */
+    public static AwsRdsGateway forConfig(dev.lifeboat.core.config.LifeboatConfig config, Map<String, String> env) {
+        Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
+        config.databases().values().forEach(d -> roles.put(d.source().account(),
+                new AccountCredentials.AssumedRole(d.source().roleArn(), d.source().externalId())));
+        String url = env.get("AWS_ENDPOINT_URL");
+        Optional<URI> endpoint = url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url));
+        var sts = software.amazon.awssdk.services.sts.StsClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .region(Region.of(config.backup().region()));
+        endpoint.ifPresent(sts::endpointOverride);
+        return new AwsRdsGateway(AccountCredentials.of(config.backup().account(), roles, sts.build()), endpoint);
+    }
+
     private RdsClient rds(Location where) {
         return clients.computeIfAbsent(where, w -> {
             var b = RdsClient.builder()
