@@ -134,6 +134,7 @@ public final class VerifyingBackup {
         Map<String, String> tags = new HashMap<>(Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, databaseId,
                 VERIFICATION, STAMP.format(start),
                 EXPIRES_AT, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())).plus(Duration.ofHours(2)).toString()));
+        LOG.info("verification of {}: restoring {} into throwaway instance {}", databaseId, copy.id(), instance);
         rds.restore(loc, db.source().kind(), new RdsGateway.RestoreSpec(copy.id(), instance, copy.engine() == null
                 ? db.engine().urlScheme() : copy.engine(), vs.instanceClass(), vs.subnetGroup(), vs.securityGroups(), null, null,
                 false, false, tags));
@@ -146,8 +147,10 @@ public final class VerifyingBackup {
         Location loc = new Location(config.backup().account(), config.backup().region());
         Optional<SourceDatabase> d = rds.database(loc, db.source().kind(), run.instance());
         if (d.isPresent() && d.get().available() && d.get().endpoint() != null) {
+            LOG.info("verification of {}: {} is available at {}", run.databaseId(), run.instance(), d.get().endpoint());
             return Optional.of(d.get().endpoint());
         }
+        LOG.info("verification of {}: {} is {}", run.databaseId(), run.instance(), d.map(SourceDatabase::status).orElse("missing"));
         if (!clock.instant().isBefore(run.startedAt().plus(Duration.ofMinutes(db.verify().availableWithinMinutes())))) {
             throw new Stop(run.instance() + " was not available within the limit of " + db.verify().availableWithinMinutes()
                     + " minutes (" + d.map(SourceDatabase::status).orElse("missing") + " at " + clock.instant() + ")");
@@ -171,6 +174,7 @@ public final class VerifyingBackup {
         waitForConnection(restored, run.startedAt().plus(Duration.ofMinutes(vs.availableWithinMinutes())));
         long recovery = Duration.between(run.startedAt(), clock.instant()).toSeconds();
         checks.add(new Check("connect", true, "first query " + recovery + " s after the restore started"));
+        LOG.info("verification of {}: connected after {} s; checking", run.databaseId(), recovery);
         String dumpId = null;
         Optional<DumpManifest> manifest = dumpManifest(run.databaseId());
         if (manifest.isPresent()) {
@@ -200,6 +204,7 @@ public final class VerifyingBackup {
         LifeboatConfig.Database db = config.database(run.databaseId());
         Location loc = new Location(config.backup().account(), config.backup().region());
         boolean cleaned = true;
+        LOG.info("verification of {}: deleting {} and its secret", run.databaseId(), run.instance());
         try {
             rds.deleteDatabase(loc, db.source().kind(), run.instance());
         } catch (RuntimeException e) {
@@ -307,9 +312,10 @@ public final class VerifyingBackup {
     static List<Check> compare(DumpManifest manifest, List<TableRowCount> snapshot, List<TableRowCount> dump, double tolerance) {
         Function<List<TableRowCount>, Map<String, Long>> byName = l -> l.stream()
                 .collect(Collectors.toMap(t -> t.schema() + "." + t.table(), TableRowCount::rows, (a, b) -> a));
-        Map<String, Long> snap = byName.apply(snapshot);
-        Map<String, Long> fromDump = byName.apply(dump.stream()
-                .map(t -> new TableRowCount(sameSchema(manifest, t), t.table(), t.rows(), t.exact())).toList());
+        Function<List<TableRowCount>, List<TableRowCount>> asManifest = l -> l.stream()
+                .map(t -> new TableRowCount(sameSchema(manifest, t), t.table(), t.rows(), t.exact())).toList();
+        Map<String, Long> snap = byName.apply(asManifest.apply(snapshot));
+        Map<String, Long> fromDump = byName.apply(asManifest.apply(dump));
         List<String> missing = new ArrayList<>();
         List<String> drift = new ArrayList<>();
         for (TableRowCount t : manifest.tables()) {
@@ -335,7 +341,10 @@ public final class VerifyingBackup {
                         : String.join("; ", drift)));
     }
 
-    /** MariaDB reports the database name as the schema; the scratch database has another name. */
+    /**
+     * MariaDB and MySQL report the database's name as the schema, and the scratch database (or a
+     * database restored under another name) has another one: compare by table name there.
+     */
     private static String sameSchema(DumpManifest m, TableRowCount t) {
         return m.engine().isMysqlFamily() && !m.tables().isEmpty() ? m.tables().getFirst().schema() : t.schema();
     }

@@ -12,10 +12,15 @@ public final class SecretsManagerStore implements SecretStore {
         this.client = client;
     }
 
+    /** Creates the secret, or sets its value if a repeated step created it already. */
     @Override
     public String put(String name, String json) {
-        return client.createSecret(b -> b.name(name).secretString(json)
-                .description("Lifeboat verification run: the throwaway instance's login; deleted with the instance")).arn();
+        try {
+            return client.createSecret(b -> b.name(name).secretString(json)
+                    .description("Lifeboat verification run: the throwaway instance's login; deleted with the instance")).arn();
+        } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException e) {
+            return client.putSecretValue(b -> b.secretId(name).secretString(json)).arn();
+        }
     }
 
     @Override
