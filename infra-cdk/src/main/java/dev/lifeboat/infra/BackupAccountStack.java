@@ -250,6 +250,9 @@ public final class BackupAccountStack extends Stack {
         snapshotPipeline.grantStartExecution(schedulerRole);
         verification.grantStartExecution(schedulerRole);
         backupFn.grantInvoke(schedulerRole);
+        // The sweeper: verification instances a crashed run left behind, once they expire.
+        verifyStep.grantInvoke(schedulerRole);
+        schedule("verification-sweeper", "rate(6 hours)", verifyStep.getFunctionArn(), schedulerRole, "{\"action\": \"sweep\"}");
         for (LifeboatConfig.Database db : config.databases().values()) {
             if (db.schedules().snapshot() != null) {
                 schedule(db.id() + "-snapshot", db.schedules().snapshot(), snapshotPipeline.getStateMachineArn(), schedulerRole,

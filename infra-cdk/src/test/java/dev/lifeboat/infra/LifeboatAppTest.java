@@ -70,8 +70,11 @@ class LifeboatAppTest {
 
     @Test
     void everyConfiguredSchedule_becomesAnEventBridgeSchedule_withTheScheduledTimeAsRunId() {
-        // orders: snapshot, dump and verify; ledger: snapshot.
-        backup.resourceCountIs("AWS::Scheduler::Schedule", 4);
+        // orders: snapshot, dump and verify; ledger: snapshot; and the verification sweeper.
+        backup.resourceCountIs("AWS::Scheduler::Schedule", 5);
+        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
+                "Name", "lifeboat-verification-sweeper", "ScheduleExpression", "rate(6 hours)",
+                "Target", Match.objectLike(Map.of("Input", "{\"action\": \"sweep\"}")))));
         backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
                 "Name", "lifeboat-orders-verify", "ScheduleExpression", "cron(0 6 ? * MON *)",
                 "Target", Match.objectLike(Map.of("Input",

@@ -69,6 +69,13 @@ public final class VerificationStepHandler implements RequestStreamHandler {
     }
 
     ObjectNode step(JsonNode e) {
+        if ("sweep".equals(e.path("action").asText())) {
+            // The scheduled sweeper: expired verification instances only, nothing else.
+            List<String> deleted = verifying.sweep(config);
+            ObjectNode out = JSON.createObjectNode().put("action", "done").put("success", true);
+            deleted.forEach(out.putArray("deleted")::add);
+            return out;
+        }
         String database = e.path("database").asText(null);
         if (database == null) {
             throw new InvalidInputException("field 'database' is missing", "invoke with {\"action\": \"start\", \"database\": \"<id>\"}");

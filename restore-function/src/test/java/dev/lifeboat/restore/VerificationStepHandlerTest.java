@@ -125,6 +125,20 @@ class VerificationStepHandlerTest {
     }
 
     @Test
+    void theSweepAction_deletesExpiredVerificationInstancesOnly() throws Exception {
+        Location loc = new Location(config.backup().account(), config.backup().region());
+        rds.restore(loc, DbKind.INSTANCE, new dev.lifeboat.core.snapshot.RdsGateway.RestoreSpec("lifeboat-orders-20261125-0300",
+                "lifeboat-verify-orders-old", "postgres", "db.t4g.micro", null, List.of(), null, null, false, false,
+                Map.of(VerifyingBackup.VERIFICATION, "old", VerifyingBackup.EXPIRES_AT, "2020-01-01T00:00:00Z")));
+        rds.addDatabase(loc, "orders-restored", "postgres", null);
+
+        JsonNode out = handler().step(JSON.readTree("{\"action\": \"sweep\"}"));
+
+        assertThat(out.path("deleted")).extracting(JsonNode::asText).containsExactly("lifeboat-verify-orders-old");
+        assertThat(rds.database(loc, DbKind.INSTANCE, "orders-restored")).isPresent();
+    }
+
+    @Test
     void aFailingCheck_stillCleansUp_andReportsWhatFailed() throws Exception {
         List<String> actions = runToDone(handler()); // no dump in the vault: the dump check fails
 
