@@ -158,15 +158,6 @@ public final class BackupAccountStack extends Stack {
         Queue deadLetters = Queue.Builder.create(this, "FunctionDeadLetters")
                 .encryption(QueueEncryption.KMS).encryptionMasterKey(key).enforceSsl(true)
                 .retentionPeriod(Duration.days(14)).build();
-        Function backupFn = DockerImageFunction.Builder.create(this, "BackupFunction")
-                .description("Lifeboat: logical dumps into the vault")
-                .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("backup-function").toString()))
-                .memorySize(2048).ephemeralStorageSize(software.amazon.awscdk.Size.mebibytes(1024))
-                .timeout(Duration.minutes(15))
-                .deadLetterQueue(deadLetters)
-                .environment(Map.of("LIFEBOAT_VAULT", backup.vault() == null ? "s3://" + "unset" : backup.vault(),
-                        "LIFEBOAT_KMS_KEY_ID", key.getKeyArn(), "POWERTOOLS_SERVICE_NAME", "lifeboat-backup"))
-                .build();
         Function snapshotStep = DockerImageFunction.Builder.create(this, "SnapshotStepFunction")
                 .description("Lifeboat: one step of the snapshot pipeline")
                 .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("backup-function").toString(),
@@ -187,8 +178,19 @@ public final class BackupAccountStack extends Stack {
                 .document(PolicyDocument.fromJson(json(Policies.document(Policies.restoreRole(backup.account(), key.getKeyArn())))))
                 .build());
         vault.grantRead(restoreFn);
-        vault.grantPut(backupFn);
-        key.grantEncryptDecrypt(backupFn);
+        // The dump functions run in the source accounts' VPCs (SourceAccountStack): they may add objects and
+        // read manifests, nothing else; Object Lock keeps every version they write.
+        for (String account : sourceAccounts) {
+            vault.addToResourcePolicy(PolicyStatement.Builder.create()
+                    .sid("DumpsFrom" + account).effect(Effect.ALLOW)
+                    .principals(List.of(new ArnPrincipal("arn:aws:iam::" + account + ":root")))
+                    .actions(List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:ListBucket",
+                            "s3:GetBucketObjectLockConfiguration", "s3:PutObjectRetention"))
+                    .resources(List.of(vault.getBucketArn(), vault.arnForObjects("*")))
+                    .conditions(Map.of("ArnLike", Map.of("aws:PrincipalArn", "arn:aws:iam::" + account + ":role/"
+                            + SourceAccountStack.DUMP_ROLE_PREFIX + "*")))
+                    .build());
+        }
 
         // The snapshot pipeline: invoke a step, wait as long as it says, again until done.
         LambdaInvoke step = LambdaInvoke.Builder.create(this, "AdvanceRun")
@@ -249,7 +251,6 @@ public final class BackupAccountStack extends Stack {
         Role schedulerRole = Role.Builder.create(this, "SchedulerRole").assumedBy(new ServicePrincipal("scheduler.amazonaws.com")).build();
         snapshotPipeline.grantStartExecution(schedulerRole);
         verification.grantStartExecution(schedulerRole);
-        backupFn.grantInvoke(schedulerRole);
         // The sweeper: verification instances a crashed run left behind, once they expire.
         verifyStep.grantInvoke(schedulerRole);
         schedule("verification-sweeper", "rate(6 hours)", verifyStep.getFunctionArn(), schedulerRole, "{\"action\": \"sweep\"}");
@@ -262,15 +263,11 @@ public final class BackupAccountStack extends Stack {
                 schedule(db.id() + "-verify", db.schedules().verify(), verification.getStateMachineArn(), schedulerRole,
                         "{\"action\": \"start\", \"database\": \"" + db.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
             }
-            if (db.schedules().dump() != null) {
-                schedule(db.id() + "-dump", db.schedules().dump(), backupFn.getFunctionArn(), schedulerRole,
-                        "{\"database\": \"" + db.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
-            }
         }
 
         // Alarms and the dashboard.
         List<Alarm> all = new ArrayList<>();
-        for (Function f : List.of(backupFn, snapshotStep, restoreFn, verifyStep)) {
+        for (Function f : List.of(snapshotStep, restoreFn, verifyStep)) {
             all.add(Alarm.Builder.create(this, f.getNode().getId() + "Errors").metric(f.metricErrors())
                     .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                     .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription("Lifeboat: " + f.getNode().getId() + " failed").build());

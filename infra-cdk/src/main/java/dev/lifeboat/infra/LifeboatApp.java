@@ -35,7 +35,8 @@ public final class LifeboatApp {
         config.databases().values().forEach(d -> places.add(d.source().account() + "/" + d.source().region()));
         List<SourceAccountStack> sources = places.stream().map(p -> {
             String[] ar = p.split("/");
-            return new SourceAccountStack(app, "LifeboatSource-" + ar[0] + "-" + ar[1], props(ar[0], ar[1]), config, ar[0], ar[1]);
+            return new SourceAccountStack(app, "LifeboatSource-" + ar[0] + "-" + ar[1], props(ar[0], ar[1]), config, ar[0], ar[1],
+                    repositoryRoot);
         }).toList();
         Aspects.of(app).add(new AwsSolutionsChecks());
         Suppressions.apply(backup, sources);

@@ -23,10 +23,13 @@ import software.constructs.Construct;
  * the customer managed share key whose policy lets the backup account copy what is shared.
  */
 public final class SourceAccountStack extends Stack {
+    /** The dump function's role name starts with this; the vault's bucket policy lets such roles add objects. */
+    public static final String DUMP_ROLE_PREFIX = "lifeboat-dump-";
     private final Role role;
     private final Key shareKey;
 
-    public SourceAccountStack(Construct scope, String id, StackProps props, LifeboatConfig config, String account, String region) {
+    public SourceAccountStack(Construct scope, String id, StackProps props, LifeboatConfig config, String account, String region,
+            java.nio.file.Path repositoryRoot) {
         super(scope, id, props);
         String backupAccount = config.backup().account();
         List<LifeboatConfig.Database> here = config.databases().values().stream()
@@ -79,6 +82,94 @@ public final class SourceAccountStack extends Stack {
                 .resources(List.of("*")).build());
         shareKey.grant(role, "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:Encrypt", "kms:ReEncryptFrom",
                 "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext");
+
+        List<LifeboatConfig.Database> dumped = here.stream()
+                .filter(d -> d.dump() != null && d.dump().vpcId() != null && config.backup().vault() != null).toList();
+        if (!dumped.isEmpty()) {
+            dumpFunction(config, region, dumped, repositoryRoot);
+        }
+    }
+
+    /** The dump function inside the databases' VPC: reads their secrets, adds objects to the vault, nothing more. */
+    private void dumpFunction(LifeboatConfig config, String region, List<LifeboatConfig.Database> dumped, java.nio.file.Path root) {
+        LifeboatConfig.DumpSettings first = dumped.getFirst().dump();
+        var vpc = software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(this, "DatabaseVpc",
+                software.amazon.awscdk.services.ec2.VpcAttributes.builder().vpcId(first.vpcId())
+                        .availabilityZones(software.amazon.awscdk.Fn.getAzs()).build());
+        List<software.amazon.awscdk.services.ec2.ISubnet> subnets = new ArrayList<>();
+        List<software.amazon.awscdk.services.ec2.ISecurityGroup> groups = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (LifeboatConfig.Database d : dumped) {
+            for (String s : d.dump().subnetIds()) {
+                if (seen.add(s)) {
+                    subnets.add(software.amazon.awscdk.services.ec2.Subnet.fromSubnetId(this, "Subnet-" + s, s));
+                }
+            }
+            for (String g : d.dump().securityGroupIds()) {
+                if (seen.add(g)) {
+                    groups.add(software.amazon.awscdk.services.ec2.SecurityGroup.fromSecurityGroupId(this, "Sg-" + g, g));
+                }
+            }
+        }
+        Role dumpRole = Role.Builder.create(this, "DumpFunctionRole")
+                .roleName(DUMP_ROLE_PREFIX + region)
+                .assumedBy(new software.amazon.awscdk.services.iam.ServicePrincipal("lambda.amazonaws.com"))
+                .managedPolicies(List.of(software.amazon.awscdk.services.iam.ManagedPolicy.fromAwsManagedPolicyName(
+                        "service-role/AWSLambdaVPCAccessExecutionRole")))
+                .build();
+        com.fasterxml.jackson.databind.node.ObjectNode databases = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        List<String> secrets = new ArrayList<>();
+        for (LifeboatConfig.Database d : dumped) {
+            var n = databases.putObject(d.id()).put("secretId", d.dump().secretArn());
+            if (d.dump().dbname() != null) {
+                n.put("dbname", d.dump().dbname());
+            }
+            secrets.add(d.dump().secretArn());
+        }
+        dumpRole.addToPolicy(PolicyStatement.Builder.create().sid("ReadTheDatabaseSecrets")
+                .actions(List.of("secretsmanager:GetSecretValue")).resources(secrets).build());
+        String bucket = java.net.URI.create(config.backup().vault()).getHost();
+        dumpRole.addToPolicy(PolicyStatement.Builder.create().sid("AddToTheVault")
+                .actions(List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObjectRetention"))
+                .resources(List.of("arn:aws:s3:::" + bucket + "/*")).build());
+        dumpRole.addToPolicy(PolicyStatement.Builder.create().sid("SeeTheVault")
+                .actions(List.of("s3:ListBucket", "s3:GetBucketObjectLockConfiguration"))
+                .resources(List.of("arn:aws:s3:::" + bucket)).build());
+        dumpRole.addToPolicy(PolicyStatement.Builder.create().sid("EncryptWithTheBackupKey")
+                .actions(List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"))
+                .resources(List.of(config.backup().kmsKeyArn())).build());
+        var fn = software.amazon.awscdk.services.lambda.DockerImageFunction.Builder.create(this, "DumpFunction")
+                .description("Lifeboat: logical dumps of this account's databases into the vault of account " + config.backup().account())
+                .code(software.amazon.awscdk.services.lambda.DockerImageCode.fromImageAsset(root.resolve("backup-function").toString()))
+                .role(dumpRole)
+                .vpc(vpc)
+                .vpcSubnets(software.amazon.awscdk.services.ec2.SubnetSelection.builder().subnets(subnets).build())
+                .securityGroups(groups)
+                .memorySize(2048).ephemeralStorageSize(software.amazon.awscdk.Size.mebibytes(1024))
+                .timeout(software.amazon.awscdk.Duration.minutes(15))
+                .environment(Map.of("LIFEBOAT_VAULT", config.backup().vault(), "LIFEBOAT_KMS_KEY_ID", config.backup().kmsKeyArn(),
+                        "LIFEBOAT_DATABASES", databases.toString(), "POWERTOOLS_SERVICE_NAME", "lifeboat-dump"))
+                .build();
+        Role schedulerRole = Role.Builder.create(this, "DumpSchedulerRole")
+                .assumedBy(new software.amazon.awscdk.services.iam.ServicePrincipal("scheduler.amazonaws.com")).build();
+        fn.grantInvoke(schedulerRole);
+        for (LifeboatConfig.Database d : dumped) {
+            if (d.schedules().dump() == null) {
+                continue;
+            }
+            software.amazon.awscdk.services.scheduler.CfnSchedule.Builder.create(this, "DumpSchedule-" + d.id())
+                    .name("lifeboat-" + d.id() + "-dump")
+                    .scheduleExpression(d.schedules().dump())
+                    .flexibleTimeWindow(software.amazon.awscdk.services.scheduler.CfnSchedule.FlexibleTimeWindowProperty.builder()
+                            .mode("OFF").build())
+                    .target(software.amazon.awscdk.services.scheduler.CfnSchedule.TargetProperty.builder()
+                            .arn(fn.getFunctionArn()).roleArn(schedulerRole.getRoleArn())
+                            .input("{\"database\": \"" + d.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")
+                            .retryPolicy(software.amazon.awscdk.services.scheduler.CfnSchedule.RetryPolicyProperty.builder()
+                                    .maximumRetryAttempts(3).build())
+                            .build())
+                    .build();
+        }
     }
 
     public Role role() {

@@ -70,8 +70,10 @@ class LifeboatAppTest {
 
     @Test
     void everyConfiguredSchedule_becomesAnEventBridgeSchedule_withTheScheduledTimeAsRunId() {
-        // orders: snapshot, dump and verify; ledger: snapshot; and the verification sweeper.
-        backup.resourceCountIs("AWS::Scheduler::Schedule", 5);
+        // orders: snapshot and verify; ledger: snapshot; and the verification sweeper. Dumps run in the source accounts.
+        backup.resourceCountIs("AWS::Scheduler::Schedule", 4);
+        source.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
+                "Name", "lifeboat-orders-dump", "ScheduleExpression", "cron(30 3 * * ? *)")));
         backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
                 "Name", "lifeboat-verification-sweeper", "ScheduleExpression", "rate(6 hours)",
                 "Target", Match.objectLike(Map.of("Input", "{\"action\": \"sweep\"}")))));
@@ -158,8 +160,11 @@ class LifeboatAppTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theBackupFunction_cannotDeleteOrRewriteTheVault() {
-        List<Map<String, Object>> statements = allowStatements(backup, "BackupFunctionServiceRole");
+    void theDumpFunction_runsInTheSourceVpc_andCannotDeleteOrRewriteTheVault() {
+        source.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("VpcConfig", Match.objectLike(Map.of(
+                "SubnetIds", List.of("subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"),
+                "SecurityGroupIds", List.of("sg-0a1b2c3d4e5f60718"))))));
+        List<Map<String, Object>> statements = allowStatements(source, "DumpFunctionRole");
         assertThat(statements).isNotEmpty();
         List<String> actions = statements.stream().flatMap(st -> ((List<String>) st.get("Action")).stream()).toList();
         assertThat(actions).contains("s3:PutObject")
@@ -171,7 +176,7 @@ class LifeboatAppTest {
     @Test
     @SuppressWarnings("unchecked")
     void noFunctionOfTheBackupAccount_mayDeleteVaultObjects() {
-        for (String fn : List.of("BackupFunctionServiceRole", "RestoreFunctionServiceRole", "VerificationStepFunctionServiceRole",
+        for (String fn : List.of("RestoreFunctionServiceRole", "VerificationStepFunctionServiceRole",
                 "SnapshotStepFunctionServiceRole")) {
             List<String> actions = allowStatements(backup, fn).stream()
                     .flatMap(st -> ((List<String>) st.get("Action")).stream()).toList();

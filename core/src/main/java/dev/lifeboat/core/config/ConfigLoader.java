@@ -235,9 +235,35 @@ public final class ConfigLoader {
         if (n == null) {
             return null;
         }
-        allowOnly(n, path, Set.of("secretArn", "dbname"));
+        allowOnly(n, path, Set.of("secretArn", "dbname", "vpcId", "subnetIds", "securityGroupIds"));
+        String vpc = optionalMatching(n, path, "vpcId", Pattern.compile("vpc-[0-9a-f]{8,17}"), "a VPC id such as vpc-0123456789abcdef0");
+        List<String> subnets = ids(n, path, "subnetIds", "subnet-");
+        List<String> groups = ids(n, path, "securityGroupIds", "sg-");
+        if (vpc != null && (subnets.isEmpty() || groups.isEmpty())) {
+            errors.add(path + ": with vpcId, give subnetIds and securityGroupIds too (the dump function runs in them)");
+        }
         return new DumpSettings(matching(n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"),
-                text(n, path, "dbname", false));
+                text(n, path, "dbname", false), vpc, subnets, groups);
+    }
+
+    private List<String> ids(JsonNode n, String path, String field, String prefix) {
+        List<String> out = new ArrayList<>();
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            errors.add(path + "." + field + ": must be a list, e.g. [" + prefix + "0123456789abcdef0]");
+            return out;
+        }
+        v.forEach(x -> {
+            if (!x.asText().matches(Pattern.quote(prefix) + "[0-9a-f]{8,17}")) {
+                errors.add(path + "." + field + ": '" + x.asText() + "' is not an id such as " + prefix + "0123456789abcdef0");
+            } else {
+                out.add(x.asText());
+            }
+        });
+        return out;
     }
 
     private static final Pattern EXPECT = Pattern.compile("\\s*(>=|<=|>|<|=)\\s*-?\\d+(\\.\\d+)?\\s*");

@@ -75,8 +75,18 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases) {
     /** EventBridge schedule expressions ({@code cron(...)} or {@code rate(...)}); null where not scheduled. */
     public record Schedules(String snapshot, String dump, String verify) {}
 
-    /** Logical dumps: the Secrets Manager secret with the login, and an optional database name. */
-    public record DumpSettings(String secretArn, String dbname) {}
+    /**
+     * Logical dumps: the Secrets Manager secret with the login, an optional database name, and where the
+     * dump function runs: the source VPC, its subnets and security groups (the database must be
+     * reachable from them).
+     */
+    public record DumpSettings(String secretArn, String dbname, String vpcId, java.util.List<String> subnetIds,
+            java.util.List<String> securityGroupIds) {
+        public DumpSettings {
+            subnetIds = subnetIds == null ? java.util.List.of() : java.util.List.copyOf(subnetIds);
+            securityGroupIds = securityGroupIds == null ? java.util.List.of() : java.util.List.copyOf(securityGroupIds);
+        }
+    }
 
     public Database database(String id) {
         Database d = databases.get(id);
