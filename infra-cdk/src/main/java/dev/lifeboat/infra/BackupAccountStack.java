@@ -310,8 +310,19 @@ public final class BackupAccountStack extends Stack {
                         GraphWidget.Builder.create().title("Dump bytes").left(config.databases().keySet().stream()
                                 .map(d -> (software.amazon.awscdk.services.cloudwatch.IMetric) Metric.Builder.create().namespace("Lifeboat")
                                         .metricName("DumpBytes").dimensionsMap(Map.of("Database", d)).build()).toList()).build(),
-                        GraphWidget.Builder.create().title("Snapshot quota used").left(List.of(quota)).build())))
+                        GraphWidget.Builder.create().title("Snapshot quota used").left(List.of(quota)).build()),
+                        List.of(
+                        perDatabase(config, "Verified backup age (hours)", "VerifiedBackupAgeHours", "Minimum"),
+                        perDatabase(config, "Measured recovery time (s)", "RecoverySeconds", "Average"),
+                        perDatabase(config, "Verifications passed (1) / failed (0)", "VerificationSuccess", "Minimum"))))
                 .build();
+    }
+
+    private static GraphWidget perDatabase(LifeboatConfig config, String title, String metric, String statistic) {
+        return GraphWidget.Builder.create().title(title).left(config.databases().keySet().stream()
+                .map(d -> (software.amazon.awscdk.services.cloudwatch.IMetric) Metric.Builder.create().namespace("Lifeboat")
+                        .metricName(metric).dimensionsMap(Map.of("Database", d)).statistic(statistic).period(Duration.days(1)).build())
+                .toList()).build();
     }
 
     private void schedule(String name, String expression, String target, Role role, String input) {

@@ -38,12 +38,21 @@ public final class LifeboatApp {
             return new SourceAccountStack(app, "LifeboatSource-" + ar[0] + "-" + ar[1], props(ar[0], ar[1]), config, ar[0], ar[1],
                     repositoryRoot);
         }).toList();
+        // The backup account's keys in the source Regions, for two-step copies.
+        Set<String> regions = new LinkedHashSet<>();
+        config.databases().values().forEach(d -> {
+            if (!d.source().region().equals(config.backup().region())) {
+                regions.add(d.source().region());
+            }
+        });
+        List<RegionKeyStack> keys = regions.stream().map(r -> new RegionKeyStack(app, "LifeboatBackupKey-" + r,
+                props(config.backup().account(), r), config.backup().breakGlassRoleArn())).toList();
         Aspects.of(app).add(new AwsSolutionsChecks());
         Suppressions.apply(backup, sources);
-        return new Stacks(backup, sources);
+        return new Stacks(backup, sources, keys);
     }
 
-    public record Stacks(BackupAccountStack backup, List<SourceAccountStack> sources) {}
+    public record Stacks(BackupAccountStack backup, List<SourceAccountStack> sources, List<RegionKeyStack> regionKeys) {}
 
     private static StackProps props(String account, String region) {
         return StackProps.builder()

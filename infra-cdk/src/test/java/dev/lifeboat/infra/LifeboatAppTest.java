@@ -194,9 +194,27 @@ class LifeboatAppTest {
     }
 
     @Test
+    void aStagingKeyStack_existsForEachSourceRegionOtherThanTheBackupRegion() {
+        assertThat(stacks.regionKeys()).extracting(k -> k.getRegion()).containsExactly("eu-west-1");
+        Template keys = Template.fromStack(stacks.regionKeys().getFirst());
+        keys.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("EnableKeyRotation", true)));
+        keys.hasResource("AWS::KMS::Key", Match.objectLike(Map.of("DeletionPolicy", "Retain")));
+        assertThat(stacks.regionKeys().getFirst().getAccount()).isEqualTo("222222222222");
+    }
+
+    @Test
+    void theDashboard_showsVerifiedBackupAge_andRecoveryTime() {
+        String body = backup.findResources("AWS::CloudWatch::Dashboard").values().iterator().next().toString();
+        assertThat(body).contains("VerifiedBackupAgeHours").contains("RecoverySeconds").contains("DumpBytes");
+    }
+
+    @Test
     void cdkNagAwsSolutions_findsNoErrors() {
         assertThat(Annotations.fromStack(stacks.backup()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
         for (var s : stacks.sources()) {
+            assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+        }
+        for (var s : stacks.regionKeys()) {
             assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
         }
     }
