@@ -44,6 +44,7 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
 
     private final LifeboatConfig config;
     private final CopyingSnapshot copying;
+    private final dev.lifeboat.core.snapshot.PruningSnapshots pruning;
     private final Metrics metrics;
 
     /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML, clients built once. */
@@ -58,6 +59,7 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     SnapshotStepHandler(LifeboatConfig config, RdsGateway rds, Metrics metrics) {
         this.config = config;
         this.copying = new CopyingSnapshot(rds);
+        this.pruning = new dev.lifeboat.core.snapshot.PruningSnapshots(rds);
         this.metrics = metrics;
     }
 
@@ -69,6 +71,9 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     }
 
     ObjectNode step(JsonNode event) {
+        if (event != null && "prune".equals(event.path("action").asText())) {
+            return prune();
+        }
         String database = text(event, "database");
         config.database(database);
         String runId = text(event, "runId");
@@ -105,6 +110,19 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
         ArrayNode w = p.putArray("warnings");
         r.progress().warnings().forEach(w::add);
         r.finalCopy().ifPresent(f -> out.put("snapshotArn", f.arn()));
+        return out;
+    }
+
+    /** The retention schedule: each database's GFS retention applied to its copies in the backup account. */
+    ObjectNode prune() {
+        ObjectNode out = JSON.createObjectNode().put("action", "prune");
+        ArrayNode results = out.putArray("results");
+        for (String id : config.databases().keySet()) {
+            var r = pruning.prune(config, id, false);
+            ObjectNode n = results.addObject().put("database", id).put("kept", r.kept().size()).put("deleted", r.deleted().size());
+            r.deleted().forEach(sn -> n.withArray("deletedIds").add(sn.id()));
+            metrics.flushSingleMetric("SnapshotCopiesKept", r.kept().size(), MetricUnit.COUNT, "Lifeboat", DimensionSet.of("Database", id));
+        }
         return out;
     }
 

@@ -113,6 +113,25 @@ class SnapshotStepHandlerTest {
     }
 
     @Test
+    void thePruneAction_appliesRetentionToEveryDatabase() throws Exception {
+        Location vault = new Location("222222222222", "eu-central-1");
+        for (int d = 1; d <= 9; d++) {
+            String day = "2026-11-0" + d;
+            rds.put(new dev.lifeboat.core.snapshot.SnapshotInfo("lifeboat-orders-202611" + "0" + d + "-0300",
+                    "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-2026110" + d + "-0300", vault, DbKind.INSTANCE,
+                    "orders-prod", "available", "manual", Instant.parse(day + "T03:30:00Z"), true, "k",
+                    java.util.Map.of("lifeboat:managed-by", "lifeboat", "lifeboat:database", "orders", "lifeboat:role", "backup",
+                            "lifeboat:source-snapshot-time", day + "T03:00:00Z"), java.util.Set.of(), "postgres", "16", 100));
+        }
+
+        JsonNode out = handler.step(JSON.readTree("{\"action\": \"prune\"}"));
+
+        assertThat(out.at("/results/0/kept").asInt()).isEqualTo(7); // retention {daily: 7}
+        assertThat(out.at("/results/0/deleted").asInt()).isEqualTo(2);
+        assertThat(rds.all(vault)).hasSize(7);
+    }
+
+    @Test
     void backoff_doublesFromAMinute_upToFifteen() {
         assertThat(List.of(0, 1, 2, 3, 4, 5, 30).stream().map(SnapshotStepHandler::waitSeconds).toList())
                 .containsExactly(60L, 120L, 240L, 480L, 900L, 900L, 900L);

@@ -128,8 +128,9 @@ public final class BackupAccountStack extends Stack {
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("abort-incomplete-uploads-and-cool-down")
                         .abortIncompleteMultipartUploadAfter(Duration.days(1))
-                        .transitions(List.of(Transition.builder()
-                                .storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL).transitionAfter(Duration.days(30)).build()))
+                        .transitions(backup.vaultColdAfterDays() == 0 ? List.of() : List.of(Transition.builder()
+                                .storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
+                                .transitionAfter(Duration.days(backup.vaultColdAfterDays())).build()))
                         .build()))
                 .build();
         vault.addToResourcePolicy(PolicyStatement.Builder.create()
@@ -167,6 +168,11 @@ public final class BackupAccountStack extends Stack {
                 .deadLetterQueue(deadLetters)
                 .environment(Map.of("LIFEBOAT_CONFIG_FILE", "/var/task/lifeboat.yml", "POWERTOOLS_SERVICE_NAME", "lifeboat-snapshot"))
                 .build();
+        List<String> sourceRoles = config.databases().values().stream().map(d -> d.source().roleArn()).distinct().toList();
+        snapshotStep.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "PipelinePolicy")
+                .document(PolicyDocument.fromJson(json(Policies.document(Policies.snapshotPipelineRole(backup.account(),
+                        key.getKeyArn(), sourceRoles)))))
+                .build());
         Function restoreFn = DockerImageFunction.Builder.create(this, "RestoreFunction")
                 .description("Lifeboat: restores, the incident path")
                 .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString()))
@@ -178,6 +184,8 @@ public final class BackupAccountStack extends Stack {
                 .document(PolicyDocument.fromJson(json(Policies.document(Policies.restoreRole(backup.account(), key.getKeyArn())))))
                 .build());
         vault.grantRead(restoreFn);
+        restoreFn.addToRolePolicy(PolicyStatement.Builder.create().sid("AssumeSourceRolesToRestoreThere")
+                .actions(List.of("sts:AssumeRole")).resources(sourceRoles).build());
         // The dump functions run in the source accounts' VPCs (SourceAccountStack): they may add objects and
         // read manifests, nothing else; Object Lock keeps every version they write.
         for (String account : sourceAccounts) {
@@ -251,6 +259,9 @@ public final class BackupAccountStack extends Stack {
         Role schedulerRole = Role.Builder.create(this, "SchedulerRole").assumedBy(new ServicePrincipal("scheduler.amazonaws.com")).build();
         snapshotPipeline.grantStartExecution(schedulerRole);
         verification.grantStartExecution(schedulerRole);
+        // Retention: each database's GFS counts applied to its copies, daily.
+        snapshotStep.grantInvoke(schedulerRole);
+        schedule("retention", "cron(30 5 * * ? *)", snapshotStep.getFunctionArn(), schedulerRole, "{\"action\": \"prune\"}");
         // The sweeper: verification instances a crashed run left behind, once they expire.
         verifyStep.grantInvoke(schedulerRole);
         schedule("verification-sweeper", "rate(6 hours)", verifyStep.getFunctionArn(), schedulerRole, "{\"action\": \"sweep\"}");

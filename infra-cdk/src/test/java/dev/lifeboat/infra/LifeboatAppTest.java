@@ -39,6 +39,9 @@ class LifeboatAppTest {
                 "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
                         "IgnorePublicAcls", true, "RestrictPublicBuckets", true))));
         backup.hasResource("AWS::S3::Bucket", Match.objectLike(Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain")));
+        var rule = Match.objectLike(Map.of("Transitions", List.of(Map.of("StorageClass", "GLACIER_IR", "TransitionInDays", 30))));
+        backup.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
+                "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(rule))))));
     }
 
     @Test
@@ -70,8 +73,11 @@ class LifeboatAppTest {
 
     @Test
     void everyConfiguredSchedule_becomesAnEventBridgeSchedule_withTheScheduledTimeAsRunId() {
-        // orders: snapshot and verify; ledger: snapshot; and the verification sweeper. Dumps run in the source accounts.
-        backup.resourceCountIs("AWS::Scheduler::Schedule", 4);
+        // orders: snapshot and verify; ledger: snapshot; retention and the verification sweeper. Dumps run in the
+        // source accounts.
+        backup.resourceCountIs("AWS::Scheduler::Schedule", 5);
+        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
+                "Name", "lifeboat-retention", "Target", Match.objectLike(Map.of("Input", "{\"action\": \"prune\"}")))));
         source.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
                 "Name", "lifeboat-orders-dump", "ScheduleExpression", "cron(30 3 * * ? *)")));
         backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
@@ -181,6 +187,20 @@ class LifeboatAppTest {
             List<String> actions = allowStatements(backup, fn).stream()
                     .flatMap(st -> ((List<String>) st.get("Action")).stream()).toList();
             assertThat(actions).as(fn).noneMatch(a -> a.startsWith("s3:Delete")).noneMatch(a -> a.equals("s3:*"));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePipelineRole_assumesSourceRoles_andDeletesOnlyLifeboatTaggedSnapshots() {
+        List<Map<String, Object>> statements = allowStatements(backup, "PipelinePolicy");
+        assertThat(statements).anySatisfy(st -> assertThat((List<String>) st.get("Action")).containsExactly("sts:AssumeRole"));
+        for (Map<String, Object> st : statements) {
+            List<String> actions = (List<String>) st.get("Action");
+            if (actions.stream().anyMatch(a -> a.startsWith("rds:Delete"))) {
+                assertThat(st.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat")));
+            }
+            assertThat(actions).noneMatch(a -> a.startsWith("s3:") || a.equals("kms:ScheduleKeyDeletion") || a.equals("rds:DeleteDBInstance"));
         }
     }
 

@@ -117,7 +117,8 @@ public final class ConfigLoader {
         if (n == null) {
             return null;
         }
-        allowOnly(n, "backup", Set.of("account", "region", "kmsKeyArn", "vault", "breakGlassRoleArn", "vaultRetentionDays"));
+        allowOnly(n, "backup", Set.of("account", "region", "kmsKeyArn", "vault", "breakGlassRoleArn", "vaultRetentionDays",
+                "vaultColdAfterDays"));
         String vault = text(n, "backup", "vault", false);
         if (vault != null && !vault.startsWith("s3://")) {
             errors.add("backup.vault: '" + vault + "' must be s3://BUCKET/PREFIX");
@@ -131,13 +132,22 @@ public final class ConfigLoader {
                 retention = v.asInt();
             }
         }
+        int cold = 30;
+        if (n.has("vaultColdAfterDays")) {
+            JsonNode v = n.get("vaultColdAfterDays");
+            if (!v.isInt() || v.asInt() < 0) {
+                errors.add("backup.vaultColdAfterDays: '" + v.asText() + "' must be a whole number of days (0: never move objects to colder storage)");
+            } else {
+                cold = v.asInt();
+            }
+        }
         return new Backup(
                 matching(n, "backup", "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
                 matching(n, "backup", "region", REGION, "an AWS region such as eu-central-1"),
                 matching(n, "backup", "kmsKeyArn", KMS_ARN, "a KMS key ARN in the backup account and region"),
                 vault,
                 optionalMatching(n, "backup", "breakGlassRoleArn", ROLE_ARN, "the ARN of the break-glass role in the backup account"),
-                retention);
+                retention, cold);
     }
 
     private Database database(String path, String id, JsonNode n) {

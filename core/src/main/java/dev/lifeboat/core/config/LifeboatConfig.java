@@ -16,7 +16,7 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases) {
      * {@code vaultRetentionDays}: the vault's default Object Lock retention (COMPLIANCE mode).
      */
     public record Backup(String account, String region, String kmsKeyArn, String vault, String breakGlassRoleArn,
-            int vaultRetentionDays) {}
+            int vaultRetentionDays, int vaultColdAfterDays) {}
 
     /** One protected database. */
     public record Database(

@@ -60,6 +60,26 @@ public final class Policies {
         return s;
     }
 
+    /**
+     * The snapshot pipeline's role in the backup account: assume the source roles, copy shared snapshots
+     * in, tag them, and delete only snapshots Lifeboat tagged (failed copies, staging copies, retention).
+     */
+    public static List<Statement> snapshotPipelineRole(String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
+        String rds = "arn:aws:rds:*:" + backupAccount + ":";
+        return List.of(
+                new Statement("AssumeSourceRoles", "Allow", List.of("sts:AssumeRole"), sourceRoleArns, Map.of()),
+                new Statement("Describe", "Allow", List.of("rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots",
+                        "rds:DescribeDBSnapshotAttributes", "rds:DescribeDBClusterSnapshotAttributes", "rds:DescribeDBInstances",
+                        "rds:DescribeDBClusters", "rds:DescribeAccountAttributes", "rds:ListTagsForResource"), List.of("*"), Map.of()),
+                new Statement("CopyIn", "Allow", List.of("rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot", "rds:AddTagsToResource"),
+                        List.of("arn:aws:rds:*:*:snapshot:*", "arn:aws:rds:*:*:cluster-snapshot:*"), Map.of()),
+                new Statement("DeleteOnlyLifeboatSnapshots", "Allow", List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"),
+                        List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
+                        Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat"))),
+                new Statement("UseBackupKey", "Allow", List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant",
+                        "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext"), List.of(backupKeyArn), Map.of()));
+    }
+
     /** A policy document as IAM reads it. */
     public static String document(List<Statement> statements) {
         ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
