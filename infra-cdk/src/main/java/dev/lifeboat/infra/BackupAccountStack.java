@@ -158,7 +158,7 @@ public final class BackupAccountStack extends Stack {
         // The functions, as container images with the client tools.
         Queue deadLetters = Queue.Builder.create(this, "FunctionDeadLetters")
                 .encryption(QueueEncryption.KMS).encryptionMasterKey(key).enforceSsl(true)
-                .retentionPeriod(Duration.days(14)).build();
+                .retentionPeriod(Duration.days(14)).removalPolicy(RemovalPolicy.RETAIN).build();
         Function snapshotStep = DockerImageFunction.Builder.create(this, "SnapshotStepFunction")
                 .description("Lifeboat: one step of the snapshot pipeline")
                 .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("backup-function").toString(),

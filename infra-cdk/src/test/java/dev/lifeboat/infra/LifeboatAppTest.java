@@ -105,6 +105,9 @@ class LifeboatAppTest {
                 "Dimensions", List.of(Map.of("Name", "Database", "Value", "orders")))));
         backup.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
         assertThat(stacks.backup().getTerminationProtection()).isTrue();
+        for (String stateful : List.of("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::SQS::Queue")) {
+            backup.allResources(stateful, Match.objectLike(Map.of("DeletionPolicy", "Retain")));
+        }
         assertThat(stacks.sources()).allMatch(s -> Boolean.TRUE.equals(s.getTerminationProtection()));
     }
 
