@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.core.testing.MotoServer;
 import dev.lifeboat.core.testing.RealParts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +22,6 @@ import software.amazon.awssdk.services.rds.model.Tag;
 @ExtendWith(RealParts.class)
 class RestoreCommandIT {
     private final String db = "inv" + UUID.randomUUID().toString().substring(0, 6);
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private MotoServer moto;
     private Path config;
     private RdsClient rds;
@@ -66,13 +59,13 @@ class RestoreCommandIT {
         return Tag.builder().key(k).value(v).build();
     }
 
+    private InProcessLifeboat cli;
+
     private int lifeboat(String... args) {
-        out.reset();
-        err.reset();
-        Context c = new Context(Map.of("AWS_ENDPOINT_URL", moto.endpoint(), "AWS_REGION", "eu-central-1"), Path.of("/nonexistent"),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Clock.systemUTC(), false);
-        return Lifeboat.run(c, args);
+        if (cli == null) {
+            cli = new InProcessLifeboat(moto.endpoint(), "eu-central-1");
+        }
+        return cli.run(args);
     }
 
     private boolean exists(String id) {
@@ -84,32 +77,32 @@ class RestoreCommandIT {
         String target = db + "-restored";
 
         assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
-                "--target-instance", target, "--subnet-group", "rescue", "--dry-run")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("123456789012 eu-central-1  RestoreDBInstanceFromDBSnapshot")
+                "--target-instance", target, "--subnet-group", "rescue", "--dry-run")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("123456789012 eu-central-1  RestoreDBInstanceFromDBSnapshot")
                 .contains("DBInstanceIdentifier=" + target).contains("DBSubnetGroupName=rescue").contains("DeletionProtection=true")
                 .contains("dry run: nothing was changed");
         assertThat(exists(target)).isFalse();
 
         assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
-                "--target-instance", target, "--poll-seconds", "1")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("restored " + target + ": endpoint ").contains("measured recovery time");
+                "--target-instance", target, "--poll-seconds", "1")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("restored " + target + ": endpoint ").contains("measured recovery time");
         assertThat(rds.describeDBInstances(b -> b.dbInstanceIdentifier(target)).dbInstances().getFirst().deletionProtection()).isTrue();
 
         assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
                 "--target-instance", "holder-" + db)).isEqualTo(ExitCode.REFUSED);
-        assertThat(err.toString()).contains("holder-" + db + " already exists").contains("choose a new --target-instance");
+        assertThat(cli.err()).contains("holder-" + db + " already exists").contains("choose a new --target-instance");
     }
 
     @Test
     void badChoices_areNamed() {
         assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "tape")).isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(err.toString()).contains("--from 'tape' must be snapshot or dump");
+        assertThat(cli.err()).contains("--from 'tape' must be snapshot or dump");
         assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
                 "--target-instance", "x-1", "--target-account", "999999999999", "--target-kms-key", "k")).isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(err.toString()).contains("target account 999999999999 is not in the configuration")
+        assertThat(cli.err()).contains("target account 999999999999 is not in the configuration")
                 .contains("123456789012, 111111111111");
         assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
                 "--backup", "lifeboat-nope", "--target-instance", "x-2")).isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(err.toString()).contains("no copy named lifeboat-nope").contains("lifeboat-" + db + "-20261125-0300");
+        assertThat(cli.err()).contains("no copy named lifeboat-nope").contains("lifeboat-" + db + "-20261125-0300");
     }
 }

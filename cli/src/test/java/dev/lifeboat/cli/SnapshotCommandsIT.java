@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.core.testing.MotoServer;
 import dev.lifeboat.core.testing.RealParts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +24,6 @@ import software.amazon.awssdk.services.rds.model.Tag;
 @ExtendWith(RealParts.class)
 class SnapshotCommandsIT {
     private final String db = "shop" + UUID.randomUUID().toString().substring(0, 6);
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private MotoServer moto;
     private Path config;
     private RdsClient rds;
@@ -78,13 +71,13 @@ class SnapshotCommandsIT {
         return Tag.builder().key(k).value(v).build();
     }
 
+    private InProcessLifeboat cli;
+
     private int lifeboat(String... args) {
-        out.reset();
-        err.reset();
-        Context c = new Context(Map.of("AWS_ENDPOINT_URL", moto.endpoint(), "AWS_REGION", "eu-central-1"), Path.of("/nonexistent"),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Clock.systemUTC(), false);
-        return Lifeboat.run(c, args);
+        if (cli == null) {
+            cli = new InProcessLifeboat(moto.endpoint(), "eu-central-1");
+        }
+        return cli.run(args);
     }
 
     private long copiesLeft() {
@@ -93,17 +86,17 @@ class SnapshotCommandsIT {
 
     @Test
     void pruneDryRun_listsWhatItWouldDelete_thenPruneDeletesExactlyThat() {
-        assertThat(lifeboat("list", "--snapshots", "--config", config.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("lifeboat-" + db + "-20250310-0300").doesNotContain("someone-elses");
+        assertThat(lifeboat("list", "--snapshots", "--config", config.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("lifeboat-" + db + "-20250310-0300").doesNotContain("someone-elses");
 
-        assertThat(lifeboat("prune", "--config", config.toString(), "--dry-run")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains(db + ": keep 8, would delete 2")
+        assertThat(lifeboat("prune", "--config", config.toString(), "--dry-run")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains(db + ": keep 8, would delete 2")
                 .contains("would delete lifeboat-" + db + "-20250301-0300")
                 .contains("would delete lifeboat-" + db + "-20250303-0300");
         assertThat(copiesLeft()).isEqualTo(11);
 
-        assertThat(lifeboat("prune", "--config", config.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains(db + ": keep 8, deleted 2");
+        assertThat(lifeboat("prune", "--config", config.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains(db + ": keep 8, deleted 2");
         assertThat(copiesLeft()).as("the copy Lifeboat did not make is untouched").isEqualTo(9);
     }
 
@@ -113,12 +106,12 @@ class SnapshotCommandsIT {
         Files.writeString(bad, Files.readString(config).replace("daily: 7, weekly: 4, monthly: 12, yearly: 3", "daily: 0"));
 
         assertThat(lifeboat("prune", "--config", bad.toString())).isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(err.toString()).contains("databases." + db + ".retention: keeps nothing");
+        assertThat(cli.err()).contains("databases." + db + ".retention: keeps nothing");
         assertThat(lifeboat("snapshot", "--config", config.toString(), "--database", db, "--run", "yesterday"))
                 .isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(err.toString()).contains("--run 'yesterday' is not an ISO-8601 UTC time");
+        assertThat(cli.err()).contains("--run 'yesterday' is not an ISO-8601 UTC time");
         assertThat(lifeboat("snapshot", "--config", config.toString(), "--database", "billing")).isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(err.toString()).contains("database 'billing' is not in the configuration");
+        assertThat(cli.err()).contains("database 'billing' is not in the configuration");
         assertThat(copiesLeft()).isEqualTo(11);
     }
 }

@@ -1,0 +1,35 @@
+package dev.lifeboat.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** Runs lifeboat commands in this JVM against moto, capturing what they print. */
+final class InProcessLifeboat {
+    private final Map<String, String> env;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    InProcessLifeboat(String awsEndpoint, String region) {
+        this.env = Map.of("AWS_ENDPOINT_URL", awsEndpoint, "AWS_REGION", region);
+    }
+
+    int run(String... args) {
+        out.reset();
+        err.reset();
+        Context c = new Context(env, Path.of("/nonexistent"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC(), false);
+        return Lifeboat.run(c, args);
+    }
+
+    String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
