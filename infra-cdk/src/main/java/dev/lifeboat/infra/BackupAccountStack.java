@@ -79,6 +79,13 @@ public final class BackupAccountStack extends Stack {
             throw new IllegalArgumentException("backup.breakGlassRoleArn: is missing; the CDK app needs the break-glass role that alone"
                     + " may change the vault's policy, Object Lock or lifecycle, or delete the backup key");
         }
+        // The functions read lifeboat.yml from their environment, as compact JSON; Lambda allows 4 KB of it in all.
+        String configDocument = config.document();
+        if (configDocument.length() > 3500) {
+            throw new IllegalArgumentException("lifeboat.yml is " + configDocument.length() + " characters as JSON; the functions'"
+                    + " environment holds at most about 3500. Shorten it (fewer databases per backup stack), or split it into"
+                    + " several Lifeboat deployments");
+        }
         Set<String> sourceAccounts = new LinkedHashSet<>();
         config.databases().values().forEach(d -> sourceAccounts.add(d.source().account()));
 
@@ -166,7 +173,7 @@ public final class BackupAccountStack extends Stack {
                                 .cmd(List.of("dev.lifeboat.backup.SnapshotStepHandler::handleRequest")).build()))
                 .memorySize(512).timeout(Duration.minutes(2))
                 .deadLetterQueue(deadLetters)
-                .environment(Map.of("LIFEBOAT_CONFIG_FILE", "/var/task/lifeboat.yml", "POWERTOOLS_SERVICE_NAME", "lifeboat-snapshot"))
+                .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", "lifeboat-snapshot"))
                 .build();
         List<String> sourceRoles = config.databases().values().stream().map(d -> d.source().roleArn()).distinct().toList();
         snapshotStep.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "PipelinePolicy")
@@ -178,7 +185,7 @@ public final class BackupAccountStack extends Stack {
                 .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString()))
                 .memorySize(2048).timeout(Duration.minutes(15))
                 .deadLetterQueue(deadLetters)
-                .environment(Map.of("LIFEBOAT_CONFIG_FILE", "/var/task/lifeboat.yml", "POWERTOOLS_SERVICE_NAME", "lifeboat-restore"))
+                .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", "lifeboat-restore"))
                 .build();
         restoreFn.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "RestorePolicy")
                 .document(PolicyDocument.fromJson(json(Policies.document(Policies.restoreRole(backup.account(), key.getKeyArn())))))
@@ -227,7 +234,7 @@ public final class BackupAccountStack extends Stack {
                                 .cmd(List.of("dev.lifeboat.restore.VerificationStepHandler::handleRequest")).build()))
                 .memorySize(2048).timeout(Duration.minutes(15))
                 .deadLetterQueue(deadLetters)
-                .environment(Map.of("LIFEBOAT_CONFIG_FILE", "/var/task/lifeboat.yml", "POWERTOOLS_SERVICE_NAME", "lifeboat-verify"))
+                .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", "lifeboat-verify"))
                 .build();
         verifyStep.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "VerificationPolicy")
                 .document(PolicyDocument.fromJson(json(Policies.document(Policies.verificationRole(backup.account(), backup.region(),

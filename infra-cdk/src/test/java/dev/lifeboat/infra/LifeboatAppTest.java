@@ -232,6 +232,19 @@ class LifeboatAppTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theFunctions_getTheConfigurationInTheirEnvironment_andItParsesBackToTheSame() {
+        Map<String, Map<String, Object>> functions = backup.findResources("AWS::Lambda::Function");
+        assertThat(functions).hasSize(3);
+        for (Map<String, Object> f : functions.values()) {
+            Map<String, Object> props = (Map<String, Object>) f.get("Properties");
+            Map<String, Object> vars = (Map<String, Object>) ((Map<String, Object>) props.get("Environment")).get("Variables");
+            LifeboatConfig parsed = ConfigLoader.parse((String) vars.get("LIFEBOAT_CONFIG_YAML"), "LIFEBOAT_CONFIG_YAML");
+            assertThat(parsed.databases()).isEqualTo(ConfigLoader.load(Path.of("../docs/lifeboat.example.yml")).databases());
+        }
+    }
+
+    @Test
     void cdkNagAwsSolutions_findsNoErrors() {
         assertThat(Annotations.fromStack(stacks.backup()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
         for (var s : stacks.sources()) {

@@ -110,7 +110,7 @@ public final class ConfigLoader {
                 databases.put(e.getKey(), database("databases." + e.getKey(), e.getKey(), e.getValue()));
             }
         }
-        return new LifeboatConfig(backup, databases);
+        return new LifeboatConfig(backup, databases, root.toString());
     }
 
     private Backup backup(JsonNode n) {

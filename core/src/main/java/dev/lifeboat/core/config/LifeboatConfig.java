@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * {@code lifeboat.yml}: the backup account and every database Lifeboat protects. Shared by the
  * command line, the functions and the CDK app. Built only by {@link ConfigLoader}, which validates
- * every field and names the path of a bad one.
+ * every field and names the path of a bad one. {@code document} is the file as compact JSON (YAML's
+ * subset, comments dropped): what the CDK app hands the functions in LIFEBOAT_CONFIG_YAML.
  */
-public record LifeboatConfig(Backup backup, Map<String, Database> databases) {
+public record LifeboatConfig(Backup backup, Map<String, Database> databases, String document) {
 
     /**
      * The account and region that hold the backups, and their key. {@code breakGlassRoleArn}: the only
