@@ -102,7 +102,13 @@ public final class BackupHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        ObjectNode response = PowertoolsLogging.withLogging(context, () -> run(event, context));
+        ObjectNode response = PowertoolsLogging.withLogging(context, () -> {
+            try {
+                return run(event, context);
+            } catch (dev.lifeboat.core.error.LifeboatException e) {
+                throw new dev.lifeboat.core.error.LambdaFailure(e);
+            }
+        });
         JSON.writeValue(output, response);
     }
 

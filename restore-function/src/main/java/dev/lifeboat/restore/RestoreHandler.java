@@ -86,7 +86,13 @@ public final class RestoreHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        ObjectNode result = PowertoolsLogging.withLogging(context, () -> handle(event));
+        ObjectNode result = PowertoolsLogging.withLogging(context, () -> {
+            try {
+                return handle(event);
+            } catch (dev.lifeboat.core.error.LifeboatException e) {
+                throw new dev.lifeboat.core.error.LambdaFailure(e);
+            }
+        });
         JSON.writeValue(output, result);
     }
 

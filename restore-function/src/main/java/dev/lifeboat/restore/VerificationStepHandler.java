@@ -64,7 +64,13 @@ public final class VerificationStepHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        ObjectNode out = PowertoolsLogging.withLogging(context, () -> step(event));
+        ObjectNode out = PowertoolsLogging.withLogging(context, () -> {
+            try {
+                return step(event);
+            } catch (dev.lifeboat.core.error.LifeboatException e) {
+                throw new dev.lifeboat.core.error.LambdaFailure(e);
+            }
+        });
         JSON.writeValue(output, out);
     }
 

@@ -95,6 +95,14 @@ class RestoreHandlerTest {
         assertThat(rds.calls).isEmpty();
     }
 
+    @Test
+    void throughLambda_theErrorMessageCarriesTheValidChoicesToo() {
+        var in = new java.io.ByteArrayInputStream("{\"database\": \"billing\", \"from\": \"snapshot\"}".getBytes());
+        assertThatThrownBy(() -> handler.handleRequest(in, new java.io.ByteArrayOutputStream(), new FakeContext()))
+                .isInstanceOf(dev.lifeboat.core.error.LambdaFailure.class)
+                .hasMessage("field 'database': 'billing' is not configured. valid: orders");
+    }
+
     private void assertError(String payload, String message, String hint) {
         assertThatThrownBy(() -> handler.handle(JSON.readTree(payload)))
                 .isInstanceOf(InvalidInputException.class)
