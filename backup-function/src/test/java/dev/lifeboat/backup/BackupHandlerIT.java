@@ -76,7 +76,7 @@ class BackupHandlerIT {
 
     private static JsonNode invoke(BackupHandler h, String input) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        h.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, new FakeLambdaContext());
+        h.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, new dev.lifeboat.core.testing.FakeLambdaContext());
         return JSON.readTree(out.toByteArray());
     }
 

@@ -98,7 +98,7 @@ class RestoreHandlerTest {
     @Test
     void throughLambda_theErrorMessageCarriesTheValidChoicesToo() {
         var in = new java.io.ByteArrayInputStream("{\"database\": \"billing\", \"from\": \"snapshot\"}".getBytes());
-        assertThatThrownBy(() -> handler.handleRequest(in, new java.io.ByteArrayOutputStream(), new FakeContext()))
+        assertThatThrownBy(() -> handler.handleRequest(in, new java.io.ByteArrayOutputStream(), new dev.lifeboat.core.testing.FakeLambdaContext()))
                 .isInstanceOf(dev.lifeboat.core.error.LambdaFailure.class)
                 .hasMessage("field 'database': 'billing' is not configured. valid: orders");
     }

@@ -1,20 +1,22 @@
-package dev.lifeboat.restore;
+package dev.lifeboat.core.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
-/** A Lambda context for invoking the handler as Lambda does. */
-final class FakeContext implements Context {
+/** The Lambda context of a test invocation: 15 minutes left, like a fresh invocation at the maximum timeout. */
+public final class FakeLambdaContext implements Context {
+    public long remainingMillis = 900_000;
+
     @Override
     public String getAwsRequestId() {
-        return "test-request";
+        return "test-request-1";
     }
 
     @Override
     public String getLogGroupName() {
-        return "/aws/lambda/lifeboat-restore";
+        return "/aws/lambda/lifeboat-backup";
     }
 
     @Override
@@ -24,7 +26,7 @@ final class FakeContext implements Context {
 
     @Override
     public String getFunctionName() {
-        return "lifeboat-restore";
+        return "lifeboat-backup";
     }
 
     @Override
@@ -34,7 +36,7 @@ final class FakeContext implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:eu-central-1:222222222222:function:lifeboat-restore";
+        return "arn:aws:lambda:eu-west-1:111111111111:function:lifeboat-backup";
     }
 
     @Override
@@ -49,12 +51,12 @@ final class FakeContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return 900_000;
+        return (int) remainingMillis;
     }
 
     @Override
     public int getMemoryLimitInMB() {
-        return 2048;
+        return 1024;
     }
 
     @Override
