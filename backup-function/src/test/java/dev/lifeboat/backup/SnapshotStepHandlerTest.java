@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lifeboat.core.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.config.LifeboatConfig.DbKind;
 import dev.lifeboat.core.error.InvalidInputException;
@@ -27,24 +26,7 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
 /** The Step Functions step over the in-memory RDS: state goes out and comes back in, as the state machine does. */
 class SnapshotStepHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String YAML = """
-            backup:
-              account: "222222222222"
-              region: eu-central-1
-              kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
-            databases:
-              orders:
-                engine: postgres
-                source:
-                  account: "111111111111"
-                  region: eu-west-1
-                  instance: orders-prod
-                  roleArn: arn:aws:iam::111111111111:role/lifeboat-source
-                  externalId: lifeboat-orders
-                  shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share
-                snapshot: {mode: create}
-                retention: {daily: 7}
-            """;
+
     private final InMemoryRds rds = new InMemoryRds(Clock.fixed(Instant.parse("2026-11-25T03:01:00Z"), ZoneOffset.UTC));
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private PrintStream original;
@@ -58,7 +40,8 @@ class SnapshotStepHandlerTest {
         rds.addDatabase(new Location("111111111111", "eu-west-1"), "orders-prod", "postgres",
                 "arn:aws:kms:eu-west-1:111111111111:key/aws-rds");
         rds.pollsToComplete = 4;
-        LifeboatConfig config = ConfigLoader.parse(YAML, "test");
+        LifeboatConfig config = dev.lifeboat.core.testing.TestConfigs.orders("",
+                "shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share", "snapshot: {mode: create}");
         original = System.out;
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
         handler = new SnapshotStepHandler(config, rds, MetricsFactory.getMetricsInstance());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lifeboat.core.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig.DbKind;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.snapshot.Location;
@@ -30,23 +29,7 @@ class RestoreHandlerTest {
 
     @BeforeEach
     void setUp() {
-        var config = ConfigLoader.parse("""
-                backup:
-                  account: "222222222222"
-                  region: eu-central-1
-                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
-                  vault: s3://vault/lifeboat
-                databases:
-                  orders:
-                    engine: postgres
-                    source:
-                      account: "111111111111"
-                      region: eu-west-1
-                      instance: orders-prod
-                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
-                      externalId: lifeboat-orders
-                    retention: {daily: 7}
-                """, "test");
+        var config = dev.lifeboat.core.testing.TestConfigs.orders("vault: s3://vault/lifeboat", "", "");
         rds.put(new SnapshotInfo("lifeboat-orders-20261125-0300", "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300",
                 VAULT, DbKind.INSTANCE, "orders-prod", "available", "manual", Instant.parse("2026-11-25T03:20:00Z"), true, "k",
                 Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup",

@@ -3,7 +3,6 @@ package dev.lifeboat.core.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lifeboat.core.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.config.LifeboatConfig.DbKind;
 import dev.lifeboat.core.error.BackupNotFoundException;
@@ -31,22 +30,7 @@ class RestoringSnapshotTest {
 
     private final InMemoryRds rds = new InMemoryRds(Clock.fixed(Instant.parse("2026-11-25T23:00:00Z"), ZoneOffset.UTC));
     private final RestoringSnapshot restoring = new RestoringSnapshot(rds);
-    private final LifeboatConfig config = ConfigLoader.parse("""
-            backup:
-              account: "222222222222"
-              region: eu-central-1
-              kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
-            databases:
-              orders:
-                engine: postgres
-                source:
-                  account: "111111111111"
-                  region: eu-west-1
-                  instance: orders-prod
-                  roleArn: arn:aws:iam::111111111111:role/lifeboat-source
-                  externalId: lifeboat-orders
-                retention: {daily: 7}
-            """, "test");
+    private final LifeboatConfig config = dev.lifeboat.core.testing.TestConfigs.orders();
 
     @BeforeEach
     void copies() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
 import dev.lifeboat.core.adapter.local.LocalDirectoryVault;
 import dev.lifeboat.core.adapter.process.ProcessDumpTools;
-import dev.lifeboat.core.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.config.LifeboatConfig.DbKind;
 import dev.lifeboat.core.dump.DumpManifest;
@@ -116,31 +115,11 @@ class VerifyingBackupIT {
     };
 
     private LifeboatConfig config(String verifyBlock) {
-        return ConfigLoader.parse("""
-                backup:
-                  account: "222222222222"
-                  region: eu-central-1
-                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
-                databases:
-                  orders:
-                    engine: postgres
-                    source:
-                      account: "111111111111"
-                      region: eu-west-1
-                      instance: orders-prod
-                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
-                      externalId: lifeboat-orders
-                    retention: {daily: 7}
-                    dump:
-                      secretArn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-AbCdEf
-                      dbname: orders
-                """ + withoutCommonIndent(verifyBlock).indent(4), "test");
-    }
-
-    /** Text blocks here may close left of their content; YAML needs the block's own indentation only. */
-    private static String withoutCommonIndent(String block) {
-        int min = block.lines().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        return block.lines().map(l -> l.isBlank() ? "" : l.substring(min)).collect(java.util.stream.Collectors.joining("\n"));
+        return dev.lifeboat.core.testing.TestConfigs.orders("", "", """
+                dump:
+                  secretArn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-AbCdEf
+                  dbname: orders
+                """ + dev.lifeboat.core.testing.TestConfigs.block(verifyBlock));
     }
 
     @BeforeEach
