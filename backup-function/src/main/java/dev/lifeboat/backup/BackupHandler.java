@@ -15,6 +15,7 @@ import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.DatabaseInspector;
@@ -102,13 +103,7 @@ public final class BackupHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        ObjectNode response = PowertoolsLogging.withLogging(context, () -> {
-            try {
-                return run(event, context);
-            } catch (dev.lifeboat.core.error.LifeboatException e) {
-                throw new dev.lifeboat.core.error.LambdaFailure(e);
-            }
-        });
+        ObjectNode response = PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> run(event, context)));
         JSON.writeValue(output, response);
     }
 

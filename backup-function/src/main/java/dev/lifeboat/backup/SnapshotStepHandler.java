@@ -10,6 +10,7 @@ import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
 import dev.lifeboat.core.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.snapshot.CopyingSnapshot;
 import dev.lifeboat.core.snapshot.Decision;
 import dev.lifeboat.core.snapshot.RdsGateway;
@@ -66,13 +67,7 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        ObjectNode result = PowertoolsLogging.withLogging(context, () -> {
-            try {
-                return step(event);
-            } catch (dev.lifeboat.core.error.LifeboatException e) {
-                throw new dev.lifeboat.core.error.LambdaFailure(e);
-            }
-        });
+        ObjectNode result = PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> step(event)));
         JSON.writeValue(output, result);
     }
 

@@ -17,6 +17,7 @@ import dev.lifeboat.core.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
@@ -86,13 +87,7 @@ public final class RestoreHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        ObjectNode result = PowertoolsLogging.withLogging(context, () -> {
-            try {
-                return handle(event);
-            } catch (dev.lifeboat.core.error.LifeboatException e) {
-                throw new dev.lifeboat.core.error.LambdaFailure(e);
-            }
-        });
+        ObjectNode result = PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> handle(event)));
         JSON.writeValue(output, result);
     }
 

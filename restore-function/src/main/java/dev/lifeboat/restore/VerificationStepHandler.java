@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.verify.VerifyingBackup;
 import java.io.IOException;
@@ -64,13 +65,7 @@ public final class VerificationStepHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        ObjectNode out = PowertoolsLogging.withLogging(context, () -> {
-            try {
-                return step(event);
-            } catch (dev.lifeboat.core.error.LifeboatException e) {
-                throw new dev.lifeboat.core.error.LambdaFailure(e);
-            }
-        });
+        ObjectNode out = PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> step(event)));
         JSON.writeValue(output, out);
     }
 
