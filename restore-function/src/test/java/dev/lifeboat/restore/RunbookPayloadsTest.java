@@ -49,7 +49,7 @@ class RunbookPayloadsTest {
     void everyPayloadOfTheRunbook_isAcceptedByTheRestoreFunction() throws Exception {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
         InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
-        Location vaultLoc = new Location(config.backup().account(), config.backup().region());
+        Location vaultLoc = Location.of(config.backup());
         for (String day : List.of("2026-11-24", "2026-11-25")) {
             String id = "lifeboat-orders-" + day.replace("-", "") + "-0300";
             rds.put(new SnapshotInfo(id, "arn:aws:rds:" + vaultLoc.region() + ":" + vaultLoc.account() + ":snapshot:" + id, vaultLoc,

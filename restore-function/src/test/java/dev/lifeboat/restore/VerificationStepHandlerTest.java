@@ -49,7 +49,7 @@ class VerificationStepHandlerTest {
     @BeforeEach
     void setUp() {
         config = ConfigLoader.load(java.nio.file.Path.of("../docs/lifeboat.example.yml"));
-        Location loc = new Location(config.backup().account(), config.backup().region());
+        Location loc = Location.of(config.backup());
         rds.put(new SnapshotInfo("lifeboat-orders-20261125-0300", "arn:aws:rds:" + loc.region() + ":" + loc.account()
                 + ":snapshot:lifeboat-orders-20261125-0300", loc, DbKind.INSTANCE, "orders-prod", "available", "manual",
                 Instant.parse("2026-11-25T03:20:00Z"), true, "k", Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders",
@@ -126,7 +126,7 @@ class VerificationStepHandlerTest {
 
     @Test
     void theSweepAction_deletesExpiredVerificationInstancesOnly() throws Exception {
-        Location loc = new Location(config.backup().account(), config.backup().region());
+        Location loc = Location.of(config.backup());
         rds.restore(loc, DbKind.INSTANCE, new dev.lifeboat.core.snapshot.RdsGateway.RestoreSpec("lifeboat-orders-20261125-0300",
                 "lifeboat-verify-orders-old", "postgres", "db.t4g.micro", null, List.of(), null, null, false, false,
                 Map.of(VerifyingBackup.VERIFICATION, "old", VerifyingBackup.EXPIRES_AT, "2020-01-01T00:00:00Z")));

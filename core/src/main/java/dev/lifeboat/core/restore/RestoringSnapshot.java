@@ -88,7 +88,7 @@ public final class RestoringSnapshot {
             throw new InvalidInputException("instance class '" + t.instanceClass() + "' is not an RDS class",
                     "give one such as db.r6g.large or db.t4g.medium");
         }
-        Location backupLoc = new Location(config.backup().account(), config.backup().region());
+        Location backupLoc = Location.of(config.backup());
         Location target = new Location(t.account() == null ? backupLoc.account() : t.account(),
                 t.region() == null ? backupLoc.region() : t.region());
         List<String> accounts = new ArrayList<>(List.of(backupLoc.account()));
@@ -211,7 +211,8 @@ public final class RestoringSnapshot {
                                 + (copies.size() > 10 ? ", ..." : "") + "; or latest, or before:TIME"));
     }
 
-    private static String restoreEngine(LifeboatConfig.Database db, SnapshotInfo backup) {
+    /** The engine to restore a copy with: the copy's own, else the configured engine's. */
+    public static String restoreEngine(LifeboatConfig.Database db, SnapshotInfo backup) {
         return backup.engine() != null ? backup.engine() : db.engine().urlScheme();
     }
 

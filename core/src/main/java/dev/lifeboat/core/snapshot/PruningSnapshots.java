@@ -24,7 +24,7 @@ public final class PruningSnapshots {
     /** The backup copies of one database, newest first. */
     public List<SnapshotInfo> copies(LifeboatConfig config, String databaseId) {
         LifeboatConfig.Database db = config.database(databaseId);
-        Location backup = new Location(config.backup().account(), config.backup().region());
+        Location backup = Location.of(config.backup());
         return rds.snapshots(backup, db.source().kind(), null).stream()
                 .filter(SnapshotInfo::managedByLifeboat)
                 .filter(s -> databaseId.equals(s.tags().get(Tags.DATABASE)))
@@ -38,7 +38,7 @@ public final class PruningSnapshots {
     public Result prune(LifeboatConfig config, String databaseId, boolean dryRun) {
         LifeboatConfig.Database db = config.database(databaseId);
         RetentionPolicy.Verdict v = RetentionPolicy.apply(db.retention(), copies(config, databaseId));
-        Location backup = new Location(config.backup().account(), config.backup().region());
+        Location backup = Location.of(config.backup());
         for (SnapshotInfo s : v.delete()) {
             if (dryRun) {
                 LOG.info("would delete {} (taken {})", s.id(), RetentionPolicy.takenAt(s));

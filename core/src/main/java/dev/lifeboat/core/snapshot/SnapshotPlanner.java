@@ -50,7 +50,7 @@ public final class SnapshotPlanner {
         }
 
         Location backupLocation() {
-            return new Location(backup.account(), backup.region());
+            return Location.of(backup);
         }
 
         Location stagingLocation() {

@@ -116,7 +116,7 @@ public final class VerifyingBackup {
     public Run start(LifeboatConfig config, String databaseId, Instant runTime) {
         LifeboatConfig.Database db = config.database(databaseId);
         LifeboatConfig.VerifySettings vs = db.verify();
-        Location loc = new Location(config.backup().account(), config.backup().region());
+        Location loc = Location.of(config.backup());
         Instant start = runTime == null ? clock.instant() : runTime;
         String instance = ("lifeboat-verify-" + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
                 + STAMP.format(start).toLowerCase(Locale.ROOT)).replaceAll("-+", "-");
@@ -135,8 +135,8 @@ public final class VerifyingBackup {
                 VERIFICATION, STAMP.format(start),
                 EXPIRES_AT, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())).plus(Duration.ofHours(2)).toString()));
         LOG.info("verification of {}: restoring {} into throwaway instance {}", databaseId, copy.id(), instance);
-        rds.restore(loc, db.source().kind(), new RdsGateway.RestoreSpec(copy.id(), instance, copy.engine() == null
-                ? db.engine().urlScheme() : copy.engine(), vs.instanceClass(), vs.subnetGroup(), vs.securityGroups(), null, null,
+        rds.restore(loc, db.source().kind(), new RdsGateway.RestoreSpec(copy.id(), instance,
+                RestoringSnapshot.restoreEngine(db, copy), vs.instanceClass(), vs.subnetGroup(), vs.securityGroups(), null, null,
                 false, false, tags));
         return new Run(databaseId, instance, start, copy.id(), age);
     }
@@ -144,7 +144,7 @@ public final class VerifyingBackup {
     /** Step 2, repeated: the endpoint once the instance is available; empty while it is not; a Stop past the limit. */
     public Optional<String> poll(LifeboatConfig config, Run run) {
         LifeboatConfig.Database db = config.database(run.databaseId());
-        Location loc = new Location(config.backup().account(), config.backup().region());
+        Location loc = Location.of(config.backup());
         Optional<SourceDatabase> d = rds.database(loc, db.source().kind(), run.instance());
         if (d.isPresent() && d.get().available() && d.get().endpoint() != null) {
             LOG.info("verification of {}: {} is available at {}", run.databaseId(), run.instance(), d.get().endpoint());
@@ -162,7 +162,7 @@ public final class VerifyingBackup {
     public Checked check(LifeboatConfig config, Run run, String endpoint) {
         LifeboatConfig.Database db = config.database(run.databaseId());
         LifeboatConfig.VerifySettings vs = db.verify();
-        Location loc = new Location(config.backup().account(), config.backup().region());
+        Location loc = Location.of(config.backup());
         List<Check> checks = new ArrayList<>();
         checks.add(new Check("available", true, run.instance() + " at " + endpoint));
         Secret password = Secret.of(HexFormat.of().formatHex(randomBytes(24)));
@@ -202,7 +202,7 @@ public final class VerifyingBackup {
     /** Step 4, always: delete the instance (no final snapshot) and its secret. Returns false if something is left. */
     public boolean cleanup(LifeboatConfig config, Run run) {
         LifeboatConfig.Database db = config.database(run.databaseId());
-        Location loc = new Location(config.backup().account(), config.backup().region());
+        Location loc = Location.of(config.backup());
         boolean cleaned = true;
         LOG.info("verification of {}: deleting {} and its secret", run.databaseId(), run.instance());
         try {
@@ -409,7 +409,7 @@ public final class VerifyingBackup {
 
     /** Deletes verification instances past their expiry; touches nothing without the verification tag. */
     public List<String> sweep(LifeboatConfig config) {
-        Location loc = new Location(config.backup().account(), config.backup().region());
+        Location loc = Location.of(config.backup());
         List<String> deleted = new ArrayList<>();
         for (DbKind kind : DbKind.values()) {
             for (SourceDatabase d : rds.databasesTagged(loc, kind, VERIFICATION)) {
