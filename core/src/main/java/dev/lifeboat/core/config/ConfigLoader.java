@@ -367,15 +367,14 @@ public final class ConfigLoader {
     }
 
     private String matching(JsonNode n, String path, String field, Pattern p, String expected) {
-        String s = text(n, path, field, true);
-        if (s != null && !p.matcher(s).matches()) {
-            errors.add(path + "." + field + ": '" + s + "' is not " + expected);
-        }
-        return s;
+        return checked(text(n, path, field, true), path, field, p, expected);
     }
 
     private String optionalMatching(JsonNode n, String path, String field, Pattern p, String expected) {
-        String s = text(n, path, field, false);
+        return checked(text(n, path, field, false), path, field, p, expected);
+    }
+
+    private String checked(String s, String path, String field, Pattern p, String expected) {
         if (s != null && !p.matcher(s).matches()) {
             errors.add(path + "." + field + ": '" + s + "' is not " + expected);
         }
