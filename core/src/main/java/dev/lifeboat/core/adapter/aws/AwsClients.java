@@ -32,11 +32,15 @@ public final class AwsClients {
     }
 
     public static AwsClients fromEnvironment(Map<String, String> env) {
-        String url = env.get("AWS_ENDPOINT_URL");
         String region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
-        return new AwsClients(
-                url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url)),
+        return new AwsClients(endpoint(env),
                 region == null || region.isBlank() ? Optional.empty() : Optional.of(Region.of(region)));
+    }
+
+    /** The endpoint override of {@code AWS_ENDPOINT_URL} in {@code env}, if set. */
+    public static Optional<URI> endpoint(Map<String, String> env) {
+        String url = env.get("AWS_ENDPOINT_URL");
+        return url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url));
     }
 
     private static ClientOverrideConfiguration overrides() {

@@ -1,6 +1,7 @@
 package dev.lifeboat.core.adapter.rds;
 
 import dev.lifeboat.core.adapter.aws.AccountCredentials;
+import dev.lifeboat.core.adapter.aws.AwsClients;
 import dev.lifeboat.core.config.LifeboatConfig.DbKind;
 import dev.lifeboat.core.snapshot.Location;
 import dev.lifeboat.core.snapshot.RdsGateway;
@@ -63,8 +64,7 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
         Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
         config.databases().values().forEach(d -> roles.put(d.source().account(),
                 new AccountCredentials.AssumedRole(d.source().roleArn(), d.source().externalId())));
-        String url = env.get("AWS_ENDPOINT_URL");
-        Optional<URI> endpoint = url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url));
+        Optional<URI> endpoint = AwsClients.endpoint(env);
         var sts = software.amazon.awssdk.services.sts.StsClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.of(config.backup().region()));
@@ -88,17 +88,11 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     public Optional<SourceDatabase> database(Location where, DbKind kind, String identifier) {
         try {
             if (kind == DbKind.CLUSTER) {
-                DBCluster c = rds(where).describeDBClusters(b -> b.dbClusterIdentifier(identifier)).dbClusters().getFirst();
-                return Optional.of(new SourceDatabase(c.dbClusterIdentifier(), c.engine(), c.engineVersion(),
-                        Boolean.TRUE.equals(c.storageEncrypted()), c.kmsKeyId(), null, c.status(),
-                        c.endpoint() == null ? null : c.endpoint() + ":" + c.port(), tagMap(c.tagList())));
+                return Optional.of(database(rds(where).describeDBClusters(b -> b.dbClusterIdentifier(identifier))
+                        .dbClusters().getFirst()));
             }
-            DBInstance i = rds(where).describeDBInstances(b -> b.dbInstanceIdentifier(identifier)).dbInstances().getFirst();
-            String optionGroup = i.optionGroupMemberships() == null || i.optionGroupMemberships().isEmpty() ? null
-                    : i.optionGroupMemberships().getFirst().optionGroupName();
-            return Optional.of(new SourceDatabase(i.dbInstanceIdentifier(), i.engine(), i.engineVersion(),
-                    Boolean.TRUE.equals(i.storageEncrypted()), i.kmsKeyId(), optionGroup, i.dbInstanceStatus(),
-                    i.endpoint() == null ? null : i.endpoint().address() + ":" + i.endpoint().port(), tagMap(i.tagList())));
+            return Optional.of(database(rds(where).describeDBInstances(b -> b.dbInstanceIdentifier(identifier))
+                    .dbInstances().getFirst()));
         } catch (DbInstanceNotFoundException | DbClusterNotFoundException e) {
             return Optional.empty();
         }
@@ -246,15 +240,11 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
         if (kind == DbKind.CLUSTER) {
             rds(where).describeDBClustersPaginator().dbClusters().stream()
                     .filter(c -> tagMap(c.tagList()).containsKey(tagKey))
-                    .forEach(c -> out.add(new SourceDatabase(c.dbClusterIdentifier(), c.engine(), c.engineVersion(),
-                            Boolean.TRUE.equals(c.storageEncrypted()), c.kmsKeyId(), null, c.status(),
-                            c.endpoint() == null ? null : c.endpoint() + ":" + c.port(), tagMap(c.tagList()))));
+                    .forEach(c -> out.add(database(c)));
         } else {
             rds(where).describeDBInstancesPaginator().dbInstances().stream()
                     .filter(i -> tagMap(i.tagList()).containsKey(tagKey))
-                    .forEach(i -> out.add(new SourceDatabase(i.dbInstanceIdentifier(), i.engine(), i.engineVersion(),
-                            Boolean.TRUE.equals(i.storageEncrypted()), i.kmsKeyId(), null, i.dbInstanceStatus(),
-                            i.endpoint() == null ? null : i.endpoint().address() + ":" + i.endpoint().port(), tagMap(i.tagList()))));
+                    .forEach(i -> out.add(database(i)));
         }
         return out;
     }
@@ -334,6 +324,19 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
             tags.forEach(t -> m.put(t.key(), t.value()));
         }
         return m;
+    }
+
+    private static SourceDatabase database(DBCluster c) {
+        return new SourceDatabase(c.dbClusterIdentifier(), c.engine(), c.engineVersion(), Boolean.TRUE.equals(c.storageEncrypted()),
+                c.kmsKeyId(), null, c.status(), c.endpoint() == null ? null : c.endpoint() + ":" + c.port(), tagMap(c.tagList()));
+    }
+
+    private static SourceDatabase database(DBInstance i) {
+        String optionGroup = i.optionGroupMemberships() == null || i.optionGroupMemberships().isEmpty() ? null
+                : i.optionGroupMemberships().getFirst().optionGroupName();
+        return new SourceDatabase(i.dbInstanceIdentifier(), i.engine(), i.engineVersion(), Boolean.TRUE.equals(i.storageEncrypted()),
+                i.kmsKeyId(), optionGroup, i.dbInstanceStatus(),
+                i.endpoint() == null ? null : i.endpoint().address() + ":" + i.endpoint().port(), tagMap(i.tagList()));
     }
 
     private SnapshotInfo instance(Location where, DBSnapshot s) {
