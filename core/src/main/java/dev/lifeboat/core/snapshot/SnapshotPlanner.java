@@ -68,6 +68,11 @@ public final class SnapshotPlanner {
         boolean sameRegion() {
             return backup.region().equals(database.source().region());
         }
+
+        /** The backup account is the source account: nothing to share or re-encrypt, only copy across Regions. */
+        boolean sameAccount() {
+            return backup.account().equals(database.source().account());
+        }
     }
 
     public static Decision decide(Plan plan, Observed o, RunProgress progress) {
@@ -129,7 +134,7 @@ public final class SnapshotPlanner {
             }
             RdsGateway.SourceDatabase db = o.sourceDatabase().get();
             if (db.encrypted() && plan.database().source().shareKmsKeyArn() == null
-                    && !plan.sourceLocation().account().equals(plan.backup().account())
+                    && !plan.sameAccount()
                     && plan.database().snapshot().mode() == Mode.CREATE) {
                 return Decision.fail(kindName(plan) + " " + db.identifier() + " is encrypted with KMS key " + db.kmsKeyId()
                         + ", so its snapshots must be re-encrypted before they can be shared; set databases."
@@ -147,9 +152,8 @@ public final class SnapshotPlanner {
                         + " in " + plan.sourceLocation() + "; enable automated backups, or set snapshot.mode: create", progress);
             }
             SnapshotInfo a = automated.get();
-            boolean sameAccountCopy = plan.sourceLocation().account().equals(plan.backup().account());
-            String key = a.encrypted() && !sameAccountCopy ? plan.database().source().shareKmsKeyArn() : null;
-            if (a.encrypted() && key == null && !sameAccountCopy) {
+            String key = a.encrypted() && !plan.sameAccount() ? plan.database().source().shareKmsKeyArn() : null;
+            if (a.encrypted() && key == null && !plan.sameAccount()) {
                 return missingShareKey(plan, a, progress);
             }
             return Decision.act("copying automated snapshot " + a.id() + " to " + run.sourceId(), progress,
@@ -169,7 +173,7 @@ public final class SnapshotPlanner {
         // 2. Make it shareable (not needed when the backup account is the source account: cross-Region only).
         SnapshotInfo shareable = source;
         String shareKey = plan.database().source().shareKmsKeyArn();
-        boolean sameAccount = plan.sourceLocation().account().equals(plan.backup().account());
+        boolean sameAccount = plan.sameAccount();
         if (!sameAccount && source.encrypted() && !source.kmsKeyId().equals(shareKey)) {
             if (shareKey == null) {
                 return missingShareKey(plan, source, progress);
