@@ -1,5 +1,6 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.core.adapter.Vaults;
 import dev.lifeboat.core.adapter.aws.AwsClients;
 import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
 import dev.lifeboat.core.adapter.process.ProcessDumpTools;
@@ -7,6 +8,7 @@ import dev.lifeboat.core.adapter.secrets.LocalCredentials;
 import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
 import dev.lifeboat.core.model.ConnectionUrl;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.Vault;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,6 +50,11 @@ record Context(Map<String, String> env, Path home, PrintStream out, PrintStream 
     /** The RDS gateway for a configuration: the backup account's own credentials, a role per source account. */
     dev.lifeboat.core.adapter.rds.AwsRdsGateway rds(dev.lifeboat.core.config.LifeboatConfig config) {
         return dev.lifeboat.core.adapter.rds.AwsRdsGateway.forConfig(config, env);
+    }
+
+    /** The vault of lifeboat.yml ({@code backup.vault}); null when it is not set. */
+    Vault vault(dev.lifeboat.core.config.LifeboatConfig config) {
+        return Vaults.configured(config.backup(), aws()::s3, clock);
     }
 
     Progress progress(String verb) {

@@ -170,10 +170,7 @@ final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException("backup.vault is not set in " + config + "; dumps live there");
         }
         DatabaseTarget into = context.database("--target", target, "--target-secret-id", null);
-        VaultOptions options = new VaultOptions();
-        options.uri = cfg.backup().vault();
-        options.partSizeMib = 16;
-        Vault v = options.open(context.aws(), context.clock());
+        Vault v = context.vault(cfg);
         if (dryRun) {
             var manifest = new dev.lifeboat.core.restore.BackupCatalog(v).find(database, backup);
             context.out().println("plan: stream " + v.describe() + "/" + manifest.objectKey() + " (" + Sizes.human(manifest.sizeBytes())

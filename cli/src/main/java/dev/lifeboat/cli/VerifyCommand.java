@@ -1,8 +1,6 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.core.adapter.Vaults;
 import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
-import dev.lifeboat.core.adapter.s3.S3Vault;
 import dev.lifeboat.core.adapter.secrets.SecretsManagerStore;
 import dev.lifeboat.core.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
@@ -42,8 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --database ID, or --sweep");
         }
         try (AwsRdsGateway rds = context.rds(cfg); var sm = context.aws().secretsManager()) {
-            Vault vault = cfg.backup().vault() == null ? null
-                    : Vaults.open(cfg.backup().vault(), context.aws()::s3, S3Vault.Settings::of, context.clock());
+            Vault vault = context.vault(cfg);
             VerifyingBackup verifying = new VerifyingBackup(rds, vault, context.inspector(), context.tools(), new SecretsManagerStore(sm),
                     EndpointResolver.DIRECT, context.clock(), d -> Thread.sleep(d));
             if (sweep) {

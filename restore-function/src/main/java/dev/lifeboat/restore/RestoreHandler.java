@@ -11,7 +11,6 @@ import dev.lifeboat.core.adapter.aws.AwsClients;
 import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
 import dev.lifeboat.core.adapter.process.ProcessDumpTools;
 import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
-import dev.lifeboat.core.adapter.s3.S3Vault;
 import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
 import dev.lifeboat.core.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
@@ -68,7 +67,7 @@ public final class RestoreHandler implements RequestStreamHandler {
     }
 
     private RestoreHandler(LifeboatConfig config, AwsClients aws) {
-        this(config, AwsRdsGateway.forConfig(config, System.getenv()), () -> Vaults.open(config.backup().vault(), aws::s3, S3Vault.Settings::of, Clock.systemUTC()),
+        this(config, AwsRdsGateway.forConfig(config, System.getenv()), () -> Vaults.configured(config.backup(), aws::s3, Clock.systemUTC()),
                 new SecretsManagerSource(aws.secretsManager()), new JdbcInspector(), ProcessDumpTools.fromEnvironment(),
                 Clock.systemUTC());
     }

@@ -48,8 +48,7 @@ public final class VerificationStepHandler implements RequestStreamHandler {
 
     private VerificationStepHandler(LifeboatConfig config, dev.lifeboat.core.adapter.aws.AwsClients aws) {
         this(config, new VerifyingBackup(dev.lifeboat.core.adapter.rds.AwsRdsGateway.forConfig(config, System.getenv()),
-                config.backup().vault() == null ? null : dev.lifeboat.core.adapter.Vaults.open(config.backup().vault(), aws::s3,
-                        dev.lifeboat.core.adapter.s3.S3Vault.Settings::of, java.time.Clock.systemUTC()),
+                dev.lifeboat.core.adapter.Vaults.configured(config.backup(), aws::s3, java.time.Clock.systemUTC()),
                 new dev.lifeboat.core.adapter.jdbc.JdbcInspector(), dev.lifeboat.core.adapter.process.ProcessDumpTools.fromEnvironment(),
                 new dev.lifeboat.core.adapter.secrets.SecretsManagerStore(aws.secretsManager()),
                 dev.lifeboat.core.port.EndpointResolver.DIRECT, java.time.Clock.systemUTC(), d -> Thread.sleep(d)),

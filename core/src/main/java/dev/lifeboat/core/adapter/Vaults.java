@@ -2,6 +2,7 @@ package dev.lifeboat.core.adapter;
 
 import dev.lifeboat.core.adapter.local.LocalDirectoryVault;
 import dev.lifeboat.core.adapter.s3.S3Vault;
+import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.port.Vault;
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,6 +17,11 @@ public final class Vaults {
     /** How to build an S3 vault's settings from the bucket and prefix of the URI. */
     public interface S3SettingsFactory {
         S3Vault.Settings settings(String bucket, String prefix);
+    }
+
+    /** The vault of lifeboat.yml ({@code backup.vault}) with the default S3 settings; null when it is not set. */
+    public static Vault configured(LifeboatConfig.Backup backup, Supplier<S3Client> s3, Clock clock) {
+        return backup.vault() == null ? null : open(backup.vault(), s3, S3Vault.Settings::of, clock);
     }
 
     public static Vault open(String uri, Supplier<S3Client> s3, S3SettingsFactory s3Settings, Clock clock) {
