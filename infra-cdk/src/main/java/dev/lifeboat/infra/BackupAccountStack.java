@@ -166,27 +166,19 @@ public final class BackupAccountStack extends Stack {
         Queue deadLetters = Queue.Builder.create(this, "FunctionDeadLetters")
                 .encryption(QueueEncryption.KMS).encryptionMasterKey(key).enforceSsl(true)
                 .retentionPeriod(Duration.days(14)).removalPolicy(RemovalPolicy.RETAIN).build();
-        Function snapshotStep = DockerImageFunction.Builder.create(this, "SnapshotStepFunction")
-                .description("Lifeboat: one step of the snapshot pipeline")
-                .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("backup-function").toString(),
+        Function snapshotStep = function("SnapshotStepFunction", "Lifeboat: one step of the snapshot pipeline",
+                DockerImageCode.fromImageAsset(repositoryRoot.resolve("backup-function").toString(),
                         software.amazon.awscdk.services.lambda.AssetImageCodeProps.builder()
-                                .cmd(List.of("dev.lifeboat.backup.SnapshotStepHandler::handleRequest")).build()))
-                .memorySize(512).timeout(Duration.minutes(2))
-                .deadLetterQueue(deadLetters)
-                .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", "lifeboat-snapshot"))
-                .build();
+                                .cmd(List.of("dev.lifeboat.backup.SnapshotStepHandler::handleRequest")).build()),
+                512, Duration.minutes(2), deadLetters, configDocument, "lifeboat-snapshot");
         List<String> sourceRoles = config.databases().values().stream().map(d -> d.source().roleArn()).distinct().toList();
         snapshotStep.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "PipelinePolicy")
                 .document(PolicyDocument.fromJson(json(Policies.document(Policies.snapshotPipelineRole(backup.account(),
                         key.getKeyArn(), sourceRoles)))))
                 .build());
-        Function restoreFn = DockerImageFunction.Builder.create(this, "RestoreFunction")
-                .description("Lifeboat: restores, the incident path")
-                .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString()))
-                .memorySize(2048).timeout(Duration.minutes(15))
-                .deadLetterQueue(deadLetters)
-                .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", "lifeboat-restore"))
-                .build();
+        Function restoreFn = function("RestoreFunction", "Lifeboat: restores, the incident path",
+                DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString()),
+                2048, Duration.minutes(15), deadLetters, configDocument, "lifeboat-restore");
         restoreFn.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "RestorePolicy")
                 .document(PolicyDocument.fromJson(json(Policies.document(Policies.restoreRole(backup.account(), key.getKeyArn())))))
                 .build());
@@ -227,15 +219,11 @@ public final class BackupAccountStack extends Stack {
                 .build();
 
         // Verification runs: start, poll (waiting as told), check, cleanup, finish; notify when one fails.
-        Function verifyStep = DockerImageFunction.Builder.create(this, "VerificationStepFunction")
-                .description("Lifeboat: one step of a verification run")
-                .code(DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString(),
+        Function verifyStep = function("VerificationStepFunction", "Lifeboat: one step of a verification run",
+                DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString(),
                         software.amazon.awscdk.services.lambda.AssetImageCodeProps.builder()
-                                .cmd(List.of("dev.lifeboat.restore.VerificationStepHandler::handleRequest")).build()))
-                .memorySize(2048).timeout(Duration.minutes(15))
-                .deadLetterQueue(deadLetters)
-                .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", "lifeboat-verify"))
-                .build();
+                                .cmd(List.of("dev.lifeboat.restore.VerificationStepHandler::handleRequest")).build()),
+                2048, Duration.minutes(15), deadLetters, configDocument, "lifeboat-verify");
         verifyStep.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "VerificationPolicy")
                 .document(PolicyDocument.fromJson(json(Policies.document(Policies.verificationRole(backup.account(), backup.region(),
                         key.getKeyArn())))))
@@ -286,13 +274,9 @@ public final class BackupAccountStack extends Stack {
         // Alarms and the dashboard.
         List<Alarm> all = new ArrayList<>();
         for (Function f : List.of(snapshotStep, restoreFn, verifyStep)) {
-            all.add(Alarm.Builder.create(this, f.getNode().getId() + "Errors").metric(f.metricErrors())
-                    .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                    .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription("Lifeboat: " + f.getNode().getId() + " failed").build());
+            all.add(failedAtLeastOnce(f.getNode().getId() + "Errors", f.metricErrors(), "Lifeboat: " + f.getNode().getId() + " failed"));
         }
-        all.add(Alarm.Builder.create(this, "SnapshotPipelineFailed").metric(snapshotPipeline.metricFailed())
-                .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription("Lifeboat: a snapshot run failed").build());
+        all.add(failedAtLeastOnce("SnapshotPipelineFailed", snapshotPipeline.metricFailed(), "Lifeboat: a snapshot run failed"));
         Metric quota = Metric.Builder.create().namespace("Lifeboat").metricName("SnapshotQuotaUsedRatio")
                 .dimensionsMap(Map.of("Account", backup.account(), "Region", backup.region())).statistic("Maximum")
                 .period(Duration.hours(1)).build();
@@ -307,9 +291,7 @@ public final class BackupAccountStack extends Stack {
                     .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD).treatMissingData(TreatMissingData.BREACHING)
                     .alarmDescription("Lifeboat: no snapshot copy of " + db.id() + " completed in 26 hours").build());
         }
-        all.add(Alarm.Builder.create(this, "VerificationRunFailed").metric(verification.metricFailed())
-                .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription("Lifeboat: a verification run failed").build());
+        all.add(failedAtLeastOnce("VerificationRunFailed", verification.metricFailed(), "Lifeboat: a verification run failed"));
         for (LifeboatConfig.Database db : config.databases().values()) {
             if (db.schedules().verify() == null) {
                 continue;
@@ -334,6 +316,25 @@ public final class BackupAccountStack extends Stack {
                         perDatabase(config, "Measured recovery time (s)", "RecoverySeconds", "Average"),
                         perDatabase(config, "Verifications passed (1) / failed (0)", "VerificationSuccess", "Minimum"))))
                 .build();
+    }
+
+    /** A container-image function with the configuration in its environment and failed async invocations kept. */
+    private Function function(String id, String description, DockerImageCode code, int memoryMib, Duration timeout, Queue deadLetters,
+            String configDocument, String serviceName) {
+        return DockerImageFunction.Builder.create(this, id)
+                .description(description)
+                .code(code)
+                .memorySize(memoryMib).timeout(timeout)
+                .deadLetterQueue(deadLetters)
+                .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", serviceName))
+                .build();
+    }
+
+    /** Alarms when {@code metric} counts one failure or more in its period; no data is no failure. */
+    private Alarm failedAtLeastOnce(String id, Metric metric, String description) {
+        return Alarm.Builder.create(this, id).metric(metric)
+                .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription(description).build();
     }
 
     private static GraphWidget perDatabase(LifeboatConfig config, String title, String metric, String statistic) {
