@@ -98,8 +98,7 @@ public final class VerificationStepHandler implements RequestStreamHandler {
                         return endpoint.isPresent() ? out.put("action", "check").put("endpoint", endpoint.get())
                                 : out.put("action", "poll").put("waitSeconds", POLL_SECONDS);
                     } catch (VerifyingBackup.Stop stop) {
-                        return failed(out, new VerifyingBackup.Checked(
-                                List.of(new VerifyingBackup.Check("available", false, stop.getMessage())), null, null), stop.getMessage());
+                        return failed(out, "available", stop.getMessage());
                     }
                 }
                 case "check" -> {
@@ -148,13 +147,14 @@ public final class VerificationStepHandler implements RequestStreamHandler {
             }
             String message = ex instanceof LifeboatException le ? le.describe() : ex.toString();
             out.set("run", e.get("run"));
-            return failed(out, new VerifyingBackup.Checked(List.of(new VerifyingBackup.Check(action, false, message)), null, null),
-                    message);
+            return failed(out, action, message);
         }
     }
 
-    private static ObjectNode failed(ObjectNode out, VerifyingBackup.Checked checked, String error) {
-        return out.put("action", "cleanup").put("error", error).set("checked", JSON.valueToTree(checked));
+    /** The run stopped at {@code step}: clean up next, and carry the failure into the report. */
+    private static ObjectNode failed(ObjectNode out, String step, String error) {
+        return out.put("action", "cleanup").put("error", error)
+                .set("checked", JSON.valueToTree(VerifyingBackup.Checked.failedAt(step, error)));
     }
 
     private static String failedChecks(VerifyingBackup.Report r) {

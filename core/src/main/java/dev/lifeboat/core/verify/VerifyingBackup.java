@@ -102,7 +102,12 @@ public final class VerifyingBackup {
     public record Run(String databaseId, String instance, Instant startedAt, String snapshotId, Double backupAgeHours) {}
 
     /** What the checks found. */
-    public record Checked(List<Check> checks, Long recoverySeconds, String dumpBackupId) {}
+    public record Checked(List<Check> checks, Long recoverySeconds, String dumpBackupId) {
+        /** A run that stopped at {@code step}: that one failed check, nothing measured. */
+        public static Checked failedAt(String step, String detail) {
+            return new Checked(List.of(new Check(step, false, detail)), null, null);
+        }
+    }
 
     /** Step 1: restore the newest copy into a new throwaway instance. */
     public Run start(LifeboatConfig config, String databaseId) {
@@ -243,7 +248,7 @@ public final class VerifyingBackup {
             run = start(config, databaseId);
         } catch (LifeboatException e) {
             Run none = new Run(databaseId, null, clock.instant(), null, null);
-            return finish(none, new Checked(List.of(new Check("start", false, e.describe())), null, null), true, e.describe());
+            return finish(none, Checked.failedAt("start", e.describe()), true, e.describe());
         }
         Checked checked = null;
         String error = null;
@@ -257,13 +262,13 @@ public final class VerifyingBackup {
             checked = check(config, run, endpoint.get());
         } catch (Stop e) {
             error = e.getMessage();
-            checked = new Checked(List.of(new Check("available", false, e.getMessage())), null, null);
+            checked = Checked.failedAt("available", e.getMessage());
         } catch (LifeboatException e) {
             error = e.describe();
-            checked = new Checked(List.of(new Check("run", false, error)), null, null);
+            checked = Checked.failedAt("run", error);
         } catch (RuntimeException e) {
             error = e.toString();
-            checked = new Checked(List.of(new Check("run", false, error)), null, null);
+            checked = Checked.failedAt("run", error);
         }
         boolean cleaned = cleanup(config, run);
         return finish(run, checked, cleaned, error);
