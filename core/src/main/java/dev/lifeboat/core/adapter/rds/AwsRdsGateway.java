@@ -283,7 +283,8 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     /**
      * From DescribeAccountAttributes ("ManualSnapshots"). Where that call is refused (no
      * rds:DescribeAccountAttributes permission; moto does not implement it), the manual snapshots are
-     * counted and compared with RDS's default quota of 100 per Region (CHAP_Limits).
+     * counted (from the plain listing, like {@link #copiesInProgress}) and compared with RDS's default
+     * quota of 100 per Region (CHAP_Limits).
      */
     @Override
     public Quota manualSnapshotQuota(Location where) {
@@ -297,19 +298,24 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
             LOG.warn("DescribeAccountAttributes failed in {} ({}); counting manual snapshots against the default quota of {}",
                     where, e.statusCode(), DEFAULT_MANUAL_SNAPSHOT_QUOTA);
         }
-        int used = (int) snapshots(where, DbKind.INSTANCE, null).stream().filter(s -> "manual".equals(s.type())).count();
+        int used = (int) rds(where).describeDBSnapshotsPaginator().dbSnapshots().stream()
+                .filter(s -> "manual".equals(s.snapshotType())).count();
         return new Quota(used, DEFAULT_MANUAL_SNAPSHOT_QUOTA);
     }
 
     /**
      * RDS has no count of copies in flight; snapshots of this account and Region that are still being
-     * made ("creating", "copying", "pending") stand in for it.
+     * made ("creating", "copying", "pending") stand in for it. Counted from the plain listing: what
+     * {@link #snapshots} adds (a DescribeDBSnapshotAttributes call per shareable snapshot) is not needed
+     * to count, and the pipeline counts on every step.
      */
     @Override
     public int copiesInProgress(Location where, DbKind kind) {
-        return (int) snapshots(where, kind, null).stream()
-                .filter(s -> Set.of("creating", "copying", "pending").contains(s.status()))
-                .count();
+        Set<String> inFlight = Set.of("creating", "copying", "pending");
+        var statuses = kind == DbKind.CLUSTER
+                ? rds(where).describeDBClusterSnapshotsPaginator().dbClusterSnapshots().stream().map(DBClusterSnapshot::status)
+                : rds(where).describeDBSnapshotsPaginator().dbSnapshots().stream().map(DBSnapshot::status);
+        return (int) statuses.filter(inFlight::contains).count();
     }
 
     private static List<Tag> tags(Map<String, String> tags) {
