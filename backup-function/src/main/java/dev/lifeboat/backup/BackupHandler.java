@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lifeboat.core.adapter.Vaults;
-import dev.lifeboat.core.adapter.aws.AwsClients;
-import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
-import dev.lifeboat.core.adapter.process.ProcessDumpTools;
-import dev.lifeboat.core.adapter.s3.S3Vault;
-import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
+import dev.lifeboat.adapters.Vaults;
+import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.jdbc.JdbcInspector;
+import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.adapters.secrets.SecretsManagerSource;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.InvalidInputException;
@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
@@ -72,7 +71,7 @@ public final class BackupHandler implements RequestStreamHandler {
     }
 
     private BackupHandler(BackupConfig config, AwsClients aws, Clock clock) {
-        this(config, openVault(config, aws, clock), new SecretsManagerSource(aws.secretsManager()), new JdbcInspector(),
+        this(config, openVault(config, aws, clock), aws.secretSource(), new JdbcInspector(),
                 ProcessDumpTools.fromEnvironment(), clock, MetricsFactory.getMetricsInstance());
     }
 
@@ -88,13 +87,13 @@ public final class BackupHandler implements RequestStreamHandler {
     }
 
     static Vault openVault(BackupConfig config, AwsClients aws, Clock clock) {
-        return Vaults.open(config.vault(), aws::s3, (bucket, prefix) -> {
+        return aws.vault(config.vault(), (bucket, prefix) -> {
             S3Vault.Settings s = S3Vault.Settings.of(bucket, prefix);
             if (config.kmsKeyId() != null) {
                 s = s.withKmsKey(config.kmsKeyId());
             }
             if (config.lockMode() != null) {
-                s = s.withObjectLock(ObjectLockMode.fromValue(config.lockMode()), config.lockFor());
+                s = s.withObjectLock(config.lockMode(), config.lockFor());
             }
             return s;
         }, clock);

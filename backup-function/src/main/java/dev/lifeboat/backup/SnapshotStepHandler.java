@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.adapters.rds.AwsRdsGateway;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.snapshot.CopyingSnapshot;
 import dev.lifeboat.core.snapshot.Decision;
-import dev.lifeboat.core.snapshot.RdsGateway;
+import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.snapshot.RunProgress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +54,7 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     }
 
     private SnapshotStepHandler(LifeboatConfig config) {
-        this(config, AwsRdsGateway.forConfig(config, System.getenv()), MetricsFactory.getMetricsInstance());
+        this(config, AwsRdsGateway.forConfig(config, dev.lifeboat.adapters.aws.AwsClients.fromEnvironment()), MetricsFactory.getMetricsInstance());
     }
 
     SnapshotStepHandler(LifeboatConfig config, RdsGateway rds, Metrics metrics) {

@@ -5,17 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
-import dev.lifeboat.core.adapter.process.ProcessDumpTools;
-import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
+import dev.lifeboat.adapters.jdbc.JdbcInspector;
+import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.secrets.SecretsManagerSource;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
-import dev.lifeboat.core.testing.MariaDbServer;
-import dev.lifeboat.core.testing.MotoServer;
-import dev.lifeboat.core.testing.PostgresServer;
-import dev.lifeboat.core.testing.RealParts;
+import dev.lifeboat.testing.MariaDbServer;
+import dev.lifeboat.testing.MotoServer;
+import dev.lifeboat.testing.PostgresServer;
+import dev.lifeboat.testing.RealParts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -76,7 +76,7 @@ class BackupHandlerIT {
 
     private static JsonNode invoke(BackupHandler h, String input) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        h.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, new dev.lifeboat.core.testing.FakeLambdaContext());
+        h.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, new dev.lifeboat.testing.FakeLambdaContext());
         return JSON.readTree(out.toByteArray());
     }
 

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.error.InvalidInputException;
-import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.testing.InMemoryRds;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -40,7 +40,7 @@ class SnapshotStepHandlerTest {
         rds.addDatabase(new Location("111111111111", "eu-west-1"), "orders-prod", "postgres",
                 "arn:aws:kms:eu-west-1:111111111111:key/aws-rds");
         rds.pollsToComplete = 4;
-        LifeboatConfig config = dev.lifeboat.core.testing.TestConfigs.orders("",
+        LifeboatConfig config = dev.lifeboat.config.TestConfigs.orders("",
                 "shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share", "snapshot: {mode: create}");
         original = System.out;
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
@@ -100,7 +100,7 @@ class SnapshotStepHandlerTest {
         Location vault = new Location("222222222222", "eu-central-1");
         for (int d = 1; d <= 9; d++) {
             String day = "2026-11-0" + d;
-            rds.put(new dev.lifeboat.core.snapshot.SnapshotInfo("lifeboat-orders-202611" + "0" + d + "-0300",
+            rds.put(new dev.lifeboat.core.model.SnapshotInfo("lifeboat-orders-202611" + "0" + d + "-0300",
                     "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-2026110" + d + "-0300", vault, DbKind.INSTANCE,
                     "orders-prod", "available", "manual", Instant.parse(day + "T03:30:00Z"), true, "k",
                     java.util.Map.of("lifeboat:managed-by", "lifeboat", "lifeboat:database", "orders", "lifeboat:role", "backup",

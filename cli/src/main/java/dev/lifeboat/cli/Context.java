@@ -1,11 +1,9 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.core.adapter.Vaults;
-import dev.lifeboat.core.adapter.aws.AwsClients;
-import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
-import dev.lifeboat.core.adapter.process.ProcessDumpTools;
-import dev.lifeboat.core.adapter.secrets.LocalCredentials;
-import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
+import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.jdbc.JdbcInspector;
+import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.secrets.LocalCredentials;
 import dev.lifeboat.core.model.ConnectionUrl;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.Vault;
@@ -14,16 +12,72 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
-/** What the commands need from the outside world, passed in so tests can run them in-process. */
-record Context(Map<String, String> env, Path home, PrintStream out, PrintStream err, Clock clock, boolean terminal) {
+/**
+ * What the commands need from the outside world, passed in so tests can run them in-process; the
+ * composition root of the command line (adapters are built here, on first use, once per command).
+ */
+final class Context implements AutoCloseable {
+    private final Map<String, String> env;
+    private final Path home;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Clock clock;
+    private final boolean terminal;
+
+    Context(Map<String, String> env, Path home, PrintStream out, PrintStream err, Clock clock, boolean terminal) {
+        this.env = env;
+        this.home = home;
+        this.out = out;
+        this.err = err;
+        this.clock = clock;
+        this.terminal = terminal;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    boolean terminal() {
+        return terminal;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (aws != null) {
+            aws.close();
+            aws = null;
+        }
+    }
 
     static Context system() {
         return new Context(System.getenv(), Path.of(System.getProperty("user.home")), System.out, System.err,
                 Clock.systemUTC(), Progress.stderrIsTerminal());
     }
 
-    AwsClients aws() {
-        return AwsClients.fromEnvironment(env);
+    private AwsClients aws;
+
+    /** The SDK clients of this command, built once and on first use. */
+    synchronized AwsClients aws() {
+        if (aws == null) {
+            aws = AwsClients.fromEnvironment(env);
+        }
+        return aws;
     }
 
     ProcessDumpTools tools() {
@@ -40,21 +94,19 @@ record Context(Map<String, String> env, Path home, PrintStream out, PrintStream 
             throw new IllegalArgumentException("give " + urlOption + " URL or " + secretOption + " ID (one of them)");
         }
         if (secretId != null) {
-            try (var sm = aws().secretsManager()) {
-                return new SecretsManagerSource(sm).databaseTarget(secretId);
-            }
+            return aws().secretSource().databaseTarget(secretId);
         }
         return new LocalCredentials(env, home).complete(ConnectionUrl.parse(urlOption, url));
     }
 
     /** The RDS gateway for a configuration: the backup account's own credentials, a role per source account. */
-    dev.lifeboat.core.adapter.rds.AwsRdsGateway rds(dev.lifeboat.core.config.LifeboatConfig config) {
-        return dev.lifeboat.core.adapter.rds.AwsRdsGateway.forConfig(config, env);
+    dev.lifeboat.adapters.rds.AwsRdsGateway rds(dev.lifeboat.core.config.LifeboatConfig config) {
+        return dev.lifeboat.adapters.rds.AwsRdsGateway.forConfig(config, aws());
     }
 
     /** The vault of lifeboat.yml ({@code backup.vault}); null when it is not set. */
     Vault vault(dev.lifeboat.core.config.LifeboatConfig config) {
-        return Vaults.configured(config.backup(), aws()::s3, clock);
+        return aws().configuredVault(config.backup(), clock);
     }
 
     Progress progress(String verb) {

@@ -65,7 +65,11 @@ public final class Lifeboat implements Callable<Integer> {
             context.err().println("  see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             return ExitCode.BAD_INPUT;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            context.close();
+        }
     }
 
     /** Hands every command the context. */

@@ -77,7 +77,7 @@ final class ListCommand implements Callable<Integer> {
         if (config == null) {
             throw new IllegalArgumentException("--snapshots needs --config FILE (lifeboat.yml)");
         }
-        var cfg = dev.lifeboat.core.config.ConfigLoader.load(config);
+        var cfg = dev.lifeboat.config.ConfigLoader.load(config);
         List<String> ids = database == null ? List.copyOf(cfg.databases().keySet()) : List.of(cfg.database(database).id());
         try (var rds = context.rds(cfg)) {
             var pruning = new dev.lifeboat.core.snapshot.PruningSnapshots(rds);
@@ -88,9 +88,9 @@ final class ListCommand implements Callable<Integer> {
                     var taken = dev.lifeboat.core.snapshot.RetentionPolicy.takenAt(s);
                     context.out().printf("%-16s %-40s %-10s %-22s %-14s %s %s%n", id, s.id(), s.status(),
                             taken == null ? "-" : taken.toString(),
-                            s.tags().getOrDefault(dev.lifeboat.core.snapshot.Tags.SOURCE_ACCOUNT, "?"),
-                            s.tags().getOrDefault(dev.lifeboat.core.snapshot.Tags.ENGINE, "?"),
-                            s.tags().getOrDefault(dev.lifeboat.core.snapshot.Tags.ENGINE_VERSION, ""));
+                            s.tags().getOrDefault(dev.lifeboat.protocol.Tags.SOURCE_ACCOUNT, "?"),
+                            s.tags().getOrDefault(dev.lifeboat.protocol.Tags.ENGINE, "?"),
+                            s.tags().getOrDefault(dev.lifeboat.protocol.Tags.ENGINE_VERSION, ""));
                 }
             }
         }

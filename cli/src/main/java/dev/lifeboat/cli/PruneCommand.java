@@ -1,11 +1,11 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.adapters.rds.AwsRdsGateway;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
-import dev.lifeboat.core.snapshot.SnapshotInfo;
+import dev.lifeboat.core.model.SnapshotInfo;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

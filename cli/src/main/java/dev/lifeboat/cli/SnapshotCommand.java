@@ -1,7 +1,7 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.adapters.rds.AwsRdsGateway;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.snapshot.CopyingSnapshot;
 import dev.lifeboat.core.snapshot.Decision;

@@ -1,14 +1,13 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.core.adapter.Vaults;
-import dev.lifeboat.core.adapter.aws.AwsClients;
-import dev.lifeboat.core.adapter.s3.S3Vault;
+import dev.lifeboat.adapters.Vaults;
+import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.core.port.Vault;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 
 /** Where backups are: shared by every command that reads or writes the vault. */
 final class VaultOptions {
@@ -36,10 +35,8 @@ final class VaultOptions {
         if ((lockMode == null) != (lockDays == null)) {
             throw new IllegalArgumentException("--object-lock-mode and --object-lock-days go together; give both or neither");
         }
-        ObjectLockMode mode = null;
         if (lockMode != null) {
-            mode = ObjectLockMode.fromValue(lockMode.toUpperCase(Locale.ROOT));
-            if (mode == ObjectLockMode.UNKNOWN_TO_SDK_VERSION) {
+            if (!lockMode.equalsIgnoreCase("COMPLIANCE") && !lockMode.equalsIgnoreCase("GOVERNANCE")) {
                 throw new IllegalArgumentException("--object-lock-mode '" + lockMode + "' is not COMPLIANCE or GOVERNANCE");
             }
             if (lockDays < 1) {
@@ -49,14 +46,13 @@ final class VaultOptions {
         if (partSizeMib < 5) {
             throw new IllegalArgumentException("--part-size-mib must be at least 5 (S3's minimum part size)");
         }
-        ObjectLockMode finalMode = mode;
-        return Vaults.open(uri, aws::s3, (bucket, prefix) -> {
+        return aws.vault(uri, (bucket, prefix) -> {
             S3Vault.Settings s = S3Vault.Settings.of(bucket, prefix).withParts(partSizeMib * 1024 * 1024, 4);
             if (kmsKey != null) {
                 s = s.withKmsKey(kmsKey);
             }
-            if (finalMode != null) {
-                s = s.withObjectLock(finalMode, Duration.ofDays(lockDays));
+            if (lockMode != null) {
+                s = s.withObjectLock(lockMode, Duration.ofDays(lockDays));
             }
             return s;
         }, clock);

@@ -1,8 +1,8 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
-import dev.lifeboat.core.adapter.secrets.SecretsManagerStore;
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.adapters.rds.AwsRdsGateway;
+import dev.lifeboat.adapters.secrets.SecretsManagerStore;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.port.Vault;
@@ -39,9 +39,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (!sweep && database == null) {
             throw new IllegalArgumentException("give --database ID, or --sweep");
         }
-        try (AwsRdsGateway rds = context.rds(cfg); var sm = context.aws().secretsManager()) {
+        try (AwsRdsGateway rds = context.rds(cfg)) {
             Vault vault = context.vault(cfg);
-            VerifyingBackup verifying = new VerifyingBackup(rds, vault, context.inspector(), context.tools(), new SecretsManagerStore(sm),
+            VerifyingBackup verifying = new VerifyingBackup(rds, vault, context.inspector(), context.tools(), context.aws().secretStore(),
                     EndpointResolver.DIRECT, context.clock(), d -> Thread.sleep(d));
             if (sweep) {
                 List<String> deleted = verifying.sweep(cfg);

@@ -3,12 +3,12 @@ package dev.lifeboat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.core.model.DatabaseTarget;
-import dev.lifeboat.core.testing.Fingerprint;
-import dev.lifeboat.core.testing.Fixtures;
-import dev.lifeboat.core.testing.MariaDbServer;
-import dev.lifeboat.core.testing.MotoServer;
-import dev.lifeboat.core.testing.PostgresServer;
-import dev.lifeboat.core.testing.RealParts;
+import dev.lifeboat.testing.Fingerprint;
+import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.MariaDbServer;
+import dev.lifeboat.testing.MotoServer;
+import dev.lifeboat.testing.PostgresServer;
+import dev.lifeboat.testing.RealParts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.lifeboat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.core.testing.MotoServer;
-import dev.lifeboat.core.testing.RealParts;
+import dev.lifeboat.testing.MotoServer;
+import dev.lifeboat.testing.RealParts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.iam.Policies;
+import dev.lifeboat.protocol.Policies;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package dev.lifeboat.infra;
 
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package dev.lifeboat.infra;
 
+import dev.lifeboat.core.model.DbKind;
+
+
 import dev.lifeboat.core.config.LifeboatConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -53,7 +56,7 @@ public final class SourceAccountStack extends Stack {
                 .resources(List.of("*")).build());
         List<String> databases = new ArrayList<>();
         for (LifeboatConfig.Database d : here) {
-            databases.add(rds + (d.source().kind() == LifeboatConfig.DbKind.CLUSTER ? "cluster:" : "db:") + d.source().identifier());
+            databases.add(rds + (d.source().kind() == DbKind.CLUSTER ? "cluster:" : "db:") + d.source().identifier());
         }
         List<String> snapshots = List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*");
         List<String> sources = new ArrayList<>(databases);

@@ -3,7 +3,7 @@ package dev.lifeboat.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import java.nio.file.Path;
 import java.util.List;

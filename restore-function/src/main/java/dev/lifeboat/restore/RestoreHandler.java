@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lifeboat.core.adapter.Vaults;
-import dev.lifeboat.core.adapter.aws.AwsClients;
-import dev.lifeboat.core.adapter.jdbc.JdbcInspector;
-import dev.lifeboat.core.adapter.process.ProcessDumpTools;
-import dev.lifeboat.core.adapter.rds.AwsRdsGateway;
-import dev.lifeboat.core.adapter.secrets.SecretsManagerSource;
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.adapters.Vaults;
+import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.jdbc.JdbcInspector;
+import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.rds.AwsRdsGateway;
+import dev.lifeboat.adapters.secrets.SecretsManagerSource;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.error.InvalidInputException;
@@ -25,7 +25,7 @@ import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
-import dev.lifeboat.core.snapshot.RdsGateway;
+import dev.lifeboat.core.port.RdsGateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,8 +67,8 @@ public final class RestoreHandler implements RequestStreamHandler {
     }
 
     private RestoreHandler(LifeboatConfig config, AwsClients aws) {
-        this(config, AwsRdsGateway.forConfig(config, System.getenv()), () -> Vaults.configured(config.backup(), aws::s3, Clock.systemUTC()),
-                new SecretsManagerSource(aws.secretsManager()), new JdbcInspector(), ProcessDumpTools.fromEnvironment(),
+        this(config, AwsRdsGateway.forConfig(config, aws), () -> aws.configuredVault(config.backup(), Clock.systemUTC()),
+                aws.secretSource(), new JdbcInspector(), ProcessDumpTools.fromEnvironment(),
                 Clock.systemUTC());
     }
 

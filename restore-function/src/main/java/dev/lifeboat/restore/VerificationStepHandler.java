@@ -42,15 +42,15 @@ public final class VerificationStepHandler implements RequestStreamHandler {
 
     /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML; clients built once. */
     public VerificationStepHandler() {
-        this(dev.lifeboat.core.config.ConfigLoader.fromEnvironment(System.getenv()),
-                dev.lifeboat.core.adapter.aws.AwsClients.fromEnvironment());
+        this(dev.lifeboat.config.ConfigLoader.fromEnvironment(System.getenv()),
+                dev.lifeboat.adapters.aws.AwsClients.fromEnvironment());
     }
 
-    private VerificationStepHandler(LifeboatConfig config, dev.lifeboat.core.adapter.aws.AwsClients aws) {
-        this(config, new VerifyingBackup(dev.lifeboat.core.adapter.rds.AwsRdsGateway.forConfig(config, System.getenv()),
-                dev.lifeboat.core.adapter.Vaults.configured(config.backup(), aws::s3, java.time.Clock.systemUTC()),
-                new dev.lifeboat.core.adapter.jdbc.JdbcInspector(), dev.lifeboat.core.adapter.process.ProcessDumpTools.fromEnvironment(),
-                new dev.lifeboat.core.adapter.secrets.SecretsManagerStore(aws.secretsManager()),
+    private VerificationStepHandler(LifeboatConfig config, dev.lifeboat.adapters.aws.AwsClients aws) {
+        this(config, new VerifyingBackup(dev.lifeboat.adapters.rds.AwsRdsGateway.forConfig(config, aws),
+                aws.configuredVault(config.backup(), java.time.Clock.systemUTC()),
+                new dev.lifeboat.adapters.jdbc.JdbcInspector(), dev.lifeboat.adapters.process.ProcessDumpTools.fromEnvironment(),
+                aws.secretStore(),
                 dev.lifeboat.core.port.EndpointResolver.DIRECT, java.time.Clock.systemUTC(), d -> Thread.sleep(d)),
                 software.amazon.lambda.powertools.metrics.MetricsFactory.getMetricsInstance());
     }

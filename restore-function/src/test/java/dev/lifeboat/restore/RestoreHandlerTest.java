@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.error.InvalidInputException;
-import dev.lifeboat.core.snapshot.Location;
-import dev.lifeboat.core.snapshot.SnapshotInfo;
-import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
@@ -29,7 +29,7 @@ class RestoreHandlerTest {
 
     @BeforeEach
     void setUp() {
-        var config = dev.lifeboat.core.testing.TestConfigs.orders("vault: s3://vault/lifeboat", "", "");
+        var config = dev.lifeboat.config.TestConfigs.orders("vault: s3://vault/lifeboat", "", "");
         rds.put(new SnapshotInfo("lifeboat-orders-20261125-0300", "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300",
                 VAULT, DbKind.INSTANCE, "orders-prod", "available", "manual", Instant.parse("2026-11-25T03:20:00Z"), true, "k",
                 Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup",
@@ -81,7 +81,7 @@ class RestoreHandlerTest {
     @Test
     void throughLambda_theErrorMessageCarriesTheValidChoicesToo() {
         var in = new java.io.ByteArrayInputStream("{\"database\": \"billing\", \"from\": \"snapshot\"}".getBytes());
-        assertThatThrownBy(() -> handler.handleRequest(in, new java.io.ByteArrayOutputStream(), new dev.lifeboat.core.testing.FakeLambdaContext()))
+        assertThatThrownBy(() -> handler.handleRequest(in, new java.io.ByteArrayOutputStream(), new dev.lifeboat.testing.FakeLambdaContext()))
                 .isInstanceOf(dev.lifeboat.core.error.LambdaFailure.class)
                 .hasMessage("field 'database': 'billing' is not configured. valid: orders");
     }

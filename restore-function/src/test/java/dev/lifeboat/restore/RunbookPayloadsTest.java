@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Secret;
-import dev.lifeboat.core.snapshot.Location;
-import dev.lifeboat.core.snapshot.SnapshotInfo;
-import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
@@ -49,7 +49,7 @@ class RunbookPayloadsTest {
     void everyPayloadOfTheRunbook_isAcceptedByTheRestoreFunction() throws Exception {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
         InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
-        Location vaultLoc = Location.of(config.backup());
+        Location vaultLoc = config.backup().location();
         for (String day : List.of("2026-11-24", "2026-11-25")) {
             String id = "lifeboat-orders-" + day.replace("-", "") + "-0300";
             rds.put(new SnapshotInfo(id, "arn:aws:rds:" + vaultLoc.region() + ":" + vaultLoc.account() + ":snapshot:" + id, vaultLoc,

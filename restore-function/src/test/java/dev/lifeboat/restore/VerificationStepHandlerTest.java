@@ -4,18 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.port.SecretStore;
-import dev.lifeboat.core.snapshot.Location;
-import dev.lifeboat.core.snapshot.SnapshotInfo;
-import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
@@ -49,7 +49,7 @@ class VerificationStepHandlerTest {
     @BeforeEach
     void setUp() {
         config = ConfigLoader.load(java.nio.file.Path.of("../docs/lifeboat.example.yml"));
-        Location loc = Location.of(config.backup());
+        Location loc = config.backup().location();
         rds.put(new SnapshotInfo("lifeboat-orders-20261125-0300", "arn:aws:rds:" + loc.region() + ":" + loc.account()
                 + ":snapshot:lifeboat-orders-20261125-0300", loc, DbKind.INSTANCE, "orders-prod", "available", "manual",
                 Instant.parse("2026-11-25T03:20:00Z"), true, "k", Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders",
@@ -126,8 +126,8 @@ class VerificationStepHandlerTest {
 
     @Test
     void theSweepAction_deletesExpiredVerificationInstancesOnly() throws Exception {
-        Location loc = Location.of(config.backup());
-        rds.restore(loc, DbKind.INSTANCE, new dev.lifeboat.core.snapshot.RdsGateway.RestoreSpec("lifeboat-orders-20261125-0300",
+        Location loc = config.backup().location();
+        rds.restore(loc, DbKind.INSTANCE, new dev.lifeboat.core.port.RdsGateway.RestoreSpec("lifeboat-orders-20261125-0300",
                 "lifeboat-verify-orders-old", "postgres", "db.t4g.micro", null, List.of(), null, null, false, false,
                 Map.of(VerifyingBackup.VERIFICATION, "old", VerifyingBackup.EXPIRES_AT, "2020-01-01T00:00:00Z")));
         rds.addDatabase(loc, "orders-restored", "postgres", null);

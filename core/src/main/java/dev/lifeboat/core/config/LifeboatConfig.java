@@ -1,11 +1,13 @@
 package dev.lifeboat.core.config;
 
 import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
 import java.util.Map;
 
 /**
  * {@code lifeboat.yml}: the backup account and every database Lifeboat protects. Shared by the
- * command line, the functions and the CDK app. Built only by {@link ConfigLoader}, which validates
+ * command line, the functions and the CDK app. Built by the config module's ConfigLoader, which validates
  * every field and names the path of a bad one. {@code document} is the file as compact JSON (YAML's
  * subset, comments dropped): what the CDK app hands the functions in LIFEBOAT_CONFIG_YAML.
  */
@@ -17,7 +19,12 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
      * {@code vaultRetentionDays}: the vault's default Object Lock retention (COMPLIANCE mode).
      */
     public record Backup(String account, String region, String kmsKeyArn, String vault, String breakGlassRoleArn,
-            int vaultRetentionDays, int vaultColdAfterDays) {}
+            int vaultRetentionDays, int vaultColdAfterDays) {
+        /** The backup account's home Region: where the copies, the vault and the verification instances are. */
+        public Location location() {
+            return new Location(account, region);
+        }
+    }
 
     /** One protected database. */
     public record Database(
@@ -54,9 +61,6 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
     public record Source(
             String account, String region, DbKind kind, String identifier, String roleArn, String externalId,
             String shareKmsKeyArn) {}
-
-    /** An RDS DB instance or an Aurora DB cluster. */
-    public enum DbKind { INSTANCE, CLUSTER }
 
     /**
      * How the source snapshot is made: {@code CREATE} a manual snapshot, or {@code COPY_AUTOMATED}: copy

@@ -1,18 +1,18 @@
 package dev.lifeboat.core.restore;
 
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.RefusedException;
-import dev.lifeboat.core.snapshot.Location;
+import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
-import dev.lifeboat.core.snapshot.RdsGateway;
-import dev.lifeboat.core.snapshot.RdsGateway.RestoreSpec;
-import dev.lifeboat.core.snapshot.RdsGateway.SourceDatabase;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.port.RdsGateway.RestoreSpec;
+import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
-import dev.lifeboat.core.snapshot.SnapshotInfo;
-import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.protocol.Tags;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ public final class RestoringSnapshot {
             throw new InvalidInputException("instance class '" + t.instanceClass() + "' is not an RDS class",
                     "give one such as db.r6g.large or db.t4g.medium");
         }
-        Location backupLoc = Location.of(config.backup());
+        Location backupLoc = config.backup().location();
         Location target = new Location(t.account() == null ? backupLoc.account() : t.account(),
                 t.region() == null ? backupLoc.region() : t.region());
         List<String> accounts = new ArrayList<>(List.of(backupLoc.account()));

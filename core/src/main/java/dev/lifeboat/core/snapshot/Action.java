@@ -1,5 +1,7 @@
 package dev.lifeboat.core.snapshot;
 
+import dev.lifeboat.core.model.Location;
+
 import java.util.Map;
 
 /** One step the planner asks for. Each is idempotent: "already exists" counts as done. */

@@ -1,7 +1,13 @@
 package dev.lifeboat.core.snapshot;
 
+import dev.lifeboat.core.model.Location;
+
+import dev.lifeboat.core.model.SnapshotInfo;
+
+import dev.lifeboat.core.port.RdsGateway;
+
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
 import java.time.Instant;
 import java.util.ArrayList;

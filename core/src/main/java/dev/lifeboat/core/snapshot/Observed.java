@@ -1,5 +1,9 @@
 package dev.lifeboat.core.snapshot;
 
+import dev.lifeboat.core.model.SnapshotInfo;
+
+import dev.lifeboat.core.port.RdsGateway;
+
 import java.util.Optional;
 
 /**

@@ -1,5 +1,13 @@
 package dev.lifeboat.core.snapshot;
 
+import dev.lifeboat.core.model.Location;
+
+import dev.lifeboat.core.model.SnapshotInfo;
+
+import dev.lifeboat.core.port.RdsGateway;
+
+import dev.lifeboat.protocol.Tags;
+
 import dev.lifeboat.core.config.LifeboatConfig;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,7 +32,7 @@ public final class PruningSnapshots {
     /** The backup copies of one database, newest first. */
     public List<SnapshotInfo> copies(LifeboatConfig config, String databaseId) {
         LifeboatConfig.Database db = config.database(databaseId);
-        Location backup = Location.of(config.backup());
+        Location backup = config.backup().location();
         return rds.snapshots(backup, db.source().kind(), null).stream()
                 .filter(SnapshotInfo::managedByLifeboat)
                 .filter(s -> databaseId.equals(s.tags().get(Tags.DATABASE)))
@@ -38,7 +46,7 @@ public final class PruningSnapshots {
     public Result prune(LifeboatConfig config, String databaseId, boolean dryRun) {
         LifeboatConfig.Database db = config.database(databaseId);
         RetentionPolicy.Verdict v = RetentionPolicy.apply(db.retention(), copies(config, databaseId));
-        Location backup = Location.of(config.backup());
+        Location backup = config.backup().location();
         for (SnapshotInfo s : v.delete()) {
             if (dryRun) {
                 LOG.info("would delete {} (taken {})", s.id(), RetentionPolicy.takenAt(s));

@@ -1,5 +1,9 @@
 package dev.lifeboat.core.snapshot;
 
+import dev.lifeboat.core.model.SnapshotInfo;
+
+import dev.lifeboat.protocol.Tags;
+
 import dev.lifeboat.core.config.LifeboatConfig.Retention;
 import java.time.Instant;
 import java.time.LocalDate;

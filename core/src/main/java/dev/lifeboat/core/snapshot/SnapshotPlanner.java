@@ -1,7 +1,15 @@
 package dev.lifeboat.core.snapshot;
 
+import dev.lifeboat.core.model.Location;
+
+import dev.lifeboat.core.model.SnapshotInfo;
+
+import dev.lifeboat.core.port.RdsGateway;
+
+import dev.lifeboat.protocol.Tags;
+
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.Mode;
 import java.util.ArrayList;
@@ -50,7 +58,7 @@ public final class SnapshotPlanner {
         }
 
         Location backupLocation() {
-            return Location.of(backup);
+            return backup.location();
         }
 
         Location stagingLocation() {

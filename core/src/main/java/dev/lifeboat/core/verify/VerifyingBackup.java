@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.model.DatabaseTarget;
@@ -18,12 +18,12 @@ import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
-import dev.lifeboat.core.snapshot.Location;
-import dev.lifeboat.core.snapshot.RdsGateway;
-import dev.lifeboat.core.snapshot.RdsGateway.SourceDatabase;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
-import dev.lifeboat.core.snapshot.SnapshotInfo;
-import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.protocol.Tags;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,7 +121,7 @@ public final class VerifyingBackup {
     public Run start(LifeboatConfig config, String databaseId, Instant runTime) {
         LifeboatConfig.Database db = config.database(databaseId);
         LifeboatConfig.VerifySettings vs = db.verify();
-        Location loc = Location.of(config.backup());
+        Location loc = config.backup().location();
         Instant start = runTime == null ? clock.instant() : runTime;
         String instance = ("lifeboat-verify-" + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
                 + STAMP.format(start).toLowerCase(Locale.ROOT)).replaceAll("-+", "-");
@@ -149,7 +149,7 @@ public final class VerifyingBackup {
     /** Step 2, repeated: the endpoint once the instance is available; empty while it is not; a Stop past the limit. */
     public Optional<String> poll(LifeboatConfig config, Run run) {
         LifeboatConfig.Database db = config.database(run.databaseId());
-        Location loc = Location.of(config.backup());
+        Location loc = config.backup().location();
         Optional<SourceDatabase> d = rds.database(loc, db.source().kind(), run.instance());
         if (d.isPresent() && d.get().available() && d.get().endpoint() != null) {
             LOG.info("verification of {}: {} is available at {}", run.databaseId(), run.instance(), d.get().endpoint());
@@ -167,7 +167,7 @@ public final class VerifyingBackup {
     public Checked check(LifeboatConfig config, Run run, String endpoint) {
         LifeboatConfig.Database db = config.database(run.databaseId());
         LifeboatConfig.VerifySettings vs = db.verify();
-        Location loc = Location.of(config.backup());
+        Location loc = config.backup().location();
         List<Check> checks = new ArrayList<>();
         checks.add(new Check("available", true, run.instance() + " at " + endpoint));
         Secret password = Secret.of(HexFormat.of().formatHex(randomBytes(24)));
@@ -207,7 +207,7 @@ public final class VerifyingBackup {
     /** Step 4, always: delete the instance (no final snapshot) and its secret. Returns false if something is left. */
     public boolean cleanup(LifeboatConfig config, Run run) {
         LifeboatConfig.Database db = config.database(run.databaseId());
-        Location loc = Location.of(config.backup());
+        Location loc = config.backup().location();
         boolean cleaned = true;
         LOG.info("verification of {}: deleting {} and its secret", run.databaseId(), run.instance());
         try {
@@ -414,7 +414,7 @@ public final class VerifyingBackup {
 
     /** Deletes verification instances past their expiry; touches nothing without the verification tag. */
     public List<String> sweep(LifeboatConfig config) {
-        Location loc = Location.of(config.backup());
+        Location loc = config.backup().location();
         List<String> deleted = new ArrayList<>();
         for (DbKind kind : DbKind.values()) {
             for (SourceDatabase d : rds.databasesTagged(loc, kind, VERIFICATION)) {

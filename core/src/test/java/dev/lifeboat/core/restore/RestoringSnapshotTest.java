@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.RefusedException;
-import dev.lifeboat.core.snapshot.Location;
-import dev.lifeboat.core.snapshot.SnapshotInfo;
-import dev.lifeboat.core.snapshot.Tags;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.core.testing.InMemoryRds;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +30,7 @@ class RestoringSnapshotTest {
 
     private final InMemoryRds rds = new InMemoryRds(Clock.fixed(Instant.parse("2026-11-25T23:00:00Z"), ZoneOffset.UTC));
     private final RestoringSnapshot restoring = new RestoringSnapshot(rds);
-    private final LifeboatConfig config = dev.lifeboat.core.testing.TestConfigs.orders();
+    private final LifeboatConfig config = dev.lifeboat.core.testing.TestSettings.orders();
 
     @BeforeEach
     void copies() {

@@ -1,10 +1,18 @@
 package dev.lifeboat.core.snapshot;
 
+import dev.lifeboat.core.model.Location;
+
+import dev.lifeboat.core.model.SnapshotInfo;
+
+import dev.lifeboat.protocol.Tags;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.Mode;
+import dev.lifeboat.core.testing.TestSettings;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.config.LifeboatConfig.Retention;
 import dev.lifeboat.core.testing.InMemoryRds;
 import java.time.Clock;
@@ -20,8 +28,8 @@ import org.junit.jupiter.api.Test;
 class RetentionPolicyTest {
     private static final Location VAULT = new Location("222222222222", "eu-central-1");
     private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
-    private final LifeboatConfig config = ConfigLoader.parse(
-            SnapshotPipelineTest.config("create", "auto", SnapshotPipelineTest.SHARE_KEY_LINE), "test");
+    private final LifeboatConfig config = TestSettings.pipeline(
+            TestSettings.BACKUP, Mode.CREATE, CopyStrategy.AUTO, SnapshotPipelineTest.SHARE_KEY);
 
     private static SnapshotInfo copy(LocalDate day, Map<String, String> extraTags) {
         Instant at = day.atTime(3, 0).toInstant(ZoneOffset.UTC);

@@ -1,10 +1,18 @@
 package dev.lifeboat.core.snapshot;
 
+import dev.lifeboat.core.model.Location;
+
+import dev.lifeboat.core.model.SnapshotInfo;
+
+import dev.lifeboat.protocol.Tags;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.core.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.Mode;
+import dev.lifeboat.core.testing.TestSettings;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.testing.InMemoryRds;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,33 +39,9 @@ class SnapshotPipelineTest {
     private InMemoryRds.Key awsRdsKey;
     private InMemoryRds.Key shareKey;
 
-    static String config(String mode, String strategy, String shareKeyLine) {
-        return """
-                backup:
-                  account: "222222222222"
-                  region: eu-central-1
-                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
-                databases:
-                  orders:
-                    engine: postgres
-                    source:
-                      account: "111111111111"
-                      region: eu-west-1
-                      instance: orders-prod
-                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
-                      externalId: lifeboat-orders
-                %s
-                    snapshot:
-                      mode: %s
-                      copyStrategy: %s
-                      stagingKmsKeyArn: arn:aws:kms:eu-west-1:222222222222:key/staging
-                    retention: {daily: 7, weekly: 4, monthly: 12, yearly: 3}
-                """.formatted(shareKeyLine, mode, strategy);
-    }
+    static final String SHARE_KEY = "arn:aws:kms:eu-west-1:111111111111:key/share";
 
-    static final String SHARE_KEY_LINE = "      shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share";
-
-    private LifeboatConfig config = ConfigLoader.parse(config("create", "auto", SHARE_KEY_LINE), "test");
+    private LifeboatConfig config = TestSettings.pipeline(BACKUP, Mode.CREATE, CopyStrategy.AUTO, SHARE_KEY);
 
     @BeforeEach
     void accounts() {
@@ -191,7 +175,7 @@ class SnapshotPipelineTest {
 
     @Test
     void awsManagedKeyWithoutAShareKey_failsNamingTheFieldToSet() {
-        config = ConfigLoader.parse(config("create", "auto", ""), "test");
+        config = TestSettings.pipeline(BACKUP, Mode.CREATE, CopyStrategy.AUTO, null);
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
@@ -287,7 +271,7 @@ class SnapshotPipelineTest {
 
     @Test
     void copyAutomatedMode_copiesTheNewestAutomatedSnapshotWithTheShareKey() {
-        config = ConfigLoader.parse(config("copy-automated", "auto", SHARE_KEY_LINE), "test");
+        config = TestSettings.pipeline(BACKUP, Mode.COPY_AUTOMATED, CopyStrategy.AUTO, SHARE_KEY);
         rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minusSeconds(86400), awsRdsKey.arn());
         SnapshotInfo newest = rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minusSeconds(3600), awsRdsKey.arn());
 
@@ -328,7 +312,7 @@ class SnapshotPipelineTest {
 
     @Test
     void backupAccountThatIsTheSourceAccount_copiesAcrossRegions_withoutSharing() {
-        config = ConfigLoader.parse(config("create", "single-step", "").replace("222222222222", PROD), "test");
+        config = TestSettings.pipeline(PROD, Mode.CREATE, CopyStrategy.SINGLE_STEP, null);
         rds.addKey(PROD, "eu-central-1", "backup", false);
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);

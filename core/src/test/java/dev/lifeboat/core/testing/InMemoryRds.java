@@ -1,9 +1,9 @@
 package dev.lifeboat.core.testing;
 
-import dev.lifeboat.core.config.LifeboatConfig.DbKind;
-import dev.lifeboat.core.snapshot.Location;
-import dev.lifeboat.core.snapshot.RdsGateway;
-import dev.lifeboat.core.snapshot.SnapshotInfo;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.model.SnapshotInfo;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,0 +1,47 @@
+package dev.lifeboat.adapters;
+
+import dev.lifeboat.adapters.local.LocalDirectoryVault;
+import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.port.Vault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Opens a vault from its URI: {@code file:DIR} (or a plain path) and {@code s3://BUCKET/PREFIX}. */
+public final class Vaults {
+    private Vaults() {}
+
+    /** How to build an S3 vault's settings from the bucket and prefix of the URI. */
+    public interface S3SettingsFactory {
+        S3Vault.Settings settings(String bucket, String prefix);
+    }
+
+    /** The vault of lifeboat.yml ({@code backup.vault}) with the default S3 settings; null when it is not set. */
+    public static Vault configured(LifeboatConfig.Backup backup, Supplier<S3Client> s3, Clock clock) {
+        return backup.vault() == null ? null : open(backup.vault(), s3, S3Vault.Settings::of, clock);
+    }
+
+    public static Vault open(String uri, Supplier<S3Client> s3, S3SettingsFactory s3Settings, Clock clock) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("--vault is missing; use file:DIR or s3://BUCKET/PREFIX");
+        }
+        if (uri.startsWith("s3://")) {
+            URI u = URI.create(uri);
+            if (u.getHost() == null || u.getHost().isBlank()) {
+                throw new IllegalArgumentException("--vault '" + uri + "' names no bucket; use s3://BUCKET/PREFIX");
+            }
+            return new S3Vault(s3.get(), s3Settings.settings(u.getHost(), u.getPath()), clock);
+        }
+        if (uri.startsWith("file:")) {
+            String rest = uri.substring("file:".length());
+            return new LocalDirectoryVault(Path.of(rest.startsWith("//") ? URI.create(uri).getPath() : rest));
+        }
+        if (uri.contains("://")) {
+            throw new IllegalArgumentException("--vault '" + uri + "' has an unknown scheme; use file:DIR or s3://BUCKET/PREFIX");
+        }
+        return new LocalDirectoryVault(Path.of(uri));
+    }
+}

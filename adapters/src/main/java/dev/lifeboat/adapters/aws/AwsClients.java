@@ -1,0 +1,175 @@
+package dev.lifeboat.adapters.aws;
+
+import dev.lifeboat.adapters.Vaults;
+import dev.lifeboat.adapters.secrets.SecretsManagerSource;
+import dev.lifeboat.adapters.secrets.SecretsManagerStore;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.port.SecretSource;
+import dev.lifeboat.core.port.SecretStore;
+import dev.lifeboat.core.port.Vault;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * The one place that builds AWS SDK clients, each once per process and closed with this object:
+ * the URL-connection HTTP client for the small API calls (small and quick to start in Lambda), Apache
+ * for S3's data path, adaptive retries (a throttled call waits, it does not fail), connect and call
+ * timeouts on every client, and an optional endpoint override ({@code AWS_ENDPOINT_URL}, as the AWS CLI
+ * reads it) for tests against moto, with the path-style S3 addressing a local endpoint needs.
+ *
+ * <p>Entry points (handlers, commands) get ports from here ({@link #secretSource()}, {@link #vault}),
+ * never SDK clients: only this module touches the SDK.
+ */
+public final class AwsClients implements AutoCloseable {
+    /** How long a TCP connect to an AWS endpoint may take before the call fails. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** One attempt of a control-plane call (RDS, STS, Secrets Manager). */
+    static final Duration API_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+    /** One control-plane call, with its retries. */
+    static final Duration API_CALL_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Optional<URI> endpoint;
+    private final Optional<Region> region;
+    private S3Client s3;
+    private SecretsManagerClient secretsManager;
+    private SdkHttpClient apiHttp;
+
+    public AwsClients(Optional<URI> endpoint, Optional<Region> region) {
+        this.endpoint = endpoint;
+        this.region = region;
+    }
+
+    public static AwsClients fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    public static AwsClients fromEnvironment(Map<String, String> env) {
+        String region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
+        return new AwsClients(endpoint(env),
+                region == null || region.isBlank() ? Optional.empty() : Optional.of(Region.of(region)));
+    }
+
+    /** The endpoint override of {@code AWS_ENDPOINT_URL} in {@code env}, if set. */
+    public static Optional<URI> endpoint(Map<String, String> env) {
+        String url = env.get("AWS_ENDPOINT_URL");
+        return url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url));
+    }
+
+    private static ClientOverrideConfiguration apiOverrides() {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(RetryMode.ADAPTIVE_V2)
+                .apiCallAttemptTimeout(API_ATTEMPT_TIMEOUT)
+                .apiCallTimeout(API_CALL_TIMEOUT)
+                .build();
+    }
+
+    /** The HTTP client all control-plane clients share. */
+    private synchronized SdkHttpClient apiHttp() {
+        if (apiHttp == null) {
+            apiHttp = UrlConnectionHttpClient.builder()
+                    .connectionTimeout(CONNECT_TIMEOUT)
+                    .socketTimeout(Duration.ofMinutes(1))
+                    .build();
+        }
+        return apiHttp;
+    }
+
+    /**
+     * S3 uses the Apache HTTP client: {@code HttpURLConnection} copies a request body of known length
+     * into memory before sending it, which for 16 MiB parts cost memory and time (docs/performance.md).
+     * A part upload may take minutes on a slow link, so S3 gets no overall call timeout, only a
+     * per-attempt one.
+     */
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            var b = S3Client.builder()
+                    .httpClientBuilder(ApacheHttpClient.builder()
+                            .connectionTimeout(CONNECT_TIMEOUT)
+                            .socketTimeout(Duration.ofMinutes(2))
+                            .maxConnections(16))
+                    .overrideConfiguration(ClientOverrideConfiguration.builder()
+                            .retryStrategy(RetryMode.ADAPTIVE_V2)
+                            .apiCallAttemptTimeout(Duration.ofMinutes(5))
+                            .build());
+            endpoint.ifPresent(e -> b.endpointOverride(e).forcePathStyle(true));
+            region.ifPresent(b::region);
+            s3 = b.build();
+        }
+        return s3;
+    }
+
+    public synchronized SecretsManagerClient secretsManager() {
+        if (secretsManager == null) {
+            var b = SecretsManagerClient.builder().httpClient(apiHttp()).overrideConfiguration(apiOverrides());
+            endpoint.ifPresent(b::endpointOverride);
+            region.ifPresent(b::region);
+            secretsManager = b.build();
+        }
+        return secretsManager;
+    }
+
+    /** An STS client in {@code region}, for assuming roles; the caller closes it. */
+    public StsClient sts(String region) {
+        var b = StsClient.builder().httpClient(apiHttp()).overrideConfiguration(apiOverrides()).region(Region.of(region));
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    /** An RDS client in one account's Region with those credentials; the caller closes it. */
+    public RdsClient rds(String region, AwsCredentialsProvider credentials) {
+        var b = RdsClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(apiHttp())
+                .overrideConfiguration(apiOverrides());
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    /** Database logins from Secrets Manager. */
+    public SecretSource secretSource() {
+        return new SecretsManagerSource(secretsManager());
+    }
+
+    /** Where verification runs keep the throwaway instance's login. */
+    public SecretStore secretStore() {
+        return new SecretsManagerStore(secretsManager());
+    }
+
+    /** A vault from its URI ({@code file:DIR} or {@code s3://BUCKET/PREFIX}); S3 clients come from here. */
+    public Vault vault(String uri, Vaults.S3SettingsFactory settings, Clock clock) {
+        return Vaults.open(uri, this::s3, settings, clock);
+    }
+
+    /** The vault of lifeboat.yml ({@code backup.vault}) with the default S3 settings; null when it is not set. */
+    public Vault configuredVault(LifeboatConfig.Backup backup, Clock clock) {
+        return Vaults.configured(backup, this::s3, clock);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (s3 != null) {
+            s3.close();
+        }
+        if (secretsManager != null) {
+            secretsManager.close();
+        }
+        if (apiHttp != null) {
+            apiHttp.close();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.lifeboat.adapters.jdbc;
+
+import dev.lifeboat.core.error.DatabaseAccessException;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.ServerInfo;
+import dev.lifeboat.core.model.SoftwareVersion;
+import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.port.DatabaseInspector;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** {@link DatabaseInspector} over JDBC (pgjdbc for PostgreSQL, MariaDB Connector/J for MariaDB and MySQL). */
+public final class JdbcInspector implements DatabaseInspector {
+
+    @Override
+    public ServerInfo serverInfo(DatabaseTarget target) {
+        try (Connection c = connect(target, target.database()); Statement s = c.createStatement()) {
+            if (target.engine() == DatabaseEngine.POSTGRESQL) {
+                try (ResultSet rs = s.executeQuery("SHOW server_version")) {
+                    rs.next();
+                    return new ServerInfo(DatabaseEngine.POSTGRESQL, SoftwareVersion.parse(rs.getString(1)));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT VERSION()")) {
+                rs.next();
+                String v = rs.getString(1);
+                DatabaseEngine engine = v.contains("MariaDB") ? DatabaseEngine.MARIADB : DatabaseEngine.MYSQL;
+                return new ServerInfo(engine, SoftwareVersion.parse(v));
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the server version of", target, e);
+        }
+    }
+
+    @Override
+    public List<TableRowCount> rowCounts(DatabaseTarget target, long exactThreshold) {
+        String listing = target.engine() == DatabaseEngine.POSTGRESQL
+                ? """
+                  SELECT n.nspname, c.relname, c.reltuples::bigint
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE c.relkind = 'r'
+                    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                    AND n.nspname NOT LIKE 'pg\\_toast%'
+                    AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+                  ORDER BY 1, 2"""
+                : """
+                  SELECT table_schema, table_name, table_rows FROM information_schema.tables
+                  WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1, 2""";
+        List<TableRowCount> counts = new ArrayList<>();
+        try (Connection c = connect(target, target.database())) {
+            List<Object[]> tables = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(listing)) {
+                while (rs.next()) {
+                    long estimate = rs.getLong(3);
+                    tables.add(new Object[] {rs.getString(1), rs.getString(2), rs.wasNull() ? -1L : estimate});
+                }
+            }
+            for (Object[] t : tables) {
+                String schema = (String) t[0];
+                String table = (String) t[1];
+                long estimate = (Long) t[2];
+                if (estimate >= 0 && estimate > exactThreshold) {
+                    counts.add(new TableRowCount(schema, table, estimate, false));
+                } else {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(target, schema) + "." + quote(target, table))) {
+                        rs.next();
+                        counts.add(new TableRowCount(schema, table, rs.getLong(1), true));
+                    }
+                }
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw failure("cannot count the rows of the tables of", target, e);
+        }
+    }
+
+    @Override
+    public long userObjectCount(DatabaseTarget target) {
+        String sql = target.engine() == DatabaseEngine.POSTGRESQL
+                ? """
+                  SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                          WHERE c.relkind IN ('r','p','v','m','S','f')
+                            AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+                            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                                            AND d.objid = c.oid AND d.deptype = 'e'))
+                       + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                          WHERE n.nspname NOT IN ('pg_catalog','information_schema')
+                            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                                            AND d.objid = p.oid AND d.deptype = 'e'))"""
+                : """
+                  SELECT (SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE())
+                       + (SELECT count(*) FROM information_schema.routines WHERE routine_schema = DATABASE())""";
+        try (Connection c = connect(target, target.database());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw failure("cannot list the objects of", target, e);
+        }
+    }
+
+    @Override
+    public boolean databaseExists(DatabaseTarget target) {
+        String sql = target.engine() == DatabaseEngine.POSTGRESQL
+                ? "SELECT 1 FROM pg_database WHERE datname = ?"
+                : "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?";
+        try (Connection c = connectToServer(target); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, target.database());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot look up the database on", target, e);
+        }
+    }
+
+    @Override
+    public void createDatabase(DatabaseTarget target) {
+        String sql = target.engine() == DatabaseEngine.POSTGRESQL
+                ? "CREATE DATABASE " + quote(target, target.database())
+                : "CREATE DATABASE " + quote(target, target.database()) + " CHARACTER SET utf8mb4";
+        try (Connection c = connectToServer(target); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw failure("cannot create the database on", target, e);
+        }
+    }
+
+    @Override
+    public double scalar(DatabaseTarget target, String sql) {
+        try (Connection c = connect(target, target.database()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new DatabaseAccessException("the query returned no row: " + sql, "a verification assertion must return one number");
+            }
+            return rs.getDouble(1);
+        } catch (SQLException e) {
+            throw failure("cannot run a verification query on", target, e);
+        }
+    }
+
+    /** A connection that needs no particular database: PostgreSQL's maintenance database, or none for MariaDB. */
+    private Connection connectToServer(DatabaseTarget target) throws SQLException {
+        if (target.engine() != DatabaseEngine.POSTGRESQL) {
+            return connect(target, "");
+        }
+        try {
+            return connect(target, "postgres");
+        } catch (SQLException e) {
+            if ("3D000".equals(e.getSQLState())) {
+                return connect(target, "template1");
+            }
+            throw e;
+        }
+    }
+
+    static Connection connect(DatabaseTarget target, String database) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", target.user());
+        if (!target.password().isEmpty()) {
+            p.setProperty("password", target.password().reveal());
+        }
+        String url;
+        if (target.engine() == DatabaseEngine.POSTGRESQL) {
+            url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + urlEncode(database);
+            p.setProperty("ApplicationName", "lifeboat");
+            p.setProperty("connectTimeout", "30");
+        } else {
+            url = "jdbc:mariadb://" + target.host() + ":" + target.port() + "/" + urlEncode(database);
+            p.setProperty("connectTimeout", "30000");
+        }
+        return DriverManager.getConnection(url, p);
+    }
+
+    private static String urlEncode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static String quote(DatabaseTarget target, String identifier) {
+        return target.engine() == DatabaseEngine.POSTGRESQL
+                ? "\"" + identifier.replace("\"", "\"\"") + "\""
+                : "`" + identifier.replace("`", "``") + "`";
+    }
+
+    /** Turns a driver error into a message that names the cause and what to do, without the password. */
+    static DatabaseAccessException failure(String doing, DatabaseTarget target, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        int code = e.getErrorCode();
+        String where = target.describe();
+        String hint;
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        if (state.equals("28P01") || state.equals("28000") || code == 1045 || text.contains("no password was provided")) {
+            hint = "login failed for user '" + target.user() + "': check the password (the secret, PGPASSWORD / ~/.pgpass,"
+                    + " MYSQL_PWD / ~/.my.cnf)";
+        } else if (state.equals("3D000") || code == 1049) {
+            hint = "database '" + target.database() + "' does not exist on " + target.host() + ":" + target.port()
+                    + "; check the name";
+        } else if (state.startsWith("08")) {
+            hint = "cannot reach " + target.host() + ":" + target.port()
+                    + "; check the host, port, security groups and that the server is running";
+        } else {
+            hint = "check the database and the user's privileges";
+        }
+        String message = e.getMessage() == null ? state : scrub(e.getMessage(), target);
+        return new DatabaseAccessException(doing + " " + where + ": " + message, hint, e);
+    }
+
+    /** Drivers do not print passwords, but a message is scrubbed of it anyway before it travels further. */
+    private static String scrub(String message, DatabaseTarget target) {
+        String first = message.lines().findFirst().orElse(message);
+        return target.password().isEmpty() ? first : first.replace(target.password().reveal(), "****");
+    }
+}

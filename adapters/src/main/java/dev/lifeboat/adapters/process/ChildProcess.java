@@ -1,0 +1,175 @@
+package dev.lifeboat.adapters.process;
+
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.port.DumpTools;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dump or load program running as a child process. Secrets reach it through its environment or a
+ * 0600 option file, never its arguments; its stderr is read line by line (last lines kept for the
+ * error message) with any secret redacted.
+ */
+final class ChildProcess implements DumpTools.Running {
+    private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+    private static final int KEPT_LINES = 40;
+    /** Lines that mean failure even when a tool exits 0 (mariadb-dump prints some errors and goes on). */
+    private static final Pattern ERROR_LINE =
+            Pattern.compile("(?i)(^|:\\s*)(error|fatal)\\b|got error|couldn't execute|access denied");
+
+    private final String toolName;
+    private final Process process;
+    private final Thread stderrReader;
+    private final Deque<String> lastLines = new ArrayDeque<>();
+    private final List<String> errorLines = new ArrayList<>();
+    private final List<Path> tempFiles;
+    private final BiFunction<String, String, LifeboatException> failure;
+    private volatile boolean killed;
+
+    private ChildProcess(
+            String toolName, Process process, Secret secret, List<Path> tempFiles,
+            BiFunction<String, String, LifeboatException> failure) {
+        this.toolName = toolName;
+        this.process = process;
+        this.tempFiles = tempFiles;
+        this.failure = failure;
+        this.stderrReader = Thread.ofPlatform().daemon().name(toolName + "-stderr").start(() -> readStderr(secret));
+    }
+
+    /**
+     * Starts {@code command}. {@code failure} builds the exception for a failed run from a message and
+     * a hint, so a dump fails with a dump error and a load with a restore error.
+     */
+    static ChildProcess start(
+            List<String> command, Map<String, String> environment, Secret secret, List<Path> tempFiles,
+            boolean feedsInput, BiFunction<String, String, LifeboatException> failure) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(environment);
+        if (!feedsInput) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        String name = Path.of(command.getFirst()).getFileName().toString();
+        try {
+            return new ChildProcess(name, pb.start(), secret, tempFiles, failure);
+        } catch (IOException e) {
+            deleteAll(tempFiles);
+            throw failure.apply("cannot start " + command.getFirst() + ": " + e.getMessage(),
+                    "install the engine's client tools (see docs/architecture.md) or set LIFEBOAT_PG_BIN / LIFEBOAT_MARIADB_BIN");
+        }
+    }
+
+    private void readStderr(Secret secret) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                String safe = redact(line, secret);
+                synchronized (lastLines) {
+                    lastLines.addLast(safe);
+                    if (lastLines.size() > KEPT_LINES) {
+                        lastLines.removeFirst();
+                    }
+                    if (ERROR_LINE.matcher(safe).find() && errorLines.size() < KEPT_LINES) {
+                        errorLines.add(safe);
+                    }
+                }
+                LOG.warn("[{}] {}", toolName, safe);
+            }
+        } catch (IOException e) {
+            LOG.debug("stderr of {} closed: {}", toolName, e.getMessage());
+        }
+    }
+
+    static String redact(String line, Secret secret) {
+        return secret == null || secret.isEmpty() ? line : line.replace(secret.reveal(), "****");
+    }
+
+    @Override
+    public InputStream output() {
+        return process.getInputStream();
+    }
+
+    @Override
+    public OutputStream input() {
+        return process.getOutputStream();
+    }
+
+    @Override
+    public void awaitSuccess(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw failure.apply(toolName + " did not finish within " + timeout + " and was stopped", "");
+            }
+            stderrReader.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            throw failure.apply(toolName + " was interrupted", "retry the operation");
+        }
+        int exit = process.exitValue();
+        List<String> errors;
+        List<String> tail;
+        synchronized (lastLines) {
+            errors = List.copyOf(errorLines);
+            tail = List.copyOf(lastLines);
+        }
+        if (killed) {
+            throw failure.apply(toolName + " was stopped before it finished (exit code " + exit + ")", "");
+        }
+        if (exit != 0 || !errors.isEmpty()) {
+            List<String> shown = errors.isEmpty() ? tail : errors;
+            String detail = shown.isEmpty() ? "it printed nothing on stderr" : String.join(" | ", shown);
+            throw failure.apply(toolName + " failed with exit code " + exit + ": " + detail,
+                    "fix the cause it names, then retry");
+        }
+    }
+
+    @Override
+    public void kill() {
+        killed = true;
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteAll(tempFiles);
+    }
+
+    private static void deleteAll(List<Path> files) {
+        for (Path p : files) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete temporary file " + p, e);
+            }
+        }
+    }
+}

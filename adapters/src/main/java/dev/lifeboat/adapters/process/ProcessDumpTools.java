@@ -1,0 +1,328 @@
+package dev.lifeboat.adapters.process;
+
+import dev.lifeboat.core.error.DumpFailedException;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.RestoreFailedException;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.model.SoftwareVersion;
+import dev.lifeboat.core.port.DumpTools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * pg_dump / pg_restore and mariadb-dump / mariadb as child processes.
+ *
+ * <p>Where the programs are: {@code LIFEBOAT_PG_BIN} / {@code LIFEBOAT_MARIADB_BIN} (a folder) when
+ * set; for PostgreSQL otherwise the newest {@code /usr/lib/postgresql/N/bin} (Debian keeps one per
+ * major version there), then PATH.
+ */
+public final class ProcessDumpTools implements DumpTools {
+    private final Map<String, String> env;
+    private final Map<Path, SoftwareVersion> versions = new ConcurrentHashMap<>();
+
+    public ProcessDumpTools(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public static ProcessDumpTools fromEnvironment() {
+        return new ProcessDumpTools(System.getenv());
+    }
+
+    @Override
+    public DumpTool dumpTool(DatabaseEngine engine) {
+        return engine == DatabaseEngine.POSTGRESQL ? new PgDump(find(engine, "pg_dump")) : new MariaDbDump(
+                find(engine, "mariadb-dump", "mysqldump"));
+    }
+
+    @Override
+    public LoadTool loadTool(DatabaseEngine engine) {
+        return engine == DatabaseEngine.POSTGRESQL ? new PgRestore(find(engine, "pg_restore")) : new MariaDbLoad(
+                find(engine, "mariadb", "mysql"));
+    }
+
+    private Path find(DatabaseEngine engine, String... names) {
+        String pinned = env.get(engine == DatabaseEngine.POSTGRESQL ? "LIFEBOAT_PG_BIN" : "LIFEBOAT_MARIADB_BIN");
+        List<Path> folders = new ArrayList<>();
+        if (pinned != null && !pinned.isBlank()) {
+            folders.add(Path.of(pinned));
+        } else {
+            if (engine == DatabaseEngine.POSTGRESQL) {
+                folders.addAll(debianPostgresBins());
+            }
+            for (String p : env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
+                if (!p.isBlank()) {
+                    folders.add(Path.of(p));
+                }
+            }
+        }
+        for (Path folder : folders) {
+            for (String name : names) {
+                Path candidate = folder.resolve(name);
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new InvalidInputException(
+                String.join(" or ", names) + " not found" + (pinned != null ? " in " + pinned : " on PATH"),
+                engine == DatabaseEngine.POSTGRESQL
+                        ? "install the PostgreSQL client tools (apt-get install postgresql-client) or set LIFEBOAT_PG_BIN to their folder"
+                        : "install the MariaDB client tools (apt-get install mariadb-client) or set LIFEBOAT_MARIADB_BIN to their folder");
+    }
+
+    private static List<Path> debianPostgresBins() {
+        Path root = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .sorted(Comparator.comparingInt((Path p) -> Integer.parseInt(p.getFileName().toString())).reversed())
+                    .map(p -> p.resolve("bin"))
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    SoftwareVersion versionOf(Path program) {
+        return versions.computeIfAbsent(program, p -> {
+            try {
+                Process proc = new ProcessBuilder(p.toString(), "--version").redirectErrorStream(true).start();
+                String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!proc.waitFor(30, TimeUnit.SECONDS) || proc.exitValue() != 0) {
+                    throw new InvalidInputException(p + " --version failed: " + out.strip(), "check the installation of " + p);
+                }
+                return SoftwareVersion.parse(out.lines().findFirst().orElse(""));
+            } catch (IOException e) {
+                throw new InvalidInputException("cannot run " + p + ": " + e.getMessage(), "check the installation of " + p);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while asking " + p + " for its version", e);
+            }
+        });
+    }
+
+    /** A libpq connection string for --dbname: quoted so any database name is taken literally. */
+    static String conninfo(DatabaseTarget t) {
+        return "dbname='" + t.database().replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static List<String> pgConnectionArgs(DatabaseTarget t) {
+        return List.of("--no-password", "--host=" + t.host(), "--port=" + t.port(), "--username=" + t.user(),
+                "--dbname=" + conninfo(t));
+    }
+
+    private static Map<String, String> pgEnvironment(DatabaseTarget t) {
+        Map<String, String> e = new HashMap<>();
+        e.put("PGAPPNAME", "lifeboat");
+        e.put("PGCONNECT_TIMEOUT", "30");
+        if (!t.password().isEmpty()) {
+            e.put("PGPASSWORD", t.password().reveal());
+        }
+        return e;
+    }
+
+    /**
+     * The password goes into an option file readable only by this user, named by the first argument
+     * (--defaults-extra-file must come first), so it is on no command line.
+     */
+    private static Optional<Path> mariadbOptionFile(DatabaseTarget t) {
+        if (t.password().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path file = Files.createTempFile("lifeboat-", ".cnf",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            String quoted = t.password().reveal().replace("\\", "\\\\").replace("\"", "\\\"");
+            Files.writeString(file, "[client]\npassword=\"" + quoted + "\"\n", StandardCharsets.UTF_8);
+            return Optional.of(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a temporary option file", e);
+        }
+    }
+
+    private static List<String> mariadbConnectionArgs(Optional<Path> optionFile, DatabaseTarget t) {
+        List<String> args = new ArrayList<>();
+        optionFile.ifPresent(f -> args.add("--defaults-extra-file=" + f));
+        args.addAll(List.of("--protocol=TCP", "--host=" + t.host(), "--port=" + t.port(), "--user=" + t.user(),
+                "--default-character-set=utf8mb4", "--max-allowed-packet=1G"));
+        return args;
+    }
+
+    private final class PgDump implements DumpTool {
+        private final Path program;
+
+        PgDump(Path program) {
+            this.program = program;
+        }
+
+        @Override
+        public String name() {
+            return "pg_dump";
+        }
+
+        @Override
+        public SoftwareVersion version() {
+            return versionOf(program);
+        }
+
+        @Override
+        public String format() {
+            return "pg_dump-custom";
+        }
+
+        @Override
+        public String extension() {
+            return "pgdump";
+        }
+
+        @Override
+        public boolean gzipOutput() {
+            return false; // the custom format compresses each table itself
+        }
+
+        @Override
+        public Running start(DatabaseTarget source) {
+            List<String> cmd = new ArrayList<>(List.of(program.toString(), "--format=custom"));
+            cmd.addAll(pgConnectionArgs(source));
+            return ChildProcess.start(cmd, pgEnvironment(source), source.password(), List.of(), false,
+                    (m, h) -> new DumpFailedException(m, hintForDump(h)));
+        }
+    }
+
+    private final class PgRestore implements LoadTool {
+        private final Path program;
+
+        PgRestore(Path program) {
+            this.program = program;
+        }
+
+        @Override
+        public String name() {
+            return "pg_restore";
+        }
+
+        @Override
+        public SoftwareVersion version() {
+            return versionOf(program);
+        }
+
+        @Override
+        public Running start(DatabaseTarget target, LoadOptions options) {
+            // One transaction: a failed or corrupt restore leaves the target as it was.
+            List<String> cmd = new ArrayList<>(List.of(program.toString(), "--exit-on-error", "--single-transaction"));
+            if (!options.keepOwnership()) {
+                // The source's roles rarely exist where one restores in an incident.
+                cmd.addAll(List.of("--no-owner", "--no-privileges"));
+            }
+            cmd.addAll(pgConnectionArgs(target));
+            return ChildProcess.start(cmd, pgEnvironment(target), target.password(), List.of(), true,
+                    (m, h) -> new RestoreFailedException(m, hintForPgRestore(h)));
+        }
+    }
+
+    private final class MariaDbDump implements DumpTool {
+        private final Path program;
+
+        MariaDbDump(Path program) {
+            this.program = program;
+        }
+
+        @Override
+        public String name() {
+            return program.getFileName().toString();
+        }
+
+        @Override
+        public SoftwareVersion version() {
+            return versionOf(program);
+        }
+
+        @Override
+        public String format() {
+            return name() + "-sql";
+        }
+
+        @Override
+        public String extension() {
+            return "sql.gz";
+        }
+
+        @Override
+        public boolean gzipOutput() {
+            return true;
+        }
+
+        @Override
+        public Running start(DatabaseTarget source) {
+            Optional<Path> options = mariadbOptionFile(source);
+            List<String> cmd = new ArrayList<>(List.of(program.toString()));
+            cmd.addAll(mariadbConnectionArgs(options, source));
+            // --skip-add-drop-table: a restore must never drop a table of the target on its own.
+            cmd.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob",
+                    "--skip-add-drop-table", "--quick", source.database()));
+            return ChildProcess.start(cmd, Map.of(), source.password(), options.stream().toList(), false,
+                    (m, h) -> new DumpFailedException(m, hintForDump(h)));
+        }
+    }
+
+    private final class MariaDbLoad implements LoadTool {
+        private final Path program;
+
+        MariaDbLoad(Path program) {
+            this.program = program;
+        }
+
+        @Override
+        public String name() {
+            return program.getFileName().toString();
+        }
+
+        @Override
+        public SoftwareVersion version() {
+            return versionOf(program);
+        }
+
+        @Override
+        public Running start(DatabaseTarget target, LoadOptions loadOptions) {
+            Optional<Path> options = mariadbOptionFile(target);
+            List<String> cmd = new ArrayList<>(List.of(program.toString()));
+            cmd.addAll(mariadbConnectionArgs(options, target));
+            cmd.addAll(List.of("--binary-mode", "--connect-timeout=30", "--database=" + target.database()));
+            return ChildProcess.start(cmd, Map.of(), target.password(), options.stream().toList(), true,
+                    (m, h) -> new RestoreFailedException(m, hintForMariaDbLoad(h)));
+        }
+    }
+
+    private static String hintForDump(String hint) {
+        return join(hint, "the upload was aborted and no backup was recorded");
+    }
+
+    private static String hintForPgRestore(String hint) {
+        return join(hint, "pg_restore ran in one transaction, so the target was left as it was");
+    }
+
+    private static String hintForMariaDbLoad(String hint) {
+        return join(hint, "the target may hold a partial restore: drop it before retrying");
+    }
+
+    private static String join(String a, String b) {
+        return a == null || a.isEmpty() ? b : a + "; " + b;
+    }
+}

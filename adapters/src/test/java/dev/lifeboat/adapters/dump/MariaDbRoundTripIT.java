@@ -1,0 +1,72 @@
+package dev.lifeboat.adapters.dump;
+
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.TakingDump;
+
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.adapters.local.LocalDirectoryVault;
+import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.RestoringDump;
+import dev.lifeboat.testing.Fingerprint;
+import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.MariaDbServer;
+import dev.lifeboat.testing.MotoServer;
+import dev.lifeboat.testing.PostgresServer;
+import dev.lifeboat.testing.RealParts;
+import dev.lifeboat.testing.Wiring;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+@ExtendWith(RealParts.class)
+class MariaDbRoundTripIT {
+
+    @Test
+    void dumpAndRestoreThroughALocalVault_bringBackTablesRoutinesTriggersAndEvents(MariaDbServer db, @TempDir Path dir) {
+        roundTrip(db, new LocalDirectoryVault(dir));
+    }
+
+    @Test
+    void dumpAndRestoreThroughS3_bringBackTheSameData(MariaDbServer db, MotoServer moto) {
+        S3Client s3 = moto.s3();
+        String bucket = moto.newBucket(s3, false);
+        DumpManifest m = roundTrip(db, new S3Vault(s3, S3Vault.Settings.of(bucket, "")
+                .withKmsKey(moto.newKmsKey()).withParts(5 * 1024 * 1024, 2), Clock.systemUTC()));
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        assertThat(m.objectVersionId()).isNotBlank();
+    }
+
+    private static DumpManifest roundTrip(MariaDbServer db, Vault vault) {
+        DatabaseTarget source = db.newDatabase("src");
+        Fixtures.loadTricky(db, source.database());
+        Map<String, String> before = Fingerprint.of(db, source.database());
+        assertThat(before.keySet())
+                .contains("table Kunden Ärger", "table audit", "trigger kunden_ai", "routine PROCEDURE add_kunde",
+                        "routine FUNCTION double_it", "event nightly_cleanup", "view v_kunden",
+                        "column Kunden Ärger.total", "auto-increment Kunden Ärger");
+
+        DumpManifest m = Wiring.dumping(vault).dump(new TakingDump.Command("shop", source, null, null)).manifest();
+
+        assertThat(m.engine()).isEqualTo(DatabaseEngine.MARIADB);
+        assertThat(m.dumpTool()).isEqualTo("mariadb-dump");
+        assertThat(m.objectKey()).endsWith(m.backupId() + ".sql.gz");
+        assertThat(m.sha256()).isEqualTo(PostgresRoundTripIT.sha256Of(vault, m));
+        assertThat(m.tables()).contains(new TableRowCount(source.database(), "Kunden Ärger", 3003, true));
+
+        DatabaseTarget target = db.target(PostgresServer.uniqueName("restored"));
+        Wiring.restoring(vault).restore(new RestoringDump.Command("shop", m.backupId(), target, true, false, false, null));
+
+        assertThat(Fingerprint.of(db, target.database())).isEqualTo(before);
+        return m;
+    }
+}

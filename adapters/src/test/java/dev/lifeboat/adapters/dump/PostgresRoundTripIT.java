@@ -1,0 +1,112 @@
+package dev.lifeboat.adapters.dump;
+
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.TakingDump;
+
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.adapters.local.LocalDirectoryVault;
+import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.RestoringDump;
+import dev.lifeboat.core.stream.Sha256;
+import dev.lifeboat.testing.Fingerprint;
+import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.MotoServer;
+import dev.lifeboat.testing.PostgresServer;
+import dev.lifeboat.testing.RealParts;
+import dev.lifeboat.testing.Wiring;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+@ExtendWith(RealParts.class)
+class PostgresRoundTripIT {
+
+    @Test
+    void dumpAndRestoreThroughALocalVault_bringBackEveryTableSequenceAndLargeObject(PostgresServer pg, @TempDir Path dir) {
+        roundTrip(pg, new LocalDirectoryVault(dir));
+    }
+
+    @Test
+    void dumpAndRestoreThroughS3_withKmsAndObjectLock_bringBackTheSameData(PostgresServer pg, MotoServer moto) {
+        S3Client s3 = moto.s3();
+        String bucket = moto.newBucket(s3, true);
+        String key = moto.newKmsKey();
+        S3Vault vault = new S3Vault(s3, S3Vault.Settings.of(bucket, "team-a/backups")
+                .withKmsKey(key)
+                .withObjectLock("COMPLIANCE", Duration.ofDays(7))
+                .withParts(5 * 1024 * 1024, 2), Clock.systemUTC());
+
+        DumpManifest manifest = roundTrip(pg, vault);
+
+        var head = s3.headObject(b -> b.bucket(bucket).key("team-a/backups/" + manifest.objectKey())
+                .versionId(manifest.objectVersionId()));
+        assertThat(head.serverSideEncryption()).isEqualTo(ServerSideEncryption.AWS_KMS);
+        assertThat(head.ssekmsKeyId()).isEqualTo(key);
+        assertThat(head.objectLockMode()).isEqualTo(software.amazon.awssdk.services.s3.model.ObjectLockMode.COMPLIANCE);
+        assertThat(head.objectLockRetainUntilDate()).isAfter(java.time.Instant.now().plus(Duration.ofDays(6)));
+        assertThat(manifest.objectVersionId()).isNotBlank();
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+    }
+
+    private static DumpManifest roundTrip(PostgresServer pg, Vault vault) {
+        DatabaseTarget source = pg.newDatabase("src");
+        Fixtures.loadTricky(pg, source.database());
+        Map<String, String> before = Fingerprint.of(pg, source.database());
+        assertThat(before.keySet()).anyMatch(k -> k.startsWith("sequence "))
+                .anyMatch(k -> k.startsWith("large-object "))
+                .anyMatch(k -> k.startsWith("table \"Sales & Ops\""))
+                .anyMatch(k -> k.startsWith("table public.measurements_2026"))
+                .anyMatch(k -> k.startsWith("function "))
+                .anyMatch(k -> k.startsWith("comment "));
+
+        TakingDump.Result dumped = Wiring.dumping(vault).dump(
+                new TakingDump.Command("orders-db", source, null, null));
+        DumpManifest m = dumped.manifest();
+
+        assertThat(dumped.alreadyExisted()).isFalse();
+        assertThat(m.engine()).isEqualTo(dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL);
+        assertThat(m.dumpTool()).isEqualTo("pg_dump");
+        assertThat(m.format()).isEqualTo("pg_dump-custom");
+        assertThat(m.objectKey()).matches("dumps/orders-db/\\d{4}/\\d{2}/\\d{2}/" + m.backupId() + "\\.pgdump");
+        assertThat(m.sha256()).isEqualTo(sha256Of(vault, m));
+        assertThat(m.tables()).contains(new TableRowCount("Sales & Ops", "Orders \"quoted\"", 3003, true));
+        assertThat(m.tables()).contains(new TableRowCount("public", "audit", 3003, true));
+        assertThat(m.finishedAt()).isAfterOrEqualTo(m.startedAt());
+
+        DatabaseTarget target = pg.target(PostgresServer.uniqueName("restored"));
+        RestoringDump.Result restored = Wiring.restoring(vault).restore(new RestoringDump.Command(
+                "orders-db", "latest", target, true, false, false, null));
+
+        assertThat(restored.bytes()).isEqualTo(m.sizeBytes());
+        assertThat(Fingerprint.of(pg, target.database())).isEqualTo(before);
+        return m;
+    }
+
+    static String sha256Of(Vault vault, DumpManifest m) {
+        try (InputStream in = vault.open(m.objectKey(), m.objectVersionId())) {
+            Sha256 sha = new Sha256();
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                sha.update(buf, 0, n);
+            }
+            assertThat(sha.bytes()).isEqualTo(m.sizeBytes());
+            return sha.hex();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

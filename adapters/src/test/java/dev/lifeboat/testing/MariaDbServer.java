@@ -1,0 +1,36 @@
+package dev.lifeboat.testing;
+
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** A MariaDB server for tests; each test makes databases of its own with {@link #newDatabase}. */
+public record MariaDbServer(String host, int port, String user, String password) {
+
+    public DatabaseTarget target(String database) {
+        return new DatabaseTarget(DatabaseEngine.MARIADB, host, port, database, user, Secret.of(password));
+    }
+
+    public DatabaseTarget newDatabase(String prefix) {
+        String name = PostgresServer.uniqueName(prefix);
+        execute("", "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4");
+        return target(name);
+    }
+
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/" + database
+                + "?allowMultiQueries=true", user, password);
+    }
+
+    public void execute(String database, String sql) {
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed on " + database + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.lifeboat.testing;
+
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/** A PostgreSQL server for tests; each test makes databases of its own with {@link #newDatabase}. */
+public record PostgresServer(String host, int port, String user, String password) {
+
+    public DatabaseTarget target(String database) {
+        return new DatabaseTarget(DatabaseEngine.POSTGRESQL, host, port, database, user, Secret.of(password));
+    }
+
+    /** A fresh, empty database with a unique name. */
+    public DatabaseTarget newDatabase(String prefix) {
+        String name = uniqueName(prefix);
+        execute("postgres", "CREATE DATABASE \"" + name + "\"");
+        return target(name);
+    }
+
+    /** A unique name for a database that does not exist yet. */
+    public static String uniqueName(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database, user, password);
+    }
+
+    public void execute(String database, String sql) {
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed on " + database + ": " + e.getMessage(), e);
+        }
+    }
+}

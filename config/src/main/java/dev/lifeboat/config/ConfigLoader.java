@@ -1,0 +1,426 @@
+package dev.lifeboat.config;
+
+import dev.lifeboat.core.config.LifeboatConfig;
+
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lifeboat.core.config.LifeboatConfig.Backup;
+import dev.lifeboat.core.config.LifeboatConfig.Database;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.config.LifeboatConfig.DumpSettings;
+import dev.lifeboat.core.config.LifeboatConfig.Retention;
+import dev.lifeboat.core.config.LifeboatConfig.Schedules;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings;
+import dev.lifeboat.core.config.LifeboatConfig.Source;
+import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.DatabaseEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates {@code lifeboat.yml}. Every error names the field's path
+ * ({@code databases.orders.retention.daily}), what is wrong, and what is allowed; all errors are
+ * reported at once.
+ */
+public final class ConfigLoader {
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d");
+    private static final Pattern KMS_ARN = Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/[A-Za-z0-9/_-]+");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+    private static final Pattern SECRET_ARN = Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+");
+    private static final Pattern RDS_ID = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,62}");
+    /** EventBridge: cron(minutes hours day-of-month month day-of-week year), rate(N unit). */
+    private static final Pattern CRON = Pattern.compile("cron\\((\\S+\\s+){5}\\S+\\)");
+    private static final Pattern RATE = Pattern.compile("rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)");
+
+    private final List<String> errors = new ArrayList<>();
+
+    private ConfigLoader() {}
+
+    /** The functions' configuration: the file named by LIFEBOAT_CONFIG_FILE, or the YAML in LIFEBOAT_CONFIG_YAML. */
+    public static LifeboatConfig fromEnvironment(Map<String, String> env) {
+        String file = env.get("LIFEBOAT_CONFIG_FILE");
+        if (file != null && !file.isBlank()) {
+            return load(Path.of(file));
+        }
+        String yaml = env.get("LIFEBOAT_CONFIG_YAML");
+        if (yaml == null || yaml.isBlank()) {
+            throw new InvalidInputException("neither LIFEBOAT_CONFIG_FILE nor LIFEBOAT_CONFIG_YAML is set",
+                    "the CDK stack sets one of them from lifeboat.yml");
+        }
+        return parse(yaml, "LIFEBOAT_CONFIG_YAML");
+    }
+
+    public static LifeboatConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("configuration file " + file + " does not exist",
+                    "pass --config with the path of your lifeboat.yml (docs/configuration.md shows one)");
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read configuration file " + file + ": " + e.getMessage(), "");
+        }
+        return parse(text, file.toString());
+    }
+
+    public static LifeboatConfig parse(String yaml, String where) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(where + " is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), "fix the syntax");
+        }
+        ConfigLoader loader = new ConfigLoader();
+        LifeboatConfig config = loader.root(root);
+        if (!loader.errors.isEmpty()) {
+            throw new InvalidInputException(where + " has " + loader.errors.size() + " error"
+                    + (loader.errors.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", loader.errors),
+                    "fix the fields named above (docs/configuration.md describes each)");
+        }
+        return config;
+    }
+
+    private LifeboatConfig root(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            errors.add("the file must hold a mapping with 'backup' and 'databases'");
+            return null;
+        }
+        allowOnly(root, "", Set.of("backup", "databases"));
+        Backup backup = backup(required(root, "", "backup"));
+        Map<String, Database> databases = new LinkedHashMap<>();
+        JsonNode dbs = required(root, "", "databases");
+        if (dbs != null && (!dbs.isObject() || dbs.isEmpty())) {
+            errors.add("databases: must map at least one database id to its settings");
+        } else if (dbs != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = dbs.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                databases.put(e.getKey(), database("databases." + e.getKey(), e.getKey(), e.getValue()));
+            }
+        }
+        return new LifeboatConfig(backup, databases, root.toString());
+    }
+
+    private Backup backup(JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        allowOnly(n, "backup", Set.of("account", "region", "kmsKeyArn", "vault", "breakGlassRoleArn", "vaultRetentionDays",
+                "vaultColdAfterDays"));
+        String vault = text(n, "backup", "vault", false);
+        if (vault != null && !vault.startsWith("s3://")) {
+            errors.add("backup.vault: '" + vault + "' must be s3://BUCKET/PREFIX");
+        }
+        int retention = 35;
+        if (n.has("vaultRetentionDays")) {
+            JsonNode v = n.get("vaultRetentionDays");
+            if (!v.isInt() || v.asInt() < 1 || v.asInt() > 36500) {
+                errors.add("backup.vaultRetentionDays: '" + v.asText() + "' must be a whole number of days from 1 to 36500");
+            } else {
+                retention = v.asInt();
+            }
+        }
+        int cold = 30;
+        if (n.has("vaultColdAfterDays")) {
+            JsonNode v = n.get("vaultColdAfterDays");
+            if (!v.isInt() || v.asInt() < 0) {
+                errors.add("backup.vaultColdAfterDays: '" + v.asText() + "' must be a whole number of days (0: never move objects to colder storage)");
+            } else {
+                cold = v.asInt();
+            }
+        }
+        return new Backup(
+                matching(n, "backup", "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
+                matching(n, "backup", "region", REGION, "an AWS region such as eu-central-1"),
+                matching(n, "backup", "kmsKeyArn", KMS_ARN, "a KMS key ARN in the backup account and region"),
+                vault,
+                optionalMatching(n, "backup", "breakGlassRoleArn", ROLE_ARN, "the ARN of the break-glass role in the backup account"),
+                retention, cold);
+    }
+
+    private Database database(String path, String id, JsonNode n) {
+        try {
+            VaultLayout.requireDatabaseId(id);
+        } catch (InvalidInputException e) {
+            errors.add(path + ": " + e.getMessage() + "; " + e.hint());
+        }
+        if (n == null || !n.isObject()) {
+            errors.add(path + ": must be a mapping");
+            return null;
+        }
+        allowOnly(n, path, Set.of("engine", "source", "snapshot", "retention", "schedules", "dump", "verify"));
+        DatabaseEngine engine = null;
+        String engineText = text(n, path, "engine", true);
+        if (engineText != null) {
+            try {
+                engine = DatabaseEngine.parse(engineText);
+            } catch (IllegalArgumentException e) {
+                errors.add(path + ".engine: " + e.getMessage());
+            }
+        }
+        return new Database(id, engine, source(path + ".source", required(n, path, "source")),
+                snapshot(path + ".snapshot", n.get("snapshot")), retention(path + ".retention", required(n, path, "retention")),
+                schedules(path + ".schedules", n.get("schedules")), dump(path + ".dump", n.get("dump")),
+                verify(path + ".verify", n.get("verify")));
+    }
+
+    private Source source(String path, JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        allowOnly(n, path, Set.of("account", "region", "instance", "cluster", "roleArn", "externalId", "shareKmsKeyArn"));
+        boolean instance = n.hasNonNull("instance");
+        boolean cluster = n.hasNonNull("cluster");
+        if (instance == cluster) {
+            errors.add(path + ": give exactly one of 'instance' (an RDS DB instance id) or 'cluster' (an Aurora DB cluster id)");
+        }
+        String identifier = instance ? matching(n, path, "instance", RDS_ID, "an RDS identifier: a letter, then letters, digits, hyphens")
+                : cluster ? matching(n, path, "cluster", RDS_ID, "an RDS identifier: a letter, then letters, digits, hyphens") : null;
+        String externalId = text(n, path, "externalId", true);
+        if (externalId != null && (externalId.length() < 2 || externalId.length() > 1224)) {
+            errors.add(path + ".externalId: must be 2 to 1224 characters");
+        }
+        return new Source(
+                matching(n, path, "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
+                matching(n, path, "region", REGION, "an AWS region such as eu-west-1"),
+                cluster && !instance ? DbKind.CLUSTER : DbKind.INSTANCE,
+                identifier,
+                matching(n, path, "roleArn", ROLE_ARN, "the ARN of the role Lifeboat assumes in the source account"),
+                externalId,
+                optionalMatching(n, path, "shareKmsKeyArn", KMS_ARN, "a KMS key ARN in the source account and region"));
+    }
+
+    private SnapshotSettings snapshot(String path, JsonNode n) {
+        if (n == null) {
+            return new SnapshotSettings(SnapshotSettings.Mode.COPY_AUTOMATED, SnapshotSettings.CopyStrategy.AUTO, null, null);
+        }
+        allowOnly(n, path, Set.of("mode", "copyStrategy", "optionGroup", "stagingKmsKeyArn"));
+        SnapshotSettings.Mode mode = choice(n, path, "mode", SnapshotSettings.Mode.class, SnapshotSettings.Mode.COPY_AUTOMATED);
+        SnapshotSettings.CopyStrategy strategy =
+                choice(n, path, "copyStrategy", SnapshotSettings.CopyStrategy.class, SnapshotSettings.CopyStrategy.AUTO);
+        String staging = optionalMatching(n, path, "stagingKmsKeyArn", KMS_ARN,
+                "the backup account's KMS key ARN in the source region");
+        if (strategy == SnapshotSettings.CopyStrategy.TWO_STEP && staging == null) {
+            errors.add(path + ".stagingKmsKeyArn: is required with copyStrategy two-step (the backup account's key in the source region)");
+        }
+        return new SnapshotSettings(mode, strategy, text(n, path, "optionGroup", false), staging);
+    }
+
+    private Retention retention(String path, JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        allowOnly(n, path, Set.of("daily", "weekly", "monthly", "yearly"));
+        int daily = count(n, path, "daily");
+        int weekly = count(n, path, "weekly");
+        int monthly = count(n, path, "monthly");
+        int yearly = count(n, path, "yearly");
+        if (daily + weekly + monthly + yearly == 0) {
+            errors.add(path + ": keeps nothing; set at least one of daily, weekly, monthly, yearly above 0");
+        }
+        return new Retention(daily, weekly, monthly, yearly);
+    }
+
+    private Schedules schedules(String path, JsonNode n) {
+        if (n == null) {
+            return new Schedules(null, null, null);
+        }
+        allowOnly(n, path, Set.of("snapshot", "dump", "verify"));
+        return new Schedules(schedule(n, path, "snapshot"), schedule(n, path, "dump"), schedule(n, path, "verify"));
+    }
+
+    private DumpSettings dump(String path, JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        allowOnly(n, path, Set.of("secretArn", "dbname", "vpcId", "subnetIds", "securityGroupIds"));
+        String vpc = optionalMatching(n, path, "vpcId", Pattern.compile("vpc-[0-9a-f]{8,17}"), "a VPC id such as vpc-0123456789abcdef0");
+        List<String> subnets = ids(n, path, "subnetIds", "subnet-");
+        List<String> groups = ids(n, path, "securityGroupIds", "sg-");
+        if (vpc != null && (subnets.isEmpty() || groups.isEmpty())) {
+            errors.add(path + ": with vpcId, give subnetIds and securityGroupIds too (the dump function runs in them)");
+        }
+        return new DumpSettings(matching(n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"),
+                text(n, path, "dbname", false), vpc, subnets, groups);
+    }
+
+    private List<String> ids(JsonNode n, String path, String field, String prefix) {
+        List<String> out = new ArrayList<>();
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            errors.add(path + "." + field + ": must be a list, e.g. [" + prefix + "0123456789abcdef0]");
+            return out;
+        }
+        v.forEach(x -> {
+            if (!x.asText().matches(Pattern.quote(prefix) + "[0-9a-f]{8,17}")) {
+                errors.add(path + "." + field + ": '" + x.asText() + "' is not an id such as " + prefix + "0123456789abcdef0");
+            } else {
+                out.add(x.asText());
+            }
+        });
+        return out;
+    }
+
+    private static final Pattern EXPECT = Pattern.compile("\\s*(>=|<=|>|<|=)\\s*-?\\d+(\\.\\d+)?\\s*");
+
+    private LifeboatConfig.VerifySettings verify(String path, JsonNode n) {
+        LifeboatConfig.VerifySettings d = LifeboatConfig.VerifySettings.defaults();
+        if (n == null) {
+            return d;
+        }
+        allowOnly(n, path, Set.of("instanceClass", "subnetGroup", "securityGroups", "availableWithinMinutes", "rowCountTolerance",
+                "maxAgeHours", "assertions"));
+        String cls = text(n, path, "instanceClass", false);
+        if (cls != null && !cls.startsWith("db.")) {
+            errors.add(path + ".instanceClass: '" + cls + "' is not an RDS instance class such as db.t4g.micro");
+        }
+        List<String> groups = new ArrayList<>();
+        n.path("securityGroups").forEach(g -> groups.add(g.asText()));
+        int within = n.has("availableWithinMinutes") ? positive(n, path, "availableWithinMinutes") : d.availableWithinMinutes();
+        int maxAge = n.has("maxAgeHours") ? positive(n, path, "maxAgeHours") : d.maxAgeHours();
+        double tolerance = d.rowCountTolerance();
+        if (n.has("rowCountTolerance")) {
+            JsonNode t = n.get("rowCountTolerance");
+            if (!t.isNumber() || t.asDouble() < 0 || t.asDouble() > 1) {
+                errors.add(path + ".rowCountTolerance: '" + t.asText() + "' must be a fraction from 0 to 1, e.g. 0.05");
+            } else {
+                tolerance = t.asDouble();
+            }
+        }
+        List<LifeboatConfig.Assertion> assertions = new ArrayList<>();
+        int i = 0;
+        for (JsonNode a : n.path("assertions")) {
+            String ap = path + ".assertions[" + i++ + "]";
+            allowOnly(a, ap, Set.of("name", "sql", "expect"));
+            String expect = text(a, ap, "expect", true);
+            if (expect != null && !EXPECT.matcher(expect).matches()) {
+                errors.add(ap + ".expect: '" + expect + "' must be a comparison with a number: > 0, >= 10, = 3, < 5, <= 7");
+            }
+            assertions.add(new LifeboatConfig.Assertion(text(a, ap, "name", true), text(a, ap, "sql", true), expect));
+        }
+        return new LifeboatConfig.VerifySettings(cls == null ? d.instanceClass() : cls, text(n, path, "subnetGroup", false), groups,
+                within, tolerance, maxAge, assertions);
+    }
+
+    private int positive(JsonNode n, String path, String field) {
+        JsonNode v = n.get(field);
+        if (!v.isInt() || v.asInt() < 1) {
+            errors.add(path + "." + field + ": '" + v.asText() + "' must be a whole number above 0");
+            return 1;
+        }
+        return v.asInt();
+    }
+
+    private String schedule(JsonNode n, String path, String field) {
+        String s = text(n, path, field, false);
+        if (s != null && !CRON.matcher(s).matches() && !RATE.matcher(s).matches()) {
+            errors.add(path + "." + field + ": '" + s + "' is not an EventBridge schedule; use cron(M H DoM Mon DoW Y),"
+                    + " e.g. cron(0 3 * * ? *), or rate(N hours)");
+        }
+        return s;
+    }
+
+    private <E extends Enum<E>> E choice(JsonNode n, String path, String field, Class<E> type, E fallback) {
+        String s = text(n, path, field, false);
+        if (s == null) {
+            return fallback;
+        }
+        String wanted = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(wanted)) {
+                return e;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        errors.add(path + "." + field + ": '" + s + "' is not one of " + allowed);
+        return fallback;
+    }
+
+    private int count(JsonNode n, String path, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.isInt() || v.asInt() < 0 || v.asInt() > 1000) {
+            errors.add(path + "." + field + ": '" + v.asText() + "' must be a whole number from 0 to 1000");
+            return 0;
+        }
+        return v.asInt();
+    }
+
+    private String matching(JsonNode n, String path, String field, Pattern p, String expected) {
+        return checked(text(n, path, field, true), path, field, p, expected);
+    }
+
+    private String optionalMatching(JsonNode n, String path, String field, Pattern p, String expected) {
+        return checked(text(n, path, field, false), path, field, p, expected);
+    }
+
+    private String checked(String s, String path, String field, Pattern p, String expected) {
+        if (s != null && !p.matcher(s).matches()) {
+            errors.add(path + "." + field + ": '" + s + "' is not " + expected);
+        }
+        return s;
+    }
+
+    private String text(JsonNode n, String path, String field, boolean required) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+            if (required) {
+                errors.add(prefix(path) + field + ": is missing");
+            }
+            return null;
+        }
+        if (!v.isValueNode()) {
+            errors.add(prefix(path) + field + ": must be a single value");
+            return null;
+        }
+        return v.asText();
+    }
+
+    private JsonNode required(JsonNode n, String path, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            errors.add(prefix(path) + field + ": is missing");
+            return null;
+        }
+        if (!v.isObject() && !field.equals("databases")) {
+            errors.add(prefix(path) + field + ": must be a mapping");
+            return null;
+        }
+        return v;
+    }
+
+    private void allowOnly(JsonNode n, String path, Set<String> allowed) {
+        n.fieldNames().forEachRemaining(f -> {
+            if (!allowed.contains(f)) {
+                errors.add(prefix(path) + f + ": unknown field; allowed here: " + allowed.stream().sorted().toList());
+            }
+        });
+    }
+
+    private static String prefix(String path) {
+        return path.isEmpty() ? "" : path + ".";
+    }
+}

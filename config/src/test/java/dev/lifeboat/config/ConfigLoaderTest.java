@@ -1,0 +1,129 @@
+package dev.lifeboat.config;
+
+import dev.lifeboat.core.config.LifeboatConfig;
+
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.DatabaseEngine;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    static final String VALID = """
+            backup:
+              account: "222222222222"
+              region: eu-central-1
+              kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab
+              vault: s3://acme-lifeboat-vault/lifeboat
+            databases:
+              orders:
+                engine: postgres
+                source:
+                  account: "111111111111"
+                  region: eu-west-1
+                  instance: orders-prod
+                  roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                  externalId: lifeboat-orders
+                  shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share
+                retention: {daily: 7, weekly: 4, monthly: 12, yearly: 3}
+                schedules:
+                  snapshot: cron(0 3 * * ? *)
+                  dump: rate(12 hours)
+                dump:
+                  secretArn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-AbCdEf
+              ledger:
+                engine: aurora-mysql
+                source:
+                  account: "111111111111"
+                  region: eu-central-1
+                  cluster: ledger-aurora
+                  roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                  externalId: lifeboat-ledger
+                snapshot: {mode: create}
+                retention: {daily: 14}
+            """;
+
+    @Test
+    void readsAValidFile() {
+        LifeboatConfig c = ConfigLoader.parse(VALID, "lifeboat.yml");
+
+        assertThat(c.backup().account()).isEqualTo("222222222222");
+        assertThat(c.databases()).containsOnlyKeys("orders", "ledger");
+        assertThat(c.database("orders").engine()).isEqualTo(DatabaseEngine.POSTGRESQL);
+        assertThat(c.database("orders").snapshot().mode()).isEqualTo(LifeboatConfig.SnapshotSettings.Mode.COPY_AUTOMATED);
+        assertThat(c.database("ledger").source().kind()).isEqualTo(DbKind.CLUSTER);
+        assertThat(c.database("ledger").retention()).isEqualTo(new LifeboatConfig.Retention(14, 0, 0, 0));
+        assertThat(c.database("orders").schedules().dump()).isEqualTo("rate(12 hours)");
+    }
+
+    @Test
+    void everyBadField_isNamedWithItsPath_allAtOnce() {
+        String bad = VALID
+                .replace("engine: postgres", "engine: oracle")
+                .replace("  account: \"222222222222\"\n", "")
+                .replace("cron(0 3 * * ? *)", "every night")
+                .replace("retention: {daily: 14}", "retention: {daily: 0}")
+                .replace("      instance: orders-prod", "      instance: orders-prod\n      cluster: orders-cluster")
+                .replace("      externalId: lifeboat-ledger", "      externalId: lifeboat-ledger\n      colour: blue");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(bad, "lifeboat.yml"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("lifeboat.yml has 6 errors")
+                .hasMessageContaining("backup.account: is missing")
+                .hasMessageContaining("databases.orders.engine: unknown engine 'oracle'")
+                .hasMessageContaining("databases.orders.schedules.snapshot: 'every night' is not an EventBridge schedule")
+                .hasMessageContaining("databases.ledger.retention: keeps nothing")
+                .hasMessageContaining("databases.orders.source: give exactly one of 'instance'")
+                .hasMessageContaining("databases.ledger.source.colour: unknown field; allowed here: [account, cluster,");
+    }
+
+    @Test
+    void wrongShapes_areNamed() {
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("\"111111111111\"\n      region: eu-west-1",
+                        "\"11111\"\n      region: europe"), "f"))
+                .hasMessageContaining("databases.orders.source.account: '11111' is not a 12-digit AWS account id")
+                .hasMessageContaining("databases.orders.source.region: 'europe' is not an AWS region");
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("daily: 7,", "daily: -1,"), "f"))
+                .hasMessageContaining("databases.orders.retention.daily: '-1' must be a whole number from 0 to 1000");
+        assertThatThrownBy(() -> ConfigLoader.parse("backup: [1, 2]\ndatabases: {}", "f"))
+                .hasMessageContaining("backup: must be a mapping")
+                .hasMessageContaining("databases: must map at least one database id");
+        assertThatThrownBy(() -> ConfigLoader.parse("backup: {\n", "f")).hasMessageContaining("f is not valid YAML");
+    }
+
+    @Test
+    void theDocumentedExample_isValid() {
+        LifeboatConfig c = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+
+        assertThat(c.databases()).containsOnlyKeys("orders", "ledger");
+        assertThat(c.database("ledger").source().kind()).isEqualTo(DbKind.CLUSTER);
+    }
+
+    @Test
+    void aMissingFile_saysWhichOne(@org.junit.jupiter.api.io.TempDir Path dir) {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("lifeboat.yml")))
+                .hasMessageContaining("lifeboat.yml does not exist")
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains("--config"));
+    }
+
+    @Test
+    void anUnknownDatabase_listsTheConfiguredOnes() {
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID, "f").database("billing"))
+                .hasMessage("database 'billing' is not in the configuration")
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).isEqualTo("configured: orders, ledger"));
+    }
+
+    /** The core's use-case tests build their settings as values; this keeps those values what lifeboat.yml gives. */
+    @Test
+    void theCoreTestSettings_areWhatTheirLifeboatYmlLoadsInto() {
+        LifeboatConfig fromYaml = TestConfigs.orders();
+        LifeboatConfig values = dev.lifeboat.core.testing.TestSettings.orders();
+
+        assertThat(fromYaml.backup()).isEqualTo(values.backup());
+        assertThat(fromYaml.databases()).isEqualTo(values.databases());
+    }
+}

@@ -1,0 +1,7 @@
+package dev.lifeboat.core.model;
+
+/** An RDS DB instance or an Aurora DB cluster. */
+public enum DbKind {
+    INSTANCE,
+    CLUSTER
+}
