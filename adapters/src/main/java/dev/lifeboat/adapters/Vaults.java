@@ -37,10 +37,12 @@ public final class Vaults {
         }
         if (uri.startsWith("file:")) {
             String rest = uri.substring("file:".length());
-            return new LocalDirectoryVault(Path.of(rest.startsWith("//") ? URI.create(uri).getPath() : rest));
+            return new LocalDirectoryVault(
+                    Path.of(rest.startsWith("//") ? URI.create(uri).getPath() : rest));
         }
         if (uri.contains("://")) {
-            throw new IllegalArgumentException("--vault '" + uri + "' has an unknown scheme; use file:DIR or s3://BUCKET/PREFIX");
+            throw new IllegalArgumentException(
+                    "--vault '" + uri + "' has an unknown scheme; use file:DIR or s3://BUCKET/PREFIX");
         }
         return new LocalDirectoryVault(Path.of(uri));
     }

@@ -26,7 +26,8 @@ public final class Boundaries {
                 .resideOutsideOfPackage("dev.lifeboat.adapters..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("software.amazon.awssdk..", "java.sql..", "javax.sql..", "org.postgresql..", "org.mariadb..")
+                .resideInAnyPackage(
+                        "software.amazon.awssdk..", "java.sql..", "javax.sql..", "org.postgresql..", "org.mariadb..")
                 .orShould()
                 .dependOnClassesThat()
                 .haveFullyQualifiedName(ProcessBuilder.class.getName())

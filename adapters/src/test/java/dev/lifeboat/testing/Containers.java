@@ -29,7 +29,9 @@ final class Containers {
             c.start();
             return new MariaDbServer(c.getHost(), c.getFirstMappedPort(), c.getUsername(), c.getPassword());
         }
-        var moto = new GenericContainer<>("motoserver/moto:5.1.18").withExposedPorts(5000).waitingFor(Wait.forHttp("/moto-api/"));
+        var moto = new GenericContainer<>("motoserver/moto:5.1.18")
+                .withExposedPorts(5000)
+                .waitingFor(Wait.forHttp("/moto-api/"));
         moto.start();
         return new MotoServer("http://" + moto.getHost() + ":" + moto.getFirstMappedPort());
     }

@@ -1,5 +1,6 @@
 package dev.lifeboat.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,9 +29,15 @@ public final class Fingerprint {
                     WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                       AND n.nspname NOT LIKE 'pg\\_toast%' ORDER BY 1""");
             for (String t : tables) {
-                f.put("table " + t, single(c, "SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, E'\\n' ORDER BY x::text)), '-') FROM " + t + " x"));
+                f.put(
+                        "table " + t,
+                        single(
+                                c,
+                                "SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, E'\\n' ORDER BY x::text)), '-') FROM "
+                                        + t + " x"));
             }
-            for (String seq : column(c, "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences ORDER BY 1")) {
+            for (String seq :
+                    column(c, "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences ORDER BY 1")) {
                 f.put("sequence " + seq, single(c, "SELECT last_value || '/' || is_called FROM " + seq));
             }
             rows(c, f, "large-object", "SELECT oid::text, md5(lo_get(oid)) FROM pg_largeobject_metadata");
@@ -63,23 +70,49 @@ public final class Fingerprint {
     public static Map<String, String> of(MariaDbServer db, String database) {
         Map<String, String> f = new TreeMap<>();
         try (Connection c = db.connect(database)) {
-            for (String t : column(c, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
-                    + " AND table_type = 'BASE TABLE' ORDER BY 1")) {
+            for (String t : column(
+                    c,
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
+                            + " AND table_type = 'BASE TABLE' ORDER BY 1")) {
                 f.put("table " + t, tableDigest(c, "SELECT * FROM `" + t.replace("`", "``") + "`"));
             }
-            rows(c, f, "auto-increment", "SELECT table_name, auto_increment FROM information_schema.tables"
-                    + " WHERE table_schema = DATABASE() AND auto_increment IS NOT NULL");
-            rows(c, f, "routine", "SELECT CONCAT(routine_type, ' ', routine_name), MD5(routine_definition)"
-                    + " FROM information_schema.routines WHERE routine_schema = DATABASE()");
-            rows(c, f, "trigger", "SELECT trigger_name, MD5(action_statement) FROM information_schema.triggers"
-                    + " WHERE trigger_schema = DATABASE()");
-            rows(c, f, "event", "SELECT event_name, CONCAT(status, ' ', MD5(event_definition)) FROM information_schema.events"
-                    + " WHERE event_schema = DATABASE()");
-            rows(c, f, "view", "SELECT table_name, MD5(REPLACE(view_definition, DATABASE(), '')) FROM information_schema.views"
-                    + " WHERE table_schema = DATABASE()");
-            rows(c, f, "column", "SELECT CONCAT(table_name, '.', column_name), CONCAT(column_type, ' ', COALESCE(generation_expression, ''),"
-                    + " ' ', COALESCE(character_set_name, ''), ' ', is_nullable)"
-                    + " FROM information_schema.columns WHERE table_schema = DATABASE()");
+            rows(
+                    c,
+                    f,
+                    "auto-increment",
+                    "SELECT table_name, auto_increment FROM information_schema.tables"
+                            + " WHERE table_schema = DATABASE() AND auto_increment IS NOT NULL");
+            rows(
+                    c,
+                    f,
+                    "routine",
+                    "SELECT CONCAT(routine_type, ' ', routine_name), MD5(routine_definition)"
+                            + " FROM information_schema.routines WHERE routine_schema = DATABASE()");
+            rows(
+                    c,
+                    f,
+                    "trigger",
+                    "SELECT trigger_name, MD5(action_statement) FROM information_schema.triggers"
+                            + " WHERE trigger_schema = DATABASE()");
+            rows(
+                    c,
+                    f,
+                    "event",
+                    "SELECT event_name, CONCAT(status, ' ', MD5(event_definition)) FROM information_schema.events"
+                            + " WHERE event_schema = DATABASE()");
+            rows(
+                    c,
+                    f,
+                    "view",
+                    "SELECT table_name, MD5(REPLACE(view_definition, DATABASE(), '')) FROM information_schema.views"
+                            + " WHERE table_schema = DATABASE()");
+            rows(
+                    c,
+                    f,
+                    "column",
+                    "SELECT CONCAT(table_name, '.', column_name), CONCAT(column_type, ' ', COALESCE(generation_expression, ''),"
+                            + " ' ', COALESCE(character_set_name, ''), ' ', is_nullable)"
+                            + " FROM information_schema.columns WHERE table_schema = DATABASE()");
         } catch (SQLException e) {
             throw new IllegalStateException("fingerprinting " + database + " failed: " + e.getMessage(), e);
         }
@@ -89,17 +122,21 @@ public final class Fingerprint {
     /** Rows hashed column by column as raw bytes, then sorted, so row order does not matter. */
     private static String tableDigest(Connection c, String sql) throws SQLException {
         List<String> rowHashes = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 MessageDigest d = sha256();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     byte[] v = switch (md.getColumnType(i)) {
-                        case java.sql.Types.BINARY, java.sql.Types.VARBINARY, java.sql.Types.LONGVARBINARY,
-                                java.sql.Types.BLOB, java.sql.Types.BIT -> rs.getBytes(i);
+                        case java.sql.Types.BINARY,
+                                java.sql.Types.VARBINARY,
+                                java.sql.Types.LONGVARBINARY,
+                                java.sql.Types.BLOB,
+                                java.sql.Types.BIT -> rs.getBytes(i);
                         default -> {
                             String text = rs.getString(i);
-                            yield text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            yield text == null ? null : text.getBytes(StandardCharsets.UTF_8);
                         }
                     };
                     d.update(v == null ? new byte[] {(byte) 0xEE} : v);
@@ -123,7 +160,8 @@ public final class Fingerprint {
     }
 
     private static void rows(Connection c, Map<String, String> f, String kind, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 f.put(kind + " " + rs.getString(1), rs.getString(2));
             }
@@ -132,7 +170,8 @@ public final class Fingerprint {
 
     private static List<String> column(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -141,7 +180,8 @@ public final class Fingerprint {
     }
 
     private static String single(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }

@@ -22,12 +22,13 @@ public record MariaDbServer(String host, int port, String user, String password)
     }
 
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/" + database
-                + "?allowMultiQueries=true", user, password);
+        return DriverManager.getConnection(
+                "jdbc:mariadb://" + host + ":" + port + "/" + database + "?allowMultiQueries=true", user, password);
     }
 
     public void execute(String database, String sql) {
-        try (Connection c = connect(database); Statement s = c.createStatement()) {
+        try (Connection c = connect(database);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed on " + database + ": " + e.getMessage(), e);

@@ -4,7 +4,9 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -34,19 +36,24 @@ public record MotoServer(String endpoint) {
     /** A new versioned bucket, with Object Lock when asked (which S3 only allows at creation). */
     public String newBucket(S3Client s3, boolean objectLock) {
         String name = "lifeboat-test-" + UUID.randomUUID().toString().substring(0, 12);
-        s3.createBucket(b -> b.bucket(name).objectLockEnabledForBucket(objectLock)
+        s3.createBucket(b -> b.bucket(name)
+                .objectLockEnabledForBucket(objectLock)
                 .createBucketConfiguration(c -> c.locationConstraint(REGION.id())));
-        s3.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        s3.putBucketVersioning(
+                b -> b.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         return name;
     }
 
     /** A KMS key in moto, for SSE-KMS. */
     public String newKmsKey() {
-        try (var kms = software.amazon.awssdk.services.kms.KmsClient.builder()
-                .endpointOverride(URI.create(endpoint)).region(REGION)
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+        try (var kms = KmsClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(REGION)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build()) {
-            return kms.createKey(b -> b.description("lifeboat test vault key")).keyMetadata().arn();
+            return kms.createKey(b -> b.description("lifeboat test vault key"))
+                    .keyMetadata()
+                    .arn();
         }
     }
 }

@@ -33,7 +33,8 @@ public record PostgresServer(String host, int port, String user, String password
     }
 
     public void execute(String database, String sql) {
-        try (Connection c = connect(database); Statement s = c.createStatement()) {
+        try (Connection c = connect(database);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed on " + database + ": " + e.getMessage(), e);

@@ -27,20 +27,26 @@ public final class RealParts implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext p, ExtensionContext e) {
         Class<?> type = p.getParameter().getType();
-        return e.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        return e.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(type, t -> create(type), Object.class);
     }
 
     private static Object create(Class<?> type) {
         Map<String, String> env = System.getenv();
         if (type == PostgresServer.class && env.containsKey("LIFEBOAT_TEST_PG_HOST")) {
-            return new PostgresServer(env.get("LIFEBOAT_TEST_PG_HOST"), Integer.parseInt(env.get("LIFEBOAT_TEST_PG_PORT")),
-                    env.get("LIFEBOAT_TEST_PG_USER"), env.get("LIFEBOAT_TEST_PG_PASSWORD"));
+            return new PostgresServer(
+                    env.get("LIFEBOAT_TEST_PG_HOST"),
+                    Integer.parseInt(env.get("LIFEBOAT_TEST_PG_PORT")),
+                    env.get("LIFEBOAT_TEST_PG_USER"),
+                    env.get("LIFEBOAT_TEST_PG_PASSWORD"));
         }
         if (type == MariaDbServer.class && env.containsKey("LIFEBOAT_TEST_MARIADB_HOST")) {
-            return new MariaDbServer(env.get("LIFEBOAT_TEST_MARIADB_HOST"),
+            return new MariaDbServer(
+                    env.get("LIFEBOAT_TEST_MARIADB_HOST"),
                     Integer.parseInt(env.get("LIFEBOAT_TEST_MARIADB_PORT")),
-                    env.get("LIFEBOAT_TEST_MARIADB_USER"), env.get("LIFEBOAT_TEST_MARIADB_PASSWORD"));
+                    env.get("LIFEBOAT_TEST_MARIADB_USER"),
+                    env.get("LIFEBOAT_TEST_MARIADB_PASSWORD"));
         }
         if (type == MotoServer.class && env.containsKey("LIFEBOAT_TEST_AWS_ENDPOINT")) {
             return new MotoServer(env.get("LIFEBOAT_TEST_AWS_ENDPOINT"));

@@ -22,7 +22,11 @@ public final class Wiring {
     }
 
     public static RestoringDump restoring(Vault vault) {
-        return new RestoringDump(vault, new JdbcInspector(), ProcessDumpTools.fromEnvironment(), Clock.systemUTC(),
+        return new RestoringDump(
+                vault,
+                new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(),
+                Clock.systemUTC(),
                 Duration.ofMinutes(30));
     }
 }

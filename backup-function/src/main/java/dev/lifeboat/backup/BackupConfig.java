@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.InvalidInputException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,7 +26,11 @@ import java.util.Map;
  * Every error names the variable and the field.
  */
 record BackupConfig(
-        String vault, String kmsKeyId, String lockMode, Integer lockDays, Map<String, Source> databases,
+        String vault,
+        String kmsKeyId,
+        String lockMode,
+        Integer lockDays,
+        Map<String, Source> databases,
         long exactCountThreshold) {
 
     record Source(String secretId, String dbname) {}
@@ -33,7 +38,9 @@ record BackupConfig(
     static BackupConfig fromEnvironment(Map<String, String> env) {
         String vault = env.get("LIFEBOAT_VAULT");
         if (vault == null || !vault.startsWith("s3://")) {
-            throw invalid("LIFEBOAT_VAULT", "must be s3://BUCKET/PREFIX, got " + (vault == null ? "nothing" : "'" + vault + "'"));
+            throw invalid(
+                    "LIFEBOAT_VAULT",
+                    "must be s3://BUCKET/PREFIX, got " + (vault == null ? "nothing" : "'" + vault + "'"));
         }
         String mode = blankToNull(env.get("LIFEBOAT_OBJECT_LOCK_MODE"));
         Integer days = null;
@@ -49,7 +56,8 @@ record BackupConfig(
             }
         }
         if ((mode == null) != (days == null)) {
-            throw invalid("LIFEBOAT_OBJECT_LOCK_MODE", "and LIFEBOAT_OBJECT_LOCK_DAYS go together: set both or neither");
+            throw invalid(
+                    "LIFEBOAT_OBJECT_LOCK_MODE", "and LIFEBOAT_OBJECT_LOCK_DAYS go together: set both or neither");
         }
         if (mode != null && !mode.toUpperCase(Locale.ROOT).matches("COMPLIANCE|GOVERNANCE")) {
             throw invalid("LIFEBOAT_OBJECT_LOCK_MODE", "must be COMPLIANCE or GOVERNANCE, got '" + mode + "'");
@@ -60,21 +68,30 @@ record BackupConfig(
             try {
                 threshold = Long.parseLong(thresholdText);
             } catch (NumberFormatException e) {
-                throw invalid("LIFEBOAT_EXACT_COUNT_THRESHOLD", "must be a whole number of rows, got '" + thresholdText + "'");
+                throw invalid(
+                        "LIFEBOAT_EXACT_COUNT_THRESHOLD",
+                        "must be a whole number of rows, got '" + thresholdText + "'");
             }
         }
-        return new BackupConfig(vault, blankToNull(env.get("LIFEBOAT_KMS_KEY_ID")),
-                mode == null ? null : mode.toUpperCase(Locale.ROOT), days, databases(env.get("LIFEBOAT_DATABASES")), threshold);
+        return new BackupConfig(
+                vault,
+                blankToNull(env.get("LIFEBOAT_KMS_KEY_ID")),
+                mode == null ? null : mode.toUpperCase(Locale.ROOT),
+                days,
+                databases(env.get("LIFEBOAT_DATABASES")),
+                threshold);
     }
 
     private static Map<String, Source> databases(String json) {
         if (json == null || json.isBlank()) {
-            throw invalid("LIFEBOAT_DATABASES", "is missing; set it to {\"<database-id>\": {\"secretId\": \"<secret ARN>\"}}");
+            throw invalid(
+                    "LIFEBOAT_DATABASES",
+                    "is missing; set it to {\"<database-id>\": {\"secretId\": \"<secret ARN>\"}}");
         }
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw invalid("LIFEBOAT_DATABASES", "is not JSON");
         }
         if (root == null || !root.isObject() || root.isEmpty()) {
@@ -91,7 +108,8 @@ record BackupConfig(
             }
             JsonNode secret = e.getValue().get("secretId");
             if (secret == null || !secret.isTextual() || secret.asText().isBlank()) {
-                throw invalid("LIFEBOAT_DATABASES." + id + ".secretId", "is missing; give the ARN of the database's secret");
+                throw invalid(
+                        "LIFEBOAT_DATABASES." + id + ".secretId", "is missing; give the ARN of the database's secret");
             }
             JsonNode dbname = e.getValue().get("dbname");
             result.put(id, new Source(secret.asText(), dbname == null || dbname.isNull() ? null : dbname.asText()));
@@ -108,6 +126,7 @@ record BackupConfig(
     }
 
     private static InvalidInputException invalid(String field, String problem) {
-        return new InvalidInputException(field + " " + problem, "fix the function's environment (the CDK stack sets it from lifeboat.yml)");
+        return new InvalidInputException(
+                field + " " + problem, "fix the function's environment (the CDK stack sets it from lifeboat.yml)");
     }
 }

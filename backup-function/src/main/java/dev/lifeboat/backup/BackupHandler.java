@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lifeboat.adapters.Vaults;
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.s3.S3Vault;
-import dev.lifeboat.adapters.secrets.SecretsManagerSource;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.InvalidInputException;
@@ -71,12 +69,24 @@ public final class BackupHandler implements RequestStreamHandler {
     }
 
     private BackupHandler(BackupConfig config, AwsClients aws, Clock clock) {
-        this(config, openVault(config, aws, clock), aws.secretSource(), new JdbcInspector(),
-                ProcessDumpTools.fromEnvironment(), clock, MetricsFactory.getMetricsInstance());
+        this(
+                config,
+                openVault(config, aws, clock),
+                aws.secretSource(),
+                new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(),
+                clock,
+                MetricsFactory.getMetricsInstance());
     }
 
-    BackupHandler(BackupConfig config, Vault vault, SecretSource secrets, DatabaseInspector inspector, DumpTools tools,
-            Clock clock, Metrics metrics) {
+    BackupHandler(
+            BackupConfig config,
+            Vault vault,
+            SecretSource secrets,
+            DatabaseInspector inspector,
+            DumpTools tools,
+            Clock clock,
+            Metrics metrics) {
         this.config = config;
         this.vault = vault;
         this.secrets = secrets;
@@ -87,22 +97,26 @@ public final class BackupHandler implements RequestStreamHandler {
     }
 
     static Vault openVault(BackupConfig config, AwsClients aws, Clock clock) {
-        return aws.vault(config.vault(), (bucket, prefix) -> {
-            S3Vault.Settings s = S3Vault.Settings.of(bucket, prefix);
-            if (config.kmsKeyId() != null) {
-                s = s.withKmsKey(config.kmsKeyId());
-            }
-            if (config.lockMode() != null) {
-                s = s.withObjectLock(config.lockMode(), config.lockFor());
-            }
-            return s;
-        }, clock);
+        return aws.vault(
+                config.vault(),
+                (bucket, prefix) -> {
+                    S3Vault.Settings s = S3Vault.Settings.of(bucket, prefix);
+                    if (config.kmsKeyId() != null) {
+                        s = s.withKmsKey(config.kmsKeyId());
+                    }
+                    if (config.lockMode() != null) {
+                        s = s.withObjectLock(config.lockMode(), config.lockFor());
+                    }
+                    return s;
+                },
+                clock);
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        ObjectNode response = PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> run(event, context)));
+        ObjectNode response =
+                PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> run(event, context)));
         JSON.writeValue(output, response);
     }
 
@@ -127,8 +141,12 @@ public final class BackupHandler implements RequestStreamHandler {
                         .put("objectKey", m.objectKey());
                 if (!r.alreadyExisted()) {
                     metrics.flushSingleMetric("DumpBytes", m.sizeBytes(), MetricUnit.BYTES, "Lifeboat", dims);
-                    metrics.flushSingleMetric("DumpSeconds",
-                            Duration.between(m.startedAt(), m.finishedAt()).toMillis() / 1000.0, MetricUnit.SECONDS, "Lifeboat", dims);
+                    metrics.flushSingleMetric(
+                            "DumpSeconds",
+                            Duration.between(m.startedAt(), m.finishedAt()).toMillis() / 1000.0,
+                            MetricUnit.SECONDS,
+                            "Lifeboat",
+                            dims);
                 }
                 metrics.flushSingleMetric("DumpSuccess", 1, MetricUnit.COUNT, "Lifeboat", dims);
             } catch (LifeboatException e) {
@@ -152,11 +170,11 @@ public final class BackupHandler implements RequestStreamHandler {
         }
         Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(DEADLINE_MARGIN);
         if (left.isNegative() || left.isZero()) {
-            throw new InvalidInputException("too little time left in this invocation to dump " + id,
-                    "raise the function's timeout");
+            throw new InvalidInputException(
+                    "too little time left in this invocation to dump " + id, "raise the function's timeout");
         }
-        TakingDump dumping = new TakingDump(vault, inspector, tools, clock,
-                new TakingDump.Settings(config.exactCountThreshold(), left));
+        TakingDump dumping = new TakingDump(
+                vault, inspector, tools, clock, new TakingDump.Settings(config.exactCountThreshold(), left));
         return dumping.dump(new TakingDump.Command(id, target, runId, null));
     }
 
@@ -164,19 +182,25 @@ public final class BackupHandler implements RequestStreamHandler {
     record Request(List<String> databases, String runId) {
         static Request of(JsonNode event, BackupConfig config) {
             if (event == null || !event.isObject()) {
-                throw new InvalidInputException("the input is not a JSON object",
+                throw new InvalidInputException(
+                        "the input is not a JSON object",
                         "invoke with {\"database\": \"<id>\"} or from an EventBridge schedule");
             }
             if ("Scheduled Event".equals(event.path("detail-type").asText())) {
-                return new Request(List.copyOf(config.databases().keySet()), event.path("time").asText(null));
+                return new Request(
+                        List.copyOf(config.databases().keySet()),
+                        event.path("time").asText(null));
             }
             JsonNode db = event.get("database");
             if (db == null || !db.isTextual()) {
-                throw new InvalidInputException("the input has no \"database\" field",
-                        "invoke with {\"database\": \"<id>\"}; configured: " + String.join(", ", config.databases().keySet()));
+                throw new InvalidInputException(
+                        "the input has no \"database\" field",
+                        "invoke with {\"database\": \"<id>\"}; configured: "
+                                + String.join(", ", config.databases().keySet()));
             }
             if (!config.databases().containsKey(db.asText())) {
-                throw new InvalidInputException("database '" + db.asText() + "' is not configured",
+                throw new InvalidInputException(
+                        "database '" + db.asText() + "' is not configured",
                         "use one of: " + String.join(", ", config.databases().keySet()));
             }
             JsonNode runId = event.get("runId");

@@ -6,14 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
+import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.snapshot.CopyingSnapshot;
 import dev.lifeboat.core.snapshot.Decision;
-import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.snapshot.PruningSnapshots;
 import dev.lifeboat.core.snapshot.RunProgress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +47,7 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
 
     private final LifeboatConfig config;
     private final CopyingSnapshot copying;
-    private final dev.lifeboat.core.snapshot.PruningSnapshots pruning;
+    private final PruningSnapshots pruning;
     private final Metrics metrics;
 
     /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML, clients built once. */
@@ -54,13 +56,16 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     }
 
     private SnapshotStepHandler(LifeboatConfig config) {
-        this(config, AwsRdsGateway.forConfig(config, dev.lifeboat.adapters.aws.AwsClients.fromEnvironment()), MetricsFactory.getMetricsInstance());
+        this(
+                config,
+                AwsRdsGateway.forConfig(config, AwsClients.fromEnvironment()),
+                MetricsFactory.getMetricsInstance());
     }
 
     SnapshotStepHandler(LifeboatConfig config, RdsGateway rds, Metrics metrics) {
         this.config = config;
         this.copying = new CopyingSnapshot(rds);
-        this.pruning = new dev.lifeboat.core.snapshot.PruningSnapshots(rds);
+        this.pruning = new PruningSnapshots(rds);
         this.metrics = metrics;
     }
 
@@ -82,7 +87,8 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
         try {
             at = Instant.parse(runId);
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException("runId '" + runId + "' is not a time",
+            throw new InvalidInputException(
+                    "runId '" + runId + "' is not a time",
                     "pass the scheduled time in ISO-8601 UTC, e.g. \"runId\": \"2026-11-25T03:00:00Z\"");
         }
         RunProgress progress = progress(event.get("progress"));
@@ -91,12 +97,24 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
         CopyingSnapshot.Result r = copying.advance(config, database, at, progress);
 
         if (r.backupQuota() != null && r.backupQuota().max() > 0) {
-            metrics.flushSingleMetric("SnapshotQuotaUsedRatio", r.backupQuota().ratio(), MetricUnit.NONE, "Lifeboat",
-                    DimensionSet.of("Account", config.backup().account(), "Region", config.backup().region()));
+            metrics.flushSingleMetric(
+                    "SnapshotQuotaUsedRatio",
+                    r.backupQuota().ratio(),
+                    MetricUnit.NONE,
+                    "Lifeboat",
+                    DimensionSet.of(
+                            "Account",
+                            config.backup().account(),
+                            "Region",
+                            config.backup().region()));
         }
         if (r.status() != Decision.Status.IN_PROGRESS) {
-            metrics.flushSingleMetric(r.status() == Decision.Status.DONE ? "SnapshotRunDone" : "SnapshotRunFailed", 1,
-                    MetricUnit.COUNT, "Lifeboat", DimensionSet.of("Database", database));
+            metrics.flushSingleMetric(
+                    r.status() == Decision.Status.DONE ? "SnapshotRunDone" : "SnapshotRunFailed",
+                    1,
+                    MetricUnit.COUNT,
+                    "Lifeboat",
+                    DimensionSet.of("Database", database));
         }
         boolean acted = !r.executed().isEmpty();
         int nextPolls = acted ? 0 : polls + 1;
@@ -107,7 +125,9 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
                 .put("message", r.message())
                 .put("polls", nextPolls)
                 .put("waitSeconds", waitSeconds(nextPolls));
-        ObjectNode p = out.putObject("progress").put("attempts", r.progress().attempts()).put("twoStep", r.progress().twoStep());
+        ObjectNode p = out.putObject("progress")
+                .put("attempts", r.progress().attempts())
+                .put("twoStep", r.progress().twoStep());
         ArrayNode w = p.putArray("warnings");
         r.progress().warnings().forEach(w::add);
         r.finalCopy().ifPresent(f -> out.put("snapshotArn", f.arn()));
@@ -120,9 +140,17 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
         ArrayNode results = out.putArray("results");
         for (String id : config.databases().keySet()) {
             var r = pruning.prune(config, id, false);
-            ObjectNode n = results.addObject().put("database", id).put("kept", r.kept().size()).put("deleted", r.deleted().size());
+            ObjectNode n = results.addObject()
+                    .put("database", id)
+                    .put("kept", r.kept().size())
+                    .put("deleted", r.deleted().size());
             r.deleted().forEach(sn -> n.withArray("deletedIds").add(sn.id()));
-            metrics.flushSingleMetric("SnapshotCopiesKept", r.kept().size(), MetricUnit.COUNT, "Lifeboat", DimensionSet.of("Database", id));
+            metrics.flushSingleMetric(
+                    "SnapshotCopiesKept",
+                    r.kept().size(),
+                    MetricUnit.COUNT,
+                    "Lifeboat",
+                    DimensionSet.of("Database", id));
         }
         return out;
     }
@@ -145,7 +173,8 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     private static String text(JsonNode event, String field) {
         JsonNode v = event == null ? null : event.get(field);
         if (v == null || !v.isTextual() || v.asText().isBlank()) {
-            throw new InvalidInputException("the input has no \"" + field + "\" field",
+            throw new InvalidInputException(
+                    "the input has no \"" + field + "\" field",
                     "invoke with {\"database\": \"<id>\", \"runId\": \"<scheduled time>\"}");
         }
         return v.asText();

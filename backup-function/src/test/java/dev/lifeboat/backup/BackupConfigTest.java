@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class BackupConfigTest {
     private final Map<String, String> env = new HashMap<>(Map.of(
             "LIFEBOAT_VAULT", "s3://vault/dumps",
-            "LIFEBOAT_DATABASES", "{\"orders\": {\"secretId\": \"arn:aws:secretsmanager:eu-west-1:1:secret:orders\"}}"));
+            "LIFEBOAT_DATABASES",
+                    "{\"orders\": {\"secretId\": \"arn:aws:secretsmanager:eu-west-1:1:secret:orders\"}}"));
 
     @Test
     void readsAValidEnvironment() {
@@ -31,9 +32,15 @@ class BackupConfigTest {
         assertError(Map.of("LIFEBOAT_DATABASES", "{\"orders\": {}}"), "LIFEBOAT_DATABASES.orders.secretId is missing");
         assertError(Map.of("LIFEBOAT_DATABASES", "{\"../x\": {\"secretId\": \"s\"}}"), "LIFEBOAT_DATABASES.../x");
         assertError(Map.of("LIFEBOAT_DATABASES", "not json"), "LIFEBOAT_DATABASES is not JSON");
-        assertError(Map.of("LIFEBOAT_OBJECT_LOCK_DAYS", "7"), "LIFEBOAT_OBJECT_LOCK_MODE and LIFEBOAT_OBJECT_LOCK_DAYS go together");
-        assertError(Map.of("LIFEBOAT_OBJECT_LOCK_MODE", "FOREVER", "LIFEBOAT_OBJECT_LOCK_DAYS", "7"), "must be COMPLIANCE or GOVERNANCE");
-        assertError(Map.of("LIFEBOAT_EXACT_COUNT_THRESHOLD", "lots"), "LIFEBOAT_EXACT_COUNT_THRESHOLD must be a whole number");
+        assertError(
+                Map.of("LIFEBOAT_OBJECT_LOCK_DAYS", "7"),
+                "LIFEBOAT_OBJECT_LOCK_MODE and LIFEBOAT_OBJECT_LOCK_DAYS go together");
+        assertError(
+                Map.of("LIFEBOAT_OBJECT_LOCK_MODE", "FOREVER", "LIFEBOAT_OBJECT_LOCK_DAYS", "7"),
+                "must be COMPLIANCE or GOVERNANCE");
+        assertError(
+                Map.of("LIFEBOAT_EXACT_COUNT_THRESHOLD", "lots"),
+                "LIFEBOAT_EXACT_COUNT_THRESHOLD must be a whole number");
     }
 
     private void assertError(Map<String, String> override, String message) {

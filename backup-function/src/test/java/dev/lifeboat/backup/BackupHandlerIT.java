@@ -9,9 +9,11 @@ import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.secrets.SecretsManagerSource;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.testing.FakeLambdaContext;
 import dev.lifeboat.testing.MariaDbServer;
 import dev.lifeboat.testing.MotoServer;
 import dev.lifeboat.testing.PostgresServer;
@@ -56,27 +58,40 @@ class BackupHandlerIT {
 
     private String secretFor(DatabaseTarget t, String engine, String password) {
         String name = "lifeboat/test/" + UUID.randomUUID();
-        sm.createSecret(b -> b.name(name).secretString("{\"engine\":\"" + engine + "\",\"host\":\"" + t.host()
-                + "\",\"port\":" + t.port() + ",\"username\":\"" + t.user() + "\",\"password\":\"" + password
-                + "\",\"dbname\":\"" + t.database() + "\"}"));
+        sm.createSecret(b -> b.name(name)
+                .secretString("{\"engine\":\"" + engine + "\",\"host\":\"" + t.host()
+                        + "\",\"port\":" + t.port() + ",\"username\":\"" + t.user() + "\",\"password\":\"" + password
+                        + "\",\"dbname\":\"" + t.database() + "\"}"));
         return name;
     }
 
     private BackupHandler handler(BackupConfig config) {
         Vault vault = BackupHandler.openVault(config, moto.clients(), Clock.systemUTC());
-        return new BackupHandler(config, vault, new SecretsManagerSource(sm), new JdbcInspector(),
-                ProcessDumpTools.fromEnvironment(), Clock.systemUTC(), MetricsFactory.getMetricsInstance());
+        return new BackupHandler(
+                config,
+                vault,
+                new SecretsManagerSource(sm),
+                new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(),
+                Clock.systemUTC(),
+                MetricsFactory.getMetricsInstance());
     }
 
     private BackupConfig config(String databasesJson) {
-        return BackupConfig.fromEnvironment(Map.of("LIFEBOAT_VAULT", "s3://" + bucket + "/lifeboat",
-                "LIFEBOAT_OBJECT_LOCK_MODE", "GOVERNANCE", "LIFEBOAT_OBJECT_LOCK_DAYS", "1",
-                "LIFEBOAT_DATABASES", databasesJson));
+        return BackupConfig.fromEnvironment(Map.of(
+                "LIFEBOAT_VAULT",
+                "s3://" + bucket + "/lifeboat",
+                "LIFEBOAT_OBJECT_LOCK_MODE",
+                "GOVERNANCE",
+                "LIFEBOAT_OBJECT_LOCK_DAYS",
+                "1",
+                "LIFEBOAT_DATABASES",
+                databasesJson));
     }
 
     private static JsonNode invoke(BackupHandler h, String input) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        h.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, new dev.lifeboat.testing.FakeLambdaContext());
+        h.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, new FakeLambdaContext());
         return JSON.readTree(out.toByteArray());
     }
 
@@ -84,7 +99,8 @@ class BackupHandlerIT {
     void theSameScheduledRunInvokedTwice_makesOneBackup_withLogsAndMetrics(PostgresServer pg) throws Exception {
         DatabaseTarget db = pg.newDatabase("fn");
         pg.execute(db.database(), "CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 1000) g");
-        BackupHandler h = handler(config("{\"orders\": {\"secretId\": \"" + secretFor(db, "postgres", pg.password()) + "\"}}"));
+        BackupHandler h =
+                handler(config("{\"orders\": {\"secretId\": \"" + secretFor(db, "postgres", pg.password()) + "\"}}"));
         String input = "{\"database\": \"orders\", \"runId\": \"2026-11-25T03:00:00Z\"}";
 
         JsonNode first = invoke(h, input);
@@ -93,11 +109,15 @@ class BackupHandlerIT {
         assertThat(first.at("/results/0/status").asText()).isEqualTo("CREATED");
         assertThat(first.at("/results/0/backupId").asText()).isEqualTo("20261125T030000Z");
         assertThat(second.at("/results/0/status").asText()).isEqualTo("ALREADY_EXISTED");
-        Vault vault = BackupHandler.openVault(config("{\"orders\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
+        Vault vault = BackupHandler.openVault(
+                config("{\"orders\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
         assertThat(new BackupCatalog(vault).backups("orders")).hasSize(1);
 
         String out = stdout.toString(StandardCharsets.UTF_8);
-        assertThat(out).contains("\"DumpBytes\"").contains("\"Database\":\"orders\"").contains("\"Namespace\":\"Lifeboat\"");
+        assertThat(out)
+                .contains("\"DumpBytes\"")
+                .contains("\"Database\":\"orders\"")
+                .contains("\"Namespace\":\"Lifeboat\"");
         assertThat(out.lines().filter(l -> l.contains("\"message\"")))
                 .as("structured JSON log lines")
                 .isNotEmpty()
@@ -116,7 +136,9 @@ class BackupHandlerIT {
                 {"version": "0", "id": "e-1", "detail-type": "Scheduled Event", "source": "aws.events",
                  "time": "2026-11-26T03:00:00Z", "resources": ["arn:aws:events:eu-west-1:1:rule/lifeboat"], "detail": {}}""");
 
-        assertThat(r.get("results")).extracting(n -> n.get("database").asText() + "=" + n.get("status").asText())
+        assertThat(r.get("results"))
+                .extracting(
+                        n -> n.get("database").asText() + "=" + n.get("status").asText())
                 .containsExactly("orders=CREATED", "shop=CREATED");
         assertThat(r.at("/results/1/objectKey").asText()).isEqualTo("dumps/shop/2026/11/26/20261126T030000Z.sql.gz");
     }
@@ -128,12 +150,14 @@ class BackupHandlerIT {
         BackupHandler h = handler(config("{\"good\": {\"secretId\": \"" + secretFor(good, "postgres", pg.password())
                 + "\"}, \"bad\": {\"secretId\": \"" + secretFor(bad, "postgres", "wrong-password-1") + "\"}}"));
 
-        assertThatThrownBy(() -> invoke(h, "{\"detail-type\": \"Scheduled Event\", \"time\": \"2026-11-27T03:00:00Z\"}"))
+        assertThatThrownBy(
+                        () -> invoke(h, "{\"detail-type\": \"Scheduled Event\", \"time\": \"2026-11-27T03:00:00Z\"}"))
                 .isInstanceOf(BackupHandler.BackupRunFailedException.class)
                 .hasMessageContaining("bad: ")
                 .hasMessageContaining("password authentication failed")
                 .hasMessageNotContaining("wrong-password-1");
-        Vault vault = BackupHandler.openVault(config("{\"x\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
+        Vault vault =
+                BackupHandler.openVault(config("{\"x\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
         assertThat(new BackupCatalog(vault).databases()).containsExactly("good");
     }
 
@@ -143,7 +167,7 @@ class BackupHandlerIT {
 
         // Lambda reports only the message, so it carries the cause and the choices together.
         assertThatThrownBy(() -> invoke(h, "{\"database\": \"billing\"}"))
-                .isInstanceOf(dev.lifeboat.core.error.LambdaFailure.class)
+                .isInstanceOf(LambdaFailure.class)
                 .hasMessage("database 'billing' is not configured. use one of: orders")
                 .hasCauseInstanceOf(InvalidInputException.class);
         assertThat(moto.s3().listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();

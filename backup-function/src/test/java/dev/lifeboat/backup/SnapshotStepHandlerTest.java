@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.config.TestConfigs;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.testing.InMemoryRds;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,6 +20,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +41,14 @@ class SnapshotStepHandlerTest {
         rds.addKey("111111111111", "eu-west-1", "aws-rds", true);
         rds.addKey("111111111111", "eu-west-1", "share", false, "222222222222");
         rds.addKey("222222222222", "eu-central-1", "backup", false);
-        rds.addDatabase(new Location("111111111111", "eu-west-1"), "orders-prod", "postgres",
+        rds.addDatabase(
+                new Location("111111111111", "eu-west-1"),
+                "orders-prod",
+                "postgres",
                 "arn:aws:kms:eu-west-1:111111111111:key/aws-rds");
         rds.pollsToComplete = 4;
-        LifeboatConfig config = dev.lifeboat.config.TestConfigs.orders("",
-                "shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share", "snapshot: {mode: create}");
+        LifeboatConfig config = TestConfigs.orders(
+                "", "shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share", "snapshot: {mode: create}");
         original = System.out;
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
         handler = new SnapshotStepHandler(config, rds, MetricsFactory.getMetricsInstance());
@@ -63,13 +70,19 @@ class SnapshotStepHandlerTest {
         }
 
         assertThat(state.path("status").asText()).isEqualTo("DONE");
-        assertThat(state.path("snapshotArn").asText()).isEqualTo(
-                "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300");
+        assertThat(state.path("snapshotArn").asText())
+                .isEqualTo("arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300");
         assertThat(rds.all(new Location("222222222222", "eu-central-1"))).hasSize(1);
         assertThat(waits).contains(60L, 120L).allMatch(w -> w >= 60 && w <= 900);
         String emf = stdout.toString(StandardCharsets.UTF_8);
-        assertThat(emf).contains("\"SnapshotQuotaUsedRatio\"").contains("\"SnapshotRunDone\"").contains("\"Database\":\"orders\"");
-        assertThat(rds.all(new Location("222222222222", "eu-central-1")).getFirst().kind()).isEqualTo(DbKind.INSTANCE);
+        assertThat(emf)
+                .contains("\"SnapshotQuotaUsedRatio\"")
+                .contains("\"SnapshotRunDone\"")
+                .contains("\"Database\":\"orders\"");
+        assertThat(rds.all(new Location("222222222222", "eu-central-1"))
+                        .getFirst()
+                        .kind())
+                .isEqualTo(DbKind.INSTANCE);
     }
 
     @Test
@@ -87,11 +100,15 @@ class SnapshotStepHandlerTest {
     @Test
     void badInput_namesTheField() {
         assertThatThrownBy(() -> handler.step(JSON.readTree("{\"database\": \"orders\"}")))
-                .isInstanceOf(InvalidInputException.class).hasMessage("the input has no \"runId\" field");
-        assertThatThrownBy(() -> handler.step(JSON.readTree("{\"database\": \"billing\", \"runId\": \"2026-11-25T03:00:00Z\"}")))
-                .isInstanceOf(InvalidInputException.class).hasMessage("database 'billing' is not in the configuration");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("the input has no \"runId\" field");
+        assertThatThrownBy(() ->
+                        handler.step(JSON.readTree("{\"database\": \"billing\", \"runId\": \"2026-11-25T03:00:00Z\"}")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("database 'billing' is not in the configuration");
         assertThatThrownBy(() -> handler.step(JSON.readTree("{\"database\": \"orders\", \"runId\": \"soon\"}")))
-                .isInstanceOf(InvalidInputException.class).hasMessage("runId 'soon' is not a time");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("runId 'soon' is not a time");
         assertThat(rds.calls).isEmpty();
     }
 
@@ -100,11 +117,30 @@ class SnapshotStepHandlerTest {
         Location vault = new Location("222222222222", "eu-central-1");
         for (int d = 1; d <= 9; d++) {
             String day = "2026-11-0" + d;
-            rds.put(new dev.lifeboat.core.model.SnapshotInfo("lifeboat-orders-202611" + "0" + d + "-0300",
-                    "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-2026110" + d + "-0300", vault, DbKind.INSTANCE,
-                    "orders-prod", "available", "manual", Instant.parse(day + "T03:30:00Z"), true, "k",
-                    java.util.Map.of("lifeboat:managed-by", "lifeboat", "lifeboat:database", "orders", "lifeboat:role", "backup",
-                            "lifeboat:source-snapshot-time", day + "T03:00:00Z"), java.util.Set.of(), "postgres", "16", 100));
+            rds.put(new SnapshotInfo(
+                    "lifeboat-orders-202611" + "0" + d + "-0300",
+                    "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-2026110" + d + "-0300",
+                    vault,
+                    DbKind.INSTANCE,
+                    "orders-prod",
+                    "available",
+                    "manual",
+                    Instant.parse(day + "T03:30:00Z"),
+                    true,
+                    "k",
+                    Map.of(
+                            "lifeboat:managed-by",
+                            "lifeboat",
+                            "lifeboat:database",
+                            "orders",
+                            "lifeboat:role",
+                            "backup",
+                            "lifeboat:source-snapshot-time",
+                            day + "T03:00:00Z"),
+                    Set.of(),
+                    "postgres",
+                    "16",
+                    100));
         }
 
         JsonNode out = handler.step(JSON.readTree("{\"action\": \"prune\"}"));
@@ -116,7 +152,9 @@ class SnapshotStepHandlerTest {
 
     @Test
     void backoff_doublesFromAMinute_upToFifteen() {
-        assertThat(List.of(0, 1, 2, 3, 4, 5, 30).stream().map(SnapshotStepHandler::waitSeconds).toList())
+        assertThat(List.of(0, 1, 2, 3, 4, 5, 30).stream()
+                        .map(SnapshotStepHandler::waitSeconds)
+                        .toList())
                 .containsExactly(60L, 120L, 240L, 480L, 900L, 900L, 900L);
     }
 }

@@ -3,7 +3,9 @@ package dev.lifeboat.cli;
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.adapters.secrets.LocalCredentials;
+import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.ConnectionUrl;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.Vault;
@@ -66,8 +68,13 @@ final class Context implements AutoCloseable {
     }
 
     static Context system() {
-        return new Context(System.getenv(), Path.of(System.getProperty("user.home")), System.out, System.err,
-                Clock.systemUTC(), Progress.stderrIsTerminal());
+        return new Context(
+                System.getenv(),
+                Path.of(System.getProperty("user.home")),
+                System.out,
+                System.err,
+                Clock.systemUTC(),
+                Progress.stderrIsTerminal());
     }
 
     private AwsClients aws;
@@ -100,12 +107,12 @@ final class Context implements AutoCloseable {
     }
 
     /** The RDS gateway for a configuration: the backup account's own credentials, a role per source account. */
-    dev.lifeboat.adapters.rds.AwsRdsGateway rds(dev.lifeboat.core.config.LifeboatConfig config) {
-        return dev.lifeboat.adapters.rds.AwsRdsGateway.forConfig(config, aws());
+    AwsRdsGateway rds(LifeboatConfig config) {
+        return AwsRdsGateway.forConfig(config, aws());
     }
 
     /** The vault of lifeboat.yml ({@code backup.vault}); null when it is not set. */
-    Vault vault(dev.lifeboat.core.config.LifeboatConfig config) {
+    Vault vault(LifeboatConfig config) {
         return aws().configuredVault(config.backup(), clock);
     }
 

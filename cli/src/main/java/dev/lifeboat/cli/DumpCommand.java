@@ -12,32 +12,53 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"Take a logical dump (pg_dump, mariadb-dump) of a live database and stream it into the vault.",
-            "The backup exists once its manifest is written, after the dump succeeded; a failed dump leaves nothing."},
-        footer = {"", "Examples:",
+@Command(
+        name = "dump",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Take a logical dump (pg_dump, mariadb-dump) of a live database and stream it into the vault.",
+            "The backup exists once its manifest is written, after the dump succeeded; a failed dump leaves nothing."
+        },
+        footer = {
+            "",
+            "Examples:",
             "  PGPASSWORD=... lifeboat dump --source postgresql://app@db:5432/orders --vault file:./vault",
-            "  lifeboat dump --secret-id prod/orders --vault s3://acme-lifeboat-vault/dumps --id orders"})
+            "  lifeboat dump --secret-id prod/orders --vault s3://acme-lifeboat-vault/dumps --id orders"
+        })
 final class DumpCommand implements Callable<Integer> {
     private final Context context;
 
-    @Option(names = "--source", paramLabel = "URL",
+    @Option(
+            names = "--source",
+            paramLabel = "URL",
             description = "postgresql://USER@HOST:PORT/DB, mariadb://... or mysql://...; the password comes from"
                     + " PGPASSWORD / ~/.pgpass or MYSQL_PWD / ~/.my.cnf, never the URL")
     String source;
 
-    @Option(names = "--secret-id", paramLabel = "ID",
+    @Option(
+            names = "--secret-id",
+            paramLabel = "ID",
             description = "instead of --source: a Secrets Manager secret in the RDS format")
     String secretId;
 
-    @Option(names = "--id", paramLabel = "NAME", description = "the database's name in the vault (default: the database name)")
+    @Option(
+            names = "--id",
+            paramLabel = "NAME",
+            description = "the database's name in the vault (default: the database name)")
     String id;
 
-    @Option(names = "--exact-count-threshold", paramLabel = "ROWS", defaultValue = "100000",
-            description = "tables up to this many rows get an exact count(*) in the manifest, larger ones an estimate (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--exact-count-threshold",
+            paramLabel = "ROWS",
+            defaultValue = "100000",
+            description =
+                    "tables up to this many rows get an exact count(*) in the manifest, larger ones an estimate (default: ${DEFAULT-VALUE})")
     long exactThreshold;
 
-    @Option(names = "--timeout-minutes", paramLabel = "MIN", defaultValue = "720",
+    @Option(
+            names = "--timeout-minutes",
+            paramLabel = "MIN",
+            defaultValue = "720",
             description = "stop the dump and record nothing after this long (default: ${DEFAULT-VALUE})")
     long timeoutMinutes;
 
@@ -59,16 +80,28 @@ final class DumpCommand implements Callable<Integer> {
         }
         Vault v = vault.open(context.aws(), context.clock());
         Progress progress = context.progress("dumped");
-        TakingDump dumping = new TakingDump(v, context.inspector(), context.tools(), context.clock(),
+        TakingDump dumping = new TakingDump(
+                v,
+                context.inspector(),
+                context.tools(),
+                context.clock(),
                 new TakingDump.Settings(exactThreshold, Duration.ofMinutes(timeoutMinutes)));
-        DumpManifest m = dumping.dump(new TakingDump.Command(id == null ? target.database() : id, target, null, progress))
+        DumpManifest m = dumping.dump(
+                        new TakingDump.Command(id == null ? target.database() : id, target, null, progress))
                 .manifest();
         progress.finish();
         if (json) {
             context.out().println(new String(ManifestCodec.write(m), StandardCharsets.UTF_8));
         } else {
-            context.out().printf("backup %s of %s: %s, sha256 %s%n  %s/%s%n", m.backupId(), m.databaseId(),
-                    Sizes.human(m.sizeBytes()), m.sha256(), v.describe(), m.objectKey());
+            context.out()
+                    .printf(
+                            "backup %s of %s: %s, sha256 %s%n  %s/%s%n",
+                            m.backupId(),
+                            m.databaseId(),
+                            Sizes.human(m.sizeBytes()),
+                            m.sha256(),
+                            v.describe(),
+                            m.objectKey());
         }
         return ExitCode.OK;
     }

@@ -31,7 +31,9 @@ public final class ExitCode {
         if (t instanceof RefusedException || t instanceof ClientTooOldException) {
             return REFUSED;
         }
-        if (t instanceof InvalidInputException || t instanceof BackupNotFoundException || t instanceof IllegalArgumentException) {
+        if (t instanceof InvalidInputException
+                || t instanceof BackupNotFoundException
+                || t instanceof IllegalArgumentException) {
             return BAD_INPUT;
         }
         if (t instanceof LifeboatException) {

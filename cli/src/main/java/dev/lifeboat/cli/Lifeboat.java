@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.core.error.LifeboatException;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,11 +10,21 @@ import picocli.CommandLine.Command;
  * {@code lifeboat}: backups of RDS databases you can restore when production is gone. The one place
  * that turns failures into messages and exit codes (see {@link ExitCode}).
  */
-@Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Lifeboat.Version.class,
+@Command(
+        name = "lifeboat",
+        mixinStandardHelpOptions = true,
+        versionProvider = Lifeboat.Version.class,
         description = "Independent backups for Amazon RDS: dumps, snapshot copies, restores.",
-        subcommands = {DumpCommand.class, ListCommand.class, RestoreDumpCommand.class, SnapshotCommand.class, PruneCommand.class,
-            RestoreCommand.class, VerifyCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {
+            DumpCommand.class,
+            ListCommand.class,
+            RestoreDumpCommand.class,
+            SnapshotCommand.class,
+            PruneCommand.class,
+            RestoreCommand.class,
+            VerifyCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -21,7 +32,8 @@ import picocli.CommandLine.Command;
             "2:bad input (usage, an argument, a backup that does not exist); nothing changed",
             "3:refused to protect data (non-empty target, existing database with --create, client too old)",
             "4:the backup failed its checksum",
-            "70:internal error; please report it with the log"})
+            "70:internal error; please report it with the log"
+        })
 public final class Lifeboat implements Callable<Integer> {
     final Context context;
 
@@ -41,8 +53,8 @@ public final class Lifeboat implements Callable<Integer> {
 
     static int run(Context context, String... args) {
         CommandLine cli = new CommandLine(new Lifeboat(context), new Factory(context));
-        cli.setOut(new java.io.PrintWriter(context.out(), true));
-        cli.setErr(new java.io.PrintWriter(context.err(), true));
+        cli.setOut(new PrintWriter(context.out(), true));
+        cli.setErr(new PrintWriter(context.err(), true));
         cli.setExitCodeExceptionMapper(ExitCode::of);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             context.err().println();
@@ -62,7 +74,8 @@ public final class Lifeboat implements Callable<Integer> {
         });
         cli.setParameterExceptionHandler((e, a) -> {
             context.err().println("lifeboat: " + e.getMessage());
-            context.err().println("  see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            context.err()
+                    .println("  see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             return ExitCode.BAD_INPUT;
         });
         try {

@@ -1,19 +1,25 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.ManifestCodec;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.snapshot.PruningSnapshots;
+import dev.lifeboat.core.snapshot.RetentionPolicy;
+import dev.lifeboat.protocol.Tags;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
         description = "List the backups in a vault (only complete ones: those with a manifest), oldest first.")
 final class ListCommand implements Callable<Integer> {
     private final Context context;
@@ -24,11 +30,13 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the manifests as a JSON array")
     boolean json;
 
-    @Option(names = "--snapshots", description = "list the snapshot copies in the backup account instead of dumps (needs --config)")
+    @Option(
+            names = "--snapshots",
+            description = "list the snapshot copies in the backup account instead of dumps (needs --config)")
     boolean snapshots;
 
     @Option(names = "--config", paramLabel = "FILE", description = "lifeboat.yml (with --snapshots)")
-    java.nio.file.Path config;
+    Path config;
 
     @Option(names = "--database", paramLabel = "ID", description = "with --snapshots: only this database")
     String database;
@@ -46,7 +54,8 @@ final class ListCommand implements Callable<Integer> {
             return listSnapshots();
         }
         if (vault == null || vault.uri == null) {
-            throw new IllegalArgumentException("give --vault URI (dumps), or --snapshots --config FILE (snapshot copies)");
+            throw new IllegalArgumentException(
+                    "give --vault URI (dumps), or --snapshots --config FILE (snapshot copies)");
         }
         Vault v = vault.open(context.aws(), context.clock());
         BackupCatalog catalog = new BackupCatalog(v);
@@ -55,7 +64,9 @@ final class ListCommand implements Callable<Integer> {
             all.addAll(catalog.backups(db));
         }
         if (json) {
-            List<String> items = all.stream().map(m -> new String(ManifestCodec.write(m), StandardCharsets.UTF_8)).toList();
+            List<String> items = all.stream()
+                    .map(m -> new String(ManifestCodec.write(m), StandardCharsets.UTF_8))
+                    .toList();
             context.out().println("[" + String.join(",\n", items) + "]");
             return ExitCode.OK;
         }
@@ -63,12 +74,21 @@ final class ListCommand implements Callable<Integer> {
             context.err().println("no backups" + (id == null ? "" : " of " + id) + " in " + v.describe());
             return ExitCode.OK;
         }
-        context.out().printf("%-20s %-24s %-20s %10s %8s  %s%n", "DATABASE", "BACKUP", "STARTED (UTC)", "SIZE", "TOOK", "SHA256");
+        context.out()
+                .printf(
+                        "%-20s %-24s %-20s %10s %8s  %s%n",
+                        "DATABASE", "BACKUP", "STARTED (UTC)", "SIZE", "TOOK", "SHA256");
         for (DumpManifest m : all) {
             Duration took = Duration.between(m.startedAt(), m.finishedAt());
-            context.out().printf("%-20s %-24s %-20s %10s %7ds  %s%n", m.databaseId(), m.backupId(),
-                    m.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+Z$|Z$", ""),
-                    Sizes.human(m.sizeBytes()), took.toSeconds(), m.sha256());
+            context.out()
+                    .printf(
+                            "%-20s %-24s %-20s %10s %7ds  %s%n",
+                            m.databaseId(),
+                            m.backupId(),
+                            m.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+Z$|Z$", ""),
+                            Sizes.human(m.sizeBytes()),
+                            took.toSeconds(),
+                            m.sha256());
         }
         return ExitCode.OK;
     }
@@ -77,20 +97,29 @@ final class ListCommand implements Callable<Integer> {
         if (config == null) {
             throw new IllegalArgumentException("--snapshots needs --config FILE (lifeboat.yml)");
         }
-        var cfg = dev.lifeboat.config.ConfigLoader.load(config);
-        List<String> ids = database == null ? List.copyOf(cfg.databases().keySet()) : List.of(cfg.database(database).id());
+        var cfg = ConfigLoader.load(config);
+        List<String> ids = database == null
+                ? List.copyOf(cfg.databases().keySet())
+                : List.of(cfg.database(database).id());
         try (var rds = context.rds(cfg)) {
-            var pruning = new dev.lifeboat.core.snapshot.PruningSnapshots(rds);
-            context.out().printf("%-16s %-40s %-10s %-22s %-14s %s%n", "DATABASE", "SNAPSHOT", "STATUS", "TAKEN (UTC)",
-                    "SOURCE", "ENGINE");
+            var pruning = new PruningSnapshots(rds);
+            context.out()
+                    .printf(
+                            "%-16s %-40s %-10s %-22s %-14s %s%n",
+                            "DATABASE", "SNAPSHOT", "STATUS", "TAKEN (UTC)", "SOURCE", "ENGINE");
             for (String id : ids) {
                 for (var s : pruning.copies(cfg, id)) {
-                    var taken = dev.lifeboat.core.snapshot.RetentionPolicy.takenAt(s);
-                    context.out().printf("%-16s %-40s %-10s %-22s %-14s %s %s%n", id, s.id(), s.status(),
-                            taken == null ? "-" : taken.toString(),
-                            s.tags().getOrDefault(dev.lifeboat.protocol.Tags.SOURCE_ACCOUNT, "?"),
-                            s.tags().getOrDefault(dev.lifeboat.protocol.Tags.ENGINE, "?"),
-                            s.tags().getOrDefault(dev.lifeboat.protocol.Tags.ENGINE_VERSION, ""));
+                    var taken = RetentionPolicy.takenAt(s);
+                    context.out()
+                            .printf(
+                                    "%-16s %-40s %-10s %-22s %-14s %s %s%n",
+                                    id,
+                                    s.id(),
+                                    s.status(),
+                                    taken == null ? "-" : taken.toString(),
+                                    s.tags().getOrDefault(Tags.SOURCE_ACCOUNT, "?"),
+                                    s.tags().getOrDefault(Tags.ENGINE, "?"),
+                                    s.tags().getOrDefault(Tags.ENGINE_VERSION, ""));
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.core.port.ProgressListener;
+import java.io.Console;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,12 +82,12 @@ final class Progress implements ProgressListener {
 
     /** True when stderr is an interactive terminal (Java 22+ can tell; on 21 a console means one). */
     static boolean stderrIsTerminal() {
-        java.io.Console console = System.console();
+        Console console = System.console();
         if (console == null) {
             return false;
         }
         try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
         } catch (ReflectiveOperationException e) {
             return true;
         }

@@ -3,18 +3,22 @@ package dev.lifeboat.cli;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
-import dev.lifeboat.core.model.SnapshotInfo;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"Apply each database's retention (grandfather-father-son) to its copies in the backup account.",
-            "Only copies Lifeboat made are touched; the newest copy and copies in use by a verification are never deleted."})
+@Command(
+        name = "prune",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Apply each database's retention (grandfather-father-son) to its copies in the backup account.",
+            "Only copies Lifeboat made are touched; the newest copy and copies in use by a verification are never deleted."
+        })
 final class PruneCommand implements Callable<Integer> {
     private final Context context;
 
@@ -34,14 +38,25 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LifeboatConfig cfg = ConfigLoader.load(config);
-        List<String> ids = database == null ? List.copyOf(cfg.databases().keySet()) : List.of(cfg.database(database).id());
+        List<String> ids = database == null
+                ? List.copyOf(cfg.databases().keySet())
+                : List.of(cfg.database(database).id());
         try (AwsRdsGateway rds = context.rds(cfg)) {
             PruningSnapshots pruning = new PruningSnapshots(rds);
             for (String id : ids) {
                 PruningSnapshots.Result r = pruning.prune(cfg, id, dryRun);
-                context.out().printf("%s: keep %d, %s %d%n", id, r.kept().size(), dryRun ? "would delete" : "deleted", r.deleted().size());
+                context.out()
+                        .printf(
+                                "%s: keep %d, %s %d%n",
+                                id,
+                                r.kept().size(),
+                                dryRun ? "would delete" : "deleted",
+                                r.deleted().size());
                 for (SnapshotInfo s : r.deleted()) {
-                    context.out().printf("  %s %s (taken %s)%n", dryRun ? "would delete" : "deleted", s.id(), RetentionPolicy.takenAt(s));
+                    context.out()
+                            .printf(
+                                    "  %s %s (taken %s)%n",
+                                    dryRun ? "would delete" : "deleted", s.id(), RetentionPolicy.takenAt(s));
                 }
             }
         }

@@ -5,6 +5,7 @@ import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
 import java.nio.file.Path;
@@ -17,33 +18,51 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Get a database back: from a snapshot copy in the backup account (a new RDS instance or Aurora cluster),",
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Get a database back: from a snapshot copy in the backup account (a new RDS instance or Aurora cluster),",
             "or from a logical dump in the vault (into a database you name). Nothing existing is modified or deleted.",
-            "Run with --dry-run first: it prints every AWS call with its account, Region and values."},
-        footer = {"", "Examples:",
+            "Run with --dry-run first: it prints every AWS call with its account, Region and values."
+        },
+        footer = {
+            "",
+            "Examples:",
             "  lifeboat restore --config lifeboat.yml --database orders --from snapshot --backup latest \\",
             "      --target-instance orders-restored --instance-class db.r6g.large --subnet-group prod-db \\",
             "      --security-group sg-0123456789abcdef0 --dry-run",
             "  PGPASSWORD=... lifeboat restore --config lifeboat.yml --database orders --from dump --backup latest \\",
-            "      --target postgresql://app@orders-restored.xyz.eu-central-1.rds.amazonaws.com:5432/orders --create"})
+            "      --target postgresql://app@orders-restored.xyz.eu-central-1.rds.amazonaws.com:5432/orders --create"
+        })
 final class RestoreCommand implements Callable<Integer> {
     private final Context context;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "lifeboat.yml")
     Path config;
 
-    @Option(names = "--database", required = true, paramLabel = "ID", description = "a database id from the configuration")
+    @Option(
+            names = "--database",
+            required = true,
+            paramLabel = "ID",
+            description = "a database id from the configuration")
     String database;
 
     @Option(names = "--from", required = true, paramLabel = "KIND", description = "snapshot or dump")
     String from;
 
-    @Option(names = "--backup", defaultValue = "latest", paramLabel = "WHICH",
-            description = "a snapshot id or dump id, latest, or (snapshots) before:2026-11-24T23:00:00Z (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--backup",
+            defaultValue = "latest",
+            paramLabel = "WHICH",
+            description =
+                    "a snapshot id or dump id, latest, or (snapshots) before:2026-11-24T23:00:00Z (default: ${DEFAULT-VALUE})")
     String backup;
 
-    @Option(names = "--target-instance", paramLabel = "ID", description = "snapshot: the new instance or cluster identifier (must not exist)")
+    @Option(
+            names = "--target-instance",
+            paramLabel = "ID",
+            description = "snapshot: the new instance or cluster identifier (must not exist)")
     String targetInstance;
 
     @Option(names = "--target-account", paramLabel = "ACCOUNT", description = "snapshot: default the backup account")
@@ -52,13 +71,23 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--target-region", paramLabel = "REGION", description = "snapshot: default the backup Region")
     String targetRegion;
 
-    @Option(names = "--target-kms-key", paramLabel = "ARN", description = "snapshot: the target's key, to copy into another account or Region")
+    @Option(
+            names = "--target-kms-key",
+            paramLabel = "ARN",
+            description = "snapshot: the target's key, to copy into another account or Region")
     String targetKmsKey;
 
-    @Option(names = "--instance-class", defaultValue = "db.t4g.medium", paramLabel = "CLASS", description = "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--instance-class",
+            defaultValue = "db.t4g.medium",
+            paramLabel = "CLASS",
+            description = "(default: ${DEFAULT-VALUE})")
     String instanceClass;
 
-    @Option(names = "--subnet-group", paramLabel = "NAME", description = "DB subnet group (RDS default: the default VPC's)")
+    @Option(
+            names = "--subnet-group",
+            paramLabel = "NAME",
+            description = "DB subnet group (RDS default: the default VPC's)")
     String subnetGroup;
 
     @Option(names = "--security-group", paramLabel = "SG", description = "VPC security group id; repeat for several")
@@ -73,10 +102,15 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--multi-az")
     boolean multiAz;
 
-    @Option(names = "--no-deletion-protection", description = "turn off deletion protection on the new database (on by default)")
+    @Option(
+            names = "--no-deletion-protection",
+            description = "turn off deletion protection on the new database (on by default)")
     boolean noDeletionProtection;
 
-    @Option(names = "--target", paramLabel = "URL", description = "dump: postgresql://USER@HOST:PORT/DB (or mariadb://, mysql://)")
+    @Option(
+            names = "--target",
+            paramLabel = "URL",
+            description = "dump: postgresql://USER@HOST:PORT/DB (or mariadb://, mysql://)")
     String target;
 
     @Option(names = "--create", description = "dump: create the target database (it must not exist)")
@@ -88,7 +122,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the plan and change nothing")
     boolean dryRun;
 
-    @Option(names = "--no-wait", description = "snapshot: start the restore and return; run the same command again to follow it")
+    @Option(
+            names = "--no-wait",
+            description = "snapshot: start the restore and return; run the same command again to follow it")
     boolean noWait;
 
     @Option(names = "--poll-seconds", defaultValue = "5", paramLabel = "S", hidden = true)
@@ -114,13 +150,27 @@ final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from snapshot needs --target-instance ID (a new identifier)");
         }
         if (target != null || create) {
-            throw new IllegalArgumentException("--target and --create belong to --from dump; a snapshot restore makes a new"
-                    + " instance named by --target-instance");
+            throw new IllegalArgumentException(
+                    "--target and --create belong to --from dump; a snapshot restore makes a new"
+                            + " instance named by --target-instance");
         }
         Instant start = context.clock().instant();
-        RestoringSnapshot.Command command = new RestoringSnapshot.Command(database, backup, new RestoringSnapshot.Target(
-                targetInstance, targetAccount, targetRegion, instanceClass, subnetGroup, securityGroups, parameterGroup,
-                optionGroup, multiAz, !noDeletionProtection, targetKmsKey), dryRun);
+        RestoringSnapshot.Command command = new RestoringSnapshot.Command(
+                database,
+                backup,
+                new RestoringSnapshot.Target(
+                        targetInstance,
+                        targetAccount,
+                        targetRegion,
+                        instanceClass,
+                        subnetGroup,
+                        securityGroups,
+                        parameterGroup,
+                        optionGroup,
+                        multiAz,
+                        !noDeletionProtection,
+                        targetKmsKey),
+                dryRun);
         try (AwsRdsGateway rds = context.rds(cfg)) {
             RestoringSnapshot restoring = new RestoringSnapshot(rds);
             long pause = Math.max(1, pollSeconds);
@@ -128,7 +178,9 @@ final class RestoreCommand implements Callable<Integer> {
             while (true) {
                 RestoringSnapshot.Result r = restoring.advance(cfg, command);
                 if (!printedPlan) {
-                    context.out().println("backup: " + r.backup().id() + " (" + r.backup().arn() + ")");
+                    context.out()
+                            .println("backup: " + r.backup().id() + " ("
+                                    + r.backup().arn() + ")");
                     context.out().println("plan:");
                     r.plan().forEach(c -> context.out().println("  " + c));
                     printedPlan = true;
@@ -140,8 +192,10 @@ final class RestoreCommand implements Callable<Integer> {
                     }
                     case AVAILABLE -> {
                         Duration took = Duration.between(start, context.clock().instant());
-                        context.out().println("restored " + targetInstance + ": endpoint " + r.restored().orElseThrow().endpoint()
-                                + ", in " + took.toSeconds() + " s (measured recovery time)");
+                        context.out()
+                                .println("restored " + targetInstance + ": endpoint "
+                                        + r.restored().orElseThrow().endpoint() + ", in " + took.toSeconds()
+                                        + " s (measured recovery time)");
                         return ExitCode.OK;
                     }
                     case FAILED -> {
@@ -149,7 +203,8 @@ final class RestoreCommand implements Callable<Integer> {
                         return ExitCode.FAILED;
                     }
                     case IN_PROGRESS -> {
-                        context.err().println(context.clock().instant().truncatedTo(ChronoUnit.SECONDS) + " " + r.message());
+                        context.err()
+                                .println(context.clock().instant().truncatedTo(ChronoUnit.SECONDS) + " " + r.message());
                         if (noWait) {
                             context.out().println("in progress: run the same command again to follow it");
                             return ExitCode.OK;
@@ -164,7 +219,8 @@ final class RestoreCommand implements Callable<Integer> {
 
     private int fromDump(LifeboatConfig cfg) {
         if (targetInstance != null) {
-            throw new IllegalArgumentException("--target-instance belongs to --from snapshot; a dump restore needs --target URL");
+            throw new IllegalArgumentException(
+                    "--target-instance belongs to --from snapshot; a dump restore needs --target URL");
         }
         if (cfg.backup().vault() == null) {
             throw new IllegalArgumentException("backup.vault is not set in " + config + "; dumps live there");
@@ -172,18 +228,27 @@ final class RestoreCommand implements Callable<Integer> {
         DatabaseTarget into = context.database("--target", target, "--target-secret-id", null);
         Vault v = context.vault(cfg);
         if (dryRun) {
-            var manifest = new dev.lifeboat.core.restore.BackupCatalog(v).find(database, backup);
-            context.out().println("plan: stream " + v.describe() + "/" + manifest.objectKey() + " (" + Sizes.human(manifest.sizeBytes())
-                    + ", sha256 " + manifest.sha256() + ") into " + into.describe() + (create ? " (created)" : ""));
+            var manifest = new BackupCatalog(v).find(database, backup);
+            context.out()
+                    .println("plan: stream " + v.describe() + "/" + manifest.objectKey() + " ("
+                            + Sizes.human(manifest.sizeBytes()) + ", sha256 " + manifest.sha256() + ") into "
+                            + into.describe() + (create ? " (created)" : ""));
             context.out().println("dry run: nothing was changed");
             return ExitCode.OK;
         }
         Progress progress = context.progress("restored");
-        RestoringDump.Result r = new RestoringDump(v, context.inspector(), context.tools(), context.clock(), Duration.ofHours(12))
+        RestoringDump.Result r = new RestoringDump(
+                        v, context.inspector(), context.tools(), context.clock(), Duration.ofHours(12))
                 .restore(new RestoringDump.Command(database, backup, into, create, allowNonEmpty, false, progress));
         progress.finish();
-        context.out().printf("restored dump %s of %s into %s: %s, sha256 verified, in %ds%n", r.manifest().backupId(),
-                database, r.target(), Sizes.human(r.bytes()), r.elapsed().toSeconds());
+        context.out()
+                .printf(
+                        "restored dump %s of %s into %s: %s, sha256 verified, in %ds%n",
+                        r.manifest().backupId(),
+                        database,
+                        r.target(),
+                        Sizes.human(r.bytes()),
+                        r.elapsed().toSeconds());
         return ExitCode.OK;
     }
 }

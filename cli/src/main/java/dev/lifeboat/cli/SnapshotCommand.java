@@ -15,32 +15,54 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "snapshot", mixinStandardHelpOptions = true,
-        description = {"Start or advance a snapshot run: a copy of the database's snapshot in the backup account.",
-            "Each call observes the run's snapshots in AWS and does the next step; --wait follows it to the end."},
-        footer = {"", "Examples:",
+@Command(
+        name = "snapshot",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start or advance a snapshot run: a copy of the database's snapshot in the backup account.",
+            "Each call observes the run's snapshots in AWS and does the next step; --wait follows it to the end."
+        },
+        footer = {
+            "",
+            "Examples:",
             "  lifeboat snapshot --config lifeboat.yml --database orders --wait",
-            "  lifeboat snapshot --config lifeboat.yml --database orders --run 2026-11-25T03:00:00Z   # resume that run"})
+            "  lifeboat snapshot --config lifeboat.yml --database orders --run 2026-11-25T03:00:00Z   # resume that run"
+        })
 final class SnapshotCommand implements Callable<Integer> {
     private final Context context;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "lifeboat.yml")
     Path config;
 
-    @Option(names = "--database", required = true, paramLabel = "ID", description = "a database id from the configuration")
+    @Option(
+            names = "--database",
+            required = true,
+            paramLabel = "ID",
+            description = "a database id from the configuration")
     String database;
 
-    @Option(names = "--run", paramLabel = "TIME",
-            description = "the run's time (ISO-8601 UTC); the same time resumes the same run (default: now, to the minute)")
+    @Option(
+            names = "--run",
+            paramLabel = "TIME",
+            description =
+                    "the run's time (ISO-8601 UTC); the same time resumes the same run (default: now, to the minute)")
     String run;
 
     @Option(names = "--wait", description = "follow the run until its copy is available, or it fails")
     boolean wait;
 
-    @Option(names = "--poll-seconds", defaultValue = "30", paramLabel = "S", description = "first wait between polls; doubles up to 5 minutes (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--poll-seconds",
+            defaultValue = "30",
+            paramLabel = "S",
+            description = "first wait between polls; doubles up to 5 minutes (default: ${DEFAULT-VALUE})")
     long pollSeconds;
 
-    @Option(names = "--max-wait-minutes", defaultValue = "720", paramLabel = "MIN", description = "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-wait-minutes",
+            defaultValue = "720",
+            paramLabel = "MIN",
+            description = "(default: ${DEFAULT-VALUE})")
     long maxWaitMinutes;
 
     SnapshotCommand(Context context) {
@@ -55,7 +77,8 @@ final class SnapshotCommand implements Callable<Integer> {
         try {
             at = run == null ? context.clock().instant().truncatedTo(ChronoUnit.MINUTES) : Instant.parse(run);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--run '" + run + "' is not an ISO-8601 UTC time such as 2026-11-25T03:00:00Z");
+            throw new IllegalArgumentException(
+                    "--run '" + run + "' is not an ISO-8601 UTC time such as 2026-11-25T03:00:00Z");
         }
         try (AwsRdsGateway rds = context.rds(cfg)) {
             CopyingSnapshot copying = new CopyingSnapshot(rds);
@@ -65,7 +88,9 @@ final class SnapshotCommand implements Callable<Integer> {
             while (true) {
                 CopyingSnapshot.Result r = copying.advance(cfg, database, at, progress);
                 progress = r.progress();
-                context.err().println(context.clock().instant().truncatedTo(ChronoUnit.SECONDS) + " " + r.status() + ": " + r.message());
+                context.err()
+                        .println(context.clock().instant().truncatedTo(ChronoUnit.SECONDS) + " " + r.status() + ": "
+                                + r.message());
                 if (r.status() == Decision.Status.DONE) {
                     progress.warnings().forEach(w -> context.err().println("warning: " + w));
                     context.out().println("run " + at + " of " + database + ": " + r.message());
@@ -76,14 +101,17 @@ final class SnapshotCommand implements Callable<Integer> {
                     return ExitCode.FAILED;
                 }
                 if (!wait) {
-                    context.out().println("run " + at + " of " + database + " is in progress: " + r.message()
-                            + "\n  continue it with: lifeboat snapshot --config " + config + " --database " + database
-                            + " --run " + at + " [--wait]");
+                    context.out()
+                            .println("run " + at + " of " + database + " is in progress: " + r.message()
+                                    + "\n  continue it with: lifeboat snapshot --config " + config + " --database "
+                                    + database
+                                    + " --run " + at + " [--wait]");
                     return ExitCode.OK;
                 }
                 if (context.clock().instant().isAfter(deadline)) {
-                    context.err().println("lifeboat: run " + at + " is still in progress after " + maxWaitMinutes
-                            + " minutes; it goes on in AWS. Resume with --run " + at);
+                    context.err()
+                            .println("lifeboat: run " + at + " is still in progress after " + maxWaitMinutes
+                                    + " minutes; it goes on in AWS. Resume with --run " + at);
                     return ExitCode.FAILED;
                 }
                 Thread.sleep(Duration.ofSeconds(pause));

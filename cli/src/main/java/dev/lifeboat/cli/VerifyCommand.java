@@ -1,7 +1,6 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
-import dev.lifeboat.adapters.secrets.SecretsManagerStore;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.port.EndpointResolver;
@@ -13,10 +12,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Prove a backup restores: restore the newest snapshot copy into a throwaway instance, restore the newest",
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prove a backup restores: restore the newest snapshot copy into a throwaway instance, restore the newest",
             "dump beside it, check tables, row counts and the SQL assertions of lifeboat.yml, measure the recovery time,",
-            "then delete the instance whatever happened. --sweep removes what crashed runs left behind."})
+            "then delete the instance whatever happened. --sweep removes what crashed runs left behind."
+        })
 final class VerifyCommand implements Callable<Integer> {
     private final Context context;
 
@@ -41,8 +44,15 @@ final class VerifyCommand implements Callable<Integer> {
         }
         try (AwsRdsGateway rds = context.rds(cfg)) {
             Vault vault = context.vault(cfg);
-            VerifyingBackup verifying = new VerifyingBackup(rds, vault, context.inspector(), context.tools(), context.aws().secretStore(),
-                    EndpointResolver.DIRECT, context.clock(), d -> Thread.sleep(d));
+            VerifyingBackup verifying = new VerifyingBackup(
+                    rds,
+                    vault,
+                    context.inspector(),
+                    context.tools(),
+                    context.aws().secretStore(),
+                    EndpointResolver.DIRECT,
+                    context.clock(),
+                    d -> Thread.sleep(d));
             if (sweep) {
                 List<String> deleted = verifying.sweep(cfg);
                 context.out().println(deleted.isEmpty() ? "nothing to sweep" : "deleted " + String.join(", ", deleted));
@@ -54,8 +64,10 @@ final class VerifyCommand implements Callable<Integer> {
                 context.out().printf("  [%s] %s: %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail());
             }
             if (r.recoverySeconds() != null) {
-                context.out().printf("  recovery time: %d s; backup age: %.1f h; cleaned up: %s%n", r.recoverySeconds(),
-                        r.backupAgeHours(), r.cleanedUp());
+                context.out()
+                        .printf(
+                                "  recovery time: %d s; backup age: %.1f h; cleaned up: %s%n",
+                                r.recoverySeconds(), r.backupAgeHours(), r.cleanedUp());
             }
             return r.success() ? ExitCode.OK : ExitCode.FAILED;
         }

@@ -17,8 +17,13 @@ class CliTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(Path home, String... args) {
-        Context c = new Context(Map.of(), home, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC(), false);
+        Context c = new Context(
+                Map.of(),
+                home,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Clock.systemUTC(),
+                false);
         return Lifeboat.run(c, args);
     }
 
@@ -34,7 +39,15 @@ class CliTest {
 
     @Test
     void sourceAndSecretTogether_areRefused(@TempDir Path home) {
-        assertThat(run(home, "dump", "--source", "postgresql://u@h/db", "--secret-id", "x", "--vault", home.resolve("v").toString()))
+        assertThat(run(
+                        home,
+                        "dump",
+                        "--source",
+                        "postgresql://u@h/db",
+                        "--secret-id",
+                        "x",
+                        "--vault",
+                        home.resolve("v").toString()))
                 .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(err()).contains("give --source URL or --secret-id ID (one of them)");
         assertThat(home.resolve("v")).doesNotExist();
@@ -42,8 +55,16 @@ class CliTest {
 
     @Test
     void passwordInTheUrl_isRefused_withoutEchoingIt(@TempDir Path home) {
-        assertThat(run(home, "restore-dump", "--vault", "file:" + home, "--id", "x",
-                "--target", "postgresql://u:hunter2@h/db")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(run(
+                        home,
+                        "restore-dump",
+                        "--vault",
+                        "file:" + home,
+                        "--id",
+                        "x",
+                        "--target",
+                        "postgresql://u:hunter2@h/db"))
+                .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(err()).contains("--target contains a password").doesNotContain("hunter2");
     }
 
@@ -62,14 +83,25 @@ class CliTest {
 
     @Test
     void restoringFromAnEmptyVault_saysSo_andExits2(@TempDir Path home) {
-        assertThat(run(home, "restore-dump", "--vault", "file:" + home.resolve("empty"), "--id", "orders",
-                "--target", "postgresql://u@127.0.0.1:1/db", "--create")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(run(
+                        home,
+                        "restore-dump",
+                        "--vault",
+                        "file:" + home.resolve("empty"),
+                        "--id",
+                        "orders",
+                        "--target",
+                        "postgresql://u@127.0.0.1:1/db",
+                        "--create"))
+                .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(err()).contains("no backups of database 'orders'").contains("what to do:");
     }
 
     @Test
     void helpListsTheExitCodes(@TempDir Path home) {
         assertThat(run(home, "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Exit codes:").contains("4    the backup failed its checksum");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("Exit codes:")
+                .contains("4    the backup failed its checksum");
     }
 }

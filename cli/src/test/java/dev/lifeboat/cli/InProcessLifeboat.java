@@ -20,8 +20,13 @@ final class InProcessLifeboat {
     int run(String... args) {
         out.reset();
         err.reset();
-        Context c = new Context(env, Path.of("/nonexistent"), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC(), false);
+        Context c = new Context(
+                env,
+                Path.of("/nonexistent"),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Clock.systemUTC(),
+                false);
         return Lifeboat.run(c, args);
     }
 

@@ -31,7 +31,9 @@ class LifeboatJarIT {
     record Run(int exit, String out, String err) {}
 
     static Run lifeboat(Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
                 JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         try {
@@ -39,7 +41,8 @@ class LifeboatJarIT {
             pb.environment().putAll(env);
             Path out = Files.createTempFile("lifeboat-out", ".txt");
             Path err = Files.createTempFile("lifeboat-err", ".txt");
-            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p =
+                    pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("lifeboat finished").isTrue();
             return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
         } catch (IOException e) {
@@ -64,8 +67,18 @@ class LifeboatJarIT {
         Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--id", "orders");
         Run list = lifeboat(env, "list", "--vault", vault);
         DatabaseTarget target = pg.target(PostgresServer.uniqueName("cli_restored"));
-        Run restore = lifeboat(env, "restore-dump", "--vault", vault, "--id", "orders", "--backup", "latest",
-                "--target", url(target), "--create");
+        Run restore = lifeboat(
+                env,
+                "restore-dump",
+                "--vault",
+                vault,
+                "--id",
+                "orders",
+                "--backup",
+                "latest",
+                "--target",
+                url(target),
+                "--create");
 
         assertThat(dump.exit()).as(dump.err()).isZero();
         assertThat(dump.out()).startsWith("backup ").contains(" of orders: ");
@@ -81,14 +94,37 @@ class LifeboatJarIT {
         DatabaseTarget source = db.newDatabase("cli_src");
         Fixtures.loadTricky(db, source.database());
         String bucket = moto.newBucket(moto.s3(), true);
-        Map<String, String> env = Map.of("MYSQL_PWD", db.password(), "AWS_ENDPOINT_URL", moto.endpoint(),
-                "AWS_REGION", MotoServer.REGION.id(), "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing");
+        Map<String, String> env = Map.of(
+                "MYSQL_PWD",
+                db.password(),
+                "AWS_ENDPOINT_URL",
+                moto.endpoint(),
+                "AWS_REGION",
+                MotoServer.REGION.id(),
+                "AWS_ACCESS_KEY_ID",
+                "testing",
+                "AWS_SECRET_ACCESS_KEY",
+                "testing");
         String vault = "s3://" + bucket + "/lifeboat";
 
-        Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--id", "shop",
-                "--object-lock-mode", "GOVERNANCE", "--object-lock-days", "1", "--part-size-mib", "5");
+        Run dump = lifeboat(
+                env,
+                "dump",
+                "--source",
+                url(source),
+                "--vault",
+                vault,
+                "--id",
+                "shop",
+                "--object-lock-mode",
+                "GOVERNANCE",
+                "--object-lock-days",
+                "1",
+                "--part-size-mib",
+                "5");
         DatabaseTarget target = db.target(PostgresServer.uniqueName("cli_restored"));
-        Run restore = lifeboat(env, "restore-dump", "--vault", vault, "--id", "shop", "--target", url(target), "--create");
+        Run restore =
+                lifeboat(env, "restore-dump", "--vault", vault, "--id", "shop", "--target", url(target), "--create");
 
         assertThat(dump.exit()).as(dump.err()).isZero();
         assertThat(restore.exit()).as(restore.err()).isZero();
@@ -96,14 +132,17 @@ class LifeboatJarIT {
     }
 
     @Test
-    void restoreIntoADatabaseWithTables_isRefused_withExitCode3_andChangesNothing(PostgresServer pg, @TempDir Path dir) {
+    void restoreIntoADatabaseWithTables_isRefused_withExitCode3_andChangesNothing(
+            PostgresServer pg, @TempDir Path dir) {
         DatabaseTarget source = pg.newDatabase("cli_src");
         pg.execute(source.database(), "CREATE TABLE a AS SELECT 1 AS x");
         DatabaseTarget busy = pg.newDatabase("cli_busy");
         pg.execute(busy.database(), "CREATE TABLE keep_me AS SELECT 42 AS answer");
         Map<String, String> env = Map.of("PGPASSWORD", pg.password());
         Map<String, String> before = Fingerprint.of(pg, busy.database());
-        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--id", "a").exit()).isZero();
+        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--id", "a")
+                        .exit())
+                .isZero();
 
         Run restore = lifeboat(env, "restore-dump", "--vault", "file:" + dir, "--id", "a", "--target", url(busy));
 
@@ -113,14 +152,19 @@ class LifeboatJarIT {
     }
 
     @Test
-    void restoreOfACorruptBackup_exitsWith4_andLeavesTheTargetEmpty(PostgresServer pg, @TempDir Path dir) throws IOException {
+    void restoreOfACorruptBackup_exitsWith4_andLeavesTheTargetEmpty(PostgresServer pg, @TempDir Path dir)
+            throws IOException {
         DatabaseTarget source = pg.newDatabase("cli_src");
         Fixtures.loadTricky(pg, source.database());
         Map<String, String> env = Map.of("PGPASSWORD", pg.password());
-        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--id", "orders").exit()).isZero();
+        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--id", "orders")
+                        .exit())
+                .isZero();
         Path object;
         try (Stream<Path> files = Files.walk(dir)) {
-            object = files.filter(p -> p.toString().endsWith(".pgdump")).findFirst().orElseThrow();
+            object = files.filter(p -> p.toString().endsWith(".pgdump"))
+                    .findFirst()
+                    .orElseThrow();
         }
         Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
         byte[] bytes = Files.readAllBytes(object);
@@ -128,7 +172,8 @@ class LifeboatJarIT {
         Files.write(object, bytes);
         DatabaseTarget target = pg.newDatabase("cli_corrupt");
 
-        Run restore = lifeboat(env, "restore-dump", "--vault", "file:" + dir, "--id", "orders", "--target", url(target));
+        Run restore =
+                lifeboat(env, "restore-dump", "--vault", "file:" + dir, "--id", "orders", "--target", url(target));
 
         assertThat(restore.exit()).as(restore.err()).isEqualTo(ExitCode.CORRUPT);
         assertThat(restore.err()).contains("is corrupt");
@@ -139,10 +184,13 @@ class LifeboatJarIT {
     void wrongPassword_exitsWith1_andSaysWhatToCheck(PostgresServer pg, @TempDir Path dir) {
         DatabaseTarget source = pg.newDatabase("cli_src");
 
-        Run dump = lifeboat(Map.of("PGPASSWORD", "definitely-wrong-pw"), "dump", "--source", url(source), "--vault", "file:" + dir);
+        Run dump = lifeboat(
+                Map.of("PGPASSWORD", "definitely-wrong-pw"), "dump", "--source", url(source), "--vault", "file:" + dir);
 
         assertThat(dump.exit()).isEqualTo(ExitCode.FAILED);
-        assertThat(dump.err()).contains("password authentication failed").contains("what to do: login failed")
+        assertThat(dump.err())
+                .contains("password authentication failed")
+                .contains("what to do: login failed")
                 .doesNotContain("definitely-wrong-pw");
         assertThat(dir.toFile().list()).isNullOrEmpty();
     }

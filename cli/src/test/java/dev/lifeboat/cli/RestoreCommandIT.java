@@ -46,12 +46,23 @@ class RestoreCommandIT {
                       externalId: lifeboat-inv
                     retention: {daily: 7}
                 """.formatted(db, db));
-        rds = RdsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.EU_CENTRAL_1)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        rds.createDBInstance(b -> b.dbInstanceIdentifier("holder-" + db).engine("postgres").dbInstanceClass("db.t4g.micro")
-                .allocatedStorage(20).masterUsername("admin").masterUserPassword("not-a-real-password-1"));
-        rds.createDBSnapshot(b -> b.dbInstanceIdentifier("holder-" + db).dbSnapshotIdentifier("lifeboat-" + db + "-20261125-0300")
-                .tags(tag("lifeboat:managed-by", "lifeboat"), tag("lifeboat:database", db), tag("lifeboat:role", "backup"),
+        rds = RdsClient.builder()
+                .endpointOverride(URI.create(moto.endpoint()))
+                .region(Region.EU_CENTRAL_1)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+        rds.createDBInstance(b -> b.dbInstanceIdentifier("holder-" + db)
+                .engine("postgres")
+                .dbInstanceClass("db.t4g.micro")
+                .allocatedStorage(20)
+                .masterUsername("admin")
+                .masterUserPassword("not-a-real-password-1"));
+        rds.createDBSnapshot(b -> b.dbInstanceIdentifier("holder-" + db)
+                .dbSnapshotIdentifier("lifeboat-" + db + "-20261125-0300")
+                .tags(
+                        tag("lifeboat:managed-by", "lifeboat"),
+                        tag("lifeboat:database", db),
+                        tag("lifeboat:role", "backup"),
                         tag("lifeboat:source-snapshot-time", "2026-11-25T03:00:00Z")));
     }
 
@@ -69,40 +80,108 @@ class RestoreCommandIT {
     }
 
     private boolean exists(String id) {
-        return rds.describeDBInstances().dbInstances().stream().anyMatch(i -> i.dbInstanceIdentifier().equals(id));
+        return rds.describeDBInstances().dbInstances().stream()
+                .anyMatch(i -> i.dbInstanceIdentifier().equals(id));
     }
 
     @Test
     void dryRunPrintsThePlan_thenTheRestoreMakesTheInstance_andARepeatIsRefused() {
         String target = db + "-restored";
 
-        assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
-                "--target-instance", target, "--subnet-group", "rescue", "--dry-run")).as(cli.err()).isZero();
-        assertThat(cli.out()).contains("123456789012 eu-central-1  RestoreDBInstanceFromDBSnapshot")
-                .contains("DBInstanceIdentifier=" + target).contains("DBSubnetGroupName=rescue").contains("DeletionProtection=true")
+        assertThat(lifeboat(
+                        "restore",
+                        "--config",
+                        config.toString(),
+                        "--database",
+                        db,
+                        "--from",
+                        "snapshot",
+                        "--target-instance",
+                        target,
+                        "--subnet-group",
+                        "rescue",
+                        "--dry-run"))
+                .as(cli.err())
+                .isZero();
+        assertThat(cli.out())
+                .contains("123456789012 eu-central-1  RestoreDBInstanceFromDBSnapshot")
+                .contains("DBInstanceIdentifier=" + target)
+                .contains("DBSubnetGroupName=rescue")
+                .contains("DeletionProtection=true")
                 .contains("dry run: nothing was changed");
         assertThat(exists(target)).isFalse();
 
-        assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
-                "--target-instance", target, "--poll-seconds", "1")).as(cli.err()).isZero();
+        assertThat(lifeboat(
+                        "restore",
+                        "--config",
+                        config.toString(),
+                        "--database",
+                        db,
+                        "--from",
+                        "snapshot",
+                        "--target-instance",
+                        target,
+                        "--poll-seconds",
+                        "1"))
+                .as(cli.err())
+                .isZero();
         assertThat(cli.out()).contains("restored " + target + ": endpoint ").contains("measured recovery time");
-        assertThat(rds.describeDBInstances(b -> b.dbInstanceIdentifier(target)).dbInstances().getFirst().deletionProtection()).isTrue();
+        assertThat(rds.describeDBInstances(b -> b.dbInstanceIdentifier(target))
+                        .dbInstances()
+                        .getFirst()
+                        .deletionProtection())
+                .isTrue();
 
-        assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
-                "--target-instance", "holder-" + db)).isEqualTo(ExitCode.REFUSED);
+        assertThat(lifeboat(
+                        "restore",
+                        "--config",
+                        config.toString(),
+                        "--database",
+                        db,
+                        "--from",
+                        "snapshot",
+                        "--target-instance",
+                        "holder-" + db))
+                .isEqualTo(ExitCode.REFUSED);
         assertThat(cli.err()).contains("holder-" + db + " already exists").contains("choose a new --target-instance");
     }
 
     @Test
     void badChoices_areNamed() {
-        assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "tape")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "tape"))
+                .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(cli.err()).contains("--from 'tape' must be snapshot or dump");
-        assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
-                "--target-instance", "x-1", "--target-account", "999999999999", "--target-kms-key", "k")).isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(cli.err()).contains("target account 999999999999 is not in the configuration")
+        assertThat(lifeboat(
+                        "restore",
+                        "--config",
+                        config.toString(),
+                        "--database",
+                        db,
+                        "--from",
+                        "snapshot",
+                        "--target-instance",
+                        "x-1",
+                        "--target-account",
+                        "999999999999",
+                        "--target-kms-key",
+                        "k"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err())
+                .contains("target account 999999999999 is not in the configuration")
                 .contains("123456789012, 111111111111");
-        assertThat(lifeboat("restore", "--config", config.toString(), "--database", db, "--from", "snapshot",
-                "--backup", "lifeboat-nope", "--target-instance", "x-2")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(lifeboat(
+                        "restore",
+                        "--config",
+                        config.toString(),
+                        "--database",
+                        db,
+                        "--from",
+                        "snapshot",
+                        "--backup",
+                        "lifeboat-nope",
+                        "--target-instance",
+                        "x-2"))
+                .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(cli.err()).contains("no copy named lifeboat-nope").contains("lifeboat-" + db + "-20261125-0300");
     }
 }

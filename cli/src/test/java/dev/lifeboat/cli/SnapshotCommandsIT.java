@@ -48,22 +48,35 @@ class SnapshotCommandsIT {
                       externalId: lifeboat-shop
                     retention: {daily: 7, weekly: 4, monthly: 12, yearly: 3}
                 """.formatted(db));
-        rds = RdsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.EU_CENTRAL_1)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        rds = RdsClient.builder()
+                .endpointOverride(URI.create(moto.endpoint()))
+                .region(Region.EU_CENTRAL_1)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
         String instance = "holder-" + db;
-        rds.createDBInstance(b -> b.dbInstanceIdentifier(instance).engine("postgres").dbInstanceClass("db.t4g.micro")
-                .allocatedStorage(20).masterUsername("admin").masterUserPassword("not-a-real-password-1"));
+        rds.createDBInstance(b -> b.dbInstanceIdentifier(instance)
+                .engine("postgres")
+                .dbInstanceClass("db.t4g.micro")
+                .allocatedStorage(20)
+                .masterUsername("admin")
+                .masterUserPassword("not-a-real-password-1"));
         // Ten daily copies, as ten runs of the pipeline would have left them, plus one that is not Lifeboat's.
         for (int d = 1; d <= 10; d++) {
             LocalDate day = LocalDate.of(2025, 3, d);
             String time = day.atTime(3, 0).toInstant(ZoneOffset.UTC).toString();
             String id = "lifeboat-" + db + "-" + day.toString().replace("-", "") + "-0300";
-            rds.createDBSnapshot(b -> b.dbInstanceIdentifier(instance).dbSnapshotIdentifier(id).tags(
-                    tag("lifeboat:managed-by", "lifeboat"), tag("lifeboat:database", db), tag("lifeboat:role", "backup"),
-                    tag("lifeboat:source-snapshot-time", time), tag("lifeboat:source-account", "111111111111"),
-                    tag("lifeboat:engine", "postgres")));
+            rds.createDBSnapshot(b -> b.dbInstanceIdentifier(instance)
+                    .dbSnapshotIdentifier(id)
+                    .tags(
+                            tag("lifeboat:managed-by", "lifeboat"),
+                            tag("lifeboat:database", db),
+                            tag("lifeboat:role", "backup"),
+                            tag("lifeboat:source-snapshot-time", time),
+                            tag("lifeboat:source-account", "111111111111"),
+                            tag("lifeboat:engine", "postgres")));
         }
-        rds.createDBSnapshot(b -> b.dbInstanceIdentifier(instance).dbSnapshotIdentifier("someone-elses-" + db)
+        rds.createDBSnapshot(b -> b.dbInstanceIdentifier(instance)
+                .dbSnapshotIdentifier("someone-elses-" + db)
                 .tags(tag("lifeboat:database", db)));
     }
 
@@ -81,36 +94,50 @@ class SnapshotCommandsIT {
     }
 
     private long copiesLeft() {
-        return rds.describeDBSnapshots(b -> b.dbInstanceIdentifier("holder-" + db).snapshotType("manual")).dbSnapshots().size();
+        return rds.describeDBSnapshots(
+                        b -> b.dbInstanceIdentifier("holder-" + db).snapshotType("manual"))
+                .dbSnapshots()
+                .size();
     }
 
     @Test
     void pruneDryRun_listsWhatItWouldDelete_thenPruneDeletesExactlyThat() {
-        assertThat(lifeboat("list", "--snapshots", "--config", config.toString())).as(cli.err()).isZero();
+        assertThat(lifeboat("list", "--snapshots", "--config", config.toString()))
+                .as(cli.err())
+                .isZero();
         assertThat(cli.out()).contains("lifeboat-" + db + "-20250310-0300").doesNotContain("someone-elses");
 
-        assertThat(lifeboat("prune", "--config", config.toString(), "--dry-run")).as(cli.err()).isZero();
-        assertThat(cli.out()).contains(db + ": keep 8, would delete 2")
+        assertThat(lifeboat("prune", "--config", config.toString(), "--dry-run"))
+                .as(cli.err())
+                .isZero();
+        assertThat(cli.out())
+                .contains(db + ": keep 8, would delete 2")
                 .contains("would delete lifeboat-" + db + "-20250301-0300")
                 .contains("would delete lifeboat-" + db + "-20250303-0300");
         assertThat(copiesLeft()).isEqualTo(11);
 
-        assertThat(lifeboat("prune", "--config", config.toString())).as(cli.err()).isZero();
+        assertThat(lifeboat("prune", "--config", config.toString()))
+                .as(cli.err())
+                .isZero();
         assertThat(cli.out()).contains(db + ": keep 8, deleted 2");
-        assertThat(copiesLeft()).as("the copy Lifeboat did not make is untouched").isEqualTo(9);
+        assertThat(copiesLeft())
+                .as("the copy Lifeboat did not make is untouched")
+                .isEqualTo(9);
     }
 
     @Test
     void aBadConfiguration_orRunTime_isNamed_andNothingHappens(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.yml");
-        Files.writeString(bad, Files.readString(config).replace("daily: 7, weekly: 4, monthly: 12, yearly: 3", "daily: 0"));
+        Files.writeString(
+                bad, Files.readString(config).replace("daily: 7, weekly: 4, monthly: 12, yearly: 3", "daily: 0"));
 
         assertThat(lifeboat("prune", "--config", bad.toString())).isEqualTo(ExitCode.BAD_INPUT);
         assertThat(cli.err()).contains("databases." + db + ".retention: keeps nothing");
         assertThat(lifeboat("snapshot", "--config", config.toString(), "--database", db, "--run", "yesterday"))
                 .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(cli.err()).contains("--run 'yesterday' is not an ISO-8601 UTC time");
-        assertThat(lifeboat("snapshot", "--config", config.toString(), "--database", "billing")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(lifeboat("snapshot", "--config", config.toString(), "--database", "billing"))
+                .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(cli.err()).contains("database 'billing' is not in the configuration");
         assertThat(copiesLeft()).isEqualTo(11);
     }

@@ -1,15 +1,12 @@
 package dev.lifeboat.config;
 
-import dev.lifeboat.core.config.LifeboatConfig;
-
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.config.LifeboatConfig.Backup;
 import dev.lifeboat.core.config.LifeboatConfig.Database;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.config.LifeboatConfig.DumpSettings;
 import dev.lifeboat.core.config.LifeboatConfig.Retention;
 import dev.lifeboat.core.config.LifeboatConfig.Schedules;
@@ -18,6 +15,7 @@ import dev.lifeboat.core.config.LifeboatConfig.Source;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DbKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,12 +37,15 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d");
-    private static final Pattern KMS_ARN = Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/[A-Za-z0-9/_-]+");
+    private static final Pattern KMS_ARN =
+            Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/[A-Za-z0-9/_-]+");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
-    private static final Pattern SECRET_ARN = Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+");
+    private static final Pattern SECRET_ARN =
+            Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+");
     private static final Pattern RDS_ID = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,62}");
     /** EventBridge: cron(minutes hours day-of-month month day-of-week year), rate(N unit). */
     private static final Pattern CRON = Pattern.compile("cron\\((\\S+\\s+){5}\\S+\\)");
+
     private static final Pattern RATE = Pattern.compile("rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)");
 
     private final List<String> errors = new ArrayList<>();
@@ -59,7 +60,8 @@ public final class ConfigLoader {
         }
         String yaml = env.get("LIFEBOAT_CONFIG_YAML");
         if (yaml == null || yaml.isBlank()) {
-            throw new InvalidInputException("neither LIFEBOAT_CONFIG_FILE nor LIFEBOAT_CONFIG_YAML is set",
+            throw new InvalidInputException(
+                    "neither LIFEBOAT_CONFIG_FILE nor LIFEBOAT_CONFIG_YAML is set",
                     "the CDK stack sets one of them from lifeboat.yml");
         }
         return parse(yaml, "LIFEBOAT_CONFIG_YAML");
@@ -70,7 +72,8 @@ public final class ConfigLoader {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new InvalidInputException("configuration file " + file + " does not exist",
+            throw new InvalidInputException(
+                    "configuration file " + file + " does not exist",
                     "pass --config with the path of your lifeboat.yml (docs/configuration.md shows one)");
         } catch (IOException e) {
             throw new InvalidInputException("cannot read configuration file " + file + ": " + e.getMessage(), "");
@@ -83,14 +86,19 @@ public final class ConfigLoader {
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(where + " is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), "fix the syntax");
+            throw new InvalidInputException(
+                    where + " is not valid YAML: " + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ")"),
+                    "fix the syntax");
         }
         ConfigLoader loader = new ConfigLoader();
         LifeboatConfig config = loader.root(root);
         if (!loader.errors.isEmpty()) {
-            throw new InvalidInputException(where + " has " + loader.errors.size() + " error"
-                    + (loader.errors.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", loader.errors),
+            throw new InvalidInputException(
+                    where + " has " + loader.errors.size() + " error" + (loader.errors.size() == 1 ? "" : "s")
+                            + ":\n  - " + String.join("\n  - ", loader.errors),
                     "fix the fields named above (docs/configuration.md describes each)");
         }
         return config;
@@ -120,8 +128,17 @@ public final class ConfigLoader {
         if (n == null) {
             return null;
         }
-        allowOnly(n, "backup", Set.of("account", "region", "kmsKeyArn", "vault", "breakGlassRoleArn", "vaultRetentionDays",
-                "vaultColdAfterDays"));
+        allowOnly(
+                n,
+                "backup",
+                Set.of(
+                        "account",
+                        "region",
+                        "kmsKeyArn",
+                        "vault",
+                        "breakGlassRoleArn",
+                        "vaultRetentionDays",
+                        "vaultColdAfterDays"));
         String vault = text(n, "backup", "vault", false);
         if (vault != null && !vault.startsWith("s3://")) {
             errors.add("backup.vault: '" + vault + "' must be s3://BUCKET/PREFIX");
@@ -130,7 +147,8 @@ public final class ConfigLoader {
         if (n.has("vaultRetentionDays")) {
             JsonNode v = n.get("vaultRetentionDays");
             if (!v.isInt() || v.asInt() < 1 || v.asInt() > 36500) {
-                errors.add("backup.vaultRetentionDays: '" + v.asText() + "' must be a whole number of days from 1 to 36500");
+                errors.add("backup.vaultRetentionDays: '" + v.asText()
+                        + "' must be a whole number of days from 1 to 36500");
             } else {
                 retention = v.asInt();
             }
@@ -139,7 +157,8 @@ public final class ConfigLoader {
         if (n.has("vaultColdAfterDays")) {
             JsonNode v = n.get("vaultColdAfterDays");
             if (!v.isInt() || v.asInt() < 0) {
-                errors.add("backup.vaultColdAfterDays: '" + v.asText() + "' must be a whole number of days (0: never move objects to colder storage)");
+                errors.add("backup.vaultColdAfterDays: '" + v.asText()
+                        + "' must be a whole number of days (0: never move objects to colder storage)");
             } else {
                 cold = v.asInt();
             }
@@ -149,8 +168,14 @@ public final class ConfigLoader {
                 matching(n, "backup", "region", REGION, "an AWS region such as eu-central-1"),
                 matching(n, "backup", "kmsKeyArn", KMS_ARN, "a KMS key ARN in the backup account and region"),
                 vault,
-                optionalMatching(n, "backup", "breakGlassRoleArn", ROLE_ARN, "the ARN of the break-glass role in the backup account"),
-                retention, cold);
+                optionalMatching(
+                        n,
+                        "backup",
+                        "breakGlassRoleArn",
+                        ROLE_ARN,
+                        "the ARN of the break-glass role in the backup account"),
+                retention,
+                cold);
     }
 
     private Database database(String path, String id, JsonNode n) {
@@ -173,9 +198,14 @@ public final class ConfigLoader {
                 errors.add(path + ".engine: " + e.getMessage());
             }
         }
-        return new Database(id, engine, source(path + ".source", required(n, path, "source")),
-                snapshot(path + ".snapshot", n.get("snapshot")), retention(path + ".retention", required(n, path, "retention")),
-                schedules(path + ".schedules", n.get("schedules")), dump(path + ".dump", n.get("dump")),
+        return new Database(
+                id,
+                engine,
+                source(path + ".source", required(n, path, "source")),
+                snapshot(path + ".snapshot", n.get("snapshot")),
+                retention(path + ".retention", required(n, path, "retention")),
+                schedules(path + ".schedules", n.get("schedules")),
+                dump(path + ".dump", n.get("dump")),
                 verify(path + ".verify", n.get("verify")));
     }
 
@@ -183,14 +213,25 @@ public final class ConfigLoader {
         if (n == null) {
             return null;
         }
-        allowOnly(n, path, Set.of("account", "region", "instance", "cluster", "roleArn", "externalId", "shareKmsKeyArn"));
+        allowOnly(
+                n, path, Set.of("account", "region", "instance", "cluster", "roleArn", "externalId", "shareKmsKeyArn"));
         boolean instance = n.hasNonNull("instance");
         boolean cluster = n.hasNonNull("cluster");
         if (instance == cluster) {
-            errors.add(path + ": give exactly one of 'instance' (an RDS DB instance id) or 'cluster' (an Aurora DB cluster id)");
+            errors.add(
+                    path
+                            + ": give exactly one of 'instance' (an RDS DB instance id) or 'cluster' (an Aurora DB cluster id)");
         }
-        String identifier = instance ? matching(n, path, "instance", RDS_ID, "an RDS identifier: a letter, then letters, digits, hyphens")
-                : cluster ? matching(n, path, "cluster", RDS_ID, "an RDS identifier: a letter, then letters, digits, hyphens") : null;
+        String identifier = instance
+                ? matching(n, path, "instance", RDS_ID, "an RDS identifier: a letter, then letters, digits, hyphens")
+                : cluster
+                        ? matching(
+                                n,
+                                path,
+                                "cluster",
+                                RDS_ID,
+                                "an RDS identifier: a letter, then letters, digits, hyphens")
+                        : null;
         String externalId = text(n, path, "externalId", true);
         if (externalId != null && (externalId.length() < 2 || externalId.length() > 1224)) {
             errors.add(path + ".externalId: must be 2 to 1224 characters");
@@ -207,16 +248,20 @@ public final class ConfigLoader {
 
     private SnapshotSettings snapshot(String path, JsonNode n) {
         if (n == null) {
-            return new SnapshotSettings(SnapshotSettings.Mode.COPY_AUTOMATED, SnapshotSettings.CopyStrategy.AUTO, null, null);
+            return new SnapshotSettings(
+                    SnapshotSettings.Mode.COPY_AUTOMATED, SnapshotSettings.CopyStrategy.AUTO, null, null);
         }
         allowOnly(n, path, Set.of("mode", "copyStrategy", "optionGroup", "stagingKmsKeyArn"));
-        SnapshotSettings.Mode mode = choice(n, path, "mode", SnapshotSettings.Mode.class, SnapshotSettings.Mode.COPY_AUTOMATED);
-        SnapshotSettings.CopyStrategy strategy =
-                choice(n, path, "copyStrategy", SnapshotSettings.CopyStrategy.class, SnapshotSettings.CopyStrategy.AUTO);
-        String staging = optionalMatching(n, path, "stagingKmsKeyArn", KMS_ARN,
-                "the backup account's KMS key ARN in the source region");
+        SnapshotSettings.Mode mode =
+                choice(n, path, "mode", SnapshotSettings.Mode.class, SnapshotSettings.Mode.COPY_AUTOMATED);
+        SnapshotSettings.CopyStrategy strategy = choice(
+                n, path, "copyStrategy", SnapshotSettings.CopyStrategy.class, SnapshotSettings.CopyStrategy.AUTO);
+        String staging = optionalMatching(
+                n, path, "stagingKmsKeyArn", KMS_ARN, "the backup account's KMS key ARN in the source region");
         if (strategy == SnapshotSettings.CopyStrategy.TWO_STEP && staging == null) {
-            errors.add(path + ".stagingKmsKeyArn: is required with copyStrategy two-step (the backup account's key in the source region)");
+            errors.add(
+                    path
+                            + ".stagingKmsKeyArn: is required with copyStrategy two-step (the backup account's key in the source region)");
         }
         return new SnapshotSettings(mode, strategy, text(n, path, "optionGroup", false), staging);
     }
@@ -249,14 +294,19 @@ public final class ConfigLoader {
             return null;
         }
         allowOnly(n, path, Set.of("secretArn", "dbname", "vpcId", "subnetIds", "securityGroupIds"));
-        String vpc = optionalMatching(n, path, "vpcId", Pattern.compile("vpc-[0-9a-f]{8,17}"), "a VPC id such as vpc-0123456789abcdef0");
+        String vpc = optionalMatching(
+                n, path, "vpcId", Pattern.compile("vpc-[0-9a-f]{8,17}"), "a VPC id such as vpc-0123456789abcdef0");
         List<String> subnets = ids(n, path, "subnetIds", "subnet-");
         List<String> groups = ids(n, path, "securityGroupIds", "sg-");
         if (vpc != null && (subnets.isEmpty() || groups.isEmpty())) {
             errors.add(path + ": with vpcId, give subnetIds and securityGroupIds too (the dump function runs in them)");
         }
-        return new DumpSettings(matching(n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"),
-                text(n, path, "dbname", false), vpc, subnets, groups);
+        return new DumpSettings(
+                matching(n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"),
+                text(n, path, "dbname", false),
+                vpc,
+                subnets,
+                groups);
     }
 
     private List<String> ids(JsonNode n, String path, String field, String prefix) {
@@ -271,7 +321,8 @@ public final class ConfigLoader {
         }
         v.forEach(x -> {
             if (!x.asText().matches(Pattern.quote(prefix) + "[0-9a-f]{8,17}")) {
-                errors.add(path + "." + field + ": '" + x.asText() + "' is not an id such as " + prefix + "0123456789abcdef0");
+                errors.add(path + "." + field + ": '" + x.asText() + "' is not an id such as " + prefix
+                        + "0123456789abcdef0");
             } else {
                 out.add(x.asText());
             }
@@ -286,15 +337,26 @@ public final class ConfigLoader {
         if (n == null) {
             return d;
         }
-        allowOnly(n, path, Set.of("instanceClass", "subnetGroup", "securityGroups", "availableWithinMinutes", "rowCountTolerance",
-                "maxAgeHours", "assertions"));
+        allowOnly(
+                n,
+                path,
+                Set.of(
+                        "instanceClass",
+                        "subnetGroup",
+                        "securityGroups",
+                        "availableWithinMinutes",
+                        "rowCountTolerance",
+                        "maxAgeHours",
+                        "assertions"));
         String cls = text(n, path, "instanceClass", false);
         if (cls != null && !cls.startsWith("db.")) {
             errors.add(path + ".instanceClass: '" + cls + "' is not an RDS instance class such as db.t4g.micro");
         }
         List<String> groups = new ArrayList<>();
         n.path("securityGroups").forEach(g -> groups.add(g.asText()));
-        int within = n.has("availableWithinMinutes") ? positive(n, path, "availableWithinMinutes") : d.availableWithinMinutes();
+        int within = n.has("availableWithinMinutes")
+                ? positive(n, path, "availableWithinMinutes")
+                : d.availableWithinMinutes();
         int maxAge = n.has("maxAgeHours") ? positive(n, path, "maxAgeHours") : d.maxAgeHours();
         double tolerance = d.rowCountTolerance();
         if (n.has("rowCountTolerance")) {
@@ -312,12 +374,19 @@ public final class ConfigLoader {
             allowOnly(a, ap, Set.of("name", "sql", "expect"));
             String expect = text(a, ap, "expect", true);
             if (expect != null && !EXPECT.matcher(expect).matches()) {
-                errors.add(ap + ".expect: '" + expect + "' must be a comparison with a number: > 0, >= 10, = 3, < 5, <= 7");
+                errors.add(ap + ".expect: '" + expect
+                        + "' must be a comparison with a number: > 0, >= 10, = 3, < 5, <= 7");
             }
             assertions.add(new LifeboatConfig.Assertion(text(a, ap, "name", true), text(a, ap, "sql", true), expect));
         }
-        return new LifeboatConfig.VerifySettings(cls == null ? d.instanceClass() : cls, text(n, path, "subnetGroup", false), groups,
-                within, tolerance, maxAge, assertions);
+        return new LifeboatConfig.VerifySettings(
+                cls == null ? d.instanceClass() : cls,
+                text(n, path, "subnetGroup", false),
+                groups,
+                within,
+                tolerance,
+                maxAge,
+                assertions);
     }
 
     private int positive(JsonNode n, String path, String field) {
@@ -415,7 +484,8 @@ public final class ConfigLoader {
     private void allowOnly(JsonNode n, String path, Set<String> allowed) {
         n.fieldNames().forEachRemaining(f -> {
             if (!allowed.contains(f)) {
-                errors.add(prefix(path) + f + ": unknown field; allowed here: " + allowed.stream().sorted().toList());
+                errors.add(prefix(path) + f + ": unknown field; allowed here: "
+                        + allowed.stream().sorted().toList());
             }
         });
     }

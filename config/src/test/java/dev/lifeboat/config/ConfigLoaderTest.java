@@ -1,14 +1,13 @@
 package dev.lifeboat.config;
 
-import dev.lifeboat.core.config.LifeboatConfig;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.testing.TestSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +53,8 @@ class ConfigLoaderTest {
         assertThat(c.backup().account()).isEqualTo("222222222222");
         assertThat(c.databases()).containsOnlyKeys("orders", "ledger");
         assertThat(c.database("orders").engine()).isEqualTo(DatabaseEngine.POSTGRESQL);
-        assertThat(c.database("orders").snapshot().mode()).isEqualTo(LifeboatConfig.SnapshotSettings.Mode.COPY_AUTOMATED);
+        assertThat(c.database("orders").snapshot().mode())
+                .isEqualTo(LifeboatConfig.SnapshotSettings.Mode.COPY_AUTOMATED);
         assertThat(c.database("ledger").source().kind()).isEqualTo(DbKind.CLUSTER);
         assertThat(c.database("ledger").retention()).isEqualTo(new LifeboatConfig.Retention(14, 0, 0, 0));
         assertThat(c.database("orders").schedules().dump()).isEqualTo("rate(12 hours)");
@@ -62,8 +62,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyBadField_isNamedWithItsPath_allAtOnce() {
-        String bad = VALID
-                .replace("engine: postgres", "engine: oracle")
+        String bad = VALID.replace("engine: postgres", "engine: oracle")
                 .replace("  account: \"222222222222\"\n", "")
                 .replace("cron(0 3 * * ? *)", "every night")
                 .replace("retention: {daily: 14}", "retention: {daily: 0}")
@@ -75,16 +74,19 @@ class ConfigLoaderTest {
                 .hasMessageContaining("lifeboat.yml has 6 errors")
                 .hasMessageContaining("backup.account: is missing")
                 .hasMessageContaining("databases.orders.engine: unknown engine 'oracle'")
-                .hasMessageContaining("databases.orders.schedules.snapshot: 'every night' is not an EventBridge schedule")
+                .hasMessageContaining(
+                        "databases.orders.schedules.snapshot: 'every night' is not an EventBridge schedule")
                 .hasMessageContaining("databases.ledger.retention: keeps nothing")
                 .hasMessageContaining("databases.orders.source: give exactly one of 'instance'")
-                .hasMessageContaining("databases.ledger.source.colour: unknown field; allowed here: [account, cluster,");
+                .hasMessageContaining(
+                        "databases.ledger.source.colour: unknown field; allowed here: [account, cluster,");
     }
 
     @Test
     void wrongShapes_areNamed() {
-        assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("\"111111111111\"\n      region: eu-west-1",
-                        "\"11111\"\n      region: europe"), "f"))
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        VALID.replace("\"111111111111\"\n      region: eu-west-1", "\"11111\"\n      region: europe"),
+                        "f"))
                 .hasMessageContaining("databases.orders.source.account: '11111' is not a 12-digit AWS account id")
                 .hasMessageContaining("databases.orders.source.region: 'europe' is not an AWS region");
         assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("daily: 7,", "daily: -1,"), "f"))
@@ -121,7 +123,7 @@ class ConfigLoaderTest {
     @Test
     void theCoreTestSettings_areWhatTheirLifeboatYmlLoadsInto() {
         LifeboatConfig fromYaml = TestConfigs.orders();
-        LifeboatConfig values = dev.lifeboat.core.testing.TestSettings.orders();
+        LifeboatConfig values = TestSettings.orders();
 
         assertThat(fromYaml.backup()).isEqualTo(values.backup());
         assertThat(fromYaml.databases()).isEqualTo(values.databases());

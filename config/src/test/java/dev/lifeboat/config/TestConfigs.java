@@ -15,7 +15,8 @@ public final class TestConfigs {
      * @param databaseExtra lines added under {@code databases.orders:}, e.g. {@code dump:} or {@code verify:} blocks
      */
     public static LifeboatConfig orders(String backupExtra, String sourceExtra, String databaseExtra) {
-        return ConfigLoader.parse("""
+        return ConfigLoader.parse(
+                """
                 backup:
                   account: "222222222222"
                   region: eu-central-1
@@ -30,7 +31,8 @@ public final class TestConfigs {
                       roleArn: arn:aws:iam::111111111111:role/lifeboat-source
                       externalId: lifeboat-orders
                 %s    retention: {daily: 7}
-                %s""".formatted(indent(backupExtra, 2), indent(sourceExtra, 6), indent(databaseExtra, 4)), "test lifeboat.yml");
+                %s""".formatted(indent(backupExtra, 2), indent(sourceExtra, 6), indent(databaseExtra, 4)),
+                "test lifeboat.yml");
     }
 
     public static LifeboatConfig orders() {
@@ -46,9 +48,15 @@ public final class TestConfigs {
         if (block == null || block.isBlank()) {
             return "";
         }
-        int min = block.lines().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        int min = block.lines()
+                .filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length())
+                .min()
+                .orElse(0);
         StringBuilder out = new StringBuilder();
-        block.lines().forEach(l -> out.append(l.isBlank() ? "" : " ".repeat(spaces) + l.substring(min)).append('\n'));
+        block.lines()
+                .forEach(l -> out.append(l.isBlank() ? "" : " ".repeat(spaces) + l.substring(min))
+                        .append('\n'));
         return out.toString();
     }
 }

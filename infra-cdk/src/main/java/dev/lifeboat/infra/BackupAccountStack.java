@@ -1,7 +1,9 @@
 package dev.lifeboat.infra;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.protocol.Policies;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,6 +18,7 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
@@ -25,14 +28,18 @@ import software.amazon.awscdk.services.events.targets.SnsTopic;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.Policy;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.AssetImageCodeProps;
 import software.amazon.awscdk.services.lambda.DockerImageCode;
 import software.amazon.awscdk.services.lambda.DockerImageFunction;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
@@ -53,12 +60,11 @@ import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
+import software.amazon.awscdk.services.stepfunctions.TaskInput;
 import software.amazon.awscdk.services.stepfunctions.Wait;
 import software.amazon.awscdk.services.stepfunctions.WaitTime;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.amazon.awscdk.services.stepfunctions.tasks.SnsPublish;
-import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
@@ -72,19 +78,22 @@ public final class BackupAccountStack extends Stack {
     private final Topic alarms;
     private final StateMachine snapshotPipeline;
 
-    public BackupAccountStack(Construct scope, String id, StackProps props, LifeboatConfig config, Path repositoryRoot) {
+    public BackupAccountStack(
+            Construct scope, String id, StackProps props, LifeboatConfig config, Path repositoryRoot) {
         super(scope, id, props);
         LifeboatConfig.Backup backup = config.backup();
         if (backup.breakGlassRoleArn() == null) {
-            throw new IllegalArgumentException("backup.breakGlassRoleArn: is missing; the CDK app needs the break-glass role that alone"
-                    + " may change the vault's policy, Object Lock or lifecycle, or delete the backup key");
+            throw new IllegalArgumentException(
+                    "backup.breakGlassRoleArn: is missing; the CDK app needs the break-glass role that alone"
+                            + " may change the vault's policy, Object Lock or lifecycle, or delete the backup key");
         }
         // The functions read lifeboat.yml from their environment, as compact JSON; Lambda allows 4 KB of it in all.
         String configDocument = config.document();
         if (configDocument.length() > 3500) {
-            throw new IllegalArgumentException("lifeboat.yml is " + configDocument.length() + " characters as JSON; the functions'"
-                    + " environment holds at most about 3500. Shorten it (fewer databases per backup stack), or split it into"
-                    + " several Lifeboat deployments");
+            throw new IllegalArgumentException(
+                    "lifeboat.yml is " + configDocument.length() + " characters as JSON; the functions'"
+                            + " environment holds at most about 3500. Shorten it (fewer databases per backup stack), or split it into"
+                            + " several Lifeboat deployments");
         }
         Set<String> sourceAccounts = new LinkedHashSet<>();
         config.databases().values().forEach(d -> sourceAccounts.add(d.source().account()));
@@ -97,17 +106,22 @@ public final class BackupAccountStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         key.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("DenyKeyDeletionExceptBreakGlass").effect(Effect.DENY).principals(List.of(new AnyPrincipal()))
+                .sid("DenyKeyDeletionExceptBreakGlass")
+                .effect(Effect.DENY)
+                .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"))
                 .resources(List.of("*"))
                 .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", backup.breakGlassRoleArn())))
                 .build());
         for (String account : sourceAccounts) {
             key.addToResourcePolicy(PolicyStatement.Builder.create()
-                    .sid("DumpUploadsFrom" + account).effect(Effect.ALLOW).principals(List.of(new ArnPrincipal("arn:aws:iam::" + account + ":root")))
+                    .sid("DumpUploadsFrom" + account)
+                    .effect(Effect.ALLOW)
+                    .principals(List.of(new ArnPrincipal("arn:aws:iam::" + account + ":root")))
                     .actions(List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey"))
                     .resources(List.of("*"))
-                    .conditions(Map.of("StringEquals", Map.of("kms:ViaService", "s3." + backup.region() + ".amazonaws.com")))
+                    .conditions(Map.of(
+                            "StringEquals", Map.of("kms:ViaService", "s3." + backup.region() + ".amazonaws.com")))
                     .build());
         }
 
@@ -135,196 +149,376 @@ public final class BackupAccountStack extends Stack {
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("abort-incomplete-uploads-and-cool-down")
                         .abortIncompleteMultipartUploadAfter(Duration.days(1))
-                        .transitions(backup.vaultColdAfterDays() == 0 ? List.of() : List.of(Transition.builder()
-                                .storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
-                                .transitionAfter(Duration.days(backup.vaultColdAfterDays())).build()))
+                        .transitions(
+                                backup.vaultColdAfterDays() == 0
+                                        ? List.of()
+                                        : List.of(Transition.builder()
+                                                .storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
+                                                .transitionAfter(Duration.days(backup.vaultColdAfterDays()))
+                                                .build()))
                         .build()))
                 .build();
         vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("DenyTamperingExceptBreakGlass").effect(Effect.DENY).principals(List.of(new AnyPrincipal()))
-                .actions(List.of("s3:DeleteObjectVersion", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
-                        "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning",
-                        "s3:DeleteBucket", "s3:BypassGovernanceRetention"))
+                .sid("DenyTamperingExceptBreakGlass")
+                .effect(Effect.DENY)
+                .principals(List.of(new AnyPrincipal()))
+                .actions(List.of(
+                        "s3:DeleteObjectVersion",
+                        "s3:PutBucketPolicy",
+                        "s3:DeleteBucketPolicy",
+                        "s3:PutBucketObjectLockConfiguration",
+                        "s3:PutLifecycleConfiguration",
+                        "s3:PutBucketVersioning",
+                        "s3:DeleteBucket",
+                        "s3:BypassGovernanceRetention"))
                 .resources(List.of(vault.getBucketArn(), vault.arnForObjects("*")))
                 .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", backup.breakGlassRoleArn())))
                 .build());
 
         // Notifications, and the alarm on any attempt to delete or disable the key.
-        alarms = Topic.Builder.create(this, "Notifications").displayName("Lifeboat").masterKey(key).enforceSsl(true).build();
+        alarms = Topic.Builder.create(this, "Notifications")
+                .displayName("Lifeboat")
+                .masterKey(key)
+                .enforceSsl(true)
+                .build();
         Rule.Builder.create(this, "KeyDeletionAttempt")
                 .description("Lifeboat: someone tried to delete or disable the backup key")
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.kms"))
                         .detailType(List.of("AWS API Call via CloudTrail"))
-                        .detail(Map.of("eventName", List.of("ScheduleKeyDeletion", "DisableKey"),
-                                "requestParameters", Map.of("keyId", List.of(key.getKeyId(), key.getKeyArn()))))
+                        .detail(Map.of(
+                                "eventName",
+                                List.of("ScheduleKeyDeletion", "DisableKey"),
+                                "requestParameters",
+                                Map.of("keyId", List.of(key.getKeyId(), key.getKeyArn()))))
                         .build())
                 .targets(List.of(new SnsTopic(alarms)))
                 .build();
 
         // The functions, as container images with the client tools.
         Queue deadLetters = Queue.Builder.create(this, "FunctionDeadLetters")
-                .encryption(QueueEncryption.KMS).encryptionMasterKey(key).enforceSsl(true)
-                .retentionPeriod(Duration.days(14)).removalPolicy(RemovalPolicy.RETAIN).build();
-        Function snapshotStep = function("SnapshotStepFunction", "Lifeboat: one step of the snapshot pipeline",
-                DockerImageCode.fromImageAsset(repositoryRoot.resolve("backup-function").toString(),
-                        software.amazon.awscdk.services.lambda.AssetImageCodeProps.builder()
-                                .cmd(List.of("dev.lifeboat.backup.SnapshotStepHandler::handleRequest")).build()),
-                512, Duration.minutes(2), deadLetters, configDocument, "lifeboat-snapshot");
-        List<String> sourceRoles = config.databases().values().stream().map(d -> d.source().roleArn()).distinct().toList();
-        snapshotStep.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "PipelinePolicy")
-                .document(PolicyDocument.fromJson(json(Policies.document(Policies.snapshotPipelineRole(backup.account(),
-                        key.getKeyArn(), sourceRoles)))))
-                .build());
-        Function restoreFn = function("RestoreFunction", "Lifeboat: restores, the incident path",
-                DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString()),
-                2048, Duration.minutes(15), deadLetters, configDocument, "lifeboat-restore");
-        restoreFn.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "RestorePolicy")
-                .document(PolicyDocument.fromJson(json(Policies.document(Policies.restoreRole(backup.account(), key.getKeyArn())))))
-                .build());
+                .encryption(QueueEncryption.KMS)
+                .encryptionMasterKey(key)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        Function snapshotStep = function(
+                "SnapshotStepFunction",
+                "Lifeboat: one step of the snapshot pipeline",
+                DockerImageCode.fromImageAsset(
+                        repositoryRoot.resolve("backup-function").toString(),
+                        AssetImageCodeProps.builder()
+                                .cmd(List.of("dev.lifeboat.backup.SnapshotStepHandler::handleRequest"))
+                                .build()),
+                512,
+                Duration.minutes(2),
+                deadLetters,
+                configDocument,
+                "lifeboat-snapshot");
+        List<String> sourceRoles = config.databases().values().stream()
+                .map(d -> d.source().roleArn())
+                .distinct()
+                .toList();
+        snapshotStep
+                .getRole()
+                .attachInlinePolicy(Policy.Builder.create(this, "PipelinePolicy")
+                        .document(PolicyDocument.fromJson(json(Policies.document(
+                                Policies.snapshotPipelineRole(backup.account(), key.getKeyArn(), sourceRoles)))))
+                        .build());
+        Function restoreFn = function(
+                "RestoreFunction",
+                "Lifeboat: restores, the incident path",
+                DockerImageCode.fromImageAsset(
+                        repositoryRoot.resolve("restore-function").toString()),
+                2048,
+                Duration.minutes(15),
+                deadLetters,
+                configDocument,
+                "lifeboat-restore");
+        restoreFn
+                .getRole()
+                .attachInlinePolicy(Policy.Builder.create(this, "RestorePolicy")
+                        .document(PolicyDocument.fromJson(
+                                json(Policies.document(Policies.restoreRole(backup.account(), key.getKeyArn())))))
+                        .build());
         vault.grantRead(restoreFn);
-        restoreFn.addToRolePolicy(PolicyStatement.Builder.create().sid("AssumeSourceRolesToRestoreThere")
-                .actions(List.of("sts:AssumeRole")).resources(sourceRoles).build());
+        restoreFn.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("AssumeSourceRolesToRestoreThere")
+                .actions(List.of("sts:AssumeRole"))
+                .resources(sourceRoles)
+                .build());
         // The dump functions run in the source accounts' VPCs (SourceAccountStack): they may add objects and
         // read manifests, nothing else; Object Lock keeps every version they write.
         for (String account : sourceAccounts) {
             vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                    .sid("DumpsFrom" + account).effect(Effect.ALLOW)
+                    .sid("DumpsFrom" + account)
+                    .effect(Effect.ALLOW)
                     .principals(List.of(new ArnPrincipal("arn:aws:iam::" + account + ":root")))
-                    .actions(List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:ListBucket",
-                            "s3:GetBucketObjectLockConfiguration", "s3:PutObjectRetention"))
+                    .actions(List.of(
+                            "s3:PutObject",
+                            "s3:AbortMultipartUpload",
+                            "s3:GetObject",
+                            "s3:ListBucket",
+                            "s3:GetBucketObjectLockConfiguration",
+                            "s3:PutObjectRetention"))
                     .resources(List.of(vault.getBucketArn(), vault.arnForObjects("*")))
-                    .conditions(Map.of("ArnLike", Map.of("aws:PrincipalArn", "arn:aws:iam::" + account + ":role/"
-                            + SourceAccountStack.DUMP_ROLE_PREFIX + "*")))
+                    .conditions(Map.of(
+                            "ArnLike",
+                            Map.of(
+                                    "aws:PrincipalArn",
+                                    "arn:aws:iam::" + account + ":role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "*")))
                     .build());
         }
 
         // The snapshot pipeline: invoke a step, wait as long as it says, again until done.
         LambdaInvoke step = LambdaInvoke.Builder.create(this, "AdvanceRun")
-                .lambdaFunction(snapshotStep).payloadResponseOnly(true).retryOnServiceExceptions(true).build();
-        Wait wait = Wait.Builder.create(this, "WaitAsTold").time(WaitTime.secondsPath("$.waitSeconds")).build();
-        SnsPublish notify = SnsPublish.Builder.create(this, "NotifyFailure").topic(alarms)
-                .message(software.amazon.awscdk.services.stepfunctions.TaskInput.fromJsonPathAt("$.message")).resultPath("$.notified").build();
-        Choice done = Choice.Builder.create(this, "Done?").build()
+                .lambdaFunction(snapshotStep)
+                .payloadResponseOnly(true)
+                .retryOnServiceExceptions(true)
+                .build();
+        Wait wait = Wait.Builder.create(this, "WaitAsTold")
+                .time(WaitTime.secondsPath("$.waitSeconds"))
+                .build();
+        SnsPublish notify = SnsPublish.Builder.create(this, "NotifyFailure")
+                .topic(alarms)
+                .message(TaskInput.fromJsonPathAt("$.message"))
+                .resultPath("$.notified")
+                .build();
+        Choice done = Choice.Builder.create(this, "Done?")
+                .build()
                 .when(Condition.stringEquals("$.status", "DONE"), new Succeed(this, "CopyAvailable"))
-                .when(Condition.stringEquals("$.status", "FAILED"), notify.next(Fail.Builder.create(this, "RunFailed").build()))
+                .when(
+                        Condition.stringEquals("$.status", "FAILED"),
+                        notify.next(Fail.Builder.create(this, "RunFailed").build()))
                 .otherwise(wait.next(step));
-        LogGroup pipelineLogs = LogGroup.Builder.create(this, "SnapshotPipelineLogs").retention(RetentionDays.ONE_YEAR)
-                .removalPolicy(RemovalPolicy.RETAIN).build();
+        LogGroup pipelineLogs = LogGroup.Builder.create(this, "SnapshotPipelineLogs")
+                .retention(RetentionDays.ONE_YEAR)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
         snapshotPipeline = StateMachine.Builder.create(this, "SnapshotPipeline")
                 .definitionBody(DefinitionBody.fromChainable(step.next(done)))
                 .timeout(Duration.hours(24))
                 .tracingEnabled(true)
-                .logs(LogOptions.builder().destination(pipelineLogs).level(LogLevel.ALL).build())
+                .logs(LogOptions.builder()
+                        .destination(pipelineLogs)
+                        .level(LogLevel.ALL)
+                        .build())
                 .build();
 
         // Verification runs: start, poll (waiting as told), check, cleanup, finish; notify when one fails.
-        Function verifyStep = function("VerificationStepFunction", "Lifeboat: one step of a verification run",
-                DockerImageCode.fromImageAsset(repositoryRoot.resolve("restore-function").toString(),
-                        software.amazon.awscdk.services.lambda.AssetImageCodeProps.builder()
-                                .cmd(List.of("dev.lifeboat.restore.VerificationStepHandler::handleRequest")).build()),
-                2048, Duration.minutes(15), deadLetters, configDocument, "lifeboat-verify");
-        verifyStep.getRole().attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(this, "VerificationPolicy")
-                .document(PolicyDocument.fromJson(json(Policies.document(Policies.verificationRole(backup.account(), backup.region(),
-                        key.getKeyArn())))))
-                .build());
+        Function verifyStep = function(
+                "VerificationStepFunction",
+                "Lifeboat: one step of a verification run",
+                DockerImageCode.fromImageAsset(
+                        repositoryRoot.resolve("restore-function").toString(),
+                        AssetImageCodeProps.builder()
+                                .cmd(List.of("dev.lifeboat.restore.VerificationStepHandler::handleRequest"))
+                                .build()),
+                2048,
+                Duration.minutes(15),
+                deadLetters,
+                configDocument,
+                "lifeboat-verify");
+        verifyStep
+                .getRole()
+                .attachInlinePolicy(Policy.Builder.create(this, "VerificationPolicy")
+                        .document(PolicyDocument.fromJson(json(Policies.document(
+                                Policies.verificationRole(backup.account(), backup.region(), key.getKeyArn())))))
+                        .build());
         vault.grantRead(verifyStep);
         vault.grantPut(verifyStep); // reports only; no delete (grantReadWrite would include s3:DeleteObject*)
         LambdaInvoke verifyTask = LambdaInvoke.Builder.create(this, "VerificationStep")
-                .lambdaFunction(verifyStep).payloadResponseOnly(true).retryOnServiceExceptions(true).build();
-        Wait verifyWait = Wait.Builder.create(this, "WaitForInstance").time(WaitTime.secondsPath("$.waitSeconds")).build();
-        SnsPublish verifyNotify = SnsPublish.Builder.create(this, "NotifyVerificationFailed").topic(alarms)
-                .message(software.amazon.awscdk.services.stepfunctions.TaskInput.fromJsonPathAt("$.message")).resultPath("$.notified").build();
-        Choice verifyNext = Choice.Builder.create(this, "NextVerificationStep").build()
-                .when(Condition.and(Condition.stringEquals("$.action", "done"), Condition.booleanEquals("$.success", true)),
+                .lambdaFunction(verifyStep)
+                .payloadResponseOnly(true)
+                .retryOnServiceExceptions(true)
+                .build();
+        Wait verifyWait = Wait.Builder.create(this, "WaitForInstance")
+                .time(WaitTime.secondsPath("$.waitSeconds"))
+                .build();
+        SnsPublish verifyNotify = SnsPublish.Builder.create(this, "NotifyVerificationFailed")
+                .topic(alarms)
+                .message(TaskInput.fromJsonPathAt("$.message"))
+                .resultPath("$.notified")
+                .build();
+        Choice verifyNext = Choice.Builder.create(this, "NextVerificationStep")
+                .build()
+                .when(
+                        Condition.and(
+                                Condition.stringEquals("$.action", "done"), Condition.booleanEquals("$.success", true)),
                         new Succeed(this, "Verified"))
-                .when(Condition.stringEquals("$.action", "done"), verifyNotify.next(Fail.Builder.create(this, "VerificationFailed").build()))
+                .when(
+                        Condition.stringEquals("$.action", "done"),
+                        verifyNotify.next(
+                                Fail.Builder.create(this, "VerificationFailed").build()))
                 .when(Condition.stringEquals("$.action", "poll"), verifyWait.next(verifyTask))
                 .otherwise(verifyTask);
-        LogGroup verifyLogs = LogGroup.Builder.create(this, "VerificationLogs").retention(RetentionDays.ONE_YEAR)
-                .removalPolicy(RemovalPolicy.RETAIN).build();
+        LogGroup verifyLogs = LogGroup.Builder.create(this, "VerificationLogs")
+                .retention(RetentionDays.ONE_YEAR)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
         StateMachine verification = StateMachine.Builder.create(this, "Verification")
                 .definitionBody(DefinitionBody.fromChainable(verifyTask.next(verifyNext)))
                 .timeout(Duration.hours(6))
                 .tracingEnabled(true)
-                .logs(LogOptions.builder().destination(verifyLogs).level(LogLevel.ALL).build())
+                .logs(LogOptions.builder()
+                        .destination(verifyLogs)
+                        .level(LogLevel.ALL)
+                        .build())
                 .build();
 
         // One schedule per database and job, from lifeboat.yml.
-        Role schedulerRole = Role.Builder.create(this, "SchedulerRole").assumedBy(new ServicePrincipal("scheduler.amazonaws.com")).build();
+        Role schedulerRole = Role.Builder.create(this, "SchedulerRole")
+                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
+                .build();
         snapshotPipeline.grantStartExecution(schedulerRole);
         verification.grantStartExecution(schedulerRole);
         // Retention: each database's GFS counts applied to its copies, daily.
         snapshotStep.grantInvoke(schedulerRole);
-        schedule("retention", "cron(30 5 * * ? *)", snapshotStep.getFunctionArn(), schedulerRole, "{\"action\": \"prune\"}");
+        schedule(
+                "retention",
+                "cron(30 5 * * ? *)",
+                snapshotStep.getFunctionArn(),
+                schedulerRole,
+                "{\"action\": \"prune\"}");
         // The sweeper: verification instances a crashed run left behind, once they expire.
         verifyStep.grantInvoke(schedulerRole);
-        schedule("verification-sweeper", "rate(6 hours)", verifyStep.getFunctionArn(), schedulerRole, "{\"action\": \"sweep\"}");
+        schedule(
+                "verification-sweeper",
+                "rate(6 hours)",
+                verifyStep.getFunctionArn(),
+                schedulerRole,
+                "{\"action\": \"sweep\"}");
         for (LifeboatConfig.Database db : config.databases().values()) {
             if (db.schedules().snapshot() != null) {
-                schedule(db.id() + "-snapshot", db.schedules().snapshot(), snapshotPipeline.getStateMachineArn(), schedulerRole,
+                schedule(
+                        db.id() + "-snapshot",
+                        db.schedules().snapshot(),
+                        snapshotPipeline.getStateMachineArn(),
+                        schedulerRole,
                         "{\"database\": \"" + db.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
             }
             if (db.schedules().verify() != null) {
-                schedule(db.id() + "-verify", db.schedules().verify(), verification.getStateMachineArn(), schedulerRole,
-                        "{\"action\": \"start\", \"database\": \"" + db.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
+                schedule(
+                        db.id() + "-verify",
+                        db.schedules().verify(),
+                        verification.getStateMachineArn(),
+                        schedulerRole,
+                        "{\"action\": \"start\", \"database\": \"" + db.id()
+                                + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
             }
         }
 
         // Alarms and the dashboard.
         List<Alarm> all = new ArrayList<>();
         for (Function f : List.of(snapshotStep, restoreFn, verifyStep)) {
-            all.add(failedAtLeastOnce(f.getNode().getId() + "Errors", f.metricErrors(), "Lifeboat: " + f.getNode().getId() + " failed"));
+            all.add(failedAtLeastOnce(
+                    f.getNode().getId() + "Errors",
+                    f.metricErrors(),
+                    "Lifeboat: " + f.getNode().getId() + " failed"));
         }
-        all.add(failedAtLeastOnce("SnapshotPipelineFailed", snapshotPipeline.metricFailed(), "Lifeboat: a snapshot run failed"));
-        Metric quota = Metric.Builder.create().namespace("Lifeboat").metricName("SnapshotQuotaUsedRatio")
-                .dimensionsMap(Map.of("Account", backup.account(), "Region", backup.region())).statistic("Maximum")
-                .period(Duration.hours(1)).build();
-        all.add(Alarm.Builder.create(this, "SnapshotQuotaNearLimit").metric(quota).threshold(0.8).evaluationPeriods(1)
+        all.add(failedAtLeastOnce(
+                "SnapshotPipelineFailed", snapshotPipeline.metricFailed(), "Lifeboat: a snapshot run failed"));
+        Metric quota = Metric.Builder.create()
+                .namespace("Lifeboat")
+                .metricName("SnapshotQuotaUsedRatio")
+                .dimensionsMap(Map.of("Account", backup.account(), "Region", backup.region()))
+                .statistic("Maximum")
+                .period(Duration.hours(1))
+                .build();
+        all.add(Alarm.Builder.create(this, "SnapshotQuotaNearLimit")
+                .metric(quota)
+                .threshold(0.8)
+                .evaluationPeriods(1)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("Lifeboat: the backup account uses 80% of its manual snapshot quota").build());
+                .alarmDescription("Lifeboat: the backup account uses 80% of its manual snapshot quota")
+                .build());
         for (LifeboatConfig.Database db : config.databases().values()) {
-            Metric runsDone = Metric.Builder.create().namespace("Lifeboat").metricName("SnapshotRunDone")
-                    .dimensionsMap(Map.of("Database", db.id())).statistic("Sum").period(Duration.hours(26)).build();
-            all.add(Alarm.Builder.create(this, "BackupStale-" + db.id()).metric(runsDone).threshold(1).evaluationPeriods(1)
-                    .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD).treatMissingData(TreatMissingData.BREACHING)
-                    .alarmDescription("Lifeboat: no snapshot copy of " + db.id() + " completed in 26 hours").build());
+            Metric runsDone = Metric.Builder.create()
+                    .namespace("Lifeboat")
+                    .metricName("SnapshotRunDone")
+                    .dimensionsMap(Map.of("Database", db.id()))
+                    .statistic("Sum")
+                    .period(Duration.hours(26))
+                    .build();
+            all.add(Alarm.Builder.create(this, "BackupStale-" + db.id())
+                    .metric(runsDone)
+                    .threshold(1)
+                    .evaluationPeriods(1)
+                    .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+                    .treatMissingData(TreatMissingData.BREACHING)
+                    .alarmDescription("Lifeboat: no snapshot copy of " + db.id() + " completed in 26 hours")
+                    .build());
         }
-        all.add(failedAtLeastOnce("VerificationRunFailed", verification.metricFailed(), "Lifeboat: a verification run failed"));
+        all.add(failedAtLeastOnce(
+                "VerificationRunFailed", verification.metricFailed(), "Lifeboat: a verification run failed"));
         for (LifeboatConfig.Database db : config.databases().values()) {
             if (db.schedules().verify() == null) {
                 continue;
             }
-            Metric verifiedAge = Metric.Builder.create().namespace("Lifeboat").metricName("VerifiedBackupAgeHours")
-                    .dimensionsMap(Map.of("Database", db.id())).statistic("Minimum").period(Duration.days(7)).build();
-            all.add(Alarm.Builder.create(this, "VerifiedBackupStale-" + db.id()).metric(verifiedAge)
-                    .threshold(db.verify().maxAgeHours()).evaluationPeriods(1)
-                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).treatMissingData(TreatMissingData.BREACHING)
+            Metric verifiedAge = Metric.Builder.create()
+                    .namespace("Lifeboat")
+                    .metricName("VerifiedBackupAgeHours")
+                    .dimensionsMap(Map.of("Database", db.id()))
+                    .statistic("Minimum")
+                    .period(Duration.days(7))
+                    .build();
+            all.add(Alarm.Builder.create(this, "VerifiedBackupStale-" + db.id())
+                    .metric(verifiedAge)
+                    .threshold(db.verify().maxAgeHours())
+                    .evaluationPeriods(1)
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                    .treatMissingData(TreatMissingData.BREACHING)
                     .alarmDescription("Lifeboat: the newest verified backup of " + db.id() + " is older than "
-                            + db.verify().maxAgeHours() + " hours, or none was verified this week").build());
+                            + db.verify().maxAgeHours() + " hours, or none was verified this week")
+                    .build());
         }
         all.forEach(a -> a.addAlarmAction(new SnsAction(alarms)));
-        Dashboard.Builder.create(this, "Dashboard").dashboardName("Lifeboat")
-                .widgets(List.of(List.of(
-                        GraphWidget.Builder.create().title("Dump bytes").left(config.databases().keySet().stream()
-                                .map(d -> (software.amazon.awscdk.services.cloudwatch.IMetric) Metric.Builder.create().namespace("Lifeboat")
-                                        .metricName("DumpBytes").dimensionsMap(Map.of("Database", d)).build()).toList()).build(),
-                        GraphWidget.Builder.create().title("Snapshot quota used").left(List.of(quota)).build()),
+        Dashboard.Builder.create(this, "Dashboard")
+                .dashboardName("Lifeboat")
+                .widgets(List.of(
                         List.of(
-                        perDatabase(config, "Verified backup age (hours)", "VerifiedBackupAgeHours", "Minimum"),
-                        perDatabase(config, "Measured recovery time (s)", "RecoverySeconds", "Average"),
-                        perDatabase(config, "Verifications passed (1) / failed (0)", "VerificationSuccess", "Minimum"))))
+                                GraphWidget.Builder.create()
+                                        .title("Dump bytes")
+                                        .left(config.databases().keySet().stream()
+                                                .map(d -> (IMetric) Metric.Builder.create()
+                                                        .namespace("Lifeboat")
+                                                        .metricName("DumpBytes")
+                                                        .dimensionsMap(Map.of("Database", d))
+                                                        .build())
+                                                .toList())
+                                        .build(),
+                                GraphWidget.Builder.create()
+                                        .title("Snapshot quota used")
+                                        .left(List.of(quota))
+                                        .build()),
+                        List.of(
+                                perDatabase(config, "Verified backup age (hours)", "VerifiedBackupAgeHours", "Minimum"),
+                                perDatabase(config, "Measured recovery time (s)", "RecoverySeconds", "Average"),
+                                perDatabase(
+                                        config,
+                                        "Verifications passed (1) / failed (0)",
+                                        "VerificationSuccess",
+                                        "Minimum"))))
                 .build();
     }
 
     /** A container-image function with the configuration in its environment and failed async invocations kept. */
-    private Function function(String id, String description, DockerImageCode code, int memoryMib, Duration timeout, Queue deadLetters,
-            String configDocument, String serviceName) {
+    private Function function(
+            String id,
+            String description,
+            DockerImageCode code,
+            int memoryMib,
+            Duration timeout,
+            Queue deadLetters,
+            String configDocument,
+            String serviceName) {
         return DockerImageFunction.Builder.create(this, id)
                 .description(description)
                 .code(code)
-                .memorySize(memoryMib).timeout(timeout)
+                .memorySize(memoryMib)
+                .timeout(timeout)
                 .deadLetterQueue(deadLetters)
                 .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", serviceName))
                 .build();
@@ -332,34 +526,55 @@ public final class BackupAccountStack extends Stack {
 
     /** Alarms when {@code metric} counts one failure or more in its period; no data is no failure. */
     private Alarm failedAtLeastOnce(String id, Metric metric, String description) {
-        return Alarm.Builder.create(this, id).metric(metric)
-                .threshold(1).evaluationPeriods(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING).alarmDescription(description).build();
+        return Alarm.Builder.create(this, id)
+                .metric(metric)
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription(description)
+                .build();
     }
 
     private static GraphWidget perDatabase(LifeboatConfig config, String title, String metric, String statistic) {
-        return GraphWidget.Builder.create().title(title).left(config.databases().keySet().stream()
-                .map(d -> (software.amazon.awscdk.services.cloudwatch.IMetric) Metric.Builder.create().namespace("Lifeboat")
-                        .metricName(metric).dimensionsMap(Map.of("Database", d)).statistic(statistic).period(Duration.days(1)).build())
-                .toList()).build();
+        return GraphWidget.Builder.create()
+                .title(title)
+                .left(config.databases().keySet().stream()
+                        .map(d -> (IMetric) Metric.Builder.create()
+                                .namespace("Lifeboat")
+                                .metricName(metric)
+                                .dimensionsMap(Map.of("Database", d))
+                                .statistic(statistic)
+                                .period(Duration.days(1))
+                                .build())
+                        .toList())
+                .build();
     }
 
     private void schedule(String name, String expression, String target, Role role, String input) {
         CfnSchedule.Builder.create(this, "Schedule-" + name)
                 .name("lifeboat-" + name)
                 .scheduleExpression(expression)
-                .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder().mode("OFF").build())
-                .target(CfnSchedule.TargetProperty.builder().arn(target).roleArn(role.getRoleArn()).input(input)
-                        .retryPolicy(CfnSchedule.RetryPolicyProperty.builder().maximumRetryAttempts(3).build()).build())
+                .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder()
+                        .mode("OFF")
+                        .build())
+                .target(CfnSchedule.TargetProperty.builder()
+                        .arn(target)
+                        .roleArn(role.getRoleArn())
+                        .input(input)
+                        .retryPolicy(CfnSchedule.RetryPolicyProperty.builder()
+                                .maximumRetryAttempts(3)
+                                .build())
+                        .build())
                 .build();
     }
 
     private static Map<String, Object> json(String document) {
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(document, Map.class);
+            Map<String, Object> m = new ObjectMapper().readValue(document, Map.class);
             return m;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -23,21 +23,38 @@ public final class LifeboatApp {
         App app = new App();
         Object ctx = app.getNode().tryGetContext("config");
         String file = ctx != null ? ctx.toString() : System.getenv().getOrDefault("LIFEBOAT_CONFIG", "lifeboat.yml");
-        build(app, ConfigLoader.load(Path.of(file)), Path.of("..").toAbsolutePath().normalize());
+        build(
+                app,
+                ConfigLoader.load(Path.of(file)),
+                Path.of("..").toAbsolutePath().normalize());
         app.synth();
     }
 
     /** Builds every stack of the configuration into {@code app}, with cdk-nag's AWS Solutions checks applied. */
     public static Stacks build(App app, LifeboatConfig config, Path repositoryRoot) {
-        BackupAccountStack backup = new BackupAccountStack(app, "LifeboatBackup", props(config.backup().account(),
-                config.backup().region()), config, repositoryRoot);
+        BackupAccountStack backup = new BackupAccountStack(
+                app,
+                "LifeboatBackup",
+                props(config.backup().account(), config.backup().region()),
+                config,
+                repositoryRoot);
         Set<String> places = new LinkedHashSet<>();
-        config.databases().values().forEach(d -> places.add(d.source().account() + "/" + d.source().region()));
-        List<SourceAccountStack> sources = places.stream().map(p -> {
-            String[] ar = p.split("/");
-            return new SourceAccountStack(app, "LifeboatSource-" + ar[0] + "-" + ar[1], props(ar[0], ar[1]), config, ar[0], ar[1],
-                    repositoryRoot);
-        }).toList();
+        config.databases()
+                .values()
+                .forEach(d -> places.add(d.source().account() + "/" + d.source().region()));
+        List<SourceAccountStack> sources = places.stream()
+                .map(p -> {
+                    String[] ar = p.split("/");
+                    return new SourceAccountStack(
+                            app,
+                            "LifeboatSource-" + ar[0] + "-" + ar[1],
+                            props(ar[0], ar[1]),
+                            config,
+                            ar[0],
+                            ar[1],
+                            repositoryRoot);
+                })
+                .toList();
         // The backup account's keys in the source Regions, for two-step copies.
         Set<String> regions = new LinkedHashSet<>();
         config.databases().values().forEach(d -> {
@@ -45,14 +62,20 @@ public final class LifeboatApp {
                 regions.add(d.source().region());
             }
         });
-        List<RegionKeyStack> keys = regions.stream().map(r -> new RegionKeyStack(app, "LifeboatBackupKey-" + r,
-                props(config.backup().account(), r), config.backup().breakGlassRoleArn())).toList();
+        List<RegionKeyStack> keys = regions.stream()
+                .map(r -> new RegionKeyStack(
+                        app,
+                        "LifeboatBackupKey-" + r,
+                        props(config.backup().account(), r),
+                        config.backup().breakGlassRoleArn()))
+                .toList();
         Aspects.of(app).add(new AwsSolutionsChecks());
         Suppressions.apply(backup, sources);
         return new Stacks(backup, sources, keys);
     }
 
-    public record Stacks(BackupAccountStack backup, List<SourceAccountStack> sources, List<RegionKeyStack> regionKeys) {}
+    public record Stacks(
+            BackupAccountStack backup, List<SourceAccountStack> sources, List<RegionKeyStack> regionKeys) {}
 
     private static StackProps props(String account, String region) {
         return StackProps.builder()

@@ -28,7 +28,9 @@ public final class RegionKeyStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         key.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("DenyKeyDeletionExceptBreakGlass").effect(Effect.DENY).principals(List.of(new AnyPrincipal()))
+                .sid("DenyKeyDeletionExceptBreakGlass")
+                .effect(Effect.DENY)
+                .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"))
                 .resources(List.of("*"))
                 .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", breakGlassRoleArn)))

@@ -1,23 +1,40 @@
 package dev.lifeboat.infra;
 
-import dev.lifeboat.core.model.DbKind;
-
-
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.model.DbKind;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Subnet;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.DockerImageCode;
+import software.amazon.awscdk.services.lambda.DockerImageFunction;
+import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.constructs.Construct;
 
 /**
@@ -28,15 +45,24 @@ import software.constructs.Construct;
 public final class SourceAccountStack extends Stack {
     /** The dump function's role name starts with this; the vault's bucket policy lets such roles add objects. */
     public static final String DUMP_ROLE_PREFIX = "lifeboat-dump-";
+
     private final Role role;
     private final Key shareKey;
 
-    public SourceAccountStack(Construct scope, String id, StackProps props, LifeboatConfig config, String account, String region,
-            java.nio.file.Path repositoryRoot) {
+    public SourceAccountStack(
+            Construct scope,
+            String id,
+            StackProps props,
+            LifeboatConfig config,
+            String account,
+            String region,
+            Path repositoryRoot) {
         super(scope, id, props);
         String backupAccount = config.backup().account();
         List<LifeboatConfig.Database> here = config.databases().values().stream()
-                .filter(d -> d.source().account().equals(account) && d.source().region().equals(region)).toList();
+                .filter(d -> d.source().account().equals(account)
+                        && d.source().region().equals(region))
+                .toList();
         Set<String> externalIds = new LinkedHashSet<>();
         here.forEach(d -> externalIds.add(d.source().externalId()));
         String roleArn = here.getFirst().source().roleArn();
@@ -45,29 +71,46 @@ public final class SourceAccountStack extends Stack {
         role = Role.Builder.create(this, "LifeboatSourceRole")
                 .roleName(roleName)
                 .description("Lifeboat (backup account " + backupAccount + "): snapshots of this account's databases")
-                .assumedBy(new AccountPrincipal(backupAccount).withConditions(
-                        Map.of("StringEquals", Map.of("sts:ExternalId", new ArrayList<>(externalIds)))))
+                .assumedBy(new AccountPrincipal(backupAccount)
+                        .withConditions(Map.of("StringEquals", Map.of("sts:ExternalId", new ArrayList<>(externalIds)))))
                 .build();
         String rds = "arn:aws:rds:" + region + ":" + account + ":";
-        role.addToPolicy(PolicyStatement.Builder.create().sid("Describe")
-                .actions(List.of("rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSnapshots",
-                        "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshotAttributes", "rds:DescribeDBClusterSnapshotAttributes",
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .sid("Describe")
+                .actions(List.of(
+                        "rds:DescribeDBInstances",
+                        "rds:DescribeDBClusters",
+                        "rds:DescribeDBSnapshots",
+                        "rds:DescribeDBClusterSnapshots",
+                        "rds:DescribeDBSnapshotAttributes",
+                        "rds:DescribeDBClusterSnapshotAttributes",
                         "rds:ListTagsForResource"))
-                .resources(List.of("*")).build());
+                .resources(List.of("*"))
+                .build());
         List<String> databases = new ArrayList<>();
         for (LifeboatConfig.Database d : here) {
-            databases.add(rds + (d.source().kind() == DbKind.CLUSTER ? "cluster:" : "db:") + d.source().identifier());
+            databases.add(rds
+                    + (d.source().kind() == DbKind.CLUSTER ? "cluster:" : "db:")
+                    + d.source().identifier());
         }
         List<String> snapshots = List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*");
         List<String> sources = new ArrayList<>(databases);
         sources.addAll(List.of(rds + "snapshot:rds:*", rds + "cluster-snapshot:rds:*"));
         sources.addAll(snapshots);
-        role.addToPolicy(PolicyStatement.Builder.create().sid("MakeAndShareSnapshots")
-                .actions(List.of("rds:CreateDBSnapshot", "rds:CreateDBClusterSnapshot", "rds:CopyDBSnapshot",
-                        "rds:CopyDBClusterSnapshot", "rds:AddTagsToResource", "rds:ModifyDBSnapshotAttribute",
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .sid("MakeAndShareSnapshots")
+                .actions(List.of(
+                        "rds:CreateDBSnapshot",
+                        "rds:CreateDBClusterSnapshot",
+                        "rds:CopyDBSnapshot",
+                        "rds:CopyDBClusterSnapshot",
+                        "rds:AddTagsToResource",
+                        "rds:ModifyDBSnapshotAttribute",
                         "rds:ModifyDBClusterSnapshotAttribute"))
-                .resources(sources).build());
-        role.addToPolicy(PolicyStatement.Builder.create().sid("DeleteOnlyLifeboatSnapshots")
+                .resources(sources)
+                .build());
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .sid("DeleteOnlyLifeboatSnapshots")
                 .actions(List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"))
                 .resources(snapshots)
                 .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat")))
@@ -75,52 +118,71 @@ public final class SourceAccountStack extends Stack {
 
         shareKey = Key.Builder.create(this, "ShareKey")
                 .alias("alias/lifeboat-share")
-                .description("Lifeboat: re-encrypts snapshots so they can be shared with the backup account " + backupAccount)
+                .description("Lifeboat: re-encrypts snapshots so they can be shared with the backup account "
+                        + backupAccount)
                 .enableKeyRotation(true)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        shareKey.addToResourcePolicy(PolicyStatement.Builder.create().sid("BackupAccountCopiesShared")
-                .effect(Effect.ALLOW).principals(List.of(new ArnPrincipal("arn:aws:iam::" + backupAccount + ":root")))
-                .actions(List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo"))
-                .resources(List.of("*")).build());
-        shareKey.grant(role, "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:Encrypt", "kms:ReEncryptFrom",
-                "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext");
+        shareKey.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("BackupAccountCopiesShared")
+                .effect(Effect.ALLOW)
+                .principals(List.of(new ArnPrincipal("arn:aws:iam::" + backupAccount + ":root")))
+                .actions(List.of(
+                        "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo"))
+                .resources(List.of("*"))
+                .build());
+        shareKey.grant(
+                role,
+                "kms:Decrypt",
+                "kms:DescribeKey",
+                "kms:CreateGrant",
+                "kms:Encrypt",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+                "kms:GenerateDataKeyWithoutPlaintext");
 
         List<LifeboatConfig.Database> dumped = here.stream()
-                .filter(d -> d.dump() != null && d.dump().vpcId() != null && config.backup().vault() != null).toList();
+                .filter(d -> d.dump() != null
+                        && d.dump().vpcId() != null
+                        && config.backup().vault() != null)
+                .toList();
         if (!dumped.isEmpty()) {
             dumpFunction(config, region, dumped, repositoryRoot);
         }
     }
 
     /** The dump function inside the databases' VPC: reads their secrets, adds objects to the vault, nothing more. */
-    private void dumpFunction(LifeboatConfig config, String region, List<LifeboatConfig.Database> dumped, java.nio.file.Path root) {
+    private void dumpFunction(LifeboatConfig config, String region, List<LifeboatConfig.Database> dumped, Path root) {
         LifeboatConfig.DumpSettings first = dumped.getFirst().dump();
-        var vpc = software.amazon.awscdk.services.ec2.Vpc.fromVpcAttributes(this, "DatabaseVpc",
-                software.amazon.awscdk.services.ec2.VpcAttributes.builder().vpcId(first.vpcId())
-                        .availabilityZones(software.amazon.awscdk.Fn.getAzs()).build());
-        List<software.amazon.awscdk.services.ec2.ISubnet> subnets = new ArrayList<>();
-        List<software.amazon.awscdk.services.ec2.ISecurityGroup> groups = new ArrayList<>();
+        var vpc = Vpc.fromVpcAttributes(
+                this,
+                "DatabaseVpc",
+                VpcAttributes.builder()
+                        .vpcId(first.vpcId())
+                        .availabilityZones(Fn.getAzs())
+                        .build());
+        List<ISubnet> subnets = new ArrayList<>();
+        List<ISecurityGroup> groups = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (LifeboatConfig.Database d : dumped) {
             for (String s : d.dump().subnetIds()) {
                 if (seen.add(s)) {
-                    subnets.add(software.amazon.awscdk.services.ec2.Subnet.fromSubnetId(this, "Subnet-" + s, s));
+                    subnets.add(Subnet.fromSubnetId(this, "Subnet-" + s, s));
                 }
             }
             for (String g : d.dump().securityGroupIds()) {
                 if (seen.add(g)) {
-                    groups.add(software.amazon.awscdk.services.ec2.SecurityGroup.fromSecurityGroupId(this, "Sg-" + g, g));
+                    groups.add(SecurityGroup.fromSecurityGroupId(this, "Sg-" + g, g));
                 }
             }
         }
         Role dumpRole = Role.Builder.create(this, "DumpFunctionRole")
                 .roleName(DUMP_ROLE_PREFIX + region)
-                .assumedBy(new software.amazon.awscdk.services.iam.ServicePrincipal("lambda.amazonaws.com"))
-                .managedPolicies(List.of(software.amazon.awscdk.services.iam.ManagedPolicy.fromAwsManagedPolicyName(
-                        "service-role/AWSLambdaVPCAccessExecutionRole")))
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .managedPolicies(
+                        List.of(ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole")))
                 .build();
-        com.fasterxml.jackson.databind.node.ObjectNode databases = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        ObjectNode databases = new ObjectMapper().createObjectNode();
         List<String> secrets = new ArrayList<>();
         for (LifeboatConfig.Database d : dumped) {
             var n = databases.putObject(d.id()).put("secretId", d.dump().secretArn());
@@ -129,47 +191,70 @@ public final class SourceAccountStack extends Stack {
             }
             secrets.add(d.dump().secretArn());
         }
-        dumpRole.addToPolicy(PolicyStatement.Builder.create().sid("ReadTheDatabaseSecrets")
-                .actions(List.of("secretsmanager:GetSecretValue")).resources(secrets).build());
-        String bucket = java.net.URI.create(config.backup().vault()).getHost();
-        dumpRole.addToPolicy(PolicyStatement.Builder.create().sid("AddToTheVault")
+        dumpRole.addToPolicy(PolicyStatement.Builder.create()
+                .sid("ReadTheDatabaseSecrets")
+                .actions(List.of("secretsmanager:GetSecretValue"))
+                .resources(secrets)
+                .build());
+        String bucket = URI.create(config.backup().vault()).getHost();
+        dumpRole.addToPolicy(PolicyStatement.Builder.create()
+                .sid("AddToTheVault")
                 .actions(List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObjectRetention"))
-                .resources(List.of("arn:aws:s3:::" + bucket + "/*")).build());
-        dumpRole.addToPolicy(PolicyStatement.Builder.create().sid("SeeTheVault")
+                .resources(List.of("arn:aws:s3:::" + bucket + "/*"))
+                .build());
+        dumpRole.addToPolicy(PolicyStatement.Builder.create()
+                .sid("SeeTheVault")
                 .actions(List.of("s3:ListBucket", "s3:GetBucketObjectLockConfiguration"))
-                .resources(List.of("arn:aws:s3:::" + bucket)).build());
-        dumpRole.addToPolicy(PolicyStatement.Builder.create().sid("EncryptWithTheBackupKey")
+                .resources(List.of("arn:aws:s3:::" + bucket))
+                .build());
+        dumpRole.addToPolicy(PolicyStatement.Builder.create()
+                .sid("EncryptWithTheBackupKey")
                 .actions(List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"))
-                .resources(List.of(config.backup().kmsKeyArn())).build());
-        var fn = software.amazon.awscdk.services.lambda.DockerImageFunction.Builder.create(this, "DumpFunction")
-                .description("Lifeboat: logical dumps of this account's databases into the vault of account " + config.backup().account())
-                .code(software.amazon.awscdk.services.lambda.DockerImageCode.fromImageAsset(root.resolve("backup-function").toString()))
+                .resources(List.of(config.backup().kmsKeyArn()))
+                .build());
+        var fn = DockerImageFunction.Builder.create(this, "DumpFunction")
+                .description("Lifeboat: logical dumps of this account's databases into the vault of account "
+                        + config.backup().account())
+                .code(DockerImageCode.fromImageAsset(
+                        root.resolve("backup-function").toString()))
                 .role(dumpRole)
                 .vpc(vpc)
-                .vpcSubnets(software.amazon.awscdk.services.ec2.SubnetSelection.builder().subnets(subnets).build())
+                .vpcSubnets(SubnetSelection.builder().subnets(subnets).build())
                 .securityGroups(groups)
-                .memorySize(2048).ephemeralStorageSize(software.amazon.awscdk.Size.mebibytes(1024))
-                .timeout(software.amazon.awscdk.Duration.minutes(15))
-                .environment(Map.of("LIFEBOAT_VAULT", config.backup().vault(), "LIFEBOAT_KMS_KEY_ID", config.backup().kmsKeyArn(),
-                        "LIFEBOAT_DATABASES", databases.toString(), "POWERTOOLS_SERVICE_NAME", "lifeboat-dump"))
+                .memorySize(2048)
+                .ephemeralStorageSize(Size.mebibytes(1024))
+                .timeout(Duration.minutes(15))
+                .environment(Map.of(
+                        "LIFEBOAT_VAULT",
+                        config.backup().vault(),
+                        "LIFEBOAT_KMS_KEY_ID",
+                        config.backup().kmsKeyArn(),
+                        "LIFEBOAT_DATABASES",
+                        databases.toString(),
+                        "POWERTOOLS_SERVICE_NAME",
+                        "lifeboat-dump"))
                 .build();
         Role schedulerRole = Role.Builder.create(this, "DumpSchedulerRole")
-                .assumedBy(new software.amazon.awscdk.services.iam.ServicePrincipal("scheduler.amazonaws.com")).build();
+                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
+                .build();
         fn.grantInvoke(schedulerRole);
         for (LifeboatConfig.Database d : dumped) {
             if (d.schedules().dump() == null) {
                 continue;
             }
-            software.amazon.awscdk.services.scheduler.CfnSchedule.Builder.create(this, "DumpSchedule-" + d.id())
+            CfnSchedule.Builder.create(this, "DumpSchedule-" + d.id())
                     .name("lifeboat-" + d.id() + "-dump")
                     .scheduleExpression(d.schedules().dump())
-                    .flexibleTimeWindow(software.amazon.awscdk.services.scheduler.CfnSchedule.FlexibleTimeWindowProperty.builder()
-                            .mode("OFF").build())
-                    .target(software.amazon.awscdk.services.scheduler.CfnSchedule.TargetProperty.builder()
-                            .arn(fn.getFunctionArn()).roleArn(schedulerRole.getRoleArn())
+                    .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder()
+                            .mode("OFF")
+                            .build())
+                    .target(CfnSchedule.TargetProperty.builder()
+                            .arn(fn.getFunctionArn())
+                            .roleArn(schedulerRole.getRoleArn())
                             .input("{\"database\": \"" + d.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")
-                            .retryPolicy(software.amazon.awscdk.services.scheduler.CfnSchedule.RetryPolicyProperty.builder()
-                                    .maximumRetryAttempts(3).build())
+                            .retryPolicy(CfnSchedule.RetryPolicyProperty.builder()
+                                    .maximumRetryAttempts(3)
+                                    .build())
                             .build())
                     .build();
         }

@@ -10,17 +10,31 @@ final class Suppressions {
     private Suppressions() {}
 
     static void apply(BackupAccountStack backup, List<SourceAccountStack> sources) {
-        NagSuppressions.addStackSuppressions(backup, List.of(
-                s("AwsSolutions-IAM4", "Lambda functions use AWSLambdaBasicExecutionRole for their own logs only"),
-                s("AwsSolutions-IAM5", "wildcards are confined to describe/list actions, lifeboat-* snapshot names, the backup key's"
-                        + " grants and the vault's objects (see Policies and PoliciesTest)"),
-                s("AwsSolutions-S1", "the access-log bucket is the log destination; logging it into itself would loop"),
-                s("AwsSolutions-SQS3", "this queue is the dead-letter queue")));
+        NagSuppressions.addStackSuppressions(
+                backup,
+                List.of(
+                        s(
+                                "AwsSolutions-IAM4",
+                                "Lambda functions use AWSLambdaBasicExecutionRole for their own logs only"),
+                        s(
+                                "AwsSolutions-IAM5",
+                                "wildcards are confined to describe/list actions, lifeboat-* snapshot names, the backup key's"
+                                        + " grants and the vault's objects (see Policies and PoliciesTest)"),
+                        s(
+                                "AwsSolutions-S1",
+                                "the access-log bucket is the log destination; logging it into itself would loop"),
+                        s("AwsSolutions-SQS3", "this queue is the dead-letter queue")));
         for (Stack source : sources) {
-            NagSuppressions.addStackSuppressions(source, List.of(
-                    s("AwsSolutions-IAM5", "describe actions need '*'; snapshot actions are limited to lifeboat-* and automated"
-                            + " (rds:*) snapshot names of this account and Region; the dump function adds objects under the vault"),
-                    s("AwsSolutions-IAM4", "the dump function uses AWSLambdaVPCAccessExecutionRole for its network interfaces and logs")));
+            NagSuppressions.addStackSuppressions(
+                    source,
+                    List.of(
+                            s(
+                                    "AwsSolutions-IAM5",
+                                    "describe actions need '*'; snapshot actions are limited to lifeboat-* and automated"
+                                            + " (rds:*) snapshot names of this account and Region; the dump function adds objects under the vault"),
+                            s(
+                                    "AwsSolutions-IAM4",
+                                    "the dump function uses AWSLambdaVPCAccessExecutionRole for its network interfaces and logs")));
         }
     }
 

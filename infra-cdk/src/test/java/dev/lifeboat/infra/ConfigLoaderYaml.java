@@ -9,7 +9,8 @@ final class ConfigLoaderYaml {
 
     static String withoutBreakGlass() {
         try {
-            return Files.readString(Path.of("../docs/lifeboat.example.yml")).replaceAll("(?m)^  breakGlassRoleArn:.*$", "");
+            return Files.readString(Path.of("../docs/lifeboat.example.yml"))
+                    .replaceAll("(?m)^  breakGlassRoleArn:.*$", "");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

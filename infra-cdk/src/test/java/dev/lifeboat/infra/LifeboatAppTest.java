@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,29 +33,58 @@ class LifeboatAppTest {
 
     @Test
     void theVault_hasComplianceObjectLock_versioning_kms_andNoPublicAccess() {
-        backup.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
-                "ObjectLockEnabled", true,
-                "ObjectLockConfiguration", Map.of("ObjectLockEnabled", "Enabled",
-                        "Rule", Map.of("DefaultRetention", Map.of("Mode", "COMPLIANCE", "Days", 35))),
-                "VersioningConfiguration", Map.of("Status", "Enabled"),
-                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
-                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true))));
-        backup.hasResource("AWS::S3::Bucket", Match.objectLike(Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain")));
-        var rule = Match.objectLike(Map.of("Transitions", List.of(Map.of("StorageClass", "GLACIER_IR", "TransitionInDays", 30))));
-        backup.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
-                "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(rule))))));
+        backup.hasResourceProperties(
+                "AWS::S3::Bucket",
+                Match.objectLike(Map.of(
+                        "ObjectLockEnabled", true,
+                        "ObjectLockConfiguration",
+                                Map.of(
+                                        "ObjectLockEnabled",
+                                        "Enabled",
+                                        "Rule",
+                                        Map.of("DefaultRetention", Map.of("Mode", "COMPLIANCE", "Days", 35))),
+                        "VersioningConfiguration", Map.of("Status", "Enabled"),
+                        "PublicAccessBlockConfiguration",
+                                Map.of(
+                                        "BlockPublicAcls",
+                                        true,
+                                        "BlockPublicPolicy",
+                                        true,
+                                        "IgnorePublicAcls",
+                                        true,
+                                        "RestrictPublicBuckets",
+                                        true))));
+        backup.hasResource(
+                "AWS::S3::Bucket",
+                Match.objectLike(Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain")));
+        var rule = Match.objectLike(
+                Map.of("Transitions", List.of(Map.of("StorageClass", "GLACIER_IR", "TransitionInDays", 30))));
+        backup.hasResourceProperties(
+                "AWS::S3::Bucket",
+                Match.objectLike(Map.of("LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(rule))))));
     }
 
     @Test
     void theVaultPolicy_deniesTamperingToEveryoneButTheBreakGlassRole() {
         var deny = Match.objectLike(Map.of(
-                "Sid", "DenyTamperingExceptBreakGlass",
-                "Effect", "Deny",
-                "Action", Match.arrayWith(List.of("s3:DeleteObjectVersion", "s3:PutBucketPolicy",
-                        "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration")),
-                "Condition", Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", "arn:aws:iam::222222222222:role/lifeboat-break-glass"))));
-        backup.hasResourceProperties("AWS::S3::BucketPolicy",
-                Match.objectLike(Map.of("PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deny)))))));
+                "Sid",
+                "DenyTamperingExceptBreakGlass",
+                "Effect",
+                "Deny",
+                "Action",
+                Match.arrayWith(List.of(
+                        "s3:DeleteObjectVersion",
+                        "s3:PutBucketPolicy",
+                        "s3:PutBucketObjectLockConfiguration",
+                        "s3:PutLifecycleConfiguration")),
+                "Condition",
+                Map.of(
+                        "ArnNotEquals",
+                        Map.of("aws:PrincipalArn", "arn:aws:iam::222222222222:role/lifeboat-break-glass"))));
+        backup.hasResourceProperties(
+                "AWS::S3::BucketPolicy",
+                Match.objectLike(Map.of(
+                        "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deny)))))));
     }
 
     @Test
@@ -62,12 +93,17 @@ class LifeboatAppTest {
                 "Sid", "DenyKeyDeletionExceptBreakGlass",
                 "Effect", "Deny",
                 "Action", Match.arrayWith(List.of("kms:ScheduleKeyDeletion", "kms:DisableKey"))));
-        backup.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of(
-                "EnableKeyRotation", true,
-                "KeyPolicy", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deny)))))));
+        backup.hasResourceProperties(
+                "AWS::KMS::Key",
+                Match.objectLike(Map.of(
+                        "EnableKeyRotation",
+                        true,
+                        "KeyPolicy",
+                        Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deny)))))));
         backup.hasResource("AWS::KMS::Key", Match.objectLike(Map.of("DeletionPolicy", "Retain")));
         var detail = Match.objectLike(Map.of("eventName", List.of("ScheduleKeyDeletion", "DisableKey")));
-        backup.hasResourceProperties("AWS::Events::Rule",
+        backup.hasResourceProperties(
+                "AWS::Events::Rule",
                 Match.objectLike(Map.of("EventPattern", Match.objectLike(Map.of("detail", detail)))));
     }
 
@@ -76,33 +112,71 @@ class LifeboatAppTest {
         // orders: snapshot and verify; ledger: snapshot; retention and the verification sweeper. Dumps run in the
         // source accounts.
         backup.resourceCountIs("AWS::Scheduler::Schedule", 5);
-        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
-                "Name", "lifeboat-retention", "Target", Match.objectLike(Map.of("Input", "{\"action\": \"prune\"}")))));
-        source.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
-                "Name", "lifeboat-orders-dump", "ScheduleExpression", "cron(30 3 * * ? *)")));
-        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
-                "Name", "lifeboat-verification-sweeper", "ScheduleExpression", "rate(6 hours)",
-                "Target", Match.objectLike(Map.of("Input", "{\"action\": \"sweep\"}")))));
-        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
-                "Name", "lifeboat-orders-verify", "ScheduleExpression", "cron(0 6 ? * MON *)",
-                "Target", Match.objectLike(Map.of("Input",
-                        "{\"action\": \"start\", \"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));
-        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
-                "Name", "lifeboat-orders-snapshot", "ScheduleExpression", "cron(0 3 * * ? *)",
-                "Target", Match.objectLike(Map.of("Input", "{\"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));
-        backup.hasResourceProperties("AWS::Scheduler::Schedule", Match.objectLike(Map.of(
-                "Name", "lifeboat-ledger-snapshot", "ScheduleExpression", "rate(12 hours)")));
+        backup.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Match.objectLike(Map.of(
+                        "Name",
+                        "lifeboat-retention",
+                        "Target",
+                        Match.objectLike(Map.of("Input", "{\"action\": \"prune\"}")))));
+        source.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Match.objectLike(Map.of("Name", "lifeboat-orders-dump", "ScheduleExpression", "cron(30 3 * * ? *)")));
+        backup.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Match.objectLike(Map.of(
+                        "Name",
+                        "lifeboat-verification-sweeper",
+                        "ScheduleExpression",
+                        "rate(6 hours)",
+                        "Target",
+                        Match.objectLike(Map.of("Input", "{\"action\": \"sweep\"}")))));
+        backup.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Match.objectLike(
+                        Map.of(
+                                "Name",
+                                "lifeboat-orders-verify",
+                                "ScheduleExpression",
+                                "cron(0 6 ? * MON *)",
+                                "Target",
+                                Match.objectLike(
+                                        Map.of(
+                                                "Input",
+                                                "{\"action\": \"start\", \"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));
+        backup.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Match.objectLike(Map.of(
+                        "Name",
+                        "lifeboat-orders-snapshot",
+                        "ScheduleExpression",
+                        "cron(0 3 * * ? *)",
+                        "Target",
+                        Match.objectLike(Map.of(
+                                "Input",
+                                "{\"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));
+        backup.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Match.objectLike(Map.of("Name", "lifeboat-ledger-snapshot", "ScheduleExpression", "rate(12 hours)")));
     }
 
     @Test
     void thePipelineStateMachine_andTheAlarms_exist() {
         backup.resourceCountIs("AWS::StepFunctions::StateMachine", 2);
-        backup.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "VerifiedBackupAgeHours",
-                "Threshold", 26, "TreatMissingData", "breaching")));
-        backup.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "SnapshotQuotaUsedRatio",
-                "Threshold", 0.8)));
-        backup.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("MetricName", "SnapshotRunDone",
-                "Dimensions", List.of(Map.of("Name", "Database", "Value", "orders")))));
+        backup.hasResourceProperties(
+                "AWS::CloudWatch::Alarm",
+                Match.objectLike(Map.of(
+                        "MetricName", "VerifiedBackupAgeHours", "Threshold", 26, "TreatMissingData", "breaching")));
+        backup.hasResourceProperties(
+                "AWS::CloudWatch::Alarm",
+                Match.objectLike(Map.of("MetricName", "SnapshotQuotaUsedRatio", "Threshold", 0.8)));
+        backup.hasResourceProperties(
+                "AWS::CloudWatch::Alarm",
+                Match.objectLike(Map.of(
+                        "MetricName",
+                        "SnapshotRunDone",
+                        "Dimensions",
+                        List.of(Map.of("Name", "Database", "Value", "orders")))));
         backup.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
         assertThat(stacks.backup().getTerminationProtection()).isTrue();
         for (String stateful : List.of("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::SQS::Queue")) {
@@ -113,35 +187,45 @@ class LifeboatAppTest {
 
     @Test
     void theSourceRole_trustsTheBackupAccountWithTheExternalId_andDeletesOnlyTaggedSnapshots() {
-        var trust = Match.objectLike(Map.of("Condition",
-                Map.of("StringEquals", Map.of("sts:ExternalId", List.of("lifeboat-orders")))));
-        source.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
-                "RoleName", "lifeboat-source",
-                "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(trust))))));
+        var trust = Match.objectLike(
+                Map.of("Condition", Map.of("StringEquals", Map.of("sts:ExternalId", List.of("lifeboat-orders")))));
+        source.hasResourceProperties(
+                "AWS::IAM::Role",
+                Match.objectLike(Map.of(
+                        "RoleName",
+                        "lifeboat-source",
+                        "AssumeRolePolicyDocument",
+                        Match.objectLike(Map.of("Statement", List.of(trust))))));
         var deleteTagged = Match.objectLike(Map.of(
-                "Sid", "DeleteOnlyLifeboatSnapshots",
-                "Condition", Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat"))));
-        source.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
-                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deleteTagged)))))));
+                "Sid",
+                "DeleteOnlyLifeboatSnapshots",
+                "Condition",
+                Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat"))));
+        source.hasResourceProperties(
+                "AWS::IAM::Policy",
+                Match.objectLike(Map.of(
+                        "PolicyDocument",
+                        Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deleteTagged)))))));
         source.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("EnableKeyRotation", true)));
     }
 
     /** Every Allow statement of every IAM policy in a template, with its actions as a list. */
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> allowStatements(Template t, String logicalIdPrefix) {
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        List<Map<String, Object>> out = new ArrayList<>();
         Map<String, Object> resources = (Map<String, Object>) t.toJSON().get("Resources");
         resources.forEach((id, r) -> {
             Map<String, Object> res = (Map<String, Object>) r;
             if (!"AWS::IAM::Policy".equals(res.get("Type")) || !id.startsWith(logicalIdPrefix)) {
                 return;
             }
-            Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) res.get("Properties")).get("PolicyDocument");
+            Map<String, Object> doc =
+                    (Map<String, Object>) ((Map<String, Object>) res.get("Properties")).get("PolicyDocument");
             for (Object st : (List<Object>) doc.get("Statement")) {
                 Map<String, Object> statement = (Map<String, Object>) st;
                 if ("Allow".equals(statement.get("Effect"))) {
                     Object a = statement.get("Action");
-                    Map<String, Object> copy = new java.util.HashMap<>(statement);
+                    Map<String, Object> copy = new HashMap<>(statement);
                     copy.put("Action", a instanceof List ? a : List.of(a));
                     out.add(copy);
                 }
@@ -157,11 +241,15 @@ class LifeboatAppTest {
         assertThat(statements).isNotEmpty();
         for (Map<String, Object> st : statements) {
             List<String> actions = (List<String>) st.get("Action");
-            assertThat(actions).noneMatch(a -> a.startsWith("s3:")).noneMatch(a -> a.equals("kms:ScheduleKeyDeletion")
-                    || a.equals("kms:DisableKey") || a.startsWith("kms:Delete"));
+            assertThat(actions)
+                    .noneMatch(a -> a.startsWith("s3:"))
+                    .noneMatch(a -> a.equals("kms:ScheduleKeyDeletion")
+                            || a.equals("kms:DisableKey")
+                            || a.startsWith("kms:Delete"));
             if (actions.stream().anyMatch(a -> a.startsWith("rds:Delete"))) {
-                assertThat(st.get("Condition")).as("rds delete only with Lifeboat's tag").isEqualTo(
-                        Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat")));
+                assertThat(st.get("Condition"))
+                        .as("rds delete only with Lifeboat's tag")
+                        .isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat")));
                 assertThat(actions).allMatch(a -> a.startsWith("rds:Delete") && a.endsWith("Snapshot"));
             }
         }
@@ -170,13 +258,20 @@ class LifeboatAppTest {
     @Test
     @SuppressWarnings("unchecked")
     void theDumpFunction_runsInTheSourceVpc_andCannotDeleteOrRewriteTheVault() {
-        source.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("VpcConfig", Match.objectLike(Map.of(
-                "SubnetIds", List.of("subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"),
-                "SecurityGroupIds", List.of("sg-0a1b2c3d4e5f60718"))))));
+        source.hasResourceProperties(
+                "AWS::Lambda::Function",
+                Match.objectLike(Map.of(
+                        "VpcConfig",
+                        Match.objectLike(Map.of(
+                                "SubnetIds", List.of("subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"),
+                                "SecurityGroupIds", List.of("sg-0a1b2c3d4e5f60718"))))));
         List<Map<String, Object>> statements = allowStatements(source, "DumpFunctionRole");
         assertThat(statements).isNotEmpty();
-        List<String> actions = statements.stream().flatMap(st -> ((List<String>) st.get("Action")).stream()).toList();
-        assertThat(actions).contains("s3:PutObject")
+        List<String> actions = statements.stream()
+                .flatMap(st -> ((List<String>) st.get("Action")).stream())
+                .toList();
+        assertThat(actions)
+                .contains("s3:PutObject")
                 .noneMatch(a -> a.startsWith("s3:Delete"))
                 .noneMatch(a -> a.startsWith("s3:PutBucket") || a.equals("s3:PutLifecycleConfiguration"))
                 .noneMatch(a -> a.equals("s3:BypassGovernanceRetention") || a.equals("s3:*"));
@@ -185,10 +280,13 @@ class LifeboatAppTest {
     @Test
     @SuppressWarnings("unchecked")
     void noFunctionOfTheBackupAccount_mayDeleteVaultObjects() {
-        for (String fn : List.of("RestoreFunctionServiceRole", "VerificationStepFunctionServiceRole",
+        for (String fn : List.of(
+                "RestoreFunctionServiceRole",
+                "VerificationStepFunctionServiceRole",
                 "SnapshotStepFunctionServiceRole")) {
             List<String> actions = allowStatements(backup, fn).stream()
-                    .flatMap(st -> ((List<String>) st.get("Action")).stream()).toList();
+                    .flatMap(st -> ((List<String>) st.get("Action")).stream())
+                    .toList();
             assertThat(actions).as(fn).noneMatch(a -> a.startsWith("s3:Delete")).noneMatch(a -> a.equals("s3:*"));
         }
     }
@@ -197,19 +295,25 @@ class LifeboatAppTest {
     @SuppressWarnings("unchecked")
     void thePipelineRole_assumesSourceRoles_andDeletesOnlyLifeboatTaggedSnapshots() {
         List<Map<String, Object>> statements = allowStatements(backup, "PipelinePolicy");
-        assertThat(statements).anySatisfy(st -> assertThat((List<String>) st.get("Action")).containsExactly("sts:AssumeRole"));
+        assertThat(statements)
+                .anySatisfy(st -> assertThat((List<String>) st.get("Action")).containsExactly("sts:AssumeRole"));
         for (Map<String, Object> st : statements) {
             List<String> actions = (List<String>) st.get("Action");
             if (actions.stream().anyMatch(a -> a.startsWith("rds:Delete"))) {
-                assertThat(st.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat")));
+                assertThat(st.get("Condition"))
+                        .isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat")));
             }
-            assertThat(actions).noneMatch(a -> a.startsWith("s3:") || a.equals("kms:ScheduleKeyDeletion") || a.equals("rds:DeleteDBInstance"));
+            assertThat(actions)
+                    .noneMatch(a -> a.startsWith("s3:")
+                            || a.equals("kms:ScheduleKeyDeletion")
+                            || a.equals("rds:DeleteDBInstance"));
         }
     }
 
     @Test
     void aBadConfiguration_failsBeforeAnyStackIsBuilt_namingTheField() {
-        String bad = ConfigLoaderYaml.withoutBreakGlass().replace("retention: {daily: 14, monthly: 6}", "retention: {daily: 0}")
+        String bad = ConfigLoaderYaml.withoutBreakGlass()
+                .replace("retention: {daily: 14, monthly: 6}", "retention: {daily: 0}")
                 .replace("cron(0 3 * * ? *)", "at three");
         assertThatThrownBy(() -> ConfigLoader.parse(bad, "lifeboat.yml"))
                 .hasMessageContaining("databases.ledger.retention: keeps nothing")
@@ -227,8 +331,15 @@ class LifeboatAppTest {
 
     @Test
     void theDashboard_showsVerifiedBackupAge_andRecoveryTime() {
-        String body = backup.findResources("AWS::CloudWatch::Dashboard").values().iterator().next().toString();
-        assertThat(body).contains("VerifiedBackupAgeHours").contains("RecoverySeconds").contains("DumpBytes");
+        String body = backup.findResources("AWS::CloudWatch::Dashboard")
+                .values()
+                .iterator()
+                .next()
+                .toString();
+        assertThat(body)
+                .contains("VerifiedBackupAgeHours")
+                .contains("RecoverySeconds")
+                .contains("DumpBytes");
     }
 
     @Test
@@ -238,27 +349,35 @@ class LifeboatAppTest {
         assertThat(functions).hasSize(3);
         for (Map<String, Object> f : functions.values()) {
             Map<String, Object> props = (Map<String, Object>) f.get("Properties");
-            Map<String, Object> vars = (Map<String, Object>) ((Map<String, Object>) props.get("Environment")).get("Variables");
-            LifeboatConfig parsed = ConfigLoader.parse((String) vars.get("LIFEBOAT_CONFIG_YAML"), "LIFEBOAT_CONFIG_YAML");
-            assertThat(parsed.databases()).isEqualTo(ConfigLoader.load(Path.of("../docs/lifeboat.example.yml")).databases());
+            Map<String, Object> vars =
+                    (Map<String, Object>) ((Map<String, Object>) props.get("Environment")).get("Variables");
+            LifeboatConfig parsed =
+                    ConfigLoader.parse((String) vars.get("LIFEBOAT_CONFIG_YAML"), "LIFEBOAT_CONFIG_YAML");
+            assertThat(parsed.databases())
+                    .isEqualTo(ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"))
+                            .databases());
         }
     }
 
     @Test
     void cdkNagAwsSolutions_findsNoErrors() {
-        assertThat(Annotations.fromStack(stacks.backup()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+        assertThat(Annotations.fromStack(stacks.backup()).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                .isEmpty();
         for (var s : stacks.sources()) {
-            assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+            assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                    .isEmpty();
         }
         for (var s : stacks.regionKeys()) {
-            assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+            assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                    .isEmpty();
         }
     }
 
     @Test
     void aConfigurationWithoutBreakGlassRole_failsSynthNamingTheField() {
         LifeboatConfig config = ConfigLoader.parse(ConfigLoaderYaml.withoutBreakGlass(), "lifeboat.yml");
-        assertThatThrownBy(() -> LifeboatApp.build(new App(), config, Path.of("..").toAbsolutePath().normalize()))
+        assertThatThrownBy(() -> LifeboatApp.build(
+                        new App(), config, Path.of("..").toAbsolutePath().normalize()))
                 .hasMessageContaining("backup.breakGlassRoleArn: is missing");
     }
 }

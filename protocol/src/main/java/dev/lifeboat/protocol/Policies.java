@@ -3,6 +3,7 @@ package dev.lifeboat.protocol;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,11 @@ public final class Policies {
     private Policies() {}
 
     /** One statement. {@code condition} may be empty. */
-    public record Statement(String sid, String effect, List<String> actions, List<String> resources,
+    public record Statement(
+            String sid,
+            String effect,
+            List<String> actions,
+            List<String> resources,
             Map<String, Map<String, String>> condition) {}
 
     /**
@@ -28,18 +33,59 @@ public final class Policies {
     public static List<Statement> restoreRole(String backupAccount, String backupKeyArn) {
         String rds = "arn:aws:rds:*:" + backupAccount + ":";
         return List.of(
-                new Statement("Describe", "Allow", List.of("rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots",
-                        "rds:DescribeDBSnapshotAttributes", "rds:DescribeDBClusterSnapshotAttributes", "rds:DescribeDBInstances",
-                        "rds:DescribeDBClusters", "rds:ListTagsForResource"), List.of("*"), Map.of()),
-                new Statement("RestoreNew", "Allow", List.of("rds:RestoreDBInstanceFromDBSnapshot",
-                        "rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance", "rds:AddTagsToResource"),
-                        List.of(rds + "db:*", rds + "cluster:*", rds + "snapshot:*", rds + "cluster-snapshot:*", rds + "subgrp:*",
-                                rds + "og:*", rds + "pg:*", rds + "cluster-pg:*"), Map.of()),
-                new Statement("CopyAndShareToRestoreElsewhere", "Allow", List.of("rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot",
-                        "rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute"),
-                        List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"), Map.of()),
-                new Statement("UseBackupKey", "Allow", List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant",
-                        "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext"), List.of(backupKeyArn), Map.of()));
+                new Statement(
+                        "Describe",
+                        "Allow",
+                        List.of(
+                                "rds:DescribeDBSnapshots",
+                                "rds:DescribeDBClusterSnapshots",
+                                "rds:DescribeDBSnapshotAttributes",
+                                "rds:DescribeDBClusterSnapshotAttributes",
+                                "rds:DescribeDBInstances",
+                                "rds:DescribeDBClusters",
+                                "rds:ListTagsForResource"),
+                        List.of("*"),
+                        Map.of()),
+                new Statement(
+                        "RestoreNew",
+                        "Allow",
+                        List.of(
+                                "rds:RestoreDBInstanceFromDBSnapshot",
+                                "rds:RestoreDBClusterFromSnapshot",
+                                "rds:CreateDBInstance",
+                                "rds:AddTagsToResource"),
+                        List.of(
+                                rds + "db:*",
+                                rds + "cluster:*",
+                                rds + "snapshot:*",
+                                rds + "cluster-snapshot:*",
+                                rds + "subgrp:*",
+                                rds + "og:*",
+                                rds + "pg:*",
+                                rds + "cluster-pg:*"),
+                        Map.of()),
+                new Statement(
+                        "CopyAndShareToRestoreElsewhere",
+                        "Allow",
+                        List.of(
+                                "rds:CopyDBSnapshot",
+                                "rds:CopyDBClusterSnapshot",
+                                "rds:ModifyDBSnapshotAttribute",
+                                "rds:ModifyDBClusterSnapshotAttribute"),
+                        List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
+                        Map.of()),
+                new Statement(
+                        "UseBackupKey",
+                        "Allow",
+                        List.of(
+                                "kms:Decrypt",
+                                "kms:DescribeKey",
+                                "kms:CreateGrant",
+                                "kms:ReEncryptFrom",
+                                "kms:ReEncryptTo",
+                                "kms:GenerateDataKeyWithoutPlaintext"),
+                        List.of(backupKeyArn),
+                        Map.of()));
     }
 
     /**
@@ -49,14 +95,19 @@ public final class Policies {
      */
     public static List<Statement> verificationRole(String backupAccount, String region, String backupKeyArn) {
         String rds = "arn:aws:rds:" + region + ":" + backupAccount + ":";
-        List<Statement> s = new java.util.ArrayList<>(restoreRole(backupAccount, backupKeyArn));
-        s.add(new Statement("ModifyAndDeleteOnlyVerificationInstances", "Allow", List.of("rds:ModifyDBInstance",
-                "rds:ModifyDBCluster", "rds:DeleteDBInstance", "rds:DeleteDBCluster"),
+        List<Statement> s = new ArrayList<>(restoreRole(backupAccount, backupKeyArn));
+        s.add(new Statement(
+                "ModifyAndDeleteOnlyVerificationInstances",
+                "Allow",
+                List.of("rds:ModifyDBInstance", "rds:ModifyDBCluster", "rds:DeleteDBInstance", "rds:DeleteDBCluster"),
                 List.of(rds + "db:lifeboat-verify-*", rds + "cluster:lifeboat-verify-*"),
                 Map.of("Null", Map.of("aws:ResourceTag/lifeboat:verification", "false"))));
-        s.add(new Statement("VerificationSecrets", "Allow", List.of("secretsmanager:CreateSecret", "secretsmanager:DeleteSecret",
-                "secretsmanager:TagResource"), List.of("arn:aws:secretsmanager:" + region + ":" + backupAccount
-                + ":secret:lifeboat/verification/*"), Map.of()));
+        s.add(new Statement(
+                "VerificationSecrets",
+                "Allow",
+                List.of("secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:TagResource"),
+                List.of("arn:aws:secretsmanager:" + region + ":" + backupAccount + ":secret:lifeboat/verification/*"),
+                Map.of()));
         return s;
     }
 
@@ -64,20 +115,49 @@ public final class Policies {
      * The snapshot pipeline's role in the backup account: assume the source roles, copy shared snapshots
      * in, tag them, and delete only snapshots Lifeboat tagged (failed copies, staging copies, retention).
      */
-    public static List<Statement> snapshotPipelineRole(String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
+    public static List<Statement> snapshotPipelineRole(
+            String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
         String rds = "arn:aws:rds:*:" + backupAccount + ":";
         return List.of(
                 new Statement("AssumeSourceRoles", "Allow", List.of("sts:AssumeRole"), sourceRoleArns, Map.of()),
-                new Statement("Describe", "Allow", List.of("rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots",
-                        "rds:DescribeDBSnapshotAttributes", "rds:DescribeDBClusterSnapshotAttributes", "rds:DescribeDBInstances",
-                        "rds:DescribeDBClusters", "rds:DescribeAccountAttributes", "rds:ListTagsForResource"), List.of("*"), Map.of()),
-                new Statement("CopyIn", "Allow", List.of("rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot", "rds:AddTagsToResource"),
-                        List.of("arn:aws:rds:*:*:snapshot:*", "arn:aws:rds:*:*:cluster-snapshot:*"), Map.of()),
-                new Statement("DeleteOnlyLifeboatSnapshots", "Allow", List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"),
+                new Statement(
+                        "Describe",
+                        "Allow",
+                        List.of(
+                                "rds:DescribeDBSnapshots",
+                                "rds:DescribeDBClusterSnapshots",
+                                "rds:DescribeDBSnapshotAttributes",
+                                "rds:DescribeDBClusterSnapshotAttributes",
+                                "rds:DescribeDBInstances",
+                                "rds:DescribeDBClusters",
+                                "rds:DescribeAccountAttributes",
+                                "rds:ListTagsForResource"),
+                        List.of("*"),
+                        Map.of()),
+                new Statement(
+                        "CopyIn",
+                        "Allow",
+                        List.of("rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot", "rds:AddTagsToResource"),
+                        List.of("arn:aws:rds:*:*:snapshot:*", "arn:aws:rds:*:*:cluster-snapshot:*"),
+                        Map.of()),
+                new Statement(
+                        "DeleteOnlyLifeboatSnapshots",
+                        "Allow",
+                        List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"),
                         List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
                         Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat"))),
-                new Statement("UseBackupKey", "Allow", List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant",
-                        "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext"), List.of(backupKeyArn), Map.of()));
+                new Statement(
+                        "UseBackupKey",
+                        "Allow",
+                        List.of(
+                                "kms:Decrypt",
+                                "kms:DescribeKey",
+                                "kms:CreateGrant",
+                                "kms:ReEncryptFrom",
+                                "kms:ReEncryptTo",
+                                "kms:GenerateDataKeyWithoutPlaintext"),
+                        List.of(backupKeyArn),
+                        Map.of()));
     }
 
     /** A policy document as IAM reads it. */

@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lifeboat.adapters.Vaults;
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
-import dev.lifeboat.adapters.secrets.SecretsManagerSource;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
@@ -20,12 +18,12 @@ import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
+import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.SecretSource;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
-import dev.lifeboat.core.port.RdsGateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -47,11 +44,31 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  */
 public final class RestoreHandler implements RequestStreamHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> SNAPSHOT_FIELDS = Set.of("database", "from", "backup", "dryRun", "targetInstance", "targetAccount",
-            "targetRegion", "targetKmsKeyArn", "instanceClass", "subnetGroup", "securityGroups", "parameterGroup", "optionGroup",
-            "multiAz", "deletionProtection");
-    static final Set<String> DUMP_FIELDS = Set.of("database", "from", "backup", "dryRun", "targetSecretArn", "targetDatabase",
-            "create", "allowNonEmptyTarget");
+    static final Set<String> SNAPSHOT_FIELDS = Set.of(
+            "database",
+            "from",
+            "backup",
+            "dryRun",
+            "targetInstance",
+            "targetAccount",
+            "targetRegion",
+            "targetKmsKeyArn",
+            "instanceClass",
+            "subnetGroup",
+            "securityGroups",
+            "parameterGroup",
+            "optionGroup",
+            "multiAz",
+            "deletionProtection");
+    static final Set<String> DUMP_FIELDS = Set.of(
+            "database",
+            "from",
+            "backup",
+            "dryRun",
+            "targetSecretArn",
+            "targetDatabase",
+            "create",
+            "allowNonEmptyTarget");
 
     private final LifeboatConfig config;
     private final RdsGateway rds;
@@ -67,13 +84,24 @@ public final class RestoreHandler implements RequestStreamHandler {
     }
 
     private RestoreHandler(LifeboatConfig config, AwsClients aws) {
-        this(config, AwsRdsGateway.forConfig(config, aws), () -> aws.configuredVault(config.backup(), Clock.systemUTC()),
-                aws.secretSource(), new JdbcInspector(), ProcessDumpTools.fromEnvironment(),
+        this(
+                config,
+                AwsRdsGateway.forConfig(config, aws),
+                () -> aws.configuredVault(config.backup(), Clock.systemUTC()),
+                aws.secretSource(),
+                new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(),
                 Clock.systemUTC());
     }
 
-    RestoreHandler(LifeboatConfig config, RdsGateway rds, Supplier<Vault> vault, SecretSource secrets, DatabaseInspector inspector,
-            DumpTools tools, Clock clock) {
+    RestoreHandler(
+            LifeboatConfig config,
+            RdsGateway rds,
+            Supplier<Vault> vault,
+            SecretSource secrets,
+            DatabaseInspector inspector,
+            DumpTools tools,
+            Clock clock) {
         this.config = config;
         this.rds = rds;
         this.vault = vault;
@@ -96,14 +124,17 @@ public final class RestoreHandler implements RequestStreamHandler {
         }
         String database = required(event, "database");
         if (!config.databases().containsKey(database)) {
-            throw new InvalidInputException("field 'database': '" + database + "' is not configured",
+            throw new InvalidInputException(
+                    "field 'database': '" + database + "' is not configured",
                     "valid: " + String.join(", ", config.databases().keySet()));
         }
         String from = required(event, "from");
         return switch (from) {
             case "snapshot" -> snapshot(event, database);
             case "dump" -> dump(event, database);
-            default -> throw new InvalidInputException("field 'from': '" + from + "' is not a restore source", "valid: snapshot, dump");
+            default ->
+                throw new InvalidInputException(
+                        "field 'from': '" + from + "' is not a restore source", "valid: snapshot, dump");
         };
     }
 
@@ -111,19 +142,37 @@ public final class RestoreHandler implements RequestStreamHandler {
         onlyFields(e, SNAPSHOT_FIELDS, "snapshot");
         List<String> groups = new ArrayList<>();
         e.path("securityGroups").forEach(n -> groups.add(n.asText()));
-        RestoringSnapshot.Target target = new RestoringSnapshot.Target(required(e, "targetInstance"), optional(e, "targetAccount"),
-                optional(e, "targetRegion"), e.path("instanceClass").asText("db.t4g.medium"), optional(e, "subnetGroup"), groups,
-                optional(e, "parameterGroup"), optional(e, "optionGroup"), e.path("multiAz").asBoolean(false),
-                e.path("deletionProtection").asBoolean(true), optional(e, "targetKmsKeyArn"));
-        RestoringSnapshot.Result r = new RestoringSnapshot(rds).advance(config,
-                new RestoringSnapshot.Command(database, e.path("backup").asText("latest"), target, e.path("dryRun").asBoolean(false)));
+        RestoringSnapshot.Target target = new RestoringSnapshot.Target(
+                required(e, "targetInstance"),
+                optional(e, "targetAccount"),
+                optional(e, "targetRegion"),
+                e.path("instanceClass").asText("db.t4g.medium"),
+                optional(e, "subnetGroup"),
+                groups,
+                optional(e, "parameterGroup"),
+                optional(e, "optionGroup"),
+                e.path("multiAz").asBoolean(false),
+                e.path("deletionProtection").asBoolean(true),
+                optional(e, "targetKmsKeyArn"));
+        RestoringSnapshot.Result r = new RestoringSnapshot(rds)
+                .advance(
+                        config,
+                        new RestoringSnapshot.Command(
+                                database,
+                                e.path("backup").asText("latest"),
+                                target,
+                                e.path("dryRun").asBoolean(false)));
         ObjectNode out = JSON.createObjectNode()
                 .put("status", r.status().name())
                 .put("message", r.message())
                 .put("backup", r.backup().arn());
         ArrayNode plan = out.putArray("plan");
-        r.plan().forEach(c -> plan.addObject().put("account", c.account()).put("region", c.region()).put("api", c.api())
-                .put("detail", c.detail()));
+        r.plan()
+                .forEach(c -> plan.addObject()
+                        .put("account", c.account())
+                        .put("region", c.region())
+                        .put("api", c.api())
+                        .put("detail", c.detail()));
         r.restored().filter(d -> d.endpoint() != null).ifPresent(d -> out.put("endpoint", d.endpoint()));
         return out;
     }
@@ -131,7 +180,8 @@ public final class RestoreHandler implements RequestStreamHandler {
     private ObjectNode dump(JsonNode e, String database) {
         onlyFields(e, DUMP_FIELDS, "dump");
         if (config.backup().vault() == null) {
-            throw new InvalidInputException("backup.vault is not configured, so there are no dumps to restore",
+            throw new InvalidInputException(
+                    "backup.vault is not configured, so there are no dumps to restore",
                     "restore from a snapshot (\"from\": \"snapshot\")");
         }
         String secretArn = required(e, "targetSecretArn");
@@ -139,8 +189,12 @@ public final class RestoreHandler implements RequestStreamHandler {
         String backup = e.path("backup").asText("latest");
         if (e.path("dryRun").asBoolean(false)) {
             DumpManifest m = new BackupCatalog(v).find(database, backup);
-            return JSON.createObjectNode().put("status", "PLANNED").put("message", "dry run: nothing was changed")
-                    .put("backup", m.backupId()).put("object", v.describe() + "/" + m.objectKey()).put("sizeBytes", m.sizeBytes())
+            return JSON.createObjectNode()
+                    .put("status", "PLANNED")
+                    .put("message", "dry run: nothing was changed")
+                    .put("backup", m.backupId())
+                    .put("object", v.describe() + "/" + m.objectKey())
+                    .put("sizeBytes", m.sizeBytes())
                     .put("sha256", m.sha256());
         }
         DatabaseTarget target = secrets.databaseTarget(secretArn);
@@ -148,18 +202,30 @@ public final class RestoreHandler implements RequestStreamHandler {
         if (name != null) {
             target = target.withDatabase(name);
         }
-        RestoringDump.Result r = new RestoringDump(v, inspector, tools, clock, Duration.ofMinutes(14)).restore(
-                new RestoringDump.Command(database, backup, target, e.path("create").asBoolean(false),
-                        e.path("allowNonEmptyTarget").asBoolean(false), false, null));
-        return JSON.createObjectNode().put("status", "AVAILABLE")
-                .put("message", "restored dump " + r.manifest().backupId() + " into " + r.target() + ", sha256 verified")
-                .put("backup", r.manifest().backupId()).put("bytes", r.bytes()).put("seconds", r.elapsed().toSeconds());
+        RestoringDump.Result r = new RestoringDump(v, inspector, tools, clock, Duration.ofMinutes(14))
+                .restore(new RestoringDump.Command(
+                        database,
+                        backup,
+                        target,
+                        e.path("create").asBoolean(false),
+                        e.path("allowNonEmptyTarget").asBoolean(false),
+                        false,
+                        null));
+        return JSON.createObjectNode()
+                .put("status", "AVAILABLE")
+                .put(
+                        "message",
+                        "restored dump " + r.manifest().backupId() + " into " + r.target() + ", sha256 verified")
+                .put("backup", r.manifest().backupId())
+                .put("bytes", r.bytes())
+                .put("seconds", r.elapsed().toSeconds());
     }
 
     private static void onlyFields(JsonNode e, Set<String> allowed, String kind) {
         e.fieldNames().forEachRemaining(f -> {
             if (!allowed.contains(f)) {
-                throw new InvalidInputException("field '" + f + "' does not apply to a " + kind + " restore",
+                throw new InvalidInputException(
+                        "field '" + f + "' does not apply to a " + kind + " restore",
                         "valid fields: " + String.join(", ", new TreeSet<>(allowed)));
             }
         });
@@ -168,7 +234,8 @@ public final class RestoreHandler implements RequestStreamHandler {
     private static String required(JsonNode e, String field) {
         JsonNode v = e.get(field);
         if (v == null || !v.isTextual() || v.asText().isBlank()) {
-            throw new InvalidInputException("field '" + field + "' is missing", "see docs/runbook.md for a payload of each kind");
+            throw new InvalidInputException(
+                    "field '" + field + "' is missing", "see docs/runbook.md for a payload of each kind");
         }
         return v.asText();
     }

@@ -8,18 +8,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.jdbc.JdbcInspector;
+import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.rds.AwsRdsGateway;
+import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.verify.VerifyingBackup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
@@ -32,8 +42,10 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * RecoverySeconds and VerifiedBackupAgeHours per database.
  */
 public final class VerificationStepHandler implements RequestStreamHandler {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final long POLL_SECONDS = 60;
 
     private final LifeboatConfig config;
@@ -42,17 +54,22 @@ public final class VerificationStepHandler implements RequestStreamHandler {
 
     /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML; clients built once. */
     public VerificationStepHandler() {
-        this(dev.lifeboat.config.ConfigLoader.fromEnvironment(System.getenv()),
-                dev.lifeboat.adapters.aws.AwsClients.fromEnvironment());
+        this(ConfigLoader.fromEnvironment(System.getenv()), AwsClients.fromEnvironment());
     }
 
-    private VerificationStepHandler(LifeboatConfig config, dev.lifeboat.adapters.aws.AwsClients aws) {
-        this(config, new VerifyingBackup(dev.lifeboat.adapters.rds.AwsRdsGateway.forConfig(config, aws),
-                aws.configuredVault(config.backup(), java.time.Clock.systemUTC()),
-                new dev.lifeboat.adapters.jdbc.JdbcInspector(), dev.lifeboat.adapters.process.ProcessDumpTools.fromEnvironment(),
-                aws.secretStore(),
-                dev.lifeboat.core.port.EndpointResolver.DIRECT, java.time.Clock.systemUTC(), d -> Thread.sleep(d)),
-                software.amazon.lambda.powertools.metrics.MetricsFactory.getMetricsInstance());
+    private VerificationStepHandler(LifeboatConfig config, AwsClients aws) {
+        this(
+                config,
+                new VerifyingBackup(
+                        AwsRdsGateway.forConfig(config, aws),
+                        aws.configuredVault(config.backup(), Clock.systemUTC()),
+                        new JdbcInspector(),
+                        ProcessDumpTools.fromEnvironment(),
+                        aws.secretStore(),
+                        EndpointResolver.DIRECT,
+                        Clock.systemUTC(),
+                        d -> Thread.sleep(d)),
+                MetricsFactory.getMetricsInstance());
     }
 
     VerificationStepHandler(LifeboatConfig config, VerifyingBackup verifying, Metrics metrics) {
@@ -78,7 +95,8 @@ public final class VerificationStepHandler implements RequestStreamHandler {
         }
         String database = e.path("database").asText(null);
         if (database == null) {
-            throw new InvalidInputException("field 'database' is missing", "invoke with {\"action\": \"start\", \"database\": \"<id>\"}");
+            throw new InvalidInputException(
+                    "field 'database' is missing", "invoke with {\"action\": \"start\", \"database\": \"<id>\"}");
         }
         config.database(database);
         String action = e.path("action").asText("start");
@@ -86,16 +104,20 @@ public final class VerificationStepHandler implements RequestStreamHandler {
         try {
             switch (action) {
                 case "start" -> {
-                    java.time.Instant runTime = e.hasNonNull("runId") ? java.time.Instant.parse(e.get("runId").asText()) : null;
+                    Instant runTime =
+                            e.hasNonNull("runId") ? Instant.parse(e.get("runId").asText()) : null;
                     VerifyingBackup.Run run = verifying.start(config, database, runTime);
-                    return out.put("action", "poll").put("waitSeconds", POLL_SECONDS).set("run", JSON.valueToTree(run));
+                    return out.put("action", "poll")
+                            .put("waitSeconds", POLL_SECONDS)
+                            .set("run", JSON.valueToTree(run));
                 }
                 case "poll" -> {
                     VerifyingBackup.Run run = run(e);
                     out.set("run", JSON.valueToTree(run));
                     try {
                         Optional<String> endpoint = verifying.poll(config, run);
-                        return endpoint.isPresent() ? out.put("action", "check").put("endpoint", endpoint.get())
+                        return endpoint.isPresent()
+                                ? out.put("action", "check").put("endpoint", endpoint.get())
                                 : out.put("action", "poll").put("waitSeconds", POLL_SECONDS);
                     } catch (VerifyingBackup.Stop stop) {
                         return failed(out, "available", stop.getMessage());
@@ -104,7 +126,8 @@ public final class VerificationStepHandler implements RequestStreamHandler {
                 case "check" -> {
                     VerifyingBackup.Run run = run(e);
                     out.set("run", JSON.valueToTree(run));
-                    VerifyingBackup.Checked checked = verifying.check(config, run, e.path("endpoint").asText());
+                    VerifyingBackup.Checked checked =
+                            verifying.check(config, run, e.path("endpoint").asText());
                     return out.put("action", "cleanup").set("checked", JSON.valueToTree(checked));
                 }
                 case "cleanup" -> {
@@ -120,30 +143,44 @@ public final class VerificationStepHandler implements RequestStreamHandler {
                 case "finish" -> {
                     VerifyingBackup.Run run = run(e);
                     VerifyingBackup.Checked checked = e.hasNonNull("checked")
-                            ? JSON.treeToValue(e.get("checked"), VerifyingBackup.Checked.class) : null;
-                    VerifyingBackup.Report r = verifying.finish(run, checked, e.path("cleaned").asBoolean(false),
+                            ? JSON.treeToValue(e.get("checked"), VerifyingBackup.Checked.class)
+                            : null;
+                    VerifyingBackup.Report r = verifying.finish(
+                            run,
+                            checked,
+                            e.path("cleaned").asBoolean(false),
                             e.hasNonNull("error") ? e.get("error").asText() : null);
                     DimensionSet dims = DimensionSet.of("Database", database);
-                    metrics.flushSingleMetric("VerificationSuccess", r.success() ? 1 : 0, MetricUnit.COUNT, "Lifeboat", dims);
+                    metrics.flushSingleMetric(
+                            "VerificationSuccess", r.success() ? 1 : 0, MetricUnit.COUNT, "Lifeboat", dims);
                     if (r.success() && r.recoverySeconds() != null) {
-                        metrics.flushSingleMetric("RecoverySeconds", r.recoverySeconds(), MetricUnit.SECONDS, "Lifeboat", dims);
+                        metrics.flushSingleMetric(
+                                "RecoverySeconds", r.recoverySeconds(), MetricUnit.SECONDS, "Lifeboat", dims);
                     }
                     if (r.success() && r.backupAgeHours() != null) {
-                        metrics.flushSingleMetric("VerifiedBackupAgeHours", r.backupAgeHours(), MetricUnit.NONE, "Lifeboat", dims);
+                        metrics.flushSingleMetric(
+                                "VerifiedBackupAgeHours", r.backupAgeHours(), MetricUnit.NONE, "Lifeboat", dims);
                     }
-                    return out.put("action", "done").put("success", r.success())
-                            .put("message", r.success() ? "verification of " + database + " passed"
-                                    : "verification of " + database + " FAILED: " + (r.error() != null ? r.error() : failedChecks(r)))
+                    return out.put("action", "done")
+                            .put("success", r.success())
+                            .put(
+                                    "message",
+                                    r.success()
+                                            ? "verification of " + database + " passed"
+                                            : "verification of " + database + " FAILED: "
+                                                    + (r.error() != null ? r.error() : failedChecks(r)))
                             .set("report", JSON.valueToTree(r));
                 }
-                default -> throw new InvalidInputException("field 'action': '" + action + "' is not a step",
-                        "valid: start, poll, check, cleanup, finish");
+                default ->
+                    throw new InvalidInputException(
+                            "field 'action': '" + action + "' is not a step",
+                            "valid: start, poll, check, cleanup, finish");
             }
         } catch (IOException | RuntimeException ex) {
             // Before an instance exists (start, bad input), or in cleanup and finish themselves, there is nothing
             // left to clean up from here: the task fails and the state machine notifies.
             if (!e.has("run") || "cleanup".equals(action) || "finish".equals(action)) {
-                throw ex instanceof RuntimeException re ? re : new java.io.UncheckedIOException((IOException) ex);
+                throw ex instanceof RuntimeException re ? re : new UncheckedIOException((IOException) ex);
             }
             String message = ex instanceof LifeboatException le ? le.describe() : ex.toString();
             out.set("run", e.get("run"));
@@ -153,12 +190,18 @@ public final class VerificationStepHandler implements RequestStreamHandler {
 
     /** The run stopped at {@code step}: clean up next, and carry the failure into the report. */
     private static ObjectNode failed(ObjectNode out, String step, String error) {
-        return out.put("action", "cleanup").put("error", error)
+        return out.put("action", "cleanup")
+                .put("error", error)
                 .set("checked", JSON.valueToTree(VerifyingBackup.Checked.failedAt(step, error)));
     }
 
     private static String failedChecks(VerifyingBackup.Report r) {
-        return String.join("; ", r.checks().stream().filter(c -> !c.passed()).map(c -> c.name() + ": " + c.detail()).toList());
+        return String.join(
+                "; ",
+                r.checks().stream()
+                        .filter(c -> !c.passed())
+                        .map(c -> c.name() + ": " + c.detail())
+                        .toList());
     }
 
     private static VerifyingBackup.Run run(JsonNode e) throws IOException {

@@ -14,9 +14,9 @@ import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.testing.Fingerprint;
 import dev.lifeboat.testing.Fixtures;
-import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.testing.MotoServer;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
@@ -31,7 +31,8 @@ class RestoreHandlerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void dumpRestore_bringsBackTheSameData_andRefusesATargetWithTables(PostgresServer pg, MotoServer moto) throws Exception {
+    void dumpRestore_bringsBackTheSameData_andRefusesATargetWithTables(PostgresServer pg, MotoServer moto)
+            throws Exception {
         var s3 = moto.s3();
         String bucket = moto.newBucket(s3, true);
         LifeboatConfig config = ConfigLoader.parse(("""
@@ -54,14 +55,27 @@ class RestoreHandlerIT {
         S3Vault vault = new S3Vault(s3, S3Vault.Settings.of(bucket, "lifeboat"), Clock.systemUTC());
         DatabaseTarget source = pg.newDatabase("fnsrc");
         Fixtures.loadTricky(pg, source.database());
-        new TakingDump(vault, new JdbcInspector(), ProcessDumpTools.fromEnvironment(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
+        new TakingDump(
+                        vault,
+                        new JdbcInspector(),
+                        ProcessDumpTools.fromEnvironment(),
+                        Clock.systemUTC(),
+                        TakingDump.Settings.DEFAULTS)
                 .dump(new TakingDump.Command("orders", source, null, null));
         String secret = "lifeboat/restore-target/" + UUID.randomUUID();
-        moto.secretsManager().createSecret(b -> b.name(secret).secretString("{\"engine\":\"postgres\",\"host\":\"" + pg.host()
-                + "\",\"port\":" + pg.port() + ",\"username\":\"" + pg.user() + "\",\"password\":\"" + pg.password()
-                + "\",\"dbname\":\"postgres\"}"));
-        RestoreHandler handler = new RestoreHandler(config, new InMemoryRds(Clock.systemUTC()), () -> vault,
-                new SecretsManagerSource(moto.secretsManager()), new JdbcInspector(), ProcessDumpTools.fromEnvironment(),
+        moto.secretsManager()
+                .createSecret(b -> b.name(secret)
+                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + pg.host()
+                                + "\",\"port\":" + pg.port() + ",\"username\":\"" + pg.user() + "\",\"password\":\""
+                                + pg.password()
+                                + "\",\"dbname\":\"postgres\"}"));
+        RestoreHandler handler = new RestoreHandler(
+                config,
+                new InMemoryRds(Clock.systemUTC()),
+                () -> vault,
+                new SecretsManagerSource(moto.secretsManager()),
+                new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(),
                 Clock.systemUTC());
         String target = PostgresServer.uniqueName("fnrestored");
 
@@ -74,8 +88,7 @@ class RestoreHandlerIT {
         assertThat(Fingerprint.of(pg, target)).isEqualTo(Fingerprint.of(pg, source.database()));
 
         assertThatThrownBy(() -> handler.handle(JSON.readTree("""
-                {"database": "orders", "from": "dump", "targetSecretArn": "%s", "targetDatabase": "%s"}"""
-                .formatted(secret, target))))
+                {"database": "orders", "from": "dump", "targetSecretArn": "%s", "targetDatabase": "%s"}""".formatted(secret, target))))
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("already holds");
     }

@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.config.TestConfigs;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LambdaFailure;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.protocol.Tags;
+import dev.lifeboat.testing.FakeLambdaContext;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -29,13 +34,41 @@ class RestoreHandlerTest {
 
     @BeforeEach
     void setUp() {
-        var config = dev.lifeboat.config.TestConfigs.orders("vault: s3://vault/lifeboat", "", "");
-        rds.put(new SnapshotInfo("lifeboat-orders-20261125-0300", "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300",
-                VAULT, DbKind.INSTANCE, "orders-prod", "available", "manual", Instant.parse("2026-11-25T03:20:00Z"), true, "k",
-                Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup",
-                        Tags.SOURCE_SNAPSHOT_TIME, "2026-11-25T03:00:00Z"), Set.of(), "postgres", "16.4", 100));
-        handler = new RestoreHandler(config, rds, InMemoryVault::new, id -> { throw new AssertionError("no secrets in this test"); },
-                new FakeInspector(), new FakeDumpTools(), Clock.systemUTC());
+        var config = TestConfigs.orders("vault: s3://vault/lifeboat", "", "");
+        rds.put(new SnapshotInfo(
+                "lifeboat-orders-20261125-0300",
+                "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300",
+                VAULT,
+                DbKind.INSTANCE,
+                "orders-prod",
+                "available",
+                "manual",
+                Instant.parse("2026-11-25T03:20:00Z"),
+                true,
+                "k",
+                Map.of(
+                        Tags.MANAGED_BY,
+                        "lifeboat",
+                        Tags.DATABASE,
+                        "orders",
+                        Tags.ROLE,
+                        "backup",
+                        Tags.SOURCE_SNAPSHOT_TIME,
+                        "2026-11-25T03:00:00Z"),
+                Set.of(),
+                "postgres",
+                "16.4",
+                100));
+        handler = new RestoreHandler(
+                config,
+                rds,
+                InMemoryVault::new,
+                id -> {
+                    throw new AssertionError("no secrets in this test");
+                },
+                new FakeInspector(),
+                new FakeDumpTools(),
+                Clock.systemUTC());
     }
 
     @Test
@@ -46,8 +79,12 @@ class RestoreHandlerTest {
 
         assertThat(out.path("status").asText()).isEqualTo("PLANNED");
         assertThat(out.at("/plan/0/api").asText()).isEqualTo("RestoreDBInstanceFromDBSnapshot");
-        assertThat(out.at("/plan/0/detail").asText()).contains("DBInstanceClass=db.r6g.large", "DBSubnetGroupName=prod-db",
-                "VpcSecurityGroupIds=sg-0abc", "DeletionProtection=true");
+        assertThat(out.at("/plan/0/detail").asText())
+                .contains(
+                        "DBInstanceClass=db.r6g.large",
+                        "DBSubnetGroupName=prod-db",
+                        "VpcSecurityGroupIds=sg-0abc",
+                        "DeletionProtection=true");
         assertThat(rds.calls).isEmpty();
     }
 
@@ -68,21 +105,35 @@ class RestoreHandlerTest {
     @Test
     void badPayloads_nameTheFieldAndTheChoices_andCreateNothing() {
         assertError("{\"from\": \"snapshot\"}", "field 'database' is missing", "docs/runbook.md");
-        assertError("{\"database\": \"billing\", \"from\": \"snapshot\"}", "field 'database': 'billing' is not configured", "valid: orders");
-        assertError("{\"database\": \"orders\", \"from\": \"tape\"}", "field 'from': 'tape' is not a restore source", "valid: snapshot, dump");
-        assertError("{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x\", \"create\": true}",
-                "field 'create' does not apply to a snapshot restore", "valid fields: backup, database,");
-        assertError("{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x-1\", \"targetRegion\": \"mars-1\","
-                + " \"targetKmsKeyArn\": \"k\"}", "target region 'mars-1' is not an AWS Region", "eu-west-1");
-        assertError("{\"database\": \"orders\", \"from\": \"dump\"}", "field 'targetSecretArn' is missing", "docs/runbook.md");
+        assertError(
+                "{\"database\": \"billing\", \"from\": \"snapshot\"}",
+                "field 'database': 'billing' is not configured",
+                "valid: orders");
+        assertError(
+                "{\"database\": \"orders\", \"from\": \"tape\"}",
+                "field 'from': 'tape' is not a restore source",
+                "valid: snapshot, dump");
+        assertError(
+                "{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x\", \"create\": true}",
+                "field 'create' does not apply to a snapshot restore",
+                "valid fields: backup, database,");
+        assertError(
+                "{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x-1\", \"targetRegion\": \"mars-1\","
+                        + " \"targetKmsKeyArn\": \"k\"}",
+                "target region 'mars-1' is not an AWS Region",
+                "eu-west-1");
+        assertError(
+                "{\"database\": \"orders\", \"from\": \"dump\"}",
+                "field 'targetSecretArn' is missing",
+                "docs/runbook.md");
         assertThat(rds.calls).isEmpty();
     }
 
     @Test
     void throughLambda_theErrorMessageCarriesTheValidChoicesToo() {
-        var in = new java.io.ByteArrayInputStream("{\"database\": \"billing\", \"from\": \"snapshot\"}".getBytes());
-        assertThatThrownBy(() -> handler.handleRequest(in, new java.io.ByteArrayOutputStream(), new dev.lifeboat.testing.FakeLambdaContext()))
-                .isInstanceOf(dev.lifeboat.core.error.LambdaFailure.class)
+        var in = new ByteArrayInputStream("{\"database\": \"billing\", \"from\": \"snapshot\"}".getBytes());
+        assertThatThrownBy(() -> handler.handleRequest(in, new ByteArrayOutputStream(), new FakeLambdaContext()))
+                .isInstanceOf(LambdaFailure.class)
                 .hasMessage("field 'database': 'billing' is not configured. valid: orders");
     }
 

@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
-import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.protocol.Tags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,18 +52,48 @@ class RunbookPayloadsTest {
         Location vaultLoc = config.backup().location();
         for (String day : List.of("2026-11-24", "2026-11-25")) {
             String id = "lifeboat-orders-" + day.replace("-", "") + "-0300";
-            rds.put(new SnapshotInfo(id, "arn:aws:rds:" + vaultLoc.region() + ":" + vaultLoc.account() + ":snapshot:" + id, vaultLoc,
-                    DbKind.INSTANCE, "orders-prod", "available", "manual", Instant.parse(day + "T03:20:00Z"), true, "k",
-                    Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup",
-                            Tags.SOURCE_SNAPSHOT_TIME, day + "T03:00:00Z"), Set.of(), "postgres", "16.4", 100));
+            rds.put(new SnapshotInfo(
+                    id,
+                    "arn:aws:rds:" + vaultLoc.region() + ":" + vaultLoc.account() + ":snapshot:" + id,
+                    vaultLoc,
+                    DbKind.INSTANCE,
+                    "orders-prod",
+                    "available",
+                    "manual",
+                    Instant.parse(day + "T03:20:00Z"),
+                    true,
+                    "k",
+                    Map.of(
+                            Tags.MANAGED_BY,
+                            "lifeboat",
+                            Tags.DATABASE,
+                            "orders",
+                            Tags.ROLE,
+                            "backup",
+                            Tags.SOURCE_SNAPSHOT_TIME,
+                            day + "T03:00:00Z"),
+                    Set.of(),
+                    "postgres",
+                    "16.4",
+                    100));
         }
         InMemoryVault vault = new InMemoryVault();
         new TakingDump(vault, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
-                .dump(new TakingDump.Command("orders", new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u",
-                        Secret.none()), null, null));
-        RestoreHandler handler = new RestoreHandler(config, rds, () -> vault, id -> {
-            throw new AssertionError("dry runs read no secret");
-        }, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC());
+                .dump(new TakingDump.Command(
+                        "orders",
+                        new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u", Secret.none()),
+                        null,
+                        null));
+        RestoreHandler handler = new RestoreHandler(
+                config,
+                rds,
+                () -> vault,
+                id -> {
+                    throw new AssertionError("dry runs read no secret");
+                },
+                new FakeInspector(),
+                new FakeDumpTools(),
+                Clock.systemUTC());
 
         List<String> payloads = payloads();
         assertThat(payloads).as("the runbook's Lambda payloads").hasSize(4);
@@ -74,6 +104,8 @@ class RunbookPayloadsTest {
             }
             assertThat(out.path("status").asText()).as(payload).isIn("PLANNED", "AVAILABLE");
         }
-        assertThat(rds.restores).as("the one payload that is not a dry run restored once").hasSize(1);
+        assertThat(rds.restores)
+                .as("the one payload that is not a dry run restored once")
+                .hasSize(1);
     }
 }

@@ -6,24 +6,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
-import dev.lifeboat.core.model.Secret;
-import dev.lifeboat.core.port.EndpointResolver;
-import dev.lifeboat.core.port.SecretStore;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.protocol.Tags;
+import dev.lifeboat.core.port.EndpointResolver;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryVault;
 import dev.lifeboat.core.verify.VerifyingBackup;
+import dev.lifeboat.protocol.Tags;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,12 +50,32 @@ class VerificationStepHandlerTest {
 
     @BeforeEach
     void setUp() {
-        config = ConfigLoader.load(java.nio.file.Path.of("../docs/lifeboat.example.yml"));
+        config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
         Location loc = config.backup().location();
-        rds.put(new SnapshotInfo("lifeboat-orders-20261125-0300", "arn:aws:rds:" + loc.region() + ":" + loc.account()
-                + ":snapshot:lifeboat-orders-20261125-0300", loc, DbKind.INSTANCE, "orders-prod", "available", "manual",
-                Instant.parse("2026-11-25T03:20:00Z"), true, "k", Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders",
-                        Tags.ROLE, "backup", Tags.SOURCE_SNAPSHOT_TIME, "2026-11-25T03:00:00Z"), Set.of(), "postgres", "16.4", 100));
+        rds.put(new SnapshotInfo(
+                "lifeboat-orders-20261125-0300",
+                "arn:aws:rds:" + loc.region() + ":" + loc.account() + ":snapshot:lifeboat-orders-20261125-0300",
+                loc,
+                DbKind.INSTANCE,
+                "orders-prod",
+                "available",
+                "manual",
+                Instant.parse("2026-11-25T03:20:00Z"),
+                true,
+                "k",
+                Map.of(
+                        Tags.MANAGED_BY,
+                        "lifeboat",
+                        Tags.DATABASE,
+                        "orders",
+                        Tags.ROLE,
+                        "backup",
+                        Tags.SOURCE_SNAPSHOT_TIME,
+                        "2026-11-25T03:00:00Z"),
+                Set.of(),
+                "postgres",
+                "16.4",
+                100));
         original = System.out;
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
     }
@@ -76,8 +98,15 @@ class VerificationStepHandlerTest {
                 secrets.remove(name);
             }
         };
-        VerifyingBackup v = new VerifyingBackup(rds, vault, new FakeInspector(), new FakeDumpTools(), store, EndpointResolver.DIRECT,
-                Clock.systemUTC(), d -> { });
+        VerifyingBackup v = new VerifyingBackup(
+                rds,
+                vault,
+                new FakeInspector(),
+                new FakeDumpTools(),
+                store,
+                EndpointResolver.DIRECT,
+                Clock.systemUTC(),
+                d -> {});
         return new VerificationStepHandler(config, v, MetricsFactory.getMetricsInstance());
     }
 
@@ -97,29 +126,38 @@ class VerificationStepHandlerTest {
     @Test
     void aPassingRun_goesThroughEveryStep_deletesItsInstanceAndSecret_andEmitsMetrics() throws Exception {
         new TakingDump(vault, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
-                .dump(new TakingDump.Command("orders", new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u",
-                        Secret.none()), null, null));
+                .dump(new TakingDump.Command(
+                        "orders",
+                        new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u", Secret.none()),
+                        null,
+                        null));
 
         List<String> actions = runToDone(handler());
 
         assertThat(actions).startsWith("poll").containsSubsequence("check", "cleanup", "finish", "done");
-        assertThat(lastState.path("success").asBoolean()).as(lastState.toString()).isTrue();
+        assertThat(lastState.path("success").asBoolean())
+                .as(lastState.toString())
+                .isTrue();
         assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database ") && c.contains("lifeboat-verify-orders-"));
         assertThat(secrets).isEmpty();
         assertThat(vault.list("verifications/orders/")).hasSize(1);
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("\"VerificationSuccess\"").contains("\"RecoverySeconds\"")
+        assertThat(stdout.toString(StandardCharsets.UTF_8))
+                .contains("\"VerificationSuccess\"")
+                .contains("\"RecoverySeconds\"")
                 .contains("\"VerifiedBackupAgeHours\"");
     }
 
     @Test
     void aRetriedStart_ofTheSameScheduledRun_makesOneInstance() throws Exception {
         VerificationStepHandler h = handler();
-        JsonNode start = JSON.readTree("{\"action\": \"start\", \"database\": \"orders\", \"runId\": \"2026-11-30T06:00:00Z\"}");
+        JsonNode start =
+                JSON.readTree("{\"action\": \"start\", \"database\": \"orders\", \"runId\": \"2026-11-30T06:00:00Z\"}");
 
         JsonNode first = h.step(start);
         JsonNode second = h.step(start);
 
-        assertThat(second.at("/run/instance").asText()).isEqualTo(first.at("/run/instance").asText())
+        assertThat(second.at("/run/instance").asText())
+                .isEqualTo(first.at("/run/instance").asText())
                 .isEqualTo("lifeboat-verify-orders-20261130t060000z");
         assertThat(rds.restores).hasSize(1);
     }
@@ -127,9 +165,25 @@ class VerificationStepHandlerTest {
     @Test
     void theSweepAction_deletesExpiredVerificationInstancesOnly() throws Exception {
         Location loc = config.backup().location();
-        rds.restore(loc, DbKind.INSTANCE, new dev.lifeboat.core.port.RdsGateway.RestoreSpec("lifeboat-orders-20261125-0300",
-                "lifeboat-verify-orders-old", "postgres", "db.t4g.micro", null, List.of(), null, null, false, false,
-                Map.of(VerifyingBackup.VERIFICATION, "old", VerifyingBackup.EXPIRES_AT, "2020-01-01T00:00:00Z")));
+        rds.restore(
+                loc,
+                DbKind.INSTANCE,
+                new RdsGateway.RestoreSpec(
+                        "lifeboat-orders-20261125-0300",
+                        "lifeboat-verify-orders-old",
+                        "postgres",
+                        "db.t4g.micro",
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        false,
+                        false,
+                        Map.of(
+                                VerifyingBackup.VERIFICATION,
+                                "old",
+                                VerifyingBackup.EXPIRES_AT,
+                                "2020-01-01T00:00:00Z")));
         rds.addDatabase(loc, "orders-restored", "postgres", null);
 
         JsonNode out = handler().step(JSON.readTree("{\"action\": \"sweep\"}"));

@@ -21,7 +21,8 @@ public final class AccountCredentials implements AutoCloseable {
     private final AwsCredentialsProvider home;
     private final Map<String, AwsCredentialsProvider> providers = new ConcurrentHashMap<>();
 
-    public AccountCredentials(String homeAccount, Map<String, AssumedRole> roles, StsClient sts, AwsCredentialsProvider home) {
+    public AccountCredentials(
+            String homeAccount, Map<String, AssumedRole> roles, StsClient sts, AwsCredentialsProvider home) {
         this.homeAccount = homeAccount;
         this.roles = Map.copyOf(roles);
         this.sts = sts;
@@ -29,7 +30,8 @@ public final class AccountCredentials implements AutoCloseable {
     }
 
     public static AccountCredentials of(String homeAccount, Map<String, AssumedRole> roles, StsClient sts) {
-        return new AccountCredentials(homeAccount, roles, sts, DefaultCredentialsProvider.builder().build());
+        return new AccountCredentials(
+                homeAccount, roles, sts, DefaultCredentialsProvider.builder().build());
     }
 
     public AwsCredentialsProvider forAccount(String account) {
@@ -41,11 +43,15 @@ public final class AccountCredentials implements AutoCloseable {
             throw new IllegalArgumentException("no role configured for account " + account
                     + "; set source.roleArn for the databases of that account");
         }
-        return providers.computeIfAbsent(account, a -> StsAssumeRoleCredentialsProvider.builder()
-                .stsClient(sts)
-                .refreshRequest(r -> r.roleArn(role.roleArn()).externalId(role.externalId()).roleSessionName("lifeboat"))
-                .asyncCredentialUpdateEnabled(false)
-                .build());
+        return providers.computeIfAbsent(
+                account,
+                a -> StsAssumeRoleCredentialsProvider.builder()
+                        .stsClient(sts)
+                        .refreshRequest(r -> r.roleArn(role.roleArn())
+                                .externalId(role.externalId())
+                                .roleSessionName("lifeboat"))
+                        .asyncCredentialUpdateEnabled(false)
+                        .build());
     }
 
     @Override

@@ -59,8 +59,8 @@ public final class AwsClients implements AutoCloseable {
 
     public static AwsClients fromEnvironment(Map<String, String> env) {
         String region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
-        return new AwsClients(endpoint(env),
-                region == null || region.isBlank() ? Optional.empty() : Optional.of(Region.of(region)));
+        return new AwsClients(
+                endpoint(env), region == null || region.isBlank() ? Optional.empty() : Optional.of(Region.of(region)));
     }
 
     /** The endpoint override of {@code AWS_ENDPOINT_URL} in {@code env}, if set. */
@@ -124,7 +124,10 @@ public final class AwsClients implements AutoCloseable {
 
     /** An STS client in {@code region}, for assuming roles; the caller closes it. */
     public StsClient sts(String region) {
-        var b = StsClient.builder().httpClient(apiHttp()).overrideConfiguration(apiOverrides()).region(Region.of(region));
+        var b = StsClient.builder()
+                .httpClient(apiHttp())
+                .overrideConfiguration(apiOverrides())
+                .region(Region.of(region));
         endpoint.ifPresent(b::endpointOverride);
         return b.build();
     }

@@ -7,6 +7,8 @@ import dev.lifeboat.core.model.ServerInfo;
 import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.model.TableRowCount;
 import dev.lifeboat.core.port.DatabaseInspector;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,7 +24,8 @@ public final class JdbcInspector implements DatabaseInspector {
 
     @Override
     public ServerInfo serverInfo(DatabaseTarget target) {
-        try (Connection c = connect(target, target.database()); Statement s = c.createStatement()) {
+        try (Connection c = connect(target, target.database());
+                Statement s = c.createStatement()) {
             if (target.engine() == DatabaseEngine.POSTGRESQL) {
                 try (ResultSet rs = s.executeQuery("SHOW server_version")) {
                     rs.next();
@@ -42,8 +45,7 @@ public final class JdbcInspector implements DatabaseInspector {
 
     @Override
     public List<TableRowCount> rowCounts(DatabaseTarget target, long exactThreshold) {
-        String listing = target.engine() == DatabaseEngine.POSTGRESQL
-                ? """
+        String listing = target.engine() == DatabaseEngine.POSTGRESQL ? """
                   SELECT n.nspname, c.relname, c.reltuples::bigint
                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                   WHERE c.relkind = 'r'
@@ -51,14 +53,14 @@ public final class JdbcInspector implements DatabaseInspector {
                     AND n.nspname NOT LIKE 'pg\\_toast%'
                     AND NOT EXISTS (SELECT 1 FROM pg_depend d
                                     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-                  ORDER BY 1, 2"""
-                : """
+                  ORDER BY 1, 2""" : """
                   SELECT table_schema, table_name, table_rows FROM information_schema.tables
                   WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1, 2""";
         List<TableRowCount> counts = new ArrayList<>();
         try (Connection c = connect(target, target.database())) {
             List<Object[]> tables = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(listing)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(listing)) {
                 while (rs.next()) {
                     long estimate = rs.getLong(3);
                     tables.add(new Object[] {rs.getString(1), rs.getString(2), rs.wasNull() ? -1L : estimate});
@@ -72,7 +74,8 @@ public final class JdbcInspector implements DatabaseInspector {
                     counts.add(new TableRowCount(schema, table, estimate, false));
                 } else {
                     try (Statement s = c.createStatement();
-                            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(target, schema) + "." + quote(target, table))) {
+                            ResultSet rs = s.executeQuery(
+                                    "SELECT count(*) FROM " + quote(target, schema) + "." + quote(target, table))) {
                         rs.next();
                         counts.add(new TableRowCount(schema, table, rs.getLong(1), true));
                     }
@@ -86,8 +89,7 @@ public final class JdbcInspector implements DatabaseInspector {
 
     @Override
     public long userObjectCount(DatabaseTarget target) {
-        String sql = target.engine() == DatabaseEngine.POSTGRESQL
-                ? """
+        String sql = target.engine() == DatabaseEngine.POSTGRESQL ? """
                   SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                           WHERE c.relkind IN ('r','p','v','m','S','f')
                             AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
@@ -96,8 +98,7 @@ public final class JdbcInspector implements DatabaseInspector {
                        + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                           WHERE n.nspname NOT IN ('pg_catalog','information_schema')
                             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
-                                            AND d.objid = p.oid AND d.deptype = 'e'))"""
-                : """
+                                            AND d.objid = p.oid AND d.deptype = 'e'))""" : """
                   SELECT (SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE())
                        + (SELECT count(*) FROM information_schema.routines WHERE routine_schema = DATABASE())""";
         try (Connection c = connect(target, target.database());
@@ -115,7 +116,8 @@ public final class JdbcInspector implements DatabaseInspector {
         String sql = target.engine() == DatabaseEngine.POSTGRESQL
                 ? "SELECT 1 FROM pg_database WHERE datname = ?"
                 : "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?";
-        try (Connection c = connectToServer(target); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = connectToServer(target);
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, target.database());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -130,7 +132,8 @@ public final class JdbcInspector implements DatabaseInspector {
         String sql = target.engine() == DatabaseEngine.POSTGRESQL
                 ? "CREATE DATABASE " + quote(target, target.database())
                 : "CREATE DATABASE " + quote(target, target.database()) + " CHARACTER SET utf8mb4";
-        try (Connection c = connectToServer(target); Statement s = c.createStatement()) {
+        try (Connection c = connectToServer(target);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw failure("cannot create the database on", target, e);
@@ -139,9 +142,12 @@ public final class JdbcInspector implements DatabaseInspector {
 
     @Override
     public double scalar(DatabaseTarget target, String sql) {
-        try (Connection c = connect(target, target.database()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect(target, target.database());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             if (!rs.next()) {
-                throw new DatabaseAccessException("the query returned no row: " + sql, "a verification assertion must return one number");
+                throw new DatabaseAccessException(
+                        "the query returned no row: " + sql, "a verification assertion must return one number");
             }
             return rs.getDouble(1);
         } catch (SQLException e) {
@@ -183,7 +189,7 @@ public final class JdbcInspector implements DatabaseInspector {
     }
 
     private static String urlEncode(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String quote(DatabaseTarget target, String identifier) {
@@ -199,9 +205,12 @@ public final class JdbcInspector implements DatabaseInspector {
         String where = target.describe();
         String hint;
         String text = e.getMessage() == null ? "" : e.getMessage();
-        if (state.equals("28P01") || state.equals("28000") || code == 1045 || text.contains("no password was provided")) {
-            hint = "login failed for user '" + target.user() + "': check the password (the secret, PGPASSWORD / ~/.pgpass,"
-                    + " MYSQL_PWD / ~/.my.cnf)";
+        if (state.equals("28P01")
+                || state.equals("28000")
+                || code == 1045
+                || text.contains("no password was provided")) {
+            hint = "login failed for user '" + target.user()
+                    + "': check the password (the secret, PGPASSWORD / ~/.pgpass," + " MYSQL_PWD / ~/.my.cnf)";
         } else if (state.equals("3D000") || code == 1049) {
             hint = "database '" + target.database() + "' does not exist on " + target.host() + ":" + target.port()
                     + "; check the name";
@@ -218,6 +227,8 @@ public final class JdbcInspector implements DatabaseInspector {
     /** Drivers do not print passwords, but a message is scrubbed of it anyway before it travels further. */
     private static String scrub(String message, DatabaseTarget target) {
         String first = message.lines().findFirst().orElse(message);
-        return target.password().isEmpty() ? first : first.replace(target.password().reveal(), "****");
+        return target.password().isEmpty()
+                ? first
+                : first.replace(target.password().reveal(), "****");
     }
 }

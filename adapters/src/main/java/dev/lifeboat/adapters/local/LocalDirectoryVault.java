@@ -6,6 +6,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -50,11 +52,14 @@ public final class LocalDirectoryVault implements Vault {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
-            throw new VaultException("cannot create vault directory " + root + ": " + e.getMessage(),
-                    "choose a --vault directory you can write to", e);
+            throw new VaultException(
+                    "cannot create vault directory " + root + ": " + e.getMessage(),
+                    "choose a --vault directory you can write to",
+                    e);
         }
         if (!Files.isWritable(root)) {
-            throw new VaultException("vault directory " + root + " is not writable", "choose a --vault directory you can write to");
+            throw new VaultException(
+                    "vault directory " + root + " is not writable", "choose a --vault directory you can write to");
         }
     }
 
@@ -67,7 +72,8 @@ public final class LocalDirectoryVault implements Vault {
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             return new LocalUpload(key, target, temp, channel);
         } catch (IOException e) {
-            throw new VaultException("cannot start writing " + target + ": " + e.getMessage(), "check the vault directory", e);
+            throw new VaultException(
+                    "cannot start writing " + target + ": " + e.getMessage(), "check the vault directory", e);
         }
     }
 
@@ -84,7 +90,7 @@ public final class LocalDirectoryVault implements Vault {
             this.target = target;
             this.temp = temp;
             this.channel = channel;
-            this.stream = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 20);
+            this.stream = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
         }
 
         @Override
@@ -106,8 +112,10 @@ public final class LocalDirectoryVault implements Vault {
                 return new StoredObject(key, null, size);
             } catch (IOException e) {
                 abort();
-                throw new VaultException("cannot finish writing " + target + ": " + e.getMessage(),
-                        "check free space in the vault directory", e);
+                throw new VaultException(
+                        "cannot finish writing " + target + ": " + e.getMessage(),
+                        "check free space in the vault directory",
+                        e);
             }
         }
 
@@ -121,8 +129,10 @@ public final class LocalDirectoryVault implements Vault {
                 channel.close();
                 Files.deleteIfExists(temp);
             } catch (IOException e) {
-                throw new VaultException("cannot remove the partial file " + temp + ": " + e.getMessage(),
-                        "delete it by hand; it is not a backup", e);
+                throw new VaultException(
+                        "cannot remove the partial file " + temp + ": " + e.getMessage(),
+                        "delete it by hand; it is not a backup",
+                        e);
             }
         }
 
@@ -147,7 +157,7 @@ public final class LocalDirectoryVault implements Vault {
         try {
             Files.createDirectories(target.getParent());
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(content));
+                ch.write(ByteBuffer.wrap(content));
                 ch.force(true);
             }
             try {
@@ -189,7 +199,8 @@ public final class LocalDirectoryVault implements Vault {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new VaultException("cannot read " + resolve(key) + ": " + e.getMessage(), "check the vault directory", e);
+            throw new VaultException(
+                    "cannot read " + resolve(key) + ": " + e.getMessage(), "check the vault directory", e);
         }
     }
 
@@ -198,8 +209,10 @@ public final class LocalDirectoryVault implements Vault {
         try {
             return Files.newInputStream(resolve(key));
         } catch (IOException e) {
-            throw new VaultException("cannot open " + resolve(key) + ": " + e.getMessage(),
-                    "the backup's data file is missing or unreadable; restore another backup", e);
+            throw new VaultException(
+                    "cannot open " + resolve(key) + ": " + e.getMessage(),
+                    "the backup's data file is missing or unreadable; restore another backup",
+                    e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.DumpTools;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -46,13 +47,17 @@ final class ChildProcess implements DumpTools.Running {
     private volatile boolean killed;
 
     private ChildProcess(
-            String toolName, Process process, Secret secret, List<Path> tempFiles,
+            String toolName,
+            Process process,
+            Secret secret,
+            List<Path> tempFiles,
             BiFunction<String, String, LifeboatException> failure) {
         this.toolName = toolName;
         this.process = process;
         this.tempFiles = tempFiles;
         this.failure = failure;
-        this.stderrReader = Thread.ofPlatform().daemon().name(toolName + "-stderr").start(() -> readStderr(secret));
+        this.stderrReader =
+                Thread.ofPlatform().daemon().name(toolName + "-stderr").start(() -> readStderr(secret));
     }
 
     /**
@@ -60,25 +65,31 @@ final class ChildProcess implements DumpTools.Running {
      * a hint, so a dump fails with a dump error and a load with a restore error.
      */
     static ChildProcess start(
-            List<String> command, Map<String, String> environment, Secret secret, List<Path> tempFiles,
-            boolean feedsInput, BiFunction<String, String, LifeboatException> failure) {
+            List<String> command,
+            Map<String, String> environment,
+            Secret secret,
+            List<Path> tempFiles,
+            boolean feedsInput,
+            BiFunction<String, String, LifeboatException> failure) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(environment);
         if (!feedsInput) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
         String name = Path.of(command.getFirst()).getFileName().toString();
         try {
             return new ChildProcess(name, pb.start(), secret, tempFiles, failure);
         } catch (IOException e) {
             deleteAll(tempFiles);
-            throw failure.apply("cannot start " + command.getFirst() + ": " + e.getMessage(),
+            throw failure.apply(
+                    "cannot start " + command.getFirst() + ": " + e.getMessage(),
                     "install the engine's client tools (see docs/architecture.md) or set LIFEBOAT_PG_BIN / LIFEBOAT_MARIADB_BIN");
         }
     }
 
     private void readStderr(Secret secret) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 String safe = redact(line, secret);
@@ -138,8 +149,8 @@ final class ChildProcess implements DumpTools.Running {
         if (exit != 0 || !errors.isEmpty()) {
             List<String> shown = errors.isEmpty() ? tail : errors;
             String detail = shown.isEmpty() ? "it printed nothing on stderr" : String.join(" | ", shown);
-            throw failure.apply(toolName + " failed with exit code " + exit + ": " + detail,
-                    "fix the cause it names, then retry");
+            throw failure.apply(
+                    toolName + " failed with exit code " + exit + ": " + detail, "fix the cause it names, then retry");
         }
     }
 

@@ -5,7 +5,6 @@ import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.RestoreFailedException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
-import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.port.DumpTools;
 import java.io.IOException;
@@ -45,14 +44,16 @@ public final class ProcessDumpTools implements DumpTools {
 
     @Override
     public DumpTool dumpTool(DatabaseEngine engine) {
-        return engine == DatabaseEngine.POSTGRESQL ? new PgDump(find(engine, "pg_dump")) : new MariaDbDump(
-                find(engine, "mariadb-dump", "mysqldump"));
+        return engine == DatabaseEngine.POSTGRESQL
+                ? new PgDump(find(engine, "pg_dump"))
+                : new MariaDbDump(find(engine, "mariadb-dump", "mysqldump"));
     }
 
     @Override
     public LoadTool loadTool(DatabaseEngine engine) {
-        return engine == DatabaseEngine.POSTGRESQL ? new PgRestore(find(engine, "pg_restore")) : new MariaDbLoad(
-                find(engine, "mariadb", "mysql"));
+        return engine == DatabaseEngine.POSTGRESQL
+                ? new PgRestore(find(engine, "pg_restore"))
+                : new MariaDbLoad(find(engine, "mariadb", "mysql"));
     }
 
     private Path find(DatabaseEngine engine, String... names) {
@@ -64,7 +65,8 @@ public final class ProcessDumpTools implements DumpTools {
             if (engine == DatabaseEngine.POSTGRESQL) {
                 folders.addAll(debianPostgresBins());
             }
-            for (String p : env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
+            for (String p :
+                    env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
                 if (!p.isBlank()) {
                     folders.add(Path.of(p));
                 }
@@ -92,7 +94,9 @@ public final class ProcessDumpTools implements DumpTools {
         }
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .sorted(Comparator.comparingInt((Path p) -> Integer.parseInt(p.getFileName().toString())).reversed())
+                    .sorted(Comparator.comparingInt(
+                                    (Path p) -> Integer.parseInt(p.getFileName().toString()))
+                            .reversed())
                     .map(p -> p.resolve("bin"))
                     .toList();
         } catch (IOException e) {
@@ -103,14 +107,18 @@ public final class ProcessDumpTools implements DumpTools {
     SoftwareVersion versionOf(Path program) {
         return versions.computeIfAbsent(program, p -> {
             try {
-                Process proc = new ProcessBuilder(p.toString(), "--version").redirectErrorStream(true).start();
+                Process proc = new ProcessBuilder(p.toString(), "--version")
+                        .redirectErrorStream(true)
+                        .start();
                 String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!proc.waitFor(30, TimeUnit.SECONDS) || proc.exitValue() != 0) {
-                    throw new InvalidInputException(p + " --version failed: " + out.strip(), "check the installation of " + p);
+                    throw new InvalidInputException(
+                            p + " --version failed: " + out.strip(), "check the installation of " + p);
                 }
                 return SoftwareVersion.parse(out.lines().findFirst().orElse(""));
             } catch (IOException e) {
-                throw new InvalidInputException("cannot run " + p + ": " + e.getMessage(), "check the installation of " + p);
+                throw new InvalidInputException(
+                        "cannot run " + p + ": " + e.getMessage(), "check the installation of " + p);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while asking " + p + " for its version", e);
@@ -124,7 +132,11 @@ public final class ProcessDumpTools implements DumpTools {
     }
 
     private static List<String> pgConnectionArgs(DatabaseTarget t) {
-        return List.of("--no-password", "--host=" + t.host(), "--port=" + t.port(), "--username=" + t.user(),
+        return List.of(
+                "--no-password",
+                "--host=" + t.host(),
+                "--port=" + t.port(),
+                "--username=" + t.user(),
                 "--dbname=" + conninfo(t));
     }
 
@@ -147,7 +159,9 @@ public final class ProcessDumpTools implements DumpTools {
             return Optional.empty();
         }
         try {
-            Path file = Files.createTempFile("lifeboat-", ".cnf",
+            Path file = Files.createTempFile(
+                    "lifeboat-",
+                    ".cnf",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             String quoted = t.password().reveal().replace("\\", "\\\\").replace("\"", "\\\"");
             Files.writeString(file, "[client]\npassword=\"" + quoted + "\"\n", StandardCharsets.UTF_8);
@@ -160,8 +174,13 @@ public final class ProcessDumpTools implements DumpTools {
     private static List<String> mariadbConnectionArgs(Optional<Path> optionFile, DatabaseTarget t) {
         List<String> args = new ArrayList<>();
         optionFile.ifPresent(f -> args.add("--defaults-extra-file=" + f));
-        args.addAll(List.of("--protocol=TCP", "--host=" + t.host(), "--port=" + t.port(), "--user=" + t.user(),
-                "--default-character-set=utf8mb4", "--max-allowed-packet=1G"));
+        args.addAll(List.of(
+                "--protocol=TCP",
+                "--host=" + t.host(),
+                "--port=" + t.port(),
+                "--user=" + t.user(),
+                "--default-character-set=utf8mb4",
+                "--max-allowed-packet=1G"));
         return args;
     }
 
@@ -201,7 +220,12 @@ public final class ProcessDumpTools implements DumpTools {
         public Running start(DatabaseTarget source) {
             List<String> cmd = new ArrayList<>(List.of(program.toString(), "--format=custom"));
             cmd.addAll(pgConnectionArgs(source));
-            return ChildProcess.start(cmd, pgEnvironment(source), source.password(), List.of(), false,
+            return ChildProcess.start(
+                    cmd,
+                    pgEnvironment(source),
+                    source.password(),
+                    List.of(),
+                    false,
                     (m, h) -> new DumpFailedException(m, hintForDump(h)));
         }
     }
@@ -232,7 +256,12 @@ public final class ProcessDumpTools implements DumpTools {
                 cmd.addAll(List.of("--no-owner", "--no-privileges"));
             }
             cmd.addAll(pgConnectionArgs(target));
-            return ChildProcess.start(cmd, pgEnvironment(target), target.password(), List.of(), true,
+            return ChildProcess.start(
+                    cmd,
+                    pgEnvironment(target),
+                    target.password(),
+                    List.of(),
+                    true,
                     (m, h) -> new RestoreFailedException(m, hintForPgRestore(h)));
         }
     }
@@ -275,9 +304,21 @@ public final class ProcessDumpTools implements DumpTools {
             List<String> cmd = new ArrayList<>(List.of(program.toString()));
             cmd.addAll(mariadbConnectionArgs(options, source));
             // --skip-add-drop-table: a restore must never drop a table of the target on its own.
-            cmd.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob",
-                    "--skip-add-drop-table", "--quick", source.database()));
-            return ChildProcess.start(cmd, Map.of(), source.password(), options.stream().toList(), false,
+            cmd.addAll(List.of(
+                    "--single-transaction",
+                    "--routines",
+                    "--triggers",
+                    "--events",
+                    "--hex-blob",
+                    "--skip-add-drop-table",
+                    "--quick",
+                    source.database()));
+            return ChildProcess.start(
+                    cmd,
+                    Map.of(),
+                    source.password(),
+                    options.stream().toList(),
+                    false,
                     (m, h) -> new DumpFailedException(m, hintForDump(h)));
         }
     }
@@ -305,7 +346,12 @@ public final class ProcessDumpTools implements DumpTools {
             List<String> cmd = new ArrayList<>(List.of(program.toString()));
             cmd.addAll(mariadbConnectionArgs(options, target));
             cmd.addAll(List.of("--binary-mode", "--connect-timeout=30", "--database=" + target.database()));
-            return ChildProcess.start(cmd, Map.of(), target.password(), options.stream().toList(), true,
+            return ChildProcess.start(
+                    cmd,
+                    Map.of(),
+                    target.password(),
+                    options.stream().toList(),
+                    true,
                     (m, h) -> new RestoreFailedException(m, hintForMariaDbLoad(h)));
         }
     }

@@ -2,12 +2,12 @@ package dev.lifeboat.adapters.rds;
 
 import dev.lifeboat.adapters.aws.AccountCredentials;
 import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SnapshotInfo;
-import java.net.URI;
-import java.time.Duration;
+import dev.lifeboat.core.port.RdsGateway;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,11 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.AccountQuota;
 import software.amazon.awssdk.services.rds.model.DBCluster;
@@ -43,7 +40,7 @@ import software.amazon.awssdk.services.rds.model.Tag;
  * adaptive retries, so throttling makes a run slower, not failed).
  */
 public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AwsRdsGateway.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AwsRdsGateway.class);
     static final int DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
     private final AccountCredentials credentials;
     private final AwsClients aws;
@@ -58,12 +55,20 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
      * The gateway for a configuration: the backup account's own credentials, and for each source account
      * the role and external id of lifeboat.yml; clients from {@code aws}.
      */
-    public static AwsRdsGateway forConfig(dev.lifeboat.core.config.LifeboatConfig config, AwsClients aws) {
+    public static AwsRdsGateway forConfig(LifeboatConfig config, AwsClients aws) {
         Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
-        config.databases().values().forEach(d -> roles.put(d.source().account(),
-                new AccountCredentials.AssumedRole(d.source().roleArn(), d.source().externalId())));
+        config.databases()
+                .values()
+                .forEach(d -> roles.put(
+                        d.source().account(),
+                        new AccountCredentials.AssumedRole(
+                                d.source().roleArn(), d.source().externalId())));
         return new AwsRdsGateway(
-                AccountCredentials.of(config.backup().account(), roles, aws.sts(config.backup().region())), aws);
+                AccountCredentials.of(
+                        config.backup().account(),
+                        roles,
+                        aws.sts(config.backup().region())),
+                aws);
     }
 
     private RdsClient rds(Location where) {
@@ -76,11 +81,15 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     public Optional<SourceDatabase> database(Location where, DbKind kind, String identifier) {
         try {
             if (kind == DbKind.CLUSTER) {
-                return Optional.of(database(rds(where).describeDBClusters(b -> b.dbClusterIdentifier(identifier))
-                        .dbClusters().getFirst()));
+                return Optional.of(database(rds(where)
+                        .describeDBClusters(b -> b.dbClusterIdentifier(identifier))
+                        .dbClusters()
+                        .getFirst()));
             }
-            return Optional.of(database(rds(where).describeDBInstances(b -> b.dbInstanceIdentifier(identifier))
-                    .dbInstances().getFirst()));
+            return Optional.of(database(rds(where)
+                    .describeDBInstances(b -> b.dbInstanceIdentifier(identifier))
+                    .dbInstances()
+                    .getFirst()));
         } catch (DbInstanceNotFoundException | DbClusterNotFoundException e) {
             return Optional.empty();
         }
@@ -90,17 +99,23 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     public List<SnapshotInfo> snapshots(Location where, DbKind kind, String dbIdentifier) {
         List<SnapshotInfo> out = new ArrayList<>();
         if (kind == DbKind.CLUSTER) {
-            rds(where).describeDBClusterSnapshotsPaginator(b -> {
-                if (dbIdentifier != null) {
-                    b.dbClusterIdentifier(dbIdentifier);
-                }
-            }).dbClusterSnapshots().forEach(s -> out.add(cluster(where, s)));
+            rds(where)
+                    .describeDBClusterSnapshotsPaginator(b -> {
+                        if (dbIdentifier != null) {
+                            b.dbClusterIdentifier(dbIdentifier);
+                        }
+                    })
+                    .dbClusterSnapshots()
+                    .forEach(s -> out.add(cluster(where, s)));
         } else {
-            rds(where).describeDBSnapshotsPaginator(b -> {
-                if (dbIdentifier != null) {
-                    b.dbInstanceIdentifier(dbIdentifier);
-                }
-            }).dbSnapshots().forEach(s -> out.add(instance(where, s)));
+            rds(where)
+                    .describeDBSnapshotsPaginator(b -> {
+                        if (dbIdentifier != null) {
+                            b.dbInstanceIdentifier(dbIdentifier);
+                        }
+                    })
+                    .dbSnapshots()
+                    .forEach(s -> out.add(instance(where, s)));
         }
         return out;
     }
@@ -109,61 +124,99 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     public Optional<SnapshotInfo> snapshot(Location where, DbKind kind, String snapshotId) {
         try {
             if (kind == DbKind.CLUSTER) {
-                return rds(where).describeDBClusterSnapshots(b -> b.dbClusterSnapshotIdentifier(snapshotId))
-                        .dbClusterSnapshots().stream().findFirst().map(s -> cluster(where, s));
+                return rds(where)
+                        .describeDBClusterSnapshots(b -> b.dbClusterSnapshotIdentifier(snapshotId))
+                        .dbClusterSnapshots()
+                        .stream()
+                        .findFirst()
+                        .map(s -> cluster(where, s));
             }
-            return rds(where).describeDBSnapshots(b -> b.dbSnapshotIdentifier(snapshotId))
-                    .dbSnapshots().stream().findFirst().map(s -> instance(where, s));
+            return rds(where).describeDBSnapshots(b -> b.dbSnapshotIdentifier(snapshotId)).dbSnapshots().stream()
+                    .findFirst()
+                    .map(s -> instance(where, s));
         } catch (DbSnapshotNotFoundException | DbClusterSnapshotNotFoundException e) {
             return Optional.empty();
         }
     }
 
     @Override
-    public SnapshotInfo createSnapshot(Location where, DbKind kind, String dbIdentifier, String snapshotId, Map<String, String> tags) {
+    public SnapshotInfo createSnapshot(
+            Location where, DbKind kind, String dbIdentifier, String snapshotId, Map<String, String> tags) {
         try {
             if (kind == DbKind.CLUSTER) {
-                return cluster(where, rds(where).createDBClusterSnapshot(b -> b.dbClusterIdentifier(dbIdentifier)
-                        .dbClusterSnapshotIdentifier(snapshotId).tags(tags(tags))).dbClusterSnapshot());
+                return cluster(
+                        where,
+                        rds(where)
+                                .createDBClusterSnapshot(b -> b.dbClusterIdentifier(dbIdentifier)
+                                        .dbClusterSnapshotIdentifier(snapshotId)
+                                        .tags(tags(tags)))
+                                .dbClusterSnapshot());
             }
-            return instance(where, rds(where).createDBSnapshot(b -> b.dbInstanceIdentifier(dbIdentifier)
-                    .dbSnapshotIdentifier(snapshotId).tags(tags(tags))).dbSnapshot());
+            return instance(
+                    where,
+                    rds(where)
+                            .createDBSnapshot(b -> b.dbInstanceIdentifier(dbIdentifier)
+                                    .dbSnapshotIdentifier(snapshotId)
+                                    .tags(tags(tags)))
+                            .dbSnapshot());
         } catch (DbSnapshotAlreadyExistsException | DbClusterSnapshotAlreadyExistsException e) {
             return snapshot(where, kind, snapshotId).orElseThrow(() -> e);
         }
     }
 
     @Override
-    public SnapshotInfo copySnapshot(Location where, DbKind kind, String sourceArn, String sourceRegion, String targetId,
-            String kmsKeyId, String optionGroup, Map<String, String> tags) {
+    public SnapshotInfo copySnapshot(
+            Location where,
+            DbKind kind,
+            String sourceArn,
+            String sourceRegion,
+            String targetId,
+            String kmsKeyId,
+            String optionGroup,
+            Map<String, String> tags) {
         boolean crossRegion = sourceRegion != null && !sourceRegion.equals(where.region());
         try {
             if (kind == DbKind.CLUSTER) {
-                return cluster(where, rds(where).copyDBClusterSnapshot(b -> {
-                    b.sourceDBClusterSnapshotIdentifier(sourceArn).targetDBClusterSnapshotIdentifier(targetId)
-                            .kmsKeyId(kmsKeyId).tags(tags(tags));
-                    if (crossRegion) {
-                        b.sourceRegion(sourceRegion);
-                    }
-                }).dbClusterSnapshot());
+                return cluster(
+                        where,
+                        rds(where)
+                                .copyDBClusterSnapshot(b -> {
+                                    b.sourceDBClusterSnapshotIdentifier(sourceArn)
+                                            .targetDBClusterSnapshotIdentifier(targetId)
+                                            .kmsKeyId(kmsKeyId)
+                                            .tags(tags(tags));
+                                    if (crossRegion) {
+                                        b.sourceRegion(sourceRegion);
+                                    }
+                                })
+                                .dbClusterSnapshot());
             }
-            return instance(where, rds(where).copyDBSnapshot(b -> {
-                b.sourceDBSnapshotIdentifier(sourceArn).targetDBSnapshotIdentifier(targetId).kmsKeyId(kmsKeyId)
-                        .optionGroupName(optionGroup).tags(tags(tags));
-                if (crossRegion) {
-                    b.sourceRegion(sourceRegion);
-                }
-            }).dbSnapshot());
+            return instance(
+                    where,
+                    rds(where)
+                            .copyDBSnapshot(b -> {
+                                b.sourceDBSnapshotIdentifier(sourceArn)
+                                        .targetDBSnapshotIdentifier(targetId)
+                                        .kmsKeyId(kmsKeyId)
+                                        .optionGroupName(optionGroup)
+                                        .tags(tags(tags));
+                                if (crossRegion) {
+                                    b.sourceRegion(sourceRegion);
+                                }
+                            })
+                            .dbSnapshot());
         } catch (DbSnapshotAlreadyExistsException | DbClusterSnapshotAlreadyExistsException e) {
             return snapshot(where, kind, targetId).orElseThrow(() -> e);
         } catch (DbSnapshotNotFoundException | DbClusterSnapshotNotFoundException e) {
-            throw new SnapshotGoneException(sourceArn + ": " + e.awsErrorDetails().errorCode());
+            throw new SnapshotGoneException(
+                    sourceArn + ": " + e.awsErrorDetails().errorCode());
         } catch (KmsKeyNotAccessibleException e) {
             throw new KeyNotGrantedException(keyOf(sourceArn, kmsKeyId), where.account(), e.getMessage());
         } catch (RdsException e) {
             String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
             if (crossRegion && (code.equals("InvalidParameterCombination") || code.equals("InvalidParameterValue"))) {
-                throw new CopyRejectedException(code + ": " + e.awsErrorDetails().errorMessage());
+                throw new CopyRejectedException(
+                        code + ": " + e.awsErrorDetails().errorMessage());
             }
             throw e;
         }
@@ -176,46 +229,78 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     @Override
     public SourceDatabase restore(Location where, DbKind kind, RestoreSpec spec) {
         if (kind == DbKind.CLUSTER) {
-            rds(where).restoreDBClusterFromSnapshot(b -> b.dbClusterIdentifier(spec.newIdentifier())
-                    .snapshotIdentifier(spec.snapshotId()).engine(spec.engine())
-                    .dbSubnetGroupName(spec.subnetGroup()).vpcSecurityGroupIds(spec.securityGroups())
-                    .dbClusterParameterGroupName(spec.parameterGroup()).deletionProtection(spec.deletionProtection())
-                    .tags(tags(spec.tags())));
-            rds(where).createDBInstance(b -> b.dbInstanceIdentifier(spec.newIdentifier() + "-writer")
-                    .dbClusterIdentifier(spec.newIdentifier()).engine(spec.engine()).dbInstanceClass(spec.instanceClass())
-                    .tags(tags(spec.tags())));
+            rds(where)
+                    .restoreDBClusterFromSnapshot(b -> b.dbClusterIdentifier(spec.newIdentifier())
+                            .snapshotIdentifier(spec.snapshotId())
+                            .engine(spec.engine())
+                            .dbSubnetGroupName(spec.subnetGroup())
+                            .vpcSecurityGroupIds(spec.securityGroups())
+                            .dbClusterParameterGroupName(spec.parameterGroup())
+                            .deletionProtection(spec.deletionProtection())
+                            .tags(tags(spec.tags())));
+            rds(where)
+                    .createDBInstance(b -> b.dbInstanceIdentifier(spec.newIdentifier() + "-writer")
+                            .dbClusterIdentifier(spec.newIdentifier())
+                            .engine(spec.engine())
+                            .dbInstanceClass(spec.instanceClass())
+                            .tags(tags(spec.tags())));
         } else {
-            rds(where).restoreDBInstanceFromDBSnapshot(b -> b.dbInstanceIdentifier(spec.newIdentifier())
-                    .dbSnapshotIdentifier(spec.snapshotId()).dbInstanceClass(spec.instanceClass())
-                    .dbSubnetGroupName(spec.subnetGroup()).vpcSecurityGroupIds(spec.securityGroups())
-                    .dbParameterGroupName(spec.parameterGroup()).optionGroupName(spec.optionGroup())
-                    .multiAZ(spec.multiAz()).deletionProtection(spec.deletionProtection()).publiclyAccessible(false)
-                    .copyTagsToSnapshot(true).tags(tags(spec.tags())));
+            rds(where)
+                    .restoreDBInstanceFromDBSnapshot(b -> b.dbInstanceIdentifier(spec.newIdentifier())
+                            .dbSnapshotIdentifier(spec.snapshotId())
+                            .dbInstanceClass(spec.instanceClass())
+                            .dbSubnetGroupName(spec.subnetGroup())
+                            .vpcSecurityGroupIds(spec.securityGroups())
+                            .dbParameterGroupName(spec.parameterGroup())
+                            .optionGroupName(spec.optionGroup())
+                            .multiAZ(spec.multiAz())
+                            .deletionProtection(spec.deletionProtection())
+                            .publiclyAccessible(false)
+                            .copyTagsToSnapshot(true)
+                            .tags(tags(spec.tags())));
         }
-        return database(where, kind, spec.newIdentifier()).orElseThrow(() -> new IllegalStateException(
-                "RDS accepted the restore of " + spec.newIdentifier() + " but does not describe it"));
+        return database(where, kind, spec.newIdentifier())
+                .orElseThrow(() -> new IllegalStateException(
+                        "RDS accepted the restore of " + spec.newIdentifier() + " but does not describe it"));
     }
 
     @Override
-    public String resetMasterPassword(Location where, DbKind kind, String identifier, dev.lifeboat.core.model.Secret password) {
+    public String resetMasterPassword(Location where, DbKind kind, String identifier, Secret password) {
         if (kind == DbKind.CLUSTER) {
-            return rds(where).modifyDBCluster(b -> b.dbClusterIdentifier(identifier).masterUserPassword(password.reveal())
-                    .applyImmediately(true)).dbCluster().masterUsername();
+            return rds(where)
+                    .modifyDBCluster(b -> b.dbClusterIdentifier(identifier)
+                            .masterUserPassword(password.reveal())
+                            .applyImmediately(true))
+                    .dbCluster()
+                    .masterUsername();
         }
-        return rds(where).modifyDBInstance(b -> b.dbInstanceIdentifier(identifier).masterUserPassword(password.reveal())
-                .applyImmediately(true)).dbInstance().masterUsername();
+        return rds(where)
+                .modifyDBInstance(b -> b.dbInstanceIdentifier(identifier)
+                        .masterUserPassword(password.reveal())
+                        .applyImmediately(true))
+                .dbInstance()
+                .masterUsername();
     }
 
     @Override
     public void deleteDatabase(Location where, DbKind kind, String identifier) {
         try {
             if (kind == DbKind.CLUSTER) {
-                DBCluster c = rds(where).describeDBClusters(b -> b.dbClusterIdentifier(identifier)).dbClusters().getFirst();
-                c.dbClusterMembers().forEach(m -> rds(where).deleteDBInstance(b -> b.dbInstanceIdentifier(m.dbInstanceIdentifier())
-                        .skipFinalSnapshot(true)));
-                rds(where).deleteDBCluster(b -> b.dbClusterIdentifier(identifier).skipFinalSnapshot(true));
+                DBCluster c = rds(where)
+                        .describeDBClusters(b -> b.dbClusterIdentifier(identifier))
+                        .dbClusters()
+                        .getFirst();
+                c.dbClusterMembers()
+                        .forEach(m -> rds(where)
+                                .deleteDBInstance(b -> b.dbInstanceIdentifier(m.dbInstanceIdentifier())
+                                        .skipFinalSnapshot(true)));
+                rds(where)
+                        .deleteDBCluster(b -> b.dbClusterIdentifier(identifier).skipFinalSnapshot(true));
             } else {
-                rds(where).deleteDBInstance(b -> b.dbInstanceIdentifier(identifier).skipFinalSnapshot(true).deleteAutomatedBackups(true));
+                rds(where)
+                        .deleteDBInstance(b -> b.dbInstanceIdentifier(identifier)
+                                .skipFinalSnapshot(true)
+                                .deleteAutomatedBackups(true));
             }
         } catch (DbInstanceNotFoundException | DbClusterNotFoundException e) {
             // already gone
@@ -244,14 +329,19 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
         }
         try {
             if (kind == DbKind.CLUSTER) {
-                rds(where).modifyDBClusterSnapshotAttribute(b -> b.dbClusterSnapshotIdentifier(snapshotId)
-                        .attributeName("restore").valuesToAdd(account));
+                rds(where)
+                        .modifyDBClusterSnapshotAttribute(b -> b.dbClusterSnapshotIdentifier(snapshotId)
+                                .attributeName("restore")
+                                .valuesToAdd(account));
             } else {
-                rds(where).modifyDBSnapshotAttribute(b -> b.dbSnapshotIdentifier(snapshotId)
-                        .attributeName("restore").valuesToAdd(account));
+                rds(where)
+                        .modifyDBSnapshotAttribute(b -> b.dbSnapshotIdentifier(snapshotId)
+                                .attributeName("restore")
+                                .valuesToAdd(account));
             }
         } catch (DbSnapshotNotFoundException | DbClusterSnapshotNotFoundException e) {
-            throw new SnapshotGoneException(snapshotId + ": " + e.awsErrorDetails().errorCode());
+            throw new SnapshotGoneException(
+                    snapshotId + ": " + e.awsErrorDetails().errorCode());
         }
     }
 
@@ -283,11 +373,15 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                 }
             }
         } catch (RdsException e) {
-            LOG.warn("DescribeAccountAttributes failed in {} ({}); counting manual snapshots against the default quota of {}",
-                    where, e.statusCode(), DEFAULT_MANUAL_SNAPSHOT_QUOTA);
+            LOG.warn(
+                    "DescribeAccountAttributes failed in {} ({}); counting manual snapshots against the default quota of {}",
+                    where,
+                    e.statusCode(),
+                    DEFAULT_MANUAL_SNAPSHOT_QUOTA);
         }
         int used = (int) rds(where).describeDBSnapshotsPaginator().dbSnapshots().stream()
-                .filter(s -> "manual".equals(s.snapshotType())).count();
+                .filter(s -> "manual".equals(s.snapshotType()))
+                .count();
         return new Quota(used, DEFAULT_MANUAL_SNAPSHOT_QUOTA);
     }
 
@@ -301,8 +395,10 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     public int copiesInProgress(Location where, DbKind kind) {
         Set<String> inFlight = Set.of("creating", "copying", "pending");
         var statuses = kind == DbKind.CLUSTER
-                ? rds(where).describeDBClusterSnapshotsPaginator().dbClusterSnapshots().stream().map(DBClusterSnapshot::status)
-                : rds(where).describeDBSnapshotsPaginator().dbSnapshots().stream().map(DBSnapshot::status);
+                ? rds(where).describeDBClusterSnapshotsPaginator().dbClusterSnapshots().stream()
+                        .map(DBClusterSnapshot::status)
+                : rds(where).describeDBSnapshotsPaginator().dbSnapshots().stream()
+                        .map(DBSnapshot::status);
         return (int) statuses.filter(inFlight::contains).count();
     }
 
@@ -321,43 +417,94 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     }
 
     private static SourceDatabase database(DBCluster c) {
-        return new SourceDatabase(c.dbClusterIdentifier(), c.engine(), c.engineVersion(), Boolean.TRUE.equals(c.storageEncrypted()),
-                c.kmsKeyId(), null, c.status(), c.endpoint() == null ? null : c.endpoint() + ":" + c.port(), tagMap(c.tagList()));
+        return new SourceDatabase(
+                c.dbClusterIdentifier(),
+                c.engine(),
+                c.engineVersion(),
+                Boolean.TRUE.equals(c.storageEncrypted()),
+                c.kmsKeyId(),
+                null,
+                c.status(),
+                c.endpoint() == null ? null : c.endpoint() + ":" + c.port(),
+                tagMap(c.tagList()));
     }
 
     private static SourceDatabase database(DBInstance i) {
-        String optionGroup = i.optionGroupMemberships() == null || i.optionGroupMemberships().isEmpty() ? null
-                : i.optionGroupMemberships().getFirst().optionGroupName();
-        return new SourceDatabase(i.dbInstanceIdentifier(), i.engine(), i.engineVersion(), Boolean.TRUE.equals(i.storageEncrypted()),
-                i.kmsKeyId(), optionGroup, i.dbInstanceStatus(),
-                i.endpoint() == null ? null : i.endpoint().address() + ":" + i.endpoint().port(), tagMap(i.tagList()));
+        String optionGroup =
+                i.optionGroupMemberships() == null || i.optionGroupMemberships().isEmpty()
+                        ? null
+                        : i.optionGroupMemberships().getFirst().optionGroupName();
+        return new SourceDatabase(
+                i.dbInstanceIdentifier(),
+                i.engine(),
+                i.engineVersion(),
+                Boolean.TRUE.equals(i.storageEncrypted()),
+                i.kmsKeyId(),
+                optionGroup,
+                i.dbInstanceStatus(),
+                i.endpoint() == null
+                        ? null
+                        : i.endpoint().address() + ":" + i.endpoint().port(),
+                tagMap(i.tagList()));
     }
 
     private SnapshotInfo instance(Location where, DBSnapshot s) {
         Set<String> shared = new HashSet<>();
         if ("manual".equals(s.snapshotType()) && "available".equals(s.status())) {
-            rds(where).describeDBSnapshotAttributes(b -> b.dbSnapshotIdentifier(s.dbSnapshotIdentifier()))
-                    .dbSnapshotAttributesResult().dbSnapshotAttributes().stream()
+            rds(where)
+                    .describeDBSnapshotAttributes(b -> b.dbSnapshotIdentifier(s.dbSnapshotIdentifier()))
+                    .dbSnapshotAttributesResult()
+                    .dbSnapshotAttributes()
+                    .stream()
                     .filter(a -> "restore".equals(a.attributeName()))
                     .forEach(a -> shared.addAll(a.attributeValues()));
         }
-        return new SnapshotInfo(s.dbSnapshotIdentifier(), s.dbSnapshotArn(), where, DbKind.INSTANCE, s.dbInstanceIdentifier(),
-                s.status(), s.snapshotType(), s.snapshotCreateTime(), Boolean.TRUE.equals(s.encrypted()), s.kmsKeyId(),
-                tagMap(s.tagList()), shared, s.engine(), s.engineVersion(), s.percentProgress() == null ? 0 : s.percentProgress());
+        return new SnapshotInfo(
+                s.dbSnapshotIdentifier(),
+                s.dbSnapshotArn(),
+                where,
+                DbKind.INSTANCE,
+                s.dbInstanceIdentifier(),
+                s.status(),
+                s.snapshotType(),
+                s.snapshotCreateTime(),
+                Boolean.TRUE.equals(s.encrypted()),
+                s.kmsKeyId(),
+                tagMap(s.tagList()),
+                shared,
+                s.engine(),
+                s.engineVersion(),
+                s.percentProgress() == null ? 0 : s.percentProgress());
     }
 
     private SnapshotInfo cluster(Location where, DBClusterSnapshot s) {
         Set<String> shared = new HashSet<>();
         if ("manual".equals(s.snapshotType()) && "available".equals(s.status())) {
-            rds(where).describeDBClusterSnapshotAttributes(b -> b.dbClusterSnapshotIdentifier(s.dbClusterSnapshotIdentifier()))
-                    .dbClusterSnapshotAttributesResult().dbClusterSnapshotAttributes().stream()
+            rds(where)
+                    .describeDBClusterSnapshotAttributes(
+                            b -> b.dbClusterSnapshotIdentifier(s.dbClusterSnapshotIdentifier()))
+                    .dbClusterSnapshotAttributesResult()
+                    .dbClusterSnapshotAttributes()
+                    .stream()
                     .filter(a -> "restore".equals(a.attributeName()))
                     .forEach(a -> shared.addAll(a.attributeValues()));
         }
-        return new SnapshotInfo(s.dbClusterSnapshotIdentifier(), s.dbClusterSnapshotArn(), where, DbKind.CLUSTER,
-                s.dbClusterIdentifier(), s.status(), s.snapshotType(), s.snapshotCreateTime(),
-                Boolean.TRUE.equals(s.storageEncrypted()), s.kmsKeyId(), tagMap(s.tagList()), shared, s.engine(),
-                s.engineVersion(), s.percentProgress() == null ? 0 : s.percentProgress());
+        return new SnapshotInfo(
+                s.dbClusterSnapshotIdentifier(),
+                s.dbClusterSnapshotArn(),
+                where,
+                DbKind.CLUSTER,
+                s.dbClusterIdentifier(),
+                s.status(),
+                s.snapshotType(),
+                s.snapshotCreateTime(),
+                Boolean.TRUE.equals(s.storageEncrypted()),
+                s.kmsKeyId(),
+                tagMap(s.tagList()),
+                shared,
+                s.engine(),
+                s.engineVersion(),
+                s.percentProgress() == null ? 0 : s.percentProgress());
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -48,15 +50,21 @@ final class S3MultipartUpload implements Vault.Upload {
     private final List<Future<CompletedPart>> parts = new ArrayList<>();
     private final ExecutorService executor;
     private final PartStream stream = new PartStream();
-    private final java.util.function.Consumer<String> afterComplete;
+    private final Consumer<String> afterComplete;
     private byte[] current;
     private int filled;
     private long total;
     private boolean finished;
 
     S3MultipartUpload(
-            S3Client s3, String bucket, String fullKey, String key, String uploadId, int partSize, int maxInFlight,
-            java.util.function.Consumer<String> afterComplete) {
+            S3Client s3,
+            String bucket,
+            String fullKey,
+            String key,
+            String uploadId,
+            int partSize,
+            int maxInFlight,
+            Consumer<String> afterComplete) {
         this.s3 = s3;
         this.afterComplete = afterComplete;
         this.bucket = bucket;
@@ -65,7 +73,8 @@ final class S3MultipartUpload implements Vault.Upload {
         this.uploadId = uploadId;
         this.partSize = partSize;
         this.inFlight = new Semaphore(maxInFlight);
-        this.executor = Executors.newFixedThreadPool(maxInFlight, Thread.ofPlatform().daemon().name("s3-part-", 0).factory());
+        this.executor = Executors.newFixedThreadPool(
+                maxInFlight, Thread.ofPlatform().daemon().name("s3-part-", 0).factory());
     }
 
     @Override
@@ -126,13 +135,26 @@ final class S3MultipartUpload implements Vault.Upload {
             long t0 = System.nanoTime();
             try {
                 UploadPartResponse r = s3.uploadPart(
-                        b -> b.bucket(bucket).key(fullKey).uploadId(uploadId).partNumber(partNumber)
-                                .contentLength((long) length).checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                        b -> b.bucket(bucket)
+                                .key(fullKey)
+                                .uploadId(uploadId)
+                                .partNumber(partNumber)
+                                .contentLength((long) length)
+                                .checksumAlgorithm(ChecksumAlgorithm.CRC32),
                         RequestBody.fromContentProvider(
                                 () -> new ByteArrayInputStream(buffer, 0, length), length, "application/octet-stream"));
-                LOG.debug("part {} of s3://{}/{} ({} bytes) uploaded in {} ms",
-                        partNumber, bucket, fullKey, length, (System.nanoTime() - t0) / 1_000_000);
-                return CompletedPart.builder().partNumber(partNumber).eTag(r.eTag()).checksumCRC32(r.checksumCRC32()).build();
+                LOG.debug(
+                        "part {} of s3://{}/{} ({} bytes) uploaded in {} ms",
+                        partNumber,
+                        bucket,
+                        fullKey,
+                        length,
+                        (System.nanoTime() - t0) / 1_000_000);
+                return CompletedPart.builder()
+                        .partNumber(partNumber)
+                        .eTag(r.eTag())
+                        .checksumCRC32(r.checksumCRC32())
+                        .build();
             } finally {
                 synchronized (freeBuffers) {
                     freeBuffers.addLast(buffer);
@@ -148,7 +170,8 @@ final class S3MultipartUpload implements Vault.Upload {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
-                    throw new IOException("uploading a part to s3://" + bucket + "/" + fullKey + " failed: " + describe(e.getCause()),
+                    throw new IOException(
+                            "uploading a part to s3://" + bucket + "/" + fullKey + " failed: " + describe(e.getCause()),
                             e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -180,22 +203,31 @@ final class S3MultipartUpload implements Vault.Upload {
                 done.add(f.get());
             }
             long t1 = System.nanoTime();
-            String versionId = s3.completeMultipartUpload(b -> b.bucket(bucket).key(fullKey).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(done))).versionId();
-            LOG.debug("s3://{}/{}: waited {} ms for the last parts, CompleteMultipartUpload took {} ms",
-                    bucket, fullKey, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+            String versionId = s3.completeMultipartUpload(b ->
+                            b.bucket(bucket).key(fullKey).uploadId(uploadId).multipartUpload(m -> m.parts(done)))
+                    .versionId();
+            LOG.debug(
+                    "s3://{}/{}: waited {} ms for the last parts, CompleteMultipartUpload took {} ms",
+                    bucket,
+                    fullKey,
+                    (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
             finished = true;
             executor.shutdown();
             afterComplete.accept(versionId);
             return new Vault.StoredObject(key, versionId, total);
         } catch (ExecutionException e) {
             abort();
-            throw new VaultException("uploading to s3://" + bucket + "/" + fullKey + " failed: " + describe(e.getCause()),
-                    "the upload was aborted; check the bucket and the role's permissions, then retry", e.getCause());
+            throw new VaultException(
+                    "uploading to s3://" + bucket + "/" + fullKey + " failed: " + describe(e.getCause()),
+                    "the upload was aborted; check the bucket and the role's permissions, then retry",
+                    e.getCause());
         } catch (IOException | SdkException e) {
             abort();
-            throw new VaultException("finishing the upload to s3://" + bucket + "/" + fullKey + " failed: " + e.getMessage(),
-                    "the upload was aborted; retry", e);
+            throw new VaultException(
+                    "finishing the upload to s3://" + bucket + "/" + fullKey + " failed: " + e.getMessage(),
+                    "the upload was aborted; retry",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abort();
@@ -213,7 +245,7 @@ final class S3MultipartUpload implements Vault.Upload {
         executor.shutdownNow();
         try {
             // A part still in flight could land after the abort and keep the upload alive.
-            executor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            executor.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -222,8 +254,11 @@ final class S3MultipartUpload implements Vault.Upload {
             LOG.info("aborted the upload of s3://{}/{}", bucket, fullKey);
         } catch (SdkException e) {
             // A lifecycle rule (AbortIncompleteMultipartUpload) in the CDK stack removes it later.
-            LOG.warn("could not abort the upload of s3://{}/{} ({}); the bucket's lifecycle rule will remove it",
-                    bucket, fullKey, e.getMessage());
+            LOG.warn(
+                    "could not abort the upload of s3://{}/{} ({}); the bucket's lifecycle rule will remove it",
+                    bucket,
+                    fullKey,
+                    e.getMessage());
         }
     }
 

@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -45,8 +47,13 @@ public final class S3Vault implements Vault {
      * {@code lockFor} null: the bucket's default retention (if any) applies.
      */
     public record Settings(
-            String bucket, String prefix, String kmsKeyId, ObjectLockMode lockMode, Duration lockFor,
-            int partSizeBytes, int maxPartsInFlight) {
+            String bucket,
+            String prefix,
+            String kmsKeyId,
+            ObjectLockMode lockMode,
+            Duration lockFor,
+            int partSizeBytes,
+            int maxPartsInFlight) {
         public static final int MIN_PART = 5 * 1024 * 1024;
 
         public Settings {
@@ -59,7 +66,8 @@ public final class S3Vault implements Vault {
                 throw new IllegalArgumentException("maxPartsInFlight must be at least 1");
             }
             if ((lockMode == null) != (lockFor == null)) {
-                throw new IllegalArgumentException("give both the Object Lock mode and the retention period, or neither");
+                throw new IllegalArgumentException(
+                        "give both the Object Lock mode and the retention period, or neither");
             }
         }
 
@@ -77,7 +85,7 @@ public final class S3Vault implements Vault {
          * @throws IllegalArgumentException naming the mode when it is neither
          */
         public Settings withObjectLock(String mode, Duration retention) {
-            ObjectLockMode parsed = ObjectLockMode.fromValue(mode.toUpperCase(java.util.Locale.ROOT));
+            ObjectLockMode parsed = ObjectLockMode.fromValue(mode.toUpperCase(Locale.ROOT));
             if (parsed == ObjectLockMode.UNKNOWN_TO_SDK_VERSION) {
                 throw new IllegalArgumentException("Object Lock mode '" + mode + "' is not COMPLIANCE or GOVERNANCE");
             }
@@ -130,7 +138,8 @@ public final class S3Vault implements Vault {
 
     private boolean objectLockEnabled() {
         try {
-            var config = s3.getObjectLockConfiguration(b -> b.bucket(settings.bucket())).objectLockConfiguration();
+            var config = s3.getObjectLockConfiguration(b -> b.bucket(settings.bucket()))
+                    .objectLockConfiguration();
             return config != null && config.objectLockEnabled() == ObjectLockEnabled.ENABLED;
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
@@ -141,8 +150,10 @@ public final class S3Vault implements Vault {
     }
 
     private VaultException missingBucket(Exception e) {
-        return new VaultException("bucket " + settings.bucket() + " does not exist",
-                "check --vault (s3://BUCKET/PREFIX) and the region; the CDK stack's output VaultBucketName names it", e);
+        return new VaultException(
+                "bucket " + settings.bucket() + " does not exist",
+                "check --vault (s3://BUCKET/PREFIX) and the region; the CDK stack's output VaultBucketName names it",
+                e);
     }
 
     static VaultException failure(String what, S3Exception e) {
@@ -171,8 +182,15 @@ public final class S3Vault implements Vault {
         }
         try {
             String uploadId = s3.createMultipartUpload(create.build()).uploadId();
-            return new S3MultipartUpload(s3, settings.bucket(), fullKey(key), key, uploadId,
-                    settings.partSizeBytes(), settings.maxPartsInFlight(), versionId -> ensureRetention(key, versionId));
+            return new S3MultipartUpload(
+                    s3,
+                    settings.bucket(),
+                    fullKey(key),
+                    key,
+                    uploadId,
+                    settings.partSizeBytes(),
+                    settings.maxPartsInFlight(),
+                    versionId -> ensureRetention(key, versionId));
         } catch (NoSuchBucketException e) {
             throw missingBucket(e);
         } catch (S3Exception e) {
@@ -191,21 +209,27 @@ public final class S3Vault implements Vault {
         }
         Instant wanted = retainUntil().minus(Duration.ofMinutes(10));
         try {
-            var current = s3.getObjectRetention(b -> b.bucket(settings.bucket()).key(fullKey(key)).versionId(versionId))
+            var current = s3.getObjectRetention(
+                            b -> b.bucket(settings.bucket()).key(fullKey(key)).versionId(versionId))
                     .retention();
-            if (current != null && current.mode() != null && current.mode().toString().equals(settings.lockMode().toString())
-                    && current.retainUntilDate() != null && !current.retainUntilDate().isBefore(wanted)) {
+            if (current != null
+                    && current.mode() != null
+                    && current.mode().toString().equals(settings.lockMode().toString())
+                    && current.retainUntilDate() != null
+                    && !current.retainUntilDate().isBefore(wanted)) {
                 return;
             }
         } catch (S3Exception e) {
             if (e.statusCode() != 404 && e.statusCode() != 400) {
                 throw failure("cannot read the retention of " + describe() + "/" + key, e);
             }
-        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+        } catch (SdkClientException e) {
             // An answer without a retention document: treat it as none set, and set it below.
         }
         try {
-            s3.putObjectRetention(b -> b.bucket(settings.bucket()).key(fullKey(key)).versionId(versionId)
+            s3.putObjectRetention(b -> b.bucket(settings.bucket())
+                    .key(fullKey(key))
+                    .versionId(versionId)
                     .retention(r -> r.mode(settings.lockMode().toString()).retainUntilDate(retainUntil())));
         } catch (S3Exception e) {
             throw failure("cannot set Object Lock retention on " + describe() + "/" + key, e);
@@ -241,7 +265,10 @@ public final class S3Vault implements Vault {
     public Optional<byte[]> read(String key) {
         try {
             return Optional.of(s3.getObjectAsBytes(GetObjectRequest.builder()
-                    .bucket(settings.bucket()).key(fullKey(key)).build()).asByteArray());
+                            .bucket(settings.bucket())
+                            .key(fullKey(key))
+                            .build())
+                    .asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (NoSuchBucketException e) {
@@ -258,11 +285,15 @@ public final class S3Vault implements Vault {
     public InputStream open(String key, String versionId) {
         try {
             return s3.getObject(GetObjectRequest.builder()
-                    .bucket(settings.bucket()).key(fullKey(key)).versionId(versionId).build());
+                    .bucket(settings.bucket())
+                    .key(fullKey(key))
+                    .versionId(versionId)
+                    .build());
         } catch (NoSuchBucketException e) {
             throw missingBucket(e);
         } catch (S3Exception e) {
-            throw failure("cannot read " + describe() + "/" + key + (versionId == null ? "" : " version " + versionId), e);
+            throw failure(
+                    "cannot read " + describe() + "/" + key + (versionId == null ? "" : " version " + versionId), e);
         }
     }
 
@@ -272,7 +303,10 @@ public final class S3Vault implements Vault {
         String strip = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
         try {
             for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
-                    .bucket(settings.bucket()).prefix(fullKey(prefix)).build()).contents()) {
+                            .bucket(settings.bucket())
+                            .prefix(fullKey(prefix))
+                            .build())
+                    .contents()) {
                 keys.add(o.key().substring(strip.length()));
             }
         } catch (NoSuchBucketException e) {

@@ -6,6 +6,7 @@ import dev.lifeboat.core.model.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,8 +50,11 @@ public final class LocalCredentials {
                 continue;
             }
             List<String> f = splitPgpass(line);
-            if (f.size() == 5 && matches(f.get(0), t.host()) && matches(f.get(1), String.valueOf(t.port()))
-                    && matches(f.get(2), t.database()) && matches(f.get(3), t.user())) {
+            if (f.size() == 5
+                    && matches(f.get(0), t.host())
+                    && matches(f.get(1), String.valueOf(t.port()))
+                    && matches(f.get(2), t.database())
+                    && matches(f.get(3), t.user())) {
                 return Optional.of(f.get(4));
             }
         }
@@ -63,7 +67,7 @@ public final class LocalCredentials {
 
     /** Splits on ':' honouring the backslash escapes of '\:' and '\\'. */
     static List<String> splitPgpass(String line) {
-        List<String> fields = new java.util.ArrayList<>();
+        List<String> fields = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
@@ -94,7 +98,8 @@ public final class LocalCredentials {
                 int eq = line.indexOf('=');
                 if (eq > 0) {
                     String v = line.substring(eq + 1).strip();
-                    if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                    if (v.length() >= 2
+                            && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
                         v = v.substring(1, v.length() - 1);
                     }
                     return Optional.of(v);

@@ -36,25 +36,31 @@ public final class SecretsManagerSource implements SecretSource {
         try {
             text = client.getSecretValue(b -> b.secretId(secretId)).secretString();
         } catch (ResourceNotFoundException e) {
-            throw new InvalidInputException("secret " + secretId + " does not exist",
-                    "check the secret's name or ARN and the region", e);
+            throw new InvalidInputException(
+                    "secret " + secretId + " does not exist", "check the secret's name or ARN and the region", e);
         } catch (SecretsManagerException e) {
-            throw new InvalidInputException("cannot read secret " + secretId + ": "
-                    + (e.awsErrorDetails() == null ? e.statusCode() : e.awsErrorDetails().errorCode()),
-                    "the role needs secretsmanager:GetSecretValue on it (and kms:Decrypt on its key)", e);
+            throw new InvalidInputException(
+                    "cannot read secret " + secretId + ": "
+                            + (e.awsErrorDetails() == null
+                                    ? e.statusCode()
+                                    : e.awsErrorDetails().errorCode()),
+                    "the role needs secretsmanager:GetSecretValue on it (and kms:Decrypt on its key)",
+                    e);
         }
         return parse(secretId, text);
     }
 
     static DatabaseTarget parse(String secretId, String text) {
         if (text == null) {
-            throw new InvalidInputException("secret " + secretId + " has no text value", "store the login as JSON in the RDS format");
+            throw new InvalidInputException(
+                    "secret " + secretId + " has no text value", "store the login as JSON in the RDS format");
         }
         JsonNode node;
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("secret " + secretId + " is not JSON",
+            throw new InvalidInputException(
+                    "secret " + secretId + " is not JSON",
                     "store the login in the RDS format: {\"engine\",\"host\",\"port\",\"username\",\"password\",\"dbname\"}");
         }
         String engine = field(node, secretId, "engine");
@@ -67,12 +73,18 @@ public final class SecretsManagerSource implements SecretSource {
         int port = node.hasNonNull("port") ? node.get("port").asInt(-1) : parsed.defaultPort();
         String dbname = node.hasNonNull("dbname") ? node.get("dbname").asText() : null;
         if (dbname == null) {
-            throw new InvalidInputException("secret " + secretId + " has no field 'dbname'",
+            throw new InvalidInputException(
+                    "secret " + secretId + " has no field 'dbname'",
                     "add \"dbname\" to the secret (RDS leaves it out for MySQL and MariaDB)");
         }
         try {
-            return new DatabaseTarget(parsed, field(node, secretId, "host"), port, dbname,
-                    field(node, secretId, "username"), Secret.of(field(node, secretId, "password")));
+            return new DatabaseTarget(
+                    parsed,
+                    field(node, secretId, "host"),
+                    port,
+                    dbname,
+                    field(node, secretId, "username"),
+                    Secret.of(field(node, secretId, "password")));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("secret " + secretId + ": " + e.getMessage(), "fix the secret's fields");
         }
@@ -81,7 +93,8 @@ public final class SecretsManagerSource implements SecretSource {
     private static String field(JsonNode node, String secretId, String name) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull() || v.asText().isEmpty()) {
-            throw new InvalidInputException("secret " + secretId + " has no field '" + name + "'",
+            throw new InvalidInputException(
+                    "secret " + secretId + " has no field '" + name + "'",
                     "store the login in the RDS format: {\"engine\",\"host\",\"port\",\"username\",\"password\",\"dbname\"}");
         }
         return v.asText();

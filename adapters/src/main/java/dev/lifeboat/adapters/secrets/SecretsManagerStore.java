@@ -2,6 +2,7 @@ package dev.lifeboat.adapters.secrets;
 
 import dev.lifeboat.core.port.SecretStore;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /** {@link SecretStore} in AWS Secrets Manager; deletion skips the recovery window (the secret is throwaway). */
@@ -16,10 +17,15 @@ public final class SecretsManagerStore implements SecretStore {
     @Override
     public String put(String name, String json) {
         try {
-            return client.createSecret(b -> b.name(name).secretString(json)
-                    .description("Lifeboat verification run: the throwaway instance's login; deleted with the instance")).arn();
-        } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException e) {
-            return client.putSecretValue(b -> b.secretId(name).secretString(json)).arn();
+            return client.createSecret(
+                            b -> b.name(name)
+                                    .secretString(json)
+                                    .description(
+                                            "Lifeboat verification run: the throwaway instance's login; deleted with the instance"))
+                    .arn();
+        } catch (ResourceExistsException e) {
+            return client.putSecretValue(b -> b.secretId(name).secretString(json))
+                    .arn();
         }
     }
 

@@ -1,14 +1,12 @@
 package dev.lifeboat.adapters.dump;
 
-import dev.lifeboat.core.dump.TakingDump;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.adapters.local.LocalDirectoryVault;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.ClientTooOldException;
 import dev.lifeboat.core.error.DatabaseAccessException;
 import dev.lifeboat.core.error.DumpFailedException;
@@ -24,6 +22,7 @@ import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import dev.lifeboat.testing.Wiring;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -71,14 +70,20 @@ class DumpFailuresIT {
     /** About 12 MiB of incompressible rows: more than two upload parts, and a dump that takes a moment. */
     private DatabaseTarget bigDatabase() {
         DatabaseTarget db = pg.newDatabase("big");
-        pg.execute(db.database(), "CREATE EXTENSION pgcrypto; CREATE TABLE blobs AS "
-                + "SELECT g AS id, gen_random_bytes(1024) AS data FROM generate_series(1, 12000) g");
+        pg.execute(
+                db.database(),
+                "CREATE EXTENSION pgcrypto; CREATE TABLE blobs AS "
+                        + "SELECT g AS id, gen_random_bytes(1024) AS data FROM generate_series(1, 12000) g");
         return db;
     }
 
     private void assertNothingLeftBehind(Vault v) {
-        assertThat(new BackupCatalog(v).databases()).as("no manifest, so no backup").isEmpty();
-        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("open multipart uploads").isEmpty();
+        assertThat(new BackupCatalog(v).databases())
+                .as("no manifest, so no backup")
+                .isEmpty();
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads())
+                .as("open multipart uploads")
+                .isEmpty();
     }
 
     @Test
@@ -110,7 +115,8 @@ class DumpFailuresIT {
         AtomicBoolean killed = new AtomicBoolean();
         ProgressListener killPgDump = bytes -> {
             if (!killed.get() && bytes > 0) {
-                ProcessHandle.current().descendants()
+                ProcessHandle.current()
+                        .descendants()
                         .filter(h -> h.info().command().orElse("").endsWith("pg_dump"))
                         .forEach(h -> killed.set(h.destroyForcibly() || killed.get()));
             }
@@ -127,11 +133,14 @@ class DumpFailuresIT {
     void userWithoutReadAccess_failsNamingTheTable_andLeavesNoBackup() {
         DatabaseTarget db = pg.newDatabase("perm");
         String role = "lb_limited_" + db.database().substring(db.database().length() - 6);
-        pg.execute(db.database(), "CREATE ROLE " + role + " LOGIN PASSWORD 'limited-pw';"
-                + "CREATE TABLE private_data (id int); INSERT INTO private_data VALUES (1);"
-                + "REVOKE ALL ON private_data FROM PUBLIC; GRANT CONNECT ON DATABASE " + db.database() + " TO " + role);
-        DatabaseTarget limited = new DatabaseTarget(db.engine(), db.host(), db.port(), db.database(), role,
-                Secret.of("limited-pw"));
+        pg.execute(
+                db.database(),
+                "CREATE ROLE " + role + " LOGIN PASSWORD 'limited-pw';"
+                        + "CREATE TABLE private_data (id int); INSERT INTO private_data VALUES (1);"
+                        + "REVOKE ALL ON private_data FROM PUBLIC; GRANT CONNECT ON DATABASE " + db.database() + " TO "
+                        + role);
+        DatabaseTarget limited =
+                new DatabaseTarget(db.engine(), db.host(), db.port(), db.database(), role, Secret.of("limited-pw"));
 
         // pg_dump and the row count meet the missing privilege at about the same time; either names it.
         assertThatThrownBy(() -> Wiring.dumping(vault).dump(new TakingDump.Command("perm", limited, null, null)))
@@ -186,18 +195,23 @@ class DumpFailuresIT {
             }
         };
         S3Client failing = S3Client.builder()
-                .endpointOverride(java.net.URI.create(moto.endpoint())).forcePathStyle(true).region(MotoServer.REGION)
+                .endpointOverride(URI.create(moto.endpoint()))
+                .forcePathStyle(true)
+                .region(MotoServer.REGION)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(failSecondPart))
                 .build();
-        S3Vault failingVault = new S3Vault(failing, S3Vault.Settings.of(bucket, "v").withParts(PART, 1), Clock.systemUTC());
+        S3Vault failingVault =
+                new S3Vault(failing, S3Vault.Settings.of(bucket, "v").withParts(PART, 1), Clock.systemUTC());
 
         assertThatThrownBy(() -> Wiring.dumping(failingVault).dump(new TakingDump.Command("big", db, null, null)))
                 .isInstanceOf(VaultException.class)
                 .hasMessageContaining("s3://" + bucket)
                 .hasMessageContaining("injected: connection reset while sending part 2");
         assertNothingLeftBehind(vault);
-        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).as("no object either").isEmpty();
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents())
+                .as("no object either")
+                .isEmpty();
     }
 
     @Test
@@ -227,8 +241,9 @@ class DumpFailuresIT {
         fakeTool(bin, "mariadb-dump", "mariadb-dump  Ver 10.19 Distrib 10.3.39-MariaDB, for debian-linux-gnu (x86_64)");
         DatabaseTarget db = mariadb.newDatabase("old");
 
-        assertThatThrownBy(() -> Wiring.dumping(vault, toolsIn(bin, "LIFEBOAT_MARIADB_BIN"), TakingDump.Settings.DEFAULTS)
-                        .dump(new TakingDump.Command("old", db, null, null)))
+        assertThatThrownBy(
+                        () -> Wiring.dumping(vault, toolsIn(bin, "LIFEBOAT_MARIADB_BIN"), TakingDump.Settings.DEFAULTS)
+                                .dump(new TakingDump.Command("old", db, null, null)))
                 .isInstanceOf(ClientTooOldException.class)
                 .hasMessageContaining("mariadb-dump 10.3.39 is older than the MariaDB server 10.");
         assertNothingLeftBehind(vault);
@@ -238,14 +253,17 @@ class DumpFailuresIT {
     void localVault_failedDump_leavesNoFileAtAll(@TempDir Path dir) throws IOException {
         DatabaseTarget db = bigDatabase();
         LocalDirectoryVault local = new LocalDirectoryVault(dir);
-        ProgressListener killPgDump = bytes -> ProcessHandle.current().descendants()
+        ProgressListener killPgDump = bytes -> ProcessHandle.current()
+                .descendants()
                 .filter(h -> h.info().command().orElse("").endsWith("pg_dump"))
                 .forEach(ProcessHandle::destroyForcibly);
 
         assertThatThrownBy(() -> Wiring.dumping(local).dump(new TakingDump.Command("big", db, null, killPgDump)))
                 .isInstanceOf(DumpFailedException.class);
         try (Stream<Path> files = Files.walk(dir)) {
-            assertThat(files.filter(Files::isRegularFile)).as("no dump, no partial file, no manifest").isEmpty();
+            assertThat(files.filter(Files::isRegularFile))
+                    .as("no dump, no partial file, no manifest")
+                    .isEmpty();
         }
     }
 

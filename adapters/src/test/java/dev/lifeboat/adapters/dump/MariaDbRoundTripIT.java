@@ -1,13 +1,11 @@
 package dev.lifeboat.adapters.dump;
 
-import dev.lifeboat.core.dump.DumpManifest;
-import dev.lifeboat.core.dump.TakingDump;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.adapters.local.LocalDirectoryVault;
 import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.TableRowCount;
@@ -32,7 +30,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 class MariaDbRoundTripIT {
 
     @Test
-    void dumpAndRestoreThroughALocalVault_bringBackTablesRoutinesTriggersAndEvents(MariaDbServer db, @TempDir Path dir) {
+    void dumpAndRestoreThroughALocalVault_bringBackTablesRoutinesTriggersAndEvents(
+            MariaDbServer db, @TempDir Path dir) {
         roundTrip(db, new LocalDirectoryVault(dir));
     }
 
@@ -40,8 +39,14 @@ class MariaDbRoundTripIT {
     void dumpAndRestoreThroughS3_bringBackTheSameData(MariaDbServer db, MotoServer moto) {
         S3Client s3 = moto.s3();
         String bucket = moto.newBucket(s3, false);
-        DumpManifest m = roundTrip(db, new S3Vault(s3, S3Vault.Settings.of(bucket, "")
-                .withKmsKey(moto.newKmsKey()).withParts(5 * 1024 * 1024, 2), Clock.systemUTC()));
+        DumpManifest m = roundTrip(
+                db,
+                new S3Vault(
+                        s3,
+                        S3Vault.Settings.of(bucket, "")
+                                .withKmsKey(moto.newKmsKey())
+                                .withParts(5 * 1024 * 1024, 2),
+                        Clock.systemUTC()));
         assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
         assertThat(m.objectVersionId()).isNotBlank();
     }
@@ -51,11 +56,20 @@ class MariaDbRoundTripIT {
         Fixtures.loadTricky(db, source.database());
         Map<String, String> before = Fingerprint.of(db, source.database());
         assertThat(before.keySet())
-                .contains("table Kunden Ärger", "table audit", "trigger kunden_ai", "routine PROCEDURE add_kunde",
-                        "routine FUNCTION double_it", "event nightly_cleanup", "view v_kunden",
-                        "column Kunden Ärger.total", "auto-increment Kunden Ärger");
+                .contains(
+                        "table Kunden Ärger",
+                        "table audit",
+                        "trigger kunden_ai",
+                        "routine PROCEDURE add_kunde",
+                        "routine FUNCTION double_it",
+                        "event nightly_cleanup",
+                        "view v_kunden",
+                        "column Kunden Ärger.total",
+                        "auto-increment Kunden Ärger");
 
-        DumpManifest m = Wiring.dumping(vault).dump(new TakingDump.Command("shop", source, null, null)).manifest();
+        DumpManifest m = Wiring.dumping(vault)
+                .dump(new TakingDump.Command("shop", source, null, null))
+                .manifest();
 
         assertThat(m.engine()).isEqualTo(DatabaseEngine.MARIADB);
         assertThat(m.dumpTool()).isEqualTo("mariadb-dump");
@@ -64,7 +78,8 @@ class MariaDbRoundTripIT {
         assertThat(m.tables()).contains(new TableRowCount(source.database(), "Kunden Ärger", 3003, true));
 
         DatabaseTarget target = db.target(PostgresServer.uniqueName("restored"));
-        Wiring.restoring(vault).restore(new RestoringDump.Command("shop", m.backupId(), target, true, false, false, null));
+        Wiring.restoring(vault)
+                .restore(new RestoringDump.Command("shop", m.backupId(), target, true, false, false, null));
 
         assertThat(Fingerprint.of(db, target.database())).isEqualTo(before);
         return m;

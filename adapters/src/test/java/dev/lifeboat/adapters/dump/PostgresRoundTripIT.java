@@ -1,13 +1,12 @@
 package dev.lifeboat.adapters.dump;
 
-import dev.lifeboat.core.dump.DumpManifest;
-import dev.lifeboat.core.dump.TakingDump;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.adapters.local.LocalDirectoryVault;
 import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.TableRowCount;
 import dev.lifeboat.core.port.Vault;
@@ -19,10 +18,12 @@ import dev.lifeboat.testing.MotoServer;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import dev.lifeboat.testing.Wiring;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,7 +36,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 class PostgresRoundTripIT {
 
     @Test
-    void dumpAndRestoreThroughALocalVault_bringBackEveryTableSequenceAndLargeObject(PostgresServer pg, @TempDir Path dir) {
+    void dumpAndRestoreThroughALocalVault_bringBackEveryTableSequenceAndLargeObject(
+            PostgresServer pg, @TempDir Path dir) {
         roundTrip(pg, new LocalDirectoryVault(dir));
     }
 
@@ -44,19 +46,22 @@ class PostgresRoundTripIT {
         S3Client s3 = moto.s3();
         String bucket = moto.newBucket(s3, true);
         String key = moto.newKmsKey();
-        S3Vault vault = new S3Vault(s3, S3Vault.Settings.of(bucket, "team-a/backups")
-                .withKmsKey(key)
-                .withObjectLock("COMPLIANCE", Duration.ofDays(7))
-                .withParts(5 * 1024 * 1024, 2), Clock.systemUTC());
+        S3Vault vault = new S3Vault(
+                s3,
+                S3Vault.Settings.of(bucket, "team-a/backups")
+                        .withKmsKey(key)
+                        .withObjectLock("COMPLIANCE", Duration.ofDays(7))
+                        .withParts(5 * 1024 * 1024, 2),
+                Clock.systemUTC());
 
         DumpManifest manifest = roundTrip(pg, vault);
 
-        var head = s3.headObject(b -> b.bucket(bucket).key("team-a/backups/" + manifest.objectKey())
-                .versionId(manifest.objectVersionId()));
+        var head = s3.headObject(b ->
+                b.bucket(bucket).key("team-a/backups/" + manifest.objectKey()).versionId(manifest.objectVersionId()));
         assertThat(head.serverSideEncryption()).isEqualTo(ServerSideEncryption.AWS_KMS);
         assertThat(head.ssekmsKeyId()).isEqualTo(key);
-        assertThat(head.objectLockMode()).isEqualTo(software.amazon.awssdk.services.s3.model.ObjectLockMode.COMPLIANCE);
-        assertThat(head.objectLockRetainUntilDate()).isAfter(java.time.Instant.now().plus(Duration.ofDays(6)));
+        assertThat(head.objectLockMode()).isEqualTo(ObjectLockMode.COMPLIANCE);
+        assertThat(head.objectLockRetainUntilDate()).isAfter(Instant.now().plus(Duration.ofDays(6)));
         assertThat(manifest.objectVersionId()).isNotBlank();
         assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     }
@@ -65,19 +70,19 @@ class PostgresRoundTripIT {
         DatabaseTarget source = pg.newDatabase("src");
         Fixtures.loadTricky(pg, source.database());
         Map<String, String> before = Fingerprint.of(pg, source.database());
-        assertThat(before.keySet()).anyMatch(k -> k.startsWith("sequence "))
+        assertThat(before.keySet())
+                .anyMatch(k -> k.startsWith("sequence "))
                 .anyMatch(k -> k.startsWith("large-object "))
                 .anyMatch(k -> k.startsWith("table \"Sales & Ops\""))
                 .anyMatch(k -> k.startsWith("table public.measurements_2026"))
                 .anyMatch(k -> k.startsWith("function "))
                 .anyMatch(k -> k.startsWith("comment "));
 
-        TakingDump.Result dumped = Wiring.dumping(vault).dump(
-                new TakingDump.Command("orders-db", source, null, null));
+        TakingDump.Result dumped = Wiring.dumping(vault).dump(new TakingDump.Command("orders-db", source, null, null));
         DumpManifest m = dumped.manifest();
 
         assertThat(dumped.alreadyExisted()).isFalse();
-        assertThat(m.engine()).isEqualTo(dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL);
+        assertThat(m.engine()).isEqualTo(DatabaseEngine.POSTGRESQL);
         assertThat(m.dumpTool()).isEqualTo("pg_dump");
         assertThat(m.format()).isEqualTo("pg_dump-custom");
         assertThat(m.objectKey()).matches("dumps/orders-db/\\d{4}/\\d{2}/\\d{2}/" + m.backupId() + "\\.pgdump");
@@ -87,8 +92,8 @@ class PostgresRoundTripIT {
         assertThat(m.finishedAt()).isAfterOrEqualTo(m.startedAt());
 
         DatabaseTarget target = pg.target(PostgresServer.uniqueName("restored"));
-        RestoringDump.Result restored = Wiring.restoring(vault).restore(new RestoringDump.Command(
-                "orders-db", "latest", target, true, false, false, null));
+        RestoringDump.Result restored = Wiring.restoring(vault)
+                .restore(new RestoringDump.Command("orders-db", "latest", target, true, false, false, null));
 
         assertThat(restored.bytes()).isEqualTo(m.sizeBytes());
         assertThat(Fingerprint.of(pg, target.database())).isEqualTo(before);
@@ -105,7 +110,7 @@ class PostgresRoundTripIT {
             }
             assertThat(sha.bytes()).isEqualTo(m.sizeBytes());
             return sha.hex();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,12 +1,10 @@
 package dev.lifeboat.adapters.dump;
 
-import dev.lifeboat.core.dump.TakingDump;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.adapters.local.LocalDirectoryVault;
+import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Secret;
@@ -58,7 +56,8 @@ class SecretsNeverLoggedIT {
 
     /** Records the command lines of Lifeboat's child processes while they run. */
     private ProgressListener recordCommandLines() {
-        return bytes -> ProcessHandle.current().descendants()
+        return bytes -> ProcessHandle.current()
+                .descendants()
                 .forEach(h -> h.info().commandLine().ifPresent(commandLines::add));
     }
 
@@ -68,16 +67,25 @@ class SecretsNeverLoggedIT {
         String role = "canary_" + admin.database().substring(admin.database().length() - 8);
         pg.execute("postgres", "CREATE ROLE " + role + " LOGIN CREATEDB PASSWORD '" + canary + "'");
         pg.execute("postgres", "ALTER DATABASE " + admin.database() + " OWNER TO " + role);
-        DatabaseTarget source = new DatabaseTarget(admin.engine(), admin.host(), admin.port(), admin.database(), role,
-                Secret.of(canary));
-        pg.execute(admin.database(), "SET ROLE " + role + "; CREATE TABLE t AS SELECT g FROM generate_series(1, 50000) g");
+        DatabaseTarget source = new DatabaseTarget(
+                admin.engine(), admin.host(), admin.port(), admin.database(), role, Secret.of(canary));
+        pg.execute(
+                admin.database(), "SET ROLE " + role + "; CREATE TABLE t AS SELECT g FROM generate_series(1, 50000) g");
         LocalDirectoryVault vault = new LocalDirectoryVault(dir);
 
         Wiring.dumping(vault).dump(new TakingDump.Command("canary", source, null, recordCommandLines()));
-        Wiring.restoring(vault).restore(new RestoringDump.Command("canary", "latest",
-                source.withDatabase(PostgresServer.uniqueName("canary_restored")), true, false, false, recordCommandLines()));
-        assertThatThrownBy(() -> Wiring.dumping(vault).dump(new TakingDump.Command("canary",
-                source.withPassword(Secret.of(canary + "-wrong")), null, null)))
+        Wiring.restoring(vault)
+                .restore(new RestoringDump.Command(
+                        "canary",
+                        "latest",
+                        source.withDatabase(PostgresServer.uniqueName("canary_restored")),
+                        true,
+                        false,
+                        false,
+                        recordCommandLines()));
+        assertThatThrownBy(() -> Wiring.dumping(vault)
+                        .dump(new TakingDump.Command(
+                                "canary", source.withPassword(Secret.of(canary + "-wrong")), null, null)))
                 .isInstanceOf(LifeboatException.class)
                 .satisfies(e -> assertThat(((LifeboatException) e).describe()).doesNotContain(canary));
 
@@ -88,18 +96,28 @@ class SecretsNeverLoggedIT {
     void mariadbPassword_isNeverLoggedPrintedOrPassedAsAnArgument(MariaDbServer db, @TempDir Path dir) {
         DatabaseTarget admin = db.newDatabase("canary");
         String user = "canary_" + admin.database().substring(admin.database().length() - 8);
-        db.execute(admin.database(), "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + canary + "';"
-                + "GRANT ALL ON *.* TO '" + user + "'@'%'; CREATE TABLE `" + admin.database() + "`.t (id INT);"
-                + "INSERT INTO `" + admin.database() + "`.t SELECT seq FROM seq_1_to_50000");
-        DatabaseTarget source = new DatabaseTarget(admin.engine(), admin.host(), admin.port(), admin.database(), user,
-                Secret.of(canary));
+        db.execute(
+                admin.database(),
+                "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + canary + "';"
+                        + "GRANT ALL ON *.* TO '" + user + "'@'%'; CREATE TABLE `" + admin.database() + "`.t (id INT);"
+                        + "INSERT INTO `" + admin.database() + "`.t SELECT seq FROM seq_1_to_50000");
+        DatabaseTarget source = new DatabaseTarget(
+                admin.engine(), admin.host(), admin.port(), admin.database(), user, Secret.of(canary));
         LocalDirectoryVault vault = new LocalDirectoryVault(dir);
 
         Wiring.dumping(vault).dump(new TakingDump.Command("canary", source, null, recordCommandLines()));
-        Wiring.restoring(vault).restore(new RestoringDump.Command("canary", "latest",
-                source.withDatabase(PostgresServer.uniqueName("canary_restored")), true, false, false, recordCommandLines()));
-        assertThatThrownBy(() -> Wiring.dumping(vault).dump(new TakingDump.Command("canary",
-                source.withPassword(Secret.of(canary + "-wrong")), null, null)))
+        Wiring.restoring(vault)
+                .restore(new RestoringDump.Command(
+                        "canary",
+                        "latest",
+                        source.withDatabase(PostgresServer.uniqueName("canary_restored")),
+                        true,
+                        false,
+                        false,
+                        recordCommandLines()));
+        assertThatThrownBy(() -> Wiring.dumping(vault)
+                        .dump(new TakingDump.Command(
+                                "canary", source.withPassword(Secret.of(canary + "-wrong")), null, null)))
                 .isInstanceOf(LifeboatException.class)
                 .satisfies(e -> assertThat(((LifeboatException) e).describe()).doesNotContain(canary));
 

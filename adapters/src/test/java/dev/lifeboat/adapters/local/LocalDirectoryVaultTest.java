@@ -6,6 +6,7 @@ import dev.lifeboat.core.port.Vault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +38,10 @@ class LocalDirectoryVaultTest {
         assertThat(vault.list("dumps/")).containsExactly("dumps/a/x.pgdump");
         assertThat(Files.getPosixFilePermissions(dir.resolve("dumps/a/x.pgdump")))
                 .as("no write bits (root ignores them, every other user does not)")
-                .doesNotContain(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
-                        java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
-                        java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+                .doesNotContain(
+                        PosixFilePermission.OWNER_WRITE,
+                        PosixFilePermission.GROUP_WRITE,
+                        PosixFilePermission.OTHERS_WRITE);
     }
 
     @Test

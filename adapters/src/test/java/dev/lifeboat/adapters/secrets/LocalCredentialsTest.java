@@ -13,15 +13,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalCredentialsTest {
-    private final DatabaseTarget pg = new DatabaseTarget(DatabaseEngine.POSTGRESQL, "db.internal", 5432, "orders", "app", Secret.none());
-    private final DatabaseTarget maria = new DatabaseTarget(DatabaseEngine.MARIADB, "h", 3306, "shop", "root", Secret.none());
+    private final DatabaseTarget pg =
+            new DatabaseTarget(DatabaseEngine.POSTGRESQL, "db.internal", 5432, "orders", "app", Secret.none());
+    private final DatabaseTarget maria =
+            new DatabaseTarget(DatabaseEngine.MARIADB, "h", 3306, "shop", "root", Secret.none());
 
     @Test
     void pgpassword_winsOverThePgpassFile(@TempDir Path home) throws IOException {
         Files.writeString(home.resolve(".pgpass"), "*:*:*:*:from-file\n");
 
-        assertThat(new LocalCredentials(Map.of("PGPASSWORD", "from-env"), home).complete(pg).password().reveal()).isEqualTo("from-env");
-        assertThat(new LocalCredentials(Map.of(), home).complete(pg).password().reveal()).isEqualTo("from-file");
+        assertThat(new LocalCredentials(Map.of("PGPASSWORD", "from-env"), home)
+                        .complete(pg)
+                        .password()
+                        .reveal())
+                .isEqualTo("from-env");
+        assertThat(new LocalCredentials(Map.of(), home).complete(pg).password().reveal())
+                .isEqualTo("from-file");
     }
 
     @Test
@@ -34,7 +41,8 @@ class LocalCredentialsTest {
                 *:*:*:*:fallback
                 """);
 
-        assertThat(new LocalCredentials(Map.of(), home).complete(pg).password().reveal()).isEqualTo("pa:ss\\word");
+        assertThat(new LocalCredentials(Map.of(), home).complete(pg).password().reveal())
+                .isEqualTo("pa:ss\\word");
     }
 
     @Test
@@ -42,20 +50,33 @@ class LocalCredentialsTest {
         Path file = home.resolve("custom");
         Files.writeString(file, "*:*:orders:*:custom-pw\n");
 
-        assertThat(new LocalCredentials(Map.of("PGPASSFILE", file.toString()), home).complete(pg).password().reveal())
+        assertThat(new LocalCredentials(Map.of("PGPASSFILE", file.toString()), home)
+                        .complete(pg)
+                        .password()
+                        .reveal())
                 .isEqualTo("custom-pw");
     }
 
     @Test
     void mysql_readsMysqlPwd_thenTheClientSectionOfMyCnf(@TempDir Path home) throws IOException {
-        Files.writeString(home.resolve(".my.cnf"), "[mysqld]\npassword=server\n[client]\nuser=root\npassword = \"cnf pw\"\n");
+        Files.writeString(
+                home.resolve(".my.cnf"), "[mysqld]\npassword=server\n[client]\nuser=root\npassword = \"cnf pw\"\n");
 
-        assertThat(new LocalCredentials(Map.of("MYSQL_PWD", "env-pw"), home).complete(maria).password().reveal()).isEqualTo("env-pw");
-        assertThat(new LocalCredentials(Map.of(), home).complete(maria).password().reveal()).isEqualTo("cnf pw");
+        assertThat(new LocalCredentials(Map.of("MYSQL_PWD", "env-pw"), home)
+                        .complete(maria)
+                        .password()
+                        .reveal())
+                .isEqualTo("env-pw");
+        assertThat(new LocalCredentials(Map.of(), home)
+                        .complete(maria)
+                        .password()
+                        .reveal())
+                .isEqualTo("cnf pw");
     }
 
     @Test
     void nothingFound_leavesThePasswordEmpty(@TempDir Path home) {
-        assertThat(new LocalCredentials(Map.of(), home).complete(pg).password().isEmpty()).isTrue();
+        assertThat(new LocalCredentials(Map.of(), home).complete(pg).password().isEmpty())
+                .isTrue();
     }
 }

@@ -22,11 +22,13 @@ class SecretsManagerSourceTest {
 
     @Test
     void missingField_isNamed_andNoValueIsEchoed() {
-        assertThatThrownBy(() -> SecretsManagerSource.parse("prod/orders",
+        assertThatThrownBy(() -> SecretsManagerSource.parse(
+                        "prod/orders",
                         "{\"engine\":\"mysql\",\"host\":\"h\",\"username\":\"u\",\"password\":\"TopSecret1\"}"))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("secret prod/orders has no field 'dbname'")
-                .satisfies(e -> assertThat(((InvalidInputException) e).describe()).doesNotContain("TopSecret1"));
+                .satisfies(
+                        e -> assertThat(((InvalidInputException) e).describe()).doesNotContain("TopSecret1"));
     }
 
     @Test
@@ -39,8 +41,10 @@ class SecretsManagerSourceTest {
 
     @Test
     void unknownEngine_listsTheAcceptedOnes() {
-        assertThatThrownBy(() -> SecretsManagerSource.parse("s", "{\"engine\":\"oracle-ee\",\"host\":\"h\","
-                        + "\"username\":\"u\",\"password\":\"p\",\"dbname\":\"d\"}"))
+        assertThatThrownBy(() -> SecretsManagerSource.parse(
+                        "s",
+                        "{\"engine\":\"oracle-ee\",\"host\":\"h\","
+                                + "\"username\":\"u\",\"password\":\"p\",\"dbname\":\"d\"}"))
                 .hasMessageContaining("unknown engine 'oracle-ee'")
                 .hasMessageContaining("aurora-postgresql");
     }

@@ -1,26 +1,26 @@
 package dev.lifeboat.adapters.verify;
 
-import dev.lifeboat.core.verify.VerifyingBackup;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.local.LocalDirectoryVault;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.config.TestConfigs;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.restore.RestoringDump;
-import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.verify.VerifyingBackup;
+import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import java.io.IOException;
@@ -90,13 +90,20 @@ class VerifyingBackupIT {
             SourceDatabase db = super.restore(where, kind, spec);
             String prefix = "v" + run + prefixes.size() + "_";
             prefixes.put(spec.newIdentifier() + "." + where.region() + ".rds.example:5432", prefix);
-            new RestoringDump(vault, new JdbcInspector(), ProcessDumpTools.fromEnvironment(), Clock.systemUTC(), Duration.ofMinutes(5))
-                    .restore(new RestoringDump.Command("orders", manifest.backupId(), pg.target(prefix + "orders"), true, false, false, null));
+            new RestoringDump(
+                            vault,
+                            new JdbcInspector(),
+                            ProcessDumpTools.fromEnvironment(),
+                            Clock.systemUTC(),
+                            Duration.ofMinutes(5))
+                    .restore(new RestoringDump.Command(
+                            "orders", manifest.backupId(), pg.target(prefix + "orders"), true, false, false, null));
             return db;
         }
 
         @Override
-        public synchronized String resetMasterPassword(Location where, DbKind kind, String identifier, Secret password) {
+        public synchronized String resetMasterPassword(
+                Location where, DbKind kind, String identifier, Secret password) {
             super.resetMasterPassword(where, kind, identifier, password);
             String user = "verify_" + run + "_" + prefixes.size();
             pg.execute("postgres", "CREATE ROLE " + user + " LOGIN SUPERUSER PASSWORD '" + password.reveal() + "'");
@@ -118,11 +125,11 @@ class VerifyingBackupIT {
     };
 
     private LifeboatConfig config(String verifyBlock) {
-        return dev.lifeboat.config.TestConfigs.orders("", "", """
+        return TestConfigs.orders("", "", """
                 dump:
                   secretArn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-AbCdEf
                   dbname: orders
-                """ + dev.lifeboat.config.TestConfigs.block(verifyBlock));
+                """ + TestConfigs.block(verifyBlock));
     }
 
     @BeforeEach
@@ -132,22 +139,61 @@ class VerifyingBackupIT {
         clock = new MutableClock();
         rds = new LocalRds(clock);
         DatabaseTarget source = pg.newDatabase("verify_src");
-        pg.execute(source.database(), "CREATE TABLE customers AS SELECT g AS id, 'c' || g AS name FROM generate_series(1, 50) g;"
-                + "CREATE TABLE orders AS SELECT g AS id, g % 50 + 1 AS customer, now() - g * interval '1 hour' AS placed"
-                + " FROM generate_series(1, 500) g");
-        manifest = new TakingDump(vault, new JdbcInspector(), ProcessDumpTools.fromEnvironment(), Clock.systemUTC(),
-                TakingDump.Settings.DEFAULTS).dump(new TakingDump.Command("orders", source, null, null)).manifest();
-        rds.put(new SnapshotInfo("lifeboat-orders-20261125-0300", "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300",
-                VAULT_LOC, DbKind.INSTANCE, "orders-prod", "available", "manual", Instant.parse("2026-11-25T03:20:00Z"), true, "k",
-                Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup",
-                        Tags.SOURCE_SNAPSHOT_TIME, "2026-11-25T03:00:00Z"), Set.of(), "postgres", "16.4", 100));
+        pg.execute(
+                source.database(),
+                "CREATE TABLE customers AS SELECT g AS id, 'c' || g AS name FROM generate_series(1, 50) g;"
+                        + "CREATE TABLE orders AS SELECT g AS id, g % 50 + 1 AS customer, now() - g * interval '1 hour' AS placed"
+                        + " FROM generate_series(1, 500) g");
+        manifest = new TakingDump(
+                        vault,
+                        new JdbcInspector(),
+                        ProcessDumpTools.fromEnvironment(),
+                        Clock.systemUTC(),
+                        TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command("orders", source, null, null))
+                .manifest();
+        rds.put(new SnapshotInfo(
+                "lifeboat-orders-20261125-0300",
+                "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300",
+                VAULT_LOC,
+                DbKind.INSTANCE,
+                "orders-prod",
+                "available",
+                "manual",
+                Instant.parse("2026-11-25T03:20:00Z"),
+                true,
+                "k",
+                Map.of(
+                        Tags.MANAGED_BY,
+                        "lifeboat",
+                        Tags.DATABASE,
+                        "orders",
+                        Tags.ROLE,
+                        "backup",
+                        Tags.SOURCE_SNAPSHOT_TIME,
+                        "2026-11-25T03:00:00Z"),
+                Set.of(),
+                "postgres",
+                "16.4",
+                100));
     }
 
     private VerifyingBackup verifier() {
-        return new VerifyingBackup(rds, vault, new JdbcInspector(), ProcessDumpTools.fromEnvironment(), secretStore,
-                (engine, endpoint, database, user, password) -> new DatabaseTarget(DatabaseEngine.POSTGRESQL, pg.host(), pg.port(),
-                        prefixes.get(endpoint) + database, user, password),
-                clock, d -> clock.now = clock.now.plus(d));
+        return new VerifyingBackup(
+                rds,
+                vault,
+                new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(),
+                secretStore,
+                (engine, endpoint, database, user, password) -> new DatabaseTarget(
+                        DatabaseEngine.POSTGRESQL,
+                        pg.host(),
+                        pg.port(),
+                        prefixes.get(endpoint) + database,
+                        user,
+                        password),
+                clock,
+                d -> clock.now = clock.now.plus(d));
     }
 
     private static final String ASSERTIONS = """
@@ -162,9 +208,19 @@ class VerifyingBackupIT {
     void success_checksBothRestoresAgainstTheManifest_measuresRecovery_andCleansUp() {
         VerifyingBackup.Report r = verifier().verify(config(ASSERTIONS), "orders");
 
-        assertThat(r.checks()).allSatisfy(c -> assertThat(c.passed()).as(c.name() + ": " + c.detail()).isTrue());
-        assertThat(r.checks()).extracting(VerifyingBackup.Check::name).contains("available", "connect", "dump restore",
-                "tables present", "row counts", "assertion: orders exist", "assertion: every order has a customer");
+        assertThat(r.checks())
+                .allSatisfy(c ->
+                        assertThat(c.passed()).as(c.name() + ": " + c.detail()).isTrue());
+        assertThat(r.checks())
+                .extracting(VerifyingBackup.Check::name)
+                .contains(
+                        "available",
+                        "connect",
+                        "dump restore",
+                        "tables present",
+                        "row counts",
+                        "assertion: orders exist",
+                        "assertion: every order has a customer");
         assertThat(r.success()).isTrue();
         assertThat(r.recoverySeconds()).isNotNull().isGreaterThanOrEqualTo(0);
         assertThat(r.backupAgeHours()).isEqualTo(3.0);
@@ -172,7 +228,10 @@ class VerifyingBackupIT {
         assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database ") && c.endsWith(r.instance()));
         assertThat(secrets).isEmpty();
         assertThat(vault.list("verifications/orders/")).hasSize(1);
-        assertThat(verifier().reports("orders")).singleElement().extracting(VerifyingBackup.Report::success).isEqualTo(true);
+        assertThat(verifier().reports("orders"))
+                .singleElement()
+                .extracting(VerifyingBackup.Report::success)
+                .isEqualTo(true);
         assertThat(rds.restores).singleElement().satisfies(spec -> {
             assertThat(spec.deletionProtection()).isFalse();
             assertThat(spec.instanceClass()).isEqualTo("db.t4g.micro");
@@ -186,29 +245,44 @@ class VerifyingBackupIT {
         Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
         byte[] bytes = Files.readAllBytes(object);
         // The snapshot-side restore (the fake RDS) reads the same object, so flip it only after that restore.
-        VerifyingBackup v = new VerifyingBackup(new LocalRds(clock) {
-            {
-                rdsCopy(this);
-            }
+        VerifyingBackup v = new VerifyingBackup(
+                new LocalRds(clock) {
+                    {
+                        rdsCopy(this);
+                    }
 
-            @Override
-            public synchronized String resetMasterPassword(Location where, DbKind kind, String identifier, Secret password) {
-                bytes[bytes.length / 2] ^= 0x01;
-                try {
-                    Files.write(object, bytes);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                return super.resetMasterPassword(where, kind, identifier, password);
-            }
-        }, vault, new JdbcInspector(), ProcessDumpTools.fromEnvironment(), secretStore,
-                (engine, endpoint, database, user, password) -> new DatabaseTarget(DatabaseEngine.POSTGRESQL, pg.host(), pg.port(),
-                        prefixes.get(endpoint) + database, user, password), clock, d -> clock.now = clock.now.plus(d));
+                    @Override
+                    public synchronized String resetMasterPassword(
+                            Location where, DbKind kind, String identifier, Secret password) {
+                        bytes[bytes.length / 2] ^= 0x01;
+                        try {
+                            Files.write(object, bytes);
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return super.resetMasterPassword(where, kind, identifier, password);
+                    }
+                },
+                vault,
+                new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(),
+                secretStore,
+                (engine, endpoint, database, user, password) -> new DatabaseTarget(
+                        DatabaseEngine.POSTGRESQL,
+                        pg.host(),
+                        pg.port(),
+                        prefixes.get(endpoint) + database,
+                        user,
+                        password),
+                clock,
+                d -> clock.now = clock.now.plus(d));
 
         VerifyingBackup.Report r = v.verify(config(ASSERTIONS), "orders");
 
         assertThat(r.success()).isFalse();
-        assertThat(r.checks()).filteredOn(c -> c.name().equals("dump restore")).singleElement()
+        assertThat(r.checks())
+                .filteredOn(c -> c.name().equals("dump restore"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.detail()).contains("is corrupt"));
         assertThat(r.cleanedUp()).isTrue();
         assertThat(secrets).isEmpty();
@@ -227,7 +301,9 @@ class VerifyingBackupIT {
                 """), "orders");
 
         assertThat(r.success()).isFalse();
-        assertThat(r.checks()).filteredOn(c -> c.name().equals("assertion: orders in the last hour")).singleElement()
+        assertThat(r.checks())
+                .filteredOn(c -> c.name().equals("assertion: orders in the last hour"))
+                .singleElement()
                 .satisfies(c -> {
                     assertThat(c.passed()).isFalse();
                     assertThat(c.detail()).isEqualTo("got 0.0, expected > 0");
@@ -247,23 +323,57 @@ class VerifyingBackupIT {
         assertThat(r.error()).contains("was not available within the limit");
         assertThat(r.cleanedUp()).isTrue();
         assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database ") && c.endsWith(r.instance()));
-        assertThat(rds.databasesTagged(VAULT_LOC, DbKind.INSTANCE, VerifyingBackup.VERIFICATION)).isEmpty();
+        assertThat(rds.databasesTagged(VAULT_LOC, DbKind.INSTANCE, VerifyingBackup.VERIFICATION))
+                .isEmpty();
     }
 
     @Test
     void whatACrashedRunLeft_isRemovedByTheSweeper_andNothingElse() {
-        rds.restore(VAULT_LOC, DbKind.INSTANCE, new dev.lifeboat.core.port.RdsGateway.RestoreSpec("lifeboat-orders-20261125-0300",
-                "lifeboat-verify-orders-crashed", "postgres", "db.t4g.micro", null, List.of(), null, null, false, false,
-                Map.of(VerifyingBackup.VERIFICATION, "crashed", VerifyingBackup.EXPIRES_AT, "2026-11-25T05:00:00Z")));
-        rds.restore(VAULT_LOC, DbKind.INSTANCE, new dev.lifeboat.core.port.RdsGateway.RestoreSpec("lifeboat-orders-20261125-0300",
-                "lifeboat-verify-orders-running", "postgres", "db.t4g.micro", null, List.of(), null, null, false, false,
-                Map.of(VerifyingBackup.VERIFICATION, "running", VerifyingBackup.EXPIRES_AT, "2026-11-25T09:00:00Z")));
+        rds.restore(
+                VAULT_LOC,
+                DbKind.INSTANCE,
+                new RdsGateway.RestoreSpec(
+                        "lifeboat-orders-20261125-0300",
+                        "lifeboat-verify-orders-crashed",
+                        "postgres",
+                        "db.t4g.micro",
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        false,
+                        false,
+                        Map.of(
+                                VerifyingBackup.VERIFICATION,
+                                "crashed",
+                                VerifyingBackup.EXPIRES_AT,
+                                "2026-11-25T05:00:00Z")));
+        rds.restore(
+                VAULT_LOC,
+                DbKind.INSTANCE,
+                new RdsGateway.RestoreSpec(
+                        "lifeboat-orders-20261125-0300",
+                        "lifeboat-verify-orders-running",
+                        "postgres",
+                        "db.t4g.micro",
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        false,
+                        false,
+                        Map.of(
+                                VerifyingBackup.VERIFICATION,
+                                "running",
+                                VerifyingBackup.EXPIRES_AT,
+                                "2026-11-25T09:00:00Z")));
         rds.addDatabase(VAULT_LOC, "someone-elses-db", "postgres", null);
 
         List<String> swept = verifier().sweep(config(""));
 
         assertThat(swept).containsExactly("lifeboat-verify-orders-crashed");
-        assertThat(rds.database(VAULT_LOC, DbKind.INSTANCE, "lifeboat-verify-orders-running")).isPresent();
+        assertThat(rds.database(VAULT_LOC, DbKind.INSTANCE, "lifeboat-verify-orders-running"))
+                .isPresent();
         assertThat(rds.database(VAULT_LOC, DbKind.INSTANCE, "someone-elses-db")).isPresent();
     }
 
@@ -274,8 +384,11 @@ class VerifyingBackupIT {
 
         assertThat(passed.success()).isTrue();
         // The verified copy was taken at 03:00; the limit is 26 hours.
-        assertThat(VerifyingBackup.fresh(reports, Duration.ofHours(26), Instant.parse("2026-11-26T04:59:00Z"))).isTrue();
-        assertThat(VerifyingBackup.fresh(reports, Duration.ofHours(26), Instant.parse("2026-11-26T05:01:00Z"))).isFalse();
-        assertThat(VerifyingBackup.fresh(List.of(), Duration.ofHours(26), clock.now)).isFalse();
+        assertThat(VerifyingBackup.fresh(reports, Duration.ofHours(26), Instant.parse("2026-11-26T04:59:00Z")))
+                .isTrue();
+        assertThat(VerifyingBackup.fresh(reports, Duration.ofHours(26), Instant.parse("2026-11-26T05:01:00Z")))
+                .isFalse();
+        assertThat(VerifyingBackup.fresh(List.of(), Duration.ofHours(26), clock.now))
+                .isFalse();
     }
 }

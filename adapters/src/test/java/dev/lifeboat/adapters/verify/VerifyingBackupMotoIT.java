@@ -1,8 +1,5 @@
 package dev.lifeboat.adapters.verify;
 
-import dev.lifeboat.core.verify.VerifyingBackup;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.adapters.aws.AccountCredentials;
@@ -18,6 +15,7 @@ import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.restore.RestoringDump;
+import dev.lifeboat.core.verify.VerifyingBackup;
 import dev.lifeboat.testing.MariaDbServer;
 import dev.lifeboat.testing.MotoServer;
 import dev.lifeboat.testing.RealParts;
@@ -27,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,25 +46,44 @@ import software.amazon.awssdk.services.sts.StsClient;
 class VerifyingBackupMotoIT {
 
     @Test
-    void aVerificationAgainstMoto_withMariaDbData_passes_andLeavesNoInstanceOrSecret(MotoServer moto, MariaDbServer maria,
-            @TempDir Path dir) {
+    void aVerificationAgainstMoto_withMariaDbData_passes_andLeavesNoInstanceOrSecret(
+            MotoServer moto, MariaDbServer maria, @TempDir Path dir) {
         String db = "shop" + UUID.randomUUID().toString().substring(0, 6);
         LocalDirectoryVault vault = new LocalDirectoryVault(dir);
         DatabaseTarget source = maria.newDatabase("vsrc");
-        maria.execute(source.database(), "CREATE TABLE products (id INT PRIMARY KEY, name VARCHAR(40), price DECIMAL(10,2));"
-                + "INSERT INTO products SELECT seq, CONCAT('p', seq), seq / 3 FROM seq_1_to_300;"
-                + "CREATE TABLE sales (id INT PRIMARY KEY, product INT, qty INT); INSERT INTO sales SELECT seq, seq % 300 + 1, seq % 7 FROM seq_1_to_2000");
-        DumpManifest manifest = new TakingDump(vault, new JdbcInspector(), ProcessDumpTools.fromEnvironment(), Clock.systemUTC(),
-                TakingDump.Settings.DEFAULTS).dump(new TakingDump.Command(db, source, null, null)).manifest();
+        maria.execute(
+                source.database(),
+                "CREATE TABLE products (id INT PRIMARY KEY, name VARCHAR(40), price DECIMAL(10,2));"
+                        + "INSERT INTO products SELECT seq, CONCAT('p', seq), seq / 3 FROM seq_1_to_300;"
+                        + "CREATE TABLE sales (id INT PRIMARY KEY, product INT, qty INT); INSERT INTO sales SELECT seq, seq % 300 + 1, seq % 7 FROM seq_1_to_2000");
+        DumpManifest manifest = new TakingDump(
+                        vault,
+                        new JdbcInspector(),
+                        ProcessDumpTools.fromEnvironment(),
+                        Clock.systemUTC(),
+                        TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command(db, source, null, null))
+                .manifest();
 
         // The backup copy in moto (its default account), tagged as the pipeline tags its copies.
-        RdsClient rds = RdsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.EU_WEST_1)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        RdsClient rds = RdsClient.builder()
+                .endpointOverride(URI.create(moto.endpoint()))
+                .region(Region.EU_WEST_1)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
         // moto models no "mariadb" engine defaults; the copy's RDS engine does not matter to the checks.
-        rds.createDBInstance(b -> b.dbInstanceIdentifier("holder-" + db).engine("mysql").dbInstanceClass("db.t4g.micro")
-                .allocatedStorage(20).masterUsername("shopadmin").masterUserPassword("not-a-real-password-1"));
-        rds.createDBSnapshot(b -> b.dbInstanceIdentifier("holder-" + db).dbSnapshotIdentifier("lifeboat-" + db + "-20261125-0300")
-                .tags(tag("lifeboat:managed-by", "lifeboat"), tag("lifeboat:database", db), tag("lifeboat:role", "backup"),
+        rds.createDBInstance(b -> b.dbInstanceIdentifier("holder-" + db)
+                .engine("mysql")
+                .dbInstanceClass("db.t4g.micro")
+                .allocatedStorage(20)
+                .masterUsername("shopadmin")
+                .masterUserPassword("not-a-real-password-1"));
+        rds.createDBSnapshot(b -> b.dbInstanceIdentifier("holder-" + db)
+                .dbSnapshotIdentifier("lifeboat-" + db + "-20261125-0300")
+                .tags(
+                        tag("lifeboat:managed-by", "lifeboat"),
+                        tag("lifeboat:database", db),
+                        tag("lifeboat:role", "backup"),
                         tag("lifeboat:source-snapshot-time", "2026-11-25T03:00:00Z")));
         LifeboatConfig config = ConfigLoader.parse("""
                 backup:
@@ -93,34 +109,65 @@ class VerifyingBackupMotoIT {
                 """.formatted(db), "test");
 
         Map<String, String> loaded = new HashMap<>();
-        StsClient sts = StsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        AwsRdsGateway gateway = new AwsRdsGateway(new AccountCredentials("123456789012", Map.of(), sts,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))), moto.clients());
+        StsClient sts = StsClient.builder()
+                .endpointOverride(URI.create(moto.endpoint()))
+                .region(Region.US_EAST_1)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+        AwsRdsGateway gateway = new AwsRdsGateway(
+                new AccountCredentials(
+                        "123456789012",
+                        Map.of(),
+                        sts,
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))),
+                moto.clients());
         String prefix = "vm" + db.substring(4) + "_";
-        VerifyingBackup verifying = new VerifyingBackup(gateway, vault, new JdbcInspector(), ProcessDumpTools.fromEnvironment(),
+        VerifyingBackup verifying = new VerifyingBackup(
+                gateway,
+                vault,
+                new JdbcInspector(),
+                ProcessDumpTools.fromEnvironment(),
                 new SecretsManagerStore(moto.secretsManager()),
                 (engine, endpoint, database, user, password) -> {
                     // The local server stands in for the instance: its login is the one Lifeboat just set.
-                    maria.execute("", "CREATE USER IF NOT EXISTS '" + user + "'@'%' IDENTIFIED BY '" + password.reveal() + "';"
-                            + "ALTER USER '" + user + "'@'%' IDENTIFIED BY '" + password.reveal() + "';"
-                            + "GRANT ALL ON *.* TO '" + user + "'@'%'");
+                    maria.execute(
+                            "",
+                            "CREATE USER IF NOT EXISTS '" + user + "'@'%' IDENTIFIED BY '" + password.reveal() + "';"
+                                    + "ALTER USER '" + user + "'@'%' IDENTIFIED BY '" + password.reveal() + "';"
+                                    + "GRANT ALL ON *.* TO '" + user + "'@'%'");
                     if (loaded.putIfAbsent(endpoint, "yes") == null) {
-                        new RestoringDump(vault, new JdbcInspector(), ProcessDumpTools.fromEnvironment(), Clock.systemUTC(),
-                                Duration.ofMinutes(5)).restore(new RestoringDump.Command(db, manifest.backupId(),
-                                maria.target(prefix + "shop"), true, false, false, null));
+                        new RestoringDump(
+                                        vault,
+                                        new JdbcInspector(),
+                                        ProcessDumpTools.fromEnvironment(),
+                                        Clock.systemUTC(),
+                                        Duration.ofMinutes(5))
+                                .restore(new RestoringDump.Command(
+                                        db,
+                                        manifest.backupId(),
+                                        maria.target(prefix + "shop"),
+                                        true,
+                                        false,
+                                        false,
+                                        null));
                     }
-                    return new DatabaseTarget(DatabaseEngine.MARIADB, maria.host(), maria.port(), prefix + database, user, password);
+                    return new DatabaseTarget(
+                            DatabaseEngine.MARIADB, maria.host(), maria.port(), prefix + database, user, password);
                 },
-                Clock.systemUTC(), d -> Thread.sleep(Math.min(d.toMillis(), 200)));
+                Clock.systemUTC(),
+                d -> Thread.sleep(Math.min(d.toMillis(), 200)));
 
         VerifyingBackup.Report r = verifying.verify(config, db);
 
-        assertThat(r.checks()).allSatisfy(c -> assertThat(c.passed()).as(c.name() + ": " + c.detail()).isTrue());
+        assertThat(r.checks())
+                .allSatisfy(c ->
+                        assertThat(c.passed()).as(c.name() + ": " + c.detail()).isTrue());
         assertThat(r.success()).isTrue();
         assertThat(r.cleanedUp()).isTrue();
-        assertThat(rds.describeDBInstances().dbInstances()).noneMatch(i -> i.dbInstanceIdentifier().equals(r.instance()));
-        assertThat(moto.secretsManager().listSecrets().secretList()).noneMatch(s -> s.name().contains(r.instance()));
+        assertThat(rds.describeDBInstances().dbInstances())
+                .noneMatch(i -> i.dbInstanceIdentifier().equals(r.instance()));
+        assertThat(moto.secretsManager().listSecrets().secretList())
+                .noneMatch(s -> s.name().contains(r.instance()));
     }
 
     private static Tag tag(String k, String v) {

@@ -1,8 +1,10 @@
 package dev.lifeboat.core.config;
 
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,8 +20,14 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
      * principal the CDK app lets change the vault's policy, Object Lock or lifecycle, or delete its key.
      * {@code vaultRetentionDays}: the vault's default Object Lock retention (COMPLIANCE mode).
      */
-    public record Backup(String account, String region, String kmsKeyArn, String vault, String breakGlassRoleArn,
-            int vaultRetentionDays, int vaultColdAfterDays) {
+    public record Backup(
+            String account,
+            String region,
+            String kmsKeyArn,
+            String vault,
+            String breakGlassRoleArn,
+            int vaultRetentionDays,
+            int vaultColdAfterDays) {
         /** The backup account's home Region: where the copies, the vault and the verification instances are. */
         public Location location() {
             return new Location(account, region);
@@ -42,15 +50,20 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
      * row counts may drift, how old the newest verified backup may be, and SQL assertions to check.
      */
     public record VerifySettings(
-            String instanceClass, String subnetGroup, java.util.List<String> securityGroups, int availableWithinMinutes,
-            double rowCountTolerance, int maxAgeHours, java.util.List<Assertion> assertions) {
+            String instanceClass,
+            String subnetGroup,
+            List<String> securityGroups,
+            int availableWithinMinutes,
+            double rowCountTolerance,
+            int maxAgeHours,
+            List<Assertion> assertions) {
         public VerifySettings {
-            securityGroups = securityGroups == null ? java.util.List.of() : java.util.List.copyOf(securityGroups);
-            assertions = assertions == null ? java.util.List.of() : java.util.List.copyOf(assertions);
+            securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
+            assertions = assertions == null ? List.of() : List.copyOf(assertions);
         }
 
         public static VerifySettings defaults() {
-            return new VerifySettings("db.t4g.micro", null, java.util.List.of(), 60, 0.05, 26, java.util.List.of());
+            return new VerifySettings("db.t4g.micro", null, List.of(), 60, 0.05, 26, List.of());
         }
     }
 
@@ -59,7 +72,12 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
 
     /** Where the database runs, and how Lifeboat reaches its account. */
     public record Source(
-            String account, String region, DbKind kind, String identifier, String roleArn, String externalId,
+            String account,
+            String region,
+            DbKind kind,
+            String identifier,
+            String roleArn,
+            String externalId,
             String shareKmsKeyArn) {}
 
     /**
@@ -69,9 +87,16 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
      * source region, for the two-step copy.
      */
     public record SnapshotSettings(Mode mode, CopyStrategy copyStrategy, String optionGroup, String stagingKmsKeyArn) {
-        public enum Mode { CREATE, COPY_AUTOMATED }
+        public enum Mode {
+            CREATE,
+            COPY_AUTOMATED
+        }
 
-        public enum CopyStrategy { AUTO, SINGLE_STEP, TWO_STEP }
+        public enum CopyStrategy {
+            AUTO,
+            SINGLE_STEP,
+            TWO_STEP
+        }
     }
 
     /** Grandfather-father-son counts: how many daily, weekly, monthly and yearly copies to keep. */
@@ -85,18 +110,18 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
      * dump function runs: the source VPC, its subnets and security groups (the database must be
      * reachable from them).
      */
-    public record DumpSettings(String secretArn, String dbname, String vpcId, java.util.List<String> subnetIds,
-            java.util.List<String> securityGroupIds) {
+    public record DumpSettings(
+            String secretArn, String dbname, String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
         public DumpSettings {
-            subnetIds = subnetIds == null ? java.util.List.of() : java.util.List.copyOf(subnetIds);
-            securityGroupIds = securityGroupIds == null ? java.util.List.of() : java.util.List.copyOf(securityGroupIds);
+            subnetIds = subnetIds == null ? List.of() : List.copyOf(subnetIds);
+            securityGroupIds = securityGroupIds == null ? List.of() : List.copyOf(securityGroupIds);
         }
     }
 
     public Database database(String id) {
         Database d = databases.get(id);
         if (d == null) {
-            throw new dev.lifeboat.core.error.InvalidInputException(
+            throw new InvalidInputException(
                     "database '" + id + "' is not in the configuration",
                     "configured: " + String.join(", ", databases.keySet()));
         }

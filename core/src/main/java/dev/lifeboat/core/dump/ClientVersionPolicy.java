@@ -34,17 +34,22 @@ public final class ClientVersionPolicy {
             throw new ClientTooOldException(
                     toolName + " " + client.shortForm() + " is older than the " + label(server.engine()) + " server "
                             + s.shortForm() + " it would dump",
-                    "install " + toolName + " " + s.major() + (server.engine() == DatabaseEngine.POSTGRESQL ? "" : "." + s.minor())
+                    "install " + toolName + " " + s.major()
+                            + (server.engine() == DatabaseEngine.POSTGRESQL ? "" : "." + s.minor())
                             + " or newer and put it first on PATH, or name its folder in "
-                            + (server.engine() == DatabaseEngine.POSTGRESQL ? "LIFEBOAT_PG_BIN" : "LIFEBOAT_MARIADB_BIN"));
+                            + (server.engine() == DatabaseEngine.POSTGRESQL
+                                    ? "LIFEBOAT_PG_BIN"
+                                    : "LIFEBOAT_MARIADB_BIN"));
         }
     }
 
     /** pg_restore must be at least as new as the pg_dump that wrote the archive. */
-    public static void checkLoad(DatabaseEngine engine, String loadTool, SoftwareVersion loader, SoftwareVersion dumper) {
+    public static void checkLoad(
+            DatabaseEngine engine, String loadTool, SoftwareVersion loader, SoftwareVersion dumper) {
         if (engine == DatabaseEngine.POSTGRESQL && loader.major() < dumper.major()) {
             throw new ClientTooOldException(
-                    loadTool + " " + loader.shortForm() + " cannot read an archive written by pg_dump " + dumper.shortForm(),
+                    loadTool + " " + loader.shortForm() + " cannot read an archive written by pg_dump "
+                            + dumper.shortForm(),
                     "install PostgreSQL client tools " + dumper.major() + " or newer");
         }
     }

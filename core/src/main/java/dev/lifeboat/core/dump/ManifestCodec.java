@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.TableRowCount;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
 
 /** Manifests as JSON: ISO-8601 times, unknown fields ignored so older readers accept newer manifests. */
 public final class ManifestCodec {
@@ -21,10 +25,23 @@ public final class ManifestCodec {
      * milliseconds of class loading, which a dump can spend while it streams.
      */
     public static void warmUp() {
-        DumpManifest sample = new DumpManifest(DumpManifest.CURRENT_VERSION, "20000101T000000Z", "warm-up",
-                dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL, "0", "none", "0", "none",
-                java.time.Instant.EPOCH, java.time.Instant.EPOCH, 0, "", "k", null, 0,
-                java.util.List.of(new dev.lifeboat.core.model.TableRowCount("s", "t", 0, true)));
+        DumpManifest sample = new DumpManifest(
+                DumpManifest.CURRENT_VERSION,
+                "20000101T000000Z",
+                "warm-up",
+                DatabaseEngine.POSTGRESQL,
+                "0",
+                "none",
+                "0",
+                "none",
+                Instant.EPOCH,
+                Instant.EPOCH,
+                0,
+                "",
+                "k",
+                null,
+                0,
+                List.of(new TableRowCount("s", "t", 0, true)));
         read(write(sample), "warm-up");
     }
 

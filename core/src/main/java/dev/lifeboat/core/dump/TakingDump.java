@@ -90,7 +90,8 @@ public final class TakingDump {
 
         // Platform threads, not virtual ones: the virtual-thread I/O poller sits in native code, and
         // HotSpot then spends up to 0.3 s at exit waiting for it (measured, docs/performance.md).
-        ExecutorService background = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("dump-", 0).factory());
+        ExecutorService background = Executors.newCachedThreadPool(
+                Thread.ofPlatform().daemon().name("dump-", 0).factory());
         try {
             // The pre-flight checks are independent round trips (vault, database, a process start);
             // they run together, so a dump starts sooner.
@@ -115,8 +116,13 @@ public final class TakingDump {
                     background.submit(() -> inspector.rowCounts(source, settings.exactRowCountThreshold()));
             background.submit(ManifestCodec::warmUp);
             String objectKey = VaultLayout.objectKey(databaseId, id, tool.extension());
-            LOG.info("dumping {} ({} {}) with {} {} to {}",
-                    databaseId, server.engine(), server.version().shortForm(), tool.name(), version.shortForm(),
+            LOG.info(
+                    "dumping {} ({} {}) with {} {} to {}",
+                    databaseId,
+                    server.engine(),
+                    server.version().shortForm(),
+                    tool.name(),
+                    version.shortForm(),
                     vault.describe() + "/" + objectKey);
             Instant started = clock.instant();
             command.progress().onStart(-1);
@@ -145,7 +151,12 @@ public final class TakingDump {
                 LOG.warn("backup {} of {} was completed by a concurrent invocation; keeping that one", id, databaseId);
                 return new Result(ManifestCodec.read(vault.read(manifestKey).orElseThrow(), manifestKey), true);
             }
-            LOG.info("backup {} of {} complete: {} bytes, sha256 {}", id, databaseId, manifest.sizeBytes(), manifest.sha256());
+            LOG.info(
+                    "backup {} of {} complete: {} bytes, sha256 {}",
+                    id,
+                    databaseId,
+                    manifest.sizeBytes(),
+                    manifest.sha256());
             return new Result(manifest, false);
         } finally {
             background.shutdownNow();
@@ -171,7 +182,11 @@ public final class TakingDump {
 
     /** Streams the dump into an upload; {@code beforeComplete} runs last, and a failure there aborts the upload. */
     private Copied streamDumpToVault(
-            DumpTool tool, DatabaseTarget source, String objectKey, ProgressListener progress, Runnable beforeComplete) {
+            DumpTool tool,
+            DatabaseTarget source,
+            String objectKey,
+            ProgressListener progress,
+            Runnable beforeComplete) {
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Vault.Upload upload = vault.startUpload(objectKey);
                 DumpTools.Running dump = tool.start(source)) {
@@ -186,7 +201,11 @@ public final class TakingDump {
             });
             try {
                 HashingOutputStream hashed = new HashingOutputStream(upload.stream());
-                copy(dump.output(), tool.gzipOutput() ? new GZIPOutputStream(hashed, COPY_BUFFER) : hashed, hashed, progress);
+                copy(
+                        dump.output(),
+                        tool.gzipOutput() ? new GZIPOutputStream(hashed, COPY_BUFFER) : hashed,
+                        hashed,
+                        progress);
                 dump.awaitSuccess(settings.timeout());
                 if (timedOut.get()) {
                     throw timeout(tool);
@@ -197,7 +216,8 @@ public final class TakingDump {
             } catch (VaultIo e) {
                 dump.kill();
                 throw new VaultException(
-                        "writing the dump to " + vault.describe() + " failed: " + e.getCause().getMessage(),
+                        "writing the dump to " + vault.describe() + " failed: "
+                                + e.getCause().getMessage(),
                         "the upload was aborted and no backup was recorded; check the vault's permissions and space, then retry",
                         e.getCause());
             } catch (DumpFailedException e) {
@@ -211,13 +231,15 @@ public final class TakingDump {
             }
             throw new DumpFailedException(
                     "reading from " + tool.name() + " failed: " + e.getMessage(),
-                    "the upload was aborted and no backup was recorded; retry, and check the tool's output above", e);
+                    "the upload was aborted and no backup was recorded; retry, and check the tool's output above",
+                    e);
         } catch (LifeboatException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new VaultException(
                     "writing the dump to " + vault.describe() + " failed: " + e.getMessage(),
-                    "the upload was aborted and no backup was recorded; check the vault, then retry", e);
+                    "the upload was aborted and no backup was recorded; check the vault, then retry",
+                    e);
         }
     }
 

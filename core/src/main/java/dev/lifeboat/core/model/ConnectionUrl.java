@@ -31,7 +31,9 @@ public final class ConnectionUrl {
         String userInfo = uri.getUserInfo();
         if (userInfo != null && userInfo.contains(":")) {
             throw new IllegalArgumentException(argument + " contains a password; leave it out of the URL and set "
-                    + (engine == DatabaseEngine.POSTGRESQL ? "PGPASSWORD or a ~/.pgpass entry" : "MYSQL_PWD or ~/.my.cnf")
+                    + (engine == DatabaseEngine.POSTGRESQL
+                            ? "PGPASSWORD or a ~/.pgpass entry"
+                            : "MYSQL_PWD or ~/.my.cnf")
                     + ", or use --secret-id");
         }
         if (userInfo == null || userInfo.isEmpty()) {

@@ -37,8 +37,8 @@ public enum DatabaseEngine {
         return Arrays.stream(values())
                 .filter(e -> e.names.contains(wanted))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "unknown engine '" + name + "'; use one of " + acceptedNames()));
+                .orElseThrow(() ->
+                        new IllegalArgumentException("unknown engine '" + name + "'; use one of " + acceptedNames()));
     }
 
     public static List<String> acceptedNames() {

@@ -1,8 +1,6 @@
 package dev.lifeboat.core.model;
 
 import dev.lifeboat.protocol.Tags;
-
-import dev.lifeboat.core.model.DbKind;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;

@@ -4,8 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A version as servers and client tools report it, parsed to numbers that can be compared. */
-public record SoftwareVersion(int major, int minor, int patch, String reported)
-        implements Comparable<SoftwareVersion> {
+public record SoftwareVersion(int major, int minor, int patch, String reported) implements Comparable<SoftwareVersion> {
 
     private static final Pattern MARIADB_DISTRIB = Pattern.compile("Distrib (\\d+)\\.(\\d+)(?:\\.(\\d+))?");
     private static final Pattern MARIADB_FROM = Pattern.compile("from (\\d+)\\.(\\d+)(?:\\.(\\d+))?");

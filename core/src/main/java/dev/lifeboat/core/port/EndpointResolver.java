@@ -12,8 +12,13 @@ import dev.lifeboat.core.model.Secret;
 public interface EndpointResolver {
     EndpointResolver DIRECT = (engine, endpoint, database, user, password) -> {
         int colon = endpoint.lastIndexOf(':');
-        return new DatabaseTarget(engine, endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)), database,
-                user, password);
+        return new DatabaseTarget(
+                engine,
+                endpoint.substring(0, colon),
+                Integer.parseInt(endpoint.substring(colon + 1)),
+                database,
+                user,
+                password);
     };
 
     DatabaseTarget resolve(DatabaseEngine engine, String endpoint, String database, String user, Secret password);

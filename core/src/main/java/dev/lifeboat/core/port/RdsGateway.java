@@ -1,10 +1,9 @@
 package dev.lifeboat.core.port;
 
-import dev.lifeboat.core.model.Location;
-
-import dev.lifeboat.core.model.SnapshotInfo;
-
 import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.model.SnapshotInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +24,8 @@ public interface RdsGateway {
     Optional<SnapshotInfo> snapshot(Location where, DbKind kind, String snapshotId);
 
     /** Creates a snapshot; if one with that id exists already, returns it (a repeated run is progress, not an error). */
-    SnapshotInfo createSnapshot(Location where, DbKind kind, String dbIdentifier, String snapshotId, Map<String, String> tags);
+    SnapshotInfo createSnapshot(
+            Location where, DbKind kind, String dbIdentifier, String snapshotId, Map<String, String> tags);
 
     /**
      * Copies a snapshot into {@code where}. {@code sourceArn} may be in another region (then RDS needs
@@ -37,8 +37,14 @@ public interface RdsGateway {
      * @throws KeyNotGrantedException when the source's key does not let this account use it
      */
     SnapshotInfo copySnapshot(
-            Location where, DbKind kind, String sourceArn, String sourceRegion, String targetId, String kmsKeyId,
-            String optionGroup, Map<String, String> tags);
+            Location where,
+            DbKind kind,
+            String sourceArn,
+            String sourceRegion,
+            String targetId,
+            String kmsKeyId,
+            String optionGroup,
+            Map<String, String> tags);
 
     /** Adds an account to the snapshot's "restore" attribute. Never "all". */
     void share(Location where, DbKind kind, String snapshotId, String account);
@@ -54,8 +60,15 @@ public interface RdsGateway {
 
     /** A database as RDS describes it. */
     record SourceDatabase(
-            String identifier, String engine, String engineVersion, boolean encrypted, String kmsKeyId,
-            String optionGroup, String status, String endpoint, Map<String, String> tags) {
+            String identifier,
+            String engine,
+            String engineVersion,
+            boolean encrypted,
+            String kmsKeyId,
+            String optionGroup,
+            String status,
+            String endpoint,
+            Map<String, String> tags) {
         public SourceDatabase {
             tags = tags == null ? Map.of() : Map.copyOf(tags);
         }
@@ -73,7 +86,7 @@ public interface RdsGateway {
     SourceDatabase restore(Location where, DbKind kind, RestoreSpec spec);
 
     /** Sets a new master password (ModifyDBInstance / ModifyDBCluster, applied at once); returns the master user name. */
-    String resetMasterPassword(Location where, DbKind kind, String identifier, dev.lifeboat.core.model.Secret password);
+    String resetMasterPassword(Location where, DbKind kind, String identifier, Secret password);
 
     /**
      * Deletes a database without a final snapshot: only for throwaway verification instances, which the
@@ -86,9 +99,17 @@ public interface RdsGateway {
 
     /** Every value a restore uses, so a plan can show them all (RDS would otherwise pick defaults). */
     record RestoreSpec(
-            String snapshotId, String newIdentifier, String engine, String instanceClass, String subnetGroup,
-            List<String> securityGroups, String parameterGroup, String optionGroup, boolean multiAz,
-            boolean deletionProtection, Map<String, String> tags) {
+            String snapshotId,
+            String newIdentifier,
+            String engine,
+            String instanceClass,
+            String subnetGroup,
+            List<String> securityGroups,
+            String parameterGroup,
+            String optionGroup,
+            boolean multiAz,
+            boolean deletionProtection,
+            Map<String, String> tags) {
         public RestoreSpec {
             securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
             tags = tags == null ? Map.of() : Map.copyOf(tags);

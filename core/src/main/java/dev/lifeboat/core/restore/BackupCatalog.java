@@ -46,7 +46,8 @@ public final class BackupCatalog {
             List<String> known = databases();
             throw new BackupNotFoundException(
                     "no backups of database '" + databaseId + "' in " + vault.describe(),
-                    known.isEmpty() ? "this vault holds no backups yet; check --vault"
+                    known.isEmpty()
+                            ? "this vault holds no backups yet; check --vault"
                             : "databases with backups here: " + String.join(", ", known));
         }
         String key;
@@ -61,8 +62,9 @@ public final class BackupCatalog {
                             "backup " + backup + " of database '" + databaseId + "' is not in " + vault.describe(),
                             "run 'lifeboat list' to see the backups, or pass --backup latest"));
         }
-        byte[] json = vault.read(key).orElseThrow(() -> new BackupNotFoundException(
-                "manifest " + key + " disappeared while reading it", "retry"));
+        byte[] json = vault.read(key)
+                .orElseThrow(() ->
+                        new BackupNotFoundException("manifest " + key + " disappeared while reading it", "retry"));
         return ManifestCodec.read(json, key);
     }
 

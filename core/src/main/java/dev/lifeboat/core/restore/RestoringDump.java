@@ -82,17 +82,22 @@ public final class RestoringDump {
         DatabaseTarget target = command.target();
         if (manifest.engine().isMysqlFamily() != target.engine().isMysqlFamily()) {
             throw new InvalidInputException(
-                    "backup " + manifest.backupId() + " is a " + manifest.engine() + " dump and cannot be restored into "
-                            + target.engine(),
-                    "give a --target of the same engine family, e.g. " + manifest.engine().urlScheme() + "://USER@HOST:PORT/NEWDB");
+                    "backup " + manifest.backupId() + " is a " + manifest.engine()
+                            + " dump and cannot be restored into " + target.engine(),
+                    "give a --target of the same engine family, e.g. "
+                            + manifest.engine().urlScheme() + "://USER@HOST:PORT/NEWDB");
         }
         LoadTool tool = tools.loadTool(target.engine());
         ClientVersionPolicy.checkLoad(
                 target.engine(), tool.name(), tool.version(), SoftwareVersion.parse(manifest.dumpToolVersion()));
         prepareTarget(command, target);
 
-        LOG.info("restoring backup {} of {} ({} bytes) into {}",
-                manifest.backupId(), manifest.databaseId(), manifest.sizeBytes(), target.describe());
+        LOG.info(
+                "restoring backup {} of {} ({} bytes) into {}",
+                manifest.backupId(),
+                manifest.databaseId(),
+                manifest.sizeBytes(),
+                target.describe());
         command.progress().onStart(manifest.sizeBytes());
         long bytes = streamIntoLoader(manifest, tool, command);
         Duration elapsed = Duration.between(start, clock.instant());
@@ -105,7 +110,8 @@ public final class RestoringDump {
         if (command.createDatabase()) {
             if (exists) {
                 throw new RefusedException(
-                        "target database '" + target.database() + "' already exists on " + target.host() + ":" + target.port(),
+                        "target database '" + target.database() + "' already exists on " + target.host() + ":"
+                                + target.port(),
                         "leave out --create to restore into it (it must be empty), or name a new database");
             }
             inspector.createDatabase(target);
@@ -113,7 +119,8 @@ public final class RestoringDump {
         }
         if (!exists) {
             throw new InvalidInputException(
-                    "target database '" + target.database() + "' does not exist on " + target.host() + ":" + target.port(),
+                    "target database '" + target.database() + "' does not exist on " + target.host() + ":"
+                            + target.port(),
                     "pass --create to create it");
         }
         long objects = inspector.userObjectCount(target);
@@ -128,7 +135,8 @@ public final class RestoringDump {
 
     private long streamIntoLoader(DumpManifest manifest, LoadTool tool, Command command) {
         boolean verified = false;
-        try (DumpTools.Running loader = tool.start(command.target(), new DumpTools.LoadOptions(command.keepOwnership()));
+        try (DumpTools.Running loader =
+                        tool.start(command.target(), new DumpTools.LoadOptions(command.keepOwnership()));
                 InputStream stored = vault.open(manifest.objectKey(), manifest.objectVersionId())) {
             HashingInputStream hashed = new HashingInputStream(stored);
             InputStream data = manifest.gzipped() ? new GZIPInputStream(hashed, CHUNK) : hashed;
@@ -164,11 +172,13 @@ public final class RestoringDump {
         } catch (IOException e) {
             if (!verified) {
                 throw new VaultException(
-                        "reading backup " + manifest.backupId() + " from " + vault.describe() + " or feeding " + tool.name()
-                                + " failed: " + e.getMessage(),
-                        partialHint(command.target()), e);
+                        "reading backup " + manifest.backupId() + " from " + vault.describe() + " or feeding "
+                                + tool.name() + " failed: " + e.getMessage(),
+                        partialHint(command.target()),
+                        e);
             }
-            throw new RestoreFailedException(tool.name() + " failed: " + e.getMessage(), partialHint(command.target()), e);
+            throw new RestoreFailedException(
+                    tool.name() + " failed: " + e.getMessage(), partialHint(command.target()), e);
         }
     }
 
@@ -179,7 +189,8 @@ public final class RestoringDump {
             loader.kill();
             throw new ChecksumMismatchException(
                     "backup " + manifest.backupId() + " of " + manifest.databaseId() + " is corrupt: read " + size
-                            + " bytes with sha256 " + sha + ", the manifest says " + manifest.sizeBytes() + " bytes with sha256 "
+                            + " bytes with sha256 " + sha + ", the manifest says " + manifest.sizeBytes()
+                            + " bytes with sha256 "
                             + manifest.sha256(),
                     "the restore was stopped before its end; restore another backup (lifeboat list shows them). "
                             + partialHint(manifest.engine().isMysqlFamily()));

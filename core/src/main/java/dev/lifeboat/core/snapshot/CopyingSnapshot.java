@@ -1,14 +1,11 @@
 package dev.lifeboat.core.snapshot;
 
-import dev.lifeboat.core.model.Location;
-
-import dev.lifeboat.core.model.SnapshotInfo;
-
-import dev.lifeboat.core.port.RdsGateway;
-
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsGateway;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,8 +25,12 @@ public final class CopyingSnapshot {
 
     /** Where the run stands after this step, and what this step did. */
     public record Result(
-            Decision.Status status, String message, RunProgress progress, List<Action> executed,
-            Optional<SnapshotInfo> finalCopy, RdsGateway.Quota backupQuota) {}
+            Decision.Status status,
+            String message,
+            RunProgress progress,
+            List<Action> executed,
+            Optional<SnapshotInfo> finalCopy,
+            RdsGateway.Quota backupQuota) {}
 
     private final RdsGateway rds;
 
@@ -39,7 +40,8 @@ public final class CopyingSnapshot {
 
     public Result advance(LifeboatConfig config, String databaseId, Instant scheduledAt, RunProgress progress) {
         LifeboatConfig.Database database = config.database(databaseId);
-        SnapshotPlanner.Plan plan = new SnapshotPlanner.Plan(config.backup(), database, new SnapshotRun(databaseId, scheduledAt));
+        SnapshotPlanner.Plan plan =
+                new SnapshotPlanner.Plan(config.backup(), database, new SnapshotRun(databaseId, scheduledAt));
         RunProgress p = progress;
         List<Action> executed = new ArrayList<>();
         // At most two passes: a refused single-step copy is retried in two steps at once.
@@ -55,20 +57,38 @@ public final class CopyingSnapshot {
             } catch (RdsGateway.CopyRejectedException e) {
                 if (database.snapshot().copyStrategy() == CopyStrategy.AUTO && !p.twoStep()) {
                     LOG.info("RDS refused the single-step copy ({}); copying in two steps", e.getMessage());
-                    p = p.inTwoSteps().warn("single-step cross-account, cross-Region copy refused by RDS; used two steps");
+                    p = p.inTwoSteps()
+                            .warn("single-step cross-account, cross-Region copy refused by RDS; used two steps");
                     continue;
                 }
-                return new Result(Decision.Status.FAILED, "RDS refused the copy: " + e.getMessage(), p, executed,
-                        o.finalCopy(), o.backupQuota());
+                return new Result(
+                        Decision.Status.FAILED,
+                        "RDS refused the copy: " + e.getMessage(),
+                        p,
+                        executed,
+                        o.finalCopy(),
+                        o.backupQuota());
             } catch (RdsGateway.SnapshotGoneException e) {
                 // Two invocations of one run raced (one cleaned up what the other was about to use): observe again.
-                return new Result(Decision.Status.IN_PROGRESS, "the run's snapshots changed while acting (" + e.getMessage()
-                        + "); observing again", p, executed, o.finalCopy(), o.backupQuota());
+                return new Result(
+                        Decision.Status.IN_PROGRESS,
+                        "the run's snapshots changed while acting (" + e.getMessage() + "); observing again",
+                        p,
+                        executed,
+                        o.finalCopy(),
+                        o.backupQuota());
             } catch (RdsGateway.KeyNotGrantedException e) {
-                return new Result(Decision.Status.FAILED, "account " + e.account() + " may not use KMS key " + e.keyArn()
-                        + ", so it cannot copy the shared snapshot. Add a statement to that key's policy allowing account "
-                        + e.account() + " kms:Decrypt, kms:DescribeKey, kms:CreateGrant and kms:ReEncrypt* (the source account"
-                        + " stack of the CDK app does this)", p, executed, o.finalCopy(), o.backupQuota());
+                return new Result(
+                        Decision.Status.FAILED,
+                        "account " + e.account() + " may not use KMS key " + e.keyArn()
+                                + ", so it cannot copy the shared snapshot. Add a statement to that key's policy allowing account "
+                                + e.account()
+                                + " kms:Decrypt, kms:DescribeKey, kms:CreateGrant and kms:ReEncrypt* (the source account"
+                                + " stack of the CDK app does this)",
+                        p,
+                        executed,
+                        o.finalCopy(),
+                        o.backupQuota());
             }
             LOG.info("{} {}: {}", databaseId, d.status(), d.message());
             return new Result(d.status(), d.message(), p, executed, o.finalCopy(), o.backupQuota());
@@ -81,9 +101,10 @@ public final class CopyingSnapshot {
         SnapshotRun run = plan.run();
         Location source = plan.sourceLocation();
         boolean twoRegions = !plan.sameRegion();
-        Optional<SnapshotInfo> newestAutomated = rds.snapshots(source, kind, plan.database().source().identifier()).stream()
-                .filter(s -> "automated".equals(s.type()) && s.available() && s.createdAt() != null)
-                .max(Comparator.comparing(SnapshotInfo::createdAt));
+        Optional<SnapshotInfo> newestAutomated =
+                rds.snapshots(source, kind, plan.database().source().identifier()).stream()
+                        .filter(s -> "automated".equals(s.type()) && s.available() && s.createdAt() != null)
+                        .max(Comparator.comparing(SnapshotInfo::createdAt));
         return new Observed(
                 rds.database(source, kind, plan.database().source().identifier()),
                 newestAutomated,
@@ -98,9 +119,18 @@ public final class CopyingSnapshot {
 
     private void execute(DbKind kind, Action a) {
         switch (a) {
-            case Action.CreateSource c -> rds.createSnapshot(c.where(), kind, c.dbIdentifier(), c.snapshotId(), c.tags());
-            case Action.Copy c -> rds.copySnapshot(c.where(), kind, c.sourceArn(), c.sourceRegion(), c.targetId(), c.kmsKeyId(),
-                    c.optionGroup(), c.tags());
+            case Action.CreateSource c ->
+                rds.createSnapshot(c.where(), kind, c.dbIdentifier(), c.snapshotId(), c.tags());
+            case Action.Copy c ->
+                rds.copySnapshot(
+                        c.where(),
+                        kind,
+                        c.sourceArn(),
+                        c.sourceRegion(),
+                        c.targetId(),
+                        c.kmsKeyId(),
+                        c.optionGroup(),
+                        c.tags());
             case Action.Share s -> rds.share(s.where(), kind, s.snapshotId(), s.account());
             case Action.Delete d -> rds.delete(d.where(), kind, d.snapshotId());
         }

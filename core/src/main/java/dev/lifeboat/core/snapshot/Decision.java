@@ -8,7 +8,11 @@ import java.util.List;
  * the backup account and intermediates are gone. {@code FAILED}: stop and report {@code message}.
  */
 public record Decision(Status status, List<Action> actions, String message, RunProgress progress) {
-    public enum Status { IN_PROGRESS, DONE, FAILED }
+    public enum Status {
+        IN_PROGRESS,
+        DONE,
+        FAILED
+    }
 
     public Decision {
         actions = List.copyOf(actions);

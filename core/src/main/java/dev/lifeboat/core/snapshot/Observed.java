@@ -1,9 +1,7 @@
 package dev.lifeboat.core.snapshot;
 
 import dev.lifeboat.core.model.SnapshotInfo;
-
 import dev.lifeboat.core.port.RdsGateway;
-
 import java.util.Optional;
 
 /**

@@ -1,14 +1,12 @@
 package dev.lifeboat.core.snapshot;
 
-import dev.lifeboat.core.model.Location;
-
-import dev.lifeboat.core.model.SnapshotInfo;
-
-import dev.lifeboat.core.port.RdsGateway;
-
-import dev.lifeboat.protocol.Tags;
-
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.protocol.Tags;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +35,8 @@ public final class PruningSnapshots {
                 .filter(SnapshotInfo::managedByLifeboat)
                 .filter(s -> databaseId.equals(s.tags().get(Tags.DATABASE)))
                 .filter(s -> "backup".equals(s.tags().get(Tags.ROLE)))
-                .sorted(java.util.Comparator.comparing(
-                        (SnapshotInfo s) -> RetentionPolicy.takenAt(s) == null ? java.time.Instant.MIN : RetentionPolicy.takenAt(s))
+                .sorted(Comparator.comparing((SnapshotInfo s) ->
+                                RetentionPolicy.takenAt(s) == null ? Instant.MIN : RetentionPolicy.takenAt(s))
                         .reversed())
                 .toList();
     }

@@ -1,13 +1,12 @@
 package dev.lifeboat.core.snapshot;
 
-import dev.lifeboat.core.model.SnapshotInfo;
-
-import dev.lifeboat.protocol.Tags;
-
 import dev.lifeboat.core.config.LifeboatConfig.Retention;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.protocol.Tags;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.IsoFields;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -39,7 +38,7 @@ public final class RetentionPolicy {
         if (tagged != null) {
             try {
                 return Instant.parse(tagged);
-            } catch (java.time.format.DateTimeParseException ignored) {
+            } catch (DateTimeParseException ignored) {
                 // fall back to the creation time
             }
         }
@@ -55,21 +54,26 @@ public final class RetentionPolicy {
                 .toList();
         Set<SnapshotInfo> keep = new HashSet<>();
         keep.addAll(newestPerPeriod(candidates, r.daily(), d -> d.toString()));
-        keep.addAll(newestPerPeriod(candidates, r.weekly(),
+        keep.addAll(newestPerPeriod(
+                candidates,
+                r.weekly(),
                 d -> d.get(IsoFields.WEEK_BASED_YEAR) + "-W" + d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)));
         keep.addAll(newestPerPeriod(candidates, r.monthly(), d -> d.getYear() + "-" + d.getMonthValue()));
         keep.addAll(newestPerPeriod(candidates, r.yearly(), d -> String.valueOf(d.getYear())));
         if (!candidates.isEmpty()) {
             keep.add(candidates.getFirst());
         }
-        candidates.stream().filter(s -> s.tags().containsKey(Tags.VERIFICATION_IN_USE)).forEach(keep::add);
+        candidates.stream()
+                .filter(s -> s.tags().containsKey(Tags.VERIFICATION_IN_USE))
+                .forEach(keep::add);
         return new Verdict(
                 candidates.stream().filter(keep::contains).toList(),
                 candidates.stream().filter(s -> !keep.contains(s)).toList());
     }
 
     /** The newest copy of each of the {@code periods} most recent periods; copies arrive newest first. */
-    private static List<SnapshotInfo> newestPerPeriod(List<SnapshotInfo> newestFirst, int periods, Function<LocalDate, String> period) {
+    private static List<SnapshotInfo> newestPerPeriod(
+            List<SnapshotInfo> newestFirst, int periods, Function<LocalDate, String> period) {
         Map<String, SnapshotInfo> firstOfPeriod = new LinkedHashMap<>();
         for (SnapshotInfo s : newestFirst) {
             String key = period.apply(LocalDate.ofInstant(takenAt(s), ZoneOffset.UTC));

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.snapshot;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ public record RunProgress(int attempts, boolean twoStep, List<String> warnings) 
         if (warnings.contains(warning)) {
             return this;
         }
-        List<String> w = new java.util.ArrayList<>(warnings);
+        List<String> w = new ArrayList<>(warnings);
         w.add(warning);
         return new RunProgress(attempts, twoStep, w);
     }

@@ -1,17 +1,13 @@
 package dev.lifeboat.core.snapshot;
 
-import dev.lifeboat.core.model.Location;
-
-import dev.lifeboat.core.model.SnapshotInfo;
-
-import dev.lifeboat.core.port.RdsGateway;
-
-import dev.lifeboat.protocol.Tags;
-
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.Mode;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.protocol.Tags;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,31 +89,43 @@ public final class SnapshotPlanner {
                 List<Action> cleanup = new ArrayList<>();
                 for (var i : List.of(o.source(), o.share(), o.staging())) {
                     if (i.isPresent() && (i.get().available() || i.get().failed())) {
-                        cleanup.add(new Action.Delete(i.get().location(), i.get().id(), "intermediate of " + run.finalId()));
+                        cleanup.add(new Action.Delete(
+                                i.get().location(), i.get().id(), "intermediate of " + run.finalId()));
                     } else if (i.isPresent()) {
-                        return Decision.waitFor("waiting for intermediate " + i.get().id() + " (" + i.get().status()
-                                + ") before deleting it", progress);
+                        return Decision.waitFor(
+                                "waiting for intermediate " + i.get().id() + " ("
+                                        + i.get().status() + ") before deleting it",
+                                progress);
                     }
                 }
                 if (cleanup.isEmpty()) {
-                    return new Decision(Decision.Status.DONE, List.of(), "backup copy " + fin.id() + " is available in "
-                            + plan.backupLocation(), progress);
+                    return new Decision(
+                            Decision.Status.DONE,
+                            List.of(),
+                            "backup copy " + fin.id() + " is available in " + plan.backupLocation(),
+                            progress);
                 }
                 return new Decision(Decision.Status.IN_PROGRESS, cleanup, "deleting intermediates", progress);
             }
             if (fin.failed()) {
-                return retry(progress, "the copy into the backup account (" + fin.id() + ") ended " + fin.status(),
+                return retry(
+                        progress,
+                        "the copy into the backup account (" + fin.id() + ") ended " + fin.status(),
                         new Action.Delete(plan.backupLocation(), fin.id(), "failed copy, to retry"));
             }
-            return Decision.waitFor("copy " + fin.id() + " into " + plan.backupLocation() + " is " + fin.status()
-                    + " (" + fin.percentProgress() + "%)", progress);
+            return Decision.waitFor(
+                    "copy " + fin.id() + " into " + plan.backupLocation() + " is " + fin.status() + " ("
+                            + fin.percentProgress() + "%)",
+                    progress);
         }
 
         // Two-step: the staging copy in the backup account, source region.
         if (o.staging().isPresent()) {
             SnapshotInfo staging = o.staging().get();
             if (staging.failed()) {
-                return retry(progress, "the staging copy " + staging.id() + " ended " + staging.status(),
+                return retry(
+                        progress,
+                        "the staging copy " + staging.id() + " ended " + staging.status(),
                         new Action.Delete(plan.stagingLocation(), staging.id(), "failed copy, to retry"));
             }
             if (!staging.available()) {
@@ -127,55 +135,95 @@ public final class SnapshotPlanner {
             if (queued.isPresent()) {
                 return queued.get();
             }
-            return Decision.act("copying " + staging.id() + " across Regions into " + plan.backupLocation(), progress,
-                    new Action.Copy(plan.backupLocation(), staging.arn(), plan.stagingLocation().region(), run.finalId(),
-                            plan.backup().kmsKeyArn(), plan.database().snapshot().optionGroup(),
-                            tags(plan, staging, "backup"), Action.Purpose.STAGING_TO_BACKUP));
+            return Decision.act(
+                    "copying " + staging.id() + " across Regions into " + plan.backupLocation(),
+                    progress,
+                    new Action.Copy(
+                            plan.backupLocation(),
+                            staging.arn(),
+                            plan.stagingLocation().region(),
+                            run.finalId(),
+                            plan.backup().kmsKeyArn(),
+                            plan.database().snapshot().optionGroup(),
+                            tags(plan, staging, "backup"),
+                            Action.Purpose.STAGING_TO_BACKUP));
         }
 
         // 1. The source snapshot.
         if (o.source().isEmpty()) {
             if (o.sourceDatabase().isEmpty()) {
-                return Decision.fail("source " + kindName(plan) + " " + plan.database().source().identifier()
-                        + " does not exist in " + plan.sourceLocation() + "; if production was deleted, restore from the"
-                        + " newest backup copy (lifeboat list --snapshots)", progress);
+                return Decision.fail(
+                        "source " + kindName(plan) + " "
+                                + plan.database().source().identifier()
+                                + " does not exist in " + plan.sourceLocation()
+                                + "; if production was deleted, restore from the"
+                                + " newest backup copy (lifeboat list --snapshots)",
+                        progress);
             }
             RdsGateway.SourceDatabase db = o.sourceDatabase().get();
-            if (db.encrypted() && plan.database().source().shareKmsKeyArn() == null
+            if (db.encrypted()
+                    && plan.database().source().shareKmsKeyArn() == null
                     && !plan.sameAccount()
                     && plan.database().snapshot().mode() == Mode.CREATE) {
-                return Decision.fail(kindName(plan) + " " + db.identifier() + " is encrypted with KMS key " + db.kmsKeyId()
-                        + ", so its snapshots must be re-encrypted before they can be shared; set databases."
-                        + plan.database().id() + ".source.shareKmsKeyArn to a customer managed key in " + plan.sourceLocation()
-                        + " whose key policy lets account " + plan.backup().account() + " use it", progress);
+                return Decision.fail(
+                        kindName(plan) + " " + db.identifier() + " is encrypted with KMS key " + db.kmsKeyId()
+                                + ", so its snapshots must be re-encrypted before they can be shared; set databases."
+                                + plan.database().id() + ".source.shareKmsKeyArn to a customer managed key in "
+                                + plan.sourceLocation()
+                                + " whose key policy lets account "
+                                + plan.backup().account() + " use it",
+                        progress);
             }
             if (plan.database().snapshot().mode() == Mode.CREATE) {
-                return Decision.act("creating source snapshot " + run.sourceId(), progress,
-                        new Action.CreateSource(plan.sourceLocation(), plan.database().source().identifier(), run.sourceId(),
+                return Decision.act(
+                        "creating source snapshot " + run.sourceId(),
+                        progress,
+                        new Action.CreateSource(
+                                plan.sourceLocation(),
+                                plan.database().source().identifier(),
+                                run.sourceId(),
                                 tags(plan, null, "source")));
             }
             Optional<SnapshotInfo> automated = o.newestAutomated().filter(SnapshotInfo::available);
             if (automated.isEmpty()) {
-                return Decision.fail("no available automated snapshot of " + plan.database().source().identifier()
-                        + " in " + plan.sourceLocation() + "; enable automated backups, or set snapshot.mode: create", progress);
+                return Decision.fail(
+                        "no available automated snapshot of "
+                                + plan.database().source().identifier() + " in " + plan.sourceLocation()
+                                + "; enable automated backups, or set snapshot.mode: create",
+                        progress);
             }
             SnapshotInfo a = automated.get();
-            String key = a.encrypted() && !plan.sameAccount() ? plan.database().source().shareKmsKeyArn() : null;
+            String key = a.encrypted() && !plan.sameAccount()
+                    ? plan.database().source().shareKmsKeyArn()
+                    : null;
             if (a.encrypted() && key == null && !plan.sameAccount()) {
                 return missingShareKey(plan, a, progress);
             }
-            return Decision.act("copying automated snapshot " + a.id() + " to " + run.sourceId(), progress,
-                    new Action.Copy(plan.sourceLocation(), a.arn(), plan.sourceLocation().region(), run.sourceId(), key,
-                            plan.database().snapshot().optionGroup(), tags(plan, a, "source"), Action.Purpose.AUTOMATED_TO_MANUAL));
+            return Decision.act(
+                    "copying automated snapshot " + a.id() + " to " + run.sourceId(),
+                    progress,
+                    new Action.Copy(
+                            plan.sourceLocation(),
+                            a.arn(),
+                            plan.sourceLocation().region(),
+                            run.sourceId(),
+                            key,
+                            plan.database().snapshot().optionGroup(),
+                            tags(plan, a, "source"),
+                            Action.Purpose.AUTOMATED_TO_MANUAL));
         }
         SnapshotInfo source = o.source().get();
         if (source.failed()) {
-            return retry(progress, "source snapshot " + source.id() + " ended " + source.status(),
+            return retry(
+                    progress,
+                    "source snapshot " + source.id() + " ended " + source.status(),
                     new Action.Delete(plan.sourceLocation(), source.id(), "failed snapshot, to retry"));
         }
         if (!source.available()) {
-            return Decision.waitFor("source snapshot " + source.id() + " is " + source.status() + " ("
-                    + source.percentProgress() + "%)", progress);
+            return Decision.waitFor(
+                    "source snapshot " + source.id() + " is " + source.status() + " (" + source.percentProgress()
+                            + "%)",
+                    progress);
         }
 
         // 2. Make it shareable (not needed when the backup account is the source account: cross-Region only).
@@ -187,14 +235,24 @@ public final class SnapshotPlanner {
                 return missingShareKey(plan, source, progress);
             }
             if (o.share().isEmpty()) {
-                return Decision.act("re-encrypting " + source.id() + " with the share key", progress,
-                        new Action.Copy(plan.sourceLocation(), source.arn(), plan.sourceLocation().region(), run.shareId(),
-                                shareKey, plan.database().snapshot().optionGroup(), tags(plan, source, "share"),
+                return Decision.act(
+                        "re-encrypting " + source.id() + " with the share key",
+                        progress,
+                        new Action.Copy(
+                                plan.sourceLocation(),
+                                source.arn(),
+                                plan.sourceLocation().region(),
+                                run.shareId(),
+                                shareKey,
+                                plan.database().snapshot().optionGroup(),
+                                tags(plan, source, "share"),
                                 Action.Purpose.REENCRYPT_WITH_SHARE_KEY));
             }
             SnapshotInfo share = o.share().get();
             if (share.failed()) {
-                return retry(progress, "re-encrypted copy " + share.id() + " ended " + share.status(),
+                return retry(
+                        progress,
+                        "re-encrypted copy " + share.id() + " ended " + share.status(),
                         new Action.Delete(plan.sourceLocation(), share.id(), "failed copy, to retry"));
             }
             if (!share.available()) {
@@ -203,18 +261,24 @@ public final class SnapshotPlanner {
             shareable = share;
         }
         RunProgress p = progress;
-        String sourceOptionGroup = o.sourceDatabase().map(RdsGateway.SourceDatabase::optionGroup).orElse(null);
-        if (sourceOptionGroup != null && !sourceOptionGroup.startsWith("default:")
-                && plan.database().snapshot().optionGroup() == null && !plan.sameRegion()) {
+        String sourceOptionGroup =
+                o.sourceDatabase().map(RdsGateway.SourceDatabase::optionGroup).orElse(null);
+        if (sourceOptionGroup != null
+                && !sourceOptionGroup.startsWith("default:")
+                && plan.database().snapshot().optionGroup() == null
+                && !plan.sameRegion()) {
             // USER_CopySnapshot: a snapshot with a non-default option group copied to another Region needs an
             // option group of the destination Region.
-            p = p.warn("source uses option group " + sourceOptionGroup + "; set databases." + plan.database().id()
-                    + ".snapshot.optionGroup to an equivalent option group in " + plan.backup().region()
+            p = p.warn("source uses option group " + sourceOptionGroup + "; set databases."
+                    + plan.database().id()
+                    + ".snapshot.optionGroup to an equivalent option group in "
+                    + plan.backup().region()
                     + ", or restores of the copy will use the default one");
         }
         if (!shareable.encrypted() && !sameAccount) {
-            p = p.warn("snapshot " + shareable.id() + " is not encrypted; it is shared with the backup account as it is."
-                    + " Encrypt the source database to protect its backups at rest");
+            p = p.warn(
+                    "snapshot " + shareable.id() + " is not encrypted; it is shared with the backup account as it is."
+                            + " Encrypt the source database to protect its backups at rest");
         }
 
         // 3 and 4. Share, then copy into the backup account.
@@ -223,10 +287,11 @@ public final class SnapshotPlanner {
         if (!sameAccount && !shareable.sharedWith().contains(backupAccount)) {
             actions.add(new Action.Share(plan.sourceLocation(), shareable.id(), backupAccount));
         }
-        boolean twoStep = !plan.sameRegion() && (plan.database().snapshot().copyStrategy() == CopyStrategy.TWO_STEP
-                || (plan.database().snapshot().copyStrategy() == CopyStrategy.AUTO && p.twoStep()));
-        Optional<Decision> queued = queued(plan,
-                twoStep ? o.copiesInProgressToStagingRegion() : o.copiesInProgressToBackupRegion(), o, p);
+        boolean twoStep = !plan.sameRegion()
+                && (plan.database().snapshot().copyStrategy() == CopyStrategy.TWO_STEP
+                        || (plan.database().snapshot().copyStrategy() == CopyStrategy.AUTO && p.twoStep()));
+        Optional<Decision> queued =
+                queued(plan, twoStep ? o.copiesInProgressToStagingRegion() : o.copiesInProgressToBackupRegion(), o, p);
         if (queued.isPresent()) {
             Decision q = queued.get();
             return new Decision(q.status(), actions, q.message(), q.progress());
@@ -234,32 +299,56 @@ public final class SnapshotPlanner {
         if (twoStep) {
             String staging = plan.database().snapshot().stagingKmsKeyArn();
             if (staging == null) {
-                return Decision.fail("RDS refused the single-step copy into " + plan.backupLocation()
-                        + ", and the two-step copy needs snapshot.stagingKmsKeyArn: the backup account's KMS key in "
-                        + plan.sourceLocation().region(), p);
+                return Decision.fail(
+                        "RDS refused the single-step copy into " + plan.backupLocation()
+                                + ", and the two-step copy needs snapshot.stagingKmsKeyArn: the backup account's KMS key in "
+                                + plan.sourceLocation().region(),
+                        p);
             }
-            actions.add(new Action.Copy(plan.stagingLocation(), shareable.arn(), plan.sourceLocation().region(), run.stagingId(),
-                    staging, plan.database().snapshot().optionGroup(), tags(plan, shareable, "staging"), Action.Purpose.INTO_STAGING));
-            return new Decision(Decision.Status.IN_PROGRESS, actions, "copying " + shareable.id() + " into "
-                    + plan.stagingLocation() + " (first of two steps)", p);
+            actions.add(new Action.Copy(
+                    plan.stagingLocation(),
+                    shareable.arn(),
+                    plan.sourceLocation().region(),
+                    run.stagingId(),
+                    staging,
+                    plan.database().snapshot().optionGroup(),
+                    tags(plan, shareable, "staging"),
+                    Action.Purpose.INTO_STAGING));
+            return new Decision(
+                    Decision.Status.IN_PROGRESS,
+                    actions,
+                    "copying " + shareable.id() + " into " + plan.stagingLocation() + " (first of two steps)",
+                    p);
         }
-        actions.add(new Action.Copy(plan.backupLocation(), shareable.arn(), plan.sourceLocation().region(), run.finalId(),
-                plan.backup().kmsKeyArn(), plan.database().snapshot().optionGroup(), tags(plan, shareable, "backup"),
+        actions.add(new Action.Copy(
+                plan.backupLocation(),
+                shareable.arn(),
+                plan.sourceLocation().region(),
+                run.finalId(),
+                plan.backup().kmsKeyArn(),
+                plan.database().snapshot().optionGroup(),
+                tags(plan, shareable, "backup"),
                 Action.Purpose.INTO_BACKUP_SINGLE_STEP));
-        return new Decision(Decision.Status.IN_PROGRESS, actions, "copying " + shareable.id() + " into "
-                + plan.backupLocation(), p);
+        return new Decision(
+                Decision.Status.IN_PROGRESS,
+                actions,
+                "copying " + shareable.id() + " into " + plan.backupLocation(),
+                p);
     }
 
     /** Queue instead of failing at the copy concurrency limit or the snapshot quota. */
     private static Optional<Decision> queued(Plan plan, int inProgress, Observed o, RunProgress progress) {
         if (inProgress >= plan.copyLimit()) {
-            return Optional.of(Decision.waitFor("queued: " + inProgress + " snapshot copies already in progress into "
-                    + plan.backupLocation().account() + " (RDS allows " + plan.copyLimit() + ")", progress));
+            return Optional.of(Decision.waitFor(
+                    "queued: " + inProgress + " snapshot copies already in progress into "
+                            + plan.backupLocation().account() + " (RDS allows " + plan.copyLimit() + ")",
+                    progress));
         }
         RdsGateway.Quota q = o.backupQuota();
         if (q != null && q.max() > 0 && q.used() >= q.max()) {
-            return Optional.of(Decision.waitFor("queued: the backup account holds " + q.used() + " of its " + q.max()
-                    + " manual snapshots in " + plan.backup().region() + "; retention must free room, or raise the quota",
+            return Optional.of(Decision.waitFor(
+                    "queued: the backup account holds " + q.used() + " of its " + q.max() + " manual snapshots in "
+                            + plan.backup().region() + "; retention must free room, or raise the quota",
                     progress.warn("manual snapshot quota reached in " + plan.backupLocation())));
         }
         return Optional.empty();
@@ -267,18 +356,24 @@ public final class SnapshotPlanner {
 
     private static Decision retry(RunProgress progress, String what, Action delete) {
         if (progress.attempts() + 1 >= MAX_ATTEMPTS) {
-            return Decision.fail(what + " " + MAX_ATTEMPTS + " times; the failed snapshot is kept for inspection."
-                    + " Check the RDS events of the account, then run again", progress);
+            return Decision.fail(
+                    what + " " + MAX_ATTEMPTS + " times; the failed snapshot is kept for inspection."
+                            + " Check the RDS events of the account, then run again",
+                    progress);
         }
         RunProgress next = progress.retried();
-        return Decision.act(what + "; retrying (attempt " + (next.attempts() + 1) + " of " + MAX_ATTEMPTS + ")", next, delete);
+        return Decision.act(
+                what + "; retrying (attempt " + (next.attempts() + 1) + " of " + MAX_ATTEMPTS + ")", next, delete);
     }
 
     private static Decision missingShareKey(Plan plan, SnapshotInfo s, RunProgress progress) {
-        return Decision.fail("snapshot " + s.id() + " is encrypted with KMS key " + s.kmsKeyId() + ", which cannot be shared"
-                + " (the AWS managed aws/rds key never can); set databases." + plan.database().id()
-                + ".source.shareKmsKeyArn to a customer managed key in " + plan.sourceLocation()
-                + " whose key policy lets account " + plan.backup().account() + " use it", progress);
+        return Decision.fail(
+                "snapshot " + s.id() + " is encrypted with KMS key " + s.kmsKeyId() + ", which cannot be shared"
+                        + " (the AWS managed aws/rds key never can); set databases."
+                        + plan.database().id()
+                        + ".source.shareKmsKeyArn to a customer managed key in " + plan.sourceLocation()
+                        + " whose key policy lets account " + plan.backup().account() + " use it",
+                progress);
     }
 
     private static String kindName(Plan plan) {
@@ -295,8 +390,10 @@ public final class SnapshotPlanner {
         t.put(Tags.RUN, plan.run().runTag());
         t.put(Tags.ROLE, role);
         if (from != null) {
-            String time = from.tags().getOrDefault(Tags.SOURCE_SNAPSHOT_TIME,
-                    from.createdAt() == null ? null : from.createdAt().toString());
+            String time = from.tags()
+                    .getOrDefault(
+                            Tags.SOURCE_SNAPSHOT_TIME,
+                            from.createdAt() == null ? null : from.createdAt().toString());
             if (time != null) {
                 t.put(Tags.SOURCE_SNAPSHOT_TIME, time);
             }

@@ -11,11 +11,15 @@ import java.util.Locale;
  * making new ones.
  */
 public record SnapshotRun(String databaseId, Instant scheduledAt) {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(ZoneOffset.UTC);
 
     /** The run's base name, a valid RDS snapshot identifier: a letter first, no '--', no trailing '-'. */
     public String baseName() {
-        String safe = databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String safe = databaseId
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
         return "lifeboat-" + safe + "-" + STAMP.format(scheduledAt);
     }
 

@@ -4,32 +4,36 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.model.TableRowCount;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
 import dev.lifeboat.core.port.EndpointResolver;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
 import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
-import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.port.RdsGateway;
-import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
-import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.protocol.Tags;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -53,16 +57,29 @@ public final class VerifyingBackup {
     private static final Logger LOG = LoggerFactory.getLogger(VerifyingBackup.class);
     public static final String VERIFICATION = "lifeboat:verification";
     public static final String EXPIRES_AT = "lifeboat:expires-at";
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
     private static final String SCRATCH = "lifeboat_verify_dump";
 
     public record Check(String name, boolean passed, String detail) {}
 
-    public record Report(String databaseId, String instance, Instant startedAt, Instant finishedAt, String snapshotId,
-            String dumpBackupId, Long recoverySeconds, Double backupAgeHours, boolean success, List<Check> checks,
-            boolean cleanedUp, String error) {}
+    public record Report(
+            String databaseId,
+            String instance,
+            Instant startedAt,
+            Instant finishedAt,
+            String snapshotId,
+            String dumpBackupId,
+            Long recoverySeconds,
+            Double backupAgeHours,
+            boolean success,
+            List<Check> checks,
+            boolean cleanedUp,
+            String error) {}
 
     /** Waits between polls; tests pass one that does not sleep. */
     @FunctionalInterface
@@ -79,8 +96,15 @@ public final class VerifyingBackup {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    public VerifyingBackup(RdsGateway rds, Vault vault, DatabaseInspector inspector, DumpTools tools, SecretStore secrets,
-            EndpointResolver endpoints, Clock clock, Sleeper sleeper) {
+    public VerifyingBackup(
+            RdsGateway rds,
+            Vault vault,
+            DatabaseInspector inspector,
+            DumpTools tools,
+            SecretStore secrets,
+            EndpointResolver endpoints,
+            Clock clock,
+            Sleeper sleeper) {
         this.rds = rds;
         this.vault = vault;
         this.inspector = inspector;
@@ -99,7 +123,8 @@ public final class VerifyingBackup {
     }
 
     /** A started run: what the steps pass along (the Step Functions state). */
-    public record Run(String databaseId, String instance, Instant startedAt, String snapshotId, Double backupAgeHours) {}
+    public record Run(
+            String databaseId, String instance, Instant startedAt, String snapshotId, Double backupAgeHours) {}
 
     /** What the checks found. */
     public record Checked(List<Check> checks, Long recoverySeconds, String dumpBackupId) {
@@ -123,26 +148,49 @@ public final class VerifyingBackup {
         LifeboatConfig.VerifySettings vs = db.verify();
         Location loc = config.backup().location();
         Instant start = runTime == null ? clock.instant() : runTime;
-        String instance = ("lifeboat-verify-" + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
-                + STAMP.format(start).toLowerCase(Locale.ROOT)).replaceAll("-+", "-");
+        String instance = ("lifeboat-verify-"
+                        + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
+                        + STAMP.format(start).toLowerCase(Locale.ROOT))
+                .replaceAll("-+", "-");
         SnapshotInfo copy = new RestoringSnapshot(rds).choose(config, databaseId, "latest");
         Instant taken = RetentionPolicy.takenAt(copy);
         Double age = taken == null ? null : Duration.between(taken, start).toMinutes() / 60.0;
         Optional<SourceDatabase> existing = rds.database(loc, db.source().kind(), instance);
         if (existing.isPresent()) {
             if (!existing.get().tags().containsKey(VERIFICATION)) {
-                throw new dev.lifeboat.core.error.RefusedException("a database named " + instance + " exists and is not a verification"
-                        + " instance", "Lifeboat will not touch it; rename it or pass another run time");
+                throw new RefusedException(
+                        "a database named " + instance + " exists and is not a verification" + " instance",
+                        "Lifeboat will not touch it; rename it or pass another run time");
             }
             return new Run(databaseId, instance, start, copy.id(), age);
         }
-        Map<String, String> tags = new HashMap<>(Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, databaseId,
-                VERIFICATION, STAMP.format(start),
-                EXPIRES_AT, start.plus(Duration.ofMinutes(vs.availableWithinMinutes())).plus(Duration.ofHours(2)).toString()));
+        Map<String, String> tags = new HashMap<>(Map.of(
+                Tags.MANAGED_BY,
+                "lifeboat",
+                Tags.DATABASE,
+                databaseId,
+                VERIFICATION,
+                STAMP.format(start),
+                EXPIRES_AT,
+                start.plus(Duration.ofMinutes(vs.availableWithinMinutes()))
+                        .plus(Duration.ofHours(2))
+                        .toString()));
         LOG.info("verification of {}: restoring {} into throwaway instance {}", databaseId, copy.id(), instance);
-        rds.restore(loc, db.source().kind(), new RdsGateway.RestoreSpec(copy.id(), instance,
-                RestoringSnapshot.restoreEngine(db, copy), vs.instanceClass(), vs.subnetGroup(), vs.securityGroups(), null, null,
-                false, false, tags));
+        rds.restore(
+                loc,
+                db.source().kind(),
+                new RdsGateway.RestoreSpec(
+                        copy.id(),
+                        instance,
+                        RestoringSnapshot.restoreEngine(db, copy),
+                        vs.instanceClass(),
+                        vs.subnetGroup(),
+                        vs.securityGroups(),
+                        null,
+                        null,
+                        false,
+                        false,
+                        tags));
         return new Run(databaseId, instance, start, copy.id(), age);
     }
 
@@ -152,13 +200,23 @@ public final class VerifyingBackup {
         Location loc = config.backup().location();
         Optional<SourceDatabase> d = rds.database(loc, db.source().kind(), run.instance());
         if (d.isPresent() && d.get().available() && d.get().endpoint() != null) {
-            LOG.info("verification of {}: {} is available at {}", run.databaseId(), run.instance(), d.get().endpoint());
+            LOG.info(
+                    "verification of {}: {} is available at {}",
+                    run.databaseId(),
+                    run.instance(),
+                    d.get().endpoint());
             return Optional.of(d.get().endpoint());
         }
-        LOG.info("verification of {}: {} is {}", run.databaseId(), run.instance(), d.map(SourceDatabase::status).orElse("missing"));
-        if (!clock.instant().isBefore(run.startedAt().plus(Duration.ofMinutes(db.verify().availableWithinMinutes())))) {
-            throw new Stop(run.instance() + " was not available within the limit of " + db.verify().availableWithinMinutes()
-                    + " minutes (" + d.map(SourceDatabase::status).orElse("missing") + " at " + clock.instant() + ")");
+        LOG.info(
+                "verification of {}: {} is {}",
+                run.databaseId(),
+                run.instance(),
+                d.map(SourceDatabase::status).orElse("missing"));
+        if (!clock.instant()
+                .isBefore(run.startedAt().plus(Duration.ofMinutes(db.verify().availableWithinMinutes())))) {
+            throw new Stop(run.instance() + " was not available within the limit of "
+                    + db.verify().availableWithinMinutes() + " minutes ("
+                    + d.map(SourceDatabase::status).orElse("missing") + " at " + clock.instant() + ")");
         }
         return Optional.empty();
     }
@@ -172,9 +230,12 @@ public final class VerifyingBackup {
         checks.add(new Check("available", true, run.instance() + " at " + endpoint));
         Secret password = Secret.of(HexFormat.of().formatHex(randomBytes(24)));
         String user = rds.resetMasterPassword(loc, db.source().kind(), run.instance(), password);
-        secrets.put(secretName(run.instance()), "{\"engine\":\"" + db.engine().urlScheme() + "\",\"username\":\"" + user
-                + "\",\"password\":\"" + password.reveal() + "\",\"host\":\"" + endpoint + "\"}");
-        String dbname = db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : run.databaseId();
+        secrets.put(
+                secretName(run.instance()),
+                "{\"engine\":\"" + db.engine().urlScheme() + "\",\"username\":\"" + user + "\",\"password\":\""
+                        + password.reveal() + "\",\"host\":\"" + endpoint + "\"}");
+        String dbname =
+                db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : run.databaseId();
         DatabaseTarget restored = endpoints.resolve(db.engine(), endpoint, dbname, user, password);
         waitForConnection(restored, run.startedAt().plus(Duration.ofMinutes(vs.availableWithinMinutes())));
         long recovery = Duration.between(run.startedAt(), clock.instant()).toSeconds();
@@ -186,17 +247,24 @@ public final class VerifyingBackup {
             dumpId = manifest.get().backupId();
             DatabaseTarget scratch = endpoints.resolve(db.engine(), endpoint, SCRATCH, user, password);
             try {
-                new RestoringDump(vault, inspector, tools, clock, Duration.ofHours(2)).restore(
-                        new RestoringDump.Command(run.databaseId(), dumpId, scratch, true, false, false, null));
+                new RestoringDump(vault, inspector, tools, clock, Duration.ofHours(2))
+                        .restore(
+                                new RestoringDump.Command(run.databaseId(), dumpId, scratch, true, false, false, null));
                 checks.add(new Check("dump restore", true, "dump " + dumpId + " restored, sha256 verified"));
-                checks.addAll(compare(manifest.get(), inspector.rowCounts(restored, Long.MAX_VALUE),
-                        inspector.rowCounts(scratch, Long.MAX_VALUE), vs.rowCountTolerance()));
+                checks.addAll(compare(
+                        manifest.get(),
+                        inspector.rowCounts(restored, Long.MAX_VALUE),
+                        inspector.rowCounts(scratch, Long.MAX_VALUE),
+                        vs.rowCountTolerance()));
             } catch (LifeboatException e) {
                 checks.add(new Check("dump restore", false, e.describe()));
             }
         } else {
-            checks.add(new Check("dump restore", false, "no dump of " + run.databaseId() + " in "
-                    + (vault == null ? "a vault (backup.vault is not set)" : vault.describe())));
+            checks.add(new Check(
+                    "dump restore",
+                    false,
+                    "no dump of " + run.databaseId() + " in "
+                            + (vault == null ? "a vault (backup.vault is not set)" : vault.describe())));
         }
         for (LifeboatConfig.Assertion a : vs.assertions()) {
             checks.add(assertion(restored, a));
@@ -213,7 +281,8 @@ public final class VerifyingBackup {
         try {
             rds.deleteDatabase(loc, db.source().kind(), run.instance());
         } catch (RuntimeException e) {
-            LOG.warn("deleting {} failed ({}); the sweeper removes it after its expiry", run.instance(), e.getMessage());
+            LOG.warn(
+                    "deleting {} failed ({}); the sweeper removes it after its expiry", run.instance(), e.getMessage());
             cleaned = false;
         }
         try {
@@ -230,12 +299,24 @@ public final class VerifyingBackup {
         List<Check> checks = checked == null ? List.of() : checked.checks();
         String err = error;
         if (!cleaned) {
-            err = (err == null ? "" : err + "; ") + "cleanup incomplete: the sweeper removes " + run.instance() + " after its expiry";
+            err = (err == null ? "" : err + "; ") + "cleanup incomplete: the sweeper removes " + run.instance()
+                    + " after its expiry";
         }
-        boolean success = error == null && cleaned && !checks.isEmpty() && checks.stream().allMatch(Check::passed);
-        Report report = new Report(run.databaseId(), run.instance(), run.startedAt(), clock.instant(), run.snapshotId(),
-                checked == null ? null : checked.dumpBackupId(), checked == null ? null : checked.recoverySeconds(),
-                run.backupAgeHours(), success, checks, cleaned, err);
+        boolean success =
+                error == null && cleaned && !checks.isEmpty() && checks.stream().allMatch(Check::passed);
+        Report report = new Report(
+                run.databaseId(),
+                run.instance(),
+                run.startedAt(),
+                clock.instant(),
+                run.snapshotId(),
+                checked == null ? null : checked.dumpBackupId(),
+                checked == null ? null : checked.recoverySeconds(),
+                run.backupAgeHours(),
+                success,
+                checks,
+                cleaned,
+                err);
         store(report);
         LOG.info("verification of {}: {} ({} checks)", run.databaseId(), success ? "PASSED" : "FAILED", checks.size());
         return report;
@@ -257,7 +338,9 @@ public final class VerifyingBackup {
             Optional<String> endpoint;
             while ((endpoint = poll(config, run)).isEmpty()) {
                 pause(pause);
-                pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(2)) > 0 ? Duration.ofMinutes(2) : pause.multipliedBy(2);
+                pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(2)) > 0
+                        ? Duration.ofMinutes(2)
+                        : pause.multipliedBy(2);
             }
             checked = check(config, run, endpoint.get());
         } catch (Stop e) {
@@ -308,17 +391,19 @@ public final class VerifyingBackup {
         }
         try {
             return Optional.of(new BackupCatalog(vault).find(databaseId, "latest"));
-        } catch (dev.lifeboat.core.error.BackupNotFoundException e) {
+        } catch (BackupNotFoundException e) {
             return Optional.empty();
         }
     }
 
     /** Tables of the manifest present in both restores; row counts of each against the manifest, within the tolerance. */
-    static List<Check> compare(DumpManifest manifest, List<TableRowCount> snapshot, List<TableRowCount> dump, double tolerance) {
+    static List<Check> compare(
+            DumpManifest manifest, List<TableRowCount> snapshot, List<TableRowCount> dump, double tolerance) {
         Function<List<TableRowCount>, Map<String, Long>> byName = l -> l.stream()
                 .collect(Collectors.toMap(t -> t.schema() + "." + t.table(), TableRowCount::rows, (a, b) -> a));
         Function<List<TableRowCount>, List<TableRowCount>> asManifest = l -> l.stream()
-                .map(t -> new TableRowCount(sameSchema(manifest, t), t.table(), t.rows(), t.exact())).toList();
+                .map(t -> new TableRowCount(sameSchema(manifest, t), t.table(), t.rows(), t.exact()))
+                .toList();
         Map<String, Long> snap = byName.apply(asManifest.apply(snapshot));
         Map<String, Long> fromDump = byName.apply(asManifest.apply(dump));
         List<String> missing = new ArrayList<>();
@@ -340,10 +425,18 @@ public final class VerifyingBackup {
             }
         }
         return List.of(
-                new Check("tables present", missing.isEmpty(), missing.isEmpty() ? manifest.tables().size() + " tables in both"
-                        : "missing: " + String.join(", ", missing)),
-                new Check("row counts", drift.isEmpty(), drift.isEmpty() ? "within " + (tolerance * 100) + "% of the manifest"
-                        : String.join("; ", drift)));
+                new Check(
+                        "tables present",
+                        missing.isEmpty(),
+                        missing.isEmpty()
+                                ? manifest.tables().size() + " tables in both"
+                                : "missing: " + String.join(", ", missing)),
+                new Check(
+                        "row counts",
+                        drift.isEmpty(),
+                        drift.isEmpty()
+                                ? "within " + (tolerance * 100) + "% of the manifest"
+                                : String.join("; ", drift)));
     }
 
     /**
@@ -351,7 +444,9 @@ public final class VerifyingBackup {
      * database restored under another name) has another one: compare by table name there.
      */
     private static String sameSchema(DumpManifest m, TableRowCount t) {
-        return m.engine().isMysqlFamily() && !m.tables().isEmpty() ? m.tables().getFirst().schema() : t.schema();
+        return m.engine().isMysqlFamily() && !m.tables().isEmpty()
+                ? m.tables().getFirst().schema()
+                : t.schema();
     }
 
     private Check assertion(DatabaseTarget target, LifeboatConfig.Assertion a) {
@@ -378,7 +473,8 @@ public final class VerifyingBackup {
             return;
         }
         try {
-            vault.putIfAbsent("verifications/" + report.databaseId() + "/" + STAMP.format(report.startedAt()) + ".json",
+            vault.putIfAbsent(
+                    "verifications/" + report.databaseId() + "/" + STAMP.format(report.startedAt()) + ".json",
                     JSON.writeValueAsBytes(report));
         } catch (Exception e) {
             LOG.warn("could not store the verification report of {}: {}", report.databaseId(), e.getMessage());
@@ -392,7 +488,7 @@ public final class VerifyingBackup {
             vault.read(key).ifPresent(b -> {
                 try {
                     out.add(JSON.readValue(b, Report.class));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     LOG.warn("unreadable verification report {}: {}", key, e.getMessage());
                 }
             });
@@ -422,7 +518,7 @@ public final class VerifyingBackup {
                 boolean expired;
                 try {
                     expired = expires == null || !Instant.parse(expires).isAfter(clock.instant());
-                } catch (java.time.format.DateTimeParseException e) {
+                } catch (DateTimeParseException e) {
                     expired = true;
                 }
                 if (expired && d.identifier().startsWith("lifeboat-verify-")) {

@@ -18,9 +18,12 @@ class BackupIdTest {
     void theVaultPath_comesFromTheIdsDate() {
         BackupId id = new BackupId("20261231T235959Z-0a1b");
 
-        assertThat(VaultLayout.objectKey("orders", id, "pgdump")).isEqualTo("dumps/orders/2026/12/31/20261231T235959Z-0a1b.pgdump");
-        assertThat(VaultLayout.manifestKey("orders", id)).isEqualTo("dumps/orders/2026/12/31/20261231T235959Z-0a1b.manifest.json");
-        assertThat(VaultLayout.backupIdOf(VaultLayout.manifestKey("orders", id))).isEqualTo(id);
+        assertThat(VaultLayout.objectKey("orders", id, "pgdump"))
+                .isEqualTo("dumps/orders/2026/12/31/20261231T235959Z-0a1b.pgdump");
+        assertThat(VaultLayout.manifestKey("orders", id))
+                .isEqualTo("dumps/orders/2026/12/31/20261231T235959Z-0a1b.manifest.json");
+        assertThat(VaultLayout.backupIdOf(VaultLayout.manifestKey("orders", id)))
+                .isEqualTo(id);
     }
 
     @Test
@@ -30,7 +33,8 @@ class BackupIdTest {
 
     @Test
     void malformedIds_andDatabaseIds_areRefusedWithTheAllowedForm() {
-        assertThatThrownBy(() -> new BackupId("2026-11-25")).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> new BackupId("2026-11-25"))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("'2026-11-25' is not a Lifeboat backup id");
         for (String bad : new String[] {"", "a/b", "..", "-x", "x".repeat(64), "a b"}) {
             assertThatThrownBy(() -> VaultLayout.requireDatabaseId(bad)).isInstanceOf(InvalidInputException.class);

@@ -23,7 +23,8 @@ class ClientVersionPolicyTest {
         "MYSQL, 8.0.35, mysqldump, 5.7.44, false",
         "MYSQL, 8.0.35, mariadb-dump, 10.11.19, true",
     })
-    void clientMustBeAtLeastAsNewAsTheServer(DatabaseEngine engine, String server, String tool, String client, boolean allowed) {
+    void clientMustBeAtLeastAsNewAsTheServer(
+            DatabaseEngine engine, String server, String tool, String client, boolean allowed) {
         ServerInfo info = new ServerInfo(engine, SoftwareVersion.parse(server));
         var check = assertThatCode(() -> ClientVersionPolicy.check(info, tool, SoftwareVersion.parse(client)));
         if (allowed) {
@@ -36,8 +37,11 @@ class ClientVersionPolicyTest {
     @ParameterizedTest
     @CsvSource({"15.4, 16.1"})
     void pgRestoreCannotReadANewerArchive(String loader, String dumper) {
-        assertThatThrownBy(() -> ClientVersionPolicy.checkLoad(DatabaseEngine.POSTGRESQL, "pg_restore",
-                        SoftwareVersion.parse(loader), SoftwareVersion.parse(dumper)))
+        assertThatThrownBy(() -> ClientVersionPolicy.checkLoad(
+                        DatabaseEngine.POSTGRESQL,
+                        "pg_restore",
+                        SoftwareVersion.parse(loader),
+                        SoftwareVersion.parse(dumper)))
                 .isInstanceOf(ClientTooOldException.class)
                 .hasMessageContaining("cannot read an archive written by pg_dump 16.1.0");
     }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,10 @@ class TakingDumpTest {
     private final InMemoryVault vault = new InMemoryVault();
     private final FakeInspector inspector = new FakeInspector();
     private final FakeDumpTools tools = new FakeDumpTools();
-    private final TakingDump dumping = new TakingDump(vault, inspector, tools, Clock.fixed(NOW, ZoneOffset.UTC),
-            TakingDump.Settings.DEFAULTS);
-    private final DatabaseTarget pg = new DatabaseTarget(DatabaseEngine.POSTGRESQL, "db", 5432, "app", "u", Secret.of("p"));
+    private final TakingDump dumping =
+            new TakingDump(vault, inspector, tools, Clock.fixed(NOW, ZoneOffset.UTC), TakingDump.Settings.DEFAULTS);
+    private final DatabaseTarget pg =
+            new DatabaseTarget(DatabaseEngine.POSTGRESQL, "db", 5432, "app", "u", Secret.of("p"));
 
     private static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
@@ -42,7 +44,8 @@ class TakingDumpTest {
     void dump_writesTheManifestLast_afterTheUploadCompleted() {
         tools.output = randomBytes(1_000_000);
 
-        DumpManifest m = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null)).manifest();
+        DumpManifest m = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null))
+                .manifest();
 
         String object = "dumps/orders/2026/11/25/20261125T030000Z.pgdump";
         String manifest = "dumps/orders/2026/11/25/20261125T030000Z.manifest.json";
@@ -72,35 +75,40 @@ class TakingDumpTest {
     @Test
     void concurrentInvocationFinishingFirst_keepsItsManifest() {
         String manifestKey = "dumps/orders/2026/11/25/20261125T030000Z.manifest.json";
-        DumpManifest other = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null)).manifest();
+        DumpManifest other = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null))
+                .manifest();
         vault.events.clear();
         // The second invocation saw no manifest when it started, then lost the race to write one.
         InMemoryVault racing = new InMemoryVault() {
             private boolean firstRead = true;
 
             @Override
-            public synchronized java.util.Optional<byte[]> read(String key) {
+            public synchronized Optional<byte[]> read(String key) {
                 if (firstRead) {
                     firstRead = false;
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
                 return super.read(key);
             }
         };
         racing.objects.put(manifestKey, ManifestCodec.write(other));
 
-        TakingDump.Result r = new TakingDump(racing, inspector, tools, Clock.fixed(NOW, ZoneOffset.UTC),
-                TakingDump.Settings.DEFAULTS).dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null));
+        TakingDump.Result r = new TakingDump(
+                        racing, inspector, tools, Clock.fixed(NOW, ZoneOffset.UTC), TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null));
 
         assertThat(r.alreadyExisted()).isTrue();
         assertThat(r.manifest()).isEqualTo(other);
-        assertThat(ManifestCodec.read(racing.objects.get(manifestKey), manifestKey)).isEqualTo(other);
+        assertThat(ManifestCodec.read(racing.objects.get(manifestKey), manifestKey))
+                .isEqualTo(other);
     }
 
     @Test
     void onDemandBackups_getDistinctIds() {
-        DumpManifest a = dumping.dump(new TakingDump.Command("orders", pg, null, null)).manifest();
-        DumpManifest b = dumping.dump(new TakingDump.Command("orders", pg, null, null)).manifest();
+        DumpManifest a =
+                dumping.dump(new TakingDump.Command("orders", pg, null, null)).manifest();
+        DumpManifest b =
+                dumping.dump(new TakingDump.Command("orders", pg, null, null)).manifest();
 
         assertThat(a.backupId()).startsWith("20261125T030007Z-").isNotEqualTo(b.backupId());
     }
@@ -147,7 +155,8 @@ class TakingDumpTest {
         inspector.serverVersion = "11.4.2-MariaDB";
         DatabaseTarget maria = new DatabaseTarget(DatabaseEngine.MARIADB, "db", 3306, "shop", "u", Secret.none());
 
-        DumpManifest m = dumping.dump(new TakingDump.Command("shop", maria, null, null)).manifest();
+        DumpManifest m =
+                dumping.dump(new TakingDump.Command("shop", maria, null, null)).manifest();
 
         byte[] stored = vault.objects.get(m.objectKey());
         assertThat(m.objectKey()).endsWith(".sql.gz");
@@ -155,7 +164,8 @@ class TakingDumpTest {
         Sha256 sha = new Sha256();
         sha.update(stored, 0, stored.length);
         assertThat(m.sha256()).isEqualTo(sha.hex());
-        assertThat(new GZIPInputStream(new ByteArrayInputStream(stored)).readAllBytes()).isEqualTo(tools.output);
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(stored)).readAllBytes())
+                .isEqualTo(tools.output);
     }
 
     @Test

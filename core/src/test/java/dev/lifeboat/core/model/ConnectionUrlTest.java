@@ -11,13 +11,17 @@ class ConnectionUrlTest {
     void parsesAPostgresUrl() {
         DatabaseTarget t = ConnectionUrl.parse("--source", "postgresql://app@db.internal:6432/orders");
 
-        assertThat(t).isEqualTo(new DatabaseTarget(DatabaseEngine.POSTGRESQL, "db.internal", 6432, "orders", "app", Secret.none()));
+        assertThat(t)
+                .isEqualTo(new DatabaseTarget(
+                        DatabaseEngine.POSTGRESQL, "db.internal", 6432, "orders", "app", Secret.none()));
     }
 
     @Test
     void defaultsThePortByEngine() {
-        assertThat(ConnectionUrl.parse("--source", "mariadb://root@h/shop").port()).isEqualTo(3306);
-        assertThat(ConnectionUrl.parse("--source", "mysql://root@h/shop").engine()).isEqualTo(DatabaseEngine.MYSQL);
+        assertThat(ConnectionUrl.parse("--source", "mariadb://root@h/shop").port())
+                .isEqualTo(3306);
+        assertThat(ConnectionUrl.parse("--source", "mysql://root@h/shop").engine())
+                .isEqualTo(DatabaseEngine.MYSQL);
         assertThat(ConnectionUrl.parse("--source", "postgres://u@h/d").port()).isEqualTo(5432);
     }
 
@@ -31,9 +35,12 @@ class ConnectionUrlTest {
 
     @Test
     void namesTheMissingPart() {
-        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "postgresql://h/db")).hasMessageContaining("USER is missing");
-        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "postgresql://u@h/")).hasMessageContaining("(DB) is missing");
-        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "oracle://u@h/db")).hasMessageContaining("unknown scheme 'oracle'");
+        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "postgresql://h/db"))
+                .hasMessageContaining("USER is missing");
+        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "postgresql://u@h/"))
+                .hasMessageContaining("(DB) is missing");
+        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "oracle://u@h/db"))
+                .hasMessageContaining("unknown scheme 'oracle'");
     }
 
     @Test

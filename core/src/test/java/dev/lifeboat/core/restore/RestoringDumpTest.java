@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,10 @@ class RestoringDumpTest {
     private final InMemoryVault vault = new InMemoryVault();
     private final FakeInspector inspector = new FakeInspector();
     private final FakeDumpTools tools = new FakeDumpTools();
-    private final DatabaseTarget source = new DatabaseTarget(DatabaseEngine.POSTGRESQL, "prod", 5432, "app", "u", Secret.none());
-    private final RestoringDump restoring = new RestoringDump(vault, inspector, tools, Clock.systemUTC(), Duration.ofMinutes(1));
+    private final DatabaseTarget source =
+            new DatabaseTarget(DatabaseEngine.POSTGRESQL, "prod", 5432, "app", "u", Secret.none());
+    private final RestoringDump restoring =
+            new RestoringDump(vault, inspector, tools, Clock.systemUTC(), Duration.ofMinutes(1));
     private DumpManifest older;
     private DumpManifest newer;
 
@@ -43,12 +46,19 @@ class RestoringDumpTest {
     }
 
     private DumpManifest dumpAt(String time) {
-        return new TakingDump(vault, inspector, tools, Clock.fixed(Instant.parse(time), ZoneOffset.UTC),
-                TakingDump.Settings.DEFAULTS).dump(new TakingDump.Command("orders", source, time, null)).manifest();
+        return new TakingDump(
+                        vault,
+                        inspector,
+                        tools,
+                        Clock.fixed(Instant.parse(time), ZoneOffset.UTC),
+                        TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command("orders", source, time, null))
+                .manifest();
     }
 
     private RestoringDump.Command into(String database, String backup, boolean create, boolean allowNonEmpty) {
-        return new RestoringDump.Command("orders", backup, source.withDatabase(database), create, allowNonEmpty, false, null);
+        return new RestoringDump.Command(
+                "orders", backup, source.withDatabase(database), create, allowNonEmpty, false, null);
     }
 
     @Test
@@ -84,7 +94,7 @@ class RestoringDumpTest {
     @Test
     void truncatedObject_isReportedAsCorrupt() {
         byte[] stored = vault.objects.get(older.objectKey());
-        vault.objects.put(older.objectKey(), java.util.Arrays.copyOf(stored, stored.length - 1));
+        vault.objects.put(older.objectKey(), Arrays.copyOf(stored, stored.length - 1));
 
         assertThatThrownBy(() -> restoring.restore(into("rescue", older.backupId(), true, false)))
                 .isInstanceOf(ChecksumMismatchException.class)
@@ -130,7 +140,8 @@ class RestoringDumpTest {
     void postgresDump_intoMariaDb_isRefused() {
         DatabaseTarget maria = new DatabaseTarget(DatabaseEngine.MARIADB, "h", 3306, "x", "u", Secret.none());
 
-        assertThatThrownBy(() -> restoring.restore(new RestoringDump.Command("orders", "latest", maria, true, false, false, null)))
+        assertThatThrownBy(() -> restoring.restore(
+                        new RestoringDump.Command("orders", "latest", maria, true, false, false, null)))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("cannot be restored into MARIADB");
         assertThat(inspector.created).isEmpty();
@@ -145,8 +156,8 @@ class RestoringDumpTest {
 
     @Test
     void unknownDatabase_listsTheOnesThatHaveBackups() {
-        assertThatThrownBy(() -> restoring.restore(new RestoringDump.Command("billing", "latest",
-                        source.withDatabase("x"), true, false, false, null)))
+        assertThatThrownBy(() -> restoring.restore(new RestoringDump.Command(
+                        "billing", "latest", source.withDatabase("x"), true, false, false, null)))
                 .isInstanceOf(BackupNotFoundException.class)
                 .satisfies(e -> assertThat(((BackupNotFoundException) e).hint()).contains("orders"));
     }

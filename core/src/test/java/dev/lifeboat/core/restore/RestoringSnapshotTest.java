@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.TestSettings;
+import dev.lifeboat.protocol.Tags;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,7 +31,7 @@ class RestoringSnapshotTest {
 
     private final InMemoryRds rds = new InMemoryRds(Clock.fixed(Instant.parse("2026-11-25T23:00:00Z"), ZoneOffset.UTC));
     private final RestoringSnapshot restoring = new RestoringSnapshot(rds);
-    private final LifeboatConfig config = dev.lifeboat.core.testing.TestSettings.orders();
+    private final LifeboatConfig config = TestSettings.orders();
 
     @BeforeEach
     void copies() {
@@ -40,16 +41,46 @@ class RestoringSnapshotTest {
             LocalDate day = LocalDate.of(2026, 11, d);
             Instant at = day.atTime(3, 0).toInstant(ZoneOffset.UTC);
             String id = "lifeboat-orders-202611" + d + "-0300";
-            rds.put(new SnapshotInfo(id, "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + id, VAULT, DbKind.INSTANCE,
-                    "orders-prod", "available", "manual", at.plusSeconds(900), true, "arn:aws:kms:eu-central-1:222222222222:key/backup",
-                    Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup",
-                            Tags.SOURCE_SNAPSHOT_TIME, at.toString()), Set.of(), "postgres", "16.4", 100));
+            rds.put(new SnapshotInfo(
+                    id,
+                    "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + id,
+                    VAULT,
+                    DbKind.INSTANCE,
+                    "orders-prod",
+                    "available",
+                    "manual",
+                    at.plusSeconds(900),
+                    true,
+                    "arn:aws:kms:eu-central-1:222222222222:key/backup",
+                    Map.of(
+                            Tags.MANAGED_BY,
+                            "lifeboat",
+                            Tags.DATABASE,
+                            "orders",
+                            Tags.ROLE,
+                            "backup",
+                            Tags.SOURCE_SNAPSHOT_TIME,
+                            at.toString()),
+                    Set.of(),
+                    "postgres",
+                    "16.4",
+                    100));
         }
     }
 
     private static RestoringSnapshot.Target into(String id, String account, String region, String key) {
-        return new RestoringSnapshot.Target(id, account, region, "db.t4g.medium", "lifeboat-restore", List.of("sg-0abc"),
-                null, null, false, true, key);
+        return new RestoringSnapshot.Target(
+                id,
+                account,
+                region,
+                "db.t4g.medium",
+                "lifeboat-restore",
+                List.of("sg-0abc"),
+                null,
+                null,
+                false,
+                true,
+                key);
     }
 
     private RestoringSnapshot.Result toTheEnd(RestoringSnapshot.Command c) {
@@ -65,7 +96,8 @@ class RestoringSnapshotTest {
 
     @Test
     void dryRun_showsEveryCallWithItsValues_andChangesNothing() {
-        RestoringSnapshot.Result r = restoring.advance(config,
+        RestoringSnapshot.Result r = restoring.advance(
+                config,
                 new RestoringSnapshot.Command("orders", "latest", into("orders-restored", null, null, null), true));
 
         assertThat(r.status()).isEqualTo(RestoringSnapshot.Status.PLANNED);
@@ -74,9 +106,14 @@ class RestoringSnapshotTest {
             assertThat(call.account()).isEqualTo(BACKUP);
             assertThat(call.region()).isEqualTo("eu-central-1");
             assertThat(call.api()).isEqualTo("RestoreDBInstanceFromDBSnapshot");
-            assertThat(call.detail()).contains("DBInstanceIdentifier=orders-restored", "DBSubnetGroupName=lifeboat-restore",
-                    "VpcSecurityGroupIds=sg-0abc", "DBParameterGroupName=(RDS default for the engine)", "DeletionProtection=true",
-                    "PubliclyAccessible=false");
+            assertThat(call.detail())
+                    .contains(
+                            "DBInstanceIdentifier=orders-restored",
+                            "DBSubnetGroupName=lifeboat-restore",
+                            "VpcSecurityGroupIds=sg-0abc",
+                            "DBParameterGroupName=(RDS default for the engine)",
+                            "DeletionProtection=true",
+                            "PubliclyAccessible=false");
         });
         assertThat(rds.calls).isEmpty();
     }
@@ -87,35 +124,46 @@ class RestoringSnapshotTest {
                 new RestoringSnapshot.Command("orders", "latest", into("orders-restored", null, null, null), false));
 
         assertThat(r.status()).isEqualTo(RestoringSnapshot.Status.AVAILABLE);
-        assertThat(r.restored()).get().extracting(d -> d.endpoint()).isEqualTo("orders-restored.eu-central-1.rds.example:5432");
+        assertThat(r.restored())
+                .get()
+                .extracting(d -> d.endpoint())
+                .isEqualTo("orders-restored.eu-central-1.rds.example:5432");
         assertThat(rds.restores).singleElement().satisfies(spec -> {
             assertThat(spec.snapshotId()).isEqualTo("lifeboat-orders-20261125-0300");
             assertThat(spec.deletionProtection()).isTrue();
-            assertThat(spec.tags()).containsEntry(RestoringSnapshot.RESTORED_FROM,
-                    "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:lifeboat-orders-20261125-0300");
+            assertThat(spec.tags())
+                    .containsEntry(
+                            RestoringSnapshot.RESTORED_FROM,
+                            "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:lifeboat-orders-20261125-0300");
         });
         assertThat(rds.calls).noneMatch(c -> c.startsWith("copy") || c.startsWith("delete"));
     }
 
     @Test
     void intoAnotherAccountAndRegion_sharesCopiesThenRestores() {
-        RestoringSnapshot.Result r = toTheEnd(new RestoringSnapshot.Command("orders", "latest",
-                into("orders", PROD, "eu-west-1", "arn:aws:kms:eu-west-1:111111111111:key/restore"), false));
+        RestoringSnapshot.Result r = toTheEnd(new RestoringSnapshot.Command(
+                "orders",
+                "latest",
+                into("orders", PROD, "eu-west-1", "arn:aws:kms:eu-west-1:111111111111:key/restore"),
+                false));
 
         assertThat(r.status()).isEqualTo(RestoringSnapshot.Status.AVAILABLE);
-        assertThat(rds.calls).containsSubsequence(
-                "share " + VAULT + " lifeboat-orders-20261125-0300 with " + PROD,
-                "copy " + PROD_LOC + " lifeboat-restore-orders-20261125-0300 from arn:aws:rds:eu-central-1:" + BACKUP
-                        + ":snapshot:lifeboat-orders-20261125-0300",
-                "restore " + PROD_LOC + " orders from lifeboat-restore-orders-20261125-0300");
+        assertThat(rds.calls)
+                .containsSubsequence(
+                        "share " + VAULT + " lifeboat-orders-20261125-0300 with " + PROD,
+                        "copy " + PROD_LOC + " lifeboat-restore-orders-20261125-0300 from arn:aws:rds:eu-central-1:"
+                                + BACKUP + ":snapshot:lifeboat-orders-20261125-0300",
+                        "restore " + PROD_LOC + " orders from lifeboat-restore-orders-20261125-0300");
     }
 
     @Test
     void anExistingIdentifier_isRefused_andNothingIsCreated() {
         rds.addDatabase(VAULT, "orders-restored", "postgres", null);
 
-        assertThatThrownBy(() -> restoring.advance(config,
-                        new RestoringSnapshot.Command("orders", "latest", into("orders-restored", null, null, null), false)))
+        assertThatThrownBy(() -> restoring.advance(
+                        config,
+                        new RestoringSnapshot.Command(
+                                "orders", "latest", into("orders-restored", null, null, null), false)))
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("orders-restored already exists")
                 .hasMessageContaining("never reuses, modifies or deletes");
@@ -124,32 +172,46 @@ class RestoringSnapshotTest {
 
     @Test
     void beforeATime_picksTheNewestCopyTakenByThen() {
-        RestoringSnapshot.Result r = restoring.advance(config, new RestoringSnapshot.Command("orders",
-                "before:2026-11-24T12:00:00Z", into("orders-restored", null, null, null), true));
+        RestoringSnapshot.Result r = restoring.advance(
+                config,
+                new RestoringSnapshot.Command(
+                        "orders", "before:2026-11-24T12:00:00Z", into("orders-restored", null, null, null), true));
 
         assertThat(r.backup().id()).isEqualTo("lifeboat-orders-20261124-0300");
-        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders",
-                        "before:2026-11-01T00:00:00Z", into("x", null, null, null), true)))
+        assertThatThrownBy(() -> restoring.advance(
+                        config,
+                        new RestoringSnapshot.Command(
+                                "orders", "before:2026-11-01T00:00:00Z", into("x", null, null, null), true)))
                 .isInstanceOf(BackupNotFoundException.class)
-                .satisfies(e -> assertThat(((BackupNotFoundException) e).hint()).contains("lifeboat-orders-20261122-0300"));
+                .satisfies(e ->
+                        assertThat(((BackupNotFoundException) e).hint()).contains("lifeboat-orders-20261122-0300"));
     }
 
     @Test
     void badInput_namesTheFieldAndTheChoices() {
-        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders", "latest",
-                        into("orders-restored", "999999999999", null, "k"), false)))
+        assertThatThrownBy(() -> restoring.advance(
+                        config,
+                        new RestoringSnapshot.Command(
+                                "orders", "latest", into("orders-restored", "999999999999", null, "k"), false)))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("target account 999999999999 is not in the configuration")
-                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains(BACKUP).contains(PROD));
-        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders", "latest",
-                        into("1-bad--id", null, null, null), false)))
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint())
+                        .contains(BACKUP)
+                        .contains(PROD));
+        assertThatThrownBy(() -> restoring.advance(
+                        config,
+                        new RestoringSnapshot.Command("orders", "latest", into("1-bad--id", null, null, null), false)))
                 .hasMessageContaining("'1-bad--id' is not a valid RDS identifier");
-        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders", "nope",
-                        into("ok-id", null, null, null), false)))
+        assertThatThrownBy(() -> restoring.advance(
+                        config,
+                        new RestoringSnapshot.Command("orders", "nope", into("ok-id", null, null, null), false)))
                 .isInstanceOf(BackupNotFoundException.class)
-                .satisfies(e -> assertThat(((BackupNotFoundException) e).hint()).contains("lifeboat-orders-20261125-0300"));
-        assertThatThrownBy(() -> restoring.advance(config, new RestoringSnapshot.Command("orders", "latest",
-                        into("ok-id", PROD, "eu-west-1", null), false)))
+                .satisfies(e ->
+                        assertThat(((BackupNotFoundException) e).hint()).contains("lifeboat-orders-20261125-0300"));
+        assertThatThrownBy(() -> restoring.advance(
+                        config,
+                        new RestoringSnapshot.Command(
+                                "orders", "latest", into("ok-id", PROD, "eu-west-1", null), false)))
                 .hasMessageContaining("needs a copy of the backup there");
         assertThat(rds.calls).isEmpty();
     }

@@ -1,24 +1,23 @@
 package dev.lifeboat.core.snapshot;
 
-import dev.lifeboat.core.model.Location;
-
-import dev.lifeboat.core.model.SnapshotInfo;
-
-import dev.lifeboat.protocol.Tags;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.Mode;
-import dev.lifeboat.core.testing.TestSettings;
-import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.TestSettings;
+import dev.lifeboat.protocol.Tags;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,7 +63,8 @@ class SnapshotPipelineTest {
                 return steps;
             }
         }
-        throw new AssertionError("run did not end in 200 steps: " + steps.getLast().message());
+        throw new AssertionError(
+                "run did not end in 200 steps: " + steps.getLast().message());
     }
 
     @Test
@@ -77,13 +77,19 @@ class SnapshotPipelineTest {
         SnapshotInfo copy = inVault.getFirst();
         assertThat(copy.id()).isEqualTo("lifeboat-orders-20261125-0300");
         assertThat(copy.kmsKeyId()).isEqualTo("arn:aws:kms:eu-central-1:222222222222:key/backup");
-        assertThat(copy.tags()).containsEntry(Tags.MANAGED_BY, "lifeboat").containsEntry(Tags.DATABASE, "orders")
-                .containsEntry(Tags.SOURCE_ACCOUNT, PROD).containsEntry(Tags.SOURCE_REGION, "eu-west-1")
-                .containsEntry(Tags.SOURCE_IDENTIFIER, "orders-prod").containsEntry(Tags.ENGINE, "postgres")
-                .containsEntry(Tags.ENGINE_VERSION, "16.4").containsEntry(Tags.RUN, "orders@2026-11-25T03:00:00Z")
+        assertThat(copy.tags())
+                .containsEntry(Tags.MANAGED_BY, "lifeboat")
+                .containsEntry(Tags.DATABASE, "orders")
+                .containsEntry(Tags.SOURCE_ACCOUNT, PROD)
+                .containsEntry(Tags.SOURCE_REGION, "eu-west-1")
+                .containsEntry(Tags.SOURCE_IDENTIFIER, "orders-prod")
+                .containsEntry(Tags.ENGINE, "postgres")
+                .containsEntry(Tags.ENGINE_VERSION, "16.4")
+                .containsEntry(Tags.RUN, "orders@2026-11-25T03:00:00Z")
                 .containsKey(Tags.SOURCE_SNAPSHOT_TIME);
         assertThat(rds.all(SOURCE)).as("intermediates deleted after success").isEmpty();
-        assertThat(rds.calls).anyMatch(c -> c.startsWith("share " + SOURCE + " lifeboat-orders-20261125-0300-share with " + BACKUP))
+        assertThat(rds.calls)
+                .anyMatch(c -> c.startsWith("share " + SOURCE + " lifeboat-orders-20261125-0300-share with " + BACKUP))
                 .noneMatch(c -> c.contains("with all"));
     }
 
@@ -95,8 +101,10 @@ class SnapshotPipelineTest {
 
         assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
         assertThat(steps).hasSizeGreaterThan(12);
-        assertThat(steps).filteredOn(r -> r.executed().isEmpty() && r.status() == Decision.Status.IN_PROGRESS)
-                .extracting(CopyingSnapshot.Result::message).anyMatch(m -> m.contains("is creating"));
+        assertThat(steps)
+                .filteredOn(r -> r.executed().isEmpty() && r.status() == Decision.Status.IN_PROGRESS)
+                .extracting(CopyingSnapshot.Result::message)
+                .anyMatch(m -> m.contains("is creating"));
     }
 
     @Test
@@ -107,8 +115,13 @@ class SnapshotPipelineTest {
 
         assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
         assertThat(steps.getLast().progress().attempts()).isEqualTo(1);
-        assertThat(steps).extracting(CopyingSnapshot.Result::message).anyMatch(m -> m.contains("retrying (attempt 2 of 3)"));
-        assertThat(rds.all(VAULT)).singleElement().extracting(SnapshotInfo::status).isEqualTo("available");
+        assertThat(steps)
+                .extracting(CopyingSnapshot.Result::message)
+                .anyMatch(m -> m.contains("retrying (attempt 2 of 3)"));
+        assertThat(rds.all(VAULT))
+                .singleElement()
+                .extracting(SnapshotInfo::status)
+                .isEqualTo("available");
     }
 
     @Test
@@ -121,7 +134,8 @@ class SnapshotPipelineTest {
 
         assertThat(steps.getLast().status()).isEqualTo(Decision.Status.FAILED);
         assertThat(steps.getLast().message()).contains("ended failed 3 times").contains("kept for inspection");
-        assertThat(rds.all(SOURCE)).extracting(SnapshotInfo::id)
+        assertThat(rds.all(SOURCE))
+                .extracting(SnapshotInfo::id)
                 .contains("lifeboat-orders-20261125-0300", "lifeboat-orders-20261125-0300-share");
 
         // The operator runs it again once RDS recovered: it resumes from what exists and cleans up.
@@ -140,7 +154,8 @@ class SnapshotPipelineTest {
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
         assertThat(steps.getLast().status()).isEqualTo(Decision.Status.FAILED);
-        assertThat(steps.getLast().message()).contains("DB instance orders-prod does not exist in " + SOURCE)
+        assertThat(steps.getLast().message())
+                .contains("DB instance orders-prod does not exist in " + SOURCE)
                 .contains("restore from the newest backup copy");
     }
 
@@ -151,7 +166,9 @@ class SnapshotPipelineTest {
         do {
             r = copying.advance(config, "orders", RUN, p);
             p = r.progress();
-        } while (rds.snapshot(SOURCE, DbKind.INSTANCE, "lifeboat-orders-20261125-0300").filter(SnapshotInfo::available).isEmpty());
+        } while (rds.snapshot(SOURCE, DbKind.INSTANCE, "lifeboat-orders-20261125-0300")
+                .filter(SnapshotInfo::available)
+                .isEmpty());
         rds.removeDatabase(SOURCE, "orders-prod"); // terraform destroy, mid-run
 
         List<CopyingSnapshot.Result> rest = runToEnd(p);
@@ -188,9 +205,22 @@ class SnapshotPipelineTest {
     void manualSnapshotQuotaReached_queuesTheCopy_andGoesOnOnceRoomIsMade() {
         rds.manualQuota = 3;
         for (int i = 0; i < 3; i++) {
-            rds.put(new SnapshotInfo("old-" + i, "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:old-" + i, VAULT,
-                    DbKind.INSTANCE, "x", "available", "manual", RUN.minusSeconds(86400L * (i + 1)), true,
-                    "arn:aws:kms:eu-central-1:222222222222:key/backup", java.util.Map.of(), java.util.Set.of(), "postgres", "16", 100));
+            rds.put(new SnapshotInfo(
+                    "old-" + i,
+                    "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:old-" + i,
+                    VAULT,
+                    DbKind.INSTANCE,
+                    "x",
+                    "available",
+                    "manual",
+                    RUN.minusSeconds(86400L * (i + 1)),
+                    true,
+                    "arn:aws:kms:eu-central-1:222222222222:key/backup",
+                    Map.of(),
+                    Set.of(),
+                    "postgres",
+                    "16",
+                    100));
         }
         RunProgress p = RunProgress.START;
         CopyingSnapshot.Result r = null;
@@ -212,9 +242,22 @@ class SnapshotPipelineTest {
     void copyConcurrencyLimit_queuesInsteadOfFailing() {
         // Twenty copies into the backup Region are already in flight (other databases' runs).
         for (int i = 0; i < 20; i++) {
-            rds.putInProgress(new SnapshotInfo("inflight-" + i, "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:inflight-" + i,
-                    VAULT, DbKind.INSTANCE, "other", "creating", "manual", RUN, false, null, java.util.Map.of(),
-                    java.util.Set.of(), "postgres", "16", 10));
+            rds.putInProgress(new SnapshotInfo(
+                    "inflight-" + i,
+                    "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:inflight-" + i,
+                    VAULT,
+                    DbKind.INSTANCE,
+                    "other",
+                    "creating",
+                    "manual",
+                    RUN,
+                    false,
+                    null,
+                    Map.of(),
+                    Set.of(),
+                    "postgres",
+                    "16",
+                    10));
         }
         RunProgress p = RunProgress.START;
         CopyingSnapshot.Result r = null;
@@ -255,7 +298,8 @@ class SnapshotPipelineTest {
     @Test
     void theSameRunInvokedTwiceAtOnce_makesOneCopy() throws Exception {
         rds.pollsToComplete = 3;
-        Callable<Decision.Status> worker = () -> runToEnd(RunProgress.START).getLast().status();
+        Callable<Decision.Status> worker =
+                () -> runToEnd(RunProgress.START).getLast().status();
         var pool = Executors.newFixedThreadPool(2);
         try {
             Future<Decision.Status> a = pool.submit(worker);
@@ -266,22 +310,27 @@ class SnapshotPipelineTest {
             pool.shutdownNow();
         }
         assertThat(rds.all(VAULT)).hasSize(1);
-        assertThat(rds.calls).filteredOn(c -> c.startsWith("create ")).allMatch(c -> c.endsWith("lifeboat-orders-20261125-0300"));
+        assertThat(rds.calls)
+                .filteredOn(c -> c.startsWith("create "))
+                .allMatch(c -> c.endsWith("lifeboat-orders-20261125-0300"));
     }
 
     @Test
     void copyAutomatedMode_copiesTheNewestAutomatedSnapshotWithTheShareKey() {
         config = TestSettings.pipeline(BACKUP, Mode.COPY_AUTOMATED, CopyStrategy.AUTO, SHARE_KEY);
         rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minusSeconds(86400), awsRdsKey.arn());
-        SnapshotInfo newest = rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minusSeconds(3600), awsRdsKey.arn());
+        SnapshotInfo newest =
+                rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minusSeconds(3600), awsRdsKey.arn());
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
         assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
-        assertThat(rds.calls).contains("copy " + SOURCE + " lifeboat-orders-20261125-0300 from " + newest.arn())
+        assertThat(rds.calls)
+                .contains("copy " + SOURCE + " lifeboat-orders-20261125-0300 from " + newest.arn())
                 .noneMatch(c -> c.startsWith("create "))
                 .noneMatch(c -> c.contains("-share"));
-        assertThat(rds.all(VAULT).getFirst().tags()).containsEntry(Tags.SOURCE_SNAPSHOT_TIME, newest.createdAt().toString());
+        assertThat(rds.all(VAULT).getFirst().tags())
+                .containsEntry(Tags.SOURCE_SNAPSHOT_TIME, newest.createdAt().toString());
     }
 
     @Test
@@ -295,7 +344,9 @@ class SnapshotPipelineTest {
         assertThat(steps.getLast().progress().warnings()).anyMatch(w -> w.contains("used two steps"));
         assertThat(rds.calls).anyMatch(c -> c.startsWith("copy " + STAGING + " lifeboat-orders-20261125-0300-staging"));
         assertThat(rds.all(STAGING)).isEmpty();
-        assertThat(rds.all(VAULT)).singleElement().extracting(SnapshotInfo::kmsKeyId)
+        assertThat(rds.all(VAULT))
+                .singleElement()
+                .extracting(SnapshotInfo::kmsKeyId)
                 .isEqualTo("arn:aws:kms:eu-central-1:222222222222:key/backup");
     }
 
@@ -318,8 +369,10 @@ class SnapshotPipelineTest {
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
         assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
-        assertThat(rds.all(new Location(PROD, "eu-central-1"))).singleElement()
-                .extracting(SnapshotInfo::kmsKeyId).isEqualTo("arn:aws:kms:eu-central-1:" + PROD + ":key/backup");
+        assertThat(rds.all(new Location(PROD, "eu-central-1")))
+                .singleElement()
+                .extracting(SnapshotInfo::kmsKeyId)
+                .isEqualTo("arn:aws:kms:eu-central-1:" + PROD + ":key/backup");
         assertThat(rds.calls).noneMatch(c -> c.startsWith("share ")).noneMatch(c -> c.contains("-share"));
         assertThat(rds.all(SOURCE)).isEmpty();
     }

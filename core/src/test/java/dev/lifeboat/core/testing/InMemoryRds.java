@@ -2,8 +2,9 @@ package dev.lifeboat.core.testing;
 
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsGateway;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public class InMemoryRds implements RdsGateway {
     }
     /** When true, a copy that is both cross-account and cross-Region is refused, forcing two steps. */
     public boolean refuseCrossAccountCrossRegionCopy;
+
     public int manualQuota = 100;
     public final List<String> calls = new ArrayList<>();
 
@@ -75,9 +77,20 @@ public class InMemoryRds implements RdsGateway {
         addDatabase(where, id, engine, kmsKeyArn, "default:postgres-16");
     }
 
-    public synchronized void addDatabase(Location where, String id, String engine, String kmsKeyArn, String optionGroup) {
-        databases.put(k(where, id), new SourceDatabase(id, engine, "16.4", kmsKeyArn != null, kmsKeyArn, optionGroup, "available",
-                id + "." + where.region() + ".rds.example:5432", Map.of()));
+    public synchronized void addDatabase(
+            Location where, String id, String engine, String kmsKeyArn, String optionGroup) {
+        databases.put(
+                k(where, id),
+                new SourceDatabase(
+                        id,
+                        engine,
+                        "16.4",
+                        kmsKeyArn != null,
+                        kmsKeyArn,
+                        optionGroup,
+                        "available",
+                        id + "." + where.region() + ".rds.example:5432",
+                        Map.of()));
     }
 
     public synchronized void removeDatabase(Location where, String id) {
@@ -94,7 +107,8 @@ public class InMemoryRds implements RdsGateway {
     }
 
     /** An automated snapshot, as RDS's backup window makes them. */
-    public synchronized SnapshotInfo addAutomated(Location where, DbKind kind, String dbId, Instant at, String kmsKeyArn) {
+    public synchronized SnapshotInfo addAutomated(
+            Location where, DbKind kind, String dbId, Instant at, String kmsKeyArn) {
         String id = "rds:" + dbId + "-" + at.toString().substring(0, 16).replace(":", "-");
         Entry e = new Entry();
         e.info = info(where, kind, id, dbId, "available", "automated", at, kmsKeyArn, Map.of(), 100);
@@ -118,21 +132,50 @@ public class InMemoryRds implements RdsGateway {
     }
 
     public synchronized void finishInProgress() {
-        snapshots.values().stream().filter(e -> e.pollsLeft == Integer.MAX_VALUE).forEach(e -> {
-            e.pollsLeft = 1;
-            tick(e);
-        });
+        snapshots.values().stream()
+                .filter(e -> e.pollsLeft == Integer.MAX_VALUE)
+                .forEach(e -> {
+                    e.pollsLeft = 1;
+                    tick(e);
+                });
     }
 
     public synchronized List<SnapshotInfo> all(Location where) {
-        return snapshots.values().stream().map(e -> e.info).filter(s -> s.location().equals(where)).toList();
+        return snapshots.values().stream()
+                .map(e -> e.info)
+                .filter(s -> s.location().equals(where))
+                .toList();
     }
 
-    private SnapshotInfo info(Location where, DbKind kind, String id, String dbId, String status, String type, Instant at,
-            String kmsKeyArn, Map<String, String> tags, int percent) {
-        String arn = "arn:aws:rds:" + where.region() + ":" + where.account() + ":" + (kind == DbKind.CLUSTER ? "cluster-snapshot:" : "snapshot:") + id;
-        return new SnapshotInfo(id, arn, where, kind, dbId, status, type, at, kmsKeyArn != null, kmsKeyArn, tags, Set.of(),
-                "postgres", "16.4", percent);
+    private SnapshotInfo info(
+            Location where,
+            DbKind kind,
+            String id,
+            String dbId,
+            String status,
+            String type,
+            Instant at,
+            String kmsKeyArn,
+            Map<String, String> tags,
+            int percent) {
+        String arn = "arn:aws:rds:" + where.region() + ":" + where.account() + ":"
+                + (kind == DbKind.CLUSTER ? "cluster-snapshot:" : "snapshot:") + id;
+        return new SnapshotInfo(
+                id,
+                arn,
+                where,
+                kind,
+                dbId,
+                status,
+                type,
+                at,
+                kmsKeyArn != null,
+                kmsKeyArn,
+                tags,
+                Set.of(),
+                "postgres",
+                "16.4",
+                percent);
     }
 
     /** Each observation moves unfinished snapshots one step toward done. */
@@ -141,13 +184,40 @@ public class InMemoryRds implements RdsGateway {
             e.pollsLeft--;
             SnapshotInfo i = e.info;
             String status = e.pollsLeft > 0 ? i.status() : (e.willFail ? "failed" : "available");
-            e.info = new SnapshotInfo(i.id(), i.arn(), i.location(), i.kind(), i.dbIdentifier(), status, i.type(), i.createdAt(),
-                    i.encrypted(), i.kmsKeyId(), i.tags(), e.sharedWith, i.engine(), i.engineVersion(),
+            e.info = new SnapshotInfo(
+                    i.id(),
+                    i.arn(),
+                    i.location(),
+                    i.kind(),
+                    i.dbIdentifier(),
+                    status,
+                    i.type(),
+                    i.createdAt(),
+                    i.encrypted(),
+                    i.kmsKeyId(),
+                    i.tags(),
+                    e.sharedWith,
+                    i.engine(),
+                    i.engineVersion(),
                     e.pollsLeft > 0 ? 50 : 100);
         } else if (!e.info.sharedWith().equals(e.sharedWith)) {
             SnapshotInfo i = e.info;
-            e.info = new SnapshotInfo(i.id(), i.arn(), i.location(), i.kind(), i.dbIdentifier(), i.status(), i.type(), i.createdAt(),
-                    i.encrypted(), i.kmsKeyId(), i.tags(), e.sharedWith, i.engine(), i.engineVersion(), i.percentProgress());
+            e.info = new SnapshotInfo(
+                    i.id(),
+                    i.arn(),
+                    i.location(),
+                    i.kind(),
+                    i.dbIdentifier(),
+                    i.status(),
+                    i.type(),
+                    i.createdAt(),
+                    i.encrypted(),
+                    i.kmsKeyId(),
+                    i.tags(),
+                    e.sharedWith,
+                    i.engine(),
+                    i.engineVersion(),
+                    i.percentProgress());
         }
     }
 
@@ -161,8 +231,16 @@ public class InMemoryRds implements RdsGateway {
         if (db != null && left != null && left != Integer.MAX_VALUE) {
             if (left <= 1) {
                 restoresPending.remove(k(where, identifier));
-                db = new SourceDatabase(db.identifier(), db.engine(), db.engineVersion(), db.encrypted(), db.kmsKeyId(),
-                        db.optionGroup(), "available", identifier + "." + where.region() + ".rds.example:5432", db.tags());
+                db = new SourceDatabase(
+                        db.identifier(),
+                        db.engine(),
+                        db.engineVersion(),
+                        db.encrypted(),
+                        db.kmsKeyId(),
+                        db.optionGroup(),
+                        "available",
+                        identifier + "." + where.region() + ".rds.example:5432",
+                        db.tags());
                 databases.put(k(where, identifier), db);
             } else {
                 restoresPending.put(k(where, identifier), left - 1);
@@ -173,10 +251,11 @@ public class InMemoryRds implements RdsGateway {
 
     /** Polls a restore needs before it is available; Integer.MAX_VALUE: never. */
     public int restorePolls = -1;
+
     public final Map<String, String> masterPasswords = new HashMap<>();
 
     @Override
-    public synchronized String resetMasterPassword(Location where, DbKind kind, String identifier, dev.lifeboat.core.model.Secret password) {
+    public synchronized String resetMasterPassword(Location where, DbKind kind, String identifier, Secret password) {
         calls.add("reset-password " + where + " " + identifier);
         if (!databases.containsKey(k(where, identifier))) {
             throw new IllegalStateException("DBInstanceNotFound: " + identifier);
@@ -196,7 +275,8 @@ public class InMemoryRds implements RdsGateway {
     public synchronized List<SourceDatabase> databasesTagged(Location where, DbKind kind, String tagKey) {
         List<SourceDatabase> out = new ArrayList<>();
         databases.forEach((key, db) -> {
-            if (key.startsWith(where.account() + "/" + where.region() + "/") && db.tags().containsKey(tagKey)) {
+            if (key.startsWith(where.account() + "/" + where.region() + "/")
+                    && db.tags().containsKey(tagKey)) {
                 out.add(db);
             }
         });
@@ -215,8 +295,16 @@ public class InMemoryRds implements RdsGateway {
             throw new IllegalStateException("DBInstanceAlreadyExists: " + spec.newIdentifier());
         }
         restores.add(spec);
-        SourceDatabase db = new SourceDatabase(spec.newIdentifier(), e.info.engine(), e.info.engineVersion(), e.info.encrypted(),
-                e.info.kmsKeyId(), spec.optionGroup(), "creating", null, spec.tags());
+        SourceDatabase db = new SourceDatabase(
+                spec.newIdentifier(),
+                e.info.engine(),
+                e.info.engineVersion(),
+                e.info.encrypted(),
+                e.info.kmsKeyId(),
+                spec.optionGroup(),
+                "creating",
+                null,
+                spec.tags());
         databases.put(k(where, spec.newIdentifier()), db);
         restoresPending.put(k(where, spec.newIdentifier()), restorePolls >= 0 ? restorePolls : pollsToComplete);
         return db;
@@ -226,7 +314,8 @@ public class InMemoryRds implements RdsGateway {
     public synchronized List<SnapshotInfo> snapshots(Location where, DbKind kind, String dbIdentifier) {
         List<SnapshotInfo> out = new ArrayList<>();
         for (Entry e : snapshots.values()) {
-            if (e.info.location().equals(where) && (dbIdentifier == null || dbIdentifier.equals(e.info.dbIdentifier()))) {
+            if (e.info.location().equals(where)
+                    && (dbIdentifier == null || dbIdentifier.equals(e.info.dbIdentifier()))) {
                 tick(e);
                 out.add(e.info);
             }
@@ -246,15 +335,17 @@ public class InMemoryRds implements RdsGateway {
 
     private void checkQuota(Location where) {
         long manual = snapshots.values().stream()
-                .filter(e -> e.info.location().equals(where) && !"automated".equals(e.info.type())).count();
+                .filter(e -> e.info.location().equals(where) && !"automated".equals(e.info.type()))
+                .count();
         if (manual >= manualQuota) {
-            throw new IllegalStateException("SnapshotQuotaExceeded: " + where + " holds " + manual + " manual snapshots");
+            throw new IllegalStateException(
+                    "SnapshotQuotaExceeded: " + where + " holds " + manual + " manual snapshots");
         }
     }
 
     @Override
-    public synchronized SnapshotInfo createSnapshot(Location where, DbKind kind, String dbIdentifier, String snapshotId,
-            Map<String, String> tags) {
+    public synchronized SnapshotInfo createSnapshot(
+            Location where, DbKind kind, String dbIdentifier, String snapshotId, Map<String, String> tags) {
         calls.add("create " + where + " " + snapshotId);
         Entry existing = snapshots.get(k(where, snapshotId));
         if (existing != null) {
@@ -266,7 +357,8 @@ public class InMemoryRds implements RdsGateway {
         }
         checkQuota(where);
         Entry e = new Entry();
-        e.info = info(where, kind, snapshotId, dbIdentifier, "creating", "manual", clock.instant(), db.kmsKeyId(), tags, 0);
+        e.info = info(
+                where, kind, snapshotId, dbIdentifier, "creating", "manual", clock.instant(), db.kmsKeyId(), tags, 0);
         e.pollsLeft = pollsToComplete;
         e.willFail = failNext.remove(k(where, snapshotId));
         snapshots.put(k(where, snapshotId), e);
@@ -274,14 +366,23 @@ public class InMemoryRds implements RdsGateway {
     }
 
     @Override
-    public synchronized SnapshotInfo copySnapshot(Location where, DbKind kind, String sourceArn, String sourceRegion,
-            String targetId, String kmsKeyId, String optionGroup, Map<String, String> tags) {
+    public synchronized SnapshotInfo copySnapshot(
+            Location where,
+            DbKind kind,
+            String sourceArn,
+            String sourceRegion,
+            String targetId,
+            String kmsKeyId,
+            String optionGroup,
+            Map<String, String> tags) {
         calls.add("copy " + where + " " + targetId + " from " + sourceArn);
         Entry existing = snapshots.get(k(where, targetId));
         if (existing != null) {
             return existing.info;
         }
-        Entry src = snapshots.values().stream().filter(e -> e.info.arn().equals(sourceArn)).findFirst()
+        Entry src = snapshots.values().stream()
+                .filter(e -> e.info.arn().equals(sourceArn))
+                .findFirst()
                 .orElseThrow(() -> new SnapshotGoneException("DBSnapshotNotFound: " + sourceArn));
         SnapshotInfo s = src.info;
         if (!s.available()) {
@@ -291,19 +392,23 @@ public class InMemoryRds implements RdsGateway {
         boolean crossRegion = !s.location().region().equals(where.region());
         if (crossAccount) {
             if (!src.sharedWith.contains(where.account())) {
-                throw new IllegalStateException("DBSnapshotNotFound: " + sourceArn + " is not shared with " + where.account());
+                throw new IllegalStateException(
+                        "DBSnapshotNotFound: " + sourceArn + " is not shared with " + where.account());
             }
             if (s.encrypted() && !keys.get(s.kmsKeyId()).usableBy().contains(where.account())) {
                 throw new KeyNotGrantedException(s.kmsKeyId(), where.account(), "KMSKeyNotAccessibleFault");
             }
             if (crossRegion && refuseCrossAccountCrossRegionCopy) {
-                throw new CopyRejectedException("InvalidParameterCombination: cannot copy a shared snapshot across Regions");
+                throw new CopyRejectedException(
+                        "InvalidParameterCombination: cannot copy a shared snapshot across Regions");
             }
         }
         String targetKey = s.kmsKeyId();
         if (kmsKeyId != null) {
             Key key = keys.get(kmsKeyId);
-            if (key == null || !key.region().equals(where.region()) || !key.usableBy().contains(where.account())) {
+            if (key == null
+                    || !key.region().equals(where.region())
+                    || !key.usableBy().contains(where.account())) {
                 throw new IllegalStateException("KMSKeyNotAccessibleFault: " + kmsKeyId + " in " + where);
             }
             targetKey = kmsKeyId;
@@ -313,11 +418,13 @@ public class InMemoryRds implements RdsGateway {
         }
         long inProgress = copiesInProgress(where, kind);
         if (inProgress >= (kind == DbKind.CLUSTER ? 5 : 20)) {
-            throw new IllegalStateException("SnapshotQuotaExceeded: " + inProgress + " copies in progress into " + where);
+            throw new IllegalStateException(
+                    "SnapshotQuotaExceeded: " + inProgress + " copies in progress into " + where);
         }
         checkQuota(where);
         Entry e = new Entry();
-        e.info = info(where, kind, targetId, s.dbIdentifier(), "creating", "manual", clock.instant(), targetKey, tags, 0);
+        e.info = info(
+                where, kind, targetId, s.dbIdentifier(), "creating", "manual", clock.instant(), targetKey, tags, 0);
         e.pollsLeft = pollsToComplete;
         e.willFail = failNext.remove(k(where, targetId));
         snapshots.put(k(where, targetId), e);
@@ -335,10 +442,12 @@ public class InMemoryRds implements RdsGateway {
             throw new IllegalStateException("InvalidParameterValue: Lifeboat never shares publicly");
         }
         if ("automated".equals(e.info.type())) {
-            throw new IllegalStateException("InvalidParameterValue: automated snapshots cannot be shared; copy them first");
+            throw new IllegalStateException(
+                    "InvalidParameterValue: automated snapshots cannot be shared; copy them first");
         }
         if (e.info.encrypted() && keys.get(e.info.kmsKeyId()).awsManaged()) {
-            throw new IllegalStateException("InvalidParameterValue: snapshots encrypted with the default AWS KMS key cannot be shared");
+            throw new IllegalStateException(
+                    "InvalidParameterValue: snapshots encrypted with the default AWS KMS key cannot be shared");
         }
         if (e.sharedWith.size() >= 20 && !e.sharedWith.contains(account)) {
             throw new IllegalStateException("SharedSnapshotQuotaExceeded: at most 20 accounts");
@@ -356,13 +465,15 @@ public class InMemoryRds implements RdsGateway {
     @Override
     public synchronized Quota manualSnapshotQuota(Location where) {
         int used = (int) snapshots.values().stream()
-                .filter(e -> e.info.location().equals(where) && !"automated".equals(e.info.type())).count();
+                .filter(e -> e.info.location().equals(where) && !"automated".equals(e.info.type()))
+                .count();
         return new Quota(used, manualQuota);
     }
 
     @Override
     public synchronized int copiesInProgress(Location where, DbKind kind) {
         return (int) snapshots.values().stream()
-                .filter(e -> e.info.location().equals(where) && e.pollsLeft > 0 && e.info.kind() == kind).count();
+                .filter(e -> e.info.location().equals(where) && e.pollsLeft > 0 && e.info.kind() == kind)
+                .count();
     }
 }

@@ -112,6 +112,9 @@ public class InMemoryVault implements Vault {
 
     @Override
     public synchronized List<String> list(String prefix) {
-        return objects.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
+        return objects.keySet().stream()
+                .filter(k -> k.startsWith(prefix))
+                .sorted()
+                .toList();
     }
 }

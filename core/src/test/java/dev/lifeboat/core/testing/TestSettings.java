@@ -27,7 +27,10 @@ public final class TestSettings {
 
     /** The defaults of a lifeboat.yml that sets only the required fields, and {@code retention: {daily: 7}}. */
     public static LifeboatConfig orders() {
-        return orders(BACKUP, new SnapshotSettings(Mode.COPY_AUTOMATED, CopyStrategy.AUTO, null, null), null,
+        return orders(
+                BACKUP,
+                new SnapshotSettings(Mode.COPY_AUTOMATED, CopyStrategy.AUTO, null, null),
+                null,
                 new Retention(7, 0, 0, 0));
     }
 
@@ -37,20 +40,42 @@ public final class TestSettings {
      * @param backupAccount the backup account (the source account itself for a same-account backup)
      * @param shareKmsKeyArn the source account's share key, or null
      */
-    public static LifeboatConfig pipeline(String backupAccount, Mode mode, CopyStrategy strategy, String shareKmsKeyArn) {
-        return orders(backupAccount,
+    public static LifeboatConfig pipeline(
+            String backupAccount, Mode mode, CopyStrategy strategy, String shareKmsKeyArn) {
+        return orders(
+                backupAccount,
                 new SnapshotSettings(mode, strategy, null, "arn:aws:kms:eu-west-1:" + backupAccount + ":key/staging"),
-                shareKmsKeyArn, new Retention(7, 4, 12, 3));
+                shareKmsKeyArn,
+                new Retention(7, 4, 12, 3));
     }
 
-    private static LifeboatConfig orders(String backupAccount, SnapshotSettings snapshot, String shareKmsKeyArn,
-            Retention retention) {
-        Backup backup = new Backup(backupAccount, "eu-central-1", "arn:aws:kms:eu-central-1:" + backupAccount + ":key/backup",
-                null, null, 35, 30);
-        Source source = new Source(PROD, "eu-west-1", DbKind.INSTANCE, "orders-prod",
-                "arn:aws:iam::" + PROD + ":role/lifeboat-source", "lifeboat-orders", shareKmsKeyArn);
-        Database orders = new Database("orders", DatabaseEngine.POSTGRESQL, source, snapshot, retention,
-                new Schedules(null, null, null), null, VerifySettings.defaults());
+    private static LifeboatConfig orders(
+            String backupAccount, SnapshotSettings snapshot, String shareKmsKeyArn, Retention retention) {
+        Backup backup = new Backup(
+                backupAccount,
+                "eu-central-1",
+                "arn:aws:kms:eu-central-1:" + backupAccount + ":key/backup",
+                null,
+                null,
+                35,
+                30);
+        Source source = new Source(
+                PROD,
+                "eu-west-1",
+                DbKind.INSTANCE,
+                "orders-prod",
+                "arn:aws:iam::" + PROD + ":role/lifeboat-source",
+                "lifeboat-orders",
+                shareKmsKeyArn);
+        Database orders = new Database(
+                "orders",
+                DatabaseEngine.POSTGRESQL,
+                source,
+                snapshot,
+                retention,
+                new Schedules(null, null, null),
+                null,
+                VerifySettings.defaults());
         return new LifeboatConfig(backup, Map.of("orders", orders), "{}");
     }
 }
