@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on real parts: installs and starts what is missing (PostgreSQL, MariaDB,
-# moto), picks a JDK >= 21, then runs unit tests (*Test), integration tests (*IT), `cdk synth` with
-# cfn-lint on its templates, and the local drill.
+# moto), picks a JDK >= 21, then runs the build's checks (format, Error Prone, warnings as errors,
+# dependency analysis), unit tests (*Test), integration tests (*IT), hadolint on the Dockerfiles, the
+# functions under the Lambda runtime interface client and emulator, `cdk synth` with cfn-lint on its
+# templates, and the local drill.
 #   scripts/test.sh                 # everything
 #   scripts/test.sh -pl core        # extra arguments go to Maven
 set -euo pipefail
@@ -12,6 +14,10 @@ start_all_services
 log "running ./mvnw verify"
 ./mvnw -B -ntp verify "$@"
 if [ $# -eq 0 ]; then
+  log "hadolint on the Dockerfiles"
+  lint_dockerfiles
+  log "the functions under the Lambda runtime interface client and emulator"
+  lambda_runtime_test
   log "cdk synth (offline) and cfn-lint"
   synth_and_lint
   # The README's main command must keep working: the drill, on a smaller database.

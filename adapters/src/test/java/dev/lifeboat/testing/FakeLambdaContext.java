@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.nio.charset.StandardCharsets;
 
 /** The Lambda context of a test invocation: 15 minutes left, like a fresh invocation at the maximum timeout. */
 public final class FakeLambdaContext implements Context {
@@ -69,7 +70,7 @@ public final class FakeLambdaContext implements Context {
 
             @Override
             public void log(byte[] message) {
-                System.out.println(new String(message));
+                System.out.println(new String(message, StandardCharsets.UTF_8));
             }
         };
     }

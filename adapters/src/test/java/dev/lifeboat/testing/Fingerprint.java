@@ -128,17 +128,18 @@ public final class Fingerprint {
             while (rs.next()) {
                 MessageDigest d = sha256();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
-                    byte[] v = switch (md.getColumnType(i)) {
+                    byte[] v;
+                    switch (md.getColumnType(i)) {
                         case java.sql.Types.BINARY,
                                 java.sql.Types.VARBINARY,
                                 java.sql.Types.LONGVARBINARY,
                                 java.sql.Types.BLOB,
-                                java.sql.Types.BIT -> rs.getBytes(i);
+                                java.sql.Types.BIT -> v = rs.getBytes(i);
                         default -> {
                             String text = rs.getString(i);
-                            yield text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+                            v = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
                         }
-                    };
+                    }
                     d.update(v == null ? new byte[] {(byte) 0xEE} : v);
                     d.update((byte) 0x1F);
                 }
@@ -147,7 +148,7 @@ public final class Fingerprint {
         }
         rowHashes.sort(null);
         MessageDigest all = sha256();
-        rowHashes.forEach(h -> all.update(h.getBytes()));
+        rowHashes.forEach(h -> all.update(h.getBytes(StandardCharsets.UTF_8)));
         return rowHashes.size() + ":" + HexFormat.of().formatHex(all.digest());
     }
 

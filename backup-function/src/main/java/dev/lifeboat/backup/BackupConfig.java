@@ -6,7 +6,6 @@ import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.InvalidInputException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -98,8 +97,7 @@ record BackupConfig(
             throw invalid("LIFEBOAT_DATABASES", "must be a non-empty JSON object of database ids");
         }
         Map<String, Source> result = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             String id = e.getKey();
             try {
                 VaultLayout.requireDatabaseId(id);

@@ -140,7 +140,7 @@ public final class BackupHandler implements RequestStreamHandler {
                         .put("sha256", m.sha256())
                         .put("objectKey", m.objectKey());
                 if (!r.alreadyExisted()) {
-                    metrics.flushSingleMetric("DumpBytes", m.sizeBytes(), MetricUnit.BYTES, "Lifeboat", dims);
+                    metrics.flushSingleMetric("DumpBytes", (double) m.sizeBytes(), MetricUnit.BYTES, "Lifeboat", dims);
                     metrics.flushSingleMetric(
                             "DumpSeconds",
                             Duration.between(m.startedAt(), m.finishedAt()).toMillis() / 1000.0,

@@ -81,6 +81,7 @@ final class Progress implements ProgressListener {
     }
 
     /** True when stderr is an interactive terminal (Java 22+ can tell; on 21 a console means one). */
+    @SuppressWarnings("SystemConsoleNull") // the null check is for Java 21, where it still means "no terminal"
     static boolean stderrIsTerminal() {
         Console console = System.console();
         if (console == null) {

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,8 +115,7 @@ public final class ConfigLoader {
         if (dbs != null && (!dbs.isObject() || dbs.isEmpty())) {
             errors.add("databases: must map at least one database id to its settings");
         } else if (dbs != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = dbs.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : dbs.properties()) {
                 databases.put(e.getKey(), database("databases." + e.getKey(), e.getKey(), e.getValue()));
             }
         }

@@ -10,6 +10,8 @@ public final class TestConfigs {
     private TestConfigs() {}
 
     /**
+     * The test lifeboat.yml with extra lines.
+     *
      * @param backupExtra lines added under {@code backup:} (no indentation needed)
      * @param sourceExtra lines added under {@code databases.orders.source:}
      * @param databaseExtra lines added under {@code databases.orders:}, e.g. {@code dump:} or {@code verify:} blocks

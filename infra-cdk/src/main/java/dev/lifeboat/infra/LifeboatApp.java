@@ -44,7 +44,7 @@ public final class LifeboatApp {
                 .forEach(d -> places.add(d.source().account() + "/" + d.source().region()));
         List<SourceAccountStack> sources = places.stream()
                 .map(p -> {
-                    String[] ar = p.split("/");
+                    String[] ar = p.split("/", 2);
                     return new SourceAccountStack(
                             app,
                             "LifeboatSource-" + ar[0] + "-" + ar[1],

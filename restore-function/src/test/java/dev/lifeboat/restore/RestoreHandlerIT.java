@@ -35,7 +35,7 @@ class RestoreHandlerIT {
             throws Exception {
         var s3 = moto.s3();
         String bucket = moto.newBucket(s3, true);
-        LifeboatConfig config = ConfigLoader.parse(("""
+        LifeboatConfig config = ConfigLoader.parse("""
                 backup:
                   account: "123456789012"
                   region: eu-west-1
@@ -51,7 +51,7 @@ class RestoreHandlerIT {
                       roleArn: arn:aws:iam::111111111111:role/lifeboat-source
                       externalId: lifeboat-orders
                     retention: {daily: 7}
-                """).formatted(bucket), "test");
+                """.formatted(bucket), "test");
         S3Vault vault = new S3Vault(s3, S3Vault.Settings.of(bucket, "lifeboat"), Clock.systemUTC());
         DatabaseTarget source = pg.newDatabase("fnsrc");
         Fixtures.loadTricky(pg, source.database());

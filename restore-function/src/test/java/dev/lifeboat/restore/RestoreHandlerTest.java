@@ -19,6 +19,7 @@ import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.testing.FakeLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -131,7 +132,8 @@ class RestoreHandlerTest {
 
     @Test
     void throughLambda_theErrorMessageCarriesTheValidChoicesToo() {
-        var in = new ByteArrayInputStream("{\"database\": \"billing\", \"from\": \"snapshot\"}".getBytes());
+        var in = new ByteArrayInputStream(
+                "{\"database\": \"billing\", \"from\": \"snapshot\"}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> handler.handleRequest(in, new ByteArrayOutputStream(), new FakeLambdaContext()))
                 .isInstanceOf(LambdaFailure.class)
                 .hasMessage("field 'database': 'billing' is not configured. valid: orders");

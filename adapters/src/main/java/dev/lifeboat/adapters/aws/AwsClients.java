@@ -16,7 +16,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -89,15 +89,16 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * S3 uses the Apache HTTP client: {@code HttpURLConnection} copies a request body of known length
-     * into memory before sending it, which for 16 MiB parts cost memory and time (docs/performance.md).
+     * S3 uses the Apache (HttpClient 5) HTTP client: {@code HttpURLConnection} copies a request body of
+     * known length into memory before sending it, which for 16 MiB parts cost memory and time
+     * (docs/performance.md). The SDK deprecated its HttpClient 4 client for this one.
      * A part upload may take minutes on a slow link, so S3 gets no overall call timeout, only a
      * per-attempt one.
      */
     public synchronized S3Client s3() {
         if (s3 == null) {
             var b = S3Client.builder()
-                    .httpClientBuilder(ApacheHttpClient.builder()
+                    .httpClientBuilder(Apache5HttpClient.builder()
                             .connectionTimeout(CONNECT_TIMEOUT)
                             .socketTimeout(Duration.ofMinutes(2))
                             .maxConnections(16))

@@ -77,7 +77,7 @@ public final class LocalDirectoryVault implements Vault {
         }
     }
 
-    private final class LocalUpload implements Upload {
+    private static final class LocalUpload implements Upload {
         private final String key;
         private final Path target;
         private final Path temp;

@@ -66,7 +66,7 @@ public final class ProcessDumpTools implements DumpTools {
                 folders.addAll(debianPostgresBins());
             }
             for (String p :
-                    env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
+                    env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":", -1)) {
                 if (!p.isBlank()) {
                     folders.add(Path.of(p));
                 }

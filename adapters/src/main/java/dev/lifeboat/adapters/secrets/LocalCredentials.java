@@ -99,7 +99,7 @@ public final class LocalCredentials {
                 if (eq > 0) {
                     String v = line.substring(eq + 1).strip();
                     if (v.length() >= 2
-                            && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                            && ((v.startsWith("\"") && v.endsWith("\"")) || (v.startsWith("'") && v.endsWith("'")))) {
                         v = v.substring(1, v.length() - 1);
                     }
                     return Optional.of(v);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.core.port.Vault;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -29,7 +30,7 @@ class LocalDirectoryVaultTest {
     void anUploadIsInvisible_untilCompleted_thenReadOnly(@TempDir Path dir) throws IOException {
         LocalDirectoryVault vault = new LocalDirectoryVault(dir);
         Vault.Upload upload = vault.startUpload("dumps/a/x.pgdump");
-        upload.stream().write("data".getBytes());
+        upload.stream().write("data".getBytes(StandardCharsets.UTF_8));
 
         assertThat(vault.list("dumps/")).isEmpty();
         Vault.StoredObject stored = upload.complete();
@@ -48,9 +49,12 @@ class LocalDirectoryVaultTest {
     void putIfAbsent_neverReplacesAnObject(@TempDir Path dir) {
         LocalDirectoryVault vault = new LocalDirectoryVault(dir);
 
-        assertThat(vault.putIfAbsent("m.json", "first".getBytes())).isTrue();
-        assertThat(vault.putIfAbsent("m.json", "second".getBytes())).isFalse();
-        assertThat(new String(vault.read("m.json").orElseThrow())).isEqualTo("first");
+        assertThat(vault.putIfAbsent("m.json", "first".getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
+        assertThat(vault.putIfAbsent("m.json", "second".getBytes(StandardCharsets.UTF_8)))
+                .isFalse();
+        assertThat(new String(vault.read("m.json").orElseThrow(), StandardCharsets.UTF_8))
+                .isEqualTo("first");
         assertThat(vault.list("")).containsExactly("m.json");
     }
 

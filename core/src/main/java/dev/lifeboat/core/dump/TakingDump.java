@@ -114,7 +114,7 @@ public final class TakingDump {
             // codec warms up then too: the JVM mostly waits on the dump tool's pipe meanwhile.
             Future<List<TableRowCount>> tables =
                     background.submit(() -> inspector.rowCounts(source, settings.exactRowCountThreshold()));
-            background.submit(ManifestCodec::warmUp);
+            background.execute(ManifestCodec::warmUp);
             String objectKey = VaultLayout.objectKey(databaseId, id, tool.extension());
             LOG.info(
                     "dumping {} ({} {}) with {} {} to {}",

@@ -11,6 +11,8 @@ public final class ConnectionUrl {
     private ConnectionUrl() {}
 
     /**
+     * Parses {@code text} as a database URL.
+     *
      * @param argument the option's name, for messages ("--source")
      * @throws IllegalArgumentException naming the argument and the expected form
      */

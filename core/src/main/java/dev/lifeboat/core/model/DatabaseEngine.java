@@ -11,6 +11,8 @@ public enum DatabaseEngine {
     MYSQL(3306, List.of("mysql", "aurora-mysql", "aurora"));
 
     private final int defaultPort;
+
+    @SuppressWarnings("ImmutableEnumChecker") // List.of(...): unmodifiable
     private final List<String> names;
 
     DatabaseEngine(int defaultPort, List<String> names) {

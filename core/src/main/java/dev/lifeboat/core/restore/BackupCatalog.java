@@ -23,7 +23,7 @@ public final class BackupCatalog {
     public List<String> databases() {
         return vault.list("dumps/").stream()
                 .filter(VaultLayout::isManifest)
-                .map(k -> k.split("/")[1])
+                .map(k -> k.split("/", 3)[1])
                 .distinct()
                 .sorted()
                 .toList();

@@ -335,12 +335,13 @@ public final class VerifyingBackup {
         String error = null;
         try {
             Duration pause = Duration.ofSeconds(15);
-            Optional<String> endpoint;
-            while ((endpoint = poll(config, run)).isEmpty()) {
+            Optional<String> endpoint = poll(config, run);
+            while (endpoint.isEmpty()) {
                 pause(pause);
                 pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(2)) > 0
                         ? Duration.ofMinutes(2)
                         : pause.multipliedBy(2);
+                endpoint = poll(config, run);
             }
             checked = check(config, run, endpoint.get());
         } catch (Stop e) {

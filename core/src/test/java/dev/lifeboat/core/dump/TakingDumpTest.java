@@ -16,6 +16,7 @@ import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryVault;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -150,7 +151,7 @@ class TakingDumpTest {
 
     @Test
     void mariadbDumps_areGzippedOnTheWay_andTheChecksumCoversTheStoredBytes() throws IOException {
-        tools.output = "INSERT INTO t VALUES (1);\n".repeat(10_000).getBytes();
+        tools.output = "INSERT INTO t VALUES (1);\n".repeat(10_000).getBytes(StandardCharsets.UTF_8);
         tools.version = "mariadb-dump from 11.4.2-MariaDB, client 10.19 for Linux (x86_64)";
         inspector.serverVersion = "11.4.2-MariaDB";
         DatabaseTarget maria = new DatabaseTarget(DatabaseEngine.MARIADB, "db", 3306, "shop", "u", Secret.none());

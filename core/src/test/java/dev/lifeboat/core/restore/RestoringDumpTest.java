@@ -15,6 +15,7 @@ import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryVault;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,7 @@ class RestoringDumpTest {
         new Random(1).nextBytes(data);
         tools.output = data;
         older = dumpAt("2026-11-24T03:00:00Z");
-        tools.output = "newer".getBytes();
+        tools.output = "newer".getBytes(StandardCharsets.UTF_8);
         newer = dumpAt("2026-11-25T03:00:00Z");
     }
 
@@ -67,7 +68,7 @@ class RestoringDumpTest {
 
         assertThat(r.manifest()).isEqualTo(newer);
         assertThat(inspector.created).containsExactly("rescue");
-        assertThat(tools.loaded.toString()).isEqualTo("newer");
+        assertThat(tools.loaded.toString(StandardCharsets.UTF_8)).isEqualTo("newer");
     }
 
     @Test
@@ -118,7 +119,7 @@ class RestoringDumpTest {
 
         restoring.restore(into("app", "latest", false, true));
 
-        assertThat(tools.loaded.toString()).isEqualTo("newer");
+        assertThat(tools.loaded.toString(StandardCharsets.UTF_8)).isEqualTo("newer");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.List;
  * into {@link #loaded}. Each can be told to fail the way the real programs do.
  */
 public final class FakeDumpTools implements DumpTools {
-    public byte[] output = "-- dump --".getBytes();
+    public byte[] output = "-- dump --".getBytes(StandardCharsets.UTF_8);
     public String version = "pg_dump (PostgreSQL) 17.2";
     public String dumpFailure;
     public String loadFailure;

@@ -1,0 +1,303 @@
+"""The functions as Lambda runs them: the image layout, the AWS Lambda Java runtime interface client,
+and the runtime interface emulator in front of it, invoked over HTTP with real event payloads against
+local PostgreSQL and moto.
+
+Each function's Dockerfile is read for its COPY, ENV and CMD lines, and target/ is laid out the way
+those lines lay out the image (LAMBDA_TASK_ROOT with the classes, lib/ with the jars). So a class or
+jar that the Dockerfile does not copy, a wrong handler name in CMD, or a log configuration that does
+not load fails here, not in the first deployment.
+
+Run by scripts/test.sh (lambda_runtime_test in scripts/lib/services.sh), with the moto venv's python
+(boto3), after `./mvnw verify` has packaged the functions. Arguments: the RIE binary and the folder
+holding the runtime interface client's jars.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+import boto3
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.environ.get("LIFEBOAT_CACHE", os.path.join(ROOT, ".cache"))
+RIE, RIC_DIR = sys.argv[1], sys.argv[2]
+ENDPOINT = os.environ["LIFEBOAT_TEST_AWS_ENDPOINT"]
+PG = {k: os.environ["LIFEBOAT_TEST_PG_" + k.upper()] for k in ("host", "port", "user", "password")}
+ACCOUNT = "123456789012"  # moto's default account
+FAILURES = []
+
+
+def log(msg):
+    print(f"[lambda-runtime] {msg}", file=sys.stderr, flush=True)
+
+
+def check(condition, what):
+    log(("ok:   " if condition else "FAIL: ") + what)
+    if not condition:
+        FAILURES.append(what)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The image, from the Dockerfile
+
+
+def dockerfile(module):
+    """COPY (source, destination) pairs, ENV variables and the CMD handler of a module's Dockerfile."""
+    text = open(os.path.join(ROOT, module, "Dockerfile"), encoding="utf-8").read()
+    text = re.sub(r"\\\n", " ", text)
+    copies, env, cmd = [], {}, None
+    for line in text.splitlines():
+        parts = line.split(None, 1)
+        if not parts or parts[0].startswith("#"):
+            continue
+        if parts[0] == "COPY":
+            src, dst = parts[1].split()
+            copies.append((src, dst))
+        elif parts[0] == "ENV":
+            for k, v in re.findall(r"(\w+)=(\S+)", parts[1]):
+                env[k] = v
+        elif parts[0] == "CMD":
+            cmd = json.loads(parts[1])[0]
+    return copies, env, cmd
+
+
+def stage(module):
+    """Lays out the image's /var/task under .cache/lambda/MODULE; returns (task root, ENV, CMD)."""
+    copies, env, cmd = dockerfile(module)
+    base = os.path.join(CACHE, "lambda", module)
+    shutil.rmtree(base, ignore_errors=True)
+    task = os.path.join(base, "var", "task")
+    for src, dst in copies:
+        dst = dst.replace("${LAMBDA_TASK_ROOT}", task)
+        if "*" in src:
+            folder, pattern = os.path.split(os.path.join(ROOT, module, src))
+            regex = re.compile("^" + re.escape(pattern).replace(r"\*", ".*") + "$")
+            found = [f for f in os.listdir(folder) if regex.match(f)]
+            if not found:
+                raise SystemExit(f"{module}/Dockerfile copies {src}, which matches nothing: run ./mvnw package")
+            os.makedirs(dst, exist_ok=True)
+            for f in found:
+                shutil.copy(os.path.join(folder, f), dst)
+        else:
+            shutil.copytree(os.path.join(ROOT, module, src), dst, dirs_exist_ok=True)
+    return task, env, cmd
+
+
+# ---------------------------------------------------------------------------------------------------
+# The emulator
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Function:
+    """One function under the RIE; its stdout and stderr (the function's CloudWatch log) go to a file."""
+
+    def __init__(self, module, env, handler=None):
+        self.task, image_env, cmd = stage(module)
+        self.handler = handler or cmd
+        self.port = free_port()
+        self.logfile = os.path.join(CACHE, "lambda", module + "-" + self.handler.split("::")[0].split(".")[-1] + ".log")
+        full_env = dict(os.environ)
+        full_env.update(image_env)
+        full_env.update(env)
+        full_env.update({"LAMBDA_TASK_ROOT": self.task, "AWS_LAMBDA_FUNCTION_TIMEOUT": "300",
+                         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024"})
+        java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+        classpath = ":".join([self.task, os.path.join(self.task, "lib", "*"), os.path.join(RIC_DIR, "*")])
+        self.out = open(self.logfile, "w", encoding="utf-8")
+        self.proc = subprocess.Popen(
+            [RIE, "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
+             "--runtime-api-address", f"127.0.0.1:{free_port()}",
+             java, "-cp", classpath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", self.handler],
+            cwd=self.task, env=full_env, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit(f"the emulator for {self.handler} did not listen within 30 s; see {self.logfile}")
+
+    def invoke(self, payload):
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/2015-03-31/functions/function/invocations",
+            data=json.dumps(payload).encode(), method="POST")
+        with urllib.request.urlopen(req, timeout=300) as r:
+            return json.loads(r.read() or b"null")
+
+    def lines(self):
+        self.out.flush()
+        return open(self.logfile, encoding="utf-8", errors="replace").read().splitlines()
+
+    def json_lines(self):
+        out = []
+        for line in self.lines():
+            start = line.find("{")
+            if start < 0:
+                continue
+            try:
+                out.append(json.loads(line[start:]))
+            except ValueError:
+                pass
+        return out
+
+    def emf(self, metric):
+        """EMF records (CloudWatch embedded metric format) that carry `metric`."""
+        found = []
+        for j in self.json_lines():
+            for d in j.get("_aws", {}).get("CloudWatchMetrics", []):
+                if any(m.get("Name") == metric for m in d.get("Metrics", [])):
+                    found.append(j)
+        return found
+
+    def stop(self):
+        os.killpg(self.proc.pid, 15)
+        self.proc.wait(timeout=30)
+        self.out.close()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The data
+
+
+def psql(db, sql):
+    env = dict(os.environ, PGPASSWORD=PG["password"])
+    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", PG["host"], "-p", PG["port"],
+                           "-U", PG["user"], "-d", db, "-c", sql], env=env, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def table_digest(db):
+    """Row count and a digest of every row of every table, in a stable order."""
+    tables = psql(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").split()
+    out = {}
+    for t in tables:
+        rows = psql(db, f"SELECT t::text FROM {t} t ORDER BY 1")
+        out[t] = (len(rows.splitlines()), hashlib.sha256(rows.encode()).hexdigest())
+    return out
+
+
+def secret(sm, database):
+    name = "lifeboat/rie/" + uuid.uuid4().hex[:8]
+    sm.create_secret(Name=name, SecretString=json.dumps({
+        "engine": "postgres", "host": PG["host"], "port": int(PG["port"]), "username": PG["user"],
+        "password": PG["password"], "dbname": database}))
+    return name
+
+
+def main():
+    aws = dict(endpoint_url=ENDPOINT, region_name="eu-west-1")
+    s3, sm = boto3.client("s3", **aws), boto3.client("secretsmanager", **aws)
+    run = uuid.uuid4().hex[:8]
+    source_db, restored_db = f"rie_{run}", f"rie_{run}_restored"
+    psql("postgres", f"CREATE DATABASE {source_db}")
+    psql(source_db, "CREATE TABLE orders (id bigserial PRIMARY KEY, note text, total numeric(10,2));"
+                    "INSERT INTO orders (note, total) SELECT md5(g::text), g / 7.0 FROM generate_series(1, 5000) g")
+    bucket = f"lifeboat-rie-{run}"
+    s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True,
+                     CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    source_secret, target_secret = secret(sm, source_db), secret(sm, "postgres")
+    common = {"AWS_ENDPOINT_URL": ENDPOINT, "AWS_REGION": "eu-west-1",
+              "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+    # The backup function, from an EventBridge scheduled event, twice: one backup.
+    log("backup function: EventBridge scheduled event")
+    backup = Function("backup-function", dict(common, LIFEBOAT_VAULT=f"s3://{bucket}/lifeboat",
+                                              LIFEBOAT_OBJECT_LOCK_MODE="GOVERNANCE", LIFEBOAT_OBJECT_LOCK_DAYS="1",
+                                              LIFEBOAT_DATABASES=json.dumps({"orders": {"secretId": source_secret}})))
+    try:
+        event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
+                 "account": ACCOUNT, "time": "2026-11-25T03:00:00Z", "region": "eu-west-1",
+                 "resources": [f"arn:aws:events:eu-west-1:{ACCOUNT}:rule/lifeboat-dump"], "detail": {}}
+        first, second = backup.invoke(event), backup.invoke(event)
+        results = (first or {}).get("results", [])
+        check(len(results) == 1 and results[0].get("status") == "CREATED", f"scheduled event makes a backup: {first}")
+        check(second.get("results", [{}])[0].get("status") == "ALREADY_EXISTED",
+              f"the same event again makes none: {second}")
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="lifeboat/").get("Contents", [])]
+        check(sum(k.endswith(".manifest.json") for k in keys) == 1, f"one manifest in the vault: {keys}")
+        logs = backup.json_lines()
+        check(any(j.get("service") == "lifeboat-backup" and j.get("level") == "INFO" for j in logs),
+              "structured JSON log lines from Powertools, service lifeboat-backup")
+        check(bool(backup.emf("DumpBytes")) and bool(backup.emf("DumpSuccess")), "EMF lines for DumpBytes and DumpSuccess")
+        check(all(PG["password"] not in line for line in backup.lines()), "no database password in the function's log")
+
+        log("backup function: a bad payload")
+        bad = backup.invoke({"database": "billing"})
+        check("errorMessage" in bad and "billing" in bad["errorMessage"] and "orders" in bad["errorMessage"],
+              f"an unknown database is named with the configured ones: {bad}")
+    finally:
+        backup.stop()
+
+    # The restore function: the dump back into a new database, compared table by table.
+    backup_key = boto3.client("kms", endpoint_url=ENDPOINT, region_name="eu-central-1").create_key(
+        Description="lifeboat backup")["KeyMetadata"]["Arn"]
+    config = {"backup": {"account": ACCOUNT, "region": "eu-central-1", "kmsKeyArn": backup_key,
+                         "vault": f"s3://{bucket}/lifeboat"},
+              "databases": {"orders": {"engine": "postgres", "retention": {"daily": 7},
+                                       "source": {"account": ACCOUNT, "region": "eu-west-1", "instance": f"rie-{run}",
+                                                  "roleArn": f"arn:aws:iam::{ACCOUNT}:role/lifeboat-source",
+                                                  "externalId": "lifeboat-rie"},
+                                       "snapshot": {"mode": "create", "copyStrategy": "single-step"}}}}
+    log("restore function: a dump restore payload")
+    restore = Function("restore-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(config)))
+    try:
+        r = restore.invoke({"database": "orders", "from": "dump", "targetSecretArn": target_secret,
+                            "targetDatabase": restored_db, "create": True})
+        check(r.get("status") == "AVAILABLE", f"dump restore completes: {r}")
+        before, after = table_digest(source_db), table_digest(restored_db)
+        check(before == after and before.get("orders", (0,))[0] == 5000,
+              f"every table's rows are identical after the restore: {before} vs {after}")
+        bad = restore.invoke({"database": "orders", "from": "tape"})
+        check("errorMessage" in bad and "'from'" in bad["errorMessage"] and "snapshot" in bad["errorMessage"],
+              f"a bad restore source names the field and the choices: {bad}")
+        check(any(j.get("service") == "lifeboat-restore" for j in restore.json_lines()),
+              "structured JSON log lines, service lifeboat-restore")
+    finally:
+        restore.stop()
+
+    # The snapshot pipeline step (the backup image with CMD overridden, as the CDK app deploys it),
+    # driven the way the state machine drives it: the output is the next input until DONE.
+    log("snapshot step: a Step Functions step, until DONE")
+    rds = boto3.client("rds", **aws)
+    rds.create_db_instance(DBInstanceIdentifier=f"rie-{run}", Engine="postgres", EngineVersion="16.4",
+                           DBInstanceClass="db.t4g.micro", AllocatedStorage=20, MasterUsername="app",
+                           MasterUserPassword="not-a-real-password-1")
+    step = Function("backup-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(config)),
+                    handler="dev.lifeboat.backup.SnapshotStepHandler::handleRequest")
+    try:
+        state = {"database": "orders", "runId": "2026-11-25T03:00:00Z"}
+        for _ in range(10):
+            state = step.invoke(state)
+            if state.get("status") != "IN_PROGRESS":
+                break
+        check(state.get("status") == "DONE" and "snapshotArn" in state, f"the step reaches DONE with a copy: {state}")
+        check(bool(step.emf("SnapshotRunDone")), "EMF line for SnapshotRunDone")
+        bad = step.invoke({"database": "orders", "runId": "yesterday"})
+        check("errorMessage" in bad and "runId" in bad["errorMessage"], f"a bad runId is named: {bad}")
+    finally:
+        step.stop()
+
+    psql("postgres", f"DROP DATABASE IF EXISTS {restored_db}")
+    psql("postgres", f"DROP DATABASE IF EXISTS {source_db}")
+    if FAILURES:
+        log(f"{len(FAILURES)} failed; the functions' logs are in {os.path.join(CACHE, 'lambda')}")
+        sys.exit(1)
+    log("every function ran under the runtime interface client and emulator as its image runs it")
+
+
+if __name__ == "__main__":
+    main()
