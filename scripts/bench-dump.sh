@@ -74,8 +74,8 @@ bench_scale() {
       case $method in
         pg_dump) read -r t p < <(measure "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -f "$WORK/plain.dump" "$db")
                  dumpbytes=$(stat -c %s "$WORK/plain.dump") ;;
-        lifeboat-file) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --id "$db") ;;
-        lifeboat-s3) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "s3://$BUCKET/bench" --id "$db") ;;
+        lifeboat-file) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$db") ;;
+        lifeboat-s3) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "s3://$BUCKET/bench" --database "$db") ;;
       esac
       echo "$t" >>"$WORK/times"; echo "$p" >>"$WORK/peaks"
     done
@@ -90,7 +90,7 @@ bench_scale() {
 
 # Lifeboat runs as users run it, through bin/lifeboat; one dump first makes its class-data archive.
 "$LIFEBOAT" dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/postgres" \
-  --vault "file:$WORK/warm-up" --id warm-up >/dev/null 2>&1
+  --vault "file:$WORK/warm-up" --database warm-up >/dev/null 2>&1
 log "benchmark: scales $SMALL and $LARGE, $RUNS runs each (median time, max peak)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(java -version 2>&1 | head -n1); $("$PGBIN/pg_dump" --version)"
 report_header

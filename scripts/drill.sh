@@ -135,11 +135,11 @@ YAML
 
 log "2/4 backups: a snapshot copy into eu-central-1, and dumps into moto S3 (Object Lock) and a local vault"
 lifeboat snapshot --config "$CONFIG" --database orders --wait --poll-seconds 1
-lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --id orders \
+lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --database orders \
   --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1
-lifeboat dump --source "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/$MY_DB" --id shop-db \
+lifeboat dump --source "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/$MY_DB" --database shop-db \
   --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1
-lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --id orders-db \
+lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --database orders-db \
   --vault "file:$VAULT_DIR/vault"
 lifeboat list --vault "$S3_VAULT"
 
@@ -178,9 +178,9 @@ PY
 ( cd "$LIFEBOAT_ROOT" && CONFIG=$CONFIG RUN=$RUN PG_DB=$PG_DB bash "$RUNBOOK_SCRIPT" ) | tee "$VAULT_DIR/restore.out"
 grep -q "^restored orders-restored-$RUN: endpoint" "$VAULT_DIR/restore.out" || die "the runbook's snapshot restore did not report an endpoint"
 grep -q "^restored dump .* into postgresql://.*/${PG_DB}_restored" "$VAULT_DIR/restore.out" || die "the runbook's dump restore did not report"
-lifeboat restore-dump --vault "$S3_VAULT" --id shop-db --backup latest \
+lifeboat restore --from dump --vault "$S3_VAULT" --database shop-db --backup latest \
   --target "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/${MY_DB}_restored" --create
-lifeboat restore-dump --vault "file:$VAULT_DIR/vault" --id orders-db --backup latest \
+lifeboat restore --from dump --vault "file:$VAULT_DIR/vault" --database orders-db --backup latest \
   --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_local" --create
 restore_done=$(date +%s.%N)
 pg_checksums "${PG_DB}_restored" >"$VAULT_DIR/pg.after"

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "dump",
@@ -23,7 +25,7 @@ import picocli.CommandLine.Option;
             "",
             "Examples:",
             "  PGPASSWORD=... lifeboat dump --source postgresql://app@db:5432/orders --vault file:./vault",
-            "  lifeboat dump --secret-id prod/orders --vault s3://acme-lifeboat-vault/dumps --id orders"
+            "  lifeboat dump --secret-id prod/orders --vault s3://acme-lifeboat-vault/dumps --database orders"
         })
 final class DumpCommand implements Callable<Integer> {
     private final Context context;
@@ -42,10 +44,20 @@ final class DumpCommand implements Callable<Integer> {
     String secretId;
 
     @Option(
-            names = "--id",
-            paramLabel = "NAME",
-            description = "the database's name in the vault (default: the database name)")
+            names = "--database",
+            paramLabel = "ID",
+            description = "the database's id in the vault (default: the database name)")
     String id;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Refused: one name for one concept across commands. */
+    @SuppressWarnings("DoNotCallSuggester") // picocli calls it when --id is given
+    @Option(names = "--id", hidden = true, paramLabel = "NAME")
+    void renamedId(String ignored) {
+        throw Renamed.option(spec, "--id", "--database");
+    }
 
     @Option(
             names = "--exact-count-threshold",

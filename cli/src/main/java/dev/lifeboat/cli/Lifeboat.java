@@ -53,8 +53,8 @@ public final class Lifeboat implements Callable<Integer> {
 
     static int run(Context context, String... args) {
         CommandLine cli = new CommandLine(new Lifeboat(context), new Factory(context));
-        cli.setOut(new PrintWriter(context.out(), true));
-        cli.setErr(new PrintWriter(context.err(), true));
+        cli.setOut(new PrintWriter(context.out(), true, context.out().charset()));
+        cli.setErr(new PrintWriter(context.err(), true, context.err().charset()));
         cli.setExitCodeExceptionMapper(ExitCode::of);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             context.err().println();
@@ -63,6 +63,9 @@ public final class Lifeboat implements Callable<Integer> {
                 if (!le.hint().isEmpty()) {
                     context.err().println("  what to do: " + le.hint());
                 }
+            } else if (e instanceof CommandLine.ParameterException) {
+                context.err().println("lifeboat: " + e.getMessage());
+                return ExitCode.BAD_INPUT;
             } else if (e instanceof IllegalArgumentException) {
                 context.err().println("lifeboat: " + e.getMessage());
                 context.err().println("  see: lifeboat " + commandLine.getCommandName() + " --help");

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "list",
@@ -23,9 +25,6 @@ import picocli.CommandLine.Option;
         description = "List the backups in a vault (only complete ones: those with a manifest), oldest first.")
 final class ListCommand implements Callable<Integer> {
     private final Context context;
-
-    @Option(names = "--id", paramLabel = "NAME", description = "only this database")
-    String id;
 
     @Option(names = "--json", description = "print the manifests as a JSON array")
     boolean json;
@@ -38,8 +37,18 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "lifeboat.yml (with --snapshots)")
     Path config;
 
-    @Option(names = "--database", paramLabel = "ID", description = "with --snapshots: only this database")
+    @Option(names = "--database", paramLabel = "ID", description = "only this database")
     String database;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Refused: one name for one concept across commands. */
+    @SuppressWarnings("DoNotCallSuggester") // picocli calls it when --id is given
+    @Option(names = "--id", hidden = true, paramLabel = "NAME")
+    void renamedId(String ignored) {
+        throw Renamed.option(spec, "--id", "--database");
+    }
 
     @picocli.CommandLine.ArgGroup(exclusive = false)
     VaultOptions vault;
@@ -60,7 +69,7 @@ final class ListCommand implements Callable<Integer> {
         Vault v = vault.open(context.aws(), context.clock());
         BackupCatalog catalog = new BackupCatalog(v);
         List<DumpManifest> all = new ArrayList<>();
-        for (String db : id == null ? catalog.databases() : List.of(id)) {
+        for (String db : database == null ? catalog.databases() : List.of(database)) {
             all.addAll(catalog.backups(db));
         }
         if (json) {
@@ -71,7 +80,7 @@ final class ListCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         if (all.isEmpty()) {
-            context.err().println("no backups" + (id == null ? "" : " of " + id) + " in " + v.describe());
+            context.err().println("no backups" + (database == null ? "" : " of " + database) + " in " + v.describe());
             return ExitCode.OK;
         }
         context.out()

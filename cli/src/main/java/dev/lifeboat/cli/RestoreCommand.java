@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
+import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DatabaseTarget;
@@ -33,19 +34,30 @@ import picocli.CommandLine.Option;
             "      --target-instance orders-restored --instance-class db.r6g.large --subnet-group prod-db \\",
             "      --security-group sg-0123456789abcdef0 --dry-run",
             "  PGPASSWORD=... lifeboat restore --config lifeboat.yml --database orders --from dump --backup latest \\",
-            "      --target postgresql://app@orders-restored.xyz.eu-central-1.rds.amazonaws.com:5432/orders --create"
+            "      --target postgresql://app@orders-restored.xyz.eu-central-1.rds.amazonaws.com:5432/orders --create",
+            "  PGPASSWORD=... lifeboat restore --from dump --vault file:./vault --database orders \\",
+            "      --target postgresql://app@localhost:5432/orders_restored --create"
         })
 final class RestoreCommand implements Callable<Integer> {
     private final Context context;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "lifeboat.yml")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "lifeboat.yml (snapshot: required; dump: its backup.vault, unless --vault is given)")
     Path config;
+
+    @Option(
+            names = "--vault",
+            paramLabel = "URI",
+            description = "dump: the vault, file:DIR or s3://BUCKET/PREFIX, instead of lifeboat.yml's backup.vault")
+    String vaultUri;
 
     @Option(
             names = "--database",
             required = true,
             paramLabel = "ID",
-            description = "a database id from the configuration")
+            description = "the database's id (in lifeboat.yml, and in the vault)")
     String database;
 
     @Option(names = "--from", required = true, paramLabel = "KIND", description = "snapshot or dump")
@@ -113,11 +125,33 @@ final class RestoreCommand implements Callable<Integer> {
             description = "dump: postgresql://USER@HOST:PORT/DB (or mariadb://, mysql://)")
     String target;
 
+    @Option(
+            names = "--target-secret-id",
+            paramLabel = "ID",
+            description = "dump: instead of --target, a Secrets Manager secret in the RDS format")
+    String targetSecretId;
+
     @Option(names = "--create", description = "dump: create the target database (it must not exist)")
     boolean create;
 
-    @Option(names = "--allow-non-empty-target", description = "dump: load into a database that already has tables")
+    @Option(
+            names = "--allow-non-empty-target",
+            description = "dump: load into a database that already has tables (objects may clash or mix; nothing is"
+                    + " dropped)")
     boolean allowNonEmpty;
+
+    @Option(
+            names = "--keep-ownership",
+            description = "dump, PostgreSQL: restore owners and grants (the source's roles must exist on the target)")
+    boolean keepOwnership;
+
+    @Option(
+            names = "--timeout-minutes",
+            paramLabel = "MIN",
+            defaultValue = "720",
+            description = "dump: stop the load after this long; the target is left as the failure message says"
+                    + " (default: ${DEFAULT-VALUE})")
+    long timeoutMinutes;
 
     @Option(names = "--dry-run", description = "print the plan and change nothing")
     boolean dryRun;
@@ -136,11 +170,20 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LifeboatConfig cfg = ConfigLoader.load(config);
-        cfg.database(database);
         return switch (from) {
-            case "snapshot" -> fromSnapshot(cfg);
-            case "dump" -> fromDump(cfg);
+            case "snapshot" -> {
+                if (config == null) {
+                    throw new IllegalArgumentException("--from snapshot needs --config FILE (lifeboat.yml)");
+                }
+                if (vaultUri != null) {
+                    throw new IllegalArgumentException(
+                            "--vault belongs to --from dump; snapshot copies are found through --config");
+                }
+                LifeboatConfig cfg = ConfigLoader.load(config);
+                cfg.database(database);
+                yield fromSnapshot(cfg);
+            }
+            case "dump" -> fromDump();
             default -> throw new IllegalArgumentException("--from '" + from + "' must be snapshot or dump");
         };
     }
@@ -217,16 +260,30 @@ final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    private int fromDump(LifeboatConfig cfg) {
+    /** The one dump-restore path of the command line: the vault from --vault, or lifeboat.yml's backup.vault. */
+    private int fromDump() {
         if (targetInstance != null) {
             throw new IllegalArgumentException(
                     "--target-instance belongs to --from snapshot; a dump restore needs --target URL");
         }
-        if (cfg.backup().vault() == null) {
-            throw new IllegalArgumentException("backup.vault is not set in " + config + "; dumps live there");
+        if (timeoutMinutes < 1) {
+            throw new IllegalArgumentException("--timeout-minutes must be at least 1");
         }
-        DatabaseTarget into = context.database("--target", target, "--target-secret-id", null);
-        Vault v = context.vault(cfg);
+        Vault v;
+        if (vaultUri != null) {
+            v = context.aws().vault(vaultUri, S3Vault.Settings::of, context.clock());
+        } else if (config != null) {
+            LifeboatConfig cfg = ConfigLoader.load(config);
+            cfg.database(database);
+            if (cfg.backup().vault() == null) {
+                throw new IllegalArgumentException(
+                        "backup.vault is not set in " + config + "; dumps live there (or give --vault URI)");
+            }
+            v = context.vault(cfg);
+        } else {
+            throw new IllegalArgumentException("--from dump needs --vault URI or --config FILE (its backup.vault)");
+        }
+        DatabaseTarget into = context.database("--target", target, "--target-secret-id", targetSecretId);
         if (dryRun) {
             var manifest = new BackupCatalog(v).find(database, backup);
             context.out()
@@ -238,8 +295,9 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Progress progress = context.progress("restored");
         RestoringDump.Result r = new RestoringDump(
-                        v, context.inspector(), context.tools(), context.clock(), Duration.ofHours(12))
-                .restore(new RestoringDump.Command(database, backup, into, create, allowNonEmpty, false, progress));
+                        v, context.inspector(), context.tools(), context.clock(), Duration.ofMinutes(timeoutMinutes))
+                .restore(new RestoringDump.Command(
+                        database, backup, into, create, allowNonEmpty, keepOwnership, progress));
         progress.finish();
         context.out()
                 .printf(

@@ -57,10 +57,12 @@ class CliTest {
     void passwordInTheUrl_isRefused_withoutEchoingIt(@TempDir Path home) {
         assertThat(run(
                         home,
-                        "restore-dump",
+                        "restore",
+                        "--from",
+                        "dump",
                         "--vault",
                         "file:" + home,
-                        "--id",
+                        "--database",
                         "x",
                         "--target",
                         "postgresql://u:hunter2@h/db"))
@@ -85,10 +87,12 @@ class CliTest {
     void restoringFromAnEmptyVault_saysSo_andExits2(@TempDir Path home) {
         assertThat(run(
                         home,
-                        "restore-dump",
+                        "restore",
+                        "--from",
+                        "dump",
                         "--vault",
                         "file:" + home.resolve("empty"),
-                        "--id",
+                        "--database",
                         "orders",
                         "--target",
                         "postgresql://u@127.0.0.1:1/db",
@@ -103,5 +107,66 @@ class CliTest {
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("Exit codes:")
                 .contains("4    the backup failed its checksum");
+    }
+
+    /** One name for one concept: --database everywhere; the old names are refused with the new one, and run nothing. */
+    @Test
+    void theRenamedIdOption_isRefusedNamingDatabase_inDumpAndList(@TempDir Path home) {
+        assertThat(run(
+                        home,
+                        "dump",
+                        "--source",
+                        "postgresql://u@127.0.0.1:1/db",
+                        "--vault",
+                        "file:" + home.resolve("v"),
+                        "--id",
+                        "orders"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("--id was renamed: use --database");
+        assertThat(home.resolve("v")).doesNotExist();
+
+        err.reset();
+        assertThat(run(home, "list", "--vault", "file:" + home, "--id", "orders"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("--id was renamed: use --database");
+    }
+
+    @Test
+    void restoreDump_isRefusedNamingRestoreFromDump_andLoadsNothing(@TempDir Path home) {
+        assertThat(run(
+                        home,
+                        "restore-dump",
+                        "--vault",
+                        "file:" + home,
+                        "--id",
+                        "orders",
+                        "--target",
+                        "postgresql://u@127.0.0.1:1/db",
+                        "--create"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err())
+                .contains("restore-dump was renamed: use lifeboat restore --from dump --vault URI --database ID");
+    }
+
+    @Test
+    void restoreFromDump_withoutVaultOrConfig_namesBoth(@TempDir Path home) {
+        assertThat(run(
+                        home,
+                        "restore",
+                        "--from",
+                        "dump",
+                        "--database",
+                        "orders",
+                        "--target",
+                        "postgresql://u@127.0.0.1:1/db"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("--from dump needs --vault URI or --config FILE");
+    }
+
+    @Test
+    void restoreFromSnapshot_withoutConfig_namesIt(@TempDir Path home) {
+        assertThat(run(home, "restore", "--from", "snapshot", "--database", "orders", "--target-instance", "x"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("--from snapshot needs --config FILE");
     }
 }

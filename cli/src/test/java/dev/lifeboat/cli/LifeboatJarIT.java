@@ -64,15 +64,17 @@ class LifeboatJarIT {
         Map<String, String> env = Map.of("PGPASSWORD", pg.password());
         String vault = "file:" + dir;
 
-        Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--id", "orders");
+        Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--database", "orders");
         Run list = lifeboat(env, "list", "--vault", vault);
         DatabaseTarget target = pg.target(PostgresServer.uniqueName("cli_restored"));
         Run restore = lifeboat(
                 env,
-                "restore-dump",
+                "restore",
+                "--from",
+                "dump",
                 "--vault",
                 vault,
-                "--id",
+                "--database",
                 "orders",
                 "--backup",
                 "latest",
@@ -114,7 +116,7 @@ class LifeboatJarIT {
                 url(source),
                 "--vault",
                 vault,
-                "--id",
+                "--database",
                 "shop",
                 "--object-lock-mode",
                 "GOVERNANCE",
@@ -123,8 +125,18 @@ class LifeboatJarIT {
                 "--part-size-mib",
                 "5");
         DatabaseTarget target = db.target(PostgresServer.uniqueName("cli_restored"));
-        Run restore =
-                lifeboat(env, "restore-dump", "--vault", vault, "--id", "shop", "--target", url(target), "--create");
+        Run restore = lifeboat(
+                env,
+                "restore",
+                "--from",
+                "dump",
+                "--vault",
+                vault,
+                "--database",
+                "shop",
+                "--target",
+                url(target),
+                "--create");
 
         assertThat(dump.exit()).as(dump.err()).isZero();
         assertThat(restore.exit()).as(restore.err()).isZero();
@@ -140,11 +152,12 @@ class LifeboatJarIT {
         pg.execute(busy.database(), "CREATE TABLE keep_me AS SELECT 42 AS answer");
         Map<String, String> env = Map.of("PGPASSWORD", pg.password());
         Map<String, String> before = Fingerprint.of(pg, busy.database());
-        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--id", "a")
+        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--database", "a")
                         .exit())
                 .isZero();
 
-        Run restore = lifeboat(env, "restore-dump", "--vault", "file:" + dir, "--id", "a", "--target", url(busy));
+        Run restore = lifeboat(
+                env, "restore", "--from", "dump", "--vault", "file:" + dir, "--database", "a", "--target", url(busy));
 
         assertThat(restore.exit()).isEqualTo(ExitCode.REFUSED);
         assertThat(restore.err()).contains("already holds 1 tables").contains("--allow-non-empty-target");
@@ -157,7 +170,7 @@ class LifeboatJarIT {
         DatabaseTarget source = pg.newDatabase("cli_src");
         Fixtures.loadTricky(pg, source.database());
         Map<String, String> env = Map.of("PGPASSWORD", pg.password());
-        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--id", "orders")
+        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--database", "orders")
                         .exit())
                 .isZero();
         Path object;
@@ -172,8 +185,17 @@ class LifeboatJarIT {
         Files.write(object, bytes);
         DatabaseTarget target = pg.newDatabase("cli_corrupt");
 
-        Run restore =
-                lifeboat(env, "restore-dump", "--vault", "file:" + dir, "--id", "orders", "--target", url(target));
+        Run restore = lifeboat(
+                env,
+                "restore",
+                "--from",
+                "dump",
+                "--vault",
+                "file:" + dir,
+                "--database",
+                "orders",
+                "--target",
+                url(target));
 
         assertThat(restore.exit()).as(restore.err()).isEqualTo(ExitCode.CORRUPT);
         assertThat(restore.err()).contains("is corrupt");

@@ -21,7 +21,7 @@ public final class VaultLayout {
         if (databaseId == null || !DATABASE_ID.matcher(databaseId).matches() || databaseId.contains("..")) {
             throw new InvalidInputException(
                     "database id '" + databaseId + "' cannot name a backup",
-                    "use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit (pass --id NAME)");
+                    "use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit (pass --database ID)");
         }
         return databaseId;
     }
