@@ -8,6 +8,7 @@ import dev.lifeboat.adapters.secrets.LocalCredentials;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.ConnectionUrl;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ final class Context implements AutoCloseable {
     }
 
     /** The RDS gateway for a configuration: the backup account's own credentials, a role per source account. */
-    AwsRdsGateway rds(LifeboatConfig config) {
+    RdsGateway rds(LifeboatConfig config) {
         return AwsRdsGateway.forConfig(config, aws());
     }
 

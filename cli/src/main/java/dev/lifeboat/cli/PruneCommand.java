@@ -1,9 +1,9 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ final class PruneCommand implements Callable<Integer> {
         List<String> ids = database == null
                 ? List.copyOf(cfg.databases().keySet())
                 : List.of(cfg.database(database).id());
-        try (AwsRdsGateway rds = context.rds(cfg)) {
+        try (RdsGateway rds = context.rds(cfg)) {
             PruningSnapshots pruning = new PruningSnapshots(rds);
             for (String id : ids) {
                 PruningSnapshots.Result r = pruning.prune(cfg, id, dryRun);

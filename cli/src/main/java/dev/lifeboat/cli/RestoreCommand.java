@@ -1,10 +1,10 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
@@ -214,7 +214,7 @@ final class RestoreCommand implements Callable<Integer> {
                         !noDeletionProtection,
                         targetKmsKey),
                 dryRun);
-        try (AwsRdsGateway rds = context.rds(cfg)) {
+        try (RdsGateway rds = context.rds(cfg)) {
             RestoringSnapshot restoring = new RestoringSnapshot(rds);
             long pause = Math.max(1, pollSeconds);
             boolean printedPlan = false;

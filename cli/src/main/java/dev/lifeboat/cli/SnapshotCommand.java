@@ -1,8 +1,8 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.snapshot.CopyingSnapshot;
 import dev.lifeboat.core.snapshot.Decision;
 import dev.lifeboat.core.snapshot.RunProgress;
@@ -80,7 +80,7 @@ final class SnapshotCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--run '" + run + "' is not an ISO-8601 UTC time such as 2026-11-25T03:00:00Z");
         }
-        try (AwsRdsGateway rds = context.rds(cfg)) {
+        try (RdsGateway rds = context.rds(cfg)) {
             CopyingSnapshot copying = new CopyingSnapshot(rds);
             RunProgress progress = RunProgress.START;
             Instant deadline = context.clock().instant().plus(Duration.ofMinutes(maxWaitMinutes));

@@ -1,9 +1,9 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.port.EndpointResolver;
+import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.verify.VerifyingBackup;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (!sweep && database == null) {
             throw new IllegalArgumentException("give --database ID, or --sweep");
         }
-        try (AwsRdsGateway rds = context.rds(cfg)) {
+        try (RdsGateway rds = context.rds(cfg)) {
             Vault vault = context.vault(cfg);
             VerifyingBackup verifying = new VerifyingBackup(
                     rds,

@@ -169,4 +169,45 @@ class CliTest {
                 .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(err()).contains("--from snapshot needs --config FILE");
     }
+
+    /** An AWS call with no answer is a failure with its cause and what to check (exit 1), not an internal error. */
+    @Test
+    void anUnreachableAwsEndpoint_exits1_sayingWhatToCheck_withoutAStackTrace(@TempDir Path home) throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Path config = home.resolve("lifeboat.yml");
+        java.nio.file.Files.writeString(config, """
+                backup: {account: "222222222222", region: eu-central-1, kmsKeyArn: "arn:aws:kms:eu-central-1:222222222222:key/k"}
+                databases:
+                  orders:
+                    engine: postgres
+                    source: {account: "222222222222", region: eu-west-1, instance: orders-prod,
+                             roleArn: "arn:aws:iam::222222222222:role/r", externalId: lifeboat}
+                    retention: {daily: 7}
+                """);
+        Context c = new Context(
+                Map.of(
+                        "AWS_ENDPOINT_URL",
+                        "http://127.0.0.1:" + closed,
+                        "AWS_REGION",
+                        "eu-central-1",
+                        "AWS_ACCESS_KEY_ID",
+                        "testing",
+                        "AWS_SECRET_ACCESS_KEY",
+                        "testing"),
+                home,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Clock.systemUTC(),
+                false);
+
+        assertThat(Lifeboat.run(c, "prune", "--config", config.toString(), "--dry-run"))
+                .isEqualTo(ExitCode.FAILED);
+        assertThat(err())
+                .contains("got no answer")
+                .contains("what to do: check the network path")
+                .doesNotContain("\tat ");
+    }
 }

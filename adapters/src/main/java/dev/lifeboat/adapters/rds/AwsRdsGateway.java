@@ -53,9 +53,10 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
 
     /**
      * The gateway for a configuration: the backup account's own credentials, and for each source account
-     * the role and external id of lifeboat.yml; clients from {@code aws}.
+     * the role and external id of lifeboat.yml; clients from {@code aws}. Failures reach the caller as
+     * Lifeboat exceptions that name the call, its account and Region, and what to check.
      */
-    public static AwsRdsGateway forConfig(LifeboatConfig config, AwsClients aws) {
+    public static RdsGateway forConfig(LifeboatConfig config, AwsClients aws) {
         Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
         config.databases()
                 .values()
@@ -63,12 +64,12 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                         d.source().account(),
                         new AccountCredentials.AssumedRole(
                                 d.source().roleArn(), d.source().externalId())));
-        return new AwsRdsGateway(
+        return TranslatedRdsGateway.of(new AwsRdsGateway(
                 AccountCredentials.of(
                         config.backup().account(),
                         roles,
                         aws.sts(config.backup().region())),
-                aws);
+                aws));
     }
 
     private RdsClient rds(Location where) {

@@ -3,7 +3,7 @@ package dev.lifeboat.core.snapshot;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.port.RdsSnapshots;
 import dev.lifeboat.protocol.Tags;
 import java.time.Instant;
 import java.util.Comparator;
@@ -21,9 +21,9 @@ public final class PruningSnapshots {
 
     public record Result(String databaseId, List<SnapshotInfo> kept, List<SnapshotInfo> deleted, boolean dryRun) {}
 
-    private final RdsGateway rds;
+    private final RdsSnapshots rds;
 
-    public PruningSnapshots(RdsGateway rds) {
+    public PruningSnapshots(RdsSnapshots rds) {
         this.rds = rds;
     }
 

@@ -1,0 +1,36 @@
+package dev.lifeboat.adapters.rds;
+
+import dev.lifeboat.adapters.aws.AwsErrors;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.port.RdsGateway;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The gateway the entry points get: every call of {@link AwsRdsGateway} with the SDK exceptions it does
+ * not translate itself (permissions, keys, states, no network) turned into {@code AwsCallFailedException}
+ * by {@link AwsErrors}, naming the call and its account and Region. One place for every method, so a
+ * method added to the port is covered too.
+ */
+final class TranslatedRdsGateway {
+    private TranslatedRdsGateway() {}
+
+    static RdsGateway of(AwsRdsGateway target) {
+        return (RdsGateway) Proxy.newProxyInstance(
+                RdsGateway.class.getClassLoader(), new Class<?>[] {RdsGateway.class}, (proxy, method, args) -> {
+                    try {
+                        return method.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof SdkException sdk) {
+                            String where = args != null && args.length > 0 && args[0] instanceof Location l
+                                    ? l.toString()
+                                    : "the backup account";
+                            throw AwsErrors.translate("RDS", method.getName(), where, sdk);
+                        }
+                        throw cause;
+                    }
+                });
+    }
+}

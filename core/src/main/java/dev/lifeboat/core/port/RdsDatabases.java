@@ -1,0 +1,37 @@
+package dev.lifeboat.core.port;
+
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.port.RdsGateway.RestoreSpec;
+import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The database calls of RDS, each in one account and Region: describe a database, restore one from a
+ * snapshot, and the lifecycle of the throwaway instances of verification runs.
+ */
+public interface RdsDatabases {
+    /** The source database, or empty if it does not exist (deleted, or the wrong id). */
+    Optional<SourceDatabase> database(Location where, DbKind kind, String identifier);
+
+    /**
+     * Restores a new database from a snapshot owned in {@code where}: RestoreDBInstanceFromDBSnapshot, or
+     * RestoreDBClusterFromSnapshot plus a writer instance (CreateDBInstance) for Aurora. Returns the new
+     * database as RDS first describes it.
+     */
+    SourceDatabase restore(Location where, DbKind kind, RestoreSpec spec);
+
+    /** Sets a new master password (ModifyDBInstance / ModifyDBCluster, applied at once); returns the master user name. */
+    String resetMasterPassword(Location where, DbKind kind, String identifier, Secret password);
+
+    /**
+     * Deletes a database without a final snapshot: only for throwaway verification instances, which the
+     * caller identifies by their tag. Already gone counts as deleted.
+     */
+    void deleteDatabase(Location where, DbKind kind, String identifier);
+
+    /** Databases in that place carrying the tag {@code tagKey}. */
+    List<SourceDatabase> databasesTagged(Location where, DbKind kind, String tagKey);
+}
