@@ -33,6 +33,13 @@ public record MotoServer(String endpoint) {
         return clients().secretsManager();
     }
 
+    /** A new bucket without versioning (and so without Object Lock): a later write to a key replaces it. */
+    public String newUnversionedBucket(S3Client s3) {
+        String name = "lifeboat-test-" + UUID.randomUUID().toString().substring(0, 12);
+        s3.createBucket(b -> b.bucket(name).createBucketConfiguration(c -> c.locationConstraint(REGION.id())));
+        return name;
+    }
+
     /** A new versioned bucket, with Object Lock when asked (which S3 only allows at creation). */
     public String newBucket(S3Client s3, boolean objectLock) {
         String name = "lifeboat-test-" + UUID.randomUUID().toString().substring(0, 12);

@@ -115,7 +115,7 @@ public final class TakingDump {
             Future<List<TableRowCount>> tables =
                     background.submit(() -> inspector.rowCounts(source, settings.exactRowCountThreshold()));
             background.execute(ManifestCodec::warmUp);
-            String objectKey = VaultLayout.objectKey(databaseId, id, tool.extension());
+            String objectKey = VaultLayout.objectKey(databaseId, id, VaultLayout.newAttempt(), tool.extension());
             LOG.info(
                     "dumping {} ({} {}) with {} {} to {}",
                     databaseId,
@@ -147,8 +147,14 @@ public final class TakingDump {
                     settings.exactRowCountThreshold(),
                     await(tables));
             if (!vault.putIfAbsent(manifestKey, ManifestCodec.write(manifest))) {
-                // Another invocation of the same run finished first; its backup stands, ours is a spare version.
-                LOG.warn("backup {} of {} was completed by a concurrent invocation; keeping that one", id, databaseId);
+                // Another attempt at the same run wrote its manifest first: its backup stands, and its manifest
+                // names its own object, which this attempt never wrote. This attempt's object is vouched for by
+                // no manifest, so no listing or restore ever offers it.
+                LOG.warn(
+                        "backup {} of {} was completed by a concurrent invocation; keeping that one ({} is unused)",
+                        id,
+                        databaseId,
+                        objectKey);
                 return new Result(ManifestCodec.read(vault.read(manifestKey).orElseThrow(), manifestKey), true);
             }
             LOG.info(

@@ -1,17 +1,23 @@
 package dev.lifeboat.core.dump;
 
 import dev.lifeboat.core.error.InvalidInputException;
+import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
  * Where things go in a vault (documented in docs/architecture.md):
- * {@code dumps/<database-id>/<yyyy>/<mm>/<dd>/<backup-id>.<ext>} with
- * {@code <backup-id>.manifest.json} beside it.
+ * {@code dumps/<database-id>/<yyyy>/<mm>/<dd>/<backup-id>.<attempt>.<ext>} with
+ * {@code <backup-id>.manifest.json} beside it. Each attempt at a backup (two invocations of one
+ * scheduled run, a retry) writes its data under a key of its own that nothing else ever writes, so
+ * whichever attempt writes the manifest, the manifest and the bytes it names agree.
  */
 public final class VaultLayout {
     public static final String MANIFEST_SUFFIX = ".manifest.json";
+    private static final Pattern ATTEMPT = Pattern.compile("[0-9a-f]{8}");
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern DATABASE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     private VaultLayout() {}
@@ -36,8 +42,17 @@ public final class VaultLayout {
                 + String.format("%04d/%02d/%02d/", day.getYear(), day.getMonthValue(), day.getDayOfMonth());
     }
 
-    public static String objectKey(String databaseId, BackupId id, String extension) {
-        return dayFolder(databaseId, id) + id.value() + "." + extension;
+    /** The data object of one attempt at backup {@code id}; {@code attempt} is {@link #newAttempt()}. */
+    public static String objectKey(String databaseId, BackupId id, String attempt, String extension) {
+        if (!ATTEMPT.matcher(attempt).matches()) {
+            throw new IllegalArgumentException("attempt '" + attempt + "' is not 8 lowercase hex digits");
+        }
+        return dayFolder(databaseId, id) + id.value() + "." + attempt + "." + extension;
+    }
+
+    /** A fresh attempt token: 8 random hex digits (one in four billion that two attempts of one run collide). */
+    public static String newAttempt() {
+        return HexFormat.of().toHexDigits(RANDOM.nextInt());
     }
 
     public static String manifestKey(String databaseId, BackupId id) {

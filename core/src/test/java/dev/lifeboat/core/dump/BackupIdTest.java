@@ -18,8 +18,8 @@ class BackupIdTest {
     void theVaultPath_comesFromTheIdsDate() {
         BackupId id = new BackupId("20261231T235959Z-0a1b");
 
-        assertThat(VaultLayout.objectKey("orders", id, "pgdump"))
-                .isEqualTo("dumps/orders/2026/12/31/20261231T235959Z-0a1b.pgdump");
+        assertThat(VaultLayout.objectKey("orders", id, "0123abcd", "pgdump"))
+                .isEqualTo("dumps/orders/2026/12/31/20261231T235959Z-0a1b.0123abcd.pgdump");
         assertThat(VaultLayout.manifestKey("orders", id))
                 .isEqualTo("dumps/orders/2026/12/31/20261231T235959Z-0a1b.manifest.json");
         assertThat(VaultLayout.backupIdOf(VaultLayout.manifestKey("orders", id)))

@@ -48,10 +48,10 @@ class TakingDumpTest {
         DumpManifest m = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null))
                 .manifest();
 
-        String object = "dumps/orders/2026/11/25/20261125T030000Z.pgdump";
+        String object = m.objectKey();
         String manifest = "dumps/orders/2026/11/25/20261125T030000Z.manifest.json";
+        assertThat(object).matches("dumps/orders/2026/11/25/20261125T030000Z\\.[0-9a-f]{8}\\.pgdump");
         assertThat(vault.events).containsExactly("start " + object, "complete " + object, "put " + manifest);
-        assertThat(m.objectKey()).isEqualTo(object);
         assertThat(m.sizeBytes()).isEqualTo(1_000_000);
         Sha256 expected = new Sha256();
         expected.update(tools.output, 0, tools.output.length);
@@ -93,6 +93,9 @@ class TakingDumpTest {
             }
         };
         racing.objects.put(manifestKey, ManifestCodec.write(other));
+        byte[] othersBytes = vault.objects.get(other.objectKey()).clone();
+        racing.objects.put(other.objectKey(), othersBytes);
+        tools.output = "different bytes of a later moment".getBytes(StandardCharsets.UTF_8);
 
         TakingDump.Result r = new TakingDump(
                         racing, inspector, tools, Clock.fixed(NOW, ZoneOffset.UTC), TakingDump.Settings.DEFAULTS)
@@ -102,6 +105,13 @@ class TakingDumpTest {
         assertThat(r.manifest()).isEqualTo(other);
         assertThat(ManifestCodec.read(racing.objects.get(manifestKey), manifestKey))
                 .isEqualTo(other);
+        // Regression (issue 10): the loser wrote its bytes under a key of its own; the winner's bytes, which
+        // the manifest vouches for, are untouched.
+        assertThat(racing.objects.get(other.objectKey())).isEqualTo(othersBytes);
+        assertThat(racing.objects.keySet())
+                .filteredOn(k -> k.endsWith(".pgdump"))
+                .hasSize(2)
+                .anyMatch(k -> !k.equals(other.objectKey()));
     }
 
     @Test
