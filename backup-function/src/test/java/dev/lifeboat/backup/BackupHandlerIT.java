@@ -111,7 +111,8 @@ class BackupHandlerIT {
         assertThat(second.at("/results/0/status").asText()).isEqualTo("ALREADY_EXISTED");
         Vault vault = BackupHandler.openVault(
                 config("{\"orders\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
-        assertThat(new BackupCatalog(vault).backups("orders")).hasSize(1);
+        assertThat(new BackupCatalog(vault, Clock.systemUTC()).backups("orders"))
+                .hasSize(1);
 
         String out = stdout.toString(StandardCharsets.UTF_8);
         assertThat(out)
@@ -159,7 +160,7 @@ class BackupHandlerIT {
                 .hasMessageNotContaining("wrong-password-1");
         Vault vault =
                 BackupHandler.openVault(config("{\"x\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
-        assertThat(new BackupCatalog(vault).databases()).containsExactly("good");
+        assertThat(new BackupCatalog(vault, Clock.systemUTC()).databases()).containsExactly("good");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.lifeboat.core.model.ConnectionUrl;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.BackupCatalog;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -110,6 +111,12 @@ final class Context implements AutoCloseable {
     /** The RDS gateway for a configuration: the backup account's own credentials, a role per source account. */
     RdsGateway rds(LifeboatConfig config) {
         return AwsRdsGateway.forConfig(config, aws());
+    }
+
+    /** The backups of a vault; each manifest it skips is named on stderr once, as a warning. */
+    BackupCatalog catalog(Vault vault) {
+        return new BackupCatalog(
+                vault, clock, s -> err.println("lifeboat: warning: skipped " + s.key() + ": " + s.reason()));
     }
 
     /** The vault of lifeboat.yml ({@code backup.vault}); null when it is not set. */

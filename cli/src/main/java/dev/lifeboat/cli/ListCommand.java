@@ -67,7 +67,7 @@ final class ListCommand implements Callable<Integer> {
                     "give --vault URI (dumps), or --snapshots --config FILE (snapshot copies)");
         }
         Vault v = vault.open(context.aws(), context.clock());
-        BackupCatalog catalog = new BackupCatalog(v);
+        BackupCatalog catalog = context.catalog(v);
         List<DumpManifest> all = new ArrayList<>();
         for (String db : database == null ? catalog.databases() : List.of(database)) {
             all.addAll(catalog.backups(db));

@@ -6,7 +6,6 @@ import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
-import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
 import java.nio.file.Path;
@@ -285,7 +284,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         DatabaseTarget into = context.database("--target", target, "--target-secret-id", targetSecretId);
         if (dryRun) {
-            var manifest = new BackupCatalog(v).find(database, backup);
+            var manifest = context.catalog(v).find(database, backup);
             context.out()
                     .println("plan: stream " + v.describe() + "/" + manifest.objectKey() + " ("
                             + Sizes.human(manifest.sizeBytes()) + ", sha256 " + manifest.sha256() + ") into "

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -174,11 +176,11 @@ class CliTest {
     @Test
     void anUnreachableAwsEndpoint_exits1_sayingWhatToCheck_withoutAStackTrace(@TempDir Path home) throws Exception {
         int closed;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
         Path config = home.resolve("lifeboat.yml");
-        java.nio.file.Files.writeString(config, """
+        Files.writeString(config, """
                 backup: {account: "222222222222", region: eu-central-1, kmsKeyArn: "arn:aws:kms:eu-central-1:222222222222:key/k"}
                 databases:
                   orders:

@@ -220,4 +220,65 @@ class LifeboatJarIT {
     static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
+
+    /**
+     * Regression (issue 10, item 2): a truncated manifest made list and restore exit 70, a stray one exit 2,
+     * and one dated in the future was "latest" forever. Now each is named once as a warning, and list and
+     * restore --backup latest succeed with the newest sound backup.
+     */
+    @Test
+    void badManifestsInTheVault_areNamedOnce_andListAndRestoreLatestUseTheNewestSoundBackup(
+            PostgresServer pg, @TempDir Path dir) throws IOException {
+        DatabaseTarget source = pg.newDatabase("cli_src");
+        Fixtures.loadTricky(pg, source.database());
+        Map<String, String> env = Map.of("PGPASSWORD", pg.password());
+        String vault = "file:" + dir;
+        assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--database", "orders")
+                        .exit())
+                .isZero();
+        Path manifest;
+        try (var files = Files.walk(dir)) {
+            manifest = files.filter(p -> p.toString().endsWith(".manifest.json"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        String good = Files.readString(manifest);
+        Path day = manifest.getParent();
+        Files.writeString(day.resolve("20261125T030000Z.manifest.json"), good.substring(0, good.length() / 2));
+        Files.writeString(dir.resolve("dumps/orders/junk.manifest.json"), "{}");
+        Path future = dir.resolve("dumps/orders/2099/01/01");
+        Files.createDirectories(future);
+        Files.writeString(
+                future.resolve("20990101T030000Z.manifest.json"),
+                good.replaceAll("\\d{8}T\\d{6}Z(-[0-9a-f]+)?", "20990101T030000Z")
+                        .replaceAll("\"finishedAt\" : \"[^\"]+\"", "\"finishedAt\" : \"2099-01-01T03:05:00Z\"")
+                        .replaceAll("dumps/orders/\\d{4}/\\d{2}/\\d{2}/", "dumps/orders/2099/01/01/"));
+
+        Run list = lifeboat(env, "list", "--vault", vault);
+        DatabaseTarget target = pg.target(PostgresServer.uniqueName("cli_restored"));
+        Run restore = lifeboat(
+                env,
+                "restore",
+                "--from",
+                "dump",
+                "--vault",
+                vault,
+                "--database",
+                "orders",
+                "--backup",
+                "latest",
+                "--target",
+                url(target),
+                "--create");
+
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).contains("orders").doesNotContain("20990101T030000Z");
+        assertThat(list.err())
+                .contains("warning: skipped dumps/orders/2026/")
+                .contains("does not parse")
+                .contains("warning: skipped dumps/orders/junk.manifest.json")
+                .contains("is dated in the future");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(Fingerprint.of(pg, target.database())).isEqualTo(Fingerprint.of(pg, source.database()));
+    }
 }

@@ -188,7 +188,7 @@ public final class RestoreHandler implements RequestStreamHandler {
         Vault v = vault.get();
         String backup = e.path("backup").asText("latest");
         if (e.path("dryRun").asBoolean(false)) {
-            DumpManifest m = new BackupCatalog(v).find(database, backup);
+            DumpManifest m = new BackupCatalog(v, clock).find(database, backup);
             return JSON.createObjectNode()
                     .put("status", "PLANNED")
                     .put("message", "dry run: nothing was changed")

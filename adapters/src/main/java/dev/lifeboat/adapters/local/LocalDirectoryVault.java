@@ -205,6 +205,16 @@ public final class LocalDirectoryVault implements Vault {
     }
 
     @Override
+    public Optional<StoredObject> stat(String key, String versionId) {
+        Path p = resolve(key);
+        try {
+            return Files.isRegularFile(p) ? Optional.of(new StoredObject(key, null, Files.size(p))) : Optional.empty();
+        } catch (IOException e) {
+            throw new VaultException("cannot look at " + p + ": " + e.getMessage(), "check the vault directory", e);
+        }
+    }
+
+    @Override
     public InputStream open(String key, String versionId) {
         try {
             return Files.newInputStream(resolve(key));

@@ -282,6 +282,24 @@ public final class S3Vault implements Vault {
     }
 
     @Override
+    public Optional<StoredObject> stat(String key, String versionId) {
+        try {
+            var head = s3.headObject(
+                    b -> b.bucket(settings.bucket()).key(fullKey(key)).versionId(versionId));
+            return Optional.of(new StoredObject(key, head.versionId(), head.contentLength()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (NoSuchBucketException e) {
+            throw missingBucket(e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 || (e.statusCode() == 400 && versionId != null)) {
+                return Optional.empty();
+            }
+            throw failure("cannot look at " + describe() + "/" + key, e);
+        }
+    }
+
+    @Override
     public InputStream open(String key, String versionId) {
         try {
             return s3.getObject(GetObjectRequest.builder()

@@ -5,6 +5,8 @@ import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -61,6 +63,39 @@ public final class VaultLayout {
 
     public static boolean isManifest(String key) {
         return key.endsWith(MANIFEST_SUFFIX);
+    }
+
+    /** What a manifest's key says: the database and the backup it is for. */
+    public record ManifestName(String databaseId, BackupId backupId) {}
+
+    private static final Pattern MANIFEST_KEY =
+            Pattern.compile("dumps/([A-Za-z0-9][A-Za-z0-9._-]{0,62})/(\\d{4})/(\\d{2})/(\\d{2})/([^/]+)"
+                    + Pattern.quote(MANIFEST_SUFFIX));
+
+    /**
+     * The database and backup a manifest key names, when the key has the layout's shape (the date folders
+     * agreeing with the backup id); empty for anything else, such as an object planted beside the backups.
+     */
+    public static Optional<ManifestName> parseManifestKey(String key) {
+        Matcher m = MANIFEST_KEY.matcher(key);
+        if (!m.matches() || m.group(1).contains("..")) {
+            return Optional.empty();
+        }
+        BackupId id;
+        try {
+            id = new BackupId(m.group(5));
+        } catch (InvalidInputException e) {
+            return Optional.empty();
+        }
+        if (!manifestKey(m.group(1), id).equals(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ManifestName(m.group(1), id));
+    }
+
+    /** The key prefix every object of one backup starts with: {@code dumps/<db>/<date>/<backup-id>.}. */
+    public static String backupPrefix(String databaseId, BackupId id) {
+        return dayFolder(databaseId, id) + id.value() + ".";
     }
 
     /** The backup id in a manifest key. */

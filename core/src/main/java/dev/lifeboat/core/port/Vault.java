@@ -30,6 +30,12 @@ public interface Vault {
     /** Reads a small object (a manifest), or empty if there is none at that key. */
     Optional<byte[]> read(String key);
 
+    /**
+     * The object at that key (and version, when not null) with its size, or empty when there is none: how
+     * the catalog checks that a manifest names bytes that exist.
+     */
+    Optional<StoredObject> stat(String key, String versionId);
+
     /** Streams an object; {@code versionId} may be null for the newest version. */
     InputStream open(String key, String versionId);
 

@@ -78,7 +78,7 @@ public final class RestoringDump {
 
     public Result restore(Command command) {
         Instant start = clock.instant();
-        DumpManifest manifest = new BackupCatalog(vault).find(command.databaseId(), command.backup());
+        DumpManifest manifest = new BackupCatalog(vault, clock).find(command.databaseId(), command.backup());
         DatabaseTarget target = command.target();
         if (manifest.engine().isMysqlFamily() != target.engine().isMysqlFamily()) {
             throw new InvalidInputException(

@@ -391,7 +391,7 @@ public final class VerifyingBackup {
             return Optional.empty();
         }
         try {
-            return Optional.of(new BackupCatalog(vault).find(databaseId, "latest"));
+            return Optional.of(new BackupCatalog(vault, clock).find(databaseId, "latest"));
         } catch (BackupNotFoundException e) {
             return Optional.empty();
         }

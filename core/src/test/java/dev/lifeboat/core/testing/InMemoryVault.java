@@ -97,6 +97,11 @@ public class InMemoryVault implements Vault {
     }
 
     @Override
+    public synchronized Optional<StoredObject> stat(String key, String versionId) {
+        return Optional.ofNullable(objects.get(key)).map(b -> new StoredObject(key, null, b.length));
+    }
+
+    @Override
     public synchronized Optional<byte[]> read(String key) {
         return Optional.ofNullable(objects.get(key)).map(byte[]::clone);
     }
