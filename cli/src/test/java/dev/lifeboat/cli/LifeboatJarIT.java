@@ -281,4 +281,123 @@ class LifeboatJarIT {
         assertThat(restore.exit()).as(restore.err()).isZero();
         assertThat(Fingerprint.of(pg, target.database())).isEqualTo(Fingerprint.of(pg, source.database()));
     }
+
+    /**
+     * Regression (issue 10, item 3): with one byte flipped mid-file, 199,217 of 200,000 rows of a MariaDB dump
+     * were loaded (MariaDB commits as it goes), and a truncated one left 95,757 rows. Now the dump is checked
+     * in full before its first byte is applied: exit 4, no database, no row.
+     */
+    @Test
+    void aMariaDbDumpWithAByteFlippedMidFile_exitsWith4_andLeavesNoDatabase(MariaDbServer db, @TempDir Path dir)
+            throws Exception {
+        corruptMariaDbDump(db, dir, bytes -> {
+            bytes[bytes.length / 2] ^= 0x40;
+            return bytes;
+        });
+    }
+
+    @Test
+    void aTruncatedMariaDbDump_exitsWith4_andLeavesNoDatabase(MariaDbServer db, @TempDir Path dir) throws Exception {
+        corruptMariaDbDump(db, dir, bytes -> java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
+    }
+
+    private void corruptMariaDbDump(MariaDbServer db, Path dir, java.util.function.UnaryOperator<byte[]> damage)
+            throws Exception {
+        DatabaseTarget source = db.newDatabase("cli_src");
+        db.execute(source.database(), "CREATE TABLE big (id INT PRIMARY KEY, note VARCHAR(64))");
+        db.execute(source.database(), "INSERT INTO big SELECT seq, MD5(seq) FROM seq_1_to_100000");
+        Map<String, String> env = Map.of("MYSQL_PWD", db.password());
+        Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--database", "shop");
+        assertThat(dump.exit()).as(dump.err()).isZero();
+        Path object;
+        try (Stream<Path> files = Files.walk(dir)) {
+            object = files.filter(p -> p.toString().endsWith(".sql.gz"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        String name = object.getFileName().toString();
+        String backupId = name.substring(0, name.indexOf('.'));
+        Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.write(object, damage.apply(Files.readAllBytes(object)));
+        DatabaseTarget target = db.target(PostgresServer.uniqueName("cli_corrupt"));
+
+        Run restore = lifeboat(
+                env,
+                "restore",
+                "--from",
+                "dump",
+                "--vault",
+                "file:" + dir,
+                "--database",
+                "shop",
+                "--backup",
+                backupId,
+                "--target",
+                url(target),
+                "--create");
+
+        assertThat(restore.exit()).as(restore.err()).isEqualTo(ExitCode.CORRUPT);
+        assertThat(restore.err()).contains("is corrupt");
+        try (var c = db.connect("");
+                var rs = c.createStatement()
+                        .executeQuery("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '"
+                                + target.database() + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1))
+                    .as("the database the restore would have created")
+                    .isZero();
+        }
+    }
+
+    /**
+     * Regression (issue 10, item 3): damage early in a large PostgreSQL dump made pg_restore stop reading, and
+     * the restore exited 1 ("Broken pipe") instead of reporting the corruption. The rest is now read through
+     * the checksum: exit 4, and the database the restore created is removed.
+     */
+    @Test
+    void damageEarlyInALargePostgresDump_exitsWith4_andRemovesTheDatabaseItCreated(PostgresServer pg, @TempDir Path dir)
+            throws Exception {
+        DatabaseTarget source = pg.newDatabase("cli_src");
+        pg.execute(
+                source.database(),
+                "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 300000) g");
+        Map<String, String> env = Map.of("PGPASSWORD", pg.password());
+        Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--database", "orders");
+        assertThat(dump.exit()).as(dump.err()).isZero();
+        Path object;
+        try (Stream<Path> files = Files.walk(dir)) {
+            object = files.filter(p -> p.toString().endsWith(".pgdump"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
+        byte[] bytes = Files.readAllBytes(object);
+        for (int i = bytes.length / 5; i < bytes.length / 5 + 4096; i++) {
+            bytes[i] = 0;
+        }
+        Files.write(object, bytes);
+        DatabaseTarget target = pg.target(PostgresServer.uniqueName("cli_corrupt"));
+
+        Run restore = lifeboat(
+                env,
+                "restore",
+                "--from",
+                "dump",
+                "--vault",
+                "file:" + dir,
+                "--database",
+                "orders",
+                "--target",
+                url(target),
+                "--create");
+
+        assertThat(restore.exit()).as(restore.err()).isEqualTo(ExitCode.CORRUPT);
+        assertThat(restore.err()).contains("is corrupt").contains("which this restore created, was removed");
+        try (var c = pg.connect("postgres");
+                var rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + target.database() + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+    }
 }

@@ -141,6 +141,19 @@ public final class JdbcInspector implements DatabaseInspector {
     }
 
     @Override
+    public void dropCreatedDatabase(DatabaseTarget target) {
+        String sql = target.engine() == DatabaseEngine.POSTGRESQL
+                ? "DROP DATABASE IF EXISTS " + quote(target, target.database())
+                : "DROP DATABASE IF EXISTS " + quote(target, target.database());
+        try (Connection c = connectToServer(target);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw failure("cannot remove the database it created on", target, e);
+        }
+    }
+
+    @Override
     public double scalar(DatabaseTarget target, String sql) {
         try (Connection c = connect(target, target.database());
                 Statement s = c.createStatement();

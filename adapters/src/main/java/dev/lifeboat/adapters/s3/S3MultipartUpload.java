@@ -203,9 +203,9 @@ final class S3MultipartUpload implements Vault.Upload {
                 done.add(f.get());
             }
             long t1 = System.nanoTime();
-            String versionId = s3.completeMultipartUpload(b ->
+            String versionId = S3Vault.versionOf(s3.completeMultipartUpload(b ->
                             b.bucket(bucket).key(fullKey).uploadId(uploadId).multipartUpload(m -> m.parts(done)))
-                    .versionId();
+                    .versionId());
             LOG.debug(
                     "s3://{}/{}: waited {} ms for the last parts, CompleteMultipartUpload took {} ms",
                     bucket,

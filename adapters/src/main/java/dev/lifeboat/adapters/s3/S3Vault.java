@@ -281,12 +281,20 @@ public final class S3Vault implements Vault {
         }
     }
 
+    /**
+     * A version id as Lifeboat records it: null on a bucket without versioning, where S3 reports the
+     * literal "null" (or nothing), which is no version to ask for later.
+     */
+    static String versionOf(String reported) {
+        return reported == null || reported.isEmpty() || reported.equals("null") ? null : reported;
+    }
+
     @Override
     public Optional<StoredObject> stat(String key, String versionId) {
         try {
             var head = s3.headObject(
                     b -> b.bucket(settings.bucket()).key(fullKey(key)).versionId(versionId));
-            return Optional.of(new StoredObject(key, head.versionId(), head.contentLength()));
+            return Optional.of(new StoredObject(key, versionOf(head.versionId()), head.contentLength()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (NoSuchBucketException e) {

@@ -73,7 +73,7 @@ class MariaDbRoundTripIT {
 
         assertThat(m.engine()).isEqualTo(DatabaseEngine.MARIADB);
         assertThat(m.dumpTool()).isEqualTo("mariadb-dump");
-        assertThat(m.objectKey()).endsWith(m.backupId() + ".sql.gz");
+        assertThat(m.objectKey()).matches(".*/" + m.backupId() + "\\.[0-9a-f]{8}\\.sql\\.gz");
         assertThat(m.sha256()).isEqualTo(PostgresRoundTripIT.sha256Of(vault, m));
         assertThat(m.tables()).contains(new TableRowCount(source.database(), "Kunden Ärger", 3003, true));
 

@@ -85,7 +85,8 @@ class PostgresRoundTripIT {
         assertThat(m.engine()).isEqualTo(DatabaseEngine.POSTGRESQL);
         assertThat(m.dumpTool()).isEqualTo("pg_dump");
         assertThat(m.format()).isEqualTo("pg_dump-custom");
-        assertThat(m.objectKey()).matches("dumps/orders-db/\\d{4}/\\d{2}/\\d{2}/" + m.backupId() + "\\.pgdump");
+        assertThat(m.objectKey())
+                .matches("dumps/orders-db/\\d{4}/\\d{2}/\\d{2}/" + m.backupId() + "\\.[0-9a-f]{8}\\.pgdump");
         assertThat(m.sha256()).isEqualTo(sha256Of(vault, m));
         assertThat(m.tables()).contains(new TableRowCount("Sales & Ops", "Orders \"quoted\"", 3003, true));
         assertThat(m.tables()).contains(new TableRowCount("public", "audit", 3003, true));

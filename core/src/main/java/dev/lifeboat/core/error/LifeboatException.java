@@ -5,7 +5,7 @@ package dev.lifeboat.core.error;
  * says what to do next. Neither ever carries a password or the data being moved.
  */
 public abstract class LifeboatException extends RuntimeException {
-    private final String hint;
+    private String hint;
 
     protected LifeboatException(String message, String hint, Throwable cause) {
         super(message, cause);
@@ -15,6 +15,11 @@ public abstract class LifeboatException extends RuntimeException {
     /** What the operator should do about it; may be empty. */
     public String hint() {
         return hint == null ? "" : hint;
+    }
+
+    /** Adds what happened to the surroundings (a database removed, one left in place) to the hint. */
+    public void addToHint(String more) {
+        hint = hint().isEmpty() ? more : hint() + "; " + more;
     }
 
     /** Message and hint together, for a log line or a Lambda error response. */

@@ -22,6 +22,12 @@ public interface DatabaseInspector {
     /** Creates {@code target.database()}; fails if it exists. */
     void createDatabase(DatabaseTarget target);
 
+    /**
+     * Drops {@code target.database()}: only ever a database that a failed restore created itself moments
+     * before (the caller holds that fact); never one that existed before Lifeboat touched it.
+     */
+    void dropCreatedDatabase(DatabaseTarget target);
+
     /** Runs a query whose first column of the first row is a number (a verification's SQL assertion). */
     double scalar(DatabaseTarget target, String sql);
 }

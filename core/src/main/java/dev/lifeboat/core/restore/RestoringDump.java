@@ -4,6 +4,7 @@ import dev.lifeboat.core.dump.ClientVersionPolicy;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.error.ChecksumMismatchException;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.error.RestoreFailedException;
 import dev.lifeboat.core.error.VaultException;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +90,12 @@ public final class RestoringDump {
         LoadTool tool = tools.loadTool(target.engine());
         ClientVersionPolicy.checkLoad(
                 target.engine(), tool.name(), tool.version(), SoftwareVersion.parse(manifest.dumpToolVersion()));
-        prepareTarget(command, target);
+        if (manifest.engine().isMysqlFamily()) {
+            // MariaDB and MySQL commit as they load: a corrupt dump must be caught before its first byte is
+            // applied, so the object is read through SHA-256 in full first, and read again to load it.
+            verifyInFull(manifest);
+        }
+        boolean created = prepareTarget(command, target);
 
         LOG.info(
                 "restoring backup {} of {} ({} bytes) into {}",
@@ -99,13 +104,19 @@ public final class RestoringDump {
                 manifest.sizeBytes(),
                 target.describe());
         command.progress().onStart(manifest.sizeBytes());
-        long bytes = streamIntoLoader(manifest, tool, command);
+        long bytes;
+        try {
+            bytes = streamIntoLoader(manifest, tool, command);
+        } catch (RuntimeException e) {
+            throw created ? removeCreated(target, e) : leftInPlace(target, e);
+        }
         Duration elapsed = Duration.between(start, clock.instant());
         LOG.info("restore of {} into {} complete in {}", manifest.backupId(), target.describe(), elapsed);
         return new Result(manifest, target.describe(), bytes, elapsed);
     }
 
-    private void prepareTarget(Command command, DatabaseTarget target) {
+    /** True when this restore created the target database (and so may remove it again). */
+    private boolean prepareTarget(Command command, DatabaseTarget target) {
         boolean exists = inspector.databaseExists(target);
         if (command.createDatabase()) {
             if (exists) {
@@ -115,7 +126,7 @@ public final class RestoringDump {
                         "leave out --create to restore into it (it must be empty), or name a new database");
             }
             inspector.createDatabase(target);
-            return;
+            return true;
         }
         if (!exists) {
             throw new InvalidInputException(
@@ -131,6 +142,57 @@ public final class RestoringDump {
                     "restore into a new database with --create, or pass --allow-non-empty-target if you mean to load on top of it"
                             + " (nothing is dropped either way)");
         }
+        return false;
+    }
+
+    /** Reads the whole object through SHA-256 and loads nothing; throws the mismatch as corruption. */
+    private void verifyInFull(DumpManifest manifest) {
+        try (InputStream stored = vault.open(manifest.objectKey(), manifest.objectVersionId())) {
+            HashingInputStream hashed = new HashingInputStream(stored);
+            hashed.drain();
+            verify(manifest, hashed, null);
+        } catch (IOException e) {
+            throw new VaultException(
+                    "reading backup " + manifest.backupId() + " from " + vault.describe() + " failed: "
+                            + e.getMessage(),
+                    "nothing was loaded or created; check the vault and retry",
+                    e);
+        }
+    }
+
+    /** A failed restore into a database it created: the database goes, and the message says so. */
+    private RuntimeException removeCreated(DatabaseTarget target, RuntimeException failure) {
+        String what = "database '" + target.database() + "' on " + target.host() + ":" + target.port();
+        try {
+            inspector.dropCreatedDatabase(target);
+            LOG.info("removed {}, which this failed restore had created", what);
+            return annotate(failure, "the " + what + ", which this restore created, was removed");
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            return annotate(
+                    failure,
+                    "this restore created the " + what + " and could not remove it (" + e.getMessage()
+                            + "); it holds at most part of the dump: drop it before retrying");
+        }
+    }
+
+    /** A failed restore into a database that existed before: never dropped, and the message says what it may hold. */
+    private static RuntimeException leftInPlace(DatabaseTarget target, RuntimeException failure) {
+        return annotate(
+                failure,
+                target.engine().isMysqlFamily()
+                        ? "the database '" + target.database()
+                                + "' existed before this restore and was not dropped; it may"
+                                + " now hold part of the dump (MariaDB/MySQL commit as they load)"
+                        : "the database '" + target.database() + "' existed before this restore; the restore ran in one"
+                                + " transaction, so it was left as it was");
+    }
+
+    private static RuntimeException annotate(RuntimeException failure, String what) {
+        if (failure instanceof LifeboatException le) {
+            le.addToHint(what);
+        }
+        return failure;
     }
 
     private long streamIntoLoader(DumpManifest manifest, LoadTool tool, Command command) {
@@ -157,8 +219,19 @@ public final class RestoringDump {
                     command.progress().onProgress(hashed.sha().bytes());
                 }
                 hashed.drain();
-            } catch (ZipException e) {
-                hashed.drain(); // a corrupt gzip stream is reported as the checksum mismatch it is
+            } catch (IOException e) {
+                // A damaged gzip stream, a truncated object, or a loader that stopped taking input because
+                // the data made no sense: read the rest while the object is still open, so that a corrupt
+                // backup is reported as corruption (exit 4) wherever the damage sits.
+                loader.kill();
+                try {
+                    hashed.drain();
+                } catch (IOException readFailed) {
+                    e.addSuppressed(readFailed);
+                    throw e;
+                }
+                verify(manifest, hashed, loader);
+                throw e;
             }
             verify(manifest, hashed, loader);
             if (heldLen > 0) {
@@ -174,11 +247,11 @@ public final class RestoringDump {
                 throw new VaultException(
                         "reading backup " + manifest.backupId() + " from " + vault.describe() + " or feeding "
                                 + tool.name() + " failed: " + e.getMessage(),
-                        partialHint(command.target()),
+                        "check the vault and the target's space and permissions, then retry",
                         e);
             }
             throw new RestoreFailedException(
-                    tool.name() + " failed: " + e.getMessage(), partialHint(command.target()), e);
+                    tool.name() + " failed: " + e.getMessage(), "the load tool's message says what failed", e);
         }
     }
 
@@ -186,24 +259,15 @@ public final class RestoringDump {
         long size = hashed.sha().bytes();
         String sha = hashed.sha().hex();
         if (size != manifest.sizeBytes() || !sha.equals(manifest.sha256())) {
-            loader.kill();
+            if (loader != null) {
+                loader.kill();
+            }
             throw new ChecksumMismatchException(
                     "backup " + manifest.backupId() + " of " + manifest.databaseId() + " is corrupt: read " + size
                             + " bytes with sha256 " + sha + ", the manifest says " + manifest.sizeBytes()
                             + " bytes with sha256 "
                             + manifest.sha256(),
-                    "the restore was stopped before its end; restore another backup (lifeboat list shows them). "
-                            + partialHint(manifest.engine().isMysqlFamily()));
+                    "the load was stopped before the damaged part; restore another backup (lifeboat list shows them)");
         }
-    }
-
-    private static String partialHint(DatabaseTarget target) {
-        return partialHint(target.engine().isMysqlFamily());
-    }
-
-    private static String partialHint(boolean mysqlFamily) {
-        return mysqlFamily
-                ? "MariaDB/MySQL commit as they go: the target may hold a partial restore, drop it before retrying"
-                : "PostgreSQL restores run in one transaction: the target was left as it was";
     }
 }

@@ -9,6 +9,7 @@ import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.error.ChecksumMismatchException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.error.RestoreFailedException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Secret;
@@ -161,5 +162,41 @@ class RestoringDumpTest {
                         "billing", "latest", source.withDatabase("x"), true, false, false, null)))
                 .isInstanceOf(BackupNotFoundException.class)
                 .satisfies(e -> assertThat(((BackupNotFoundException) e).hint()).contains("orders"));
+    }
+
+    /** Regression (issue 10, item 5): every failed --create restore left an empty database behind. */
+    @Test
+    void aFailedRestoreIntoADatabaseItCreated_removesThatDatabase_andSaysSo() {
+        tools.loadFailure = "pg_restore failed with exit code 1: pg_restore: error: could not execute query";
+
+        assertThatThrownBy(() -> restoring.restore(into("rescue", "latest", true, false)))
+                .isInstanceOf(RestoreFailedException.class)
+                .satisfies(e -> assertThat(((RestoreFailedException) e).hint())
+                        .contains("the database 'rescue' on prod:5432, which this restore created, was removed"));
+        assertThat(inspector.dropped).containsExactly("rescue");
+        assertThat(inspector.databases).doesNotContain("rescue");
+    }
+
+    @Test
+    void aFailedRestoreIntoADatabaseThatExisted_neverDropsIt_andSaysWhatItMayHold() {
+        inspector.objects.put("app", 12L);
+        tools.loadFailure = "pg_restore failed with exit code 1";
+
+        assertThatThrownBy(() -> restoring.restore(into("app", "latest", false, true)))
+                .isInstanceOf(RestoreFailedException.class)
+                .satisfies(e -> assertThat(((RestoreFailedException) e).hint())
+                        .contains("'app' existed before this restore")
+                        .doesNotContain("drop it"));
+        assertThat(inspector.dropped).isEmpty();
+        assertThat(inspector.databases).contains("app");
+    }
+
+    @Test
+    void aCorruptBackupRestoredWithCreate_leavesNoDatabaseBehind() {
+        vault.objects.get(older.objectKey())[1_000_000] ^= 0x01;
+
+        assertThatThrownBy(() -> restoring.restore(into("rescue", older.backupId(), true, false)))
+                .isInstanceOf(ChecksumMismatchException.class);
+        assertThat(inspector.databases).doesNotContain("rescue");
     }
 }

@@ -50,4 +50,16 @@ public final class FakeInspector implements DatabaseInspector {
         databases.add(target.database());
         created.add(target.database());
     }
+
+    /** Databases dropped, in order. */
+    public final java.util.List<String> dropped = new java.util.ArrayList<>();
+
+    @Override
+    public void dropCreatedDatabase(DatabaseTarget target) {
+        if (!created.contains(target.database())) {
+            throw new AssertionError("dropped " + target.database() + ", which this test's restore did not create");
+        }
+        databases.remove(target.database());
+        dropped.add(target.database());
+    }
 }
