@@ -142,9 +142,9 @@ public final class JdbcInspector implements DatabaseInspector {
 
     @Override
     public void dropCreatedDatabase(DatabaseTarget target) {
-        String sql = target.engine() == DatabaseEngine.POSTGRESQL
-                ? "DROP DATABASE IF EXISTS " + quote(target, target.database())
-                : "DROP DATABASE IF EXISTS " + quote(target, target.database());
+        // No FORCE: the restore's own loader has ended, and a session someone else opened meanwhile is a
+        // reason to stop, not to cut off.
+        String sql = "DROP DATABASE IF EXISTS " + quote(target, target.database());
         try (Connection c = connectToServer(target);
                 Statement s = c.createStatement()) {
             s.execute(sql);
