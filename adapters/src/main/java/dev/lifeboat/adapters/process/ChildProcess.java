@@ -19,23 +19,20 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A dump or load program running as a child process. Secrets reach it through its environment or a
- * 0600 option file, never its arguments; its stderr is read line by line (last lines kept for the
- * error message) with any secret redacted.
+ * 0600 option file, never its arguments; its stderr is read line by line, and only diagnostics, masked
+ * and bounded by {@link ToolDiagnostics}, reach the log (at most ten a run) and the error message.
  */
 final class ChildProcess implements DumpTools.Running {
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
     private static final int KEPT_LINES = 40;
-    /** Lines that mean failure even when a tool exits 0 (mariadb-dump prints some errors and goes on). */
-    private static final Pattern ERROR_LINE =
-            Pattern.compile("(?i)(^|:\\s*)(error|fatal)\\b|got error|couldn't execute|access denied");
 
     private final String toolName;
     private final Process process;
@@ -87,22 +84,42 @@ final class ChildProcess implements DumpTools.Running {
         }
     }
 
+    /** At most this many diagnostics of one run are logged; the rest are counted. */
+    private static final int LOGGED_LINES = 10;
+
     private void readStderr(Secret secret) {
+        String password = secret == null || secret.isEmpty() ? null : secret.reveal();
+        int logged = 0;
+        int hiddenLines = 0;
         try (BufferedReader r =
                 new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                String safe = redact(line, secret);
+                Optional<String> shown = ToolDiagnostics.shown(line, password);
+                if (shown.isEmpty()) {
+                    hiddenLines++;
+                    continue;
+                }
+                String safe = shown.get();
                 synchronized (lastLines) {
                     lastLines.addLast(safe);
                     if (lastLines.size() > KEPT_LINES) {
                         lastLines.removeFirst();
                     }
-                    if (ERROR_LINE.matcher(safe).find() && errorLines.size() < KEPT_LINES) {
+                    if (ToolDiagnostics.isError(safe) && errorLines.size() < KEPT_LINES) {
                         errorLines.add(safe);
                     }
                 }
-                LOG.warn("[{}] {}", toolName, safe);
+                if (logged++ < LOGGED_LINES) {
+                    LOG.warn("[{}] {}", toolName, safe);
+                }
+            }
+            if (logged > LOGGED_LINES || hiddenLines > 0) {
+                LOG.warn(
+                        "[{}] {} more diagnostic lines not logged, {} other lines (statements, data) never shown",
+                        toolName,
+                        Math.max(0, logged - LOGGED_LINES),
+                        hiddenLines);
             }
         } catch (IOException e) {
             LOG.debug("stderr of {} closed: {}", toolName, e.getMessage());
@@ -148,7 +165,8 @@ final class ChildProcess implements DumpTools.Running {
         }
         if (exit != 0 || !errors.isEmpty()) {
             List<String> shown = errors.isEmpty() ? tail : errors;
-            String detail = shown.isEmpty() ? "it printed nothing on stderr" : String.join(" | ", shown);
+            shown = shown.subList(Math.max(0, shown.size() - 5), shown.size());
+            String detail = shown.isEmpty() ? "it printed no diagnostic on stderr" : String.join(" | ", shown);
             throw failure.apply(
                     toolName + " failed with exit code " + exit + ": " + detail, "fix the cause it names, then retry");
         }
