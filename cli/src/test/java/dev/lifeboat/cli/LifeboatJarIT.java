@@ -15,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -298,11 +300,10 @@ class LifeboatJarIT {
 
     @Test
     void aTruncatedMariaDbDump_exitsWith4_andLeavesNoDatabase(MariaDbServer db, @TempDir Path dir) throws Exception {
-        corruptMariaDbDump(db, dir, bytes -> java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
+        corruptMariaDbDump(db, dir, bytes -> Arrays.copyOf(bytes, bytes.length * 2 / 3));
     }
 
-    private void corruptMariaDbDump(MariaDbServer db, Path dir, java.util.function.UnaryOperator<byte[]> damage)
-            throws Exception {
+    private void corruptMariaDbDump(MariaDbServer db, Path dir, UnaryOperator<byte[]> damage) throws Exception {
         DatabaseTarget source = db.newDatabase("cli_src");
         db.execute(source.database(), "CREATE TABLE big (id INT PRIMARY KEY, note VARCHAR(64))");
         db.execute(source.database(), "INSERT INTO big SELECT seq, MD5(seq) FROM seq_1_to_100000");

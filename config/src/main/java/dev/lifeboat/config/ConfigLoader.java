@@ -1,5 +1,6 @@
 package dev.lifeboat.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,17 +37,12 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d");
     private static final Pattern KMS_ARN =
             Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/[A-Za-z0-9/_-]+");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
     private static final Pattern SECRET_ARN =
             Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+");
     private static final Pattern RDS_ID = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,62}");
-    /** EventBridge: cron(minutes hours day-of-month month day-of-week year), rate(N unit). */
-    private static final Pattern CRON = Pattern.compile("cron\\((\\S+\\s+){5}\\S+\\)");
-
-    private static final Pattern RATE = Pattern.compile("rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)");
 
     private final List<String> errors = new ArrayList<>();
 
@@ -83,8 +80,20 @@ public final class ConfigLoader {
     public static LifeboatConfig parse(String yaml, String where) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            root = new ObjectMapper(new YAMLFactory())
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(yaml);
         } catch (JsonProcessingException e) {
+            String duplicate = e.getOriginalMessage() == null ? null : e.getOriginalMessage();
+            if (duplicate != null && duplicate.startsWith("Duplicate field")) {
+                throw new InvalidInputException(
+                        where + ": " + duplicate.replace("Duplicate field", "the key") + " appears twice in one mapping"
+                                + (e.getLocation() == null
+                                        ? ""
+                                        : " (line " + e.getLocation().getLineNr() + ")"),
+                        "each key may appear once: merge the two blocks, or remove one (the second would silently"
+                                + " replace the first)");
+            }
             throw new InvalidInputException(
                     where + " is not valid YAML: " + e.getOriginalMessage()
                             + (e.getLocation() == null
@@ -163,7 +172,7 @@ public final class ConfigLoader {
         }
         return new Backup(
                 matching(n, "backup", "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
-                matching(n, "backup", "region", REGION, "an AWS region such as eu-central-1"),
+                region(n, "backup"),
                 matching(n, "backup", "kmsKeyArn", KMS_ARN, "a KMS key ARN in the backup account and region"),
                 vault,
                 optionalMatching(
@@ -236,7 +245,7 @@ public final class ConfigLoader {
         }
         return new Source(
                 matching(n, path, "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
-                matching(n, path, "region", REGION, "an AWS region such as eu-west-1"),
+                region(n, path),
                 cluster && !instance ? DbKind.CLUSTER : DbKind.INSTANCE,
                 identifier,
                 matching(n, path, "roleArn", ROLE_ARN, "the ARN of the role Lifeboat assumes in the source account"),
@@ -398,9 +407,10 @@ public final class ConfigLoader {
 
     private String schedule(JsonNode n, String path, String field) {
         String s = text(n, path, field, false);
-        if (s != null && !CRON.matcher(s).matches() && !RATE.matcher(s).matches()) {
-            errors.add(path + "." + field + ": '" + s + "' is not an EventBridge schedule; use cron(M H DoM Mon DoW Y),"
-                    + " e.g. cron(0 3 * * ? *), or rate(N hours)");
+        if (s != null) {
+            ScheduleExpression.problem(s)
+                    .ifPresent(
+                            p -> errors.add(path + "." + field + ": '" + s + "' is not an EventBridge schedule: " + p));
         }
         return s;
     }
@@ -434,6 +444,39 @@ public final class ConfigLoader {
             return 0;
         }
         return v.asInt();
+    }
+
+    /** A Region the SDK knows; a typo is answered with the nearest one. */
+    private String region(JsonNode n, String path) {
+        String s = text(n, path, "region", true);
+        if (s != null && !KnownRegions.IDS.contains(s)) {
+            String nearest = KnownRegions.IDS.stream()
+                    .min(Comparator.comparingInt((String r) -> distance(r, s)).thenComparing(r -> r))
+                    .orElseThrow();
+            errors.add(path + ".region: '" + s + "' is not an AWS Region"
+                    + (distance(nearest, s) <= 3 ? "; did you mean " + nearest + "?" : " (such as eu-central-1)"));
+        }
+        return s;
+    }
+
+    /** Levenshtein distance, for "did you mean". */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private String matching(JsonNode n, String path, String field, Pattern p, String expected) {

@@ -10,6 +10,9 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.testing.TestSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     static final String VALID = """
@@ -88,7 +91,7 @@ class ConfigLoaderTest {
                         VALID.replace("\"111111111111\"\n      region: eu-west-1", "\"11111\"\n      region: europe"),
                         "f"))
                 .hasMessageContaining("databases.orders.source.account: '11111' is not a 12-digit AWS account id")
-                .hasMessageContaining("databases.orders.source.region: 'europe' is not an AWS region");
+                .hasMessageContaining("databases.orders.source.region: 'europe' is not an AWS Region");
         assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("daily: 7,", "daily: -1,"), "f"))
                 .hasMessageContaining("databases.orders.retention.daily: '-1' must be a whole number from 0 to 1000");
         assertThatThrownBy(() -> ConfigLoader.parse("backup: [1, 2]\ndatabases: {}", "f"))
@@ -127,5 +130,76 @@ class ConfigLoaderTest {
 
         assertThat(fromYaml.backup()).isEqualTo(values.backup());
         assertThat(fromYaml.databases()).isEqualTo(values.databases());
+    }
+
+    /** Regression (issue 10, item 6): a second databases.orders silently replaced the first. */
+    @Test
+    void aDuplicateKey_isRefused_namingItsLine() {
+        String twice = VALID.replace(
+                "  ledger:",
+                "  orders:\n    engine: postgres\n    source: {account: \"111111111111\", region: eu-west-1,"
+                        + " instance: orders-prod, roleArn: \"arn:aws:iam::111111111111:role/lifeboat-source\","
+                        + " externalId: x1}\n    retention: {daily: 1}\n  ledger:");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(twice, "lifeboat.yml"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("the key 'orders' appears twice")
+                .hasMessageContaining("(line ")
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains("merge the two blocks"));
+    }
+
+    @Test
+    void aRegionTypo_isRefused_suggestingTheRegion() {
+        assertThatThrownBy(() ->
+                        ConfigLoader.parse(VALID.replace("region: eu-west-1", "region: eu-wset-1"), "lifeboat.yml"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(
+                        "databases.orders.source.region: 'eu-wset-1' is not an AWS Region; did you mean eu-west-1?");
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        VALID.replace("region: eu-central-1\n  kms", "region: mars-north-1\n  kms"), "x"))
+                .hasMessageContaining("backup.region: 'mars-north-1' is not an AWS Region");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "cron(0 3 * * * *)|give ? in exactly one of day-of-month and day-of-week",
+                "cron(0 3 ? * ? *)|give ? in exactly one of day-of-month and day-of-week",
+                "cron(0 3 * * ?)|has 6 fields",
+                "cron(60 3 * * ? *)|the minutes field '60'",
+                "cron(0 24 * * ? *)|the hours field '24'",
+                "cron(0 3 * 13 ? *)|the month field '13'",
+                "cron(0 3 ? * 8 *)|the day-of-week field '8'",
+                "rate(1 hours)|the unit is singular: rate(1 hour)",
+                "rate(5 hour)|the unit is plural: rate(5 hours)",
+                "rate(0 minutes)|a rate must be a positive number",
+                "every day|use cron(M H DoM Mon DoW Y)"
+            })
+    void aScheduleEventBridgeWouldRefuse_isRefused_sayingWhy(String expression, String why) {
+        assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("rate(12 hours)", expression), "lifeboat.yml"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(
+                        "databases.orders.schedules.dump: '" + expression + "' is not an EventBridge schedule")
+                .hasMessageContaining(why);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "cron(0 3 * * ? *)",
+                "cron(15 2/6 ? * MON-FRI *)",
+                "cron(0 0 L * ? *)",
+                "cron(0 12 ? JAN,JUL 3#2 2027)",
+                "cron(*/10 * * * ? *)",
+                "rate(1 day)",
+                "rate(15 minutes)"
+            })
+    void schedulesEventBridgeAccepts_areAccepted(String expression) {
+        assertThat(ConfigLoader.parse(VALID.replace("rate(12 hours)", expression), "lifeboat.yml")
+                        .database("orders")
+                        .schedules()
+                        .dump())
+                .isEqualTo(expression);
     }
 }

@@ -52,7 +52,7 @@ public final class FakeInspector implements DatabaseInspector {
     }
 
     /** Databases dropped, in order. */
-    public final java.util.List<String> dropped = new java.util.ArrayList<>();
+    public final List<String> dropped = new ArrayList<>();
 
     @Override
     public void dropCreatedDatabase(DatabaseTarget target) {

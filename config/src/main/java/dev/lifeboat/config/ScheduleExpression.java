@@ -1,0 +1,93 @@
+package dev.lifeboat.config;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * EventBridge's rules for a schedule expression, so a typo fails at {@code cdk synth} and not at deploy
+ * time: six cron fields with their ranges and wildcards, {@code ?} in exactly one of day-of-month and
+ * day-of-week, and rate units singular for 1 and plural above. Source: EventBridge user guide, "Using
+ * cron and rate expressions to schedule rules" (eb-scheduled-rule-pattern) and "Rate expressions
+ * reference" (eb-rate-expressions).
+ */
+final class ScheduleExpression {
+    private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)");
+    private static final Pattern CRON = Pattern.compile("cron\\(([^()]*)\\)");
+    private static final String MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC";
+    private static final String DAYS = "SUN|MON|TUE|WED|THU|FRI|SAT";
+
+    private ScheduleExpression() {}
+
+    /** What is wrong with {@code expression}, or empty when EventBridge accepts it. */
+    static Optional<String> problem(String expression) {
+        Matcher rate = RATE.matcher(expression);
+        if (rate.matches()) {
+            long value = Long.parseLong(rate.group(1));
+            boolean plural = rate.group(2).endsWith("s");
+            if (value == 0) {
+                return Optional.of("a rate must be a positive number");
+            }
+            if (value == 1 && plural) {
+                return Optional.of("with a value of 1 the unit is singular: rate(1 "
+                        + rate.group(2).replaceAll("s$", "") + ")");
+            }
+            if (value > 1 && !plural) {
+                return Optional.of(
+                        "with a value above 1 the unit is plural: rate(" + value + " " + rate.group(2) + "s)");
+            }
+            return Optional.empty();
+        }
+        Matcher cron = CRON.matcher(expression);
+        if (!cron.matches()) {
+            return Optional.of(
+                    "use cron(M H DoM Mon DoW Y), e.g. cron(0 3 * * ? *), or rate(N unit), e.g. rate(6 hours)");
+        }
+        String[] f = cron.group(1).strip().split("\\s+", -1);
+        if (f.length != 6) {
+            return Optional.of("a cron expression has 6 fields (minutes hours day-of-month month day-of-week year),"
+                    + " this one has " + f.length + "; e.g. cron(0 3 * * ? *)");
+        }
+        String[] names = {"minutes", "hours", "day-of-month", "month", "day-of-week", "year"};
+        String[] patterns = {
+            numeric(0, 59, ""),
+            numeric(0, 23, ""),
+            "\\?|L|LW|(" + range(1, 31) + ")W|" + numeric(1, 31, ""),
+            numeric(1, 12, MONTHS),
+            "\\?|L|(" + range(1, 7) + "|" + DAYS + ")(L|#[1-5])|" + numeric(1, 7, DAYS),
+            numeric(1970, 2199, "")
+        };
+        for (int i = 0; i < 6; i++) {
+            if (!f[i].toUpperCase(Locale.ROOT).matches(patterns[i])) {
+                return Optional.of("the " + names[i] + " field '" + f[i] + "' is not valid there");
+            }
+        }
+        boolean domAny = f[2].equals("?");
+        boolean dowAny = f[4].equals("?");
+        if (domAny == dowAny) {
+            return Optional.of("give ? in exactly one of day-of-month and day-of-week (EventBridge cannot use both),"
+                    + " e.g. cron(" + f[0] + " " + f[1] + " * " + f[3] + " ? " + f[5] + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** A list of values, ranges, * and increments within min..max (or named values). */
+    private static String numeric(int min, int max, String names) {
+        String value = "(" + range(min, max) + (names.isEmpty() ? "" : "|" + names) + ")";
+        String item = "(\\*|" + value + "(-" + value + ")?)(/\\d+)?";
+        return item + "(," + item + ")*";
+    }
+
+    /** A regular expression for the whole numbers min..max (no leading zeros beyond one). */
+    private static String range(int min, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = max; i >= min; i--) {
+            sb.append(i == max ? "" : "|").append(i);
+            if (i < 10 && max >= 10) {
+                sb.append("|0").append(i);
+            }
+        }
+        return sb.toString();
+    }
+}
