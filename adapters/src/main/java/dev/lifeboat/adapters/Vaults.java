@@ -28,19 +28,29 @@ public final class Vaults {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("--vault is missing; use file:DIR or s3://BUCKET/PREFIX");
         }
+        if (uri.regionMatches(true, 0, "s3:", 0, 3) && !uri.startsWith("s3://")) {
+            throw new IllegalArgumentException(
+                    "--vault '" + uri + "' is not an S3 URI; use s3://BUCKET/PREFIX (two slashes)");
+        }
         if (uri.startsWith("s3://")) {
-            URI u = URI.create(uri);
-            if (u.getHost() == null || u.getHost().isBlank()) {
+            String rest = uri.substring("s3://".length());
+            String bucket = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+            if (bucket.isBlank()) {
                 throw new IllegalArgumentException("--vault '" + uri + "' names no bucket; use s3://BUCKET/PREFIX");
             }
-            return new S3Vault(s3.get(), s3Settings.settings(u.getHost(), u.getPath()), clock);
+            if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                throw new IllegalArgumentException("--vault '" + uri + "': '" + bucket
+                        + "' is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-')");
+            }
+            String prefix = rest.contains("/") ? rest.substring(rest.indexOf('/') + 1) : "";
+            return new S3Vault(s3.get(), s3Settings.settings(bucket, prefix), clock);
         }
         if (uri.startsWith("file:")) {
             String rest = uri.substring("file:".length());
             return new LocalDirectoryVault(
                     Path.of(rest.startsWith("//") ? URI.create(uri).getPath() : rest));
         }
-        if (uri.contains("://")) {
+        if (uri.contains("://") || uri.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
             throw new IllegalArgumentException(
                     "--vault '" + uri + "' has an unknown scheme; use file:DIR or s3://BUCKET/PREFIX");
         }

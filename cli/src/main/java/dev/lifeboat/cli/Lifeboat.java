@@ -37,13 +37,18 @@ import picocli.CommandLine.Command;
 public final class Lifeboat implements Callable<Integer> {
     final Context context;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     Lifeboat(Context context) {
         this.context = context;
     }
 
     @Override
     public Integer call() {
-        new CommandLine(this).usage(context.err());
+        // Without a command: the usage, on stderr, as for any other usage error. (A fresh CommandLine here
+        // could not build the subcommands, which need the context: exit 70 with a stack trace.)
+        spec.commandLine().usage(context.err());
         return ExitCode.BAD_INPUT;
     }
 

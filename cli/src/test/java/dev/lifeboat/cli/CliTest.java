@@ -212,4 +212,41 @@ class CliTest {
                 .contains("what to do: check the network path")
                 .doesNotContain("\tat ");
     }
+
+    /** Regression (issue 10, item 6): lifeboat alone exited 70 with a stack trace. */
+    @Test
+    void lifeboatAlone_printsUsage_andExits2(@TempDir Path home) {
+        assertThat(run(home)).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("Usage: lifeboat").contains("restore").doesNotContain("Exception");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "s3:/bucket/x|is not an S3 URI; use s3://BUCKET/PREFIX (two slashes)",
+                "s3://|names no bucket",
+                "s3://Not_A_Bucket/x|is not an S3 bucket name",
+                "gs://bucket|has an unknown scheme",
+                "vault:old|has an unknown scheme"
+            })
+    void aMistypedVault_isRefused_andNothingIsWritten(String vault, String why, @TempDir Path home) {
+        assertThat(run(home, "list", "--vault", vault)).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains(why);
+        assertThat(Path.of("s3:")).doesNotExist();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "postgresql://u@h:abc/db|the PORT 'abc' is not a number",
+                "postgresql://u@h/db?sslmode=require|URL parameters ('?sslmode=require') are not passed on"
+            })
+    void aMistypedSource_isNamedPrecisely(String url, String why, @TempDir Path home) {
+        assertThat(run(home, "dump", "--source", url, "--vault", "file:" + home.resolve("v")))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains(why);
+        assertThat(home.resolve("v")).doesNotExist();
+    }
 }

@@ -30,6 +30,20 @@ public final class ConnectionUrl {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(form + "; unknown scheme '" + uri.getScheme() + "'");
         }
+        String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = hostPort.lastIndexOf(':');
+        if (colon >= 0
+                && !hostPort.endsWith("]")
+                && !hostPort.substring(colon + 1).matches("\\d{1,5}")) {
+            throw new IllegalArgumentException(
+                    form + "; the PORT '" + hostPort.substring(colon + 1) + "' is not a number");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(argument + ": URL parameters ('?" + uri.getRawQuery()
+                    + "') are not passed on to the database tools, so they would be silently ignored; leave them out"
+                    + " (TLS settings are not configurable yet)");
+        }
         String userInfo = uri.getUserInfo();
         if (userInfo != null && userInfo.contains(":")) {
             throw new IllegalArgumentException(argument + " contains a password; leave it out of the URL and set "
