@@ -29,7 +29,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -122,13 +121,13 @@ public final class RestoreHandler implements RequestStreamHandler {
         if (event == null || !event.isObject()) {
             throw new InvalidInputException("the payload is not a JSON object", "see docs/runbook.md for examples");
         }
-        String database = required(event, "database");
+        String database = new Payload(event).required("database");
         if (!config.databases().containsKey(database)) {
             throw new InvalidInputException(
                     "field 'database': '" + database + "' is not configured",
                     "valid: " + String.join(", ", config.databases().keySet()));
         }
-        String from = required(event, "from");
+        String from = new Payload(event).required("from");
         return switch (from) {
             case "snapshot" -> snapshot(event, database);
             case "dump" -> dump(event, database);
@@ -140,28 +139,25 @@ public final class RestoreHandler implements RequestStreamHandler {
 
     private ObjectNode snapshot(JsonNode e, String database) {
         onlyFields(e, SNAPSHOT_FIELDS, "snapshot");
-        List<String> groups = new ArrayList<>();
-        e.path("securityGroups").forEach(n -> groups.add(n.asText()));
+        Payload p = new Payload(e);
+        List<String> groups = p.strings("securityGroups");
         RestoringSnapshot.Target target = new RestoringSnapshot.Target(
-                required(e, "targetInstance"),
-                optional(e, "targetAccount"),
-                optional(e, "targetRegion"),
-                e.path("instanceClass").asText("db.t4g.medium"),
-                optional(e, "subnetGroup"),
+                p.required("targetInstance"),
+                p.optional("targetAccount"),
+                p.optional("targetRegion"),
+                p.optional("instanceClass", "db.t4g.medium"),
+                p.optional("subnetGroup"),
                 groups,
-                optional(e, "parameterGroup"),
-                optional(e, "optionGroup"),
-                e.path("multiAz").asBoolean(false),
-                e.path("deletionProtection").asBoolean(true),
-                optional(e, "targetKmsKeyArn"));
+                p.optional("parameterGroup"),
+                p.optional("optionGroup"),
+                p.bool("multiAz", false),
+                p.bool("deletionProtection", true),
+                p.optional("targetKmsKeyArn"));
         RestoringSnapshot.Result r = new RestoringSnapshot(rds)
                 .advance(
                         config,
                         new RestoringSnapshot.Command(
-                                database,
-                                e.path("backup").asText("latest"),
-                                target,
-                                e.path("dryRun").asBoolean(false)));
+                                database, p.optional("backup", "latest"), target, p.bool("dryRun", false)));
         ObjectNode out = JSON.createObjectNode()
                 .put("status", r.status().name())
                 .put("message", r.message())
@@ -184,10 +180,11 @@ public final class RestoreHandler implements RequestStreamHandler {
                     "backup.vault is not configured, so there are no dumps to restore",
                     "restore from a snapshot (\"from\": \"snapshot\")");
         }
-        String secretArn = required(e, "targetSecretArn");
+        Payload p = new Payload(e);
+        String secretArn = p.required("targetSecretArn");
         Vault v = vault.get();
-        String backup = e.path("backup").asText("latest");
-        if (e.path("dryRun").asBoolean(false)) {
+        String backup = p.optional("backup", "latest");
+        if (p.bool("dryRun", false)) {
             DumpManifest m = new BackupCatalog(v, clock).find(database, backup);
             return JSON.createObjectNode()
                     .put("status", "PLANNED")
@@ -198,7 +195,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                     .put("sha256", m.sha256());
         }
         DatabaseTarget target = secrets.databaseTarget(secretArn);
-        String name = optional(e, "targetDatabase");
+        String name = p.optional("targetDatabase");
         if (name != null) {
             target = target.withDatabase(name);
         }
@@ -207,8 +204,8 @@ public final class RestoreHandler implements RequestStreamHandler {
                         database,
                         backup,
                         target,
-                        e.path("create").asBoolean(false),
-                        e.path("allowNonEmptyTarget").asBoolean(false),
+                        p.bool("create", false),
+                        p.bool("allowNonEmptyTarget", false),
                         false,
                         null));
         return JSON.createObjectNode()
@@ -229,19 +226,5 @@ public final class RestoreHandler implements RequestStreamHandler {
                         "valid fields: " + String.join(", ", new TreeSet<>(allowed)));
             }
         });
-    }
-
-    private static String required(JsonNode e, String field) {
-        JsonNode v = e.get(field);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) {
-            throw new InvalidInputException(
-                    "field '" + field + "' is missing", "see docs/runbook.md for a payload of each kind");
-        }
-        return v.asText();
-    }
-
-    private static String optional(JsonNode e, String field) {
-        JsonNode v = e.get(field);
-        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
     }
 }

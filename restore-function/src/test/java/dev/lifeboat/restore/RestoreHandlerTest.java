@@ -22,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +129,31 @@ class RestoreHandlerTest {
                 "field 'targetSecretArn' is missing",
                 "docs/runbook.md");
         assertThat(rds.calls).isEmpty();
+    }
+
+    /**
+     * Regression (issue 10, item 6): "dryRun": "True" was read as false and started a real restore, a string
+     * security group was dropped, and a numeric targetInstance was reported as missing.
+     */
+    @Test
+    void fieldsOfTheWrongJsonType_areRefusedNamingTheType_andNothingIsCalled() {
+        for (String dryRun : List.of("\"True\"", "\"yes\"", "1")) {
+            assertError(
+                    "{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x\", \"dryRun\": "
+                            + dryRun + "}",
+                    "field 'dryRun' must be true or false (a JSON boolean, without quotes), not " + dryRun,
+                    "docs/runbook.md");
+        }
+        assertError(
+                "{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x\", \"securityGroups\": \"sg-x\"}",
+                "field 'securityGroups' must be a list of strings",
+                "docs/runbook.md");
+        assertError(
+                "{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": 123}",
+                "field 'targetInstance' must be a string (in quotes), not 123",
+                "docs/runbook.md");
+        assertThat(rds.calls).isEmpty();
+        assertThat(rds.restores).isEmpty();
     }
 
     @Test
