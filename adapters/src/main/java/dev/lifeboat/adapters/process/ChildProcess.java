@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A dump or load program running as a child process. Secrets reach it through its environment or a
- * 0600 option file, never its arguments; its stderr is read line by line, and only diagnostics, masked
+ * A dump or load program running as a child process. Secrets reach it through its environment, never
+ * its arguments or a file; its stderr is read line by line, and only diagnostics, masked
  * and bounded by {@link ToolDiagnostics}, reach the log (at most ten a run) and the error message.
  */
 final class ChildProcess implements DumpTools.Running {

@@ -8,17 +8,14 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.port.DumpTools;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -151,37 +148,25 @@ public final class ProcessDumpTools implements DumpTools {
     }
 
     /**
-     * The password goes into an option file readable only by this user, named by the first argument
-     * (--defaults-extra-file must come first), so it is on no command line.
+     * The password goes to the MariaDB tools through MYSQL_PWD, which they read, so it is in no file and on
+     * no command line: nothing is left behind when Lifeboat is killed. {@code --no-defaults} (which must
+     * come first) keeps option files (~/.my.cnf, /etc/mysql) from changing what the arguments say.
      */
-    private static Optional<Path> mariadbOptionFile(DatabaseTarget t) {
-        if (t.password().isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            Path file = Files.createTempFile(
-                    "lifeboat-",
-                    ".cnf",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            String quoted = t.password().reveal().replace("\\", "\\\\").replace("\"", "\\\"");
-            Files.writeString(file, "[client]\npassword=\"" + quoted + "\"\n", StandardCharsets.UTF_8);
-            return Optional.of(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a temporary option file", e);
-        }
+    private static Map<String, String> mariadbEnvironment(DatabaseTarget t) {
+        return t.password().isEmpty()
+                ? Map.of()
+                : Map.of("MYSQL_PWD", t.password().reveal());
     }
 
-    private static List<String> mariadbConnectionArgs(Optional<Path> optionFile, DatabaseTarget t) {
-        List<String> args = new ArrayList<>();
-        optionFile.ifPresent(f -> args.add("--defaults-extra-file=" + f));
-        args.addAll(List.of(
+    private static List<String> mariadbConnectionArgs(DatabaseTarget t) {
+        return List.of(
+                "--no-defaults",
                 "--protocol=TCP",
                 "--host=" + t.host(),
                 "--port=" + t.port(),
                 "--user=" + t.user(),
                 "--default-character-set=utf8mb4",
-                "--max-allowed-packet=1G"));
-        return args;
+                "--max-allowed-packet=1G");
     }
 
     private final class PgDump implements DumpTool {
@@ -300,9 +285,8 @@ public final class ProcessDumpTools implements DumpTools {
 
         @Override
         public Running start(DatabaseTarget source) {
-            Optional<Path> options = mariadbOptionFile(source);
             List<String> cmd = new ArrayList<>(List.of(program.toString()));
-            cmd.addAll(mariadbConnectionArgs(options, source));
+            cmd.addAll(mariadbConnectionArgs(source));
             // --skip-add-drop-table: a restore must never drop a table of the target on its own.
             cmd.addAll(List.of(
                     "--single-transaction",
@@ -315,9 +299,9 @@ public final class ProcessDumpTools implements DumpTools {
                     source.database()));
             return ChildProcess.start(
                     cmd,
-                    Map.of(),
+                    mariadbEnvironment(source),
                     source.password(),
-                    options.stream().toList(),
+                    List.of(),
                     false,
                     (m, h) -> new DumpFailedException(m, hintForDump(h)));
         }
@@ -342,15 +326,14 @@ public final class ProcessDumpTools implements DumpTools {
 
         @Override
         public Running start(DatabaseTarget target, LoadOptions loadOptions) {
-            Optional<Path> options = mariadbOptionFile(target);
             List<String> cmd = new ArrayList<>(List.of(program.toString()));
-            cmd.addAll(mariadbConnectionArgs(options, target));
+            cmd.addAll(mariadbConnectionArgs(target));
             cmd.addAll(List.of("--binary-mode", "--connect-timeout=30", "--database=" + target.database()));
             return ChildProcess.start(
                     cmd,
-                    Map.of(),
+                    mariadbEnvironment(target),
                     target.password(),
-                    options.stream().toList(),
+                    List.of(),
                     true,
                     (m, h) -> new RestoreFailedException(m, hintForMariaDbLoad(h)));
         }

@@ -15,8 +15,11 @@ import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import dev.lifeboat.testing.Wiring;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,11 +57,33 @@ class SecretsNeverLoggedIT {
         System.setOut(originalOut);
     }
 
-    /** Records the command lines of Lifeboat's child processes while they run. */
+    private final List<Path> filesHoldingTheCanary = new ArrayList<>();
+
+    /**
+     * Records the command lines of Lifeboat's child processes while they run, and any file in the temporary
+     * directory that holds the password (issue 10, item 5: a killed dump left /tmp/lifeboat-*.cnf behind).
+     */
     private ProgressListener recordCommandLines() {
-        return bytes -> ProcessHandle.current()
-                .descendants()
-                .forEach(h -> h.info().commandLine().ifPresent(commandLines::add));
+        return bytes -> {
+            ProcessHandle.current()
+                    .descendants()
+                    .forEach(h -> h.info().commandLine().ifPresent(commandLines::add));
+            try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                files.filter(Files::isRegularFile)
+                        .filter(f -> f.getFileName().toString().startsWith("lifeboat-"))
+                        .filter(f -> {
+                            try {
+                                return Files.size(f) < 4096
+                                        && Files.readString(f).contains(canary);
+                            } catch (IOException | UncheckedIOException e) {
+                                return false;
+                            }
+                        })
+                        .forEach(filesHoldingTheCanary::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 
     @Test
@@ -125,6 +150,9 @@ class SecretsNeverLoggedIT {
     }
 
     private void assertNoCanary() {
+        assertThat(filesHoldingTheCanary)
+                .as("files holding the password while the tools ran")
+                .isEmpty();
         String logs = captured.toString(StandardCharsets.UTF_8);
         assertThat(logs).as("the test must have captured Lifeboat's logs").contains("complete");
         assertThat(logs).doesNotContain(canary);
