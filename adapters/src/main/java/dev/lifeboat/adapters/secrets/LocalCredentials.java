@@ -94,19 +94,54 @@ public final class LocalCredentials {
             String line = raw.strip();
             if (line.startsWith("[")) {
                 inClient = line.equals("[client]") || line.equals("[mysqldump]") || line.equals("[mariadb-dump]");
-            } else if (inClient && line.startsWith("password")) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    String v = line.substring(eq + 1).strip();
-                    if (v.length() >= 2
-                            && ((v.startsWith("\"") && v.endsWith("\"")) || (v.startsWith("'") && v.endsWith("'")))) {
-                        v = v.substring(1, v.length() - 1);
-                    }
-                    return Optional.of(v);
-                }
+            } else if (inClient
+                    && line.indexOf('=') > 0
+                    && line.substring(0, line.indexOf('=')).strip().equals("password")) {
+                return Optional.of(
+                        optionValue(line.substring(line.indexOf('=') + 1).strip()));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * An option file's value as the MySQL and MariaDB clients read it ("Using Option Files" in their
+     * manuals): optionally in single or double quotes; an unquoted value ends at a {@code #} comment; the
+     * escapes \\b \\t \\n \\r \\\\ \\s stand for backspace, tab, newline, return, backslash and
+     * space, and a backslash before any other character stays as it is.
+     */
+    static String optionValue(String v) {
+        String body;
+        if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
+            body = v.substring(1, v.length() - 1);
+        } else {
+            int hash = v.indexOf('#');
+            body = (hash >= 0 ? v.substring(0, hash) : v).strip();
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '\\' && i + 1 < body.length()) {
+                char next = body.charAt(i + 1);
+                String escaped = switch (next) {
+                    case 'b' -> "\b";
+                    case 't' -> "\t";
+                    case 'n' -> "\n";
+                    case 'r' -> "\r";
+                    case '\\' -> "\\";
+                    case 's' -> " ";
+                    case '"', '\'' -> String.valueOf(next);
+                    default -> null;
+                };
+                if (escaped != null) {
+                    out.append(escaped);
+                    i++;
+                    continue;
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     private static List<String> readLines(Path file) {

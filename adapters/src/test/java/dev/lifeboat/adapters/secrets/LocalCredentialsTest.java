@@ -79,4 +79,14 @@ class LocalCredentialsTest {
         assertThat(new LocalCredentials(Map.of(), home).complete(pg).password().isEmpty())
                 .isTrue();
     }
+
+    /** Regression (issue 10, item 6): a quoted, escaped password in ~/.my.cnf was read with its escapes. */
+    @Test
+    void myCnf_quotedAndEscapedValues_areReadAsTheClientsReadThem() {
+        assertThat(LocalCredentials.optionValue("\"pa\\\"ss\\\\word\"")).isEqualTo("pa\"ss\\word");
+        assertThat(LocalCredentials.optionValue("'with\\sspace'")).isEqualTo("with space");
+        assertThat(LocalCredentials.optionValue("plain # a comment")).isEqualTo("plain");
+        assertThat(LocalCredentials.optionValue("\"has # inside\"")).isEqualTo("has # inside");
+        assertThat(LocalCredentials.optionValue("back\\qslash")).isEqualTo("back\\qslash");
+    }
 }
