@@ -1,8 +1,10 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.core.dump.BackupId;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.ManifestCodec;
 import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.Vault;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +76,15 @@ final class DumpCommand implements Callable<Integer> {
             description = "stop the dump and record nothing after this long (default: ${DEFAULT-VALUE})")
     long timeoutMinutes;
 
+    @Option(
+            names = "--run-id",
+            paramLabel = "TIME",
+            description =
+                    "the scheduled run this dump belongs to, e.g. 2026-11-25T03:00:00Z: re-runs a missed scheduled"
+                            + " backup by hand under the identity the schedule uses, and two invocations of one run make one"
+                            + " backup")
+    String runId;
+
     @Option(names = "--json", description = "print the manifest as JSON on stdout")
     boolean json;
 
@@ -86,6 +97,15 @@ final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (runId != null) {
+            try {
+                BackupId.forRun(runId);
+            } catch (InvalidInputException e) {
+                throw new IllegalArgumentException(
+                        "--run-id '" + runId + "' is not a time; give the run's scheduled time in ISO-8601 UTC, e.g."
+                                + " --run-id 2026-11-25T03:00:00Z");
+            }
+        }
         DatabaseTarget target = context.database("--source", source, "--secret-id", secretId);
         if (exactThreshold < 0 || timeoutMinutes < 1) {
             throw new IllegalArgumentException("--exact-count-threshold must be >= 0 and --timeout-minutes >= 1");
@@ -98,10 +118,14 @@ final class DumpCommand implements Callable<Integer> {
                 context.tools(),
                 context.clock(),
                 new TakingDump.Settings(exactThreshold, Duration.ofMinutes(timeoutMinutes)));
-        DumpManifest m = dumping.dump(
-                        new TakingDump.Command(id == null ? target.database() : id, target, null, progress))
-                .manifest();
+        TakingDump.Result result =
+                dumping.dump(new TakingDump.Command(id == null ? target.database() : id, target, runId, progress));
+        DumpManifest m = result.manifest();
         progress.finish();
+        if (result.alreadyExisted()) {
+            context.err()
+                    .println("backup " + m.backupId() + " of run " + runId + " exists already; nothing was dumped");
+        }
         if (json) {
             context.out().println(new String(ManifestCodec.write(m), StandardCharsets.UTF_8));
         } else {

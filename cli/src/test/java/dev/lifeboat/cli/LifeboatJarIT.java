@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -400,5 +401,68 @@ class LifeboatJarIT {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
         }
+    }
+
+    /** An operator re-runs a missed scheduled backup by hand, twice at once by mistake: one backup, and it restores. */
+    @Test
+    void dumpWithRunId_twiceAtOnce_makesOneBackupUnderTheRunsId(PostgresServer pg, @TempDir Path dir) throws Exception {
+        DatabaseTarget source = pg.newDatabase("cli_src");
+        Fixtures.loadTricky(pg, source.database());
+        Map<String, String> env = Map.of("PGPASSWORD", pg.password());
+        String vault = "file:" + dir;
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> lifeboat(
+                    env,
+                    "dump",
+                    "--source",
+                    url(source),
+                    "--vault",
+                    vault,
+                    "--database",
+                    "orders",
+                    "--run-id",
+                    "2026-11-25T03:00:00Z"));
+            var b = pool.submit(() -> lifeboat(
+                    env,
+                    "dump",
+                    "--source",
+                    url(source),
+                    "--vault",
+                    vault,
+                    "--database",
+                    "orders",
+                    "--run-id",
+                    "2026-11-25T03:00:00Z"));
+            assertThat(a.get().exit()).as(a.get().err()).isZero();
+            assertThat(b.get().exit()).as(b.get().err()).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".manifest.json")))
+                    .containsExactly("20261125T030000Z.manifest.json");
+        }
+        DatabaseTarget target = pg.target(PostgresServer.uniqueName("cli_restored"));
+        Run restore = lifeboat(
+                env,
+                "restore",
+                "--from",
+                "dump",
+                "--vault",
+                vault,
+                "--database",
+                "orders",
+                "--backup",
+                "20261125T030000Z",
+                "--target",
+                url(target),
+                "--create");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(Fingerprint.of(pg, target.database())).isEqualTo(Fingerprint.of(pg, source.database()));
+
+        Run bad = lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--run-id", "yesterday");
+        assertThat(bad.exit()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(bad.err()).contains("--run-id 'yesterday' is not a time");
     }
 }
