@@ -283,8 +283,12 @@ final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from dump needs --vault URI or --config FILE (its backup.vault)");
         }
         DatabaseTarget into = context.database("--target", target, "--target-secret-id", targetSecretId);
+        RestoringDump restoring = new RestoringDump(
+                v, context.inspector(), context.tools(), context.clock(), Duration.ofMinutes(timeoutMinutes));
+        RestoringDump.Command command =
+                new RestoringDump.Command(database, backup, into, create, allowNonEmpty, keepOwnership, null);
         if (dryRun) {
-            var manifest = context.catalog(v).find(database, backup);
+            var manifest = restoring.plan(command);
             context.out()
                     .println("plan: stream " + v.describe() + "/" + manifest.objectKey() + " ("
                             + Sizes.human(manifest.sizeBytes()) + ", sha256 " + manifest.sha256() + ") into "
@@ -293,10 +297,8 @@ final class RestoreCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         Progress progress = context.progress("restored");
-        RestoringDump.Result r = new RestoringDump(
-                        v, context.inspector(), context.tools(), context.clock(), Duration.ofMinutes(timeoutMinutes))
-                .restore(new RestoringDump.Command(
-                        database, backup, into, create, allowNonEmpty, keepOwnership, progress));
+        RestoringDump.Result r = restoring.restore(
+                new RestoringDump.Command(database, backup, into, create, allowNonEmpty, keepOwnership, progress));
         progress.finish();
         context.out()
                 .printf(

@@ -21,7 +21,6 @@ import dev.lifeboat.core.port.DumpTools;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.SecretSource;
 import dev.lifeboat.core.port.Vault;
-import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
 import java.io.IOException;
@@ -184,8 +183,20 @@ public final class RestoreHandler implements RequestStreamHandler {
         String secretArn = p.required("targetSecretArn");
         Vault v = vault.get();
         String backup = p.optional("backup", "latest");
-        if (p.bool("dryRun", false)) {
-            DumpManifest m = new BackupCatalog(v, clock).find(database, backup);
+        boolean dryRun = p.bool("dryRun", false);
+        boolean create = p.bool("create", false);
+        boolean allowNonEmpty = p.bool("allowNonEmptyTarget", false);
+        String name = p.optional("targetDatabase");
+        DatabaseTarget target = secrets.databaseTarget(secretArn);
+        if (name != null) {
+            target = target.withDatabase(name);
+        }
+        RestoringDump restoring = new RestoringDump(v, inspector, tools, clock, Duration.ofMinutes(14));
+        RestoringDump.Command command =
+                new RestoringDump.Command(database, backup, target, create, allowNonEmpty, false, null);
+        if (dryRun) {
+            // The same checks as a restore (backup, engine, tool version, the target's state), nothing changed.
+            DumpManifest m = restoring.plan(command);
             return JSON.createObjectNode()
                     .put("status", "PLANNED")
                     .put("message", "dry run: nothing was changed")
@@ -194,20 +205,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                     .put("sizeBytes", m.sizeBytes())
                     .put("sha256", m.sha256());
         }
-        DatabaseTarget target = secrets.databaseTarget(secretArn);
-        String name = p.optional("targetDatabase");
-        if (name != null) {
-            target = target.withDatabase(name);
-        }
-        RestoringDump.Result r = new RestoringDump(v, inspector, tools, clock, Duration.ofMinutes(14))
-                .restore(new RestoringDump.Command(
-                        database,
-                        backup,
-                        target,
-                        p.bool("create", false),
-                        p.bool("allowNonEmptyTarget", false),
-                        false,
-                        null));
+        RestoringDump.Result r = restoring.restore(command);
         return JSON.createObjectNode()
                 .put("status", "AVAILABLE")
                 .put(

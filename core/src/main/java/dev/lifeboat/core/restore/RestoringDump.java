@@ -76,20 +76,23 @@ public final class RestoringDump {
         this.timeout = timeout;
     }
 
+    /**
+     * Every check a restore makes before it changes anything (the backup, the engine family, the load tool's
+     * version, the target database's state), and nothing else: the dry run. Returns the backup it would
+     * restore.
+     */
+    public DumpManifest plan(Command command) {
+        DumpManifest manifest = new BackupCatalog(vault, clock).find(command.databaseId(), command.backup());
+        checkCompatible(manifest, command.target());
+        checkTarget(command, command.target());
+        return manifest;
+    }
+
     public Result restore(Command command) {
         Instant start = clock.instant();
         DumpManifest manifest = new BackupCatalog(vault, clock).find(command.databaseId(), command.backup());
         DatabaseTarget target = command.target();
-        if (manifest.engine().isMysqlFamily() != target.engine().isMysqlFamily()) {
-            throw new InvalidInputException(
-                    "backup " + manifest.backupId() + " is a " + manifest.engine()
-                            + " dump and cannot be restored into " + target.engine(),
-                    "give a --target of the same engine family, e.g. "
-                            + manifest.engine().urlScheme() + "://USER@HOST:PORT/NEWDB");
-        }
-        LoadTool tool = tools.loadTool(target.engine());
-        ClientVersionPolicy.checkLoad(
-                target.engine(), tool.name(), tool.version(), SoftwareVersion.parse(manifest.dumpToolVersion()));
+        LoadTool tool = checkCompatible(manifest, target);
         if (manifest.engine().isMysqlFamily()) {
             // MariaDB and MySQL commit as they load: a corrupt dump must be caught before its first byte is
             // applied, so the object is read through SHA-256 in full first, and read again to load it.
@@ -115,8 +118,33 @@ public final class RestoringDump {
         return new Result(manifest, target.describe(), bytes, elapsed);
     }
 
+    /** The backup's engine family and dump tool against the target's engine and load tool. */
+    private LoadTool checkCompatible(DumpManifest manifest, DatabaseTarget target) {
+        if (manifest.engine().isMysqlFamily() != target.engine().isMysqlFamily()) {
+            throw new InvalidInputException(
+                    "backup " + manifest.backupId() + " is a " + manifest.engine()
+                            + " dump and cannot be restored into " + target.engine(),
+                    "give a --target of the same engine family, e.g. "
+                            + manifest.engine().urlScheme() + "://USER@HOST:PORT/NEWDB");
+        }
+        LoadTool tool = tools.loadTool(target.engine());
+        ClientVersionPolicy.checkLoad(
+                target.engine(), tool.name(), tool.version(), SoftwareVersion.parse(manifest.dumpToolVersion()));
+        return tool;
+    }
+
     /** True when this restore created the target database (and so may remove it again). */
     private boolean prepareTarget(Command command, DatabaseTarget target) {
+        checkTarget(command, target);
+        if (command.createDatabase()) {
+            inspector.createDatabase(target);
+            return true;
+        }
+        return false;
+    }
+
+    /** The target database's state against what the command asks for; changes nothing. */
+    private void checkTarget(Command command, DatabaseTarget target) {
         boolean exists = inspector.databaseExists(target);
         if (command.createDatabase()) {
             if (exists) {
@@ -125,8 +153,7 @@ public final class RestoringDump {
                                 + target.port(),
                         "leave out --create to restore into it (it must be empty), or name a new database");
             }
-            inspector.createDatabase(target);
-            return true;
+            return;
         }
         if (!exists) {
             throw new InvalidInputException(
@@ -142,7 +169,6 @@ public final class RestoringDump {
                     "restore into a new database with --create, or pass --allow-non-empty-target if you mean to load on top of it"
                             + " (nothing is dropped either way)");
         }
-        return false;
     }
 
     /** Reads the whole object through SHA-256 and loads nothing; throws the mismatch as corruption. */

@@ -199,4 +199,19 @@ class RestoringDumpTest {
                 .isInstanceOf(ChecksumMismatchException.class);
         assertThat(inspector.databases).doesNotContain("rescue");
     }
+
+    /** Regression (issue 10, item 6): restore --from dump --create --dry-run did not check the target. */
+    @Test
+    void theDryRun_makesEveryCheckOfTheRestore_andChangesNothing() {
+        assertThatThrownBy(() -> restoring.plan(into("app", "latest", true, false)))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("'app' already exists");
+        assertThatThrownBy(() -> restoring.plan(into("nowhere", "latest", false, false)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'nowhere' does not exist");
+
+        assertThat(restoring.plan(into("rescue", "latest", true, false))).isEqualTo(newer);
+        assertThat(inspector.created).isEmpty();
+        assertThat(tools.loadsStarted).isZero();
+    }
 }
