@@ -21,9 +21,23 @@ public record MariaDbServer(String host, int port, String user, String password)
         return target(name);
     }
 
+    /** A connection to {@code database} (any name: it is selected with USE, not put into the URL). */
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection(
-                "jdbc:mariadb://" + host + ":" + port + "/" + database + "?allowMultiQueries=true", user, password);
+        Connection c = DriverManager.getConnection(
+                "jdbc:mariadb://" + host + ":" + port + "/?allowMultiQueries=true", user, password);
+        if (!database.isEmpty()) {
+            try (Statement use = c.createStatement()) {
+                use.execute("USE `" + database.replace("`", "``") + "`");
+            }
+        }
+        return c;
+    }
+
+    /** A new database named {@code prefix} plus a unique suffix, which may hold any character. */
+    public DatabaseTarget newDatabaseNamed(String prefix) {
+        String name = prefix + PostgresServer.uniqueName("x").substring(2);
+        execute("", "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4");
+        return target(name);
     }
 
     public void execute(String database, String sql) {

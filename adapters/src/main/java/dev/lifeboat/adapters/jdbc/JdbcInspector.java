@@ -195,8 +195,20 @@ public final class JdbcInspector implements DatabaseInspector {
             p.setProperty("ApplicationName", "lifeboat");
             p.setProperty("connectTimeout", "30");
         } else {
-            url = "jdbc:mariadb://" + target.host() + ":" + target.port() + "/" + urlEncode(database);
+            // Connector/J does not decode a percent-encoded database name in the URL, so a name with a space,
+            // an apostrophe or a non-ASCII letter could not be reached: connect to the server, then USE it.
+            url = "jdbc:mariadb://" + target.host() + ":" + target.port() + "/";
             p.setProperty("connectTimeout", "30000");
+            Connection c = DriverManager.getConnection(url, p);
+            if (!database.isEmpty()) {
+                try (Statement use = c.createStatement()) {
+                    use.execute("USE " + quote(target, database));
+                } catch (SQLException e) {
+                    c.close();
+                    throw e;
+                }
+            }
+            return c;
         }
         return DriverManager.getConnection(url, p);
     }

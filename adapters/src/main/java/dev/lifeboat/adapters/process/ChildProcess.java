@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,18 @@ final class ChildProcess implements DumpTools.Running {
             List<Path> tempFiles,
             boolean feedsInput,
             BiFunction<String, String, LifeboatException> failure) {
+        // The JVM passes arguments in the locale's charset (sun.jnu.encoding): under a POSIX locale a database
+        // name such as "Kunden d'Été" reaches the tool as "Kunden d'??t??" and names another database.
+        Charset argv = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"), StandardCharsets.UTF_8);
+        for (String arg : command) {
+            if (!argv.newEncoder().canEncode(arg)) {
+                deleteAll(tempFiles);
+                throw failure.apply(
+                        "cannot pass '" + arg + "' to " + command.getFirst() + ": this process runs in a locale whose"
+                                + " charset (" + argv + ") cannot encode it",
+                        "run Lifeboat under a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+            }
+        }
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(environment);
         if (!feedsInput) {

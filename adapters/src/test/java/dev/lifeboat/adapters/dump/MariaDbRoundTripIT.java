@@ -1,11 +1,13 @@
 package dev.lifeboat.adapters.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.adapters.local.LocalDirectoryVault;
 import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.error.DumpFailedException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.TableRowCount;
@@ -49,6 +51,40 @@ class MariaDbRoundTripIT {
                         Clock.systemUTC()));
         assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
         assertThat(m.objectVersionId()).isNotBlank();
+    }
+
+    /**
+     * Regression (issue 10, item 6): a MariaDB database whose name holds a space or a non-ASCII letter could
+     * not be dumped (its name was percent-encoded into the JDBC URL, which Connector/J does not decode).
+     */
+    @Test
+    void aDatabaseWithASpaceAndNonAsciiLetters_roundTrips(MariaDbServer db, @TempDir Path dir) {
+        DatabaseTarget source = db.newDatabaseNamed("Kunden Été ");
+        Fixtures.loadTricky(db, source.database());
+        LocalDirectoryVault vault = new LocalDirectoryVault(dir);
+
+        DumpManifest m = Wiring.dumping(vault)
+                .dump(new TakingDump.Command("shop", source, null, null))
+                .manifest();
+        DatabaseTarget target =
+                db.target("Zurück Été " + PostgresServer.uniqueName("r").substring(2));
+        Wiring.restoring(vault)
+                .restore(new RestoringDump.Command("shop", m.backupId(), target, true, false, false, null));
+
+        assertThat(m.tables()).isNotEmpty();
+        assertThat(Fingerprint.of(db, target.database())).isEqualTo(Fingerprint.of(db, source.database()));
+    }
+
+    /** mariadb-dump 10.11 mis-quotes a name with an apostrophe when it dumps events: refused, nothing written. */
+    @Test
+    void aDatabaseWithAnApostrophe_isRefusedSayingWhy_andNothingIsWritten(MariaDbServer db, @TempDir Path dir) {
+        DatabaseTarget source = db.newDatabaseNamed("Kunden d'Été ");
+        LocalDirectoryVault vault = new LocalDirectoryVault(dir);
+
+        assertThatThrownBy(() -> Wiring.dumping(vault).dump(new TakingDump.Command("shop", source, null, null)))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageContaining("its name holds an apostrophe");
+        assertThat(vault.list("dumps/")).isEmpty();
     }
 
     private static DumpManifest roundTrip(MariaDbServer db, Vault vault) {
