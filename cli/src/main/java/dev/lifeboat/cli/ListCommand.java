@@ -1,5 +1,6 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.ManifestCodec;
@@ -50,8 +51,8 @@ final class ListCommand implements Callable<Integer> {
         throw Renamed.option(spec, "--id", "--database");
     }
 
-    @picocli.CommandLine.ArgGroup(exclusive = false)
-    VaultOptions vault;
+    @Option(names = "--vault", paramLabel = "URI", description = "file:DIR (a local directory) or s3://BUCKET/PREFIX")
+    String vaultUri;
 
     ListCommand(Context context) {
         this.context = context;
@@ -62,11 +63,11 @@ final class ListCommand implements Callable<Integer> {
         if (snapshots) {
             return listSnapshots();
         }
-        if (vault == null || vault.uri == null) {
+        if (vaultUri == null) {
             throw new IllegalArgumentException(
                     "give --vault URI (dumps), or --snapshots --config FILE (snapshot copies)");
         }
-        Vault v = vault.open(context.aws(), context.clock());
+        Vault v = context.aws().vault(vaultUri, S3Vault.Settings::of, context.clock());
         BackupCatalog catalog = context.catalog(v);
         List<DumpManifest> all = new ArrayList<>();
         for (String db : database == null ? catalog.databases() : List.of(database)) {
@@ -117,7 +118,7 @@ final class ListCommand implements Callable<Integer> {
                             "%-16s %-40s %-10s %-22s %-14s %s%n",
                             "DATABASE", "SNAPSHOT", "STATUS", "TAKEN (UTC)", "SOURCE", "ENGINE");
             for (String id : ids) {
-                for (var s : pruning.copies(cfg, id)) {
+                for (var s : pruning.copies(cfg, id).reversed()) { // oldest first, like the dumps
                     var taken = RetentionPolicy.takenAt(s);
                     context.out()
                             .printf(

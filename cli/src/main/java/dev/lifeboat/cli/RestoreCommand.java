@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "restore",
         mixinStandardHelpOptions = true,
+        header = "Get a database back, from a snapshot copy or a dump; nothing existing is modified or deleted.",
         description = {
             "Get a database back: from a snapshot copy in the backup account (a new RDS instance or Aurora cluster),",
             "or from a logical dump in the vault (into a database you name). Nothing existing is modified or deleted.",
@@ -104,13 +105,19 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--security-group", paramLabel = "SG", description = "VPC security group id; repeat for several")
     List<String> securityGroups = new ArrayList<>();
 
-    @Option(names = "--parameter-group", paramLabel = "NAME")
+    @Option(
+            names = "--parameter-group",
+            paramLabel = "NAME",
+            description = "snapshot: DB parameter group of the new database (RDS default: the engine's default group)")
     String parameterGroup;
 
-    @Option(names = "--option-group", paramLabel = "NAME")
+    @Option(
+            names = "--option-group",
+            paramLabel = "NAME",
+            description = "snapshot: option group of the new instance (RDS default: the engine's default group)")
     String optionGroup;
 
-    @Option(names = "--multi-az")
+    @Option(names = "--multi-az", description = "snapshot: a Multi-AZ instance (default: single-AZ)")
     boolean multiAz;
 
     @Option(
@@ -217,6 +224,7 @@ final class RestoreCommand implements Callable<Integer> {
             RestoringSnapshot restoring = new RestoringSnapshot(rds);
             long pause = Math.max(1, pollSeconds);
             boolean printedPlan = false;
+            boolean followedAStep = false;
             while (true) {
                 RestoringSnapshot.Result r = restoring.advance(cfg, command);
                 if (!printedPlan) {
@@ -233,11 +241,18 @@ final class RestoreCommand implements Callable<Integer> {
                         return ExitCode.OK;
                     }
                     case AVAILABLE -> {
+                        if (!followedAStep) {
+                            context.out()
+                                    .println("restored " + targetInstance + ": endpoint "
+                                            + r.restored().orElseThrow().endpoint()
+                                            + " (an earlier run restored it; no recovery time was measured now)");
+                            return ExitCode.OK;
+                        }
                         Duration took = Duration.between(start, context.clock().instant());
                         context.out()
                                 .println("restored " + targetInstance + ": endpoint "
-                                        + r.restored().orElseThrow().endpoint() + ", in " + took.toSeconds()
-                                        + " s (measured recovery time)");
+                                        + r.restored().orElseThrow().endpoint() + ", in " + Sizes.duration(took)
+                                        + " (measured recovery time)");
                         return ExitCode.OK;
                     }
                     case FAILED -> {
@@ -245,6 +260,7 @@ final class RestoreCommand implements Callable<Integer> {
                         return ExitCode.FAILED;
                     }
                     case IN_PROGRESS -> {
+                        followedAStep = true;
                         context.err()
                                 .println(context.clock().instant().truncatedTo(ChronoUnit.SECONDS) + " " + r.message());
                         if (noWait) {

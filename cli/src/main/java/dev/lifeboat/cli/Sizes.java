@@ -1,5 +1,7 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.core.model.Durations;
+import java.time.Duration;
 import java.util.Locale;
 
 final class Sizes {
@@ -17,5 +19,9 @@ final class Sizes {
             i++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+
+    static String duration(Duration d) {
+        return Durations.human(d);
     }
 }

@@ -62,7 +62,9 @@ final class SnapshotCommand implements Callable<Integer> {
             names = "--max-wait-minutes",
             defaultValue = "720",
             paramLabel = "MIN",
-            description = "(default: ${DEFAULT-VALUE})")
+            description =
+                    "with --wait: give up waiting after this long; the run goes on, and the same command follows it"
+                            + " again (default: ${DEFAULT-VALUE})")
     long maxWaitMinutes;
 
     SnapshotCommand(Context context) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "verify",
         mixinStandardHelpOptions = true,
+        header = "Prove a backup restores, in a throwaway instance that is always deleted.",
         description = {
             "Prove a backup restores: restore the newest snapshot copy into a throwaway instance, restore the newest",
             "dump beside it, check tables, row counts and the SQL assertions of lifeboat.yml, measure the recovery time,",

@@ -74,7 +74,17 @@ class CliTest {
 
     @Test
     void unknownObjectLockMode_isNamed(@TempDir Path home) {
-        assertThat(run(home, "list", "--vault", "s3://b/p", "--object-lock-mode", "forever", "--object-lock-days", "3"))
+        assertThat(run(
+                        home,
+                        "dump",
+                        "--source",
+                        "postgresql://u@127.0.0.1:1/db",
+                        "--vault",
+                        "s3://bucket/p",
+                        "--object-lock-mode",
+                        "forever",
+                        "--object-lock-days",
+                        "3"))
                 .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(err()).contains("--object-lock-mode 'forever' is not COMPLIANCE or GOVERNANCE");
     }
@@ -248,5 +258,24 @@ class CliTest {
                 .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(err()).contains(why);
         assertThat(home.resolve("v")).doesNotExist();
+    }
+
+    /** Regression (issue 10, operator messages): the command list cut restore and verify mid-sentence. */
+    @Test
+    void theCommandList_showsWholeSentences_andListShowsNoUploadOptions(@TempDir Path home) {
+        assertThat(run(home, "--help")).isZero();
+        String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        assertThat(help)
+                .contains("restore Get a database back, from a snapshot copy or a dump; nothing existing is modified or"
+                        + " deleted. verify")
+                .contains("verify Prove a backup restores, in a throwaway instance that is always deleted. help");
+
+        out.reset();
+        assertThat(run(home, "list", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("--vault")
+                .doesNotContain("--object-lock")
+                .doesNotContain("--part-size")
+                .doesNotContain("--kms-key");
     }
 }

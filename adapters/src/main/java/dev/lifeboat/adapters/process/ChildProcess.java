@@ -1,6 +1,7 @@
 package dev.lifeboat.adapters.process;
 
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.DumpTools;
 import java.io.BufferedReader;
@@ -158,7 +159,8 @@ final class ChildProcess implements DumpTools.Running {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill();
-                throw failure.apply(toolName + " did not finish within " + timeout + " and was stopped", "");
+                throw failure.apply(
+                        toolName + " did not finish within " + Durations.human(timeout) + " and was stopped", "");
             }
             stderrReader.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
@@ -175,6 +177,17 @@ final class ChildProcess implements DumpTools.Running {
         }
         if (killed) {
             throw failure.apply(toolName + " was stopped before it finished (exit code " + exit + ")", "");
+        }
+        if (exit > 128 && exit < 128 + 32 && errors.isEmpty()) {
+            // The JVM reports a child killed by a signal as 128 + the signal's number.
+            int signal = exit - 128;
+            throw failure.apply(
+                    toolName + " was killed by signal " + signal
+                            + (signal == 9 ? " (SIGKILL)" : signal == 15 ? " (SIGTERM)" : ""),
+                    signal == 9
+                            ? "something outside Lifeboat killed it, most often the kernel's out-of-memory killer or a"
+                                    + " container's memory limit: give it more memory, then retry"
+                            : "something outside Lifeboat stopped it; retry when that is sorted out");
         }
         if (exit != 0 || !errors.isEmpty()) {
             List<String> shown = errors.isEmpty() ? tail : errors;

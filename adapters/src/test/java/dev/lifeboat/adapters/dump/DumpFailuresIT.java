@@ -179,7 +179,7 @@ class DumpFailuresIT {
         assertThatThrownBy(() -> Wiring.dumping(vault, ProcessDumpTools.fromEnvironment(), settings)
                         .dump(new TakingDump.Command("big", db, null, slow)))
                 .isInstanceOf(DumpFailedException.class)
-                .hasMessageContaining("did not finish within PT0.3S");
+                .hasMessageContaining("did not finish within 0.3 s");
         assertNothingLeftBehind(vault);
     }
 

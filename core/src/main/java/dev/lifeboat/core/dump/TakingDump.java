@@ -4,6 +4,7 @@ import dev.lifeboat.core.error.DumpFailedException;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.model.ServerInfo;
 import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.model.TableRowCount;
@@ -251,7 +252,7 @@ public final class TakingDump {
 
     private DumpFailedException timeout(DumpTool tool) {
         return new DumpFailedException(
-                tool.name() + " did not finish within " + settings.timeout() + " and was stopped",
+                tool.name() + " did not finish within " + Durations.human(settings.timeout()) + " and was stopped",
                 "the upload was aborted and no backup was recorded; raise the dump timeout or dump a smaller database");
     }
 

@@ -9,6 +9,7 @@ import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.error.RestoreFailedException;
 import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
@@ -114,7 +115,11 @@ public final class RestoringDump {
             throw created ? removeCreated(target, e) : leftInPlace(target, e);
         }
         Duration elapsed = Duration.between(start, clock.instant());
-        LOG.info("restore of {} into {} complete in {}", manifest.backupId(), target.describe(), elapsed);
+        LOG.info(
+                "restore of {} into {} complete in {}",
+                manifest.backupId(),
+                target.describe(),
+                Durations.human(elapsed));
         return new Result(manifest, target.describe(), bytes, elapsed);
     }
 
