@@ -1,7 +1,9 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.core.error.LifeboatException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +34,9 @@ import picocli.CommandLine.Command;
             "2:bad input (usage, an argument, a backup that does not exist); nothing changed",
             "3:refused to protect data (non-empty target, existing database with --create, client too old)",
             "4:the backup failed its checksum",
-            "70:internal error; please report it with the log"
+            "70:internal error; please report it with the log",
+            "130:stopped by SIGINT (Ctrl-C), after cleaning up",
+            "143:stopped by SIGTERM, after cleaning up"
         })
 public final class Lifeboat implements Callable<Integer> {
     final Context context;
@@ -52,8 +56,44 @@ public final class Lifeboat implements Callable<Integer> {
         return ExitCode.BAD_INPUT;
     }
 
+    /** Set when a signal (SIGINT, SIGTERM) started the JVM's shutdown, which System.exit must then not join. */
+    private static volatile boolean signalled;
+
+    private static volatile boolean finished;
+
     public static void main(String[] args) {
-        System.exit(run(Context.system(), args));
+        Thread command = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopped(command), "lifeboat-signal"));
+        int code = run(Context.system(), args);
+        finished = true;
+        if (!signalled) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * SIGINT or SIGTERM: stop the tools, then give the command the time to clean up as on any failure (abort
+     * the upload, remove a database the restore created), and say so. The JVM then exits with 128 + the
+     * signal's number: 130 for SIGINT (Ctrl-C), 143 for SIGTERM.
+     */
+    private static void stopped(Thread command) {
+        if (finished) {
+            return;
+        }
+        signalled = true;
+        int tools = ProcessDumpTools.stopRunningTools();
+        System.err.println("lifeboat: interrupted; " + (tools == 0 ? "" : "stopped " + tools + " running tool(s), ")
+                + "cleaning up");
+        try {
+            command.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.err.println(
+                finished
+                        ? "lifeboat: interrupted: the command cleaned up as above; nothing it did is recorded as done"
+                        : "lifeboat: interrupted: the command did not finish cleaning up within 30 s; check the target and"
+                                + " the vault for what it left");
     }
 
     static int run(Context context, String... args) {

@@ -116,9 +116,11 @@ class CliTest {
     @Test
     void helpListsTheExitCodes(@TempDir Path home) {
         assertThat(run(home, "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8))
+        assertThat(out.toString(StandardCharsets.UTF_8).replaceAll(" +", " "))
                 .contains("Exit codes:")
-                .contains("4    the backup failed its checksum");
+                .contains(" 4 the backup failed its checksum")
+                .contains(" 130 stopped by SIGINT (Ctrl-C), after cleaning up")
+                .contains(" 143 stopped by SIGTERM, after cleaning up");
     }
 
     /** One name for one concept: --database everywhere; the old names are refused with the new one, and run nothing. */

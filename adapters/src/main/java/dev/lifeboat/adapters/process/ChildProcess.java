@@ -22,6 +22,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class ChildProcess implements DumpTools.Running {
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
     private static final int KEPT_LINES = 40;
+    /** The tools running now, so that a signal to Lifeboat can stop them (see {@link #stopAll()}). */
+    private static final Set<ChildProcess> RUNNING = ConcurrentHashMap.newKeySet();
 
     private final String toolName;
     private final Process process;
@@ -57,6 +61,7 @@ final class ChildProcess implements DumpTools.Running {
         this.failure = failure;
         this.stderrReader =
                 Thread.ofPlatform().daemon().name(toolName + "-stderr").start(() -> readStderr(secret));
+        RUNNING.add(this);
     }
 
     /**
@@ -205,8 +210,23 @@ final class ChildProcess implements DumpTools.Running {
         process.destroyForcibly();
     }
 
+    /**
+     * Kills every tool Lifeboat is running, for a process that was told to stop (SIGINT, SIGTERM): the
+     * operations waiting on them then fail and clean up after themselves as on any failure (the upload is
+     * aborted, a database the restore created is removed). Returns how many were running.
+     */
+    static int stopAll() {
+        int n = 0;
+        for (ChildProcess p : RUNNING) {
+            p.kill();
+            n++;
+        }
+        return n;
+    }
+
     @Override
     public void close() {
+        RUNNING.remove(this);
         if (process.isAlive()) {
             kill();
         }

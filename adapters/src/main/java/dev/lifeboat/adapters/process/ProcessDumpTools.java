@@ -148,6 +148,14 @@ public final class ProcessDumpTools implements DumpTools {
     }
 
     /**
+     * Kills every dump and load tool this process runs, for a process told to stop (SIGINT, SIGTERM); the
+     * operations using them then fail and clean up as on any failure. Returns how many were running.
+     */
+    public static int stopRunningTools() {
+        return ChildProcess.stopAll();
+    }
+
+    /**
      * The password goes to the MariaDB tools through MYSQL_PWD, which they read, so it is in no file and on
      * no command line: nothing is left behind when Lifeboat is killed. {@code --no-defaults} (which must
      * come first) keeps option files (~/.my.cnf, /etc/mysql) from changing what the arguments say.

@@ -1,6 +1,7 @@
 package dev.lifeboat.core.model;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /** Durations as an operator reads them: "2 h 5 min", "12 min 5 s", "45 s", "0.8 s"; never "PT12M5S". */
 public final class Durations {
@@ -9,7 +10,7 @@ public final class Durations {
     public static String human(Duration d) {
         long s = d.toSeconds();
         if (s < 10 && d.toMillis() % 1000 != 0) {
-            return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+            return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
         }
         if (s < 60) {
             return s + " s";

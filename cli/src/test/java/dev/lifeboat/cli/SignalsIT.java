@@ -1,0 +1,135 @@
+package dev.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.testing.PostgresServer;
+import dev.lifeboat.testing.RealParts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Regression (issue 10, item 5): SIGINT or SIGTERM mid-dump left an open upload (and a password file), and a
+ * restore with --create left its database behind. The real jar, as a child process of the test, is sent
+ * SIGTERM while its tool runs: it stops the tool, cleans up as on any failure, says so, and exits 143.
+ */
+@ExtendWith(RealParts.class)
+class SignalsIT {
+    private static final Path JAR = Path.of("target/lifeboat.jar");
+
+    private static DatabaseTarget bigDatabase(PostgresServer pg) {
+        DatabaseTarget source = pg.newDatabase("sig_src");
+        pg.execute(
+                source.database(),
+                "CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g + 1)::text) AS note"
+                        + " FROM generate_series(1, 1500000) g");
+        return source;
+    }
+
+    private static Process start(PostgresServer pg, Path err, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(Map.of("PGPASSWORD", pg.password()));
+        return pb.start();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 300 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(condition.getAsBoolean()).as("the operation got under way").isTrue();
+    }
+
+    private static String url(DatabaseTarget t) {
+        return "postgresql://" + t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database();
+    }
+
+    @Test
+    void sigtermMidDump_stopsPgDump_recordsNoBackup_leavesNoPartialObject_andExits143(
+            PostgresServer pg, @TempDir Path dir) throws Exception {
+        DatabaseTarget source = bigDatabase(pg);
+        Path err = dir.resolve("err.txt");
+        Path vault = Files.createDirectories(dir.resolve("vault"));
+
+        Process p = start(pg, err, "dump", "--source", url(source), "--vault", "file:" + vault, "--database", "big");
+        await(() -> files(vault).anyMatch(f -> f.getFileName().toString().contains("partial")));
+        p.destroy(); // SIGTERM
+
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(err))
+                .contains("lifeboat: interrupted; stopped 1 running tool(s), cleaning up")
+                .contains("no backup was recorded")
+                .contains("lifeboat: interrupted: the command cleaned up as above");
+        assertThat(files(vault)).as("no manifest, no partial object").isEmpty();
+    }
+
+    @Test
+    void sigtermMidRestore_withCreate_removesTheDatabaseItCreated_andExits143(PostgresServer pg, @TempDir Path dir)
+            throws Exception {
+        DatabaseTarget source = bigDatabase(pg);
+        Path vault = Files.createDirectories(dir.resolve("vault"));
+        Path err = dir.resolve("err.txt");
+        assertThat(start(pg, err, "dump", "--source", url(source), "--vault", "file:" + vault, "--database", "big")
+                        .waitFor())
+                .isZero();
+        DatabaseTarget target = pg.target(PostgresServer.uniqueName("sig_restored"));
+
+        Process p = start(
+                pg,
+                err,
+                "restore",
+                "--from",
+                "dump",
+                "--vault",
+                "file:" + vault,
+                "--database",
+                "big",
+                "--target",
+                url(target),
+                "--create");
+        await(() -> exists(pg, target.database()));
+        Thread.sleep(300);
+        p.destroy(); // SIGTERM
+
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(err)).contains("which this restore created, was removed");
+        assertThat(exists(pg, target.database())).isFalse();
+    }
+
+    private static Stream<Path> files(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).toList().stream();
+        } catch (java.io.IOException e) {
+            return Stream.empty();
+        }
+    }
+
+    private static boolean exists(PostgresServer pg, String database) {
+        try (Connection c = pg.connect("postgres");
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + database + "'")) {
+            rs.next();
+            return rs.getInt(1) == 1;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
