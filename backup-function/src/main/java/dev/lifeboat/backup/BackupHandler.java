@@ -20,6 +20,7 @@ import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
 import dev.lifeboat.core.port.SecretSource;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.protocol.MetricNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -128,7 +129,7 @@ public final class BackupHandler implements RequestStreamHandler {
         List<String> failures = new ArrayList<>();
         for (String id : request.databases()) {
             Instant start = clock.instant();
-            DimensionSet dims = DimensionSet.of("Database", id);
+            DimensionSet dims = DimensionSet.of(MetricNames.DIMENSION_DATABASE, id);
             try {
                 TakingDump.Result r = dumpOne(id, request.runId(), context);
                 DumpManifest m = r.manifest();
@@ -140,18 +141,23 @@ public final class BackupHandler implements RequestStreamHandler {
                         .put("sha256", m.sha256())
                         .put("objectKey", m.objectKey());
                 if (!r.alreadyExisted()) {
-                    metrics.flushSingleMetric("DumpBytes", (double) m.sizeBytes(), MetricUnit.BYTES, "Lifeboat", dims);
                     metrics.flushSingleMetric(
-                            "DumpSeconds",
+                            MetricNames.DUMP_BYTES,
+                            (double) m.sizeBytes(),
+                            MetricUnit.BYTES,
+                            MetricNames.NAMESPACE,
+                            dims);
+                    metrics.flushSingleMetric(
+                            MetricNames.DUMP_SECONDS,
                             Duration.between(m.startedAt(), m.finishedAt()).toMillis() / 1000.0,
                             MetricUnit.SECONDS,
-                            "Lifeboat",
+                            MetricNames.NAMESPACE,
                             dims);
                 }
-                metrics.flushSingleMetric("DumpSuccess", 1, MetricUnit.COUNT, "Lifeboat", dims);
+                metrics.flushSingleMetric(MetricNames.DUMP_SUCCESS, 1, MetricUnit.COUNT, MetricNames.NAMESPACE, dims);
             } catch (LifeboatException e) {
                 LOG.error("dump of {} failed after {}: {}", id, Duration.between(start, clock.instant()), e.describe());
-                metrics.flushSingleMetric("DumpSuccess", 0, MetricUnit.COUNT, "Lifeboat", dims);
+                metrics.flushSingleMetric(MetricNames.DUMP_SUCCESS, 0, MetricUnit.COUNT, MetricNames.NAMESPACE, dims);
                 results.addObject().put("database", id).put("status", "FAILED").put("error", e.describe());
                 failures.add(id + ": " + e.describe());
             }

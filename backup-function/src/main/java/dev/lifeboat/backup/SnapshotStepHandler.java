@@ -17,6 +17,8 @@ import dev.lifeboat.core.snapshot.CopyingSnapshot;
 import dev.lifeboat.core.snapshot.Decision;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
 import dev.lifeboat.core.snapshot.RunProgress;
+import dev.lifeboat.protocol.MetricNames;
+import dev.lifeboat.protocol.StepProtocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,7 +79,8 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     }
 
     ObjectNode step(JsonNode event) {
-        if (event != null && "prune".equals(event.path("action").asText())) {
+        if (event != null
+                && StepProtocol.PRUNE.equals(event.path(StepProtocol.ACTION).asText())) {
             return prune();
         }
         String database = text(event, "database");
@@ -98,33 +101,35 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
 
         if (r.backupQuota() != null && r.backupQuota().max() > 0) {
             metrics.flushSingleMetric(
-                    "SnapshotQuotaUsedRatio",
+                    MetricNames.SNAPSHOT_QUOTA_USED_RATIO,
                     r.backupQuota().ratio(),
                     MetricUnit.NONE,
-                    "Lifeboat",
+                    MetricNames.NAMESPACE,
                     DimensionSet.of(
-                            "Account",
+                            MetricNames.DIMENSION_ACCOUNT,
                             config.backup().account(),
-                            "Region",
+                            MetricNames.DIMENSION_REGION,
                             config.backup().region()));
         }
         if (r.status() != Decision.Status.IN_PROGRESS) {
             metrics.flushSingleMetric(
-                    r.status() == Decision.Status.DONE ? "SnapshotRunDone" : "SnapshotRunFailed",
+                    r.status() == Decision.Status.DONE
+                            ? MetricNames.SNAPSHOT_RUN_DONE
+                            : MetricNames.SNAPSHOT_RUN_FAILED,
                     1,
                     MetricUnit.COUNT,
-                    "Lifeboat",
-                    DimensionSet.of("Database", database));
+                    MetricNames.NAMESPACE,
+                    DimensionSet.of(MetricNames.DIMENSION_DATABASE, database));
         }
         boolean acted = !r.executed().isEmpty();
         int nextPolls = acted ? 0 : polls + 1;
         ObjectNode out = JSON.createObjectNode()
                 .put("database", database)
                 .put("runId", at.toString())
-                .put("status", r.status().name())
+                .put(StepProtocol.STATUS, r.status().name())
                 .put("message", r.message())
                 .put("polls", nextPolls)
-                .put("waitSeconds", waitSeconds(nextPolls));
+                .put(StepProtocol.WAIT_SECONDS, waitSeconds(nextPolls));
         ObjectNode p = out.putObject("progress")
                 .put("attempts", r.progress().attempts())
                 .put("twoStep", r.progress().twoStep());
@@ -136,7 +141,7 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
 
     /** The retention schedule: each database's GFS retention applied to its copies in the backup account. */
     ObjectNode prune() {
-        ObjectNode out = JSON.createObjectNode().put("action", "prune");
+        ObjectNode out = JSON.createObjectNode().put(StepProtocol.ACTION, StepProtocol.PRUNE);
         ArrayNode results = out.putArray("results");
         for (String id : config.databases().keySet()) {
             var r = pruning.prune(config, id, false);
@@ -146,11 +151,11 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
                     .put("deleted", r.deleted().size());
             r.deleted().forEach(sn -> n.withArray("deletedIds").add(sn.id()));
             metrics.flushSingleMetric(
-                    "SnapshotCopiesKept",
+                    MetricNames.SNAPSHOT_COPIES_KEPT,
                     r.kept().size(),
                     MetricUnit.COUNT,
-                    "Lifeboat",
-                    DimensionSet.of("Database", id));
+                    MetricNames.NAMESPACE,
+                    DimensionSet.of(MetricNames.DIMENSION_DATABASE, id));
         }
         return out;
     }

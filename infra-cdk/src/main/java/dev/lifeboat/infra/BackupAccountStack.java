@@ -2,7 +2,9 @@ package dev.lifeboat.infra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Policies;
+import dev.lifeboat.protocol.StepProtocol;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -287,9 +289,11 @@ public final class BackupAccountStack extends Stack {
                 .build();
         Choice done = Choice.Builder.create(this, "Done?")
                 .build()
-                .when(Condition.stringEquals("$.status", "DONE"), new Succeed(this, "CopyAvailable"))
                 .when(
-                        Condition.stringEquals("$.status", "FAILED"),
+                        Condition.stringEquals(StepProtocol.path(StepProtocol.STATUS), StepProtocol.STATUS_DONE),
+                        new Succeed(this, "CopyAvailable"))
+                .when(
+                        Condition.stringEquals(StepProtocol.path(StepProtocol.STATUS), StepProtocol.STATUS_FAILED),
                         notify.next(Fail.Builder.create(this, "RunFailed").build()))
                 .otherwise(wait.next(step));
         LogGroup pipelineLogs = LogGroup.Builder.create(this, "SnapshotPipelineLogs")
@@ -345,13 +349,16 @@ public final class BackupAccountStack extends Stack {
                 .build()
                 .when(
                         Condition.and(
-                                Condition.stringEquals("$.action", "done"), Condition.booleanEquals("$.success", true)),
+                                Condition.stringEquals(StepProtocol.path(StepProtocol.ACTION), StepProtocol.DONE),
+                                Condition.booleanEquals(StepProtocol.path(StepProtocol.SUCCESS), true)),
                         new Succeed(this, "Verified"))
                 .when(
-                        Condition.stringEquals("$.action", "done"),
+                        Condition.stringEquals(StepProtocol.path(StepProtocol.ACTION), StepProtocol.DONE),
                         verifyNotify.next(
                                 Fail.Builder.create(this, "VerificationFailed").build()))
-                .when(Condition.stringEquals("$.action", "poll"), verifyWait.next(verifyTask))
+                .when(
+                        Condition.stringEquals(StepProtocol.path(StepProtocol.ACTION), StepProtocol.POLL),
+                        verifyWait.next(verifyTask))
                 .otherwise(verifyTask);
         LogGroup verifyLogs = LogGroup.Builder.create(this, "VerificationLogs")
                 .retention(RetentionDays.ONE_YEAR)
@@ -420,9 +427,10 @@ public final class BackupAccountStack extends Stack {
         all.add(failedAtLeastOnce(
                 "SnapshotPipelineFailed", snapshotPipeline.metricFailed(), "Lifeboat: a snapshot run failed"));
         Metric quota = Metric.Builder.create()
-                .namespace("Lifeboat")
-                .metricName("SnapshotQuotaUsedRatio")
-                .dimensionsMap(Map.of("Account", backup.account(), "Region", backup.region()))
+                .namespace(MetricNames.NAMESPACE)
+                .metricName(MetricNames.SNAPSHOT_QUOTA_USED_RATIO)
+                .dimensionsMap(Map.of(
+                        MetricNames.DIMENSION_ACCOUNT, backup.account(), MetricNames.DIMENSION_REGION, backup.region()))
                 .statistic("Maximum")
                 .period(Duration.hours(1))
                 .build();
@@ -436,9 +444,9 @@ public final class BackupAccountStack extends Stack {
                 .build());
         for (LifeboatConfig.Database db : config.databases().values()) {
             Metric runsDone = Metric.Builder.create()
-                    .namespace("Lifeboat")
-                    .metricName("SnapshotRunDone")
-                    .dimensionsMap(Map.of("Database", db.id()))
+                    .namespace(MetricNames.NAMESPACE)
+                    .metricName(MetricNames.SNAPSHOT_RUN_DONE)
+                    .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, db.id()))
                     .statistic("Sum")
                     .period(Duration.hours(26))
                     .build();
@@ -458,9 +466,9 @@ public final class BackupAccountStack extends Stack {
                 continue;
             }
             Metric verifiedAge = Metric.Builder.create()
-                    .namespace("Lifeboat")
-                    .metricName("VerifiedBackupAgeHours")
-                    .dimensionsMap(Map.of("Database", db.id()))
+                    .namespace(MetricNames.NAMESPACE)
+                    .metricName(MetricNames.VERIFIED_BACKUP_AGE_HOURS)
+                    .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, db.id()))
                     .statistic("Minimum")
                     .period(Duration.days(7))
                     .build();
@@ -483,9 +491,9 @@ public final class BackupAccountStack extends Stack {
                                         .title("Dump bytes")
                                         .left(config.databases().keySet().stream()
                                                 .map(d -> (IMetric) Metric.Builder.create()
-                                                        .namespace("Lifeboat")
-                                                        .metricName("DumpBytes")
-                                                        .dimensionsMap(Map.of("Database", d))
+                                                        .namespace(MetricNames.NAMESPACE)
+                                                        .metricName(MetricNames.DUMP_BYTES)
+                                                        .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, d))
                                                         .build())
                                                 .toList())
                                         .build(),
@@ -494,12 +502,17 @@ public final class BackupAccountStack extends Stack {
                                         .left(List.of(quota))
                                         .build()),
                         List.of(
-                                perDatabase(config, "Verified backup age (hours)", "VerifiedBackupAgeHours", "Minimum"),
-                                perDatabase(config, "Measured recovery time (s)", "RecoverySeconds", "Average"),
+                                perDatabase(
+                                        config,
+                                        "Verified backup age (hours)",
+                                        MetricNames.VERIFIED_BACKUP_AGE_HOURS,
+                                        "Minimum"),
+                                perDatabase(
+                                        config, "Measured recovery time (s)", MetricNames.RECOVERY_SECONDS, "Average"),
                                 perDatabase(
                                         config,
                                         "Verifications passed (1) / failed (0)",
-                                        "VerificationSuccess",
+                                        MetricNames.VERIFICATION_SUCCESS,
                                         "Minimum"))))
                 .build();
     }
@@ -541,9 +554,9 @@ public final class BackupAccountStack extends Stack {
                 .title(title)
                 .left(config.databases().keySet().stream()
                         .map(d -> (IMetric) Metric.Builder.create()
-                                .namespace("Lifeboat")
+                                .namespace(MetricNames.NAMESPACE)
                                 .metricName(metric)
-                                .dimensionsMap(Map.of("Database", d))
+                                .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, d))
                                 .statistic(statistic)
                                 .period(Duration.days(1))
                                 .build())

@@ -19,6 +19,8 @@ import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.verify.VerifyingBackup;
+import dev.lifeboat.protocol.MetricNames;
+import dev.lifeboat.protocol.StepProtocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,10 +88,12 @@ public final class VerificationStepHandler implements RequestStreamHandler {
     }
 
     ObjectNode step(JsonNode e) {
-        if ("sweep".equals(e.path("action").asText())) {
+        if (StepProtocol.SWEEP.equals(e.path(StepProtocol.ACTION).asText())) {
             // The scheduled sweeper: expired verification instances only, nothing else.
             List<String> deleted = verifying.sweep(config);
-            ObjectNode out = JSON.createObjectNode().put("action", "done").put("success", true);
+            ObjectNode out = JSON.createObjectNode()
+                    .put(StepProtocol.ACTION, StepProtocol.DONE)
+                    .put(StepProtocol.SUCCESS, true);
             deleted.forEach(out.putArray("deleted")::add);
             return out;
         }
@@ -99,38 +103,40 @@ public final class VerificationStepHandler implements RequestStreamHandler {
                     "field 'database' is missing", "invoke with {\"action\": \"start\", \"database\": \"<id>\"}");
         }
         config.database(database);
-        String action = e.path("action").asText("start");
+        String action = e.path(StepProtocol.ACTION).asText(StepProtocol.START);
         ObjectNode out = JSON.createObjectNode().put("database", database);
         try {
             switch (action) {
-                case "start" -> {
+                case StepProtocol.START -> {
                     Instant runTime =
                             e.hasNonNull("runId") ? Instant.parse(e.get("runId").asText()) : null;
                     VerifyingBackup.Run run = verifying.start(config, database, runTime);
-                    return out.put("action", "poll")
-                            .put("waitSeconds", POLL_SECONDS)
+                    return out.put(StepProtocol.ACTION, StepProtocol.POLL)
+                            .put(StepProtocol.WAIT_SECONDS, POLL_SECONDS)
                             .set("run", JSON.valueToTree(run));
                 }
-                case "poll" -> {
+                case StepProtocol.POLL -> {
                     VerifyingBackup.Run run = run(e);
                     out.set("run", JSON.valueToTree(run));
                     try {
                         Optional<String> endpoint = verifying.poll(config, run);
                         return endpoint.isPresent()
-                                ? out.put("action", "check").put("endpoint", endpoint.get())
-                                : out.put("action", "poll").put("waitSeconds", POLL_SECONDS);
+                                ? out.put(StepProtocol.ACTION, StepProtocol.CHECK)
+                                        .put("endpoint", endpoint.get())
+                                : out.put(StepProtocol.ACTION, StepProtocol.POLL)
+                                        .put(StepProtocol.WAIT_SECONDS, POLL_SECONDS);
                     } catch (VerifyingBackup.Stop stop) {
                         return failed(out, "available", stop.getMessage());
                     }
                 }
-                case "check" -> {
+                case StepProtocol.CHECK -> {
                     VerifyingBackup.Run run = run(e);
                     out.set("run", JSON.valueToTree(run));
                     VerifyingBackup.Checked checked =
                             verifying.check(config, run, e.path("endpoint").asText());
-                    return out.put("action", "cleanup").set("checked", JSON.valueToTree(checked));
+                    return out.put(StepProtocol.ACTION, StepProtocol.CLEANUP).set("checked", JSON.valueToTree(checked));
                 }
-                case "cleanup" -> {
+                case StepProtocol.CLEANUP -> {
                     VerifyingBackup.Run run = run(e);
                     boolean cleaned = verifying.cleanup(config, run);
                     out.set("run", JSON.valueToTree(run));
@@ -138,9 +144,9 @@ public final class VerificationStepHandler implements RequestStreamHandler {
                     if (e.hasNonNull("error")) {
                         out.put("error", e.get("error").asText());
                     }
-                    return out.put("action", "finish").put("cleaned", cleaned);
+                    return out.put(StepProtocol.ACTION, StepProtocol.FINISH).put("cleaned", cleaned);
                 }
-                case "finish" -> {
+                case StepProtocol.FINISH -> {
                     VerifyingBackup.Run run = run(e);
                     VerifyingBackup.Checked checked = e.hasNonNull("checked")
                             ? JSON.treeToValue(e.get("checked"), VerifyingBackup.Checked.class)
@@ -150,19 +156,31 @@ public final class VerificationStepHandler implements RequestStreamHandler {
                             checked,
                             e.path("cleaned").asBoolean(false),
                             e.hasNonNull("error") ? e.get("error").asText() : null);
-                    DimensionSet dims = DimensionSet.of("Database", database);
+                    DimensionSet dims = DimensionSet.of(MetricNames.DIMENSION_DATABASE, database);
                     metrics.flushSingleMetric(
-                            "VerificationSuccess", r.success() ? 1 : 0, MetricUnit.COUNT, "Lifeboat", dims);
+                            MetricNames.VERIFICATION_SUCCESS,
+                            r.success() ? 1 : 0,
+                            MetricUnit.COUNT,
+                            MetricNames.NAMESPACE,
+                            dims);
                     if (r.success() && r.recoverySeconds() != null) {
                         metrics.flushSingleMetric(
-                                "RecoverySeconds", r.recoverySeconds(), MetricUnit.SECONDS, "Lifeboat", dims);
+                                MetricNames.RECOVERY_SECONDS,
+                                r.recoverySeconds(),
+                                MetricUnit.SECONDS,
+                                MetricNames.NAMESPACE,
+                                dims);
                     }
                     if (r.success() && r.backupAgeHours() != null) {
                         metrics.flushSingleMetric(
-                                "VerifiedBackupAgeHours", r.backupAgeHours(), MetricUnit.NONE, "Lifeboat", dims);
+                                MetricNames.VERIFIED_BACKUP_AGE_HOURS,
+                                r.backupAgeHours(),
+                                MetricUnit.NONE,
+                                MetricNames.NAMESPACE,
+                                dims);
                     }
-                    return out.put("action", "done")
-                            .put("success", r.success())
+                    return out.put(StepProtocol.ACTION, StepProtocol.DONE)
+                            .put(StepProtocol.SUCCESS, r.success())
                             .put(
                                     "message",
                                     r.success()
@@ -179,7 +197,7 @@ public final class VerificationStepHandler implements RequestStreamHandler {
         } catch (IOException | RuntimeException ex) {
             // Before an instance exists (start, bad input), or in cleanup and finish themselves, there is nothing
             // left to clean up from here: the task fails and the state machine notifies.
-            if (!e.has("run") || "cleanup".equals(action) || "finish".equals(action)) {
+            if (!e.has("run") || StepProtocol.CLEANUP.equals(action) || StepProtocol.FINISH.equals(action)) {
                 throw ex instanceof RuntimeException re ? re : new UncheckedIOException((IOException) ex);
             }
             String message = ex instanceof LifeboatException le ? le.describe() : ex.toString();
@@ -190,7 +208,7 @@ public final class VerificationStepHandler implements RequestStreamHandler {
 
     /** The run stopped at {@code step}: clean up next, and carry the failure into the report. */
     private static ObjectNode failed(ObjectNode out, String step, String error) {
-        return out.put("action", "cleanup")
+        return out.put(StepProtocol.ACTION, StepProtocol.CLEANUP)
                 .put("error", error)
                 .set("checked", JSON.valueToTree(VerifyingBackup.Checked.failedAt(step, error)));
     }

@@ -84,14 +84,16 @@ class RunbookPayloadsTest {
                         new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u", Secret.none()),
                         null,
                         null));
+        FakeInspector inspector = new FakeInspector();
         RestoreHandler handler = new RestoreHandler(
                 config,
                 rds,
                 () -> vault,
-                id -> {
-                    throw new AssertionError("dry runs read no secret");
-                },
-                new FakeInspector(),
+                // A dry run checks the target as the restore would (it must not exist, with create), so it reads
+                // the login; it creates and loads nothing (FakeInspector and FakeDumpTools record any of that).
+                id -> new DatabaseTarget(
+                        DatabaseEngine.POSTGRESQL, "restored.example", 5432, "postgres", "app", Secret.none()),
+                inspector,
                 new FakeDumpTools(),
                 Clock.systemUTC());
 
@@ -107,5 +109,8 @@ class RunbookPayloadsTest {
         assertThat(rds.restores)
                 .as("the one payload that is not a dry run restored once")
                 .hasSize(1);
+        assertThat(inspector.created)
+                .as("the dump payloads are dry runs: no database created")
+                .isEmpty();
     }
 }

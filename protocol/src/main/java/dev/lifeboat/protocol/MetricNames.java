@@ -1,0 +1,28 @@
+package dev.lifeboat.protocol;
+
+/**
+ * The CloudWatch metrics the functions publish (EMF) and the CDK app's alarms and dashboard read: one
+ * spelling on both sides, so a renamed metric cannot leave an alarm watching nothing.
+ */
+public final class MetricNames {
+    public static final String NAMESPACE = "Lifeboat";
+
+    public static final String DIMENSION_DATABASE = "Database";
+    public static final String DIMENSION_ACCOUNT = "Account";
+    public static final String DIMENSION_REGION = "Region";
+
+    public static final String DUMP_BYTES = "DumpBytes";
+    public static final String DUMP_SECONDS = "DumpSeconds";
+    public static final String DUMP_SUCCESS = "DumpSuccess";
+
+    public static final String SNAPSHOT_QUOTA_USED_RATIO = "SnapshotQuotaUsedRatio";
+    public static final String SNAPSHOT_RUN_DONE = "SnapshotRunDone";
+    public static final String SNAPSHOT_RUN_FAILED = "SnapshotRunFailed";
+    public static final String SNAPSHOT_COPIES_KEPT = "SnapshotCopiesKept";
+
+    public static final String VERIFICATION_SUCCESS = "VerificationSuccess";
+    public static final String RECOVERY_SECONDS = "RecoverySeconds";
+    public static final String VERIFIED_BACKUP_AGE_HOURS = "VerifiedBackupAgeHours";
+
+    private MetricNames() {}
+}

@@ -1,0 +1,42 @@
+package dev.lifeboat.protocol;
+
+/**
+ * The fields and values the Step Functions state machines read from the step functions' output, as the
+ * CDK app's Choice states test them and the handlers write them: one spelling on both sides.
+ */
+public final class StepProtocol {
+    /** The snapshot pipeline's step: {@code $.status}. */
+    public static final String STATUS = "status";
+
+    public static final String STATUS_IN_PROGRESS = "IN_PROGRESS";
+    public static final String STATUS_DONE = "DONE";
+    public static final String STATUS_FAILED = "FAILED";
+
+    /** Both state machines wait {@code $.waitSeconds} between steps. */
+    public static final String WAIT_SECONDS = "waitSeconds";
+
+    /** The verification run's step: {@code $.action} names the next step, {@code $.success} the outcome. */
+    public static final String ACTION = "action";
+
+    public static final String SUCCESS = "success";
+
+    /** The verification run's steps, in order; {@link #DONE} ends it, {@link #SWEEP} is the sweeper's. */
+    public static final String START = "start";
+
+    public static final String POLL = "poll";
+    public static final String CHECK = "check";
+    public static final String CLEANUP = "cleanup";
+    public static final String FINISH = "finish";
+    public static final String DONE = "done";
+    public static final String SWEEP = "sweep";
+
+    /** The retention run of the snapshot step function. */
+    public static final String PRUNE = "prune";
+
+    private StepProtocol() {}
+
+    /** The JSONPath a Choice state tests for {@code field}. */
+    public static String path(String field) {
+        return "$." + field;
+    }
+}
