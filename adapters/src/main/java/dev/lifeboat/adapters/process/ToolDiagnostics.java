@@ -22,7 +22,7 @@ final class ToolDiagnostics {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern SINGLE_QUOTED = Pattern.compile("'(?:[^'\\\\]|\\\\.|'')*'");
     private static final Pattern AFTER_LINE_NUMBER = Pattern.compile("(\\bline \\d+:).*$");
-    private static final Pattern COMMAND_WAS = Pattern.compile("(?i)(command was:).*$");
+    private static final Pattern COMMAND_WAS = Pattern.compile("(?i)((?:command|query) was:).*$");
     private static final Pattern NEAR = Pattern.compile("(?i)(\\bnear )\\S.*$");
     /** PostgreSQL's "Key (email)=(alice@example.com) already exists": the values are data. */
     private static final Pattern KEY_VALUES = Pattern.compile("=\\((?:[^()]|\\([^()]*\\))*\\)");

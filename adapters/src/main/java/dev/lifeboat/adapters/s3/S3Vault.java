@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -258,6 +259,29 @@ public final class S3Vault implements Vault {
                 return false; // PreconditionFailed / ConditionalRequestConflict: one exists already
             }
             throw failure("cannot write " + describe() + "/" + key, e);
+        } catch (SdkClientException e) {
+            // No answer came (a reset connection, a lost response): the write may or may not have happened.
+            // What the key holds now says which; anything else would call a written manifest unwritten.
+            Optional<byte[]> now;
+            try {
+                now = read(key);
+            } catch (RuntimeException readFailed) {
+                e.addSuppressed(readFailed);
+                throw new VaultException(
+                        "writing " + describe() + "/" + key + " got no answer, and reading it back failed too: "
+                                + e.getMessage(),
+                        "whether it was written is unknown; run the same command again: it finds the manifest if"
+                                + " there is one, and makes none twice",
+                        e);
+            }
+            if (now.isEmpty()) {
+                throw new VaultException(
+                        "writing " + describe() + "/" + key + " got no answer, and nothing was written: "
+                                + e.getMessage(),
+                        "check the network path to S3, then run again",
+                        e);
+            }
+            return Arrays.equals(now.get(), content);
         }
     }
 

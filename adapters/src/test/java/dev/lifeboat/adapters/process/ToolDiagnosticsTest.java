@@ -45,6 +45,8 @@ class ToolDiagnosticsTest {
                 .isEmpty(); // not a diagnostic of its own
         assertThat(ToolDiagnostics.shown("pg_restore: detail: Command was: INSERT INTO t VALUES (1, 'x');", null))
                 .hasValueSatisfying(l -> assertThat(l).doesNotContain("VALUES").doesNotContain("'x'"));
+        assertThat(ToolDiagnostics.shown("pg_dump: detail: Query was: COPY public.t (id, note) TO stdout;", null))
+                .contains("pg_dump: detail: Query was: …");
         assertThat(ToolDiagnostics.shown(
                         "ERROR 1064 (42000) at line 7: You have an error in your SQL syntax near 'Alice' at line 1",
                         null))

@@ -1,0 +1,117 @@
+package dev.lifeboat.adapters.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.restore.RestoringDump;
+import dev.lifeboat.testing.FaultyS3Proxy;
+import dev.lifeboat.testing.FaultyS3Proxy.Fault;
+import dev.lifeboat.testing.FaultyS3Proxy.Operation;
+import dev.lifeboat.testing.Fingerprint;
+import dev.lifeboat.testing.MotoServer;
+import dev.lifeboat.testing.PostgresServer;
+import dev.lifeboat.testing.RealParts;
+import dev.lifeboat.testing.Wiring;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * S3 failing mid-upload, through a fault-injecting proxy in front of moto: each outcome is either a backup
+ * that restores with identical tables, or no manifest, no open multipart upload, and a message naming the
+ * cause. What the bucket holds is checked directly against moto, not through the proxy.
+ */
+@ExtendWith(RealParts.class)
+class S3FaultsIT {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "UPLOAD_PART, SERVER_ERROR",
+        "UPLOAD_PART, RESET",
+        "COMPLETE_MULTIPART_UPLOAD, SERVER_ERROR",
+        "COMPLETE_MULTIPART_UPLOAD, RESET",
+        "COMPLETE_MULTIPART_UPLOAD, DROP_RESPONSE",
+        "PUT_MANIFEST, SERVER_ERROR",
+        "PUT_MANIFEST, RESET",
+        "PUT_MANIFEST, DROP_RESPONSE"
+    })
+    void aFaultMidUpload_leavesAGoodBackupOrNoneAtAll(
+            Operation operation, Fault fault, PostgresServer pg, MotoServer moto) throws Exception {
+        DatabaseTarget source = pg.newDatabase("faults");
+        pg.execute(
+                source.database(),
+                "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 200000) g");
+        S3Client direct = moto.s3();
+        String bucket = moto.newBucket(direct, false);
+        try (FaultyS3Proxy proxy = new FaultyS3Proxy(moto.endpoint());
+                AwsClients throughProxy =
+                        new AwsClients(Optional.of(URI.create(proxy.endpoint())), Optional.of(MotoServer.REGION))) {
+            proxy.fail(operation, fault);
+            S3Vault vault = new S3Vault(
+                    throughProxy.s3(),
+                    S3Vault.Settings.of(bucket, "v").withParts(5 * 1024 * 1024, 2),
+                    Clock.systemUTC());
+
+            LifeboatException failure = null;
+            try {
+                Wiring.dumping(vault).dump(new TakingDump.Command("orders", source, null, null));
+            } catch (LifeboatException e) {
+                failure = e;
+            }
+
+            assertThat(proxy.seen(operation)).as("the fault was met").isPositive();
+            assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads())
+                    .as("no open multipart upload")
+                    .isEmpty();
+            S3Vault readBack = new S3Vault(direct, S3Vault.Settings.of(bucket, "v"), Clock.systemUTC());
+            boolean manifest = readBack.list("dumps/orders/").stream().anyMatch(VaultLayout::isManifest);
+            if (failure != null) {
+                assertThat(manifest)
+                        .as("a failed dump leaves no manifest: " + failure.getMessage())
+                        .isFalse();
+                assertThat(failure.describe()).containsAnyOf("s3://" + bucket, "S3", "vault", "upload");
+            } else {
+                assertThat(manifest).isTrue();
+                DatabaseTarget target = pg.target(PostgresServer.uniqueName("faults_restored"));
+                Wiring.restoring(readBack)
+                        .restore(new RestoringDump.Command("orders", "latest", target, true, false, false, null));
+                assertThat(Fingerprint.of(pg, target.database())).isEqualTo(Fingerprint.of(pg, source.database()));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"SERVER_ERROR", "RESET"})
+    void anAbortThatFailsToo_isSaidInTheMessage_andNoManifestIsWritten(Fault fault, PostgresServer pg, MotoServer moto)
+            throws Exception {
+        DatabaseTarget source = pg.newDatabase("faults");
+        pg.execute(
+                source.database(),
+                "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 200000) g");
+        S3Client direct = moto.s3();
+        String bucket = moto.newBucket(direct, false);
+        try (FaultyS3Proxy proxy = new FaultyS3Proxy(moto.endpoint());
+                AwsClients throughProxy =
+                        new AwsClients(Optional.of(URI.create(proxy.endpoint())), Optional.of(MotoServer.REGION))) {
+            proxy.fail(Operation.COMPLETE_MULTIPART_UPLOAD, fault).fail(Operation.ABORT_MULTIPART_UPLOAD, fault);
+            S3Vault vault = new S3Vault(
+                    throughProxy.s3(),
+                    S3Vault.Settings.of(bucket, "v").withParts(5 * 1024 * 1024, 2),
+                    Clock.systemUTC());
+
+            assertThatThrownBy(() -> Wiring.dumping(vault).dump(new TakingDump.Command("orders", source, null, null)))
+                    .isInstanceOf(LifeboatException.class);
+            assertThat(new S3Vault(direct, S3Vault.Settings.of(bucket, "v"), Clock.systemUTC()).list("dumps/"))
+                    .noneMatch(VaultLayout::isManifest);
+        }
+    }
+}
