@@ -91,7 +91,7 @@ public final class Lifeboat implements Callable<Integer> {
         }
         System.err.println(
                 finished
-                        ? "lifeboat: interrupted: the command cleaned up as above; nothing it did is recorded as done"
+                        ? "lifeboat: interrupted: the lines above say what the command did and undid before it stopped"
                         : "lifeboat: interrupted: the command did not finish cleaning up within 30 s; check the target and"
                                 + " the vault for what it left");
     }

@@ -6,6 +6,11 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Progress on stderr: a bar redrawn in place when stderr is a terminal, a plain line every few
@@ -22,6 +27,11 @@ final class Progress implements ProgressListener {
     private Instant lastDrawn;
     private long total = -1;
     private long last;
+    private volatile Instant lastProgress;
+    private ScheduledExecutorService heartbeat;
+    private ScheduledFuture<?> beat;
+    /** How long without a byte before a line says the transfer is stalled, and how often it repeats. */
+    static final Duration STALLED_AFTER = Duration.ofSeconds(30);
 
     Progress(PrintStream err, boolean terminal, String verb, Clock clock) {
         this.err = err;
@@ -35,12 +45,41 @@ final class Progress implements ProgressListener {
         total = expectedBytes;
         start = clock.instant();
         lastDrawn = start;
+        lastProgress = start;
+        if (heartbeat == null) {
+            heartbeat = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("progress-heartbeat").factory());
+            beat = heartbeat.scheduleAtFixedRate(
+                    () -> stalledLine(clock.instant()).ifPresent(line -> {
+                        err.println((terminal ? "\n" : "") + line);
+                        err.flush();
+                    }),
+                    STALLED_AFTER.toSeconds(),
+                    STALLED_AFTER.toSeconds(),
+                    TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A heartbeat while nothing moves: the operator sees that Lifeboat is alive, how much moved, and for how
+     * long nothing has (a dump tool waiting on a lock, a stalled network); empty while bytes flow.
+     */
+    Optional<String> stalledLine(Instant now) {
+        Instant since = lastProgress;
+        if (since == null || Duration.between(since, now).compareTo(STALLED_AFTER) < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(verb + " " + Sizes.human(last) + " so far; no progress for "
+                + Sizes.duration(Duration.between(since, now)) + " (still running)");
     }
 
     @Override
     public void onProgress(long bytes) {
-        last = bytes;
         Instant now = clock.instant();
+        if (bytes != last) {
+            lastProgress = now;
+        }
+        last = bytes;
         if (start == null) {
             onStart(-1);
         }
@@ -52,6 +91,10 @@ final class Progress implements ProgressListener {
 
     /** Draws the final state and ends the line. */
     void finish() {
+        if (heartbeat != null) {
+            beat.cancel(false);
+            heartbeat.shutdownNow();
+        }
         if (start != null) {
             draw(clock.instant(), true);
         }

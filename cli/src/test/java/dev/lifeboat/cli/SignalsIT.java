@@ -33,7 +33,7 @@ class SignalsIT {
         pg.execute(
                 source.database(),
                 "CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g + 1)::text) AS note"
-                        + " FROM generate_series(1, 1500000) g");
+                        + " FROM generate_series(1, 3000000) g");
         return source;
     }
 
@@ -50,8 +50,8 @@ class SignalsIT {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 300 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(50);
+        for (int i = 0; i < 1200 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(25);
         }
         assertThat(condition.getAsBoolean()).as("the operation got under way").isTrue();
     }
@@ -68,7 +68,7 @@ class SignalsIT {
         Path vault = Files.createDirectories(dir.resolve("vault"));
 
         Process p = start(pg, err, "dump", "--source", url(source), "--vault", "file:" + vault, "--database", "big");
-        await(() -> files(vault).anyMatch(f -> f.getFileName().toString().contains("partial")));
+        await(() -> running(p, "pg_dump"));
         p.destroy(); // SIGTERM
 
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -76,7 +76,7 @@ class SignalsIT {
         assertThat(Files.readString(err))
                 .contains("lifeboat: interrupted; stopped 1 running tool(s), cleaning up")
                 .contains("no backup was recorded")
-                .contains("lifeboat: interrupted: the command cleaned up as above");
+                .contains("lifeboat: interrupted: the lines above say what the command did and undid");
         assertThat(files(vault)).as("no manifest, no partial object").isEmpty();
     }
 
@@ -104,14 +104,19 @@ class SignalsIT {
                 "--target",
                 url(target),
                 "--create");
-        await(() -> exists(pg, target.database()));
-        Thread.sleep(300);
+        await(() -> running(p, "pg_restore"));
         p.destroy(); // SIGTERM
 
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(143);
         assertThat(Files.readString(err)).contains("which this restore created, was removed");
         assertThat(exists(pg, target.database())).isFalse();
+    }
+
+    /** True while {@code tool} runs as a child of the Lifeboat process: the signal then lands mid-operation. */
+    private static boolean running(Process lifeboat, String tool) {
+        return lifeboat.descendants()
+                .anyMatch(h -> h.info().command().orElse("").endsWith("/" + tool));
     }
 
     private static Stream<Path> files(Path dir) {

@@ -128,6 +128,19 @@ public final class ConfigLoader {
                 databases.put(e.getKey(), database("databases." + e.getKey(), e.getKey(), e.getValue()));
             }
         }
+        if (backup != null && backup.account() != null && backup.region() != null) {
+            databases.forEach((id, d) -> {
+                if (d != null
+                        && d.source() != null
+                        && backup.account().equals(d.source().account())
+                        && backup.region().equals(d.source().region())) {
+                    errors.add("databases." + id + ".source: the backup account and Region (" + backup.account() + "/"
+                            + backup.region() + ") are the database's own; a copy there protects against nothing the"
+                            + " incident destroys, and the pipeline cannot tell it from its own source snapshot: put"
+                            + " backups in another account, or at least another Region");
+                }
+            });
+        }
         return new LifeboatConfig(backup, databases, root.toString());
     }
 

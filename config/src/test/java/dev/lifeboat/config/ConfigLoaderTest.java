@@ -202,4 +202,16 @@ class ConfigLoaderTest {
                         .dump())
                 .isEqualTo(expression);
     }
+
+    /** Found under the Lambda runtime harness: the snapshot step looped on "deleting intermediates" forever. */
+    @Test
+    void aBackupInTheSourcesOwnAccountAndRegion_isRefused() {
+        String same = VALID.replace(
+                "account: \"222222222222\"\n  region: eu-central-1", "account: \"111111111111\"\n  region: eu-west-1");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(same, "lifeboat.yml"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("databases.orders.source: the backup account and Region (111111111111/eu-west-1)"
+                        + " are the database's own");
+    }
 }

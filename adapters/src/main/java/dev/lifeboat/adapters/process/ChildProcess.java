@@ -39,6 +39,8 @@ final class ChildProcess implements DumpTools.Running {
     private static final int KEPT_LINES = 40;
     /** The tools running now, so that a signal to Lifeboat can stop them (see {@link #stopAll()}). */
     private static final Set<ChildProcess> RUNNING = ConcurrentHashMap.newKeySet();
+    /** Set once the process was told to stop: no tool starts after that. */
+    private static volatile boolean stopping;
 
     private final String toolName;
     private final Process process;
@@ -93,6 +95,10 @@ final class ChildProcess implements DumpTools.Running {
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
         String name = Path.of(command.getFirst()).getFileName().toString();
+        if (stopping) {
+            deleteAll(tempFiles);
+            throw failure.apply(name + " was not started: Lifeboat was told to stop", "");
+        }
         try {
             return new ChildProcess(name, pb.start(), secret, tempFiles, failure);
         } catch (IOException e) {
@@ -216,6 +222,7 @@ final class ChildProcess implements DumpTools.Running {
      * aborted, a database the restore created is removed). Returns how many were running.
      */
     static int stopAll() {
+        stopping = true;
         int n = 0;
         for (ChildProcess p : RUNNING) {
             p.kill();
