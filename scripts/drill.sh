@@ -25,6 +25,7 @@ cd "$LIFEBOAT_ROOT"
 ROWS=${DRILL_ROWS:-200000}
 pick_jdk
 start_all_services
+reset_moto
 JAR=$LIFEBOAT_ROOT/cli/target/lifeboat.jar
 if [ ! -f "$JAR" ]; then
   log "building $JAR"

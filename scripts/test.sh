@@ -11,6 +11,7 @@ source "$(dirname "$0")/lib/services.sh"
 cd "$LIFEBOAT_ROOT"
 pick_jdk
 start_all_services
+reset_moto
 log "running ./mvnw verify"
 ./mvnw -B -ntp verify "$@"
 if [ $# -eq 0 ]; then

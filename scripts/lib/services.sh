@@ -161,6 +161,13 @@ start_moto() {
   export AWS_REGION=${AWS_REGION:-eu-west-1}
 }
 
+# Forgets everything moto holds. A moto left running by an earlier run keeps its snapshots, and after
+# enough runs the drill's backup account reaches the 100-manual-snapshot quota and its copy queues for
+# ever: every suite and drill starts from an empty AWS.
+reset_moto() {
+  curl -sf -X POST -o /dev/null "http://127.0.0.1:$LIFEBOAT_MOTO_PORT/moto-api/reset" || die "could not reset moto"
+}
+
 start_all_services() {
   mkdir -p "$LIFEBOAT_CACHE"
   ensure_packages
