@@ -91,7 +91,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(
             names = "--instance-class",
-            defaultValue = "db.t4g.medium",
+            defaultValue = RestoringSnapshot.DEFAULT_INSTANCE_CLASS,
             paramLabel = "CLASS",
             description = "(default: ${DEFAULT-VALUE})")
     String instanceClass;

@@ -144,7 +144,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                 p.required("targetInstance"),
                 p.optional("targetAccount"),
                 p.optional("targetRegion"),
-                p.optional("instanceClass", "db.t4g.medium"),
+                p.optional("instanceClass", RestoringSnapshot.DEFAULT_INSTANCE_CLASS),
                 p.optional("subnetGroup"),
                 groups,
                 p.optional("parameterGroup"),

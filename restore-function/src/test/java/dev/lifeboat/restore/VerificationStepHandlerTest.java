@@ -1,6 +1,7 @@
 package dev.lifeboat.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -201,5 +202,43 @@ class VerificationStepHandlerTest {
         assertThat(lastState.path("message").asText()).contains("FAILED").contains("dump restore: no dump of orders");
         assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database "));
         assertThat(secrets).isEmpty();
+    }
+
+    /** Regression (issue 9): the sweep stopped at the first failed delete, leaving the other instances running. */
+    @Test
+    void aSweep_goesOnPastAFailedDelete_andThenFailsNamingIt() throws Exception {
+        Location loc = config.backup().location();
+        for (String id : List.of("lifeboat-verify-orders-a", "lifeboat-verify-orders-b", "lifeboat-verify-orders-c")) {
+            rds.restore(
+                    loc,
+                    DbKind.INSTANCE,
+                    new RdsGateway.RestoreSpec(
+                            "lifeboat-orders-20261125-0300",
+                            id,
+                            "postgres",
+                            "db.t4g.micro",
+                            null,
+                            List.of(),
+                            null,
+                            null,
+                            false,
+                            false,
+                            Map.of(
+                                    VerifyingBackup.VERIFICATION,
+                                    id,
+                                    VerifyingBackup.EXPIRES_AT,
+                                    "2020-01-01T00:00:00Z")));
+        }
+        rds.refuseDeleting.add("lifeboat-verify-orders-a");
+
+        assertThatThrownBy(() -> handler().step(JSON.readTree("{\"action\": \"sweep\"}")))
+                .hasMessageContaining("could not delete lifeboat-verify-orders-a")
+                .hasMessageContaining("InvalidDBInstanceState");
+        assertThat(rds.database(loc, DbKind.INSTANCE, "lifeboat-verify-orders-b"))
+                .isEmpty();
+        assertThat(rds.database(loc, DbKind.INSTANCE, "lifeboat-verify-orders-c"))
+                .isEmpty();
+        assertThat(rds.database(loc, DbKind.INSTANCE, "lifeboat-verify-orders-a"))
+                .isPresent();
     }
 }

@@ -41,6 +41,8 @@ public final class RestoringSnapshot {
     private static final Pattern RDS_ID = Pattern.compile("[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d");
     public static final String RESTORED_FROM = "lifeboat:restored-from";
+    /** The instance class of a restored database when the operator gives none (the CLI's and the function's). */
+    public static final String DEFAULT_INSTANCE_CLASS = "db.t4g.medium";
 
     /**
      * Where and how to restore. {@code account} and {@code region} null: the backup account and Region.

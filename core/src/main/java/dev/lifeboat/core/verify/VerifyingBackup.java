@@ -8,6 +8,7 @@ import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.error.VerificationFailedException;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
@@ -485,6 +486,9 @@ public final class VerifyingBackup {
     /** The stored reports of a database, oldest first. */
     public List<Report> reports(String databaseId) {
         List<Report> out = new ArrayList<>();
+        if (vault == null) {
+            return out; // without a vault no report was stored (store() skips it), so there are none to read
+        }
         for (String key : vault.list("verifications/" + databaseId + "/")) {
             vault.read(key).ifPresent(b -> {
                 try {
@@ -509,10 +513,16 @@ public final class VerifyingBackup {
                 .anyMatch(taken -> !taken.plus(maxAge).isBefore(now));
     }
 
-    /** Deletes verification instances past their expiry; touches nothing without the verification tag. */
+    /**
+     * Deletes the verification instances past their expiry (and their logins); touches nothing without the
+     * verification tag. A delete that
+     * fails does not stop the others: the sweep goes on, and then throws naming what it deleted and what it
+     * could not, so the sweeper's failure alarm fires while the rest is already clean.
+     */
     public List<String> sweep(LifeboatConfig config) {
         Location loc = config.backup().location();
         List<String> deleted = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (DbKind kind : DbKind.values()) {
             for (SourceDatabase d : rds.databasesTagged(loc, kind, VERIFICATION)) {
                 String expires = d.tags().get(EXPIRES_AT);
@@ -523,11 +533,23 @@ public final class VerifyingBackup {
                     expired = true;
                 }
                 if (expired && d.identifier().startsWith("lifeboat-verify-")) {
-                    rds.deleteDatabase(loc, kind, d.identifier());
-                    secrets.delete(secretName(d.identifier()));
-                    deleted.add(d.identifier());
+                    try {
+                        rds.deleteDatabase(loc, kind, d.identifier());
+                        secrets.delete(secretName(d.identifier()));
+                        deleted.add(d.identifier());
+                    } catch (RuntimeException e) {
+                        String why = e instanceof LifeboatException le ? le.describe() : e.toString();
+                        LOG.warn("sweep: could not delete {}: {}", d.identifier(), why);
+                        failed.add(d.identifier() + " (" + why + ")");
+                    }
                 }
             }
+        }
+        if (!failed.isEmpty()) {
+            throw new VerificationFailedException(
+                    "the sweep deleted " + (deleted.isEmpty() ? "nothing" : String.join(", ", deleted))
+                            + " and could not delete " + String.join("; ", failed),
+                    "the sweep runs again on its schedule; if it keeps failing, delete those instances by hand");
         }
         return deleted;
     }

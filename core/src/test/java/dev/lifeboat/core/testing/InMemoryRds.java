@@ -264,9 +264,15 @@ public class InMemoryRds implements RdsGateway {
         return "app";
     }
 
+    /** Databases whose deletion fails, as RDS refuses one that is being modified (InvalidDBInstanceState). */
+    public final Set<String> refuseDeleting = new HashSet<>();
+
     @Override
     public synchronized void deleteDatabase(Location where, DbKind kind, String identifier) {
         calls.add("delete-database " + where + " " + identifier);
+        if (refuseDeleting.contains(identifier)) {
+            throw new IllegalStateException("InvalidDBInstanceState: " + identifier + " is being modified");
+        }
         databases.remove(k(where, identifier));
         restoresPending.remove(k(where, identifier));
     }

@@ -1,0 +1,8 @@
+package dev.lifeboat.core.error;
+
+/** A verification run, or its sweeper, could not do what it must; the message says what is left. */
+public final class VerificationFailedException extends LifeboatException {
+    public VerificationFailedException(String message, String hint) {
+        super(message, hint, null);
+    }
+}
