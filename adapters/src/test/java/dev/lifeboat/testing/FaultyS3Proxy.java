@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -111,7 +112,7 @@ public final class FaultyS3Proxy implements AutoCloseable {
             Fault fault = faults.get(op);
             if (fault == Fault.SERVER_ERROR) {
                 byte[] xml = "<Error><Code>InternalError</Code><Message>injected by the test</Message></Error>"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        .getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().add("Content-Type", "application/xml");
                 ex.sendResponseHeaders(500, xml.length);
                 ex.getResponseBody().write(xml);

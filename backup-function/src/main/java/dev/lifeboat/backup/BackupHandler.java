@@ -20,6 +20,7 @@ import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
 import dev.lifeboat.core.port.SecretSource;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,8 +54,6 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 public final class BackupHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BackupHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Time kept back from Lambda's deadline to abort the upload and report, when a dump runs long. */
-    static final Duration DEADLINE_MARGIN = Duration.ofSeconds(45);
 
     private final BackupConfig config;
     private final Vault vault;
@@ -174,7 +173,7 @@ public final class BackupHandler implements RequestStreamHandler {
         if (source.dbname() != null) {
             target = target.withDatabase(source.dbname());
         }
-        Duration left = Duration.ofMillis(context.getRemainingTimeInMillis()).minus(DEADLINE_MARGIN);
+        Duration left = LambdaLimits.budget(context.getRemainingTimeInMillis());
         if (left.isNegative() || left.isZero()) {
             throw new InvalidInputException(
                     "too little time left in this invocation to dump " + id, "raise the function's timeout");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,7 +69,8 @@ class SignalsIT {
         Path vault = Files.createDirectories(dir.resolve("vault"));
 
         Process p = start(pg, err, "dump", "--source", url(source), "--vault", "file:" + vault, "--database", "big");
-        await(() -> running(p, "pg_dump"));
+        // pg_dump is streaming once the upload's temporary file grows (its --version check is a child too).
+        await(() -> files(vault).anyMatch(f -> f.getFileName().toString().contains("partial") && size(f) > 1 << 20));
         p.destroy(); // SIGTERM
 
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -104,7 +106,8 @@ class SignalsIT {
                 "--target",
                 url(target),
                 "--create");
-        await(() -> running(p, "pg_restore"));
+        // pg_restore is loading once it holds a session on the new database (nothing else connects to it).
+        await(() -> sessions(pg, target.database()) > 0);
         p.destroy(); // SIGTERM
 
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -113,16 +116,29 @@ class SignalsIT {
         assertThat(exists(pg, target.database())).isFalse();
     }
 
-    /** True while {@code tool} runs as a child of the Lifeboat process: the signal then lands mid-operation. */
-    private static boolean running(Process lifeboat, String tool) {
-        return lifeboat.descendants()
-                .anyMatch(h -> h.info().command().orElse("").endsWith("/" + tool));
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static int sessions(PostgresServer pg, String database) {
+        try (Connection c = pg.connect("postgres");
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Stream<Path> files(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).toList().stream();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Stream.empty();
         }
     }

@@ -2,6 +2,7 @@ package dev.lifeboat.infra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Policies;
 import dev.lifeboat.protocol.StepProtocol;
@@ -234,7 +235,7 @@ public final class BackupAccountStack extends Stack {
                 DockerImageCode.fromImageAsset(
                         repositoryRoot.resolve("restore-function").toString()),
                 2048,
-                Duration.minutes(15),
+                Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()),
                 deadLetters,
                 configDocument,
                 "lifeboat-restore");
@@ -320,7 +321,7 @@ public final class BackupAccountStack extends Stack {
                                 .cmd(List.of("dev.lifeboat.restore.VerificationStepHandler::handleRequest"))
                                 .build()),
                 2048,
-                Duration.minutes(15),
+                Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()),
                 deadLetters,
                 configDocument,
                 "lifeboat-verify");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.protocol.LambdaLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -223,7 +224,7 @@ public final class SourceAccountStack extends Stack {
                 .securityGroups(groups)
                 .memorySize(2048)
                 .ephemeralStorageSize(Size.mebibytes(1024))
-                .timeout(Duration.minutes(15))
+                .timeout(Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()))
                 .environment(Map.of(
                         "LIFEBOAT_VAULT",
                         config.backup().vault(),

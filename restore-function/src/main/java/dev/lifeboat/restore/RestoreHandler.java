@@ -23,6 +23,7 @@ import dev.lifeboat.core.port.SecretSource;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
+import dev.lifeboat.protocol.LambdaLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -112,11 +113,19 @@ public final class RestoreHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        ObjectNode result = PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> handle(event)));
+        Duration budget = LambdaLimits.budget(context.getRemainingTimeInMillis());
+        ObjectNode result =
+                PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> handle(event, budget)));
         JSON.writeValue(output, result);
     }
 
+    /** As Lambda calls it with its full 15 minutes: for tests. */
     ObjectNode handle(JsonNode event) {
+        return handle(event, LambdaLimits.MAX_INVOCATION.minus(LambdaLimits.DEADLINE_MARGIN));
+    }
+
+    /** @param budget how long a dump restore may load: the invocation's time left, less the margin */
+    ObjectNode handle(JsonNode event, Duration budget) {
         if (event == null || !event.isObject()) {
             throw new InvalidInputException("the payload is not a JSON object", "see docs/runbook.md for examples");
         }
@@ -129,7 +138,7 @@ public final class RestoreHandler implements RequestStreamHandler {
         String from = new Payload(event).required("from");
         return switch (from) {
             case "snapshot" -> snapshot(event, database);
-            case "dump" -> dump(event, database);
+            case "dump" -> dump(event, database, budget);
             default ->
                 throw new InvalidInputException(
                         "field 'from': '" + from + "' is not a restore source", "valid: snapshot, dump");
@@ -172,7 +181,11 @@ public final class RestoreHandler implements RequestStreamHandler {
         return out;
     }
 
-    private ObjectNode dump(JsonNode e, String database) {
+    private ObjectNode dump(JsonNode e, String database, Duration budget) {
+        if (budget.isNegative() || budget.isZero()) {
+            throw new InvalidInputException(
+                    "too little time left in this invocation to restore a dump", "raise the function's timeout");
+        }
         onlyFields(e, DUMP_FIELDS, "dump");
         if (config.backup().vault() == null) {
             throw new InvalidInputException(
@@ -191,7 +204,7 @@ public final class RestoreHandler implements RequestStreamHandler {
         if (name != null) {
             target = target.withDatabase(name);
         }
-        RestoringDump restoring = new RestoringDump(v, inspector, tools, clock, Duration.ofMinutes(14));
+        RestoringDump restoring = new RestoringDump(v, inspector, tools, clock, budget);
         RestoringDump.Command command =
                 new RestoringDump.Command(database, backup, target, create, allowNonEmpty, false, null);
         if (dryRun) {

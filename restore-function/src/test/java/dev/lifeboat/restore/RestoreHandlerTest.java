@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -170,5 +171,15 @@ class RestoreHandlerTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains(hint));
+    }
+
+    /** A dump restore loads for as long as the invocation has left, less the margin; with none left it refuses. */
+    @Test
+    void aDumpRestoreWithNoTimeLeft_isRefusedBeforeAnythingMoves() {
+        assertThatThrownBy(() -> handler.handle(
+                        JSON.readTree("{\"database\": \"orders\", \"from\": \"dump\", \"targetSecretArn\": \"x\"}"),
+                        Duration.ZERO))
+                .hasMessageContaining("too little time left in this invocation to restore a dump");
+        assertThat(rds.calls).isEmpty();
     }
 }
