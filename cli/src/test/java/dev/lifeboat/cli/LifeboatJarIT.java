@@ -33,6 +33,18 @@ class LifeboatJarIT {
 
     record Run(int exit, String out, String err) {}
 
+    /** Rewrites the one object in the vault directory whose name ends with {@code suffix}; returns its path. */
+    static Path damage(Path vaultDir, String suffix, UnaryOperator<byte[]> change) throws IOException {
+        Path object;
+        try (Stream<Path> files = Files.walk(vaultDir)) {
+            object =
+                    files.filter(p -> p.toString().endsWith(suffix)).findFirst().orElseThrow();
+        }
+        Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.write(object, change.apply(Files.readAllBytes(object)));
+        return object;
+    }
+
     static Run lifeboat(Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
@@ -47,7 +59,10 @@ class LifeboatJarIT {
             Process p =
                     pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("lifeboat finished").isTrue();
-            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+            Run run = new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+            Files.delete(out);
+            Files.delete(err);
+            return run;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -176,16 +191,10 @@ class LifeboatJarIT {
         assertThat(lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--database", "orders")
                         .exit())
                 .isZero();
-        Path object;
-        try (Stream<Path> files = Files.walk(dir)) {
-            object = files.filter(p -> p.toString().endsWith(".pgdump"))
-                    .findFirst()
-                    .orElseThrow();
-        }
-        Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
-        byte[] bytes = Files.readAllBytes(object);
-        bytes[bytes.length / 2] ^= 0x40;
-        Files.write(object, bytes);
+        damage(dir, ".pgdump", bytes -> {
+            bytes[bytes.length / 2] ^= 0x40;
+            return bytes;
+        });
         DatabaseTarget target = pg.newDatabase("cli_corrupt");
 
         Run restore = lifeboat(
@@ -311,16 +320,8 @@ class LifeboatJarIT {
         Map<String, String> env = Map.of("MYSQL_PWD", db.password());
         Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--database", "shop");
         assertThat(dump.exit()).as(dump.err()).isZero();
-        Path object;
-        try (Stream<Path> files = Files.walk(dir)) {
-            object = files.filter(p -> p.toString().endsWith(".sql.gz"))
-                    .findFirst()
-                    .orElseThrow();
-        }
-        String name = object.getFileName().toString();
+        String name = damage(dir, ".sql.gz", damage).getFileName().toString();
         String backupId = name.substring(0, name.indexOf('.'));
-        Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
-        Files.write(object, damage.apply(Files.readAllBytes(object)));
         DatabaseTarget target = db.target(PostgresServer.uniqueName("cli_corrupt"));
 
         Run restore = lifeboat(
@@ -366,18 +367,10 @@ class LifeboatJarIT {
         Map<String, String> env = Map.of("PGPASSWORD", pg.password());
         Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", "file:" + dir, "--database", "orders");
         assertThat(dump.exit()).as(dump.err()).isZero();
-        Path object;
-        try (Stream<Path> files = Files.walk(dir)) {
-            object = files.filter(p -> p.toString().endsWith(".pgdump"))
-                    .findFirst()
-                    .orElseThrow();
-        }
-        Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
-        byte[] bytes = Files.readAllBytes(object);
-        for (int i = bytes.length / 5; i < bytes.length / 5 + 4096; i++) {
-            bytes[i] = 0;
-        }
-        Files.write(object, bytes);
+        damage(dir, ".pgdump", bytes -> {
+            Arrays.fill(bytes, bytes.length / 5, bytes.length / 5 + 4096, (byte) 0);
+            return bytes;
+        });
         DatabaseTarget target = pg.target(PostgresServer.uniqueName("cli_corrupt"));
 
         Run restore = lifeboat(
