@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.testing.MariaDbServer;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import java.io.IOException;
@@ -39,6 +40,10 @@ class SignalsIT {
     }
 
     private static Process start(PostgresServer pg, Path err, String... args) throws Exception {
+        return start(Map.of("PGPASSWORD", pg.password()), err, args);
+    }
+
+    private static Process start(Map<String, String> env, Path err, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-jar",
@@ -46,7 +51,7 @@ class SignalsIT {
         cmd.addAll(List.of(args));
         ProcessBuilder pb =
                 new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(Map.of("PGPASSWORD", pg.password()));
+        pb.environment().putAll(env);
         return pb.start();
     }
 
@@ -114,6 +119,69 @@ class SignalsIT {
         assertThat(p.exitValue()).isEqualTo(143);
         assertThat(Files.readString(err)).contains("which this restore created, was removed");
         assertThat(exists(pg, target.database())).isFalse();
+    }
+
+    /** MariaDB commits as it loads: the database the restore created, partly loaded, must go too. */
+    @Test
+    void sigtermMidMariaDbRestore_withCreate_removesTheDatabaseItCreated_andExits143(
+            MariaDbServer db, @TempDir Path dir) throws Exception {
+        DatabaseTarget source = db.newDatabase("sig_src");
+        db.execute(source.database(), "CREATE TABLE big (id INT PRIMARY KEY, note VARCHAR(80))");
+        db.execute(
+                source.database(), "INSERT INTO big SELECT seq, CONCAT(MD5(seq), MD5(seq + 1)) FROM seq_1_to_1500000");
+        Map<String, String> env = Map.of("MYSQL_PWD", db.password());
+        Path vault = Files.createDirectories(dir.resolve("vault"));
+        Path err = dir.resolve("err.txt");
+        String from =
+                "mariadb://" + source.user() + "@" + source.host() + ":" + source.port() + "/" + source.database();
+        assertThat(start(env, err, "dump", "--source", from, "--vault", "file:" + vault, "--database", "shop")
+                        .waitFor())
+                .isZero();
+        DatabaseTarget target = db.target(PostgresServer.uniqueName("sig_restored"));
+        String to = "mariadb://" + target.user() + "@" + target.host() + ":" + target.port() + "/" + target.database();
+
+        Process p = start(
+                env,
+                err,
+                "restore",
+                "--from",
+                "dump",
+                "--vault",
+                "file:" + vault,
+                "--database",
+                "shop",
+                "--target",
+                to,
+                "--create");
+        // the mariadb client is loading once it holds a session on the new database
+        await(() -> mariaDbSessions(db, target.database()) > 0);
+        p.destroy(); // SIGTERM
+
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(err)).contains("which this restore created, was removed");
+        assertThat(mariaDbSchemas(db, target.database())).isZero();
+    }
+
+    private static int mariaDbSessions(MariaDbServer db, String database) {
+        return mariaDbCount(db, "SELECT COUNT(*) FROM information_schema.processlist WHERE db = ?", database);
+    }
+
+    private static int mariaDbSchemas(MariaDbServer db, String database) {
+        return mariaDbCount(db, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?", database);
+    }
+
+    private static int mariaDbCount(MariaDbServer db, String sql, String value) {
+        try (Connection c = db.connect("");
+                var ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long size(Path f) {
