@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -47,19 +45,13 @@ final class ChildProcess implements DumpTools.Running {
     private final Thread stderrReader;
     private final Deque<String> lastLines = new ArrayDeque<>();
     private final List<String> errorLines = new ArrayList<>();
-    private final List<Path> tempFiles;
     private final BiFunction<String, String, LifeboatException> failure;
     private volatile boolean killed;
 
     private ChildProcess(
-            String toolName,
-            Process process,
-            Secret secret,
-            List<Path> tempFiles,
-            BiFunction<String, String, LifeboatException> failure) {
+            String toolName, Process process, Secret secret, BiFunction<String, String, LifeboatException> failure) {
         this.toolName = toolName;
         this.process = process;
-        this.tempFiles = tempFiles;
         this.failure = failure;
         this.stderrReader =
                 Thread.ofPlatform().daemon().name(toolName + "-stderr").start(() -> readStderr(secret));
@@ -74,7 +66,6 @@ final class ChildProcess implements DumpTools.Running {
             List<String> command,
             Map<String, String> environment,
             Secret secret,
-            List<Path> tempFiles,
             boolean feedsInput,
             BiFunction<String, String, LifeboatException> failure) {
         // The JVM passes arguments in the locale's charset (sun.jnu.encoding): under a POSIX locale a database
@@ -82,7 +73,6 @@ final class ChildProcess implements DumpTools.Running {
         Charset argv = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"), StandardCharsets.UTF_8);
         for (String arg : command) {
             if (!argv.newEncoder().canEncode(arg)) {
-                deleteAll(tempFiles);
                 throw failure.apply(
                         "cannot pass '" + arg + "' to " + command.getFirst() + ": this process runs in a locale whose"
                                 + " charset (" + argv + ") cannot encode it",
@@ -96,13 +86,11 @@ final class ChildProcess implements DumpTools.Running {
         }
         String name = Path.of(command.getFirst()).getFileName().toString();
         if (stopping) {
-            deleteAll(tempFiles);
             throw failure.apply(name + " was not started: Lifeboat was told to stop", "");
         }
         try {
-            return new ChildProcess(name, pb.start(), secret, tempFiles, failure);
+            return new ChildProcess(name, pb.start(), secret, failure);
         } catch (IOException e) {
-            deleteAll(tempFiles);
             throw failure.apply(
                     "cannot start " + command.getFirst() + ": " + e.getMessage(),
                     "install the engine's client tools (see docs/architecture.md) or set LIFEBOAT_PG_BIN / LIFEBOAT_MARIADB_BIN");
@@ -149,10 +137,6 @@ final class ChildProcess implements DumpTools.Running {
         } catch (IOException e) {
             LOG.debug("stderr of {} closed: {}", toolName, e.getMessage());
         }
-    }
-
-    static String redact(String line, Secret secret) {
-        return secret == null || secret.isEmpty() ? line : line.replace(secret.reveal(), "****");
     }
 
     @Override
@@ -241,17 +225,6 @@ final class ChildProcess implements DumpTools.Running {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        deleteAll(tempFiles);
-    }
-
-    private static void deleteAll(List<Path> files) {
-        for (Path p : files) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete temporary file " + p, e);
-            }
         }
     }
 }

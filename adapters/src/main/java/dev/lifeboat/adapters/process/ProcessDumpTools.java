@@ -217,7 +217,6 @@ public final class ProcessDumpTools implements DumpTools {
                     cmd,
                     pgEnvironment(source),
                     source.password(),
-                    List.of(),
                     false,
                     (m, h) -> new DumpFailedException(m, hintForDump(h)));
         }
@@ -253,7 +252,6 @@ public final class ProcessDumpTools implements DumpTools {
                     cmd,
                     pgEnvironment(target),
                     target.password(),
-                    List.of(),
                     true,
                     (m, h) -> new RestoreFailedException(m, hintForPgRestore(h)));
         }
@@ -318,7 +316,6 @@ public final class ProcessDumpTools implements DumpTools {
                     cmd,
                     mariadbEnvironment(source),
                     source.password(),
-                    List.of(),
                     false,
                     (m, h) -> new DumpFailedException(m, hintForDump(h)));
         }
@@ -350,7 +347,6 @@ public final class ProcessDumpTools implements DumpTools {
                     cmd,
                     mariadbEnvironment(target),
                     target.password(),
-                    List.of(),
                     true,
                     (m, h) -> new RestoreFailedException(m, hintForMariaDbLoad(h)));
         }

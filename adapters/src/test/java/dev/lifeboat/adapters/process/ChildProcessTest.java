@@ -15,7 +15,7 @@ class ChildProcessTest {
     @Test
     void aToolKilledBySigkill_isReportedAsKilled_withTheLikelyCause() {
         ChildProcess p = ChildProcess.start(
-                List.of("sh", "-c", "kill -9 $$"), Map.of(), Secret.none(), List.of(), false, DumpFailedException::new);
+                List.of("sh", "-c", "kill -9 $$"), Map.of(), Secret.none(), false, DumpFailedException::new);
 
         assertThatThrownBy(() -> p.awaitSuccess(Duration.ofSeconds(30)))
                 .isInstanceOf(DumpFailedException.class)

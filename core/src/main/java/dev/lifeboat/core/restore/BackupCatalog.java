@@ -13,12 +13,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +44,7 @@ public final class BackupCatalog {
     private final Vault vault;
     private final Clock clock;
     private final Consumer<Skipped> onSkipped;
-    private final Set<String> reported = new HashSet<>();
+    /** Every manifest skipped so far, with its latest reason; each is reported once. */
     private final Map<String, String> reasons = new HashMap<>();
 
     /** A catalog that logs each skipped manifest as a warning. */
@@ -137,7 +135,7 @@ public final class BackupCatalog {
         throw new BackupNotFoundException(
                 "no usable backup of database '" + databaseId + "'"
                         + (notAfter == null ? "" : " finished at or before " + notAfter) + " in " + vault.describe()
-                        + (reported.isEmpty() ? "" : " (" + reported.size() + " skipped, each named above)"),
+                        + (reasons.isEmpty() ? "" : " (" + reasons.size() + " skipped, each named above)"),
                 notAfter == null
                         ? "take a new backup (lifeboat dump), or restore from a snapshot copy"
                         : "pick a later time, or see the backups with 'lifeboat list'");
@@ -226,9 +224,9 @@ public final class BackupCatalog {
         return true;
     }
 
+    /** Records why {@code key} was skipped; the first time, reports it. */
     private Optional<Candidate> skip(String key, String reason) {
-        reasons.put(key, reason);
-        if (reported.add(key)) {
+        if (reasons.put(key, reason) == null) {
             onSkipped.accept(new Skipped(key, reason));
         }
         return Optional.empty();
