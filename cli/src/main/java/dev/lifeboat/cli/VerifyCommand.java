@@ -5,8 +5,10 @@ import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.verify.SweepingVerifications;
 import dev.lifeboat.core.verify.VerifyingBackup;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +35,14 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--sweep", description = "delete verification instances past their expiry (nothing else)")
     boolean sweep;
 
+    @Option(
+            names = "--timeout-minutes",
+            paramLabel = "MIN",
+            defaultValue = "720",
+            description = "stop loading the dump beside the restored snapshot after this long; the check fails"
+                    + " (default: ${DEFAULT-VALUE})")
+    long timeoutMinutes;
+
     VerifyCommand(Context context) {
         this.context = context;
     }
@@ -42,6 +52,9 @@ final class VerifyCommand implements Callable<Integer> {
         LifeboatConfig cfg = ConfigLoader.load(config);
         if (!sweep && database == null) {
             throw new IllegalArgumentException("give --database ID, or --sweep");
+        }
+        if (timeoutMinutes < 1) {
+            throw new IllegalArgumentException("--timeout-minutes must be >= 1");
         }
         try (RdsGateway rds = context.rds(cfg)) {
             Vault vault = context.vault(cfg);
@@ -55,11 +68,13 @@ final class VerifyCommand implements Callable<Integer> {
                     context.clock(),
                     d -> Thread.sleep(d));
             if (sweep) {
-                List<String> deleted = verifying.sweep(cfg);
+                List<String> deleted = new SweepingVerifications(
+                                rds, context.aws().secretStore(), context.clock())
+                        .sweep(cfg.backup().location());
                 context.out().println(deleted.isEmpty() ? "nothing to sweep" : "deleted " + String.join(", ", deleted));
                 return ExitCode.OK;
             }
-            VerifyingBackup.Report r = verifying.verify(cfg, database);
+            VerifyingBackup.Report r = verifying.verify(cfg, database, Duration.ofMinutes(timeoutMinutes));
             context.out().printf("verification of %s: %s%n", database, r.success() ? "PASSED" : "FAILED");
             for (VerifyingBackup.Check c : r.checks()) {
                 context.out().printf("  [%s] %s: %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail());

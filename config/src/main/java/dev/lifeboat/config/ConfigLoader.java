@@ -17,6 +17,7 @@ import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.verify.Expectation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -350,8 +351,6 @@ public final class ConfigLoader {
         return out;
     }
 
-    private static final Pattern EXPECT = Pattern.compile("\\s*(>=|<=|>|<|=)\\s*-?\\d+(\\.\\d+)?\\s*");
-
     private LifeboatConfig.VerifySettings verify(String path, JsonNode n) {
         LifeboatConfig.VerifySettings d = LifeboatConfig.VerifySettings.defaults();
         if (n == null) {
@@ -393,9 +392,13 @@ public final class ConfigLoader {
             String ap = path + ".assertions[" + i++ + "]";
             allowOnly(a, ap, Set.of("name", "sql", "expect"));
             String expect = text(a, ap, "expect", true);
-            if (expect != null && !EXPECT.matcher(expect).matches()) {
-                errors.add(ap + ".expect: '" + expect
-                        + "' must be a comparison with a number: > 0, >= 10, = 3, < 5, <= 7");
+            if (expect != null) {
+                try {
+                    Expectation.parse(expect);
+                } catch (InvalidInputException e) {
+                    errors.add(
+                            ap + ".expect: '" + expect + "' must be a comparison with a number: " + Expectation.FORMS);
+                }
             }
             assertions.add(new LifeboatConfig.Assertion(text(a, ap, "name", true), text(a, ap, "sql", true), expect));
         }

@@ -281,7 +281,7 @@ public final class BackupAccountStack extends Stack {
                 .retryOnServiceExceptions(true)
                 .build();
         Wait wait = Wait.Builder.create(this, "WaitAsTold")
-                .time(WaitTime.secondsPath("$.waitSeconds"))
+                .time(WaitTime.secondsPath(StepProtocol.path(StepProtocol.WAIT_SECONDS)))
                 .build();
         SnsPublish notify = SnsPublish.Builder.create(this, "NotifyFailure")
                 .topic(alarms)
@@ -311,7 +311,8 @@ public final class BackupAccountStack extends Stack {
                         .build())
                 .build();
 
-        // Verification runs: start, poll (waiting as told), check, cleanup, finish; notify when one fails.
+        // Verification runs: the step function holds the table of steps (VerifyingBackup.advance); the state
+        // machine only invokes it, waits when told, and ends at "done", notifying when a run failed.
         Function verifyStep = function(
                 "VerificationStepFunction",
                 "Lifeboat: one step of a verification run",
@@ -339,7 +340,7 @@ public final class BackupAccountStack extends Stack {
                 .retryOnServiceExceptions(true)
                 .build();
         Wait verifyWait = Wait.Builder.create(this, "WaitForInstance")
-                .time(WaitTime.secondsPath("$.waitSeconds"))
+                .time(WaitTime.secondsPath(StepProtocol.path(StepProtocol.WAIT_SECONDS)))
                 .build();
         SnsPublish verifyNotify = SnsPublish.Builder.create(this, "NotifyVerificationFailed")
                 .topic(alarms)
@@ -357,9 +358,7 @@ public final class BackupAccountStack extends Stack {
                         Condition.stringEquals(StepProtocol.path(StepProtocol.ACTION), StepProtocol.DONE),
                         verifyNotify.next(
                                 Fail.Builder.create(this, "VerificationFailed").build()))
-                .when(
-                        Condition.stringEquals(StepProtocol.path(StepProtocol.ACTION), StepProtocol.POLL),
-                        verifyWait.next(verifyTask))
+                .when(Condition.isPresent(StepProtocol.path(StepProtocol.WAIT_SECONDS)), verifyWait.next(verifyTask))
                 .otherwise(verifyTask);
         LogGroup verifyLogs = LogGroup.Builder.create(this, "VerificationLogs")
                 .retention(RetentionDays.ONE_YEAR)

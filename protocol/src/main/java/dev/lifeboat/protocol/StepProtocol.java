@@ -15,7 +15,11 @@ public final class StepProtocol {
     /** Both state machines wait {@code $.waitSeconds} between steps. */
     public static final String WAIT_SECONDS = "waitSeconds";
 
-    /** The verification run's step: {@code $.action} names the next step, {@code $.success} the outcome. */
+    /**
+     * The verification run's step: {@code $.action} names the next step, {@code $.success} the outcome once
+     * the action is {@link #DONE}. The order of the steps is the step function's own (one table, in core);
+     * the state machine reads only {@link #DONE}, {@link #SUCCESS} and {@link #WAIT_SECONDS}.
+     */
     public static final String ACTION = "action";
 
     public static final String SUCCESS = "success";

@@ -8,24 +8,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.config.TestConfigs;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryVault;
-import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.testing.FakeLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,30 +33,7 @@ class RestoreHandlerTest {
     @BeforeEach
     void setUp() {
         var config = TestConfigs.orders("vault: s3://vault/lifeboat", "", "");
-        rds.put(new SnapshotInfo(
-                "lifeboat-orders-20261125-0300",
-                "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300",
-                VAULT,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                Instant.parse("2026-11-25T03:20:00Z"),
-                true,
-                "k",
-                Map.of(
-                        Tags.MANAGED_BY,
-                        "lifeboat",
-                        Tags.DATABASE,
-                        "orders",
-                        Tags.ROLE,
-                        "backup",
-                        Tags.SOURCE_SNAPSHOT_TIME,
-                        "2026-11-25T03:00:00Z"),
-                Set.of(),
-                "postgres",
-                "16.4",
-                100));
+        rds.put(Copies.ordersCopy(VAULT));
         handler = new RestoreHandler(
                 config,
                 rds,

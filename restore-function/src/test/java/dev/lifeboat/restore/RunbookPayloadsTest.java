@@ -9,15 +9,13 @@ import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
-import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryVault;
-import dev.lifeboat.protocol.Tags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +23,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -52,30 +48,7 @@ class RunbookPayloadsTest {
         Location vaultLoc = config.backup().location();
         for (String day : List.of("2026-11-24", "2026-11-25")) {
             String id = "lifeboat-orders-" + day.replace("-", "") + "-0300";
-            rds.put(new SnapshotInfo(
-                    id,
-                    "arn:aws:rds:" + vaultLoc.region() + ":" + vaultLoc.account() + ":snapshot:" + id,
-                    vaultLoc,
-                    DbKind.INSTANCE,
-                    "orders-prod",
-                    "available",
-                    "manual",
-                    Instant.parse(day + "T03:20:00Z"),
-                    true,
-                    "k",
-                    Map.of(
-                            Tags.MANAGED_BY,
-                            "lifeboat",
-                            Tags.DATABASE,
-                            "orders",
-                            Tags.ROLE,
-                            "backup",
-                            Tags.SOURCE_SNAPSHOT_TIME,
-                            day + "T03:00:00Z"),
-                    Set.of(),
-                    "postgres",
-                    "16.4",
-                    100));
+            rds.put(Copies.lifeboatCopy(vaultLoc, "orders", id, Instant.parse(day + "T03:00:00Z")));
         }
         InMemoryVault vault = new InMemoryVault();
         new TakingDump(vault, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)

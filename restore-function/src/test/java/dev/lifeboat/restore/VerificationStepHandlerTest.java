@@ -13,22 +13,21 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
-import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.SecretStore;
+import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.verify.SweepingVerifications;
 import dev.lifeboat.core.verify.VerifyingBackup;
-import dev.lifeboat.protocol.Tags;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,30 +52,7 @@ class VerificationStepHandlerTest {
     void setUp() {
         config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
         Location loc = config.backup().location();
-        rds.put(new SnapshotInfo(
-                "lifeboat-orders-20261125-0300",
-                "arn:aws:rds:" + loc.region() + ":" + loc.account() + ":snapshot:lifeboat-orders-20261125-0300",
-                loc,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                Instant.parse("2026-11-25T03:20:00Z"),
-                true,
-                "k",
-                Map.of(
-                        Tags.MANAGED_BY,
-                        "lifeboat",
-                        Tags.DATABASE,
-                        "orders",
-                        Tags.ROLE,
-                        "backup",
-                        Tags.SOURCE_SNAPSHOT_TIME,
-                        "2026-11-25T03:00:00Z"),
-                Set.of(),
-                "postgres",
-                "16.4",
-                100));
+        rds.put(Copies.ordersCopy(loc));
         original = System.out;
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
     }
@@ -108,7 +84,11 @@ class VerificationStepHandlerTest {
                 EndpointResolver.DIRECT,
                 Clock.systemUTC(),
                 d -> {});
-        return new VerificationStepHandler(config, v, MetricsFactory.getMetricsInstance());
+        return new VerificationStepHandler(
+                config,
+                v,
+                new SweepingVerifications(rds, store, Clock.systemUTC()),
+                MetricsFactory.getMetricsInstance());
     }
 
     private List<String> runToDone(VerificationStepHandler h) throws Exception {

@@ -14,13 +14,14 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
-import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.restore.RestoringDump;
+import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.verify.SweepingVerifications;
+import dev.lifeboat.core.verify.VerificationReports;
 import dev.lifeboat.core.verify.VerifyingBackup;
-import dev.lifeboat.protocol.Tags;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import java.io.IOException;
@@ -153,31 +154,10 @@ class VerifyingBackupIT {
                         TakingDump.Settings.DEFAULTS)
                 .dump(new TakingDump.Command("orders", source, null, null))
                 .manifest();
-        rds.put(new SnapshotInfo(
-                "lifeboat-orders-20261125-0300",
-                "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261125-0300",
-                VAULT_LOC,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                Instant.parse("2026-11-25T03:20:00Z"),
-                true,
-                "k",
-                Map.of(
-                        Tags.MANAGED_BY,
-                        "lifeboat",
-                        Tags.DATABASE,
-                        "orders",
-                        Tags.ROLE,
-                        "backup",
-                        Tags.SOURCE_SNAPSHOT_TIME,
-                        "2026-11-25T03:00:00Z"),
-                Set.of(),
-                "postgres",
-                "16.4",
-                100));
+        rds.put(Copies.ordersCopy(VAULT_LOC));
     }
+
+    private static final Duration LIMIT = Duration.ofMinutes(10);
 
     private VerifyingBackup verifier() {
         return new VerifyingBackup(
@@ -207,7 +187,7 @@ class VerifyingBackupIT {
 
     @Test
     void success_checksBothRestoresAgainstTheManifest_measuresRecovery_andCleansUp() {
-        VerifyingBackup.Report r = verifier().verify(config(ASSERTIONS), "orders");
+        VerifyingBackup.Report r = verifier().verify(config(ASSERTIONS), "orders", LIMIT);
 
         assertThat(r.checks())
                 .allSatisfy(c ->
@@ -229,7 +209,7 @@ class VerifyingBackupIT {
         assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database ") && c.endsWith(r.instance()));
         assertThat(secrets).isEmpty();
         assertThat(vault.list("verifications/orders/")).hasSize(1);
-        assertThat(verifier().reports("orders"))
+        assertThat(new VerificationReports(vault).of("orders"))
                 .singleElement()
                 .extracting(VerifyingBackup.Report::success)
                 .isEqualTo(true);
@@ -278,7 +258,7 @@ class VerifyingBackupIT {
                 clock,
                 d -> clock.now = clock.now.plus(d));
 
-        VerifyingBackup.Report r = v.verify(config(ASSERTIONS), "orders");
+        VerifyingBackup.Report r = v.verify(config(ASSERTIONS), "orders", LIMIT);
 
         assertThat(r.success()).isFalse();
         assertThat(r.checks())
@@ -299,7 +279,7 @@ class VerifyingBackupIT {
                     verify:
                       assertions:
                         - {name: orders in the last hour, sql: "SELECT count(*) FROM orders WHERE placed > now() + interval '1 day'", expect: "> 0"}
-                """), "orders");
+                """), "orders", LIMIT);
 
         assertThat(r.success()).isFalse();
         assertThat(r.checks())
@@ -318,7 +298,7 @@ class VerifyingBackupIT {
 
         VerifyingBackup.Report r = verifier().verify(config("""
                     verify: {availableWithinMinutes: 20}
-                """), "orders");
+                """), "orders", LIMIT);
 
         assertThat(r.success()).isFalse();
         assertThat(r.error()).contains("was not available within the limit");
@@ -370,7 +350,8 @@ class VerifyingBackupIT {
                                 "2026-11-25T09:00:00Z")));
         rds.addDatabase(VAULT_LOC, "someone-elses-db", "postgres", null);
 
-        List<String> swept = verifier().sweep(config(""));
+        List<String> swept = new SweepingVerifications(rds, secretStore, clock)
+                .sweep(config("").backup().location());
 
         assertThat(swept).containsExactly("lifeboat-verify-orders-crashed");
         assertThat(rds.database(VAULT_LOC, DbKind.INSTANCE, "lifeboat-verify-orders-running"))
@@ -380,16 +361,16 @@ class VerifyingBackupIT {
 
     @Test
     void freshness_isStale_whenTheNewestVerifiedBackupIsOlderThanTheLimit() {
-        VerifyingBackup.Report passed = verifier().verify(config(ASSERTIONS), "orders");
-        List<VerifyingBackup.Report> reports = verifier().reports("orders");
+        VerifyingBackup.Report passed = verifier().verify(config(ASSERTIONS), "orders", LIMIT);
+        List<VerifyingBackup.Report> reports = new VerificationReports(vault).of("orders");
 
         assertThat(passed.success()).isTrue();
         // The verified copy was taken at 03:00; the limit is 26 hours.
-        assertThat(VerifyingBackup.fresh(reports, Duration.ofHours(26), Instant.parse("2026-11-26T04:59:00Z")))
+        assertThat(VerificationReports.fresh(reports, Duration.ofHours(26), Instant.parse("2026-11-26T04:59:00Z")))
                 .isTrue();
-        assertThat(VerifyingBackup.fresh(reports, Duration.ofHours(26), Instant.parse("2026-11-26T05:01:00Z")))
+        assertThat(VerificationReports.fresh(reports, Duration.ofHours(26), Instant.parse("2026-11-26T05:01:00Z")))
                 .isFalse();
-        assertThat(VerifyingBackup.fresh(List.of(), Duration.ofHours(26), clock.now))
+        assertThat(VerificationReports.fresh(List.of(), Duration.ofHours(26), clock.now))
                 .isFalse();
     }
 }

@@ -157,7 +157,7 @@ class VerifyingBackupMotoIT {
                 Clock.systemUTC(),
                 d -> Thread.sleep(Math.min(d.toMillis(), 200)));
 
-        VerifyingBackup.Report r = verifying.verify(config, db);
+        VerifyingBackup.Report r = verifying.verify(config, db, Duration.ofMinutes(10));
 
         assertThat(r.checks())
                 .allSatisfy(c ->

@@ -1,20 +1,16 @@
 package dev.lifeboat.core.verify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.error.BackupNotFoundException;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.RefusedException;
-import dev.lifeboat.core.error.VerificationFailedException;
 import dev.lifeboat.core.model.DatabaseTarget;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.core.model.TableRowCount;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
 import dev.lifeboat.core.port.EndpointResolver;
@@ -26,15 +22,12 @@ import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
+import dev.lifeboat.protocol.StepProtocol;
 import dev.lifeboat.protocol.Tags;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -42,8 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,20 +42,36 @@ import org.slf4j.LoggerFactory;
  * A verification run: restore the newest snapshot copy into a throwaway instance, restore the newest
  * dump next to it, check both against the dump's manifest and the configured SQL assertions, measure
  * the recovery time, and always delete the instance and its secret. The report goes to the vault
- * ({@code verifications/<database-id>/<time>.json}). Throwaway instances carry the tag
- * {@code lifeboat:verification} and an expiry, so {@link #sweep} removes what a crashed run left.
+ * ({@link VerificationReports}). Throwaway instances carry the tag {@code lifeboat:verification} and an
+ * expiry, so {@link SweepingVerifications} removes what a crashed run left.
+ *
+ * <p>The run is one table of steps, {@link #advance}: each step turns a {@link State} into the next. The
+ * command line calls it in a loop ({@link #verify}); the step function calls it once an invocation, Step
+ * Functions carrying the state between invocations as JSON; the state machine the CDK app deploys reads
+ * only what {@link StepProtocol} names: {@code action} {@code done} ends the run, {@code success} says
+ * how, and {@code waitSeconds} asks for a wait before the next step.
  */
 public final class VerifyingBackup {
     private static final Logger LOG = LoggerFactory.getLogger(VerifyingBackup.class);
     public static final String VERIFICATION = "lifeboat:verification";
     public static final String EXPIRES_AT = "lifeboat:expires-at";
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    static final String INSTANCE_PREFIX = "lifeboat-verify-";
     private static final String SCRATCH = "lifeboat_verify_dump";
+
+    /** How long the run waits between two looks at the throwaway instance while it comes up. */
+    public static final Duration POLL_INTERVAL = Duration.ofSeconds(30);
+
+    /** How long past its limit to come up a throwaway instance may live before the sweeper deletes it. */
+    static final Duration EXPIRY_AFTER_LIMIT = Duration.ofHours(2);
+
+    /** The steps, in order ({@link StepProtocol} spells them); a failure in any of them leads to cleanup. */
+    public static final List<String> STEPS = List.of(
+            StepProtocol.START,
+            StepProtocol.POLL,
+            StepProtocol.CHECK,
+            StepProtocol.CLEANUP,
+            StepProtocol.FINISH,
+            StepProtocol.DONE);
 
     public record Check(String name, boolean passed, String detail) {}
 
@@ -80,12 +87,125 @@ public final class VerifyingBackup {
             boolean success,
             List<Check> checks,
             boolean cleanedUp,
-            String error) {}
+            String error) {
+        /** One line for a human: passed, or what failed. */
+        public String summary() {
+            if (success) {
+                return "verification of " + databaseId + " passed";
+            }
+            return "verification of " + databaseId + " FAILED: "
+                    + (error != null
+                            ? error
+                            : String.join(
+                                    "; ",
+                                    checks.stream()
+                                            .filter(c -> !c.passed())
+                                            .map(c -> c.name() + ": " + c.detail())
+                                            .toList()));
+        }
+    }
 
     /** Waits between polls; tests pass one that does not sleep. */
     @FunctionalInterface
     public interface Sleeper {
         void sleep(Duration d) throws InterruptedException;
+    }
+
+    /** The instance did not come up in time, or the run was interrupted. */
+    public static final class Stop extends RuntimeException {
+        Stop(String message) {
+            super(message);
+        }
+    }
+
+    /** A started run: the throwaway instance, when the run started, and the copy it restored. */
+    public record Run(
+            String databaseId, String instance, Instant startedAt, String snapshotId, Double backupAgeHours) {}
+
+    /** What the checks found. */
+    public record Checked(List<Check> checks, Long recoverySeconds, String dumpBackupId) {
+        /** A run that stopped at {@code step}: that one failed check, nothing measured. */
+        public static Checked failedAt(String step, String detail) {
+            return new Checked(List.of(new Check(step, false, detail)), null, null);
+        }
+    }
+
+    /**
+     * What one step hands the next: {@code action} names the step to run next. {@code runId}: the scheduled
+     * time a run is named after, so a retried start finds the instance the first attempt created.
+     * {@code waitSeconds}: set when the next step should wait. {@code success}, {@code message} and
+     * {@code report} are set once the run is {@code done}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record State(
+            String action,
+            String database,
+            Instant runId,
+            Run run,
+            String endpoint,
+            Checked checked,
+            Boolean cleaned,
+            String error,
+            Long waitSeconds,
+            Boolean success,
+            String message,
+            Report report) {
+
+        /** A run about to start; {@code runId} null: named after the time it starts. */
+        public static State begin(String database, Instant runId) {
+            return new State(StepProtocol.START, database, runId, null, null, null, null, null, null, null, null, null);
+        }
+
+        public boolean done() {
+            return StepProtocol.DONE.equals(action);
+        }
+
+        static State poll(String database, Run run) {
+            return new State(
+                    StepProtocol.POLL,
+                    database,
+                    null,
+                    run,
+                    null,
+                    null,
+                    null,
+                    null,
+                    POLL_INTERVAL.toSeconds(),
+                    null,
+                    null,
+                    null);
+        }
+
+        static State check(String database, Run run, String endpoint) {
+            return new State(
+                    StepProtocol.CHECK, database, null, run, endpoint, null, null, null, null, null, null, null);
+        }
+
+        static State cleanup(String database, Run run, Checked checked, String error) {
+            return new State(
+                    StepProtocol.CLEANUP, database, null, run, null, checked, null, error, null, null, null, null);
+        }
+
+        static State finish(String database, Run run, Checked checked, boolean cleaned, String error) {
+            return new State(
+                    StepProtocol.FINISH, database, null, run, null, checked, cleaned, error, null, null, null, null);
+        }
+
+        static State done(Report report) {
+            return new State(
+                    StepProtocol.DONE,
+                    report.databaseId(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    report.success(),
+                    report.summary(),
+                    report);
+        }
     }
 
     private final RdsGateway rds;
@@ -96,6 +216,7 @@ public final class VerifyingBackup {
     private final EndpointResolver endpoints;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final VerificationReports reports;
 
     public VerifyingBackup(
             RdsGateway rds,
@@ -114,69 +235,118 @@ public final class VerifyingBackup {
         this.endpoints = endpoints;
         this.clock = clock;
         this.sleeper = sleeper;
-    }
-
-    /** The instance did not come up in time, or the run was interrupted. */
-    public static final class Stop extends RuntimeException {
-        Stop(String message) {
-            super(message);
-        }
-    }
-
-    /** A started run: what the steps pass along (the Step Functions state). */
-    public record Run(
-            String databaseId, String instance, Instant startedAt, String snapshotId, Double backupAgeHours) {}
-
-    /** What the checks found. */
-    public record Checked(List<Check> checks, Long recoverySeconds, String dumpBackupId) {
-        /** A run that stopped at {@code step}: that one failed check, nothing measured. */
-        public static Checked failedAt(String step, String detail) {
-            return new Checked(List.of(new Check(step, false, detail)), null, null);
-        }
-    }
-
-    /** Step 1: restore the newest copy into a new throwaway instance. */
-    public Run start(LifeboatConfig config, String databaseId) {
-        return start(config, databaseId, null);
+        this.reports = new VerificationReports(vault);
     }
 
     /**
-     * Step 1 for a scheduled run: the instance is named after {@code runTime}, so a retried start finds the
-     * instance the first attempt created (tagged as a verification) instead of making a second one.
+     * The table: runs the step {@code state} names and returns the state for the next. A failure of start,
+     * poll or check leads to cleanup (start has nothing to clean: to finish), so the instance is always
+     * deleted and a report always written; a failure of cleanup or finish themselves is thrown.
+     *
+     * @param budget how long this step may take: the dump load of the check step stops past it
+     * @throws InvalidInputException for a database that is not configured, or a step that is not one
      */
-    public Run start(LifeboatConfig config, String databaseId, Instant runTime) {
-        LifeboatConfig.Database db = config.database(databaseId);
-        LifeboatConfig.VerifySettings vs = db.verify();
+    public State advance(LifeboatConfig config, State state, Duration budget) {
+        if (state.database() == null) {
+            throw new InvalidInputException(
+                    "field 'database' is missing", "start a run with {\"action\": \"start\", \"database\": \"<id>\"}");
+        }
+        LifeboatConfig.Database db = config.database(state.database());
         Location loc = config.backup().location();
+        String action = state.action() == null ? StepProtocol.START : state.action();
+        if (!STEPS.contains(action) || StepProtocol.DONE.equals(action)) {
+            throw new InvalidInputException(
+                    "field 'action': '" + action + "' is not a step of a verification run",
+                    "valid: " + String.join(", ", STEPS.subList(0, STEPS.size() - 1)));
+        }
+        if (!StepProtocol.START.equals(action) && state.run() == null) {
+            throw new InvalidInputException(
+                    "field 'run' is missing for the step '" + action + "'", "only the 'start' step goes without it");
+        }
+        String id = state.database();
+        return switch (action) {
+            case StepProtocol.START -> {
+                try {
+                    yield State.poll(id, start(config, db, loc, state.runId()));
+                } catch (RuntimeException e) {
+                    String why = describe(e);
+                    Run none = new Run(id, null, state.runId() == null ? clock.instant() : state.runId(), null, null);
+                    yield State.finish(id, none, Checked.failedAt(StepProtocol.START, why), true, why);
+                }
+            }
+            case StepProtocol.POLL -> {
+                try {
+                    yield poll(db, loc, state.run())
+                            .map(endpoint -> State.check(id, state.run(), endpoint))
+                            .orElseGet(() -> State.poll(id, state.run()));
+                } catch (Stop e) {
+                    yield State.cleanup(id, state.run(), Checked.failedAt("available", e.getMessage()), e.getMessage());
+                } catch (RuntimeException e) {
+                    yield State.cleanup(id, state.run(), Checked.failedAt(StepProtocol.POLL, describe(e)), describe(e));
+                }
+            }
+            case StepProtocol.CHECK -> {
+                try {
+                    yield State.cleanup(id, state.run(), check(db, loc, state.run(), state.endpoint(), budget), null);
+                } catch (RuntimeException e) {
+                    yield State.cleanup(
+                            id, state.run(), Checked.failedAt(StepProtocol.CHECK, describe(e)), describe(e));
+                }
+            }
+            case StepProtocol.CLEANUP ->
+                State.finish(id, state.run(), state.checked(), cleanup(db, loc, state.run()), state.error());
+            default ->
+                State.done(finish(state.run(), state.checked(), Boolean.TRUE.equals(state.cleaned()), state.error()));
+        };
+    }
+
+    /** The whole run in one call, waiting where the table says (the command line). */
+    public Report verify(LifeboatConfig config, String databaseId, Duration dumpLoadLimit) {
+        State state = State.begin(databaseId, null);
+        while (!state.done()) {
+            if (state.waitSeconds() != null && state.run() != null) {
+                try {
+                    pause(Duration.ofSeconds(state.waitSeconds()));
+                } catch (Stop e) {
+                    // Interrupted while the instance comes up: clean up what the run made, and report.
+                    state = State.cleanup(
+                            databaseId, state.run(), Checked.failedAt("available", e.getMessage()), e.getMessage());
+                }
+            }
+            state = advance(config, state, dumpLoadLimit);
+        }
+        return state.report();
+    }
+
+    /** Step 1: restore the newest copy into a new throwaway instance, named after {@code runTime} if given. */
+    private Run start(LifeboatConfig config, LifeboatConfig.Database db, Location loc, Instant runTime) {
+        LifeboatConfig.VerifySettings vs = db.verify();
         Instant start = runTime == null ? clock.instant() : runTime;
-        String instance = ("lifeboat-verify-"
-                        + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
-                        + STAMP.format(start).toLowerCase(Locale.ROOT))
-                .replaceAll("-+", "-");
-        SnapshotInfo copy = new RestoringSnapshot(rds).choose(config, databaseId, "latest");
+        String instance = instanceName(db.id(), start);
+        SnapshotInfo copy = new RestoringSnapshot(rds).choose(config, db.id(), "latest");
         Instant taken = RetentionPolicy.takenAt(copy);
         Double age = taken == null ? null : Duration.between(taken, start).toMinutes() / 60.0;
         Optional<SourceDatabase> existing = rds.database(loc, db.source().kind(), instance);
         if (existing.isPresent()) {
             if (!existing.get().tags().containsKey(VERIFICATION)) {
                 throw new RefusedException(
-                        "a database named " + instance + " exists and is not a verification" + " instance",
+                        "a database named " + instance + " exists and is not a verification instance",
                         "Lifeboat will not touch it; rename it or pass another run time");
             }
-            return new Run(databaseId, instance, start, copy.id(), age);
+            return new Run(db.id(), instance, start, copy.id(), age);
         }
         Map<String, String> tags = new HashMap<>(Map.of(
                 Tags.MANAGED_BY,
                 "lifeboat",
                 Tags.DATABASE,
-                databaseId,
+                db.id(),
                 VERIFICATION,
-                STAMP.format(start),
+                VerificationReports.STAMP.format(start),
                 EXPIRES_AT,
                 start.plus(Duration.ofMinutes(vs.availableWithinMinutes()))
-                        .plus(Duration.ofHours(2))
+                        .plus(EXPIRY_AFTER_LIMIT)
                         .toString()));
-        LOG.info("verification of {}: restoring {} into throwaway instance {}", databaseId, copy.id(), instance);
+        LOG.info("verification of {}: restoring {} into throwaway instance {}", db.id(), copy.id(), instance);
         rds.restore(
                 loc,
                 db.source().kind(),
@@ -192,41 +362,43 @@ public final class VerifyingBackup {
                         false,
                         false,
                         tags));
-        return new Run(databaseId, instance, start, copy.id(), age);
+        return new Run(db.id(), instance, start, copy.id(), age);
+    }
+
+    static String instanceName(String databaseId, Instant start) {
+        return (INSTANCE_PREFIX
+                        + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
+                        + VerificationReports.STAMP.format(start).toLowerCase(Locale.ROOT))
+                .replaceAll("-+", "-");
     }
 
     /** Step 2, repeated: the endpoint once the instance is available; empty while it is not; a Stop past the limit. */
-    public Optional<String> poll(LifeboatConfig config, Run run) {
-        LifeboatConfig.Database db = config.database(run.databaseId());
-        Location loc = config.backup().location();
+    private Optional<String> poll(LifeboatConfig.Database db, Location loc, Run run) {
         Optional<SourceDatabase> d = rds.database(loc, db.source().kind(), run.instance());
         if (d.isPresent() && d.get().available() && d.get().endpoint() != null) {
             LOG.info(
                     "verification of {}: {} is available at {}",
-                    run.databaseId(),
+                    db.id(),
                     run.instance(),
                     d.get().endpoint());
             return Optional.of(d.get().endpoint());
         }
-        LOG.info(
-                "verification of {}: {} is {}",
-                run.databaseId(),
-                run.instance(),
-                d.map(SourceDatabase::status).orElse("missing"));
-        if (!clock.instant()
-                .isBefore(run.startedAt().plus(Duration.ofMinutes(db.verify().availableWithinMinutes())))) {
-            throw new Stop(run.instance() + " was not available within the limit of "
-                    + db.verify().availableWithinMinutes() + " minutes ("
-                    + d.map(SourceDatabase::status).orElse("missing") + " at " + clock.instant() + ")");
+        String status = d.map(SourceDatabase::status).orElse("missing");
+        LOG.info("verification of {}: {} is {}", db.id(), run.instance(), status);
+        int limit = db.verify().availableWithinMinutes();
+        if (!clock.instant().isBefore(run.startedAt().plus(Duration.ofMinutes(limit)))) {
+            throw new Stop(run.instance() + " was not available within the limit of " + limit + " minutes (" + status
+                    + " at " + clock.instant() + ")");
         }
         return Optional.empty();
     }
 
-    /** Step 3: log in, restore the dump beside the data, compare, run the assertions. */
-    public Checked check(LifeboatConfig config, Run run, String endpoint) {
-        LifeboatConfig.Database db = config.database(run.databaseId());
+    /** Step 3: log in, restore the dump beside the data within {@code budget}, compare, run the assertions. */
+    private Checked check(LifeboatConfig.Database db, Location loc, Run run, String endpoint, Duration budget) {
+        if (endpoint == null) {
+            throw new InvalidInputException("field 'endpoint' is missing for the step 'check'", "poll first");
+        }
         LifeboatConfig.VerifySettings vs = db.verify();
-        Location loc = config.backup().location();
         List<Check> checks = new ArrayList<>();
         checks.add(new Check("available", true, run.instance() + " at " + endpoint));
         Secret password = Secret.of(HexFormat.of().formatHex(randomBytes(24)));
@@ -236,23 +408,22 @@ public final class VerifyingBackup {
                 "{\"engine\":\"" + db.engine().urlScheme() + "\",\"username\":\"" + user + "\",\"password\":\""
                         + password.reveal() + "\",\"host\":\"" + endpoint + "\"}");
         String dbname =
-                db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : run.databaseId();
+                db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : db.id();
         DatabaseTarget restored = endpoints.resolve(db.engine(), endpoint, dbname, user, password);
         waitForConnection(restored, run.startedAt().plus(Duration.ofMinutes(vs.availableWithinMinutes())));
         long recovery = Duration.between(run.startedAt(), clock.instant()).toSeconds();
         checks.add(new Check("connect", true, "first query " + recovery + " s after the restore started"));
-        LOG.info("verification of {}: connected after {} s; checking", run.databaseId(), recovery);
+        LOG.info("verification of {}: connected after {} s; checking", db.id(), recovery);
         String dumpId = null;
-        Optional<DumpManifest> manifest = dumpManifest(run.databaseId());
+        Optional<DumpManifest> manifest = dumpManifest(db.id());
         if (manifest.isPresent()) {
             dumpId = manifest.get().backupId();
             DatabaseTarget scratch = endpoints.resolve(db.engine(), endpoint, SCRATCH, user, password);
             try {
-                new RestoringDump(vault, inspector, tools, clock, Duration.ofHours(2))
-                        .restore(
-                                new RestoringDump.Command(run.databaseId(), dumpId, scratch, true, false, false, null));
+                new RestoringDump(vault, inspector, tools, clock, budget)
+                        .restore(new RestoringDump.Command(db.id(), dumpId, scratch, true, false, false, null));
                 checks.add(new Check("dump restore", true, "dump " + dumpId + " restored, sha256 verified"));
-                checks.addAll(compare(
+                checks.addAll(RowCountComparison.compare(
                         manifest.get(),
                         inspector.rowCounts(restored, Long.MAX_VALUE),
                         inspector.rowCounts(scratch, Long.MAX_VALUE),
@@ -264,7 +435,7 @@ public final class VerifyingBackup {
             checks.add(new Check(
                     "dump restore",
                     false,
-                    "no dump of " + run.databaseId() + " in "
+                    "no dump of " + db.id() + " in "
                             + (vault == null ? "a vault (backup.vault is not set)" : vault.describe())));
         }
         for (LifeboatConfig.Assertion a : vs.assertions()) {
@@ -274,29 +445,29 @@ public final class VerifyingBackup {
     }
 
     /** Step 4, always: delete the instance (no final snapshot) and its secret. Returns false if something is left. */
-    public boolean cleanup(LifeboatConfig config, Run run) {
-        LifeboatConfig.Database db = config.database(run.databaseId());
-        Location loc = config.backup().location();
+    private boolean cleanup(LifeboatConfig.Database db, Location loc, Run run) {
+        if (run.instance() == null) {
+            return true;
+        }
         boolean cleaned = true;
-        LOG.info("verification of {}: deleting {} and its secret", run.databaseId(), run.instance());
+        LOG.info("verification of {}: deleting {} and its secret", db.id(), run.instance());
         try {
             rds.deleteDatabase(loc, db.source().kind(), run.instance());
         } catch (RuntimeException e) {
-            LOG.warn(
-                    "deleting {} failed ({}); the sweeper removes it after its expiry", run.instance(), e.getMessage());
+            LOG.warn("deleting {} failed ({}); the sweeper removes it after its expiry", run.instance(), describe(e));
             cleaned = false;
         }
         try {
             secrets.delete(secretName(run.instance()));
         } catch (RuntimeException e) {
-            LOG.warn("deleting secret {} failed: {}", secretName(run.instance()), e.getMessage());
+            LOG.warn("deleting secret {} failed: {}", secretName(run.instance()), describe(e));
             cleaned = false;
         }
         return cleaned;
     }
 
     /** Step 5: the report, stored in the vault. */
-    public Report finish(Run run, Checked checked, boolean cleaned, String error) {
+    private Report finish(Run run, Checked checked, boolean cleaned, String error) {
         List<Check> checks = checked == null ? List.of() : checked.checks();
         String err = error;
         if (!cleaned) {
@@ -318,49 +489,17 @@ public final class VerifyingBackup {
                 checks,
                 cleaned,
                 err);
-        store(report);
+        reports.store(report);
         LOG.info("verification of {}: {} ({} checks)", run.databaseId(), success ? "PASSED" : "FAILED", checks.size());
         return report;
     }
 
-    /** The whole run in one call, waiting in between (the command line); the state machine calls the steps. */
-    public Report verify(LifeboatConfig config, String databaseId) {
-        Run run;
-        try {
-            run = start(config, databaseId);
-        } catch (LifeboatException e) {
-            Run none = new Run(databaseId, null, clock.instant(), null, null);
-            return finish(none, Checked.failedAt("start", e.describe()), true, e.describe());
-        }
-        Checked checked = null;
-        String error = null;
-        try {
-            Duration pause = Duration.ofSeconds(15);
-            Optional<String> endpoint = poll(config, run);
-            while (endpoint.isEmpty()) {
-                pause(pause);
-                pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(2)) > 0
-                        ? Duration.ofMinutes(2)
-                        : pause.multipliedBy(2);
-                endpoint = poll(config, run);
-            }
-            checked = check(config, run, endpoint.get());
-        } catch (Stop e) {
-            error = e.getMessage();
-            checked = Checked.failedAt("available", e.getMessage());
-        } catch (LifeboatException e) {
-            error = e.describe();
-            checked = Checked.failedAt("run", error);
-        } catch (RuntimeException e) {
-            error = e.toString();
-            checked = Checked.failedAt("run", error);
-        }
-        boolean cleaned = cleanup(config, run);
-        return finish(run, checked, cleaned, error);
+    static String secretName(String instance) {
+        return "lifeboat/verification/" + instance;
     }
 
-    private static String secretName(String instance) {
-        return "lifeboat/verification/" + instance;
+    private static String describe(RuntimeException e) {
+        return e instanceof LifeboatException le ? le.describe() : e.toString();
     }
 
     /** A new master password takes a moment to apply; connect until it works or the limit passes. */
@@ -398,160 +537,15 @@ public final class VerifyingBackup {
         }
     }
 
-    /** Tables of the manifest present in both restores; row counts of each against the manifest, within the tolerance. */
-    static List<Check> compare(
-            DumpManifest manifest, List<TableRowCount> snapshot, List<TableRowCount> dump, double tolerance) {
-        Function<List<TableRowCount>, Map<String, Long>> byName = l -> l.stream()
-                .collect(Collectors.toMap(t -> t.schema() + "." + t.table(), TableRowCount::rows, (a, b) -> a));
-        Function<List<TableRowCount>, List<TableRowCount>> asManifest = l -> l.stream()
-                .map(t -> new TableRowCount(sameSchema(manifest, t), t.table(), t.rows(), t.exact()))
-                .toList();
-        Map<String, Long> snap = byName.apply(asManifest.apply(snapshot));
-        Map<String, Long> fromDump = byName.apply(asManifest.apply(dump));
-        List<String> missing = new ArrayList<>();
-        List<String> drift = new ArrayList<>();
-        for (TableRowCount t : manifest.tables()) {
-            String name = t.schema() + "." + t.table();
-            Long s = snap.get(name);
-            Long d = fromDump.get(name);
-            if (s == null || d == null) {
-                missing.add(name + (s == null ? " (snapshot)" : "") + (d == null ? " (dump)" : ""));
-                continue;
-            }
-            long allowed = Math.round(Math.max(1, t.rows()) * tolerance);
-            if (Math.abs(s - t.rows()) > allowed) {
-                drift.add(name + ": snapshot " + s + " vs manifest " + t.rows());
-            }
-            if (t.exact() ? d != t.rows() : Math.abs(d - t.rows()) > allowed) {
-                drift.add(name + ": dump " + d + " vs manifest " + t.rows());
-            }
-        }
-        return List.of(
-                new Check(
-                        "tables present",
-                        missing.isEmpty(),
-                        missing.isEmpty()
-                                ? manifest.tables().size() + " tables in both"
-                                : "missing: " + String.join(", ", missing)),
-                new Check(
-                        "row counts",
-                        drift.isEmpty(),
-                        drift.isEmpty()
-                                ? "within " + (tolerance * 100) + "% of the manifest"
-                                : String.join("; ", drift)));
-    }
-
-    /**
-     * MariaDB and MySQL report the database's name as the schema, and the scratch database (or a
-     * database restored under another name) has another one: compare by table name there.
-     */
-    private static String sameSchema(DumpManifest m, TableRowCount t) {
-        return m.engine().isMysqlFamily() && !m.tables().isEmpty()
-                ? m.tables().getFirst().schema()
-                : t.schema();
-    }
-
     private Check assertion(DatabaseTarget target, LifeboatConfig.Assertion a) {
+        String name = "assertion: " + a.name();
         try {
+            Expectation expected = Expectation.parse(a.expect());
             double v = inspector.scalar(target, a.sql());
-            String e = a.expect().strip();
-            String op = e.startsWith(">=") || e.startsWith("<=") ? e.substring(0, 2) : e.substring(0, 1);
-            double n = Double.parseDouble(e.substring(op.length()).strip());
-            boolean ok = switch (op) {
-                case ">=" -> v >= n;
-                case "<=" -> v <= n;
-                case ">" -> v > n;
-                case "<" -> v < n;
-                default -> v == n;
-            };
-            return new Check("assertion: " + a.name(), ok, "got " + v + ", expected " + e);
+            return new Check(name, expected.test(v), "got " + v + ", expected " + expected);
         } catch (LifeboatException ex) {
-            return new Check("assertion: " + a.name(), false, ex.describe());
+            return new Check(name, false, ex.describe());
         }
-    }
-
-    private void store(Report report) {
-        if (vault == null) {
-            return;
-        }
-        try {
-            vault.putIfAbsent(
-                    "verifications/" + report.databaseId() + "/" + STAMP.format(report.startedAt()) + ".json",
-                    JSON.writeValueAsBytes(report));
-        } catch (Exception e) {
-            LOG.warn("could not store the verification report of {}: {}", report.databaseId(), e.getMessage());
-        }
-    }
-
-    /** The stored reports of a database, oldest first. */
-    public List<Report> reports(String databaseId) {
-        List<Report> out = new ArrayList<>();
-        if (vault == null) {
-            return out; // without a vault no report was stored (store() skips it), so there are none to read
-        }
-        for (String key : vault.list("verifications/" + databaseId + "/")) {
-            vault.read(key).ifPresent(b -> {
-                try {
-                    out.add(JSON.readValue(b, Report.class));
-                } catch (IOException e) {
-                    LOG.warn("unreadable verification report {}: {}", key, e.getMessage());
-                }
-            });
-        }
-        return out;
-    }
-
-    /**
-     * Fresh when the newest backup that passed a verification was taken within {@code maxAge} of now:
-     * the freshness alarm's condition. Taken time = the report's start less the backup's age then.
-     */
-    public static boolean fresh(List<Report> reports, Duration maxAge, Instant now) {
-        return reports.stream()
-                .filter(Report::success)
-                .filter(r -> r.backupAgeHours() != null)
-                .map(r -> r.startedAt().minusSeconds(Math.round(r.backupAgeHours() * 3600)))
-                .anyMatch(taken -> !taken.plus(maxAge).isBefore(now));
-    }
-
-    /**
-     * Deletes the verification instances past their expiry (and their logins); touches nothing without the
-     * verification tag. A delete that
-     * fails does not stop the others: the sweep goes on, and then throws naming what it deleted and what it
-     * could not, so the sweeper's failure alarm fires while the rest is already clean.
-     */
-    public List<String> sweep(LifeboatConfig config) {
-        Location loc = config.backup().location();
-        List<String> deleted = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        for (DbKind kind : DbKind.values()) {
-            for (SourceDatabase d : rds.databasesTagged(loc, kind, VERIFICATION)) {
-                String expires = d.tags().get(EXPIRES_AT);
-                boolean expired;
-                try {
-                    expired = expires == null || !Instant.parse(expires).isAfter(clock.instant());
-                } catch (DateTimeParseException e) {
-                    expired = true;
-                }
-                if (expired && d.identifier().startsWith("lifeboat-verify-")) {
-                    try {
-                        rds.deleteDatabase(loc, kind, d.identifier());
-                        secrets.delete(secretName(d.identifier()));
-                        deleted.add(d.identifier());
-                    } catch (RuntimeException e) {
-                        String why = e instanceof LifeboatException le ? le.describe() : e.toString();
-                        LOG.warn("sweep: could not delete {}: {}", d.identifier(), why);
-                        failed.add(d.identifier() + " (" + why + ")");
-                    }
-                }
-            }
-        }
-        if (!failed.isEmpty()) {
-            throw new VerificationFailedException(
-                    "the sweep deleted " + (deleted.isEmpty() ? "nothing" : String.join(", ", deleted))
-                            + " and could not delete " + String.join("; ", failed),
-                    "the sweep runs again on its schedule; if it keeps failing, delete those instances by hand");
-        }
-        return deleted;
     }
 
     private static byte[] randomBytes(int n) {

@@ -1,0 +1,241 @@
+package dev.lifeboat.core.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.port.EndpointResolver;
+import dev.lifeboat.core.port.SecretStore;
+import dev.lifeboat.core.testing.Copies;
+import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeInspector;
+import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.testing.TestSettings;
+import dev.lifeboat.protocol.StepProtocol;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The verification run's one table of steps, without a database: each state goes through JSON between
+ * steps, as Step Functions carries it, and the command line's loop runs the same table.
+ */
+class VerifyingBackupTest {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final Duration BUDGET = Duration.ofMinutes(14);
+
+    private final LifeboatConfig config = TestSettings.orders();
+    private final Location backup = config.backup().location();
+    private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
+    private final InMemoryVault vault = new InMemoryVault();
+    private final Set<String> secrets = new HashSet<>();
+    private final SecretStore secretStore = new SecretStore() {
+        @Override
+        public String put(String name, String json) {
+            secrets.add(name);
+            return name;
+        }
+
+        @Override
+        public void delete(String name) {
+            secrets.remove(name);
+        }
+    };
+
+    private VerifyingBackup verifying(VerifyingBackup.Sleeper sleeper) {
+        return new VerifyingBackup(
+                rds,
+                vault,
+                new FakeInspector(),
+                new FakeDumpTools(),
+                secretStore,
+                EndpointResolver.DIRECT,
+                Clock.systemUTC(),
+                sleeper);
+    }
+
+    private void aCopyAndADump() {
+        rds.put(Copies.ordersCopy(backup));
+        new TakingDump(vault, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command(
+                        "orders",
+                        new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u", Secret.none()),
+                        null,
+                        null));
+    }
+
+    /** Runs the table step by step, each state through JSON; returns every state after the first. */
+    private List<VerifyingBackup.State> stepByStep(VerifyingBackup v, VerifyingBackup.State first) throws Exception {
+        List<VerifyingBackup.State> states = new ArrayList<>();
+        VerifyingBackup.State s = first;
+        for (int i = 0; i < 30 && !s.done(); i++) {
+            s = JSON.readValue(JSON.writeValueAsString(v.advance(config, s, BUDGET)), VerifyingBackup.State.class);
+            states.add(s);
+        }
+        return states;
+    }
+
+    @Test
+    void aPassingRun_goesThroughEveryStepInOrder_waitingOnlyWhileTheInstanceComesUp() throws Exception {
+        aCopyAndADump();
+        rds.restorePolls = 2;
+
+        List<VerifyingBackup.State> states = stepByStep(
+                verifying(d -> {}), VerifyingBackup.State.begin("orders", Instant.parse("2026-11-30T06:00:00Z")));
+
+        assertThat(states)
+                .extracting(VerifyingBackup.State::action)
+                .containsExactly(
+                        StepProtocol.POLL,
+                        StepProtocol.POLL,
+                        StepProtocol.CHECK,
+                        StepProtocol.CLEANUP,
+                        StepProtocol.FINISH,
+                        StepProtocol.DONE);
+        assertThat(states)
+                .filteredOn(s -> s.waitSeconds() != null)
+                .extracting(VerifyingBackup.State::action)
+                .containsOnly(StepProtocol.POLL);
+        VerifyingBackup.State done = states.getLast();
+        assertThat(done.success()).as(done.message()).isTrue();
+        assertThat(done.message()).isEqualTo("verification of orders passed");
+        assertThat(done.report().instance()).isEqualTo("lifeboat-verify-orders-20261130t060000z");
+        assertThat(done.report().checks())
+                .extracting(VerifyingBackup.Check::name)
+                .contains("dump restore", "row counts");
+        assertThat(rds.database(backup, DbKind.INSTANCE, done.report().instance()))
+                .isEmpty();
+        assertThat(secrets).isEmpty();
+        assertThat(new VerificationReports(vault).of("orders"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.success()).isTrue());
+    }
+
+    @Test
+    void aStartThatFails_goesStraightToFinish_storesAFailedReport_andRestoresNothing() throws Exception {
+        // No copy in the backup account.
+        List<VerifyingBackup.State> states =
+                stepByStep(verifying(d -> {}), VerifyingBackup.State.begin("orders", null));
+
+        assertThat(states)
+                .extracting(VerifyingBackup.State::action)
+                .containsExactly(StepProtocol.FINISH, StepProtocol.DONE);
+        assertThat(states.getLast().success()).isFalse();
+        assertThat(states.getLast().message()).contains("FAILED").contains("no available snapshot copy of orders");
+        assertThat(rds.restores).isEmpty();
+        assertThat(new VerificationReports(vault).of("orders"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.success()).isFalse());
+    }
+
+    @Test
+    void aCheckThatThrows_stillCleansUp_andTheReportSaysWhere() throws Exception {
+        aCopyAndADump();
+        InMemoryRds failing = new InMemoryRds(Clock.systemUTC()) {
+            @Override
+            public synchronized String resetMasterPassword(
+                    Location where, DbKind kind, String identifier, Secret password) {
+                throw new IllegalStateException("InvalidDBInstanceState: the instance is being modified");
+            }
+        };
+        rds.all(backup).forEach(failing::put);
+        VerifyingBackup v = new VerifyingBackup(
+                failing,
+                vault,
+                new FakeInspector(),
+                new FakeDumpTools(),
+                secretStore,
+                EndpointResolver.DIRECT,
+                Clock.systemUTC(),
+                d -> {});
+
+        List<VerifyingBackup.State> states = stepByStep(v, VerifyingBackup.State.begin("orders", null));
+
+        assertThat(states).extracting(VerifyingBackup.State::action).containsSubsequence("check", "cleanup", "done");
+        VerifyingBackup.State done = states.getLast();
+        assertThat(done.success()).isFalse();
+        assertThat(done.report().checks())
+                .singleElement()
+                .satisfies(c -> assertThat(c.name()).isEqualTo("check"))
+                .satisfies(c -> assertThat(c.detail()).contains("InvalidDBInstanceState"));
+        assertThat(done.report().cleanedUp()).isTrue();
+        assertThat(failing.calls)
+                .anyMatch(c -> c.contains("delete-database")
+                        && c.contains(done.report().instance()));
+    }
+
+    @Test
+    void theCommandLineLoop_interruptedWhileWaiting_cleansUpAndReports() {
+        aCopyAndADump();
+        rds.restorePolls = 5;
+
+        VerifyingBackup.Report r = verifying(d -> {
+                    throw new InterruptedException();
+                })
+                .verify(config, "orders", BUDGET);
+
+        assertThat(r.success()).isFalse();
+        assertThat(r.error()).contains("interrupted");
+        assertThat(rds.calls).anyMatch(c -> c.contains("delete-database") && c.contains(r.instance()));
+        assertThat(Thread.interrupted())
+                .as("the interrupt is kept for the caller")
+                .isTrue();
+    }
+
+    @Test
+    void badInput_isRefusedNamingTheField_andChangesNothing() {
+        VerifyingBackup v = verifying(d -> {});
+        VerifyingBackup.Run run =
+                new VerifyingBackup.Run("orders", "lifeboat-verify-orders-x", Instant.now(), "s", 1.0);
+
+        assertThatThrownBy(() -> v.advance(config, VerifyingBackup.State.begin("ordres", null), BUDGET))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("database 'ordres' is not in the configuration");
+        assertThatThrownBy(() -> v.advance(config, VerifyingBackup.State.begin(null, null), BUDGET))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("field 'database' is missing");
+        assertThatThrownBy(() -> v.advance(
+                        config,
+                        new VerifyingBackup.State(
+                                "chek", "orders", null, run, null, null, null, null, null, null, null, null),
+                        BUDGET))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'chek' is not a step")
+                .satisfies(e ->
+                        assertThat(((LifeboatException) e).describe()).contains("start, poll, check, cleanup, finish"));
+        assertThatThrownBy(() -> v.advance(
+                        config,
+                        new VerifyingBackup.State(
+                                "cleanup", "orders", null, null, null, null, null, null, null, null, null, null),
+                        BUDGET))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("field 'run' is missing for the step 'cleanup'");
+        assertThatThrownBy(() -> v.advance(
+                        config,
+                        new VerifyingBackup.State(
+                                "done", "orders", null, run, null, null, null, null, null, null, null, null),
+                        BUDGET))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(rds.calls).isEmpty();
+        assertThat(vault.objects).isEmpty();
+    }
+}
