@@ -191,11 +191,11 @@ def table_digest(db):
 
 
 def secret(sm, database):
+    """A secret in the RDS format; its ARN, as lifeboat.yml and the restore payload name it."""
     name = "lifeboat/rie/" + uuid.uuid4().hex[:8]
-    sm.create_secret(Name=name, SecretString=json.dumps({
+    return sm.create_secret(Name=name, SecretString=json.dumps({
         "engine": "postgres", "host": PG["host"], "port": int(PG["port"]), "username": PG["user"],
-        "password": PG["password"], "dbname": database}))
-    return name
+        "password": PG["password"], "dbname": database}))["ARN"]
 
 
 def main():
@@ -213,11 +213,23 @@ def main():
     common = {"AWS_ENDPOINT_URL": ENDPOINT, "AWS_REGION": "eu-west-1",
               "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
+    # lifeboat.yml as the CDK app hands it to the functions (LIFEBOAT_CONFIG_YAML, compact JSON); the source
+    # account's dump function gets its databases with their dump blocks.
+    backup_key = boto3.client("kms", endpoint_url=ENDPOINT, region_name="eu-central-1").create_key(
+        Description="lifeboat backup")["KeyMetadata"]["Arn"]
+    config = {"backup": {"account": ACCOUNT, "region": "eu-central-1", "kmsKeyArn": backup_key,
+                         "vault": f"s3://{bucket}/lifeboat"},
+              "databases": {"orders": {"engine": "postgres", "retention": {"daily": 7},
+                                       "source": {"account": ACCOUNT, "region": "eu-west-1", "instance": f"rie-{run}",
+                                                  "roleArn": f"arn:aws:iam::{ACCOUNT}:role/lifeboat-source",
+                                                  "externalId": "lifeboat-rie"},
+                                       "snapshot": {"mode": "create", "copyStrategy": "single-step"}}}}
+    dump_config = json.loads(json.dumps(config))
+    dump_config["databases"]["orders"]["dump"] = {"secretArn": source_secret}
+
     # The backup function, from an EventBridge scheduled event, twice: one backup.
     log("backup function: EventBridge scheduled event")
-    backup = Function("backup-function", dict(common, LIFEBOAT_VAULT=f"s3://{bucket}/lifeboat",
-                                              LIFEBOAT_OBJECT_LOCK_MODE="GOVERNANCE", LIFEBOAT_OBJECT_LOCK_DAYS="1",
-                                              LIFEBOAT_DATABASES=json.dumps({"orders": {"secretId": source_secret}})))
+    backup = Function("backup-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(dump_config)))
     try:
         event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
                  "account": ACCOUNT, "time": "2026-11-25T03:00:00Z", "region": "eu-west-1",
@@ -243,15 +255,6 @@ def main():
         backup.stop()
 
     # The restore function: the dump back into a new database, compared table by table.
-    backup_key = boto3.client("kms", endpoint_url=ENDPOINT, region_name="eu-central-1").create_key(
-        Description="lifeboat backup")["KeyMetadata"]["Arn"]
-    config = {"backup": {"account": ACCOUNT, "region": "eu-central-1", "kmsKeyArn": backup_key,
-                         "vault": f"s3://{bucket}/lifeboat"},
-              "databases": {"orders": {"engine": "postgres", "retention": {"daily": 7},
-                                       "source": {"account": ACCOUNT, "region": "eu-west-1", "instance": f"rie-{run}",
-                                                  "roleArn": f"arn:aws:iam::{ACCOUNT}:role/lifeboat-source",
-                                                  "externalId": "lifeboat-rie"},
-                                       "snapshot": {"mode": "create", "copyStrategy": "single-step"}}}}
     log("restore function: a dump restore payload")
     restore = Function("restore-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(config)))
     try:

@@ -10,6 +10,8 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.InvalidInputException;
@@ -29,7 +31,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
@@ -55,7 +60,7 @@ public final class BackupHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BackupHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final BackupConfig config;
+    private final Map<String, LifeboatConfig.Database> dumped;
     private final Vault vault;
     private final SecretSource secrets;
     private final DatabaseInspector inspector;
@@ -63,12 +68,16 @@ public final class BackupHandler implements RequestStreamHandler {
     private final Clock clock;
     private final Metrics metrics;
 
-    /** Used by Lambda: real clients, built once per container, not per invocation. */
+    /**
+     * Used by Lambda: lifeboat.yml from LIFEBOAT_CONFIG_YAML, as every Lifeboat function reads it (the CDK app
+     * gives each account's dump function the databases of that account and Region); real clients, built once
+     * per container, not per invocation.
+     */
     public BackupHandler() {
-        this(BackupConfig.fromEnvironment(System.getenv()), AwsClients.fromEnvironment(), Clock.systemUTC());
+        this(ConfigLoader.fromEnvironment(System.getenv()), AwsClients.fromEnvironment(), Clock.systemUTC());
     }
 
-    private BackupHandler(BackupConfig config, AwsClients aws, Clock clock) {
+    private BackupHandler(LifeboatConfig config, AwsClients aws, Clock clock) {
         this(
                 config,
                 openVault(config, aws, clock),
@@ -80,14 +89,14 @@ public final class BackupHandler implements RequestStreamHandler {
     }
 
     BackupHandler(
-            BackupConfig config,
+            LifeboatConfig config,
             Vault vault,
             SecretSource secrets,
             DatabaseInspector inspector,
             DumpTools tools,
             Clock clock,
             Metrics metrics) {
-        this.config = config;
+        this.dumped = dumped(config);
         this.vault = vault;
         this.secrets = secrets;
         this.inspector = inspector;
@@ -96,19 +105,29 @@ public final class BackupHandler implements RequestStreamHandler {
         this.metrics = metrics;
     }
 
-    static Vault openVault(BackupConfig config, AwsClients aws, Clock clock) {
+    /** The databases of lifeboat.yml with dump settings, in its order. */
+    private static Map<String, LifeboatConfig.Database> dumped(LifeboatConfig config) {
+        Map<String, LifeboatConfig.Database> out = new LinkedHashMap<>();
+        config.databases().values().stream().filter(d -> d.dump() != null).forEach(d -> out.put(d.id(), d));
+        if (out.isEmpty()) {
+            throw new InvalidInputException(
+                    "lifeboat.yml gives no database a dump block, so this function has nothing to dump",
+                    "add databases.<id>.dump.secretArn for each database to dump, then cdk deploy");
+        }
+        return out;
+    }
+
+    /** The vault of lifeboat.yml, its objects encrypted with the backup key. */
+    static Vault openVault(LifeboatConfig config, AwsClients aws, Clock clock) {
+        if (config.backup().vault() == null) {
+            throw new InvalidInputException(
+                    "backup.vault is not set in lifeboat.yml; the dumps go there",
+                    "set backup.vault: s3://BUCKET/PREFIX (the vault the CDK app made), then cdk deploy");
+        }
         return aws.vault(
-                config.vault(),
-                (bucket, prefix) -> {
-                    S3Vault.Settings s = S3Vault.Settings.of(bucket, prefix);
-                    if (config.kmsKeyId() != null) {
-                        s = s.withKmsKey(config.kmsKeyId());
-                    }
-                    if (config.lockMode() != null) {
-                        s = s.withObjectLock(config.lockMode(), config.lockFor());
-                    }
-                    return s;
-                },
+                config.backup().vault(),
+                (bucket, prefix) -> S3Vault.Settings.of(bucket, prefix)
+                        .withKmsKey(config.backup().kmsKeyArn()),
                 clock);
     }
 
@@ -122,7 +141,7 @@ public final class BackupHandler implements RequestStreamHandler {
 
     /** One dump per requested database; throws after trying all of them if any failed. */
     ObjectNode run(JsonNode event, Context context) {
-        Request request = Request.of(event, config);
+        Request request = Request.of(event, dumped.keySet());
         ObjectNode response = JSON.createObjectNode();
         ArrayNode results = response.putArray("results");
         List<String> failures = new ArrayList<>();
@@ -168,8 +187,8 @@ public final class BackupHandler implements RequestStreamHandler {
     }
 
     private TakingDump.Result dumpOne(String id, String runId, Context context) {
-        BackupConfig.Source source = config.databases().get(id);
-        DatabaseTarget target = secrets.databaseTarget(source.secretId());
+        LifeboatConfig.DumpSettings source = dumped.get(id).dump();
+        DatabaseTarget target = secrets.databaseTarget(source.secretArn());
         if (source.dbname() != null) {
             target = target.withDatabase(source.dbname());
         }
@@ -179,34 +198,35 @@ public final class BackupHandler implements RequestStreamHandler {
                     "too little time left in this invocation to dump " + id, "raise the function's timeout");
         }
         TakingDump dumping = new TakingDump(
-                vault, inspector, tools, clock, new TakingDump.Settings(config.exactCountThreshold(), left));
+                vault,
+                inspector,
+                tools,
+                clock,
+                new TakingDump.Settings(TakingDump.Settings.DEFAULTS.exactRowCountThreshold(), left));
         return dumping.dump(new TakingDump.Command(id, target, runId, null));
     }
 
     /** The parsed input: which databases, and the run they belong to. */
     record Request(List<String> databases, String runId) {
-        static Request of(JsonNode event, BackupConfig config) {
+        static Request of(JsonNode event, Set<String> configured) {
             if (event == null || !event.isObject()) {
                 throw new InvalidInputException(
                         "the input is not a JSON object",
                         "invoke with {\"database\": \"<id>\"} or from an EventBridge schedule");
             }
             if ("Scheduled Event".equals(event.path("detail-type").asText())) {
-                return new Request(
-                        List.copyOf(config.databases().keySet()),
-                        event.path("time").asText(null));
+                return new Request(List.copyOf(configured), event.path("time").asText(null));
             }
             JsonNode db = event.get("database");
             if (db == null || !db.isTextual()) {
                 throw new InvalidInputException(
                         "the input has no \"database\" field",
-                        "invoke with {\"database\": \"<id>\"}; configured: "
-                                + String.join(", ", config.databases().keySet()));
+                        "invoke with {\"database\": \"<id>\"}; configured: " + String.join(", ", configured));
             }
-            if (!config.databases().containsKey(db.asText())) {
+            if (!configured.contains(db.asText())) {
                 throw new InvalidInputException(
                         "database '" + db.asText() + "' is not configured",
-                        "use one of: " + String.join(", ", config.databases().keySet()));
+                        "use one of: " + String.join(", ", configured));
             }
             JsonNode runId = event.get("runId");
             return new Request(List.of(db.asText()), runId == null || runId.isNull() ? null : runId.asText());

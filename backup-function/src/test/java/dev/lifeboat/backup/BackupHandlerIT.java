@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.secrets.SecretsManagerSource;
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.model.DatabaseTarget;
@@ -23,7 +25,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,12 +42,14 @@ class BackupHandlerIT {
     private MotoServer moto;
     private SecretsManagerClient sm;
     private String bucket;
+    private String kmsKey;
 
     @BeforeEach
     void setUp(MotoServer moto) {
         this.moto = moto;
         this.sm = moto.secretsManager();
         this.bucket = moto.newBucket(moto.s3(), true);
+        this.kmsKey = moto.newKmsKey();
         originalOut = System.out;
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
     }
@@ -56,16 +59,17 @@ class BackupHandlerIT {
         System.setOut(originalOut);
     }
 
+    /** A secret in the RDS format; its ARN, as lifeboat.yml names it. */
     private String secretFor(DatabaseTarget t, String engine, String password) {
         String name = "lifeboat/test/" + UUID.randomUUID();
-        sm.createSecret(b -> b.name(name)
-                .secretString("{\"engine\":\"" + engine + "\",\"host\":\"" + t.host()
-                        + "\",\"port\":" + t.port() + ",\"username\":\"" + t.user() + "\",\"password\":\"" + password
-                        + "\",\"dbname\":\"" + t.database() + "\"}"));
-        return name;
+        return sm.createSecret(b -> b.name(name)
+                        .secretString("{\"engine\":\"" + engine + "\",\"host\":\"" + t.host()
+                                + "\",\"port\":" + t.port() + ",\"username\":\"" + t.user() + "\",\"password\":\""
+                                + password + "\",\"dbname\":\"" + t.database() + "\"}"))
+                .arn();
     }
 
-    private BackupHandler handler(BackupConfig config) {
+    private BackupHandler handler(LifeboatConfig config) {
         Vault vault = BackupHandler.openVault(config, moto.clients(), Clock.systemUTC());
         return new BackupHandler(
                 config,
@@ -77,17 +81,39 @@ class BackupHandlerIT {
                 MetricsFactory.getMetricsInstance());
     }
 
-    private BackupConfig config(String databasesJson) {
-        return BackupConfig.fromEnvironment(Map.of(
-                "LIFEBOAT_VAULT",
-                "s3://" + bucket + "/lifeboat",
-                "LIFEBOAT_OBJECT_LOCK_MODE",
-                "GOVERNANCE",
-                "LIFEBOAT_OBJECT_LOCK_DAYS",
-                "1",
-                "LIFEBOAT_DATABASES",
-                databasesJson));
+    /**
+     * lifeboat.yml as the CDK app hands it to a source account's dump function: the vault, the backup key,
+     * and each database with the secret of its dump block ({@code id -> engine secretArn}).
+     */
+    private LifeboatConfig config(String... idEngineSecret) {
+        StringBuilder yaml =
+                new StringBuilder("""
+                backup:
+                  account: "222222222222"
+                  region: %s
+                  kmsKeyArn: %s
+                  vault: s3://%s/lifeboat
+                databases:
+                """.formatted("eu-west-1", kmsKey, bucket)); // moto's Region (MotoServer.REGION)
+        for (int i = 0; i < idEngineSecret.length; i += 3) {
+            yaml.append("""
+                      %s:
+                        engine: %s
+                        source: {account: "111111111111", region: eu-west-1, instance: %s-prod,
+                                 roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-%s}
+                        retention: {daily: 7}
+                        dump: {secretArn: "%s"}
+                    """.formatted(
+                            idEngineSecret[i],
+                            idEngineSecret[i + 1],
+                            idEngineSecret[i],
+                            idEngineSecret[i],
+                            idEngineSecret[i + 2]));
+        }
+        return ConfigLoader.parse(yaml.toString(), "test lifeboat.yml");
     }
+
+    private static final String NO_SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:none-AbCdEf";
 
     private static JsonNode invoke(BackupHandler h, String input) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -99,8 +125,7 @@ class BackupHandlerIT {
     void theSameScheduledRunInvokedTwice_makesOneBackup_withLogsAndMetrics(PostgresServer pg) throws Exception {
         DatabaseTarget db = pg.newDatabase("fn");
         pg.execute(db.database(), "CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 1000) g");
-        BackupHandler h =
-                handler(config("{\"orders\": {\"secretId\": \"" + secretFor(db, "postgres", pg.password()) + "\"}}"));
+        BackupHandler h = handler(config("orders", "postgres", secretFor(db, "postgres", pg.password())));
         String input = "{\"database\": \"orders\", \"runId\": \"2026-11-25T03:00:00Z\"}";
 
         JsonNode first = invoke(h, input);
@@ -109,8 +134,8 @@ class BackupHandlerIT {
         assertThat(first.at("/results/0/status").asText()).isEqualTo("CREATED");
         assertThat(first.at("/results/0/backupId").asText()).isEqualTo("20261125T030000Z");
         assertThat(second.at("/results/0/status").asText()).isEqualTo("ALREADY_EXISTED");
-        Vault vault = BackupHandler.openVault(
-                config("{\"orders\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
+        Vault vault =
+                BackupHandler.openVault(config("orders", "postgres", NO_SECRET), moto.clients(), Clock.systemUTC());
         assertThat(new BackupCatalog(vault, Clock.systemUTC()).backups("orders"))
                 .hasSize(1);
 
@@ -130,8 +155,13 @@ class BackupHandlerIT {
     void aScheduledEvent_dumpsEveryConfiguredDatabase(PostgresServer pg, MariaDbServer maria) throws Exception {
         DatabaseTarget p = pg.newDatabase("fn");
         DatabaseTarget m = maria.newDatabase("fn");
-        BackupHandler h = handler(config("{\"orders\": {\"secretId\": \"" + secretFor(p, "postgres", pg.password())
-                + "\"}, \"shop\": {\"secretId\": \"" + secretFor(m, "mariadb", maria.password()) + "\"}}"));
+        BackupHandler h = handler(config(
+                "orders",
+                "postgres",
+                secretFor(p, "postgres", pg.password()),
+                "shop",
+                "mariadb",
+                secretFor(m, "mariadb", maria.password())));
 
         JsonNode r = invoke(h, """
                 {"version": "0", "id": "e-1", "detail-type": "Scheduled Event", "source": "aws.events",
@@ -149,8 +179,13 @@ class BackupHandlerIT {
     void oneFailingDatabase_failsTheInvocation_afterTheOthersAreBackedUp(PostgresServer pg) throws Exception {
         DatabaseTarget good = pg.newDatabase("fn");
         DatabaseTarget bad = pg.newDatabase("fn");
-        BackupHandler h = handler(config("{\"good\": {\"secretId\": \"" + secretFor(good, "postgres", pg.password())
-                + "\"}, \"bad\": {\"secretId\": \"" + secretFor(bad, "postgres", "wrong-password-1") + "\"}}"));
+        BackupHandler h = handler(config(
+                "good",
+                "postgres",
+                secretFor(good, "postgres", pg.password()),
+                "bad",
+                "postgres",
+                secretFor(bad, "postgres", "wrong-password-1")));
 
         assertThatThrownBy(
                         () -> invoke(h, "{\"detail-type\": \"Scheduled Event\", \"time\": \"2026-11-27T03:00:00Z\"}"))
@@ -158,14 +193,13 @@ class BackupHandlerIT {
                 .hasMessageContaining("bad: ")
                 .hasMessageContaining("password authentication failed")
                 .hasMessageNotContaining("wrong-password-1");
-        Vault vault =
-                BackupHandler.openVault(config("{\"x\": {\"secretId\": \"x\"}}"), moto.clients(), Clock.systemUTC());
+        Vault vault = BackupHandler.openVault(config("x", "postgres", NO_SECRET), moto.clients(), Clock.systemUTC());
         assertThat(new BackupCatalog(vault, Clock.systemUTC()).databases()).containsExactly("good");
     }
 
     @Test
     void anUnknownDatabase_isRefused_listingTheConfiguredOnes() {
-        BackupHandler h = handler(config("{\"orders\": {\"secretId\": \"s\"}}"));
+        BackupHandler h = handler(config("orders", "postgres", NO_SECRET));
 
         // Lambda reports only the message, so it carries the cause and the choices together.
         assertThatThrownBy(() -> invoke(h, "{\"database\": \"billing\"}"))

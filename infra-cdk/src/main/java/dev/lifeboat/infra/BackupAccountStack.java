@@ -1,12 +1,10 @@
 package dev.lifeboat.infra;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Policies;
 import dev.lifeboat.protocol.StepProtocol;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -31,8 +29,6 @@ import software.amazon.awscdk.services.events.targets.SnsTopic;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
-import software.amazon.awscdk.services.iam.Policy;
-import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -91,13 +87,7 @@ public final class BackupAccountStack extends Stack {
                             + " may change the vault's policy, Object Lock or lifecycle, or delete the backup key");
         }
         // The functions read lifeboat.yml from their environment, as compact JSON; Lambda allows 4 KB of it in all.
-        String configDocument = config.document();
-        if (configDocument.length() > 3500) {
-            throw new IllegalArgumentException(
-                    "lifeboat.yml is " + configDocument.length() + " characters as JSON; the functions'"
-                            + " environment holds at most about 3500. Shorten it (fewer databases per backup stack), or split it into"
-                            + " several Lifeboat deployments");
-        }
+        String configDocument = ConfigDocuments.checked(config.document());
         Set<String> sourceAccounts = new LinkedHashSet<>();
         config.databases().values().forEach(d -> sourceAccounts.add(d.source().account()));
 
@@ -225,10 +215,10 @@ public final class BackupAccountStack extends Stack {
                 .toList();
         snapshotStep
                 .getRole()
-                .attachInlinePolicy(Policy.Builder.create(this, "PipelinePolicy")
-                        .document(PolicyDocument.fromJson(json(Policies.document(
-                                Policies.snapshotPipelineRole(backup.account(), key.getKeyArn(), sourceRoles)))))
-                        .build());
+                .attachInlinePolicy(Iam.policy(
+                        this,
+                        "PipelinePolicy",
+                        Policies.snapshotPipelineRole(backup.account(), key.getKeyArn(), sourceRoles)));
         Function restoreFn = function(
                 "RestoreFunction",
                 "Lifeboat: restores, the incident path",
@@ -241,16 +231,9 @@ public final class BackupAccountStack extends Stack {
                 "lifeboat-restore");
         restoreFn
                 .getRole()
-                .attachInlinePolicy(Policy.Builder.create(this, "RestorePolicy")
-                        .document(PolicyDocument.fromJson(
-                                json(Policies.document(Policies.restoreRole(backup.account(), key.getKeyArn())))))
-                        .build());
+                .attachInlinePolicy(Iam.policy(
+                        this, "RestorePolicy", Policies.restoreRole(backup.account(), key.getKeyArn(), sourceRoles)));
         vault.grantRead(restoreFn);
-        restoreFn.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("AssumeSourceRolesToRestoreThere")
-                .actions(List.of("sts:AssumeRole"))
-                .resources(sourceRoles)
-                .build());
         // The dump functions run in the source accounts' VPCs (SourceAccountStack): they may add objects and
         // read manifests, nothing else; Object Lock keeps every version they write.
         for (String account : sourceAccounts) {
@@ -328,10 +311,10 @@ public final class BackupAccountStack extends Stack {
                 "lifeboat-verify");
         verifyStep
                 .getRole()
-                .attachInlinePolicy(Policy.Builder.create(this, "VerificationPolicy")
-                        .document(PolicyDocument.fromJson(json(Policies.document(
-                                Policies.verificationRole(backup.account(), backup.region(), key.getKeyArn())))))
-                        .build());
+                .attachInlinePolicy(Iam.policy(
+                        this,
+                        "VerificationPolicy",
+                        Policies.verificationRole(backup.account(), backup.region(), key.getKeyArn())));
         vault.grantRead(verifyStep);
         vault.grantPut(verifyStep); // reports only; no delete (grantReadWrite would include s3:DeleteObject*)
         LambdaInvoke verifyTask = LambdaInvoke.Builder.create(this, "VerificationStep")
@@ -580,16 +563,6 @@ public final class BackupAccountStack extends Stack {
                                 .build())
                         .build())
                 .build();
-    }
-
-    private static Map<String, Object> json(String document) {
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = new ObjectMapper().readValue(document, Map.class);
-            return m;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public Bucket vault() {

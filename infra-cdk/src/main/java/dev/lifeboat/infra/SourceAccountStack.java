@@ -1,10 +1,9 @@
 package dev.lifeboat.infra;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.protocol.LambdaLimits;
+import dev.lifeboat.protocol.Policies;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,46 +75,13 @@ public final class SourceAccountStack extends Stack {
                         .withConditions(Map.of("StringEquals", Map.of("sts:ExternalId", new ArrayList<>(externalIds)))))
                 .build();
         String rds = "arn:aws:rds:" + region + ":" + account + ":";
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("Describe")
-                .actions(List.of(
-                        "rds:DescribeDBInstances",
-                        "rds:DescribeDBClusters",
-                        "rds:DescribeDBSnapshots",
-                        "rds:DescribeDBClusterSnapshots",
-                        "rds:DescribeDBSnapshotAttributes",
-                        "rds:DescribeDBClusterSnapshotAttributes",
-                        "rds:ListTagsForResource"))
-                .resources(List.of("*"))
-                .build());
         List<String> databases = new ArrayList<>();
         for (LifeboatConfig.Database d : here) {
             databases.add(rds
                     + (d.source().kind() == DbKind.CLUSTER ? "cluster:" : "db:")
                     + d.source().identifier());
         }
-        List<String> snapshots = List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*");
-        List<String> sources = new ArrayList<>(databases);
-        sources.addAll(List.of(rds + "snapshot:rds:*", rds + "cluster-snapshot:rds:*"));
-        sources.addAll(snapshots);
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("MakeAndShareSnapshots")
-                .actions(List.of(
-                        "rds:CreateDBSnapshot",
-                        "rds:CreateDBClusterSnapshot",
-                        "rds:CopyDBSnapshot",
-                        "rds:CopyDBClusterSnapshot",
-                        "rds:AddTagsToResource",
-                        "rds:ModifyDBSnapshotAttribute",
-                        "rds:ModifyDBClusterSnapshotAttribute"))
-                .resources(sources)
-                .build());
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("DeleteOnlyLifeboatSnapshots")
-                .actions(List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"))
-                .resources(snapshots)
-                .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat")))
-                .build());
+        role.attachInlinePolicy(Iam.policy(this, "SourcePolicy", Policies.sourceRole(account, region, databases)));
 
         shareKey = Key.Builder.create(this, "ShareKey")
                 .alias("alias/lifeboat-share")
@@ -183,36 +149,15 @@ public final class SourceAccountStack extends Stack {
                 .managedPolicies(
                         List.of(ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole")))
                 .build();
-        ObjectNode databases = new ObjectMapper().createObjectNode();
         List<String> secrets = new ArrayList<>();
         for (LifeboatConfig.Database d : dumped) {
-            var n = databases.putObject(d.id()).put("secretId", d.dump().secretArn());
-            if (d.dump().dbname() != null) {
-                n.put("dbname", d.dump().dbname());
-            }
             secrets.add(d.dump().secretArn());
         }
-        dumpRole.addToPolicy(PolicyStatement.Builder.create()
-                .sid("ReadTheDatabaseSecrets")
-                .actions(List.of("secretsmanager:GetSecretValue"))
-                .resources(secrets)
-                .build());
         String bucket = URI.create(config.backup().vault()).getHost();
-        dumpRole.addToPolicy(PolicyStatement.Builder.create()
-                .sid("AddToTheVault")
-                .actions(List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObjectRetention"))
-                .resources(List.of("arn:aws:s3:::" + bucket + "/*"))
-                .build());
-        dumpRole.addToPolicy(PolicyStatement.Builder.create()
-                .sid("SeeTheVault")
-                .actions(List.of("s3:ListBucket", "s3:GetBucketObjectLockConfiguration"))
-                .resources(List.of("arn:aws:s3:::" + bucket))
-                .build());
-        dumpRole.addToPolicy(PolicyStatement.Builder.create()
-                .sid("EncryptWithTheBackupKey")
-                .actions(List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"))
-                .resources(List.of(config.backup().kmsKeyArn()))
-                .build());
+        dumpRole.attachInlinePolicy(Iam.policy(
+                this,
+                "DumpPolicy",
+                Policies.dumpRole(secrets, bucket, config.backup().kmsKeyArn())));
         var fn = DockerImageFunction.Builder.create(this, "DumpFunction")
                 .description("Lifeboat: logical dumps of this account's databases into the vault of account "
                         + config.backup().account())
@@ -226,12 +171,10 @@ public final class SourceAccountStack extends Stack {
                 .ephemeralStorageSize(Size.mebibytes(1024))
                 .timeout(Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()))
                 .environment(Map.of(
-                        "LIFEBOAT_VAULT",
-                        config.backup().vault(),
-                        "LIFEBOAT_KMS_KEY_ID",
-                        config.backup().kmsKeyArn(),
-                        "LIFEBOAT_DATABASES",
-                        databases.toString(),
+                        "LIFEBOAT_CONFIG_YAML",
+                        ConfigDocuments.only(
+                                config.document(),
+                                dumped.stream().map(LifeboatConfig.Database::id).toList()),
                         "POWERTOOLS_SERVICE_NAME",
                         "lifeboat-dump"))
                 .build();

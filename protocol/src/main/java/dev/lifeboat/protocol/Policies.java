@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -28,9 +29,20 @@ public final class Policies {
     /**
      * The restore role in the backup account: it may read snapshots and instances, restore new
      * instances and clusters, tag them, share and copy snapshots to restore elsewhere, and use the
-     * backup key for that. It may not delete or modify any instance, cluster or snapshot.
+     * backup key for that, and assume the source roles to restore in a source account. It may not
+     * delete or modify any instance, cluster or snapshot.
      */
-    public static List<Statement> restoreRole(String backupAccount, String backupKeyArn) {
+    public static List<Statement> restoreRole(String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
+        List<Statement> s = new ArrayList<>(restoreInBackupAccount(backupAccount, backupKeyArn));
+        if (!sourceRoleArns.isEmpty()) {
+            s.add(new Statement(
+                    "AssumeSourceRolesToRestoreThere", "Allow", List.of("sts:AssumeRole"), sourceRoleArns, Map.of()));
+        }
+        return s;
+    }
+
+    /** What the restore and verification roles may do in the backup account itself. */
+    private static List<Statement> restoreInBackupAccount(String backupAccount, String backupKeyArn) {
         String rds = "arn:aws:rds:*:" + backupAccount + ":";
         return List.of(
                 new Statement(
@@ -95,13 +107,13 @@ public final class Policies {
      */
     public static List<Statement> verificationRole(String backupAccount, String region, String backupKeyArn) {
         String rds = "arn:aws:rds:" + region + ":" + backupAccount + ":";
-        List<Statement> s = new ArrayList<>(restoreRole(backupAccount, backupKeyArn));
+        List<Statement> s = new ArrayList<>(restoreInBackupAccount(backupAccount, backupKeyArn));
         s.add(new Statement(
                 "ModifyAndDeleteOnlyVerificationInstances",
                 "Allow",
                 List.of("rds:ModifyDBInstance", "rds:ModifyDBCluster", "rds:DeleteDBInstance", "rds:DeleteDBCluster"),
                 List.of(rds + "db:lifeboat-verify-*", rds + "cluster:lifeboat-verify-*"),
-                Map.of("Null", Map.of("aws:ResourceTag/lifeboat:verification", "false"))));
+                Map.of("Null", Map.of("aws:ResourceTag/" + Tags.VERIFICATION, "false"))));
         s.add(new Statement(
                 "VerificationSecrets",
                 "Allow",
@@ -118,6 +130,13 @@ public final class Policies {
     public static List<Statement> snapshotPipelineRole(
             String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
         String rds = "arn:aws:rds:*:" + backupAccount + ":";
+        // A copy reads a snapshot the source account shared, or the backup account's own staging copy, and
+        // writes lifeboat-* in the backup account: the source accounts' and the backup account's snapshots.
+        List<String> copySources = new ArrayList<>();
+        for (String account : accountsOf(sourceRoleArns, backupAccount)) {
+            copySources.add("arn:aws:rds:*:" + account + ":snapshot:*");
+            copySources.add("arn:aws:rds:*:" + account + ":cluster-snapshot:*");
+        }
         return List.of(
                 new Statement("AssumeSourceRoles", "Allow", List.of("sts:AssumeRole"), sourceRoleArns, Map.of()),
                 new Statement(
@@ -137,15 +156,21 @@ public final class Policies {
                 new Statement(
                         "CopyIn",
                         "Allow",
-                        List.of("rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot", "rds:AddTagsToResource"),
-                        List.of("arn:aws:rds:*:*:snapshot:*", "arn:aws:rds:*:*:cluster-snapshot:*"),
+                        List.of("rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot"),
+                        copySources,
+                        Map.of()),
+                new Statement(
+                        "TagOwnCopies",
+                        "Allow",
+                        List.of("rds:AddTagsToResource"),
+                        List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
                         Map.of()),
                 new Statement(
                         "DeleteOnlyLifeboatSnapshots",
                         "Allow",
                         List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"),
                         List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
-                        Map.of("StringEquals", Map.of("aws:ResourceTag/lifeboat:managed-by", "lifeboat"))),
+                        Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"))),
                 new Statement(
                         "UseBackupKey",
                         "Allow",
@@ -158,6 +183,101 @@ public final class Policies {
                                 "kms:GenerateDataKeyWithoutPlaintext"),
                         List.of(backupKeyArn),
                         Map.of()));
+    }
+
+    /**
+     * The source role in a production account, assumed by the backup account's snapshot pipeline (with
+     * the external id): read the databases and snapshots, make and copy snapshots of the configured
+     * databases, share Lifeboat's snapshots, and delete only snapshots named {@code lifeboat-*} that carry
+     * Lifeboat's tag. No S3, no key administration, nothing that deletes or modifies a database.
+     *
+     * @param databaseArns the configured databases of this account and Region ({@code db:} or {@code cluster:})
+     */
+    public static List<Statement> sourceRole(String account, String region, List<String> databaseArns) {
+        String rds = "arn:aws:rds:" + region + ":" + account + ":";
+        List<String> lifeboatSnapshots = List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*");
+        List<String> sources = new ArrayList<>(databaseArns);
+        sources.addAll(List.of(rds + "snapshot:rds:*", rds + "cluster-snapshot:rds:*"));
+        sources.addAll(lifeboatSnapshots);
+        return List.of(
+                new Statement(
+                        "Describe",
+                        "Allow",
+                        List.of(
+                                "rds:DescribeDBInstances",
+                                "rds:DescribeDBClusters",
+                                "rds:DescribeDBSnapshots",
+                                "rds:DescribeDBClusterSnapshots",
+                                "rds:DescribeDBSnapshotAttributes",
+                                "rds:DescribeDBClusterSnapshotAttributes",
+                                "rds:ListTagsForResource"),
+                        List.of("*"),
+                        Map.of()),
+                new Statement(
+                        "MakeAndShareSnapshots",
+                        "Allow",
+                        List.of(
+                                "rds:CreateDBSnapshot",
+                                "rds:CreateDBClusterSnapshot",
+                                "rds:CopyDBSnapshot",
+                                "rds:CopyDBClusterSnapshot",
+                                "rds:AddTagsToResource",
+                                "rds:ModifyDBSnapshotAttribute",
+                                "rds:ModifyDBClusterSnapshotAttribute"),
+                        sources,
+                        Map.of()),
+                new Statement(
+                        "DeleteOnlyLifeboatSnapshots",
+                        "Allow",
+                        List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"),
+                        lifeboatSnapshots,
+                        Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"))));
+    }
+
+    /**
+     * The dump function's role in a production account: read the configured databases' secrets, add
+     * objects to the vault (and read them back to check what it wrote), see the vault's Object Lock
+     * settings, and encrypt with the backup key. No delete of any object, no bucket administration.
+     */
+    public static List<Statement> dumpRole(List<String> secretArns, String vaultBucket, String backupKeyArn) {
+        return List.of(
+                new Statement(
+                        "ReadTheDatabaseSecrets",
+                        "Allow",
+                        List.of("secretsmanager:GetSecretValue"),
+                        secretArns,
+                        Map.of()),
+                new Statement(
+                        "AddToTheVault",
+                        "Allow",
+                        List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObjectRetention"),
+                        List.of("arn:aws:s3:::" + vaultBucket + "/*"),
+                        Map.of()),
+                new Statement(
+                        "SeeTheVault",
+                        "Allow",
+                        List.of("s3:ListBucket", "s3:GetBucketObjectLockConfiguration"),
+                        List.of("arn:aws:s3:::" + vaultBucket),
+                        Map.of()),
+                new Statement(
+                        "EncryptWithTheBackupKey",
+                        "Allow",
+                        List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"),
+                        List.of(backupKeyArn),
+                        Map.of()));
+    }
+
+    /** The accounts of the role ARNs ({@code arn:aws:iam::ACCOUNT:role/NAME}), then {@code also}; each once. */
+    private static List<String> accountsOf(List<String> roleArns, String also) {
+        LinkedHashSet<String> accounts = new LinkedHashSet<>();
+        for (String arn : roleArns) {
+            String[] parts = arn.split(":", 6);
+            if (parts.length == 6 && !parts[4].isEmpty()) {
+                accounts.add(parts[4]);
+            }
+        }
+        accounts.add(also);
+        return List.copyOf(accounts);
     }
 
     /** A policy document as IAM reads it. */

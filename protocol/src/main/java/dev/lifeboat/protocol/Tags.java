@@ -15,5 +15,14 @@ public final class Tags {
     /** Set by a verification run on the copy it restores; retention never deletes such a copy. */
     public static final String VERIFICATION_IN_USE = "lifeboat:verification-in-use";
 
+    /**
+     * On a verification run's throwaway instance: the only instances the verification role may modify
+     * or delete (an IAM condition in {@link Policies}), and the sweeper's mark.
+     */
+    public static final String VERIFICATION = "lifeboat:verification";
+
+    /** On a verification run's throwaway instance: when the sweeper may delete it. */
+    public static final String EXPIRES_AT = "lifeboat:expires-at";
+
     private Tags() {}
 }

@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PoliciesTest {
     private final JsonNode doc = read(Policies.document(
-            Policies.restoreRole("222222222222", "arn:aws:kms:eu-central-1:222222222222:key/backup")));
+            Policies.restoreRole("222222222222", "arn:aws:kms:eu-central-1:222222222222:key/backup", List.of())));
 
     private static JsonNode read(String json) {
         try {
@@ -80,5 +81,105 @@ class PoliciesTest {
     void theDocumentIsWhatIamReads() {
         assertThat(doc.get("Version").asText()).isEqualTo("2012-10-17");
         assertThat(doc.get("Statement")).hasSize(4);
+        assertThat(read(Policies.document(Policies.restoreRole(
+                                "222222222222",
+                                "arn:aws:kms:eu-central-1:222222222222:key/backup",
+                                List.of("arn:aws:iam::111111111111:role/lifeboat-source"))))
+                        .get("Statement"))
+                .anySatisfy(st -> {
+                    assertThat(st.get("Action").toString()).isEqualTo("[\"sts:AssumeRole\"]");
+                    assertThat(st.get("Resource").toString())
+                            .isEqualTo("[\"arn:aws:iam::111111111111:role/lifeboat-source\"]");
+                });
+    }
+
+    private static final String KEY = "arn:aws:kms:eu-central-1:222222222222:key/backup";
+
+    /** Every policy Lifeboat deploys, by name. */
+    private static Map<String, JsonNode> everyPolicy() {
+        return Map.of(
+                "restore", read(Policies.document(Policies.restoreRole("222222222222", KEY, List.of("arn:r")))),
+                "verification", read(Policies.document(Policies.verificationRole("222222222222", "eu-central-1", KEY))),
+                "pipeline",
+                        read(Policies.document(Policies.snapshotPipelineRole("222222222222", KEY, List.of("arn:r")))),
+                "source",
+                        read(Policies.document(Policies.sourceRole(
+                                "111111111111",
+                                "eu-west-1",
+                                List.of("arn:aws:rds:eu-west-1:111111111111:db:orders-prod")))),
+                "dump",
+                        read(Policies.document(Policies.dumpRole(
+                                List.of("arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders"),
+                                "vault",
+                                KEY))));
+    }
+
+    @Test
+    void noPolicy_grantsAnActionThatDeletesTagsOrChanges_onEveryResourceOrEveryAccount() {
+        everyPolicy()
+                .forEach((name, policy) -> policy.get("Statement").forEach(st -> {
+                    boolean wide = false;
+                    for (JsonNode r : st.get("Resource")) {
+                        String[] arn = r.asText().split(":", 6);
+                        wide |= r.asText().equals("*") || (arn.length == 6 && arn[4].equals("*"));
+                    }
+                    if (wide) {
+                        st.get("Action")
+                                .forEach(a -> assertThat(
+                                                a.asText().substring(a.asText().indexOf(':') + 1))
+                                        .as(name + " " + st.get("Sid").asText())
+                                        .doesNotContainPattern(
+                                                "^(Delete|Modify|Put|AddTags|RemoveTags|TagResource|UntagResource)"));
+                    }
+                }));
+    }
+
+    @Test
+    void thePipeline_copiesOnlyFromTheSourceAccountsAndItsOwn() {
+        JsonNode pipeline = read(Policies.document(Policies.snapshotPipelineRole(
+                "222222222222", KEY, List.of("arn:aws:iam::111111111111:role/lifeboat-source"))));
+        pipeline.get("Statement").forEach(st -> {
+            if (st.get("Sid").asText().equals("CopyIn")) {
+                assertThat(st.get("Resource"))
+                        .extracting(JsonNode::asText)
+                        .containsExactly(
+                                "arn:aws:rds:*:111111111111:snapshot:*",
+                                "arn:aws:rds:*:111111111111:cluster-snapshot:*",
+                                "arn:aws:rds:*:222222222222:snapshot:*",
+                                "arn:aws:rds:*:222222222222:cluster-snapshot:*");
+            }
+        });
+    }
+
+    @Test
+    void theSourceRole_deletesOnlyTaggedLifeboatSnapshots_andNoDatabase_andHasNoS3() {
+        JsonNode source = everyPolicy().get("source");
+        List<String> actions = new ArrayList<>();
+        source.get("Statement").forEach(st -> st.get("Action").forEach(a -> actions.add(a.asText())));
+        assertThat(actions)
+                .noneMatch(a -> a.startsWith("s3:") || a.startsWith("kms:"))
+                .noneMatch(a -> a.equals("rds:DeleteDBInstance") || a.equals("rds:DeleteDBCluster"))
+                .noneMatch(a -> a.startsWith("rds:ModifyDB") && !a.contains("SnapshotAttribute"));
+        source.get("Statement").forEach(st -> {
+            if (st.get("Action").toString().contains("Delete")) {
+                assertThat(st.at("/Condition/StringEquals/aws:ResourceTag~1lifeboat:managed-by")
+                                .asText())
+                        .isEqualTo("lifeboat");
+                st.get("Resource").forEach(r -> assertThat(r.asText()).contains("snapshot:lifeboat-"));
+            }
+        });
+    }
+
+    @Test
+    void theDumpRole_addsToTheVault_butDeletesNothing_andAdministersNothing() {
+        List<String> actions = new ArrayList<>();
+        everyPolicy()
+                .get("dump")
+                .get("Statement")
+                .forEach(st -> st.get("Action").forEach(a -> actions.add(a.asText())));
+        assertThat(actions)
+                .contains("s3:PutObject", "secretsmanager:GetSecretValue")
+                .noneMatch(a -> a.contains("Delete"))
+                .noneMatch(a -> a.startsWith("s3:PutBucket") || a.startsWith("kms:Create") || a.startsWith("kms:Put"));
     }
 }

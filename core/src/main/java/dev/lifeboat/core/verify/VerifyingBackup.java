@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VerifyingBackup {
     private static final Logger LOG = LoggerFactory.getLogger(VerifyingBackup.class);
-    public static final String VERIFICATION = "lifeboat:verification";
-    public static final String EXPIRES_AT = "lifeboat:expires-at";
+    public static final String VERIFICATION = Tags.VERIFICATION;
+    public static final String EXPIRES_AT = Tags.EXPIRES_AT;
     static final String INSTANCE_PREFIX = "lifeboat-verify-";
     private static final String SCRATCH = "lifeboat_verify_dump";
 
