@@ -111,9 +111,9 @@ class Function:
         self.logfile = os.path.join(CACHE, "lambda", module + "-" + self.handler.split("::")[0].split(".")[-1] + ".log")
         full_env = dict(os.environ)
         full_env.update(image_env)
-        full_env.update(env)
         full_env.update({"LAMBDA_TASK_ROOT": self.task, "AWS_LAMBDA_FUNCTION_TIMEOUT": "300",
                          "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024"})
+        full_env.update(env)
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
         classpath = ":".join([self.task, os.path.join(self.task, "lib", "*"), os.path.join(RIC_DIR, "*")])
         self.out = open(self.logfile, "w", encoding="utf-8")
@@ -293,6 +293,45 @@ def main():
         check("errorMessage" in bad and "runId" in bad["errorMessage"], f"a bad runId is named: {bad}")
     finally:
         step.stop()
+
+    # The verification step (the restore image with CMD overridden), driven as the state machine drives it,
+    # on the copy the snapshot step just made. moto's instance has no server behind its endpoint, so the
+    # check cannot log in: with a 60 s function timeout the step must give up within its invocation, then
+    # clean up and report, where it once waited for the run's 60-minute limit and was killed mid-step.
+    log("verification step: a run whose instance never answers, under a 60 s function timeout; the sweeper")
+    verify = Function("restore-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(config),
+                                               AWS_LAMBDA_FUNCTION_TIMEOUT="60"),
+                      handler="dev.lifeboat.restore.VerificationStepHandler::handleRequest")
+    try:
+        state, actions = {"action": "start", "database": "orders", "runId": "2026-11-30T06:00:00Z"}, []
+        for _ in range(20):
+            began = time.monotonic()
+            state = verify.invoke(state)
+            took = time.monotonic() - began
+            actions.append(state.get("action") or state.get("errorMessage"))
+            check(took < 60, f"the step before '{actions[-1]}' ends within the function's timeout ({took:.1f} s)")
+            if state.get("action") not in ("poll", "check", "cleanup", "finish"):
+                break
+        check(actions[-4:] == ["check", "cleanup", "finish", "done"] and state.get("success") is False,
+              f"the run goes check, cleanup, finish, done, failed: {actions}")
+        check("cannot read the server version" in state.get("message", ""),
+              f"the message says why: {state.get('message')}")
+        instance = (state.get("report") or {}).get("instance")
+        left = [d["DBInstanceIdentifier"] for d in boto3.client("rds", endpoint_url=ENDPOINT, region_name="eu-central-1")
+                .describe_db_instances()["DBInstances"]]
+        check(instance is not None and instance not in left, f"the throwaway instance {instance} is deleted: {left}")
+        reports = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="lifeboat/verifications/orders/")
+                   .get("Contents", [])]
+        check(len(reports) == 1, f"its report is in the vault: {reports}")
+        check(any(m.get("VerificationSuccess") == 0 for m in verify.emf("VerificationSuccess")),
+              "EMF line VerificationSuccess 0")
+        swept = verify.invoke({"action": "sweep"})
+        check(swept.get("action") == "done" and swept.get("success") is True, f"the sweeper runs: {swept}")
+        bad = verify.invoke({"action": "chek", "database": "orders", "run": {"databaseId": "orders"}})
+        check("errorMessage" in bad and "'chek'" in bad["errorMessage"] and "poll" in bad["errorMessage"],
+              f"a bad step names the valid ones: {bad}")
+    finally:
+        verify.stop()
 
     psql("postgres", f"DROP DATABASE IF EXISTS {restored_db}")
     psql("postgres", f"DROP DATABASE IF EXISTS {source_db}")

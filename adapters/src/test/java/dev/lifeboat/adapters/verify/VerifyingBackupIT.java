@@ -19,6 +19,7 @@ import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.MutableClock;
 import dev.lifeboat.core.verify.SweepingVerifications;
 import dev.lifeboat.core.verify.VerificationReports;
 import dev.lifeboat.core.verify.VerifyingBackup;
@@ -31,7 +32,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,26 +59,6 @@ class VerifyingBackupIT {
     private final Set<String> secrets = new HashSet<>();
     private final Map<String, String> prefixes = new HashMap<>();
     private DumpManifest manifest;
-
-    /** A clock that only moves when the run waits. */
-    static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-11-25T06:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** The fake RDS, whose restores put the copy's data into a real local database. */
     class LocalRds extends InMemoryRds {
@@ -137,7 +117,7 @@ class VerifyingBackupIT {
     void setUp(PostgresServer pg, @TempDir Path dir) {
         this.pg = pg;
         vault = new LocalDirectoryVault(dir);
-        clock = new MutableClock();
+        clock = new MutableClock(Instant.parse("2026-11-25T06:00:00Z"));
         rds = new LocalRds(clock);
         DatabaseTarget source = pg.newDatabase("verify_src");
         pg.execute(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.error.DatabaseAccessException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.model.DatabaseEngine;
@@ -15,6 +16,9 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.model.ServerInfo;
+import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.testing.Copies;
@@ -22,6 +26,7 @@ import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.testing.MutableClock;
 import dev.lifeboat.core.testing.TestSettings;
 import dev.lifeboat.protocol.StepProtocol;
 import java.time.Clock;
@@ -181,6 +186,79 @@ class VerifyingBackupTest {
         assertThat(failing.calls)
                 .anyMatch(c -> c.contains("delete-database")
                         && c.contains(done.report().instance()));
+    }
+
+    /**
+     * Regression: the check step waited for a login until the run's own limit (60 minutes by default), past
+     * the 15 minutes Lambda gives an invocation, which then died before any cleanup. It now gives the new
+     * password half its budget, then fails and cleans up.
+     */
+    @Test
+    void aCheckThatCannotConnect_endsWithinItsBudget_andCleansUp() throws Exception {
+        aCopyAndADump();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
+        FakeInspector fake = new FakeInspector();
+        DatabaseInspector unreachable = new DatabaseInspector() {
+            @Override
+            public ServerInfo serverInfo(DatabaseTarget target) {
+                throw new DatabaseAccessException("cannot connect to " + target.host(), "check the security groups");
+            }
+
+            @Override
+            public List<TableRowCount> rowCounts(DatabaseTarget target, long exactThreshold) {
+                return fake.rowCounts(target, exactThreshold);
+            }
+
+            @Override
+            public long userObjectCount(DatabaseTarget target) {
+                return fake.userObjectCount(target);
+            }
+
+            @Override
+            public boolean databaseExists(DatabaseTarget target) {
+                return fake.databaseExists(target);
+            }
+
+            @Override
+            public double scalar(DatabaseTarget target, String sql) {
+                return fake.scalar(target, sql);
+            }
+
+            @Override
+            public void createDatabase(DatabaseTarget target) {
+                fake.createDatabase(target);
+            }
+
+            @Override
+            public void dropCreatedDatabase(DatabaseTarget target) {
+                fake.dropCreatedDatabase(target);
+            }
+        };
+        VerifyingBackup v = new VerifyingBackup(
+                rds,
+                vault,
+                unreachable,
+                new FakeDumpTools(),
+                secretStore,
+                EndpointResolver.DIRECT,
+                clock,
+                clock::advance);
+        rds.restorePolls = 0;
+        VerifyingBackup.State s = VerifyingBackup.State.begin("orders", clock.instant());
+        while (!StepProtocol.CHECK.equals(s.action())) {
+            s = v.advance(config, s, BUDGET);
+        }
+        Instant checkStarted = clock.instant();
+
+        VerifyingBackup.State afterCheck = v.advance(config, s, BUDGET);
+
+        assertThat(Duration.between(checkStarted, clock.instant())).isLessThanOrEqualTo(BUDGET);
+        assertThat(afterCheck.action()).isEqualTo(StepProtocol.CLEANUP);
+        assertThat(afterCheck.error()).contains("cannot connect to");
+        VerifyingBackup.State done = v.advance(config, v.advance(config, afterCheck, BUDGET), BUDGET);
+        assertThat(done.success()).isFalse();
+        assertThat(done.report().cleanedUp()).isTrue();
+        assertThat(secrets).isEmpty();
     }
 
     @Test
