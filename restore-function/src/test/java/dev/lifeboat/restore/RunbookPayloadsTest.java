@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeDumps;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryVault;
@@ -51,12 +51,7 @@ class RunbookPayloadsTest {
             rds.put(Copies.lifeboatCopy(vaultLoc, "orders", id, Instant.parse(day + "T03:00:00Z")));
         }
         InMemoryVault vault = new InMemoryVault();
-        new TakingDump(vault, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
-                .dump(new TakingDump.Command(
-                        "orders",
-                        new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u", Secret.none()),
-                        null,
-                        null));
+        FakeDumps.take(vault, "orders");
         FakeInspector inspector = new FakeInspector();
         RestoreHandler handler = new RestoreHandler(
                 config,

@@ -7,19 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.dump.TakingDump;
-import dev.lifeboat.core.model.DatabaseEngine;
-import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.port.RdsGateway;
-import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeDumps;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemorySecretStore;
 import dev.lifeboat.core.testing.InMemoryVault;
 import dev.lifeboat.core.verify.SweepingVerifications;
 import dev.lifeboat.core.verify.VerifyingBackup;
@@ -29,10 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +38,7 @@ class VerificationStepHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
     private final InMemoryVault vault = new InMemoryVault();
-    private final Set<String> secrets = new HashSet<>();
+    private final InMemorySecretStore store = new InMemorySecretStore();
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private PrintStream original;
     private LifeboatConfig config;
@@ -63,18 +58,6 @@ class VerificationStepHandlerTest {
     }
 
     private VerificationStepHandler handler() {
-        SecretStore store = new SecretStore() {
-            @Override
-            public String put(String name, String json) {
-                secrets.add(name);
-                return name;
-            }
-
-            @Override
-            public void delete(String name) {
-                secrets.remove(name);
-            }
-        };
         VerifyingBackup v = new VerifyingBackup(
                 rds,
                 vault,
@@ -106,12 +89,7 @@ class VerificationStepHandlerTest {
 
     @Test
     void aPassingRun_goesThroughEveryStep_deletesItsInstanceAndSecret_andEmitsMetrics() throws Exception {
-        new TakingDump(vault, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
-                .dump(new TakingDump.Command(
-                        "orders",
-                        new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u", Secret.none()),
-                        null,
-                        null));
+        FakeDumps.take(vault, "orders");
 
         List<String> actions = runToDone(handler());
 
@@ -120,7 +98,7 @@ class VerificationStepHandlerTest {
                 .as(lastState.toString())
                 .isTrue();
         assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database ") && c.contains("lifeboat-verify-orders-"));
-        assertThat(secrets).isEmpty();
+        assertThat(store.names).isEmpty();
         assertThat(vault.list("verifications/orders/")).hasSize(1);
         assertThat(stdout.toString(StandardCharsets.UTF_8))
                 .contains("\"VerificationSuccess\"")
@@ -181,7 +159,7 @@ class VerificationStepHandlerTest {
         assertThat(lastState.path("success").asBoolean()).isFalse();
         assertThat(lastState.path("message").asText()).contains("FAILED").contains("dump restore: no dump of orders");
         assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database "));
-        assertThat(secrets).isEmpty();
+        assertThat(store.names).isEmpty();
     }
 
     /** Regression (issue 9): the sweep stopped at the first failed delete, leaving the other instances running. */

@@ -12,21 +12,20 @@ import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.stream.Sha256;
+import dev.lifeboat.testing.CapturedOutput;
 import dev.lifeboat.testing.MariaDbServer;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import dev.lifeboat.testing.Wiring;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,24 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealParts.class)
 class NoDataInLogsIT {
     private static final String ROW_MARK = "row-value-" + "7f3a";
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-    private PrintStream originalOut;
 
-    @BeforeEach
-    void captureLogs() {
-        originalErr = System.err;
-        originalOut = System.out;
-        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setErr(both);
-        System.setOut(both);
-    }
-
-    @AfterEach
-    void restoreStreams() {
-        System.setErr(originalErr);
-        System.setOut(originalOut);
-    }
+    @RegisterExtension
+    final CapturedOutput output = new CapturedOutput();
 
     @Test
     void aFailingMariaDbLoad_logsNoRowValues(MariaDbServer db, @TempDir Path dir) throws Exception {
@@ -121,7 +105,7 @@ class NoDataInLogsIT {
                             .doesNotContain(ROW_MARK)
                             .contains("was removed");
                 });
-        String logs = captured.toString(StandardCharsets.UTF_8);
+        String logs = output.text();
         assertThat(logs)
                 .contains("[mariadb] ERROR 1062")
                 .doesNotContain(ROW_MARK)

@@ -10,24 +10,21 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.ProgressListener;
 import dev.lifeboat.core.restore.RestoringDump;
+import dev.lifeboat.testing.CapturedOutput;
 import dev.lifeboat.testing.MariaDbServer;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import dev.lifeboat.testing.Wiring;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,25 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealParts.class)
 class SecretsNeverLoggedIT {
     private final String canary = "Canary-" + UUID.randomUUID();
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+    @RegisterExtension
+    final CapturedOutput output = new CapturedOutput();
+
     private final List<String> commandLines = new ArrayList<>();
-    private PrintStream originalErr;
-    private PrintStream originalOut;
-
-    @BeforeEach
-    void captureLogs() {
-        originalErr = System.err;
-        originalOut = System.out;
-        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setErr(both);
-        System.setOut(both);
-    }
-
-    @AfterEach
-    void restoreStreams() {
-        System.setErr(originalErr);
-        System.setOut(originalOut);
-    }
 
     private final List<Path> filesHoldingTheCanary = new ArrayList<>();
 
@@ -153,7 +136,7 @@ class SecretsNeverLoggedIT {
         assertThat(filesHoldingTheCanary)
                 .as("files holding the password while the tools ran")
                 .isEmpty();
-        String logs = captured.toString(StandardCharsets.UTF_8);
+        String logs = output.text();
         assertThat(logs).as("the test must have captured Lifeboat's logs").contains("complete");
         assertThat(logs).doesNotContain(canary);
         assertThat(commandLines).as("child processes were observed").isNotEmpty();

@@ -15,10 +15,10 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.RdsGateway;
-import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemorySecretStore;
 import dev.lifeboat.core.testing.MutableClock;
 import dev.lifeboat.core.verify.SweepingVerifications;
 import dev.lifeboat.core.verify.VerificationReports;
@@ -34,10 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +54,6 @@ class VerifyingBackupIT {
     private LocalDirectoryVault vault;
     private MutableClock clock;
     private LocalRds rds;
-    private final Set<String> secrets = new HashSet<>();
     private final Map<String, String> prefixes = new HashMap<>();
     private DumpManifest manifest;
 
@@ -92,18 +89,7 @@ class VerifyingBackupIT {
         }
     }
 
-    private final SecretStore secretStore = new SecretStore() {
-        @Override
-        public String put(String name, String json) {
-            secrets.add(name);
-            return name;
-        }
-
-        @Override
-        public void delete(String name) {
-            secrets.remove(name);
-        }
-    };
+    private final InMemorySecretStore secretStore = new InMemorySecretStore();
 
     private LifeboatConfig config(String verifyBlock) {
         return TestConfigs.orders("", "", """
@@ -187,7 +173,7 @@ class VerifyingBackupIT {
         assertThat(r.backupAgeHours()).isEqualTo(3.0);
         assertThat(r.cleanedUp()).isTrue();
         assertThat(rds.calls).anyMatch(c -> c.startsWith("delete-database ") && c.endsWith(r.instance()));
-        assertThat(secrets).isEmpty();
+        assertThat(secretStore.names).isEmpty();
         assertThat(vault.list("verifications/orders/")).hasSize(1);
         assertThat(new VerificationReports(vault).of("orders"))
                 .singleElement()
@@ -246,7 +232,7 @@ class VerifyingBackupIT {
                 .singleElement()
                 .satisfies(c -> assertThat(c.detail()).contains("is corrupt"));
         assertThat(r.cleanedUp()).isTrue();
-        assertThat(secrets).isEmpty();
+        assertThat(secretStore.names).isEmpty();
     }
 
     private void rdsCopy(InMemoryRds other) {

@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.DatabaseAccessException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LifeboatException;
-import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
@@ -20,11 +18,12 @@ import dev.lifeboat.core.model.ServerInfo;
 import dev.lifeboat.core.model.TableRowCount;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.EndpointResolver;
-import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeDumps;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemorySecretStore;
 import dev.lifeboat.core.testing.InMemoryVault;
 import dev.lifeboat.core.testing.MutableClock;
 import dev.lifeboat.core.testing.TestSettings;
@@ -33,9 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,19 +49,7 @@ class VerifyingBackupTest {
     private final Location backup = config.backup().location();
     private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
     private final InMemoryVault vault = new InMemoryVault();
-    private final Set<String> secrets = new HashSet<>();
-    private final SecretStore secretStore = new SecretStore() {
-        @Override
-        public String put(String name, String json) {
-            secrets.add(name);
-            return name;
-        }
-
-        @Override
-        public void delete(String name) {
-            secrets.remove(name);
-        }
-    };
+    private final InMemorySecretStore secretStore = new InMemorySecretStore();
 
     private VerifyingBackup verifying(VerifyingBackup.Sleeper sleeper) {
         return new VerifyingBackup(
@@ -80,12 +65,7 @@ class VerifyingBackupTest {
 
     private void aCopyAndADump() {
         rds.put(Copies.ordersCopy(backup));
-        new TakingDump(vault, new FakeInspector(), new FakeDumpTools(), Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
-                .dump(new TakingDump.Command(
-                        "orders",
-                        new DatabaseTarget(DatabaseEngine.POSTGRESQL, "h", 5432, "orders", "u", Secret.none()),
-                        null,
-                        null));
+        FakeDumps.take(vault, "orders");
     }
 
     /** Runs the table step by step, each state through JSON; returns every state after the first. */
@@ -129,7 +109,7 @@ class VerifyingBackupTest {
                 .contains("dump restore", "row counts");
         assertThat(rds.database(backup, DbKind.INSTANCE, done.report().instance()))
                 .isEmpty();
-        assertThat(secrets).isEmpty();
+        assertThat(secretStore.names).isEmpty();
         assertThat(new VerificationReports(vault).of("orders"))
                 .singleElement()
                 .satisfies(r -> assertThat(r.success()).isTrue());
@@ -258,7 +238,7 @@ class VerifyingBackupTest {
         VerifyingBackup.State done = v.advance(config, v.advance(config, afterCheck, BUDGET), BUDGET);
         assertThat(done.success()).isFalse();
         assertThat(done.report().cleanedUp()).isTrue();
-        assertThat(secrets).isEmpty();
+        assertThat(secretStore.names).isEmpty();
     }
 
     @Test
