@@ -209,8 +209,9 @@ lint_dockerfiles() {
   log "hadolint: no findings"
 }
 
-# `npx cdk synth` of the CDK app, offline and without AWS credentials, then cfn-lint on every template:
-# errors fail, warnings are printed.
+# `npx cdk synth` of the CDK app, offline and without AWS credentials, then cfn-lint on every template
+# (errors fail, warnings are printed) and asl-validator (npm, pinned in infra-cdk/package.json) on every
+# state machine definition in them.
 synth_and_lint() {
   ( cd "$LIFEBOAT_ROOT/infra-cdk"
     npm ci --silent --no-audit --no-fund >/dev/null
@@ -219,7 +220,14 @@ synth_and_lint() {
   local rc=0
   "$LIFEBOAT_CACHE/tools-venv/bin/cfn-lint" "$LIFEBOAT_ROOT"/infra-cdk/cdk.out/*.template.json || rc=$?
   if [ $((rc & 2)) -ne 0 ]; then die "cfn-lint found errors in the synthesized templates"; fi
-  log "cdk synth and cfn-lint: no errors"
+  local asl_dir=$LIFEBOAT_ROOT/infra-cdk/cdk.out/asl definition
+  rm -rf "$asl_dir"
+  while read -r definition; do
+    "$LIFEBOAT_ROOT/infra-cdk/node_modules/.bin/asl-validator" --json-path "$definition" \
+      || die "asl-validator: $definition is not a valid state machine definition"
+  done < <(python3 "$LIFEBOAT_ROOT/scripts/state-machine-definitions.py" "$asl_dir" "$LIFEBOAT_ROOT"/infra-cdk/cdk.out/*.template.json)
+  [ -n "$(ls "$asl_dir" 2>/dev/null)" ] || die "no state machine definition found in the synthesized templates"
+  log "cdk synth, cfn-lint and asl-validator: no errors"
 }
 
 # The AWS Lambda runtime interface emulator (a Go module, built with `go install`, pinned) and the Java
