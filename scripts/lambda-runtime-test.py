@@ -299,8 +299,10 @@ def main():
     # check cannot log in: with a 60 s function timeout the step must give up within its invocation, then
     # clean up and report, where it once waited for the run's 60-minute limit and was killed mid-step.
     log("verification step: a run whose instance never answers, under a 60 s function timeout; the sweeper")
+    # The image's RDS CA bundle is fetched at image build; here the test CA stands in for it.
     verify = Function("restore-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(config),
-                                               AWS_LAMBDA_FUNCTION_TIMEOUT="60"),
+                                               AWS_LAMBDA_FUNCTION_TIMEOUT="60",
+                                               LIFEBOAT_RDS_CA_BUNDLE=os.environ["LIFEBOAT_TEST_TLS_CA"]),
                       handler="dev.lifeboat.restore.VerificationStepHandler::handleRequest")
     try:
         state, actions = {"action": "start", "database": "orders", "runId": "2026-11-30T06:00:00Z"}, []

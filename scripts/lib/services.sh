@@ -13,6 +13,11 @@ LIFEBOAT_MOTO_PORT=${LIFEBOAT_MOTO_PORT:-55000}
 # Test-only credentials for throwaway local servers bound to 127.0.0.1.
 LIFEBOAT_TEST_USER=lifeboat
 LIFEBOAT_TEST_PASSWORD=lifeboat-local-only
+# The test servers' TLS: a CA and a server certificate (for DNS:localhost only) the scripts make once. They
+# live beside the servers' ports, not in one checkout's cache: a server started by one checkout serves the
+# next, and must present a certificate that checkout's tests trust.
+LIFEBOAT_TLS_DIR=${LIFEBOAT_TLS_DIR:-/var/tmp/lifeboat-test-tls}
+LIFEBOAT_TLS_USER=lifeboat_tls
 
 log() { printf '[lifeboat] %s\n' "$*" >&2; }
 die() { printf '[lifeboat] error: %s\n' "$*" >&2; exit 1; }
@@ -93,8 +98,15 @@ as_postgres() {
 start_mariadb() {
   local data=$LIFEBOAT_CACHE/mariadb sock
   sock=$data/mysqld.sock
-  if ! mariadb-admin --protocol=tcp -h 127.0.0.1 -P "$LIFEBOAT_MARIADB_PORT" -u "$LIFEBOAT_TEST_USER" \
-       --password="$LIFEBOAT_TEST_PASSWORD" ping >/dev/null 2>&1; then
+  local admin=(--protocol=tcp -h 127.0.0.1 -P "$LIFEBOAT_MARIADB_PORT" -u "$LIFEBOAT_TEST_USER" --password="$LIFEBOAT_TEST_PASSWORD")
+  if mariadb-admin "${admin[@]}" ping >/dev/null 2>&1 \
+     && [ "$(mariadb "${admin[@]}" -N -e "SELECT @@have_ssl = 'YES' AND @@ssl_ca = '$LIFEBOAT_TLS_DIR/ca.crt'" 2>/dev/null)" != 1 ]; then
+    log "restarting MariaDB with TLS"
+    mariadb-admin "${admin[@]}" shutdown >/dev/null 2>&1 || true
+    local j
+    for j in $(seq 1 60); do mariadb-admin "${admin[@]}" ping >/dev/null 2>&1 || break; sleep 0.5; done
+  fi
+  if ! mariadb-admin "${admin[@]}" ping >/dev/null 2>&1; then
     mkdir -p "$data"
     local fresh=0
     if [ ! -d "$data/db/mysql" ]; then
@@ -109,6 +121,8 @@ start_mariadb() {
         --bind-address=127.0.0.1 --port="$LIFEBOAT_MARIADB_PORT" --socket="$sock" --pid-file="$data/mariadb.pid" \
         --log-error="$data/server.log" --innodb-flush-log-at-trx-commit=0 --skip-name-resolve \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --max-connections=200 \
+        --ssl-ca="$LIFEBOAT_TLS_DIR/ca.crt" --ssl-cert="$LIFEBOAT_TLS_DIR/server.crt" \
+        --ssl-key="$LIFEBOAT_TLS_DIR/server-mariadb.key" \
         </dev/null >/dev/null 2>&1 & )
     local i
     for i in $(seq 1 60); do
@@ -168,11 +182,78 @@ reset_moto() {
   curl -sf -X POST -o /dev/null "http://127.0.0.1:$LIFEBOAT_MOTO_PORT/moto-api/reset" || die "could not reset moto"
 }
 
+# A test CA, a server certificate it signed for DNS:localhost (so 127.0.0.1 does not match: the test of a
+# name mismatch), and a second CA that signed nothing the servers present (the test of a wrong CA).
+ensure_test_tls() {
+  local d=$LIFEBOAT_TLS_DIR
+  if [ ! -f "$d/server.crt" ]; then
+    log "making the test servers' TLS certificates in $d"
+    mkdir -p "$d"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Lifeboat test CA" \
+      -keyout "$d/ca.key" -out "$d/ca.crt" >/dev/null 2>&1
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Some other CA" \
+      -keyout "$d/other-ca.key" -out "$d/other-ca.crt" >/dev/null 2>&1
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$d/server.key" -out "$d/server.csr" >/dev/null 2>&1
+    printf 'subjectAltName=DNS:localhost\n' >"$d/server.ext"
+    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 3650 \
+      -extfile "$d/server.ext" -out "$d/server.crt" >/dev/null 2>&1 || die "could not make the test certificates"
+    chmod 755 "$d"; chmod 644 "$d"/*.crt
+    # Each server wants its key readable by itself alone.
+    cp "$d/server.key" "$d/server-pg.key"; cp "$d/server.key" "$d/server-mariadb.key"
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres "$d/server-pg.key" 2>/dev/null || true
+      chown "$(mariadb_user)" "$d/server-mariadb.key" 2>/dev/null || true
+    fi
+    chmod 600 "$d/server-pg.key" "$d/server-mariadb.key"
+  fi
+  export LIFEBOAT_TEST_TLS_CA=$d/ca.crt LIFEBOAT_TEST_TLS_OTHER_CA=$d/other-ca.crt
+  export LIFEBOAT_TEST_TLS_USER=$LIFEBOAT_TLS_USER
+}
+
+psql_admin() {
+  PGPASSWORD=$LIFEBOAT_TEST_PASSWORD "$(pg_bin)/psql" -X -q -At -h 127.0.0.1 -p "$LIFEBOAT_PG_PORT" \
+    -U "$LIFEBOAT_TEST_USER" -d postgres -v ON_ERROR_STOP=1 "$@"
+}
+
+# TLS on the running PostgreSQL (ssl settings reload without a restart), and a user that may log in over
+# TLS only, so a test can prove a tool really encrypted.
+postgres_tls() {
+  local d=$LIFEBOAT_TLS_DIR hba
+  if [ "$(psql_admin -c "SHOW ssl")" != on ] || [ "$(psql_admin -c "SHOW ssl_cert_file")" != "$d/server.crt" ]; then
+    log "enabling TLS on PostgreSQL"
+    psql_admin -c "ALTER SYSTEM SET ssl_cert_file = '$d/server.crt'" -c "ALTER SYSTEM SET ssl_key_file = '$d/server-pg.key'" \
+      -c "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null
+  fi
+  hba=$(psql_admin -c "SHOW hba_file")
+  if ! grep -q "$LIFEBOAT_TLS_USER" "$hba"; then
+    { printf 'hostnossl all %s 127.0.0.1/32 reject\nhostssl all %s 127.0.0.1/32 scram-sha-256\n' \
+        "$LIFEBOAT_TLS_USER" "$LIFEBOAT_TLS_USER"; cat "$hba"; } >"$hba.new" && cat "$hba.new" >"$hba" && rm -f "$hba.new"
+    psql_admin -c "SELECT pg_reload_conf()" >/dev/null
+  fi
+  psql_admin -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$LIFEBOAT_TLS_USER') THEN
+      CREATE ROLE $LIFEBOAT_TLS_USER LOGIN SUPERUSER PASSWORD '$LIFEBOAT_TEST_PASSWORD'; END IF; END \$\$" >/dev/null
+  local i
+  for i in $(seq 1 20); do [ "$(psql_admin -c "SHOW ssl")" = on ] && break; sleep 0.25; done
+  [ "$(psql_admin -c "SHOW ssl")" = on ] || die "PostgreSQL did not turn TLS on"
+}
+
+# The TLS-only user on MariaDB (the server itself starts with the certificate: see start_mariadb).
+mariadb_tls() {
+  mariadb --protocol=tcp -h 127.0.0.1 -P "$LIFEBOAT_MARIADB_PORT" -u "$LIFEBOAT_TEST_USER" \
+    --password="$LIFEBOAT_TEST_PASSWORD" <<SQL
+CREATE USER IF NOT EXISTS '$LIFEBOAT_TLS_USER'@'%' IDENTIFIED BY '$LIFEBOAT_TEST_PASSWORD' REQUIRE SSL;
+GRANT ALL PRIVILEGES ON *.* TO '$LIFEBOAT_TLS_USER'@'%' WITH GRANT OPTION;
+SQL
+}
+
 start_all_services() {
   mkdir -p "$LIFEBOAT_CACHE"
   ensure_packages
+  ensure_test_tls
   start_postgres
+  postgres_tls
   start_mariadb
+  mariadb_tls
   start_moto
 }
 

@@ -1,5 +1,6 @@
 package dev.lifeboat.adapters.jdbc;
 
+import dev.lifeboat.adapters.tls.TlsSettings;
 import dev.lifeboat.core.error.DatabaseAccessException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
@@ -17,7 +18,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import javax.net.ssl.SSLException;
 
 /** {@link DatabaseInspector} over JDBC (pgjdbc for PostgreSQL, MariaDB Connector/J for MariaDB and MySQL). */
 public final class JdbcInspector implements DatabaseInspector {
@@ -194,11 +197,13 @@ public final class JdbcInspector implements DatabaseInspector {
             url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + urlEncode(database);
             p.setProperty("ApplicationName", "lifeboat");
             p.setProperty("connectTimeout", "30");
+            TlsSettings.pgjdbc(p, target);
         } else {
             // Connector/J does not decode a percent-encoded database name in the URL, so a name with a space,
             // an apostrophe or a non-ASCII letter could not be reached: connect to the server, then USE it.
             url = "jdbc:mariadb://" + target.host() + ":" + target.port() + "/";
             p.setProperty("connectTimeout", "30000");
+            TlsSettings.mariadbJdbc(p, target);
             Connection c = DriverManager.getConnection(url, p);
             if (!database.isEmpty()) {
                 try (Statement use = c.createStatement()) {
@@ -223,6 +228,20 @@ public final class JdbcInspector implements DatabaseInspector {
                 : "`" + identifier.replace("`", "``") + "`";
     }
 
+    /** A handshake that failed on the certificate, the name, or TLS itself, whichever driver said it. */
+    private static boolean tlsRefused(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("hostnameverifier") || m.contains("certificate") || m.contains("ssl") || m.contains("tls")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Turns a driver error into a message that names the cause and what to do, without the password. */
     static DatabaseAccessException failure(String doing, DatabaseTarget target, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -239,6 +258,11 @@ public final class JdbcInspector implements DatabaseInspector {
         } else if (state.equals("3D000") || code == 1049) {
             hint = "database '" + target.database() + "' does not exist on " + target.host() + ":" + target.port()
                     + "; check the name";
+        } else if (tlsRefused(e)) {
+            hint = "the TLS connection was refused (" + target.tls().describe() + "): the server's certificate must be"
+                    + " signed by a CA in the bundle and issued to the host connected to (the RDS endpoint, not an IP"
+                    + " address or a CNAME); give the right CAs with sslrootcert=PEM-FILE, or sslmode=require to"
+                    + " encrypt without verifying";
         } else if (state.startsWith("08")) {
             hint = "cannot reach " + target.host() + ":" + target.port()
                     + "; check the host, port, security groups and that the server is running";

@@ -1,5 +1,6 @@
 package dev.lifeboat.adapters.process;
 
+import dev.lifeboat.adapters.tls.TlsSettings;
 import dev.lifeboat.core.error.DumpFailedException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.RestoreFailedException;
@@ -138,7 +139,7 @@ public final class ProcessDumpTools implements DumpTools {
     }
 
     private static Map<String, String> pgEnvironment(DatabaseTarget t) {
-        Map<String, String> e = new HashMap<>();
+        Map<String, String> e = new HashMap<>(TlsSettings.libpqEnvironment(t));
         e.put("PGAPPNAME", "lifeboat");
         e.put("PGCONNECT_TIMEOUT", "30");
         if (!t.password().isEmpty()) {
@@ -167,14 +168,16 @@ public final class ProcessDumpTools implements DumpTools {
     }
 
     private static List<String> mariadbConnectionArgs(DatabaseTarget t) {
-        return List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--no-defaults",
                 "--protocol=TCP",
                 "--host=" + t.host(),
                 "--port=" + t.port(),
                 "--user=" + t.user(),
                 "--default-character-set=utf8mb4",
-                "--max-allowed-packet=1G");
+                "--max-allowed-packet=1G"));
+        args.addAll(TlsSettings.mariadbClientArgs(t));
+        return args;
     }
 
     private final class PgDump implements DumpTool {

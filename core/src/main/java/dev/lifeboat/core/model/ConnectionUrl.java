@@ -2,6 +2,8 @@ package dev.lifeboat.core.model;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Parses {@code postgresql://USER@HOST:PORT/DB}, {@code mariadb://...} and {@code mysql://...}.
@@ -39,11 +41,11 @@ public final class ConnectionUrl {
             throw new IllegalArgumentException(
                     form + "; the PORT '" + hostPort.substring(colon + 1) + "' is not a number");
         }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException(argument + ": URL parameters ('?" + uri.getRawQuery()
-                    + "') are not passed on to the database tools, so they would be silently ignored; leave them out"
-                    + " (TLS settings are not configurable yet)");
+        if (uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(
+                    argument + ": '#" + uri.getRawFragment() + "' has no meaning in a" + " database URL; leave it out");
         }
+        Tls tls = tls(argument, uri.getRawQuery());
         String userInfo = uri.getUserInfo();
         if (userInfo != null && userInfo.contains(":")) {
             throw new IllegalArgumentException(argument + " contains a password; leave it out of the URL and set "
@@ -63,6 +65,44 @@ public final class ConnectionUrl {
             throw new IllegalArgumentException(form + "; the database name (DB) is missing");
         }
         int port = uri.getPort() == -1 ? engine.defaultPort() : uri.getPort();
-        return new DatabaseTarget(engine, uri.getHost(), port, path, userInfo, Secret.none());
+        DatabaseTarget target = new DatabaseTarget(engine, uri.getHost(), port, path, userInfo, Secret.none());
+        return tls == null ? target : target.withTls(tls);
+    }
+
+    /**
+     * The URL's parameters: {@code sslmode} and {@code sslrootcert} (a PEM file of CAs), for both engines, are
+     * the only ones; any other would be silently ignored by some tool, so it is refused. Null: none given.
+     */
+    private static Tls tls(String argument, String query) {
+        if (query == null) {
+            return null;
+        }
+        String mode = null;
+        String ca = null;
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            switch (key) {
+                case "sslmode" -> mode = value;
+                case "sslrootcert" -> ca = value;
+                default ->
+                    throw new IllegalArgumentException(
+                            argument + ": the URL parameter '" + key + "' is not one Lifeboat"
+                                    + " passes on to the database tools, so it would be silently ignored; the parameters are"
+                                    + " sslmode (disable, prefer, require, verify-ca, verify-full) and sslrootcert=PEM-FILE");
+            }
+        }
+        if (mode == null) {
+            throw new IllegalArgumentException(
+                    argument + ": sslrootcert needs sslmode=verify-ca or sslmode=verify-full" + " beside it");
+        }
+        Tls.Mode m = Tls.Mode.parse(argument + ": sslmode", mode);
+        if (ca != null && !m.verifies()) {
+            throw new IllegalArgumentException(
+                    argument + ": sslrootcert is used only to verify the server; with" + " sslmode=" + m.wire()
+                            + " it would be ignored. Use sslmode=verify-full, or leave sslrootcert out");
+        }
+        return new Tls(m, ca);
     }
 }

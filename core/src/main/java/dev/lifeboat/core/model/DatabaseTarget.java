@@ -3,11 +3,16 @@ package dev.lifeboat.core.model;
 import java.util.Objects;
 
 /**
- * Where a database lives and how to log in to it. The password is a {@link Secret}, so printing a
- * target never prints the password.
+ * Where a database lives, how to log in to it, and how the connection is encrypted. The password is a
+ * {@link Secret}, so printing a target never prints the password. Without a {@link Tls} of its own, a
+ * target gets {@link Tls#defaultFor its host's default}.
  */
 public record DatabaseTarget(
-        DatabaseEngine engine, String host, int port, String database, String user, Secret password) {
+        DatabaseEngine engine, String host, int port, String database, String user, Secret password, Tls tls) {
+
+    public DatabaseTarget(DatabaseEngine engine, String host, int port, String database, String user, Secret password) {
+        this(engine, host, port, database, user, password, null);
+    }
 
     public DatabaseTarget {
         Objects.requireNonNull(engine, "engine");
@@ -18,6 +23,7 @@ public record DatabaseTarget(
             throw new IllegalArgumentException("port " + port + " is out of range; use 1 to 65535");
         }
         password = password == null ? Secret.none() : password;
+        tls = tls == null ? Tls.defaultFor(host) : tls;
     }
 
     private static void requireText(String value, String field) {
@@ -27,11 +33,15 @@ public record DatabaseTarget(
     }
 
     public DatabaseTarget withDatabase(String otherDatabase) {
-        return new DatabaseTarget(engine, host, port, otherDatabase, user, password);
+        return new DatabaseTarget(engine, host, port, otherDatabase, user, password, tls);
     }
 
     public DatabaseTarget withPassword(Secret otherPassword) {
-        return new DatabaseTarget(engine, host, port, database, user, otherPassword);
+        return new DatabaseTarget(engine, host, port, database, user, otherPassword, tls);
+    }
+
+    public DatabaseTarget withTls(Tls otherTls) {
+        return new DatabaseTarget(engine, host, port, database, user, password, otherTls);
     }
 
     /** user@host:port/database, for messages: never the password. */

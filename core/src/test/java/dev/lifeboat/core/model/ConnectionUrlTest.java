@@ -50,4 +50,50 @@ class ConnectionUrlTest {
         assertThat(t.toString()).doesNotContain("s3cret").contains("****");
         assertThat(t.describe()).doesNotContain("s3cret");
     }
+
+    @Test
+    void tls_defaultsToVerifyFullAwayFromThisHost_andToPreferOnLoopback() {
+        assertThat(ConnectionUrl.parse("--source", "postgresql://u@db.internal/d")
+                        .tls())
+                .isEqualTo(new Tls(Tls.Mode.VERIFY_FULL, null));
+        assertThat(ConnectionUrl.parse("--source", "mariadb://u@orders.abc.eu-west-1.rds.amazonaws.com/d")
+                        .tls()
+                        .mode())
+                .isEqualTo(Tls.Mode.VERIFY_FULL);
+        for (String loopback : new String[] {"localhost", "127.0.0.1", "127.1.2.3", "[::1]"}) {
+            assertThat(ConnectionUrl.parse("--source", "postgresql://u@" + loopback + "/d")
+                            .tls()
+                            .mode())
+                    .as(loopback)
+                    .isEqualTo(Tls.Mode.PREFER);
+        }
+    }
+
+    @Test
+    void tls_isTakenFromSslmodeAndSslrootcert_forBothEngines() {
+        assertThat(ConnectionUrl.parse(
+                                "--source", "postgresql://u@127.0.0.1/d?sslmode=verify-full&sslrootcert=/etc/ca.pem")
+                        .tls())
+                .isEqualTo(new Tls(Tls.Mode.VERIFY_FULL, "/etc/ca.pem"));
+        assertThat(ConnectionUrl.parse("--target", "mariadb://u@db.internal/d?sslmode=disable")
+                        .tls())
+                .isEqualTo(new Tls(Tls.Mode.DISABLE, null));
+        assertThat(ConnectionUrl.parse("--target", "mysql://u@h/d?sslmode=require")
+                        .tls()
+                        .mode())
+                .isEqualTo(Tls.Mode.REQUIRE);
+    }
+
+    @Test
+    void tls_mistakesAreNamed() {
+        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "postgresql://u@h/d?sslmode=verify_full"))
+                .hasMessageContaining("--source: sslmode 'verify_full' is not a TLS mode")
+                .hasMessageContaining("verify-full");
+        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "postgresql://u@h/d?sslrootcert=/ca.pem"))
+                .hasMessageContaining("sslrootcert needs sslmode=verify-ca or sslmode=verify-full");
+        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "postgresql://u@h/d?connect_timeout=5"))
+                .hasMessageContaining("'connect_timeout' is not one Lifeboat passes on");
+        assertThatThrownBy(() -> ConnectionUrl.parse("--source", "postgresql://u@h/d#x"))
+                .hasMessageContaining("'#x' has no meaning");
+    }
 }
