@@ -121,6 +121,44 @@ class SignalsIT {
         assertThat(exists(pg, target.database())).isFalse();
     }
 
+    @Test
+    void sigintMidMariaDbDump_stopsMariaDbDump_recordsNoBackup_leavesNoPartialObject_andExits130(
+            MariaDbServer db, @TempDir Path dir) throws Exception {
+        DatabaseTarget source = db.newDatabase("sig_src");
+        db.execute(source.database(), "CREATE TABLE big (id INT PRIMARY KEY, note VARCHAR(80))");
+        db.execute(
+                source.database(), "INSERT INTO big SELECT seq, CONCAT(MD5(seq), MD5(seq + 1)) FROM seq_1_to_1500000");
+        Path err = dir.resolve("err.txt");
+        Path vault = Files.createDirectories(dir.resolve("vault"));
+        String from =
+                "mariadb://" + source.user() + "@" + source.host() + ":" + source.port() + "/" + source.database();
+
+        Process p = start(
+                Map.of("MYSQL_PWD", db.password()),
+                err,
+                "dump",
+                "--source",
+                from,
+                "--vault",
+                "file:" + vault,
+                "--database",
+                "shop");
+        await(() -> files(vault).anyMatch(f -> f.getFileName().toString().contains("partial") && size(f) > 1 << 20));
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(130);
+        assertThat(Files.readString(err))
+                .contains("lifeboat: interrupted; stopped 1 running tool(s), cleaning up")
+                .contains("no backup was recorded");
+        assertThat(files(vault)).as("no manifest, no partial object").isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(h -> h.info().commandLine().orElse("").contains(source.database()))
+                        .filter(h -> h.info().command().orElse("").contains("mariadb-dump")))
+                .as("no mariadb-dump left running")
+                .isEmpty();
+    }
+
     /** MariaDB commits as it loads: the database the restore created, partly loaded, must go too. */
     @Test
     void sigtermMidMariaDbRestore_withCreate_removesTheDatabaseItCreated_andExits143(
