@@ -12,6 +12,7 @@ import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
+import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.snapshot.CopyingSnapshot;
 import dev.lifeboat.core.snapshot.Decision;
@@ -22,6 +23,7 @@ import dev.lifeboat.protocol.StepProtocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     SnapshotStepHandler(LifeboatConfig config, RdsGateway rds, Metrics metrics) {
         this.config = config;
         this.copying = new CopyingSnapshot(rds);
-        this.pruning = new PruningSnapshots(rds);
+        this.pruning = new PruningSnapshots(rds, Clock.systemUTC());
         this.metrics = metrics;
     }
 
@@ -139,17 +141,30 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
         return out;
     }
 
-    /** The retention schedule: each database's GFS retention applied to its copies in the backup account. */
+    /**
+     * The retention schedule: each database's GFS retention applied to its copies in the backup account. A
+     * database whose run is refused (the brake) does not stop the others; the invocation then fails naming it,
+     * so the function's error alarm reaches a human.
+     */
     ObjectNode prune() {
         ObjectNode out = JSON.createObjectNode().put(StepProtocol.ACTION, StepProtocol.PRUNE);
         ArrayNode results = out.putArray("results");
+        List<String> refused = new ArrayList<>();
         for (String id : config.databases().keySet()) {
-            var r = pruning.prune(config, id, false);
+            PruningSnapshots.Result r;
+            try {
+                r = pruning.prune(config, id, false);
+            } catch (LifeboatException e) {
+                results.addObject().put("database", id).put("error", e.describe());
+                refused.add(id + ": " + e.describe());
+                continue;
+            }
             ObjectNode n = results.addObject()
                     .put("database", id)
                     .put("kept", r.kept().size())
                     .put("deleted", r.deleted().size());
             r.deleted().forEach(sn -> n.withArray("deletedIds").add(sn.id()));
+            r.untrusted().forEach((sn, why) -> n.withObjectProperty("untrusted").put(sn, why));
             metrics.flushSingleMetric(
                     MetricNames.SNAPSHOT_COPIES_KEPT,
                     r.kept().size(),
@@ -157,7 +172,17 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
                     MetricNames.NAMESPACE,
                     DimensionSet.of(MetricNames.DIMENSION_DATABASE, id));
         }
+        if (!refused.isEmpty()) {
+            throw new RetentionRefusedException(String.join("; ", refused));
+        }
         return out;
+    }
+
+    /** A retention run refused for at least one database; the others ran. */
+    public static final class RetentionRefusedException extends RuntimeException {
+        RetentionRefusedException(String message) {
+            super(message);
+        }
     }
 
     /** Backoff: a minute after an action, doubling while nothing changes, at most 15 minutes. */

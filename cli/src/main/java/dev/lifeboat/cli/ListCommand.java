@@ -112,13 +112,12 @@ final class ListCommand implements Callable<Integer> {
                 ? List.copyOf(cfg.databases().keySet())
                 : List.of(cfg.database(database).id());
         try (var rds = context.rds(cfg)) {
-            var pruning = new PruningSnapshots(rds);
             context.out()
                     .printf(
                             "%-16s %-40s %-10s %-22s %-14s %s%n",
                             "DATABASE", "SNAPSHOT", "STATUS", "TAKEN (UTC)", "SOURCE", "ENGINE");
             for (String id : ids) {
-                for (var s : pruning.copies(cfg, id).reversed()) { // oldest first, like the dumps
+                for (var s : PruningSnapshots.copies(rds, cfg, id).reversed()) { // oldest first, like the dumps
                     var taken = RetentionPolicy.takenAt(s);
                     context.out()
                             .printf(

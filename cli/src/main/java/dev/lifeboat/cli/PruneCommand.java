@@ -31,6 +31,15 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print what would be deleted, delete nothing")
     boolean dryRun;
 
+    @Option(
+            names = "--allow-deletes",
+            paramLabel = "N",
+            defaultValue = "-1",
+            description =
+                    "let this run delete up to N copies of --database, past the brake (retention.maxDeletesPerRun),"
+                            + " after a change of retention; check with --dry-run first")
+    int allowDeletes;
+
     PruneCommand(Context context) {
         this.context = context;
     }
@@ -42,9 +51,13 @@ final class PruneCommand implements Callable<Integer> {
                 ? List.copyOf(cfg.databases().keySet())
                 : List.of(cfg.database(database).id());
         try (RdsGateway rds = context.rds(cfg)) {
-            PruningSnapshots pruning = new PruningSnapshots(rds);
+            if (allowDeletes >= 0 && database == null) {
+                throw new IllegalArgumentException(
+                        "--allow-deletes needs --database ID: it confirms one database's run");
+            }
+            PruningSnapshots pruning = new PruningSnapshots(rds, context.clock());
             for (String id : ids) {
-                PruningSnapshots.Result r = pruning.prune(cfg, id, dryRun);
+                PruningSnapshots.Result r = pruning.prune(cfg, id, dryRun, allowDeletes);
                 context.out()
                         .printf(
                                 "%s: keep %d, %s %d%n",
@@ -52,6 +65,16 @@ final class PruneCommand implements Callable<Integer> {
                                 r.kept().size(),
                                 dryRun ? "would delete" : "deleted",
                                 r.deleted().size());
+                if (r.braked()) {
+                    context.out()
+                            .printf(
+                                    "  a run would be refused: %d deletions are more than retention.maxDeletesPerRun"
+                                            + " (%d); confirm with --allow-deletes %d%n",
+                                    r.deleted().size(),
+                                    cfg.database(id).retention().maxDeletesPerRun(),
+                                    r.deleted().size());
+                }
+                r.untrusted().forEach((sn, why) -> context.out().printf("  left alone: %s (%s)%n", sn, why));
                 for (SnapshotInfo s : r.deleted()) {
                     context.out()
                             .printf(

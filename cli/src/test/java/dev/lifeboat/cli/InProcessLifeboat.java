@@ -12,9 +12,16 @@ final class InProcessLifeboat {
     private final Map<String, String> env;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private Clock clock = Clock.systemUTC();
 
     InProcessLifeboat(String awsEndpoint, String region) {
         this.env = Map.of("AWS_ENDPOINT_URL", awsEndpoint, "AWS_REGION", region);
+    }
+
+    /** Runs the next commands as if at {@code other}'s time (retention's age rules, for one). */
+    InProcessLifeboat at(Clock other) {
+        this.clock = other;
+        return this;
     }
 
     int run(String... args) {
@@ -25,7 +32,7 @@ final class InProcessLifeboat {
                 Path.of("/nonexistent"),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
-                Clock.systemUTC(),
+                clock,
                 false);
         return Lifeboat.run(c, args);
     }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -100,6 +102,11 @@ class SnapshotCommandsIT {
                 .size();
     }
 
+    /**
+     * moto stamps each copy with the time it made it (OriginalSnapshotCreateTime), and retention reads that,
+     * never the source-time tag (production writes those): ten copies made seconds apart, seen three days
+     * later, keep the 7 newest (the daily floor) and delete the 3 oldest, within the brake.
+     */
     @Test
     void pruneDryRun_listsWhatItWouldDelete_thenPruneDeletesExactlyThat() {
         assertThat(lifeboat("list", "--snapshots", "--config", config.toString()))
@@ -110,19 +117,47 @@ class SnapshotCommandsIT {
         assertThat(lifeboat("prune", "--config", config.toString(), "--dry-run"))
                 .as(cli.err())
                 .isZero();
+        assertThat(cli.out()).as("all younger than a day: none may go").contains(db + ": keep 10, would delete 0");
+
+        cli.at(Clock.offset(Clock.systemUTC(), Duration.ofDays(3)));
+        assertThat(lifeboat("prune", "--config", config.toString(), "--dry-run"))
+                .as(cli.err())
+                .isZero();
         assertThat(cli.out())
-                .contains(db + ": keep 8, would delete 2")
+                .contains(db + ": keep 7, would delete 3")
                 .contains("would delete lifeboat-" + db + "-20250301-0300")
+                .contains("would delete lifeboat-" + db + "-20250302-0300")
                 .contains("would delete lifeboat-" + db + "-20250303-0300");
         assertThat(copiesLeft()).isEqualTo(11);
 
         assertThat(lifeboat("prune", "--config", config.toString()))
                 .as(cli.err())
                 .isZero();
-        assertThat(cli.out()).contains(db + ": keep 8, deleted 2");
+        assertThat(cli.out()).contains(db + ": keep 7, deleted 3");
         assertThat(copiesLeft())
                 .as("the copy Lifeboat did not make is untouched")
-                .isEqualTo(9);
+                .isEqualTo(8);
+    }
+
+    @Test
+    void theBrake_refusesAPruneThatWouldDeleteMoreThanNormalAging_untilAnOperatorConfirmsIt() throws IOException {
+        Files.writeString(
+                config, Files.readString(config).replace("daily: 7, weekly: 4, monthly: 12, yearly: 3", "daily: 2"));
+        cli = null;
+        lifeboat("list", "--snapshots", "--config", config.toString());
+        cli.at(Clock.offset(Clock.systemUTC(), Duration.ofDays(3)));
+
+        assertThat(lifeboat("prune", "--config", config.toString())).isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.err())
+                .contains("would delete 8 copies at once")
+                .contains("nothing was deleted")
+                .contains("--allow-deletes 8");
+        assertThat(copiesLeft()).isEqualTo(11);
+
+        assertThat(lifeboat("prune", "--config", config.toString(), "--database", db, "--allow-deletes", "8"))
+                .as(cli.err())
+                .isZero();
+        assertThat(copiesLeft()).isEqualTo(3);
     }
 
     @Test

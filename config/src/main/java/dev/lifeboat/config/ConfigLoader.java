@@ -291,7 +291,7 @@ public final class ConfigLoader {
         if (n == null) {
             return null;
         }
-        allowOnly(n, path, Set.of("daily", "weekly", "monthly", "yearly"));
+        allowOnly(n, path, Set.of("daily", "weekly", "monthly", "yearly", "maxDeletesPerRun"));
         int daily = count(n, path, "daily");
         int weekly = count(n, path, "weekly");
         int monthly = count(n, path, "monthly");
@@ -299,7 +299,12 @@ public final class ConfigLoader {
         if (daily + weekly + monthly + yearly == 0) {
             errors.add(path + ": keeps nothing; set at least one of daily, weekly, monthly, yearly above 0");
         }
-        return new Retention(daily, weekly, monthly, yearly);
+        int brake =
+                n.has("maxDeletesPerRun") ? count(n, path, "maxDeletesPerRun") : Retention.DEFAULT_MAX_DELETES_PER_RUN;
+        if (n.has("maxDeletesPerRun") && brake < 1) {
+            errors.add(path + ".maxDeletesPerRun: must be at least 1 (a daily run deletes the copy that aged out)");
+        }
+        return new Retention(daily, weekly, monthly, yearly, brake);
     }
 
     private Schedules schedules(String path, JsonNode n) {

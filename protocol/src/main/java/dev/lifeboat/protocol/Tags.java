@@ -7,13 +7,18 @@ public final class Tags {
     public static final String SOURCE_ACCOUNT = "lifeboat:source-account";
     public static final String SOURCE_REGION = "lifeboat:source-region";
     public static final String SOURCE_IDENTIFIER = "lifeboat:source-identifier";
+    /** For people: when the source was taken, from RDS's stamps. Nothing decides on it (production could forge it). */
     public static final String SOURCE_SNAPSHOT_TIME = "lifeboat:source-snapshot-time";
+
     public static final String ENGINE = "lifeboat:engine";
     public static final String ENGINE_VERSION = "lifeboat:engine-version";
     public static final String RUN = "lifeboat:run";
     public static final String ROLE = "lifeboat:role";
-    /** Set by a verification run on the copy it restores; retention never deletes such a copy. */
-    public static final String VERIFICATION_IN_USE = "lifeboat:verification-in-use";
+    /**
+     * On a verification run's throwaway instance: the copy it was restored from. Retention never deletes a
+     * copy a verification instance names (no function retags copies, so the mark is on the instance).
+     */
+    public static final String VERIFYING_COPY = "lifeboat:verifying-copy";
 
     /**
      * On a verification run's throwaway instance: the only instances the verification role may modify

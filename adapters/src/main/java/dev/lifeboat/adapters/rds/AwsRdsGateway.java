@@ -475,7 +475,8 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                 shared,
                 s.engine(),
                 s.engineVersion(),
-                s.percentProgress() == null ? 0 : s.percentProgress());
+                s.percentProgress() == null ? 0 : s.percentProgress(),
+                s.originalSnapshotCreateTime());
     }
 
     private SnapshotInfo cluster(Location where, DBClusterSnapshot s) {

@@ -99,8 +99,18 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
         }
     }
 
-    /** Grandfather-father-son counts: how many daily, weekly, monthly and yearly copies to keep. */
-    public record Retention(int daily, int weekly, int monthly, int yearly) {}
+    /**
+     * Grandfather-father-son counts: how many daily, weekly, monthly and yearly copies to keep.
+     * {@code maxDeletesPerRun}: the brake; a retention run that would delete more copies than this deletes
+     * none and fails, saying why (normal aging deletes one or two a day).
+     */
+    public record Retention(int daily, int weekly, int monthly, int yearly, int maxDeletesPerRun) {
+        public static final int DEFAULT_MAX_DELETES_PER_RUN = 3;
+
+        public Retention(int daily, int weekly, int monthly, int yearly) {
+            this(daily, weekly, monthly, yearly, DEFAULT_MAX_DELETES_PER_RUN);
+        }
+    }
 
     /** EventBridge schedule expressions ({@code cron(...)} or {@code rate(...)}); null where not scheduled. */
     public record Schedules(String snapshot, String dump, String verify) {}

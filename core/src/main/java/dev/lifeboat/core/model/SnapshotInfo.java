@@ -13,6 +13,9 @@ import java.util.Set;
  * @param createdAt the snapshot's creation time (SnapshotCreateTime); null while RDS has none yet
  * @param kmsKeyId null for an unencrypted snapshot
  * @param sharedWith accounts the snapshot's "restore" attribute names
+ * @param originalCreatedAt RDS's OriginalSnapshotCreateTime: when the first snapshot of a chain of copies was
+ *     taken, set by RDS and kept by every copy (DB snapshots only; null for cluster snapshots and unknown).
+ *     "Doesn't change when the snapshot is copied": https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBSnapshot.html
  */
 public record SnapshotInfo(
         String id,
@@ -29,7 +32,44 @@ public record SnapshotInfo(
         Set<String> sharedWith,
         String engine,
         String engineVersion,
-        int percentProgress) {
+        int percentProgress,
+        Instant originalCreatedAt) {
+
+    /** A snapshot whose original creation time is not known (a cluster snapshot, a test's fixture). */
+    public SnapshotInfo(
+            String id,
+            String arn,
+            Location location,
+            DbKind kind,
+            String dbIdentifier,
+            String status,
+            String type,
+            Instant createdAt,
+            boolean encrypted,
+            String kmsKeyId,
+            Map<String, String> tags,
+            Set<String> sharedWith,
+            String engine,
+            String engineVersion,
+            int percentProgress) {
+        this(
+                id,
+                arn,
+                location,
+                kind,
+                dbIdentifier,
+                status,
+                type,
+                createdAt,
+                encrypted,
+                kmsKeyId,
+                tags,
+                sharedWith,
+                engine,
+                engineVersion,
+                percentProgress,
+                null);
+    }
 
     public SnapshotInfo {
         tags = tags == null ? Map.of() : Map.copyOf(tags);

@@ -37,7 +37,11 @@ public record Tls(Mode mode, String caBundle) {
             return this == VERIFY_CA || this == VERIFY_FULL;
         }
 
-        /** @throws IllegalArgumentException naming the valid values */
+        /**
+         * Reads a mode as sslmode spells it.
+         *
+         * @throws IllegalArgumentException naming the valid values
+         */
         public static Mode parse(String field, String text) {
             return Arrays.stream(values())
                     .filter(m -> m.wire().equals(text))

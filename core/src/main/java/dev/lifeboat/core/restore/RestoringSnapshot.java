@@ -272,10 +272,9 @@ public final class RestoringSnapshot {
 
     /** The copy to restore: an identifier, the newest ("latest"), or the newest taken at or before a time. */
     public SnapshotInfo choose(LifeboatConfig config, String databaseId, String backup) {
-        List<SnapshotInfo> copies = new PruningSnapshots(rds)
-                .copies(config, databaseId).stream()
-                        .filter(SnapshotInfo::available)
-                        .toList();
+        List<SnapshotInfo> copies = PruningSnapshots.copies(rds, config, databaseId).stream()
+                .filter(SnapshotInfo::available)
+                .toList();
         if (copies.isEmpty()) {
             throw new BackupNotFoundException(
                     "no available snapshot copy of " + databaseId + " in the backup account "

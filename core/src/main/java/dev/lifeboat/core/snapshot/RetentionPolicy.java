@@ -2,11 +2,10 @@ package dev.lifeboat.core.snapshot;
 
 import dev.lifeboat.core.config.LifeboatConfig.Retention;
 import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.protocol.Tags;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.IsoFields;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -19,37 +18,62 @@ import java.util.function.Function;
 /**
  * Grandfather-father-son retention, in one screen. For each of daily, weekly (ISO weeks), monthly and
  * yearly: keep the newest copy of each of the N most recent periods that have a copy. A copy is kept if
- * any rule keeps it. On top of that, three rules that no count overrides:
+ * any rule keeps it. On top of that, rules that no count overrides:
  * <ul>
  *   <li>only copies Lifeboat made (tag {@code lifeboat:managed-by}) are ever candidates;
- *   <li>the newest available copy is never deleted;
- *   <li>a copy a verification run is using (tag {@code lifeboat:verification-in-use}) is never deleted.
+ *   <li>when a copy was taken comes from RDS's own timestamps ({@link #takenAt}), never from a tag:
+ *       production writes its snapshots' tags, and a forged date would make genuine copies look old;
+ *   <li>a copy whose time is after its own creation or in the future is not a candidate, and is reported;
+ *   <li>the {@code daily} newest copies (at least one) and every copy younger than {@link #MINIMUM_AGE}
+ *       are kept, whatever the periods say;
+ *   <li>a copy a verification run is restoring from is never deleted.
  * </ul>
  * Copies that are not yet available are neither counted nor deleted.
  */
 public final class RetentionPolicy {
+    /** No copy younger than this is deleted, whatever the counts say. */
+    public static final Duration MINIMUM_AGE = Duration.ofHours(24);
+
+    /** RDS's clock and ours may differ a little; more than this is not a clock. */
+    private static final Duration SKEW = Duration.ofMinutes(5);
+
     private RetentionPolicy() {}
 
-    public record Verdict(List<SnapshotInfo> keep, List<SnapshotInfo> delete) {}
+    /**
+     * What a run keeps and deletes.
+     *
+     * @param untrusted copies left alone because their times cannot be right, with the reason each
+     */
+    public record Verdict(List<SnapshotInfo> keep, List<SnapshotInfo> delete, Map<String, String> untrusted) {}
 
-    /** When a copy was taken: its source snapshot's time where tagged, else its own creation time. */
+    /**
+     * When a copy's data was taken, from what RDS itself records: the OriginalSnapshotCreateTime that every
+     * copy of a DB snapshot keeps, else (cluster snapshots) the copy's own creation time, a little later
+     * than its source. Never a tag.
+     */
     public static Instant takenAt(SnapshotInfo s) {
-        String tagged = s.tags().get(Tags.SOURCE_SNAPSHOT_TIME);
-        if (tagged != null) {
-            try {
-                return Instant.parse(tagged);
-            } catch (DateTimeParseException ignored) {
-                // fall back to the creation time
-            }
-        }
-        return s.createdAt();
+        return s.originalCreatedAt() != null ? s.originalCreatedAt() : s.createdAt();
     }
 
-    public static Verdict apply(Retention r, List<SnapshotInfo> copies) {
+    /**
+     * Applies the counts and the rules above to one database's copies.
+     *
+     * @param now the time of the run
+     * @param inUse identifiers of copies a verification run is restoring from
+     */
+    public static Verdict apply(Retention r, List<SnapshotInfo> copies, Instant now, Set<String> inUse) {
+        Map<String, String> untrusted = new LinkedHashMap<>();
         List<SnapshotInfo> candidates = copies.stream()
                 .filter(SnapshotInfo::managedByLifeboat)
                 .filter(SnapshotInfo::available)
                 .filter(s -> takenAt(s) != null)
+                .filter(s -> {
+                    String why = implausible(s, now);
+                    if (why != null) {
+                        untrusted.put(s.id(), why);
+                    }
+                    return why == null;
+                })
                 .sorted(Comparator.comparing(RetentionPolicy::takenAt).reversed())
                 .toList();
         Set<SnapshotInfo> keep = new HashSet<>();
@@ -60,15 +84,27 @@ public final class RetentionPolicy {
                 d -> d.get(IsoFields.WEEK_BASED_YEAR) + "-W" + d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)));
         keep.addAll(newestPerPeriod(candidates, r.monthly(), d -> d.getYear() + "-" + d.getMonthValue()));
         keep.addAll(newestPerPeriod(candidates, r.yearly(), d -> String.valueOf(d.getYear())));
-        if (!candidates.isEmpty()) {
-            keep.add(candidates.getFirst());
-        }
+        keep.addAll(candidates.subList(0, Math.min(candidates.size(), Math.max(1, r.daily()))));
         candidates.stream()
-                .filter(s -> s.tags().containsKey(Tags.VERIFICATION_IN_USE))
+                .filter(s -> takenAt(s).isAfter(now.minus(MINIMUM_AGE)))
                 .forEach(keep::add);
+        candidates.stream().filter(s -> inUse.contains(s.id())).forEach(keep::add);
         return new Verdict(
                 candidates.stream().filter(keep::contains).toList(),
-                candidates.stream().filter(s -> !keep.contains(s)).toList());
+                candidates.stream().filter(s -> !keep.contains(s)).toList(),
+                untrusted);
+    }
+
+    /** Why a copy's times cannot be right, or null when they can. */
+    private static String implausible(SnapshotInfo s, Instant now) {
+        Instant taken = takenAt(s);
+        if (taken.isAfter(now.plus(SKEW))) {
+            return "taken " + taken + ", after now (" + now + ")";
+        }
+        if (s.createdAt() != null && taken.isAfter(s.createdAt().plus(SKEW))) {
+            return "taken " + taken + ", after the copy itself was created (" + s.createdAt() + ")";
+        }
+        return null;
     }
 
     /** The newest copy of each of the {@code periods} most recent periods; copies arrive newest first. */

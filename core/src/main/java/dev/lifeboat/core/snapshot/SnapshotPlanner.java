@@ -8,6 +8,7 @@ import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.protocol.Tags;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -390,12 +391,11 @@ public final class SnapshotPlanner {
         t.put(Tags.RUN, plan.run().runTag());
         t.put(Tags.ROLE, role);
         if (from != null) {
-            String time = from.tags()
-                    .getOrDefault(
-                            Tags.SOURCE_SNAPSHOT_TIME,
-                            from.createdAt() == null ? null : from.createdAt().toString());
-            if (time != null) {
-                t.put(Tags.SOURCE_SNAPSHOT_TIME, time);
+            // For people reading the console: RDS's own time, never the source's tag (production writes those).
+            // Retention reads RDS's timestamps of the copy itself (RetentionPolicy.takenAt), not this tag.
+            Instant taken = from.originalCreatedAt() != null ? from.originalCreatedAt() : from.createdAt();
+            if (taken != null) {
+                t.put(Tags.SOURCE_SNAPSHOT_TIME, taken.toString());
             }
             if (from.engine() != null) {
                 t.put(Tags.ENGINE, from.engine());

@@ -345,7 +345,9 @@ public final class VerifyingBackup {
                 EXPIRES_AT,
                 start.plus(Duration.ofMinutes(vs.availableWithinMinutes()))
                         .plus(EXPIRY_AFTER_LIMIT)
-                        .toString()));
+                        .toString(),
+                Tags.VERIFYING_COPY,
+                copy.id()));
         LOG.info("verification of {}: restoring {} into throwaway instance {}", db.id(), copy.id(), instance);
         rds.restore(
                 loc,

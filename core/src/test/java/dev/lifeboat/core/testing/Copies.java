@@ -16,7 +16,8 @@ public final class Copies {
     /**
      * An available, encrypted PostgreSQL copy named {@code id} of the database {@code databaseId} (source
      * instance {@code <databaseId>-prod}), tagged as Lifeboat's backup of a source snapshot taken at
-     * {@code takenAt}; the copy itself is created 20 minutes later.
+     * {@code takenAt} (RDS's OriginalSnapshotCreateTime, which copies keep); the copy itself is created 20
+     * minutes later.
      */
     public static SnapshotInfo lifeboatCopy(Location where, String databaseId, String id, Instant takenAt) {
         return new SnapshotInfo(
@@ -42,7 +43,8 @@ public final class Copies {
                 Set.of(),
                 "postgres",
                 "16.4",
-                100);
+                100,
+                takenAt);
     }
 
     /** The copy most tests use: lifeboat-orders-20261125-0300 of "orders", taken 2026-11-25T03:00:00Z. */

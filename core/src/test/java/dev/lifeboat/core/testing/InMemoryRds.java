@@ -111,7 +111,7 @@ public class InMemoryRds implements RdsGateway {
             Location where, DbKind kind, String dbId, Instant at, String kmsKeyArn) {
         String id = "rds:" + dbId + "-" + at.toString().substring(0, 16).replace(":", "-");
         Entry e = new Entry();
-        e.info = info(where, kind, id, dbId, "available", "automated", at, kmsKeyArn, Map.of(), 100);
+        e.info = info(where, kind, id, dbId, "available", "automated", at, kmsKeyArn, Map.of(), 100, at);
         snapshots.put(k(where, id), e);
         return e.info;
     }
@@ -157,7 +157,8 @@ public class InMemoryRds implements RdsGateway {
             Instant at,
             String kmsKeyArn,
             Map<String, String> tags,
-            int percent) {
+            int percent,
+            Instant original) {
         String arn = "arn:aws:rds:" + where.region() + ":" + where.account() + ":"
                 + (kind == DbKind.CLUSTER ? "cluster-snapshot:" : "snapshot:") + id;
         return new SnapshotInfo(
@@ -175,7 +176,8 @@ public class InMemoryRds implements RdsGateway {
                 Set.of(),
                 "postgres",
                 "16.4",
-                percent);
+                percent,
+                kind == DbKind.CLUSTER ? null : original);
     }
 
     /** Each observation moves unfinished snapshots one step toward done. */
@@ -199,7 +201,8 @@ public class InMemoryRds implements RdsGateway {
                     e.sharedWith,
                     i.engine(),
                     i.engineVersion(),
-                    e.pollsLeft > 0 ? 50 : 100);
+                    e.pollsLeft > 0 ? 50 : 100,
+                    i.originalCreatedAt());
         } else if (!e.info.sharedWith().equals(e.sharedWith)) {
             SnapshotInfo i = e.info;
             e.info = new SnapshotInfo(
@@ -217,7 +220,8 @@ public class InMemoryRds implements RdsGateway {
                     e.sharedWith,
                     i.engine(),
                     i.engineVersion(),
-                    i.percentProgress());
+                    i.percentProgress(),
+                    i.originalCreatedAt());
         }
     }
 
@@ -364,7 +368,17 @@ public class InMemoryRds implements RdsGateway {
         checkQuota(where);
         Entry e = new Entry();
         e.info = info(
-                where, kind, snapshotId, dbIdentifier, "creating", "manual", clock.instant(), db.kmsKeyId(), tags, 0);
+                where,
+                kind,
+                snapshotId,
+                dbIdentifier,
+                "creating",
+                "manual",
+                clock.instant(),
+                db.kmsKeyId(),
+                tags,
+                0,
+                clock.instant());
         e.pollsLeft = pollsToComplete;
         e.willFail = failNext.remove(k(where, snapshotId));
         snapshots.put(k(where, snapshotId), e);
@@ -430,7 +444,18 @@ public class InMemoryRds implements RdsGateway {
         checkQuota(where);
         Entry e = new Entry();
         e.info = info(
-                where, kind, targetId, s.dbIdentifier(), "creating", "manual", clock.instant(), targetKey, tags, 0);
+                where,
+                kind,
+                targetId,
+                s.dbIdentifier(),
+                "creating",
+                "manual",
+                clock.instant(),
+                targetKey,
+                tags,
+                0,
+                // RDS keeps OriginalSnapshotCreateTime through copies (API_DBSnapshot.html).
+                s.originalCreatedAt() != null ? s.originalCreatedAt() : s.createdAt());
         e.pollsLeft = pollsToComplete;
         e.willFail = failNext.remove(k(where, targetId));
         snapshots.put(k(where, targetId), e);
