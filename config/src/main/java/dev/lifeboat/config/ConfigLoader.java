@@ -159,7 +159,23 @@ public final class ConfigLoader {
                         "vault",
                         "breakGlassRoleArn",
                         "vaultRetentionDays",
-                        "vaultColdAfterDays"));
+                        "vaultColdAfterDays",
+                        "alarmEmails"));
+        List<String> emails = new ArrayList<>();
+        JsonNode mails = n.get("alarmEmails");
+        if (mails != null && !mails.isNull()) {
+            if (!mails.isArray()) {
+                errors.add("backup.alarmEmails: must be a list of e-mail addresses, e.g. [oncall@example.com]");
+            } else {
+                for (JsonNode m : mails) {
+                    if (!m.isTextual() || !m.asText().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+                        errors.add("backup.alarmEmails: '" + m.asText() + "' is not an e-mail address");
+                    } else {
+                        emails.add(m.asText());
+                    }
+                }
+            }
+        }
         String vault = text(n, "backup", "vault", false);
         if (vault != null && !vault.startsWith("s3://")) {
             errors.add("backup.vault: '" + vault + "' must be s3://BUCKET/PREFIX");
@@ -196,7 +212,8 @@ public final class ConfigLoader {
                         ROLE_ARN,
                         "the ARN of the break-glass role in the backup account"),
                 retention,
-                cold);
+                cold,
+                emails);
     }
 
     private Database database(String path, String id, JsonNode n) {

@@ -49,6 +49,7 @@ import software.amazon.awscdk.services.s3.StorageClass;
 import software.amazon.awscdk.services.s3.Transition;
 import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.amazon.awscdk.services.stepfunctions.Choice;
@@ -75,6 +76,7 @@ public final class BackupAccountStack extends Stack {
     private final Bucket vault;
     private final Key key;
     private final Topic alarms;
+    private final Key alarmKey;
     private final StateMachine snapshotPipeline;
 
     public BackupAccountStack(
@@ -168,12 +170,13 @@ public final class BackupAccountStack extends Stack {
                 .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", backup.breakGlassRoleArn())))
                 .build());
 
-        // Notifications, and the alarm on any attempt to delete or disable the key.
-        alarms = Topic.Builder.create(this, "Notifications")
-                .displayName("Lifeboat")
-                .masterKey(key)
-                .enforceSsl(true)
-                .build();
+        // Notifications: a topic with a key of its own that CloudWatch and EventBridge may use (AlarmTopic).
+        AlarmTopic alarmTopic = AlarmTopic.create(this, backup.account(), backup.region());
+        alarmKey = alarmTopic.key();
+        alarms = alarmTopic.topic();
+        for (String email : backup.alarmEmails()) {
+            alarms.addSubscription(new EmailSubscription(email));
+        }
         Rule.Builder.create(this, "KeyDeletionAttempt")
                 .description("Lifeboat: someone tried to delete or disable the backup key")
                 .eventPattern(EventPattern.builder()
@@ -293,6 +296,8 @@ public final class BackupAccountStack extends Stack {
                         .level(LogLevel.ALL)
                         .build())
                 .build();
+        // Publishing to the encrypted topic needs the topic's key too; the SnsPublish task grants only sns:Publish.
+        alarmKey.grant(snapshotPipeline.getRole(), "kms:Decrypt", "kms:GenerateDataKey*");
 
         // Verification runs: the step function holds the table of steps (VerifyingBackup.advance); the state
         // machine only invokes it, waits when told, and ends at "done", notifying when a run failed.
@@ -356,6 +361,8 @@ public final class BackupAccountStack extends Stack {
                         .level(LogLevel.ALL)
                         .build())
                 .build();
+        // Publishing to the encrypted topic needs the topic's key too; the SnsPublish task grants only sns:Publish.
+        alarmKey.grant(verification.getRole(), "kms:Decrypt", "kms:GenerateDataKey*");
 
         // One schedule per database and job, from lifeboat.yml.
         Role schedulerRole = Role.Builder.create(this, "SchedulerRole")
@@ -440,6 +447,28 @@ public final class BackupAccountStack extends Stack {
                     .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
                     .treatMissingData(TreatMissingData.BREACHING)
                     .alarmDescription("Lifeboat: no snapshot copy of " + db.id() + " completed in 26 hours")
+                    .build());
+        }
+        // Dumps run in the source accounts, whose alarms production controls: their freshness is judged here,
+        // from the vault's manifests, by the sweeper every 6 hours (DumpFreshness).
+        for (LifeboatConfig.Database db : config.databases().values()) {
+            if (db.schedules().dump() == null) {
+                continue;
+            }
+            all.add(Alarm.Builder.create(this, "DumpStale-" + db.id())
+                    .metric(Metric.Builder.create()
+                            .namespace(MetricNames.NAMESPACE)
+                            .metricName(MetricNames.NEWEST_DUMP_AGE_HOURS)
+                            .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, db.id()))
+                            .statistic("Maximum")
+                            .period(Duration.hours(12))
+                            .build())
+                    .threshold(26)
+                    .evaluationPeriods(1)
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                    .treatMissingData(TreatMissingData.BREACHING)
+                    .alarmDescription("Lifeboat: the newest good dump of " + db.id() + " in the vault is older than 26"
+                            + " hours, or there is none")
                     .build());
         }
         all.add(failedAtLeastOnce(

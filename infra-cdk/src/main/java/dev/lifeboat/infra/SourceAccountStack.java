@@ -17,6 +17,11 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
@@ -35,6 +40,9 @@ import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.DockerImageCode;
 import software.amazon.awscdk.services.lambda.DockerImageFunction;
 import software.amazon.awscdk.services.scheduler.CfnSchedule;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
@@ -170,6 +178,12 @@ public final class SourceAccountStack extends Stack {
                 .memorySize(2048)
                 .ephemeralStorageSize(Size.mebibytes(1024))
                 .timeout(Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()))
+                .deadLetterQueue(Queue.Builder.create(this, "DumpDeadLetters")
+                        .encryption(QueueEncryption.SQS_MANAGED)
+                        .enforceSsl(true)
+                        .retentionPeriod(Duration.days(14))
+                        .removalPolicy(RemovalPolicy.RETAIN)
+                        .build())
                 .environment(Map.of(
                         "LIFEBOAT_CONFIG_YAML",
                         ConfigDocuments.only(
@@ -182,6 +196,22 @@ public final class SourceAccountStack extends Stack {
                 .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
                 .build();
         fn.grantInvoke(schedulerRole);
+        // A failed dump alarms here, in the source account; the backup account's DumpStale alarm, computed from
+        // the vault's manifests, is the one production cannot silence.
+        AlarmTopic alarmTopic = AlarmTopic.create(this, getAccount(), getRegion());
+        config.backup().alarmEmails().forEach(e -> alarmTopic.topic().addSubscription(new EmailSubscription(e)));
+        Alarm.Builder.create(this, "DumpFunctionErrors")
+                .metric(fn.metricErrors(MetricOptions.builder()
+                        .period(Duration.minutes(5))
+                        .statistic("Sum")
+                        .build()))
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription("Lifeboat: a dump in " + getAccount() + " " + getRegion() + " failed")
+                .build()
+                .addAlarmAction(new SnsAction(alarmTopic.topic()));
         for (LifeboatConfig.Database d : dumped) {
             if (d.schedules().dump() == null) {
                 continue;

@@ -14,6 +14,8 @@ public final class MetricNames {
     public static final String DUMP_BYTES = "DumpBytes";
     public static final String DUMP_SECONDS = "DumpSeconds";
     public static final String DUMP_SUCCESS = "DumpSuccess";
+    /** Hours since the newest sound dump in the vault finished: computed in the backup account, by the sweeper. */
+    public static final String NEWEST_DUMP_AGE_HOURS = "NewestDumpAgeHours";
 
     public static final String SNAPSHOT_QUOTA_USED_RATIO = "SnapshotQuotaUsedRatio";
     public static final String SNAPSHOT_RUN_DONE = "SnapshotRunDone";

@@ -19,6 +19,8 @@ import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.verify.DumpFreshness;
 import dev.lifeboat.core.verify.SweepingVerifications;
 import dev.lifeboat.core.verify.VerifyingBackup;
 import dev.lifeboat.protocol.LambdaLimits;
@@ -54,6 +56,7 @@ public final class VerificationStepHandler implements RequestStreamHandler {
     private final LifeboatConfig config;
     private final VerifyingBackup verifying;
     private final SweepingVerifications sweeping;
+    private final DumpFreshness freshness;
     private final Metrics metrics;
 
     /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML; clients built once. */
@@ -66,11 +69,15 @@ public final class VerificationStepHandler implements RequestStreamHandler {
     }
 
     private VerificationStepHandler(LifeboatConfig config, RdsGateway rds, AwsClients aws) {
+        this(config, rds, aws, aws.configuredVault(config.backup(), Clock.systemUTC()));
+    }
+
+    private VerificationStepHandler(LifeboatConfig config, RdsGateway rds, AwsClients aws, Vault vault) {
         this(
                 config,
                 new VerifyingBackup(
                         rds,
-                        aws.configuredVault(config.backup(), Clock.systemUTC()),
+                        vault,
                         new JdbcInspector(),
                         ProcessDumpTools.fromEnvironment(),
                         aws.secretStore(),
@@ -78,14 +85,20 @@ public final class VerificationStepHandler implements RequestStreamHandler {
                         Clock.systemUTC(),
                         d -> Thread.sleep(d)),
                 new SweepingVerifications(rds, aws.secretStore(), Clock.systemUTC()),
+                new DumpFreshness(vault, Clock.systemUTC()),
                 MetricsFactory.getMetricsInstance());
     }
 
     VerificationStepHandler(
-            LifeboatConfig config, VerifyingBackup verifying, SweepingVerifications sweeping, Metrics metrics) {
+            LifeboatConfig config,
+            VerifyingBackup verifying,
+            SweepingVerifications sweeping,
+            DumpFreshness freshness,
+            Metrics metrics) {
         this.config = config;
         this.verifying = verifying;
         this.sweeping = sweeping;
+        this.freshness = freshness;
         this.metrics = metrics;
     }
 
@@ -111,11 +124,23 @@ public final class VerificationStepHandler implements RequestStreamHandler {
         }
         if (StepProtocol.SWEEP.equals(e.path(StepProtocol.ACTION).asText())) {
             // The scheduled sweeper: expired verification instances only, nothing else.
+            // It also says how old each scheduled database's newest dump is, from the vault (the DumpStale alarm).
+            ObjectNode ages = JSON.createObjectNode();
+            freshness.ageHours(config).forEach((id, hours) -> {
+                ages.put(id, hours);
+                metrics.flushSingleMetric(
+                        MetricNames.NEWEST_DUMP_AGE_HOURS,
+                        hours,
+                        MetricUnit.NONE,
+                        MetricNames.NAMESPACE,
+                        DimensionSet.of(MetricNames.DIMENSION_DATABASE, id));
+            });
             List<String> deleted = sweeping.sweep(config.backup().location());
             ObjectNode out = JSON.createObjectNode()
                     .put(StepProtocol.ACTION, StepProtocol.DONE)
                     .put(StepProtocol.SUCCESS, true);
             deleted.forEach(out.putArray("deleted")::add);
+            out.set("newestDumpAgeHours", ages);
             return out;
         }
         VerifyingBackup.State state;

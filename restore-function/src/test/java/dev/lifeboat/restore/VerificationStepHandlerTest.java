@@ -18,6 +18,7 @@ import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemorySecretStore;
 import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.verify.DumpFreshness;
 import dev.lifeboat.core.verify.SweepingVerifications;
 import dev.lifeboat.core.verify.VerifyingBackup;
 import java.io.ByteArrayOutputStream;
@@ -71,6 +72,7 @@ class VerificationStepHandlerTest {
                 config,
                 v,
                 new SweepingVerifications(rds, store, Clock.systemUTC()),
+                new DumpFreshness(vault, Clock.systemUTC()),
                 MetricsFactory.getMetricsInstance());
     }
 
@@ -149,6 +151,27 @@ class VerificationStepHandlerTest {
 
         assertThat(out.path("deleted")).extracting(JsonNode::asText).containsExactly("lifeboat-verify-orders-old");
         assertThat(rds.database(loc, DbKind.INSTANCE, "orders-restored")).isPresent();
+    }
+
+    /** The DumpStale alarm's metric: computed here, in the backup account, from the vault's manifests. */
+    @Test
+    void theSweeper_saysHowOldTheNewestDumpIs_fromTheVault() throws Exception {
+        JsonNode none = handler().step(JSON.readTree("{\"action\": \"sweep\"}"));
+        assertThat(none.path("newestDumpAgeHours").has("orders"))
+                .as("no dump yet: no data point")
+                .isFalse();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).doesNotContain("\"NewestDumpAgeHours\"");
+
+        FakeDumps.take(vault, "orders");
+        JsonNode out = handler().step(JSON.readTree("{\"action\": \"sweep\"}"));
+
+        assertThat(out.at("/newestDumpAgeHours/orders").asDouble()).isBetween(0.0, 0.1);
+        assertThat(out.path("newestDumpAgeHours").has("ledger"))
+                .as("ledger has no dump schedule")
+                .isFalse();
+        assertThat(stdout.toString(StandardCharsets.UTF_8))
+                .contains("\"NewestDumpAgeHours\"")
+                .contains("\"Database\":\"orders\"");
     }
 
     @Test

@@ -19,6 +19,7 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
      * The account and region that hold the backups, and their key. {@code breakGlassRoleArn}: the only
      * principal the CDK app lets change the vault's policy, Object Lock or lifecycle, or delete its key.
      * {@code vaultRetentionDays}: the vault's default Object Lock retention (COMPLIANCE mode).
+     * {@code alarmEmails}: addresses the CDK app subscribes to the notifications topic (each confirms once).
      */
     public record Backup(
             String account,
@@ -27,7 +28,32 @@ public record LifeboatConfig(Backup backup, Map<String, Database> databases, Str
             String vault,
             String breakGlassRoleArn,
             int vaultRetentionDays,
-            int vaultColdAfterDays) {
+            int vaultColdAfterDays,
+            List<String> alarmEmails) {
+
+        public Backup {
+            alarmEmails = alarmEmails == null ? List.of() : List.copyOf(alarmEmails);
+        }
+
+        public Backup(
+                String account,
+                String region,
+                String kmsKeyArn,
+                String vault,
+                String breakGlassRoleArn,
+                int vaultRetentionDays,
+                int vaultColdAfterDays) {
+            this(
+                    account,
+                    region,
+                    kmsKeyArn,
+                    vault,
+                    breakGlassRoleArn,
+                    vaultRetentionDays,
+                    vaultColdAfterDays,
+                    List.of());
+        }
+
         /** The backup account's home Region: where the copies, the vault and the verification instances are. */
         public Location location() {
             return new Location(account, region);
