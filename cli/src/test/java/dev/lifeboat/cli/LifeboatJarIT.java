@@ -256,7 +256,10 @@ class LifeboatJarIT {
         }
         String good = Files.readString(manifest);
         Path day = manifest.getParent();
-        Files.writeString(day.resolve("20261125T030000Z.manifest.json"), good.substring(0, good.length() / 2));
+        // A truncated manifest named for the same day as the real one (whatever day the test runs on).
+        String stamp =
+                dir.relativize(day).toString().replace("dumps/orders/", "").replace("/", "") + "T000001Z";
+        Files.writeString(day.resolve(stamp + ".manifest.json"), good.substring(0, good.length() / 2));
         Files.writeString(dir.resolve("dumps/orders/junk.manifest.json"), "{}");
         Path future = dir.resolve("dumps/orders/2099/01/01");
         Files.createDirectories(future);

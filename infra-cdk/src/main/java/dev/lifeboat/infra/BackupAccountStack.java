@@ -1,6 +1,7 @@
 package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Policies;
@@ -113,7 +114,7 @@ public final class BackupAccountStack extends Stack {
                     .sid("DumpUploadsFrom" + account)
                     .effect(Effect.ALLOW)
                     .principals(List.of(new ArnPrincipal("arn:aws:iam::" + account + ":root")))
-                    .actions(List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey"))
+                    .actions(List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"))
                     .resources(List.of("*"))
                     .conditions(Map.of(
                             "StringEquals", Map.of("kms:ViaService", "s3." + backup.region() + ".amazonaws.com")))
@@ -129,7 +130,10 @@ public final class BackupAccountStack extends Stack {
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        // The vault is the bucket lifeboat.yml names: the dump functions and roles are configured with that name,
+        // so a generated name would send the dumps somewhere that is not the locked vault.
         vault = Bucket.Builder.create(this, "Vault")
+                .bucketName(VaultUri.bucket(backup.vault()))
                 .objectLockEnabled(true)
                 .objectLockDefaultRetention(ObjectLockRetention.compliance(Duration.days(backup.vaultRetentionDays())))
                 .versioned(true)
@@ -158,6 +162,7 @@ public final class BackupAccountStack extends Stack {
                 .effect(Effect.DENY)
                 .principals(List.of(new AnyPrincipal()))
                 .actions(List.of(
+                        "s3:DeleteObject",
                         "s3:DeleteObjectVersion",
                         "s3:PutBucketPolicy",
                         "s3:DeleteBucketPolicy",
@@ -168,6 +173,16 @@ public final class BackupAccountStack extends Stack {
                         "s3:BypassGovernanceRetention"))
                 .resources(List.of(vault.getBucketArn(), vault.arnForObjects("*")))
                 .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", backup.breakGlassRoleArn())))
+                .build());
+        // A manifest vouches for a backup: nobody may replace one, whatever the client does
+        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html).
+        vault.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("ManifestsOnlyIfAbsent")
+                .effect(Effect.DENY)
+                .principals(List.of(new AnyPrincipal()))
+                .actions(List.of("s3:PutObject"))
+                .resources(List.of(vault.arnForObjects("*.manifest.json")))
+                .conditions(Map.of("Null", Map.of("s3:if-none-match", "true")))
                 .build());
 
         // Notifications: a topic with a key of its own that CloudWatch and EventBridge may use (AlarmTopic).
@@ -251,7 +266,7 @@ public final class BackupAccountStack extends Stack {
                             "s3:ListBucket",
                             "s3:GetBucketObjectLockConfiguration",
                             "s3:PutObjectRetention"))
-                    .resources(List.of(vault.getBucketArn(), vault.arnForObjects("*")))
+                    .resources(dumpResources(config, account))
                     .conditions(Map.of(
                             "ArnLike",
                             Map.of(
@@ -592,6 +607,16 @@ public final class BackupAccountStack extends Stack {
                                 .build())
                         .build())
                 .build();
+    }
+
+    /** The bucket (to list it) and the dump prefixes of the databases of {@code account}: nothing else. */
+    private List<String> dumpResources(LifeboatConfig config, String account) {
+        List<String> out = new ArrayList<>(List.of(vault.getBucketArn()));
+        config.databases().values().stream()
+                .filter(d -> d.source().account().equals(account))
+                .forEach(d -> out.add(vault.arnForObjects(
+                        VaultUri.prefix(config.backup().vault()) + VaultLayout.databasePrefix(d.id()) + "*")));
+        return out;
     }
 
     public Bucket vault() {

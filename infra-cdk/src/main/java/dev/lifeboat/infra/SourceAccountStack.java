@@ -1,10 +1,10 @@
 package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.Policies;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -161,11 +161,19 @@ public final class SourceAccountStack extends Stack {
         for (LifeboatConfig.Database d : dumped) {
             secrets.add(d.dump().secretArn());
         }
-        String bucket = URI.create(config.backup().vault()).getHost();
+        String bucket = VaultUri.bucket(config.backup().vault());
+        List<String> prefixes = dumped.stream()
+                .map(d -> VaultUri.prefix(config.backup().vault()) + VaultLayout.databasePrefix(d.id()))
+                .toList();
         dumpRole.attachInlinePolicy(Iam.policy(
                 this,
                 "DumpPolicy",
-                Policies.dumpRole(secrets, bucket, config.backup().kmsKeyArn())));
+                Policies.dumpRole(
+                        secrets,
+                        bucket,
+                        prefixes,
+                        config.backup().kmsKeyArn(),
+                        config.backup().region())));
         var fn = DockerImageFunction.Builder.create(this, "DumpFunction")
                 .description("Lifeboat: logical dumps of this account's databases into the vault of account "
                         + config.backup().account())

@@ -87,6 +87,40 @@ class LifeboatAppTest {
                         "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deny)))))));
     }
 
+    /**
+     * Issue 11, item 7: the vault had a generated name while the dump roles wrote to lifeboat.yml's; any
+     * source account could write any key; manifests were protected by the client alone; delete markers were
+     * allowed.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theVault_isTheBucketLifeboatYmlNames_partitionedByWriter_withManifestsWrittenOnce() throws Exception {
+        LifeboatConfig example = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        String bucket = VaultUri.bucket(example.backup().vault());
+        backup.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("BucketName", bucket)));
+        assertThat(allowStatements(source, "DumpFunctionRole"))
+                .filteredOn(st -> ((List<String>) st.get("Action")).contains("s3:PutObject"))
+                .singleElement()
+                .satisfies(st -> assertThat(st.get("Resource"))
+                        .isEqualTo("arn:aws:s3:::" + bucket + "/"
+                                + VaultUri.prefix(example.backup().vault()) + "dumps/orders/*"));
+        var manifests = Match.objectLike(Map.of(
+                "Sid", "ManifestsOnlyIfAbsent",
+                "Effect", "Deny",
+                "Action", "s3:PutObject",
+                "Condition", Map.of("Null", Map.of("s3:if-none-match", "true"))));
+        var noDeleteMarkers = Match.objectLike(
+                Map.of("Sid", "DenyTamperingExceptBreakGlass", "Action", Match.arrayWith(List.of("s3:DeleteObject"))));
+        backup.hasResourceProperties(
+                "AWS::S3::BucketPolicy",
+                Match.objectLike(Map.of(
+                        "PolicyDocument",
+                        Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(noDeleteMarkers, manifests)))))));
+        String policy = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(backup.findResources("AWS::S3::BucketPolicy"));
+        assertThat(policy).contains("/" + VaultUri.prefix(example.backup().vault()) + "dumps/orders/*");
+    }
+
     @Test
     void theBackupKey_rotates_isRetained_andOnlyBreakGlassMayScheduleItsDeletion() {
         var deny = Match.objectLike(Map.of(

@@ -92,22 +92,26 @@ public final class Policies {
                         List.of(
                                 "kms:Decrypt",
                                 "kms:DescribeKey",
-                                "kms:CreateGrant",
                                 "kms:ReEncryptFrom",
                                 "kms:ReEncryptTo",
                                 "kms:GenerateDataKeyWithoutPlaintext"),
                         List.of(backupKeyArn),
-                        Map.of()));
+                        Map.of()),
+                grantsForRdsOnly(backupKeyArn));
     }
 
     /**
-     * The verification role: what the restore role may do, plus setting the throwaway instance's
+     * The verification role: what the restore role may do in the backup account but share or copy copies,
+     * plus setting the throwaway instance's
      * password and deleting it, both only on instances and clusters tagged as verification instances,
      * plus the secrets under {@code lifeboat/verification/}.
      */
     public static List<Statement> verificationRole(String backupAccount, String region, String backupKeyArn) {
         String rds = "arn:aws:rds:" + region + ":" + backupAccount + ":";
-        List<Statement> s = new ArrayList<>(restoreInBackupAccount(backupAccount, backupKeyArn));
+        // A verification restores in the backup account and never shares a copy out.
+        List<Statement> s = new ArrayList<>(restoreInBackupAccount(backupAccount, backupKeyArn).stream()
+                .filter(st -> !st.sid().equals("CopyAndShareToRestoreElsewhere"))
+                .toList());
         s.add(new Statement(
                 "ModifyAndDeleteOnlyVerificationInstances",
                 "Allow",
@@ -177,12 +181,12 @@ public final class Policies {
                         List.of(
                                 "kms:Decrypt",
                                 "kms:DescribeKey",
-                                "kms:CreateGrant",
                                 "kms:ReEncryptFrom",
                                 "kms:ReEncryptTo",
                                 "kms:GenerateDataKeyWithoutPlaintext"),
                         List.of(backupKeyArn),
-                        Map.of()));
+                        Map.of()),
+                grantsForRdsOnly(backupKeyArn));
     }
 
     /**
@@ -236,10 +240,18 @@ public final class Policies {
 
     /**
      * The dump function's role in a production account: read the configured databases' secrets, add
-     * objects to the vault (and read them back to check what it wrote), see the vault's Object Lock
-     * settings, and encrypt with the backup key. No delete of any object, no bucket administration.
+     * objects under its own databases' prefixes of the vault (and read them back to check what it wrote),
+     * see the vault's Object Lock settings, and use the backup key through S3 only. No delete of any
+     * object, no bucket administration, nothing under another account's databases.
+     *
+     * @param objectPrefixes the key prefixes of its databases' dumps ({@code PREFIX/dumps/<id>/})
      */
-    public static List<Statement> dumpRole(List<String> secretArns, String vaultBucket, String backupKeyArn) {
+    public static List<Statement> dumpRole(
+            List<String> secretArns,
+            String vaultBucket,
+            List<String> objectPrefixes,
+            String backupKeyArn,
+            String backupRegion) {
         return List.of(
                 new Statement(
                         "ReadTheDatabaseSecrets",
@@ -248,10 +260,12 @@ public final class Policies {
                         secretArns,
                         Map.of()),
                 new Statement(
-                        "AddToTheVault",
+                        "AddToItsDatabasesPrefixes",
                         "Allow",
                         List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObjectRetention"),
-                        List.of("arn:aws:s3:::" + vaultBucket + "/*"),
+                        objectPrefixes.stream()
+                                .map(p -> "arn:aws:s3:::" + vaultBucket + "/" + p + "*")
+                                .toList(),
                         Map.of()),
                 new Statement(
                         "SeeTheVault",
@@ -260,11 +274,25 @@ public final class Policies {
                         List.of("arn:aws:s3:::" + vaultBucket),
                         Map.of()),
                 new Statement(
-                        "EncryptWithTheBackupKey",
+                        "EncryptWithTheBackupKeyThroughS3",
                         "Allow",
                         List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"),
                         List.of(backupKeyArn),
-                        Map.of()));
+                        Map.of("StringEquals", Map.of("kms:ViaService", "s3." + backupRegion + ".amazonaws.com"))));
+    }
+
+    /**
+     * RDS creates grants on the key to copy and restore encrypted snapshots; a role may create grants only
+     * for an AWS resource, never hand the key to a principal of its choosing
+     * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
+     */
+    private static Statement grantsForRdsOnly(String keyArn) {
+        return new Statement(
+                "KeyGrantsOnlyForAwsResources",
+                "Allow",
+                List.of("kms:CreateGrant"),
+                List.of(keyArn),
+                Map.of("Bool", Map.of("kms:GrantIsForAWSResource", "true")));
     }
 
     /** The accounts of the role ARNs ({@code arn:aws:iam::ACCOUNT:role/NAME}), then {@code also}; each once. */

@@ -80,7 +80,7 @@ class PoliciesTest {
     @Test
     void theDocumentIsWhatIamReads() {
         assertThat(doc.get("Version").asText()).isEqualTo("2012-10-17");
-        assertThat(doc.get("Statement")).hasSize(4);
+        assertThat(doc.get("Statement")).hasSize(5);
         assertThat(read(Policies.document(Policies.restoreRole(
                                 "222222222222",
                                 "arn:aws:kms:eu-central-1:222222222222:key/backup",
@@ -111,7 +111,9 @@ class PoliciesTest {
                         read(Policies.document(Policies.dumpRole(
                                 List.of("arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders"),
                                 "vault",
-                                KEY))));
+                                List.of("lifeboat/dumps/orders/"),
+                                KEY,
+                                "eu-central-1"))));
     }
 
     @Test
@@ -166,6 +168,40 @@ class PoliciesTest {
                                 .asText())
                         .isEqualTo("lifeboat");
                 st.get("Resource").forEach(r -> assertThat(r.asText()).contains("snapshot:lifeboat-"));
+            }
+        });
+    }
+
+    @Test
+    void keyGrants_areOnlyForAwsResources_andOnlyTheRestoreRoleMayShareCopiesOut() {
+        everyPolicy()
+                .forEach((name, policy) -> policy.get("Statement").forEach(st -> {
+                    if (st.get("Action").toString().contains("kms:CreateGrant")) {
+                        assertThat(st.at("/Condition/Bool/kms:GrantIsForAWSResource")
+                                        .asText())
+                                .as(name)
+                                .isEqualTo("true");
+                    }
+                    if (!name.equals("restore") && !name.equals("source")) {
+                        assertThat(st.get("Action").toString())
+                                .as(name)
+                                .doesNotContain("rds:ModifyDBSnapshotAttribute")
+                                .doesNotContain("rds:ModifyDBClusterSnapshotAttribute");
+                    }
+                }));
+    }
+
+    @Test
+    void theDumpRole_writesOnlyUnderItsDatabasesPrefixes_andUsesTheKeyOnlyThroughS3() {
+        everyPolicy().get("dump").get("Statement").forEach(st -> {
+            if (st.get("Action").toString().contains("s3:PutObject")) {
+                assertThat(st.get("Resource"))
+                        .extracting(JsonNode::asText)
+                        .containsExactly("arn:aws:s3:::vault/lifeboat/dumps/orders/*");
+            }
+            if (st.get("Action").toString().contains("kms:")) {
+                assertThat(st.at("/Condition/StringEquals/kms:ViaService").asText())
+                        .isEqualTo("s3.eu-central-1.amazonaws.com");
             }
         });
     }
