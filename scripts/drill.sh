@@ -121,6 +121,7 @@ backup:
   region: eu-central-1
   kmsKeyArn: $BACKUP_KEY
   vault: $S3_VAULT
+  vaultRetentionDays: 1098
 databases:
   orders:
     engine: postgres

@@ -39,6 +39,7 @@ class SnapshotCommandsIT {
                   account: "123456789012"
                   region: eu-central-1
                   kmsKeyArn: arn:aws:kms:eu-central-1:123456789012:key/backup
+                  vaultRetentionDays: 1098
                 databases:
                   %s:
                     engine: postgres

@@ -142,6 +142,28 @@ public final class ConfigLoader {
                 }
             });
         }
+        JsonNode accept = root.path("backup").path("acceptShortVaultRetention");
+        if (!accept.isMissingNode() && !accept.isBoolean()) {
+            errors.add("backup.acceptShortVaultRetention: must be true or false");
+        }
+        if (backup != null && !accept.asBoolean(false)) {
+            databases.forEach((id, d) -> {
+                if (d == null || d.retention() == null) {
+                    return;
+                }
+                LifeboatConfig.Retention r = d.retention();
+                int longest =
+                        Math.max(Math.max(r.daily(), r.weekly() * 7), Math.max(r.monthly() * 31, r.yearly() * 366));
+                if (backup.vaultRetentionDays() < longest) {
+                    errors.add("backup.vaultRetentionDays: " + backup.vaultRetentionDays() + " days is shorter than"
+                            + " databases." + id + ".retention, which keeps backups for up to " + longest + " days:"
+                            + " older dumps would be protected by the bucket policy alone, not by Object Lock. Set"
+                            + " vaultRetentionDays to at least " + longest
+                            + ", or backup.acceptShortVaultRetention: true"
+                            + " to accept that");
+                }
+            });
+        }
         return new LifeboatConfig(backup, databases, root.toString());
     }
 
@@ -160,7 +182,8 @@ public final class ConfigLoader {
                         "breakGlassRoleArn",
                         "vaultRetentionDays",
                         "vaultColdAfterDays",
-                        "alarmEmails"));
+                        "alarmEmails",
+                        "acceptShortVaultRetention"));
         List<String> emails = new ArrayList<>();
         JsonNode mails = n.get("alarmEmails");
         if (mails != null && !mails.isNull()) {

@@ -21,6 +21,7 @@ class ConfigLoaderTest {
               region: eu-central-1
               kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab
               vault: s3://acme-lifeboat-vault/lifeboat
+              vaultRetentionDays: 1098
             databases:
               orders:
                 engine: postgres
@@ -48,6 +49,25 @@ class ConfigLoaderTest {
                 snapshot: {mode: create}
                 retention: {daily: 14}
             """;
+
+    /** Issue 11, item 6: a 35-day vault under a 3-year retention left most of the history to the bucket policy. */
+    @Test
+    void aVaultRetentionShorterThanTheLongestRetentionRule_isRefused_unlessAccepted() {
+        String shortVault = VALID.replace("vaultRetentionDays: 1098", "vaultRetentionDays: 35");
+
+        assertThatThrownBy(() -> ConfigLoader.parse(shortVault, "lifeboat.yml"))
+                .hasMessageContaining("backup.vaultRetentionDays: 35 days is shorter than databases.orders.retention,"
+                        + " which keeps backups for up to 1098 days")
+                .hasMessageContaining("acceptShortVaultRetention: true");
+        assertThat(ConfigLoader.parse(
+                                shortVault.replace(
+                                        "vaultRetentionDays: 35",
+                                        "vaultRetentionDays: 35\n  acceptShortVaultRetention: true"),
+                                "lifeboat.yml")
+                        .backup()
+                        .vaultRetentionDays())
+                .isEqualTo(35);
+    }
 
     @Test
     void readsAValidFile() {

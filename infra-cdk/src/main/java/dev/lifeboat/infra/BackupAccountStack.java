@@ -16,6 +16,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudtrail.Trail;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
@@ -313,6 +314,47 @@ public final class BackupAccountStack extends Stack {
                 .build();
         // Publishing to the encrypted topic needs the topic's key too; the SnsPublish task grants only sns:Publish.
         alarmKey.grant(snapshotPipeline.getRole(), "kms:Decrypt", "kms:GenerateDataKey*");
+        // Copies have no Object Lock: any deletion of a snapshot in the backup account by anyone but the
+        // snapshot pipeline's role (retention) alarms. The events come from the trail below.
+        Rule.Builder.create(this, "SnapshotDeletedOutsideRetention")
+                .description("Lifeboat: a snapshot copy was deleted by someone other than Lifeboat's retention")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.rds"))
+                        .detailType(List.of("AWS API Call via CloudTrail"))
+                        .detail(Map.of(
+                                "eventName",
+                                List.of("DeleteDBSnapshot", "DeleteDBClusterSnapshot"),
+                                "userIdentity",
+                                Map.of(
+                                        "arn",
+                                        List.of(Map.of(
+                                                "anything-but",
+                                                Map.of(
+                                                        "prefix",
+                                                        "arn:aws:sts::" + backup.account() + ":assumed-role/"
+                                                                + snapshotStep
+                                                                        .getRole()
+                                                                        .getRoleName() + "/"))))))
+                        .build())
+                .targets(List.of(new SnsTopic(alarms)))
+                .build();
+        // "AWS API Call via CloudTrail" events reach EventBridge only from a trail that logs management events
+        // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+        Bucket trailLogs = Bucket.Builder.create(this, "TrailLogs")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .versioned(true)
+                .serverAccessLogsBucket(logs)
+                .serverAccessLogsPrefix("trail/")
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        Trail.Builder.create(this, "ManagementEvents")
+                .bucket(trailLogs)
+                .isMultiRegionTrail(false)
+                .includeGlobalServiceEvents(true)
+                .enableFileValidation(true)
+                .build();
 
         // Verification runs: the step function holds the table of steps (VerifyingBackup.advance); the state
         // machine only invokes it, waits when told, and ends at "done", notifying when a run failed.

@@ -42,7 +42,7 @@ class LifeboatAppTest {
                                         "ObjectLockEnabled",
                                         "Enabled",
                                         "Rule",
-                                        Map.of("DefaultRetention", Map.of("Mode", "COMPLIANCE", "Days", 35))),
+                                        Map.of("DefaultRetention", Map.of("Mode", "COMPLIANCE", "Days", 1098))),
                         "VersioningConfiguration", Map.of("Status", "Enabled"),
                         "PublicAccessBlockConfiguration",
                                 Map.of(
@@ -119,6 +119,20 @@ class LifeboatAppTest {
         String policy = new com.fasterxml.jackson.databind.ObjectMapper()
                 .writeValueAsString(backup.findResources("AWS::S3::BucketPolicy"));
         assertThat(policy).contains("/" + VaultUri.prefix(example.backup().vault()) + "dumps/orders/*");
+    }
+
+    /** Issue 11, item 5: copies have no Object Lock, and nothing watched their deletion. */
+    @Test
+    void deletingACopy_byAnyoneButRetention_alarms_fromATrailThatExists() throws Exception {
+        backup.resourceCountIs("AWS::CloudTrail::Trail", 1);
+        String rules = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(backup.findResources("AWS::Events::Rule"));
+        assertThat(rules)
+                .contains("DeleteDBSnapshot")
+                .contains("DeleteDBClusterSnapshot")
+                .contains("anything-but")
+                .contains(":assumed-role/")
+                .contains("SnapshotStepFunctionServiceRole");
     }
 
     @Test
