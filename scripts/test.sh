@@ -3,7 +3,7 @@
 # moto), picks a JDK >= 21, then runs the build's checks (format, Error Prone, warnings as errors,
 # dependency analysis), unit tests (*Test), integration tests (*IT), hadolint on the Dockerfiles, the
 # functions under the Lambda runtime interface client and emulator, `cdk synth` with cfn-lint on its
-# templates and asl-validator on its state machines, and the local drill.
+# templates, checkov on them, asl-validator on its state machines, and the local drill.
 #   scripts/test.sh                 # everything
 #   scripts/test.sh -pl core        # extra arguments go to Maven
 set -euo pipefail
@@ -19,7 +19,7 @@ if [ $# -eq 0 ]; then
   lint_dockerfiles
   log "the functions under the Lambda runtime interface client and emulator"
   lambda_runtime_test
-  log "cdk synth (offline), cfn-lint and asl-validator"
+  log "cdk synth (offline), cfn-lint, checkov and asl-validator"
   synth_and_lint
   # The README's main command must keep working: the drill, on a smaller database.
   log "running scripts/drill.sh (DRILL_ROWS=50000)"

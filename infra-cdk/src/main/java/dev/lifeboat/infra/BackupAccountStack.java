@@ -351,7 +351,7 @@ public final class BackupAccountStack extends Stack {
                 .build();
         Trail.Builder.create(this, "ManagementEvents")
                 .bucket(trailLogs)
-                .isMultiRegionTrail(false)
+                .isMultiRegionTrail(true)
                 .includeGlobalServiceEvents(true)
                 .enableFileValidation(true)
                 .build();

@@ -187,7 +187,7 @@ public final class SourceAccountStack extends Stack {
                 .ephemeralStorageSize(Size.mebibytes(1024))
                 .timeout(Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()))
                 .deadLetterQueue(Queue.Builder.create(this, "DumpDeadLetters")
-                        .encryption(QueueEncryption.SQS_MANAGED)
+                        .encryption(QueueEncryption.KMS_MANAGED)
                         .enforceSsl(true)
                         .retentionPeriod(Duration.days(14))
                         .removalPolicy(RemovalPolicy.RETAIN)
