@@ -102,14 +102,7 @@ public final class BackupAccountStack extends Stack {
                 .enableKeyRotation(true)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        key.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("DenyKeyDeletionExceptBreakGlass")
-                .effect(Effect.DENY)
-                .principals(List.of(new AnyPrincipal()))
-                .actions(List.of("kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"))
-                .resources(List.of("*"))
-                .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", backup.breakGlassRoleArn())))
-                .build());
+        GuardedKeys.onlyBreakGlassMayDeleteDisableOrRepolice(key, backup.breakGlassRoleArn());
         for (String account : sourceAccounts) {
             key.addToResourcePolicy(PolicyStatement.Builder.create()
                     .sid("DumpUploadsFrom" + account)

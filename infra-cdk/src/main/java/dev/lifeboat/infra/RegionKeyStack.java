@@ -1,13 +1,8 @@
 package dev.lifeboat.infra;
 
-import java.util.List;
-import java.util.Map;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.iam.AnyPrincipal;
-import software.amazon.awscdk.services.iam.Effect;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.Key;
 import software.constructs.Construct;
 
@@ -27,14 +22,7 @@ public final class RegionKeyStack extends Stack {
                 .enableKeyRotation(true)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        key.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("DenyKeyDeletionExceptBreakGlass")
-                .effect(Effect.DENY)
-                .principals(List.of(new AnyPrincipal()))
-                .actions(List.of("kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"))
-                .resources(List.of("*"))
-                .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", breakGlassRoleArn)))
-                .build());
+        GuardedKeys.onlyBreakGlassMayDeleteDisableOrRepolice(key, breakGlassRoleArn);
     }
 
     public Key key() {

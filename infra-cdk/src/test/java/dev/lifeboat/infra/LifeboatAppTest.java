@@ -135,6 +135,32 @@ class LifeboatAppTest {
                 .contains("SnapshotStepFunctionServiceRole");
     }
 
+    /**
+     * Issue 15, item 2: KMS refuses at CreateKey a policy that locks the creator out of PutKeyPolicy unless
+     * the request bypasses the lockout check; every key whose policy denies PutKeyPolicy must say so.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyKeyThatLocksOutItsCreator_bypassesTheLockoutCheckDeliberately() {
+        int guarded = 0;
+        for (LifeboatApp.Stacks s : List.of(stacks)) {
+            List<Template> templates = new ArrayList<>(List.of(Template.fromStack(s.backup())));
+            s.regionKeys().forEach(k -> templates.add(Template.fromStack(k)));
+            for (Template t : templates) {
+                for (Map<String, Object> key : t.findResources("AWS::KMS::Key").values()) {
+                    Map<String, Object> props = (Map<String, Object>) key.get("Properties");
+                    boolean deniesRepolicing =
+                            String.valueOf(props.get("KeyPolicy")).contains("kms:PutKeyPolicy");
+                    if (deniesRepolicing) {
+                        guarded++;
+                        assertThat(props.get("BypassPolicyLockoutSafetyCheck")).isEqualTo(true);
+                    }
+                }
+            }
+        }
+        assertThat(guarded).as("the backup key and each staging key").isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void theBackupKey_rotates_isRetained_andOnlyBreakGlassMayScheduleItsDeletion() {
         var deny = Match.objectLike(Map.of(
