@@ -404,6 +404,10 @@ class LifeboatAppTest {
         List<Map<String, Object>> statements = allowStatements(backup, "PipelinePolicy");
         assertThat(statements)
                 .anySatisfy(st -> assertThat((List<String>) st.get("Action")).containsExactly("sts:AssumeRole"));
+        // The share keys of lifeboat.yml: KMS needs the caller's IAM policy to allow another account's key.
+        assertThat(String.valueOf(statements))
+                .contains("arn:aws:kms:eu-west-1:111111111111:key/5678efgh-12ab-34cd-56ef-1234567890ab")
+                .contains("arn:aws:kms:eu-west-1:222222222222:key/90abcdef-12ab-34cd-56ef-1234567890ab");
         for (Map<String, Object> st : statements) {
             List<String> actions = (List<String>) st.get("Action");
             if (actions.stream().anyMatch(a -> a.startsWith("rds:Delete"))) {

@@ -133,6 +133,37 @@ public final class Policies {
      */
     public static List<Statement> snapshotPipelineRole(
             String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
+        return snapshotPipelineRole(backupAccount, backupKeyArn, sourceRoleArns, List.of());
+    }
+
+    /**
+     * The pipeline's role, with the other keys its copies pass through: the source accounts' share keys (the
+     * shared snapshot is encrypted with them) and the backup account's staging keys. KMS requires the
+     * caller's own IAM policy to allow a key of another account, beside that key's policy: "you cannot use
+     * the key policy alone" (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
+     */
+    public static List<Statement> snapshotPipelineRole(
+            String backupAccount, String backupKeyArn, List<String> sourceRoleArns, List<String> copyKeyArns) {
+        List<Statement> s = new ArrayList<>(pipelineInBackupAccount(backupAccount, backupKeyArn, sourceRoleArns));
+        if (!copyKeyArns.isEmpty()) {
+            s.add(new Statement(
+                    "UseTheKeysCopiesPassThrough",
+                    "Allow",
+                    List.of("kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"),
+                    copyKeyArns,
+                    Map.of()));
+            s.add(new Statement(
+                    "GrantsOnThoseKeysOnlyForAwsResources",
+                    "Allow",
+                    List.of("kms:CreateGrant"),
+                    copyKeyArns,
+                    Map.of("Bool", Map.of("kms:GrantIsForAWSResource", "true"))));
+        }
+        return s;
+    }
+
+    private static List<Statement> pipelineInBackupAccount(
+            String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
         String rds = "arn:aws:rds:*:" + backupAccount + ":";
         // A copy reads a snapshot the source account shared, or the backup account's own staging copy, and
         // writes lifeboat-* in the backup account: the source accounts' and the backup account's snapshots.

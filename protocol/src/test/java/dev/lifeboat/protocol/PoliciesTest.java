@@ -136,6 +136,29 @@ class PoliciesTest {
                 }));
     }
 
+    /** Issue 15, item 1: the pipeline role could use only the backup key, so every encrypted copy in failed. */
+    @Test
+    void thePipeline_mayUseTheShareAndStagingKeysItsCopiesPassThrough_grantingOnlyForAwsResources() {
+        String share = "arn:aws:kms:eu-west-1:111111111111:key/share";
+        String staging = "arn:aws:kms:eu-west-1:222222222222:key/staging";
+        JsonNode pipeline = read(Policies.document(Policies.snapshotPipelineRole(
+                "222222222222",
+                KEY,
+                List.of("arn:aws:iam::111111111111:role/lifeboat-source"),
+                List.of(share, staging))));
+        List<String> decryptable = new ArrayList<>();
+        pipeline.get("Statement").forEach(st -> {
+            if (st.get("Action").toString().contains("kms:Decrypt")) {
+                st.get("Resource").forEach(r -> decryptable.add(r.asText()));
+            }
+            if (st.get("Action").toString().contains("kms:CreateGrant")) {
+                assertThat(st.at("/Condition/Bool/kms:GrantIsForAWSResource").asText())
+                        .isEqualTo("true");
+            }
+        });
+        assertThat(decryptable).contains(KEY, share, staging);
+    }
+
     @Test
     void thePipeline_copiesOnlyFromTheSourceAccountsAndItsOwn() {
         JsonNode pipeline = read(Policies.document(Policies.snapshotPipelineRole(
