@@ -7,6 +7,7 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsDatabases;
 import dev.lifeboat.core.port.RdsGateway;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -240,7 +241,7 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                             .deletionProtection(spec.deletionProtection())
                             .tags(tags(spec.tags())));
             rds(where)
-                    .createDBInstance(b -> b.dbInstanceIdentifier(spec.newIdentifier() + "-writer")
+                    .createDBInstance(b -> b.dbInstanceIdentifier(spec.newIdentifier() + RdsDatabases.WRITER_SUFFIX)
                             .dbClusterIdentifier(spec.newIdentifier())
                             .engine(spec.engine())
                             .dbInstanceClass(spec.instanceClass())

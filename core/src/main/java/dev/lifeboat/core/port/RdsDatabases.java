@@ -13,6 +13,20 @@ import java.util.Optional;
  * snapshot, and the lifecycle of the throwaway instances of verification runs.
  */
 public interface RdsDatabases {
+    /**
+     * DB instance and cluster identifiers: "1 to 63 letters, numbers, or hyphens"
+     * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html,
+     * API_RestoreDBClusterFromSnapshot.html).
+     */
+    int MAX_IDENTIFIER = 63;
+
+    /** The writer instance of a restored Aurora cluster is named {@code <cluster>-writer}. */
+    String WRITER_SUFFIX = "-writer";
+
+    /** The longest identifier a new database of {@code kind} may have: a cluster leaves room for its writer. */
+    static int maxIdentifier(DbKind kind) {
+        return kind == DbKind.CLUSTER ? MAX_IDENTIFIER - WRITER_SUFFIX.length() : MAX_IDENTIFIER;
+    }
     /** The source database, or empty if it does not exist (deleted, or the wrong id). */
     Optional<SourceDatabase> database(Location where, DbKind kind, String identifier);
 

@@ -7,6 +7,7 @@ import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsDatabases;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.RdsGateway.RestoreSpec;
 import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
@@ -104,6 +105,14 @@ public final class RestoringSnapshot {
             throw new InvalidInputException(
                     "target identifier '" + t.identifier() + "' is not a valid RDS identifier",
                     "use 1 to 63 letters, digits and hyphens, starting with a letter, without '--' or a trailing '-'");
+        }
+        if (t.identifier().length() > RdsDatabases.maxIdentifier(db.source().kind())) {
+            throw new InvalidInputException(
+                    "target identifier '" + t.identifier() + "' has "
+                            + t.identifier().length() + " characters; the"
+                            + " cluster's writer instance (" + t.identifier() + RdsDatabases.WRITER_SUFFIX + ") would"
+                            + " exceed RDS's " + RdsDatabases.MAX_IDENTIFIER,
+                    "use at most " + RdsDatabases.maxIdentifier(db.source().kind()) + " characters for a cluster");
         }
         if (t.instanceClass() == null || !t.instanceClass().startsWith("db.")) {
             throw new InvalidInputException(

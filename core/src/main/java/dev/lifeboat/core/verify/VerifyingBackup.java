@@ -8,12 +8,14 @@ import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
 import dev.lifeboat.core.port.EndpointResolver;
+import dev.lifeboat.core.port.RdsDatabases;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
 import dev.lifeboat.core.port.SecretStore;
@@ -24,6 +26,9 @@ import dev.lifeboat.core.restore.RestoringSnapshot;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
 import dev.lifeboat.protocol.StepProtocol;
 import dev.lifeboat.protocol.Tags;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -322,7 +327,7 @@ public final class VerifyingBackup {
     private Run start(LifeboatConfig config, LifeboatConfig.Database db, Location loc, Instant runTime) {
         LifeboatConfig.VerifySettings vs = db.verify();
         Instant start = runTime == null ? clock.instant() : runTime;
-        String instance = instanceName(db.id(), start);
+        String instance = instanceName(db.id(), start, db.source().kind());
         SnapshotInfo copy = new RestoringSnapshot(rds).choose(config, db.id(), "latest");
         Instant taken = RetentionPolicy.takenAt(copy);
         Double age = taken == null ? null : Duration.between(taken, start).toMinutes() / 60.0;
@@ -367,11 +372,29 @@ public final class VerifyingBackup {
         return new Run(db.id(), instance, start, copy.id(), age);
     }
 
-    static String instanceName(String databaseId, Instant start) {
-        return (INSTANCE_PREFIX
-                        + databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
-                        + VerificationReports.STAMP.format(start).toLowerCase(Locale.ROOT))
-                .replaceAll("-+", "-");
+    /**
+     * {@code lifeboat-verify-<id>-<time>}, within RDS's identifier limit for {@code kind}: a long database id is
+     * shortened and given a hash of the whole, so two ids never share a name.
+     */
+    static String instanceName(String databaseId, Instant start, DbKind kind) {
+        String id = databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        String stamp = "-" + VerificationReports.STAMP.format(start).toLowerCase(Locale.ROOT);
+        int room = RdsDatabases.maxIdentifier(kind) - INSTANCE_PREFIX.length() - stamp.length();
+        if (id.length() > room) {
+            String hash = HexFormat.of()
+                    .formatHex(sha256(databaseId.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 6);
+            id = id.substring(0, room - hash.length() - 1) + "-" + hash;
+        }
+        return (INSTANCE_PREFIX + id + stamp).replaceAll("-+", "-");
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** Step 2, repeated: the endpoint once the instance is available; empty while it is not; a Stop past the limit. */

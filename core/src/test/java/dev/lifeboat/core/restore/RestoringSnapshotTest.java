@@ -156,6 +156,33 @@ class RestoringSnapshotTest {
                         "restore " + PROD_LOC + " orders from lifeboat-restore-orders-20261125-0300");
     }
 
+    /** Issue 15, item 6: a cluster named 57 to 63 characters was restored, then its writer could not be. */
+    @Test
+    void aClusterIdentifierWithNoRoomForItsWriter_isRefusedBeforeAnyCall() {
+        LifeboatConfig.Database orders = config.database("orders");
+        LifeboatConfig.Source s = orders.source();
+        LifeboatConfig.Database cluster = new LifeboatConfig.Database(
+                orders.id(),
+                orders.engine(),
+                new LifeboatConfig.Source(
+                        s.account(), s.region(), DbKind.CLUSTER, s.identifier(), s.roleArn(), s.externalId(), null),
+                orders.snapshot(),
+                orders.retention(),
+                orders.schedules(),
+                orders.dump(),
+                orders.verify());
+        LifeboatConfig clusters = new LifeboatConfig(config.backup(), Map.of("orders", cluster), "{}");
+
+        assertThatThrownBy(() -> restoring.advance(
+                        clusters,
+                        new RestoringSnapshot.Command(
+                                "orders", "latest", into("c" + "x".repeat(56), null, null, null), false)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("has 57 characters")
+                .hasMessageContaining("-writer) would exceed RDS's 63");
+        assertThat(rds.calls).isEmpty();
+    }
+
     @Test
     void anExistingIdentifier_isRefused_andNothingIsCreated() {
         rds.addDatabase(VAULT, "orders-restored", "postgres", null);

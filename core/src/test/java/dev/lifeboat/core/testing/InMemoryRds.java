@@ -4,6 +4,7 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsDatabases;
 import dev.lifeboat.core.port.RdsGateway;
 import java.time.Clock;
 import java.time.Instant;
@@ -303,6 +304,16 @@ public class InMemoryRds implements RdsGateway {
         }
         if (databases.containsKey(k(where, spec.newIdentifier()))) {
             throw new IllegalStateException("DBInstanceAlreadyExists: " + spec.newIdentifier());
+        }
+        // "1 to 63 letters, numbers, or hyphens; first a letter; no two hyphens in a row; no trailing hyphen"
+        // (API_CreateDBInstance.html, API_RestoreDBClusterFromSnapshot.html); a cluster's writer instance is
+        // <cluster>-writer and must fit too.
+        String writer =
+                kind == DbKind.CLUSTER ? spec.newIdentifier() + RdsDatabases.WRITER_SUFFIX : spec.newIdentifier();
+        if (!spec.newIdentifier().matches("[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)")
+                || writer.length() > RdsDatabases.MAX_IDENTIFIER) {
+            throw new IllegalStateException("InvalidParameterValue: identifier " + writer + " is not 1 to 63 letters,"
+                    + " numbers or hyphens starting with a letter");
         }
         restores.add(spec);
         SourceDatabase db = new SourceDatabase(

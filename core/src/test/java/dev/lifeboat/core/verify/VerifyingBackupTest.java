@@ -18,6 +18,7 @@ import dev.lifeboat.core.model.ServerInfo;
 import dev.lifeboat.core.model.TableRowCount;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.EndpointResolver;
+import dev.lifeboat.core.port.RdsDatabases;
 import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeDumps;
@@ -257,6 +258,23 @@ class VerifyingBackupTest {
         assertThat(Thread.interrupted())
                 .as("the interrupt is kept for the caller")
                 .isTrue();
+    }
+
+    /** Issue 15, item 6: long database ids made verification instance names RDS refuses (over 63). */
+    @Test
+    void instanceNames_fitRdsLimits_evenForTheLongestDatabaseIds_andStayDistinct() {
+        String a = "a".repeat(62) + "1";
+        String b = "a".repeat(62) + "2";
+        Instant t = Instant.parse("2026-11-30T06:00:00Z");
+        for (DbKind kind : DbKind.values()) {
+            String na = VerifyingBackup.instanceName(a, t, kind);
+            String nb = VerifyingBackup.instanceName(b, t, kind);
+            assertThat(na.length()).as(kind + " " + na).isLessThanOrEqualTo(RdsDatabases.maxIdentifier(kind));
+            assertThat(na).isNotEqualTo(nb).startsWith("lifeboat-verify-aaaa").endsWith("-20261130t060000z");
+            assertThat(na).matches("[a-z](?!.*--)[a-z0-9-]*(?<!-)");
+        }
+        assertThat(VerifyingBackup.instanceName("orders", t, DbKind.INSTANCE))
+                .isEqualTo("lifeboat-verify-orders-20261130t060000z");
     }
 
     @Test
