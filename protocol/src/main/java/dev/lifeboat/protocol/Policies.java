@@ -97,7 +97,7 @@ public final class Policies {
                                 "kms:GenerateDataKeyWithoutPlaintext"),
                         List.of(backupKeyArn),
                         Map.of()),
-                grantsForRdsOnly(backupKeyArn));
+                grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)));
     }
 
     /**
@@ -152,12 +152,7 @@ public final class Policies {
                     List.of("kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"),
                     copyKeyArns,
                     Map.of()));
-            s.add(new Statement(
-                    "GrantsOnThoseKeysOnlyForAwsResources",
-                    "Allow",
-                    List.of("kms:CreateGrant"),
-                    copyKeyArns,
-                    Map.of("Bool", Map.of("kms:GrantIsForAWSResource", "true"))));
+            s.add(grantsForRdsOnly("GrantsOnThoseKeysOnlyForAwsResources", copyKeyArns));
         }
         return s;
     }
@@ -217,7 +212,7 @@ public final class Policies {
                                 "kms:GenerateDataKeyWithoutPlaintext"),
                         List.of(backupKeyArn),
                         Map.of()),
-                grantsForRdsOnly(backupKeyArn));
+                grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)));
     }
 
     /**
@@ -317,12 +312,12 @@ public final class Policies {
      * for an AWS resource, never hand the key to a principal of its choosing
      * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
      */
-    private static Statement grantsForRdsOnly(String keyArn) {
+    private static Statement grantsForRdsOnly(String sid, List<String> keyArns) {
         return new Statement(
-                "KeyGrantsOnlyForAwsResources",
+                sid,
                 "Allow",
                 List.of("kms:CreateGrant"),
-                List.of(keyArn),
+                keyArns,
                 Map.of("Bool", Map.of("kms:GrantIsForAWSResource", "true")));
     }
 

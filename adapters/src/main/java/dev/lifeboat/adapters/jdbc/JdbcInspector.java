@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import javax.net.ssl.SSLException;
 
@@ -234,8 +233,7 @@ public final class JdbcInspector implements DatabaseInspector {
             if (t instanceof SSLException) {
                 return true;
             }
-            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if (m.contains("hostnameverifier") || m.contains("certificate") || m.contains("ssl") || m.contains("tls")) {
+            if (TlsSettings.speaksOfTls(t.getMessage())) {
                 return true;
             }
         }
@@ -259,10 +257,7 @@ public final class JdbcInspector implements DatabaseInspector {
             hint = "database '" + target.database() + "' does not exist on " + target.host() + ":" + target.port()
                     + "; check the name";
         } else if (tlsRefused(e)) {
-            hint = "the TLS connection was refused (" + target.tls().describe() + "): the server's certificate must be"
-                    + " signed by a CA in the bundle and issued to the host connected to (the RDS endpoint, not an IP"
-                    + " address or a CNAME); give the right CAs with sslrootcert=PEM-FILE, or sslmode=require to"
-                    + " encrypt without verifying";
+            hint = TlsSettings.refusedHint(target.tls());
         } else if (state.startsWith("08")) {
             hint = "cannot reach " + target.host() + ":" + target.port()
                     + "; check the host, port, security groups and that the server is running";

@@ -1,5 +1,6 @@
 package dev.lifeboat.adapters.process;
 
+import dev.lifeboat.adapters.tls.TlsSettings;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.model.Secret;
@@ -18,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -189,13 +189,10 @@ final class ChildProcess implements DumpTools.Running {
             List<String> shown = errors.isEmpty() ? tail : errors;
             shown = shown.subList(Math.max(0, shown.size() - 5), shown.size());
             String detail = shown.isEmpty() ? "it printed no diagnostic on stderr" : String.join(" | ", shown);
-            String lower = detail.toLowerCase(Locale.ROOT);
             throw failure.apply(
                     toolName + " failed with exit code " + exit + ": " + detail,
-                    lower.contains("certificate") || lower.contains("ssl") || lower.contains("tls")
-                            ? "the TLS connection was refused: the server's certificate must be signed by a CA in the"
-                                    + " bundle (sslrootcert, or the RDS bundle) and issued to the host connected to;"
-                                    + " sslmode=require encrypts without verifying"
+                    TlsSettings.speaksOfTls(detail)
+                            ? TlsSettings.refusedHint(null)
                             : "fix the cause it names, then retry");
         }
     }

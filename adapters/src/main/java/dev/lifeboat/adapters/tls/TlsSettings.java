@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -46,6 +47,23 @@ public final class TlsSettings {
                             + " sslmode=require encrypts without verifying");
         }
         return p;
+    }
+
+    /**
+     * Whether a client's error text speaks of the TLS handshake: the certificate, the host-name check, or
+     * TLS itself. pgjdbc, Connector/J, libpq and the MariaDB client each say it their own way.
+     */
+    public static boolean speaksOfTls(String text) {
+        String m = text == null ? "" : text.toLowerCase(Locale.ROOT);
+        return m.contains("hostnameverifier") || m.contains("certificate") || m.contains("ssl") || m.contains("tls");
+    }
+
+    /** What to do when the server's certificate was refused; {@code tls} the setting, or null when not known. */
+    public static String refusedHint(Tls tls) {
+        return "the TLS connection was refused" + (tls == null ? "" : " (" + tls.describe() + ")")
+                + ": the server's certificate must be signed by a CA in the bundle and issued to the host connected"
+                + " to (the RDS endpoint, not an IP address or a CNAME); give the right CAs with sslrootcert=PEM-FILE"
+                + " (or LIFEBOAT_RDS_CA_BUNDLE), or sslmode=require to encrypt without verifying";
     }
 
     /** PGSSLMODE and, for a verifying mode, PGSSLROOTCERT: for pg_dump and pg_restore. */

@@ -24,11 +24,10 @@ import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
+import dev.lifeboat.core.stream.Sha256;
 import dev.lifeboat.protocol.StepProtocol;
 import dev.lifeboat.protocol.Tags;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -381,20 +380,13 @@ public final class VerifyingBackup {
         String stamp = "-" + VerificationReports.STAMP.format(start).toLowerCase(Locale.ROOT);
         int room = RdsDatabases.maxIdentifier(kind) - INSTANCE_PREFIX.length() - stamp.length();
         if (id.length() > room) {
-            String hash = HexFormat.of()
-                    .formatHex(sha256(databaseId.getBytes(StandardCharsets.UTF_8)))
-                    .substring(0, 6);
+            Sha256 sha = new Sha256();
+            byte[] bytes = databaseId.getBytes(StandardCharsets.UTF_8);
+            sha.update(bytes, 0, bytes.length);
+            String hash = sha.hex().substring(0, 6);
             id = id.substring(0, room - hash.length() - 1) + "-" + hash;
         }
         return (INSTANCE_PREFIX + id + stamp).replaceAll("-+", "-");
-    }
-
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     /** Step 2, repeated: the endpoint once the instance is available; empty while it is not; a Stop past the limit. */
