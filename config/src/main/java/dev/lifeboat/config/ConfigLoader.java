@@ -40,6 +40,10 @@ public final class ConfigLoader {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern KMS_ARN =
             Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/[A-Za-z0-9/_-]+");
+    /** https://docs.aws.amazon.com/organizations/latest/APIReference/API_AttachPolicy.html (TargetId). */
+    private static final Pattern ORGANIZATION_TARGET =
+            Pattern.compile("\\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}");
+
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
     private static final Pattern SECRET_ARN =
             Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+");
@@ -118,8 +122,9 @@ public final class ConfigLoader {
             errors.add("the file must hold a mapping with 'backup' and 'databases'");
             return null;
         }
-        allowOnly(root, "", Set.of("backup", "databases"));
+        allowOnly(root, "", Set.of("backup", "databases", "organization"));
         Backup backup = backup(required(root, "", "backup"));
+        LifeboatConfig.Organization organization = organization(root.get("organization"), backup);
         Map<String, Database> databases = new LinkedHashMap<>();
         JsonNode dbs = required(root, "", "databases");
         if (dbs != null && (!dbs.isObject() || dbs.isEmpty())) {
@@ -164,7 +169,62 @@ public final class ConfigLoader {
                 }
             });
         }
-        return new LifeboatConfig(backup, databases, root.toString());
+        return new LifeboatConfig(backup, databases, root.toString(), organization);
+    }
+
+    /** The optional organization guard (docs/configuration.md, docs/deploy.md). */
+    private LifeboatConfig.Organization organization(JsonNode n, Backup backup) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            errors.add(
+                    "organization: must be a mapping with managementAccount (and optionally targetIds, deployRoleArn)");
+            return null;
+        }
+        allowOnly(n, "organization", Set.of("managementAccount", "targetIds", "deployRoleArn"));
+        String management = matching(
+                n,
+                "organization",
+                "managementAccount",
+                ACCOUNT,
+                "the 12-digit id of the organization's management account, quoted");
+        if (management != null && backup != null && management.equals(backup.account())) {
+            errors.add("organization.managementAccount: " + management + " is also the backup account; service control"
+                    + " policies do not bind the management account, so the guard would guard nothing. Keep the"
+                    + " backups in a member account");
+        }
+        List<String> targets = new ArrayList<>();
+        JsonNode t = n.get("targetIds");
+        if (t == null || t.isNull()) {
+            if (backup != null && backup.account() != null) {
+                targets.add(backup.account());
+            }
+        } else if (!t.isArray() || t.isEmpty()) {
+            errors.add(
+                    "organization.targetIds: must be a list of the backup account's id or its OU, e.g. [\"ou-ab12-cd34ef56\"]");
+        } else {
+            for (JsonNode id : t) {
+                if (!id.isTextual() || !ORGANIZATION_TARGET.matcher(id.asText()).matches()) {
+                    errors.add("organization.targetIds: '" + id.asText() + "' is not an account id (12 digits, quoted),"
+                            + " an OU id (ou-...) or a root id (r-...)");
+                } else {
+                    targets.add(id.asText());
+                }
+            }
+        }
+        String deploy = optionalMatching(
+                n,
+                "organization",
+                "deployRoleArn",
+                ROLE_ARN,
+                "the ARN of the role CloudFormation deploys the backup stack with");
+        if (deploy == null && backup != null && backup.account() != null && backup.region() != null) {
+            // The role `cdk bootstrap` creates with its default qualifier.
+            deploy = "arn:aws:iam::" + backup.account() + ":role/cdk-hnb659fds-cfn-exec-role-" + backup.account() + "-"
+                    + backup.region();
+        }
+        return new LifeboatConfig.Organization(management, targets, deploy);
     }
 
     private Backup backup(JsonNode n) {

@@ -234,4 +234,30 @@ class ConfigLoaderTest {
                 .hasMessageContaining("databases.orders.source: the backup account and Region (111111111111/eu-west-1)"
                         + " are the database's own");
     }
+
+    /** Issue 11: the optional organization guard, with defaults that name the backup account and CDK's deploy role. */
+    @Test
+    void theOrganizationBlock_defaultsToTheBackupAccount_andCdksDeployRole() {
+        LifeboatConfig c = ConfigLoader.parse(VALID + "organization: {managementAccount: \"000000000000\"}\n", "f");
+
+        assertThat(c.organization().targetIds()).containsExactly("222222222222");
+        assertThat(c.organization().deployRoleArn())
+                .isEqualTo("arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-central-1");
+        assertThat(ConfigLoader.parse(VALID, "f").organization()).isNull();
+    }
+
+    @Test
+    void aBadOrganizationBlock_isRefused_namingEachField() {
+        String bad = VALID + """
+                organization:
+                  managementAccount: "222222222222"
+                  targetIds: [ou-oops, "ou-ab12-cd34ef56"]
+                  deployRoleArn: deployer
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(bad, "f"))
+                .hasMessageContaining("organization.managementAccount: 222222222222 is also the backup account")
+                .hasMessageContaining("organization.targetIds: 'ou-oops' is not an account id")
+                .hasMessageContaining("organization.deployRoleArn")
+                .hasMessageNotContaining("ou-ab12-cd34ef56");
+    }
 }

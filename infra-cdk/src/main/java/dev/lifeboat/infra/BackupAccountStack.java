@@ -4,6 +4,7 @@ import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
+import dev.lifeboat.protocol.Names;
 import dev.lifeboat.protocol.Policies;
 import dev.lifeboat.protocol.StepProtocol;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SnsTopic;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
+import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -91,7 +93,7 @@ public final class BackupAccountStack extends Stack {
                             + " may change the vault's policy, Object Lock or lifecycle, or delete the backup key");
         }
         // The functions read lifeboat.yml from their environment, as compact JSON; Lambda allows 4 KB of it in all.
-        String configDocument = ConfigDocuments.checked(config.document());
+        String configDocument = ConfigDocuments.forFunctions(config.document());
         Set<String> sourceAccounts = new LinkedHashSet<>();
         config.databases().values().forEach(d -> sourceAccounts.add(d.source().account()));
 
@@ -220,7 +222,9 @@ public final class BackupAccountStack extends Stack {
                 Duration.minutes(2),
                 deadLetters,
                 configDocument,
-                "lifeboat-snapshot");
+                "lifeboat-snapshot",
+                Names.SNAPSHOT_STEP_FUNCTION,
+                Names.PIPELINE_ROLE);
         List<String> sourceRoles = config.databases().values().stream()
                 .map(d -> d.source().roleArn())
                 .distinct()
@@ -241,7 +245,9 @@ public final class BackupAccountStack extends Stack {
                 Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()),
                 deadLetters,
                 configDocument,
-                "lifeboat-restore");
+                "lifeboat-restore",
+                Names.RESTORE_FUNCTION,
+                Names.RESTORE_ROLE);
         restoreFn
                 .getRole()
                 .attachInlinePolicy(Iam.policy(
@@ -298,6 +304,7 @@ public final class BackupAccountStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         snapshotPipeline = StateMachine.Builder.create(this, "SnapshotPipeline")
+                .stateMachineName(Names.SNAPSHOT_STATE_MACHINE)
                 .definitionBody(DefinitionBody.fromChainable(step.next(done)))
                 .timeout(Duration.hours(24))
                 .tracingEnabled(true)
@@ -326,9 +333,7 @@ public final class BackupAccountStack extends Stack {
                                                 Map.of(
                                                         "prefix",
                                                         "arn:aws:sts::" + backup.account() + ":assumed-role/"
-                                                                + snapshotStep
-                                                                        .getRole()
-                                                                        .getRoleName() + "/"))))))
+                                                                + Names.PIPELINE_ROLE + "/"))))))
                         .build())
                 .targets(List.of(new SnsTopic(alarms)))
                 .build();
@@ -364,7 +369,9 @@ public final class BackupAccountStack extends Stack {
                 Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()),
                 deadLetters,
                 configDocument,
-                "lifeboat-verify");
+                "lifeboat-verify",
+                Names.VERIFICATION_STEP_FUNCTION,
+                Names.VERIFICATION_ROLE);
         verifyStep
                 .getRole()
                 .attachInlinePolicy(Iam.policy(
@@ -404,6 +411,7 @@ public final class BackupAccountStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         StateMachine verification = StateMachine.Builder.create(this, "Verification")
+                .stateMachineName(Names.VERIFICATION_STATE_MACHINE)
                 .definitionBody(DefinitionBody.fromChainable(verifyTask.next(verifyNext)))
                 .timeout(Duration.hours(6))
                 .tracingEnabled(true)
@@ -589,8 +597,11 @@ public final class BackupAccountStack extends Stack {
             Duration timeout,
             Queue deadLetters,
             String configDocument,
-            String serviceName) {
-        return DockerImageFunction.Builder.create(this, id)
+            String serviceName,
+            String functionName,
+            String roleName) {
+        Function fn = DockerImageFunction.Builder.create(this, id)
+                .functionName(functionName)
                 .description(description)
                 .code(code)
                 .memorySize(memoryMib)
@@ -598,6 +609,9 @@ public final class BackupAccountStack extends Stack {
                 .deadLetterQueue(deadLetters)
                 .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", serviceName))
                 .build();
+        // Fixed role names: the organization's SCP and the deletion rule name these roles (Names).
+        ((CfnRole) fn.getRole().getNode().getDefaultChild()).setRoleName(roleName);
+        return fn;
     }
 
     /** Alarms when {@code metric} counts one failure or more in its period; no data is no failure. */

@@ -20,6 +20,20 @@ final class ConfigDocuments {
 
     private ConfigDocuments() {}
 
+    /**
+     * What every function of the backup account reads: the document without the organization block, which only
+     * the CDK app uses; refused past the size the functions' environment holds.
+     */
+    static String forFunctions(String document) {
+        try {
+            ObjectNode root = (ObjectNode) JSON.readTree(document);
+            root.remove("organization");
+            return checked(JSON.writeValueAsString(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The whole document, refused past the size the functions' environment holds. */
     static String checked(String document) {
         if (document.length() > MAX_CHARACTERS) {
@@ -44,6 +58,7 @@ final class ConfigDocuments {
                     .filter(id -> !ids.contains(id))
                     .toList();
             databases.remove(others);
+            root.remove("organization");
             return checked(JSON.writeValueAsString(root));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

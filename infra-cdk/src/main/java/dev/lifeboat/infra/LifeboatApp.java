@@ -69,13 +69,25 @@ public final class LifeboatApp {
                         props(config.backup().account(), r),
                         config.backup().breakGlassRoleArn()))
                 .toList();
+        // The organization guard: Organizations is a global service, its endpoint is in us-east-1.
+        OrganizationStack organization = config.organization() == null
+                ? null
+                : new OrganizationStack(
+                        app,
+                        "LifeboatOrganizationGuard",
+                        props(config.organization().managementAccount(), "us-east-1"),
+                        config);
         Aspects.of(app).add(new AwsSolutionsChecks());
         Suppressions.apply(backup, sources);
-        return new Stacks(backup, sources, keys);
+        return new Stacks(backup, sources, keys, organization);
     }
 
+    /** {@code organization} is null when lifeboat.yml has no organization block. */
     public record Stacks(
-            BackupAccountStack backup, List<SourceAccountStack> sources, List<RegionKeyStack> regionKeys) {}
+            BackupAccountStack backup,
+            List<SourceAccountStack> sources,
+            List<RegionKeyStack> regionKeys,
+            OrganizationStack organization) {}
 
     private static StackProps props(String account, String region) {
         return StackProps.builder()

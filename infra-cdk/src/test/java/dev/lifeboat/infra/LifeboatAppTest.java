@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.protocol.Names;
+import dev.lifeboat.protocol.Policies;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -131,8 +133,87 @@ class LifeboatAppTest {
                 .contains("DeleteDBSnapshot")
                 .contains("DeleteDBClusterSnapshot")
                 .contains("anything-but")
-                .contains(":assumed-role/")
-                .contains("SnapshotStepFunctionServiceRole");
+                .contains(":assumed-role/" + Names.PIPELINE_ROLE + "/");
+    }
+
+    /**
+     * Issue 11: the organization guard names Lifeboat's roles and functions by their fixed names, so the
+     * deployed ones must carry exactly those names, or the guard would protect roles that do not exist.
+     */
+    @Test
+    void theRolesAndFunctionsTheGuardNames_areTheOnesDeployed() {
+        backup.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("RoleName", Names.PIPELINE_ROLE)));
+        backup.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("RoleName", Names.RESTORE_ROLE)));
+        backup.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("RoleName", Names.VERIFICATION_ROLE)));
+        Map<String, Map<String, Object>> functions = backup.findResources("AWS::Lambda::Function");
+        assertThat(functions.values())
+                .extracting(f -> (Object) ((Map<?, ?>) f.get("Properties")).get("FunctionName"))
+                .containsExactlyInAnyOrder(
+                        Names.SNAPSHOT_STEP_FUNCTION, Names.RESTORE_FUNCTION, Names.VERIFICATION_STEP_FUNCTION);
+        // The pipeline's function runs as the role the guard lets delete copies; the restore function as the
+        // one it lets share them.
+        assertThat(roleOf(functions, Names.SNAPSHOT_STEP_FUNCTION)).isEqualTo(Names.PIPELINE_ROLE);
+        assertThat(roleOf(functions, Names.RESTORE_FUNCTION)).isEqualTo(Names.RESTORE_ROLE);
+        assertThat(backup.findResources("AWS::StepFunctions::StateMachine").values())
+                .extracting(f -> ((Map<?, ?>) f.get("Properties")).get("StateMachineName"))
+                .allMatch(n -> n.toString().startsWith(Names.PREFIX));
+        assertThat(backup.findResources("AWS::Scheduler::Schedule").values())
+                .extracting(f -> ((Map<?, ?>) f.get("Properties")).get("Name"))
+                .allMatch(n -> n.toString().startsWith(Names.PREFIX));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String roleOf(Map<String, Map<String, Object>> functions, String functionName) {
+        Map<String, Object> fn = functions.values().stream()
+                .filter(f -> functionName.equals(((Map<?, ?>) f.get("Properties")).get("FunctionName")))
+                .findFirst()
+                .orElseThrow();
+        String roleId = (String) ((List<Object>)
+                        ((Map<String, Object>) ((Map<String, Object>) fn.get("Properties")).get("Role"))
+                                .get("Fn::GetAtt"))
+                .getFirst();
+        Map<String, Object> role = backup.findResources("AWS::IAM::Role").get(roleId);
+        return (String) ((Map<String, Object>) role.get("Properties")).get("RoleName");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOrganizationGuard_isAnScpInTheManagementAccount_attachedToTheConfiguredTargets() throws Exception {
+        LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        assertThat(stacks.organization()).isNotNull();
+        assertThat(stacks.organization().getAccount())
+                .isEqualTo(config.organization().managementAccount());
+        Template org = Template.fromStack(stacks.organization());
+        org.resourceCountIs("AWS::Organizations::Policy", 1);
+        Map<String, Object> props = (Map<String, Object>) org.findResources("AWS::Organizations::Policy")
+                .values()
+                .iterator()
+                .next()
+                .get("Properties");
+        assertThat(props.get("Type")).isEqualTo("SERVICE_CONTROL_POLICY");
+        assertThat(props.get("TargetIds")).isEqualTo(config.organization().targetIds());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.readTree(json.writeValueAsString(props.get("Content"))))
+                .isEqualTo(json.readTree(Policies.compactDocument(Policies.organizationGuard(
+                        config.backup().account(),
+                        VaultUri.bucket(config.backup().vault()),
+                        config.backup().breakGlassRoleArn(),
+                        config.organization().deployRoleArn()))));
+        assertThat(Annotations.fromStack(stacks.organization())
+                        .findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                .isEmpty();
+    }
+
+    @Test
+    void withoutAnOrganizationBlock_thereIsNoOrganizationStack() {
+        LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        LifeboatConfig without = new LifeboatConfig(config.backup(), config.databases(), config.document());
+        assertThat(LifeboatApp.build(
+                                new App(),
+                                without,
+                                Path.of("..").toAbsolutePath().normalize())
+                        .organization())
+                .isNull();
     }
 
     /**

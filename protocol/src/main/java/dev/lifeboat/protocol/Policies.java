@@ -97,7 +97,8 @@ public final class Policies {
                                 "kms:GenerateDataKeyWithoutPlaintext"),
                         List.of(backupKeyArn),
                         Map.of()),
-                grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)));
+                grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)),
+                noRetagging(backupAccount, "*"));
     }
 
     /**
@@ -190,11 +191,12 @@ public final class Policies {
                         copySources,
                         Map.of()),
                 new Statement(
-                        "TagOwnCopies",
+                        "TagOwnNewCopiesWithLifeboatKeys",
                         "Allow",
                         List.of("rds:AddTagsToResource"),
                         List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
-                        Map.of()),
+                        Map.of("ForAllValues:StringLike", Map.of("aws:TagKeys", "lifeboat:*"))),
+                noRetagging(backupAccount, "*"),
                 new Statement(
                         "DeleteOnlyLifeboatSnapshots",
                         "Allow",
@@ -261,7 +263,147 @@ public final class Policies {
                         "Allow",
                         List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"),
                         lifeboatSnapshots,
-                        Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"))));
+                        Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"))),
+                noRetagging(account, region));
+    }
+
+    /**
+     * Tags go on a snapshot when it is made, never later: no role may add tags to, or remove tags from, a
+     * snapshot that already carries Lifeboat's mark. RDS authorizes the tags of a create or copy request as
+     * {@code rds:AddTagsToResource} on the new snapshot, which has no tags yet, so tagging at copy time stays
+     * allowed (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/security_iam_id-based-policy-examples-grant-permissions-tags-on-create.html).
+     * A compromised function therefore cannot re-date, re-own or un-mark a copy to steer retention.
+     */
+    private static Statement noRetagging(String account, String region) {
+        String rds = "arn:aws:rds:" + region + ":" + account + ":";
+        return new Statement(
+                "NeverRetagLifeboatSnapshots",
+                "Deny",
+                List.of("rds:AddTagsToResource", "rds:RemoveTagsFromResource"),
+                List.of(rds + "snapshot:*", rds + "cluster-snapshot:*"),
+                Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat")));
+    }
+
+    /**
+     * The organization's service control policy for the backup account (attach it to the account or its OU from
+     * the management account). Beyond what the backup account's own policies say, and binding its
+     * administrators and root user too
+     * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html):
+     *
+     * <ul>
+     *   <li>only the snapshot pipeline's role (retention) deletes Lifeboat's copies, and only the restore role
+     *       shares them; nobody retags them;
+     *   <li>only the deploy role changes, passes or recreates Lifeboat's roles and the break-glass role, or
+     *       changes Lifeboat's functions, state machines and schedules (a passed role would let a new function
+     *       act as retention);
+     *   <li>only the break-glass role, signed in with MFA, deletes, disables or re-polices a key of the backup
+     *       account or changes the vault's policy, Object Lock, versioning or lifecycle.
+     * </ul>
+     *
+     * SCPs do not bind the management account or service-linked roles; IAM has no condition key for the
+     * accounts a snapshot is shared with, so that list stays enforced by the restore code (only accounts of
+     * lifeboat.yml) and by the backup key, which no other account may use.
+     */
+    public static List<Statement> organizationGuard(
+            String backupAccount, String vaultBucket, String breakGlassRoleArn, String deployRoleArn) {
+        String rds = "arn:aws:rds:*:" + backupAccount + ":";
+        List<String> copies = List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*");
+        List<String> roles = new ArrayList<>(List.of(Names.roleArn(backupAccount, Names.PREFIX + "*")));
+        if (!breakGlassRoleArn.startsWith(Names.roleArn(backupAccount, Names.PREFIX))) {
+            roles.add(breakGlassRoleArn);
+        }
+        List<String> guardedByBreakGlass = List.of(
+                "kms:ScheduleKeyDeletion",
+                "kms:DisableKey",
+                "kms:PutKeyPolicy",
+                "s3:PutBucketPolicy",
+                "s3:DeleteBucketPolicy",
+                "s3:PutBucketObjectLockConfiguration",
+                "s3:PutBucketVersioning",
+                "s3:PutLifecycleConfiguration");
+        List<String> keysAndVault = List.of("arn:aws:kms:*:" + backupAccount + ":key/*", "arn:aws:s3:::" + vaultBucket);
+        return List.of(
+                new Statement(
+                        "OnlyRetentionDeletesCopies",
+                        "Deny",
+                        List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"),
+                        copies,
+                        notBy(Names.roleArn(backupAccount, Names.PIPELINE_ROLE))),
+                new Statement(
+                        "OnlyRestoreSharesCopies",
+                        "Deny",
+                        List.of("rds:ModifyDBSnapshotAttribute", "rds:ModifyDBClusterSnapshotAttribute"),
+                        copies,
+                        notBy(Names.roleArn(backupAccount, Names.RESTORE_ROLE))),
+                new Statement(
+                        "NobodyRetagsCopies",
+                        "Deny",
+                        List.of("rds:AddTagsToResource", "rds:RemoveTagsFromResource"),
+                        List.of(rds + "snapshot:*", rds + "cluster-snapshot:*"),
+                        Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"))),
+                new Statement(
+                        "OnlyDeployChangesTheRoles",
+                        "Deny",
+                        List.of(
+                                "iam:CreateRole",
+                                "iam:DeleteRole",
+                                "iam:UpdateRole",
+                                "iam:UpdateAssumeRolePolicy",
+                                "iam:AttachRolePolicy",
+                                "iam:DetachRolePolicy",
+                                "iam:PutRolePolicy",
+                                "iam:DeleteRolePolicy",
+                                "iam:PutRolePermissionsBoundary",
+                                "iam:DeleteRolePermissionsBoundary",
+                                "iam:TagRole",
+                                "iam:UntagRole",
+                                "iam:PassRole"),
+                        roles,
+                        notBy(deployRoleArn)),
+                new Statement(
+                        "OnlyDeployChangesTheFunctions",
+                        "Deny",
+                        List.of(
+                                "lambda:UpdateFunctionCode",
+                                "lambda:UpdateFunctionConfiguration",
+                                "lambda:DeleteFunction",
+                                "lambda:PutFunctionConcurrency",
+                                "lambda:AddPermission",
+                                "lambda:RemovePermission",
+                                "states:UpdateStateMachine",
+                                "states:DeleteStateMachine",
+                                "scheduler:UpdateSchedule",
+                                "scheduler:DeleteSchedule"),
+                        List.of(
+                                "arn:aws:lambda:*:" + backupAccount + ":function:" + Names.PREFIX + "*",
+                                "arn:aws:states:*:" + backupAccount + ":stateMachine:" + Names.PREFIX + "*",
+                                "arn:aws:scheduler:*:" + backupAccount + ":schedule/*/" + Names.PREFIX + "*"),
+                        notBy(deployRoleArn)),
+                new Statement(
+                        "OnlyBreakGlassChangesKeysAndVault",
+                        "Deny",
+                        guardedByBreakGlass,
+                        keysAndVault,
+                        notBy(breakGlassRoleArn)),
+                new Statement(
+                        "AndOnlyWithMfa",
+                        "Deny",
+                        guardedByBreakGlass,
+                        keysAndVault,
+                        Map.of("BoolIfExists", Map.of("aws:MultiFactorAuthPresent", "false"))));
+    }
+
+    private static Map<String, Map<String, String>> notBy(String roleArn) {
+        return Map.of("ArnNotLike", Map.of("aws:PrincipalArn", roleArn));
+    }
+
+    /** A policy document as small as IAM takes it: SCPs are limited to 5,120 characters. */
+    public static String compactDocument(List<Statement> statements) {
+        try {
+            return JSON.writeValueAsString(JSON.readTree(document(statements)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

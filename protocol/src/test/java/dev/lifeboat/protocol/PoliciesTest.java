@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.protocol.iam.PolicyEvaluator;
+import dev.lifeboat.protocol.iam.PolicyEvaluator.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +82,7 @@ class PoliciesTest {
     @Test
     void theDocumentIsWhatIamReads() {
         assertThat(doc.get("Version").asText()).isEqualTo("2012-10-17");
-        assertThat(doc.get("Statement")).hasSize(5);
+        assertThat(doc.get("Statement")).hasSize(6);
         assertThat(read(Policies.document(Policies.restoreRole(
                                 "222222222222",
                                 "arn:aws:kms:eu-central-1:222222222222:key/backup",
@@ -120,6 +122,9 @@ class PoliciesTest {
     void noPolicy_grantsAnActionThatDeletesTagsOrChanges_onEveryResourceOrEveryAccount() {
         everyPolicy()
                 .forEach((name, policy) -> policy.get("Statement").forEach(st -> {
+                    if (!st.get("Effect").asText().equals("Allow")) {
+                        return;
+                    }
                     boolean wide = false;
                     for (JsonNode r : st.get("Resource")) {
                         String[] arn = r.asText().split(":", 6);
@@ -240,5 +245,47 @@ class PoliciesTest {
                 .contains("s3:PutObject", "secretsmanager:GetSecretValue")
                 .noneMatch(a -> a.contains("Delete"))
                 .noneMatch(a -> a.startsWith("s3:PutBucket") || a.startsWith("kms:Create") || a.startsWith("kms:Put"));
+    }
+
+    /** Issue 11: tags go on a copy when it is made; no function may re-date, re-own or un-mark one later. */
+    @Test
+    void noRole_retagsALifeboatSnapshot_butThePipelineTagsItsNewCopiesWithLifeboatKeysOnly() {
+        String copy = "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261126t0300z";
+        Map<String, String> roles = Map.of(
+                "restore", "arn:aws:iam::222222222222:role/lifeboat-restore",
+                "verification", "arn:aws:iam::222222222222:role/lifeboat-verification",
+                "pipeline", "arn:aws:iam::222222222222:role/lifeboat-snapshot-pipeline");
+        roles.forEach((name, arn) -> {
+            PolicyEvaluator.Policies p = PolicyEvaluator.Policies.identityOnly(
+                    "222222222222", everyPolicy().get(name));
+            for (String action : List.of("rds:AddTagsToResource", "rds:RemoveTagsFromResource")) {
+                assertThat(PolicyEvaluator.decide(
+                                new Request(arn, action, copy)
+                                        .with("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat")
+                                        .with("aws:TagKeys", Tags.SOURCE_SNAPSHOT_TIME),
+                                p))
+                        .as(name + " " + action + " on an existing copy")
+                        .isEqualTo(PolicyEvaluator.Decision.EXPLICIT_DENY);
+            }
+        });
+        PolicyEvaluator.Policies pipeline = PolicyEvaluator.Policies.identityOnly(
+                "222222222222", everyPolicy().get("pipeline"));
+        Request atCopyTime = new Request(roles.get("pipeline"), "rds:AddTagsToResource", copy)
+                .with("aws:TagKeys", Tags.MANAGED_BY, Tags.DATABASE, Tags.RUN);
+        assertThat(PolicyEvaluator.decide(atCopyTime, pipeline)).isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(atCopyTime.with("aws:TagKeys", Tags.MANAGED_BY, "owner"), pipeline))
+                .as("a key that is not Lifeboat's")
+                .isEqualTo(PolicyEvaluator.Decision.IMPLICIT_DENY);
+    }
+
+    @Test
+    void theSourceRole_neverRetagsItsLifeboatSnapshots_either() {
+        String snap = "arn:aws:rds:eu-west-1:111111111111:snapshot:lifeboat-orders-share";
+        PolicyEvaluator.Policies p = PolicyEvaluator.Policies.identityOnly(
+                "111111111111", everyPolicy().get("source"));
+        Request retag = new Request("arn:aws:iam::111111111111:role/lifeboat-source", "rds:AddTagsToResource", snap);
+        assertThat(PolicyEvaluator.decide(retag, p)).isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(retag.with("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"), p))
+                .isEqualTo(PolicyEvaluator.Decision.EXPLICIT_DENY);
     }
 }

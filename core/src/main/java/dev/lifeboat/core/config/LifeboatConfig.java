@@ -13,7 +13,25 @@ import java.util.Map;
  * every field and names the path of a bad one. {@code document} is the file as compact JSON (YAML's
  * subset, comments dropped): what the CDK app hands the functions in LIFEBOAT_CONFIG_YAML.
  */
-public record LifeboatConfig(Backup backup, Map<String, Database> databases, String document) {
+public record LifeboatConfig(
+        Backup backup, Map<String, Database> databases, String document, Organization organization) {
+
+    /** Without the optional organization guard. */
+    public LifeboatConfig(Backup backup, Map<String, Database> databases, String document) {
+        this(backup, databases, document, null);
+    }
+
+    /**
+     * The optional organization guard: a service control policy the CDK app deploys from {@code
+     * managementAccount} and attaches to {@code targetIds} (the backup account, or its organizational unit).
+     * {@code deployRoleArn}: the role CloudFormation deploys the backup stack with, the only one the policy lets
+     * change Lifeboat's roles and functions.
+     */
+    public record Organization(String managementAccount, List<String> targetIds, String deployRoleArn) {
+        public Organization {
+            targetIds = List.copyOf(targetIds);
+        }
+    }
 
     /**
      * The account and region that hold the backups, and their key. {@code breakGlassRoleArn}: the only

@@ -297,4 +297,45 @@ class RetentionPolicyTest {
         assertThat(rds.all(VAULT)).hasSize(10);
         assertThat(rds.calls).noneMatch(c -> c.startsWith("delete"));
     }
+
+    /**
+     * Two retention runs at once (the schedule and an operator's {@code lifeboat prune}), with a new copy arriving
+     * between their listings: the first lists, the second runs whole, then the first deletes what it planned, some
+     * of it already gone. Neither fails, and together they keep exactly what one run on the final state keeps.
+     */
+    @Test
+    void twoRunsAtOnce_withACopyArrivingBetween_keepWhatOneRunKeeps_andNeitherFails() {
+        clock.now = Instant.parse("2025-03-10T04:00:00Z");
+        for (int d = 1; d <= 10; d++) {
+            rds.put(copy(LocalDate.of(2025, 3, d)));
+        }
+        InMemoryRds expected = new InMemoryRds(clock);
+        rds.all(VAULT).forEach(expected::put);
+        expected.put(copy(LocalDate.of(2025, 3, 11)));
+        new PruningSnapshots(expected, clock).prune(config, "orders", false);
+
+        boolean[] interleaved = {false};
+        InMemoryRds racing = new InMemoryRds(clock) {
+            @Override
+            public synchronized List<SnapshotInfo> snapshots(Location where, DbKind kind, String dbIdentifier) {
+                List<SnapshotInfo> listed = super.snapshots(where, kind, dbIdentifier);
+                if (!interleaved[0]) {
+                    interleaved[0] = true;
+                    put(copy(LocalDate.of(2025, 3, 11)));
+                    new PruningSnapshots(this, clock).prune(config, "orders", false);
+                }
+                return listed;
+            }
+        };
+        rds.all(VAULT).forEach(racing::put);
+
+        PruningSnapshots.Result first = new PruningSnapshots(racing, clock).prune(config, "orders", false);
+
+        assertThat(interleaved[0]).isTrue();
+        assertThat(first.deleted()).isNotEmpty();
+        assertThat(racing.all(VAULT))
+                .extracting(SnapshotInfo::id)
+                .containsExactlyInAnyOrderElementsOf(
+                        expected.all(VAULT).stream().map(SnapshotInfo::id).toList());
+    }
 }

@@ -314,4 +314,81 @@ class VerifyingBackupTest {
         assertThat(rds.calls).isEmpty();
         assertThat(vault.objects).isEmpty();
     }
+
+    /**
+     * Issue 11, item 3, end to end: a verification run restores from the newest copy; while it runs (hours, for a
+     * big database) newer copies arrive and retention would delete that copy; the run's throwaway instance names
+     * it, so it survives every retention run until the run has cleaned up (passed or failed), and goes at the
+     * next one after.
+     */
+    @Test
+    void theCopyARunningVerificationUses_survivesRetention_untilTheRunCleansUp() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-10T06:00:00Z"));
+        InMemoryRds rds = new InMemoryRds(clock);
+        for (int d = 1; d <= 10; d++) {
+            rds.put(Copies.lifeboatCopy(
+                    backup,
+                    "orders",
+                    "lifeboat-orders-202611" + String.format("%02d", d),
+                    Instant.parse("2026-11-" + String.format("%02d", d) + "T03:00:00Z")));
+        }
+        FakeDumps.take(vault, "orders");
+        LifeboatConfig.Database orders = config.database("orders");
+        LifeboatConfig oneDaily = new LifeboatConfig(
+                config.backup(),
+                java.util.Map.of(
+                        "orders",
+                        new LifeboatConfig.Database(
+                                orders.id(),
+                                orders.engine(),
+                                orders.source(),
+                                orders.snapshot(),
+                                new LifeboatConfig.Retention(1, 0, 0, 0, 20),
+                                orders.schedules(),
+                                orders.dump(),
+                                orders.verify())),
+                "{}");
+        rds.restorePolls = 1_000;
+        VerifyingBackup v = new VerifyingBackup(
+                rds,
+                vault,
+                new FakeInspector(),
+                new FakeDumpTools(),
+                secretStore,
+                EndpointResolver.DIRECT,
+                clock,
+                d -> {});
+        VerifyingBackup.State running =
+                v.advance(oneDaily, VerifyingBackup.State.begin("orders", clock.instant()), BUDGET);
+        assertThat(running.action()).isEqualTo(StepProtocol.POLL);
+
+        clock.now = Instant.parse("2026-11-12T06:00:00Z");
+        rds.put(Copies.lifeboatCopy(
+                backup, "orders", "lifeboat-orders-20261111", Instant.parse("2026-11-11T03:00:00Z")));
+        rds.put(Copies.lifeboatCopy(
+                backup, "orders", "lifeboat-orders-20261112", Instant.parse("2026-11-12T03:00:00Z")));
+        var pruning = new dev.lifeboat.core.snapshot.PruningSnapshots(rds, clock);
+        pruning.prune(oneDaily, "orders", false);
+
+        assertThat(rds.all(backup))
+                .extracting(s -> s.id())
+                .as("the newest, and the copy in use; the 11th, older and unused, goes")
+                .containsExactlyInAnyOrder("lifeboat-orders-20261110", "lifeboat-orders-20261112");
+
+        rds.restorePolls = 0;
+        VerifyingBackup.State s = running;
+        for (int i = 0; i < 30 && !s.done(); i++) {
+            s = v.advance(oneDaily, s, BUDGET);
+        }
+        // Two days is past the instance's time limit: the run fails, and cleans up all the same.
+        assertThat(s.done()).isTrue();
+        assertThat(rds.databasesTagged(backup, DbKind.INSTANCE, dev.lifeboat.protocol.Tags.VERIFICATION))
+                .isEmpty();
+        pruning.prune(oneDaily, "orders", false);
+
+        assertThat(rds.all(backup))
+                .extracting(x -> x.id())
+                .doesNotContain("lifeboat-orders-20261110")
+                .contains("lifeboat-orders-20261112");
+    }
 }

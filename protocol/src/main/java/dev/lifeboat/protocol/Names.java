@@ -1,0 +1,33 @@
+package dev.lifeboat.protocol;
+
+/**
+ * The fixed names of the backup account's roles, functions, state machines, schedules, rules and alarms. The
+ * names are fixed, not generated, because principals outside the backup stack name them: the organization's
+ * service control policy ({@link Policies#organizationGuard}), the deletion rule that tells retention's own
+ * deletions from anyone else's, and operators reading an alarm at 11 pm. Every one starts with
+ * {@link #PREFIX}, so one wildcard in a policy covers them all.
+ */
+public final class Names {
+    public static final String PREFIX = "lifeboat-";
+
+    /** The snapshot pipeline's role: copies in, and deletes copies (retention). */
+    public static final String PIPELINE_ROLE = PREFIX + "snapshot-pipeline";
+    /** The restore function's role: the only one that shares copies out. */
+    public static final String RESTORE_ROLE = PREFIX + "restore";
+
+    public static final String VERIFICATION_ROLE = PREFIX + "verification";
+
+    public static final String SNAPSHOT_STEP_FUNCTION = PREFIX + "snapshot-step";
+    public static final String RESTORE_FUNCTION = PREFIX + "restore";
+    public static final String VERIFICATION_STEP_FUNCTION = PREFIX + "verification-step";
+
+    public static final String SNAPSHOT_STATE_MACHINE = PREFIX + "snapshot-pipeline";
+    public static final String VERIFICATION_STATE_MACHINE = PREFIX + "verification";
+
+    private Names() {}
+
+    /** {@code arn:aws:iam::ACCOUNT:role/NAME}. */
+    public static String roleArn(String account, String name) {
+        return "arn:aws:iam::" + account + ":role/" + name;
+    }
+}
