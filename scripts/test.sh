@@ -3,13 +3,16 @@
 # moto), picks a JDK >= 21, then runs the build's checks (format, Error Prone, warnings as errors,
 # dependency analysis), unit tests (*Test), integration tests (*IT), hadolint on the Dockerfiles, the
 # functions under the Lambda runtime interface client and emulator, `cdk synth` with cfn-lint on its
-# templates, checkov on them, asl-validator on its state machines, and the local drill.
+# templates, checkov on them, asl-validator on its state machines, and the local drill. First of all, the
+# tests the documents name as proof of their promises must exist (scripts/check-doc-tests.py).
 #   scripts/test.sh                 # everything
 #   scripts/test.sh -pl core        # extra arguments go to Maven
 set -euo pipefail
 source "$(dirname "$0")/lib/services.sh"
 cd "$LIFEBOAT_ROOT"
 pick_jdk
+log "every test README.md, docs/security.md and docs/deploy.md name exists"
+python3 "$LIFEBOAT_ROOT/scripts/check-doc-tests.py" || die "a document names a test that does not exist (above)"
 start_all_services
 reset_moto
 log "running ./mvnw verify"

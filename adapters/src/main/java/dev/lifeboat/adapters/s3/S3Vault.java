@@ -166,7 +166,11 @@ public final class S3Vault implements Vault {
     }
 
     Instant retainUntil() {
-        return clock.instant().plus(settings.lockFor());
+        // Whole seconds, rounded up (never shorter than promised): S3 documents the date as ISO 8601, and a
+        // nanosecond fraction is more than some implementations parse (moto answers it with a 500).
+        Instant until = clock.instant().plus(settings.lockFor());
+        Instant seconds = until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return seconds.equals(until) ? seconds : seconds.plusSeconds(1);
     }
 
     @Override

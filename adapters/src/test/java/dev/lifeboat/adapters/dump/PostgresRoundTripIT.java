@@ -1,6 +1,7 @@
 package dev.lifeboat.adapters.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.adapters.local.LocalDirectoryVault;
 import dev.lifeboat.adapters.s3.S3Vault;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 @ExtendWith(RealParts.class)
@@ -64,6 +66,17 @@ class PostgresRoundTripIT {
         assertThat(head.objectLockRetainUntilDate()).isAfter(Instant.now().plus(Duration.ofDays(6)));
         assertThat(manifest.objectVersionId()).isNotBlank();
         assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        // Ransomware with the vault's own credentials: a locked version cannot be deleted before its date.
+        assertThatThrownBy(() -> s3.deleteObject(b -> b.bucket(bucket)
+                        .key("team-a/backups/" + manifest.objectKey())
+                        .versionId(manifest.objectVersionId())))
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+        assertThat(s3.headObject(b -> b.bucket(bucket)
+                                .key("team-a/backups/" + manifest.objectKey())
+                                .versionId(manifest.objectVersionId()))
+                        .contentLength())
+                .isEqualTo(manifest.sizeBytes());
     }
 
     private static DumpManifest roundTrip(PostgresServer pg, Vault vault) {

@@ -156,6 +156,25 @@ class RestoringSnapshotTest {
                         "restore " + PROD_LOC + " orders from lifeboat-restore-orders-20261125-0300");
     }
 
+    /**
+     * Issue 11: copies are shared out only to accounts lifeboat.yml names (IAM has no condition key for the
+     * accounts of a share, so the code holds the line, beside the backup key no other account may use).
+     */
+    @Test
+    void anAccountLifeboatYmlDoesNotName_getsNoShare_andNothingIsCalled() {
+        assertThatThrownBy(() -> restoring.advance(
+                        config,
+                        new RestoringSnapshot.Command(
+                                "orders",
+                                "latest",
+                                into("orders", "999999999999", "eu-west-1", "arn:aws:kms:eu-west-1:999999999999:key/k"),
+                                false)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("target account 999999999999 is not in the configuration");
+        assertThat(rds.calls).isEmpty();
+        assertThat(rds.all(VAULT)).allSatisfy(s -> assertThat(s.sharedWith()).isEmpty());
+    }
+
     /** Issue 15, item 6: a cluster named 57 to 63 characters was restored, then its writer could not be. */
     @Test
     void aClusterIdentifierWithNoRoomForItsWriter_isRefusedBeforeAnyCall() {
