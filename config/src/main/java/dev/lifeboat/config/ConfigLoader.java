@@ -243,7 +243,24 @@ public final class ConfigLoader {
                         "vaultRetentionDays",
                         "vaultColdAfterDays",
                         "alarmEmails",
+                        "alarmSubscriberAccounts",
                         "acceptShortVaultRetention"));
+        List<String> subscribers = new ArrayList<>();
+        JsonNode accounts = n.get("alarmSubscriberAccounts");
+        if (accounts != null && !accounts.isNull()) {
+            if (!accounts.isArray()) {
+                errors.add("backup.alarmSubscriberAccounts: must be a list of account ids, e.g. [\"333333333333\"]");
+            } else {
+                for (JsonNode a : accounts) {
+                    if (!a.isTextual() || !ACCOUNT.matcher(a.asText()).matches()) {
+                        errors.add("backup.alarmSubscriberAccounts: '" + a.asText()
+                                + "' is not an account id (12 digits, quoted)");
+                    } else {
+                        subscribers.add(a.asText());
+                    }
+                }
+            }
+        }
         List<String> emails = new ArrayList<>();
         JsonNode mails = n.get("alarmEmails");
         if (mails != null && !mails.isNull()) {
@@ -296,7 +313,8 @@ public final class ConfigLoader {
                         "the ARN of the break-glass role in the backup account"),
                 retention,
                 cold,
-                emails);
+                emails,
+                subscribers);
     }
 
     private Database database(String path, String id, JsonNode n) {

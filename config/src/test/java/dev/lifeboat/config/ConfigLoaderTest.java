@@ -260,4 +260,15 @@ class ConfigLoaderTest {
                 .hasMessageContaining("organization.deployRoleArn")
                 .hasMessageNotContaining("ou-ab12-cd34ef56");
     }
+
+    @Test
+    void alarmSubscriberAccounts_areAccountIds() {
+        String with = VALID.replace(
+                "  vaultRetentionDays: 1098\n",
+                "  vaultRetentionDays: 1098\n  alarmSubscriberAccounts: [\"333333333333\"]\n");
+        assertThat(ConfigLoader.parse(with, "f").backup().alarmSubscriberAccounts())
+                .containsExactly("333333333333");
+        assertThatThrownBy(() -> ConfigLoader.parse(with.replace("\"333333333333\"", "333"), "f"))
+                .hasMessageContaining("backup.alarmSubscriberAccounts: '333' is not an account id");
+    }
 }

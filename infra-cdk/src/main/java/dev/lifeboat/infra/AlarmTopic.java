@@ -3,7 +3,9 @@ package dev.lifeboat.infra;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
@@ -21,6 +23,15 @@ import software.constructs.Construct;
  */
 record AlarmTopic(Topic topic, Key key) {
     static AlarmTopic create(Construct scope, String account, String region) {
+        return create(scope, account, region, List.of());
+    }
+
+    /**
+     * With {@code subscriberAccounts}: other accounts (a central operations account) may subscribe their own
+     * endpoints; they receive what is published and can publish nothing
+     * (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html).
+     */
+    static AlarmTopic create(Construct scope, String account, String region, List<String> subscriberAccounts) {
         Key key = Key.Builder.create(scope, "AlarmKey")
                 .description("Lifeboat: encrypts the notifications topic (alarms reach people through it)")
                 .enableKeyRotation(true)
@@ -53,6 +64,17 @@ record AlarmTopic(Topic topic, Key key) {
                         "ArnLike",
                         Map.of("aws:SourceArn", "arn:aws:cloudwatch:" + region + ":" + account + ":alarm:*")))
                 .build());
+        if (!subscriberAccounts.isEmpty()) {
+            topic.addToResourcePolicy(PolicyStatement.Builder.create()
+                    .sid("OtherAccountsSubscribe")
+                    .effect(Effect.ALLOW)
+                    .principals(subscriberAccounts.stream()
+                            .map(a -> (IPrincipal) new AccountPrincipal(a))
+                            .toList())
+                    .actions(List.of("sns:Subscribe"))
+                    .resources(List.of(topic.getTopicArn()))
+                    .build());
+        }
         return new AlarmTopic(topic, key);
     }
 }

@@ -182,7 +182,8 @@ public final class BackupAccountStack extends Stack {
                 .build());
 
         // Notifications: a topic with a key of its own that CloudWatch and EventBridge may use (AlarmTopic).
-        AlarmTopic alarmTopic = AlarmTopic.create(this, backup.account(), backup.region());
+        AlarmTopic alarmTopic =
+                AlarmTopic.create(this, backup.account(), backup.region(), backup.alarmSubscriberAccounts());
         alarmKey = alarmTopic.key();
         alarms = alarmTopic.topic();
         for (String email : backup.alarmEmails()) {

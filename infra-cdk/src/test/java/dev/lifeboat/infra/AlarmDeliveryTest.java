@@ -3,6 +3,7 @@ package dev.lifeboat.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.protocol.iam.PolicyEvaluator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,5 +202,38 @@ class AlarmDeliveryTest {
                 }
             }
         }
+    }
+
+    /**
+     * Cross-account subscriptions: the accounts of {@code backup.alarmSubscriberAccounts} may subscribe to the
+     * backup account's topic, evaluated as SNS does from the synthesized topic policy; they may not publish, and
+     * an account lifeboat.yml does not name may do neither.
+     */
+    @Test
+    void theConfiguredAccounts_maySubscribeToTheAlarms_butNotPublish() {
+        App app = new App();
+        LifeboatApp.Stacks built = LifeboatApp.build(
+                app,
+                ConfigLoader.load(Path.of("../docs/lifeboat.example.yml")),
+                Path.of("..").toAbsolutePath().normalize());
+        TemplatePolicies t = new TemplatePolicies(built.backup());
+        String topic = t.first("AWS::SNS::Topic");
+        var policy = t.resourcePolicy("AWS::SNS::TopicPolicy", "Topics", "PolicyDocument", topic);
+        var onTopic = new PolicyEvaluator.Policies(
+                List.of(),
+                List.of(PolicyEvaluator.parse(
+                        "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sns:*\",\"Resource\":\"*\"}]}")),
+                policy,
+                "222222222222",
+                false);
+        String ops = "arn:aws:iam::333333333333:role/ops";
+        String stranger = "arn:aws:iam::444444444444:role/ops";
+        String arn = TemplatePolicies.arnOf(topic);
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(ops, "sns:Subscribe", arn), onTopic))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(ops, "sns:Publish", arn), onTopic))
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(stranger, "sns:Subscribe", arn), onTopic))
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
     }
 }

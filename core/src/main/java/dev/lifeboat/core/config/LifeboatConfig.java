@@ -38,6 +38,8 @@ public record LifeboatConfig(
      * principal the CDK app lets change the vault's policy, Object Lock or lifecycle, or delete its key.
      * {@code vaultRetentionDays}: the vault's default Object Lock retention (COMPLIANCE mode).
      * {@code alarmEmails}: addresses the CDK app subscribes to the notifications topic (each confirms once).
+     * {@code alarmSubscriberAccounts}: other accounts (a central operations account) that may subscribe their
+     * own endpoints (SQS, Lambda, chat) to the notifications topic.
      */
     public record Backup(
             String account,
@@ -47,10 +49,34 @@ public record LifeboatConfig(
             String breakGlassRoleArn,
             int vaultRetentionDays,
             int vaultColdAfterDays,
-            List<String> alarmEmails) {
+            List<String> alarmEmails,
+            List<String> alarmSubscriberAccounts) {
 
         public Backup {
             alarmEmails = alarmEmails == null ? List.of() : List.copyOf(alarmEmails);
+            alarmSubscriberAccounts =
+                    alarmSubscriberAccounts == null ? List.of() : List.copyOf(alarmSubscriberAccounts);
+        }
+
+        public Backup(
+                String account,
+                String region,
+                String kmsKeyArn,
+                String vault,
+                String breakGlassRoleArn,
+                int vaultRetentionDays,
+                int vaultColdAfterDays,
+                List<String> alarmEmails) {
+            this(
+                    account,
+                    region,
+                    kmsKeyArn,
+                    vault,
+                    breakGlassRoleArn,
+                    vaultRetentionDays,
+                    vaultColdAfterDays,
+                    alarmEmails,
+                    List.of());
         }
 
         public Backup(
