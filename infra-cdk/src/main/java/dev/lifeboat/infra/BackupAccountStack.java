@@ -2,6 +2,7 @@ package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Names;
@@ -98,24 +99,13 @@ public final class BackupAccountStack extends Stack {
         config.databases().values().forEach(d -> sourceAccounts.add(d.source().account()));
 
         // The backup key. Losing it loses the backups, which Object Lock alone does not prevent.
-        key = Key.Builder.create(this, "BackupKey")
-                .alias("alias/lifeboat-backup")
-                .description("Lifeboat: encrypts snapshot copies and the vault")
-                .enableKeyRotation(true)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-        GuardedKeys.onlyBreakGlassMayDeleteDisableOrRepolice(key, backup.breakGlassRoleArn());
-        for (String account : sourceAccounts) {
-            key.addToResourcePolicy(PolicyStatement.Builder.create()
-                    .sid("DumpUploadsFrom" + account)
-                    .effect(Effect.ALLOW)
-                    .principals(List.of(new ArnPrincipal("arn:aws:iam::" + account + ":root")))
-                    .actions(List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"))
-                    .resources(List.of("*"))
-                    .conditions(Map.of(
-                            "StringEquals", Map.of("kms:ViaService", "s3." + backup.region() + ".amazonaws.com")))
-                    .build());
-        }
+        key = GuardedKeys.create(
+                this,
+                "BackupKey",
+                "alias/lifeboat-backup",
+                "Lifeboat: encrypts snapshot copies and the vault",
+                KeyPolicies.backupKey(
+                        backup.account(), backup.region(), List.copyOf(sourceAccounts), backup.breakGlassRoleArn()));
 
         // Access logs of the vault, and the vault.
         Bucket logs = Bucket.Builder.create(this, "VaultAccessLogs")

@@ -1,6 +1,6 @@
 package dev.lifeboat.infra;
 
-import software.amazon.awscdk.RemovalPolicy;
+import dev.lifeboat.protocol.KeyPolicies;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.kms.Key;
@@ -16,13 +16,12 @@ public final class RegionKeyStack extends Stack {
 
     public RegionKeyStack(Construct scope, String id, StackProps props, String breakGlassRoleArn) {
         super(scope, id, props);
-        key = Key.Builder.create(this, "StagingKey")
-                .alias("alias/lifeboat-staging")
-                .description("Lifeboat: the backup account's key for staging copies in this Region")
-                .enableKeyRotation(true)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-        GuardedKeys.onlyBreakGlassMayDeleteDisableOrRepolice(key, breakGlassRoleArn);
+        key = GuardedKeys.create(
+                this,
+                "StagingKey",
+                "alias/lifeboat-staging",
+                "Lifeboat: the backup account's key for staging copies in this Region",
+                KeyPolicies.stagingKey(getAccount(), breakGlassRoleArn));
     }
 
     public Key key() {

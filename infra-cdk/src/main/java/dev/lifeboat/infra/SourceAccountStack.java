@@ -3,6 +3,7 @@ package dev.lifeboat.infra;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.Policies;
 import java.nio.file.Path;
@@ -30,10 +31,7 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.iam.AccountPrincipal;
-import software.amazon.awscdk.services.iam.ArnPrincipal;
-import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
@@ -89,32 +87,23 @@ public final class SourceAccountStack extends Stack {
                     + (d.source().kind() == DbKind.CLUSTER ? "cluster:" : "db:")
                     + d.source().identifier());
         }
-        role.attachInlinePolicy(Iam.policy(this, "SourcePolicy", Policies.sourceRole(account, region, databases)));
+        role.attachInlinePolicy(Iam.policy(
+                this,
+                "SourcePolicy",
+                Policies.sourceRole(
+                        account,
+                        region,
+                        databases,
+                        backupAccount,
+                        config.backup().kmsKeyArn())));
 
-        shareKey = Key.Builder.create(this, "ShareKey")
-                .alias("alias/lifeboat-share")
-                .description("Lifeboat: re-encrypts snapshots so they can be shared with the backup account "
-                        + backupAccount)
-                .enableKeyRotation(true)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-        shareKey.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("BackupAccountCopiesShared")
-                .effect(Effect.ALLOW)
-                .principals(List.of(new ArnPrincipal("arn:aws:iam::" + backupAccount + ":root")))
-                .actions(List.of(
-                        "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReEncryptTo"))
-                .resources(List.of("*"))
-                .build());
-        shareKey.grant(
-                role,
-                "kms:Decrypt",
-                "kms:DescribeKey",
-                "kms:CreateGrant",
-                "kms:Encrypt",
-                "kms:ReEncryptFrom",
-                "kms:ReEncryptTo",
-                "kms:GenerateDataKeyWithoutPlaintext");
+        // The source role uses it through its own policy (this account's keys, through RDS only).
+        shareKey = GuardedKeys.create(
+                this,
+                "ShareKey",
+                "alias/lifeboat-share",
+                "Lifeboat: re-encrypts snapshots so they can be shared with the backup account " + backupAccount,
+                KeyPolicies.shareKey(account, backupAccount));
 
         List<LifeboatConfig.Database> dumped = here.stream()
                 .filter(d -> d.dump() != null

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.Names;
 import dev.lifeboat.protocol.Policies;
 import java.nio.file.Path;
@@ -202,6 +203,73 @@ class LifeboatAppTest {
         assertThat(Annotations.fromStack(stacks.organization())
                         .findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
                 .isEmpty();
+    }
+
+    /**
+     * Issue 15: the tests' KMS model evaluates {@link KeyPolicies}; the keys the app deploys must carry exactly
+     * those documents, statement for statement, or the model would prove nothing about them.
+     */
+    @Test
+    void everyKeyPolicy_isTheKeyPoliciesDocument_theKmsModelEvaluates() throws Exception {
+        LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        var b = config.backup();
+        assertThat(keyPolicy(stacks.backup(), "BackupKey"))
+                .isEqualTo(normalized(Policies.document(KeyPolicies.backupKey(
+                        b.account(), b.region(), List.of("111111111111"), b.breakGlassRoleArn()))));
+        assertThat(keyPolicy(stacks.regionKeys().getFirst(), "StagingKey"))
+                .isEqualTo(normalized(Policies.document(KeyPolicies.stagingKey(b.account(), b.breakGlassRoleArn()))));
+        assertThat(keyPolicy(stacks.sources().getFirst(), "ShareKey"))
+                .isEqualTo(normalized(Policies.document(KeyPolicies.shareKey("111111111111", b.account()))));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode keyPolicy(software.amazon.awscdk.Stack stack, String id)
+            throws Exception {
+        TemplatePolicies t = new TemplatePolicies(stack);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var resources = json.valueToTree(Template.fromStack(stack).toJSON().get("Resources"));
+        for (var e : resources.properties()) {
+            if (e.getKey().startsWith(id) && e.getValue().path("Type").asText().equals("AWS::KMS::Key")) {
+                return normalized(json.writeValueAsString(
+                        t.resolve(e.getValue().path("Properties").path("KeyPolicy"))));
+            }
+        }
+        throw new AssertionError("no key " + id);
+    }
+
+    /** Statements by Sid, every Action, Resource and principal as a sorted list (CDK writes one as a scalar). */
+    private static com.fasterxml.jackson.databind.JsonNode normalized(String document) throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var out = json.createObjectNode();
+        for (var st : json.readTree(document).get("Statement")) {
+            var n = json.createObjectNode();
+            n.put("Effect", st.get("Effect").asText());
+            for (String field : List.of("Action", "Resource")) {
+                n.set(field, sortedList(json, st.get(field)));
+            }
+            if (st.has("Principal")) {
+                var p = st.get("Principal");
+                n.set("Principal", p.isTextual() ? p : sortedList(json, p.get("AWS")));
+            }
+            if (st.has("Condition")) {
+                n.set("Condition", st.get("Condition"));
+            }
+            out.set(st.get("Sid").asText(), n);
+        }
+        return out;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode sortedList(
+            com.fasterxml.jackson.databind.ObjectMapper json, com.fasterxml.jackson.databind.JsonNode v) {
+        List<String> values = new ArrayList<>();
+        if (v.isArray()) {
+            v.forEach(x -> values.add(x.asText()));
+        } else {
+            values.add(v.asText());
+        }
+        values.sort(null);
+        var a = json.createArrayNode();
+        values.forEach(a::add);
+        return a;
     }
 
     @Test

@@ -18,13 +18,28 @@ public final class Policies {
 
     private Policies() {}
 
-    /** One statement. {@code condition} may be empty. */
+    /**
+     * One statement. {@code condition} may be empty; {@code principals} only in a resource policy (a key
+     * policy): AWS principal ARNs, or {@code "*"}.
+     */
     public record Statement(
             String sid,
             String effect,
             List<String> actions,
             List<String> resources,
-            Map<String, Map<String, String>> condition) {}
+            Map<String, Map<String, String>> condition,
+            List<String> principals) {
+
+        /** An identity-policy statement (no principal). */
+        public Statement(
+                String sid,
+                String effect,
+                List<String> actions,
+                List<String> resources,
+                Map<String, Map<String, String>> condition) {
+            this(sid, effect, actions, resources, condition, List.of());
+        }
+    }
 
     /**
      * The restore role in the backup account: it may read snapshots and instances, restore new
@@ -219,18 +234,24 @@ public final class Policies {
 
     /**
      * The source role in a production account, assumed by the backup account's snapshot pipeline (with
-     * the external id): read the databases and snapshots, make and copy snapshots of the configured
-     * databases, share Lifeboat's snapshots, and delete only snapshots named {@code lifeboat-*} that carry
-     * Lifeboat's tag. No S3, no key administration, nothing that deletes or modifies a database.
+     * the external id) and by the restore role to restore into this account: read the databases and snapshots,
+     * make and copy snapshots of the configured databases, share Lifeboat's snapshots, delete only snapshots
+     * named {@code lifeboat-*} that carry Lifeboat's tag; copy Lifeboat's copies in from the backup account and
+     * restore them into new databases. Keys only through RDS: this account's (the databases' own keys, the share
+     * key) and the backup key (to copy a shared copy). No S3, no key administration, nothing that deletes or
+     * modifies a database.
      *
      * @param databaseArns the configured databases of this account and Region ({@code db:} or {@code cluster:})
      */
-    public static List<Statement> sourceRole(String account, String region, List<String> databaseArns) {
+    public static List<Statement> sourceRole(
+            String account, String region, List<String> databaseArns, String backupAccount, String backupKeyArn) {
         String rds = "arn:aws:rds:" + region + ":" + account + ":";
+        String anywhere = "arn:aws:rds:*:" + account + ":";
         List<String> lifeboatSnapshots = List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*");
         List<String> sources = new ArrayList<>(databaseArns);
         sources.addAll(List.of(rds + "snapshot:rds:*", rds + "cluster-snapshot:rds:*"));
         sources.addAll(lifeboatSnapshots);
+        String thisAccountsKeys = "arn:aws:kms:*:" + account + ":key/*";
         return List.of(
                 new Statement(
                         "Describe",
@@ -264,7 +285,51 @@ public final class Policies {
                         List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"),
                         lifeboatSnapshots,
                         Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"))),
-                noRetagging(account, region));
+                new Statement(
+                        "CopyLifeboatCopiesInToRestore",
+                        "Allow",
+                        List.of("rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot"),
+                        List.of(
+                                "arn:aws:rds:*:" + backupAccount + ":snapshot:lifeboat-*",
+                                "arn:aws:rds:*:" + backupAccount + ":cluster-snapshot:lifeboat-*",
+                                anywhere + "snapshot:lifeboat-*",
+                                anywhere + "cluster-snapshot:lifeboat-*"),
+                        Map.of()),
+                new Statement(
+                        "RestoreNewDatabases",
+                        "Allow",
+                        List.of(
+                                "rds:RestoreDBInstanceFromDBSnapshot",
+                                "rds:RestoreDBClusterFromSnapshot",
+                                "rds:CreateDBInstance"),
+                        List.of(
+                                anywhere + "db:*",
+                                anywhere + "cluster:*",
+                                anywhere + "snapshot:lifeboat-*",
+                                anywhere + "cluster-snapshot:lifeboat-*",
+                                anywhere + "subgrp:*",
+                                anywhere + "og:*",
+                                anywhere + "pg:*",
+                                anywhere + "cluster-pg:*"),
+                        Map.of()),
+                new Statement(
+                        "TagWhatItMakesWithLifeboatKeysOnly",
+                        "Allow",
+                        List.of("rds:AddTagsToResource"),
+                        List.of(
+                                anywhere + "db:*",
+                                anywhere + "cluster:*",
+                                anywhere + "snapshot:lifeboat-*",
+                                anywhere + "cluster-snapshot:lifeboat-*"),
+                        Map.of("ForAllValues:StringLike", Map.of("aws:TagKeys", "lifeboat:*"))),
+                new Statement(
+                        "UseThisAccountsKeysThroughRdsOnly",
+                        "Allow",
+                        KeyPolicies.RDS_USE,
+                        List.of(thisAccountsKeys, backupKeyArn),
+                        Map.of("StringLike", Map.of("kms:ViaService", "rds.*.amazonaws.com"))),
+                grantsForRdsOnly("GrantThoseKeysToRdsOnly", List.of(thisAccountsKeys, backupKeyArn)),
+                noRetagging(account, "*"));
     }
 
     /**
@@ -482,6 +547,11 @@ public final class Policies {
         ArrayNode list = doc.putArray("Statement");
         for (Statement s : statements) {
             ObjectNode n = list.addObject().put("Sid", s.sid()).put("Effect", s.effect());
+            if (s.principals().equals(List.of("*"))) {
+                n.put("Principal", "*");
+            } else if (!s.principals().isEmpty()) {
+                s.principals().forEach(n.putObject("Principal").withArray("AWS")::add);
+            }
             s.actions().forEach(n.withArray("Action")::add);
             s.resources().forEach(n.withArray("Resource")::add);
             if (!s.condition().isEmpty()) {

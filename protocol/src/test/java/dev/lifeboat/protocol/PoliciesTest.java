@@ -108,7 +108,9 @@ class PoliciesTest {
                         read(Policies.document(Policies.sourceRole(
                                 "111111111111",
                                 "eu-west-1",
-                                List.of("arn:aws:rds:eu-west-1:111111111111:db:orders-prod")))),
+                                List.of("arn:aws:rds:eu-west-1:111111111111:db:orders-prod"),
+                                "222222222222",
+                                KEY))),
                 "dump",
                         read(Policies.document(Policies.dumpRole(
                                 List.of("arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders"),
@@ -186,8 +188,19 @@ class PoliciesTest {
         JsonNode source = everyPolicy().get("source");
         List<String> actions = new ArrayList<>();
         source.get("Statement").forEach(st -> st.get("Action").forEach(a -> actions.add(a.asText())));
+        // Keys only through RDS (or grants only for RDS), never their administration.
+        source.get("Statement").forEach(st -> {
+            if (st.get("Action").toString().contains("kms:")) {
+                assertThat(st.at("/Condition/StringLike/kms:ViaService").asText()
+                                + st.at("/Condition/Bool/kms:GrantIsForAWSResource")
+                                        .asText())
+                        .isIn("rds.*.amazonaws.com", "true");
+            }
+        });
         assertThat(actions)
-                .noneMatch(a -> a.startsWith("s3:") || a.startsWith("kms:"))
+                .noneMatch(a -> a.startsWith("s3:"))
+                .noneMatch(
+                        a -> a.startsWith("kms:") && !KeyPolicies.RDS_USE.contains(a) && !a.equals("kms:CreateGrant"))
                 .noneMatch(a -> a.equals("rds:DeleteDBInstance") || a.equals("rds:DeleteDBCluster"))
                 .noneMatch(a -> a.startsWith("rds:ModifyDB") && !a.contains("SnapshotAttribute"));
         source.get("Statement").forEach(st -> {
