@@ -226,7 +226,11 @@ public final class BackupAccountStack extends Stack {
                         this,
                         "PipelinePolicy",
                         Policies.snapshotPipelineRole(
-                                backup.account(), key.getKeyArn(), sourceRoles, copyKeys(config))));
+                                backup.account(),
+                                key.getKeyArn(),
+                                sourceRoles,
+                                config.copyKeyArns(),
+                                config.databaseArnsIn(backup.account()))));
         Function restoreFn = function(
                 "RestoreFunction",
                 "Lifeboat: restores, the incident path",
@@ -648,20 +652,6 @@ public final class BackupAccountStack extends Stack {
                                 .build())
                         .build())
                 .build();
-    }
-
-    /** The share keys and staging keys of lifeboat.yml: copies pass through them on their way in. */
-    private static List<String> copyKeys(LifeboatConfig config) {
-        Set<String> keys = new LinkedHashSet<>();
-        for (LifeboatConfig.Database d : config.databases().values()) {
-            if (d.source().shareKmsKeyArn() != null) {
-                keys.add(d.source().shareKmsKeyArn());
-            }
-            if (d.snapshot() != null && d.snapshot().stagingKmsKeyArn() != null) {
-                keys.add(d.snapshot().stagingKmsKeyArn());
-            }
-        }
-        return List.copyOf(keys);
     }
 
     /** The bucket (to list it) and the dump prefixes of the databases of {@code account}: nothing else. */

@@ -222,6 +222,48 @@ class LifeboatAppTest {
                 .isEqualTo(normalized(Policies.document(KeyPolicies.shareKey("111111111111", b.account()))));
     }
 
+    /**
+     * The tests' IAM model ({@code IamModel.deployed}) builds the pipeline's and the source role's policies from
+     * lifeboat.yml with the same {@link Policies} calls as the app; the app must pass the same arguments, or the
+     * model would evaluate policies nobody deploys.
+     */
+    @Test
+    void thePipelineAndSourceRolePolicies_areWhatTheIamModelEvaluates() throws Exception {
+        LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        var b = config.backup();
+        List<String> sourceRoles = config.databases().values().stream()
+                .map(d -> d.source().roleArn())
+                .distinct()
+                .toList();
+        assertThat(inlinePolicy(stacks.backup(), "PipelinePolicy", b.kmsKeyArn()))
+                .isEqualTo(normalized(Policies.document(Policies.snapshotPipelineRole(
+                        b.account(),
+                        b.kmsKeyArn(),
+                        sourceRoles,
+                        config.copyKeyArns(),
+                        config.databaseArnsIn(b.account())))));
+        var orders = config.database("orders").source();
+        assertThat(inlinePolicy(stacks.sources().getFirst(), "SourcePolicy", b.kmsKeyArn()))
+                .isEqualTo(normalized(Policies.document(Policies.sourceRole(
+                        orders.account(), orders.region(), List.of(orders.arn()), b.account(), b.kmsKeyArn()))));
+    }
+
+    /** An inline policy of the stack, resolved, with the stand-in ARN of the stack's BackupKey replaced by {@code keyArn}. */
+    private static com.fasterxml.jackson.databind.JsonNode inlinePolicy(
+            software.amazon.awscdk.Stack stack, String id, String keyArn) throws Exception {
+        TemplatePolicies t = new TemplatePolicies(stack);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var resources = json.valueToTree(Template.fromStack(stack).toJSON().get("Resources"));
+        for (var e : resources.properties()) {
+            if (e.getKey().startsWith(id) && e.getValue().path("Type").asText().equals("AWS::IAM::Policy")) {
+                String doc = json.writeValueAsString(
+                        t.resolve(e.getValue().path("Properties").path("PolicyDocument")));
+                return normalized(doc.replaceAll("arn:aws:BackupKey[0-9A-F]+", keyArn));
+            }
+        }
+        throw new AssertionError("no policy " + id);
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode keyPolicy(software.amazon.awscdk.Stack stack, String id)
             throws Exception {
         TemplatePolicies t = new TemplatePolicies(stack);

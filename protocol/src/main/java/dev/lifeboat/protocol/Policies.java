@@ -101,17 +101,7 @@ public final class Policies {
                                 "rds:ModifyDBClusterSnapshotAttribute"),
                         List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
                         Map.of()),
-                new Statement(
-                        "UseBackupKey",
-                        "Allow",
-                        List.of(
-                                "kms:Decrypt",
-                                "kms:DescribeKey",
-                                "kms:ReEncryptFrom",
-                                "kms:ReEncryptTo",
-                                "kms:GenerateDataKeyWithoutPlaintext"),
-                        List.of(backupKeyArn),
-                        Map.of()),
+                useThroughRdsOnly("UseTheBackupKeyThroughRdsOnly", List.of(backupKeyArn)),
                 grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)),
                 noRetagging(backupAccount, "*"));
     }
@@ -160,15 +150,39 @@ public final class Policies {
      */
     public static List<Statement> snapshotPipelineRole(
             String backupAccount, String backupKeyArn, List<String> sourceRoleArns, List<String> copyKeyArns) {
+        return snapshotPipelineRole(backupAccount, backupKeyArn, sourceRoleArns, copyKeyArns, List.of());
+    }
+
+    /**
+     * The pipeline's role, also snapshotting the backup account's own databases ({@code ownDatabaseArns}: sources
+     * in the backup account, backed up into another Region). The pipeline calls RDS there with its own
+     * credentials, assuming no role, so it needs what the source role has for them: make snapshots of them, and
+     * use their keys through RDS.
+     */
+    public static List<Statement> snapshotPipelineRole(
+            String backupAccount,
+            String backupKeyArn,
+            List<String> sourceRoleArns,
+            List<String> copyKeyArns,
+            List<String> ownDatabaseArns) {
         List<Statement> s = new ArrayList<>(pipelineInBackupAccount(backupAccount, backupKeyArn, sourceRoleArns));
         if (!copyKeyArns.isEmpty()) {
-            s.add(new Statement(
-                    "UseTheKeysCopiesPassThrough",
-                    "Allow",
-                    List.of("kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"),
-                    copyKeyArns,
-                    Map.of()));
+            s.add(useThroughRdsOnly("UseTheKeysCopiesPassThrough", copyKeyArns));
             s.add(grantsForRdsOnly("GrantsOnThoseKeysOnlyForAwsResources", copyKeyArns));
+        }
+        if (!ownDatabaseArns.isEmpty()) {
+            String rds = "arn:aws:rds:*:" + backupAccount + ":";
+            List<String> resources = new ArrayList<>(ownDatabaseArns);
+            resources.addAll(List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"));
+            s.add(new Statement(
+                    "SnapshotTheBackupAccountsOwnDatabases",
+                    "Allow",
+                    List.of("rds:CreateDBSnapshot", "rds:CreateDBClusterSnapshot"),
+                    resources,
+                    Map.of()));
+            String ownKeys = "arn:aws:kms:*:" + backupAccount + ":key/*";
+            s.add(useThroughRdsOnly("UseTheirKeysThroughRdsOnly", List.of(ownKeys)));
+            s.add(grantsForRdsOnly("GrantTheirKeysToRdsOnly", List.of(ownKeys)));
         }
         return s;
     }
@@ -218,17 +232,7 @@ public final class Policies {
                         List.of("rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot"),
                         List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
                         Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"))),
-                new Statement(
-                        "UseBackupKey",
-                        "Allow",
-                        List.of(
-                                "kms:Decrypt",
-                                "kms:DescribeKey",
-                                "kms:ReEncryptFrom",
-                                "kms:ReEncryptTo",
-                                "kms:GenerateDataKeyWithoutPlaintext"),
-                        List.of(backupKeyArn),
-                        Map.of()),
+                useThroughRdsOnly("UseTheBackupKeyThroughRdsOnly", List.of(backupKeyArn)),
                 grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)));
     }
 
@@ -322,12 +326,7 @@ public final class Policies {
                                 anywhere + "snapshot:lifeboat-*",
                                 anywhere + "cluster-snapshot:lifeboat-*"),
                         Map.of("ForAllValues:StringLike", Map.of("aws:TagKeys", "lifeboat:*"))),
-                new Statement(
-                        "UseThisAccountsKeysThroughRdsOnly",
-                        "Allow",
-                        KeyPolicies.RDS_USE,
-                        List.of(thisAccountsKeys, backupKeyArn),
-                        Map.of("StringLike", Map.of("kms:ViaService", "rds.*.amazonaws.com"))),
+                useThroughRdsOnly("UseThisAccountsKeysThroughRdsOnly", List.of(thisAccountsKeys, backupKeyArn)),
                 grantsForRdsOnly("GrantThoseKeysToRdsOnly", List.of(thisAccountsKeys, backupKeyArn)),
                 noRetagging(account, "*"));
     }
@@ -512,6 +511,20 @@ public final class Policies {
                         List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"),
                         List.of(backupKeyArn),
                         Map.of("StringEquals", Map.of("kms:ViaService", "s3." + backupRegion + ".amazonaws.com"))));
+    }
+
+    /**
+     * What RDS needs of a key to copy and restore encrypted snapshots for the caller ({@link KeyPolicies#RDS_USE}),
+     * usable only through RDS: the role cannot decrypt anything with the key on its own
+     * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+     */
+    private static Statement useThroughRdsOnly(String sid, List<String> keyArns) {
+        return new Statement(
+                sid,
+                "Allow",
+                KeyPolicies.RDS_USE,
+                keyArns,
+                Map.of("StringLike", Map.of("kms:ViaService", "rds.*.amazonaws.com")));
     }
 
     /**

@@ -22,6 +22,32 @@ public record LifeboatConfig(
     }
 
     /**
+     * The keys snapshot copies pass through on their way into the backup account: each source's share key and
+     * each staging key, once each. The pipeline's role must be allowed them in its own policy (KMS requires the
+     * caller's IAM policy for another account's key, beside that key's policy).
+     */
+    public List<String> copyKeyArns() {
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+        for (Database d : databases.values()) {
+            if (d.source().shareKmsKeyArn() != null) {
+                keys.add(d.source().shareKmsKeyArn());
+            }
+            if (d.snapshot() != null && d.snapshot().stagingKmsKeyArn() != null) {
+                keys.add(d.snapshot().stagingKmsKeyArn());
+            }
+        }
+        return List.copyOf(keys);
+    }
+
+    /** The ARNs of the configured databases that live in {@code account} (any Region). */
+    public List<String> databaseArnsIn(String account) {
+        return databases.values().stream()
+                .filter(d -> d.source().account().equals(account))
+                .map(d -> d.source().arn())
+                .toList();
+    }
+
+    /**
      * The optional organization guard: a service control policy the CDK app deploys from {@code
      * managementAccount} and attaches to {@code targetIds} (the backup account, or its organizational unit).
      * {@code deployRoleArn}: the role CloudFormation deploys the backup stack with, the only one the policy lets
@@ -148,7 +174,14 @@ public record LifeboatConfig(
             String identifier,
             String roleArn,
             String externalId,
-            String shareKmsKeyArn) {}
+            String shareKmsKeyArn) {
+
+        /** The database's ARN ({@code db:} for an instance, {@code cluster:} for an Aurora cluster). */
+        public String arn() {
+            return "arn:aws:rds:" + region + ":" + account + ":" + (kind == DbKind.CLUSTER ? "cluster:" : "db:")
+                    + identifier;
+        }
+    }
 
     /**
      * How the source snapshot is made: {@code CREATE} a manual snapshot, or {@code COPY_AUTOMATED}: copy

@@ -80,11 +80,12 @@ public final class CopyingSnapshot {
             } catch (RdsGateway.KeyNotGrantedException e) {
                 return new Result(
                         Decision.Status.FAILED,
-                        "account " + e.account() + " may not use KMS key " + e.keyArn()
-                                + ", so it cannot copy the shared snapshot. Add a statement to that key's policy allowing account "
-                                + e.account()
-                                + " kms:Decrypt, kms:DescribeKey, kms:CreateGrant and kms:ReEncrypt* (the source account"
-                                + " stack of the CDK app does this)",
+                        "account " + e.account() + " may not use KMS key " + e.keyArn() + " (" + e.getMessage()
+                                + "), so RDS cannot copy with it. KMS needs both sides: the key's policy must allow"
+                                + " account " + e.account() + ", and the calling role's own IAM policy must allow the"
+                                + " key (for another account's key the key policy alone is not enough). The CDK app"
+                                + " sets both for the keys lifeboat.yml names: check that the key is the one"
+                                + " configured and that both stacks are deployed",
                         p,
                         executed,
                         o.finalCopy(),

@@ -10,8 +10,11 @@ import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.testing.IamModel;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.TestSettings;
+import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.Tags;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,8 +38,11 @@ class RestoringSnapshotTest {
 
     @BeforeEach
     void copies() {
-        rds.addKey(BACKUP, "eu-central-1", "backup", false, PROD);
+        rds.addKey(BACKUP, "eu-central-1", "backup", false);
         rds.addKey(PROD, "eu-west-1", "restore", false);
+        // Issue 15, item 5: the restore role and the source role with the policies the CDK app deploys, the backup
+        // key with its deployed policy; the target's own key with the default key policy.
+        rds.iam = IamModel.deployed(config, IamModel.BackupRole.RESTORE).withDefaultPoliciesFor(rds);
         for (int d = 22; d <= 25; d++) {
             LocalDate day = LocalDate.of(2026, 11, d);
             Instant at = day.atTime(3, 0).toInstant(ZoneOffset.UTC);
@@ -173,6 +179,28 @@ class RestoringSnapshotTest {
                 .hasMessageContaining("target account 999999999999 is not in the configuration");
         assertThat(rds.calls).isEmpty();
         assertThat(rds.all(VAULT)).allSatisfy(s -> assertThat(s.sharedWith()).isEmpty());
+    }
+
+    /**
+     * Issue 15, item 5: the backup key's policy gave the target accounts no use of it, so the copy into the target
+     * account (the incident path) failed with KMSKeyNotAccessibleFault; the test passed only because it made the
+     * key usable by production, which the CDK app never did. With the key policy before the fix, it fails again.
+     */
+    @Test
+    void intoAnotherAccount_needsTheBackupKeyPolicyToLetTheTargetAccountUseItThroughRds() {
+        rds.iam.key(
+                config.backup().kmsKeyArn(),
+                KeyPolicies.backupKey(BACKUP, "eu-central-1", List.of(), "arn:aws:iam::222222222222:role/break-glass"));
+
+        assertThatThrownBy(() -> toTheEnd(new RestoringSnapshot.Command(
+                        "orders",
+                        "latest",
+                        into("orders", PROD, "eu-west-1", "arn:aws:kms:eu-west-1:111111111111:key/restore"),
+                        false)))
+                .isInstanceOf(RdsGateway.KeyNotGrantedException.class)
+                .hasMessageContaining("may not use " + config.backup().kmsKeyArn())
+                .hasMessageContaining("refused by the key policy");
+        assertThat(rds.restores).isEmpty();
     }
 
     /** Issue 15, item 6: a cluster named 57 to 63 characters was restored, then its writer could not be. */

@@ -8,8 +8,10 @@ import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.Mode;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.testing.IamModel;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.TestSettings;
+import dev.lifeboat.protocol.Policies;
 import dev.lifeboat.protocol.Tags;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,8 +53,19 @@ class SnapshotPipelineTest {
         rds.addDatabase(SOURCE, "orders-prod", "postgres", awsRdsKey.arn());
     }
 
+    /**
+     * The IAM and KMS model of the deployment of {@link #config}, as the CDK app makes it (the pipeline's role in
+     * the backup account, the source role in production, the keys' policies); a test may change it first.
+     */
+    private void deployed() {
+        if (rds.iam == null) {
+            rds.iam = IamModel.deployed(config, IamModel.BackupRole.PIPELINE).withDefaultPoliciesFor(rds);
+        }
+    }
+
     /** Advances the run until it is done or failed, as Step Functions would; returns every step's result. */
     private List<CopyingSnapshot.Result> runToEnd(RunProgress start) {
+        deployed();
         List<CopyingSnapshot.Result> steps = new ArrayList<>();
         RunProgress p = start;
         for (int i = 0; i < 200; i++) {
@@ -71,7 +84,7 @@ class SnapshotPipelineTest {
     void happyPath_reEncryptsSharesCopiesTagsAndCleansUp() {
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
-        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
         List<SnapshotInfo> inVault = rds.all(VAULT);
         assertThat(inVault).hasSize(1);
         SnapshotInfo copy = inVault.getFirst();
@@ -99,7 +112,7 @@ class SnapshotPipelineTest {
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
-        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
         assertThat(steps).hasSizeGreaterThan(12);
         assertThat(steps)
                 .filteredOn(r -> r.executed().isEmpty() && r.status() == Decision.Status.IN_PROGRESS)
@@ -113,7 +126,7 @@ class SnapshotPipelineTest {
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
-        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
         assertThat(steps.getLast().progress().attempts()).isEqualTo(1);
         assertThat(steps)
                 .extracting(CopyingSnapshot.Result::message)
@@ -179,14 +192,16 @@ class SnapshotPipelineTest {
 
     @Test
     void shareKeyNotGrantedToTheBackupAccount_failsNamingTheKeyAndTheGrant() {
-        rds.addKey(PROD, "eu-west-1", "share", false); // replaces the key: only the source account may use it
+        deployed();
+        rds.iam.defaultKey(shareKey.arn()); // a share key whose policy names only its own account
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
         assertThat(steps.getLast().status()).isEqualTo(Decision.Status.FAILED);
         assertThat(steps.getLast().message())
                 .contains("account " + BACKUP + " may not use KMS key " + shareKey.arn())
-                .contains("kms:Decrypt");
+                .contains("refused by the key policy")
+                .contains("the key's policy must allow account " + BACKUP);
         assertThat(rds.all(VAULT)).isEmpty();
     }
 
@@ -324,7 +339,7 @@ class SnapshotPipelineTest {
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
-        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
         assertThat(rds.calls)
                 .contains("copy " + SOURCE + " lifeboat-orders-20261125-0300 from " + newest.arn())
                 .noneMatch(c -> c.startsWith("create "))
@@ -339,7 +354,7 @@ class SnapshotPipelineTest {
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
-        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
         assertThat(steps.getLast().progress().twoStep()).isTrue();
         assertThat(steps.getLast().progress().warnings()).anyMatch(w -> w.contains("used two steps"));
         assertThat(rds.calls).anyMatch(c -> c.startsWith("copy " + STAGING + " lifeboat-orders-20261125-0300-staging"));
@@ -356,7 +371,7 @@ class SnapshotPipelineTest {
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
-        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
         assertThat(steps.getLast().progress().warnings())
                 .anyMatch(w -> w.contains("option group orders-options") && w.contains("snapshot.optionGroup"));
     }
@@ -368,7 +383,7 @@ class SnapshotPipelineTest {
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
-        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
         assertThat(rds.all(new Location(PROD, "eu-central-1")))
                 .singleElement()
                 .extracting(SnapshotInfo::kmsKeyId)
@@ -383,8 +398,77 @@ class SnapshotPipelineTest {
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
 
-        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.DONE);
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
         assertThat(steps.getLast().progress().warnings()).anyMatch(w -> w.contains("is not encrypted"));
         assertThat(rds.all(VAULT).getFirst().kmsKeyId()).isEqualTo("arn:aws:kms:eu-central-1:222222222222:key/backup");
+    }
+
+    /**
+     * Issue 15, item 1: KMS needs the caller's own IAM policy to allow another account's key; the pipeline's role
+     * could use only the backup key, so every encrypted copy from a share key failed (KMSKeyNotAccessibleFault).
+     * The deployed policies pass (every test above); the old role fails, naming the side that refused.
+     */
+    @Test
+    void aPipelineRoleWithoutTheShareKeyInItsOwnPolicy_cannotCopy_evenThoughTheKeyPolicyAllows() {
+        deployed();
+        rds.iam.caller(
+                BACKUP,
+                "arn:aws:iam::222222222222:role/lifeboat-snapshot-pipeline",
+                Policies.snapshotPipelineRole(
+                        BACKUP,
+                        config.backup().kmsKeyArn(),
+                        List.of(config.database("orders").source().roleArn())));
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.FAILED);
+        assertThat(steps.getLast().message())
+                .contains("may not use KMS key " + shareKey.arn())
+                .contains("refused by the role's IAM policy");
+        assertThat(rds.all(VAULT)).isEmpty();
+    }
+
+    /**
+     * Issue 15, item 1: a database on its own customer managed key (not aws/rds) is re-encrypted with the share
+     * key by the source role, which therefore needs that key too (through RDS only).
+     */
+    @Test
+    void aDatabaseOnItsOwnCustomerKey_isReEncryptedForSharing_throughTheSourceRolesRdsOnlyKeyUse() {
+        InMemoryRds.Key own = rds.addKey(PROD, "eu-west-1", "orders-own", false);
+        rds.addDatabase(SOURCE, "orders-prod", "postgres", own.arn());
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
+        assertThat(rds.all(VAULT))
+                .singleElement()
+                .extracting(SnapshotInfo::kmsKeyId)
+                .isEqualTo(config.backup().kmsKeyArn());
+    }
+
+    @Test
+    void aSourceRoleWithoutKeyUse_cannotReEncryptADatabaseOnItsOwnKey_andTheMessageSaysWhichSideRefused() {
+        InMemoryRds.Key own = rds.addKey(PROD, "eu-west-1", "orders-own", false);
+        rds.addDatabase(SOURCE, "orders-prod", "postgres", own.arn());
+        deployed();
+        rds.iam.caller(
+                PROD,
+                config.database("orders").source().roleArn(),
+                Policies.sourceRole(
+                                PROD,
+                                "eu-west-1",
+                                List.of(config.database("orders").source().arn()),
+                                BACKUP,
+                                config.backup().kmsKeyArn())
+                        .stream()
+                        .filter(st -> !st.actions().toString().contains("kms:"))
+                        .toList());
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).isEqualTo(Decision.Status.FAILED);
+        assertThat(steps.getLast().message())
+                .contains("may not use KMS key " + own.arn())
+                .contains("refused by the role's IAM policy");
     }
 }

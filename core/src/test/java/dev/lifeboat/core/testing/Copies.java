@@ -14,7 +14,7 @@ public final class Copies {
     private Copies() {}
 
     /**
-     * An available, encrypted PostgreSQL copy named {@code id} of the database {@code databaseId} (source
+     * An available PostgreSQL copy, encrypted with the backup key ({@code key/backup} of that account and Region), named {@code id} of the database {@code databaseId} (source
      * instance {@code <databaseId>-prod}), tagged as Lifeboat's backup of a source snapshot taken at
      * {@code takenAt} (RDS's OriginalSnapshotCreateTime, which copies keep); the copy itself is created 20
      * minutes later.
@@ -30,7 +30,7 @@ public final class Copies {
                 "manual",
                 takenAt.plus(Duration.ofMinutes(20)),
                 true,
-                "k",
+                "arn:aws:kms:" + where.region() + ":" + where.account() + ":key/backup",
                 Map.of(
                         Tags.MANAGED_BY,
                         "lifeboat",

@@ -36,6 +36,11 @@ import java.util.Set;
  *       aurora-copy-snapshot).
  *   <li>100 manual snapshots per Region by default (CHAP_Limits, "Manual DB snapshots").
  * </ul>
+ *
+ * <p>With an {@link IamModel} set ({@link #iam}), every call is first authorized as AWS authorizes it: the
+ * calling role's IAM policy for the RDS action on its resources (with the tags of the request and of the
+ * resource as condition keys), and, for encrypted snapshots, the key policy and the role's policy for RDS's use
+ * of each KMS key involved. Without one, keys are judged by {@link Key#usableBy} alone.
  */
 public class InMemoryRds implements RdsGateway {
     private final Clock clock;
@@ -55,6 +60,66 @@ public class InMemoryRds implements RdsGateway {
 
     public int manualQuota = 100;
     public final List<String> calls = new ArrayList<>();
+
+    /** When set, every call is authorized against it first (see the class comment). */
+    public IamModel iam;
+
+    private void authorize(
+            Location where,
+            String action,
+            String resourceArn,
+            Map<String, String> resourceTags,
+            Map<String, String> requestTags) {
+        if (iam == null) {
+            return;
+        }
+        Map<String, List<String>> context = new HashMap<>();
+        resourceTags.forEach((k, v) -> context.put("aws:ResourceTag/" + k, List.of(v)));
+        if (!requestTags.isEmpty()) {
+            context.put("aws:TagKeys", List.copyOf(requestTags.keySet()));
+            requestTags.forEach((k, v) -> context.put("aws:RequestTag/" + k, List.of(v)));
+        }
+        iam.authorize(where.account(), action, resourceArn, context);
+    }
+
+    private void authorize(Location where, String action, String resourceArn) {
+        authorize(where, action, resourceArn, Map.of(), Map.of());
+    }
+
+    /** Tags given at creation are authorized as rds:AddTagsToResource on the new resource (tag-on-create). */
+    private void authorizeTagsOnCreate(Location where, String newArn, Map<String, String> tags) {
+        if (!tags.isEmpty()) {
+            authorize(where, "rds:AddTagsToResource", newArn, Map.of(), tags);
+        }
+    }
+
+    private static String arn(Location where, String type, String id) {
+        return "arn:aws:rds:" + where.region() + ":" + where.account() + ":" + type + ":" + id;
+    }
+
+    private static String snapshotType(DbKind kind) {
+        return kind == DbKind.CLUSTER ? "cluster-snapshot" : "snapshot";
+    }
+
+    private static String dbType(DbKind kind) {
+        return kind == DbKind.CLUSTER ? "cluster" : "db";
+    }
+
+    private static String describeSnapshots(DbKind kind) {
+        return kind == DbKind.CLUSTER ? "rds:DescribeDBClusterSnapshots" : "rds:DescribeDBSnapshots";
+    }
+
+    /** RDS's use of a KMS key for the caller in {@code where}: the IAM model's, or the key's account list. */
+    private void useKey(Location where, String keyArn) {
+        if (iam != null) {
+            iam.useKey(where.account(), keyArn);
+            return;
+        }
+        Key key = keys.get(keyArn);
+        if (key == null || !key.usableBy().contains(where.account())) {
+            throw new KeyNotGrantedException(keyArn, where.account(), "KMSKeyNotAccessibleFault");
+        }
+    }
 
     private static final class Entry {
         SnapshotInfo info;
@@ -105,6 +170,10 @@ public class InMemoryRds implements RdsGateway {
         Key key = new Key(arn, account, region, awsManaged, users);
         keys.put(arn, key);
         return key;
+    }
+
+    public synchronized List<Key> keys() {
+        return List.copyOf(keys.values());
     }
 
     /** An automated snapshot, as RDS's backup window makes them. */
@@ -231,6 +300,10 @@ public class InMemoryRds implements RdsGateway {
 
     @Override
     public synchronized Optional<SourceDatabase> database(Location where, DbKind kind, String identifier) {
+        authorize(
+                where,
+                kind == DbKind.CLUSTER ? "rds:DescribeDBClusters" : "rds:DescribeDBInstances",
+                arn(where, dbType(kind), identifier));
         SourceDatabase db = databases.get(k(where, identifier));
         Integer left = restoresPending.get(k(where, identifier));
         if (db != null && left != null && left != Integer.MAX_VALUE) {
@@ -265,6 +338,12 @@ public class InMemoryRds implements RdsGateway {
         if (!databases.containsKey(k(where, identifier))) {
             throw new IllegalStateException("DBInstanceNotFound: " + identifier);
         }
+        authorize(
+                where,
+                kind == DbKind.CLUSTER ? "rds:ModifyDBCluster" : "rds:ModifyDBInstance",
+                arn(where, dbType(kind), identifier),
+                databases.get(k(where, identifier)).tags(),
+                Map.of());
         masterPasswords.put(identifier, password.reveal());
         return "app";
     }
@@ -275,6 +354,13 @@ public class InMemoryRds implements RdsGateway {
     @Override
     public synchronized void deleteDatabase(Location where, DbKind kind, String identifier) {
         calls.add("delete-database " + where + " " + identifier);
+        SourceDatabase existing = databases.get(k(where, identifier));
+        authorize(
+                where,
+                kind == DbKind.CLUSTER ? "rds:DeleteDBCluster" : "rds:DeleteDBInstance",
+                arn(where, dbType(kind), identifier),
+                existing == null ? Map.of() : existing.tags(),
+                Map.of());
         if (refuseDeleting.contains(identifier)) {
             throw new IllegalStateException("InvalidDBInstanceState: " + identifier + " is being modified");
         }
@@ -284,6 +370,7 @@ public class InMemoryRds implements RdsGateway {
 
     @Override
     public synchronized List<SourceDatabase> databasesTagged(Location where, DbKind kind, String tagKey) {
+        authorize(where, kind == DbKind.CLUSTER ? "rds:DescribeDBClusters" : "rds:DescribeDBInstances", "*");
         List<SourceDatabase> out = new ArrayList<>();
         databases.forEach((key, db) -> {
             if (key.startsWith(where.account() + "/" + where.region() + "/")
@@ -298,9 +385,21 @@ public class InMemoryRds implements RdsGateway {
     @Override
     public synchronized SourceDatabase restore(Location where, DbKind kind, RestoreSpec spec) {
         calls.add("restore " + where + " " + spec.newIdentifier() + " from " + spec.snapshotId());
+        String restoreAction =
+                kind == DbKind.CLUSTER ? "rds:RestoreDBClusterFromSnapshot" : "rds:RestoreDBInstanceFromDBSnapshot";
+        authorize(where, restoreAction, arn(where, snapshotType(kind), spec.snapshotId()));
+        authorize(where, restoreAction, arn(where, dbType(kind), spec.newIdentifier()));
+        authorizeTagsOnCreate(where, arn(where, dbType(kind), spec.newIdentifier()), spec.tags());
+        if (kind == DbKind.CLUSTER) {
+            authorize(
+                    where, "rds:CreateDBInstance", arn(where, "db", spec.newIdentifier() + RdsDatabases.WRITER_SUFFIX));
+        }
         Entry e = snapshots.get(k(where, spec.snapshotId()));
         if (e == null || !e.info.available()) {
             throw new IllegalStateException("DBSnapshotNotFound or not available: " + spec.snapshotId());
+        }
+        if (e.info.encrypted() && iam != null) {
+            useKey(where, e.info.kmsKeyId());
         }
         if (databases.containsKey(k(where, spec.newIdentifier()))) {
             throw new IllegalStateException("DBInstanceAlreadyExists: " + spec.newIdentifier());
@@ -333,6 +432,7 @@ public class InMemoryRds implements RdsGateway {
 
     @Override
     public synchronized List<SnapshotInfo> snapshots(Location where, DbKind kind, String dbIdentifier) {
+        authorize(where, describeSnapshots(kind), "*");
         List<SnapshotInfo> out = new ArrayList<>();
         for (Entry e : snapshots.values()) {
             if (e.info.location().equals(where)
@@ -346,6 +446,7 @@ public class InMemoryRds implements RdsGateway {
 
     @Override
     public synchronized Optional<SnapshotInfo> snapshot(Location where, DbKind kind, String snapshotId) {
+        authorize(where, describeSnapshots(kind), arn(where, snapshotType(kind), snapshotId));
         Entry e = snapshots.get(k(where, snapshotId));
         if (e == null) {
             return Optional.empty();
@@ -368,6 +469,10 @@ public class InMemoryRds implements RdsGateway {
     public synchronized SnapshotInfo createSnapshot(
             Location where, DbKind kind, String dbIdentifier, String snapshotId, Map<String, String> tags) {
         calls.add("create " + where + " " + snapshotId);
+        String createAction = kind == DbKind.CLUSTER ? "rds:CreateDBClusterSnapshot" : "rds:CreateDBSnapshot";
+        authorize(where, createAction, arn(where, dbType(kind), dbIdentifier));
+        authorize(where, createAction, arn(where, snapshotType(kind), snapshotId));
+        authorizeTagsOnCreate(where, arn(where, snapshotType(kind), snapshotId), tags);
         Entry existing = snapshots.get(k(where, snapshotId));
         if (existing != null) {
             return existing.info;
@@ -407,6 +512,10 @@ public class InMemoryRds implements RdsGateway {
             String optionGroup,
             Map<String, String> tags) {
         calls.add("copy " + where + " " + targetId + " from " + sourceArn);
+        String copyAction = kind == DbKind.CLUSTER ? "rds:CopyDBClusterSnapshot" : "rds:CopyDBSnapshot";
+        authorize(where, copyAction, sourceArn);
+        authorize(where, copyAction, arn(where, snapshotType(kind), targetId));
+        authorizeTagsOnCreate(where, arn(where, snapshotType(kind), targetId), tags);
         Entry existing = snapshots.get(k(where, targetId));
         if (existing != null) {
             return existing.info;
@@ -426,8 +535,8 @@ public class InMemoryRds implements RdsGateway {
                 throw new IllegalStateException(
                         "DBSnapshotNotFound: " + sourceArn + " is not shared with " + where.account());
             }
-            if (s.encrypted() && !keys.get(s.kmsKeyId()).usableBy().contains(where.account())) {
-                throw new KeyNotGrantedException(s.kmsKeyId(), where.account(), "KMSKeyNotAccessibleFault");
+            if (s.encrypted()) {
+                useKey(where, s.kmsKeyId());
             }
             if (crossRegion && refuseCrossAccountCrossRegionCopy) {
                 throw new CopyRejectedException(
@@ -435,11 +544,17 @@ public class InMemoryRds implements RdsGateway {
             }
         }
         String targetKey = s.kmsKeyId();
+        if (!crossAccount && s.encrypted() && iam != null) {
+            useKey(where, s.kmsKeyId());
+        }
         if (kmsKeyId != null) {
             Key key = keys.get(kmsKeyId);
-            if (key == null
-                    || !key.region().equals(where.region())
-                    || !key.usableBy().contains(where.account())) {
+            if (key == null || !key.region().equals(where.region())) {
+                throw new IllegalStateException("KMSKeyNotAccessibleFault: " + kmsKeyId + " is not a key of " + where);
+            }
+            if (iam != null) {
+                useKey(where, kmsKeyId);
+            } else if (!key.usableBy().contains(where.account())) {
                 throw new IllegalStateException("KMSKeyNotAccessibleFault: " + kmsKeyId + " in " + where);
             }
             targetKey = kmsKeyId;
@@ -476,6 +591,10 @@ public class InMemoryRds implements RdsGateway {
     @Override
     public synchronized void share(Location where, DbKind kind, String snapshotId, String account) {
         calls.add("share " + where + " " + snapshotId + " with " + account);
+        authorize(
+                where,
+                kind == DbKind.CLUSTER ? "rds:ModifyDBClusterSnapshotAttribute" : "rds:ModifyDBSnapshotAttribute",
+                arn(where, snapshotType(kind), snapshotId));
         Entry e = snapshots.get(k(where, snapshotId));
         if (e == null) {
             throw new SnapshotGoneException("DBSnapshotNotFound: " + snapshotId);
@@ -501,11 +620,22 @@ public class InMemoryRds implements RdsGateway {
     @Override
     public synchronized void delete(Location where, DbKind kind, String snapshotId) {
         calls.add("delete " + where + " " + snapshotId);
-        snapshots.remove(k(where, snapshotId)); // already gone counts as deleted, as the port promises
+        Entry e = snapshots.get(k(where, snapshotId));
+        if (e == null) {
+            return; // already gone counts as deleted, as the port promises (the adapter makes it so for AWS)
+        }
+        authorize(
+                where,
+                kind == DbKind.CLUSTER ? "rds:DeleteDBClusterSnapshot" : "rds:DeleteDBSnapshot",
+                arn(where, snapshotType(kind), snapshotId),
+                e.info.tags(),
+                Map.of());
+        snapshots.remove(k(where, snapshotId));
     }
 
     @Override
     public synchronized Quota manualSnapshotQuota(Location where) {
+        authorize(where, "rds:DescribeAccountAttributes", "*");
         int used = (int) snapshots.values().stream()
                 .filter(e -> e.info.location().equals(where) && !"automated".equals(e.info.type()))
                 .count();
@@ -514,6 +644,7 @@ public class InMemoryRds implements RdsGateway {
 
     @Override
     public synchronized int copiesInProgress(Location where, DbKind kind) {
+        authorize(where, describeSnapshots(kind), "*");
         return (int) snapshots.values().stream()
                 .filter(e -> e.info.location().equals(where) && e.pollsLeft > 0 && e.info.kind() == kind)
                 .count();

@@ -23,6 +23,7 @@ import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeDumps;
 import dev.lifeboat.core.testing.FakeInspector;
+import dev.lifeboat.core.testing.IamModel;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemorySecretStore;
 import dev.lifeboat.core.testing.InMemoryVault;
@@ -49,6 +50,14 @@ class VerifyingBackupTest {
     private final LifeboatConfig config = TestSettings.orders();
     private final Location backup = config.backup().location();
     private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
+
+    /** The verification role with the policy the CDK app deploys, and the backup key's deployed policy. */
+    @org.junit.jupiter.api.BeforeEach
+    void deployed() {
+        rds.addKey(backup.account(), backup.region(), "backup", false);
+        rds.iam = IamModel.deployed(config, IamModel.BackupRole.VERIFICATION).withDefaultPoliciesFor(rds);
+    }
+
     private final InMemoryVault vault = new InMemoryVault();
     private final InMemorySecretStore secretStore = new InMemorySecretStore();
 
