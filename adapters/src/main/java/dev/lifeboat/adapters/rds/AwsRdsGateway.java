@@ -240,12 +240,6 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                             .dbClusterParameterGroupName(spec.parameterGroup())
                             .deletionProtection(spec.deletionProtection())
                             .tags(tags(spec.tags())));
-            rds(where)
-                    .createDBInstance(b -> b.dbInstanceIdentifier(spec.newIdentifier() + RdsDatabases.WRITER_SUFFIX)
-                            .dbClusterIdentifier(spec.newIdentifier())
-                            .engine(spec.engine())
-                            .dbInstanceClass(spec.instanceClass())
-                            .tags(tags(spec.tags())));
         } else {
             rds(where)
                     .restoreDBInstanceFromDBSnapshot(b -> b.dbInstanceIdentifier(spec.newIdentifier())
@@ -264,6 +258,21 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
         return database(where, kind, spec.newIdentifier())
                 .orElseThrow(() -> new IllegalStateException(
                         "RDS accepted the restore of " + spec.newIdentifier() + " but does not describe it"));
+    }
+
+    @Override
+    public SourceDatabase addWriter(
+            Location where, SourceDatabase cluster, String instanceClass, Map<String, String> tags) {
+        String writer = cluster.identifier() + RdsDatabases.WRITER_SUFFIX;
+        rds(where)
+                .createDBInstance(b -> b.dbInstanceIdentifier(writer)
+                        .dbClusterIdentifier(cluster.identifier())
+                        .engine(cluster.engine())
+                        .dbInstanceClass(instanceClass)
+                        .tags(tags(tags)));
+        return database(where, DbKind.INSTANCE, writer)
+                .orElseThrow(() ->
+                        new IllegalStateException("RDS accepted the writer " + writer + " but does not describe it"));
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ class AwsRdsGatewayDeleteTest {
     private final List<String> actions = new ArrayList<>();
 
     private AwsRdsGateway rdsAnswering(boolean describeFindsIt) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String action = body.replaceAll(".*Action=([A-Za-z]+).*", "$1");

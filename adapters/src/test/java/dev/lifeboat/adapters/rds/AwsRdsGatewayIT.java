@@ -246,11 +246,18 @@ class AwsRdsGatewayIT {
                         false,
                         true,
                         Map.of()));
-        assertThat(rds.database(backupHere, DbKind.CLUSTER, "ledger-restored-" + suffix))
-                .isPresent();
+        RdsGateway.SourceDatabase cluster = rds.database(backupHere, DbKind.CLUSTER, "ledger-restored-" + suffix)
+                .orElseThrow();
+        assertThat(rds.database(backupHere, DbKind.INSTANCE, "ledger-restored-" + suffix + "-writer"))
+                .as("no writer until the cluster is available and the writer is asked for")
+                .isEmpty();
+        // moto makes the cluster available at once; RDS would take minutes (RestoredDatabases waits for it).
+        assertThat(cluster.available()).isTrue();
+        rds.addWriter(backupHere, cluster, "db.r6g.large", Map.of("lifeboat:verification", "x"));
         assertThat(rds.database(backupHere, DbKind.INSTANCE, "ledger-restored-" + suffix + "-writer"))
                 .as("the writer")
-                .isPresent();
+                .get()
+                .satisfies(w -> assertThat(w.tags()).containsEntry("lifeboat:verification", "x"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.RdsGateway.RestoreSpec;
 import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,10 +33,18 @@ public interface RdsDatabases {
 
     /**
      * Restores a new database from a snapshot owned in {@code where}: RestoreDBInstanceFromDBSnapshot, or
-     * RestoreDBClusterFromSnapshot plus a writer instance (CreateDBInstance) for Aurora. Returns the new
-     * database as RDS first describes it.
+     * RestoreDBClusterFromSnapshot for Aurora (the cluster alone: its writer comes with {@link #addWriter} once the
+     * cluster is available). Returns the new database as RDS first describes it.
      */
     SourceDatabase restore(Location where, DbKind kind, RestoreSpec spec);
+
+    /**
+     * Adds the writer instance {@code <cluster>-writer} to a restored Aurora cluster (CreateDBInstance with the
+     * cluster's engine). RDS accepts it only once the cluster is available ("You can create DB instances in the
+     * cluster after it is available": https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBClusterFromSnapshot.html,
+     * AuroraUserGuide aurora-restore-snapshot.html).
+     */
+    SourceDatabase addWriter(Location where, SourceDatabase cluster, String instanceClass, Map<String, String> tags);
 
     /** Sets a new master password (ModifyDBInstance / ModifyDBCluster, applied at once); returns the master user name. */
     String resetMasterPassword(Location where, DbKind kind, String identifier, Secret password);

@@ -208,17 +208,18 @@ public final class RestoringSnapshot {
                                 + "; Lifeboat never reuses, modifies or deletes an existing one",
                         "choose a new --target-instance, e.g. " + t.identifier() + "-restored");
             }
-            SourceDatabase d = existing.get();
-            return d.available()
+            RestoredDatabases.Readiness r =
+                    RestoredDatabases.observe(rds, target, kind, t.identifier(), t.instanceClass(), tags);
+            return r.ready()
                     ? new Result(
                             Status.AVAILABLE,
-                            t.identifier() + " is available at " + d.endpoint(),
+                            t.identifier() + " is available at "
+                                    + r.database().orElseThrow().endpoint(),
                             backup,
                             plan,
                             executed,
-                            existing)
-                    : new Result(
-                            Status.IN_PROGRESS, t.identifier() + " is " + d.status(), backup, plan, executed, existing);
+                            r.database())
+                    : new Result(Status.IN_PROGRESS, r.status(), backup, plan, executed, r.database());
         }
         if (elsewhere) {
             Optional<SnapshotInfo> local = rds.snapshot(target, kind, localCopyId);
@@ -269,7 +270,8 @@ public final class RestoringSnapshot {
             }
         }
         SourceDatabase started = rds.restore(target, kind, spec);
-        executed.addAll(plan.subList(plan.size() - (kind == DbKind.CLUSTER ? 2 : 1), plan.size()));
+        // A cluster's writer (the plan's last call) follows once the cluster is available (RestoredDatabases).
+        executed.add(plan.get(plan.size() - (kind == DbKind.CLUSTER ? 2 : 1)));
         return new Result(
                 Status.IN_PROGRESS,
                 "restoring " + t.identifier() + " from " + spec.snapshotId() + " (" + started.status() + ")",

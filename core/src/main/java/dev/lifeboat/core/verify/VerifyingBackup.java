@@ -21,6 +21,7 @@ import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
 import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.restore.RestoredDatabases;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
@@ -391,16 +392,15 @@ public final class VerifyingBackup {
 
     /** Step 2, repeated: the endpoint once the instance is available; empty while it is not; a Stop past the limit. */
     private Optional<String> poll(LifeboatConfig.Database db, Location loc, Run run) {
-        Optional<SourceDatabase> d = rds.database(loc, db.source().kind(), run.instance());
-        if (d.isPresent() && d.get().available() && d.get().endpoint() != null) {
-            LOG.info(
-                    "verification of {}: {} is available at {}",
-                    db.id(),
-                    run.instance(),
-                    d.get().endpoint());
-            return Optional.of(d.get().endpoint());
+        // The writer of a cluster carries the cluster's tags: the verification role may delete only tagged instances.
+        RestoredDatabases.Readiness r = RestoredDatabases.observe(
+                rds, loc, db.source().kind(), run.instance(), db.verify().instanceClass(), null);
+        if (r.ready()) {
+            String endpoint = r.database().orElseThrow().endpoint();
+            LOG.info("verification of {}: {} is available at {}", db.id(), run.instance(), endpoint);
+            return Optional.of(endpoint);
         }
-        String status = d.map(SourceDatabase::status).orElse("missing");
+        String status = r.status();
         LOG.info("verification of {}: {} is {}", db.id(), run.instance(), status);
         int limit = db.verify().availableWithinMinutes();
         if (!clock.instant().isBefore(run.startedAt().plus(Duration.ofMinutes(limit)))) {

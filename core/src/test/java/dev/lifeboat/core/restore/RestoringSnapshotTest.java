@@ -203,6 +203,108 @@ class RestoringSnapshotTest {
         assertThat(rds.restores).isEmpty();
     }
 
+    private LifeboatConfig aurora() {
+        LifeboatConfig.Database orders = config.database("orders");
+        LifeboatConfig.Source s = orders.source();
+        return new LifeboatConfig(
+                config.backup(),
+                Map.of(
+                        "orders",
+                        new LifeboatConfig.Database(
+                                orders.id(),
+                                orders.engine(),
+                                new LifeboatConfig.Source(
+                                        s.account(),
+                                        s.region(),
+                                        DbKind.CLUSTER,
+                                        "orders-aurora",
+                                        s.roleArn(),
+                                        s.externalId(),
+                                        null),
+                                orders.snapshot(),
+                                orders.retention(),
+                                orders.schedules(),
+                                orders.dump(),
+                                orders.verify())),
+                "{}");
+    }
+
+    private void aClusterCopy() {
+        String id = "lifeboat-orders-20261125-0300";
+        Instant at = Instant.parse("2026-11-25T03:00:00Z");
+        rds.put(new SnapshotInfo(
+                id,
+                "arn:aws:rds:eu-central-1:" + BACKUP + ":cluster-snapshot:" + id,
+                VAULT,
+                DbKind.CLUSTER,
+                "orders-aurora",
+                "available",
+                "manual",
+                at.plusSeconds(900),
+                true,
+                "arn:aws:kms:eu-central-1:222222222222:key/backup",
+                Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup"),
+                Set.of(),
+                "aurora-postgresql",
+                "16.4",
+                100,
+                at));
+    }
+
+    /**
+     * Issue 15, item 4: the writer was created right after RestoreDBClusterFromSnapshot, which RDS refuses until the
+     * cluster is available, and readiness was judged from the cluster alone. Now: the cluster, then (once it is
+     * available) its writer, and available only when both are; the in-memory RDS refuses a writer any earlier.
+     */
+    @Test
+    void anAuroraRestore_addsTheWriterOnlyOnceTheClusterIsAvailable_andIsReadyOnlyWithIt() {
+        LifeboatConfig aurora = aurora();
+        aClusterCopy();
+        rds.pollsToComplete = 3;
+        RestoringSnapshot.Command c =
+                new RestoringSnapshot.Command("orders", "latest", into("orders-back", null, null, null), false);
+
+        List<RestoringSnapshot.Result> steps = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            RestoringSnapshot.Result r = restoring.advance(aurora, c);
+            steps.add(r);
+            if (r.status() != RestoringSnapshot.Status.IN_PROGRESS) {
+                break;
+            }
+        }
+
+        assertThat(steps.getLast().status())
+                .as(steps.getLast().message())
+                .isEqualTo(RestoringSnapshot.Status.AVAILABLE);
+        assertThat(steps)
+                .extracting(RestoringSnapshot.Result::message)
+                .anyMatch(m -> m.contains("orders-back is creating"))
+                .anyMatch(m -> m.contains("adding its writer orders-back-writer"))
+                .anyMatch(m -> m.contains("writer orders-back-writer is creating"));
+        assertThat(rds.calls)
+                .containsSubsequence(
+                        "restore " + VAULT + " orders-back from lifeboat-orders-20261125-0300",
+                        "add-writer " + VAULT + " orders-back-writer");
+    }
+
+    /** A crash between the cluster and its writer: the next call adds the writer instead of declaring success. */
+    @Test
+    void aClusterLeftWithoutItsWriter_getsItOnTheNextCall() {
+        LifeboatConfig aurora = aurora();
+        aClusterCopy();
+        RestoringSnapshot.Command c =
+                new RestoringSnapshot.Command("orders", "latest", into("orders-back", null, null, null), false);
+        restoring.advance(aurora, c);
+        while (!rds.database(VAULT, DbKind.CLUSTER, "orders-back").orElseThrow().available()) {
+            // the cluster comes up; the process that restored it is gone
+        }
+
+        RestoringSnapshot.Result next = restoring.advance(aurora, c);
+
+        assertThat(next.status()).isEqualTo(RestoringSnapshot.Status.IN_PROGRESS);
+        assertThat(rds.database(VAULT, DbKind.INSTANCE, "orders-back-writer")).isPresent();
+    }
+
     /** Issue 15, item 6: a cluster named 57 to 63 characters was restored, then its writer could not be. */
     @Test
     void aClusterIdentifierWithNoRoomForItsWriter_isRefusedBeforeAnyCall() {

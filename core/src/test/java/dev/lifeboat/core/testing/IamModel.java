@@ -73,7 +73,7 @@ public final class IamModel {
      * a production database's own customer managed key, typically.
      */
     public IamModel defaultKey(String keyArn) {
-        String account = keyArn.split(":")[4];
+        String account = keyArn.split(":", -1)[4];
         keyPolicies.put(
                 keyArn,
                 PolicyEvaluator.parse("{\"Statement\":[{\"Sid\":\"Enable IAM User Permissions\",\"Effect\":\"Allow\","
@@ -88,7 +88,7 @@ public final class IamModel {
      * aws/rds as KMS shows it).
      */
     public IamModel awsManagedKey(String keyArn) {
-        String[] arn = keyArn.split(":");
+        String[] arn = keyArn.split(":", -1);
         keyPolicies.put(
                 keyArn,
                 PolicyEvaluator.parse("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
@@ -147,7 +147,7 @@ public final class IamModel {
                         Policies.verificationRole(b.account(), b.region(), b.kmsKeyArn()));
         }
         databasesByAccountAndRegion.forEach((place, arns) -> {
-            String[] ar = place.split("/");
+            String[] ar = place.split("/", -1);
             if (ar[0].equals(b.account())) {
                 return; // a source in the backup account itself: the backup account's role makes those calls too
             }
@@ -232,13 +232,13 @@ public final class IamModel {
      * by the role's IAM policy ("you cannot use the key policy alone" for another account's key).
      */
     public void useKey(String account, String keyArn) {
-        String region = keyArn.split(":")[3];
+        String region = keyArn.split(":", -1)[3];
         Caller c = callerIn(account);
         JsonNode keyPolicy = keyPolicies.get(keyArn);
         if (keyPolicy == null) {
             throw new KeyNotGrantedException(keyArn, account, "KMSKeyNotAccessibleFault: no such key " + keyArn);
         }
-        String keyAccount = keyArn.split(":")[4];
+        String keyAccount = keyArn.split(":", -1)[4];
         for (String action : KEY_USE_BY_RDS) {
             Request r = new Request(c.roleArn(), action, keyArn)
                     .with("kms:ViaService", "rds." + region + ".amazonaws.com")

@@ -327,6 +327,37 @@ public class InMemoryRds implements RdsGateway {
         return Optional.ofNullable(db);
     }
 
+    /**
+     * CreateDBInstance of a cluster's writer: only once the cluster is available ("You can create DB instances in
+     * the cluster after it is available", API_RestoreDBClusterFromSnapshot.html); the instance then comes up like
+     * a restore.
+     */
+    @Override
+    public synchronized SourceDatabase addWriter(
+            Location where, SourceDatabase cluster, String instanceClass, Map<String, String> tags) {
+        String writer = cluster.identifier() + RdsDatabases.WRITER_SUFFIX;
+        calls.add("add-writer " + where + " " + writer);
+        authorize(where, "rds:CreateDBInstance", arn(where, "db", writer));
+        authorize(where, "rds:CreateDBInstance", arn(where, "cluster", cluster.identifier()));
+        authorizeTagsOnCreate(where, arn(where, "db", writer), tags);
+        SourceDatabase c = databases.get(k(where, cluster.identifier()));
+        if (c == null) {
+            throw new IllegalStateException("DBClusterNotFoundFault: " + cluster.identifier());
+        }
+        if (!c.available() || restoresPending.containsKey(k(where, cluster.identifier()))) {
+            throw new IllegalStateException("InvalidDBClusterStateFault: DB cluster " + cluster.identifier() + " is "
+                    + c.status() + "; instances can be added once it is available");
+        }
+        if (databases.containsKey(k(where, writer))) {
+            throw new IllegalStateException("DBInstanceAlreadyExists: " + writer);
+        }
+        SourceDatabase db = new SourceDatabase(
+                writer, c.engine(), c.engineVersion(), c.encrypted(), c.kmsKeyId(), null, "creating", null, tags);
+        databases.put(k(where, writer), db);
+        restoresPending.put(k(where, writer), restorePolls >= 0 ? restorePolls : pollsToComplete);
+        return db;
+    }
+
     /** Polls a restore needs before it is available; Integer.MAX_VALUE: never. */
     public int restorePolls = -1;
 
@@ -355,6 +386,19 @@ public class InMemoryRds implements RdsGateway {
     public synchronized void deleteDatabase(Location where, DbKind kind, String identifier) {
         calls.add("delete-database " + where + " " + identifier);
         SourceDatabase existing = databases.get(k(where, identifier));
+        String writer = identifier + RdsDatabases.WRITER_SUFFIX;
+        if (kind == DbKind.CLUSTER && databases.containsKey(k(where, writer))) {
+            // A cluster with instances cannot be deleted (InvalidDBClusterStateFault): the port deletes its
+            // writer first, which the caller must be allowed too.
+            authorize(
+                    where,
+                    "rds:DeleteDBInstance",
+                    arn(where, "db", writer),
+                    databases.get(k(where, writer)).tags(),
+                    Map.of());
+            databases.remove(k(where, writer));
+            restoresPending.remove(k(where, writer));
+        }
         authorize(
                 where,
                 kind == DbKind.CLUSTER ? "rds:DeleteDBCluster" : "rds:DeleteDBInstance",
