@@ -144,7 +144,7 @@ public final class SnapshotPlanner {
                             staging.arn(),
                             plan.stagingLocation().region(),
                             run.finalId(),
-                            plan.backup().kmsKeyArn(),
+                            backupKeyFor(plan, staging),
                             plan.database().snapshot().optionGroup(),
                             tags(plan, staging, "backup"),
                             Action.Purpose.STAGING_TO_BACKUP));
@@ -209,7 +209,7 @@ public final class SnapshotPlanner {
                             plan.sourceLocation().region(),
                             run.sourceId(),
                             key,
-                            plan.database().snapshot().optionGroup(),
+                            null, // the configured option group is the backup Region's (USER_CopySnapshot)
                             tags(plan, a, "source"),
                             Action.Purpose.AUTOMATED_TO_MANUAL));
         }
@@ -245,7 +245,7 @@ public final class SnapshotPlanner {
                                 plan.sourceLocation().region(),
                                 run.shareId(),
                                 shareKey,
-                                plan.database().snapshot().optionGroup(),
+                                null,
                                 tags(plan, source, "share"),
                                 Action.Purpose.REENCRYPT_WITH_SHARE_KEY));
             }
@@ -311,8 +311,8 @@ public final class SnapshotPlanner {
                     shareable.arn(),
                     plan.sourceLocation().region(),
                     run.stagingId(),
-                    staging,
-                    plan.database().snapshot().optionGroup(),
+                    plan.kind() == DbKind.CLUSTER && !shareable.encrypted() ? null : staging,
+                    null,
                     tags(plan, shareable, "staging"),
                     Action.Purpose.INTO_STAGING));
             return new Decision(
@@ -326,7 +326,7 @@ public final class SnapshotPlanner {
                 shareable.arn(),
                 plan.sourceLocation().region(),
                 run.finalId(),
-                plan.backup().kmsKeyArn(),
+                backupKeyFor(plan, shareable),
                 plan.database().snapshot().optionGroup(),
                 tags(plan, shareable, "backup"),
                 Action.Purpose.INTO_BACKUP_SINGLE_STEP));
@@ -335,6 +335,19 @@ public final class SnapshotPlanner {
                 actions,
                 "copying " + shareable.id() + " into " + plan.backupLocation(),
                 p);
+    }
+
+    /**
+     * The key the copy into the backup Region is encrypted with: the backup key, except for an unencrypted Aurora
+     * cluster snapshot, whose copy cannot be encrypted ("If you copy an unencrypted DB cluster snapshot and specify
+     * a value for the KmsKeyId parameter, an error is returned":
+     * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CopyDBClusterSnapshot.html). A DB snapshot's
+     * copy can be (API_CopyDBSnapshot.html, KmsKeyId).
+     */
+    private static String backupKeyFor(Plan plan, SnapshotInfo from) {
+        return plan.kind() == DbKind.CLUSTER && !from.encrypted()
+                ? null
+                : plan.backup().kmsKeyArn();
     }
 
     /** Queue instead of failing at the copy concurrency limit or the snapshot quota. */

@@ -471,4 +471,98 @@ class SnapshotPipelineTest {
                 .contains("may not use KMS key " + own.arn())
                 .contains("refused by the role's IAM policy");
     }
+
+    /**
+     * Issue 15, item 6: the configured option group (the backup Region's) was sent on every hop, including the
+     * copies inside the source account and Region, where it does not exist (OptionGroupNotFoundFault). Only the
+     * hop into the backup Region carries it now, in both copy strategies and both modes.
+     */
+    @Test
+    void theConfiguredOptionGroup_goesOnlyOnTheHopIntoTheBackupRegion() {
+        for (CopyStrategy strategy : List.of(CopyStrategy.SINGLE_STEP, CopyStrategy.TWO_STEP)) {
+            for (Mode mode : List.of(Mode.CREATE, Mode.COPY_AUTOMATED)) {
+                InMemoryRds fresh = new InMemoryRds(Clock.fixed(RUN.plusSeconds(60), ZoneOffset.UTC));
+                InMemoryRds.Key aws = fresh.addKey(PROD, "eu-west-1", "aws-rds", true);
+                fresh.addKey(PROD, "eu-west-1", "share", false, BACKUP);
+                fresh.addKey(BACKUP, "eu-central-1", "backup", false);
+                fresh.addKey(BACKUP, "eu-west-1", "staging", false);
+                fresh.addDatabase(SOURCE, "orders-prod", "postgres", aws.arn());
+                fresh.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minusSeconds(3600), aws.arn());
+                fresh.addOptionGroup(VAULT, "orders-options-eu-central-1");
+                LifeboatConfig base = TestSettings.pipeline(BACKUP, mode, strategy, SHARE_KEY);
+                LifeboatConfig.Database d = base.database("orders");
+                LifeboatConfig withGroup = new LifeboatConfig(
+                        base.backup(),
+                        Map.of(
+                                "orders",
+                                new LifeboatConfig.Database(
+                                        d.id(),
+                                        d.engine(),
+                                        d.source(),
+                                        new LifeboatConfig.SnapshotSettings(
+                                                mode,
+                                                strategy,
+                                                "orders-options-eu-central-1",
+                                                d.snapshot().stagingKmsKeyArn()),
+                                        d.retention(),
+                                        d.schedules(),
+                                        d.dump(),
+                                        d.verify())),
+                        "{}");
+                fresh.iam = IamModel.deployed(withGroup, IamModel.BackupRole.PIPELINE)
+                        .withDefaultPoliciesFor(fresh);
+                CopyingSnapshot c = new CopyingSnapshot(fresh);
+                RunProgress p = RunProgress.START;
+                CopyingSnapshot.Result r = null;
+                for (int i = 0; i < 100; i++) {
+                    r = c.advance(withGroup, "orders", RUN, p);
+                    p = r.progress();
+                    if (r.status() != Decision.Status.IN_PROGRESS) {
+                        break;
+                    }
+                }
+                assertThat(r.status())
+                        .as(strategy + " " + mode + ": " + r.message())
+                        .isEqualTo(Decision.Status.DONE);
+            }
+        }
+    }
+
+    /** Issue 15, item 6: KmsKeyId was sent to copy an unencrypted Aurora cluster snapshot, which RDS refuses. */
+    @Test
+    void anUnencryptedAuroraCluster_isCopiedWithoutAKey() {
+        LifeboatConfig base = TestSettings.pipeline(BACKUP, Mode.CREATE, CopyStrategy.SINGLE_STEP, SHARE_KEY);
+        LifeboatConfig.Database d = base.database("orders");
+        LifeboatConfig.Source s0 = d.source();
+        config = new LifeboatConfig(
+                base.backup(),
+                Map.of(
+                        "orders",
+                        new LifeboatConfig.Database(
+                                d.id(),
+                                d.engine(),
+                                new LifeboatConfig.Source(
+                                        s0.account(),
+                                        s0.region(),
+                                        DbKind.CLUSTER,
+                                        "orders-aurora",
+                                        s0.roleArn(),
+                                        s0.externalId(),
+                                        s0.shareKmsKeyArn()),
+                                d.snapshot(),
+                                d.retention(),
+                                d.schedules(),
+                                d.dump(),
+                                d.verify())),
+                "{}");
+        rds.addDatabase(SOURCE, "orders-aurora", "aurora-postgresql", null);
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
+        assertThat(rds.all(VAULT)).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(DbKind.CLUSTER);
+            assertThat(c.encrypted()).isFalse();
+        });
+    }
 }

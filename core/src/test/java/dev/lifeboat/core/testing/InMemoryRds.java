@@ -35,6 +35,10 @@ import java.util.Set;
  *       account" (USER_CopySnapshot); 5 for cluster snapshots (Aurora User Guide,
  *       aurora-copy-snapshot).
  *   <li>100 manual snapshots per Region by default (CHAP_Limits, "Manual DB snapshots").
+ *   <li>An option group named in a copy must exist in the destination account and Region (option groups are
+ *       per account and Region; OptionGroupNotFoundFault, API_CopyDBSnapshot.html).
+ *   <li>"If you copy an unencrypted DB cluster snapshot and specify a value for the KmsKeyId parameter, an error
+ *       is returned" (API_CopyDBClusterSnapshot.html).
  * </ul>
  *
  * <p>With an {@link IamModel} set ({@link #iam}), every call is first authorized as AWS authorizes it: the
@@ -170,6 +174,13 @@ public class InMemoryRds implements RdsGateway {
         Key key = new Key(arn, account, region, awsManaged, users);
         keys.put(arn, key);
         return key;
+    }
+
+    private final Set<String> optionGroups = new HashSet<>();
+
+    /** An option group of that account and Region. */
+    public synchronized void addOptionGroup(Location where, String name) {
+        optionGroups.add(k(where, name));
     }
 
     public synchronized List<Key> keys() {
@@ -574,6 +585,14 @@ public class InMemoryRds implements RdsGateway {
         }
         boolean crossAccount = !s.location().account().equals(where.account());
         boolean crossRegion = !s.location().region().equals(where.region());
+        if (optionGroup != null && !optionGroups.contains(k(where, optionGroup))) {
+            throw new IllegalStateException(
+                    "OptionGroupNotFoundFault: option group " + optionGroup + " does not exist in " + where);
+        }
+        if (kind == DbKind.CLUSTER && !s.encrypted() && kmsKeyId != null) {
+            throw new IllegalStateException("InvalidParameterCombination: KmsKeyId given to copy the unencrypted DB"
+                    + " cluster snapshot " + s.id());
+        }
         if (crossAccount) {
             if (!src.sharedWith.contains(where.account())) {
                 throw new IllegalStateException(
