@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.rds.model.DbSnapshotAlreadyExistsExceptio
 import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 import software.amazon.awssdk.services.rds.model.KmsKeyNotAccessibleException;
 import software.amazon.awssdk.services.rds.model.RdsException;
+import software.amazon.awssdk.services.rds.model.SnapshotQuotaExceededException;
 import software.amazon.awssdk.services.rds.model.Tag;
 
 /**
@@ -163,6 +164,8 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                             .dbSnapshot());
         } catch (DbSnapshotAlreadyExistsException | DbClusterSnapshotAlreadyExistsException e) {
             return snapshot(where, kind, snapshotId).orElseThrow(() -> e);
+        } catch (SnapshotQuotaExceededException e) {
+            throw new QuotaReachedException("SnapshotQuotaExceeded in " + where + ": " + e.getMessage());
         }
     }
 
@@ -214,14 +217,42 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                     sourceArn + ": " + e.awsErrorDetails().errorCode());
         } catch (KmsKeyNotAccessibleException e) {
             throw new KeyNotGrantedException(keyOf(sourceArn, kmsKeyId), where.account(), e.getMessage());
+        } catch (SnapshotQuotaExceededException e) {
+            throw new QuotaReachedException("SnapshotQuotaExceeded in " + where + ": " + e.getMessage());
         } catch (RdsException e) {
             String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-            if (crossRegion && (code.equals("InvalidParameterCombination") || code.equals("InvalidParameterValue"))) {
+            String message =
+                    e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorMessage();
+            boolean crossAccount = !sourceArn.contains(":" + where.account() + ":");
+            if (singleStepRefused(crossAccount, crossRegion, code, message)) {
                 throw new CopyRejectedException(
                         code + ": " + e.awsErrorDetails().errorMessage());
             }
             throw e;
         }
+    }
+
+    /**
+     * None configured is "not sent", so RDS applies its default (the VPC's default security group); an explicitly
+     * empty list is a different request.
+     */
+    private static List<String> nullIfEmpty(List<String> values) {
+        return values == null || values.isEmpty() ? null : values;
+    }
+
+    /**
+     * Whether RDS refused a copy for being cross-account and cross-Region in one step, the one refusal the
+     * two-step fallback answers: the request was both, the code is a parameter one, and RDS's message speaks of
+     * Regions and of sharing or accounts. Any other InvalidParameter* (an option group, a key, a tag) is not it
+     * and reaches the operator as RDS said it.
+     */
+    static boolean singleStepRefused(boolean crossAccount, boolean crossRegion, String code, String message) {
+        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        return crossAccount
+                && crossRegion
+                && (code.equals("InvalidParameterCombination") || code.equals("InvalidParameterValue"))
+                && m.contains("region")
+                && (m.contains("shared") || m.contains("account"));
     }
 
     private static String keyOf(String sourceArn, String kmsKeyId) {
@@ -236,7 +267,7 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                             .snapshotIdentifier(spec.snapshotId())
                             .engine(spec.engine())
                             .dbSubnetGroupName(spec.subnetGroup())
-                            .vpcSecurityGroupIds(spec.securityGroups())
+                            .vpcSecurityGroupIds(nullIfEmpty(spec.securityGroups()))
                             .dbClusterParameterGroupName(spec.parameterGroup())
                             .deletionProtection(spec.deletionProtection())
                             .tags(tags(spec.tags())));
@@ -246,7 +277,7 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                             .dbSnapshotIdentifier(spec.snapshotId())
                             .dbInstanceClass(spec.instanceClass())
                             .dbSubnetGroupName(spec.subnetGroup())
-                            .vpcSecurityGroupIds(spec.securityGroups())
+                            .vpcSecurityGroupIds(nullIfEmpty(spec.securityGroups()))
                             .dbParameterGroupName(spec.parameterGroup())
                             .optionGroupName(spec.optionGroup())
                             .multiAZ(spec.multiAz())
@@ -386,16 +417,18 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     }
 
     /**
-     * From DescribeAccountAttributes ("ManualSnapshots"). Where that call is refused (no
-     * rds:DescribeAccountAttributes permission; moto does not implement it), the manual snapshots are
-     * counted (from the plain listing, like {@link #copiesInProgress}) and compared with RDS's default
-     * quota of 100 per Region (CHAP_Limits).
+     * From DescribeAccountAttributes: "ManualSnapshots" for DB snapshots, "ManualClusterSnapshots" for DB cluster
+     * snapshots, each its own quota (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_AccountQuota.html,
+     * CHAP_Limits). Where that call is refused (no rds:DescribeAccountAttributes permission; moto does not
+     * implement it), the manual snapshots of that kind are counted (from the plain listing, like {@link
+     * #copiesInProgress}) and compared with RDS's default quota of 100 per Region.
      */
     @Override
-    public Quota manualSnapshotQuota(Location where) {
+    public Quota manualSnapshotQuota(Location where, DbKind kind) {
+        String name = kind == DbKind.CLUSTER ? "ManualClusterSnapshots" : "ManualSnapshots";
         try {
             for (AccountQuota q : rds(where).describeAccountAttributes().accountQuotas()) {
-                if ("ManualSnapshots".equals(q.accountQuotaName())) {
+                if (name.equals(q.accountQuotaName())) {
                     return new Quota(q.used().intValue(), q.max().intValue());
                 }
             }
@@ -406,9 +439,13 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                     e.statusCode(),
                     DEFAULT_MANUAL_SNAPSHOT_QUOTA);
         }
-        int used = (int) rds(where).describeDBSnapshotsPaginator().dbSnapshots().stream()
-                .filter(s -> "manual".equals(s.snapshotType()))
-                .count();
+        int used = kind == DbKind.CLUSTER
+                ? (int) rds(where).describeDBClusterSnapshotsPaginator().dbClusterSnapshots().stream()
+                        .filter(s -> "manual".equals(s.snapshotType()))
+                        .count()
+                : (int) rds(where).describeDBSnapshotsPaginator().dbSnapshots().stream()
+                        .filter(s -> "manual".equals(s.snapshotType()))
+                        .count();
         return new Quota(used, DEFAULT_MANUAL_SNAPSHOT_QUOTA);
     }
 

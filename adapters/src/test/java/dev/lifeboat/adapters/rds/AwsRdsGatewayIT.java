@@ -172,7 +172,7 @@ class AwsRdsGatewayIT {
                 .extracting(SnapshotInfo::id)
                 .contains("lifeboat-" + suffix, "lifeboat-" + suffix + "-share");
         // moto does not implement DescribeAccountAttributes: this exercises the counting fallback.
-        RdsGateway.Quota quota = rds.manualSnapshotQuota(source);
+        RdsGateway.Quota quota = rds.manualSnapshotQuota(source, DbKind.INSTANCE);
         assertThat(quota.max()).isEqualTo(AwsRdsGateway.DEFAULT_MANUAL_SNAPSHOT_QUOTA);
         assertThat(quota.used()).isGreaterThanOrEqualTo(2).isEqualTo((int)
                 rds.snapshots(source, DbKind.INSTANCE, null).stream()

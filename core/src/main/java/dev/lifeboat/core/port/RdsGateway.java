@@ -90,6 +90,16 @@ public interface RdsGateway extends RdsSnapshots, RdsDatabases, AutoCloseable {
         }
     }
 
+    /**
+     * RDS refused a snapshot or copy for a quota (SnapshotQuotaExceeded: the manual snapshots, or the copies in
+     * flight into a Region), typically because another run took the last room meanwhile: wait and try again.
+     */
+    final class QuotaReachedException extends LifeboatException {
+        public QuotaReachedException(String message) {
+            super(message, "the run waits and tries again once room is made (retention, or copies finishing)", null);
+        }
+    }
+
     /** RDS refused a copy of this shape; the message is RDS's. */
     final class CopyRejectedException extends LifeboatException {
         public CopyRejectedException(String message) {

@@ -49,8 +49,8 @@ public interface RdsSnapshots {
     /** Deletes a snapshot; one that is already gone counts as deleted (two runs may clean up at once). */
     void delete(Location where, DbKind kind, String snapshotId);
 
-    /** Manual snapshots used and allowed in that account and region. */
-    Quota manualSnapshotQuota(Location where);
+    /** Manual snapshots of that kind (DB or DB cluster snapshots: separate quotas) used and allowed there. */
+    Quota manualSnapshotQuota(Location where, DbKind kind);
 
     /** Snapshot copies in progress whose destination is that account and region. */
     int copiesInProgress(Location where, DbKind kind);

@@ -68,6 +68,15 @@ public final class CopyingSnapshot {
                         executed,
                         o.finalCopy(),
                         o.backupQuota());
+            } catch (RdsGateway.QuotaReachedException e) {
+                // Another run took the last room between our observation and our call: wait in the queue.
+                return new Result(
+                        Decision.Status.IN_PROGRESS,
+                        "queued: RDS refused for a quota (" + e.getMessage() + "); trying again once room is made",
+                        p,
+                        executed,
+                        o.finalCopy(),
+                        o.backupQuota());
             } catch (RdsGateway.SnapshotGoneException e) {
                 // Two invocations of one run raced (one cleaned up what the other was about to use): observe again.
                 return new Result(
@@ -115,7 +124,7 @@ public final class CopyingSnapshot {
                 rds.snapshot(plan.backupLocation(), kind, run.finalId()),
                 rds.copiesInProgress(plan.backupLocation(), kind),
                 twoRegions ? rds.copiesInProgress(plan.stagingLocation(), kind) : 0,
-                rds.manualSnapshotQuota(plan.backupLocation()));
+                rds.manualSnapshotQuota(plan.backupLocation(), kind));
     }
 
     private void execute(DbKind kind, Action a) {

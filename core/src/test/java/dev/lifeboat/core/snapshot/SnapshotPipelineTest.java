@@ -8,6 +8,7 @@ import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.Mode;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.RdsGateway.QuotaReachedException;
 import dev.lifeboat.core.testing.IamModel;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.TestSettings;
@@ -564,5 +565,55 @@ class SnapshotPipelineTest {
             assertThat(c.kind()).isEqualTo(DbKind.CLUSTER);
             assertThat(c.encrypted()).isFalse();
         });
+    }
+
+    /**
+     * Issue 15, item 6: a concurrent run took the last snapshot room between this run's observation and its call;
+     * RDS's SnapshotQuotaExceeded failed the run. It waits in the queue now, and goes on once room is made.
+     */
+    @Test
+    void aQuotaRefusalFromARaceWithAnotherRun_queuesTheRun_insteadOfFailingIt() {
+        boolean[] raced = {false};
+        InMemoryRds racing = new InMemoryRds(Clock.fixed(RUN.plusSeconds(60), ZoneOffset.UTC)) {
+            @Override
+            public synchronized SnapshotInfo copySnapshot(
+                    Location where,
+                    DbKind kind,
+                    String sourceArn,
+                    String sourceRegion,
+                    String targetId,
+                    String kmsKeyId,
+                    String optionGroup,
+                    Map<String, String> tags) {
+                if (where.equals(VAULT) && !raced[0]) {
+                    raced[0] = true;
+                    throw new QuotaReachedException("SnapshotQuotaExceeded: another run took the last room");
+                }
+                return super.copySnapshot(where, kind, sourceArn, sourceRegion, targetId, kmsKeyId, optionGroup, tags);
+            }
+        };
+        InMemoryRds.Key aws = racing.addKey(PROD, "eu-west-1", "aws-rds", true);
+        racing.addKey(PROD, "eu-west-1", "share", false, BACKUP);
+        racing.addKey(BACKUP, "eu-central-1", "backup", false);
+        racing.addKey(BACKUP, "eu-west-1", "staging", false);
+        racing.addDatabase(SOURCE, "orders-prod", "postgres", aws.arn());
+        racing.iam = IamModel.deployed(config, IamModel.BackupRole.PIPELINE).withDefaultPoliciesFor(racing);
+        CopyingSnapshot c = new CopyingSnapshot(racing);
+        List<CopyingSnapshot.Result> steps = new ArrayList<>();
+        RunProgress p = RunProgress.START;
+        for (int i = 0; i < 100; i++) {
+            CopyingSnapshot.Result r = c.advance(config, "orders", RUN, p);
+            steps.add(r);
+            p = r.progress();
+            if (r.status() != Decision.Status.IN_PROGRESS) {
+                break;
+            }
+        }
+
+        assertThat(raced[0]).isTrue();
+        assertThat(steps)
+                .extracting(CopyingSnapshot.Result::message)
+                .anyMatch(m -> m.startsWith("queued: RDS refused"));
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
     }
 }

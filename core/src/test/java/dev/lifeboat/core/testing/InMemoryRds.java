@@ -510,13 +510,15 @@ public class InMemoryRds implements RdsGateway {
         return Optional.of(e.info);
     }
 
-    private void checkQuota(Location where) {
+    /** Manual DB snapshots and manual DB cluster snapshots have separate quotas (CHAP_Limits). */
+    private void checkQuota(Location where, DbKind kind) {
         long manual = snapshots.values().stream()
-                .filter(e -> e.info.location().equals(where) && !"automated".equals(e.info.type()))
+                .filter(e ->
+                        e.info.location().equals(where) && e.info.kind() == kind && !"automated".equals(e.info.type()))
                 .count();
         if (manual >= manualQuota) {
-            throw new IllegalStateException(
-                    "SnapshotQuotaExceeded: " + where + " holds " + manual + " manual snapshots");
+            throw new QuotaReachedException(
+                    "SnapshotQuotaExceeded: " + where + " holds " + manual + " manual " + kind + " snapshots");
         }
     }
 
@@ -536,7 +538,7 @@ public class InMemoryRds implements RdsGateway {
         if (db == null) {
             throw new IllegalStateException("DBInstanceNotFound: " + dbIdentifier);
         }
-        checkQuota(where);
+        checkQuota(where, kind);
         Entry e = new Entry();
         e.info = info(
                 where,
@@ -627,10 +629,10 @@ public class InMemoryRds implements RdsGateway {
         }
         long inProgress = copiesInProgress(where, kind);
         if (inProgress >= (kind == DbKind.CLUSTER ? 5 : 20)) {
-            throw new IllegalStateException(
+            throw new QuotaReachedException(
                     "SnapshotQuotaExceeded: " + inProgress + " copies in progress into " + where);
         }
-        checkQuota(where);
+        checkQuota(where, kind);
         Entry e = new Entry();
         e.info = info(
                 where,
@@ -697,10 +699,11 @@ public class InMemoryRds implements RdsGateway {
     }
 
     @Override
-    public synchronized Quota manualSnapshotQuota(Location where) {
+    public synchronized Quota manualSnapshotQuota(Location where, DbKind kind) {
         authorize(where, "rds:DescribeAccountAttributes", "*");
         int used = (int) snapshots.values().stream()
-                .filter(e -> e.info.location().equals(where) && !"automated".equals(e.info.type()))
+                .filter(e ->
+                        e.info.location().equals(where) && e.info.kind() == kind && !"automated".equals(e.info.type()))
                 .count();
         return new Quota(used, manualQuota);
     }
