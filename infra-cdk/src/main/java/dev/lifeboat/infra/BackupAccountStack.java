@@ -38,7 +38,6 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
-import software.amazon.awscdk.services.lambda.AssetImageCodeProps;
 import software.amazon.awscdk.services.lambda.DockerImageCode;
 import software.amazon.awscdk.services.lambda.DockerImageFunction;
 import software.amazon.awscdk.services.lambda.Function;
@@ -204,11 +203,8 @@ public final class BackupAccountStack extends Stack {
         Function snapshotStep = function(
                 "SnapshotStepFunction",
                 "Lifeboat: one step of the snapshot pipeline",
-                DockerImageCode.fromImageAsset(
-                        repositoryRoot.resolve("backup-function").toString(),
-                        AssetImageCodeProps.builder()
-                                .cmd(List.of("dev.lifeboat.backup.SnapshotStepHandler::handleRequest"))
-                                .build()),
+                FunctionImages.of(
+                        repositoryRoot, "backup-function", "dev.lifeboat.backup.SnapshotStepHandler::handleRequest"),
                 512,
                 Duration.minutes(2),
                 deadLetters,
@@ -234,8 +230,7 @@ public final class BackupAccountStack extends Stack {
         Function restoreFn = function(
                 "RestoreFunction",
                 "Lifeboat: restores, the incident path",
-                DockerImageCode.fromImageAsset(
-                        repositoryRoot.resolve("restore-function").toString()),
+                FunctionImages.of(repositoryRoot, "restore-function", null),
                 2048,
                 Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()),
                 deadLetters,
@@ -355,11 +350,10 @@ public final class BackupAccountStack extends Stack {
         Function verifyStep = function(
                 "VerificationStepFunction",
                 "Lifeboat: one step of a verification run",
-                DockerImageCode.fromImageAsset(
-                        repositoryRoot.resolve("restore-function").toString(),
-                        AssetImageCodeProps.builder()
-                                .cmd(List.of("dev.lifeboat.restore.VerificationStepHandler::handleRequest"))
-                                .build()),
+                FunctionImages.of(
+                        repositoryRoot,
+                        "restore-function",
+                        "dev.lifeboat.restore.VerificationStepHandler::handleRequest"),
                 2048,
                 Duration.minutes(LambdaLimits.MAX_INVOCATION.toMinutes()),
                 deadLetters,
@@ -597,6 +591,7 @@ public final class BackupAccountStack extends Stack {
             String roleName) {
         Function fn = DockerImageFunction.Builder.create(this, id)
                 .functionName(functionName)
+                .architecture(FunctionImages.ARCHITECTURE)
                 .description(description)
                 .code(code)
                 .memorySize(memoryMib)

@@ -35,7 +35,6 @@ import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
-import software.amazon.awscdk.services.lambda.DockerImageCode;
 import software.amazon.awscdk.services.lambda.DockerImageFunction;
 import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
@@ -166,8 +165,8 @@ public final class SourceAccountStack extends Stack {
         var fn = DockerImageFunction.Builder.create(this, "DumpFunction")
                 .description("Lifeboat: logical dumps of this account's databases into the vault of account "
                         + config.backup().account())
-                .code(DockerImageCode.fromImageAsset(
-                        root.resolve("backup-function").toString()))
+                .code(FunctionImages.of(root, "backup-function", null))
+                .architecture(FunctionImages.ARCHITECTURE)
                 .role(dumpRole)
                 .vpc(vpc)
                 .vpcSubnets(SubnetSelection.builder().subnets(subnets).build())

@@ -314,6 +314,33 @@ class LifeboatAppTest {
         return a;
     }
 
+    /**
+     * Issue 15, item 6: the images were built for the deploying machine's architecture. Every image asset is built
+     * for the pinned platform, and every function runs on the matching architecture.
+     */
+    @Test
+    void everyFunctionImage_isBuiltForThePinnedPlatform_andRunsOnTheMatchingArchitecture() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var assembly = stacks.backup().getNode().getRoot() instanceof App app ? app.synth() : null;
+        assertThat(assembly).isNotNull();
+        int images = 0;
+        for (var stack : List.of(stacks.backup(), stacks.sources().getFirst())) {
+            for (Map<String, Object> f : Template.fromStack(stack)
+                    .findResources("AWS::Lambda::Function")
+                    .values()) {
+                assertThat(((Map<?, ?>) f.get("Properties")).get("Architectures"))
+                        .isEqualTo(List.of("x86_64"));
+            }
+            var manifest = json.readTree(Path.of(assembly.getDirectory(), stack.getArtifactId() + ".assets.json")
+                    .toFile());
+            for (var image : manifest.path("dockerImages")) {
+                assertThat(image.at("/source/platform").asText()).isEqualTo("linux/amd64");
+                images++;
+            }
+        }
+        assertThat(images).as("the function images").isPositive();
+    }
+
     @Test
     void withoutAnOrganizationBlock_thereIsNoOrganizationStack() {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));

@@ -1,0 +1,32 @@
+package dev.lifeboat.infra;
+
+import java.nio.file.Path;
+import java.util.List;
+import software.amazon.awscdk.services.ecr.assets.Platform;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.AssetImageCodeProps;
+import software.amazon.awscdk.services.lambda.DockerImageCode;
+
+/**
+ * The functions' container images, built for one pinned platform, and the functions' architecture that matches
+ * it. Without the pin, `cdk deploy` builds for the deploying machine's architecture, so a deploy from an arm64
+ * laptop pushes arm64 images to x86_64 functions, which then fail at every invocation
+ * (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_lambda.AssetImageCodeProps.html#platform,
+ * https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html). x86_64 because the images' client tools
+ * (pg_dump, mariadb-dump) come from the base image's x86_64 packages.
+ */
+final class FunctionImages {
+    static final Platform PLATFORM = Platform.LINUX_AMD64;
+    static final Architecture ARCHITECTURE = Architecture.X86_64;
+
+    private FunctionImages() {}
+
+    /** The image of {@code module} (its Dockerfile), with {@code handler} as its command when not null. */
+    static DockerImageCode of(Path repositoryRoot, String module, String handler) {
+        AssetImageCodeProps.Builder props = AssetImageCodeProps.builder().platform(PLATFORM);
+        if (handler != null) {
+            props.cmd(List.of(handler));
+        }
+        return DockerImageCode.fromImageAsset(repositoryRoot.resolve(module).toString(), props.build());
+    }
+}
