@@ -244,7 +244,31 @@ public final class ConfigLoader {
                         "vaultColdAfterDays",
                         "alarmEmails",
                         "alarmSubscriberAccounts",
-                        "acceptShortVaultRetention"));
+                        "acceptShortVaultRetention",
+                        "network"));
+        LifeboatConfig.Network network = null;
+        JsonNode net = n.get("network");
+        if (net != null && !net.isNull()) {
+            if (!net.isObject()) {
+                errors.add("backup.network: must be a mapping with vpcId, subnetIds and securityGroupIds");
+            } else {
+                allowOnly(net, "backup.network", Set.of("vpcId", "subnetIds", "securityGroupIds"));
+                String vpc = matching(
+                        net,
+                        "backup.network",
+                        "vpcId",
+                        Pattern.compile("vpc-[0-9a-f]{8,17}"),
+                        "the VPC of the backup account the verification instances live in, such as vpc-0123456789abcdef0");
+                List<String> subnets = ids(net, "backup.network", "subnetIds", "subnet-");
+                List<String> groups = ids(net, "backup.network", "securityGroupIds", "sg-");
+                if (subnets.isEmpty() || groups.isEmpty()) {
+                    errors.add("backup.network: give subnetIds and securityGroupIds (the functions that connect to the"
+                            + " verification instances run in them)");
+                } else if (vpc != null) {
+                    network = new LifeboatConfig.Network(vpc, subnets, groups);
+                }
+            }
+        }
         List<String> subscribers = new ArrayList<>();
         JsonNode accounts = n.get("alarmSubscriberAccounts");
         if (accounts != null && !accounts.isNull()) {
@@ -314,7 +338,8 @@ public final class ConfigLoader {
                 retention,
                 cold,
                 emails,
-                subscribers);
+                subscribers,
+                network);
     }
 
     private Database database(String path, String id, JsonNode n) {

@@ -271,4 +271,21 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse(with.replace("\"333333333333\"", "333"), "f"))
                 .hasMessageContaining("backup.alarmSubscriberAccounts: '333' is not an account id");
     }
+
+    @Test
+    void theBackupNetwork_isReadAndChecked() {
+        String with = VALID.replace(
+                "  vaultRetentionDays: 1098\n",
+                "  vaultRetentionDays: 1098\n  network: {vpcId: vpc-0123456789abcdef0, subnetIds: [subnet-0123456789abcdef0],"
+                        + " securityGroupIds: [sg-0123456789abcdef0]}\n");
+        assertThat(ConfigLoader.parse(with, "f").backup().network())
+                .isEqualTo(new LifeboatConfig.Network(
+                        "vpc-0123456789abcdef0",
+                        java.util.List.of("subnet-0123456789abcdef0"),
+                        java.util.List.of("sg-0123456789abcdef0")));
+        assertThatThrownBy(() -> ConfigLoader.parse(with.replace("securityGroupIds: [sg-0123456789abcdef0]", ""), "f"))
+                .hasMessageContaining("backup.network: give subnetIds and securityGroupIds");
+        assertThatThrownBy(() -> ConfigLoader.parse(with.replace("vpc-0123456789abcdef0", "vpc-x"), "f"))
+                .hasMessageContaining("backup.network.vpcId");
+    }
 }

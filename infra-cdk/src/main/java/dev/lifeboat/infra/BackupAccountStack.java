@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -27,6 +28,11 @@ import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Subnet;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SnsTopic;
@@ -91,6 +97,14 @@ public final class BackupAccountStack extends Stack {
             throw new IllegalArgumentException(
                     "backup.breakGlassRoleArn: is missing; the CDK app needs the break-glass role that alone"
                             + " may change the vault's policy, Object Lock or lifecycle, or delete the backup key");
+        }
+        if (backup.network() == null
+                && config.databases().values().stream()
+                        .anyMatch(d -> d.schedules().verify() != null)) {
+            throw new IllegalArgumentException("backup.network: is missing; scheduled verification runs connect to a"
+                    + " private throwaway instance in the backup account, so the verification function must run in"
+                    + " its VPC: set backup.network (vpcId, subnetIds, securityGroupIds) to the VPC of"
+                    + " verify.subnetGroup");
         }
         // The functions read lifeboat.yml from their environment, as compact JSON; Lambda allows 4 KB of it in all.
         String configDocument = ConfigDocuments.forFunctions(config.document());
@@ -211,7 +225,8 @@ public final class BackupAccountStack extends Stack {
                 configDocument,
                 "lifeboat-snapshot",
                 Names.SNAPSHOT_STEP_FUNCTION,
-                Names.PIPELINE_ROLE);
+                Names.PIPELINE_ROLE,
+                null);
         List<String> sourceRoles = config.databases().values().stream()
                 .map(d -> d.source().roleArn())
                 .distinct()
@@ -237,7 +252,8 @@ public final class BackupAccountStack extends Stack {
                 configDocument,
                 "lifeboat-restore",
                 Names.RESTORE_FUNCTION,
-                Names.RESTORE_ROLE);
+                Names.RESTORE_ROLE,
+                backup.network());
         restoreFn
                 .getRole()
                 .attachInlinePolicy(Iam.policy(
@@ -360,7 +376,8 @@ public final class BackupAccountStack extends Stack {
                 configDocument,
                 "lifeboat-verify",
                 Names.VERIFICATION_STEP_FUNCTION,
-                Names.VERIFICATION_ROLE);
+                Names.VERIFICATION_ROLE,
+                backup.network());
         verifyStep
                 .getRole()
                 .attachInlinePolicy(Iam.policy(
@@ -588,11 +605,30 @@ public final class BackupAccountStack extends Stack {
             String configDocument,
             String serviceName,
             String functionName,
-            String roleName) {
-        Function fn = DockerImageFunction.Builder.create(this, id)
+            String roleName,
+            LifeboatConfig.Network network) {
+        DockerImageFunction.Builder b = DockerImageFunction.Builder.create(this, id)
                 .functionName(functionName)
-                .architecture(FunctionImages.ARCHITECTURE)
-                .description(description)
+                .architecture(FunctionImages.ARCHITECTURE);
+        if (network != null) {
+            // It connects to databases in the backup account: it runs in their VPC (the instances are private).
+            b.vpc(Vpc.fromVpcAttributes(
+                            this,
+                            id + "Vpc",
+                            VpcAttributes.builder()
+                                    .vpcId(network.vpcId())
+                                    .availabilityZones(Fn.getAzs())
+                                    .build()))
+                    .vpcSubnets(SubnetSelection.builder()
+                            .subnets(network.subnetIds().stream()
+                                    .map(sn -> Subnet.fromSubnetId(this, id + "-" + sn, sn))
+                                    .toList())
+                            .build())
+                    .securityGroups(network.securityGroupIds().stream()
+                            .map(sg -> SecurityGroup.fromSecurityGroupId(this, id + "-" + sg, sg))
+                            .toList());
+        }
+        Function fn = b.description(description)
                 .code(code)
                 .memorySize(memoryMib)
                 .timeout(timeout)

@@ -341,6 +341,55 @@ class LifeboatAppTest {
         assertThat(images).as("the function images").isPositive();
     }
 
+    /**
+     * Issue 15, item 3: the verification function had no VPC, and the throwaway instance is private: every run
+     * retried until the function timed out. Every function that connects to a database runs in a VPC now.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionThatConnectsToADatabase_runsInAVpc() {
+        LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        Map<String, Map<String, Object>> functions = backup.findResources("AWS::Lambda::Function");
+        for (String name : List.of(Names.VERIFICATION_STEP_FUNCTION, Names.RESTORE_FUNCTION)) {
+            Map<String, Object> props = functions.values().stream()
+                    .map(f -> (Map<String, Object>) f.get("Properties"))
+                    .filter(p -> name.equals(p.get("FunctionName")))
+                    .findFirst()
+                    .orElseThrow();
+            Map<String, Object> vpc = (Map<String, Object>) props.get("VpcConfig");
+            assertThat(vpc).as(name).isNotNull();
+            assertThat((List<Object>) vpc.get("SubnetIds"))
+                    .containsExactlyElementsOf(config.backup().network().subnetIds());
+            assertThat((List<Object>) vpc.get("SecurityGroupIds"))
+                    .containsExactlyElementsOf(config.backup().network().securityGroupIds());
+        }
+        source.hasResourceProperties(
+                "AWS::Lambda::Function", Match.objectLike(Map.of("VpcConfig", Match.objectLike(Map.of()))));
+    }
+
+    @Test
+    void scheduledVerificationsWithoutTheBackupNetwork_failSynth_namingTheField() {
+        LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        var b = config.backup();
+        LifeboatConfig without = new LifeboatConfig(
+                new LifeboatConfig.Backup(
+                        b.account(),
+                        b.region(),
+                        b.kmsKeyArn(),
+                        b.vault(),
+                        b.breakGlassRoleArn(),
+                        b.vaultRetentionDays(),
+                        b.vaultColdAfterDays(),
+                        b.alarmEmails(),
+                        b.alarmSubscriberAccounts(),
+                        null),
+                config.databases(),
+                config.document());
+        assertThatThrownBy(() -> LifeboatApp.build(
+                        new App(), without, Path.of("..").toAbsolutePath().normalize()))
+                .hasMessageContaining("backup.network: is missing");
+    }
+
     @Test
     void withoutAnOrganizationBlock_thereIsNoOrganizationStack() {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));

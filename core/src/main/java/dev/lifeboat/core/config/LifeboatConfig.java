@@ -76,12 +76,36 @@ public record LifeboatConfig(
             int vaultRetentionDays,
             int vaultColdAfterDays,
             List<String> alarmEmails,
-            List<String> alarmSubscriberAccounts) {
+            List<String> alarmSubscriberAccounts,
+            Network network) {
 
         public Backup {
             alarmEmails = alarmEmails == null ? List.of() : List.copyOf(alarmEmails);
             alarmSubscriberAccounts =
                     alarmSubscriberAccounts == null ? List.of() : List.copyOf(alarmSubscriberAccounts);
+        }
+
+        public Backup(
+                String account,
+                String region,
+                String kmsKeyArn,
+                String vault,
+                String breakGlassRoleArn,
+                int vaultRetentionDays,
+                int vaultColdAfterDays,
+                List<String> alarmEmails,
+                List<String> alarmSubscriberAccounts) {
+            this(
+                    account,
+                    region,
+                    kmsKeyArn,
+                    vault,
+                    breakGlassRoleArn,
+                    vaultRetentionDays,
+                    vaultColdAfterDays,
+                    alarmEmails,
+                    alarmSubscriberAccounts,
+                    null);
         }
 
         public Backup(
@@ -127,6 +151,18 @@ public record LifeboatConfig(
         /** The backup account's home Region: where the copies, the vault and the verification instances are. */
         public Location location() {
             return new Location(account, region);
+        }
+    }
+
+    /**
+     * The backup account's network for the functions that connect to databases there (the verification runs' and
+     * dump restores' throwaway instances): the VPC, the subnets the functions run in, and their security groups.
+     * The throwaway instances' subnet group ({@code verify.subnetGroup}) must be in the same VPC.
+     */
+    public record Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+        public Network {
+            subnetIds = List.copyOf(subnetIds);
+            securityGroupIds = List.copyOf(securityGroupIds);
         }
     }
 
