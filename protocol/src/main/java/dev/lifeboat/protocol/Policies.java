@@ -102,6 +102,7 @@ public final class Policies {
                         List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
                         Map.of()),
                 useThroughRdsOnly("UseTheBackupKeyThroughRdsOnly", List.of(backupKeyArn)),
+                seeKeys("DescribeTheBackupKey", List.of(backupKeyArn)),
                 grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)),
                 noRetagging(backupAccount, "*"));
     }
@@ -168,6 +169,7 @@ public final class Policies {
         List<Statement> s = new ArrayList<>(pipelineInBackupAccount(backupAccount, backupKeyArn, sourceRoleArns));
         if (!copyKeyArns.isEmpty()) {
             s.add(useThroughRdsOnly("UseTheKeysCopiesPassThrough", copyKeyArns));
+            s.add(seeKeys("DescribeThoseKeys", copyKeyArns));
             s.add(grantsForRdsOnly("GrantsOnThoseKeysOnlyForAwsResources", copyKeyArns));
         }
         if (!ownDatabaseArns.isEmpty()) {
@@ -233,6 +235,7 @@ public final class Policies {
                         List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*"),
                         Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"))),
                 useThroughRdsOnly("UseTheBackupKeyThroughRdsOnly", List.of(backupKeyArn)),
+                seeKeys("DescribeTheBackupKey", List.of(backupKeyArn)),
                 grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)));
     }
 
@@ -327,6 +330,7 @@ public final class Policies {
                                 anywhere + "cluster-snapshot:lifeboat-*"),
                         Map.of("ForAllValues:StringLike", Map.of("aws:TagKeys", "lifeboat:*"))),
                 useThroughRdsOnly("UseThisAccountsKeysThroughRdsOnly", List.of(thisAccountsKeys, backupKeyArn)),
+                seeKeys("DescribeThoseKeys", List.of(thisAccountsKeys, backupKeyArn)),
                 grantsForRdsOnly("GrantThoseKeysToRdsOnly", List.of(thisAccountsKeys, backupKeyArn)),
                 noRetagging(account, "*"));
     }
@@ -511,6 +515,15 @@ public final class Policies {
                         List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"),
                         List.of(backupKeyArn),
                         Map.of("StringEquals", Map.of("kms:ViaService", "s3." + backupRegion + ".amazonaws.com"))));
+    }
+
+    /**
+     * {@code kms:DescribeKey} directly, not only through RDS: a key's metadata, nothing it protects, so that {@code
+     * lifeboat preflight} can check with the role's own credentials that the key exists and that both the key
+     * policy and the role's policy let the role reach it.
+     */
+    private static Statement seeKeys(String sid, List<String> keyArns) {
+        return new Statement(sid, "Allow", List.of("kms:DescribeKey"), keyArns, Map.of());
     }
 
     /**

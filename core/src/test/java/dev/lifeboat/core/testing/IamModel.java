@@ -3,6 +3,8 @@ package dev.lifeboat.core.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.AwsCallFailedException;
+import dev.lifeboat.core.port.AccessChecks;
+import dev.lifeboat.core.port.AccessChecks.Answer;
 import dev.lifeboat.core.port.RdsGateway.KeyNotGrantedException;
 import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.Names;
@@ -55,10 +57,26 @@ public final class IamModel {
 
     private final Map<String, Caller> callers = new HashMap<>();
     private final Map<String, JsonNode> keyPolicies = new HashMap<>();
+    /** Every role of the deployment by ARN, calling or not (what IAM's policy simulation sees). */
+    private final Map<String, List<JsonNode>> roles = new HashMap<>();
 
     /** The role calling RDS in {@code account}. */
     public IamModel caller(String account, String roleArn, List<Policies.Statement> statements) {
-        callers.put(account, new Caller(roleArn, List.of(PolicyEvaluator.parse(Policies.document(statements)))));
+        role(roleArn, statements);
+        callers.put(account, new Caller(roleArn, roles.get(roleArn)));
+        return this;
+    }
+
+    /** No role Lifeboat may assume in {@code account} (a source stack not deployed, a trust policy changed). */
+    public IamModel withoutCallerIn(String account) {
+        callers.remove(account);
+        return this;
+    }
+
+    /** A role of the deployment, with its policy (replacing what it had). */
+    public IamModel role(String roleArn, List<Policies.Statement> statements) {
+        roles.put(roleArn, List.of(PolicyEvaluator.parse(Policies.document(statements))));
+        callers.replaceAll((account, c) -> c.roleArn().equals(roleArn) ? new Caller(roleArn, roles.get(roleArn)) : c);
         return this;
     }
 
@@ -124,6 +142,20 @@ public final class IamModel {
                     .add(s.arn());
         }
         IamModel m = new IamModel();
+        m.role(
+                Names.roleArn(b.account(), Names.PIPELINE_ROLE),
+                Policies.snapshotPipelineRole(
+                        b.account(),
+                        b.kmsKeyArn(),
+                        sourceRoles,
+                        config.copyKeyArns(),
+                        config.databaseArnsIn(b.account())));
+        m.role(
+                Names.roleArn(b.account(), Names.RESTORE_ROLE),
+                Policies.restoreRole(b.account(), b.kmsKeyArn(), sourceRoles));
+        m.role(
+                Names.roleArn(b.account(), Names.VERIFICATION_ROLE),
+                Policies.verificationRole(b.account(), b.region(), b.kmsKeyArn()));
         switch (role) {
             case PIPELINE ->
                 m.caller(
@@ -163,6 +195,7 @@ public final class IamModel {
             docs.add(PolicyEvaluator.parse(
                     Policies.document(Policies.sourceRole(ar[0], ar[1], arns, b.account(), b.kmsKeyArn()))));
             m.callers.put(ar[0], new Caller(roleArn, docs));
+            m.roles.put(roleArn, docs);
         });
         m.key(b.kmsKeyArn(), KeyPolicies.backupKey(b.account(), b.region(), List.copyOf(sourceAccounts), breakGlass));
         for (LifeboatConfig.Database d : config.databases().values()) {
@@ -193,6 +226,52 @@ public final class IamModel {
             }
         }
         return this;
+    }
+
+    /**
+     * {@code lifeboat preflight}'s view of this model: reaching an account is having a caller there; describing a
+     * key is kms:DescribeKey under the key policy and the caller's policy; IAM's policy simulation evaluates a
+     * role's own policies (as SimulatePrincipalPolicy does without a resource policy).
+     */
+    public AccessChecks accessChecks() {
+        return new AccessChecks() {
+            @Override
+            public String reach(String account) {
+                return callers.containsKey(account) ? null : "AccessDenied: no role Lifeboat may assume in " + account;
+            }
+
+            @Override
+            public String describeKey(dev.lifeboat.core.model.Location where, String keyArn) {
+                JsonNode policy = keyPolicies.get(keyArn);
+                if (policy == null) {
+                    return "NotFoundException: no key " + keyArn;
+                }
+                Caller c = callerIn(where.account());
+                PolicyEvaluator.Decision d = PolicyEvaluator.decide(
+                        new Request(c.roleArn(), "kms:DescribeKey", keyArn),
+                        new PolicyEvaluator.Policies(List.of(), c.identity(), policy, keyArn.split(":", -1)[4], true));
+                return d.allowed() ? null : "AccessDeniedException: " + c.roleArn() + " may not describe " + keyArn;
+            }
+
+            @Override
+            public Answer simulate(
+                    String roleArn, String action, String resourceArn, Map<String, List<String>> context) {
+                List<JsonNode> docs = roles.get(roleArn);
+                if (docs == null) {
+                    return new Answer(AccessChecks.Decision.NOT_CHECKED, "NoSuchEntity: " + roleArn);
+                }
+                PolicyEvaluator.Decision d = PolicyEvaluator.decide(
+                        new Request(roleArn, action, resourceArn, context),
+                        new PolicyEvaluator.Policies(List.of(), docs, null, roleArn.split(":", -1)[4], false));
+                return new Answer(
+                        switch (d) {
+                            case ALLOW -> AccessChecks.Decision.ALLOWED;
+                            case IMPLICIT_DENY -> AccessChecks.Decision.IMPLICIT_DENY;
+                            case EXPLICIT_DENY -> AccessChecks.Decision.EXPLICIT_DENY;
+                        },
+                        null);
+            }
+        };
     }
 
     /** The caller of {@code account}, or a refusal naming the account. */
