@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             PruneCommand.class,
             RestoreCommand.class,
             VerifyCommand.class,
+            PreflightCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

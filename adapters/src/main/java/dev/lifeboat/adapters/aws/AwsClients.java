@@ -19,6 +19,8 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -129,6 +131,28 @@ public final class AwsClients implements AutoCloseable {
                 .httpClient(apiHttp())
                 .overrideConfiguration(apiOverrides())
                 .region(Region.of(region));
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    /** A KMS client in one account's Region with those credentials; the caller closes it. */
+    public KmsClient kms(String region, AwsCredentialsProvider credentials) {
+        var b = KmsClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(apiHttp())
+                .overrideConfiguration(apiOverrides());
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    /** An IAM client (a global service) with those credentials; the caller closes it. */
+    public IamClient iam(AwsCredentialsProvider credentials) {
+        var b = IamClient.builder()
+                .region(Region.AWS_GLOBAL)
+                .credentialsProvider(credentials)
+                .httpClient(apiHttp())
+                .overrideConfiguration(apiOverrides());
         endpoint.ifPresent(b::endpointOverride);
         return b.build();
     }

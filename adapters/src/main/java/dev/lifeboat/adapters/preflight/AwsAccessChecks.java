@@ -1,0 +1,151 @@
+package dev.lifeboat.adapters.preflight;
+
+import dev.lifeboat.adapters.aws.AccountCredentials;
+import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.port.AccessChecks;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.ContextEntry;
+import software.amazon.awssdk.services.iam.model.ContextKeyTypeEnum;
+import software.amazon.awssdk.services.iam.model.EvaluationResult;
+import software.amazon.awssdk.services.iam.model.PolicyEvaluationDecisionType;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * {@link AccessChecks} against AWS, with the credentials a run uses: the backup account's own (the operator's,
+ * for {@code lifeboat preflight}), and the configured role assumed in each source account. The simulation is
+ * IAM's SimulatePrincipalPolicy (https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html),
+ * which the operator needs {@code iam:SimulatePrincipalPolicy} for; it evaluates the role's own policies, not the
+ * key policies of other accounts, which {@link #describeKey} reaches with the role's own credentials instead.
+ */
+public final class AwsAccessChecks implements AccessChecks {
+    /** Condition keys of the boolean type (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html). */
+    private static final Set<String> BOOLEAN_KEYS =
+            Set.of("kms:GrantIsForAWSResource", "aws:MultiFactorAuthPresent", "aws:SecureTransport");
+
+    private final String backupAccount;
+    private final AccountCredentials credentials;
+    private final AwsClients aws;
+    private final Map<Location, KmsClient> kms = new HashMap<>();
+    private IamClient iam;
+
+    public AwsAccessChecks(String backupAccount, AccountCredentials credentials, AwsClients aws) {
+        this.backupAccount = backupAccount;
+        this.credentials = credentials;
+        this.aws = aws;
+    }
+
+    /** With the credentials of a run of {@code config}. */
+    public static AwsAccessChecks forConfig(LifeboatConfig config, AwsClients aws) {
+        Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
+        config.databases()
+                .values()
+                .forEach(d -> roles.put(
+                        d.source().account(),
+                        new AccountCredentials.AssumedRole(
+                                d.source().roleArn(), d.source().externalId())));
+        return new AwsAccessChecks(
+                config.backup().account(),
+                AccountCredentials.of(
+                        config.backup().account(),
+                        roles,
+                        aws.sts(config.backup().region())),
+                aws);
+    }
+
+    @Override
+    public String reach(String account) {
+        try {
+            credentials.forAccount(account).resolveCredentials();
+            return null;
+        } catch (RuntimeException e) {
+            return "cannot assume the role in " + account + ": " + what(e)
+                    + "; check the role's trust policy and external id (its source stack deployed?)";
+        }
+    }
+
+    @Override
+    public synchronized String describeKey(Location where, String keyArn) {
+        try {
+            kms.computeIfAbsent(where, w -> aws.kms(w.region(), credentials.forAccount(w.account())))
+                    .describeKey(b -> b.keyId(keyArn));
+            return null;
+        } catch (RuntimeException e) {
+            return what(e);
+        }
+    }
+
+    @Override
+    public synchronized Answer simulate(
+            String roleArn, String action, String resourceArn, Map<String, List<String>> context) {
+        try {
+            if (iam == null) {
+                iam = aws.iam(credentials.forAccount(backupAccount));
+            }
+            List<EvaluationResult> results = iam.simulatePrincipalPolicy(b -> b.policySourceArn(roleArn)
+                            .actionNames(action)
+                            .resourceArns(resourceArn)
+                            .contextEntries(context.entrySet().stream()
+                                    .map(e -> ContextEntry.builder()
+                                            .contextKeyName(e.getKey())
+                                            .contextKeyValues(e.getValue())
+                                            .contextKeyType(type(e.getKey(), e.getValue()))
+                                            .build())
+                                    .toList()))
+                    .evaluationResults();
+            if (results.isEmpty()) {
+                return new Answer(Decision.NOT_CHECKED, "IAM returned no evaluation");
+            }
+            PolicyEvaluationDecisionType d = results.getFirst().evalDecision();
+            return new Answer(
+                    switch (d) {
+                        case ALLOWED -> Decision.ALLOWED;
+                        case EXPLICIT_DENY -> Decision.EXPLICIT_DENY;
+                        default -> Decision.IMPLICIT_DENY;
+                    },
+                    null);
+        } catch (RuntimeException e) {
+            return new Answer(
+                    Decision.NOT_CHECKED,
+                    "IAM's policy simulation failed: " + what(e)
+                            + " (the caller needs iam:SimulatePrincipalPolicy on the backup account's roles)");
+        }
+    }
+
+    private static ContextKeyTypeEnum type(String key, List<String> values) {
+        if (BOOLEAN_KEYS.contains(key)) {
+            return ContextKeyTypeEnum.BOOLEAN;
+        }
+        return values.size() > 1 || key.equalsIgnoreCase("aws:TagKeys")
+                ? ContextKeyTypeEnum.STRING_LIST
+                : ContextKeyTypeEnum.STRING;
+    }
+
+    /** AWS's error code and message, or the exception's message: never a stack trace for an operator. */
+    private static String what(RuntimeException e) {
+        if (e instanceof AwsServiceException a && a.awsErrorDetails() != null) {
+            return a.awsErrorDetails().errorCode() + ": " + a.awsErrorDetails().errorMessage();
+        }
+        if (e instanceof SdkException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    @Override
+    public synchronized void close() {
+        kms.values().forEach(KmsClient::close);
+        kms.clear();
+        if (iam != null) {
+            iam.close();
+        }
+        credentials.close();
+    }
+}
