@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/services.sh"
 cd "$LIFEBOAT_ROOT"
 pick_jdk
-log "every test README.md, docs/security.md and docs/deploy.md name exists"
+log "every test the documents name as proof exists (scripts/check-doc-tests.py)"
 python3 "$LIFEBOAT_ROOT/scripts/check-doc-tests.py" || die "a document names a test that does not exist (above)"
 start_all_services
 reset_moto

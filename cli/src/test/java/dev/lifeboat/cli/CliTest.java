@@ -272,7 +272,8 @@ class CliTest {
         assertThat(help)
                 .contains("restore Get a database back, from a snapshot copy or a dump; nothing existing is modified or"
                         + " deleted. verify")
-                .contains("verify Prove a backup restores, in a throwaway instance that is always deleted. help");
+                .contains("verify Prove a backup restores, in a throwaway instance that is always deleted. preflight")
+                .contains("a restore into each configured account and a verification would be allowed. help");
 
         out.reset();
         assertThat(run(home, "list", "--help")).isZero();
