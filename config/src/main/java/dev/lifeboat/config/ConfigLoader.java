@@ -252,7 +252,7 @@ public final class ConfigLoader {
             if (!net.isObject()) {
                 errors.add("backup.network: must be a mapping with vpcId, subnetIds and securityGroupIds");
             } else {
-                allowOnly(net, "backup.network", Set.of("vpcId", "subnetIds", "securityGroupIds"));
+                allowOnly(net, "backup.network", Set.of("vpcId", "subnetIds", "securityGroupIds", "egress"));
                 String vpc = matching(
                         net,
                         "backup.network",
@@ -265,7 +265,8 @@ public final class ConfigLoader {
                     errors.add("backup.network: give subnetIds and securityGroupIds (the functions that connect to the"
                             + " verification instances run in them)");
                 } else if (vpc != null) {
-                    network = new LifeboatConfig.Network(vpc, subnets, groups);
+                    network = new LifeboatConfig.Network(
+                            vpc, subnets, groups, egress(net.get("egress"), "backup.network.egress"));
                 }
             }
         }
@@ -462,7 +463,7 @@ public final class ConfigLoader {
         if (n == null) {
             return null;
         }
-        allowOnly(n, path, Set.of("secretArn", "dbname", "vpcId", "subnetIds", "securityGroupIds"));
+        allowOnly(n, path, Set.of("secretArn", "dbname", "vpcId", "subnetIds", "securityGroupIds", "egress"));
         String vpc = optionalMatching(
                 n, path, "vpcId", Pattern.compile("vpc-[0-9a-f]{8,17}"), "a VPC id such as vpc-0123456789abcdef0");
         List<String> subnets = ids(n, path, "subnetIds", "subnet-");
@@ -470,12 +471,79 @@ public final class ConfigLoader {
         if (vpc != null && (subnets.isEmpty() || groups.isEmpty())) {
             errors.add(path + ": with vpcId, give subnetIds and securityGroupIds too (the dump function runs in them)");
         }
+        LifeboatConfig.Egress egress = vpc == null ? null : egress(n.get("egress"), path + ".egress");
         return new DumpSettings(
                 matching(n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"),
                 text(n, path, "dbname", false),
                 vpc,
                 subnets,
-                groups);
+                groups,
+                egress);
+    }
+
+    /** The services a VPC endpoint may be reused for (docs/deploy.md, "Egress"). */
+    private static final Set<String> ENDPOINT_SERVICES = Set.of("s3", "secretsmanager", "rds", "sts");
+
+    /**
+     * How a function in a VPC reaches AWS: {@code nat}, or {@code {mode: endpoints, routeTableIds: [rtb-...],
+     * existing: {s3: vpce-...}}}. Required: on a private subnet without a path, the first call would wait out
+     * the Lambda timeout.
+     */
+    private LifeboatConfig.Egress egress(JsonNode n, String path) {
+        String how = "say how the function reaches AWS from its subnets: nat (they route 0.0.0.0/0 to a NAT gateway),"
+                + " or {mode: endpoints, routeTableIds: [rtb-...]} to have the CDK app create VPC endpoints"
+                + " (docs/deploy.md, Egress)";
+        if (n == null || n.isNull()) {
+            errors.add(path + ": is missing; " + how);
+            return null;
+        }
+        if (n.isTextual()) {
+            if (n.asText().equals("nat")) {
+                return LifeboatConfig.Egress.NAT;
+            }
+            errors.add(path + ": '" + n.asText() + "' is not nat; " + how);
+            return null;
+        }
+        if (!n.isObject()) {
+            errors.add(path + ": " + how);
+            return null;
+        }
+        allowOnly(n, path, Set.of("mode", "routeTableIds", "existing"));
+        String mode = text(n, path, "mode", true);
+        if (mode != null && !mode.equals("endpoints") && !mode.equals("nat")) {
+            errors.add(path + ".mode: '" + mode + "' must be nat or endpoints");
+            return null;
+        }
+        if ("nat".equals(mode)) {
+            return LifeboatConfig.Egress.NAT;
+        }
+        List<String> routeTables = ids(n, path, "routeTableIds", "rtb-");
+        java.util.Map<String, String> existing = new java.util.LinkedHashMap<>();
+        JsonNode e = n.get("existing");
+        if (e != null && !e.isNull()) {
+            if (!e.isObject()) {
+                errors.add(path + ".existing: must map a service ("
+                        + String.join(", ", new java.util.TreeSet<>(ENDPOINT_SERVICES))
+                        + ") to the id of its endpoint (vpce-...)");
+            } else {
+                for (var entry : e.properties()) {
+                    if (!ENDPOINT_SERVICES.contains(entry.getKey())) {
+                        errors.add(path + ".existing." + entry.getKey() + ": not a service Lifeboat calls from a VPC;"
+                                + " one of " + String.join(", ", new java.util.TreeSet<>(ENDPOINT_SERVICES)));
+                    } else if (!entry.getValue().asText().matches("vpce-[0-9a-f]{8,17}")) {
+                        errors.add(path + ".existing." + entry.getKey() + ": '"
+                                + entry.getValue().asText() + "' is not an endpoint id such as vpce-0123456789abcdef0");
+                    } else {
+                        existing.put(entry.getKey(), entry.getValue().asText());
+                    }
+                }
+            }
+        }
+        if (routeTables.isEmpty() && !existing.containsKey("s3")) {
+            errors.add(path + ".routeTableIds: the S3 gateway endpoint goes into the subnets' route tables: list them"
+                    + " (rtb-...), or name an existing S3 endpoint in existing.s3");
+        }
+        return new LifeboatConfig.Egress(LifeboatConfig.Egress.Mode.ENDPOINTS, routeTables, existing);
     }
 
     private List<String> ids(JsonNode n, String path, String field, String prefix) {

@@ -277,15 +277,43 @@ class ConfigLoaderTest {
         String with = VALID.replace(
                 "  vaultRetentionDays: 1098\n",
                 "  vaultRetentionDays: 1098\n  network: {vpcId: vpc-0123456789abcdef0, subnetIds: [subnet-0123456789abcdef0],"
-                        + " securityGroupIds: [sg-0123456789abcdef0]}\n");
+                        + " securityGroupIds: [sg-0123456789abcdef0], egress: nat}\n");
         assertThat(ConfigLoader.parse(with, "f").backup().network())
                 .isEqualTo(new LifeboatConfig.Network(
                         "vpc-0123456789abcdef0",
                         java.util.List.of("subnet-0123456789abcdef0"),
                         java.util.List.of("sg-0123456789abcdef0")));
-        assertThatThrownBy(() -> ConfigLoader.parse(with.replace("securityGroupIds: [sg-0123456789abcdef0]", ""), "f"))
+        assertThatThrownBy(
+                        () -> ConfigLoader.parse(with.replace("securityGroupIds: [sg-0123456789abcdef0], ", ""), "f"))
                 .hasMessageContaining("backup.network: give subnetIds and securityGroupIds");
         assertThatThrownBy(() -> ConfigLoader.parse(with.replace("vpc-0123456789abcdef0", "vpc-x"), "f"))
                 .hasMessageContaining("backup.network.vpcId");
+    }
+
+    /** Issue 17: a function in a VPC must say how it reaches AWS; a silent default would time out at the first call. */
+    @Test
+    void aVpcWithoutEgress_isRefused_sayingTheTwoWays() {
+        String network = VALID.replace(
+                "  vaultRetentionDays: 1098\n",
+                "  vaultRetentionDays: 1098\n  network: {vpcId: vpc-0123456789abcdef0, subnetIds: [subnet-0123456789abcdef0],"
+                        + " securityGroupIds: [sg-0123456789abcdef0]}\n");
+        assertThatThrownBy(() -> ConfigLoader.parse(network, "f"))
+                .hasMessageContaining("backup.network.egress: is missing")
+                .hasMessageContaining("nat")
+                .hasMessageContaining("{mode: endpoints, routeTableIds: [rtb-...]}");
+        String endpoints = network.replace(
+                "securityGroupIds: [sg-0123456789abcdef0]}",
+                "securityGroupIds: [sg-0123456789abcdef0], egress: {mode: endpoints, routeTableIds: [rtb-0123456789abcdef0],"
+                        + " existing: {sts: vpce-0123456789abcdef0}}}");
+        LifeboatConfig.Egress e =
+                ConfigLoader.parse(endpoints, "f").backup().network().egress();
+        assertThat(e.mode()).isEqualTo(LifeboatConfig.Egress.Mode.ENDPOINTS);
+        assertThat(e.routeTableIds()).containsExactly("rtb-0123456789abcdef0");
+        assertThat(e.existing()).containsEntry("sts", "vpce-0123456789abcdef0");
+        assertThatThrownBy(() -> ConfigLoader.parse(endpoints.replace("sts: vpce", "ec2: vpce"), "f"))
+                .hasMessageContaining("backup.network.egress.existing.ec2: not a service Lifeboat calls from a VPC");
+        assertThatThrownBy(
+                        () -> ConfigLoader.parse(endpoints.replace("routeTableIds: [rtb-0123456789abcdef0],", ""), "f"))
+                .hasMessageContaining("backup.network.egress.routeTableIds");
     }
 }

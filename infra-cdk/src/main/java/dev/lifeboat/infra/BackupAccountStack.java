@@ -282,6 +282,43 @@ public final class BackupAccountStack extends Stack {
                     .build());
         }
 
+        // How the verification and restore functions reach RDS, STS, Secrets Manager and the vault from their subnets.
+        if (backup.network() != null) {
+            LifeboatConfig.Network net = backup.network();
+            VpcEgress.create(
+                    this,
+                    "BackupNetwork",
+                    net.egress(),
+                    backup.region(),
+                    net.vpcId(),
+                    net.subnetIds(),
+                    net.securityGroupIds(),
+                    new VpcEgress.Need(
+                            List.of("s3", "rds", "sts", "secretsmanager"),
+                            Map.of(
+                                    "s3",
+                                    List.of(new Policies.Statement(
+                                            "OnlyTheVault",
+                                            "Allow",
+                                            List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
+                                            List.of(vault.getBucketArn(), vault.arnForObjects("*")),
+                                            Map.of(),
+                                            List.of("*"))),
+                                    "secretsmanager",
+                                    List.of(new Policies.Statement(
+                                            "OnlyTheVerificationSecrets",
+                                            "Allow",
+                                            List.of(
+                                                    "secretsmanager:CreateSecret",
+                                                    "secretsmanager:DeleteSecret",
+                                                    "secretsmanager:TagResource",
+                                                    "secretsmanager:GetSecretValue"),
+                                            List.of("arn:aws:secretsmanager:" + backup.region() + ":" + backup.account()
+                                                    + ":secret:lifeboat/verification/*"),
+                                            Map.of(),
+                                            List.of("*"))))));
+        }
+
         // The snapshot pipeline: invoke a step, wait as long as it says, again until done.
         LambdaInvoke step = LambdaInvoke.Builder.create(this, "AdvanceRun")
                 .lambdaFunction(snapshotStep)
@@ -628,12 +665,17 @@ public final class BackupAccountStack extends Stack {
                             .map(sg -> SecurityGroup.fromSecurityGroupId(this, id + "-" + sg, sg))
                             .toList());
         }
+        Map<String, String> env = new java.util.HashMap<>(
+                Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", serviceName));
+        if (network != null) {
+            env.put("LIFEBOAT_NETWORK", VpcEgress.describe(network.vpcId(), network.subnetIds(), network.egress()));
+        }
         Function fn = b.description(description)
                 .code(code)
                 .memorySize(memoryMib)
                 .timeout(timeout)
                 .deadLetterQueue(deadLetters)
-                .environment(Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", serviceName))
+                .environment(env)
                 .build();
         // Fixed role names: the organization's SCP and the deletion rule name these roles (Names).
         ((CfnRole) fn.getRole().getNode().getDefaultChild()).setRoleName(roleName);

@@ -139,6 +139,14 @@ public final class SourceAccountStack extends Stack {
                 }
             }
         }
+        List<String> subnetIds = dumped.stream()
+                .flatMap(d -> d.dump().subnetIds().stream())
+                .distinct()
+                .toList();
+        List<String> groupIds = dumped.stream()
+                .flatMap(d -> d.dump().securityGroupIds().stream())
+                .distinct()
+                .toList();
         Role dumpRole = Role.Builder.create(this, "DumpFunctionRole")
                 .roleName(DUMP_ROLE_PREFIX + region)
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
@@ -186,8 +194,55 @@ public final class SourceAccountStack extends Stack {
                                 config.document(),
                                 dumped.stream().map(LifeboatConfig.Database::id).toList()),
                         "POWERTOOLS_SERVICE_NAME",
-                        "lifeboat-dump"))
+                        "lifeboat-dump",
+                        "LIFEBOAT_NETWORK",
+                        VpcEgress.describe(first.vpcId(), subnetIds, first.egress())))
                 .build();
+        // How the function reaches Secrets Manager and the vault from its subnets.
+        LifeboatConfig.Egress egress = first.egress();
+        if (egress != null
+                && egress.mode() == LifeboatConfig.Egress.Mode.ENDPOINTS
+                && !egress.existing().containsKey("s3")
+                && !region.equals(config.backup().region())) {
+            throw new IllegalArgumentException("databases." + dumped.getFirst().id() + ".dump.egress: endpoints cannot"
+                    + " reach the vault: it is in " + config.backup().region() + " and the dump function in " + region
+                    + ", and an S3 endpoint serves only buckets of its own Region"
+                    + " (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html). Use egress: nat");
+        }
+        List<String> secretArns = dumped.stream().map(d -> d.dump().secretArn()).toList();
+        VpcEgress.create(
+                this,
+                "Dump",
+                egress,
+                region,
+                first.vpcId(),
+                subnetIds,
+                groupIds,
+                new VpcEgress.Need(
+                        List.of("s3", "secretsmanager"),
+                        Map.of(
+                                "s3",
+                                List.of(new Policies.Statement(
+                                        "OnlyTheVault",
+                                        "Allow",
+                                        List.of(
+                                                "s3:PutObject",
+                                                "s3:AbortMultipartUpload",
+                                                "s3:GetObject",
+                                                "s3:ListBucket",
+                                                "s3:GetBucketObjectLockConfiguration",
+                                                "s3:PutObjectRetention"),
+                                        List.of("arn:aws:s3:::" + bucket, "arn:aws:s3:::" + bucket + "/*"),
+                                        Map.of(),
+                                        List.of("*"))),
+                                "secretsmanager",
+                                List.of(new Policies.Statement(
+                                        "OnlyTheDatabaseSecrets",
+                                        "Allow",
+                                        List.of("secretsmanager:GetSecretValue"),
+                                        secretArns,
+                                        Map.of(),
+                                        List.of("*"))))));
         Role schedulerRole = Role.Builder.create(this, "DumpSchedulerRole")
                 .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
                 .build();

@@ -619,7 +619,11 @@ class LifeboatAppTest {
                 .filter(v -> v.containsKey("LIFEBOAT_CONFIG_YAML"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(env.keySet()).containsExactlyInAnyOrder("LIFEBOAT_CONFIG_YAML", "POWERTOOLS_SERVICE_NAME");
+        assertThat(env.keySet())
+                .containsExactlyInAnyOrder("LIFEBOAT_CONFIG_YAML", "POWERTOOLS_SERVICE_NAME", "LIFEBOAT_NETWORK");
+        assertThat((String) env.get("LIFEBOAT_NETWORK"))
+                .isEqualTo(
+                        "vpc-0a1b2c3d4e5f60718 subnets subnet-0a1b2c3d4e5f60718,subnet-0f1e2d3c4b5a69788 (egress: nat)");
         LifeboatConfig seen = ConfigLoader.parse((String) env.get("LIFEBOAT_CONFIG_YAML"), "the dump function's");
         // ledger lives in another Region (eu-central-1): the eu-west-1 source stack's function never hears of it.
         assertThat(seen.databases().keySet()).containsExactly("orders");

@@ -159,10 +159,34 @@ public record LifeboatConfig(
      * dump restores' throwaway instances): the VPC, the subnets the functions run in, and their security groups.
      * The throwaway instances' subnet group ({@code verify.subnetGroup}) must be in the same VPC.
      */
-    public record Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+    public record Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds, Egress egress) {
         public Network {
             subnetIds = List.copyOf(subnetIds);
             securityGroupIds = List.copyOf(securityGroupIds);
+        }
+
+        public Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+            this(vpcId, subnetIds, securityGroupIds, Egress.NAT);
+        }
+    }
+
+    /**
+     * How a function inside a VPC reaches the AWS APIs it calls (docs/deploy.md, "Egress"): through a NAT route
+     * the VPC already has, or through VPC endpoints the CDK app creates in the subnets' route tables ({@code
+     * routeTableIds}, for the S3 gateway endpoint) and subnets, unless {@code existing} names one per service
+     * ({@code s3}, {@code secretsmanager}, {@code rds}, {@code sts}) to reuse.
+     */
+    public record Egress(Mode mode, List<String> routeTableIds, Map<String, String> existing) {
+        public enum Mode {
+            NAT,
+            ENDPOINTS
+        }
+
+        public static final Egress NAT = new Egress(Mode.NAT, List.of(), Map.of());
+
+        public Egress {
+            routeTableIds = routeTableIds == null ? List.of() : List.copyOf(routeTableIds);
+            existing = existing == null ? Map.of() : Map.copyOf(existing);
         }
     }
 
@@ -260,10 +284,20 @@ public record LifeboatConfig(
      * reachable from them).
      */
     public record DumpSettings(
-            String secretArn, String dbname, String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+            String secretArn,
+            String dbname,
+            String vpcId,
+            List<String> subnetIds,
+            List<String> securityGroupIds,
+            Egress egress) {
         public DumpSettings {
             subnetIds = subnetIds == null ? List.of() : List.copyOf(subnetIds);
             securityGroupIds = securityGroupIds == null ? List.of() : List.copyOf(securityGroupIds);
+        }
+
+        public DumpSettings(
+                String secretArn, String dbname, String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+            this(secretArn, dbname, vpcId, subnetIds, securityGroupIds, vpcId == null ? null : Egress.NAT);
         }
     }
 

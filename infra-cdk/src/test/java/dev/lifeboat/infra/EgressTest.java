@@ -1,0 +1,217 @@
+package dev.lifeboat.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.protocol.iam.PolicyEvaluator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * Issue 17: every function inside a VPC reaches the AWS APIs it calls. {@code egress: endpoints} creates the
+ * endpoints (S3 gateway in the route tables, interface endpoints with private DNS in the subnets), reachable only
+ * from the function's security groups, with policies that admit only Lifeboat's bucket and secrets; {@code
+ * egress: nat} creates none; an endpoint named in {@code existing} is reused.
+ */
+class EgressTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXAMPLE = read();
+
+    private static String read() {
+        try {
+            return Files.readString(Path.of("../docs/lifeboat.example.yml"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static LifeboatApp.Stacks synth(String yaml) {
+        LifeboatConfig config = ConfigLoader.parse(yaml, "lifeboat.yml");
+        return LifeboatApp.build(
+                new App(), config, Path.of("..").toAbsolutePath().normalize());
+    }
+
+    private static List<JsonNode> endpoints(Stack stack) {
+        JsonNode resources = JSON.valueToTree(Template.fromStack(stack).findResources("AWS::EC2::VPCEndpoint"));
+        List<JsonNode> out = new ArrayList<>();
+        resources.forEach(r -> out.add(r.get("Properties")));
+        return out;
+    }
+
+    private static JsonNode endpoint(List<JsonNode> endpoints, String service) {
+        return endpoints.stream()
+                .filter(e -> e.get("ServiceName").asText().endsWith("." + service))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no endpoint for " + service));
+    }
+
+    @Test
+    void endpoints_areCreatedInTheRouteTablesAndSubnets_reachableOnlyFromTheFunctions() {
+        LifeboatApp.Stacks stacks = synth(EXAMPLE);
+        LifeboatConfig.Network net = ConfigLoader.parse(EXAMPLE, "f").backup().network();
+        List<JsonNode> made = endpoints(stacks.backup());
+
+        assertThat(made)
+                .extracting(e -> e.get("ServiceName").asText())
+                .containsExactlyInAnyOrder(
+                        "com.amazonaws.eu-central-1.s3",
+                        "com.amazonaws.eu-central-1.rds",
+                        "com.amazonaws.eu-central-1.sts",
+                        "com.amazonaws.eu-central-1.secretsmanager");
+        JsonNode s3 = endpoint(made, "s3");
+        assertThat(s3.get("VpcEndpointType").asText()).isEqualTo("Gateway");
+        assertThat(s3.get("RouteTableIds").get(0).asText())
+                .isEqualTo(net.egress().routeTableIds().getFirst());
+        for (String service : List.of("rds", "sts", "secretsmanager")) {
+            JsonNode e = endpoint(made, service);
+            assertThat(e.get("VpcEndpointType").asText()).isEqualTo("Interface");
+            assertThat(e.get("PrivateDnsEnabled").asBoolean()).isTrue();
+            assertThat(e.get("SubnetIds")).extracting(JsonNode::asText).containsExactlyElementsOf(net.subnetIds());
+        }
+        JsonNode groups =
+                JSON.valueToTree(Template.fromStack(stacks.backup()).findResources("AWS::EC2::SecurityGroup"));
+        assertThat(groups).hasSize(1);
+        JsonNode ingress = groups.elements().next().at("/Properties/SecurityGroupIngress");
+        assertThat(ingress).hasSize(net.securityGroupIds().size()).allSatisfy(rule -> {
+            assertThat(rule.get("FromPort").asInt()).isEqualTo(443);
+            assertThat(rule.get("ToPort").asInt()).isEqualTo(443);
+            assertThat(net.securityGroupIds())
+                    .contains(rule.get("SourceSecurityGroupId").asText());
+        });
+    }
+
+    @Test
+    void theS3AndSecretsEndpoints_admitOnlyTheVaultAndLifeboatsSecrets() {
+        LifeboatApp.Stacks stacks = synth(EXAMPLE);
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        List<JsonNode> made = endpoints(stacks.backup());
+        JsonNode s3 = t.resolve(endpoint(made, "s3").get("PolicyDocument"));
+        String vault = TemplatePolicies.arnOf(Template.fromStack(stacks.backup())
+                .findResources("AWS::S3::Bucket", Map.of("Properties", Map.of("BucketName", "acme-lifeboat-vault")))
+                .keySet()
+                .iterator()
+                .next());
+
+        assertThat(allowed(s3, "s3:GetObject", vault + "/lifeboat/dumps/orders/x.pgdump"))
+                .isTrue();
+        assertThat(allowed(s3, "s3:GetObject", "arn:aws:s3:::some-other-bucket/key"))
+                .isFalse();
+        assertThat(allowed(s3, "s3:DeleteObject", vault + "/lifeboat/dumps/orders/x.pgdump"))
+                .isFalse();
+        JsonNode secrets = t.resolve(endpoint(made, "secretsmanager").get("PolicyDocument"));
+        assertThat(allowed(
+                        secrets,
+                        "secretsmanager:CreateSecret",
+                        "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lifeboat/verification/orders-x"))
+                .isTrue();
+        assertThat(allowed(
+                        secrets,
+                        "secretsmanager:GetSecretValue",
+                        "arn:aws:secretsmanager:eu-central-1:222222222222:secret:payroll-db"))
+                .isFalse();
+        assertThat(endpoint(made, "rds").has("PolicyDocument"))
+                .as("RDS and STS: the default policy")
+                .isFalse();
+    }
+
+    /** An endpoint policy alone decides (the caller's own policy allows everything here). */
+    private static boolean allowed(JsonNode endpointPolicy, String action, String resource) {
+        for (JsonNode st : endpointPolicy.get("Statement")) {
+            var one = PolicyEvaluator.parse("{\"Statement\":["
+                    + st.toString().replace("\"Principal\":\"*\",", "").replace(",\"Principal\":\"*\"", "") + "]}");
+            if (PolicyEvaluator.decide(
+                            new PolicyEvaluator.Request("arn:aws:iam::222222222222:role/x", action, resource),
+                            PolicyEvaluator.Policies.identityOnly("222222222222", one))
+                    .allowed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void nat_createsNoEndpoint() {
+        LifeboatApp.Stacks stacks = synth(EXAMPLE);
+        for (var source : stacks.sources()) {
+            assertThat(endpoints(source)).isEmpty();
+        }
+    }
+
+    @Test
+    void anExistingEndpoint_isReused_notDuplicated() {
+        String reuse = EXAMPLE.replace(
+                "      routeTableIds: [rtb-0b1c2d3e4f5a60718]\n",
+                "      routeTableIds: [rtb-0b1c2d3e4f5a60718]\n"
+                        + "      existing: {s3: vpce-0123456789abcdef0, secretsmanager: vpce-0123456789abcdef1}\n");
+        List<JsonNode> made = endpoints(synth(reuse).backup());
+
+        assertThat(made)
+                .extracting(e -> e.get("ServiceName").asText())
+                .containsExactlyInAnyOrder("com.amazonaws.eu-central-1.rds", "com.amazonaws.eu-central-1.sts");
+    }
+
+    @Test
+    void endpointsForADumpFunctionInAnotherRegionThanTheVault_areRefused_namingTheField() {
+        String crossRegion = EXAMPLE.replace(
+                "      egress: nat                    # the subnets route to a NAT gateway (the vault is in another Region:",
+                "      egress: {mode: endpoints, routeTableIds: [rtb-0a1b2c3d4e5f60718]}   # (the vault is in another Region:");
+
+        assertThatThrownBy(() -> synth(crossRegion))
+                .hasMessageContaining("databases.orders.dump.egress: endpoints cannot reach the vault")
+                .hasMessageContaining("Use egress: nat");
+    }
+
+    @Test
+    void endpointsForADumpFunctionInTheVaultsRegion_admitOnlyItsSecrets() {
+        String sameRegion = EXAMPLE.replace(
+                        "      egress: nat                    # the subnets route to a NAT gateway (the vault is in another Region:",
+                        "      egress: {mode: endpoints, routeTableIds: [rtb-0a1b2c3d4e5f60718]}   # (")
+                .replace(
+                        "      region: eu-west-1\n      instance: orders-prod",
+                        "      region: eu-central-1\n      instance: orders-prod")
+                .replace(
+                        "arn:aws:kms:eu-west-1:111111111111:key/5678efgh",
+                        "arn:aws:kms:eu-central-1:111111111111:key/5678efgh")
+                .replace(
+                        "stagingKmsKeyArn: arn:aws:kms:eu-west-1:222222222222",
+                        "stagingKmsKeyArn: arn:aws:kms:eu-central-1:222222222222")
+                .replace(
+                        "secretArn: arn:aws:secretsmanager:eu-west-1:",
+                        "secretArn: arn:aws:secretsmanager:eu-central-1:");
+        LifeboatApp.Stacks stacks = synth(sameRegion);
+        Stack source = stacks.sources().stream()
+                .filter(s -> s.getRegion().equals("eu-central-1"))
+                .findFirst()
+                .orElseThrow();
+        List<JsonNode> made = endpoints(source);
+
+        assertThat(made)
+                .extracting(e -> e.get("ServiceName").asText())
+                .containsExactlyInAnyOrder(
+                        "com.amazonaws.eu-central-1.s3", "com.amazonaws.eu-central-1.secretsmanager");
+        JsonNode secrets = new TemplatePolicies(source)
+                .resolve(endpoint(made, "secretsmanager").get("PolicyDocument"));
+        assertThat(allowed(
+                        secrets,
+                        "secretsmanager:GetSecretValue",
+                        "arn:aws:secretsmanager:eu-central-1:111111111111:secret:lifeboat/orders-AbCdEf"))
+                .isTrue();
+        assertThat(allowed(
+                        secrets,
+                        "secretsmanager:GetSecretValue",
+                        "arn:aws:secretsmanager:eu-central-1:111111111111:secret:payroll"))
+                .isFalse();
+    }
+}
