@@ -46,13 +46,25 @@ public final class AwsClients implements AutoCloseable {
 
     private final Optional<URI> endpoint;
     private final Optional<Region> region;
+    /** Where this process runs, for "no network path" messages: empty outside a VPC function. */
+    private final Optional<String> network;
+
     private S3Client s3;
     private SecretsManagerClient secretsManager;
     private SdkHttpClient apiHttp;
 
     public AwsClients(Optional<URI> endpoint, Optional<Region> region) {
+        this(endpoint, region, Optional.empty());
+    }
+
+    /**
+     * @param network the function and its network ({@code LIFEBOAT_NETWORK}, set by the CDK app on functions inside
+     *     a VPC), named in the message of a call that gets no answer
+     */
+    public AwsClients(Optional<URI> endpoint, Optional<Region> region, Optional<String> network) {
         this.endpoint = endpoint;
         this.region = region;
+        this.network = network;
     }
 
     public static AwsClients fromEnvironment() {
@@ -61,8 +73,18 @@ public final class AwsClients implements AutoCloseable {
 
     public static AwsClients fromEnvironment(Map<String, String> env) {
         String region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
+        String net = env.get("LIFEBOAT_NETWORK");
         return new AwsClients(
-                endpoint(env), region == null || region.isBlank() ? Optional.empty() : Optional.of(Region.of(region)));
+                endpoint(env),
+                region == null || region.isBlank() ? Optional.empty() : Optional.of(Region.of(region)),
+                net == null || net.isBlank()
+                        ? Optional.empty()
+                        : Optional.of(env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "this function") + " in " + net));
+    }
+
+    /** The function and its network, when it runs in a VPC (see {@link NetworkPaths}). */
+    public Optional<String> network() {
+        return network;
     }
 
     /** The endpoint override of {@code AWS_ENDPOINT_URL} in {@code env}, if set. */
@@ -170,7 +192,7 @@ public final class AwsClients implements AutoCloseable {
 
     /** Database logins from Secrets Manager. */
     public SecretSource secretSource() {
-        return new SecretsManagerSource(secretsManager());
+        return new SecretsManagerSource(secretsManager(), network);
     }
 
     /** Where verification runs keep the throwaway instance's login. */

@@ -2,6 +2,7 @@ package dev.lifeboat.adapters.aws;
 
 import dev.lifeboat.core.error.AwsCallFailedException;
 import java.util.Locale;
+import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -22,6 +23,12 @@ public final class AwsErrors {
      * @param where the account and Region, or the bucket
      */
     public static RuntimeException translate(String service, String call, String where, SdkException e) {
+        return translate(service, call, where, Optional.empty(), e);
+    }
+
+    /** As {@link #translate(String, String, String, SdkException)}, naming the function's network when no answer came. */
+    public static RuntimeException translate(
+            String service, String call, String where, Optional<String> network, SdkException e) {
         if (e instanceof AwsServiceException ase) {
             String code =
                     ase.awsErrorDetails() == null ? "" : ase.awsErrorDetails().errorCode();
@@ -35,13 +42,8 @@ public final class AwsErrors {
                     hint(service, code, ase.statusCode()),
                     e);
         }
-        if (e instanceof SdkClientException) {
-            return new AwsCallFailedException(
-                    service + " " + call + " in " + where + " got no answer: " + e.getMessage(),
-                    "",
-                    "check the network path from here to the " + service + " endpoint (a NAT gateway or a VPC"
-                            + " endpoint; docs/deploy.md) and that AWS credentials are available",
-                    e);
+        if (e instanceof SdkClientException client) {
+            return NetworkPaths.noAnswer(service, call + " in " + where, network, client);
         }
         return e;
     }

@@ -66,12 +66,14 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                         d.source().account(),
                         new AccountCredentials.AssumedRole(
                                 d.source().roleArn(), d.source().externalId())));
-        return TranslatedRdsGateway.of(new AwsRdsGateway(
-                AccountCredentials.of(
-                        config.backup().account(),
-                        roles,
-                        aws.sts(config.backup().region())),
-                aws));
+        return TranslatedRdsGateway.of(
+                new AwsRdsGateway(
+                        AccountCredentials.of(
+                                config.backup().account(),
+                                roles,
+                                aws.sts(config.backup().region())),
+                        aws),
+                aws.network());
     }
 
     private RdsClient rds(Location where) {

@@ -17,6 +17,11 @@ final class TranslatedRdsGateway {
     private TranslatedRdsGateway() {}
 
     static RdsGateway of(AwsRdsGateway target) {
+        return of(target, java.util.Optional.empty());
+    }
+
+    /** @param network the function and its network, named when a call gets no answer */
+    static RdsGateway of(AwsRdsGateway target, java.util.Optional<String> network) {
         return (RdsGateway) Proxy.newProxyInstance(
                 RdsGateway.class.getClassLoader(), new Class<?>[] {RdsGateway.class}, (proxy, method, args) -> {
                     try {
@@ -27,7 +32,7 @@ final class TranslatedRdsGateway {
                             String where = args != null && args.length > 0 && args[0] instanceof Location l
                                     ? l.toString()
                                     : "the backup account";
-                            throw AwsErrors.translate("RDS", method.getName(), where, sdk);
+                            throw AwsErrors.translate("RDS", method.getName(), where, network, sdk);
                         }
                         throw cause;
                     }

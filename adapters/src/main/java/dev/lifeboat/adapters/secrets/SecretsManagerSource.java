@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.lifeboat.adapters.aws.NetworkPaths;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
@@ -25,9 +26,16 @@ public final class SecretsManagerSource implements SecretSource {
             .build();
 
     private final SecretsManagerClient client;
+    private final java.util.Optional<String> network;
 
     public SecretsManagerSource(SecretsManagerClient client) {
+        this(client, java.util.Optional.empty());
+    }
+
+    /** @param network the function and its network, named when the call gets no answer ({@link NetworkPaths}) */
+    public SecretsManagerSource(SecretsManagerClient client, java.util.Optional<String> network) {
         this.client = client;
+        this.network = network;
     }
 
     @Override
@@ -38,6 +46,8 @@ public final class SecretsManagerSource implements SecretSource {
         } catch (ResourceNotFoundException e) {
             throw new InvalidInputException(
                     "secret " + secretId + " does not exist", "check the secret's name or ARN and the region", e);
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw NetworkPaths.noAnswer("Secrets Manager", "GetSecretValue " + secretId, network, e);
         } catch (SecretsManagerException e) {
             throw new InvalidInputException(
                     "cannot read secret " + secretId + ": "
