@@ -463,7 +463,38 @@ public final class ConfigLoader {
         if (n == null) {
             return null;
         }
-        allowOnly(n, path, Set.of("secretArn", "dbname", "vpcId", "subnetIds", "securityGroupIds", "egress"));
+        allowOnly(
+                n,
+                path,
+                Set.of(
+                        "secretArn",
+                        "dbname",
+                        "vpcId",
+                        "subnetIds",
+                        "securityGroupIds",
+                        "egress",
+                        "databaseSecurityGroupId",
+                        "port"));
+        String dbGroup = optionalMatching(
+                n,
+                path,
+                "databaseSecurityGroupId",
+                Pattern.compile("sg-[0-9a-f]{8,17}"),
+                "the database's security group (sg-...), to which the CDK app adds a rule admitting the dump function");
+        Integer port = null;
+        if (n.has("port")) {
+            JsonNode p = n.get("port");
+            if (!p.isInt() || p.asInt() < 1 || p.asInt() > 65535) {
+                errors.add(path + ".port: '" + p.asText() + "' must be a TCP port, 1 to 65535");
+            } else {
+                port = p.asInt();
+            }
+        }
+        if (dbGroup != null && n.get("vpcId") == null) {
+            errors.add(
+                    path
+                            + ".databaseSecurityGroupId: only with vpcId (the function's security groups are the rule's source)");
+        }
         String vpc = optionalMatching(
                 n, path, "vpcId", Pattern.compile("vpc-[0-9a-f]{8,17}"), "a VPC id such as vpc-0123456789abcdef0");
         List<String> subnets = ids(n, path, "subnetIds", "subnet-");
@@ -478,7 +509,9 @@ public final class ConfigLoader {
                 vpc,
                 subnets,
                 groups,
-                egress);
+                egress,
+                dbGroup,
+                port);
     }
 
     /** The services a VPC endpoint may be reused for (docs/deploy.md, "Egress"). */

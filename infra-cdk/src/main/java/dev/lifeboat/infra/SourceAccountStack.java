@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
@@ -243,6 +244,28 @@ public final class SourceAccountStack extends Stack {
                                         secretArns,
                                         Map.of(),
                                         List.of("*"))))));
+        // The databases' security groups admit the function, on their port, where lifeboat.yml names them.
+        Set<String> rules = new LinkedHashSet<>();
+        for (LifeboatConfig.Database d : dumped) {
+            String dbGroup = d.dump().databaseSecurityGroupId();
+            if (dbGroup == null) {
+                continue;
+            }
+            int port = d.dump().port() != null ? d.dump().port() : d.engine().defaultPort();
+            for (String fnGroup : groupIds) {
+                if (rules.add(dbGroup + "/" + fnGroup + "/" + port)) {
+                    CfnSecurityGroupIngress.Builder.create(
+                                    this, "DatabaseAdmitsDump-" + dbGroup + "-" + fnGroup + "-" + port)
+                            .groupId(dbGroup)
+                            .sourceSecurityGroupId(fnGroup)
+                            .ipProtocol("tcp")
+                            .fromPort(port)
+                            .toPort(port)
+                            .description("Lifeboat's dump function reaches the database")
+                            .build();
+                }
+            }
+        }
         Role schedulerRole = Role.Builder.create(this, "DumpSchedulerRole")
                 .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
                 .build();

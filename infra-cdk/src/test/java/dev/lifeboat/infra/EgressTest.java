@@ -214,4 +214,25 @@ class EgressTest {
                         "arn:aws:secretsmanager:eu-central-1:111111111111:secret:payroll"))
                 .isFalse();
     }
+
+    /** Security groups both ways: the database's group admits the function's groups on the database's port. */
+    @Test
+    void theDatabasesSecurityGroup_admitsTheDumpFunction_onItsPort_whenLifeboatYmlNamesIt() {
+        String named = EXAMPLE.replace(
+                "      securityGroupIds: [sg-0a1b2c3d4e5f60718]\n",
+                "      securityGroupIds: [sg-0a1b2c3d4e5f60718]\n      databaseSecurityGroupId: sg-0dbdbdbdbdbdbdbdb\n");
+        Stack source = synth(named).sources().getFirst();
+        JsonNode rules = JSON.valueToTree(Template.fromStack(source).findResources("AWS::EC2::SecurityGroupIngress"));
+
+        assertThat(rules).hasSize(1);
+        JsonNode rule = rules.elements().next().get("Properties");
+        assertThat(rule.get("GroupId").asText()).isEqualTo("sg-0dbdbdbdbdbdbdbdb");
+        assertThat(rule.get("SourceSecurityGroupId").asText()).isEqualTo("sg-0a1b2c3d4e5f60718");
+        assertThat(rule.get("FromPort").asInt()).isEqualTo(5432);
+        assertThat(rule.get("ToPort").asInt()).isEqualTo(5432);
+        assertThat(Template.fromStack(synth(EXAMPLE).sources().getFirst())
+                        .findResources("AWS::EC2::SecurityGroupIngress"))
+                .as("not named: nothing is added to a group Lifeboat does not own")
+                .isEmpty();
+    }
 }

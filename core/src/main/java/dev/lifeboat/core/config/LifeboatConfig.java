@@ -289,7 +289,9 @@ public record LifeboatConfig(
             String vpcId,
             List<String> subnetIds,
             List<String> securityGroupIds,
-            Egress egress) {
+            Egress egress,
+            String databaseSecurityGroupId,
+            Integer port) {
         public DumpSettings {
             subnetIds = subnetIds == null ? List.of() : List.copyOf(subnetIds);
             securityGroupIds = securityGroupIds == null ? List.of() : List.copyOf(securityGroupIds);
@@ -297,7 +299,7 @@ public record LifeboatConfig(
 
         public DumpSettings(
                 String secretArn, String dbname, String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
-            this(secretArn, dbname, vpcId, subnetIds, securityGroupIds, vpcId == null ? null : Egress.NAT);
+            this(secretArn, dbname, vpcId, subnetIds, securityGroupIds, vpcId == null ? null : Egress.NAT, null, null);
         }
     }
 
