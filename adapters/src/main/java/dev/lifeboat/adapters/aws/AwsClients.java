@@ -19,6 +19,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -160,6 +161,17 @@ public final class AwsClients implements AutoCloseable {
     /** A KMS client in one account's Region with those credentials; the caller closes it. */
     public KmsClient kms(String region, AwsCredentialsProvider credentials) {
         var b = KmsClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(apiHttp())
+                .overrideConfiguration(apiOverrides());
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    /** An EC2 client in one account's Region with those credentials; the caller closes it. */
+    public Ec2Client ec2(String region, AwsCredentialsProvider credentials) {
+        var b = Ec2Client.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
                 .httpClient(apiHttp())

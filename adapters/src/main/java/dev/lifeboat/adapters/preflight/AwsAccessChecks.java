@@ -5,12 +5,18 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.AccessChecks;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
+import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.ContextEntry;
 import software.amazon.awssdk.services.iam.model.ContextKeyTypeEnum;
@@ -34,6 +40,7 @@ public final class AwsAccessChecks implements AccessChecks {
     private final AccountCredentials credentials;
     private final AwsClients aws;
     private final Map<Location, KmsClient> kms = new HashMap<>();
+    private final Map<Location, Ec2Client> ec2 = new HashMap<>();
     private IamClient iam;
 
     public AwsAccessChecks(String backupAccount, AccountCredentials credentials, AwsClients aws) {
@@ -119,6 +126,88 @@ public final class AwsAccessChecks implements AccessChecks {
         }
     }
 
+    private synchronized Ec2Client ec2(Location where) {
+        return ec2.computeIfAbsent(where, w -> aws.ec2(w.region(), credentials.forAccount(w.account())));
+    }
+
+    @Override
+    public List<SubnetRoutes> subnets(Location where, List<String> subnetIds) {
+        Ec2Client c = ec2(where);
+        List<SubnetRoutes> out = new ArrayList<>();
+        for (Subnet s : c.describeSubnets(b -> b.subnetIds(subnetIds)).subnets()) {
+            List<RouteTable> own = c.describeRouteTables(b -> b.filters(Filter.builder()
+                            .name("association.subnet-id")
+                            .values(s.subnetId())
+                            .build()))
+                    .routeTables();
+            // A subnet without a route table of its own uses the VPC's main one.
+            List<RouteTable> tables = own.isEmpty()
+                    ? c.describeRouteTables(b -> b.filters(
+                                    Filter.builder()
+                                            .name("vpc-id")
+                                            .values(s.vpcId())
+                                            .build(),
+                                    Filter.builder()
+                                            .name("association.main")
+                                            .values("true")
+                                            .build()))
+                            .routeTables()
+                    : own;
+            RouteTable t = tables.isEmpty() ? null : tables.getFirst();
+            List<Route> routes = t == null
+                    ? List.of()
+                    : t.routes().stream()
+                            .map(r -> new Route(
+                                    r.destinationCidrBlock() != null
+                                            ? r.destinationCidrBlock()
+                                            : String.valueOf(r.destinationPrefixListId()),
+                                    r.natGatewayId() != null ? r.natGatewayId() : String.valueOf(r.gatewayId())))
+                            .toList();
+            out.add(new SubnetRoutes(s.subnetId(), s.vpcId(), t == null ? null : t.routeTableId(), routes));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Endpoint> endpoints(Location where, String vpcId) {
+        return ec2(where)
+                .describeVpcEndpoints(b ->
+                        b.filters(Filter.builder().name("vpc-id").values(vpcId).build()))
+                .vpcEndpoints()
+                .stream()
+                .map(e -> new Endpoint(
+                        e.vpcEndpointId(),
+                        e.serviceName().substring(e.serviceName().lastIndexOf('.') + 1),
+                        e.vpcEndpointTypeAsString(),
+                        Boolean.TRUE.equals(e.privateDnsEnabled()),
+                        e.routeTableIds()))
+                .toList();
+    }
+
+    @Override
+    public List<SecurityGroup> securityGroups(Location where, List<String> ids) {
+        return ec2(where).describeSecurityGroups(b -> b.groupIds(ids)).securityGroups().stream()
+                .map(g -> new SecurityGroup(g.groupId(), rules(g.ipPermissions()), rules(g.ipPermissionsEgress())))
+                .toList();
+    }
+
+    private static List<Rule> rules(List<IpPermission> permissions) {
+        return permissions.stream()
+                .filter(p -> p.ipProtocol().equals("-1")
+                        || p.ipProtocol().equals("tcp")
+                        || p.ipProtocol().equals("6"))
+                .map(p -> {
+                    List<String> peers = new ArrayList<>();
+                    p.ipRanges().forEach(r -> peers.add(r.cidrIp()));
+                    p.ipv6Ranges().forEach(r -> peers.add(r.cidrIpv6()));
+                    p.userIdGroupPairs().forEach(r -> peers.add(r.groupId()));
+                    p.prefixListIds().forEach(r -> peers.add(r.prefixListId()));
+                    boolean all = p.ipProtocol().equals("-1") || p.fromPort() == null;
+                    return new Rule(all ? -1 : p.fromPort(), all ? -1 : p.toPort(), peers);
+                })
+                .toList();
+    }
+
     private static ContextKeyTypeEnum type(String key, List<String> values) {
         if (BOOLEAN_KEYS.contains(key)) {
             return ContextKeyTypeEnum.BOOLEAN;
@@ -143,6 +232,8 @@ public final class AwsAccessChecks implements AccessChecks {
     public synchronized void close() {
         kms.values().forEach(KmsClient::close);
         kms.clear();
+        ec2.values().forEach(Ec2Client::close);
+        ec2.clear();
         if (iam != null) {
             iam.close();
         }

@@ -37,6 +37,33 @@ public interface AccessChecks extends AutoCloseable {
      */
     Answer simulate(String roleArn, String action, String resourceArn, Map<String, List<String>> context);
 
+    /** A route of a subnet's route table: {@code destination} a CIDR or prefix list, {@code target} its id. */
+    record Route(String destination, String target) {}
+
+    /** A subnet and the routes of its route table (its own, or the VPC's main one). */
+    record SubnetRoutes(String subnetId, String vpcId, String routeTableId, List<Route> routes) {}
+
+    /** A VPC endpoint: its service ({@code s3}, {@code secretsmanager}, ...), type, and where it serves. */
+    record Endpoint(String id, String service, String type, boolean privateDns, List<String> routeTableIds) {}
+
+    /** One rule of a security group: TCP ports (-1 for all traffic), and its peers (CIDRs or group ids). */
+    record Rule(int fromPort, int toPort, List<String> peers) {
+        public boolean covers(int port) {
+            return fromPort == -1 || (fromPort <= port && port <= toPort);
+        }
+    }
+
+    record SecurityGroup(String id, List<Rule> ingress, List<Rule> egress) {}
+
+    /** The subnets {@code subnetIds} of {@code where}, with their routes. */
+    List<SubnetRoutes> subnets(Location where, List<String> subnetIds);
+
+    /** The VPC endpoints of {@code vpcId}. */
+    List<Endpoint> endpoints(Location where, String vpcId);
+
+    /** The security groups {@code ids} of {@code where}. */
+    List<SecurityGroup> securityGroups(Location where, List<String> ids);
+
     @Override
     default void close() {}
 }

@@ -51,6 +51,9 @@ public final class Preflight {
         for (LifeboatConfig.Database d : config.databases().values()) {
             out.addAll(database(config, d, accounts));
         }
+        for (NetworkPreflight.Function f : NetworkPreflight.functions(config)) {
+            out.addAll(NetworkPreflight.check(access, f));
+        }
         return new Report(out);
     }
 

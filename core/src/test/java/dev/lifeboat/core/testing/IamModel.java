@@ -254,6 +254,21 @@ public final class IamModel {
             }
 
             @Override
+            public List<SubnetRoutes> subnets(dev.lifeboat.core.model.Location where, List<String> subnetIds) {
+                return List.of();
+            }
+
+            @Override
+            public List<Endpoint> endpoints(dev.lifeboat.core.model.Location where, String vpcId) {
+                return List.of();
+            }
+
+            @Override
+            public List<SecurityGroup> securityGroups(dev.lifeboat.core.model.Location where, List<String> ids) {
+                return List.of();
+            }
+
+            @Override
             public Answer simulate(
                     String roleArn, String action, String resourceArn, Map<String, List<String>> context) {
                 List<JsonNode> docs = roles.get(roleArn);
