@@ -499,8 +499,9 @@ public final class ConfigLoader {
                 n, path, "vpcId", Pattern.compile("vpc-[0-9a-f]{8,17}"), "a VPC id such as vpc-0123456789abcdef0");
         List<String> subnets = ids(n, path, "subnetIds", "subnet-");
         List<String> groups = ids(n, path, "securityGroupIds", "sg-");
-        if (vpc != null && (subnets.isEmpty() || groups.isEmpty())) {
-            errors.add(path + ": with vpcId, give subnetIds and securityGroupIds too (the dump function runs in them)");
+        if (vpc != null && subnets.isEmpty()) {
+            errors.add(path + ": with vpcId, give subnetIds too (the dump function runs in them; without"
+                    + " securityGroupIds the CDK app gives it a security group of its own)");
         }
         LifeboatConfig.Egress egress = vpc == null ? null : egress(n.get("egress"), path + ".egress");
         return new DumpSettings(

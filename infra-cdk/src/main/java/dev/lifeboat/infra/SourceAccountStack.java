@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.ec2.CfnSecurityGroup;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
@@ -148,6 +149,39 @@ public final class SourceAccountStack extends Stack {
                 .flatMap(d -> d.dump().securityGroupIds().stream())
                 .distinct()
                 .toList();
+        if (groupIds.isEmpty()) {
+            // No security group configured: one of its own, that lets out only HTTPS (to AWS, through the NAT
+            // gateway or the endpoints) and each database's port (to the database's group when it is named).
+            List<CfnSecurityGroup.EgressProperty> out = new ArrayList<>();
+            out.add(CfnSecurityGroup.EgressProperty.builder()
+                    .ipProtocol("tcp")
+                    .fromPort(443)
+                    .toPort(443)
+                    .cidrIp("0.0.0.0/0")
+                    .description("HTTPS to the AWS APIs")
+                    .build());
+            Set<String> ports = new LinkedHashSet<>();
+            for (LifeboatConfig.Database d : dumped) {
+                int port =
+                        d.dump().port() != null ? d.dump().port() : d.engine().defaultPort();
+                String to = d.dump().databaseSecurityGroupId();
+                if (ports.add(port + "/" + to)) {
+                    var rule = CfnSecurityGroup.EgressProperty.builder()
+                            .ipProtocol("tcp")
+                            .fromPort(port)
+                            .toPort(port)
+                            .description("the database");
+                    out.add((to != null ? rule.destinationSecurityGroupId(to) : rule.cidrIp("0.0.0.0/0")).build());
+                }
+            }
+            CfnSecurityGroup own = CfnSecurityGroup.Builder.create(this, "DumpFunctionSecurityGroup")
+                    .vpcId(first.vpcId())
+                    .groupDescription("Lifeboat: the dump function; HTTPS and the databases' ports out, nothing in")
+                    .securityGroupEgress(out)
+                    .build();
+            groups.add(SecurityGroup.fromSecurityGroupId(this, "Sg-own", own.getAttrGroupId()));
+            groupIds = List.of(own.getAttrGroupId());
+        }
         Role dumpRole = Role.Builder.create(this, "DumpFunctionRole")
                 .roleName(DUMP_ROLE_PREFIX + region)
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
@@ -252,10 +286,11 @@ public final class SourceAccountStack extends Stack {
                 continue;
             }
             int port = d.dump().port() != null ? d.dump().port() : d.engine().defaultPort();
-            for (String fnGroup : groupIds) {
+            for (int i = 0; i < groupIds.size(); i++) {
+                String fnGroup = groupIds.get(i);
                 if (rules.add(dbGroup + "/" + fnGroup + "/" + port)) {
-                    CfnSecurityGroupIngress.Builder.create(
-                                    this, "DatabaseAdmitsDump-" + dbGroup + "-" + fnGroup + "-" + port)
+                    // The construct id counts the function's groups: an own group's id is known only at deploy.
+                    CfnSecurityGroupIngress.Builder.create(this, "DatabaseAdmitsDump-" + dbGroup + "-" + i + "-" + port)
                             .groupId(dbGroup)
                             .sourceSecurityGroupId(fnGroup)
                             .ipProtocol("tcp")

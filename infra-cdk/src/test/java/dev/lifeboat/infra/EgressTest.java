@@ -235,4 +235,35 @@ class EgressTest {
                 .as("not named: nothing is added to a group Lifeboat does not own")
                 .isEmpty();
     }
+
+    /**
+     * Without configured security groups the dump function gets one of its own, letting out only HTTPS and the
+     * database's port (to the database's group), and the database's group admits it.
+     */
+    @Test
+    void withoutConfiguredGroups_theDumpFunctionsOwnGroup_letsOutOnlyHttpsAndTheDatabasePort() {
+        String own = EXAMPLE.replace(
+                "      securityGroupIds: [sg-0a1b2c3d4e5f60718]\n",
+                "      databaseSecurityGroupId: sg-0dbdbdbdbdbdbdbdb\n");
+        Stack source = synth(own).sources().getFirst();
+        JsonNode groups = JSON.valueToTree(Template.fromStack(source).findResources("AWS::EC2::SecurityGroup"));
+
+        assertThat(groups).hasSize(1);
+        JsonNode egress = groups.elements().next().at("/Properties/SecurityGroupEgress");
+        assertThat(egress).hasSize(2);
+        assertThat(egress.get(0).get("FromPort").asInt()).isEqualTo(443);
+        assertThat(egress.get(1).get("FromPort").asInt()).isEqualTo(5432);
+        assertThat(egress.get(1).get("DestinationSecurityGroupId").asText()).isEqualTo("sg-0dbdbdbdbdbdbdbdb");
+        assertThat(groups.elements()
+                        .next()
+                        .at("/Properties/SecurityGroupIngress")
+                        .isMissingNode())
+                .isTrue();
+        JsonNode rule = JSON.valueToTree(Template.fromStack(source).findResources("AWS::EC2::SecurityGroupIngress"))
+                .elements()
+                .next()
+                .get("Properties");
+        assertThat(rule.get("GroupId").asText()).isEqualTo("sg-0dbdbdbdbdbdbdbdb");
+        assertThat(rule.at("/SourceSecurityGroupId/Fn::GetAtt/0").asText()).startsWith("DumpFunctionSecurityGroup");
+    }
 }
