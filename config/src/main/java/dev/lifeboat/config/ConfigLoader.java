@@ -577,7 +577,7 @@ public final class ConfigLoader {
             errors.add(path + ".routeTableIds: the S3 gateway endpoint goes into the subnets' route tables: list them"
                     + " (rtb-...), or name an existing S3 endpoint in existing.s3");
         }
-        return new LifeboatConfig.Egress(LifeboatConfig.Egress.Mode.ENDPOINTS, routeTables, existing);
+        return new LifeboatConfig.Egress(LifeboatConfig.Egress.Kind.ENDPOINTS, routeTables, existing);
     }
 
     private List<String> ids(JsonNode n, String path, String field, String prefix) {

@@ -307,7 +307,7 @@ class ConfigLoaderTest {
                         + " existing: {sts: vpce-0123456789abcdef0}}}");
         LifeboatConfig.Egress e =
                 ConfigLoader.parse(endpoints, "f").backup().network().egress();
-        assertThat(e.mode()).isEqualTo(LifeboatConfig.Egress.Mode.ENDPOINTS);
+        assertThat(e.mode()).isEqualTo(LifeboatConfig.Egress.Kind.ENDPOINTS);
         assertThat(e.routeTableIds()).containsExactly("rtb-0123456789abcdef0");
         assertThat(e.existing()).containsEntry("sts", "vpce-0123456789abcdef0");
         assertThatThrownBy(() -> ConfigLoader.parse(endpoints.replace("sts: vpce", "ec2: vpce"), "f"))

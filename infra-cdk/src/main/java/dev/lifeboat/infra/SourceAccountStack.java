@@ -236,7 +236,7 @@ public final class SourceAccountStack extends Stack {
         // How the function reaches Secrets Manager and the vault from its subnets.
         LifeboatConfig.Egress egress = first.egress();
         if (egress != null
-                && egress.mode() == LifeboatConfig.Egress.Mode.ENDPOINTS
+                && egress.mode() == LifeboatConfig.Egress.Kind.ENDPOINTS
                 && !egress.existing().containsKey("s3")
                 && !region.equals(config.backup().region())) {
             throw new IllegalArgumentException("databases." + dumped.getFirst().id() + ".dump.egress: endpoints cannot"

@@ -29,7 +29,7 @@ final class VpcEgress {
      */
     static String describe(String vpcId, List<String> subnetIds, LifeboatConfig.Egress egress) {
         return vpcId + " subnets " + String.join(",", subnetIds) + " (egress: "
-                + (egress == null || egress.mode() == LifeboatConfig.Egress.Mode.NAT ? "nat" : "endpoints") + ")";
+                + (egress == null || egress.mode() == LifeboatConfig.Egress.Kind.NAT ? "nat" : "endpoints") + ")";
     }
 
     /** What the endpoints of one function's VPC are for: the services, and the endpoint policies that narrow them. */
@@ -46,7 +46,7 @@ final class VpcEgress {
             List<String> functionSecurityGroups,
             Need need) {
         List<CfnVPCEndpoint> made = new ArrayList<>();
-        if (egress == null || egress.mode() == LifeboatConfig.Egress.Mode.NAT) {
+        if (egress == null || egress.mode() == LifeboatConfig.Egress.Kind.NAT) {
             return made;
         }
         List<String> interfaces = need.services().stream()

@@ -151,10 +151,10 @@ class EgressTest {
 
     @Test
     void anExistingEndpoint_isReused_notDuplicated() {
-        String reuse = EXAMPLE.replace(
-                "      routeTableIds: [rtb-0b1c2d3e4f5a60718]\n",
-                "      routeTableIds: [rtb-0b1c2d3e4f5a60718]\n"
-                        + "      existing: {s3: vpce-0123456789abcdef0, secretsmanager: vpce-0123456789abcdef1}\n");
+        String reuse = EXAMPLE.replace("      routeTableIds: [rtb-0b1c2d3e4f5a60718]\n", """
+                      routeTableIds: [rtb-0b1c2d3e4f5a60718]
+                      existing: {s3: vpce-0123456789abcdef0, secretsmanager: vpce-0123456789abcdef1}
+                """);
         List<JsonNode> made = endpoints(synth(reuse).backup());
 
         assertThat(made)

@@ -176,13 +176,13 @@ public record LifeboatConfig(
      * routeTableIds}, for the S3 gateway endpoint) and subnets, unless {@code existing} names one per service
      * ({@code s3}, {@code secretsmanager}, {@code rds}, {@code sts}) to reuse.
      */
-    public record Egress(Mode mode, List<String> routeTableIds, Map<String, String> existing) {
-        public enum Mode {
+    public record Egress(Kind mode, List<String> routeTableIds, Map<String, String> existing) {
+        public enum Kind {
             NAT,
             ENDPOINTS
         }
 
-        public static final Egress NAT = new Egress(Mode.NAT, List.of(), Map.of());
+        public static final Egress NAT = new Egress(Kind.NAT, List.of(), Map.of());
 
         public Egress {
             routeTableIds = routeTableIds == null ? List.of() : List.copyOf(routeTableIds);
