@@ -1,0 +1,92 @@
+package dev.lifeboat.core.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.testing.Copies;
+import dev.lifeboat.core.testing.FakeDumps;
+import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.testing.MutableClock;
+import dev.lifeboat.core.testing.TestSettings;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The decision, against backups in an in-memory vault and copies in the in-memory RDS. */
+class GuardingTest {
+    private final LifeboatConfig config = TestSettings.orders();
+    private final InMemoryVault vault = new InMemoryVault();
+    private final Duration day = Duration.ofHours(26);
+
+    private Guarding.Decision decide(String plan, Instant now, InMemoryRds rds) {
+        return new Guarding(vault, rds, new MutableClock(now))
+                .decide(config, TerraformPlan.deletions(TerraformPlanTest.plan(plan), plan), day);
+    }
+
+    @Test
+    void aFreshDump_allowsTheDestroy() {
+        DumpManifest m = FakeDumps.take(vault, "orders");
+
+        Guarding.Decision d = decide("destroy.json", m.startedAt().plus(Duration.ofHours(3)), null);
+
+        assertThat(d.allowed()).isTrue();
+        assertThat(d.findings()).allSatisfy(f -> {
+            assertThat(f.databaseId()).isEqualTo("orders");
+            assertThat(f.newestDump()).isEqualTo(m.startedAt());
+        });
+        assertThat(d.findings().getFirst().notes())
+                .contains("deletion protection is off", "skip_final_snapshot = true: no final snapshot");
+    }
+
+    @Test
+    void anOldDump_orNone_refuses_sayingWhatIsMissingAndTheCommandThatFixesIt() {
+        DumpManifest m = FakeDumps.take(vault, "orders");
+
+        Guarding.Decision old = decide("destroy.json", m.startedAt().plus(Duration.ofHours(30)), null);
+        assertThat(old.allowed()).isFalse();
+        assertThat(old.findings().getFirst().problem()).contains("older than 26 h");
+        assertThat(old.findings().getFirst().fix())
+                .contains("lifeboat snapshot --config lifeboat.yml --database orders --wait");
+
+        Guarding.Decision none = new Guarding(new InMemoryVault(), null, new MutableClock(m.startedAt()))
+                .decide(config, TerraformPlan.deletions(TerraformPlanTest.plan("destroy.json"), "p"), day);
+        assertThat(none.allowed()).isFalse();
+        assertThat(none.findings().getFirst().problem()).contains("no good backup of orders");
+    }
+
+    @Test
+    void aFreshSnapshotCopy_inTheBackupAccount_allowsToo() {
+        Instant taken = Instant.parse("2026-11-25T03:00:00Z");
+        InMemoryRds rds = new InMemoryRds(new MutableClock(taken));
+        rds.put(Copies.ordersCopy(new Location(TestSettings.BACKUP, "eu-central-1")));
+
+        assertThat(decide("destroy.json", taken.plus(Duration.ofHours(20)), rds).allowed())
+                .isTrue();
+        assertThat(decide("destroy.json", taken.plus(Duration.ofHours(27)), rds).allowed())
+                .isFalse();
+    }
+
+    @Test
+    void aDatabaseLifeboatDoesNotProtect_refuses_asNotProtected() {
+        FakeDumps.take(vault, "orders");
+
+        Guarding.Decision d = decide("unknown.json", Instant.now(), null);
+
+        assertThat(d.allowed()).isFalse();
+        assertThat(d.findings().getFirst().problem()).contains("payroll-prod is not protected by Lifeboat");
+    }
+
+    @Test
+    void aPlanThatOnlyUpdates_deletesNothing_andIsAllowed() {
+        String update = TerraformPlanTest.plan("replace-in-modules.json")
+                .replace("\"actions\": [\"create\", \"delete\"]", "\"actions\": [\"update\"]");
+        Guarding.Decision d = new Guarding(vault, null, new MutableClock(Instant.now()))
+                .decide(config, TerraformPlan.deletions(update, "p"), day);
+
+        assertThat(d.allowed()).isTrue();
+        assertThat(d.findings()).isEmpty();
+    }
+}
