@@ -11,6 +11,7 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,14 +28,32 @@ final class Context implements AutoCloseable {
     private final PrintStream err;
     private final Clock clock;
     private final boolean terminal;
+    private final InputStream in;
 
     Context(Map<String, String> env, Path home, PrintStream out, PrintStream err, Clock clock, boolean terminal) {
+        this(env, home, out, err, clock, terminal, System.in);
+    }
+
+    Context(
+            Map<String, String> env,
+            Path home,
+            PrintStream out,
+            PrintStream err,
+            Clock clock,
+            boolean terminal,
+            InputStream in) {
         this.env = env;
         this.home = home;
         this.out = out;
         this.err = err;
         this.clock = clock;
         this.terminal = terminal;
+        this.in = in;
+    }
+
+    /** Standard input: what a hook hands over. */
+    InputStream in() {
+        return in;
     }
 
     Map<String, String> env() {

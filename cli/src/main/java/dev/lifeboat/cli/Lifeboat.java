@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             RestoreCommand.class,
             VerifyCommand.class,
             PreflightCommand.class,
+            GuardCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -273,7 +273,9 @@ class CliTest {
                 .contains("restore Get a database back, from a snapshot copy or a dump; nothing existing is modified or"
                         + " deleted. verify")
                 .contains("verify Prove a backup restores, in a throwaway instance that is always deleted. preflight")
-                .contains("a restore into each configured account and a verification would be allowed. help");
+                .contains("a restore into each configured account and a verification would be allowed. guard")
+                .contains(
+                        "guard Refuse a destructive change while the databases it deletes lack a fresh good backup. help");
 
         out.reset();
         assertThat(run(home, "list", "--help")).isZero();

@@ -13,6 +13,7 @@ final class InProcessLifeboat {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private Clock clock = Clock.systemUTC();
+    private byte[] input = new byte[0];
 
     InProcessLifeboat(String awsEndpoint, String region) {
         this.env = Map.of("AWS_ENDPOINT_URL", awsEndpoint, "AWS_REGION", region);
@@ -21,6 +22,12 @@ final class InProcessLifeboat {
     /** Runs the next commands as if at {@code other}'s time (retention's age rules, for one). */
     InProcessLifeboat at(Clock other) {
         this.clock = other;
+        return this;
+    }
+
+    /** What the next commands read on stdin. */
+    InProcessLifeboat input(String text) {
+        this.input = text.getBytes(StandardCharsets.UTF_8);
         return this;
     }
 
@@ -33,7 +40,8 @@ final class InProcessLifeboat {
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
                 clock,
-                false);
+                false,
+                new java.io.ByteArrayInputStream(input));
         return Lifeboat.run(c, args);
     }
 

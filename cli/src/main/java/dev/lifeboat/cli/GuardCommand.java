@@ -1,0 +1,260 @@
+package dev.lifeboat.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.guard.CommandHook;
+import dev.lifeboat.core.guard.Guarding;
+import dev.lifeboat.core.guard.TerraformPlan;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.port.Vault;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "guard",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Refuse a destructive change while the databases it deletes lack a fresh good backup.",
+            "--plan: the JSON of a Terraform or OpenTofu plan (terraform show -json plan.out); every database it"
+                    + " deletes, replaces or strips of its backups must be in lifeboat.yml and have a dump or a snapshot"
+                    + " copy younger than --max-age. Exit 0: allowed; 3: refused, with what is missing and the command"
+                    + " that fixes it; 2: bad input.",
+            "--hook: read the command about to run on stdin (plain text, or a coding agent's hook JSON with"
+                    + " tool_input.command) and block it (exit 2, the reason on stderr) when it would destroy a"
+                    + " database without a fresh backup (docs/guard.md)."
+        })
+final class GuardCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Context context;
+
+    @Option(names = "--plan", paramLabel = "PLAN.json", description = "the plan as JSON")
+    Path plan;
+
+    @Option(names = "--hook", description = "read the command about to run on stdin")
+    boolean hook;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "lifeboat.yml")
+    Path config;
+
+    @Option(
+            names = "--vault",
+            paramLabel = "URI",
+            description = "the vault to look in (file:DIR or s3://BUCKET/PREFIX), instead of lifeboat.yml's")
+    String vault;
+
+    @Option(
+            names = "--max-age",
+            paramLabel = "DURATION",
+            defaultValue = "26h",
+            description = "how old the newest good backup may be: 26h, 90m, 2d (default: ${DEFAULT-VALUE})")
+    String maxAge;
+
+    @Option(
+            names = "--no-snapshots",
+            description = "look at the vault's dumps only, not at the snapshot copies (no AWS credentials needed)")
+    boolean noSnapshots;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json")
+    String format;
+
+    GuardCommand(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if ((plan == null) == !hook) {
+            throw new IllegalArgumentException("give --plan PLAN.json or --hook (one of them)");
+        }
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new IllegalArgumentException("--format '" + format + "' is not text or json");
+        }
+        Duration limit = duration(maxAge);
+        LifeboatConfig cfg = ConfigLoader.load(config);
+        List<TerraformPlan.Deletion> deletions;
+        if (hook) {
+            String command = command(context.in());
+            Optional<CommandHook.Danger> danger = CommandHook.classify(command);
+            if (danger.isEmpty()) {
+                return ExitCode.OK;
+            }
+            CommandHook.Danger d = danger.get();
+            if (d.identifier() == null) {
+                context.err()
+                        .println("lifeboat guard: blocked `" + d.what() + "`: Lifeboat cannot see what it deletes."
+                                + " Plan it and guard the plan: terraform plan -destroy -out plan.out && terraform show"
+                                + " -json plan.out > plan.json && lifeboat guard --plan plan.json --config " + config
+                                + ", then terraform apply plan.out (docs/guard.md)");
+                return ExitCode.BAD_INPUT; // a hook's "block" (exit 2; the reason on stderr)
+            }
+            deletions = List.of(new TerraformPlan.Deletion(
+                    d.what(),
+                    d.what(),
+                    TerraformPlan.Kind.INSTANCE,
+                    d.identifier(),
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null));
+        } else {
+            String text;
+            try {
+                text = Files.readString(plan);
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException("--plan " + plan + " does not exist");
+            }
+            deletions = TerraformPlan.deletions(text, plan.toString());
+        }
+        Vault v = vault != null
+                ? context.aws().vault(vault, (b, p) -> S3Vault.Settings.of(b, p), context.clock())
+                : context.vault(cfg);
+        Guarding.Decision decision;
+        if (noSnapshots) {
+            decision = new Guarding(v, null, context.clock()).decide(cfg, deletions, limit);
+        } else {
+            try (RdsGateway rds = context.rds(cfg)) {
+                decision = new Guarding(v, rds, context.clock()).decide(cfg, deletions, limit);
+            }
+        }
+        if (hook) {
+            if (!decision.allowed()) {
+                context.err().println("lifeboat guard: blocked: " + summary(decision));
+                return ExitCode.BAD_INPUT;
+            }
+            return ExitCode.OK;
+        }
+        if (format.equals("json")) {
+            context.out().println(json(decision).toPrettyString());
+        } else {
+            print(decision);
+        }
+        return decision.allowed() ? ExitCode.OK : ExitCode.REFUSED;
+    }
+
+    private void print(Guarding.Decision d) {
+        if (d.findings().isEmpty()) {
+            context.out().println("allowed: the plan deletes no database and no backup");
+            return;
+        }
+        for (Guarding.Finding f : d.findings()) {
+            context.out()
+                    .printf(
+                            "%s %s (%s)%n",
+                            f.allowed() ? "ok     " : "REFUSED",
+                            f.deletion().address(),
+                            f.deletion().identifier());
+            if (f.databaseId() != null) {
+                context.out()
+                        .printf(
+                                "        newest good dump: %s; newest snapshot copy: %s%n",
+                                age(f.newestDump()), age(f.newestCopy()));
+            }
+            f.notes().forEach(n -> context.out().println("        " + n));
+            if (!f.allowed()) {
+                context.out().println("        " + f.problem());
+                f.fix().forEach(x -> context.out().println("        fix: " + x));
+            }
+        }
+        context.out()
+                .println(
+                        d.allowed()
+                                ? "allowed: every database it deletes has a backup younger than "
+                                        + d.maxAge().toHours() + " h"
+                                : "refused: " + summary(d));
+    }
+
+    private static String summary(Guarding.Decision d) {
+        return d.findings().stream()
+                .filter(f -> !f.allowed())
+                .map(f -> f.problem() + (f.fix().isEmpty() ? "" : "; " + f.fix().getFirst()))
+                .reduce((a, b) -> a + " | " + b)
+                .orElse("");
+    }
+
+    private String age(Instant t) {
+        if (t == null) {
+            return "none";
+        }
+        Duration d = Duration.between(t, context.clock().instant());
+        return t + " (" + (d.toMinutes() < 120 ? d.toMinutes() + " min" : d.toHours() + " h") + " ago)";
+    }
+
+    private static JsonNode json(Guarding.Decision d) {
+        ObjectNode root = JSON.createObjectNode()
+                .put("allowed", d.allowed())
+                .put("maxAgeHours", d.maxAge().toHours());
+        ArrayNode list = root.putArray("deletions");
+        for (Guarding.Finding f : d.findings()) {
+            ObjectNode n = list.addObject()
+                    .put("address", f.deletion().address())
+                    .put("type", f.deletion().type())
+                    .put("identifier", f.deletion().identifier())
+                    .put("database", f.databaseId())
+                    .put("allowed", f.allowed())
+                    .put(
+                            "newestDump",
+                            f.newestDump() == null ? null : f.newestDump().toString())
+                    .put(
+                            "newestCopy",
+                            f.newestCopy() == null ? null : f.newestCopy().toString())
+                    .put("problem", f.problem());
+            f.fix().forEach(n.putArray("fix")::add);
+            f.notes().forEach(n.putArray("notes")::add);
+        }
+        return root;
+    }
+
+    /** The command of a hook's stdin: a coding agent's JSON ({@code tool_input.command}) or the text itself. */
+    static String command(InputStream in) throws IOException {
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (text.startsWith("{")) {
+            try {
+                JsonNode n = JSON.readTree(text);
+                JsonNode c = n.path("tool_input").path("command");
+                if (c.isTextual()) {
+                    return c.asText();
+                }
+            } catch (IOException e) {
+                // not JSON after all: the text is the command
+            }
+        }
+        return text;
+    }
+
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("d")) {
+                return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("--max-age '" + text + "' is not a duration such as 26h, 90m or 2d");
+    }
+}

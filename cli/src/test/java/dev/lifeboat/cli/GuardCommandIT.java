@@ -1,0 +1,148 @@
+package dev.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.adapters.local.LocalDirectoryVault;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.PostgresServer;
+import dev.lifeboat.testing.RealParts;
+import dev.lifeboat.testing.Wiring;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12: the guard against real backups: a PostgreSQL dump taken by the real dump path into a local vault, a
+ * destroy plan written in the documented JSON plan format, and lifeboat.yml naming the database.
+ */
+@ExtendWith(RealParts.class)
+class GuardCommandIT {
+    private Path dir;
+    private Path config;
+    private Path plan;
+    private Path vault;
+
+    @BeforeEach
+    void setUp(@TempDir Path dir) throws IOException {
+        this.dir = dir;
+        vault = dir.resolve("vault");
+        config = dir.resolve("lifeboat.yml");
+        Files.writeString(config, """
+                backup:
+                  account: "222222222222"
+                  region: eu-central-1
+                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
+                  vaultRetentionDays: 1098
+                databases:
+                  orders:
+                    engine: postgres
+                    source:
+                      account: "111111111111"
+                      region: eu-west-1
+                      instance: orders-prod
+                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                      externalId: lifeboat-orders
+                    retention: {daily: 7}
+                """);
+        plan = dir.resolve("plan.json");
+        Files.writeString(plan, """
+                {"format_version": "1.2", "resource_changes": [
+                  {"address": "aws_db_instance.orders", "mode": "managed", "type": "aws_db_instance", "name": "orders",
+                   "change": {"actions": ["delete"], "after": null,
+                              "before": {"identifier": "orders-prod", "deletion_protection": false,
+                                         "arn": "arn:aws:rds:eu-west-1:111111111111:db:orders-prod"}}}]}
+                """);
+    }
+
+    private DumpManifest aDumpOfOrders(PostgresServer pg) {
+        DatabaseTarget db = pg.newDatabase("guard");
+        Fixtures.loadTricky(pg, db.database());
+        return Wiring.dumping(new LocalDirectoryVault(vault))
+                .dump(new TakingDump.Command("orders", db, null, null))
+                .manifest();
+    }
+
+    private InProcessLifeboat cli(DumpManifest m, Duration after) {
+        return new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .at(Clock.fixed(m.startedAt().plus(after), ZoneOffset.UTC));
+    }
+
+    private String[] guard(String... more) {
+        String[] base = {"guard", "--config", config.toString(), "--vault", "file:" + vault, "--no-snapshots"};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    @Test
+    void aFreshDump_allows_anOldOne_refuses_sayingWhatFixesIt(PostgresServer pg) {
+        DumpManifest m = aDumpOfOrders(pg);
+
+        InProcessLifeboat fresh = cli(m, Duration.ofHours(2));
+        assertThat(fresh.run(guard("--plan", plan.toString()))).as(fresh.err()).isEqualTo(ExitCode.OK);
+        assertThat(fresh.out())
+                .contains("ok      aws_db_instance.orders (orders-prod)")
+                .contains("newest good dump: " + m.startedAt())
+                .contains("deletion protection is off")
+                .contains("allowed:");
+
+        InProcessLifeboat old = cli(m, Duration.ofHours(30));
+        assertThat(old.run(guard("--plan", plan.toString()))).as(old.err()).isEqualTo(ExitCode.REFUSED);
+        assertThat(old.out())
+                .contains("REFUSED aws_db_instance.orders (orders-prod)")
+                .contains("the newest good backup of orders is older than 26 h")
+                .contains("fix: lifeboat snapshot --config lifeboat.yml --database orders --wait");
+        assertThat(old.run(guard("--plan", plan.toString(), "--max-age", "2d"))).isEqualTo(ExitCode.OK);
+    }
+
+    @Test
+    void noDumpAtAll_refuses_andJsonSaysSoToMachines(PostgresServer pg) {
+        DumpManifest m = aDumpOfOrders(pg);
+        vault = dir.resolve("empty-vault");
+        InProcessLifeboat cli = cli(m, Duration.ofHours(1));
+
+        assertThat(cli.run(guard("--plan", plan.toString(), "--format", "json")))
+                .isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.out()).contains("\"allowed\" : false").contains("no good backup of orders");
+    }
+
+    @Test
+    void notAPlan_isBadInput() {
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1");
+        assertThat(cli.run(guard("--plan", config.toString()))).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err()).contains("is not JSON");
+    }
+
+    /** The hook: a coding agent's pre-command JSON on stdin; exit 2 blocks, with the reason on stderr. */
+    @Test
+    void theHook_blocksDestroyingCommands_unlessTheBackupIsFresh_andLetsTheRestThrough(PostgresServer pg) {
+        DumpManifest m = aDumpOfOrders(pg);
+        String delete = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":"
+                + "\"aws rds delete-db-instance --db-instance-identifier orders-prod --skip-final-snapshot\"}}";
+
+        InProcessLifeboat fresh = cli(m, Duration.ofHours(1)).input(delete);
+        assertThat(fresh.run(guard("--hook"))).as(fresh.err()).isEqualTo(ExitCode.OK);
+
+        InProcessLifeboat stale = cli(m, Duration.ofHours(40)).input(delete);
+        assertThat(stale.run(guard("--hook"))).isEqualTo(2);
+        assertThat(stale.err()).contains("blocked").contains("older than 26 h");
+
+        InProcessLifeboat destroy = cli(m, Duration.ofHours(1)).input("cd infra && terraform destroy -auto-approve");
+        assertThat(destroy.run(guard("--hook"))).isEqualTo(2);
+        assertThat(destroy.err()).contains("blocked `terraform destroy`").contains("lifeboat guard --plan plan.json");
+
+        InProcessLifeboat planOnly = cli(m, Duration.ofHours(40)).input("terraform plan -destroy -out plan.out");
+        assertThat(planOnly.run(guard("--hook"))).isEqualTo(ExitCode.OK);
+    }
+}
