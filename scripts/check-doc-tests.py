@@ -12,7 +12,7 @@ for path in root.glob("*/src/test/java/**/*.java"):
     sources.setdefault(path.stem, []).append(path.read_text(encoding="utf-8"))
 
 missing = []
-for doc in ["README.md", "docs/security.md", "docs/deploy.md", "docs/snapshot-pipeline.md"]:
+for doc in ["README.md", "docs/security.md", "docs/deploy.md", "docs/snapshot-pipeline.md", "docs/guard.md"]:
     text = (root / doc).read_text(encoding="utf-8")
     for cls, method in re.findall(r"`([A-Z][A-Za-z0-9]*(?:Test|IT))(?:\.([A-Za-z0-9_]+)(?:…)?)?`", text):
         bodies = sources.get(cls)

@@ -73,24 +73,50 @@ final class GuardCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json")
     String format;
 
+    @picocli.CommandLine.Parameters(
+            paramLabel = "-- COMMAND",
+            arity = "0..*",
+            description = "the wrapper: lifeboat guard --config lifeboat.yml -- terraform destroy ... plans the command"
+                    + " (terraform plan, -destroy for a destroy), guards the plan, and only when allowed applies"
+                    + " exactly that plan")
+    List<String> command;
+
     GuardCommand(Context context) {
         this.context = context;
     }
 
     @Override
-    public Integer call() throws IOException {
-        if ((plan == null) == !hook) {
-            throw new IllegalArgumentException("give --plan PLAN.json or --hook (one of them)");
+    public Integer call() throws IOException, InterruptedException {
+        boolean wrap = command != null && !command.isEmpty();
+        if ((plan != null ? 1 : 0) + (hook ? 1 : 0) + (wrap ? 1 : 0) != 1) {
+            throw new IllegalArgumentException(
+                    "give --plan PLAN.json, --hook, or -- COMMAND (terraform destroy ...): one of them");
         }
+        if (wrap) {
+            return wrap();
+        }
+        return hook ? guardHook() : guardPlan();
+    }
+
+    private int guardPlan() throws IOException {
+        return decide(null);
+    }
+
+    private int guardHook() throws IOException {
+        return decide(command(context.in()));
+    }
+
+    /** Guards the plan in {@link #plan}, or the hook's {@code hookCommand} when not null. */
+    private int decide(String hookCommand) throws IOException {
         if (!format.equals("text") && !format.equals("json")) {
             throw new IllegalArgumentException("--format '" + format + "' is not text or json");
         }
         Duration limit = duration(maxAge);
         LifeboatConfig cfg = ConfigLoader.load(config);
         List<TerraformPlan.Deletion> deletions;
-        if (hook) {
-            String command = command(context.in());
-            Optional<CommandHook.Danger> danger = CommandHook.classify(command);
+        boolean fromHook = hookCommand != null;
+        if (fromHook) {
+            Optional<CommandHook.Danger> danger = CommandHook.classify(hookCommand);
             if (danger.isEmpty()) {
                 return ExitCode.OK;
             }
@@ -135,7 +161,7 @@ final class GuardCommand implements Callable<Integer> {
                 decision = new Guarding(v, rds, context.clock()).decide(cfg, deletions, limit);
             }
         }
-        if (hook) {
+        if (fromHook) {
             if (!decision.allowed()) {
                 context.err().println("lifeboat guard: blocked: " + summary(decision));
                 return ExitCode.BAD_INPUT;
@@ -148,6 +174,98 @@ final class GuardCommand implements Callable<Integer> {
             print(decision);
         }
         return decision.allowed() ? ExitCode.OK : ExitCode.REFUSED;
+    }
+
+    /**
+     * The wrapper: plan what the command would do, guard the plan, apply exactly that plan when allowed. Applying
+     * the saved plan, not re-running the command, makes what was checked what runs.
+     */
+    private int wrap() throws IOException, InterruptedException {
+        String program = command.getFirst();
+        List<String> args = command.subList(1, command.size());
+        String sub = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        if (!List.of("terraform", "tofu")
+                        .contains(Path.of(program).getFileName().toString())
+                || !List.of("destroy", "apply").contains(sub)) {
+            throw new IllegalArgumentException(
+                    "the wrapper guards terraform or tofu destroy and apply; got `" + String.join(" ", command) + "`");
+        }
+        List<String> rest = new java.util.ArrayList<>(args);
+        rest.remove(sub);
+        rest.removeIf(a -> a.equals("-auto-approve") || a.equals("--auto-approve"));
+        Path work = Files.createTempDirectory("lifeboat-guard");
+        try {
+            Path planFile;
+            Optional<String> saved = sub.equals("apply")
+                    ? rest.stream().filter(a -> !a.startsWith("-")).findFirst()
+                    : Optional.empty();
+            if (saved.isPresent()) {
+                planFile = Path.of(saved.get());
+            } else {
+                planFile = work.resolve("plan.out");
+                List<String> planCommand = new java.util.ArrayList<>(List.of(program, "plan"));
+                if (sub.equals("destroy") || rest.remove("-destroy")) {
+                    planCommand.add("-destroy");
+                }
+                planCommand.addAll(rest);
+                planCommand.addAll(List.of("-out", planFile.toString()));
+                int code = run(planCommand, null);
+                if (code != 0) {
+                    context.err()
+                            .println("lifeboat guard: `" + String.join(" ", planCommand) + "` failed (exit " + code
+                                    + "); nothing was applied");
+                    return ExitCode.FAILED;
+                }
+            }
+            Path json = work.resolve("plan.json");
+            int shown = run(List.of(program, "show", "-json", planFile.toString()), json);
+            if (shown != 0) {
+                context.err()
+                        .println("lifeboat guard: `" + program + " show -json` failed (exit " + shown
+                                + "); nothing was applied");
+                return ExitCode.FAILED;
+            }
+            plan = json;
+            int decided = guardPlan();
+            if (decided != ExitCode.OK) {
+                context.err().println("lifeboat guard: refused; nothing was applied");
+                return decided;
+            }
+            return run(List.of(program, "apply", planFile.toString()), null);
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** Runs a child process in the current directory, its output to stderr (or into {@code stdout}). */
+    private int run(List<String> cmd, Path stdout) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().clear();
+        pb.environment().putAll(context.env());
+        String program = cmd.getFirst();
+        if (!program.contains("/")) {
+            String path = context.env().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+            for (String dir : path.split(java.io.File.pathSeparator, -1)) {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+                if (Files.isExecutable(candidate)) {
+                    cmd = new java.util.ArrayList<>(cmd);
+                    cmd.set(0, candidate.toString());
+                    pb.command(cmd);
+                    break;
+                }
+            }
+        }
+        if (stdout != null) {
+            pb.redirectOutput(stdout.toFile());
+        } else {
+            pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        }
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return p.waitFor();
     }
 
     private void print(Guarding.Decision d) {

@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
             "0:done",
             "1:the operation failed (database, dump or load tool, vault)",
             "2:bad input (usage, an argument, a backup that does not exist); nothing changed",
-            "3:refused to protect data (non-empty target, existing database with --create, client too old)",
+            "3:refused to protect data (non-empty target, existing database with --create, client too old, a destructive plan without a fresh backup)",
             "4:the backup failed its checksum",
             "70:internal error; please report it with the log",
             "130:stopped by SIGINT (Ctrl-C), after cleaning up",

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -144,5 +145,62 @@ class GuardCommandIT {
 
         InProcessLifeboat planOnly = cli(m, Duration.ofHours(40)).input("terraform plan -destroy -out plan.out");
         assertThat(planOnly.run(guard("--hook"))).isEqualTo(ExitCode.OK);
+    }
+
+    /**
+     * The wrapper: `lifeboat guard -- terraform destroy` plans with -destroy, guards the plan, and applies exactly
+     * that plan only when allowed. Terraform is a script of this test's own that records what it is asked and
+     * shows the plan above (the wrapper's logic is under test, not Terraform's).
+     */
+    @Test
+    void theWrapper_plansGuardsAndAppliesThatPlan_onlyWhenAllowed(PostgresServer pg) throws IOException {
+        DumpManifest m = aDumpOfOrders(pg);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path log = dir.resolve("terraform.log");
+        Path terraform = bin.resolve("terraform");
+        Files.writeString(terraform, """
+                #!/bin/sh
+                echo "$@" >> "$LOG"
+                case "$1" in
+                  plan) for a; do last=$a; done; echo planned > "$last" ;;
+                  show) cat "$PLAN_JSON" ;;
+                  apply) echo "applied" >> "$LOG" ;;
+                esac
+                """);
+        terraform.toFile().setExecutable(true);
+        String[] wrapped = {
+            "guard",
+            "--config",
+            config.toString(),
+            "--vault",
+            "file:" + vault,
+            "--no-snapshots",
+            "--",
+            "terraform",
+            "destroy",
+            "-auto-approve",
+            "-var-file=prod.tfvars"
+        };
+
+        InProcessLifeboat stale = cli(m, Duration.ofHours(30))
+                .env("PATH", bin + ":/usr/bin:/bin")
+                .env("LOG", log.toString())
+                .env("PLAN_JSON", plan.toString());
+        assertThat(stale.run(wrapped)).as(stale.err()).isEqualTo(ExitCode.REFUSED);
+        assertThat(Files.readString(log))
+                .contains("plan -destroy -var-file=prod.tfvars -out ")
+                .contains("show -json ")
+                .doesNotContain("applied");
+        assertThat(stale.err()).contains("refused; nothing was applied");
+
+        Files.delete(log);
+        InProcessLifeboat fresh = cli(m, Duration.ofHours(2))
+                .env("PATH", bin + ":/usr/bin:/bin")
+                .env("LOG", log.toString())
+                .env("PLAN_JSON", plan.toString());
+        assertThat(fresh.run(wrapped)).as(fresh.err()).isEqualTo(ExitCode.OK);
+        List<String> calls = Files.readAllLines(log);
+        String planned = calls.getFirst().substring(calls.getFirst().lastIndexOf(' ') + 1);
+        assertThat(calls).contains("apply " + planned, "applied");
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 /** Runs lifeboat commands in this JVM against moto, capturing what they print. */
 final class InProcessLifeboat {
     private final Map<String, String> env;
+    private final Map<String, String> extraEnv = new java.util.HashMap<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private Clock clock = Clock.systemUTC();
@@ -25,6 +26,12 @@ final class InProcessLifeboat {
         return this;
     }
 
+    /** An environment variable of the next commands (PATH, for a tool they run). */
+    InProcessLifeboat env(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
+    }
+
     /** What the next commands read on stdin. */
     InProcessLifeboat input(String text) {
         this.input = text.getBytes(StandardCharsets.UTF_8);
@@ -34,8 +41,10 @@ final class InProcessLifeboat {
     int run(String... args) {
         out.reset();
         err.reset();
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putAll(extraEnv);
         Context c = new Context(
-                env,
+                all,
                 Path.of("/nonexistent"),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
