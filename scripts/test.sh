@@ -14,6 +14,7 @@ pick_jdk
 log "every test the documents name as proof exists (scripts/check-doc-tests.py)"
 python3 "$LIFEBOAT_ROOT/scripts/check-doc-tests.py" || die "a document names a test that does not exist (above)"
 start_all_services
+forget_test_databases
 reset_moto
 log "running ./mvnw verify"
 ./mvnw -B -ntp verify "$@"

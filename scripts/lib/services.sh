@@ -257,6 +257,26 @@ start_all_services() {
   start_moto
 }
 
+# The databases earlier runs left on the test servers (each test makes its own and leaves it for inspection):
+# without this, one machine's test servers grew to 47 GB over a few days of runs and filled the disk. Only
+# the servers Lifeboat's scripts run for tests (their own port and login) are touched, at the start of a run.
+forget_test_databases() {
+  local pg=(-h 127.0.0.1 -p "$LIFEBOAT_PG_PORT" -U "$LIFEBOAT_TEST_USER" -d postgres -qAt)
+  local d n=0
+  while read -r d; do
+    [ -n "$d" ] || continue
+    PGPASSWORD=$LIFEBOAT_TEST_PASSWORD psql "${pg[@]}" -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" && n=$((n + 1))
+  done < <(PGPASSWORD=$LIFEBOAT_TEST_PASSWORD psql "${pg[@]}" -c \
+      "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')")
+  local my=(--protocol=tcp -h 127.0.0.1 -P "$LIFEBOAT_MARIADB_PORT" -u "$LIFEBOAT_TEST_USER" --password="$LIFEBOAT_TEST_PASSWORD" -N)
+  while read -r d; do
+    [ -n "$d" ] || continue
+    mariadb "${my[@]}" -e "DROP DATABASE IF EXISTS \`$d\`" && n=$((n + 1))
+  done < <(mariadb "${my[@]}" -e "SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN
+      ('mysql', 'information_schema', 'performance_schema', 'sys')")
+  log "dropped $n databases earlier runs left on the test servers"
+}
+
 stop_all_services() {
   local bin; bin=$(pg_bin)
   if [ -f "$LIFEBOAT_CACHE/postgres/postmaster.pid" ]; then

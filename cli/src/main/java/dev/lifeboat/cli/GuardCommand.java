@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.adapters.process.PlainCommands;
 import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
@@ -242,30 +243,7 @@ final class GuardCommand implements Callable<Integer> {
 
     /** Runs a child process in the current directory, its output to stderr (or into {@code stdout}). */
     private int run(List<String> cmd, Path stdout) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().clear();
-        pb.environment().putAll(context.env());
-        String program = cmd.getFirst();
-        if (!program.contains("/")) {
-            String path = context.env().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-            for (String dir : path.split(java.io.File.pathSeparator, -1)) {
-                Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
-                if (Files.isExecutable(candidate)) {
-                    cmd = new java.util.ArrayList<>(cmd);
-                    cmd.set(0, candidate.toString());
-                    pb.command(cmd);
-                    break;
-                }
-            }
-        }
-        if (stdout != null) {
-            pb.redirectOutput(stdout.toFile());
-        } else {
-            pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
-        }
-        Process p = pb.start();
-        p.getOutputStream().close();
-        return p.waitFor();
+        return PlainCommands.run(cmd, context.env(), stdout);
     }
 
     private void print(Guarding.Decision d) {

@@ -179,12 +179,12 @@ public final class TerraformPlan {
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+        return (v == null || v.isNull()) ? null : v.asText();
     }
 
     private static Boolean bool(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asBoolean();
+        return (v == null || v.isNull()) ? null : v.asBoolean();
     }
 
     private static String arnPart(String arn, int index) {
