@@ -192,6 +192,7 @@ public final class BackupAccountStack extends Stack {
         for (String email : backup.alarmEmails()) {
             alarms.addSubscription(new EmailSubscription(email));
         }
+        IncidentEvents.receive(this, backup.account(), List.copyOf(sourceAccounts), alarms);
         Rule.Builder.create(this, "KeyDeletionAttempt")
                 .description("Lifeboat: someone tried to delete or disable the backup key")
                 .eventPattern(EventPattern.builder()

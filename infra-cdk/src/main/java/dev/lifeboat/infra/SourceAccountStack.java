@@ -114,6 +114,8 @@ public final class SourceAccountStack extends Stack {
         if (!dumped.isEmpty()) {
             dumpFunction(config, region, dumped, repositoryRoot);
         }
+        // The incident as it happens: deletions and protection changes, forwarded to the backup account.
+        IncidentEvents.forward(this, backupAccount, config.backup().region());
     }
 
     /** The dump function inside the databases' VPC: reads their secrets, adds objects to the vault, nothing more. */

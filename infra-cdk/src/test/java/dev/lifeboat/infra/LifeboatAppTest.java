@@ -390,6 +390,45 @@ class LifeboatAppTest {
                 .hasMessageContaining("backup.network: is missing");
     }
 
+    /**
+     * Issue 12: deletions, protection turned off, Lifeboat snapshots deleted and backup replication stopped in a
+     * source account reach the backup account's bus, which the source accounts alone may write RDS events to, and
+     * alarm there (AlarmDeliveryTest follows the rule to a topic CloudWatch and EventBridge can use).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void incidentsInProduction_areForwardedToTheBackupAccount_andAlarmThere() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String rules = json.writeValueAsString(source.findResources("AWS::Events::Rule"));
+        assertThat(rules)
+                .contains("DeleteDBInstance", "DeleteDBCluster", "StopDBInstanceAutomatedBackupsReplication")
+                .contains("\"deletionProtection\":[false]")
+                .contains("\"prefix\":\"lifeboat-\"")
+                .contains("arn:aws:events:eu-central-1:222222222222:event-bus/default");
+        assertThat(source.findResources("AWS::Events::Rule")).hasSize(5);
+        backup.hasResourceProperties(
+                "AWS::Events::EventBusPolicy",
+                Match.objectLike(Map.of(
+                        "EventBusName",
+                        "default",
+                        "Statement",
+                        Match.objectLike(Map.of(
+                                "Action",
+                                "events:PutEvents",
+                                "Principal",
+                                Map.of("AWS", "arn:aws:iam::111111111111:root"))))));
+        Map<String, Object> incident =
+                (Map<String, Object>) backup.findResources("AWS::Events::Rule").entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("IncidentInProduction"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue()
+                        .get("Properties");
+        String pattern = json.writeValueAsString(incident.get("EventPattern"));
+        assertThat(pattern).contains("\"account\":[\"111111111111\"]").contains("DeleteDBInstance");
+        assertThat(pattern).as("not the backup account's own RDS calls").doesNotContain("222222222222");
+    }
+
     @Test
     void withoutAnOrganizationBlock_thereIsNoOrganizationStack() {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));

@@ -1,0 +1,164 @@
+package dev.lifeboat.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.services.events.CfnEventBusPolicy;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SnsTopic;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.constructs.Construct;
+
+/**
+ * The incident itself, seen as it happens (issue 12): in each source account, rules on CloudTrail's management
+ * events forward to the backup account's default event bus any deletion of a DB instance or cluster, any change
+ * that turns deletion protection off, any deletion of a Lifeboat snapshot, and any stop of the cross-Region
+ * replication of automated backups; in the backup account, those events alarm through the notifications topic,
+ * saying what happened, where, by whom, and how to restore. "AWS API Call via CloudTrail" events reach
+ * EventBridge only from a trail that logs management events in that account and Region
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html): the source
+ * accounts need one (an organization trail counts); the app does not add a second one to production.
+ */
+final class IncidentEvents {
+    private IncidentEvents() {}
+
+    private static final List<String> API_CALL = List.of("AWS API Call via CloudTrail");
+
+    /** The source account's side: three rules, each forwarding to the backup account's default bus. */
+    static void forward(Construct scope, String backupAccount, String backupRegion) {
+        IEventBus bus = EventBus.fromEventBusArn(
+                scope,
+                "BackupAccountBus",
+                "arn:aws:events:" + backupRegion + ":" + backupAccount + ":event-bus/default");
+        // A role, so that forwarding also works across Regions
+        // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html).
+        Role role = Role.Builder.create(scope, "ForwardIncidentsRole")
+                .assumedBy(new ServicePrincipal("events.amazonaws.com"))
+                .build();
+        var target = new software.amazon.awscdk.services.events.targets.EventBus(
+                bus,
+                software.amazon.awscdk.services.events.targets.EventBusProps.builder()
+                        .role(role)
+                        .build());
+        rule(
+                scope,
+                "DatabaseDeleted",
+                "a DB instance or cluster was deleted",
+                Map.of("eventName", List.of("DeleteDBInstance", "DeleteDBCluster")),
+                target);
+        rule(
+                scope,
+                "DeletionProtectionTurnedOff",
+                "deletion protection was turned off",
+                Map.of(
+                        "eventName", List.of("ModifyDBInstance", "ModifyDBCluster"),
+                        "requestParameters", Map.of("deletionProtection", List.of(false))),
+                target);
+        rule(
+                scope,
+                "LifeboatSnapshotDeleted",
+                "a Lifeboat snapshot was deleted",
+                Map.of(
+                        "eventName", List.of("DeleteDBSnapshot"),
+                        "requestParameters", Map.of("dBSnapshotIdentifier", List.of(Map.of("prefix", "lifeboat-")))),
+                target);
+        rule(
+                scope,
+                "LifeboatClusterSnapshotDeleted",
+                "a Lifeboat cluster snapshot was deleted",
+                Map.of(
+                        "eventName", List.of("DeleteDBClusterSnapshot"),
+                        "requestParameters",
+                                Map.of("dBClusterSnapshotIdentifier", List.of(Map.of("prefix", "lifeboat-")))),
+                target);
+        rule(
+                scope,
+                "BackupReplicationStopped",
+                "the cross-Region replication of automated backups was stopped",
+                Map.of("eventName", List.of("StopDBInstanceAutomatedBackupsReplication")),
+                target);
+    }
+
+    private static void rule(
+            Construct scope,
+            String id,
+            String what,
+            Map<String, Object> detail,
+            software.amazon.awscdk.services.events.IRuleTarget target) {
+        Rule.Builder.create(scope, id)
+                .description("Lifeboat: " + what + "; forwarded to the backup account")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.rds"))
+                        .detailType(API_CALL)
+                        .detail(detail)
+                        .build())
+                .targets(List.of(target))
+                .build();
+    }
+
+    /** Every API call the source rules forward. */
+    static final List<String> FORWARDED = List.of(
+            "DeleteDBInstance",
+            "DeleteDBCluster",
+            "ModifyDBInstance",
+            "ModifyDBCluster",
+            "DeleteDBSnapshot",
+            "DeleteDBClusterSnapshot",
+            "StopDBInstanceAutomatedBackupsReplication");
+
+    /**
+     * The backup account's side: the source accounts (other than itself) may put RDS events on its bus; those
+     * events alarm. The rule names the forwarded calls and accounts, so the backup account's own RDS calls (the
+     * pipeline's copies and deletions) never match.
+     */
+    static void receive(Construct scope, String backupAccount, List<String> accounts, ITopic alarms) {
+        List<String> sourceAccounts =
+                accounts.stream().filter(a -> !a.equals(backupAccount)).toList();
+        if (sourceAccounts.isEmpty()) {
+            return;
+        }
+        for (String account : sourceAccounts) {
+            CfnEventBusPolicy.Builder.create(scope, "IncidentsFrom" + account)
+                    .eventBusName("default")
+                    .statementId("LifeboatIncidentsFrom" + account)
+                    .statement(Map.of(
+                            "Sid",
+                            "LifeboatIncidentsFrom" + account,
+                            "Effect",
+                            "Allow",
+                            "Principal",
+                            Map.of("AWS", "arn:aws:iam::" + account + ":root"),
+                            "Action",
+                            "events:PutEvents",
+                            "Resource",
+                            "arn:aws:events:" + software.amazon.awscdk.Aws.REGION + ":"
+                                    + software.amazon.awscdk.Aws.ACCOUNT_ID + ":event-bus/default",
+                            "Condition",
+                            Map.of("StringEquals", Map.of("events:source", "aws.rds"))))
+                    .build();
+        }
+        Rule.Builder.create(scope, "IncidentInProduction")
+                .description(
+                        "Lifeboat: a database, its deletion protection or its backups were destroyed in production")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.rds"))
+                        .detailType(API_CALL)
+                        .account(sourceAccounts)
+                        .detail(Map.of("eventName", FORWARDED))
+                        .build())
+                .targets(List.of(SnsTopic.Builder.create(alarms)
+                        .message(RuleTargetInput.fromText("Lifeboat: " + EventField.fromPath("$.detail.eventName")
+                                + " in " + EventField.getAccount() + "/" + EventField.getRegion() + " at "
+                                + EventField.getTime() + " by " + EventField.fromPath("$.detail.userIdentity.arn")
+                                + ". The backups in the backup account are untouched: check them with `lifeboat list"
+                                + " --snapshots --config lifeboat.yml` and restore with docs/runbook.md."))
+                        .build()))
+                .build();
+    }
+}
