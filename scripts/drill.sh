@@ -3,6 +3,7 @@
 #
 #   1. production: a PostgreSQL database with data (and a MariaDB one), checksummed table by table,
 #      and its RDS instance in moto;
+#   (the guard: the destroy's plan is refused before any backup exists, and allowed once they do)
 #   2. Lifeboat takes a snapshot copy into the backup Region (lifeboat snapshot) and logical dumps into
 #      the vault (moto S3 with Object Lock, and a local directory);
 #   3. destruction, the way `terraform destroy` did it: the RDS instance is deleted with its automated
@@ -135,6 +136,22 @@ databases:
     retention: {daily: 7, weekly: 4, monthly: 12, yearly: 3}
 YAML
 
+# The destroy of that night, as Terraform's plan shows it (terraform show -json), put to the guard first.
+PLAN=$VAULT_DIR/destroy-plan.json
+cat >"$PLAN" <<JSON
+{"format_version": "1.2", "resource_changes": [
+  {"address": "aws_db_instance.orders", "mode": "managed", "type": "aws_db_instance", "name": "orders",
+   "change": {"actions": ["delete"], "after": null,
+              "before": {"identifier": "$INSTANCE", "deletion_protection": false, "skip_final_snapshot": true,
+                         "arn": "arn:aws:rds:eu-west-1:$ACCOUNT:db:$INSTANCE"}}}]}
+JSON
+log "guard: terraform destroy of $INSTANCE, before any backup, must be refused"
+set +e
+lifeboat guard --plan "$PLAN" --config "$CONFIG"
+rc=$?
+set -e
+[ "$rc" -eq 3 ] || die "lifeboat guard should refuse the destroy while $INSTANCE has no backup (exit 3), got exit $rc"
+
 log "2/4 backups: a snapshot copy into eu-central-1, and dumps into moto S3 (Object Lock) and a local vault"
 lifeboat snapshot --config "$CONFIG" --database orders --wait --poll-seconds 1
 lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --database orders \
@@ -146,6 +163,8 @@ lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_
 lifeboat list --vault "$S3_VAULT"
 
 lifeboat list --snapshots --config "$CONFIG"
+log "guard: the same destroy, now that the backups are minutes old, is allowed"
+lifeboat guard --plan "$PLAN" --config "$CONFIG" || die "lifeboat guard refused the destroy although fresh backups exist"
 
 log "3/4 destruction, as terraform destroy did it: $INSTANCE with its automated backups, the manual snapshots of eu-west-1, the databases"
 "$LIFEBOAT_CACHE/moto-venv/bin/python" - "$INSTANCE" <<'PY'
