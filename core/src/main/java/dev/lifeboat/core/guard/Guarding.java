@@ -137,10 +137,12 @@ public final class Guarding {
                 ? List.of()
                 : List.of(
                         "lifeboat snapshot --config lifeboat.yml --database " + id + " --wait",
-                        "or a dump: lifeboat dump --secret-id " + Optional.ofNullable(db.get().dump())
-                                .map(LifeboatConfig.DumpSettings::secretArn)
-                                .orElse("SECRET_ID") + " --vault "
-                                + Optional.ofNullable(config.backup().vault()).orElse("VAULT") + " --database " + id));
+                        "or a dump: lifeboat dump --secret-id "
+                                + Optional.ofNullable(db.get().dump())
+                                        .map(LifeboatConfig.DumpSettings::secretArn)
+                                        .orElse("SECRET_ID")
+                                + " --vault "
+                                + Optional.ofNullable(config.backup().vault()).orElse("VAULT") + " --database " + id);
         return new Finding(d, id, dump, copy, fresh, problem, fix, notes);
     }
 }
