@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             PreflightCommand.class,
             GuardCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

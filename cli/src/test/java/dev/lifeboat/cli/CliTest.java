@@ -275,7 +275,10 @@ class CliTest {
                 .contains("verify Prove a backup restores, in a throwaway instance that is always deleted. preflight")
                 .contains("a restore into each configured account and a verification would be allowed. guard")
                 .contains(
-                        "guard Refuse a destructive change while the databases it deletes lack a fresh good backup. help");
+                        "guard Refuse a destructive change while the databases it deletes lack a fresh good backup. audit")
+                .contains(
+                        "without a share key, or not protected by Lifeboat; and configured databases whose newest copy or"
+                                + " dump is older than their schedule allows. help");
 
         out.reset();
         assertThat(run(home, "list", "--help")).isZero();

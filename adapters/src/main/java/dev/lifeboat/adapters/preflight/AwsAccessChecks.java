@@ -90,6 +90,18 @@ public final class AwsAccessChecks implements AccessChecks {
     }
 
     @Override
+    public synchronized String keyManager(Location where, String keyArn) {
+        try {
+            return kms.computeIfAbsent(where, w -> aws.kms(w.region(), credentials.forAccount(w.account())))
+                    .describeKey(b -> b.keyId(keyArn))
+                    .keyMetadata()
+                    .keyManagerAsString();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
     public synchronized Answer simulate(
             String roleArn, String action, String resourceArn, Map<String, List<String>> context) {
         try {

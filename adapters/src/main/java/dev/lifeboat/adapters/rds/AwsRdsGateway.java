@@ -101,6 +101,33 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     }
 
     @Override
+    public List<Protection> protections(Location where) {
+        List<Protection> out = new ArrayList<>();
+        rds(where).describeDBInstancesPaginator().dbInstances().forEach(i -> {
+            if (i.dbClusterIdentifier() == null) {
+                out.add(new Protection(
+                        DbKind.INSTANCE,
+                        i.dbInstanceIdentifier(),
+                        Boolean.TRUE.equals(i.deletionProtection()),
+                        i.backupRetentionPeriod() == null ? 0 : i.backupRetentionPeriod(),
+                        Boolean.TRUE.equals(i.storageEncrypted()),
+                        i.kmsKeyId()));
+            }
+        });
+        rds(where)
+                .describeDBClustersPaginator()
+                .dbClusters()
+                .forEach(c -> out.add(new Protection(
+                        DbKind.CLUSTER,
+                        c.dbClusterIdentifier(),
+                        Boolean.TRUE.equals(c.deletionProtection()),
+                        c.backupRetentionPeriod() == null ? 0 : c.backupRetentionPeriod(),
+                        Boolean.TRUE.equals(c.storageEncrypted()),
+                        c.kmsKeyId())));
+        return out;
+    }
+
+    @Override
     public List<SnapshotInfo> snapshots(Location where, DbKind kind, String dbIdentifier) {
         List<SnapshotInfo> out = new ArrayList<>();
         if (kind == DbKind.CLUSTER) {

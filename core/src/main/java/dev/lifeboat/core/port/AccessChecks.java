@@ -31,6 +31,9 @@ public interface AccessChecks extends AutoCloseable {
     /** Null when the caller of {@code where}'s account may describe {@code keyArn} (kms:DescribeKey), else why not. */
     String describeKey(Location where, String keyArn);
 
+    /** Who manages the key: {@code AWS} (an AWS managed key such as aws/rds), {@code CUSTOMER}, or null if unknown. */
+    String keyManager(Location where, String keyArn);
+
     /**
      * IAM's policy simulation of {@code roleArn} (a role of the backup account) for {@code action} on {@code
      * resourceArn}, with the request's condition keys ({@code context}).

@@ -55,6 +55,21 @@ public interface RdsDatabases {
      */
     void deleteDatabase(Location where, DbKind kind, String identifier);
 
+    /**
+     * A database as the audit judges it: what protects it, and what it is encrypted with. The instances of an
+     * Aurora cluster are not listed on their own: their cluster is.
+     */
+    record Protection(
+            DbKind kind,
+            String identifier,
+            boolean deletionProtection,
+            int backupRetentionDays,
+            boolean encrypted,
+            String kmsKeyId) {}
+
+    /** Every DB instance (outside a cluster) and DB cluster in that place. */
+    List<Protection> protections(Location where);
+
     /** Databases in that place carrying the tag {@code tagKey}. */
     List<SourceDatabase> databasesTagged(Location where, DbKind kind, String tagKey);
 }

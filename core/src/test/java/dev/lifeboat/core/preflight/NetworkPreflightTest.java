@@ -35,6 +35,11 @@ class NetworkPreflightTest {
             }
 
             @Override
+            public String keyManager(dev.lifeboat.core.model.Location where, String keyArn) {
+                return null;
+            }
+
+            @Override
             public String describeKey(Location where, String keyArn) {
                 return null;
             }

@@ -241,6 +241,11 @@ public final class IamModel {
             }
 
             @Override
+            public String keyManager(dev.lifeboat.core.model.Location where, String keyArn) {
+                return null;
+            }
+
+            @Override
             public String describeKey(dev.lifeboat.core.model.Location where, String keyArn) {
                 JsonNode policy = keyPolicies.get(keyArn);
                 if (policy == null) {

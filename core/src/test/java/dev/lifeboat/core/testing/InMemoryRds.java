@@ -390,6 +390,23 @@ public class InMemoryRds implements RdsGateway {
         return "app";
     }
 
+    /** What protects each database (the audit's view); a database without an entry: unprotected, 7 days. */
+    public final Map<String, Protection> protection = new HashMap<>();
+
+    @Override
+    public synchronized List<Protection> protections(Location where) {
+        authorize(where, "rds:DescribeDBInstances", "*");
+        List<Protection> out = new ArrayList<>();
+        databases.forEach((key, db) -> {
+            if (key.startsWith(where.account() + "/" + where.region() + "/")) {
+                out.add(protection.getOrDefault(
+                        db.identifier(),
+                        new Protection(DbKind.INSTANCE, db.identifier(), false, 7, db.encrypted(), db.kmsKeyId())));
+            }
+        });
+        return out;
+    }
+
     /** Databases whose deletion fails, as RDS refuses one that is being modified (InvalidDBInstanceState). */
     public final Set<String> refuseDeleting = new HashSet<>();
 
