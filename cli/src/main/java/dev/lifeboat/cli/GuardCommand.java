@@ -74,6 +74,19 @@ final class GuardCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text or json")
     String format;
 
+    @Option(
+            names = "--take-backup",
+            description = "with --plan: dump each database that is short of a fresh backup into the vault, then decide"
+                    + " again (from --source ID=URL, or from its dump.secretArn in lifeboat.yml)")
+    boolean takeBackup;
+
+    @Option(
+            names = "--source",
+            paramLabel = "ID=URL",
+            description = "with --take-backup: where database ID is reachable from here, e.g."
+                    + " orders=postgresql://app@localhost:5432/orders (password from the engine's usual places)")
+    java.util.Map<String, String> sources;
+
     @picocli.CommandLine.Parameters(
             paramLabel = "-- COMMAND",
             arity = "0..*",
@@ -93,10 +106,16 @@ final class GuardCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "give --plan PLAN.json, --hook, or -- COMMAND (terraform destroy ...): one of them");
         }
-        if (wrap) {
-            return wrap();
+        try {
+            if (wrap) {
+                return wrap();
+            }
+            return hook ? guardHook() : guardPlan();
+        } finally {
+            if (lastRds != null) {
+                lastRds.close();
+            }
         }
-        return hook ? guardHook() : guardPlan();
     }
 
     private int guardPlan() throws IOException {
@@ -158,8 +177,13 @@ final class GuardCommand implements Callable<Integer> {
         if (noSnapshots) {
             decision = new Guarding(v, null, context.clock()).decide(cfg, deletions, limit);
         } else {
-            try (RdsGateway rds = context.rds(cfg)) {
-                decision = new Guarding(v, rds, context.clock()).decide(cfg, deletions, limit);
+            lastRds = context.rds(cfg);
+            decision = new Guarding(v, lastRds, context.clock()).decide(cfg, deletions, limit);
+        }
+        if (!fromHook && !decision.allowed() && takeBackup) {
+            int taken = takeBackups(cfg, v, decision);
+            if (taken > 0) {
+                decision = new Guarding(v, noSnapshots ? null : lastRds, context.clock()).decide(cfg, deletions, limit);
             }
         }
         if (fromHook) {
@@ -239,6 +263,44 @@ final class GuardCommand implements Callable<Integer> {
                         .forEach(f -> f.toFile().delete());
             }
         }
+    }
+
+    /** The RDS gateway of this decision (closed with the context's clients). */
+    private RdsGateway lastRds;
+
+    /** Dumps every refused database it can reach into {@code vault}; the number dumped. */
+    private int takeBackups(LifeboatConfig cfg, Vault vault, Guarding.Decision decision) {
+        int taken = 0;
+        for (Guarding.Finding f : decision.findings()) {
+            if (f.allowed() || f.databaseId() == null) {
+                continue;
+            }
+            String id = f.databaseId();
+            String url = sources == null ? null : sources.get(id);
+            String secret = Optional.ofNullable(cfg.database(id).dump())
+                    .map(LifeboatConfig.DumpSettings::secretArn)
+                    .orElse(null);
+            if (url == null && secret == null) {
+                context.err()
+                        .println("lifeboat guard: cannot take a backup of " + id + ": give --source " + id
+                                + "=URL, or set databases." + id + ".dump.secretArn");
+                continue;
+            }
+            dev.lifeboat.core.model.DatabaseTarget target = url != null
+                    ? context.database("--source", url, null, null)
+                    : context.database(null, null, "dump.secretArn", secret);
+            var m = new dev.lifeboat.core.dump.TakingDump(
+                            vault,
+                            context.inspector(),
+                            context.tools(),
+                            context.clock(),
+                            dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS)
+                    .dump(new dev.lifeboat.core.dump.TakingDump.Command(id, target, null, null))
+                    .manifest();
+            context.err().println("lifeboat guard: took backup " + m.backupId() + " of " + id);
+            taken++;
+        }
+        return taken;
     }
 
     /** Runs a child process in the current directory, its output to stderr (or into {@code stdout}). */

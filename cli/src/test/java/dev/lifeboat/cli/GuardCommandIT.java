@@ -203,4 +203,24 @@ class GuardCommandIT {
         String planned = calls.getFirst().substring(calls.getFirst().lastIndexOf(' ') + 1);
         assertThat(calls).contains("apply " + planned, "applied");
     }
+
+    /** --take-backup: a database short of a fresh backup is dumped from where it is reachable, then allowed. */
+    @Test
+    void takeBackup_dumpsTheDatabaseThatIsShort_thenAllows(PostgresServer pg) {
+        DatabaseTarget db = pg.newDatabase("guardtake");
+        Fixtures.loadTricky(pg, db.database());
+        String url = "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database();
+        InProcessLifeboat cli =
+                new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").env("PGPASSWORD", pg.password());
+
+        assertThat(cli.run(guard("--plan", plan.toString()))).isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.run(guard("--plan", plan.toString(), "--take-backup", "--source", "orders=" + url)))
+                .as(cli.err())
+                .isEqualTo(ExitCode.OK);
+        assertThat(cli.err()).contains("lifeboat guard: took backup ").contains(" of orders");
+        assertThat(cli.out()).contains("allowed:");
+        assertThat(cli.run(guard("--plan", plan.toString())))
+                .as("the backup stays: allowed without taking another")
+                .isEqualTo(ExitCode.OK);
+    }
 }
