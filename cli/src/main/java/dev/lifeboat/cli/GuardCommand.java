@@ -62,8 +62,8 @@ final class GuardCommand implements Callable<Integer> {
     @Option(
             names = "--max-age",
             paramLabel = "DURATION",
-            defaultValue = "26h",
-            description = "how old the newest good backup may be: 26h, 90m, 2d (default: ${DEFAULT-VALUE})")
+            description = "how old the newest good backup may be: 26h, 90m, 2d (default: each database's"
+                    + " schedules.maxAge in lifeboat.yml, 26h unless set)")
     String maxAge;
 
     @Option(
@@ -131,7 +131,7 @@ final class GuardCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new IllegalArgumentException("--format '" + format + "' is not text or json");
         }
-        Duration limit = duration(maxAge);
+        Duration limit = maxAge == null ? null : duration(maxAge);
         LifeboatConfig cfg = ConfigLoader.load(config);
         List<TerraformPlan.Deletion> deletions;
         boolean fromHook = hookCommand != null;
@@ -324,7 +324,12 @@ final class GuardCommand implements Callable<Integer> {
                 context.out()
                         .printf(
                                 "        newest good dump: %s; newest snapshot copy: %s%n",
-                                age(f.newestDump()), age(f.newestCopy()));
+                                age(f.newestDump())
+                                        + verified(f.backups().dump() != null
+                                                && f.backups().dump().verified()),
+                                age(f.newestCopy())
+                                        + verified(f.backups().copy() != null
+                                                && f.backups().copy().verified()));
             }
             f.notes().forEach(n -> context.out().println("        " + n));
             if (!f.allowed()) {
@@ -335,8 +340,10 @@ final class GuardCommand implements Callable<Integer> {
         context.out()
                 .println(
                         d.allowed()
-                                ? "allowed: every database it deletes has a backup younger than "
-                                        + d.maxAge().toHours() + " h"
+                                ? "allowed: every database it deletes has a good backup younger than its limit"
+                                        + (d.maxAge() == null
+                                                ? ""
+                                                : " (" + d.maxAge().toHours() + " h)")
                                 : "refused: " + summary(d));
     }
 
@@ -346,6 +353,10 @@ final class GuardCommand implements Callable<Integer> {
                 .map(f -> f.problem() + (f.fix().isEmpty() ? "" : "; " + f.fix().getFirst()))
                 .reduce((a, b) -> a + " | " + b)
                 .orElse("");
+    }
+
+    private static String verified(boolean yes) {
+        return yes ? ", verified by a restore" : "";
     }
 
     private String age(Instant t) {
@@ -359,7 +370,7 @@ final class GuardCommand implements Callable<Integer> {
     private static JsonNode json(Guarding.Decision d) {
         ObjectNode root = JSON.createObjectNode()
                 .put("allowed", d.allowed())
-                .put("maxAgeHours", d.maxAge().toHours());
+                .put("maxAgeHours", d.maxAge() == null ? null : d.maxAge().toHours());
         ArrayNode list = root.putArray("deletions");
         for (Guarding.Finding f : d.findings()) {
             ObjectNode n = list.addObject()
@@ -374,7 +385,21 @@ final class GuardCommand implements Callable<Integer> {
                     .put(
                             "newestCopy",
                             f.newestCopy() == null ? null : f.newestCopy().toString())
+                    .put("maxAgeHours", f.maxAge().toHours())
                     .put("problem", f.problem());
+            if (f.backups() != null) {
+                n.put(
+                                "dumpVerified",
+                                f.backups().dump() != null && f.backups().dump().verified())
+                        .put(
+                                "copyVerified",
+                                f.backups().copy() != null && f.backups().copy().verified())
+                        .put(
+                                "lastVerified",
+                                f.backups().lastVerified() == null
+                                        ? null
+                                        : f.backups().lastVerified().toString());
+            }
             f.fix().forEach(n.putArray("fix")::add);
             f.notes().forEach(n.putArray("notes")::add);
         }
@@ -399,20 +424,6 @@ final class GuardCommand implements Callable<Integer> {
     }
 
     static Duration duration(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (t.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("d")) {
-                return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException("--max-age '" + text + "' is not a duration such as 26h, 90m or 2d");
+        return dev.lifeboat.core.model.Durations.parse(text, "--max-age");
     }
 }

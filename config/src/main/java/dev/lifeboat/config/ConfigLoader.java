@@ -122,7 +122,7 @@ public final class ConfigLoader {
             errors.add("the file must hold a mapping with 'backup' and 'databases'");
             return null;
         }
-        allowOnly(root, "", Set.of("backup", "databases", "organization"));
+        allowOnly(root, "", Set.of("backup", "databases", "organization", "audit"));
         Backup backup = backup(required(root, "", "backup"));
         LifeboatConfig.Organization organization = organization(root.get("organization"), backup);
         Map<String, Database> databases = new LinkedHashMap<>();
@@ -169,7 +169,32 @@ public final class ConfigLoader {
                 }
             });
         }
-        return new LifeboatConfig(backup, databases, root.toString(), organization);
+        return new LifeboatConfig(backup, databases, root.toString(), organization, audit(root.get("audit")));
+    }
+
+    /** The optional audit block; its defaults where absent (docs/configuration.md). */
+    private LifeboatConfig.Audit audit(JsonNode n) {
+        LifeboatConfig.Audit d = LifeboatConfig.Audit.DEFAULTS;
+        if (n == null || n.isNull()) {
+            return d;
+        }
+        if (!n.isObject()) {
+            errors.add("audit: must be a mapping with schedule, minBackupRetentionDays, verifiedWithinDays");
+            return d;
+        }
+        allowOnly(n, "audit", Set.of("schedule", "minBackupRetentionDays", "verifiedWithinDays"));
+        String schedule = schedule(n, "audit", "schedule");
+        int retention = n.has("minBackupRetentionDays")
+                ? count(n, "audit", "minBackupRetentionDays")
+                : d.minBackupRetentionDays();
+        if (retention > 35) {
+            errors.add("audit.minBackupRetentionDays: " + retention + " is more than RDS keeps (35 days at most)");
+        }
+        int verified = n.has("verifiedWithinDays") ? count(n, "audit", "verifiedWithinDays") : d.verifiedWithinDays();
+        if (n.has("verifiedWithinDays") && verified < 1) {
+            errors.add("audit.verifiedWithinDays: must be at least 1");
+        }
+        return new LifeboatConfig.Audit(schedule == null ? d.schedule() : schedule, retention, verified);
     }
 
     /** The optional organization guard (docs/configuration.md, docs/deploy.md). */
@@ -379,7 +404,17 @@ public final class ConfigLoader {
             return null;
         }
         allowOnly(
-                n, path, Set.of("account", "region", "instance", "cluster", "roleArn", "externalId", "shareKmsKeyArn"));
+                n,
+                path,
+                Set.of(
+                        "account",
+                        "region",
+                        "instance",
+                        "cluster",
+                        "roleArn",
+                        "externalId",
+                        "shareKmsKeyArn",
+                        "backupReplicationRegion"));
         boolean instance = n.hasNonNull("instance");
         boolean cluster = n.hasNonNull("cluster");
         if (instance == cluster) {
@@ -408,7 +443,8 @@ public final class ConfigLoader {
                 identifier,
                 matching(n, path, "roleArn", ROLE_ARN, "the ARN of the role Lifeboat assumes in the source account"),
                 externalId,
-                optionalMatching(n, path, "shareKmsKeyArn", KMS_ARN, "a KMS key ARN in the source account and region"));
+                optionalMatching(n, path, "shareKmsKeyArn", KMS_ARN, "a KMS key ARN in the source account and region"),
+                region(n, path, "backupReplicationRegion", false));
     }
 
     private SnapshotSettings snapshot(String path, JsonNode n) {
@@ -455,8 +491,18 @@ public final class ConfigLoader {
         if (n == null) {
             return new Schedules(null, null, null);
         }
-        allowOnly(n, path, Set.of("snapshot", "dump", "verify"));
-        return new Schedules(schedule(n, path, "snapshot"), schedule(n, path, "dump"), schedule(n, path, "verify"));
+        allowOnly(n, path, Set.of("snapshot", "dump", "verify", "maxAge"));
+        java.time.Duration maxAge = null;
+        String age = text(n, path, "maxAge", false);
+        if (age != null) {
+            try {
+                maxAge = dev.lifeboat.core.model.Durations.parse(age, path + ".maxAge");
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        return new Schedules(
+                schedule(n, path, "snapshot"), schedule(n, path, "dump"), schedule(n, path, "verify"), maxAge);
     }
 
     private DumpSettings dump(String path, JsonNode n) {
@@ -714,12 +760,16 @@ public final class ConfigLoader {
 
     /** A Region the SDK knows; a typo is answered with the nearest one. */
     private String region(JsonNode n, String path) {
-        String s = text(n, path, "region", true);
+        return region(n, path, "region", true);
+    }
+
+    private String region(JsonNode n, String path, String field, boolean required) {
+        String s = text(n, path, field, required);
         if (s != null && !KnownRegions.IDS.contains(s)) {
             String nearest = KnownRegions.IDS.stream()
                     .min(Comparator.comparingInt((String r) -> distance(r, s)).thenComparing(r -> r))
                     .orElseThrow();
-            errors.add(path + ".region: '" + s + "' is not an AWS Region"
+            errors.add(path + "." + field + ": '" + s + "' is not an AWS Region"
                     + (distance(nearest, s) <= 3 ? "; did you mean " + nearest + "?" : " (such as eu-central-1)"));
         }
         return s;

@@ -102,7 +102,7 @@ class ConfigLoaderTest {
                 .hasMessageContaining("databases.ledger.retention: keeps nothing")
                 .hasMessageContaining("databases.orders.source: give exactly one of 'instance'")
                 .hasMessageContaining(
-                        "databases.ledger.source.colour: unknown field; allowed here: [account, cluster,");
+                        "databases.ledger.source.colour: unknown field; allowed here: [account, backupReplicationRegion, cluster,");
     }
 
     @Test
@@ -118,6 +118,46 @@ class ConfigLoaderTest {
                 .hasMessageContaining("backup: must be a mapping")
                 .hasMessageContaining("databases: must map at least one database id");
         assertThatThrownBy(() -> ConfigLoader.parse("backup: {\n", "f")).hasMessageContaining("f is not valid YAML");
+    }
+
+    @Test
+    void theAuditBlock_maxAge_andBackupReplicationRegion_areRead_withTheirDefaultsWhereAbsent() {
+        LifeboatConfig plain = ConfigLoader.parse(VALID, "lifeboat.yml");
+        assertThat(plain.audit()).isEqualTo(LifeboatConfig.Audit.DEFAULTS);
+        assertThat(plain.database("orders").schedules().maxAge()).isEqualTo(java.time.Duration.ofHours(26));
+        assertThat(plain.database("orders").source().backupReplicationRegion()).isNull();
+
+        LifeboatConfig set = ConfigLoader.parse(
+                VALID.replace("  dump: rate(12 hours)\n", "  dump: rate(12 hours)\n      maxAge: 13h\n")
+                                .replace(
+                                        "  shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share\n",
+                                        "  shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share\n"
+                                                + "      backupReplicationRegion: eu-north-1\n")
+                        + "audit: {schedule: rate(1 day), minBackupRetentionDays: 14, verifiedWithinDays: 3}\n",
+                "lifeboat.yml");
+        assertThat(set.audit()).isEqualTo(new LifeboatConfig.Audit("rate(1 day)", 14, 3));
+        assertThat(set.database("orders").schedules().maxAge()).isEqualTo(java.time.Duration.ofHours(13));
+        assertThat(set.database("orders").source().backupReplicationRegion()).isEqualTo("eu-north-1");
+    }
+
+    @Test
+    void aBadAuditBlock_maxAge_orReplicationRegion_isNamedWithItsPath() {
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        VALID.replace("  dump: rate(12 hours)\n", "  dump: rate(12 hours)\n      maxAge: a day\n")
+                                        .replace(
+                                                "  externalId: lifeboat-orders\n",
+                                                "  externalId: lifeboat-orders\n      backupReplicationRegion: eu-nort-1\n")
+                                + "audit: {schedule: every day, minBackupRetentionDays: 40, verifiedWithinDays: 0,"
+                                + " often: true}\n",
+                        "lifeboat.yml"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("databases.orders.schedules.maxAge 'a day' is not a duration such as 26h")
+                .hasMessageContaining("databases.orders.source.backupReplicationRegion: 'eu-nort-1' is not an AWS"
+                        + " Region; did you mean eu-north-1?")
+                .hasMessageContaining("audit.schedule: 'every day' is not an EventBridge schedule")
+                .hasMessageContaining("audit.minBackupRetentionDays: 40 is more than RDS keeps")
+                .hasMessageContaining("audit.verifiedWithinDays: must be at least 1")
+                .hasMessageContaining("often");
     }
 
     @Test

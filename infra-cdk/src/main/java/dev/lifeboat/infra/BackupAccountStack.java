@@ -192,7 +192,7 @@ public final class BackupAccountStack extends Stack {
         for (String email : backup.alarmEmails()) {
             alarms.addSubscription(new EmailSubscription(email));
         }
-        IncidentEvents.receive(this, backup.account(), List.copyOf(sourceAccounts), alarms);
+        Rule incidents = IncidentEvents.receive(this, backup.account(), List.copyOf(sourceAccounts), alarms);
         Rule.Builder.create(this, "KeyDeletionAttempt")
                 .description("Lifeboat: someone tried to delete or disable the backup key")
                 .eventPattern(EventPattern.builder()
@@ -509,9 +509,37 @@ public final class BackupAccountStack extends Stack {
             }
         }
 
+        // The audit (issue 12): the accounts checked for the incident's failure modes on a schedule, and every
+        // destructive call the source accounts forward answered with the newest backups and how to restore them.
+        Function audit = function(
+                "AuditFunction",
+                "Lifeboat: the audit, and the alert on a destructive call in production",
+                FunctionImages.of(repositoryRoot, "backup-function", "dev.lifeboat.backup.AuditHandler::handleRequest"),
+                1024,
+                Duration.minutes(5),
+                deadLetters,
+                configDocument,
+                "lifeboat-audit",
+                Names.AUDIT_FUNCTION,
+                Names.AUDIT_ROLE,
+                null);
+        audit.addEnvironment(Names.ALARM_TOPIC_VARIABLE, alarms.getTopicArn());
+        audit.getRole().attachInlinePolicy(Iam.policy(this, "AuditPolicy", Policies.auditRole(sourceRoles)));
+        vault.grantRead(audit);
+        alarms.grantPublish(audit);
+        alarmKey.grant(audit.getRole(), "kms:Decrypt", "kms:GenerateDataKey*");
+        audit.grantInvoke(schedulerRole);
+        schedule("audit", config.audit().schedule(), audit.getFunctionArn(), schedulerRole, "{\"action\": \"audit\"}");
+        if (incidents != null) {
+            incidents.addTarget(software.amazon.awscdk.services.events.targets.LambdaFunction.Builder.create(audit)
+                    .retryAttempts(4)
+                    .deadLetterQueue(deadLetters)
+                    .build());
+        }
+
         // Alarms and the dashboard.
         List<Alarm> all = new ArrayList<>();
-        for (Function f : List.of(snapshotStep, restoreFn, verifyStep)) {
+        for (Function f : List.of(snapshotStep, restoreFn, verifyStep, audit)) {
             all.add(failedAtLeastOnce(
                     f.getNode().getId() + "Errors",
                     f.metricErrors(),
@@ -541,7 +569,7 @@ public final class BackupAccountStack extends Stack {
                     .metricName(MetricNames.SNAPSHOT_RUN_DONE)
                     .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, db.id()))
                     .statistic("Sum")
-                    .period(Duration.hours(26))
+                    .period(Duration.hours(db.schedules().maxAge().toHours()))
                     .build();
             all.add(Alarm.Builder.create(this, "BackupStale-" + db.id())
                     .metric(runsDone)
@@ -549,7 +577,8 @@ public final class BackupAccountStack extends Stack {
                     .evaluationPeriods(1)
                     .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
                     .treatMissingData(TreatMissingData.BREACHING)
-                    .alarmDescription("Lifeboat: no snapshot copy of " + db.id() + " completed in 26 hours")
+                    .alarmDescription("Lifeboat: no snapshot copy of " + db.id() + " completed in "
+                            + db.schedules().maxAge().toHours() + " hours")
                     .build());
         }
         // Dumps run in the source accounts, whose alarms production controls: their freshness is judged here,
@@ -566,12 +595,12 @@ public final class BackupAccountStack extends Stack {
                             .statistic("Maximum")
                             .period(Duration.hours(12))
                             .build())
-                    .threshold(26)
+                    .threshold(db.schedules().maxAge().toHours())
                     .evaluationPeriods(1)
                     .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                     .treatMissingData(TreatMissingData.BREACHING)
-                    .alarmDescription("Lifeboat: the newest good dump of " + db.id() + " in the vault is older than 26"
-                            + " hours, or there is none")
+                    .alarmDescription("Lifeboat: the newest good dump of " + db.id() + " in the vault is older than "
+                            + db.schedules().maxAge().toHours() + " hours, or there is none")
                     .build());
         }
         all.add(failedAtLeastOnce(
@@ -597,6 +626,24 @@ public final class BackupAccountStack extends Stack {
                             + db.verify().maxAgeHours() + " hours, or none was verified this week")
                     .build());
         }
+        Metric highFindings = Metric.Builder.create()
+                .namespace(MetricNames.NAMESPACE)
+                .metricName(MetricNames.AUDIT_FINDINGS)
+                .dimensionsMap(Map.of(MetricNames.DIMENSION_SEVERITY, "HIGH"))
+                .statistic("Maximum")
+                .period(Duration.days(1))
+                .build();
+        all.add(Alarm.Builder.create(this, "AuditFoundHighSeverity")
+                .metric(highFindings)
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                // No audit in a day is as bad as a finding: nobody is looking.
+                .treatMissingData(TreatMissingData.BREACHING)
+                .alarmDescription("Lifeboat: the audit found a high-severity problem (an unprotected database,"
+                        + " deletion protection off, no automated backups, a stale backup), or did not run for a"
+                        + " day; its findings are in the lifeboat-audit function's log and output")
+                .build());
         all.forEach(a -> a.addAlarmAction(new SnsAction(alarms)));
         Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName("Lifeboat")
@@ -628,7 +675,19 @@ public final class BackupAccountStack extends Stack {
                                         config,
                                         "Verifications passed (1) / failed (0)",
                                         MetricNames.VERIFICATION_SUCCESS,
-                                        "Minimum"))))
+                                        "Minimum")),
+                        List.of(GraphWidget.Builder.create()
+                                .title("Audit findings by severity")
+                                .left(List.of(
+                                        highFindings,
+                                        Metric.Builder.create()
+                                                .namespace(MetricNames.NAMESPACE)
+                                                .metricName(MetricNames.AUDIT_FINDINGS)
+                                                .dimensionsMap(Map.of(MetricNames.DIMENSION_SEVERITY, "MEDIUM"))
+                                                .statistic("Maximum")
+                                                .period(Duration.hours(6))
+                                                .build()))
+                                .build())))
                 .build();
     }
 

@@ -115,13 +115,14 @@ final class IncidentEvents {
     /**
      * The backup account's side: the source accounts (other than itself) may put RDS events on its bus; those
      * events alarm. The rule names the forwarded calls and accounts, so the backup account's own RDS calls (the
-     * pipeline's copies and deletions) never match.
+     * pipeline's copies and deletions) never match. Returns the rule (null when no other account is configured),
+     * so the audit function can follow each event with the newest backups of the database it hit.
      */
-    static void receive(Construct scope, String backupAccount, List<String> accounts, ITopic alarms) {
+    static Rule receive(Construct scope, String backupAccount, List<String> accounts, ITopic alarms) {
         List<String> sourceAccounts =
                 accounts.stream().filter(a -> !a.equals(backupAccount)).toList();
         if (sourceAccounts.isEmpty()) {
-            return;
+            return null;
         }
         for (String account : sourceAccounts) {
             CfnEventBusPolicy.Builder.create(scope, "IncidentsFrom" + account)
@@ -143,7 +144,7 @@ final class IncidentEvents {
                             Map.of("StringEquals", Map.of("events:source", "aws.rds"))))
                     .build();
         }
-        Rule.Builder.create(scope, "IncidentInProduction")
+        return Rule.Builder.create(scope, "IncidentInProduction")
                 .description(
                         "Lifeboat: a database, its deletion protection or its backups were destroyed in production")
                 .eventPattern(EventPattern.builder()

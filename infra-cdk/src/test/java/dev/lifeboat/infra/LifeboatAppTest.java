@@ -150,11 +150,15 @@ class LifeboatAppTest {
         assertThat(functions.values())
                 .extracting(f -> (Object) ((Map<?, ?>) f.get("Properties")).get("FunctionName"))
                 .containsExactlyInAnyOrder(
-                        Names.SNAPSHOT_STEP_FUNCTION, Names.RESTORE_FUNCTION, Names.VERIFICATION_STEP_FUNCTION);
+                        Names.SNAPSHOT_STEP_FUNCTION,
+                        Names.RESTORE_FUNCTION,
+                        Names.VERIFICATION_STEP_FUNCTION,
+                        Names.AUDIT_FUNCTION);
         // The pipeline's function runs as the role the guard lets delete copies; the restore function as the
         // one it lets share them.
         assertThat(roleOf(functions, Names.SNAPSHOT_STEP_FUNCTION)).isEqualTo(Names.PIPELINE_ROLE);
         assertThat(roleOf(functions, Names.RESTORE_FUNCTION)).isEqualTo(Names.RESTORE_ROLE);
+        assertThat(roleOf(functions, Names.AUDIT_FUNCTION)).isEqualTo(Names.AUDIT_ROLE);
         assertThat(backup.findResources("AWS::StepFunctions::StateMachine").values())
                 .extracting(f -> ((Map<?, ?>) f.get("Properties")).get("StateMachineName"))
                 .allMatch(n -> n.toString().startsWith(Names.PREFIX));
@@ -489,9 +493,9 @@ class LifeboatAppTest {
 
     @Test
     void everyConfiguredSchedule_becomesAnEventBridgeSchedule_withTheScheduledTimeAsRunId() {
-        // orders: snapshot and verify; ledger: snapshot; retention and the verification sweeper. Dumps run in the
-        // source accounts.
-        backup.resourceCountIs("AWS::Scheduler::Schedule", 5);
+        // orders: snapshot and verify; ledger: snapshot; retention, the verification sweeper and the audit. Dumps run
+        // in the source accounts.
+        backup.resourceCountIs("AWS::Scheduler::Schedule", 6);
         backup.hasResourceProperties(
                 "AWS::Scheduler::Schedule",
                 Match.objectLike(Map.of(
@@ -767,7 +771,7 @@ class LifeboatAppTest {
     @SuppressWarnings("unchecked")
     void theFunctions_getTheConfigurationInTheirEnvironment_andItParsesBackToTheSame() {
         Map<String, Map<String, Object>> functions = backup.findResources("AWS::Lambda::Function");
-        assertThat(functions).hasSize(3);
+        assertThat(functions).hasSize(4);
         for (Map<String, Object> f : functions.values()) {
             Map<String, Object> props = (Map<String, Object>) f.get("Properties");
             Map<String, Object> vars =

@@ -62,6 +62,40 @@ final class TemplatePolicies {
         return doc;
     }
 
+    /** The logical id of the role named {@code roleName} (the fixed names of {@code Names}). */
+    String roleNamed(String roleName) {
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            JsonNode r = e.getValue();
+            if ("AWS::IAM::Role".equals(r.path("Type").asText())
+                    && roleName.equals(r.path("Properties").path("RoleName").asText())) {
+                return e.getKey();
+            }
+        }
+        throw new AssertionError("no role named " + roleName);
+    }
+
+    /** Every identity policy of the role {@code roleLogicalId}, its managed and inline policies, as one document. */
+    JsonNode identity(String roleLogicalId) {
+        ArrayNode statements = JSON.createArrayNode();
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            JsonNode r = e.getValue();
+            if (!"AWS::IAM::Policy".equals(r.path("Type").asText())) {
+                continue;
+            }
+            for (JsonNode role : r.path("Properties").path("Roles")) {
+                if (roleLogicalId.equals(role.path("Ref").asText())) {
+                    resolve(r.path("Properties").path("PolicyDocument").path("Statement"))
+                            .forEach(statements::add);
+                }
+            }
+        }
+        resolve(resources.path(roleLogicalId).path("Properties").path("Policies"))
+                .forEach(p -> p.path("PolicyDocument").path("Statement").forEach(statements::add));
+        ObjectNode doc = JSON.createObjectNode();
+        doc.set("Statement", statements);
+        return doc;
+    }
+
     /** A document with every intrinsic resolved. */
     JsonNode resolve(JsonNode n) {
         if (n.isObject()) {

@@ -26,5 +26,13 @@ public final class MetricNames {
     public static final String RECOVERY_SECONDS = "RecoverySeconds";
     public static final String VERIFIED_BACKUP_AGE_HOURS = "VerifiedBackupAgeHours";
 
+    /** The audit's findings by severity (dimension Severity: HIGH, MEDIUM), published every run, 0 included. */
+    public static final String AUDIT_FINDINGS = "AuditFindings";
+
+    public static final String DIMENSION_SEVERITY = "Severity";
+
+    /** Destructive calls in production the audit function alerted on (Database: the database, or "unprotected"). */
+    public static final String INCIDENTS = "Incidents";
+
     private MetricNames() {}
 }

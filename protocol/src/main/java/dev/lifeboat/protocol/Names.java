@@ -16,10 +16,16 @@ public final class Names {
     public static final String RESTORE_ROLE = PREFIX + "restore";
 
     public static final String VERIFICATION_ROLE = PREFIX + "verification";
+    /** The audit function's role: reads through the source roles, the vault and the copies; publishes alerts. */
+    public static final String AUDIT_ROLE = PREFIX + "audit";
 
     public static final String SNAPSHOT_STEP_FUNCTION = PREFIX + "snapshot-step";
     public static final String RESTORE_FUNCTION = PREFIX + "restore";
     public static final String VERIFICATION_STEP_FUNCTION = PREFIX + "verification-step";
+    public static final String AUDIT_FUNCTION = PREFIX + "audit";
+
+    /** The environment variable that gives the audit function the notifications topic it alerts through. */
+    public static final String ALARM_TOPIC_VARIABLE = "LIFEBOAT_ALARM_TOPIC_ARN";
 
     public static final String SNAPSHOT_STATE_MACHINE = PREFIX + "snapshot-pipeline";
     public static final String VERIFICATION_STATE_MACHINE = PREFIX + "verification";

@@ -135,6 +135,31 @@ public final class Policies {
     }
 
     /**
+     * The audit function's role (issue 12): assume the source roles, whose own policy allows only describe calls
+     * and the rest of what they do (the audit itself makes describe calls only), and list the copies in the backup
+     * account with their tags. Reading the vault and publishing to the notifications topic come from the CDK app's
+     * grants on that bucket and topic. Nothing here writes, tags or deletes.
+     */
+    public static List<Statement> auditRole(List<String> sourceRoleArns) {
+        List<Statement> s = new ArrayList<>();
+        if (!sourceRoleArns.isEmpty()) {
+            s.add(new Statement("AssumeSourceRoles", "Allow", List.of("sts:AssumeRole"), sourceRoleArns, Map.of()));
+        }
+        s.add(new Statement(
+                "DescribeCopies",
+                "Allow",
+                List.of(
+                        "rds:DescribeDBInstances",
+                        "rds:DescribeDBClusters",
+                        "rds:DescribeDBSnapshots",
+                        "rds:DescribeDBClusterSnapshots",
+                        "rds:ListTagsForResource"),
+                List.of("*"),
+                Map.of()));
+        return s;
+    }
+
+    /**
      * The snapshot pipeline's role in the backup account: assume the source roles, copy shared snapshots
      * in, tag them, and delete only snapshots Lifeboat tagged (failed copies, staging copies, retention).
      */

@@ -34,6 +34,20 @@ public final class AccountCredentials implements AutoCloseable {
                 homeAccount, roles, sts, DefaultCredentialsProvider.builder().build());
     }
 
+    /**
+     * The credentials of a run of {@code config}: the process's own in the backup account, each database's
+     * source role (with its external id) in its account.
+     */
+    public static AccountCredentials forConfig(dev.lifeboat.core.config.LifeboatConfig config, AwsClients aws) {
+        Map<String, AssumedRole> roles = new java.util.HashMap<>();
+        config.databases()
+                .values()
+                .forEach(d -> roles.put(
+                        d.source().account(),
+                        new AssumedRole(d.source().roleArn(), d.source().externalId())));
+        return of(config.backup().account(), roles, aws.sts(config.backup().region()));
+    }
+
     public AwsCredentialsProvider forAccount(String account) {
         if (account.equals(homeAccount)) {
             return home;

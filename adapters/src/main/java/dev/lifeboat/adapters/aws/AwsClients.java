@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -163,6 +164,16 @@ public final class AwsClients implements AutoCloseable {
         var b = KmsClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
+                .httpClient(apiHttp())
+                .overrideConfiguration(apiOverrides());
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    /** An SNS client in the backup account's {@code region}, with the process's credentials; the caller closes it. */
+    public SnsClient sns(String region) {
+        var b = SnsClient.builder()
+                .region(Region.of(region))
                 .httpClient(apiHttp())
                 .overrideConfiguration(apiOverrides());
         endpoint.ifPresent(b::endpointOverride);

@@ -2,6 +2,7 @@ package dev.lifeboat.adapters.preflight;
 
 import dev.lifeboat.adapters.aws.AccountCredentials;
 import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.aws.AwsKeyManagers;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.AccessChecks;
@@ -41,30 +42,19 @@ public final class AwsAccessChecks implements AccessChecks {
     private final AwsClients aws;
     private final Map<Location, KmsClient> kms = new HashMap<>();
     private final Map<Location, Ec2Client> ec2 = new HashMap<>();
+    private final AwsKeyManagers keyManagers;
     private IamClient iam;
 
     public AwsAccessChecks(String backupAccount, AccountCredentials credentials, AwsClients aws) {
         this.backupAccount = backupAccount;
         this.credentials = credentials;
         this.aws = aws;
+        this.keyManagers = new AwsKeyManagers(credentials, aws);
     }
 
     /** With the credentials of a run of {@code config}. */
     public static AwsAccessChecks forConfig(LifeboatConfig config, AwsClients aws) {
-        Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
-        config.databases()
-                .values()
-                .forEach(d -> roles.put(
-                        d.source().account(),
-                        new AccountCredentials.AssumedRole(
-                                d.source().roleArn(), d.source().externalId())));
-        return new AwsAccessChecks(
-                config.backup().account(),
-                AccountCredentials.of(
-                        config.backup().account(),
-                        roles,
-                        aws.sts(config.backup().region())),
-                aws);
+        return new AwsAccessChecks(config.backup().account(), AccountCredentials.forConfig(config, aws), aws);
     }
 
     @Override
@@ -90,15 +80,8 @@ public final class AwsAccessChecks implements AccessChecks {
     }
 
     @Override
-    public synchronized String keyManager(Location where, String keyArn) {
-        try {
-            return kms.computeIfAbsent(where, w -> aws.kms(w.region(), credentials.forAccount(w.account())))
-                    .describeKey(b -> b.keyId(keyArn))
-                    .keyMetadata()
-                    .keyManagerAsString();
-        } catch (RuntimeException e) {
-            return null;
-        }
+    public String keyManager(Location where, String keyArn) {
+        return keyManagers.keyManager(where, keyArn);
     }
 
     @Override

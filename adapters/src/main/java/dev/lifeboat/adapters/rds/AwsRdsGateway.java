@@ -59,21 +59,8 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
      * Lifeboat exceptions that name the call, its account and Region, and what to check.
      */
     public static RdsGateway forConfig(LifeboatConfig config, AwsClients aws) {
-        Map<String, AccountCredentials.AssumedRole> roles = new HashMap<>();
-        config.databases()
-                .values()
-                .forEach(d -> roles.put(
-                        d.source().account(),
-                        new AccountCredentials.AssumedRole(
-                                d.source().roleArn(), d.source().externalId())));
         return TranslatedRdsGateway.of(
-                new AwsRdsGateway(
-                        AccountCredentials.of(
-                                config.backup().account(),
-                                roles,
-                                aws.sts(config.backup().region())),
-                        aws),
-                aws.network());
+                new AwsRdsGateway(AccountCredentials.forConfig(config, aws), aws), aws.network());
     }
 
     private RdsClient rds(Location where) {
@@ -111,7 +98,11 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                         Boolean.TRUE.equals(i.deletionProtection()),
                         i.backupRetentionPeriod() == null ? 0 : i.backupRetentionPeriod(),
                         Boolean.TRUE.equals(i.storageEncrypted()),
-                        i.kmsKeyId()));
+                        i.kmsKeyId(),
+                        i.dbInstanceAutomatedBackupsReplications().stream()
+                                .map(r -> arnRegion(r.dbInstanceAutomatedBackupsArn()))
+                                .filter(java.util.Objects::nonNull)
+                                .toList()));
             }
         });
         rds(where)
@@ -125,6 +116,12 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                         Boolean.TRUE.equals(c.storageEncrypted()),
                         c.kmsKeyId())));
         return out;
+    }
+
+    /** The Region of an ARN (arn:aws:rds:REGION:ACCOUNT:...), null when it is not one. */
+    static String arnRegion(String arn) {
+        String[] parts = arn == null ? new String[0] : arn.split(":", 6);
+        return parts.length == 6 && !parts[3].isEmpty() ? parts[3] : null;
     }
 
     @Override

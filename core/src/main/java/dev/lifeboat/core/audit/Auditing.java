@@ -1,16 +1,12 @@
 package dev.lifeboat.core.audit;
 
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.core.port.AccessChecks;
+import dev.lifeboat.core.port.KeyManagers;
 import dev.lifeboat.core.port.RdsDatabases.Protection;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
-import dev.lifeboat.core.restore.BackupCatalog;
-import dev.lifeboat.core.snapshot.PruningSnapshots;
-import dev.lifeboat.core.snapshot.RetentionPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,20 +14,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The accounts checked for the failure modes of the incident (issue 12): for every DB instance and cluster in
  * each source account and Region of lifeboat.yml, whether deletion protection is on, whether automated backups
- * are kept at all, whether an AWS managed key makes its snapshots unshareable, and whether Lifeboat protects it;
- * for every configured database, whether its newest snapshot copy and newest good dump are as fresh as their
- * schedules promise. Read-only: describe calls through the source role, the backup account's listings.
+ * are kept long enough ({@code audit.minBackupRetentionDays}), whether an AWS managed key makes its snapshots
+ * unshareable, whether Lifeboat protects it, and whether the cross-Region replication of its automated backups
+ * still runs where lifeboat.yml says it is set up; for every configured database, whether its newest snapshot
+ * copy and newest good dump are as fresh as {@code schedules.maxAge}, and whether a verification run passed within
+ * {@code audit.verifiedWithinDays}. Read-only: describe calls through the source role, the backup account's
+ * listings, the vault's manifests and reports.
  */
 public final class Auditing {
-    /** How fresh a scheduled backup must be: the daily schedule's day, plus two hours of slack. */
-    public static final Duration FRESH = Duration.ofHours(26);
 
     public enum Severity {
         HIGH,
@@ -41,14 +37,14 @@ public final class Auditing {
     public record Finding(Severity severity, Location where, String identifier, String problem, String fix) {}
 
     private final RdsGateway rds;
-    private final AccessChecks access;
+    private final KeyManagers keys;
     private final Vault vault;
     private final Clock clock;
 
-    /** {@code access} or {@code vault} null: the key check, or the dump freshness, is not made. */
-    public Auditing(RdsGateway rds, AccessChecks access, Vault vault, Clock clock) {
+    /** {@code keys} or {@code vault} null: the key check, or the dump and verification checks, are not made. */
+    public Auditing(RdsGateway rds, KeyManagers keys, Vault vault, Clock clock) {
         this.rds = rds;
-        this.access = access;
+        this.keys = keys;
         this.vault = vault;
         this.clock = clock;
     }
@@ -94,21 +90,47 @@ public final class Auditing {
                             p.identifier(),
                             "deletion protection is off",
                             "aws rds modify-db-"
-                                    + (p.kind() == dev.lifeboat.core.model.DbKind.CLUSTER ? "cluster" : "instance")
+                                    + (p.kind() == DbKind.CLUSTER ? "cluster" : "instance")
                                     + " --deletion-protection (and deletion_protection = true in Terraform)"));
                 }
+                int minimum = config.audit().minBackupRetentionDays();
                 if (p.backupRetentionDays() == 0) {
                     out.add(new Finding(
                             Severity.HIGH,
                             where,
                             p.identifier(),
                             "automated backups are off (retention 0)",
-                            "set backup_retention_period to 7 or more"));
+                            "set backup_retention_period to " + Math.max(minimum, 7) + " or more"));
+                } else if (p.backupRetentionDays() < minimum) {
+                    out.add(new Finding(
+                            Severity.MEDIUM,
+                            where,
+                            p.identifier(),
+                            "automated backups are kept " + p.backupRetentionDays() + " days, fewer than the " + minimum
+                                    + " of audit.minBackupRetentionDays",
+                            "set backup_retention_period to " + minimum + " or more"));
+                }
+                String replicated =
+                        db.map(d -> d.source().backupReplicationRegion()).orElse(null);
+                if (replicated != null && !p.backupReplicationRegions().contains(replicated)) {
+                    out.add(new Finding(
+                            Severity.HIGH,
+                            where,
+                            p.identifier(),
+                            "the replication of its automated backups to " + replicated + " is stopped"
+                                    + (p.backupReplicationRegions().isEmpty()
+                                            ? ""
+                                            : " (replicated to " + String.join(", ", p.backupReplicationRegions())
+                                                    + " instead)"),
+                            "aws rds start-db-instance-automated-backups-replication --region " + replicated
+                                    + " --source-db-instance-arn "
+                                    + db.get().source().arn()
+                                    + " (or the aws_db_instance_automated_backups_replication resource)"));
                 }
                 if (p.encrypted()
-                        && access != null
+                        && keys != null
                         && p.kmsKeyId() != null
-                        && "AWS".equals(access.keyManager(where, p.kmsKeyId()))
+                        && "AWS".equals(keys.keyManager(where, p.kmsKeyId()))
                         && db.map(d -> d.source().shareKmsKeyArn() == null).orElse(true)
                         && !where.account().equals(config.backup().account())) {
                     out.add(new Finding(
@@ -121,53 +143,52 @@ public final class Auditing {
                 }
             }
         }
-        Instant limit = clock.instant().minus(FRESH);
+        NewestBackups newest = new NewestBackups(vault, rds, clock);
+        Instant now = clock.instant();
         for (LifeboatConfig.Database d : config.databases().values()) {
             Location where = new Location(d.source().account(), d.source().region());
-            if (d.schedules() != null && d.schedules().snapshot() != null) {
-                Instant newest = null;
-                try {
-                    newest = PruningSnapshots.copies(rds, config, d.id()).stream()
-                            .filter(SnapshotInfo::available)
-                            .map(RetentionPolicy::takenAt)
-                            .filter(Objects::nonNull)
-                            .max(Comparator.naturalOrder())
-                            .orElse(null);
-                } catch (RuntimeException e) {
-                    // reported as no copy below
-                }
-                if (newest == null || newest.isBefore(limit)) {
+            LifeboatConfig.Schedules schedules = d.schedules();
+            Duration maxAge = schedules.maxAge();
+            Instant limit = now.minus(maxAge);
+            NewestBackups.Newest b = newest.of(config, d.id());
+            if (schedules.snapshot() != null) {
+                Instant copy = b.copy() == null ? null : b.copy().takenAt();
+                if (copy == null || copy.isBefore(limit)) {
                     out.add(new Finding(
                             Severity.HIGH,
                             where,
                             d.source().identifier(),
-                            "no snapshot copy of " + d.id() + " newer than " + FRESH.toHours() + " h"
-                                    + (newest == null ? "" : " (newest: " + newest + ")"),
+                            "no snapshot copy of " + d.id() + " newer than " + maxAge.toHours() + " h"
+                                    + (copy == null ? "" : " (newest: " + copy + ")"),
                             "lifeboat snapshot --config lifeboat.yml --database " + d.id() + " --wait; then look at"
                                     + " the pipeline's alarms"));
                 }
             }
-            if (vault != null && d.schedules() != null && d.schedules().dump() != null) {
-                Instant newest = null;
-                try {
-                    newest = new BackupCatalog(vault, clock)
-                            .backups(d.id()).stream()
-                                    .map(DumpManifest::startedAt)
-                                    .max(Comparator.naturalOrder())
-                                    .orElse(null);
-                } catch (RuntimeException e) {
-                    // reported as no dump below
-                }
-                if (newest == null || newest.isBefore(limit)) {
+            if (vault != null && schedules.dump() != null) {
+                Instant dump = b.dump() == null ? null : b.dump().takenAt();
+                if (dump == null || dump.isBefore(limit)) {
                     out.add(new Finding(
                             Severity.HIGH,
                             where,
                             d.source().identifier(),
-                            "no good dump of " + d.id() + " newer than " + FRESH.toHours() + " h"
-                                    + (newest == null ? "" : " (newest: " + newest + ")"),
+                            "no good dump of " + d.id() + " newer than " + maxAge.toHours() + " h"
+                                    + (dump == null ? "" : " (newest: " + dump + ")"),
                             "look at the dump function's errors alarm in " + where + "; take one by hand with"
                                     + " lifeboat dump"));
                 }
+            }
+            int days = config.audit().verifiedWithinDays();
+            if (vault != null
+                    && schedules.verify() != null
+                    && (b.lastVerified() == null || b.lastVerified().isBefore(now.minus(Duration.ofDays(days))))) {
+                out.add(new Finding(
+                        Severity.MEDIUM,
+                        where,
+                        d.source().identifier(),
+                        "no verification run of " + d.id() + " passed within " + days + " days"
+                                + (b.lastVerified() == null ? "" : " (last: " + b.lastVerified() + ")"),
+                        "look at the verification state machine's failed runs; run one with lifeboat verify --config"
+                                + " lifeboat.yml --database " + d.id()));
             }
         }
         out.sort(Comparator.comparing(Finding::severity)

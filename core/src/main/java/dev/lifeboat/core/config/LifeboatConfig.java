@@ -14,11 +14,30 @@ import java.util.Map;
  * subset, comments dropped): what the CDK app hands the functions in LIFEBOAT_CONFIG_YAML.
  */
 public record LifeboatConfig(
-        Backup backup, Map<String, Database> databases, String document, Organization organization) {
+        Backup backup, Map<String, Database> databases, String document, Organization organization, Audit audit) {
+
+    public LifeboatConfig {
+        audit = audit == null ? Audit.DEFAULTS : audit;
+    }
+
+    /** With the audit's defaults. */
+    public LifeboatConfig(Backup backup, Map<String, Database> databases, String document, Organization organization) {
+        this(backup, databases, document, organization, Audit.DEFAULTS);
+    }
 
     /** Without the optional organization guard. */
     public LifeboatConfig(Backup backup, Map<String, Database> databases, String document) {
         this(backup, databases, document, null);
+    }
+
+    /**
+     * The audit (issue 12): {@code schedule}, when the backup account's audit function runs it;
+     * {@code minBackupRetentionDays}, the automated-backup retention below which a database is a finding;
+     * {@code verifiedWithinDays}, how long a database with a verification schedule may go without a verification
+     * run that passed.
+     */
+    public record Audit(String schedule, int minBackupRetentionDays, int verifiedWithinDays) {
+        public static final Audit DEFAULTS = new Audit("rate(6 hours)", 7, 8);
     }
 
     /**
@@ -226,7 +245,10 @@ public record LifeboatConfig(
     /** A query whose single numeric result must satisfy {@code expect}: "> 0", ">= 10", "= 3", "< 5". */
     public record Assertion(String name, String sql, String expect) {}
 
-    /** Where the database runs, and how Lifeboat reaches its account. */
+    /**
+     * Where the database runs, and how Lifeboat reaches its account. {@code backupReplicationRegion}: the Region
+     * its automated backups are replicated to, where that is set up; the audit reports the replication stopped.
+     */
     public record Source(
             String account,
             String region,
@@ -234,7 +256,20 @@ public record LifeboatConfig(
             String identifier,
             String roleArn,
             String externalId,
-            String shareKmsKeyArn) {
+            String shareKmsKeyArn,
+            String backupReplicationRegion) {
+
+        /** Without cross-Region replication of automated backups to watch. */
+        public Source(
+                String account,
+                String region,
+                DbKind kind,
+                String identifier,
+                String roleArn,
+                String externalId,
+                String shareKmsKeyArn) {
+            this(account, region, kind, identifier, roleArn, externalId, shareKmsKeyArn, null);
+        }
 
         /** The database's ARN ({@code db:} for an instance, {@code cluster:} for an Aurora cluster). */
         public String arn() {
@@ -275,8 +310,22 @@ public record LifeboatConfig(
         }
     }
 
-    /** EventBridge schedule expressions ({@code cron(...)} or {@code rate(...)}); null where not scheduled. */
-    public record Schedules(String snapshot, String dump, String verify) {}
+    /**
+     * EventBridge schedule expressions ({@code cron(...)} or {@code rate(...)}); null where not scheduled.
+     * {@code maxAge}: how old the newest good backup may grow before the audit reports it and the guard refuses a
+     * deletion (default 26 hours: a daily schedule's day, plus two hours of slack).
+     */
+    public record Schedules(String snapshot, String dump, String verify, java.time.Duration maxAge) {
+        public static final java.time.Duration DEFAULT_MAX_AGE = java.time.Duration.ofHours(26);
+
+        public Schedules {
+            maxAge = maxAge == null ? DEFAULT_MAX_AGE : maxAge;
+        }
+
+        public Schedules(String snapshot, String dump, String verify) {
+            this(snapshot, dump, verify, DEFAULT_MAX_AGE);
+        }
+    }
 
     /**
      * Logical dumps: the Secrets Manager secret with the login, an optional database name, and where the

@@ -1,21 +1,16 @@
 package dev.lifeboat.core.guard;
 
+import dev.lifeboat.core.audit.NewestBackups;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.guard.TerraformPlan.Deletion;
-import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.RdsSnapshots;
 import dev.lifeboat.core.port.Vault;
-import dev.lifeboat.core.restore.BackupCatalog;
-import dev.lifeboat.core.snapshot.PruningSnapshots;
-import dev.lifeboat.core.snapshot.RetentionPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,38 +20,54 @@ import java.util.Optional;
  * (automated backups, the source's own snapshots) count for nothing here: they go with the database.
  */
 public final class Guarding {
-    /** What the guard found for one deletion, worst first when sorted by {@link #allowed}. */
+    /**
+     * What the guard found for one deletion, worst first when sorted by {@link #allowed}: the database of
+     * lifeboat.yml it deletes (null: none), its newest good backups (null when not protected), and the limit that
+     * applied to it.
+     */
     public record Finding(
             Deletion deletion,
             String databaseId,
-            Instant newestDump,
-            Instant newestCopy,
+            NewestBackups.Newest backups,
+            Duration maxAge,
             boolean allowed,
             String problem,
             List<String> fix,
             List<String> notes) {
 
+        /** When the newest good dump was taken; null when none. */
+        public Instant newestDump() {
+            return backups == null || backups.dump() == null
+                    ? null
+                    : backups.dump().takenAt();
+        }
+
+        /** When the source of the newest available snapshot copy was taken; null when none. */
+        public Instant newestCopy() {
+            return backups == null || backups.copy() == null
+                    ? null
+                    : backups.copy().takenAt();
+        }
+
         /** The newest good backup of either kind, if any. */
         public Optional<Instant> newest() {
-            return java.util.stream.Stream.of(newestDump, newestCopy)
-                    .filter(Objects::nonNull)
-                    .max(Comparator.naturalOrder());
+            return backups == null ? Optional.empty() : backups.newest();
         }
     }
 
+    /** {@code maxAge}: the limit given for every database (--max-age); null: each database's schedules.maxAge. */
     public record Decision(boolean allowed, Duration maxAge, List<Finding> findings) {}
 
-    private final Vault vault;
-    private final RdsSnapshots rds;
+    private final NewestBackups newest;
     private final Clock clock;
 
     /** {@code vault} or {@code rds} null: that kind of backup is not looked at (and cannot make a deletion safe). */
     public Guarding(Vault vault, RdsSnapshots rds, Clock clock) {
-        this.vault = vault;
-        this.rds = rds;
+        this.newest = new NewestBackups(vault, rds, clock);
         this.clock = clock;
     }
 
+    /** {@code maxAge} null: each database's own limit ({@code schedules.maxAge}, 26 hours unless set). */
     public Decision decide(LifeboatConfig config, List<Deletion> deletions, Duration maxAge) {
         Instant now = clock.instant();
         List<Finding> findings = new ArrayList<>();
@@ -68,7 +79,7 @@ public final class Guarding {
         return new Decision(findings.stream().allMatch(Finding::allowed), maxAge, findings);
     }
 
-    private Finding finding(LifeboatConfig config, Deletion d, Instant now, Duration maxAge) {
+    private Finding finding(LifeboatConfig config, Deletion d, Instant now, Duration given) {
         List<String> notes = new ArrayList<>();
         // Terraform's defaults where the plan does not say: deletion_protection false, delete_automated_backups true.
         if (!Boolean.TRUE.equals(d.deletionProtection()) && d.kind() != TerraformPlan.Kind.BACKUPS) {
@@ -88,12 +99,15 @@ public final class Guarding {
                         && (d.account() == null || d.account().equals(x.source().account()))
                         && (d.region() == null || d.region().equals(x.source().region())))
                 .findFirst();
+        Duration maxAge = given != null
+                ? given
+                : db.map(x -> x.schedules().maxAge()).orElse(LifeboatConfig.Schedules.DEFAULT_MAX_AGE);
         if (db.isEmpty()) {
             return new Finding(
                     d,
                     null,
                     null,
-                    null,
+                    maxAge,
                     false,
                     d.identifier() + " is not protected by Lifeboat: no database of lifeboat.yml has that identifier"
                             + (d.account() == null ? "" : " in " + d.account() + "/" + d.region()),
@@ -101,36 +115,13 @@ public final class Guarding {
                     notes);
         }
         String id = db.get().id();
-        Instant dump = null;
-        Instant copy = null;
-        if (vault != null) {
-            try {
-                dump = new BackupCatalog(vault, clock)
-                        .backups(id).stream()
-                                .map(DumpManifest::startedAt)
-                                .max(Comparator.naturalOrder())
-                                .orElse(null);
-            } catch (RuntimeException e) {
-                notes.add("the vault could not be read: " + e.getMessage());
-            }
-        }
-        if (rds != null) {
-            try {
-                copy = PruningSnapshots.copies(rds, config, id).stream()
-                        .filter(SnapshotInfo::available)
-                        .map(RetentionPolicy::takenAt)
-                        .filter(Objects::nonNull)
-                        .max(Comparator.naturalOrder())
-                        .orElse(null);
-            } catch (RuntimeException e) {
-                notes.add("the snapshot copies could not be listed: " + e.getMessage());
-            }
-        }
+        NewestBackups.Newest b = newest.of(config, id);
+        notes.addAll(b.problems());
         Instant limit = now.minus(maxAge);
-        boolean fresh = (dump != null && !dump.isBefore(limit)) || (copy != null && !copy.isBefore(limit));
+        boolean fresh = b.newest().map(t -> !t.isBefore(limit)).orElse(false);
         String problem = fresh
                 ? null
-                : (dump == null && copy == null
+                : (b.newest().isEmpty()
                         ? "no good backup of " + id + " (no dump with a sound manifest, no available snapshot copy)"
                         : "the newest good backup of " + id + " is older than " + maxAge.toHours() + " h");
         List<String> fix = fresh
@@ -143,6 +134,6 @@ public final class Guarding {
                                         .orElse("SECRET_ID")
                                 + " --vault "
                                 + Optional.ofNullable(config.backup().vault()).orElse("VAULT") + " --database " + id);
-        return new Finding(d, id, dump, copy, fresh, problem, fix, notes);
+        return new Finding(d, id, b, maxAge, fresh, problem, fix, notes);
     }
 }

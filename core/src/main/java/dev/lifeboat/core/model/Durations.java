@@ -7,6 +7,27 @@ import java.util.Locale;
 public final class Durations {
     private Durations() {}
 
+    /**
+     * A duration as an operator types it: a whole number of minutes, hours or days, {@code 90m}, {@code 26h},
+     * {@code 2d}. Throws {@link IllegalArgumentException} naming {@code what} and the accepted forms.
+     */
+    public static Duration parse(String text, String what) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        if (t.matches("[0-9]{1,6}[mhd]")) {
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            Duration d = switch (t.charAt(t.length() - 1)) {
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            if (!d.isZero()) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException(
+                what + " '" + text + "' is not a duration such as 26h, 90m or 2d (a whole number above 0)");
+    }
+
     public static String human(Duration d) {
         long s = d.toSeconds();
         if (s < 10 && d.toMillis() % 1000 != 0) {

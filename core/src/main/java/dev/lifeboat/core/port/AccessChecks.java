@@ -9,7 +9,7 @@ import java.util.Map;
  * role it assumes there), whether the caller of an account may see a KMS key, and what IAM's policy simulation
  * says of a role Lifeboat owns for one action (RDS offers no dry run).
  */
-public interface AccessChecks extends AutoCloseable {
+public interface AccessChecks extends KeyManagers, AutoCloseable {
     /** IAM's answer for one simulated action. */
     enum Decision {
         ALLOWED,
@@ -30,9 +30,6 @@ public interface AccessChecks extends AutoCloseable {
 
     /** Null when the caller of {@code where}'s account may describe {@code keyArn} (kms:DescribeKey), else why not. */
     String describeKey(Location where, String keyArn);
-
-    /** Who manages the key: {@code AWS} (an AWS managed key such as aws/rds), {@code CUSTOMER}, or null if unknown. */
-    String keyManager(Location where, String keyArn);
 
     /**
      * IAM's policy simulation of {@code roleArn} (a role of the backup account) for {@code action} on {@code

@@ -56,8 +56,9 @@ public interface RdsDatabases {
     void deleteDatabase(Location where, DbKind kind, String identifier);
 
     /**
-     * A database as the audit judges it: what protects it, and what it is encrypted with. The instances of an
-     * Aurora cluster are not listed on their own: their cluster is.
+     * A database as the audit judges it: what protects it, what it is encrypted with, and the Regions its automated
+     * backups are replicated to (from DescribeDBInstances' DBInstanceAutomatedBackupsReplications). The instances
+     * of an Aurora cluster are not listed on their own: their cluster is.
      */
     record Protection(
             DbKind kind,
@@ -65,7 +66,24 @@ public interface RdsDatabases {
             boolean deletionProtection,
             int backupRetentionDays,
             boolean encrypted,
-            String kmsKeyId) {}
+            String kmsKeyId,
+            List<String> backupReplicationRegions) {
+        public Protection {
+            backupReplicationRegions =
+                    backupReplicationRegions == null ? List.of() : List.copyOf(backupReplicationRegions);
+        }
+
+        /** Without cross-Region replication of its automated backups. */
+        public Protection(
+                DbKind kind,
+                String identifier,
+                boolean deletionProtection,
+                int backupRetentionDays,
+                boolean encrypted,
+                String kmsKeyId) {
+            this(kind, identifier, deletionProtection, backupRetentionDays, encrypted, kmsKeyId, List.of());
+        }
+    }
 
     /** Every DB instance (outside a cluster) and DB cluster in that place. */
     List<Protection> protections(Location where);

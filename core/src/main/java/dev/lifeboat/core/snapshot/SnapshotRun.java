@@ -16,11 +16,21 @@ public record SnapshotRun(String databaseId, Instant scheduledAt) {
 
     /** The run's base name, a valid RDS snapshot identifier: a letter first, no '--', no trailing '-'. */
     public String baseName() {
-        String safe = databaseId
-                .toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9]+", "-")
-                .replaceAll("^-+|-+$", "");
-        return "lifeboat-" + safe + "-" + STAMP.format(scheduledAt);
+        return "lifeboat-" + safe(databaseId) + "-" + STAMP.format(scheduledAt);
+    }
+
+    /** The database id as it appears in snapshot names: lower case, runs of other characters as one '-'. */
+    public static String safe(String databaseId) {
+        return databaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+    }
+
+    private static final java.util.regex.Pattern NAME =
+            java.util.regex.Pattern.compile("lifeboat-(.+)-\\d{8}-\\d{4}(-[a-z0-9-]+)?");
+
+    /** The database part of a run's snapshot name ({@link #safe} of its id), if the name is one of a run's. */
+    public static java.util.Optional<String> databaseOf(String snapshotId) {
+        java.util.regex.Matcher m = NAME.matcher(snapshotId);
+        return m.matches() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
     /** The run's manual snapshot in the source account (created, or copied from an automated one). */

@@ -36,7 +36,7 @@ public final class VerificationReports {
     }
 
     /** Stores the report; a failure to store is logged, not thrown: the run's outcome stands in its metrics. */
-    void store(Report report) {
+    public void store(Report report) {
         if (vault == null) {
             return;
         }

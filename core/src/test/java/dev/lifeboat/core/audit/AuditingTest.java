@@ -83,6 +83,153 @@ class AuditingTest {
         });
     }
 
+    /** orders with the given schedules, and automated backups replicated to {@code replicatedTo} (null: none). */
+    private static LifeboatConfig with(
+            LifeboatConfig.Schedules schedules, String replicatedTo, LifeboatConfig.Audit audit) {
+        LifeboatConfig c = TestSettings.orders();
+        LifeboatConfig.Database d = c.database("orders");
+        LifeboatConfig.Source s = d.source();
+        return new LifeboatConfig(
+                c.backup(),
+                Map.of(
+                        "orders",
+                        new LifeboatConfig.Database(
+                                d.id(),
+                                d.engine(),
+                                new LifeboatConfig.Source(
+                                        s.account(),
+                                        s.region(),
+                                        s.kind(),
+                                        s.identifier(),
+                                        s.roleArn(),
+                                        s.externalId(),
+                                        s.shareKmsKeyArn(),
+                                        replicatedTo),
+                                d.snapshot(),
+                                d.retention(),
+                                schedules,
+                                d.dump(),
+                                d.verify())),
+                "{}",
+                null,
+                audit);
+    }
+
+    @Test
+    void retentionBelowTheConfiguredMinimum_isMedium_andZero_isHigh() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-26T00:00:00Z"));
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        LifeboatConfig config = with(
+                new LifeboatConfig.Schedules(null, null, null), null, new LifeboatConfig.Audit("rate(1 day)", 14, 8));
+
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
+        assertThat(new Auditing(rds, null, null, clock).audit(config))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Auditing.Severity.MEDIUM);
+                    assertThat(f.problem())
+                            .isEqualTo(
+                                    "automated backups are kept 7 days, fewer than the 14 of audit.minBackupRetentionDays");
+                    assertThat(f.fix()).isEqualTo("set backup_retention_period to 14 or more");
+                });
+
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 0, false, null));
+        assertThat(new Auditing(rds, null, null, clock).audit(config))
+                .singleElement()
+                .satisfies(f -> assertThat(f.severity()).isEqualTo(Auditing.Severity.HIGH));
+
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 14, false, null));
+        assertThat(new Auditing(rds, null, null, clock).audit(config)).isEmpty();
+    }
+
+    @Test
+    void aStoppedReplicationOfTheAutomatedBackups_isHigh_whereLifeboatYmlSaysItRuns() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-26T00:00:00Z"));
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        LifeboatConfig replicated =
+                with(new LifeboatConfig.Schedules(null, null, null), "eu-north-1", LifeboatConfig.Audit.DEFAULTS);
+
+        rds.protection.put(
+                "orders-prod",
+                new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null, List.of("eu-north-1")));
+        assertThat(new Auditing(rds, null, null, clock).audit(replicated)).isEmpty();
+
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
+        assertThat(new Auditing(rds, null, null, clock).audit(replicated))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Auditing.Severity.HIGH);
+                    assertThat(f.problem())
+                            .isEqualTo("the replication of its automated backups to eu-north-1 is stopped");
+                    assertThat(f.fix())
+                            .startsWith("aws rds start-db-instance-automated-backups-replication --region eu-north-1"
+                                    + " --source-db-instance-arn arn:aws:rds:eu-west-1:111111111111:db:orders-prod");
+                });
+        // Not configured: not the audit's business.
+        assertThat(new Auditing(rds, null, null, clock)
+                        .audit(with(
+                                new LifeboatConfig.Schedules(null, null, null), null, LifeboatConfig.Audit.DEFAULTS)))
+                .isEmpty();
+    }
+
+    @Test
+    void noPassedVerificationWithinTheDays_isMedium_aFailedOneDoesNotCount() {
+        InMemoryVault vault = new InMemoryVault();
+        java.time.Instant now = java.time.Instant.parse("2026-11-26T00:00:00Z");
+        MutableClock clock = new MutableClock(now);
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
+        LifeboatConfig config = with(
+                new LifeboatConfig.Schedules(null, null, "cron(0 4 ? * SUN *)"),
+                null,
+                new LifeboatConfig.Audit("rate(6 hours)", 7, 8));
+
+        assertThat(new Auditing(rds, null, vault, clock).audit(config))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Auditing.Severity.MEDIUM);
+                    assertThat(f.problem()).isEqualTo("no verification run of orders passed within 8 days");
+                });
+
+        dev.lifeboat.core.testing.Reports.store(vault, "orders", now.minus(Duration.ofDays(2)), "c", null, false);
+        assertThat(new Auditing(rds, null, vault, clock).audit(config)).hasSize(1);
+
+        dev.lifeboat.core.testing.Reports.store(vault, "orders", now.minus(Duration.ofDays(9)), "b", null, true);
+        assertThat(new Auditing(rds, null, vault, clock).audit(config))
+                .singleElement()
+                .satisfies(f -> assertThat(f.problem()).contains("(last: 2026-11-17T00:00:00Z)"));
+
+        dev.lifeboat.core.testing.Reports.store(vault, "orders", now.minus(Duration.ofDays(3)), "a", null, true);
+        assertThat(new Auditing(rds, null, vault, clock).audit(config)).isEmpty();
+    }
+
+    @Test
+    void aDatabasesOwnMaxAge_isTheFreshnessItIsHeldTo() {
+        InMemoryVault vault = new InMemoryVault();
+        DumpManifest m = FakeDumps.take(vault, "orders");
+        MutableClock clock = new MutableClock(m.startedAt().plus(Duration.ofHours(10)));
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
+
+        assertThat(new Auditing(rds, null, vault, clock)
+                        .audit(with(
+                                new LifeboatConfig.Schedules(null, "cron(0 * * * ? *)", null, Duration.ofHours(12)),
+                                null,
+                                LifeboatConfig.Audit.DEFAULTS)))
+                .isEmpty();
+        assertThat(new Auditing(rds, null, vault, clock)
+                        .audit(with(
+                                new LifeboatConfig.Schedules(null, "cron(0 * * * ? *)", null, Duration.ofHours(6)),
+                                null,
+                                LifeboatConfig.Audit.DEFAULTS)))
+                .singleElement()
+                .satisfies(f -> assertThat(f.problem()).startsWith("no good dump of orders newer than 6 h"));
+    }
+
     /** The model's checks, with aws/rds reported as AWS managed (what KMS's DescribeKey says of it). */
     private record Managed(dev.lifeboat.core.port.AccessChecks inner) implements dev.lifeboat.core.port.AccessChecks {
         @Override

@@ -89,4 +89,55 @@ class GuardingTest {
         assertThat(d.allowed()).isTrue();
         assertThat(d.findings()).isEmpty();
     }
+
+    @Test
+    void withoutMaxAge_eachDatabaseIsHeldToItsOwn_schedulesMaxAge() {
+        DumpManifest m = FakeDumps.take(vault, "orders");
+        LifeboatConfig.Database d = config.database("orders");
+        LifeboatConfig strict = new LifeboatConfig(
+                config.backup(),
+                java.util.Map.of(
+                        "orders",
+                        new LifeboatConfig.Database(
+                                d.id(),
+                                d.engine(),
+                                d.source(),
+                                d.snapshot(),
+                                d.retention(),
+                                new LifeboatConfig.Schedules(null, "cron(0 * * * ? *)", null, Duration.ofHours(2)),
+                                d.dump(),
+                                d.verify())),
+                "{}");
+        var plan = TerraformPlan.deletions(TerraformPlanTest.plan("destroy.json"), "p");
+        MutableClock clock = new MutableClock(m.startedAt().plus(Duration.ofHours(3)));
+
+        Guarding.Decision own = new Guarding(vault, null, clock).decide(strict, plan, null);
+        assertThat(own.allowed()).isFalse();
+        assertThat(own.findings().getFirst().maxAge()).isEqualTo(Duration.ofHours(2));
+        assertThat(own.findings().getFirst().problem()).contains("older than 2 h");
+        // The default for a database that sets none: 26 hours.
+        assertThat(new Guarding(vault, null, clock).decide(config, plan, null).allowed())
+                .isTrue();
+        // --max-age overrides every database's own.
+        assertThat(new Guarding(vault, null, clock).decide(strict, plan, day).allowed())
+                .isTrue();
+    }
+
+    @Test
+    void aBackupAVerificationRunRestored_isReportedAsVerified_aFailedRunVerifiesNothing() {
+        DumpManifest m = FakeDumps.take(vault, "orders");
+        Instant now = m.startedAt().plus(Duration.ofHours(3));
+        dev.lifeboat.core.testing.Reports.store(
+                vault, "orders", m.startedAt().plus(Duration.ofHours(1)), null, m.backupId(), false);
+
+        Guarding.Finding failed = decide("destroy.json", now, null).findings().getFirst();
+        assertThat(failed.backups().dump().verified()).isFalse();
+        assertThat(failed.backups().lastVerified()).isNull();
+
+        dev.lifeboat.core.testing.Reports.store(
+                vault, "orders", m.startedAt().plus(Duration.ofHours(2)), null, m.backupId(), true);
+        Guarding.Finding passed = decide("destroy.json", now, null).findings().getFirst();
+        assertThat(passed.backups().dump().verified()).isTrue();
+        assertThat(passed.backups().lastVerified()).isEqualTo(m.startedAt().plus(Duration.ofHours(2)));
+    }
 }

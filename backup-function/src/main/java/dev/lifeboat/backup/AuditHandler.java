@@ -1,0 +1,225 @@
+package dev.lifeboat.backup;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.adapters.aws.AccountCredentials;
+import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.aws.AwsKeyManagers;
+import dev.lifeboat.adapters.aws.SnsNotifier;
+import dev.lifeboat.adapters.rds.AwsRdsGateway;
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.core.audit.Auditing;
+import dev.lifeboat.core.audit.IncidentAlert;
+import dev.lifeboat.core.audit.NewestBackups;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.LambdaFailure;
+import dev.lifeboat.core.port.KeyManagers;
+import dev.lifeboat.core.port.Notifier;
+import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.protocol.MetricNames;
+import dev.lifeboat.protocol.Names;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * The audit function of the backup account (issue 12), for two kinds of input:
+ * <ul>
+ *   <li>{@code {"action": "audit"}}, on its schedule: {@link Auditing} over every configured account and Region;
+ *       the count of findings per severity as the metric {@code AuditFindings} (0 included, so a stopped audit
+ *       shows as missing data, which the alarm treats as a finding); each finding in the log and the output;
+ *   <li>an "AWS API Call via CloudTrail" event that a source account forwarded (a database deleted, its deletion
+ *       protection turned off, a Lifeboat snapshot deleted, the replication of its backups stopped): an
+ *       {@link IncidentAlert} to the notifications topic, naming the newest good backups and the command that
+ *       restores them, and the metric {@code Incidents}.
+ * </ul>
+ */
+public final class AuditHandler implements RequestStreamHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CLOUDTRAIL = "AWS API Call via CloudTrail";
+
+    private final LifeboatConfig config;
+    private final Auditing auditing;
+    private final IncidentAlert alert;
+    private final Notifier notifier;
+    private final Metrics metrics;
+
+    /** Used by Lambda: lifeboat.yml from LIFEBOAT_CONFIG_YAML, the topic from LIFEBOAT_ALARM_TOPIC_ARN. */
+    public AuditHandler() {
+        this(ConfigLoader.fromEnvironment(System.getenv()), AwsClients.fromEnvironment(), System.getenv());
+    }
+
+    private AuditHandler(LifeboatConfig config, AwsClients aws, Map<String, String> env) {
+        this(
+                config,
+                AwsRdsGateway.forConfig(config, aws),
+                new AwsKeyManagers(AccountCredentials.forConfig(config, aws), aws),
+                config.backup().vault() == null ? null : BackupHandler.openVault(config, aws, Clock.systemUTC()),
+                new SnsNotifier(aws.sns(config.backup().region()), topic(env)),
+                Clock.systemUTC(),
+                MetricsFactory.getMetricsInstance());
+    }
+
+    AuditHandler(
+            LifeboatConfig config,
+            RdsGateway rds,
+            KeyManagers keys,
+            Vault vault,
+            Notifier notifier,
+            Clock clock,
+            Metrics metrics) {
+        this.config = config;
+        this.auditing = new Auditing(rds, keys, vault, clock);
+        this.alert = new IncidentAlert(new NewestBackups(vault, rds, clock), clock);
+        this.notifier = notifier;
+        this.metrics = metrics;
+    }
+
+    private static String topic(Map<String, String> env) {
+        String arn = env.get(Names.ALARM_TOPIC_VARIABLE);
+        if (arn == null || arn.isBlank()) {
+            throw new InvalidInputException(
+                    Names.ALARM_TOPIC_VARIABLE + " is not set, so no alert could reach anyone",
+                    "deploy the function with the CDK app, which sets it to the notifications topic");
+        }
+        return arn;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode event = JSON.readTree(input);
+        ObjectNode result = PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> handle(event)));
+        JSON.writeValue(output, result);
+    }
+
+    ObjectNode handle(JsonNode event) {
+        if (event != null && CLOUDTRAIL.equals(event.path("detail-type").asText())) {
+            return incident(event);
+        }
+        if (event != null && "audit".equals(event.path("action").asText())) {
+            return audit();
+        }
+        throw new InvalidInputException(
+                "the audit function takes {\"action\": \"audit\"} or a forwarded CloudTrail event; got "
+                        + (event == null ? "nothing" : "an object with " + fieldNames(event)),
+                "invoke it with {\"action\": \"audit\"}");
+    }
+
+    private static String fieldNames(JsonNode event) {
+        List<String> names = new java.util.ArrayList<>();
+        event.fieldNames().forEachRemaining(names::add);
+        return names.isEmpty() ? "no fields" : "the fields " + names;
+    }
+
+    /** The scheduled audit: findings as metrics and output; a failure to audit at all fails the invocation. */
+    ObjectNode audit() {
+        List<Auditing.Finding> findings = auditing.audit(config);
+        ObjectNode out = JSON.createObjectNode().put("action", "audit");
+        ArrayNode list = out.putArray("findings");
+        for (Auditing.Severity s : Auditing.Severity.values()) {
+            long n = findings.stream().filter(f -> f.severity() == s).count();
+            out.put(s.name().toLowerCase(java.util.Locale.ROOT), n);
+            metrics.flushSingleMetric(
+                    MetricNames.AUDIT_FINDINGS,
+                    n,
+                    MetricUnit.COUNT,
+                    MetricNames.NAMESPACE,
+                    DimensionSet.of(MetricNames.DIMENSION_SEVERITY, s.name()));
+        }
+        for (Auditing.Finding f : findings) {
+            LOG.warn("audit {} {} {}: {}; fix: {}", f.severity(), f.where(), f.identifier(), f.problem(), f.fix());
+            list.addObject()
+                    .put("severity", f.severity().name())
+                    .put("account", f.where().account())
+                    .put("region", f.where().region())
+                    .put("identifier", f.identifier())
+                    .put("problem", f.problem())
+                    .put("fix", f.fix());
+        }
+        return out;
+    }
+
+    /**
+     * A forwarded destructive call: the alert goes out, then the metric. A failure to publish fails the invocation
+     * (EventBridge retries it, then the function's error alarm fires), and the rule's own message to the topic
+     * went out beside this one in any case.
+     */
+    ObjectNode incident(JsonNode event) {
+        IncidentAlert.Incident incident = incidentOf(event);
+        IncidentAlert.Alert a = alert.of(config, incident);
+        notifier.send(a.subject(), a.message());
+        metrics.flushSingleMetric(
+                MetricNames.INCIDENTS,
+                1,
+                MetricUnit.COUNT,
+                MetricNames.NAMESPACE,
+                DimensionSet.of(
+                        MetricNames.DIMENSION_DATABASE, a.databaseId() == null ? "unprotected" : a.databaseId()));
+        LOG.warn("incident: {}", a.subject());
+        return JSON.createObjectNode()
+                .put("action", "incident")
+                .put("database", a.databaseId())
+                .put("subject", a.subject())
+                .put("message", a.message());
+    }
+
+    /** The fields of a CloudTrail event on EventBridge that the alert uses; the request's identifier by call. */
+    static IncidentAlert.Incident incidentOf(JsonNode event) {
+        JsonNode detail = event.path("detail");
+        JsonNode request = detail.path("requestParameters");
+        String identifier = null;
+        for (String field : List.of(
+                "dBInstanceIdentifier",
+                "dBClusterIdentifier",
+                "dBSnapshotIdentifier",
+                "dBClusterSnapshotIdentifier",
+                "sourceDBInstanceArn")) {
+            if (request.path(field).isTextual()) {
+                identifier = request.path(field).asText();
+                break;
+            }
+        }
+        Instant time;
+        try {
+            time = Instant.parse(event.path("time").asText());
+        } catch (DateTimeParseException e) {
+            time = null;
+        }
+        String account = event.path("account").asText();
+        String region = event.path("region").asText();
+        if (account.isEmpty()
+                || region.isEmpty()
+                || detail.path("eventName").asText().isEmpty()) {
+            throw new InvalidInputException(
+                    "the CloudTrail event lacks its account, region or detail.eventName",
+                    "forward the event unchanged (the source stack's rules do)");
+        }
+        return new IncidentAlert.Incident(
+                detail.path("eventName").asText(),
+                account,
+                region,
+                time,
+                detail.path("userIdentity").path("arn").asText("an unknown caller"),
+                identifier,
+                detail.path("errorCode").isTextual() ? detail.path("errorCode").asText() : null);
+    }
+}
