@@ -13,6 +13,7 @@ holding the runtime interface client's jars.
 """
 
 import hashlib
+import http.server
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -334,6 +336,60 @@ def main():
               f"a bad step names the valid ones: {bad}")
     finally:
         verify.stop()
+
+    # The audit function (the backup image with CMD overridden): the scheduled audit, and the alert on a forwarded
+    # deletion, delivered through moto's SNS to an HTTP subscriber of this script.
+    log("audit function: the scheduled audit, and the alert on a forwarded DeleteDBInstance")
+    received = []
+
+    class Subscriber(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Subscriber)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sns = boto3.client("sns", endpoint_url=ENDPOINT, region_name="eu-central-1")
+    topic = sns.create_topic(Name=f"lifeboat-alarms-{run}")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=f"http://127.0.0.1:{server.server_address[1]}/")
+    audit_config = json.loads(json.dumps(config))
+    audit_config["databases"]["orders"]["schedules"] = {"dump": "cron(0 3 * * ? *)"}
+    audit = Function("backup-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(audit_config),
+                                             LIFEBOAT_ALARM_TOPIC_ARN=topic),
+                     handler="dev.lifeboat.backup.AuditHandler::handleRequest")
+    try:
+        found = audit.invoke({"action": "audit"})
+        problems = [f.get("problem") for f in found.get("findings", []) if f.get("identifier") == f"rie-{run}"]
+        check("deletion protection is off" in problems, f"the audit finds moto's instance unprotected: {found}")
+        check(any(m.get("Severity") == "HIGH" for m in audit.emf("AuditFindings")),
+              "EMF line AuditFindings, Severity HIGH")
+        event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "AWS API Call via CloudTrail",
+                 "source": "aws.rds", "account": ACCOUNT, "region": "eu-west-1", "time": "2026-11-26T23:04:00Z",
+                 "detail": {"eventName": "DeleteDBInstance", "eventSource": "rds.amazonaws.com",
+                            "userIdentity": {"arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/terraform/agent"},
+                            "requestParameters": {"dBInstanceIdentifier": f"rie-{run}"}}}
+        alerted = audit.invoke(event)
+        check(alerted.get("database") == "orders", f"the deletion is matched to orders: {alerted}")
+        deadline = time.time() + 20
+        while time.time() < deadline and not any(n.get("Type") == "Notification" for n in received):
+            time.sleep(0.2)
+        notes = [n for n in received if n.get("Type") == "Notification"]
+        message = notes[0].get("Message", "") if notes else ""
+        check(bool(notes) and notes[0].get("Subject") == "Lifeboat: DeleteDBInstance of orders in "
+              f"{ACCOUNT}/eu-west-1", f"the alert reaches the topic's subscriber: {notes}")
+        check("newest good snapshot copy: lifeboat-orders-20261125-0300" in message
+              and "newest good dump: " in message and "Restore with: lifeboat restore" in message,
+              f"the alert names the newest copy and dump and how to restore: {message}")
+        bad = audit.invoke({"action": "audti"})
+        check("errorMessage" in bad and '{"action": "audit"}' in bad["errorMessage"],
+              f"a bad payload says what the function takes: {bad}")
+    finally:
+        audit.stop()
+        server.shutdown()
 
     psql("postgres", f"DROP DATABASE IF EXISTS {restored_db}")
     psql("postgres", f"DROP DATABASE IF EXISTS {source_db}")

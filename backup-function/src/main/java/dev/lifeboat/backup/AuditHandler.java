@@ -140,7 +140,7 @@ public final class AuditHandler implements RequestStreamHandler {
             out.put(s.name().toLowerCase(java.util.Locale.ROOT), n);
             metrics.flushSingleMetric(
                     MetricNames.AUDIT_FINDINGS,
-                    n,
+                    (double) n,
                     MetricUnit.COUNT,
                     MetricNames.NAMESPACE,
                     DimensionSet.of(MetricNames.DIMENSION_SEVERITY, s.name()));

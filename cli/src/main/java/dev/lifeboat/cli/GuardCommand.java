@@ -76,9 +76,26 @@ final class GuardCommand implements Callable<Integer> {
 
     @Option(
             names = "--take-backup",
-            description = "with --plan: dump each database that is short of a fresh backup into the vault, then decide"
-                    + " again (from --source ID=URL, or from its dump.secretArn in lifeboat.yml)")
+            description = "with --plan: for each database that is short of a fresh backup, dump it into the vault (from"
+                    + " --source ID=URL, or its dump.secretArn in lifeboat.yml) and start a snapshot copy (unless"
+                    + " --no-snapshots), waiting for the copy where no dump could be taken; then decide again")
     boolean takeBackup;
+
+    @Option(
+            names = "--poll-seconds",
+            defaultValue = "30",
+            paramLabel = "S",
+            description = "with --take-backup: first wait between polls of a snapshot copy; doubles up to 5 minutes"
+                    + " (default: ${DEFAULT-VALUE})")
+    long pollSeconds;
+
+    @Option(
+            names = "--max-wait-minutes",
+            defaultValue = "90",
+            paramLabel = "M",
+            description = "with --take-backup: how long to wait for a snapshot copy; the run goes on in AWS after"
+                    + " (default: ${DEFAULT-VALUE})")
+    long maxWaitMinutes;
 
     @Option(
             names = "--source",
@@ -118,16 +135,16 @@ final class GuardCommand implements Callable<Integer> {
         }
     }
 
-    private int guardPlan() throws IOException {
+    private int guardPlan() throws IOException, InterruptedException {
         return decide(null);
     }
 
-    private int guardHook() throws IOException {
+    private int guardHook() throws IOException, InterruptedException {
         return decide(command(context.in()));
     }
 
     /** Guards the plan in {@link #plan}, or the hook's {@code hookCommand} when not null. */
-    private int decide(String hookCommand) throws IOException {
+    private int decide(String hookCommand) throws IOException, InterruptedException {
         if (!format.equals("text") && !format.equals("json")) {
             throw new IllegalArgumentException("--format '" + format + "' is not text or json");
         }
@@ -268,39 +285,101 @@ final class GuardCommand implements Callable<Integer> {
     /** The RDS gateway of this decision (closed with the context's clients). */
     private RdsGateway lastRds;
 
-    /** Dumps every refused database it can reach into {@code vault}; the number dumped. */
-    private int takeBackups(LifeboatConfig cfg, Vault vault, Guarding.Decision decision) {
+    /**
+     * For every refused database: a dump into {@code vault} where it is reachable, and a snapshot copy started
+     * where snapshots are looked at, followed to its end when no dump was taken (else left running). The number of
+     * backups that came to exist.
+     */
+    private int takeBackups(LifeboatConfig cfg, Vault vault, Guarding.Decision decision) throws InterruptedException {
         int taken = 0;
         for (Guarding.Finding f : decision.findings()) {
             if (f.allowed() || f.databaseId() == null) {
                 continue;
             }
             String id = f.databaseId();
-            String url = sources == null ? null : sources.get(id);
-            String secret = Optional.ofNullable(cfg.database(id).dump())
-                    .map(LifeboatConfig.DumpSettings::secretArn)
-                    .orElse(null);
-            if (url == null && secret == null) {
-                context.err()
-                        .println("lifeboat guard: cannot take a backup of " + id + ": give --source " + id
-                                + "=URL, or set databases." + id + ".dump.secretArn");
-                continue;
+            boolean dumped = dump(cfg, vault, id);
+            if (dumped) {
+                taken++;
             }
-            dev.lifeboat.core.model.DatabaseTarget target = url != null
-                    ? context.database("--source", url, null, null)
-                    : context.database(null, null, "dump.secretArn", secret);
-            var m = new dev.lifeboat.core.dump.TakingDump(
-                            vault,
-                            context.inspector(),
-                            context.tools(),
-                            context.clock(),
-                            dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS)
-                    .dump(new dev.lifeboat.core.dump.TakingDump.Command(id, target, null, null))
-                    .manifest();
-            context.err().println("lifeboat guard: took backup " + m.backupId() + " of " + id);
-            taken++;
+            if (lastRds != null && copy(cfg, id, !dumped)) {
+                taken++;
+            }
         }
         return taken;
+    }
+
+    private boolean dump(LifeboatConfig cfg, Vault vault, String id) {
+        String url = sources == null ? null : sources.get(id);
+        String secret = Optional.ofNullable(cfg.database(id).dump())
+                .map(LifeboatConfig.DumpSettings::secretArn)
+                .orElse(null);
+        if (url == null && secret == null) {
+            context.err()
+                    .println("lifeboat guard: cannot dump " + id + ": give --source " + id + "=URL, or set databases."
+                            + id + ".dump.secretArn");
+            return false;
+        }
+        dev.lifeboat.core.model.DatabaseTarget target = url != null
+                ? context.database("--source", url, null, null)
+                : context.database(null, null, "dump.secretArn", secret);
+        var m = new dev.lifeboat.core.dump.TakingDump(
+                        vault,
+                        context.inspector(),
+                        context.tools(),
+                        context.clock(),
+                        dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS)
+                .dump(new dev.lifeboat.core.dump.TakingDump.Command(id, target, null, null))
+                .manifest();
+        context.err().println("lifeboat guard: took backup " + m.backupId() + " of " + id);
+        return true;
+    }
+
+    /** Starts a snapshot run of {@code id} now; with {@code follow}, until its copy is available. True when it is. */
+    private boolean copy(LifeboatConfig cfg, String id, boolean follow) throws InterruptedException {
+        Instant at = context.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        String resume = "lifeboat snapshot --config " + config + " --database " + id + " --run " + at + " --wait";
+        var copying = new dev.lifeboat.core.snapshot.CopyingSnapshot(lastRds);
+        var progress = dev.lifeboat.core.snapshot.RunProgress.START;
+        Instant deadline = context.clock().instant().plus(Duration.ofMinutes(maxWaitMinutes));
+        long pause = Math.max(1, pollSeconds);
+        while (true) {
+            dev.lifeboat.core.snapshot.CopyingSnapshot.Result r;
+            try {
+                r = copying.advance(cfg, id, at, progress);
+            } catch (dev.lifeboat.core.error.LifeboatException e) {
+                context.err().println("lifeboat guard: could not start a snapshot copy of " + id + ": " + e.describe());
+                return false;
+            }
+            progress = r.progress();
+            switch (r.status()) {
+                case DONE -> {
+                    context.err().println("lifeboat guard: snapshot copy of " + id + " available: " + r.message());
+                    return true;
+                }
+                case FAILED -> {
+                    context.err().println("lifeboat guard: the snapshot copy of " + id + " failed: " + r.message());
+                    return false;
+                }
+                default -> {
+                    // in progress: below
+                }
+            }
+            if (!follow) {
+                context.err()
+                        .println("lifeboat guard: started a snapshot copy of " + id + " (" + r.message()
+                                + "); it goes on in AWS; follow it with: " + resume);
+                return false;
+            }
+            if (context.clock().instant().isAfter(deadline)) {
+                context.err()
+                        .println("lifeboat guard: the snapshot copy of " + id + " is still in progress after "
+                                + maxWaitMinutes + " minutes; it goes on in AWS; follow it with: " + resume);
+                return false;
+            }
+            context.err().println("lifeboat guard: snapshot copy of " + id + ": " + r.message());
+            Thread.sleep(Duration.ofSeconds(pause));
+            pause = Math.min(pause * 2, 300);
+        }
     }
 
     /** Runs a child process in the current directory, its output to stderr (or into {@code stdout}). */

@@ -7,6 +7,7 @@ import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.MotoServer;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import dev.lifeboat.testing.Wiring;
@@ -221,6 +222,81 @@ class GuardCommandIT {
         assertThat(cli.out()).contains("allowed:");
         assertThat(cli.run(guard("--plan", plan.toString())))
                 .as("the backup stays: allowed without taking another")
+                .isEqualTo(ExitCode.OK);
+    }
+
+    /**
+     * --take-backup where no dump can be taken (no --source, no dump.secretArn): it starts a snapshot copy of the
+     * database in moto (source eu-west-1, backup account eu-central-1) and follows it until the copy is available,
+     * then allows; the same plan is allowed afterwards without taking another.
+     */
+    @Test
+    void takeBackup_withoutADumpRoute_copiesASnapshotIntoTheBackupAccount_thenAllows(MotoServer moto)
+            throws IOException {
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String instance = "guard-" + run;
+        String key;
+        try (var kms = software.amazon.awssdk.services.kms.KmsClient.builder()
+                .endpointOverride(java.net.URI.create(moto.endpoint()))
+                .region(software.amazon.awssdk.regions.Region.EU_CENTRAL_1)
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+                .build()) {
+            key = kms.createKey(b -> b.description("lifeboat guard test"))
+                    .keyMetadata()
+                    .arn();
+        }
+        try (var rds = software.amazon.awssdk.services.rds.RdsClient.builder()
+                .endpointOverride(java.net.URI.create(moto.endpoint()))
+                .region(software.amazon.awssdk.regions.Region.EU_WEST_1)
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+                .build()) {
+            rds.createDBInstance(b -> b.dbInstanceIdentifier(instance)
+                    .engine("postgres")
+                    .engineVersion("16.4")
+                    .dbInstanceClass("db.t4g.micro")
+                    .allocatedStorage(20)
+                    .masterUsername("app")
+                    .masterUserPassword("not-a-real-password-1"));
+        }
+        Path cfg = dir.resolve("moto.yml");
+        Files.writeString(cfg, """
+                backup:
+                  account: "123456789012"
+                  region: eu-central-1
+                  kmsKeyArn: %s
+                  vaultRetentionDays: 1098
+                databases:
+                  orders:
+                    engine: postgres
+                    source:
+                      account: "123456789012"
+                      region: eu-west-1
+                      instance: %s
+                      roleArn: arn:aws:iam::123456789012:role/lifeboat-source
+                      externalId: lifeboat-orders
+                    snapshot: {mode: create, copyStrategy: single-step}
+                    retention: {daily: 7}
+                """.formatted(key, instance));
+        Path destroy = dir.resolve("moto-plan.json");
+        Files.writeString(
+                destroy,
+                Files.readString(plan).replace("orders-prod", instance).replace("111111111111", "123456789012"));
+        InProcessLifeboat cli = new InProcessLifeboat(moto.endpoint(), "eu-central-1");
+        String[] guard = {"guard", "--config", cfg.toString(), "--vault", "file:" + vault, "--plan", destroy.toString()
+        };
+
+        assertThat(cli.run(guard)).as(cli.err()).isEqualTo(ExitCode.REFUSED);
+        String[] taking = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(guard),
+                        java.util.stream.Stream.of("--take-backup", "--poll-seconds", "1"))
+                .toArray(String[]::new);
+        assertThat(cli.run(taking)).as(cli.err()).isEqualTo(ExitCode.OK);
+        assertThat(cli.err())
+                .contains("lifeboat guard: cannot dump orders")
+                .contains("lifeboat guard: snapshot copy of orders available");
+        assertThat(cli.out()).contains("newest snapshot copy: 20");
+        assertThat(cli.run(guard))
+                .as("the copy stays: allowed without taking another")
                 .isEqualTo(ExitCode.OK);
     }
 }

@@ -131,8 +131,7 @@ class ConfigLoaderTest {
                 VALID.replace("  dump: rate(12 hours)\n", "  dump: rate(12 hours)\n      maxAge: 13h\n")
                                 .replace(
                                         "  shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share\n",
-                                        "  shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share\n"
-                                                + "      backupReplicationRegion: eu-north-1\n")
+                                        "  shareKmsKeyArn: arn:aws:kms:eu-west-1:111111111111:key/share\n      backupReplicationRegion: eu-north-1\n")
                         + "audit: {schedule: rate(1 day), minBackupRetentionDays: 14, verifiedWithinDays: 3}\n",
                 "lifeboat.yml");
         assertThat(set.audit()).isEqualTo(new LifeboatConfig.Audit("rate(1 day)", 14, 3));
@@ -147,8 +146,7 @@ class ConfigLoaderTest {
                                         .replace(
                                                 "  externalId: lifeboat-orders\n",
                                                 "  externalId: lifeboat-orders\n      backupReplicationRegion: eu-nort-1\n")
-                                + "audit: {schedule: every day, minBackupRetentionDays: 40, verifiedWithinDays: 0,"
-                                + " often: true}\n",
+                                + "audit: {schedule: every day, minBackupRetentionDays: 40, verifiedWithinDays: 0, often: true}\n",
                         "lifeboat.yml"))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("databases.orders.schedules.maxAge 'a day' is not a duration such as 26h")

@@ -106,7 +106,8 @@ public final class Auditing {
                             Severity.MEDIUM,
                             where,
                             p.identifier(),
-                            "automated backups are kept " + p.backupRetentionDays() + " days, fewer than the " + minimum
+                            "automated backups are kept " + p.backupRetentionDays()
+                                    + (p.backupRetentionDays() == 1 ? " day" : " days") + ", fewer than the " + minimum
                                     + " of audit.minBackupRetentionDays",
                             "set backup_retention_period to " + minimum + " or more"));
                 }

@@ -142,10 +142,6 @@ public final class IncidentAlert {
 
     /** The identifier of an ARN ({@code arn:aws:rds:R:A:db:ID}) or the identifier itself. */
     static String identifierOf(String idOrArn) {
-        if (idOrArn.startsWith("arn:")) {
-            String[] p = idOrArn.split(":");
-            return p[p.length - 1];
-        }
-        return idOrArn;
+        return idOrArn.startsWith("arn:") ? idOrArn.substring(idOrArn.lastIndexOf(':') + 1) : idOrArn;
     }
 }
