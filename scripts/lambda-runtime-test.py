@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -281,7 +282,9 @@ def main():
     rds.create_db_instance(DBInstanceIdentifier=f"rie-{run}", Engine="postgres", EngineVersion="16.4",
                            DBInstanceClass="db.t4g.micro", AllocatedStorage=20, MasterUsername="app",
                            MasterUserPassword="not-a-real-password-1")
-    step = Function("backup-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(config)),
+    step_config = json.loads(json.dumps(config))
+    step_config["databases"]["orders"]["schedules"] = {"snapshot": "cron(0 3 * * ? *)", "window": "2h"}
+    step = Function("backup-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(step_config)),
                     handler="dev.lifeboat.backup.SnapshotStepHandler::handleRequest")
     try:
         state = {"database": "orders", "runId": "2026-11-25T03:00:00Z"}
@@ -293,6 +296,20 @@ def main():
         check(bool(step.emf("SnapshotRunDone")), "EMF line for SnapshotRunDone")
         bad = step.invoke({"database": "orders", "runId": "yesterday"})
         check("errorMessage" in bad and "runId" in bad["errorMessage"], f"a bad runId is named: {bad}")
+
+        # The fleet's fan-out (issue 16): one schedule's firing starts the pipeline's execution by name, once.
+        sfn = boto3.client("stepfunctions", endpoint_url=ENDPOINT, region_name="eu-central-1")
+        if not any(m["name"] == "lifeboat-snapshot-pipeline" for m in sfn.list_state_machines()["stateMachines"]):
+            sfn.create_state_machine(name="lifeboat-snapshot-pipeline", roleArn=f"arn:aws:iam::{ACCOUNT}:role/sfn",
+                                     definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}))
+        firing = {"action": "fanout", "job": "snapshot", "schedule": "cron(0 3 * * ? *)",
+                  "runId": f"2026-11-{10 + int(run[:2], 16) % 15}T03:00:00Z"}
+        first, again = step.invoke(firing), step.invoke(firing)
+        check(len(first.get("started", [])) == 1 and first["started"][0].startswith("orders-s-"),
+              f"the firing starts orders' run: {first}")
+        check(again.get("alreadyStarted") == first.get("started") and not again.get("started"),
+              f"the same firing again starts nothing: {again}")
+        check(bool(step.emf("RunsStarted")), "EMF line RunsStarted")
     finally:
         step.stop()
 
@@ -358,8 +375,24 @@ def main():
     sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=f"http://127.0.0.1:{server.server_address[1]}/")
     audit_config = json.loads(json.dumps(config))
     audit_config["databases"]["orders"]["schedules"] = {"dump": "cron(0 3 * * ? *)"}
-    audit = Function("backup-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(audit_config),
-                                             LIFEBOAT_ALARM_TOPIC_ARN=topic),
+    # lifeboat.yml as the CDK app publishes it (issue 16): an S3 object, its location and SHA-256 in the environment.
+    document = json.dumps(audit_config).encode()
+    s3.put_object(Bucket=bucket, Key="config/lifeboat.json", Body=document)
+    published = {"LIFEBOAT_CONFIG_S3": f"s3://{bucket}/config/lifeboat.json",
+                 "LIFEBOAT_CONFIG_SHA256": hashlib.sha256(document).hexdigest()}
+    tampered = Function("backup-function", dict(common, LIFEBOAT_ALARM_TOPIC_ARN=topic, **dict(
+                            published, LIFEBOAT_CONFIG_SHA256=hashlib.sha256(b"another document").hexdigest())),
+                        handler="dev.lifeboat.backup.AuditHandler::handleRequest")
+    try:
+        try:
+            refused = json.dumps(tampered.invoke({"action": "audit"}))
+        except urllib.error.HTTPError as e:  # the emulator answers a failed init with 502
+            refused = e.read().decode(errors="replace") + "\n".join(tampered.lines())
+        check(hashlib.sha256(document).hexdigest() in refused and "changed outside cdk deploy" in refused,
+              f"a function whose published lifeboat.yml is not the deployed one refuses to start: {refused[-600:]}")
+    finally:
+        tampered.stop()
+    audit = Function("backup-function", dict(common, LIFEBOAT_ALARM_TOPIC_ARN=topic, **published),
                      handler="dev.lifeboat.backup.AuditHandler::handleRequest")
     try:
         found = audit.invoke({"action": "audit"})

@@ -11,7 +11,7 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.aws.AwsKeyManagers;
 import dev.lifeboat.adapters.aws.SnsNotifier;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
-import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.audit.Auditing;
 import dev.lifeboat.core.audit.IncidentAlert;
 import dev.lifeboat.core.audit.NewestBackups;
@@ -63,9 +63,13 @@ public final class AuditHandler implements RequestStreamHandler {
     private final Notifier notifier;
     private final Metrics metrics;
 
-    /** Used by Lambda: lifeboat.yml from LIFEBOAT_CONFIG_YAML, the topic from LIFEBOAT_ALARM_TOPIC_ARN. */
+    /** Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig), the topic from LIFEBOAT_ALARM_TOPIC_ARN. */
     public AuditHandler() {
-        this(ConfigLoader.fromEnvironment(System.getenv()), AwsClients.fromEnvironment(), System.getenv());
+        this(AwsClients.fromEnvironment());
+    }
+
+    private AuditHandler(AwsClients aws) {
+        this(DeployedConfig.load(System.getenv(), aws::objectBytes), aws, System.getenv());
     }
 
     private AuditHandler(LifeboatConfig config, AwsClients aws, Map<String, String> env) {
@@ -145,9 +149,32 @@ public final class AuditHandler implements RequestStreamHandler {
                     MetricNames.NAMESPACE,
                     DimensionSet.of(MetricNames.DIMENSION_SEVERITY, s.name()));
         }
+        long stale = findings.stream()
+                .filter(f -> f.kind() == Auditing.Kind.STALE_COPY || f.kind() == Auditing.Kind.STALE_DUMP)
+                .map(f -> f.where() + "/" + f.identifier())
+                .distinct()
+                .count();
+        long unverified = findings.stream()
+                .filter(f -> f.kind() == Auditing.Kind.UNVERIFIED)
+                .count();
+        out.put("staleBackups", stale).put("unverifiedDatabases", unverified);
+        // The fleet's freshness in two numbers, so two alarms cover any number of databases (issue 16).
+        metrics.flushSingleMetric(
+                MetricNames.STALE_BACKUPS,
+                (double) stale,
+                MetricUnit.COUNT,
+                MetricNames.NAMESPACE,
+                DimensionSet.of(MetricNames.DIMENSION_ACCOUNT, config.backup().account()));
+        metrics.flushSingleMetric(
+                MetricNames.UNVERIFIED_DATABASES,
+                (double) unverified,
+                MetricUnit.COUNT,
+                MetricNames.NAMESPACE,
+                DimensionSet.of(MetricNames.DIMENSION_ACCOUNT, config.backup().account()));
         for (Auditing.Finding f : findings) {
             LOG.warn("audit {} {} {}: {}; fix: {}", f.severity(), f.where(), f.identifier(), f.problem(), f.fix());
             list.addObject()
+                    .put("kind", f.kind().name())
                     .put("severity", f.severity().name())
                     .put("account", f.where().account())
                     .put("region", f.where().region())

@@ -10,7 +10,7 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.s3.S3Vault;
-import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
@@ -69,12 +69,16 @@ public final class BackupHandler implements RequestStreamHandler {
     private final Metrics metrics;
 
     /**
-     * Used by Lambda: lifeboat.yml from LIFEBOAT_CONFIG_YAML, as every Lifeboat function reads it (the CDK app
-     * gives each account's dump function the databases of that account and Region); real clients, built once
-     * per container, not per invocation.
+     * Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig), as every Lifeboat function reads it (the
+     * CDK app gives each account's dump function the databases of that account and Region); real clients, built
+     * once per container, not per invocation.
      */
     public BackupHandler() {
-        this(ConfigLoader.fromEnvironment(System.getenv()), AwsClients.fromEnvironment(), Clock.systemUTC());
+        this(AwsClients.fromEnvironment());
+    }
+
+    private BackupHandler(AwsClients aws) {
+        this(DeployedConfig.load(System.getenv(), aws::objectBytes), aws, Clock.systemUTC());
     }
 
     private BackupHandler(LifeboatConfig config, AwsClients aws, Clock clock) {

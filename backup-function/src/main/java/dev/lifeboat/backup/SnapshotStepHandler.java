@@ -7,18 +7,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.aws.AwsExecutions;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
-import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.fleet.FanOut;
+import dev.lifeboat.core.port.Executions;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.snapshot.CopyingSnapshot;
 import dev.lifeboat.core.snapshot.Decision;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
 import dev.lifeboat.core.snapshot.RunProgress;
 import dev.lifeboat.protocol.MetricNames;
+import dev.lifeboat.protocol.Names;
 import dev.lifeboat.protocol.StepProtocol;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +32,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
@@ -53,24 +58,43 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     private final CopyingSnapshot copying;
     private final PruningSnapshots pruning;
     private final Metrics metrics;
+    private final FanOut fanOut;
 
-    /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML, clients built once. */
+    /** Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig), clients built once. */
     public SnapshotStepHandler() {
-        this(ConfigLoader.fromEnvironment(System.getenv()));
+        this(AwsClients.fromEnvironment());
     }
 
-    private SnapshotStepHandler(LifeboatConfig config) {
+    private SnapshotStepHandler(AwsClients aws) {
+        this(DeployedConfig.load(System.getenv(), aws::objectBytes), aws);
+    }
+
+    private SnapshotStepHandler(LifeboatConfig config, AwsClients aws) {
         this(
                 config,
-                AwsRdsGateway.forConfig(config, AwsClients.fromEnvironment()),
-                MetricsFactory.getMetricsInstance());
+                AwsRdsGateway.forConfig(config, aws),
+                MetricsFactory.getMetricsInstance(),
+                AwsExecutions.forConfig(
+                        config,
+                        aws,
+                        Map.of(
+                                Executions.Machine.SNAPSHOT_PIPELINE,
+                                Names.SNAPSHOT_STATE_MACHINE,
+                                Executions.Machine.VERIFICATION,
+                                Names.VERIFICATION_STATE_MACHINE)));
     }
 
     SnapshotStepHandler(LifeboatConfig config, RdsGateway rds, Metrics metrics) {
+        this(config, rds, metrics, null);
+    }
+
+    /** {@code executions} null: no fan-out (a test of the steps alone). */
+    SnapshotStepHandler(LifeboatConfig config, RdsGateway rds, Metrics metrics, Executions executions) {
         this.config = config;
         this.copying = new CopyingSnapshot(rds);
         this.pruning = new PruningSnapshots(rds, Clock.systemUTC());
         this.metrics = metrics;
+        this.fanOut = executions == null ? null : new FanOut(executions);
     }
 
     @Override
@@ -84,6 +108,10 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
         if (event != null
                 && StepProtocol.PRUNE.equals(event.path(StepProtocol.ACTION).asText())) {
             return prune();
+        }
+        if (event != null
+                && StepProtocol.FANOUT.equals(event.path(StepProtocol.ACTION).asText())) {
+            return fanOut(event);
         }
         String database = text(event, "database");
         config.database(database);
@@ -175,6 +203,46 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
         if (!refused.isEmpty()) {
             throw new RetentionRefusedException(String.join("; ", refused));
         }
+        return out;
+    }
+
+    /**
+     * The fleet's fan-out: every database whose job runs on the firing schedule gets its run started, named after
+     * it and the scheduled time, beginning at its minute in its window. Output: the execution names, started and
+     * already started (a repeated firing).
+     */
+    ObjectNode fanOut(JsonNode event) {
+        if (fanOut == null) {
+            throw new IllegalStateException("this handler was built without Step Functions");
+        }
+        String jobText = text(event, "job");
+        FanOut.Job job;
+        try {
+            job = FanOut.Job.valueOf(jobText.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(
+                    "field 'job': '" + jobText + "' is not a job of the fan-out", "use \"snapshot\" or \"verify\"");
+        }
+        String schedule = text(event, "schedule");
+        String runId = text(event, "runId");
+        Instant at;
+        try {
+            at = Instant.parse(runId);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(
+                    "runId '" + runId + "' is not a time",
+                    "pass the scheduled time in ISO-8601 UTC, e.g. \"runId\": \"2026-11-25T03:00:00Z\"");
+        }
+        FanOut.Result r = fanOut.start(config, job, schedule, at);
+        ObjectNode out = JSON.createObjectNode().put(StepProtocol.ACTION, StepProtocol.FANOUT);
+        r.started().forEach(x -> out.withArray("started").add(x.executionName()));
+        r.alreadyStarted().forEach(x -> out.withArray("alreadyStarted").add(x.executionName()));
+        metrics.flushSingleMetric(
+                MetricNames.RUNS_STARTED,
+                r.started().size(),
+                MetricUnit.COUNT,
+                MetricNames.NAMESPACE,
+                DimensionSet.of(MetricNames.DIMENSION_JOB, job.name()));
         return out;
     }
 

@@ -157,4 +157,36 @@ class SnapshotStepHandlerTest {
                         .toList())
                 .containsExactly(60L, 120L, 240L, 480L, 900L, 900L, 900L);
     }
+
+    /** Issue 16: the fleet's fan-out, as one schedule per expression fires it, twice (at-least-once delivery). */
+    @Test
+    void theFanOut_startsEachDatabasesRunOnce_andAnUnknownJobIsNamed() throws Exception {
+        java.util.Map<String, String> started = new java.util.LinkedHashMap<>();
+        dev.lifeboat.core.port.Executions sfn =
+                (machine, name, input) -> started.putIfAbsent(machine + "/" + name, input) == null
+                        ? dev.lifeboat.core.port.Executions.Outcome.STARTED
+                        : dev.lifeboat.core.port.Executions.Outcome.ALREADY_STARTED;
+        LifeboatConfig config = TestConfigs.orders("", "", "schedules: {snapshot: \"cron(0 3 * * ? *)\", window: 2h}");
+        SnapshotStepHandler fanning = new SnapshotStepHandler(config, rds, MetricsFactory.getMetricsInstance(), sfn);
+        JsonNode firing = JSON.readTree("{\"action\": \"fanout\", \"job\": \"snapshot\", \"schedule\":"
+                + " \"cron(0 3 * * ? *)\", \"runId\": \"2026-11-26T03:00:00Z\"}");
+
+        JsonNode first = fanning.step(firing);
+        JsonNode again = fanning.step(firing);
+
+        assertThat(first.path("started")).hasSize(1);
+        assertThat(first.path("started").get(0).asText()).isEqualTo("orders-s-20261126T0300");
+        assertThat(again.path("started")).isEmpty();
+        assertThat(again.path("alreadyStarted")).hasSize(1);
+        JsonNode input = JSON.readTree(started.get("SNAPSHOT_PIPELINE/orders-s-20261126T0300"));
+        assertThat(Instant.parse(input.path("startAt").asText()))
+                .isBetween(Instant.parse("2026-11-26T03:00:00Z"), Instant.parse("2026-11-26T04:59:00Z"));
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("\"RunsStarted\"");
+        assertThatThrownBy(
+                        () -> fanning.step(
+                                JSON.readTree(
+                                        "{\"action\": \"fanout\", \"job\": \"dump\", \"schedule\": \"x\", \"runId\": \"2026-11-26T03:00:00Z\"}")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'dump' is not a job of the fan-out");
+    }
 }

@@ -491,18 +491,30 @@ public final class ConfigLoader {
         if (n == null) {
             return new Schedules(null, null, null);
         }
-        allowOnly(n, path, Set.of("snapshot", "dump", "verify", "maxAge"));
-        java.time.Duration maxAge = null;
-        String age = text(n, path, "maxAge", false);
-        if (age != null) {
-            try {
-                maxAge = dev.lifeboat.core.model.Durations.parse(age, path + ".maxAge");
-            } catch (IllegalArgumentException e) {
-                errors.add(e.getMessage());
-            }
+        allowOnly(n, path, Set.of("snapshot", "dump", "verify", "maxAge", "window"));
+        java.time.Duration maxAge = duration(n, path, "maxAge");
+        java.time.Duration window = duration(n, path, "window");
+        java.time.Duration limit = maxAge == null ? Schedules.DEFAULT_MAX_AGE : maxAge;
+        if (window != null && window.compareTo(limit) >= 0) {
+            errors.add(path + ".window: " + window.toHours() + " h is not shorter than maxAge (" + limit.toHours()
+                    + " h): a run starting that late would already count as stale; shorten the window or raise"
+                    + " maxAge");
         }
         return new Schedules(
-                schedule(n, path, "snapshot"), schedule(n, path, "dump"), schedule(n, path, "verify"), maxAge);
+                schedule(n, path, "snapshot"), schedule(n, path, "dump"), schedule(n, path, "verify"), maxAge, window);
+    }
+
+    private java.time.Duration duration(JsonNode n, String path, String field) {
+        String text = text(n, path, field, false);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return dev.lifeboat.core.model.Durations.parse(text, path + "." + field);
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
+            return null;
+        }
     }
 
     private DumpSettings dump(String path, JsonNode n) {

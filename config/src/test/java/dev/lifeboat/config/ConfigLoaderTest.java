@@ -159,6 +159,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aWindow_isReadAsADuration_andOneAsLongAsMaxAge_isRefused() {
+        LifeboatConfig spread = ConfigLoader.parse(
+                VALID.replace("  dump: rate(12 hours)\n", "  dump: rate(12 hours)\n      window: 3h\n"),
+                "lifeboat.yml");
+        assertThat(spread.database("orders").schedules().window()).isEqualTo(java.time.Duration.ofHours(3));
+        assertThat(ConfigLoader.parse(VALID, "lifeboat.yml")
+                        .database("orders")
+                        .schedules()
+                        .window())
+                .isZero();
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        VALID.replace("  dump: rate(12 hours)\n", "  dump: rate(12 hours)\n      window: 30h\n"),
+                        "lifeboat.yml"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("databases.orders.schedules.window: 30 h is not shorter than maxAge (26 h)");
+    }
+
+    @Test
     void theDocumentedExample_isValid() {
         LifeboatConfig c = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
 

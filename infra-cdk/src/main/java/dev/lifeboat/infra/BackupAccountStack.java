@@ -24,7 +24,6 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
-import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
@@ -106,8 +105,9 @@ public final class BackupAccountStack extends Stack {
                     + " its VPC: set backup.network (vpcId, subnetIds, securityGroupIds) to the VPC of"
                     + " verify.subnetGroup");
         }
-        // The functions read lifeboat.yml from their environment, as compact JSON; Lambda allows 4 KB of it in all.
-        String configDocument = ConfigDocuments.forFunctions(config.document());
+        // The functions read lifeboat.yml from an object published with the stack, checked against its hash.
+        ConfigDocuments.Published configDocument =
+                ConfigDocuments.publish(this, "Configuration", ConfigDocuments.forFunctions(config.document()));
         Set<String> sourceAccounts = new LinkedHashSet<>();
         config.databases().values().forEach(d -> sourceAccounts.add(d.source().account()));
 
@@ -232,17 +232,16 @@ public final class BackupAccountStack extends Stack {
                 .map(d -> d.source().roleArn())
                 .distinct()
                 .toList();
-        snapshotStep
-                .getRole()
-                .attachInlinePolicy(Iam.policy(
-                        this,
-                        "PipelinePolicy",
-                        Policies.snapshotPipelineRole(
-                                backup.account(),
-                                key.getKeyArn(),
-                                sourceRoles,
-                                config.copyKeyArns(),
-                                config.databaseArnsIn(backup.account()))));
+        Iam.attach(
+                this,
+                snapshotStep.getRole(),
+                "PipelinePolicy",
+                Policies.snapshotPipelineRole(
+                        backup.account(),
+                        key.getKeyArn(),
+                        sourceRoles,
+                        config.copyKeyArns(),
+                        config.databaseArnsIn(backup.account())));
         Function restoreFn = function(
                 "RestoreFunction",
                 "Lifeboat: restores, the incident path",
@@ -255,14 +254,21 @@ public final class BackupAccountStack extends Stack {
                 Names.RESTORE_FUNCTION,
                 Names.RESTORE_ROLE,
                 backup.network());
-        restoreFn
-                .getRole()
-                .attachInlinePolicy(Iam.policy(
-                        this, "RestorePolicy", Policies.restoreRole(backup.account(), key.getKeyArn(), sourceRoles)));
+        Iam.attach(
+                this,
+                restoreFn.getRole(),
+                "RestorePolicy",
+                Policies.restoreRole(backup.account(), key.getKeyArn(), sourceRoles));
         vault.grantRead(restoreFn);
         // The dump functions run in the source accounts' VPCs (SourceAccountStack): they may add objects and
         // read manifests, nothing else; Object Lock keeps every version they write.
-        for (String account : sourceAccounts) {
+        // Only the accounts with a database to dump, and only those databases' prefixes (issue 16: a fleet's
+        // snapshot-only databases add nothing here).
+        Set<String> dumpingAccounts = new LinkedHashSet<>();
+        config.databases().values().stream()
+                .filter(d -> d.dump() != null)
+                .forEach(d -> dumpingAccounts.add(d.source().account()));
+        for (String account : dumpingAccounts) {
             vault.addToResourcePolicy(PolicyStatement.Builder.create()
                     .sid("DumpsFrom" + account)
                     .effect(Effect.ALLOW)
@@ -283,6 +289,29 @@ public final class BackupAccountStack extends Stack {
                     .build());
         }
 
+        // S3 allows a bucket policy 20 KB
+        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/BucketRestrictions.html);
+        // a fleet that dumps from too many accounts is refused at synth, not at deploy.
+        getNode().addValidation(() -> {
+            if (vault.getPolicy() == null) {
+                return List.of();
+            }
+            int size;
+            try {
+                size = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writeValueAsString(
+                                resolve(vault.getPolicy().getDocument().toJSON()))
+                        .length();
+            } catch (java.io.IOException e) {
+                return List.of("the vault's bucket policy cannot be measured: " + e.getMessage());
+            }
+            return size <= VAULT_POLICY_AT_MOST
+                    ? List.of()
+                    : List.of("the vault's bucket policy would be " + size + " characters, more than the 20,480 S3"
+                            + " allows: dumps from " + dumpingAccounts.size() + " accounts each add a statement. Dump"
+                            + " from fewer accounts per deployment (snapshot copies have no such limit)");
+        });
+
         // How the verification and restore functions reach RDS, STS, Secrets Manager and the vault from their subnets.
         if (backup.network() != null) {
             LifeboatConfig.Network net = backup.network();
@@ -298,13 +327,21 @@ public final class BackupAccountStack extends Stack {
                             List.of("s3", "rds", "sts", "secretsmanager"),
                             Map.of(
                                     "s3",
-                                    List.of(new Policies.Statement(
-                                            "OnlyTheVault",
-                                            "Allow",
-                                            List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
-                                            List.of(vault.getBucketArn(), vault.arnForObjects("*")),
-                                            Map.of(),
-                                            List.of("*"))),
+                                    List.of(
+                                            new Policies.Statement(
+                                                    "OnlyTheVault",
+                                                    "Allow",
+                                                    List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
+                                                    List.of(vault.getBucketArn(), vault.arnForObjects("*")),
+                                                    Map.of(),
+                                                    List.of("*")),
+                                            new Policies.Statement(
+                                                    "TheDeployedConfiguration",
+                                                    "Allow",
+                                                    List.of("s3:GetObject"),
+                                                    List.of(configDocument.objectArn()),
+                                                    Map.of(),
+                                                    List.of("*"))),
                                     "secretsmanager",
                                     List.of(new Policies.Statement(
                                             "OnlyTheVerificationSecrets",
@@ -347,10 +384,16 @@ public final class BackupAccountStack extends Stack {
                 .retention(RetentionDays.ONE_YEAR)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        // A run the fleet's fan-out started waits for its minute in its database's window (issue 16).
+        java.time.Duration widest = config.databases().values().stream()
+                .map(d -> d.schedules().window())
+                .max(java.util.Comparator.naturalOrder())
+                .orElse(java.time.Duration.ZERO);
+        Choice pipelineStart = startAt("Pipeline", step.next(done));
         snapshotPipeline = StateMachine.Builder.create(this, "SnapshotPipeline")
                 .stateMachineName(Names.SNAPSHOT_STATE_MACHINE)
-                .definitionBody(DefinitionBody.fromChainable(step.next(done)))
-                .timeout(Duration.hours(24))
+                .definitionBody(DefinitionBody.fromChainable(pipelineStart))
+                .timeout(Duration.hours(24 + widest.toHours() + 1))
                 .tracingEnabled(true)
                 .logs(LogOptions.builder()
                         .destination(pipelineLogs)
@@ -456,8 +499,8 @@ public final class BackupAccountStack extends Stack {
                 .build();
         StateMachine verification = StateMachine.Builder.create(this, "Verification")
                 .stateMachineName(Names.VERIFICATION_STATE_MACHINE)
-                .definitionBody(DefinitionBody.fromChainable(verifyTask.next(verifyNext)))
-                .timeout(Duration.hours(6))
+                .definitionBody(DefinitionBody.fromChainable(startAt("Verification", verifyTask.next(verifyNext))))
+                .timeout(Duration.hours(6 + widest.toHours() + 1))
                 .tracingEnabled(true)
                 .logs(LogOptions.builder()
                         .destination(verifyLogs)
@@ -471,8 +514,6 @@ public final class BackupAccountStack extends Stack {
         Role schedulerRole = Role.Builder.create(this, "SchedulerRole")
                 .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
                 .build();
-        snapshotPipeline.grantStartExecution(schedulerRole);
-        verification.grantStartExecution(schedulerRole);
         // Retention: each database's GFS counts applied to its copies, daily.
         snapshotStep.grantInvoke(schedulerRole);
         schedule(
@@ -489,25 +530,45 @@ public final class BackupAccountStack extends Stack {
                 verifyStep.getFunctionArn(),
                 schedulerRole,
                 "{\"action\": \"sweep\"}");
+        // The fleet's schedules (issue 16): one per job and expression in use, whatever the number of databases;
+        // each firing fans out (the snapshot step's "fanout") to the runs of every database on that expression.
+        // By the machines' fixed names, not references: the pipeline already refers to this function.
+        snapshotStep
+                .getRole()
+                .attachInlinePolicy(
+                        Iam.policy(this, "FanOutPolicy", Policies.fanOut(backup.account(), backup.region())));
+        Map<String, java.util.SortedSet<String>> expressions = new java.util.TreeMap<>();
         for (LifeboatConfig.Database db : config.databases().values()) {
             if (db.schedules().snapshot() != null) {
-                schedule(
-                        db.id() + "-snapshot",
-                        db.schedules().snapshot(),
-                        snapshotPipeline.getStateMachineArn(),
-                        schedulerRole,
-                        "{\"database\": \"" + db.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
+                expressions
+                        .computeIfAbsent("snapshot", k -> new java.util.TreeSet<>())
+                        .add(db.schedules().snapshot());
             }
             if (db.schedules().verify() != null) {
-                schedule(
-                        db.id() + "-verify",
-                        db.schedules().verify(),
-                        verification.getStateMachineArn(),
-                        schedulerRole,
-                        "{\"action\": \"start\", \"database\": \"" + db.id()
-                                + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}");
+                expressions
+                        .computeIfAbsent("verify", k -> new java.util.TreeSet<>())
+                        .add(db.schedules().verify());
             }
         }
+        expressions.forEach((job, set) -> {
+            for (String expression : set) {
+                var input = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .createObjectNode()
+                        .put(StepProtocol.ACTION, StepProtocol.FANOUT)
+                        .put("job", job)
+                        .put("schedule", expression)
+                        .put("runId", "<aws.scheduler.scheduled-time>");
+                schedule(
+                        job + "-"
+                                + dev.lifeboat.core.stream.Sha256.hex(
+                                                expression.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                        .substring(0, 10),
+                        expression,
+                        snapshotStep.getFunctionArn(),
+                        schedulerRole,
+                        input.toString());
+            }
+        });
 
         // The audit (issue 12): the accounts checked for the incident's failure modes on a schedule, and every
         // destructive call the source accounts forward answered with the newest backups and how to restore them.
@@ -524,7 +585,7 @@ public final class BackupAccountStack extends Stack {
                 Names.AUDIT_ROLE,
                 null);
         audit.addEnvironment(Names.ALARM_TOPIC_VARIABLE, alarms.getTopicArn());
-        audit.getRole().attachInlinePolicy(Iam.policy(this, "AuditPolicy", Policies.auditRole(sourceRoles)));
+        Iam.attach(this, audit.getRole(), "AuditPolicy", Policies.auditRole(sourceRoles));
         vault.grantRead(audit);
         alarms.grantPublish(audit);
         alarmKey.grant(audit.getRole(), "kms:Decrypt", "kms:GenerateDataKey*");
@@ -563,69 +624,30 @@ public final class BackupAccountStack extends Stack {
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .alarmDescription("Lifeboat: the backup account uses 80% of its manual snapshot quota")
                 .build());
-        for (LifeboatConfig.Database db : config.databases().values()) {
-            Metric runsDone = Metric.Builder.create()
-                    .namespace(MetricNames.NAMESPACE)
-                    .metricName(MetricNames.SNAPSHOT_RUN_DONE)
-                    .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, db.id()))
-                    .statistic("Sum")
-                    .period(Duration.hours(db.schedules().maxAge().toHours()))
-                    .build();
-            all.add(Alarm.Builder.create(this, "BackupStale-" + db.id())
-                    .metric(runsDone)
-                    .threshold(1)
-                    .evaluationPeriods(1)
-                    .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
-                    .treatMissingData(TreatMissingData.BREACHING)
-                    .alarmDescription("Lifeboat: no snapshot copy of " + db.id() + " completed in "
-                            + db.schedules().maxAge().toHours() + " hours")
-                    .build());
-        }
-        // Dumps run in the source accounts, whose alarms production controls: their freshness is judged here,
-        // from the vault's manifests, by the sweeper every 6 hours (DumpFreshness).
-        for (LifeboatConfig.Database db : config.databases().values()) {
-            if (db.schedules().dump() == null) {
-                continue;
-            }
-            all.add(Alarm.Builder.create(this, "DumpStale-" + db.id())
-                    .metric(Metric.Builder.create()
-                            .namespace(MetricNames.NAMESPACE)
-                            .metricName(MetricNames.NEWEST_DUMP_AGE_HOURS)
-                            .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, db.id()))
-                            .statistic("Maximum")
-                            .period(Duration.hours(12))
-                            .build())
-                    .threshold(db.schedules().maxAge().toHours())
-                    .evaluationPeriods(1)
-                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                    .treatMissingData(TreatMissingData.BREACHING)
-                    .alarmDescription("Lifeboat: the newest good dump of " + db.id() + " in the vault is older than "
-                            + db.schedules().maxAge().toHours() + " hours, or there is none")
-                    .build());
-        }
         all.add(failedAtLeastOnce(
                 "VerificationRunFailed", verification.metricFailed(), "Lifeboat: a verification run failed"));
-        for (LifeboatConfig.Database db : config.databases().values()) {
-            if (db.schedules().verify() == null) {
-                continue;
-            }
-            Metric verifiedAge = Metric.Builder.create()
-                    .namespace(MetricNames.NAMESPACE)
-                    .metricName(MetricNames.VERIFIED_BACKUP_AGE_HOURS)
-                    .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, db.id()))
-                    .statistic("Minimum")
-                    .period(Duration.days(7))
-                    .build();
-            all.add(Alarm.Builder.create(this, "VerifiedBackupStale-" + db.id())
-                    .metric(verifiedAge)
-                    .threshold(db.verify().maxAgeHours())
-                    .evaluationPeriods(1)
-                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                    .treatMissingData(TreatMissingData.BREACHING)
-                    .alarmDescription("Lifeboat: the newest verified backup of " + db.id() + " is older than "
-                            + db.verify().maxAgeHours() + " hours, or none was verified this week")
-                    .build());
-        }
+        // The fleet's freshness, judged by the audit from the copies and the vault's manifests and reports
+        // (issue 16: two alarms for any number of databases, where there were three per database). Dumps run in
+        // the source accounts, whose alarms production controls: their freshness is judged here too.
+        all.add(Alarm.Builder.create(this, "BackupsStale")
+                .metric(fleetCount(MetricNames.STALE_BACKUPS, backup.account()))
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                // A day without an audit is AuditFoundHighSeverity's to report.
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription("Lifeboat: a database's newest snapshot copy or dump is older than its"
+                        + " schedules.maxAge, or it has none; the audit function's output names which")
+                .build());
+        all.add(Alarm.Builder.create(this, "BackupsUnverified")
+                .metric(fleetCount(MetricNames.UNVERIFIED_DATABASES, backup.account()))
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription("Lifeboat: a database with scheduled verifications has had none pass within"
+                        + " audit.verifiedWithinDays; the audit function's output names which")
+                .build());
         Metric highFindings = Metric.Builder.create()
                 .namespace(MetricNames.NAMESPACE)
                 .metricName(MetricNames.AUDIT_FINDINGS)
@@ -649,33 +671,29 @@ public final class BackupAccountStack extends Stack {
                 .dashboardName("Lifeboat")
                 .widgets(List.of(
                         List.of(
-                                GraphWidget.Builder.create()
-                                        .title("Dump bytes")
-                                        .left(config.databases().keySet().stream()
-                                                .map(d -> (IMetric) Metric.Builder.create()
-                                                        .namespace(MetricNames.NAMESPACE)
-                                                        .metricName(MetricNames.DUMP_BYTES)
-                                                        .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, d))
-                                                        .build())
-                                                .toList())
-                                        .build(),
+                                perDatabase("Dump bytes", MetricNames.DUMP_BYTES, "Average"),
                                 GraphWidget.Builder.create()
                                         .title("Snapshot quota used")
                                         .left(List.of(quota))
                                         .build()),
                         List.of(
                                 perDatabase(
-                                        config,
                                         "Verified backup age (hours)",
                                         MetricNames.VERIFIED_BACKUP_AGE_HOURS,
                                         "Minimum"),
+                                perDatabase("Measured recovery time (s)", MetricNames.RECOVERY_SECONDS, "Average"),
                                 perDatabase(
-                                        config, "Measured recovery time (s)", MetricNames.RECOVERY_SECONDS, "Average"),
-                                perDatabase(
-                                        config,
                                         "Verifications passed (1) / failed (0)",
                                         MetricNames.VERIFICATION_SUCCESS,
                                         "Minimum")),
+                        List.of(
+                                GraphWidget.Builder.create()
+                                        .title("Stale and unverified databases (audit)")
+                                        .left(List.of(
+                                                fleetCount(MetricNames.STALE_BACKUPS, backup.account()),
+                                                fleetCount(MetricNames.UNVERIFIED_DATABASES, backup.account())))
+                                        .build(),
+                                perDatabase("Runs started by the fan-out", MetricNames.RUNS_STARTED, "Sum")),
                         List.of(GraphWidget.Builder.create()
                                 .title("Audit findings by severity")
                                 .left(List.of(
@@ -699,7 +717,7 @@ public final class BackupAccountStack extends Stack {
             int memoryMib,
             Duration timeout,
             Queue deadLetters,
-            String configDocument,
+            ConfigDocuments.Published configDocument,
             String serviceName,
             String functionName,
             String roleName,
@@ -725,8 +743,8 @@ public final class BackupAccountStack extends Stack {
                             .map(sg -> SecurityGroup.fromSecurityGroupId(this, id + "-" + sg, sg))
                             .toList());
         }
-        Map<String, String> env = new java.util.HashMap<>(
-                Map.of("LIFEBOAT_CONFIG_YAML", configDocument, "POWERTOOLS_SERVICE_NAME", serviceName));
+        Map<String, String> env = new java.util.HashMap<>(configDocument.environment());
+        env.put("POWERTOOLS_SERVICE_NAME", serviceName);
         if (network != null) {
             env.put("LIFEBOAT_NETWORK", VpcEgress.describe(network.vpcId(), network.subnetIds(), network.egress()));
         }
@@ -737,9 +755,35 @@ public final class BackupAccountStack extends Stack {
                 .deadLetterQueue(deadLetters)
                 .environment(env)
                 .build();
+        configDocument.asset().grantRead(fn);
         // Fixed role names: the organization's SCP and the deletion rule name these roles (Names).
         ((CfnRole) fn.getRole().getNode().getDefaultChild()).setRoleName(roleName);
         return fn;
+    }
+
+    /**
+     * The first state of a state machine: with {@code startAt} in its input (a run the fan-out started), wait until
+     * then; without, go straight on (a run started by hand).
+     */
+    private Choice startAt(String prefix, software.amazon.awscdk.services.stepfunctions.IChainable then) {
+        Wait until = Wait.Builder.create(this, prefix + "WaitForItsMinute")
+                .time(WaitTime.timestampPath(StepProtocol.path(StepProtocol.START_AT)))
+                .build();
+        return Choice.Builder.create(this, prefix + "StartAt?")
+                .build()
+                .when(Condition.isPresent(StepProtocol.path(StepProtocol.START_AT)), until.next(then))
+                .otherwise(then);
+    }
+
+    /** A count the audit publishes for the whole fleet, its latest value in the last 6 hours. */
+    private static Metric fleetCount(String name, String account) {
+        return Metric.Builder.create()
+                .namespace(MetricNames.NAMESPACE)
+                .metricName(name)
+                .dimensionsMap(Map.of(MetricNames.DIMENSION_ACCOUNT, account))
+                .statistic("Maximum")
+                .period(Duration.hours(6))
+                .build();
     }
 
     /** Alarms when {@code metric} counts one failure or more in its period; no data is no failure. */
@@ -754,18 +798,23 @@ public final class BackupAccountStack extends Stack {
                 .build();
     }
 
-    private static GraphWidget perDatabase(LifeboatConfig config, String title, String metric, String statistic) {
+    /**
+     * A graph of {@code metric} for every database (or job) that publishes it: a SEARCH expression, so the
+     * dashboard's size does not grow with the fleet (issue 16); CloudWatch shows at most 500 series in one graph.
+     */
+    private static GraphWidget perDatabase(String title, String metric, String statistic) {
         return GraphWidget.Builder.create()
                 .title(title)
-                .left(config.databases().keySet().stream()
-                        .map(d -> (IMetric) Metric.Builder.create()
-                                .namespace(MetricNames.NAMESPACE)
-                                .metricName(metric)
-                                .dimensionsMap(Map.of(MetricNames.DIMENSION_DATABASE, d))
-                                .statistic(statistic)
-                                .period(Duration.days(1))
-                                .build())
-                        .toList())
+                .left(List.of(software.amazon.awscdk.services.cloudwatch.MathExpression.Builder.create()
+                        .expression("SEARCH('{" + MetricNames.NAMESPACE + ","
+                                + (metric.equals(MetricNames.RUNS_STARTED)
+                                        ? MetricNames.DIMENSION_JOB
+                                        : MetricNames.DIMENSION_DATABASE)
+                                + "} MetricName=\"" + metric + "\"', '"
+                                + statistic + "', 86400)")
+                        .label("")
+                        .period(Duration.days(1))
+                        .build()))
                 .build();
     }
 
@@ -791,11 +840,14 @@ public final class BackupAccountStack extends Stack {
     private List<String> dumpResources(LifeboatConfig config, String account) {
         List<String> out = new ArrayList<>(List.of(vault.getBucketArn()));
         config.databases().values().stream()
-                .filter(d -> d.source().account().equals(account))
+                .filter(d -> d.source().account().equals(account) && d.dump() != null)
                 .forEach(d -> out.add(vault.arnForObjects(
                         VaultUri.prefix(config.backup().vault()) + VaultLayout.databasePrefix(d.id()) + "*")));
         return out;
     }
+
+    /** S3's 20 KB for a bucket policy, less a margin for what CloudFormation resolves longer than CDK's tokens. */
+    static final int VAULT_POLICY_AT_MOST = 19_000;
 
     public Bucket vault() {
         return vault;

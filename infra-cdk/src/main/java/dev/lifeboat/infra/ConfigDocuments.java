@@ -2,47 +2,81 @@ package dev.lifeboat.infra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.core.stream.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.s3.assets.Asset;
+import software.constructs.Construct;
 
 /**
- * lifeboat.yml as the functions read it (LIFEBOAT_CONFIG_YAML, compact JSON): the one channel of
- * configuration into every Lifeboat function. Lambda allows 4 KB of environment in all.
+ * lifeboat.yml as the functions read it: the one channel of configuration into every Lifeboat function. The
+ * validated document (compact JSON, YAML's subset) is published with the stack as an S3 asset (content-addressed,
+ * uploaded by cdk deploy to the account's bootstrap bucket), and each function gets only its location and SHA-256
+ * (issue 16): Lambda's 4 KB of environment once limited a deployment to three databases. The function refuses a
+ * document whose hash is not the deployed one (adapters' DeployedConfig).
  */
 final class ConfigDocuments {
-    /** What the document may take of the 4 KB, leaving room for the other variables. */
-    static final int MAX_CHARACTERS = 3500;
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ConfigDocuments() {}
 
-    /**
-     * What every function of the backup account reads: the document without the organization block, which only
-     * the CDK app uses; refused past the size the functions' environment holds.
-     */
-    static String forFunctions(String document) {
+    /** A published document: the asset, its SHA-256, and the environment a function reads it through. */
+    record Published(Asset asset, String sha256, String document) {
+        Map<String, String> environment() {
+            return Map.of(
+                    dev.lifeboat.config.DeployedConfig.LOCATION_VARIABLE,
+                    "s3://" + asset.getS3BucketName() + "/" + asset.getS3ObjectKey(),
+                    dev.lifeboat.config.DeployedConfig.SHA256_VARIABLE,
+                    sha256);
+        }
+
+        /** The object's ARN, for the policies of the S3 endpoints a function reads it through. */
+        String objectArn() {
+            return "arn:aws:s3:::" + asset.getS3BucketName() + "/" + asset.getS3ObjectKey();
+        }
+
+        /** Lets {@code fn} read it, and sets its location and hash in {@code fn}'s environment. */
+        void give(IFunction fn) {
+            asset.grantRead(fn);
+            if (fn instanceof Function f) {
+                environment().forEach(f::addEnvironment);
+            }
+        }
+    }
+
+    /** Publishes {@code document} as the asset {@code id} of {@code scope}'s stack. */
+    static Published publish(Construct scope, String id, String document) {
+        byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
         try {
-            ObjectNode root = (ObjectNode) JSON.readTree(document);
-            root.remove("organization");
-            return checked(JSON.writeValueAsString(root));
+            Path dir = Files.createTempDirectory("lifeboat-config");
+            Path file = dir.resolve("lifeboat.json");
+            Files.write(file, bytes);
+            file.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            Asset asset = Asset.Builder.create(scope, id).path(file.toString()).build();
+            return new Published(asset, Sha256.hex(bytes), document);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The whole document, refused past the size the functions' environment holds. */
-    static String checked(String document) {
-        if (document.length() > MAX_CHARACTERS) {
-            throw new IllegalArgumentException("lifeboat.yml is " + document.length()
-                    + " characters as JSON; the functions' environment holds at most about " + MAX_CHARACTERS
-                    + ". Shorten it (fewer databases per backup stack), or split it into several Lifeboat"
-                    + " deployments");
+    /** What every function of the backup account reads: the document without the organization block. */
+    static String forFunctions(String document) {
+        try {
+            ObjectNode root = (ObjectNode) JSON.readTree(document);
+            root.remove("organization");
+            return JSON.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return document;
     }
 
     /**
@@ -59,7 +93,7 @@ final class ConfigDocuments {
                     .toList();
             databases.remove(others);
             root.remove("organization");
-            return checked(JSON.writeValueAsString(root));
+            return JSON.writeValueAsString(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,6 +24,54 @@ final class Iam {
                 .build();
     }
 
+    /**
+     * What an inline policy of Lifeboat's may take of IAM's 10,240 characters for all of a role's inline policies
+     * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), leaving room for CDK's grants.
+     */
+    static final int INLINE_AT_MOST = 6_000;
+
+    /** What one managed policy of Lifeboat's may take of IAM's 6,144 characters for a managed policy. */
+    static final int MANAGED_AT_MOST = 6_000;
+
+    /**
+     * Gives {@code role} the statements: inline while they fit {@link #INLINE_AT_MOST}; past it (a fleet's
+     * accounts, issue 16), as customer managed policies {@code id}, {@code id2}, ..., each inside {@link
+     * #MANAGED_AT_MOST}, statements kept whole.
+     */
+    static void attach(
+            Construct scope,
+            software.amazon.awscdk.services.iam.IRole role,
+            String id,
+            List<Policies.Statement> statements) {
+        if (Policies.compactDocument(statements).length() <= INLINE_AT_MOST) {
+            role.attachInlinePolicy(policy(scope, id, statements));
+            return;
+        }
+        List<List<Policies.Statement>> chunks = new java.util.ArrayList<>();
+        List<Policies.Statement> current = new java.util.ArrayList<>();
+        for (Policies.Statement st : statements) {
+            List<Policies.Statement> with = new java.util.ArrayList<>(current);
+            with.add(st);
+            if (!current.isEmpty() && Policies.compactDocument(with).length() > MANAGED_AT_MOST) {
+                chunks.add(current);
+                current = new java.util.ArrayList<>(List.of(st));
+            } else {
+                current = with;
+            }
+            if (Policies.compactDocument(List.of(st)).length() > MANAGED_AT_MOST) {
+                throw new IllegalArgumentException("the statement " + st.sid() + " of " + id + " alone is larger than"
+                        + " an IAM managed policy may be (6,144 characters): too many accounts for one deployment");
+            }
+        }
+        chunks.add(current);
+        for (int i = 0; i < chunks.size(); i++) {
+            role.addManagedPolicy(
+                    software.amazon.awscdk.services.iam.ManagedPolicy.Builder.create(scope, i == 0 ? id : id + (i + 1))
+                            .document(PolicyDocument.fromJson(json(Policies.document(chunks.get(i)))))
+                            .build());
+        }
+    }
+
     static Map<String, Object> json(String document) {
         try {
             @SuppressWarnings("unchecked")

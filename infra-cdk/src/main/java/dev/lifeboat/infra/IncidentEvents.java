@@ -124,33 +124,38 @@ final class IncidentEvents {
         if (sourceAccounts.isEmpty()) {
             return null;
         }
-        for (String account : sourceAccounts) {
-            CfnEventBusPolicy.Builder.create(scope, "IncidentsFrom" + account)
-                    .eventBusName("default")
-                    .statementId("LifeboatIncidentsFrom" + account)
-                    .statement(Map.of(
-                            "Sid",
-                            "LifeboatIncidentsFrom" + account,
-                            "Effect",
-                            "Allow",
-                            "Principal",
-                            Map.of("AWS", "arn:aws:iam::" + account + ":root"),
-                            "Action",
-                            "events:PutEvents",
-                            "Resource",
-                            "arn:aws:events:" + software.amazon.awscdk.Aws.REGION + ":"
-                                    + software.amazon.awscdk.Aws.ACCOUNT_ID + ":event-bus/default",
-                            "Condition",
-                            Map.of("StringEquals", Map.of("events:source", "aws.rds"))))
-                    .build();
-        }
+        // One statement for every source account: a fleet of accounts adds principals, not resources (issue 16).
+        CfnEventBusPolicy.Builder.create(scope, "IncidentsFromSourceAccounts")
+                .eventBusName("default")
+                .statementId("LifeboatIncidentsFromSourceAccounts")
+                .statement(Map.of(
+                        "Sid",
+                        "LifeboatIncidentsFromSourceAccounts",
+                        "Effect",
+                        "Allow",
+                        "Principal",
+                        Map.of(
+                                "AWS",
+                                sourceAccounts.stream()
+                                        .map(a -> "arn:aws:iam::" + a + ":root")
+                                        .toList()),
+                        "Action",
+                        "events:PutEvents",
+                        "Resource",
+                        "arn:aws:events:" + software.amazon.awscdk.Aws.REGION + ":"
+                                + software.amazon.awscdk.Aws.ACCOUNT_ID + ":event-bus/default",
+                        "Condition",
+                        Map.of("StringEquals", Map.of("events:source", "aws.rds"))))
+                .build();
         return Rule.Builder.create(scope, "IncidentInProduction")
                 .description(
                         "Lifeboat: a database, its deletion protection or its backups were destroyed in production")
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.rds"))
                         .detailType(API_CALL)
-                        .account(sourceAccounts)
+                        // Only the source accounts may put events here (the bus policy above): anything but the backup
+                        // account's own calls is theirs, in a pattern whose size does not grow with the fleet.
+                        .account(software.amazon.awscdk.services.events.Match.anythingBut(backupAccount))
                         .detail(Map.of("eventName", FORWARDED))
                         .build())
                 .targets(List.of(SnsTopic.Builder.create(alarms)

@@ -226,15 +226,19 @@ public final class SourceAccountStack extends Stack {
                         .removalPolicy(RemovalPolicy.RETAIN)
                         .build())
                 .environment(Map.of(
-                        "LIFEBOAT_CONFIG_YAML",
-                        ConfigDocuments.only(
-                                config.document(),
-                                dumped.stream().map(LifeboatConfig.Database::id).toList()),
                         "POWERTOOLS_SERVICE_NAME",
                         "lifeboat-dump",
                         "LIFEBOAT_NETWORK",
                         VpcEgress.describe(first.vpcId(), subnetIds, first.egress())))
                 .build();
+        // lifeboat.yml with this account's databases only, published with this stack.
+        ConfigDocuments.Published own = ConfigDocuments.publish(
+                this,
+                "Configuration",
+                ConfigDocuments.only(
+                        config.document(),
+                        dumped.stream().map(LifeboatConfig.Database::id).toList()));
+        own.give(fn);
         // How the function reaches Secrets Manager and the vault from its subnets.
         LifeboatConfig.Egress egress = first.egress();
         if (egress != null
@@ -259,19 +263,27 @@ public final class SourceAccountStack extends Stack {
                         List.of("s3", "secretsmanager"),
                         Map.of(
                                 "s3",
-                                List.of(new Policies.Statement(
-                                        "OnlyTheVault",
-                                        "Allow",
-                                        List.of(
-                                                "s3:PutObject",
-                                                "s3:AbortMultipartUpload",
-                                                "s3:GetObject",
-                                                "s3:ListBucket",
-                                                "s3:GetBucketObjectLockConfiguration",
-                                                "s3:PutObjectRetention"),
-                                        List.of("arn:aws:s3:::" + bucket, "arn:aws:s3:::" + bucket + "/*"),
-                                        Map.of(),
-                                        List.of("*"))),
+                                List.of(
+                                        new Policies.Statement(
+                                                "OnlyTheVault",
+                                                "Allow",
+                                                List.of(
+                                                        "s3:PutObject",
+                                                        "s3:AbortMultipartUpload",
+                                                        "s3:GetObject",
+                                                        "s3:ListBucket",
+                                                        "s3:GetBucketObjectLockConfiguration",
+                                                        "s3:PutObjectRetention"),
+                                                List.of("arn:aws:s3:::" + bucket, "arn:aws:s3:::" + bucket + "/*"),
+                                                Map.of(),
+                                                List.of("*")),
+                                        new Policies.Statement(
+                                                "TheDeployedConfiguration",
+                                                "Allow",
+                                                List.of("s3:GetObject"),
+                                                List.of(own.objectArn()),
+                                                Map.of(),
+                                                List.of("*"))),
                                 "secretsmanager",
                                 List.of(new Policies.Statement(
                                         "OnlyTheDatabaseSecrets",

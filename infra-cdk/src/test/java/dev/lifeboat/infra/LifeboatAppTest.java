@@ -420,7 +420,7 @@ class LifeboatAppTest {
                                 "Action",
                                 "events:PutEvents",
                                 "Principal",
-                                Map.of("AWS", "arn:aws:iam::111111111111:root"))))));
+                                Map.of("AWS", List.of("arn:aws:iam::111111111111:root")))))));
         Map<String, Object> incident =
                 (Map<String, Object>) backup.findResources("AWS::Events::Rule").entrySet().stream()
                         .filter(e -> e.getKey().startsWith("IncidentInProduction"))
@@ -429,8 +429,10 @@ class LifeboatAppTest {
                         .getValue()
                         .get("Properties");
         String pattern = json.writeValueAsString(incident.get("EventPattern"));
-        assertThat(pattern).contains("\"account\":[\"111111111111\"]").contains("DeleteDBInstance");
-        assertThat(pattern).as("not the backup account's own RDS calls").doesNotContain("222222222222");
+        assertThat(pattern)
+                .as("not the backup account's own RDS calls; the bus policy admits only the source accounts")
+                .contains("\"account\":[{\"anything-but\":[\"222222222222\"]}]")
+                .contains("DeleteDBInstance");
     }
 
     @Test
@@ -515,52 +517,49 @@ class LifeboatAppTest {
                         "rate(6 hours)",
                         "Target",
                         Match.objectLike(Map.of("Input", "{\"action\": \"sweep\"}")))));
-        backup.hasResourceProperties(
-                "AWS::Scheduler::Schedule",
-                Match.objectLike(
-                        Map.of(
-                                "Name",
-                                "lifeboat-orders-verify",
-                                "ScheduleExpression",
-                                "cron(0 6 ? * MON *)",
-                                "Target",
-                                Match.objectLike(
-                                        Map.of(
-                                                "Input",
-                                                "{\"action\": \"start\", \"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));
-        backup.hasResourceProperties(
-                "AWS::Scheduler::Schedule",
-                Match.objectLike(Map.of(
-                        "Name",
-                        "lifeboat-orders-snapshot",
-                        "ScheduleExpression",
-                        "cron(0 3 * * ? *)",
-                        "Target",
-                        Match.objectLike(Map.of(
-                                "Input",
-                                "{\"database\": \"orders\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")))));
-        backup.hasResourceProperties(
-                "AWS::Scheduler::Schedule",
-                Match.objectLike(Map.of("Name", "lifeboat-ledger-snapshot", "ScheduleExpression", "rate(12 hours)")));
+        // One schedule per job and expression (issue 16), each fanning out to the databases on it.
+        for (String[] fleet : List.of(
+                new String[] {"verify", "cron(0 6 ? * MON *)"},
+                new String[] {"snapshot", "cron(0 3 * * ? *)"},
+                new String[] {"snapshot", "rate(12 hours)"})) {
+            backup.hasResourceProperties(
+                    "AWS::Scheduler::Schedule",
+                    Match.objectLike(Map.of(
+                            "Name",
+                            "lifeboat-" + fleet[0] + "-"
+                                    + dev.lifeboat.core.stream.Sha256.hex(
+                                                    fleet[1].getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                            .substring(0, 10),
+                            "ScheduleExpression",
+                            fleet[1],
+                            "Target",
+                            Match.objectLike(Map.of(
+                                    "Input",
+                                    "{\"action\":\"fanout\",\"job\":\"" + fleet[0] + "\",\"schedule\":\"" + fleet[1]
+                                            + "\",\"runId\":\"<aws.scheduler.scheduled-time>\"}")))));
+        }
     }
 
     @Test
     void thePipelineStateMachine_andTheAlarms_exist() {
         backup.resourceCountIs("AWS::StepFunctions::StateMachine", 2);
-        backup.hasResourceProperties(
-                "AWS::CloudWatch::Alarm",
-                Match.objectLike(Map.of(
-                        "MetricName", "VerifiedBackupAgeHours", "Threshold", 26, "TreatMissingData", "breaching")));
+        for (String fleet : List.of("StaleBackups", "UnverifiedDatabases")) {
+            backup.hasResourceProperties(
+                    "AWS::CloudWatch::Alarm",
+                    Match.objectLike(Map.of(
+                            "MetricName",
+                            fleet,
+                            "Dimensions",
+                            List.of(Map.of("Name", "Account", "Value", "222222222222")),
+                            "Threshold",
+                            1)));
+        }
         backup.hasResourceProperties(
                 "AWS::CloudWatch::Alarm",
                 Match.objectLike(Map.of("MetricName", "SnapshotQuotaUsedRatio", "Threshold", 0.8)));
-        backup.hasResourceProperties(
-                "AWS::CloudWatch::Alarm",
-                Match.objectLike(Map.of(
-                        "MetricName",
-                        "SnapshotRunDone",
-                        "Dimensions",
-                        List.of(Map.of("Name", "Database", "Value", "orders")))));
+        assertThat(backup.findResources("AWS::CloudWatch::Alarm").toString())
+                .as("no alarm per database: the fleet's alarms count databases")
+                .doesNotContain("Name=Database");
         backup.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
         assertThat(stacks.backup().getTerminationProtection()).isTrue();
         for (String stateful : List.of("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::SQS::Queue")) {
@@ -659,15 +658,19 @@ class LifeboatAppTest {
                 .map(f -> (Map<String, Object>) ((Map<String, Object>) f.get("Properties")).get("Environment"))
                 .filter(e -> e != null)
                 .map(e -> (Map<String, Object>) e.get("Variables"))
-                .filter(v -> v.containsKey("LIFEBOAT_CONFIG_YAML"))
+                .filter(v -> v.containsKey(dev.lifeboat.config.DeployedConfig.LOCATION_VARIABLE))
                 .findFirst()
                 .orElseThrow();
         assertThat(env.keySet())
-                .containsExactlyInAnyOrder("LIFEBOAT_CONFIG_YAML", "POWERTOOLS_SERVICE_NAME", "LIFEBOAT_NETWORK");
+                .containsExactlyInAnyOrder(
+                        dev.lifeboat.config.DeployedConfig.LOCATION_VARIABLE,
+                        dev.lifeboat.config.DeployedConfig.SHA256_VARIABLE,
+                        "POWERTOOLS_SERVICE_NAME",
+                        "LIFEBOAT_NETWORK");
         assertThat((String) env.get("LIFEBOAT_NETWORK"))
                 .isEqualTo(
                         "vpc-0a1b2c3d4e5f60718 subnets subnet-0a1b2c3d4e5f60718,subnet-0f1e2d3c4b5a69788 (egress: nat)");
-        LifeboatConfig seen = ConfigLoader.parse((String) env.get("LIFEBOAT_CONFIG_YAML"), "the dump function's");
+        LifeboatConfig seen = published(stacks.sources().getFirst(), env);
         // ledger lives in another Region (eu-central-1): the eu-west-1 source stack's function never hears of it.
         assertThat(seen.databases().keySet()).containsExactly("orders");
         LifeboatConfig example = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
@@ -769,19 +772,37 @@ class LifeboatAppTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theFunctions_getTheConfigurationInTheirEnvironment_andItParsesBackToTheSame() {
+    void theFunctions_getTheConfigurationInTheirEnvironment_andItParsesBackToTheSame() throws Exception {
         Map<String, Map<String, Object>> functions = backup.findResources("AWS::Lambda::Function");
         assertThat(functions).hasSize(4);
         for (Map<String, Object> f : functions.values()) {
             Map<String, Object> props = (Map<String, Object>) f.get("Properties");
             Map<String, Object> vars =
                     (Map<String, Object>) ((Map<String, Object>) props.get("Environment")).get("Variables");
-            LifeboatConfig parsed =
-                    ConfigLoader.parse((String) vars.get("LIFEBOAT_CONFIG_YAML"), "LIFEBOAT_CONFIG_YAML");
+            LifeboatConfig parsed = published(stacks.backup(), vars);
             assertThat(parsed.databases())
                     .isEqualTo(ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"))
                             .databases());
+            assertThat(vars).doesNotContainKey("LIFEBOAT_CONFIG_YAML");
         }
+    }
+
+    /**
+     * Issue 16: the document a function's environment points at, read from the staged asset (what cdk deploy
+     * uploads): its key is the one in the function's location, its SHA-256 the one in the function's environment.
+     */
+    private static LifeboatConfig published(software.amazon.awscdk.Stack stack, Map<String, Object> vars)
+            throws Exception {
+        var asset = (software.amazon.awscdk.services.s3.assets.Asset)
+                stack.getNode().findChild("Configuration");
+        var assembly = ((App) stack.getNode().getRoot()).synth();
+        byte[] bytes = java.nio.file.Files.readAllBytes(Path.of(assembly.getDirectory(), asset.getAssetPath()));
+        assertThat(vars.get(dev.lifeboat.config.DeployedConfig.SHA256_VARIABLE))
+                .isEqualTo(dev.lifeboat.core.stream.Sha256.hex(bytes));
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writeValueAsString(vars.get(dev.lifeboat.config.DeployedConfig.LOCATION_VARIABLE)))
+                .contains(asset.getS3ObjectKey());
+        return ConfigLoader.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), "the published document");
     }
 
     @Test

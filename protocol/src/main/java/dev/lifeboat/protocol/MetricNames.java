@@ -34,5 +34,16 @@ public final class MetricNames {
     /** Destructive calls in production the audit function alerted on (Database: the database, or "unprotected"). */
     public static final String INCIDENTS = "Incidents";
 
+    /** Runs the fleet's fan-out started (dimension Job: SNAPSHOT, VERIFY). */
+    public static final String RUNS_STARTED = "RunsStarted";
+
+    public static final String DIMENSION_JOB = "Job";
+
+    /** Databases whose newest copy or dump is older than their schedules.maxAge, counted by the audit. */
+    public static final String STALE_BACKUPS = "StaleBackups";
+
+    /** Databases with scheduled verifications but none passed within audit.verifiedWithinDays. */
+    public static final String UNVERIFIED_DATABASES = "UnverifiedDatabases";
+
     private MetricNames() {}
 }

@@ -135,6 +135,31 @@ public final class Policies {
     }
 
     /**
+     * The fleet's fan-out (issue 16), run by the snapshot step function: start executions of the snapshot pipeline
+     * and the verification state machine, named by their fixed names, and look up their executions by name;
+     * nothing else of Step Functions.
+     */
+    public static List<Statement> fanOut(String backupAccount, String region) {
+        String machines = "arn:aws:states:" + region + ":" + backupAccount + ":stateMachine:";
+        String executions = "arn:aws:states:" + region + ":" + backupAccount + ":execution:";
+        return List.of(
+                new Statement(
+                        "StartTheFleetsRuns",
+                        "Allow",
+                        List.of("states:StartExecution"),
+                        List.of(machines + Names.SNAPSHOT_STATE_MACHINE, machines + Names.VERIFICATION_STATE_MACHINE),
+                        Map.of()),
+                new Statement(
+                        "SeeWhetherARunWasStarted",
+                        "Allow",
+                        List.of("states:DescribeExecution"),
+                        List.of(
+                                executions + Names.SNAPSHOT_STATE_MACHINE + ":*",
+                                executions + Names.VERIFICATION_STATE_MACHINE + ":*"),
+                        Map.of()));
+    }
+
+    /**
      * The audit function's role (issue 12): assume the source roles, whose own policy allows only describe calls
      * and the rest of what they do (the audit itself makes describe calls only), and list the copies in the backup
      * account with their tags. Reading the vault and publishing to the notifications topic come from the CDK app's
@@ -193,9 +218,10 @@ public final class Policies {
             List<String> ownDatabaseArns) {
         List<Statement> s = new ArrayList<>(pipelineInBackupAccount(backupAccount, backupKeyArn, sourceRoleArns));
         if (!copyKeyArns.isEmpty()) {
-            s.add(useThroughRdsOnly("UseTheKeysCopiesPassThrough", copyKeyArns));
-            s.add(seeKeys("DescribeThoseKeys", copyKeyArns));
-            s.add(grantsForRdsOnly("GrantsOnThoseKeysOnlyForAwsResources", copyKeyArns));
+            List<String> keys = keysOfAFleet(copyKeyArns);
+            s.add(useThroughRdsOnly("UseTheKeysCopiesPassThrough", keys));
+            s.add(seeKeys("DescribeThoseKeys", keys));
+            s.add(grantsForRdsOnly("GrantsOnThoseKeysOnlyForAwsResources", keys));
         }
         if (!ownDatabaseArns.isEmpty()) {
             String rds = "arn:aws:rds:*:" + backupAccount + ":";
@@ -219,10 +245,11 @@ public final class Policies {
         String rds = "arn:aws:rds:*:" + backupAccount + ":";
         // A copy reads a snapshot the source account shared, or the backup account's own staging copy, and
         // writes lifeboat-* in the backup account: the source accounts' and the backup account's snapshots.
+        // One pattern per account covers its snapshots and cluster snapshots ("snapshot:" and "cluster-snapshot:",
+        // nothing else of RDS has "snapshot:" before its name): a fleet's accounts, not twice as many.
         List<String> copySources = new ArrayList<>();
         for (String account : accountsOf(sourceRoleArns, backupAccount)) {
-            copySources.add("arn:aws:rds:*:" + account + ":snapshot:*");
-            copySources.add("arn:aws:rds:*:" + account + ":cluster-snapshot:*");
+            copySources.add("arn:aws:rds:*:" + account + ":*snapshot:*");
         }
         return List.of(
                 new Statement("AssumeSourceRoles", "Allow", List.of("sts:AssumeRole"), sourceRoleArns, Map.of()),
@@ -540,6 +567,29 @@ public final class Policies {
                         List.of("kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey", "kms:Decrypt"),
                         List.of(backupKeyArn),
                         Map.of("StringEquals", Map.of("kms:ViaService", "s3." + backupRegion + ".amazonaws.com"))));
+    }
+
+    /** Past this many keys, a fleet's keys are named by account (issue 16). */
+    static final int KEYS_LISTED_AT_MOST = 10;
+
+    /**
+     * The keys copies pass through, as a policy names them: each key while there are few; past {@link
+     * #KEYS_LISTED_AT_MOST}, every key of their accounts ({@code arn:aws:kms:*:ACCOUNT:key/*}), so the pipeline's
+     * policy grows with the fleet's accounts, not its databases, and stays inside IAM's 10,240 characters for a
+     * role's inline policies (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). The
+     * statements keep their limits (through RDS only, grants only for AWS resources), and another account's key
+     * is usable only where its own key policy admits the backup account.
+     */
+    static List<String> keysOfAFleet(List<String> keyArns) {
+        if (keyArns.size() <= KEYS_LISTED_AT_MOST) {
+            return keyArns;
+        }
+        LinkedHashSet<String> byAccount = new LinkedHashSet<>();
+        for (String arn : keyArns) {
+            String[] parts = arn.split(":", 6);
+            byAccount.add(parts.length == 6 ? "arn:aws:kms:*:" + parts[4] + ":key/*" : arn);
+        }
+        return List.copyOf(byAccount);
     }
 
     /**

@@ -37,6 +37,16 @@ public final class StepProtocol {
     /** The retention run of the snapshot step function. */
     public static final String PRUNE = "prune";
 
+    /**
+     * The fleet's fan-out (issue 16), also of the snapshot step function: {@code {"action": "fanout", "job":
+     * "snapshot"|"verify", "schedule": EXPRESSION, "runId": SCHEDULED_TIME}} starts the run of every database whose
+     * job runs on that expression.
+     */
+    public static final String FANOUT = "fanout";
+
+    /** When a started run begins: its state machine waits until then (the database's minute in its window). */
+    public static final String START_AT = "startAt";
+
     private StepProtocol() {}
 
     /** The JSONPath a Choice state tests for {@code field}. */

@@ -175,12 +175,43 @@ class PoliciesTest {
                 assertThat(st.get("Resource"))
                         .extracting(JsonNode::asText)
                         .containsExactly(
-                                "arn:aws:rds:*:111111111111:snapshot:*",
-                                "arn:aws:rds:*:111111111111:cluster-snapshot:*",
-                                "arn:aws:rds:*:222222222222:snapshot:*",
-                                "arn:aws:rds:*:222222222222:cluster-snapshot:*");
+                                "arn:aws:rds:*:111111111111:*snapshot:*", "arn:aws:rds:*:222222222222:*snapshot:*");
             }
         });
+        var own = dev.lifeboat.protocol.iam.PolicyEvaluator.Policies.identityOnly("222222222222", pipeline);
+        String role = "arn:aws:iam::222222222222:role/lifeboat-snapshot-pipeline";
+        for (String from : List.of(
+                "arn:aws:rds:eu-west-1:111111111111:snapshot:lifeboat-orders-20261126-0300",
+                "arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:lifeboat-ledger-20261126-0300",
+                "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261126-0300-staging")) {
+            assertThat(dev.lifeboat.protocol.iam.PolicyEvaluator.decide(
+                            new dev.lifeboat.protocol.iam.PolicyEvaluator.Request(role, "rds:CopyDBSnapshot", from),
+                            own))
+                    .as(from)
+                    .isEqualTo(dev.lifeboat.protocol.iam.PolicyEvaluator.Decision.ALLOW);
+        }
+        for (String from : List.of(
+                "arn:aws:rds:eu-west-1:333333333333:snapshot:lifeboat-orders-20261126-0300",
+                "arn:aws:rds:eu-west-1:111111111111:db:orders-prod")) {
+            assertThat(dev.lifeboat.protocol.iam.PolicyEvaluator.decide(
+                            new dev.lifeboat.protocol.iam.PolicyEvaluator.Request(role, "rds:CopyDBSnapshot", from),
+                            own))
+                    .as(from)
+                    .isNotEqualTo(dev.lifeboat.protocol.iam.PolicyEvaluator.Decision.ALLOW);
+        }
+    }
+
+    @Test
+    void aFleetsManyKeys_areNamedByAccount_fewAreListed() {
+        List<String> few =
+                List.of("arn:aws:kms:eu-west-1:111111111111:key/a", "arn:aws:kms:eu-west-1:111111111111:key/b");
+        assertThat(Policies.keysOfAFleet(few)).isEqualTo(few);
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            many.add("arn:aws:kms:eu-west-1:" + (i % 2 == 0 ? "111111111111" : "333333333333") + ":key/k" + i);
+        }
+        assertThat(Policies.keysOfAFleet(many))
+                .containsExactly("arn:aws:kms:*:111111111111:key/*", "arn:aws:kms:*:333333333333:key/*");
     }
 
     @Test

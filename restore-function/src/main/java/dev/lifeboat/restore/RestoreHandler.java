@@ -10,7 +10,7 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
-import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.error.InvalidInputException;
@@ -77,9 +77,13 @@ public final class RestoreHandler implements RequestStreamHandler {
     private final DumpTools tools;
     private final Clock clock;
 
-    /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML; clients built once. */
+    /** Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig); clients built once. */
     public RestoreHandler() {
-        this(ConfigLoader.fromEnvironment(System.getenv()), AwsClients.fromEnvironment());
+        this(AwsClients.fromEnvironment());
+    }
+
+    private RestoreHandler(AwsClients aws) {
+        this(DeployedConfig.load(System.getenv(), aws::objectBytes), aws);
     }
 
     private RestoreHandler(LifeboatConfig config, AwsClients aws) {

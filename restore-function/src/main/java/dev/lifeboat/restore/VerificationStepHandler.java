@@ -13,7 +13,7 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
-import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
@@ -59,9 +59,13 @@ public final class VerificationStepHandler implements RequestStreamHandler {
     private final DumpFreshness freshness;
     private final Metrics metrics;
 
-    /** Used by Lambda: configuration from LIFEBOAT_CONFIG_FILE or LIFEBOAT_CONFIG_YAML; clients built once. */
+    /** Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig); clients built once. */
     public VerificationStepHandler() {
-        this(ConfigLoader.fromEnvironment(System.getenv()), AwsClients.fromEnvironment());
+        this(AwsClients.fromEnvironment());
+    }
+
+    private VerificationStepHandler(AwsClients aws) {
+        this(DeployedConfig.load(System.getenv(), aws::objectBytes), aws);
     }
 
     private VerificationStepHandler(LifeboatConfig config, AwsClients aws) {

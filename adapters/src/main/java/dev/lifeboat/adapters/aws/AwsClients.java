@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -139,6 +140,11 @@ public final class AwsClients implements AutoCloseable {
         return s3;
     }
 
+    /** The bytes of an S3 object, with the process's credentials (the deployed lifeboat.yml, for one). */
+    public byte[] objectBytes(String bucket, String key) {
+        return s3().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    }
+
     public synchronized SecretsManagerClient secretsManager() {
         if (secretsManager == null) {
             var b = SecretsManagerClient.builder().httpClient(apiHttp()).overrideConfiguration(apiOverrides());
@@ -164,6 +170,16 @@ public final class AwsClients implements AutoCloseable {
         var b = KmsClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
+                .httpClient(apiHttp())
+                .overrideConfiguration(apiOverrides());
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    /** A Step Functions client in the backup account's {@code region}, process credentials; the caller closes it. */
+    public SfnClient sfn(String region) {
+        var b = SfnClient.builder()
+                .region(Region.of(region))
                 .httpClient(apiHttp())
                 .overrideConfiguration(apiOverrides());
         endpoint.ifPresent(b::endpointOverride);

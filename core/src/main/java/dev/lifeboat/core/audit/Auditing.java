@@ -34,7 +34,22 @@ public final class Auditing {
         MEDIUM
     }
 
-    public record Finding(Severity severity, Location where, String identifier, String problem, String fix) {}
+    /** What a finding is about, for the metrics that count them across the fleet. */
+    public enum Kind {
+        UNREADABLE,
+        UNPROTECTED,
+        DELETION_PROTECTION_OFF,
+        NO_AUTOMATED_BACKUPS,
+        SHORT_RETENTION,
+        REPLICATION_STOPPED,
+        AWS_MANAGED_KEY,
+        STALE_COPY,
+        STALE_DUMP,
+        UNVERIFIED
+    }
+
+    public record Finding(
+            Kind kind, Severity severity, Location where, String identifier, String problem, String fix) {}
 
     private final RdsGateway rds;
     private final KeyManagers keys;
@@ -62,6 +77,7 @@ public final class Auditing {
                 found = rds.protections(where);
             } catch (RuntimeException e) {
                 out.add(new Finding(
+                        Kind.UNREADABLE,
                         Severity.HIGH,
                         where,
                         "*",
@@ -77,6 +93,7 @@ public final class Auditing {
                         .findFirst();
                 if (db.isEmpty()) {
                     out.add(new Finding(
+                            Kind.UNPROTECTED,
                             Severity.HIGH,
                             where,
                             p.identifier(),
@@ -85,6 +102,7 @@ public final class Auditing {
                 }
                 if (!p.deletionProtection()) {
                     out.add(new Finding(
+                            Kind.DELETION_PROTECTION_OFF,
                             Severity.HIGH,
                             where,
                             p.identifier(),
@@ -96,6 +114,7 @@ public final class Auditing {
                 int minimum = config.audit().minBackupRetentionDays();
                 if (p.backupRetentionDays() == 0) {
                     out.add(new Finding(
+                            Kind.NO_AUTOMATED_BACKUPS,
                             Severity.HIGH,
                             where,
                             p.identifier(),
@@ -103,6 +122,7 @@ public final class Auditing {
                             "set backup_retention_period to " + Math.max(minimum, 7) + " or more"));
                 } else if (p.backupRetentionDays() < minimum) {
                     out.add(new Finding(
+                            Kind.SHORT_RETENTION,
                             Severity.MEDIUM,
                             where,
                             p.identifier(),
@@ -115,6 +135,7 @@ public final class Auditing {
                         db.map(d -> d.source().backupReplicationRegion()).orElse(null);
                 if (replicated != null && !p.backupReplicationRegions().contains(replicated)) {
                     out.add(new Finding(
+                            Kind.REPLICATION_STOPPED,
                             Severity.HIGH,
                             where,
                             p.identifier(),
@@ -135,6 +156,7 @@ public final class Auditing {
                         && db.map(d -> d.source().shareKmsKeyArn() == null).orElse(true)
                         && !where.account().equals(config.backup().account())) {
                     out.add(new Finding(
+                            Kind.AWS_MANAGED_KEY,
                             Severity.MEDIUM,
                             where,
                             p.identifier(),
@@ -156,6 +178,7 @@ public final class Auditing {
                 Instant copy = b.copy() == null ? null : b.copy().takenAt();
                 if (copy == null || copy.isBefore(limit)) {
                     out.add(new Finding(
+                            Kind.STALE_COPY,
                             Severity.HIGH,
                             where,
                             d.source().identifier(),
@@ -169,6 +192,7 @@ public final class Auditing {
                 Instant dump = b.dump() == null ? null : b.dump().takenAt();
                 if (dump == null || dump.isBefore(limit)) {
                     out.add(new Finding(
+                            Kind.STALE_DUMP,
                             Severity.HIGH,
                             where,
                             d.source().identifier(),
@@ -183,6 +207,7 @@ public final class Auditing {
                     && schedules.verify() != null
                     && (b.lastVerified() == null || b.lastVerified().isBefore(now.minus(Duration.ofDays(days))))) {
                 out.add(new Finding(
+                        Kind.UNVERIFIED,
                         Severity.MEDIUM,
                         where,
                         d.source().identifier(),

@@ -313,13 +313,21 @@ public record LifeboatConfig(
     /**
      * EventBridge schedule expressions ({@code cron(...)} or {@code rate(...)}); null where not scheduled.
      * {@code maxAge}: how old the newest good backup may grow before the audit reports it and the guard refuses a
-     * deletion (default 26 hours: a daily schedule's day, plus two hours of slack).
+     * deletion (default 26 hours: a daily schedule's day, plus two hours of slack). {@code window}: how far after
+     * its scheduled time the database's snapshot and verification runs may start; each database starts at its own
+     * minute in it, the same every time (zero: at the scheduled time).
      */
-    public record Schedules(String snapshot, String dump, String verify, java.time.Duration maxAge) {
+    public record Schedules(
+            String snapshot, String dump, String verify, java.time.Duration maxAge, java.time.Duration window) {
         public static final java.time.Duration DEFAULT_MAX_AGE = java.time.Duration.ofHours(26);
 
         public Schedules {
             maxAge = maxAge == null ? DEFAULT_MAX_AGE : maxAge;
+            window = window == null ? java.time.Duration.ZERO : window;
+        }
+
+        public Schedules(String snapshot, String dump, String verify, java.time.Duration maxAge) {
+            this(snapshot, dump, verify, maxAge, java.time.Duration.ZERO);
         }
 
         public Schedules(String snapshot, String dump, String verify) {

@@ -17,6 +17,13 @@ public final class Sha256 {
         }
     }
 
+    /** Lower-case hex of the SHA-256 of {@code bytes}. */
+    public static String hex(byte[] bytes) {
+        Sha256 s = new Sha256();
+        s.update(bytes, 0, bytes.length);
+        return s.hex();
+    }
+
     public void update(byte[] b, int off, int len) {
         digest.update(b, off, len);
         bytes += len;

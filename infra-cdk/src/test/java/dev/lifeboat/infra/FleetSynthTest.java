@@ -1,0 +1,249 @@
+package dev.lifeboat.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * Issue 16: one lifeboat.yml for a fleet. Generated configurations of 1, 50 and 500 databases (the example's
+ * shapes, instances and Aurora clusters, with and without verification, over up to 50 accounts in two Regions)
+ * synthesize; every template stays inside CloudFormation's limits
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html: 500 resources, 1 MB
+ * of template, 200 parameters, 200 outputs); the backup stack holds as many resources for 500 databases as for
+ * 50; cdk-nag finds no error at 500. The 500-database file is left in target/fleet/ for scripts/test.sh to run
+ * `cdk synth` and cfn-lint on.
+ */
+class FleetSynthTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** {@code n} databases over {@code min(n, 50)} accounts, in eu-west-1 and us-east-1; the first 5 accounts dump. */
+    static String fleet(int n) {
+        return fleet(n, 5);
+    }
+
+    /** ... with dumps in the first {@code dumpingAccounts} accounts. */
+    static String fleet(int n, int dumpingAccounts) {
+        StringBuilder y = new StringBuilder("""
+                backup:
+                  account: "222222222222"
+                  region: eu-central-1
+                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  vault: s3://acme-lifeboat-vault/lifeboat
+                  vaultRetentionDays: 1098
+                  breakGlassRoleArn: arn:aws:iam::222222222222:role/lifeboat-break-glass
+                  alarmEmails: [oncall@example.com]
+                  network:
+                    vpcId: vpc-0b1c2d3e4f5a60718
+                    subnetIds: [subnet-0b1c2d3e4f5a60718, subnet-0e1f2a3b4c5d69788]
+                    securityGroupIds: [sg-0b1c2d3e4f5a60718]
+                    egress: nat
+                databases:
+                """);
+        int accounts = Math.min(n, 50);
+        for (int i = 0; i < n; i++) {
+            String account = String.format("1%011d", i % accounts);
+            String region = (i / accounts) % 2 == 0 ? "eu-west-1" : "us-east-1";
+            boolean cluster = i % 5 == 4;
+            y.append("  db")
+                    .append(i)
+                    .append(":\n")
+                    .append("    engine: ")
+                    .append(cluster ? "aurora-postgresql" : "postgres")
+                    .append('\n')
+                    .append("    source:\n")
+                    .append("      account: \"")
+                    .append(account)
+                    .append("\"\n")
+                    .append("      region: ")
+                    .append(region)
+                    .append('\n')
+                    .append("      ")
+                    .append(cluster ? "cluster" : "instance")
+                    .append(": db")
+                    .append(i)
+                    .append("-prod\n")
+                    .append("      roleArn: arn:aws:iam::")
+                    .append(account)
+                    .append(":role/lifeboat-source\n")
+                    .append("      externalId: lifeboat-fleet\n")
+                    .append("      shareKmsKeyArn: arn:aws:kms:")
+                    .append(region)
+                    .append(':')
+                    .append(account)
+                    .append(":key/5678efgh-12ab-34cd-56ef-1234567890ab\n")
+                    .append("    retention: {daily: 7, weekly: 4, monthly: 12, yearly: 3}\n")
+                    .append("    schedules:\n")
+                    .append("      snapshot: cron(0 2 * * ? *)\n")
+                    .append("      window: 4h\n")
+                    .append("      maxAge: 30h\n");
+            if (i % 3 == 0) {
+                y.append("      verify: cron(0 6 ? * MON *)\n");
+            }
+            if (i % accounts < dumpingAccounts && !cluster) {
+                y.append("      dump: cron(30 2 * * ? *)\n")
+                        .append("    dump:\n")
+                        .append("      secretArn: arn:aws:secretsmanager:")
+                        .append(region)
+                        .append(':')
+                        .append(account)
+                        .append(":secret:lifeboat/db")
+                        .append(i)
+                        .append("-AbCdEf\n")
+                        .append("      vpcId: vpc-0a1b2c3d4e5f60718\n")
+                        .append("      subnetIds: [subnet-0a1b2c3d4e5f60718]\n")
+                        .append("      securityGroupIds: [sg-0a1b2c3d4e5f60718]\n")
+                        .append("      egress: nat\n");
+            }
+        }
+        return y.toString();
+    }
+
+    /**
+     * IAM's and the services' own limits on policy documents, which CloudFormation does not check before it
+     * deploys (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): a role's inline
+     * policies 10,240 characters in all, a managed policy 6,144, at most 10 managed policies a role; a bucket
+     * policy 20 KB; a key policy 32 KB. Whitespace is not counted.
+     */
+    @SuppressWarnings("unchecked")
+    private static void policySizes(String stack, Map<String, Object> resources) {
+        Map<String, Integer> inline = new LinkedHashMap<>();
+        Map<String, Integer> managedPerRole = new LinkedHashMap<>();
+        for (var e : resources.entrySet()) {
+            Map<String, Object> r = (Map<String, Object>) e.getValue();
+            Map<String, Object> p = (Map<String, Object>) r.getOrDefault("Properties", Map.of());
+            String where = stack + "/" + e.getKey();
+            switch ((String) r.get("Type")) {
+                case "AWS::IAM::Policy" -> {
+                    int n = size(p.get("PolicyDocument"));
+                    for (Object role : (List<Object>) p.getOrDefault("Roles", List.of())) {
+                        inline.merge(role.toString(), n, Integer::sum);
+                    }
+                }
+                case "AWS::IAM::ManagedPolicy" -> {
+                    assertThat(size(p.get("PolicyDocument"))).as(where).isLessThanOrEqualTo(6_144);
+                    for (Object role : (List<Object>) p.getOrDefault("Roles", List.of())) {
+                        managedPerRole.merge(role.toString(), 1, Integer::sum);
+                    }
+                }
+                case "AWS::S3::BucketPolicy" ->
+                    assertThat(size(p.get("PolicyDocument"))).as(where).isLessThanOrEqualTo(20_480);
+                case "AWS::KMS::Key" ->
+                    assertThat(size(p.get("KeyPolicy"))).as(where).isLessThanOrEqualTo(32_768);
+                default -> {
+                    // no policy document of a limited size
+                }
+            }
+        }
+        inline.forEach((role, n) ->
+                assertThat(n).as(stack + " inline policies of " + role).isLessThanOrEqualTo(10_240));
+        managedPerRole.forEach((role, n) ->
+                assertThat(n).as(stack + " managed policies of " + role).isLessThanOrEqualTo(10));
+    }
+
+    private static int size(Object document) {
+        try {
+            return JSON.writeValueAsString(document).length();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aFleetThatDumpsFromMoreAccountsThanTheVaultPolicyHolds_isRefusedAtSynth_sayingWhy() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Template.fromStack(LifeboatApp.build(
+                                new App(),
+                                ConfigLoader.parse(fleet(500, 50), "500 dumped databases"),
+                                Path.of("..").toAbsolutePath().normalize())
+                        .backup()))
+                .hasMessageContaining("the vault's bucket policy would be")
+                .hasMessageContaining("more than the 20,480 S3 allows");
+    }
+
+    private record Synthesized(LifeboatApp.Stacks stacks, Map<String, Integer> resources) {}
+
+    @SuppressWarnings("unchecked")
+    private static Synthesized synth(int n) {
+        LifeboatApp.Stacks stacks = LifeboatApp.build(
+                new App(),
+                ConfigLoader.parse(fleet(n), n + " databases"),
+                Path.of("..").toAbsolutePath().normalize());
+        Map<String, Integer> resources = new LinkedHashMap<>();
+        List<Stack> all = new ArrayList<>(List.of(stacks.backup()));
+        all.addAll(stacks.sources());
+        all.addAll(stacks.regionKeys());
+        for (Stack s : all) {
+            Map<String, Object> t = Template.fromStack(s).toJSON();
+            String text;
+            try {
+                text = JSON.writeValueAsString(t);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            int count = ((Map<?, ?>) t.get("Resources")).size();
+            policySizes(s.getStackName(), (Map<String, Object>) t.get("Resources"));
+            resources.put(s.getStackName(), count);
+            assertThat(count).as(s.getStackName() + " resources").isLessThanOrEqualTo(500);
+            assertThat(text.length()).as(s.getStackName() + " template bytes").isLessThan(1_000_000);
+            assertThat(t.get("Parameters") == null ? 0 : ((Map<?, ?>) t.get("Parameters")).size())
+                    .as(s.getStackName() + " parameters")
+                    .isLessThanOrEqualTo(200);
+            assertThat(t.get("Outputs") == null ? 0 : ((Map<?, ?>) t.get("Outputs")).size())
+                    .as(s.getStackName() + " outputs")
+                    .isLessThanOrEqualTo(200);
+        }
+        return new Synthesized(stacks, resources);
+    }
+
+    @Test
+    void oneFiftyAndFiveHundredDatabases_synthesize_withinCloudFormationsLimits_andABackupStackOfConstantSize()
+            throws Exception {
+        Synthesized one = synth(1);
+        Synthesized fifty = synth(50);
+        Synthesized many = synth(500);
+
+        int backup50 = fifty.resources().get("LifeboatBackup");
+        int backup500 = many.resources().get("LifeboatBackup");
+        assertThat(backup500)
+                .as("the backup stack does not grow with the fleet")
+                .isEqualTo(backup50);
+        assertThat(one.resources().get("LifeboatBackup")).isLessThanOrEqualTo(backup50);
+        assertThat(many.stacks().sources()).hasSize(100);
+        for (Stack s : List.of(many.stacks().backup(), many.stacks().sources().getFirst())) {
+            assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
+                    .as("cdk-nag at 500 databases, " + s.getStackName())
+                    .isEmpty();
+        }
+        Path out = Path.of("target", "fleet");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("lifeboat-500.yml"), fleet(500));
+        Files.writeString(
+                out.resolve("resources.json"),
+                JSON.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(Map.of(
+                                "1",
+                                one.resources().get("LifeboatBackup"),
+                                "50",
+                                backup50,
+                                "500",
+                                backup500,
+                                "largestSourceStackAt500",
+                                many.resources().entrySet().stream()
+                                        .filter(e -> !e.getKey().equals("LifeboatBackup"))
+                                        .mapToInt(Map.Entry::getValue)
+                                        .max()
+                                        .orElse(0))));
+    }
+}
