@@ -54,7 +54,56 @@ public final class Preflight {
         for (NetworkPreflight.Function f : NetworkPreflight.functions(config)) {
             out.addAll(NetworkPreflight.check(access, f));
         }
+        out.addAll(quotas(config));
         return new Report(out);
+    }
+
+    /**
+     * Room for what retention keeps (issue 16): the copies of every database of a kind (its daily, weekly, monthly
+     * and yearly counts) must fit the backup Region's manual snapshot quota for that kind, 100 by default
+     * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html), with room for a night's new
+     * copies; past it every run queues and none completes.
+     */
+    List<Check> quotas(LifeboatConfig config) {
+        List<Check> out = new ArrayList<>();
+        Location backup = config.backup().location();
+        for (dev.lifeboat.core.model.DbKind kind : dev.lifeboat.core.model.DbKind.values()) {
+            List<LifeboatConfig.Database> of = config.databases().values().stream()
+                    .filter(d -> d.source().kind() == kind && d.schedules().snapshot() != null)
+                    .toList();
+            if (of.isEmpty()) {
+                continue;
+            }
+            long kept = of.stream()
+                    .mapToLong(d -> (long) d.retention().daily()
+                            + d.retention().weekly()
+                            + d.retention().monthly()
+                            + d.retention().yearly())
+                    .sum();
+            long needed = kept + of.size();
+            RdsGateway.Quota q;
+            try {
+                q = rds.manualSnapshotQuota(backup, kind);
+            } catch (RuntimeException e) {
+                out.add(new Check("*", "manual " + kind + " snapshot quota in " + backup, false, e.getMessage()));
+                continue;
+            }
+            if (q == null || q.max() <= 0) {
+                continue;
+            }
+            boolean ok = needed <= q.max();
+            out.add(new Check(
+                    "*",
+                    "room for " + needed + " manual " + kind + " snapshots in " + backup + " (retention keeps " + kept
+                            + ", a night adds " + of.size() + ")",
+                    ok,
+                    ok
+                            ? "quota " + q.max() + ", " + q.used() + " used"
+                            : "the quota is " + q.max() + ": ask AWS Support (Service Quotas, Amazon RDS, \"Manual "
+                                    + (kind == dev.lifeboat.core.model.DbKind.CLUSTER ? "DB cluster" : "DB instance")
+                                    + " snapshots\") for at least " + needed));
+        }
+        return out;
     }
 
     private List<Check> database(LifeboatConfig config, LifeboatConfig.Database d, Set<String> accounts) {

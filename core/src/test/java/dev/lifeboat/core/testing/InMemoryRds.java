@@ -53,6 +53,13 @@ public class InMemoryRds implements RdsGateway {
     private final Map<String, Key> keys = new HashMap<>();
     /** Observations a new snapshot or copy needs before it is available. */
     public int pollsToComplete = 2;
+
+    /**
+     * When set, snapshots and copies take time instead of observations: each is available once the clock passes
+     * its creation plus {@code duration.apply(where, snapshotId)}, and counts as in progress until then (a fleet's
+     * night, FleetNightTest).
+     */
+    public java.util.function.BiFunction<Location, String, java.time.Duration> duration;
     /** Snapshots (by location and id) whose next copy or creation ends "failed"; one entry per failure. */
     public final List<String> failNext = new ArrayList<>();
 
@@ -128,6 +135,9 @@ public class InMemoryRds implements RdsGateway {
     private static final class Entry {
         SnapshotInfo info;
         int pollsLeft;
+        /** With {@link #duration} set: when the snapshot or copy is done, whoever looks. */
+        Instant due;
+
         boolean willFail;
         final Set<String> sharedWith = new HashSet<>();
     }
@@ -263,6 +273,12 @@ public class InMemoryRds implements RdsGateway {
 
     /** Each observation moves unfinished snapshots one step toward done. */
     private void tick(Entry e) {
+        if (e.due != null && e.pollsLeft > 0) {
+            e.pollsLeft = clock.instant().isBefore(e.due) ? Integer.MAX_VALUE - 1 : 1;
+            if (e.pollsLeft > 1) {
+                return;
+            }
+        }
         if (e.pollsLeft > 0) {
             e.pollsLeft--;
             SnapshotInfo i = e.info;
@@ -570,6 +586,7 @@ public class InMemoryRds implements RdsGateway {
                 0,
                 clock.instant());
         e.pollsLeft = pollsToComplete;
+        e.due = duration == null ? null : clock.instant().plus(duration.apply(where, snapshotId));
         e.willFail = failNext.remove(k(where, snapshotId));
         snapshots.put(k(where, snapshotId), e);
         return e.info;
@@ -665,6 +682,7 @@ public class InMemoryRds implements RdsGateway {
                 // RDS keeps OriginalSnapshotCreateTime through copies (API_DBSnapshot.html).
                 s.originalCreatedAt() != null ? s.originalCreatedAt() : s.createdAt());
         e.pollsLeft = pollsToComplete;
+        e.due = duration == null ? null : clock.instant().plus(duration.apply(where, targetId));
         e.willFail = failNext.remove(k(where, targetId));
         snapshots.put(k(where, targetId), e);
         return e.info;
@@ -729,7 +747,8 @@ public class InMemoryRds implements RdsGateway {
     public synchronized int copiesInProgress(Location where, DbKind kind) {
         authorize(where, describeSnapshots(kind), "*");
         return (int) snapshots.values().stream()
-                .filter(e -> e.info.location().equals(where) && e.pollsLeft > 0 && e.info.kind() == kind)
+                .filter(e -> e.info.location().equals(where) && e.info.kind() == kind)
+                .filter(e -> e.due != null ? clock.instant().isBefore(e.due) : e.pollsLeft > 0)
                 .count();
     }
 }
