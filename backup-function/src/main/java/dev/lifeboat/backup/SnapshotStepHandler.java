@@ -141,6 +141,19 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
                             MetricNames.DIMENSION_REGION,
                             config.backup().region()));
         }
+        if (r.status() == Decision.Status.IN_PROGRESS && r.message().startsWith("queued")) {
+            // The fleet's queue, on the dashboard: runs waiting for room (copies in progress, the quota).
+            metrics.flushSingleMetric(
+                    MetricNames.SNAPSHOT_RUNS_QUEUED,
+                    1,
+                    MetricUnit.COUNT,
+                    MetricNames.NAMESPACE,
+                    DimensionSet.of(
+                            MetricNames.DIMENSION_ACCOUNT,
+                            config.backup().account(),
+                            MetricNames.DIMENSION_REGION,
+                            config.backup().region()));
+        }
         if (r.status() != Decision.Status.IN_PROGRESS) {
             metrics.flushSingleMetric(
                     r.status() == Decision.Status.DONE

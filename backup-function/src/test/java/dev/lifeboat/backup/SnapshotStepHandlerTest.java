@@ -189,4 +189,23 @@ class SnapshotStepHandlerTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("'dump' is not a job of the fan-out");
     }
+
+    /** Issue 16: a run that finds no room waits, and says so on the dashboard (the fleet's queue). */
+    @Test
+    void aRunWithoutRoom_waits_andCountsItselfQueued() throws Exception {
+        rds.manualQuota = 1;
+        rds.put(dev.lifeboat.core.testing.Copies.lifeboatCopy(
+                new Location("222222222222", "eu-central-1"),
+                "orders",
+                "lifeboat-orders-older",
+                Instant.parse("2026-11-24T03:00:00Z")));
+        JsonNode state = JSON.readTree("{\"database\": \"orders\", \"runId\": \"2026-11-25T03:00:00Z\"}");
+        for (int i = 0; i < 10 && !state.path("message").asText().startsWith("queued"); i++) {
+            state = handler.step(state);
+        }
+
+        assertThat(state.path("status").asText()).isEqualTo("IN_PROGRESS");
+        assertThat(state.path("message").asText()).startsWith("queued:").contains("quota");
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("\"SnapshotRunsQueued\"");
+    }
 }

@@ -693,7 +693,21 @@ public final class BackupAccountStack extends Stack {
                                                 fleetCount(MetricNames.STALE_BACKUPS, backup.account()),
                                                 fleetCount(MetricNames.UNVERIFIED_DATABASES, backup.account())))
                                         .build(),
-                                perDatabase("Runs started by the fan-out", MetricNames.RUNS_STARTED, "Sum")),
+                                perDatabase("Runs started by the fan-out", MetricNames.RUNS_STARTED, "Sum"),
+                                GraphWidget.Builder.create()
+                                        .title("Snapshot runs waiting for room (steps per 15 min)")
+                                        .left(List.of(Metric.Builder.create()
+                                                .namespace(MetricNames.NAMESPACE)
+                                                .metricName(MetricNames.SNAPSHOT_RUNS_QUEUED)
+                                                .dimensionsMap(Map.of(
+                                                        MetricNames.DIMENSION_ACCOUNT,
+                                                        backup.account(),
+                                                        MetricNames.DIMENSION_REGION,
+                                                        backup.region()))
+                                                .statistic("Sum")
+                                                .period(Duration.minutes(15))
+                                                .build()))
+                                        .build()),
                         List.of(GraphWidget.Builder.create()
                                 .title("Audit findings by severity")
                                 .left(List.of(

@@ -342,9 +342,18 @@ public final class SourceAccountStack extends Stack {
             CfnSchedule.Builder.create(this, "DumpSchedule-" + d.id())
                     .name("lifeboat-" + d.id() + "-dump")
                     .scheduleExpression(d.schedules().dump())
-                    .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder()
-                            .mode("OFF")
-                            .build())
+                    // schedules.window spreads a fleet's dumps too: EventBridge Scheduler's flexible window starts
+                    // each within it; <aws.scheduler.scheduled-time> stays the scheduled time, so the run id holds.
+                    .flexibleTimeWindow(
+                            d.schedules().window().isZero()
+                                    ? CfnSchedule.FlexibleTimeWindowProperty.builder()
+                                            .mode("OFF")
+                                            .build()
+                                    : CfnSchedule.FlexibleTimeWindowProperty.builder()
+                                            .mode("FLEXIBLE")
+                                            .maximumWindowInMinutes(Math.min(
+                                                    1440, d.schedules().window().toMinutes()))
+                                            .build())
                     .target(CfnSchedule.TargetProperty.builder()
                             .arn(fn.getFunctionArn())
                             .roleArn(schedulerRole.getRoleArn())

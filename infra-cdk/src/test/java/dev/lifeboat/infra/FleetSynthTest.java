@@ -221,6 +221,12 @@ class FleetSynthTest {
                 .isEqualTo(backup50);
         assertThat(one.resources().get("LifeboatBackup")).isLessThanOrEqualTo(backup50);
         assertThat(many.stacks().sources()).hasSize(100);
+        // Dumps spread over the window too, by EventBridge Scheduler's flexible window.
+        Template.fromStack(many.stacks().sources().getFirst())
+                .hasResourceProperties(
+                        "AWS::Scheduler::Schedule",
+                        Match.objectLike(Map.of(
+                                "FlexibleTimeWindow", Map.of("Mode", "FLEXIBLE", "MaximumWindowInMinutes", 240))));
         for (Stack s : List.of(many.stacks().backup(), many.stacks().sources().getFirst())) {
             assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
                     .as("cdk-nag at 500 databases, " + s.getStackName())

@@ -21,6 +21,8 @@ public final class MetricNames {
     public static final String SNAPSHOT_RUN_DONE = "SnapshotRunDone";
     public static final String SNAPSHOT_RUN_FAILED = "SnapshotRunFailed";
     public static final String SNAPSHOT_COPIES_KEPT = "SnapshotCopiesKept";
+    /** A pipeline step that found no room and waits (Account, Region): the fleet's queue, summed per period. */
+    public static final String SNAPSHOT_RUNS_QUEUED = "SnapshotRunsQueued";
 
     public static final String VERIFICATION_SUCCESS = "VerificationSuccess";
     public static final String RECOVERY_SECONDS = "RecoverySeconds";
