@@ -66,13 +66,20 @@ class StateMachinesTest {
     }
 
     /** What one execution did. */
-    record Execution(List<String> invoked, List<Long> waits, List<String> published, String end, JsonNode output) {}
+    record Execution(
+            List<String> invoked,
+            List<Long> waits,
+            List<String> until,
+            List<String> published,
+            String end,
+            JsonNode output) {}
 
     /** Runs {@code definition} from {@code input}; each function invocation answers the next of {@code answers}. */
     private static Execution run(JsonNode definition, String input, List<String> answers) throws Exception {
         Deque<String> script = new ArrayDeque<>(answers);
         List<String> invoked = new ArrayList<>();
         List<Long> waits = new ArrayList<>();
+        List<String> until = new ArrayList<>();
         List<String> published = new ArrayList<>();
         JsonNode data = JSON.readTree(input);
         String name = definition.path("StartAt").asText();
@@ -95,8 +102,13 @@ class StateMachinesTest {
                         data = JSON.readTree(script.removeFirst()); // payloadResponseOnly: the output is the answer
                     }
                 }
-                case "Wait" ->
-                    waits.add(at(data, state.path("SecondsPath").asText()).asLong());
+                case "Wait" -> {
+                    if (state.has("TimestampPath")) {
+                        until.add(at(data, state.path("TimestampPath").asText()).asText());
+                    } else {
+                        waits.add(at(data, state.path("SecondsPath").asText()).asLong());
+                    }
+                }
                 case "Choice" -> {
                     next = state.path("Default").asText(null);
                     for (JsonNode rule : state.path("Choices")) {
@@ -109,12 +121,12 @@ class StateMachinesTest {
                 }
                 case "Succeed", "Fail" -> {
                     return new Execution(
-                            invoked, waits, published, state.path("Type").asText(), data);
+                            invoked, waits, until, published, state.path("Type").asText(), data);
                 }
                 default -> throw new AssertionError("state type not modelled: " + state);
             }
             if (state.path("End").asBoolean(false)) {
-                return new Execution(invoked, waits, published, "End", data);
+                return new Execution(invoked, waits, until, published, "End", data);
             }
             name = next;
         }
@@ -210,5 +222,27 @@ class StateMachinesTest {
                 List.of("{\"status\": \"FAILED\", \"message\": \"copy of orders failed: KMS access denied\"}"));
         assertThat(failed.published()).containsExactly("copy of orders failed: KMS access denied");
         assertThat(failed.end()).isEqualTo("Fail");
+    }
+
+    /** Issue 16: a run the fan-out started waits for its minute, then goes on with its input untouched. */
+    @Test
+    void aRunWithStartAt_waitsUntilThen_andOneWithout_startsAtOnce() throws Exception {
+        String input =
+                "{\"database\": \"orders\", \"runId\": \"2026-11-26T02:00:00Z\", \"startAt\": \"2026-11-26T03:17:00Z\"}";
+        Execution spread = run(pipeline, input, List.of("{\"status\": \"DONE\"}"));
+        assertThat(spread.until()).containsExactly("2026-11-26T03:17:00Z");
+        assertThat(JSON.readTree(spread.invoked().getFirst())).isEqualTo(JSON.readTree(input));
+        assertThat(spread.end()).isEqualTo("Succeed");
+
+        Execution verify = run(
+                verification,
+                "{\"action\": \"start\", \"database\": \"orders\", \"runId\": \"2026-11-26T06:00:00Z\","
+                        + " \"startAt\": \"2026-11-26T07:41:00Z\"}",
+                List.of("{\"action\": \"done\", \"success\": true}"));
+        assertThat(verify.until()).containsExactly("2026-11-26T07:41:00Z");
+
+        assertThat(run(pipeline, "{\"database\": \"orders\"}", List.of("{\"status\": \"DONE\"}"))
+                        .until())
+                .isEmpty();
     }
 }
