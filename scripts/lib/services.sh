@@ -356,6 +356,12 @@ synth_and_lint() {
   "$LIFEBOAT_CACHE/tools-venv/bin/cfn-lint" "$LIFEBOAT_ROOT"/infra-cdk/target/cdk.out.fleet/*.template.json \
     >"$LIFEBOAT_CACHE/cfn-lint-fleet.log" 2>&1 || rc=$?
   if [ $((rc & 2)) -ne 0 ]; then cat "$LIFEBOAT_CACHE/cfn-lint-fleet.log"; die "cfn-lint found errors in the 500-database fleet's templates"; fi
+  # The StackSet's template (sourceDeployment: stacksets), as SourceStackSetTest left it.
+  local stackset=$LIFEBOAT_ROOT/infra-cdk/target/stackset/lifeboat-source.template.json
+  [ -f "$stackset" ] || die "$stackset is missing: SourceStackSetTest writes it during ./mvnw verify"
+  rc=0
+  "$LIFEBOAT_CACHE/tools-venv/bin/cfn-lint" "$stackset" || rc=$?
+  if [ $((rc & 2)) -ne 0 ]; then die "cfn-lint found errors in the source accounts' StackSet template"; fi
   log "cdk synth of 500 databases in $(ls "$LIFEBOAT_ROOT"/infra-cdk/target/cdk.out.fleet/*.template.json | wc -l) templates, cfn-lint: no errors"
   log "cdk synth, cfn-lint, checkov and asl-validator: no errors"
 }

@@ -122,7 +122,7 @@ public final class ConfigLoader {
             errors.add("the file must hold a mapping with 'backup' and 'databases'");
             return null;
         }
-        allowOnly(root, "", Set.of("backup", "databases", "organization", "audit"));
+        allowOnly(root, "", Set.of("backup", "databases", "organization", "audit", "sourceDeployment"));
         Backup backup = backup(required(root, "", "backup"));
         LifeboatConfig.Organization organization = organization(root.get("organization"), backup);
         Map<String, Database> databases = new LinkedHashMap<>();
@@ -169,7 +169,21 @@ public final class ConfigLoader {
                 }
             });
         }
-        return new LifeboatConfig(backup, databases, root.toString(), organization, audit(root.get("audit")));
+        LifeboatConfig.SourceDeployment deployment =
+                choice(root, "", "sourceDeployment", LifeboatConfig.SourceDeployment.class, null);
+        if (deployment == LifeboatConfig.SourceDeployment.STACKSETS) {
+            Set<String> roleNames = new java.util.TreeSet<>();
+            databases.values().stream()
+                    .filter(d -> d != null && d.source() != null && d.source().roleArn() != null)
+                    .forEach(d -> roleNames.add(
+                            d.source().roleArn().substring(d.source().roleArn().indexOf(":role/") + 6)));
+            if (roleNames.size() > 1) {
+                errors.add("sourceDeployment: stacksets deploys one template to every source account, so every"
+                        + " source.roleArn must name the same role; found " + roleNames);
+            }
+        }
+        return new LifeboatConfig(
+                backup, databases, root.toString(), organization, audit(root.get("audit")), deployment);
     }
 
     /** The optional audit block; its defaults where absent (docs/configuration.md). */
@@ -754,7 +768,7 @@ public final class ConfigLoader {
         for (E e : type.getEnumConstants()) {
             allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
-        errors.add(path + "." + field + ": '" + s + "' is not one of " + allowed);
+        errors.add(prefix(path) + field + ": '" + s + "' is not one of " + allowed);
         return fallback;
     }
 

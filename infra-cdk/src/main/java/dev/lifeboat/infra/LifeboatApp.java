@@ -38,10 +38,19 @@ public final class LifeboatApp {
                 props(config.backup().account(), config.backup().region()),
                 config,
                 repositoryRoot);
+        boolean stackSets = config.sourceDeployment() == LifeboatConfig.SourceDeployment.STACKSETS;
         Set<String> places = new LinkedHashSet<>();
-        config.databases()
-                .values()
+        config.databases().values().stream()
+                // With a StackSet for the baseline, CDK stacks only where a dump function runs.
+                .filter(d -> !stackSets || (d.dump() != null && d.dump().vpcId() != null))
                 .forEach(d -> places.add(d.source().account() + "/" + d.source().region()));
+        SourceStackSetStack stackSet = stackSets
+                ? new SourceStackSetStack(
+                        app,
+                        "LifeboatSourceStackSet",
+                        props(config.backup().account(), config.backup().region()),
+                        config)
+                : null;
         List<SourceAccountStack> sources = places.stream()
                 .map(p -> {
                     String[] ar = p.split("/", 2);
@@ -79,15 +88,19 @@ public final class LifeboatApp {
                         config);
         Aspects.of(app).add(new AwsSolutionsChecks());
         Suppressions.apply(backup, sources);
-        return new Stacks(backup, sources, keys, organization);
+        return new Stacks(backup, sources, keys, organization, stackSet);
     }
 
-    /** {@code organization} is null when lifeboat.yml has no organization block. */
+    /**
+     * {@code organization} is null when lifeboat.yml has no organization block; {@code sourceStackSet} unless
+     * {@code sourceDeployment: stacksets}.
+     */
     public record Stacks(
             BackupAccountStack backup,
             List<SourceAccountStack> sources,
             List<RegionKeyStack> regionKeys,
-            OrganizationStack organization) {}
+            OrganizationStack organization,
+            SourceStackSetStack sourceStackSet) {}
 
     private static StackProps props(String account, String region) {
         return StackProps.builder()

@@ -70,42 +70,24 @@ public final class SourceAccountStack extends Stack {
                 .filter(d -> d.source().account().equals(account)
                         && d.source().region().equals(region))
                 .toList();
-        Set<String> externalIds = new LinkedHashSet<>();
-        here.forEach(d -> externalIds.add(d.source().externalId()));
-        String roleArn = here.getFirst().source().roleArn();
-        String roleName = roleArn.substring(roleArn.indexOf(":role/") + ":role/".length());
-
-        role = Role.Builder.create(this, "LifeboatSourceRole")
-                .roleName(roleName)
-                .description("Lifeboat (backup account " + backupAccount + "): snapshots of this account's databases")
-                .assumedBy(new AccountPrincipal(backupAccount)
-                        .withConditions(Map.of("StringEquals", Map.of("sts:ExternalId", new ArrayList<>(externalIds)))))
-                .build();
-        String rds = "arn:aws:rds:" + region + ":" + account + ":";
-        List<String> databases = new ArrayList<>();
-        for (LifeboatConfig.Database d : here) {
-            databases.add(rds
-                    + (d.source().kind() == DbKind.CLUSTER ? "cluster:" : "db:")
-                    + d.source().identifier());
+        if (config.sourceDeployment() == LifeboatConfig.SourceDeployment.STACKSETS) {
+            // The StackSet deploys the role, the share key and the incident rules; this stack, the dump function.
+            role = null;
+            shareKey = null;
+        } else {
+            Baseline b = baseline(
+                    this,
+                    account,
+                    region,
+                    databaseArns(here, account, region),
+                    externalIds(here),
+                    roleName(here.getFirst()),
+                    backupAccount,
+                    config.backup().region(),
+                    config.backup().kmsKeyArn());
+            role = b.role();
+            shareKey = b.shareKey();
         }
-        role.attachInlinePolicy(Iam.policy(
-                this,
-                "SourcePolicy",
-                Policies.sourceRole(
-                        account,
-                        region,
-                        databases,
-                        backupAccount,
-                        config.backup().kmsKeyArn())));
-
-        // The source role uses it through its own policy (this account's keys, through RDS only).
-        shareKey = GuardedKeys.create(
-                this,
-                "ShareKey",
-                "alias/lifeboat-share",
-                "Lifeboat: re-encrypts snapshots so they can be shared with the backup account " + backupAccount,
-                KeyPolicies.shareKey(account, backupAccount));
-
         List<LifeboatConfig.Database> dumped = here.stream()
                 .filter(d -> d.dump() != null
                         && d.dump().vpcId() != null
@@ -114,8 +96,70 @@ public final class SourceAccountStack extends Stack {
         if (!dumped.isEmpty()) {
             dumpFunction(config, region, dumped, repositoryRoot);
         }
+    }
+
+    /** The role, the share key and the incident rules of a source account and Region. */
+    record Baseline(Role role, Key shareKey) {}
+
+    /**
+     * What every source account and Region holds, in {@code scope}: the role the backup account assumes (with
+     * {@code externalIds}), allowed to snapshot {@code databaseArns}; the share key; the rules that forward the
+     * incident's calls to the backup account. {@code account}, {@code region}, {@code databaseArns} and
+     * {@code externalIds} may be CloudFormation tokens (the StackSet's template, SourceStackSetStack).
+     */
+    static Baseline baseline(
+            Construct scope,
+            String account,
+            String region,
+            List<String> databaseArns,
+            List<String> externalIds,
+            String roleName,
+            String backupAccount,
+            String backupRegion,
+            String backupKeyArn) {
+        Role role = Role.Builder.create(scope, "LifeboatSourceRole")
+                .roleName(roleName)
+                .description("Lifeboat (backup account " + backupAccount + "): snapshots of this account's databases")
+                .assumedBy(new AccountPrincipal(backupAccount)
+                        .withConditions(Map.of("StringEquals", Map.of("sts:ExternalId", externalIds))))
+                .build();
+        role.attachInlinePolicy(Iam.policy(
+                scope,
+                "SourcePolicy",
+                Policies.sourceRole(account, region, databaseArns, backupAccount, backupKeyArn)));
+        // The source role uses it through its own policy (this account's keys, through RDS only).
+        Key shareKey = GuardedKeys.create(
+                scope,
+                "ShareKey",
+                "alias/lifeboat-share",
+                "Lifeboat: re-encrypts snapshots so they can be shared with the backup account " + backupAccount,
+                KeyPolicies.shareKey(account, backupAccount));
         // The incident as it happens: deletions and protection changes, forwarded to the backup account.
-        IncidentEvents.forward(this, backupAccount, config.backup().region());
+        IncidentEvents.forward(scope, backupAccount, backupRegion);
+        return new Baseline(role, shareKey);
+    }
+
+    /** The ARNs of {@code here}'s databases ({@code db:} or {@code cluster:}) in that account and Region. */
+    static List<String> databaseArns(List<LifeboatConfig.Database> here, String account, String region) {
+        String rds = "arn:aws:rds:" + region + ":" + account + ":";
+        List<String> databases = new ArrayList<>();
+        for (LifeboatConfig.Database d : here) {
+            databases.add(rds
+                    + (d.source().kind() == DbKind.CLUSTER ? "cluster:" : "db:")
+                    + d.source().identifier());
+        }
+        return databases;
+    }
+
+    static List<String> externalIds(List<LifeboatConfig.Database> here) {
+        Set<String> ids = new LinkedHashSet<>();
+        here.forEach(d -> ids.add(d.source().externalId()));
+        return new ArrayList<>(ids);
+    }
+
+    static String roleName(LifeboatConfig.Database d) {
+        String roleArn = d.source().roleArn();
+        return roleArn.substring(roleArn.indexOf(":role/") + ":role/".length());
     }
 
     /** The dump function inside the databases' VPC: reads their secrets, adds objects to the vault, nothing more. */

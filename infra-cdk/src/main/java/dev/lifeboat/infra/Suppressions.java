@@ -25,17 +25,22 @@ final class Suppressions {
                                 "the access-log bucket is the log destination; logging it into itself would loop"),
                         s("AwsSolutions-SQS3", "this queue is the dead-letter queue")));
         for (Stack source : sources) {
-            NagSuppressions.addStackSuppressions(
-                    source,
-                    List.of(
-                            s(
-                                    "AwsSolutions-IAM5",
-                                    "describe actions need '*'; snapshot actions are limited to lifeboat-* and automated"
-                                            + " (rds:*) snapshot names of this account and Region; the dump function adds objects under the vault"),
-                            s(
-                                    "AwsSolutions-IAM4",
-                                    "the dump function uses AWSLambdaVPCAccessExecutionRole for its network interfaces and logs")));
+            source(source);
         }
+    }
+
+    /** A source account's stack, or the StackSet's baseline. */
+    static void source(Stack source) {
+        NagSuppressions.addStackSuppressions(
+                source,
+                List.of(
+                        s(
+                                "AwsSolutions-IAM5",
+                                "describe actions need '*'; snapshot actions are limited to lifeboat-* and automated"
+                                        + " (rds:*) snapshot names of this account and Region; the dump function adds objects under the vault"),
+                        s(
+                                "AwsSolutions-IAM4",
+                                "the dump function uses AWSLambdaVPCAccessExecutionRole for its network interfaces and logs")));
     }
 
     private static NagPackSuppression s(String id, String reason) {

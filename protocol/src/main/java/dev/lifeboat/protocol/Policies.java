@@ -307,8 +307,8 @@ public final class Policies {
         String rds = "arn:aws:rds:" + region + ":" + account + ":";
         String anywhere = "arn:aws:rds:*:" + account + ":";
         List<String> lifeboatSnapshots = List.of(rds + "snapshot:lifeboat-*", rds + "cluster-snapshot:lifeboat-*");
-        List<String> sources = new ArrayList<>(databaseArns);
-        sources.addAll(List.of(rds + "snapshot:rds:*", rds + "cluster-snapshot:rds:*"));
+        // The databases alone in their statement: a StackSet passes them as one list parameter (issue 16).
+        List<String> sources = new ArrayList<>(List.of(rds + "snapshot:rds:*", rds + "cluster-snapshot:rds:*"));
         sources.addAll(lifeboatSnapshots);
         String thisAccountsKeys = "arn:aws:kms:*:" + account + ":key/*";
         return List.of(
@@ -324,6 +324,12 @@ public final class Policies {
                                 "rds:DescribeDBClusterSnapshotAttributes",
                                 "rds:ListTagsForResource"),
                         List.of("*"),
+                        Map.of()),
+                new Statement(
+                        "SnapshotTheDatabases",
+                        "Allow",
+                        List.of("rds:CreateDBSnapshot", "rds:CreateDBClusterSnapshot"),
+                        databaseArns,
                         Map.of()),
                 new Statement(
                         "MakeAndShareSnapshots",

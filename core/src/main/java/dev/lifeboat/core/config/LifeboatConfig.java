@@ -14,10 +14,32 @@ import java.util.Map;
  * subset, comments dropped): what the CDK app hands the functions in LIFEBOAT_CONFIG_YAML.
  */
 public record LifeboatConfig(
-        Backup backup, Map<String, Database> databases, String document, Organization organization, Audit audit) {
+        Backup backup,
+        Map<String, Database> databases,
+        String document,
+        Organization organization,
+        Audit audit,
+        SourceDeployment sourceDeployment) {
 
     public LifeboatConfig {
         audit = audit == null ? Audit.DEFAULTS : audit;
+        sourceDeployment = sourceDeployment == null ? SourceDeployment.STACKS : sourceDeployment;
+    }
+
+    /**
+     * How the source accounts' part is deployed (issue 16): {@code STACKS}, one CDK stack per account and Region;
+     * {@code STACKSETS}, one CloudFormation StackSet (self-managed) from the backup account for the role, the share
+     * key and the incident rules, with CDK stacks only where a dump function runs.
+     */
+    public enum SourceDeployment {
+        STACKS,
+        STACKSETS
+    }
+
+    /** With stacks per source account. */
+    public LifeboatConfig(
+            Backup backup, Map<String, Database> databases, String document, Organization organization, Audit audit) {
+        this(backup, databases, document, organization, audit, SourceDeployment.STACKS);
     }
 
     /** With the audit's defaults. */
