@@ -122,7 +122,16 @@ public final class ConfigLoader {
             errors.add("the file must hold a mapping with 'backup' and 'databases'");
             return null;
         }
-        allowOnly(root, "", Set.of("backup", "databases", "organization", "audit", "sourceDeployment"));
+        allowOnly(
+                root,
+                "",
+                Set.of(
+                        "backup",
+                        "databases",
+                        "organization",
+                        "audit",
+                        "sourceDeployment",
+                        "sourceOrganizationalUnitIds"));
         Backup backup = backup(required(root, "", "backup"));
         LifeboatConfig.Organization organization = organization(root.get("organization"), backup);
         Map<String, Database> databases = new LinkedHashMap<>();
@@ -182,8 +191,27 @@ public final class ConfigLoader {
                         + " source.roleArn must name the same role; found " + roleNames);
             }
         }
+        List<String> ous = new ArrayList<>();
+        JsonNode ouList = root.get("sourceOrganizationalUnitIds");
+        if (ouList != null && !ouList.isNull()) {
+            if (deployment != LifeboatConfig.SourceDeployment.STACKSETS) {
+                errors.add("sourceOrganizationalUnitIds: only with sourceDeployment: stacksets (a service-managed"
+                        + " StackSet deploys to OUs)");
+            } else if (!ouList.isArray() || ouList.isEmpty()) {
+                errors.add("sourceOrganizationalUnitIds: must be a list of OU ids, e.g. [\"ou-ab12-cd34ef56\"]");
+            } else {
+                for (JsonNode ou : ouList) {
+                    if (!ou.isTextual() || !ou.asText().matches("ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}")) {
+                        errors.add("sourceOrganizationalUnitIds: '" + ou.asText() + "' is not an OU id (ou-...) or a"
+                                + " root id (r-...)");
+                    } else {
+                        ous.add(ou.asText());
+                    }
+                }
+            }
+        }
         return new LifeboatConfig(
-                backup, databases, root.toString(), organization, audit(root.get("audit")), deployment);
+                backup, databases, root.toString(), organization, audit(root.get("audit")), deployment, ous);
     }
 
     /** The optional audit block; its defaults where absent (docs/configuration.md). */

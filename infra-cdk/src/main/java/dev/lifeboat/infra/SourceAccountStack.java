@@ -383,13 +383,17 @@ public final class SourceAccountStack extends Stack {
             if (d.schedules().dump() == null) {
                 continue;
             }
+            // schedules.window spreads a fleet's dumps too: at the database's own minute in it (as the fan-out's
+            // runs) where the expression has a fixed minute and hour; else by EventBridge Scheduler's flexible
+            // window, whose <aws.scheduler.scheduled-time> stays the scheduled time, so the run id holds.
+            java.util.Optional<String> itsMinute = dev.lifeboat.core.fleet.FanOut.shifted(
+                    d.schedules().dump(),
+                    dev.lifeboat.core.fleet.FanOut.offset(d.id(), d.schedules().window()));
             CfnSchedule.Builder.create(this, "DumpSchedule-" + d.id())
                     .name("lifeboat-" + d.id() + "-dump")
-                    .scheduleExpression(d.schedules().dump())
-                    // schedules.window spreads a fleet's dumps too: EventBridge Scheduler's flexible window starts
-                    // each within it; <aws.scheduler.scheduled-time> stays the scheduled time, so the run id holds.
+                    .scheduleExpression(itsMinute.orElse(d.schedules().dump()))
                     .flexibleTimeWindow(
-                            d.schedules().window().isZero()
+                            d.schedules().window().isZero() || itsMinute.isPresent()
                                     ? CfnSchedule.FlexibleTimeWindowProperty.builder()
                                             .mode("OFF")
                                             .build()

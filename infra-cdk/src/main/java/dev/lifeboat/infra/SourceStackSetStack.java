@@ -24,7 +24,9 @@ import software.constructs.Construct;
  * per source account and Region with that account's values. Self-managed permissions
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html): the backup
  * account holds AWSCloudFormationStackSetAdministrationRole, each source account
- * AWSCloudFormationStackSetExecutionRole trusting it. The template has no assets, so no source account needs CDK
+ * AWSCloudFormationStackSetExecutionRole trusting it. Service-managed, with {@code sourceOrganizationalUnitIds}
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html): the backup
+ * account a delegated administrator, each instance the intersection of the OUs and its account. The template has no assets, so no source account needs CDK
  * bootstrapping for it; accounts that dump still get a CDK stack with the dump function.
  */
 public final class SourceStackSetStack extends Stack {
@@ -36,6 +38,7 @@ public final class SourceStackSetStack extends Stack {
     public SourceStackSetStack(Construct scope, String id, StackProps props, LifeboatConfig config) {
         super(scope, id, props);
         templateBody = baselineTemplate(config);
+        boolean serviceManaged = !config.sourceOrganizationalUnitIds().isEmpty();
         Map<String, List<LifeboatConfig.Database>> places = new LinkedHashMap<>();
         config.databases()
                 .values()
@@ -46,10 +49,15 @@ public final class SourceStackSetStack extends Stack {
         places.forEach((place, here) -> {
             String account = here.getFirst().source().account();
             String region = here.getFirst().source().region();
+            CfnStackSet.DeploymentTargetsProperty.Builder targets =
+                    CfnStackSet.DeploymentTargetsProperty.builder().accounts(List.of(account));
+            if (serviceManaged) {
+                // The account, where it is in the OUs: an instance per account, with its own parameters.
+                targets.organizationalUnitIds(config.sourceOrganizationalUnitIds())
+                        .accountFilterType("INTERSECTION");
+            }
             instances.add(CfnStackSet.StackInstancesProperty.builder()
-                    .deploymentTargets(CfnStackSet.DeploymentTargetsProperty.builder()
-                            .accounts(List.of(account))
-                            .build())
+                    .deploymentTargets(targets.build())
                     .regions(List.of(region))
                     .parameterOverrides(List.of(
                             CfnStackSet.ParameterProperty.builder()
@@ -63,12 +71,12 @@ public final class SourceStackSetStack extends Stack {
                                     .build()))
                     .build());
         });
-        CfnStackSet.Builder.create(this, "SourceAccounts")
+        CfnStackSet.Builder stackSet = CfnStackSet.Builder.create(this, "SourceAccounts")
                 .stackSetName("lifeboat-source")
                 .description("Lifeboat: the role the backup account "
                         + config.backup().account()
                         + " assumes, the share key and the incident rules, in each source account and Region")
-                .permissionModel("SELF_MANAGED")
+                .permissionModel(serviceManaged ? "SERVICE_MANAGED" : "SELF_MANAGED")
                 .capabilities(List.of("CAPABILITY_NAMED_IAM"))
                 .templateBody(templateBody)
                 .parameters(List.of(
@@ -85,8 +93,15 @@ public final class SourceStackSetStack extends Stack {
                         .failureToleranceCount(0)
                         .regionConcurrencyType("PARALLEL")
                         .build())
-                .stackInstancesGroup(instances)
-                .build();
+                .stackInstancesGroup(instances);
+        if (serviceManaged) {
+            // Per-account parameters rule out automatic deployment to new accounts of the OUs.
+            stackSet.callAs("DELEGATED_ADMIN")
+                    .autoDeployment(CfnStackSet.AutoDeploymentProperty.builder()
+                            .enabled(false)
+                            .build());
+        }
+        stackSet.build();
     }
 
     /** The StackSet's template, as JSON. */

@@ -221,12 +221,20 @@ class FleetSynthTest {
                 .isEqualTo(backup50);
         assertThat(one.resources().get("LifeboatBackup")).isLessThanOrEqualTo(backup50);
         assertThat(many.stacks().sources()).hasSize(100);
-        // Dumps spread over the window too, by EventBridge Scheduler's flexible window.
-        Template.fromStack(many.stacks().sources().getFirst())
-                .hasResourceProperties(
-                        "AWS::Scheduler::Schedule",
-                        Match.objectLike(Map.of(
-                                "FlexibleTimeWindow", Map.of("Mode", "FLEXIBLE", "MaximumWindowInMinutes", 240))));
+        // Dumps spread over the window too, each at its own minute (cron(30 2 ...) moved by the database's offset).
+        Map<String, Map<String, Object>> dumps =
+                Template.fromStack(many.stacks().sources().getFirst()).findResources("AWS::Scheduler::Schedule");
+        assertThat(dumps).isNotEmpty();
+        for (Map<String, Object> d : dumps.values()) {
+            Map<?, ?> p = (Map<?, ?>) d.get("Properties");
+            String name = p.get("Name").toString();
+            String db = name.substring("lifeboat-".length(), name.length() - "-dump".length());
+            assertThat(p.get("ScheduleExpression"))
+                    .isEqualTo(dev.lifeboat.core.fleet.FanOut.shifted(
+                                    "cron(30 2 * * ? *)",
+                                    dev.lifeboat.core.fleet.FanOut.offset(db, java.time.Duration.ofHours(4)))
+                            .orElseThrow());
+        }
         for (Stack s : List.of(many.stacks().backup(), many.stacks().sources().getFirst())) {
             assertThat(Annotations.fromStack(s).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
                     .as("cdk-nag at 500 databases, " + s.getStackName())

@@ -149,6 +149,38 @@ class SourceStackSetTest {
     }
 
     @Test
+    void withOrganizationalUnits_theStackSetIsServiceManaged_eachInstanceItsAccountWithinThem() throws Exception {
+        LifeboatConfig org = ConfigLoader.parse(
+                Files.readString(Path.of("../docs/lifeboat.example.yml"))
+                        + "\nsourceDeployment: stacksets\nsourceOrganizationalUnitIds: [ou-ab12-cd34ef56]\n",
+                "lifeboat.yml");
+        JsonNode set = JSON.valueToTree(Template.fromStack(LifeboatApp.build(
+                                        new App(),
+                                        org,
+                                        Path.of("..").toAbsolutePath().normalize())
+                                .sourceStackSet())
+                        .findResources("AWS::CloudFormation::StackSet")
+                        .values()
+                        .iterator()
+                        .next())
+                .path("Properties");
+        assertThat(set.path("PermissionModel").asText()).isEqualTo("SERVICE_MANAGED");
+        assertThat(set.path("CallAs").asText()).isEqualTo("DELEGATED_ADMIN");
+        assertThat(set.at("/AutoDeployment/Enabled").asBoolean(true)).isFalse();
+        for (JsonNode g : set.path("StackInstancesGroup")) {
+            assertThat(g.at("/DeploymentTargets/AccountFilterType").asText()).isEqualTo("INTERSECTION");
+            assertThat(g.at("/DeploymentTargets/OrganizationalUnitIds/0").asText())
+                    .isEqualTo("ou-ab12-cd34ef56");
+            assertThat(g.at("/DeploymentTargets/Accounts/0").asText()).isEqualTo("111111111111");
+        }
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        Files.readString(Path.of("../docs/lifeboat.example.yml"))
+                                + "\nsourceOrganizationalUnitIds: [ou-ab12-cd34ef56]\n",
+                        "lifeboat.yml"))
+                .hasMessageContaining("sourceOrganizationalUnitIds: only with sourceDeployment: stacksets");
+    }
+
+    @Test
     void differentRoleNamesAcrossAccounts_cannotShareOneTemplate() throws Exception {
         String yml = Files.readString(Path.of("../docs/lifeboat.example.yml"))
                         .replaceFirst("role/lifeboat-source", "role/lifeboat-source-eu")

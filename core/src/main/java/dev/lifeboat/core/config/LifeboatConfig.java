@@ -19,17 +19,33 @@ public record LifeboatConfig(
         String document,
         Organization organization,
         Audit audit,
-        SourceDeployment sourceDeployment) {
+        SourceDeployment sourceDeployment,
+        List<String> sourceOrganizationalUnitIds) {
 
     public LifeboatConfig {
         audit = audit == null ? Audit.DEFAULTS : audit;
         sourceDeployment = sourceDeployment == null ? SourceDeployment.STACKS : sourceDeployment;
+        sourceOrganizationalUnitIds =
+                sourceOrganizationalUnitIds == null ? List.of() : List.copyOf(sourceOrganizationalUnitIds);
+    }
+
+    /** Without organizational units for a service-managed StackSet. */
+    public LifeboatConfig(
+            Backup backup,
+            Map<String, Database> databases,
+            String document,
+            Organization organization,
+            Audit audit,
+            SourceDeployment sourceDeployment) {
+        this(backup, databases, document, organization, audit, sourceDeployment, List.of());
     }
 
     /**
      * How the source accounts' part is deployed (issue 16): {@code STACKS}, one CDK stack per account and Region;
-     * {@code STACKSETS}, one CloudFormation StackSet (self-managed) from the backup account for the role, the share
-     * key and the incident rules, with CDK stacks only where a dump function runs.
+     * {@code STACKSETS}, one CloudFormation StackSet from the backup account for the role, the share key and the
+     * incident rules, with CDK stacks only where a dump function runs: service-managed when {@code
+     * sourceOrganizationalUnitIds} names the OUs the source accounts are in (the backup account a delegated
+     * administrator of StackSets), self-managed otherwise.
      */
     public enum SourceDeployment {
         STACKS,

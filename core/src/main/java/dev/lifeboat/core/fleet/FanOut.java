@@ -83,6 +83,26 @@ public final class FanOut {
         }
     }
 
+    private static final java.util.regex.Pattern DAILY =
+            java.util.regex.Pattern.compile("cron\\((\\d{1,2}) (\\d{1,2}) (.+)\\)");
+
+    /**
+     * A schedule of fixed minute and hour ({@code cron(30 2 * * ? *)}) moved {@code offset} later, for the schedules
+     * that start one database each (the dumps in the source accounts): the same spread as {@link #offset} gives the
+     * fan-out's runs. Empty when the expression has no fixed minute and hour, or the move would cross midnight.
+     */
+    public static java.util.Optional<String> shifted(String expression, Duration offset) {
+        java.util.regex.Matcher m = DAILY.matcher(expression == null ? "" : expression.trim());
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        long total = Long.parseLong(m.group(2)) * 60 + Long.parseLong(m.group(1)) + offset.toMinutes();
+        if (Long.parseLong(m.group(1)) > 59 || Long.parseLong(m.group(2)) > 23 || total >= 24 * 60) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("cron(" + total % 60 + " " + total / 60 + " " + m.group(3) + ")");
+    }
+
     /** Starts every run {@link #due} owes; a run already started (by an earlier firing) is left alone. */
     public Result start(LifeboatConfig config, Job job, String expression, Instant scheduled) {
         List<Run> started = new ArrayList<>();

@@ -132,4 +132,16 @@ class FanOutTest {
         assertThat(FanOut.offset("orders", null)).isZero();
         assertThat(FanOut.offset("orders", Duration.ofMinutes(1))).isZero();
     }
+
+    @Test
+    void aDailyScheduleOfFixedMinuteAndHour_movesByTheOffset_othersDoNot() {
+        assertThat(FanOut.shifted("cron(30 2 * * ? *)", Duration.ofMinutes(47))).contains("cron(17 3 * * ? *)");
+        assertThat(FanOut.shifted("cron(0 3 ? * MON-FRI *)", Duration.ZERO)).contains("cron(0 3 ? * MON-FRI *)");
+        assertThat(FanOut.shifted("cron(0 23 * * ? *)", Duration.ofHours(2)))
+                .as("past midnight")
+                .isEmpty();
+        assertThat(FanOut.shifted("cron(0/15 2 * * ? *)", Duration.ofMinutes(5)))
+                .isEmpty();
+        assertThat(FanOut.shifted("rate(12 hours)", Duration.ofMinutes(5))).isEmpty();
+    }
 }
