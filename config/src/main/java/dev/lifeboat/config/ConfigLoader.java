@@ -131,7 +131,8 @@ public final class ConfigLoader {
                         "organization",
                         "audit",
                         "sourceDeployment",
-                        "sourceOrganizationalUnitIds"));
+                        "sourceOrganizationalUnitIds",
+                        "dumpConcurrency"));
         Backup backup = backup(required(root, "", "backup"));
         LifeboatConfig.Organization organization = organization(root.get("organization"), backup);
         Map<String, Database> databases = new LinkedHashMap<>();
@@ -210,8 +211,25 @@ public final class ConfigLoader {
                 }
             }
         }
+        Integer dumpConcurrency = null;
+        if (root.hasNonNull("dumpConcurrency")) {
+            JsonNode c = root.get("dumpConcurrency");
+            if (!c.isInt() || c.asInt() < 1 || c.asInt() > 100) {
+                errors.add("dumpConcurrency: '" + c.asText() + "' must be a whole number from 1 to 100 (dumps at once"
+                        + " per source account and Region)");
+            } else {
+                dumpConcurrency = c.asInt();
+            }
+        }
         return new LifeboatConfig(
-                backup, databases, root.toString(), organization, audit(root.get("audit")), deployment, ous);
+                backup,
+                databases,
+                root.toString(),
+                organization,
+                audit(root.get("audit")),
+                deployment,
+                ous,
+                dumpConcurrency);
     }
 
     /** The optional audit block; its defaults where absent (docs/configuration.md). */

@@ -251,7 +251,7 @@ public final class SourceAccountStack extends Stack {
                         prefixes,
                         config.backup().kmsKeyArn(),
                         config.backup().region())));
-        var fn = DockerImageFunction.Builder.create(this, "DumpFunction")
+        var builder = DockerImageFunction.Builder.create(this, "DumpFunction")
                 .description("Lifeboat: logical dumps of this account's databases into the vault of account "
                         + config.backup().account())
                 .code(FunctionImages.of(root, "backup-function", null))
@@ -273,8 +273,13 @@ public final class SourceAccountStack extends Stack {
                         "POWERTOOLS_SERVICE_NAME",
                         "lifeboat-dump",
                         "LIFEBOAT_NETWORK",
-                        VpcEgress.describe(first.vpcId(), subnetIds, first.egress())))
-                .build();
+                        VpcEgress.describe(first.vpcId(), subnetIds, first.egress())));
+        if (config.dumpConcurrency() != null) {
+            // At most that many dumps at once here; Lambda keeps the rest of a night's invocations queued (throttled
+            // asynchronous invocations are retried for up to 6 hours) and runs them as dumps finish.
+            builder.reservedConcurrentExecutions(config.dumpConcurrency());
+        }
+        var fn = builder.build();
         // lifeboat.yml with this account's databases only, published with this stack.
         ConfigDocuments.Published own = ConfigDocuments.publish(
                 this,

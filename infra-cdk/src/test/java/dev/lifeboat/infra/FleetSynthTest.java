@@ -37,6 +37,7 @@ class FleetSynthTest {
     /** ... with dumps in the first {@code dumpingAccounts} accounts. */
     static String fleet(int n, int dumpingAccounts) {
         StringBuilder y = new StringBuilder("""
+                dumpConcurrency: 4
                 backup:
                   account: "222222222222"
                   region: eu-central-1
@@ -221,6 +222,10 @@ class FleetSynthTest {
                 .isEqualTo(backup50);
         assertThat(one.resources().get("LifeboatBackup")).isLessThanOrEqualTo(backup50);
         assertThat(many.stacks().sources()).hasSize(100);
+        // At most 4 dumps at once per source account and Region; Lambda queues the rest.
+        Template.fromStack(many.stacks().sources().getFirst())
+                .hasResourceProperties(
+                        "AWS::Lambda::Function", Match.objectLike(Map.of("ReservedConcurrentExecutions", 4)));
         // Dumps spread over the window too, each at its own minute (cron(30 2 ...) moved by the database's offset).
         Map<String, Map<String, Object>> dumps =
                 Template.fromStack(many.stacks().sources().getFirst()).findResources("AWS::Scheduler::Schedule");

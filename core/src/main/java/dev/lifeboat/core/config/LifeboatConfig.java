@@ -20,7 +20,24 @@ public record LifeboatConfig(
         Organization organization,
         Audit audit,
         SourceDeployment sourceDeployment,
-        List<String> sourceOrganizationalUnitIds) {
+        List<String> sourceOrganizationalUnitIds,
+        Integer dumpConcurrency) {
+
+    /**
+     * All but {@code dumpConcurrency}: at most that many dumps run at once in one source account and Region (the
+     * dump function's reserved concurrency; Lambda queues the rest, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html);
+     * null: no limit of Lambda's own.
+     */
+    public LifeboatConfig(
+            Backup backup,
+            Map<String, Database> databases,
+            String document,
+            Organization organization,
+            Audit audit,
+            SourceDeployment sourceDeployment,
+            List<String> sourceOrganizationalUnitIds) {
+        this(backup, databases, document, organization, audit, sourceDeployment, sourceOrganizationalUnitIds, null);
+    }
 
     public LifeboatConfig {
         audit = audit == null ? Audit.DEFAULTS : audit;
