@@ -2,6 +2,9 @@ package dev.lifeboat.protocol;
 
 /** The tags Lifeboat puts on every snapshot it makes; retention only ever touches snapshots carrying them. */
 public final class Tags {
+    /** Every Lifeboat tag key starts with it; production's own tags under it are not carried over by a restore. */
+    public static final String PREFIX = "lifeboat:";
+
     public static final String MANAGED_BY = "lifeboat:managed-by";
     public static final String DATABASE = "lifeboat:database";
     public static final String SOURCE_ACCOUNT = "lifeboat:source-account";

@@ -22,20 +22,24 @@ final class TranslatedRdsGateway {
 
     /** @param network the function and its network, named when a call gets no answer */
     static RdsGateway of(AwsRdsGateway target, java.util.Optional<String> network) {
-        return (RdsGateway) Proxy.newProxyInstance(
-                RdsGateway.class.getClassLoader(), new Class<?>[] {RdsGateway.class}, (proxy, method, args) -> {
-                    try {
-                        return method.invoke(target, args);
-                    } catch (InvocationTargetException e) {
-                        Throwable cause = e.getCause();
-                        if (cause instanceof SdkException sdk) {
-                            String where = args != null && args.length > 0 && args[0] instanceof Location l
-                                    ? l.toString()
-                                    : "the backup account";
-                            throw AwsErrors.translate("RDS", method.getName(), where, network, sdk);
-                        }
-                        throw cause;
-                    }
-                });
+        return translated(RdsGateway.class, target, "RDS", network);
+    }
+
+    /** Any port over AWS, with the same translation: the first Location argument names where the call went. */
+    static <T> T translated(Class<T> port, T target, String service, java.util.Optional<String> network) {
+        return port.cast(Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port}, (proxy, method, args) -> {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof SdkException sdk) {
+                    String where = args != null && args.length > 0 && args[0] instanceof Location l
+                            ? l.toString()
+                            : "the backup account";
+                    throw AwsErrors.translate(service, method.getName(), where, network, sdk);
+                }
+                throw cause;
+            }
+        }));
     }
 }

@@ -44,11 +44,56 @@ public interface RdsGateway extends RdsSnapshots, RdsDatabases, AutoCloseable {
             String optionGroup,
             boolean multiAz,
             boolean deletionProtection,
-            Map<String, String> tags) {
+            Map<String, String> tags,
+            Shaped shaped) {
         public RestoreSpec {
             securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
             tags = tags == null ? Map.of() : Map.copyOf(tags);
+            shaped = shaped == null ? Shaped.RDS_DEFAULTS : shaped;
         }
+
+        /** A restore whose other values are RDS's defaults (verification instances). */
+        public RestoreSpec(
+                String snapshotId,
+                String newIdentifier,
+                String engine,
+                String instanceClass,
+                String subnetGroup,
+                List<String> securityGroups,
+                String parameterGroup,
+                String optionGroup,
+                boolean multiAz,
+                boolean deletionProtection,
+                Map<String, String> tags) {
+            this(
+                    snapshotId,
+                    newIdentifier,
+                    engine,
+                    instanceClass,
+                    subnetGroup,
+                    securityGroups,
+                    parameterGroup,
+                    optionGroup,
+                    multiAz,
+                    deletionProtection,
+                    tags,
+                    Shaped.RDS_DEFAULTS);
+        }
+    }
+
+    /**
+     * The values of a restore that come from the recorded shape; each null leaves RDS's default (the snapshot's own,
+     * for storage). {@code iops} and {@code storageThroughput} are set only where RDS accepts them.
+     */
+    record Shaped(
+            Integer port,
+            String storageType,
+            Integer allocatedStorage,
+            Integer iops,
+            Integer storageThroughput,
+            Boolean iamAuthentication,
+            String caCertificate) {
+        public static final Shaped RDS_DEFAULTS = new Shaped(null, null, null, null, null, null, null);
     }
 
     /** How close an account is to its manual snapshot quota. */

@@ -7,14 +7,22 @@ import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.RdsDatabases;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.RdsGateway.RestoreSpec;
 import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.shape.DatabaseShape;
+import dev.lifeboat.core.shape.RestoreShape;
+import dev.lifeboat.core.shape.ShapeRecords;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
 import dev.lifeboat.protocol.Tags;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -47,7 +56,8 @@ public final class RestoringSnapshot {
 
     /**
      * Where and how to restore. {@code account} and {@code region} null: the backup account and Region.
-     * {@code kmsKeyArn}: the target's key, needed only to copy into another account or Region.
+     * {@code kmsKeyArn}: the target's key, needed only to copy into another account or Region. Every other value null
+     * (or empty): the shape recorded with the backup, else RDS's default; {@code noShape} ignores the record.
      */
     public record Target(
             String identifier,
@@ -58,11 +68,61 @@ public final class RestoringSnapshot {
             List<String> securityGroups,
             String parameterGroup,
             String optionGroup,
-            boolean multiAz,
+            Boolean multiAz,
             boolean deletionProtection,
-            String kmsKeyArn) {
+            String kmsKeyArn,
+            boolean createNetwork,
+            List<String> subnets,
+            Set<String> dropParameters,
+            boolean noShape) {
         public Target {
             securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
+            subnets = subnets == null ? List.of() : List.copyOf(subnets);
+            dropParameters = dropParameters == null ? Set.of() : Set.copyOf(dropParameters);
+        }
+
+        /** A target without network creation, dropped parameters or --no-shape. */
+        public Target(
+                String identifier,
+                String account,
+                String region,
+                String instanceClass,
+                String subnetGroup,
+                List<String> securityGroups,
+                String parameterGroup,
+                String optionGroup,
+                Boolean multiAz,
+                boolean deletionProtection,
+                String kmsKeyArn) {
+            this(
+                    identifier,
+                    account,
+                    region,
+                    instanceClass,
+                    subnetGroup,
+                    securityGroups,
+                    parameterGroup,
+                    optionGroup,
+                    multiAz,
+                    deletionProtection,
+                    kmsKeyArn,
+                    false,
+                    List.of(),
+                    Set.of(),
+                    false);
+        }
+
+        RestoreShape.Overrides overrides() {
+            return new RestoreShape.Overrides(
+                    instanceClass,
+                    subnetGroup,
+                    securityGroups,
+                    parameterGroup,
+                    optionGroup,
+                    multiAz,
+                    createNetwork,
+                    subnets,
+                    dropParameters);
         }
     }
 
@@ -84,18 +144,42 @@ public final class RestoringSnapshot {
         FAILED
     }
 
+    /**
+     * Where the restore stands. {@code choices}: every value of the new database and where it came from (recorded,
+     * given, created, default); {@code notes}: what the operator should know (groups recreated, rules not recreated,
+     * settings to turn on afterwards). Both empty when following a restore started earlier.
+     */
     public record Result(
             Status status,
             String message,
             SnapshotInfo backup,
             List<Call> plan,
             List<Call> executed,
-            Optional<SourceDatabase> restored) {}
+            Optional<SourceDatabase> restored,
+            List<RestoreShape.Choice> choices,
+            List<String> notes) {
+        public Result {
+            choices = choices == null ? List.of() : List.copyOf(choices);
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+    }
 
     private final RdsGateway rds;
+    private final DatabaseShapes shapes;
+    private final Vault vault;
+    private final Clock clock;
 
+    /** Restores with the values given and RDS's defaults for the rest: no shape record is read. */
     public RestoringSnapshot(RdsGateway rds) {
+        this(rds, null, null, Clock.systemUTC());
+    }
+
+    /** Restores to the shape recorded in {@code vault} with each backup, found or recreated through {@code shapes}. */
+    public RestoringSnapshot(RdsGateway rds, DatabaseShapes shapes, Vault vault, Clock clock) {
         this.rds = rds;
+        this.shapes = shapes;
+        this.vault = vault;
+        this.clock = clock;
     }
 
     public Result advance(LifeboatConfig config, Command c) {
@@ -114,10 +198,10 @@ public final class RestoringSnapshot {
                             + " exceed RDS's " + RdsDatabases.MAX_IDENTIFIER,
                     "use at most " + RdsDatabases.maxIdentifier(db.source().kind()) + " characters for a cluster");
         }
-        if (t.instanceClass() == null || !t.instanceClass().startsWith("db.")) {
+        if (t.instanceClass() != null && !t.instanceClass().startsWith("db.")) {
             throw new InvalidInputException(
                     "instance class '" + t.instanceClass() + "' is not an RDS class",
-                    "give one such as db.r6g.large or db.t4g.medium");
+                    "give one such as db.r6g.large or db.t4g.medium, or leave it out to use the recorded class");
         }
         Location backupLoc = config.backup().location();
         Location target = new Location(
@@ -153,18 +237,77 @@ public final class RestoringSnapshot {
         tags.put(Tags.MANAGED_BY, "lifeboat");
         tags.put(Tags.DATABASE, c.databaseId());
         tags.put(RESTORED_FROM, backup.arn());
+        tags.put(RestoreShape.RESTORE_TAG, t.identifier());
+
+        if (!c.dryRun()) {
+            Optional<SourceDatabase> existing = rds.database(target, kind, t.identifier());
+            if (existing.isPresent()) {
+                if (!backup.arn().equals(existing.get().tags().get(RESTORED_FROM))) {
+                    throw new RefusedException(
+                            "a database named " + t.identifier() + " already exists in " + target
+                                    + "; Lifeboat never reuses, modifies or deletes an existing one",
+                            "choose a new --target-instance, e.g. " + t.identifier() + "-restored");
+                }
+                String writerClass = t.instanceClass() != null
+                        ? t.instanceClass()
+                        : shape(t, c.databaseId(), backup)
+                                .map(DatabaseShape::writerClass)
+                                .orElse(DEFAULT_INSTANCE_CLASS);
+                RestoredDatabases.Readiness r =
+                        RestoredDatabases.observe(rds, target, kind, t.identifier(), writerClass, tags);
+                List<Call> following = List.of(new Call(
+                        target.account(), target.region(), "(following)", t.identifier() + " restored earlier"));
+                return r.ready()
+                        ? new Result(
+                                Status.AVAILABLE,
+                                t.identifier() + " is available at "
+                                        + r.database().orElseThrow().endpoint(),
+                                backup,
+                                following,
+                                List.of(),
+                                r.database(),
+                                List.of(),
+                                List.of())
+                        : new Result(
+                                Status.IN_PROGRESS,
+                                r.status(),
+                                backup,
+                                following,
+                                List.of(),
+                                r.database(),
+                                List.of(),
+                                List.of());
+            }
+        }
+
+        Optional<DatabaseShape> shape = shape(t, c.databaseId(), backup);
+        RestoreShape.Resolved resolved = RestoreShape.resolve(
+                shape,
+                t.overrides(),
+                shapes,
+                target,
+                kind,
+                t.identifier(),
+                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC),
+                DEFAULT_INSTANCE_CLASS,
+                tags);
+        List<String> notes = new ArrayList<>(resolved.notes());
+        if (t.noShape()) {
+            notes.addFirst("--no-shape: the recorded shape is not used");
+        }
         RestoreSpec spec = new RestoreSpec(
                 elsewhere ? localCopyId : backup.id(),
                 t.identifier(),
                 restoreEngine(db, backup),
-                t.instanceClass(),
-                t.subnetGroup(),
-                t.securityGroups(),
-                t.parameterGroup(),
-                t.optionGroup(),
-                t.multiAz(),
+                resolved.instanceClass(),
+                resolved.subnetGroup(),
+                resolved.securityGroups(),
+                resolved.parameterGroup(),
+                resolved.optionGroup(),
+                resolved.multiAz(),
                 t.deletionProtection(),
-                tags);
+                resolved.tags(),
+                resolved.shaped());
 
         List<Call> plan = new ArrayList<>();
         if (elsewhere) {
@@ -181,46 +324,71 @@ public final class RestoringSnapshot {
                     kind == DbKind.CLUSTER ? "CopyDBClusterSnapshot" : "CopyDBSnapshot",
                     backup.arn() + " -> " + localCopyId + " KmsKeyId=" + t.kmsKeyArn()));
         }
+        int copyCall = plan.size() - 1;
+        resolved.newParameterGroup().ifPresent(p -> {
+            plan.add(new Call(
+                    target.account(),
+                    target.region(),
+                    kind == DbKind.CLUSTER ? "CreateDBClusterParameterGroup" : "CreateDBParameterGroup",
+                    p.name() + " Family=" + p.family()));
+            for (int i = 0; i < p.parameters().size(); i += RestoreShape.PARAMETERS_PER_CALL) {
+                var batch = p.parameters()
+                        .subList(i, Math.min(p.parameters().size(), i + RestoreShape.PARAMETERS_PER_CALL));
+                plan.add(new Call(
+                        target.account(),
+                        target.region(),
+                        kind == DbKind.CLUSTER ? "ModifyDBClusterParameterGroup" : "ModifyDBParameterGroup",
+                        p.name() + " "
+                                + String.join(
+                                        " ",
+                                        batch.stream()
+                                                .map(x -> x.name() + "=" + x.value())
+                                                .toList())));
+            }
+        });
+        resolved.newNetwork().ifPresent(n -> {
+            plan.add(new Call(
+                    target.account(),
+                    target.region(),
+                    "CreateDBSubnetGroup",
+                    n.subnetGroup() + " SubnetIds=" + String.join(",", n.subnets())));
+            for (RestoreShape.NewSecurityGroup g : n.securityGroups()) {
+                plan.add(new Call(
+                        target.account(),
+                        target.region(),
+                        "CreateSecurityGroup",
+                        g.name() + " VpcId=" + n.vpcId() + " (as " + g.recordedId() + ": "
+                                + g.ingress().size() + " ingress, " + g.egress().size() + " egress rule(s))"));
+            }
+        });
         plan.add(new Call(
                 target.account(),
                 target.region(),
                 kind == DbKind.CLUSTER ? "RestoreDBClusterFromSnapshot" : "RestoreDBInstanceFromDBSnapshot",
                 describe(spec)));
+        int restoreCall = plan.size() - 1;
         if (kind == DbKind.CLUSTER) {
             plan.add(new Call(
                     target.account(),
                     target.region(),
                     "CreateDBInstance",
                     t.identifier() + "-writer DBClusterIdentifier=" + t.identifier() + " DBInstanceClass="
-                            + t.instanceClass()));
+                            + resolved.instanceClass()));
         }
+        List<RestoreShape.Choice> choices = resolved.choices();
         if (c.dryRun()) {
             return new Result(
-                    Status.PLANNED, "dry run: nothing was changed", backup, plan, List.of(), Optional.empty());
+                    Status.PLANNED,
+                    "dry run: nothing was changed",
+                    backup,
+                    plan,
+                    List.of(),
+                    Optional.empty(),
+                    choices,
+                    notes);
         }
 
         List<Call> executed = new ArrayList<>();
-        Optional<SourceDatabase> existing = rds.database(target, kind, t.identifier());
-        if (existing.isPresent()) {
-            if (!backup.arn().equals(existing.get().tags().get(RESTORED_FROM))) {
-                throw new RefusedException(
-                        "a database named " + t.identifier() + " already exists in " + target
-                                + "; Lifeboat never reuses, modifies or deletes an existing one",
-                        "choose a new --target-instance, e.g. " + t.identifier() + "-restored");
-            }
-            RestoredDatabases.Readiness r =
-                    RestoredDatabases.observe(rds, target, kind, t.identifier(), t.instanceClass(), tags);
-            return r.ready()
-                    ? new Result(
-                            Status.AVAILABLE,
-                            t.identifier() + " is available at "
-                                    + r.database().orElseThrow().endpoint(),
-                            backup,
-                            plan,
-                            executed,
-                            r.database())
-                    : new Result(Status.IN_PROGRESS, r.status(), backup, plan, executed, r.database());
-        }
         if (elsewhere) {
             Optional<SnapshotInfo> local = rds.snapshot(target, kind, localCopyId);
             if (local.isEmpty()) {
@@ -236,16 +404,18 @@ public final class RestoringSnapshot {
                         backupLoc.region(),
                         localCopyId,
                         t.kmsKeyArn(),
-                        t.optionGroup(),
+                        resolved.optionGroup(),
                         tags);
-                executed.add(plan.get(plan.size() - (kind == DbKind.CLUSTER ? 3 : 2)));
+                executed.add(plan.get(copyCall));
                 return new Result(
                         Status.IN_PROGRESS,
                         "copying " + backup.id() + " into " + target,
                         backup,
                         plan,
                         executed,
-                        Optional.empty());
+                        Optional.empty(),
+                        choices,
+                        notes);
             }
             if (local.get().failed()) {
                 return new Result(
@@ -256,7 +426,9 @@ public final class RestoringSnapshot {
                         backup,
                         plan,
                         executed,
-                        Optional.empty());
+                        Optional.empty(),
+                        choices,
+                        notes);
             }
             if (!local.get().available()) {
                 return new Result(
@@ -266,19 +438,51 @@ public final class RestoringSnapshot {
                         backup,
                         plan,
                         executed,
-                        Optional.empty());
+                        Optional.empty(),
+                        choices,
+                        notes);
             }
+        }
+        if (resolved.newParameterGroup().isPresent() || resolved.newNetwork().isPresent()) {
+            List<String> groups = resolved.create(shapes, target, kind, creationTags(c.databaseId(), t.identifier()));
+            executed.addAll(plan.subList(copyCall + 1, restoreCall));
+            spec = new RestoreSpec(
+                    spec.snapshotId(),
+                    spec.newIdentifier(),
+                    spec.engine(),
+                    spec.instanceClass(),
+                    spec.subnetGroup(),
+                    groups,
+                    spec.parameterGroup(),
+                    spec.optionGroup(),
+                    spec.multiAz(),
+                    spec.deletionProtection(),
+                    spec.tags(),
+                    spec.shaped());
         }
         SourceDatabase started = rds.restore(target, kind, spec);
         // A cluster's writer (the plan's last call) follows once the cluster is available (RestoredDatabases).
-        executed.add(plan.get(plan.size() - (kind == DbKind.CLUSTER ? 2 : 1)));
+        executed.add(plan.get(restoreCall));
         return new Result(
                 Status.IN_PROGRESS,
                 "restoring " + t.identifier() + " from " + spec.snapshotId() + " (" + started.status() + ")",
                 backup,
                 plan,
                 executed,
-                Optional.of(started));
+                Optional.of(started),
+                choices,
+                notes);
+    }
+
+    private Optional<DatabaseShape> shape(Target t, String databaseId, SnapshotInfo backup) {
+        return t.noShape() || vault == null || shapes == null
+                ? Optional.empty()
+                : ShapeRecords.read(vault, databaseId, backup.id());
+    }
+
+    /** What a restore creates besides the database carries these: whose it is, and which restore made it. */
+    private static Map<String, String> creationTags(String databaseId, String identifier) {
+        return Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, databaseId, RestoreShape.RESTORE_TAG, identifier);
     }
 
     /** The copy to restore: an identifier, the newest ("latest"), or the newest taken at or before a time. */
@@ -343,7 +547,26 @@ public final class RestoringSnapshot {
                 + " DBParameterGroupName=" + orDefault(s.parameterGroup(), "(RDS default for the engine)")
                 + " OptionGroupName=" + orDefault(s.optionGroup(), "(RDS default for the engine)")
                 + " MultiAZ=" + s.multiAz() + " DeletionProtection=" + s.deletionProtection()
+                + shaped(s.shaped())
                 + " PubliclyAccessible=false";
+    }
+
+    private static String shaped(RdsGateway.Shaped x) {
+        StringBuilder b = new StringBuilder();
+        append(b, "Port", x.port());
+        append(b, "StorageType", x.storageType());
+        append(b, "AllocatedStorage", x.allocatedStorage());
+        append(b, "Iops", x.iops());
+        append(b, "StorageThroughput", x.storageThroughput());
+        append(b, "EnableIAMDatabaseAuthentication", x.iamAuthentication());
+        append(b, "CACertificateIdentifier", x.caCertificate());
+        return b.toString();
+    }
+
+    private static void append(StringBuilder b, String field, Object value) {
+        if (value != null) {
+            b.append(' ').append(field).append('=').append(value);
+        }
     }
 
     private static String orDefault(String v, String fallback) {

@@ -5,7 +5,11 @@ import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.shape.DatabaseShape;
+import dev.lifeboat.core.shape.ShapeRecords;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,9 +37,22 @@ public final class CopyingSnapshot {
             RdsGateway.Quota backupQuota) {}
 
     private final RdsGateway rds;
+    private final DatabaseShapes shapes;
+    private final Vault vault;
 
+    /** A pipeline that records no shapes (tests of the copies alone). */
     public CopyingSnapshot(RdsGateway rds) {
+        this(rds, null, null);
+    }
+
+    /**
+     * A pipeline that records the source database's shape into {@code vault} when a run takes its source snapshot
+     * (issue 14): what a restore needs to bring the database back as it was.
+     */
+    public CopyingSnapshot(RdsGateway rds, DatabaseShapes shapes, Vault vault) {
         this.rds = rds;
+        this.shapes = shapes;
+        this.vault = vault;
     }
 
     public Result advance(LifeboatConfig config, String databaseId, Instant scheduledAt, RunProgress progress) {
@@ -49,6 +66,9 @@ public final class CopyingSnapshot {
             Observed o = observe(plan);
             Decision d = SnapshotPlanner.decide(plan, o, p);
             p = d.progress();
+            if (pass == 0 && takesTheSource(d)) {
+                p = recordShape(plan, p);
+            }
             try {
                 for (Action a : d.actions()) {
                     execute(plan.kind(), a);
@@ -104,6 +124,42 @@ public final class CopyingSnapshot {
             return new Result(d.status(), d.message(), p, executed, o.finalCopy(), o.backupQuota());
         }
         throw new IllegalStateException("unreachable: two passes always return");
+    }
+
+    private static boolean takesTheSource(Decision d) {
+        return d.actions().stream()
+                .anyMatch(a -> a instanceof Action.CreateSource
+                        || (a instanceof Action.Copy c && c.purpose() == Action.Purpose.AUTOMATED_TO_MANUAL));
+    }
+
+    /**
+     * Writes the database's shape beside the run's copy, once (a second invocation finds it written). A shape that
+     * cannot be described or written does not stop the backup: the copy matters more, and the run says what is
+     * missing in its warnings.
+     */
+    private RunProgress recordShape(SnapshotPlanner.Plan plan, RunProgress p) {
+        if (shapes == null || vault == null) {
+            return p;
+        }
+        LifeboatConfig.Database db = plan.database();
+        try {
+            Optional<DatabaseShape> shape = shapes.describe(
+                    plan.sourceLocation(), plan.kind(), db.source().identifier(), db.id());
+            if (shape.isEmpty()) {
+                return p;
+            }
+            boolean written = ShapeRecords.record(vault, shape.get(), plan.run().finalId());
+            LOG.info(
+                    "{}: shape {} {}",
+                    db.id(),
+                    ShapeRecords.key(db.id(), plan.run().finalId()),
+                    written ? "recorded" : "was recorded already");
+            return p;
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the database's shape was not recorded: {}", db.id(), e.getMessage());
+            return p.warn("the database's shape was not recorded (" + e.getMessage()
+                    + "); a restore of this copy uses the values given and RDS's defaults");
+        }
     }
 
     Observed observe(SnapshotPlanner.Plan plan) {

@@ -1,0 +1,89 @@
+package dev.lifeboat.core.shape;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.core.error.VaultException;
+import dev.lifeboat.core.port.Vault;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Shape records in the vault: {@code shapes/<database-id>/<backup>.shape.json}, one per backup (the snapshot copy's
+ * identifier), written once and never replaced. Only the backup account writes under {@code shapes/}: the vault's
+ * bucket policy lets the source accounts' dump roles write under {@code dumps/<their database>/} alone, so production
+ * credentials cannot plant or change a shape a restore will follow.
+ */
+public final class ShapeRecords {
+    public static final String PREFIX = "shapes/";
+    public static final String SUFFIX = ".shape.json";
+    private static final Pattern BACKUP = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,254}");
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private ShapeRecords() {}
+
+    public static String key(String databaseId, String backup) {
+        if (backup == null || !BACKUP.matcher(backup).matches()) {
+            throw new IllegalArgumentException("backup '" + backup + "' cannot name a shape record");
+        }
+        return PREFIX + VaultLayout.requireDatabaseId(databaseId) + "/" + backup + SUFFIX;
+    }
+
+    public static byte[] encode(DatabaseShape shape) {
+        try {
+            return MAPPER.writeValueAsBytes(shape);
+        } catch (IOException e) {
+            throw new IllegalStateException("a shape record could not be written as JSON", e);
+        }
+    }
+
+    public static DatabaseShape decode(byte[] json, String where) {
+        try {
+            DatabaseShape s = MAPPER.readValue(json, DatabaseShape.class);
+            if (s.version() < 1 || s.databaseId() == null || s.kind() == null) {
+                throw new VaultException(
+                        "the shape record " + where + " lacks its version, database or kind",
+                        "restore with --no-shape and give the instance's values by hand");
+            }
+            return s;
+        } catch (IOException e) {
+            throw new VaultException(
+                    "the shape record " + where + " is not a shape record Lifeboat can read ("
+                            + e.getClass().getSimpleName() + ")",
+                    "restore with --no-shape and give the instance's values by hand",
+                    e);
+        }
+    }
+
+    /** Writes the record unless one exists for that backup; false, changing nothing, when one does. */
+    public static boolean record(Vault vault, DatabaseShape shape, String backup) {
+        return vault.putIfAbsent(key(shape.databaseId(), backup), encode(shape));
+    }
+
+    /**
+     * The shape recorded with that backup, or empty when none was. A record that is not one of this database's
+     * (planted, or copied from another key) is refused, not followed.
+     */
+    public static Optional<DatabaseShape> read(Vault vault, String databaseId, String backup) {
+        String key = key(databaseId, backup);
+        Optional<byte[]> bytes = vault.read(key);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        DatabaseShape s = decode(bytes.get(), vault.describe() + "/" + key);
+        if (!databaseId.equals(s.databaseId())) {
+            throw new VaultException(
+                    "the shape record " + key + " describes database '" + s.databaseId() + "', not '" + databaseId
+                            + "': it was not written by this database's snapshot run",
+                    "restore with --no-shape and give the instance's values by hand, and find out who wrote it");
+        }
+        return Optional.of(s);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.lifeboat.core.testing;
+
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.port.DatabaseShapes;
+import dev.lifeboat.core.shape.DatabaseShape;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The shape calls of RDS and EC2 in memory, for the restore's decisions; the AWS adapter is proven against moto
+ * (AwsDatabaseShapesIT). It keeps the documented rules a restore could trip over: ModifyDBParameterGroup takes at most
+ * 20 parameters and refuses one its family does not know ("Could not find parameter with name"); a group, subnet group
+ * or security group name is unique in its place; DescribeEngineDefaultParameters answers only for families given
+ * here (others: the Region cannot answer, like moto).
+ */
+public final class InMemoryShapes implements DatabaseShapes {
+    public final Map<String, DatabaseShape> databases = new HashMap<>();
+    public final Map<String, DatabaseShape.ParameterGroup> parameterGroups = new HashMap<>();
+    public final Map<String, Map<String, String>> createdTags = new HashMap<>();
+    public final Map<String, Set<String>> familyParameters = new HashMap<>();
+    public final Set<String> optionGroups = new HashSet<>();
+    public final Map<String, List<String>> subnetGroups = new HashMap<>();
+    /** Subnet id to VPC id, per location. */
+    public final Map<String, String> subnets = new HashMap<>();
+    /** Security group key (location/id) to its name, VPC and rules. */
+    public final Map<String, DatabaseShape.SecurityGroup> securityGroups = new HashMap<>();
+
+    public final List<String> calls = new ArrayList<>();
+    private int nextGroup = 1;
+
+    private static String key(Location where, String name) {
+        return where + "/" + name;
+    }
+
+    public void addSecurityGroup(Location where, DatabaseShape.SecurityGroup g) {
+        securityGroups.put(key(where, g.id()), g);
+    }
+
+    @Override
+    public Optional<DatabaseShape> describe(Location where, DbKind kind, String identifier, String databaseId) {
+        calls.add("describe " + identifier);
+        return Optional.ofNullable(databases.get(key(where, identifier)));
+    }
+
+    @Override
+    public Optional<DatabaseShape.ParameterGroup> parameterGroup(Location where, DbKind kind, String name) {
+        return Optional.ofNullable(parameterGroups.get(key(where, name)));
+    }
+
+    @Override
+    public Optional<Set<String>> acceptedParameters(Location where, DbKind kind, String family) {
+        return Optional.ofNullable(familyParameters.get(family));
+    }
+
+    @Override
+    public void createParameterGroup(
+            Location where,
+            DbKind kind,
+            String name,
+            String family,
+            String description,
+            List<DatabaseShape.Parameter> parameters,
+            Map<String, String> tags) {
+        calls.add("CreateDBParameterGroup " + name);
+        if (parameterGroups.containsKey(key(where, name))) {
+            throw new IllegalStateException("DBParameterGroupAlreadyExists: " + name);
+        }
+        Set<String> known = familyParameters.get(family);
+        for (int i = 0; i < parameters.size(); i += 20) {
+            List<DatabaseShape.Parameter> batch = parameters.subList(i, Math.min(parameters.size(), i + 20));
+            calls.add("ModifyDBParameterGroup " + name + " " + batch.size());
+            for (DatabaseShape.Parameter p : batch) {
+                if (known != null && !known.contains(p.name())) {
+                    throw new IllegalStateException(
+                            "InvalidParameterValue: Could not find parameter with name: " + p.name());
+                }
+            }
+        }
+        parameterGroups.put(key(where, name), new DatabaseShape.ParameterGroup(name, family, parameters));
+        createdTags.put(key(where, name), Map.copyOf(tags));
+    }
+
+    @Override
+    public boolean optionGroupExists(Location where, String name) {
+        return optionGroups.contains(key(where, name));
+    }
+
+    @Override
+    public boolean subnetGroupExists(Location where, String name) {
+        return subnetGroups.containsKey(key(where, name));
+    }
+
+    @Override
+    public Set<String> existingSecurityGroups(Location where, Collection<String> ids) {
+        Set<String> out = new TreeSet<>();
+        ids.forEach(id -> {
+            if (securityGroups.containsKey(key(where, id))) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public String vpcOfSubnets(Location where, Collection<String> subnetIds) {
+        Set<String> vpcs = new HashSet<>();
+        for (String s : subnetIds) {
+            String vpc = subnets.get(key(where, s));
+            if (vpc == null) {
+                throw new InvalidInputException("--subnet: " + s + " does not exist in " + where, "pass others");
+            }
+            vpcs.add(vpc);
+        }
+        if (vpcs.size() != 1) {
+            throw new InvalidInputException("--subnet: not all of one VPC", "pass subnets of one VPC");
+        }
+        return vpcs.iterator().next();
+    }
+
+    @Override
+    public void createSubnetGroup(
+            Location where, String name, String description, Collection<String> subnetIds, Map<String, String> tags) {
+        calls.add("CreateDBSubnetGroup " + name);
+        if (subnetGroups.putIfAbsent(key(where, name), List.copyOf(subnetIds)) != null) {
+            throw new IllegalStateException("DBSubnetGroupAlreadyExists: " + name);
+        }
+        createdTags.put(key(where, name), Map.copyOf(tags));
+    }
+
+    @Override
+    public Optional<String> securityGroupNamed(Location where, String vpcId, String name) {
+        return securityGroups.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(where + "/"))
+                .map(Map.Entry::getValue)
+                .filter(g -> g.vpcId().equals(vpcId) && g.name().equals(name))
+                .map(DatabaseShape.SecurityGroup::id)
+                .findFirst();
+    }
+
+    @Override
+    public String createSecurityGroup(
+            Location where, String vpcId, String name, String description, Map<String, String> tags) {
+        calls.add("CreateSecurityGroup " + name);
+        if (securityGroupNamed(where, vpcId, name).isPresent()) {
+            throw new IllegalStateException("InvalidGroup.Duplicate: " + name);
+        }
+        String id = String.format("sg-new%013d", nextGroup++);
+        DatabaseShape.Rule allowAll = new DatabaseShape.Rule("-1", null, null, List.of("0.0.0.0/0"), null, null, null);
+        securityGroups.put(
+                key(where, id),
+                new DatabaseShape.SecurityGroup(id, name, description, vpcId, List.of(), List.of(allowAll)));
+        createdTags.put(key(where, id), Map.copyOf(tags));
+        return id;
+    }
+
+    @Override
+    public void setRules(
+            Location where, String groupId, List<DatabaseShape.Rule> ingress, List<DatabaseShape.Rule> egress) {
+        DatabaseShape.SecurityGroup g = securityGroups.get(key(where, groupId));
+        List<DatabaseShape.Rule> in = new ArrayList<>(g.ingress());
+        ingress.stream().filter(r -> !in.contains(r)).forEach(in::add);
+        List<DatabaseShape.Rule> out = new ArrayList<>(g.egress());
+        boolean keepsAllowAll = egress.stream()
+                .anyMatch(r -> "-1".equals(r.protocol()) && r.ipv4Ranges().contains("0.0.0.0/0"));
+        if (!keepsAllowAll) {
+            out.removeIf(r -> "-1".equals(r.protocol()) && r.ipv4Ranges().contains("0.0.0.0/0"));
+        }
+        egress.stream().filter(r -> !out.contains(r)).forEach(out::add);
+        for (DatabaseShape.Rule r : in) {
+            for (String ref : r.groupIds()) {
+                if (!securityGroups.containsKey(key(where, ref))) {
+                    throw new IllegalStateException("InvalidGroup.NotFound: " + ref);
+                }
+            }
+        }
+        securityGroups.put(
+                key(where, groupId),
+                new DatabaseShape.SecurityGroup(g.id(), g.name(), g.description(), g.vpcId(), in, out));
+    }
+}
