@@ -106,11 +106,39 @@ s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True,
                  CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
 prod_key = boto3.client("kms", region_name="eu-west-1").create_key(Description="orders-prod")["KeyMetadata"]["Arn"]
 backup_key = boto3.client("kms", region_name="eu-central-1").create_key(Description="lifeboat backup")["KeyMetadata"]["Arn"]
-boto3.client("rds", region_name="eu-west-1").create_db_instance(
-    DBInstanceIdentifier=instance, Engine="postgres", EngineVersion="16.4", DBInstanceClass="db.t4g.medium",
-    AllocatedStorage=20, MasterUsername="app", MasterUserPassword="not-a-real-password-1",
-    StorageEncrypted=True, KmsKeyId=prod_key, BackupRetentionPeriod=7)
+# Production's shape, as Terraform made it: a VPC with two subnets, a security group with rules, a DB subnet
+# group, a parameter group with production's values, a large Multi-AZ instance (issue 14).
+ec2 = boto3.client("ec2", region_name="eu-west-1")
+rds = boto3.client("rds", region_name="eu-west-1")
+vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"eu-west-1{az}")["Subnet"]["SubnetId"]
+           for i, az in ((1, "a"), (2, "b"))]
+sg = ec2.create_security_group(GroupName=f"{instance}-db", Description="orders database", VpcId=vpc)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+    {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.20.0.0/16"}]}])
+rds.create_db_subnet_group(DBSubnetGroupName=f"{instance}-net", DBSubnetGroupDescription="orders", SubnetIds=subnets)
+rds.create_db_parameter_group(DBParameterGroupName=f"{instance}-pg16", DBParameterGroupFamily="postgres16",
+                              Description="orders production values")
+rds.modify_db_parameter_group(DBParameterGroupName=f"{instance}-pg16", Parameters=[
+    {"ParameterName": "max_connections", "ParameterValue": "500", "ApplyMethod": "pending-reboot"},
+    {"ParameterName": "work_mem", "ParameterValue": "65536", "ApplyMethod": "immediate"},
+    {"ParameterName": "log_min_duration_statement", "ParameterValue": "250", "ApplyMethod": "immediate"}])
+rds.create_db_instance(
+    DBInstanceIdentifier=instance, Engine="postgres", EngineVersion="16.4", DBInstanceClass="db.r6g.large",
+    AllocatedStorage=100, StorageType="gp3", MultiAZ=True, MasterUsername="app", MasterUserPassword="not-a-real-password-1",
+    StorageEncrypted=True, KmsKeyId=prod_key, BackupRetentionPeriod=7, DBSubnetGroupName=f"{instance}-net",
+    VpcSecurityGroupIds=[sg], DBParameterGroupName=f"{instance}-pg16", Tags=[{"Key": "team", "Value": "payments"}])
 print(backup_key)
+PY
+)
+# The subnets of the VPC the restore goes into (the backup Region's), which the operator names when the recorded
+# network is gone.
+RECOVERY_SUBNETS=$("$LIFEBOAT_CACHE/moto-venv/bin/python" - <<'PY'
+import boto3
+ec2 = boto3.client("ec2", region_name="eu-central-1")
+vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+print(" ".join(ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.30.{i}.0/24", AvailabilityZone=f"eu-central-1{az}")["Subnet"]["SubnetId"]
+               for i, az in ((1, "a"), (2, "b"))))
 PY
 )
 S3_VAULT="s3://$BUCKET/lifeboat"
@@ -163,6 +191,10 @@ lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_
 lifeboat list --vault "$S3_VAULT"
 
 lifeboat list --snapshots --config "$CONFIG"
+log "the shape recorded with the copy: what the restore brings back"
+lifeboat shape --config "$CONFIG" --database orders | tee "$VAULT_DIR/shape.out"
+grep -q "instanceClass: db.r6g.large" "$VAULT_DIR/shape.out" || die "lifeboat shape does not show the recorded instance class"
+grep -q "parameterGroup.parameters\[.*\].value: 65536" "$VAULT_DIR/shape.out" || die "lifeboat shape does not show work_mem"
 log "guard: the same destroy, now that the backups are minutes old, is allowed"
 lifeboat guard --plan "$PLAN" --config "$CONFIG" || die "lifeboat guard refused the destroy although fresh backups exist"
 
@@ -170,11 +202,17 @@ log "3/4 destruction, as terraform destroy did it: $INSTANCE with its automated 
 "$LIFEBOAT_CACHE/moto-venv/bin/python" - "$INSTANCE" <<'PY'
 import sys, boto3
 rds = boto3.client("rds", region_name="eu-west-1")
-rds.delete_db_instance(DBInstanceIdentifier=sys.argv[1], SkipFinalSnapshot=True, DeleteAutomatedBackups=True)
+instance = sys.argv[1]
+sg = rds.describe_db_instances(DBInstanceIdentifier=instance)["DBInstances"][0]["VpcSecurityGroups"][0]["VpcSecurityGroupId"]
+rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True, DeleteAutomatedBackups=True)
 for s in rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]:
     rds.delete_db_snapshot(DBSnapshotIdentifier=s["DBSnapshotIdentifier"])
-print("  deleted the instance; manual snapshots left in eu-west-1:",
-      len(rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]))
+# With the instance went its parameter group, its DB subnet group and its security group.
+rds.delete_db_parameter_group(DBParameterGroupName=f"{instance}-pg16")
+rds.delete_db_subnet_group(DBSubnetGroupName=f"{instance}-net")
+boto3.client("ec2", region_name="eu-west-1").delete_security_group(GroupId=sg)
+print("  deleted the instance, its parameter group, subnet group and security group; manual snapshots left in"
+      " eu-west-1:", len(rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]))
 PY
 pg -d postgres -c "DROP DATABASE $PG_DB"
 my -e "DROP DATABASE $MY_DB"
@@ -190,14 +228,39 @@ text = open(sys.argv[1]).read()
 section = text[text.index("## 0."):text.index("## The same from Lambda")]
 blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
 print(blocks[0])
-print('export LIFEBOAT_CONFIG="$CONFIG" DB=orders NEW="orders-restored-$RUN" CLASS=db.t4g.medium')
+print('export LIFEBOAT_CONFIG="$CONFIG" DB=orders NEW="orders-restored-$RUN"')
+print('NETWORK="--create-network $(printf -- "--subnet %s " $RECOVERY_SUBNETS)"')
 print('export DUMP_USER="$LIFEBOAT_TEST_PG_USER" DUMP_HOST=127.0.0.1 DUMP_PORT="$LIFEBOAT_TEST_PG_PORT" DUMP_DB="${PG_DB}_restored"')
 for b in blocks[1:]:
     print(b)
 PY
 } >"$RUNBOOK_SCRIPT"
-( cd "$LIFEBOAT_ROOT" && CONFIG=$CONFIG RUN=$RUN PG_DB=$PG_DB bash "$RUNBOOK_SCRIPT" ) | tee "$VAULT_DIR/restore.out"
+( cd "$LIFEBOAT_ROOT" && CONFIG=$CONFIG RUN=$RUN PG_DB=$PG_DB RECOVERY_SUBNETS=$RECOVERY_SUBNETS bash "$RUNBOOK_SCRIPT" ) | tee "$VAULT_DIR/restore.out"
 grep -q "^restored orders-restored-$RUN: endpoint" "$VAULT_DIR/restore.out" || die "the runbook's snapshot restore did not report an endpoint"
+# The restored instance has production's shape (issue 14), checked by describing it: the recorded class and Multi-AZ,
+# a parameter group recreated with production's values, a security group with production's rule.
+"$LIFEBOAT_CACHE/moto-venv/bin/python" - "orders-restored-$RUN" <<'PY' | tee "$VAULT_DIR/shape.check" || die "the restored instance does not have the recorded shape"
+import sys, boto3
+rds = boto3.client("rds", region_name="eu-central-1")
+ec2 = boto3.client("ec2", region_name="eu-central-1")
+db = rds.describe_db_instances(DBInstanceIdentifier=sys.argv[1])["DBInstances"][0]
+group = db["DBParameterGroups"][0]["DBParameterGroupName"]
+values = {p["ParameterName"]: p["ParameterValue"] for p in rds.describe_db_parameters(DBParameterGroupName=group)["Parameters"]}
+rules = ec2.describe_security_groups(GroupIds=[db["VpcSecurityGroups"][0]["VpcSecurityGroupId"]])["SecurityGroups"][0]["IpPermissions"]
+checks = {
+    "instance class db.r6g.large": db["DBInstanceClass"] == "db.r6g.large",
+    "Multi-AZ": db["MultiAZ"] is True,
+    "parameter group recreated (" + group + ")": "-lifeboat-" in group,
+    "max_connections=500, work_mem=65536, log_min_duration_statement=250":
+        values == {"max_connections": "500", "work_mem": "65536", "log_min_duration_statement": "250"},
+    "security group: tcp 5432 from 10.20.0.0/16 only":
+        [(r["IpProtocol"], r.get("FromPort"), [x["CidrIp"] for x in r["IpRanges"]]) for r in rules] == [("tcp", 5432, ["10.20.0.0/16"])],
+    "subnet group in the recovery subnets": db["DBSubnetGroup"]["DBSubnetGroupName"] == sys.argv[1] + "-lifeboat",
+}
+for name, ok in checks.items():
+    print(f"  shape: {name}: {'yes' if ok else 'NO'}")
+sys.exit(0 if all(checks.values()) else 1)
+PY
 grep -q "^restored dump .* into postgresql://.*/${PG_DB}_restored" "$VAULT_DIR/restore.out" || die "the runbook's dump restore did not report"
 lifeboat restore --from dump --vault "$S3_VAULT" --database shop-db --backup latest \
   --target "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/${MY_DB}_restored" --create

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.aws.AwsExecutions;
+import dev.lifeboat.adapters.rds.AwsDatabaseShapes;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
@@ -70,9 +71,20 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     }
 
     private SnapshotStepHandler(LifeboatConfig config, AwsClients aws) {
+        this(config, aws, AwsRdsGateway.forConfig(config, aws));
+    }
+
+    private SnapshotStepHandler(LifeboatConfig config, AwsClients aws, RdsGateway rds) {
         this(
                 config,
-                AwsRdsGateway.forConfig(config, aws),
+                rds,
+                // The shape record of each run (issue 14), beside its copy in the vault.
+                new CopyingSnapshot(
+                        rds,
+                        AwsDatabaseShapes.forConfig(config, aws, Clock.systemUTC()),
+                        config.backup().vault() == null
+                                ? null
+                                : BackupHandler.openVault(config, aws, Clock.systemUTC())),
                 MetricsFactory.getMetricsInstance(),
                 AwsExecutions.forConfig(
                         config,
@@ -90,8 +102,13 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
 
     /** {@code executions} null: no fan-out (a test of the steps alone). */
     SnapshotStepHandler(LifeboatConfig config, RdsGateway rds, Metrics metrics, Executions executions) {
+        this(config, rds, new CopyingSnapshot(rds), metrics, executions);
+    }
+
+    SnapshotStepHandler(
+            LifeboatConfig config, RdsGateway rds, CopyingSnapshot copying, Metrics metrics, Executions executions) {
         this.config = config;
-        this.copying = new CopyingSnapshot(rds);
+        this.copying = copying;
         this.pruning = new PruningSnapshots(rds, Clock.systemUTC());
         this.metrics = metrics;
         this.fanOut = executions == null ? null : new FanOut(executions);

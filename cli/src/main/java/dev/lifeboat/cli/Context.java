@@ -3,11 +3,13 @@ package dev.lifeboat.cli;
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.rds.AwsDatabaseShapes;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.adapters.secrets.LocalCredentials;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.ConnectionUrl;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
@@ -130,6 +132,11 @@ final class Context implements AutoCloseable {
     /** The RDS gateway for a configuration: the backup account's own credentials, a role per source account. */
     RdsGateway rds(LifeboatConfig config) {
         return AwsRdsGateway.forConfig(config, aws());
+    }
+
+    /** The shape calls of RDS and EC2 for a configuration's accounts (issue 14). */
+    DatabaseShapes shapes(LifeboatConfig config) {
+        return AwsDatabaseShapes.forConfig(config, aws(), clock);
     }
 
     /** The backups of a vault; each manifest it skips is named on stderr once, as a warning. */

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             PreflightCommand.class,
             GuardCommand.class,
             AuditCommand.class,
+            ShapeCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -67,7 +68,16 @@ public final class Lifeboat implements Callable<Integer> {
     public static void main(String[] args) {
         Thread command = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopped(command), "lifeboat-signal"));
-        int code = run(Context.system(), args);
+        int code;
+        try {
+            code = run(Context.system(), args);
+        } catch (Error e) {
+            // picocli hands only Exceptions to the handler; an Error (a class missing from the build) would end the
+            // main thread and leave the shutdown hook waiting 30 s for it, then saying "interrupted".
+            System.err.println("lifeboat: internal error: " + e);
+            e.printStackTrace();
+            code = ExitCode.INTERNAL;
+        }
         finished = true;
         if (!signalled) {
             System.exit(code);

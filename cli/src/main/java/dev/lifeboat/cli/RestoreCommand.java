@@ -4,6 +4,7 @@ import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.RestoringDump;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,8 +33,9 @@ import picocli.CommandLine.Option;
             "",
             "Examples:",
             "  lifeboat restore --config lifeboat.yml --database orders --from snapshot --backup latest \\",
-            "      --target-instance orders-restored --instance-class db.r6g.large --subnet-group prod-db \\",
-            "      --security-group sg-0123456789abcdef0 --dry-run",
+            "      --target-instance orders-restored --dry-run",
+            "  lifeboat restore --config lifeboat.yml --database orders --from snapshot --target-instance orders-restored \\",
+            "      --create-network --subnet subnet-0aaa --subnet subnet-0bbb     # the recorded network is gone",
             "  PGPASSWORD=... lifeboat restore --config lifeboat.yml --database orders --from dump --backup latest \\",
             "      --target postgresql://app@orders-restored.xyz.eu-central-1.rds.amazonaws.com:5432/orders --create",
             "  PGPASSWORD=... lifeboat restore --from dump --vault file:./vault --database orders \\",
@@ -91,34 +94,66 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(
             names = "--instance-class",
-            defaultValue = RestoringSnapshot.DEFAULT_INSTANCE_CLASS,
             paramLabel = "CLASS",
-            description = "(default: ${DEFAULT-VALUE})")
+            description = "snapshot: default the class recorded with the backup, else "
+                    + RestoringSnapshot.DEFAULT_INSTANCE_CLASS)
     String instanceClass;
 
     @Option(
             names = "--subnet-group",
             paramLabel = "NAME",
-            description = "DB subnet group (RDS default: the default VPC's)")
+            description = "snapshot: DB subnet group (default: the recorded one, when it still exists)")
     String subnetGroup;
 
-    @Option(names = "--security-group", paramLabel = "SG", description = "VPC security group id; repeat for several")
+    @Option(
+            names = "--security-group",
+            paramLabel = "SG",
+            description = "snapshot: VPC security group id, repeat for several (default: the recorded ones, when they"
+                    + " still exist)")
     List<String> securityGroups = new ArrayList<>();
 
     @Option(
             names = "--parameter-group",
             paramLabel = "NAME",
-            description = "snapshot: DB parameter group of the new database (RDS default: the engine's default group)")
+            description = "snapshot: parameter group (default: the recorded one with its recorded values, recreated"
+                    + " as <name>-lifeboat-<date> when it is gone or differs)")
     String parameterGroup;
 
     @Option(
             names = "--option-group",
             paramLabel = "NAME",
-            description = "snapshot: option group of the new instance (RDS default: the engine's default group)")
+            description = "snapshot: option group (default: the recorded one, when it still exists)")
     String optionGroup;
 
-    @Option(names = "--multi-az", description = "snapshot: a Multi-AZ instance (default: single-AZ)")
-    boolean multiAz;
+    @Option(
+            names = "--multi-az",
+            negatable = true,
+            description = "snapshot: Multi-AZ or not (--no-multi-az) (default: as recorded)")
+    Boolean multiAz;
+
+    @Option(
+            names = "--create-network",
+            description = "snapshot: the recorded network is gone: create a DB subnet group in the --subnet subnets,"
+                    + " and security groups with the recorded rules")
+    boolean createNetwork;
+
+    @Option(
+            names = "--subnet",
+            paramLabel = "ID",
+            description = "snapshot, with --create-network: a subnet of the target VPC; repeat, two Availability Zones"
+                    + " at least")
+    List<String> subnets = new ArrayList<>();
+
+    @Option(
+            names = "--drop-parameter",
+            paramLabel = "NAME",
+            description = "snapshot: leave out a recorded parameter the target engine does not accept; repeat")
+    List<String> dropParameters = new ArrayList<>();
+
+    @Option(
+            names = "--no-shape",
+            description = "snapshot: ignore the shape recorded with the backup (values given, else RDS's defaults)")
+    boolean noShape;
 
     @Option(
             names = "--no-deletion-protection",
@@ -218,10 +253,18 @@ final class RestoreCommand implements Callable<Integer> {
                         optionGroup,
                         multiAz,
                         !noDeletionProtection,
-                        targetKmsKey),
+                        targetKmsKey,
+                        createNetwork,
+                        subnets,
+                        Set.copyOf(dropParameters),
+                        noShape),
                 dryRun);
-        try (RdsGateway rds = context.rds(cfg)) {
-            RestoringSnapshot restoring = new RestoringSnapshot(rds);
+        if (!createNetwork && !subnets.isEmpty()) {
+            throw new IllegalArgumentException("--subnet belongs to --create-network");
+        }
+        try (RdsGateway rds = context.rds(cfg);
+                DatabaseShapes shapes = context.shapes(cfg)) {
+            RestoringSnapshot restoring = new RestoringSnapshot(rds, shapes, context.vault(cfg), context.clock());
             long pause = Math.max(1, pollSeconds);
             boolean printedPlan = false;
             boolean followedAStep = false;
@@ -231,6 +274,11 @@ final class RestoreCommand implements Callable<Integer> {
                     context.out()
                             .println("backup: " + r.backup().id() + " ("
                                     + r.backup().arn() + ")");
+                    if (!r.choices().isEmpty()) {
+                        context.out().println("the new database (recorded: from the shape recorded with the backup):");
+                        r.choices().forEach(c -> context.out().println("  " + c));
+                    }
+                    r.notes().forEach(n -> context.out().println("note: " + n));
                     context.out().println("plan:");
                     r.plan().forEach(c -> context.out().println("  " + c));
                     printedPlan = true;

@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.snapshot.CopyingSnapshot;
 import dev.lifeboat.core.snapshot.Decision;
@@ -82,8 +83,10 @@ final class SnapshotCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--run '" + run + "' is not an ISO-8601 UTC time such as 2026-11-25T03:00:00Z");
         }
-        try (RdsGateway rds = context.rds(cfg)) {
-            CopyingSnapshot copying = new CopyingSnapshot(rds);
+        try (RdsGateway rds = context.rds(cfg);
+                DatabaseShapes shapes = context.shapes(cfg)) {
+            // The shape record (issue 14), beside the copy in the vault, as the deployed pipeline writes it.
+            CopyingSnapshot copying = new CopyingSnapshot(rds, shapes, context.vault(cfg));
             RunProgress progress = RunProgress.START;
             Instant deadline = context.clock().instant().plus(Duration.ofMinutes(maxWaitMinutes));
             long pause = Math.max(1, pollSeconds);

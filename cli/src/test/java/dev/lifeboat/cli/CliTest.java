@@ -278,7 +278,8 @@ class CliTest {
                         "guard Refuse a destructive change while the databases it deletes lack a fresh good backup. audit")
                 .contains(
                         "without a share key, or not protected by Lifeboat; and configured databases whose newest copy or"
-                                + " dump is older than their schedule allows. help");
+                                + " dump is older than their schedule allows. shape Print the shape recorded with a snapshot copy")
+                .contains("what a restore brings back. help");
 
         out.reset();
         assertThat(run(home, "list", "--help")).isZero();

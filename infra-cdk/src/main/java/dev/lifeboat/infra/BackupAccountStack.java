@@ -2,6 +2,7 @@ package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.core.shape.ShapeRecords;
 import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
@@ -180,7 +181,9 @@ public final class BackupAccountStack extends Stack {
                 .effect(Effect.DENY)
                 .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("s3:PutObject"))
-                .resources(List.of(vault.arnForObjects("*.manifest.json")))
+                .resources(List.of(
+                        vault.arnForObjects("*" + VaultLayout.MANIFEST_SUFFIX),
+                        vault.arnForObjects("*" + ShapeRecords.SUFFIX)))
                 .conditions(Map.of("Null", Map.of("s3:if-none-match", "true")))
                 .build());
 
@@ -242,6 +245,8 @@ public final class BackupAccountStack extends Stack {
                         sourceRoles,
                         config.copyKeyArns(),
                         config.databaseArnsIn(backup.account())));
+        // The shape record of each run (issue 14): added once under shapes/, never replaced (ManifestsOnlyIfAbsent).
+        vault.grantPut(snapshotStep, VaultUri.prefix(backup.vault()) + ShapeRecords.PREFIX + "*");
         Function restoreFn = function(
                 "RestoreFunction",
                 "Lifeboat: restores, the incident path",

@@ -49,6 +49,7 @@ public final class Policies {
      */
     public static List<Statement> restoreRole(String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
         List<Statement> s = new ArrayList<>(restoreInBackupAccount(backupAccount, backupKeyArn));
+        s.addAll(recreateTheShape(backupAccount));
         if (!sourceRoleArns.isEmpty()) {
             s.add(new Statement(
                     "AssumeSourceRolesToRestoreThere", "Allow", List.of("sts:AssumeRole"), sourceRoleArns, Map.of()));
@@ -104,7 +105,8 @@ public final class Policies {
                 useThroughRdsOnly("UseTheBackupKeyThroughRdsOnly", List.of(backupKeyArn)),
                 seeKeys("DescribeTheBackupKey", List.of(backupKeyArn)),
                 grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)),
-                noRetagging(backupAccount, "*"));
+                noRetagging(backupAccount, "*"),
+                describeTheShape());
     }
 
     /**
@@ -288,7 +290,8 @@ public final class Policies {
                         Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.MANAGED_BY, "lifeboat"))),
                 useThroughRdsOnly("UseTheBackupKeyThroughRdsOnly", List.of(backupKeyArn)),
                 seeKeys("DescribeTheBackupKey", List.of(backupKeyArn)),
-                grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)));
+                grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)),
+                describeTheShape());
     }
 
     /**
@@ -311,7 +314,7 @@ public final class Policies {
         List<String> sources = new ArrayList<>(List.of(rds + "snapshot:rds:*", rds + "cluster-snapshot:rds:*"));
         sources.addAll(lifeboatSnapshots);
         String thisAccountsKeys = "arn:aws:kms:*:" + account + ":key/*";
-        return List.of(
+        List<Statement> statements = List.of(
                 new Statement(
                         "Describe",
                         "Allow",
@@ -390,7 +393,93 @@ public final class Policies {
                 useThroughRdsOnly("UseThisAccountsKeysThroughRdsOnly", List.of(thisAccountsKeys, backupKeyArn)),
                 seeKeys("DescribeThoseKeys", List.of(thisAccountsKeys, backupKeyArn)),
                 grantsForRdsOnly("GrantThoseKeysToRdsOnly", List.of(thisAccountsKeys, backupKeyArn)),
-                noRetagging(account, "*"));
+                noRetagging(account, "*"),
+                describeTheShape());
+        List<Statement> all = new ArrayList<>(statements);
+        all.addAll(recreateTheShape(account));
+        return all;
+    }
+
+    /**
+     * Describing a database's shape (issue 14): its parameter and option groups, subnet group, and EC2's subnets and
+     * security groups with their rules. Describe calls only; EC2's describe calls take no resource ARNs.
+     */
+    private static Statement describeTheShape() {
+        return new Statement(
+                "DescribeTheShape",
+                "Allow",
+                List.of(
+                        "rds:DescribeDBParameterGroups",
+                        "rds:DescribeDBParameters",
+                        "rds:DescribeDBClusterParameterGroups",
+                        "rds:DescribeDBClusterParameters",
+                        "rds:DescribeEngineDefaultParameters",
+                        "rds:DescribeEngineDefaultClusterParameters",
+                        "rds:DescribeOptionGroups",
+                        "rds:DescribeDBSubnetGroups",
+                        "ec2:DescribeSubnets",
+                        "ec2:DescribeSecurityGroups"),
+                List.of("*"),
+                Map.of());
+    }
+
+    /**
+     * Recreating what a restore needs from the recorded shape (issue 14), in {@code account}: new parameter groups
+     * named {@code <name>-lifeboat-<date>} and DB subnet groups named {@code <id>-lifeboat}, values set only on groups
+     * that carry {@code lifeboat:restore}; new security groups that carry it from their creation, and rules only on
+     * those. Nothing that exists without the tag can be changed: a production parameter group or security group stays
+     * as it is (EC2: tag on create, https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html).
+     */
+    private static List<Statement> recreateTheShape(String account) {
+        String rds = "arn:aws:rds:*:" + account + ":";
+        String groups = "arn:aws:ec2:*:" + account + ":security-group/*";
+        List<String> lifeboatGroups = List.of(rds + "pg:*-lifeboat-*", rds + "cluster-pg:*-lifeboat-*");
+        List<String> made = new ArrayList<>(lifeboatGroups);
+        made.add(rds + "subgrp:*-lifeboat");
+        return List.of(
+                new Statement(
+                        "RecreateGroupsToRestore",
+                        "Allow",
+                        List.of(
+                                "rds:CreateDBParameterGroup",
+                                "rds:CreateDBClusterParameterGroup",
+                                "rds:CreateDBSubnetGroup",
+                                "rds:AddTagsToResource"),
+                        made,
+                        Map.of("ForAllValues:StringLike", Map.of("aws:TagKeys", "lifeboat:*"))),
+                new Statement(
+                        "SetValuesOnlyOfGroupsARestoreMade",
+                        "Allow",
+                        List.of("rds:ModifyDBParameterGroup", "rds:ModifyDBClusterParameterGroup"),
+                        lifeboatGroups,
+                        Map.of("Null", Map.of("aws:ResourceTag/" + Tags.RESTORE, "false"))),
+                new Statement(
+                        "CreateTaggedSecurityGroupsToRestore",
+                        "Allow",
+                        List.of("ec2:CreateSecurityGroup"),
+                        List.of(groups),
+                        Map.of("Null", Map.of("aws:RequestTag/" + Tags.RESTORE, "false"))),
+                new Statement(
+                        "InTheTargetVpc",
+                        "Allow",
+                        List.of("ec2:CreateSecurityGroup"),
+                        List.of("arn:aws:ec2:*:" + account + ":vpc/*"),
+                        Map.of()),
+                new Statement(
+                        "TagSecurityGroupsOnlyAsTheyAreMade",
+                        "Allow",
+                        List.of("ec2:CreateTags"),
+                        List.of(groups),
+                        Map.of("StringEquals", Map.of("ec2:CreateAction", "CreateSecurityGroup"))),
+                new Statement(
+                        "RulesOnlyOnGroupsARestoreMade",
+                        "Allow",
+                        List.of(
+                                "ec2:AuthorizeSecurityGroupIngress",
+                                "ec2:AuthorizeSecurityGroupEgress",
+                                "ec2:RevokeSecurityGroupEgress"),
+                        List.of(groups),
+                        Map.of("Null", Map.of("aws:ResourceTag/" + Tags.RESTORE, "false"))));
     }
 
     /**

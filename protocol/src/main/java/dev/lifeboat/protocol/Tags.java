@@ -6,6 +6,9 @@ public final class Tags {
     public static final String PREFIX = "lifeboat:";
 
     public static final String MANAGED_BY = "lifeboat:managed-by";
+    /** On what a restore makes besides the database (parameter, subnet and security groups): the new identifier. */
+    public static final String RESTORE = "lifeboat:restore";
+
     public static final String DATABASE = "lifeboat:database";
     public static final String SOURCE_ACCOUNT = "lifeboat:source-account";
     public static final String SOURCE_REGION = "lifeboat:source-region";

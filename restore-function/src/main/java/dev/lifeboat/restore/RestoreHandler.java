@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.rds.AwsDatabaseShapes;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
@@ -17,6 +18,7 @@ import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.DatabaseInspector;
+import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.DumpTools;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.SecretSource;
@@ -58,7 +60,11 @@ public final class RestoreHandler implements RequestStreamHandler {
             "parameterGroup",
             "optionGroup",
             "multiAz",
-            "deletionProtection");
+            "deletionProtection",
+            "createNetwork",
+            "subnets",
+            "dropParameters",
+            "noShape");
     static final Set<String> DUMP_FIELDS = Set.of(
             "database",
             "from",
@@ -71,6 +77,7 @@ public final class RestoreHandler implements RequestStreamHandler {
 
     private final LifeboatConfig config;
     private final RdsGateway rds;
+    private final DatabaseShapes shapes;
     private final Supplier<Vault> vault;
     private final SecretSource secrets;
     private final DatabaseInspector inspector;
@@ -90,6 +97,7 @@ public final class RestoreHandler implements RequestStreamHandler {
         this(
                 config,
                 AwsRdsGateway.forConfig(config, aws),
+                AwsDatabaseShapes.forConfig(config, aws, Clock.systemUTC()),
                 () -> aws.configuredVault(config.backup(), Clock.systemUTC()),
                 aws.secretSource(),
                 new JdbcInspector(),
@@ -105,8 +113,22 @@ public final class RestoreHandler implements RequestStreamHandler {
             DatabaseInspector inspector,
             DumpTools tools,
             Clock clock) {
+        this(config, rds, null, vault, secrets, inspector, tools, clock);
+    }
+
+    /** {@code shapes} null: snapshot restores use the values given and RDS's defaults, no recorded shape. */
+    RestoreHandler(
+            LifeboatConfig config,
+            RdsGateway rds,
+            DatabaseShapes shapes,
+            Supplier<Vault> vault,
+            SecretSource secrets,
+            DatabaseInspector inspector,
+            DumpTools tools,
+            Clock clock) {
         this.config = config;
         this.rds = rds;
+        this.shapes = shapes;
         this.vault = vault;
         this.secrets = secrets;
         this.inspector = inspector;
@@ -157,19 +179,25 @@ public final class RestoreHandler implements RequestStreamHandler {
                 p.required("targetInstance"),
                 p.optional("targetAccount"),
                 p.optional("targetRegion"),
-                p.optional("instanceClass", RestoringSnapshot.DEFAULT_INSTANCE_CLASS),
+                p.optional("instanceClass"),
                 p.optional("subnetGroup"),
                 groups,
                 p.optional("parameterGroup"),
                 p.optional("optionGroup"),
-                p.bool("multiAz", false),
+                e.hasNonNull("multiAz") ? p.bool("multiAz", false) : null,
                 p.bool("deletionProtection", true),
-                p.optional("targetKmsKeyArn"));
-        RestoringSnapshot.Result r = new RestoringSnapshot(rds)
-                .advance(
-                        config,
-                        new RestoringSnapshot.Command(
-                                database, p.optional("backup", "latest"), target, p.bool("dryRun", false)));
+                p.optional("targetKmsKeyArn"),
+                p.bool("createNetwork", false),
+                p.strings("subnets"),
+                Set.copyOf(p.strings("dropParameters")),
+                p.bool("noShape", false));
+        RestoringSnapshot restoring = shapes == null
+                ? new RestoringSnapshot(rds)
+                : new RestoringSnapshot(rds, shapes, config.backup().vault() == null ? null : vault.get(), clock);
+        RestoringSnapshot.Result r = restoring.advance(
+                config,
+                new RestoringSnapshot.Command(
+                        database, p.optional("backup", "latest"), target, p.bool("dryRun", false)));
         ObjectNode out = JSON.createObjectNode()
                 .put("status", r.status().name())
                 .put("message", r.message())
@@ -181,6 +209,14 @@ public final class RestoreHandler implements RequestStreamHandler {
                         .put("region", c.region())
                         .put("api", c.api())
                         .put("detail", c.detail()));
+        ArrayNode values = out.putArray("values");
+        r.choices()
+                .forEach(c -> values.addObject()
+                        .put("field", c.field())
+                        .put("value", c.value())
+                        .put("from", c.origin().label()));
+        ArrayNode notes = out.putArray("notes");
+        r.notes().forEach(notes::add);
         r.restored().filter(d -> d.endpoint() != null).ifPresent(d -> out.put("endpoint", d.endpoint()));
         return out;
     }

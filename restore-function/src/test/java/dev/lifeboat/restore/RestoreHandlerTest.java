@@ -91,7 +91,7 @@ class RestoreHandlerTest {
         assertError(
                 "{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x\", \"create\": true}",
                 "field 'create' does not apply to a snapshot restore",
-                "valid fields: backup, database,");
+                "valid fields: backup, createNetwork, database,");
         assertError(
                 "{\"database\": \"orders\", \"from\": \"snapshot\", \"targetInstance\": \"x-1\", \"targetRegion\": \"mars-1\","
                         + " \"targetKmsKeyArn\": \"k\"}",

@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.shape.ShapeRecords;
 import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeDumps;
 import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemoryShapes;
 import dev.lifeboat.core.testing.InMemoryVault;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,6 +46,41 @@ class RunbookPayloadsTest {
         return out;
     }
 
+    private static DatabaseShape recordedShape() {
+        DatabaseShape.SecurityGroup sg = new DatabaseShape.SecurityGroup(
+                "sg-0prod",
+                "orders-db",
+                "orders",
+                "vpc-prod",
+                List.of(new DatabaseShape.Rule("tcp", 5432, 5432, List.of("10.0.0.0/16"), null, null, null)),
+                List.of());
+        return new DatabaseShape(
+                1,
+                "orders",
+                DbKind.INSTANCE,
+                "orders-prod",
+                "111111111111",
+                "eu-west-1",
+                Instant.parse("2026-11-25T03:00:00Z"),
+                "postgres",
+                "16.4",
+                "db.r6g.large",
+                new DatabaseShape.Storage("gp3", 100, 3000, 125),
+                false,
+                5432,
+                new DatabaseShape.Network("orders-net", "vpc-prod", List.of(), List.of(sg)),
+                null,
+                null,
+                false,
+                false,
+                7,
+                true,
+                true,
+                null,
+                Map.of(),
+                List.of());
+    }
+
     @Test
     void everyPayloadOfTheRunbook_isAcceptedByTheRestoreFunction() throws Exception {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
@@ -52,10 +92,20 @@ class RunbookPayloadsTest {
         }
         InMemoryVault vault = new InMemoryVault();
         FakeDumps.take(vault, "orders");
+        // The shape recorded with the newest copy (issue 14), and the recovery VPC's subnets the runbook names.
+        ShapeRecords.record(vault, recordedShape(), "lifeboat-orders-20261125-0300");
+        InMemoryShapes shapes = new InMemoryShapes();
+        shapes.subnets.put(vaultLoc + "/subnet-0123456789abcdef0", "vpc-recovery");
+        shapes.subnets.put(vaultLoc + "/subnet-0fedcba9876543210", "vpc-recovery");
+        // The plan payload meets the recorded network still there; the createNetwork one makes its own.
+        shapes.subnetGroups.put(vaultLoc + "/orders-net", List.of("subnet-a", "subnet-b"));
+        shapes.addSecurityGroup(
+                vaultLoc, recordedShape().network().securityGroups().getFirst());
         FakeInspector inspector = new FakeInspector();
         RestoreHandler handler = new RestoreHandler(
                 config,
                 rds,
+                shapes,
                 () -> vault,
                 // A dry run checks the target as the restore would (it must not exist, with create), so it reads
                 // the login; it creates and loads nothing (FakeInspector and FakeDumpTools record any of that).
@@ -66,7 +116,7 @@ class RunbookPayloadsTest {
                 Clock.systemUTC());
 
         List<String> payloads = payloads();
-        assertThat(payloads).as("the runbook's Lambda payloads").hasSize(4);
+        assertThat(payloads).as("the runbook's Lambda payloads").hasSize(5);
         for (String payload : payloads) {
             JsonNode out = handler.handle(JSON.readTree(payload));
             for (int i = 0; i < 10 && "IN_PROGRESS".equals(out.path("status").asText()); i++) {
@@ -75,8 +125,11 @@ class RunbookPayloadsTest {
             assertThat(out.path("status").asText()).as(payload).isIn("PLANNED", "AVAILABLE");
         }
         assertThat(rds.restores)
-                .as("the one payload that is not a dry run restored once")
-                .hasSize(1);
+                .as("the two payloads that are not dry runs restored once each")
+                .hasSize(2);
+        assertThat(rds.restores.getFirst().instanceClass()).isEqualTo("db.r6g.large");
+        assertThat(rds.restores.getFirst().subnetGroup()).isEqualTo("orders-restored-lifeboat");
+        assertThat(rds.restores.getLast().instanceClass()).isEqualTo("db.r6g.2xlarge");
         assertThat(inspector.created)
                 .as("the dump payloads are dry runs: no database created")
                 .isEmpty();

@@ -296,6 +296,9 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                             .vpcSecurityGroupIds(nullIfEmpty(spec.securityGroups()))
                             .dbClusterParameterGroupName(spec.parameterGroup())
                             .deletionProtection(spec.deletionProtection())
+                            .port(spec.shaped().port())
+                            .enableIAMDatabaseAuthentication(spec.shaped().iamAuthentication())
+                            .copyTagsToSnapshot(true)
                             .tags(tags(spec.tags())));
         } else {
             rds(where)
@@ -308,6 +311,13 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                             .optionGroupName(spec.optionGroup())
                             .multiAZ(spec.multiAz())
                             .deletionProtection(spec.deletionProtection())
+                            .port(spec.shaped().port())
+                            .storageType(spec.shaped().storageType())
+                            .allocatedStorage(spec.shaped().allocatedStorage())
+                            .iops(spec.shaped().iops())
+                            .storageThroughput(spec.shaped().storageThroughput())
+                            .enableIAMDatabaseAuthentication(spec.shaped().iamAuthentication())
+                            .caCertificateIdentifier(spec.shaped().caCertificate())
                             .publiclyAccessible(false)
                             .copyTagsToSnapshot(true)
                             .tags(tags(spec.tags())));

@@ -1,8 +1,8 @@
 package dev.lifeboat.core.port;
 
+import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.shape.DatabaseShape;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

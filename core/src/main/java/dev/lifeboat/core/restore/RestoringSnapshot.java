@@ -4,6 +4,7 @@ import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
@@ -13,7 +14,6 @@ import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.RdsGateway.RestoreSpec;
 import dev.lifeboat.core.port.RdsGateway.SourceDatabase;
 import dev.lifeboat.core.port.Vault;
-import dev.lifeboat.core.shape.DatabaseShape;
 import dev.lifeboat.core.shape.RestoreShape;
 import dev.lifeboat.core.shape.ShapeRecords;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
@@ -290,7 +290,8 @@ public final class RestoringSnapshot {
                 t.identifier(),
                 LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC),
                 DEFAULT_INSTANCE_CLASS,
-                tags);
+                tags,
+                target.account().equals(backupLoc.account()));
         List<String> notes = new ArrayList<>(resolved.notes());
         if (t.noShape()) {
             notes.addFirst("--no-shape: the recorded shape is not used");

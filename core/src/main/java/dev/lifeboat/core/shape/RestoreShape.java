@@ -1,6 +1,7 @@
 package dev.lifeboat.core.shape;
 
 import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.DatabaseShapes;
@@ -28,7 +29,7 @@ import java.util.TreeSet;
  */
 public final class RestoreShape {
     /** The tag on everything a restore creates: {@code lifeboat:restore=<new identifier>}. */
-    public static final String RESTORE_TAG = "lifeboat:restore";
+    public static final String RESTORE_TAG = Tags.RESTORE;
     /** RDS: "A resource can have a maximum of 50 tags" (USER_Tagging.html). */
     static final int MAX_TAGS = 50;
     /** ModifyDBParameterGroup: "You can modify up to 20 parameters in a single request" (API reference). */
@@ -177,7 +178,8 @@ public final class RestoreShape {
             String newIdentifier,
             LocalDate today,
             String defaultInstanceClass,
-            Map<String, String> lifeboatTags) {
+            Map<String, String> lifeboatTags,
+            boolean carryRecordedTags) {
         List<Choice> choices = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         DatabaseShape s = shape.orElse(null);
@@ -417,7 +419,20 @@ public final class RestoreShape {
                             : securityGroups.isEmpty() ? Origin.DEFAULT : Origin.RECORDED));
         }
 
-        Map<String, String> tags = tags(s, lifeboatTags, notes);
+        Map<String, String> tags = tags(carryRecordedTags ? s : null, lifeboatTags, notes);
+        if (!carryRecordedTags && s != null) {
+            Map<String, String> left = tags(s, Map.of(), new ArrayList<>());
+            if (!left.isEmpty()) {
+                notes.add("the recorded tags are not put on a database restored outside the backup account (the"
+                        + " source role tags only with lifeboat: keys, so it cannot retag production's resources);"
+                        + " add them once it is available: "
+                        + String.join(
+                                ", ",
+                                left.entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .toList()));
+            }
+        }
         return new Resolved(
                 instanceClass,
                 multiAz,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.VaultException;
+import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.port.Vault;
 import java.io.IOException;
 import java.util.Optional;
@@ -60,6 +61,53 @@ public final class ShapeRecords {
                     "restore with --no-shape and give the instance's values by hand",
                     e);
         }
+    }
+
+    /**
+     * The shape as lines of {@code path: value}, in a stable order (lists by position, maps by key): what
+     * {@code lifeboat shape} prints, and what {@link #differences} compares.
+     */
+    public static java.util.SortedMap<String, String> flatten(DatabaseShape shape) {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        flatten("", MAPPER.valueToTree(shape), out);
+        return out;
+    }
+
+    private static void flatten(
+            String path, com.fasterxml.jackson.databind.JsonNode n, java.util.Map<String, String> out) {
+        if (n.isObject()) {
+            n.properties()
+                    .forEach(e -> flatten(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(), out));
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                flatten(path + "[" + i + "]", n.get(i), out);
+            }
+        } else if (!n.isNull()) {
+            out.put(path, n.asText());
+        }
+    }
+
+    /**
+     * What changed from the recorded shape to the live one, a line per field ({@code path: recorded -> live}); the
+     * time of recording and the identity fields are not differences.
+     */
+    public static java.util.List<String> differences(DatabaseShape recorded, DatabaseShape live) {
+        java.util.SortedMap<String, String> a = flatten(recorded);
+        java.util.SortedMap<String, String> b = flatten(live);
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String k : keys) {
+            if (k.equals("recordedAt") || k.equals("version")) {
+                continue;
+            }
+            String x = a.get(k);
+            String y = b.get(k);
+            if (!java.util.Objects.equals(x, y)) {
+                out.add(k + ": " + (x == null ? "(none)" : x) + " -> " + (y == null ? "(none)" : y));
+            }
+        }
+        return out;
     }
 
     /** Writes the record unless one exists for that backup; false, changing nothing, when one does. */

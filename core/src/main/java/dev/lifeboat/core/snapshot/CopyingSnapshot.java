@@ -2,13 +2,13 @@ package dev.lifeboat.core.snapshot;
 
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
+import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
-import dev.lifeboat.core.shape.DatabaseShape;
 import dev.lifeboat.core.shape.ShapeRecords;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.lifeboat.core.testing;
 
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.DatabaseShapes;
-import dev.lifeboat.core.shape.DatabaseShape;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
-package dev.lifeboat.core.shape;
+package dev.lifeboat.core.model;
 
-import dev.lifeboat.core.model.DbKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
