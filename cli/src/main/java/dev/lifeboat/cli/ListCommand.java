@@ -6,8 +6,10 @@ import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.ManifestCodec;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.restore.RecoveryLog;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
+import dev.lifeboat.core.verify.VerificationReports;
 import dev.lifeboat.protocol.Tags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,7 +37,13 @@ final class ListCommand implements Callable<Integer> {
             description = "list the snapshot copies in the backup account instead of dumps (needs --config)")
     boolean snapshots;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "lifeboat.yml (with --snapshots)")
+    @Option(
+            names = "--restores",
+            description = "list the measured recovery times: every restore (snapshot or dump) and verification run,"
+                    + " by phase (needs --config or --vault)")
+    boolean restores;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "lifeboat.yml (with --snapshots or --restores)")
     Path config;
 
     @Option(names = "--database", paramLabel = "ID", description = "only this database")
@@ -62,6 +70,9 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         if (snapshots) {
             return listSnapshots();
+        }
+        if (restores) {
+            return listRestores();
         }
         if (vaultUri == null) {
             throw new IllegalArgumentException(
@@ -99,6 +110,73 @@ final class ListCommand implements Callable<Integer> {
                             Sizes.human(m.sizeBytes()),
                             took.toSeconds(),
                             m.sha256());
+        }
+        return ExitCode.OK;
+    }
+
+    /** The restore log and the verification reports of the vault: the measured recovery times, oldest first. */
+    private int listRestores() {
+        Vault v;
+        List<String> ids;
+        if (vaultUri != null) {
+            v = context.aws().vault(vaultUri, S3Vault.Settings::of, context.clock());
+            ids = database == null ? context.catalog(v).databases() : List.of(database);
+        } else if (config != null) {
+            var cfg = ConfigLoader.load(config);
+            v = context.vault(cfg);
+            if (v == null) {
+                throw new IllegalArgumentException(
+                        "backup.vault is not set in " + config + "; the restore log is there");
+            }
+            ids = database == null
+                    ? List.copyOf(cfg.databases().keySet())
+                    : List.of(cfg.database(database).id());
+        } else {
+            throw new IllegalArgumentException("--restores needs --config FILE or --vault URI");
+        }
+        record Row(
+                String database, java.time.Instant started, String kind, String target, long seconds, String phases) {}
+        List<Row> rows = new ArrayList<>();
+        RecoveryLog log = new RecoveryLog(v);
+        VerificationReports reports = new VerificationReports(v);
+        for (String id : ids) {
+            log.of(id)
+                    .forEach(r -> rows.add(new Row(
+                            id,
+                            r.startedAt(),
+                            r.from() + " restore",
+                            r.target(),
+                            r.total().toSeconds(),
+                            r.describePhases())));
+            reports.of(id).stream()
+                    .filter(r -> r.recoverySeconds() != null)
+                    .forEach(r -> rows.add(new Row(
+                            id,
+                            r.startedAt(),
+                            "verification",
+                            r.instance(),
+                            r.recoverySeconds(),
+                            r.success() ? "passed" : "failed")));
+        }
+        if (rows.isEmpty()) {
+            context.err()
+                    .println("no measured restores" + (database == null ? "" : " of " + database) + " in "
+                            + v.describe());
+            return ExitCode.OK;
+        }
+        rows.sort(java.util.Comparator.comparing(Row::started));
+        context.out()
+                .printf("%-16s %-20s %-16s %-12s %s%n", "DATABASE", "STARTED (UTC)", "KIND", "RTO", "PHASES / TARGET");
+        for (Row r : rows) {
+            context.out()
+                    .printf(
+                            "%-16s %-20s %-16s %-12s %s (%s)%n",
+                            r.database(),
+                            r.started().toString().replace("T", " ").replaceAll("\\.\\d+Z$|Z$", ""),
+                            r.kind(),
+                            Sizes.duration(java.time.Duration.ofSeconds(r.seconds())),
+                            r.phases(),
+                            r.target());
         }
         return ExitCode.OK;
     }

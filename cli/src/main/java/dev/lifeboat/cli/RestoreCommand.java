@@ -7,6 +7,7 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.RecoveryLog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
 import java.nio.file.Path;
@@ -296,11 +297,17 @@ final class RestoreCommand implements Callable<Integer> {
                                             + " (an earlier run restored it; no recovery time was measured now)");
                             return ExitCode.OK;
                         }
-                        Duration took = Duration.between(start, context.clock().instant());
+                        Duration took = r.recovery()
+                                .map(RecoveryLog.Record::total)
+                                .orElse(Duration.between(start, context.clock().instant()));
                         context.out()
                                 .println("restored " + targetInstance + ": endpoint "
                                         + r.restored().orElseThrow().endpoint() + ", in " + Sizes.duration(took)
-                                        + " (measured recovery time)");
+                                        + " (measured recovery time"
+                                        + r.recovery()
+                                                .map(x -> ": " + x.describePhases() + "; lifeboat list --restores")
+                                                .orElse("")
+                                        + ")");
                         return ExitCode.OK;
                     }
                     case FAILED -> {

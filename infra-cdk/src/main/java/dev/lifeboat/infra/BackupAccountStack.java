@@ -2,6 +2,7 @@ package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.core.restore.RecoveryLog;
 import dev.lifeboat.core.shape.ShapeRecords;
 import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.LambdaLimits;
@@ -265,6 +266,8 @@ public final class BackupAccountStack extends Stack {
                 "RestorePolicy",
                 Policies.restoreRole(backup.account(), key.getKeyArn(), sourceRoles));
         vault.grantRead(restoreFn);
+        // The restore log (issue 14): each restore's recovery time by phase, added under restores/, never deleted.
+        vault.grantPut(restoreFn, VaultUri.prefix(backup.vault()) + RecoveryLog.PREFIX + "*");
         // The dump functions run in the source accounts' VPCs (SourceAccountStack): they may add objects and
         // read manifests, nothing else; Object Lock keeps every version they write.
         // Only the accounts with a database to dump, and only those databases' prefixes (issue 16: a fleet's
@@ -686,7 +689,10 @@ public final class BackupAccountStack extends Stack {
                                         "Verified backup age (hours)",
                                         MetricNames.VERIFIED_BACKUP_AGE_HOURS,
                                         "Minimum"),
-                                perDatabase("Measured recovery time (s)", MetricNames.RECOVERY_SECONDS, "Average"),
+                                perDatabase(
+                                        "Measured recovery time (s): restores and verification runs",
+                                        MetricNames.RECOVERY_SECONDS,
+                                        "Average"),
                                 perDatabase(
                                         "Verifications passed (1) / failed (0)",
                                         MetricNames.VERIFICATION_SUCCESS,

@@ -592,6 +592,35 @@ class LifeboatAppTest {
         source.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("EnableKeyRotation", true)));
     }
 
+    /**
+     * Issue 14: the pipeline adds shape records under shapes/ and the restore function its log under restores/,
+     * nothing else of the vault, never a delete; a shape record, like a manifest, is never replaced.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void shapeRecordsAndTheRestoreLog_areAddedOnly_eachByItsWriter() throws Exception {
+        LifeboatConfig example = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
+        String objects = "arn:aws:s3:::" + VaultUri.bucket(example.backup().vault()) + "/"
+                + VaultUri.prefix(example.backup().vault());
+        for (var e : Map.of("SnapshotStepFunctionServiceRole", "shapes/*", "RestoreFunctionServiceRole", "restores/*")
+                .entrySet()) {
+            List<Object> puts = new ArrayList<>();
+            allowStatements(backup, e.getKey()).stream()
+                    .filter(st -> ((List<String>) st.get("Action")).stream().anyMatch(a -> a.startsWith("s3:Put")))
+                    .forEach(st -> puts.add(st.get("Resource")));
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(puts))
+                    .as(e.getKey())
+                    .contains(e.getValue())
+                    .doesNotContain(objects + "*\"");
+            assertThat(allowStatements(backup, e.getKey()))
+                    .flatExtracting(st -> (List<String>) st.get("Action"))
+                    .noneMatch(a -> a.startsWith("s3:Delete"));
+        }
+        String policy = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(backup.findResources("AWS::S3::BucketPolicy"));
+        assertThat(policy).contains("*.shape.json");
+    }
+
     /** Every Allow statement of every IAM policy in a template, with its actions as a list. */
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> allowStatements(Template t, String logicalIdPrefix) {

@@ -113,7 +113,8 @@ class RunbookPayloadsTest {
                         DatabaseEngine.POSTGRESQL, "restored.example", 5432, "postgres", "app", Secret.none()),
                 inspector,
                 new FakeDumpTools(),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                null);
 
         List<String> payloads = payloads();
         assertThat(payloads).as("the runbook's Lambda payloads").hasSize(5);

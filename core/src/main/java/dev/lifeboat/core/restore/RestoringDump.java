@@ -23,6 +23,8 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -94,12 +96,20 @@ public final class RestoringDump {
         DumpManifest manifest = new BackupCatalog(vault, clock).find(command.databaseId(), command.backup());
         DatabaseTarget target = command.target();
         LoadTool tool = checkCompatible(manifest, target);
+        Map<String, Long> phases = new LinkedHashMap<>();
+        Instant checks = clock.instant();
+        phases.put(
+                RecoveryLog.Phase.PLAN.label(), Duration.between(start, checks).toSeconds());
         if (manifest.engine().isMysqlFamily()) {
             // MariaDB and MySQL commit as they load: a corrupt dump must be caught before its first byte is
             // applied, so the object is read through SHA-256 in full first, and read again to load it.
             verifyInFull(manifest);
+            phases.put(
+                    RecoveryLog.Phase.CHECKS.label(),
+                    Duration.between(checks, clock.instant()).toSeconds());
         }
         boolean created = prepareTarget(command, target);
+        Instant load = clock.instant();
 
         LOG.info(
                 "restoring backup {} of {} ({} bytes) into {}",
@@ -114,12 +124,17 @@ public final class RestoringDump {
         } catch (RuntimeException e) {
             throw created ? removeCreated(target, e) : leftInPlace(target, e);
         }
-        Duration elapsed = Duration.between(start, clock.instant());
+        Instant end = clock.instant();
+        Duration elapsed = Duration.between(start, end);
+        phases.put(RecoveryLog.Phase.LOAD.label(), Duration.between(load, end).toSeconds());
         LOG.info(
                 "restore of {} into {} complete in {}",
                 manifest.backupId(),
                 target.describe(),
                 Durations.human(elapsed));
+        RecoveryLog.Record record = new RecoveryLog.Record(
+                1, manifest.databaseId(), "dump", target.describe(), manifest.backupId(), start, end, phases);
+        new RecoveryLog(vault).record(record);
         return new Result(manifest, target.describe(), bytes, elapsed);
     }
 

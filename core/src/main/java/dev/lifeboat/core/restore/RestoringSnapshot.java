@@ -157,10 +157,24 @@ public final class RestoringSnapshot {
             List<Call> executed,
             Optional<SourceDatabase> restored,
             List<RestoreShape.Choice> choices,
-            List<String> notes) {
+            List<String> notes,
+            Optional<RecoveryLog.Record> recovery) {
         public Result {
             choices = choices == null ? List.of() : List.copyOf(choices);
             notes = notes == null ? List.of() : List.copyOf(notes);
+            recovery = recovery == null ? Optional.empty() : recovery;
+        }
+
+        public Result(
+                Status status,
+                String message,
+                SnapshotInfo backup,
+                List<Call> plan,
+                List<Call> executed,
+                Optional<SourceDatabase> restored,
+                List<RestoreShape.Choice> choices,
+                List<String> notes) {
+            this(status, message, backup, plan, executed, restored, choices, notes, Optional.empty());
         }
     }
 
@@ -168,6 +182,7 @@ public final class RestoringSnapshot {
     private final DatabaseShapes shapes;
     private final Vault vault;
     private final Clock clock;
+    private final RecoveryLog log;
 
     /** Restores with the values given and RDS's defaults for the rest: no shape record is read. */
     public RestoringSnapshot(RdsGateway rds) {
@@ -180,6 +195,7 @@ public final class RestoringSnapshot {
         this.shapes = shapes;
         this.vault = vault;
         this.clock = clock;
+        this.log = new RecoveryLog(vault);
     }
 
     public Result advance(LifeboatConfig config, Command c) {
@@ -267,7 +283,8 @@ public final class RestoringSnapshot {
                                 List.of(),
                                 r.database(),
                                 List.of(),
-                                List.of())
+                                List.of(),
+                                log.finish(c.databaseId(), "snapshot", t.identifier(), backup.id(), clock.instant()))
                         : new Result(
                                 Status.IN_PROGRESS,
                                 r.status(),
@@ -390,9 +407,12 @@ public final class RestoringSnapshot {
         }
 
         List<Call> executed = new ArrayList<>();
+        // The restore's recovery time starts here (write-once: a later call of the same restore keeps this start).
+        log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.PLAN, clock.instant());
         if (elsewhere) {
             Optional<SnapshotInfo> local = rds.snapshot(target, kind, localCopyId);
             if (local.isEmpty()) {
+                log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.COPY, clock.instant());
                 if (!target.account().equals(backupLoc.account())
                         && !backup.sharedWith().contains(target.account())) {
                     rds.share(backupLoc, kind, backup.id(), target.account());
@@ -444,6 +464,7 @@ public final class RestoringSnapshot {
                         notes);
             }
         }
+        log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.INSTANCE, clock.instant());
         if (resolved.newParameterGroup().isPresent() || resolved.newNetwork().isPresent()) {
             List<String> groups = resolved.create(shapes, target, kind, creationTags(c.databaseId(), t.identifier()));
             executed.addAll(plan.subList(copyCall + 1, restoreCall));

@@ -63,6 +63,19 @@ class RestoringDumpTest {
                 "orders", backup, source.withDatabase(database), create, allowNonEmpty, false, null);
     }
 
+    /** Issue 14: the recovery time of a dump restore, by phase, in the vault's restore log. */
+    @Test
+    void aRestore_logsItsRecoveryTimeByPhase() {
+        RestoringDump.Result r = restoring.restore(into("rescue", "latest", true, false));
+
+        assertThat(new RecoveryLog(vault).of("orders")).singleElement().satisfies(rec -> {
+            assertThat(rec.from()).isEqualTo("dump");
+            assertThat(rec.backup()).isEqualTo(newer.backupId());
+            assertThat(rec.target()).isEqualTo(r.target());
+            assertThat(rec.phases()).containsOnlyKeys("plan", "data load");
+        });
+    }
+
     @Test
     void latest_restoresTheNewestBackup_intoANewDatabase() {
         RestoringDump.Result r = restoring.restore(into("rescue", "latest", true, false));
