@@ -267,6 +267,11 @@ lifeboat restore --from dump --vault "$S3_VAULT" --database shop-db --backup lat
 lifeboat restore --from dump --vault "file:$VAULT_DIR/vault" --database orders-db --backup latest \
   --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_local" --create
 restore_done=$(date +%s.%N)
+log "the measured recovery times, by phase (the restore log in the vault)"
+lifeboat list --restores --config "$CONFIG" | tee "$VAULT_DIR/restores.out"
+grep -q "snapshot restore.*plan .*instance creation" "$VAULT_DIR/restores.out" \
+  || die "lifeboat list --restores does not show the snapshot restore's phases"
+grep -q "dump restore.*data load" "$VAULT_DIR/restores.out" || die "lifeboat list --restores does not show the dump restore"
 pg_checksums "${PG_DB}_restored" >"$VAULT_DIR/pg.after"
 pg_checksums "${PG_DB}_local" >"$VAULT_DIR/pg.local"
 my_checksums "${MY_DB}_restored" >"$VAULT_DIR/my.after"

@@ -379,6 +379,16 @@ public final class RestoreShape {
             choices.add(new Choice("VpcSecurityGroupIds", String.join(",", securityGroups), Origin.CREATED));
             notes.add("creating DB subnet group " + subnetGroup + " in " + String.join(", ", o.subnets()) + " (" + vpc
                     + ") and " + groups.size() + " security group(s) with the recorded rules");
+            for (NewSecurityGroup g : groups) {
+                notes.add(g.name() + " (as " + g.recordedId() + "): ingress " + rules(g.ingress()) + "; egress "
+                        + rules(g.egress()));
+                g.ingress().stream()
+                        .filter(r -> r.ipv4Ranges().contains("0.0.0.0/0")
+                                || r.ipv6Ranges().contains("::/0"))
+                        .forEach(r -> notes.add("WARNING: " + g.name() + " admits the whole internet on " + r.protocol()
+                                + " " + ports(r) + ", as recorded: the new database is not publicly accessible, but"
+                                + " narrow the rule if the recorded one was a mistake"));
+            }
             if (!droppedRules.isEmpty()) {
                 notes.add("not recreated, as they name security groups that no longer exist: "
                         + String.join("; ", droppedRules));
@@ -507,6 +517,23 @@ public final class RestoreShape {
             }
         }
         return out;
+    }
+
+    /** "tcp 5432 from 10.0.0.0/16, sg-0abc" per rule; "none" for none. */
+    static String rules(List<DatabaseShape.Rule> rules) {
+        if (rules.isEmpty()) {
+            return "none";
+        }
+        List<String> out = new ArrayList<>();
+        for (DatabaseShape.Rule r : rules) {
+            List<String> from = new ArrayList<>(r.ipv4Ranges());
+            from.addAll(r.ipv6Ranges());
+            from.addAll(r.groupIds());
+            from.addAll(r.prefixListIds());
+            out.add(("-1".equals(r.protocol()) ? "all traffic" : r.protocol() + " " + ports(r)) + " "
+                    + String.join(", ", from));
+        }
+        return String.join("; ", out);
     }
 
     private static String ports(DatabaseShape.Rule r) {

@@ -362,6 +362,10 @@ class RestoringToShapeTest {
         assertThat(plan.plan())
                 .extracting(RestoringSnapshot.Call::api)
                 .containsExactly("CreateDBSubnetGroup", "CreateSecurityGroup", "RestoreDBInstanceFromDBSnapshot");
+        assertThat(plan.notes())
+                .anySatisfy(n -> assertThat(n)
+                        .contains("orders-db-lifeboat-orders-restored (as sg-0db): ingress tcp port 5432 10.0.0.0/16"));
+        assertThat(plan.notes()).noneSatisfy(n -> assertThat(n).contains("WARNING"));
         assertThat(shapes.calls).isEmpty();
 
         run(t, false);
@@ -381,6 +385,56 @@ class RestoringToShapeTest {
         assertThat(rds.restores.getFirst().subnetGroup()).isEqualTo("orders-restored-lifeboat");
         assertThat(shapes.createdTags.get(VAULT_LOC + "/" + made))
                 .containsEntry(RestoreShape.RESTORE_TAG, "orders-restored");
+    }
+
+    /** Production can open its own group to the world before a run records it: recreated as recorded, said loudly. */
+    @Test
+    void aRecordedRuleOpenToTheWorld_isRecreatedAsRecorded_withAWarning() {
+        DatabaseShape open = shape("orders");
+        DatabaseShape.SecurityGroup world = new DatabaseShape.SecurityGroup(
+                "sg-0db",
+                "orders-db",
+                "orders",
+                "vpc-prod",
+                List.of(new DatabaseShape.Rule("tcp", 5432, 5432, List.of("0.0.0.0/0"), null, null, null)),
+                List.of());
+        vault.objects.clear();
+        ShapeRecords.record(
+                vault,
+                new DatabaseShape(
+                        1,
+                        "orders",
+                        DbKind.INSTANCE,
+                        "orders-prod",
+                        PROD,
+                        "eu-central-1",
+                        open.recordedAt(),
+                        open.engine(),
+                        open.engineVersion(),
+                        open.instanceClass(),
+                        open.storage(),
+                        open.multiAz(),
+                        open.port(),
+                        new DatabaseShape.Network("orders-net", "vpc-prod", List.of(), List.of(world)),
+                        open.parameterGroup(),
+                        open.optionGroup(),
+                        false,
+                        false,
+                        7,
+                        true,
+                        true,
+                        null,
+                        Map.of(),
+                        List.of()),
+                COPY);
+        shapes.parameterGroups.put(VAULT_LOC + "/orders-pg16", open.parameterGroup());
+        shapes.subnets.put(VAULT_LOC + "/subnet-new-a", "vpc-new");
+        shapes.subnets.put(VAULT_LOC + "/subnet-new-b", "vpc-new");
+
+        RestoringSnapshot.Result plan = run(target(null, true, List.of("subnet-new-a", "subnet-new-b")), true);
+
+        assertThat(plan.notes())
+                .anySatisfy(n -> assertThat(n).startsWith("WARNING").contains("whole internet", "tcp port 5432"));
     }
 
     @Test
