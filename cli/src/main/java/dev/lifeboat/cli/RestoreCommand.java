@@ -298,7 +298,7 @@ final class RestoreCommand implements Callable<Integer> {
                             return ExitCode.OK;
                         }
                         Duration took = r.recovery()
-                                .map(RecoveryLog.Record::total)
+                                .map(RecoveryLog.Entry::total)
                                 .orElse(Duration.between(start, context.clock().instant()));
                         context.out()
                                 .println("restored " + targetInstance + ": endpoint "

@@ -239,7 +239,7 @@ public final class RestoreHandler implements RequestStreamHandler {
             if (metrics != null) {
                 metrics.flushSingleMetric(
                         MetricNames.RECOVERY_SECONDS,
-                        rec.total().toSeconds(),
+                        (double) rec.total().toSeconds(),
                         MetricUnit.SECONDS,
                         MetricNames.NAMESPACE,
                         DimensionSet.of(MetricNames.DIMENSION_DATABASE, database));

@@ -52,15 +52,19 @@ public final class RecoveryLog {
 
     /** The phases of a restore, in the order they happen. */
     public enum Phase {
-        PLAN("plan"),
-        COPY("copy/share"),
-        CHECKS("pre-checks"),
-        INSTANCE("instance creation"),
-        LOAD("data load");
+        PLAN(1, "plan"),
+        COPY(2, "copy/share"),
+        CHECKS(3, "pre-checks"),
+        INSTANCE(4, "instance creation"),
+        LOAD(5, "data load");
+
+        /** The phase's place in a restore, part of its mark's key: stable whatever the enum's order. */
+        private final int order;
 
         private final String label;
 
-        Phase(String label) {
+        Phase(int order, String label) {
+            this.order = order;
             this.label = label;
         }
 
@@ -73,7 +77,7 @@ public final class RecoveryLog {
      * One measured restore. {@code from}: snapshot or dump; {@code via}: command line or function; {@code phases}:
      * seconds per phase label, in order.
      */
-    public record Record(
+    public record Entry(
             int version,
             String databaseId,
             String from,
@@ -82,7 +86,7 @@ public final class RecoveryLog {
             Instant startedAt,
             Instant finishedAt,
             Map<String, Long> phases) {
-        public Record {
+        public Entry {
             phases = phases == null ? Map.of() : new LinkedHashMap<>(phases);
         }
 
@@ -117,7 +121,7 @@ public final class RecoveryLog {
         }
         try {
             vault.putIfAbsent(
-                    runPrefix(databaseId, target, backup) + phase.ordinal() + "-"
+                    runPrefix(databaseId, target, backup) + phase.order + "-"
                             + phase.name().toLowerCase(Locale.ROOT) + ".json",
                     JSON.writeValueAsBytes(new Mark(phase, at)));
         } catch (IOException | RuntimeException e) {
@@ -130,7 +134,7 @@ public final class RecoveryLog {
      * marked, the last until {@code at}), written once; a second call returns the same record. Empty when no start
      * was marked (a restore begun before the log, or a vault that could not be written).
      */
-    public Optional<Record> finish(String databaseId, String from, String target, String backup, Instant at) {
+    public Optional<Entry> finish(String databaseId, String from, String target, String backup, Instant at) {
         if (vault == null) {
             return Optional.empty();
         }
@@ -145,7 +149,7 @@ public final class RecoveryLog {
                     }
                 });
             }
-            marks.sort(Comparator.comparing(Mark::phase));
+            marks.sort(Comparator.comparingInt(m -> m.phase().order));
             if (marks.isEmpty() || marks.getFirst().phase() != Phase.PLAN) {
                 return Optional.empty();
             }
@@ -156,13 +160,13 @@ public final class RecoveryLog {
                         marks.get(i).phase().label(),
                         Math.max(0, Duration.between(marks.get(i).at(), end).toSeconds()));
             }
-            Record r = new Record(
+            Entry r = new Entry(
                     1, databaseId, from, target, backup, marks.getFirst().at(), at, phases);
             String key = recordKey(databaseId, r.startedAt(), target);
             if (!vault.putIfAbsent(key, JSON.writeValueAsBytes(r))) {
                 return vault.read(key).map(b -> {
                     try {
-                        return JSON.readValue(b, Record.class);
+                        return JSON.readValue(b, Entry.class);
                     } catch (IOException e) {
                         return r;
                     }
@@ -176,7 +180,7 @@ public final class RecoveryLog {
     }
 
     /** Writes the record of a restore measured in one call (a dump restore). */
-    public void record(Record r) {
+    public void record(Entry r) {
         if (vault == null) {
             return;
         }
@@ -193,8 +197,8 @@ public final class RecoveryLog {
     }
 
     /** The logged restores of a database, oldest first; unreadable ones are logged and left out. */
-    public List<Record> of(String databaseId) {
-        List<Record> out = new ArrayList<>();
+    public List<Entry> of(String databaseId) {
+        List<Entry> out = new ArrayList<>();
         if (vault == null) {
             return out;
         }
@@ -205,13 +209,13 @@ public final class RecoveryLog {
             }
             vault.read(key).ifPresent(b -> {
                 try {
-                    out.add(JSON.readValue(b, Record.class));
+                    out.add(JSON.readValue(b, Entry.class));
                 } catch (IOException e) {
                     LOG.warn("unreadable restore record {}: {}", key, e.getMessage());
                 }
             });
         }
-        out.sort(Comparator.comparing(Record::startedAt));
+        out.sort(Comparator.comparing(Entry::startedAt));
         return out;
     }
 }

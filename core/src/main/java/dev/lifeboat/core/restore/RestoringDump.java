@@ -132,7 +132,7 @@ public final class RestoringDump {
                 manifest.backupId(),
                 target.describe(),
                 Durations.human(elapsed));
-        RecoveryLog.Record record = new RecoveryLog.Record(
+        RecoveryLog.Entry record = new RecoveryLog.Entry(
                 1, manifest.databaseId(), "dump", target.describe(), manifest.backupId(), start, end, phases);
         new RecoveryLog(vault).record(record);
         return new Result(manifest, target.describe(), bytes, elapsed);

@@ -158,7 +158,7 @@ public final class RestoringSnapshot {
             Optional<SourceDatabase> restored,
             List<RestoreShape.Choice> choices,
             List<String> notes,
-            Optional<RecoveryLog.Record> recovery) {
+            Optional<RecoveryLog.Entry> recovery) {
         public Result {
             choices = choices == null ? List.of() : List.copyOf(choices);
             notes = notes == null ? List.of() : List.copyOf(notes);

@@ -99,7 +99,7 @@ class RecoveryLogTest {
         RestoringSnapshot.Result done = followEveryMinute(t);
 
         assertThat(done.status()).isEqualTo(RestoringSnapshot.Status.AVAILABLE);
-        RecoveryLog.Record r = done.recovery().orElseThrow();
+        RecoveryLog.Entry r = done.recovery().orElseThrow();
         assertThat(r.startedAt()).isEqualTo(Instant.parse("2026-11-25T23:00:00Z"));
         assertThat(r.from()).isEqualTo("snapshot");
         assertThat(r.backup()).isEqualTo(COPY);
