@@ -3,10 +3,15 @@ package dev.lifeboat.cli;
 import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.DatabaseShapes;
+import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.restore.CreatingInstance;
 import dev.lifeboat.core.restore.RecoveryLog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
@@ -16,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -177,6 +183,21 @@ final class RestoreCommand implements Callable<Integer> {
     boolean create;
 
     @Option(
+            names = "--create-instance",
+            paramLabel = "ID",
+            description = "dump: first make a new, empty RDS instance of this identifier in the shape recorded for the"
+                    + " database (backup account and Region), then load the dump into it; for when the snapshot"
+                    + " copies cannot be used (needs --config)")
+    String createInstance;
+
+    @Option(
+            names = "--target-database",
+            paramLabel = "NAME",
+            description = "dump, with --create-instance: the database to create in the new instance (default:"
+                    + " lifeboat.yml's dump.dbname, else the database id)")
+    String targetDatabase;
+
+    @Option(
             names = "--allow-non-empty-target",
             description = "dump: load into a database that already has tables (objects may clash or mix; nothing is"
                     + " dropped)")
@@ -225,7 +246,7 @@ final class RestoreCommand implements Callable<Integer> {
                 cfg.database(database);
                 yield fromSnapshot(cfg);
             }
-            case "dump" -> fromDump();
+            case "dump" -> createInstance != null ? intoNewInstance() : fromDump();
             default -> throw new IllegalArgumentException("--from '" + from + "' must be snapshot or dump");
         };
     }
@@ -327,6 +348,111 @@ final class RestoreCommand implements Callable<Integer> {
                 Thread.sleep(Duration.ofSeconds(pause));
                 pause = Math.min(pause * 2, 120);
             }
+        }
+    }
+
+    /**
+     * A new, empty instance in the recorded shape, followed until it is available, then the dump loaded into it with
+     * the password the instance was made with (issue 14).
+     */
+    private int intoNewInstance() throws InterruptedException {
+        if (config == null) {
+            throw new IllegalArgumentException("--create-instance needs --config FILE (lifeboat.yml)");
+        }
+        if (target != null || targetSecretId != null || targetInstance != null) {
+            throw new IllegalArgumentException(
+                    "--create-instance makes the target: leave out --target, --target-secret-id and --target-instance");
+        }
+        LifeboatConfig cfg = ConfigLoader.load(config);
+        LifeboatConfig.Database db = cfg.database(database);
+        Vault v = context.vault(cfg);
+        if (v == null) {
+            throw new IllegalArgumentException("backup.vault is not set in " + config + "; dumps live there");
+        }
+        String dbname = targetDatabase != null
+                ? targetDatabase
+                : db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : database.replace('-', '_');
+        if (!createNetwork && !subnets.isEmpty()) {
+            throw new IllegalArgumentException("--subnet belongs to --create-network");
+        }
+        RestoringSnapshot.Target t = new RestoringSnapshot.Target(
+                createInstance,
+                targetAccount,
+                targetRegion,
+                instanceClass,
+                subnetGroup,
+                securityGroups,
+                parameterGroup,
+                optionGroup,
+                multiAz,
+                !noDeletionProtection,
+                null,
+                createNetwork,
+                subnets,
+                Set.copyOf(dropParameters),
+                false);
+        // The dump must exist before an instance is made for it.
+        new BackupCatalog(v, context.clock()).find(database, backup);
+        try (RdsGateway rds = context.rds(cfg);
+                DatabaseShapes shapes = context.shapes(cfg)) {
+            CreatingInstance creating =
+                    new CreatingInstance(rds, shapes, v, context.aws().secretStore(), context.clock());
+            CreatingInstance.Result r = creating.advance(cfg, database, t, dryRun);
+            context.out().println("the new instance, as recorded " + r.shape().recordedAt() + ":");
+            r.choices().forEach(c -> context.out().println("  " + c));
+            r.notes().forEach(n -> context.out().println("note: " + n));
+            context.out().println("plan:");
+            r.plan().forEach(c -> context.out().println("  " + c));
+            context.out().println("  then: load dump " + backup + " of " + database + " into database " + dbname);
+            if (dryRun) {
+                context.out().println("dry run: nothing was changed");
+                return ExitCode.OK;
+            }
+            Optional<Secret> password = r.password();
+            if (password.isEmpty()) {
+                context.err()
+                        .println("lifeboat: " + createInstance + " exists already, made by an earlier run of this"
+                                + " restore (" + r.message() + "); its master password is in Secrets Manager "
+                                + r.secretName());
+                context.err()
+                        .println("  what to do: once it is available, load the dump with --target "
+                                + DatabaseEngine.parse(r.shape().engine()).urlScheme() + "://"
+                                + CreatingInstance.MASTER_USER
+                                + "@ENDPOINT/" + dbname + " --create and the password from that secret");
+                return ExitCode.FAILED;
+            }
+            long pause = Math.max(1, pollSeconds);
+            while (r.status() != CreatingInstance.Status.AVAILABLE) {
+                context.err().println(context.clock().instant().truncatedTo(ChronoUnit.SECONDS) + " " + r.message());
+                Thread.sleep(Duration.ofSeconds(pause));
+                pause = Math.min(pause * 2, 60);
+                r = creating.advance(cfg, database, t, false);
+            }
+            String endpoint = r.instance().orElseThrow().endpoint();
+            context.out().println("created " + createInstance + ": endpoint " + endpoint);
+            DatabaseTarget into = EndpointResolver.DIRECT.resolve(
+                    DatabaseEngine.parse(r.shape().engine()),
+                    endpoint,
+                    dbname,
+                    CreatingInstance.MASTER_USER,
+                    password.get());
+            RestoringDump restoring = new RestoringDump(
+                    v, context.inspector(), context.tools(), context.clock(), Duration.ofMinutes(timeoutMinutes));
+            Progress progress = context.progress("restored");
+            RestoringDump.Result loaded = restoring.restore(
+                    new RestoringDump.Command(database, backup, into, true, false, keepOwnership, progress));
+            progress.finish();
+            context.out()
+                    .printf(
+                            "restored dump %s of %s into %s on the new instance %s: %s, sha256 verified; master"
+                                    + " password in Secrets Manager %s%n",
+                            loaded.manifest().backupId(),
+                            database,
+                            dbname,
+                            createInstance,
+                            Sizes.human(loaded.bytes()),
+                            r.secretName());
+            return ExitCode.OK;
         }
     }
 

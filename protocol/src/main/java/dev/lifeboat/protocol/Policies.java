@@ -50,6 +50,13 @@ public final class Policies {
     public static List<Statement> restoreRole(String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
         List<Statement> s = new ArrayList<>(restoreInBackupAccount(backupAccount, backupKeyArn));
         s.addAll(recreateTheShape(backupAccount));
+        // lifeboat restore --from dump --create-instance keeps the new instance's master password here (issue 14).
+        s.add(new Statement(
+                "KeepNewInstancesPasswords",
+                "Allow",
+                List.of("secretsmanager:CreateSecret"),
+                List.of("arn:aws:secretsmanager:*:" + backupAccount + ":secret:lifeboat/restore/*"),
+                Map.of()));
         if (!sourceRoleArns.isEmpty()) {
             s.add(new Statement(
                     "AssumeSourceRolesToRestoreThere", "Allow", List.of("sts:AssumeRole"), sourceRoleArns, Map.of()));

@@ -328,6 +328,39 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
     }
 
     @Override
+    public SourceDatabase createInstance(Location where, NewInstance n) {
+        RestoreSpec spec = n.spec();
+        rds(where)
+                .createDBInstance(b -> b.dbInstanceIdentifier(spec.newIdentifier())
+                        .engine(spec.engine())
+                        .engineVersion(n.engineVersion())
+                        .dbInstanceClass(spec.instanceClass())
+                        .masterUsername(n.masterUsername())
+                        .masterUserPassword(n.masterPassword().reveal())
+                        .dbSubnetGroupName(spec.subnetGroup())
+                        .vpcSecurityGroupIds(nullIfEmpty(spec.securityGroups()))
+                        .dbParameterGroupName(spec.parameterGroup())
+                        .optionGroupName(spec.optionGroup())
+                        .multiAZ(spec.multiAz())
+                        .deletionProtection(spec.deletionProtection())
+                        .port(spec.shaped().port())
+                        .storageType(spec.shaped().storageType())
+                        .allocatedStorage(spec.shaped().allocatedStorage())
+                        .iops(spec.shaped().iops())
+                        .storageThroughput(spec.shaped().storageThroughput())
+                        .enableIAMDatabaseAuthentication(spec.shaped().iamAuthentication())
+                        .caCertificateIdentifier(spec.shaped().caCertificate())
+                        .storageEncrypted(true)
+                        .kmsKeyId(n.kmsKeyId())
+                        .publiclyAccessible(false)
+                        .copyTagsToSnapshot(true)
+                        .tags(tags(spec.tags())));
+        return database(where, DbKind.INSTANCE, spec.newIdentifier())
+                .orElseThrow(() -> new IllegalStateException(
+                        "RDS accepted the instance " + spec.newIdentifier() + " but does not describe it"));
+    }
+
+    @Override
     public SourceDatabase addWriter(
             Location where, SourceDatabase cluster, String instanceClass, Map<String, String> tags) {
         String writer = cluster.identifier() + RdsDatabases.WRITER_SUFFIX;

@@ -225,6 +225,63 @@ class AwsDatabaseShapesIT {
                 .doesNotContain("not-a-real-password-1");
     }
 
+    /**
+     * {@code lifeboat restore --from dump --create-instance}: CreateDBInstance with the values a recorded shape gives,
+     * described back as that shape (class, storage, Multi-AZ, port, groups, encryption, tags).
+     */
+    @Test
+    void anEmptyInstance_isMadeWithTheRecordedValues(MotoServer moto) {
+        Network n = network();
+        rds.createDBSubnetGroup(b -> b.dbSubnetGroupName("made-net-" + suffix)
+                .dbSubnetGroupDescription("made")
+                .subnetIds(n.subnetA(), n.subnetB()));
+        AwsRdsGateway gateway = new AwsRdsGateway(credentials, moto.clients());
+        String key = moto.clients()
+                .kms("eu-west-1", credentials.forAccount(PROD))
+                .createKey(b -> b.description("made"))
+                .keyMetadata()
+                .arn();
+        String id = "made-" + suffix;
+        var made = gateway.createInstance(
+                source,
+                new dev.lifeboat.core.port.RdsDatabases.NewInstance(
+                        new dev.lifeboat.core.port.RdsGateway.RestoreSpec(
+                                null,
+                                id,
+                                "postgres",
+                                "db.r6g.xlarge",
+                                "made-net-" + suffix,
+                                List.of(n.db()),
+                                null,
+                                null,
+                                true,
+                                true,
+                                Map.of("lifeboat:restore", id, "team", "payments"),
+                                new dev.lifeboat.core.port.RdsGateway.Shaped(
+                                        5433, "gp3", 500, 12000, 500, false, null)),
+                        "16.4",
+                        "lifeboat",
+                        dev.lifeboat.core.model.Secret.of("a-password-of-48-characters-000000000000000000000"),
+                        key));
+        assertThat(made.identifier()).isEqualTo(id);
+
+        DatabaseShape s = shapes.describe(source, DbKind.INSTANCE, id, "orders").orElseThrow();
+        assertThat(s.instanceClass()).isEqualTo("db.r6g.xlarge");
+        assertThat(s.storage()).isEqualTo(new DatabaseShape.Storage("gp3", 500, 12000, 500));
+        assertThat(s.multiAz()).isTrue();
+        assertThat(s.port()).isEqualTo(5433);
+        assertThat(s.deletionProtection()).isTrue();
+        assertThat(s.network().subnetGroup()).isEqualTo("made-net-" + suffix);
+        assertThat(s.network().securityGroupIds()).containsExactly(n.db());
+        assertThat(s.tags()).containsEntry("team", "payments");
+        assertThat(rds.describeDBInstances(b -> b.dbInstanceIdentifier(id))
+                        .dbInstances()
+                        .getFirst()
+                        .storageEncrypted())
+                .isTrue();
+        gateway.close();
+    }
+
     @Test
     void aDatabaseThatIsGone_hasNoShape() {
         assertThat(shapes.describe(source, DbKind.INSTANCE, "nothing-" + suffix, "orders"))

@@ -7,6 +7,7 @@ import dev.lifeboat.core.port.KeyManagers;
 import dev.lifeboat.core.port.RdsDatabases.Protection;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.shape.ShapeRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +46,8 @@ public final class Auditing {
         AWS_MANAGED_KEY,
         STALE_COPY,
         STALE_DUMP,
-        UNVERIFIED
+        UNVERIFIED,
+        NO_SHAPE
     }
 
     public record Finding(
@@ -200,6 +202,29 @@ public final class Auditing {
                                     + (dump == null ? "" : " (newest: " + dump + ")"),
                             "look at the dump function's errors alarm in " + where + "; take one by hand with"
                                     + " lifeboat dump"));
+                }
+            }
+            if (vault != null && b.copy() != null) {
+                // Issue 14: a copy without its shape record restores with RDS's defaults unless the operator types
+                // every value; a missing record means the pipeline could not describe or write it.
+                boolean recorded;
+                try {
+                    recorded = ShapeRecords.read(vault, d.id(), b.copy().snapshotId())
+                            .isPresent();
+                } catch (RuntimeException e) {
+                    recorded = false;
+                }
+                if (!recorded) {
+                    out.add(new Finding(
+                            Kind.NO_SHAPE,
+                            Severity.MEDIUM,
+                            where,
+                            d.source().identifier(),
+                            "the newest copy of " + d.id() + " (" + b.copy().snapshotId() + ") has no readable shape"
+                                    + " record: restoring it brings back RDS's defaults (class, parameters, network)"
+                                    + " unless every value is given",
+                            "look at the snapshot run's warnings (the source role's DescribeTheShape statement: deploy"
+                                    + " the source stack), then run lifeboat snapshot --database " + d.id()));
                 }
             }
             int days = config.audit().verifiedWithinDays();

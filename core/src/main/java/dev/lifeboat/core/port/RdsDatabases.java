@@ -46,6 +46,30 @@ public interface RdsDatabases {
      */
     SourceDatabase addWriter(Location where, SourceDatabase cluster, String instanceClass, Map<String, String> tags);
 
+    /**
+     * Creates a new, empty DB instance (CreateDBInstance): the shape a dump is loaded into when no snapshot copy can
+     * be used. Encrypted with {@code kmsKeyId}, never publicly accessible. Returns the instance as RDS first
+     * describes it.
+     */
+    SourceDatabase createInstance(Location where, NewInstance spec);
+
+    /**
+     * An empty instance's values: the restore's ({@link RdsGateway.RestoreSpec}'s) and what CreateDBInstance needs
+     * besides a snapshot: the engine version, the master login and the key.
+     */
+    record NewInstance(
+            RdsGateway.RestoreSpec spec,
+            String engineVersion,
+            String masterUsername,
+            dev.lifeboat.core.model.Secret masterPassword,
+            String kmsKeyId) {
+        @Override
+        public String toString() {
+            return "NewInstance[" + spec.newIdentifier() + " " + spec.engine() + " " + engineVersion + ", master "
+                    + masterUsername + "]";
+        }
+    }
+
     /** Sets a new master password (ModifyDBInstance / ModifyDBCluster, applied at once); returns the master user name. */
     String resetMasterPassword(Location where, DbKind kind, String identifier, Secret password);
 

@@ -116,6 +116,30 @@ public final class ShapeRecords {
     }
 
     /**
+     * The newest shape recorded for a database (by the time it was recorded), or empty when none was; records that
+     * do not read, or name another database, are skipped.
+     */
+    public static Optional<DatabaseShape> latest(Vault vault, String databaseId) {
+        String prefix = PREFIX + VaultLayout.requireDatabaseId(databaseId) + "/";
+        DatabaseShape newest = null;
+        for (String key : vault.list(prefix)) {
+            if (!key.endsWith(SUFFIX)) {
+                continue;
+            }
+            try {
+                String backup = key.substring(prefix.length(), key.length() - SUFFIX.length());
+                Optional<DatabaseShape> s = read(vault, databaseId, backup);
+                if (s.isPresent() && (newest == null || s.get().recordedAt().isAfter(newest.recordedAt()))) {
+                    newest = s.get();
+                }
+            } catch (RuntimeException e) {
+                // A planted or unreadable record is not followed; read() says why when asked for it by name.
+            }
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    /**
      * The shape recorded with that backup, or empty when none was. A record that is not one of this database's
      * (planted, or copied from another key) is refused, not followed.
      */

@@ -7,6 +7,8 @@ import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.RdsDatabases.Protection;
+import dev.lifeboat.core.shape.ShapeRecords;
+import dev.lifeboat.core.shape.ShapeRecordsTest;
 import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.FakeDumps;
 import dev.lifeboat.core.testing.IamModel;
@@ -62,6 +64,15 @@ class AuditingTest {
         rds.put(Copies.lifeboatCopy(
                 BACKUP, "orders", "lifeboat-orders-x", clock.instant().minus(Duration.ofHours(2))));
         clock.now = m.startedAt().plus(Duration.ofHours(3));
+        // Issue 14: the newest copy without its shape record restores with RDS's defaults.
+        assertThat(new Auditing(rds, null, vault, clock).audit(scheduled()))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.kind()).isEqualTo(Auditing.Kind.NO_SHAPE);
+                    assertThat(f.severity()).isEqualTo(Auditing.Severity.MEDIUM);
+                    assertThat(f.problem()).contains("lifeboat-orders-x", "no readable shape record");
+                });
+        ShapeRecords.record(vault, ShapeRecordsTest.shape("db.r6g.large", "1", clock.instant()), "lifeboat-orders-x");
         assertThat(new Auditing(rds, null, vault, clock).audit(scheduled())).isEmpty();
     }
 

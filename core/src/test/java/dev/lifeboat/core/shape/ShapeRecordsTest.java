@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Shape records: written once, read back equal, and compared field by field for {@code lifeboat shape --diff}. */
-class ShapeRecordsTest {
-    static DatabaseShape shape(String instanceClass, String workMem, Instant at) {
+public class ShapeRecordsTest {
+    public static DatabaseShape shape(String instanceClass, String workMem, Instant at) {
         return new DatabaseShape(
                 1,
                 "orders",

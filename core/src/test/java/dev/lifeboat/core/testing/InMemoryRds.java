@@ -5,6 +5,7 @@ import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.RdsDatabases;
+import dev.lifeboat.core.port.RdsDatabases.NewInstance;
 import dev.lifeboat.core.port.RdsGateway;
 import java.time.Clock;
 import java.time.Instant;
@@ -352,6 +353,42 @@ public class InMemoryRds implements RdsGateway {
             }
         }
         return Optional.ofNullable(db);
+    }
+
+    /** CreateDBInstance of an empty instance; it comes up like a restored one, after {@link #pollsToComplete}. */
+    public final List<NewInstance> created = new ArrayList<>();
+
+    @Override
+    public synchronized SourceDatabase createInstance(Location where, NewInstance n) {
+        RestoreSpec spec = n.spec();
+        calls.add("create " + where + " " + spec.newIdentifier());
+        authorize(where, "rds:CreateDBInstance", arn(where, "db", spec.newIdentifier()));
+        authorizeTagsOnCreate(where, arn(where, "db", spec.newIdentifier()), spec.tags());
+        if (databases.containsKey(k(where, spec.newIdentifier()))) {
+            throw new IllegalStateException("DBInstanceAlreadyExists: " + spec.newIdentifier());
+        }
+        // "MasterUserPassword ... Constraints: Must contain from 8 to 128 characters" (API_CreateDBInstance.html).
+        if (n.masterPassword().reveal().length() < 8
+                || n.masterPassword().reveal().length() > 128) {
+            throw new IllegalStateException("InvalidParameterValue: MasterUserPassword");
+        }
+        if (n.kmsKeyId() != null && iam != null) {
+            useKey(where, n.kmsKeyId());
+        }
+        created.add(n);
+        SourceDatabase db = new SourceDatabase(
+                spec.newIdentifier(),
+                spec.engine(),
+                n.engineVersion(),
+                true,
+                n.kmsKeyId(),
+                spec.optionGroup(),
+                "creating",
+                null,
+                spec.tags());
+        databases.put(k(where, spec.newIdentifier()), db);
+        restoresPending.put(k(where, spec.newIdentifier()), restorePolls >= 0 ? restorePolls : pollsToComplete);
+        return db;
     }
 
     /**
