@@ -440,7 +440,8 @@ public final class Policies {
     private static List<Statement> recreateTheShape(String account) {
         String rds = "arn:aws:rds:*:" + account + ":";
         String groups = "arn:aws:ec2:*:" + account + ":security-group/*";
-        List<String> lifeboatGroups = List.of(rds + "pg:*-lifeboat-*", rds + "cluster-pg:*-lifeboat-*");
+        List<String> lifeboatGroups =
+                List.of(rds + "pg:*-lifeboat-*", rds + "cluster-pg:*-lifeboat-*", rds + "og:*-lifeboat-*");
         List<String> made = new ArrayList<>(lifeboatGroups);
         made.add(rds + "subgrp:*-lifeboat");
         return List.of(
@@ -450,6 +451,7 @@ public final class Policies {
                         List.of(
                                 "rds:CreateDBParameterGroup",
                                 "rds:CreateDBClusterParameterGroup",
+                                "rds:CreateOptionGroup",
                                 "rds:CreateDBSubnetGroup",
                                 "rds:AddTagsToResource"),
                         made,
@@ -457,7 +459,10 @@ public final class Policies {
                 new Statement(
                         "SetValuesOnlyOfGroupsARestoreMade",
                         "Allow",
-                        List.of("rds:ModifyDBParameterGroup", "rds:ModifyDBClusterParameterGroup"),
+                        List.of(
+                                "rds:ModifyDBParameterGroup",
+                                "rds:ModifyDBClusterParameterGroup",
+                                "rds:ModifyOptionGroup"),
                         lifeboatGroups,
                         Map.of("Null", Map.of("aws:ResourceTag/" + Tags.RESTORE, "false"))),
                 new Statement(

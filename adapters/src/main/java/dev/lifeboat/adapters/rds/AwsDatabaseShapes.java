@@ -402,6 +402,40 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
     }
 
     @Override
+    public void createOptionGroup(
+            Location where,
+            String name,
+            String engine,
+            String majorVersion,
+            String description,
+            List<DatabaseShape.Option> options,
+            Map<String, String> tags) {
+        RdsClient rds = rds(where);
+        rds.createOptionGroup(b -> b.optionGroupName(name)
+                .engineName(engine)
+                .majorEngineVersion(majorVersion)
+                .optionGroupDescription(description)
+                .tags(rdsTags(tags)));
+        if (!options.isEmpty()) {
+            rds.modifyOptionGroup(b -> b.optionGroupName(name)
+                    .applyImmediately(true)
+                    .optionsToInclude(options.stream()
+                            .map(o -> software.amazon.awssdk.services.rds.model.OptionConfiguration.builder()
+                                    .optionName(o.name())
+                                    .port(o.port())
+                                    .optionVersion(o.version())
+                                    .optionSettings(o.settings().entrySet().stream()
+                                            .map(e -> software.amazon.awssdk.services.rds.model.OptionSetting.builder()
+                                                    .name(e.getKey())
+                                                    .value(e.getValue())
+                                                    .build())
+                                            .toList())
+                                    .build())
+                            .toList()));
+        }
+    }
+
+    @Override
     public boolean optionGroupExists(Location where, String name) {
         try {
             return !rds(where)

@@ -282,6 +282,56 @@ class AwsDatabaseShapesIT {
         gateway.close();
     }
 
+    /** An Aurora cluster: its cluster parameter group's values, its writer's class, every member. */
+    @Test
+    void theShapeOfACluster_namesItsParameterGroup_writerAndMembers() {
+        Network n = network();
+        String id = "ledger-" + suffix;
+        rds.createDBSubnetGroup(b -> b.dbSubnetGroupName("ledger-net-" + suffix)
+                .dbSubnetGroupDescription("ledger")
+                .subnetIds(n.subnetA(), n.subnetB()));
+        rds.createDBClusterParameterGroup(b -> b.dbClusterParameterGroupName("ledger-cpg-" + suffix)
+                .dbParameterGroupFamily("aurora-postgresql16")
+                .description("ledger"));
+        rds.modifyDBClusterParameterGroup(b -> b.dbClusterParameterGroupName("ledger-cpg-" + suffix)
+                .parameters(Parameter.builder()
+                        .parameterName("rds.force_ssl")
+                        .parameterValue("1")
+                        .applyMethod(ApplyMethod.PENDING_REBOOT)
+                        .build()));
+        rds.createDBCluster(b -> b.dbClusterIdentifier(id)
+                .engine("aurora-postgresql")
+                .engineVersion("16.4")
+                .masterUsername("app")
+                .masterUserPassword("not-a-real-password-1")
+                .dbSubnetGroupName("ledger-net-" + suffix)
+                .vpcSecurityGroupIds(n.db())
+                .dbClusterParameterGroupName("ledger-cpg-" + suffix)
+                .port(5432)
+                .tags(Tag.builder().key("team").value("ledger").build()));
+        rds.createDBInstance(b -> b.dbInstanceIdentifier(id + "-1")
+                .dbClusterIdentifier(id)
+                .engine("aurora-postgresql")
+                .dbInstanceClass("db.r6g.2xlarge"));
+
+        DatabaseShape shape =
+                shapes.describe(source, DbKind.CLUSTER, id, "ledger").orElseThrow();
+
+        assertThat(shape.kind()).isEqualTo(DbKind.CLUSTER);
+        assertThat(shape.engine()).isEqualTo("aurora-postgresql");
+        assertThat(shape.parameterGroup().name()).isEqualTo("ledger-cpg-" + suffix);
+        assertThat(shape.parameterGroup().family()).isEqualTo("aurora-postgresql16");
+        assertThat(shape.parameterGroup().values()).containsEntry("rds.force_ssl", "1");
+        assertThat(shape.members()).singleElement().satisfies(m -> {
+            assertThat(m.identifier()).isEqualTo(id + "-1");
+            assertThat(m.instanceClass()).isEqualTo("db.r6g.2xlarge");
+        });
+        assertThat(shape.network().subnetGroup()).isEqualTo("ledger-net-" + suffix);
+        assertThat(shape.network().subnets()).hasSize(2);
+        assertThat(shape.network().securityGroupIds()).containsExactly(n.db());
+        assertThat(shape.tags()).containsEntry("team", "ledger");
+    }
+
     @Test
     void aDatabaseThatIsGone_hasNoShape() {
         assertThat(shapes.describe(source, DbKind.INSTANCE, "nothing-" + suffix, "orders"))
@@ -302,6 +352,25 @@ class AwsDatabaseShapesIT {
                 shapes.parameterGroup(source, DbKind.INSTANCE, name).orElseThrow();
         assertThat(made.family()).isEqualTo("postgres16");
         assertThat(made.values()).isEqualTo(Map.of("max_connections", "500", "work_mem", "65536"));
+        // An option group made from recorded options, described back with its settings.
+        DatabaseShape.Option audit =
+                new DatabaseShape.Option("MARIADB_AUDIT_PLUGIN", null, null, Map.of("SERVER_AUDIT_EVENTS", "CONNECT"));
+        shapes.createOptionGroup(
+                source,
+                "shop-og-" + suffix + "-lifeboat-20261126",
+                "mysql",
+                "8.0",
+                "recreated",
+                List.of(audit),
+                Map.of("lifeboat:restore", "x"));
+        assertThat(shapes.optionGroupExists(source, "shop-og-" + suffix + "-lifeboat-20261126"))
+                .isTrue();
+        assertThat(rds.describeOptionGroups(b -> b.optionGroupName("shop-og-" + suffix + "-lifeboat-20261126"))
+                        .optionGroupsList()
+                        .getFirst()
+                        .options())
+                .singleElement()
+                .satisfies(o -> assertThat(o.optionName()).isEqualTo("MARIADB_AUDIT_PLUGIN"));
         // moto does not implement DescribeEngineDefaultParameters: the adapter says it could not check, and the plan
         // says so (RestoreShapeTest covers the refusal with a Region that answers).
         assertThat(shapes.acceptedParameters(source, DbKind.INSTANCE, "postgres16"))

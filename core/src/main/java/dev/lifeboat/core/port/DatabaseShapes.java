@@ -45,6 +45,19 @@ public interface DatabaseShapes extends AutoCloseable {
             List<DatabaseShape.Parameter> parameters,
             Map<String, String> tags);
 
+    /**
+     * Creates an option group for {@code engine} and {@code majorVersion} with those options and settings
+     * (CreateOptionGroup, then ModifyOptionGroup with OptionsToInclude).
+     */
+    void createOptionGroup(
+            Location where,
+            String name,
+            String engine,
+            String majorVersion,
+            String description,
+            List<DatabaseShape.Option> options,
+            Map<String, String> tags);
+
     /** Whether an option group of that name exists. */
     boolean optionGroupExists(Location where, String name);
 

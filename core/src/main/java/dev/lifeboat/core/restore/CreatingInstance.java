@@ -180,6 +180,13 @@ public final class CreatingInstance {
                         "CreateDBParameterGroup",
                         p.name() + " Family=" + p.family() + " ("
                                 + p.parameters().size() + " recorded values)")));
+        resolved.newOptionGroup()
+                .ifPresent(g -> plan.add(new RestoringSnapshot.Call(
+                        where.account(),
+                        where.region(),
+                        "CreateOptionGroup",
+                        g.name() + " EngineName=" + g.engine() + " MajorEngineVersion=" + g.majorVersion() + " ("
+                                + g.options().size() + " recorded options)")));
         resolved.newNetwork().ifPresent(n -> {
             plan.add(new RestoringSnapshot.Call(
                     where.account(), where.region(), "CreateDBSubnetGroup", n.subnetGroup() + " " + n.subnets()));

@@ -364,6 +364,23 @@ public final class RestoringSnapshot {
                                                 .toList())));
             }
         });
+        resolved.newOptionGroup().ifPresent(g -> {
+            plan.add(new Call(
+                    target.account(),
+                    target.region(),
+                    "CreateOptionGroup",
+                    g.name() + " EngineName=" + g.engine() + " MajorEngineVersion=" + g.majorVersion()));
+            if (!g.options().isEmpty()) {
+                plan.add(new Call(
+                        target.account(),
+                        target.region(),
+                        "ModifyOptionGroup",
+                        g.name() + " OptionsToInclude="
+                                + String.join(
+                                        ",",
+                                        g.options().stream().map(x -> x.name()).toList())));
+            }
+        });
         resolved.newNetwork().ifPresent(n -> {
             plan.add(new Call(
                     target.account(),
@@ -465,7 +482,9 @@ public final class RestoringSnapshot {
             }
         }
         log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.INSTANCE, clock.instant());
-        if (resolved.newParameterGroup().isPresent() || resolved.newNetwork().isPresent()) {
+        if (resolved.newParameterGroup().isPresent()
+                || resolved.newOptionGroup().isPresent()
+                || resolved.newNetwork().isPresent()) {
             List<String> groups = resolved.create(shapes, target, kind, creationTags(c.databaseId(), t.identifier()));
             executed.addAll(plan.subList(copyCall + 1, restoreCall));
             spec = new RestoreSpec(

@@ -94,6 +94,9 @@ public final class RestoreShape {
     /** A parameter group the restore creates from the record. */
     public record NewParameterGroup(String name, String family, List<DatabaseShape.Parameter> parameters) {}
 
+    /** An option group the restore creates from the record: engine and major version, options with settings. */
+    public record NewOptionGroup(String name, String engine, String majorVersion, List<DatabaseShape.Option> options) {}
+
     /** A security group the restore creates in {@code vpcId} from a recorded one. */
     public record NewSecurityGroup(
             String recordedId,
@@ -119,6 +122,7 @@ public final class RestoreShape {
             List<Choice> choices,
             List<String> notes,
             Optional<NewParameterGroup> newParameterGroup,
+            Optional<NewOptionGroup> newOptionGroup,
             Optional<NewNetwork> newNetwork) {
 
         /**
@@ -137,6 +141,18 @@ public final class RestoreShape {
                             p.family(),
                             "Recreated by Lifeboat from the recorded " + p.family() + " values",
                             p.parameters(),
+                            tags);
+                }
+            });
+            newOptionGroup.ifPresent(g -> {
+                if (!shapes.optionGroupExists(where, g.name())) {
+                    shapes.createOptionGroup(
+                            where,
+                            g.name(),
+                            g.engine(),
+                            g.majorVersion(),
+                            "Recreated by Lifeboat from the recorded options",
+                            g.options(),
                             tags);
                 }
             });
@@ -313,6 +329,7 @@ public final class RestoreShape {
 
         // Option group (instances).
         String optionGroup = null;
+        Optional<NewOptionGroup> newOptionGroup = Optional.empty();
         if (kind == DbKind.INSTANCE) {
             if (o.optionGroup() != null) {
                 optionGroup = o.optionGroup();
@@ -322,17 +339,27 @@ public final class RestoreShape {
                     optionGroup = s.optionGroup().name();
                     choices.add(new Choice("OptionGroupName", optionGroup, Origin.RECORDED));
                 } else {
-                    choices.add(new Choice("OptionGroupName", "(the engine's default)", Origin.DEFAULT));
-                    notes.add("option group " + s.optionGroup().name() + " no longer exists in " + where
-                            + "; restoring with the engine's default. Its recorded options: "
+                    // Gone with the instance: made again with the recorded options and settings, re-entrantly.
+                    String name = recreatedName(s.optionGroup().name(), today);
+                    optionGroup = name;
+                    if (!shapes.optionGroupExists(where, name)) {
+                        newOptionGroup = Optional.of(new NewOptionGroup(
+                                name,
+                                s.engine(),
+                                majorVersion(s.engine(), s.engineVersion()),
+                                s.optionGroup().options()));
+                    }
+                    choices.add(new Choice("OptionGroupName", name, Origin.CREATED));
+                    notes.add("option group " + s.optionGroup().name() + " no longer exists in " + where + ": "
+                            + (newOptionGroup.isPresent() ? "creating " : "using ") + name + " with the recorded"
+                            + " options: "
                             + (s.optionGroup().options().isEmpty()
                                     ? "none"
                                     : String.join(
                                             ", ",
                                             s.optionGroup().options().stream()
                                                     .map(DatabaseShape.Option::name)
-                                                    .toList()))
-                            + " (lifeboat shape shows their settings)");
+                                                    .toList())));
                 }
             } else {
                 choices.add(new Choice("OptionGroupName", "(the engine's default)", Origin.DEFAULT));
@@ -455,6 +482,7 @@ public final class RestoreShape {
                 choices,
                 notes,
                 newParameterGroup,
+                newOptionGroup,
                 newNetwork);
     }
 
@@ -562,6 +590,16 @@ public final class RestoreShape {
                 "pass --subnet-group NAME and --security-group ID for a network that exists, or --create-network"
                         + " --subnet ID --subnet ID to create a DB subnet group there and security groups with the"
                         + " recorded rules");
+    }
+
+    /** An option group's major engine version: PostgreSQL "16" of "16.4", MySQL "8.0" of "8.0.35", MariaDB "10.11". */
+    static String majorVersion(String engine, String version) {
+        String[] parts = version == null ? new String[0] : version.split("\\.", -1);
+        if (parts.length == 0) {
+            return version;
+        }
+        boolean postgres = engine != null && engine.contains("postgres");
+        return postgres || parts.length == 1 ? parts[0] : parts[0] + "." + parts[1];
     }
 
     /** {@code <name>-lifeboat-<yyyymmdd>}, within 255 characters, a valid group name (no '--', no trailing '-'). */

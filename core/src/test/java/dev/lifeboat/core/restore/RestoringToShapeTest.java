@@ -387,6 +387,60 @@ class RestoringToShapeTest {
                 .containsEntry(RestoreShape.RESTORE_TAG, "orders-restored");
     }
 
+    /** terraform destroy took the option group too: made again with the recorded options and settings. */
+    @Test
+    void aDeletedOptionGroup_isRecreatedWithTheRecordedOptions() {
+        everythingStillExists();
+        DatabaseShape s = shape("orders");
+        DatabaseShape.OptionGroup audit = new DatabaseShape.OptionGroup(
+                "orders-og",
+                List.of(new DatabaseShape.Option(
+                        "MARIADB_AUDIT_PLUGIN", null, null, Map.of("SERVER_AUDIT_EVENTS", "CONNECT,QUERY"))));
+        vault.objects.clear();
+        ShapeRecords.record(
+                vault,
+                new DatabaseShape(
+                        1,
+                        "orders",
+                        DbKind.INSTANCE,
+                        "orders-prod",
+                        PROD,
+                        "eu-central-1",
+                        s.recordedAt(),
+                        "mariadb",
+                        "10.11.6",
+                        s.instanceClass(),
+                        s.storage(),
+                        s.multiAz(),
+                        s.port(),
+                        s.network(),
+                        s.parameterGroup(),
+                        audit,
+                        false,
+                        false,
+                        7,
+                        true,
+                        true,
+                        null,
+                        Map.of(),
+                        List.of()),
+                COPY);
+
+        RestoringSnapshot.Result plan = run(target(null, false, List.of()), true);
+        assertThat(choice(plan, "OptionGroupName"))
+                .isEqualTo(new RestoreShape.Choice(
+                        "OptionGroupName", "orders-og-lifeboat-20261125", RestoreShape.Origin.CREATED));
+        assertThat(plan.plan())
+                .extracting(RestoringSnapshot.Call::api)
+                .contains("CreateOptionGroup", "ModifyOptionGroup");
+
+        run(target(null, false, List.of()), false);
+        assertThat(shapes.calls).contains("CreateOptionGroup orders-og-lifeboat-20261125 mariadb 10.11");
+        assertThat(shapes.optionGroupOptions.get(VAULT_LOC + "/orders-og-lifeboat-20261125"))
+                .isEqualTo(audit.options());
+        assertThat(rds.restores.getFirst().optionGroup()).isEqualTo("orders-og-lifeboat-20261125");
+    }
+
     /** Production can open its own group to the world before a run records it: recreated as recorded, said loudly. */
     @Test
     void aRecordedRuleOpenToTheWorld_isRecreatedAsRecorded_withAWarning() {

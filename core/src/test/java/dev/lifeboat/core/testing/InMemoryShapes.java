@@ -89,6 +89,25 @@ public final class InMemoryShapes implements DatabaseShapes {
         createdTags.put(key(where, name), Map.copyOf(tags));
     }
 
+    public final Map<String, List<DatabaseShape.Option>> optionGroupOptions = new HashMap<>();
+
+    @Override
+    public void createOptionGroup(
+            Location where,
+            String name,
+            String engine,
+            String majorVersion,
+            String description,
+            List<DatabaseShape.Option> options,
+            Map<String, String> tags) {
+        calls.add("CreateOptionGroup " + name + " " + engine + " " + majorVersion);
+        if (!optionGroups.add(key(where, name))) {
+            throw new IllegalStateException("OptionGroupAlreadyExistsFault: " + name);
+        }
+        optionGroupOptions.put(key(where, name), List.copyOf(options));
+        createdTags.put(key(where, name), Map.copyOf(tags));
+    }
+
     @Override
     public boolean optionGroupExists(Location where, String name) {
         return optionGroups.contains(key(where, name));
