@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Benchmark: plain `pg_dump -Fc` to a file against `lifeboat dump` into a local vault and into
-# moto S3 (run through bin/lifeboat, as users run it), on pgbench databases of two scales. Reports wall time, throughput, the ratio to
-# pg_dump, and peak memory (largest resident set of the process tree, from GNU time).
+# Benchmark: plain `pg_dump -Fc` (its default compression) and `pg_dump -Fc -Z1` to a file against `lifeboat dump`
+# (its default, gzip:1, and gzip:6, pg_dump's default level) into a local vault and into moto S3 (run through
+# bin/lifeboat, as users run it), on a pgbench database and on a hard-to-compress one (random bytea and md5 text in
+# tables of different sizes). Rounds alternate between the methods. Reports wall time, throughput, the ratio to
+# pg_dump -Fc, and peak memory (largest resident set of the process tree, from GNU time).
 #
-#   scripts/bench-dump.sh [SCALE_SMALL] [SCALE_LARGE] [RUNS]      (defaults: 10 50 3)
+#   scripts/bench-dump.sh [PGBENCH_SCALE] [RANDOM_MIB] [RUNS]      (defaults: 50 400 3)
 #
 # The figures in docs/performance.md come from this script; rerun it to reproduce them.
 set -euo pipefail
 source "$(dirname "$0")/lib/services.sh"
 cd "$LIFEBOAT_ROOT"
-SMALL=${1:-10}
-LARGE=${2:-50}
+SCALE=${1:-50}
+RANDOM_MIB=${2:-400}
 RUNS=${3:-3}
 pick_jdk
 start_all_services
@@ -57,42 +59,68 @@ measure() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 report_header() {
-  printf '| scale | db size | dump size | method | median s | MiB/s (dump bytes) | ratio to pg_dump | peak RSS MiB |\n'
-  printf '|---|---|---|---|---|---|---|---|\n'
+  printf '| dataset | db size | method | dump MiB | median s | ratio to pg_dump -Fc | peak RSS MiB |\n'
+  printf '|---|---|---|---|---|---|---|\n'
 }
 
-bench_scale() {
-  local scale=$1 db size
-  db=$(ensure_db "$scale")
+# A database that compresses poorly, as production data full of hashes and blobs does: three tables of
+# random bytea and md5 text, of about half, a third and a sixth of the size asked for.
+ensure_random_db() {
+  local mib=$1 db=bench_random_$1
+  if [ "$(psql_ -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" != 1 ]; then
+    log "creating $db (~$mib MiB of random bytea and md5 text)"
+    psql_ -d postgres -c "CREATE DATABASE $db" >/dev/null
+    local t share
+    for t in 1 2 3; do
+      share=$(( mib * (4 - t) / 6 ))
+      psql_ -d "$db" -c "CREATE TABLE blobs_$t (id bigserial PRIMARY KEY, payload bytea, note text)" >/dev/null
+      psql_ -d "$db" -c "INSERT INTO blobs_$t (payload, note)
+        SELECT decode(string_agg(md5(random()::text), ''), 'hex'), md5(g::text)
+        FROM generate_series(1, $share * 2048) g, generate_series(1, 32) k GROUP BY g" >/dev/null
+    done
+  fi
+  echo "$db"
+}
+
+bench_db() {
+  local label=$1 db=$2 size method t p base dumpbytes round
   size=$(psql_ -d "$db" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")
   local url="postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$db"
-  local method times peaks t p base dumpbytes
-  for method in pg_dump lifeboat-file lifeboat-s3; do
-    : >"$WORK/times"; : >"$WORK/peaks"
-    for _ in $(seq 1 "$RUNS"); do
+  local methods="pg_dump pg_dump-Z1 lifeboat-file lifeboat-file-gzip6 lifeboat-s3"
+  for method in $methods; do : >"$WORK/times.$method"; : >"$WORK/peaks.$method"; done
+  for round in $(seq 1 "$RUNS"); do
+    for method in $methods; do
       rm -rf "$WORK/vault" "$WORK/plain.dump"
       case $method in
         pg_dump) read -r t p < <(measure "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -f "$WORK/plain.dump" "$db")
-                 dumpbytes=$(stat -c %s "$WORK/plain.dump") ;;
-        lifeboat-file) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$db") ;;
-        lifeboat-s3) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "s3://$BUCKET/bench" --database "$db") ;;
+                 stat -c %s "$WORK/plain.dump" >"$WORK/bytes.$method" ;;
+        pg_dump-Z1) read -r t p < <(measure "$PGBIN/pg_dump" -Fc -Z1 -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -f "$WORK/plain.dump" "$db")
+                 stat -c %s "$WORK/plain.dump" >"$WORK/bytes.$method" ;;
+        lifeboat-file) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$db")
+                 find "$WORK/vault" -name '*.pgdump' -exec stat -c %s {} \; >"$WORK/bytes.$method" ;;
+        lifeboat-file-gzip6) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$db" --compression gzip:6)
+                 find "$WORK/vault" -name '*.pgdump' -exec stat -c %s {} \; >"$WORK/bytes.$method" ;;
+        lifeboat-s3) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "s3://$BUCKET/bench" --database "$db")
+                 cp "$WORK/bytes.lifeboat-file" "$WORK/bytes.$method" 2>/dev/null || echo 0 >"$WORK/bytes.$method" ;;
       esac
-      echo "$t" >>"$WORK/times"; echo "$p" >>"$WORK/peaks"
+      echo "$t" >>"$WORK/times.$method"; echo "$p" >>"$WORK/peaks.$method"
     done
-    t=$(median <"$WORK/times")
-    p=$(sort -n "$WORK/peaks" | tail -n1)
+  done
+  for method in $methods; do
+    t=$(median <"$WORK/times.$method")
+    p=$(sort -n "$WORK/peaks.$method" | tail -n1)
+    dumpbytes=$(cat "$WORK/bytes.$method")
     [ "$method" = pg_dump ] && base=$t
-    printf '| %s | %s | %s MiB | %s | %.2f | %.1f | %.3f | %s |\n' "$scale" "$size" "$((dumpbytes / 1048576))" "$method" "$t" \
-      "$(echo "$dumpbytes / 1048576 / $t" | bc -l)" "$(echo "$t / $base" | bc -l)" \
-      "$((p / 1024))"
+    printf '| %s | %s | %s | %s | %.2f | %.2f | %s |\n' "$label" "$size" "$method" "$((dumpbytes / 1048576))" "$t" \
+      "$(echo "$t / $base" | bc -l)" "$((p / 1024))"
   done
 }
 
 # Lifeboat runs as users run it, through bin/lifeboat; one dump first makes its class-data archive.
 "$LIFEBOAT" dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/postgres" \
   --vault "file:$WORK/warm-up" --database warm-up >/dev/null 2>&1
-log "benchmark: scales $SMALL and $LARGE, $RUNS runs each (median time, max peak)"
+log "benchmark: pgbench scale $SCALE and ~$RANDOM_MIB MiB of random data, $RUNS alternating rounds (median time, max peak)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(java -version 2>&1 | head -n1); $("$PGBIN/pg_dump" --version)"
 report_header
-bench_scale "$SMALL"
-bench_scale "$LARGE"
+bench_db "pgbench $SCALE" "$(ensure_db "$SCALE")"
+bench_db "random ~$RANDOM_MIB MiB" "$(ensure_random_db "$RANDOM_MIB")"

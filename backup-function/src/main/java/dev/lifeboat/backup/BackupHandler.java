@@ -206,7 +206,8 @@ public final class BackupHandler implements RequestStreamHandler {
                 inspector,
                 tools,
                 clock,
-                new TakingDump.Settings(TakingDump.Settings.DEFAULTS.exactRowCountThreshold(), left));
+                new TakingDump.Settings(
+                        TakingDump.Settings.DEFAULTS.exactRowCountThreshold(), left, source.compression()));
         return dumping.dump(new TakingDump.Command(id, target, runId, null));
     }
 

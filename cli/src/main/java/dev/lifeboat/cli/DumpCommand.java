@@ -5,6 +5,7 @@ import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.ManifestCodec;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.Compression;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.Vault;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +86,14 @@ final class DumpCommand implements Callable<Integer> {
                             + " backup")
     String runId;
 
+    @Option(
+            names = "--compression",
+            paramLabel = "HOW",
+            defaultValue = "gzip:1",
+            description = "gzip:1 (default: a third of pg_dump's default time for a few percent more bytes), gzip:N,"
+                    + " none, or zstd:N / lz4:N with a PostgreSQL 16+ client built with them; recorded in the manifest")
+    String compression;
+
     @Option(names = "--json", description = "print the manifest as JSON on stdout")
     boolean json;
 
@@ -117,7 +126,8 @@ final class DumpCommand implements Callable<Integer> {
                 context.inspector(),
                 context.tools(),
                 context.clock(),
-                new TakingDump.Settings(exactThreshold, Duration.ofMinutes(timeoutMinutes)));
+                new TakingDump.Settings(
+                        exactThreshold, Duration.ofMinutes(timeoutMinutes), Compression.parse(compression)));
         TakingDump.Result result =
                 dumping.dump(new TakingDump.Command(id == null ? target.database() : id, target, runId, progress));
         DumpManifest m = result.manifest();

@@ -592,7 +592,17 @@ public final class ConfigLoader {
                         "securityGroupIds",
                         "egress",
                         "databaseSecurityGroupId",
-                        "port"));
+                        "port",
+                        "compression"));
+        dev.lifeboat.core.model.Compression compression = null;
+        if (n.has("compression")) {
+            try {
+                compression = dev.lifeboat.core.model.Compression.parse(
+                        n.get("compression").asText());
+            } catch (dev.lifeboat.core.error.InvalidInputException e) {
+                errors.add(path + ".compression: " + e.getMessage() + "; " + e.hint());
+            }
+        }
         String dbGroup = optionalMatching(
                 n,
                 path,
@@ -630,7 +640,8 @@ public final class ConfigLoader {
                 groups,
                 egress,
                 dbGroup,
-                port);
+                port,
+                compression);
     }
 
     /** The services a VPC endpoint may be reused for (docs/deploy.md, "Egress"). */

@@ -4,6 +4,7 @@ import dev.lifeboat.adapters.tls.TlsSettings;
 import dev.lifeboat.core.error.DumpFailedException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.RestoreFailedException;
+import dev.lifeboat.core.model.Compression;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.SoftwareVersion;
@@ -214,7 +215,13 @@ public final class ProcessDumpTools implements DumpTools {
 
         @Override
         public Running start(DatabaseTarget source) {
-            List<String> cmd = new ArrayList<>(List.of(program.toString(), "--format=custom"));
+            return start(source, Compression.DEFAULT);
+        }
+
+        @Override
+        public Running start(DatabaseTarget source, Compression compression) {
+            List<String> cmd =
+                    new ArrayList<>(List.of(program.toString(), "--format=custom", compressArg(program, compression)));
             cmd.addAll(pgConnectionArgs(source));
             return ChildProcess.start(
                     cmd,
@@ -223,6 +230,61 @@ public final class ProcessDumpTools implements DumpTools {
                     false,
                     (m, h) -> new DumpFailedException(m, hintForDump(h)));
         }
+    }
+
+    /**
+     * pg_dump's {@code --compress}: an integer (a gzip level, 0 for none) for every client; {@code zstd:N} and
+     * {@code lz4:N} from PostgreSQL 16 on, and only where the client was built with them: a probe that cannot connect
+     * anywhere shows whether the build refuses the method, which pg_dump checks before it connects.
+     */
+    String compressArg(Path pgDump, Compression c) {
+        return switch (c.codec()) {
+            case NONE -> "--compress=0";
+            case GZIP -> "--compress=" + c.level();
+            case ZSTD, LZ4 -> {
+                SoftwareVersion v = versionOf(pgDump);
+                if (v.major() < 16) {
+                    throw new InvalidInputException(
+                            "pg_dump " + v.shortForm() + " cannot compress with "
+                                    + c.codec().label() + " (PostgreSQL 16 or newer clients can, when built with it)",
+                            "use gzip:1 (the default) or gzip:N, or a newer client (LIFEBOAT_PG_BIN)");
+                }
+                if (!supports(pgDump, c.codec())) {
+                    throw new InvalidInputException(
+                            "this pg_dump (" + pgDump + ") was built without "
+                                    + c.codec().label(),
+                            "use gzip:1 (the default) or gzip:N, or a client built with "
+                                    + c.codec().label());
+                }
+                yield "--compress=" + c;
+            }
+        };
+    }
+
+    private final Map<String, Boolean> builtWith = new ConcurrentHashMap<>();
+
+    /** Whether {@code pgDump} was built with {@code codec}; asked once per client and method. */
+    boolean supports(Path pgDump, Compression.Codec codec) {
+        return builtWith.computeIfAbsent(pgDump + " " + codec, k -> {
+            try {
+                Process proc = new ProcessBuilder(
+                                pgDump.toString(),
+                                "--compress=" + codec.label() + ":1",
+                                "--format=custom",
+                                "--file=/dev/null",
+                                "--dbname=host=/nonexistent-lifeboat-probe port=1 connect_timeout=1")
+                        .redirectErrorStream(true)
+                        .start();
+                String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                proc.waitFor(30, TimeUnit.SECONDS);
+                return !out.contains("does not support compression");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
     }
 
     private final class PgRestore implements LoadTool {

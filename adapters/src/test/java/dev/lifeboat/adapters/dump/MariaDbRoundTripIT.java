@@ -53,6 +53,28 @@ class MariaDbRoundTripIT {
         assertThat(m.objectVersionId()).isNotBlank();
     }
 
+    /** Issue 13: Lifeboat's own gzip at the chosen level, or none; the same data back either way. */
+    @Test
+    void uncompressedAndBestCompressedDumps_restoreTheSameData(MariaDbServer db, @TempDir Path dir) {
+        DatabaseTarget source = db.newDatabase("cmp");
+        Fixtures.loadTricky(db, source.database());
+        for (String c : java.util.List.of("none", "gzip:9")) {
+            LocalDirectoryVault vault = new LocalDirectoryVault(dir.resolve(c.replace(':', '-')));
+            DumpManifest m = Wiring.dumping(
+                            vault,
+                            dev.lifeboat.adapters.process.ProcessDumpTools.fromEnvironment(),
+                            TakingDump.Settings.DEFAULTS.withCompression(dev.lifeboat.core.model.Compression.parse(c)))
+                    .dump(new TakingDump.Command("shop", source, null, null))
+                    .manifest();
+            assertThat(m.compression()).isEqualTo(c);
+            assertThat(m.objectKey()).endsWith(c.equals("none") ? ".sql" : ".sql.gz");
+            DatabaseTarget target = db.target(PostgresServer.uniqueName("cmp"));
+            Wiring.restoring(vault)
+                    .restore(new RestoringDump.Command("shop", m.backupId(), target, true, false, false, null));
+            assertThat(Fingerprint.of(db, target.database())).as(c).isEqualTo(Fingerprint.of(db, source.database()));
+        }
+    }
+
     /**
      * Regression (issue 10, item 6): a MariaDB database whose name holds a space or a non-ASCII letter could
      * not be dumped (its name was percent-encoded into the JDBC URL, which Connector/J does not decode).

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.adapters.local.LocalDirectoryVault;
+import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.Compression;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.TableRowCount;
@@ -25,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -77,6 +81,47 @@ class PostgresRoundTripIT {
                                 .versionId(manifest.objectVersionId()))
                         .contentLength())
                 .isEqualTo(manifest.sizeBytes());
+    }
+
+    /**
+     * Issue 13: the compression is pg_dump's own, at the chosen level; every choice restores the same data, the
+     * manifest records it, and a method this client cannot do is refused before a byte moves.
+     */
+    @Test
+    void everyCompression_restoresTheSameData_andAMethodTheClientLacksIsRefused(PostgresServer pg, @TempDir Path dir) {
+        DatabaseTarget source = pg.newDatabase("cmp");
+        Fixtures.loadTricky(pg, source.database());
+        Map<String, String> before = Fingerprint.of(pg, source.database());
+        Map<String, Long> sizes = new java.util.HashMap<>();
+        for (String c : List.of("none", "gzip:1", "gzip:9")) {
+            LocalDirectoryVault vault = new LocalDirectoryVault(dir.resolve(c.replace(':', '-')));
+            DumpManifest m = Wiring.dumping(
+                            vault,
+                            ProcessDumpTools.fromEnvironment(),
+                            TakingDump.Settings.DEFAULTS.withCompression(Compression.parse(c)))
+                    .dump(new TakingDump.Command("cmp", source, null, null))
+                    .manifest();
+            assertThat(m.compression()).isEqualTo(c);
+            sizes.put(c, m.sizeBytes());
+            DatabaseTarget target = pg.target(PostgresServer.uniqueName("cmp"));
+            Wiring.restoring(vault)
+                    .restore(new RestoringDump.Command("cmp", "latest", target, true, false, false, null));
+            assertThat(Fingerprint.of(pg, target.database())).as(c).isEqualTo(before);
+        }
+        assertThat(sizes.get("none")).isGreaterThan(sizes.get("gzip:1"));
+
+        ProcessDumpTools tools = ProcessDumpTools.fromEnvironment();
+        if (tools.dumpTool(DatabaseEngine.POSTGRESQL).version().major() < 16) {
+            LocalDirectoryVault vault = new LocalDirectoryVault(dir.resolve("zstd"));
+            assertThatThrownBy(() -> Wiring.dumping(
+                                    vault,
+                                    tools,
+                                    TakingDump.Settings.DEFAULTS.withCompression(Compression.parse("zstd:3")))
+                            .dump(new TakingDump.Command("cmp", source, null, null)))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("cannot compress with zstd");
+            assertThat(vault.list("")).isEmpty();
+        }
     }
 
     private static DumpManifest roundTrip(PostgresServer pg, Vault vault) {

@@ -403,10 +403,25 @@ public record LifeboatConfig(
             List<String> securityGroupIds,
             Egress egress,
             String databaseSecurityGroupId,
-            Integer port) {
+            Integer port,
+            dev.lifeboat.core.model.Compression compression) {
         public DumpSettings {
             subnetIds = subnetIds == null ? List.of() : List.copyOf(subnetIds);
             securityGroupIds = securityGroupIds == null ? List.of() : List.copyOf(securityGroupIds);
+            compression = compression == null ? dev.lifeboat.core.model.Compression.DEFAULT : compression;
+        }
+
+        /** With the default compression. */
+        public DumpSettings(
+                String secretArn,
+                String dbname,
+                String vpcId,
+                List<String> subnetIds,
+                List<String> securityGroupIds,
+                Egress egress,
+                String databaseSecurityGroupId,
+                Integer port) {
+            this(secretArn, dbname, vpcId, subnetIds, securityGroupIds, egress, databaseSecurityGroupId, port, null);
         }
 
         public DumpSettings(

@@ -25,12 +25,51 @@ public record DumpManifest(
         String objectKey,
         String objectVersionId,
         long exactRowCountThreshold,
-        List<TableRowCount> tables) {
+        List<TableRowCount> tables,
+        String compression) {
 
     public static final int CURRENT_VERSION = 1;
 
     public DumpManifest {
         tables = tables == null ? List.of() : List.copyOf(tables);
+    }
+
+    /** A manifest of before compression was recorded (pg_dump's default level, or gzip level 6). */
+    public DumpManifest(
+            int manifestVersion,
+            String backupId,
+            String databaseId,
+            DatabaseEngine engine,
+            String serverVersion,
+            String dumpTool,
+            String dumpToolVersion,
+            String format,
+            Instant startedAt,
+            Instant finishedAt,
+            long sizeBytes,
+            String sha256,
+            String objectKey,
+            String objectVersionId,
+            long exactRowCountThreshold,
+            List<TableRowCount> tables) {
+        this(
+                manifestVersion,
+                backupId,
+                databaseId,
+                engine,
+                serverVersion,
+                dumpTool,
+                dumpToolVersion,
+                format,
+                startedAt,
+                finishedAt,
+                sizeBytes,
+                sha256,
+                objectKey,
+                objectVersionId,
+                exactRowCountThreshold,
+                tables,
+                null);
     }
 
     public BackupId id() {

@@ -1,8 +1,10 @@
 package dev.lifeboat.core.dump;
 
 import dev.lifeboat.core.error.DumpFailedException;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.VaultException;
+import dev.lifeboat.core.model.Compression;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.model.ServerInfo;
@@ -44,7 +46,7 @@ public final class TakingDump {
     private static final int COPY_BUFFER = 256 * 1024;
 
     /** Tunables. {@code exactRowCountThreshold}: tables with more rows get an estimate instead of count(*). */
-    public record Settings(long exactRowCountThreshold, Duration timeout) {
+    public record Settings(long exactRowCountThreshold, Duration timeout, Compression compression) {
         public static final Settings DEFAULTS = new Settings(100_000, Duration.ofHours(12));
 
         public Settings {
@@ -54,6 +56,16 @@ public final class TakingDump {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive");
             }
+            compression = compression == null ? Compression.DEFAULT : compression;
+        }
+
+        /** With the default compression ({@link Compression#DEFAULT}, gzip level 1). */
+        public Settings(long exactRowCountThreshold, Duration timeout) {
+            this(exactRowCountThreshold, timeout, Compression.DEFAULT);
+        }
+
+        public Settings withCompression(Compression c) {
+            return new Settings(exactRowCountThreshold, timeout, c);
         }
     }
 
@@ -116,7 +128,19 @@ public final class TakingDump {
             Future<List<TableRowCount>> tables =
                     background.submit(() -> inspector.rowCounts(source, settings.exactRowCountThreshold()));
             background.execute(ManifestCodec::warmUp);
-            String objectKey = VaultLayout.objectKey(databaseId, id, VaultLayout.newAttempt(), tool.extension());
+            Compression compression = settings.compression();
+            if (tool.gzipOutput()
+                    && compression.codec() != Compression.Codec.GZIP
+                    && compression.codec() != Compression.Codec.NONE) {
+                throw new InvalidInputException(
+                        "compression " + compression + " is not available for " + tool.name()
+                                + " dumps (Lifeboat compresses them itself)",
+                        "use gzip:1 (the default), gzip:N or none");
+            }
+            String extension = tool.gzipOutput() && !compression.compresses()
+                    ? tool.extension().replaceFirst("\\.gz$", "")
+                    : tool.extension();
+            String objectKey = VaultLayout.objectKey(databaseId, id, VaultLayout.newAttempt(), extension);
             LOG.info(
                     "dumping {} ({} {}) with {} {} to {}",
                     databaseId,
@@ -146,7 +170,8 @@ public final class TakingDump {
                     copied.stored().key(),
                     copied.stored().versionId(),
                     settings.exactRowCountThreshold(),
-                    await(tables));
+                    await(tables),
+                    compression.toString());
             if (!vault.putIfAbsent(manifestKey, ManifestCodec.write(manifest))) {
                 // Another attempt at the same run wrote its manifest first: its backup stands, and its manifest
                 // names its own object, which this attempt never wrote. This attempt's object is vouched for by
@@ -196,7 +221,7 @@ public final class TakingDump {
             Runnable beforeComplete) {
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Vault.Upload upload = vault.startUpload(objectKey);
-                DumpTools.Running dump = tool.start(source)) {
+                DumpTools.Running dump = tool.start(source, settings.compression())) {
             Thread watchdog = Thread.ofPlatform().daemon().name("dump-watchdog").start(() -> {
                 try {
                     Thread.sleep(settings.timeout());
@@ -210,7 +235,9 @@ public final class TakingDump {
                 HashingOutputStream hashed = new HashingOutputStream(upload.stream());
                 copy(
                         dump.output(),
-                        tool.gzipOutput() ? new GZIPOutputStream(hashed, COPY_BUFFER) : hashed,
+                        tool.gzipOutput() && settings.compression().compresses()
+                                ? gzip(hashed, settings.compression().level())
+                                : hashed,
                         hashed,
                         progress);
                 dump.awaitSuccess(settings.timeout());
@@ -281,5 +308,14 @@ public final class TakingDump {
             throw new VaultIo(e);
         }
         progress.onProgress(counted.sha().bytes());
+    }
+
+    /** gzip at {@code level}: java.util.zip's stream with its deflater set (GZIPOutputStream defaults to level 6). */
+    private static OutputStream gzip(OutputStream out, int level) throws IOException {
+        return new GZIPOutputStream(out, COPY_BUFFER) {
+            {
+                def.setLevel(level);
+            }
+        };
     }
 }

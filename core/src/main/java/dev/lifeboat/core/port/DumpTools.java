@@ -30,6 +30,14 @@ public interface DumpTools {
         boolean gzipOutput();
 
         Running start(DatabaseTarget source);
+
+        /**
+         * Starts the tool; where it compresses its own output (pg_dump's custom format), with {@code compression}.
+         * A compression this client cannot do is refused before anything starts, naming what it can do.
+         */
+        default Running start(DatabaseTarget source, dev.lifeboat.core.model.Compression compression) {
+            return start(source);
+        }
     }
 
     /** A program that reads a dump on its input and loads it into a database. */

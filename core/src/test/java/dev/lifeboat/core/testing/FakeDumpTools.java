@@ -2,6 +2,7 @@ package dev.lifeboat.core.testing;
 
 import dev.lifeboat.core.error.DumpFailedException;
 import dev.lifeboat.core.error.RestoreFailedException;
+import dev.lifeboat.core.model.Compression;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.SoftwareVersion;
@@ -64,8 +65,17 @@ public final class FakeDumpTools implements DumpTools {
                 dumpsStarted++;
                 return running(new ByteArrayInputStream(output), OutputStream.nullOutputStream(), true);
             }
+
+            @Override
+            public Running start(DatabaseTarget source, Compression compression) {
+                compressions.add(compression);
+                return start(source);
+            }
         };
     }
+
+    /** The compression each dump was started with. */
+    public final List<Compression> compressions = new ArrayList<>();
 
     @Override
     public LoadTool loadTool(DatabaseEngine engine) {

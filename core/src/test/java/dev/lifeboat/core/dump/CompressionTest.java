@@ -1,0 +1,126 @@
+package dev.lifeboat.core.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.model.Compression;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.testing.FakeDumpTools;
+import dev.lifeboat.core.testing.FakeInspector;
+import dev.lifeboat.core.testing.InMemoryVault;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+/** Issue 13: compression as a choice with a fast default, recorded in the manifest. */
+class CompressionTest {
+    private final DatabaseTarget maria =
+            new DatabaseTarget(DatabaseEngine.MARIADB, "prod", 3306, "shop", "u", Secret.none());
+    private final DatabaseTarget pg =
+            new DatabaseTarget(DatabaseEngine.POSTGRESQL, "prod", 5432, "app", "u", Secret.none());
+
+    @Test
+    void parse_acceptsTheCodecsAndLevels_andNamesTheFixForAnythingElse() {
+        assertThat(Compression.parse(null)).isEqualTo(Compression.DEFAULT);
+        assertThat(Compression.DEFAULT).hasToString("gzip:1");
+        assertThat(Compression.parse("GZIP:9")).isEqualTo(new Compression(Compression.Codec.GZIP, 9));
+        assertThat(Compression.parse("zstd")).hasToString("zstd:3");
+        assertThat(Compression.parse("none")).isEqualTo(Compression.NONE);
+        assertThat(Compression.parse("gzip:0").compresses()).isFalse();
+        assertThatThrownBy(() -> Compression.parse("gzip:10"))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains("0 to 9"));
+        assertThatThrownBy(() -> Compression.parse("brotli")).hasMessageContaining("'brotli'");
+        assertThatThrownBy(() -> Compression.parse("zstd:x")).hasMessageContaining("no number");
+        assertThatThrownBy(() -> Compression.parse("none:1")).hasMessageContaining("takes no level");
+    }
+
+    private TakingDump taking(InMemoryVault vault, FakeDumpTools tools, Compression c) {
+        return new TakingDump(
+                vault, new FakeInspector(), tools, Clock.systemUTC(), TakingDump.Settings.DEFAULTS.withCompression(c));
+    }
+
+    @Test
+    void aMariaDbDump_isGzippedAtTheChosenLevel_orStoredPlain_andTheManifestSaysWhich() throws IOException {
+        FakeDumpTools tools = new FakeDumpTools();
+        tools.output = "INSERT INTO t VALUES (1);\n".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+
+        InMemoryVault fast = new InMemoryVault();
+        DumpManifest m1 = taking(fast, tools, Compression.DEFAULT)
+                .dump(new TakingDump.Command("shop", maria, null, null))
+                .manifest();
+        InMemoryVault best = new InMemoryVault();
+        DumpManifest m9 = taking(best, tools, Compression.parse("gzip:9"))
+                .dump(new TakingDump.Command("shop", maria, null, null))
+                .manifest();
+        assertThat(m1.compression()).isEqualTo("gzip:1");
+        assertThat(m9.compression()).isEqualTo("gzip:9");
+        assertThat(m1.objectKey()).endsWith(".sql.gz");
+        assertThat(m9.sizeBytes()).as("level 9 packs tighter than level 1").isLessThan(m1.sizeBytes());
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(fast.objects.get(m1.objectKey())))) {
+            assertThat(in.readAllBytes()).isEqualTo(tools.output);
+        }
+
+        InMemoryVault plain = new InMemoryVault();
+        DumpManifest none = taking(plain, tools, Compression.NONE)
+                .dump(new TakingDump.Command("shop", maria, null, null))
+                .manifest();
+        assertThat(none.compression()).isEqualTo("none");
+        assertThat(none.objectKey()).endsWith(".sql").doesNotEndWith(".gz");
+        assertThat(none.gzipped()).isFalse();
+        assertThat(plain.objects.get(none.objectKey())).isEqualTo(tools.output);
+    }
+
+    @Test
+    void pgDump_getsTheCompressionItself_andAMethodLifeboatCannotApplyToMariaDb_isRefusedBeforeAnyUpload() {
+        FakeDumpTools tools = new FakeDumpTools();
+        InMemoryVault vault = new InMemoryVault();
+        DumpManifest m = taking(vault, tools, Compression.parse("gzip:1"))
+                .dump(new TakingDump.Command("orders", pg, null, null))
+                .manifest();
+        assertThat(tools.compressions).containsExactly(Compression.DEFAULT);
+        assertThat(m.compression()).isEqualTo("gzip:1");
+
+        InMemoryVault none = new InMemoryVault();
+        assertThatThrownBy(() -> taking(none, new FakeDumpTools(), Compression.parse("zstd:3"))
+                        .dump(new TakingDump.Command("shop", maria, null, null)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("zstd:3")
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains("gzip:1"));
+        assertThat(none.objects).isEmpty();
+        assertThat(none.events).isEmpty();
+    }
+
+    @Test
+    void oldManifests_withoutACompression_stillRead() {
+        String json = new String(
+                        ManifestCodec.write(new DumpManifest(
+                                1,
+                                "20261125T030000Z-abcd",
+                                "orders",
+                                DatabaseEngine.POSTGRESQL,
+                                "16.4",
+                                "pg_dump",
+                                "16.4",
+                                "pg_dump-custom",
+                                java.time.Instant.EPOCH,
+                                java.time.Instant.EPOCH,
+                                1,
+                                "00",
+                                "dumps/orders/1970/01/01/x.pgdump",
+                                null,
+                                0,
+                                java.util.List.of())),
+                        StandardCharsets.UTF_8)
+                .replace("\"compression\" : null,", "");
+        assertThat(ManifestCodec.read(json.getBytes(StandardCharsets.UTF_8), "k")
+                        .compression())
+                .isNull();
+    }
+}
