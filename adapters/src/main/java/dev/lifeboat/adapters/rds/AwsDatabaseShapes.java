@@ -39,8 +39,11 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBSubnetGroup;
 import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbParameterGroupAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbParameterGroupNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbSubnetGroupAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbSubnetGroupNotFoundException;
+import software.amazon.awssdk.services.rds.model.OptionGroupAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.OptionGroupNotFoundException;
 import software.amazon.awssdk.services.rds.model.Parameter;
 import software.amazon.awssdk.services.rds.model.Tag;
@@ -371,16 +374,22 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
             List<DatabaseShape.Parameter> parameters,
             Map<String, String> tags) {
         RdsClient rds = rds(where);
-        if (kind == DbKind.CLUSTER) {
-            rds.createDBClusterParameterGroup(b -> b.dbClusterParameterGroupName(name)
-                    .dbParameterGroupFamily(family)
-                    .description(description)
-                    .tags(rdsTags(tags)));
-        } else {
-            rds.createDBParameterGroup(b -> b.dbParameterGroupName(name)
-                    .dbParameterGroupFamily(family)
-                    .description(description)
-                    .tags(rdsTags(tags)));
+        try {
+            if (kind == DbKind.CLUSTER) {
+                rds.createDBClusterParameterGroup(b -> b.dbClusterParameterGroupName(name)
+                        .dbParameterGroupFamily(family)
+                        .description(description)
+                        .tags(rdsTags(tags)));
+            } else {
+                rds.createDBParameterGroup(b -> b.dbParameterGroupName(name)
+                        .dbParameterGroupFamily(family)
+                        .description(description)
+                        .tags(rdsTags(tags)));
+            }
+        } catch (DbParameterGroupAlreadyExistsException e) {
+            // Two calls of one restore at once: the other made it; setting the same values again is harmless, and
+            // IAM lets the role set values only on a group tagged by a restore.
+            LOG.info("parameter group {} in {} was made meanwhile; setting its values", name, where);
         }
         for (int i = 0; i < parameters.size(); i += 20) {
             // pending-reboot is accepted for static and dynamic parameters alike, and a new database starts with
@@ -411,11 +420,15 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
             List<DatabaseShape.Option> options,
             Map<String, String> tags) {
         RdsClient rds = rds(where);
-        rds.createOptionGroup(b -> b.optionGroupName(name)
-                .engineName(engine)
-                .majorEngineVersion(majorVersion)
-                .optionGroupDescription(description)
-                .tags(rdsTags(tags)));
+        try {
+            rds.createOptionGroup(b -> b.optionGroupName(name)
+                    .engineName(engine)
+                    .majorEngineVersion(majorVersion)
+                    .optionGroupDescription(description)
+                    .tags(rdsTags(tags)));
+        } catch (OptionGroupAlreadyExistsException e) {
+            LOG.info("option group {} in {} was made meanwhile; setting its options", name, where);
+        }
         if (!options.isEmpty()) {
             rds.modifyOptionGroup(b -> b.optionGroupName(name)
                     .applyImmediately(true)
@@ -497,11 +510,47 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
     @Override
     public void createSubnetGroup(
             Location where, String name, String description, Collection<String> subnetIds, Map<String, String> tags) {
-        rds(where)
-                .createDBSubnetGroup(b -> b.dbSubnetGroupName(name)
-                        .dbSubnetGroupDescription(description)
-                        .subnetIds(subnetIds)
-                        .tags(rdsTags(tags)));
+        try {
+            rds(where)
+                    .createDBSubnetGroup(b -> b.dbSubnetGroupName(name)
+                            .dbSubnetGroupDescription(description)
+                            .subnetIds(subnetIds)
+                            .tags(rdsTags(tags)));
+        } catch (DbSubnetGroupAlreadyExistsException e) {
+            LOG.info("DB subnet group {} in {} was made meanwhile", name, where);
+        }
+    }
+
+    @Override
+    public Optional<Set<String>> subnetGroupSubnets(Location where, String name) {
+        try {
+            var groups = rds(where)
+                    .describeDBSubnetGroups(b -> b.dbSubnetGroupName(name))
+                    .dbSubnetGroups();
+            if (groups.isEmpty()) {
+                return Optional.empty();
+            }
+            Set<String> out = new java.util.TreeSet<>();
+            groups.getFirst().subnets().forEach(x -> out.add(x.subnetIdentifier()));
+            return Optional.of(out);
+        } catch (DbSubnetGroupNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<DatabaseShape.SecurityGroup> securityGroup(Location where, String groupId) {
+        try {
+            return ec2(where).describeSecurityGroups(b -> b.groupIds(groupId)).securityGroups().stream()
+                    .findFirst()
+                    .map(AwsDatabaseShapes::securityGroup);
+        } catch (AwsServiceException e) {
+            if (e.awsErrorDetails() != null
+                    && "InvalidGroup.NotFound".equals(e.awsErrorDetails().errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -518,6 +567,20 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
 
     @Override
     public String createSecurityGroup(
+            Location where, String vpcId, String name, String description, Map<String, String> tags) {
+        try {
+            return newSecurityGroup(where, vpcId, name, description, tags);
+        } catch (AwsServiceException e) {
+            if (e.awsErrorDetails() != null
+                    && "InvalidGroup.Duplicate".equals(e.awsErrorDetails().errorCode())) {
+                LOG.info("security group {} in {} was made meanwhile", name, vpcId);
+                return securityGroupNamed(where, vpcId, name).orElseThrow(() -> e);
+            }
+            throw e;
+        }
+    }
+
+    private String newSecurityGroup(
             Location where, String vpcId, String name, String description, Map<String, String> tags) {
         return ec2(where)
                 .createSecurityGroup(b -> b.groupName(name)

@@ -348,6 +348,9 @@ class AwsDatabaseShapesIT {
         shapes.createParameterGroup(
                 source, DbKind.INSTANCE, name, "postgres16", "recreated", values, Map.of("lifeboat:restore", "x"));
 
+        // A second call at the same moment: the group exists; the values are set again, nothing fails.
+        shapes.createParameterGroup(
+                source, DbKind.INSTANCE, name, "postgres16", "recreated", values, Map.of("lifeboat:restore", "x"));
         DatabaseShape.ParameterGroup made =
                 shapes.parameterGroup(source, DbKind.INSTANCE, name).orElseThrow();
         assertThat(made.family()).isEqualTo("postgres16");
@@ -408,6 +411,21 @@ class AwsDatabaseShapesIT {
                 List.of(new DatabaseShape.Rule("tcp", 443, 443, List.of("10.9.0.0/16"), null, null, null));
         shapes.setRules(source, made, ingress, egress);
         shapes.setRules(source, made, ingress, egress); // a second call of the same restore adds nothing
+        // Two calls of one restore at once: the second create finds the first's group, subnet group, parameter group.
+        assertThat(shapes.createSecurityGroup(
+                        source, n.vpc(), "orders-db-lifeboat-" + suffix, "recreated", Map.of("lifeboat:restore", "x")))
+                .isEqualTo(made);
+        shapes.createSubnetGroup(
+                source,
+                "restored-" + suffix,
+                "restore",
+                List.of(n.subnetA(), n.subnetB()),
+                Map.of("lifeboat:restore", "x"));
+        assertThat(shapes.subnetGroupSubnets(source, "restored-" + suffix))
+                .contains(java.util.Set.of(n.subnetA(), n.subnetB()));
+        assertThat(shapes.subnetGroupSubnets(source, "nothing-" + suffix)).isEmpty();
+        assertThat(shapes.securityGroup(source, made).orElseThrow().ingress()).isNotEmpty();
+        assertThat(shapes.securityGroup(source, "sg-0123456789abcdef0")).isEmpty();
 
         var g = ec2.describeSecurityGroups(b -> b.groupIds(made))
                 .securityGroups()

@@ -64,20 +64,32 @@ public interface DatabaseShapes extends AutoCloseable {
     /** Whether a DB subnet group of that name exists. */
     boolean subnetGroupExists(Location where, String name);
 
+    /** The subnets of a DB subnet group, or empty when there is none of that name. */
+    Optional<Set<String>> subnetGroupSubnets(Location where, String name);
+
+    /** A security group with its rules as EC2 describes them, or empty. */
+    Optional<DatabaseShape.SecurityGroup> securityGroup(Location where, String groupId);
+
     /** Those of {@code ids} that are security groups that exist there. */
     Set<String> existingSecurityGroups(Location where, Collection<String> ids);
 
     /** The VPC of those subnets; refused when they are not all in one VPC or one does not exist. */
     String vpcOfSubnets(Location where, Collection<String> subnetIds);
 
-    /** Creates a DB subnet group of those subnets. */
+    /**
+     * Creates a DB subnet group of those subnets. One that another call of the same restore made meanwhile (two at
+     * once) counts as made: the caller then checks it is the one it asked for.
+     */
     void createSubnetGroup(
             Location where, String name, String description, Collection<String> subnetIds, Map<String, String> tags);
 
     /** The id of the security group of that name in that VPC, or empty. */
     Optional<String> securityGroupNamed(Location where, String vpcId, String name);
 
-    /** Creates a security group in {@code vpcId} without rules of its own (EC2 gives it the allow-all egress rule). */
+    /**
+     * Creates a security group in {@code vpcId} without rules of its own (EC2 gives it the allow-all egress rule); one
+     * of that name made meanwhile by another call of the same restore is returned instead.
+     */
     String createSecurityGroup(Location where, String vpcId, String name, String description, Map<String, String> tags);
 
     /**

@@ -160,13 +160,23 @@ public final class RestoreShape {
                 return securityGroups;
             }
             NewNetwork n = newNetwork.get();
-            if (!shapes.subnetGroupExists(where, n.subnetGroup())) {
+            if (shapes.subnetGroupSubnets(where, n.subnetGroup()).isEmpty()) {
                 shapes.createSubnetGroup(
                         where,
                         n.subnetGroup(),
                         "Created by Lifeboat for restore " + tags.get(RESTORE_TAG),
                         n.subnets(),
                         tags);
+            }
+            // Made by an earlier call of this restore, by another at the same moment, or planted: used only when it is
+            // exactly what this restore asks for.
+            Set<String> subnetsThere =
+                    shapes.subnetGroupSubnets(where, n.subnetGroup()).orElse(Set.of());
+            if (!subnetsThere.equals(new TreeSet<>(n.subnets()))) {
+                throw new RefusedException(
+                        "the DB subnet group " + n.subnetGroup() + " exists in " + where + " with other subnets ("
+                                + String.join(", ", new TreeSet<>(subnetsThere)) + ") than asked for",
+                        "pass --subnet-group with a group you choose, or delete that group if it is not yours");
             }
             Map<String, String> ids = new LinkedHashMap<>();
             for (NewSecurityGroup g : n.securityGroups()) {
@@ -175,7 +185,28 @@ public final class RestoreShape {
                 ids.put(g.recordedId(), id);
             }
             for (NewSecurityGroup g : n.securityGroups()) {
-                shapes.setRules(where, ids.get(g.recordedId()), remap(g.ingress(), ids), remap(g.egress(), ids));
+                List<DatabaseShape.Rule> in = remap(g.ingress(), ids);
+                List<DatabaseShape.Rule> out = remap(g.egress(), ids);
+                String id = ids.get(g.recordedId());
+                shapes.setRules(where, id, in, out);
+                // Never more open than recorded: a group of that name that has rules beyond the record (planted, or
+                // changed since) is refused, not used.
+                DatabaseShape.SecurityGroup there = shapes.securityGroup(where, id)
+                        .orElseThrow(() -> new RefusedException(
+                                "the security group " + g.name() + " (" + id + ") vanished while it was being set up",
+                                "run the restore again"));
+                Set<String> extra = new TreeSet<>(flat(there.ingress()));
+                extra.removeAll(flat(in));
+                Set<String> extraOut = new TreeSet<>(flat(there.egress()));
+                extraOut.removeAll(flat(out));
+                if (!extra.isEmpty() || !extraOut.isEmpty()) {
+                    throw new RefusedException(
+                            "the security group " + g.name() + " (" + id + ") in " + where + " admits more than the"
+                                    + " recorded rules: " + String.join("; ", extra)
+                                    + (extraOut.isEmpty() ? "" : " (egress: " + String.join("; ", extraOut) + ")"),
+                            "remove those rules or that group if it is not yours, or pass --security-group with a"
+                                    + " group you choose");
+                }
             }
             return List.copyOf(ids.values());
         }
@@ -543,6 +574,19 @@ public final class RestoreShape {
                         groups,
                         r.prefixListIds()));
             }
+        }
+        return out;
+    }
+
+    /** One line per protocol, port range and source, whatever way EC2 groups them into permissions. */
+    static Set<String> flat(List<DatabaseShape.Rule> rules) {
+        Set<String> out = new TreeSet<>();
+        for (DatabaseShape.Rule r : rules) {
+            String head = r.protocol() + " " + ports(r) + " from ";
+            r.ipv4Ranges().forEach(x -> out.add(head + x));
+            r.ipv6Ranges().forEach(x -> out.add(head + x));
+            r.groupIds().forEach(x -> out.add(head + x));
+            r.prefixListIds().forEach(x -> out.add(head + x));
         }
         return out;
     }

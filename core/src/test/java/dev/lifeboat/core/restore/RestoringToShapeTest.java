@@ -387,6 +387,40 @@ class RestoringToShapeTest {
                 .containsEntry(RestoreShape.RESTORE_TAG, "orders-restored");
     }
 
+    /**
+     * A subnet group or security group of the names --create-network uses, planted beforehand (or changed since an
+     * earlier call): used only when it is exactly what the record asks for; never more open than recorded.
+     */
+    @Test
+    void aPlantedNetwork_ofTheNamesARestoreUses_isRefused_notUsed() {
+        shapes.parameterGroups.put(VAULT_LOC + "/orders-pg16", shape("orders").parameterGroup());
+        shapes.subnets.put(VAULT_LOC + "/subnet-new-a", "vpc-new");
+        shapes.subnets.put(VAULT_LOC + "/subnet-new-b", "vpc-new");
+        RestoringSnapshot.Target t = target(null, true, List.of("subnet-new-a", "subnet-new-b"));
+
+        shapes.subnetGroups.put(VAULT_LOC + "/orders-restored-lifeboat", List.of("subnet-public-a", "subnet-public-b"));
+        assertThatThrownBy(() -> run(t, false))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("other subnets");
+        assertThat(rds.restores).isEmpty();
+
+        shapes.subnetGroups.put(VAULT_LOC + "/orders-restored-lifeboat", List.of("subnet-new-a", "subnet-new-b"));
+        shapes.addSecurityGroup(
+                VAULT_LOC,
+                new DatabaseShape.SecurityGroup(
+                        "sg-planted",
+                        "orders-db-lifeboat-orders-restored",
+                        "planted",
+                        "vpc-new",
+                        List.of(new DatabaseShape.Rule("tcp", 5432, 5432, List.of("0.0.0.0/0"), null, null, null)),
+                        List.of()));
+        assertThatThrownBy(() -> run(t, false))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("admits more than the recorded rules")
+                .hasMessageContaining("0.0.0.0/0");
+        assertThat(rds.restores).isEmpty();
+    }
+
     /** terraform destroy took the option group too: made again with the recorded options and settings. */
     @Test
     void aDeletedOptionGroup_isRecreatedWithTheRecordedOptions() {

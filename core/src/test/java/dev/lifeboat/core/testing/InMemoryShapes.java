@@ -119,6 +119,17 @@ public final class InMemoryShapes implements DatabaseShapes {
     }
 
     @Override
+    public Optional<Set<String>> subnetGroupSubnets(Location where, String name) {
+        List<String> subnets = subnetGroups.get(key(where, name));
+        return subnets == null ? Optional.empty() : Optional.of(new TreeSet<>(subnets));
+    }
+
+    @Override
+    public Optional<DatabaseShape.SecurityGroup> securityGroup(Location where, String groupId) {
+        return Optional.ofNullable(securityGroups.get(key(where, groupId)));
+    }
+
+    @Override
     public Set<String> existingSecurityGroups(Location where, Collection<String> ids) {
         Set<String> out = new TreeSet<>();
         ids.forEach(id -> {
