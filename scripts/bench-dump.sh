@@ -10,6 +10,7 @@
 # The figures in docs/performance.md come from this script; rerun it to reproduce them.
 set -euo pipefail
 source "$(dirname "$0")/lib/services.sh"
+source "$(dirname "$0")/lib/bench.sh"
 cd "$LIFEBOAT_ROOT"
 SCALE=${1:-50}
 RANDOM_MIB=${2:-400}
@@ -61,25 +62,6 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 report_header() {
   printf '| dataset | db size | method | dump MiB | median s | ratio to pg_dump -Fc | peak RSS MiB |\n'
   printf '|---|---|---|---|---|---|---|\n'
-}
-
-# A database that compresses poorly, as production data full of hashes and blobs does: three tables of
-# random bytea and md5 text, of about half, a third and a sixth of the size asked for.
-ensure_random_db() {
-  local mib=$1 db=bench_random_$1
-  if [ "$(psql_ -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" != 1 ]; then
-    log "creating $db (~$mib MiB of random bytea and md5 text)"
-    psql_ -d postgres -c "CREATE DATABASE $db" >/dev/null
-    local t share
-    for t in 1 2 3; do
-      share=$(( mib * (4 - t) / 6 ))
-      psql_ -d "$db" -c "CREATE TABLE blobs_$t (id bigserial PRIMARY KEY, payload bytea, note text)" >/dev/null
-      psql_ -d "$db" -c "INSERT INTO blobs_$t (payload, note)
-        SELECT decode(string_agg(md5(random()::text), ''), 'hex'), md5(g::text)
-        FROM generate_series(1, $share * 2048) g, generate_series(1, 32) k GROUP BY g" >/dev/null
-    done
-  fi
-  echo "$db"
 }
 
 bench_db() {
