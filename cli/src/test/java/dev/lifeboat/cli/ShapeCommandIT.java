@@ -183,6 +183,9 @@ class ShapeCommandIT {
                 "--subnet",
                 subnetB
             };
+            // Without a network: the recorded one is in eu-west-1, so it is refused, naming what to pass.
+            assertThat(cli.run(java.util.Arrays.copyOf(intoNew, 9))).isEqualTo(ExitCode.REFUSED);
+            assertThat(cli.err()).contains("no longer exist").contains("--create-network");
             assertThat(cli.run(concat(intoNew, "--dry-run"))).as(cli.err()).isZero();
             assertThat(cli.out())
                     .contains("DBInstanceClass              db.m6g.large")
