@@ -52,6 +52,23 @@ public interface RdsGateway extends RdsSnapshots, RdsDatabases, AutoCloseable {
             shaped = shaped == null ? Shaped.RDS_DEFAULTS : shaped;
         }
 
+        /** The same restore into other security groups (those a restore just created). */
+        public RestoreSpec withSecurityGroups(List<String> groups) {
+            return new RestoreSpec(
+                    snapshotId,
+                    newIdentifier,
+                    engine,
+                    instanceClass,
+                    subnetGroup,
+                    groups,
+                    parameterGroup,
+                    optionGroup,
+                    multiAz,
+                    deletionProtection,
+                    tags,
+                    shaped);
+        }
+
         /** A restore whose other values are RDS's defaults (verification instances). */
         public RestoreSpec(
                 String snapshotId,

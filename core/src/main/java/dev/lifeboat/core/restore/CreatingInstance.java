@@ -234,19 +234,7 @@ public final class CreatingInstance {
         SourceDatabase made = rds.createInstance(
                 where,
                 new RdsDatabases.NewInstance(
-                        new RdsGateway.RestoreSpec(
-                                null,
-                                spec.newIdentifier(),
-                                spec.engine(),
-                                spec.instanceClass(),
-                                spec.subnetGroup(),
-                                groups,
-                                spec.parameterGroup(),
-                                spec.optionGroup(),
-                                spec.multiAz(),
-                                spec.deletionProtection(),
-                                spec.tags(),
-                                spec.shaped()),
+                        spec.withSecurityGroups(groups),
                         shape.engineVersion(),
                         MASTER_USER,
                         password,

@@ -487,19 +487,7 @@ public final class RestoringSnapshot {
                 || resolved.newNetwork().isPresent()) {
             List<String> groups = resolved.create(shapes, target, kind, creationTags(c.databaseId(), t.identifier()));
             executed.addAll(plan.subList(copyCall + 1, restoreCall));
-            spec = new RestoreSpec(
-                    spec.snapshotId(),
-                    spec.newIdentifier(),
-                    spec.engine(),
-                    spec.instanceClass(),
-                    spec.subnetGroup(),
-                    groups,
-                    spec.parameterGroup(),
-                    spec.optionGroup(),
-                    spec.multiAz(),
-                    spec.deletionProtection(),
-                    spec.tags(),
-                    spec.shaped());
+            spec = spec.withSecurityGroups(groups);
         }
         SourceDatabase started = rds.restore(target, kind, spec);
         // A cluster's writer (the plan's last call) follows once the cluster is available (RestoredDatabases).

@@ -3,21 +3,17 @@ package dev.lifeboat.core.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.IamModel;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryShapes;
 import dev.lifeboat.core.testing.InMemoryVault;
 import dev.lifeboat.core.testing.MutableClock;
 import dev.lifeboat.core.testing.TestSettings;
-import dev.lifeboat.protocol.Tags;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,31 +38,7 @@ class RecoveryLogTest {
         rds.addKey(BACKUP, "eu-central-1", "backup", false);
         rds.addKey(PROD, "eu-west-1", "restore", false);
         rds.iam = IamModel.deployed(config, IamModel.BackupRole.RESTORE).withDefaultPoliciesFor(rds);
-        Instant at = Instant.parse("2026-11-25T03:00:00Z");
-        rds.put(new SnapshotInfo(
-                COPY,
-                "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + COPY,
-                VAULT_LOC,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                at.plusSeconds(900),
-                true,
-                "arn:aws:kms:eu-central-1:222222222222:key/backup",
-                Map.of(
-                        Tags.MANAGED_BY,
-                        "lifeboat",
-                        Tags.DATABASE,
-                        "orders",
-                        Tags.ROLE,
-                        "backup",
-                        Tags.SOURCE_SNAPSHOT_TIME,
-                        at.toString()),
-                Set.of(),
-                "postgres",
-                "16.4",
-                100));
+        rds.put(Copies.ordersCopy(VAULT_LOC));
     }
 
     private RestoringSnapshot.Result followEveryMinute(RestoringSnapshot.Target t) {

@@ -9,9 +9,9 @@ import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
-import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.shape.RestoreShape;
 import dev.lifeboat.core.shape.ShapeRecords;
+import dev.lifeboat.core.testing.Copies;
 import dev.lifeboat.core.testing.IamModel;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryShapes;
@@ -115,31 +115,7 @@ class RestoringToShapeTest {
     void copiesAndTheRecord() {
         rds.addKey(BACKUP, "eu-central-1", "backup", false);
         rds.iam = IamModel.deployed(config, IamModel.BackupRole.RESTORE).withDefaultPoliciesFor(rds);
-        Instant at = Instant.parse("2026-11-25T03:00:00Z");
-        rds.put(new SnapshotInfo(
-                COPY,
-                "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + COPY,
-                VAULT_LOC,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                at.plusSeconds(900),
-                true,
-                "arn:aws:kms:eu-central-1:222222222222:key/backup",
-                Map.of(
-                        Tags.MANAGED_BY,
-                        "lifeboat",
-                        Tags.DATABASE,
-                        "orders",
-                        Tags.ROLE,
-                        "backup",
-                        Tags.SOURCE_SNAPSHOT_TIME,
-                        at.toString()),
-                Set.of(),
-                "postgres",
-                "16.4",
-                100));
+        rds.put(Copies.ordersCopy(VAULT_LOC));
         ShapeRecords.record(vault, shape("orders"), COPY);
     }
 
