@@ -616,4 +616,57 @@ class SnapshotPipelineTest {
                 .anyMatch(m -> m.startsWith("queued: RDS refused"));
         assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
     }
+
+    /**
+     * Issue 14: the run records the source's shape once, beside its copy, when it takes the source snapshot; a shape
+     * that cannot be described (the source role lacks the permission, EC2 fails) leaves a warning and the copy is
+     * still made: the backup matters more than its record.
+     */
+    @Test
+    void theShape_isRecordedOnceBesideTheCopy_andAFailureToDescribeItNeverStopsTheBackup() {
+        deployed();
+        dev.lifeboat.core.testing.InMemoryVault vault = new dev.lifeboat.core.testing.InMemoryVault();
+        dev.lifeboat.core.testing.InMemoryShapes shapes = new dev.lifeboat.core.testing.InMemoryShapes();
+        shapes.databases.put(
+                SOURCE + "/orders-prod", dev.lifeboat.core.shape.ShapeRecordsTest.shape("db.r6g.large", "65536", RUN));
+        CopyingSnapshot recording = new CopyingSnapshot(rds, shapes, vault);
+        RunProgress p = RunProgress.START;
+        CopyingSnapshot.Result r = null;
+        for (int i = 0; i < 200 && (r == null || r.status() == Decision.Status.IN_PROGRESS); i++) {
+            r = recording.advance(config, "orders", RUN, p);
+            p = r.progress();
+        }
+        assertThat(r.status()).isEqualTo(Decision.Status.DONE);
+        String finalId = new SnapshotRun("orders", RUN).finalId();
+        assertThat(dev.lifeboat.core.shape.ShapeRecords.read(vault, "orders", finalId))
+                .get()
+                .extracting(dev.lifeboat.core.model.DatabaseShape::instanceClass)
+                .isEqualTo("db.r6g.large");
+        assertThat(shapes.calls)
+                .as("described once, when the source snapshot was taken")
+                .hasSize(1);
+
+        InMemoryRds other = new InMemoryRds(Clock.fixed(RUN.plusSeconds(60), ZoneOffset.UTC));
+        InMemoryRds.Key aws = other.addKey(PROD, "eu-west-1", "aws-rds", true);
+        other.addKey(PROD, "eu-west-1", "share", false, BACKUP);
+        other.addKey(BACKUP, "eu-central-1", "backup", false);
+        other.addKey(BACKUP, "eu-west-1", "staging", false);
+        other.addDatabase(SOURCE, "orders-prod", "postgres", aws.arn());
+        other.iam = IamModel.deployed(config, IamModel.BackupRole.PIPELINE).withDefaultPoliciesFor(other);
+        dev.lifeboat.core.testing.InMemoryShapes failing = new dev.lifeboat.core.testing.InMemoryShapes();
+        failing.describeFailure = new IllegalStateException("AccessDenied: ec2:DescribeSecurityGroups");
+        dev.lifeboat.core.testing.InMemoryVault empty = new dev.lifeboat.core.testing.InMemoryVault();
+        CopyingSnapshot unlucky = new CopyingSnapshot(other, failing, empty);
+        p = RunProgress.START;
+        r = null;
+        for (int i = 0; i < 200 && (r == null || r.status() == Decision.Status.IN_PROGRESS); i++) {
+            r = unlucky.advance(config, "orders", RUN, p);
+            p = r.progress();
+        }
+        assertThat(r.status()).isEqualTo(Decision.Status.DONE);
+        assertThat(r.progress().warnings())
+                .anySatisfy(
+                        w -> assertThat(w).contains("shape was not recorded").contains("AccessDenied"));
+        assertThat(empty.objects).isEmpty();
+    }
 }

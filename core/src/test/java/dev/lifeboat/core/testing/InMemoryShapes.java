@@ -45,9 +45,15 @@ public final class InMemoryShapes implements DatabaseShapes {
         securityGroups.put(key(where, g.id()), g);
     }
 
+    /** Thrown by {@link #describe} when set: a source role without the permission, EC2 failing. */
+    public RuntimeException describeFailure;
+
     @Override
     public Optional<DatabaseShape> describe(Location where, DbKind kind, String identifier, String databaseId) {
         calls.add("describe " + identifier);
+        if (describeFailure != null) {
+            throw describeFailure;
+        }
         return Optional.ofNullable(databases.get(key(where, identifier)));
     }
 
