@@ -12,6 +12,7 @@ import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.AccountSpaces;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.InvalidInputException;
@@ -128,11 +129,14 @@ public final class BackupHandler implements RequestStreamHandler {
                     "backup.vault is not set in lifeboat.yml; the dumps go there",
                     "set backup.vault: s3://BUCKET/PREFIX (the vault the CDK app made), then cdk deploy");
         }
-        return aws.vault(
-                config.backup().vault(),
-                (bucket, prefix) -> S3Vault.Settings.of(bucket, prefix)
-                        .withKmsKey(config.backup().kmsKeyArn()),
-                clock);
+        // Each database's dumps go into (and are read from) its source account's space (issue 16).
+        return AccountSpaces.of(
+                aws.vault(
+                        config.backup().vault(),
+                        (bucket, prefix) -> S3Vault.Settings.of(bucket, prefix)
+                                .withKmsKey(config.backup().kmsKeyArn()),
+                        clock),
+                config.dumpOwners());
     }
 
     @Override

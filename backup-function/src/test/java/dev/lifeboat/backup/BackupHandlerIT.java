@@ -173,6 +173,16 @@ class BackupHandlerIT {
                 .containsExactly("orders=CREATED", "shop=CREATED");
         assertThat(r.at("/results/1/objectKey").asText())
                 .matches("dumps/shop/2026/11/26/20261126T030000Z\\.[0-9a-f]{8}\\.sql\\.gz");
+        // In S3, inside the source account's space: the one prefix the vault's policy lets that account write.
+        assertThat(moto.clients()
+                        .s3()
+                        .listObjectsV2(b -> b.bucket(bucket).prefix("lifeboat/"))
+                        .contents())
+                .extracting(software.amazon.awssdk.services.s3.model.S3Object::key)
+                .isNotEmpty()
+                .allMatch(k -> k.startsWith("lifeboat/accounts/111111111111/dumps/"))
+                .anyMatch(k -> k.equals("lifeboat/accounts/111111111111/"
+                        + r.at("/results/1/objectKey").asText()));
     }
 
     @Test
@@ -193,7 +203,9 @@ class BackupHandlerIT {
                 .hasMessageContaining("bad: ")
                 .hasMessageContaining("password authentication failed")
                 .hasMessageNotContaining("wrong-password-1");
-        Vault vault = BackupHandler.openVault(config("x", "postgres", NO_SECRET), moto.clients(), Clock.systemUTC());
+        // Read as the backup account does: each database from the space of the account lifeboat.yml names for it.
+        Vault vault = BackupHandler.openVault(
+                config("good", "postgres", NO_SECRET, "bad", "postgres", NO_SECRET), moto.clients(), Clock.systemUTC());
         assertThat(new BackupCatalog(vault, Clock.systemUTC()).databases()).containsExactly("good");
     }
 

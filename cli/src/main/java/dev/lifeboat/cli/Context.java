@@ -5,8 +5,10 @@ import dev.lifeboat.adapters.jdbc.JdbcInspector;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.rds.AwsDatabaseShapes;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
+import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.adapters.secrets.LocalCredentials;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.AccountSpaces;
 import dev.lifeboat.core.model.ConnectionUrl;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.DatabaseShapes;
@@ -147,7 +149,18 @@ final class Context implements AutoCloseable {
 
     /** The vault of lifeboat.yml ({@code backup.vault}); null when it is not set. */
     Vault vault(LifeboatConfig config) {
-        return aws().configuredVault(config.backup(), clock);
+        return aws().configuredVault(config, clock);
+    }
+
+    /**
+     * A vault given as {@code --vault URI}: each database's dumps from its source account's space, the account
+     * named by {@code config} when there is one, else the one account whose space holds them (issue 16).
+     */
+    Vault vaultAt(String uri, LifeboatConfig config) {
+        Vault v = aws().vault(uri, S3Vault.Settings::of, clock);
+        return config != null
+                ? AccountSpaces.of(v, config.dumpOwners())
+                : AccountSpaces.discovered(v, w -> err.println("lifeboat: warning: " + w));
     }
 
     Progress progress(String verb) {

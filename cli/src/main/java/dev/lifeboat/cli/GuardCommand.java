@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.adapters.process.PlainCommands;
-import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.guard.CommandHook;
@@ -187,9 +186,7 @@ final class GuardCommand implements Callable<Integer> {
             }
             deletions = TerraformPlan.deletions(text, plan.toString());
         }
-        Vault v = vault != null
-                ? context.aws().vault(vault, (b, p) -> S3Vault.Settings.of(b, p), context.clock())
-                : context.vault(cfg);
+        Vault v = vault != null ? context.vaultAt(vault, cfg) : context.vault(cfg);
         Guarding.Decision decision;
         if (noSnapshots) {
             decision = new Guarding(v, null, context.clock()).decide(cfg, deletions, limit);

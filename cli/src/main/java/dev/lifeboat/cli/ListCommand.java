@@ -1,6 +1,5 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.ManifestCodec;
@@ -78,7 +77,7 @@ final class ListCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "give --vault URI (dumps), or --snapshots --config FILE (snapshot copies)");
         }
-        Vault v = context.aws().vault(vaultUri, S3Vault.Settings::of, context.clock());
+        Vault v = context.vaultAt(vaultUri, null);
         BackupCatalog catalog = context.catalog(v);
         List<DumpManifest> all = new ArrayList<>();
         for (String db : database == null ? catalog.databases() : List.of(database)) {
@@ -119,7 +118,7 @@ final class ListCommand implements Callable<Integer> {
         Vault v;
         List<String> ids;
         if (vaultUri != null) {
-            v = context.aws().vault(vaultUri, S3Vault.Settings::of, context.clock());
+            v = context.vaultAt(vaultUri, null);
             ids = database == null ? context.catalog(v).databases() : List.of(database);
         } else if (config != null) {
             var cfg = ConfigLoader.load(config);

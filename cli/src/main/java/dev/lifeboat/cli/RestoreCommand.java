@@ -1,6 +1,5 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DatabaseEngine;
@@ -467,7 +466,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Vault v;
         if (vaultUri != null) {
-            v = context.aws().vault(vaultUri, S3Vault.Settings::of, context.clock());
+            v = context.vaultAt(vaultUri, config == null ? null : ConfigLoader.load(config));
         } else if (config != null) {
             LifeboatConfig cfg = ConfigLoader.load(config);
             cfg.database(database);

@@ -1,6 +1,7 @@
 package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.AccountSpaces;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.restore.RecoveryLog;
 import dev.lifeboat.core.shape.ShapeRecords;
@@ -269,31 +270,45 @@ public final class BackupAccountStack extends Stack {
         // The restore log (issue 14): each restore's recovery time by phase, added under restores/, never deleted.
         vault.grantPut(restoreFn, VaultUri.prefix(backup.vault()) + RecoveryLog.PREFIX + "*");
         // The dump functions run in the source accounts' VPCs (SourceAccountStack): they may add objects and
-        // read manifests, nothing else; Object Lock keeps every version they write.
-        // Only the accounts with a database to dump, and only those databases' prefixes (issue 16: a fleet's
-        // snapshot-only databases add nothing here).
-        Set<String> dumpingAccounts = new LinkedHashSet<>();
-        config.databases().values().stream()
+        // read manifests, nothing else; Object Lock keeps every version they write. Each account writes only in its
+        // own space of the vault, accounts/<account>/dumps/ (AccountSpaces), which the policy variable
+        // ${aws:PrincipalAccount} names
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+        // one statement for the whole fleet instead of one per account (issue 16), and every reader takes a
+        // database's dumps only from the space of the account lifeboat.yml names for it.
+        List<String> dumpingAccounts = config.databases().values().stream()
                 .filter(d -> d.dump() != null)
-                .forEach(d -> dumpingAccounts.add(d.source().account()));
-        for (String account : dumpingAccounts) {
+                .map(d -> d.source().account())
+                .distinct()
+                .sorted()
+                .toList();
+        if (!dumpingAccounts.isEmpty()) {
+            String space = VaultUri.prefix(backup.vault()) + AccountSpaces.PREFIX + "${aws:PrincipalAccount}/dumps/";
+            // The accounts as fixed principals (bare ids, the shortest form the Principal element takes): a policy
+            // granting "*" would count as public under the vault's Block Public Access unless S3 accepted its
+            // conditions as fixed values
+            // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+            Map<String, Object> onlyTheirDumpRoles = Map.of(
+                    "ArnLike",
+                    Map.of("aws:PrincipalArn", "arn:aws:iam::*:role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "*"));
+            // One statement, so the list of accounts is written once. HeadBucket (the dump's first check) needs
+            // s3:ListBucket without a prefix, so listing is not narrowed to the space: the dumping accounts see the
+            // vault's key names, as before the spaces, and never an object outside their own space.
             vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                    .sid("DumpsFrom" + account)
+                    .sid("DumpsIntoTheirAccountsSpace")
                     .effect(Effect.ALLOW)
-                    .principals(List.of(new ArnPrincipal("arn:aws:iam::" + account + ":root")))
+                    .principals(dumpingAccounts.stream()
+                            .map(a -> (software.amazon.awscdk.services.iam.IPrincipal) new ArnPrincipal(a))
+                            .toList())
                     .actions(List.of(
                             "s3:PutObject",
                             "s3:AbortMultipartUpload",
                             "s3:GetObject",
+                            "s3:PutObjectRetention",
                             "s3:ListBucket",
-                            "s3:GetBucketObjectLockConfiguration",
-                            "s3:PutObjectRetention"))
-                    .resources(dumpResources(config, account))
-                    .conditions(Map.of(
-                            "ArnLike",
-                            Map.of(
-                                    "aws:PrincipalArn",
-                                    "arn:aws:iam::" + account + ":role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "*")))
+                            "s3:GetBucketObjectLockConfiguration"))
+                    .resources(List.of(vault.getBucketArn(), vault.arnForObjects(space + "*")))
+                    .conditions(onlyTheirDumpRoles)
                     .build());
         }
 
@@ -316,7 +331,7 @@ public final class BackupAccountStack extends Stack {
             return size <= VAULT_POLICY_AT_MOST
                     ? List.of()
                     : List.of("the vault's bucket policy would be " + size + " characters, more than the 20,480 S3"
-                            + " allows: dumps from " + dumpingAccounts.size() + " accounts each add a statement. Dump"
+                            + " allows: the " + dumpingAccounts.size() + " accounts that dump are listed in it. Dump"
                             + " from fewer accounts per deployment (snapshot copies have no such limit)");
         });
 
@@ -859,16 +874,6 @@ public final class BackupAccountStack extends Stack {
                                 .build())
                         .build())
                 .build();
-    }
-
-    /** The bucket (to list it) and the dump prefixes of the databases of {@code account}: nothing else. */
-    private List<String> dumpResources(LifeboatConfig config, String account) {
-        List<String> out = new ArrayList<>(List.of(vault.getBucketArn()));
-        config.databases().values().stream()
-                .filter(d -> d.source().account().equals(account) && d.dump() != null)
-                .forEach(d -> out.add(vault.arnForObjects(
-                        VaultUri.prefix(config.backup().vault()) + VaultLayout.databasePrefix(d.id()) + "*")));
-        return out;
     }
 
     /** S3's 20 KB for a bucket policy, less a margin for what CloudFormation resolves longer than CDK's tokens. */

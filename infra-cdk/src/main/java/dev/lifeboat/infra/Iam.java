@@ -49,7 +49,7 @@ final class Iam {
         }
         List<List<Policies.Statement>> chunks = new java.util.ArrayList<>();
         List<Policies.Statement> current = new java.util.ArrayList<>();
-        for (Policies.Statement st : statements) {
+        for (Policies.Statement st : split(statements)) {
             List<Policies.Statement> with = new java.util.ArrayList<>(current);
             with.add(st);
             if (!current.isEmpty() && Policies.compactDocument(with).length() > MANAGED_AT_MOST) {
@@ -70,6 +70,45 @@ final class Iam {
                             .document(PolicyDocument.fromJson(json(Policies.document(chunks.get(i)))))
                             .build());
         }
+    }
+
+    /**
+     * The statements, each one too large for a managed policy split by its resources into parts that fit (a
+     * statement's resources are alternatives, so its parts allow or deny exactly what it did): a fleet's hundreds
+     * of accounts in one statement's resource list (issue 16).
+     */
+    static List<Policies.Statement> split(List<Policies.Statement> statements) {
+        List<Policies.Statement> out = new java.util.ArrayList<>();
+        for (Policies.Statement st : statements) {
+            if (Policies.compactDocument(List.of(st)).length() <= MANAGED_AT_MOST
+                    || st.resources().size() < 2) {
+                out.add(st);
+                continue;
+            }
+            List<String> part = new java.util.ArrayList<>();
+            int n = 0;
+            for (String resource : st.resources()) {
+                part.add(resource);
+                if (Policies.compactDocument(List.of(piece(st, n, part))).length() > MANAGED_AT_MOST
+                        && part.size() > 1) {
+                    part.removeLast();
+                    out.add(piece(st, n++, part));
+                    part = new java.util.ArrayList<>(List.of(resource));
+                }
+            }
+            out.add(piece(st, n, part));
+        }
+        return out;
+    }
+
+    private static Policies.Statement piece(Policies.Statement st, int n, List<String> resources) {
+        return new Policies.Statement(
+                st.sid() + "Part" + (n + 1),
+                st.effect(),
+                st.actions(),
+                List.copyOf(resources),
+                st.condition(),
+                st.principals());
     }
 
     static Map<String, Object> json(String document) {

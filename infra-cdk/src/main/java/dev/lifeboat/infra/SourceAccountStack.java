@@ -1,6 +1,7 @@
 package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.AccountSpaces;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.protocol.KeyPolicies;
@@ -239,8 +240,11 @@ public final class SourceAccountStack extends Stack {
             secrets.add(d.dump().secretArn());
         }
         String bucket = VaultUri.bucket(config.backup().vault());
+        // Its databases' prefixes in its own account's space of the vault (AccountSpaces, issue 16).
         List<String> prefixes = dumped.stream()
-                .map(d -> VaultUri.prefix(config.backup().vault()) + VaultLayout.databasePrefix(d.id()))
+                .map(d -> VaultUri.prefix(config.backup().vault())
+                        + AccountSpaces.space(d.source().account())
+                        + VaultLayout.databasePrefix(d.id()))
                 .toList();
         dumpRole.attachInlinePolicy(Iam.policy(
                 this,

@@ -8,6 +8,7 @@ import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.Names;
 import dev.lifeboat.protocol.Policies;
+import dev.lifeboat.protocol.iam.PolicyEvaluator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,7 +107,8 @@ class LifeboatAppTest {
                 .singleElement()
                 .satisfies(st -> assertThat(st.get("Resource"))
                         .isEqualTo("arn:aws:s3:::" + bucket + "/"
-                                + VaultUri.prefix(example.backup().vault()) + "dumps/orders/*"));
+                                + VaultUri.prefix(example.backup().vault())
+                                + "accounts/111111111111/dumps/orders/*"));
         var manifests = Match.objectLike(Map.of(
                 "Sid", "ManifestsOnlyIfAbsent",
                 "Effect", "Deny",
@@ -121,7 +123,95 @@ class LifeboatAppTest {
                         Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(noDeleteMarkers, manifests)))))));
         String policy = new com.fasterxml.jackson.databind.ObjectMapper()
                 .writeValueAsString(backup.findResources("AWS::S3::BucketPolicy"));
-        assertThat(policy).contains("/" + VaultUri.prefix(example.backup().vault()) + "dumps/orders/*");
+        assertThat(policy)
+                .contains("/" + VaultUri.prefix(example.backup().vault()) + "accounts/${aws:PrincipalAccount}/dumps/*");
+    }
+
+    /**
+     * Issue 16: one statement lets every dumping account write, each only in its own space of the vault, so the
+     * bucket policy no longer grows a statement per account. Evaluated from both synthesized policies, the dump
+     * role's and the vault's, as S3 would across accounts.
+     */
+    @Test
+    void aDumpRole_writesOnlyInItsOwnAccountsSpace_andNothingElseInItsAccountWritesThere() {
+        TemplatePolicies backupPolicies = new TemplatePolicies(stacks.backup());
+        TemplatePolicies sourcePolicies = new TemplatePolicies(stacks.sources().getFirst());
+        String vaultId = backup.findResources("AWS::S3::Bucket").entrySet().stream()
+                .filter(e ->
+                        "acme-lifeboat-vault".equals(((Map<?, ?>) e.getValue().get("Properties")).get("BucketName")))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        String bucketArn = "arn:aws:s3:::acme-lifeboat-vault";
+        com.fasterxml.jackson.databind.JsonNode bucketPolicy;
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var doc = backup.findResources("AWS::S3::BucketPolicy").values().stream()
+                    .filter(r -> Map.of("Ref", vaultId).equals(((Map<?, ?>) r.get("Properties")).get("Bucket")))
+                    .findFirst()
+                    .orElseThrow();
+            String text = json.writeValueAsString(backupPolicies.resolve(
+                            json.valueToTree(((Map<?, ?>) doc.get("Properties")).get("PolicyDocument"))))
+                    .replace(TemplatePolicies.arnOf(vaultId), bucketArn);
+            bucketPolicy = json.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String dumpRole = "arn:aws:iam::111111111111:role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1";
+        var dumpRoles = new PolicyEvaluator.Policies(
+                List.of(),
+                List.of(sourcePolicies.identity(
+                        sourcePolicies.roleNamed(SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1"))),
+                bucketPolicy,
+                "222222222222",
+                false);
+        String own = bucketArn + "/lifeboat/accounts/111111111111/dumps/orders/2026/11/26/x.pgdump";
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(dumpRole, "s3:PutObject", own), dumpRoles))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(dumpRole, "s3:GetObject", own), dumpRoles))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(dumpRole, "s3:ListBucket", bucketArn), dumpRoles))
+                .as("HeadBucket, the dump's first check")
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        for (String elsewhere : List.of(
+                bucketArn + "/lifeboat/accounts/333333333333/dumps/orders/2026/11/26/x.pgdump",
+                bucketArn + "/lifeboat/dumps/orders/2026/11/26/x.pgdump",
+                bucketArn + "/lifeboat/shapes/orders/x.shape.json",
+                bucketArn + "/lifeboat/accounts/111111111111/dumps/ledger/2026/11/26/x.pgdump")) {
+            assertThat(PolicyEvaluator.decide(
+                            new PolicyEvaluator.Request(dumpRole, "s3:PutObject", elsewhere), dumpRoles))
+                    .as(elsewhere)
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(dumpRole, "s3:DeleteObject", own), dumpRoles))
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        // Production's administrators, and a dump role's name in an account lifeboat.yml does not name, get nothing
+        // from the vault's policy, whatever their own policies allow.
+        var everything = PolicyEvaluator.parse(
+                "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}");
+        var admins = new PolicyEvaluator.Policies(List.of(), List.of(everything), bucketPolicy, "222222222222", false);
+        for (String principal : List.of(
+                "arn:aws:iam::111111111111:role/admin",
+                "arn:aws:iam::444444444444:role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1")) {
+            String theirs = bucketArn + "/lifeboat/accounts/"
+                    + principal.substring("arn:aws:iam::".length(), "arn:aws:iam::".length() + 12)
+                    + "/dumps/orders/x.pgdump";
+            assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(principal, "s3:PutObject", theirs), admins))
+                    .as(principal)
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        // Production owns its dump role and may widen the role's own policy: the vault's policy still keeps it in its
+        // own account's space.
+        for (String notItsOwn : List.of(
+                bucketArn + "/lifeboat/accounts/333333333333/dumps/users/2026/11/26/x.pgdump",
+                bucketArn + "/lifeboat/dumps/orders/2026/11/26/x.pgdump",
+                bucketArn + "/lifeboat/shapes/orders/x.shape.json")) {
+            assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(dumpRole, "s3:PutObject", notItsOwn), admins))
+                    .as(notItsOwn)
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(dumpRole, "s3:PutObject", own), admins))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
     }
 
     /** Issue 11, item 5: copies have no Object Lock, and nothing watched their deletion. */

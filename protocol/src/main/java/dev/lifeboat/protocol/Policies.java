@@ -639,7 +639,7 @@ public final class Policies {
      * see the vault's Object Lock settings, and use the backup key through S3 only. No delete of any
      * object, no bucket administration, nothing under another account's databases.
      *
-     * @param objectPrefixes the key prefixes of its databases' dumps ({@code PREFIX/dumps/<id>/})
+     * @param objectPrefixes the key prefixes of its databases' dumps ({@code PREFIX/accounts/<account>/dumps/<id>/})
      */
     public static List<Statement> dumpRole(
             List<String> secretArns,

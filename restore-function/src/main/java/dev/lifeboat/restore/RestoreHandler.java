@@ -104,7 +104,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                 config,
                 AwsRdsGateway.forConfig(config, aws),
                 AwsDatabaseShapes.forConfig(config, aws, Clock.systemUTC()),
-                () -> aws.configuredVault(config.backup(), Clock.systemUTC()),
+                () -> aws.configuredVault(config, Clock.systemUTC()),
                 aws.secretSource(),
                 new JdbcInspector(),
                 ProcessDumpTools.fromEnvironment(),

@@ -73,7 +73,7 @@ public final class VerificationStepHandler implements RequestStreamHandler {
     }
 
     private VerificationStepHandler(LifeboatConfig config, RdsGateway rds, AwsClients aws) {
-        this(config, rds, aws, aws.configuredVault(config.backup(), Clock.systemUTC()));
+        this(config, rds, aws, aws.configuredVault(config, Clock.systemUTC()));
     }
 
     private VerificationStepHandler(LifeboatConfig config, RdsGateway rds, AwsClients aws, Vault vault) {

@@ -4,6 +4,7 @@ import dev.lifeboat.adapters.Vaults;
 import dev.lifeboat.adapters.secrets.SecretsManagerSource;
 import dev.lifeboat.adapters.secrets.SecretsManagerStore;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.dump.AccountSpaces;
 import dev.lifeboat.core.port.SecretSource;
 import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.port.Vault;
@@ -244,9 +245,13 @@ public final class AwsClients implements AutoCloseable {
         return Vaults.open(uri, this::s3, settings, clock);
     }
 
-    /** The vault of lifeboat.yml ({@code backup.vault}) with the default S3 settings; null when it is not set. */
-    public Vault configuredVault(LifeboatConfig.Backup backup, Clock clock) {
-        return Vaults.configured(backup, this::s3, clock);
+    /**
+     * The vault of lifeboat.yml ({@code backup.vault}) with the default S3 settings, each database's dumps read from
+     * its source account's space ({@link AccountSpaces}); null when it is not set.
+     */
+    public Vault configuredVault(LifeboatConfig config, Clock clock) {
+        Vault vault = Vaults.configured(config.backup(), this::s3, clock);
+        return vault == null ? null : AccountSpaces.of(vault, config.dumpOwners());
     }
 
     @Override

@@ -430,6 +430,16 @@ public record LifeboatConfig(
         }
     }
 
+    /**
+     * Each database's owner in the vault: its source account, whose space of the vault holds its dumps
+     * ({@link dev.lifeboat.core.dump.AccountSpaces}).
+     */
+    public Map<String, String> dumpOwners() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        databases.values().forEach(d -> out.put(d.id(), d.source().account()));
+        return out;
+    }
+
     public Database database(String id) {
         Database d = databases.get(id);
         if (d == null) {

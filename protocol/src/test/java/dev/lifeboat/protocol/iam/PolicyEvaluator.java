@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  *   <li>Actions match case-insensitively, resources case-sensitively, both with {@code *} and {@code ?}
  *       (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html,
  *       https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+ *   <li>Policy variables ({@code ${aws:PrincipalAccount}}) in Resource and in the values of string and ARN
+ *       conditions take the request's value of that key; a variable the request has no value for makes the
+ *       statement not match (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
  *   <li>Conditions: keys case-insensitive; all operators of a statement and all keys of an operator must hold;
  *       a missing key makes a condition false, except for negated operators (true), {@code ...IfExists} (true)
  *       and {@code Null}; {@code ForAllValues} holds for a missing key, {@code ForAnyValue} does not
@@ -177,7 +180,34 @@ public final class PolicyEvaluator {
         }
         // A resource policy may omit Resource (it then means the resource it is attached to).
         return !s.has("Resource")
-                || values(s.get("Resource")).stream().anyMatch(r -> wildcard(r, request.resource(), false));
+                || values(s.get("Resource")).stream()
+                        .map(r -> substituted(r, request))
+                        .anyMatch(r -> r != null && wildcard(r, request.resource(), false));
+    }
+
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
+
+    /**
+     * A policy string with its variables replaced by the request's values; null when one has none. Only
+     * single-valued keys can be variables; the literal forms {@code ${*}}, {@code ${?}}, {@code ${$}} are not used
+     * by Lifeboat and fail the evaluation rather than being guessed.
+     */
+    static String substituted(String policyValue, Request request) {
+        var m = VARIABLE.matcher(policyValue);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1);
+            if (key.equals("*") || key.equals("?") || key.equals("$") || key.contains(",")) {
+                throw new IllegalArgumentException("policy variable form not modelled: " + m.group());
+            }
+            List<String> v = request.context().get(key);
+            if (v == null || v.size() != 1) {
+                return null;
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v.getFirst()));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /**
@@ -214,7 +244,11 @@ public final class PolicyEvaluator {
         }
         for (var op : condition.properties()) {
             for (var key : op.getValue().properties()) {
-                if (!holds(op.getKey(), request.context().get(key.getKey()), values(key.getValue()))) {
+                List<String> policyValues = values(key.getValue()).stream()
+                        .map(v -> substituted(v, request))
+                        .filter(java.util.Objects::nonNull)
+                        .toList();
+                if (!holds(op.getKey(), request.context().get(key.getKey()), policyValues)) {
                     return false;
                 }
             }

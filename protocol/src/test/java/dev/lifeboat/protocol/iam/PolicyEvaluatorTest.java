@@ -51,6 +51,35 @@ class PolicyEvaluatorTest {
     }
 
     @Test
+    void aPolicyVariable_takesTheRequestsValue_andOneWithoutAValue_matchesNothing() {
+        // The documented use: each account writes only under its own account id
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
+        JsonNode bucketPolicy = parse(
+                "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+                        + "\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::b/${aws:PrincipalAccount}/*\","
+                        + "\"Condition\":{\"StringLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::${aws:PrincipalAccount}:role/a*\"}}}]}");
+        Policies p = new Policies(List.of(), List.of(allow("s3:*", "*")), bucketPolicy, "222222222222", false);
+        assertThat(PolicyEvaluator.decide(new Request(ROLE_A, "s3:PutObject", "arn:aws:s3:::b/111111111111/k"), p))
+                .isEqualTo(ALLOW);
+        assertThat(PolicyEvaluator.decide(new Request(ROLE_A, "s3:PutObject", "arn:aws:s3:::b/333333333333/k"), p))
+                .isEqualTo(IMPLICIT_DENY);
+        assertThat(PolicyEvaluator.decide(
+                        new Request(ROLE_A, "s3:PutObject", "arn:aws:s3:::b/${aws:PrincipalAccount}/k"), p))
+                .as("the variable is not a literal a request could name")
+                .isEqualTo(IMPLICIT_DENY);
+        assertThat(PolicyEvaluator.decide(
+                        new Request(
+                                "arn:aws:iam::111111111111:role/other",
+                                "s3:PutObject",
+                                "arn:aws:s3:::b/111111111111/k"),
+                        p))
+                .isEqualTo(IMPLICIT_DENY);
+        assertThat(PolicyEvaluator.substituted("x/${aws:SourceVpc}/y", new Request(ROLE_A, "s3:GetObject", "x")))
+                .as("no value: no match")
+                .isNull();
+    }
+
+    @Test
     void aKeyPolicy_isRequired_evenInTheKeysAccount_andDelegatesOnlyThroughTheRoot() {
         Request r = new Request("arn:aws:iam::222222222222:role/r", "kms:Decrypt", KEY_B);
         JsonNode noRoot = parse("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
