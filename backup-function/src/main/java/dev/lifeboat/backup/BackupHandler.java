@@ -226,6 +226,31 @@ public final class BackupHandler implements RequestStreamHandler {
             if ("Scheduled Event".equals(event.path("detail-type").asText())) {
                 return new Request(List.copyOf(configured), event.path("time").asText(null));
             }
+            JsonNode runIdNode = event.get("runId");
+            String runId = runIdNode == null || runIdNode.isNull() ? null : runIdNode.asText();
+            JsonNode several = event.get("databases");
+            if (several != null) {
+                // The databases of one source instance, dumped one after another (issue 16: one dump at a time per
+                // instance; the CDK app gives such databases one schedule).
+                if (!several.isArray() || several.isEmpty()) {
+                    throw new InvalidInputException(
+                            "the input's \"databases\" is not a list of database ids",
+                            "invoke with {\"databases\": [\"<id>\", ...]}; configured: "
+                                    + String.join(", ", configured));
+                }
+                List<String> ids = new ArrayList<>();
+                for (JsonNode id : several) {
+                    if (!id.isTextual() || !configured.contains(id.asText())) {
+                        throw new InvalidInputException(
+                                "database " + id + " of \"databases\" is not configured",
+                                "use some of: " + String.join(", ", configured));
+                    }
+                    if (!ids.contains(id.asText())) {
+                        ids.add(id.asText());
+                    }
+                }
+                return new Request(List.copyOf(ids), runId);
+            }
             JsonNode db = event.get("database");
             if (db == null || !db.isTextual()) {
                 throw new InvalidInputException(
@@ -237,8 +262,7 @@ public final class BackupHandler implements RequestStreamHandler {
                         "database '" + db.asText() + "' is not configured",
                         "use one of: " + String.join(", ", configured));
             }
-            JsonNode runId = event.get("runId");
-            return new Request(List.of(db.asText()), runId == null || runId.isNull() ? null : runId.asText());
+            return new Request(List.of(db.asText()), runId);
         }
     }
 

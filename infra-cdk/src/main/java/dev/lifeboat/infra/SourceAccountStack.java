@@ -388,18 +388,43 @@ public final class SourceAccountStack extends Stack {
                 .alarmDescription("Lifeboat: a dump in " + getAccount() + " " + getRegion() + " failed")
                 .build()
                 .addAlarmAction(new SnsAction(alarmTopic.topic()));
+        // One schedule per source instance and dump expression: its databases dump one after another in one
+        // invocation, so an instance serves one dump at a time (issue 16), while dumpConcurrency caps the account.
+        Map<String, List<LifeboatConfig.Database>> perInstance = new java.util.TreeMap<>();
         for (LifeboatConfig.Database d : dumped) {
-            if (d.schedules().dump() == null) {
-                continue;
+            if (d.schedules().dump() != null) {
+                perInstance
+                        .computeIfAbsent(
+                                d.source().identifier() + "|" + d.schedules().dump() + "|"
+                                        + d.schedules().window(),
+                                k -> new ArrayList<>())
+                        .add(d);
             }
+        }
+        for (List<LifeboatConfig.Database> together : perInstance.values()) {
+            LifeboatConfig.Database d = together.getFirst();
             // schedules.window spreads a fleet's dumps too: at the database's own minute in it (as the fan-out's
             // runs) where the expression has a fixed minute and hour; else by EventBridge Scheduler's flexible
             // window, whose <aws.scheduler.scheduled-time> stays the scheduled time, so the run id holds.
             java.util.Optional<String> itsMinute = dev.lifeboat.core.fleet.FanOut.shifted(
                     d.schedules().dump(),
                     dev.lifeboat.core.fleet.FanOut.offset(d.id(), d.schedules().window()));
+            String input = together.size() == 1
+                    ? "{\"database\": \"" + d.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}"
+                    : "{\"databases\": ["
+                            + String.join(
+                                    ", ",
+                                    together.stream()
+                                            .map(x -> "\"" + x.id() + "\"")
+                                            .toList())
+                            + "], \"runId\": \"<aws.scheduler.scheduled-time>\"}";
             CfnSchedule.Builder.create(this, "DumpSchedule-" + d.id())
                     .name("lifeboat-" + d.id() + "-dump")
+                    .description(
+                            together.size() == 1
+                                    ? "Lifeboat: dumps " + d.id()
+                                    : "Lifeboat: dumps the databases of instance "
+                                            + d.source().identifier() + " one after another")
                     .scheduleExpression(itsMinute.orElse(d.schedules().dump()))
                     .flexibleTimeWindow(
                             d.schedules().window().isZero() || itsMinute.isPresent()
@@ -414,7 +439,7 @@ public final class SourceAccountStack extends Stack {
                     .target(CfnSchedule.TargetProperty.builder()
                             .arn(fn.getFunctionArn())
                             .roleArn(schedulerRole.getRoleArn())
-                            .input("{\"database\": \"" + d.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}")
+                            .input(input)
                             .retryPolicy(CfnSchedule.RetryPolicyProperty.builder()
                                     .maximumRetryAttempts(3)
                                     .build())

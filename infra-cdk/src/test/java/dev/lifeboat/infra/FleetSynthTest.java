@@ -194,6 +194,31 @@ class FleetSynthTest {
         assertThat(size).isLessThanOrEqualTo(BackupAccountStack.VAULT_POLICY_AT_MOST);
     }
 
+    /** Issue 16: the databases of one source instance share a schedule and dump one after another. */
+    @Test
+    void theDatabasesOfOneInstance_shareOneDumpSchedule_theOthersHaveTheirOwn() {
+        // One account: db0 and db2 in eu-west-1, db1 in us-east-1; db0 and db2 made to share an instance.
+        String yaml = fleet(3, 1, 1).replace("instance: db2-prod", "instance: db0-prod");
+        LifeboatApp.Stacks stacks = LifeboatApp.build(
+                new App(),
+                ConfigLoader.parse(yaml, "3 databases"),
+                Path.of("..").toAbsolutePath().normalize());
+        Stack euWest = stacks.sources().stream()
+                .filter(st -> st.getStackName().endsWith("eu-west-1"))
+                .findFirst()
+                .orElseThrow();
+        Map<String, Map<String, Object>> schedules =
+                Template.fromStack(euWest).findResources("AWS::Scheduler::Schedule");
+        List<String> inputs = schedules.values().stream()
+                .map(r -> ((Map<?, ?>) ((Map<?, ?>) r.get("Properties")).get("Target"))
+                        .get("Input")
+                        .toString())
+                .sorted()
+                .toList();
+        assertThat(inputs)
+                .containsExactly("{\"databases\": [\"db0\", \"db2\"], \"runId\": \"<aws.scheduler.scheduled-time>\"}");
+    }
+
     private record Synthesized(LifeboatApp.Stacks stacks, Map<String, Integer> resources) {}
 
     @SuppressWarnings("unchecked")
