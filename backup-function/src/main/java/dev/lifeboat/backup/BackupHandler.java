@@ -211,7 +211,8 @@ public final class BackupHandler implements RequestStreamHandler {
                 tools,
                 clock,
                 new TakingDump.Settings(
-                        TakingDump.Settings.DEFAULTS.exactRowCountThreshold(), left, source.compression()));
+                                TakingDump.Settings.DEFAULTS.exactRowCountThreshold(), left, source.compression())
+                        .withJobs(source.jobsOr(dev.lifeboat.adapters.process.Cores.defaultJobs())));
         return dumping.dump(new TakingDump.Command(id, target, runId, null));
     }
 

@@ -1,5 +1,6 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.adapters.process.Cores;
 import dev.lifeboat.core.dump.BackupId;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.ManifestCodec;
@@ -94,6 +95,13 @@ final class DumpCommand implements Callable<Integer> {
                     + " none, or zstd:N / lz4:N with a PostgreSQL 16+ client built with them; recorded in the manifest")
     String compression;
 
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            description = "PostgreSQL: dump in N data parts at once, all at one exported snapshot (default: the cores"
+                    + " available, at most 4; 1: one stream; a database of one table is always one stream)")
+    Integer jobs;
+
     @Option(names = "--json", description = "print the manifest as JSON on stdout")
     boolean json;
 
@@ -127,7 +135,8 @@ final class DumpCommand implements Callable<Integer> {
                 context.tools(),
                 context.clock(),
                 new TakingDump.Settings(
-                        exactThreshold, Duration.ofMinutes(timeoutMinutes), Compression.parse(compression)));
+                                exactThreshold, Duration.ofMinutes(timeoutMinutes), Compression.parse(compression))
+                        .withJobs(jobs != null ? jobs : Cores.defaultJobs()));
         TakingDump.Result result =
                 dumping.dump(new TakingDump.Command(id == null ? target.database() : id, target, runId, progress));
         DumpManifest m = result.manifest();

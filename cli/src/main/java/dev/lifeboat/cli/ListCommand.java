@@ -106,7 +106,7 @@ final class ListCommand implements Callable<Integer> {
                             m.databaseId(),
                             m.backupId(),
                             m.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+Z$|Z$", ""),
-                            Sizes.human(m.sizeBytes()),
+                            Sizes.human(m.totalBytes()),
                             took.toSeconds(),
                             m.sha256());
         }

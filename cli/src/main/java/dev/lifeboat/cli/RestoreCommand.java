@@ -215,6 +215,21 @@ final class RestoreCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     long timeoutMinutes;
 
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            description =
+                    "--from dump, a parallel backup: load its data parts N at a time, then indexes and constraints"
+                            + " with N connections (default: the cores available, at most 4)")
+    Integer jobs;
+
+    /** The dump restore, with --jobs when given. */
+    private RestoringDump restoring(Vault v) {
+        RestoringDump r = new RestoringDump(
+                v, context.inspector(), context.tools(), context.clock(), Duration.ofMinutes(timeoutMinutes));
+        return r.withJobs(jobs == null ? dev.lifeboat.adapters.process.Cores.defaultJobs() : jobs);
+    }
+
     @Option(names = "--dry-run", description = "print the plan and change nothing")
     boolean dryRun;
 
@@ -435,8 +450,7 @@ final class RestoreCommand implements Callable<Integer> {
                     dbname,
                     CreatingInstance.MASTER_USER,
                     password.get());
-            RestoringDump restoring = new RestoringDump(
-                    v, context.inspector(), context.tools(), context.clock(), Duration.ofMinutes(timeoutMinutes));
+            RestoringDump restoring = restoring(v);
             Progress progress = context.progress("restored");
             RestoringDump.Result loaded = restoring.restore(
                     new RestoringDump.Command(database, backup, into, true, false, keepOwnership, progress));
@@ -479,8 +493,7 @@ final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from dump needs --vault URI or --config FILE (its backup.vault)");
         }
         DatabaseTarget into = context.database("--target", target, "--target-secret-id", targetSecretId);
-        RestoringDump restoring = new RestoringDump(
-                v, context.inspector(), context.tools(), context.clock(), Duration.ofMinutes(timeoutMinutes));
+        RestoringDump restoring = restoring(v);
         RestoringDump.Command command =
                 new RestoringDump.Command(database, backup, into, create, allowNonEmpty, keepOwnership, null);
         if (dryRun) {

@@ -593,7 +593,17 @@ public final class ConfigLoader {
                         "egress",
                         "databaseSecurityGroupId",
                         "port",
-                        "compression"));
+                        "compression",
+                        "jobs"));
+        Integer jobs = null;
+        if (n.has("jobs")) {
+            JsonNode j = n.get("jobs");
+            if (!j.isInt() || j.asInt() < 1 || j.asInt() > 16) {
+                errors.add(path + ".jobs: '" + j.asText() + "' must be a whole number from 1 to 16 (1: one stream)");
+            } else {
+                jobs = j.asInt();
+            }
+        }
         dev.lifeboat.core.model.Compression compression = null;
         if (n.has("compression")) {
             try {
@@ -641,7 +651,8 @@ public final class ConfigLoader {
                 egress,
                 dbGroup,
                 port,
-                compression);
+                compression,
+                jobs);
     }
 
     /** The services a VPC endpoint may be reused for (docs/deploy.md, "Egress"). */

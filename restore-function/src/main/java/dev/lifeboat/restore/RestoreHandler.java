@@ -271,7 +271,8 @@ public final class RestoreHandler implements RequestStreamHandler {
         if (name != null) {
             target = target.withDatabase(name);
         }
-        RestoringDump restoring = new RestoringDump(v, inspector, tools, clock, budget);
+        RestoringDump restoring = new RestoringDump(v, inspector, tools, clock, budget)
+                .withJobs(dev.lifeboat.adapters.process.Cores.defaultJobs());
         RestoringDump.Command command =
                 new RestoringDump.Command(database, backup, target, create, allowNonEmpty, false, null);
         if (dryRun) {

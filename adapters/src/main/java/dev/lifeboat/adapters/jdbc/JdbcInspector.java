@@ -7,6 +7,7 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.ServerInfo;
 import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.model.TableSize;
 import dev.lifeboat.core.port.DatabaseInspector;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,85 @@ public final class JdbcInspector implements DatabaseInspector {
             return rs.getDouble(1);
         } catch (SQLException e) {
             throw failure("cannot run a verification query on", target, e);
+        }
+    }
+
+    /**
+     * The ordinary tables a parallel dump shares out, as the snapshot sees them: leaf partitions included; the
+     * catalogs', temporary tables and extensions' member tables left out (pg_dump dumps those as one stream would,
+     * in the part that takes everything the others do not name).
+     */
+    private static final String TABLES_BY_SIZE = """
+            SELECT n.nspname, c.relname, pg_catalog.pg_total_relation_size(c.oid)
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'r' AND c.relpersistence <> 't'
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                                WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                                  AND d.objid = c.oid AND d.deptype = 'e')
+             ORDER BY 3 DESC, 1, 2""";
+
+    /**
+     * A read-only repeatable-read transaction that exports its snapshot and stays open until closed (issue 13); the
+     * tables are listed in it, so they are exactly those every part of the dump sees.
+     */
+    @Override
+    public SnapshotHold exportSnapshot(DatabaseTarget target) {
+        if (target.engine() != DatabaseEngine.POSTGRESQL) {
+            throw new UnsupportedOperationException("only PostgreSQL exports snapshots");
+        }
+        Connection c;
+        try {
+            c = connect(target, target.database());
+        } catch (SQLException e) {
+            throw failure("cannot connect to export a snapshot of", target, e);
+        }
+        try {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            String id;
+            List<TableSize> tables = new ArrayList<>();
+            try (Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+                    rs.next();
+                    id = rs.getString(1);
+                }
+                try (ResultSet rs = s.executeQuery(TABLES_BY_SIZE)) {
+                    while (rs.next()) {
+                        tables.add(new TableSize(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                    }
+                }
+            }
+            List<TableSize> seen = List.copyOf(tables);
+            return new SnapshotHold() {
+                @Override
+                public String id() {
+                    return id;
+                }
+
+                @Override
+                public List<TableSize> tables() {
+                    return seen;
+                }
+
+                @Override
+                public void close() {
+                    try (c) {
+                        c.rollback();
+                    } catch (SQLException e) {
+                        // The transaction ends with the connection either way.
+                    }
+                }
+            };
+        } catch (SQLException e) {
+            try {
+                c.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw failure("cannot export a snapshot of", target, e);
         }
     }
 

@@ -219,6 +219,40 @@ public final class ProcessDumpTools implements DumpTools {
         }
 
         @Override
+        public boolean slices() {
+            return true;
+        }
+
+        /**
+         * One part of a parallel dump (issue 13): {@code --snapshot} makes it read at the exported snapshot; the schema
+         * part is the pre-data and post-data sections, a data part the data section of its tables ({@code --table})
+         * or of all but the other parts' tables ({@code --exclude-table}). Names are quoted so that pg_dump matches
+         * each exactly (inside double quotes a pattern's wildcards are plain characters).
+         */
+        @Override
+        public Running start(DatabaseTarget source, Compression compression, Slice slice) {
+            List<String> cmd = new ArrayList<>(List.of(
+                    program.toString(),
+                    "--format=custom",
+                    compressArg(program, compression),
+                    "--snapshot=" + slice.snapshot()));
+            if (slice.schema()) {
+                cmd.addAll(List.of("--section=pre-data", "--section=post-data"));
+            } else {
+                cmd.add("--section=data");
+                slice.only().forEach(t -> cmd.add("--table=" + exactPattern(t)));
+                slice.except().forEach(t -> cmd.add("--exclude-table=" + exactPattern(t)));
+            }
+            cmd.addAll(pgConnectionArgs(source));
+            return ChildProcess.start(
+                    cmd,
+                    pgEnvironment(source),
+                    source.password(),
+                    false,
+                    (m, h) -> new DumpFailedException(m, hintForDump(h)));
+        }
+
+        @Override
         public Running start(DatabaseTarget source, Compression compression) {
             List<String> cmd =
                     new ArrayList<>(List.of(program.toString(), "--format=custom", compressArg(program, compression)));
@@ -230,6 +264,11 @@ public final class ProcessDumpTools implements DumpTools {
                     false,
                     (m, h) -> new DumpFailedException(m, hintForDump(h)));
         }
+    }
+
+    /** A pg_dump pattern that matches exactly this schema and table: each name double-quoted, quotes doubled. */
+    static String exactPattern(dev.lifeboat.core.model.TableSize t) {
+        return "\"" + t.schema().replace("\"", "\"\"") + "\".\"" + t.table().replace("\"", "\"\"") + "\"";
     }
 
     /**
@@ -306,18 +345,29 @@ public final class ProcessDumpTools implements DumpTools {
 
         @Override
         public Running start(DatabaseTarget target, LoadOptions options) {
-            // One transaction: a failed or corrupt restore leaves the target as it was.
-            List<String> cmd = new ArrayList<>(List.of(program.toString(), "--exit-on-error", "--single-transaction"));
+            // One transaction: a failed or corrupt restore leaves the target as it was. A parallel load (a parallel
+            // dump's post-data section, issue 13) cannot have one: pg_restore refuses --jobs with it.
+            List<String> cmd = new ArrayList<>(List.of(program.toString(), "--exit-on-error"));
+            cmd.add(options.jobs() > 1 ? "--jobs=" + options.jobs() : "--single-transaction");
+            switch (options.section()) {
+                case ALL -> {}
+                case PRE_DATA -> cmd.add("--section=pre-data");
+                case DATA -> cmd.add("--section=data");
+                case POST_DATA -> cmd.add("--section=post-data");
+            }
             if (!options.keepOwnership()) {
                 // The source's roles rarely exist where one restores in an incident.
                 cmd.addAll(List.of("--no-owner", "--no-privileges"));
             }
             cmd.addAll(pgConnectionArgs(target));
+            if (options.archive() != null) {
+                cmd.add(options.archive().toString());
+            }
             return ChildProcess.start(
                     cmd,
                     pgEnvironment(target),
                     target.password(),
-                    true,
+                    options.archive() == null,
                     (m, h) -> new RestoreFailedException(m, hintForPgRestore(h)));
         }
     }

@@ -404,11 +404,41 @@ public record LifeboatConfig(
             Egress egress,
             String databaseSecurityGroupId,
             Integer port,
-            dev.lifeboat.core.model.Compression compression) {
+            dev.lifeboat.core.model.Compression compression,
+            Integer jobs) {
         public DumpSettings {
             subnetIds = subnetIds == null ? List.of() : List.copyOf(subnetIds);
             securityGroupIds = securityGroupIds == null ? List.of() : List.copyOf(securityGroupIds);
             compression = compression == null ? dev.lifeboat.core.model.Compression.DEFAULT : compression;
+        }
+
+        /** Without a parallelism of its own (the cores available, at most 4). */
+        public DumpSettings(
+                String secretArn,
+                String dbname,
+                String vpcId,
+                List<String> subnetIds,
+                List<String> securityGroupIds,
+                Egress egress,
+                String databaseSecurityGroupId,
+                Integer port,
+                dev.lifeboat.core.model.Compression compression) {
+            this(
+                    secretArn,
+                    dbname,
+                    vpcId,
+                    subnetIds,
+                    securityGroupIds,
+                    egress,
+                    databaseSecurityGroupId,
+                    port,
+                    compression,
+                    null);
+        }
+
+        /** {@code jobs}, or {@code otherwise} (the cores available, at most 4, where the caller can tell). */
+        public int jobsOr(int otherwise) {
+            return jobs != null ? jobs : otherwise;
         }
 
         /** With the default compression. */

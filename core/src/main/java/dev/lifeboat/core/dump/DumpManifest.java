@@ -26,12 +26,78 @@ public record DumpManifest(
         String objectVersionId,
         long exactRowCountThreshold,
         List<TableRowCount> tables,
-        String compression) {
+        String compression,
+        List<Part> parts) {
 
+    /** A manifest of one stream ({@code objectKey} holds the whole dump). */
     public static final int CURRENT_VERSION = 1;
+
+    /**
+     * A manifest of a parallel dump (issue 13): {@code objectKey} is its schema part, {@code parts} its data parts.
+     * A reader that knows only version 1 would restore the schema alone, so the catalog refuses versions it does not
+     * know.
+     */
+    public static final int PARALLEL_VERSION = 2;
+
+    /** The newest version this build reads. */
+    public static final int NEWEST_KNOWN_VERSION = PARALLEL_VERSION;
+
+    /** One data part of a parallel dump: its object, and the size and SHA-256 the manifest vouches for. */
+    public record Part(String name, String objectKey, String objectVersionId, long sizeBytes, String sha256) {}
 
     public DumpManifest {
         tables = tables == null ? List.of() : List.copyOf(tables);
+        parts = parts == null ? List.of() : List.copyOf(parts);
+    }
+
+    /** A manifest of one stream. */
+    public DumpManifest(
+            int manifestVersion,
+            String backupId,
+            String databaseId,
+            DatabaseEngine engine,
+            String serverVersion,
+            String dumpTool,
+            String dumpToolVersion,
+            String format,
+            Instant startedAt,
+            Instant finishedAt,
+            long sizeBytes,
+            String sha256,
+            String objectKey,
+            String objectVersionId,
+            long exactRowCountThreshold,
+            List<TableRowCount> tables,
+            String compression) {
+        this(
+                manifestVersion,
+                backupId,
+                databaseId,
+                engine,
+                serverVersion,
+                dumpTool,
+                dumpToolVersion,
+                format,
+                startedAt,
+                finishedAt,
+                sizeBytes,
+                sha256,
+                objectKey,
+                objectVersionId,
+                exactRowCountThreshold,
+                tables,
+                compression,
+                List.of());
+    }
+
+    /** Whether this is a parallel dump: a schema part ({@code objectKey}) and data parts. */
+    public boolean parallel() {
+        return !parts.isEmpty();
+    }
+
+    /** The bytes of every object of the backup. */
+    public long totalBytes() {
+        return sizeBytes + parts.stream().mapToLong(Part::sizeBytes).sum();
     }
 
     /** A manifest of before compression was recorded (pg_dump's default level, or gzip level 6). */
@@ -69,7 +135,8 @@ public record DumpManifest(
                 objectVersionId,
                 exactRowCountThreshold,
                 tables,
-                null);
+                null,
+                List.of());
     }
 
     public BackupId id() {

@@ -10,6 +10,7 @@ import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.model.ServerInfo;
 import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.model.TableSize;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.DumpTools;
 import dev.lifeboat.core.port.DumpTools.DumpTool;
@@ -22,6 +23,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,10 +48,19 @@ public final class TakingDump {
     private static final int COPY_BUFFER = 256 * 1024;
 
     /** Tunables. {@code exactRowCountThreshold}: tables with more rows get an estimate instead of count(*). */
-    public record Settings(long exactRowCountThreshold, Duration timeout, Compression compression) {
+    public record Settings(long exactRowCountThreshold, Duration timeout, Compression compression, int jobs) {
         public static final Settings DEFAULTS = new Settings(100_000, Duration.ofHours(12));
 
+        /** One stream ({@code jobs} 1). */
+        public Settings(long exactRowCountThreshold, Duration timeout, Compression compression) {
+            this(exactRowCountThreshold, timeout, compression, 1);
+        }
+
         public Settings {
+            if (jobs < 1) {
+                throw new InvalidInputException(
+                        "jobs " + jobs + " cannot dump anything", "give --jobs 1 or more (1: one stream)");
+            }
             if (exactRowCountThreshold < 0) {
                 throw new IllegalArgumentException("exactRowCountThreshold must be >= 0");
             }
@@ -65,7 +76,15 @@ public final class TakingDump {
         }
 
         public Settings withCompression(Compression c) {
-            return new Settings(exactRowCountThreshold, timeout, c);
+            return new Settings(exactRowCountThreshold, timeout, c, jobs);
+        }
+
+        /**
+         * With {@code n} data parts dumped at once, each read at one exported snapshot (PostgreSQL; issue 13). One
+         * stream where the database has fewer than two tables or the dump tool cannot slice.
+         */
+        public Settings withJobs(int n) {
+            return new Settings(exactRowCountThreshold, timeout, compression, n);
         }
     }
 
@@ -137,6 +156,18 @@ public final class TakingDump {
                                 + " dumps (Lifeboat compresses them itself)",
                         "use gzip:1 (the default), gzip:N or none");
             }
+            if (settings.jobs() > 1 && tool.slices()) {
+                // The tables are listed inside the exported snapshot: exactly those every part will see.
+                DatabaseInspector.SnapshotHold snapshot = inspector.exportSnapshot(source);
+                try {
+                    List<List<TableSize>> parts = ParallelPlan.parts(snapshot.tables(), settings.jobs());
+                    if (parts.size() > 1) {
+                        return parallel(command, id, manifestKey, tool, server, version, snapshot, parts, tables);
+                    }
+                } finally {
+                    snapshot.close();
+                }
+            }
             String extension = tool.gzipOutput() && !compression.compresses()
                     ? tool.extension().replaceFirst("\\.gz$", "")
                     : tool.extension();
@@ -151,7 +182,12 @@ public final class TakingDump {
                     vault.describe() + "/" + objectKey);
             Instant started = clock.instant();
             command.progress().onStart(-1);
-            Copied copied = streamDumpToVault(tool, source, objectKey, command.progress(), () -> await(tables));
+            Copied copied = streamDumpToVault(
+                    tool,
+                    () -> tool.start(source, settings.compression()),
+                    objectKey,
+                    command.progress(),
+                    () -> await(tables));
             Instant finished = clock.instant();
 
             DumpManifest manifest = new DumpManifest(
@@ -172,26 +208,209 @@ public final class TakingDump {
                     settings.exactRowCountThreshold(),
                     await(tables),
                     compression.toString());
-            if (!vault.putIfAbsent(manifestKey, ManifestCodec.write(manifest))) {
-                // Another attempt at the same run wrote its manifest first: its backup stands, and its manifest
-                // names its own object, which this attempt never wrote. This attempt's object is vouched for by
-                // no manifest, so no listing or restore ever offers it.
-                LOG.warn(
-                        "backup {} of {} was completed by a concurrent invocation; keeping that one ({} is unused)",
-                        id,
-                        databaseId,
-                        objectKey);
-                return new Result(ManifestCodec.read(vault.read(manifestKey).orElseThrow(), manifestKey), true);
-            }
-            LOG.info(
-                    "backup {} of {} complete: {} bytes, sha256 {}",
-                    id,
-                    databaseId,
-                    manifest.sizeBytes(),
-                    manifest.sha256());
-            return new Result(manifest, false);
+            return record(manifestKey, manifest);
         } finally {
             background.shutdownNow();
+        }
+    }
+
+    /** Writes the manifest, last; a concurrent attempt that wrote its own first keeps its backup. */
+    private Result record(String manifestKey, DumpManifest manifest) {
+        if (!vault.putIfAbsent(manifestKey, ManifestCodec.write(manifest))) {
+            // Another attempt at the same run wrote its manifest first: its backup stands, and its manifest
+            // names its own objects, which this attempt never wrote. This attempt's objects are vouched for by
+            // no manifest, so no listing or restore ever offers them.
+            LOG.warn(
+                    "backup {} of {} was completed by a concurrent invocation; keeping that one ({} is unused)",
+                    manifest.backupId(),
+                    manifest.databaseId(),
+                    manifest.objectKey());
+            return new Result(ManifestCodec.read(vault.read(manifestKey).orElseThrow(), manifestKey), true);
+        }
+        LOG.info(
+                "backup {} of {} complete: {} bytes in {} object(s)",
+                manifest.backupId(),
+                manifest.databaseId(),
+                manifest.totalBytes(),
+                1 + manifest.parts().size());
+        return new Result(manifest, false);
+    }
+
+    /**
+     * A parallel dump (issue 13): one connection exports a snapshot and holds it; a schema part and one data part per
+     * entry of {@code parts} run at once, each pg_dump reading at that snapshot and streaming into an object of its
+     * own. No part completes its upload until every part's dump succeeded; a failure anywhere kills the others and
+     * aborts every upload, and no manifest is written.
+     */
+    private Result parallel(
+            Command command,
+            BackupId id,
+            String manifestKey,
+            DumpTool tool,
+            ServerInfo server,
+            SoftwareVersion version,
+            DatabaseInspector.SnapshotHold snapshot,
+            List<List<TableSize>> parts,
+            Future<List<TableRowCount>> tables) {
+        String databaseId = command.databaseId();
+        String attempt = VaultLayout.newAttempt();
+        Instant started = clock.instant();
+        command.progress().onStart(-1);
+        List<String> names = new ArrayList<>();
+        List<DumpTools.Slice> slices = new ArrayList<>();
+        names.add("schema");
+        slices.add(new DumpTools.Slice(snapshot.id(), true, List.of(), List.of()));
+        names.add("data-1");
+        slices.add(new DumpTools.Slice(snapshot.id(), false, List.of(), ParallelPlan.leftOutOfPartZero(parts)));
+        for (int i = 1; i < parts.size(); i++) {
+            names.add("data-" + (i + 1));
+            slices.add(new DumpTools.Slice(snapshot.id(), false, parts.get(i), List.of()));
+        }
+        LOG.info(
+                "dumping {} ({} {}) with {} {} in {} data parts at snapshot {} to {}",
+                databaseId,
+                server.engine(),
+                server.version().shortForm(),
+                tool.name(),
+                version.shortForm(),
+                parts.size(),
+                snapshot.id(),
+                vault.describe());
+        AllParts gate = new AllParts(slices.size());
+        long[] progressOf = new long[slices.size()];
+        ExecutorService workers = Executors.newFixedThreadPool(
+                slices.size(),
+                Thread.ofPlatform().daemon().name("dump-part-", 0).factory());
+        List<Future<Copied>> running = new ArrayList<>();
+        try {
+            for (int i = 0; i < slices.size(); i++) {
+                int n = i;
+                String key = VaultLayout.objectKey(databaseId, id, attempt, names.get(n) + "." + tool.extension());
+                ProgressListener partProgress = bytes -> {
+                    synchronized (progressOf) {
+                        progressOf[n] = bytes;
+                        command.progress()
+                                .onProgress(java.util.Arrays.stream(progressOf).sum());
+                    }
+                };
+                running.add(workers.submit(() -> {
+                    try {
+                        return streamDumpToVault(
+                                tool,
+                                () -> gate.started(tool.start(command.source(), settings.compression(), slices.get(n))),
+                                key,
+                                partProgress,
+                                gate::arriveAndAwaitAll);
+                    } catch (RuntimeException e) {
+                        gate.fail(e);
+                        throw e;
+                    }
+                }));
+            }
+            List<Copied> copied = new ArrayList<>();
+            RuntimeException first = null;
+            for (Future<Copied> f : running) {
+                try {
+                    copied.add(await(f));
+                } catch (RuntimeException e) {
+                    first = first == null ? gate.firstFailure(e) : first;
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            Instant finished = clock.instant();
+            List<DumpManifest.Part> dataParts = new ArrayList<>();
+            for (int i = 1; i < copied.size(); i++) {
+                Copied c = copied.get(i);
+                dataParts.add(new DumpManifest.Part(
+                        names.get(i),
+                        c.stored().key(),
+                        c.stored().versionId(),
+                        c.stored().size(),
+                        c.sha256()));
+            }
+            Copied schema = copied.getFirst();
+            DumpManifest manifest = new DumpManifest(
+                    DumpManifest.PARALLEL_VERSION,
+                    id.value(),
+                    databaseId,
+                    server.engine(),
+                    server.version().reported(),
+                    tool.name(),
+                    version.reported(),
+                    tool.format() + "-parallel",
+                    started,
+                    finished,
+                    schema.stored().size(),
+                    schema.sha256(),
+                    schema.stored().key(),
+                    schema.stored().versionId(),
+                    settings.exactRowCountThreshold(),
+                    await(tables),
+                    settings.compression().toString(),
+                    dataParts);
+            return record(manifestKey, manifest);
+        } finally {
+            gate.killAll();
+            workers.shutdownNow();
+        }
+    }
+
+    /**
+     * The parts of one parallel dump: each registers its process, and none completes its upload until all have
+     * dumped successfully. A failure anywhere kills every process and releases the waiting parts, which then abort.
+     */
+    private static final class AllParts {
+        private final java.util.concurrent.CountDownLatch dumped;
+        private final List<DumpTools.Running> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        AllParts(int parts) {
+            this.dumped = new java.util.concurrent.CountDownLatch(parts);
+        }
+
+        DumpTools.Running started(DumpTools.Running process) {
+            processes.add(process);
+            if (failure.get() != null) {
+                process.kill();
+            }
+            return process;
+        }
+
+        void arriveAndAwaitAll() {
+            dumped.countDown();
+            try {
+                while (!dumped.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (failure.get() != null) {
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DumpFailedException("interrupted while the other parts finished", "retry");
+            }
+            if (failure.get() != null) {
+                throw new DumpFailedException(
+                        "another part of the parallel dump failed", "the upload was aborted; see that part's error");
+            }
+        }
+
+        void fail(RuntimeException e) {
+            if (failure.compareAndSet(null, e)) {
+                killAll();
+            }
+        }
+
+        /** The failure that stopped the dump: the first part's own, not a part that stopped because of it. */
+        RuntimeException firstFailure(RuntimeException fallback) {
+            RuntimeException f = failure.get();
+            return f == null ? fallback : f;
+        }
+
+        void killAll() {
+            processes.forEach(DumpTools.Running::kill);
         }
     }
 
@@ -215,13 +434,13 @@ public final class TakingDump {
     /** Streams the dump into an upload; {@code beforeComplete} runs last, and a failure there aborts the upload. */
     private Copied streamDumpToVault(
             DumpTool tool,
-            DatabaseTarget source,
+            java.util.function.Supplier<DumpTools.Running> starter,
             String objectKey,
             ProgressListener progress,
             Runnable beforeComplete) {
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Vault.Upload upload = vault.startUpload(objectKey);
-                DumpTools.Running dump = tool.start(source, settings.compression())) {
+                DumpTools.Running dump = starter.get()) {
             Thread watchdog = Thread.ofPlatform().daemon().name("dump-watchdog").start(() -> {
                 try {
                     Thread.sleep(settings.timeout());

@@ -3,6 +3,7 @@ package dev.lifeboat.core.port;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.ServerInfo;
 import dev.lifeboat.core.model.TableRowCount;
+import dev.lifeboat.core.model.TableSize;
 import java.util.List;
 
 /** Questions Lifeboat asks a live database over a normal connection (JDBC in production). */
@@ -30,4 +31,29 @@ public interface DatabaseInspector {
 
     /** Runs a query whose first column of the first row is a number (a verification's SQL assertion). */
     double scalar(DatabaseTarget target, String sql);
+
+    /**
+     * Opens a read-only repeatable-read transaction and exports its snapshot ({@code pg_export_snapshot()}),
+     * held until {@link SnapshotHold#close()}: every part of a parallel dump reads the database at that one point
+     * in time. PostgreSQL only.
+     */
+    default SnapshotHold exportSnapshot(DatabaseTarget target) {
+        throw new UnsupportedOperationException("this inspector cannot export a snapshot");
+    }
+
+    /** An exported snapshot, valid while its transaction is open. */
+    interface SnapshotHold extends AutoCloseable {
+        /** The id pg_dump's {@code --snapshot} takes. */
+        String id();
+
+        /**
+         * The ordinary tables as the snapshot sees them (leaf partitions included; no extension's, catalog's or
+         * temporary table), largest first: what a parallel dump shares between its parts (issue 13).
+         */
+        List<TableSize> tables();
+
+        /** Ends the transaction; the snapshot can no longer be imported. */
+        @Override
+        void close();
+    }
 }

@@ -6,6 +6,7 @@ import dev.lifeboat.core.model.SoftwareVersion;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Objects;
 
 /** The engines' own dump and load programs (pg_dump, pg_restore, mariadb-dump, mariadb). */
 public interface DumpTools {
@@ -38,6 +39,40 @@ public interface DumpTools {
         default Running start(DatabaseTarget source, dev.lifeboat.core.model.Compression compression) {
             return start(source);
         }
+
+        /** Whether this tool can dump one {@link Slice} of a database (pg_dump; issue 13). */
+        default boolean slices() {
+            return false;
+        }
+
+        /** Starts the tool on one slice of a parallel dump, every slice reading the same exported snapshot. */
+        default Running start(DatabaseTarget source, dev.lifeboat.core.model.Compression compression, Slice slice) {
+            throw new UnsupportedOperationException(name() + " cannot dump in slices");
+        }
+    }
+
+    /**
+     * One part of a parallel dump, read at {@code snapshot}: the schema (everything but table data, large objects and
+     * sequence values: pg_dump's pre-data and post-data sections), or table data: of {@code only} these tables, or
+     * of everything except {@code except} (the part that also carries large objects and sequence values, so that
+     * the parts together hold exactly what one stream would).
+     */
+    record Slice(
+            String snapshot,
+            boolean schema,
+            java.util.List<dev.lifeboat.core.model.TableSize> only,
+            java.util.List<dev.lifeboat.core.model.TableSize> except) {
+        public Slice {
+            Objects.requireNonNull(snapshot, "snapshot");
+            only = only == null ? java.util.List.of() : java.util.List.copyOf(only);
+            except = except == null ? java.util.List.of() : java.util.List.copyOf(except);
+            if (schema && !(only.isEmpty() && except.isEmpty())) {
+                throw new IllegalArgumentException("the schema slice names no tables");
+            }
+            if (!only.isEmpty() && !except.isEmpty()) {
+                throw new IllegalArgumentException("a data slice names the tables it holds or those it leaves out");
+            }
+        }
     }
 
     /** A program that reads a dump on its input and loads it into a database. */
@@ -49,7 +84,45 @@ public interface DumpTools {
         Running start(DatabaseTarget target, LoadOptions options);
     }
 
-    record LoadOptions(boolean keepOwnership) {}
+    /**
+     * How to load. {@code section}: all of a dump, or one of pg_dump's sections (a parallel dump's parts, issue 13);
+     * {@code jobs}: more than 1 loads with that many connections and no enclosing transaction, from {@code archive}
+     * (a file: pg_restore's parallel mode needs one to seek in); otherwise the input is fed on stdin and loaded in
+     * one transaction.
+     */
+    record LoadOptions(boolean keepOwnership, Section section, int jobs, java.nio.file.Path archive) {
+        public LoadOptions {
+            section = section == null ? Section.ALL : section;
+            if (jobs < 1) {
+                throw new IllegalArgumentException("jobs must be at least 1");
+            }
+            if (jobs > 1 && archive == null) {
+                throw new IllegalArgumentException("a parallel load reads an archive file");
+            }
+        }
+
+        public LoadOptions(boolean keepOwnership) {
+            this(keepOwnership, Section.ALL, 1, null);
+        }
+
+        /** One section, in one transaction: from {@code archive}, or from stdin when it is null. */
+        public LoadOptions section(Section s, java.nio.file.Path from) {
+            return new LoadOptions(keepOwnership, s, 1, from);
+        }
+
+        /** One section from {@code archive} with {@code n} connections. */
+        public LoadOptions parallel(Section s, int n, java.nio.file.Path from) {
+            return new LoadOptions(keepOwnership, s, n, from);
+        }
+    }
+
+    /** pg_dump's sections of a dump: definitions, table data, then indexes, constraints and triggers. */
+    enum Section {
+        ALL,
+        PRE_DATA,
+        DATA,
+        POST_DATA
+    }
 
     /** A started child process. */
     interface Running extends AutoCloseable {

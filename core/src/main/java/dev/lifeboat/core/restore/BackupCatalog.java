@@ -111,9 +111,9 @@ public final class BackupCatalog {
                             "restore another one: 'lifeboat list' shows the sound backups"));
             // Asked for by name, a backup whose object has another size is corrupt, not absent: the restore
             // reads it and reports the mismatch as corruption (exit 4).
-            if (vault.stat(c.manifest().objectKey(), c.manifest().objectVersionId())
-                    .isEmpty()) {
-                skip(key, "names an object that is missing: " + c.manifest().objectKey());
+            Optional<String> missing = missingObject(c.manifest());
+            if (missing.isPresent()) {
+                skip(key, "names an object that is missing: " + missing.get());
                 throw new BackupNotFoundException(
                         "backup " + wanted + " of database '" + databaseId + "' is not usable: " + lastReason(key),
                         "restore another one: 'lifeboat list' shows the sound backups");
@@ -162,6 +162,16 @@ public final class BackupCatalog {
         return out;
     }
 
+    private Optional<String> missingObject(DumpManifest m) {
+        if (vault.stat(m.objectKey(), m.objectVersionId()).isEmpty()) {
+            return Optional.of(m.objectKey());
+        }
+        return m.parts().stream()
+                .filter(p -> vault.stat(p.objectKey(), p.objectVersionId()).isEmpty())
+                .map(DumpManifest.Part::objectKey)
+                .findFirst();
+    }
+
     private String lastReason(String key) {
         return reasons.getOrDefault(key, "unknown");
     }
@@ -195,12 +205,24 @@ public final class BackupCatalog {
                 || !m.backupId().equals(name.get().backupId().value())) {
             return skip(key, "does not match its key: it says backup " + m.backupId() + " of '" + m.databaseId() + "'");
         }
+        if (m.manifestVersion() > DumpManifest.NEWEST_KNOWN_VERSION) {
+            return skip(
+                    key,
+                    "was written by a newer Lifeboat (manifest version " + m.manifestVersion()
+                            + "); restore it with that version or newer");
+        }
         String prefix =
                 VaultLayout.backupPrefix(name.get().databaseId(), name.get().backupId());
-        if (!m.objectKey().startsWith(prefix)
-                || VaultLayout.isManifest(m.objectKey())
-                || m.objectKey().contains("..")) {
-            return skip(key, "names an object outside its own backup: " + m.objectKey());
+        for (String object : objectKeys(m)) {
+            if (object == null
+                    || !object.startsWith(prefix)
+                    || VaultLayout.isManifest(object)
+                    || object.contains("..")) {
+                return skip(key, "names an object outside its own backup: " + object);
+            }
+        }
+        if (m.parallel() && m.manifestVersion() < DumpManifest.PARALLEL_VERSION) {
+            return skip(key, "lists parts but says manifest version " + m.manifestVersion());
         }
         if (m.finishedAt().isAfter(now.plus(CLOCK_SKEW))) {
             return skip(key, "is dated in the future (finished " + m.finishedAt() + ", now " + now + ")");
@@ -209,19 +231,39 @@ public final class BackupCatalog {
     }
 
     private boolean objectIsThere(String key, DumpManifest m) {
-        Optional<Vault.StoredObject> object = vault.stat(m.objectKey(), m.objectVersionId());
-        if (object.isEmpty()) {
-            skip(key, "names an object that is missing: " + m.objectKey());
+        if (!objectIsThere(key, m.objectKey(), m.objectVersionId(), m.sizeBytes())) {
             return false;
         }
-        if (object.get().size() != m.sizeBytes()) {
+        for (DumpManifest.Part p : m.parts()) {
+            if (!objectIsThere(key, p.objectKey(), p.objectVersionId(), p.sizeBytes())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean objectIsThere(String key, String objectKey, String versionId, long size) {
+        Optional<Vault.StoredObject> object = vault.stat(objectKey, versionId);
+        if (object.isEmpty()) {
+            skip(key, "names an object that is missing: " + objectKey);
+            return false;
+        }
+        if (object.get().size() != size) {
             skip(
                     key,
-                    "names " + m.objectKey() + " of " + m.sizeBytes() + " bytes, but it holds "
+                    "names " + objectKey + " of " + size + " bytes, but it holds "
                             + object.get().size());
             return false;
         }
         return true;
+    }
+
+    /** Every object a manifest vouches for: the dump (or a parallel dump's schema part), then its data parts. */
+    private static List<String> objectKeys(DumpManifest m) {
+        List<String> out = new ArrayList<>();
+        out.add(m.objectKey());
+        m.parts().forEach(p -> out.add(p.objectKey()));
+        return out;
     }
 
     /** Records why {@code key} was skipped; the first time, reports it. */

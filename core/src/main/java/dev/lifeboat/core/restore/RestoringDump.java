@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
@@ -70,13 +71,31 @@ public final class RestoringDump {
     private final DumpTools tools;
     private final Clock clock;
     private final Duration timeout;
+    private final int jobs;
 
     public RestoringDump(Vault vault, DatabaseInspector inspector, DumpTools tools, Clock clock, Duration timeout) {
+        this(vault, inspector, tools, clock, timeout, 1);
+    }
+
+    private RestoringDump(
+            Vault vault, DatabaseInspector inspector, DumpTools tools, Clock clock, Duration timeout, int jobs) {
         this.vault = vault;
         this.inspector = inspector;
         this.tools = tools;
         this.clock = clock;
         this.timeout = timeout;
+        this.jobs = jobs;
+    }
+
+    /**
+     * With at most {@code n} connections for a parallel dump's restore (its data parts at once, then pg_restore's
+     * {@code --jobs} for indexes and constraints); one stream's restore is unaffected.
+     */
+    public RestoringDump withJobs(int n) {
+        if (n < 1) {
+            throw new InvalidInputException("jobs " + n + " cannot restore anything", "give --jobs 1 or more");
+        }
+        return new RestoringDump(vault, inspector, tools, clock, timeout, n);
     }
 
     /**
@@ -120,9 +139,18 @@ public final class RestoringDump {
         command.progress().onStart(manifest.sizeBytes());
         long bytes;
         try {
-            bytes = streamIntoLoader(manifest, tool, command);
+            bytes = manifest.parallel()
+                    ? loadParallel(manifest, tool, command)
+                    : streamIntoLoader(
+                            manifest,
+                            whole(manifest),
+                            tool,
+                            command,
+                            new DumpTools.LoadOptions(command.keepOwnership()));
         } catch (RuntimeException e) {
-            throw created ? removeCreated(target, e) : leftInPlace(target, e);
+            throw created
+                    ? removeCreated(target, e)
+                    : manifest.parallel() ? leftInPlaceAfterParts(target, e) : leftInPlace(target, e);
         }
         Instant end = clock.instant();
         Duration elapsed = Duration.between(start, end);
@@ -241,11 +269,142 @@ public final class RestoringDump {
         return failure;
     }
 
-    private long streamIntoLoader(DumpManifest manifest, LoadTool tool, Command command) {
+    /** One stored object of a backup and what its manifest vouches for. */
+    private record Stored(String key, String versionId, long size, String sha256) {}
+
+    private static Stored whole(DumpManifest m) {
+        return new Stored(m.objectKey(), m.objectVersionId(), m.sizeBytes(), m.sha256());
+    }
+
+    /**
+     * A parallel dump's restore (issue 13): its schema part staged to a local file and checked in full; the
+     * pre-data section from it (tables, types, functions); the data parts at once, at most {@code jobs}, each
+     * streamed, checked and loaded in its own transaction; then indexes, constraints and triggers with
+     * pg_restore's {@code --jobs}. There is no transaction around the whole: a failure into a database this restore
+     * created removes it; into one that existed, the message says what it may now hold.
+     */
+    private long loadParallel(DumpManifest manifest, LoadTool tool, Command command) {
+        DumpTools.LoadOptions options = new DumpTools.LoadOptions(command.keepOwnership());
+        java.nio.file.Path staged;
+        try {
+            staged = java.nio.file.Files.createTempFile("lifeboat-schema-", ".pgdump");
+        } catch (IOException e) {
+            throw new RestoreFailedException(
+                    "cannot stage the schema of backup " + manifest.backupId() + ": " + e.getMessage(),
+                    "free space in the temporary directory (java.io.tmpdir), then retry");
+        }
+        try {
+            stage(manifest, whole(manifest), staged);
+            long bytes = manifest.sizeBytes();
+            runFromFile(tool, command.target(), options.section(DumpTools.Section.PRE_DATA, staged));
+            java.util.concurrent.ExecutorService loaders = java.util.concurrent.Executors.newFixedThreadPool(
+                    Math.min(jobs, manifest.parts().size()),
+                    Thread.ofPlatform().daemon().name("restore-part-", 0).factory());
+            try {
+                List<java.util.concurrent.Future<Long>> loads = new java.util.ArrayList<>();
+                long[] progressOf = new long[manifest.parts().size()];
+                for (int i = 0; i < manifest.parts().size(); i++) {
+                    DumpManifest.Part p = manifest.parts().get(i);
+                    int n = i;
+                    ProgressListener partProgress = b -> {
+                        synchronized (progressOf) {
+                            progressOf[n] = b;
+                            command.progress()
+                                    .onProgress(manifest.sizeBytes()
+                                            + java.util.Arrays.stream(progressOf)
+                                                    .sum());
+                        }
+                    };
+                    Command part = new Command(
+                            command.databaseId(),
+                            command.backup(),
+                            command.target(),
+                            command.createDatabase(),
+                            command.allowNonEmptyTarget(),
+                            command.keepOwnership(),
+                            partProgress);
+                    loads.add(loaders.submit(() -> streamIntoLoader(
+                            manifest,
+                            new Stored(p.objectKey(), p.objectVersionId(), p.sizeBytes(), p.sha256()),
+                            tool,
+                            part,
+                            options.section(DumpTools.Section.DATA, null))));
+                }
+                RuntimeException first = null;
+                for (java.util.concurrent.Future<Long> f : loads) {
+                    try {
+                        bytes += f.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (first == null) {
+                            first = e.getCause() instanceof RuntimeException r
+                                    ? r
+                                    : new RestoreFailedException(
+                                            "loading a part failed: " + e.getCause(), "retry the restore");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new RestoreFailedException("interrupted while loading the data parts", "retry");
+                    }
+                }
+                if (first != null) {
+                    throw first;
+                }
+            } finally {
+                loaders.shutdownNow();
+            }
+            runFromFile(
+                    tool,
+                    command.target(),
+                    jobs > 1
+                            ? options.parallel(DumpTools.Section.POST_DATA, jobs, staged)
+                            : options.section(DumpTools.Section.POST_DATA, staged));
+            command.progress().onProgress(bytes);
+            return bytes;
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(staged);
+            } catch (IOException e) {
+                LOG.warn("could not delete {}: {}", staged, e.getMessage());
+            }
+        }
+    }
+
+    /** Copies one object to a local file through SHA-256; a mismatch is corruption, and nothing was loaded. */
+    private void stage(DumpManifest manifest, Stored object, java.nio.file.Path to) {
+        try (InputStream stored = vault.open(object.key(), object.versionId());
+                OutputStream out = java.nio.file.Files.newOutputStream(to)) {
+            HashingInputStream hashed = new HashingInputStream(stored);
+            hashed.transferTo(out);
+            verify(manifest, object, hashed, null);
+        } catch (IOException e) {
+            throw new VaultException(
+                    "reading backup " + manifest.backupId() + " from " + vault.describe() + " failed: "
+                            + e.getMessage(),
+                    "nothing was loaded; check the vault and the temporary directory's space, then retry",
+                    e);
+        }
+    }
+
+    private void runFromFile(LoadTool tool, DatabaseTarget target, DumpTools.LoadOptions options) {
+        try (DumpTools.Running loader = tool.start(target, options)) {
+            loader.awaitSuccess(timeout);
+        }
+    }
+
+    /** A failed parallel restore into a database that existed before: never dropped; it may hold some parts. */
+    private static RuntimeException leftInPlaceAfterParts(DatabaseTarget target, RuntimeException failure) {
+        return annotate(
+                failure,
+                "the database '" + target.database() + "' existed before this restore and was not dropped; a parallel"
+                        + " backup loads part by part, so it may now hold some of the backup's tables: restore into a"
+                        + " new database with --create for all or nothing");
+    }
+
+    private long streamIntoLoader(
+            DumpManifest manifest, Stored object, LoadTool tool, Command command, DumpTools.LoadOptions options) {
         boolean verified = false;
-        try (DumpTools.Running loader =
-                        tool.start(command.target(), new DumpTools.LoadOptions(command.keepOwnership()));
-                InputStream stored = vault.open(manifest.objectKey(), manifest.objectVersionId())) {
+        try (DumpTools.Running loader = tool.start(command.target(), options);
+                InputStream stored = vault.open(object.key(), object.versionId())) {
             HashingInputStream hashed = new HashingInputStream(stored);
             InputStream data = manifest.gzipped() ? new GZIPInputStream(hashed, CHUNK) : hashed;
             OutputStream sink = loader.input();
@@ -276,10 +435,10 @@ public final class RestoringDump {
                     e.addSuppressed(readFailed);
                     throw e;
                 }
-                verify(manifest, hashed, loader);
+                verify(manifest, object, hashed, loader);
                 throw e;
             }
-            verify(manifest, hashed, loader);
+            verify(manifest, object, hashed, loader);
             if (heldLen > 0) {
                 sink.write(held, 0, heldLen);
             }
@@ -291,8 +450,8 @@ public final class RestoringDump {
         } catch (IOException e) {
             if (!verified) {
                 throw new VaultException(
-                        "reading backup " + manifest.backupId() + " from " + vault.describe() + " or feeding "
-                                + tool.name() + " failed: " + e.getMessage(),
+                        "reading backup " + manifest.backupId() + " (" + object.key() + ") from " + vault.describe()
+                                + " or feeding " + tool.name() + " failed: " + e.getMessage(),
                         "check the vault and the target's space and permissions, then retry",
                         e);
             }
@@ -302,17 +461,20 @@ public final class RestoringDump {
     }
 
     private void verify(DumpManifest manifest, HashingInputStream hashed, DumpTools.Running loader) {
+        verify(manifest, whole(manifest), hashed, loader);
+    }
+
+    private void verify(DumpManifest manifest, Stored object, HashingInputStream hashed, DumpTools.Running loader) {
         long size = hashed.sha().bytes();
         String sha = hashed.sha().hex();
-        if (size != manifest.sizeBytes() || !sha.equals(manifest.sha256())) {
+        if (size != object.size() || !sha.equals(object.sha256())) {
             if (loader != null) {
                 loader.kill();
             }
             throw new ChecksumMismatchException(
                     "backup " + manifest.backupId() + " of " + manifest.databaseId() + " is corrupt: read " + size
-                            + " bytes with sha256 " + sha + ", the manifest says " + manifest.sizeBytes()
-                            + " bytes with sha256 "
-                            + manifest.sha256(),
+                            + " bytes with sha256 " + sha + " from " + object.key() + ", the manifest says "
+                            + object.size() + " bytes with sha256 " + object.sha256(),
                     "the load was stopped before the damaged part; restore another backup (lifeboat list shows them)");
         }
     }

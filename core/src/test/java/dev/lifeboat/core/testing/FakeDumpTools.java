@@ -71,7 +71,72 @@ public final class FakeDumpTools implements DumpTools {
                 compressions.add(compression);
                 return start(source);
             }
+
+            @Override
+            public boolean slices() {
+                return sliceable && engine == DatabaseEngine.POSTGRESQL;
+            }
+
+            @Override
+            public Running start(DatabaseTarget source, Compression compression, Slice slice) {
+                synchronized (FakeDumpTools.this) {
+                    dumpsStarted++;
+                    slicesStarted.add(slice);
+                }
+                byte[] bytes = sliceOutput(slice).getBytes(StandardCharsets.UTF_8);
+                boolean fails = failSlice != null && failSlice.test(slice);
+                return new Running() {
+                    @Override
+                    public InputStream output() {
+                        return new ByteArrayInputStream(bytes);
+                    }
+
+                    @Override
+                    public OutputStream input() {
+                        return OutputStream.nullOutputStream();
+                    }
+
+                    @Override
+                    public void awaitSuccess(Duration timeout) {
+                        if (fails) {
+                            throw new DumpFailedException(
+                                    "pg_dump: error: injected failure of " + sliceOutput(slice), "");
+                        }
+                    }
+
+                    @Override
+                    public void kill() {
+                        synchronized (FakeDumpTools.this) {
+                            slicesKilled.add(slice);
+                        }
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+            }
         };
+    }
+
+    /** Whether the PostgreSQL dump tool can dump slices (a parallel dump). */
+    public boolean sliceable = true;
+    /** A slice whose dump fails, when set. */
+    public java.util.function.Predicate<Slice> failSlice;
+
+    public final List<Slice> slicesStarted = new ArrayList<>();
+    public final List<Slice> slicesKilled = new ArrayList<>();
+
+    /** What the fake prints for a slice: its kind and tables, so a test can tell the parts apart. */
+    public static String sliceOutput(Slice slice) {
+        if (slice.schema()) {
+            return "schema@" + slice.snapshot();
+        }
+        return (slice.only().isEmpty() ? "data-except" + names(slice.except()) : "data-only" + names(slice.only()))
+                + "@" + slice.snapshot();
+    }
+
+    private static String names(List<dev.lifeboat.core.model.TableSize> tables) {
+        return tables.stream().map(t -> t.schema() + "." + t.table()).toList().toString();
     }
 
     /** The compression each dump was started with. */

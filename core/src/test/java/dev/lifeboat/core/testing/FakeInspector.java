@@ -45,6 +45,44 @@ public final class FakeInspector implements DatabaseInspector {
         return 1;
     }
 
+    /** The tables a parallel dump shares out; by default those of {@link #tables}, 1 KB each. */
+    public List<dev.lifeboat.core.model.TableSize> tableSizes;
+    /** Snapshots exported, and those still held. */
+    public final List<String> snapshotsExported = new ArrayList<>();
+
+    public final Set<String> snapshotsHeld = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private List<dev.lifeboat.core.model.TableSize> tableSizes() {
+        return tableSizes != null
+                ? tableSizes
+                : tables.stream()
+                        .map(t -> new dev.lifeboat.core.model.TableSize(t.schema(), t.table(), 1024))
+                        .toList();
+    }
+
+    @Override
+    public SnapshotHold exportSnapshot(DatabaseTarget target) {
+        String id = "00000003-0000001B-" + snapshotsExported.size();
+        snapshotsExported.add(id);
+        snapshotsHeld.add(id);
+        return new SnapshotHold() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public List<dev.lifeboat.core.model.TableSize> tables() {
+                return tableSizes();
+            }
+
+            @Override
+            public void close() {
+                snapshotsHeld.remove(id);
+            }
+        };
+    }
+
     @Override
     public void createDatabase(DatabaseTarget target) {
         databases.add(target.database());
