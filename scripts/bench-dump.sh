@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark: plain `pg_dump -Fc` (its default compression) and `pg_dump -Fc -Z1` to a file against `lifeboat dump`
-# (its default, gzip:1, and gzip:6, pg_dump's default level) into a local vault and into moto S3 (run through
+# Benchmark: plain `pg_dump -Fc` (its default compression), `pg_dump -Fc -Z1` and `pg_dump -Fd -j 2 -Z1` to a file
+# or directory against `lifeboat dump` (its default compression, gzip:1, and gzip:6, pg_dump's default level; one
+# stream, --jobs 1, and two data parts at one snapshot, --jobs 2) into a local vault and into moto S3 (run through
 # bin/lifeboat, as users run it), on a pgbench database and on a hard-to-compress one (random bytea and md5 text in
 # tables of different sizes). Rounds alternate between the methods. Reports wall time, throughput, the ratio to
 # pg_dump -Fc, and peak memory (largest resident set of the process tree, from GNU time).
@@ -57,6 +58,9 @@ measure() {
   cat "$WORK/time"
 }
 
+# Every dump object in the local vault: one stream's, or a parallel dump's parts together.
+vault_bytes() { find "$WORK/vault" -name '*.pgdump' -exec stat -c %s {} + | awk '{s += $1} END {print s + 0}'; }
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 report_header() {
@@ -68,22 +72,28 @@ bench_db() {
   local label=$1 db=$2 size method t p base dumpbytes round
   size=$(psql_ -d "$db" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")
   local url="postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$db"
-  local methods="pg_dump pg_dump-Z1 lifeboat-file lifeboat-file-gzip6 lifeboat-s3"
+  local methods="pg_dump pg_dump-Z1 pg_dump-Fd-j2-Z1 lifeboat-file lifeboat-file-j2 lifeboat-file-gzip6 lifeboat-s3 lifeboat-s3-j2"
   for method in $methods; do : >"$WORK/times.$method"; : >"$WORK/peaks.$method"; done
   for round in $(seq 1 "$RUNS"); do
     for method in $methods; do
-      rm -rf "$WORK/vault" "$WORK/plain.dump"
+      rm -rf "$WORK/vault" "$WORK/plain.dump" "$WORK/plain.dir"
       case $method in
         pg_dump) read -r t p < <(measure "$PGBIN/pg_dump" -Fc -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -f "$WORK/plain.dump" "$db")
                  stat -c %s "$WORK/plain.dump" >"$WORK/bytes.$method" ;;
         pg_dump-Z1) read -r t p < <(measure "$PGBIN/pg_dump" -Fc -Z1 -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -f "$WORK/plain.dump" "$db")
                  stat -c %s "$WORK/plain.dump" >"$WORK/bytes.$method" ;;
-        lifeboat-file) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$db")
-                 find "$WORK/vault" -name '*.pgdump' -exec stat -c %s {} \; >"$WORK/bytes.$method" ;;
-        lifeboat-file-gzip6) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$db" --compression gzip:6)
-                 find "$WORK/vault" -name '*.pgdump' -exec stat -c %s {} \; >"$WORK/bytes.$method" ;;
-        lifeboat-s3) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "s3://$BUCKET/bench" --database "$db")
+        pg_dump-Fd-j2-Z1) read -r t p < <(measure "$PGBIN/pg_dump" -Fd -j 2 -Z1 -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" -f "$WORK/plain.dir" "$db")
+                 du -sb "$WORK/plain.dir" | cut -f1 >"$WORK/bytes.$method" ;;
+        lifeboat-file) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$db" --jobs 1)
+                 vault_bytes >"$WORK/bytes.$method" ;;
+        lifeboat-file-j2) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$db" --jobs 2)
+                 vault_bytes >"$WORK/bytes.$method" ;;
+        lifeboat-file-gzip6) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$db" --compression gzip:6 --jobs 1)
+                 vault_bytes >"$WORK/bytes.$method" ;;
+        lifeboat-s3) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "s3://$BUCKET/bench" --database "$db" --jobs 1)
                  cp "$WORK/bytes.lifeboat-file" "$WORK/bytes.$method" 2>/dev/null || echo 0 >"$WORK/bytes.$method" ;;
+        lifeboat-s3-j2) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "s3://$BUCKET/bench" --database "$db" --jobs 2)
+                 cp "$WORK/bytes.lifeboat-file-j2" "$WORK/bytes.$method" 2>/dev/null || echo 0 >"$WORK/bytes.$method" ;;
       esac
       echo "$t" >>"$WORK/times.$method"; echo "$p" >>"$WORK/peaks.$method"
     done

@@ -14,6 +14,7 @@ import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.AccountSpaces;
 import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.DumpRouting;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
@@ -82,7 +83,7 @@ public final class BackupHandler implements RequestStreamHandler {
         this(DeployedConfig.load(System.getenv(), aws::objectBytes), aws, Clock.systemUTC());
     }
 
-    private BackupHandler(LifeboatConfig config, AwsClients aws, Clock clock) {
+    BackupHandler(LifeboatConfig config, AwsClients aws, Clock clock) {
         this(
                 config,
                 openVault(config, aws, clock),
@@ -108,6 +109,11 @@ public final class BackupHandler implements RequestStreamHandler {
         this.tools = tools;
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    /** The ids this function (or task) dumps. */
+    Set<String> configured() {
+        return dumped.keySet();
     }
 
     /** The databases of lifeboat.yml with dump settings, in its order. */
@@ -149,7 +155,47 @@ public final class BackupHandler implements RequestStreamHandler {
 
     /** One dump per requested database; throws after trying all of them if any failed. */
     ObjectNode run(JsonNode event, Context context) {
+        if (event != null && event.has("route")) {
+            return route(event);
+        }
         Request request = Request.of(event, dumped.keySet());
+        return dumpAll(request, () -> LambdaLimits.budget(context.getRemainingTimeInMillis()));
+    }
+
+    /**
+     * Where a scheduled dump of the database runs (issue 13): the scheduled-dump state machine asks first, with
+     * {@code {"route": true, "database": ID}}; the answer comes from lifeboat.yml and the database's last sound dump in
+     * the vault ({@link DumpRouting}).
+     */
+    ObjectNode route(JsonNode event) {
+        JsonNode db = event.get("database");
+        if (db == null || !db.isTextual() || !dumped.containsKey(db.asText())) {
+            throw new InvalidInputException(
+                    "the route request names no configured database",
+                    "invoke with {\"route\": true, \"database\": \"<id>\"}; configured: "
+                            + String.join(", ", dumped.keySet()));
+        }
+        LifeboatConfig.DumpSettings settings = dumped.get(db.asText()).dump();
+        List<DumpManifest> backups = new dev.lifeboat.core.restore.BackupCatalog(vault, clock).backups(db.asText());
+        java.util.Optional<DumpRouting.LastDump> last = backups.isEmpty()
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(new DumpRouting.LastDump(
+                        Duration.between(
+                                backups.getLast().startedAt(), backups.getLast().finishedAt()),
+                        backups.getLast().totalBytes()));
+        DumpRouting.Decision d =
+                DumpRouting.decide(settings.runOn(), settings.fargateShare(), settings.fargateAboveBytes(), last);
+        LOG.info("dump of {} runs on {}: {}", db.asText(), d.runner(), d.reason());
+        ObjectNode out = JSON.createObjectNode();
+        out.put("database", db.asText()).put("runOn", d.runner().name()).put("reason", d.reason());
+        return out;
+    }
+
+    /**
+     * The dumps of a request, one after another, each with the time {@code budget} gives when it starts; throws after
+     * trying all of them if any failed. The function's invocations and the Fargate task ({@link DumpTask}) share it.
+     */
+    ObjectNode dumpAll(Request request, java.util.function.Supplier<Duration> budget) {
         ObjectNode response = JSON.createObjectNode();
         ArrayNode results = response.putArray("results");
         List<String> failures = new ArrayList<>();
@@ -157,7 +203,7 @@ public final class BackupHandler implements RequestStreamHandler {
             Instant start = clock.instant();
             DimensionSet dims = DimensionSet.of(MetricNames.DIMENSION_DATABASE, id);
             try {
-                TakingDump.Result r = dumpOne(id, request.runId(), context);
+                TakingDump.Result r = dumpOne(id, request.runId(), budget.get());
                 DumpManifest m = r.manifest();
                 results.addObject()
                         .put("database", id)
@@ -194,13 +240,12 @@ public final class BackupHandler implements RequestStreamHandler {
         return response;
     }
 
-    private TakingDump.Result dumpOne(String id, String runId, Context context) {
+    private TakingDump.Result dumpOne(String id, String runId, Duration left) {
         LifeboatConfig.DumpSettings source = dumped.get(id).dump();
         DatabaseTarget target = secrets.databaseTarget(source.secretArn());
         if (source.dbname() != null) {
             target = target.withDatabase(source.dbname());
         }
-        Duration left = LambdaLimits.budget(context.getRemainingTimeInMillis());
         if (left.isNegative() || left.isZero()) {
             throw new InvalidInputException(
                     "too little time left in this invocation to dump " + id, "raise the function's timeout");

@@ -127,7 +127,11 @@ final class DumpCommand implements Callable<Integer> {
         if (exactThreshold < 0 || timeoutMinutes < 1) {
             throw new IllegalArgumentException("--exact-count-threshold must be >= 0 and --timeout-minutes >= 1");
         }
-        Vault v = vault.open(context.aws(), context.clock());
+        int parts = jobs != null ? jobs : Cores.defaultJobs();
+        if (parts < 1) {
+            throw new IllegalArgumentException("--jobs must be at least 1 (1: one stream)");
+        }
+        Vault v = vault.open(context.aws(), context.clock(), parts > 1 ? 2 : 4);
         Progress progress = context.progress("dumped");
         TakingDump dumping = new TakingDump(
                 v,
@@ -136,7 +140,7 @@ final class DumpCommand implements Callable<Integer> {
                 context.clock(),
                 new TakingDump.Settings(
                                 exactThreshold, Duration.ofMinutes(timeoutMinutes), Compression.parse(compression))
-                        .withJobs(jobs != null ? jobs : Cores.defaultJobs()));
+                        .withJobs(parts));
         TakingDump.Result result =
                 dumping.dump(new TakingDump.Command(id == null ? target.database() : id, target, runId, progress));
         DumpManifest m = result.manifest();

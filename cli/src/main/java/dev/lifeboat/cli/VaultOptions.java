@@ -43,6 +43,15 @@ final class VaultOptions {
     int partSizeMib;
 
     Vault open(AwsClients aws, Clock clock) {
+        return open(aws, clock, 4);
+    }
+
+    /**
+     * The vault, each S3 upload with at most {@code inFlight} parts on their way (and one filling): a parallel dump
+     * (issue 13) runs several uploads at once and gives each fewer, so that memory stays flat (bin/lifeboat caps the
+     * heap by the same count).
+     */
+    Vault open(AwsClients aws, Clock clock, int inFlight) {
         if ((lockMode == null) != (lockDays == null)) {
             throw new IllegalArgumentException(
                     "--object-lock-mode and --object-lock-days go together; give both or neither");
@@ -62,7 +71,8 @@ final class VaultOptions {
         return aws.vault(
                 uri,
                 (bucket, prefix) -> {
-                    S3Vault.Settings s = S3Vault.Settings.of(bucket, prefix).withParts(partSizeMib * 1024 * 1024, 4);
+                    S3Vault.Settings s =
+                            S3Vault.Settings.of(bucket, prefix).withParts(partSizeMib * 1024 * 1024, inFlight);
                     if (kmsKey != null) {
                         s = s.withKmsKey(kmsKey);
                     }

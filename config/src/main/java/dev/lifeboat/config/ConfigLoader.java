@@ -594,7 +594,41 @@ public final class ConfigLoader {
                         "databaseSecurityGroupId",
                         "port",
                         "compression",
-                        "jobs"));
+                        "jobs",
+                        "runOn",
+                        "fargateShare",
+                        "fargateAboveGiB"));
+        dev.lifeboat.core.dump.DumpRouting.RunOn runOn = null;
+        if (n.has("runOn")) {
+            String v = n.get("runOn").asText();
+            switch (v) {
+                case "lambda" -> runOn = dev.lifeboat.core.dump.DumpRouting.RunOn.LAMBDA;
+                case "fargate" -> runOn = dev.lifeboat.core.dump.DumpRouting.RunOn.FARGATE;
+                case "auto" -> runOn = dev.lifeboat.core.dump.DumpRouting.RunOn.AUTO;
+                default ->
+                    errors.add(path + ".runOn: '" + v + "' is not lambda, fargate or auto (auto: Fargate once a dump"
+                            + " takes more than fargateShare of Lambda's 15 minutes)");
+            }
+        }
+        double share = 0;
+        if (n.has("fargateShare")) {
+            JsonNode f = n.get("fargateShare");
+            if (!f.isNumber() || f.asDouble() <= 0 || f.asDouble() > 1) {
+                errors.add(path + ".fargateShare: '" + f.asText() + "' must be a number above 0 and at most 1"
+                        + " (0.5: Fargate once a dump takes more than 7.5 of Lambda's 15 minutes)");
+            } else {
+                share = f.asDouble();
+            }
+        }
+        Long aboveBytes = null;
+        if (n.has("fargateAboveGiB")) {
+            JsonNode g = n.get("fargateAboveGiB");
+            if (!g.isNumber() || g.asDouble() <= 0) {
+                errors.add(path + ".fargateAboveGiB: '" + g.asText() + "' must be a positive number of GiB");
+            } else {
+                aboveBytes = (long) (g.asDouble() * 1024 * 1024 * 1024);
+            }
+        }
         Integer jobs = null;
         if (n.has("jobs")) {
             JsonNode j = n.get("jobs");
@@ -652,7 +686,10 @@ public final class ConfigLoader {
                 dbGroup,
                 port,
                 compression,
-                jobs);
+                jobs,
+                runOn,
+                share,
+                aboveBytes);
     }
 
     /** The services a VPC endpoint may be reused for (docs/deploy.md, "Egress"). */

@@ -229,9 +229,21 @@ public final class SourceAccountStack extends Stack {
             groups.add(SecurityGroup.fromSecurityGroupId(this, "Sg-own", own.getAttrGroupId()));
             groupIds = List.of(own.getAttrGroupId());
         }
+        boolean fargate = dumped.stream().anyMatch(d -> d.dump().mayRunOnFargate());
+        if (fargate && first.egress() != null && first.egress().mode() == LifeboatConfig.Egress.Kind.ENDPOINTS) {
+            throw new IllegalArgumentException("databases." + dumped.getFirst().id() + ".dump.runOn: a Fargate task"
+                    + " pulls its image from ECR and writes its log to CloudWatch Logs, which egress: endpoints does not"
+                    + " reach; use egress: nat for databases whose dumps may run on Fargate, or runOn: lambda");
+        }
+        // The Fargate task (issue 13) runs as the same role: the vault's policy admits lifeboat-dump-* roles alone.
         Role dumpRole = Role.Builder.create(this, "DumpFunctionRole")
                 .roleName(DUMP_ROLE_PREFIX + region)
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .assumedBy(
+                        fargate
+                                ? new software.amazon.awscdk.services.iam.CompositePrincipal(
+                                        new ServicePrincipal("lambda.amazonaws.com"),
+                                        new ServicePrincipal("ecs-tasks.amazonaws.com"))
+                                : new ServicePrincipal("lambda.amazonaws.com"))
                 .managedPolicies(
                         List.of(ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole")))
                 .build();
@@ -376,6 +388,15 @@ public final class SourceAccountStack extends Stack {
         // the vault's manifests, is the one production cannot silence.
         AlarmTopic alarmTopic = AlarmTopic.create(this, getAccount(), getRegion());
         config.backup().alarmEmails().forEach(e -> alarmTopic.topic().addSubscription(new EmailSubscription(e)));
+        FargateDumps onFargate = null;
+        if (fargate) {
+            Map<String, String> taskEnvironment = new java.util.LinkedHashMap<>(own.environment());
+            taskEnvironment.put("POWERTOOLS_SERVICE_NAME", "lifeboat-dump");
+            taskEnvironment.put("LIFEBOAT_NETWORK", VpcEgress.describe(first.vpcId(), subnetIds, first.egress()));
+            onFargate = new FargateDumps(
+                    this, root, vpc, subnets, groups, dumpRole, fn, taskEnvironment, alarmTopic.topic());
+            onFargate.stateMachine.grantStartExecution(schedulerRole);
+        }
         Alarm.Builder.create(this, "DumpFunctionErrors")
                 .metric(fn.metricErrors(MetricOptions.builder()
                         .period(Duration.minutes(5))
@@ -409,15 +430,21 @@ public final class SourceAccountStack extends Stack {
             java.util.Optional<String> itsMinute = dev.lifeboat.core.fleet.FanOut.shifted(
                     d.schedules().dump(),
                     dev.lifeboat.core.fleet.FanOut.offset(d.id(), d.schedules().window()));
-            String input = together.size() == 1
-                    ? "{\"database\": \"" + d.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}"
-                    : "{\"databases\": ["
-                            + String.join(
-                                    ", ",
-                                    together.stream()
-                                            .map(x -> "\"" + x.id() + "\"")
-                                            .toList())
-                            + "], \"runId\": \"<aws.scheduler.scheduled-time>\"}";
+            boolean routed = onFargate != null
+                    && together.stream().anyMatch(x -> x.dump().mayRunOnFargate());
+            String input = routed
+                    ? FargateDumps.input(
+                            d.id(),
+                            together.stream().map(LifeboatConfig.Database::id).toList())
+                    : together.size() == 1
+                            ? "{\"database\": \"" + d.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}"
+                            : "{\"databases\": ["
+                                    + String.join(
+                                            ", ",
+                                            together.stream()
+                                                    .map(x -> "\"" + x.id() + "\"")
+                                                    .toList())
+                                    + "], \"runId\": \"<aws.scheduler.scheduled-time>\"}";
             CfnSchedule.Builder.create(this, "DumpSchedule-" + d.id())
                     .name("lifeboat-" + d.id() + "-dump")
                     .description(
@@ -437,7 +464,7 @@ public final class SourceAccountStack extends Stack {
                                                     1440, d.schedules().window().toMinutes()))
                                             .build())
                     .target(CfnSchedule.TargetProperty.builder()
-                            .arn(fn.getFunctionArn())
+                            .arn(routed ? onFargate.stateMachine.getStateMachineArn() : fn.getFunctionArn())
                             .roleArn(schedulerRole.getRoleArn())
                             .input(input)
                             .retryPolicy(CfnSchedule.RetryPolicyProperty.builder()

@@ -405,11 +405,49 @@ public record LifeboatConfig(
             String databaseSecurityGroupId,
             Integer port,
             dev.lifeboat.core.model.Compression compression,
-            Integer jobs) {
+            Integer jobs,
+            dev.lifeboat.core.dump.DumpRouting.RunOn runOn,
+            double fargateShare,
+            Long fargateAboveBytes) {
         public DumpSettings {
             subnetIds = subnetIds == null ? List.of() : List.copyOf(subnetIds);
             securityGroupIds = securityGroupIds == null ? List.of() : List.copyOf(securityGroupIds);
             compression = compression == null ? dev.lifeboat.core.model.Compression.DEFAULT : compression;
+            runOn = runOn == null ? dev.lifeboat.core.dump.DumpRouting.RunOn.LAMBDA : runOn;
+            fargateShare = fargateShare == 0 ? dev.lifeboat.core.dump.DumpRouting.DEFAULT_SHARE : fargateShare;
+        }
+
+        /** Run in Lambda (issue 13's routing left at its default). */
+        public DumpSettings(
+                String secretArn,
+                String dbname,
+                String vpcId,
+                List<String> subnetIds,
+                List<String> securityGroupIds,
+                Egress egress,
+                String databaseSecurityGroupId,
+                Integer port,
+                dev.lifeboat.core.model.Compression compression,
+                Integer jobs) {
+            this(
+                    secretArn,
+                    dbname,
+                    vpcId,
+                    subnetIds,
+                    securityGroupIds,
+                    egress,
+                    databaseSecurityGroupId,
+                    port,
+                    compression,
+                    jobs,
+                    null,
+                    0,
+                    null);
+        }
+
+        /** Whether this database's dumps may run as an ECS Fargate task. */
+        public boolean mayRunOnFargate() {
+            return runOn != dev.lifeboat.core.dump.DumpRouting.RunOn.LAMBDA;
         }
 
         /** Without a parallelism of its own (the cores available, at most 4). */

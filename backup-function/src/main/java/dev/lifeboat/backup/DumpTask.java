@@ -1,0 +1,65 @@
+package dev.lifeboat.backup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.config.DeployedConfig;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.LifeboatException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The ECS Fargate task's entrypoint (issue 13): the dump function's use case, from the same image, run from
+ * environment variables and without Lambda's 15 minutes. The scheduled-dump state machine starts it with
+ * {@code LIFEBOAT_DATABASES} (one id, or several of one instance, comma-separated) and {@code LIFEBOAT_RUN_ID} (the
+ * scheduled time); lifeboat.yml comes as for the function ({@link DeployedConfig}). Exit 0 when every dump was made
+ * (or existed), 1 when one failed, 2 for a task started wrongly.
+ */
+public final class DumpTask {
+    /** A dump as a task may run this long before it is stopped and records nothing. */
+    static final Duration TIMEOUT = Duration.ofHours(12);
+
+    static final String DATABASES = "LIFEBOAT_DATABASES";
+    static final String RUN_ID = "LIFEBOAT_RUN_ID";
+
+    private DumpTask() {}
+
+    public static void main(String[] args) {
+        System.exit(run(System.getenv(), System.out, System.err));
+    }
+
+    static int run(Map<String, String> env, PrintStream out, PrintStream err) {
+        String ids = env.get(DATABASES);
+        if (ids == null || ids.isBlank()) {
+            err.println("lifeboat: " + DATABASES + " is not set: the scheduled-dump state machine passes the database"
+                    + " ids to dump; to dump by hand, use the command line (lifeboat dump)");
+            return 2;
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode event = json.createObjectNode();
+        Arrays.stream(ids.split(",", -1))
+                .map(String::strip)
+                .forEach(id -> event.withArray("databases").add(id));
+        String runId = env.get(RUN_ID);
+        if (runId != null && !runId.isBlank()) {
+            event.put("runId", runId);
+        }
+        try (AwsClients aws = AwsClients.fromEnvironment(env)) {
+            LifeboatConfig config = DeployedConfig.load(env, aws::objectBytes);
+            BackupHandler handler = new BackupHandler(config, aws, Clock.systemUTC());
+            BackupHandler.Request request = BackupHandler.Request.of(event, handler.configured());
+            out.println(handler.dumpAll(request, () -> TIMEOUT));
+            return 0;
+        } catch (BackupHandler.BackupRunFailedException e) {
+            err.println("lifeboat: " + e.getMessage());
+            return 1;
+        } catch (LifeboatException e) {
+            err.println("lifeboat: " + e.describe());
+            return e instanceof dev.lifeboat.core.error.InvalidInputException ? 2 : 1;
+        }
+    }
+}

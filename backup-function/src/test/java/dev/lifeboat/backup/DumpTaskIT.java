@@ -1,0 +1,121 @@
+package dev.lifeboat.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.config.ConfigLoader;
+import dev.lifeboat.config.DeployedConfig;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.stream.Sha256;
+import dev.lifeboat.testing.MotoServer;
+import dev.lifeboat.testing.PostgresServer;
+import dev.lifeboat.testing.RealParts;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13: the Fargate task's entrypoint run as the task runs it, a process of its own (java ... DumpTask), with
+ * lifeboat.yml published to S3 and checked against its hash, the database's secret in Secrets Manager, the dump
+ * streamed into the vault: against the real PostgreSQL and moto.
+ */
+@ExtendWith(RealParts.class)
+class DumpTaskIT {
+
+    private record Ran(int exit, String out, String err) {}
+
+    private static Ran runTask(Map<String, String> extraEnv, Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.lifeboat.backup.DumpTask");
+        pb.environment().putAll(extraEnv);
+        pb.redirectOutput(dir.resolve("out").toFile());
+        pb.redirectError(dir.resolve("err").toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        return new Ran(
+                p.exitValue(),
+                Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theTaskDumpsFromItsEnvironment_intoTheVault_withTheDeployedConfiguration(
+            PostgresServer pg, MotoServer moto, @TempDir Path dir) throws Exception {
+        DatabaseTarget db = pg.newDatabase("task");
+        pg.execute(db.database(), "CREATE TABLE a AS SELECT g AS id FROM generate_series(1, 5000) g;"
+                + " CREATE TABLE b AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 5000) g");
+        String bucket = moto.newBucket(moto.s3(), true);
+        String secret = moto.secretsManager()
+                .createSecret(b -> b.name("lifeboat/task/" + UUID.randomUUID())
+                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + db.host() + "\",\"port\":" + db.port()
+                                + ",\"username\":\"" + db.user() + "\",\"password\":\"" + pg.password()
+                                + "\",\"dbname\":\"" + db.database() + "\"}"))
+                .arn();
+        String yaml = """
+                backup:
+                  account: "222222222222"
+                  region: %s
+                  kmsKeyArn: %s
+                  vault: s3://%s/lifeboat
+                databases:
+                  big:
+                    engine: postgres
+                    source: {account: "111111111111", region: eu-west-1, instance: big-prod,
+                             roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-big}
+                    retention: {daily: 7}
+                    dump: {secretArn: "%s", runOn: fargate, jobs: 2}
+                """.formatted(MotoServer.REGION, moto.newKmsKey(), bucket, secret);
+        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
+        moto.s3().putObject(b -> b.bucket(bucket).key("config/lifeboat.yml"),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(document));
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_ENDPOINT_URL", moto.endpoint());
+        env.put("AWS_REGION", MotoServer.REGION);
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
+        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
+        env.put(DumpTask.DATABASES, "big");
+        env.put(DumpTask.RUN_ID, "2026-11-26T02:30:00Z");
+
+        Ran ran = runTask(env, dir);
+
+        assertThat(ran.exit()).as(ran.err()).isZero();
+        assertThat(ran.out()).contains("\"database\":\"big\"", "\"status\":\"CREATED\"");
+        assertThat(ran.err() + ran.out()).doesNotContain(pg.password());
+        var config = ConfigLoader.parse(yaml, "task lifeboat.yml");
+        List<DumpManifest> backups = new BackupCatalog(
+                        BackupHandler.openVault(config, moto.clients(), Clock.systemUTC()), Clock.systemUTC())
+                .backups("big");
+        assertThat(backups).singleElement().satisfies(m -> {
+            assertThat(m.backupId()).isEqualTo("20261126T023000Z");
+            assertThat(m.parallel()).as("two tables, two jobs").isTrue();
+        });
+
+        // A changed document is refused, naming both hashes; nothing is dumped.
+        env.put(DeployedConfig.SHA256_VARIABLE, "0".repeat(64));
+        env.put(DumpTask.RUN_ID, "2026-11-27T02:30:00Z");
+        Ran refused = runTask(env, dir);
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("0".repeat(64), Sha256.hex(document));
+
+        // Started without its databases: says what is missing.
+        env.remove(DumpTask.DATABASES);
+        Ran bare = runTask(env, dir);
+        assertThat(bare.exit()).isEqualTo(2);
+        assertThat(bare.err()).contains(DumpTask.DATABASES);
+    }
+}

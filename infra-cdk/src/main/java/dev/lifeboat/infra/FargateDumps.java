@@ -1,0 +1,223 @@
+package dev.lifeboat.infra;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ecr.assets.DockerImageAsset;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.ContainerInsights;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
+import software.amazon.awscdk.services.ecs.RuntimePlatform;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.Condition;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
+import software.amazon.awscdk.services.stepfunctions.JsonPath;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.RetryProps;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.Succeed;
+import software.amazon.awscdk.services.stepfunctions.TaskInput;
+import software.amazon.awscdk.services.stepfunctions.tasks.ContainerOverride;
+import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTarget;
+import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTargetOptions;
+import software.amazon.awscdk.services.stepfunctions.tasks.EcsRunTask;
+import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
+import software.amazon.awscdk.services.stepfunctions.tasks.TaskEnvironmentVariable;
+import software.constructs.Construct;
+
+/**
+ * Scheduled dumps past Lambda's limits (issue 13): an ECS cluster and a Fargate task definition that run the dump from
+ * the dump function's own image (entrypoint {@code dev.lifeboat.backup.DumpTask}), in the databases' VPC with the
+ * function's subnets and security groups and its role, and a state machine that asks the function where each run
+ * goes ({@code DumpRouting}: lifeboat.yml's {@code dump.runOn}, or the last dump's duration and size) and then invokes
+ * the function or runs the task to completion ({@code ecs:runTask.sync}), with retries, alarming when a run fails.
+ */
+final class FargateDumps {
+    /** The state machine's input, as each schedule gives it. */
+    static String input(String first, List<String> ids) {
+        return "{\"database\": \"" + first + "\", \"ids\": \"" + String.join(",", ids) + "\", \"databases\": ["
+                + String.join(", ", ids.stream().map(i -> "\"" + i + "\"").toList())
+                + "], \"runId\": \"<aws.scheduler.scheduled-time>\"}";
+    }
+
+    final StateMachine stateMachine;
+    final FargateTaskDefinition task;
+
+    FargateDumps(
+            Construct scope,
+            Path repositoryRoot,
+            IVpc vpc,
+            List<ISubnet> subnets,
+            List<ISecurityGroup> groups,
+            IRole role,
+            IFunction fn,
+            Map<String, String> environment,
+            ITopic alarms) {
+        Cluster cluster = Cluster.Builder.create(scope, "DumpCluster")
+                .vpc(vpc)
+                .containerInsightsV2(ContainerInsights.ENABLED)
+                .build();
+        task = FargateTaskDefinition.Builder.create(scope, "DumpTask")
+                .family("lifeboat-dump")
+                .cpu(2048)
+                .memoryLimitMiB(4096)
+                .taskRole(role)
+                .runtimePlatform(RuntimePlatform.builder()
+                        .cpuArchitecture(CpuArchitecture.X86_64)
+                        .operatingSystemFamily(OperatingSystemFamily.LINUX)
+                        .build())
+                .build();
+        // The dump function's image (the same asset: one build, one image), started as a program, not a handler.
+        DockerImageAsset image = DockerImageAsset.Builder.create(scope, "DumpImage")
+                .directory(repositoryRoot.resolve("backup-function").toString())
+                .platform(FunctionImages.PLATFORM)
+                .build();
+        LogGroup logs = LogGroup.Builder.create(scope, "DumpTaskLogs")
+                .retention(RetentionDays.ONE_YEAR)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        ContainerDefinition container = task.addContainer(
+                "dump",
+                ContainerDefinitionOptions.builder()
+                        .image(ContainerImage.fromDockerImageAsset(image))
+                        .entryPoint(List.of(
+                                "/var/lang/bin/java",
+                                "-XX:MaxRAMPercentage=50",
+                                "-XX:+UseSerialGC",
+                                "-cp",
+                                "/var/task:/var/task/lib/*",
+                                "dev.lifeboat.backup.DumpTask"))
+                        .environment(environment)
+                        .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
+                                .logGroup(logs)
+                                .streamPrefix("dump")
+                                .build()))
+                        .readonlyRootFilesystem(false)
+                        .build());
+        // The environment holds where lifeboat.yml is and its hash, never a secret: the database's login is read from
+        // Secrets Manager at run time, as the function does.
+        io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(
+                task,
+                List.of(io.github.cdklabs.cdknag.NagPackSuppression.builder()
+                        .id("AwsSolutions-ECS2")
+                        .reason("the environment names lifeboat.yml's location and hash and the network, no secret")
+                        .build()),
+                true);
+
+        LambdaInvoke route = LambdaInvoke.Builder.create(scope, "WhereDoesItRun")
+                .lambdaFunction(fn)
+                .payload(TaskInput.fromObject(Map.of("route", true, "database", JsonPath.stringAt("$.database"))))
+                .resultSelector(Map.of("runOn", JsonPath.stringAt("$.Payload.runOn")))
+                .resultPath("$.route")
+                .build();
+        route.addRetry(RetryProps.builder()
+                .errors(List.of("Lambda.ServiceException", "Lambda.TooManyRequestsException", "States.Timeout"))
+                .maxAttempts(3)
+                .backoffRate(2)
+                .interval(Duration.seconds(10))
+                .build());
+        LambdaInvoke inLambda = LambdaInvoke.Builder.create(scope, "DumpInLambda")
+                .lambdaFunction(fn)
+                .payload(TaskInput.fromObject(
+                        Map.of("databases", JsonPath.listAt("$.databases"), "runId", JsonPath.stringAt("$.runId"))))
+                .resultPath(JsonPath.DISCARD)
+                .build();
+        EcsRunTask onFargate = EcsRunTask.Builder.create(scope, "DumpOnFargate")
+                .integrationPattern(IntegrationPattern.RUN_JOB)
+                .cluster(cluster)
+                .taskDefinition(task)
+                .launchTarget(new EcsFargateLaunchTarget(EcsFargateLaunchTargetOptions.builder()
+                        .platformVersion(FargatePlatformVersion.LATEST)
+                        .build()))
+                .subnets(SubnetSelection.builder().subnets(subnets).build())
+                .securityGroups(groups)
+                .assignPublicIp(false)
+                .containerOverrides(List.of(ContainerOverride.builder()
+                        .containerDefinition(container)
+                        .environment(List.of(
+                                TaskEnvironmentVariable.builder()
+                                        .name("LIFEBOAT_DATABASES")
+                                        .value(JsonPath.stringAt("$.ids"))
+                                        .build(),
+                                TaskEnvironmentVariable.builder()
+                                        .name("LIFEBOAT_RUN_ID")
+                                        .value(JsonPath.stringAt("$.runId"))
+                                        .build()))
+                        .build()))
+                .resultPath(JsonPath.DISCARD)
+                .build();
+        Fail failed = Fail.Builder.create(scope, "DumpFailed")
+                .error("Lifeboat.DumpFailed")
+                .cause("the dump failed after its retries; see the function's or the task's log")
+                .build();
+        for (var t : List.of(inLambda, onFargate)) {
+            // A run the same run id repeats finds the backup made and stops: retrying is safe.
+            t.addRetry(RetryProps.builder()
+                    .errors(List.of("States.ALL"))
+                    .maxAttempts(2)
+                    .backoffRate(2)
+                    .interval(Duration.minutes(1))
+                    .build());
+            t.addCatch(failed);
+        }
+        route.addCatch(failed);
+        Succeed done = new Succeed(scope, "Dumped");
+        var definition = route.next(Choice.Builder.create(scope, "LambdaOrFargate")
+                .comment("DumpRouting: dump.runOn, or the last dump's duration and size")
+                .build()
+                .when(Condition.stringEquals("$.route.runOn", "FARGATE"), onFargate.next(done))
+                .otherwise(inLambda.next(done)));
+        stateMachine = StateMachine.Builder.create(scope, "ScheduledDumps")
+                .stateMachineName("lifeboat-scheduled-dumps")
+                .definitionBody(DefinitionBody.fromChainable(definition))
+                .tracingEnabled(true)
+                .logs(LogOptions.builder()
+                        .destination(LogGroup.Builder.create(scope, "ScheduledDumpsLogs")
+                                .retention(RetentionDays.ONE_YEAR)
+                                .removalPolicy(RemovalPolicy.RETAIN)
+                                .build())
+                        .level(LogLevel.ALL)
+                        .includeExecutionData(false)
+                        .build())
+                .build();
+        Alarm.Builder.create(scope, "ScheduledDumpFailed")
+                .metric(stateMachine.metricFailed(MetricOptions.builder()
+                        .period(Duration.minutes(5))
+                        .statistic("Sum")
+                        .build()))
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription("Lifeboat: a scheduled dump (Lambda or Fargate) failed after its retries")
+                .build()
+                .addAlarmAction(new SnsAction(alarms));
+    }
+}
