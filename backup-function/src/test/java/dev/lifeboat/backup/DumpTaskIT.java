@@ -55,8 +55,10 @@ class DumpTaskIT {
     void theTaskDumpsFromItsEnvironment_intoTheVault_withTheDeployedConfiguration(
             PostgresServer pg, MotoServer moto, @TempDir Path dir) throws Exception {
         DatabaseTarget db = pg.newDatabase("task");
-        pg.execute(db.database(), "CREATE TABLE a AS SELECT g AS id FROM generate_series(1, 5000) g;"
-                + " CREATE TABLE b AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 5000) g");
+        pg.execute(
+                db.database(),
+                "CREATE TABLE a AS SELECT g AS id FROM generate_series(1, 5000) g;"
+                        + " CREATE TABLE b AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 5000) g");
         String bucket = moto.newBucket(moto.s3(), true);
         String secret = moto.secretsManager()
                 .createSecret(b -> b.name("lifeboat/task/" + UUID.randomUUID())
@@ -77,13 +79,15 @@ class DumpTaskIT {
                              roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-big}
                     retention: {daily: 7}
                     dump: {secretArn: "%s", runOn: fargate, jobs: 2}
-                """.formatted(MotoServer.REGION, moto.newKmsKey(), bucket, secret);
+                """.formatted(MotoServer.REGION.id(), moto.newKmsKey(), bucket, secret);
         byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
-        moto.s3().putObject(b -> b.bucket(bucket).key("config/lifeboat.yml"),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(document));
+        moto.s3()
+                .putObject(
+                        b -> b.bucket(bucket).key("config/lifeboat.yml"),
+                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(document));
         Map<String, String> env = new HashMap<>();
         env.put("AWS_ENDPOINT_URL", moto.endpoint());
-        env.put("AWS_REGION", MotoServer.REGION);
+        env.put("AWS_REGION", MotoServer.REGION.id());
         env.put("AWS_ACCESS_KEY_ID", "testing");
         env.put("AWS_SECRET_ACCESS_KEY", "testing");
         env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
