@@ -149,6 +149,15 @@ final class FargateDumps {
                         Map.of("databases", JsonPath.listAt("$.databases"), "runId", JsonPath.stringAt("$.runId"))))
                 .resultPath(JsonPath.DISCARD)
                 .build();
+        // dumpConcurrency throttles the function; a throttled run waits its turn, as Lambda's own queue of
+        // asynchronous invocations would (up to about six hours), instead of failing.
+        inLambda.addRetry(RetryProps.builder()
+                .errors(List.of("Lambda.TooManyRequestsException"))
+                .maxAttempts(40)
+                .interval(Duration.minutes(1))
+                .backoffRate(1.5)
+                .maxDelay(Duration.minutes(10))
+                .build());
         EcsRunTask onFargate = EcsRunTask.Builder.create(scope, "DumpOnFargate")
                 .integrationPattern(IntegrationPattern.RUN_JOB)
                 .cluster(cluster)
