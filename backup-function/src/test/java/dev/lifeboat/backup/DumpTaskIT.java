@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(RealParts.class)
 class DumpTaskIT {
+    /** moto's Region (MotoServer.REGION). */
+    private static final String MOTO_REGION = "eu-west-1";
 
     private record Ran(int exit, String out, String err) {}
 
@@ -79,15 +81,17 @@ class DumpTaskIT {
                              roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-big}
                     retention: {daily: 7}
                     dump: {secretArn: "%s", runOn: fargate, jobs: 2}
-                """.formatted(MotoServer.REGION.id(), moto.newKmsKey(), bucket, secret);
+                """.formatted(MOTO_REGION, moto.newKmsKey(), bucket, secret);
         byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
-        moto.s3()
-                .putObject(
-                        b -> b.bucket(bucket).key("config/lifeboat.yml"),
-                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(document));
+        assertThat(new dev.lifeboat.adapters.s3.S3Vault(
+                                moto.s3(),
+                                dev.lifeboat.adapters.s3.S3Vault.Settings.of(bucket, "config"),
+                                Clock.systemUTC())
+                        .putIfAbsent("lifeboat.yml", document))
+                .isTrue();
         Map<String, String> env = new HashMap<>();
         env.put("AWS_ENDPOINT_URL", moto.endpoint());
-        env.put("AWS_REGION", MotoServer.REGION.id());
+        env.put("AWS_REGION", MOTO_REGION);
         env.put("AWS_ACCESS_KEY_ID", "testing");
         env.put("AWS_SECRET_ACCESS_KEY", "testing");
         env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");

@@ -131,7 +131,10 @@ final class DumpCommand implements Callable<Integer> {
         if (parts < 1) {
             throw new IllegalArgumentException("--jobs must be at least 1 (1: one stream)");
         }
-        Vault v = vault.open(context.aws(), context.clock(), parts > 1 ? 2 : 4);
+        // A parallel dump's uploads each keep one part in flight while the next fills: a stream of pg_dump's
+        // compressed output is slower than one part's upload, and N streams then hold 2N parts, about what one
+        // stream with 4 in flight holds (bin/lifeboat caps the heap by the same count).
+        Vault v = vault.open(context.aws(), context.clock(), parts > 1 ? 1 : 4);
         Progress progress = context.progress("dumped");
         TakingDump dumping = new TakingDump(
                 v,

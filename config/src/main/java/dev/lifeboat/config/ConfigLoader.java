@@ -598,13 +598,13 @@ public final class ConfigLoader {
                         "runOn",
                         "fargateShare",
                         "fargateAboveGiB"));
-        dev.lifeboat.core.dump.DumpRouting.RunOn runOn = null;
+        dev.lifeboat.core.model.RunOn runOn = null;
         if (n.has("runOn")) {
             String v = n.get("runOn").asText();
             switch (v) {
-                case "lambda" -> runOn = dev.lifeboat.core.dump.DumpRouting.RunOn.LAMBDA;
-                case "fargate" -> runOn = dev.lifeboat.core.dump.DumpRouting.RunOn.FARGATE;
-                case "auto" -> runOn = dev.lifeboat.core.dump.DumpRouting.RunOn.AUTO;
+                case "lambda" -> runOn = dev.lifeboat.core.model.RunOn.LAMBDA;
+                case "fargate" -> runOn = dev.lifeboat.core.model.RunOn.FARGATE;
+                case "auto" -> runOn = dev.lifeboat.core.model.RunOn.AUTO;
                 default ->
                     errors.add(path + ".runOn: '" + v + "' is not lambda, fargate or auto (auto: Fargate once a dump"
                             + " takes more than fargateShare of Lambda's 15 minutes)");

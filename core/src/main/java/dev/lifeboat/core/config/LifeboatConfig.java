@@ -406,15 +406,15 @@ public record LifeboatConfig(
             Integer port,
             dev.lifeboat.core.model.Compression compression,
             Integer jobs,
-            dev.lifeboat.core.dump.DumpRouting.RunOn runOn,
+            dev.lifeboat.core.model.RunOn runOn,
             double fargateShare,
             Long fargateAboveBytes) {
         public DumpSettings {
             subnetIds = subnetIds == null ? List.of() : List.copyOf(subnetIds);
             securityGroupIds = securityGroupIds == null ? List.of() : List.copyOf(securityGroupIds);
             compression = compression == null ? dev.lifeboat.core.model.Compression.DEFAULT : compression;
-            runOn = runOn == null ? dev.lifeboat.core.dump.DumpRouting.RunOn.LAMBDA : runOn;
-            fargateShare = fargateShare == 0 ? dev.lifeboat.core.dump.DumpRouting.DEFAULT_SHARE : fargateShare;
+            runOn = runOn == null ? dev.lifeboat.core.model.RunOn.LAMBDA : runOn;
+            fargateShare = fargateShare == 0 ? dev.lifeboat.core.model.RunOn.DEFAULT_FARGATE_SHARE : fargateShare;
         }
 
         /** Run in Lambda (issue 13's routing left at its default). */
@@ -447,7 +447,7 @@ public record LifeboatConfig(
 
         /** Whether this database's dumps may run as an ECS Fargate task. */
         public boolean mayRunOnFargate() {
-            return runOn != dev.lifeboat.core.dump.DumpRouting.RunOn.LAMBDA;
+            return runOn != dev.lifeboat.core.model.RunOn.LAMBDA;
         }
 
         /** Without a parallelism of its own (the cores available, at most 4). */
@@ -500,7 +500,7 @@ public record LifeboatConfig(
 
     /**
      * Each database's owner in the vault: its source account, whose space of the vault holds its dumps
-     * ({@link dev.lifeboat.core.dump.AccountSpaces}).
+     * (AccountSpaces, core/dump).
      */
     public Map<String, String> dumpOwners() {
         Map<String, String> out = new java.util.LinkedHashMap<>();

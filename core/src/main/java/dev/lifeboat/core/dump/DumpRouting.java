@@ -1,5 +1,6 @@
 package dev.lifeboat.core.dump;
 
+import dev.lifeboat.core.model.RunOn;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -13,17 +14,7 @@ public final class DumpRouting {
     /** Lambda's limit on one invocation (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
     public static final Duration LAMBDA_LIMIT = Duration.ofMinutes(15);
 
-    /** The share of Lambda's limit past which {@code auto} moves a database to Fargate, unless configured. */
-    public static final double DEFAULT_SHARE = 0.5;
-
     private DumpRouting() {}
-
-    /** What lifeboat.yml asks. */
-    public enum RunOn {
-        LAMBDA,
-        FARGATE,
-        AUTO
-    }
 
     /** Where the dump runs. */
     public enum Runner {

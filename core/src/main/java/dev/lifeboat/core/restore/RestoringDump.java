@@ -140,7 +140,7 @@ public final class RestoringDump {
         long bytes;
         try {
             bytes = manifest.parallel()
-                    ? loadParallel(manifest, tool, command)
+                    ? loadParallel(manifest, tool, command, created)
                     : streamIntoLoader(
                             manifest,
                             whole(manifest),
@@ -221,10 +221,14 @@ public final class RestoringDump {
 
     /** Reads the whole object through SHA-256 and loads nothing; throws the mismatch as corruption. */
     private void verifyInFull(DumpManifest manifest) {
-        try (InputStream stored = vault.open(manifest.objectKey(), manifest.objectVersionId())) {
+        verifyInFull(manifest, whole(manifest));
+    }
+
+    private void verifyInFull(DumpManifest manifest, Stored object) {
+        try (InputStream stored = vault.open(object.key(), object.versionId())) {
             HashingInputStream hashed = new HashingInputStream(stored);
             hashed.drain();
-            verify(manifest, hashed, null);
+            verify(manifest, object, hashed, null);
         } catch (IOException e) {
             throw new VaultException(
                     "reading backup " + manifest.backupId() + " from " + vault.describe() + " failed: "
@@ -283,7 +287,7 @@ public final class RestoringDump {
      * pg_restore's {@code --jobs}. There is no transaction around the whole: a failure into a database this restore
      * created removes it; into one that existed, the message says what it may now hold.
      */
-    private long loadParallel(DumpManifest manifest, LoadTool tool, Command command) {
+    private long loadParallel(DumpManifest manifest, LoadTool tool, Command command, boolean created) {
         DumpTools.LoadOptions options = new DumpTools.LoadOptions(command.keepOwnership());
         java.nio.file.Path staged;
         try {
@@ -295,6 +299,14 @@ public final class RestoringDump {
         }
         try {
             stage(manifest, whole(manifest), staged);
+            if (!created) {
+                // Into a database that existed, the parts load in transactions of their own: every part is read
+                // through SHA-256 first, so that a corrupt backup changes nothing there (one more read of the data,
+                // as for MariaDB).
+                for (DumpManifest.Part p : manifest.parts()) {
+                    verifyInFull(manifest, new Stored(p.objectKey(), p.objectVersionId(), p.sizeBytes(), p.sha256()));
+                }
+            }
             long bytes = manifest.sizeBytes();
             runFromFile(tool, command.target(), options.section(DumpTools.Section.PRE_DATA, staged));
             java.util.concurrent.ExecutorService loaders = java.util.concurrent.Executors.newFixedThreadPool(

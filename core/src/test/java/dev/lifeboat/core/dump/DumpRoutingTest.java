@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.core.dump.DumpRouting.LastDump;
-import dev.lifeboat.core.dump.DumpRouting.RunOn;
 import dev.lifeboat.core.dump.DumpRouting.Runner;
+import dev.lifeboat.core.model.RunOn;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
