@@ -231,31 +231,27 @@ public final class ProcessDumpTools implements DumpTools {
          */
         @Override
         public Running start(DatabaseTarget source, Compression compression, Slice slice) {
-            List<String> cmd = new ArrayList<>(List.of(
-                    program.toString(),
-                    "--format=custom",
-                    compressArg(program, compression),
-                    "--snapshot=" + slice.snapshot()));
+            List<String> what = new ArrayList<>(List.of("--snapshot=" + slice.snapshot()));
             if (slice.schema()) {
-                cmd.addAll(List.of("--section=pre-data", "--section=post-data"));
+                what.addAll(List.of("--section=pre-data", "--section=post-data"));
             } else {
-                cmd.add("--section=data");
-                slice.only().forEach(t -> cmd.add("--table=" + exactPattern(t)));
-                slice.except().forEach(t -> cmd.add("--exclude-table=" + exactPattern(t)));
+                what.add("--section=data");
+                slice.only().forEach(t -> what.add("--table=" + exactPattern(t)));
+                slice.except().forEach(t -> what.add("--exclude-table=" + exactPattern(t)));
             }
-            cmd.addAll(pgConnectionArgs(source));
-            return ChildProcess.start(
-                    cmd,
-                    pgEnvironment(source),
-                    source.password(),
-                    false,
-                    (m, h) -> new DumpFailedException(m, hintForDump(h)));
+            return run(source, compression, what);
         }
 
         @Override
         public Running start(DatabaseTarget source, Compression compression) {
+            return run(source, compression, List.of());
+        }
+
+        /** pg_dump in the custom format, compressed as asked, with {@code what} to dump, streaming to stdout. */
+        private Running run(DatabaseTarget source, Compression compression, List<String> what) {
             List<String> cmd =
                     new ArrayList<>(List.of(program.toString(), "--format=custom", compressArg(program, compression)));
+            cmd.addAll(what);
             cmd.addAll(pgConnectionArgs(source));
             return ChildProcess.start(
                     cmd,

@@ -417,84 +417,14 @@ public record LifeboatConfig(
             fargateShare = fargateShare == 0 ? dev.lifeboat.core.model.RunOn.DEFAULT_FARGATE_SHARE : fargateShare;
         }
 
-        /** Run in Lambda (issue 13's routing left at its default). */
-        public DumpSettings(
-                String secretArn,
-                String dbname,
-                String vpcId,
-                List<String> subnetIds,
-                List<String> securityGroupIds,
-                Egress egress,
-                String databaseSecurityGroupId,
-                Integer port,
-                dev.lifeboat.core.model.Compression compression,
-                Integer jobs) {
-            this(
-                    secretArn,
-                    dbname,
-                    vpcId,
-                    subnetIds,
-                    securityGroupIds,
-                    egress,
-                    databaseSecurityGroupId,
-                    port,
-                    compression,
-                    jobs,
-                    null,
-                    0,
-                    null);
-        }
-
         /** Whether this database's dumps may run as an ECS Fargate task. */
         public boolean mayRunOnFargate() {
             return runOn != dev.lifeboat.core.model.RunOn.LAMBDA;
         }
 
-        /** Without a parallelism of its own (the cores available, at most 4). */
-        public DumpSettings(
-                String secretArn,
-                String dbname,
-                String vpcId,
-                List<String> subnetIds,
-                List<String> securityGroupIds,
-                Egress egress,
-                String databaseSecurityGroupId,
-                Integer port,
-                dev.lifeboat.core.model.Compression compression) {
-            this(
-                    secretArn,
-                    dbname,
-                    vpcId,
-                    subnetIds,
-                    securityGroupIds,
-                    egress,
-                    databaseSecurityGroupId,
-                    port,
-                    compression,
-                    null);
-        }
-
         /** {@code jobs}, or {@code otherwise} (the cores available, at most 4, where the caller can tell). */
         public int jobsOr(int otherwise) {
             return jobs != null ? jobs : otherwise;
-        }
-
-        /** With the default compression. */
-        public DumpSettings(
-                String secretArn,
-                String dbname,
-                String vpcId,
-                List<String> subnetIds,
-                List<String> securityGroupIds,
-                Egress egress,
-                String databaseSecurityGroupId,
-                Integer port) {
-            this(secretArn, dbname, vpcId, subnetIds, securityGroupIds, egress, databaseSecurityGroupId, port, null);
-        }
-
-        public DumpSettings(
-                String secretArn, String dbname, String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
-            this(secretArn, dbname, vpcId, subnetIds, securityGroupIds, vpcId == null ? null : Egress.NAT, null, null);
         }
     }
 
