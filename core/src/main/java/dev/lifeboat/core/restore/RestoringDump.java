@@ -472,10 +472,6 @@ public final class RestoringDump {
         }
     }
 
-    private void verify(DumpManifest manifest, HashingInputStream hashed, DumpTools.Running loader) {
-        verify(manifest, whole(manifest), hashed, loader);
-    }
-
     private void verify(DumpManifest manifest, Stored object, HashingInputStream hashed, DumpTools.Running loader) {
         long size = hashed.sha().bytes();
         String sha = hashed.sha().hex();
