@@ -304,6 +304,15 @@ public final class TakingDump {
                     } catch (RuntimeException e) {
                         gate.fail(e);
                         throw e;
+                    } catch (Error e) {
+                        // Out of memory (or worse) in one part: the others must not wait for it forever (measured:
+                        // a heap too small for the parts left the dump hanging at the barrier).
+                        DumpFailedException failed = new DumpFailedException(
+                                "part " + names.get(n) + " of the parallel dump failed: " + e,
+                                "the uploads were aborted and no backup was recorded; give the dump more memory (the"
+                                        + " heap, or the function's memory) or fewer --jobs, then retry");
+                        gate.fail(failed);
+                        throw failed;
                     }
                 }));
             }

@@ -105,6 +105,22 @@ class ParallelDumpTest {
         assertThat(new BackupCatalog(vault, clock).backups("orders")).isEmpty();
     }
 
+    /** Found by measuring memory: one part out of heap left the others waiting at the barrier for ever. */
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void aPartThatRunsOutOfMemory_failsTheDump_insteadOfHangingIt() {
+        tools.errorSlice = s -> !s.schema() && !s.only().isEmpty();
+
+        assertThatThrownBy(() -> dump(2))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageContaining("OutOfMemoryError")
+                .satisfies(e -> assertThat(((DumpFailedException) e).describe()).contains("--jobs"));
+
+        assertThat(vault.objects).isEmpty();
+        assertThat(vault.openUploads).isEmpty();
+        assertThat(inspector.snapshotsHeld).isEmpty();
+    }
+
     @Test
     void aMissingOrResizedPart_makesTheBackupUnusable_notPartlyRestorable() {
         DumpManifest m = dump(3).manifest();

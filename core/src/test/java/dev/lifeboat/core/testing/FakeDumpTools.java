@@ -85,9 +85,23 @@ public final class FakeDumpTools implements DumpTools {
                 }
                 byte[] bytes = sliceOutput(slice).getBytes(StandardCharsets.UTF_8);
                 boolean fails = failSlice != null && failSlice.test(slice);
+                boolean errs = errorSlice != null && errorSlice.test(slice);
                 return new Running() {
                     @Override
                     public InputStream output() {
+                        if (errs) {
+                            return new InputStream() {
+                                @Override
+                                public int read() {
+                                    throw new OutOfMemoryError("injected: Java heap space");
+                                }
+
+                                @Override
+                                public int read(byte[] b, int off, int len) {
+                                    throw new OutOfMemoryError("injected: Java heap space");
+                                }
+                            };
+                        }
                         return new ByteArrayInputStream(bytes);
                     }
 
@@ -122,6 +136,8 @@ public final class FakeDumpTools implements DumpTools {
     public boolean sliceable = true;
     /** A slice whose dump fails, when set. */
     public java.util.function.Predicate<Slice> failSlice;
+    /** A slice whose output throws an Error (out of memory) when read, when set. */
+    public java.util.function.Predicate<Slice> errorSlice;
 
     public final List<Slice> slicesStarted = new ArrayList<>();
     public final List<Slice> slicesKilled = new ArrayList<>();
