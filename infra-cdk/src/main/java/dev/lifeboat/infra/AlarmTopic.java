@@ -3,6 +3,10 @@ package dev.lifeboat.infra;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IPrincipal;
@@ -22,6 +26,18 @@ import software.constructs.Construct;
  * walks every publisher of the synthesized template to it.
  */
 record AlarmTopic(Topic topic, Key key) {
+    /** Alarms when {@code metric} counts one failure or more in its period; no data is no failure. */
+    static Alarm failedAtLeastOnce(Construct scope, String id, IMetric metric, String description) {
+        return Alarm.Builder.create(scope, id)
+                .metric(metric)
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription(description)
+                .build();
+    }
+
     static AlarmTopic create(Construct scope, String account, String region) {
         return create(scope, account, region, List.of());
     }

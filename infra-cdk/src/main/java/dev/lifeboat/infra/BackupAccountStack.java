@@ -624,13 +624,14 @@ public final class BackupAccountStack extends Stack {
         // Alarms and the dashboard.
         List<Alarm> all = new ArrayList<>();
         for (Function f : List.of(snapshotStep, restoreFn, verifyStep, audit)) {
-            all.add(failedAtLeastOnce(
+            all.add(AlarmTopic.failedAtLeastOnce(
+                    this,
                     f.getNode().getId() + "Errors",
                     f.metricErrors(),
                     "Lifeboat: " + f.getNode().getId() + " failed"));
         }
-        all.add(failedAtLeastOnce(
-                "SnapshotPipelineFailed", snapshotPipeline.metricFailed(), "Lifeboat: a snapshot run failed"));
+        all.add(AlarmTopic.failedAtLeastOnce(
+                this, "SnapshotPipelineFailed", snapshotPipeline.metricFailed(), "Lifeboat: a snapshot run failed"));
         Metric quota = Metric.Builder.create()
                 .namespace(MetricNames.NAMESPACE)
                 .metricName(MetricNames.SNAPSHOT_QUOTA_USED_RATIO)
@@ -647,8 +648,8 @@ public final class BackupAccountStack extends Stack {
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .alarmDescription("Lifeboat: the backup account uses 80% of its manual snapshot quota")
                 .build());
-        all.add(failedAtLeastOnce(
-                "VerificationRunFailed", verification.metricFailed(), "Lifeboat: a verification run failed"));
+        all.add(AlarmTopic.failedAtLeastOnce(
+                this, "VerificationRunFailed", verification.metricFailed(), "Lifeboat: a verification run failed"));
         // The fleet's freshness, judged by the audit from the copies and the vault's manifests and reports
         // (issue 16: two alarms for any number of databases, where there were three per database). Dumps run in
         // the source accounts, whose alarms production controls: their freshness is judged here too.
@@ -823,18 +824,6 @@ public final class BackupAccountStack extends Stack {
                 .dimensionsMap(Map.of(MetricNames.DIMENSION_ACCOUNT, account))
                 .statistic("Maximum")
                 .period(Duration.hours(6))
-                .build();
-    }
-
-    /** Alarms when {@code metric} counts one failure or more in its period; no data is no failure. */
-    private Alarm failedAtLeastOnce(String id, Metric metric, String description) {
-        return Alarm.Builder.create(this, id)
-                .metric(metric)
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription(description)
                 .build();
     }
 

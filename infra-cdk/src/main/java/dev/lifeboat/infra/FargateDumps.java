@@ -5,10 +5,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
@@ -216,17 +213,14 @@ final class FargateDumps {
                         .includeExecutionData(false)
                         .build())
                 .build();
-        Alarm.Builder.create(scope, "ScheduledDumpFailed")
-                .metric(stateMachine.metricFailed(MetricOptions.builder()
-                        .period(Duration.minutes(5))
-                        .statistic("Sum")
-                        .build()))
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("Lifeboat: a scheduled dump (Lambda or Fargate) failed after its retries")
-                .build()
+        AlarmTopic.failedAtLeastOnce(
+                        scope,
+                        "ScheduledDumpFailed",
+                        stateMachine.metricFailed(MetricOptions.builder()
+                                .period(Duration.minutes(5))
+                                .statistic("Sum")
+                                .build()),
+                        "Lifeboat: a scheduled dump (Lambda or Fargate) failed after its retries")
                 .addAlarmAction(new SnsAction(alarms));
     }
 }

@@ -19,10 +19,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroup;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
@@ -397,17 +394,14 @@ public final class SourceAccountStack extends Stack {
                     this, root, vpc, subnets, groups, dumpRole, fn, taskEnvironment, alarmTopic.topic());
             onFargate.stateMachine.grantStartExecution(schedulerRole);
         }
-        Alarm.Builder.create(this, "DumpFunctionErrors")
-                .metric(fn.metricErrors(MetricOptions.builder()
-                        .period(Duration.minutes(5))
-                        .statistic("Sum")
-                        .build()))
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("Lifeboat: a dump in " + getAccount() + " " + getRegion() + " failed")
-                .build()
+        AlarmTopic.failedAtLeastOnce(
+                        this,
+                        "DumpFunctionErrors",
+                        fn.metricErrors(MetricOptions.builder()
+                                .period(Duration.minutes(5))
+                                .statistic("Sum")
+                                .build()),
+                        "Lifeboat: a dump in " + getAccount() + " " + getRegion() + " failed")
                 .addAlarmAction(new SnsAction(alarmTopic.topic()));
         // One schedule per source instance and dump expression: its databases dump one after another in one
         // invocation, so an instance serves one dump at a time (issue 16), while dumpConcurrency caps the account.
