@@ -2,14 +2,15 @@
 and the runtime interface emulator in front of it, invoked over HTTP with real event payloads against
 local PostgreSQL and moto.
 
-Each function's Dockerfile is read for its COPY, ENV and CMD lines, and target/ is laid out the way
-those lines lay out the image (LAMBDA_TASK_ROOT with the classes, lib/ with the jars). So a class or
-jar that the Dockerfile does not copy, a wrong handler name in CMD, or a log configuration that does
-not load fails here, not in the first deployment.
+Each function's Dockerfile is read for its COPY, ENV, ENTRYPOINT and CMD lines, and target/ is laid out
+the way those lines lay out the image (LAMBDA_TASK_ROOT with the classes, lib/ with the jars, the runtime
+interface client among them); the ENTRYPOINT's java command runs as the image runs it, with the JVM options
+the CDK app gives the function (JAVA_TOOL_OPTIONS). So a class or jar that the Dockerfile does not copy, a
+wrong handler name in CMD, a log configuration that does not load, or a heap too small for a dump fails
+here, not in the first deployment.
 
 Run by scripts/test.sh (lambda_runtime_test in scripts/lib/services.sh), with the moto venv's python
-(boto3), after `./mvnw verify` has packaged the functions. Arguments: the RIE binary and the folder
-holding the runtime interface client's jars.
+(boto3), after `./mvnw verify` has packaged the functions. Argument: the RIE binary.
 """
 
 import hashlib
@@ -31,7 +32,7 @@ import boto3
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.environ.get("LIFEBOAT_CACHE", os.path.join(ROOT, ".cache"))
-RIE, RIC_DIR = sys.argv[1], sys.argv[2]
+RIE = sys.argv[1]
 ENDPOINT = os.environ["LIFEBOAT_TEST_AWS_ENDPOINT"]
 PG = {k: os.environ["LIFEBOAT_TEST_PG_" + k.upper()] for k in ("host", "port", "user", "password")}
 ACCOUNT = "123456789012"  # moto's default account
@@ -53,10 +54,10 @@ def check(condition, what):
 
 
 def dockerfile(module):
-    """COPY (source, destination) pairs, ENV variables and the CMD handler of a module's Dockerfile."""
+    """COPY (source, destination) pairs, ENV variables, the ENTRYPOINT and the CMD handler of a module's Dockerfile."""
     text = open(os.path.join(ROOT, module, "Dockerfile"), encoding="utf-8").read()
     text = re.sub(r"\\\n", " ", text)
-    copies, env, cmd = [], {}, None
+    copies, env, entrypoint, cmd = [], {}, None, None
     for line in text.splitlines():
         parts = line.split(None, 1)
         if not parts or parts[0].startswith("#"):
@@ -67,14 +68,18 @@ def dockerfile(module):
         elif parts[0] == "ENV":
             for k, v in re.findall(r"(\w+)=(\S+)", parts[1]):
                 env[k] = v
+        elif parts[0] == "ENTRYPOINT":
+            entrypoint = json.loads(parts[1])
         elif parts[0] == "CMD":
             cmd = json.loads(parts[1])[0]
-    return copies, env, cmd
+    if not entrypoint:
+        raise SystemExit(f"{module}/Dockerfile has no ENTRYPOINT: the image must start the JVM with the runtime client")
+    return copies, env, entrypoint, cmd
 
 
 def stage(module):
-    """Lays out the image's /var/task under .cache/lambda/MODULE; returns (task root, ENV, CMD)."""
-    copies, env, cmd = dockerfile(module)
+    """Lays out the image's /var/task under .cache/lambda/MODULE; returns (task root, ENV, ENTRYPOINT, CMD)."""
+    copies, env, entrypoint, cmd = dockerfile(module)
     base = os.path.join(CACHE, "lambda", module)
     shutil.rmtree(base, ignore_errors=True)
     task = os.path.join(base, "var", "task")
@@ -91,7 +96,7 @@ def stage(module):
                 shutil.copy(os.path.join(folder, f), dst)
         else:
             shutil.copytree(os.path.join(ROOT, module, src), dst, dirs_exist_ok=True)
-    return task, env, cmd
+    return task, env, entrypoint, cmd
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -108,7 +113,7 @@ class Function:
     """One function under the RIE; its stdout and stderr (the function's CloudWatch log) go to a file."""
 
     def __init__(self, module, env, handler=None):
-        self.task, image_env, cmd = stage(module)
+        self.task, image_env, entrypoint, cmd = stage(module)
         self.handler = handler or cmd
         self.port = free_port()
         self.logfile = os.path.join(CACHE, "lambda", module + "-" + self.handler.split("::")[0].split(".")[-1] + ".log")
@@ -117,13 +122,13 @@ class Function:
         full_env.update({"LAMBDA_TASK_ROOT": self.task, "AWS_LAMBDA_FUNCTION_TIMEOUT": "300",
                          "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024"})
         full_env.update(env)
+        # The image's java is /var/lang/bin/java and its task root /var/task: here, this JDK and the staged root.
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java")
-        classpath = ":".join([self.task, os.path.join(self.task, "lib", "*"), os.path.join(RIC_DIR, "*")])
+        command = [java if a == "/var/lang/bin/java" else a.replace("/var/task", self.task) for a in entrypoint]
         self.out = open(self.logfile, "w", encoding="utf-8")
         self.proc = subprocess.Popen(
             [RIE, "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
-             "--runtime-api-address", f"127.0.0.1:{free_port()}",
-             java, "-cp", classpath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", self.handler],
+             "--runtime-api-address", f"127.0.0.1:{free_port()}"] + command + [self.handler],
             cwd=self.task, env=full_env, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -208,7 +213,9 @@ def main():
     source_db, restored_db = f"rie_{run}", f"rie_{run}_restored"
     psql("postgres", f"CREATE DATABASE {source_db}")
     psql(source_db, "CREATE TABLE orders (id bigserial PRIMARY KEY, note text, total numeric(10,2));"
-                    "INSERT INTO orders (note, total) SELECT md5(g::text), g / 7.0 FROM generate_series(1, 5000) g")
+                    "INSERT INTO orders (note, total) SELECT md5(g::text), g / 7.0 FROM generate_series(1, 5000) g;"
+                    "CREATE TABLE lines (id bigserial PRIMARY KEY, order_id bigint, sku text);"
+                    "INSERT INTO lines (order_id, sku) SELECT g % 5000 + 1, md5(g::text) FROM generate_series(1, 20000) g")
     bucket = f"lifeboat-rie-{run}"
     s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True,
                      CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
@@ -228,11 +235,17 @@ def main():
                                                   "externalId": "lifeboat-rie"},
                                        "snapshot": {"mode": "create", "copyStrategy": "single-step"}}}}
     dump_config = json.loads(json.dumps(config))
-    dump_config["databases"]["orders"]["dump"] = {"secretArn": source_secret}
+    dump_config["databases"]["orders"]["dump"] = {"secretArn": source_secret, "jobs": 2}
+    # The heap the CDK app gives a dump function whose databases dump with 2 jobs (FunctionImages.dumpJavaOptions,
+    # DumpMemory: 48 MiB + 5 parts of 16 MiB; SourceAccountStackTest checks the template says the same): the
+    # tightest cap it sets.
+    dump_java = "-Xmx128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC"
+    restore_java = "-Xmx160m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC"
 
     # The backup function, from an EventBridge scheduled event, twice: one backup.
     log("backup function: EventBridge scheduled event")
-    backup = Function("backup-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(dump_config)))
+    backup = Function("backup-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(dump_config),
+                                              JAVA_TOOL_OPTIONS=dump_java))
     try:
         event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
                  "account": ACCOUNT, "time": "2026-11-25T03:00:00Z", "region": "eu-west-1",
@@ -243,7 +256,13 @@ def main():
         check(second.get("results", [{}])[0].get("status") == "ALREADY_EXISTED",
               f"the same event again makes none: {second}")
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="lifeboat/").get("Contents", [])]
-        check(sum(k.endswith(".manifest.json") for k in keys) == 1, f"one manifest in the vault: {keys}")
+        manifests = [k for k in keys if k.endswith(".manifest.json")]
+        check(len(manifests) == 1, f"one manifest in the vault: {keys}")
+        if manifests:
+            parts = json.loads(s3.get_object(Bucket=bucket, Key=manifests[0])["Body"].read()).get("parts") or []
+            check(len(parts) == 2, f"a parallel dump (two data parts beside the schema) under the capped heap: {parts}")
+        check(any("Picked up JAVA_TOOL_OPTIONS: " + dump_java in line for line in backup.lines()),
+              "the JVM took the heap cap from JAVA_TOOL_OPTIONS")
         logs = backup.json_lines()
         check(any(j.get("service") == "lifeboat-backup" and j.get("level") == "INFO" for j in logs),
               "structured JSON log lines from Powertools, service lifeboat-backup")
@@ -259,13 +278,14 @@ def main():
 
     # The restore function: the dump back into a new database, compared table by table.
     log("restore function: a dump restore payload")
-    restore = Function("restore-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(config)))
+    restore = Function("restore-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(config),
+                                                JAVA_TOOL_OPTIONS=restore_java))
     try:
         r = restore.invoke({"database": "orders", "from": "dump", "targetSecretArn": target_secret,
                             "targetDatabase": restored_db, "create": True})
         check(r.get("status") == "AVAILABLE", f"dump restore completes: {r}")
         before, after = table_digest(source_db), table_digest(restored_db)
-        check(before == after and before.get("orders", (0,))[0] == 5000,
+        check(before == after and before.get("orders", (0,))[0] == 5000 and before.get("lines", (0,))[0] == 20000,
               f"every table's rows are identical after the restore: {before} vs {after}")
         bad = restore.invoke({"database": "orders", "from": "tape"})
         check("errorMessage" in bad and "'from'" in bad["errorMessage"] and "snapshot" in bad["errorMessage"],
@@ -320,6 +340,7 @@ def main():
     log("verification step: a run whose instance never answers, under a 60 s function timeout; the sweeper")
     # The image's RDS CA bundle is fetched at image build; here the test CA stands in for it.
     verify = Function("restore-function", dict(common, LIFEBOAT_CONFIG_YAML=json.dumps(config),
+                                               JAVA_TOOL_OPTIONS=restore_java,
                                                AWS_LAMBDA_FUNCTION_TIMEOUT="60",
                                                LIFEBOAT_RDS_CA_BUNDLE=os.environ["LIFEBOAT_TEST_TLS_CA"]),
                       handler="dev.lifeboat.restore.VerificationStepHandler::handleRequest")

@@ -370,7 +370,6 @@ synth_and_lint() {
 # runtime interface client (Maven Central, pinned) with its dependencies: what the Lambda Java base
 # image puts in /var/runtime, so the functions can run here as their images run them.
 LIFEBOAT_RIE_VERSION=v0.0.0-20261030222936-bef5c4ba774d
-LIFEBOAT_RIC_VERSION=2.10.1
 
 ensure_rie() {
   local bin=$LIFEBOAT_CACHE/go/bin/aws-lambda-rie
@@ -385,37 +384,10 @@ ensure_rie() {
   echo "$bin"
 }
 
-ensure_ric() {
-  local dir=$LIFEBOAT_CACHE/lambda-runtime-$LIFEBOAT_RIC_VERSION
-  if ! ls "$dir"/aws-lambda-java-runtime-interface-client-*.jar >/dev/null 2>&1; then
-    mkdir -p "$dir/pom"
-    cat >"$dir/pom/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>dev.lifeboat.test</groupId>
-  <artifactId>lambda-runtime</artifactId>
-  <version>1</version>
-  <dependencies>
-    <dependency>
-      <groupId>com.amazonaws</groupId>
-      <artifactId>aws-lambda-java-runtime-interface-client</artifactId>
-      <version>$LIFEBOAT_RIC_VERSION</version>
-    </dependency>
-  </dependencies>
-</project>
-POM
-    log "fetching aws-lambda-java-runtime-interface-client $LIFEBOAT_RIC_VERSION"
-    "$LIFEBOAT_ROOT/mvnw" -q -B -ntp -f "$dir/pom/pom.xml" dependency:copy-dependencies -DoutputDirectory="$dir" \
-      >"$LIFEBOAT_CACHE/ric-install.log" 2>&1 || { tail -n 20 "$LIFEBOAT_CACHE/ric-install.log" >&2; die "fetching the runtime interface client failed"; }
-  fi
-  echo "$dir"
-}
-
 # Each function's handler under the runtime interface client behind the emulator, in its image's layout
 # (scripts/lambda-runtime-test.py). Needs the functions packaged (./mvnw package or verify).
 lambda_runtime_test() {
-  local rie ric
+  local rie
   rie=$(ensure_rie)
-  ric=$(ensure_ric)
-  LIFEBOAT_CACHE=$LIFEBOAT_CACHE "$LIFEBOAT_CACHE/moto-venv/bin/python" "$LIFEBOAT_ROOT/scripts/lambda-runtime-test.py" "$rie" "$ric"
+  LIFEBOAT_CACHE=$LIFEBOAT_CACHE "$LIFEBOAT_CACHE/moto-venv/bin/python" "$LIFEBOAT_ROOT/scripts/lambda-runtime-test.py" "$rie"
 }

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.jdbc.JdbcInspector;
+import dev.lifeboat.adapters.process.Cores;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.AccountSpaces;
 import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.DumpMemory;
 import dev.lifeboat.core.dump.DumpRouting;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.InvalidInputException;
@@ -135,14 +137,26 @@ public final class BackupHandler implements RequestStreamHandler {
                     "backup.vault is not set in lifeboat.yml; the dumps go there",
                     "set backup.vault: s3://BUCKET/PREFIX (the vault the CDK app made), then cdk deploy");
         }
-        // Each database's dumps go into (and are read from) its source account's space (issue 16).
+        // Each database's dumps go into (and are read from) its source account's space (issue 16). The uploads keep
+        // as many parts in flight as the largest configured dump may (DumpMemory): the image's heap is capped by the
+        // same rule (the CDK app sets it from lifeboat.yml).
+        int inFlight = DumpMemory.partsInFlight(DumpMemory.mostJobs(jobs(config)));
         return AccountSpaces.of(
                 aws.vault(
                         config.backup().vault(),
                         (bucket, prefix) -> S3Vault.Settings.of(bucket, prefix)
-                                .withKmsKey(config.backup().kmsKeyArn()),
+                                .withKmsKey(config.backup().kmsKeyArn())
+                                .withParts(DumpMemory.PART_MIB * 1024 * 1024, inFlight),
                         clock),
                 config.dumpOwners());
+    }
+
+    /** The jobs of each dump this process may take: lifeboat.yml's dump.jobs, or the cores here (at most 4). */
+    static List<Integer> jobs(LifeboatConfig config) {
+        return config.databases().values().stream()
+                .filter(d -> d.dump() != null)
+                .map(d -> d.dump().jobsOr(Cores.defaultJobs()))
+                .toList();
     }
 
     @Override
@@ -257,7 +271,7 @@ public final class BackupHandler implements RequestStreamHandler {
                 clock,
                 new TakingDump.Settings(
                                 TakingDump.Settings.DEFAULTS.exactRowCountThreshold(), left, source.compression())
-                        .withJobs(source.jobsOr(dev.lifeboat.adapters.process.Cores.defaultJobs())));
+                        .withJobs(source.jobsOr(Cores.defaultJobs())));
         return dumping.dump(new TakingDump.Command(id, target, runId, null));
     }
 

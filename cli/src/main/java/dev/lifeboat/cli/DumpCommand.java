@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.adapters.process.Cores;
 import dev.lifeboat.core.dump.BackupId;
 import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.DumpMemory;
 import dev.lifeboat.core.dump.ManifestCodec;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.InvalidInputException;
@@ -134,7 +135,7 @@ final class DumpCommand implements Callable<Integer> {
         // A parallel dump's uploads each keep one part in flight while the next fills: a stream of pg_dump's
         // compressed output is slower than one part's upload, and N streams then hold 2N parts, about what one
         // stream with 4 in flight holds (bin/lifeboat caps the heap by the same count).
-        Vault v = vault.open(context.aws(), context.clock(), parts > 1 ? 1 : 4);
+        Vault v = vault.open(context.aws(), context.clock(), DumpMemory.partsInFlight(parts));
         Progress progress = context.progress("dumped");
         TakingDump dumping = new TakingDump(
                 v,

@@ -261,6 +261,7 @@ public final class BackupAccountStack extends Stack {
                 Names.RESTORE_FUNCTION,
                 Names.RESTORE_ROLE,
                 backup.network());
+        restoreFn.addEnvironment(FunctionImages.JAVA_OPTIONS, FunctionImages.restoreJavaOptions());
         Iam.attach(
                 this,
                 restoreFn.getRole(),
@@ -482,6 +483,7 @@ public final class BackupAccountStack extends Stack {
                 Names.VERIFICATION_STEP_FUNCTION,
                 Names.VERIFICATION_ROLE,
                 backup.network());
+        verifyStep.addEnvironment(FunctionImages.JAVA_OPTIONS, FunctionImages.restoreJavaOptions());
         verifyStep
                 .getRole()
                 .attachInlinePolicy(Iam.policy(

@@ -91,7 +91,8 @@ final class FargateDumps {
                         .operatingSystemFamily(OperatingSystemFamily.LINUX)
                         .build())
                 .build();
-        // The dump function's image (the same asset: one build, one image), started as a program, not a handler.
+        // The dump function's image (the same asset: one build, one image), started as a program, not a handler; its
+        // heap capped as the function's (JAVA_TOOL_OPTIONS in the environment, from DumpMemory).
         DockerImageAsset image = DockerImageAsset.Builder.create(scope, "DumpImage")
                 .directory(repositoryRoot.resolve("backup-function").toString())
                 .platform(FunctionImages.PLATFORM)
@@ -106,8 +107,6 @@ final class FargateDumps {
                         .image(ContainerImage.fromDockerImageAsset(image))
                         .entryPoint(List.of(
                                 "/var/lang/bin/java",
-                                "-XX:MaxRAMPercentage=50",
-                                "-XX:+UseSerialGC",
                                 "-cp",
                                 "/var/task:/var/task/lib/*",
                                 "dev.lifeboat.backup.DumpTask"))

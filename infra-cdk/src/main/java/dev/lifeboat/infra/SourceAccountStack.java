@@ -286,7 +286,9 @@ public final class SourceAccountStack extends Stack {
                         "POWERTOOLS_SERVICE_NAME",
                         "lifeboat-dump",
                         "LIFEBOAT_NETWORK",
-                        VpcEgress.describe(first.vpcId(), subnetIds, first.egress())));
+                        VpcEgress.describe(first.vpcId(), subnetIds, first.egress()),
+                        FunctionImages.JAVA_OPTIONS,
+                        FunctionImages.dumpJavaOptions(dumped)));
         if (config.dumpConcurrency() != null) {
             // At most that many dumps at once here; Lambda keeps the rest of a night's invocations queued (throttled
             // asynchronous invocations are retried for up to 6 hours) and runs them as dumps finish.
@@ -390,6 +392,7 @@ public final class SourceAccountStack extends Stack {
             Map<String, String> taskEnvironment = new java.util.LinkedHashMap<>(own.environment());
             taskEnvironment.put("POWERTOOLS_SERVICE_NAME", "lifeboat-dump");
             taskEnvironment.put("LIFEBOAT_NETWORK", VpcEgress.describe(first.vpcId(), subnetIds, first.egress()));
+            taskEnvironment.put(FunctionImages.JAVA_OPTIONS, FunctionImages.dumpJavaOptions(dumped));
             onFargate = new FargateDumps(
                     this, root, vpc, subnets, groups, dumpRole, fn, taskEnvironment, alarmTopic.topic());
             onFargate.stateMachine.grantStartExecution(schedulerRole);
