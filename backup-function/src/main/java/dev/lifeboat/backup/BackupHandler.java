@@ -191,14 +191,8 @@ public final class BackupHandler implements RequestStreamHandler {
         }
         LifeboatConfig.DumpSettings settings = dumped.get(db.asText()).dump();
         List<DumpManifest> backups = new dev.lifeboat.core.restore.BackupCatalog(vault, clock).backups(db.asText());
-        java.util.Optional<DumpRouting.LastDump> last = backups.isEmpty()
-                ? java.util.Optional.empty()
-                : java.util.Optional.of(new DumpRouting.LastDump(
-                        Duration.between(
-                                backups.getLast().startedAt(), backups.getLast().finishedAt()),
-                        backups.getLast().totalBytes()));
-        DumpRouting.Decision d =
-                DumpRouting.decide(settings.runOn(), settings.fargateShare(), settings.fargateAboveBytes(), last);
+        DumpRouting.Decision d = DumpRouting.decide(
+                settings, backups.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(backups.getLast()));
         LOG.info("dump of {} runs on {}: {}", db.asText(), d.runner(), d.reason());
         ObjectNode out = JSON.createObjectNode();
         out.put("database", db.asText()).put("runOn", d.runner().name()).put("reason", d.reason());

@@ -34,6 +34,17 @@ public final class StepProtocol {
     public static final String DONE = "done";
     public static final String SWEEP = "sweep";
 
+    /**
+     * A verification run's next step goes to the ECS Fargate task when {@code $.runOn} is {@link #FARGATE} (issue 13: a
+     * dump restore too large for Lambda's 15 minutes); the task reports the step's result with the state machine's task
+     * token. A task that fails or stops comes back to the step function with {@code $.taskFailure} set (the Catch's
+     * error and cause), so the run still cleans up.
+     */
+    public static final String RUN_ON = "runOn";
+
+    public static final String FARGATE = "FARGATE";
+    public static final String TASK_FAILURE = "taskFailure";
+
     /** The retention run of the snapshot step function. */
     public static final String PRUNE = "prune";
 

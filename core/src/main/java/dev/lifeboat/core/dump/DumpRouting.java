@@ -1,5 +1,6 @@
 package dev.lifeboat.core.dump;
 
+import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.RunOn;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,6 +28,27 @@ public final class DumpRouting {
 
     /** The decision, and why, in words an operator reads in the execution history. */
     public record Decision(Runner runner, String reason) {}
+
+    /** How long the dump of {@code manifest} took and how large it was. */
+    public static LastDump lastDump(DumpManifest manifest) {
+        return new LastDump(Duration.between(manifest.startedAt(), manifest.finishedAt()), manifest.totalBytes());
+    }
+
+    /**
+     * Where a database's dumps run, by its settings and its newest sound dump; and so where a restore of its dumps
+     * runs. A dump restore takes about as long as the dump, or longer (pg_restore builds the indexes pg_dump only
+     * names), so a database whose dumps need Fargate needs it for its restores and verification runs too.
+     */
+    public static Decision decide(LifeboatConfig.DumpSettings settings, Optional<DumpManifest> newest) {
+        if (settings == null) {
+            return new Decision(Runner.LAMBDA, "the database has no dump settings");
+        }
+        return decide(
+                settings.runOn(),
+                settings.fargateShare(),
+                settings.fargateAboveBytes(),
+                newest.map(DumpRouting::lastDump));
+    }
 
     public static Decision decide(RunOn runOn, double share, Long aboveBytes, Optional<LastDump> last) {
         if (share <= 0 || share > 1) {

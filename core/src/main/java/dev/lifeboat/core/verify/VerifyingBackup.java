@@ -1,8 +1,10 @@
 package dev.lifeboat.core.verify;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.DumpRouting;
 import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LifeboatException;
@@ -127,6 +129,14 @@ public final class VerifyingBackup {
     public record Run(
             String databaseId, String instance, Instant startedAt, String snapshotId, Double backupAgeHours) {}
 
+    /**
+     * How a step run elsewhere (the Fargate task) failed, as the state machine's Catch hands it back: the error's name
+     * and its cause.
+     */
+    public record TaskFailure(
+            @JsonProperty("Error") String error,
+            @JsonProperty("Cause") String cause) {}
+
     /** What the checks found. */
     public record Checked(List<Check> checks, Long recoverySeconds, String dumpBackupId) {
         /** A run that stopped at {@code step}: that one failed check, nothing measured. */
@@ -154,11 +164,62 @@ public final class VerifyingBackup {
             Long waitSeconds,
             Boolean success,
             String message,
-            Report report) {
+            Report report,
+            String runOn,
+            TaskFailure taskFailure) {
+
+        State(
+                String action,
+                String database,
+                Instant runId,
+                Run run,
+                String endpoint,
+                Checked checked,
+                Boolean cleaned,
+                String error,
+                Long waitSeconds,
+                Boolean success,
+                String message,
+                Report report) {
+            this(
+                    action,
+                    database,
+                    runId,
+                    run,
+                    endpoint,
+                    checked,
+                    cleaned,
+                    error,
+                    waitSeconds,
+                    success,
+                    message,
+                    report,
+                    null,
+                    null);
+        }
 
         /** A run about to start; {@code runId} null: named after the time it starts. */
         public static State begin(String database, Instant runId) {
             return new State(StepProtocol.START, database, runId, null, null, null, null, null, null, null, null, null);
+        }
+
+        /** This state, its next step to run on {@code runOn} ({@link StepProtocol#FARGATE}, or null: the function). */
+        State on(String where) {
+            return new State(
+                    action,
+                    database,
+                    runId,
+                    run,
+                    endpoint,
+                    checked,
+                    cleaned,
+                    error,
+                    waitSeconds,
+                    success,
+                    message,
+                    report,
+                    where,
+                    null);
         }
 
         public boolean done() {
@@ -282,7 +343,8 @@ public final class VerifyingBackup {
             case StepProtocol.POLL -> {
                 try {
                     yield poll(db, loc, state.run())
-                            .map(endpoint -> State.check(id, state.run(), endpoint))
+                            .map(endpoint ->
+                                    State.check(id, state.run(), endpoint).on(checkRunsOn(db)))
                             .orElseGet(() -> State.poll(id, state.run()));
                 } catch (Stop e) {
                     yield State.cleanup(id, state.run(), Checked.failedAt("available", e.getMessage()), e.getMessage());
@@ -291,6 +353,13 @@ public final class VerifyingBackup {
                 }
             }
             case StepProtocol.CHECK -> {
+                if (state.taskFailure() != null) {
+                    // The check ran as the Fargate task and failed or stopped there: clean up, say why.
+                    String why = "the check on ECS Fargate failed ("
+                            + state.taskFailure().error() + "): "
+                            + state.taskFailure().cause();
+                    yield State.cleanup(id, state.run(), Checked.failedAt(StepProtocol.CHECK, why), why);
+                }
                 try {
                     yield State.cleanup(id, state.run(), check(db, loc, state.run(), state.endpoint(), budget), null);
                 } catch (RuntimeException e) {
@@ -546,6 +615,20 @@ public final class VerifyingBackup {
             Thread.currentThread().interrupt();
             throw new Stop("interrupted while waiting");
         }
+    }
+
+    /**
+     * Where the check step runs (issue 13): on the Fargate task ({@link StepProtocol#FARGATE}) when the newest dump's
+     * restore would not fit in Lambda's 15 minutes by the database's dump routing ({@link DumpRouting}); null: in the
+     * step function, as every other step.
+     */
+    private String checkRunsOn(LifeboatConfig.Database db) {
+        if (db.dump() == null) {
+            return null;
+        }
+        DumpRouting.Decision d = DumpRouting.decide(db.dump(), dumpManifest(db.id()));
+        LOG.info("verification of {}: the check runs on {}: {}", db.id(), d.runner(), d.reason());
+        return d.runner() == DumpRouting.Runner.FARGATE ? StepProtocol.FARGATE : null;
     }
 
     private Optional<DumpManifest> dumpManifest(String databaseId) {

@@ -3,6 +3,7 @@ package dev.lifeboat.core.testing;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.config.LifeboatConfig.Backup;
 import dev.lifeboat.core.config.LifeboatConfig.Database;
+import dev.lifeboat.core.config.LifeboatConfig.DumpSettings;
 import dev.lifeboat.core.config.LifeboatConfig.Retention;
 import dev.lifeboat.core.config.LifeboatConfig.Schedules;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings;
@@ -12,6 +13,7 @@ import dev.lifeboat.core.config.LifeboatConfig.Source;
 import dev.lifeboat.core.config.LifeboatConfig.VerifySettings;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DbKind;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,6 +49,29 @@ public final class TestSettings {
                 new SnapshotSettings(mode, strategy, null, "arn:aws:kms:eu-west-1:" + backupAccount + ":key/staging"),
                 shareKmsKeyArn,
                 new Retention(7, 4, 12, 3));
+    }
+
+    /** {@code config} with orders dumped (from a secret) and its dumps routed by {@code runOn}, above {@code bytes}. */
+    public static LifeboatConfig dumpsRunningOn(
+            LifeboatConfig config, dev.lifeboat.core.model.RunOn runOn, Long bytes) {
+        Database d = config.database("orders");
+        DumpSettings dump = new DumpSettings(
+                "arn:aws:secretsmanager:eu-west-1:" + PROD + ":secret:orders-AbCdEf",
+                null,
+                "vpc-0a1b2c3d4e5f60718",
+                List.of("subnet-0a1b2c3d4e5f60718"),
+                List.of("sg-0a1b2c3d4e5f60718"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                runOn,
+                0,
+                bytes);
+        Database dumped = new Database(
+                d.id(), d.engine(), d.source(), d.snapshot(), d.retention(), d.schedules(), dump, d.verify());
+        return new LifeboatConfig(config.backup(), Map.of("orders", dumped), "{}");
     }
 
     private static LifeboatConfig orders(

@@ -80,6 +80,11 @@ class VerifyingBackupTest {
 
     /** Runs the table step by step, each state through JSON; returns every state after the first. */
     private List<VerifyingBackup.State> stepByStep(VerifyingBackup v, VerifyingBackup.State first) throws Exception {
+        return stepByStep(config, v, first);
+    }
+
+    private static List<VerifyingBackup.State> stepByStep(
+            LifeboatConfig config, VerifyingBackup v, VerifyingBackup.State first) throws Exception {
         List<VerifyingBackup.State> states = new ArrayList<>();
         VerifyingBackup.State s = first;
         for (int i = 0; i < 30 && !s.done(); i++) {
@@ -87,6 +92,82 @@ class VerifyingBackupTest {
             states.add(s);
         }
         return states;
+    }
+
+    /** The states up to the check step, through JSON as Step Functions carries them; the last is the check. */
+    private List<VerifyingBackup.State> untilCheck(LifeboatConfig config, VerifyingBackup v) throws Exception {
+        List<VerifyingBackup.State> states = new ArrayList<>();
+        VerifyingBackup.State s = VerifyingBackup.State.begin("orders", Instant.parse("2026-11-30T06:00:00Z"));
+        for (int i = 0; i < 10 && !StepProtocol.CHECK.equals(s.action()); i++) {
+            s = JSON.readValue(JSON.writeValueAsString(v.advance(config, s, BUDGET)), VerifyingBackup.State.class);
+            states.add(s);
+        }
+        assertThat(s.action()).isEqualTo(StepProtocol.CHECK);
+        return states;
+    }
+
+    @Test
+    void aDatabaseWhoseDumpsRunOnFargate_hasItsCheckRoutedToTheTask_whichRunsIt_andTheRunGoesOn() throws Exception {
+        aCopyAndADump();
+        LifeboatConfig fargate = TestSettings.dumpsRunningOn(config, dev.lifeboat.core.model.RunOn.FARGATE, null);
+        VerifyingBackup v = verifying(d -> {});
+
+        List<VerifyingBackup.State> before = untilCheck(fargate, v);
+
+        VerifyingBackup.State check = before.getLast();
+        assertThat(check.runOn()).isEqualTo(StepProtocol.FARGATE);
+        assertThat(before.subList(0, before.size() - 1))
+                .extracting(VerifyingBackup.State::runOn)
+                .containsOnlyNulls();
+        // The task runs the same table with its own (long) budget and hands back the next state, for the function.
+        VerifyingBackup.State afterTask = JSON.readValue(
+                JSON.writeValueAsString(v.advance(fargate, check, Duration.ofHours(12))), VerifyingBackup.State.class);
+        assertThat(afterTask.action()).isEqualTo(StepProtocol.CLEANUP);
+        assertThat(afterTask.runOn()).isNull();
+        VerifyingBackup.State done = stepByStep(fargate, v, afterTask).getLast();
+        assertThat(done.success()).as(done.message()).isTrue();
+        assertThat(done.report().checks())
+                .extracting(VerifyingBackup.Check::name)
+                .contains("dump restore");
+    }
+
+    @Test
+    void auto_routesTheCheckToTheTask_onlyWhenTheNewestDumpIsLargerThanTheThreshold() throws Exception {
+        aCopyAndADump();
+        VerifyingBackup v = verifying(d -> {});
+        LifeboatConfig small = TestSettings.dumpsRunningOn(config, dev.lifeboat.core.model.RunOn.AUTO, 1L << 40);
+        assertThat(untilCheck(small, v).getLast().runOn()).isNull();
+        // The same run again (a retried start finds its instance), now with a threshold the dump is over.
+
+        LifeboatConfig large = TestSettings.dumpsRunningOn(config, dev.lifeboat.core.model.RunOn.AUTO, 1L);
+        assertThat(untilCheck(large, v).getLast().runOn()).isEqualTo(StepProtocol.FARGATE);
+    }
+
+    @Test
+    void aCheckThatFailedOnTheTask_comesBackAsTaskFailure_cleansUp_andTheReportSaysWhy() throws Exception {
+        aCopyAndADump();
+        LifeboatConfig fargate = TestSettings.dumpsRunningOn(config, dev.lifeboat.core.model.RunOn.FARGATE, null);
+        VerifyingBackup v = verifying(d -> {});
+        VerifyingBackup.State check = untilCheck(fargate, v).getLast();
+        // As the state machine's Catch hands it back to the step function: the state, and the error under taskFailure.
+        com.fasterxml.jackson.databind.node.ObjectNode caught = JSON.valueToTree(check);
+        caught.putObject(StepProtocol.TASK_FAILURE)
+                .put("Error", "States.HeartbeatTimeout")
+                .put("Cause", "the task sent no heartbeat for 300 s");
+        VerifyingBackup.State back = JSON.treeToValue(caught, VerifyingBackup.State.class);
+
+        List<VerifyingBackup.State> states = stepByStep(fargate, v, back);
+
+        assertThat(states)
+                .extracting(VerifyingBackup.State::action)
+                .containsExactly(StepProtocol.CLEANUP, StepProtocol.FINISH, StepProtocol.DONE);
+        VerifyingBackup.State done = states.getLast();
+        assertThat(done.success()).isFalse();
+        assertThat(done.message()).contains("States.HeartbeatTimeout").contains("no heartbeat");
+        assertThat(done.report().cleanedUp()).isTrue();
+        assertThat(rds.database(backup, DbKind.INSTANCE, done.report().instance()))
+                .isEmpty();
+        assertThat(secretStore.names).isEmpty();
     }
 
     @Test
