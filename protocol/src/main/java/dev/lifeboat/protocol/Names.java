@@ -29,6 +29,12 @@ public final class Names {
 
     public static final String SNAPSHOT_STATE_MACHINE = PREFIX + "snapshot-pipeline";
     public static final String VERIFICATION_STATE_MACHINE = PREFIX + "verification";
+    /** Dump restores too large for Lambda, run as the ECS Fargate task (issue 13). */
+    public static final String DUMP_RESTORE_STATE_MACHINE = PREFIX + "dump-restores";
+    /** The ECS Fargate task definitions of the backup account: dump restores and verification checks. */
+    public static final String RESTORE_TASK_FAMILY = PREFIX + "dump-restore";
+
+    public static final String VERIFICATION_TASK_FAMILY = PREFIX + "verification-check";
 
     private Names() {}
 

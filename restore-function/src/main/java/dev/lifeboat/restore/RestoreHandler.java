@@ -14,6 +14,7 @@ import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.dump.DumpRouting;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
 import dev.lifeboat.core.model.DatabaseTarget;
@@ -23,16 +24,19 @@ import dev.lifeboat.core.port.DumpTools;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.SecretSource;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
+import dev.lifeboat.protocol.Names;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -89,6 +93,8 @@ public final class RestoreHandler implements RequestStreamHandler {
     private final DumpTools tools;
     private final Clock clock;
     private final Metrics metrics;
+    /** Set for the function: see {@link #RestoreHandler(LifeboatConfig, AwsClients, boolean)}. */
+    private final boolean inLambda;
 
     /** Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig); clients built once. */
     public RestoreHandler() {
@@ -96,10 +102,14 @@ public final class RestoreHandler implements RequestStreamHandler {
     }
 
     private RestoreHandler(AwsClients aws) {
-        this(DeployedConfig.load(System.getenv(), aws::objectBytes), aws);
+        this(DeployedConfig.load(System.getenv(), aws::objectBytes), aws, true);
     }
 
-    private RestoreHandler(LifeboatConfig config, AwsClients aws) {
+    /**
+     * @param inLambda whether this runs in the function: a dump restore that would not fit in Lambda's 15 minutes is
+     *     then refused up front, naming the Fargate task's state machine ({@link RestoreTask} runs without the limit)
+     */
+    RestoreHandler(LifeboatConfig config, AwsClients aws, boolean inLambda) {
         this(
                 config,
                 AwsRdsGateway.forConfig(config, aws),
@@ -109,7 +119,8 @@ public final class RestoreHandler implements RequestStreamHandler {
                 new JdbcInspector(),
                 ProcessDumpTools.fromEnvironment(),
                 Clock.systemUTC(),
-                MetricsFactory.getMetricsInstance());
+                MetricsFactory.getMetricsInstance(),
+                inLambda);
     }
 
     RestoreHandler(
@@ -134,6 +145,21 @@ public final class RestoreHandler implements RequestStreamHandler {
             DumpTools tools,
             Clock clock,
             Metrics metrics) {
+        this(config, rds, shapes, vault, secrets, inspector, tools, clock, metrics, false);
+    }
+
+    RestoreHandler(
+            LifeboatConfig config,
+            RdsGateway rds,
+            DatabaseShapes shapes,
+            Supplier<Vault> vault,
+            SecretSource secrets,
+            DatabaseInspector inspector,
+            DumpTools tools,
+            Clock clock,
+            Metrics metrics,
+            boolean inLambda) {
+        this.inLambda = inLambda;
         this.config = config;
         this.rds = rds;
         this.shapes = shapes;
@@ -264,6 +290,9 @@ public final class RestoreHandler implements RequestStreamHandler {
         Vault v = vault.get();
         String backup = p.optional("backup", "latest");
         boolean dryRun = p.bool("dryRun", false);
+        if (inLambda && !dryRun) {
+            refuseIfTooLargeForLambda(e, database, new BackupCatalog(v, clock).find(database, backup));
+        }
         boolean create = p.bool("create", false);
         boolean allowNonEmpty = p.bool("allowNonEmptyTarget", false);
         String name = p.optional("targetDatabase");
@@ -295,6 +324,26 @@ public final class RestoreHandler implements RequestStreamHandler {
                 .put("backup", r.manifest().backupId())
                 .put("bytes", r.bytes())
                 .put("seconds", r.elapsed().toSeconds());
+    }
+
+    /**
+     * A dump whose database's dumps run on Fargate (by lifeboat.yml's dump.runOn, or by the last dump's duration and
+     * size) would not load within Lambda's 15 minutes either: refused before anything is created, naming the state
+     * machine that runs the same payload as the Fargate task (issue 13).
+     */
+    void refuseIfTooLargeForLambda(JsonNode payload, String database, DumpManifest dump) {
+        DumpRouting.Decision d = DumpRouting.decide(config.database(database).dump(), Optional.of(dump));
+        if (d.runner() != DumpRouting.Runner.FARGATE) {
+            return;
+        }
+        String machine = "arn:aws:states:" + config.backup().region() + ":"
+                + config.backup().account() + ":stateMachine:" + Names.DUMP_RESTORE_STATE_MACHINE;
+        throw new InvalidInputException(
+                "dump " + dump.backupId() + " of " + database + " is too large to restore within Lambda's 15 minutes ("
+                        + d.reason() + "); nothing was changed",
+                "run the same payload as the Fargate task: aws stepfunctions start-execution --state-machine-arn "
+                        + machine + " --input '" + payload + "' (or lifeboat restore --from dump from a machine that"
+                        + " reaches the database)");
     }
 
     private static void onlyFields(JsonNode e, Set<String> allowed, String kind) {

@@ -68,7 +68,8 @@ public final class VerificationStepHandler implements RequestStreamHandler {
         this(DeployedConfig.load(System.getenv(), aws::objectBytes), aws);
     }
 
-    private VerificationStepHandler(LifeboatConfig config, AwsClients aws) {
+    /** With lifeboat.yml as deployed and the clients of {@code aws}: the function's, and the Fargate task's. */
+    VerificationStepHandler(LifeboatConfig config, AwsClients aws) {
         this(config, AwsRdsGateway.forConfig(config, aws), aws);
     }
 

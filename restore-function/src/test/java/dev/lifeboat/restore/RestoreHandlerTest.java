@@ -47,6 +47,62 @@ class RestoreHandlerTest {
     }
 
     @Test
+    void inTheFunction_aDumpWhoseDatabaseDumpsOnFargate_isRefusedUpFront_namingTheTasksStateMachine() throws Exception {
+        var config = TestConfigs.orders("vault: s3://vault/lifeboat", "", """
+                dump:
+                  secretArn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-AbCdEf
+                  runOn: fargate
+                """);
+        InMemoryVault vault = new InMemoryVault();
+        dev.lifeboat.core.testing.FakeDumps.take(vault, "orders");
+        List<String> secretsRead = new java.util.ArrayList<>();
+        RestoreHandler inLambda = new RestoreHandler(
+                config,
+                rds,
+                null,
+                () -> vault,
+                id -> {
+                    secretsRead.add(id);
+                    throw new AssertionError("refused before any secret is read");
+                },
+                new FakeInspector(),
+                new FakeDumpTools(),
+                Clock.systemUTC(),
+                null,
+                true);
+        JsonNode payload = JSON.readTree("""
+                {"database": "orders", "from": "dump", "targetSecretArn": "arn:aws:secretsmanager:eu-central-1:222222222222:secret:t",
+                 "targetDatabase": "orders_restored", "create": true}""");
+
+        assertThatThrownBy(() -> inLambda.handle(payload))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("too large to restore within Lambda's 15 minutes")
+                .hasMessageContaining("dump.runOn is fargate")
+                .satisfies(e -> assertThat(((InvalidInputException) e).describe())
+                        .contains("aws stepfunctions start-execution --state-machine-arn"
+                                + " arn:aws:states:eu-central-1:222222222222:stateMachine:lifeboat-dump-restores")
+                        .contains("\"targetDatabase\":\"orders_restored\""));
+        assertThat(secretsRead).isEmpty();
+        // The task runs the same handler without the refusal (it gets as far as the secret here).
+        RestoreHandler onFargate = new RestoreHandler(
+                config,
+                rds,
+                null,
+                () -> vault,
+                id -> {
+                    secretsRead.add(id);
+                    throw new InvalidInputException("no such secret in this test", "none");
+                },
+                new FakeInspector(),
+                new FakeDumpTools(),
+                Clock.systemUTC(),
+                null,
+                false);
+        assertThatThrownBy(() -> onFargate.handle(payload)).hasMessageContaining("no such secret in this test");
+        assertThat(secretsRead).hasSize(1);
+    }
+
+    @Test
     void dryRun_returnsThePlan_andCreatesNothing() throws Exception {
         JsonNode out = handler.handle(JSON.readTree("""
                 {"database": "orders", "from": "snapshot", "backup": "latest", "targetInstance": "orders-restored",

@@ -187,6 +187,11 @@ public final class AwsClients implements AutoCloseable {
         return b.build();
     }
 
+    /** How a task started with a task token reports to the state machine in {@code region} (issue 13). */
+    public dev.lifeboat.core.port.TaskCallbacks taskCallbacks(String region) {
+        return new AwsTaskCallbacks(sfn(region), region);
+    }
+
     /** An SNS client in the backup account's {@code region}, with the process's credentials; the caller closes it. */
     public SnsClient sns(String region) {
         var b = SnsClient.builder()

@@ -154,7 +154,7 @@ class VerifyingBackupTest {
         caught.putObject(StepProtocol.TASK_FAILURE)
                 .put("Error", "States.HeartbeatTimeout")
                 .put("Cause", "the task sent no heartbeat for 300 s");
-        VerifyingBackup.State back = JSON.treeToValue(caught, VerifyingBackup.State.class);
+        VerifyingBackup.State back = JSON.readValue(JSON.writeValueAsString(caught), VerifyingBackup.State.class);
 
         List<VerifyingBackup.State> states = stepByStep(fargate, v, back);
 

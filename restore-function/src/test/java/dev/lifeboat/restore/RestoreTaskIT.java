@@ -1,0 +1,127 @@
+package dev.lifeboat.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.adapters.jdbc.JdbcInspector;
+import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.config.DeployedConfig;
+import dev.lifeboat.core.dump.TakingDump;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.stream.Sha256;
+import dev.lifeboat.testing.Fingerprint;
+import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.MotoServer;
+import dev.lifeboat.testing.PostgresServer;
+import dev.lifeboat.testing.RealParts;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13: the backup account's Fargate task run as the task runs it, a process of its own (java ... RestoreTask),
+ * with lifeboat.yml published to S3 and checked against its hash: a dump restore from its payload, compared table by
+ * table, and a verification step reported to Step Functions with its task token; against the real PostgreSQL and moto.
+ */
+@ExtendWith(RealParts.class)
+class RestoreTaskIT {
+    private static final String MOTO_REGION = "eu-west-1";
+
+    private record Ran(int exit, String out, String err) {}
+
+    private static Ran runTask(Map<String, String> extraEnv, Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.lifeboat.restore.RestoreTask");
+        pb.environment().putAll(extraEnv);
+        pb.redirectOutput(dir.resolve("out").toFile());
+        pb.redirectError(dir.resolve("err").toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        return new Ran(
+                p.exitValue(),
+                Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theTaskRestoresADumpFromItsPayload_andReportsAVerificationStepWithItsToken(
+            PostgresServer pg, MotoServer moto, @TempDir Path dir) throws Exception {
+        String bucket = moto.newBucket(moto.s3(), true);
+        String yaml = """
+                backup:
+                  account: "123456789012"
+                  region: %s
+                  kmsKeyArn: %s
+                  vault: s3://%s/lifeboat
+                databases:
+                  orders:
+                    engine: postgres
+                    source: {account: "111111111111", region: eu-west-1, instance: orders-prod,
+                             roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-orders}
+                    retention: {daily: 7}
+                """.formatted(MOTO_REGION, moto.newKmsKey(), bucket);
+        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
+        S3Vault config = new S3Vault(moto.s3(), S3Vault.Settings.of(bucket, "config"), Clock.systemUTC());
+        assertThat(config.putIfAbsent("lifeboat.yml", document)).isTrue();
+        DatabaseTarget source = pg.newDatabase("tasksrc");
+        Fixtures.loadTricky(pg, source.database());
+        new TakingDump(
+                        new S3Vault(moto.s3(), S3Vault.Settings.of(bucket, "lifeboat"), Clock.systemUTC()),
+                        new JdbcInspector(),
+                        ProcessDumpTools.fromEnvironment(),
+                        Clock.systemUTC(),
+                        TakingDump.Settings.DEFAULTS.withJobs(2))
+                .dump(new TakingDump.Command("orders", source, null, null));
+        String secret = moto.secretsManager()
+                .createSecret(b -> b.name("lifeboat/restore-target/" + UUID.randomUUID())
+                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + pg.host() + "\",\"port\":" + pg.port()
+                                + ",\"username\":\"" + pg.user() + "\",\"password\":\"" + pg.password()
+                                + "\",\"dbname\":\"postgres\"}"))
+                .arn();
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_ENDPOINT_URL", moto.endpoint());
+        env.put("AWS_REGION", MOTO_REGION);
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
+        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
+        String target = PostgresServer.uniqueName("taskrestored");
+        env.put(
+                RestoreTask.RESTORE,
+                "{\"database\": \"orders\", \"from\": \"dump\", \"targetSecretArn\": \"" + secret
+                        + "\", \"targetDatabase\": \"" + target + "\", \"create\": true}");
+
+        Ran restored = runTask(env, dir);
+
+        assertThat(restored.exit()).as(restored.err()).isZero();
+        assertThat(restored.out()).contains("\"status\":\"AVAILABLE\"", "sha256 verified");
+        assertThat(Fingerprint.of(pg, target)).isEqualTo(Fingerprint.of(pg, source.database()));
+        assertThat(restored.out() + restored.err()).doesNotContain(pg.password());
+
+        // A verification step: the cleanup of a run whose instance is gone already; its next state goes to Step
+        // Functions (moto's SendTaskSuccess) and to the log.
+        env.remove(RestoreTask.RESTORE);
+        env.put(
+                RestoreTask.STEP,
+                "{\"action\": \"cleanup\", \"database\": \"orders\", \"run\": {\"databaseId\": \"orders\","
+                        + " \"instance\": \"lifeboat-verify-orders-20261126t030000z\","
+                        + " \"startedAt\": \"2026-11-26T03:00:00Z\"}, \"error\": \"the check failed\"}");
+        env.put(RestoreTask.TASK_TOKEN, "AAAAKgAAAAIAAAAAAAAAA" + UUID.randomUUID());
+
+        Ran stepped = runTask(env, dir);
+
+        assertThat(stepped.exit()).as(stepped.err()).isZero();
+        assertThat(stepped.out()).contains("\"action\":\"finish\"", "\"cleaned\":true", "the check failed");
+    }
+}
