@@ -356,6 +356,30 @@ synth_and_lint() {
   "$LIFEBOAT_CACHE/tools-venv/bin/cfn-lint" "$LIFEBOAT_ROOT"/infra-cdk/target/cdk.out.fleet/*.template.json \
     >"$LIFEBOAT_CACHE/cfn-lint-fleet.log" 2>&1 || rc=$?
   if [ $((rc & 2)) -ne 0 ]; then cat "$LIFEBOAT_CACHE/cfn-lint-fleet.log"; die "cfn-lint found errors in the 500-database fleet's templates"; fi
+  # The Fargate paths (issue 13): the lifeboat.yml FargateRestoresTest left behind (dumps, restores and
+  # verification checks as ECS Fargate tasks), synthesized and linted like the example: cfn-lint, checkov and
+  # asl-validator on its state machines.
+  local fargate=$LIFEBOAT_ROOT/infra-cdk/target/fargate/lifeboat-fargate.yml
+  [ -f "$fargate" ] || die "$fargate is missing: FargateRestoresTest writes it during ./mvnw verify"
+  rm -rf "$LIFEBOAT_ROOT/infra-cdk/target/cdk.out.fargate"
+  ( cd "$LIFEBOAT_ROOT/infra-cdk"
+    CDK_DISABLE_VERSION_CHECK=true npx cdk synth -q --no-notices --no-version-reporting -c config="$fargate" \
+      -o target/cdk.out.fargate >/dev/null )
+  rc=0
+  "$LIFEBOAT_CACHE/tools-venv/bin/cfn-lint" "$LIFEBOAT_ROOT"/infra-cdk/target/cdk.out.fargate/*.template.json || rc=$?
+  if [ $((rc & 2)) -ne 0 ]; then die "cfn-lint found errors in the Fargate templates"; fi
+  rc=0
+  ( cd "$LIFEBOAT_ROOT/infra-cdk"
+    "$LIFEBOAT_CACHE/checkov-venv/bin/checkov" --config-file checkov.yaml -d target/cdk.out.fargate -o cli 2>/dev/null \
+      | grep -E "^(Check:|Passed checks)|FAILED"
+    exit "${PIPESTATUS[0]}" ) || rc=$?
+  [ "$rc" -eq 0 ] || die "checkov found in the Fargate templates what infra-cdk/checkov.yaml does not explain (above)"
+  local asl_fargate=$LIFEBOAT_ROOT/infra-cdk/target/cdk.out.fargate/asl definition
+  rm -rf "$asl_fargate"
+  while read -r definition; do
+    "$LIFEBOAT_ROOT/infra-cdk/node_modules/.bin/asl-validator" --json-path "$definition" \
+      || die "asl-validator: $definition is not a valid state machine definition"
+  done < <(python3 "$LIFEBOAT_ROOT/scripts/state-machine-definitions.py" "$asl_fargate" "$LIFEBOAT_ROOT"/infra-cdk/target/cdk.out.fargate/*.template.json)
   # The StackSet's template (sourceDeployment: stacksets), as SourceStackSetTest left it.
   local stackset=$LIFEBOAT_ROOT/infra-cdk/target/stackset/lifeboat-source.template.json
   [ -f "$stackset" ] || die "$stackset is missing: SourceStackSetTest writes it during ./mvnw verify"

@@ -337,7 +337,24 @@ public final class ConfigLoader {
             if (!net.isObject()) {
                 errors.add("backup.network: must be a mapping with vpcId, subnetIds and securityGroupIds");
             } else {
-                allowOnly(net, "backup.network", Set.of("vpcId", "subnetIds", "securityGroupIds", "egress"));
+                allowOnly(
+                        net,
+                        "backup.network",
+                        Set.of("vpcId", "subnetIds", "securityGroupIds", "egress", "taskStorageGiB"));
+                int storage = LifeboatConfig.Network.MIN_TASK_STORAGE_GIB;
+                JsonNode gib = net.get("taskStorageGiB");
+                if (gib != null && !gib.isNull()) {
+                    if (!gib.isInt()
+                            || gib.asInt() < LifeboatConfig.Network.MIN_TASK_STORAGE_GIB
+                            || gib.asInt() > LifeboatConfig.Network.MAX_TASK_STORAGE_GIB) {
+                        errors.add("backup.network.taskStorageGiB: '" + gib.asText() + "' must be a whole number from "
+                                + LifeboatConfig.Network.MIN_TASK_STORAGE_GIB + " to "
+                                + LifeboatConfig.Network.MAX_TASK_STORAGE_GIB
+                                + " (the Fargate task's ephemeral storage, where a restore stages its schema part)");
+                    } else {
+                        storage = gib.asInt();
+                    }
+                }
                 String vpc = matching(
                         net,
                         "backup.network",
@@ -351,7 +368,7 @@ public final class ConfigLoader {
                             + " verification instances run in them)");
                 } else if (vpc != null) {
                     network = new LifeboatConfig.Network(
-                            vpc, subnets, groups, egress(net.get("egress"), "backup.network.egress"));
+                            vpc, subnets, groups, egress(net.get("egress"), "backup.network.egress"), storage);
                 }
             }
         }

@@ -344,6 +344,20 @@ class ConfigLoaderTest {
                 .hasMessageContaining("backup.network: give subnetIds and securityGroupIds");
         assertThatThrownBy(() -> ConfigLoader.parse(with.replace("vpc-0123456789abcdef0", "vpc-x"), "f"))
                 .hasMessageContaining("backup.network.vpcId");
+        // Issue 13: the Fargate task's ephemeral storage, Fargate's 21 GiB unless set, within its 21..200.
+        assertThat(ConfigLoader.parse(with, "f").backup().network().taskStorageGiB())
+                .isEqualTo(21);
+        assertThat(ConfigLoader.parse(with.replace("egress: nat}", "egress: nat, taskStorageGiB: 120}"), "f")
+                        .backup()
+                        .network()
+                        .taskStorageGiB())
+                .isEqualTo(120);
+        for (String bad : java.util.List.of("20", "201", "big")) {
+            assertThatThrownBy(() -> ConfigLoader.parse(
+                            with.replace("egress: nat}", "egress: nat, taskStorageGiB: " + bad + "}"), "f"))
+                    .hasMessageContaining(
+                            "backup.network.taskStorageGiB: '" + bad + "' must be a whole number from 21" + " to 200");
+        }
     }
 
     /** Issue 17: a function in a VPC must say how it reaches AWS; a silent default would time out at the first call. */

@@ -64,6 +64,7 @@ import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.stepfunctions.CatchProps;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
@@ -75,6 +76,7 @@ import software.amazon.awscdk.services.stepfunctions.Succeed;
 import software.amazon.awscdk.services.stepfunctions.TaskInput;
 import software.amazon.awscdk.services.stepfunctions.Wait;
 import software.amazon.awscdk.services.stepfunctions.WaitTime;
+import software.amazon.awscdk.services.stepfunctions.tasks.EcsRunTask;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.amazon.awscdk.services.stepfunctions.tasks.SnsPublish;
 import software.constructs.Construct;
@@ -497,6 +499,9 @@ public final class BackupAccountStack extends Stack {
                 .payloadResponseOnly(true)
                 .retryOnServiceExceptions(true)
                 .build();
+        // Dump restores and verification checks too large for Lambda (issue 13): the Fargate task, where a database's
+        // dumps may run on Fargate.
+        FargateRestores onFargate = fargateRestores(config, repositoryRoot, restoreFn, verifyStep, configDocument);
         Wait verifyWait = Wait.Builder.create(this, "WaitForInstance")
                 .time(WaitTime.secondsPath(StepProtocol.path(StepProtocol.WAIT_SECONDS)))
                 .build();
@@ -516,8 +521,16 @@ public final class BackupAccountStack extends Stack {
                         Condition.stringEquals(StepProtocol.path(StepProtocol.ACTION), StepProtocol.DONE),
                         verifyNotify.next(
                                 Fail.Builder.create(this, "VerificationFailed").build()))
+                .when(
+                        Condition.and(
+                                Condition.isPresent(StepProtocol.path(StepProtocol.RUN_ON)),
+                                Condition.stringEquals(StepProtocol.path(StepProtocol.RUN_ON), StepProtocol.FARGATE)),
+                        onFargate == null ? verifyTask : checkOnFargate(onFargate, verifyTask))
                 .when(Condition.isPresent(StepProtocol.path(StepProtocol.WAIT_SECONDS)), verifyWait.next(verifyTask))
                 .otherwise(verifyTask);
+        if (onFargate != null) {
+            fargateCheck.next(verifyNext);
+        }
         LogGroup verifyLogs = LogGroup.Builder.create(this, "VerificationLogs")
                 .retention(RetentionDays.ONE_YEAR)
                 .removalPolicy(RemovalPolicy.RETAIN)
@@ -525,7 +538,7 @@ public final class BackupAccountStack extends Stack {
         StateMachine verification = StateMachine.Builder.create(this, "Verification")
                 .stateMachineName(Names.VERIFICATION_STATE_MACHINE)
                 .definitionBody(DefinitionBody.fromChainable(startAt("Verification", verifyTask.next(verifyNext))))
-                .timeout(Duration.hours(6 + widest.toHours() + 1))
+                .timeout(Duration.hours(6 + widest.toHours() + 1 + (onFargate == null ? 0 : 13)))
                 .tracingEnabled(true)
                 .logs(LogOptions.builder()
                         .destination(verifyLogs)
@@ -534,6 +547,25 @@ public final class BackupAccountStack extends Stack {
                 .build();
         // Publishing to the encrypted topic needs the topic's key too; the SnsPublish task grants only sns:Publish.
         alarmKey.grant(verification.getRole(), "kms:Decrypt", "kms:GenerateDataKey*");
+        if (onFargate != null) {
+            // The check task reports with its token (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat), as CDK's
+            // grantTaskResponse grants it, on the machine's fixed-name ARN: a reference would make the function
+            // depend on the machine that depends on the function.
+            verifyStep
+                    .getRole()
+                    .attachInlinePolicy(software.amazon.awscdk.services.iam.Policy.Builder.create(
+                                    this, "CheckTaskResponds")
+                            .statements(List.of(PolicyStatement.Builder.create()
+                                    .effect(Effect.ALLOW)
+                                    .actions(List.of(
+                                            "states:SendTaskSuccess",
+                                            "states:SendTaskFailure",
+                                            "states:SendTaskHeartbeat"))
+                                    .resources(List.of("arn:aws:states:" + backup.region() + ":" + backup.account()
+                                            + ":stateMachine:" + Names.VERIFICATION_STATE_MACHINE))
+                                    .build()))
+                            .build());
+        }
 
         // One schedule per database and job, from lifeboat.yml.
         Role schedulerRole = Role.Builder.create(this, "SchedulerRole")
@@ -750,6 +782,55 @@ public final class BackupAccountStack extends Stack {
                                                 .build()))
                                 .build())))
                 .build();
+    }
+
+    /** The verification run's check on the Fargate task; a failure there goes back to the step function to clean up. */
+    private EcsRunTask fargateCheck;
+
+    private EcsRunTask checkOnFargate(FargateRestores onFargate, LambdaInvoke verifyTask) {
+        fargateCheck = onFargate.verificationCheck(this, "CheckOnFargate");
+        fargateCheck.addCatch(
+                verifyTask,
+                CatchProps.builder()
+                        .errors(List.of("States.ALL"))
+                        .resultPath(StepProtocol.path(StepProtocol.TASK_FAILURE))
+                        .build());
+        return fargateCheck;
+    }
+
+    /**
+     * The backup account's Fargate task for dump restores and verification checks (issue 13), when a database's dumps
+     * may run on Fargate; null otherwise. It runs in {@code backup.network} and needs a NAT route there: the task pulls
+     * its image from ECR and writes to CloudWatch Logs, endpoints Lifeboat does not create.
+     */
+    private FargateRestores fargateRestores(
+            LifeboatConfig config,
+            Path repositoryRoot,
+            Function restoreFn,
+            Function verifyStep,
+            ConfigDocuments.Published configDocument) {
+        List<String> onFargate = config.databases().values().stream()
+                .filter(d -> d.dump() != null && d.dump().mayRunOnFargate())
+                .map(LifeboatConfig.Database::id)
+                .toList();
+        if (onFargate.isEmpty()) {
+            return null;
+        }
+        LifeboatConfig.Network net = config.backup().network();
+        if (net == null) {
+            throw new IllegalArgumentException("databases." + onFargate.getFirst() + ".dump.runOn: a database whose"
+                    + " dumps may run on Fargate is restored and verified there too, by an ECS Fargate task in the"
+                    + " backup account: set backup.network (vpcId, subnetIds, securityGroupIds; egress: nat)");
+        }
+        if (net.egress() != null && net.egress().mode() == LifeboatConfig.Egress.Kind.ENDPOINTS) {
+            throw new IllegalArgumentException("databases." + onFargate.getFirst() + ".dump.runOn: the backup"
+                    + " account's Fargate task (dump restores and verification checks) pulls its image from ECR and"
+                    + " logs to CloudWatch Logs, which backup.network.egress: endpoints does not reach. Use egress: nat"
+                    + " for backup.network, or dump.runOn: lambda");
+        }
+        Map<String, String> env = new java.util.HashMap<>(configDocument.environment());
+        env.put("LIFEBOAT_NETWORK", VpcEgress.describe(net.vpcId(), net.subnetIds(), net.egress()));
+        return new FargateRestores(this, repositoryRoot, net, restoreFn.getRole(), verifyStep.getRole(), env, alarms);
     }
 
     /** A container-image function with the configuration in its environment and failed async invocations kept. */

@@ -64,6 +64,8 @@ final class FargateDumps {
                 + "], \"runId\": \"<aws.scheduler.scheduled-time>\"}";
     }
 
+    static final String CLUSTER = "lifeboat-dumps";
+
     final StateMachine stateMachine;
     final FargateTaskDefinition task;
 
@@ -77,7 +79,9 @@ final class FargateDumps {
             IFunction fn,
             Map<String, String> environment,
             ITopic alarms) {
+        // A fixed name, so that the state machine may stop this cluster's tasks only (EcsTaskScope).
         Cluster cluster = Cluster.Builder.create(scope, "DumpCluster")
+                .clusterName(CLUSTER)
                 .vpc(vpc)
                 .containerInsightsV2(ContainerInsights.ENABLED)
                 .build();
@@ -212,6 +216,8 @@ final class FargateDumps {
                         .includeExecutionData(false)
                         .build())
                 .build();
+        software.amazon.awscdk.Aspects.of(software.amazon.awscdk.Stack.of(scope))
+                .add(new EcsTaskScope(CLUSTER));
         AlarmTopic.failedAtLeastOnce(
                         scope,
                         "ScheduledDumpFailed",

@@ -30,6 +30,8 @@ class StateMachinesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static JsonNode verification;
     private static JsonNode pipeline;
+    /** The verification machine of a deployment whose database's dumps may run on Fargate (issue 13). */
+    private static JsonNode verificationWithFargate;
 
     @BeforeAll
     static void synth() throws Exception {
@@ -50,6 +52,19 @@ class StateMachinesTest {
         }
         assertThat(verification).as("the verification state machine").isNotNull();
         assertThat(pipeline).as("the snapshot pipeline").isNotNull();
+        LifeboatApp.Stacks fargate = LifeboatApp.build(
+                new App(),
+                ConfigLoader.parse(FargateRestoresTest.config(), "fargate"),
+                Path.of("..").toAbsolutePath().normalize());
+        for (Map<String, Object> m : Template.fromStack(fargate.backup())
+                .findResources("AWS::StepFunctions::StateMachine")
+                .values()) {
+            JsonNode definition = JSON.readTree(joined(((Map<?, ?>) m.get("Properties")).get("DefinitionString")));
+            if (definition.path("States").has("NextVerificationStep")) {
+                verificationWithFargate = definition;
+            }
+        }
+        assertThat(verificationWithFargate).isNotNull();
     }
 
     /** The definition string: an Fn::Join whose references (function ARNs, the topic) become placeholders. */
@@ -68,16 +83,22 @@ class StateMachinesTest {
     /** What one execution did. */
     record Execution(
             List<String> invoked,
+            List<String> tasks,
             List<Long> waits,
             List<String> until,
             List<String> published,
             String end,
             JsonNode output) {}
 
-    /** Runs {@code definition} from {@code input}; each function invocation answers the next of {@code answers}. */
+    /**
+     * Runs {@code definition} from {@code input}; each function invocation, and each task that reports with its token,
+     * answers the next of {@code answers}. An answer {@code !ERROR} fails that state with the error ERROR, which its
+     * Catch handles (ResultPath: the error and its cause beside the input) or ends the execution.
+     */
     private static Execution run(JsonNode definition, String input, List<String> answers) throws Exception {
         Deque<String> script = new ArrayDeque<>(answers);
         List<String> invoked = new ArrayList<>();
+        List<String> tasks = new ArrayList<>();
         List<Long> waits = new ArrayList<>();
         List<String> until = new ArrayList<>();
         List<String> published = new ArrayList<>();
@@ -98,8 +119,23 @@ class StateMachinesTest {
                         assertThat(script)
                                 .as("the function was invoked more often than scripted")
                                 .isNotEmpty();
-                        invoked.add(data.toString());
-                        data = JSON.readTree(script.removeFirst()); // payloadResponseOnly: the output is the answer
+                        boolean task = resource.endsWith(":ecs:runTask.waitForTaskToken");
+                        (task ? tasks : invoked).add(data.toString());
+                        String answer = script.removeFirst();
+                        if (answer.startsWith("!")) {
+                            JsonNode catcher = catcher(state, answer.substring(1));
+                            if (catcher == null) {
+                                return new Execution(invoked, tasks, waits, until, published, "Fail", data);
+                            }
+                            ((ObjectNode) data)
+                                    .putObject(field(catcher.path("ResultPath").asText()))
+                                    .put("Error", answer.substring(1))
+                                    .put("Cause", "scripted failure");
+                            name = catcher.path("Next").asText();
+                            continue;
+                        }
+                        // payloadResponseOnly, or the task's SendTaskSuccess: the output is the answer
+                        data = JSON.readTree(answer);
                     }
                 }
                 case "Wait" -> {
@@ -121,16 +157,33 @@ class StateMachinesTest {
                 }
                 case "Succeed", "Fail" -> {
                     return new Execution(
-                            invoked, waits, until, published, state.path("Type").asText(), data);
+                            invoked,
+                            tasks,
+                            waits,
+                            until,
+                            published,
+                            state.path("Type").asText(),
+                            data);
                 }
                 default -> throw new AssertionError("state type not modelled: " + state);
             }
             if (state.path("End").asBoolean(false)) {
-                return new Execution(invoked, waits, until, published, "End", data);
+                return new Execution(invoked, tasks, waits, until, published, "End", data);
             }
             name = next;
         }
         throw new AssertionError("the execution did not end in 100 states");
+    }
+
+    private static JsonNode catcher(JsonNode state, String error) {
+        for (JsonNode c : state.path("Catch")) {
+            for (JsonNode e : c.path("ErrorEquals")) {
+                if (e.asText().equals(error) || e.asText().equals("States.ALL")) {
+                    return c;
+                }
+            }
+        }
+        return null;
     }
 
     private static boolean matches(JsonNode rule, JsonNode data) {
@@ -244,5 +297,62 @@ class StateMachinesTest {
         assertThat(run(pipeline, "{\"database\": \"orders\"}", List.of("{\"status\": \"DONE\"}"))
                         .until())
                 .isEmpty();
+    }
+
+    /** Issue 13: a check whose dump restore needs Fargate goes to the task, which answers with the next state. */
+    @Test
+    void aCheckRoutedToFargate_runsAsTheTask_andTheRunGoesOnWithItsAnswer() throws Exception {
+        Execution e = run(
+                verificationWithFargate,
+                "{\"action\": \"start\", \"database\": \"db0\"}",
+                List.of(
+                        verificationStep(StepProtocol.POLL, ", \"waitSeconds\": 30"),
+                        verificationStep(StepProtocol.CHECK, ", \"runOn\": \"FARGATE\""),
+                        verificationStep(StepProtocol.CLEANUP, ""),
+                        verificationStep(StepProtocol.FINISH, ""),
+                        verificationStep(StepProtocol.DONE, ", \"success\": true, \"message\": \"passed\"")));
+
+        assertThat(e.tasks()).singleElement().satisfies(t -> assertThat(t).contains("\"runOn\":\"FARGATE\""));
+        assertThat(e.invoked()).hasSize(4);
+        assertThat(e.end()).isEqualTo("Succeed");
+        // The task gets the whole state and the token.
+        JsonNode env = verificationWithFargate.at("/States/CheckOnFargate/Parameters/Overrides/ContainerOverrides/0");
+        assertThat(env.toString())
+                .contains("\"Name\":\"LIFEBOAT_STEP\",\"Value.$\":\"States.JsonToString($)\"")
+                .contains("\"Name\":\"LIFEBOAT_TASK_TOKEN\",\"Value.$\":\"$$.Task.Token\"");
+    }
+
+    @Test
+    void aCheckThatFailsOnFargate_goesBackToTheStepFunction_withTaskFailure_soTheRunCleansUp() throws Exception {
+        Execution e = run(
+                verificationWithFargate,
+                "{\"action\": \"start\", \"database\": \"db0\"}",
+                List.of(
+                        verificationStep(StepProtocol.CHECK, ", \"runOn\": \"FARGATE\", \"run\": {}"),
+                        "!States.HeartbeatTimeout",
+                        verificationStep(StepProtocol.FINISH, ""),
+                        verificationStep(
+                                StepProtocol.DONE, ", \"success\": false, \"message\": \"check on Fargate failed\"")));
+
+        JsonNode back = JSON.readTree(e.invoked().get(1));
+        assertThat(back.path("action").asText()).isEqualTo(StepProtocol.CHECK);
+        assertThat(back.path("run").isObject())
+                .as("the run's state goes back with the failure")
+                .isTrue();
+        assertThat(back.at("/taskFailure/Error").asText()).isEqualTo("States.HeartbeatTimeout");
+        assertThat(e.published()).containsExactly("check on Fargate failed");
+        assertThat(e.end()).isEqualTo("Fail");
+    }
+
+    @Test
+    void withoutFargate_aStateThatAsksForIt_stillRunsInTheFunction() throws Exception {
+        Execution e = run(
+                verification,
+                "{\"action\": \"start\", \"database\": \"orders\"}",
+                List.of(
+                        verificationStep(StepProtocol.CHECK, ", \"runOn\": \"FARGATE\""),
+                        verificationStep(StepProtocol.DONE, ", \"success\": true")));
+        assertThat(e.tasks()).isEmpty();
+        assertThat(e.invoked()).hasSize(2);
     }
 }

@@ -233,10 +233,24 @@ public record LifeboatConfig(
      * dump restores' throwaway instances): the VPC, the subnets the functions run in, and their security groups.
      * The throwaway instances' subnet group ({@code verify.subnetGroup}) must be in the same VPC.
      */
-    public record Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds, Egress egress) {
+    public record Network(
+            String vpcId, List<String> subnetIds, List<String> securityGroupIds, Egress egress, int taskStorageGiB) {
+        /**
+         * Fargate's least (and default) ephemeral storage, GiB; its most is 200
+         * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html).
+         */
+        public static final int MIN_TASK_STORAGE_GIB = 21;
+
+        public static final int MAX_TASK_STORAGE_GIB = 200;
+
         public Network {
             subnetIds = List.copyOf(subnetIds);
             securityGroupIds = List.copyOf(securityGroupIds);
+            taskStorageGiB = taskStorageGiB == 0 ? MIN_TASK_STORAGE_GIB : taskStorageGiB;
+        }
+
+        public Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds, Egress egress) {
+            this(vpcId, subnetIds, securityGroupIds, egress, MIN_TASK_STORAGE_GIB);
         }
 
         public Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
