@@ -223,11 +223,19 @@ final class RestoreCommand implements Callable<Integer> {
                             + " with N connections (default: the cores available, at most 4)")
     Integer jobs;
 
-    /** The dump restore, with --jobs when given. */
+    @Option(
+            names = "--single-transaction",
+            description = "--from dump, a parallel PostgreSQL backup: load all of it in one transaction, its parts one"
+                    + " after another (slower than the parallel load; a failure leaves even an existing database as it"
+                    + " was). One stream's restore is one transaction anyway")
+    boolean singleTransaction;
+
+    /** The dump restore, with --jobs and --single-transaction when given. */
     private RestoringDump restoring(Vault v) {
         RestoringDump r = new RestoringDump(
                 v, context.inspector(), context.tools(), context.clock(), Duration.ofMinutes(timeoutMinutes));
-        return r.withJobs(jobs == null ? dev.lifeboat.adapters.process.Cores.defaultJobs() : jobs);
+        return r.withJobs(jobs == null ? dev.lifeboat.adapters.process.Cores.defaultJobs() : jobs)
+                .inOneTransaction(singleTransaction);
     }
 
     @Option(names = "--dry-run", description = "print the plan and change nothing")

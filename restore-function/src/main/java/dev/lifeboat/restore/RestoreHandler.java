@@ -82,7 +82,8 @@ public final class RestoreHandler implements RequestStreamHandler {
             "targetSecretArn",
             "targetDatabase",
             "create",
-            "allowNonEmptyTarget");
+            "allowNonEmptyTarget",
+            "singleTransaction");
 
     private final LifeboatConfig config;
     private final RdsGateway rds;
@@ -301,7 +302,8 @@ public final class RestoreHandler implements RequestStreamHandler {
             target = target.withDatabase(name);
         }
         RestoringDump restoring = new RestoringDump(v, inspector, tools, clock, budget)
-                .withJobs(dev.lifeboat.adapters.process.Cores.defaultJobs());
+                .withJobs(dev.lifeboat.adapters.process.Cores.defaultJobs())
+                .inOneTransaction(p.bool("singleTransaction", false));
         RestoringDump.Command command =
                 new RestoringDump.Command(database, backup, target, create, allowNonEmpty, false, null);
         if (dryRun) {

@@ -10,6 +10,7 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.port.DumpTools;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,9 +51,14 @@ public final class ProcessDumpTools implements DumpTools {
 
     @Override
     public LoadTool loadTool(DatabaseEngine engine) {
-        return engine == DatabaseEngine.POSTGRESQL
-                ? new PgRestore(find(engine, "pg_restore"))
-                : new MariaDbLoad(find(engine, "mariadb", "mysql"));
+        if (engine == DatabaseEngine.POSTGRESQL) {
+            Path pgRestore = find(engine, "pg_restore");
+            // psql from pg_restore's own folder: the SQL it writes (\restrict in recent minors) is psql's of the
+            // same release.
+            Path psql = pgRestore.resolveSibling("psql");
+            return new PgRestore(pgRestore, Files.isExecutable(psql) ? psql : null);
+        }
+        return new MariaDbLoad(find(engine, "mariadb", "mysql"));
     }
 
     private Path find(DatabaseEngine engine, String... names) {
@@ -324,9 +330,99 @@ public final class ProcessDumpTools implements DumpTools {
 
     private final class PgRestore implements LoadTool {
         private final Path program;
+        private final Path psql;
 
-        PgRestore(Path program) {
+        PgRestore(Path program, Path psql) {
             this.program = program;
+            this.psql = psql;
+        }
+
+        @Override
+        public boolean loadsInOneSession() {
+            return psql != null;
+        }
+
+        /**
+         * psql in one transaction ({@code --single-transaction}, stopping at the first error), its query output
+         * discarded: the session is fed the SQL pg_restore writes (issue 13, a parallel backup in one transaction).
+         */
+        @Override
+        public Running startSession(DatabaseTarget target) {
+            if (psql == null) {
+                throw new InvalidInputException(
+                        "psql not found beside " + program,
+                        "install the PostgreSQL client tools (psql comes with pg_restore), or set LIFEBOAT_PG_BIN");
+            }
+            List<String> cmd = new ArrayList<>(List.of(
+                    psql.toString(),
+                    "--no-psqlrc",
+                    "--quiet",
+                    "--single-transaction",
+                    "--set=ON_ERROR_STOP=1",
+                    "--output=/dev/null"));
+            cmd.addAll(pgConnectionArgs(target));
+            return ChildProcess.start(
+                    cmd,
+                    pgEnvironment(target),
+                    target.password(),
+                    true,
+                    (m, h) -> new RestoreFailedException(m, hintForPgRestore(h)));
+        }
+
+        /**
+         * pg_restore writing SQL to its output ({@code --file=-}), connecting to nothing; its own transaction
+         * ({@code --single-transaction}: one BEGIN first, one COMMIT last, none around large objects) taken out
+         * ({@link OneTransactionScript}), so that it runs inside the session's.
+         */
+        @Override
+        public Running startScript(LoadOptions options) {
+            List<String> cmd =
+                    new ArrayList<>(List.of(program.toString(), "--exit-on-error", "--single-transaction", "--file=-"));
+            switch (options.section()) {
+                case ALL -> {}
+                case PRE_DATA -> cmd.add("--section=pre-data");
+                case DATA -> cmd.add("--section=data");
+                case POST_DATA -> cmd.add("--section=post-data");
+            }
+            if (!options.keepOwnership()) {
+                cmd.addAll(List.of("--no-owner", "--no-privileges"));
+            }
+            if (options.archive() != null) {
+                cmd.add(options.archive().toString());
+            }
+            Running script = ChildProcess.start(
+                    cmd,
+                    Map.of(),
+                    null,
+                    options.archive() == null,
+                    (m, h) -> new RestoreFailedException(m, hintForPgRestore(h)));
+            InputStream sql = new OneTransactionScript(script.output());
+            return new Running() {
+                @Override
+                public InputStream output() {
+                    return sql;
+                }
+
+                @Override
+                public java.io.OutputStream input() {
+                    return script.input();
+                }
+
+                @Override
+                public void awaitSuccess(java.time.Duration timeout) {
+                    script.awaitSuccess(timeout);
+                }
+
+                @Override
+                public void kill() {
+                    script.kill();
+                }
+
+                @Override
+                public void close() {
+                    script.close();
+                }
+            };
         }
 
         @Override

@@ -84,6 +84,71 @@ class ParallelDumpIT {
     }
 
     /**
+     * --single-transaction: the same backup through one psql session fed pg_restore's SQL, part after part; a corrupt
+     * last part or a failed statement leaves a database that existed exactly as it was (not even the tables of the
+     * pre-data section stay).
+     */
+    @Test
+    void inOneTransaction_theTrickyFixtureRestoresIdentically_andAFailureLeavesAnExistingDatabaseAsItWas(
+            PostgresServer pg, @TempDir Path dir) throws Exception {
+        DatabaseTarget source = pg.newDatabase("one");
+        Fixtures.loadTricky(pg, source.database());
+        Map<String, String> before = Fingerprint.of(pg, source.database());
+        LocalDirectoryVault vault = new LocalDirectoryVault(dir);
+        DumpManifest m = dumping(vault, 3)
+                .dump(new TakingDump.Command("one", source, null, null))
+                .manifest();
+        assertThat(m.parts()).hasSize(3);
+
+        DatabaseTarget fresh = pg.target(PostgresServer.uniqueName("one_restored"));
+        Wiring.restoring(vault)
+                .inOneTransaction(true)
+                .restore(new RestoringDump.Command("one", "latest", fresh, true, false, false, null));
+        assertThat(Fingerprint.of(pg, fresh.database())).isEqualTo(before);
+
+        // A table of the backup already there: the session's CREATE TABLE fails, and nothing of the backup stays.
+        DatabaseTarget existing = pg.newDatabase("one_existing");
+        pg.execute(existing.database(), "CREATE TABLE audit (keep int); INSERT INTO audit VALUES (7)");
+        assertThatThrownBy(() -> Wiring.restoring(vault)
+                        .inOneTransaction(true)
+                        .restore(new RestoringDump.Command("one", "latest", existing, false, true, false, null)))
+                .isInstanceOf(dev.lifeboat.core.error.RestoreFailedException.class)
+                .hasMessageContaining("already exists");
+        assertThat(userTables(pg, existing.database())).containsExactly("audit");
+
+        // A corrupt last part into the now empty existing database: found at its end, nothing committed.
+        pg.execute(existing.database(), "DROP TABLE audit");
+        Path last;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            last = files.filter(f -> f.toString().endsWith(m.parts().getLast().objectKey()))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(last);
+        bytes[bytes.length - 1] ^= 1;
+        java.nio.file.Files.write(last, bytes);
+        assertThatThrownBy(() -> Wiring.restoring(vault)
+                        .inOneTransaction(true)
+                        .restore(new RestoringDump.Command("one", "latest", existing, false, false, false, null)))
+                .isInstanceOf(dev.lifeboat.core.error.ChecksumMismatchException.class);
+        assertThat(userTables(pg, existing.database())).isEmpty();
+    }
+
+    private static List<String> userTables(PostgresServer pg, String database) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        try (Connection c = pg.connect(database);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid ="
+                        + " c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog',"
+                        + " 'information_schema') ORDER BY 1")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /**
      * A writer moves money between two tables (in different parts) while the dump runs: every transaction inserts a
      * debit and its credit. A dump whose parts read different moments would restore unequal sums.
      */

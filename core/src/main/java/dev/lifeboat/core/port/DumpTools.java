@@ -82,6 +82,31 @@ public interface DumpTools {
         SoftwareVersion version();
 
         Running start(DatabaseTarget target, LoadOptions options);
+
+        /**
+         * Whether this tool can load several archives in one transaction (issue 13: a parallel dump restored with
+         * {@code --single-transaction}): one session fed SQL ({@link #startSession}), each archive turned into SQL
+         * ({@link #startScript}).
+         */
+        default boolean loadsInOneSession() {
+            return false;
+        }
+
+        /**
+         * A session on {@code target} in one transaction: SQL (statements and COPY data) written to its input, committed
+         * when the input ends and every statement succeeded; killed, or on any error, nothing of it stays.
+         */
+        default Running startSession(DatabaseTarget target) {
+            throw new UnsupportedOperationException(name() + " cannot load in one session");
+        }
+
+        /**
+         * Turns an archive ({@code options.archive()}, or the input when it is null) of {@code options.section()} into
+         * SQL on the output; connects to nothing.
+         */
+        default Running startScript(LoadOptions options) {
+            throw new UnsupportedOperationException(name() + " cannot write SQL");
+        }
     }
 
     /**

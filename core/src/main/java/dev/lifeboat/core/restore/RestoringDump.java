@@ -72,19 +72,36 @@ public final class RestoringDump {
     private final Clock clock;
     private final Duration timeout;
     private final int jobs;
+    private final boolean oneTransaction;
 
     public RestoringDump(Vault vault, DatabaseInspector inspector, DumpTools tools, Clock clock, Duration timeout) {
-        this(vault, inspector, tools, clock, timeout, 1);
+        this(vault, inspector, tools, clock, timeout, 1, false);
     }
 
     private RestoringDump(
-            Vault vault, DatabaseInspector inspector, DumpTools tools, Clock clock, Duration timeout, int jobs) {
+            Vault vault,
+            DatabaseInspector inspector,
+            DumpTools tools,
+            Clock clock,
+            Duration timeout,
+            int jobs,
+            boolean oneTransaction) {
         this.vault = vault;
         this.inspector = inspector;
         this.tools = tools;
         this.clock = clock;
         this.timeout = timeout;
         this.jobs = jobs;
+        this.oneTransaction = oneTransaction;
+    }
+
+    /**
+     * A parallel PostgreSQL backup loaded in one transaction ({@code --single-transaction}, issue 13): its parts one
+     * after another through one session, all or nothing, even into a database that existed; slower than the parallel
+     * load, which it replaces. One stream's restore is one transaction anyway.
+     */
+    public RestoringDump inOneTransaction(boolean one) {
+        return new RestoringDump(vault, inspector, tools, clock, timeout, jobs, one);
     }
 
     /**
@@ -95,7 +112,7 @@ public final class RestoringDump {
         if (n < 1) {
             throw new InvalidInputException("jobs " + n + " cannot restore anything", "give --jobs 1 or more");
         }
-        return new RestoringDump(vault, inspector, tools, clock, timeout, n);
+        return new RestoringDump(vault, inspector, tools, clock, timeout, n, oneTransaction);
     }
 
     /**
@@ -105,7 +122,7 @@ public final class RestoringDump {
      */
     public DumpManifest plan(Command command) {
         DumpManifest manifest = new BackupCatalog(vault, clock).find(command.databaseId(), command.backup());
-        checkCompatible(manifest, command.target());
+        checkOneTransaction(checkCompatible(manifest, command.target()), command.target());
         checkTarget(command, command.target());
         return manifest;
     }
@@ -115,6 +132,7 @@ public final class RestoringDump {
         DumpManifest manifest = new BackupCatalog(vault, clock).find(command.databaseId(), command.backup());
         DatabaseTarget target = command.target();
         LoadTool tool = checkCompatible(manifest, target);
+        checkOneTransaction(tool, target);
         Map<String, Long> phases = new LinkedHashMap<>();
         Instant checks = clock.instant();
         phases.put(
@@ -138,19 +156,22 @@ public final class RestoringDump {
                 target.describe());
         command.progress().onStart(manifest.sizeBytes());
         long bytes;
+        boolean oneSession = manifest.parallel() && oneTransaction;
         try {
-            bytes = manifest.parallel()
-                    ? loadParallel(manifest, tool, command, created)
-                    : streamIntoLoader(
-                            manifest,
-                            whole(manifest),
-                            tool,
-                            command,
-                            new DumpTools.LoadOptions(command.keepOwnership()));
+            bytes = oneSession
+                    ? loadInOneSession(manifest, tool, command)
+                    : manifest.parallel()
+                            ? loadParallel(manifest, tool, command, created)
+                            : streamIntoLoader(
+                                    manifest,
+                                    whole(manifest),
+                                    tool,
+                                    command,
+                                    new DumpTools.LoadOptions(command.keepOwnership()));
         } catch (RuntimeException e) {
             throw created
                     ? removeCreated(target, e)
-                    : manifest.parallel() ? leftInPlaceAfterParts(target, e) : leftInPlace(target, e);
+                    : manifest.parallel() && !oneSession ? leftInPlaceAfterParts(target, e) : leftInPlace(target, e);
         }
         Instant end = clock.instant();
         Duration elapsed = Duration.between(start, end);
@@ -289,14 +310,7 @@ public final class RestoringDump {
      */
     private long loadParallel(DumpManifest manifest, LoadTool tool, Command command, boolean created) {
         DumpTools.LoadOptions options = new DumpTools.LoadOptions(command.keepOwnership());
-        java.nio.file.Path staged;
-        try {
-            staged = java.nio.file.Files.createTempFile("lifeboat-schema-", ".pgdump");
-        } catch (IOException e) {
-            throw new RestoreFailedException(
-                    "cannot stage the schema of backup " + manifest.backupId() + ": " + e.getMessage(),
-                    "free space in the temporary directory (java.io.tmpdir), then retry");
-        }
+        java.nio.file.Path staged = stagingFile(manifest);
         try {
             stage(manifest, whole(manifest), staged);
             if (!created) {
@@ -373,12 +387,122 @@ public final class RestoringDump {
             command.progress().onProgress(bytes);
             return bytes;
         } finally {
-            try {
-                java.nio.file.Files.deleteIfExists(staged);
-            } catch (IOException e) {
-                LOG.warn("could not delete {}: {}", staged, e.getMessage());
+            deleteStaged(staged);
+        }
+    }
+
+    private static java.nio.file.Path stagingFile(DumpManifest manifest) {
+        try {
+            return java.nio.file.Files.createTempFile("lifeboat-schema-", ".pgdump");
+        } catch (IOException e) {
+            throw new RestoreFailedException(
+                    "cannot stage the schema of backup " + manifest.backupId() + ": " + e.getMessage(),
+                    "free space in the temporary directory (java.io.tmpdir), then retry");
+        }
+    }
+
+    private static void deleteStaged(java.nio.file.Path staged) {
+        try {
+            java.nio.file.Files.deleteIfExists(staged);
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", staged, e.getMessage());
+        }
+    }
+
+    /** {@code --single-transaction} where the target's tools cannot: refused before anything is read or created. */
+    private void checkOneTransaction(LoadTool tool, DatabaseTarget target) {
+        if (!oneTransaction) {
+            return;
+        }
+        if (target.engine().isMysqlFamily()) {
+            throw new InvalidInputException(
+                    "--single-transaction is for PostgreSQL: MariaDB and MySQL commit as they load",
+                    "leave it out; a MariaDB/MySQL restore reads the whole dump through SHA-256 before it loads any");
+        }
+        if (!tool.loadsInOneSession()) {
+            throw new InvalidInputException(
+                    "--single-transaction needs psql beside " + tool.name(),
+                    "install the PostgreSQL client tools (psql comes with pg_restore), or leave the option out");
+        }
+    }
+
+    /**
+     * A parallel dump's restore in one transaction (issue 13, {@code --single-transaction}): one session
+     * ({@link LoadTool#startSession}) is fed the SQL of the schema's pre-data section, then of each data part in turn
+     * (streamed through SHA-256, the last chunk held back until it matches, as a single stream's), then of the
+     * post-data section; it commits only when its input ends. A corrupt part, a failed statement or a kill leaves the
+     * target as it was, even a database that existed, so no part is read twice beforehand.
+     */
+    private long loadInOneSession(DumpManifest manifest, LoadTool tool, Command command) {
+        DumpTools.LoadOptions options = new DumpTools.LoadOptions(command.keepOwnership());
+        java.nio.file.Path staged = stagingFile(manifest);
+        DumpTools.Running session = tool.startSession(command.target());
+        try {
+            stage(manifest, whole(manifest), staged);
+            OutputStream sql = session.input();
+            LoadTool scripting = Scripting.into(tool, sql);
+            runFromFile(scripting, command.target(), options.section(DumpTools.Section.PRE_DATA, staged));
+            long bytes = manifest.sizeBytes();
+            for (DumpManifest.Part p : manifest.parts()) {
+                long before = bytes;
+                Command part = new Command(
+                        command.databaseId(),
+                        command.backup(),
+                        command.target(),
+                        command.createDatabase(),
+                        command.allowNonEmptyTarget(),
+                        command.keepOwnership(),
+                        b -> command.progress().onProgress(before + b));
+                bytes += streamIntoLoader(
+                        manifest,
+                        new Stored(p.objectKey(), p.objectVersionId(), p.sizeBytes(), p.sha256()),
+                        scripting,
+                        part,
+                        options.section(DumpTools.Section.DATA, null));
+            }
+            runFromFile(scripting, command.target(), options.section(DumpTools.Section.POST_DATA, staged));
+            sql.close();
+            session.awaitSuccess(timeout);
+            command.progress().onProgress(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw sessionFailed(
+                    session,
+                    new RestoreFailedException(
+                            "feeding the restore's session failed: " + e.getMessage(), "its message says why", e));
+        } catch (RuntimeException e) {
+            throw sessionFailed(session, e);
+        } finally {
+            session.close();
+            deleteStaged(staged);
+        }
+    }
+
+    /** How long a failed one-transaction restore waits for its session to say why it stopped. */
+    private static final Duration SESSION_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * Ends a one-transaction restore that failed, its input never ended, so nothing commits: the session's own error
+     * when it stopped first (a failed statement; the script writing to it then fails with a broken pipe), otherwise
+     * {@code failure}, the session killed. A corrupt part kills it at once.
+     */
+    private static RuntimeException sessionFailed(DumpTools.Running session, RuntimeException failure) {
+        if (failure instanceof ChecksumMismatchException) {
+            session.kill();
+            return failure;
+        }
+        long waited = System.nanoTime();
+        try {
+            // Still running past the grace: awaitSuccess kills it, and the failure stands.
+            session.awaitSuccess(SESSION_GRACE);
+        } catch (RuntimeException own) {
+            if (System.nanoTime() - waited < SESSION_GRACE.toNanos()) {
+                own.addSuppressed(failure);
+                return own;
             }
         }
+        session.kill();
+        return failure;
     }
 
     /** Copies one object to a local file through SHA-256; a mismatch is corruption, and nothing was loaded. */

@@ -107,4 +107,77 @@ class ParallelRestoreTest {
                         .contains("--create"));
         assertThat(inspector.dropped).isEmpty();
     }
+
+    /** Issue 13: --single-transaction loads a parallel backup through one session, all or nothing. */
+    @Test
+    void inOneTransaction_theSchemaAndEveryPartGoThroughOneSession_inOrder_andCommitAtTheEnd() {
+        DumpManifest m = parallelBackup();
+
+        RestoringDump.Result r = restoring().inOneTransaction(true).restore(into("restored", true));
+
+        assertThat(r.bytes()).isEqualTo(m.totalBytes());
+        assertThat(tools.sessionsStarted).isEqualTo(1);
+        assertThat(tools.loadsStarted).as("no load of its own").isZero();
+        assertThat(tools.scripts)
+                .containsExactly("PRE_DATA <file>", "DATA <stdin>", "DATA <stdin>", "DATA <stdin>", "POST_DATA <file>");
+        String fed = tools.loaded.toString(StandardCharsets.UTF_8);
+        String schema = new String(vault.objects.get(m.objectKey()), StandardCharsets.UTF_8);
+        StringBuilder expected = new StringBuilder("[PRE_DATA]" + schema);
+        for (DumpManifest.Part p : m.parts()) {
+            expected.append("[DATA]").append(new String(vault.objects.get(p.objectKey()), StandardCharsets.UTF_8));
+        }
+        expected.append("[POST_DATA]").append(schema);
+        assertThat(fed).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void inOneTransaction_aCorruptLastPart_killsTheSession_soADatabaseThatExistedKeepsNothing() {
+        DumpManifest m = parallelBackup();
+        byte[] part = vault.objects.get(m.parts().getLast().objectKey());
+        part[part.length - 1] ^= 1;
+
+        assertThatThrownBy(() -> restoring().inOneTransaction(true).restore(into("app", false)))
+                .isInstanceOf(ChecksumMismatchException.class)
+                .hasMessageContaining(m.parts().getLast().objectKey())
+                .satisfies(e -> assertThat(((LifeboatException) e).describe())
+                        .contains("one transaction, so it was left as it was"));
+        assertThat(tools.sessionKilled).isTrue();
+        assertThat(tools.loaded.size()).as("nothing committed").isZero();
+        assertThat(inspector.dropped).isEmpty();
+        // The last chunk of the corrupt part never reached the session.
+        assertThat(tools.session.toString(StandardCharsets.UTF_8))
+                .doesNotContain(new String(part, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inOneTransaction_aFailedStatement_intoADatabaseItCreated_removesIt() {
+        parallelBackup();
+        tools.loadFailure = "psql:<stdin>:42: ERROR:  duplicate key value violates unique constraint";
+
+        assertThatThrownBy(() -> restoring().inOneTransaction(true).restore(into("restored", true)))
+                .isInstanceOf(RestoreFailedException.class)
+                .hasMessageContaining("duplicate key");
+        assertThat(inspector.dropped).containsExactly("restored");
+    }
+
+    @Test
+    void inOneTransaction_isForPostgreSql_andRefusedForMariaDb_beforeAnythingChanges() {
+        DatabaseTarget shop = new DatabaseTarget(DatabaseEngine.MARIADB, "db", 3306, "shop", "u", Secret.of("p"));
+        new TakingDump(vault, inspector, tools, Clock.systemUTC(), TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command("shop", shop, null, null));
+        RestoringDump.Command mariadb = new RestoringDump.Command(
+                "shop",
+                "latest",
+                new DatabaseTarget(DatabaseEngine.MARIADB, "db", 3306, "shop_restored", "u", Secret.of("p")),
+                true,
+                false,
+                false,
+                null);
+
+        assertThatThrownBy(() -> restoring().inOneTransaction(true).restore(mariadb))
+                .isInstanceOf(dev.lifeboat.core.error.InvalidInputException.class)
+                .hasMessageContaining("--single-transaction is for PostgreSQL");
+        assertThat(inspector.created).isEmpty();
+        assertThat(tools.sessionsStarted + tools.loadsStarted).isZero();
+    }
 }

@@ -177,8 +177,83 @@ public final class FakeDumpTools implements DumpTools {
                 loadTargets.add(target);
                 return running(InputStream.nullInputStream(), loaded, false);
             }
+
+            @Override
+            public boolean loadsInOneSession() {
+                return engine == DatabaseEngine.POSTGRESQL;
+            }
+
+            /** Collects what it is fed into {@link #session}; commits it (to {@link #loaded}) only at a clean end. */
+            @Override
+            public Running startSession(DatabaseTarget target) {
+                sessionsStarted++;
+                loadTargets.add(target);
+                return new Running() {
+                    private boolean killed;
+
+                    @Override
+                    public InputStream output() {
+                        return InputStream.nullInputStream();
+                    }
+
+                    @Override
+                    public OutputStream input() {
+                        return session;
+                    }
+
+                    @Override
+                    public void awaitSuccess(Duration timeout) {
+                        if (loadFailure != null) {
+                            throw new RestoreFailedException(loadFailure, "");
+                        }
+                        if (!killed) {
+                            loaded.writeBytes(session.toByteArray());
+                        }
+                    }
+
+                    @Override
+                    public void kill() {
+                        killed = true;
+                        sessionKilled = true;
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+            }
+
+            /** "SQL" is the archive itself, between markers naming the section. */
+            @Override
+            public Running startScript(LoadOptions options) {
+                scripts.add(options.section() + (options.archive() == null ? " <stdin>" : " <file>"));
+                java.io.PipedInputStream out = new java.io.PipedInputStream(1 << 20);
+                java.io.PipedOutputStream in;
+                try {
+                    in = new java.io.PipedOutputStream(out);
+                    String begin = "[" + options.section() + "]";
+                    if (options.archive() != null) {
+                        byte[] file = java.nio.file.Files.readAllBytes(options.archive());
+                        in.write(begin.getBytes(StandardCharsets.UTF_8));
+                        in.write(file);
+                        in.close();
+                    } else {
+                        in.write(begin.getBytes(StandardCharsets.UTF_8));
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return running(out, in, false);
+            }
         };
     }
+
+    /** What the one-transaction session was fed; {@link #loaded} gets it only when the session ends cleanly. */
+    public final ByteArrayOutputStream session = new ByteArrayOutputStream();
+
+    public int sessionsStarted;
+    public boolean sessionKilled;
+    /** Each script started: its section and where its archive came from. */
+    public final List<String> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Running running(InputStream out, OutputStream in, boolean dump) {
         return new Running() {
