@@ -59,8 +59,8 @@ class FargateDumpsTest {
         assertThat(json(container.get("EntryPoint"))).contains("\"dev.lifeboat.backup.DumpTask\"");
         assertThat(json(container.get("Environment")))
                 .contains("LIFEBOAT_CONFIG_S3", "LIFEBOAT_CONFIG_SHA256", "LIFEBOAT_NETWORK")
-                // The heap capped as the function's: no dump.jobs here, so up to 4 parts (48 + 9 x 16 MiB).
-                .contains("{\"Name\":\"JAVA_TOOL_OPTIONS\",\"Value\":\"-Xmx192m -XX:MaxDirectMemorySize=64m"
+                // The heap capped as the function's: no dump.jobs here, so up to 4 parts (48 + 8 + 8 x 16 MiB).
+                .contains("{\"Name\":\"JAVA_TOOL_OPTIONS\",\"Value\":\"-Xmx184m -XX:MaxDirectMemorySize=64m"
                         + " -XX:+UseSerialGC\"}");
         assertThat(json(container.get("EntryPoint"))).doesNotContain("-Xmx").doesNotContain("MaxRAMPercentage");
         // The same image asset as the function: one build, the same hash in both image URIs.

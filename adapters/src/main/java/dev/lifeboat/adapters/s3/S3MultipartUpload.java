@@ -95,6 +95,12 @@ final class S3MultipartUpload implements Vault.Upload {
                     current = takeBuffer();
                 }
                 int n = Math.min(len, partSize - filled);
+                if (filled + n > current.length) {
+                    // A new buffer grows to the part size as it fills, so a small object (a parallel dump's schema
+                    // part, issue 13) never holds a whole part of memory; full-size buffers are reused after.
+                    current = java.util.Arrays.copyOf(
+                            current, Math.min(partSize, Math.max(filled + n, current.length * 2)));
+                }
                 System.arraycopy(b, off, current, filled, n);
                 filled += n;
                 off += n;
@@ -106,10 +112,13 @@ final class S3MultipartUpload implements Vault.Upload {
         }
     }
 
+    /** A new part buffer starts this small and doubles as it fills, up to the part size. */
+    static final int FIRST_BUFFER = 256 * 1024;
+
     private byte[] takeBuffer() {
         synchronized (freeBuffers) {
             byte[] b = freeBuffers.pollFirst();
-            return b != null ? b : new byte[partSize];
+            return b != null ? b : new byte[Math.min(partSize, FIRST_BUFFER)];
         }
     }
 

@@ -9,8 +9,9 @@ import java.util.Collection;
  * functions' and the Fargate task's heap from it.
  *
  * <p>One stream keeps {@value #ONE_STREAM_IN_FLIGHT} parts in flight and one filling; a parallel dump of N data parts
- * keeps 1 in flight and 1 filling per data part, and the same for the small schema part: pg_dump's compressed output is
- * slower than one part's upload, so N streams then hold about what one stream does.
+ * keeps 1 in flight and 1 filling per data part (pg_dump's compressed output is slower than one part's upload, so N
+ * streams then hold about what one stream does), and the schema part, which holds no table data, a buffer that grows
+ * only as far as it fills ({@value #SCHEMA_MIB} MiB allowed).
  */
 public final class DumpMemory {
     /** The vault's S3 part size by default, MiB. */
@@ -19,6 +20,8 @@ public final class DumpMemory {
     static final int ONE_STREAM_IN_FLIGHT = 4;
     private static final int ONE_STREAM_BASE_MIB = 80;
     private static final int PARALLEL_BASE_MIB = 48;
+    /** The schema part's share: definitions only, kilobytes to a few megabytes. */
+    static final int SCHEMA_MIB = 8;
 
     /** The direct (off-heap) memory the HTTP clients' buffers may take, MiB. */
     public static final int DIRECT_MIB = 64;
@@ -39,7 +42,7 @@ public final class DumpMemory {
             throw new IllegalArgumentException("jobs must be at least 1 and parts at least 5 MiB");
         }
         return jobs > 1
-                ? PARALLEL_BASE_MIB + (2 * jobs + 1) * partMib
+                ? PARALLEL_BASE_MIB + SCHEMA_MIB + 2 * jobs * partMib
                 : ONE_STREAM_BASE_MIB + (ONE_STREAM_IN_FLIGHT + 1) * partMib;
     }
 

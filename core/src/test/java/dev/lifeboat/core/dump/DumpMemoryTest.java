@@ -16,16 +16,16 @@ class DumpMemoryTest {
     }
 
     @Test
-    void aParallelDump_holdsTwoPartsPerDataPart_andTwoForTheSchema() {
+    void aParallelDump_holdsTwoPartsPerDataPart_andLittleForTheSchema() {
         assertThat(DumpMemory.partsInFlight(2)).isEqualTo(1);
-        assertThat(DumpMemory.heapMib(2, 16)).isEqualTo(128);
-        assertThat(DumpMemory.heapMib(4, 16)).isEqualTo(192);
-        assertThat(DumpMemory.heapMib(16, 16)).isEqualTo(48 + 33 * 16);
+        assertThat(DumpMemory.heapMib(2, 16)).isEqualTo(48 + 8 + 4 * 16);
+        assertThat(DumpMemory.heapMib(4, 16)).isEqualTo(184);
+        assertThat(DumpMemory.heapMib(16, 16)).isEqualTo(48 + 8 + 32 * 16);
     }
 
     @Test
     void aProcessThatDumpsSeveralDatabases_isCappedForTheLargestJobs() {
-        assertThat(DumpMemory.heapMib(List.of(1, 4, 2))).isEqualTo(192);
+        assertThat(DumpMemory.heapMib(List.of(1, 4, 2))).isEqualTo(184);
         assertThat(DumpMemory.heapMib(List.of(1))).isEqualTo(160);
         assertThat(DumpMemory.heapMib(List.of())).isEqualTo(160);
         // With 1 in flight for every upload (the largest jobs is 2), a one-stream dump beside it holds 2 parts, within
@@ -35,7 +35,7 @@ class DumpMemoryTest {
 
     @Test
     void theJavaOptions_capHeapAndDirectMemory() {
-        assertThat(DumpMemory.javaOptions(128)).isEqualTo("-Xmx128m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC");
+        assertThat(DumpMemory.javaOptions(120)).isEqualTo("-Xmx120m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC");
     }
 
     @Test
