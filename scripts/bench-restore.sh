@@ -2,9 +2,10 @@
 # Benchmark (issue 13): restoring one dump of a database that compresses poorly with `pg_restore
 # --single-transaction` and `pg_restore -j 2` from a file, against `lifeboat restore --from dump` from a local vault
 # (one transaction, SHA-256 verified as it streams), and of the same data dumped in two parts (`--jobs 2`) restored
-# with `--jobs 2` (parts at once, then indexes and constraints with two connections). The same dump (taken once with `lifeboat dump`, gzip:1) for all
-# three. Rounds alternate between the methods; median time, highest peak memory (GNU time), ratio to
-# `pg_restore --single-transaction`.
+# with `--jobs 2` (parts at once, then indexes and constraints with two connections) and with `--single-transaction`
+# (the parts one after another through one psql session, all or nothing). The same dump (taken once with
+# `lifeboat dump`, gzip:1) for the one-stream methods. Rounds alternate between the methods; median time, highest peak
+# memory (GNU time), ratio to `pg_restore --single-transaction`.
 #
 #   scripts/bench-restore.sh [RANDOM_MIB] [RUNS]      (defaults: 400 3; the same database as bench-dump.sh's)
 set -euo pipefail
@@ -38,7 +39,7 @@ measure() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 pgr=("$PGBIN/pg_restore" -h 127.0.0.1 -p "$LIFEBOAT_TEST_PG_PORT" -U "$LIFEBOAT_TEST_PG_USER" --no-owner --no-privileges)
-methods="pg_restore-1tx pg_restore-j2 lifeboat lifeboat-j2"
+methods="pg_restore-1tx pg_restore-j2 lifeboat lifeboat-j2 lifeboat-j2-1tx"
 for m in $methods; do : >"$WORK/times.$m"; : >"$WORK/peaks.$m"; done
 for round in $(seq 1 "$RUNS"); do
   for m in $methods; do
@@ -53,6 +54,8 @@ for round in $(seq 1 "$RUNS"); do
                                         --backup latest --target "$url/$target" --create) ;;
       lifeboat-j2)    read -r t p < <(measure "$LIFEBOAT" restore --from dump --vault "file:$WORK/vault-j2" --database "$DB" \
                                         --backup latest --target "$url/$target" --create --jobs 2) ;;
+      lifeboat-j2-1tx) read -r t p < <(measure "$LIFEBOAT" restore --from dump --vault "file:$WORK/vault-j2" --database "$DB" \
+                                        --backup latest --target "$url/$target" --create --single-transaction) ;;
     esac
     psql_ -d postgres -c "DROP DATABASE IF EXISTS $target" >/dev/null
     echo "$t" >>"$WORK/times.$m"; echo "$p" >>"$WORK/peaks.$m"

@@ -8,18 +8,17 @@ import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.stream.Sha256;
+import dev.lifeboat.testing.MainProcess;
 import dev.lifeboat.testing.MotoServer;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,23 +33,8 @@ class DumpTaskIT {
     /** moto's Region (MotoServer.REGION). */
     private static final String MOTO_REGION = "eu-west-1";
 
-    private record Ran(int exit, String out, String err) {}
-
-    private static Ran runTask(Map<String, String> extraEnv, Path dir) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.lifeboat.backup.DumpTask");
-        pb.environment().putAll(extraEnv);
-        pb.redirectOutput(dir.resolve("out").toFile());
-        pb.redirectError(dir.resolve("err").toFile());
-        Process p = pb.start();
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        return new Ran(
-                p.exitValue(),
-                Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
-                Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+    private static MainProcess.Ran runTask(Map<String, String> env, Path dir) throws Exception {
+        return MainProcess.run("dev.lifeboat.backup.DumpTask", env, dir);
     }
 
     @Test
@@ -99,7 +83,7 @@ class DumpTaskIT {
         env.put(DumpTask.DATABASES, "big");
         env.put(DumpTask.RUN_ID, "2026-11-26T02:30:00Z");
 
-        Ran ran = runTask(env, dir);
+        MainProcess.Ran ran = runTask(env, dir);
 
         assertThat(ran.exit()).as(ran.err()).isZero();
         assertThat(ran.out()).contains("\"database\":\"big\"", "\"status\":\"CREATED\"");
@@ -116,13 +100,13 @@ class DumpTaskIT {
         // A changed document is refused, naming both hashes; nothing is dumped.
         env.put(DeployedConfig.SHA256_VARIABLE, "0".repeat(64));
         env.put(DumpTask.RUN_ID, "2026-11-27T02:30:00Z");
-        Ran refused = runTask(env, dir);
+        MainProcess.Ran refused = runTask(env, dir);
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(refused.err()).contains("0".repeat(64), Sha256.hex(document));
 
         // Started without its databases: says what is missing.
         env.remove(DumpTask.DATABASES);
-        Ran bare = runTask(env, dir);
+        MainProcess.Ran bare = runTask(env, dir);
         assertThat(bare.exit()).isEqualTo(2);
         assertThat(bare.err()).contains(DumpTask.DATABASES);
     }

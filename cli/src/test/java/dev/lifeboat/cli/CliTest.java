@@ -113,6 +113,39 @@ class CliTest {
         assertThat(err()).contains("no backups of database 'orders'").contains("what to do:");
     }
 
+    /** Issue 13: no jobs is no dump and no restore; refused by name before anything is read or written. */
+    @Test
+    void jobsZero_isRefused_namingTheOption_inDumpAndRestore(@TempDir Path home) {
+        assertThat(run(
+                        home,
+                        "dump",
+                        "--source",
+                        "postgresql://u@127.0.0.1:1/db",
+                        "--vault",
+                        "file:" + home.resolve("vault"),
+                        "--jobs",
+                        "0"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("--jobs must be at least 1");
+        assertThat(home.resolve("vault")).doesNotExist();
+        assertThat(run(
+                        home,
+                        "restore",
+                        "--from",
+                        "dump",
+                        "--vault",
+                        "file:" + home.resolve("empty"),
+                        "--database",
+                        "orders",
+                        "--target",
+                        "postgresql://u@127.0.0.1:1/db",
+                        "--create",
+                        "--jobs",
+                        "0"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err()).contains("give --jobs 1 or more");
+    }
+
     @Test
     void helpListsTheExitCodes(@TempDir Path home) {
         assertThat(run(home, "--help")).isZero();

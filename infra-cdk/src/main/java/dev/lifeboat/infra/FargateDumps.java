@@ -10,20 +10,9 @@ import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
-import software.amazon.awscdk.services.ec2.SubnetSelection;
-import software.amazon.awscdk.services.ecr.assets.DockerImageAsset;
-import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinition;
-import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
-import software.amazon.awscdk.services.ecs.ContainerImage;
-import software.amazon.awscdk.services.ecs.ContainerInsights;
-import software.amazon.awscdk.services.ecs.CpuArchitecture;
-import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
-import software.amazon.awscdk.services.ecs.LogDriver;
-import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
-import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -41,9 +30,6 @@ import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
 import software.amazon.awscdk.services.stepfunctions.TaskInput;
-import software.amazon.awscdk.services.stepfunctions.tasks.ContainerOverride;
-import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTarget;
-import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTargetOptions;
 import software.amazon.awscdk.services.stepfunctions.tasks.EcsRunTask;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.amazon.awscdk.services.stepfunctions.tasks.TaskEnvironmentVariable;
@@ -79,57 +65,17 @@ final class FargateDumps {
             IFunction fn,
             Map<String, String> environment,
             ITopic alarms) {
-        // A fixed name, so that the state machine may stop this cluster's tasks only (EcsTaskScope).
-        Cluster cluster = Cluster.Builder.create(scope, "DumpCluster")
-                .clusterName(CLUSTER)
-                .vpc(vpc)
-                .containerInsightsV2(ContainerInsights.ENABLED)
-                .build();
-        task = FargateTaskDefinition.Builder.create(scope, "DumpTask")
-                .family("lifeboat-dump")
-                .cpu(2048)
-                .memoryLimitMiB(4096)
-                .taskRole(role)
-                .runtimePlatform(RuntimePlatform.builder()
-                        .cpuArchitecture(CpuArchitecture.X86_64)
-                        .operatingSystemFamily(OperatingSystemFamily.LINUX)
-                        .build())
-                .build();
-        // The dump function's image (the same asset: one build, one image), started as a program, not a handler; its
-        // heap capped as the function's (JAVA_TOOL_OPTIONS in the environment, from DumpMemory).
-        DockerImageAsset image = DockerImageAsset.Builder.create(scope, "DumpImage")
-                .directory(repositoryRoot.resolve("backup-function").toString())
-                .platform(FunctionImages.PLATFORM)
-                .build();
-        LogGroup logs = LogGroup.Builder.create(scope, "DumpTaskLogs")
-                .retention(RetentionDays.ONE_YEAR)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-        ContainerDefinition container = task.addContainer(
-                "dump",
-                ContainerDefinitionOptions.builder()
-                        .image(ContainerImage.fromDockerImageAsset(image))
-                        .entryPoint(List.of(
-                                "/var/lang/bin/java",
-                                "-cp",
-                                "/var/task:/var/task/lib/*",
-                                "dev.lifeboat.backup.DumpTask"))
-                        .environment(environment)
-                        .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
-                                .logGroup(logs)
-                                .streamPrefix("dump")
-                                .build()))
-                        .readonlyRootFilesystem(false)
-                        .build());
-        // The environment holds where lifeboat.yml is and its hash, never a secret: the database's login is read from
-        // Secrets Manager at run time, as the function does.
-        io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(
+        Cluster cluster = FargateTasks.cluster(scope, "DumpCluster", CLUSTER, vpc);
+        task = FargateTasks.definition(scope, "DumpTask", "lifeboat-dump", role, null);
+        // The dump function's image, started as a program, not a handler; its heap capped as the function's
+        // (JAVA_TOOL_OPTIONS in the environment, from DumpMemory).
+        ContainerDefinition container = FargateTasks.container(
                 task,
-                List.of(io.github.cdklabs.cdknag.NagPackSuppression.builder()
-                        .id("AwsSolutions-ECS2")
-                        .reason("the environment names lifeboat.yml's location and hash and the network, no secret")
-                        .build()),
-                true);
+                "dump",
+                FargateTasks.image(scope, "DumpImage", repositoryRoot, "backup-function"),
+                "dev.lifeboat.backup.DumpTask",
+                environment,
+                FargateTasks.logs(scope, "DumpTaskLogs"));
 
         LambdaInvoke route = LambdaInvoke.Builder.create(scope, "WhereDoesItRun")
                 .lambdaFunction(fn)
@@ -158,19 +104,16 @@ final class FargateDumps {
                 .backoffRate(1.5)
                 .maxDelay(Duration.minutes(10))
                 .build());
-        EcsRunTask onFargate = EcsRunTask.Builder.create(scope, "DumpOnFargate")
-                .integrationPattern(IntegrationPattern.RUN_JOB)
-                .cluster(cluster)
-                .taskDefinition(task)
-                .launchTarget(new EcsFargateLaunchTarget(EcsFargateLaunchTargetOptions.builder()
-                        .platformVersion(FargatePlatformVersion.LATEST)
-                        .build()))
-                .subnets(SubnetSelection.builder().subnets(subnets).build())
-                .securityGroups(groups)
-                .assignPublicIp(false)
-                .containerOverrides(List.of(ContainerOverride.builder()
-                        .containerDefinition(container)
-                        .environment(List.of(
+        EcsRunTask onFargate = FargateTasks.run(
+                        scope,
+                        "DumpOnFargate",
+                        IntegrationPattern.RUN_JOB,
+                        cluster,
+                        task,
+                        container,
+                        subnets,
+                        groups,
+                        List.of(
                                 TaskEnvironmentVariable.builder()
                                         .name("LIFEBOAT_DATABASES")
                                         .value(JsonPath.stringAt("$.ids"))
@@ -179,7 +122,6 @@ final class FargateDumps {
                                         .name("LIFEBOAT_RUN_ID")
                                         .value(JsonPath.stringAt("$.runId"))
                                         .build()))
-                        .build()))
                 .resultPath(JsonPath.DISCARD)
                 .build();
         Fail failed = Fail.Builder.create(scope, "DumpFailed")

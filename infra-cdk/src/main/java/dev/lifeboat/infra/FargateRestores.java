@@ -17,22 +17,12 @@ import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.Subnet;
-import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.ecr.assets.DockerImageAsset;
-import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinition;
-import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
-import software.amazon.awscdk.services.ecs.ContainerImage;
-import software.amazon.awscdk.services.ecs.ContainerInsights;
-import software.amazon.awscdk.services.ecs.CpuArchitecture;
-import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
-import software.amazon.awscdk.services.ecs.LogDriver;
-import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
-import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -51,9 +41,6 @@ import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
 import software.amazon.awscdk.services.stepfunctions.Timeout;
-import software.amazon.awscdk.services.stepfunctions.tasks.ContainerOverride;
-import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTarget;
-import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTargetOptions;
 import software.amazon.awscdk.services.stepfunctions.tasks.EcsRunTask;
 import software.amazon.awscdk.services.stepfunctions.tasks.TaskEnvironmentVariable;
 import software.constructs.Construct;
@@ -75,6 +62,8 @@ final class FargateRestores {
 
     /** The backup account's cluster: fixed, so that the state machines may stop its tasks only (EcsTaskScope). */
     static final String CLUSTER = "lifeboat-restores";
+
+    private static final String MAIN = "dev.lifeboat.restore.RestoreTask";
 
     final StateMachine dumpRestores;
     private final Cluster cluster;
@@ -104,35 +93,24 @@ final class FargateRestores {
         groups = network.securityGroupIds().stream()
                 .map(g -> SecurityGroup.fromSecurityGroupId(scope, "RestoreTask-" + g, g))
                 .toList();
-        cluster = Cluster.Builder.create(scope, "RestoreCluster")
-                .clusterName(CLUSTER)
-                .vpc(vpc)
-                .containerInsightsV2(ContainerInsights.ENABLED)
-                .build();
+        cluster = FargateTasks.cluster(scope, "RestoreCluster", CLUSTER, vpc);
         // The restore function's image (the same asset: one build, one image), started as a program.
-        DockerImageAsset image = DockerImageAsset.Builder.create(scope, "RestoreImage")
-                .directory(repositoryRoot.resolve("restore-function").toString())
-                .platform(FunctionImages.PLATFORM)
-                .build();
-        LogGroup logs = LogGroup.Builder.create(scope, "RestoreTaskLogs")
-                .retention(RetentionDays.ONE_YEAR)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
+        DockerImageAsset image = FargateTasks.image(scope, "RestoreImage", repositoryRoot, "restore-function");
+        LogGroup logs = FargateTasks.logs(scope, "RestoreTaskLogs");
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("POWERTOOLS_SERVICE_NAME", "lifeboat-restore-task");
         env.put(FunctionImages.JAVA_OPTIONS, FunctionImages.restoreJavaOptions());
-        FargateTaskDefinition restoreTask =
-                task(scope, "DumpRestoreTask", Names.RESTORE_TASK_FAMILY, restoreRole, network.taskStorageGiB());
-        ContainerDefinition restoreContainer = container(restoreTask, image, env, logs, "restore");
-        checkTask = task(
+        FargateTaskDefinition restoreTask = FargateTasks.definition(
+                scope, "DumpRestoreTask", Names.RESTORE_TASK_FAMILY, restoreRole, network.taskStorageGiB());
+        ContainerDefinition restoreContainer = FargateTasks.container(restoreTask, "restore", image, MAIN, env, logs);
+        checkTask = FargateTasks.definition(
                 scope,
                 "VerificationCheckTask",
                 Names.VERIFICATION_TASK_FAMILY,
                 verificationRole,
                 network.taskStorageGiB());
-        checkContainer = container(checkTask, image, env, logs, "check");
+        checkContainer = FargateTasks.container(checkTask, "check", image, MAIN, env, logs);
         Stack stack = Stack.of(scope);
-        software.amazon.awscdk.Aspects.of(stack).add(new EcsTaskScope(CLUSTER));
         for (IRole role : List.of(restoreRole, verificationRole)) {
             // The functions' roles, now also the tasks': ECS may assume them, for these task definitions only.
             ((Role) role)
@@ -153,23 +131,19 @@ final class FargateRestores {
                             .build());
         }
 
-        EcsRunTask run = EcsRunTask.Builder.create(scope, "DumpRestoreOnFargate")
-                .integrationPattern(IntegrationPattern.RUN_JOB)
-                .cluster(cluster)
-                .taskDefinition(restoreTask)
-                .launchTarget(new EcsFargateLaunchTarget(EcsFargateLaunchTargetOptions.builder()
-                        .platformVersion(FargatePlatformVersion.LATEST)
-                        .build()))
-                .subnets(SubnetSelection.builder().subnets(subnets).build())
-                .securityGroups(groups)
-                .assignPublicIp(false)
-                .containerOverrides(List.of(ContainerOverride.builder()
-                        .containerDefinition(restoreContainer)
-                        .environment(List.of(TaskEnvironmentVariable.builder()
+        EcsRunTask run = FargateTasks.run(
+                        scope,
+                        "DumpRestoreOnFargate",
+                        IntegrationPattern.RUN_JOB,
+                        cluster,
+                        restoreTask,
+                        restoreContainer,
+                        subnets,
+                        groups,
+                        List.of(TaskEnvironmentVariable.builder()
                                 .name("LIFEBOAT_RESTORE")
                                 .value(JsonPath.jsonToString(JsonPath.objectAt("$")))
                                 .build()))
-                        .build()))
                 .taskTimeout(Timeout.duration(TASK_TIMEOUT))
                 .resultPath(JsonPath.DISCARD)
                 .build();
@@ -209,19 +183,16 @@ final class FargateRestores {
      * the run under {@code $.taskFailure}, for the step function to clean up.
      */
     EcsRunTask verificationCheck(Construct scope, String id) {
-        EcsRunTask check = EcsRunTask.Builder.create(scope, id)
-                .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
-                .cluster(cluster)
-                .taskDefinition(checkTask)
-                .launchTarget(new EcsFargateLaunchTarget(EcsFargateLaunchTargetOptions.builder()
-                        .platformVersion(FargatePlatformVersion.LATEST)
-                        .build()))
-                .subnets(SubnetSelection.builder().subnets(subnets).build())
-                .securityGroups(groups)
-                .assignPublicIp(false)
-                .containerOverrides(List.of(ContainerOverride.builder()
-                        .containerDefinition(checkContainer)
-                        .environment(List.of(
+        EcsRunTask check = FargateTasks.run(
+                        scope,
+                        id,
+                        IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+                        cluster,
+                        checkTask,
+                        checkContainer,
+                        subnets,
+                        groups,
+                        List.of(
                                 TaskEnvironmentVariable.builder()
                                         .name("LIFEBOAT_STEP")
                                         .value(JsonPath.jsonToString(JsonPath.objectAt("$")))
@@ -230,7 +201,6 @@ final class FargateRestores {
                                         .name("LIFEBOAT_TASK_TOKEN")
                                         .value(JsonPath.getTaskToken())
                                         .build()))
-                        .build()))
                 .heartbeatTimeout(Timeout.duration(HEARTBEAT))
                 .taskTimeout(Timeout.duration(TASK_TIMEOUT))
                 .build();
@@ -241,47 +211,5 @@ final class FargateRestores {
                 .backoffRate(2)
                 .build());
         return check;
-    }
-
-    private static FargateTaskDefinition task(Construct scope, String id, String family, IRole role, int storageGiB) {
-        return FargateTaskDefinition.Builder.create(scope, id)
-                .family(family)
-                .cpu(2048)
-                .memoryLimitMiB(4096)
-                .ephemeralStorageGiB(storageGiB)
-                .taskRole(role)
-                .runtimePlatform(RuntimePlatform.builder()
-                        .cpuArchitecture(CpuArchitecture.X86_64)
-                        .operatingSystemFamily(OperatingSystemFamily.LINUX)
-                        .build())
-                .build();
-    }
-
-    private static ContainerDefinition container(
-            FargateTaskDefinition task, DockerImageAsset image, Map<String, String> env, LogGroup logs, String prefix) {
-        ContainerDefinition c = task.addContainer(
-                prefix,
-                ContainerDefinitionOptions.builder()
-                        .image(ContainerImage.fromDockerImageAsset(image))
-                        .entryPoint(List.of(
-                                "/var/lang/bin/java",
-                                "-cp",
-                                "/var/task:/var/task/lib/*",
-                                "dev.lifeboat.restore.RestoreTask"))
-                        .environment(env)
-                        .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
-                                .logGroup(logs)
-                                .streamPrefix(prefix)
-                                .build()))
-                        .readonlyRootFilesystem(false)
-                        .build());
-        io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(
-                task,
-                List.of(io.github.cdklabs.cdknag.NagPackSuppression.builder()
-                        .id("AwsSolutions-ECS2")
-                        .reason("the environment names lifeboat.yml's location and hash and the network, no secret")
-                        .build()),
-                true);
-        return c;
     }
 }

@@ -102,6 +102,42 @@ class RestoreHandlerTest {
         assertThat(secretsRead).hasSize(1);
     }
 
+    /** Issue 13: the payload's singleTransaction loads a parallel backup through one session, as --single-transaction. */
+    @Test
+    void singleTransaction_inThePayload_loadsAParallelBackupThroughOneSession() throws Exception {
+        var config = TestConfigs.orders("vault: s3://vault/lifeboat", "", "");
+        InMemoryVault vault = new InMemoryVault();
+        FakeInspector inspector = new FakeInspector();
+        inspector.tableSizes = List.of(
+                new dev.lifeboat.core.model.TableSize("public", "a", 300),
+                new dev.lifeboat.core.model.TableSize("public", "b", 200));
+        FakeDumpTools tools = new FakeDumpTools();
+        dev.lifeboat.core.model.DatabaseTarget source = new dev.lifeboat.core.model.DatabaseTarget(
+                dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL,
+                "db",
+                5432,
+                "app",
+                "u",
+                dev.lifeboat.core.model.Secret.of("p"));
+        new dev.lifeboat.core.dump.TakingDump(
+                        vault,
+                        inspector,
+                        tools,
+                        Clock.systemUTC(),
+                        dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS.withJobs(2))
+                .dump(new dev.lifeboat.core.dump.TakingDump.Command("orders", source, null, null));
+        RestoreHandler h =
+                new RestoreHandler(config, rds, () -> vault, id -> source, inspector, tools, Clock.systemUTC());
+
+        JsonNode out = h.handle(JSON.readTree("""
+                {"database": "orders", "from": "dump", "targetSecretArn": "arn:aws:secretsmanager:eu-central-1:222222222222:secret:t",
+                 "targetDatabase": "orders_restored", "create": true, "singleTransaction": true}"""));
+
+        assertThat(out.path("status").asText()).isEqualTo("AVAILABLE");
+        assertThat(tools.sessionsStarted).isEqualTo(1);
+        assertThat(tools.loadsStarted).isZero();
+    }
+
     @Test
     void dryRun_returnsThePlan_andCreatesNothing() throws Exception {
         JsonNode out = handler.handle(JSON.readTree("""

@@ -11,17 +11,16 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.stream.Sha256;
 import dev.lifeboat.testing.Fingerprint;
 import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.MainProcess;
 import dev.lifeboat.testing.MotoServer;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,23 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RestoreTaskIT {
     private static final String MOTO_REGION = "eu-west-1";
 
-    private record Ran(int exit, String out, String err) {}
-
-    private static Ran runTask(Map<String, String> extraEnv, Path dir) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.lifeboat.restore.RestoreTask");
-        pb.environment().putAll(extraEnv);
-        pb.redirectOutput(dir.resolve("out").toFile());
-        pb.redirectError(dir.resolve("err").toFile());
-        Process p = pb.start();
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        return new Ran(
-                p.exitValue(),
-                Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
-                Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+    private static MainProcess.Ran runTask(Map<String, String> env, Path dir) throws Exception {
+        return MainProcess.run("dev.lifeboat.restore.RestoreTask", env, dir);
     }
 
     @Test
@@ -102,7 +86,7 @@ class RestoreTaskIT {
                 "{\"database\": \"orders\", \"from\": \"dump\", \"targetSecretArn\": \"" + secret
                         + "\", \"targetDatabase\": \"" + target + "\", \"create\": true}");
 
-        Ran restored = runTask(env, dir);
+        MainProcess.Ran restored = runTask(env, dir);
 
         assertThat(restored.exit()).as(restored.err()).isZero();
         assertThat(restored.out()).contains("\"status\":\"AVAILABLE\"", "sha256 verified");
@@ -119,7 +103,7 @@ class RestoreTaskIT {
                         + " \"startedAt\": \"2026-11-26T03:00:00Z\"}, \"error\": \"the check failed\"}");
         env.put(RestoreTask.TASK_TOKEN, "AAAAKgAAAAIAAAAAAAAAA" + UUID.randomUUID());
 
-        Ran stepped = runTask(env, dir);
+        MainProcess.Ran stepped = runTask(env, dir);
 
         assertThat(stepped.exit()).as(stepped.err()).isZero();
         assertThat(stepped.out()).contains("\"action\":\"finish\"", "\"cleaned\":true", "the check failed");

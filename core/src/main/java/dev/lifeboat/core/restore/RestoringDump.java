@@ -416,12 +416,12 @@ public final class RestoringDump {
         }
         if (target.engine().isMysqlFamily()) {
             throw new InvalidInputException(
-                    "--single-transaction is for PostgreSQL: MariaDB and MySQL commit as they load",
+                    "--single-transaction (singleTransaction) is for PostgreSQL: MariaDB and MySQL commit as they load",
                     "leave it out; a MariaDB/MySQL restore reads the whole dump through SHA-256 before it loads any");
         }
         if (!tool.loadsInOneSession()) {
             throw new InvalidInputException(
-                    "--single-transaction needs psql beside " + tool.name(),
+                    "--single-transaction (singleTransaction) needs psql beside " + tool.name(),
                     "install the PostgreSQL client tools (psql comes with pg_restore), or leave the option out");
         }
     }

@@ -176,7 +176,7 @@ class ParallelRestoreTest {
 
         assertThatThrownBy(() -> restoring().inOneTransaction(true).restore(mariadb))
                 .isInstanceOf(dev.lifeboat.core.error.InvalidInputException.class)
-                .hasMessageContaining("--single-transaction is for PostgreSQL");
+                .hasMessageContaining("is for PostgreSQL: MariaDB and MySQL commit as they load");
         assertThat(inspector.created).isEmpty();
         assertThat(tools.sessionsStarted + tools.loadsStarted).isZero();
     }
