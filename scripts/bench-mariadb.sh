@@ -49,7 +49,7 @@ measure() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/warm-up" --database warm-up >/dev/null 2>&1 || true
-methods="dump-gzip dump-gzip1 dump-zstd1 dump-only lifeboat lifeboat-gzip6"
+methods="dump-gzip dump-gzip1 dump-zstd1 dump-only lifeboat lifeboat-zstd1 lifeboat-gzip6"
 for m in $methods; do : >"$WORK/times.$m"; : >"$WORK/peaks.$m"; done
 for _ in $(seq 1 "$RUNS"); do
   for m in $methods; do
@@ -67,6 +67,8 @@ for _ in $(seq 1 "$RUNS"); do
                  stat -c %s "$WORK/out.sql.gz" >"$WORK/bytes.$m" ;;
       lifeboat) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$DB")
                  find "$WORK/vault" -name '*.sql.gz' -exec stat -c %s {} \; >"$WORK/bytes.$m" ;;
+      lifeboat-zstd1) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$DB" --compression zstd:1)
+                 find "$WORK/vault" -name '*.sql.zst' -exec stat -c %s {} \; >"$WORK/bytes.$m" ;;
       lifeboat-gzip6) read -r t p < <(measure "$LIFEBOAT" dump --source "$url" --vault "file:$WORK/vault" --database "$DB" --compression gzip:6)
                  find "$WORK/vault" -name '*.sql.gz' -exec stat -c %s {} \; >"$WORK/bytes.$m" ;;
     esac

@@ -42,6 +42,22 @@ public final class ProcessDumpTools implements DumpTools {
         return new ProcessDumpTools(System.getenv());
     }
 
+    /** zstd through zstd-jni (its native library ships in the jar for Linux on x86_64 and arm64). */
+    @Override
+    public boolean zstd() {
+        return true;
+    }
+
+    @Override
+    public java.io.OutputStream zstdCompressing(java.io.OutputStream out, int level) throws IOException {
+        return new com.github.luben.zstd.ZstdOutputStream(out, level);
+    }
+
+    @Override
+    public InputStream zstdDecompressing(InputStream in) throws IOException {
+        return new com.github.luben.zstd.ZstdInputStream(in);
+    }
+
     @Override
     public DumpTool dumpTool(DatabaseEngine engine) {
         return engine == DatabaseEngine.POSTGRESQL

@@ -53,12 +53,12 @@ class MariaDbRoundTripIT {
         assertThat(m.objectVersionId()).isNotBlank();
     }
 
-    /** Issue 13: Lifeboat's own gzip at the chosen level, or none; the same data back either way. */
+    /** Issue 13: Lifeboat's own gzip at the chosen level, zstd (zstd-jni), or none; the same data back each way. */
     @Test
     void uncompressedAndBestCompressedDumps_restoreTheSameData(MariaDbServer db, @TempDir Path dir) {
         DatabaseTarget source = db.newDatabase("cmp");
         Fixtures.loadTricky(db, source.database());
-        for (String c : java.util.List.of("none", "gzip:9")) {
+        for (String c : java.util.List.of("none", "gzip:9", "zstd:1")) {
             LocalDirectoryVault vault = new LocalDirectoryVault(dir.resolve(c.replace(':', '-')));
             DumpManifest m = Wiring.dumping(
                             vault,
@@ -67,7 +67,8 @@ class MariaDbRoundTripIT {
                     .dump(new TakingDump.Command("shop", source, null, null))
                     .manifest();
             assertThat(m.compression()).isEqualTo(c);
-            assertThat(m.objectKey()).endsWith(c.equals("none") ? ".sql" : ".sql.gz");
+            assertThat(m.objectKey())
+                    .endsWith(c.equals("none") ? ".sql" : c.startsWith("zstd") ? ".sql.zst" : ".sql.gz");
             DatabaseTarget target = db.target(PostgresServer.uniqueName("cmp"));
             Wiring.restoring(vault)
                     .restore(new RestoringDump.Command("shop", m.backupId(), target, true, false, false, null));

@@ -39,8 +39,17 @@ public record DumpManifest(
      */
     public static final int PARALLEL_VERSION = 2;
 
+    /**
+     * A manifest of a dump Lifeboat compressed with zstd ({@code .zst}, issue 13): a reader that knows only versions 1
+     * and 2 would load the compressed bytes as SQL, so the catalog refuses versions it does not know.
+     */
+    public static final int ZSTD_VERSION = 3;
+
     /** The newest version this build reads. */
-    public static final int NEWEST_KNOWN_VERSION = PARALLEL_VERSION;
+    public static final int NEWEST_KNOWN_VERSION = ZSTD_VERSION;
+
+    /** The extension of an object Lifeboat compressed with zstd. */
+    public static final String ZSTD_EXTENSION = ".zst";
 
     /** One data part of a parallel dump: its object, and the size and SHA-256 the manifest vouches for. */
     public record Part(String name, String objectKey, String objectVersionId, long sizeBytes, String sha256) {}
@@ -145,5 +154,10 @@ public record DumpManifest(
 
     public boolean gzipped() {
         return objectKey.endsWith(".gz");
+    }
+
+    /** Whether Lifeboat compressed the object with zstd. */
+    public boolean zstd() {
+        return objectKey.endsWith(ZSTD_EXTENSION);
     }
 }

@@ -148,13 +148,15 @@ public final class TakingDump {
                     background.submit(() -> inspector.rowCounts(source, settings.exactRowCountThreshold()));
             background.execute(ManifestCodec::warmUp);
             Compression compression = settings.compression();
+            boolean zstd = tool.gzipOutput() && compression.codec() == Compression.Codec.ZSTD;
             if (tool.gzipOutput()
                     && compression.codec() != Compression.Codec.GZIP
-                    && compression.codec() != Compression.Codec.NONE) {
+                    && compression.codec() != Compression.Codec.NONE
+                    && !(zstd && tools.zstd())) {
                 throw new InvalidInputException(
                         "compression " + compression + " is not available for " + tool.name()
                                 + " dumps (Lifeboat compresses them itself)",
-                        "use gzip:1 (the default), gzip:N or none");
+                        "use gzip:1 (the default), gzip:N, zstd:N or none");
             }
             if (settings.jobs() > 1 && tool.slices()) {
                 // The tables are listed inside the exported snapshot: exactly those every part will see.
@@ -170,7 +172,9 @@ public final class TakingDump {
             }
             String extension = tool.gzipOutput() && !compression.compresses()
                     ? tool.extension().replaceFirst("\\.gz$", "")
-                    : tool.extension();
+                    : zstd
+                            ? tool.extension().replaceFirst("\\.gz$", "") + DumpManifest.ZSTD_EXTENSION
+                            : tool.extension();
             String objectKey = VaultLayout.objectKey(databaseId, id, VaultLayout.newAttempt(), extension);
             LOG.info(
                     "dumping {} ({} {}) with {} {} to {}",
@@ -191,7 +195,7 @@ public final class TakingDump {
             Instant finished = clock.instant();
 
             DumpManifest manifest = new DumpManifest(
-                    DumpManifest.CURRENT_VERSION,
+                    zstd ? DumpManifest.ZSTD_VERSION : DumpManifest.CURRENT_VERSION,
                     id.value(),
                     databaseId,
                     server.engine(),
@@ -461,13 +465,7 @@ public final class TakingDump {
             });
             try {
                 HashingOutputStream hashed = new HashingOutputStream(upload.stream());
-                copy(
-                        dump.output(),
-                        tool.gzipOutput() && settings.compression().compresses()
-                                ? gzip(hashed, settings.compression().level())
-                                : hashed,
-                        hashed,
-                        progress);
+                copy(dump.output(), compressing(tool, hashed), hashed, progress);
                 dump.awaitSuccess(settings.timeout());
                 if (timedOut.get()) {
                     throw timeout(tool);
@@ -536,6 +534,15 @@ public final class TakingDump {
             throw new VaultIo(e);
         }
         progress.onProgress(counted.sha().bytes());
+    }
+
+    /** What Lifeboat writes to the vault for a text dump: compressed as the settings say; the tool's own output as is. */
+    private OutputStream compressing(DumpTool tool, OutputStream hashed) throws IOException {
+        Compression c = settings.compression();
+        if (!tool.gzipOutput() || !c.compresses()) {
+            return hashed;
+        }
+        return c.codec() == Compression.Codec.ZSTD ? tools.zstdCompressing(hashed, c.level()) : gzip(hashed, c.level());
     }
 
     /** gzip at {@code level}: java.util.zip's stream with its deflater set (GZIPOutputStream defaults to level 6). */

@@ -224,6 +224,9 @@ public final class BackupCatalog {
         if (m.parallel() && m.manifestVersion() < DumpManifest.PARALLEL_VERSION) {
             return skip(key, "lists parts but says manifest version " + m.manifestVersion());
         }
+        if (m.zstd() && m.manifestVersion() < DumpManifest.ZSTD_VERSION) {
+            return skip(key, "names a zstd object but says manifest version " + m.manifestVersion());
+        }
         if (m.finishedAt().isAfter(now.plus(CLOCK_SKEW))) {
             return skip(key, "is dated in the future (finished " + m.finishedAt() + ", now " + now + ")");
         }

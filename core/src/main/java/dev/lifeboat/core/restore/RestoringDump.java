@@ -196,6 +196,11 @@ public final class RestoringDump {
                     "give a --target of the same engine family, e.g. "
                             + manifest.engine().urlScheme() + "://USER@HOST:PORT/NEWDB");
         }
+        if (manifest.zstd() && !tools.zstd()) {
+            throw new InvalidInputException(
+                    "backup " + manifest.backupId() + " is compressed with zstd, which this Lifeboat cannot read",
+                    "restore it with the command line or the functions of this release, which read zstd");
+        }
         LoadTool tool = tools.loadTool(target.engine());
         ClientVersionPolicy.checkLoad(
                 target.engine(), tool.name(), tool.version(), SoftwareVersion.parse(manifest.dumpToolVersion()));
@@ -542,7 +547,9 @@ public final class RestoringDump {
         try (DumpTools.Running loader = tool.start(command.target(), options);
                 InputStream stored = vault.open(object.key(), object.versionId())) {
             HashingInputStream hashed = new HashingInputStream(stored);
-            InputStream data = manifest.gzipped() ? new GZIPInputStream(hashed, CHUNK) : hashed;
+            InputStream data = manifest.gzipped()
+                    ? new GZIPInputStream(hashed, CHUNK)
+                    : manifest.zstd() ? tools.zstdDecompressing(hashed) : hashed;
             OutputStream sink = loader.input();
             byte[] held = new byte[CHUNK];
             byte[] next = new byte[CHUNK];

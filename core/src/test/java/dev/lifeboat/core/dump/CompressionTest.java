@@ -88,13 +88,68 @@ class CompressionTest {
         assertThat(m.compression()).isEqualTo("gzip:1");
 
         InMemoryVault none = new InMemoryVault();
-        assertThatThrownBy(() -> taking(none, new FakeDumpTools(), Compression.parse("zstd:3"))
+        assertThatThrownBy(() -> taking(none, new FakeDumpTools(), Compression.parse("lz4:3"))
                         .dump(new TakingDump.Command("shop", maria, null, null)))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("zstd:3")
-                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains("gzip:1"));
+                .hasMessageContaining("lz4:3")
+                .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains("gzip:1", "zstd:N"));
+        FakeDumpTools withoutZstd = new FakeDumpTools();
+        withoutZstd.zstdAvailable = false;
+        assertThatThrownBy(() -> taking(none, withoutZstd, Compression.parse("zstd:1"))
+                        .dump(new TakingDump.Command("shop", maria, null, null)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("zstd:1");
         assertThat(none.objects).isEmpty();
         assertThat(none.events).isEmpty();
+    }
+
+    /** Issue 13: Lifeboat's own zstd for MariaDB/MySQL, recorded so that restores (and older readers) know it. */
+    @Test
+    void aMariaDbDump_inZstd_isAZstObject_ofManifestVersion3_andRestoresTheSameBytes() {
+        FakeDumpTools tools = new FakeDumpTools();
+        tools.output = "INSERT INTO t VALUES (1);\n".repeat(1_000).getBytes(StandardCharsets.UTF_8);
+        InMemoryVault vault = new InMemoryVault();
+
+        DumpManifest m = taking(vault, tools, Compression.parse("zstd:1"))
+                .dump(new TakingDump.Command("shop", maria, null, null))
+                .manifest();
+
+        assertThat(m.compression()).isEqualTo("zstd:1");
+        assertThat(m.objectKey()).endsWith(".sql.zst");
+        assertThat(m.zstd()).isTrue();
+        assertThat(m.gzipped()).isFalse();
+        assertThat(m.manifestVersion()).isEqualTo(DumpManifest.ZSTD_VERSION);
+        assertThat(new String(vault.objects.get(m.objectKey()), StandardCharsets.UTF_8))
+                .isEqualTo("<zstd:1>" + new String(tools.output, StandardCharsets.UTF_8) + "</zstd>");
+
+        new dev.lifeboat.core.restore.RestoringDump(
+                        vault, new FakeInspector(), tools, Clock.systemUTC(), java.time.Duration.ofMinutes(1))
+                .restore(new dev.lifeboat.core.restore.RestoringDump.Command(
+                        "shop",
+                        m.backupId(),
+                        new DatabaseTarget(DatabaseEngine.MARIADB, "db", 3306, "shop2", "u", Secret.none()),
+                        true,
+                        false,
+                        false,
+                        null));
+        assertThat(tools.loaded.toByteArray()).isEqualTo(tools.output);
+
+        // A Lifeboat without zstd says so, and changes nothing.
+        FakeDumpTools older = new FakeDumpTools();
+        older.zstdAvailable = false;
+        assertThatThrownBy(() -> new dev.lifeboat.core.restore.RestoringDump(
+                                vault, new FakeInspector(), older, Clock.systemUTC(), java.time.Duration.ofMinutes(1))
+                        .restore(new dev.lifeboat.core.restore.RestoringDump.Command(
+                                "shop",
+                                m.backupId(),
+                                new DatabaseTarget(DatabaseEngine.MARIADB, "db", 3306, "shop3", "u", Secret.none()),
+                                true,
+                                false,
+                                false,
+                                null)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("compressed with zstd");
+        assertThat(older.loadsStarted).isZero();
     }
 
     @Test

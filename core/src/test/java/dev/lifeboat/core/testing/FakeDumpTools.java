@@ -158,6 +158,36 @@ public final class FakeDumpTools implements DumpTools {
     /** The compression each dump was started with. */
     public final List<Compression> compressions = new ArrayList<>();
 
+    /** zstd in the fake: the bytes between markers naming the level, so a test sees what was compressed how. */
+    @Override
+    public boolean zstd() {
+        return zstdAvailable;
+    }
+
+    public boolean zstdAvailable = true;
+
+    @Override
+    public OutputStream zstdCompressing(OutputStream out, int level) throws java.io.IOException {
+        out.write(("<zstd:" + level + ">").getBytes(StandardCharsets.UTF_8));
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void close() throws java.io.IOException {
+                out.write("</zstd>".getBytes(StandardCharsets.UTF_8));
+                super.close();
+            }
+        };
+    }
+
+    @Override
+    public InputStream zstdDecompressing(InputStream in) throws java.io.IOException {
+        String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (!all.startsWith("<zstd:") || !all.endsWith("</zstd>")) {
+            throw new java.io.IOException("not zstd");
+        }
+        return new ByteArrayInputStream(all.substring(all.indexOf('>') + 1, all.length() - "</zstd>".length())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
     @Override
     public LoadTool loadTool(DatabaseEngine engine) {
         return new LoadTool() {
