@@ -48,6 +48,7 @@ final class OneTransactionScript extends InputStream {
 
     private boolean holding;
     private boolean eof;
+    private final byte[] chunk = new byte[64 * 1024];
 
     OneTransactionScript(InputStream in) {
         this.in = in;
@@ -82,41 +83,39 @@ final class OneTransactionScript extends InputStream {
         in.close();
     }
 
-    /** Reads the next chunk of input and turns it into output. */
+    /** Reads the next chunk of input and turns it into output, a line (or the rest of a long one) at a time. */
     private void fill() throws IOException {
-        byte[] chunk = new byte[8192];
         int n = in.read(chunk);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(n > 0 ? n + 64 : 64);
         if (n < 0) {
             eof = true;
-            if (line.size() > 0 || streamingLine) {
+            if (line.size() > 0 && !streamingLine) {
                 // A last line without its newline: judged as any other.
-                if (!streamingLine) {
-                    lineEnded(line.toByteArray(), out);
-                }
-                line.reset();
-                streamingLine = false;
+                lineEnded(line.toByteArray(), out);
             }
+            line.reset();
+            streamingLine = false;
             finish(out);
         } else {
-            for (int i = 0; i < n; i++) {
-                byte c = chunk[i];
+            int i = 0;
+            while (i < n) {
+                int newline = indexOf(chunk, (byte) '\n', i, n);
+                int end = newline < 0 ? n : newline + 1;
                 if (streamingLine) {
-                    out.write(c);
-                    if (c == '\n') {
-                        streamingLine = false;
+                    out.write(chunk, i, end - i);
+                    streamingLine = newline < 0;
+                } else {
+                    line.write(chunk, i, end - i);
+                    if (newline >= 0) {
+                        lineEnded(line.toByteArray(), out);
+                        line.reset();
+                    } else if (line.size() > LINE_CAP) {
+                        longLine(line.toByteArray(), out);
+                        line.reset();
+                        streamingLine = true;
                     }
-                    continue;
                 }
-                line.write(c);
-                if (c == '\n') {
-                    lineEnded(line.toByteArray(), out);
-                    line.reset();
-                } else if (line.size() > LINE_CAP) {
-                    longLine(line.toByteArray(), out);
-                    line.reset();
-                    streamingLine = true;
-                }
+                i = end;
             }
         }
         ready = out.toByteArray();
@@ -233,7 +232,11 @@ final class OneTransactionScript extends InputStream {
     }
 
     private static int indexOf(byte[] b, byte c) {
-        for (int i = 0; i < b.length; i++) {
+        return indexOf(b, c, 0, b.length);
+    }
+
+    private static int indexOf(byte[] b, byte c, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (b[i] == c) {
                 return i;
             }
