@@ -93,7 +93,8 @@ final class DumpCommand implements Callable<Integer> {
             paramLabel = "HOW",
             defaultValue = "gzip:1",
             description = "gzip:1 (default: a third of pg_dump's default time for a few percent more bytes), gzip:N,"
-                    + " none, or zstd:N / lz4:N with a PostgreSQL 16+ client built with them; recorded in the manifest")
+                    + " none, zstd:N (MariaDB/MySQL: Lifeboat's own zstd, a third of gzip:1's time; PostgreSQL: a 16+"
+                    + " client built with it) or lz4:N (PostgreSQL 16+); recorded in the manifest")
     String compression;
 
     @Option(
