@@ -157,7 +157,7 @@ class ParallelDumpTest {
     void aManifestOfANewerVersion_isSkipped_sayingToUpgrade() {
         DumpManifest m = dump(2).manifest();
         DumpManifest newer = new DumpManifest(
-                3,
+                DumpManifest.NEWEST_KNOWN_VERSION + 1,
                 m.backupId(),
                 m.databaseId(),
                 m.engine(),
