@@ -18,8 +18,8 @@ public final class MainProcess {
 
     private MainProcess() {}
 
-    /** Runs {@code mainClass} with {@code env} added, its output kept in {@code dir}; at most five minutes. */
-    public static Ran run(String mainClass, Map<String, String> env, Path dir) throws Exception {
+    /** Starts {@code mainClass} with {@code env} added, its output going to {@code dir}'s files out and err. */
+    public static Process start(String mainClass, Map<String, String> env, Path dir) throws java.io.IOException {
         ProcessBuilder pb = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
@@ -28,7 +28,12 @@ public final class MainProcess {
         pb.environment().putAll(env);
         pb.redirectOutput(dir.resolve("out").toFile());
         pb.redirectError(dir.resolve("err").toFile());
-        Process p = pb.start();
+        return pb.start();
+    }
+
+    /** Runs {@code mainClass} with {@code env} added, its output kept in {@code dir}; at most five minutes. */
+    public static Ran run(String mainClass, Map<String, String> env, Path dir) throws Exception {
+        Process p = start(mainClass, env, dir);
         assertThat(p.waitFor(5, TimeUnit.MINUTES))
                 .as(mainClass + " ended within five minutes")
                 .isTrue();

@@ -29,7 +29,9 @@ public final class DumpTask {
     private DumpTask() {}
 
     public static void main(String[] args) {
-        System.exit(run(System.getenv(), System.out, System.err));
+        // Told to stop (StopTask: SIGTERM), the tools are stopped and the work cleans up before the JVM exits.
+        dev.lifeboat.adapters.process.OnSignal stop = dev.lifeboat.adapters.process.OnSignal.install(System.err);
+        stop.exit(run(System.getenv(), System.out, System.err));
     }
 
     static int run(Map<String, String> env, PrintStream out, PrintStream err) {

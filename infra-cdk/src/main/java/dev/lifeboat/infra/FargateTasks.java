@@ -108,6 +108,8 @@ final class FargateTasks {
                                 .streamPrefix(name)
                                 .build()))
                         .readonlyRootFilesystem(false)
+                        // SIGTERM first: the entrypoint stops its tools and cleans up (OnSignal, 45 s) before SIGKILL.
+                        .stopTimeout(software.amazon.awscdk.Duration.seconds(90))
                         .build());
         // The environment holds where lifeboat.yml is and its hash, never a secret: logins are read from Secrets
         // Manager at run time, as the functions do.

@@ -85,6 +85,8 @@ class FargateRestoresTest {
                     .contains("{\"Name\":\"JAVA_TOOL_OPTIONS\",\"Value\":\"-Xmx160m -XX:MaxDirectMemorySize=64m"
                             + " -XX:+UseSerialGC\"}");
             assertThat(t.get("EphemeralStorage")).isEqualTo(Map.of("SizeInGiB", 60));
+            // StopTask's SIGTERM leaves the entrypoint time to clean up (OnSignal) before SIGKILL.
+            assertThat(container.get("StopTimeout")).isEqualTo(90);
         }
         assertThat(json(restore.get("TaskRoleArn"))).contains("RestoreFunction");
         assertThat(json(check.get("TaskRoleArn"))).contains("VerificationStepFunction");

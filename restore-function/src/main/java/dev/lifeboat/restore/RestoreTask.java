@@ -54,7 +54,9 @@ public final class RestoreTask {
     private RestoreTask() {}
 
     public static void main(String[] args) {
-        System.exit(run(System.getenv(), System.out, System.err));
+        // Told to stop (StopTask: SIGTERM), the tools are stopped and the work cleans up before the JVM exits.
+        dev.lifeboat.adapters.process.OnSignal stop = dev.lifeboat.adapters.process.OnSignal.install(System.err);
+        stop.exit(run(System.getenv(), System.out, System.err));
     }
 
     static int run(Map<String, String> env, PrintStream out, PrintStream err) {

@@ -16,11 +16,13 @@ import dev.lifeboat.testing.MotoServer;
 import dev.lifeboat.testing.PostgresServer;
 import dev.lifeboat.testing.RealParts;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,5 +109,90 @@ class RestoreTaskIT {
 
         assertThat(stepped.exit()).as(stepped.err()).isZero();
         assertThat(stepped.out()).contains("\"action\":\"finish\"", "\"cleaned\":true", "the check failed");
+    }
+
+    /**
+     * StopTask mid-restore (ECS sends SIGTERM): the task stops pg_restore, removes the database it created, says so, and
+     * exits 143, instead of dying at once and leaving a half-restored database that the retry then calls taken.
+     */
+    @Test
+    void sigtermMidRestore_removesTheDatabaseItCreated_andExits143(
+            PostgresServer pg, MotoServer moto, @TempDir Path dir) throws Exception {
+        String bucket = moto.newBucket(moto.s3(), true);
+        String yaml = """
+                backup:
+                  account: "123456789012"
+                  region: %s
+                  kmsKeyArn: %s
+                  vault: s3://%s/lifeboat
+                databases:
+                  big:
+                    engine: postgres
+                    source: {account: "111111111111", region: eu-west-1, instance: big-prod,
+                             roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-big}
+                    retention: {daily: 7}
+                """.formatted(MOTO_REGION, moto.newKmsKey(), bucket);
+        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
+        assertThat(new S3Vault(moto.s3(), S3Vault.Settings.of(bucket, "config"), Clock.systemUTC())
+                        .putIfAbsent("lifeboat.yml", document))
+                .isTrue();
+        DatabaseTarget source = pg.newDatabase("sigsrc");
+        pg.execute(
+                source.database(),
+                "CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g + 1)::text) AS note"
+                        + " FROM generate_series(1, 3000000) g");
+        new TakingDump(
+                        new S3Vault(moto.s3(), S3Vault.Settings.of(bucket, "lifeboat"), Clock.systemUTC()),
+                        new JdbcInspector(),
+                        ProcessDumpTools.fromEnvironment(),
+                        Clock.systemUTC(),
+                        TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command("big", source, null, null));
+        String secret = moto.secretsManager()
+                .createSecret(b -> b.name("lifeboat/restore-target/" + UUID.randomUUID())
+                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + pg.host() + "\",\"port\":" + pg.port()
+                                + ",\"username\":\"" + pg.user() + "\",\"password\":\"" + pg.password()
+                                + "\",\"dbname\":\"postgres\"}"))
+                .arn();
+        String target = PostgresServer.uniqueName("sigtask");
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_ENDPOINT_URL", moto.endpoint());
+        env.put("AWS_REGION", MOTO_REGION);
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
+        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
+        env.put(
+                RestoreTask.RESTORE,
+                "{\"database\": \"big\", \"from\": \"dump\", \"targetSecretArn\": \"" + secret
+                        + "\", \"targetDatabase\": \"" + target + "\", \"create\": true}");
+
+        Process p = MainProcess.start("dev.lifeboat.restore.RestoreTask", env, dir);
+        // pg_restore is loading once it holds a session on the new database (nothing else connects to it).
+        for (int i = 0; i < 2400 && sessions(pg, target) == 0 && p.isAlive(); i++) {
+            Thread.sleep(25);
+        }
+        assertThat(sessions(pg, target)).as("the restore got under way").isPositive();
+        p.destroy(); // SIGTERM, as ECS's StopTask sends
+
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(err).isEqualTo(143);
+        assertThat(err).contains("told to stop").contains("which this restore created, was removed");
+        try (var c = pg.connect("postgres");
+                var rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + target + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the database the task created").isZero();
+        }
+    }
+
+    private static int sessions(PostgresServer pg, String database) throws Exception {
+        try (var c = pg.connect("postgres");
+                var rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 }
