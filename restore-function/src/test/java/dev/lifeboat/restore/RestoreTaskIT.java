@@ -57,9 +57,7 @@ class RestoreTaskIT {
                              roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-orders}
                     retention: {daily: 7}
                 """.formatted(MOTO_REGION, moto.newKmsKey(), bucket);
-        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
-        S3Vault config = new S3Vault(moto.s3(), S3Vault.Settings.of(bucket, "config"), Clock.systemUTC());
-        assertThat(config.putIfAbsent("lifeboat.yml", document)).isTrue();
+        Map<String, String> env = deployed(moto, bucket, yaml);
         DatabaseTarget source = pg.newDatabase("tasksrc");
         Fixtures.loadTricky(pg, source.database());
         new TakingDump(
@@ -69,19 +67,7 @@ class RestoreTaskIT {
                         Clock.systemUTC(),
                         TakingDump.Settings.DEFAULTS.withJobs(2))
                 .dump(new TakingDump.Command("orders", source, null, null));
-        String secret = moto.secretsManager()
-                .createSecret(b -> b.name("lifeboat/restore-target/" + UUID.randomUUID())
-                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + pg.host() + "\",\"port\":" + pg.port()
-                                + ",\"username\":\"" + pg.user() + "\",\"password\":\"" + pg.password()
-                                + "\",\"dbname\":\"postgres\"}"))
-                .arn();
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ENDPOINT_URL", moto.endpoint());
-        env.put("AWS_REGION", MOTO_REGION);
-        env.put("AWS_ACCESS_KEY_ID", "testing");
-        env.put("AWS_SECRET_ACCESS_KEY", "testing");
-        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
-        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
+        String secret = targetSecret(pg, moto);
         String target = PostgresServer.uniqueName("taskrestored");
         env.put(
                 RestoreTask.RESTORE,
@@ -132,10 +118,7 @@ class RestoreTaskIT {
                              roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-big}
                     retention: {daily: 7}
                 """.formatted(MOTO_REGION, moto.newKmsKey(), bucket);
-        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
-        assertThat(new S3Vault(moto.s3(), S3Vault.Settings.of(bucket, "config"), Clock.systemUTC())
-                        .putIfAbsent("lifeboat.yml", document))
-                .isTrue();
+        Map<String, String> env = deployed(moto, bucket, yaml);
         DatabaseTarget source = pg.newDatabase("sigsrc");
         pg.execute(
                 source.database(),
@@ -148,20 +131,8 @@ class RestoreTaskIT {
                         Clock.systemUTC(),
                         TakingDump.Settings.DEFAULTS)
                 .dump(new TakingDump.Command("big", source, null, null));
-        String secret = moto.secretsManager()
-                .createSecret(b -> b.name("lifeboat/restore-target/" + UUID.randomUUID())
-                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + pg.host() + "\",\"port\":" + pg.port()
-                                + ",\"username\":\"" + pg.user() + "\",\"password\":\"" + pg.password()
-                                + "\",\"dbname\":\"postgres\"}"))
-                .arn();
+        String secret = targetSecret(pg, moto);
         String target = PostgresServer.uniqueName("sigtask");
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ENDPOINT_URL", moto.endpoint());
-        env.put("AWS_REGION", MOTO_REGION);
-        env.put("AWS_ACCESS_KEY_ID", "testing");
-        env.put("AWS_SECRET_ACCESS_KEY", "testing");
-        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
-        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
         env.put(
                 RestoreTask.RESTORE,
                 "{\"database\": \"big\", \"from\": \"dump\", \"targetSecretArn\": \"" + secret
@@ -194,5 +165,34 @@ class RestoreTaskIT {
             rs.next();
             return rs.getInt(1);
         }
+    }
+
+    /**
+     * lifeboat.yml published as the CDK app publishes it, and the task's environment as its task definition gives
+     * it: moto's endpoint and Region, the document's location and hash.
+     */
+    private static Map<String, String> deployed(MotoServer moto, String bucket, String yaml) {
+        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
+        assertThat(new S3Vault(moto.s3(), S3Vault.Settings.of(bucket, "config"), Clock.systemUTC())
+                        .putIfAbsent("lifeboat.yml", document))
+                .isTrue();
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_ENDPOINT_URL", moto.endpoint());
+        env.put("AWS_REGION", MOTO_REGION);
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
+        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
+        return env;
+    }
+
+    /** The restore target's login, in Secrets Manager as an RDS secret: the local server's postgres database. */
+    private static String targetSecret(PostgresServer pg, MotoServer moto) {
+        return moto.secretsManager()
+                .createSecret(b -> b.name("lifeboat/restore-target/" + UUID.randomUUID())
+                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + pg.host() + "\",\"port\":" + pg.port()
+                                + ",\"username\":\"" + pg.user() + "\",\"password\":\"" + pg.password()
+                                + "\",\"dbname\":\"postgres\"}"))
+                .arn();
     }
 }

@@ -394,15 +394,7 @@ public final class ProcessDumpTools implements DumpTools {
         public Running startScript(LoadOptions options) {
             List<String> cmd =
                     new ArrayList<>(List.of(program.toString(), "--exit-on-error", "--single-transaction", "--file=-"));
-            switch (options.section()) {
-                case ALL -> {}
-                case PRE_DATA -> cmd.add("--section=pre-data");
-                case DATA -> cmd.add("--section=data");
-                case POST_DATA -> cmd.add("--section=post-data");
-            }
-            if (!options.keepOwnership()) {
-                cmd.addAll(List.of("--no-owner", "--no-privileges"));
-            }
+            cmd.addAll(selection(options));
             if (options.archive() != null) {
                 cmd.add(options.archive().toString());
             }
@@ -441,6 +433,22 @@ public final class ProcessDumpTools implements DumpTools {
             };
         }
 
+        /** The section of the archive to restore, and whether owners and grants come with it. */
+        private static List<String> selection(LoadOptions options) {
+            List<String> args = new ArrayList<>();
+            switch (options.section()) {
+                case ALL -> {}
+                case PRE_DATA -> args.add("--section=pre-data");
+                case DATA -> args.add("--section=data");
+                case POST_DATA -> args.add("--section=post-data");
+            }
+            if (!options.keepOwnership()) {
+                // The source's roles rarely exist where one restores in an incident.
+                args.addAll(List.of("--no-owner", "--no-privileges"));
+            }
+            return args;
+        }
+
         @Override
         public String name() {
             return "pg_restore";
@@ -457,16 +465,7 @@ public final class ProcessDumpTools implements DumpTools {
             // dump's post-data section, issue 13) cannot have one: pg_restore refuses --jobs with it.
             List<String> cmd = new ArrayList<>(List.of(program.toString(), "--exit-on-error"));
             cmd.add(options.jobs() > 1 ? "--jobs=" + options.jobs() : "--single-transaction");
-            switch (options.section()) {
-                case ALL -> {}
-                case PRE_DATA -> cmd.add("--section=pre-data");
-                case DATA -> cmd.add("--section=data");
-                case POST_DATA -> cmd.add("--section=post-data");
-            }
-            if (!options.keepOwnership()) {
-                // The source's roles rarely exist where one restores in an incident.
-                cmd.addAll(List.of("--no-owner", "--no-privileges"));
-            }
+            cmd.addAll(selection(options));
             cmd.addAll(pgConnectionArgs(target));
             if (options.archive() != null) {
                 cmd.add(options.archive().toString());
