@@ -103,6 +103,46 @@ class CompressionTest {
         assertThat(none.events).isEmpty();
     }
 
+    /**
+     * A .zst object under a manifest of a version before zstd (planted, or written by hand): an older reader would
+     * load the compressed bytes as SQL, so the catalog skips it, saying why, instead of offering it.
+     */
+    @Test
+    void aZstObject_underAManifestOfAnOlderVersion_isSkipped() {
+        FakeDumpTools tools = new FakeDumpTools();
+        InMemoryVault vault = new InMemoryVault();
+        DumpManifest m = taking(vault, tools, Compression.parse("zstd:1"))
+                .dump(new TakingDump.Command("shop", maria, null, null))
+                .manifest();
+        DumpManifest older = new DumpManifest(
+                DumpManifest.CURRENT_VERSION,
+                m.backupId(),
+                m.databaseId(),
+                m.engine(),
+                m.serverVersion(),
+                m.dumpTool(),
+                m.dumpToolVersion(),
+                m.format(),
+                m.startedAt(),
+                m.finishedAt(),
+                m.sizeBytes(),
+                m.sha256(),
+                m.objectKey(),
+                m.objectVersionId(),
+                m.exactRowCountThreshold(),
+                m.tables(),
+                m.compression(),
+                m.parts());
+        vault.objects.put(VaultLayout.manifestKey("shop", m.id()), ManifestCodec.write(older));
+        java.util.List<dev.lifeboat.core.restore.BackupCatalog.Skipped> skipped = new java.util.ArrayList<>();
+
+        assertThat(new dev.lifeboat.core.restore.BackupCatalog(vault, Clock.systemUTC(), skipped::add).backups("shop"))
+                .isEmpty();
+        assertThat(skipped)
+                .singleElement()
+                .satisfies(k -> assertThat(k.reason()).contains("zstd object").contains("version 1"));
+    }
+
     /** Issue 13: Lifeboat's own zstd for MariaDB/MySQL, recorded so that restores (and older readers) know it. */
     @Test
     void aMariaDbDump_inZstd_isAZstObject_ofManifestVersion3_andRestoresTheSameBytes() {
