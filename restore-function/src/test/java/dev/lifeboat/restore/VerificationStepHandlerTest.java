@@ -18,6 +18,7 @@ import dev.lifeboat.core.testing.FakeInspector;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemorySecretStore;
 import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.testing.MutableClock;
 import dev.lifeboat.core.verify.DumpFreshness;
 import dev.lifeboat.core.verify.SweepingVerifications;
 import dev.lifeboat.core.verify.VerifyingBackup;
@@ -25,7 +26,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,10 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
 /** The verification state machine's steps, fed their own output as the state machine does. */
 class VerificationStepHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
+    /** The morning after the newest copy: every part reads this one clock, so the test passes on any date. */
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T06:00:00Z"));
+
+    private final InMemoryRds rds = new InMemoryRds(clock);
     private final InMemoryVault vault = new InMemoryVault();
     private final InMemorySecretStore store = new InMemorySecretStore();
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -60,19 +64,12 @@ class VerificationStepHandlerTest {
 
     private VerificationStepHandler handler() {
         VerifyingBackup v = new VerifyingBackup(
-                rds,
-                vault,
-                new FakeInspector(),
-                new FakeDumpTools(),
-                store,
-                EndpointResolver.DIRECT,
-                Clock.systemUTC(),
-                d -> {});
+                rds, vault, new FakeInspector(), new FakeDumpTools(), store, EndpointResolver.DIRECT, clock, d -> {});
         return new VerificationStepHandler(
                 config,
                 v,
-                new SweepingVerifications(rds, store, Clock.systemUTC()),
-                new DumpFreshness(vault, Clock.systemUTC()),
+                new SweepingVerifications(rds, store, clock),
+                new DumpFreshness(vault, clock),
                 MetricsFactory.getMetricsInstance());
     }
 
@@ -91,7 +88,7 @@ class VerificationStepHandlerTest {
 
     @Test
     void aPassingRun_goesThroughEveryStep_deletesItsInstanceAndSecret_andEmitsMetrics() throws Exception {
-        FakeDumps.take(vault, "orders");
+        FakeDumps.take(vault, "orders", clock);
 
         List<String> actions = runToDone(handler());
 
@@ -162,7 +159,7 @@ class VerificationStepHandlerTest {
                 .isFalse();
         assertThat(stdout.toString(StandardCharsets.UTF_8)).doesNotContain("\"NewestDumpAgeHours\"");
 
-        FakeDumps.take(vault, "orders");
+        FakeDumps.take(vault, "orders", clock);
         JsonNode out = handler().step(JSON.readTree("{\"action\": \"sweep\"}"));
 
         assertThat(out.at("/newestDumpAgeHours/orders").asDouble()).isBetween(0.0, 0.1);

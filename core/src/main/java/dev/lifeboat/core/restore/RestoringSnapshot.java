@@ -185,8 +185,8 @@ public final class RestoringSnapshot {
     private final RecoveryLog log;
 
     /** Restores with the values given and RDS's defaults for the rest: no shape record is read. */
-    public RestoringSnapshot(RdsGateway rds) {
-        this(rds, null, null, Clock.systemUTC());
+    public RestoringSnapshot(RdsGateway rds, Clock clock) {
+        this(rds, null, null, clock);
     }
 
     /** Restores to the shape recorded in {@code vault} with each backup, found or recreated through {@code shapes}. */

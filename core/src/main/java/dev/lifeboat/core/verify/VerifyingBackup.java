@@ -397,7 +397,7 @@ public final class VerifyingBackup {
         LifeboatConfig.VerifySettings vs = db.verify();
         Instant start = runTime == null ? clock.instant() : runTime;
         String instance = instanceName(db.id(), start, db.source().kind());
-        SnapshotInfo copy = new RestoringSnapshot(rds).choose(config, db.id(), "latest");
+        SnapshotInfo copy = new RestoringSnapshot(rds, clock).choose(config, db.id(), "latest");
         Instant taken = RetentionPolicy.takenAt(copy);
         Double age = taken == null ? null : Duration.between(taken, start).toMinutes() / 60.0;
         Optional<SourceDatabase> existing = rds.database(loc, db.source().kind(), instance);

@@ -49,7 +49,7 @@ class AuditingTest {
     @Test
     void staleCopiesAndDumps_areHigh_freshOnesAreNotReported() {
         InMemoryVault vault = new InMemoryVault();
-        DumpManifest m = FakeDumps.take(vault, "orders");
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         MutableClock clock = new MutableClock(m.startedAt().plus(Duration.ofHours(30)));
         InMemoryRds rds = new InMemoryRds(clock);
         rds.addDatabase(PROD, "orders-prod", "postgres", null);
@@ -220,7 +220,7 @@ class AuditingTest {
     @Test
     void aDatabasesOwnMaxAge_isTheFreshnessItIsHeldTo() {
         InMemoryVault vault = new InMemoryVault();
-        DumpManifest m = FakeDumps.take(vault, "orders");
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         MutableClock clock = new MutableClock(m.startedAt().plus(Duration.ofHours(10)));
         InMemoryRds rds = new InMemoryRds(clock);
         rds.addDatabase(PROD, "orders-prod", "postgres", null);

@@ -31,7 +31,7 @@ class IncidentAlertTest {
 
     @Test
     void theDeletionOfAProtectedDatabase_namesItsNewestCopyAndDump_theirAges_andTheRestoreCommand() {
-        DumpManifest dump = FakeDumps.take(vault, "orders");
+        DumpManifest dump = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         Instant now = dump.startedAt().plus(Duration.ofHours(19));
         MutableClock clock = new MutableClock(now);
         InMemoryRds rds = new InMemoryRds(clock);

@@ -28,7 +28,7 @@ class GuardingTest {
 
     @Test
     void aFreshDump_allowsTheDestroy() {
-        DumpManifest m = FakeDumps.take(vault, "orders");
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
 
         Guarding.Decision d = decide("destroy.json", m.startedAt().plus(Duration.ofHours(3)), null);
 
@@ -43,7 +43,7 @@ class GuardingTest {
 
     @Test
     void anOldDump_orNone_refuses_sayingWhatIsMissingAndTheCommandThatFixesIt() {
-        DumpManifest m = FakeDumps.take(vault, "orders");
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
 
         Guarding.Decision old = decide("destroy.json", m.startedAt().plus(Duration.ofHours(30)), null);
         assertThat(old.allowed()).isFalse();
@@ -71,9 +71,9 @@ class GuardingTest {
 
     @Test
     void aDatabaseLifeboatDoesNotProtect_refuses_asNotProtected() {
-        FakeDumps.take(vault, "orders");
+        FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
 
-        Guarding.Decision d = decide("unknown.json", Instant.now(), null);
+        Guarding.Decision d = decide("unknown.json", FakeDumps.AT_NIGHT.instant(), null);
 
         assertThat(d.allowed()).isFalse();
         assertThat(d.findings().getFirst().problem()).contains("payroll-prod is not protected by Lifeboat");
@@ -83,7 +83,7 @@ class GuardingTest {
     void aPlanThatOnlyUpdates_deletesNothing_andIsAllowed() {
         String update = TerraformPlanTest.plan("replace-in-modules.json")
                 .replace("\"actions\": [\"create\", \"delete\"]", "\"actions\": [\"update\"]");
-        Guarding.Decision d = new Guarding(vault, null, new MutableClock(Instant.now()))
+        Guarding.Decision d = new Guarding(vault, null, new MutableClock(FakeDumps.AT_NIGHT.instant()))
                 .decide(config, TerraformPlan.deletions(update, "p"), day);
 
         assertThat(d.allowed()).isTrue();
@@ -92,7 +92,7 @@ class GuardingTest {
 
     @Test
     void withoutMaxAge_eachDatabaseIsHeldToItsOwn_schedulesMaxAge() {
-        DumpManifest m = FakeDumps.take(vault, "orders");
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         LifeboatConfig.Database d = config.database("orders");
         LifeboatConfig strict = new LifeboatConfig(
                 config.backup(),
@@ -125,7 +125,7 @@ class GuardingTest {
 
     @Test
     void aBackupAVerificationRunRestored_isReportedAsVerified_aFailedRunVerifiesNothing() {
-        DumpManifest m = FakeDumps.take(vault, "orders");
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         Instant now = m.startedAt().plus(Duration.ofHours(3));
         dev.lifeboat.core.testing.Reports.store(
                 vault, "orders", m.startedAt().plus(Duration.ofHours(1)), null, m.backupId(), false);

@@ -136,7 +136,7 @@ class CreatingInstanceTest {
 
         // The dump goes into it, as the command line then does.
         InMemoryVault dumps = new InMemoryVault();
-        FakeDumps.take(dumps, "orders");
+        FakeDumps.take(dumps, "orders", FakeDumps.AT_NIGHT);
         FakeDumpTools tools = new FakeDumpTools();
         FakeInspector inspector = new FakeInspector();
         DatabaseTarget into = EndpointResolver.DIRECT.resolve(

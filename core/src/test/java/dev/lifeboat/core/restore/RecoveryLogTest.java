@@ -104,7 +104,7 @@ class RecoveryLogTest {
                 null,
                 true,
                 null);
-        new RestoringSnapshot(rds).advance(config, new RestoringSnapshot.Command("orders", "latest", t, false));
+        new RestoringSnapshot(rds, clock).advance(config, new RestoringSnapshot.Command("orders", "latest", t, false));
         for (int i = 0; i < 5; i++) {
             restoring.advance(config, new RestoringSnapshot.Command("orders", "latest", t, false));
         }

@@ -32,8 +32,9 @@ class RestoringSnapshotTest {
     static final Location VAULT = new Location(BACKUP, "eu-central-1");
     static final Location PROD_LOC = new Location(PROD, "eu-west-1");
 
-    private final InMemoryRds rds = new InMemoryRds(Clock.fixed(Instant.parse("2026-11-25T23:00:00Z"), ZoneOffset.UTC));
-    private final RestoringSnapshot restoring = new RestoringSnapshot(rds);
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T23:00:00Z"), ZoneOffset.UTC);
+    private final InMemoryRds rds = new InMemoryRds(clock);
+    private final RestoringSnapshot restoring = new RestoringSnapshot(rds, clock);
     private final LifeboatConfig config = TestSettings.orders();
 
     @BeforeEach

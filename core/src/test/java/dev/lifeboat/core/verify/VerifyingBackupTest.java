@@ -30,7 +30,6 @@ import dev.lifeboat.core.testing.InMemoryVault;
 import dev.lifeboat.core.testing.MutableClock;
 import dev.lifeboat.core.testing.TestSettings;
 import dev.lifeboat.protocol.StepProtocol;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +48,11 @@ class VerifyingBackupTest {
 
     private final LifeboatConfig config = TestSettings.orders();
     private final Location backup = config.backup().location();
-    private final InMemoryRds rds = new InMemoryRds(Clock.systemUTC());
+    /** The run's start: every part of a test reads this one clock, so the test passes on any date. */
+    private static final Instant T0 = Instant.parse("2026-11-30T06:00:00Z");
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final InMemoryRds rds = new InMemoryRds(clock);
 
     /** The verification role with the policy the CDK app deploys, and the backup key's deployed policy. */
     @org.junit.jupiter.api.BeforeEach
@@ -69,13 +72,13 @@ class VerifyingBackupTest {
                 new FakeDumpTools(),
                 secretStore,
                 EndpointResolver.DIRECT,
-                Clock.systemUTC(),
+                clock,
                 sleeper);
     }
 
     private void aCopyAndADump() {
         rds.put(Copies.ordersCopy(backup));
-        FakeDumps.take(vault, "orders");
+        FakeDumps.take(vault, "orders", clock);
     }
 
     /** Runs the table step by step, each state through JSON; returns every state after the first. */
@@ -97,7 +100,7 @@ class VerifyingBackupTest {
     /** The states up to the check step, through JSON as Step Functions carries them; the last is the check. */
     private List<VerifyingBackup.State> untilCheck(LifeboatConfig config, VerifyingBackup v) throws Exception {
         List<VerifyingBackup.State> states = new ArrayList<>();
-        VerifyingBackup.State s = VerifyingBackup.State.begin("orders", Instant.parse("2026-11-30T06:00:00Z"));
+        VerifyingBackup.State s = VerifyingBackup.State.begin("orders", T0);
         for (int i = 0; i < 10 && !StepProtocol.CHECK.equals(s.action()); i++) {
             s = JSON.readValue(JSON.writeValueAsString(v.advance(config, s, BUDGET)), VerifyingBackup.State.class);
             states.add(s);
@@ -175,8 +178,7 @@ class VerifyingBackupTest {
         aCopyAndADump();
         rds.restorePolls = 2;
 
-        List<VerifyingBackup.State> states = stepByStep(
-                verifying(d -> {}), VerifyingBackup.State.begin("orders", Instant.parse("2026-11-30T06:00:00Z")));
+        List<VerifyingBackup.State> states = stepByStep(verifying(d -> {}), VerifyingBackup.State.begin("orders", T0));
 
         assertThat(states)
                 .extracting(VerifyingBackup.State::action)
@@ -226,7 +228,7 @@ class VerifyingBackupTest {
     @Test
     void aCheckThatThrows_stillCleansUp_andTheReportSaysWhere() throws Exception {
         aCopyAndADump();
-        InMemoryRds failing = new InMemoryRds(Clock.systemUTC()) {
+        InMemoryRds failing = new InMemoryRds(clock) {
             @Override
             public synchronized String resetMasterPassword(
                     Location where, DbKind kind, String identifier, Secret password) {
@@ -241,7 +243,7 @@ class VerifyingBackupTest {
                 new FakeDumpTools(),
                 secretStore,
                 EndpointResolver.DIRECT,
-                Clock.systemUTC(),
+                clock,
                 d -> {});
 
         List<VerifyingBackup.State> states = stepByStep(v, VerifyingBackup.State.begin("orders", null));
@@ -267,7 +269,6 @@ class VerifyingBackupTest {
     @Test
     void aCheckThatCannotConnect_endsWithinItsBudget_andCleansUp() throws Exception {
         aCopyAndADump();
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-30T06:00:00Z"));
         FakeInspector fake = new FakeInspector();
         DatabaseInspector unreachable = new DatabaseInspector() {
             @Override
@@ -355,7 +356,7 @@ class VerifyingBackupTest {
     void instanceNames_fitRdsLimits_evenForTheLongestDatabaseIds_andStayDistinct() {
         String a = "a".repeat(62) + "1";
         String b = "a".repeat(62) + "2";
-        Instant t = Instant.parse("2026-11-30T06:00:00Z");
+        Instant t = T0;
         for (DbKind kind : DbKind.values()) {
             String na = VerifyingBackup.instanceName(a, t, kind);
             String nb = VerifyingBackup.instanceName(b, t, kind);
@@ -370,8 +371,7 @@ class VerifyingBackupTest {
     @Test
     void badInput_isRefusedNamingTheField_andChangesNothing() {
         VerifyingBackup v = verifying(d -> {});
-        VerifyingBackup.Run run =
-                new VerifyingBackup.Run("orders", "lifeboat-verify-orders-x", Instant.now(), "s", 1.0);
+        VerifyingBackup.Run run = new VerifyingBackup.Run("orders", "lifeboat-verify-orders-x", T0, "s", 1.0);
 
         assertThatThrownBy(() -> v.advance(config, VerifyingBackup.State.begin("ordres", null), BUDGET))
                 .isInstanceOf(InvalidInputException.class)
@@ -422,7 +422,7 @@ class VerifyingBackupTest {
                     "lifeboat-orders-202611" + String.format("%02d", d),
                     Instant.parse("2026-11-" + String.format("%02d", d) + "T03:00:00Z")));
         }
-        FakeDumps.take(vault, "orders");
+        FakeDumps.take(vault, "orders", clock);
         LifeboatConfig.Database orders = config.database("orders");
         LifeboatConfig oneDaily = new LifeboatConfig(
                 config.backup(),
