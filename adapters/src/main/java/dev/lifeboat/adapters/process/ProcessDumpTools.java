@@ -359,8 +359,15 @@ public final class ProcessDumpTools implements DumpTools {
         }
 
         /**
-         * psql in one transaction ({@code --single-transaction}, stopping at the first error), its query output
-         * discarded: the session is fed the SQL pg_restore writes (issue 13, a parallel backup in one transaction).
+         * psql in one transaction, stopping at the first error, its query output discarded: the session is fed the SQL
+         * pg_restore writes (issue 13, a parallel backup in one transaction).
+         *
+         * <p>The transaction travels through the pipe (issue 38, item 1): {@code BEGIN;} is written first, and
+         * {@code COMMIT;} only when the caller closes the session's input, which it does after the last part checked
+         * out. psql's own {@code --single-transaction} is not used: it commits at the end of its input, and the input
+         * ends too when Lifeboat is killed (SIGKILL, the out-of-memory killer), which committed half a restore. Now an
+         * input that ends without {@code COMMIT;} leaves the transaction open when psql exits, and the server rolls it
+         * back.
          */
         @Override
         public Running startSession(DatabaseTarget target) {
@@ -369,20 +376,15 @@ public final class ProcessDumpTools implements DumpTools {
                         "psql not found beside " + program,
                         "install the PostgreSQL client tools (psql comes with pg_restore), or set LIFEBOAT_PG_BIN");
             }
-            List<String> cmd = new ArrayList<>(List.of(
-                    psql.toString(),
-                    "--no-psqlrc",
-                    "--quiet",
-                    "--single-transaction",
-                    "--set=ON_ERROR_STOP=1",
-                    "--output=/dev/null"));
+            List<String> cmd = new ArrayList<>(
+                    List.of(psql.toString(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--output=/dev/null"));
             cmd.addAll(pgConnectionArgs(target));
-            return ChildProcess.start(
+            return CommittingSession.start(ChildProcess.start(
                     cmd,
                     pgEnvironment(target),
                     target.password(),
                     true,
-                    (m, h) -> new RestoreFailedException(m, hintForPgRestore(h)));
+                    (m, h) -> new RestoreFailedException(m, hintForPgRestore(h))));
         }
 
         /**
