@@ -33,6 +33,8 @@ public final class FaultyS3Proxy implements AutoCloseable {
         COMPLETE_MULTIPART_UPLOAD,
         ABORT_MULTIPART_UPLOAD,
         PUT_MANIFEST,
+        /** A GetObject of a dump's data (not a manifest, not a listing). */
+        GET_OBJECT,
         OTHER
     }
 
@@ -43,7 +45,12 @@ public final class FaultyS3Proxy implements AutoCloseable {
         /** The connection is closed without an answer, never forwarded. */
         RESET,
         /** Forwarded and carried out by moto, then the connection is closed without the answer. */
-        DROP_RESPONSE
+        DROP_RESPONSE,
+        /**
+         * Forwarded; the answer's headers (with the whole Content-Length) and the first half of its body are sent,
+         * then the connection is closed: a body cut short on the way, the object itself intact.
+         */
+        TRUNCATE_BODY
     }
 
     private static final Set<String> HOP_BY_HOP =
@@ -56,6 +63,7 @@ public final class FaultyS3Proxy implements AutoCloseable {
             .build();
     private final URI upstream;
     private final Map<Operation, Fault> faults = new ConcurrentHashMap<>();
+    private final Map<Operation, AtomicInteger> remaining = new ConcurrentHashMap<>();
     private final Map<Operation, AtomicInteger> seen = new ConcurrentHashMap<>();
 
     public FaultyS3Proxy(String upstream) throws IOException {
@@ -73,7 +81,13 @@ public final class FaultyS3Proxy implements AutoCloseable {
 
     /** From now on, every request of {@code operation} meets {@code fault}. */
     public FaultyS3Proxy fail(Operation operation, Fault fault) {
+        return fail(operation, fault, Integer.MAX_VALUE);
+    }
+
+    /** The next {@code times} requests of {@code operation} meet {@code fault}; the ones after pass. */
+    public FaultyS3Proxy fail(Operation operation, Fault fault, int times) {
         faults.put(operation, fault);
+        remaining.put(operation, new AtomicInteger(times));
         return this;
     }
 
@@ -96,6 +110,16 @@ public final class FaultyS3Proxy implements AutoCloseable {
         if (method.equals("PUT") && path.endsWith(".manifest.json")) {
             return Operation.PUT_MANIFEST;
         }
+        boolean objectPath = path.indexOf('/', 1) > 0 && !path.endsWith("/");
+        if (method.equals("GET")
+                && objectPath
+                && !path.endsWith(".manifest.json")
+                && !q.contains("list-type")
+                && !q.contains("uploads")
+                && !q.contains("retention")
+                && !q.contains("versioning")) {
+            return Operation.GET_OBJECT;
+        }
         return Operation.OTHER;
     }
 
@@ -110,6 +134,9 @@ public final class FaultyS3Proxy implements AutoCloseable {
                 body = in.readAllBytes();
             }
             Fault fault = faults.get(op);
+            if (fault != null && remaining.get(op).getAndDecrement() <= 0) {
+                fault = null;
+            }
             if (fault == Fault.SERVER_ERROR) {
                 byte[] xml = "<Error><Code>InternalError</Code><Message>injected by the test</Message></Error>"
                         .getBytes(StandardCharsets.UTF_8);
@@ -146,6 +173,20 @@ public final class FaultyS3Proxy implements AutoCloseable {
                 }
             });
             byte[] out = answer.body();
+            if (fault == Fault.TRUNCATE_BODY && out.length > 1) {
+                ex.sendResponseHeaders(answer.statusCode(), out.length);
+                OutputStream o = ex.getResponseBody();
+                o.write(out, 0, out.length / 2);
+                o.flush();
+                // The exchange ends short of its Content-Length: the server closes the connection mid-body.
+                throw new IOException("body truncated by the test");
+            }
+            if (method.equals("HEAD")) {
+                // A HEAD's Content-Length is the object's size (the SDK reads it): passed on as it came.
+                answer.headers()
+                        .firstValue("content-length")
+                        .ifPresent(v -> ex.getResponseHeaders().set("Content-Length", v));
+            }
             boolean noBody = method.equals("HEAD") || answer.statusCode() == 204 || answer.statusCode() == 304;
             ex.sendResponseHeaders(answer.statusCode(), noBody ? -1 : (out.length == 0 ? -1 : out.length));
             if (!noBody && out.length > 0) {

@@ -32,6 +32,19 @@ public record PostgresServer(String host, int port, String user, String password
         return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database, user, password);
     }
 
+    /** Whether a database of that name exists on the server. */
+    public boolean databaseExists(String database) {
+        try (Connection c = connect("postgres");
+                var q = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            q.setString(1, database);
+            try (var r = q.executeQuery()) {
+                return r.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("looking for database " + database + " failed: " + e.getMessage(), e);
+        }
+    }
+
     public void execute(String database, String sql) {
         try (Connection c = connect(database);
                 Statement s = c.createStatement()) {

@@ -194,8 +194,12 @@ public final class LocalDirectoryVault implements Vault {
 
     @Override
     public Optional<byte[]> read(String key) {
-        try {
-            return Optional.of(Files.readAllBytes(resolve(key)));
+        try (InputStream in = Files.newInputStream(resolve(key))) {
+            byte[] bytes = in.readNBytes((int) SMALL_OBJECT_LIMIT + 1);
+            if (bytes.length > SMALL_OBJECT_LIMIT) {
+                throw new TooLarge(resolve(key).toString());
+            }
+            return Optional.of(bytes);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

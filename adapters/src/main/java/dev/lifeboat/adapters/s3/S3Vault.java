@@ -292,11 +292,17 @@ public final class S3Vault implements Vault {
     @Override
     public Optional<byte[]> read(String key) {
         try {
-            return Optional.of(s3.getObjectAsBytes(GetObjectRequest.builder()
+            // At most one byte past the limit is fetched: enough to tell a small object from a planted huge one.
+            byte[] bytes = s3.getObjectAsBytes(GetObjectRequest.builder()
                             .bucket(settings.bucket())
                             .key(fullKey(key))
+                            .range("bytes=0-" + SMALL_OBJECT_LIMIT)
                             .build())
-                    .asByteArray());
+                    .asByteArray();
+            if (bytes.length > SMALL_OBJECT_LIMIT) {
+                throw new TooLarge(describe() + "/" + key);
+            }
+            return Optional.of(bytes);
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (NoSuchBucketException e) {
@@ -304,6 +310,9 @@ public final class S3Vault implements Vault {
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
+            }
+            if (e.statusCode() == 416) {
+                return Optional.of(new byte[0]); // an empty object has no byte 0 for the range to start at
             }
             throw failure("cannot read " + describe() + "/" + key, e);
         }
@@ -338,11 +347,14 @@ public final class S3Vault implements Vault {
     @Override
     public InputStream open(String key, String versionId) {
         try {
-            return s3.getObject(GetObjectRequest.builder()
-                    .bucket(settings.bucket())
-                    .key(fullKey(key))
-                    .versionId(versionId)
-                    .build());
+            return ResumingObjectStream.open(
+                    s3,
+                    GetObjectRequest.builder()
+                            .bucket(settings.bucket())
+                            .key(fullKey(key))
+                            .versionId(versionId)
+                            .build(),
+                    describe() + "/" + key);
         } catch (NoSuchBucketException e) {
             throw missingBucket(e);
         } catch (S3Exception e) {

@@ -7,7 +7,9 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.core.error.ChecksumMismatchException;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.testing.FaultyS3Proxy;
@@ -21,6 +23,7 @@ import dev.lifeboat.testing.Wiring;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -112,6 +115,53 @@ class S3FaultsIT {
                     .isInstanceOf(LifeboatException.class);
             assertThat(new S3Vault(direct, S3Vault.Settings.of(bucket, "v"), Clock.systemUTC()).list("dumps/"))
                     .noneMatch(VaultLayout::isManifest);
+        }
+    }
+
+    /**
+     * Issue 38, item 3: a restore's download cut short on the way. Once, the read resumes from the first missing
+     * byte and the restore brings back the same tables; every time, the restore fails as a transfer failure (a
+     * VaultException: exit 1, "run the same restore again"), never as a corrupt backup, and removes the database it
+     * created. The same backup then restores at once.
+     */
+    @Test
+    void aDownloadCutShort_resumesOnce_andWhenItCannot_failsAsATransferNotAsCorruption(
+            PostgresServer pg, MotoServer moto) throws Exception {
+        DatabaseTarget source = pg.newDatabase("cut");
+        pg.execute(
+                source.database(),
+                "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 200000) g");
+        S3Client direct = moto.s3();
+        String bucket = moto.newBucket(direct, true);
+        S3Vault straight = new S3Vault(direct, S3Vault.Settings.of(bucket, "v"), Clock.systemUTC());
+        Wiring.dumping(straight).dump(new TakingDump.Command("orders", source, null, null));
+        try (FaultyS3Proxy proxy = new FaultyS3Proxy(moto.endpoint());
+                AwsClients throughProxy =
+                        new AwsClients(Optional.of(URI.create(proxy.endpoint())), Optional.of(MotoServer.REGION))) {
+            S3Vault vault = new S3Vault(throughProxy.s3(), S3Vault.Settings.of(bucket, "v"), Clock.systemUTC());
+
+            proxy.fail(Operation.GET_OBJECT, Fault.TRUNCATE_BODY, 1);
+            DatabaseTarget resumed = pg.target(PostgresServer.uniqueName("cut_resumed"));
+            Wiring.restoring(vault)
+                    .restore(new RestoringDump.Command("orders", "latest", resumed, true, false, false, null));
+            assertThat(proxy.seen(Operation.GET_OBJECT))
+                    .as("cut once, then resumed")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(Fingerprint.of(pg, resumed.database())).isEqualTo(Fingerprint.of(pg, source.database()));
+
+            proxy.fail(Operation.GET_OBJECT, Fault.TRUNCATE_BODY);
+            DatabaseTarget cut = pg.target(PostgresServer.uniqueName("cut_failed"));
+            assertThatThrownBy(() -> Wiring.restoring(vault)
+                            .restore(new RestoringDump.Command("orders", "latest", cut, true, false, false, null)))
+                    .isInstanceOf(VaultException.class)
+                    .isNotInstanceOf(ChecksumMismatchException.class)
+                    .satisfies(e -> assertThat(((LifeboatException) e).describe())
+                            .contains("could not be read whole")
+                            .contains("not found damaged")
+                            .contains("run the same restore again"));
+            assertThat(pg.databaseExists(cut.database()))
+                    .as("the database the restore created is removed")
+                    .isFalse();
         }
     }
 }

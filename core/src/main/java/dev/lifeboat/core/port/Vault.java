@@ -27,8 +27,30 @@ public interface Vault {
     /** Writes a small object unless one exists at that key. Returns false, changing nothing, if one does. */
     boolean putIfAbsent(String key, byte[] content);
 
-    /** Reads a small object (a manifest), or empty if there is none at that key. */
+    /**
+     * The most a small object (a manifest, a record, a configuration document) may hold: {@link #read} of a larger
+     * one throws {@link TooLarge} without reading it whole, so a huge object planted in the vault cannot exhaust the
+     * reader's memory.
+     */
+    long SMALL_OBJECT_LIMIT = 8L << 20;
+
+    /**
+     * Reads a small object (a manifest), or empty if there is none at that key; one larger than {@link
+     * #SMALL_OBJECT_LIMIT} throws {@link TooLarge}.
+     */
     Optional<byte[]> read(String key);
+
+    /** {@link #read} met an object larger than {@link #SMALL_OBJECT_LIMIT}: no small object Lifeboat writes. */
+    class TooLarge extends dev.lifeboat.core.error.VaultException {
+        private static final long serialVersionUID = 1L;
+
+        public TooLarge(String where) {
+            super(
+                    where + " is larger than " + (SMALL_OBJECT_LIMIT >> 20) + " MiB, more than any manifest or record"
+                            + " Lifeboat writes; it was not read",
+                    "look at who wrote it (the bucket's CloudTrail data events or the directory's owner)");
+        }
+    }
 
     /**
      * The object at that key (and version, when not null) with its size, or empty when there is none: how
@@ -36,8 +58,25 @@ public interface Vault {
      */
     Optional<StoredObject> stat(String key, String versionId);
 
-    /** Streams an object; {@code versionId} may be null for the newest version. */
+    /**
+     * Streams an object; {@code versionId} may be null for the newest version. The stream delivers every byte the
+     * store holds for the object or throws: an adapter whose transfer breaks off resumes it or throws {@link
+     * TransferInterrupted}, and never reports an early end, so fewer bytes than the manifest names means the stored
+     * object itself differs from it.
+     */
     InputStream open(String key, String versionId);
+
+    /**
+     * Reading an object stopped short of its end and could not be resumed: the transfer failed, not the backup.
+     * A restore says so and asks for a retry (exit 1), never calls the backup corrupt.
+     */
+    class TransferInterrupted extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        public TransferInterrupted(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /** Keys under a prefix, in lexicographic order. */
     List<String> list(String prefix);

@@ -182,7 +182,13 @@ public final class BackupCatalog {
             return skip(
                     key, "not a Lifeboat manifest name (dumps/<database>/<yyyy>/<mm>/<dd>/<backup-id>.manifest.json)");
         }
-        Optional<byte[]> json = vault.read(key);
+        Optional<byte[]> json;
+        try {
+            json = vault.read(key);
+        } catch (Vault.TooLarge e) {
+            return skip(
+                    key, "is larger than " + (Vault.SMALL_OBJECT_LIMIT >> 20) + " MiB: no manifest Lifeboat writes");
+        }
         if (json.isEmpty()) {
             return skip(key, "disappeared while reading it");
         }

@@ -570,8 +570,12 @@ public final class RestoringDump {
             } catch (IOException e) {
                 // A damaged gzip stream, a truncated object, or a loader that stopped taking input because
                 // the data made no sense: read the rest while the object is still open, so that a corrupt
-                // backup is reported as corruption (exit 4) wherever the damage sits.
+                // backup is reported as corruption (exit 4) wherever the damage sits. A transfer that broke off
+                // is not damage: the vault could not deliver the rest, so there is nothing more to read.
                 loader.kill();
+                if (interrupted(e) != null) {
+                    throw e;
+                }
                 try {
                     hashed.drain();
                 } catch (IOException readFailed) {
@@ -591,6 +595,15 @@ public final class RestoringDump {
             command.progress().onProgress(hashed.sha().bytes());
             return hashed.sha().bytes();
         } catch (IOException e) {
+            Vault.TransferInterrupted cut = interrupted(e);
+            if (!verified && cut != null) {
+                throw new VaultException(
+                        "backup " + manifest.backupId() + " of " + manifest.databaseId() + " could not be read whole: "
+                                + cut.getMessage(),
+                        "the backup was not found damaged; run the same restore again (a network path to the vault"
+                                + " that keeps failing needs looking at first)",
+                        e);
+            }
             if (!verified) {
                 throw new VaultException(
                         "reading backup " + manifest.backupId() + " (" + object.key() + ") from " + vault.describe()
@@ -601,6 +614,21 @@ public final class RestoringDump {
             throw new RestoreFailedException(
                     tool.name() + " failed: " + e.getMessage(), "the load tool's message says what failed", e);
         }
+    }
+
+    /** The vault's own "the transfer broke off" among {@code e}'s causes and suppressed exceptions, or null. */
+    static Vault.TransferInterrupted interrupted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Vault.TransferInterrupted cut) {
+                return cut;
+            }
+            for (Throwable s : t.getSuppressed()) {
+                if (s instanceof Vault.TransferInterrupted cut) {
+                    return cut;
+                }
+            }
+        }
+        return null;
     }
 
     private void verify(DumpManifest manifest, Stored object, HashingInputStream hashed, DumpTools.Running loader) {

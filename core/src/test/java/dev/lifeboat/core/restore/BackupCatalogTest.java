@@ -122,6 +122,25 @@ class BackupCatalogTest {
                 .anyMatch(w -> w.contains("20261125T060000Z.manifest.json does not match its key"));
     }
 
+    /**
+     * Issue 38, item 4: a manifest of hundreds of MiB planted in the vault made {@code restore --backup latest} run
+     * out of memory (exit 70): the catalog read every manifest whole. It is now skipped and named unread.
+     */
+    @Test
+    void aHugePlantedManifest_isSkippedUnread_andLatestIsStillTheGoodBackup() {
+        DumpManifest good = backup("orders", "20261124T030000Z", Instant.parse("2026-11-24T03:05:00Z"), bytes("two"));
+        byte[] huge = new byte[(int) dev.lifeboat.core.port.Vault.SMALL_OBJECT_LIMIT + 1];
+        Arrays.fill(huge, (byte) ' ');
+        vault.objects.put("dumps/orders/2026/11/25/20261125T030000Z.manifest.json", huge);
+
+        assertThat(catalog.find("orders", "latest")).isEqualTo(good);
+        assertThat(warnings)
+                .singleElement()
+                .satisfies(w -> assertThat(w.key() + " " + w.reason())
+                        .isEqualTo("dumps/orders/2026/11/25/20261125T030000Z.manifest.json is larger than 8 MiB: no"
+                                + " manifest Lifeboat writes"));
+    }
+
     @Test
     void latest_isTheBackupThatFinishedLast_notTheGreatestId() {
         DumpManifest slow = backup("orders", "20261125T030000Z", Instant.parse("2026-11-25T05:00:00Z"), bytes("slow"));

@@ -103,7 +103,11 @@ public class InMemoryVault implements Vault {
 
     @Override
     public synchronized Optional<byte[]> read(String key) {
-        return Optional.ofNullable(objects.get(key)).map(byte[]::clone);
+        byte[] b = objects.get(key);
+        if (b != null && b.length > SMALL_OBJECT_LIMIT) {
+            throw new TooLarge("memory:" + key); // as the adapters do: the port's contract
+        }
+        return Optional.ofNullable(b).map(byte[]::clone);
     }
 
     @Override
