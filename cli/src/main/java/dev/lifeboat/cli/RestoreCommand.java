@@ -226,8 +226,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(
             names = "--single-transaction",
             description = "--from dump, a parallel PostgreSQL backup: load all of it in one transaction, its parts one"
-                    + " after another (slower than the parallel load; a failure leaves even an existing database as it"
-                    + " was). One stream's restore is one transaction anyway")
+                    + " after another (slower than the parallel load; a failure, even Lifeboat killed with SIGKILL,"
+                    + " leaves an existing database as it was: nothing commits before the last part checked out)."
+                    + " Without it, an interrupted parallel load into an existing database may leave the parts loaded"
+                    + " so far. One stream's restore is one transaction anyway")
     boolean singleTransaction;
 
     /** The dump restore, with --jobs and --single-transaction when given. */
