@@ -24,6 +24,21 @@ public interface RdsDatabases {
     /** The writer instance of a restored Aurora cluster is named {@code <cluster>-writer}. */
     String WRITER_SUFFIX = "-writer";
 
+    /**
+     * The longest master password RDS accepts: RDS for MySQL and MariaDB 8 to 41 characters, RDS for PostgreSQL 8 to
+     * 128 (API_CreateDBInstance.html and API_ModifyDBInstance.html, MasterUserPassword, "Length Constraints"); an
+     * Aurora cluster, of any engine, 8 to 41 (API_CreateDBCluster.html, API_ModifyDBCluster.html).
+     */
+    static int maxMasterPassword(String engine, DbKind kind) {
+        if (kind == DbKind.CLUSTER || engine == null || engine.startsWith("aurora")) {
+            return 41;
+        }
+        return engine.startsWith("postgres") ? 128 : 41;
+    }
+
+    /** Lifeboat's throwaway master passwords: 32 hex characters (128 random bits), within every engine's limit. */
+    int THROWAWAY_PASSWORD_HEX_CHARS = 32;
+
     /** The longest identifier a new database of {@code kind} may have: a cluster leaves room for its writer. */
     static int maxIdentifier(DbKind kind) {
         return kind == DbKind.CLUSTER ? MAX_IDENTIFIER - WRITER_SUFFIX.length() : MAX_IDENTIFIER;

@@ -230,7 +230,9 @@ public final class CreatingInstance {
                         databaseId,
                         RestoreShape.RESTORE_TAG,
                         t.identifier()));
-        Secret password = Secret.of(HexFormat.of().formatHex(randomBytes(24)));
+        // 48 characters once, past the 41 RDS takes for MySQL, MariaDB and Aurora (issue 36, item 3).
+        Secret password =
+                Secret.of(HexFormat.of().formatHex(randomBytes(RdsDatabases.THROWAWAY_PASSWORD_HEX_CHARS / 2)));
         SourceDatabase made = rds.createInstance(
                 where,
                 new RdsDatabases.NewInstance(

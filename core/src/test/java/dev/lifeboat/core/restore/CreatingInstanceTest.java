@@ -13,6 +13,7 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.EndpointResolver;
+import dev.lifeboat.core.port.RdsDatabases;
 import dev.lifeboat.core.shape.ShapeRecords;
 import dev.lifeboat.core.testing.FakeDumpTools;
 import dev.lifeboat.core.testing.FakeDumps;
@@ -117,7 +118,9 @@ class CreatingInstanceTest {
             assertThat(n.spec().tags()).containsEntry("team", "payments").containsEntry(Tags.MANAGED_BY, "lifeboat");
             assertThat(n.engineVersion()).isEqualTo("16.4");
             assertThat(n.kmsKeyId()).isEqualTo(config.backup().kmsKeyArn());
-            assertThat(n.masterPassword().reveal()).hasSize(48);
+            assertThat(n.masterPassword().reveal())
+                    .hasSize(RdsDatabases.THROWAWAY_PASSWORD_HEX_CHARS)
+                    .matches("[0-9a-f]+");
             assertThat(n.toString()).doesNotContain(n.masterPassword().reveal());
         });
         Secret password = first.password().orElseThrow();

@@ -367,11 +367,7 @@ public class InMemoryRds implements RdsGateway {
         if (databases.containsKey(k(where, spec.newIdentifier()))) {
             throw new IllegalStateException("DBInstanceAlreadyExists: " + spec.newIdentifier());
         }
-        // "MasterUserPassword ... Constraints: Must contain from 8 to 128 characters" (API_CreateDBInstance.html).
-        if (n.masterPassword().reveal().length() < 8
-                || n.masterPassword().reveal().length() > 128) {
-            throw new IllegalStateException("InvalidParameterValue: MasterUserPassword");
-        }
+        checkMasterPassword(spec.engine(), DbKind.INSTANCE, n.masterPassword());
         if (n.kmsKeyId() != null && iam != null) {
             useKey(where, n.kmsKeyId());
         }
@@ -439,8 +435,23 @@ public class InMemoryRds implements RdsGateway {
                 arn(where, dbType(kind), identifier),
                 databases.get(k(where, identifier)).tags(),
                 Map.of());
+        checkMasterPassword(databases.get(k(where, identifier)).engine(), kind, password);
         masterPasswords.put(identifier, password.reveal());
         return "app";
+    }
+
+    /**
+     * MasterUserPassword's length constraints per engine, as RDS answers them (RdsDatabases.maxMasterPassword: 8 to
+     * 41 for MySQL, MariaDB and Aurora clusters, 8 to 128 for PostgreSQL; API_CreateDBInstance.html,
+     * API_ModifyDBInstance.html, API_CreateDBCluster.html, API_ModifyDBCluster.html).
+     */
+    private static void checkMasterPassword(String engine, DbKind kind, Secret password) {
+        int length = password.reveal().length();
+        if (length < 8 || length > RdsDatabases.maxMasterPassword(engine, kind)) {
+            throw new IllegalStateException("InvalidParameterValue: The parameter MasterUserPassword is not a valid"
+                    + " password because it is longer than " + RdsDatabases.maxMasterPassword(engine, kind)
+                    + " characters or shorter than 8 (" + engine + ")");
+        }
     }
 
     /** What protects each database (the audit's view); a database without an entry: unprotected, 7 days. */

@@ -15,6 +15,7 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.model.ServerInfo;
+import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.model.TableRowCount;
 import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.EndpointResolver;
@@ -206,6 +207,45 @@ class VerifyingBackupTest {
         assertThat(new VerificationReports(vault).of("orders"))
                 .singleElement()
                 .satisfies(r -> assertThat(r.success()).isTrue());
+    }
+
+    /**
+     * Issue 36, item 3: the throwaway master password was 48 characters; RDS for MySQL and MariaDB take 8 to 41
+     * (PostgreSQL 8 to 128), so every verification of a MySQL or MariaDB database failed at its check. InMemoryRds
+     * now answers with each engine's limit, as RDS does.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"mysql", "mariadb", "postgres"})
+    void theThrowawayPassword_isOneRdsTakesForTheEngine(String engine) throws Exception {
+        SnapshotInfo c = Copies.ordersCopy(backup);
+        rds.put(new SnapshotInfo(
+                c.id(),
+                c.arn(),
+                c.location(),
+                c.kind(),
+                c.dbIdentifier(),
+                c.status(),
+                c.type(),
+                c.createdAt(),
+                c.encrypted(),
+                c.kmsKeyId(),
+                c.tags(),
+                c.sharedWith(),
+                engine,
+                "8.0.40",
+                c.percentProgress(),
+                c.originalCreatedAt()));
+        FakeDumps.take(vault, "orders", clock);
+
+        List<VerifyingBackup.State> states = stepByStep(verifying(d -> {}), VerifyingBackup.State.begin("orders", T0));
+
+        assertThat(states.getLast().report().checks())
+                .extracting(VerifyingBackup.Check::detail)
+                .noneMatch(d -> d != null && d.contains("MasterUserPassword"));
+        assertThat(rds.masterPasswords.values())
+                .singleElement()
+                .satisfies(p -> assertThat(p.length())
+                        .isBetween(8, dev.lifeboat.core.port.RdsDatabases.maxMasterPassword(engine, DbKind.INSTANCE)));
     }
 
     @Test
