@@ -207,8 +207,10 @@ final class Aws {
                 if (op.equals("sync") && !opts.containsKey("--delete")) {
                     return out;
                 }
-                Arg target = positional.getLast();
-                out.add(new Danger("aws", what, Target.BUCKET, bucket(target.text()), region, profile, null, null));
+                int at = op.equals("sync") ? 3 : 2; // rb/rm S3URI; sync SOURCE DESTINATION
+                Arg target = positional.size() > at ? positional.get(at) : null;
+                String bucket = target == null || !target.known() ? null : bucket(target.text());
+                out.add(new Danger("aws", what, Target.BUCKET, bucket, region, profile, null, null));
             }
             default -> {
                 if (service.equals("s3api") && op.startsWith("delete-")) {

@@ -114,6 +114,14 @@ public final class CommandHook {
                     + ")(?![A-Za-z0-9_])",
             Pattern.CASE_INSENSITIVE);
 
+    /** Code that starts processes: Python, Perl, Ruby, Node, PHP, Deno and Bun's ways of running a command. */
+    private static final Pattern RUNS_PROCESSES = Pattern.compile(
+            "os\\.system|os\\.exec|os\\.popen|os\\.spawn|subprocess|commands\\.|pty\\.spawn|\\bsystem\\s*\\(|\\bexec\\s*\\("
+                    + "|\\bexec[lv]p?e?\\s*\\(|`|qx|%x|popen|spawn|child_process|execSync|execFile|Open3|Kernel\\."
+                    + "|shell_exec|passthru|proc_open|Deno\\.Command|Deno\\.run|Bun\\.spawn|\\$`");
+
+    private static final Pattern STRING_LITERAL = Pattern.compile("(['\"])((?:\\\\.|(?!\\1).)*)\\1");
+
     private CommandHook() {}
 
     /** The first danger of {@code commandLine}, read with no environment and no directory. */
@@ -576,15 +584,15 @@ public final class CommandHook {
                     inner(after(args, options(args, "", Set.of("--userspec", "--groups")) + 1), env, stdin, depth);
                 case "taskset", "chrt" -> inner(after(args, options(args, "", Set.of()) + 1), env, stdin, depth);
                 case "flock" -> {
-                    int c = indexOf(args, "-c", "--command");
-                    if (c >= 0 && c + 1 < args.size()) {
-                        code(args.get(c + 1), "flock -c", depth);
+                    // flock [options] FILE COMMAND [ARGS] | flock [options] FILE -c COMMAND_STRING
+                    int file = options(args, "wE", Set.of("--timeout", "--conflict-exit-code"));
+                    List<Arg> rest = after(args, file + 1);
+                    if (rest.size() > 1
+                            && Set.of("-c", "--command")
+                                    .contains(rest.getFirst().text())) {
+                        code(rest.get(1), "flock -c", depth);
                     } else {
-                        inner(
-                                after(args, options(args, "wE", Set.of("--timeout", "--conflict-exit-code")) + 1),
-                                env,
-                                stdin,
-                                depth);
+                        inner(rest, env, stdin, depth);
                     }
                 }
                 case "su", "runuser" -> {
@@ -629,11 +637,12 @@ public final class CommandHook {
                     }
                 }
                 case "npx", "bunx", "pnpx" -> {
-                    int c = indexOf(args, "-c", "--call");
-                    if (c >= 0 && c + 1 < args.size()) {
-                        code(args.get(c + 1), name + " -c", depth);
+                    int first = options(args, "pc", Set.of("--package", "--call"));
+                    int c = indexOf(args.subList(0, first), "-c", "--call");
+                    if (c >= 0 && c + 1 < first) {
+                        code(args.get(c + 1), name + " -c", depth); // npx -c 'string': run by a shell
                     } else {
-                        inner(after(args, options(args, "p", Set.of("--package"))), env, stdin, depth);
+                        inner(after(args, first), env, stdin, depth);
                     }
                 }
                 case "npm", "pnpm", "yarn", "bun" -> packageManager(name, args, env, stdin, depth);
@@ -905,14 +914,30 @@ public final class CommandHook {
                 }
                 return;
             }
-            String template = joined(cmd).text();
-            boolean known = cmd.stream().allMatch(Arg::known);
-            List<Arg> values = inputs.isEmpty() || !inputs.stream().allMatch(Arg::known)
-                    ? List.of(new Arg("\"$PARALLEL_INPUT\"", false))
-                    : inputs;
+            List<Arg> values =
+                    inputs.isEmpty() || !inputs.stream().allMatch(Arg::known) ? List.of(new Arg("{}", false)) : inputs;
             for (Arg v : values) {
-                String line = template.contains("{}") ? template.replace("{}", v.text()) : template + " " + v.text();
-                code(new Arg(line, known), "parallel's command", depth);
+                if (cmd.size() == 1) {
+                    // one word: a command line for the shell
+                    String t = cmd.getFirst().text();
+                    String line = t.contains("{}") ? t.replace("{}", v.text()) : t + " " + v.text();
+                    code(new Arg(line, cmd.getFirst().known() && v.known()), "parallel's command", depth);
+                    continue;
+                }
+                List<Arg> argv = new ArrayList<>();
+                boolean placed = false;
+                for (Arg a : cmd) {
+                    if (a.text().contains("{}")) {
+                        argv.add(new Arg(a.text().replace("{}", v.text()), a.known() && v.known()));
+                        placed = true;
+                    } else {
+                        argv.add(a);
+                    }
+                }
+                if (!placed) {
+                    argv.add(v);
+                }
+                inner(argv, env, stdin, depth);
             }
         }
 
@@ -977,7 +1002,7 @@ public final class CommandHook {
                 String a = args.get(i).text();
                 if (codeFlags.contains(a) && i + 1 < args.size()) {
                     Arg code = args.get(i + 1);
-                    interpreterCode(name, a, code.text());
+                    interpreterCode(name, a, code.text(), depth);
                     return;
                 }
                 if (a.equals("-m") && i + 1 < args.size()) {
@@ -1007,16 +1032,25 @@ public final class CommandHook {
                 }
             }
             if (stdin.kind() != InputKind.INHERITED) {
-                input(stdin, name, depth, t -> interpreterCode(name, "stdin", t));
+                input(stdin, name, depth, t -> interpreterCode(name, "stdin", t, depth));
             }
         }
 
-        private void interpreterCode(String name, String flag, String code) {
+        private void interpreterCode(String name, String flag, String code, int depth) {
             if (mentionsDestructive(code)) {
                 out.add(Danger.unreadable(
                         name + " " + flag + " " + ShellReader.abbreviate(code),
                         name + "'s code names " + mentioned(code) + ": what it runs is not known until it runs",
                         "run the command itself in the shell, not through " + name));
+                return;
+            }
+            if (RUNS_PROCESSES.matcher(code).find()) {
+                // it runs commands: each string in the code is read as one (a shell would run it)
+                Matcher literal = STRING_LITERAL.matcher(code);
+                while (literal.find()) {
+                    String s = literal.group(2).replaceAll("\\\\(.)", "$1");
+                    text(s, depth + 1, "a string of " + name + "'s code");
+                }
             }
         }
 
