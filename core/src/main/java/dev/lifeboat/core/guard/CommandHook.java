@@ -94,14 +94,13 @@ public final class CommandHook {
         public static final Context NONE = new Context(Map.of(), null);
     }
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final int MAX_DEPTH = 12;
     /** A hook's input past this many bytes is refused: no command an agent runs is this long. */
     public static final int MAX_INPUT = 1 << 20;
 
     private static final Set<String> SHELLS = Set.of("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish");
-    private static final Set<String> SQL_CLIENTS = Set.of("psql", "mysql", "mariadb");
     private static final Pattern INTERPRETER = Pattern.compile("(python[0-9.]*|perl|node|nodejs|ruby|php|bun|deno)");
     private static final Pattern NAMES = Pattern.compile(
             "(?<![A-Za-z0-9_-])("
@@ -137,8 +136,8 @@ public final class CommandHook {
     }
 
     /**
-     * The command of a hook's input: a coding agent's JSON ({@code {"tool_input":{"command":"..."}}}) or, when
-     * the input does not start with {@code {} or {@code [}, the text itself. Anything else is refused (the hook
+     * The command of a hook's input: a coding agent's JSON (<code>{"tool_input":{"command":"..."}}</code>) or,
+     * when the input does not start with <code>{</code> or <code>[</code>, the text itself. Anything else is refused (the hook
      * blocks on it): JSON that does not parse, has no string {@code tool_input.command}, is not an object; input
      * that is not UTF-8 text, holds a NUL byte or is larger than {@link #MAX_INPUT}.
      */
@@ -368,7 +367,7 @@ public final class CommandHook {
                 interpreter(name, args, env, stdin, depth);
                 return;
             }
-            family(name, args, allEnv, stdin, depth);
+            family(name, args, allEnv, stdin);
         }
 
         // ----- shells, runners, interpreters
@@ -432,14 +431,14 @@ public final class CommandHook {
                 file(script.text()).ifPresent(t -> text(t, depth + 1, "the script " + script.text()));
                 return;
             }
-            input(stdin, name, depth, t -> text(t, depth + 1, "the text fed to " + name));
+            input(stdin, name, t -> text(t, depth + 1, "the text fed to " + name));
         }
 
         /**
          * The text on a command's standard input, handed to {@code use}; unknown text (a pipe from a command other
          * than echo, printf or cat of a file here) is a danger.
          */
-        private void input(Input stdin, String reader, int depth, java.util.function.Consumer<String> use) {
+        private void input(Input stdin, String reader, java.util.function.Consumer<String> use) {
             switch (stdin.kind()) {
                 case INHERITED -> {
                     // a terminal, or an agent's empty stdin: nothing to read
@@ -907,7 +906,7 @@ public final class CommandHook {
             List<Arg> inputs = sep < args.size() ? args.subList(sep + 1, args.size()) : List.of();
             if (cmd.isEmpty()) {
                 if (inputs.isEmpty()) {
-                    input(stdin, "parallel", depth, t -> text(t, depth + 1, "the commands fed to parallel"));
+                    input(stdin, "parallel", t -> text(t, depth + 1, "the commands fed to parallel"));
                 }
                 for (Arg a : inputs) {
                     code(a, "parallel's command", depth);
@@ -1032,7 +1031,7 @@ public final class CommandHook {
                 }
             }
             if (stdin.kind() != InputKind.INHERITED) {
-                input(stdin, name, depth, t -> interpreterCode(name, "stdin", t, depth));
+                input(stdin, name, t -> interpreterCode(name, "stdin", t, depth));
             }
         }
 
@@ -1056,7 +1055,7 @@ public final class CommandHook {
 
         // ----- the destructive families
 
-        private void family(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+        private void family(String name, List<Arg> args, Map<String, String> env, Input stdin) {
             if (dryRun(args)) {
                 return;
             }
@@ -1064,7 +1063,7 @@ public final class CommandHook {
                 case "terraform", "tofu" -> terraform(name, args);
                 case "terragrunt" -> terragrunt(args);
                 case "aws" -> out.addAll(Aws.read(args, env, this::file));
-                case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin, depth);
+                case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin);
                 case "pg_restore" -> pgRestore(args, env);
                 case "kubectl" -> kubectl(args);
                 default -> table(name, args, env);
@@ -1163,7 +1162,7 @@ public final class CommandHook {
             }
         }
 
-        private void sqlClient(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+        private void sqlClient(String name, List<Arg> args, Map<String, String> env, Input stdin) {
             boolean psql = name.equals("psql");
             String codeShort = psql ? "c" : "e";
             String fileShort = psql ? "f" : "";
@@ -1259,7 +1258,7 @@ public final class CommandHook {
                 }
             }
             if (!commandOrFile) {
-                input(stdin, name, depth, sql::add);
+                input(stdin, name, sql::add);
             }
             if (db == null && !positional.isEmpty()) {
                 db = positional.getFirst();
@@ -1379,7 +1378,7 @@ public final class CommandHook {
                     "pv");
             String kinds = d + 1 < positional.size() ? positional.get(d + 1).toLowerCase(Locale.ROOT) : "";
             boolean hit = false;
-            for (String k : kinds.split(",")) {
+            for (String k : kinds.split(",", -1)) {
                 String kind = k.contains("/") ? k.substring(0, k.indexOf('/')) : k;
                 kind = kind.contains(".") ? kind.substring(0, kind.indexOf('.')) : kind;
                 hit |= destructive.contains(kind) || (kind.equals("all") && all);
@@ -1419,7 +1418,7 @@ public final class CommandHook {
                     return;
                 }
                 if (args.stream().anyMatch(a -> !a.known() && !a.text().startsWith("-"))
-                        && args.stream().noneMatch(a -> a == Arg.UNKNOWN_INPUT)) {
+                        && args.stream().noneMatch(a -> a.equals(Arg.UNKNOWN_INPUT))) {
                     // a word of the command is not known: it could be what makes it destroy
                     List<Arg> guess = args.stream()
                             .map(a -> a.known() ? a : Arg.of(guessWord(rule)))
@@ -1436,7 +1435,7 @@ public final class CommandHook {
             }
             if (args.contains(Arg.UNKNOWN_INPUT)) {
                 List<Arg> without =
-                        args.stream().filter(a -> a != Arg.UNKNOWN_INPUT).toList();
+                        args.stream().filter(a -> !a.equals(Arg.UNKNOWN_INPUT)).toList();
                 for (DestructiveRules.Rule rule : DestructiveRules.RULES) {
                     if (rule.tools().contains(tool) && !rule.matches(without)) {
                         List<Arg> guess = new ArrayList<>(without);

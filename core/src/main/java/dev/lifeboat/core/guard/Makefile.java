@@ -57,7 +57,7 @@ final class Makefile {
             }
             Matcher r = RULE.matcher(l);
             if (r.matches()) {
-                List<String> targets = List.of(r.group(1).strip().split("\\s+"));
+                List<String> targets = List.of(r.group(1).strip().split("\\s+", -1));
                 String rest = r.group(2);
                 String inline = null;
                 int semi = rest.indexOf(';');
@@ -74,7 +74,7 @@ final class Makefile {
                             .addAll(
                                     rest.isBlank()
                                             ? List.of()
-                                            : List.of(rest.strip().split("\\s+")));
+                                            : List.of(rest.strip().split("\\s+", -1)));
                     if (inline != null) {
                         m.recipes.computeIfAbsent(t, k -> new ArrayList<>()).add(inline);
                     }

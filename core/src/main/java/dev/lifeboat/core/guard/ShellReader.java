@@ -567,26 +567,18 @@ public final class ShellReader {
         final StringBuilder lit = new StringBuilder();
         boolean glob;
         boolean quoted;
-        boolean any;
 
         void lit(char c) {
             lit.append(c);
-            any = true;
         }
 
         void lit(String t) {
             lit.append(t);
-            any = true;
         }
 
         void add(Part p) {
             flush();
             parts.add(p);
-            any = true;
-        }
-
-        boolean isEmpty() {
-            return !any;
         }
 
         boolean isIoNumber() {

@@ -23,7 +23,7 @@ final class Sql {
     /** The first statement of {@code sql} that destroys data, as written (abbreviated); empty when none does. */
     static Optional<String> destructive(String sql) {
         String plain = strip(sql);
-        for (String statement : plain.split(";")) {
+        for (String statement : plain.split(";", -1)) {
             String s = statement.strip().replaceAll("\\s+", " ");
             String upper = s.toUpperCase(Locale.ROOT);
             Matcher with = LEADING_WITH.matcher(upper);
@@ -51,7 +51,7 @@ final class Sql {
         int n = sql.length();
         while (i < n) {
             char c = sql.charAt(i);
-            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-' || c == '#') {
+            if ((c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') || c == '#') {
                 while (i < n && sql.charAt(i) != '\n') {
                     i++;
                 }

@@ -130,10 +130,18 @@ class CommandHookTest {
     @Test
     void makeTargets_areReadFromTheMakefilesRecipes_throughPrerequisitesAndVariables(@TempDir Path dir)
             throws Exception {
-        Files.writeString(
-                dir.resolve("Makefile"),
-                "TF ?= terraform\nall: build\nbuild:\n\t@echo building\nclean: down\n\t-rm -rf out\n"
-                        + "down:\n\t$(TF) destroy -auto-approve\nsecret:\n\t$(UNKNOWN) destroy\n");
+        Files.writeString(dir.resolve("Makefile"), """
+                TF ?= terraform
+                all: build
+                build:
+                \t@echo building
+                clean: down
+                \t-rm -rf out
+                down:
+                \t$(TF) destroy -auto-approve
+                secret:
+                \t$(UNKNOWN) destroy
+                """);
         Context ctx = new Context(Map.of(), dir);
 
         assertThat(CommandHook.read("make", ctx)).isEmpty();
