@@ -9,12 +9,11 @@ import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.guard.CommandHook;
 import dev.lifeboat.core.guard.Guarding;
+import dev.lifeboat.core.guard.HookDecision;
 import dev.lifeboat.core.guard.TerraformPlan;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -139,7 +138,14 @@ final class GuardCommand implements Callable<Integer> {
     }
 
     private int guardHook() throws IOException, InterruptedException {
-        return decide(command(context.in()));
+        String text;
+        try {
+            text = CommandHook.hookCommand(context.in().readNBytes(CommandHook.MAX_INPUT + 1));
+        } catch (dev.lifeboat.core.error.InvalidInputException e) {
+            context.err().println("lifeboat guard: blocked: " + e.getMessage() + ". " + e.hint());
+            return ExitCode.BAD_INPUT; // a hook's "block" (exit 2; the reason on stderr): never allowed by failing
+        }
+        return decide(text);
     }
 
     /** Guards the plan in {@link #plan}, or the hook's {@code hookCommand} when not null. */
@@ -148,44 +154,45 @@ final class GuardCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format '" + format + "' is not text or json");
         }
         Duration limit = maxAge == null ? null : duration(maxAge);
-        LifeboatConfig cfg = ConfigLoader.load(config);
-        List<TerraformPlan.Deletion> deletions;
         boolean fromHook = hookCommand != null;
+        List<CommandHook.Danger> dangers = List.of();
         if (fromHook) {
-            Optional<CommandHook.Danger> danger = CommandHook.classify(hookCommand);
-            if (danger.isEmpty()) {
+            dangers = CommandHook.read(
+                    hookCommand,
+                    new CommandHook.Context(context.env(), Path.of("").toAbsolutePath()));
+            if (dangers.isEmpty()) {
                 return ExitCode.OK;
             }
-            CommandHook.Danger d = danger.get();
-            if (d.identifier() == null) {
-                context.err()
-                        .println("lifeboat guard: blocked `" + d.what() + "`: Lifeboat cannot see what it deletes."
-                                + " Plan it and guard the plan: terraform plan -destroy -out plan.out && terraform show"
-                                + " -json plan.out > plan.json && lifeboat guard --plan plan.json --config " + config
-                                + ", then terraform apply plan.out (docs/guard.md)");
-                return ExitCode.BAD_INPUT; // a hook's "block" (exit 2; the reason on stderr)
-            }
-            deletions = List.of(new TerraformPlan.Deletion(
-                    d.what(),
-                    d.what(),
-                    TerraformPlan.Kind.INSTANCE,
-                    d.identifier(),
-                    null,
-                    null,
-                    false,
-                    null,
-                    null,
-                    null,
-                    null));
-        } else {
-            String text;
-            try {
-                text = Files.readString(plan);
-            } catch (NoSuchFileException e) {
-                throw new IllegalArgumentException("--plan " + plan + " does not exist");
-            }
-            deletions = TerraformPlan.deletions(text, plan.toString());
         }
+        LifeboatConfig cfg = ConfigLoader.load(config);
+        List<TerraformPlan.Deletion> deletions;
+        if (fromHook) {
+            Vault v = vault != null ? context.vaultAt(vault, cfg) : context.vault(cfg);
+            if (!noSnapshots) {
+                lastRds = context.rds(cfg);
+            }
+            HookDecision.Result r = HookDecision.decide(
+                    cfg,
+                    dangers,
+                    new Guarding(v, noSnapshots ? null : lastRds, context.clock()),
+                    limit,
+                    config.toString());
+            if (r.allowed()) {
+                return ExitCode.OK;
+            }
+            r.blocked().forEach(b -> context.err().println("lifeboat guard: " + b));
+            if (r.guarded() != null && !r.guarded().allowed()) {
+                context.err().println("lifeboat guard: blocked: " + summary(r.guarded()));
+            }
+            return ExitCode.BAD_INPUT; // a hook's "block" (exit 2; the reason on stderr)
+        }
+        String text;
+        try {
+            text = Files.readString(plan);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("--plan " + plan + " does not exist");
+        }
+        deletions = TerraformPlan.deletions(text, plan.toString());
         Vault v = vault != null ? context.vaultAt(vault, cfg) : context.vault(cfg);
         Guarding.Decision decision;
         if (noSnapshots) {
@@ -194,18 +201,11 @@ final class GuardCommand implements Callable<Integer> {
             lastRds = context.rds(cfg);
             decision = new Guarding(v, lastRds, context.clock()).decide(cfg, deletions, limit);
         }
-        if (!fromHook && !decision.allowed() && takeBackup) {
+        if (!decision.allowed() && takeBackup) {
             int taken = takeBackups(cfg, v, decision);
             if (taken > 0) {
                 decision = new Guarding(v, noSnapshots ? null : lastRds, context.clock()).decide(cfg, deletions, limit);
             }
-        }
-        if (fromHook) {
-            if (!decision.allowed()) {
-                context.err().println("lifeboat guard: blocked: " + summary(decision));
-                return ExitCode.BAD_INPUT;
-            }
-            return ExitCode.OK;
         }
         if (format.equals("json")) {
             context.out().println(json(decision).toPrettyString());
@@ -480,23 +480,6 @@ final class GuardCommand implements Callable<Integer> {
             f.notes().forEach(n.putArray("notes")::add);
         }
         return root;
-    }
-
-    /** The command of a hook's stdin: a coding agent's JSON ({@code tool_input.command}) or the text itself. */
-    static String command(InputStream in) throws IOException {
-        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (text.startsWith("{")) {
-            try {
-                JsonNode n = JSON.readTree(text);
-                JsonNode c = n.path("tool_input").path("command");
-                if (c.isTextual()) {
-                    return c.asText();
-                }
-            } catch (IOException e) {
-                // not JSON after all: the text is the command
-            }
-        }
-        return text;
     }
 
     static Duration duration(String text) {

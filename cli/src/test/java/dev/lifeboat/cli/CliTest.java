@@ -265,6 +265,36 @@ class CliTest {
         assertThat(err()).contains("Usage: lifeboat").contains("restore").doesNotContain("Exception");
     }
 
+    /** Issue 43, item 5: the hook failed open on input it did not expect; now it blocks, saying what it got. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "{\"tool_input\":{\"command\":\"terraform destroy\"}",
+                "{\"command\":\"terraform destroy\"}",
+                "[\"terraform destroy\"]",
+                "{\"tool_input\":{\"cmd\":\"terraform destroy\"}}",
+            })
+    void theHook_blocksInputThatIsNotTheExpectedJson_withExit2(String input) {
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").input(input);
+        assertThat(cli.run("guard", "--hook", "--config", "/nonexistent/lifeboat.yml"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err()).contains("lifeboat guard: blocked: the hook's").contains("tool_input");
+    }
+
+    /** An ordinary command passes without lifeboat.yml being read: nothing in it could destroy a database. */
+    @Test
+    void theHook_letsAnOrdinaryCommandThrough_withoutReadingTheConfig() {
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .input("{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls -la && git status\"}}");
+        assertThat(cli.run("guard", "--hook", "--config", "/nonexistent/lifeboat.yml"))
+                .as(cli.err())
+                .isEqualTo(ExitCode.OK);
+        InProcessLifeboat unreadable =
+                new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").input("T=$(cat tool.txt); $T destroy");
+        assertThat(unreadable.run("guard", "--hook", "--config", "/nonexistent/lifeboat.yml"))
+                .isNotEqualTo(ExitCode.OK);
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(
             delimiter = '|',

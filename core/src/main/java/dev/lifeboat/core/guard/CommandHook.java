@@ -1,210 +1,1680 @@
 package dev.lifeboat.core.guard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.guard.ShellReader.Command;
+import dev.lifeboat.core.guard.ShellReader.Input;
+import dev.lifeboat.core.guard.ShellReader.InputKind;
+import dev.lifeboat.core.guard.ShellReader.Script;
+import dev.lifeboat.core.guard.ShellReader.Word;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Recognizes, in a shell command about to run (what an AI coding agent's pre-command hook or a shell hook hands
- * over), the commands that destroy a database or its protection: {@code terraform}/{@code tofu}/{@code
- * terragrunt} {@code destroy} or {@code apply}, {@code aws rds delete-db-instance}/{@code delete-db-cluster}, and
- * {@code aws rds modify-db-instance}/{@code modify-db-cluster} with {@code --no-deletion-protection}. It reads the
- * command as a shell does (quotes, {@code ;}, {@code &&}, {@code ||}, {@code |}, leading assignments, {@code
- * sudo}/{@code env}/{@code time}/{@code nohup}/{@code xargs}, and the string of {@code bash -c}/{@code sh -c}/
- * {@code eval}), so {@code echo terraform destroy} or {@code git commit -m "terraform destroy"} is no match, and
- * {@code bash -c 'terraform destroy'} is one.
+ * Finds, in a shell command about to run (what a coding agent's pre-command hook hands over), every command that
+ * could destroy a database, its backups or the infrastructure holding them, and everything that cannot be read
+ * statically near such a command. It reads the text with {@link ShellReader} (every shell construct), follows every
+ * command runner ({@code sudo}, {@code env -S}, {@code timeout}, {@code xargs}, {@code find -exec}, {@code bash
+ * -c}, {@code eval}, a Makefile's recipe, ...) and matches each command that would run against the destructive
+ * families: Terraform/OpenTofu/Terragrunt, the aws command line, the SQL clients, kubectl, pg_restore and the table
+ * of {@link DestructiveRules}.
+ *
+ * <p>It fails closed: a command whose name is not known before it runs, {@code eval} of text that is not literal,
+ * text piped into a shell, an interpreter's code that names a destructive tool, or unparseable text that names one
+ * is a {@link Target#UNREADABLE} danger, with the reason and how to run it so that it can be read.
  */
 public final class CommandHook {
-    /** A destructive command: the tool, what it does, and the database identifier when the command names one. */
-    public record Danger(String tool, String what, String identifier) {}
+    /** What a danger destroys, and so how the guard decides on it. */
+    public enum Target {
+        /** Terraform, OpenTofu, Terragrunt: what it deletes is in a plan; guard the plan (the wrapper). */
+        TERRAFORM,
+        /** An RDS DB instance: {@code identifier}, in {@code region}. */
+        RDS_INSTANCE,
+        /** An Aurora cluster: {@code identifier}, in {@code region}. */
+        RDS_CLUSTER,
+        /** Backups of an RDS database (a snapshot, automated backups, their replication); identifier when known. */
+        RDS_BACKUPS,
+        /** A database through its own client or framework: {@code identifier} is its URL or name when known. */
+        DATABASE,
+        /** An S3 bucket ({@code identifier}): destructive when it holds Lifeboat's backups. */
+        BUCKET,
+        /** A stack, a namespace, a release: what databases it holds cannot be seen from the command. */
+        INFRASTRUCTURE,
+        /** Something that cannot be read before it runs: {@code reason} says what, {@code fix} how to run it. */
+        UNREADABLE
+    }
 
-    private static final Set<String> WRAPPERS = Set.of("sudo", "env", "time", "nohup", "exec", "command", "nice");
-    private static final Set<String> SHELLS = Set.of("bash", "sh", "zsh", "dash", "ksh");
-    private static final Set<String> TERRAFORM = Set.of("terraform", "tofu", "terragrunt");
+    /**
+     * One danger: the tool, what it does ({@code terraform destroy}, {@code aws rds delete-db-instance}), the
+     * target and its identity where the command says it (identifier, Region, profile), the reason for an
+     * unreadable one, the fix, and the documentation of the family.
+     */
+    public record Danger(
+            String tool,
+            String what,
+            Target target,
+            String identifier,
+            String region,
+            String profile,
+            String reason,
+            String fix) {
+
+        static Danger unreadable(String what, String reason, String fix) {
+            return new Danger(null, what, Target.UNREADABLE, null, null, null, reason, fix);
+        }
+    }
+
+    /** A word of a command as it would be passed: its text, and whether that text is known before it runs. */
+    record Arg(String text, boolean known) {
+        static Arg of(String text) {
+            return new Arg(text, true);
+        }
+
+        static final Arg UNKNOWN_INPUT = new Arg("<input>", false);
+    }
+
+    /** Where a command runs: its environment (for the Region, the profile, DATABASE_URL) and directory. */
+    public record Context(Map<String, String> env, Path directory) {
+        public static final Context NONE = new Context(Map.of(), null);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    private static final int MAX_DEPTH = 12;
+    /** A hook's input past this many bytes is refused: no command an agent runs is this long. */
+    public static final int MAX_INPUT = 1 << 20;
+
+    private static final Set<String> SHELLS = Set.of("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish");
+    private static final Pattern INTERPRETER = Pattern.compile("(python[0-9.]*|perl|node|nodejs|ruby|php|bun|deno)");
+    private static final Pattern NAMES = Pattern.compile(
+            "(?<![A-Za-z0-9_-])("
+                    + String.join(
+                            "|",
+                            DestructiveRules.NAMES.stream()
+                                    .sorted((a, b) -> b.length() - a.length())
+                                    .map(Pattern::quote)
+                                    .toList())
+                    + ")(?![A-Za-z0-9_])",
+            Pattern.CASE_INSENSITIVE);
+
+    /** Code that starts processes: Python, Perl, Ruby, Node, PHP, Deno and Bun's ways of running a command. */
+    private static final Pattern RUNS_PROCESSES = Pattern.compile(
+            "os\\.system|os\\.exec|os\\.popen|os\\.spawn|subprocess|commands\\.|pty\\.spawn|\\bsystem\\s*\\(|\\bexec\\s*\\("
+                    + "|\\bexec[lv]p?e?\\s*\\(|`|qx|%x|popen|spawn|child_process|execSync|execFile|Open3|Kernel\\."
+                    + "|shell_exec|passthru|proc_open|Deno\\.Command|Deno\\.run|Bun\\.spawn|\\$`");
+
+    private static final Pattern STRING_LITERAL = Pattern.compile("(['\"])((?:\\\\.|(?!\\1).)*)\\1");
 
     private CommandHook() {}
 
+    /** The first danger of {@code commandLine}, read with no environment and no directory. */
     public static Optional<Danger> classify(String commandLine) {
-        return classify(commandLine, 0);
+        return read(commandLine, Context.NONE).stream().findFirst();
     }
 
-    private static Optional<Danger> classify(String commandLine, int depth) {
-        if (commandLine == null || depth > 4) {
-            return Optional.empty();
+    /** Every danger of {@code commandLine}, in the order written; empty when it destroys nothing. */
+    public static List<Danger> read(String commandLine, Context context) {
+        Reading r = new Reading(context);
+        r.text(commandLine == null ? "" : commandLine, 0, "the command");
+        return List.copyOf(r.out);
+    }
+
+    /**
+     * The command of a hook's input: a coding agent's JSON (<code>{"tool_input":{"command":"..."}}</code>) or,
+     * when the input does not start with <code>{</code> or <code>[</code>, the text itself. Anything else is refused (the hook
+     * blocks on it): JSON that does not parse, has no string {@code tool_input.command}, is not an object; input
+     * that is not UTF-8 text, holds a NUL byte or is larger than {@link #MAX_INPUT}.
+     */
+    public static String hookCommand(byte[] input) {
+        String fix = "a hook passes JSON like {\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"...\"}} or the"
+                + " command as plain text on stdin (docs/guard.md)";
+        if (input.length > MAX_INPUT) {
+            throw new InvalidInputException(
+                    "the hook's input is " + input.length + " bytes, more than " + MAX_INPUT + ": refused", fix);
         }
-        for (List<String> words : simpleCommands(commandLine)) {
-            Optional<Danger> d = simple(words, depth);
-            if (d.isPresent()) {
-                return d;
+        String text;
+        try {
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(input))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException("the hook's input is not UTF-8 text (binary?)", fix);
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new InvalidInputException("the hook's input holds a NUL byte: binary, not a command", fix);
+        }
+        String trimmed = text.strip();
+        if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
+            return trimmed;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(trimmed);
+        } catch (IOException e) {
+            throw new InvalidInputException(
+                    "the hook's input starts like JSON but is not JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    fix);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidInputException(
+                    "the hook's input is JSON but not an object (" + (root == null ? "empty" : root.getNodeType())
+                            + ")",
+                    fix);
+        }
+        JsonNode toolInput = root.get("tool_input");
+        if (toolInput == null || !toolInput.isObject()) {
+            throw new InvalidInputException("the hook's JSON has no object tool_input", fix);
+        }
+        JsonNode command = toolInput.get("command");
+        if (command == null || !command.isTextual()) {
+            throw new InvalidInputException(
+                    "the hook's JSON has no string tool_input.command"
+                            + (command == null ? "" : " (it is " + command.getNodeType() + ")"),
+                    fix);
+        }
+        return command.asText();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** The state of one reading: the script's variables and aliases so far, and what was found. */
+    private static final class Reading {
+        final Context context;
+        final Map<String, String> vars = new HashMap<>();
+        final Map<String, String> aliases = new HashMap<>();
+        final List<Danger> out = new ArrayList<>();
+        final Set<String> makeTargets = new HashSet<>();
+
+        Reading(Context context) {
+            this.context = context;
+        }
+
+        /** Reads shell text and every command in it; {@code where} names it in reasons. */
+        void text(String text, int depth, String where) {
+            if (depth > MAX_DEPTH) {
+                out.add(Danger.unreadable(
+                        where,
+                        "commands nested more than " + MAX_DEPTH + " levels deep",
+                        "run the innermost command directly"));
+                return;
+            }
+            Script script;
+            try {
+                script = ShellReader.read(text);
+            } catch (ShellReader.Unreadable e) {
+                if (mentionsDestructive(text)) {
+                    out.add(Danger.unreadable(
+                            ShellReader.abbreviate(text),
+                            "a shell cannot read " + where + " (" + e.getMessage() + ") and it names "
+                                    + mentioned(text),
+                            "fix the quoting so that the command parses"));
+                }
+                return;
+            }
+            script(script, depth);
+        }
+
+        void script(Script script, int depth) {
+            for (Command c : script.commands()) {
+                command(c, depth);
             }
         }
-        return Optional.empty();
-    }
 
-    private static Optional<Danger> simple(List<String> words, int depth) {
-        int i = 0;
-        while (i < words.size()) {
-            String w = words.get(i);
-            if (w.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
-                i++;
-            } else if (WRAPPERS.contains(basename(w))) {
-                i++;
-                while (i < words.size() && words.get(i).startsWith("-")) {
-                    i++; // the wrapper's own options (sudo -u root, env -i, nice -n 5: the value is skipped below)
-                    if (i < words.size() && words.get(i - 1).matches("-[unCgp]")) {
-                        i++;
+        void command(Command c, int depth) {
+            List<Word> all = new ArrayList<>(c.assignments());
+            all.addAll(c.words());
+            all.addAll(c.other());
+            if (c.stdin().text() != null) {
+                all.add(c.stdin().text());
+            }
+            for (Word w : all) {
+                for (Script s : w.substitutions()) {
+                    script(s, depth + 1);
+                }
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            for (Word a : c.assignments()) {
+                String t = a.text();
+                int eq = t.indexOf('=');
+                Optional<String> v = valueAfterEquals(a, eq);
+                String name = t.substring(0, eq).replace("+", "");
+                if (v.isPresent()) {
+                    env.put(name, v.get());
+                } else {
+                    env.remove(name);
+                }
+            }
+            if (c.words().isEmpty()) {
+                env.forEach(vars::put);
+                c.assignments().forEach(a -> {
+                    String name = a.text().substring(0, a.text().indexOf('=')).replace("+", "");
+                    if (!env.containsKey(name)) {
+                        vars.remove(name);
                     }
+                });
+                return;
+            }
+            List<Arg> argv = new ArrayList<>();
+            for (Word w : c.words()) {
+                Optional<String> v = w.value(vars);
+                argv.add(v.map(t -> new Arg(t, !w.glob() || w.quoted())).orElseGet(() -> new Arg(w.text(), false)));
+            }
+            Word first = c.words().getFirst();
+            if (!argv.getFirst().known()) {
+                out.add(Danger.unreadable(
+                        ShellReader.abbreviate(
+                                String.join(" ", argv.stream().map(Arg::text).toList())),
+                        first.glob() && first.known()
+                                ? "the command's name is a glob (" + first.text() + "): what runs depends on the files"
+                                : "the command's name is not known until it runs (" + first.text() + ")",
+                        "write the command's name out (terraform, not $T or $(which terraform))"));
+                return;
+            }
+            simple(argv, env, c.stdin(), depth, !first.quoted());
+        }
+
+        private Optional<String> valueAfterEquals(Word a, int eq) {
+            List<ShellReader.Part> parts = new ArrayList<>(a.parts());
+            ShellReader.Lit head = (ShellReader.Lit) parts.getFirst();
+            parts.set(0, new ShellReader.Lit(head.source().substring(eq + 1)));
+            return new Word(parts, false, false).value(vars);
+        }
+
+        /** A simple command, its name known. {@code aliasable}: an unquoted name, which an alias may replace. */
+        void simple(List<Arg> argv, Map<String, String> env, Input stdin, int depth, boolean aliasable) {
+            if (argv.isEmpty()) {
+                return;
+            }
+            String name = basename(argv.getFirst().text());
+            List<Arg> args = argv.subList(1, argv.size());
+            if (aliasable && aliases.containsKey(argv.getFirst().text())) {
+                String value = aliases.remove(argv.getFirst().text()); // an alias is not expanded inside itself
+                try {
+                    text(
+                            value + " " + quoted(args),
+                            depth + 1,
+                            "the alias " + argv.getFirst().text());
+                } finally {
+                    aliases.put(argv.getFirst().text(), value);
                 }
-            } else if (basename(w).equals("xargs")) {
-                i++;
-                while (i < words.size() && words.get(i).startsWith("-")) {
+                return;
+            }
+            Map<String, String> allEnv = new HashMap<>(context.env());
+            allEnv.putAll(vars);
+            allEnv.putAll(env);
+            switch (name) {
+                case "alias" -> {
+                    for (Arg a : args) {
+                        int eq = a.text().indexOf('=');
+                        if (eq > 0) {
+                            aliases.put(a.text().substring(0, eq), a.text().substring(eq + 1));
+                        }
+                    }
+                    return;
+                }
+                case "export", "declare", "typeset", "local", "readonly" -> {
+                    for (Arg a : args) {
+                        int eq = a.text().indexOf('=');
+                        if (eq > 0 && a.known()) {
+                            vars.put(a.text().substring(0, eq), a.text().substring(eq + 1));
+                        }
+                    }
+                    return;
+                }
+                case "eval" -> {
+                    if (args.stream().allMatch(Arg::known)) {
+                        text(String.join(" ", args.stream().map(Arg::text).toList()), depth + 1, "eval's text");
+                    } else {
+                        out.add(Danger.unreadable(
+                                "eval " + quoted(args),
+                                "eval runs text that is not known until it runs",
+                                "run the command itself instead of eval"));
+                    }
+                    return;
+                }
+                default -> {
+                    // below
+                }
+            }
+            if (SHELLS.contains(name)) {
+                shell(name, args, stdin, depth);
+                return;
+            }
+            if (runner(name, args, env, stdin, depth)) {
+                return;
+            }
+            if (INTERPRETER.matcher(name).matches()) {
+                interpreter(name, args, env, stdin, depth);
+                return;
+            }
+            family(name, args, allEnv, stdin);
+        }
+
+        // ----- shells, runners, interpreters
+
+        private void shell(String name, List<Arg> args, Input stdin, int depth) {
+            int i = 0;
+            boolean c = false;
+            boolean readStdin = false;
+            while (i < args.size()) {
+                String a = args.get(i).text();
+                if (a.equals("--") || a.equals("-")) {
                     i++;
+                    break;
                 }
-            } else {
+                if (Set.of("--rcfile", "--init-file", "-o", "+o", "-O", "+O", "--command")
+                        .contains(a)) {
+                    if (a.equals("--command")) {
+                        c = true;
+                        i++;
+                        break;
+                    }
+                    i += 2;
+                    continue;
+                }
+                if (a.startsWith("--")) {
+                    i++;
+                    continue;
+                }
+                if ((a.startsWith("-") || a.startsWith("+")) && a.length() > 1) {
+                    c |= a.startsWith("-") && a.indexOf('c') > 0;
+                    readStdin |= a.indexOf('s') > 0;
+                    i++;
+                    continue;
+                }
                 break;
             }
-        }
-        if (i >= words.size()) {
-            return Optional.empty();
-        }
-        String program = basename(words.get(i));
-        List<String> args = words.subList(i + 1, words.size());
-        if (SHELLS.contains(program)) {
-            int c = args.indexOf("-c");
-            return c >= 0 && c + 1 < args.size() ? classify(args.get(c + 1), depth + 1) : Optional.empty();
-        }
-        if (program.equals("eval")) {
-            return classify(String.join(" ", args), depth + 1);
-        }
-        if (TERRAFORM.contains(program)) {
-            String sub =
-                    args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
-            if (sub.equals("destroy")) {
-                return Optional.of(new Danger(program, program + " destroy", null));
-            }
-            if (sub.equals("apply")) {
-                boolean destroy = args.contains("-destroy") || args.contains("--destroy");
-                return Optional.of(new Danger(program, program + " apply" + (destroy ? " -destroy" : ""), null));
-            }
-            return Optional.empty();
-        }
-        if (program.equals("aws")) {
-            List<String> positional = positional(args);
-            if (positional.size() >= 2 && positional.get(0).equals("rds")) {
-                String op = positional.get(1);
-                if (op.equals("delete-db-instance")) {
-                    return Optional.of(
-                            new Danger("aws", "aws rds delete-db-instance", value(args, "--db-instance-identifier")));
+            if (c) {
+                if (i >= args.size()) {
+                    return;
                 }
-                if (op.equals("delete-db-cluster")) {
-                    return Optional.of(
-                            new Danger("aws", "aws rds delete-db-cluster", value(args, "--db-cluster-identifier")));
+                Arg code = args.get(i);
+                if (!code.known()) {
+                    out.add(Danger.unreadable(
+                            name + " -c " + code.text(),
+                            name + " -c runs text that is not known until it runs",
+                            "run the command itself, not through " + name + " -c and a variable"));
+                    return;
                 }
-                if ((op.equals("modify-db-instance") || op.equals("modify-db-cluster"))
-                        && args.contains("--no-deletion-protection")) {
-                    return Optional.of(new Danger(
-                            "aws",
-                            "aws rds " + op + " --no-deletion-protection",
-                            value(
-                                    args,
-                                    op.equals("modify-db-instance")
-                                            ? "--db-instance-identifier"
-                                            : "--db-cluster-identifier")));
-                }
+                text(code.text(), depth + 1, name + " -c's text");
+                return;
             }
+            if (i < args.size() && !readStdin) {
+                Arg script = args.get(i);
+                if (!script.known()) {
+                    out.add(Danger.unreadable(
+                            name + " " + script.text(),
+                            name + " runs a script whose name is not known until it runs",
+                            "name the script"));
+                    return;
+                }
+                file(script.text()).ifPresent(t -> text(t, depth + 1, "the script " + script.text()));
+                return;
+            }
+            input(stdin, name, t -> text(t, depth + 1, "the text fed to " + name));
         }
-        return Optional.empty();
-    }
 
-    /** The words that are not options nor option values ({@code aws --region x rds ...}: rds, ...). */
-    private static List<String> positional(List<String> args) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.startsWith("--")) {
-                if (!a.contains("=")
-                        && i + 1 < args.size()
-                        && !args.get(i + 1).startsWith("-")
-                        && Set.of("--region", "--profile", "--output", "--endpoint-url", "--query")
+        /**
+         * The text on a command's standard input, handed to {@code use}; unknown text (a pipe from a command other
+         * than echo, printf or cat of a file here) is a danger.
+         */
+        private void input(Input stdin, String reader, java.util.function.Consumer<String> use) {
+            switch (stdin.kind()) {
+                case INHERITED -> {
+                    // a terminal, or an agent's empty stdin: nothing to read
+                }
+                case TEXT -> use.accept(stdin.text().text());
+                case FILE -> {
+                    Optional<String> t =
+                            stdin.text().known() ? file(stdin.text().text()) : Optional.empty();
+                    if (t.isPresent()) {
+                        use.accept(t.get());
+                    } else {
+                        out.add(Danger.unreadable(
+                                reader + " < " + stdin.text().text(),
+                                reader + " reads " + stdin.text().text() + ", which the guard cannot read here",
+                                "run the commands themselves, or give the file's path as it is from here"));
+                    }
+                }
+                case PIPE -> {
+                    Optional<String> t = piped(stdin.from());
+                    if (t.isPresent()) {
+                        use.accept(t.get());
+                    } else {
+                        String from = stdin.from() == null
+                                ? "a compound command"
+                                : String.join(
+                                        " ",
+                                        stdin.from().words().stream()
+                                                .map(Word::text)
+                                                .toList());
+                        out.add(Danger.unreadable(
+                                ShellReader.abbreviate(from) + " | " + reader,
+                                "text piped into " + reader + " is not known until it runs",
+                                "run the commands themselves instead of piping them into " + reader));
+                    }
+                }
+            }
+        }
+
+        /** What {@code echo}/{@code printf} with literal words, or {@code cat FILE} of a file here, writes. */
+        private Optional<String> piped(Command from) {
+            if (from == null || from.words().isEmpty()) {
+                return Optional.empty();
+            }
+            List<String> words = new ArrayList<>();
+            for (Word w : from.words()) {
+                Optional<String> v = w.value(vars);
+                if (v.isEmpty()) {
+                    return Optional.empty();
+                }
+                words.add(v.get());
+            }
+            String cmd = basename(words.getFirst());
+            List<String> rest = new ArrayList<>(words.subList(1, words.size()));
+            switch (cmd) {
+                case "echo" -> {
+                    while (!rest.isEmpty() && rest.getFirst().matches("-[neE]+")) {
+                        rest.removeFirst();
+                    }
+                    return Optional.of(String.join(" ", rest).replace("\\n", "\n"));
+                }
+                case "printf" -> {
+                    return Optional.of(String.join(" ", rest).replace("\\n", "\n"));
+                }
+                case "cat" -> {
+                    if (rest.size() == 1 && !rest.getFirst().startsWith("-")) {
+                        return file(rest.getFirst());
+                    }
+                    return Optional.empty();
+                }
+                default -> {
+                    return Optional.empty();
+                }
+            }
+        }
+
+        /** Follows a command runner to the command it runs; false when {@code name} is none. */
+        private boolean runner(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+            switch (name) {
+                case "sudo" -> {
+                    int i = options(
+                            args,
+                            "ugpChrtDTRU",
+                            Set.of(
+                                    "--user",
+                                    "--group",
+                                    "--prompt",
+                                    "--close-from",
+                                    "--host",
+                                    "--role",
+                                    "--type",
+                                    "--chdir",
+                                    "--command-timeout",
+                                    "--chroot",
+                                    "--other-user"));
+                    boolean shell = args.subList(0, i).stream()
+                            .anyMatch(a -> a.text().matches("-[A-Za-z]*[si][A-Za-z]*|--shell|--login"));
+                    if (args.subList(0, i).stream()
+                            .anyMatch(
+                                    a -> a.text().matches("-[A-Za-z]*[elv][A-Za-z]*|" + "--edit|--list|--validate"))) {
+                        return true; // sudo -e edits, -l lists, -v validates: no command runs
+                    }
+                    Map<String, String> e = new HashMap<>(env);
+                    while (i < args.size()
+                            && ShellReader.isAssignment(
+                                    ShellReader.Word.literal(args.get(i).text()))) {
+                        putAssignment(e, args.get(i).text());
+                        i++;
+                    }
+                    List<Arg> rest = args.subList(i, args.size());
+                    if (shell && !rest.isEmpty()) {
+                        text(String.join(" ", rest.stream().map(Arg::text).toList()), depth + 1, "sudo -s's text");
+                    } else {
+                        inner(rest, e, stdin, depth);
+                    }
+                }
+                case "doas" -> inner(args.subList(options(args, "uC", Set.of()), args.size()), env, stdin, depth);
+                case "env" -> env(args, env, stdin, depth);
+                case "nice" -> inner(after(args, options(args, "n", Set.of("--adjustment"))), env, stdin, depth);
+                case "ionice" ->
+                    inner(after(args, options(args, "cnpPtu", Set.of("--class", "--classdata"))), env, stdin, depth);
+                case "stdbuf" ->
+                    inner(
+                            after(args, options(args, "ioe", Set.of("--input", "--output", "--error"))),
+                            env,
+                            stdin,
+                            depth);
+                case "timeout" ->
+                    inner(after(args, options(args, "sk", Set.of("--signal", "--kill-after")) + 1), env, stdin, depth);
+                case "nohup", "builtin", "setsid", "unbuffer", "catchsegv", "with-contenv", "coproc" ->
+                    inner(after(args, options(args, "", Set.of())), env, stdin, depth);
+                case "time" ->
+                    inner(after(args, options(args, "fo", Set.of("--format", "--output"))), env, stdin, depth);
+                case "command" -> {
+                    int i = options(args, "", Set.of());
+                    if (args.subList(0, i).stream().anyMatch(a -> a.text().matches("-[pvV]*[vV][pvV]*"))) {
+                        return true; // command -v NAME only looks the name up
+                    }
+                    inner(after(args, i), env, stdin, depth);
+                }
+                case "exec" -> inner(after(args, options(args, "a", Set.of())), env, stdin, depth);
+                case "chroot" ->
+                    inner(after(args, options(args, "", Set.of("--userspec", "--groups")) + 1), env, stdin, depth);
+                case "taskset", "chrt" -> inner(after(args, options(args, "", Set.of()) + 1), env, stdin, depth);
+                case "flock" -> {
+                    // flock [options] FILE COMMAND [ARGS] | flock [options] FILE -c COMMAND_STRING
+                    int file = options(args, "wE", Set.of("--timeout", "--conflict-exit-code"));
+                    List<Arg> rest = after(args, file + 1);
+                    if (rest.size() > 1
+                            && Set.of("-c", "--command")
+                                    .contains(rest.getFirst().text())) {
+                        code(rest.get(1), "flock -c", depth);
+                    } else {
+                        inner(rest, env, stdin, depth);
+                    }
+                }
+                case "su", "runuser" -> {
+                    for (int i = 0; i < args.size(); i++) {
+                        String a = args.get(i).text();
+                        if ((a.equals("-c") || a.equals("--command") || a.matches("-[a-z]*c")) && i + 1 < args.size()) {
+                            code(args.get(i + 1), name + " -c", depth);
+                        } else if (a.startsWith("--command=")) {
+                            code(Arg.of(a.substring(10)), name + " -c", depth);
+                        }
+                    }
+                }
+                case "script" -> {
+                    for (int i = 0; i < args.size(); i++) {
+                        String a = args.get(i).text();
+                        if (a.startsWith("--command=")) {
+                            code(Arg.of(a.substring(10)), "script -c", depth);
+                        } else if ((a.equals("--command") || a.matches("-[a-zA-Z]*c")) && i + 1 < args.size()) {
+                            code(args.get(i + 1), "script -c", depth);
+                        }
+                    }
+                }
+                case "watch" -> {
+                    int i = options(args, "nd", Set.of("--interval", "--differences"));
+                    List<Arg> rest = after(args, i);
+                    boolean exec = args.subList(0, i).stream()
+                            .anyMatch(a -> a.text().equals("--exec") || a.text().matches("-[a-zA-Z]*x[a-zA-Z]*"));
+                    if (exec) {
+                        inner(rest, env, stdin, depth);
+                    } else if (!rest.isEmpty()) {
+                        code(joined(rest), "watch's command", depth);
+                    }
+                }
+                case "xargs" -> xargs(args, env, depth);
+                case "find" -> find(args, env, depth);
+                case "parallel" -> parallel(args, env, stdin, depth);
+                case "make", "gmake" -> make(args, depth);
+                case "ssh" -> {
+                    int i = options(args, "bcDEeFIiJLlmOopQRSWwB", Set.of());
+                    if (i + 1 < args.size()) {
+                        code(joined(args.subList(i + 1, args.size())), "ssh's remote command", depth);
+                    }
+                }
+                case "npx", "bunx", "pnpx" -> {
+                    int first = options(args, "pc", Set.of("--package", "--call"));
+                    int c = indexOf(args.subList(0, first), "-c", "--call");
+                    if (c >= 0 && c + 1 < first) {
+                        code(args.get(c + 1), name + " -c", depth); // npx -c 'string': run by a shell
+                    } else {
+                        inner(after(args, first), env, stdin, depth);
+                    }
+                }
+                case "npm", "pnpm", "yarn", "bun" -> packageManager(name, args, env, stdin, depth);
+                case "uv",
+                        "poetry",
+                        "pipenv",
+                        "bundle",
+                        "railway",
+                        "doppler",
+                        "op",
+                        "infisical",
+                        "dotenvx",
+                        "pdm",
+                        "hatch",
+                        "rye",
+                        "heroku-run" -> {
+                    if (args.isEmpty()
+                            || !Set.of("run", "exec").contains(args.getFirst().text())) {
+                        return false;
+                    }
+                    List<Arg> rest = args.subList(1, args.size());
+                    int dd = indexOf(rest, "--");
+                    inner(
+                            dd >= 0 ? after(rest, dd + 1) : after(rest, options(rest, "e", Set.of("--env-file"))),
+                            env,
+                            stdin,
+                            depth);
+                }
+                case "aws-vault", "direnv", "chamber" -> {
+                    int dd = indexOf(args, "--");
+                    inner(dd >= 0 ? after(args, dd + 1) : after(args, Math.min(2, args.size())), env, stdin, depth);
+                }
+                case "dotenv" -> {
+                    int dd = indexOf(args, "--");
+                    inner(
+                            dd >= 0 ? after(args, dd + 1) : after(args, options(args, "ecv", Set.of())),
+                            env,
+                            stdin,
+                            depth);
+                }
+                case "docker", "podman", "docker-compose" -> {
+                    List<Arg> rest = args;
+                    if (!rest.isEmpty() && rest.getFirst().text().equals("compose")) {
+                        rest = rest.subList(1, rest.size());
+                    }
+                    if (rest.isEmpty()
+                            || !Set.of("exec", "run").contains(rest.getFirst().text())) {
+                        return false;
+                    }
+                    rest = rest.subList(1, rest.size());
+                    int i = options(
+                            rest,
+                            "euwpv",
+                            Set.of(
+                                    "--env",
+                                    "--user",
+                                    "--workdir",
+                                    "--env-file",
+                                    "--name",
+                                    "--entrypoint",
+                                    "--network",
+                                    "--volume",
+                                    "--publish"));
+                    inner(after(rest, i + 1), env, stdin, depth);
+                }
+                case "kubectl" -> {
+                    if (args.isEmpty() || !args.getFirst().text().equals("exec")) {
+                        return false;
+                    }
+                    int dd = indexOf(args, "--");
+                    if (dd >= 0) {
+                        inner(after(args, dd + 1), env, stdin, depth);
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void inner(List<Arg> argv, Map<String, String> env, Input stdin, int depth) {
+            if (argv.isEmpty()) {
+                return;
+            }
+            if (!argv.getFirst().known()) {
+                out.add(Danger.unreadable(
+                        joined(argv).text(),
+                        "the command's name is not known until it runs ("
+                                + argv.getFirst().text() + ")",
+                        "write the command's name out"));
+                return;
+            }
+            simple(argv, env, stdin, depth + 1, false);
+        }
+
+        /** Text to run as shell code (a runner's string): read when known, a danger when not. */
+        private void code(Arg code, String where, int depth) {
+            if (!code.known()) {
+                out.add(Danger.unreadable(
+                        where + " " + code.text(),
+                        where + " runs text that is not known until it runs",
+                        "run the command itself"));
+                return;
+            }
+            text(code.text(), depth + 1, where);
+        }
+
+        private void env(List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+            Map<String, String> e = new HashMap<>(env);
+            int i = 0;
+            String split = null;
+            while (i < args.size()) {
+                String a = args.get(i).text();
+                if (a.equals("--")) {
+                    i++;
+                    break;
+                }
+                if (a.startsWith("--split-string=")) {
+                    split = a.substring(15);
+                    i++;
+                    break;
+                }
+                if (a.equals("--split-string")) {
+                    split = i + 1 < args.size() ? args.get(i + 1).text() : "";
+                    i += 2;
+                    break;
+                }
+                if (a.startsWith("--")) {
+                    i += a.contains("=") || !Set.of("--unset", "--chdir").contains(a) ? 1 : 2;
+                    continue;
+                }
+                if (a.startsWith("-") && a.length() > 1) {
+                    int s = a.indexOf('S');
+                    int u = a.indexOf('u');
+                    int c = a.indexOf('C');
+                    if (s > 0) {
+                        split = a.length() > s + 1
+                                ? a.substring(s + 1)
+                                : (i + 1 < args.size() ? args.get(++i).text() : "");
+                        i++;
+                        break;
+                    }
+                    i += (u > 0 && u == a.length() - 1) || (c > 0 && c == a.length() - 1) ? 2 : 1;
+                    continue;
+                }
+                if (ShellReader.isAssignment(ShellReader.Word.literal(a))) {
+                    putAssignment(e, a);
+                    i++;
+                    continue;
+                }
+                break;
+            }
+            List<Arg> rest = after(args, i);
+            if (split != null) {
+                List<Arg> all = new ArrayList<>();
+                all.add(Arg.of(split));
+                all.addAll(rest);
+                text(joined(all).text(), depth + 1, "env -S's text");
+                return;
+            }
+            Map<String, String> saved = new HashMap<>(vars);
+            inner(rest, e, stdin, depth);
+            vars.clear();
+            vars.putAll(saved);
+        }
+
+        private void xargs(List<Arg> args, Map<String, String> env, int depth) {
+            int i = 0;
+            String replace = null;
+            while (i < args.size()) {
+                String a = args.get(i).text();
+                if (a.equals("--")) {
+                    i++;
+                    break;
+                }
+                if (!a.startsWith("-") || a.equals("-")) {
+                    break;
+                }
+                if (a.equals("-I") || a.equals("--replace")) {
+                    replace = i + 1 < args.size() ? args.get(i + 1).text() : "{}";
+                    i += 2;
+                } else if (a.startsWith("-I")) {
+                    replace = a.substring(2);
+                    i++;
+                } else if (a.startsWith("--replace=") || a.equals("-i") || a.startsWith("-i")) {
+                    replace =
+                            a.contains("=") ? a.substring(a.indexOf('=') + 1) : a.length() > 2 ? a.substring(2) : "{}";
+                    i++;
+                } else if (Set.of("-a", "-d", "-E", "-L", "-n", "-P", "-s").contains(a)
+                        || Set.of(
+                                        "--arg-file",
+                                        "--delimiter",
+                                        "--max-args",
+                                        "--max-procs",
+                                        "--max-chars",
+                                        "--max-lines",
+                                        "--process-slot-var",
+                                        "--eof")
                                 .contains(a)) {
+                    i += 2;
+                } else {
                     i++;
                 }
-            } else if (!a.startsWith("-")) {
-                out.add(a);
+            }
+            List<Arg> rest = new ArrayList<>(after(args, i));
+            if (rest.isEmpty()) {
+                return; // xargs alone echoes its input
+            }
+            String r = replace;
+            List<Arg> cmd = new ArrayList<>();
+            for (Arg a : rest) {
+                cmd.add(r != null && a.text().contains(r) ? new Arg(a.text(), false) : a);
+            }
+            if (r == null) {
+                cmd.add(Arg.UNKNOWN_INPUT); // the items xargs reads from its input
+            }
+            inner(cmd, env, ShellReader.Input.INHERITED, depth);
+        }
+
+        private void find(List<Arg> args, Map<String, String> env, int depth) {
+            for (int i = 0; i < args.size(); i++) {
+                if (Set.of("-exec", "-execdir", "-ok", "-okdir")
+                        .contains(args.get(i).text())) {
+                    List<Arg> cmd = new ArrayList<>();
+                    int j = i + 1;
+                    for (; j < args.size(); j++) {
+                        String t = args.get(j).text();
+                        if (t.equals(";") || t.equals("+")) {
+                            break;
+                        }
+                        cmd.add(t.contains("{}") ? new Arg(t, false) : args.get(j));
+                    }
+                    inner(cmd, env, ShellReader.Input.INHERITED, depth);
+                    i = j;
+                }
             }
         }
-        return out;
+
+        private void parallel(List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+            int i = options(
+                    args,
+                    "jSadInN",
+                    Set.of(
+                            "--jobs",
+                            "--sshlogin",
+                            "--joblog",
+                            "--arg-file",
+                            "--colsep",
+                            "--delimiter",
+                            "--results",
+                            "--tmpdir",
+                            "--timeout",
+                            "--halt",
+                            "--retries",
+                            "--delay"));
+            int sep = i;
+            while (sep < args.size() && !args.get(sep).text().startsWith(":::")) {
+                sep++;
+            }
+            List<Arg> cmd = args.subList(i, sep);
+            List<Arg> inputs = sep < args.size() ? args.subList(sep + 1, args.size()) : List.of();
+            if (cmd.isEmpty()) {
+                if (inputs.isEmpty()) {
+                    input(stdin, "parallel", t -> text(t, depth + 1, "the commands fed to parallel"));
+                }
+                for (Arg a : inputs) {
+                    code(a, "parallel's command", depth);
+                }
+                return;
+            }
+            List<Arg> values =
+                    inputs.isEmpty() || !inputs.stream().allMatch(Arg::known) ? List.of(new Arg("{}", false)) : inputs;
+            for (Arg v : values) {
+                if (cmd.size() == 1) {
+                    // one word: a command line for the shell
+                    String t = cmd.getFirst().text();
+                    String line = t.contains("{}") ? t.replace("{}", v.text()) : t + " " + v.text();
+                    code(new Arg(line, cmd.getFirst().known() && v.known()), "parallel's command", depth);
+                    continue;
+                }
+                List<Arg> argv = new ArrayList<>();
+                boolean placed = false;
+                for (Arg a : cmd) {
+                    if (a.text().contains("{}")) {
+                        argv.add(new Arg(a.text().replace("{}", v.text()), a.known() && v.known()));
+                        placed = true;
+                    } else {
+                        argv.add(a);
+                    }
+                }
+                if (!placed) {
+                    argv.add(v);
+                }
+                inner(argv, env, stdin, depth);
+            }
+        }
+
+        private void packageManager(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+            if (args.isEmpty()) {
+                return;
+            }
+            String sub = args.getFirst().text();
+            List<Arg> rest = args.subList(1, args.size());
+            if (Set.of("exec", "x", "dlx").contains(sub)) {
+                int dd = indexOf(rest, "--");
+                inner(
+                        dd >= 0 ? after(rest, dd + 1) : after(rest, options(rest, "p", Set.of("--package"))),
+                        env,
+                        stdin,
+                        depth);
+                return;
+            }
+            String script = sub;
+            List<Arg> extra = rest;
+            if (Set.of("run", "run-script").contains(sub)) {
+                int i = options(rest, "", Set.of());
+                if (i >= rest.size()) {
+                    return;
+                }
+                script = rest.get(i).text();
+                extra = after(rest, i + 1);
+            } else if (name.equals("npm")
+                    && !Set.of("start", "test", "stop", "restart").contains(sub)) {
+                return; // npm install, ci, ...: npm's own commands
+            }
+            Optional<String> body = packageScript(script);
+            if (body.isPresent()) {
+                text(body.get() + (extra.isEmpty() ? "" : " " + quoted(extra)), depth + 1, name + " run " + script);
+            } else if (!name.equals("npm") && !Set.of("run", "run-script").contains(sub)) {
+                inner(args, env, stdin, depth); // yarn prisma ..., pnpm drizzle-kit ...: a package's binary
+            }
+        }
+
+        private Optional<String> packageScript(String script) {
+            Optional<String> json = file("package.json");
+            if (json.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                JsonNode scripts = JSON.readTree(json.get()).path("scripts");
+                List<String> parts = new ArrayList<>();
+                for (String s : List.of("pre" + script, script, "post" + script)) {
+                    if (scripts.path(s).isTextual()) {
+                        parts.add(scripts.path(s).asText());
+                    }
+                }
+                return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(" && ", parts));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+
+        private void interpreter(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+            Set<String> codeFlags = Set.of("-c", "-e", "-E", "--eval", "-p", "--print", "-r", "eval");
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i).text();
+                if (codeFlags.contains(a) && i + 1 < args.size()) {
+                    Arg code = args.get(i + 1);
+                    interpreterCode(name, a, code.text(), depth);
+                    return;
+                }
+                if (a.equals("-m") && i + 1 < args.size()) {
+                    String module = args.get(i + 1).text();
+                    List<Arg> rest = after(args, i + 2);
+                    if (module.equals("awscli")) {
+                        List<Arg> argv = new ArrayList<>();
+                        argv.add(Arg.of("aws"));
+                        argv.addAll(rest);
+                        simple(argv, env, stdin, depth + 1, false);
+                    } else if (module.equals("django")) {
+                        List<Arg> argv = new ArrayList<>();
+                        argv.add(Arg.of("django-admin"));
+                        argv.addAll(rest);
+                        simple(argv, env, stdin, depth + 1, false);
+                    } else {
+                        List<Arg> argv = new ArrayList<>();
+                        argv.add(Arg.of(module));
+                        argv.addAll(rest);
+                        simple(argv, env, stdin, depth + 1, false);
+                    }
+                    return;
+                }
+                if (!a.startsWith("-")) {
+                    inner(after(args, i), env, stdin, depth); // python manage.py flush, node node_modules/.bin/x
+                    return;
+                }
+            }
+            if (stdin.kind() != InputKind.INHERITED) {
+                input(stdin, name, t -> interpreterCode(name, "stdin", t, depth));
+            }
+        }
+
+        private void interpreterCode(String name, String flag, String code, int depth) {
+            if (mentionsDestructive(code)) {
+                out.add(Danger.unreadable(
+                        name + " " + flag + " " + ShellReader.abbreviate(code),
+                        name + "'s code names " + mentioned(code) + ": what it runs is not known until it runs",
+                        "run the command itself in the shell, not through " + name));
+                return;
+            }
+            if (RUNS_PROCESSES.matcher(code).find()) {
+                // it runs commands: each string in the code is read as one (a shell would run it)
+                Matcher literal = STRING_LITERAL.matcher(code);
+                while (literal.find()) {
+                    String s = literal.group(2).replaceAll("\\\\(.)", "$1");
+                    text(s, depth + 1, "a string of " + name + "'s code");
+                }
+            }
+        }
+
+        // ----- the destructive families
+
+        private void family(String name, List<Arg> args, Map<String, String> env, Input stdin) {
+            if (dryRun(args)) {
+                return;
+            }
+            switch (name) {
+                case "terraform", "tofu" -> terraform(name, args);
+                case "terragrunt" -> terragrunt(args);
+                case "aws" -> out.addAll(Aws.read(args, env, this::file));
+                case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin);
+                case "pg_restore" -> pgRestore(args, env);
+                case "kubectl" -> kubectl(args);
+                default -> table(name, args, env);
+            }
+        }
+
+        private static boolean dryRun(List<Arg> args) {
+            return args.stream()
+                    .map(Arg::text)
+                    .anyMatch(a -> a.equals("--dryrun")
+                            || a.equals("--dry-run")
+                            || a.equals("--dry-run=client")
+                            || a.equals("--dry-run=server")
+                            || a.equals("--dry-run=true"));
+        }
+
+        private void terraform(String name, List<Arg> args) {
+            int i = 0;
+            while (i < args.size() && args.get(i).text().startsWith("-")) {
+                i++; // -chdir=DIR, -help, -version: Terraform's global options take their value after =
+            }
+            if (i >= args.size()) {
+                return;
+            }
+            Arg sub = args.get(i);
+            if (!sub.known()) {
+                out.add(Danger.unreadable(
+                        name + " " + sub.text(),
+                        name + "'s subcommand is not known until it runs (" + sub.text() + ")",
+                        "write the subcommand out"));
+                return;
+            }
+            List<Arg> rest = after(args, i + 1);
+            boolean destroyFlag = rest.stream()
+                    .anyMatch(a -> a.text().equals("-destroy") || a.text().equals("--destroy"));
+            String what = switch (sub.text()) {
+                case "destroy" -> name + " destroy";
+                case "apply" -> name + " apply" + (destroyFlag ? " -destroy" : "");
+                case "state" -> !rest.isEmpty() && rest.getFirst().text().equals("rm") ? name + " state rm" : null;
+                default -> null;
+            };
+            if (what != null) {
+                out.add(new Danger(name, what, Target.TERRAFORM, null, null, null, null, null));
+            }
+        }
+
+        private void terragrunt(List<Arg> args) {
+            Set<String> valued = Set.of(
+                    "--terragrunt-working-dir",
+                    "--working-dir",
+                    "--terragrunt-config",
+                    "--config",
+                    "--terragrunt-tfpath",
+                    "--tf-path",
+                    "--terragrunt-source",
+                    "--source",
+                    "--terragrunt-iam-role",
+                    "--iam-assume-role",
+                    "--terragrunt-log-level",
+                    "--log-level",
+                    "--terragrunt-parallelism",
+                    "--parallelism",
+                    "--terragrunt-include-dir",
+                    "--queue-include-dir",
+                    "--terragrunt-exclude-dir",
+                    "--queue-exclude-dir",
+                    "--terragrunt-download-dir",
+                    "--download-dir");
+            List<String> words = new ArrayList<>();
+            boolean destroyFlag = false;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i).text();
+                if (!args.get(i).known() && words.isEmpty()) {
+                    out.add(Danger.unreadable(
+                            "terragrunt " + a, "terragrunt's command is not known until it runs", "write it out"));
+                    return;
+                }
+                if (valued.contains(a)) {
+                    i++;
+                } else if (a.equals("-destroy") || a.equals("--destroy")) {
+                    destroyFlag = true;
+                } else if (!a.startsWith("-")) {
+                    words.add(a);
+                }
+            }
+            String what = null;
+            if (words.contains("destroy") || words.contains("destroy-all")) {
+                what = "terragrunt destroy";
+            } else if (words.contains("apply") || words.contains("apply-all")) {
+                what = "terragrunt apply" + (destroyFlag ? " -destroy" : "");
+            } else if (words.contains("state") && words.indexOf("rm") == words.indexOf("state") + 1) {
+                what = "terragrunt state rm";
+            }
+            if (what != null) {
+                out.add(new Danger("terragrunt", what, Target.TERRAFORM, null, null, null, null, null));
+            }
+        }
+
+        private void sqlClient(String name, List<Arg> args, Map<String, String> env, Input stdin) {
+            boolean psql = name.equals("psql");
+            String codeShort = psql ? "c" : "e";
+            String fileShort = psql ? "f" : "";
+            Set<String> codeLong = psql ? Set.of("--command") : Set.of("--execute");
+            String valueShort = psql ? "cdfhLopPTUvFR" : "DehPSuOB";
+            List<String> sql = new ArrayList<>();
+            boolean commandOrFile = false;
+            List<String> positional = new ArrayList<>();
+            String db = null;
+            for (int i = 0; i < args.size(); i++) {
+                Arg arg = args.get(i);
+                String a = arg.text();
+                String value = null;
+                String option = null;
+                if (a.startsWith("--") && a.contains("=")) {
+                    option = a.substring(0, a.indexOf('='));
+                    value = a.substring(a.indexOf('=') + 1);
+                } else if (a.startsWith("--")) {
+                    option = a;
+                    if (Set.of(
+                                            "--command",
+                                            "--execute",
+                                            "--file",
+                                            "--dbname",
+                                            "--database",
+                                            "--host",
+                                            "--port",
+                                            "--username",
+                                            "--user",
+                                            "--set",
+                                            "--variable",
+                                            "--output")
+                                    .contains(a)
+                            && i + 1 < args.size()) {
+                        value = args.get(++i).text();
+                        arg = args.get(i);
+                    }
+                } else if (a.startsWith("-") && a.length() > 1) {
+                    char letter = a.charAt(1);
+                    if (valueShort.indexOf(letter) >= 0) {
+                        option = "-" + letter;
+                        if (a.length() > 2) {
+                            value = a.substring(2);
+                        } else if (i + 1 < args.size()) {
+                            value = args.get(++i).text();
+                            arg = args.get(i);
+                        }
+                    }
+                } else {
+                    positional.add(a);
+                    continue;
+                }
+                if (option == null) {
+                    continue;
+                }
+                boolean isCode = option.equals("-" + codeShort) || codeLong.contains(option);
+                boolean isFile = option.equals("-" + fileShort) || option.equals("--file");
+                if (isCode) {
+                    commandOrFile = true;
+                    if (!arg.known() && value != null) {
+                        Optional<String> d = Sql.destructive(value);
+                        if (d.isPresent() || mentionsSql(value)) {
+                            out.add(Danger.unreadable(
+                                    name + " " + option + " " + ShellReader.abbreviate(value),
+                                    "the SQL " + name + " runs is not known until it runs",
+                                    "write the SQL out"));
+                        }
+                        continue;
+                    }
+                    if (value != null) {
+                        sql.add(value);
+                    }
+                } else if (isFile && value != null) {
+                    commandOrFile = true;
+                    if (value.equals("-")) {
+                        commandOrFile = false;
+                        continue;
+                    }
+                    Optional<String> t = arg.known() ? file(value) : Optional.empty();
+                    if (t.isEmpty()) {
+                        out.add(Danger.unreadable(
+                                name + " " + option + " " + value,
+                                name + " runs the SQL of " + value + ", which the guard cannot read here",
+                                "run it from the directory that holds the file, with its path written out"));
+                    } else {
+                        sql.add(t.get());
+                    }
+                } else if (option.equals("-d")
+                        || option.equals("--dbname")
+                        || option.equals("-D")
+                        || option.equals("--database")) {
+                    db = value;
+                }
+            }
+            if (!commandOrFile) {
+                input(stdin, name, sql::add);
+            }
+            if (db == null && !positional.isEmpty()) {
+                db = positional.getFirst();
+            }
+            for (String s : sql) {
+                Optional<String> d = Sql.destructive(s);
+                if (d.isPresent()) {
+                    out.add(new Danger(
+                            name,
+                            name + ": " + d.get(),
+                            Target.DATABASE,
+                            database(db, env, name),
+                            null,
+                            null,
+                            null,
+                            null));
+                    return;
+                }
+            }
+        }
+
+        private void pgRestore(List<Arg> args, Map<String, String> env) {
+            String valueShort = "dfFhIjLnNpPStTUeE";
+            boolean clean = false;
+            String db = null;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i).text();
+                if (a.equals("--clean")) {
+                    clean = true;
+                } else if (a.startsWith("--dbname=")) {
+                    db = a.substring(9);
+                } else if (a.equals("--dbname") && i + 1 < args.size()) {
+                    db = args.get(++i).text();
+                } else if (a.startsWith("-") && !a.startsWith("--")) {
+                    for (int k = 1; k < a.length(); k++) {
+                        char ch = a.charAt(k);
+                        if (ch == 'c') {
+                            clean = true;
+                        }
+                        if (valueShort.indexOf(ch) >= 0) {
+                            String v = k + 1 < a.length()
+                                    ? a.substring(k + 1)
+                                    : (i + 1 < args.size() ? args.get(++i).text() : null);
+                            if (ch == 'd') {
+                                db = v;
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+            if (clean) {
+                out.add(new Danger(
+                        "pg_restore",
+                        "pg_restore --clean",
+                        Target.DATABASE,
+                        database(db, env, "pg_restore"),
+                        null,
+                        null,
+                        null,
+                        null));
+            }
+        }
+
+        private void kubectl(List<Arg> args) {
+            Set<String> valued = Set.of(
+                    "-n",
+                    "--namespace",
+                    "--context",
+                    "--kubeconfig",
+                    "--cluster",
+                    "--user",
+                    "-l",
+                    "--selector",
+                    "-o",
+                    "--output",
+                    "--field-selector",
+                    "--grace-period",
+                    "--timeout",
+                    "-s",
+                    "--server",
+                    "--token",
+                    "--as",
+                    "-c",
+                    "--cascade");
+            List<String> positional = new ArrayList<>();
+            boolean all = false;
+            String file = null;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i).text();
+                if (valued.contains(a)) {
+                    i++;
+                } else if (a.equals("-f") || a.equals("--filename")) {
+                    file = i + 1 < args.size() ? args.get(++i).text() : null;
+                } else if (a.equals("--all") || a.equals("-A") || a.equals("--all-namespaces")) {
+                    all = true;
+                } else if (!a.startsWith("-")) {
+                    positional.add(a);
+                }
+            }
+            int d = positional.indexOf("delete");
+            if (d < 0) {
+                return;
+            }
+            Set<String> destructive = Set.of(
+                    "namespace",
+                    "namespaces",
+                    "ns",
+                    "statefulset",
+                    "statefulsets",
+                    "sts",
+                    "persistentvolumeclaim",
+                    "persistentvolumeclaims",
+                    "pvc",
+                    "persistentvolume",
+                    "persistentvolumes",
+                    "pv");
+            String kinds = d + 1 < positional.size() ? positional.get(d + 1).toLowerCase(Locale.ROOT) : "";
+            boolean hit = false;
+            for (String k : kinds.split(",", -1)) {
+                String kind = k.contains("/") ? k.substring(0, k.indexOf('/')) : k;
+                kind = kind.contains(".") ? kind.substring(0, kind.indexOf('.')) : kind;
+                hit |= destructive.contains(kind) || (kind.equals("all") && all);
+            }
+            if (!hit && file != null) {
+                Optional<String> manifest = file(file);
+                hit = manifest.map(t -> t.matches("(?s).*kind:\\s*(Namespace|StatefulSet|PersistentVolumeClaim|"
+                                + "PersistentVolume)\\b.*"))
+                        .orElse(false);
+            }
+            if (hit) {
+                out.add(new Danger(
+                        "kubectl",
+                        "kubectl delete " + (kinds.isEmpty() ? "-f " + file : kinds) + (all ? " --all" : ""),
+                        Target.INFRASTRUCTURE,
+                        d + 2 < positional.size() ? positional.get(d + 2) : null,
+                        null,
+                        null,
+                        null,
+                        null));
+            }
+        }
+
+        private void table(String name, List<Arg> args, Map<String, String> env) {
+            String tool =
+                    name.endsWith(".js") || name.endsWith(".cmd") ? name.substring(0, name.lastIndexOf('.')) : name;
+            for (DestructiveRules.Rule rule : DestructiveRules.RULES) {
+                if (!rule.tools().contains(tool)) {
+                    continue;
+                }
+                if (rule.matches(args)) {
+                    String id = null;
+                    if (rule.target() == Target.DATABASE) {
+                        id = database(databaseArgument(tool, args), env, tool);
+                    }
+                    out.add(new Danger(tool, rule.family(), rule.target(), id, null, null, null, rule.docs()));
+                    return;
+                }
+                if (args.stream().anyMatch(a -> !a.known() && !a.text().startsWith("-"))
+                        && args.stream().noneMatch(a -> a.equals(Arg.UNKNOWN_INPUT))) {
+                    // a word of the command is not known: it could be what makes it destroy
+                    List<Arg> guess = args.stream()
+                            .map(a -> a.known() ? a : Arg.of(guessWord(rule)))
+                            .toList();
+                    if (rule.matches(guess)) {
+                        out.add(Danger.unreadable(
+                                tool + " " + quoted(args),
+                                "a word of this " + tool + " command is not known until it runs, and it could make"
+                                        + " it " + rule.family(),
+                                "write the command out"));
+                        return;
+                    }
+                }
+            }
+            if (args.contains(Arg.UNKNOWN_INPUT)) {
+                List<Arg> without =
+                        args.stream().filter(a -> !a.equals(Arg.UNKNOWN_INPUT)).toList();
+                for (DestructiveRules.Rule rule : DestructiveRules.RULES) {
+                    if (rule.tools().contains(tool) && !rule.matches(without)) {
+                        List<Arg> guess = new ArrayList<>(without);
+                        guess.add(Arg.of(guessWord(rule)));
+                        if (rule.matches(guess)) {
+                            out.add(Danger.unreadable(
+                                    tool + " " + quoted(without) + " <input>",
+                                    "xargs adds words from its input to " + tool + ", which could make it "
+                                            + rule.family(),
+                                    "run the command with its arguments written out"));
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+
+        private static String guessWord(DestructiveRules.Rule rule) {
+            List<String> w = rule.words().getFirst();
+            return w.isEmpty() ? "x" : w.getLast().replace("*", "").replace("?", "x");
+        }
+
+        /** The database a tool names on its command line: a URL anywhere, or its positional name. */
+        private static String databaseArgument(String tool, List<Arg> args) {
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i).text();
+                if (a.matches("(?i)(postgres|postgresql|mysql|mariadb)://.*")) {
+                    return a;
+                }
+                if ((a.equals("--url") || a.equals("--database-url") || a.equals("--db-url")) && i + 1 < args.size()) {
+                    return args.get(i + 1).text();
+                }
+                if (a.startsWith("--url=") || a.startsWith("--db-url=") || a.startsWith("--database-url=")) {
+                    return a.substring(a.indexOf('=') + 1);
+                }
+            }
+            if (tool.equals("dropdb")) {
+                List<String> positional = new ArrayList<>();
+                for (int i = 0; i < args.size(); i++) {
+                    String a = args.get(i).text();
+                    if (Set.of("-h", "-p", "-U", "--host", "--port", "--username", "--maintenance-db")
+                            .contains(a)) {
+                        i++;
+                    } else if (!a.startsWith("-")) {
+                        positional.add(a);
+                    }
+                }
+                return positional.isEmpty() ? null : positional.getLast();
+            }
+            if (tool.equals("mysqladmin") || tool.equals("mariadb-admin")) {
+                List<String> words = args.stream().map(Arg::text).toList();
+                int d = words.indexOf("drop");
+                return d >= 0 && d + 1 < words.size() ? words.get(d + 1) : null;
+            }
+            return null;
+        }
+
+        /** A database URL or name from the command, else from the environment the tool reads. */
+        private static String database(String fromCommand, Map<String, String> env, String tool) {
+            if (fromCommand != null) {
+                return fromCommand;
+            }
+            if (env.get("DATABASE_URL") != null) {
+                return env.get("DATABASE_URL");
+            }
+            if (tool.equals("psql") || tool.equals("pg_restore") || tool.equals("dropdb")) {
+                return env.get("PGDATABASE");
+            }
+            return null;
+        }
+
+        // ----- make
+
+        private void make(List<Arg> args, int depth) {
+            Path dir = context.directory();
+            String makefile = null;
+            List<String> targets = new ArrayList<>();
+            Map<String, String> overrides = new HashMap<>();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i).text();
+                if (a.equals("-f") || a.equals("--file") || a.equals("--makefile")) {
+                    makefile = i + 1 < args.size() ? args.get(++i).text() : null;
+                } else if (a.startsWith("--file=") || a.startsWith("--makefile=")) {
+                    makefile = a.substring(a.indexOf('=') + 1);
+                } else if (a.equals("-C") || a.equals("--directory")) {
+                    String d = i + 1 < args.size() ? args.get(++i).text() : ".";
+                    dir = dir == null ? null : dir.resolve(d);
+                } else if (Set.of("-j", "-l", "-o", "-W", "-I").contains(a)) {
+                    if (i + 1 < args.size() && !args.get(i + 1).text().startsWith("-") && !a.equals("-j")) {
+                        i++;
+                    }
+                } else if (ShellReader.isAssignment(ShellReader.Word.literal(a))) {
+                    putAssignment(overrides, a);
+                } else if (!a.startsWith("-")) {
+                    targets.add(a);
+                }
+            }
+            if (dir == null) {
+                return;
+            }
+            Optional<String> text = Optional.empty();
+            for (String f : makefile != null ? List.of(makefile) : List.of("GNUmakefile", "makefile", "Makefile")) {
+                text = read(dir.resolve(f));
+                if (text.isPresent()) {
+                    break;
+                }
+            }
+            if (text.isEmpty()) {
+                return;
+            }
+            Makefile mk = Makefile.parse(text.get(), overrides);
+            if (targets.isEmpty() && mk.first() != null) {
+                targets.add(mk.first());
+            }
+            for (String t : targets) {
+                recipe(mk, t, depth);
+            }
+        }
+
+        private void recipe(Makefile mk, String target, int depth) {
+            if (!makeTargets.add(target) || depth > MAX_DEPTH) {
+                return;
+            }
+            for (String p : mk.prerequisites(target)) {
+                recipe(mk, p, depth + 1);
+            }
+            for (String line : mk.recipe(target)) {
+                text(line, depth + 1, "make " + target + "'s recipe");
+            }
+        }
+
+        // ----- helpers
+
+        Optional<String> file(String name) {
+            if (context.directory() == null) {
+                return Optional.empty();
+            }
+            return read(context.directory().resolve(name));
+        }
+
+        private static Optional<String> read(Path p) {
+            try {
+                if (Files.isRegularFile(p) && Files.size(p) < MAX_INPUT * 4L) {
+                    return Optional.of(Files.readString(p));
+                }
+            } catch (IOException | RuntimeException e) {
+                // unreadable (not UTF-8, no permission): as if absent
+            }
+            return Optional.empty();
+        }
     }
 
-    private static String value(List<String> args, String option) {
+    /** The index of the first word of {@code args} that is not an option (nor an option's value). */
+    static int options(List<Arg> args, String valueShort, Set<String> valueLong) {
+        int i = 0;
+        while (i < args.size()) {
+            String a = args.get(i).text();
+            if (a.equals("--")) {
+                return i + 1;
+            }
+            if (!a.startsWith("-") || a.equals("-")) {
+                return i;
+            }
+            if (a.startsWith("--")) {
+                i += !a.contains("=") && valueLong.contains(a) ? 2 : 1;
+                continue;
+            }
+            if (a.matches("-[0-9]+")) {
+                i++;
+                continue;
+            }
+            // -abc: flags; a value letter takes the rest of the word, or the next word when it ends the word
+            int k = 1;
+            boolean takesNext = false;
+            for (; k < a.length(); k++) {
+                if (valueShort.indexOf(a.charAt(k)) >= 0) {
+                    takesNext = k == a.length() - 1;
+                    break;
+                }
+            }
+            i += takesNext ? 2 : 1;
+        }
+        return i;
+    }
+
+    private static List<Arg> after(List<Arg> args, int i) {
+        return i >= args.size() ? List.of() : args.subList(i, args.size());
+    }
+
+    private static int indexOf(List<Arg> args, String... words) {
         for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals(option) && i + 1 < args.size()) {
-                return args.get(i + 1);
-            }
-            if (args.get(i).startsWith(option + "=")) {
-                return args.get(i).substring(option.length() + 1);
+            for (String w : words) {
+                if (args.get(i).text().equals(w)) {
+                    return i;
+                }
             }
         }
-        return null;
+        return -1;
     }
 
-    private static String basename(String word) {
+    private static Arg joined(List<Arg> args) {
+        return new Arg(
+                String.join(" ", args.stream().map(Arg::text).toList()),
+                args.stream().allMatch(Arg::known));
+    }
+
+    private static void putAssignment(Map<String, String> env, String a) {
+        int eq = a.indexOf('=');
+        env.put(a.substring(0, eq), a.substring(eq + 1));
+    }
+
+    /** The words, quoted for a shell (to read again after an alias). */
+    static String quoted(List<Arg> args) {
+        List<String> out = new ArrayList<>();
+        for (Arg a : args) {
+            out.add(a.known() ? "'" + a.text().replace("'", "'\\''") + "'" : a.text());
+        }
+        return String.join(" ", out);
+    }
+
+    static String basename(String word) {
         return word.substring(word.lastIndexOf('/') + 1);
     }
 
-    /** The simple commands of a command line, each as its words, quotes removed, split at ; & | && || and newlines. */
-    static List<List<String>> simpleCommands(String line) {
-        List<List<String>> out = new ArrayList<>();
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
-                    word.append(line.charAt(++i));
-                } else {
-                    word.append(c);
-                }
-                continue;
-            }
-            if (c == '\'' || c == '"') {
-                quote = c;
-                inWord = true;
-            } else if (c == '\\' && i + 1 < line.length()) {
-                word.append(line.charAt(++i));
-                inWord = true;
-            } else if (c == ';' || c == '&' || c == '|' || c == '\n' || c == '(' || c == ')' || c == '`') {
-                if (inWord) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-                if (!words.isEmpty()) {
-                    out.add(words);
-                    words = new ArrayList<>();
-                }
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                word.append(c);
-                inWord = true;
-            }
+    private static boolean mentionsDestructive(String text) {
+        return NAMES.matcher(text).find() || Sql.destructive(text).isPresent();
+    }
+
+    private static boolean mentionsSql(String text) {
+        return text.toUpperCase(Locale.ROOT).matches("(?s).*\\b(DROP|TRUNCATE|DELETE)\\b.*");
+    }
+
+    private static String mentioned(String text) {
+        Matcher m = NAMES.matcher(text);
+        if (m.find()) {
+            return m.group(1);
         }
-        if (inWord) {
-            words.add(word.toString());
-        }
-        if (!words.isEmpty()) {
-            out.add(words);
-        }
-        return out;
+        return Sql.destructive(text)
+                .map(s -> "SQL that destroys data (" + s + ")")
+                .orElse("a destructive tool");
     }
 }

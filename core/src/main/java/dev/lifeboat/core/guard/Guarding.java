@@ -79,6 +79,15 @@ public final class Guarding {
         return new Decision(findings.stream().allMatch(Finding::allowed), maxAge, findings);
     }
 
+    /** An instance's deletion is not a cluster's of the same name (nor the reverse); backups belong to either. */
+    private static boolean sameKind(TerraformPlan.Kind kind, dev.lifeboat.core.model.DbKind source) {
+        return switch (kind) {
+            case INSTANCE -> source == dev.lifeboat.core.model.DbKind.INSTANCE;
+            case CLUSTER -> source == dev.lifeboat.core.model.DbKind.CLUSTER;
+            case BACKUPS -> true;
+        };
+    }
+
     private Finding finding(LifeboatConfig config, Deletion d, Instant now, Duration given) {
         List<String> notes = new ArrayList<>();
         // Terraform's defaults where the plan does not say: deletion_protection false, delete_automated_backups true.
@@ -96,6 +105,7 @@ public final class Guarding {
         }
         Optional<LifeboatConfig.Database> db = config.databases().values().stream()
                 .filter(x -> x.source().identifier().equals(d.identifier())
+                        && sameKind(d.kind(), x.source().kind())
                         && (d.account() == null || d.account().equals(x.source().account()))
                         && (d.region() == null || d.region().equals(x.source().region())))
                 .findFirst();

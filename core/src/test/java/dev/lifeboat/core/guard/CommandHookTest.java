@@ -1,14 +1,31 @@
 package dev.lifeboat.core.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.guard.CommandHook.Context;
+import dev.lifeboat.core.guard.CommandHook.Danger;
+import dev.lifeboat.core.guard.CommandHook.Target;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The hook's table: destructive commands are recognized however they are written; look-alikes are not. */
+/** The hook's reading: destructive commands are recognized however they are written; look-alikes are not. */
 class CommandHookTest {
+    private static final Context EU = new Context(Map.of("AWS_REGION", "eu-west-1"), null);
+
+    private static List<Danger> read(String command) {
+        return CommandHook.read(command, EU);
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiterString = " => ",
@@ -18,6 +35,7 @@ class CommandHookTest {
                 "tofu destroy => tofu destroy => ",
                 "terraform apply -auto-approve => terraform apply => ",
                 "terraform apply -destroy => terraform apply -destroy => ",
+                "terraform state rm aws_db_instance.orders => terraform state rm => ",
                 "cd infra && terraform destroy => terraform destroy => ",
                 "AWS_PROFILE=prod terraform destroy => terraform destroy => ",
                 "sudo -u deploy terraform destroy => terraform destroy => ",
@@ -27,12 +45,18 @@ class CommandHookTest {
                 "echo yes | terraform destroy => terraform destroy => ",
                 "x=$(terraform destroy) => terraform destroy => ",
                 "/usr/local/bin/terraform destroy => terraform destroy => ",
+                "terragrunt --terragrunt-working-dir prod destroy => terragrunt destroy => ",
+                "terragrunt run --all destroy => terragrunt destroy => ",
                 "aws rds delete-db-instance --db-instance-identifier orders-prod --skip-final-snapshot => aws rds delete-db-instance => orders-prod",
                 "aws --region eu-west-1 rds delete-db-cluster --db-cluster-identifier=ledger-aurora => aws rds delete-db-cluster => ledger-aurora",
                 "aws rds modify-db-instance --db-instance-identifier orders-prod --no-deletion-protection --apply-immediately => aws rds modify-db-instance --no-deletion-protection => orders-prod",
+                "aws --color on rds delete-db-instance --db-instance-identifier orders-prod => aws rds delete-db-instance => orders-prod",
+                "aws --cli-read-timeout 5 --ca-bundle ca.pem rds delete-db-instance --db-instance-identifier a --db-instance-identifier b => aws rds delete-db-instance => b",
+                "python3 -m awscli rds delete-db-cluster --db-cluster-identifier ledger => aws rds delete-db-cluster => ledger",
+                "aws rds modify-db-cluster --db-cluster-identifier ledger --backup-retention-period 0 => aws rds modify-db-cluster --backup-retention-period 0 => ledger",
             })
     void destructiveCommands_areRecognized(String command, String what, String identifier) {
-        assertThat(CommandHook.classify(command)).get().satisfies(d -> {
+        assertThat(read(command)).first().satisfies(d -> {
             assertThat(d.what()).isEqualTo(what);
             assertThat(d.identifier()).isEqualTo(identifier);
         });
@@ -50,21 +74,172 @@ class CommandHookTest {
                 "cat terraform-destroy.log",
                 "aws rds describe-db-instances --db-instance-identifier orders-prod",
                 "aws rds modify-db-instance --db-instance-identifier orders-prod --deletion-protection",
-                "aws s3 rm s3://bucket/delete-db-instance",
+                "aws rds modify-db-instance --db-instance-identifier orders-prod --no-deletion-protection --deletion-protection",
+                "aws s3 rm --dryrun s3://bucket/delete-db-instance",
                 "ls; echo 'terraform destroy'",
                 "",
             })
     void lookAlikes_areNot(String command) {
-        assertThat(CommandHook.classify(command)).isEmpty();
+        assertThat(read(command)).isEmpty();
     }
 
     @Test
-    void quotesAndSeparators_areReadAsAShellReadsThem() {
-        assertThat(CommandHook.simpleCommands("a 'b c' \"d;e\" f\\ g; h && i | j"))
-                .containsExactly(
-                        java.util.List.of("a", "b c", "d;e", "f g"),
-                        java.util.List.of("h"),
-                        java.util.List.of("i"),
-                        java.util.List.of("j"));
+    void theRegion_comesFromTheLastOption_thenTheEnvironment_thenTheProfileInTheAwsConfig(@TempDir Path home)
+            throws Exception {
+        Files.createDirectories(home.resolve(".aws"));
+        Files.writeString(
+                home.resolve(".aws/config"), "[default]\nregion = eu-west-1\n[profile us]\nregion = us-east-1\n");
+        Context ctx = new Context(Map.of("HOME", home.toString()), null);
+        String delete = "aws rds delete-db-instance --db-instance-identifier orders-prod";
+
+        assertThat(CommandHook.read(delete, ctx).getFirst().region()).isEqualTo("eu-west-1");
+        assertThat(CommandHook.read(delete + " --profile us", ctx).getFirst().region())
+                .isEqualTo("us-east-1");
+        assertThat(CommandHook.read("AWS_PROFILE=us " + delete, ctx).getFirst().region())
+                .isEqualTo("us-east-1");
+        assertThat(CommandHook.read("export AWS_REGION=ap-south-1; " + delete, ctx)
+                        .getFirst()
+                        .region())
+                .isEqualTo("ap-south-1");
+        assertThat(CommandHook.read(delete + " --region sa-east-1 --region ca-central-1", ctx)
+                        .getFirst()
+                        .region())
+                .isEqualTo("ca-central-1");
+        assertThat(CommandHook.read(delete, Context.NONE).getFirst().region()).isNull();
+    }
+
+    @Test
+    void cliInputJson_turningDeletionProtectionOff_isReadFromTheTextOrTheFile(@TempDir Path dir) throws Exception {
+        Files.writeString(
+                dir.resolve("in.json"), "{\"DBInstanceIdentifier\":\"orders-prod\",\"DeletionProtection\":false}");
+        Context ctx = new Context(Map.of("AWS_REGION", "eu-west-1"), dir);
+
+        assertThat(CommandHook.read("aws rds modify-db-instance --cli-input-json file://in.json", ctx))
+                .singleElement()
+                .satisfies(d -> assertThat(d.identifier()).isEqualTo("orders-prod"));
+        assertThat(CommandHook.read(
+                        "aws rds modify-db-instance --cli-input-json '{\"DBInstanceIdentifier\":\"x\","
+                                + "\"DeletionProtection\":true}'",
+                        ctx))
+                .isEmpty();
+        assertThat(CommandHook.read("aws rds modify-db-instance --cli-input-json file://missing.json", ctx))
+                .singleElement()
+                .satisfies(d -> assertThat(d.target()).isEqualTo(Target.UNREADABLE));
+    }
+
+    @Test
+    void makeTargets_areReadFromTheMakefilesRecipes_throughPrerequisitesAndVariables(@TempDir Path dir)
+            throws Exception {
+        Files.writeString(dir.resolve("Makefile"), """
+                TF ?= terraform
+                all: build
+                build:
+                \t@echo building
+                clean: down
+                \t-rm -rf out
+                down:
+                \t$(TF) destroy -auto-approve
+                secret:
+                \t$(UNKNOWN) destroy
+                """);
+        Context ctx = new Context(Map.of(), dir);
+
+        assertThat(CommandHook.read("make", ctx)).isEmpty();
+        assertThat(CommandHook.read("make build", ctx)).isEmpty();
+        assertThat(CommandHook.read("make clean", ctx))
+                .singleElement()
+                .satisfies(d -> assertThat(d.what()).isEqualTo("terraform destroy"));
+        assertThat(CommandHook.read("make -C . down TF=tofu", ctx))
+                .singleElement()
+                .satisfies(d -> assertThat(d.what()).isEqualTo("tofu destroy"));
+        assertThat(CommandHook.read("make secret", ctx))
+                .singleElement()
+                .satisfies(d -> assertThat(d.target()).isEqualTo(Target.UNREADABLE));
+    }
+
+    @Test
+    void packageScripts_areReadFromPackageJson(@TempDir Path dir) throws Exception {
+        Files.writeString(
+                dir.resolve("package.json"),
+                "{\"scripts\":{\"db:reset\":\"prisma migrate reset --force\",\"build\":\"tsc\"}}");
+        Context ctx = new Context(Map.of(), dir);
+
+        assertThat(CommandHook.read("npm run db:reset", ctx))
+                .singleElement()
+                .satisfies(d -> assertThat(d.what()).isEqualTo("prisma migrate reset"));
+        assertThat(CommandHook.read("pnpm db:reset", ctx)).hasSize(1);
+        assertThat(CommandHook.read("npm run build && yarn build", ctx)).isEmpty();
+    }
+
+    @Test
+    void sqlFromAFileOrStdin_isRead_andAFileThatCannotBeRead_blocks(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("drop.sql"), "-- clean up\nDROP TABLE orders;\n");
+        Files.writeString(dir.resolve("report.sql"), "SELECT count(*) FROM orders; -- DROP TABLE orders\n");
+        Context ctx = new Context(Map.of(), dir);
+
+        assertThat(CommandHook.read("psql -f drop.sql orders", ctx))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.target()).isEqualTo(Target.DATABASE);
+                    assertThat(d.identifier()).isEqualTo("orders");
+                });
+        assertThat(CommandHook.read("psql orders < drop.sql", ctx)).hasSize(1);
+        assertThat(CommandHook.read("cat drop.sql | psql orders", ctx)).hasSize(1);
+        assertThat(CommandHook.read("psql -f report.sql orders", ctx)).isEmpty();
+        assertThat(CommandHook.read("psql orders < report.sql", ctx)).isEmpty();
+        assertThat(CommandHook.read("psql -f missing.sql", ctx))
+                .singleElement()
+                .satisfies(d -> assertThat(d.target()).isEqualTo(Target.UNREADABLE));
+        assertThat(CommandHook.read("curl -s https://example.com/x.sql | psql orders", ctx))
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason()).contains("piped into psql"));
+    }
+
+    @Test
+    void theDatabase_isTakenFromTheCommand_elseFromDatabaseUrl() {
+        Context ctx = new Context(Map.of("DATABASE_URL", "postgresql://app@db:5432/orders"), null);
+
+        assertThat(CommandHook.read("npx drizzle-kit push --force", ctx)
+                        .getFirst()
+                        .identifier())
+                .isEqualTo("postgresql://app@db:5432/orders");
+        assertThat(CommandHook.read("dropdb -h db -U app payroll", ctx)
+                        .getFirst()
+                        .identifier())
+                .isEqualTo("payroll");
+        assertThat(CommandHook.read("mysqladmin -u root -h db drop ledger", ctx)
+                        .getFirst()
+                        .identifier())
+                .isEqualTo("ledger");
+    }
+
+    @Test
+    void hookInput_thatIsNotTheExpectedJson_isRefused_neverReadAsEmpty() {
+        assertThat(CommandHook.hookCommand(bytes("{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}}")))
+                .isEqualTo("ls");
+        assertThat(CommandHook.hookCommand(bytes("terraform plan\n"))).isEqualTo("terraform plan");
+        for (String bad : List.of(
+                "{\"tool_input\":{\"command\":\"terraform destroy\"}",
+                "{\"command\":\"terraform destroy\"}",
+                "[\"terraform destroy\"]",
+                "{\"tool_input\":{\"cmd\":\"terraform destroy\"}}",
+                "{\"tool_input\":{\"command\":[\"terraform\",\"destroy\"]}}",
+                "{\"tool_input\":\"terraform destroy\"}",
+                "{\"tool_input\":{\"command\":\"a\"},\"tool_input\":{}}")) {
+            assertThatThrownBy(() -> CommandHook.hookCommand(bytes(bad)))
+                    .as(bad)
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("hook's");
+        }
+        assertThatThrownBy(() -> CommandHook.hookCommand(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1}))
+                .hasMessageContaining("not UTF-8");
+        assertThatThrownBy(() -> CommandHook.hookCommand("ls\0rm".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("NUL");
+        assertThatThrownBy(() -> CommandHook.hookCommand(new byte[CommandHook.MAX_INPUT + 1]))
+                .hasMessageContaining("more than");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,164 @@
+package dev.lifeboat.core.guard;
+
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.guard.CommandHook.Danger;
+import dev.lifeboat.core.model.DbKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The hook's decision on the dangers of one command: each danger whose target Lifeboat can identify (an RDS
+ * instance or cluster by identifier and Region, a database of lifeboat.yml by its URL or name) becomes a deletion
+ * that {@link Guarding} decides on, as for a plan; every other danger blocks, with its reason and the way through
+ * (an unreadable command, a Terraform run that must go through a plan, a stack or namespace whose databases cannot
+ * be seen, a deletion from the vault's bucket). A bucket that holds no Lifeboat backups is not the guard's business.
+ */
+public final class HookDecision {
+    /** {@code blocked}: the reasons that block without a backup to look at; {@code guarded}: Guarding's decision. */
+    public record Result(boolean allowed, List<String> blocked, Guarding.Decision guarded) {}
+
+    private HookDecision() {}
+
+    /** {@code configName}: how to name lifeboat.yml in the way through (its path as given). */
+    public static Result decide(
+            LifeboatConfig config, List<Danger> dangers, Guarding guarding, Duration maxAge, String configName) {
+        List<String> blocked = new ArrayList<>();
+        List<TerraformPlan.Deletion> deletions = new ArrayList<>();
+        for (Danger d : dangers) {
+            switch (d.target()) {
+                case UNREADABLE ->
+                    blocked.add(
+                            "cannot read `" + d.what() + "`: " + d.reason() + ". Fix: " + d.fix() + " (docs/guard.md)");
+                case TERRAFORM ->
+                    blocked.add("blocked `" + d.what() + "`: Lifeboat cannot see what it deletes. Plan it and guard the"
+                            + " plan: " + d.tool() + " plan" + (d.what().contains("destroy") ? " -destroy" : "")
+                            + " -out plan.out && " + d.tool() + " show -json plan.out > plan.json && lifeboat guard"
+                            + " --plan plan.json --config " + configName + ", then " + d.tool() + " apply plan.out; or"
+                            + " run it through the wrapper: lifeboat guard --config " + configName + " -- " + d.tool()
+                            + " ... (docs/guard.md)");
+                case RDS_INSTANCE, RDS_CLUSTER, RDS_BACKUPS -> rds(d, blocked, deletions);
+                case DATABASE -> database(config, d, blocked, deletions);
+                case BUCKET -> bucket(config, d, blocked);
+                case INFRASTRUCTURE ->
+                    blocked.add("blocked `" + d.what() + (d.identifier() == null ? "" : " " + d.identifier())
+                            + "`: Lifeboat cannot see which databases it deletes. Check what it holds, take their"
+                            + " backups (lifeboat snapshot --config " + configName + " --database ID --wait), then run"
+                            + " it yourself" + (d.fix() == null ? "" : " (" + d.fix() + ")"));
+            }
+        }
+        Guarding.Decision guarded = deletions.isEmpty() ? null : guarding.decide(config, deletions, maxAge);
+        boolean allowed = blocked.isEmpty() && (guarded == null || guarded.allowed());
+        return new Result(allowed, blocked, guarded);
+    }
+
+    private static void rds(Danger d, List<String> blocked, List<TerraformPlan.Deletion> deletions) {
+        if (d.identifier() == null) {
+            blocked.add("blocked `" + d.what() + "`: Lifeboat cannot tell which database's "
+                    + (d.target() == CommandHook.Target.RDS_BACKUPS ? "backups" : "instance") + " it deletes. Fix: name"
+                    + " it (--db-instance-identifier / --db-cluster-identifier), or run it yourself after checking");
+            return;
+        }
+        if (d.region() == null) {
+            blocked.add(
+                    "blocked `" + d.what() + " " + d.identifier() + "`: no Region on the command line, in"
+                            + " AWS_REGION/AWS_DEFAULT_REGION or in the profile " + d.profile()
+                            + " of the aws config, so the"
+                            + " database it deletes cannot be told apart from one of the same name elsewhere. Fix: add --region");
+            return;
+        }
+        TerraformPlan.Kind kind = switch (d.target()) {
+            case RDS_INSTANCE -> TerraformPlan.Kind.INSTANCE;
+            case RDS_CLUSTER -> TerraformPlan.Kind.CLUSTER;
+            default -> TerraformPlan.Kind.BACKUPS;
+        };
+        deletions.add(new TerraformPlan.Deletion(
+                d.what(),
+                kind == TerraformPlan.Kind.BACKUPS ? "aws_db_instance_automated_backups_replication" : d.what(),
+                kind,
+                d.identifier(),
+                null,
+                d.region(),
+                false,
+                null,
+                null,
+                null,
+                null));
+    }
+
+    private static void database(
+            LifeboatConfig config, Danger d, List<String> blocked, List<TerraformPlan.Deletion> deletions) {
+        String name = databaseName(d.identifier());
+        Optional<LifeboatConfig.Database> db = name == null
+                ? Optional.empty()
+                : config.databases().values().stream()
+                        .filter(x -> x.id().equals(name)
+                                || (x.dump() != null && name.equals(x.dump().dbname()))
+                                || x.source().identifier().equals(name))
+                        .findFirst();
+        if (db.isEmpty()) {
+            blocked.add("blocked `" + d.what() + "`: it destroys data in "
+                    + (d.identifier() == null
+                            ? "a database the command does not name (no URL, no DATABASE_URL)"
+                            : "the database " + redact(d.identifier()))
+                    + ", which is not one of lifeboat.yml's, so no backup of it can be checked. Fix: take a dump first"
+                    + " (lifeboat dump --source URL --vault VAULT), then run it yourself"
+                    + (d.fix() == null ? "" : " (" + d.fix() + ")"));
+            return;
+        }
+        LifeboatConfig.Source s = db.get().source();
+        deletions.add(new TerraformPlan.Deletion(
+                d.what(),
+                d.what(),
+                s.kind() == DbKind.CLUSTER ? TerraformPlan.Kind.CLUSTER : TerraformPlan.Kind.INSTANCE,
+                s.identifier(),
+                s.account(),
+                s.region(),
+                false,
+                null,
+                null,
+                null,
+                null));
+    }
+
+    private static void bucket(LifeboatConfig config, Danger d, List<String> blocked) {
+        String vault = config.backup().vault();
+        String vaultBucket =
+                vault != null && vault.startsWith("s3://") ? vault.substring(5).split("/", 2)[0] : null;
+        if (d.identifier() == null || d.identifier().equals("?")) {
+            blocked.add("blocked `" + d.what() + "`: the bucket it deletes from is not known, and it could be"
+                    + " Lifeboat's vault. Fix: name the bucket");
+        } else if (d.identifier().equals(vaultBucket)) {
+            blocked.add("blocked `" + d.what() + " " + d.identifier() + "`: that bucket is Lifeboat's vault ("
+                    + vault + "); its backups are what a restore needs. Fix: let the vault's retention remove old"
+                    + " backups (lifeboat prune --config lifeboat.yml --dry-run)");
+        }
+    }
+
+    /** The database name of a URL ({@code postgresql://u@h:5432/orders?x=y}: orders) or a plain name. */
+    static String databaseName(String urlOrName) {
+        if (urlOrName == null || urlOrName.isBlank()) {
+            return null;
+        }
+        String s = urlOrName;
+        int scheme = s.indexOf("://");
+        if (scheme < 0) {
+            return s.contains("=") ? null : s; // a libpq keyword string: not read
+        }
+        s = s.substring(scheme + 3);
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        s = s.substring(slash + 1);
+        int q = s.indexOf('?');
+        s = q < 0 ? s : s.substring(0, q);
+        return s.isEmpty() ? null : s;
+    }
+
+    /** A URL without its password. */
+    static String redact(String url) {
+        return url.replaceAll("(://[^:/@]+):[^@/]*@", "$1:***@");
+    }
+}
