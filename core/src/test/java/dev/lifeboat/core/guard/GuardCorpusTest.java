@@ -350,7 +350,7 @@ class GuardCorpusTest {
     @Test
     void anRdsDeletion_ofADatabaseWithAFreshBackup_isAllowed_inEveryNesting_butNotInAnotherRegionOrKind() {
         InMemoryVault vault = new InMemoryVault();
-        DumpManifest m = FakeDumps.take(vault, "orders");
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         Instant now = m.startedAt().plus(Duration.ofHours(1));
         List<String> allowedForms = List.of(
                 "aws rds delete-db-instance --db-instance-identifier orders-prod --skip-final-snapshot",
@@ -389,7 +389,7 @@ class GuardCorpusTest {
     @Test
     void theIssuesBypasses_areBlocked_evenWithAFreshBackupOfOrders() {
         InMemoryVault vault = new InMemoryVault();
-        DumpManifest m = FakeDumps.take(vault, "orders");
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         Instant now = m.startedAt().plus(Duration.ofHours(1));
         List<String> bypasses = List.of(
                 "if true; then terraform destroy; fi",
