@@ -8,6 +8,8 @@ import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.error.DumpFailedException;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.RestoreFailedException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.TableRowCount;
@@ -142,5 +144,32 @@ class MariaDbRoundTripIT {
 
         assertThat(Fingerprint.of(db, target.database())).isEqualTo(before);
         return m;
+    }
+
+    /**
+     * Issue 38, item 5: when the load tool fails first (here the server refuses a table that exists), the error is
+     * the tool's own, with the server's message, not Lifeboat's "Broken pipe" with a hint about the vault and disk.
+     */
+    @Test
+    void whenTheLoadToolFailsFirst_itsOwnErrorIsShown_notABrokenPipe(MariaDbServer db, @TempDir Path dir) {
+        DatabaseTarget source = db.newDatabase("clash_src");
+        db.execute(source.database(), "CREATE TABLE aaa_log (id INT PRIMARY KEY)");
+        db.execute(
+                source.database(),
+                "CREATE TABLE zzz_big AS SELECT seq AS id, MD5(seq) AS a, MD5(seq + 1) AS b FROM seq_1_to_300000");
+        LocalDirectoryVault vault = new LocalDirectoryVault(dir);
+        DumpManifest m = Wiring.dumping(vault)
+                .dump(new TakingDump.Command("shop", source, null, null))
+                .manifest();
+        DatabaseTarget existing = db.newDatabase("clash_existing");
+        db.execute(existing.database(), "CREATE TABLE aaa_log (other TEXT)");
+
+        assertThatThrownBy(() -> Wiring.restoring(vault)
+                        .restore(new RestoringDump.Command("shop", m.backupId(), existing, false, true, false, null)))
+                .isInstanceOf(RestoreFailedException.class)
+                .satisfies(e -> assertThat(((LifeboatException) e).describe())
+                        .contains("aaa_log")
+                        .contains("already exists")
+                        .doesNotContain("check the vault"));
     }
 }

@@ -31,7 +31,16 @@ class ToolDiagnosticsTest {
     void diagnostics_areKept_withTheirValuesMasked() {
         assertThat(ToolDiagnostics.shown(
                         "ERROR 1062 (23000) at line 25: Duplicate entry 'alice@example.com' for key 'PRIMARY'", null))
-                .contains("ERROR 1062 (23000) at line 25: …");
+                .contains("ERROR 1062 (23000) at line 25: Duplicate entry '…' for key 'PRIMARY'");
+        // Issue 38, item 5: the server's own message is shown, its values masked, the object's name kept.
+        assertThat(ToolDiagnostics.shown("ERROR 1050 (42S01) at line 23: Table 'log' already exists", null))
+                .contains("ERROR 1050 (42S01) at line 23: Table 'log' already exists");
+        assertThat(ToolDiagnostics.shown(
+                        "ERROR 1366 (22007) at line 9: Incorrect integer value: 'alice' for column `shop`.`t`.`n` at"
+                                + " row 1",
+                        null))
+                .hasValueSatisfying(
+                        l -> assertThat(l).doesNotContain("alice").contains("Incorrect integer value: '…' for column"));
         assertThat(ToolDiagnostics.shown("DETAIL:  Key (email)=(alice@example.com) already exists.", null))
                 .contains("DETAIL:  Key (email)=(…) already exists.");
         assertThat(ToolDiagnostics.shown("CONTEXT:  COPY customers, line 3: \"3\tAlice\talice@example.com\"", null))

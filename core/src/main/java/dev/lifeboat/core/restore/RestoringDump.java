@@ -558,7 +558,7 @@ public final class RestoringDump {
                 int n;
                 while ((n = data.readNBytes(next, 0, CHUNK)) > 0) {
                     if (heldLen > 0) {
-                        sink.write(held, 0, heldLen);
+                        feed(sink, held, heldLen);
                     }
                     byte[] t = held;
                     held = next;
@@ -571,25 +571,42 @@ public final class RestoringDump {
                 // A damaged gzip stream, a truncated object, or a loader that stopped taking input because
                 // the data made no sense: read the rest while the object is still open, so that a corrupt
                 // backup is reported as corruption (exit 4) wherever the damage sits. A transfer that broke off
-                // is not damage: the vault could not deliver the rest, so there is nothing more to read.
-                loader.kill();
+                // is not damage: the vault could not deliver the rest, so there is nothing more to read. A loader
+                // that stopped taking input is not killed first: when the backup checks out, its own error
+                // (the server's "Table 'log' already exists") is what went wrong, not the broken pipe.
+                boolean loaderStopped = e instanceof LoaderStopped;
+                if (!loaderStopped || interrupted(e) != null) {
+                    loader.kill();
+                }
                 if (interrupted(e) != null) {
                     throw e;
                 }
                 try {
                     hashed.drain();
                 } catch (IOException readFailed) {
+                    loader.kill();
                     e.addSuppressed(readFailed);
                     throw e;
                 }
                 verify(manifest, object, hashed, loader);
+                if (loaderStopped) {
+                    throw stoppedTakingInput(tool, loader, e);
+                }
                 throw e;
             }
             verify(manifest, object, hashed, loader);
-            if (heldLen > 0) {
-                sink.write(held, 0, heldLen);
+            try {
+                if (heldLen > 0) {
+                    feed(sink, held, heldLen);
+                }
+                try {
+                    sink.close();
+                } catch (IOException e) {
+                    throw new LoaderStopped(e);
+                }
+            } catch (LoaderStopped e) {
+                throw stoppedTakingInput(tool, loader, e);
             }
-            sink.close();
             verified = true;
             loader.awaitSuccess(timeout);
             command.progress().onProgress(hashed.sha().bytes());
@@ -614,6 +631,44 @@ public final class RestoringDump {
             throw new RestoreFailedException(
                     tool.name() + " failed: " + e.getMessage(), "the load tool's message says what failed", e);
         }
+    }
+
+    /** Writing to the load tool failed: it stopped reading its input (it exited, or closed it). */
+    private static final class LoaderStopped extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LoaderStopped(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static void feed(OutputStream sink, byte[] bytes, int length) throws LoaderStopped {
+        try {
+            sink.write(bytes, 0, length);
+        } catch (IOException e) {
+            throw new LoaderStopped(e);
+        }
+    }
+
+    /** How long a load tool that stopped taking input has to exit and say why. */
+    private static final Duration LOADER_GRACE = Duration.ofSeconds(10);
+
+    /**
+     * The load tool stopped taking input while the backup checked out: its own failure (exit code, its error lines,
+     * a signal that killed it) is the error, not Lifeboat's "Broken pipe" with a hint about the vault (issue 38,
+     * item 5).
+     */
+    private static RuntimeException stoppedTakingInput(LoadTool tool, DumpTools.Running loader, IOException pipe) {
+        try {
+            loader.awaitSuccess(LOADER_GRACE);
+        } catch (RuntimeException own) {
+            own.addSuppressed(pipe);
+            return own;
+        }
+        return new RestoreFailedException(
+                tool.name() + " stopped reading the backup before its end (" + pipe.getMessage() + ") and exited 0",
+                "the load tool's output above says why; the target may hold part of the backup",
+                pipe);
     }
 
     /** The vault's own "the transfer broke off" among {@code e}'s causes and suppressed exceptions, or null. */
