@@ -147,6 +147,16 @@ class CliTest {
     }
 
     @Test
+    void version_namesTheVersionTheCommitTheBuildDateAndTheRuntime(@TempDir Path home) {
+        assertThat(run(home, "--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .containsPattern(
+                        "^lifeboat \\d+\\.\\d+\\.\\d+\\S* \\(commit [0-9a-f]{40}[^,]*, built \\d{4}-\\d\\d-\\d\\dT")
+                .contains("runtime: Java " + Runtime.version())
+                .doesNotContain("development build");
+    }
+
+    @Test
     void helpListsTheExitCodes(@TempDir Path home) {
         assertThat(run(home, "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).replaceAll(" +", " "))
