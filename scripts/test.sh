@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on real parts: installs and starts what is missing (PostgreSQL, MariaDB,
 # moto), picks a JDK >= 21, then runs the build's checks (format, Error Prone, warnings as errors,
-# dependency analysis), unit tests (*Test), integration tests (*IT), hadolint on the Dockerfiles, the
+# dependency analysis), unit tests (*Test), integration tests (*IT), the release archive on a bare machine
+# (scripts/release-test.sh), hadolint on the Dockerfiles, the
 # functions under the Lambda runtime interface client and emulator, `cdk synth` with cfn-lint on its
 # templates, checkov on them, asl-validator on its state machines, and the local drill. First of all, the
 # tests the documents name as proof of their promises must exist (scripts/check-doc-tests.py).
@@ -19,6 +20,11 @@ reset_moto
 log "running ./mvnw verify"
 ./mvnw -B -ntp verify "$@"
 if [ $# -eq 0 ]; then
+  # The release archive, and it on a bare machine (env -i, its own runtime): --help, doctor, round trips. Before
+  # the drill, whose restore then runs with the archive.
+  log "scripts/release.sh and scripts/release-test.sh: the archive on a bare machine"
+  bash "$LIFEBOAT_ROOT/scripts/release.sh"
+  bash "$LIFEBOAT_ROOT/scripts/release-test.sh"
   log "hadolint on the Dockerfiles"
   lint_dockerfiles
   log "the functions under the Lambda runtime interface client and emulator"

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             GuardCommand.class,
             AuditCommand.class,
             ShapeCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -322,7 +322,8 @@ class CliTest {
                 .contains(
                         "without a share key, or not protected by Lifeboat; and configured databases whose newest copy or"
                                 + " dump is older than their schedule allows. shape Print the shape recorded with a snapshot copy")
-                .contains("what a restore brings back. help");
+                .contains("what a restore brings back. doctor What this machine has")
+                .contains("on Debian/Ubuntu, Amazon Linux and macOS. Changes nothing. help");
 
         out.reset();
         assertThat(run(home, "list", "--help")).isZero();
