@@ -4,7 +4,8 @@
 # Lifeboat does not run on; the archive must use its own runtime). It checks:
 #   --version (names the version, the commit, and the archive's own runtime), --help of every command,
 #   doctor (finds the client tools; with them taken away, names each missing one and exits 1),
-#   and a dump and restore round trip of PostgreSQL and of MariaDB through a local vault and through S3 (moto):
+#   and a dump and restore round trip of PostgreSQL and of MariaDB through a local vault and through S3 (moto; the
+#   S3 ones over TLS to the databases, the MariaDB one compressed with zstd-jni):
 #   every table's row count and checksum, and every sequence, compared with the source's.
 #
 #   scripts/release-test.sh                  # builds the archive first when dist/ has none for this commit
@@ -25,8 +26,13 @@ fi
 [ -f "$ARCHIVE" ] || die "no archive at $ARCHIVE"
 ( cd "$(dirname "$ARCHIVE")" && sha256sum -c --quiet "$(basename "$ARCHIVE").sha256" ) || die "$ARCHIVE does not match its .sha256"
 
+mkdir -p "$LIFEBOAT_CACHE"
+ensure_packages
+ensure_test_tls
 start_postgres
+postgres_tls
 start_mariadb
+mariadb_tls
 start_moto
 
 bare=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-bare.XXXXXX")
@@ -61,10 +67,10 @@ log "--help of $(echo "$commands" | wc -w) commands: $(echo $commands)"
 bare_run "$LB" doctor --vault "file:$bare/vault" >"$bare/doctor.out" 2>&1 || { cat "$bare/doctor.out"; fail "doctor failed with the tools installed"; }
 grep -q "ok       pg_dump [0-9]" "$bare/doctor.out" || fail "doctor did not find pg_dump"
 grep -q "ok       mariadb-dump [0-9]" "$bare/doctor.out" || fail "doctor did not find mariadb-dump"
-# and on a machine without them: each named, exit 1
+# and on a machine without them (the tools' folders pinned to an empty one; the launcher itself needs coreutils on
+# PATH): each named, exit 1
 set +e
-env -i PATH="$bare/empty" HOME="$bare/home" LIFEBOAT_PG_BIN="$bare/empty" LIFEBOAT_MARIADB_BIN="$bare/empty" \
-  /bin/bash "$LB" doctor >"$bare/doctor-bare.out" 2>&1
+bare_run LIFEBOAT_PG_BIN="$bare/empty" LIFEBOAT_MARIADB_BIN="$bare/empty" "$LB" doctor >"$bare/doctor-bare.out" 2>&1
 rc=$?
 set -e
 [ "$rc" = 1 ] || fail "doctor without client tools exited $rc, not 1"
@@ -138,7 +144,7 @@ SQL
 pg_checksums "$PG_DB" >"$bare/pg.before"
 my_checksums "$MY_DB" >"$bare/my.before"
 
-"$LIFEBOAT_CACHE/moto-venv/bin/python" - "$BUCKET" <<'PY'
+AWS_ENDPOINT_URL=$LIFEBOAT_TEST_AWS_ENDPOINT "$LIFEBOAT_CACHE/moto-venv/bin/python" - "$BUCKET" <<'PY'
 import sys, boto3
 boto3.client("s3", region_name="eu-west-1").create_bucket(Bucket=sys.argv[1], ObjectLockEnabledForBucket=True,
     CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
@@ -147,6 +153,11 @@ PY
 # Only what the command needs, named: the password in the engines' variables, moto's endpoint and test keys.
 pgurl() { echo "postgresql://$LIFEBOAT_TEST_USER@127.0.0.1:$LIFEBOAT_PG_PORT/$1"; }
 myurl() { echo "mariadb://$LIFEBOAT_TEST_USER@127.0.0.1:$LIFEBOAT_MARIADB_PORT/$1"; }
+# Over TLS only, the certificate verified against the test CA (the runtime's TLS, which a jlink without the right
+# modules breaks): the logins that the servers accept over TLS alone.
+tls="sslmode=verify-full&sslrootcert=$LIFEBOAT_TLS_DIR/ca.crt"
+pgtls() { echo "postgresql://$LIFEBOAT_TLS_USER@localhost:$LIFEBOAT_PG_PORT/$1?$tls"; }
+mytls() { echo "mariadb://$LIFEBOAT_TLS_USER@localhost:$LIFEBOAT_MARIADB_PORT/$1?$tls"; }
 aws_env=(AWS_ENDPOINT_URL="$LIFEBOAT_TEST_AWS_ENDPOINT" AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=testing
          AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true)
 lb_pg() { bare_run PGPASSWORD="$LIFEBOAT_TEST_PASSWORD" "${aws_env[@]}" "$LB" "$@"; }
@@ -154,13 +165,13 @@ lb_my() { bare_run MYSQL_PWD="$LIFEBOAT_TEST_PASSWORD" "${aws_env[@]}" "$LB" "$@
 
 s3=s3://$BUCKET/lifeboat
 lb_pg dump --source "$(pgurl "$PG_DB")" --database orders --vault "file:$bare/vault" >"$bare/log" 2>&1 || { cat "$bare/log"; fail "PostgreSQL dump into a local vault"; }
-lb_pg dump --source "$(pgurl "$PG_DB")" --database orders --vault "$s3" >"$bare/log" 2>&1 || { cat "$bare/log"; fail "PostgreSQL dump into S3"; }
-lb_my dump --source "$(myurl "$MY_DB")" --database shop --vault "$s3" >"$bare/log" 2>&1 || { cat "$bare/log"; fail "MariaDB dump into S3"; }
+lb_pg dump --source "$(pgtls "$PG_DB")" --database orders --vault "$s3" >"$bare/log" 2>&1 || { cat "$bare/log"; fail "PostgreSQL dump into S3"; }
+lb_my dump --source "$(mytls "$MY_DB")" --database shop --vault "$s3" --compression zstd:3 >"$bare/log" 2>&1 || { cat "$bare/log"; fail "MariaDB dump into S3"; }
 lb_my dump --source "$(myurl "$MY_DB")" --database shop --vault "file:$bare/vault" >"$bare/log" 2>&1 || { cat "$bare/log"; fail "MariaDB dump into a local vault"; }
 lb_pg list --vault "$s3" | sed 's/^/  /'
 lb_pg restore --from dump --vault "file:$bare/vault" --database orders --backup latest --target "$(pgurl "${PG_DB}_local")" --create >"$bare/log" 2>&1 || { cat "$bare/log"; fail "PostgreSQL restore from the local vault"; }
-lb_pg restore --from dump --vault "$s3" --database orders --backup latest --target "$(pgurl "${PG_DB}_s3")" --create >"$bare/log" 2>&1 || { cat "$bare/log"; fail "PostgreSQL restore from S3"; }
-lb_my restore --from dump --vault "$s3" --database shop --backup latest --target "$(myurl "${MY_DB}_s3")" --create >"$bare/log" 2>&1 || { cat "$bare/log"; fail "MariaDB restore from S3"; }
+lb_pg restore --from dump --vault "$s3" --database orders --backup latest --target "$(pgtls "${PG_DB}_s3")" --create >"$bare/log" 2>&1 || { cat "$bare/log"; fail "PostgreSQL restore from S3"; }
+lb_my restore --from dump --vault "$s3" --database shop --backup latest --target "$(mytls "${MY_DB}_s3")" --create >"$bare/log" 2>&1 || { cat "$bare/log"; fail "MariaDB restore from S3"; }
 lb_my restore --from dump --vault "file:$bare/vault" --database shop --backup latest --target "$(myurl "${MY_DB}_local")" --create >"$bare/log" 2>&1 || { cat "$bare/log"; fail "MariaDB restore from the local vault"; }
 
 compare() {
