@@ -217,6 +217,18 @@ PY
 pg -d postgres -c "DROP DATABASE $PG_DB"
 my -e "DROP DATABASE $MY_DB"
 
+# The restore runs as the runbook says, from the extracted release archive (its own runtime), when dist/ holds the
+# archive of this commit (scripts/test.sh makes it first; DRILL_ARCHIVE names another); else from the build.
+RESTORE_HOME=$LIFEBOAT_ROOT
+ARCHIVE=${DRILL_ARCHIVE:-$(ls "$LIFEBOAT_ROOT"/dist/lifeboat-*-linux-x86_64.tar.gz 2>/dev/null | head -n1)}
+if [ -n "$ARCHIVE" ] && tar -xzOf "$ARCHIVE" --wildcards '*/BUILD-INFO.json' 2>/dev/null | grep -q "\"$(git rev-parse HEAD 2>/dev/null)\""; then
+  mkdir -p "$VAULT_DIR/release"
+  tar -xzf "$ARCHIVE" -C "$VAULT_DIR/release"
+  RESTORE_HOME=$(echo "$VAULT_DIR"/release/lifeboat-*)
+  log "the restore runs with the release archive $(basename "$ARCHIVE"), extracted into $RESTORE_HOME"
+else
+  log "the restore runs with the build (no release archive of this commit in dist/; scripts/release.sh makes one)"
+fi
 log "4/4 restore, with the runbook's own commands (docs/runbook.md, steps 0 to 3)"
 restore_started=$(date +%s.%N)
 RUNBOOK_SCRIPT=$VAULT_DIR/runbook.sh
@@ -235,7 +247,7 @@ for b in blocks[1:]:
     print(b)
 PY
 } >"$RUNBOOK_SCRIPT"
-( cd "$LIFEBOAT_ROOT" && CONFIG=$CONFIG RUN=$RUN PG_DB=$PG_DB RECOVERY_SUBNETS=$RECOVERY_SUBNETS bash "$RUNBOOK_SCRIPT" ) | tee "$VAULT_DIR/restore.out"
+( cd "$RESTORE_HOME" && CONFIG=$CONFIG RUN=$RUN PG_DB=$PG_DB RECOVERY_SUBNETS=$RECOVERY_SUBNETS bash "$RUNBOOK_SCRIPT" ) | tee "$VAULT_DIR/restore.out"
 grep -q "^restored orders-restored-$RUN: endpoint" "$VAULT_DIR/restore.out" || die "the runbook's snapshot restore did not report an endpoint"
 # The restored instance has production's shape (issue 14), checked by describing it: the recorded class and Multi-AZ,
 # a parameter group recreated with production's values, a security group with production's rule.
@@ -262,9 +274,9 @@ for name, ok in checks.items():
 sys.exit(0 if all(checks.values()) else 1)
 PY
 grep -q "^restored dump .* into postgresql://.*/${PG_DB}_restored" "$VAULT_DIR/restore.out" || die "the runbook's dump restore did not report"
-lifeboat restore --from dump --vault "$S3_VAULT" --database shop-db --backup latest \
+"$RESTORE_HOME/bin/lifeboat" restore --from dump --vault "$S3_VAULT" --database shop-db --backup latest \
   --target "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/${MY_DB}_restored" --create
-lifeboat restore --from dump --vault "file:$VAULT_DIR/vault" --database orders-db --backup latest \
+"$RESTORE_HOME/bin/lifeboat" restore --from dump --vault "file:$VAULT_DIR/vault" --database orders-db --backup latest \
   --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_local" --create
 restore_done=$(date +%s.%N)
 log "the measured recovery times, by phase (the restore log in the vault)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on real parts: installs and starts what is missing (PostgreSQL, MariaDB,
 # moto), picks a JDK >= 21, then runs the build's checks (format, Error Prone, warnings as errors,
-# dependency analysis), unit tests (*Test), integration tests (*IT), hadolint on the Dockerfiles, the
+# dependency analysis), unit tests (*Test), integration tests (*IT), the release archive on a bare machine
+# (scripts/release-test.sh), hadolint on the Dockerfiles, the
 # functions under the Lambda runtime interface client and emulator, `cdk synth` with cfn-lint on its
 # templates, checkov on them, asl-validator on its state machines, and the local drill. The unit tests run
 # a second time under libfaketime a year ahead, so the suite passes on any date. First of all, the
@@ -21,6 +22,11 @@ log "running ./mvnw verify"
 ./mvnw -B -ntp verify "$@"
 if [ $# -eq 0 ]; then
   unit_tests_a_year_ahead
+  # The release archive, and it on a bare machine (env -i, its own runtime): --help, doctor, round trips. Before
+  # the drill, whose restore then runs with the archive.
+  log "scripts/release.sh and scripts/release-test.sh: the archive on a bare machine"
+  bash "$LIFEBOAT_ROOT/scripts/release.sh"
+  bash "$LIFEBOAT_ROOT/scripts/release-test.sh"
   log "hadolint on the Dockerfiles"
   lint_dockerfiles
   log "the functions under the Lambda runtime interface client and emulator"

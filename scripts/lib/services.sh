@@ -324,7 +324,7 @@ ensure_lint_tools() {
 lint_dockerfiles() {
   ensure_lint_tools
   local f
-  for f in "$LIFEBOAT_ROOT"/*/Dockerfile; do
+  for f in "$LIFEBOAT_ROOT"/*/Dockerfile; do   # release/Dockerfile too
     "$LIFEBOAT_CACHE/tools-venv/bin/hadolint" --no-color --failure-threshold info "$f" || die "hadolint: $f"
   done
   log "hadolint: no findings"

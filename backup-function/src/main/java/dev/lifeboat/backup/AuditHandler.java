@@ -63,6 +63,12 @@ public final class AuditHandler implements RequestStreamHandler {
     private final Notifier notifier;
     private final Metrics metrics;
 
+    static {
+        // Once per container, at its cold start: which Lifeboat this function runs (CloudWatch keeps stderr).
+        System.err.println(
+                "AuditHandler: " + dev.lifeboat.protocol.BuildInfo.current().describe());
+    }
+
     /** Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig), the topic from LIFEBOAT_ALARM_TOPIC_ARN. */
     public AuditHandler() {
         this(AwsClients.fromEnvironment());

@@ -72,6 +72,12 @@ public final class BackupHandler implements RequestStreamHandler {
     private final Clock clock;
     private final Metrics metrics;
 
+    static {
+        // Once per container, at its cold start: which Lifeboat this function runs (CloudWatch keeps stderr).
+        System.err.println(
+                "BackupHandler: " + dev.lifeboat.protocol.BuildInfo.current().describe());
+    }
+
     /**
      * Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig), as every Lifeboat function reads it (the
      * CDK app gives each account's dump function the databases of that account and Region); real clients, built

@@ -35,6 +35,7 @@ public final class DumpTask {
     }
 
     static int run(Map<String, String> env, PrintStream out, PrintStream err) {
+        err.println("starting " + dev.lifeboat.protocol.BuildInfo.current().describe());
         String ids = env.get(DATABASES);
         if (ids == null || ids.isBlank()) {
             err.println("lifeboat: " + DATABASES + " is not set: the scheduled-dump state machine passes the database"

@@ -61,6 +61,12 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
     private final Metrics metrics;
     private final FanOut fanOut;
 
+    static {
+        // Once per container, at its cold start: which Lifeboat this function runs (CloudWatch keeps stderr).
+        System.err.println("SnapshotStepHandler: "
+                + dev.lifeboat.protocol.BuildInfo.current().describe());
+    }
+
     /** Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig), clients built once. */
     public SnapshotStepHandler() {
         this(AwsClients.fromEnvironment());

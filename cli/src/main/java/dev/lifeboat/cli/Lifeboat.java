@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             GuardCommand.class,
             AuditCommand.class,
             ShapeCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -158,11 +159,15 @@ public final class Lifeboat implements Callable<Integer> {
         }
     }
 
+    /** The version, the commit and its time (BuildInfo), and the Java runtime it runs on. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Lifeboat.class.getPackage().getImplementationVersion();
-            return new String[] {"lifeboat " + (v == null ? "development build" : v)};
+            return new String[] {
+                dev.lifeboat.protocol.BuildInfo.current().describe(),
+                "runtime: Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ") at "
+                        + System.getProperty("java.home")
+            };
         }
     }
 }

@@ -147,6 +147,16 @@ class CliTest {
     }
 
     @Test
+    void version_namesTheVersionTheCommitTheBuildDateAndTheRuntime(@TempDir Path home) {
+        assertThat(run(home, "--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .containsPattern(
+                        "^lifeboat \\d+\\.\\d+\\.\\d+\\S* \\(commit [0-9a-f]{40}[^,]*, built \\d{4}-\\d\\d-\\d\\dT")
+                .contains("runtime: Java " + Runtime.version())
+                .doesNotContain("development build");
+    }
+
+    @Test
     void helpListsTheExitCodes(@TempDir Path home) {
         assertThat(run(home, "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).replaceAll(" +", " "))
@@ -342,7 +352,8 @@ class CliTest {
                 .contains(
                         "without a share key, or not protected by Lifeboat; and configured databases whose newest copy or"
                                 + " dump is older than their schedule allows. shape Print the shape recorded with a snapshot copy")
-                .contains("what a restore brings back. help");
+                .contains("what a restore brings back. doctor What this machine has")
+                .contains("on Debian/Ubuntu, Amazon Linux and macOS. Changes nothing. help");
 
         out.reset();
         assertThat(run(home, "list", "--help")).isZero();

@@ -97,6 +97,12 @@ public final class RestoreHandler implements RequestStreamHandler {
     /** Set for the function: see {@link #RestoreHandler(LifeboatConfig, AwsClients, boolean)}. */
     private final boolean inLambda;
 
+    static {
+        // Once per container, at its cold start: which Lifeboat this function runs (CloudWatch keeps stderr).
+        System.err.println(
+                "RestoreHandler: " + dev.lifeboat.protocol.BuildInfo.current().describe());
+    }
+
     /** Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig); clients built once. */
     public RestoreHandler() {
         this(AwsClients.fromEnvironment());

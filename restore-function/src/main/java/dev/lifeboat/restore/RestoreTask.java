@@ -99,6 +99,7 @@ public final class RestoreTask {
             WorkFactory work,
             TaskCallbacks callbacks,
             Duration heartbeat) {
+        err.println("starting " + dev.lifeboat.protocol.BuildInfo.current().describe());
         String restore = env.get(RESTORE);
         String step = env.get(STEP);
         String token = env.get(TASK_TOKEN);

@@ -59,6 +59,12 @@ public final class VerificationStepHandler implements RequestStreamHandler {
     private final DumpFreshness freshness;
     private final Metrics metrics;
 
+    static {
+        // Once per container, at its cold start: which Lifeboat this function runs (CloudWatch keeps stderr).
+        System.err.println("VerificationStepHandler: "
+                + dev.lifeboat.protocol.BuildInfo.current().describe());
+    }
+
     /** Used by Lambda: lifeboat.yml as it was deployed (DeployedConfig); clients built once. */
     public VerificationStepHandler() {
         this(AwsClients.fromEnvironment());

@@ -139,7 +139,11 @@ class RestoreTaskTest {
     @Test
     void aTaskStartedWrongly_saysWhatToSet_andDoesNothing() {
         assertThat(run(Map.of(), steps(s -> s))).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("LIFEBOAT_RESTORE", "LIFEBOAT_STEP");
+        // Which Lifeboat this is comes first, in the task's log, whatever follows.
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("starting lifeboat "
+                        + dev.lifeboat.protocol.BuildInfo.current().version() + " (commit ")
+                .contains("LIFEBOAT_RESTORE", "LIFEBOAT_STEP");
         assertThat(run(Map.of(RestoreTask.STEP, "{}"), steps(s -> s))).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("LIFEBOAT_TASK_TOKEN");
         assertThat(run(Map.of(RestoreTask.STEP, "{}", RestoreTask.RESTORE, "{}"), steps(s -> s)))

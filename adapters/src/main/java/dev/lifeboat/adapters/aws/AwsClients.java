@@ -86,6 +86,11 @@ public final class AwsClients implements AutoCloseable {
                         : Optional.of(env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "this function") + " in " + net));
     }
 
+    /** The endpoint override (AWS_ENDPOINT_URL), if any. */
+    public Optional<URI> endpoint() {
+        return endpoint;
+    }
+
     /** The function and its network, when it runs in a VPC (see {@link NetworkPaths}). */
     public Optional<String> network() {
         return network;

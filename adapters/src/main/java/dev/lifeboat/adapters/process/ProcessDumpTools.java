@@ -77,6 +77,26 @@ public final class ProcessDumpTools implements DumpTools {
         return new MariaDbLoad(find(engine, "mariadb", "mysql"));
     }
 
+    /** A client program as found here: where, and the version it reports. */
+    public record Found(Path path, SoftwareVersion version) {}
+
+    /**
+     * Where {@code name} (or one of {@code alternatives}) is, looked for as the dump and restore look for it, and its
+     * version; empty when it is not there ({@code lifeboat doctor}).
+     */
+    public java.util.Optional<Found> probe(DatabaseEngine engine, String name, String... alternatives) {
+        String[] names = new String[alternatives.length + 1];
+        names[0] = name;
+        System.arraycopy(alternatives, 0, names, 1, alternatives.length);
+        Path program;
+        try {
+            program = find(engine, names);
+        } catch (InvalidInputException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Found(program, versionOf(program)));
+    }
+
     private Path find(DatabaseEngine engine, String... names) {
         String pinned = env.get(engine == DatabaseEngine.POSTGRESQL ? "LIFEBOAT_PG_BIN" : "LIFEBOAT_MARIADB_BIN");
         List<Path> folders = new ArrayList<>();
