@@ -110,6 +110,12 @@ final class ListCommand implements Callable<Integer> {
                             took.toSeconds(),
                             m.sha256());
         }
+        String reader = dev.lifeboat.protocol.BuildInfo.current().version();
+        for (DumpManifest m : all) {
+            m.newerWriterThan(reader)
+                    .ifPresent(note ->
+                            context.err().println("note: " + m.databaseId() + " " + m.backupId() + ": " + note));
+        }
         return ExitCode.OK;
     }
 

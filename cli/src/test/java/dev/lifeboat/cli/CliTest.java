@@ -363,4 +363,30 @@ class CliTest {
                 .doesNotContain("--part-size")
                 .doesNotContain("--kms-key");
     }
+
+    /** Issue 39: a backup written by a newer Lifeboat than the one reading it is listed, with a note saying so. */
+    @Test
+    void list_notesABackupWrittenByANewerLifeboat(@TempDir Path home) throws java.io.IOException {
+        Path vaultDir = java.nio.file.Files.createDirectories(home.resolve("vault"));
+        var vault = new dev.lifeboat.adapters.local.LocalDirectoryVault(vaultDir);
+        dev.lifeboat.core.dump.DumpManifest older =
+                dev.lifeboat.core.testing.FakeDumps.take(vault, "orders", dev.lifeboat.core.testing.FakeDumps.AT_NIGHT);
+        assertThat(older.writtenBy())
+                .isEqualTo(dev.lifeboat.protocol.BuildInfo.current().version());
+        dev.lifeboat.core.dump.DumpManifest newer = dev.lifeboat.core.testing.FakeDumps.take(
+                vault, "billing", dev.lifeboat.core.testing.FakeDumps.AT_NIGHT);
+        Path manifest = vaultDir.resolve(dev.lifeboat.core.dump.VaultLayout.manifestKey("billing", newer.id()));
+        String json = java.nio.file.Files.readString(manifest);
+        java.nio.file.Files.setPosixFilePermissions(
+                manifest, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.nio.file.Files.writeString(
+                manifest, json.replace("\"writtenBy\" : \"" + newer.writtenBy() + "\"", "\"writtenBy\" : \"99.0.0\""));
+
+        assertThat(run(home, "list", "--vault", "file:" + vaultDir)).isZero();
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("orders").contains("billing");
+        assertThat(err())
+                .contains("note: billing " + newer.backupId() + ": written by Lifeboat 99.0.0, newer than this")
+                .doesNotContain("note: orders");
+    }
 }

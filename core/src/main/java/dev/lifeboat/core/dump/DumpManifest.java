@@ -27,7 +27,8 @@ public record DumpManifest(
         long exactRowCountThreshold,
         List<TableRowCount> tables,
         String compression,
-        List<Part> parts) {
+        List<Part> parts,
+        String writtenBy) {
 
     /** A manifest of one stream ({@code objectKey} holds the whole dump). */
     public static final int CURRENT_VERSION = 1;
@@ -96,7 +97,40 @@ public record DumpManifest(
                 exactRowCountThreshold,
                 tables,
                 compression,
-                List.of());
+                List.of(),
+                null);
+    }
+
+    /**
+     * A note when the Lifeboat that wrote this backup ({@code writtenBy}, recorded since issue 39) is newer than
+     * {@code reader}: empty when it is not, or when either version is unknown. The manifest's own version already
+     * refuses what a reader cannot read; this says what it may read without knowing every field.
+     */
+    public java.util.Optional<String> newerWriterThan(String reader) {
+        int[] w = releaseNumbers(writtenBy);
+        int[] r = releaseNumbers(reader);
+        if (w == null || r == null || java.util.Arrays.compare(w, r) <= 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("written by Lifeboat " + writtenBy + ", newer than this " + reader
+                + ": if anything of it looks missing, read it with " + writtenBy + " or newer");
+    }
+
+    /** 1.2.3 of "1.2.3", "1.2.3-SNAPSHOT" or "v1.2"; null when there is no such number. */
+    static int[] releaseNumbers(String version) {
+        if (version == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?")
+                .matcher(version);
+        if (!m.find()) {
+            return null;
+        }
+        int[] n = new int[3];
+        for (int i = 0; i < 3; i++) {
+            n[i] = m.group(i + 1) == null ? 0 : Integer.parseInt(m.group(i + 1));
+        }
+        return n;
     }
 
     /** Whether this is a parallel dump: a schema part ({@code objectKey}) and data parts. */
@@ -145,7 +179,8 @@ public record DumpManifest(
                 exactRowCountThreshold,
                 tables,
                 null,
-                List.of());
+                List.of(),
+                null);
     }
 
     public BackupId id() {

@@ -211,7 +211,9 @@ public final class TakingDump {
                     copied.stored().versionId(),
                     settings.exactRowCountThreshold(),
                     await(tables),
-                    compression.toString());
+                    compression.toString(),
+                    java.util.List.of(),
+                    dev.lifeboat.protocol.BuildInfo.current().version());
             return record(manifestKey, manifest);
         } finally {
             background.shutdownNow();
@@ -362,7 +364,8 @@ public final class TakingDump {
                     settings.exactRowCountThreshold(),
                     await(tables),
                     settings.compression().toString(),
-                    dataParts);
+                    dataParts,
+                    dev.lifeboat.protocol.BuildInfo.current().version());
             return record(manifestKey, manifest);
         } finally {
             gate.killAll();

@@ -132,7 +132,8 @@ class CompressionTest {
                 m.exactRowCountThreshold(),
                 m.tables(),
                 m.compression(),
-                m.parts());
+                m.parts(),
+                m.writtenBy());
         vault.objects.put(VaultLayout.manifestKey("shop", m.id()), ManifestCodec.write(older));
         java.util.List<dev.lifeboat.core.restore.BackupCatalog.Skipped> skipped = new java.util.ArrayList<>();
 

@@ -174,7 +174,8 @@ class ParallelDumpTest {
                 m.exactRowCountThreshold(),
                 m.tables(),
                 m.compression(),
-                m.parts());
+                m.parts(),
+                m.writtenBy());
         vault.objects.put(VaultLayout.manifestKey("orders", m.id()), ManifestCodec.write(newer));
         List<BackupCatalog.Skipped> skipped = new java.util.ArrayList<>();
 

@@ -1,0 +1,61 @@
+package dev.lifeboat.core.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.core.testing.FakeDumps;
+import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.protocol.BuildInfo;
+import org.junit.jupiter.api.Test;
+
+/** Issue 39: each manifest names the Lifeboat that wrote it, and a reader older than the writer says so. */
+class WriterVersionTest {
+    @Test
+    void aDump_recordsTheLifeboatThatWroteIt_andReadsItBack() {
+        InMemoryVault vault = new InMemoryVault();
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
+
+        assertThat(m.writtenBy()).isEqualTo(BuildInfo.current().version());
+        assertThat(ManifestCodec.read(ManifestCodec.write(m), "k").writtenBy()).isEqualTo(m.writtenBy());
+    }
+
+    @Test
+    void onlyANewerWriter_isNoted_andUnknownVersionsNeverAre() {
+        DumpManifest m = FakeDumps.take(new InMemoryVault(), "orders", FakeDumps.AT_NIGHT);
+        DumpManifest by = withWriter(m, "1.4.0");
+
+        assertThat(by.newerWriterThan("1.3.9-SNAPSHOT"))
+                .hasValueSatisfying(n -> assertThat(n)
+                        .contains("written by Lifeboat 1.4.0, newer than this 1.3.9-SNAPSHOT")
+                        .contains("read it with 1.4.0 or newer"));
+        assertThat(by.newerWriterThan("1.4.0")).isEmpty();
+        assertThat(by.newerWriterThan("1.10.0")).as("numbers, not text").isEmpty();
+        assertThat(by.newerWriterThan(BuildInfo.UNKNOWN)).isEmpty();
+        assertThat(withWriter(m, null).newerWriterThan("0.1.0"))
+                .as("written before writers were recorded")
+                .isEmpty();
+        assertThat(withWriter(m, "v2").newerWriterThan("1.9.9")).isPresent();
+    }
+
+    private static DumpManifest withWriter(DumpManifest m, String writer) {
+        return new DumpManifest(
+                m.manifestVersion(),
+                m.backupId(),
+                m.databaseId(),
+                m.engine(),
+                m.serverVersion(),
+                m.dumpTool(),
+                m.dumpToolVersion(),
+                m.format(),
+                m.startedAt(),
+                m.finishedAt(),
+                m.sizeBytes(),
+                m.sha256(),
+                m.objectKey(),
+                m.objectVersionId(),
+                m.exactRowCountThreshold(),
+                m.tables(),
+                m.compression(),
+                m.parts(),
+                writer);
+    }
+}
