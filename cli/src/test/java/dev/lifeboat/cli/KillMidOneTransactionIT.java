@@ -86,12 +86,12 @@ class KillMidOneTransactionIT {
         assertThat(dump.exitValue()).as(Files.readString(err)).isZero();
 
         Map<String, String> whole = new HashMap<>(Fingerprint.of(pg, source.database()));
-        Map<String, String> stages = new java.util.LinkedHashMap<>();
-        stages.put("start", ""); // its first session on the target: the checks, or the schema (too quick to catch)
-        stages.put("data", "COPY ");
-        stages.put("indexes and constraints", "CREATE INDEX|ALTER TABLE");
+        Map<String, List<String>> stages = new java.util.LinkedHashMap<>();
+        stages.put("start", List.of("")); // its first session on the target: the checks, or the schema (too quick)
+        stages.put("data", List.of("COPY "));
+        stages.put("indexes and constraints", List.of("CREATE INDEX", "ALTER TABLE"));
         Map<String, String> seen = new HashMap<>();
-        for (Map.Entry<String, String> stage : stages.entrySet()) {
+        for (Map.Entry<String, List<String>> stage : stages.entrySet()) {
             DatabaseTarget existing = pg.newDatabase("kill1_existing");
             pg.execute(existing.database(), "CREATE TABLE keep_me AS SELECT 42 AS answer");
             Map<String, String> before = Fingerprint.of(pg, existing.database());
@@ -113,7 +113,7 @@ class KillMidOneTransactionIT {
             String killedAt = null;
             for (int i = 0; i < 12_000 && killedAt == null && restore.isAlive(); i++) {
                 for (String statement : statements(pg, existing.database())) {
-                    for (String marker : stage.getValue().split("\\|")) {
+                    for (String marker : stage.getValue()) {
                         if (statement.startsWith(marker)) {
                             killedAt = statement.substring(0, Math.min(60, statement.length()));
                         }
