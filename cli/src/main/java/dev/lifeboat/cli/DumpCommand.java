@@ -152,7 +152,9 @@ final class DumpCommand implements Callable<Integer> {
         progress.finish();
         if (result.alreadyExisted()) {
             context.err()
-                    .println("backup " + m.backupId() + " of run " + runId + " exists already; nothing was dumped");
+                    .println("backup " + m.backupId() + (runId == null ? "" : " of run " + runId)
+                            + " was completed by another attempt of the same run; it is kept, and this attempt's"
+                            + " objects are vouched for by no manifest");
         }
         if (json) {
             context.out().println(new String(ManifestCodec.write(m), StandardCharsets.UTF_8));
@@ -162,7 +164,7 @@ final class DumpCommand implements Callable<Integer> {
                             "backup %s of %s: %s, sha256 %s%n  %s/%s%n",
                             m.backupId(),
                             m.databaseId(),
-                            Sizes.human(m.sizeBytes()),
+                            Sizes.human(m.totalBytes()),
                             m.sha256(),
                             v.describe(),
                             m.objectKey());

@@ -510,7 +510,11 @@ final class RestoreCommand implements Callable<Integer> {
             var manifest = restoring.plan(command);
             context.out()
                     .println("plan: stream " + v.describe() + "/" + manifest.objectKey() + " ("
-                            + Sizes.human(manifest.sizeBytes()) + ", sha256 " + manifest.sha256() + ") into "
+                            + Sizes.human(manifest.totalBytes())
+                            + (manifest.parallel()
+                                    ? " in " + (1 + manifest.parts().size()) + " objects"
+                                    : "")
+                            + ", sha256 " + manifest.sha256() + ") into "
                             + into.describe() + (create ? " (created)" : ""));
             context.out().println("dry run: nothing was changed");
             return ExitCode.OK;

@@ -92,7 +92,7 @@ class CliTest {
     @Test
     void unknownVaultScheme_isNamed(@TempDir Path home) {
         assertThat(run(home, "list", "--vault", "gs://bucket")).isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(err()).contains("--vault 'gs://bucket' has an unknown scheme");
+        assertThat(err()).contains("--vault: 'gs://bucket' has an unknown scheme");
     }
 
     @Test

@@ -404,8 +404,12 @@ public final class ConfigLoader {
             }
         }
         String vault = text(n, "backup", "vault", false);
-        if (vault != null && !vault.startsWith("s3://")) {
-            errors.add("backup.vault: '" + vault + "' must be s3://BUCKET/PREFIX");
+        if (vault != null) {
+            try {
+                dev.lifeboat.protocol.VaultAddress.parseS3(vault, "backup.vault");
+            } catch (dev.lifeboat.protocol.VaultAddress.Invalid e) {
+                errors.add(e.getMessage());
+            }
         }
         int retention = 35;
         if (n.has("vaultRetentionDays")) {

@@ -260,7 +260,11 @@ public final class S3Vault implements Vault {
             return true;
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) {
-                return false; // PreconditionFailed / ConditionalRequestConflict: one exists already
+                // PreconditionFailed / ConditionalRequestConflict: one exists already. It may be this very write:
+                // the SDK retries a PUT whose answer was lost, and the retry meets the object the first one wrote
+                // (issue 38, item 6). The same bytes (a manifest names its attempt's own objects) are ours.
+                Optional<byte[]> there = read(key);
+                return there.isPresent() && Arrays.equals(there.get(), content);
             }
             throw failure("cannot write " + describe() + "/" + key, e);
         } catch (SdkClientException e) {
