@@ -328,6 +328,7 @@ class CliTest {
                 "postgresql://u@h:abc/db|the PORT 'abc' is not a number",
                 "postgresql://u@h/db?sslmode=requir|sslmode 'requir' is not a TLS mode",
                 "postgresql://u@h/db?ssl=true|the URL parameter 'ssl' is not one Lifeboat passes on",
+                "postgresql://u@h/db?sslmode=require&sslmode=disable|the URL parameter 'sslmode' is given twice ('require' and 'disable')",
                 "postgresql://u@h/db?sslmode=require&sslrootcert=/ca.pem|with sslmode=require it would be ignored"
             })
     void aMistypedSource_isNamedPrecisely(String url, String why, @TempDir Path home) {

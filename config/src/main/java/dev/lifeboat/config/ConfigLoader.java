@@ -431,10 +431,24 @@ public final class ConfigLoader {
                 cold = v.asInt();
             }
         }
+        String account = matching(n, "backup", "account", ACCOUNT, "a 12-digit AWS account id, quoted");
+        String backupRegion = region(n, "backup");
+        String key = matching(n, "backup", "kmsKeyArn", KMS_ARN, "a KMS key ARN in the backup account and region");
+        if (key != null
+                && backupRegion != null
+                && account != null
+                && KMS_ARN.matcher(key).matches()) {
+            // A KMS key serves only its own Region (and RDS and S3 encrypt with a key of the resource's Region).
+            String keyRegion = key.split(":", 6)[3];
+            if (!keyRegion.equals(backupRegion)) {
+                errors.add("backup.kmsKeyArn: '" + key + "' is a key of " + keyRegion + ", not of the backup Region "
+                        + backupRegion + "; give the ARN of a key in " + backupRegion);
+            }
+        }
         return new Backup(
-                matching(n, "backup", "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
-                region(n, "backup"),
-                matching(n, "backup", "kmsKeyArn", KMS_ARN, "a KMS key ARN in the backup account and region"),
+                account,
+                backupRegion,
+                key,
                 vault,
                 optionalMatching(
                         n,

@@ -69,7 +69,58 @@ final class ScheduleExpression {
             return Optional.of("give ? in exactly one of day-of-month and day-of-week (EventBridge cannot use both),"
                     + " e.g. cron(" + f[0] + " " + f[1] + " * " + f[3] + " ? " + f[5] + ")");
         }
+        // A day of the month that none of the months has (cron(0 3 31 2 ? *)): valid syntax that never fires, so
+        // the schedule it stands for would silently never run (issue 38, item 6).
+        java.util.Set<Integer> days = values(f[2], 1, 31);
+        java.util.Set<Integer> months = values(f[3].toUpperCase(Locale.ROOT), 1, 12);
+        if (days != null && months != null && !days.isEmpty()) {
+            int longest =
+                    months.stream().mapToInt(m -> DAYS_IN_MONTH[m - 1]).max().orElse(31);
+            if (days.stream().allMatch(d -> d > longest)) {
+                return Optional.of("it never fires: no month of '" + f[3] + "' has day "
+                        + days.stream().min(Integer::compare).orElseThrow()
+                        + "; use L for the last day of the month, e.g. cron(" + f[0] + " " + f[1] + " L " + f[3] + " ? "
+                        + f[5] + ")");
+            }
+        }
         return Optional.empty();
+    }
+
+    /** The longest each month gets (February in a leap year). */
+    private static final int[] DAYS_IN_MONTH = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    private static final java.util.List<String> MONTH_NAMES =
+            java.util.List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
+
+    /** The values a field of plain numbers, names, ranges, * and steps stands for; null for L, W, # and ?. */
+    private static java.util.Set<Integer> values(String field, int min, int max) {
+        if (field.matches(".*[LW#?].*")) {
+            return null;
+        }
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (String item : field.split(",", -1)) {
+            String[] stepped = item.split("/", 2);
+            int step = stepped.length == 2 ? Integer.parseInt(stepped[1]) : 1;
+            int from;
+            int to;
+            if (stepped[0].equals("*")) {
+                from = min;
+                to = max;
+            } else {
+                String[] range = stepped[0].split("-", 2);
+                from = number(range[0]);
+                to = range.length == 2 ? number(range[1]) : (stepped.length == 2 ? max : from);
+            }
+            for (int v = from; v <= to && step > 0; v += step) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private static int number(String value) {
+        int month = MONTH_NAMES.indexOf(value);
+        return month >= 0 ? month + 1 : Integer.parseInt(value);
     }
 
     /** A list of values, ranges, * and increments within min..max (or named values). */

@@ -250,7 +250,10 @@ class ConfigLoaderTest {
                 "rate(1 hours)|the unit is singular: rate(1 hour)",
                 "rate(5 hour)|the unit is plural: rate(5 hours)",
                 "rate(0 minutes)|a rate must be a positive number",
-                "every day|use cron(M H DoM Mon DoW Y)"
+                "every day|use cron(M H DoM Mon DoW Y)",
+                "cron(0 3 31 2 ? *)|it never fires: no month of '2' has day 31; use L for the last day",
+                "cron(0 3 30-31 FEB ? *)|it never fires: no month of 'FEB' has day 30",
+                "cron(0 3 31 4,6,9,11 ? *)|it never fires"
             })
     void aScheduleEventBridgeWouldRefuse_isRefused_sayingWhy(String expression, String why) {
         assertThatThrownBy(() -> ConfigLoader.parse(VALID.replace("rate(12 hours)", expression), "lifeboat.yml"))
@@ -268,6 +271,9 @@ class ConfigLoaderTest {
                 "cron(0 0 L * ? *)",
                 "cron(0 12 ? JAN,JUL 3#2 2027)",
                 "cron(*/10 * * * ? *)",
+                "cron(0 3 29 2 ? *)",
+                "cron(0 3 31 1-3 ? *)",
+                "cron(0 3 31 4/3 ? *)",
                 "rate(1 day)",
                 "rate(15 minutes)"
             })
@@ -385,5 +391,17 @@ class ConfigLoaderTest {
         assertThatThrownBy(
                         () -> ConfigLoader.parse(endpoints.replace("routeTableIds: [rtb-0123456789abcdef0],", ""), "f"))
                 .hasMessageContaining("backup.network.egress.routeTableIds");
+    }
+
+    /** Issue 38, item 6: a backup key in another Region than the backup's passed validation. */
+    @Test
+    void aBackupKeyOfAnotherRegion_isRefusedNamingBoth() {
+        String otherRegion =
+                VALID.replaceFirst("kmsKeyArn: arn:aws:kms:eu-central-1:", "kmsKeyArn: arn:aws:kms:eu-west-1:");
+        org.assertj.core.api.Assertions.assertThat(otherRegion).isNotEqualTo(VALID);
+        assertThatThrownBy(() -> ConfigLoader.parse(otherRegion, "lifeboat.yml"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("backup.kmsKeyArn")
+                .hasMessageContaining("is a key of eu-west-1, not of the backup Region eu-central-1");
     }
 }

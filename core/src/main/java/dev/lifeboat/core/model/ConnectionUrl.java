@@ -83,6 +83,11 @@ public final class ConnectionUrl {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if ((key.equals("sslmode") && mode != null) || (key.equals("sslrootcert") && ca != null)) {
+                // Tools disagree on which of two wins; require=…&sslmode=disable would quietly turn TLS off.
+                throw new IllegalArgumentException(argument + ": the URL parameter '" + key + "' is given twice ('"
+                        + (key.equals("sslmode") ? mode : ca) + "' and '" + value + "'); give it once");
+            }
             switch (key) {
                 case "sslmode" -> mode = value;
                 case "sslrootcert" -> ca = value;

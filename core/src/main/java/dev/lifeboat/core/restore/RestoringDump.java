@@ -152,9 +152,9 @@ public final class RestoringDump {
                 "restoring backup {} of {} ({} bytes) into {}",
                 manifest.backupId(),
                 manifest.databaseId(),
-                manifest.sizeBytes(),
+                manifest.totalBytes(),
                 target.describe());
-        command.progress().onStart(manifest.sizeBytes());
+        command.progress().onStart(manifest.totalBytes());
         long bytes;
         boolean oneSession = manifest.parallel() && oneTransaction;
         try {
