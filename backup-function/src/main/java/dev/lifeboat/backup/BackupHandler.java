@@ -223,13 +223,13 @@ public final class BackupHandler implements RequestStreamHandler {
                         .put("database", id)
                         .put("backupId", m.backupId())
                         .put("status", r.alreadyExisted() ? "ALREADY_EXISTED" : "CREATED")
-                        .put("sizeBytes", m.sizeBytes())
+                        .put("sizeBytes", m.totalBytes())
                         .put("sha256", m.sha256())
                         .put("objectKey", m.objectKey());
                 if (!r.alreadyExisted()) {
                     metrics.flushSingleMetric(
                             MetricNames.DUMP_BYTES,
-                            (double) m.sizeBytes(),
+                            (double) m.totalBytes(),
                             MetricUnit.BYTES,
                             MetricNames.NAMESPACE,
                             dims);

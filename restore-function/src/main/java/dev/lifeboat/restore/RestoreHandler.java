@@ -320,7 +320,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                     .put("message", "dry run: nothing was changed")
                     .put("backup", m.backupId())
                     .put("object", v.describe() + "/" + m.objectKey())
-                    .put("sizeBytes", m.sizeBytes())
+                    .put("sizeBytes", m.totalBytes())
                     .put("sha256", m.sha256());
         }
         RestoringDump.Result r = restoring.restore(command);

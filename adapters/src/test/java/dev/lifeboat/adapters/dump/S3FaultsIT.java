@@ -164,4 +164,33 @@ class S3FaultsIT {
                     .isFalse();
         }
     }
+
+    /**
+     * Issue 38, item 6: the manifest's PUT carried out but its answer lost. The SDK retries the PUT, which then meets
+     * the manifest the first one wrote (412): that is this attempt's own manifest, so the dump is reported as made,
+     * not as "completed by a concurrent invocation" of a run that wrote nothing.
+     */
+    @Test
+    void aLostManifestAnswer_isTheDumpsOwnManifest_notAnotherAttempts(PostgresServer pg, MotoServer moto)
+            throws Exception {
+        DatabaseTarget source = pg.newDatabase("lost");
+        pg.execute(source.database(), "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 1000) g");
+        S3Client direct = moto.s3();
+        String bucket = moto.newBucket(direct, false);
+        try (FaultyS3Proxy proxy = new FaultyS3Proxy(moto.endpoint());
+                AwsClients throughProxy =
+                        new AwsClients(Optional.of(URI.create(proxy.endpoint())), Optional.of(MotoServer.REGION))) {
+            proxy.fail(Operation.PUT_MANIFEST, Fault.DROP_RESPONSE, 1);
+            S3Vault vault = new S3Vault(throughProxy.s3(), S3Vault.Settings.of(bucket, "v"), Clock.systemUTC());
+
+            TakingDump.Result r = Wiring.dumping(vault).dump(new TakingDump.Command("orders", source, null, null));
+
+            assertThat(proxy.seen(Operation.PUT_MANIFEST)).as("the PUT was retried").isGreaterThanOrEqualTo(2);
+            assertThat(r.alreadyExisted()).as("its own manifest, not another attempt's").isFalse();
+            DatabaseTarget target = pg.target(PostgresServer.uniqueName("lost_restored"));
+            Wiring.restoring(new S3Vault(direct, S3Vault.Settings.of(bucket, "v"), Clock.systemUTC()))
+                    .restore(new RestoringDump.Command("orders", "latest", target, true, false, false, null));
+            assertThat(Fingerprint.of(pg, target.database())).isEqualTo(Fingerprint.of(pg, source.database()));
+        }
+    }
 }
