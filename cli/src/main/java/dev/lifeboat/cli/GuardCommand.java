@@ -8,6 +8,7 @@ import dev.lifeboat.adapters.process.PlainCommands;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.guard.CommandHook;
+import dev.lifeboat.core.guard.DatabaseAddress;
 import dev.lifeboat.core.guard.Guarding;
 import dev.lifeboat.core.guard.HookDecision;
 import dev.lifeboat.core.guard.TerraformPlan;
@@ -98,8 +99,10 @@ final class GuardCommand implements Callable<Integer> {
     @Option(
             names = "--source",
             paramLabel = "ID=URL",
-            description = "with --take-backup: where database ID is reachable from here, e.g."
-                    + " orders=postgresql://app@localhost:5432/orders (password from the engine's usual places)")
+            description = "where database ID is reachable from here, e.g."
+                    + " orders=postgresql://app@localhost:5432/orders (password from the engine's usual places): with"
+                    + " --take-backup, what to dump; with --hook, the server a command's database must be on to count"
+                    + " as ID (else ID's dump secret's host)")
     java.util.Map<String, String> sources;
 
     @picocli.CommandLine.Parameters(
@@ -176,7 +179,8 @@ final class GuardCommand implements Callable<Integer> {
                     dangers,
                     new Guarding(v, noSnapshots ? null : lastRds, context.clock()),
                     limit,
-                    config.toString());
+                    config.toString(),
+                    addresses());
             if (r.allowed()) {
                 return ExitCode.OK;
             }
@@ -276,6 +280,44 @@ final class GuardCommand implements Callable<Integer> {
                 files.sorted(java.util.Comparator.reverseOrder())
                         .forEach(f -> f.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * Where each database of lifeboat.yml is served, for the hook to match a command's database by server and name:
+     * the URL given with {@code --source ID=URL}, else the host of its dump secret (read once, when a command needs
+     * it). A secret that cannot be read gives no address, and the command is blocked as unknown.
+     */
+    private HookDecision.Addresses addresses() {
+        java.util.Map<String, Optional<DatabaseAddress>> known = new java.util.HashMap<>();
+        return db -> known.computeIfAbsent(db.id(), id -> address(db));
+    }
+
+    private Optional<DatabaseAddress> address(LifeboatConfig.Database db) {
+        String url = sources == null ? null : sources.get(db.id());
+        if (url != null) {
+            Optional<DatabaseAddress> a = DatabaseAddress.ofUrl(url);
+            if (a.isEmpty()) {
+                context.err()
+                        .println("lifeboat guard: --source " + db.id() + "=... is not a database URL"
+                                + " (postgresql://USER@HOST:PORT/DB, mysql://, mariadb://)");
+            }
+            return a;
+        }
+        Optional<LifeboatConfig.DumpSettings> dump = Optional.ofNullable(db.dump());
+        String secret = dump.map(LifeboatConfig.DumpSettings::secretArn).orElse(null);
+        if (secret == null) {
+            return Optional.empty();
+        }
+        try {
+            dev.lifeboat.core.model.DatabaseTarget t = context.database(null, null, "dump.secretArn", secret);
+            String name = dump.map(LifeboatConfig.DumpSettings::dbname).orElse(t.database());
+            return Optional.of(new DatabaseAddress(t.engine(), t.host(), t.port(), name));
+        } catch (RuntimeException e) {
+            context.err()
+                    .println("lifeboat guard: cannot read the dump secret of " + db.id() + " (" + e.getMessage()
+                            + "), so no command's database can be matched to it; give --source " + db.id() + "=URL");
+            return Optional.empty();
         }
     }
 

@@ -113,7 +113,7 @@ class KillMidOneTransactionIT {
             String killedAt = null;
             for (int i = 0; i < 12_000 && killedAt == null && restore.isAlive(); i++) {
                 for (String statement : statements(pg, existing.database())) {
-                    for (String marker : stage.getValue().split("\\|")) {
+                    for (String marker : stage.getValue().split("\\|", -1)) {
                         if (statement.startsWith(marker)) {
                             killedAt = statement.substring(0, Math.min(60, statement.length()));
                         }
