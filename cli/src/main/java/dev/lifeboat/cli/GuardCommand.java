@@ -12,6 +12,7 @@ import dev.lifeboat.core.guard.DatabaseAddress;
 import dev.lifeboat.core.guard.Guarding;
 import dev.lifeboat.core.guard.HookDecision;
 import dev.lifeboat.core.guard.TerraformPlan;
+import dev.lifeboat.core.guard.TerraformRun;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import java.io.IOException;
@@ -224,34 +225,15 @@ final class GuardCommand implements Callable<Integer> {
      * the saved plan, not re-running the command, makes what was checked what runs.
      */
     private int wrap() throws IOException, InterruptedException {
-        String program = command.getFirst();
-        List<String> args = command.subList(1, command.size());
-        String sub = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
-        if (!List.of("terraform", "tofu")
-                        .contains(Path.of(program).getFileName().toString())
-                || !List.of("destroy", "apply").contains(sub)) {
-            throw new IllegalArgumentException(
-                    "the wrapper guards terraform or tofu destroy and apply; got `" + String.join(" ", command) + "`");
-        }
-        List<String> rest = new java.util.ArrayList<>(args);
-        rest.remove(sub);
-        rest.removeIf(a -> a.equals("-auto-approve") || a.equals("--auto-approve"));
+        TerraformRun tf = TerraformRun.parse(command);
         Path work = Files.createTempDirectory("lifeboat-guard");
         try {
-            Path planFile;
-            Optional<String> saved = sub.equals("apply")
-                    ? rest.stream().filter(a -> !a.startsWith("-")).findFirst()
-                    : Optional.empty();
-            if (saved.isPresent()) {
-                planFile = Path.of(saved.get());
+            String planFile;
+            if (tf.savedPlan() != null) {
+                planFile = tf.savedPlan();
             } else {
-                planFile = work.resolve("plan.out");
-                List<String> planCommand = new java.util.ArrayList<>(List.of(program, "plan"));
-                if (sub.equals("destroy") || rest.remove("-destroy")) {
-                    planCommand.add("-destroy");
-                }
-                planCommand.addAll(rest);
-                planCommand.addAll(List.of("-out", planFile.toString()));
+                planFile = work.resolve("plan.out").toString();
+                List<String> planCommand = tf.planCommand(Path.of(planFile));
                 int code = run(planCommand, null);
                 if (code != 0) {
                     context.err()
@@ -261,11 +243,11 @@ final class GuardCommand implements Callable<Integer> {
                 }
             }
             Path json = work.resolve("plan.json");
-            int shown = run(List.of(program, "show", "-json", planFile.toString()), json);
+            int shown = run(tf.showCommand(planFile), json);
             if (shown != 0) {
                 context.err()
-                        .println("lifeboat guard: `" + program + " show -json` failed (exit " + shown
-                                + "); nothing was applied");
+                        .println("lifeboat guard: `" + String.join(" ", tf.showCommand(planFile)) + "` failed (exit "
+                                + shown + "); nothing was applied");
                 return ExitCode.FAILED;
             }
             plan = json;
@@ -274,7 +256,7 @@ final class GuardCommand implements Callable<Integer> {
                 context.err().println("lifeboat guard: refused; nothing was applied");
                 return decided;
             }
-            return run(List.of(program, "apply", planFile.toString()), null);
+            return run(tf.applyCommand(planFile), null);
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder())
@@ -421,9 +403,18 @@ final class GuardCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs a child process in the current directory, its output to stderr (or into {@code stdout}). */
+    /**
+     * Runs a child process in the current directory, its output to stderr (or into {@code stdout}). A program that
+     * is not there is bad input (exit 2), named with the fix, before anything ran.
+     */
     private int run(List<String> cmd, Path stdout) throws IOException, InterruptedException {
-        return PlainCommands.run(cmd, context.env(), stdout);
+        try {
+            return PlainCommands.run(cmd, context.env(), stdout);
+        } catch (PlainCommands.ProgramNotFoundException e) {
+            throw new dev.lifeboat.core.error.InvalidInputException(
+                    "cannot run " + e.program() + ": " + e.getMessage() + "; nothing ran",
+                    "install it, or give its path: lifeboat guard ... -- /path/to/" + e.program() + " ...");
+        }
     }
 
     private void print(Guarding.Decision d) {

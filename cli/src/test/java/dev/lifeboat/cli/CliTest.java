@@ -3,12 +3,14 @@ package dev.lifeboat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -303,6 +305,90 @@ class CliTest {
                 new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").input("T=$(cat tool.txt); $T destroy");
         assertThat(unreadable.run("guard", "--hook", "--config", "/nonexistent/lifeboat.yml"))
                 .isNotEqualTo(ExitCode.OK);
+    }
+
+    /** The wrapper with no terraform or tofu on PATH: exit 2 naming it, never a stack trace (issue 43, item 5). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"terraform", "tofu"})
+    void theWrapper_withoutItsProgram_isBadInput_namingIt(String program, @TempDir Path empty) {
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").env("PATH", empty.toString());
+
+        assertThat(cli.run("guard", "--config", "/nonexistent/lifeboat.yml", "--", program, "destroy"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err())
+                .contains("cannot run " + program + ": " + program + " is not on PATH (" + empty + ")")
+                .contains("what to do:")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    /**
+     * The wrapper runs Terraform's global options before each subcommand and carries the variables to the plan;
+     * Terraform here is a script that records what it is asked and shows a plan that deletes nothing.
+     */
+    @Test
+    void theWrapper_putsGlobalOptionsFirst_andCarriesVariablesToThePlan(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("terraform.log");
+        Path terraform = Files.createDirectories(dir.resolve("bin")).resolve("terraform");
+        Files.writeString(terraform, """
+                #!/bin/sh
+                echo "$@" >> "$LOG"
+                for a; do case "$a" in -*) ;; *) sub=${sub:-$a} ;; esac; last=$a; done
+                case "$sub" in
+                  plan) echo planned > "$last" ;;
+                  show) echo '{"format_version": "1.2", "resource_changes": []}' ;;
+                esac
+                """);
+        assertThat(terraform.toFile().setExecutable(true)).isTrue();
+        Path config = dir.resolve("lifeboat.yml");
+        Files.writeString(config, """
+                backup:
+                  account: "222222222222"
+                  region: eu-central-1
+                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
+                  vaultRetentionDays: 1098
+                databases:
+                  orders:
+                    engine: postgres
+                    source:
+                      account: "111111111111"
+                      region: eu-west-1
+                      instance: orders-prod
+                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                      externalId: lifeboat-orders
+                    retention: {daily: 7}
+                """);
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .env("PATH", dir.resolve("bin") + ":/usr/bin:/bin")
+                .env("LOG", log.toString());
+
+        int code = cli.run(
+                "guard",
+                "--config",
+                config.toString(),
+                "--vault",
+                "file:" + dir.resolve("vault"),
+                "--no-snapshots",
+                "--",
+                "terraform",
+                "-chdir=infra",
+                "destroy",
+                "-auto-approve",
+                "-var",
+                "env=prod",
+                "-var=region=eu-west-1",
+                "-var-file",
+                "prod.tfvars");
+
+        assertThat(code).as(cli.err()).isEqualTo(ExitCode.OK);
+        List<String> calls = Files.readAllLines(log);
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(0))
+                .startsWith(
+                        "-chdir=infra plan -destroy -var env=prod -var=region=eu-west-1 -var-file prod.tfvars -out ");
+        String planned = calls.get(0).substring(calls.get(0).lastIndexOf(' ') + 1);
+        assertThat(calls.get(1)).isEqualTo("-chdir=infra show -json " + planned);
+        assertThat(calls.get(2)).isEqualTo("-chdir=infra apply " + planned);
     }
 
     @org.junit.jupiter.params.ParameterizedTest
