@@ -191,13 +191,13 @@ final class GuardCommand implements Callable<Integer> {
             }
             return ExitCode.BAD_INPUT; // a hook's "block" (exit 2; the reason on stderr)
         }
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(plan);
+            bytes = Files.readAllBytes(plan);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("--plan " + plan + " does not exist");
         }
-        deletions = TerraformPlan.deletions(text, plan.toString());
+        deletions = TerraformPlan.deletions(bytes, plan.toString());
         Vault v = vault != null ? context.vaultAt(vault, cfg) : context.vault(cfg);
         Guarding.Decision decision;
         if (noSnapshots) {
@@ -419,7 +419,9 @@ final class GuardCommand implements Callable<Integer> {
 
     private void print(Guarding.Decision d) {
         if (d.findings().isEmpty()) {
-            context.out().println("allowed: the plan deletes no database and no backup");
+            context.out()
+                    .println("allowed: the plan deletes no database and no backup, and takes away no protection of"
+                            + " one");
             return;
         }
         for (Guarding.Finding f : d.findings()) {

@@ -307,6 +307,80 @@ class CliTest {
                 .isNotEqualTo(ExitCode.OK);
     }
 
+    /** A lifeboat.yml with one database, orders-prod in 111111111111/eu-west-1, for the guard's tests. */
+    private static Path guardConfig(Path dir) throws IOException {
+        Path config = dir.resolve("lifeboat.yml");
+        Files.writeString(config, """
+                backup:
+                  account: "222222222222"
+                  region: eu-central-1
+                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
+                  vaultRetentionDays: 1098
+                databases:
+                  orders:
+                    engine: postgres
+                    source:
+                      account: "111111111111"
+                      region: eu-west-1
+                      instance: orders-prod
+                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                      externalId: lifeboat-orders
+                    retention: {daily: 7}
+                """);
+        return config;
+    }
+
+    /**
+     * A plan the guard cannot read whole is bad input (exit 2), never a crash (70) and never "allowed"; an update that
+     * turns deletion protection off is refused (3) without a fresh backup (issue 43, item 5).
+     */
+    @Test
+    void aBinaryOrMalformedPlan_isBadInput_andAnUpdateTurningOffProtection_isRefused(@TempDir Path dir)
+            throws IOException {
+        Path config = guardConfig(dir);
+        Path binary = dir.resolve("plan.out");
+        Files.write(binary, new byte[] {'P', 'K', 3, 4, 0, (byte) 0xc3, (byte) 0x28, 0});
+        Path stringActions = dir.resolve("actions.json");
+        Files.writeString(stringActions, """
+                {"format_version": "1.2", "resource_changes": [{"address": "aws_db_instance.orders",
+                 "type": "aws_db_instance", "change": {"actions": "delete", "before": {"identifier": "orders-prod"}}}]}
+                """);
+        Path weakening = dir.resolve("weaken.json");
+        Files.writeString(weakening, """
+                {"format_version": "1.2", "resource_changes": [{"address": "aws_db_instance.orders", "mode": "managed",
+                 "type": "aws_db_instance", "change": {"actions": ["update"],
+                 "before": {"identifier": "orders-prod", "deletion_protection": true, "backup_retention_period": 7,
+                            "arn": "arn:aws:rds:eu-west-1:111111111111:db:orders-prod"},
+                 "after": {"identifier": "orders-prod", "deletion_protection": false, "backup_retention_period": 0,
+                           "arn": "arn:aws:rds:eu-west-1:111111111111:db:orders-prod"}}}]}
+                """);
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1");
+        String[] base = {"guard", "--config", config.toString(), "--vault", "file:" + dir.resolve("v"), "--no-snapshots"
+        };
+
+        assertThat(cli.run(with(base, "--plan", binary.toString())))
+                .as(cli.err())
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err()).contains("plan.out is not text").contains("terraform show -json");
+        assertThat(cli.run(with(base, "--plan", stringActions.toString())))
+                .as(cli.err())
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err()).contains("change.actions is STRING, not a list");
+        assertThat(cli.run(with(base, "--plan", weakening.toString())))
+                .as(cli.out())
+                .isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.out())
+                .contains("REFUSED aws_db_instance.orders (orders-prod)")
+                .contains("sets deletion_protection = false")
+                .contains("backup_retention_period = 0");
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
     /** The wrapper with no terraform or tofu on PATH: exit 2 naming it, never a stack trace (issue 43, item 5). */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"terraform", "tofu"})
@@ -340,24 +414,8 @@ class CliTest {
                 esac
                 """);
         assertThat(terraform.toFile().setExecutable(true)).isTrue();
-        Path config = dir.resolve("lifeboat.yml");
-        Files.writeString(config, """
-                backup:
-                  account: "222222222222"
-                  region: eu-central-1
-                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
-                  vaultRetentionDays: 1098
-                databases:
-                  orders:
-                    engine: postgres
-                    source:
-                      account: "111111111111"
-                      region: eu-west-1
-                      instance: orders-prod
-                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
-                      externalId: lifeboat-orders
-                    retention: {daily: 7}
-                """);
+        Path config = guardConfig(dir);
+
         InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
                 .env("PATH", dir.resolve("bin") + ":/usr/bin:/bin")
                 .env("LOG", log.toString());
