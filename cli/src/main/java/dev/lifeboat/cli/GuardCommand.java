@@ -50,7 +50,11 @@ final class GuardCommand implements Callable<Integer> {
     @Option(names = "--hook", description = "read the command about to run on stdin")
     boolean hook;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "lifeboat.yml")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "lifeboat.yml (needed for --plan, --hook and terraform; not to back up a database a command"
+                    + " names with --take-backup)")
     Path config;
 
     @Option(
@@ -126,6 +130,15 @@ final class GuardCommand implements Callable<Integer> {
                     "give --plan PLAN.json, --hook, or -- COMMAND (terraform destroy ...): one of them");
         }
         try {
+            if (wrap && !TerraformRun.isTerraform(command.getFirst())) {
+                return wrapDatabaseCommand();
+            }
+            if (config == null) {
+                throw new IllegalArgumentException("give --config lifeboat.yml: "
+                        + (wrap
+                                ? "the wrapper guards a Terraform plan by the databases lifeboat.yml protects"
+                                : "the guard decides by the databases lifeboat.yml protects"));
+            }
             if (wrap) {
                 return wrap();
             }
@@ -263,6 +276,109 @@ final class GuardCommand implements Callable<Integer> {
                         .forEach(f -> f.toFile().delete());
             }
         }
+    }
+
+    /**
+     * The wrapper for any command but Terraform's: the guard reads it as the hook does; a command that destroys
+     * nothing runs; one that destroys a database the guard can name (its URL in the command or {@code DATABASE_URL},
+     * or the {@code PG*} variables) runs only after, with {@code --take-backup}, that database was dumped into the
+     * vault and read back whole; anything else is refused (exit 3) and nothing runs.
+     */
+    private int wrapDatabaseCommand() throws IOException, InterruptedException {
+        Path here = Path.of("").toAbsolutePath();
+        String line =
+                String.join(" ", command.stream().map(GuardCommand::shellQuoted).toList());
+        List<CommandHook.Danger> dangers = CommandHook.read(line, new CommandHook.Context(context.env(), here));
+        List<CommandHook.Danger> databases = dangers.stream()
+                .filter(d -> d.target() == CommandHook.Target.DATABASE)
+                .toList();
+        if (dangers.size() > databases.size()) {
+            dangers.stream()
+                    .filter(d -> d.target() != CommandHook.Target.DATABASE)
+                    .forEach(d -> context.err()
+                            .println("lifeboat guard: refused `" + d.what() + "`: "
+                                    + (d.reason() == null
+                                            ? "it destroys what the wrapper cannot back up (only a database a command"
+                                                    + " names, or a Terraform plan with --config)"
+                                            : d.reason() + "; fix: " + d.fix())
+                                    + "; nothing ran"));
+            return ExitCode.REFUSED;
+        }
+        if (!databases.isEmpty()) {
+            if (!takeBackup) {
+                context.err()
+                        .println("lifeboat guard: refused `"
+                                + databases.getFirst().what() + "`: it destroys data in "
+                                + Optional.ofNullable(databases.getFirst().identifier())
+                                        .map(GuardCommand::redacted)
+                                        .orElse("a database")
+                                + " and no backup was asked for; nothing ran. Fix: lifeboat guard --take-backup -- "
+                                + line);
+                return ExitCode.REFUSED;
+            }
+            String vaultUri = vault != null ? vault : "file:" + here.resolve(".lifeboat-vault");
+            Vault v = context.aws().vault(vaultUri, dev.lifeboat.adapters.s3.S3Vault.Settings::of, context.clock());
+            java.util.Set<String> done = new java.util.HashSet<>();
+            for (CommandHook.Danger d : databases) {
+                dev.lifeboat.core.model.DatabaseTarget target;
+                try {
+                    target = BackupTarget.of(d, context.env(), context.home());
+                } catch (IllegalArgumentException e) {
+                    context.err()
+                            .println("lifeboat guard: refused `" + d.what() + "`: " + e.getMessage()
+                                    + "; nothing ran. Fix: set DATABASE_URL (postgres://USER@HOST:PORT/DB, mysql://,"
+                                    + " mariadb://) or PGHOST, PGPORT, PGUSER and PGDATABASE for the command");
+                    return ExitCode.REFUSED;
+                }
+                if (!done.add(target.describe())) {
+                    continue;
+                }
+                String id = BackupTarget.databaseId(target.database());
+                try {
+                    var m = new dev.lifeboat.core.dump.TakingDump(
+                                    v,
+                                    context.inspector(),
+                                    context.tools(),
+                                    context.clock(),
+                                    dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS)
+                            .dump(new dev.lifeboat.core.dump.TakingDump.Command(id, target, null, null))
+                            .manifest();
+                    m = dev.lifeboat.core.restore.ReadingBack.check(v, context.clock(), m);
+                    context.err()
+                            .println("lifeboat guard: backed up " + target.describe() + " before `" + d.what() + "`:"
+                                    + " backup " + m.backupId() + " of " + id + " in " + v.describe() + " ("
+                                    + m.sizeBytes() + " bytes, read back whole, sha256 " + m.sha256() + ")");
+                    context.err()
+                            .println("lifeboat guard: restore it with: lifeboat restore --from dump --vault " + vaultUri
+                                    + " --database " + id + " --backup " + m.backupId() + " --target "
+                                    + target.engine().urlScheme() + "://" + target.user() + "@" + target.host() + ":"
+                                    + target.port() + "/" + target.database() + "_restored --create");
+                } catch (RuntimeException e) {
+                    context.err()
+                            .println("lifeboat guard: refused `" + d.what() + "`: the backup of " + target.describe()
+                                    + " failed (" + describe(e) + "); nothing ran");
+                    return ExitCode.REFUSED;
+                }
+            }
+        }
+        return run(command, null);
+    }
+
+    private static String describe(RuntimeException e) {
+        return e instanceof dev.lifeboat.core.error.LifeboatException le
+                ? le.describe()
+                : String.valueOf(e.getMessage());
+    }
+
+    private static String redacted(String url) {
+        return url.replaceAll("(://[^:/@]+):[^@/]*@", "$1:***@");
+    }
+
+    /** A word as a shell would need it written to read it back as the same word. */
+    static String shellQuoted(String word) {
+        return !word.isEmpty() && word.matches("[A-Za-z0-9_@%+=:,./-]+")
+                ? word
+                : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /**

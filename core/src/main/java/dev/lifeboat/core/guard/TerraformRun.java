@@ -56,6 +56,12 @@ public record TerraformRun(
         applyOptions = List.copyOf(applyOptions);
     }
 
+    /** Whether {@code program} is Terraform or OpenTofu (by name or path). */
+    public static boolean isTerraform(String program) {
+        String name = Path.of(program).getFileName().toString();
+        return name.equals("terraform") || name.equals("tofu");
+    }
+
     /**
      * Reads {@code command} ({@code terraform -chdir=infra destroy -var env=prod}). Refuses, naming the fix, what
      * the wrapper does not guard (another program or subcommand) and what Terraform itself would refuse (a saved
