@@ -8,9 +8,11 @@ import dev.lifeboat.adapters.process.PlainCommands;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.guard.CommandHook;
+import dev.lifeboat.core.guard.DatabaseAddress;
 import dev.lifeboat.core.guard.Guarding;
 import dev.lifeboat.core.guard.HookDecision;
 import dev.lifeboat.core.guard.TerraformPlan;
+import dev.lifeboat.core.guard.TerraformRun;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import java.io.IOException;
@@ -48,7 +50,11 @@ final class GuardCommand implements Callable<Integer> {
     @Option(names = "--hook", description = "read the command about to run on stdin")
     boolean hook;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "lifeboat.yml")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "lifeboat.yml (needed for --plan, --hook and terraform; not to back up a database a command"
+                    + " names with --take-backup)")
     Path config;
 
     @Option(
@@ -98,8 +104,10 @@ final class GuardCommand implements Callable<Integer> {
     @Option(
             names = "--source",
             paramLabel = "ID=URL",
-            description = "with --take-backup: where database ID is reachable from here, e.g."
-                    + " orders=postgresql://app@localhost:5432/orders (password from the engine's usual places)")
+            description = "where database ID is reachable from here, e.g."
+                    + " orders=postgresql://app@localhost:5432/orders (password from the engine's usual places): with"
+                    + " --take-backup, what to dump; with --hook, the server a command's database must be on to count"
+                    + " as ID (else ID's dump secret's host)")
     java.util.Map<String, String> sources;
 
     @picocli.CommandLine.Parameters(
@@ -122,6 +130,15 @@ final class GuardCommand implements Callable<Integer> {
                     "give --plan PLAN.json, --hook, or -- COMMAND (terraform destroy ...): one of them");
         }
         try {
+            if (wrap && !TerraformRun.isTerraform(command.getFirst())) {
+                return wrapDatabaseCommand();
+            }
+            if (config == null) {
+                throw new IllegalArgumentException("give --config lifeboat.yml: "
+                        + (wrap
+                                ? "the wrapper guards a Terraform plan by the databases lifeboat.yml protects"
+                                : "the guard decides by the databases lifeboat.yml protects"));
+            }
             if (wrap) {
                 return wrap();
             }
@@ -176,7 +193,8 @@ final class GuardCommand implements Callable<Integer> {
                     dangers,
                     new Guarding(v, noSnapshots ? null : lastRds, context.clock()),
                     limit,
-                    config.toString());
+                    config.toString(),
+                    addresses());
             if (r.allowed()) {
                 return ExitCode.OK;
             }
@@ -186,13 +204,13 @@ final class GuardCommand implements Callable<Integer> {
             }
             return ExitCode.BAD_INPUT; // a hook's "block" (exit 2; the reason on stderr)
         }
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(plan);
+            bytes = Files.readAllBytes(plan);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("--plan " + plan + " does not exist");
         }
-        deletions = TerraformPlan.deletions(text, plan.toString());
+        deletions = TerraformPlan.deletions(bytes, plan.toString());
         Vault v = vault != null ? context.vaultAt(vault, cfg) : context.vault(cfg);
         Guarding.Decision decision;
         if (noSnapshots) {
@@ -220,34 +238,15 @@ final class GuardCommand implements Callable<Integer> {
      * the saved plan, not re-running the command, makes what was checked what runs.
      */
     private int wrap() throws IOException, InterruptedException {
-        String program = command.getFirst();
-        List<String> args = command.subList(1, command.size());
-        String sub = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
-        if (!List.of("terraform", "tofu")
-                        .contains(Path.of(program).getFileName().toString())
-                || !List.of("destroy", "apply").contains(sub)) {
-            throw new IllegalArgumentException(
-                    "the wrapper guards terraform or tofu destroy and apply; got `" + String.join(" ", command) + "`");
-        }
-        List<String> rest = new java.util.ArrayList<>(args);
-        rest.remove(sub);
-        rest.removeIf(a -> a.equals("-auto-approve") || a.equals("--auto-approve"));
+        TerraformRun tf = TerraformRun.parse(command);
         Path work = Files.createTempDirectory("lifeboat-guard");
         try {
-            Path planFile;
-            Optional<String> saved = sub.equals("apply")
-                    ? rest.stream().filter(a -> !a.startsWith("-")).findFirst()
-                    : Optional.empty();
-            if (saved.isPresent()) {
-                planFile = Path.of(saved.get());
+            String planFile;
+            if (tf.savedPlan() != null) {
+                planFile = tf.savedPlan();
             } else {
-                planFile = work.resolve("plan.out");
-                List<String> planCommand = new java.util.ArrayList<>(List.of(program, "plan"));
-                if (sub.equals("destroy") || rest.remove("-destroy")) {
-                    planCommand.add("-destroy");
-                }
-                planCommand.addAll(rest);
-                planCommand.addAll(List.of("-out", planFile.toString()));
+                planFile = work.resolve("plan.out").toString();
+                List<String> planCommand = tf.planCommand(Path.of(planFile));
                 int code = run(planCommand, null);
                 if (code != 0) {
                     context.err()
@@ -257,11 +256,11 @@ final class GuardCommand implements Callable<Integer> {
                 }
             }
             Path json = work.resolve("plan.json");
-            int shown = run(List.of(program, "show", "-json", planFile.toString()), json);
+            int shown = run(tf.showCommand(planFile), json);
             if (shown != 0) {
                 context.err()
-                        .println("lifeboat guard: `" + program + " show -json` failed (exit " + shown
-                                + "); nothing was applied");
+                        .println("lifeboat guard: `" + String.join(" ", tf.showCommand(planFile)) + "` failed (exit "
+                                + shown + "); nothing was applied");
                 return ExitCode.FAILED;
             }
             plan = json;
@@ -270,12 +269,153 @@ final class GuardCommand implements Callable<Integer> {
                 context.err().println("lifeboat guard: refused; nothing was applied");
                 return decided;
             }
-            return run(List.of(program, "apply", planFile.toString()), null);
+            return run(tf.applyCommand(planFile), null);
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder())
                         .forEach(f -> f.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * The wrapper for any command but Terraform's: the guard reads it as the hook does; a command that destroys
+     * nothing runs; one that destroys a database the guard can name (its URL in the command or {@code DATABASE_URL},
+     * or the {@code PG*} variables) runs only after, with {@code --take-backup}, that database was dumped into the
+     * vault and read back whole; anything else is refused (exit 3) and nothing runs.
+     */
+    private int wrapDatabaseCommand() throws IOException, InterruptedException {
+        Path here = Path.of("").toAbsolutePath();
+        String line =
+                String.join(" ", command.stream().map(GuardCommand::shellQuoted).toList());
+        List<CommandHook.Danger> dangers = CommandHook.read(line, new CommandHook.Context(context.env(), here));
+        List<CommandHook.Danger> databases = dangers.stream()
+                .filter(d -> d.target() == CommandHook.Target.DATABASE)
+                .toList();
+        if (dangers.size() > databases.size()) {
+            dangers.stream()
+                    .filter(d -> d.target() != CommandHook.Target.DATABASE)
+                    .forEach(d -> context.err()
+                            .println("lifeboat guard: refused `" + d.what() + "`: "
+                                    + (d.reason() == null
+                                            ? "it destroys what the wrapper cannot back up (only a database a command"
+                                                    + " names, or a Terraform plan with --config)"
+                                            : d.reason() + "; fix: " + d.fix())
+                                    + "; nothing ran"));
+            return ExitCode.REFUSED;
+        }
+        if (!databases.isEmpty()) {
+            if (!takeBackup) {
+                context.err()
+                        .println("lifeboat guard: refused `"
+                                + databases.getFirst().what() + "`: it destroys data in "
+                                + Optional.ofNullable(databases.getFirst().identifier())
+                                        .map(GuardCommand::redacted)
+                                        .orElse("a database")
+                                + " and no backup was asked for; nothing ran. Fix: lifeboat guard --take-backup -- "
+                                + line);
+                return ExitCode.REFUSED;
+            }
+            String vaultUri = vault != null ? vault : "file:" + here.resolve(".lifeboat-vault");
+            Vault v = context.aws().vault(vaultUri, dev.lifeboat.adapters.s3.S3Vault.Settings::of, context.clock());
+            java.util.Set<String> done = new java.util.HashSet<>();
+            for (CommandHook.Danger d : databases) {
+                dev.lifeboat.core.model.DatabaseTarget target;
+                try {
+                    target = BackupTarget.of(d, context.env(), context.home());
+                } catch (IllegalArgumentException e) {
+                    context.err()
+                            .println("lifeboat guard: refused `" + d.what() + "`: " + e.getMessage()
+                                    + "; nothing ran. Fix: set DATABASE_URL (postgres://USER@HOST:PORT/DB, mysql://,"
+                                    + " mariadb://) or PGHOST, PGPORT, PGUSER and PGDATABASE for the command");
+                    return ExitCode.REFUSED;
+                }
+                if (!done.add(target.describe())) {
+                    continue;
+                }
+                String id = BackupTarget.databaseId(target.database());
+                try {
+                    var m = new dev.lifeboat.core.dump.TakingDump(
+                                    v,
+                                    context.inspector(),
+                                    context.tools(),
+                                    context.clock(),
+                                    dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS)
+                            .dump(new dev.lifeboat.core.dump.TakingDump.Command(id, target, null, null))
+                            .manifest();
+                    m = dev.lifeboat.core.restore.ReadingBack.check(v, context.clock(), m);
+                    context.err()
+                            .println("lifeboat guard: backed up " + target.describe() + " before `" + d.what() + "`:"
+                                    + " backup " + m.backupId() + " of " + id + " in " + v.describe() + " ("
+                                    + m.sizeBytes() + " bytes, read back whole, sha256 " + m.sha256() + ")");
+                    context.err()
+                            .println("lifeboat guard: restore it with: lifeboat restore --from dump --vault " + vaultUri
+                                    + " --database " + id + " --backup " + m.backupId() + " --target "
+                                    + target.engine().urlScheme() + "://" + target.user() + "@" + target.host() + ":"
+                                    + target.port() + "/" + target.database() + "_restored --create");
+                } catch (RuntimeException e) {
+                    context.err()
+                            .println("lifeboat guard: refused `" + d.what() + "`: the backup of " + target.describe()
+                                    + " failed (" + describe(e) + "); nothing ran");
+                    return ExitCode.REFUSED;
+                }
+            }
+        }
+        return run(command, null);
+    }
+
+    private static String describe(RuntimeException e) {
+        return e instanceof dev.lifeboat.core.error.LifeboatException le
+                ? le.describe()
+                : String.valueOf(e.getMessage());
+    }
+
+    private static String redacted(String url) {
+        return url.replaceAll("(://[^:/@]+):[^@/]*@", "$1:***@");
+    }
+
+    /** A word as a shell would need it written to read it back as the same word. */
+    static String shellQuoted(String word) {
+        return !word.isEmpty() && word.matches("[A-Za-z0-9_@%+=:,./-]+")
+                ? word
+                : "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * Where each database of lifeboat.yml is served, for the hook to match a command's database by server and name:
+     * the URL given with {@code --source ID=URL}, else the host of its dump secret (read once, when a command needs
+     * it). A secret that cannot be read gives no address, and the command is blocked as unknown.
+     */
+    private HookDecision.Addresses addresses() {
+        java.util.Map<String, Optional<DatabaseAddress>> known = new java.util.HashMap<>();
+        return db -> known.computeIfAbsent(db.id(), id -> address(db));
+    }
+
+    private Optional<DatabaseAddress> address(LifeboatConfig.Database db) {
+        String url = sources == null ? null : sources.get(db.id());
+        if (url != null) {
+            Optional<DatabaseAddress> a = DatabaseAddress.ofUrl(url);
+            if (a.isEmpty()) {
+                context.err()
+                        .println("lifeboat guard: --source " + db.id() + "=... is not a database URL"
+                                + " (postgresql://USER@HOST:PORT/DB, mysql://, mariadb://)");
+            }
+            return a;
+        }
+        Optional<LifeboatConfig.DumpSettings> dump = Optional.ofNullable(db.dump());
+        String secret = dump.map(LifeboatConfig.DumpSettings::secretArn).orElse(null);
+        if (secret == null) {
+            return Optional.empty();
+        }
+        try {
+            dev.lifeboat.core.model.DatabaseTarget t = context.database(null, null, "dump.secretArn", secret);
+            String name = dump.map(LifeboatConfig.DumpSettings::dbname).orElse(t.database());
+            return Optional.of(new DatabaseAddress(t.engine(), t.host(), t.port(), name));
+        } catch (RuntimeException e) {
+            context.err()
+                    .println("lifeboat guard: cannot read the dump secret of " + db.id() + " (" + e.getMessage()
+                            + "), so no command's database can be matched to it; give --source " + db.id() + "=URL");
+            return Optional.empty();
         }
     }
 
@@ -379,14 +519,25 @@ final class GuardCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs a child process in the current directory, its output to stderr (or into {@code stdout}). */
+    /**
+     * Runs a child process in the current directory, its output to stderr (or into {@code stdout}). A program that
+     * is not there is bad input (exit 2), named with the fix, before anything ran.
+     */
     private int run(List<String> cmd, Path stdout) throws IOException, InterruptedException {
-        return PlainCommands.run(cmd, context.env(), stdout);
+        try {
+            return PlainCommands.run(cmd, context.env(), stdout);
+        } catch (PlainCommands.ProgramNotFoundException e) {
+            throw new dev.lifeboat.core.error.InvalidInputException(
+                    "cannot run " + e.program() + ": " + e.getMessage() + "; nothing ran",
+                    "install it, or give its path: lifeboat guard ... -- /path/to/" + e.program() + " ...");
+        }
     }
 
     private void print(Guarding.Decision d) {
         if (d.findings().isEmpty()) {
-            context.out().println("allowed: the plan deletes no database and no backup");
+            context.out()
+                    .println("allowed: the plan deletes no database and no backup, and takes away no protection of"
+                            + " one");
             return;
         }
         for (Guarding.Finding f : d.findings()) {

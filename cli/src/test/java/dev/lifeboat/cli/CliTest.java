@@ -3,12 +3,14 @@ package dev.lifeboat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -303,6 +305,148 @@ class CliTest {
                 new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").input("T=$(cat tool.txt); $T destroy");
         assertThat(unreadable.run("guard", "--hook", "--config", "/nonexistent/lifeboat.yml"))
                 .isNotEqualTo(ExitCode.OK);
+    }
+
+    /** A lifeboat.yml with one database, orders-prod in 111111111111/eu-west-1, for the guard's tests. */
+    private static Path guardConfig(Path dir) throws IOException {
+        Path config = dir.resolve("lifeboat.yml");
+        Files.writeString(config, """
+                backup:
+                  account: "222222222222"
+                  region: eu-central-1
+                  kmsKeyArn: arn:aws:kms:eu-central-1:222222222222:key/backup
+                  vaultRetentionDays: 1098
+                databases:
+                  orders:
+                    engine: postgres
+                    source:
+                      account: "111111111111"
+                      region: eu-west-1
+                      instance: orders-prod
+                      roleArn: arn:aws:iam::111111111111:role/lifeboat-source
+                      externalId: lifeboat-orders
+                    retention: {daily: 7}
+                """);
+        return config;
+    }
+
+    /**
+     * A plan the guard cannot read whole is bad input (exit 2), never a crash (70) and never "allowed"; an update that
+     * turns deletion protection off is refused (3) without a fresh backup (issue 43, item 5).
+     */
+    @Test
+    void aBinaryOrMalformedPlan_isBadInput_andAnUpdateTurningOffProtection_isRefused(@TempDir Path dir)
+            throws IOException {
+        Path config = guardConfig(dir);
+        Path binary = dir.resolve("plan.out");
+        Files.write(binary, new byte[] {'P', 'K', 3, 4, 0, (byte) 0xc3, (byte) 0x28, 0});
+        Path stringActions = dir.resolve("actions.json");
+        Files.writeString(stringActions, """
+                {"format_version": "1.2", "resource_changes": [{"address": "aws_db_instance.orders",
+                 "type": "aws_db_instance", "change": {"actions": "delete", "before": {"identifier": "orders-prod"}}}]}
+                """);
+        Path weakening = dir.resolve("weaken.json");
+        Files.writeString(weakening, """
+                {"format_version": "1.2", "resource_changes": [{"address": "aws_db_instance.orders", "mode": "managed",
+                 "type": "aws_db_instance", "change": {"actions": ["update"],
+                 "before": {"identifier": "orders-prod", "deletion_protection": true, "backup_retention_period": 7,
+                            "arn": "arn:aws:rds:eu-west-1:111111111111:db:orders-prod"},
+                 "after": {"identifier": "orders-prod", "deletion_protection": false, "backup_retention_period": 0,
+                           "arn": "arn:aws:rds:eu-west-1:111111111111:db:orders-prod"}}}]}
+                """);
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1");
+        String[] base = {"guard", "--config", config.toString(), "--vault", "file:" + dir.resolve("v"), "--no-snapshots"
+        };
+
+        assertThat(cli.run(with(base, "--plan", binary.toString())))
+                .as(cli.err())
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err()).contains("plan.out is not text").contains("terraform show -json");
+        assertThat(cli.run(with(base, "--plan", stringActions.toString())))
+                .as(cli.err())
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err()).contains("change.actions is STRING, not a list");
+        assertThat(cli.run(with(base, "--plan", weakening.toString())))
+                .as(cli.out())
+                .isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.out())
+                .contains("REFUSED aws_db_instance.orders (orders-prod)")
+                .contains("sets deletion_protection = false")
+                .contains("backup_retention_period = 0");
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    /** The wrapper with no terraform or tofu on PATH: exit 2 naming it, never a stack trace (issue 43, item 5). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"terraform", "tofu"})
+    void theWrapper_withoutItsProgram_isBadInput_namingIt(String program, @TempDir Path empty) {
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").env("PATH", empty.toString());
+
+        assertThat(cli.run("guard", "--config", "/nonexistent/lifeboat.yml", "--", program, "destroy"))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err())
+                .contains("cannot run " + program + ": " + program + " is not on PATH (" + empty + ")")
+                .contains("what to do:")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    /**
+     * The wrapper runs Terraform's global options before each subcommand and carries the variables to the plan;
+     * Terraform here is a script that records what it is asked and shows a plan that deletes nothing.
+     */
+    @Test
+    void theWrapper_putsGlobalOptionsFirst_andCarriesVariablesToThePlan(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("terraform.log");
+        Path terraform = Files.createDirectories(dir.resolve("bin")).resolve("terraform");
+        Files.writeString(terraform, """
+                #!/bin/sh
+                echo "$@" >> "$LOG"
+                for a; do case "$a" in -*) ;; *) sub=${sub:-$a} ;; esac; last=$a; done
+                case "$sub" in
+                  plan) echo planned > "$last" ;;
+                  show) echo '{"format_version": "1.2", "resource_changes": []}' ;;
+                esac
+                """);
+        assertThat(terraform.toFile().setExecutable(true)).isTrue();
+        Path config = guardConfig(dir);
+
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .env("PATH", dir.resolve("bin") + ":/usr/bin:/bin")
+                .env("LOG", log.toString());
+
+        int code = cli.run(
+                "guard",
+                "--config",
+                config.toString(),
+                "--vault",
+                "file:" + dir.resolve("vault"),
+                "--no-snapshots",
+                "--",
+                "terraform",
+                "-chdir=infra",
+                "destroy",
+                "-auto-approve",
+                "-var",
+                "env=prod",
+                "-var=region=eu-west-1",
+                "-var-file",
+                "prod.tfvars");
+
+        assertThat(code).as(cli.err()).isEqualTo(ExitCode.OK);
+        List<String> calls = Files.readAllLines(log);
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(0))
+                .startsWith(
+                        "-chdir=infra plan -destroy -var env=prod -var=region=eu-west-1 -var-file prod.tfvars -out ");
+        String planned = calls.get(0).substring(calls.get(0).lastIndexOf(' ') + 1);
+        assertThat(calls.get(1)).isEqualTo("-chdir=infra show -json " + planned);
+        assertThat(calls.get(2)).isEqualTo("-chdir=infra apply " + planned);
     }
 
     @org.junit.jupiter.params.ParameterizedTest

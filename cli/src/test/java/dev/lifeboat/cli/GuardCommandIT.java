@@ -6,6 +6,7 @@ import dev.lifeboat.adapters.local.LocalDirectoryVault;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.TakingDump;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.testing.Fingerprint;
 import dev.lifeboat.testing.Fixtures;
 import dev.lifeboat.testing.MotoServer;
 import dev.lifeboat.testing.PostgresServer;
@@ -203,6 +204,101 @@ class GuardCommandIT {
         List<String> calls = Files.readAllLines(log);
         String planned = calls.getFirst().substring(calls.getFirst().lastIndexOf(' ') + 1);
         assertThat(calls).contains("apply " + planned, "applied");
+    }
+
+    /**
+     * Issue 43: `drizzle-kit push --force` dropped a production database's tables. Through the wrapper with
+     * --take-backup and no lifeboat.yml, the database DATABASE_URL names is dumped into a local vault and read back
+     * before the tool runs; the tool (a script of this test's own that drops every table, as --force lets it) runs;
+     * and the restore command the guard prints brings back every table identical.
+     */
+    @Test
+    void takeBackup_beforeDrizzleKitPushForce_withoutAConfig_restoresIdentical(PostgresServer pg) throws IOException {
+        DatabaseTarget db = pg.newDatabase("drizzle");
+        Fixtures.loadTricky(pg, db.database());
+        java.util.Map<String, String> before = Fingerprint.of(pg, db.database());
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path ran = dir.resolve("drizzle.log");
+        Path drizzle = bin.resolve("drizzle-kit");
+        Files.writeString(drizzle, """
+                #!/bin/sh
+                echo "$@" >> "$RAN"
+                psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;'
+                """);
+        assertThat(drizzle.toFile().setExecutable(true)).isTrue();
+        String databaseUrl = "postgres://" + db.user() + ":" + pg.password() + "@" + db.host() + ":" + db.port() + "/"
+                + db.database();
+        Path localVault = dir.resolve("laptop-vault");
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .env("PATH", bin + ":/usr/bin:/bin")
+                .env("RAN", ran.toString())
+                .env("DATABASE_URL", databaseUrl);
+
+        assertThat(cli.run("guard", "--", "drizzle-kit", "push", "--force"))
+                .as("without --take-backup: refused, nothing ran")
+                .isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.err()).contains("lifeboat guard --take-backup -- drizzle-kit push --force");
+        assertThat(ran).doesNotExist();
+
+        int code = cli.run(
+                "guard", "--take-backup", "--vault", "file:" + localVault, "--", "drizzle-kit", "push", "--force");
+
+        assertThat(code).as(cli.err()).isZero();
+        assertThat(Files.readString(ran)).isEqualTo("push --force\n");
+        assertThat(Fingerprint.of(pg, db.database()))
+                .as("the tool dropped the tables")
+                .isNotEqualTo(before);
+        assertThat(cli.err())
+                .contains("lifeboat guard: backed up postgresql://" + db.user() + "@")
+                .contains("read back whole")
+                .doesNotContain(pg.password());
+        String restore = cli.err()
+                .lines()
+                .filter(l -> l.startsWith("lifeboat guard: restore it with: lifeboat restore "))
+                .findFirst()
+                .orElseThrow()
+                .substring("lifeboat guard: restore it with: lifeboat ".length());
+        assertThat(restore).contains("--vault file:" + localVault);
+
+        InProcessLifeboat restoring =
+                new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").env("PGPASSWORD", pg.password());
+        assertThat(restoring.run(restore.split(" "))).as(restoring.err()).isZero();
+        String restored = restore.substring(restore.lastIndexOf('/') + 1, restore.indexOf(" --create"));
+        assertThat(Fingerprint.of(pg, restored)).isEqualTo(before);
+    }
+
+    /** A backup that cannot be taken blocks the command: exit 3, and the tool never ran. */
+    @Test
+    void takeBackup_thatFails_runsNothing(PostgresServer pg) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path ran = dir.resolve("ran.log");
+        Path prisma = bin.resolve("prisma");
+        Files.writeString(prisma, "#!/bin/sh\necho ran >> \"$RAN\"\n");
+        assertThat(prisma.toFile().setExecutable(true)).isTrue();
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .env("PATH", bin + ":/usr/bin:/bin")
+                .env("RAN", ran.toString())
+                .env("PGPASSWORD", pg.password())
+                .env("DATABASE_URL", "postgresql://" + pg.user() + "@" + pg.host() + ":" + pg.port() + "/no_such_db");
+
+        int code = cli.run(
+                "guard", "--take-backup", "--vault", "file:" + dir.resolve("v"), "--", "prisma", "migrate", "reset");
+
+        assertThat(code).as(cli.err()).isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.err())
+                .contains("the backup of postgresql://")
+                .contains("failed")
+                .contains("nothing ran");
+        assertThat(ran).doesNotExist();
+
+        InProcessLifeboat nobody = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .env("PATH", bin + ":/usr/bin:/bin")
+                .env("RAN", ran.toString());
+        assertThat(nobody.run("guard", "--take-backup", "--", "prisma", "migrate", "reset"))
+                .as("no DATABASE_URL, no PG*: which database is not known")
+                .isEqualTo(ExitCode.REFUSED);
+        assertThat(nobody.err()).contains("cannot tell which database");
+        assertThat(ran).doesNotExist();
     }
 
     /** --take-backup: a database short of a fresh backup is dumped from where it is reachable, then allowed. */

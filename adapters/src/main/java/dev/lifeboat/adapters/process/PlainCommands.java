@@ -16,20 +16,48 @@ import java.util.Map;
 public final class PlainCommands {
     private PlainCommands() {}
 
-    /** Runs {@code command} to its end; its exit code. {@code stdout}: a file for its output, or null for ours. */
+    /** A program that is not there to run: nothing ran. */
+    public static final class ProgramNotFoundException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final String program;
+
+        ProgramNotFoundException(String program, String message) {
+            super(message);
+            this.program = program;
+        }
+
+        /** The program as it was named. */
+        public String program() {
+            return program;
+        }
+    }
+
+    /**
+     * Runs {@code command} to its end; its exit code. {@code stdout}: a file for its output, or null for ours.
+     *
+     * @throws ProgramNotFoundException when the program is not on {@code env}'s PATH (or its path is not executable)
+     */
     public static int run(List<String> command, Map<String, String> env, Path stdout)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(command);
         String program = cmd.getFirst();
         if (!program.contains("/")) {
             String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+            boolean found = false;
             for (String dir : path.split(File.pathSeparator, -1)) {
                 Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
-                if (Files.isExecutable(candidate)) {
+                if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
                     cmd.set(0, candidate.toString());
+                    found = true;
                     break;
                 }
             }
+            if (!found) {
+                // never this JVM's own PATH: what runs is what the operator's PATH names, or nothing
+                throw new ProgramNotFoundException(program, program + " is not on PATH (" + path + ")");
+            }
+        } else if (!Files.isExecutable(Path.of(program)) || Files.isDirectory(Path.of(program))) {
+            throw new ProgramNotFoundException(program, program + " does not exist or is not executable");
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().clear();

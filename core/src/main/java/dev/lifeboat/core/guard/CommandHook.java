@@ -8,6 +8,7 @@ import dev.lifeboat.core.guard.ShellReader.Input;
 import dev.lifeboat.core.guard.ShellReader.InputKind;
 import dev.lifeboat.core.guard.ShellReader.Script;
 import dev.lifeboat.core.guard.ShellReader.Word;
+import dev.lifeboat.core.model.DatabaseEngine;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -63,7 +64,10 @@ public final class CommandHook {
     /**
      * One danger: the tool, what it does ({@code terraform destroy}, {@code aws rds delete-db-instance}), the
      * target and its identity where the command says it (identifier, Region, profile), the reason for an
-     * unreadable one, the fix, and the documentation of the family.
+     * unreadable one, the fix, and the documentation of the family. {@code address}: for a {@link Target#DATABASE},
+     * the server and database the command reaches, as the tool would resolve them (its options, its URL, the
+     * environment it reads); null when that is not known here (no URL for a framework, a runner that brings its own
+     * environment or runs on another machine).
      */
     public record Danger(
             String tool,
@@ -73,7 +77,21 @@ public final class CommandHook {
             String region,
             String profile,
             String reason,
-            String fix) {
+            String fix,
+            DatabaseAddress address) {
+
+        /** A danger with no database address (every target but {@link Target#DATABASE}). */
+        Danger(
+                String tool,
+                String what,
+                Target target,
+                String identifier,
+                String region,
+                String profile,
+                String reason,
+                String fix) {
+            this(tool, what, target, identifier, region, profile, reason, fix, null);
+        }
 
         static Danger unreadable(String what, String reason, String fix) {
             return new Danger(null, what, Target.UNREADABLE, null, null, null, reason, fix);
@@ -97,6 +115,40 @@ public final class CommandHook {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private static final int MAX_DEPTH = 12;
+    /** An option's value that is not known until the command runs. */
+    private static final String UNKNOWN = "\u0000unknown";
+    /** Runners that run a command on another machine: there {@code localhost} is that machine. */
+    private static final Set<String> REMOTE =
+            Set.of("ssh", "docker", "podman", "docker-compose", "kubectl", "heroku-run", "fly", "flyctl");
+    /**
+     * Runners that run a command here with an environment of their own: secrets and {@code .env} files injected,
+     * {@code sudo}'s reset environment, {@code env -i}.
+     */
+    private static final Set<String> OWN_ENVIRONMENT = Set.of(
+            "railway",
+            "doppler",
+            "op",
+            "infisical",
+            "dotenvx",
+            "dotenv",
+            "heroku",
+            "direnv",
+            "chamber",
+            "aws-vault",
+            "vercel",
+            "netlify",
+            "su",
+            "runuser",
+            "sudo",
+            "doas",
+            "env",
+            "uv",
+            "poetry",
+            "pipenv",
+            "pdm",
+            "hatch",
+            "rye",
+            "bundle");
     /** A hook's input past this many bytes is refused: no command an agent runs is this long. */
     public static final int MAX_INPUT = 1 << 20;
 
@@ -204,6 +256,14 @@ public final class CommandHook {
         final Map<String, String> aliases = new HashMap<>();
         final List<Danger> out = new ArrayList<>();
         final Set<String> makeTargets = new HashSet<>();
+        /**
+         * How many runners that bring their own environment or run the command on another machine the reading is
+         * inside ({@code ssh}, {@code railway run}, {@code docker exec}, ...): there this machine's environment and
+         * {@code localhost} do not say which database a command reaches.
+         */
+        int elsewhere;
+        /** How many of those run it on another machine. */
+        int remote;
 
         Reading(Context context) {
             this.context = context;
@@ -516,6 +576,19 @@ public final class CommandHook {
 
         /** Follows a command runner to the command it runs; false when {@code name} is none. */
         private boolean runner(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+            boolean far = REMOTE.contains(name);
+            boolean away = far || OWN_ENVIRONMENT.contains(name);
+            elsewhere += away ? 1 : 0;
+            remote += far ? 1 : 0;
+            try {
+                return runnerOf(name, args, env, stdin, depth);
+            } finally {
+                elsewhere -= away ? 1 : 0;
+                remote -= far ? 1 : 0;
+            }
+        }
+
+        private boolean runnerOf(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
             switch (name) {
                 case "sudo" -> {
                     int i = options(
@@ -1172,6 +1245,8 @@ public final class CommandHook {
             boolean commandOrFile = false;
             List<String> positional = new ArrayList<>();
             String db = null;
+            String host = null;
+            String port = null;
             for (int i = 0; i < args.size(); i++) {
                 Arg arg = args.get(i);
                 String a = arg.text();
@@ -1255,6 +1330,10 @@ public final class CommandHook {
                         || option.equals("-D")
                         || option.equals("--database")) {
                     db = value;
+                } else if (option.equals("-h") || option.equals("--host")) {
+                    host = arg.known() ? value : UNKNOWN;
+                } else if ((psql ? option.equals("-p") : option.equals("-P")) || option.equals("--port")) {
+                    port = arg.known() ? value : UNKNOWN;
                 }
             }
             if (!commandOrFile) {
@@ -1266,15 +1345,7 @@ public final class CommandHook {
             for (String s : sql) {
                 Optional<String> d = Sql.destructive(s);
                 if (d.isPresent()) {
-                    out.add(new Danger(
-                            name,
-                            name + ": " + d.get(),
-                            Target.DATABASE,
-                            database(db, env, name),
-                            null,
-                            null,
-                            null,
-                            null));
+                    out.add(databaseDanger(name, name + ": " + d.get(), db, host, port, env, null));
                     return;
                 }
             }
@@ -1311,14 +1382,13 @@ public final class CommandHook {
                 }
             }
             if (clean) {
-                out.add(new Danger(
+                out.add(databaseDanger(
                         "pg_restore",
                         "pg_restore --clean",
-                        Target.DATABASE,
-                        database(db, env, "pg_restore"),
-                        null,
-                        null,
-                        null,
+                        db,
+                        optionValue(args, valueShort, "", 'h', "--host"),
+                        optionValue(args, valueShort, "", 'p', "--port"),
+                        env,
                         null));
             }
         }
@@ -1410,11 +1480,21 @@ public final class CommandHook {
                     continue;
                 }
                 if (rule.matches(args)) {
-                    String id = null;
                     if (rule.target() == Target.DATABASE) {
-                        id = database(databaseArgument(tool, args), env, tool);
+                        boolean mysqlAdmin = tool.equals("mysqladmin") || tool.equals("mariadb-admin");
+                        String values = mysqlAdmin ? "hPuSOcwi" : "hpU";
+                        String attached = mysqlAdmin ? "p" : "";
+                        out.add(databaseDanger(
+                                tool,
+                                rule.family(),
+                                databaseArgument(tool, args),
+                                optionValue(args, values, attached, 'h', "--host"),
+                                optionValue(args, values, attached, mysqlAdmin ? 'P' : 'p', "--port"),
+                                env,
+                                rule.docs()));
+                    } else {
+                        out.add(new Danger(tool, rule.family(), rule.target(), null, null, null, null, rule.docs()));
                     }
-                    out.add(new Danger(tool, rule.family(), rule.target(), id, null, null, null, rule.docs()));
                     return;
                 }
                 if (args.stream().anyMatch(a -> !a.known() && !a.text().startsWith("-"))
@@ -1493,18 +1573,176 @@ public final class CommandHook {
             return null;
         }
 
+        /**
+         * A danger to a database: {@code db} is the URL or name the command gives (null: none), {@code host} and
+         * {@code port} its options (null: not given; {@link #UNKNOWN}: not known until it runs).
+         */
+        private Danger databaseDanger(
+                String tool, String what, String db, String host, String port, Map<String, String> env, String fix) {
+            return new Danger(
+                    tool,
+                    what,
+                    Target.DATABASE,
+                    database(db, env, tool),
+                    null,
+                    null,
+                    null,
+                    fix,
+                    address(tool, db, host, port, env));
+        }
+
         /** A database URL or name from the command, else from the environment the tool reads. */
         private static String database(String fromCommand, Map<String, String> env, String tool) {
             if (fromCommand != null) {
                 return fromCommand;
             }
-            if (env.get("DATABASE_URL") != null) {
-                return env.get("DATABASE_URL");
+            DatabaseEngine client = clientEngine(tool);
+            if (client == null) {
+                return env.get("DATABASE_URL"); // the frameworks' convention (drizzle.config, schema.prisma, ...)
             }
-            if (tool.equals("psql") || tool.equals("pg_restore") || tool.equals("dropdb")) {
-                return env.get("PGDATABASE");
+            return client == DatabaseEngine.POSTGRESQL ? env.get("PGDATABASE") : null;
+        }
+
+        /** The engine of a database's own client (libpq's, MySQL's); null for a framework. */
+        private static DatabaseEngine clientEngine(String tool) {
+            return switch (tool) {
+                case "psql", "pg_restore", "dropdb" -> DatabaseEngine.POSTGRESQL;
+                case "mysql", "mariadb", "mysqladmin", "mariadb-admin" -> DatabaseEngine.MYSQL;
+                default -> null;
+            };
+        }
+
+        /**
+         * The server and database {@code tool} reaches, resolved as the tool would: a URL in the command; else, for
+         * a database's own client, its host and port options, then the environment it reads ({@code PGHOST},
+         * {@code PGPORT}, {@code PGDATABASE}; {@code MYSQL_HOST}, {@code MYSQL_TCP_PORT}), then this machine; for a
+         * framework, {@code DATABASE_URL}. Null, so the target is unknown and the command blocked, when any piece
+         * is not known until it runs, a configuration the guard does not read could change it ({@code PGSERVICE},
+         * {@code PGHOSTADDR}, a {@code host} in {@code ~/.my.cnf}, {@code ~/.mylogin.cnf}), or the command runs
+         * under a runner that brings its own environment or runs it on another machine ({@code railway run},
+         * {@code ssh}, {@code docker exec}, ...), where this machine's environment and {@code localhost} say
+         * nothing.
+         */
+        private DatabaseAddress address(String tool, String db, String host, String port, Map<String, String> env) {
+            if (UNKNOWN.equals(host) || UNKNOWN.equals(port)) {
+                return null;
             }
-            return null;
+            DatabaseEngine client = clientEngine(tool);
+            DatabaseAddress a;
+            if (db != null && db.contains("://")) {
+                if (host != null || port != null) {
+                    return null; // a URL and options both: which wins is the tool's business
+                }
+                a = DatabaseAddress.ofUrl(db).orElse(null);
+            } else if (client == null) {
+                a = elsewhere > 0
+                        ? null
+                        : DatabaseAddress.ofUrl(env.get("DATABASE_URL")).orElse(null);
+            } else {
+                boolean pg = client == DatabaseEngine.POSTGRESQL;
+                if (db != null && db.contains("=")) {
+                    return null; // a libpq keyword string: not read
+                }
+                if (pg && (env.get("PGSERVICE") != null || env.get("PGHOSTADDR") != null)) {
+                    return null; // a service file or a host address decides where it connects, whatever -h says
+                }
+                if (host == null) {
+                    if (elsewhere > 0) {
+                        return null;
+                    }
+                    host = pg ? env.get("PGHOST") : env.get("MYSQL_HOST");
+                    if (!pg && host == null && mysqlOptionFileSetsHost(env)) {
+                        return null;
+                    }
+                }
+                if (port == null) {
+                    if (elsewhere > 0) {
+                        return null;
+                    }
+                    port = pg ? env.get("PGPORT") : env.get("MYSQL_TCP_PORT");
+                }
+                if (db == null && pg && elsewhere == 0) {
+                    db = env.get("PGDATABASE");
+                }
+                try {
+                    a = DatabaseAddress.of(client, host, port, db);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+            return a != null && remote > 0 && a.local() ? null : a;
+        }
+
+        /** Whether the MySQL client could take its host from an option file the guard does not read whole. */
+        private static boolean mysqlOptionFileSetsHost(Map<String, String> env) {
+            String home = env.get("HOME");
+            if (home == null) {
+                return false;
+            }
+            Path dir = Path.of(home);
+            if (Files.exists(dir.resolve(".mylogin.cnf"))) {
+                return true;
+            }
+            try {
+                Path cnf = dir.resolve(".my.cnf");
+                return Files.isRegularFile(cnf)
+                        && Files.readAllLines(cnf).stream()
+                                .anyMatch(l -> l.strip().matches("(?i)host\\s*=.*"));
+            } catch (IOException | RuntimeException e) {
+                return true; // unreadable: it could say anything
+            }
+        }
+
+        /**
+         * The last value of a short option {@code letter} (also inside a bundle: {@code -eh HOST}) or of {@code
+         * longName} ({@code --host HOST}, {@code --host=HOST}); {@code valueLetters}: the short options that take a
+         * value (the rest of the word, or the next word); {@code attachedOnly}: those that take only the rest of the
+         * word. Null when absent; {@link #UNKNOWN} when its value is not known until it runs.
+         */
+        private static String optionValue(
+                List<Arg> args, String valueLetters, String attachedOnly, char letter, String longName) {
+            String found = null;
+            for (int i = 0; i < args.size(); i++) {
+                Arg arg = args.get(i);
+                String a = arg.text();
+                if (a.equals("--")) {
+                    break;
+                }
+                if (a.startsWith(longName + "=")) {
+                    found = arg.known() ? a.substring(longName.length() + 1) : UNKNOWN;
+                } else if (a.equals(longName)) {
+                    found = i + 1 < args.size()
+                            ? (args.get(i + 1).known() ? args.get(i + 1).text() : UNKNOWN)
+                            : null;
+                    i++;
+                } else if (a.startsWith("-") && !a.startsWith("--") && a.length() > 1) {
+                    for (int k = 1; k < a.length(); k++) {
+                        char ch = a.charAt(k);
+                        if (attachedOnly.indexOf(ch) >= 0) {
+                            break;
+                        }
+                        if (valueLetters.indexOf(ch) >= 0) {
+                            String v;
+                            boolean known;
+                            if (k + 1 < a.length()) {
+                                v = a.substring(k + 1);
+                                known = arg.known();
+                            } else if (i + 1 < args.size()) {
+                                v = args.get(++i).text();
+                                known = args.get(i).known();
+                            } else {
+                                v = null;
+                                known = true;
+                            }
+                            if (ch == letter) {
+                                found = known ? v : UNKNOWN;
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+            return found;
         }
 
         // ----- make

@@ -97,7 +97,11 @@ public final class Guarding {
         if (Boolean.TRUE.equals(d.skipFinalSnapshot())) {
             notes.add("skip_final_snapshot = true: no final snapshot");
         }
-        if (d.deleteAutomatedBackups() == null ? d.type().equals("aws_db_instance") : d.deleteAutomatedBackups()) {
+        if (d.update()) {
+            notes.add("an update that deletes no database but " + d.weakens() + ": it counts as destructive");
+        } else if (d.deleteAutomatedBackups() == null
+                ? d.type().equals("aws_db_instance")
+                : d.deleteAutomatedBackups()) {
             notes.add("its automated backups are deleted with it (delete_automated_backups defaults to true)");
         }
         if (d.replacement()) {

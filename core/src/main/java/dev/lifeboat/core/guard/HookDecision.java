@@ -19,11 +19,30 @@ public final class HookDecision {
     /** {@code blocked}: the reasons that block without a backup to look at; {@code guarded}: Guarding's decision. */
     public record Result(boolean allowed, List<String> blocked, Guarding.Decision guarded) {}
 
+    /**
+     * Where a database of lifeboat.yml is served, for matching a command's target to it: the host and port of its
+     * dump secret, or of the URL given to the guard with {@code --source ID=URL}, and the database's name there
+     * ({@code dump.dbname} when set). Empty when the configuration says nothing the guard can compare: then no
+     * command's database is taken for it.
+     */
+    @FunctionalInterface
+    public interface Addresses {
+        Optional<DatabaseAddress> of(LifeboatConfig.Database database);
+
+        /** No database has an address: every database-level command is blocked as unknown. */
+        Addresses NONE = d -> Optional.empty();
+    }
+
     private HookDecision() {}
 
     /** {@code configName}: how to name lifeboat.yml in the way through (its path as given). */
     public static Result decide(
-            LifeboatConfig config, List<Danger> dangers, Guarding guarding, Duration maxAge, String configName) {
+            LifeboatConfig config,
+            List<Danger> dangers,
+            Guarding guarding,
+            Duration maxAge,
+            String configName,
+            Addresses addresses) {
         List<String> blocked = new ArrayList<>();
         List<TerraformPlan.Deletion> deletions = new ArrayList<>();
         for (Danger d : dangers) {
@@ -39,7 +58,7 @@ public final class HookDecision {
                             + " run it through the wrapper: lifeboat guard --config " + configName + " -- " + d.tool()
                             + " ... (docs/guard.md)");
                 case RDS_INSTANCE, RDS_CLUSTER, RDS_BACKUPS -> rds(d, blocked, deletions);
-                case DATABASE -> database(config, d, blocked, deletions);
+                case DATABASE -> database(config, addresses, d, blocked, deletions);
                 case BUCKET -> bucket(config, d, blocked);
                 case INFRASTRUCTURE ->
                     blocked.add("blocked `" + d.what() + (d.identifier() == null ? "" : " " + d.identifier())
@@ -87,24 +106,60 @@ public final class HookDecision {
                 null));
     }
 
+    /**
+     * A database-level danger is matched to a database of lifeboat.yml by server and name together: a database of
+     * the same name on another host is not the one whose backups Lifeboat holds, so it is blocked as unknown.
+     */
     private static void database(
-            LifeboatConfig config, Danger d, List<String> blocked, List<TerraformPlan.Deletion> deletions) {
-        String name = databaseName(d.identifier());
-        Optional<LifeboatConfig.Database> db = name == null
-                ? Optional.empty()
-                : config.databases().values().stream()
-                        .filter(x -> x.id().equals(name)
-                                || (x.dump() != null && name.equals(x.dump().dbname()))
-                                || x.source().identifier().equals(name))
-                        .findFirst();
-        if (db.isEmpty()) {
+            LifeboatConfig config,
+            Addresses addresses,
+            Danger d,
+            List<String> blocked,
+            List<TerraformPlan.Deletion> deletions) {
+        DatabaseAddress target = d.address();
+        String shown = d.identifier() == null ? null : redact(d.identifier());
+        String fix = " Fix: take a backup first and run it through the guard: lifeboat guard --take-backup -- "
+                + (d.tool() == null ? "COMMAND" : d.tool() + " ...")
+                + " (or lifeboat dump --source URL --vault VAULT), then run it"
+                + (d.fix() == null ? "" : " (" + d.fix() + ")");
+        if (target == null || target.database() == null) {
             blocked.add("blocked `" + d.what() + "`: it destroys data in "
-                    + (d.identifier() == null
-                            ? "a database the command does not name (no URL, no DATABASE_URL)"
-                            : "the database " + redact(d.identifier()))
-                    + ", which is not one of lifeboat.yml's, so no backup of it can be checked. Fix: take a dump first"
-                    + " (lifeboat dump --source URL --vault VAULT), then run it yourself"
-                    + (d.fix() == null ? "" : " (" + d.fix() + ")"));
+                    + (shown == null ? "a database the command does not name (no URL, no DATABASE_URL)" : shown)
+                    + ", and the guard cannot tell "
+                    + (target == null ? "which server that is" : "which database on " + target.describe() + " it is")
+                    + " (give the URL, or -h HOST -p PORT and the name, on the command line or in the environment"
+                    + " the tool reads), so no backup of it can be checked." + fix);
+            return;
+        }
+        List<String> near = new ArrayList<>();
+        Optional<LifeboatConfig.Database> db = Optional.empty();
+        for (LifeboatConfig.Database x : config.databases().values()) {
+            Optional<DatabaseAddress> configured = addresses.of(x);
+            String name = configured
+                    .map(DatabaseAddress::database)
+                    .or(() -> Optional.ofNullable(x.dump()).map(LifeboatConfig.DumpSettings::dbname))
+                    .orElse(x.id());
+            if (!name.equals(target.database())) {
+                continue;
+            }
+            if (configured.isPresent() && configured.get().sameServer(target)) {
+                db = Optional.of(x);
+                break;
+            }
+            near.add(x.id() + " ("
+                    + configured
+                            .map(DatabaseAddress::describe)
+                            .orElse("no address: no dump.secretArn," + " no --source " + x.id() + "=URL")
+                    + ")");
+        }
+        if (db.isEmpty()) {
+            blocked.add("blocked `" + d.what() + "`: it destroys data in " + target.describe() + ", which is not a"
+                    + " database of lifeboat.yml"
+                    + (near.isEmpty()
+                            ? ""
+                            : ": " + String.join(", ", near) + " has that name, but a database of the same name on"
+                                    + " another server is not the one its backups are of")
+                    + ", so no backup of it can be checked." + fix);
             return;
         }
         LifeboatConfig.Source s = db.get().source();
@@ -134,27 +189,6 @@ public final class HookDecision {
                     + vault + "); its backups are what a restore needs. Fix: let the vault's retention remove old"
                     + " backups (lifeboat prune --config lifeboat.yml --dry-run)");
         }
-    }
-
-    /** The database name of a URL ({@code postgresql://u@h:5432/orders?x=y}: orders) or a plain name. */
-    static String databaseName(String urlOrName) {
-        if (urlOrName == null || urlOrName.isBlank()) {
-            return null;
-        }
-        String s = urlOrName;
-        int scheme = s.indexOf("://");
-        if (scheme < 0) {
-            return s.contains("=") ? null : s; // a libpq keyword string: not read
-        }
-        s = s.substring(scheme + 3);
-        int slash = s.indexOf('/');
-        if (slash < 0) {
-            return null;
-        }
-        s = s.substring(slash + 1);
-        int q = s.indexOf('?');
-        s = q < 0 ? s : s.substring(0, q);
-        return s.isEmpty() ? null : s;
     }
 
     /** A URL without its password. */

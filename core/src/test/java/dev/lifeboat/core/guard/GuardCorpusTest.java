@@ -303,6 +303,10 @@ class GuardCorpusTest {
 
     private static final LifeboatConfig CONFIG = withVault(TestSettings.orders(), "s3://lifeboat-vault/backups");
     private static final Duration DAY = Duration.ofHours(26);
+    /** Where orders is served (its dump secret's host, in a real run). */
+    private static final HookDecision.Addresses ORDERS_SERVED = d -> d.id().equals("orders")
+            ? DatabaseAddress.ofUrl("postgresql://app@db.internal:5432/orders")
+            : java.util.Optional.empty();
 
     @BeforeAll
     static void makefile() throws IOException {
@@ -521,7 +525,7 @@ class GuardCorpusTest {
     private static HookDecision.Result decide(String command, InMemoryVault vault, Instant now) {
         List<Danger> dangers = CommandHook.read(command, context());
         return HookDecision.decide(
-                CONFIG, dangers, new Guarding(vault, null, new MutableClock(now)), DAY, "lifeboat.yml");
+                CONFIG, dangers, new Guarding(vault, null, new MutableClock(now)), DAY, "lifeboat.yml", ORDERS_SERVED);
     }
 
     private static Context context() {
