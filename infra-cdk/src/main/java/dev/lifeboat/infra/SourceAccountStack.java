@@ -335,6 +335,7 @@ public final class SourceAccountStack extends Stack {
                                                         "s3:PutObject",
                                                         "s3:AbortMultipartUpload",
                                                         "s3:GetObject",
+                                                        "s3:GetObjectVersion",
                                                         "s3:ListBucket",
                                                         "s3:GetBucketObjectLockConfiguration",
                                                         "s3:PutObjectRetention"),

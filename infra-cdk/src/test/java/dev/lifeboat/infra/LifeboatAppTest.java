@@ -214,6 +214,152 @@ class LifeboatAppTest {
                 .isEqualTo(PolicyEvaluator.Decision.ALLOW);
     }
 
+    /** The vault's bucket policy as S3 reads it, the bucket named by its real ARN; named {@code bucketArn}. */
+    private static com.fasterxml.jackson.databind.JsonNode vaultPolicy(String bucketArn) {
+        TemplatePolicies backupPolicies = new TemplatePolicies(stacks.backup());
+        String vaultId = vaultLogicalId();
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var doc = backup.findResources("AWS::S3::BucketPolicy").values().stream()
+                    .filter(r -> Map.of("Ref", vaultId).equals(((Map<?, ?>) r.get("Properties")).get("Bucket")))
+                    .findFirst()
+                    .orElseThrow();
+            String text = json.writeValueAsString(backupPolicies.resolve(
+                            json.valueToTree(((Map<?, ?>) doc.get("Properties")).get("PolicyDocument"))))
+                    .replace(TemplatePolicies.arnOf(vaultId), bucketArn);
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String vaultLogicalId() {
+        return backup.findResources("AWS::S3::Bucket").entrySet().stream()
+                .filter(e ->
+                        "acme-lifeboat-vault".equals(((Map<?, ?>) e.getValue().get("Properties")).get("BucketName")))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /**
+     * What the identity policies of a backup stack's role (by its fixed name) allow, evaluated alone: the decision in
+     * the backup account; for a resource of another account, the half that the role's own account decides.
+     */
+    private static PolicyEvaluator.Decision backupRole(String roleName, String action, String resource) {
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        return PolicyEvaluator.decide(
+                new PolicyEvaluator.Request(Names.roleArn("222222222222", roleName), action, resource),
+                PolicyEvaluator.Policies.identityOnly("222222222222", t.identity(t.roleNamed(roleName))));
+    }
+
+    /**
+     * Issue 36, items 5 and 6: every read the code makes by version id is allowed to the role that makes it. GetObject
+     * and HeadObject with a versionId need s3:GetObjectVersion, and s3:GetObject is not enough
+     * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions";
+     * https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). The readers: the dump function and its
+     * Fargate task (routing HEADs each backup's objects by version: BackupCatalog), the restore function and task
+     * (RestoringDump opens the object by version), verification (restores a dump), the audit (the catalog). The dump
+     * role is in the source account: its own policy and the vault's bucket policy must both allow
+     * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+     */
+    @Test
+    void everyReadByVersion_isAllowed_toTheRoleThatMakesIt() {
+        String bucketArn = "arn:aws:s3:::acme-lifeboat-vault";
+        TemplatePolicies sourcePolicies = new TemplatePolicies(stacks.sources().getFirst());
+        String dumpRole = "arn:aws:iam::111111111111:role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1";
+        var dumpRoles = new PolicyEvaluator.Policies(
+                List.of(),
+                List.of(sourcePolicies.identity(
+                        sourcePolicies.roleNamed(SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1"))),
+                vaultPolicy(bucketArn),
+                "222222222222",
+                false);
+        String own = bucketArn + "/lifeboat/accounts/111111111111/dumps/orders/2026/11/26/x.0a1b2c3d.pgdump";
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(dumpRole, "s3:GetObjectVersion", own), dumpRoles))
+                .as("the dump role HEADs its database's objects by version (routing)")
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(
+                                dumpRole,
+                                "s3:GetObjectVersion",
+                                bucketArn + "/lifeboat/accounts/333333333333/dumps/orders/x.pgdump"),
+                        dumpRoles))
+                .as("not another account's space")
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+
+        String object =
+                TemplatePolicies.arnOf(vaultLogicalId()) + "/lifeboat/accounts/111111111111/dumps/orders/x.pgdump";
+        for (String role : List.of(Names.RESTORE_ROLE, Names.VERIFICATION_ROLE, Names.AUDIT_ROLE)) {
+            assertThat(backupRole(role, "s3:GetObjectVersion", object))
+                    .as(role)
+                    .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+    }
+
+    /**
+     * Issue 36, item 5: a dump restore through the restore function reads its target's login (the payload's
+     * targetSecretArn), and --create-instance keeps and, when a step is repeated, rewrites the new instance's
+     * password under lifeboat/restore/. The restore role reads logins named lifeboat/restore/* in the backup account
+     * and in each source account of lifeboat.yml, and no other secret. A source account's secret also needs its
+     * resource policy and a customer managed key admitting the restore role (docs/security.md, "Secrets").
+     */
+    @Test
+    void theRestoreRole_readsItsTargetsLogins_andKeepsNewInstancesPasswords_andNoOtherSecret() {
+        String own = "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lifeboat/restore/orders-restored-AbCdEf";
+        String inSource = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:lifeboat/restore/orders-AbCdEf";
+        assertThat(backupRole(Names.RESTORE_ROLE, "secretsmanager:GetSecretValue", own))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(backupRole(Names.RESTORE_ROLE, "secretsmanager:GetSecretValue", inSource))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(backupRole(Names.RESTORE_ROLE, "secretsmanager:PutSecretValue", own))
+                .as("SecretsManagerStore.put on a repeated step")
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        for (String other : List.of(
+                "arn:aws:secretsmanager:eu-central-1:222222222222:secret:payroll-AbCdEf",
+                "arn:aws:secretsmanager:eu-west-1:111111111111:secret:lifeboat/orders-AbCdEf",
+                "arn:aws:secretsmanager:eu-west-1:444444444444:secret:lifeboat/restore/x-AbCdEf")) {
+            assertThat(backupRole(Names.RESTORE_ROLE, "secretsmanager:GetSecretValue", other))
+                    .as(other)
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        // A source account's secret is encrypted with that account's customer managed key: its use through Secrets
+        // Manager only (the key's own policy must admit the restore role too).
+        String sourceKey = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        // The restore role's own policy, evaluated alone (the key's and the secret's policies are the source
+        // account's).
+        var identity =
+                PolicyEvaluator.Policies.identityOnly("222222222222", t.identity(t.roleNamed(Names.RESTORE_ROLE)));
+        String restoreRole = Names.roleArn("222222222222", Names.RESTORE_ROLE);
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(restoreRole, "kms:Decrypt", sourceKey)
+                                .with("kms:ViaService", "secretsmanager.eu-west-1.amazonaws.com"),
+                        identity))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(restoreRole, "kms:Decrypt", sourceKey), identity))
+                .as("not directly")
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+    }
+
+    /**
+     * Issue 36, item 11: a verification check repeated after a timeout finds the throwaway login's secret made, and
+     * sets its value (SecretsManagerStore.put: CreateSecret, then PutSecretValue on ResourceExistsException).
+     */
+    @Test
+    void aRepeatedVerificationCheck_mayRewriteTheThrowawayLogin_andNoOtherSecret() {
+        String throwaway = "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lifeboat/verification/x-AbCdEf";
+        assertThat(backupRole(Names.VERIFICATION_ROLE, "secretsmanager:CreateSecret", throwaway))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(backupRole(Names.VERIFICATION_ROLE, "secretsmanager:PutSecretValue", throwaway))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(backupRole(
+                        Names.VERIFICATION_ROLE,
+                        "secretsmanager:PutSecretValue",
+                        "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lifeboat/restore/x-AbCdEf"))
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+    }
+
     /** Issue 11, item 5: copies have no Object Lock, and nothing watched their deletion. */
     @Test
     void deletingACopy_byAnyoneButRetention_alarms_fromATrailThatExists() throws Exception {

@@ -60,6 +60,7 @@ public final class AwsClients implements AutoCloseable {
     private S3Client s3AnyRegion;
 
     private SecretsManagerClient secretsManager;
+    private final Map<Region, SecretsManagerClient> secretsManagerByRegion = new java.util.HashMap<>();
     private SdkHttpClient apiHttp;
 
     public AwsClients(Optional<URI> endpoint, Optional<Region> region) {
@@ -278,9 +279,24 @@ public final class AwsClients implements AutoCloseable {
         return b.build();
     }
 
-    /** Database logins from Secrets Manager. */
+    /** Database logins from Secrets Manager, each secret named by ARN read in its own Region. */
     public SecretSource secretSource() {
-        return new SecretsManagerSource(secretsManager(), network);
+        return new SecretsManagerSource(secretsManager(), network, this::secretsManagerIn);
+    }
+
+    /** Secrets Manager in {@code region}: this process's client when it is this process's Region. */
+    public synchronized SecretsManagerClient secretsManagerIn(String in) {
+        if (region.map(r -> r.id().equals(in)).orElse(false)) {
+            return secretsManager();
+        }
+        return secretsManagerByRegion.computeIfAbsent(Region.of(in), r -> {
+            var b = SecretsManagerClient.builder()
+                    .httpClient(apiHttp())
+                    .overrideConfiguration(apiOverrides())
+                    .region(r);
+            endpoint.ifPresent(b::endpointOverride);
+            return b.build();
+        });
     }
 
     /** Where verification runs keep the throwaway instance's login. */
@@ -323,6 +339,7 @@ public final class AwsClients implements AutoCloseable {
         if (secretsManager != null) {
             secretsManager.close();
         }
+        secretsManagerByRegion.values().forEach(SecretsManagerClient::close);
         if (apiHttp != null) {
             apiHttp.close();
         }
