@@ -676,9 +676,21 @@ public final class BackupAccountStack extends Stack {
         audit.grantInvoke(schedulerRole);
         schedule("audit", config.audit().schedule(), audit.getFunctionArn(), schedulerRole, "{\"action\": \"audit\"}");
         if (incidents != null) {
+            // EventBridge itself writes an undelivered event to the target's dead-letter queue, as
+            // events.amazonaws.com: the key of an encrypted queue must admit it
+            // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). The backup key admits no
+            // service, and must not (it guards the vault), so the incident events' queue is encrypted with the
+            // notifications key, whose policy admits EventBridge of this account (AlarmTopic; issue 36, item 10).
+            Queue incidentDeadLetters = Queue.Builder.create(this, "IncidentDeadLetters")
+                    .encryption(QueueEncryption.KMS)
+                    .encryptionMasterKey(alarmKey)
+                    .enforceSsl(true)
+                    .retentionPeriod(Duration.days(14))
+                    .removalPolicy(RemovalPolicy.RETAIN)
+                    .build();
             incidents.addTarget(software.amazon.awscdk.services.events.targets.LambdaFunction.Builder.create(audit)
                     .retryAttempts(4)
-                    .deadLetterQueue(deadLetters)
+                    .deadLetterQueue(incidentDeadLetters)
                     .build());
         }
 

@@ -360,6 +360,88 @@ class LifeboatAppTest {
                 .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
     }
 
+    /**
+     * Issue 36, item 10: an event a rule could not deliver goes to the target's dead-letter queue, which EventBridge
+     * writes as events.amazonaws.com: the queue's policy must admit it for that rule, and, the queue being encrypted
+     * with a customer managed key, that key's policy must let EventBridge kms:GenerateDataKey and kms:Decrypt
+     * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html,
+     * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html). The backup key admits
+     * no service: the incident rule's queue was encrypted with it, and every failed incident event was lost.
+     */
+    @Test
+    void everyRulesDeadLetterQueue_isOneEventBridgeMayWriteTo_itsKeyIncluded() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        com.fasterxml.jackson.databind.JsonNode resources =
+                json.valueToTree(backup.toJSON().get("Resources"));
+        int checked = 0;
+        for (var rule : resources.properties()) {
+            if (!"AWS::Events::Rule".equals(rule.getValue().path("Type").asText())) {
+                continue;
+            }
+            String ruleArn = TemplatePolicies.arnOf(rule.getKey());
+            for (var target : rule.getValue().at("/Properties/Targets")) {
+                if (!target.has("DeadLetterConfig")) {
+                    continue;
+                }
+                String queueId =
+                        target.at("/DeadLetterConfig/Arn/Fn::GetAtt").get(0).asText();
+                var queue = resources.get(queueId).get("Properties");
+                var keyRef = queue.get("KmsMasterKeyId");
+                assertThat(keyRef)
+                        .as(queueId + " is encrypted with a key of this stack")
+                        .isNotNull();
+                String keyId = keyRef.has("Ref")
+                        ? keyRef.get("Ref").asText()
+                        : keyRef.get("Fn::GetAtt").get(0).asText();
+                var keyPolicy = new PolicyEvaluator.Policies(
+                        List.of(),
+                        List.of(),
+                        t.resolve(resources.get(keyId).at("/Properties/KeyPolicy")),
+                        "222222222222",
+                        true);
+                for (String action : List.of("kms:GenerateDataKey", "kms:Decrypt")) {
+                    assertThat(PolicyEvaluator.decide(
+                                    new PolicyEvaluator.Request(
+                                                    "events.amazonaws.com", action, TemplatePolicies.arnOf(keyId))
+                                            .with("aws:SourceAccount", "222222222222")
+                                            .with("aws:SourceArn", ruleArn),
+                                    keyPolicy))
+                            .as(rule.getKey() + " -> " + queueId + " -> " + keyId + ": " + action)
+                            .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+                }
+                com.fasterxml.jackson.databind.node.ArrayNode queueStatements = json.createArrayNode();
+                for (var qp : resources.properties()) {
+                    if ("AWS::SQS::QueuePolicy"
+                            .equals(qp.getValue().path("Type").asText())) {
+                        for (var q : qp.getValue().at("/Properties/Queues")) {
+                            if (queueId.equals(q.path("Ref").asText())) {
+                                t.resolve(qp.getValue().at("/Properties/PolicyDocument/Statement"))
+                                        .forEach(queueStatements::add);
+                            }
+                        }
+                    }
+                }
+                var queuePolicy = json.createObjectNode();
+                queuePolicy.set("Statement", queueStatements);
+                assertThat(PolicyEvaluator.decide(
+                                new PolicyEvaluator.Request(
+                                                "events.amazonaws.com",
+                                                "sqs:SendMessage",
+                                                TemplatePolicies.arnOf(queueId))
+                                        .with("aws:SourceAccount", "222222222222")
+                                        .with("aws:SourceArn", ruleArn),
+                                new PolicyEvaluator.Policies(List.of(), List.of(), queuePolicy, "222222222222", false)))
+                        .as(rule.getKey() + " -> " + queueId + ": sqs:SendMessage")
+                        .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+                checked++;
+            }
+        }
+        assertThat(checked)
+                .as("the incident rule's target has a dead-letter queue")
+                .isPositive();
+    }
+
     /** Issue 11, item 5: copies have no Object Lock, and nothing watched their deletion. */
     @Test
     void deletingACopy_byAnyoneButRetention_alarms_fromATrailThatExists() throws Exception {
