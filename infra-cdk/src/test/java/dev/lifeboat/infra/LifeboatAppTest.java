@@ -442,6 +442,99 @@ class LifeboatAppTest {
                 .isPositive();
     }
 
+    /**
+     * Issue 36, item 1: IAM names are unique in an account across all its Regions (a role, a managed policy, an
+     * instance profile: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, "IAM name
+     * requirements"), and a bucket name across all accounts. The example's account 111111111111 has databases in
+     * eu-west-1 and eu-central-1: each Region's stack created lifeboat-source, and the second deploy failed with
+     * "already exists". No two stacks of one account create a resource of such a name.
+     */
+    @Test
+    void noTwoStacksOfOneAccount_createTheSameAccountWideName() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, String> accountWide = Map.of(
+                "AWS::IAM::Role", "RoleName",
+                "AWS::IAM::ManagedPolicy", "ManagedPolicyName",
+                "AWS::IAM::InstanceProfile", "InstanceProfileName",
+                "AWS::IAM::User", "UserName",
+                "AWS::IAM::Group", "GroupName");
+        List<software.amazon.awscdk.Stack> all = new ArrayList<>();
+        all.add(stacks.backup());
+        all.addAll(stacks.sources());
+        all.addAll(stacks.regionKeys());
+        if (stacks.organization() != null) {
+            all.add(stacks.organization());
+        }
+        Map<String, String> madeBy = new HashMap<>();
+        Map<String, String> bucketsMadeBy = new HashMap<>();
+        List<String> twice = new ArrayList<>();
+        for (var stack : all) {
+            var resources = json.<com.fasterxml.jackson.databind.JsonNode>valueToTree(
+                            Template.fromStack(stack).toJSON())
+                    .path("Resources");
+            for (var r : resources.properties()) {
+                String type = r.getValue().path("Type").asText();
+                var name = r.getValue().path("Properties").path(accountWide.getOrDefault(type, "-"));
+                if (name.isTextual()) {
+                    String key = stack.getAccount() + " " + type + " " + name.asText();
+                    String other = madeBy.putIfAbsent(key, stack.getStackName());
+                    if (other != null) {
+                        twice.add(key + ": " + other + " and " + stack.getStackName());
+                    }
+                }
+                var bucket = r.getValue().path("Properties").path("BucketName");
+                if (type.equals("AWS::S3::Bucket") && bucket.isTextual()) {
+                    String other = bucketsMadeBy.putIfAbsent(bucket.asText(), stack.getStackName());
+                    if (other != null) {
+                        twice.add("bucket " + bucket.asText() + ": " + other + " and " + stack.getStackName());
+                    }
+                }
+            }
+        }
+        assertThat(stacks.sources())
+                .as("the example has an account with databases in two Regions")
+                .extracting(software.amazon.awscdk.Stack::getStackName)
+                .contains("LifeboatSource-111111111111-eu-west-1", "LifeboatSource-111111111111-eu-central-1");
+        assertThat(twice).isEmpty();
+        assertThat(madeBy).containsKey("111111111111 AWS::IAM::Role lifeboat-source");
+    }
+
+    /**
+     * Issue 36, item 1: the one source role of an account, made in the stack of its first Region in lifeboat.yml
+     * order, holds every Region's statements: the example's role may snapshot orders (eu-west-1) and ledger (an
+     * Aurora cluster in eu-central-1), and the eu-central-1 stack makes no role of that name.
+     */
+    @Test
+    void theSourceRole_isMadeOncePerAccount_withEveryRegionsStatements() {
+        var west = stacks.sources().stream()
+                .filter(st -> st.getRegion().equals("eu-west-1"))
+                .findFirst()
+                .orElseThrow();
+        var central = stacks.sources().stream()
+                .filter(st ->
+                        st.getRegion().equals("eu-central-1") && st.getAccount().equals("111111111111"))
+                .findFirst()
+                .orElseThrow();
+        Template.fromStack(central)
+                .resourcePropertiesCountIs("AWS::IAM::Role", Map.of("RoleName", "lifeboat-source"), 0);
+        TemplatePolicies t = new TemplatePolicies(west);
+        String role = "arn:aws:iam::111111111111:role/lifeboat-source";
+        var identity =
+                PolicyEvaluator.Policies.identityOnly("111111111111", t.identity(t.roleNamed("lifeboat-source")));
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(
+                                role, "rds:CreateDBSnapshot", "arn:aws:rds:eu-west-1:111111111111:db:orders-prod"),
+                        identity))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(
+                                role,
+                                "rds:CreateDBClusterSnapshot",
+                                "arn:aws:rds:eu-central-1:111111111111:cluster:ledger-aurora"),
+                        identity))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+    }
+
     /** Issue 11, item 5: copies have no Object Lock, and nothing watched their deletion. */
     @Test
     void deletingACopy_byAnyoneButRetention_alarms_fromATrailThatExists() throws Exception {
@@ -888,8 +981,10 @@ class LifeboatAppTest {
 
     @Test
     void theSourceRole_trustsTheBackupAccountWithTheExternalId_andDeletesOnlyTaggedSnapshots() {
-        var trust = Match.objectLike(
-                Map.of("Condition", Map.of("StringEquals", Map.of("sts:ExternalId", List.of("lifeboat-orders")))));
+        // The account's one role (issue 36, item 1) takes the external id of each of its databases, in every Region.
+        var trust = Match.objectLike(Map.of(
+                "Condition",
+                Map.of("StringEquals", Map.of("sts:ExternalId", List.of("lifeboat-orders", "lifeboat-ledger")))));
         source.hasResourceProperties(
                 "AWS::IAM::Role",
                 Match.objectLike(Map.of(
