@@ -25,6 +25,11 @@ public record MotoServer(String endpoint) {
         return new AwsClients(Optional.of(URI.create(endpoint)), Optional.of(REGION));
     }
 
+    /** Clients of {@code region} with {@code endpoint} as their endpoint (moto, or a front before it). */
+    public static AwsClients clients(String endpoint, String region) {
+        return new AwsClients(Optional.of(URI.create(endpoint)), Optional.of(Region.of(region)));
+    }
+
     public S3Client s3() {
         return clients().s3();
     }
@@ -42,10 +47,22 @@ public record MotoServer(String endpoint) {
 
     /** A new versioned bucket, with Object Lock when asked (which S3 only allows at creation). */
     public String newBucket(S3Client s3, boolean objectLock) {
+        return newBucketIn(REGION, s3, objectLock);
+    }
+
+    /**
+     * A new versioned bucket in {@code region} (with Object Lock when asked), created by a client of that Region as
+     * S3 requires: a vault in another Region than the code that writes into it.
+     */
+    public String newBucketIn(String region, boolean objectLock) {
+        return newBucketIn(Region.of(region), clients(endpoint, region).s3(), objectLock);
+    }
+
+    private static String newBucketIn(Region region, S3Client s3, boolean objectLock) {
         String name = "lifeboat-test-" + UUID.randomUUID().toString().substring(0, 12);
         s3.createBucket(b -> b.bucket(name)
                 .objectLockEnabledForBucket(objectLock)
-                .createBucketConfiguration(c -> c.locationConstraint(REGION.id())));
+                .createBucketConfiguration(c -> c.locationConstraint(region.id())));
         s3.putBucketVersioning(
                 b -> b.bucket(name).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         return name;
@@ -53,9 +70,14 @@ public record MotoServer(String endpoint) {
 
     /** A KMS key in moto, for SSE-KMS. */
     public String newKmsKey() {
+        return newKmsKey(REGION.id());
+    }
+
+    /** A KMS key in moto in {@code region} (a vault's key is in the vault's Region). */
+    public String newKmsKey(String region) {
         try (var kms = KmsClient.builder()
                 .endpointOverride(URI.create(endpoint))
-                .region(REGION)
+                .region(Region.of(region))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build()) {
             return kms.createKey(b -> b.description("lifeboat test vault key"))

@@ -143,6 +143,8 @@ public final class BackupHandler implements RequestStreamHandler {
                     "backup.vault is not set in lifeboat.yml; the dumps go there",
                     "set backup.vault: s3://BUCKET/PREFIX (the vault the CDK app made), then cdk deploy");
         }
+        // The vault's bucket is in backup.region, not necessarily this function's Region (a database of another
+        // Region dumps across): its S3 client is built for that Region, or S3 answers 301 PermanentRedirect.
         // Each database's dumps go into (and are read from) its source account's space (issue 16). The uploads keep
         // as many parts in flight as the largest configured dump may (DumpMemory): the image's heap is capped by the
         // same rule (the CDK app sets it from lifeboat.yml).
@@ -150,6 +152,7 @@ public final class BackupHandler implements RequestStreamHandler {
         return AccountSpaces.of(
                 aws.vault(
                         config.backup().vault(),
+                        config.backup().region(),
                         (bucket, prefix) -> S3Vault.Settings.of(bucket, prefix)
                                 .withKmsKey(config.backup().kmsKeyArn())
                                 .withParts(DumpMemory.PART_MIB * 1024 * 1024, inFlight),

@@ -151,6 +151,51 @@ class BackupHandlerIT {
         assertThat(out).doesNotContain(pg.password());
     }
 
+    /**
+     * Issue 36, item 2: the example's orders, dumped by the function in eu-west-1 into the vault in backup.region
+     * eu-central-1, through a front that answers a request signed for the wrong Region with S3's 301 PermanentRedirect
+     * (moto alone would take it). The handler is built as Lambda builds it, from AwsClients of its own Region.
+     */
+    @Test
+    void aDumpFromEuWest1_intoAVaultInEuCentral1_succeeds_throughAFrontThatRedirectsAsS3Does(PostgresServer pg)
+            throws Exception {
+        DatabaseTarget db = pg.newDatabase("fn");
+        pg.execute(db.database(), "CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 1000) g");
+        String central = "eu-central-1";
+        String centralBucket = moto.newBucketIn(central, true);
+        LifeboatConfig config = ConfigLoader.parse(
+                """
+                backup:
+                  account: "222222222222"
+                  region: eu-central-1
+                  kmsKeyArn: %s
+                  vault: s3://%s/lifeboat
+                databases:
+                  orders:
+                    engine: postgres
+                    source: {account: "111111111111", region: eu-west-1, instance: orders-prod,
+                             roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-orders}
+                    retention: {daily: 7}
+                    dump: {secretArn: "%s"}
+                """.formatted(moto.newKmsKey(central), centralBucket, secretFor(db, "postgres", pg.password())),
+                "test lifeboat.yml");
+        try (var front = new dev.lifeboat.testing.S3RegionFront(moto.endpoint());
+                var aws = MotoServer.clients(front.endpoint(), "eu-west-1")) {
+            assertThatThrownBy(() -> aws.s3().headBucket(b -> b.bucket(centralBucket)))
+                    .as("the front answers a client of the function's Region as S3 does")
+                    .hasMessageContaining("301");
+            BackupHandler h = new BackupHandler(config, aws, Clock.systemUTC());
+
+            JsonNode r = invoke(h, "{\"database\": \"orders\", \"runId\": \"2026-11-25T03:00:00Z\"}");
+
+            assertThat(r.at("/results/0/status").asText()).isEqualTo("CREATED");
+            assertThat(new BackupCatalog(BackupHandler.openVault(config, aws, Clock.systemUTC()), Clock.systemUTC())
+                            .backups("orders"))
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.backupId()).isEqualTo("20261125T030000Z"));
+        }
+    }
+
     @Test
     void aScheduledEvent_dumpsEveryConfiguredDatabase(PostgresServer pg, MariaDbServer maria) throws Exception {
         DatabaseTarget p = pg.newDatabase("fn");

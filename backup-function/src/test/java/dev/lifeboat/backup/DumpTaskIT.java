@@ -110,4 +110,69 @@ class DumpTaskIT {
         assertThat(bare.exit()).isEqualTo(2);
         assertThat(bare.err()).contains(DumpTask.DATABASES);
     }
+    /**
+     * Issue 36, item 2: the task in eu-west-1 (AWS_REGION, where its stack published lifeboat.yml) dumps into the
+     * vault in backup.region eu-central-1, through a front that answers a request signed for the wrong Region with S3's
+     * 301 PermanentRedirect and x-amz-bucket-region, as S3 does and moto does not.
+     */
+    @Test
+    void theTaskInEuWest1_dumpsIntoAVaultInEuCentral1_throughAFrontThatRedirectsAsS3Does(
+            PostgresServer pg, MotoServer moto, @TempDir Path dir) throws Exception {
+        DatabaseTarget db = pg.newDatabase("task");
+        pg.execute(db.database(), "CREATE TABLE a AS SELECT g AS id FROM generate_series(1, 500) g");
+        String central = "eu-central-1";
+        String assets = moto.newBucket(moto.s3(), false);
+        String vaultBucket = moto.newBucketIn(central, true);
+        String secret = moto.secretsManager()
+                .createSecret(b -> b.name("lifeboat/task/" + UUID.randomUUID())
+                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + db.host() + "\",\"port\":"
+                                + db.port() + ",\"username\":\"" + db.user() + "\",\"password\":\""
+                                + pg.password() + "\",\"dbname\":\"" + db.database() + "\"}"))
+                .arn();
+        String yaml = """
+                backup:
+                  account: "222222222222"
+                  region: eu-central-1
+                  kmsKeyArn: %s
+                  vault: s3://%s/lifeboat
+                databases:
+                  orders:
+                    engine: postgres
+                    source: {account: "111111111111", region: eu-west-1, instance: orders-prod,
+                             roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-orders}
+                    retention: {daily: 7}
+                    dump: {secretArn: "%s", runOn: fargate, jobs: 1}
+                """.formatted(moto.newKmsKey(central), vaultBucket, secret);
+        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
+        assertThat(new dev.lifeboat.adapters.s3.S3Vault(
+                                moto.s3(),
+                                dev.lifeboat.adapters.s3.S3Vault.Settings.of(assets, "config"),
+                                Clock.systemUTC())
+                        .putIfAbsent("lifeboat.yml", document))
+                .isTrue();
+        try (var front = new dev.lifeboat.testing.S3RegionFront(moto.endpoint())) {
+            Map<String, String> env = new HashMap<>();
+            env.put("AWS_ENDPOINT_URL", front.endpoint());
+            env.put("AWS_REGION", MOTO_REGION);
+            env.put("AWS_ACCESS_KEY_ID", "testing");
+            env.put("AWS_SECRET_ACCESS_KEY", "testing");
+            env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + assets + "/config/lifeboat.yml");
+            env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
+            env.put(DumpTask.DATABASES, "orders");
+            env.put(DumpTask.RUN_ID, "2026-11-26T02:30:00Z");
+
+            MainProcess.Ran ran = runTask(env, dir);
+
+            assertThat(ran.exit()).as(ran.err()).isZero();
+            assertThat(ran.out()).contains("\"database\":\"orders\"", "\"status\":\"CREATED\"");
+            var config = ConfigLoader.parse(yaml, "task lifeboat.yml");
+            try (var central1 = MotoServer.clients(moto.endpoint(), central)) {
+                assertThat(new BackupCatalog(
+                                        BackupHandler.openVault(config, central1, Clock.systemUTC()), Clock.systemUTC())
+                                .backups("orders"))
+                        .singleElement()
+                        .satisfies(m -> assertThat(m.backupId()).isEqualTo("20261126T023000Z"));
+            }
+        }
+    }
 }

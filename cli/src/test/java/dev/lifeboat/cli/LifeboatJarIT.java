@@ -161,6 +161,57 @@ class LifeboatJarIT {
         assertThat(Fingerprint.of(db, target.database())).isEqualTo(Fingerprint.of(db, source.database()));
     }
 
+    /**
+     * Issue 36, item 2: an operator whose AWS_REGION (eu-west-1) is not the vault's (eu-central-1) dumps, lists and
+     * restores with {@code --vault s3://...} alone, through a front that answers a request signed for the wrong Region
+     * with S3's 301 PermanentRedirect and x-amz-bucket-region (moto alone would take it).
+     */
+    @Test
+    void dumpListRestore_withAVaultInAnotherRegion_throughAFrontThatRedirectsAsS3Does(
+            PostgresServer pg, MotoServer moto) throws IOException {
+        DatabaseTarget source = pg.newDatabase("cli_src");
+        pg.execute(source.database(), "CREATE TABLE a AS SELECT g AS id FROM generate_series(1, 500) g");
+        String bucket = moto.newBucketIn("eu-central-1", true);
+        try (var front = new dev.lifeboat.testing.S3RegionFront(moto.endpoint())) {
+            Map<String, String> env = Map.of(
+                    "PGPASSWORD",
+                    pg.password(),
+                    "AWS_ENDPOINT_URL",
+                    front.endpoint(),
+                    "AWS_REGION",
+                    "eu-west-1",
+                    "AWS_ACCESS_KEY_ID",
+                    "testing",
+                    "AWS_SECRET_ACCESS_KEY",
+                    "testing");
+            String vault = "s3://" + bucket + "/lifeboat";
+
+            Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--database", "orders");
+            Run list = lifeboat(env, "list", "--vault", vault);
+            DatabaseTarget target = pg.target(PostgresServer.uniqueName("cli_restored"));
+            Run restore = lifeboat(
+                    env,
+                    "restore",
+                    "--from",
+                    "dump",
+                    "--vault",
+                    vault,
+                    "--database",
+                    "orders",
+                    "--target",
+                    url(target),
+                    "--create");
+
+            assertThat(dump.exit()).as(dump.err()).isZero();
+            assertThat(list.out()).contains("orders");
+            assertThat(restore.exit()).as(restore.err()).isZero();
+            assertThat(Fingerprint.of(pg, target.database())).isEqualTo(Fingerprint.of(pg, source.database()));
+            assertThat(front.redirects())
+                    .as("each process learns the bucket's Region once")
+                    .isPositive();
+        }
+    }
+
     @Test
     void restoreIntoADatabaseWithTables_isRefused_withExitCode3_andChangesNothing(
             PostgresServer pg, @TempDir Path dir) {

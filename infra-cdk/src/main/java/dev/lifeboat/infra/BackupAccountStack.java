@@ -307,6 +307,10 @@ public final class BackupAccountStack extends Stack {
                             "s3:PutObject",
                             "s3:AbortMultipartUpload",
                             "s3:GetObject",
+                            // Routing HEADs each backup's objects by version (issue 36, item 6): with a versionId,
+                            // GetObject and HeadObject need s3:GetObjectVersion
+                            // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+                            "s3:GetObjectVersion",
                             "s3:PutObjectRetention",
                             "s3:ListBucket",
                             "s3:GetBucketObjectLockConfiguration"))
@@ -357,7 +361,13 @@ public final class BackupAccountStack extends Stack {
                                             new Policies.Statement(
                                                     "OnlyTheVault",
                                                     "Allow",
-                                                    List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
+                                                    // Restores and verification read dumps by version id
+                                                    // (s3:GetObjectVersion, as their roles' grantRead allows).
+                                                    List.of(
+                                                            "s3:GetObject",
+                                                            "s3:GetObjectVersion",
+                                                            "s3:ListBucket",
+                                                            "s3:PutObject"),
                                                     List.of(vault.getBucketArn(), vault.arnForObjects("*")),
                                                     Map.of(),
                                                     List.of("*")),
@@ -369,18 +379,35 @@ public final class BackupAccountStack extends Stack {
                                                     Map.of(),
                                                     List.of("*"))),
                                     "secretsmanager",
-                                    List.of(new Policies.Statement(
-                                            "OnlyTheVerificationSecrets",
-                                            "Allow",
-                                            List.of(
-                                                    "secretsmanager:CreateSecret",
-                                                    "secretsmanager:DeleteSecret",
-                                                    "secretsmanager:TagResource",
-                                                    "secretsmanager:GetSecretValue"),
-                                            List.of("arn:aws:secretsmanager:" + backup.region() + ":" + backup.account()
-                                                    + ":secret:lifeboat/verification/*"),
-                                            Map.of(),
-                                            List.of("*"))))));
+                                    List.of(
+                                            new Policies.Statement(
+                                                    "OnlyTheVerificationSecrets",
+                                                    "Allow",
+                                                    List.of(
+                                                            "secretsmanager:CreateSecret",
+                                                            "secretsmanager:PutSecretValue",
+                                                            "secretsmanager:DeleteSecret",
+                                                            "secretsmanager:TagResource",
+                                                            "secretsmanager:GetSecretValue"),
+                                                    List.of("arn:aws:secretsmanager:" + backup.region() + ":"
+                                                            + backup.account() + ":secret:lifeboat/verification/*"),
+                                                    Map.of(),
+                                                    List.of("*")),
+                                            // The restore function's targets' logins and the passwords it keeps
+                                            // (Policies.restoreRole), in this Region: an endpoint serves its own.
+                                            new Policies.Statement(
+                                                    "TheRestoresSecrets",
+                                                    "Allow",
+                                                    List.of(
+                                                            "secretsmanager:GetSecretValue",
+                                                            "secretsmanager:CreateSecret",
+                                                            "secretsmanager:PutSecretValue"),
+                                                    restoreAccounts(config, backup.account()).stream()
+                                                            .map(a -> "arn:aws:secretsmanager:" + backup.region() + ":"
+                                                                    + a + ":secret:" + Policies.RESTORE_SECRETS + "*")
+                                                            .toList(),
+                                                    Map.of(),
+                                                    List.of("*"))))));
         }
 
         // The snapshot pipeline: invoke a step, wait as long as it says, again until done.
@@ -649,9 +676,21 @@ public final class BackupAccountStack extends Stack {
         audit.grantInvoke(schedulerRole);
         schedule("audit", config.audit().schedule(), audit.getFunctionArn(), schedulerRole, "{\"action\": \"audit\"}");
         if (incidents != null) {
+            // EventBridge itself writes an undelivered event to the target's dead-letter queue, as
+            // events.amazonaws.com: the key of an encrypted queue must admit it
+            // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). The backup key admits no
+            // service, and must not (it guards the vault), so the incident events' queue is encrypted with the
+            // notifications key, whose policy admits EventBridge of this account (AlarmTopic; issue 36, item 10).
+            Queue incidentDeadLetters = Queue.Builder.create(this, "IncidentDeadLetters")
+                    .encryption(QueueEncryption.KMS)
+                    .encryptionMasterKey(alarmKey)
+                    .enforceSsl(true)
+                    .retentionPeriod(Duration.days(14))
+                    .removalPolicy(RemovalPolicy.RETAIN)
+                    .build();
             incidents.addTarget(software.amazon.awscdk.services.events.targets.LambdaFunction.Builder.create(audit)
                     .retryAttempts(4)
-                    .deadLetterQueue(deadLetters)
+                    .deadLetterQueue(incidentDeadLetters)
                     .build());
         }
 
@@ -897,6 +936,16 @@ public final class BackupAccountStack extends Stack {
                 .build()
                 .when(Condition.isPresent(StepProtocol.path(StepProtocol.START_AT)), until.next(then))
                 .otherwise(then);
+    }
+
+    /** The accounts whose lifeboat/restore/ secrets a restore may read: the backup account and each source account. */
+    private static List<String> restoreAccounts(LifeboatConfig config, String backupAccount) {
+        java.util.LinkedHashSet<String> accounts = new java.util.LinkedHashSet<>(List.of(backupAccount));
+        config.databases().values().stream()
+                .map(d -> d.source().account())
+                .sorted()
+                .forEach(accounts::add);
+        return List.copyOf(accounts);
     }
 
     /** A count the audit publishes for the whole fleet, its latest value in the last 6 hours. */

@@ -47,6 +47,18 @@ final class Iam {
             role.attachInlinePolicy(policy(scope, id, statements));
             return;
         }
+        attachManaged(scope, role, id, statements);
+    }
+
+    /**
+     * Gives {@code role} the statements as customer managed policies {@code id}, {@code id2}, ..., each inside {@link
+     * #MANAGED_AT_MOST}: for statements that join a role's inline policy already near IAM's 10,240 characters.
+     */
+    static void attachManaged(
+            Construct scope,
+            software.amazon.awscdk.services.iam.IRole role,
+            String id,
+            List<Policies.Statement> statements) {
         List<List<Policies.Statement>> chunks = new java.util.ArrayList<>();
         List<Policies.Statement> current = new java.util.ArrayList<>();
         for (Policies.Statement st : split(statements)) {

@@ -64,6 +64,18 @@ public final class LifeboatApp {
                             repositoryRoot);
                 })
                 .toList();
+        // An account's first Region's stack makes its source role (IAM names are account-wide): deployed first.
+        for (SourceAccountStack s : sources) {
+            if (!stackSets) {
+                String first = SourceAccountStack.firstRegion(config, s.getAccount());
+                sources.stream()
+                        .filter(o -> o != s
+                                && o.getAccount().equals(s.getAccount())
+                                && o.getRegion().equals(first))
+                        .findFirst()
+                        .ifPresent(s::addDependency);
+            }
+        }
         // The backup account's keys in the source Regions, for two-step copies.
         Set<String> regions = new LinkedHashSet<>();
         config.databases().values().forEach(d -> {

@@ -31,6 +31,7 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.iam.AccountPrincipal;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -51,7 +52,7 @@ public final class SourceAccountStack extends Stack {
     /** The dump function's role name starts with this; the vault's bucket policy lets such roles add objects. */
     public static final String DUMP_ROLE_PREFIX = "lifeboat-dump-";
 
-    private final Role role;
+    private final IRole role;
     private final Key shareKey;
 
     public SourceAccountStack(
@@ -73,16 +74,46 @@ public final class SourceAccountStack extends Stack {
             role = null;
             shareKey = null;
         } else {
+            // IAM names are unique in an account across its Regions: the role is made once, in the stack of the
+            // account's first Region in lifeboat.yml order, with every Region's statements; the other Regions' stacks
+            // make the share key and the incident rules, and name the role (issue 36, item 1;
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, "IAM name requirements").
+            List<LifeboatConfig.Database> ofAccount = config.databases().values().stream()
+                    .filter(d -> d.source().account().equals(account))
+                    .toList();
+            boolean makesTheRole = firstRegion(config, account).equals(region);
             Baseline b = baseline(
                     this,
                     account,
                     region,
                     databaseArns(here, account, region),
-                    externalIds(here),
+                    externalIds(makesTheRole ? ofAccount : here),
                     roleName(here.getFirst()),
                     backupAccount,
                     config.backup().region(),
-                    config.backup().kmsKeyArn());
+                    config.backup().kmsKeyArn(),
+                    makesTheRole);
+            if (makesTheRole) {
+                Set<String> otherRegions = new LinkedHashSet<>();
+                ofAccount.forEach(d -> otherRegions.add(d.source().region()));
+                otherRegions.remove(region);
+                for (String other : otherRegions) {
+                    List<LifeboatConfig.Database> there = ofAccount.stream()
+                            .filter(d -> d.source().region().equals(other))
+                            .toList();
+                    // Managed: the role's inline policies share IAM's 10,240 characters, and each Region adds its own.
+                    Iam.attachManaged(
+                            this,
+                            b.role(),
+                            "SourcePolicy-" + other,
+                            Policies.sourceRole(
+                                    account,
+                                    other,
+                                    databaseArns(there, account, other),
+                                    backupAccount,
+                                    config.backup().kmsKeyArn()));
+                }
+            }
             role = b.role();
             shareKey = b.shareKey();
         }
@@ -97,7 +128,16 @@ public final class SourceAccountStack extends Stack {
     }
 
     /** The role, the share key and the incident rules of a source account and Region. */
-    record Baseline(Role role, Key shareKey) {}
+    record Baseline(IRole role, Key shareKey) {}
+
+    /** The first Region of {@code account}'s databases in lifeboat.yml order: its stack makes the source role. */
+    static String firstRegion(LifeboatConfig config, String account) {
+        return config.databases().values().stream()
+                .filter(d -> d.source().account().equals(account))
+                .map(d -> d.source().region())
+                .findFirst()
+                .orElseThrow();
+    }
 
     /**
      * What every source account and Region holds, in {@code scope}: the role the backup account assumes (with
@@ -115,16 +155,48 @@ public final class SourceAccountStack extends Stack {
             String backupAccount,
             String backupRegion,
             String backupKeyArn) {
-        Role role = Role.Builder.create(scope, "LifeboatSourceRole")
-                .roleName(roleName)
-                .description("Lifeboat (backup account " + backupAccount + "): snapshots of this account's databases")
-                .assumedBy(new AccountPrincipal(backupAccount)
-                        .withConditions(Map.of("StringEquals", Map.of("sts:ExternalId", externalIds))))
-                .build();
-        role.attachInlinePolicy(Iam.policy(
+        return baseline(
                 scope,
-                "SourcePolicy",
-                Policies.sourceRole(account, region, databaseArns, backupAccount, backupKeyArn)));
+                account,
+                region,
+                databaseArns,
+                externalIds,
+                roleName,
+                backupAccount,
+                backupRegion,
+                backupKeyArn,
+                true);
+    }
+
+    /** As above; without {@code makeTheRole}, the role is the one another Region's stack of the account makes. */
+    static Baseline baseline(
+            Construct scope,
+            String account,
+            String region,
+            List<String> databaseArns,
+            List<String> externalIds,
+            String roleName,
+            String backupAccount,
+            String backupRegion,
+            String backupKeyArn,
+            boolean makeTheRole) {
+        IRole role;
+        if (makeTheRole) {
+            Role made = Role.Builder.create(scope, "LifeboatSourceRole")
+                    .roleName(roleName)
+                    .description(
+                            "Lifeboat (backup account " + backupAccount + "): snapshots of this account's databases")
+                    .assumedBy(new AccountPrincipal(backupAccount)
+                            .withConditions(Map.of("StringEquals", Map.of("sts:ExternalId", externalIds))))
+                    .build();
+            made.attachInlinePolicy(Iam.policy(
+                    scope,
+                    "SourcePolicy",
+                    Policies.sourceRole(account, region, databaseArns, backupAccount, backupKeyArn)));
+            role = made;
+        } else {
+            role = Role.fromRoleName(scope, "LifeboatSourceRole", roleName);
+        }
         // The source role uses it through its own policy (this account's keys, through RDS only).
         Key shareKey = GuardedKeys.create(
                 scope,
@@ -335,6 +407,7 @@ public final class SourceAccountStack extends Stack {
                                                         "s3:PutObject",
                                                         "s3:AbortMultipartUpload",
                                                         "s3:GetObject",
+                                                        "s3:GetObjectVersion",
                                                         "s3:ListBucket",
                                                         "s3:GetBucketObjectLockConfiguration",
                                                         "s3:PutObjectRetention"),
@@ -472,7 +545,7 @@ public final class SourceAccountStack extends Stack {
         }
     }
 
-    public Role role() {
+    public IRole role() {
         return role;
     }
 

@@ -126,6 +126,49 @@ class EgressTest {
                 .isFalse();
     }
 
+    /**
+     * Issue 36, items 4, 5 and 11, through the backup network's endpoints: restores and verification read dump objects
+     * by version (s3:GetObjectVersion: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), a
+     * restore reads its target's login under lifeboat/restore/, and a repeated verification check rewrites the
+     * throwaway login (PutSecretValue). An endpoint policy must allow each, beside the role's own policy
+     * (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html).
+     */
+    @Test
+    void theEndpoints_admitReadsByVersion_theRestoresLogins_andARewrittenThrowawayLogin() {
+        LifeboatApp.Stacks stacks = synth(EXAMPLE);
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        List<JsonNode> made = endpoints(stacks.backup());
+        JsonNode s3 = t.resolve(endpoint(made, "s3").get("PolicyDocument"));
+        String vault = TemplatePolicies.arnOf(Template.fromStack(stacks.backup())
+                .findResources("AWS::S3::Bucket", Map.of("Properties", Map.of("BucketName", "acme-lifeboat-vault")))
+                .keySet()
+                .iterator()
+                .next());
+        assertThat(allowed(s3, "s3:GetObjectVersion", vault + "/lifeboat/accounts/111111111111/dumps/orders/x.pgdump"))
+                .isTrue();
+        assertThat(allowed(s3, "s3:GetObjectVersion", "arn:aws:s3:::some-other-bucket/key"))
+                .isFalse();
+        JsonNode secrets = t.resolve(endpoint(made, "secretsmanager").get("PolicyDocument"));
+        assertThat(allowed(
+                        secrets,
+                        "secretsmanager:PutSecretValue",
+                        "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lifeboat/verification/orders-x"))
+                .isTrue();
+        for (String login : List.of(
+                "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lifeboat/restore/orders-restored-AbCdEf",
+                "arn:aws:secretsmanager:eu-central-1:111111111111:secret:lifeboat/restore/orders-AbCdEf")) {
+            assertThat(allowed(secrets, "secretsmanager:GetSecretValue", login))
+                    .as(login)
+                    .isTrue();
+        }
+        assertThat(allowed(
+                        secrets,
+                        "secretsmanager:GetSecretValue",
+                        "arn:aws:secretsmanager:eu-central-1:444444444444:secret:lifeboat/restore/x-AbCdEf"))
+                .as("an account lifeboat.yml does not name")
+                .isFalse();
+    }
+
     /** An endpoint policy alone decides (the caller's own policy allows everything here). */
     private static boolean allowed(JsonNode endpointPolicy, String action, String resource) {
         for (JsonNode st : endpointPolicy.get("Statement")) {
@@ -213,6 +256,13 @@ class EgressTest {
                         "secretsmanager:GetSecretValue",
                         "arn:aws:secretsmanager:eu-central-1:111111111111:secret:payroll"))
                 .isFalse();
+        // Routing HEADs each backup's objects by version (issue 36, item 6).
+        JsonNode s3 = new TemplatePolicies(source).resolve(endpoint(made, "s3").get("PolicyDocument"));
+        assertThat(allowed(
+                        s3,
+                        "s3:GetObjectVersion",
+                        "arn:aws:s3:::acme-lifeboat-vault/lifeboat/accounts/111111111111/dumps/orders/x.pgdump"))
+                .isTrue();
     }
 
     /** Security groups both ways: the database's group admits the function's groups on the database's port. */

@@ -214,6 +214,327 @@ class LifeboatAppTest {
                 .isEqualTo(PolicyEvaluator.Decision.ALLOW);
     }
 
+    /** The vault's bucket policy as S3 reads it, the bucket named by its real ARN; named {@code bucketArn}. */
+    private static com.fasterxml.jackson.databind.JsonNode vaultPolicy(String bucketArn) {
+        TemplatePolicies backupPolicies = new TemplatePolicies(stacks.backup());
+        String vaultId = vaultLogicalId();
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var doc = backup.findResources("AWS::S3::BucketPolicy").values().stream()
+                    .filter(r -> Map.of("Ref", vaultId).equals(((Map<?, ?>) r.get("Properties")).get("Bucket")))
+                    .findFirst()
+                    .orElseThrow();
+            String text = json.writeValueAsString(backupPolicies.resolve(
+                            json.valueToTree(((Map<?, ?>) doc.get("Properties")).get("PolicyDocument"))))
+                    .replace(TemplatePolicies.arnOf(vaultId), bucketArn);
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String vaultLogicalId() {
+        return backup.findResources("AWS::S3::Bucket").entrySet().stream()
+                .filter(e ->
+                        "acme-lifeboat-vault".equals(((Map<?, ?>) e.getValue().get("Properties")).get("BucketName")))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /**
+     * What the identity policies of a backup stack's role (by its fixed name) allow, evaluated alone: the decision in
+     * the backup account; for a resource of another account, the half that the role's own account decides.
+     */
+    private static PolicyEvaluator.Decision backupRole(String roleName, String action, String resource) {
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        return PolicyEvaluator.decide(
+                new PolicyEvaluator.Request(Names.roleArn("222222222222", roleName), action, resource),
+                PolicyEvaluator.Policies.identityOnly("222222222222", t.identity(t.roleNamed(roleName))));
+    }
+
+    /**
+     * Issue 36, items 5 and 6: every read the code makes by version id is allowed to the role that makes it. GetObject
+     * and HeadObject with a versionId need s3:GetObjectVersion, and s3:GetObject is not enough
+     * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions";
+     * https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). The readers: the dump function and its
+     * Fargate task (routing HEADs each backup's objects by version: BackupCatalog), the restore function and task
+     * (RestoringDump opens the object by version), verification (restores a dump), the audit (the catalog). The dump
+     * role is in the source account: its own policy and the vault's bucket policy must both allow
+     * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+     */
+    @Test
+    void everyReadByVersion_isAllowed_toTheRoleThatMakesIt() {
+        String bucketArn = "arn:aws:s3:::acme-lifeboat-vault";
+        TemplatePolicies sourcePolicies = new TemplatePolicies(stacks.sources().getFirst());
+        String dumpRole = "arn:aws:iam::111111111111:role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1";
+        var dumpRoles = new PolicyEvaluator.Policies(
+                List.of(),
+                List.of(sourcePolicies.identity(
+                        sourcePolicies.roleNamed(SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1"))),
+                vaultPolicy(bucketArn),
+                "222222222222",
+                false);
+        String own = bucketArn + "/lifeboat/accounts/111111111111/dumps/orders/2026/11/26/x.0a1b2c3d.pgdump";
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(dumpRole, "s3:GetObjectVersion", own), dumpRoles))
+                .as("the dump role HEADs its database's objects by version (routing)")
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(
+                                dumpRole,
+                                "s3:GetObjectVersion",
+                                bucketArn + "/lifeboat/accounts/333333333333/dumps/orders/x.pgdump"),
+                        dumpRoles))
+                .as("not another account's space")
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+
+        String object =
+                TemplatePolicies.arnOf(vaultLogicalId()) + "/lifeboat/accounts/111111111111/dumps/orders/x.pgdump";
+        for (String role : List.of(Names.RESTORE_ROLE, Names.VERIFICATION_ROLE, Names.AUDIT_ROLE)) {
+            assertThat(backupRole(role, "s3:GetObjectVersion", object))
+                    .as(role)
+                    .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+    }
+
+    /**
+     * Issue 36, item 5: a dump restore through the restore function reads its target's login (the payload's
+     * targetSecretArn), and --create-instance keeps and, when a step is repeated, rewrites the new instance's
+     * password under lifeboat/restore/. The restore role reads logins named lifeboat/restore/* in the backup account
+     * and in each source account of lifeboat.yml, and no other secret. A source account's secret also needs its
+     * resource policy and a customer managed key admitting the restore role (docs/security.md, "Secrets").
+     */
+    @Test
+    void theRestoreRole_readsItsTargetsLogins_andKeepsNewInstancesPasswords_andNoOtherSecret() {
+        String own = "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lifeboat/restore/orders-restored-AbCdEf";
+        String inSource = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:lifeboat/restore/orders-AbCdEf";
+        assertThat(backupRole(Names.RESTORE_ROLE, "secretsmanager:GetSecretValue", own))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(backupRole(Names.RESTORE_ROLE, "secretsmanager:GetSecretValue", inSource))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(backupRole(Names.RESTORE_ROLE, "secretsmanager:PutSecretValue", own))
+                .as("SecretsManagerStore.put on a repeated step")
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        for (String other : List.of(
+                "arn:aws:secretsmanager:eu-central-1:222222222222:secret:payroll-AbCdEf",
+                "arn:aws:secretsmanager:eu-west-1:111111111111:secret:lifeboat/orders-AbCdEf",
+                "arn:aws:secretsmanager:eu-west-1:444444444444:secret:lifeboat/restore/x-AbCdEf")) {
+            assertThat(backupRole(Names.RESTORE_ROLE, "secretsmanager:GetSecretValue", other))
+                    .as(other)
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        // A source account's secret is encrypted with that account's customer managed key: its use through Secrets
+        // Manager only (the key's own policy must admit the restore role too).
+        String sourceKey = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        // The restore role's own policy, evaluated alone (the key's and the secret's policies are the source
+        // account's).
+        var identity =
+                PolicyEvaluator.Policies.identityOnly("222222222222", t.identity(t.roleNamed(Names.RESTORE_ROLE)));
+        String restoreRole = Names.roleArn("222222222222", Names.RESTORE_ROLE);
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(restoreRole, "kms:Decrypt", sourceKey)
+                                .with("kms:ViaService", "secretsmanager.eu-west-1.amazonaws.com"),
+                        identity))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(restoreRole, "kms:Decrypt", sourceKey), identity))
+                .as("not directly")
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+    }
+
+    /**
+     * Issue 36, item 11: a verification check repeated after a timeout finds the throwaway login's secret made, and
+     * sets its value (SecretsManagerStore.put: CreateSecret, then PutSecretValue on ResourceExistsException).
+     */
+    @Test
+    void aRepeatedVerificationCheck_mayRewriteTheThrowawayLogin_andNoOtherSecret() {
+        String throwaway = "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lifeboat/verification/x-AbCdEf";
+        assertThat(backupRole(Names.VERIFICATION_ROLE, "secretsmanager:CreateSecret", throwaway))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(backupRole(Names.VERIFICATION_ROLE, "secretsmanager:PutSecretValue", throwaway))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(backupRole(
+                        Names.VERIFICATION_ROLE,
+                        "secretsmanager:PutSecretValue",
+                        "arn:aws:secretsmanager:eu-central-1:222222222222:secret:lifeboat/restore/x-AbCdEf"))
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+    }
+
+    /**
+     * Issue 36, item 10: an event a rule could not deliver goes to the target's dead-letter queue, which EventBridge
+     * writes as events.amazonaws.com: the queue's policy must admit it for that rule, and, the queue being encrypted
+     * with a customer managed key, that key's policy must let EventBridge kms:GenerateDataKey and kms:Decrypt
+     * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html,
+     * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html). The backup key admits
+     * no service: the incident rule's queue was encrypted with it, and every failed incident event was lost.
+     */
+    @Test
+    void everyRulesDeadLetterQueue_isOneEventBridgeMayWriteTo_itsKeyIncluded() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        com.fasterxml.jackson.databind.JsonNode resources =
+                json.valueToTree(backup.toJSON().get("Resources"));
+        int checked = 0;
+        for (var rule : resources.properties()) {
+            if (!"AWS::Events::Rule".equals(rule.getValue().path("Type").asText())) {
+                continue;
+            }
+            String ruleArn = TemplatePolicies.arnOf(rule.getKey());
+            for (var target : rule.getValue().at("/Properties/Targets")) {
+                if (!target.has("DeadLetterConfig")) {
+                    continue;
+                }
+                String queueId =
+                        target.at("/DeadLetterConfig/Arn/Fn::GetAtt").get(0).asText();
+                var queue = resources.get(queueId).get("Properties");
+                var keyRef = queue.get("KmsMasterKeyId");
+                assertThat(keyRef)
+                        .as(queueId + " is encrypted with a key of this stack")
+                        .isNotNull();
+                String keyId = keyRef.has("Ref")
+                        ? keyRef.get("Ref").asText()
+                        : keyRef.get("Fn::GetAtt").get(0).asText();
+                var keyPolicy = new PolicyEvaluator.Policies(
+                        List.of(),
+                        List.of(),
+                        t.resolve(resources.get(keyId).at("/Properties/KeyPolicy")),
+                        "222222222222",
+                        true);
+                for (String action : List.of("kms:GenerateDataKey", "kms:Decrypt")) {
+                    assertThat(PolicyEvaluator.decide(
+                                    new PolicyEvaluator.Request(
+                                                    "events.amazonaws.com", action, TemplatePolicies.arnOf(keyId))
+                                            .with("aws:SourceAccount", "222222222222")
+                                            .with("aws:SourceArn", ruleArn),
+                                    keyPolicy))
+                            .as(rule.getKey() + " -> " + queueId + " -> " + keyId + ": " + action)
+                            .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+                }
+                com.fasterxml.jackson.databind.node.ArrayNode queueStatements = json.createArrayNode();
+                for (var qp : resources.properties()) {
+                    if ("AWS::SQS::QueuePolicy"
+                            .equals(qp.getValue().path("Type").asText())) {
+                        for (var q : qp.getValue().at("/Properties/Queues")) {
+                            if (queueId.equals(q.path("Ref").asText())) {
+                                t.resolve(qp.getValue().at("/Properties/PolicyDocument/Statement"))
+                                        .forEach(queueStatements::add);
+                            }
+                        }
+                    }
+                }
+                var queuePolicy = json.createObjectNode();
+                queuePolicy.set("Statement", queueStatements);
+                assertThat(PolicyEvaluator.decide(
+                                new PolicyEvaluator.Request(
+                                                "events.amazonaws.com",
+                                                "sqs:SendMessage",
+                                                TemplatePolicies.arnOf(queueId))
+                                        .with("aws:SourceAccount", "222222222222")
+                                        .with("aws:SourceArn", ruleArn),
+                                new PolicyEvaluator.Policies(List.of(), List.of(), queuePolicy, "222222222222", false)))
+                        .as(rule.getKey() + " -> " + queueId + ": sqs:SendMessage")
+                        .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+                checked++;
+            }
+        }
+        assertThat(checked)
+                .as("the incident rule's target has a dead-letter queue")
+                .isPositive();
+    }
+
+    /**
+     * Issue 36, item 1: IAM names are unique in an account across all its Regions (a role, a managed policy, an
+     * instance profile: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, "IAM name
+     * requirements"), and a bucket name across all accounts. The example's account 111111111111 has databases in
+     * eu-west-1 and eu-central-1: each Region's stack created lifeboat-source, and the second deploy failed with
+     * "already exists". No two stacks of one account create a resource of such a name.
+     */
+    @Test
+    void noTwoStacksOfOneAccount_createTheSameAccountWideName() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, String> accountWide = Map.of(
+                "AWS::IAM::Role", "RoleName",
+                "AWS::IAM::ManagedPolicy", "ManagedPolicyName",
+                "AWS::IAM::InstanceProfile", "InstanceProfileName",
+                "AWS::IAM::User", "UserName",
+                "AWS::IAM::Group", "GroupName");
+        List<software.amazon.awscdk.Stack> all = new ArrayList<>();
+        all.add(stacks.backup());
+        all.addAll(stacks.sources());
+        all.addAll(stacks.regionKeys());
+        if (stacks.organization() != null) {
+            all.add(stacks.organization());
+        }
+        Map<String, String> madeBy = new HashMap<>();
+        Map<String, String> bucketsMadeBy = new HashMap<>();
+        List<String> twice = new ArrayList<>();
+        for (var stack : all) {
+            var resources = json.<com.fasterxml.jackson.databind.JsonNode>valueToTree(
+                            Template.fromStack(stack).toJSON())
+                    .path("Resources");
+            for (var r : resources.properties()) {
+                String type = r.getValue().path("Type").asText();
+                var name = r.getValue().path("Properties").path(accountWide.getOrDefault(type, "-"));
+                if (name.isTextual()) {
+                    String key = stack.getAccount() + " " + type + " " + name.asText();
+                    String other = madeBy.putIfAbsent(key, stack.getStackName());
+                    if (other != null) {
+                        twice.add(key + ": " + other + " and " + stack.getStackName());
+                    }
+                }
+                var bucket = r.getValue().path("Properties").path("BucketName");
+                if (type.equals("AWS::S3::Bucket") && bucket.isTextual()) {
+                    String other = bucketsMadeBy.putIfAbsent(bucket.asText(), stack.getStackName());
+                    if (other != null) {
+                        twice.add("bucket " + bucket.asText() + ": " + other + " and " + stack.getStackName());
+                    }
+                }
+            }
+        }
+        assertThat(stacks.sources())
+                .as("the example has an account with databases in two Regions")
+                .extracting(software.amazon.awscdk.Stack::getStackName)
+                .contains("LifeboatSource-111111111111-eu-west-1", "LifeboatSource-111111111111-eu-central-1");
+        assertThat(twice).isEmpty();
+        assertThat(madeBy).containsKey("111111111111 AWS::IAM::Role lifeboat-source");
+    }
+
+    /**
+     * Issue 36, item 1: the one source role of an account, made in the stack of its first Region in lifeboat.yml
+     * order, holds every Region's statements: the example's role may snapshot orders (eu-west-1) and ledger (an
+     * Aurora cluster in eu-central-1), and the eu-central-1 stack makes no role of that name.
+     */
+    @Test
+    void theSourceRole_isMadeOncePerAccount_withEveryRegionsStatements() {
+        var west = stacks.sources().stream()
+                .filter(st -> st.getRegion().equals("eu-west-1"))
+                .findFirst()
+                .orElseThrow();
+        var central = stacks.sources().stream()
+                .filter(st ->
+                        st.getRegion().equals("eu-central-1") && st.getAccount().equals("111111111111"))
+                .findFirst()
+                .orElseThrow();
+        Template.fromStack(central)
+                .resourcePropertiesCountIs("AWS::IAM::Role", Map.of("RoleName", "lifeboat-source"), 0);
+        TemplatePolicies t = new TemplatePolicies(west);
+        String role = "arn:aws:iam::111111111111:role/lifeboat-source";
+        var identity =
+                PolicyEvaluator.Policies.identityOnly("111111111111", t.identity(t.roleNamed("lifeboat-source")));
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(
+                                role, "rds:CreateDBSnapshot", "arn:aws:rds:eu-west-1:111111111111:db:orders-prod"),
+                        identity))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(
+                                role,
+                                "rds:CreateDBClusterSnapshot",
+                                "arn:aws:rds:eu-central-1:111111111111:cluster:ledger-aurora"),
+                        identity))
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+    }
+
     /** Issue 11, item 5: copies have no Object Lock, and nothing watched their deletion. */
     @Test
     void deletingACopy_byAnyoneButRetention_alarms_fromATrailThatExists() throws Exception {
@@ -660,8 +981,10 @@ class LifeboatAppTest {
 
     @Test
     void theSourceRole_trustsTheBackupAccountWithTheExternalId_andDeletesOnlyTaggedSnapshots() {
-        var trust = Match.objectLike(
-                Map.of("Condition", Map.of("StringEquals", Map.of("sts:ExternalId", List.of("lifeboat-orders")))));
+        // The account's one role (issue 36, item 1) takes the external id of each of its databases, in every Region.
+        var trust = Match.objectLike(Map.of(
+                "Condition",
+                Map.of("StringEquals", Map.of("sts:ExternalId", List.of("lifeboat-orders", "lifeboat-ledger")))));
         source.hasResourceProperties(
                 "AWS::IAM::Role",
                 Match.objectLike(Map.of(

@@ -91,6 +91,25 @@ final class TemplatePolicies {
         }
         resolve(resources.path(roleLogicalId).path("Properties").path("Policies"))
                 .forEach(p -> p.path("PolicyDocument").path("Statement").forEach(statements::add));
+        // Customer managed policies of this stack that the role names (a policy too large to be inline, Iam.attach).
+        for (JsonNode arn : resources.path(roleLogicalId).path("Properties").path("ManagedPolicyArns")) {
+            JsonNode managed = resources.path(arn.path("Ref").asText());
+            if ("AWS::IAM::ManagedPolicy".equals(managed.path("Type").asText())) {
+                resolve(managed.path("Properties").path("PolicyDocument").path("Statement"))
+                        .forEach(statements::add);
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            JsonNode r = e.getValue();
+            if ("AWS::IAM::ManagedPolicy".equals(r.path("Type").asText())) {
+                for (JsonNode role : r.path("Properties").path("Roles")) {
+                    if (roleLogicalId.equals(role.path("Ref").asText())) {
+                        resolve(r.path("Properties").path("PolicyDocument").path("Statement"))
+                                .forEach(statements::add);
+                    }
+                }
+            }
+        }
         ObjectNode doc = JSON.createObjectNode();
         doc.set("Statement", statements);
         return doc;

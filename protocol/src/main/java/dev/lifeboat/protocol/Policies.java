@@ -18,6 +18,9 @@ public final class Policies {
 
     private Policies() {}
 
+    /** The secrets restores use: the logins of their targets and the passwords of the instances they create. */
+    public static final String RESTORE_SECRETS = "lifeboat/restore/";
+
     /**
      * One statement. {@code condition} may be empty; {@code principals} only in a resource policy (a key
      * policy): AWS principal ARNs, or {@code "*"}.
@@ -50,13 +53,46 @@ public final class Policies {
     public static List<Statement> restoreRole(String backupAccount, String backupKeyArn, List<String> sourceRoleArns) {
         List<Statement> s = new ArrayList<>(restoreInBackupAccount(backupAccount, backupKeyArn));
         s.addAll(recreateTheShape(backupAccount));
-        // lifeboat restore --from dump --create-instance keeps the new instance's master password here (issue 14).
+        // lifeboat restore --from dump --create-instance keeps the new instance's master password here (issue 14); a
+        // repeated step finds the secret made and sets its value (SecretsManagerStore.put: PutSecretValue).
         s.add(new Statement(
                 "KeepNewInstancesPasswords",
                 "Allow",
-                List.of("secretsmanager:CreateSecret"),
-                List.of("arn:aws:secretsmanager:*:" + backupAccount + ":secret:lifeboat/restore/*"),
+                List.of("secretsmanager:CreateSecret", "secretsmanager:PutSecretValue"),
+                List.of("arn:aws:secretsmanager:*:" + backupAccount + ":secret:" + RESTORE_SECRETS + "*"),
                 Map.of()));
+        // A dump restore reads its target's login (the payload's targetSecretArn; issue 36, item 5): those secrets
+        // are named lifeboat/restore/..., in the backup account (the passwords kept above) or in a source account of
+        // lifeboat.yml, never an account lifeboat.yml does not name (a restore into a database someone else controls
+        // would hand them the backup's data). A source account's secret must also admit the restore role in its
+        // resource policy and be encrypted with a customer managed key whose policy admits it: an AWS managed key
+        // cannot be used across accounts
+        // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html).
+        List<String> accounts = accountsOf(sourceRoleArns, backupAccount);
+        s.add(new Statement(
+                "ReadTheRestoreTargetsLogins",
+                "Allow",
+                List.of("secretsmanager:GetSecretValue"),
+                accounts.stream()
+                        .map(a -> "arn:aws:secretsmanager:*:" + a + ":secret:" + RESTORE_SECRETS + "*")
+                        .toList(),
+                Map.of()));
+        List<String> sourceAccounts =
+                accounts.stream().filter(a -> !a.equals(backupAccount)).toList();
+        if (!sourceAccounts.isEmpty()) {
+            // KMS requires the caller's own policy to allow a key of another account, beside that key's policy
+            // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html);
+            // decrypting through Secrets Manager only
+            // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+            s.add(new Statement(
+                    "DecryptSourceAccountsLoginsThroughSecretsManagerOnly",
+                    "Allow",
+                    List.of("kms:Decrypt"),
+                    sourceAccounts.stream()
+                            .map(a -> "arn:aws:kms:*:" + a + ":key/*")
+                            .toList(),
+                    Map.of("StringLike", Map.of("kms:ViaService", "secretsmanager.*.amazonaws.com"))));
+        }
         if (!sourceRoleArns.isEmpty()) {
             s.add(new Statement(
                     "AssumeSourceRolesToRestoreThere", "Allow", List.of("sts:AssumeRole"), sourceRoleArns, Map.of()));
@@ -137,7 +173,13 @@ public final class Policies {
         s.add(new Statement(
                 "VerificationSecrets",
                 "Allow",
-                List.of("secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:TagResource"),
+                // PutSecretValue: a check repeated after a timeout finds the secret made and sets its value
+                // (SecretsManagerStore.put; issue 36, item 11).
+                List.of(
+                        "secretsmanager:CreateSecret",
+                        "secretsmanager:PutSecretValue",
+                        "secretsmanager:DeleteSecret",
+                        "secretsmanager:TagResource"),
                 List.of("arn:aws:secretsmanager:" + region + ":" + backupAccount + ":secret:lifeboat/verification/*"),
                 Map.of()));
         return s;
@@ -657,7 +699,15 @@ public final class Policies {
                 new Statement(
                         "AddToItsDatabasesPrefixes",
                         "Allow",
-                        List.of("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObjectRetention"),
+                        // GetObjectVersion: routing HEADs each backup's objects by version (BackupCatalog), and a
+                        // GetObject or HeadObject with a versionId needs it; s3:GetObject does not cover it
+                        // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions").
+                        List.of(
+                                "s3:PutObject",
+                                "s3:AbortMultipartUpload",
+                                "s3:GetObject",
+                                "s3:GetObjectVersion",
+                                "s3:PutObjectRetention"),
                         objectPrefixes.stream()
                                 .map(p -> "arn:aws:s3:::" + vaultBucket + "/" + p + "*")
                                 .toList(),

@@ -82,7 +82,7 @@ class PoliciesTest {
     @Test
     void theDocumentIsWhatIamReads() {
         assertThat(doc.get("Version").asText()).isEqualTo("2012-10-17");
-        assertThat(doc.get("Statement")).hasSize(15);
+        assertThat(doc.get("Statement")).hasSize(16);
         assertThat(read(Policies.document(Policies.restoreRole(
                                 "222222222222",
                                 "arn:aws:kms:eu-central-1:222222222222:key/backup",

@@ -54,7 +54,13 @@ public final class AwsClients implements AutoCloseable {
     private final Optional<String> network;
 
     private S3Client s3;
+    /** The vault's S3 clients, one per Region a vault was opened in (lifeboat.yml's backup.region). */
+    private final Map<Region, S3Client> s3ByRegion = new java.util.HashMap<>();
+    /** For a vault given only as s3://BUCKET/PREFIX, whose Region nothing tells. */
+    private S3Client s3AnyRegion;
+
     private SecretsManagerClient secretsManager;
+    private final Map<Region, SecretsManagerClient> secretsManagerByRegion = new java.util.HashMap<>();
     private SdkHttpClient apiHttp;
 
     public AwsClients(Optional<URI> endpoint, Optional<Region> region) {
@@ -122,28 +128,61 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
+     * S3 in this process's Region ({@code AWS_REGION}): the deployed lifeboat.yml, which the CDK app publishes in the
+     * stack's own Region. A vault is reached through {@link #s3In} or {@link #s3AnyRegion} instead: it lives in
+     * backup.region, which is not the dump function's Region for a database of another Region.
+     */
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = buildS3(region, false);
+        }
+        return s3;
+    }
+
+    /**
+     * S3 in {@code region}, where a bucket of that Region answers. A client of another Region gets 301
+     * PermanentRedirect for every request to the bucket, and the SDK does not follow it unless cross-Region access
+     * is enabled (https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/s3-cross-region.html: "By default,
+     * access is not enabled").
+     */
+    public synchronized S3Client s3In(String region) {
+        return s3ByRegion.computeIfAbsent(Region.of(region), r -> buildS3(Optional.of(r), false));
+    }
+
+    /**
+     * S3 for a bucket whose Region is not known (the command line's {@code --vault s3://...} without lifeboat.yml):
+     * cross-Region access on, so the first request to a bucket of another Region is sent again to the Region S3
+     * names in its 301 answer ({@code x-amz-bucket-region}), and the SDK remembers it for the bucket
+     * (https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/s3-cross-region.html).
+     */
+    public synchronized S3Client s3AnyRegion() {
+        if (s3AnyRegion == null) {
+            s3AnyRegion = buildS3(region, true);
+        }
+        return s3AnyRegion;
+    }
+
+    /**
      * S3 uses the Apache (HttpClient 5) HTTP client: {@code HttpURLConnection} copies a request body of
      * known length into memory before sending it, which for 16 MiB parts cost memory and time
      * (docs/performance.md). The SDK deprecated its HttpClient 4 client for this one.
      * A part upload may take minutes on a slow link, so S3 gets no overall call timeout, only a
      * per-attempt one.
      */
-    public synchronized S3Client s3() {
-        if (s3 == null) {
-            var b = S3Client.builder()
-                    .httpClientBuilder(Apache5HttpClient.builder()
-                            .connectionTimeout(CONNECT_TIMEOUT)
-                            .socketTimeout(Duration.ofMinutes(2))
-                            .maxConnections(16))
-                    .overrideConfiguration(ClientOverrideConfiguration.builder()
-                            .retryStrategy(RetryMode.ADAPTIVE_V2)
-                            .apiCallAttemptTimeout(Duration.ofMinutes(5))
-                            .build());
-            endpoint.ifPresent(e -> b.endpointOverride(e).forcePathStyle(true));
-            region.ifPresent(b::region);
-            s3 = b.build();
-        }
-        return s3;
+    private S3Client buildS3(Optional<Region> in, boolean crossRegion) {
+        var b = S3Client.builder()
+                .httpClientBuilder(Apache5HttpClient.builder()
+                        .connectionTimeout(CONNECT_TIMEOUT)
+                        .socketTimeout(Duration.ofMinutes(2))
+                        .maxConnections(16))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(RetryMode.ADAPTIVE_V2)
+                        .apiCallAttemptTimeout(Duration.ofMinutes(5))
+                        .build())
+                .crossRegionAccessEnabled(crossRegion);
+        endpoint.ifPresent(e -> b.endpointOverride(e).forcePathStyle(true));
+        in.ifPresent(b::region);
+        return b.build();
     }
 
     /** The bytes of an S3 object, with the process's credentials (the deployed lifeboat.yml, for one). */
@@ -240,9 +279,24 @@ public final class AwsClients implements AutoCloseable {
         return b.build();
     }
 
-    /** Database logins from Secrets Manager. */
+    /** Database logins from Secrets Manager, each secret named by ARN read in its own Region. */
     public SecretSource secretSource() {
-        return new SecretsManagerSource(secretsManager(), network);
+        return new SecretsManagerSource(secretsManager(), network, this::secretsManagerIn);
+    }
+
+    /** Secrets Manager in {@code region}: this process's client when it is this process's Region. */
+    public synchronized SecretsManagerClient secretsManagerIn(String in) {
+        if (region.map(r -> r.id().equals(in)).orElse(false)) {
+            return secretsManager();
+        }
+        return secretsManagerByRegion.computeIfAbsent(Region.of(in), r -> {
+            var b = SecretsManagerClient.builder()
+                    .httpClient(apiHttp())
+                    .overrideConfiguration(apiOverrides())
+                    .region(r);
+            endpoint.ifPresent(b::endpointOverride);
+            return b.build();
+        });
     }
 
     /** Where verification runs keep the throwaway instance's login. */
@@ -250,9 +304,17 @@ public final class AwsClients implements AutoCloseable {
         return new SecretsManagerStore(secretsManager());
     }
 
-    /** A vault from its URI ({@code file:DIR} or {@code s3://BUCKET/PREFIX}); S3 clients come from here. */
+    /**
+     * A vault from its URI alone ({@code file:DIR} or {@code s3://BUCKET/PREFIX}): a bucket of any Region, found from
+     * S3's answer ({@link #s3AnyRegion}).
+     */
     public Vault vault(String uri, Vaults.S3SettingsFactory settings, Clock clock) {
-        return Vaults.open(uri, this::s3, settings, clock);
+        return Vaults.open(uri, this::s3AnyRegion, settings, clock);
+    }
+
+    /** The vault of lifeboat.yml ({@code backup.vault}), whose bucket is in {@code region} ({@code backup.region}). */
+    public Vault vault(String uri, String region, Vaults.S3SettingsFactory settings, Clock clock) {
+        return Vaults.open(uri, () -> s3In(region), settings, clock);
     }
 
     /**
@@ -260,7 +322,8 @@ public final class AwsClients implements AutoCloseable {
      * its source account's space ({@link AccountSpaces}); null when it is not set.
      */
     public Vault configuredVault(LifeboatConfig config, Clock clock) {
-        Vault vault = Vaults.configured(config.backup(), this::s3, clock);
+        Vault vault =
+                Vaults.configured(config.backup(), () -> s3In(config.backup().region()), clock);
         return vault == null ? null : AccountSpaces.of(vault, config.dumpOwners());
     }
 
@@ -269,9 +332,14 @@ public final class AwsClients implements AutoCloseable {
         if (s3 != null) {
             s3.close();
         }
+        s3ByRegion.values().forEach(S3Client::close);
+        if (s3AnyRegion != null) {
+            s3AnyRegion.close();
+        }
         if (secretsManager != null) {
             secretsManager.close();
         }
+        secretsManagerByRegion.values().forEach(SecretsManagerClient::close);
         if (apiHttp != null) {
             apiHttp.close();
         }

@@ -159,9 +159,17 @@ public final class S3Vault implements Vault {
 
     static VaultException failure(String what, S3Exception e) {
         String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+        // A bucket of another Region answers 301 PermanentRedirect and names its Region in x-amz-bucket-region
+        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRouting.html): retrying never helps.
+        java.util.Optional<String> bucketRegion = e.statusCode() == 301 && e.awsErrorDetails() != null
+                ? e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region")
+                : java.util.Optional.empty();
         String hint = e.statusCode() == 403
                 ? "the role lacks permission (AccessDenied): see docs/security.md for the policy Lifeboat needs"
-                : "retry; if it persists, check the bucket";
+                : e.statusCode() == 301
+                        ? "the bucket is in " + bucketRegion.orElse("another Region")
+                                + ", not this client's Region: set backup.region in lifeboat.yml to the vault's Region"
+                        : "retry; if it persists, check the bucket";
         return new VaultException(what + ": " + code + " (HTTP " + e.statusCode() + ")", hint, e);
     }
 

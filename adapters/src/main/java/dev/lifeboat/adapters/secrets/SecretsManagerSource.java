@@ -27,6 +27,7 @@ public final class SecretsManagerSource implements SecretSource {
 
     private final SecretsManagerClient client;
     private final java.util.Optional<String> network;
+    private final java.util.function.Function<String, SecretsManagerClient> inRegion;
 
     public SecretsManagerSource(SecretsManagerClient client) {
         this(client, java.util.Optional.empty());
@@ -34,15 +35,36 @@ public final class SecretsManagerSource implements SecretSource {
 
     /** @param network the function and its network, named when the call gets no answer ({@link NetworkPaths}) */
     public SecretsManagerSource(SecretsManagerClient client, java.util.Optional<String> network) {
+        this(client, network, region -> client);
+    }
+
+    /**
+     * @param inRegion a client of a Region: a secret named by its ARN is read in the ARN's Region, where Secrets
+     *     Manager keeps it (a restore's target login may live in a source account's Region; issue 36, item 5); a
+     *     secret named by its name alone is read with {@code client}
+     */
+    public SecretsManagerSource(
+            SecretsManagerClient client,
+            java.util.Optional<String> network,
+            java.util.function.Function<String, SecretsManagerClient> inRegion) {
         this.client = client;
         this.network = network;
+        this.inRegion = inRegion;
+    }
+
+    /** The client for {@code secretId}: its ARN's Region ({@code arn:PARTITION:secretsmanager:REGION:...}), else ours. */
+    private SecretsManagerClient clientFor(String secretId) {
+        String[] arn = secretId.split(":", 5);
+        return arn.length == 5 && arn[0].equals("arn") && arn[2].equals("secretsmanager") && !arn[3].isEmpty()
+                ? inRegion.apply(arn[3])
+                : client;
     }
 
     @Override
     public DatabaseTarget databaseTarget(String secretId) {
         String text;
         try {
-            text = client.getSecretValue(b -> b.secretId(secretId)).secretString();
+            text = clientFor(secretId).getSecretValue(b -> b.secretId(secretId)).secretString();
         } catch (ResourceNotFoundException e) {
             throw new InvalidInputException(
                     "secret " + secretId + " does not exist", "check the secret's name or ARN and the region", e);
