@@ -185,8 +185,12 @@ class S3FaultsIT {
 
             TakingDump.Result r = Wiring.dumping(vault).dump(new TakingDump.Command("orders", source, null, null));
 
-            assertThat(proxy.seen(Operation.PUT_MANIFEST)).as("the PUT was retried").isGreaterThanOrEqualTo(2);
-            assertThat(r.alreadyExisted()).as("its own manifest, not another attempt's").isFalse();
+            assertThat(proxy.seen(Operation.PUT_MANIFEST))
+                    .as("the PUT was retried")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(r.alreadyExisted())
+                    .as("its own manifest, not another attempt's")
+                    .isFalse();
             DatabaseTarget target = pg.target(PostgresServer.uniqueName("lost_restored"));
             Wiring.restoring(new S3Vault(direct, S3Vault.Settings.of(bucket, "v"), Clock.systemUTC()))
                     .restore(new RestoringDump.Command("orders", "latest", target, true, false, false, null));
