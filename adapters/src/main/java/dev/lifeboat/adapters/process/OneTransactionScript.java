@@ -14,11 +14,13 @@ import java.util.Arrays;
  * ({@code BEGIN; ... COMMIT;} per block of them), which would commit the enclosing transaction half-way. With it, the
  * script has exactly one {@code BEGIN;}, its first statement, after the header's comments and {@code \restrict} line,
  * and one {@code COMMIT;}, its last statement, before the footer's comments and psql's unrestrict line. Those two are
- * dropped by position, never by matching inside the script: a line {@code COMMIT;} inside COPY data (a row whose text
- * is "COMMIT;"), or inside a procedure's body, is passed on, because it is not the script's last statement. COPY data
- * is told apart as psql tells it: from a line {@code COPY ... FROM stdin;} to a line {@code \.}. A script whose first
- * or last statement is not the expected one is refused (an {@link IOException} naming what came instead), so an
- * unexpected pg_restore fails the restore instead of committing early.
+ * dropped by position, never by matching inside the script. Statements are told apart as psql tells them
+ * ({@link PsqlLexer}): a line {@code COMMIT;} or {@code COPY ... FROM stdin;} inside a string, a comment or a function
+ * body (production writes all three) is not a statement; COPY data runs from a statement {@code COPY ... FROM stdin;}
+ * to a line {@code \.}. A script whose first or last statement is not the expected one, or that has any other
+ * statement of transaction control ({@code COMMIT}, {@code BEGIN}, {@code END}, {@code ROLLBACK}, {@code ABORT},
+ * {@code START}), is refused (an {@link IOException} naming what came instead) before that statement reaches psql, so
+ * that an unexpected pg_restore fails the restore instead of committing early.
  *
  * <p>Lines are held only while short; a longer line (table data, a large function) streams through.
  */
@@ -29,8 +31,11 @@ final class OneTransactionScript extends InputStream {
     private static final byte[] BEGIN = "BEGIN;".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] COMMIT = "COMMIT;".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] END_OF_COPY = "\\.".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final java.util.Set<String> TRANSACTION_CONTROL =
+            java.util.Set.of("begin", "commit", "end", "rollback", "abort", "start");
 
     private final InputStream in;
+    private final PsqlLexer lexer = new PsqlLexer();
     /** Bytes ready for the reader. */
     private byte[] ready = new byte[0];
 
@@ -39,11 +44,19 @@ final class OneTransactionScript extends InputStream {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     /** Passing the rest of a long line through. */
     private boolean streamingLine;
+    /** The long line being passed through is COPY data (not SQL). */
+    private boolean longLineIsData;
+    /** The long line being passed through began a statement with {@code COPY }. */
+    private boolean longLineStartsCopy;
+    /** The last bytes of the long line being passed through. */
+    private final byte[] tail = new byte[16];
+
+    private int tailLength;
     /** Before the script's first statement (its BEGIN). */
     private boolean header = true;
     /** Inside COPY data. */
     private boolean inCopy;
-    /** A {@code COMMIT;} outside COPY data and the comment lines after it, held until something follows them. */
+    /** A {@code COMMIT;} outside COPY data and the comment lines after it, held until the end. */
     private final ByteArrayOutputStream held = new ByteArrayOutputStream();
 
     private boolean holding;
@@ -89,7 +102,9 @@ final class OneTransactionScript extends InputStream {
         ByteArrayOutputStream out = new ByteArrayOutputStream(n > 0 ? n + 64 : 64);
         if (n < 0) {
             eof = true;
-            if (line.size() > 0 && !streamingLine) {
+            if (streamingLine) {
+                longLineEnded();
+            } else if (line.size() > 0) {
                 // A last line without its newline: judged as any other.
                 lineEnded(line.toByteArray(), out);
             }
@@ -102,8 +117,11 @@ final class OneTransactionScript extends InputStream {
                 int newline = indexOf(chunk, (byte) '\n', i, n);
                 int end = newline < 0 ? n : newline + 1;
                 if (streamingLine) {
-                    out.write(chunk, i, end - i);
-                    streamingLine = newline < 0;
+                    passOn(chunk, i, end - i, out);
+                    if (newline >= 0) {
+                        longLineEnded();
+                        streamingLine = false;
+                    }
                 } else {
                     line.write(chunk, i, end - i);
                     if (newline >= 0) {
@@ -122,15 +140,46 @@ final class OneTransactionScript extends InputStream {
         readyAt = 0;
     }
 
-    /** A line over the cap: data, or a statement that is neither BEGIN nor COMMIT. */
+    /** The start of a line over the cap: data, or a statement that is neither BEGIN nor COMMIT. */
     private void longLine(byte[] start, ByteArrayOutputStream out) throws IOException {
-        if (header) {
-            throw new IOException("pg_restore's script did not begin with BEGIN; (a long line came first)");
-        }
+        longLineIsData = inCopy;
+        longLineStartsCopy = false;
+        tailLength = 0;
         if (!inCopy) {
-            release(out);
+            boolean atStart = lexer.atStatementStart();
+            if (header) {
+                throw new IOException("pg_restore's script did not begin with BEGIN; (a long line came first)");
+            }
+            if (holding) {
+                throw wentOnAfterCommit(start);
+            }
+            if (atStart) {
+                refuseTransactionControl(start);
+                longLineStartsCopy = startsWith(start, "COPY ");
+            }
         }
-        out.write(start);
+        passOn(start, 0, start.length, out);
+    }
+
+    /** A piece of a long line: to the lexer unless it is data, and on. */
+    private void passOn(byte[] b, int off, int len, ByteArrayOutputStream out) {
+        if (!longLineIsData) {
+            lexer.feed(b, off, len);
+        }
+        out.write(b, off, len);
+        int keep = Math.min(len, tail.length);
+        int shift = Math.min(tailLength, tail.length - keep);
+        System.arraycopy(tail, tailLength - shift, tail, 0, shift);
+        System.arraycopy(b, off + len - keep, tail, shift, keep);
+        tailLength = shift + keep;
+    }
+
+    private void longLineEnded() {
+        if (longLineStartsCopy
+                && endsWith(stripNewline(java.util.Arrays.copyOf(tail, tailLength)), "FROM stdin;")
+                && lexer.atStatementStart()) {
+            inCopy = true;
+        }
     }
 
     private void lineEnded(byte[] bytes, ByteArrayOutputStream out) throws IOException {
@@ -142,44 +191,62 @@ final class OneTransactionScript extends InputStream {
             }
             return;
         }
-        boolean trivia = isTrivia(text);
+        boolean atStart = lexer.atStatementStart();
+        boolean trivia = atStart && isTrivia(text);
+        lexer.feed(bytes, 0, bytes.length);
         if (header) {
             if (trivia) {
                 out.write(bytes);
                 return;
             }
-            if (!Arrays.equals(text, BEGIN)) {
+            if (!atStart || !Arrays.equals(text, BEGIN)) {
                 throw new IOException("pg_restore's script did not begin with BEGIN; but with '" + preview(text) + "'");
             }
             header = false; // dropped: the enclosing session's transaction is the one
             return;
         }
-        if (trivia) {
-            if (holding) {
-                held.write(bytes);
-            } else {
-                out.write(bytes);
+        if (holding) {
+            if (!trivia) {
+                throw wentOnAfterCommit(text);
             }
+            held.write(bytes);
             return;
         }
-        release(out);
-        if (Arrays.equals(text, COMMIT)) {
+        if (atStart && Arrays.equals(text, COMMIT)) {
             holding = true;
             held.write(bytes);
             return;
         }
+        if (atStart) {
+            refuseTransactionControl(text);
+        }
         out.write(bytes);
-        if (startsWith(text, "COPY ") && endsWith(text, "FROM stdin;")) {
+        if (atStart && startsWith(text, "COPY ") && endsWith(text, "FROM stdin;") && lexer.atStatementStart()) {
             inCopy = true;
         }
     }
 
-    /** Something followed a held COMMIT: it was not the last statement, so it goes on as it was. */
-    private void release(ByteArrayOutputStream out) throws IOException {
-        if (holding) {
-            held.writeTo(out);
-            held.reset();
-            holding = false;
+    /** Only the script's last statement may be its COMMIT: anything after it would run after the commit. */
+    private static IOException wentOnAfterCommit(byte[] text) {
+        return new IOException("pg_restore's script went on after a COMMIT; with '" + preview(text)
+                + "': refused, so that nothing of the restore commits before its end");
+    }
+
+    /** A statement of transaction control other than the script's own BEGIN and COMMIT would end the enclosing one. */
+    private static void refuseTransactionControl(byte[] text) throws IOException {
+        int i = 0;
+        while (i < text.length && (text[i] == ' ' || text[i] == '\t')) {
+            i++;
+        }
+        int from = i;
+        while (i < text.length && Character.isLetter(text[i] & 0xff) && (text[i] & 0x80) == 0) {
+            i++;
+        }
+        String first = new String(text, from, i - from, java.nio.charset.StandardCharsets.US_ASCII)
+                .toLowerCase(java.util.Locale.ROOT);
+        if (TRANSACTION_CONTROL.contains(first)) {
+            throw new IOException("pg_restore's script has a statement of transaction control of its own ('"
+                    + preview(text) + "'): refused, so that nothing of the restore commits before its end");
         }
     }
 
@@ -244,8 +311,15 @@ final class OneTransactionScript extends InputStream {
         return -1;
     }
 
-    /** The start of an unexpected line, for the message: SQL, never table data (it precedes any COPY). */
+    /**
+     * The start of an unexpected line, for the message: its SQL words up to 40 characters, cut before any quote, so
+     * that no string (table data, a large object's bytes) reaches a message.
+     */
     private static String preview(byte[] text) {
-        return new String(text, 0, Math.min(text.length, 40), java.nio.charset.StandardCharsets.UTF_8);
+        int end = 0;
+        while (end < Math.min(text.length, 40) && text[end] != '\'' && text[end] != '$' && text[end] != '"') {
+            end++;
+        }
+        return new String(text, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

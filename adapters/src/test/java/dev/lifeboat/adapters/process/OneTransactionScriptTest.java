@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,7 +108,7 @@ class OneTransactionScriptTest {
                 .hasMessageContaining("did not end with COMMIT;");
         assertThatThrownBy(() -> filtered(HEAD + "COMMIT;\nCREATE TABLE t (v int);\n"))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("did not end with COMMIT;");
+                .hasMessageContaining("went on after a COMMIT; with 'CREATE TABLE t (v int);'");
         assertThatThrownBy(() -> filtered(HEAD + "COPY public.t (v) FROM stdin;\nCOMMIT;\n"))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("inside COPY data");
@@ -125,5 +127,122 @@ class OneTransactionScriptTest {
             }
         }
         assertThat(out.toString()).isEqualTo(filtered(script));
+    }
+
+    /**
+     * The hostile review's attack (issue 38): production writes a comment (or a function body, or a default) whose
+     * text has a line {@code COPY ... FROM stdin;}; read as a statement, it put the filter into COPY data, which passed
+     * the script's COMMIT on to psql and committed the enclosing transaction before the restore ended. Strings,
+     * identifiers, comments and bodies of every kind psql knows are not statements.
+     */
+    @Test
+    void linesThatSpellStatementsInsideStringsCommentsAndBodies_areNotStatements() throws Exception {
+        String body = """
+                COMMENT ON TABLE public.t IS 'innocent
+                COPY public.t (v) FROM stdin;
+                COMMIT;
+                BEGIN;
+                ROLLBACK;
+                -- it''s a trap
+                \\.
+                ';
+                COMMENT ON TABLE public.u IS E'escaped \\' quote
+                COPY public.u (v) FROM stdin;
+                COMMIT;
+                ';
+                CREATE FUNCTION public."odd ""name
+                COMMIT;
+                "() RETURNS text LANGUAGE plpgsql AS $_$
+                BEGIN
+                  RETURN $x$
+                COMMIT;
+                $x$ || '$_';
+                END
+                $_$;
+                /* a block /* nested
+                COMMIT;
+                */ still a comment
+                COPY public.t (v) FROM stdin;
+                */
+                CREATE FUNCTION public.f() RETURNS integer
+                    LANGUAGE sql
+                    BEGIN ATOMIC
+                 SELECT 1;
+                 SELECT CASE WHEN true THEN 1 END;
+                END;
+                CREATE VIEW public.v AS
+                 SELECT (1
+                -2) AS n, $1 AS p, x$$y AS w;
+                """;
+        String out = filtered(HEAD + body + TAIL);
+
+        assertThat(out).isEqualTo(HEAD.replace("BEGIN;\n", "") + body + TAIL.replace("COMMIT;\n", ""));
+    }
+
+    /** A statement of transaction control in the middle is refused before it reaches psql. */
+    @Test
+    void transactionControlOfItsOwn_isRefused_beforeItIsPassedOn() throws Exception {
+        for (String statement : List.of("ROLLBACK;", "END;", "commit;", "COMMIT AND CHAIN;", "START TRANSACTION;")) {
+            String script =
+                    HEAD + "CREATE TABLE public.t (v text);\n" + statement + "\nCREATE TABLE x (v int);\n" + TAIL;
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            assertThatThrownBy(() -> {
+                        try (InputStream in = new OneTransactionScript(
+                                new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)))) {
+                            in.transferTo(got);
+                        }
+                    })
+                    .as(statement)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("transaction control");
+            assertThat(got.toString(StandardCharsets.UTF_8)).doesNotContain(statement);
+        }
+    }
+
+    /** A table of many long-named columns: its COPY statement is a long line, and its data is still data. */
+    @Test
+    void aCopyStatementLongerThanTheCap_stillStartsData() throws Exception {
+        StringBuilder columns = new StringBuilder();
+        for (int i = 0; columns.length() <= OneTransactionScript.LINE_CAP; i++) {
+            columns.append(i == 0 ? "" : ", ").append("\"column ").append(i).append(" of a wide table\"");
+        }
+        String body = "COPY public.wide (" + columns + ") FROM stdin;\nit's data\nCOMMIT;\n$$\n\\.\n\n";
+        String out = filtered(HEAD + body + TAIL);
+
+        assertThat(out).isEqualTo(HEAD.replace("BEGIN;\n", "") + body + TAIL.replace("COMMIT;\n", ""));
+    }
+
+    /** The input in pieces of any size, the same output (state carried across every boundary). */
+    @Test
+    void inputInRandomPieces_givesTheSame() throws Exception {
+        String script = HEAD + """
+                COMMENT ON TABLE public.t IS 'a
+                COPY public.t (v) FROM stdin;
+                ';
+                CREATE FUNCTION f() RETURNS text AS $body$ x $bod $body$ LANGUAGE sql;
+                COPY public.t (v) FROM stdin;
+                COMMIT;
+                \\.
+                /* c */ SELECT 1; -- d
+                """ + TAIL;
+        byte[] bytes = script.getBytes(StandardCharsets.UTF_8);
+        String whole = filtered(script);
+        java.util.Random random = new java.util.Random(38);
+        for (int round = 0; round < 200; round++) {
+            int seed = random.nextInt();
+            InputStream pieces = new ByteArrayInputStream(bytes) {
+                private final java.util.Random r = new java.util.Random(seed);
+
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    return super.read(b, off, Math.min(len, 1 + r.nextInt(7)));
+                }
+            };
+            try (InputStream in = new OneTransactionScript(pieces)) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                        .as("seed %d", seed)
+                        .isEqualTo(whole);
+            }
+        }
     }
 }
