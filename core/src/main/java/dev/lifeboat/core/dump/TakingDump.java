@@ -222,7 +222,20 @@ public final class TakingDump {
 
     /** Writes the manifest, last; a concurrent attempt that wrote its own first keeps its backup. */
     private Result record(String manifestKey, DumpManifest manifest) {
-        if (!vault.putIfAbsent(manifestKey, ManifestCodec.write(manifest))) {
+        byte[] written = ManifestCodec.write(manifest);
+        if (written.length > Vault.SMALL_OBJECT_LIMIT) {
+            // Every reader skips a manifest over the bound (a planted one must not exhaust memory): written, this
+            // backup would be listed by no one, restored by no one, and its freshness would fool no alarm. Said now.
+            throw new DumpFailedException(
+                    "the manifest of backup " + manifest.backupId() + " of " + manifest.databaseId() + " would be "
+                            + (written.length >> 20) + " MiB ("
+                            + manifest.tables().size() + " tables), more than the "
+                            + (Vault.SMALL_OBJECT_LIMIT >> 20) + " MiB any reader reads; the backup was not recorded",
+                    "protect this database with the RDS snapshot copies (no such bound), and report its table count"
+                            + " to Lifeboat's maintainers; the dump's objects are vouched for by no manifest and are"
+                            + " never offered");
+        }
+        if (!vault.putIfAbsent(manifestKey, written)) {
             // Another attempt at the same run wrote its manifest first: its backup stands, and its manifest
             // names its own objects, which this attempt never wrote. This attempt's objects are vouched for by
             // no manifest, so no listing or restore ever offers them.

@@ -30,9 +30,11 @@ public interface Vault {
     /**
      * The most a small object (a manifest, a record, a configuration document) may hold: {@link #read} of a larger
      * one throws {@link TooLarge} without reading it whole, so a huge object planted in the vault cannot exhaust the
-     * reader's memory.
+     * reader's memory. A manifest lists its database's tables (about 90 bytes each): 64 MiB holds some 700,000
+     * tables, and the writer refuses a manifest over it ({@code TakingDump}), so no backup is written that no reader
+     * reads.
      */
-    long SMALL_OBJECT_LIMIT = 8L << 20;
+    long SMALL_OBJECT_LIMIT = 64L << 20;
 
     /**
      * Reads a small object (a manifest), or empty if there is none at that key; one larger than {@link

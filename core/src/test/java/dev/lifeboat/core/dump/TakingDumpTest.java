@@ -62,6 +62,34 @@ class TakingDumpTest {
         assertThat(ManifestCodec.read(vault.objects.get(manifest), manifest)).isEqualTo(m);
     }
 
+    /**
+     * The hostile review (issue 38): a manifest lists every table; one over the bound every reader keeps was written,
+     * then skipped by every listing, so the database's newest backups were invisible and no alarm said why. Now the
+     * writer refuses it, saying how large and why; the biggest manifest that is written is read back.
+     */
+    @Test
+    void aManifestNoReaderWouldRead_isRefusedOnWrite_andTheLargestWrittenOneReadsBack() {
+        String name = "t".repeat(60);
+        inspector.tables.clear();
+        for (int i = 0; i < 800_000; i++) {
+            inspector.tables.add(new dev.lifeboat.core.model.TableRowCount("tenant_" + (i / 1000), name + i, i, true));
+        }
+        assertThatThrownBy(() -> dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null)))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageContaining("(800000 tables), more than the 64 MiB any reader reads")
+                .hasMessageContaining("the backup was not recorded");
+        assertThat(vault.objects.keySet()).noneMatch(k -> k.endsWith(".manifest.json"));
+
+        inspector.tables.subList(400_000, inspector.tables.size()).clear();
+        DumpManifest m = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null))
+                .manifest();
+        String key = "dumps/orders/2026/11/25/20261125T030000Z.manifest.json";
+        assertThat(vault.objects.get(key).length).isGreaterThan(8 << 20); // over the old bound, which hid it
+        assertThat(ManifestCodec.read(vault.read(key).orElseThrow(), key).tables())
+                .hasSize(400_000);
+        assertThat(m.tables()).hasSize(400_000);
+    }
+
     @Test
     void sameRunInvokedTwice_makesOneBackup() {
         TakingDump.Result first = dumping.dump(new TakingDump.Command("orders", pg, "2026-11-25T03:00:00Z", null));

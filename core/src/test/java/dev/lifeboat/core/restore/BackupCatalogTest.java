@@ -137,7 +137,7 @@ class BackupCatalogTest {
         assertThat(warnings)
                 .singleElement()
                 .satisfies(w -> assertThat(w.key() + " " + w.reason())
-                        .isEqualTo("dumps/orders/2026/11/25/20261125T030000Z.manifest.json is larger than 8 MiB: no"
+                        .isEqualTo("dumps/orders/2026/11/25/20261125T030000Z.manifest.json is larger than 64 MiB: no"
                                 + " manifest Lifeboat writes"));
     }
 

@@ -72,7 +72,7 @@ public abstract class VaultContract {
         assertThatThrownBy(() -> v.read("dumps/a/huge.manifest.json"))
                 .isInstanceOf(Vault.TooLarge.class)
                 .hasMessageContaining("huge.manifest.json")
-                .hasMessageContaining("larger than 8 MiB");
+                .hasMessageContaining("larger than " + (Vault.SMALL_OBJECT_LIMIT >> 20) + " MiB");
         assertThat(v.read("dumps/a/atthelimit.manifest.json"))
                 .hasValueSatisfying(b -> assertThat(b).hasSize(limit));
     }
