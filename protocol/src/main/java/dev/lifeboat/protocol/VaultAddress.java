@@ -87,7 +87,22 @@ public sealed interface VaultAddress {
         if (uri.startsWith("file:")) {
             String rest = uri.substring("file:".length());
             if (rest.startsWith("//")) {
-                rest = java.net.URI.create(uri).getPath();
+                java.net.URI parsed;
+                try {
+                    parsed = new java.net.URI(uri);
+                } catch (java.net.URISyntaxException e) {
+                    throw new Invalid(field + ": '" + uri + "' is not a file URI (" + e.getReason()
+                            + "); use file:DIR, or file:///ABSOLUTE/DIR");
+                }
+                String host = parsed.getAuthority();
+                if (host != null && !host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
+                    // file://backups/x would otherwise be /x: another directory than the one meant, silently.
+                    throw new Invalid(field + ": '" + uri + "' names a host ('" + host
+                            + "'), and a vault is a directory"
+                            + " on this machine; use file:" + host + parsed.getPath() + " for a relative directory, or"
+                            + " file:///ABSOLUTE/DIR (three slashes)");
+                }
+                rest = parsed.getPath();
             }
             if (rest == null || rest.isBlank()) {
                 throw new Invalid(field + ": '" + uri + "' names no directory; use file:DIR");

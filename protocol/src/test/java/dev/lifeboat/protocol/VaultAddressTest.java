@@ -22,6 +22,8 @@ class VaultAddressTest {
                 .isEqualTo("x/");
         assertThat(VaultAddress.parse("file:./vault", "--vault")).isEqualTo(new VaultAddress.Local(Path.of("./vault")));
         assertThat(VaultAddress.parse("file:///tmp/v", "--vault")).isEqualTo(new VaultAddress.Local(Path.of("/tmp/v")));
+        assertThat(VaultAddress.parse("file://localhost/tmp/v", "--vault"))
+                .isEqualTo(new VaultAddress.Local(Path.of("/tmp/v")));
         assertThat(VaultAddress.parse("/var/backups", "--vault"))
                 .isEqualTo(new VaultAddress.Local(Path.of("/var/backups")));
     }
@@ -45,7 +47,10 @@ class VaultAddressTest {
                 "s3://my-bucket/./a|has an empty, '.' or '..' part in its prefix",
                 "gs://bucket|has an unknown scheme",
                 "vault:old|has an unknown scheme",
-                "file:|names no directory"
+                "file:|names no directory",
+                "file://backups/nightly|names a host ('backups')",
+                "file://backups|names a host ('backups')",
+                "file://a b/c|is not a file URI"
             })
     void aMistypedAddress_isRefusedNamingTheFieldAndWhy(String uri, String why) {
         assertThatThrownBy(() -> VaultAddress.parse(uri, "backup.vault"))

@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * An S3 object's body that either delivers every byte S3 said the object has, or throws: it never ends early.
@@ -18,9 +19,13 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * fails, or an end before the object's Content-Length, asks S3 again for the rest of the same version (a Range
  * request from the first missing byte, with {@code If-Match} on the ETag so another object under the key can never
  * be spliced in), up to {@link #ATTEMPTS} times in a row without progress; after that it throws {@link
- * Vault.TransferInterrupted} (also after {@link #RESUMES} resumes in all), which callers report as "retry", never as corruption. The
- * bytes that arrive are still checked against the manifest's size and SHA-256 by the restore: only a real
- * difference is corruption.
+ * Vault.TransferInterrupted} (also after {@link #RESUMES} resumes in all), which callers report as "retry", never as
+ * corruption. A resumed answer is taken only when its Content-Range starts at the first missing byte of an object of
+ * the same length (an answer that ignored the Range, or a range of another object, is never spliced in); an object
+ * without an ETag or a length is not resumed at all; an object replaced under its key while it is read (412 to the
+ * If-Match) is said to be so. A body that answers a read with no byte and no end counts as a failure, so the read
+ * never spins. The bytes that arrive are still checked against the manifest's size and SHA-256 by the restore: only
+ * a real difference is corruption.
  */
 final class ResumingObjectStream extends InputStream {
     /** Attempts in a row that deliver no byte before the read gives up. */
@@ -80,35 +85,58 @@ final class ResumingObjectStream extends InputStream {
                 if (n < 0 && (length < 0 || position >= length)) {
                     return -1;
                 }
-                failure =
-                        n < 0 ? new IOException("the body ended after " + position + " of " + length + " bytes") : null;
+                failure = n < 0
+                        ? new IOException("the body ended after " + position + " of " + length + " bytes")
+                        : new IOException("the body gave no byte after " + position + " of " + length + " bytes");
             } catch (IOException | SdkException e) {
                 failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
             }
-            if (failure != null) {
-                resume(failure);
-            }
+            resume(failure);
         }
     }
 
     private void resume(IOException failure) throws IOException {
         closeQuietly();
         while (true) {
-            if (++failuresWithoutProgress > ATTEMPTS || ++resumes > RESUMES || length < 0) {
+            if (++failuresWithoutProgress > ATTEMPTS || ++resumes > RESUMES || length < 0 || etag == null) {
                 throw new Vault.TransferInterrupted(
                         "reading " + where + " broke off " + resumes + " times, the last after " + position + " of "
                                 + length + " bytes (" + failure.getMessage() + "); the transfer failed, not the backup",
                         failure);
             }
+            ResponseInputStream<GetObjectResponse> next;
             try {
-                current = s3.getObject(request.toBuilder()
+                next = s3.getObject(request.toBuilder()
                         .range("bytes=" + position + "-")
                         .ifMatch(etag)
                         .build());
-                return;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) {
+                    throw new Vault.TransferInterrupted(
+                            "reading " + where + " broke off after " + position + " of " + length
+                                    + " bytes, and the object under that key was replaced meanwhile (its ETag no"
+                                    + " longer matches); the transfer failed, not the backup",
+                            e);
+                }
+                failure.addSuppressed(e);
+                continue;
             } catch (SdkException e) {
                 failure.addSuppressed(e);
+                continue;
             }
+            String range = next.response().contentRange();
+            String expected = "bytes " + position + "-" + (length - 1) + "/" + length;
+            if (expected.equals(range)) {
+                current = next;
+                return;
+            }
+            // Not the rest of this object (the Range ignored, another range, another length): never spliced in.
+            try {
+                next.close();
+            } catch (IOException | RuntimeException e) {
+                // only closing
+            }
+            failure.addSuppressed(new IOException("a resumed read answered '" + range + "', not '" + expected + "'"));
         }
     }
 
