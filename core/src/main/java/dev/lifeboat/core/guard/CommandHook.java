@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Finds, in a shell command about to run (what a coding agent's pre-command hook hands over), every command that
@@ -149,6 +150,13 @@ public final class CommandHook {
             "hatch",
             "rye",
             "bundle");
+    /** A justfile recipe's first line: {@code [@]name [params]: [deps]}. */
+    private static final Pattern JUST_RECIPE = Pattern.compile("^(@?[A-Za-z_][A-Za-z0-9_-]*)([^:]*):(?!=)(.*)$");
+
+    /** The task files of the task runners whose tasks are not read one by one. */
+    private static final Map<String, List<String>> TASK_FILES = Map.of(
+            "task", List.of("Taskfile.yml", "Taskfile.yaml", "taskfile.yml"),
+            "mise", List.of("mise.toml", ".mise.toml"));
     /** A hook's input past this many bytes is refused: no command an agent runs is this long. */
     public static final int MAX_INPUT = 1 << 20;
 
@@ -710,6 +718,23 @@ public final class CommandHook {
                         unknownRunner(name, args, depth); // su USER ARGS: the words go to the user's shell
                     }
                 }
+                case "just" -> just(args, depth);
+                case "task", "mise" -> {
+                    // a Taskfile's or mise's tasks: read as a whole, not task by task
+                    Optional<String> tasks = TASK_FILES.get(name).stream()
+                            .map(this::file)
+                            .flatMap(Optional::stream)
+                            .findFirst();
+                    if (tasks.isPresent() && mentionsDestructive(tasks.get())) {
+                        out.add(Danger.unreadable(
+                                name + " " + quoted(args),
+                                name + "'s task file names " + mentioned(tasks.get())
+                                        + ", and the guard does not read its tasks one by one",
+                                "run the task's commands themselves"));
+                    } else {
+                        unknownRunner(name, args, depth);
+                    }
+                }
                 case "trap" -> {
                     // trap [--] ACTION SIGNAL...: the action is shell text, run when the signal (or EXIT, ERR) comes
                     int i = options(args, "", Set.of());
@@ -875,6 +900,65 @@ public final class CommandHook {
                 return;
             }
             text(code.text(), depth + 1, where);
+        }
+
+        /**
+         * {@code just RECIPE...}: the justfile's recipes (a recipe is a line {@code name args: deps} at the margin,
+         * its body the indented lines after it), with their dependencies, read as shell lines; the first recipe
+         * when none is named. A recipe not found in a justfile that names a destructive tool is unreadable.
+         */
+        private void just(List<Arg> args, int depth) {
+            Optional<String> justfile = Stream.of("justfile", "Justfile", ".justfile")
+                    .map(this::file)
+                    .flatMap(Optional::stream)
+                    .findFirst();
+            if (justfile.isEmpty()) {
+                unknownRunner("just", args, depth);
+                return;
+            }
+            Map<String, List<String>> bodies = new LinkedHashMap<>();
+            Map<String, List<String>> deps = new HashMap<>();
+            List<String> body = null;
+            for (String line : justfile.get().split("\n", -1)) {
+                Matcher header = JUST_RECIPE.matcher(line);
+                if (header.matches() && !line.contains(":=")) {
+                    String recipe = header.group(1).replace("@", "");
+                    body = new ArrayList<>();
+                    bodies.put(recipe, body);
+                    deps.put(recipe, List.of(header.group(3).strip().split("\\s+", -1)));
+                } else if (body != null && !line.isBlank() && Character.isWhitespace(line.charAt(0))) {
+                    body.add(line.strip().replaceFirst("^[@-]+", ""));
+                } else if (!line.isBlank()) {
+                    body = null;
+                }
+            }
+            List<String> named = args.stream()
+                    .map(Arg::text)
+                    .filter(a -> !a.startsWith("-") && !a.contains("="))
+                    .toList();
+            List<String> recipes = new ArrayList<>(
+                    named.isEmpty() ? bodies.keySet().stream().limit(1).toList() : List.of(named.getFirst()));
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < recipes.size() && i < 64; i++) {
+                String r = recipes.get(i);
+                if (!seen.add(r)) {
+                    continue;
+                }
+                if (!bodies.containsKey(r)) {
+                    if (mentionsDestructive(justfile.get())) {
+                        out.add(Danger.unreadable(
+                                "just " + quoted(args),
+                                "the guard cannot find the recipe " + r + " in the justfile, which names "
+                                        + mentioned(justfile.get()),
+                                "run the recipe's commands themselves"));
+                    }
+                    return;
+                }
+                recipes.addAll(deps.get(r).stream().filter(d -> !d.isEmpty()).toList());
+                for (String line : bodies.get(r)) {
+                    text(line, depth + 1, "just " + r + "'s recipe");
+                }
+            }
         }
 
         private void env(List<Arg> args, Map<String, String> env, Input stdin, int depth) {
@@ -2016,8 +2100,15 @@ public final class CommandHook {
         return word.substring(word.lastIndexOf('/') + 1);
     }
 
+    /**
+     * Whether text that is not read as a command (an interpreter's code, text a shell cannot parse) names a
+     * destructive tool or holds destructive SQL, also inside its string literals ({@code
+     * conn.execute("DROP TABLE t")}).
+     */
     private static boolean mentionsDestructive(String text) {
-        return NAMES.matcher(text).find() || Sql.destructive(text).isPresent();
+        return NAMES.matcher(text).find()
+                || Sql.destructive(text).isPresent()
+                || DESTRUCTIVE_SQL.matcher(text).find();
     }
 
     /** SQL that destroys, anywhere in a text that is not read as SQL (an unknown command's words). */
@@ -2031,13 +2122,15 @@ public final class CommandHook {
      * character that ends a command there ({@code ;} {@code |} {@code &} {@code )} <code>}</code> a backtick, a line
      * end), split at blanks, commas and brackets, with quotes and backslashes taken out.
      */
+    private static final Pattern LENIENT_BLANKS = Pattern.compile("[\\s,\\[\\](]+");
+
     static List<Arg> leniently(String text) {
         int end = 0;
         while (end < text.length() && ";|&)}`\n".indexOf(text.charAt(end)) < 0) {
             end++;
         }
         List<Arg> out = new ArrayList<>();
-        for (String w : text.substring(0, end).split("[\\s,\\[\\](]+")) {
+        for (String w : LENIENT_BLANKS.split(text.substring(0, end), -1)) {
             String t = w.replaceAll("['\"\\\\]", "");
             if (!t.isEmpty()) {
                 out.add(Arg.of(t));
@@ -2054,6 +2147,10 @@ public final class CommandHook {
         Matcher m = NAMES.matcher(text);
         if (m.find()) {
             return m.group(1);
+        }
+        Matcher sql = DESTRUCTIVE_SQL.matcher(text);
+        if (Sql.destructive(text).isEmpty() && sql.find()) {
+            return "SQL that destroys data (" + sql.group() + ")";
         }
         return Sql.destructive(text)
                 .map(s -> "SQL that destroys data (" + s + ")")

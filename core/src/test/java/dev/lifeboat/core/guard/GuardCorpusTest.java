@@ -322,6 +322,11 @@ class GuardCorpusTest {
         }
         Files.writeString(dir.resolve("Makefile"), mk.toString());
         Files.writeString(dir.resolve("cmd.txt"), "terraform destroy");
+        Files.writeString(
+                dir.resolve("justfile"),
+                "test:\n    echo ok\n\nreset-db: test\n    dropdb orders && createdb orders\n");
+        Files.writeString(
+                dir.resolve("Taskfile.yml"), "tasks:\n  db:nuke:\n    cmds: [\"psql -c 'DROP SCHEMA public'\"]\n");
     }
 
     @Test
@@ -575,7 +580,12 @@ class GuardCorpusTest {
             "psql -c 'UPDATE t SET x = 1 WHERE TRUE'",
             "psql -c 'ALTER TABLE t DROP COLUMN c'",
             "mysql -e \"PREPARE s FROM 'DROP TABLE t'; EXECUTE s\"",
-            "mysql -e 'CALL purge_all()'");
+            "mysql -e 'CALL purge_all()'",
+            "python3 -c 'import psycopg; psycopg.connect().execute(\"DROP TABLE t\")'",
+            "node -e 'db.query(\"TRUNCATE orders\")'",
+            "ruby -e 'ActiveRecord::Base.connection.execute(\"DELETE FROM orders\")'",
+            "just reset-db",
+            "task db:nuke");
 
     /** The look-alikes of those: the same tools and words, where nothing is destroyed. */
     static final List<String> HIDDEN_LOOK_ALIKES = List.of(
@@ -607,7 +617,8 @@ class GuardCorpusTest {
             "curl -X DELETE https://api.example.com/items/1",
             "docker run --rm postgres:16 psql --version",
             "vim README.md",
-            "runuser -u postgres -- psql -c 'SELECT 1'");
+            "runuser -u postgres -- psql -c 'SELECT 1'",
+            "just test");
 
     /** Constructs for the hidden forms: as written, in a branch, through bash -c and eval, inside $(...). */
     static final List<UnaryOperator<String>> FEW_CONSTRUCTS = List.of(
@@ -665,8 +676,8 @@ class GuardCorpusTest {
     static final int LOOK_ALIKE_COUNT = 83_102;
     static final int RDS_ALLOWED_COUNT = 7_104;
     static final int ISSUE_BYPASSES = 55;
-    static final int HIDDEN_COUNT = 1_720;
-    static final int HIDDEN_LOOK_ALIKE_COUNT = 37_555;
+    static final int HIDDEN_COUNT = 1_745;
+    static final int HIDDEN_LOOK_ALIKE_COUNT = 38_850;
 
     /** Runners that add no unknown word to the command (so an RDS identifier stays the one written). */
     static final List<UnaryOperator<String>> RUNNERS_WITH_KNOWN_ARGUMENTS = RUNNERS.stream()
