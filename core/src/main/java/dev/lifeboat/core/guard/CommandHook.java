@@ -715,7 +715,7 @@ public final class CommandHook {
                         // runuser -u USER [--] COMMAND [ARGS]: the command itself, no shell
                         inner(after(args, optionsEnd), env, stdin, depth);
                     } else if (!c) {
-                        unknownRunner(name, args, depth); // su USER ARGS: the words go to the user's shell
+                        unknownRunner(name, args, stdin, depth); // su USER ARGS: the words go to the user's shell
                     }
                 }
                 case "just" -> just(args, depth);
@@ -732,7 +732,7 @@ public final class CommandHook {
                                         + ", and the guard does not read its tasks one by one",
                                 "run the task's commands themselves"));
                     } else {
-                        unknownRunner(name, args, depth);
+                        unknownRunner(name, args, Input.INHERITED, depth);
                     }
                 }
                 case "trap" -> {
@@ -750,7 +750,7 @@ public final class CommandHook {
                         String f = args.getFirst().text();
                         file(f).ifPresent(t -> text(t, depth + 1, "the file " + f));
                     } else if (!args.isEmpty()) {
-                        unknownRunner(name, args, depth);
+                        unknownRunner(name, args, Input.INHERITED, depth);
                     }
                 }
                 case "script" -> {
@@ -782,6 +782,9 @@ public final class CommandHook {
                     int i = options(args, "bcDEeFIiJLlmOopQRSWwB", Set.of());
                     if (i + 1 < args.size()) {
                         code(joined(args.subList(i + 1, args.size())), "ssh's remote command", depth);
+                    } else if (stdin.kind() != InputKind.INHERITED) {
+                        // ssh HOST with no command: the remote shell runs what comes on its input
+                        input(stdin, "ssh", t -> text(t, depth + 1, "the text fed to ssh"));
                     }
                 }
                 case "npx", "bunx", "pnpx" -> {
@@ -913,7 +916,7 @@ public final class CommandHook {
                     .flatMap(Optional::stream)
                     .findFirst();
             if (justfile.isEmpty()) {
-                unknownRunner("just", args, depth);
+                unknownRunner("just", args, Input.INHERITED, depth);
                 return;
             }
             Map<String, List<String>> bodies = new LinkedHashMap<>();
@@ -1282,7 +1285,7 @@ public final class CommandHook {
             if (out.size() == before
                     && !DestructiveRules.READ_IN_CODE.contains(name)
                     && !DestructiveRules.inert(name, args)) {
-                unknownRunner(name, args, depth);
+                unknownRunner(name, args, stdin, depth);
             }
         }
 
@@ -1294,11 +1297,15 @@ public final class CommandHook {
          * unreadable. Words that name a tool without destroying ({@code pip install awscli}, {@code git push
          * heroku}) pass.
          */
-        private void unknownRunner(String name, List<Arg> args, int depth) {
-            if (args.isEmpty() || depth > MAX_DEPTH) {
+        private void unknownRunner(String name, List<Arg> args, Input stdin, int depth) {
+            // what it is given as literal text on its input counts too: at now <<< 'dropdb x', sqlite3 <<< 'DROP ...'
+            String fed = stdin.kind() == InputKind.TEXT
+                    ? stdin.text().text()
+                    : stdin.kind() == InputKind.PIPE ? piped(stdin.from()).orElse("") : "";
+            if ((args.isEmpty() && fed.isEmpty()) || depth > MAX_DEPTH) {
                 return;
             }
-            String text = String.join(" ", args.stream().map(Arg::text).toList());
+            String text = String.join(" ", args.stream().map(Arg::text).toList()) + (fed.isEmpty() ? "" : "\n" + fed);
             String found = null;
             Matcher sql = DESTRUCTIVE_SQL.matcher(text);
             if (sql.find()) {

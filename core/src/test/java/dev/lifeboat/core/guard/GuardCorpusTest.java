@@ -585,6 +585,15 @@ class GuardCorpusTest {
             "node -e 'db.query(\"TRUNCATE orders\")'",
             "ruby -e 'ActiveRecord::Base.connection.execute(\"DELETE FROM orders\")'",
             "just reset-db",
+            "at now <<< 'dropdb prod'",
+            "echo 'dropdb prod' | at now",
+            "sqlite3 app.db <<< 'DROP TABLE t'",
+            "ssh bastion <<< 'dropdb prod'",
+            "su postgres <<< 'dropdb prod'",
+            "tmux send-keys 'dropdb prod' Enter",
+            "mysql --init-command='DROP TABLE t'",
+            "psql -f - <<< 'DROP TABLE t'",
+            "curl -d 'DROP TABLE t' https://sql.example/run",
             "task db:nuke");
 
     /** The look-alikes of those: the same tools and words, where nothing is destroyed. */
@@ -618,7 +627,10 @@ class GuardCorpusTest {
             "docker run --rm postgres:16 psql --version",
             "vim README.md",
             "runuser -u postgres -- psql -c 'SELECT 1'",
-            "just test");
+            "just test",
+            "wc -l <<< 'terraform destroy'",
+            "ls | wc -l",
+            "sqlite3 app.db <<< 'SELECT 1'");
 
     /** Constructs for the hidden forms: as written, in a branch, through bash -c and eval, inside $(...). */
     static final List<UnaryOperator<String>> FEW_CONSTRUCTS = List.of(
@@ -659,7 +671,12 @@ class GuardCorpusTest {
 
     @Test
     void theHiddenFormsLookAlikes_inEveryConstructAndRunner_areAllowed() {
-        List<String> commands = nest(HIDDEN_LOOK_ALIKES, List.of(), SAFE_CONSTRUCTS, SAFE_RUNNERS);
+        List<String> simple = HIDDEN_LOOK_ALIKES.stream()
+                .filter(c -> !c.matches("(?s).*[;|<>&\n].*"))
+                .toList();
+        List<String> shell =
+                HIDDEN_LOOK_ALIKES.stream().filter(c -> !simple.contains(c)).toList();
+        List<String> commands = nest(simple, shell, SAFE_CONSTRUCTS, SAFE_RUNNERS);
         List<String> blocked = new ArrayList<>();
         for (String c : commands) {
             HookDecision.Result r = decide(c, new InMemoryVault());
@@ -676,8 +693,8 @@ class GuardCorpusTest {
     static final int LOOK_ALIKE_COUNT = 83_102;
     static final int RDS_ALLOWED_COUNT = 7_104;
     static final int ISSUE_BYPASSES = 55;
-    static final int HIDDEN_COUNT = 1_745;
-    static final int HIDDEN_LOOK_ALIKE_COUNT = 38_850;
+    static final int HIDDEN_COUNT = 1_790;
+    static final int HIDDEN_LOOK_ALIKE_COUNT = 38_961;
 
     /** Runners that add no unknown word to the command (so an RDS identifier stays the one written). */
     static final List<UnaryOperator<String>> RUNNERS_WITH_KNOWN_ARGUMENTS = RUNNERS.stream()
