@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Finds, in a shell command about to run (what a coding agent's pre-command hook hands over), every command that
@@ -149,6 +150,13 @@ public final class CommandHook {
             "hatch",
             "rye",
             "bundle");
+    /** A justfile recipe's first line: {@code [@]name [params]: [deps]}. */
+    private static final Pattern JUST_RECIPE = Pattern.compile("^(@?[A-Za-z_][A-Za-z0-9_-]*)([^:]*):(?!=)(.*)$");
+
+    /** The task files of the task runners whose tasks are not read one by one. */
+    private static final Map<String, List<String>> TASK_FILES = Map.of(
+            "task", List.of("Taskfile.yml", "Taskfile.yaml", "taskfile.yml"),
+            "mise", List.of("mise.toml", ".mise.toml"));
     /** A hook's input past this many bytes is refused: no command an agent runs is this long. */
     public static final int MAX_INPUT = 1 << 20;
 
@@ -365,6 +373,24 @@ public final class CommandHook {
             if (argv.isEmpty()) {
                 return;
             }
+            if (argv.getFirst().known()
+                    && ShellReader.isAssignment(
+                            ShellReader.Word.literal(argv.getFirst().text()))) {
+                // nice NAME=VALUE cmd, or "$c" cmd with c=NAME=VALUE: a runner (or the shell) would look for a
+                // program named NAME=VALUE and fail; the guard reads the command after the assignments, as env
+                // would run it, rather than pass it as an unknown program
+                Map<String, String> e = new HashMap<>(env);
+                int i = 0;
+                while (i < argv.size()
+                        && argv.get(i).known()
+                        && ShellReader.isAssignment(
+                                ShellReader.Word.literal(argv.get(i).text()))) {
+                    putAssignment(e, argv.get(i).text());
+                    i++;
+                }
+                simple(after(argv, i), e, stdin, depth, false);
+                return;
+            }
             String name = basename(argv.getFirst().text());
             List<Arg> args = argv.subList(1, argv.size());
             if (aliasable && aliases.containsKey(argv.getFirst().text())) {
@@ -427,7 +453,7 @@ public final class CommandHook {
                 interpreter(name, args, env, stdin, depth);
                 return;
             }
-            family(name, args, allEnv, stdin);
+            family(name, args, allEnv, stdin, depth);
         }
 
         // ----- shells, runners, interpreters
@@ -668,13 +694,63 @@ public final class CommandHook {
                     }
                 }
                 case "su", "runuser" -> {
-                    for (int i = 0; i < args.size(); i++) {
+                    boolean c = false;
+                    boolean user = args.stream()
+                            .anyMatch(a -> a.text().equals("-u") || a.text().startsWith("--user"));
+                    Set<String> valued =
+                            Set.of("--user", "--group", "--supp-group", "--shell", "--whitelist-environment");
+                    // runuser -u USER COMMAND: its options end where the command starts; su USER -c: anywhere
+                    int optionsEnd = name.equals("runuser") && user ? options(args, "ugGswc", valued) : args.size();
+                    for (int i = 0; i < optionsEnd; i++) {
                         String a = args.get(i).text();
                         if ((a.equals("-c") || a.equals("--command") || a.matches("-[a-z]*c")) && i + 1 < args.size()) {
                             code(args.get(i + 1), name + " -c", depth);
+                            c = true;
                         } else if (a.startsWith("--command=")) {
                             code(Arg.of(a.substring(10)), name + " -c", depth);
+                            c = true;
                         }
+                    }
+                    if (!c && name.equals("runuser") && user) {
+                        // runuser -u USER [--] COMMAND [ARGS]: the command itself, no shell
+                        inner(after(args, optionsEnd), env, stdin, depth);
+                    } else if (!c) {
+                        unknownRunner(name, args, stdin, depth); // su USER ARGS: the words go to the user's shell
+                    }
+                }
+                case "just" -> just(args, depth);
+                case "task", "mise" -> {
+                    // a Taskfile's or mise's tasks: read as a whole, not task by task
+                    Optional<String> tasks = TASK_FILES.get(name).stream()
+                            .map(this::file)
+                            .flatMap(Optional::stream)
+                            .findFirst();
+                    if (tasks.isPresent() && mentionsDestructive(tasks.get())) {
+                        out.add(Danger.unreadable(
+                                name + " " + quoted(args),
+                                name + "'s task file names " + mentioned(tasks.get())
+                                        + ", and the guard does not read its tasks one by one",
+                                "run the task's commands themselves"));
+                    } else {
+                        unknownRunner(name, args, Input.INHERITED, depth);
+                    }
+                }
+                case "trap" -> {
+                    // trap [--] ACTION SIGNAL...: the action is shell text, run when the signal (or EXIT, ERR) comes
+                    int i = options(args, "", Set.of());
+                    boolean listing = args.subList(0, i).stream()
+                            .anyMatch(a -> a.text().equals("-p") || a.text().equals("-l"));
+                    if (!listing && i + 1 < args.size()) {
+                        code(args.get(i), "trap's action", depth);
+                    }
+                }
+                case "source", "." -> {
+                    // the file's commands run in this shell
+                    if (!args.isEmpty() && args.getFirst().known()) {
+                        String f = args.getFirst().text();
+                        file(f).ifPresent(t -> text(t, depth + 1, "the file " + f));
+                    } else if (!args.isEmpty()) {
+                        unknownRunner(name, args, Input.INHERITED, depth);
                     }
                 }
                 case "script" -> {
@@ -706,6 +782,9 @@ public final class CommandHook {
                     int i = options(args, "bcDEeFIiJLlmOopQRSWwB", Set.of());
                     if (i + 1 < args.size()) {
                         code(joined(args.subList(i + 1, args.size())), "ssh's remote command", depth);
+                    } else if (stdin.kind() != InputKind.INHERITED) {
+                        // ssh HOST with no command: the remote shell runs what comes on its input
+                        input(stdin, "ssh", t -> text(t, depth + 1, "the text fed to ssh"));
                     }
                 }
                 case "npx", "bunx", "pnpx" -> {
@@ -730,6 +809,7 @@ public final class CommandHook {
                         "pdm",
                         "hatch",
                         "rye",
+                        "heroku",
                         "heroku-run" -> {
                     if (args.isEmpty()
                             || !Set.of("run", "exec").contains(args.getFirst().text())) {
@@ -781,7 +861,9 @@ public final class CommandHook {
                     inner(after(rest, i + 1), env, stdin, depth);
                 }
                 case "kubectl" -> {
-                    if (args.isEmpty() || !args.getFirst().text().equals("exec")) {
+                    if (args.isEmpty()
+                            || !Set.of("exec", "run", "debug")
+                                    .contains(args.getFirst().text())) {
                         return false;
                     }
                     int dd = indexOf(args, "--");
@@ -821,6 +903,65 @@ public final class CommandHook {
                 return;
             }
             text(code.text(), depth + 1, where);
+        }
+
+        /**
+         * {@code just RECIPE...}: the justfile's recipes (a recipe is a line {@code name args: deps} at the margin,
+         * its body the indented lines after it), with their dependencies, read as shell lines; the first recipe
+         * when none is named. A recipe not found in a justfile that names a destructive tool is unreadable.
+         */
+        private void just(List<Arg> args, int depth) {
+            Optional<String> justfile = Stream.of("justfile", "Justfile", ".justfile")
+                    .map(this::file)
+                    .flatMap(Optional::stream)
+                    .findFirst();
+            if (justfile.isEmpty()) {
+                unknownRunner("just", args, Input.INHERITED, depth);
+                return;
+            }
+            Map<String, List<String>> bodies = new LinkedHashMap<>();
+            Map<String, List<String>> deps = new HashMap<>();
+            List<String> body = null;
+            for (String line : justfile.get().split("\n", -1)) {
+                Matcher header = JUST_RECIPE.matcher(line);
+                if (header.matches() && !line.contains(":=")) {
+                    String recipe = header.group(1).replace("@", "");
+                    body = new ArrayList<>();
+                    bodies.put(recipe, body);
+                    deps.put(recipe, List.of(header.group(3).strip().split("\\s+", -1)));
+                } else if (body != null && !line.isBlank() && Character.isWhitespace(line.charAt(0))) {
+                    body.add(line.strip().replaceFirst("^[@-]+", ""));
+                } else if (!line.isBlank()) {
+                    body = null;
+                }
+            }
+            List<String> named = args.stream()
+                    .map(Arg::text)
+                    .filter(a -> !a.startsWith("-") && !a.contains("="))
+                    .toList();
+            List<String> recipes = new ArrayList<>(
+                    named.isEmpty() ? bodies.keySet().stream().limit(1).toList() : List.of(named.getFirst()));
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < recipes.size() && i < 64; i++) {
+                String r = recipes.get(i);
+                if (!seen.add(r)) {
+                    continue;
+                }
+                if (!bodies.containsKey(r)) {
+                    if (mentionsDestructive(justfile.get())) {
+                        out.add(Danger.unreadable(
+                                "just " + quoted(args),
+                                "the guard cannot find the recipe " + r + " in the justfile, which names "
+                                        + mentioned(justfile.get()),
+                                "run the recipe's commands themselves"));
+                    }
+                    return;
+                }
+                recipes.addAll(deps.get(r).stream().filter(d -> !d.isEmpty()).toList());
+                for (String line : bodies.get(r)) {
+                    text(line, depth + 1, "just " + r + "'s recipe");
+                }
+            }
         }
 
         private void env(List<Arg> args, Map<String, String> env, Input stdin, int depth) {
@@ -1128,29 +1269,97 @@ public final class CommandHook {
 
         // ----- the destructive families
 
-        private void family(String name, List<Arg> args, Map<String, String> env, Input stdin) {
-            if (dryRun(args)) {
-                return;
+        private void family(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+            int before = out.size();
+            if (!dryRun(args)) {
+                switch (name) {
+                    case "terraform", "tofu" -> terraform(name, args);
+                    case "terragrunt" -> terragrunt(args);
+                    case "aws" -> out.addAll(Aws.read(args, env, this::file));
+                    case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin, depth);
+                    case "pg_restore" -> pgRestore(args, env);
+                    case "kubectl" -> kubectl(args);
+                    default -> table(name, args, env);
+                }
             }
-            switch (name) {
-                case "terraform", "tofu" -> terraform(name, args);
-                case "terragrunt" -> terragrunt(args);
-                case "aws" -> out.addAll(Aws.read(args, env, this::file));
-                case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin);
-                case "pg_restore" -> pgRestore(args, env);
-                case "kubectl" -> kubectl(args);
-                default -> table(name, args, env);
+            if (out.size() == before
+                    && !DestructiveRules.READ_IN_CODE.contains(name)
+                    && !DestructiveRules.inert(name, args)) {
+                unknownRunner(name, args, stdin, depth);
             }
         }
 
+        /**
+         * A command the guard does not read, whose arguments could be a command it runs ({@code strace CMD},
+         * {@code nsenter ... CMD}, {@code awk 'BEGIN{system("CMD")}'}, {@code sed '1e CMD'}, {@code git -c
+         * alias.x='!CMD' x}, {@code vim -c '!CMD'}, ...): when the words name destructive SQL, or a destructive tool
+         * with the words that make it destroy (read as that tool's command from where its name stands), it is
+         * unreadable. Words that name a tool without destroying ({@code pip install awscli}, {@code git push
+         * heroku}) pass.
+         */
+        private void unknownRunner(String name, List<Arg> args, Input stdin, int depth) {
+            // what it is given as literal text on its input counts too: at now <<< 'dropdb x', sqlite3 <<< 'DROP ...'
+            String fed = stdin.kind() == InputKind.TEXT
+                    ? stdin.text().text()
+                    : stdin.kind() == InputKind.PIPE ? piped(stdin.from()).orElse("") : "";
+            if ((args.isEmpty() && fed.isEmpty()) || depth > MAX_DEPTH) {
+                return;
+            }
+            String text = String.join(" ", args.stream().map(Arg::text).toList()) + (fed.isEmpty() ? "" : "\n" + fed);
+            String found = null;
+            Matcher sql = DESTRUCTIVE_SQL.matcher(text);
+            if (sql.find()) {
+                found = "destructive SQL (" + sql.group().strip() + ")";
+            }
+            Matcher tool = NAMES.matcher(text);
+            while (found == null && tool.find()) {
+                List<Arg> argv = leniently(text.substring(tool.start()));
+                Reading inside = new Reading(context);
+                inside.vars.putAll(vars);
+                inside.elsewhere = elsewhere;
+                inside.remote = remote;
+                inside.makeTargets.addAll(makeTargets);
+                inside.simple(argv, Map.of(), Input.INHERITED, depth + 1, false);
+                if (!inside.out.isEmpty()) {
+                    Danger d = inside.out.getFirst();
+                    found = d.what() == null ? tool.group(1) : d.what();
+                }
+            }
+            if (found != null) {
+                out.add(Danger.unreadable(
+                        ShellReader.abbreviate(name + " " + text),
+                        name + " runs text the guard cannot read as a command, and that text names " + found,
+                        "run the destructive part directly (not through " + name + ") so the guard can check it"));
+            }
+        }
+
+        /**
+         * Whether the command is a dry run: {@code --dryrun} or {@code --dry-run} (or {@code --dry-run=client},
+         * {@code =server}, {@code =true}) where an option stands, that is neither after {@code --} nor right after
+         * an option word that could take it as its value ({@code --context --dry-run} names a context called
+         * {@code --dry-run}; which options take a value differs by tool, so any option without {@code =} could).
+         */
         private static boolean dryRun(List<Arg> args) {
-            return args.stream()
-                    .map(Arg::text)
-                    .anyMatch(a -> a.equals("--dryrun")
-                            || a.equals("--dry-run")
-                            || a.equals("--dry-run=client")
-                            || a.equals("--dry-run=server")
-                            || a.equals("--dry-run=true"));
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i).text();
+                if (a.equals("--")) {
+                    return false;
+                }
+                boolean flag = a.equals("--dryrun")
+                        || a.equals("--dry-run")
+                        || a.equals("--dry-run=client")
+                        || a.equals("--dry-run=server")
+                        || a.equals("--dry-run=true");
+                if (!flag || !args.get(i).known()) {
+                    continue;
+                }
+                String before = i == 0 ? "" : args.get(i - 1).text();
+                boolean couldTakeIt = before.startsWith("-") && !before.contains("=") && !before.equals("-");
+                if (!couldTakeIt) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void terraform(String name, List<Arg> args) {
@@ -1235,105 +1444,62 @@ public final class CommandHook {
             }
         }
 
-        private void sqlClient(String name, List<Arg> args, Map<String, String> env, Input stdin) {
-            boolean psql = name.equals("psql");
-            String codeShort = psql ? "c" : "e";
-            String fileShort = psql ? "f" : "";
-            Set<String> codeLong = psql ? Set.of("--command") : Set.of("--execute");
-            String valueShort = psql ? "cdfhLopPTUvFR" : "DehPSuOB";
+        private void sqlClient(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
+            List<String> positional = new ArrayList<>();
+            List<SqlClients.Given> options = SqlClients.of(name).parse(args, positional);
             List<String> sql = new ArrayList<>();
             boolean commandOrFile = false;
-            List<String> positional = new ArrayList<>();
             String db = null;
             String host = null;
             String port = null;
-            for (int i = 0; i < args.size(); i++) {
-                Arg arg = args.get(i);
-                String a = arg.text();
-                String value = null;
-                String option = null;
-                if (a.startsWith("--") && a.contains("=")) {
-                    option = a.substring(0, a.indexOf('='));
-                    value = a.substring(a.indexOf('=') + 1);
-                } else if (a.startsWith("--")) {
-                    option = a;
-                    if (Set.of(
-                                            "--command",
-                                            "--execute",
-                                            "--file",
-                                            "--dbname",
-                                            "--database",
-                                            "--host",
-                                            "--port",
-                                            "--username",
-                                            "--user",
-                                            "--set",
-                                            "--variable",
-                                            "--output")
-                                    .contains(a)
-                            && i + 1 < args.size()) {
-                        value = args.get(++i).text();
-                        arg = args.get(i);
-                    }
-                } else if (a.startsWith("-") && a.length() > 1) {
-                    char letter = a.charAt(1);
-                    if (valueShort.indexOf(letter) >= 0) {
-                        option = "-" + letter;
-                        if (a.length() > 2) {
-                            value = a.substring(2);
-                        } else if (i + 1 < args.size()) {
-                            value = args.get(++i).text();
-                            arg = args.get(i);
+            for (SqlClients.Given o : options) {
+                String value = o.value();
+                switch (o.role()) {
+                    case CODE -> {
+                        commandOrFile = true;
+                        if (!o.known()) {
+                            if (Sql.destructive(value).isPresent() || mentionsSql(value) || value.contains("\\")) {
+                                out.add(Danger.unreadable(
+                                        name + " " + o.option() + " " + ShellReader.abbreviate(value),
+                                        "the SQL " + name + " runs is not known until it runs",
+                                        "write the SQL out"));
+                            }
+                        } else {
+                            sql.add(value);
                         }
                     }
-                } else {
-                    positional.add(a);
-                    continue;
-                }
-                if (option == null) {
-                    continue;
-                }
-                boolean isCode = option.equals("-" + codeShort) || codeLong.contains(option);
-                boolean isFile = option.equals("-" + fileShort) || option.equals("--file");
-                if (isCode) {
-                    commandOrFile = true;
-                    if (!arg.known() && value != null) {
-                        Optional<String> d = Sql.destructive(value);
-                        if (d.isPresent() || mentionsSql(value)) {
+                    case FILE -> {
+                        if (value.equals("-")) {
+                            continue;
+                        }
+                        commandOrFile = true;
+                        Optional<String> t = o.known() ? file(value) : Optional.empty();
+                        if (t.isEmpty()) {
                             out.add(Danger.unreadable(
-                                    name + " " + option + " " + ShellReader.abbreviate(value),
-                                    "the SQL " + name + " runs is not known until it runs",
-                                    "write the SQL out"));
+                                    name + " " + o.option() + " " + value,
+                                    name + " runs the SQL of " + value + ", which the guard cannot read here",
+                                    "run it from the directory that holds the file, with its path written out"));
+                        } else {
+                            sql.add(t.get());
                         }
-                        continue;
                     }
-                    if (value != null) {
-                        sql.add(value);
+                    case VARIABLE -> {
+                        // psql -v NAME=VALUE: :NAME in the SQL is replaced by VALUE
+                        if (o.known()
+                                && (mentionsSql(value) || Sql.dynamic(value).isPresent())) {
+                            out.add(Danger.unreadable(
+                                    name + " " + o.option() + " " + ShellReader.abbreviate(value),
+                                    "psql puts a variable's value into the SQL where :NAME is written, and this one"
+                                            + " holds destructive SQL",
+                                    "write the SQL out instead of a variable"));
+                        }
                     }
-                } else if (isFile && value != null) {
-                    commandOrFile = true;
-                    if (value.equals("-")) {
-                        commandOrFile = false;
-                        continue;
+                    case DATABASE -> db = value;
+                    case HOST -> host = o.known() ? value : UNKNOWN;
+                    case PORT -> port = o.known() ? value : UNKNOWN;
+                    case OTHER -> {
+                        // user, socket, output format: not the target's identity
                     }
-                    Optional<String> t = arg.known() ? file(value) : Optional.empty();
-                    if (t.isEmpty()) {
-                        out.add(Danger.unreadable(
-                                name + " " + option + " " + value,
-                                name + " runs the SQL of " + value + ", which the guard cannot read here",
-                                "run it from the directory that holds the file, with its path written out"));
-                    } else {
-                        sql.add(t.get());
-                    }
-                } else if (option.equals("-d")
-                        || option.equals("--dbname")
-                        || option.equals("-D")
-                        || option.equals("--database")) {
-                    db = value;
-                } else if (option.equals("-h") || option.equals("--host")) {
-                    host = arg.known() ? value : UNKNOWN;
-                } else if ((psql ? option.equals("-p") : option.equals("-P")) || option.equals("--port")) {
-                    port = arg.known() ? value : UNKNOWN;
                 }
             }
             if (!commandOrFile) {
@@ -1342,10 +1508,53 @@ public final class CommandHook {
             if (db == null && !positional.isEmpty()) {
                 db = positional.getFirst();
             }
-            for (String s : sql) {
+            for (int k = 0; k < sql.size(); k++) {
+                String s = sql.get(k);
+                for (SqlClients.Meta meta : SqlClients.metaCommands(name, s)) {
+                    switch (meta.kind()) {
+                        case SHELL -> text(meta.argument(), depth + 1, name + "'s " + meta.command() + " command");
+                        case INCLUDE -> {
+                            Optional<String> t = sql.size() < MAX_DEPTH ? file(meta.argument()) : Optional.empty();
+                            if (t.isPresent()) {
+                                sql.add(t.get());
+                            } else {
+                                out.add(Danger.unreadable(
+                                        name + " " + meta.command() + " " + meta.argument(),
+                                        name + " runs the SQL of " + meta.argument()
+                                                + ", which the guard cannot read here",
+                                        "run the file's statements themselves, or from the directory that holds it"));
+                            }
+                        }
+                        case HIDDEN ->
+                            out.add(Danger.unreadable(
+                                    name + " " + meta.command(),
+                                    name + "'s " + meta.command() + " runs statements or a program that are not in"
+                                            + " the text",
+                                    "run the statements (or the program) themselves so the guard can read them"));
+                        case SET -> {
+                            if (mentionsSql(meta.argument())
+                                    || Sql.dynamic(meta.argument()).isPresent()) {
+                                out.add(Danger.unreadable(
+                                        name + " " + meta.command() + " " + ShellReader.abbreviate(meta.argument()),
+                                        "psql puts a variable's value into the SQL where :NAME is written, and this"
+                                                + " one holds destructive SQL",
+                                        "write the SQL out instead of a variable"));
+                            }
+                        }
+                    }
+                }
                 Optional<String> d = Sql.destructive(s);
                 if (d.isPresent()) {
                     out.add(databaseDanger(name, name + ": " + d.get(), db, host, port, env, null));
+                    return;
+                }
+                Optional<String> dyn = Sql.dynamic(s);
+                if (dyn.isPresent()) {
+                    out.add(Danger.unreadable(
+                            name + ": " + dyn.get(),
+                            "this SQL runs statements that are not in its text (a DO block, EXECUTE, CALL,"
+                                    + " dblink_exec or COPY ... PROGRAM): what it destroys cannot be read",
+                            "run the statements themselves, written out"));
                     return;
                 }
             }
@@ -1898,8 +2107,43 @@ public final class CommandHook {
         return word.substring(word.lastIndexOf('/') + 1);
     }
 
+    /**
+     * Whether text that is not read as a command (an interpreter's code, text a shell cannot parse) names a
+     * destructive tool or holds destructive SQL, also inside its string literals ({@code
+     * conn.execute("DROP TABLE t")}).
+     */
     private static boolean mentionsDestructive(String text) {
-        return NAMES.matcher(text).find() || Sql.destructive(text).isPresent();
+        return NAMES.matcher(text).find()
+                || Sql.destructive(text).isPresent()
+                || DESTRUCTIVE_SQL.matcher(text).find();
+    }
+
+    /** SQL that destroys, anywhere in a text that is not read as SQL (an unknown command's words). */
+    private static final Pattern DESTRUCTIVE_SQL = Pattern.compile(
+            "\\b(DROP\\s+(TABLE|DATABASE|SCHEMA|COLUMN|VIEW|MATERIALIZED|INDEX|SEQUENCE|OWNED|USER|ROLE|TABLESPACE"
+                    + "|FUNCTION|PROCEDURE|TRIGGER|TYPE|EXTENSION|IF\\s+EXISTS)|TRUNCATE\\s+(TABLE\\s+)?\\w+|DELETE\\s+FROM)\\b",
+            Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Words of a command from text that is not shell (an awk program, a sed script, a git alias): up to the first
+     * character that ends a command there ({@code ;} {@code |} {@code &} {@code )} <code>}</code> a backtick, a line
+     * end), split at blanks, commas and brackets, with quotes and backslashes taken out.
+     */
+    private static final Pattern LENIENT_BLANKS = Pattern.compile("[\\s,\\[\\](]+");
+
+    static List<Arg> leniently(String text) {
+        int end = 0;
+        while (end < text.length() && ";|&)}`\n".indexOf(text.charAt(end)) < 0) {
+            end++;
+        }
+        List<Arg> out = new ArrayList<>();
+        for (String w : LENIENT_BLANKS.split(text.substring(0, end), -1)) {
+            String t = w.replaceAll("['\"\\\\]", "");
+            if (!t.isEmpty()) {
+                out.add(Arg.of(t));
+            }
+        }
+        return out;
     }
 
     private static boolean mentionsSql(String text) {
@@ -1910,6 +2154,10 @@ public final class CommandHook {
         Matcher m = NAMES.matcher(text);
         if (m.find()) {
             return m.group(1);
+        }
+        Matcher sql = DESTRUCTIVE_SQL.matcher(text);
+        if (Sql.destructive(text).isEmpty() && sql.find()) {
+            return "SQL that destroys data (" + sql.group() + ")";
         }
         return Sql.destructive(text)
                 .map(s -> "SQL that destroys data (" + s + ")")

@@ -216,6 +216,174 @@ final class DestructiveRules {
                     Target.INFRASTRUCTURE,
                     "https://helm.sh/docs/helm/helm_uninstall/"));
 
+    /**
+     * The families read in code whose look-alikes carry destructive words as data ({@code psql -c "SELECT 'DROP
+     * TABLE x'"}, {@code terraform plan -destroy}): their reader decides, the rule for unknown commands does not
+     * apply to them.
+     */
+    static final Set<String> READ_IN_CODE =
+            Set.of("terraform", "tofu", "terragrunt", "psql", "mysql", "mariadb", "pg_restore");
+
+    /**
+     * Commands that never run their arguments as a command: what they are given is data (text to print, a
+     * pattern, a file name, a message). Any other command whose arguments name a destructive command or
+     * destructive SQL is blocked as unreadable ({@code awk 'BEGIN{system("dropdb x")}'}, {@code strace dropdb x},
+     * {@code git -c alias.x='!dropdb x' x}): the guard cannot know how a tool it does not read uses its words.
+     */
+    static final Set<String> INERT = Set.of(
+            "echo",
+            "printf",
+            "cat",
+            "tac",
+            "head",
+            "tail",
+            "less",
+            "more",
+            "grep",
+            "egrep",
+            "fgrep",
+            "zgrep",
+            "rg",
+            "ag",
+            "ack",
+            "ls",
+            "tree",
+            "wc",
+            "sort",
+            "uniq",
+            "cut",
+            "tr",
+            "diff",
+            "cmp",
+            "file",
+            "stat",
+            "touch",
+            "mkdir",
+            "cp",
+            "mv",
+            "ln",
+            "chmod",
+            "chown",
+            "cd",
+            "pushd",
+            "popd",
+            "pwd",
+            "man",
+            "info",
+            "help",
+            "tldr",
+            "whatis",
+            "apropos",
+            "which",
+            "type",
+            "whereis",
+            "hash",
+            "test",
+            "[",
+            "[[",
+            "true",
+            "false",
+            ":",
+            "jq",
+            "yq",
+            "tee",
+            "read",
+            "basename",
+            "dirname",
+            "realpath",
+            "readlink",
+            "date",
+            "sleep",
+            "exit",
+            "return",
+            "unset",
+            "pip",
+            "pip3",
+            "brew",
+            "apt",
+            "apt-get",
+            "code",
+            "vim",
+            "vi",
+            "nvim",
+            "nano",
+            "emacs");
+
+    /**
+     * Commands that are inert with these subcommands only (and, for git, no {@code -c} configuration, which can
+     * define an alias that runs a shell command): {@code git commit -m "drop the table"} is data; {@code git
+     * rebase --exec}, {@code git bisect run} or an alias run commands.
+     */
+    static final java.util.Map<String, Set<String>> INERT_SUBCOMMANDS = java.util.Map.of(
+            "git",
+            Set.of(
+                    "add",
+                    "blame",
+                    "branch",
+                    "checkout",
+                    "clone",
+                    "commit",
+                    "diff",
+                    "fetch",
+                    "grep",
+                    "init",
+                    "log",
+                    "merge",
+                    "mv",
+                    "notes",
+                    "pull",
+                    "push",
+                    "remote",
+                    "reset",
+                    "restore",
+                    "revert",
+                    "rm",
+                    "show",
+                    "stash",
+                    "status",
+                    "switch",
+                    "tag"),
+            "gh",
+            Set.of("pr", "issue", "release", "repo", "search", "browse", "gist", "label"));
+
+    /**
+     * Whether {@code name} with {@code args} only takes its words as data. Editors ({@code vim}, {@code nvim},
+     * ...) are inert unless given a command to run ({@code -c}, {@code +cmd}, {@code --cmd}).
+     */
+    static boolean inert(String name, List<Arg> args) {
+        if (Set.of("vim", "vi", "nvim", "emacs").contains(name)) {
+            return args.stream()
+                    .map(Arg::text)
+                    .noneMatch(a -> a.equals("-c")
+                            || a.startsWith("+")
+                            || a.startsWith("--cmd")
+                            || a.equals("-S")
+                            || a.startsWith("--eval")
+                            || a.equals("-l")
+                            || a.startsWith("--load"));
+        }
+        if (INERT.contains(name)) {
+            return true;
+        }
+        Set<String> subcommands = INERT_SUBCOMMANDS.get(name);
+        if (subcommands == null) {
+            return false;
+        }
+        for (int i = 0; i < args.size(); i++) {
+            String t = args.get(i).text();
+            if (t.equals("-c") || t.startsWith("--config-env") || t.startsWith("--exec-path")) {
+                return false; // git -c alias.x='!cmd': a configuration that can run commands
+            }
+            if (Set.of("-C", "--git-dir", "--work-tree", "--namespace", "-R", "--repo")
+                    .contains(t)) {
+                i++; // git -C DIR, gh -R OWNER/REPO: an option's value
+            } else if (!t.startsWith("-")) {
+                return args.get(i).known() && subcommands.contains(t);
+            }
+        }
+        return false;
+    }
+
     /** Every tool name of the table and of the families read in code: what an interpreter's code is searched for. */
     static final Set<String> NAMES = names();
 

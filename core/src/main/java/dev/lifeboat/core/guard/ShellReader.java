@@ -382,8 +382,18 @@ public final class ShellReader {
                 w.quoted = true;
             } else if (n == '(' && pos + 2 < s.length() && s.charAt(pos + 2) == '(') {
                 int end = matching(pos + 1, '(', ')');
+                String inner = s.substring(pos + 3, Math.max(pos + 3, end - 1));
                 pos = end + 1;
                 w.add(new Opaque(s.substring(start, pos)));
+                // $(( $(cmd) + `cmd` )): the substitutions in an arithmetic expansion run
+                Lexer l = new Lexer(inner, 0, false);
+                WordBuilder nested = new WordBuilder();
+                l.doubleQuoted(nested, (char) 0);
+                for (Part p : nested.parts) {
+                    if (p instanceof Subst sub) {
+                        w.add(new Subst(sub.script(), ""));
+                    }
+                }
             } else if (n == '(') {
                 pos += 2;
                 Script sc = substitution(start);

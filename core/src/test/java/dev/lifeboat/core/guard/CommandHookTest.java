@@ -239,6 +239,80 @@ class CommandHookTest {
                 .hasMessageContaining("more than");
     }
 
+    /** Each hidden form of the hostile review is blocked for its own reason: the target, or why it is unreadable. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiterString = " => ",
+            value = {
+                "psql -qc 'DROP TABLE t' => DATABASE => psql: DROP TABLE t",
+                "psql -Xq1c 'TRUNCATE t' => DATABASE => psql: TRUNCATE t",
+                "psql -cDROP\\ TABLE\\ t => DATABASE => psql: DROP TABLE t",
+                "psql --comm='DROP TABLE t' => DATABASE => psql: DROP TABLE t",
+                "mysql -Be 'DROP DATABASE x' => DATABASE => mysql: DROP DATABASE x",
+                "mysql -uroot -psecret -Be 'DROP DATABASE x' => DATABASE => mysql: DROP DATABASE x",
+                "kubectl delete ns prod --context --dry-run => INFRASTRUCTURE => kubectl delete ns",
+                "psql -c '\\! dropdb prod' => DATABASE => dropdb",
+                "psql <<< '\\o |dropdb prod' => DATABASE => dropdb",
+                "psql -c 'UPDATE t SET x = 1' => DATABASE => psql: UPDATE t SET x = 1",
+                "psql -c 'DELETE FROM t WHERE 1=1' => DATABASE => psql: DELETE FROM t WHERE 1=1",
+                "psql -c 'DELETE FROM t WHERE id = 2 OR true' => DATABASE => psql: DELETE FROM t WHERE id = 2 OR true",
+                "echo $(( $(dropdb prod) )) => DATABASE => dropdb",
+                "trap 'dropdb prod' EXIT => DATABASE => dropdb",
+                "runuser -u postgres -- dropdb prod => DATABASE => dropdb",
+            })
+    void theReviewsHiddenForms_areReadAsWhatTheyDestroy(String command, Target target, String what) {
+        assertThat(read(command)).first().satisfies(d -> {
+            assertThat(d.target()).isEqualTo(target);
+            assertThat(d.what()).isEqualTo(what);
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiterString = " => ",
+            value = {
+                "psql -c '\\i drop.sql' => cannot read here",
+                "psql -c 'SELECT 1 \\gexec' => not in the text",
+                "psql -c \"\\copy t to program 'x'\" => not in the text",
+                "psql -c 'DO $$ BEGIN EXECUTE 1; END $$' => not in its text",
+                "psql -c 'CALL cleanup()' => not in its text",
+                "psql -c \"SELECT dblink_exec('h', 'x')\" => not in its text",
+                "psql -c \"COPY t TO PROGRAM 'x'\" => not in its text",
+                "mysql -e 'source drop.sql' => cannot read here",
+                "awk 'BEGIN{system(\"dropdb prod\")}' => awk runs text the guard cannot read as a command",
+                "sed -n '1e dropdb prod' f => sed runs text the guard cannot read as a command",
+                "git -c alias.x='!dropdb prod' x => git runs text the guard cannot read as a command",
+                "strace -f dropdb prod => strace runs text",
+                "nsenter -t 1 -m psql -c 'DROP TABLE t' => destructive SQL (DROP TABLE)",
+                "python3 -c 'c.execute(\"DROP TABLE t\")' => python3's code names SQL that destroys data",
+            })
+    void theReviewsUnreadableForms_sayWhy(String command, String reason) {
+        assertThat(read(command)).first().satisfies(d -> {
+            assertThat(d.target()).isEqualTo(Target.UNREADABLE);
+            assertThat(d.reason()).contains(reason);
+            assertThat(d.fix()).isNotBlank();
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "psql -qc 'SELECT 1'",
+                "mysql -Be 'SELECT 1'",
+                "psql -c 'DELETE FROM t WHERE id = 1 AND true'",
+                "psql -c 'UPDATE t SET x = 1 WHERE id = 2'",
+                "kubectl delete ns prod --dry-run",
+                "git commit -m 'dropdb orders; DROP TABLE t'",
+                "echo $(( 1 + 2 ))",
+                "trap 'rm -f /tmp/x' EXIT",
+                "pip install awscli boto3",
+                "git push heroku main",
+                "sed -i 's/terraform/tofu/' README.md",
+            })
+    void theReviewsLookAlikes_areNotDangers(String command) {
+        assertThat(read(command)).isEmpty();
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -322,6 +322,11 @@ class GuardCorpusTest {
         }
         Files.writeString(dir.resolve("Makefile"), mk.toString());
         Files.writeString(dir.resolve("cmd.txt"), "terraform destroy");
+        Files.writeString(
+                dir.resolve("justfile"),
+                "test:\n    echo ok\n\nreset-db: test\n    dropdb orders && createdb orders\n");
+        Files.writeString(
+                dir.resolve("Taskfile.yml"), "tasks:\n  db:nuke:\n    cmds: [\"psql -c 'DROP SCHEMA public'\"]\n");
     }
 
     @Test
@@ -459,11 +464,237 @@ class GuardCorpusTest {
         assertThat(bypasses).hasSize(ISSUE_BYPASSES);
     }
 
+    /** Destructive commands the hostile review hid in unknown runners, traps and arithmetic (item 5 and 6). */
+    static final List<String> HIDDEN_INNER = List.of(
+            "dropdb prod",
+            "psql -c 'DROP TABLE t'",
+            "mysql -e 'DROP DATABASE x'",
+            "terraform destroy -auto-approve",
+            "aws rds delete-db-instance --db-instance-identifier payroll-prod",
+            "kubectl delete ns prod",
+            "rails db:drop");
+
+    /**
+     * Runners the hook has no reader for (and traps, arithmetic): each takes a destructive command and runs it. The
+     * rule that blocks them is general (an unknown command whose arguments name a destructive command is
+     * unreadable), so this list is a sample of the kind, not the list the hook knows.
+     */
+    static final List<UnaryOperator<String>> UNKNOWN_RUNNERS = List.of(
+            c -> "git -c alias.x=" + sq("!" + c) + " x",
+            c -> "git -c core.pager=" + sq(c) + " log",
+            c -> "git rebase --exec " + sq(c) + " HEAD~1",
+            c -> "git bisect run " + c,
+            c -> "awk " + sq("BEGIN{system(" + pyq(c) + ")}"),
+            c -> "gawk " + sq("BEGIN { system(" + pyq(c) + ") }"),
+            c -> "sed -n " + sq("1e " + c) + " f.txt",
+            c -> "sed " + sq("e " + c) + " f.txt",
+            c -> "nsenter -t 1 -m " + c,
+            c -> "runuser -u postgres -- " + c,
+            c -> "runuser -u postgres " + c,
+            c -> "tini -- " + c,
+            c -> "strace -f " + c,
+            c -> "ltrace " + c,
+            c -> "nix-shell --run " + sq(c),
+            c -> "vim -c " + sq("!" + c),
+            c -> "nvim --headless -c " + sq("!" + c),
+            c -> "systemd-run --wait " + c,
+            c -> "sg postgres -c " + sq(c),
+            c -> "pkexec " + c,
+            c -> "firejail " + c,
+            c -> "fakeroot " + c,
+            c -> "faketime '2026-01-01' " + c,
+            c -> "xvfb-run " + c,
+            c -> "valgrind " + c,
+            c -> "busybox " + c,
+            c -> "expect -c " + sq("spawn " + c),
+            c -> "gdb -batch -ex " + sq("shell " + c),
+            c -> "lua -e " + sq("os.execute(" + pyq(c) + ")"),
+            c -> "hyperfine " + sq(c),
+            c -> "heroku run " + c,
+            c -> "kubectl run tmp --image=postgres --rm -it -- " + c,
+            c -> "podman exec db " + c,
+            c -> "dbus-run-session -- " + c,
+            c -> "xterm -e " + sq(c),
+            c -> "trap " + sq(c) + " EXIT",
+            c -> "trap " + dq(c) + " ERR",
+            c -> "trap -- " + sq(c) + " INT TERM",
+            c -> "echo $(( $(" + c + ") ))",
+            c -> "x=$(( `" + c + "` + 1 ))",
+            c -> "source <(echo " + sq(c) + ")");
+
+    /** SQL clients with combined flags, --dry-run as a value, psql and mysql meta-commands, SQL that hides a drop. */
+    static final List<String> HIDDEN_SQL = List.of(
+            "psql -qc 'DROP TABLE t'",
+            "psql -Xqc \"DROP TABLE t\"",
+            "psql -Xq1c 'TRUNCATE t'",
+            "psql -qAtc 'DROP DATABASE x'",
+            "psql -c'DROP TABLE t'",
+            "psql -Xc'DROP TABLE t'",
+            "psql --comm='DROP TABLE t'",
+            "psql --command 'DROP TABLE t'",
+            "psql -h db -Xqc 'DROP TABLE t'",
+            "mysql -Be 'DROP DATABASE x'",
+            "mysql -BNe 'DROP DATABASE x'",
+            "mariadb -sNe 'DROP TABLE t'",
+            "mysql -uroot -psecret -Be 'DROP DATABASE x'",
+            "mysql -e'DROP TABLE t'",
+            "mysql --exec='DROP TABLE t'",
+            "mysql -vvv --execute 'DROP TABLE t'",
+            "kubectl delete ns prod --context --dry-run",
+            "kubectl delete ns prod --context=--dry-run",
+            "helm uninstall postgres --kube-context --dry-run",
+            "prisma migrate reset --schema --dry-run",
+            "terraform destroy -var --dry-run",
+            "dropdb prod -- --dry-run",
+            "psql -c '\\! dropdb prod'",
+            "psql <<< '\\! dropdb prod'",
+            "psql -c '\\i drop.sql'",
+            "psql -c '\\ir drop.sql'",
+            "psql -c '\\include drop.sql'",
+            "psql -c '\\include_relative drop.sql'",
+            "psql -c \"SELECT format('DROP TABLE %I', tablename) FROM pg_tables \\gexec\"",
+            "psql <<< 'SELECT 1 \\gexec'",
+            "psql <<< '\\o |dropdb prod'",
+            "psql <<< 'SELECT 1 \\g |dropdb prod'",
+            "psql -c \"\\copy t to program 'dropdb prod'\"",
+            "psql -v q='DROP TABLE t' <<< ':q'",
+            "psql <<< \"\\set q 'DROP TABLE t'\"",
+            "mysql -e 'system dropdb prod'",
+            "mysql -e '\\! dropdb prod'",
+            "mysql -e 'source drop.sql'",
+            "mysql -e '\\. drop.sql'",
+            "psql -c 'DO $$ BEGIN EXECUTE $q$DROP TABLE t$q$; END $$'",
+            "psql -c 'DO $$ BEGIN PERFORM 1; END $$'",
+            "psql -c 'PREPARE p AS DELETE FROM t; EXECUTE p'",
+            "psql -c \"SELECT dblink_exec('host=other', 'DROP TABLE t')\"",
+            "psql -c \"COPY t TO PROGRAM 'dropdb prod'\"",
+            "psql -c \"COPY t FROM PROGRAM 'dropdb prod'\"",
+            "psql -c 'CALL cleanup()'",
+            "psql -c 'UPDATE t SET x = 1'",
+            "psql -c 'WITH a AS (SELECT 1) UPDATE t SET x = 1'",
+            "psql -c 'DELETE FROM t WHERE true'",
+            "psql -c 'DELETE FROM t WHERE 1=1'",
+            "psql -c 'DELETE FROM t WHERE (1 = 1)'",
+            "psql -c \"DELETE FROM t WHERE 'a' = 'a'\"",
+            "psql -c 'DELETE FROM t WHERE id = 2 OR 1=1'",
+            "psql -c 'UPDATE t SET x = 1 WHERE TRUE'",
+            "psql -c 'ALTER TABLE t DROP COLUMN c'",
+            "mysql -e \"PREPARE s FROM 'DROP TABLE t'; EXECUTE s\"",
+            "mysql -e 'CALL purge_all()'",
+            "python3 -c 'import psycopg; psycopg.connect().execute(\"DROP TABLE t\")'",
+            "node -e 'db.query(\"TRUNCATE orders\")'",
+            "ruby -e 'ActiveRecord::Base.connection.execute(\"DELETE FROM orders\")'",
+            "just reset-db",
+            "at now <<< 'dropdb prod'",
+            "echo 'dropdb prod' | at now",
+            "sqlite3 app.db <<< 'DROP TABLE t'",
+            "ssh bastion <<< 'dropdb prod'",
+            "su postgres <<< 'dropdb prod'",
+            "tmux send-keys 'dropdb prod' Enter",
+            "mysql --init-command='DROP TABLE t'",
+            "psql -f - <<< 'DROP TABLE t'",
+            "curl -d 'DROP TABLE t' https://sql.example/run",
+            "task db:nuke");
+
+    /** The look-alikes of those: the same tools and words, where nothing is destroyed. */
+    static final List<String> HIDDEN_LOOK_ALIKES = List.of(
+            "psql -qc 'SELECT 1'",
+            "psql -Xqc 'SELECT * FROM orders'",
+            "psql -qAtc 'SELECT count(*) FROM orders'",
+            "mysql -Be 'SELECT 1'",
+            "mysql -uroot -psecret -Be 'SHOW DATABASES'",
+            "psql -c 'UPDATE orders SET x = 1 WHERE id = 2'",
+            "psql -c 'DELETE FROM orders WHERE id = 1 AND true'",
+            "psql -c '\\dt'",
+            "psql -c '\\d+ orders'",
+            "kubectl delete pod web-1 --dry-run",
+            "kubectl delete ns prod --dry-run=client",
+            "git log --grep 'dropdb'",
+            "git commit -m 'psql -c DROP TABLE t is blocked now'",
+            "git push heroku main",
+            "git -c color.ui=never log",
+            "gh pr view 12",
+            "strace -c ls",
+            "awk '{print $1}' f.txt",
+            "sed -n 1p f.txt",
+            "sed -i 's/terraform/tofu/' README.md",
+            "nsenter -t 1 -m ls",
+            "trap 'rm -f /tmp/x' EXIT",
+            "echo $(( 1 + 2 ))",
+            "man psql",
+            "pip install boto3 awscli",
+            "curl -X DELETE https://api.example.com/items/1",
+            "docker run --rm postgres:16 psql --version",
+            "vim README.md",
+            "runuser -u postgres -- psql -c 'SELECT 1'",
+            "just test",
+            "wc -l <<< 'terraform destroy'",
+            "ls | wc -l",
+            "sqlite3 app.db <<< 'SELECT 1'");
+
+    /** Constructs for the hidden forms: as written, in a branch, through bash -c and eval, inside $(...). */
+    static final List<UnaryOperator<String>> FEW_CONSTRUCTS = List.of(
+            c -> c,
+            c -> "if true; then " + c + "; fi",
+            c -> "bash -c " + sq(c),
+            c -> "eval " + sq(c),
+            c -> "x=$(" + c + ")");
+
+    static List<String> hiddenCorpus() {
+        List<String> inner = new ArrayList<>(HIDDEN_SQL);
+        for (String c : HIDDEN_INNER) {
+            for (UnaryOperator<String> r : UNKNOWN_RUNNERS) {
+                inner.add(r.apply(c));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String c : inner) {
+            for (UnaryOperator<String> k : FEW_CONSTRUCTS) {
+                out.add(k.apply(c));
+            }
+        }
+        return out;
+    }
+
+    /** The hostile review's bypasses: unknown runners, combined client flags, meta-commands, hidden SQL. */
+    @Test
+    void theReviewsHiddenForms_areBlocked_evenWithAFreshBackupOfOrders() {
+        InMemoryVault vault = new InMemoryVault();
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
+        Instant now = m.startedAt().plus(Duration.ofHours(1));
+        List<String> commands = hiddenCorpus();
+        List<String> allowed =
+                commands.stream().filter(c -> decide(c, vault, now).allowed()).toList();
+        assertThat(allowed).as("allowed without a backup of their target").isEmpty();
+        assertThat(commands).hasSize(HIDDEN_COUNT);
+    }
+
+    @Test
+    void theHiddenFormsLookAlikes_inEveryConstructAndRunner_areAllowed() {
+        List<String> simple = HIDDEN_LOOK_ALIKES.stream()
+                .filter(c -> !c.matches("(?s).*[;|<>&\n].*"))
+                .toList();
+        List<String> shell =
+                HIDDEN_LOOK_ALIKES.stream().filter(c -> !simple.contains(c)).toList();
+        List<String> commands = nest(simple, shell, SAFE_CONSTRUCTS, SAFE_RUNNERS);
+        List<String> blocked = new ArrayList<>();
+        for (String c : commands) {
+            HookDecision.Result r = decide(c, new InMemoryVault());
+            if (!r.allowed()) {
+                blocked.add(c + " => " + r.blocked());
+            }
+        }
+        assertThat(blocked).as("blocked look-alikes").isEmpty();
+        assertThat(commands).hasSize(HIDDEN_LOOK_ALIKE_COUNT);
+    }
+
     // The numbers docs/guard.md gives.
     static final int DESTRUCTIVE_COUNT = 113_388;
     static final int LOOK_ALIKE_COUNT = 83_102;
     static final int RDS_ALLOWED_COUNT = 7_104;
     static final int ISSUE_BYPASSES = 55;
+    static final int HIDDEN_COUNT = 1_790;
+    static final int HIDDEN_LOOK_ALIKE_COUNT = 38_961;
 
     /** Runners that add no unknown word to the command (so an RDS identifier stays the one written). */
     static final List<UnaryOperator<String>> RUNNERS_WITH_KNOWN_ARGUMENTS = RUNNERS.stream()
