@@ -187,6 +187,16 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
                     MetricNames.NAMESPACE,
                     DimensionSet.of(MetricNames.DIMENSION_DATABASE, database));
         }
+        if (r.planted()) {
+            // Tampering, not bad luck: its own alarm, fleet-wide (the failure message names the database).
+            metrics.flushSingleMetric(
+                    MetricNames.SNAPSHOTS_PLANTED,
+                    1,
+                    MetricUnit.COUNT,
+                    MetricNames.NAMESPACE,
+                    DimensionSet.of(
+                            MetricNames.DIMENSION_ACCOUNT, config.backup().account()));
+        }
         boolean acted = !r.executed().isEmpty();
         int nextPolls = acted ? 0 : polls + 1;
         ObjectNode out = JSON.createObjectNode()
@@ -199,6 +209,9 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
         ObjectNode p = out.putObject("progress")
                 .put("attempts", r.progress().attempts())
                 .put("twoStep", r.progress().twoStep());
+        if (r.progress().sourceResourceId() != null) {
+            p.put("sourceResourceId", r.progress().sourceResourceId());
+        }
         ArrayNode w = p.putArray("warnings");
         r.progress().warnings().forEach(w::add);
         r.finalCopy().ifPresent(f -> out.put("snapshotArn", f.arn()));
@@ -301,7 +314,12 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
         }
         List<String> warnings = new ArrayList<>();
         p.path("warnings").forEach(n -> warnings.add(n.asText()));
-        return new RunProgress(p.path("attempts").asInt(0), p.path("twoStep").asBoolean(false), warnings);
+        JsonNode resourceId = p.get("sourceResourceId");
+        return new RunProgress(
+                p.path("attempts").asInt(0),
+                p.path("twoStep").asBoolean(false),
+                warnings,
+                resourceId != null && resourceId.isTextual() ? resourceId.asText() : null);
     }
 
     private static String text(JsonNode event, String field) {

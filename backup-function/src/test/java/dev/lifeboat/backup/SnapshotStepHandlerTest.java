@@ -97,6 +97,51 @@ class SnapshotStepHandlerTest {
         assertThat(state.at("/progress/attempts").asInt()).isEqualTo(1);
     }
 
+    /**
+     * The run's database rides in the state: after production's database is deleted and made again under its name,
+     * the next step still finishes with the snapshot of the database the run began with (issue 37).
+     */
+    @Test
+    void theRunsDatabase_survivesTheRoundTripThroughTheStateMachine() throws Exception {
+        Location source = new Location("111111111111", "eu-west-1");
+        String began = rds.resourceIdOf(source, "orders-prod");
+        JsonNode state = JSON.readTree(JSON.writeValueAsString(
+                handler.step(JSON.readTree("{\"database\": \"orders\", \"runId\": \"2026-11-25T03:00:00Z\"}"))));
+        assertThat(state.at("/progress/sourceResourceId").asText()).isEqualTo(began);
+        rds.removeDatabase(source, "orders-prod");
+        rds.addDatabase(source, "orders-prod", "postgres", "arn:aws:kms:eu-west-1:111111111111:key/aws-rds");
+        for (int i = 0; i < 60 && !"DONE".equals(state.path("status").asText()); i++) {
+            state = JSON.readTree(JSON.writeValueAsString(handler.step(state)));
+            assertThat(state.path("status").asText())
+                    .as(state.path("message").asText())
+                    .isNotEqualTo("FAILED");
+        }
+
+        assertThat(state.path("status").asText()).isEqualTo("DONE");
+        assertThat(rds.all(new Location("222222222222", "eu-central-1"))
+                        .getFirst()
+                        .resourceId())
+                .isEqualTo(began);
+    }
+
+    /** A planted source fails the run and publishes the fleet-wide tampering metric the SnapshotPlanted alarm reads. */
+    @Test
+    void aPlantedSourceSnapshot_failsTheRun_andPublishesSnapshotsPlanted() throws Exception {
+        Location source = new Location("111111111111", "eu-west-1");
+        rds.addDatabase(source, "junk", "postgres", "arn:aws:kms:eu-west-1:111111111111:key/aws-rds");
+        rds.createSnapshot(source, DbKind.INSTANCE, "junk", "lifeboat-orders-20261125-0300", Map.of());
+        JsonNode state = JSON.readTree("{\"database\": \"orders\", \"runId\": \"2026-11-25T03:00:00Z\"}");
+        for (int i = 0; i < 60 && "IN_PROGRESS".equals(state.path("status").asText("IN_PROGRESS")); i++) {
+            state = JSON.readTree(JSON.writeValueAsString(handler.step(state)));
+        }
+
+        assertThat(state.path("status").asText()).isEqualTo("FAILED");
+        assertThat(state.path("message").asText()).contains("refused as planted");
+        String emf = stdout.toString(StandardCharsets.UTF_8);
+        assertThat(emf).contains("\"SnapshotsPlanted\"").contains("\"Account\":\"222222222222\"");
+        assertThat(rds.all(new Location("222222222222", "eu-central-1"))).isEmpty();
+    }
+
     @Test
     void badInput_namesTheField() {
         assertThatThrownBy(() -> handler.step(JSON.readTree("{\"database\": \"orders\"}")))

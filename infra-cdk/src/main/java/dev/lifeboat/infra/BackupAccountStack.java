@@ -5,6 +5,7 @@ import dev.lifeboat.core.dump.AccountSpaces;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.restore.RecoveryLog;
 import dev.lifeboat.core.shape.ShapeRecords;
+import dev.lifeboat.core.verify.VerificationReports;
 import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
@@ -311,13 +312,52 @@ public final class BackupAccountStack extends Stack {
                             // GetObject and HeadObject need s3:GetObjectVersion
                             // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
                             "s3:GetObjectVersion",
-                            "s3:PutObjectRetention",
+                            // No s3:PutObjectRetention (issue 37, item 4): a write that names a lock mode or date
+                            // needs it, so production's writers take the vault's default (COMPLIANCE, its
+                            // vaultRetentionDays) and cannot shorten it or choose GOVERNANCE.
                             "s3:ListBucket",
                             "s3:GetBucketObjectLockConfiguration"))
                     .resources(List.of(vault.getBucketArn(), vault.arnForObjects(space + "*")))
                     .conditions(onlyTheirDumpRoles)
                     .build());
         }
+        // Nobody chooses the key of what lands in the accounts' spaces (issue 37, item 4): a dump written under a
+        // key production owns could be made unreadable later by disabling that key. A write that names a KMS key
+        // names the backup key; one that names another kind of encryption (SSE-S3, DSSE) or brings its own key
+        // (SSE-C, "Null" on the customer algorithm as in AWS's RCP example S3-Deny-SSE-C) is refused; one that
+        // names none takes the vault's default, the backup key. Conditions on the request's headers, which only
+        // CreateMultipartUpload and PutObject carry, so the parts of an upload (UploadPart, also s3:PutObject) pass.
+        String accountsSpaces = vault.arnForObjects(VaultUri.prefix(backup.vault()) + AccountSpaces.PREFIX + "*");
+        vault.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("DumpsOnlyUnderTheBackupKey")
+                .effect(Effect.DENY)
+                .principals(List.of(new software.amazon.awscdk.services.iam.AnyPrincipal()))
+                .actions(List.of("s3:PutObject"))
+                .resources(List.of(accountsSpaces))
+                .conditions(Map.of(
+                        "Null",
+                        Map.of("s3:x-amz-server-side-encryption-aws-kms-key-id", "false"),
+                        "StringNotEquals",
+                        Map.of("s3:x-amz-server-side-encryption-aws-kms-key-id", backup.kmsKeyArn())))
+                .build());
+        vault.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("DumpsOnlyUnderKms")
+                .effect(Effect.DENY)
+                .principals(List.of(new software.amazon.awscdk.services.iam.AnyPrincipal()))
+                .actions(List.of("s3:PutObject"))
+                .resources(List.of(accountsSpaces))
+                .conditions(Map.of(
+                        "Null", Map.of("s3:x-amz-server-side-encryption", "false"),
+                        "StringNotEquals", Map.of("s3:x-amz-server-side-encryption", "aws:kms")))
+                .build());
+        vault.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("NoCustomerProvidedKeys")
+                .effect(Effect.DENY)
+                .principals(List.of(new software.amazon.awscdk.services.iam.AnyPrincipal()))
+                .actions(List.of("s3:PutObject"))
+                .resources(List.of(vault.arnForObjects("*")))
+                .conditions(Map.of("Null", Map.of("s3:x-amz-server-side-encryption-customer-algorithm", "false")))
+                .build());
 
         // S3 allows a bucket policy 20 KB
         // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/BucketRestrictions.html);
@@ -520,7 +560,11 @@ public final class BackupAccountStack extends Stack {
                         "VerificationPolicy",
                         Policies.verificationRole(backup.account(), backup.region(), key.getKeyArn())));
         vault.grantRead(verifyStep);
-        vault.grantPut(verifyStep); // reports only; no delete (grantReadWrite would include s3:DeleteObject*)
+        // Its reports and the recovery log of the dumps it restores, nothing else (issue 37, item 6): a verification
+        // role that wrote anywhere could plant manifests in an account's space or shape records before the pipeline.
+        // No delete (grantReadWrite would include s3:DeleteObject*).
+        vault.grantPut(verifyStep, VaultUri.prefix(backup.vault()) + VerificationReports.PREFIX + "*");
+        vault.grantPut(verifyStep, VaultUri.prefix(backup.vault()) + RecoveryLog.PREFIX + "*");
         LambdaInvoke verifyTask = LambdaInvoke.Builder.create(this, "VerificationStep")
                 .lambdaFunction(verifyStep)
                 .payloadResponseOnly(true)
@@ -705,6 +749,22 @@ public final class BackupAccountStack extends Stack {
         }
         all.add(AlarmTopic.failedAtLeastOnce(
                 this, "SnapshotPipelineFailed", snapshotPipeline.metricFailed(), "Lifeboat: a snapshot run failed"));
+        all.add(Alarm.Builder.create(this, "SnapshotPlanted")
+                .metric(Metric.Builder.create()
+                        .namespace(MetricNames.NAMESPACE)
+                        .metricName(MetricNames.SNAPSHOTS_PLANTED)
+                        .dimensionsMap(Map.of(MetricNames.DIMENSION_ACCOUNT, backup.account()))
+                        .statistic("Sum")
+                        .period(Duration.minutes(5))
+                        .build())
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription("Lifeboat: a snapshot run found, under its own name in a source account, a snapshot"
+                        + " it did not make (another database's, or older than the run) and refused it as planted;"
+                        + " the failed run's message in the snapshot pipeline names the database and the snapshot")
+                .build());
         Metric quota = Metric.Builder.create()
                 .namespace(MetricNames.NAMESPACE)
                 .metricName(MetricNames.SNAPSHOT_QUOTA_USED_RATIO)

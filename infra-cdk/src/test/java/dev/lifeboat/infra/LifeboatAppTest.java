@@ -214,6 +214,84 @@ class LifeboatAppTest {
                 .isEqualTo(PolicyEvaluator.Decision.ALLOW);
     }
 
+    /**
+     * Issue 37, items 4 and 6: production's dump roles write their dumps under the backup key and the vault's own
+     * lock, never a key or a lock of their choosing; the verification role writes its reports and the recovery log,
+     * nothing else. Evaluated from the synthesized policies, the writes carrying the headers S3 puts in the request
+     * context (x-amz-server-side-encryption, its KMS key id, the SSE-C customer algorithm).
+     */
+    @Test
+    void theVaultsWriters_chooseNeitherKeyNorLock_andTheVerificationRoleWritesOnlyItsOwnPrefixes() {
+        String bucketArn = "arn:aws:s3:::acme-lifeboat-vault";
+        TemplatePolicies sourcePolicies = new TemplatePolicies(stacks.sources().getFirst());
+        String dumpRole = "arn:aws:iam::111111111111:role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1";
+        var dumpRoles = new PolicyEvaluator.Policies(
+                List.of(),
+                List.of(sourcePolicies.identity(
+                        sourcePolicies.roleNamed(SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1"))),
+                vaultPolicy(bucketArn),
+                "222222222222",
+                false);
+        String own = bucketArn + "/lifeboat/accounts/111111111111/dumps/orders/2026/11/26/x.0a1b2c3d.pgdump";
+        String backupKey = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"))
+                .backup()
+                .kmsKeyArn();
+        String kmsKeyId = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+        String sse = "s3:x-amz-server-side-encryption";
+        Map<String, Map<String, List<String>>> allowed = Map.of(
+                "the backup key, as the dump function writes",
+                Map.of(sse, List.of("aws:kms"), kmsKeyId, List.of(backupKey)),
+                "no header: the vault's default, the backup key",
+                Map.of());
+        allowed.forEach((why, context) -> assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(dumpRole, "s3:PutObject", own, context), dumpRoles))
+                .as(why)
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW));
+        Map<String, Map<String, List<String>>> refused = Map.of(
+                "a key production owns",
+                Map.of(sse, List.of("aws:kms"), kmsKeyId, List.of("arn:aws:kms:eu-central-1:111111111111:key/mine")),
+                "SSE-S3",
+                Map.of(sse, List.of("AES256")),
+                "DSSE-KMS under the backup key",
+                Map.of(sse, List.of("aws:kms:dsse"), kmsKeyId, List.of(backupKey)),
+                "SSE-C, a key only production holds",
+                Map.of("s3:x-amz-server-side-encryption-customer-algorithm", List.of("AES256")));
+        refused.forEach((why, context) -> assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(dumpRole, "s3:PutObject", own, context), dumpRoles))
+                .as(why)
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW));
+        for (String lock : List.of("s3:PutObjectRetention", "s3:BypassGovernanceRetention", "s3:PutObjectLegalHold")) {
+            assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(dumpRole, lock, own), dumpRoles))
+                    .as(lock + ": the vault's default lock applies, the writer picks no mode or date")
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        String verification = Names.roleArn("222222222222", Names.VERIFICATION_ROLE);
+        // The backup account's own role: its identity policy decides (the vault's policy grants it nothing).
+        var verifier =
+                PolicyEvaluator.Policies.identityOnly("222222222222", t.identity(t.roleNamed(Names.VERIFICATION_ROLE)));
+        String vaultObjects = TemplatePolicies.arnOf(vaultLogicalId());
+        for (String mine :
+                List.of("/lifeboat/verifications/orders/20261126T040000Z.json", "/lifeboat/restores/orders/x.json")) {
+            assertThat(PolicyEvaluator.decide(
+                            new PolicyEvaluator.Request(verification, "s3:PutObject", vaultObjects + mine), verifier))
+                    .as(mine)
+                    .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        for (String notMine : List.of(
+                "/lifeboat/accounts/111111111111/dumps/orders/2026/11/26/x.manifest.json",
+                "/lifeboat/shapes/orders/lifeboat-orders-20261126-0300.json",
+                "/lifeboat/dumps/orders/x.manifest.json",
+                "/elsewhere/x")) {
+            assertThat(PolicyEvaluator.decide(
+                            new PolicyEvaluator.Request(verification, "s3:PutObject", vaultObjects + notMine),
+                            verifier))
+                    .as(notMine)
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+    }
+
     /** The vault's bucket policy as S3 reads it, the bucket named by its real ARN; named {@code bucketArn}. */
     private static com.fasterxml.jackson.databind.JsonNode vaultPolicy(String bucketArn) {
         TemplatePolicies backupPolicies = new TemplatePolicies(stacks.backup());

@@ -21,6 +21,12 @@ public final class MetricNames {
     public static final String SNAPSHOT_RUN_DONE = "SnapshotRunDone";
     public static final String SNAPSHOT_RUN_FAILED = "SnapshotRunFailed";
     public static final String SNAPSHOT_COPIES_KEPT = "SnapshotCopiesKept";
+    /**
+     * A run refused a snapshot under its name that was not its own (another database's, or made before the run):
+     * tampering in a source account (issue 37). Dimension Account: the backup account, so one alarm covers the fleet;
+     * the run's failure message names the database and the snapshot.
+     */
+    public static final String SNAPSHOTS_PLANTED = "SnapshotsPlanted";
     /** A pipeline step that found no room and waits (Account, Region): the fleet's queue, summed per period. */
     public static final String SNAPSHOT_RUNS_QUEUED = "SnapshotRunsQueued";
 

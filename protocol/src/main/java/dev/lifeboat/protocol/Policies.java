@@ -706,8 +706,8 @@ public final class Policies {
                                 "s3:PutObject",
                                 "s3:AbortMultipartUpload",
                                 "s3:GetObject",
-                                "s3:GetObjectVersion",
-                                "s3:PutObjectRetention"),
+                                // No s3:PutObjectRetention: the vault's default lock applies (issue 37, item 4).
+                                "s3:GetObjectVersion"),
                         objectPrefixes.stream()
                                 .map(p -> "arn:aws:s3:::" + vaultBucket + "/" + p + "*")
                                 .toList(),

@@ -16,6 +16,13 @@ public final class Tags {
     /** For people: when the source was taken, from RDS's stamps. Nothing decides on it (production could forge it). */
     public static final String SOURCE_SNAPSHOT_TIME = "lifeboat:source-snapshot-time";
 
+    /**
+     * On every copy: the resource id (DbiResourceId, DbClusterResourceId) of the database the run backs up, written
+     * in the backup account. RDS keeps the data's own resource id on every copy; retention and freshness count a copy
+     * only when the two agree (a copy of a planted snapshot does not).
+     */
+    public static final String SOURCE_RESOURCE_ID = "lifeboat:source-resource-id";
+
     public static final String ENGINE = "lifeboat:engine";
     public static final String ENGINE_VERSION = "lifeboat:engine-version";
     public static final String RUN = "lifeboat:run";

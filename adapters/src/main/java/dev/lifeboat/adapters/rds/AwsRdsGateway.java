@@ -559,7 +559,8 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                 null,
                 c.status(),
                 c.endpoint() == null ? null : c.endpoint() + ":" + c.port(),
-                tagMap(c.tagList()));
+                tagMap(c.tagList()),
+                c.dbClusterResourceId());
     }
 
     private static SourceDatabase database(DBInstance i) {
@@ -578,7 +579,8 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                 i.endpoint() == null
                         ? null
                         : i.endpoint().address() + ":" + i.endpoint().port(),
-                tagMap(i.tagList()));
+                tagMap(i.tagList()),
+                i.dbiResourceId());
     }
 
     private SnapshotInfo instance(Location where, DBSnapshot s) {
@@ -608,7 +610,8 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                 s.engine(),
                 s.engineVersion(),
                 s.percentProgress() == null ? 0 : s.percentProgress(),
-                s.originalSnapshotCreateTime());
+                s.originalSnapshotCreateTime(),
+                s.dbiResourceId());
     }
 
     private SnapshotInfo cluster(Location where, DBClusterSnapshot s) {
@@ -638,7 +641,9 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                 shared,
                 s.engine(),
                 s.engineVersion(),
-                s.percentProgress() == null ? 0 : s.percentProgress());
+                s.percentProgress() == null ? 0 : s.percentProgress(),
+                null,
+                s.dbClusterResourceId());
     }
 
     @Override

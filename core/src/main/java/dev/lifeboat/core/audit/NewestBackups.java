@@ -93,6 +93,8 @@ public final class NewestBackups {
                 Optional<SnapshotInfo> s = PruningSnapshots.copies(rds, config, databaseId).stream()
                         .filter(SnapshotInfo::available)
                         .filter(x -> RetentionPolicy.takenAt(x) != null)
+                        // A copy of a planted snapshot is not the database's backup, however fresh.
+                        .filter(x -> RetentionPolicy.lineageBroken(x) == null)
                         .max(Comparator.comparing(RetentionPolicy::takenAt));
                 if (s.isPresent()) {
                     String id = s.get().id();

@@ -16,6 +16,10 @@ import java.util.Set;
  * @param originalCreatedAt RDS's OriginalSnapshotCreateTime: when the first snapshot of a chain of copies was
  *     taken, set by RDS and kept by every copy (DB snapshots only; null for cluster snapshots and unknown).
  *     "Doesn't change when the snapshot is copied": https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBSnapshot.html
+ * @param resourceId the resource id of the database the data was taken from: RDS's DbiResourceId of a DB snapshot
+ *     ("The identifier for the source DB instance, which can't be changed and which is unique to an AWS Region",
+ *     API_DBSnapshot.html) or DbClusterResourceId of a cluster snapshot (API_DBClusterSnapshot.html). Set by RDS,
+ *     kept by every copy; no name can stand in for it. Null when RDS gave none.
  */
 public record SnapshotInfo(
         String id,
@@ -33,7 +37,8 @@ public record SnapshotInfo(
         String engine,
         String engineVersion,
         int percentProgress,
-        Instant originalCreatedAt) {
+        Instant originalCreatedAt,
+        String resourceId) {
 
     /** A snapshot whose original creation time is not known (a cluster snapshot, a test's fixture). */
     public SnapshotInfo(
@@ -68,6 +73,45 @@ public record SnapshotInfo(
                 engine,
                 engineVersion,
                 percentProgress,
+                null,
+                null);
+    }
+
+    /** A snapshot whose database's resource id is not known (a test's fixture). */
+    public SnapshotInfo(
+            String id,
+            String arn,
+            Location location,
+            DbKind kind,
+            String dbIdentifier,
+            String status,
+            String type,
+            Instant createdAt,
+            boolean encrypted,
+            String kmsKeyId,
+            Map<String, String> tags,
+            Set<String> sharedWith,
+            String engine,
+            String engineVersion,
+            int percentProgress,
+            Instant originalCreatedAt) {
+        this(
+                id,
+                arn,
+                location,
+                kind,
+                dbIdentifier,
+                status,
+                type,
+                createdAt,
+                encrypted,
+                kmsKeyId,
+                tags,
+                sharedWith,
+                engine,
+                engineVersion,
+                percentProgress,
+                originalCreatedAt,
                 null);
     }
 

@@ -12,7 +12,12 @@ public interface RdsGateway extends RdsSnapshots, RdsDatabases, AutoCloseable {
     /** Releases what the gateway holds (clients, credential refreshers); nothing by default. */
     @Override
     default void close() {}
-    /** A database as RDS describes it. */
+    /**
+     * A database as RDS describes it.
+     *
+     * @param resourceId RDS's DbiResourceId (instance) or DbClusterResourceId (cluster): the database itself, which
+     *     a name is not (a database deleted and made again under its name has another); null when RDS gave none
+     */
     record SourceDatabase(
             String identifier,
             String engine,
@@ -22,9 +27,24 @@ public interface RdsGateway extends RdsSnapshots, RdsDatabases, AutoCloseable {
             String optionGroup,
             String status,
             String endpoint,
-            Map<String, String> tags) {
+            Map<String, String> tags,
+            String resourceId) {
         public SourceDatabase {
             tags = tags == null ? Map.of() : Map.copyOf(tags);
+        }
+
+        /** A database whose resource id is not known (a test's fixture, a restore's answer). */
+        public SourceDatabase(
+                String identifier,
+                String engine,
+                String engineVersion,
+                boolean encrypted,
+                String kmsKeyId,
+                String optionGroup,
+                String status,
+                String endpoint,
+                Map<String, String> tags) {
+            this(identifier, engine, engineVersion, encrypted, kmsKeyId, optionGroup, status, endpoint, tags, null);
         }
 
         public boolean available() {

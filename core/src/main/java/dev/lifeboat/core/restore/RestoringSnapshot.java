@@ -516,10 +516,15 @@ public final class RestoringSnapshot {
 
     /** The copy to restore: an identifier, the newest ("latest"), or the newest taken at or before a time. */
     public SnapshotInfo choose(LifeboatConfig config, String databaseId, String backup) {
-        List<SnapshotInfo> copies = PruningSnapshots.copies(rds, config, databaseId).stream()
+        List<SnapshotInfo> available = PruningSnapshots.copies(rds, config, databaseId).stream()
                 .filter(SnapshotInfo::available)
                 .toList();
-        if (copies.isEmpty()) {
+        // "latest" and "before:" never pick a copy of a planted snapshot (issue 37); one named by its id is the
+        // operator's choice.
+        List<SnapshotInfo> copies = available.stream()
+                .filter(s -> RetentionPolicy.lineageBroken(s) == null)
+                .toList();
+        if (available.isEmpty()) {
             throw new BackupNotFoundException(
                     "no available snapshot copy of " + databaseId + " in the backup account "
                             + config.backup().account() + " " + config.backup().region(),
@@ -527,7 +532,12 @@ public final class RestoringSnapshot {
         }
         String b = backup == null ? "latest" : backup.trim();
         if (b.equalsIgnoreCase("latest")) {
-            return copies.getFirst();
+            return copies.stream()
+                    .findFirst()
+                    .orElseThrow(() -> new BackupNotFoundException(
+                            "every snapshot copy of " + databaseId + " is of another database than its run backed up"
+                                    + " (" + RetentionPolicy.lineageBroken(available.getFirst()) + ")",
+                            "restore from a dump with --from dump, or name a copy with --backup after checking it"));
         }
         if (b.toLowerCase(Locale.ROOT).startsWith("before:")) {
             Instant limit;
@@ -542,10 +552,10 @@ public final class RestoringSnapshot {
                     .findFirst()
                     .orElseThrow(() -> new BackupNotFoundException(
                             "no copy of " + databaseId + " was taken at or before " + limit,
-                            "the oldest is " + copies.getLast().id() + " (" + RetentionPolicy.takenAt(copies.getLast())
-                                    + ")"));
+                            "the oldest is " + available.getLast().id() + " ("
+                                    + RetentionPolicy.takenAt(available.getLast()) + ")"));
         }
-        return copies.stream()
+        return available.stream()
                 .filter(s -> s.id().equals(b))
                 .findFirst()
                 .orElseThrow(() -> new BackupNotFoundException(
@@ -553,10 +563,10 @@ public final class RestoringSnapshot {
                         "choose one of: "
                                 + String.join(
                                         ", ",
-                                        copies.stream()
+                                        available.stream()
                                                 .limit(10)
                                                 .map(SnapshotInfo::id)
-                                                .toList()) + (copies.size() > 10 ? ", ..." : "")
+                                                .toList()) + (available.size() > 10 ? ", ..." : "")
                                 + "; or latest, or before:TIME"));
     }
 

@@ -27,14 +27,29 @@ import org.slf4j.LoggerFactory;
 public final class CopyingSnapshot {
     private static final Logger LOG = LoggerFactory.getLogger(CopyingSnapshot.class);
 
-    /** Where the run stands after this step, and what this step did. */
+    /**
+     * Where the run stands after this step, and what this step did.
+     *
+     * @param planted the run failed on a snapshot under its name that is not its own ({@link Decision#planted})
+     */
     public record Result(
             Decision.Status status,
             String message,
             RunProgress progress,
             List<Action> executed,
             Optional<SnapshotInfo> finalCopy,
-            RdsGateway.Quota backupQuota) {}
+            RdsGateway.Quota backupQuota,
+            boolean planted) {
+        public Result(
+                Decision.Status status,
+                String message,
+                RunProgress progress,
+                List<Action> executed,
+                Optional<SnapshotInfo> finalCopy,
+                RdsGateway.Quota backupQuota) {
+            this(status, message, progress, executed, finalCopy, backupQuota, false);
+        }
+    }
 
     private final RdsGateway rds;
     private final DatabaseShapes shapes;
@@ -120,8 +135,12 @@ public final class CopyingSnapshot {
                         o.finalCopy(),
                         o.backupQuota());
             }
-            LOG.info("{} {}: {}", databaseId, d.status(), d.message());
-            return new Result(d.status(), d.message(), p, executed, o.finalCopy(), o.backupQuota());
+            if (d.planted()) {
+                LOG.warn("{} {}: {}", databaseId, d.status(), d.message());
+            } else {
+                LOG.info("{} {}: {}", databaseId, d.status(), d.message());
+            }
+            return new Result(d.status(), d.message(), p, executed, o.finalCopy(), o.backupQuota(), d.planted());
         }
         throw new IllegalStateException("unreachable: two passes always return");
     }

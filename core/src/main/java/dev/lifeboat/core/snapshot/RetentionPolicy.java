@@ -2,6 +2,7 @@ package dev.lifeboat.core.snapshot;
 
 import dev.lifeboat.core.config.LifeboatConfig.Retention;
 import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.protocol.Tags;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,6 +25,8 @@ import java.util.function.Function;
  *   <li>when a copy was taken comes from RDS's own timestamps ({@link #takenAt}), never from a tag:
  *       production writes its snapshots' tags, and a forged date would make genuine copies look old;
  *   <li>a copy whose time is after its own creation or in the future is not a candidate, and is reported;
+ *   <li>a copy whose data RDS says came from another database than the one its run backed up
+ *       ({@link #lineageBroken}) is not a candidate, and is reported;
  *   <li>the {@code daily} newest copies (at least one) and every copy younger than {@link #MINIMUM_AGE}
  *       are kept, whatever the periods say;
  *   <li>a copy a verification run is restoring from is never deleted.
@@ -95,8 +98,27 @@ public final class RetentionPolicy {
                 untrusted);
     }
 
-    /** Why a copy's times cannot be right, or null when they can. */
+    /**
+     * Why a copy is not of the database its run backed up, or null when it is or cannot be told: the run writes, in
+     * the backup account, the resource id of the database it backs up ({@link Tags#SOURCE_RESOURCE_ID}); RDS keeps,
+     * on every copy, the resource id of the database the data came from. They differ only for a copy of a snapshot
+     * someone else made under the run's name (issue 37). Copies made before runs wrote the tag cannot be told.
+     */
+    public static String lineageBroken(SnapshotInfo s) {
+        String runs = s.tags().get(Tags.SOURCE_RESOURCE_ID);
+        if (runs == null || s.resourceId() == null || runs.equals(s.resourceId())) {
+            return null;
+        }
+        return "its data is of database " + s.resourceId() + ", but its run backed up " + runs
+                + ": a copy of a snapshot someone else made under the run's name";
+    }
+
+    /** Why a copy's times or lineage cannot be right, or null when they can. */
     private static String implausible(SnapshotInfo s, Instant now) {
+        String lineage = lineageBroken(s);
+        if (lineage != null) {
+            return lineage;
+        }
         Instant taken = takenAt(s);
         if (taken.isAfter(now.plus(SKEW))) {
             return "taken " + taken + ", after now (" + now + ")";

@@ -80,8 +80,43 @@ public final class SnapshotPlanner {
         }
     }
 
-    public static Decision decide(Plan plan, Observed o, RunProgress progress) {
+    public static Decision decide(Plan plan, Observed o, RunProgress given) {
         SnapshotRun run = plan.run();
+
+        // 0. Only what this run made is the run's (issue 37). Its names are predictable, and production can create
+        // a snapshot under one of them before the run does, from another database: adopted, that junk would be
+        // shared, copied and kept as the database's backup. A snapshot is the run's only if it was taken of the
+        // database the run backs up (RDS's resource id, which no name can stand in for), is manual, and was made
+        // after the run began. Anything else is refused as planted: nothing is copied from it, nothing deleted.
+        String current =
+                o.sourceDatabase().map(RdsGateway.SourceDatabase::resourceId).orElse(null);
+        RunProgress progress = given.of(current);
+        String resourceId = progress.sourceResourceId();
+        for (var found : List.of(o.source(), o.share(), o.staging(), o.finalCopy())) {
+            if (found.isPresent() && resourceId == null) {
+                return Decision.fail(
+                        "snapshot " + found.get().id() + " is under this run's name, but the run never saw "
+                                + kindName(plan) + " "
+                                + plan.database().source().identifier()
+                                + "'s resource id (it is gone, or RDS gave none), so it cannot tell whether the"
+                                + " snapshot is its own; nothing was done. Restore from the newest backup copy"
+                                + " (lifeboat list --snapshots) if production was deleted",
+                        progress);
+            }
+            if (found.isPresent()) {
+                String why = notTheRuns(plan, found.get(), resourceId);
+                if (why != null) {
+                    return Decision.refusePlanted(
+                            "snapshot " + found.get().id() + " in "
+                                    + found.get().location()
+                                    + " is under this run's name but is not the run's: " + why
+                                    + ". It is refused as planted and left as it is (nothing copied from it, nothing"
+                                    + " deleted); find out who made it (CloudTrail: CreateDBSnapshot, CopyDBSnapshot),"
+                                    + " delete it, and run again",
+                            progress);
+                }
+            }
+        }
 
         // 6. The final copy exists: wait for it, retry it, or clean up after it.
         if (o.finalCopy().isPresent()) {
@@ -146,7 +181,7 @@ public final class SnapshotPlanner {
                             run.finalId(),
                             backupKeyFor(plan, staging),
                             plan.database().snapshot().optionGroup(),
-                            tags(plan, staging, "backup"),
+                            tags(plan, staging, "backup", resourceId),
                             Action.Purpose.STAGING_TO_BACKUP));
         }
 
@@ -162,6 +197,21 @@ public final class SnapshotPlanner {
                         progress);
             }
             RdsGateway.SourceDatabase db = o.sourceDatabase().get();
+            if (resourceId == null) {
+                return Decision.fail(
+                        "RDS gives no resource id for " + kindName(plan) + " " + db.identifier()
+                                + ", so the run could not tell its own snapshots from planted ones; nothing was done",
+                        progress);
+            }
+            if (!resourceId.equals(db.resourceId())) {
+                return Decision.fail(
+                        kindName(plan) + " " + db.identifier() + " in " + plan.sourceLocation()
+                                + " is another database than the one this run began with (resource id "
+                                + db.resourceId() + ", not " + resourceId
+                                + "): it was deleted and made again under its name. The backup copies of the old one"
+                                + " are kept; start a new run to back up the new one",
+                        progress);
+            }
             if (db.encrypted()
                     && plan.database().source().shareKmsKeyArn() == null
                     && !plan.sameAccount()
@@ -183,9 +233,10 @@ public final class SnapshotPlanner {
                                 plan.sourceLocation(),
                                 plan.database().source().identifier(),
                                 run.sourceId(),
-                                tags(plan, null, "source")));
+                                tags(plan, null, "source", resourceId)));
             }
-            Optional<SnapshotInfo> automated = o.newestAutomated().filter(SnapshotInfo::available);
+            Optional<SnapshotInfo> automated =
+                    o.newestAutomated().filter(SnapshotInfo::available).filter(a -> resourceId.equals(a.resourceId()));
             if (automated.isEmpty()) {
                 return Decision.fail(
                         "no available automated snapshot of "
@@ -210,7 +261,7 @@ public final class SnapshotPlanner {
                             run.sourceId(),
                             key,
                             null, // the configured option group is the backup Region's (USER_CopySnapshot)
-                            tags(plan, a, "source"),
+                            tags(plan, a, "source", resourceId),
                             Action.Purpose.AUTOMATED_TO_MANUAL));
         }
         SnapshotInfo source = o.source().get();
@@ -246,7 +297,7 @@ public final class SnapshotPlanner {
                                 run.shareId(),
                                 shareKey,
                                 null,
-                                tags(plan, source, "share"),
+                                tags(plan, source, "share", resourceId),
                                 Action.Purpose.REENCRYPT_WITH_SHARE_KEY));
             }
             SnapshotInfo share = o.share().get();
@@ -313,7 +364,7 @@ public final class SnapshotPlanner {
                     run.stagingId(),
                     plan.kind() == DbKind.CLUSTER && !shareable.encrypted() ? null : staging,
                     null,
-                    tags(plan, shareable, "staging"),
+                    tags(plan, shareable, "staging", resourceId),
                     Action.Purpose.INTO_STAGING));
             return new Decision(
                     Decision.Status.IN_PROGRESS,
@@ -328,7 +379,7 @@ public final class SnapshotPlanner {
                 run.finalId(),
                 backupKeyFor(plan, shareable),
                 plan.database().snapshot().optionGroup(),
-                tags(plan, shareable, "backup"),
+                tags(plan, shareable, "backup", resourceId),
                 Action.Purpose.INTO_BACKUP_SINGLE_STEP));
         return new Decision(
                 Decision.Status.IN_PROGRESS,
@@ -390,11 +441,41 @@ public final class SnapshotPlanner {
                 progress);
     }
 
+    /** RDS's clock and the schedule's may differ a little; a snapshot made this long before the run is still its. */
+    static final java.time.Duration SKEW = java.time.Duration.ofMinutes(5);
+
+    /**
+     * Why a snapshot under one of the run's names is not the run's, or null when it is: it must be of the run's
+     * database (RDS's resource id, set by RDS and kept by every copy), manual, and made after the run began. RDS's
+     * SnapshotCreateTime "changes for the copy when the snapshot is copied" (API_DBSnapshot.html), so every hop of
+     * the run has its own. A name, an ARN (made of the name) or a tag proves nothing: production chooses them.
+     */
+    static String notTheRuns(Plan plan, SnapshotInfo s, String resourceId) {
+        if (s.resourceId() == null) {
+            return "RDS gives no resource id for it, so it cannot be told from a snapshot of another database";
+        }
+        if (!resourceId.equals(s.resourceId())) {
+            return "it was taken of another database (resource id " + s.resourceId() + ", not " + resourceId + ")";
+        }
+        if (!"manual".equals(s.type())) {
+            return "it is a " + s.type() + " snapshot, and every snapshot the run makes is manual";
+        }
+        java.time.Instant began = plan.run().scheduledAt().minus(SKEW);
+        if (s.createdAt() != null && s.createdAt().isBefore(began)) {
+            return "it was created at " + s.createdAt() + ", before the run began ("
+                    + plan.run().scheduledAt() + ")";
+        }
+        if (s.createdAt() == null && (s.available() || s.failed())) {
+            return "RDS gives no creation time for it, so it cannot be told from one made before the run";
+        }
+        return null;
+    }
+
     private static String kindName(Plan plan) {
         return plan.kind() == DbKind.CLUSTER ? "DB cluster" : "DB instance";
     }
 
-    static Map<String, String> tags(Plan plan, SnapshotInfo from, String role) {
+    static Map<String, String> tags(Plan plan, SnapshotInfo from, String role, String resourceId) {
         Map<String, String> t = new HashMap<>();
         t.put(Tags.MANAGED_BY, "lifeboat");
         t.put(Tags.DATABASE, plan.database().id());
@@ -403,6 +484,9 @@ public final class SnapshotPlanner {
         t.put(Tags.SOURCE_IDENTIFIER, plan.database().source().identifier());
         t.put(Tags.RUN, plan.run().runTag());
         t.put(Tags.ROLE, role);
+        if (resourceId != null) {
+            t.put(Tags.SOURCE_RESOURCE_ID, resourceId);
+        }
         if (from != null) {
             // For people reading the console: RDS's own time, never the source's tag (production writes those).
             // Retention reads RDS's timestamps of the copy itself (RetentionPolicy.takenAt), not this tag.

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class VerificationReports {
     private static final Logger LOG = LoggerFactory.getLogger(VerificationReports.class);
+    /** Where the reports are, under the vault's prefix: the only place the verification role may write besides restores/. */
+    public static final String PREFIX = "verifications/";
+
     static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -48,7 +51,7 @@ public final class VerificationReports {
     }
 
     static String key(String databaseId, Instant startedAt) {
-        return "verifications/" + databaseId + "/" + STAMP.format(startedAt) + ".json";
+        return PREFIX + databaseId + "/" + STAMP.format(startedAt) + ".json";
     }
 
     /** The stored reports of a database, oldest first; unreadable ones are logged and left out. */
@@ -57,7 +60,7 @@ public final class VerificationReports {
         if (vault == null) {
             return out;
         }
-        for (String key : vault.list("verifications/" + databaseId + "/")) {
+        for (String key : vault.list(PREFIX + databaseId + "/")) {
             vault.read(key).ifPresent(b -> {
                 try {
                     out.add(JSON.readValue(b, Report.class));

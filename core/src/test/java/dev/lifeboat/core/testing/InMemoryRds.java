@@ -171,7 +171,25 @@ public class InMemoryRds implements RdsGateway {
                         optionGroup,
                         "available",
                         id + "." + where.region() + ".rds.example:5432",
-                        Map.of()));
+                        Map.of(),
+                        newResourceId()));
+    }
+
+    private int resourceIds;
+
+    /**
+     * A database's resource id, new for every database made (RDS: "unique to an AWS Region" and never reused, so a
+     * database deleted and made again under its name has another one; API_DBInstance.html, DbiResourceId).
+     */
+    private String newResourceId() {
+        resourceIds++;
+        return String.format(java.util.Locale.ROOT, "db-LIFEBOATFAKE%012d", resourceIds);
+    }
+
+    /** The resource id of a database of the fake, as RDS would answer it. */
+    public synchronized String resourceIdOf(Location where, String id) {
+        SourceDatabase db = databases.get(k(where, id));
+        return db == null ? null : db.resourceId();
     }
 
     public synchronized void removeDatabase(Location where, String id) {
@@ -203,7 +221,20 @@ public class InMemoryRds implements RdsGateway {
             Location where, DbKind kind, String dbId, Instant at, String kmsKeyArn) {
         String id = "rds:" + dbId + "-" + at.toString().substring(0, 16).replace(":", "-");
         Entry e = new Entry();
-        e.info = info(where, kind, id, dbId, "available", "automated", at, kmsKeyArn, Map.of(), 100, at);
+        SourceDatabase db = databases.get(k(where, dbId));
+        e.info = info(
+                where,
+                kind,
+                id,
+                dbId,
+                "available",
+                "automated",
+                at,
+                kmsKeyArn,
+                Map.of(),
+                100,
+                at,
+                db == null ? null : db.resourceId());
         snapshots.put(k(where, id), e);
         return e.info;
     }
@@ -250,7 +281,8 @@ public class InMemoryRds implements RdsGateway {
             String kmsKeyArn,
             Map<String, String> tags,
             int percent,
-            Instant original) {
+            Instant original,
+            String resourceId) {
         String arn = "arn:aws:rds:" + where.region() + ":" + where.account() + ":"
                 + (kind == DbKind.CLUSTER ? "cluster-snapshot:" : "snapshot:") + id;
         return new SnapshotInfo(
@@ -269,7 +301,8 @@ public class InMemoryRds implements RdsGateway {
                 "postgres",
                 "16.4",
                 percent,
-                kind == DbKind.CLUSTER ? null : original);
+                kind == DbKind.CLUSTER ? null : original,
+                resourceId);
     }
 
     /** Each observation moves unfinished snapshots one step toward done. */
@@ -300,7 +333,8 @@ public class InMemoryRds implements RdsGateway {
                     i.engine(),
                     i.engineVersion(),
                     e.pollsLeft > 0 ? 50 : 100,
-                    i.originalCreatedAt());
+                    i.originalCreatedAt(),
+                    i.resourceId());
         } else if (!e.info.sharedWith().equals(e.sharedWith)) {
             SnapshotInfo i = e.info;
             e.info = new SnapshotInfo(
@@ -319,7 +353,8 @@ public class InMemoryRds implements RdsGateway {
                     i.engine(),
                     i.engineVersion(),
                     i.percentProgress(),
-                    i.originalCreatedAt());
+                    i.originalCreatedAt(),
+                    i.resourceId());
         }
     }
 
@@ -346,7 +381,8 @@ public class InMemoryRds implements RdsGateway {
                         db.optionGroup(),
                         "available",
                         identifier + "." + where.region() + ".rds.example:5432",
-                        db.tags());
+                        db.tags(),
+                        db.resourceId());
                 databases.put(k(where, identifier), db);
             } else {
                 restoresPending.put(k(where, identifier), left - 1);
@@ -381,7 +417,8 @@ public class InMemoryRds implements RdsGateway {
                 spec.optionGroup(),
                 "creating",
                 null,
-                spec.tags());
+                spec.tags(),
+                newResourceId());
         databases.put(k(where, spec.newIdentifier()), db);
         restoresPending.put(k(where, spec.newIdentifier()), restorePolls >= 0 ? restorePolls : pollsToComplete);
         return db;
@@ -412,7 +449,16 @@ public class InMemoryRds implements RdsGateway {
             throw new IllegalStateException("DBInstanceAlreadyExists: " + writer);
         }
         SourceDatabase db = new SourceDatabase(
-                writer, c.engine(), c.engineVersion(), c.encrypted(), c.kmsKeyId(), null, "creating", null, tags);
+                writer,
+                c.engine(),
+                c.engineVersion(),
+                c.encrypted(),
+                c.kmsKeyId(),
+                null,
+                "creating",
+                null,
+                tags,
+                newResourceId());
         databases.put(k(where, writer), db);
         restoresPending.put(k(where, writer), restorePolls >= 0 ? restorePolls : pollsToComplete);
         return db;
@@ -560,7 +606,8 @@ public class InMemoryRds implements RdsGateway {
                 spec.optionGroup(),
                 "creating",
                 null,
-                spec.tags());
+                spec.tags(),
+                newResourceId());
         databases.put(k(where, spec.newIdentifier()), db);
         restoresPending.put(k(where, spec.newIdentifier()), restorePolls >= 0 ? restorePolls : pollsToComplete);
         return db;
@@ -632,7 +679,8 @@ public class InMemoryRds implements RdsGateway {
                 db.kmsKeyId(),
                 tags,
                 0,
-                clock.instant());
+                clock.instant(),
+                db.resourceId());
         e.pollsLeft = pollsToComplete;
         e.due = duration == null ? null : clock.instant().plus(duration.apply(where, snapshotId));
         e.willFail = failNext.remove(k(where, snapshotId));
@@ -728,7 +776,9 @@ public class InMemoryRds implements RdsGateway {
                 tags,
                 0,
                 // RDS keeps OriginalSnapshotCreateTime through copies (API_DBSnapshot.html).
-                s.originalCreatedAt() != null ? s.originalCreatedAt() : s.createdAt());
+                s.originalCreatedAt() != null ? s.originalCreatedAt() : s.createdAt(),
+                // RDS keeps the DbiResourceId of the database the data came from through copies.
+                s.resourceId());
         e.pollsLeft = pollsToComplete;
         e.due = duration == null ? null : clock.instant().plus(duration.apply(where, targetId));
         e.willFail = failNext.remove(k(where, targetId));

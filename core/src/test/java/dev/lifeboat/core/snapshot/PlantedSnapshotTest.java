@@ -1,0 +1,323 @@
+package dev.lifeboat.core.snapshot;
+
+import static dev.lifeboat.core.snapshot.SnapshotPipelineTest.BACKUP;
+import static dev.lifeboat.core.snapshot.SnapshotPipelineTest.PROD;
+import static dev.lifeboat.core.snapshot.SnapshotPipelineTest.RUN;
+import static dev.lifeboat.core.snapshot.SnapshotPipelineTest.SHARE_KEY;
+import static dev.lifeboat.core.snapshot.SnapshotPipelineTest.SOURCE;
+import static dev.lifeboat.core.snapshot.SnapshotPipelineTest.VAULT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.core.audit.NewestBackups;
+import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
+import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.Mode;
+import dev.lifeboat.core.error.BackupNotFoundException;
+import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.SnapshotInfo;
+import dev.lifeboat.core.restore.RestoringSnapshot;
+import dev.lifeboat.core.testing.IamModel;
+import dev.lifeboat.core.testing.InMemoryRds;
+import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.testing.MutableClock;
+import dev.lifeboat.core.testing.TestSettings;
+import dev.lifeboat.protocol.Tags;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 37, item 1: production can create a snapshot under a run's predictable name before the run does. The run
+ * adopts only what it made: a snapshot of its database (RDS's resource id), manual, made after the run began.
+ * Anything else under its names is refused as planted, left as it is, and reported as tampering; retention,
+ * freshness and "latest" never count a copy whose data RDS says came from another database than its run's.
+ */
+class PlantedSnapshotTest {
+    private final MutableClock clock = new MutableClock(RUN.plusSeconds(60));
+    private final LifeboatConfig config = TestSettings.pipeline(BACKUP, Mode.CREATE, CopyStrategy.AUTO, SHARE_KEY);
+
+    /** Production's account and the backup account as the CDK app deploys them, with a junk database beside. */
+    private InMemoryRds world() {
+        InMemoryRds rds = new InMemoryRds(clock);
+        InMemoryRds.Key aws = rds.addKey(PROD, "eu-west-1", "aws-rds", true);
+        rds.addKey(PROD, "eu-west-1", "share", false, BACKUP);
+        rds.addKey(BACKUP, "eu-central-1", "backup", false);
+        rds.addKey(BACKUP, "eu-west-1", "staging", false);
+        rds.addDatabase(SOURCE, "orders-prod", "postgres", aws.arn());
+        rds.addDatabase(SOURCE, "junk", "postgres", aws.arn());
+        return rds;
+    }
+
+    private static void deploy(InMemoryRds rds, LifeboatConfig cfg) {
+        rds.iam = IamModel.deployed(cfg, IamModel.BackupRole.PIPELINE).withDefaultPoliciesFor(rds);
+    }
+
+    private CopyingSnapshot.Result runToEnd(InMemoryRds rds, LifeboatConfig cfg, Instant at, RunProgress start) {
+        CopyingSnapshot copying = new CopyingSnapshot(rds);
+        RunProgress p = start;
+        CopyingSnapshot.Result r = null;
+        for (int i = 0; i < 200; i++) {
+            r = copying.advance(cfg, "orders", at, p);
+            p = r.progress();
+            clock.advance(Duration.ofMinutes(1));
+            if (r.status() != Decision.Status.IN_PROGRESS) {
+                return r;
+            }
+        }
+        throw new AssertionError("the run of " + at + " did not end in 200 steps: " + r.message());
+    }
+
+    @Test
+    void anotherDatabasesSnapshot_underAnyOfTheRunsNames_isRefusedAsPlanted_leftAsItIs_andCopiesNothing() {
+        SnapshotRun run = new SnapshotRun("orders", RUN);
+        for (String name : List.of(run.sourceId(), run.shareId())) {
+            InMemoryRds rds = world();
+            // Production's administrator, ahead of the run: the run's name, another database's data.
+            SnapshotInfo planted = rds.createSnapshot(SOURCE, DbKind.INSTANCE, "junk", name, Map.of());
+            deploy(rds, config);
+
+            CopyingSnapshot.Result r = runToEnd(rds, config, RUN, RunProgress.START);
+
+            assertThat(r.status()).as(name + ": " + r.message()).isEqualTo(Decision.Status.FAILED);
+            assertThat(r.planted()).as(name).isTrue();
+            assertThat(r.message())
+                    .contains(name)
+                    .contains("taken of another database")
+                    .contains(rds.resourceIdOf(SOURCE, "junk"))
+                    .contains("refused as planted");
+            assertThat(rds.all(VAULT))
+                    .as(name + ": nothing reached the backup account")
+                    .isEmpty();
+            assertThat(rds.all(SOURCE))
+                    .as(name + ": the planted snapshot is left where it is, for whoever looks into it")
+                    .anyMatch(s -> s.id().equals(name) && s.arn().equals(planted.arn()));
+            assertThat(rds.calls)
+                    .as(name + ": never shared, copied or deleted")
+                    .noneMatch(c -> c.startsWith("share") && c.contains(" " + name + " "))
+                    .noneMatch(c -> c.contains("from " + planted.arn()))
+                    .noneMatch(c -> c.startsWith("delete") && c.endsWith(" " + name));
+        }
+    }
+
+    @Test
+    void aSnapshotOfTheRightDatabase_madeBeforeTheRunBegan_isRefused_soOldDataCannotPassForTonightsBackup() {
+        InMemoryRds rds = world();
+        SnapshotRun run = new SnapshotRun("orders", RUN);
+        String orders = rds.resourceIdOf(SOURCE, "orders-prod");
+        rds.put(new SnapshotInfo(
+                run.sourceId(),
+                "arn:aws:rds:eu-west-1:" + PROD + ":snapshot:" + run.sourceId(),
+                SOURCE,
+                DbKind.INSTANCE,
+                "orders-prod",
+                "available",
+                "manual",
+                RUN.minus(Duration.ofDays(20)),
+                false,
+                null,
+                Map.of(),
+                Set.of(),
+                "postgres",
+                "16.4",
+                100,
+                RUN.minus(Duration.ofDays(20)),
+                orders));
+        deploy(rds, config);
+
+        CopyingSnapshot.Result r = runToEnd(rds, config, RUN, RunProgress.START);
+
+        assertThat(r.status()).isEqualTo(Decision.Status.FAILED);
+        assertThat(r.planted()).isTrue();
+        assertThat(r.message()).contains("before the run began");
+        assertThat(rds.all(VAULT)).isEmpty();
+    }
+
+    @Test
+    void aRunThatLostItsProgressAfterItsCreate_adoptsTheSnapshotItMade_andTagsTheCopyWithItsDatabase() {
+        InMemoryRds rds = world();
+        deploy(rds, config);
+        CopyingSnapshot copying = new CopyingSnapshot(rds);
+        // The first step creates the source snapshot; its answer is lost (the function killed before it returned).
+        assertThat(copying.advance(config, "orders", RUN, RunProgress.START).executed())
+                .anyMatch(a -> a instanceof Action.CreateSource);
+
+        CopyingSnapshot.Result r = runToEnd(rds, config, RUN, RunProgress.START);
+
+        assertThat(r.status()).as(r.message()).isEqualTo(Decision.Status.DONE);
+        String orders = rds.resourceIdOf(SOURCE, "orders-prod");
+        assertThat(rds.all(VAULT)).singleElement().satisfies(copy -> {
+            assertThat(copy.resourceId()).isEqualTo(orders);
+            assertThat(copy.tags()).containsEntry(Tags.SOURCE_RESOURCE_ID, orders);
+            assertThat(RetentionPolicy.lineageBroken(copy)).isNull();
+        });
+    }
+
+    @Test
+    void aDatabaseReplacedUnderItsNameMidRun_theRunFinishesWithTheSnapshotOfTheDatabaseItBeganWith() {
+        InMemoryRds rds = world();
+        deploy(rds, config);
+        String before = rds.resourceIdOf(SOURCE, "orders-prod");
+        CopyingSnapshot.Result first = new CopyingSnapshot(rds).advance(config, "orders", RUN, RunProgress.START);
+        assertThat(first.progress().sourceResourceId()).isEqualTo(before);
+        rds.removeDatabase(SOURCE, "orders-prod");
+        rds.addDatabase(SOURCE, "orders-prod", "postgres", rds.keys().getFirst().arn());
+        assertThat(rds.resourceIdOf(SOURCE, "orders-prod")).isNotEqualTo(before);
+
+        CopyingSnapshot.Result r = runToEnd(rds, config, RUN, first.progress());
+
+        assertThat(r.status()).as(r.message()).isEqualTo(Decision.Status.DONE);
+        assertThat(rds.all(VAULT))
+                .singleElement()
+                .satisfies(copy -> assertThat(copy.tags()).containsEntry(Tags.SOURCE_RESOURCE_ID, before));
+    }
+
+    @Test
+    void copyAutomatedMode_neverCopiesAnAutomatedSnapshotOfAnEarlierDatabaseUnderTheSameName() {
+        LifeboatConfig automated = TestSettings.pipeline(BACKUP, Mode.COPY_AUTOMATED, CopyStrategy.AUTO, SHARE_KEY);
+        InMemoryRds rds = world();
+        String key = rds.keys().getFirst().arn();
+        rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minus(Duration.ofHours(3)), key);
+        rds.removeDatabase(SOURCE, "orders-prod");
+        rds.addDatabase(SOURCE, "orders-prod", "postgres", key);
+        deploy(rds, automated);
+
+        CopyingSnapshot.Result r = runToEnd(rds, automated, RUN, RunProgress.START);
+
+        assertThat(r.status()).isEqualTo(Decision.Status.FAILED);
+        assertThat(r.message()).contains("no available automated snapshot");
+        assertThat(rds.calls).noneMatch(c -> c.startsWith("copy"));
+    }
+
+    /**
+     * A copy whose data RDS says came from another database than its run backed up (made before runs checked, or by
+     * anyone who could copy into the backup account): retention neither keeps nor deletes it and names it, and
+     * neither freshness nor a restore of "latest" counts it, however new it is.
+     */
+    @Test
+    void aCopyWhoseLineageDoesNotCheckOut_countsForNothing_andIsNeverDeleted() {
+        InMemoryRds rds = world();
+        String orders = rds.resourceIdOf(SOURCE, "orders-prod");
+        String junk = rds.resourceIdOf(SOURCE, "junk");
+        clock.now = RUN.plus(Duration.ofDays(10));
+        for (int d = 1; d <= 9; d++) {
+            rds.put(copy(RUN.plus(Duration.ofDays(d)), orders, orders));
+        }
+        SnapshotInfo forged = copy(RUN.plus(Duration.ofDays(10)).minus(Duration.ofMinutes(30)), junk, orders);
+        rds.put(forged);
+
+        PruningSnapshots.Result pruned = new PruningSnapshots(rds, clock).prune(config, "orders", false);
+
+        assertThat(pruned.untrusted()).containsOnlyKeys(forged.id());
+        assertThat(pruned.untrusted().get(forged.id())).contains(junk).contains(orders);
+        assertThat(pruned.kept()).doesNotContain(forged);
+        assertThat(pruned.deleted()).doesNotContain(forged);
+        assertThat(rds.all(VAULT)).contains(forged);
+
+        NewestBackups.Newest newest = new NewestBackups(new InMemoryVault(), rds, clock).of(config, "orders");
+        assertThat(newest.copy().snapshotId()).isNotEqualTo(forged.id());
+        SnapshotInfo latest = new RestoringSnapshot(rds, clock).choose(config, "orders", "latest");
+        assertThat(latest.id()).isNotEqualTo(forged.id());
+        assertThat(latest.resourceId()).isEqualTo(orders);
+    }
+
+    @Test
+    void whenEveryCopyIsOfAnotherDatabase_latestSaysSo_insteadOfRestoringJunk() {
+        InMemoryRds rds = world();
+        rds.put(copy(RUN, rds.resourceIdOf(SOURCE, "junk"), rds.resourceIdOf(SOURCE, "orders-prod")));
+        clock.now = RUN.plus(Duration.ofHours(2));
+
+        assertThatThrownBy(() -> new RestoringSnapshot(rds, clock).choose(config, "orders", "latest"))
+                .isInstanceOf(BackupNotFoundException.class)
+                .hasMessageContaining("another database")
+                .satisfies(e -> assertThat(((BackupNotFoundException) e).hint()).contains("--from dump"));
+    }
+
+    /**
+     * The attack replayed over 60 days: on every third day production plants that night's source name from a junk
+     * database before the run. Every planted night is refused and reported; no copy of junk reaches the backup
+     * account; and daily retention keeps exactly what the policy keeps of the genuine copies made.
+     */
+    @Test
+    void sixtyNightsOfPlants_everyPlantRefused_noJunkKept_andRetentionKeepsWhatItKeepsOfTheGenuineCopies() {
+        InMemoryRds rds = world();
+        deploy(rds, config);
+        String orders = rds.resourceIdOf(SOURCE, "orders-prod");
+        List<SnapshotInfo> genuine = new ArrayList<>();
+        Map<Integer, CopyingSnapshot.Result> planted = new HashMap<>();
+        for (int day = 0; day < 60; day++) {
+            Instant night = RUN.plus(Duration.ofDays(day));
+            SnapshotRun run = new SnapshotRun("orders", night);
+            if (day % 3 == 0) {
+                clock.now = night.minus(Duration.ofMinutes(1));
+                var admin = rds.iam;
+                rds.iam = null; // production's administrator, with production's own rights
+                rds.createSnapshot(SOURCE, DbKind.INSTANCE, "junk", run.sourceId(), Map.of());
+                while (!rds.snapshot(SOURCE, DbKind.INSTANCE, run.sourceId())
+                        .orElseThrow()
+                        .available()) {
+                    clock.advance(Duration.ofSeconds(1)); // RDS finishes the plant before the run
+                }
+                rds.iam = admin;
+            }
+            clock.now = night.plusSeconds(30);
+            CopyingSnapshot.Result r = runToEnd(rds, config, night, RunProgress.START);
+            if (day % 3 == 0) {
+                planted.put(day, r);
+            } else {
+                assertThat(r.status()).as("night " + day + ": " + r.message()).isEqualTo(Decision.Status.DONE);
+                genuine.add(rds.snapshot(VAULT, DbKind.INSTANCE, run.finalId()).orElseThrow());
+            }
+            new PruningSnapshots(rds, clock).prune(config, "orders", false, Integer.MAX_VALUE);
+        }
+
+        assertThat(planted).hasSize(20).allSatisfy((day, r) -> {
+            assertThat(r.status()).isEqualTo(Decision.Status.FAILED);
+            assertThat(r.planted()).isTrue();
+        });
+        List<SnapshotInfo> kept = rds.all(VAULT);
+        assertThat(kept).allSatisfy(c -> assertThat(c.resourceId()).isEqualTo(orders));
+        List<String> expected =
+                RetentionPolicy.apply(config.database("orders").retention(), genuine, clock.instant(), Set.of())
+                        .keep()
+                        .stream()
+                        .map(SnapshotInfo::id)
+                        .toList();
+        assertThat(kept).extracting(SnapshotInfo::id).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** A backup copy of orders taken at {@code at}, whose data is of {@code dataOf} and whose run backed up {@code runOf}. */
+    private static SnapshotInfo copy(Instant at, String dataOf, String runOf) {
+        String id = "lifeboat-orders-"
+                + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(at);
+        return new SnapshotInfo(
+                id,
+                "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + id,
+                VAULT,
+                DbKind.INSTANCE,
+                "orders-prod",
+                "available",
+                "manual",
+                at,
+                true,
+                "arn:aws:kms:eu-central-1:" + BACKUP + ":key/backup",
+                Map.of(
+                        Tags.MANAGED_BY, "lifeboat",
+                        Tags.DATABASE, "orders",
+                        Tags.ROLE, "backup",
+                        Tags.SOURCE_RESOURCE_ID, runOf),
+                Set.of(),
+                "postgres",
+                "16.4",
+                100,
+                at,
+                dataOf);
+    }
+}
