@@ -29,6 +29,7 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
@@ -92,6 +93,9 @@ public final class BackupAccountStack extends Stack {
     private final Key key;
     private final Topic alarms;
     private final Key alarmKey;
+    /** Where a schedule's firing goes when it cannot invoke its target; ScheduleFailed watches it. */
+    private Queue scheduleDeadLetters;
+
     private final StateMachine snapshotPipeline;
 
     public BackupAccountStack(
@@ -642,6 +646,20 @@ public final class BackupAccountStack extends Stack {
         Role schedulerRole = Role.Builder.create(this, "SchedulerRole")
                 .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
                 .build();
+        // A firing that cannot invoke its target (a removed permission, a throttled or deleted function) is not
+        // dropped in silence (issue 37, item 3): after its retries, EventBridge Scheduler sends it, as the schedule's
+        // execution role, to this queue
+        // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html:
+        // the role needs sqs:SendMessage), and ScheduleFailed alarms while the queue holds one. Encrypted with the
+        // notifications key; the role may use it to send, nothing else.
+        scheduleDeadLetters = Queue.Builder.create(this, "ScheduleDeadLetters")
+                .encryption(QueueEncryption.KMS)
+                .encryptionMasterKey(alarmKey)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        scheduleDeadLetters.grantSendMessages(schedulerRole);
         // Retention: each database's GFS counts applied to its copies, daily.
         snapshotStep.grantInvoke(schedulerRole);
         schedule(
@@ -749,6 +767,20 @@ public final class BackupAccountStack extends Stack {
         }
         all.add(AlarmTopic.failedAtLeastOnce(
                 this, "SnapshotPipelineFailed", snapshotPipeline.metricFailed(), "Lifeboat: a snapshot run failed"));
+        all.add(Alarm.Builder.create(this, "ScheduleFailed")
+                .metric(scheduleDeadLetters.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .statistic("Maximum")
+                        .period(Duration.minutes(5))
+                        .build()))
+                .threshold(1)
+                .evaluationPeriods(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .alarmDescription("Lifeboat: a schedule (snapshot or verification fan-out, retention, sweeper, audit)"
+                        + " could not invoke its target after its retries; the firing is in the ScheduleDeadLetters"
+                        + " queue with the target's answer. Check the scheduler role and the function, then receive"
+                        + " and delete the message")
+                .build());
         all.add(Alarm.Builder.create(this, "SnapshotPlanted")
                 .metric(Metric.Builder.create()
                         .namespace(MetricNames.NAMESPACE)
@@ -1052,6 +1084,9 @@ public final class BackupAccountStack extends Stack {
                         .input(input)
                         .retryPolicy(CfnSchedule.RetryPolicyProperty.builder()
                                 .maximumRetryAttempts(3)
+                                .build())
+                        .deadLetterConfig(CfnSchedule.DeadLetterConfigProperty.builder()
+                                .arn(scheduleDeadLetters.getQueueArn())
                                 .build())
                         .build())
                 .build();

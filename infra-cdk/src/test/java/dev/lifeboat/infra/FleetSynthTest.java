@@ -267,6 +267,26 @@ class FleetSynthTest {
                 .as("the backup stack does not grow with the fleet")
                 .isEqualTo(backup50);
         assertThat(one.resources().get("LifeboatBackup")).isLessThanOrEqualTo(backup50);
+        // The counts the README and the deploy guide state are these, not last month's.
+        String readme = java.nio.file.Files.readString(Path.of("../README.md")).replaceAll("\\s+", " ");
+        String deploy =
+                java.nio.file.Files.readString(Path.of("../docs/deploy.md")).replaceAll("\\s+", " ");
+        var stated = java.util.regex.Pattern.compile("holds (\\d+) resources for 50 databases and for 500")
+                .matcher(readme);
+        assertThat(stated.find()).as("README.md states the backup stack's size").isTrue();
+        assertThat(Integer.parseInt(stated.group(1))).as("README.md's count").isEqualTo(backup50);
+        var guide = java.util.regex.Pattern.compile(
+                        "`FleetSynthTest`: (\\d+) resources for 1 database, (\\d+) for 50 and for 500")
+                .matcher(deploy);
+        assertThat(guide.find())
+                .as("docs/deploy.md states the backup stack's sizes")
+                .isTrue();
+        assertThat(Integer.parseInt(guide.group(1)))
+                .as("docs/deploy.md's count for 1 database")
+                .isEqualTo(one.resources().get("LifeboatBackup"));
+        assertThat(Integer.parseInt(guide.group(2)))
+                .as("docs/deploy.md's count for 50")
+                .isEqualTo(backup50);
         assertThat(many.stacks().sources()).hasSize(100);
         // At most 4 dumps at once per source account and Region; Lambda queues the rest.
         Template.fromStack(many.stacks().sources().getFirst())

@@ -292,6 +292,71 @@ class LifeboatAppTest {
         }
     }
 
+    /**
+     * Issue 37, item 3: a schedule that cannot invoke its target is not dropped in silence. Every schedule of the
+     * backup stack has a dead-letter queue its execution role may send to (the queue's key included), and an alarm
+     * with an action watches that queue.
+     */
+    @Test
+    void everySchedule_hasADeadLetterQueueItsRoleMaySendTo_andAnAlarmWatchesIt() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        TemplatePolicies t = new TemplatePolicies(stacks.backup());
+        com.fasterxml.jackson.databind.JsonNode resources =
+                json.valueToTree(backup.toJSON().get("Resources"));
+        java.util.Set<String> queues = new java.util.TreeSet<>();
+        int schedules = 0;
+        for (var r : resources.properties()) {
+            if (!"AWS::Scheduler::Schedule".equals(r.getValue().path("Type").asText())) {
+                continue;
+            }
+            schedules++;
+            var target = r.getValue().at("/Properties/Target");
+            assertThat(target.has("DeadLetterConfig")).as(r.getKey()).isTrue();
+            String queueId =
+                    target.at("/DeadLetterConfig/Arn/Fn::GetAtt").get(0).asText();
+            String roleId = target.at("/RoleArn/Fn::GetAtt").get(0).asText();
+            queues.add(queueId);
+            String roleArn = "arn:aws:iam::222222222222:role/" + roleId;
+            var identity = t.identity(roleId);
+            assertThat(PolicyEvaluator.decide(
+                            new PolicyEvaluator.Request(roleArn, "sqs:SendMessage", TemplatePolicies.arnOf(queueId)),
+                            PolicyEvaluator.Policies.identityOnly("222222222222", identity)))
+                    .as(r.getKey() + ": its role sends to " + queueId)
+                    .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+            var keyRef = resources.get(queueId).at("/Properties/KmsMasterKeyId");
+            String keyId = keyRef.has("Ref")
+                    ? keyRef.get("Ref").asText()
+                    : keyRef.get("Fn::GetAtt").get(0).asText();
+            var keyPolicy = new PolicyEvaluator.Policies(
+                    List.of(),
+                    List.of(identity),
+                    t.resolve(resources.get(keyId).at("/Properties/KeyPolicy")),
+                    "222222222222",
+                    true);
+            for (String action : List.of("kms:GenerateDataKey", "kms:Decrypt")) {
+                assertThat(PolicyEvaluator.decide(
+                                new PolicyEvaluator.Request(roleArn, action, TemplatePolicies.arnOf(keyId)), keyPolicy))
+                        .as(r.getKey() + ": " + action + " on the queue's key " + keyId)
+                        .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+            }
+        }
+        assertThat(schedules).as("retention, sweeper, audit and the fan-outs").isGreaterThanOrEqualTo(4);
+        assertThat(queues).hasSize(1);
+        String queue = queues.iterator().next();
+        boolean watched = false;
+        for (var r : resources.properties()) {
+            var props = r.getValue().path("Properties");
+            if ("AWS::CloudWatch::Alarm".equals(r.getValue().path("Type").asText())
+                    && "ApproximateNumberOfMessagesVisible"
+                            .equals(props.path("MetricName").asText())
+                    && props.path("Dimensions").toString().contains(queue)) {
+                assertThat(props.path("AlarmActions").size()).as(r.getKey()).isPositive();
+                watched = true;
+            }
+        }
+        assertThat(watched).as("an alarm watches " + queue).isTrue();
+    }
+
     /** The vault's bucket policy as S3 reads it, the bucket named by its real ARN; named {@code bucketArn}. */
     private static com.fasterxml.jackson.databind.JsonNode vaultPolicy(String bucketArn) {
         TemplatePolicies backupPolicies = new TemplatePolicies(stacks.backup());
