@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.adapters.aws.AccountCredentials;
 import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.adapters.aws.AwsIncidentForwarding;
 import dev.lifeboat.adapters.aws.AwsKeyManagers;
 import dev.lifeboat.adapters.aws.SnsNotifier;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
@@ -18,6 +19,7 @@ import dev.lifeboat.core.audit.NewestBackups;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LambdaFailure;
+import dev.lifeboat.core.port.IncidentForwarding;
 import dev.lifeboat.core.port.KeyManagers;
 import dev.lifeboat.core.port.Notifier;
 import dev.lifeboat.core.port.RdsGateway;
@@ -79,14 +81,20 @@ public final class AuditHandler implements RequestStreamHandler {
     }
 
     private AuditHandler(LifeboatConfig config, AwsClients aws, Map<String, String> env) {
+        this(config, aws, env, AccountCredentials.forConfig(config, aws));
+    }
+
+    private AuditHandler(
+            LifeboatConfig config, AwsClients aws, Map<String, String> env, AccountCredentials credentials) {
         this(
                 config,
                 AwsRdsGateway.forConfig(config, aws),
-                new AwsKeyManagers(AccountCredentials.forConfig(config, aws), aws),
+                new AwsKeyManagers(credentials, aws),
                 config.backup().vault() == null ? null : BackupHandler.openVault(config, aws, Clock.systemUTC()),
                 new SnsNotifier(aws.sns(config.backup().region()), topic(env)),
                 Clock.systemUTC(),
-                MetricsFactory.getMetricsInstance());
+                MetricsFactory.getMetricsInstance(),
+                new AwsIncidentForwarding(credentials, aws));
     }
 
     AuditHandler(
@@ -97,8 +105,22 @@ public final class AuditHandler implements RequestStreamHandler {
             Notifier notifier,
             Clock clock,
             Metrics metrics) {
+        this(config, rds, keys, vault, notifier, clock, metrics, null);
+    }
+
+    /** {@code forwarding}: the source accounts' incident rules, checked on every audit (null: not checked). */
+    AuditHandler(
+            LifeboatConfig config,
+            RdsGateway rds,
+            KeyManagers keys,
+            Vault vault,
+            Notifier notifier,
+            Clock clock,
+            Metrics metrics,
+            IncidentForwarding forwarding) {
         this.config = config;
-        this.auditing = new Auditing(rds, keys, vault, clock);
+        Auditing audit = new Auditing(rds, keys, vault, clock);
+        this.auditing = forwarding == null ? audit : audit.withForwarding(forwarding);
         this.alert = new IncidentAlert(new NewestBackups(vault, rds, clock), clock);
         this.notifier = notifier;
         this.metrics = metrics;

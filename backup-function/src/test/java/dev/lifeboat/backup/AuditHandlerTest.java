@@ -92,6 +92,30 @@ class AuditHandlerTest {
                 .isEqualTo(2);
     }
 
+    /** Issue 37: the deployed audit reads the source accounts' incident rules; one disabled is a high finding. */
+    @Test
+    void aDisabledIncidentRuleInProduction_isAHighFindingOfTheScheduledAudit() throws Exception {
+        LifeboatConfig config = TestConfigs.orders("", "", "schedules: {dump: \"cron(0 3 * * ? *)\"}");
+        String bus = dev.lifeboat.protocol.Names.backupBusArn(
+                config.backup().account(), config.backup().region());
+        String disabled = dev.lifeboat.protocol.Names.INCIDENT_RULES.getFirst();
+        AuditHandler watching = new AuditHandler(
+                config,
+                rds,
+                null,
+                vault,
+                (subject, message) -> sent.add(new String[] {subject, message}),
+                clock,
+                MetricsFactory.getMetricsInstance(),
+                (where, name) -> new dev.lifeboat.core.port.IncidentForwarding.Rule(
+                        name, true, !name.equals(disabled), List.of(bus)));
+
+        JsonNode out = watching.handle(JSON.readTree("{\"action\": \"audit\"}"));
+
+        assertThat(out.path("high").asInt()).isEqualTo(2);
+        assertThat(out.path("findings").toString()).contains(disabled).contains("is disabled");
+    }
+
     @Test
     void aForwardedDeletion_sendsTheAlert_withTheNewestDump() throws Exception {
         JsonNode event = JSON.readTree("""

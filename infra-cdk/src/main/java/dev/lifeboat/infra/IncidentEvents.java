@@ -1,5 +1,6 @@
 package dev.lifeboat.infra;
 
+import dev.lifeboat.protocol.Names;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.services.events.CfnEventBusPolicy;
@@ -32,10 +33,8 @@ final class IncidentEvents {
 
     /** The source account's side: three rules, each forwarding to the backup account's default bus. */
     static void forward(Construct scope, String backupAccount, String backupRegion) {
-        IEventBus bus = EventBus.fromEventBusArn(
-                scope,
-                "BackupAccountBus",
-                "arn:aws:events:" + backupRegion + ":" + backupAccount + ":event-bus/default");
+        IEventBus bus =
+                EventBus.fromEventBusArn(scope, "BackupAccountBus", Names.backupBusArn(backupAccount, backupRegion));
         // A role, so that forwarding also works across Regions
         // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html).
         Role role = Role.Builder.create(scope, "ForwardIncidentsRole")
@@ -92,6 +91,9 @@ final class IncidentEvents {
             Map<String, Object> detail,
             software.amazon.awscdk.services.events.IRuleTarget target) {
         Rule.Builder.create(scope, id)
+                // A fixed name (Names.INCIDENT_RULES): the audit checks from the backup account that each is there,
+                // enabled and aimed at the backup account's bus (issue 37).
+                .ruleName(Names.INCIDENT_RULE_PREFIX + NAMES.get(id))
                 .description("Lifeboat: " + what + "; forwarded to the backup account")
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.rds"))
@@ -101,6 +103,14 @@ final class IncidentEvents {
                 .targets(List.of(target))
                 .build();
     }
+
+    /** Each rule's name after {@link Names#INCIDENT_RULE_PREFIX}, by construct id. */
+    static final Map<String, String> NAMES = Map.of(
+            "DatabaseDeleted", "database-deleted",
+            "DeletionProtectionTurnedOff", "deletion-protection-off",
+            "LifeboatSnapshotDeleted", "snapshot-deleted",
+            "LifeboatClusterSnapshotDeleted", "cluster-snapshot-deleted",
+            "BackupReplicationStopped", "replication-stopped");
 
     /** Every API call the source rules forward. */
     static final List<String> FORWARDED = List.of(

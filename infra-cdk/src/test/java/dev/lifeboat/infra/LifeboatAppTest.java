@@ -989,6 +989,49 @@ class LifeboatAppTest {
                 .contains("DeleteDBInstance");
     }
 
+    /**
+     * Issue 37: the audit, from the backup account, reads each source account's incident rules by the names it
+     * expects, so the source stack names them so, and the source role may read those rules and nothing else of
+     * EventBridge.
+     */
+    @Test
+    void theIncidentRules_haveTheNamesTheAuditReads_andTheSourceRoleMayReadThemOnly() {
+        @SuppressWarnings("unchecked")
+        List<String> names = source.findResources("AWS::Events::Rule").values().stream()
+                .map(r -> (String) ((Map<String, Object>) r.get("Properties")).get("Name"))
+                .toList();
+        assertThat(names).containsExactlyInAnyOrderElementsOf(Names.INCIDENT_RULES);
+        TemplatePolicies t = new TemplatePolicies(stacks.sources().getFirst());
+        var role = PolicyEvaluator.Policies.identityOnly("111111111111", t.identity(t.roleNamed("lifeboat-source")));
+        String sourceRole = "arn:aws:iam::111111111111:role/lifeboat-source";
+        for (String name : Names.INCIDENT_RULES) {
+            for (String action : List.of("events:DescribeRule", "events:ListTargetsByRule")) {
+                assertThat(PolicyEvaluator.decide(
+                                new PolicyEvaluator.Request(
+                                        sourceRole, action, "arn:aws:events:eu-west-1:111111111111:rule/" + name),
+                                role))
+                        .as(action + " " + name)
+                        .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+            }
+        }
+        for (String action : List.of("events:DisableRule", "events:PutRule", "events:RemoveTargets")) {
+            assertThat(PolicyEvaluator.decide(
+                            new PolicyEvaluator.Request(
+                                    sourceRole,
+                                    action,
+                                    "arn:aws:events:eu-west-1:111111111111:rule/" + Names.INCIDENT_RULES.getFirst()),
+                            role))
+                    .as(action)
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(
+                                sourceRole, "events:DescribeRule", "arn:aws:events:eu-west-1:111111111111:rule/other"),
+                        role))
+                .as("not production's own rules")
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+    }
+
     @Test
     void withoutAnOrganizationBlock_thereIsNoOrganizationStack() {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));

@@ -36,7 +36,27 @@ public final class Names {
 
     public static final String VERIFICATION_TASK_FAMILY = PREFIX + "verification-check";
 
+    /**
+     * The EventBridge rules of each source account and Region that forward the incident's calls to the backup
+     * account (issue 12), by fixed names so the audit can check, from the backup account, that they are there,
+     * enabled and pointed at the backup account's bus (issue 37): production controls them and could switch them
+     * off before it strikes.
+     */
+    public static final String INCIDENT_RULE_PREFIX = PREFIX + "incident-";
+
+    public static final java.util.List<String> INCIDENT_RULES = java.util.List.of(
+            INCIDENT_RULE_PREFIX + "database-deleted",
+            INCIDENT_RULE_PREFIX + "deletion-protection-off",
+            INCIDENT_RULE_PREFIX + "snapshot-deleted",
+            INCIDENT_RULE_PREFIX + "cluster-snapshot-deleted",
+            INCIDENT_RULE_PREFIX + "replication-stopped");
+
     private Names() {}
+
+    /** The backup account's default event bus, where the source accounts forward the incident's calls. */
+    public static String backupBusArn(String backupAccount, String backupRegion) {
+        return "arn:aws:events:" + backupRegion + ":" + backupAccount + ":event-bus/default";
+    }
 
     /** {@code arn:aws:iam::ACCOUNT:role/NAME}. */
     public static String roleArn(String account, String name) {

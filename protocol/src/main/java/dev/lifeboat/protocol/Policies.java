@@ -443,7 +443,16 @@ public final class Policies {
                 seeKeys("DescribeThoseKeys", List.of(thisAccountsKeys, backupKeyArn)),
                 grantsForRdsOnly("GrantThoseKeysToRdsOnly", List.of(thisAccountsKeys, backupKeyArn)),
                 noRetagging(account, "*"),
-                describeTheShape());
+                describeTheShape(),
+                // The audit checks, from the backup account, that the incident's forwarding rules are there, enabled
+                // and aimed at the backup account (issue 37): read-only, on those rules alone.
+                new Statement(
+                        "SeeTheIncidentForwarding",
+                        "Allow",
+                        List.of("events:DescribeRule", "events:ListTargetsByRule"),
+                        List.of("arn:aws:events:" + region + ":" + account + ":rule/" + Names.INCIDENT_RULE_PREFIX
+                                + "*"),
+                        Map.of()));
         List<Statement> all = new ArrayList<>(statements);
         all.addAll(recreateTheShape(account));
         return all;

@@ -21,6 +21,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -213,6 +214,17 @@ public final class AwsClients implements AutoCloseable {
     /** A KMS client in one account's Region with those credentials; the caller closes it. */
     public KmsClient kms(String region, AwsCredentialsProvider credentials) {
         var b = KmsClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(apiHttp())
+                .overrideConfiguration(apiOverrides());
+        endpoint.ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    /** An EventBridge client in one account's Region with those credentials; the caller closes it. */
+    public EventBridgeClient events(String region, AwsCredentialsProvider credentials) {
+        var b = EventBridgeClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
                 .httpClient(apiHttp())

@@ -3,11 +3,13 @@ package dev.lifeboat.core.audit;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.port.IncidentForwarding;
 import dev.lifeboat.core.port.KeyManagers;
 import dev.lifeboat.core.port.RdsDatabases.Protection;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.shape.ShapeRecords;
+import dev.lifeboat.protocol.Names;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +49,8 @@ public final class Auditing {
         STALE_COPY,
         STALE_DUMP,
         UNVERIFIED,
-        NO_SHAPE
+        NO_SHAPE,
+        FORWARDING_OFF
     }
 
     public record Finding(
@@ -57,13 +60,27 @@ public final class Auditing {
     private final KeyManagers keys;
     private final Vault vault;
     private final Clock clock;
+    private final IncidentForwarding forwarding;
 
     /** {@code keys} or {@code vault} null: the key check, or the dump and verification checks, are not made. */
     public Auditing(RdsGateway rds, KeyManagers keys, Vault vault, Clock clock) {
+        this(rds, keys, vault, clock, null);
+    }
+
+    private Auditing(RdsGateway rds, KeyManagers keys, Vault vault, Clock clock, IncidentForwarding forwarding) {
         this.rds = rds;
         this.keys = keys;
         this.vault = vault;
         this.clock = clock;
+        this.forwarding = forwarding;
+    }
+
+    /**
+     * The same audit, also checking each source account's incident forwarding (issue 37): production controls those
+     * rules and could disable them before it strikes, so the backup account looks at them on every audit.
+     */
+    public Auditing withForwarding(IncidentForwarding rules) {
+        return new Auditing(rds, keys, vault, clock, rules);
     }
 
     public List<Finding> audit(LifeboatConfig config) {
@@ -168,6 +185,13 @@ public final class Auditing {
                 }
             }
         }
+        if (forwarding != null) {
+            for (Location where : places) {
+                if (!where.account().equals(config.backup().account())) {
+                    out.addAll(forwardingFindings(config, where));
+                }
+            }
+        }
         NewestBackups newest = new NewestBackups(vault, rds, clock);
         Instant now = clock.instant();
         for (LifeboatConfig.Database d : config.databases().values()) {
@@ -245,6 +269,63 @@ public final class Auditing {
         out.sort(Comparator.comparing(Finding::severity)
                 .thenComparing(f -> f.where().toString())
                 .thenComparing(Finding::identifier));
+        return out;
+    }
+
+    /**
+     * Each forwarding rule of a source account and Region: there, enabled, and sending to the backup account's bus.
+     * Without them a deletion in production raises no alert until the next audit finds the database gone, and the
+     * guard's "the alert tells" no longer holds. The backup account's own databases need none (its bus is here).
+     */
+    private List<Finding> forwardingFindings(LifeboatConfig config, Location where) {
+        List<Finding> out = new ArrayList<>();
+        String bus =
+                Names.backupBusArn(config.backup().account(), config.backup().region());
+        String deploy = "deploy the source stack of " + where + " again (cdk deploy), or the StackSet instance";
+        for (String name : Names.INCIDENT_RULES) {
+            IncidentForwarding.Rule rule;
+            try {
+                rule = forwarding.rule(where, name);
+            } catch (RuntimeException e) {
+                out.add(new Finding(
+                        Kind.UNREADABLE,
+                        Severity.HIGH,
+                        where,
+                        name,
+                        "cannot read the incident forwarding rules: " + e.getMessage(),
+                        "check that the source role has the SeeTheIncidentForwarding statement: " + deploy));
+                return out;
+            }
+            if (!rule.exists()) {
+                out.add(new Finding(
+                        Kind.FORWARDING_OFF,
+                        Severity.HIGH,
+                        where,
+                        name,
+                        "the incident forwarding rule is missing: a deletion here would alert nobody",
+                        deploy));
+            } else if (!rule.enabled()) {
+                out.add(new Finding(
+                        Kind.FORWARDING_OFF,
+                        Severity.HIGH,
+                        where,
+                        name,
+                        "the incident forwarding rule is disabled: a deletion here would alert nobody",
+                        "aws events enable-rule --name " + name + " --region " + where.region()
+                                + ", and find out who disabled it (CloudTrail: DisableRule)"));
+            } else if (!rule.targetArns().contains(bus)) {
+                out.add(new Finding(
+                        Kind.FORWARDING_OFF,
+                        Severity.HIGH,
+                        where,
+                        name,
+                        "the incident forwarding rule does not send to the backup account's bus " + bus
+                                + (rule.targetArns().isEmpty()
+                                        ? " (it has no target)"
+                                        : " (it sends to " + String.join(", ", rule.targetArns()) + ")"),
+                        deploy + ", and find out who changed it (CloudTrail: PutTargets, RemoveTargets)"));
+            }
+        }
         return out;
     }
 }

@@ -6,6 +6,7 @@ import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
+import dev.lifeboat.core.port.IncidentForwarding;
 import dev.lifeboat.core.port.RdsDatabases.Protection;
 import dev.lifeboat.core.shape.ShapeRecords;
 import dev.lifeboat.core.shape.ShapeRecordsTest;
@@ -16,6 +17,7 @@ import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.InMemoryVault;
 import dev.lifeboat.core.testing.MutableClock;
 import dev.lifeboat.core.testing.TestSettings;
+import dev.lifeboat.protocol.Names;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +126,75 @@ class AuditingTest {
                 "{}",
                 null,
                 audit);
+    }
+
+    /**
+     * Issue 37: production controls the rules that forward the incident's calls, and could disable them before it
+     * strikes. The audit, run from the backup account, reports each rule that is missing, disabled or sent elsewhere,
+     * and says so when it cannot read them.
+     */
+    @Test
+    void aSourceAccountsIncidentForwarding_missingDisabledOrRedirected_isHigh_andUnreadable_saysSo() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-26T00:00:00Z"));
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 14, false, null));
+        LifeboatConfig config = with(
+                new LifeboatConfig.Schedules(null, null, null), null, new LifeboatConfig.Audit("rate(1 day)", 14, 8));
+        String bus =
+                Names.backupBusArn(config.backup().account(), config.backup().region());
+        Map<String, IncidentForwarding.Rule> rules = new java.util.HashMap<>();
+        Names.INCIDENT_RULES.forEach(n -> rules.put(n, new IncidentForwarding.Rule(n, true, true, List.of(bus))));
+        List<Location> asked = new java.util.ArrayList<>();
+        IncidentForwarding production = (where, name) -> {
+            asked.add(where);
+            return rules.get(name);
+        };
+        Auditing audit = new Auditing(rds, null, null, clock).withForwarding(production);
+
+        assertThat(audit.audit(config))
+                .as("every rule there, enabled, aimed at the backup bus")
+                .isEmpty();
+        assertThat(asked).containsOnly(PROD).hasSize(Names.INCIDENT_RULES.size());
+
+        String missing = Names.INCIDENT_RULES.get(0);
+        String disabled = Names.INCIDENT_RULES.get(1);
+        String redirected = Names.INCIDENT_RULES.get(2);
+        rules.put(missing, new IncidentForwarding.Rule(missing, false, false, List.of()));
+        rules.put(disabled, new IncidentForwarding.Rule(disabled, true, false, List.of(bus)));
+        rules.put(
+                redirected,
+                new IncidentForwarding.Rule(
+                        redirected, true, true, List.of("arn:aws:events:eu-west-1:111111111111:event-bus/quiet")));
+        List<Auditing.Finding> found = audit.audit(config);
+        assertThat(found)
+                .allSatisfy(f -> {
+                    assertThat(f.severity()).isEqualTo(Auditing.Severity.HIGH);
+                    assertThat(f.kind()).isEqualTo(Auditing.Kind.FORWARDING_OFF);
+                    assertThat(f.where()).isEqualTo(PROD);
+                })
+                .extracting(Auditing.Finding::identifier)
+                .containsExactlyInAnyOrder(missing, disabled, redirected);
+        assertThat(found).extracting(Auditing.Finding::problem).anyMatch(p -> p.contains("is missing"));
+        assertThat(found)
+                .filteredOn(f -> f.identifier().equals(disabled))
+                .singleElement()
+                .satisfies(f -> assertThat(f.fix()).contains("aws events enable-rule --name " + disabled));
+        assertThat(found)
+                .filteredOn(f -> f.identifier().equals(redirected))
+                .singleElement()
+                .satisfies(f -> assertThat(f.problem()).contains(bus).contains("event-bus/quiet"));
+
+        Auditing blind = new Auditing(rds, null, null, clock).withForwarding((where, name) -> {
+            throw new IllegalStateException("AccessDenied: events:DescribeRule");
+        });
+        assertThat(blind.audit(config)).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Auditing.Kind.UNREADABLE);
+            assertThat(f.severity()).isEqualTo(Auditing.Severity.HIGH);
+            assertThat(f.problem())
+                    .contains("cannot read the incident forwarding rules")
+                    .contains("AccessDenied");
+        });
     }
 
     @Test
