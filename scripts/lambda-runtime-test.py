@@ -438,6 +438,18 @@ def main():
         check("newest good snapshot copy: lifeboat-orders-20261125-0300" in message
               and "newest good dump: " in message and "Restore with: lifeboat restore" in message,
               f"the alert names the newest copy and dump and how to restore: {message}")
+        digest = audit.invoke({"action": "digest"})
+        deadline = time.time() + 20
+        while time.time() < deadline and not any(n.get("Type") == "Notification"
+                                                 and n.get("Subject", "").startswith("Lifeboat daily")
+                                                 for n in received):
+            time.sleep(0.2)
+        daily = [n for n in received if n.get("Type") == "Notification"
+                 and n.get("Subject", "").startswith("Lifeboat daily")]
+        body = daily[0].get("Message", "") if daily else ""
+        check(bool(daily) and "newest dump: " in body and "orders (" in body
+              and "If a day passes without this message" in body,
+              f"the daily digest reaches the topic's subscriber, every database in it: {digest} {body[:400]}")
         bad = audit.invoke({"action": "audti"})
         check("errorMessage" in bad and '{"action": "audit"}' in bad["errorMessage"],
               f"a bad payload says what the function takes: {bad}")

@@ -14,6 +14,7 @@ import dev.lifeboat.adapters.aws.SnsNotifier;
 import dev.lifeboat.adapters.rds.AwsRdsGateway;
 import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.audit.Auditing;
+import dev.lifeboat.core.audit.DailyDigest;
 import dev.lifeboat.core.audit.IncidentAlert;
 import dev.lifeboat.core.audit.NewestBackups;
 import dev.lifeboat.core.config.LifeboatConfig;
@@ -62,6 +63,8 @@ public final class AuditHandler implements RequestStreamHandler {
     private final LifeboatConfig config;
     private final Auditing auditing;
     private final IncidentAlert alert;
+    private final NewestBackups newest;
+    private final Clock clock;
     private final Notifier notifier;
     private final Metrics metrics;
 
@@ -121,7 +124,9 @@ public final class AuditHandler implements RequestStreamHandler {
         this.config = config;
         Auditing audit = new Auditing(rds, keys, vault, clock);
         this.auditing = forwarding == null ? audit : audit.withForwarding(forwarding);
-        this.alert = new IncidentAlert(new NewestBackups(vault, rds, clock), clock);
+        this.newest = new NewestBackups(vault, rds, clock);
+        this.alert = new IncidentAlert(newest, clock);
+        this.clock = clock;
         this.notifier = notifier;
         this.metrics = metrics;
     }
@@ -150,10 +155,14 @@ public final class AuditHandler implements RequestStreamHandler {
         if (event != null && "audit".equals(event.path("action").asText())) {
             return audit();
         }
+        if (event != null && "digest".equals(event.path("action").asText())) {
+            return digest();
+        }
         throw new InvalidInputException(
-                "the audit function takes {\"action\": \"audit\"} or a forwarded CloudTrail event; got "
+                "the audit function takes {\"action\": \"audit\"}, {\"action\": \"digest\"} or a forwarded"
+                        + " CloudTrail event; got "
                         + (event == null ? "nothing" : "an object with " + fieldNames(event)),
-                "invoke it with {\"action\": \"audit\"}");
+                "invoke it with {\"action\": \"audit\"} (or \"digest\": the daily report to the alarm subscribers)");
     }
 
     private static String fieldNames(JsonNode event) {
@@ -211,6 +220,18 @@ public final class AuditHandler implements RequestStreamHandler {
                     .put("fix", f.fix());
         }
         return out;
+    }
+
+    /**
+     * The daily digest (issue 37, the dead man's switch): every database's newest copy and dump with their ages, its
+     * last verification, and the audit's findings, to the notifications topic's subscribers. A failure to publish
+     * fails the invocation (the schedule's dead-letter queue and the function's error alarm follow).
+     */
+    ObjectNode digest() {
+        List<Auditing.Finding> findings = auditing.audit(config);
+        DailyDigest.Message m = DailyDigest.of(config, findings, newest, clock);
+        notifier.send(m.subject(), m.body());
+        return JSON.createObjectNode().put("action", "digest").put("subject", m.subject());
     }
 
     /**

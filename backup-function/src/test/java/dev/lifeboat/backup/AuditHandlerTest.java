@@ -116,6 +116,29 @@ class AuditHandlerTest {
         assertThat(out.path("findings").toString()).contains(disabled).contains("is disabled");
     }
 
+    /**
+     * Issue 37, the dead man's switch: once a day every database's newest dump and copy with their ages, its last
+     * verification and the findings go to the alarm subscribers, so a silenced alarm path is noticed by its silence.
+     */
+    @Test
+    void theDailyDigest_namesEveryDatabasesNewestBackups_andTheFindings_toTheSubscribers() throws Exception {
+        JsonNode out = handler.handle(JSON.readTree("{\"action\": \"digest\"}"));
+
+        assertThat(out.path("action").asText()).isEqualTo("digest");
+        assertThat(sent).singleElement().satisfies(s -> {
+            assertThat(s[0])
+                    .isEqualTo("Lifeboat daily: 1 databases, 1 high, 0 medium findings")
+                    .hasSizeLessThan(101);
+            assertThat(s[1])
+                    .contains("orders (111111111111/eu-west-1 orders-prod)")
+                    .containsPattern("newest dump: \\d{8}T\\d{6}Z-\\w+, taken \\S+ \\(2 h ago\\)")
+                    .contains("newest copy: none")
+                    .contains("last verification that passed: none")
+                    .contains("HIGH 111111111111/eu-west-1 payroll-prod: not protected by Lifeboat")
+                    .contains("If a day passes without this message");
+        });
+    }
+
     @Test
     void aForwardedDeletion_sendsTheAlert_withTheNewestDump() throws Exception {
         JsonNode event = JSON.readTree("""

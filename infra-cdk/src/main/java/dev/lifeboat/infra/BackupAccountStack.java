@@ -737,6 +737,9 @@ public final class BackupAccountStack extends Stack {
         alarmKey.grant(audit.getRole(), "kms:Decrypt", "kms:GenerateDataKey*");
         audit.grantInvoke(schedulerRole);
         schedule("audit", config.audit().schedule(), audit.getFunctionArn(), schedulerRole, "{\"action\": \"audit\"}");
+        // The dead man's switch (issue 37): a daily report to the alarm subscribers, so a silenced alarm path is
+        // noticed by its silence.
+        schedule("digest", "cron(0 8 * * ? *)", audit.getFunctionArn(), schedulerRole, "{\"action\": \"digest\"}");
         if (incidents != null) {
             // EventBridge itself writes an undelivered event to the target's dead-letter queue, as
             // events.amazonaws.com: the key of an encrypted queue must admit it

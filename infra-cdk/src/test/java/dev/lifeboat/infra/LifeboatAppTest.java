@@ -1092,9 +1092,16 @@ class LifeboatAppTest {
 
     @Test
     void everyConfiguredSchedule_becomesAnEventBridgeSchedule_withTheScheduledTimeAsRunId() {
-        // orders: snapshot and verify; ledger: snapshot; retention, the verification sweeper and the audit. Dumps run
-        // in the source accounts.
-        backup.resourceCountIs("AWS::Scheduler::Schedule", 6);
+        // orders: snapshot and verify; ledger: snapshot; retention, the verification sweeper, the audit and the daily
+        // digest. Dumps run in the source accounts.
+        backup.resourceCountIs("AWS::Scheduler::Schedule", 7);
+        backup.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Match.objectLike(Map.of(
+                        "Name",
+                        "lifeboat-digest",
+                        "Target",
+                        Match.objectLike(Map.of("Input", "{\"action\": \"digest\"}")))));
         backup.hasResourceProperties(
                 "AWS::Scheduler::Schedule",
                 Match.objectLike(Map.of(
