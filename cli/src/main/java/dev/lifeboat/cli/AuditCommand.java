@@ -2,6 +2,8 @@ package dev.lifeboat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.lifeboat.adapters.aws.AccountCredentials;
+import dev.lifeboat.adapters.aws.AwsIncidentForwarding;
 import dev.lifeboat.adapters.preflight.AwsAccessChecks;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.audit.Auditing;
@@ -43,8 +45,12 @@ final class AuditCommand implements Callable<Integer> {
         LifeboatConfig cfg = ConfigLoader.load(config);
         List<Auditing.Finding> findings;
         try (RdsGateway rds = context.rds(cfg);
-                AwsAccessChecks access = AwsAccessChecks.forConfig(cfg, context.aws())) {
-            findings = new Auditing(rds, access, context.vault(cfg), context.clock()).audit(cfg);
+                AwsAccessChecks access = AwsAccessChecks.forConfig(cfg, context.aws());
+                AwsIncidentForwarding forwarding =
+                        new AwsIncidentForwarding(AccountCredentials.forConfig(cfg, context.aws()), context.aws())) {
+            findings = new Auditing(rds, access, context.vault(cfg), context.clock())
+                    .withForwarding(forwarding)
+                    .audit(cfg);
         }
         if (format.equals("json")) {
             ObjectMapper json = new ObjectMapper();

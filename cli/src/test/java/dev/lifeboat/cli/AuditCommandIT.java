@@ -87,6 +87,8 @@ class AuditCommandIT {
                 .contains("HIGH   " + where + " open-" + s + ": deletion protection is off")
                 .contains("HIGH   " + where + " nobackups-" + s + ": automated backups are off (retention 0)")
                 .contains("HIGH   " + where + " stranger-" + s + ": not protected by Lifeboat")
+                .contains("HIGH   " + where + " " + dev.lifeboat.protocol.Names.INCIDENT_RULES.getFirst()
+                        + ": the incident forwarding rule is missing")
                 .doesNotContain("good-" + s + ":");
 
         String quiet = "ap-northeast-3";
@@ -96,6 +98,21 @@ class AuditCommandIT {
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build()) {
             instance(rds, "alone-" + s, true, 7);
+        }
+        // Its incident forwarding, as the source stack makes it: every rule there, enabled, aimed at the backup bus.
+        try (var events = software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
+                .endpointOverride(URI.create(moto.endpoint()))
+                .region(Region.of(quiet))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build()) {
+            for (String name : dev.lifeboat.protocol.Names.INCIDENT_RULES) {
+                events.putRule(b -> b.name(name).eventPattern("{\"source\": [\"aws.rds\"]}"));
+                events.putTargets(b -> b.rule(name)
+                        .targets(software.amazon.awssdk.services.eventbridge.model.Target.builder()
+                                .id("backup-account")
+                                .arn(dev.lifeboat.protocol.Names.backupBusArn("222222222222", "eu-central-1"))
+                                .build()));
+            }
         }
         Path clean = dir.resolve("clean.yml");
         Files.writeString(clean, """
