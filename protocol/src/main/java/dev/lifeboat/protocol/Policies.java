@@ -149,6 +149,15 @@ public final class Policies {
                 seeKeys("DescribeTheBackupKey", List.of(backupKeyArn)),
                 grantsForRdsOnly("KeyGrantsOnlyForAwsResources", List.of(backupKeyArn)),
                 noRetagging(backupAccount, "*"),
+                // Only the pipeline marks a snapshot as a database's backup copy (lifeboat:role): a restore or
+                // verification role that could would make a snapshot it found (or had made) count as fresh and be
+                // offered as latest (issue 37, item 7). Their own copies and instances carry no lifeboat:role.
+                new Statement(
+                        "NeverMarkABackupCopy",
+                        "Deny",
+                        List.of("rds:AddTagsToResource"),
+                        List.of(rds + "snapshot:*", rds + "cluster-snapshot:*"),
+                        Map.of("Null", Map.of("aws:RequestTag/" + Tags.ROLE, "false"))),
                 describeTheShape());
     }
 

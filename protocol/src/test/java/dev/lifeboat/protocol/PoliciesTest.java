@@ -82,7 +82,7 @@ class PoliciesTest {
     @Test
     void theDocumentIsWhatIamReads() {
         assertThat(doc.get("Version").asText()).isEqualTo("2012-10-17");
-        assertThat(doc.get("Statement")).hasSize(16);
+        assertThat(doc.get("Statement")).hasSize(17);
         assertThat(read(Policies.document(Policies.restoreRole(
                                 "222222222222",
                                 "arn:aws:kms:eu-central-1:222222222222:key/backup",
@@ -324,6 +324,52 @@ class PoliciesTest {
         assertThat(PolicyEvaluator.decide(atCopyTime.with("aws:TagKeys", Tags.MANAGED_BY, "owner"), pipeline))
                 .as("a key that is not Lifeboat's")
                 .isEqualTo(PolicyEvaluator.Decision.IMPLICIT_DENY);
+    }
+
+    /**
+     * Issue 37, item 7: a snapshot of the backup account not yet marked as Lifeboat's (a foreign one, or one a role
+     * made itself) could be marked as a database's backup copy by the restore or verification role, and count as
+     * fresh. Only the pipeline may set lifeboat:role; the restore role still tags what it makes, without it.
+     */
+    @Test
+    void onlyThePipeline_marksASnapshotAsABackupCopy() {
+        String foreign = "arn:aws:rds:eu-central-1:222222222222:snapshot:someone-elses";
+        for (String name : List.of("restore", "verification")) {
+            PolicyEvaluator.Policies p = PolicyEvaluator.Policies.identityOnly(
+                    "222222222222", everyPolicy().get(name));
+            String arn = "arn:aws:iam::222222222222:role/lifeboat-" + name;
+            assertThat(PolicyEvaluator.decide(
+                            new Request(arn, "rds:AddTagsToResource", foreign)
+                                    .with("aws:TagKeys", Tags.MANAGED_BY, Tags.DATABASE, Tags.ROLE)
+                                    .with("aws:RequestTag/" + Tags.ROLE, "backup"),
+                            p))
+                    .as(name + " marking a snapshot as a backup copy")
+                    .isEqualTo(PolicyEvaluator.Decision.EXPLICIT_DENY);
+        }
+        PolicyEvaluator.Policies restore = PolicyEvaluator.Policies.identityOnly(
+                "222222222222", everyPolicy().get("restore"));
+        assertThat(PolicyEvaluator.decide(
+                        new Request(
+                                        "arn:aws:iam::222222222222:role/lifeboat-restore",
+                                        "rds:AddTagsToResource",
+                                        "arn:aws:rds:eu-west-1:222222222222:snapshot:lifeboat-restore-orders-20261126")
+                                .with("aws:TagKeys", Tags.MANAGED_BY, Tags.DATABASE)
+                                .with("aws:RequestTag/" + Tags.MANAGED_BY, "lifeboat"),
+                        restore))
+                .as("its own copy to restore elsewhere, tagged without lifeboat:role")
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+        PolicyEvaluator.Policies pipeline = PolicyEvaluator.Policies.identityOnly(
+                "222222222222", everyPolicy().get("pipeline"));
+        assertThat(PolicyEvaluator.decide(
+                        new Request(
+                                        "arn:aws:iam::222222222222:role/lifeboat-snapshot-pipeline",
+                                        "rds:AddTagsToResource",
+                                        "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-20261126-0300")
+                                .with("aws:TagKeys", Tags.MANAGED_BY, Tags.ROLE)
+                                .with("aws:RequestTag/" + Tags.ROLE, "backup"),
+                        pipeline))
+                .as("the pipeline's new copy")
+                .isEqualTo(PolicyEvaluator.Decision.ALLOW);
     }
 
     @Test
