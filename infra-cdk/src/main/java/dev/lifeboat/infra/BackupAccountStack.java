@@ -206,15 +206,25 @@ public final class BackupAccountStack extends Stack {
         }
         Rule incidents = IncidentEvents.receive(this, backup.account(), List.copyOf(sourceAccounts), alarms);
         Rule.Builder.create(this, "KeyDeletionAttempt")
-                .description("Lifeboat: someone tried to delete or disable the backup key")
+                .description("Lifeboat: someone tried to delete, disable or re-police the backup key or the"
+                        + " notifications key")
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.kms"))
                         .detailType(List.of("AWS API Call via CloudTrail"))
+                        // PutKeyPolicy too (issue 37, item 7): a rewritten key policy can lock Lifeboat out of the
+                        // backups, or the notifications key out of CloudWatch and EventBridge, which silences every
+                        // alarm; the notifications key is watched as the backup key is.
                         .detail(Map.of(
                                 "eventName",
-                                List.of("ScheduleKeyDeletion", "DisableKey"),
+                                List.of("ScheduleKeyDeletion", "DisableKey", "PutKeyPolicy"),
                                 "requestParameters",
-                                Map.of("keyId", List.of(key.getKeyId(), key.getKeyArn()))))
+                                Map.of(
+                                        "keyId",
+                                        List.of(
+                                                key.getKeyId(),
+                                                key.getKeyArn(),
+                                                alarmKey.getKeyId(),
+                                                alarmKey.getKeyArn()))))
                         .build())
                 .targets(List.of(new SnsTopic(alarms)))
                 .build();

@@ -1084,10 +1084,21 @@ class LifeboatAppTest {
                         "KeyPolicy",
                         Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(deny)))))));
         backup.hasResource("AWS::KMS::Key", Match.objectLike(Map.of("DeletionPolicy", "Retain")));
-        var detail = Match.objectLike(Map.of("eventName", List.of("ScheduleKeyDeletion", "DisableKey")));
+        var detail =
+                Match.objectLike(Map.of("eventName", List.of("ScheduleKeyDeletion", "DisableKey", "PutKeyPolicy")));
         backup.hasResourceProperties(
                 "AWS::Events::Rule",
                 Match.objectLike(Map.of("EventPattern", Match.objectLike(Map.of("detail", detail)))));
+        // Both keys whose loss silences or loses everything, by id and ARN: the backup key and the notifications key.
+        assertThat(backup.findResources("AWS::Events::Rule").values().stream()
+                        .map(r -> ((Map<?, ?>) r.get("Properties")).get("EventPattern"))
+                        .filter(p -> p != null && p.toString().contains("PutKeyPolicy"))
+                        .map(p -> ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) p).get("detail")).get("requestParameters"))
+                                .get("keyId"))
+                        .findFirst()
+                        .orElseThrow())
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .hasSize(4);
     }
 
     @Test
