@@ -529,6 +529,54 @@ class SnapshotPipelineTest {
         }
     }
 
+    /**
+     * Issue 36, item 12: an Aurora cluster snapshot shared from another account goes across Regions in two steps from
+     * the start under AUTO; no single-step copy is tried and waited out.
+     */
+    @Test
+    void anAuroraClusterFromAnotherAccount_goesAcrossRegionsInTwoSteps_fromTheStart() {
+        LifeboatConfig base = TestSettings.pipeline(BACKUP, Mode.CREATE, CopyStrategy.AUTO, SHARE_KEY);
+        LifeboatConfig.Database d = base.database("orders");
+        LifeboatConfig.Source s0 = d.source();
+        config = new LifeboatConfig(
+                base.backup(),
+                Map.of(
+                        "orders",
+                        new LifeboatConfig.Database(
+                                d.id(),
+                                d.engine(),
+                                new LifeboatConfig.Source(
+                                        s0.account(),
+                                        s0.region(),
+                                        DbKind.CLUSTER,
+                                        "orders-aurora",
+                                        s0.roleArn(),
+                                        s0.externalId(),
+                                        s0.shareKmsKeyArn()),
+                                d.snapshot(),
+                                d.retention(),
+                                d.schedules(),
+                                d.dump(),
+                                d.verify())),
+                "{}");
+        rds.addDatabase(SOURCE, "orders-aurora", "aurora-postgresql", shareKey.arn());
+
+        List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
+
+        assertThat(steps.getLast().status()).as(steps.getLast().message()).isEqualTo(Decision.Status.DONE);
+        List<Action.Purpose> copies = steps.stream()
+                .flatMap(r -> r.executed().stream())
+                .filter(a -> a instanceof Action.Copy)
+                .map(a -> ((Action.Copy) a).purpose())
+                .toList();
+        assertThat(copies)
+                .containsSubsequence(Action.Purpose.INTO_STAGING, Action.Purpose.STAGING_TO_BACKUP)
+                .doesNotContain(Action.Purpose.INTO_BACKUP_SINGLE_STEP);
+        assertThat(rds.all(VAULT))
+                .singleElement()
+                .satisfies(c -> assertThat(c.kind()).isEqualTo(DbKind.CLUSTER));
+    }
+
     /** Issue 15, item 6: KmsKeyId was sent to copy an unencrypted Aurora cluster snapshot, which RDS refuses. */
     @Test
     void anUnencryptedAuroraCluster_isCopiedWithoutAKey() {
