@@ -186,10 +186,12 @@ public final class CopyingSnapshot {
         SnapshotRun run = plan.run();
         Location source = plan.sourceLocation();
         boolean twoRegions = !plan.sameRegion();
-        Optional<SnapshotInfo> newestAutomated =
-                rds.snapshots(source, kind, plan.database().source().identifier()).stream()
-                        .filter(s -> "automated".equals(s.type()) && s.available() && s.createdAt() != null)
-                        .max(Comparator.comparing(SnapshotInfo::createdAt));
+        List<SnapshotInfo> automated = rds
+                .snapshots(source, kind, plan.database().source().identifier())
+                .stream()
+                .filter(s -> "automated".equals(s.type()) && s.available() && s.createdAt() != null)
+                .toList();
+        Optional<SnapshotInfo> newestAutomated = automated.stream().max(Comparator.comparing(SnapshotInfo::createdAt));
         return new Observed(
                 rds.database(source, kind, plan.database().source().identifier()),
                 newestAutomated,
@@ -199,7 +201,8 @@ public final class CopyingSnapshot {
                 rds.snapshot(plan.backupLocation(), kind, run.finalId()),
                 rds.copiesInProgress(plan.backupLocation(), kind),
                 twoRegions ? rds.copiesInProgress(plan.stagingLocation(), kind) : 0,
-                rds.manualSnapshotQuota(plan.backupLocation(), kind));
+                rds.manualSnapshotQuota(plan.backupLocation(), kind),
+                automated);
     }
 
     private void execute(DbKind kind, Action a) {

@@ -92,6 +92,7 @@ public final class SnapshotPlanner {
                 o.sourceDatabase().map(RdsGateway.SourceDatabase::resourceId).orElse(null);
         RunProgress progress = given.of(current);
         String resourceId = progress.sourceResourceId();
+        Instant oldestData = resourceId == null ? null : oldestDataOfTheRun(plan, o, resourceId);
         for (var found : List.of(o.source(), o.share(), o.staging(), o.finalCopy())) {
             if (found.isPresent() && resourceId == null) {
                 return Decision.fail(
@@ -104,7 +105,7 @@ public final class SnapshotPlanner {
                         progress);
             }
             if (found.isPresent()) {
-                String why = notTheRuns(plan, found.get(), resourceId);
+                String why = notTheRuns(plan, found.get(), resourceId, oldestData);
                 if (why != null) {
                     return Decision.refusePlanted(
                             "snapshot " + found.get().id() + " in "
@@ -455,7 +456,7 @@ public final class SnapshotPlanner {
      * SnapshotCreateTime "changes for the copy when the snapshot is copied" (API_DBSnapshot.html), so every hop of
      * the run has its own. A name, an ARN (made of the name) or a tag proves nothing: production chooses them.
      */
-    static String notTheRuns(Plan plan, SnapshotInfo s, String resourceId) {
+    static String notTheRuns(Plan plan, SnapshotInfo s, String resourceId, Instant oldestData) {
         if (s.resourceId() == null) {
             return "RDS gives no resource id for it, so it cannot be told from a snapshot of another database";
         }
@@ -470,10 +471,44 @@ public final class SnapshotPlanner {
             return "it was created at " + s.createdAt() + ", before the run began ("
                     + plan.run().scheduledAt() + ")";
         }
+        // A copy's SnapshotCreateTime is the copy's, so a copy of an old snapshot of the run's database, made under the
+        // run's name after the run began, passes the check above; its OriginalSnapshotCreateTime, kept by every copy,
+        // is the old one (DB snapshots only: RDS gives none for cluster snapshots).
+        if (s.originalCreatedAt() != null
+                && oldestData != null
+                && s.originalCreatedAt().isBefore(oldestData)) {
+            return "its data was taken at " + s.originalCreatedAt()
+                    + " (RDS's OriginalSnapshotCreateTime, which every copy keeps), older than any the run copies ("
+                    + oldestData + "): it is a copy of an old snapshot";
+        }
         if (s.createdAt() == null && (s.available() || s.failed())) {
             return "RDS gives no creation time for it, so it cannot be told from one made before the run";
         }
         return null;
+    }
+
+    /**
+     * How old the data of the run's snapshots may be. A run that creates its snapshot takes the data after it began. A
+     * copy-automated run copies the newest available automated snapshot of its database, whose data is older than the
+     * run: while RDS's backup window makes the next one, the run may have copied the one before, so the second newest
+     * automated snapshot taken before the run began is the oldest whose data the run may carry (at most one backup
+     * cycle old). With none taken before the run, the run copied one taken after it began.
+     */
+    static Instant oldestDataOfTheRun(Plan plan, Observed o, String resourceId) {
+        Instant began = plan.run().scheduledAt().minus(SKEW);
+        if (plan.database().snapshot().mode() != Mode.COPY_AUTOMATED) {
+            return began;
+        }
+        List<Instant> before = o.automated().stream()
+                .filter(a -> resourceId.equals(a.resourceId()))
+                .map(RetentionPolicy::takenAt)
+                .filter(t -> t != null && !t.isAfter(plan.run().scheduledAt().plus(SKEW)))
+                .sorted(java.util.Comparator.reverseOrder())
+                .toList();
+        if (before.isEmpty()) {
+            return began;
+        }
+        return before.get(Math.min(1, before.size() - 1)).minus(SKEW);
     }
 
     private static String kindName(Plan plan) {

@@ -138,6 +138,131 @@ class PlantedSnapshotTest {
         assertThat(rds.all(VAULT)).isEmpty();
     }
 
+    /**
+     * A copy's SnapshotCreateTime is the time of the copy (API_DBSnapshot.html), so copying an old snapshot of the
+     * right database under the run's name just before the run (or under -share once the run began) gives a snapshot
+     * of the run's database, manual, "created" after the run began: old data. RDS keeps OriginalSnapshotCreateTime
+     * through copies, and that is what shows it.
+     */
+    @Test
+    void anOldSnapshotOfTheRightDatabase_copiedUnderTheRunsNameJustBeforeTheRun_isRefused_notBackedUpAsTonights() {
+        SnapshotRun run = new SnapshotRun("orders", RUN);
+        for (String name : List.of(run.sourceId(), run.shareId())) {
+            InMemoryRds rds = world();
+            String orders = rds.resourceIdOf(SOURCE, "orders-prod");
+            String aws = rds.keys().stream()
+                    .filter(InMemoryRds.Key::awsManaged)
+                    .findFirst()
+                    .orElseThrow()
+                    .arn();
+            Instant longAgo = RUN.minus(Duration.ofDays(20));
+            SnapshotInfo old = new SnapshotInfo(
+                    "before-the-migration",
+                    "arn:aws:rds:eu-west-1:" + PROD + ":snapshot:before-the-migration",
+                    SOURCE,
+                    DbKind.INSTANCE,
+                    "orders-prod",
+                    "available",
+                    "manual",
+                    longAgo,
+                    true,
+                    aws,
+                    Map.of(),
+                    Set.of(),
+                    "postgres",
+                    "16.4",
+                    100,
+                    longAgo,
+                    orders);
+            rds.put(old);
+            // Production's administrator, a minute before the run: a copy of the old snapshot under the run's name.
+            clock.now = RUN.minus(Duration.ofMinutes(1));
+            String key = name.equals(run.shareId()) ? SHARE_KEY : null;
+            rds.copySnapshot(SOURCE, DbKind.INSTANCE, old.arn(), "eu-west-1", name, key, null, Map.of());
+            while (!rds.snapshot(SOURCE, DbKind.INSTANCE, name).orElseThrow().available()) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+            clock.now = RUN.plusSeconds(30);
+            deploy(rds, config);
+
+            CopyingSnapshot.Result r = runToEnd(rds, config, RUN, RunProgress.START);
+
+            assertThat(r.status()).as(name + ": " + r.message()).isEqualTo(Decision.Status.FAILED);
+            assertThat(r.planted()).as(name).isTrue();
+            assertThat(r.message()).contains(name).contains(longAgo.toString());
+            assertThat(rds.all(VAULT))
+                    .as(name + ": nothing reached the backup account")
+                    .isEmpty();
+        }
+    }
+
+    /**
+     * copy-automated: the run's snapshots are copies of the newest automated snapshot, so their original time is that
+     * snapshot's, hours before the run. An older automated snapshot (RDS keeps them up to 35 days) copied under the
+     * run's name is not tonight's.
+     */
+    @Test
+    void copyAutomatedMode_anOlderAutomatedSnapshot_copiedUnderTheRunsName_isRefused() {
+        LifeboatConfig automated = TestSettings.pipeline(BACKUP, Mode.COPY_AUTOMATED, CopyStrategy.AUTO, SHARE_KEY);
+        InMemoryRds rds = world();
+        String key = rds.keys().stream()
+                .filter(InMemoryRds.Key::awsManaged)
+                .findFirst()
+                .orElseThrow()
+                .arn();
+        // RDS's backup window, every night, kept 21 days.
+        List<SnapshotInfo> nightly = new ArrayList<>();
+        for (int d = 20; d >= 0; d--) {
+            nightly.add(rds.addAutomated(
+                    SOURCE,
+                    DbKind.INSTANCE,
+                    "orders-prod",
+                    RUN.minus(Duration.ofDays(d)).minus(Duration.ofHours(3)),
+                    key));
+        }
+        SnapshotInfo old = nightly.getFirst();
+        SnapshotRun run = new SnapshotRun("orders", RUN);
+        clock.now = RUN.minus(Duration.ofMinutes(1));
+        rds.copySnapshot(SOURCE, DbKind.INSTANCE, old.arn(), "eu-west-1", run.sourceId(), null, null, Map.of());
+        while (!rds.snapshot(SOURCE, DbKind.INSTANCE, run.sourceId())
+                .orElseThrow()
+                .available()) {
+            clock.advance(Duration.ofSeconds(1));
+        }
+        clock.now = RUN.plusSeconds(30);
+        deploy(rds, automated);
+
+        CopyingSnapshot.Result r = runToEnd(rds, automated, RUN, RunProgress.START);
+
+        assertThat(r.status()).as(r.message()).isEqualTo(Decision.Status.FAILED);
+        assertThat(r.planted()).isTrue();
+        assertThat(rds.all(VAULT)).isEmpty();
+    }
+
+    /** The guard above must not fire when RDS's backup window makes a newer automated snapshot while the run copies. */
+    @Test
+    void copyAutomatedMode_aNewAutomatedSnapshotMidRun_isNoFalseAlarm() {
+        LifeboatConfig automated = TestSettings.pipeline(BACKUP, Mode.COPY_AUTOMATED, CopyStrategy.AUTO, SHARE_KEY);
+        InMemoryRds rds = world();
+        String key = rds.keys().stream()
+                .filter(InMemoryRds.Key::awsManaged)
+                .findFirst()
+                .orElseThrow()
+                .arn();
+        rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", RUN.minus(Duration.ofHours(23)), key);
+        deploy(rds, automated);
+        CopyingSnapshot copying = new CopyingSnapshot(rds);
+        CopyingSnapshot.Result first = copying.advance(automated, "orders", RUN, RunProgress.START);
+        assertThat(first.executed()).anyMatch(a -> a instanceof Action.Copy);
+        clock.advance(Duration.ofMinutes(30));
+        rds.addAutomated(SOURCE, DbKind.INSTANCE, "orders-prod", clock.instant(), key); // the backup window
+
+        CopyingSnapshot.Result r = runToEnd(rds, automated, RUN, first.progress());
+
+        assertThat(r.status()).as(r.message()).isEqualTo(Decision.Status.DONE);
+        assertThat(r.planted()).isFalse();
+    }
+
     @Test
     void aRunThatLostItsProgressAfterItsCreate_adoptsTheSnapshotItMade_andTagsTheCopyWithItsDatabase() {
         InMemoryRds rds = world();
