@@ -643,7 +643,8 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                 s.engineVersion(),
                 s.percentProgress() == null ? 0 : s.percentProgress(),
                 null,
-                s.dbClusterResourceId());
+                s.dbClusterResourceId(),
+                s.sourceDBClusterSnapshotArn());
     }
 
     @Override

@@ -20,6 +20,10 @@ import java.util.Set;
  *     ("The identifier for the source DB instance, which can't be changed and which is unique to an AWS Region",
  *     API_DBSnapshot.html) or DbClusterResourceId of a cluster snapshot (API_DBClusterSnapshot.html). Set by RDS,
  *     kept by every copy; no name can stand in for it. Null when RDS gave none.
+ * @param copiedFrom the ARN of the snapshot this one was copied from: RDS's SourceDBClusterSnapshotArn of a DB
+ *     cluster snapshot ("If the DB cluster snapshot was copied from a source DB cluster snapshot, the ARN for the
+ *     source DB cluster snapshot, otherwise, a null value", API_DBClusterSnapshot.html). Null for a snapshot RDS
+ *     took, and for DB snapshots (whose SourceDBSnapshotIdentifier RDS gives only across accounts or Regions).
  */
 public record SnapshotInfo(
         String id,
@@ -38,7 +42,48 @@ public record SnapshotInfo(
         String engineVersion,
         int percentProgress,
         Instant originalCreatedAt,
-        String resourceId) {
+        String resourceId,
+        String copiedFrom) {
+
+    /** A snapshot not known to be a copy (a DB snapshot, one RDS took, a test's fixture). */
+    public SnapshotInfo(
+            String id,
+            String arn,
+            Location location,
+            DbKind kind,
+            String dbIdentifier,
+            String status,
+            String type,
+            Instant createdAt,
+            boolean encrypted,
+            String kmsKeyId,
+            Map<String, String> tags,
+            Set<String> sharedWith,
+            String engine,
+            String engineVersion,
+            int percentProgress,
+            Instant originalCreatedAt,
+            String resourceId) {
+        this(
+                id,
+                arn,
+                location,
+                kind,
+                dbIdentifier,
+                status,
+                type,
+                createdAt,
+                encrypted,
+                kmsKeyId,
+                tags,
+                sharedWith,
+                engine,
+                engineVersion,
+                percentProgress,
+                originalCreatedAt,
+                resourceId,
+                null);
+    }
 
     /** A snapshot whose original creation time is not known (a cluster snapshot, a test's fixture). */
     public SnapshotInfo(

@@ -106,6 +106,9 @@ public final class SnapshotPlanner {
             }
             if (found.isPresent()) {
                 String why = notTheRuns(plan, found.get(), resourceId, oldestData);
+                if (why == null) {
+                    why = notCopiedByTheRun(plan, o, found.get(), resourceId, oldestData);
+                }
                 if (why != null) {
                     return Decision.refusePlanted(
                             "snapshot " + found.get().id() + " in "
@@ -483,6 +486,50 @@ public final class SnapshotPlanner {
         }
         if (s.createdAt() == null && (s.available() || s.failed())) {
             return "RDS gives no creation time for it, so it cannot be told from one made before the run";
+        }
+        return null;
+    }
+
+    /**
+     * Why a cluster snapshot in the source account under the run's name was not copied by the run, or null. RDS gives
+     * a cluster snapshot no OriginalSnapshotCreateTime, and a copy's SnapshotCreateTime is the copy's, so a copy of an
+     * old snapshot of the run's cluster, made under the run's name after the run began, passes {@link #notTheRuns}.
+     * RDS names what a cluster snapshot was copied from (SourceDBClusterSnapshotArn), and that tells: the run's source
+     * snapshot is taken by RDS (create) or copied from a recent automated snapshot of its cluster (copy-automated); its
+     * share copy is copied from the run's source snapshot, after it was made.
+     */
+    static String notCopiedByTheRun(Plan plan, Observed o, SnapshotInfo s, String resourceId, Instant oldestData) {
+        String from = s.copiedFrom();
+        if (from == null || !s.location().equals(plan.sourceLocation())) {
+            return null;
+        }
+        SnapshotRun run = plan.run();
+        if (s.id().equals(run.sourceId())) {
+            if (plan.database().snapshot().mode() != Mode.COPY_AUTOMATED) {
+                return "it is a copy of " + from + ", and the run takes its snapshot of the database itself";
+            }
+            boolean recentAutomated = o.automated().stream()
+                    .anyMatch(a -> a.arn().equals(from)
+                            && resourceId.equals(a.resourceId())
+                            && RetentionPolicy.takenAt(a) != null
+                            && !RetentionPolicy.takenAt(a).isBefore(oldestData));
+            return recentAutomated
+                    ? null
+                    : "it is a copy of " + from
+                            + ", not of a recent automated snapshot of the database (none older than " + oldestData
+                            + ")";
+        }
+        if (s.id().equals(run.shareId()) && o.source().isPresent()) {
+            SnapshotInfo source = o.source().get();
+            if (!from.equals(source.arn())) {
+                return "it is a copy of " + from + ", not of the run's snapshot " + source.arn();
+            }
+            if (s.createdAt() != null
+                    && source.createdAt() != null
+                    && s.createdAt().isBefore(source.createdAt())) {
+                return "it was copied at " + s.createdAt() + ", before the run's snapshot " + source.id()
+                        + " was made (" + source.createdAt() + "): from an earlier snapshot under that name";
+            }
         }
         return null;
     }

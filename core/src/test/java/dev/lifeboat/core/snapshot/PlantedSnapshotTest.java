@@ -263,6 +263,113 @@ class PlantedSnapshotTest {
         assertThat(r.planted()).isFalse();
     }
 
+    /** The pipeline's configuration with orders as the Aurora cluster orders-aurora. */
+    private LifeboatConfig aurora() {
+        LifeboatConfig.Database d = config.database("orders");
+        LifeboatConfig.Source s0 = d.source();
+        return new LifeboatConfig(
+                config.backup(),
+                Map.of(
+                        "orders",
+                        new LifeboatConfig.Database(
+                                d.id(),
+                                d.engine(),
+                                new LifeboatConfig.Source(
+                                        s0.account(),
+                                        s0.region(),
+                                        DbKind.CLUSTER,
+                                        "orders-aurora",
+                                        s0.roleArn(),
+                                        s0.externalId(),
+                                        s0.shareKmsKeyArn()),
+                                d.snapshot(),
+                                d.retention(),
+                                d.schedules(),
+                                d.dump(),
+                                d.verify())),
+                "{}");
+    }
+
+    /**
+     * An Aurora cluster snapshot has no OriginalSnapshotCreateTime, so its copy's only time is the copy's: an old
+     * snapshot of the right cluster, copied under the run's name just before the run, would be backed up, counted as
+     * fresh and offered as "latest". RDS names what a cluster snapshot was copied from, and the run's are never copies
+     * of an old snapshot.
+     */
+    @Test
+    void anOldClusterSnapshotOfTheRightCluster_copiedUnderTheRunsName_isRefused() {
+        LifeboatConfig cluster = aurora();
+        SnapshotRun run = new SnapshotRun("orders", RUN);
+        for (String name : List.of(run.sourceId(), run.shareId())) {
+            InMemoryRds rds = world();
+            String aws = rds.keys().stream()
+                    .filter(InMemoryRds.Key::awsManaged)
+                    .findFirst()
+                    .orElseThrow()
+                    .arn();
+            rds.addDatabase(SOURCE, "orders-aurora", "aurora-postgresql", aws);
+            String orders = rds.resourceIdOf(SOURCE, "orders-aurora");
+            Instant longAgo = RUN.minus(Duration.ofDays(20));
+            SnapshotInfo old = new SnapshotInfo(
+                    "before-the-migration",
+                    "arn:aws:rds:eu-west-1:" + PROD + ":cluster-snapshot:before-the-migration",
+                    SOURCE,
+                    DbKind.CLUSTER,
+                    "orders-aurora",
+                    "available",
+                    "manual",
+                    longAgo,
+                    true,
+                    aws,
+                    Map.of(),
+                    Set.of(),
+                    "aurora-postgresql",
+                    "16.4",
+                    100,
+                    null,
+                    orders);
+            rds.put(old);
+            clock.now = RUN.minus(Duration.ofMinutes(1));
+            String key = name.equals(run.shareId()) ? SHARE_KEY : null;
+            rds.copySnapshot(SOURCE, DbKind.CLUSTER, old.arn(), "eu-west-1", name, key, null, Map.of());
+            while (!rds.snapshot(SOURCE, DbKind.CLUSTER, name).orElseThrow().available()) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+            clock.now = RUN.plusSeconds(30);
+            deploy(rds, cluster);
+
+            CopyingSnapshot.Result r = runToEnd(rds, cluster, RUN, RunProgress.START);
+
+            assertThat(r.status()).as(name + ": " + r.message()).isEqualTo(Decision.Status.FAILED);
+            assertThat(r.planted()).as(name).isTrue();
+            assertThat(r.message()).contains(name).contains(old.arn());
+            assertThat(rds.all(VAULT))
+                    .as(name + ": nothing reached the backup account")
+                    .isEmpty();
+        }
+    }
+
+    /** A genuine Aurora run, through the share copy and both steps, is no false alarm. */
+    @Test
+    void aGenuineClusterRun_throughItsShareCopy_isDone() {
+        LifeboatConfig cluster = aurora();
+        InMemoryRds rds = world();
+        String aws = rds.keys().stream()
+                .filter(InMemoryRds.Key::awsManaged)
+                .findFirst()
+                .orElseThrow()
+                .arn();
+        rds.addDatabase(SOURCE, "orders-aurora", "aurora-postgresql", aws);
+        deploy(rds, cluster);
+
+        CopyingSnapshot.Result r = runToEnd(rds, cluster, RUN, RunProgress.START);
+
+        assertThat(r.status()).as(r.message()).isEqualTo(Decision.Status.DONE);
+        assertThat(rds.all(VAULT))
+                .singleElement()
+                .satisfies(c -> assertThat(c.kind()).isEqualTo(DbKind.CLUSTER));
+    }
+
     @Test
     void aRunThatLostItsProgressAfterItsCreate_adoptsTheSnapshotItMade_andTagsTheCopyWithItsDatabase() {
         InMemoryRds rds = world();

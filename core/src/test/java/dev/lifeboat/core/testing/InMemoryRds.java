@@ -283,6 +283,23 @@ public class InMemoryRds implements RdsGateway {
             int percent,
             Instant original,
             String resourceId) {
+        return info(where, kind, id, dbId, status, type, at, kmsKeyArn, tags, percent, original, resourceId, null);
+    }
+
+    private SnapshotInfo info(
+            Location where,
+            DbKind kind,
+            String id,
+            String dbId,
+            String status,
+            String type,
+            Instant at,
+            String kmsKeyArn,
+            Map<String, String> tags,
+            int percent,
+            Instant original,
+            String resourceId,
+            String copiedFrom) {
         String arn = "arn:aws:rds:" + where.region() + ":" + where.account() + ":"
                 + (kind == DbKind.CLUSTER ? "cluster-snapshot:" : "snapshot:") + id;
         return new SnapshotInfo(
@@ -302,7 +319,9 @@ public class InMemoryRds implements RdsGateway {
                 "16.4",
                 percent,
                 kind == DbKind.CLUSTER ? null : original,
-                resourceId);
+                resourceId,
+                // RDS names the snapshot a cluster snapshot was copied from (SourceDBClusterSnapshotArn).
+                kind == DbKind.CLUSTER ? copiedFrom : null);
     }
 
     /** Each observation moves unfinished snapshots one step toward done. */
@@ -334,7 +353,8 @@ public class InMemoryRds implements RdsGateway {
                     i.engineVersion(),
                     e.pollsLeft > 0 ? 50 : 100,
                     i.originalCreatedAt(),
-                    i.resourceId());
+                    i.resourceId(),
+                    i.copiedFrom());
         } else if (!e.info.sharedWith().equals(e.sharedWith)) {
             SnapshotInfo i = e.info;
             e.info = new SnapshotInfo(
@@ -354,7 +374,8 @@ public class InMemoryRds implements RdsGateway {
                     i.engineVersion(),
                     i.percentProgress(),
                     i.originalCreatedAt(),
-                    i.resourceId());
+                    i.resourceId(),
+                    i.copiedFrom());
         }
     }
 
@@ -778,7 +799,8 @@ public class InMemoryRds implements RdsGateway {
                 // RDS keeps OriginalSnapshotCreateTime through copies (API_DBSnapshot.html).
                 s.originalCreatedAt() != null ? s.originalCreatedAt() : s.createdAt(),
                 // RDS keeps the DbiResourceId of the database the data came from through copies.
-                s.resourceId());
+                s.resourceId(),
+                s.arn());
         e.pollsLeft = pollsToComplete;
         e.due = duration == null ? null : clock.instant().plus(duration.apply(where, targetId));
         e.willFail = failNext.remove(k(where, targetId));
