@@ -286,7 +286,7 @@ public final class SnapshotPlanner {
         SnapshotInfo shareable = source;
         String shareKey = plan.database().source().shareKmsKeyArn();
         boolean sameAccount = plan.sameAccount();
-        if (!sameAccount && source.encrypted() && !source.kmsKeyId().equals(shareKey)) {
+        if (!sameAccount && source.encrypted() && !java.util.Objects.equals(source.kmsKeyId(), shareKey)) {
             if (shareKey == null) {
                 return missingShareKey(plan, source, progress);
             }

@@ -370,6 +370,51 @@ class PlantedSnapshotTest {
                 .satisfies(c -> assertThat(c.kind()).isEqualTo(DbKind.CLUSTER));
     }
 
+    /** RDS omitting KmsKeyId of an encrypted snapshot is a decision (re-encrypt with the share key), not a crash. */
+    @Test
+    void anEncryptedSourceSnapshotWithoutAKeyId_isReEncrypted_notANullPointer() {
+        InMemoryRds rds = world();
+        SnapshotRun run = new SnapshotRun("orders", RUN);
+        String orders = rds.resourceIdOf(SOURCE, "orders-prod");
+        SnapshotInfo source = new SnapshotInfo(
+                run.sourceId(),
+                "arn:aws:rds:eu-west-1:" + PROD + ":snapshot:" + run.sourceId(),
+                SOURCE,
+                DbKind.INSTANCE,
+                "orders-prod",
+                "available",
+                "manual",
+                RUN.plusSeconds(60),
+                true,
+                null,
+                Map.of(),
+                Set.of(),
+                "postgres",
+                "16.4",
+                100,
+                RUN.plusSeconds(60),
+                orders);
+        Observed o = new Observed(
+                rds.database(SOURCE, DbKind.INSTANCE, "orders-prod"),
+                java.util.Optional.empty(),
+                java.util.Optional.of(source),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                0,
+                0,
+                null,
+                List.of());
+
+        Decision d = SnapshotPlanner.decide(
+                new SnapshotPlanner.Plan(config.backup(), config.database("orders"), run), o, RunProgress.START);
+
+        assertThat(d.actions())
+                .singleElement()
+                .satisfies(a ->
+                        assertThat(((Action.Copy) a).purpose()).isEqualTo(Action.Purpose.REENCRYPT_WITH_SHARE_KEY));
+    }
+
     @Test
     void aRunThatLostItsProgressAfterItsCreate_adoptsTheSnapshotItMade_andTagsTheCopyWithItsDatabase() {
         InMemoryRds rds = world();
