@@ -369,6 +369,9 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                         .dbClusterIdentifier(cluster.identifier())
                         .engine(cluster.engine())
                         .dbInstanceClass(instanceClass)
+                        // Sent, not left to RDS: without it an instance in a default VPC's subnets is public
+                        // (API_CreateDBInstance.html, PubliclyAccessible); the plan prints false (issue 36, item 9).
+                        .publiclyAccessible(false)
                         .tags(tags(tags)));
         return database(where, DbKind.INSTANCE, writer)
                 .orElseThrow(() ->

@@ -96,6 +96,22 @@ class AwsRdsGatewayAnswersTest {
         assertThat(requests).hasSize(2);
     }
 
+    /** Issue 36, item 9: an Aurora writer is asked for as not publicly accessible, as the plan says. */
+    @Test
+    void anAuroraWriter_isRequestedNotPubliclyAccessible() throws IOException {
+        answer("CreateDBInstance", 400, "InvalidParameterValue", "scripted");
+        try (AwsRdsGateway rds = rds()) {
+            var cluster = new dev.lifeboat.core.port.RdsGateway.SourceDatabase(
+                    "orders-restored", "aurora-postgresql", "16.4", true, null, null, "available", null, Map.of());
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> rds.addWriter(BACKUP, cluster, "db.r6g.large", Map.of()));
+        }
+        assertThat(requests.getFirst())
+                .contains("Action=CreateDBInstance")
+                .contains("DBClusterIdentifier=orders-restored")
+                .contains("PubliclyAccessible=false");
+    }
+
     @Test
     void accessDeniedOnASnapshotThatMayStillBeThere_isNotSwallowed() throws IOException {
         answer("DeleteDBSnapshot", 403, "AccessDenied", "not authorized to perform rds:DeleteDBSnapshot")
