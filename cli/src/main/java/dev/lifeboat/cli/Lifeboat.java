@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             ShapeCommand.class,
             DoctorCommand.class,
+            StreamCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -65,6 +66,11 @@ public final class Lifeboat implements Callable<Integer> {
     private static volatile boolean signalled;
 
     private static volatile boolean finished;
+
+    /** Whether SIGINT or SIGTERM asked Lifeboat to stop: a command that runs until stopped ends then. */
+    static boolean signalled() {
+        return signalled;
+    }
 
     public static void main(String[] args) {
         Thread command = Thread.currentThread();

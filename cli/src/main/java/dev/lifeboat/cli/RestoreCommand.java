@@ -240,6 +240,15 @@ final class RestoreCommand implements Callable<Integer> {
                 .inOneTransaction(singleTransaction);
     }
 
+    @Option(
+            names = "--to-time",
+            paramLabel = "TIME",
+            description = "dump, MySQL family with a binlog archive (lifeboat stream): restore to this moment, in"
+                    + " ISO-8601 UTC (e.g. 2026-12-05T22:59:30Z), to the second: the newest dump taken before it, then"
+                    + " the archived changes up to it, every segment checked before anything loads. With --backup, start"
+                    + " from that dump")
+    String toTime;
+
     @Option(names = "--dry-run", description = "print the plan and change nothing")
     boolean dryRun;
 
@@ -266,11 +275,22 @@ final class RestoreCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(
                             "--vault belongs to --from dump; snapshot copies are found through --config");
                 }
+                if (toTime != null) {
+                    throw new IllegalArgumentException("--to-time belongs to --from dump (a binlog archive replayed"
+                            + " after a dump); a snapshot restores to the moment it was taken");
+                }
                 LifeboatConfig cfg = ConfigLoader.load(config);
                 cfg.database(database);
                 yield fromSnapshot(cfg);
             }
-            case "dump" -> createInstance != null ? intoNewInstance() : fromDump();
+            case "dump" -> {
+                if (createInstance != null && toTime != null) {
+                    throw new IllegalArgumentException("--to-time with --create-instance is not built yet: create the"
+                            + " instance with --create-instance and --backup, then restore --to-time into it with"
+                            + " --target URL --create");
+                }
+                yield createInstance != null ? intoNewInstance() : fromDump();
+            }
             default -> throw new IllegalArgumentException("--from '" + from + "' must be snapshot or dump");
         };
     }
@@ -480,6 +500,56 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /** The one dump-restore path of the command line: the vault from --vault, or lifeboat.yml's backup.vault. */
+    private int toMoment(Vault v, DatabaseTarget into, RestoringDump restoring) {
+        java.time.Instant moment;
+        try {
+            moment = java.time.Instant.parse(toTime.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--to-time '" + toTime + "' is not a moment; give it in ISO-8601 UTC,"
+                    + " e.g. --to-time 2026-12-05T22:59:30Z");
+        }
+        if (allowNonEmpty) {
+            throw new IllegalArgumentException(
+                    "--to-time restores into a new or empty database; leave out --allow-non-empty-target");
+        }
+        dev.lifeboat.core.binlog.RestoringToMoment toMoment = new dev.lifeboat.core.binlog.RestoringToMoment(
+                v,
+                new dev.lifeboat.core.restore.BackupCatalog(v, context.clock()),
+                restoring,
+                context.inspector(),
+                context.tools().binlogs(),
+                context.clock(),
+                Duration.ofMinutes(timeoutMinutes));
+        if (dryRun) {
+            var plan = toMoment.plan(database, moment, backup);
+            context.out()
+                    .println("plan: dump " + plan.base().backupId() + " (binlog "
+                            + plan.base().binlog().file() + ":"
+                            + plan.base().binlog().position() + "), then "
+                            + plan.segments().size()
+                            + " binlog segments up to events stamped before " + plan.stopAt() + ", into "
+                            + into.describe() + (create ? " (created)" : ""));
+            context.out().println("dry run: nothing was changed");
+            return ExitCode.OK;
+        }
+        Progress progress = context.progress("restored");
+        var r = toMoment.restore(new dev.lifeboat.core.binlog.RestoringToMoment.Command(
+                database, moment, backup, into, create, keepOwnership, progress));
+        progress.finish();
+        context.out()
+                .printf(
+                        "restored %s to %s into %s: dump %s, then %d binlog segments (every event stamped before %s),"
+                                + " sha256 verified, in %ds%n",
+                        database,
+                        moment,
+                        r.base().target(),
+                        r.base().manifest().backupId(),
+                        r.segments(),
+                        r.replayedBefore(),
+                        r.base().elapsed().toSeconds());
+        return ExitCode.OK;
+    }
+
     private int fromDump() {
         if (targetInstance != null) {
             throw new IllegalArgumentException(
@@ -504,6 +574,9 @@ final class RestoreCommand implements Callable<Integer> {
         }
         DatabaseTarget into = context.database("--target", target, "--target-secret-id", targetSecretId);
         RestoringDump restoring = restoring(v);
+        if (toTime != null) {
+            return toMoment(v, into, restoring);
+        }
         RestoringDump.Command command =
                 new RestoringDump.Command(database, backup, into, create, allowNonEmpty, keepOwnership, null);
         if (dryRun) {

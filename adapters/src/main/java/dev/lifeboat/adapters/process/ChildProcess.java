@@ -197,6 +197,11 @@ final class ChildProcess implements DumpTools.Running {
         }
     }
 
+    /** Whether the program still runs. */
+    boolean alive() {
+        return process.isAlive();
+    }
+
     @Override
     public void kill() {
         killed = true;

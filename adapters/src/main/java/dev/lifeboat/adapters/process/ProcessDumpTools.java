@@ -77,6 +77,13 @@ public final class ProcessDumpTools implements DumpTools {
         return new MariaDbLoad(find(engine, "mariadb", "mysql"));
     }
 
+    /** The MySQL family's binary log, read and replayed with MariaDB's client tools (issue 40). */
+    public dev.lifeboat.core.port.BinlogSource binlogs() {
+        return new ProcessBinlogs(
+                find(DatabaseEngine.MARIADB, "mariadb-binlog", "mysqlbinlog"),
+                find(DatabaseEngine.MARIADB, "mariadb", "mysql"));
+    }
+
     /** A client program as found here: where, and the version it reports. */
     public record Found(Path path, SoftwareVersion version) {}
 
@@ -204,13 +211,13 @@ public final class ProcessDumpTools implements DumpTools {
      * no command line: nothing is left behind when Lifeboat is killed. {@code --no-defaults} (which must
      * come first) keeps option files (~/.my.cnf, /etc/mysql) from changing what the arguments say.
      */
-    private static Map<String, String> mariadbEnvironment(DatabaseTarget t) {
+    static Map<String, String> mariadbEnvironment(DatabaseTarget t) {
         return t.password().isEmpty()
                 ? Map.of()
                 : Map.of("MYSQL_PWD", t.password().reveal());
     }
 
-    private static List<String> mariadbConnectionArgs(DatabaseTarget t) {
+    static List<String> mariadbConnectionArgs(DatabaseTarget t) {
         List<String> args = new ArrayList<>(List.of(
                 "--no-defaults",
                 "--protocol=TCP",
@@ -535,6 +542,21 @@ public final class ProcessDumpTools implements DumpTools {
 
         @Override
         public Running start(DatabaseTarget source) {
+            return start(source, false);
+        }
+
+        /**
+         * With {@code --master-data=2} under {@code --single-transaction}: MariaDB's client reads the binlog position
+         * of its consistent snapshot ({@code binlog_snapshot_file}/{@code _position}) and prints it as a commented
+         * {@code CHANGE MASTER TO} line near the top, without FLUSH TABLES WITH READ LOCK (measured with mariadb-dump
+         * 10.11 against MariaDB 10.11: its general log shows no lock). The line is read as the output streams by.
+         */
+        @Override
+        public Running startMarkingBinlog(DatabaseTarget source, dev.lifeboat.core.model.Compression compression) {
+            return BinlogMarkReader.reading(start(source, true));
+        }
+
+        private Running start(DatabaseTarget source, boolean markBinlog) {
             if (source.database().contains("'")) {
                 // Measured with mariadb-dump 10.11: its --events pass quotes the name wrongly and fails with
                 // error 1049 "Unknown database"; leaving the events out would make a backup that lies.
@@ -554,8 +576,11 @@ public final class ProcessDumpTools implements DumpTools {
                     "--events",
                     "--hex-blob",
                     "--skip-add-drop-table",
-                    "--quick",
-                    source.database()));
+                    "--quick"));
+            if (markBinlog) {
+                cmd.add("--master-data=2");
+            }
+            cmd.add(source.database());
             return ChildProcess.start(
                     cmd,
                     mariadbEnvironment(source),

@@ -28,7 +28,85 @@ public record DumpManifest(
         List<TableRowCount> tables,
         String compression,
         List<Part> parts,
-        String writtenBy) {
+        String writtenBy,
+        Binlog binlog) {
+
+    /**
+     * Where the dump stands in the server's binary log (MySQL family, binary logging on; issue 40): the file and
+     * position consistent with the data it holds, the source's schema name (the binlog names tables by it), and a
+     * moment by which the dump's snapshot was certainly taken (when Lifeboat read the position from the tool's
+     * output). A binlog archive replays from here.
+     */
+    public record Binlog(String file, long position, String schema, Instant snapshotBy) {}
+
+    /** A manifest without a binlog position. */
+    public DumpManifest(
+            int manifestVersion,
+            String backupId,
+            String databaseId,
+            DatabaseEngine engine,
+            String serverVersion,
+            String dumpTool,
+            String dumpToolVersion,
+            String format,
+            Instant startedAt,
+            Instant finishedAt,
+            long sizeBytes,
+            String sha256,
+            String objectKey,
+            String objectVersionId,
+            long exactRowCountThreshold,
+            List<TableRowCount> tables,
+            String compression,
+            List<Part> parts,
+            String writtenBy) {
+        this(
+                manifestVersion,
+                backupId,
+                databaseId,
+                engine,
+                serverVersion,
+                dumpTool,
+                dumpToolVersion,
+                format,
+                startedAt,
+                finishedAt,
+                sizeBytes,
+                sha256,
+                objectKey,
+                objectVersionId,
+                exactRowCountThreshold,
+                tables,
+                compression,
+                parts,
+                writtenBy,
+                null);
+    }
+
+    /** This manifest with the dump's binlog position. */
+    public DumpManifest withBinlog(Binlog position) {
+        return new DumpManifest(
+                manifestVersion,
+                backupId,
+                databaseId,
+                engine,
+                serverVersion,
+                dumpTool,
+                dumpToolVersion,
+                format,
+                startedAt,
+                finishedAt,
+                sizeBytes,
+                sha256,
+                objectKey,
+                objectVersionId,
+                exactRowCountThreshold,
+                tables,
+                compression,
+                parts,
+                writtenBy,
+                position);
+    }
 
     /** A manifest of one stream ({@code objectKey} holds the whole dump). */
     public static final int CURRENT_VERSION = 1;
@@ -98,6 +176,7 @@ public record DumpManifest(
                 tables,
                 compression,
                 List.of(),
+                null,
                 null);
     }
 
@@ -180,6 +259,7 @@ public record DumpManifest(
                 tables,
                 null,
                 List.of(),
+                null,
                 null);
     }
 

@@ -131,6 +131,11 @@ public final class TakingDump {
             Future<?> writable = background.submit(vault::checkWritable);
             Future<ServerInfo> serverInfo = background.submit(() -> inspector.serverInfo(source));
             Future<SoftwareVersion> clientVersion = background.submit(tool::version);
+            // A MySQL-family server with binary logging on: the dump records its binlog position, where a binlog
+            // archive's replay starts (issue 40).
+            Future<Boolean> binlogOn = source.engine() == dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL
+                    ? java.util.concurrent.CompletableFuture.completedFuture(false)
+                    : background.submit(() -> inspector.scalar(source, "SELECT @@log_bin") == 1.0);
 
             Optional<byte[]> found = await(existing);
             if (found.isPresent()) {
@@ -186,9 +191,18 @@ public final class TakingDump {
                     vault.describe() + "/" + objectKey);
             Instant started = clock.instant();
             command.progress().onStart(-1);
+            boolean markBinlog = await(binlogOn);
+            java.util.concurrent.atomic.AtomicReference<DumpTools.Running> running =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             Copied copied = streamDumpToVault(
                     tool,
-                    () -> tool.start(source, settings.compression()),
+                    () -> {
+                        DumpTools.Running r = markBinlog
+                                ? tool.startMarkingBinlog(source, settings.compression())
+                                : tool.start(source, settings.compression());
+                        running.set(r);
+                        return r;
+                    },
                     objectKey,
                     command.progress(),
                     () -> await(tables));
@@ -214,6 +228,16 @@ public final class TakingDump {
                     compression.toString(),
                     java.util.List.of(),
                     dev.lifeboat.protocol.BuildInfo.current().version());
+            if (markBinlog) {
+                DumpTools.BinlogMark mark = running.get()
+                        .binlogMark()
+                        .orElseThrow(() -> new DumpFailedException(
+                                tool.name() + " did not record the dump's binlog position",
+                                "the dump was not recorded; check that the client is MariaDB's (--master-data=2 with"
+                                        + " --single-transaction) and retry"));
+                manifest = manifest.withBinlog(
+                        new DumpManifest.Binlog(mark.file(), mark.position(), source.database(), mark.seenAt()));
+            }
             return record(manifestKey, manifest);
         } finally {
             background.shutdownNow();

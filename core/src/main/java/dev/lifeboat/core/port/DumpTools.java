@@ -57,6 +57,15 @@ public interface DumpTools {
             return start(source);
         }
 
+        /**
+         * Starts the tool so that its output records where the dump stands in the server's binary log (issue 40): the
+         * position consistent with the data, read without a global lock, then found by {@link Running#binlogMark()}.
+         * A tool that cannot refuses.
+         */
+        default Running startMarkingBinlog(DatabaseTarget source, dev.lifeboat.core.model.Compression compression) {
+            throw new UnsupportedOperationException(name() + " cannot record a binlog position");
+        }
+
         /** Whether this tool can dump one {@link Slice} of a database (pg_dump; issue 13). */
         default boolean slices() {
             return false;
@@ -166,8 +175,16 @@ public interface DumpTools {
         POST_DATA
     }
 
+    /** Where a dump stands in the binary log, and a moment by which its snapshot was certainly taken. */
+    record BinlogMark(String file, long position, java.time.Instant seenAt) {}
+
     /** A started child process. */
     interface Running extends AutoCloseable {
+        /** The binlog position the tool's output recorded, once it has been read past (a dump started marking it). */
+        default java.util.Optional<BinlogMark> binlogMark() {
+            return java.util.Optional.empty();
+        }
+
         /** The dump's bytes (for a dump tool). */
         InputStream output();
 

@@ -42,8 +42,14 @@ public final class FakeInspector implements DatabaseInspector {
 
     @Override
     public double scalar(DatabaseTarget target, String sql) {
+        if (sql.contains("@@log_bin")) {
+            return binlogOn ? 1 : 0;
+        }
         return 1;
     }
+
+    /** What {@code SELECT @@log_bin} answers: whether a MySQL-family dump records its binlog position. */
+    public boolean binlogOn;
 
     /** The tables a parallel dump shares out; by default those of {@link #tables}, 1 KB each. */
     public List<dev.lifeboat.core.model.TableSize> tableSizes;

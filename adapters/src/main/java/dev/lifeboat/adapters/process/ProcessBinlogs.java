@@ -1,0 +1,321 @@
+package dev.lifeboat.adapters.process;
+
+import dev.lifeboat.adapters.tls.TlsSettings;
+import dev.lifeboat.core.binlog.BinlogEvent;
+import dev.lifeboat.core.binlog.BinlogPosition;
+import dev.lifeboat.core.error.DatabaseAccessException;
+import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.RestoreFailedException;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.port.BinlogSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The binary log through MariaDB's own client tools (issue 40; the choice is argued in docs/architecture.md):
+ * {@code mariadb-binlog --read-from-remote-server --raw --stop-never} reads it over the replication protocol as a
+ * replica would and writes the server's files byte for byte into a spool folder, which this class reads event by
+ * event as they land; {@code mariadb} answers what the server says of its binlog; replay is {@code mariadb-binlog
+ * --rewrite-db --database --stop-datetime} piped into {@code mariadb}.
+ */
+final class ProcessBinlogs implements BinlogSource {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long MAX_EVENT = 1L << 30;
+    private static final DateTimeFormatter STOP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private final Path binlogTool;
+    private final Path client;
+
+    ProcessBinlogs(Path binlogTool, Path client) {
+        this.binlogTool = binlogTool;
+        this.client = client;
+    }
+
+    @Override
+    public Server server(DatabaseTarget source) {
+        List<String> vars =
+                query(source, "SELECT @@log_bin, @@server_id, @@version, @@binlog_format, @@binlog_row_image");
+        String[] v = vars.isEmpty() ? new String[0] : vars.getFirst().split("\t", -1);
+        if (v.length < 5) {
+            throw new DatabaseAccessException(
+                    "the server at " + source.describe() + " did not say what its binary log is",
+                    "check that it is MariaDB or MySQL and that the user may connect");
+        }
+        long serverId = Long.parseLong(v[1].trim());
+        if (!"1".equals(v[0].trim())) {
+            return new Server(false, serverId, v[2], null, List.of(), v[3], v[4]);
+        }
+        List<String> status = query(source, "SHOW MASTER STATUS; SHOW BINARY LOGS");
+        if (status.isEmpty()) {
+            throw new DatabaseAccessException(
+                    "SHOW MASTER STATUS on " + source.describe() + " returned nothing",
+                    "the user needs the BINLOG MONITOR (MariaDB) or REPLICATION CLIENT (MySQL) privilege");
+        }
+        String[] current = status.getFirst().split("\t", -1);
+        List<String> files = new ArrayList<>();
+        for (String line : status.subList(1, status.size())) {
+            files.add(line.split("\t", -1)[0]);
+        }
+        return new Server(
+                true,
+                serverId,
+                v[2],
+                new BinlogPosition(current[0], Long.parseLong(current[1].trim())),
+                files,
+                v[3],
+                v[4]);
+    }
+
+    private List<String> query(DatabaseTarget source, String sql) {
+        List<String> cmd = new ArrayList<>(List.of(client.toString()));
+        cmd.addAll(ProcessDumpTools.mariadbConnectionArgs(source));
+        cmd.addAll(List.of("--batch", "--skip-column-names", "--connect-timeout=20", "--execute=" + sql));
+        try (ChildProcess p = ChildProcess.start(
+                cmd,
+                ProcessDumpTools.mariadbEnvironment(source),
+                source.password(),
+                false,
+                DatabaseAccessException::new)) {
+            byte[] out = p.output().readNBytes(16 << 20);
+            p.awaitSuccess(Duration.ofMinutes(2));
+            List<String> lines = new ArrayList<>();
+            for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    lines.add(line);
+                }
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Tail tail(DatabaseTarget source, BinlogPosition from) {
+        Path spool;
+        try {
+            spool = Files.createTempDirectory("lifeboat-binlog-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a spool folder for the binlog: " + e.getMessage(), e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(
+                binlogTool.toString(),
+                "--no-defaults",
+                "--protocol=TCP",
+                "--host=" + source.host(),
+                "--port=" + source.port(),
+                "--user=" + source.user()));
+        cmd.addAll(TlsSettings.mariadbClientArgs(source));
+        cmd.addAll(List.of(
+                "--read-from-remote-server",
+                "--raw",
+                "--stop-never",
+                // A replica's id of its own: the server drops an older connection that registers with the same one.
+                "--stop-never-slave-server-id=" + (1_000_000_000L + RANDOM.nextInt(1_000_000_000)),
+                "--result-file=" + spool + "/",
+                "--start-position=" + from.position(),
+                from.file()));
+        ChildProcess process = ChildProcess.start(
+                cmd,
+                ProcessDumpTools.mariadbEnvironment(source),
+                source.password(),
+                false,
+                DatabaseAccessException::new);
+        return new SpoolTail(process, spool, from.file());
+    }
+
+    /** Reads the files mariadb-binlog writes into the spool folder, an event at a time, as they grow. */
+    static final class SpoolTail implements Tail {
+        private final ChildProcess process;
+        private final Path spool;
+        private String file;
+        private FileChannel channel;
+        private long offset;
+
+        SpoolTail(ChildProcess process, Path spool, String file) {
+            this.process = process;
+            this.spool = spool;
+            this.file = file;
+        }
+
+        @Override
+        public Optional<Raw> next(Duration wait) throws IOException {
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (true) {
+                Optional<Raw> raw = read();
+                if (raw.isPresent()) {
+                    return raw;
+                }
+                if (!process.alive()) {
+                    raw = read();
+                    if (raw.isPresent()) {
+                        return raw;
+                    }
+                    try {
+                        process.awaitSuccess(Duration.ofSeconds(10));
+                    } catch (LifeboatException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                    throw new IOException(binlogName() + " ended");
+                }
+                if (System.nanoTime() >= deadline) {
+                    return Optional.empty();
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while reading the binlog", e);
+                }
+            }
+        }
+
+        private String binlogName() {
+            return "mariadb-binlog";
+        }
+
+        private Optional<Raw> read() throws IOException {
+            if (channel == null) {
+                Path path = spool.resolve(file);
+                if (!Files.exists(path)) {
+                    return Optional.empty();
+                }
+                channel = FileChannel.open(path, StandardOpenOption.READ);
+                offset = 0;
+            }
+            long size = channel.size();
+            if (offset == 0) {
+                if (size < 4) {
+                    return Optional.empty();
+                }
+                byte[] magic = readAt(0, 4);
+                if (!Arrays.equals(magic, BinlogEvent.MAGIC)) {
+                    throw new IOException("the spooled " + file + " does not start with a binlog file's magic number");
+                }
+                offset = 4;
+            }
+            if (size - offset >= BinlogEvent.HEADER) {
+                byte[] header = readAt(offset, BinlogEvent.HEADER);
+                long length = BinlogEvent.lengthIn(header);
+                if (length < BinlogEvent.HEADER || length > MAX_EVENT) {
+                    throw new IOException("the spooled " + file + " holds an event header of length " + length);
+                }
+                if (size - offset >= length) {
+                    byte[] event = readAt(offset, (int) length);
+                    offset += length;
+                    return Optional.of(new Raw(file, event));
+                }
+                return Optional.empty();
+            }
+            if (size == offset) {
+                Optional<String> newer = newerFile();
+                if (newer.isPresent()) {
+                    channel.close();
+                    channel = null;
+                    Files.deleteIfExists(spool.resolve(file));
+                    file = newer.get();
+                    return read();
+                }
+            }
+            return Optional.empty();
+        }
+
+        private Optional<String> newerFile() throws IOException {
+            BinlogPosition now = BinlogPosition.startOf(file);
+            try (Stream<Path> files = Files.list(spool)) {
+                return files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,120}\\.\\d{6,10}"))
+                        .map(BinlogPosition::startOf)
+                        .filter(p -> p.compareTo(now) > 0)
+                        .min(Comparator.naturalOrder())
+                        .map(BinlogPosition::file);
+            }
+        }
+
+        private byte[] readAt(long at, int n) throws IOException {
+            ByteBuffer buffer = ByteBuffer.allocate(n);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, at + buffer.position()) < 0) {
+                    throw new IOException("the spooled " + file + " ended inside an event");
+                }
+            }
+            return buffer.array();
+        }
+
+        @Override
+        public void close() {
+            process.close();
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+                try (Stream<Path> files = Files.list(spool)) {
+                    for (Path p : files.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(spool);
+            } catch (IOException e) {
+                // a spool folder left in the temp directory holds no secret; the next run makes its own
+            }
+        }
+    }
+
+    @Override
+    public void replay(List<Path> files, String schema, DatabaseTarget target, Instant stopAt, Duration timeout) {
+        List<String> read = new ArrayList<>(List.of(
+                binlogTool.toString(),
+                "--no-defaults",
+                // Row events are rewritten to the target's name; the filter reads the source's name (measured with
+                // mariadb-binlog 10.11: it filters before it rewrites).
+                "--rewrite-db=" + schema + "->" + target.database(),
+                "--database=" + schema,
+                "--stop-datetime=" + STOP.format(stopAt)));
+        for (Path f : files) {
+            read.add(f.toString());
+        }
+        List<String> load = new ArrayList<>(List.of(client.toString()));
+        load.addAll(ProcessDumpTools.mariadbConnectionArgs(target));
+        load.addAll(List.of("--binary-mode", "--connect-timeout=30", "--database=" + target.database()));
+        // --stop-datetime is read in the tool's own time zone.
+        try (ChildProcess reader = ChildProcess.start(
+                        read, Map.of("TZ", "UTC"), Secret.none(), false, RestoreFailedException::new);
+                ChildProcess loader = ChildProcess.start(
+                        load,
+                        ProcessDumpTools.mariadbEnvironment(target),
+                        target.password(),
+                        true,
+                        RestoreFailedException::new)) {
+            try (InputStream in = reader.output();
+                    OutputStream out = loader.input()) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                // the loader stopped reading: its own error says why, below
+            }
+            reader.awaitSuccess(timeout);
+            loader.awaitSuccess(timeout);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package dev.lifeboat.core.binlog;
+
+import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.core.error.ChecksumMismatchException;
+import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.stream.HashingInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A database's binlog archive in the vault: where its segments and gap marks live, which of them form an unbroken
+ * chain, and the check of every segment's bytes before any of them is replayed.
+ *
+ * <p>Layout, under {@code binlog/<database>/}: {@code <file>/<start>.segment.json} (the manifest, written last and
+ * never overwritten, so one segment at most starts at each position: of two streamers the second finds the key taken
+ * and stops), {@code <file>/<start>.<attempt>.binlog} (its object), and {@code gaps/<time>.<attempt>.gap.json}.
+ */
+public final class BinlogArchive {
+    private static final Logger LOG = LoggerFactory.getLogger(BinlogArchive.class);
+    private static final String SEGMENT_SUFFIX = ".segment.json";
+    private static final Pattern SEGMENT_KEY =
+            Pattern.compile("binlog/([^/]+)/([^/]+)/(\\d{12})" + Pattern.quote(SEGMENT_SUFFIX));
+    private static final DateTimeFormatter GAP_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    private final Vault vault;
+
+    public BinlogArchive(Vault vault) {
+        this.vault = vault;
+    }
+
+    public static String prefix(String databaseId) {
+        return "binlog/" + VaultLayout.requireDatabaseId(databaseId) + "/";
+    }
+
+    static String segmentKey(String databaseId, BinlogPosition from) {
+        return prefix(databaseId) + from.file() + "/" + String.format("%012d", from.position()) + SEGMENT_SUFFIX;
+    }
+
+    static String objectKey(String databaseId, BinlogPosition from, String attempt) {
+        return prefix(databaseId) + from.file() + "/" + String.format("%012d", from.position()) + "." + attempt
+                + ".binlog";
+    }
+
+    static String gapKey(String databaseId, Instant at) {
+        return prefix(databaseId) + "gaps/" + GAP_TIME.format(at) + "." + VaultLayout.newAttempt() + ".gap.json";
+    }
+
+    /** Writes a segment's manifest unless one starts there already; false when another streamer's does. */
+    boolean record(Segment segment) {
+        return vault.putIfAbsent(segmentKey(segment.databaseId(), segment.from()), BinlogCodec.write(segment));
+    }
+
+    void mark(Gap gap) {
+        vault.putIfAbsent(gapKey(gap.databaseId(), gap.detectedAt()), BinlogCodec.write(gap));
+    }
+
+    /**
+     * Every readable segment manifest of the database, in binlog order. One that is not JSON, names another
+     * database or another place than its key, or starts after it ends is skipped and named in the log: it is not
+     * one the streamer wrote.
+     */
+    public List<Segment> segments(String databaseId) {
+        List<Segment> found = new ArrayList<>();
+        for (String key : vault.list(prefix(databaseId))) {
+            Matcher m = SEGMENT_KEY.matcher(key);
+            if (!m.matches()) {
+                continue;
+            }
+            try {
+                Optional<byte[]> bytes = vault.read(key);
+                if (bytes.isEmpty()) {
+                    continue;
+                }
+                Segment s = BinlogCodec.read(bytes.get(), Segment.class);
+                BinlogPosition at = new BinlogPosition(m.group(2), Long.parseLong(m.group(3)));
+                if (!databaseId.equals(s.databaseId())
+                        || !at.equals(s.from())
+                        || s.end() <= s.start()
+                        || s.objectKey() == null
+                        || s.sha256() == null) {
+                    LOG.warn(
+                            "skipping binlog segment manifest {}: it does not describe the segment its key names", key);
+                    continue;
+                }
+                found.add(s);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("skipping binlog segment manifest {}: {}", key, e.getMessage());
+            }
+        }
+        found.sort(Comparator.comparing(Segment::from));
+        return found;
+    }
+
+    public List<Gap> gaps(String databaseId) {
+        List<Gap> found = new ArrayList<>();
+        for (String key : vault.list(prefix(databaseId) + "gaps/")) {
+            try {
+                vault.read(key)
+                        .map(b -> {
+                            try {
+                                return BinlogCodec.read(b, Gap.class);
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e.getMessage(), e);
+                            }
+                        })
+                        .ifPresent(found::add);
+            } catch (RuntimeException e) {
+                LOG.warn("skipping binlog gap mark {}: {}", key, e.getMessage());
+            }
+        }
+        found.sort(Comparator.comparing(Gap::detectedAt));
+        return found;
+    }
+
+    /** Where a streamer continues: after the archive's last segment. */
+    public Optional<Segment> last(String databaseId) {
+        List<Segment> all = segments(databaseId);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.getLast());
+    }
+
+    /**
+     * The unbroken run of segments that starts with the one holding {@code from}: each next one starts exactly where
+     * the one before ends (or at the start of the file it rotated to). Empty when no segment holds {@code from}.
+     */
+    public static List<Segment> chainFrom(List<Segment> segments, BinlogPosition from) {
+        List<Segment> chain = new ArrayList<>();
+        Segment at = null;
+        for (Segment s : segments) {
+            if (s.file().equals(from.file()) && s.start() <= from.position() && from.position() < s.end()) {
+                at = s;
+                break;
+            }
+        }
+        if (at == null) {
+            // A base taken exactly at a segment's end continues with the next segment.
+            for (Segment s : segments) {
+                if (s.from().equals(from)) {
+                    at = s;
+                    break;
+                }
+            }
+        }
+        while (at != null) {
+            chain.add(at);
+            BinlogPosition next = at.continuesAt();
+            at = null;
+            for (Segment s : segments) {
+                if (s.from().equals(next)) {
+                    at = s;
+                    break;
+                }
+            }
+        }
+        return chain;
+    }
+
+    /** The stretches of time the archive covers without a break, oldest first. */
+    public List<Window> windows(String databaseId) {
+        List<Segment> all = segments(databaseId);
+        List<Window> windows = new ArrayList<>();
+        List<Segment> left = new ArrayList<>(all);
+        while (!left.isEmpty()) {
+            List<Segment> chain = chainFrom(left, left.getFirst().from());
+            windows.add(new Window(
+                    chain.getFirst().from(),
+                    chain.getLast().continuesAt(),
+                    chain.getFirst().firstEventAt(),
+                    chain.getLast().lastEventAt(),
+                    chain.size()));
+            left.removeAll(chain);
+        }
+        return windows;
+    }
+
+    /** An unbroken stretch of the archive: from the first event of its first segment to the last of its last. */
+    public record Window(
+            BinlogPosition from, BinlogPosition to, Instant firstEventAt, Instant lastEventAt, int segments) {}
+
+    /**
+     * Copies each segment into {@code folder}, checking its size, its SHA-256 and its events (whole, checksums
+     * matching, positions continuous from the manifest's start to its end) before returning: nothing is replayed from
+     * a segment that is not exactly what its manifest vouches for. The first copy starts at {@code from} (a base's
+     * position): the events before it are in the base already.
+     */
+    public List<Path> fetchChecked(List<Segment> chain, BinlogPosition from, Path folder) throws IOException {
+        return fetchChecked(chain, from, folder, statement -> {});
+    }
+
+    List<Path> fetchChecked(
+            List<Segment> chain,
+            BinlogPosition from,
+            Path folder,
+            java.util.function.Consumer<SegmentReader.Statement> ddl)
+            throws IOException {
+        List<Path> files = new ArrayList<>();
+        int n = 0;
+        for (Segment s : chain) {
+            Path file = folder.resolve(String.format("%06d-%s", ++n, s.file()));
+            try (InputStream raw = vault.open(s.objectKey(), s.objectVersionId());
+                    HashingInputStream in = new HashingInputStream(raw);
+                    OutputStream out = Files.newOutputStream(file)) {
+                long skipFrom = n == 1 && s.holds(from) ? from.position() : s.start();
+                SegmentReader.copy(in, out, s, skipFrom, ddl);
+                in.drain();
+                if (in.sha().bytes() != s.sizeBytes() || !in.sha().hex().equals(s.sha256())) {
+                    throw new ChecksumMismatchException(
+                            "binlog segment " + s.from() + " of " + s.databaseId() + " (" + s.objectKey()
+                                    + ") does not match its manifest: "
+                                    + in.sha().bytes() + " bytes, sha256 "
+                                    + in.sha().hex() + "; the manifest vouches for " + s.sizeBytes() + " bytes, sha256 "
+                                    + s.sha256(),
+                            "nothing was restored; restore to a moment before " + s.firstEventAt()
+                                    + ", or from a dump alone, and find who changed the vault (CloudTrail data events)");
+                }
+            } catch (BinlogEvent.Malformed e) {
+                throw new ChecksumMismatchException(
+                        "binlog segment " + s.from() + " of " + s.databaseId() + " (" + s.objectKey() + ") is damaged: "
+                                + e.getMessage(),
+                        "nothing was restored; restore to a moment before " + s.firstEventAt()
+                                + ", or from a dump alone");
+            }
+            files.add(file);
+        }
+        return files;
+    }
+
+    /** Refusal for a moment the archive cannot reach, naming what it can. */
+    static RefusedException unreachable(String databaseId, Instant moment, List<Window> windows, String why) {
+        StringBuilder can = new StringBuilder();
+        for (Window w : windows) {
+            can.append(can.isEmpty() ? "" : ", ")
+                    .append(w.firstEventAt())
+                    .append(" to ")
+                    .append(w.lastEventAt());
+        }
+        return new RefusedException(
+                "cannot restore " + databaseId + " to " + moment + ": " + why,
+                windows.isEmpty()
+                        ? "the vault holds no binlog archive of " + databaseId + "; run `lifeboat stream` for it"
+                        : "the archive covers " + can + " (each with a dump taken inside it); pick a moment in one of"
+                                + " them, or restore the dump alone");
+    }
+}

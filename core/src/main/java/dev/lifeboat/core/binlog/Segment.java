@@ -1,0 +1,45 @@
+package dev.lifeboat.core.binlog;
+
+import java.time.Instant;
+
+/**
+ * The manifest of one archived stretch of a server's binary log, written after its object and never overwritten: the
+ * object holds the magic number, a format description and the server's events from {@code start} to {@code end} of
+ * {@code file}, byte for byte (so {@code mariadb-binlog}/{@code mysqlbinlog} read it as a binlog file). A segment ends
+ * only between transactions. {@code nextFile} is set when it ends with the server's rotate to that file.
+ */
+public record Segment(
+        int manifestVersion,
+        String databaseId,
+        long serverId,
+        String serverVersion,
+        String file,
+        long start,
+        long end,
+        String nextFile,
+        Instant firstEventAt,
+        Instant lastEventAt,
+        int events,
+        long sizeBytes,
+        String sha256,
+        String objectKey,
+        String objectVersionId,
+        Instant writtenAt,
+        String writtenBy) {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public BinlogPosition from() {
+        return new BinlogPosition(file, start);
+    }
+
+    /** Where the next segment starts: this one's end, or the start of the file the server rotated to. */
+    public BinlogPosition continuesAt() {
+        return nextFile == null ? new BinlogPosition(file, end) : BinlogPosition.startOf(nextFile);
+    }
+
+    /** Whether {@code p} lies in this segment ({@code start <= p < end} in its file, or exactly its end). */
+    public boolean holds(BinlogPosition p) {
+        return p.file().equals(file) && p.position() >= start && p.position() <= end;
+    }
+}
