@@ -100,8 +100,8 @@ start_mariadb() {
   sock=$data/mysqld.sock
   local admin=(--protocol=tcp -h 127.0.0.1 -P "$LIFEBOAT_MARIADB_PORT" -u "$LIFEBOAT_TEST_USER" --password="$LIFEBOAT_TEST_PASSWORD")
   if mariadb-admin "${admin[@]}" ping >/dev/null 2>&1 \
-     && [ "$(mariadb "${admin[@]}" -N -e "SELECT @@have_ssl = 'YES' AND @@ssl_ca = '$LIFEBOAT_TLS_DIR/ca.crt'" 2>/dev/null)" != 1 ]; then
-    log "restarting MariaDB with TLS"
+     && [ "$(mariadb "${admin[@]}" -N -e "SELECT @@have_ssl = 'YES' AND @@ssl_ca = '$LIFEBOAT_TLS_DIR/ca.crt' AND @@log_bin = 1 AND @@binlog_format = 'ROW'" 2>/dev/null)" != 1 ]; then
+    log "restarting MariaDB with TLS and a row-based binlog"
     mariadb-admin "${admin[@]}" shutdown >/dev/null 2>&1 || true
     local j
     for j in $(seq 1 60); do mariadb-admin "${admin[@]}" ping >/dev/null 2>&1 || break; sleep 0.5; done
@@ -123,6 +123,8 @@ start_mariadb() {
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --max-connections=200 \
         --ssl-ca="$LIFEBOAT_TLS_DIR/ca.crt" --ssl-cert="$LIFEBOAT_TLS_DIR/server.crt" \
         --ssl-key="$LIFEBOAT_TLS_DIR/server-mariadb.key" \
+        --log-bin="$data/db/binlog" --server-id=1 --binlog-format=ROW --max-binlog-size=64M \
+        --binlog-expire-logs-seconds=7200 \
         </dev/null >/dev/null 2>&1 & )
     local i
     for i in $(seq 1 60); do
