@@ -498,7 +498,9 @@ class CliTest {
                         "without a share key, or not protected by Lifeboat; and configured databases whose newest copy or"
                                 + " dump is older than their schedule allows. shape Print the shape recorded with a snapshot copy")
                 .contains("what a restore brings back. doctor What this machine has")
-                .contains("on Debian/Ubuntu, Amazon Linux and macOS. Changes nothing. help");
+                .contains("on Debian/Ubuntu, Amazon Linux and macOS. Changes nothing. stream")
+                .contains("stream Archive a MySQL or MariaDB server's binary log into the vault as it is written, for"
+                        + " restores to any moment (restore --from dump --to-time). help");
 
         out.reset();
         assertThat(run(home, "list", "--help")).isZero();

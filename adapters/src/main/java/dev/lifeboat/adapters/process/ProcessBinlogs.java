@@ -2,10 +2,10 @@ package dev.lifeboat.adapters.process;
 
 import dev.lifeboat.adapters.tls.TlsSettings;
 import dev.lifeboat.core.binlog.BinlogEvent;
-import dev.lifeboat.core.binlog.BinlogPosition;
 import dev.lifeboat.core.error.DatabaseAccessException;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.RestoreFailedException;
+import dev.lifeboat.core.model.BinlogPosition;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Secret;
 import dev.lifeboat.core.port.BinlogSource;

@@ -3,6 +3,7 @@ package dev.lifeboat.core.binlog;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.ChecksumMismatchException;
 import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.model.BinlogPosition;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.stream.HashingInputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.binlog;
 
+import dev.lifeboat.core.model.BinlogPosition;
 import java.time.Instant;
 
 /**

@@ -4,6 +4,7 @@ import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.error.VaultException;
+import dev.lifeboat.core.model.BinlogPosition;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.BinlogSource;
 import dev.lifeboat.core.port.DatabaseInspector;

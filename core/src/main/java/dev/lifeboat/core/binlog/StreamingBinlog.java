@@ -3,6 +3,7 @@ package dev.lifeboat.core.binlog;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.model.BinlogPosition;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.port.BinlogSource;

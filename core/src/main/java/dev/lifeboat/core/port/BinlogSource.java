@@ -1,6 +1,6 @@
 package dev.lifeboat.core.port;
 
-import dev.lifeboat.core.binlog.BinlogPosition;
+import dev.lifeboat.core.model.BinlogPosition;
 import dev.lifeboat.core.model.DatabaseTarget;
 import java.io.IOException;
 import java.nio.file.Path;

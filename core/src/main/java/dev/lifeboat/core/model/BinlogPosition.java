@@ -1,4 +1,4 @@
-package dev.lifeboat.core.binlog;
+package dev.lifeboat.core.model;
 
 import dev.lifeboat.core.error.InvalidInputException;
 import java.util.Comparator;
