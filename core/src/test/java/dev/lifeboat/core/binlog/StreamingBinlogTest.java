@@ -1,0 +1,206 @@
+package dev.lifeboat.core.binlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.model.BinlogPosition;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.testing.FakeBinlogServer;
+import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.testing.MutableClock;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+class StreamingBinlogTest {
+    private static final DatabaseTarget SOURCE =
+            new DatabaseTarget(DatabaseEngine.MARIADB, "db.internal", 3306, "shop", "repl", null);
+    private static final StreamingBinlog.Settings FAST =
+            new StreamingBinlog.Settings(Duration.ofSeconds(1), 1 << 20, Duration.ofMillis(1), Duration.ofMillis(1));
+
+    private final InMemoryVault vault = new InMemoryVault();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T22:00:00Z"));
+    private final FakeBinlogServer server = new FakeBinlogServer();
+
+    {
+        server.clock = clock;
+        server.reported = server.position();
+    }
+
+    private BooleanSupplier archivedToTheEnd() {
+        BinlogArchive archive = new BinlogArchive(vault);
+        int[] calls = {0};
+        return () -> {
+            if (++calls[0] > 200_000) {
+                throw new AssertionError("the streamer never reached the server's end");
+            }
+            return archive.last("shop")
+                    .map(s -> s.continuesAt().equals(server.position()))
+                    .orElse(false);
+        };
+    }
+
+    private StreamingBinlog.Summary stream() {
+        return new StreamingBinlog(vault, server, clock, FAST).run("shop", SOURCE, archivedToTheEnd());
+    }
+
+    /** The archive's bytes of each file, events only, in chain order: what a replay reads. */
+    private byte[] archivedEvents(String file, List<Segment> chain) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Segment s : chain) {
+            if (!s.file().equals(file)) {
+                continue;
+            }
+            try (InputStream in = vault.open(s.objectKey(), s.objectVersionId())) {
+                byte[] all = in.readAllBytes();
+                int skip = 4;
+                if (s.start() != BinlogPosition.FIRST_EVENT) {
+                    skip += (int) BinlogEvent.lengthIn(java.util.Arrays.copyOfRange(all, 4, 23));
+                }
+                out.write(all, skip, all.length - skip);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void everyEventArchivedOnce_acrossDroppedConnections_corruptReads_andARotation() throws IOException {
+        BinlogPosition start = server.position();
+        for (int i = 0; i < 40; i++) {
+            server.transaction(40 + i * 13);
+            if (i == 19) {
+                server.rotate();
+            }
+        }
+        server.dropAfter = n -> n % 37 == 36;
+        server.corrupt = n -> n == 50 || n == 51;
+
+        StreamingBinlog.Summary summary = stream();
+
+        assertThat(summary.interruptions())
+                .as("drops and corrupt reads each restart the read")
+                .isGreaterThan(3);
+        assertThat(summary.gaps()).isZero();
+        List<Segment> all = new BinlogArchive(vault).segments("shop");
+        List<Segment> chain = BinlogArchive.chainFrom(all, start);
+        assertThat(chain).as("one unbroken chain, no segment beside it").containsExactlyElementsOf(all);
+        assertThat(chain.getFirst().from()).isEqualTo(start);
+        assertThat(chain.getLast().continuesAt()).isEqualTo(server.position());
+        assertThat(archivedEvents("binlog.000001", chain))
+                .isEqualTo(server.bytes(
+                        "binlog.000001",
+                        start.position(),
+                        server.files.get("binlog.000001").size()));
+        assertThat(archivedEvents("binlog.000002", chain))
+                .isEqualTo(server.bytes("binlog.000002", 4, server.position().position()));
+    }
+
+    @Test
+    void aSegmentEndsOnlyBetweenTransactions() throws IOException {
+        for (int i = 0; i < 30; i++) {
+            server.transaction(100);
+        }
+        server.dropAfter = n -> n % 11 == 10;
+        stream();
+        for (Segment s : new BinlogArchive(vault).segments("shop")) {
+            byte[] all;
+            try (InputStream in = vault.open(s.objectKey(), s.objectVersionId())) {
+                all = in.readAllBytes();
+            }
+            // The last event of every segment is an XID (type 16): a transaction's end.
+            int at = 4;
+            int lastType = -1;
+            while (at < all.length) {
+                lastType = all[at + 4] & 0xff;
+                at += (int) BinlogEvent.lengthIn(java.util.Arrays.copyOfRange(all, at, at + 19));
+            }
+            assertThat(lastType).as("last event of %s", s.from()).isEqualTo(16);
+        }
+    }
+
+    @Test
+    void aSecondStreamerFindsTheSegmentTaken_andStops() {
+        for (int i = 0; i < 10; i++) {
+            server.transaction(50);
+        }
+        // The other streamer wrote the segment at the start first.
+        Segment theirs = new Segment(
+                1,
+                "shop",
+                1,
+                "v",
+                "binlog.000001",
+                server.reported.position(),
+                server.reported.position() + 10,
+                null,
+                clock.instant(),
+                clock.instant(),
+                1,
+                1,
+                "00",
+                "k",
+                null,
+                clock.instant(),
+                "x");
+        // Not in the archive's listing as the chain's end (its object is missing), but its key is taken.
+        vault.putIfAbsent(BinlogArchive.segmentKey("shop", theirs.from()), "{}".getBytes());
+        assertThatThrownBy(this::stream)
+                .isInstanceOf(StreamingBinlog.Contended.class)
+                .hasMessageContaining("another streamer archives shop");
+    }
+
+    @Test
+    void aPurgedBinlog_orAnotherServer_isMarkedAsAGap_andStreamingGoesOnFromTheServersPosition() {
+        for (int i = 0; i < 5; i++) {
+            server.transaction(50);
+        }
+        stream();
+        Segment before = new BinlogArchive(vault).last("shop").orElseThrow();
+        server.rotate();
+        for (int i = 0; i < 5; i++) {
+            server.transaction(50);
+        }
+        server.files.remove("binlog.000001");
+        server.reported = server.position();
+        server.transaction(60);
+
+        StreamingBinlog.Summary summary = stream();
+
+        assertThat(summary.gaps()).isEqualTo(1);
+        List<Gap> gaps = new BinlogArchive(vault).gaps("shop");
+        assertThat(gaps).hasSize(1);
+        assertThat(gaps.getFirst().lastArchived()).isEqualTo(before.continuesAt());
+        assertThat(gaps.getFirst().reason()).contains("no longer holds binlog.000001");
+        assertThat(new BinlogArchive(vault).windows("shop"))
+                .as("two windows, the gap between")
+                .hasSize(2);
+
+        server.serverId = 2;
+        server.reported = server.position();
+        server.transaction(70);
+        assertThat(stream().gaps()).isEqualTo(1);
+        assertThat(new BinlogArchive(vault).gaps("shop").getLast().reason()).contains("server's id is now 2");
+    }
+
+    @Test
+    void aServerWithoutARowBasedBinlog_isRefusedWithTheFix() {
+        server.format = "MIXED";
+        assertThatThrownBy(this::stream)
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("binlog_format is MIXED")
+                .satisfies(e -> assertThat(((RefusedException) e).hint()).contains("binlog_format=ROW"));
+        server.format = "ROW";
+        server.binlogOn = false;
+        assertThatThrownBy(this::stream)
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("binary logging is off");
+        assertThat(vault.objects).isEmpty();
+    }
+}
