@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoringToMoment {
     private static final Logger LOG = LoggerFactory.getLogger(RestoringToMoment.class);
+    /** How far behind the server a streamer's cut may be: events it had not yet read when it cut. */
+    static final Duration LAG_ALLOWED = Duration.ofSeconds(5);
 
     public record Command(
             String databaseId,
@@ -132,8 +134,11 @@ public final class RestoringToMoment {
         if (chain.isEmpty()) {
             return "stands at " + position(m) + ", which no archived binlog segment holds";
         }
+        // Reached: an event stamped after the moment is archived, or the streamer cut its last segment well after
+        // the moment (an idle database writes nothing; RDS writes a heartbeat row every 5 minutes) with the lag a
+        // streamer may have allowed for.
         boolean reaches = chain.stream().anyMatch(s -> !s.lastEventAt().isBefore(stopAt))
-                || !chain.getLast().writtenAt().isBefore(stopAt.plusSeconds(1));
+                || !chain.getLast().writtenAt().isBefore(stopAt.plus(LAG_ALLOWED));
         if (!reaches) {
             return "is followed by an archive that ends at " + chain.getLast().lastEventAt() + " (at "
                     + chain.getLast().continuesAt() + "), before that moment";
