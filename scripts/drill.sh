@@ -10,7 +10,9 @@
 #      backups, the source Region's manual snapshots are deleted, the databases are dropped;
 #   4. restore: a new RDS instance from the snapshot copy (through the RDS API), the data from the
 #      dumps, and every table's checksum and every sequence compared with the values taken before
-#      the destruction.
+#      the destruction. The MariaDB shop keeps selling after its last dump, and its binlog is streamed
+#      into the vault (lifeboat stream): it comes back to the second before its destruction, every
+#      sale included (restore --to-time).
 #
 # moto cannot copy snapshots across accounts, so here the backup copy goes to another Region of the
 # same account; the cross-account rules are tested against InMemoryRds (docs/snapshot-pipeline.md).
@@ -180,7 +182,13 @@ rc=$?
 set -e
 [ "$rc" -eq 3 ] || die "lifeboat guard should refuse the destroy while $INSTANCE has no backup (exit 3), got exit $rc"
 
-log "2/4 backups: a snapshot copy into eu-central-1, and dumps into moto S3 (Object Lock) and a local vault"
+log "2/4 backups: a snapshot copy into eu-central-1, dumps into moto S3 (Object Lock) and a local vault, and $MY_DB's binlog streamed into S3"
+# The binlog archive (issue 40): every change to the MariaDB server from now on, into the same vault, so that the
+# shop can come back to the second before its destruction, not to its last dump.
+"$LIFEBOAT_ROOT/bin/lifeboat" stream --source "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/$MY_DB" \
+  --database shop-db --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1 --segment-seconds 1 \
+  >"$VAULT_DIR/stream.log" 2>&1 &
+STREAMER=$!
 lifeboat snapshot --config "$CONFIG" --database orders --wait --poll-seconds 1
 lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --database orders \
   --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1
@@ -197,6 +205,19 @@ grep -q "instanceClass: db.r6g.large" "$VAULT_DIR/shape.out" || die "lifeboat sh
 grep -q "parameterGroup.parameters\[.*\].value: 65536" "$VAULT_DIR/shape.out" || die "lifeboat shape does not show work_mem"
 log "guard: the same destroy, now that the backups are minutes old, is allowed"
 lifeboat guard --plan "$PLAN" --config "$CONFIG" || die "lifeboat guard refused the destroy although fresh backups exist"
+
+# The night of the seed: the shop keeps selling after its last dump, right up to the destruction.
+for i in $(seq 1 40); do
+  my -D "$MY_DB" -e "START TRANSACTION; INSERT INTO sales (product_id, qty, sold_at, note) VALUES ($i, $i % 13, NOW(3), MD5($i));
+                     UPDATE products SET price = price + 1 WHERE id = $i; COMMIT;"
+done
+# The moment to come back to: taken between whole seconds, because the binlog stamps events in seconds.
+sleep "$(echo "1.15 - $(date +%N) / 1000000000" | bc -l)"
+my_checksums "$MY_DB" >"$VAULT_DIR/my.moment"
+MOMENT=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+cmp -s "$VAULT_DIR/my.before" "$VAULT_DIR/my.moment" && die "the sales after the dump changed no checksum: the drill would not tell a dump from a restore to the moment"
+sleep "$(echo "1.15 - $(date +%N) / 1000000000" | bc -l)"
+log "  $MY_DB: 40 sales after its last dump; the moment before the destruction is $MOMENT"
 
 log "3/4 destruction, as terraform destroy did it: $INSTANCE with its automated backups, the manual snapshots of eu-west-1, the databases"
 "$LIFEBOAT_CACHE/moto-venv/bin/python" - "$INSTANCE" <<'PY'
@@ -216,11 +237,20 @@ print("  deleted the instance, its parameter group, subnet group and security gr
 PY
 pg -d postgres -c "DROP DATABASE $PG_DB"
 my -e "DROP DATABASE $MY_DB"
+# The streamer archives the DROP too (an event after the moment: the archive reaches it), then stops.
+moment_s=$(echo "$MOMENT" | cut -c1-19)
+for i in $(seq 1 120); do
+  last=$(grep -o 'last event [0-9T:-]*' "$VAULT_DIR/stream.log" | tail -n1 | cut -c12-30 || true)
+  [ -n "$last" ] && [[ "$last" > "$moment_s" ]] && break
+  sleep 0.5
+done
+kill -TERM "$STREAMER"; wait "$STREAMER" || true
+grep -q "^archived [0-9]* segments" "$VAULT_DIR/stream.log" || { cat "$VAULT_DIR/stream.log"; die "lifeboat stream did not report what it archived"; }
 
 # The restore runs as the runbook says, from the extracted release archive (its own runtime), when dist/ holds the
 # archive of this commit (scripts/test.sh makes it first; DRILL_ARCHIVE names another); else from the build.
 RESTORE_HOME=$LIFEBOAT_ROOT
-ARCHIVE=${DRILL_ARCHIVE:-$(ls "$LIFEBOAT_ROOT"/dist/lifeboat-*-linux-x86_64.tar.gz 2>/dev/null | head -n1)}
+ARCHIVE=${DRILL_ARCHIVE:-$(ls "$LIFEBOAT_ROOT"/dist/lifeboat-*-linux-x86_64.tar.gz 2>/dev/null | head -n1 || true)}
 if [ -n "$ARCHIVE" ] && tar -xzOf "$ARCHIVE" --wildcards '*/BUILD-INFO.json' 2>/dev/null | grep -q "\"$(git rev-parse HEAD 2>/dev/null)\""; then
   mkdir -p "$VAULT_DIR/release"
   tar -xzf "$ARCHIVE" -C "$VAULT_DIR/release"
@@ -274,8 +304,9 @@ for name, ok in checks.items():
 sys.exit(0 if all(checks.values()) else 1)
 PY
 grep -q "^restored dump .* into postgresql://.*/${PG_DB}_restored" "$VAULT_DIR/restore.out" || die "the runbook's dump restore did not report"
-"$RESTORE_HOME/bin/lifeboat" restore --from dump --vault "$S3_VAULT" --database shop-db --backup latest \
-  --target "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/${MY_DB}_restored" --create
+"$RESTORE_HOME/bin/lifeboat" restore --from dump --vault "$S3_VAULT" --database shop-db --to-time "$MOMENT" \
+  --target "mariadb://$LIFEBOAT_TEST_MARIADB_USER@127.0.0.1:$LIFEBOAT_TEST_MARIADB_PORT/${MY_DB}_restored" --create \
+  | tee -a "$VAULT_DIR/restore.out"
 "$RESTORE_HOME/bin/lifeboat" restore --from dump --vault "file:$VAULT_DIR/vault" --database orders-db --backup latest \
   --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_local" --create
 restore_done=$(date +%s.%N)
@@ -303,11 +334,12 @@ echo "Lifeboat drill report"
 echo "  destroyed:  RDS instance $INSTANCE with its automated backups and the manual snapshots of eu-west-1;"
 echo "              databases $PG_DB (PostgreSQL), $MY_DB (MariaDB)"
 echo "  restored:   RDS instance orders-restored-$RUN from the copy in eu-central-1 ($(grep -o 'endpoint [^,]*' "$VAULT_DIR/restore.out"))"
-echo "              ${PG_DB}_restored and ${MY_DB}_restored from $S3_VAULT, ${PG_DB}_local from the local vault"
+echo "              ${PG_DB}_restored and ${MY_DB}_restored from $S3_VAULT, ${PG_DB}_local from the local vault;"
+echo "              ${MY_DB}_restored to $MOMENT, the second before its destruction: its dump, then its binlog archive"
 echo "  checksums (before destruction vs after restore):"
 report "PostgreSQL via S3" "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.after"
 report "PostgreSQL via local vault" "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.local"
-report "MariaDB via S3" "$VAULT_DIR/my.before" "$VAULT_DIR/my.after"
+report "MariaDB to the moment, via S3" "$VAULT_DIR/my.moment" "$VAULT_DIR/my.after"
 printf '  restore time: %.1f s for the three restores; whole drill %.1f s\n' \
   "$(echo "$restore_done - $restore_started" | bc -l)" "$(echo "$(date +%s.%N) - $started" | bc -l)"
 if [ "$status" = 0 ]; then
