@@ -74,11 +74,11 @@ bare_run LIFEBOAT_PG_BIN="$bare/empty" LIFEBOAT_MARIADB_BIN="$bare/empty" "$LB" 
 rc=$?
 set -e
 [ "$rc" = 1 ] || fail "doctor without client tools exited $rc, not 1"
-for t in pg_dump pg_restore psql mariadb-dump mariadb; do
+for t in pg_dump pg_restore psql mariadb-dump mariadb mariadb-binlog; do
   grep -q "PROBLEM  $t is missing" "$bare/doctor-bare.out" || fail "doctor without client tools did not name $t"
 done
 grep -q "apt-get install postgresql-client" "$bare/doctor-bare.out" || fail "doctor did not say how to install the PostgreSQL tools"
-log "doctor: finds the tools; without them names all 5 with install commands, exit 1"
+log "doctor: finds the tools; without them names all 6 with install commands, exit 1"
 
 # The container's entrypoint (release/Dockerfile; no Docker engine here), run against the extracted archive: it
 # puts the PostgreSQL tools of the major asked for first, and refuses one the image lacks, naming those it has.

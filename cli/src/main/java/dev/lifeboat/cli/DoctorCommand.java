@@ -84,6 +84,8 @@ final class DoctorCommand implements Callable<Integer> {
         found.put("psql", probe(tools, DatabaseEngine.POSTGRESQL, "psql"));
         found.put("mariadb-dump", probe(tools, DatabaseEngine.MARIADB, "mariadb-dump", "mysqldump"));
         found.put("mariadb", probe(tools, DatabaseEngine.MARIADB, "mariadb", "mysql"));
+        // lifeboat stream and restore --to-time (issue 40)
+        found.put("mariadb-binlog", probe(tools, DatabaseEngine.MARIADB, "mariadb-binlog", "mysqlbinlog"));
         for (var e : found.entrySet()) {
             if (e.getValue().isPresent()) {
                 var f = e.getValue().get();

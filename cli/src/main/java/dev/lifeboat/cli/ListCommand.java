@@ -42,6 +42,12 @@ final class ListCommand implements Callable<Integer> {
                     + " by phase (needs --config or --vault)")
     boolean restores;
 
+    @Option(
+            names = "--recovery-window",
+            description = "MariaDB/MySQL with a binlog archive (lifeboat stream): from when to when each database can"
+                    + " be restored with restore --to-time, and where the archive has gaps (needs --vault)")
+    boolean recoveryWindow;
+
     @Option(names = "--config", paramLabel = "FILE", description = "lifeboat.yml (with --snapshots or --restores)")
     Path config;
 
@@ -72,6 +78,9 @@ final class ListCommand implements Callable<Integer> {
         }
         if (restores) {
             return listRestores();
+        }
+        if (recoveryWindow) {
+            return listRecoveryWindows();
         }
         if (vaultUri == null) {
             throw new IllegalArgumentException(
@@ -115,6 +124,61 @@ final class ListCommand implements Callable<Integer> {
             m.newerWriterThan(reader)
                     .ifPresent(note ->
                             context.err().println("note: " + m.databaseId() + " " + m.backupId() + ": " + note));
+        }
+        return ExitCode.OK;
+    }
+
+    /** Each database's restorable stretches and gaps (issue 40). */
+    private int listRecoveryWindows() {
+        if (vaultUri == null) {
+            throw new IllegalArgumentException(
+                    "--recovery-window needs --vault URI (the vault the binlog is archived in)");
+        }
+        Vault v = context.vaultAt(vaultUri, null);
+        BackupCatalog catalog = context.catalog(v);
+        dev.lifeboat.core.binlog.BinlogArchive archive = new dev.lifeboat.core.binlog.BinlogArchive(v);
+        List<String> ids = database == null ? catalog.databases() : List.of(database);
+        boolean any = false;
+        context.out().printf("%-16s %-24s %-24s %-9s %s%n", "DATABASE", "RESTORABLE FROM", "TO", "SEGMENTS", "NOTE");
+        for (String id : ids) {
+            for (var r : archive.restorable(id, catalog.backups(id))) {
+                any = true;
+                var w = r.window();
+                context.out()
+                        .printf(
+                                "%-16s %-24s %-24s %-9d %s%n",
+                                id,
+                                r.firstBase()
+                                        .map(m -> m.binlog()
+                                                .snapshotBy()
+                                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                                .toString())
+                                        .orElse("-"),
+                                w.lastEventAt().toString(),
+                                w.segments(),
+                                r.firstBase()
+                                        .map(m ->
+                                                "from dump " + m.backupId() + "; binlog " + w.from() + " to " + w.to())
+                                        .orElse("no dump stands in this stretch (archived " + w.firstEventAt() + " to "
+                                                + w.lastEventAt() + "): take a dump to restore in it"));
+            }
+            for (var g : archive.gaps(id)) {
+                any = true;
+                context.out()
+                        .printf(
+                                "%-16s %-24s %-24s %-9s GAP after %s: %s%n",
+                                id,
+                                "-",
+                                g.detectedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                                "-",
+                                g.lastArchived(),
+                                g.reason());
+            }
+        }
+        if (!any) {
+            context.err()
+                    .println("no binlog archive" + (database == null ? "" : " of " + database) + " in " + v.describe()
+                            + "; lifeboat stream makes one");
         }
         return ExitCode.OK;
     }

@@ -267,6 +267,13 @@ class BinlogArchiveIT {
         assertThat(read(log)).contains("GAP in the binlog archive of pitr").contains("purged");
         assertThat(new BinlogArchive(new LocalDirectoryVault(vault)).gaps("pitr"))
                 .hasSize(1);
+        Path windows = dir.resolve("windows.txt");
+        assertThat(run(db, windows, "list", "--recovery-window", "--vault", "file:" + vault, "--database", "pitr"))
+                .isZero();
+        assertThat(read(windows))
+                .as("the stretch before the gap is restorable from its dump, and the gap is shown")
+                .containsPattern("pitr +20\\S+ +\\S+ +\\d+ +from dump ")
+                .contains("GAP after binlog.");
 
         DatabaseTarget restored = db.target(source.database() + "_r");
         assertThat(run(

@@ -58,6 +58,7 @@ class DoctorCommandTest {
                 .contains("PROBLEM  psql is missing")
                 .contains("PROBLEM  mariadb-dump is missing")
                 .contains("PROBLEM  mariadb is missing")
+                .contains("PROBLEM  mariadb-binlog is missing")
                 .contains("sudo apt-get install postgresql-client")
                 .contains("sudo dnf install postgresql17")
                 .contains("brew install postgresql@17")
@@ -67,7 +68,7 @@ class DoctorCommandTest {
                 // a local vault needs no AWS: no Region is a warning, not a problem
                 .contains("warning  no Region")
                 .contains("ok       file:" + vault + ": backups of 0 database(s)")
-                .contains("5 problem(s)");
+                .contains("6 problem(s)");
     }
 
     /** The tools of this machine are found with their versions; with them and a local vault, all is there. */

@@ -188,6 +188,41 @@ public final class BinlogArchive {
         return windows;
     }
 
+    /**
+     * From when to when the database can be restored, per unbroken stretch of the archive: from the first dump whose
+     * position the stretch holds (its snapshot) to the stretch's last archived event; {@code firstBase} is empty when
+     * no dump stands in it (nothing in that stretch can be restored until a dump is taken).
+     */
+    public record Restorable(Window window, java.util.Optional<dev.lifeboat.core.dump.DumpManifest> firstBase) {}
+
+    public List<Restorable> restorable(String databaseId, List<dev.lifeboat.core.dump.DumpManifest> dumps) {
+        List<Segment> all = segments(databaseId);
+        List<Restorable> out = new ArrayList<>();
+        for (Window w : windows(databaseId)) {
+            List<Segment> chain = chainFrom(all, w.from());
+            dev.lifeboat.core.dump.DumpManifest first = null;
+            for (dev.lifeboat.core.dump.DumpManifest m : dumps) {
+                if (m.binlog() == null || m.binlog().snapshotBy() == null) {
+                    continue;
+                }
+                BinlogPosition p =
+                        new BinlogPosition(m.binlog().file(), m.binlog().position());
+                boolean inside = chain.stream()
+                        .anyMatch(s -> s.holds(p) && !p.equals(s.continuesAt())
+                                || s.from().equals(p));
+                if (inside
+                        && (first == null
+                                || m.binlog()
+                                        .snapshotBy()
+                                        .isBefore(first.binlog().snapshotBy()))) {
+                    first = m;
+                }
+            }
+            out.add(new Restorable(w, java.util.Optional.ofNullable(first)));
+        }
+        return out;
+    }
+
     /** An unbroken stretch of the archive: from the first event of its first segment to the last of its last. */
     public record Window(
             BinlogPosition from, BinlogPosition to, Instant firstEventAt, Instant lastEventAt, int segments) {}
