@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             ShapeCommand.class,
             DoctorCommand.class,
             StreamCommand.class,
+            ChangesCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -188,6 +188,33 @@ class BinlogArchiveIT {
                 .as("restore; log:%n%s", read(log))
                 .isZero();
         assertThat(Fingerprint.of(db, restored.database())).isEqualTo(atTheMoment);
+
+        // Where the destruction was, as an operator finds it: the DROP and the DELETE after the moment, the transfers
+        // before it, and never a value.
+        Path changes = dir.resolve("changes.txt");
+        assertThat(run(
+                        db,
+                        changes,
+                        "changes",
+                        "--vault",
+                        "file:" + vault,
+                        "--database",
+                        "pitr",
+                        "--around",
+                        moment.toString(),
+                        "--window",
+                        "1"))
+                .as("changes; output:%n%s", read(changes))
+                .isZero();
+        String listed = read(changes);
+        assertThat(listed)
+                .contains("touching `" + source.database() + "`")
+                .containsPattern("DDL in `" + source.database() + "`: DROP TABLE `acct`")
+                .containsPattern(source.database() + "\\.journal: \\d+ deleted")
+                .containsPattern(
+                        source.database() + "\\.acct: 2 updated; " + source.database() + "\\.journal: 1 inserted")
+                .doesNotContain("@1=")
+                .doesNotContain("xxxxxxxx");
     }
 
     @Test

@@ -500,7 +500,9 @@ class CliTest {
                 .contains("what a restore brings back. doctor What this machine has")
                 .contains("on Debian/Ubuntu, Amazon Linux and macOS. Changes nothing. stream")
                 .contains("stream Archive a MySQL or MariaDB server's binary log into the vault as it is written, for"
-                        + " restores to any moment (restore --from dump --to-time). help");
+                        + " restores to any moment (restore --from dump --to-time). changes The transactions a binlog"
+                        + " archive holds around a moment (lifeboat stream), to find the second to restore to: just"
+                        + " before the DROP or the DELETE. help");
 
         out.reset();
         assertThat(run(home, "list", "--help")).isZero();

@@ -101,7 +101,7 @@ final class ProcessBinlogs implements BinlogSource {
             byte[] out = p.output().readNBytes(16 << 20);
             p.awaitSuccess(Duration.ofMinutes(2));
             List<String> lines = new ArrayList<>();
-            for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
+            for (String line : new String(out, StandardCharsets.UTF_8).lines().toList()) {
                 if (!line.isBlank()) {
                     lines.add(line);
                 }
@@ -211,7 +211,7 @@ final class ProcessBinlogs implements BinlogSource {
                     return Optional.empty();
                 }
                 byte[] magic = readAt(0, 4);
-                if (!Arrays.equals(magic, BinlogEvent.MAGIC)) {
+                if (!Arrays.equals(magic, BinlogEvent.magic())) {
                     throw new IOException("the spooled " + file + " does not start with a binlog file's magic number");
                 }
                 offset = 4;
@@ -281,6 +281,125 @@ final class ProcessBinlogs implements BinlogSource {
                 // a spool folder left in the temp directory holds no secret; the next run makes its own
             }
         }
+    }
+
+    private static final java.util.regex.Pattern EVENT_HEADER = java.util.regex.Pattern.compile(
+            "^#(\\d{2})(\\d{2})(\\d{2})\\s+(\\d{1,2}):(\\d{2}):(\\d{2}) server id \\d+\\s+end_log_pos (\\d+)\\s[^\\t]*\\t(.*)$");
+    private static final java.util.regex.Pattern ROWS = java.util.regex.Pattern.compile(
+            "^### (INSERT INTO|UPDATE|DELETE FROM) `((?:[^`]|``)+)`\\.`((?:[^`]|``)+)`$");
+    private static final java.util.regex.Pattern USE =
+            java.util.regex.Pattern.compile("^use `((?:[^`]|``)+)`/\\*!\\*/;$");
+
+    /**
+     * {@code mariadb-binlog --base64-output=decode-rows --verbose} read line by line: its event headers (time, end
+     * position, GTID, Xid, Query), its {@code ### INSERT INTO `db`.`t`} lines (one per row), and the text of DDL
+     * statements. The lines that carry values ({@code ###   @1=...}, {@code #Q>} annotations) are read past and kept
+     * nowhere.
+     */
+    @Override
+    public List<Transaction> transactions(List<Path> files, List<String> serverFiles, Instant from, Instant to) {
+        List<String> cmd = new ArrayList<>(List.of(
+                binlogTool.toString(),
+                "--no-defaults",
+                "--base64-output=decode-rows",
+                "--verbose",
+                "--start-datetime=" + STOP.format(from),
+                "--stop-datetime=" + STOP.format(to)));
+        for (Path f : files) {
+            cmd.add(f.toString());
+        }
+        List<Transaction> found = new ArrayList<>();
+        try (ChildProcess p =
+                ChildProcess.start(cmd, Map.of("TZ", "UTC"), Secret.none(), false, RestoreFailedException::new)) {
+            java.io.BufferedReader r =
+                    new java.io.BufferedReader(new java.io.InputStreamReader(p.output(), StandardCharsets.UTF_8));
+            int file = -1;
+            String database = "";
+            Instant at = null;
+            long end = 0;
+            String gtid = null;
+            boolean ddl = false;
+            boolean inStatement = false;
+            StringBuilder statement = new StringBuilder();
+            Map<String, Map<String, Long>> rows = new java.util.TreeMap<>();
+            String line;
+            while ((line = r.readLine()) != null) {
+                java.util.regex.Matcher h = EVENT_HEADER.matcher(line);
+                if (h.matches()) {
+                    at = Instant.parse("20" + h.group(1) + "-" + h.group(2) + "-" + h.group(3) + "T"
+                            + String.format("%02d", Integer.parseInt(h.group(4))) + ":" + h.group(5) + ":" + h.group(6)
+                            + "Z");
+                    end = Long.parseLong(h.group(7));
+                    String what = h.group(8);
+                    if (what.startsWith("Start: binlog")) {
+                        file++;
+                    } else if (what.startsWith("GTID ")) {
+                        String[] g = what.split(" ", -1);
+                        gtid = g.length > 1 ? g[1] : "";
+                        ddl = g.length > 2 && !"trans".equals(g[2]);
+                        rows = new java.util.TreeMap<>();
+                        statement.setLength(0);
+                    } else if (what.startsWith("Xid") && gtid != null && file >= 0) {
+                        found.add(new Transaction(at, gtid, position(serverFiles, file, end), database, rows, null));
+                        gtid = null;
+                    } else if (what.startsWith("Query") && ddl) {
+                        inStatement = true;
+                    }
+                    continue;
+                }
+                java.util.regex.Matcher use = USE.matcher(line);
+                if (use.matches()) {
+                    database = use.group(1).replace("``", "`");
+                    continue;
+                }
+                java.util.regex.Matcher row = ROWS.matcher(line);
+                if (row.matches() && gtid != null) {
+                    String table =
+                            row.group(2).replace("``", "`") + "." + row.group(3).replace("``", "`");
+                    String kind = row.group(1).startsWith("INSERT")
+                            ? "inserted"
+                            : row.group(1).startsWith("UPDATE") ? "updated" : "deleted";
+                    rows.computeIfAbsent(table, t -> new java.util.TreeMap<>()).merge(kind, 1L, Long::sum);
+                    continue;
+                }
+                if (inStatement) {
+                    // A statement ends with "/*!*/;", on its own line or after its last; the client settings before
+                    // it ("SET ...", "/*!\C utf8mb4 */") end with it too and are not the statement.
+                    if (line.startsWith("/*!*/;")
+                            || (line.endsWith("/*!*/;") && !line.startsWith("SET ") && !line.startsWith("/*"))) {
+                        inStatement = false;
+                        String last = line.substring(0, line.length() - "/*!*/;".length())
+                                .strip();
+                        if (!last.isEmpty()) {
+                            statement.append(statement.isEmpty() ? "" : " ").append(last);
+                        }
+                        if (gtid != null && file >= 0) {
+                            found.add(new Transaction(
+                                    at,
+                                    gtid,
+                                    position(serverFiles, file, end),
+                                    database,
+                                    Map.of(),
+                                    statement.toString().strip()));
+                            gtid = null;
+                        }
+                    } else if (!line.startsWith("SET ")
+                            && !line.startsWith("/*")
+                            && !line.startsWith("#")
+                            && !USE.matcher(line).matches()) {
+                        statement.append(statement.isEmpty() ? "" : " ").append(line.strip());
+                    }
+                }
+            }
+            p.awaitSuccess(Duration.ofMinutes(30));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    private static BinlogPosition position(List<String> serverFiles, int file, long end) {
+        return new BinlogPosition(serverFiles.get(Math.min(file, serverFiles.size() - 1)), Math.max(end, 4));
     }
 
     @Override

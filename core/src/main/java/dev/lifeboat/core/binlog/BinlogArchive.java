@@ -208,7 +208,7 @@ public final class BinlogArchive {
                 BinlogPosition p =
                         new BinlogPosition(m.binlog().file(), m.binlog().position());
                 boolean inside = chain.stream()
-                        .anyMatch(s -> s.holds(p) && !p.equals(s.continuesAt())
+                        .anyMatch(s -> (s.holds(p) && !p.equals(s.continuesAt()))
                                 || s.from().equals(p));
                 if (inside
                         && (first == null

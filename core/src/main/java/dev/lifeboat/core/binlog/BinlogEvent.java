@@ -11,7 +11,12 @@ import java.util.zip.CRC32;
  */
 public final class BinlogEvent {
     public static final int HEADER = 19;
-    public static final byte[] MAGIC = {(byte) 0xfe, 'b', 'i', 'n'};
+    private static final byte[] MAGIC = {(byte) 0xfe, 'b', 'i', 'n'};
+
+    /** The four bytes every binlog file starts with. */
+    public static byte[] magic() {
+        return MAGIC.clone();
+    }
 
     public static final int QUERY = 2;
     public static final int STOP = 3;

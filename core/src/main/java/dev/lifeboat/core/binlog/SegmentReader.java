@@ -28,7 +28,7 @@ final class SegmentReader {
     static void copy(InputStream in, OutputStream out, Segment s, long from, java.util.function.Consumer<Statement> ddl)
             throws IOException {
         byte[] magic = in.readNBytes(4);
-        if (!Arrays.equals(magic, BinlogEvent.MAGIC)) {
+        if (!Arrays.equals(magic, BinlogEvent.magic())) {
             throw new BinlogEvent.Malformed("it does not start with a binlog file's magic number");
         }
         out.write(magic);

@@ -344,7 +344,7 @@ public final class StreamingBinlog {
             this.end = from.position();
             this.upload = vault.startUpload(BinlogArchive.objectKey(databaseId, from, VaultLayout.newAttempt()));
             this.hashing = new HashingOutputStream(upload.stream());
-            hashing.write(BinlogEvent.MAGIC);
+            hashing.write(BinlogEvent.magic());
             if (from.position() != BinlogPosition.FIRST_EVENT) {
                 // Not the file's start: the description the reader was given comes first, so that the object is a
                 // binlog file the engine's tools read on its own.

@@ -52,7 +52,47 @@ public interface BinlogSource {
     }
 
     /** One event's bytes, and the server's binlog file it came from. */
-    record Raw(String file, byte[] bytes) {}
+    final class Raw {
+        private final String file;
+        private final byte[] bytes;
+
+        public Raw(String file, byte[] bytes) {
+            this.file = file;
+            this.bytes = bytes;
+        }
+
+        public String file() {
+            return file;
+        }
+
+        /** The event's bytes; the caller owns them (a reader makes a new array per event). */
+        public byte[] bytes() {
+            return bytes;
+        }
+    }
+
+    /**
+     * The transactions in binlog files (each a whole binlog file, as for {@link #replay}) stamped from {@code from} up
+     * to before {@code to}: when, their GTID, where each ends in the server's {@code serverFiles} (one per file, in
+     * order), the rows each changed per table and kind, and the statement of DDL. Never a row's values.
+     */
+    List<Transaction> transactions(List<Path> files, List<String> serverFiles, Instant from, Instant to);
+
+    /** One transaction as {@link #transactions} lists it. */
+    record Transaction(
+            Instant at,
+            String gtid,
+            BinlogPosition end,
+            String database,
+            java.util.Map<String, java.util.Map<String, Long>> rows,
+            String statement) {
+        public Transaction {
+            // In table order, as listed.
+            rows = rows == null
+                    ? java.util.Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(rows));
+        }
+    }
 
     /**
      * Replays binlog files (each a whole binlog file: magic, format description, events) into {@code target} with the

@@ -150,7 +150,9 @@ class StreamingBinlogTest {
                 clock.instant(),
                 "x");
         // Not in the archive's listing as the chain's end (its object is missing), but its key is taken.
-        vault.putIfAbsent(BinlogArchive.segmentKey("shop", theirs.from()), "{}".getBytes());
+        vault.putIfAbsent(
+                BinlogArchive.segmentKey("shop", theirs.from()),
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThatThrownBy(this::stream)
                 .isInstanceOf(StreamingBinlog.Contended.class)
                 .hasMessageContaining("another streamer archives shop");

@@ -56,7 +56,7 @@ public final class FakeBinlogServer implements BinlogSource {
 
     private void open(String name) {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
-        f.writeBytes(BinlogEvent.MAGIC);
+        f.writeBytes(BinlogEvent.magic());
         files.put(name, f);
         current = name;
         append(15, formatBody());
@@ -216,6 +216,11 @@ public final class FakeBinlogServer implements BinlogSource {
     }
 
     public final List<List<Path>> replayed = new ArrayList<>();
+
+    @Override
+    public List<Transaction> transactions(List<Path> files, List<String> serverFiles, Instant from, Instant to) {
+        return List.of();
+    }
 
     @Override
     public void replay(List<Path> files, String schema, DatabaseTarget target, Instant stopAt, Duration timeout) {
