@@ -67,15 +67,15 @@ final class ProcessBinlogs implements BinlogSource {
         if (!"1".equals(v[0].trim())) {
             return new Server(false, serverId, v[2], null, List.of(), v[3], v[4]);
         }
-        List<String> status = query(source, "SHOW MASTER STATUS; SHOW BINARY LOGS");
-        if (status.isEmpty()) {
+        List<String> status = query(source, "SHOW MASTER STATUS");
+        String[] current = status.isEmpty() ? new String[0] : status.getFirst().split("\t", -1);
+        if (current.length < 2 || !current[1].trim().matches("\\d{1,19}")) {
             throw new DatabaseAccessException(
-                    "SHOW MASTER STATUS on " + source.describe() + " returned nothing",
+                    "SHOW MASTER STATUS on " + source.describe() + " did not give the binlog's present position",
                     "the user needs the BINLOG MONITOR (MariaDB) or REPLICATION CLIENT (MySQL) privilege");
         }
-        String[] current = status.getFirst().split("\t", -1);
         List<String> files = new ArrayList<>();
-        for (String line : status.subList(1, status.size())) {
+        for (String line : query(source, "SHOW BINARY LOGS")) {
             files.add(line.split("\t", -1)[0]);
         }
         return new Server(

@@ -133,7 +133,7 @@ public final class TakingDump {
             Future<SoftwareVersion> clientVersion = background.submit(tool::version);
             // A MySQL-family server with binary logging on: the dump records its binlog position, where a binlog
             // archive's replay starts (issue 40).
-            Future<Boolean> binlogOn = source.engine() == dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL
+            Future<Boolean> binlogOn = source.engine() != dev.lifeboat.core.model.DatabaseEngine.MARIADB
                     ? java.util.concurrent.CompletableFuture.completedFuture(false)
                     : background.submit(() -> inspector.scalar(source, "SELECT @@log_bin") == 1.0);
 
@@ -191,7 +191,10 @@ public final class TakingDump {
                     vault.describe() + "/" + objectKey);
             Instant started = clock.instant();
             command.progress().onStart(-1);
-            boolean markBinlog = await(binlogOn);
+            // MariaDB only: its client reads the snapshot's binlog position without a lock; against MySQL it would
+            // take FLUSH TABLES WITH READ LOCK on production, which a dump must never do (MySQL's archive is not
+            // built yet, docs/architecture.md).
+            boolean markBinlog = server.engine() == dev.lifeboat.core.model.DatabaseEngine.MARIADB && await(binlogOn);
             java.util.concurrent.atomic.AtomicReference<DumpTools.Running> running =
                     new java.util.concurrent.atomic.AtomicReference<>();
             Copied copied = streamDumpToVault(

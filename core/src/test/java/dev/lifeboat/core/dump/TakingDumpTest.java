@@ -222,4 +222,43 @@ class TakingDumpTest {
                 .hasMessageContaining("runId 'yesterday'");
         assertThat(vault.events).isEmpty();
     }
+
+    /**
+     * Issue 40: a MariaDB dump with binary logging on records its binlog position (MariaDB's client reads it without a
+     * lock); one with it off, and any MySQL dump (whose client would take FLUSH TABLES WITH READ LOCK), does not ask.
+     */
+    @Test
+    void aMariaDbDumpWithBinaryLoggingOn_recordsItsBinlogPosition_andNothingElseAsksForOne() {
+        DatabaseTarget maria = new DatabaseTarget(DatabaseEngine.MARIADB, "db", 3306, "shop", "u", Secret.none());
+        inspector.binlogOn = true;
+        DumpManifest m = dumping.dump(new TakingDump.Command("shop", maria, "2026-11-25T03:00:00Z", null))
+                .manifest();
+        assertThat(m.binlog()).isEqualTo(new DumpManifest.Binlog("binlog.000042", 1234, "shop", tools.mark.seenAt()));
+        assertThat(ManifestCodec.read(ManifestCodec.write(m), "k").binlog()).isEqualTo(m.binlog());
+
+        DatabaseTarget mysql = new DatabaseTarget(DatabaseEngine.MYSQL, "db", 3306, "shop", "u", Secret.none());
+        DumpManifest plain = dumping.dump(new TakingDump.Command("mysql-shop", mysql, "2026-11-25T03:00:00Z", null))
+                .manifest();
+        assertThat(plain.binlog()).isNull();
+        assertThat(tools.binlogMarked).isEqualTo(1);
+
+        inspector.binlogOn = false;
+        assertThat(dumping.dump(new TakingDump.Command("shop-2", maria, "2026-11-25T03:00:00Z", null))
+                        .manifest()
+                        .binlog())
+                .isNull();
+        assertThat(tools.binlogMarked).isEqualTo(1);
+    }
+
+    /** A dump whose tool printed no position is not recorded: restores to a moment would start from nowhere. */
+    @Test
+    void aMarkedDumpWhoseToolPrintedNoPosition_isNotRecorded() {
+        DatabaseTarget maria = new DatabaseTarget(DatabaseEngine.MARIADB, "db", 3306, "shop", "u", Secret.none());
+        inspector.binlogOn = true;
+        tools.mark = null;
+        assertThatThrownBy(() -> dumping.dump(new TakingDump.Command("shop", maria, "2026-11-25T03:00:00Z", null)))
+                .isInstanceOf(DumpFailedException.class)
+                .hasMessageContaining("did not record the dump's binlog position");
+        assertThat(vault.objects.keySet()).noneMatch(VaultLayout::isManifest);
+    }
 }

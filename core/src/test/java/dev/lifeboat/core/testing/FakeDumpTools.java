@@ -31,6 +31,10 @@ public final class FakeDumpTools implements DumpTools {
     public final ByteArrayOutputStream loaded = new ByteArrayOutputStream();
     public final List<DatabaseTarget> loadTargets = new ArrayList<>();
     public boolean dumpKilled;
+    /** Dumps started marking their binlog position, and the position their output names (null: none). */
+    public int binlogMarked;
+
+    public BinlogMark mark = new BinlogMark("binlog.000042", 1234, java.time.Instant.parse("2026-12-05T02:00:01Z"));
 
     @Override
     public DumpTool dumpTool(DatabaseEngine engine) {
@@ -70,6 +74,43 @@ public final class FakeDumpTools implements DumpTools {
             public Running start(DatabaseTarget source, Compression compression) {
                 compressions.add(compression);
                 return start(source);
+            }
+
+            @Override
+            public Running startMarkingBinlog(DatabaseTarget source, Compression compression) {
+                binlogMarked++;
+                Running plain = start(source, compression);
+                return new Running() {
+                    @Override
+                    public InputStream output() {
+                        return plain.output();
+                    }
+
+                    @Override
+                    public OutputStream input() {
+                        return plain.input();
+                    }
+
+                    @Override
+                    public void awaitSuccess(Duration timeout) {
+                        plain.awaitSuccess(timeout);
+                    }
+
+                    @Override
+                    public void kill() {
+                        plain.kill();
+                    }
+
+                    @Override
+                    public void close() {
+                        plain.close();
+                    }
+
+                    @Override
+                    public java.util.Optional<BinlogMark> binlogMark() {
+                        return java.util.Optional.ofNullable(mark);
+                    }
+                };
             }
 
             @Override
