@@ -49,9 +49,12 @@ class BinlogMarkReaderTest {
 
     @Test
     void thePositionNearTheTop_isRead_andTheBytesPassUnchanged() throws Exception {
-        DumpTools.Running r = read("-- MariaDB dump 10.19\n--\n"
-                + "-- CHANGE MASTER TO MASTER_LOG_FILE='binlog.000042', MASTER_LOG_POS=1234;\n"
-                + "CREATE TABLE t (id int);\n");
+        DumpTools.Running r = read("""
+                -- MariaDB dump 10.19
+                --
+                -- CHANGE MASTER TO MASTER_LOG_FILE='binlog.000042', MASTER_LOG_POS=1234;
+                CREATE TABLE t (id int);
+                """);
         assertThat(r.binlogMark()).hasValueSatisfying(m -> {
             assertThat(m.file()).isEqualTo("binlog.000042");
             assertThat(m.position()).isEqualTo(1234);
