@@ -283,14 +283,7 @@ final class RestoreCommand implements Callable<Integer> {
                 cfg.database(database);
                 yield fromSnapshot(cfg);
             }
-            case "dump" -> {
-                if (createInstance != null && toTime != null) {
-                    throw new IllegalArgumentException("--to-time with --create-instance is not built yet: create the"
-                            + " instance with --create-instance and --backup, then restore --to-time into it with"
-                            + " --target URL --create");
-                }
-                yield createInstance != null ? intoNewInstance() : fromDump();
-            }
+            case "dump" -> createInstance != null ? intoNewInstance() : fromDump();
             default -> throw new IllegalArgumentException("--from '" + from + "' must be snapshot or dump");
         };
     }
@@ -435,8 +428,18 @@ final class RestoreCommand implements Callable<Integer> {
                 subnets,
                 Set.copyOf(dropParameters),
                 false);
-        // The dump must exist before an instance is made for it.
+        // The dump must exist before an instance is made for it; with --to-time, the whole restore must be reachable
+        // (a dump before the moment, an unbroken archive after it): refused now, before an instance is paid for.
         new BackupCatalog(v, context.clock()).find(database, backup);
+        java.time.Instant moment = toTime == null ? null : moment();
+        dev.lifeboat.core.binlog.RestoringToMoment toMoment =
+                toTime == null ? null : restoringToMoment(v, restoring(v));
+        if (toMoment != null) {
+            var plan = toMoment.plan(database, moment, backup);
+            context.out()
+                    .println("to " + moment + ": dump " + plan.base().backupId() + ", then "
+                            + plan.segments().size() + " binlog segments up to events stamped before " + plan.stopAt());
+        }
         try (RdsGateway rds = context.rds(cfg);
                 DatabaseShapes shapes = context.shapes(cfg)) {
             CreatingInstance creating =
@@ -482,6 +485,23 @@ final class RestoreCommand implements Callable<Integer> {
                     password.get());
             RestoringDump restoring = restoring(v);
             Progress progress = context.progress("restored");
+            if (toMoment != null) {
+                var r2 = toMoment.restore(new dev.lifeboat.core.binlog.RestoringToMoment.Command(
+                        database, moment, backup, into, true, keepOwnership, progress));
+                progress.finish();
+                context.out()
+                        .printf(
+                                "restored %s to %s into %s on the new instance %s: dump %s, then %d binlog segments,"
+                                        + " sha256 verified; master password in Secrets Manager %s%n",
+                                database,
+                                moment,
+                                dbname,
+                                createInstance,
+                                r2.base().manifest().backupId(),
+                                r2.segments(),
+                                r.secretName());
+                return ExitCode.OK;
+            }
             RestoringDump.Result loaded = restoring.restore(
                     new RestoringDump.Command(database, backup, into, true, false, keepOwnership, progress));
             progress.finish();
@@ -499,20 +519,18 @@ final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    /** The one dump-restore path of the command line: the vault from --vault, or lifeboat.yml's backup.vault. */
-    private int toMoment(Vault v, DatabaseTarget into, RestoringDump restoring) {
-        java.time.Instant moment;
+    /** --to-time as a moment; bad input names the option and the form. */
+    private java.time.Instant moment() {
         try {
-            moment = java.time.Instant.parse(toTime.strip());
+            return java.time.Instant.parse(toTime.strip());
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("--to-time '" + toTime + "' is not a moment; give it in ISO-8601 UTC,"
                     + " e.g. --to-time 2026-12-05T22:59:30Z");
         }
-        if (allowNonEmpty) {
-            throw new IllegalArgumentException(
-                    "--to-time restores into a new or empty database; leave out --allow-non-empty-target");
-        }
-        dev.lifeboat.core.binlog.RestoringToMoment toMoment = new dev.lifeboat.core.binlog.RestoringToMoment(
+    }
+
+    private dev.lifeboat.core.binlog.RestoringToMoment restoringToMoment(Vault v, RestoringDump restoring) {
+        return new dev.lifeboat.core.binlog.RestoringToMoment(
                 v,
                 new dev.lifeboat.core.restore.BackupCatalog(v, context.clock()),
                 restoring,
@@ -520,6 +538,16 @@ final class RestoreCommand implements Callable<Integer> {
                 context.tools().binlogs(),
                 context.clock(),
                 Duration.ofMinutes(timeoutMinutes));
+    }
+
+    /** A dump restore to a moment (issue 40): the dump before it, then the binlog archive up to it. */
+    private int toMoment(Vault v, DatabaseTarget into, RestoringDump restoring) {
+        java.time.Instant moment = moment();
+        if (allowNonEmpty) {
+            throw new IllegalArgumentException(
+                    "--to-time restores into a new or empty database; leave out --allow-non-empty-target");
+        }
+        dev.lifeboat.core.binlog.RestoringToMoment toMoment = restoringToMoment(v, restoring);
         if (dryRun) {
             var plan = toMoment.plan(database, moment, backup);
             context.out()
@@ -550,6 +578,7 @@ final class RestoreCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** The one dump-restore path of the command line: the vault from --vault, or lifeboat.yml's backup.vault. */
     private int fromDump() {
         if (targetInstance != null) {
             throw new IllegalArgumentException(

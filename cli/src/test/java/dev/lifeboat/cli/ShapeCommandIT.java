@@ -199,6 +199,15 @@ class ShapeCommandIT {
             assertThat(backupRds.describeDBInstances().dbInstances())
                     .noneMatch(i -> i.dbInstanceIdentifier().equals(db + "-from-dump"));
 
+            // To a moment (issue 40): a dump with no binlog position cannot start it, refused before an instance is
+            // made.
+            assertThat(cli.run(concat(intoNew, "--to-time", "2026-01-01T00:00:00Z")))
+                    .as(cli.err())
+                    .isEqualTo(ExitCode.REFUSED);
+            assertThat(cli.err()).contains("cannot restore " + db + " to 2026-01-01T00:00:00Z");
+            assertThat(backupRds.describeDBInstances().dbInstances())
+                    .noneMatch(i -> i.dbInstanceIdentifier().equals(db + "-from-dump"));
+
             assertThat(cli.run(intoNew)).isEqualTo(ExitCode.FAILED);
             var made = backupRds
                     .describeDBInstances(b -> b.dbInstanceIdentifier(db + "-from-dump"))
