@@ -78,29 +78,8 @@ public final class BinlogArchive {
     public List<Segment> segments(String databaseId) {
         List<Segment> found = new ArrayList<>();
         for (String key : vault.list(prefix(databaseId))) {
-            Matcher m = SEGMENT_KEY.matcher(key);
-            if (!m.matches()) {
-                continue;
-            }
-            try {
-                Optional<byte[]> bytes = vault.read(key);
-                if (bytes.isEmpty()) {
-                    continue;
-                }
-                Segment s = BinlogCodec.read(bytes.get(), Segment.class);
-                BinlogPosition at = new BinlogPosition(m.group(2), Long.parseLong(m.group(3)));
-                if (!databaseId.equals(s.databaseId())
-                        || !at.equals(s.from())
-                        || s.end() <= s.start()
-                        || s.objectKey() == null
-                        || s.sha256() == null) {
-                    LOG.warn(
-                            "skipping binlog segment manifest {}: it does not describe the segment its key names", key);
-                    continue;
-                }
-                found.add(s);
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("skipping binlog segment manifest {}: {}", key, e.getMessage());
+            if (SEGMENT_KEY.matcher(key).matches()) {
+                readSegment(databaseId, key).ifPresent(found::add);
             }
         }
         found.sort(Comparator.comparing(Segment::from));
@@ -128,10 +107,60 @@ public final class BinlogArchive {
         return found;
     }
 
-    /** Where a streamer continues: after the archive's last segment. */
+    /**
+     * Where a streamer continues: after the archive's last segment. The keys are ordered by the positions they name
+     * and read from the last, so only the last manifests are read, not the archive's
+     * every one: a streamer restarted after a month does not read a month of manifests.
+     */
     public Optional<Segment> last(String databaseId) {
-        List<Segment> all = segments(databaseId);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.getLast());
+        List<String> keys = new ArrayList<>();
+        for (String key : vault.list(prefix(databaseId))) {
+            if (SEGMENT_KEY.matcher(key).matches()) {
+                keys.add(key);
+            }
+        }
+        keys.sort(Comparator.comparing(BinlogArchive::positionOf));
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            Optional<Segment> s = readSegment(databaseId, keys.get(i));
+            if (s.isPresent()) {
+                return s;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static BinlogPosition positionOf(String key) {
+        Matcher m = SEGMENT_KEY.matcher(key);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(key);
+        }
+        return new BinlogPosition(m.group(2), Long.parseLong(m.group(3)));
+    }
+
+    /** The manifest at {@code key}, unless it is unreadable or not the segment its key names (then logged). */
+    private Optional<Segment> readSegment(String databaseId, String key) {
+        try {
+            Optional<byte[]> bytes = vault.read(key);
+            if (bytes.isEmpty()) {
+                return Optional.empty();
+            }
+            Segment s = BinlogCodec.read(bytes.get(), Segment.class);
+            if (!databaseId.equals(s.databaseId())
+                    || !positionOf(key).equals(s.from())
+                    || s.end() <= s.start()
+                    || s.objectKey() == null
+                    || s.sha256() == null
+                    || s.lastEventAt() == null
+                    || s.firstEventAt() == null
+                    || s.writtenAt() == null) {
+                LOG.warn("skipping binlog segment manifest {}: it does not describe the segment its key names", key);
+                return Optional.empty();
+            }
+            return Optional.of(s);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("skipping binlog segment manifest {}: {}", key, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**
