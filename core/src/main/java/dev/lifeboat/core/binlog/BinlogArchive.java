@@ -57,17 +57,62 @@ public final class BinlogArchive {
                 + ".binlog";
     }
 
-    static String gapKey(String databaseId, Instant at) {
-        return prefix(databaseId) + "gaps/" + GAP_TIME.format(at) + "." + VaultLayout.newAttempt() + ".gap.json";
+    /**
+     * A gap's key names the place the archive could not continue from: streamers that find the same gap find the same
+     * key, and the first mark decides where the archive goes on.
+     */
+    static String gapKey(String databaseId, BinlogPosition lastArchived) {
+        return prefix(databaseId) + "gaps/" + lastArchived.file() + "/"
+                + String.format("%012d", lastArchived.position()) + ".gap.json";
     }
 
-    /** Writes a segment's manifest unless one starts there already; false when another streamer's does. */
+    static String startKey(String databaseId) {
+        return prefix(databaseId) + "start.json";
+    }
+
+    /**
+     * Where the archive begins, written once (the first streamer of a database decides it): every segment then
+     * follows from it, from the end of another segment, or from a gap's resumption, so two streamers always read
+     * the same chain and meet at the same key, where one of them stops.
+     */
+    public record Start(String databaseId, BinlogPosition from, long serverId, Instant at) {}
+
+    /** The archive's start, written now unless another streamer wrote it first; either way the one in the vault. */
+    Start start(Start proposed) {
+        vault.putIfAbsent(startKey(proposed.databaseId()), BinlogCodec.write(proposed));
+        return readStart(proposed.databaseId()).orElse(proposed);
+    }
+
+    Optional<Start> readStart(String databaseId) {
+        try {
+            Optional<byte[]> bytes = vault.read(startKey(databaseId));
+            if (bytes.isEmpty()) {
+                return Optional.empty();
+            }
+            Start s = BinlogCodec.read(bytes.get(), Start.class);
+            return s.from() == null || !databaseId.equals(s.databaseId()) ? Optional.empty() : Optional.of(s);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the start of the binlog archive of {} is unreadable: {}", databaseId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     boolean record(Segment segment) {
         return vault.putIfAbsent(segmentKey(segment.databaseId(), segment.from()), BinlogCodec.write(segment));
     }
 
-    void mark(Gap gap) {
-        vault.putIfAbsent(gapKey(gap.databaseId(), gap.detectedAt()), BinlogCodec.write(gap));
+    /** Marks a gap unless another streamer marked it first; either way the mark in the vault, which decides. */
+    Gap mark(Gap gap) {
+        String key = gapKey(gap.databaseId(), gap.lastArchived());
+        if (vault.putIfAbsent(key, BinlogCodec.write(gap))) {
+            return gap;
+        }
+        try {
+            Gap first = BinlogCodec.read(vault.read(key).orElseThrow(), Gap.class);
+            return first.resumedAt() == null ? gap : first;
+        } catch (IOException | RuntimeException e) {
+            return gap;
+        }
     }
 
     /**

@@ -156,17 +156,35 @@ public final class StreamingBinlog {
         }
     }
 
-    /** Where to read from: the archive's end, or, with a gap mark, the server's present position. */
+    /**
+     * Where to read from: the archive's end (its last segment's, or a gap's resumption after it), or its start when it
+     * has no segment yet; and, where the server cannot give that place, a gap mark and the place the mark names.
+     */
     private BinlogPosition resumeAt(String databaseId, BinlogSource.Server server, Counts counts) {
         Optional<Segment> last = archive.last(databaseId);
+        BinlogPosition end;
+        long archivedServer;
         if (last.isEmpty()) {
-            return server.current();
+            // The first segment: the archive's start decides where, so that a second streamer started at another
+            // moment does not begin a chain of its own beside it.
+            BinlogArchive.Start start = archive.start(
+                    new BinlogArchive.Start(databaseId, server.current(), server.serverId(), clock.instant()));
+            end = start.from();
+            archivedServer = start.serverId();
+        } else {
+            end = last.get().continuesAt();
+            archivedServer = last.get().serverId();
         }
-        BinlogPosition end = last.get().continuesAt();
+        // A gap's resumption continues the archive as a segment's end does.
+        for (Gap g : archive.gaps(databaseId)) {
+            if (g.lastArchived().equals(end) && g.resumedAt() != null) {
+                return g.resumedAt();
+            }
+        }
         String why = null;
-        if (last.get().serverId() != server.serverId()) {
-            why = "the server's id is now " + server.serverId() + ", the archive's "
-                    + last.get().serverId() + " (another server: a failover, a restore, or a replacement)";
+        if (archivedServer != server.serverId()) {
+            why = "the server's id is now " + server.serverId() + ", the archive's " + archivedServer
+                    + " (another server: a failover, a restore, or a replacement)";
         } else if (!server.files().contains(end.file())) {
             why = "the server no longer holds " + end.file()
                     + " (purged before it was archived, or the binlog was reset)";
@@ -176,18 +194,17 @@ public final class StreamingBinlog {
         if (why == null) {
             return end;
         }
-        Gap gap = new Gap(databaseId, end, server.current(), clock.instant(), why);
-        archive.mark(gap);
+        Gap gap = archive.mark(new Gap(databaseId, end, server.current(), clock.instant(), why));
         counts.gaps++;
         LOG.error(
                 "GAP in the binlog archive of {}: {}; the events from {} to {} are not archived, and no restore crosses"
                         + " this point: take a dump of {} now to restore past it",
                 databaseId,
-                why,
+                gap.reason(),
                 end,
-                server.current(),
+                gap.resumedAt(),
                 databaseId);
-        return server.current();
+        return gap.resumedAt();
     }
 
     private void pump(

@@ -158,6 +158,25 @@ class StreamingBinlogTest {
                 .hasMessageContaining("another streamer archives shop");
     }
 
+    /**
+     * Two streamers started at different moments on an empty archive read the same chain: the first decides the
+     * archive's start, and the second, whose server reports a later position, begins there too (found by
+     * BinlogArchiveIT: each had begun a chain of its own, and every event was archived twice).
+     */
+    @Test
+    void aStreamerStartingOnAnEmptyArchive_beginsWhereTheArchivesStartSays_notWhereItsServerIsNow() {
+        BinlogPosition first = server.reported;
+        new BinlogArchive(vault).start(new BinlogArchive.Start("shop", first, 1, clock.instant()));
+        for (int i = 0; i < 10; i++) {
+            server.transaction(50);
+        }
+        server.reported = server.position();
+        stream();
+        List<Segment> all = new BinlogArchive(vault).segments("shop");
+        assertThat(all.getFirst().from()).isEqualTo(first);
+        assertThat(BinlogArchive.chainFrom(all, first)).containsExactlyElementsOf(all);
+    }
+
     @Test
     void aPurgedBinlog_orAnotherServer_isMarkedAsAGap_andStreamingGoesOnFromTheServersPosition() {
         for (int i = 0; i < 5; i++) {
