@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,9 +34,6 @@ public final class BinlogArchive {
     private static final String SEGMENT_SUFFIX = ".segment.json";
     private static final Pattern SEGMENT_KEY =
             Pattern.compile("binlog/([^/]+)/([^/]+)/(\\d{12})" + Pattern.quote(SEGMENT_SUFFIX));
-    private static final DateTimeFormatter GAP_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
-
     private final Vault vault;
 
     public BinlogArchive(Vault vault) {
