@@ -228,8 +228,7 @@ public final class AuditHandler implements RequestStreamHandler {
      * fails the invocation (the schedule's dead-letter queue and the function's error alarm follow).
      */
     ObjectNode digest() {
-        List<Auditing.Finding> findings = auditing.audit(config);
-        DailyDigest.Message m = DailyDigest.of(config, findings, newest, clock);
+        DailyDigest.Message m = DailyDigest.of(config, auditing.report(config), clock);
         notifier.send(m.subject(), m.body());
         return JSON.createObjectNode().put("action", "digest").put("subject", m.subject());
     }

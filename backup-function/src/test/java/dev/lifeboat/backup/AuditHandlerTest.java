@@ -139,6 +139,16 @@ class AuditHandlerTest {
         });
     }
 
+    /** The digest reports the newest backups the audit read, and does not read them a second time. */
+    @Test
+    void theDailyDigest_readsTheVaultNoMoreThanTheAuditItReports() throws Exception {
+        handler.handle(JSON.readTree("{\"action\": \"audit\"}"));
+        int audit = vault.listings;
+        vault.listings = 0;
+        handler.handle(JSON.readTree("{\"action\": \"digest\"}"));
+        assertThat(vault.listings).isPositive().isEqualTo(audit);
+    }
+
     @Test
     void aForwardedDeletion_sendsTheAlert_withTheNewestDump() throws Exception {
         JsonNode event = JSON.readTree("""

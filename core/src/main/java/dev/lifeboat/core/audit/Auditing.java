@@ -84,7 +84,21 @@ public final class Auditing {
     }
 
     public List<Finding> audit(LifeboatConfig config) {
+        return report(config).findings();
+    }
+
+    /** The findings, and each database's newest backups as the audit found them (the daily digest reports both). */
+    public record Report(List<Finding> findings, java.util.Map<String, NewestBackups.Newest> newest) {
+        public Report {
+            findings = List.copyOf(findings);
+            newest = java.util.Map.copyOf(newest);
+        }
+    }
+
+    /** {@link #audit}, with the newest backups it read: the digest reports them without reading them again. */
+    public Report report(LifeboatConfig config) {
         List<Finding> out = new ArrayList<>();
+        java.util.Map<String, NewestBackups.Newest> newestOf = new java.util.LinkedHashMap<>();
         Set<Location> places = new LinkedHashSet<>();
         config.databases()
                 .values()
@@ -200,6 +214,7 @@ public final class Auditing {
             Duration maxAge = schedules.maxAge();
             Instant limit = now.minus(maxAge);
             NewestBackups.Newest b = newest.of(config, d.id());
+            newestOf.put(d.id(), b);
             if (schedules.snapshot() != null) {
                 Instant copy = b.copy() == null ? null : b.copy().takenAt();
                 if (copy == null || copy.isBefore(limit)) {
@@ -269,7 +284,7 @@ public final class Auditing {
         out.sort(Comparator.comparing(Finding::severity)
                 .thenComparing(f -> f.where().toString())
                 .thenComparing(Finding::identifier));
-        return out;
+        return new Report(out, newestOf);
     }
 
     /**

@@ -24,8 +24,9 @@ public final class DailyDigest {
 
     private DailyDigest() {}
 
-    public static Message of(
-            LifeboatConfig config, List<Auditing.Finding> findings, NewestBackups newest, Clock clock) {
+    /** The digest of an audit: its findings, and the newest backups it read (not read a second time). */
+    public static Message of(LifeboatConfig config, Auditing.Report report, Clock clock) {
+        List<Auditing.Finding> findings = report.findings();
         Instant now = clock.instant();
         long high = findings.stream()
                 .filter(f -> f.severity() == Auditing.Severity.HIGH)
@@ -48,7 +49,10 @@ public final class DailyDigest {
                 left++;
                 continue;
             }
-            NewestBackups.Newest n = newest.of(config, d.id());
+            NewestBackups.Newest n = report.newest().get(d.id());
+            if (n == null) {
+                n = new NewestBackups.Newest(d.id(), null, null, null, List.of("the audit did not read its backups"));
+            }
             b.append(d.id())
                     .append(" (")
                     .append(d.source().account())

@@ -48,8 +48,10 @@ class DailyDigestTest {
         LifeboatConfig fleet = new LifeboatConfig(one.backup(), many, "{}");
         MutableClock clock = new MutableClock(Instant.parse("2026-11-26T08:00:00Z"));
 
-        DailyDigest.Message m = DailyDigest.of(
-                fleet, findings, new NewestBackups(new InMemoryVault(), new InMemoryRds(clock), clock), clock);
+        NewestBackups newest = new NewestBackups(new InMemoryVault(), new InMemoryRds(clock), clock);
+        java.util.Map<String, NewestBackups.Newest> read = new java.util.HashMap<>();
+        fleet.databases().keySet().forEach(id -> read.put(id, newest.of(fleet, id)));
+        DailyDigest.Message m = DailyDigest.of(fleet, new Auditing.Report(findings, read), clock);
 
         assertThat(m.subject()).hasSizeLessThanOrEqualTo(100).startsWith("Lifeboat daily: 5000 databases, 5000 high");
         assertThat(m.body().getBytes(StandardCharsets.UTF_8).length).isLessThan(256 * 1024);

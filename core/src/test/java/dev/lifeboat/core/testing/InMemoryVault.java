@@ -119,8 +119,12 @@ public class InMemoryVault implements Vault {
         return new ByteArrayInputStream(data);
     }
 
+    /** How many listings were asked for: what a reader costs on S3. */
+    public int listings;
+
     @Override
     public synchronized List<String> list(String prefix) {
+        listings++;
         return objects.keySet().stream()
                 .filter(k -> k.startsWith(prefix))
                 .sorted()
