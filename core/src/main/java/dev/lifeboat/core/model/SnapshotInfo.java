@@ -45,6 +45,29 @@ public record SnapshotInfo(
         String resourceId,
         String copiedFrom) {
 
+    /** This snapshot as RDS describes it later: another status, progress and set of accounts it is shared with. */
+    public SnapshotInfo withState(String newStatus, int newPercentProgress, Set<String> newSharedWith) {
+        return new SnapshotInfo(
+                id,
+                arn,
+                location,
+                kind,
+                dbIdentifier,
+                newStatus,
+                type,
+                createdAt,
+                encrypted,
+                kmsKeyId,
+                tags,
+                newSharedWith,
+                engine,
+                engineVersion,
+                newPercentProgress,
+                originalCreatedAt,
+                resourceId,
+                copiedFrom);
+    }
+
     /** A snapshot not known to be a copy (a DB snapshot, one RDS took, a test's fixture). */
     public SnapshotInfo(
             String id,

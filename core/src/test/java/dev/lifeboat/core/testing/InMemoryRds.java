@@ -334,48 +334,10 @@ public class InMemoryRds implements RdsGateway {
         }
         if (e.pollsLeft > 0) {
             e.pollsLeft--;
-            SnapshotInfo i = e.info;
-            String status = e.pollsLeft > 0 ? i.status() : (e.willFail ? "failed" : "available");
-            e.info = new SnapshotInfo(
-                    i.id(),
-                    i.arn(),
-                    i.location(),
-                    i.kind(),
-                    i.dbIdentifier(),
-                    status,
-                    i.type(),
-                    i.createdAt(),
-                    i.encrypted(),
-                    i.kmsKeyId(),
-                    i.tags(),
-                    e.sharedWith,
-                    i.engine(),
-                    i.engineVersion(),
-                    e.pollsLeft > 0 ? 50 : 100,
-                    i.originalCreatedAt(),
-                    i.resourceId(),
-                    i.copiedFrom());
+            String status = e.pollsLeft > 0 ? e.info.status() : (e.willFail ? "failed" : "available");
+            e.info = e.info.withState(status, e.pollsLeft > 0 ? 50 : 100, e.sharedWith);
         } else if (!e.info.sharedWith().equals(e.sharedWith)) {
-            SnapshotInfo i = e.info;
-            e.info = new SnapshotInfo(
-                    i.id(),
-                    i.arn(),
-                    i.location(),
-                    i.kind(),
-                    i.dbIdentifier(),
-                    i.status(),
-                    i.type(),
-                    i.createdAt(),
-                    i.encrypted(),
-                    i.kmsKeyId(),
-                    i.tags(),
-                    e.sharedWith,
-                    i.engine(),
-                    i.engineVersion(),
-                    i.percentProgress(),
-                    i.originalCreatedAt(),
-                    i.resourceId(),
-                    i.copiedFrom());
+            e.info = e.info.withState(e.info.status(), e.info.percentProgress(), e.sharedWith);
         }
     }
 
