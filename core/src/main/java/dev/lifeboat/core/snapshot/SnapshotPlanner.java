@@ -8,6 +8,7 @@ import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.protocol.Tags;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +95,10 @@ public final class SnapshotPlanner {
         String resourceId = progress.sourceResourceId();
         Instant oldestData = resourceId == null ? null : oldestDataOfTheRun(plan, o, resourceId);
         for (var found : List.of(o.source(), o.share(), o.staging(), o.finalCopy())) {
-            if (found.isPresent() && resourceId == null) {
+            if (found.isEmpty()) {
+                continue;
+            }
+            if (resourceId == null) {
                 return Decision.fail(
                         "snapshot " + found.get().id() + " is under this run's name, but the run never saw "
                                 + kindName(plan) + " "
@@ -104,21 +108,19 @@ public final class SnapshotPlanner {
                                 + " (lifeboat list --snapshots) if production was deleted",
                         progress);
             }
-            if (found.isPresent()) {
-                String why = notTheRuns(plan, found.get(), resourceId, oldestData);
-                if (why == null) {
-                    why = notCopiedByTheRun(plan, o, found.get(), resourceId, oldestData);
-                }
-                if (why != null) {
-                    return Decision.refusePlanted(
-                            "snapshot " + found.get().id() + " in "
-                                    + found.get().location()
-                                    + " is under this run's name but is not the run's: " + why
-                                    + ". It is refused as planted and left as it is (nothing copied from it, nothing"
-                                    + " deleted); find out who made it (CloudTrail: CreateDBSnapshot, CopyDBSnapshot),"
-                                    + " delete it, and run again",
-                            progress);
-                }
+            String why = notTheRuns(plan, found.get(), resourceId, oldestData);
+            if (why == null) {
+                why = notCopiedByTheRun(plan, o, found.get(), resourceId, oldestData);
+            }
+            if (why != null) {
+                return Decision.refusePlanted(
+                        "snapshot " + found.get().id() + " in "
+                                + found.get().location()
+                                + " is under this run's name but is not the run's: " + why
+                                + ". It is refused as planted and left as it is (nothing copied from it, nothing"
+                                + " deleted); find out who made it (CloudTrail: CreateDBSnapshot, CopyDBSnapshot),"
+                                + " delete it, and run again",
+                        progress);
             }
         }
 
@@ -451,7 +453,7 @@ public final class SnapshotPlanner {
     }
 
     /** RDS's clock and the schedule's may differ a little; a snapshot made this long before the run is still its. */
-    static final java.time.Duration SKEW = java.time.Duration.ofMinutes(5);
+    static final Duration SKEW = Duration.ofMinutes(5);
 
     /**
      * Why a snapshot under one of the run's names is not the run's, or null when it is: it must be of the run's
@@ -469,7 +471,7 @@ public final class SnapshotPlanner {
         if (!"manual".equals(s.type())) {
             return "it is a " + s.type() + " snapshot, and every snapshot the run makes is manual";
         }
-        java.time.Instant began = plan.run().scheduledAt().minus(SKEW);
+        Instant began = plan.run().scheduledAt().minus(SKEW);
         if (s.createdAt() != null && s.createdAt().isBefore(began)) {
             return "it was created at " + s.createdAt() + ", before the run began ("
                     + plan.run().scheduledAt() + ")";
