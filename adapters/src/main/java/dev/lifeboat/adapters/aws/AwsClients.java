@@ -201,46 +201,43 @@ public final class AwsClients implements AutoCloseable {
         return secretsManager;
     }
 
+    /**
+     * Every API client of Lifeboat is built one way: the shared HTTP client and overrides (timeouts, retries), the
+     * Region, the credentials when they are another account's (else the process's), and the endpoint override of
+     * tests and VPC endpoints.
+     */
+    private <
+                    B extends
+                            software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+                                    & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, C>,
+                    C>
+            C api(B builder, Region in, AwsCredentialsProvider credentials) {
+        builder.httpClient(apiHttp()).overrideConfiguration(apiOverrides()).region(in);
+        if (credentials != null) {
+            builder.credentialsProvider(credentials);
+        }
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
     /** An STS client in {@code region}, for assuming roles; the caller closes it. */
     public StsClient sts(String region) {
-        var b = StsClient.builder()
-                .httpClient(apiHttp())
-                .overrideConfiguration(apiOverrides())
-                .region(Region.of(region));
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+        return api(StsClient.builder(), Region.of(region), null);
     }
 
     /** A KMS client in one account's Region with those credentials; the caller closes it. */
     public KmsClient kms(String region, AwsCredentialsProvider credentials) {
-        var b = KmsClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
-                .httpClient(apiHttp())
-                .overrideConfiguration(apiOverrides());
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+        return api(KmsClient.builder(), Region.of(region), credentials);
     }
 
     /** An EventBridge client in one account's Region with those credentials; the caller closes it. */
     public EventBridgeClient events(String region, AwsCredentialsProvider credentials) {
-        var b = EventBridgeClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
-                .httpClient(apiHttp())
-                .overrideConfiguration(apiOverrides());
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+        return api(EventBridgeClient.builder(), Region.of(region), credentials);
     }
 
     /** A Step Functions client in the backup account's {@code region}, process credentials; the caller closes it. */
     public SfnClient sfn(String region) {
-        var b = SfnClient.builder()
-                .region(Region.of(region))
-                .httpClient(apiHttp())
-                .overrideConfiguration(apiOverrides());
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+        return api(SfnClient.builder(), Region.of(region), null);
     }
 
     /** How a task started with a task token reports to the state machine in {@code region} (issue 13). */
@@ -250,45 +247,22 @@ public final class AwsClients implements AutoCloseable {
 
     /** An SNS client in the backup account's {@code region}, with the process's credentials; the caller closes it. */
     public SnsClient sns(String region) {
-        var b = SnsClient.builder()
-                .region(Region.of(region))
-                .httpClient(apiHttp())
-                .overrideConfiguration(apiOverrides());
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+        return api(SnsClient.builder(), Region.of(region), null);
     }
 
     /** An EC2 client in one account's Region with those credentials; the caller closes it. */
     public Ec2Client ec2(String region, AwsCredentialsProvider credentials) {
-        var b = Ec2Client.builder()
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
-                .httpClient(apiHttp())
-                .overrideConfiguration(apiOverrides());
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+        return api(Ec2Client.builder(), Region.of(region), credentials);
     }
 
     /** An IAM client (a global service) with those credentials; the caller closes it. */
     public IamClient iam(AwsCredentialsProvider credentials) {
-        var b = IamClient.builder()
-                .region(Region.AWS_GLOBAL)
-                .credentialsProvider(credentials)
-                .httpClient(apiHttp())
-                .overrideConfiguration(apiOverrides());
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+        return api(IamClient.builder(), Region.AWS_GLOBAL, credentials);
     }
 
     /** An RDS client in one account's Region with those credentials; the caller closes it. */
     public RdsClient rds(String region, AwsCredentialsProvider credentials) {
-        var b = RdsClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
-                .httpClient(apiHttp())
-                .overrideConfiguration(apiOverrides());
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+        return api(RdsClient.builder(), Region.of(region), credentials);
     }
 
     /** Database logins from Secrets Manager, each secret named by ARN read in its own Region. */
@@ -301,14 +275,7 @@ public final class AwsClients implements AutoCloseable {
         if (region.map(r -> r.id().equals(in)).orElse(false)) {
             return secretsManager();
         }
-        return secretsManagerByRegion.computeIfAbsent(Region.of(in), r -> {
-            var b = SecretsManagerClient.builder()
-                    .httpClient(apiHttp())
-                    .overrideConfiguration(apiOverrides())
-                    .region(r);
-            endpoint.ifPresent(b::endpointOverride);
-            return b.build();
-        });
+        return secretsManagerByRegion.computeIfAbsent(Region.of(in), r -> api(SecretsManagerClient.builder(), r, null));
     }
 
     /** Where verification runs keep the throwaway instance's login. */
