@@ -69,6 +69,17 @@ final class ChildProcess implements DumpTools.Running {
             Secret secret,
             boolean feedsInput,
             BiFunction<String, String, LifeboatException> failure) {
+        return start(null, command, environment, secret, feedsInput, failure);
+    }
+
+    /** {@link #start}, the program named {@code name} in messages (a wrapper runs it). */
+    static ChildProcess start(
+            String name,
+            List<String> command,
+            Map<String, String> environment,
+            Secret secret,
+            boolean feedsInput,
+            BiFunction<String, String, LifeboatException> failure) {
         // The JVM passes arguments in the locale's charset (sun.jnu.encoding): under a POSIX locale a database
         // name such as "Kunden d'Été" reaches the tool as "Kunden d'??t??" and names another database.
         Charset argv = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"), StandardCharsets.UTF_8);
@@ -85,12 +96,13 @@ final class ChildProcess implements DumpTools.Running {
         if (!feedsInput) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
-        String name = Path.of(command.getFirst()).getFileName().toString();
+        String shown =
+                name != null ? name : Path.of(command.getFirst()).getFileName().toString();
         if (stopping) {
-            throw failure.apply(name + " was not started: Lifeboat was told to stop", "");
+            throw failure.apply(shown + " was not started: Lifeboat was told to stop", "");
         }
         try {
-            return new ChildProcess(name, pb.start(), secret, failure);
+            return new ChildProcess(shown, pb.start(), secret, failure);
         } catch (IOException e) {
             throw failure.apply(
                     "cannot start " + command.getFirst() + ": " + e.getMessage(),

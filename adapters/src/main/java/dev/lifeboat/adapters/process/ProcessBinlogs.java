@@ -40,6 +40,7 @@ import java.util.stream.Stream;
  * --rewrite-db --database --stop-datetime} piped into {@code mariadb}.
  */
 final class ProcessBinlogs implements BinlogSource {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessBinlogs.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long MAX_EVENT = 1L << 30;
     private static final DateTimeFormatter STOP =
@@ -115,12 +116,22 @@ final class ProcessBinlogs implements BinlogSource {
     @Override
     public Tail tail(DatabaseTarget source, BinlogPosition from) {
         Path spool;
+        long self = ProcessHandle.current().pid();
         try {
-            spool = Files.createTempDirectory("lifeboat-binlog-");
+            removeStaleSpools();
+            spool = Files.createTempDirectory("lifeboat-binlog-" + self + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a spool folder for the binlog: " + e.getMessage(), e);
         }
+        // mariadb-binlog --stop-never runs until stopped: a Lifeboat killed with SIGKILL runs no cleanup, and left it
+        // holding a replication connection and spooling the whole binlog for ever (found by a hostile review). A
+        // watchdog shell stops it once Lifeboat is gone.
         List<String> cmd = new ArrayList<>(List.of(
+                "/bin/sh",
+                "-c",
+                WATCHDOG,
+                "lifeboat-binlog-watchdog",
+                String.valueOf(self),
                 binlogTool.toString(),
                 "--no-defaults",
                 "--protocol=TCP",
@@ -138,12 +149,51 @@ final class ProcessBinlogs implements BinlogSource {
                 "--start-position=" + from.position(),
                 from.file()));
         ChildProcess process = ChildProcess.start(
+                binlogTool.getFileName().toString(),
                 cmd,
                 ProcessDumpTools.mariadbEnvironment(source),
                 source.password(),
                 false,
                 DatabaseAccessException::new);
         return new SpoolTail(process, spool, from.file());
+    }
+
+    /**
+     * Runs the program given after the parent's pid, and stops it (SIGTERM) once that parent is gone, checking every
+     * second; SIGTERM to the watchdog stops it too. Exits with the program's status.
+     */
+    private static final String WATCHDOG = """
+            parent=$1; shift
+            "$@" &
+            child=$!
+            trap 'kill "$child" 2>/dev/null; wait "$child"; exit 143' TERM INT HUP
+            while kill -0 "$child" 2>/dev/null; do
+              if ! kill -0 "$parent" 2>/dev/null; then kill "$child" 2>/dev/null; wait "$child"; exit 137; fi
+              sleep 1
+            done
+            wait "$child"
+            """;
+
+    private static final java.util.regex.Pattern SPOOL =
+            java.util.regex.Pattern.compile("lifeboat-binlog-(\\d{1,10})-\\d+");
+
+    /** Spool folders of Lifeboat processes that are gone (killed with SIGKILL): what they left is of no use. */
+    private static void removeStaleSpools() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> folders = Files.list(tmp)) {
+            for (Path folder : folders.toList()) {
+                java.util.regex.Matcher m = SPOOL.matcher(folder.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    try (Stream<Path> files = Files.walk(folder)) {
+                        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    } catch (IOException e) {
+                        LOG.debug("could not remove the stale spool {}: {}", folder, e.getMessage());
+                    }
+                }
+            }
+        }
     }
 
     /** Reads the files mariadb-binlog writes into the spool folder, an event at a time, as they grow. */
@@ -227,17 +277,23 @@ final class ProcessBinlogs implements BinlogSource {
                     offset += length;
                     return Optional.of(new Raw(file, event));
                 }
-                return Optional.empty();
             }
-            if (size == offset) {
-                Optional<String> newer = newerFile();
-                if (newer.isPresent()) {
-                    channel.close();
-                    channel = null;
-                    Files.deleteIfExists(spool.resolve(file));
-                    file = newer.get();
-                    return read();
+            // Nothing whole is left of this file: once the reader has begun the next one, this one is done. Bytes
+            // left over are an event the server never finished writing (it crashed mid-write): never committed.
+            Optional<String> newer = newerFile();
+            if (newer.isPresent()) {
+                if (size > offset) {
+                    LOG.warn(
+                            "{} ends with {} bytes of an event the server never finished (it crashed); they are"
+                                    + " not archived",
+                            file,
+                            size - offset);
                 }
+                channel.close();
+                channel = null;
+                Files.deleteIfExists(spool.resolve(file));
+                file = newer.get();
+                return read();
             }
             return Optional.empty();
         }
@@ -298,22 +354,28 @@ final class ProcessBinlogs implements BinlogSource {
      */
     @Override
     public List<Transaction> transactions(List<Path> files, List<String> serverFiles, Instant from, Instant to) {
+        List<Transaction> found = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            found.addAll(transactionsOf(files.get(i), serverFiles.get(i), from, to));
+        }
+        return found;
+    }
+
+    /** The transactions of one file (one tool per file, as {@link #replay} reads them). */
+    private List<Transaction> transactionsOf(Path file, String serverFile, Instant from, Instant to) {
         List<String> cmd = new ArrayList<>(List.of(
                 binlogTool.toString(),
                 "--no-defaults",
                 "--base64-output=decode-rows",
                 "--verbose",
                 "--start-datetime=" + STOP.format(from),
-                "--stop-datetime=" + STOP.format(to)));
-        for (Path f : files) {
-            cmd.add(f.toString());
-        }
+                "--stop-datetime=" + STOP.format(to),
+                file.toString()));
         List<Transaction> found = new ArrayList<>();
         try (ChildProcess p =
                 ChildProcess.start(cmd, Map.of("TZ", "UTC"), Secret.none(), false, RestoreFailedException::new)) {
             java.io.BufferedReader r =
                     new java.io.BufferedReader(new java.io.InputStreamReader(p.output(), StandardCharsets.UTF_8));
-            int file = -1;
             String database = "";
             Instant at = null;
             long end = 0;
@@ -331,16 +393,14 @@ final class ProcessBinlogs implements BinlogSource {
                             + "Z");
                     end = Long.parseLong(h.group(7));
                     String what = h.group(8);
-                    if (what.startsWith("Start: binlog")) {
-                        file++;
-                    } else if (what.startsWith("GTID ")) {
+                    if (what.startsWith("GTID ")) {
                         String[] g = what.split(" ", -1);
                         gtid = g.length > 1 ? g[1] : "";
                         ddl = g.length > 2 && !"trans".equals(g[2]);
                         rows = new java.util.TreeMap<>();
                         statement.setLength(0);
-                    } else if (what.startsWith("Xid") && gtid != null && file >= 0) {
-                        found.add(new Transaction(at, gtid, position(serverFiles, file, end), database, rows, null));
+                    } else if (what.startsWith("Xid") && gtid != null) {
+                        found.add(new Transaction(at, gtid, position(serverFile, end), database, rows, null));
                         gtid = null;
                     } else if (what.startsWith("Query") && ddl) {
                         inStatement = true;
@@ -373,14 +433,14 @@ final class ProcessBinlogs implements BinlogSource {
                         if (!last.isEmpty()) {
                             statement.append(statement.isEmpty() ? "" : " ").append(last);
                         }
-                        if (gtid != null && file >= 0) {
+                        if (gtid != null) {
                             found.add(new Transaction(
                                     at,
                                     gtid,
-                                    position(serverFiles, file, end),
+                                    position(serverFile, end),
                                     database,
                                     Map.of(),
-                                    statement.toString().strip()));
+                                    AccountStatements.shown(statement.toString().strip())));
                             gtid = null;
                         }
                     } else if (!line.startsWith("SET ")
@@ -398,42 +458,48 @@ final class ProcessBinlogs implements BinlogSource {
         return found;
     }
 
-    private static BinlogPosition position(List<String> serverFiles, int file, long end) {
-        return new BinlogPosition(serverFiles.get(Math.min(file, serverFiles.size() - 1)), Math.max(end, 4));
+    private static BinlogPosition position(String serverFile, long end) {
+        return new BinlogPosition(serverFile, Math.max(end, 4));
     }
 
+    /**
+     * One {@code mariadb} session fed by one {@code mariadb-binlog} per file, in order. One tool over several files
+     * checks GTID continuity across them, and 10.11 refuses a file that begins a new binlog file after one that began
+     * mid-file ("Binary logs are missing data for domain 0", found by a hostile review): each segment is a whole
+     * binlog file cut between transactions, so each is read on its own.
+     */
     @Override
-    public void replay(List<Path> files, String schema, DatabaseTarget target, Instant stopAt, Duration timeout) {
-        List<String> read = new ArrayList<>(List.of(
-                binlogTool.toString(),
-                "--no-defaults",
-                // Row events are rewritten to the target's name; the filter reads the source's name (measured with
-                // mariadb-binlog 10.11: it filters before it rewrites).
-                "--rewrite-db=" + schema + "->" + target.database(),
-                "--database=" + schema,
-                "--stop-datetime=" + STOP.format(stopAt)));
-        for (Path f : files) {
-            read.add(f.toString());
-        }
+    public void replay(List<Path> files, String schema, DatabaseTarget target, Duration timeout) {
         List<String> load = new ArrayList<>(List.of(client.toString()));
         load.addAll(ProcessDumpTools.mariadbConnectionArgs(target));
         load.addAll(List.of("--binary-mode", "--connect-timeout=30", "--database=" + target.database()));
-        // --stop-datetime is read in the tool's own time zone.
-        try (ChildProcess reader = ChildProcess.start(
-                        read, Map.of("TZ", "UTC"), Secret.none(), false, RestoreFailedException::new);
-                ChildProcess loader = ChildProcess.start(
-                        load,
-                        ProcessDumpTools.mariadbEnvironment(target),
-                        target.password(),
-                        true,
-                        RestoreFailedException::new)) {
-            try (InputStream in = reader.output();
-                    OutputStream out = loader.input()) {
-                in.transferTo(out);
+        try (ChildProcess loader = ChildProcess.start(
+                load,
+                ProcessDumpTools.mariadbEnvironment(target),
+                target.password(),
+                true,
+                RestoreFailedException::new)) {
+            try (OutputStream out = loader.input()) {
+                for (Path f : files) {
+                    List<String> read = new ArrayList<>(List.of(
+                            binlogTool.toString(),
+                            "--no-defaults",
+                            // Row events are rewritten to the target's name; the filter reads the source's name
+                            // (measured with mariadb-binlog 10.11: it filters before it rewrites).
+                            "--rewrite-db=" + schema + "->" + target.database(),
+                            "--database=" + schema,
+                            f.toString()));
+                    try (ChildProcess reader = ChildProcess.start(
+                            read, Map.of("TZ", "UTC"), Secret.none(), false, RestoreFailedException::new)) {
+                        try (InputStream in = reader.output()) {
+                            in.transferTo(out);
+                        }
+                        reader.awaitSuccess(timeout);
+                    }
+                }
             } catch (IOException e) {
                 // the loader stopped reading: its own error says why, below
             }
-            reader.awaitSuccess(timeout);
             loader.awaitSuccess(timeout);
         }
     }

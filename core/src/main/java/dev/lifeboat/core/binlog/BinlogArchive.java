@@ -8,8 +8,6 @@ import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.stream.HashingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -236,6 +234,15 @@ public final class BinlogArchive {
                     break;
                 }
             }
+            if (at == null) {
+                // A file that ended without a rotate (the server crashed): the next file's first segment says so.
+                for (Segment s : segments) {
+                    if (s.start() == BinlogPosition.FIRST_EVENT && next.equals(s.follows())) {
+                        at = s;
+                        break;
+                    }
+                }
+            }
         }
         return chain;
     }
@@ -250,8 +257,14 @@ public final class BinlogArchive {
             windows.add(new Window(
                     chain.getFirst().from(),
                     chain.getLast().continuesAt(),
-                    chain.getFirst().firstEventAt(),
-                    chain.getLast().lastEventAt(),
+                    chain.stream()
+                            .map(Segment::firstEventAt)
+                            .min(Comparator.naturalOrder())
+                            .orElseThrow(),
+                    chain.stream()
+                            .map(Segment::lastEventAt)
+                            .max(Comparator.naturalOrder())
+                            .orElseThrow(),
                     chain.size()));
             left.removeAll(chain);
         }
@@ -304,12 +317,18 @@ public final class BinlogArchive {
      * position): the events before it are in the base already.
      */
     public List<Path> fetchChecked(List<Segment> chain, BinlogPosition from, Path folder) throws IOException {
-        return fetchChecked(chain, from, folder, statement -> {});
+        return fetchChecked(chain, from, null, folder, statement -> {});
     }
 
+    /**
+     * {@link #fetchChecked}, ending at the first transaction, in the binlog's (commit) order, whose last event is stamped
+     * at or after {@code stopAt} (null: no end): that transaction and everything after it is left out whole, so a
+     * replay never holds part of one. The segments after it are not read.
+     */
     List<Path> fetchChecked(
             List<Segment> chain,
             BinlogPosition from,
+            Instant stopAt,
             Path folder,
             java.util.function.Consumer<SegmentReader.Statement> ddl)
             throws IOException {
@@ -317,11 +336,15 @@ public final class BinlogArchive {
         int n = 0;
         for (Segment s : chain) {
             Path file = folder.resolve(String.format("%06d-%s", ++n, s.file()));
+            boolean stopped;
             try (InputStream raw = vault.open(s.objectKey(), s.objectVersionId());
                     HashingInputStream in = new HashingInputStream(raw);
-                    OutputStream out = Files.newOutputStream(file)) {
+                    java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(
+                            file,
+                            java.nio.file.StandardOpenOption.CREATE_NEW,
+                            java.nio.file.StandardOpenOption.WRITE)) {
                 long skipFrom = n == 1 && s.holds(from) ? from.position() : s.start();
-                SegmentReader.copy(in, out, s, skipFrom, ddl);
+                stopped = SegmentReader.copy(in, out, s, skipFrom, stopAt, ddl);
                 in.drain();
                 if (in.sha().bytes() != s.sizeBytes() || !in.sha().hex().equals(s.sha256())) {
                     throw new ChecksumMismatchException(
@@ -341,6 +364,9 @@ public final class BinlogArchive {
                                 + ", or from a dump alone");
             }
             files.add(file);
+            if (stopped) {
+                break;
+            }
         }
         return files;
     }

@@ -167,7 +167,7 @@ public final class RestoringToMoment {
             List<SegmentReader.Statement> statements = new ArrayList<>();
             List<Path> files;
             try {
-                files = archive.fetchChecked(plan.segments(), position(base), work, statements::add);
+                files = archive.fetchChecked(plan.segments(), position(base), plan.stopAt(), work, statements::add);
             } catch (IOException e) {
                 throw new VaultException(
                         "reading the binlog archive of " + command.databaseId() + " from " + vault.describe()
@@ -191,7 +191,7 @@ public final class RestoringToMoment {
                     command.keepOwnership(),
                     command.progress()));
             try {
-                binlogs.replay(files, schema, target, plan.stopAt(), timeout);
+                binlogs.replay(files, schema, target, timeout);
             } catch (LifeboatException e) {
                 if (command.createDatabase()) {
                     try {

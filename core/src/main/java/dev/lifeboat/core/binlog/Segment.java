@@ -7,7 +7,10 @@ import java.time.Instant;
  * The manifest of one archived stretch of a server's binary log, written after its object and never overwritten: the
  * object holds the magic number, a format description and the server's events from {@code start} to {@code end} of
  * {@code file}, byte for byte (so {@code mariadb-binlog}/{@code mysqlbinlog} read it as a binlog file). A segment ends
- * only between transactions. {@code nextFile} is set when it ends with the server's rotate to that file.
+ * only between transactions. {@code nextFile} is set when it ends with the server's rotate to that file. {@code
+ * follows}, on a file's first segment, names where the file before it ended when that file ended without a rotate
+ * (the server crashed): the chain goes on from there to here. {@code firstEventAt} and {@code lastEventAt} are the
+ * earliest and latest stamps of its events (a statement is stamped when it began, so stamps are not in binlog order).
  */
 public record Segment(
         int manifestVersion,
@@ -26,7 +29,8 @@ public record Segment(
         String objectKey,
         String objectVersionId,
         Instant writtenAt,
-        String writtenBy) {
+        String writtenBy,
+        BinlogPosition follows) {
 
     public static final int CURRENT_VERSION = 1;
 

@@ -4,8 +4,9 @@ import dev.lifeboat.core.model.BinlogPosition;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** Reads a segment's object event by event, checking it against its manifest, and copies what a replay needs. */
 final class SegmentReader {
@@ -22,16 +23,25 @@ final class SegmentReader {
 
     /**
      * Copies the object on {@code in} to {@code out}: its magic number and format description, then its events from
-     * {@code from} on. Throws {@link BinlogEvent.Malformed} unless the events are whole, their checksums match, and
-     * their positions run without a hole from the manifest's start to its end.
+     * {@code from} on, transaction by transaction, up to the first whose last event is stamped at or after {@code
+     * stopAt} (null: all), which is left out whole. Throws {@link BinlogEvent.Malformed} unless the events are whole,
+     * their checksums match, and their positions run without a hole from the manifest's start to its end (the whole
+     * object is read and checked, also past the end of what is copied). Returns whether the copy ended at {@code
+     * stopAt}. The statements of the transactions copied go to {@code ddl}.
      */
-    static void copy(InputStream in, OutputStream out, Segment s, long from, java.util.function.Consumer<Statement> ddl)
+    static boolean copy(
+            InputStream in,
+            java.nio.channels.FileChannel out,
+            Segment s,
+            long from,
+            java.time.Instant stopAt,
+            java.util.function.Consumer<Statement> ddl)
             throws IOException {
         byte[] magic = in.readNBytes(4);
         if (!Arrays.equals(magic, BinlogEvent.magic())) {
             throw new BinlogEvent.Malformed("it does not start with a binlog file's magic number");
         }
-        out.write(magic);
+        write(out, magic);
         BinlogEvent format = next(in);
         if (format == null || format.type() != BinlogEvent.FORMAT_DESCRIPTION) {
             throw new BinlogEvent.Malformed("it does not start with a format description event");
@@ -40,7 +50,7 @@ final class SegmentReader {
         if (checksums && !format.checksumMatches()) {
             throw new BinlogEvent.Malformed("its format description fails its CRC32");
         }
-        out.write(format.bytes());
+        write(out, format.bytes());
         long at = s.start();
         if (s.start() == BinlogPosition.FIRST_EVENT) {
             if (format.artificial() || format.startPosition() != at) {
@@ -50,6 +60,9 @@ final class SegmentReader {
             at = format.endPosition();
         }
         int events = 0;
+        boolean stopped = false;
+        long groupStart = -1;
+        List<Statement> groupStatements = new ArrayList<>();
         BinlogEvent e;
         while ((e = next(in)) != null) {
             if (checksums && !e.checksumMatches()) {
@@ -59,17 +72,32 @@ final class SegmentReader {
                 throw new BinlogEvent.Malformed(
                         "an event at " + s.file() + ":" + e.startPosition() + " where " + at + " was expected");
             }
-            if (e.startPosition() >= from) {
-                out.write(e.bytes());
-                if (e.type() == BinlogEvent.QUERY) {
-                    String text = e.queryText(checksums);
-                    if (!TRANSACTION_CONTROL.matcher(text).matches()) {
-                        ddl.accept(new Statement(e.queryDatabase(), text, e.timestamp()));
-                    }
-                }
-            }
             at = e.endPosition();
             events++;
+            if (stopped || e.startPosition() < from) {
+                continue;
+            }
+            if (groupStart < 0) {
+                groupStart = out.position();
+                groupStatements.clear();
+            }
+            write(out, e.bytes());
+            if (e.type() == BinlogEvent.QUERY) {
+                String text = e.queryText(checksums);
+                if (!TRANSACTION_CONTROL.matcher(text).matches()) {
+                    groupStatements.add(new Statement(e.queryDatabase(), text, e.timestamp()));
+                }
+            }
+            if (e.endsATransaction(checksums)) {
+                if (stopAt != null && !e.timestamp().isBefore(stopAt)) {
+                    // Committed (its last event stamped) at or after the moment: left out whole, and all after it.
+                    out.truncate(groupStart);
+                    stopped = true;
+                } else {
+                    groupStatements.forEach(ddl);
+                }
+                groupStart = -1;
+            }
         }
         if (at != s.end()) {
             throw new BinlogEvent.Malformed(
@@ -77,6 +105,14 @@ final class SegmentReader {
         }
         if (events == 0 && s.start() != BinlogPosition.FIRST_EVENT) {
             throw new BinlogEvent.Malformed("it holds no events");
+        }
+        return stopped;
+    }
+
+    private static void write(java.nio.channels.FileChannel out, byte[] bytes) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            out.write(b);
         }
     }
 

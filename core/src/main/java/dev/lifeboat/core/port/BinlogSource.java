@@ -95,9 +95,9 @@ public interface BinlogSource {
     }
 
     /**
-     * Replays binlog files (each a whole binlog file: magic, format description, events) into {@code target} with the
-     * engine's own tools, keeping only changes to {@code schema} and writing them to {@code target.database()}, and
-     * stopping at the first event stamped {@code stopAt} or later.
+     * Replays binlog files (each a whole binlog file: magic, format description, events, cut between transactions)
+     * into {@code target} with the engine's own tools, one file after another in one session, keeping only changes
+     * to {@code schema} and writing them to {@code target.database()}.
      */
-    void replay(List<Path> files, String schema, DatabaseTarget target, Instant stopAt, Duration timeout);
+    void replay(List<Path> files, String schema, DatabaseTarget target, Duration timeout);
 }

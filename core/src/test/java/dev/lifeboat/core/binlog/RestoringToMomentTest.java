@@ -165,6 +165,49 @@ class RestoringToMomentTest {
         assertThat(r.replayedBefore()).isEqualTo(moment.plusSeconds(1));
     }
 
+    /**
+     * The replay ends at the first transaction, in the binlog's (commit) order, committed at or after the moment; that
+     * one is left out whole, though its statement began before the moment (found by a hostile review: a statement that
+     * ran across the moment was replayed whole by mariadb-binlog --stop-datetime, which reads the start stamps).
+     */
+    @Test
+    void aTransactionCommittedAfterTheMoment_isLeftOutWhole_andEverythingAfterIt() throws Exception {
+        Instant[] moment = new Instant[1];
+        archive(s -> {
+            for (int i = 0; i < 20; i++) {
+                s.transaction(80);
+            }
+            Instant began = s.time.plusMillis(300);
+            moment[0] = began.plusSeconds(2);
+            s.transactionStamped(began, began.plusSeconds(10));
+            for (int i = 0; i < 10; i++) {
+                s.transaction(80);
+            }
+        });
+        baseAt(0, segments.getFirst().firstEventAt());
+        Instant stopAt =
+                moment[0].truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+
+        restoring().restore(new RestoringToMoment.Command("shop", moment[0], null, TARGET, true, false, null));
+
+        int transactions = 0;
+        for (java.nio.file.Path f : server.replayed.getFirst()) {
+            try (var in = new java.io.ByteArrayInputStream(server.replayedBytes.get(f))) {
+                in.skipNBytes(4);
+                BinlogEvent e;
+                while ((e = SegmentReader.next(in)) != null) {
+                    if (e.type() == BinlogEvent.XID) {
+                        transactions++;
+                        assertThat(e.timestamp()).isBefore(stopAt);
+                    }
+                }
+            }
+        }
+        assertThat(transactions)
+                .as("the 20 transactions before the long one, not it nor those after")
+                .isEqualTo(20);
+    }
+
     @Test
     void ddlThatNamesTheSchema_isRefusedWhenReplayedUnderAnotherName() {
         archive(s -> {

@@ -97,6 +97,29 @@ public final class FakeBinlogServer implements BinlogSource {
         return this;
     }
 
+    /** The server crashes and restarts: its next file begins, with no rotate or stop event at the old one's end. */
+    public FakeBinlogServer crash() {
+        open(BinlogPosition.successor(current));
+        return this;
+    }
+
+    /**
+     * A transaction whose statement began at {@code began} and whose commit is stamped {@code committed}: a statement
+     * is stamped when it began, so one that ran long is written after those that began later.
+     */
+    public FakeBinlogServer transactionStamped(Instant began, Instant committed) {
+        Instant now = time;
+        time = began;
+        append(162, new byte[13]);
+        append(2, query("BEGIN"));
+        append(19, new byte[20]);
+        append(30, new byte[40]);
+        time = committed;
+        append(16, new byte[8]);
+        time = now;
+        return this;
+    }
+
     public BinlogPosition position() {
         return new BinlogPosition(current, files.get(current).size());
     }
@@ -222,8 +245,18 @@ public final class FakeBinlogServer implements BinlogSource {
         return List.of();
     }
 
+    /** The bytes of each file replayed, read when it was replayed (the restore deletes them after). */
+    public final Map<Path, byte[]> replayedBytes = new LinkedHashMap<>();
+
     @Override
-    public void replay(List<Path> files, String schema, DatabaseTarget target, Instant stopAt, Duration timeout) {
+    public void replay(List<Path> files, String schema, DatabaseTarget target, Duration timeout) {
         replayed.add(List.copyOf(files));
+        for (Path f : files) {
+            try {
+                replayedBytes.put(f, java.nio.file.Files.readAllBytes(f));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 }
