@@ -100,7 +100,7 @@ public final class RestoringToMoment {
             candidates.addAll(catalog.backups(databaseId));
             candidates.sort(Comparator.comparing(DumpManifest::finishedAt).reversed());
         }
-        String why = candidates.isEmpty() ? "the vault holds no dump of it" : null;
+        List<String> reasons = new ArrayList<>();
         for (DumpManifest m : candidates) {
             String reason = unusable(m, moment, segments, stopAt);
             if (reason == null) {
@@ -117,9 +117,18 @@ public final class RestoringToMoment {
             if (base != null) {
                 throw BinlogArchive.unreachable(databaseId, moment, windows, "backup " + m.backupId() + " " + reason);
             }
-            why = why == null ? "the newest dump (" + m.backupId() + ") " + reason : why;
+            if (reasons.size() < 3) {
+                reasons.add("dump " + m.backupId() + " " + reason);
+            }
         }
-        throw BinlogArchive.unreachable(databaseId, moment, windows, why == null ? "no dump can start it" : why);
+        String why = candidates.isEmpty()
+                ? "the vault holds no dump of it"
+                : String.join("; ", reasons)
+                        + (candidates.size() > reasons.size()
+                                ? "; and " + (candidates.size() - reasons.size())
+                                        + " older dump(s) none of which can start it"
+                                : "");
+        throw BinlogArchive.unreachable(databaseId, moment, windows, why);
     }
 
     /** Why {@code m} cannot start a restore to {@code moment}, or null when it can. */

@@ -113,7 +113,7 @@ class RestoringToMomentTest {
     @Test
     void aMomentNoDumpAndArchiveReach_isRefused_namingWhatCanBe() {
         archive();
-        baseAt(2, segments.get(2).firstEventAt());
+        DumpManifest second = baseAt(2, segments.get(2).firstEventAt());
         RestoringToMoment r = restoring();
 
         assertThatThrownBy(() -> r.plan("shop", segments.get(2).firstEventAt().minusSeconds(1), null))
@@ -130,6 +130,10 @@ class RestoringToMomentTest {
         assertThatThrownBy(() -> r.plan("shop", segments.get(3).firstEventAt().minusMillis(1), last.backupId()))
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("backup " + last.backupId() + " was taken after that moment");
+        assertThatThrownBy(() -> r.plan("shop", segments.get(2).firstEventAt().minusSeconds(1), null))
+                .as("every dump's reason is named, not only the newest's")
+                .hasMessageContaining("dump " + last.backupId())
+                .hasMessageContaining("dump " + second.backupId());
     }
 
     @Test
