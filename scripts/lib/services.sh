@@ -55,6 +55,9 @@ apt_install() {
 ensure_packages() {
   local missing=()
   [ -x /usr/lib/postgresql/*/bin/postgres ] 2>/dev/null || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql postgresql-contrib)
+  # wal2json: the logical decoding output plugin of the PostgreSQL change archive (issue 41), as on RDS.
+  local pgv; pgv=$(ls -d /usr/lib/postgresql/*/ 2>/dev/null | sort -V | tail -n1 | xargs -r basename)
+  if [ -n "$pgv" ] && [ ! -f "/usr/lib/postgresql/$pgv/lib/wal2json.so" ]; then missing+=("postgresql-$pgv-wal2json"); fi
   command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && command -v pgbench >/dev/null || missing+=(postgresql-client)
   ls /usr/share/postgresql/*/extension/pgcrypto.control >/dev/null 2>&1 || missing+=(postgresql-contrib)
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
@@ -73,6 +76,13 @@ start_postgres() {
   bin=$(pg_bin)
   [ -n "$bin" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
   data=$LIFEBOAT_CACHE/postgres
+  # Logical decoding for the change archive (issue 41): a server started by an older script lacks it; restarted.
+  if "$bin/pg_isready" -q -h 127.0.0.1 -p "$LIFEBOAT_PG_PORT" \
+     && [ "$(PGPASSWORD=$LIFEBOAT_TEST_PASSWORD psql -h 127.0.0.1 -p "$LIFEBOAT_PG_PORT" -U "$LIFEBOAT_TEST_USER" -d postgres -qAt -c 'SHOW wal_level' 2>/dev/null)" != logical ] \
+     && [ -f "$data/PG_VERSION" ]; then
+    log "restarting PostgreSQL with wal_level=logical"
+    as_postgres "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
   if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$LIFEBOAT_PG_PORT"; then
     mkdir -p "$data"
     chown postgres:postgres "$data" 2>/dev/null || true
@@ -84,7 +94,7 @@ start_postgres() {
     fi
     log "starting PostgreSQL on 127.0.0.1:$LIFEBOAT_PG_PORT"
     as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $LIFEBOAT_PG_PORT -k $data -c max_connections=200 -c fsync=off" start >/dev/null \
+      -o "-c listen_addresses=127.0.0.1 -p $LIFEBOAT_PG_PORT -k $data -c max_connections=200 -c fsync=off -c wal_level=logical -c max_replication_slots=20 -c max_wal_senders=20 -c max_slot_wal_keep_size=1024" start >/dev/null \
       || { tail -n 20 "$data/server.log" >&2; die "PostgreSQL did not start"; }
   fi
   export LIFEBOAT_TEST_PG_HOST=127.0.0.1 LIFEBOAT_TEST_PG_PORT=$LIFEBOAT_PG_PORT
@@ -270,6 +280,9 @@ forget_test_databases() {
     PGPASSWORD=$LIFEBOAT_TEST_PASSWORD psql "${pg[@]}" -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" && n=$((n + 1))
   done < <(PGPASSWORD=$LIFEBOAT_TEST_PASSWORD psql "${pg[@]}" -c \
       "SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')")
+  # Replication slots earlier runs' change archives left (issue 41): an idle slot pins WAL on the test server.
+  PGPASSWORD=$LIFEBOAT_TEST_PASSWORD psql "${pg[@]}" -c \
+      "SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots WHERE NOT active" >/dev/null || true
   local my=(--protocol=tcp -h 127.0.0.1 -P "$LIFEBOAT_MARIADB_PORT" -u "$LIFEBOAT_TEST_USER" --password="$LIFEBOAT_TEST_PASSWORD" -N)
   while read -r d; do
     [ -n "$d" ] || continue

@@ -120,6 +120,11 @@ final class Context implements AutoCloseable {
         return new JdbcInspector();
     }
 
+    /** PostgreSQL's logical change stream and its replay (issue 41). */
+    dev.lifeboat.core.port.ChangeFeed changeFeed() {
+        return new dev.lifeboat.adapters.jdbc.PgChangeFeed();
+    }
+
     /** A database from a URL (password from the engine's usual places) or from a Secrets Manager secret. */
     DatabaseTarget database(String urlOption, String url, String secretOption, String secretId) {
         if ((url == null) == (secretId == null)) {

@@ -44,8 +44,9 @@ final class ListCommand implements Callable<Integer> {
 
     @Option(
             names = "--recovery-window",
-            description = "MariaDB/MySQL with a binlog archive (lifeboat stream): from when to when each database can"
-                    + " be restored with restore --to-time, and where the archive has gaps (needs --vault)")
+            description = "a database with a binlog archive (MySQL family) or a change archive (PostgreSQL), both made"
+                    + " by lifeboat stream: from when to when it can be restored with restore --to-time, and where the"
+                    + " archive has gaps (needs --vault)")
     boolean recoveryWindow;
 
     @Option(names = "--config", paramLabel = "FILE", description = "lifeboat.yml (with --snapshots or --restores)")
@@ -162,6 +163,40 @@ final class ListCommand implements Callable<Integer> {
                                         .orElse("no dump stands in this stretch (archived " + w.firstEventAt() + " to "
                                                 + w.lastEventAt() + "): take a dump to restore in it"));
             }
+            List<dev.lifeboat.core.changes.ChangeSegment> changes =
+                    new dev.lifeboat.core.changes.ChangeArchive(v).segments(id);
+            for (var w : dev.lifeboat.core.changes.ChangeArchive.windows(changes, catalog.backups(id))) {
+                any = true;
+                context.out()
+                        .printf(
+                                "%-16s %-24s %-24s %-9d %s%n",
+                                id,
+                                w.base()
+                                        .map(m -> m.changes()
+                                                .snapshotBy()
+                                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                                .toString())
+                                        .orElse("-"),
+                                w.readUpTo().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                                w.segments(),
+                                w.base()
+                                        .map(m ->
+                                                "from dump " + m.backupId() + "; changes " + w.from() + " to " + w.to())
+                                        .orElse("no dump stands in this stretch (archived from " + w.firstCommitAt()
+                                                + "): take a dump to restore in it"));
+            }
+            for (var g : new dev.lifeboat.core.changes.ChangeArchive(v).gaps(id)) {
+                any = true;
+                context.out()
+                        .printf(
+                                "%-16s %-24s %-24s %-9s GAP after %s: %s%n",
+                                id,
+                                "-",
+                                g.detectedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                                "-",
+                                g.lastArchived(),
+                                g.reason());
+            }
             for (var g : archive.gaps(id)) {
                 any = true;
                 context.out()
@@ -177,7 +212,8 @@ final class ListCommand implements Callable<Integer> {
         }
         if (!any) {
             context.err()
-                    .println("no binlog archive" + (database == null ? "" : " of " + database) + " in " + v.describe()
+                    .println("no binlog or change archive" + (database == null ? "" : " of " + database) + " in "
+                            + v.describe()
                             + "; lifeboat stream makes one");
         }
         return ExitCode.OK;

@@ -432,8 +432,15 @@ final class RestoreCommand implements Callable<Integer> {
         // (a dump before the moment, an unbroken archive after it): refused now, before an instance is paid for.
         new BackupCatalog(v, context.clock()).find(database, backup);
         java.time.Instant moment = toTime == null ? null : moment();
+        boolean postgres =
+                new BackupCatalog(v, context.clock()).find(database, backup).engine() == DatabaseEngine.POSTGRESQL;
+        dev.lifeboat.core.changes.ReplayingChanges replaying =
+                toTime == null || !postgres ? null : replayingChanges(v, restoring(v));
+        if (replaying != null) {
+            context.out().println("to " + moment + ": " + describe(replaying.plan(database, moment, backup)));
+        }
         dev.lifeboat.core.binlog.RestoringToMoment toMoment =
-                toTime == null ? null : restoringToMoment(v, restoring(v));
+                toTime == null || postgres ? null : restoringToMoment(v, restoring(v));
         if (toMoment != null) {
             var plan = toMoment.plan(database, moment, backup);
             context.out()
@@ -485,6 +492,24 @@ final class RestoreCommand implements Callable<Integer> {
                     password.get());
             RestoringDump restoring = restoring(v);
             Progress progress = context.progress("restored");
+            if (replaying != null) {
+                var r2 = replaying.restore(new dev.lifeboat.core.changes.ReplayingChanges.Command(
+                        database, moment, backup, into, true, keepOwnership, progress));
+                progress.finish();
+                context.out()
+                        .printf(
+                                "restored %s to %s into %s on the new instance %s: dump %s, then %d transactions,"
+                                        + " sha256 verified; master password in Secrets Manager %s%n",
+                                database,
+                                moment,
+                                dbname,
+                                createInstance,
+                                r2.base().manifest().backupId(),
+                                r2.transactions(),
+                                r.secretName());
+                notCarried(r2.notCarried(), r2.base().manifest().backupId());
+                return ExitCode.OK;
+            }
             if (toMoment != null) {
                 var r2 = toMoment.restore(new dev.lifeboat.core.binlog.RestoringToMoment.Command(
                         database, moment, backup, into, true, keepOwnership, progress));
@@ -547,6 +572,9 @@ final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--to-time restores into a new or empty database; leave out --allow-non-empty-target");
         }
+        if (into.engine() == DatabaseEngine.POSTGRESQL) {
+            return changesToMoment(v, into, restoring, moment);
+        }
         dev.lifeboat.core.binlog.RestoringToMoment toMoment = restoringToMoment(v, restoring);
         if (dryRun) {
             var plan = toMoment.plan(database, moment, backup);
@@ -576,6 +604,62 @@ final class RestoreCommand implements Callable<Integer> {
                         r.replayedBefore(),
                         r.base().elapsed().toSeconds());
         return ExitCode.OK;
+    }
+
+    private dev.lifeboat.core.changes.ReplayingChanges replayingChanges(Vault v, RestoringDump restoring) {
+        return new dev.lifeboat.core.changes.ReplayingChanges(
+                v,
+                new BackupCatalog(v, context.clock()),
+                restoring,
+                context.inspector(),
+                context.changeFeed(),
+                context.clock(),
+                Duration.ofMinutes(timeoutMinutes));
+    }
+
+    /** A PostgreSQL dump restore to a moment (issue 41): the dump before it, then the change archive up to it. */
+    private int changesToMoment(Vault v, DatabaseTarget into, RestoringDump restoring, java.time.Instant moment) {
+        var replaying = replayingChanges(v, restoring);
+        if (dryRun) {
+            var plan = replaying.plan(database, moment, backup);
+            context.out()
+                    .println("plan: " + describe(plan) + ", into " + into.describe() + (create ? " (created)" : ""));
+            context.out().println("dry run: nothing was changed");
+            return ExitCode.OK;
+        }
+        Progress progress = context.progress("restored");
+        var r = replaying.restore(new dev.lifeboat.core.changes.ReplayingChanges.Command(
+                database, moment, backup, into, create, keepOwnership, progress));
+        progress.finish();
+        context.out()
+                .printf(
+                        "restored %s to %s into %s: dump %s, then %d transactions from %d change segments (every"
+                                + " commit at or before the moment), sha256 verified, in %ds%n",
+                        database,
+                        moment,
+                        r.base().target(),
+                        r.base().manifest().backupId(),
+                        r.transactions(),
+                        r.segments(),
+                        r.base().elapsed().toSeconds());
+        notCarried(r.notCarried(), r.base().manifest().backupId());
+        return ExitCode.OK;
+    }
+
+    private static String describe(dev.lifeboat.core.changes.ReplayingChanges.Plan plan) {
+        return "dump " + plan.base().backupId() + " (LSN "
+                + plan.base().changes().lsn() + "), then " + plan.segments().size()
+                + " change segments up to commits at or before " + plan.moment();
+    }
+
+    private void notCarried(java.util.Set<String> tables, String backupId) {
+        if (!tables.isEmpty()) {
+            context.err()
+                    .println("warning: " + String.join(", ", tables) + " have no primary key or replica identity:"
+                            + " logical decoding does not carry their updates and deletes, so they hold the rows of"
+                            + " dump " + backupId + ". Give them a primary key (or REPLICA IDENTITY FULL) on the"
+                            + " source.");
+        }
     }
 
     /** The one dump-restore path of the command line: the vault from --vault, or lifeboat.yml's backup.vault. */

@@ -499,8 +499,10 @@ class CliTest {
                                 + " dump is older than their schedule allows. shape Print the shape recorded with a snapshot copy")
                 .contains("what a restore brings back. doctor What this machine has")
                 .contains("on Debian/Ubuntu, Amazon Linux and macOS. Changes nothing. stream")
-                .contains("stream Archive a MySQL or MariaDB server's binary log into the vault as it is written, for"
-                        + " restores to any moment (restore --from dump --to-time). changes The transactions a binlog"
+                .contains("stream Archive a MySQL or MariaDB server's binary log, or a PostgreSQL database's committed"
+                        + " changes (logical decoding with wal2json, through a replication slot named lifeboat_<id>),"
+                        + " into the vault as they are written, for restores to any moment (restore --from dump"
+                        + " --to-time). changes The transactions a binlog"
                         + " archive holds around a moment (lifeboat stream), to find the second to restore to: just"
                         + " before the DROP or the DELETE. help");
 

@@ -193,6 +193,20 @@ public final class JdbcInspector implements DatabaseInspector {
      */
     @Override
     public SnapshotHold exportSnapshot(DatabaseTarget target) {
+        return exportSnapshot(target, false).orElseThrow();
+    }
+
+    @Override
+    public java.util.Optional<SnapshotHold> exportSnapshotForChanges(DatabaseTarget target) {
+        return target.engine() == DatabaseEngine.POSTGRESQL ? exportSnapshot(target, true) : java.util.Optional.empty();
+    }
+
+    /**
+     * The snapshot; with {@code onlyWithChanges}, only where logical decoding is on, and then with its place in the
+     * change stream: the WAL position is read before the snapshot is taken, so every transaction the snapshot does
+     * not see commits after it (issue 41).
+     */
+    private java.util.Optional<SnapshotHold> exportSnapshot(DatabaseTarget target, boolean onlyWithChanges) {
         if (target.engine() != DatabaseEngine.POSTGRESQL) {
             throw new UnsupportedOperationException("only PostgreSQL exports snapshots");
         }
@@ -203,15 +217,32 @@ public final class JdbcInspector implements DatabaseInspector {
             throw failure("cannot connect to export a snapshot of", target, e);
         }
         try {
+            String lsn = null;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT CASE WHEN current_setting('wal_level') = 'logical' AND NOT"
+                                    + " pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_current_wal_insert_lsn()::text END")) {
+                rs.next();
+                lsn = rs.getString(1);
+            }
+            if (lsn == null && onlyWithChanges) {
+                c.close();
+                return java.util.Optional.empty();
+            }
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setReadOnly(true);
             String id;
             List<TableSize> tables = new ArrayList<>();
+            SnapshotHold.ChangesMark mark = null;
             try (Statement s = c.createStatement()) {
-                try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+                try (ResultSet rs = s.executeQuery(
+                        "SELECT pg_catalog.pg_export_snapshot(), pg_catalog.txid_current_snapshot()::text")) {
                     rs.next();
                     id = rs.getString(1);
+                    if (lsn != null) {
+                        mark = new SnapshotHold.ChangesMark(lsn, rs.getString(2), PgChangeFeed.fingerprint(c));
+                    }
                 }
                 try (ResultSet rs = s.executeQuery(TABLES_BY_SIZE)) {
                     while (rs.next()) {
@@ -220,10 +251,16 @@ public final class JdbcInspector implements DatabaseInspector {
                 }
             }
             List<TableSize> seen = List.copyOf(tables);
-            return new SnapshotHold() {
+            SnapshotHold.ChangesMark changes = mark;
+            return java.util.Optional.of(new SnapshotHold() {
                 @Override
                 public String id() {
                     return id;
+                }
+
+                @Override
+                public SnapshotHold.ChangesMark changes() {
+                    return changes;
                 }
 
                 @Override
@@ -239,7 +276,7 @@ public final class JdbcInspector implements DatabaseInspector {
                         // The transaction ends with the connection either way.
                     }
                 }
-            };
+            });
         } catch (SQLException e) {
             try {
                 c.close();
@@ -251,7 +288,7 @@ public final class JdbcInspector implements DatabaseInspector {
     }
 
     /** A connection that needs no particular database: PostgreSQL's maintenance database, or none for MariaDB. */
-    private Connection connectToServer(DatabaseTarget target) throws SQLException {
+    static Connection connectToServer(DatabaseTarget target) throws SQLException {
         if (target.engine() != DatabaseEngine.POSTGRESQL) {
             return connect(target, "");
         }

@@ -184,13 +184,7 @@ final class ProcessBinlogs implements BinlogSource {
             for (Path folder : folders.toList()) {
                 java.util.regex.Matcher m = SPOOL.matcher(folder.getFileName().toString());
                 if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                    try (Stream<Path> files = Files.walk(folder)) {
-                        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.deleteIfExists(p);
-                        }
-                    } catch (IOException e) {
-                        LOG.debug("could not remove the stale spool {}: {}", folder, e.getMessage());
-                    }
+                    dev.lifeboat.core.stream.TempFolders.deleteAll(folder);
                 }
             }
         }

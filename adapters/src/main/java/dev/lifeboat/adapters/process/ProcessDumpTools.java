@@ -296,6 +296,11 @@ public final class ProcessDumpTools implements DumpTools {
             return run(source, compression, List.of());
         }
 
+        @Override
+        public Running startAt(DatabaseTarget source, Compression compression, String snapshot) {
+            return run(source, compression, List.of("--snapshot=" + snapshot));
+        }
+
         /** pg_dump in the custom format, compressed as asked, with {@code what} to dump, streaming to stdout. */
         private Running run(DatabaseTarget source, Compression compression, List<String> what) {
             List<String> cmd =

@@ -249,7 +249,11 @@ public final class BinlogArchive {
 
     /** The stretches of time the archive covers without a break, oldest first. */
     public List<Window> windows(String databaseId) {
-        List<Segment> all = segments(databaseId);
+        return windows(segments(databaseId));
+    }
+
+    /** {@link #windows(String)} of segments already read. */
+    public static List<Window> windows(List<Segment> all) {
         List<Window> windows = new ArrayList<>();
         List<Segment> left = new ArrayList<>(all);
         while (!left.isEmpty()) {
@@ -281,7 +285,7 @@ public final class BinlogArchive {
     public List<Restorable> restorable(String databaseId, List<dev.lifeboat.core.dump.DumpManifest> dumps) {
         List<Segment> all = segments(databaseId);
         List<Restorable> out = new ArrayList<>();
-        for (Window w : windows(databaseId)) {
+        for (Window w : windows(all)) {
             List<Segment> chain = chainFrom(all, w.from());
             dev.lifeboat.core.dump.DumpManifest first = null;
             for (dev.lifeboat.core.dump.DumpManifest m : dumps) {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 
 /** The binlog archive's manifests and gap marks as JSON, unknown fields ignored (a newer writer's). */
-final class BinlogCodec {
+public final class BinlogCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -16,7 +16,7 @@ final class BinlogCodec {
 
     private BinlogCodec() {}
 
-    static byte[] write(Object value) {
+    public static byte[] write(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
@@ -24,7 +24,7 @@ final class BinlogCodec {
         }
     }
 
-    static <T> T read(byte[] json, Class<T> type) throws IOException {
+    public static <T> T read(byte[] json, Class<T> type) throws IOException {
         return MAPPER.readValue(json, type);
     }
 }

@@ -3,6 +3,7 @@ package dev.lifeboat.core.binlog;
 import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.port.BinlogSource;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.stream.TempFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The transactions archived around a moment (issue 40: {@code lifeboat changes --around}), so that an operator finds
@@ -50,16 +50,9 @@ public final class ListingChanges {
         }
         if (read.isEmpty()) {
             throw BinlogArchive.unreachable(
-                    databaseId, moment, archive.windows(databaseId), "no archived binlog segment holds that time");
+                    databaseId, moment, BinlogArchive.windows(all), "no archived binlog segment holds that time");
         }
-        Path work;
-        try {
-            work = Files.createTempDirectory("lifeboat-changes-");
-        } catch (IOException e) {
-            throw new VaultException(
-                    "cannot make a folder for the binlog segments: " + e.getMessage(),
-                    "free space in the temp folder (java.io.tmpdir), then retry");
-        }
+        Path work = TempFolders.create("lifeboat-changes-");
         try {
             List<Path> files = new ArrayList<>();
             List<String> serverFiles = new ArrayList<>();
@@ -89,13 +82,7 @@ public final class ListingChanges {
                             + e.getMessage(),
                     "check the vault and retry");
         } finally {
-            try (Stream<Path> paths = Files.walk(work)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                // the folder holds archived changes the vault holds too; the temp folder's cleaner takes it
-            }
+            TempFolders.deleteAll(work);
         }
     }
 }

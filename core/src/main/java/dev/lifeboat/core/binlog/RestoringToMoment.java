@@ -12,8 +12,8 @@ import dev.lifeboat.core.port.ProgressListener;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoringDump;
+import dev.lifeboat.core.stream.TempFolders;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +91,7 @@ public final class RestoringToMoment {
         }
         Instant stopAt = moment.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         List<Segment> segments = archive.segments(databaseId);
-        List<BinlogArchive.Window> windows = archive.windows(databaseId);
+        List<BinlogArchive.Window> windows = BinlogArchive.windows(segments);
         List<DumpManifest> candidates = new ArrayList<>();
         if (base != null) {
             candidates.add(catalog.find(databaseId, base));
@@ -164,14 +163,7 @@ public final class RestoringToMoment {
         DumpManifest base = plan.base();
         String schema = base.binlog().schema();
         DatabaseTarget target = command.target();
-        Path work;
-        try {
-            work = Files.createTempDirectory("lifeboat-replay-");
-        } catch (IOException e) {
-            throw new VaultException(
-                    "cannot make a folder for the binlog segments: " + e.getMessage(),
-                    "free space in the temp folder (java.io.tmpdir), then retry");
-        }
+        Path work = TempFolders.create("lifeboat-replay-");
         try {
             List<SegmentReader.Statement> statements = new ArrayList<>();
             List<Path> files;
@@ -220,7 +212,7 @@ public final class RestoringToMoment {
             }
             return new Result(restored, plan.segments().size(), plan.stopAt());
         } finally {
-            deleteAll(work);
+            TempFolders.deleteAll(work);
         }
     }
 
@@ -255,16 +247,6 @@ public final class RestoringToMoment {
                         "nothing was loaded; restore into a database named " + schema
                                 + " on another server (--create-instance), or to a moment before " + s.at());
             }
-        }
-    }
-
-    private static void deleteAll(Path folder) {
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not remove the replay folder {}: {}", folder, e.getMessage());
         }
     }
 }

@@ -29,7 +29,8 @@ public record DumpManifest(
         String compression,
         List<Part> parts,
         String writtenBy,
-        Binlog binlog) {
+        Binlog binlog,
+        Changes changes) {
 
     /**
      * Where the dump stands in the server's binary log (MySQL family, binary logging on; issue 40): the file and
@@ -38,6 +39,15 @@ public record DumpManifest(
      * output). A binlog archive replays from here.
      */
     public record Binlog(String file, long position, String schema, Instant snapshotBy) {}
+
+    /**
+     * Where a PostgreSQL dump stands in the server's logical change stream (issue 41): {@code lsn}, read before the
+     * dump's snapshot was taken (every transaction the snapshot does not see commits after it); {@code snapshot}, that
+     * snapshot as {@code txid_current_snapshot()} gives it ({@code xmin:xmax:xip,...}: which transactions it sees);
+     * {@code fingerprint}, the tables' columns it saw; and a moment by which it was taken. A change archive replays
+     * from here the transactions the snapshot does not see.
+     */
+    public record Changes(String lsn, String snapshot, String fingerprint, Instant snapshotBy) {}
 
     /** A manifest without a binlog position. */
     public DumpManifest(
@@ -80,6 +90,7 @@ public record DumpManifest(
                 compression,
                 parts,
                 writtenBy,
+                null,
                 null);
     }
 
@@ -105,7 +116,34 @@ public record DumpManifest(
                 compression,
                 parts,
                 writtenBy,
-                position);
+                position,
+                changes);
+    }
+
+    /** This manifest with the dump's place in the logical change stream (PostgreSQL, issue 41). */
+    public DumpManifest withChanges(Changes mark) {
+        return new DumpManifest(
+                manifestVersion,
+                backupId,
+                databaseId,
+                engine,
+                serverVersion,
+                dumpTool,
+                dumpToolVersion,
+                format,
+                startedAt,
+                finishedAt,
+                sizeBytes,
+                sha256,
+                objectKey,
+                objectVersionId,
+                exactRowCountThreshold,
+                tables,
+                compression,
+                parts,
+                writtenBy,
+                binlog,
+                mark);
     }
 
     /** A manifest of one stream ({@code objectKey} holds the whole dump). */
@@ -176,6 +214,7 @@ public record DumpManifest(
                 tables,
                 compression,
                 List.of(),
+                null,
                 null,
                 null);
     }
@@ -259,6 +298,7 @@ public record DumpManifest(
                 tables,
                 null,
                 List.of(),
+                null,
                 null,
                 null);
     }

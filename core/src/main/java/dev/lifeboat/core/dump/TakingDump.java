@@ -197,18 +197,35 @@ public final class TakingDump {
             boolean markBinlog = server.engine() == dev.lifeboat.core.model.DatabaseEngine.MARIADB && await(binlogOn);
             java.util.concurrent.atomic.AtomicReference<DumpTools.Running> running =
                     new java.util.concurrent.atomic.AtomicReference<>();
-            Copied copied = streamDumpToVault(
-                    tool,
-                    () -> {
-                        DumpTools.Running r = markBinlog
-                                ? tool.startMarkingBinlog(source, settings.compression())
-                                : tool.start(source, settings.compression());
-                        running.set(r);
-                        return r;
-                    },
-                    objectKey,
-                    command.progress(),
-                    () -> await(tables));
+            // PostgreSQL with logical decoding on: the dump reads at a snapshot whose place in the change stream is
+            // recorded, so a change archive replays exactly what it does not hold (issue 41).
+            java.util.Optional<DatabaseInspector.SnapshotHold> held =
+                    server.engine() == dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL && tool.slices()
+                            ? inspector.exportSnapshotForChanges(source)
+                            : java.util.Optional.empty();
+            Instant snapshotBy = clock.instant();
+            Copied copied;
+            try {
+                copied = streamDumpToVault(
+                        tool,
+                        () -> {
+                            DumpTools.Running r = markBinlog
+                                    ? tool.startMarkingBinlog(source, settings.compression())
+                                    : held.isPresent()
+                                            ? tool.startAt(
+                                                    source,
+                                                    settings.compression(),
+                                                    held.get().id())
+                                            : tool.start(source, settings.compression());
+                            running.set(r);
+                            return r;
+                        },
+                        objectKey,
+                        command.progress(),
+                        () -> await(tables));
+            } finally {
+                held.ifPresent(DatabaseInspector.SnapshotHold::close);
+            }
             Instant finished = clock.instant();
 
             DumpManifest manifest = new DumpManifest(
@@ -240,6 +257,11 @@ public final class TakingDump {
                                         + " --single-transaction) and retry"));
                 manifest = manifest.withBinlog(
                         new DumpManifest.Binlog(mark.file(), mark.position(), source.database(), mark.seenAt()));
+            }
+            if (held.isPresent() && held.get().changes() != null) {
+                DatabaseInspector.SnapshotHold.ChangesMark mark = held.get().changes();
+                manifest = manifest.withChanges(
+                        new DumpManifest.Changes(mark.lsn(), mark.snapshot(), mark.fingerprint(), snapshotBy));
             }
             return record(manifestKey, manifest);
         } finally {
@@ -406,6 +428,11 @@ public final class TakingDump {
                     settings.compression().toString(),
                     dataParts,
                     dev.lifeboat.protocol.BuildInfo.current().version());
+            if (snapshot.changes() != null) {
+                DatabaseInspector.SnapshotHold.ChangesMark mark = snapshot.changes();
+                manifest = manifest.withChanges(
+                        new DumpManifest.Changes(mark.lsn(), mark.snapshot(), mark.fingerprint(), started));
+            }
             return record(manifestKey, manifest);
         } finally {
             gate.killAll();

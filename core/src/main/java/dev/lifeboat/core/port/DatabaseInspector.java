@@ -41,8 +41,25 @@ public interface DatabaseInspector {
         throw new UnsupportedOperationException("this inspector cannot export a snapshot");
     }
 
+    /**
+     * A snapshot exported as {@link #exportSnapshot} does, when the server has logical decoding on (PostgreSQL with
+     * wal_level=logical, not a standby), so that a dump read at it has a place in the change stream (issue 41);
+     * otherwise empty.
+     */
+    default java.util.Optional<SnapshotHold> exportSnapshotForChanges(DatabaseTarget target) {
+        return java.util.Optional.empty();
+    }
+
     /** An exported snapshot, valid while its transaction is open. */
     interface SnapshotHold extends AutoCloseable {
+        /**
+         * Where the snapshot stands in the change stream (logical decoding on): the LSN read before it was taken, the
+         * snapshot as {@code txid_current_snapshot()} and the tables' columns it sees; null otherwise.
+         */
+        default ChangesMark changes() {
+            return null;
+        }
+
         /** The id pg_dump's {@code --snapshot} takes. */
         String id();
 
@@ -51,6 +68,9 @@ public interface DatabaseInspector {
          * temporary table), largest first: what a parallel dump shares between its parts (issue 13).
          */
         List<TableSize> tables();
+
+        /** The LSN read before the snapshot, the snapshot's transactions, the tables' columns' fingerprint. */
+        record ChangesMark(String lsn, String snapshot, String fingerprint) {}
 
         /** Ends the transaction; the snapshot can no longer be imported. */
         @Override

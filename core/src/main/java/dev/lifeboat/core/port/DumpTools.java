@@ -66,6 +66,12 @@ public interface DumpTools {
             throw new UnsupportedOperationException(name() + " cannot record a binlog position");
         }
 
+        /** The whole database read at an exported snapshot (pg_dump's {@code --snapshot}; issue 41). */
+        default Running startAt(
+                DatabaseTarget source, dev.lifeboat.core.model.Compression compression, String snapshot) {
+            throw new UnsupportedOperationException(name() + " cannot read at an exported snapshot");
+        }
+
         /** Whether this tool can dump one {@link Slice} of a database (pg_dump; issue 13). */
         default boolean slices() {
             return false;

@@ -1,0 +1,695 @@
+package dev.lifeboat.adapters.jdbc;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.adapters.tls.TlsSettings;
+import dev.lifeboat.core.error.DatabaseAccessException;
+import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.ChangeFeed;
+import dev.lifeboat.core.stream.Sha256;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.util.PSQLException;
+
+/**
+ * PostgreSQL's logical change stream through a replication slot with wal2json (format 2), read with the JDBC driver's
+ * replication protocol, and its replay by replica identity (issue 41). Why wal2json: it needs no publication (a
+ * publication that publishes updates and deletes makes them fail, on production, on tables without a replica
+ * identity), RDS ships it, and its lines carry the commit's LSN, time and transaction id. Why the driver and not
+ * {@code pg_recvlogical}: the position is confirmed to the server only after a segment is in the vault, which {@code
+ * pg_recvlogical} (it confirms what it wrote to its local file) cannot be told to do.
+ *
+ * <p>No table data reaches a message: a failed change is named by its action, table and SQLSTATE only.
+ */
+public final class PgChangeFeed implements ChangeFeed {
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    /** A type name as format_type writes it: identifiers, quoted identifiers, modifiers, array brackets. */
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_ .,()\\[\\]\"$]{1,200}");
+
+    /**
+     * The tables' columns, as one text to hash: what a dump's snapshot saw and what each segment's cut sees are
+     * compared, so a replay never crosses a change of the tables' shape (DDL is not carried by logical decoding).
+     */
+    static final String COLUMNS = """
+            SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+              FROM pg_catalog.pg_attribute a
+              JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND c.relpersistence = 'p'
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+             ORDER BY 1, 2, a.attnum""";
+
+    /** Tables whose updates and deletes logical decoding does not carry: no replica identity to name the row by. */
+    private static final String WITHOUT_IDENTITY = """
+            SELECT n.nspname || '.' || c.relname
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'r' AND c.relpersistence = 'p'
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+               AND (c.relreplident = 'n'
+                    OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+                                                              WHERE i.indrelid = c.oid AND i.indisprimary)))
+             ORDER BY 1""";
+
+    private static final String SEQUENCES = """
+            SELECT pg_catalog.format('%I.%I', schemaname, sequencename), last_value
+              FROM pg_catalog.pg_sequences
+             WHERE last_value IS NOT NULL AND schemaname NOT IN ('pg_catalog', 'information_schema')""";
+
+    /** The fingerprint of the tables' columns as {@code c} sees them (in a dump's snapshot, or now). */
+    public static String fingerprint(Connection c) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(COLUMNS)) {
+            while (rs.next()) {
+                text.append(rs.getString(1))
+                        .append('\u0000')
+                        .append(rs.getString(2))
+                        .append('\u0000')
+                        .append(rs.getString(3))
+                        .append('\u0000')
+                        .append(rs.getString(4))
+                        .append('\n');
+            }
+        }
+        return Sha256.hex(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Server server(DatabaseTarget source) {
+        try (Connection c = JdbcInspector.connect(source, source.database());
+                Statement s = c.createStatement()) {
+            String version;
+            String walLevel;
+            long keep = -1;
+            try (ResultSet rs =
+                    s.executeQuery("SELECT current_setting('server_version'), current_setting('wal_level')")) {
+                rs.next();
+                version = rs.getString(1);
+                walLevel = rs.getString(2);
+            }
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'max_slot_wal_keep_size'")) {
+                if (rs.next()) {
+                    keep = rs.getLong(1);
+                }
+            }
+            String system;
+            try (ResultSet rs = s.executeQuery("SELECT system_identifier::text FROM pg_catalog.pg_control_system()")) {
+                rs.next();
+                system = rs.getString(1);
+            } catch (SQLException e) {
+                // pg_control_system() is for superusers and pg_monitor members: without it, the host names the server.
+                c.rollback();
+                system = source.host() + ":" + source.port();
+            }
+            return new Server(system, version, walLevel, keep);
+        } catch (SQLException e) {
+            throw JdbcInspector.failure("cannot read the server settings of", source, e);
+        }
+    }
+
+    @Override
+    public Optional<Slot> slot(DatabaseTarget source, String name) {
+        try (Connection c = JdbcInspector.connect(source, source.database());
+                PreparedStatement p = c.prepareStatement("SELECT plugin, database, confirmed_flush_lsn::text, active,"
+                        + " COALESCE(wal_status = 'lost', false) FROM pg_catalog.pg_replication_slots"
+                        + " WHERE slot_name = ?")) {
+            p.setString(1, name);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String confirmed = rs.getString(3);
+                return Optional.of(new Slot(
+                        name,
+                        rs.getString(1),
+                        rs.getString(2),
+                        confirmed == null
+                                ? 0
+                                : LogSequenceNumber.valueOf(confirmed).asLong(),
+                        rs.getBoolean(4),
+                        rs.getBoolean(5)));
+            }
+        } catch (SQLException e) {
+            throw JdbcInspector.failure("cannot read the replication slots of", source, e);
+        }
+    }
+
+    @Override
+    public long createSlot(DatabaseTarget source, String name) {
+        try (Connection c = JdbcInspector.connect(source, source.database());
+                PreparedStatement p = c.prepareStatement(
+                        "SELECT lsn::text FROM pg_catalog.pg_create_logical_replication_slot(?, 'wal2json')")) {
+            p.setString(1, name);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return LogSequenceNumber.valueOf(rs.getString(1)).asLong();
+            }
+        } catch (SQLException e) {
+            if ("58P01".equals(e.getSQLState())) {
+                throw new RefusedException(
+                        "the wal2json output plugin is not installed on " + source.describe(),
+                        "RDS ships it; elsewhere install it (Debian: postgresql-NN-wal2json)");
+            }
+            if ("42501".equals(e.getSQLState())) {
+                throw new RefusedException(
+                        "the user " + source.user() + " may not create a replication slot on " + source.describe(),
+                        "grant it the REPLICATION attribute (on RDS: GRANT rds_replication TO " + source.user() + ")");
+            }
+            throw JdbcInspector.failure("cannot create the replication slot " + name + " on", source, e);
+        }
+    }
+
+    @Override
+    public void dropSlot(DatabaseTarget source, String name) {
+        try (Connection c = JdbcInspector.connect(source, source.database());
+                PreparedStatement p = c.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(?)")) {
+            p.setString(1, name);
+            p.execute();
+        } catch (SQLException e) {
+            throw JdbcInspector.failure("cannot drop the replication slot " + name + " on", source, e);
+        }
+    }
+
+    @Override
+    public long retainedBytes(DatabaseTarget source, String name) {
+        try (Connection c = JdbcInspector.connect(source, source.database());
+                PreparedStatement p = c.prepareStatement("SELECT pg_catalog.pg_wal_lsn_diff("
+                        + "pg_catalog.pg_current_wal_lsn(), restart_lsn)::bigint FROM pg_catalog.pg_replication_slots"
+                        + " WHERE slot_name = ?")) {
+            p.setString(1, name);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw JdbcInspector.failure("cannot read the replication slots of", source, e);
+        }
+    }
+
+    @Override
+    public Stream stream(DatabaseTarget source, String slot, long from) throws IOException {
+        Properties p = new Properties();
+        PGProperty.USER.set(p, source.user());
+        if (!source.password().isEmpty()) {
+            PGProperty.PASSWORD.set(p, source.password().reveal());
+        }
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
+        PGProperty.REPLICATION.set(p, "database");
+        PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+        PGProperty.APPLICATION_NAME.set(p, "lifeboat-stream");
+        PGProperty.CONNECT_TIMEOUT.set(p, "30");
+        TlsSettings.pgjdbc(p, source);
+        Connection c;
+        try {
+            c = DriverManager.getConnection(
+                    "jdbc:postgresql://" + source.host() + ":" + source.port() + "/"
+                            + java.net.URLEncoder.encode(source.database(), StandardCharsets.UTF_8)
+                                    .replace("+", "%20"),
+                    p);
+        } catch (SQLException e) {
+            throw JdbcInspector.failure("cannot open a replication connection to", source, e);
+        }
+        try {
+            PGReplicationStream stream = c.unwrap(PGConnection.class)
+                    .getReplicationAPI()
+                    .replicationStream()
+                    .logical()
+                    .withSlotName(slot)
+                    .withStartPosition(LogSequenceNumber.valueOf(from))
+                    .withSlotOption("format-version", 2)
+                    .withSlotOption("include-xids", true)
+                    .withSlotOption("include-timestamp", true)
+                    .withSlotOption("include-lsn", true)
+                    .withSlotOption("include-types", true)
+                    .withSlotOption("include-transaction", true)
+                    .withStatusInterval(10, TimeUnit.SECONDS)
+                    .start();
+            return new ReplicationStream(c, stream);
+        } catch (SQLException e) {
+            try {
+                c.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            if ("55006".equals(e.getSQLState())) {
+                throw new RefusedException(
+                        "another reader holds the replication slot " + slot + " on " + source.describe(),
+                        "run one streamer per database");
+            }
+            throw new IOException("cannot start reading the slot " + slot + ": SQLSTATE " + e.getSQLState());
+        }
+    }
+
+    private static final class ReplicationStream implements Stream {
+        private final Connection connection;
+        private final PGReplicationStream stream;
+
+        ReplicationStream(Connection connection, PGReplicationStream stream) {
+            this.connection = connection;
+            this.stream = stream;
+        }
+
+        @Override
+        public Optional<byte[]> next(Duration wait) throws IOException {
+            long until = System.nanoTime() + wait.toNanos();
+            try {
+                while (true) {
+                    ByteBuffer b = stream.readPending();
+                    if (b != null) {
+                        byte[] out = new byte[b.remaining()];
+                        b.get(out);
+                        return Optional.of(out);
+                    }
+                    if (System.nanoTime() - until >= 0) {
+                        return Optional.empty();
+                    }
+                    Thread.sleep(10);
+                }
+            } catch (SQLException e) {
+                throw new IOException("the replication stream ended: SQLSTATE " + e.getSQLState() + " ("
+                        + (e.getMessage() == null
+                                ? ""
+                                : e.getMessage().lines().findFirst().orElse("")) + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public long lastReceived() {
+            return stream.getLastReceiveLSN().asLong();
+        }
+
+        @Override
+        public void confirm(long lsn) throws IOException {
+            LogSequenceNumber at = LogSequenceNumber.valueOf(lsn);
+            stream.setFlushedLSN(at);
+            stream.setAppliedLSN(at);
+            try {
+                stream.forceUpdateStatus();
+            } catch (SQLException e) {
+                throw new IOException("cannot confirm " + at + " to the server: SQLSTATE " + e.getSQLState());
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                stream.close();
+            } catch (SQLException e) {
+                // the connection is closed next either way
+            }
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // nothing more to release
+            }
+        }
+    }
+
+    @Override
+    public State state(DatabaseTarget source) {
+        try (Connection c = JdbcInspector.connect(source, source.database());
+                Statement s = c.createStatement()) {
+            Map<String, Long> sequences = new TreeMap<>();
+            try (ResultSet rs = s.executeQuery(SEQUENCES)) {
+                while (rs.next()) {
+                    sequences.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            List<String> without = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(WITHOUT_IDENTITY)) {
+                while (rs.next()) {
+                    without.add(rs.getString(1));
+                }
+            }
+            return new State(sequences, fingerprint(c), without);
+        } catch (SQLException e) {
+            throw JdbcInspector.failure("cannot read the sequences and tables of", source, e);
+        }
+    }
+
+    @Override
+    public void checkCanApply(DatabaseTarget target) {
+        try (Connection c = JdbcInspector.connectToServer(target);
+                Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new RefusedException(
+                        "the user " + target.user() + " may not set session_replication_role on " + target.describe()
+                                + "; without it the target's triggers would run again on changes that already hold"
+                                + " their effects",
+                        "restore as a superuser (on RDS, the master user: rds_superuser may set it)");
+            }
+            throw JdbcInspector.failure("cannot prepare the replay on", target, e);
+        }
+    }
+
+    @Override
+    public void apply(DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Connection c;
+        try {
+            c = JdbcInspector.connect(target, target.database());
+        } catch (SQLException e) {
+            throw JdbcInspector.failure("cannot connect to replay changes into", target, e);
+        }
+        Replay replay = new Replay(c);
+        try (c) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET session_replication_role = replica");
+            }
+            List<String> truncating = new ArrayList<>();
+            while (changes.hasNext()) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new DatabaseAccessException(
+                            "replaying the changes into " + target.describe() + " took longer than "
+                                    + timeout.toMinutes() + " minutes; nothing of them was kept",
+                            "raise --timeout-minutes and retry");
+                }
+                JsonNode n = JSON.readTree(changes.next());
+                String action = n.path("action").asText();
+                String table = ident(n.path("schema").asText()) + "."
+                        + ident(n.path("table").asText());
+                if (!action.equals("T") && !truncating.isEmpty()) {
+                    replay.truncate(truncating);
+                }
+                switch (action) {
+                    case "I" -> replay.insert(table, n);
+                    case "U" -> replay.update(table, n);
+                    case "D" -> replay.delete(table, n);
+                    case "T" -> truncating.add(table);
+                    default -> throw new IllegalStateException("not a change: " + action);
+                }
+            }
+            if (!truncating.isEmpty()) {
+                replay.truncate(truncating);
+            }
+            try (PreparedStatement p = c.prepareStatement("SELECT pg_catalog.setval(pg_catalog.format('%I.%I',"
+                    + " schemaname, sequencename)::regclass, GREATEST(?, COALESCE(last_value, 0)), true)"
+                    + " FROM pg_catalog.pg_sequences WHERE pg_catalog.format('%I.%I', schemaname, sequencename) = ?")) {
+                for (Map.Entry<String, Long> e : sequences.entrySet()) {
+                    p.setLong(1, e.getValue());
+                    p.setString(2, e.getKey());
+                    p.execute();
+                }
+            }
+            raiseOwnedSequences(c);
+            c.commit();
+        } catch (ColumnsChanged e) {
+            throw new RefusedException(
+                    "replaying the changes into " + target.describe() + " stopped at the " + replay.count
+                            + "th change: "
+                            + e.getMessage() + " (a table was created, dropped or altered between the dump and the"
+                            + " moment; logical decoding does not carry DDL); nothing of the changes was kept",
+                    "restore to a moment before that change of the table, or from a dump taken after it");
+        } catch (SQLException e) {
+            throw new DatabaseAccessException(
+                    "replaying the changes into " + target.describe() + " failed"
+                            + (replay.doing == null
+                                    ? ""
+                                    : " at the " + replay.count + "th change (" + replay.doing + ")")
+                            + ": SQLSTATE " + e.getSQLState() + constraint(e) + "; nothing of them was kept",
+                    "the target must hold exactly the dump the replay starts from: restore into a new database"
+                            + " (--create); if it did, the archive and the dump disagree: restore the dump alone");
+        } catch (IOException e) {
+            throw new DatabaseAccessException(
+                    "a change line could not be read: nothing of the changes was kept",
+                    "restore the dump alone, and report this to Lifeboat's maintainers");
+        }
+    }
+
+    /**
+     * Each sequence a column owns (serial, identity) is raised to at least the column's largest value: a sequence
+     * the last segment did not record (dropped on the source after the moment) is never left behind the rows the
+     * replay inserted, so the next insert does not collide.
+     */
+    private static void raiseOwnedSequences(Connection c) throws SQLException {
+        List<String[]> owned = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(OWNED_SEQUENCES)) {
+            while (rs.next()) {
+                owned.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String[] o : owned) {
+                // Identifiers quoted by the target server's format('%I'), from its own catalog.
+                s.execute("SELECT pg_catalog.setval('" + o[0].replace("'", "''") + "'::regclass, m, true) FROM"
+                        + " (SELECT max(" + o[2] + ") AS m FROM " + o[1] + ") x WHERE m > (SELECT last_value FROM "
+                        + o[0] + ")");
+            }
+        }
+    }
+
+    private static final String OWNED_SEQUENCES = """
+            SELECT pg_catalog.format('%I.%I', sn.nspname, s.relname), pg_catalog.format('%I.%I', tn.nspname, t.relname),
+                   pg_catalog.format('%I', a.attname)
+              FROM pg_catalog.pg_class s
+              JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+              JOIN pg_catalog.pg_depend d ON d.objid = s.oid AND d.classid = 'pg_catalog.pg_class'::regclass
+                   AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
+              JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+              JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+              JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+             WHERE s.relkind = 'S' AND t.relkind = 'r'
+               AND a.atttypid IN ('pg_catalog.int2'::regtype, 'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype)""";
+
+    /** A change made after DDL the dump does not hold. */
+    private static final class ColumnsChanged extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        ColumnsChanged(String message) {
+            super(message, "LB004");
+        }
+    }
+
+    private static String constraint(SQLException e) {
+        if (e instanceof PSQLException p
+                && p.getServerErrorMessage() != null
+                && p.getServerErrorMessage().getConstraint() != null) {
+            return " (constraint " + p.getServerErrorMessage().getConstraint() + ")";
+        }
+        return "";
+    }
+
+    static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    /** The statements of a replay, prepared once per shape, and what it was doing when one failed. */
+    private static final class Replay {
+        private final Connection c;
+        private final Map<String, PreparedStatement> prepared = new LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+                if (size() > 256) {
+                    try {
+                        eldest.getValue().close();
+                    } catch (SQLException e) {
+                        // closed with the connection
+                    }
+                    return true;
+                }
+                return false;
+            }
+        };
+        String doing;
+        long count;
+
+        Replay(Connection c) {
+            this.c = c;
+        }
+
+        void insert(String table, JsonNode n) throws SQLException {
+            start("INSERT into " + table);
+            JsonNode cols = n.path("columns");
+            requireSameColumns(table, cols);
+            StringBuilder names = new StringBuilder();
+            StringBuilder values = new StringBuilder();
+            for (JsonNode col : cols) {
+                names.append(names.isEmpty() ? "" : ", ")
+                        .append(ident(col.path("name").asText()));
+                values.append(values.isEmpty() ? "" : ", ").append(placeholder(col));
+            }
+            PreparedStatement p = prepare("INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")");
+            int i = 1;
+            for (JsonNode col : cols) {
+                bind(p, i++, col);
+            }
+            p.executeUpdate();
+        }
+
+        void update(String table, JsonNode n) throws SQLException {
+            start("UPDATE of " + table);
+            JsonNode cols = n.path("columns");
+            JsonNode key = identity(n, table);
+            StringBuilder set = new StringBuilder();
+            for (JsonNode col : cols) {
+                set.append(set.isEmpty() ? "" : ", ")
+                        .append(ident(col.path("name").asText()))
+                        .append(" = ")
+                        .append(placeholder(col));
+            }
+            PreparedStatement p = prepare("UPDATE " + table + " SET " + set + " WHERE ctid = (SELECT ctid FROM " + table
+                    + " WHERE " + where(key) + " LIMIT 1)");
+            int i = 1;
+            for (JsonNode col : cols) {
+                bind(p, i++, col);
+            }
+            for (JsonNode col : key) {
+                if (!col.path("value").isNull()) {
+                    bind(p, i++, col);
+                }
+            }
+            one(p.executeUpdate());
+        }
+
+        void delete(String table, JsonNode n) throws SQLException {
+            start("DELETE from " + table);
+            JsonNode key = identity(n, table);
+            PreparedStatement p = prepare("DELETE FROM " + table + " WHERE ctid = (SELECT ctid FROM " + table
+                    + " WHERE " + where(key) + " LIMIT 1)");
+            int i = 1;
+            for (JsonNode col : key) {
+                if (!col.path("value").isNull()) {
+                    bind(p, i++, col);
+                }
+            }
+            one(p.executeUpdate());
+        }
+
+        void truncate(List<String> tables) throws SQLException {
+            start("TRUNCATE of " + String.join(", ", tables));
+            try (Statement s = c.createStatement()) {
+                s.execute("TRUNCATE ONLY " + String.join(", ", tables));
+            }
+            tables.clear();
+        }
+
+        private final Map<String, Map<String, String>> columnsOf = new java.util.HashMap<>();
+
+        /**
+         * An insert carries every column of its row: one whose columns or types differ from the target table's was made
+         * after a change of the table (DDL, which logical decoding does not carry) that the dump does not hold.
+         */
+        private void requireSameColumns(String table, JsonNode cols) throws SQLException {
+            Map<String, String> target = columnsOf.get(table);
+            if (target == null) {
+                target = new java.util.HashMap<>();
+                try (PreparedStatement p = c.prepareStatement("SELECT a.attname, pg_catalog.format_type(a.atttypid,"
+                        + " a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::regclass AND a.attnum > 0"
+                        + " AND NOT a.attisdropped AND a.attgenerated = ''")) {
+                    p.setString(1, table);
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            target.put(rs.getString(1), rs.getString(2));
+                        }
+                    }
+                } catch (SQLException e) {
+                    throw new ColumnsChanged(table + " is not in the target");
+                }
+                columnsOf.put(table, target);
+            }
+            Map<String, String> change = new java.util.HashMap<>();
+            for (JsonNode col : cols) {
+                change.put(col.path("name").asText(), col.path("type").asText());
+            }
+            if (!change.equals(target)) {
+                throw new ColumnsChanged("the columns of " + table + " differ from those of the source's change");
+            }
+        }
+
+        private void start(String what) {
+            doing = what;
+            count++;
+        }
+
+        private void one(int rows) throws SQLException {
+            if (rows != 1) {
+                // The row the source changed is not in the target as the archive says it was.
+                throw new SQLException("no row matched the change's replica identity", "LB001");
+            }
+        }
+
+        private static JsonNode identity(JsonNode n, String table) throws SQLException {
+            JsonNode key = n.path("identity");
+            if (!key.isArray() || key.isEmpty()) {
+                throw new SQLException("a change of " + table + " names no row (no replica identity)", "LB002");
+            }
+            return key;
+        }
+
+        private static String where(JsonNode key) throws SQLException {
+            StringBuilder w = new StringBuilder();
+            for (JsonNode col : key) {
+                w.append(w.isEmpty() ? "" : " AND ")
+                        .append(ident(col.path("name").asText()));
+                w.append(col.path("value").isNull() ? " IS NULL" : " = " + placeholder(col));
+            }
+            return w.toString();
+        }
+
+        private static String placeholder(JsonNode col) throws SQLException {
+            String type = col.path("type").asText();
+            if (!TYPE.matcher(type).matches()) {
+                throw new SQLException("a column type the replay does not take", "LB003");
+            }
+            // wal2json writes bytea as bare hex digits (no \x): decoded, not cast.
+            return type.equals("bytea") ? "pg_catalog.decode(?, 'hex')" : "?::" + type;
+        }
+
+        private static void bind(PreparedStatement p, int i, JsonNode col) throws SQLException {
+            JsonNode v = col.path("value");
+            if (v.isNull() || v.isMissingNode()) {
+                p.setNull(i, Types.VARCHAR);
+            } else if (v.isBigDecimal()) {
+                p.setString(i, v.decimalValue().toPlainString());
+            } else {
+                // Text, integers and booleans as wal2json wrote them; the placeholder's cast makes them typed.
+                p.setString(i, v.asText());
+            }
+        }
+
+        private PreparedStatement prepare(String sql) throws SQLException {
+            PreparedStatement p = prepared.get(sql);
+            if (p == null) {
+                p = c.prepareStatement(sql);
+                prepared.put(sql, p);
+            }
+            return p;
+        }
+    }
+}

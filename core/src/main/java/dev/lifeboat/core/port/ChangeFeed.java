@@ -1,0 +1,69 @@
+package dev.lifeboat.core.port;
+
+import dev.lifeboat.core.model.DatabaseTarget;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL server's logical change stream, read through a replication slot of Lifeboat's own with wal2json
+ * (issue 41), and its replay into a target.
+ */
+public interface ChangeFeed {
+
+    /** The server as the streamer needs to know it: which one it is and whether it can feed a slot safely. */
+    record Server(String systemId, String version, String walLevel, long maxSlotWalKeepSizeMb) {}
+
+    Server server(DatabaseTarget source);
+
+    /** A replication slot as the server shows it; {@code lost}: the server invalidated it (its WAL passed the bound). */
+    record Slot(String name, String plugin, String database, long confirmedFlush, boolean active, boolean lost) {}
+
+    Optional<Slot> slot(DatabaseTarget source, String name);
+
+    /** Creates a logical slot with wal2json in the source's database; its consistent point. */
+    long createSlot(DatabaseTarget source, String name);
+
+    /** Drops Lifeboat's slot (its retained WAL passed the bound). */
+    void dropSlot(DatabaseTarget source, String name);
+
+    /** The server's WAL kept for the slot, in bytes (its lag behind the server's present position). */
+    long retainedBytes(DatabaseTarget source, String name);
+
+    /** Reads the slot from {@code from}: each of wal2json's lines (format 2) of committed transactions, in order. */
+    Stream stream(DatabaseTarget source, String slot, long from) throws IOException;
+
+    interface Stream extends AutoCloseable {
+        /** The next line, or empty when none came within {@code wait}. */
+        Optional<byte[]> next(Duration wait) throws IOException;
+
+        /** The server's position as its last message (a line or a keepalive) said it. */
+        long lastReceived();
+
+        /** Tells the server everything up to {@code lsn} is kept: it may recycle the WAL before it. */
+        void confirm(long lsn) throws IOException;
+
+        @Override
+        void close();
+    }
+
+    /**
+     * What a segment's manifest records of the source when the streamer cuts it: each sequence's value, the tables'
+     * columns as a fingerprint, and the tables whose updates and deletes logical decoding cannot carry.
+     */
+    record State(Map<String, Long> sequences, String fingerprint, List<String> withoutIdentity) {}
+
+    State state(DatabaseTarget source);
+
+    /** Refuses, before anything is loaded, a target the replay could not apply changes to as they were made. */
+    void checkCanApply(DatabaseTarget target);
+
+    /**
+     * Applies wal2json's change lines (inserts, updates, deletes, truncates) to {@code target} in one transaction,
+     * then sets each sequence to at least {@code sequences}' value: all of them, or none.
+     */
+    void apply(DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout);
+}

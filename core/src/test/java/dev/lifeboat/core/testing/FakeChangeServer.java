@@ -1,0 +1,206 @@
+package dev.lifeboat.core.testing;
+
+import dev.lifeboat.core.changes.Lsn;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.port.ChangeFeed;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * A PostgreSQL server's logical change stream as wal2json (format 2) gives it, for the use cases' tests: committed
+ * transactions with their commit LSN, time and id; one slot that sends, as PostgreSQL does, what committed at or
+ * after its confirmed position (more than the reader asked for, so that the reader's own skip is tested); faults on
+ * demand. The replay records the lines it was given.
+ */
+public final class FakeChangeServer implements ChangeFeed {
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSx").withZone(ZoneOffset.UTC);
+
+    /** One committed transaction: its lines, begin to commit. */
+    public record Txn(long xid, long lsn, long next, Instant at, List<String> lines) {}
+
+    public final List<Txn> committed = new ArrayList<>();
+    public MutableClock clock;
+    public String walLevel = "logical";
+    public long keepMb = 1024;
+    public String systemId = "7000000000000000001";
+    public long position = Lsn.parse("3/1000000");
+    public long xid = 1000;
+    /** The slot, or null when there is none. */
+    public Slot slot;
+
+    public final List<Long> confirms = new ArrayList<>();
+    /** Called with each confirmed position before it is taken: a test checks what the vault holds then. */
+    public LongConsumer onConfirm = lsn -> {};
+    /** Dropped connections: the stream fails after the first number of lines, then after the next, and so on. */
+    public final java.util.ArrayDeque<Integer> dropAfterLines = new java.util.ArrayDeque<>();
+
+    public int drops;
+    private int linesSinceDrop;
+
+    public int streamsOpened;
+    public Map<String, Long> sequences = new HashMap<>(Map.of("public.orders_id_seq", 1L));
+    public String fingerprint = "f1";
+    public List<String> withoutIdentity = List.of();
+
+    public final List<String> applied = new ArrayList<>();
+    public Map<String, Long> appliedSequences;
+    public RuntimeException applyFails;
+
+    /** A transaction of {@code rows} inserts into public.orders (ids from the sequence), committed now. */
+    public Txn transaction(int rows) {
+        return transaction("public", "orders", rows);
+    }
+
+    public Txn transaction(String schema, String table, int rows) {
+        long x = ++xid;
+        Instant at = clock.instant();
+        List<String> lines = new ArrayList<>();
+        List<String> changes = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            long id = sequences.merge(schema + "." + table + "_id_seq", 1L, Long::sum);
+            position += 0x40;
+            changes.add("{\"action\":\"I\",\"xid\":" + x + ",\"lsn\":\"" + Lsn.format(position) + "\",\"schema\":\""
+                    + schema + "\",\"table\":\"" + table + "\",\"columns\":[{\"name\":\"id\",\"type\":\"integer\","
+                    + "\"value\":" + id + "}]}");
+        }
+        position += 0x40;
+        long commit = position;
+        position += 0x30;
+        String head = "{\"xid\":" + x + ",\"timestamp\":\"" + STAMP.format(at) + "\",\"lsn\":\"" + Lsn.format(commit)
+                + "\",\"nextlsn\":\"" + Lsn.format(position) + "\"}";
+        lines.add("{\"action\":\"B\"," + head.substring(1));
+        lines.addAll(changes);
+        lines.add("{\"action\":\"C\"," + head.substring(1));
+        Txn t = new Txn(x, commit, position, at, List.copyOf(lines));
+        committed.add(t);
+        clock.advance(Duration.ofMillis(300));
+        return t;
+    }
+
+    /** A transaction that is begun now and commits later: its id is taken now (it is running in a snapshot). */
+    public long begin() {
+        return ++xid;
+    }
+
+    @Override
+    public Server server(DatabaseTarget source) {
+        return new Server(systemId, "16.4", walLevel, keepMb);
+    }
+
+    @Override
+    public Optional<Slot> slot(DatabaseTarget source, String name) {
+        return Optional.ofNullable(slot).filter(s -> s.name().equals(name));
+    }
+
+    @Override
+    public long createSlot(DatabaseTarget source, String name) {
+        slot = new Slot(name, "wal2json", source.database(), position, false, false);
+        return position;
+    }
+
+    @Override
+    public void dropSlot(DatabaseTarget source, String name) {
+        slot = null;
+    }
+
+    @Override
+    public long retainedBytes(DatabaseTarget source, String name) {
+        return slot == null ? 0 : position - slot.confirmedFlush();
+    }
+
+    @Override
+    public Stream stream(DatabaseTarget source, String name, long from) throws IOException {
+        if (slot == null || !slot.name().equals(name)) {
+            throw new IOException("replication slot \"" + name + "\" does not exist");
+        }
+        streamsOpened++;
+        long start = slot.confirmedFlush();
+        return new Stream() {
+            int txn = 0;
+            int line = 0;
+
+            @Override
+            public Optional<byte[]> next(Duration wait) throws IOException {
+                while (txn < committed.size() && committed.get(txn).lsn() < start) {
+                    txn++;
+                }
+                if (txn >= committed.size()) {
+                    clock.advance(Duration.ofSeconds(1));
+                    return Optional.empty();
+                }
+                if (!dropAfterLines.isEmpty() && linesSinceDrop++ >= dropAfterLines.peekFirst()) {
+                    dropAfterLines.removeFirst();
+                    linesSinceDrop = 0;
+                    drops++;
+                    throw new IOException("the connection dropped");
+                }
+                Txn t = committed.get(txn);
+                String l = t.lines().get(line++);
+                if (line == t.lines().size()) {
+                    txn++;
+                    line = 0;
+                    // Read as it was written: 300 ms apart.
+                    clock.advance(Duration.ofMillis(300));
+                }
+                return Optional.of(l.getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public long lastReceived() {
+                return position;
+            }
+
+            @Override
+            public void confirm(long lsn) {
+                onConfirm.accept(lsn);
+                confirms.add(lsn);
+                if (slot != null && lsn > slot.confirmedFlush()) {
+                    slot = new Slot(slot.name(), slot.plugin(), slot.database(), lsn, false, false);
+                }
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Override
+    public State state(DatabaseTarget source) {
+        return new State(Map.copyOf(sequences), fingerprint, withoutIdentity);
+    }
+
+    @Override
+    public void checkCanApply(DatabaseTarget target) {}
+
+    @Override
+    public void apply(DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout) {
+        List<String> lines = new ArrayList<>();
+        changes.forEachRemaining(b -> lines.add(new String(b, StandardCharsets.UTF_8)));
+        if (applyFails != null) {
+            throw applyFails;
+        }
+        applied.addAll(lines);
+        appliedSequences = sequences;
+    }
+
+    /** The change lines of every committed transaction, in commit order: what an archive must hold exactly once. */
+    public List<String> allChanges() {
+        List<String> all = new ArrayList<>();
+        for (Txn t : committed) {
+            all.addAll(t.lines().subList(1, t.lines().size() - 1));
+        }
+        return all;
+    }
+}
