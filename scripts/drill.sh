@@ -12,7 +12,9 @@
 #      dumps, and every table's checksum and every sequence compared with the values taken before
 #      the destruction. The MariaDB shop keeps selling after its last dump, and its binlog is streamed
 #      into the vault (lifeboat stream): it comes back to the second before its destruction, every
-#      sale included (restore --to-time).
+#      sale included (restore --to-time). The PostgreSQL database's committed changes are streamed too
+#      (logical decoding, issue 41): after a migration that drops its tables, it comes back to the moment
+#      before, with the orders placed after its last dump.
 #
 # moto cannot copy snapshots across accounts, so here the backup copy goes to another Region of the
 # same account; the cross-account rules are tested against InMemoryRds (docs/snapshot-pipeline.md).
@@ -189,6 +191,10 @@ log "2/4 backups: a snapshot copy into eu-central-1, dumps into moto S3 (Object 
   --database shop-db --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1 --segment-seconds 1 \
   >"$VAULT_DIR/stream.log" 2>&1 &
 STREAMER=$!
+# The change archive (issue 41): every transaction committed in $PG_DB from now on, into the local vault.
+"$LIFEBOAT_ROOT/bin/lifeboat" stream --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" \
+  --database orders-db --vault "file:$VAULT_DIR/vault" --segment-seconds 1 >"$VAULT_DIR/pgstream.log" 2>&1 &
+PG_STREAMER=$!
 lifeboat snapshot --config "$CONFIG" --database orders --wait --poll-seconds 1
 lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --database orders \
   --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1
@@ -211,15 +217,35 @@ for i in $(seq 1 40); do
   my -D "$MY_DB" -e "START TRANSACTION; INSERT INTO sales (product_id, qty, sold_at, note) VALUES ($i, $i % 13, NOW(3), MD5($i));
                      UPDATE products SET price = price + 1 WHERE id = $i; COMMIT;"
 done
+# And orders keep coming in, after the last dump of $PG_DB.
+for i in $(seq 1 40); do
+  pg -d "$PG_DB" -c "BEGIN; INSERT INTO orders (customer_id, total, items, note, placed)
+                     VALUES ($i, $i * 1.25, '{\"sku\": $i}', 'after the dump ''$i''', now());
+                     UPDATE customers SET email = 'new$i@example.com' WHERE id = $i; DELETE FROM orders WHERE id = $i; COMMIT;"
+done
 # The moment to come back to: taken between whole seconds, because the binlog stamps events in seconds.
 sleep "$(echo "1.15 - $(date +%N) / 1000000000" | bc -l)"
 my_checksums "$MY_DB" >"$VAULT_DIR/my.moment"
+pg_checksums "$PG_DB" >"$VAULT_DIR/pg.moment"
 MOMENT=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
 cmp -s "$VAULT_DIR/my.before" "$VAULT_DIR/my.moment" && die "the sales after the dump changed no checksum: the drill would not tell a dump from a restore to the moment"
+cmp -s "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.moment" && die "the orders after the dump changed no checksum: the drill would not tell a dump from a restore to the moment"
 sleep "$(echo "1.15 - $(date +%N) / 1000000000" | bc -l)"
 log "  $MY_DB: 40 sales after its last dump; the moment before the destruction is $MOMENT"
 
-log "3/4 destruction, as terraform destroy did it: $INSTANCE with its automated backups, the manual snapshots of eu-west-1, the databases"
+log "3/4 destruction: a migration forced through ($PG_DB's tables dropped), then as terraform destroy did it: $INSTANCE with its automated backups, the manual snapshots of eu-west-1, the databases"
+# What drizzle-kit push --force did to a production PostgreSQL the same week.
+pg -d "$PG_DB" -c "DROP TABLE orders; DROP TABLE customers"
+moment_s=$(echo "$MOMENT" | cut -c1-19)
+for i in $(seq 1 120); do
+  last=$(grep -o 'last commit [0-9T:.-]*' "$VAULT_DIR/pgstream.log" | tail -n1 | cut -c13-31 || true)
+  [ -n "$last" ] && [[ "$last" > "$moment_s" ]] && break
+  sleep 0.5
+done
+kill -TERM "$PG_STREAMER"; wait "$PG_STREAMER" || true
+grep -q "^archived [0-9]* segments" "$VAULT_DIR/pgstream.log" || { cat "$VAULT_DIR/pgstream.log"; die "lifeboat stream ($PG_DB) did not report what it archived"; }
+# A logical slot keeps its database from being dropped; the destroy below needs it gone.
+pg -d postgres -c "SELECT pg_drop_replication_slot('lifeboat_orders_db')" >/dev/null
 "$LIFEBOAT_CACHE/moto-venv/bin/python" - "$INSTANCE" <<'PY'
 import sys, boto3
 rds = boto3.client("rds", region_name="eu-west-1")
@@ -238,7 +264,6 @@ PY
 pg -d postgres -c "DROP DATABASE $PG_DB"
 my -e "DROP DATABASE $MY_DB"
 # The streamer archives the DROP too (an event after the moment: the archive reaches it), then stops.
-moment_s=$(echo "$MOMENT" | cut -c1-19)
 for i in $(seq 1 120); do
   last=$(grep -o 'last event [0-9T:-]*' "$VAULT_DIR/stream.log" | tail -n1 | cut -c12-30 || true)
   [ -n "$last" ] && [[ "$last" > "$moment_s" ]] && break
@@ -309,6 +334,9 @@ grep -q "^restored dump .* into postgresql://.*/${PG_DB}_restored" "$VAULT_DIR/r
   | tee -a "$VAULT_DIR/restore.out"
 "$RESTORE_HOME/bin/lifeboat" restore --from dump --vault "file:$VAULT_DIR/vault" --database orders-db --backup latest \
   --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_local" --create
+"$RESTORE_HOME/bin/lifeboat" restore --from dump --vault "file:$VAULT_DIR/vault" --database orders-db --to-time "$MOMENT" \
+  --target "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/${PG_DB}_moment" --create \
+  | tee -a "$VAULT_DIR/restore.out"
 restore_done=$(date +%s.%N)
 log "the measured recovery times, by phase (the restore log in the vault)"
 lifeboat list --restores --config "$CONFIG" | tee "$VAULT_DIR/restores.out"
@@ -318,14 +346,15 @@ grep -q "dump restore.*data load" "$VAULT_DIR/restores.out" || die "lifeboat lis
 pg_checksums "${PG_DB}_restored" >"$VAULT_DIR/pg.after"
 pg_checksums "${PG_DB}_local" >"$VAULT_DIR/pg.local"
 my_checksums "${MY_DB}_restored" >"$VAULT_DIR/my.after"
+pg_checksums "${PG_DB}_moment" >"$VAULT_DIR/pg.moment.after"
 
 status=0
 report() {
   local label=$1 before=$2 after=$3
   if diff -u "$before" "$after" >"$VAULT_DIR/diff"; then
-    printf '  %-40s %s tables/sequences identical\n' "$label" "$(wc -l <"$before")"
+    printf '  %-42s %s tables/sequences identical\n' "$label" "$(wc -l <"$before")"
   else
-    printf '  %-40s DIFFERENT:\n' "$label"; sed 's/^/    /' "$VAULT_DIR/diff"
+    printf '  %-42s DIFFERENT:\n' "$label"; sed 's/^/    /' "$VAULT_DIR/diff"
     status=1
   fi
 }
@@ -336,16 +365,18 @@ echo "              databases $PG_DB (PostgreSQL), $MY_DB (MariaDB)"
 echo "  restored:   RDS instance orders-restored-$RUN from the copy in eu-central-1 ($(grep -o 'endpoint [^,]*' "$VAULT_DIR/restore.out"))"
 echo "              ${PG_DB}_restored and ${MY_DB}_restored from $S3_VAULT, ${PG_DB}_local from the local vault;"
 echo "              ${MY_DB}_restored to $MOMENT, the second before its destruction: its dump, then its binlog archive"
+echo "              ${PG_DB}_moment to $MOMENT, before its tables were dropped: its dump, then its change archive"
 echo "  checksums (before destruction vs after restore):"
 report "PostgreSQL via S3" "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.after"
 report "PostgreSQL via local vault" "$VAULT_DIR/pg.before" "$VAULT_DIR/pg.local"
 report "MariaDB to the moment, via S3" "$VAULT_DIR/my.moment" "$VAULT_DIR/my.after"
-printf '  restore time: %.1f s for the three restores; whole drill %.1f s\n' \
+report "PostgreSQL to the moment, via local vault" "$VAULT_DIR/pg.moment" "$VAULT_DIR/pg.moment.after"
+printf '  restore time: %.1f s for the four restores; whole drill %.1f s\n' \
   "$(echo "$restore_done - $restore_started" | bc -l)" "$(echo "$(date +%s.%N) - $started" | bc -l)"
 if [ "$status" = 0 ]; then
   echo "  RESULT: PASS, every table and sequence came back identical"
   # The restored copies served their purpose; a failed drill keeps them for inspection.
-  pg -d postgres -c "DROP DATABASE ${PG_DB}_restored" -c "DROP DATABASE ${PG_DB}_local"
+  pg -d postgres -c "DROP DATABASE ${PG_DB}_restored" -c "DROP DATABASE ${PG_DB}_local" -c "DROP DATABASE ${PG_DB}_moment"
   my -e "DROP DATABASE ${MY_DB}_restored"
 else
   echo "  RESULT: FAIL (the restored databases are kept for inspection)"
