@@ -195,6 +195,11 @@ STREAMER=$!
 "$LIFEBOAT_ROOT/bin/lifeboat" stream --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" \
   --database orders-db --vault "file:$VAULT_DIR/vault" --segment-seconds 1 >"$VAULT_DIR/pgstream.log" 2>&1 &
 PG_STREAMER=$!
+# A dump read before the streamer's slot exists is one no archive can follow: wait for the slot.
+for _ in $(seq 1 600); do
+  [ "$(pg -d postgres -c "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'lifeboat_orders_db'")" = 1 ] && break
+  sleep 0.1
+done
 lifeboat snapshot --config "$CONFIG" --database orders --wait --poll-seconds 1
 lifeboat dump --source "postgresql://$LIFEBOAT_TEST_PG_USER@127.0.0.1:$LIFEBOAT_TEST_PG_PORT/$PG_DB" --database orders \
   --vault "$S3_VAULT" --object-lock-mode COMPLIANCE --object-lock-days 1

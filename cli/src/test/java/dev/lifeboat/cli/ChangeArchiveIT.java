@@ -121,6 +121,23 @@ class ChangeArchiveIT {
         return new ChangeArchive(new LocalDirectoryVault(vault)).segments("pitr");
     }
 
+    private static void awaitSlot(PostgresServer pg, DatabaseTarget source) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < until) {
+            try (var c = pg.connect("postgres");
+                    var q = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE database = ?")) {
+                q.setString(1, source.database());
+                try (var r = q.executeQuery()) {
+                    if (r.next()) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the streamer made no slot on " + source.database() + " within 60 s");
+    }
+
     private static void awaitArchivedPast(Path vault, Instant moment) throws InterruptedException {
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < until) {
@@ -158,6 +175,7 @@ class ChangeArchiveIT {
         Path log = dir.resolve("lifeboat.log");
         Random random = new Random(41);
         Process first = stream(source, vault, log);
+        awaitSlot(pg, source); // a dump before the slot is one no archive can follow
         write(pg, source, random, 150);
         assertThat(lifeboat.run(log, "dump", "--source", url(source), "--vault", "file:" + vault, "--database", "pitr"))
                 .as("dump; log:%n%s", read(log))

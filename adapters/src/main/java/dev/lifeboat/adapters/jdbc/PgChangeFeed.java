@@ -18,18 +18,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 import org.postgresql.replication.LogSequenceNumber;
@@ -49,9 +46,6 @@ import org.postgresql.util.PSQLException;
 public final class PgChangeFeed implements ChangeFeed {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-
-    /** A type name as format_type writes it: identifiers, quoted identifiers, modifiers, array brackets. */
-    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_ .,()\\[\\]\"$]{1,200}");
 
     /**
      * The tables' columns, as one text to hash: what a dump's snapshot saw and what each segment's cut sees are
@@ -374,8 +368,17 @@ public final class PgChangeFeed implements ChangeFeed {
         }
     }
 
+    /**
+     * Changes applied together (issue 41, "fast where it counts"): within a window of this many, grouped by table (each
+     * table's own order kept), an update made obsolete by a later update of the same row left out, and the same
+     * statement sent as one batch. A window whose grouped form conflicts is rolled back to its savepoint and applied
+     * one change at a time, in the order the source made them.
+     */
+    static final int WINDOW = 5_000;
+
     @Override
-    public void apply(DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout) {
+    public Applied apply(
+            DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Connection c;
         try {
@@ -383,13 +386,14 @@ public final class PgChangeFeed implements ChangeFeed {
         } catch (SQLException e) {
             throw JdbcInspector.failure("cannot connect to replay changes into", target, e);
         }
-        Replay replay = new Replay(c);
+        PgReplay replay = new PgReplay(c);
         try (c) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("SET session_replication_role = replica");
             }
             List<String> truncating = new ArrayList<>();
+            List<PgReplay.Change> window = new ArrayList<>();
             while (changes.hasNext()) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new DatabaseAccessException(
@@ -401,17 +405,25 @@ public final class PgChangeFeed implements ChangeFeed {
                 String action = n.path("action").asText();
                 String table = ident(n.path("schema").asText()) + "."
                         + ident(n.path("table").asText());
-                if (!action.equals("T") && !truncating.isEmpty()) {
+                if (action.equals("T")) {
+                    // A truncate is a barrier: what came before it is applied first, tables truncated together
+                    // stay together (a table referenced by a foreign key is truncated only with its referrers).
+                    replay.window(window);
+                    truncating.add(table);
+                    continue;
+                }
+                if (!truncating.isEmpty()) {
                     replay.truncate(truncating);
                 }
-                switch (action) {
-                    case "I" -> replay.insert(table, n);
-                    case "U" -> replay.update(table, n);
-                    case "D" -> replay.delete(table, n);
-                    case "T" -> truncating.add(table);
-                    default -> throw new IllegalStateException("not a change: " + action);
+                if (!action.equals("I") && !action.equals("U") && !action.equals("D")) {
+                    throw new IllegalStateException("not a change: " + action);
+                }
+                window.add(new PgReplay.Change(action.charAt(0), table, n));
+                if (window.size() >= WINDOW) {
+                    replay.window(window);
                 }
             }
+            replay.window(window);
             if (!truncating.isEmpty()) {
                 replay.truncate(truncating);
             }
@@ -426,7 +438,8 @@ public final class PgChangeFeed implements ChangeFeed {
             }
             raiseOwnedSequences(c);
             c.commit();
-        } catch (ColumnsChanged e) {
+            return new Applied(replay.count, replay.superseded, replay.windowsInOrder);
+        } catch (PgReplay.ColumnsChanged e) {
             throw new RefusedException(
                     "replaying the changes into " + target.describe() + " stopped at the " + replay.count
                             + "th change: "
@@ -485,15 +498,6 @@ public final class PgChangeFeed implements ChangeFeed {
              WHERE s.relkind = 'S' AND t.relkind = 'r'
                AND a.atttypid IN ('pg_catalog.int2'::regtype, 'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype)""";
 
-    /** A change made after DDL the dump does not hold. */
-    private static final class ColumnsChanged extends SQLException {
-        private static final long serialVersionUID = 1L;
-
-        ColumnsChanged(String message) {
-            super(message, "LB004");
-        }
-    }
-
     private static String constraint(SQLException e) {
         if (e instanceof PSQLException p
                 && p.getServerErrorMessage() != null
@@ -505,191 +509,5 @@ public final class PgChangeFeed implements ChangeFeed {
 
     static String ident(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    /** The statements of a replay, prepared once per shape, and what it was doing when one failed. */
-    private static final class Replay {
-        private final Connection c;
-        private final Map<String, PreparedStatement> prepared = new LinkedHashMap<>(64, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
-                if (size() > 256) {
-                    try {
-                        eldest.getValue().close();
-                    } catch (SQLException e) {
-                        // closed with the connection
-                    }
-                    return true;
-                }
-                return false;
-            }
-        };
-        String doing;
-        long count;
-
-        Replay(Connection c) {
-            this.c = c;
-        }
-
-        void insert(String table, JsonNode n) throws SQLException {
-            start("INSERT into " + table);
-            JsonNode cols = n.path("columns");
-            requireSameColumns(table, cols);
-            StringBuilder names = new StringBuilder();
-            StringBuilder values = new StringBuilder();
-            for (JsonNode col : cols) {
-                names.append(names.isEmpty() ? "" : ", ")
-                        .append(ident(col.path("name").asText()));
-                values.append(values.isEmpty() ? "" : ", ").append(placeholder(col));
-            }
-            PreparedStatement p = prepare("INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")");
-            int i = 1;
-            for (JsonNode col : cols) {
-                bind(p, i++, col);
-            }
-            p.executeUpdate();
-        }
-
-        void update(String table, JsonNode n) throws SQLException {
-            start("UPDATE of " + table);
-            JsonNode cols = n.path("columns");
-            JsonNode key = identity(n, table);
-            StringBuilder set = new StringBuilder();
-            for (JsonNode col : cols) {
-                set.append(set.isEmpty() ? "" : ", ")
-                        .append(ident(col.path("name").asText()))
-                        .append(" = ")
-                        .append(placeholder(col));
-            }
-            PreparedStatement p = prepare("UPDATE " + table + " SET " + set + " WHERE ctid = (SELECT ctid FROM " + table
-                    + " WHERE " + where(key) + " LIMIT 1)");
-            int i = 1;
-            for (JsonNode col : cols) {
-                bind(p, i++, col);
-            }
-            for (JsonNode col : key) {
-                if (!col.path("value").isNull()) {
-                    bind(p, i++, col);
-                }
-            }
-            one(p.executeUpdate());
-        }
-
-        void delete(String table, JsonNode n) throws SQLException {
-            start("DELETE from " + table);
-            JsonNode key = identity(n, table);
-            PreparedStatement p = prepare("DELETE FROM " + table + " WHERE ctid = (SELECT ctid FROM " + table
-                    + " WHERE " + where(key) + " LIMIT 1)");
-            int i = 1;
-            for (JsonNode col : key) {
-                if (!col.path("value").isNull()) {
-                    bind(p, i++, col);
-                }
-            }
-            one(p.executeUpdate());
-        }
-
-        void truncate(List<String> tables) throws SQLException {
-            start("TRUNCATE of " + String.join(", ", tables));
-            try (Statement s = c.createStatement()) {
-                s.execute("TRUNCATE ONLY " + String.join(", ", tables));
-            }
-            tables.clear();
-        }
-
-        private final Map<String, Map<String, String>> columnsOf = new java.util.HashMap<>();
-
-        /**
-         * An insert carries every column of its row: one whose columns or types differ from the target table's was made
-         * after a change of the table (DDL, which logical decoding does not carry) that the dump does not hold.
-         */
-        private void requireSameColumns(String table, JsonNode cols) throws SQLException {
-            Map<String, String> target = columnsOf.get(table);
-            if (target == null) {
-                target = new java.util.HashMap<>();
-                try (PreparedStatement p = c.prepareStatement("SELECT a.attname, pg_catalog.format_type(a.atttypid,"
-                        + " a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::regclass AND a.attnum > 0"
-                        + " AND NOT a.attisdropped AND a.attgenerated = ''")) {
-                    p.setString(1, table);
-                    try (ResultSet rs = p.executeQuery()) {
-                        while (rs.next()) {
-                            target.put(rs.getString(1), rs.getString(2));
-                        }
-                    }
-                } catch (SQLException e) {
-                    throw new ColumnsChanged(table + " is not in the target");
-                }
-                columnsOf.put(table, target);
-            }
-            Map<String, String> change = new java.util.HashMap<>();
-            for (JsonNode col : cols) {
-                change.put(col.path("name").asText(), col.path("type").asText());
-            }
-            if (!change.equals(target)) {
-                throw new ColumnsChanged("the columns of " + table + " differ from those of the source's change");
-            }
-        }
-
-        private void start(String what) {
-            doing = what;
-            count++;
-        }
-
-        private void one(int rows) throws SQLException {
-            if (rows != 1) {
-                // The row the source changed is not in the target as the archive says it was.
-                throw new SQLException("no row matched the change's replica identity", "LB001");
-            }
-        }
-
-        private static JsonNode identity(JsonNode n, String table) throws SQLException {
-            JsonNode key = n.path("identity");
-            if (!key.isArray() || key.isEmpty()) {
-                throw new SQLException("a change of " + table + " names no row (no replica identity)", "LB002");
-            }
-            return key;
-        }
-
-        private static String where(JsonNode key) throws SQLException {
-            StringBuilder w = new StringBuilder();
-            for (JsonNode col : key) {
-                w.append(w.isEmpty() ? "" : " AND ")
-                        .append(ident(col.path("name").asText()));
-                w.append(col.path("value").isNull() ? " IS NULL" : " = " + placeholder(col));
-            }
-            return w.toString();
-        }
-
-        private static String placeholder(JsonNode col) throws SQLException {
-            String type = col.path("type").asText();
-            if (!TYPE.matcher(type).matches()) {
-                throw new SQLException("a column type the replay does not take", "LB003");
-            }
-            // wal2json writes bytea as bare hex digits (no \x): decoded, not cast.
-            return type.equals("bytea") ? "pg_catalog.decode(?, 'hex')" : "?::" + type;
-        }
-
-        private static void bind(PreparedStatement p, int i, JsonNode col) throws SQLException {
-            JsonNode v = col.path("value");
-            if (v.isNull() || v.isMissingNode()) {
-                p.setNull(i, Types.VARCHAR);
-            } else if (v.isBigDecimal()) {
-                p.setString(i, v.decimalValue().toPlainString());
-            } else {
-                // Text, integers and booleans as wal2json wrote them; the placeholder's cast makes them typed.
-                p.setString(i, v.asText());
-            }
-        }
-
-        private PreparedStatement prepare(String sql) throws SQLException {
-            PreparedStatement p = prepared.get(sql);
-            if (p == null) {
-                p = c.prepareStatement(sql);
-                prepared.put(sql, p);
-            }
-            return p;
-        }
     }
 }

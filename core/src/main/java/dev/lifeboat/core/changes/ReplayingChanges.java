@@ -234,8 +234,9 @@ public final class ReplayingChanges {
                     command.progress()));
             Changes changes =
                     new Changes(files, Snapshot.parse(base.changes().snapshot()), command.moment(), plan.notCarried());
+            ChangeFeed.Applied applied;
             try {
-                feed.apply(target, changes, plan.segments().getLast().sequences(), timeout);
+                applied = feed.apply(target, changes, plan.segments().getLast().sequences(), timeout);
             } catch (LifeboatException e) {
                 if (command.createDatabase()) {
                     try {
@@ -255,6 +256,14 @@ public final class ReplayingChanges {
             } finally {
                 changes.close();
             }
+            LOG.info(
+                    "{}: replayed {} changes of {} transactions ({} updates replaced whole by a later one of the same"
+                            + " row; {} window(s) applied one change at a time in the source's order)",
+                    command.databaseId(),
+                    applied.changes(),
+                    changes.transactions,
+                    applied.superseded(),
+                    applied.windowsInOrder());
             return new Result(restored, plan.segments().size(), changes.transactions, plan.notCarried());
         } finally {
             TempFolders.deleteAll(work);

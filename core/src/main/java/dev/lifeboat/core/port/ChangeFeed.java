@@ -62,8 +62,15 @@ public interface ChangeFeed {
     void checkCanApply(DatabaseTarget target);
 
     /**
+     * What a replay did: the changes it was given, the updates it left out because a later update of the same row
+     * replaced them whole, and the windows of changes it applied one at a time in the source's order (their grouped
+     * form conflicted).
+     */
+    record Applied(long changes, long superseded, int windowsInOrder) {}
+
+    /**
      * Applies wal2json's change lines (inserts, updates, deletes, truncates) to {@code target} in one transaction,
      * then sets each sequence to at least {@code sequences}' value: all of them, or none.
      */
-    void apply(DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout);
+    Applied apply(DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout);
 }

@@ -185,7 +185,8 @@ public final class FakeChangeServer implements ChangeFeed {
     public void checkCanApply(DatabaseTarget target) {}
 
     @Override
-    public void apply(DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout) {
+    public Applied apply(
+            DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout) {
         List<String> lines = new ArrayList<>();
         changes.forEachRemaining(b -> lines.add(new String(b, StandardCharsets.UTF_8)));
         if (applyFails != null) {
@@ -193,6 +194,7 @@ public final class FakeChangeServer implements ChangeFeed {
         }
         applied.addAll(lines);
         appliedSequences = sequences;
+        return new Applied(lines.size(), 0, 0);
     }
 
     /** The change lines of every committed transaction, in commit order: what an archive must hold exactly once. */
