@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.core.binlog.ListingChanges;
+import dev.lifeboat.core.changes.ListingTransactions;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.port.BinlogSource;
 import dev.lifeboat.core.port.Vault;
@@ -20,10 +21,12 @@ import picocli.CommandLine.Option;
         name = "changes",
         mixinStandardHelpOptions = true,
         description = {
-            "The transactions a binlog archive holds around a moment (lifeboat stream), to find the second to restore"
-                    + " to: just before the DROP or the DELETE.",
-            "Each with its time, GTID and position, the rows it changed per table (inserted, updated, deleted) and"
-                    + " the text of DDL; never a row's values. Every segment read is checked first."
+            "The transactions a binlog archive (MySQL, MariaDB) or a change archive (PostgreSQL) holds around a"
+                    + " moment (lifeboat stream), to find the moment to restore to: just before the DROP or the DELETE.",
+            "Each with its time, GTID or transaction id and position, the rows it changed per table (inserted,"
+                    + " updated, deleted, truncated) and, from a binlog, the text of DDL; never a row's values."
+                    + " PostgreSQL's logical decoding carries no DDL: where the tables' columns changed between two"
+                    + " segments, that stretch is listed. Every segment read is checked first."
         },
         footer = {
             "",
@@ -82,6 +85,15 @@ final class ChangesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--window must be 1 to 1440 minutes");
         }
         Vault v = context.vaultAt(vaultUri, null);
+        ListingTransactions changes = new ListingTransactions(v, context.catalog(v));
+        if (changes.holds(database)) {
+            if (schema != null || all) {
+                throw new IllegalArgumentException("--schema and --all are for a binlog archive (MySQL, MariaDB),"
+                        + " which holds the whole server's; the change archive of " + database
+                        + " (PostgreSQL) holds its one database's: leave them out");
+            }
+            return postgres(changes.around(database, moment, Duration.ofMinutes(windowMinutes)));
+        }
         String only = all ? null : schema;
         if (!all && only == null) {
             BackupCatalog catalog = context.catalog(v);
@@ -111,6 +123,49 @@ final class ChangesCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    private int postgres(ListingTransactions.Listed listed) {
+        context.err()
+                .println("transactions of " + database + " from " + listed.from() + " to " + listed.to() + ", from "
+                        + listed.segments() + " checked segment(s)");
+        context.out().printf("%-26s %-10s %-14s %s%n", "TIME (UTC)", "XID", "COMMIT LSN", "CHANGE");
+        List<Map.Entry<Instant, String>> lines = new java.util.ArrayList<>();
+        for (ListingTransactions.Transaction t : listed.transactions()) {
+            lines.add(Map.entry(
+                    t.at(),
+                    String.format(
+                            "%-26s %-10s %-14s %s",
+                            time(t.at()),
+                            t.xid(),
+                            t.commitLsn(),
+                            t.rows().entrySet().stream()
+                                    .map(e -> e.getKey() + ": " + rows(e.getValue()))
+                                    .collect(Collectors.joining("; ")))));
+        }
+        for (ListingTransactions.ShapeChange c : listed.shapeChanges()) {
+            lines.add(
+                    Map.entry(
+                            c.after(),
+                            String.format(
+                                    "%-26s %-10s %-14s %s",
+                                    time(c.after()),
+                                    "-",
+                                    c.segmentLsn(),
+                                    "DDL between " + time(c.after()) + " and " + time(c.by())
+                                            + ": the tables' columns changed (a table created, dropped or altered; logical"
+                                            + " decoding does not carry it); a restore to a moment after it needs a dump taken after it")));
+        }
+        lines.sort(Map.Entry.comparingByKey());
+        lines.forEach(l -> context.out().println(l.getValue()));
+        if (lines.isEmpty()) {
+            context.err().println("no transactions in that stretch");
+        }
+        return ExitCode.OK;
+    }
+
+    private static String time(Instant at) {
+        return at.toString().replace("T", " ").replace("Z", "");
+    }
+
     private static String describe(BinlogSource.Transaction t) {
         if (t.statement() != null) {
             String s = t.statement();
@@ -123,7 +178,7 @@ final class ChangesCommand implements Callable<Integer> {
     }
 
     private static String rows(Map<String, Long> byKind) {
-        return List.of("inserted", "updated", "deleted").stream()
+        return List.of("inserted", "updated", "deleted", "truncated").stream()
                 .filter(byKind::containsKey)
                 .map(k -> byKind.get(k) + " " + k)
                 .collect(Collectors.joining(", "));

@@ -228,6 +228,31 @@ class ChangeArchiveIT {
                 .contains("public.audit have no primary key or replica identity")
                 .doesNotContain(pg.password())
                 .doesNotContain("xxxxxxxxxx");
+
+        // What an operator runs first, to find the moment: the incident's transactions and its DDL, no values.
+        Path around = dir.resolve("changes.out");
+        assertThat(lifeboat.run(
+                        around,
+                        "changes",
+                        "--vault",
+                        "file:" + vault,
+                        "--database",
+                        "pitr",
+                        "--around",
+                        moment.toString(),
+                        "--window",
+                        "1"))
+                .as("changes; output:%n%s", read(around))
+                .isZero();
+        assertThat(read(around))
+                .contains("public.journal: ")
+                .containsPattern("public\\.acct: \\d+ updated; public\\.journal: 1 inserted")
+                .containsPattern("public\\.journal: \\d+ deleted")
+                .contains("public.audit: 1 truncated")
+                .containsPattern("DDL between [0-9: .-]+ and [0-9: .-]+: the tables' columns changed")
+                .doesNotContain("after the moment")
+                .doesNotContain("xxxxxxxxxx")
+                .doesNotContain(pg.password());
     }
 
     @Test
@@ -238,11 +263,13 @@ class ChangeArchiveIT {
         Path log = dir.resolve("lifeboat.log");
         Random random = new Random(7);
         Process first = stream(source, vault, log);
+        awaitSlot(pg, source);
         write(pg, source, random, 20);
         assertThat(lifeboat.run(log, "dump", "--source", url(source), "--vault", "file:" + vault, "--database", "pitr"))
                 .isZero();
+        Instant beforeWrites = Instant.now();
         write(pg, source, random, 20);
-        Thread.sleep(2500);
+        awaitArchivedPast(vault, beforeWrites);
         first.destroyForcibly().waitFor();
         pg.execute(
                 "postgres",

@@ -64,16 +64,31 @@ public final class FakeChangeServer implements ChangeFeed {
     }
 
     public Txn transaction(String schema, String table, int rows) {
+        return transaction('I', schema, table, rows);
+    }
+
+    /**
+     * A transaction of {@code rows} changes of one kind (I: inserts with ids from the sequence; U, D: of the rows 1,
+     * 2, ...; T: one truncate) of one table, committed now.
+     */
+    public Txn transaction(char action, String schema, String table, int rows) {
         long x = ++xid;
         Instant at = clock.instant();
         List<String> lines = new ArrayList<>();
         List<String> changes = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
-            long id = sequences.merge(schema + "." + table + "_id_seq", 1L, Long::sum);
+            long id = action == 'I' ? sequences.merge(schema + "." + table + "_id_seq", 1L, Long::sum) : i + 1;
             position += 0x40;
-            changes.add("{\"action\":\"I\",\"xid\":" + x + ",\"lsn\":\"" + Lsn.format(position) + "\",\"schema\":\""
-                    + schema + "\",\"table\":\"" + table + "\",\"columns\":[{\"name\":\"id\",\"type\":\"integer\","
-                    + "\"value\":" + id + "}]}");
+            String column = "{\"name\":\"id\",\"type\":\"integer\",\"value\":" + id + "}";
+            changes.add("{\"action\":\"" + action + "\",\"xid\":" + x + ",\"lsn\":\"" + Lsn.format(position)
+                    + "\",\"schema\":\"" + schema + "\",\"table\":\"" + table + "\""
+                    + switch (action) {
+                        case 'I' -> ",\"columns\":[" + column + "]";
+                        case 'U' -> ",\"columns\":[" + column + "],\"identity\":[" + column + "]";
+                        case 'D' -> ",\"identity\":[" + column + "]";
+                        default -> "";
+                    }
+                    + "}");
         }
         position += 0x40;
         long commit = position;
