@@ -56,7 +56,7 @@ pg_checksums() {
   local db=$1 t
   for t in $(pg -d "$db" -c "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
                              WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1"); do
-    echo "table $t $(pg -d "$db" -c "SELECT count(*) || ' ' || coalesce(md5(string_agg(x::text, E'\n' ORDER BY x::text)), '-') FROM $t x")"
+    echo "table $t $(pg -d "$db" -c "SELECT count(*) || ' ' || coalesce(md5(string_agg(r, E'\n' ORDER BY r)), '-') FROM (SELECT (\"lifeboat whole row\".*)::text AS r FROM $t \"lifeboat whole row\") w")"
   done
   pg -d "$db" -c "SELECT 'sequence ' || format('%I.%I', schemaname, sequencename) || ' ' || coalesce(last_value, 0) FROM pg_sequences ORDER BY 1"
 }

@@ -24,17 +24,27 @@ public final class Fingerprint {
     public static Map<String, String> of(PostgresServer pg, String database) {
         Map<String, String> f = new TreeMap<>();
         try (Connection c = pg.connect(database)) {
+            // Values as text in one rendering, whatever the database's own settings (a copy does not carry them).
+            try (Statement s = c.createStatement()) {
+                s.execute("SET bytea_output = hex");
+                s.execute("SET IntervalStyle = postgres");
+                s.execute("SET DateStyle = ISO");
+                s.execute("SET TimeZone = 'UTC'");
+                s.execute("SET extra_float_digits = 1");
+            }
             List<String> tables = column(c, """
                     SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                       AND n.nspname NOT LIKE 'pg\\_toast%' ORDER BY 1""");
+            // Each row whole, by an alias no column can shadow (a column named like the alias would be taken instead).
             for (String t : tables) {
                 f.put(
                         "table " + t,
                         single(
                                 c,
-                                "SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, E'\\n' ORDER BY x::text)), '-') FROM "
-                                        + t + " x"));
+                                "SELECT count(*) || ':' || coalesce(md5(string_agg(r, E'\\n' ORDER BY r)), '-') FROM (SELECT"
+                                        + " (\"lifeboat whole row\".*)::text AS r FROM " + t
+                                        + " \"lifeboat whole row\") w"));
             }
             for (String seq :
                     column(c, "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences ORDER BY 1")) {

@@ -502,9 +502,9 @@ class CliTest {
                 .contains("stream Archive a MySQL or MariaDB server's binary log, or a PostgreSQL database's committed"
                         + " changes (logical decoding with wal2json, through a replication slot named lifeboat_<id>),"
                         + " into the vault as they are written, for restores to any moment (restore --from dump"
-                        + " --to-time). changes The transactions a binlog"
-                        + " archive holds around a moment (lifeboat stream), to find the second to restore to: just"
-                        + " before the DROP or the DELETE. help");
+                        + " --to-time). changes The transactions a binlog archive (MySQL, MariaDB) or a change"
+                        + " archive (PostgreSQL) holds around a moment (lifeboat stream), to find the moment to restore"
+                        + " to: just before the DROP or the DELETE. help");
 
         out.reset();
         assertThat(run(home, "list", "--help")).isZero();

@@ -1,6 +1,5 @@
 package dev.lifeboat.adapters.jdbc;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.adapters.tls.TlsSettings;
@@ -44,8 +43,8 @@ import org.postgresql.util.PSQLException;
  * <p>No table data reaches a message: a failed change is named by its action, table and SQLSTATE only.
  */
 public final class PgChangeFeed implements ChangeFeed {
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgChangeFeed.class);
+    private static final ObjectMapper JSON = dev.lifeboat.core.changes.WalLine.mapper();
 
     /**
      * The tables' columns, as one text to hash: what a dump's snapshot saw and what each segment's cut sees are
@@ -60,7 +59,11 @@ public final class PgChangeFeed implements ChangeFeed {
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
              ORDER BY 1, 2, a.attnum""";
 
-    /** Tables whose updates and deletes logical decoding does not carry: no replica identity to name the row by. */
+    /**
+     * Tables whose updates and deletes logical decoding does not carry: no replica identity to name the row by, as the
+     * server decides it (relcache's rule): nothing; by default, no primary key or only a deferrable one; by an index
+     * that is gone. The server sends nothing for their updates and deletes (a warning in its own log).
+     */
     private static final String WITHOUT_IDENTITY = """
             SELECT n.nspname || '.' || c.relname
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -68,7 +71,10 @@ public final class PgChangeFeed implements ChangeFeed {
                AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
                AND (c.relreplident = 'n'
                     OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                                                              WHERE i.indrelid = c.oid AND i.indisprimary)))
+                                                              WHERE i.indrelid = c.oid AND i.indisprimary
+                                                                AND i.indimmediate))
+                    OR (c.relreplident = 'i' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+                                                              WHERE i.indrelid = c.oid AND i.indisreplident)))
              ORDER BY 1""";
 
     private static final String SEQUENCES = """
@@ -209,6 +215,24 @@ public final class PgChangeFeed implements ChangeFeed {
 
     @Override
     public Stream stream(DatabaseTarget source, String slot, long from) throws IOException {
+        try {
+            return stream(source, slot, from, true);
+        } catch (NumbersAsTextRefused e) {
+            LOG.warn(
+                    "wal2json on {} does not take numeric-data-types-as-string (it came with wal2json 2.6): it writes"
+                            + " NaN, Infinity and -Infinity in float and numeric columns as null, and a restore to a"
+                            + " moment brings such a value back as NULL; update wal2json to keep them",
+                    source.describe());
+            return stream(source, slot, from, false);
+        }
+    }
+
+    /** wal2json before 2.6 refused the option that writes numbers as text. */
+    private static final class NumbersAsTextRefused extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private Stream stream(DatabaseTarget source, String slot, long from, boolean numbersAsText) throws IOException {
         Properties p = new Properties();
         PGProperty.USER.set(p, source.user());
         if (!source.password().isEmpty()) {
@@ -218,6 +242,10 @@ public final class PgChangeFeed implements ChangeFeed {
         PGProperty.REPLICATION.set(p, "database");
         PGProperty.PREFER_QUERY_MODE.set(p, "simple");
         PGProperty.APPLICATION_NAME.set(p, "lifeboat-stream");
+        // wal2json writes values with the walsender's output settings; a database's own (bytea_output=escape,
+        // IntervalStyle=sql_standard) would archive text the replay reads back as other values. The driver pins
+        // DateStyle, TimeZone and extra_float_digits itself.
+        PGProperty.OPTIONS.set(p, "-c bytea_output=hex -c IntervalStyle=postgres");
         PGProperty.CONNECT_TIMEOUT.set(p, "30");
         TlsSettings.pgjdbc(p, source);
         Connection c;
@@ -231,6 +259,9 @@ public final class PgChangeFeed implements ChangeFeed {
             throw JdbcInspector.failure("cannot open a replication connection to", source, e);
         }
         try {
+            // JSON has no NaN or Infinity: as numbers, wal2json writes them as null. As text, every numeric value is
+            // also exactly its digits (its scale too), whatever reads the line. (Without it, the option is given
+            // once more under a name already set: the driver keeps one.)
             PGReplicationStream stream = c.unwrap(PGConnection.class)
                     .getReplicationAPI()
                     .replicationStream()
@@ -243,6 +274,7 @@ public final class PgChangeFeed implements ChangeFeed {
                     .withSlotOption("include-lsn", true)
                     .withSlotOption("include-types", true)
                     .withSlotOption("include-transaction", true)
+                    .withSlotOption(numbersAsText ? "numeric-data-types-as-string" : "include-transaction", true)
                     .withStatusInterval(10, TimeUnit.SECONDS)
                     .start();
             return new ReplicationStream(c, stream);
@@ -251,6 +283,9 @@ public final class PgChangeFeed implements ChangeFeed {
                 c.close();
             } catch (SQLException closing) {
                 e.addSuppressed(closing);
+            }
+            if (numbersAsText && "22023".equals(e.getSQLState())) {
+                throw new NumbersAsTextRefused();
             }
             if ("55006".equals(e.getSQLState())) {
                 throw new RefusedException(
@@ -391,7 +426,10 @@ public final class PgChangeFeed implements ChangeFeed {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("SET session_replication_role = replica");
+                s.execute("SET bytea_output = hex");
+                s.execute("SET IntervalStyle = postgres");
             }
+            List<String> restore = suspend(c);
             List<String> truncating = new ArrayList<>();
             List<PgReplay.Change> window = new ArrayList<>();
             while (changes.hasNext()) {
@@ -426,6 +464,11 @@ public final class PgChangeFeed implements ChangeFeed {
             replay.window(window);
             if (!truncating.isEmpty()) {
                 replay.truncate(truncating);
+            }
+            try (Statement s = c.createStatement()) {
+                for (String sql : restore) {
+                    s.execute(sql);
+                }
             }
             try (PreparedStatement p = c.prepareStatement("SELECT pg_catalog.setval(pg_catalog.format('%I.%I',"
                     + " schemaname, sequencename)::regclass, GREATEST(?, COALESCE(last_value, 0)), true)"
@@ -463,6 +506,52 @@ public final class PgChangeFeed implements ChangeFeed {
     }
 
     /**
+     * What would make the replay differ from what the source did, switched off inside the replay's transaction, with
+     * the statements that switch it back before it commits (so the target keeps its definitions, and a failure rolls
+     * all of it back): triggers and rules enabled ALWAYS or REPLICA, which fire even under {@code
+     * session_replication_role = replica} and would run again what the source's own run already wrote (an audit row
+     * twice, a value changed twice); and identity columns GENERATED ALWAYS, which refuse the values the source gave.
+     */
+    private static List<String> suspend(Connection c) throws SQLException {
+        List<String> restore = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(SUSPENDED)) {
+            List<String> suspend = new ArrayList<>();
+            while (rs.next()) {
+                suspend.add(rs.getString(1));
+                restore.add(rs.getString(2));
+            }
+            for (String sql : suspend) {
+                s.execute(sql);
+            }
+        }
+        return restore;
+    }
+
+    private static final String SUSPENDED = """
+            SELECT pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', t.tgrelid::regclass, t.tgname),
+                   pg_catalog.format('ALTER TABLE %s ENABLE %s TRIGGER %I', t.tgrelid::regclass,
+                                     CASE t.tgenabled WHEN 'A' THEN 'ALWAYS' ELSE 'REPLICA' END, t.tgname)
+              FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+             WHERE NOT t.tgisinternal AND t.tgenabled IN ('A', 'R') AND t.tgparentid = 0
+               AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+            UNION ALL
+            SELECT pg_catalog.format('ALTER TABLE %s DISABLE RULE %I', r.ev_class::regclass, r.rulename),
+                   pg_catalog.format('ALTER TABLE %s ENABLE %s RULE %I', r.ev_class::regclass,
+                                     CASE r.ev_enabled WHEN 'A' THEN 'ALWAYS' ELSE 'REPLICA' END, r.rulename)
+              FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+             WHERE r.ev_enabled IN ('A', 'R') AND r.rulename <> '_RETURN' AND c.relkind IN ('r', 'p')
+               AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+            UNION ALL
+            SELECT pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I SET GENERATED BY DEFAULT', a.attrelid::regclass,
+                                     a.attname),
+                   pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I SET GENERATED ALWAYS', a.attrelid::regclass,
+                                     a.attname)
+              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+             WHERE a.attidentity = 'a' AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+               AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)""";
+
+    /**
      * Each sequence a column owns (serial, identity) is raised to at least the column's largest value: a sequence
      * the last segment did not record (dropped on the source after the moment) is never left behind the rows the
      * replay inserted, so the next insert does not collide.
@@ -496,7 +585,8 @@ public final class PgChangeFeed implements ChangeFeed {
               JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
               JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
              WHERE s.relkind = 'S' AND t.relkind = 'r'
-               AND a.atttypid IN ('pg_catalog.int2'::regtype, 'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype)""";
+               AND a.atttypid IN ('pg_catalog.int2'::regtype, 'pg_catalog.int4'::regtype, 'pg_catalog.int8'::regtype)
+               AND EXISTS (SELECT 1 FROM pg_catalog.pg_sequence q WHERE q.seqrelid = s.oid AND q.seqincrement > 0)""";
 
     private static String constraint(SQLException e) {
         if (e instanceof PSQLException p

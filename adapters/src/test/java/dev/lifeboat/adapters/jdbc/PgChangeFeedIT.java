@@ -78,13 +78,13 @@ class PgChangeFeedIT {
             """
             INSERT INTO kinds (b, n, n2, f, r, i2, arr, tarr, j, js, m, p, ts, t, d, tm, iv, u, bo, ip, net, mac, x,
                                bits, pt, rng, tsv, ch, big) VALUES
-              ('\\x00ff10'::bytea, 'NaN', 12345678.1234, 'Infinity', '-Infinity', -32768, '{1,NULL,3}',
+              ('\\x00ff10'::bytea, -0.000012345, 12345678.1234, 1e300, -3.4e38, -32768, '{1,NULL,3}',
                '{"a b","c,d","e\\"f",NULL}', '{"k": "välue ☃", "n": [1, 2.50]}', '{"keep":  "spacing"}', 'happy',
                ROW(1, 'a b'), '2026-12-06 23:59:59.123456+05:30', '2026-01-01 00:00:00', '0001-01-01', '24:00:00',
                '1 year 2 mons -3 days 04:05:06.7', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', true, '192.168.0.1/24',
                '10.0.0.0/8', '08:00:2b:01:02:03', '<a>x &amp; y</a>', B'1010', '(1.5,-2)', '[1,10)',
                'a:1 fat:2 cat', 'ab', (SELECT string_agg(md5(g::text), '') FROM generate_series(1, 300) g)),
-              (NULL, 0.1e-20, NULL, 'NaN', 3.4e38, 0, '{}', '{}', 'null', '[]', 'sad', NULL, 'infinity',
+              (NULL, 0.1e-20, NULL, 5e-324, 3.4e38, 0, '{}', '{}', 'null', '[]', 'sad', NULL, 'infinity',
                '-infinity', 'infinity', '00:00', '0', NULL, false, '::1', '::/0', NULL, NULL, B'', NULL, 'empty', '',
                NULL, '')""",
             "UPDATE kinds SET n = n + 1, f = 0.1, tarr = tarr || '{x}' WHERE id = 2",
@@ -177,6 +177,148 @@ class PgChangeFeedIT {
     }
 
     /**
+     * What a hostile review found (helper-10), each compared whole row by whole row: a numeric's scale; triggers and
+     * rules enabled ALWAYS or REPLICA (they fire under session_replication_role = replica); identity columns GENERATED
+     * ALWAYS; an inheritance parent's row at the same place as a child's; REPLICA IDENTITY FULL rows that are equal
+     * but not the same (interval, numeric scale) or have no equality (json, point); a truncate that cascades; and a
+     * source database whose own bytea_output and IntervalStyle differ from the defaults.
+     */
+    @Test
+    void whatFiresOrComparesLooselyOnTheTarget_replaysAsTheSourceDidIt(PostgresServer pg) throws Exception {
+        ChangeFeed.Applied applied = replayed(
+                pg,
+                """
+                ALTER DATABASE :db SET bytea_output = escape;
+                ALTER DATABASE :db SET IntervalStyle = sql_standard;
+                CREATE TABLE marker (id int PRIMARY KEY);
+                CREATE TABLE amounts (id numeric PRIMARY KEY, v numeric, b bytea, iv interval);
+                INSERT INTO amounts VALUES (1.0, 2.50, '\\x00', '1 day');
+                CREATE TABLE audit (at_id int, what text);
+                CREATE TABLE audited (id int PRIMARY KEY, v int);
+                CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$
+                  BEGIN INSERT INTO audit VALUES (NEW.id, TG_OP); RETURN NEW; END $$;
+                CREATE TRIGGER audit AFTER INSERT OR UPDATE ON audited FOR EACH ROW EXECUTE FUNCTION audit();
+                ALTER TABLE audited ENABLE ALWAYS TRIGGER audit;
+                CREATE FUNCTION hundredfold() RETURNS trigger LANGUAGE plpgsql AS $$
+                  BEGIN NEW.v := NEW.v * 100; RETURN NEW; END $$;
+                CREATE TABLE scaled (id int PRIMARY KEY, v int);
+                CREATE TRIGGER hundredfold BEFORE INSERT ON scaled FOR EACH ROW EXECUTE FUNCTION hundredfold();
+                ALTER TABLE scaled ENABLE REPLICA TRIGGER hundredfold;
+                CREATE TABLE orders (id int PRIMARY KEY, total int);
+                CREATE TABLE orders_log (id int, total int);
+                CREATE RULE log AS ON INSERT TO orders DO ALSO INSERT INTO orders_log VALUES (NEW.id, NEW.total);
+                ALTER TABLE orders ENABLE ALWAYS RULE log;
+                CREATE TABLE ids (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);
+                INSERT INTO ids (v) VALUES ('a'), ('b');
+                CREATE TABLE parent (id int, v text);
+                ALTER TABLE parent REPLICA IDENTITY FULL;
+                CREATE TABLE child (extra int) INHERITS (parent);
+                ALTER TABLE child REPLICA IDENTITY FULL;
+                INSERT INTO parent VALUES (1, 'p');
+                INSERT INTO child VALUES (1, 'p', 9);
+                CREATE TABLE loose (iv interval, n numeric, j json, pt point);
+                ALTER TABLE loose REPLICA IDENTITY FULL;
+                INSERT INTO loose VALUES ('1 day', 1.0, '{"a": 1}', '(1,2)'), ('24:00:00', 1.00, '{"a":1}', '(1,2)');
+                CREATE TABLE referenced (id int PRIMARY KEY);
+                CREATE TABLE referring (ref int REFERENCES referenced, note text);
+                ALTER TABLE referring REPLICA IDENTITY FULL;
+                INSERT INTO referenced VALUES (1);
+                INSERT INTO referring VALUES (1, 'r');
+                """,
+                source -> List.of(
+                                "INSERT INTO amounts VALUES (2.00, 10.000, '\\x61623132', '-1 2:03:04')",
+                                "UPDATE amounts SET v = 3.10, b = '\\x6162' WHERE id = 1.0",
+                                "INSERT INTO audited VALUES (1, 1)",
+                                "UPDATE audited SET v = 2 WHERE id = 1",
+                                "INSERT INTO scaled VALUES (1, 5)",
+                                "INSERT INTO orders VALUES (1, 10)",
+                                "INSERT INTO ids (v) VALUES ('c')",
+                                "UPDATE ids SET v = 'B' WHERE id = 2",
+                                "UPDATE parent SET v = 'q' WHERE ctid = (SELECT ctid FROM ONLY parent LIMIT 1)",
+                                "DELETE FROM ONLY parent",
+                                "UPDATE loose SET n = 2 WHERE iv = '24:00:00' AND n::text = '1.00'",
+                                "DELETE FROM loose WHERE iv::text = '1 day'",
+                                "TRUNCATE referenced CASCADE",
+                                "INSERT INTO referenced VALUES (2)")
+                        .forEach(sql -> pg.execute(source.database(), sql)));
+        assertThat(applied.windowsInOrder()).isZero();
+    }
+
+    /**
+     * The tables whose updates and deletes the server does not decode are named (the restore names them as not
+     * carried), by the server's own rule: no identity, a deferrable primary key, an identity index that was dropped.
+     */
+    @Test
+    void tablesWhoseUpdatesTheServerDoesNotDecode_areNamed(PostgresServer pg) {
+        DatabaseTarget source = pg.newDatabase("cf_ident");
+        pg.execute(source.database(), """
+                CREATE TABLE keyed (id int PRIMARY KEY);
+                CREATE TABLE deferred (id int PRIMARY KEY DEFERRABLE);
+                CREATE TABLE bare (id int);
+                CREATE TABLE by_gone_index (a int NOT NULL);
+                CREATE UNIQUE INDEX gone ON by_gone_index (a);
+                ALTER TABLE by_gone_index REPLICA IDENTITY USING INDEX gone;
+                DROP INDEX gone;
+                CREATE TABLE by_index (a int NOT NULL);
+                CREATE UNIQUE INDEX kept ON by_index (a);
+                ALTER TABLE by_index REPLICA IDENTITY USING INDEX kept;
+                CREATE TABLE whole (a int);
+                ALTER TABLE whole REPLICA IDENTITY FULL;
+                CREATE TABLE nothing (id int PRIMARY KEY);
+                ALTER TABLE nothing REPLICA IDENTITY NOTHING""");
+        assertThat(feed.state(source).withoutIdentity())
+                .containsExactly("public.bare", "public.by_gone_index", "public.deferred", "public.nothing");
+    }
+
+    /**
+     * NaN and the infinities: with wal2json 2.6 or later numbers are archived as text and come back exactly; an older
+     * wal2json refuses that option and writes them as null, and then the streamer says so, by name of the option.
+     */
+    @Test
+    void nanAndTheInfinities_comeBackExactly_orTheStreamerSaysTheyCannot(PostgresServer pg) throws Exception {
+        DatabaseTarget source = pg.newDatabase("cf_nan");
+        pg.execute(source.database(), "CREATE TABLE m (id int PRIMARY KEY, f float8, n numeric, r real)");
+        String slot = PostgresServer.uniqueName("lifeboat_it");
+        long from = feed.createSlot(source, slot);
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        try {
+            pg.execute(
+                    source.database(),
+                    "INSERT INTO m VALUES (1, 'NaN', 'Infinity', '-Infinity'), (2, 1.5, 2.50, 0.1), (3, NULL, NULL,"
+                            + " NULL)");
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            List<String> values = new ArrayList<>();
+            try (ChangeFeed.Stream stream = feed.stream(source, slot, from)) {
+                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                while (values.size() < 3 && System.nanoTime() - deadline < 0) {
+                    Optional<byte[]> line = stream.next(Duration.ofMillis(500));
+                    if (line.isPresent() && WalLine.parse(line.get()).changesRows()) {
+                        values.add(new String(line.get(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            } finally {
+                System.setErr(err);
+            }
+            assertThat(values).hasSize(3);
+            String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+            if (values.getFirst().contains("\"NaN\"")) {
+                assertThat(values.getFirst()).contains("\"Infinity\"", "\"-Infinity\"");
+                assertThat(values.get(1))
+                        .as("numbers as text keep their digits")
+                        .contains("\"2.50\"");
+            } else {
+                assertThat(values.getFirst())
+                        .as("an older wal2json writes NaN and the infinities as null")
+                        .contains("\"value\":null");
+                assertThat(log).contains("does not take numeric-data-types-as-string", "back as NULL");
+            }
+        } finally {
+            feed.dropSlot(source, slot);
+        }
+    }
+
+    /**
      * A random workload (seeded; the seed is in the failure) of inserts, updates of keys and of unique values,
      * deletes, and duplicates under REPLICA IDENTITY FULL: whatever the grouping does, the copy ends as the source.
      */
@@ -238,7 +380,7 @@ class PgChangeFeedIT {
     private ChangeFeed.Applied replayed(PostgresServer pg, String schema, Consumer<DatabaseTarget> changes)
             throws Exception {
         DatabaseTarget source = pg.newDatabase("cf_src");
-        pg.execute(source.database(), schema);
+        pg.execute(source.database(), schema.replace(":db", "\"" + source.database() + "\""));
         String copy = PostgresServer.uniqueName("cf_copy");
         pg.execute("postgres", "CREATE DATABASE \"" + copy + "\" TEMPLATE \"" + source.database() + "\"");
         String slot = PostgresServer.uniqueName("lifeboat_it");
@@ -271,7 +413,7 @@ class PgChangeFeedIT {
                     pg.target(copy), lines.iterator(), feed.state(source).sequences(), TIMEOUT);
             assertThat(Fingerprint.of(pg, copy))
                     .as("the copy, replayed, against the source")
-                    .isEqualTo(Fingerprint.of(pg, source.database()));
+                    .containsExactlyInAnyOrderEntriesOf(Fingerprint.of(pg, source.database()));
             assertThat(applied.changes()).isEqualTo(lines.size());
             return applied;
         } finally {

@@ -4,6 +4,7 @@ import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.error.ChecksumMismatchException;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.error.RestoreFailedException;
 import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.ChangeFeed;
@@ -237,7 +238,18 @@ public final class ReplayingChanges {
             ChangeFeed.Applied applied;
             try {
                 applied = feed.apply(target, changes, plan.segments().getLast().sequences(), timeout);
-            } catch (LifeboatException e) {
+            } catch (RuntimeException failure) {
+                // Whatever stopped it (a refusal, the server, a temporary file that could not be read), the database
+                // this restore created does not stay behind half made.
+                LifeboatException e = failure instanceof LifeboatException l
+                        ? l
+                        : new RestoreFailedException(
+                                "replaying the changes into " + target.describe() + " stopped ("
+                                        + failure.getClass().getSimpleName() + ": " + failure.getMessage()
+                                        + "); nothing of them was kept",
+                                "retry; if it stops again, restore to an earlier moment or the dump alone, and report"
+                                        + " this to Lifeboat's maintainers",
+                                failure);
                 if (command.createDatabase()) {
                     try {
                         inspector.dropCreatedDatabase(target);
@@ -355,7 +367,11 @@ public final class ReplayingChanges {
                         if (applying) {
                             transactions++;
                         }
-                    } else if (applying && w.changesRows() && !notCarried.contains(w.qualifiedTable())) {
+                    } else if (applying
+                            && w.changesRows()
+                            // A truncate is decoded whatever the table's identity, and one that cascaded from a carried
+                            // table must run with it (a foreign key refuses a truncate of the referenced table alone).
+                            && (w.action() == 'T' || !notCarried.contains(w.qualifiedTable()))) {
                         next = bytes;
                     }
                 }

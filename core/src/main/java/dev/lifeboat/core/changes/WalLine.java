@@ -17,7 +17,26 @@ import java.time.temporal.ChronoField;
  * only by the replay and never logged.
  */
 public record WalLine(char action, long xid, long lsn, long nextLsn, Instant at, String schema, String table) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = mapper();
+
+    /**
+     * How wal2json's lines are read, here and by the replay: numbers exactly as written (a numeric's scale kept: 1.50,
+     * not Jackson's default 1.5), and no length limit short of PostgreSQL's own (a numeric of 131,072 digits, a value
+     * of 1 GB), where Jackson's defaults (1,000 digits, 20 MB) would take a legal line for a damaged one and stall the
+     * archive on it.
+     */
+    public static ObjectMapper mapper() {
+        return com.fasterxml.jackson.databind.json.JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                        .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                                .maxNumberLength(Integer.MAX_VALUE)
+                                .maxStringLength(Integer.MAX_VALUE)
+                                .build())
+                        .build())
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .build();
+    }
+
     private static final DateTimeFormatter STAMP = new DateTimeFormatterBuilder()
             .appendPattern("uuuu-MM-dd HH:mm:ss")
             .optionalStart()

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -310,6 +309,25 @@ class ReplayingChangesTest {
     }
 
     @Test
+    void aTruncateOfATableWithoutReplicaIdentity_isReplayed_forATruncateCascadingFromACarriedTableRunsWithIt() {
+        server.withoutIdentity = List.of("public.referring");
+        for (int i = 0; i < 10; i++) {
+            server.transaction(1);
+            server.transaction("public", "referring", 1);
+        }
+        FakeChangeServer.Txn truncate = server.transaction('T', "public", "referring", 1);
+        server.transaction(1);
+        stream();
+        baseBefore(2);
+
+        restore(server.committed.getLast().at());
+
+        assertThat(server.applied)
+                .filteredOn(l -> l.contains("\"table\":\"referring\""))
+                .containsExactly(truncate.lines().get(1));
+    }
+
+    @Test
     void aReplayThatFails_removesTheDatabaseItCreated() {
         archive();
         baseBefore(5);
@@ -319,6 +337,19 @@ class ReplayingChangesTest {
                 .isInstanceOf(DatabaseAccessException.class)
                 .satisfies(e -> assertThat(((DatabaseAccessException) e).hint()).contains("was removed"));
         assertThat(inspector.dropped).containsExactly("shop_restored");
-        assertThat(Map.of()).isEmpty();
+    }
+
+    @Test
+    void aReplayStoppedByAnythingElse_removesTheDatabaseItCreatedToo() {
+        archive();
+        baseBefore(5);
+        server.applyFails = new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+
+        assertThatThrownBy(() -> restore(server.committed.get(40).at()))
+                .isInstanceOf(dev.lifeboat.core.error.RestoreFailedException.class)
+                .hasMessageContaining("nothing of them was kept")
+                .satisfies(e -> assertThat(((dev.lifeboat.core.error.RestoreFailedException) e).hint())
+                        .contains("was removed"));
+        assertThat(inspector.dropped).containsExactly("shop_restored");
     }
 }
