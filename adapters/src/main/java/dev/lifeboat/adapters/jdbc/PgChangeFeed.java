@@ -243,9 +243,11 @@ public final class PgChangeFeed implements ChangeFeed {
         PGProperty.PREFER_QUERY_MODE.set(p, "simple");
         PGProperty.APPLICATION_NAME.set(p, "lifeboat-stream");
         // wal2json writes values with the walsender's output settings; a database's own (bytea_output=escape,
-        // IntervalStyle=sql_standard) would archive text the replay reads back as other values. The driver pins
-        // DateStyle, TimeZone and extra_float_digits itself.
-        PGProperty.OPTIONS.set(p, "-c bytea_output=hex -c IntervalStyle=postgres");
+        // IntervalStyle=sql_standard) would archive text the replay reads back as other values. It names types as
+        // the search_path shows them: a database's own (public, extensions) would name a type of another schema
+        // without it, where the replay's session names it with it. The driver pins DateStyle, TimeZone and
+        // extra_float_digits itself.
+        PGProperty.OPTIONS.set(p, "-c bytea_output=hex -c IntervalStyle=postgres -c search_path=public");
         PGProperty.CONNECT_TIMEOUT.set(p, "30");
         TlsSettings.pgjdbc(p, source);
         Connection c;
@@ -421,13 +423,14 @@ public final class PgChangeFeed implements ChangeFeed {
         } catch (SQLException e) {
             throw JdbcInspector.failure("cannot connect to replay changes into", target, e);
         }
-        PgReplay replay = new PgReplay(c);
+        PgReplay replay = new PgReplay(c, "in-order".equals(System.getenv("LIFEBOAT_REPLAY")));
         try (c) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("SET session_replication_role = replica");
                 s.execute("SET bytea_output = hex");
                 s.execute("SET IntervalStyle = postgres");
+                s.execute("SET search_path = public");
             }
             List<String> restore = suspend(c);
             List<String> truncating = new ArrayList<>();

@@ -87,8 +87,12 @@ final class PgReplay {
     long superseded;
     int windowsInOrder;
 
-    PgReplay(Connection c) {
+    /** Every window one change at a time in the source's order (LIFEBOAT_REPLAY=in-order: the benchmark's baseline). */
+    private final boolean inOrderOnly;
+
+    PgReplay(Connection c, boolean inOrderOnly) {
         this.c = c;
+        this.inOrderOnly = inOrderOnly;
     }
 
     /**
@@ -106,6 +110,12 @@ final class PgReplay {
             count = before + i + 1;
             ch.cols = settable(ch);
             ch.full = shape(ch.table).full();
+        }
+        if (inOrderOnly) {
+            inOrder(window, before);
+            doing = null;
+            window.clear();
+            return;
         }
         count = before;
         doing = "a group of " + window.size() + " changes";

@@ -190,6 +190,10 @@ class PgChangeFeedIT {
                 """
                 ALTER DATABASE :db SET bytea_output = escape;
                 ALTER DATABASE :db SET IntervalStyle = sql_standard;
+                CREATE SCHEMA extensions;
+                CREATE TYPE extensions.mood AS ENUM ('sad', 'ok');
+                ALTER DATABASE :db SET search_path = public, extensions;
+                CREATE TABLE feelings (id int PRIMARY KEY, m extensions.mood, ms extensions.mood[]);
                 CREATE TABLE marker (id int PRIMARY KEY);
                 CREATE TABLE amounts (id numeric PRIMARY KEY, v numeric, b bytea, iv interval);
                 INSERT INTO amounts VALUES (1.0, 2.50, '\\x00', '1 day');
@@ -228,6 +232,8 @@ class PgChangeFeedIT {
                 source -> List.of(
                                 "INSERT INTO amounts VALUES (2.00, 10.000, '\\x61623132', '-1 2:03:04')",
                                 "UPDATE amounts SET v = 3.10, b = '\\x6162' WHERE id = 1.0",
+                                "INSERT INTO feelings VALUES (1, 'ok', '{sad,ok}')",
+                                "UPDATE feelings SET m = 'sad' WHERE id = 1",
                                 "INSERT INTO audited VALUES (1, 1)",
                                 "UPDATE audited SET v = 2 WHERE id = 1",
                                 "INSERT INTO scaled VALUES (1, 5)",
