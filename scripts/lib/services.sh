@@ -312,8 +312,7 @@ stop_all_services() {
 unit_tests_a_year_ahead() {
   command -v faketime >/dev/null || apt_install faketime
   log "the unit tests again, one year ahead: $(FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f +365d date -u +%F)"
-  # Two modules at a time: nothing else runs then, and libfaketime makes every clock call slow (16 min in one).
-  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f +365d ./mvnw -B -ntp -Pquick -T 2 test \
+  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f +365d ./mvnw -B -ntp -Pquick test \
     -Dtest='*Test,!BoundaryTest,!FleetSynthTest' -Dsurefire.failIfNoSpecifiedTests=false "$@"
 }
 
