@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -86,13 +87,14 @@ final class ChangesCommand implements Callable<Integer> {
         }
         Vault v = context.vaultAt(vaultUri, null);
         ListingTransactions changes = new ListingTransactions(v, context.catalog(v));
-        if (changes.holds(database)) {
+        Optional<ListingTransactions.Archive> held = changes.archive(database);
+        if (held.isPresent()) {
             if (schema != null || all) {
                 throw new IllegalArgumentException("--schema and --all are for a binlog archive (MySQL, MariaDB),"
                         + " which holds the whole server's; the change archive of " + database
                         + " (PostgreSQL) holds its one database's: leave them out");
             }
-            return postgres(changes.around(database, moment, Duration.ofMinutes(windowMinutes)));
+            return postgres(changes.around(held.get(), moment, Duration.ofMinutes(windowMinutes)));
         }
         String only = all ? null : schema;
         if (!all && only == null) {

@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -46,16 +47,29 @@ public final class ListingTransactions {
     public record Listed(
             List<Transaction> transactions, List<ShapeChange> shapeChanges, Instant from, Instant to, int segments) {}
 
-    /** Whether the vault holds a change archive (PostgreSQL) for the database. */
-    public boolean holds(String databaseId) {
-        return !archive.segments(databaseId).isEmpty();
+    /** A database's change archive (PostgreSQL): its segments' manifests, listed and read once. */
+    public record Archive(String databaseId, List<ChangeSegment> segments) {}
+
+    /**
+     * The database's change archive, or empty where the vault holds none (a binlog archive's database, or none at
+     * all). Its manifests are read here once; {@link #around(Archive, Instant, Duration)} reads only the segments.
+     */
+    public Optional<Archive> archive(String databaseId) {
+        List<ChangeSegment> all = archive.segments(databaseId);
+        return all.isEmpty() ? Optional.empty() : Optional.of(new Archive(databaseId, all));
     }
 
     /** The transactions committed within {@code window} of {@code moment}, and the changes of the columns there. */
     public Listed around(String databaseId, Instant moment, Duration window) {
+        return around(archive(databaseId).orElse(new Archive(databaseId, List.of())), moment, window);
+    }
+
+    /** As {@link #around(String, Instant, Duration)}, from manifests already read. */
+    public Listed around(Archive held, Instant moment, Duration window) {
+        String databaseId = held.databaseId();
         Instant from = moment.minus(window).truncatedTo(ChronoUnit.SECONDS);
         Instant to = moment.plus(window).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        List<ChangeSegment> all = archive.segments(databaseId);
+        List<ChangeSegment> all = held.segments();
         List<ChangeSegment> read = new ArrayList<>();
         List<ShapeChange> shapes = new ArrayList<>();
         ChangeSegment previous = null;

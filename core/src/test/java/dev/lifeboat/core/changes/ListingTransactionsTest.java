@@ -135,7 +135,28 @@ class ListingTransactionsTest {
         assertThatThrownBy(() -> listing().around("shop", Instant.parse("2026-12-04T10:00:00Z"), Duration.ofMinutes(5)))
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("no archived change segment holds that time");
-        assertThat(listing().holds("shop")).isTrue();
-        assertThat(listing().holds("other")).isFalse();
+        assertThat(listing().archive("shop")).isPresent();
+        assertThat(listing().archive("other")).isEmpty();
+    }
+
+    @Test
+    void theArchive_isListedAndItsManifestsRead_once() {
+        for (int i = 0; i < 400; i++) {
+            server.transaction(1);
+        }
+        stream();
+        int manifests = archive.segments("shop").size();
+        vault.listings = 0;
+        vault.reads = 0;
+
+        ListingTransactions listing = listing();
+        ListingTransactions.Archive held = listing.archive("shop").orElseThrow();
+        ListingTransactions.Listed listed =
+                listing.around(held, server.committed.get(200).at(), Duration.ofSeconds(5));
+
+        assertThat(listed.transactions()).isNotEmpty();
+        assertThat(manifests).isGreaterThan(1);
+        assertThat(vault.listings).isEqualTo(1);
+        assertThat(vault.reads).isEqualTo(manifests);
     }
 }

@@ -101,8 +101,12 @@ public class InMemoryVault implements Vault {
         return Optional.ofNullable(objects.get(key)).map(b -> new StoredObject(key, null, b.length));
     }
 
+    /** How many small objects were read (manifests): what a reader costs on S3 besides its listings. */
+    public int reads;
+
     @Override
     public synchronized Optional<byte[]> read(String key) {
+        reads++;
         byte[] b = objects.get(key);
         if (b != null && b.length > SMALL_OBJECT_LIMIT) {
             throw new TooLarge("memory:" + key); // as the adapters do: the port's contract
