@@ -32,6 +32,7 @@ public final class FaultyS3Proxy implements AutoCloseable {
         UPLOAD_PART,
         COMPLETE_MULTIPART_UPLOAD,
         ABORT_MULTIPART_UPLOAD,
+        /** A manifest written: a dump's, or a change or binlog archive's segment's. */
         PUT_MANIFEST,
         /** A GetObject of a dump's data (not a manifest, not a listing). */
         GET_OBJECT,
@@ -107,13 +108,14 @@ public final class FaultyS3Proxy implements AutoCloseable {
         if (method.equals("DELETE") && q.contains("uploadId=")) {
             return Operation.ABORT_MULTIPART_UPLOAD;
         }
-        if (method.equals("PUT") && path.endsWith(".manifest.json")) {
+        boolean manifest = path.endsWith(".manifest.json") || path.endsWith(".segment.json");
+        if (method.equals("PUT") && manifest) {
             return Operation.PUT_MANIFEST;
         }
         boolean objectPath = path.indexOf('/', 1) > 0 && !path.endsWith("/");
         if (method.equals("GET")
                 && objectPath
-                && !path.endsWith(".manifest.json")
+                && !manifest
                 && !q.contains("list-type")
                 && !q.contains("uploads")
                 && !q.contains("retention")
