@@ -197,7 +197,7 @@ class ChangeArchiveFaultsIT {
             wal = Lsn.parse(r.getString(1));
         }
         ChangeArchive archive = new ChangeArchive(vault);
-        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < until) {
             Optional<ChangeSegment> last = archive.last(id);
             if (last.isPresent() && last.get().end() >= wal) {
@@ -205,7 +205,7 @@ class ChangeArchiveFaultsIT {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the streamer did not archive up to " + Lsn.format(wal) + " within 120 s");
+        throw new AssertionError("the streamer did not archive up to " + Lsn.format(wal) + " within 2 minutes");
     }
 
     /** The streamer, in this JVM, on a thread of its own. */
