@@ -310,4 +310,61 @@ class ChangeArchiveIT {
                 .isEqualTo(3);
         assertThat(pg.databaseExists(restored.database())).isFalse();
     }
+
+    @Test
+    void preflight_namesWhatTheStreamWouldLeaveOut_andAUserWithoutReplication_failsIt_makingNoSlot(
+            PostgresServer pg, @TempDir Path dir) throws Exception {
+        DatabaseTarget source = source(pg, "pitr_pre");
+        pg.execute(source.database(), """
+                CREATE UNLOGGED TABLE sessions (id int PRIMARY KEY);
+                SELECT lo_from_bytea(0, 'secret-lo-bytes'::bytea)""");
+        Path out = dir.resolve("preflight.out");
+        assertThat(lifeboat.run(out, "preflight", "--source", url(source), "--database", "pitr"))
+                .as("preflight; output:%n%s", read(out))
+                .isZero();
+        assertThat(read(out))
+                .contains("ok   pitr         wal_level is logical")
+                .contains("max_slot_wal_keep_size is 1024 MB")
+                .contains("a replication connection as " + source.user())
+                .containsPattern("ok   pitr +a free replication slot for lifeboat_pitr")
+                .contains("NOTE pitr         1 tables without a primary key or replica identity")
+                .contains("public.audit: their inserts are carried")
+                .contains("NOTE pitr         1 unlogged tables")
+                .contains("public.sessions")
+                .contains("NOTE pitr         1 large objects")
+                .contains("ready to stream")
+                .doesNotContain("secret-lo-bytes")
+                .doesNotContain(pg.password());
+
+        // A user without REPLICATION: the stream could not read, and preflight says so before a night depends on it.
+        String user = PostgresServer.uniqueName("norepl");
+        pg.execute(
+                "postgres",
+                "CREATE ROLE " + user + " LOGIN PASSWORD 'norepl-local-only'; GRANT CONNECT ON DATABASE \""
+                        + source.database() + "\" TO " + user);
+        try {
+            JarProcesses unprivileged = new JarProcesses(Map.of("PGPASSWORD", "norepl-local-only"));
+            Path refused = dir.resolve("refused.out");
+            String url = "postgresql://" + user + "@" + source.host() + ":" + source.port() + "/" + source.database();
+            assertThat(unprivileged.run(refused, "preflight", "--source", url, "--database", "pitr"))
+                    .as("preflight; output:%n%s", read(refused))
+                    .isEqualTo(1);
+            assertThat(read(refused))
+                    .contains("FAIL pitr         a replication connection as " + user)
+                    .contains("GRANT rds_replication TO " + user)
+                    .contains("not ready")
+                    .doesNotContain("norepl-local-only");
+            unprivileged.close();
+        } finally {
+            pg.execute("postgres", "DROP OWNED BY " + user + " CASCADE; DROP ROLE " + user);
+        }
+        try (var c = pg.connect("postgres");
+                var q = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE database = ?")) {
+            q.setString(1, source.database());
+            try (var r = q.executeQuery()) {
+                r.next();
+                assertThat(r.getInt(1)).as("preflight made no slot").isZero();
+            }
+        }
+    }
 }

@@ -233,30 +233,9 @@ public final class PgChangeFeed implements ChangeFeed {
     }
 
     private Stream stream(DatabaseTarget source, String slot, long from, boolean numbersAsText) throws IOException {
-        Properties p = new Properties();
-        PGProperty.USER.set(p, source.user());
-        if (!source.password().isEmpty()) {
-            PGProperty.PASSWORD.set(p, source.password().reveal());
-        }
-        PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
-        PGProperty.REPLICATION.set(p, "database");
-        PGProperty.PREFER_QUERY_MODE.set(p, "simple");
-        PGProperty.APPLICATION_NAME.set(p, "lifeboat-stream");
-        // wal2json writes values with the walsender's output settings; a database's own (bytea_output=escape,
-        // IntervalStyle=sql_standard) would archive text the replay reads back as other values. It names types as
-        // the search_path shows them: a database's own (public, extensions) would name a type of another schema
-        // without it, where the replay's session names it with it. The driver pins DateStyle, TimeZone and
-        // extra_float_digits itself.
-        PGProperty.OPTIONS.set(p, "-c bytea_output=hex -c IntervalStyle=postgres -c search_path=public");
-        PGProperty.CONNECT_TIMEOUT.set(p, "30");
-        TlsSettings.pgjdbc(p, source);
         Connection c;
         try {
-            c = DriverManager.getConnection(
-                    "jdbc:postgresql://" + source.host() + ":" + source.port() + "/"
-                            + java.net.URLEncoder.encode(source.database(), StandardCharsets.UTF_8)
-                                    .replace("+", "%20"),
-                    p);
+            c = replicationConnection(source);
         } catch (SQLException e) {
             throw JdbcInspector.failure("cannot open a replication connection to", source, e);
         }
@@ -363,6 +342,91 @@ public final class PgChangeFeed implements ChangeFeed {
             } catch (SQLException e) {
                 // nothing more to release
             }
+        }
+    }
+
+    /** A connection of the replication protocol to the source's database, as the stream reads it. */
+    private static Connection replicationConnection(DatabaseTarget source) throws SQLException {
+        Properties p = new Properties();
+        PGProperty.USER.set(p, source.user());
+        if (!source.password().isEmpty()) {
+            PGProperty.PASSWORD.set(p, source.password().reveal());
+        }
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
+        PGProperty.REPLICATION.set(p, "database");
+        PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+        PGProperty.APPLICATION_NAME.set(p, "lifeboat-stream");
+        // wal2json writes values with the walsender's output settings; a database's own (bytea_output=escape,
+        // IntervalStyle=sql_standard) would archive text the replay reads back as other values. It names types as
+        // the search_path shows them: a database's own (public, extensions) would name a type of another schema
+        // without it, where the replay's session names it with it. The driver pins DateStyle, TimeZone and
+        // extra_float_digits itself.
+        PGProperty.OPTIONS.set(p, "-c bytea_output=hex -c IntervalStyle=postgres -c search_path=public");
+        PGProperty.CONNECT_TIMEOUT.set(p, "30");
+        TlsSettings.pgjdbc(p, source);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + source.host() + ":" + source.port() + "/"
+                        + java.net.URLEncoder.encode(source.database(), StandardCharsets.UTF_8)
+                                .replace("+", "%20"),
+                p);
+    }
+
+    private static final String UNLOGGED = """
+            SELECT n.nspname || '.' || c.relname
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'u'
+             ORDER BY 1""";
+
+    @Override
+    public Readiness readiness(DatabaseTarget source) {
+        String refused = null;
+        try (Connection r = replicationConnection(source);
+                Statement s = r.createStatement();
+                ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
+            rs.next();
+        } catch (SQLException e) {
+            refused = "SQLSTATE " + e.getSQLState() + ": "
+                    + JdbcInspector.failure("", source, e).getMessage();
+        }
+        try (Connection c = JdbcInspector.connect(source, source.database());
+                Statement s = c.createStatement()) {
+            int slotsFree;
+            int sendersFree;
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('max_replication_slots')::int"
+                    + " - (SELECT count(*) FROM pg_catalog.pg_replication_slots),"
+                    + " current_setting('max_wal_senders')::int"
+                    + " - (SELECT count(*) FROM pg_catalog.pg_stat_replication)")) {
+                rs.next();
+                slotsFree = rs.getInt(1);
+                sendersFree = rs.getInt(2);
+            }
+            String idle = null;
+            try (ResultSet rs = s.executeQuery("SELECT setting, unit FROM pg_catalog.pg_settings"
+                    + " WHERE name = 'idle_replication_slot_timeout'")) {
+                if (rs.next()) {
+                    idle = rs.getString(1) + (rs.getString(2) == null ? "" : " " + rs.getString(2));
+                }
+            }
+            List<String> without = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(WITHOUT_IDENTITY)) {
+                while (rs.next()) {
+                    without.add(rs.getString(1));
+                }
+            }
+            List<String> unlogged = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(UNLOGGED)) {
+                while (rs.next()) {
+                    unlogged.add(rs.getString(1));
+                }
+            }
+            long largeObjects;
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_catalog.pg_largeobject_metadata")) {
+                rs.next();
+                largeObjects = rs.getLong(1);
+            }
+            return new Readiness(refused, slotsFree, sendersFree, idle, without, unlogged, largeObjects);
+        } catch (SQLException e) {
+            throw JdbcInspector.failure("cannot read what a stream of", source, e);
         }
     }
 

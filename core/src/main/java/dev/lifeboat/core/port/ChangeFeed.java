@@ -19,6 +19,31 @@ public interface ChangeFeed {
 
     Server server(DatabaseTarget source);
 
+    /**
+     * What a stream of the source's database needs of the server and what logical decoding would leave out of it,
+     * read without changing anything (no slot is made).
+     *
+     * @param replicationRefused why a replication connection (the protocol the stream reads) was refused, or null
+     *     where one opened: pg_hba.conf and the REPLICATION attribute (RDS: rds_replication) decide it
+     * @param slotsFree replication slots the server can still make ({@code max_replication_slots} less those made)
+     * @param sendersFree WAL senders free ({@code max_wal_senders} less those running)
+     * @param idleSlotTimeout {@code idle_replication_slot_timeout} (PostgreSQL 18), or null where the server has none
+     * @param withoutIdentity tables whose updates and deletes the stream cannot carry (no primary key or replica
+     *     identity)
+     * @param unlogged unlogged tables: not in the WAL, so in no stream
+     * @param largeObjects large objects in the database: not in the WAL's logical decoding
+     */
+    record Readiness(
+            String replicationRefused,
+            int slotsFree,
+            int sendersFree,
+            String idleSlotTimeout,
+            List<String> withoutIdentity,
+            List<String> unlogged,
+            long largeObjects) {}
+
+    Readiness readiness(DatabaseTarget source);
+
     /** A replication slot as the server shows it; {@code lost}: the server invalidated it (its WAL passed the bound). */
     record Slot(String name, String plugin, String database, long confirmedFlush, boolean active, boolean lost) {}
 

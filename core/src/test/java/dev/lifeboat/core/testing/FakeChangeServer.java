@@ -114,6 +114,21 @@ public final class FakeChangeServer implements ChangeFeed {
         return new Server(systemId, "16.4", walLevel, keepMb);
     }
 
+    /** What {@link #readiness} answers besides the tables without identity: a server with room and a grant. */
+    public ChangeFeed.Readiness readiness = new ChangeFeed.Readiness(null, 4, 4, null, List.of(), List.of(), 0);
+
+    @Override
+    public Readiness readiness(DatabaseTarget source) {
+        return new Readiness(
+                readiness.replicationRefused(),
+                readiness.slotsFree(),
+                readiness.sendersFree(),
+                readiness.idleSlotTimeout(),
+                withoutIdentity,
+                readiness.unlogged(),
+                readiness.largeObjects());
+    }
+
     @Override
     public Optional<Slot> slot(DatabaseTarget source, String name) {
         return Optional.ofNullable(slot).filter(s -> s.name().equals(name));
