@@ -13,6 +13,7 @@ import dev.lifeboat.core.config.LifeboatConfig.Retention;
 import dev.lifeboat.core.config.LifeboatConfig.Schedules;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings;
 import dev.lifeboat.core.config.LifeboatConfig.Source;
+import dev.lifeboat.core.config.ScheduleExpression;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
@@ -157,6 +158,7 @@ public final class ConfigLoader {
                 }
             });
         }
+        databases.forEach((id, d) -> subDailySnapshots("databases." + id, d));
         JsonNode accept = root.path("backup").path("acceptShortVaultRetention");
         if (!accept.isMissingNode() && !accept.isBoolean()) {
             errors.add("backup.acceptShortVaultRetention: must be true or false");
@@ -494,6 +496,38 @@ public final class ConfigLoader {
                 verify(path + ".verify", n.get("verify")));
     }
 
+    /**
+     * A snapshot schedule that runs more than once a day (issue 41's tier 1, hourly copies): RDS takes its automated
+     * snapshot once a day, so copying it hourly copies the same one, and each manual snapshot of a Single-AZ instance
+     * suspends its I/O briefly (RDS user guide, USER_CreateSnapshot).
+     */
+    private void subDailySnapshots(String path, Database d) {
+        if (d == null
+                || d.schedules() == null
+                || d.schedules().snapshot() == null
+                || d.snapshot() == null
+                || ScheduleExpression.problem(d.schedules().snapshot()).isPresent()) {
+            return;
+        }
+        int runs = ScheduleExpression.runsPerDay(d.schedules().snapshot());
+        if (runs <= 1) {
+            return;
+        }
+        String schedule = d.schedules().snapshot();
+        if (d.snapshot().mode() == SnapshotSettings.Mode.COPY_AUTOMATED) {
+            errors.add(path + ".schedules.snapshot: " + schedule + " runs up to " + runs + " times a day, but"
+                    + " snapshot.mode copy-automated copies RDS's automated snapshot, which RDS takes once a day: set "
+                    + path + ".snapshot.mode: create for copies more often than daily, or schedule it daily");
+        } else if (d.source() != null
+                && d.source().kind() == DbKind.INSTANCE
+                && !d.snapshot().acceptIoFreeze()) {
+            errors.add(path + ".snapshot.acceptIoFreeze: " + schedule + " makes up to " + runs + " manual snapshots"
+                    + " a day of instance " + d.source().identifier() + ", and on a Single-AZ instance each one"
+                    + " suspends its I/O for seconds to minutes (a Multi-AZ instance of MariaDB, MySQL or PostgreSQL"
+                    + " takes it from the standby): set acceptIoFreeze: true to accept that, or schedule it daily");
+        }
+    }
+
     private Source source(String path, JsonNode n) {
         if (n == null) {
             return null;
@@ -547,7 +581,7 @@ public final class ConfigLoader {
             return new SnapshotSettings(
                     SnapshotSettings.Mode.COPY_AUTOMATED, SnapshotSettings.CopyStrategy.AUTO, null, null);
         }
-        allowOnly(n, path, Set.of("mode", "copyStrategy", "optionGroup", "stagingKmsKeyArn"));
+        allowOnly(n, path, Set.of("mode", "copyStrategy", "optionGroup", "stagingKmsKeyArn", "acceptIoFreeze"));
         SnapshotSettings.Mode mode =
                 choice(n, path, "mode", SnapshotSettings.Mode.class, SnapshotSettings.Mode.COPY_AUTOMATED);
         SnapshotSettings.CopyStrategy strategy = choice(
@@ -559,7 +593,12 @@ public final class ConfigLoader {
                     path
                             + ".stagingKmsKeyArn: is required with copyStrategy two-step (the backup account's key in the source region)");
         }
-        return new SnapshotSettings(mode, strategy, text(n, path, "optionGroup", false), staging);
+        JsonNode freeze = n.path("acceptIoFreeze");
+        if (!freeze.isMissingNode() && !freeze.isBoolean()) {
+            errors.add(path + ".acceptIoFreeze: must be true or false");
+        }
+        return new SnapshotSettings(
+                mode, strategy, text(n, path, "optionGroup", false), staging, freeze.asBoolean(false));
     }
 
     private Retention retention(String path, JsonNode n) {

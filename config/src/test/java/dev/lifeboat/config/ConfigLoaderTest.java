@@ -50,6 +50,45 @@ class ConfigLoaderTest {
                 retention: {daily: 14}
             """;
 
+    /**
+     * Issue 41, tier 1: snapshots more often than daily. RDS takes its automated snapshot once a day, so copying it
+     * hourly copies one snapshot 24 times; a manual snapshot of a Single-AZ instance suspends its I/O
+     * (USER_CreateSnapshot), so an instance's sub-daily schedule needs the operator's word. Aurora's cluster
+     * snapshots do not freeze I/O.
+     */
+    @Test
+    void snapshotsMoreOftenThanDaily_needModeCreate_andForAnInstance_acceptIoFreeze() {
+        String hourly = VALID.replace("snapshot: cron(0 3 * * ? *)", "snapshot: cron(5 * * * ? *)");
+        assertThatThrownBy(() -> ConfigLoader.parse(hourly, "lifeboat.yml"))
+                .hasMessageContaining("databases.orders.schedules.snapshot: cron(5 * * * ? *) runs up to 24 times a"
+                        + " day, but snapshot.mode copy-automated copies RDS's automated snapshot")
+                .hasMessageContaining("set databases.orders.snapshot.mode: create");
+
+        String created = hourly.replace(
+                "    retention: {daily: 7, weekly: 4, monthly: 12, yearly: 3}",
+                "    snapshot: {mode: create}\n    retention: {daily: 7, weekly: 4, monthly: 12, yearly: 3}");
+        assertThatThrownBy(() -> ConfigLoader.parse(created, "lifeboat.yml"))
+                .hasMessageContaining("databases.orders.snapshot.acceptIoFreeze: cron(5 * * * ? *) makes up to 24"
+                        + " manual snapshots a day of instance orders-prod")
+                .hasMessageContaining("set acceptIoFreeze: true");
+
+        LifeboatConfig accepted =
+                ConfigLoader.parse(created.replace("{mode: create}\n", "{mode: create, acceptIoFreeze: true}\n"), "x");
+        assertThat(accepted.database("orders").snapshot().acceptIoFreeze()).isTrue();
+
+        // Aurora: a cluster snapshot freezes nothing; mode create is enough.
+        String auroraHourly = VALID.replace(
+                "retention: {daily: 14}", "retention: {daily: 14}\n    schedules: {snapshot: rate(1 hour)}");
+        assertThat(ConfigLoader.parse(auroraHourly, "x")
+                        .database("ledger")
+                        .schedules()
+                        .snapshot())
+                .isEqualTo("rate(1 hour)");
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        created.replace("{mode: create}\n", "{mode: create, acceptIoFreeze: yes-please}\n"), "x"))
+                .hasMessageContaining("databases.orders.snapshot.acceptIoFreeze: must be true or false");
+    }
+
     /** Issue 11, item 6: a 35-day vault under a 3-year retention left most of the history to the bucket policy. */
     @Test
     void aVaultRetentionShorterThanTheLongestRetentionRule_isRefused_unlessAccepted() {

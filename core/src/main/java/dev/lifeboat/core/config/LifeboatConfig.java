@@ -351,9 +351,18 @@ public record LifeboatConfig(
      * How the source snapshot is made: {@code CREATE} a manual snapshot, or {@code COPY_AUTOMATED}: copy
      * the newest automated snapshot (no I/O suspension on single-AZ instances). {@code copyStrategy}:
      * how the copy reaches the backup region. {@code stagingKmsKeyArn}: the backup account's key in the
-     * source region, for the two-step copy.
+     * source region, for the two-step copy. {@code acceptIoFreeze}: a snapshot schedule of an instance that
+     * runs more than once a day creates a manual snapshot each time, and on a Single-AZ instance each one suspends
+     * I/O for seconds to minutes (RDS user guide, USER_CreateSnapshot; a Multi-AZ instance of MariaDB, MySQL or
+     * PostgreSQL takes it from the standby); such a schedule needs it set, as the operator's word that this is
+     * acceptable.
      */
-    public record SnapshotSettings(Mode mode, CopyStrategy copyStrategy, String optionGroup, String stagingKmsKeyArn) {
+    public record SnapshotSettings(
+            Mode mode, CopyStrategy copyStrategy, String optionGroup, String stagingKmsKeyArn, boolean acceptIoFreeze) {
+        public SnapshotSettings(Mode mode, CopyStrategy copyStrategy, String optionGroup, String stagingKmsKeyArn) {
+            this(mode, copyStrategy, optionGroup, stagingKmsKeyArn, false);
+        }
+
         public enum Mode {
             CREATE,
             COPY_AUTOMATED

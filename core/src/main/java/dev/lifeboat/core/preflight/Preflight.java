@@ -1,6 +1,7 @@
 package dev.lifeboat.core.preflight;
 
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.config.ScheduleExpression;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.AccessChecks;
@@ -74,11 +75,15 @@ public final class Preflight {
             if (of.isEmpty()) {
                 continue;
             }
+            // Every copy younger than a day stays (RetentionPolicy.MINIMUM_AGE): a schedule that runs N times a day
+            // keeps N of them besides the one a day the daily tier counts.
             long kept = of.stream()
                     .mapToLong(d -> (long) d.retention().daily()
                             + d.retention().weekly()
                             + d.retention().monthly()
-                            + d.retention().yearly())
+                            + d.retention().yearly()
+                            + ScheduleExpression.runsPerDay(d.schedules().snapshot())
+                            - 1)
                     .sum();
             long needed = kept + of.size();
             RdsGateway.Quota q;
@@ -95,7 +100,7 @@ public final class Preflight {
             out.add(new Check(
                     "*",
                     "room for " + needed + " manual " + kind + " snapshots in " + backup + " (retention keeps " + kept
-                            + ", a night adds " + of.size() + ")",
+                            + ", a run adds " + of.size() + ")",
                     ok,
                     ok
                             ? "quota " + q.max() + ", " + q.used() + " used"

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class QuotaPreflightTest {
     private static LifeboatConfig fleet(int n) {
+        return fleet(n, "cron(0 2 * * ? *)");
+    }
+
+    private static LifeboatConfig fleet(int n, String snapshotSchedule) {
         LifeboatConfig c = TestSettings.orders();
         LifeboatConfig.Database d = c.database("orders");
         Map<String, LifeboatConfig.Database> dbs = new LinkedHashMap<>();
@@ -33,7 +37,7 @@ class QuotaPreflightTest {
                             d.source(),
                             d.snapshot(),
                             new LifeboatConfig.Retention(7, 4, 0, 0),
-                            new LifeboatConfig.Schedules("cron(0 2 * * ? *)", null, null, Duration.ofHours(30)),
+                            new LifeboatConfig.Schedules(snapshotSchedule, null, null, Duration.ofHours(30)),
                             d.dump(),
                             d.verify()));
         }
@@ -50,7 +54,7 @@ class QuotaPreflightTest {
             assertThat(c.ok()).isTrue();
             assertThat(c.what())
                     .isEqualTo("room for 96 manual INSTANCE snapshots in 222222222222/eu-central-1"
-                            + " (retention keeps 88, a night adds 8)");
+                            + " (retention keeps 88, a run adds 8)");
             assertThat(c.detail()).isEqualTo("quota 100, 1 used");
         });
 
@@ -66,5 +70,21 @@ class QuotaPreflightTest {
         assertThat(new Preflight(null, rds).quotas(fleet(50))).allMatch(Preflight.Check::ok);
         assertThat(new Preflight(null, rds).quotas(fleet(50)))
                 .noneMatch(c -> c.what().contains(DbKind.CLUSTER.name()));
+    }
+
+    @Test
+    void hourlyCopies_countEveryCopyOfTheLastDay_whichRetentionNeverDeletes() {
+        InMemoryRds rds = new InMemoryRds(new MutableClock(Instant.parse("2026-11-26T00:00:00Z")));
+
+        // Two databases copied hourly: 11 a day's retention each, plus 23 more of the last day each.
+        assertThat(new Preflight(null, rds).quotas(fleet(2, "cron(5 * * * ? *)")))
+                .singleElement()
+                .satisfies(c -> assertThat(c.what()).contains("room for 70 ").contains("retention keeps 68"));
+        assertThat(new Preflight(null, rds).quotas(fleet(2, "rate(6 hours)")))
+                .singleElement()
+                .satisfies(c -> assertThat(c.what()).contains("retention keeps 28"));
+        assertThat(new Preflight(null, rds).quotas(fleet(4, "cron(5 * * * ? *)")))
+                .singleElement()
+                .satisfies(c -> assertThat(c.ok()).isFalse());
     }
 }

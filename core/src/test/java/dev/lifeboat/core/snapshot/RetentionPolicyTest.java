@@ -91,6 +91,63 @@ class RetentionPolicyTest {
                 .toList();
     }
 
+    /** A copy of an hourly run (issue 41's tier 1): its source taken at {@code at}, the copy made 20 minutes later. */
+    private static SnapshotInfo hourly(Instant at) {
+        String id = new SnapshotRun("orders", at).baseName();
+        return new SnapshotInfo(
+                id,
+                "arn:aws:rds:eu-central-1:222222222222:snapshot:" + id,
+                VAULT,
+                DbKind.INSTANCE,
+                "orders-prod",
+                "available",
+                "manual",
+                at.plusSeconds(1200),
+                true,
+                "k",
+                Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup"),
+                Set.of(),
+                "postgres",
+                "16",
+                100,
+                at);
+    }
+
+    @Test
+    void hourlyRunsForTwentyDays_keepEveryCopyOfTheLastDay_andTheNewestOfEachDayBeyond_withinTheBrake() {
+        PruningSnapshots pruning = new PruningSnapshots(rds, clock);
+        Instant first = Instant.parse("2025-03-01T00:05:00Z");
+        int deletedMost = 0;
+        for (int h = 0; h < 20 * 24; h++) {
+            Instant taken = first.plus(Duration.ofHours(h));
+            clock.now = taken.plus(Duration.ofMinutes(30));
+            rds.put(hourly(taken));
+            // The brake (3 a run) fails a run that would delete more: hourly aging stays under it (a day's end
+            // aging out of the daily tier as an hour's copy ages past the day makes two).
+            PruningSnapshots.Result run = pruning.prune(config, "orders", false);
+            deletedMost = Math.max(deletedMost, run.deleted().size());
+        }
+        Instant now = clock.now;
+        List<Instant> kept =
+                rds.all(VAULT).stream().map(RetentionPolicy::takenAt).sorted().toList();
+
+        assertThat(deletedMost).isBetween(1, Retention.DEFAULT_MAX_DELETES_PER_RUN);
+        assertThat(kept.stream().filter(t -> t.isAfter(now.minus(RetentionPolicy.MINIMUM_AGE))))
+                .as("every copy of the last 24 hours: the recovery point is an hour over the whole day")
+                .hasSize(24);
+        java.util.Map<LocalDate, List<Instant>> olderByDay = kept.stream()
+                .filter(t -> !t.isAfter(now.minus(RetentionPolicy.MINIMUM_AGE)))
+                .collect(java.util.stream.Collectors.groupingBy(t -> LocalDate.ofInstant(t, ZoneOffset.UTC)));
+        olderByDay.forEach((day, copies) -> assertThat(copies)
+                .as("beyond a day, one copy per day, the day's last: " + day)
+                .containsExactly(day.atTime(23, 5).toInstant(ZoneOffset.UTC)));
+        assertThat(olderByDay.keySet())
+                .as("the daily tier (7) reaches back a week; the weekly and monthly tiers keep older day ends")
+                .containsAll(java.util.stream.IntStream.rangeClosed(1, 6)
+                        .mapToObj(d -> LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(d))
+                        .toList());
+    }
+
     @Test
     void fourHundredDaysOfDailyRuns_underGfs7_4_12_3_keepExactlyTheExpectedSet() {
         // daily 7: Jan 29 to Feb 4 2026; weekly 4 (ISO weeks, newest of each): Feb 4, Feb 1, Jan 25, Jan 18;

@@ -1,4 +1,4 @@
-package dev.lifeboat.config;
+package dev.lifeboat.core.config;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * cron and rate expressions to schedule rules" (eb-scheduled-rule-pattern) and "Rate expressions
  * reference" (eb-rate-expressions).
  */
-final class ScheduleExpression {
+public final class ScheduleExpression {
     private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)");
     private static final Pattern CRON = Pattern.compile("cron\\(([^()]*)\\)");
     private static final String MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC";
@@ -21,7 +21,7 @@ final class ScheduleExpression {
     private ScheduleExpression() {}
 
     /** What is wrong with {@code expression}, or empty when EventBridge accepts it. */
-    static Optional<String> problem(String expression) {
+    public static Optional<String> problem(String expression) {
         Matcher rate = RATE.matcher(expression);
         if (rate.matches()) {
             long value = Long.parseLong(rate.group(1));
@@ -84,6 +84,28 @@ final class ScheduleExpression {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The most times a valid expression fires in one day: a rate of minutes or hours as many times as it fits in 24
+     * hours, a rate of days once, a cron expression once per minute and hour it names (its days only thin it out).
+     */
+    public static int runsPerDay(String expression) {
+        Matcher rate = RATE.matcher(expression);
+        if (rate.matches()) {
+            long value = Long.parseLong(rate.group(1));
+            long minutes =
+                    rate.group(2).startsWith("minute") ? value : rate.group(2).startsWith("hour") ? value * 60 : 1440;
+            return (int) Math.max(1, (1440 + minutes - 1) / minutes);
+        }
+        Matcher cron = CRON.matcher(expression);
+        if (!cron.matches()) {
+            throw new IllegalArgumentException("not a schedule expression: " + expression);
+        }
+        String[] f = cron.group(1).strip().split("\\s+", -1);
+        java.util.Set<Integer> minutes = values(f[0], 0, 59);
+        java.util.Set<Integer> hours = values(f[1], 0, 23);
+        return Math.max(1, (minutes == null ? 1 : minutes.size()) * (hours == null ? 1 : hours.size()));
     }
 
     /** The longest each month gets (February in a leap year). */
