@@ -367,4 +367,129 @@ class ChangeArchiveIT {
             }
         }
     }
+
+    /**
+     * SIGKILL while a restore to a moment replays the changes: no code of Lifeboat's is left to remove the database it
+     * created. The server rolls the replay back; the database holds the dump alone, and its note says INCOMPLETE, so
+     * neither an operator nor the next restore mistakes it for the moment asked for.
+     */
+    @Test
+    void aRestoreKilledWhileItReplays_leavesItsDatabaseNotedIncomplete_andTheNextRestoreIntoItRefuses(
+            PostgresServer pg, @TempDir Path dir) throws Exception {
+        DatabaseTarget source = source(pg, "pitr_kill");
+        Path vault = dir.resolve("vault");
+        Path log = dir.resolve("lifeboat.log");
+        // Before the dump: logical decoding carries no DDL (a procedure made after it would not come back).
+        pg.execute(source.database(), """
+                CREATE PROCEDURE churn(n int) LANGUAGE plpgsql AS $$
+                BEGIN
+                  FOR i IN 1..n LOOP
+                    UPDATE acct SET balance = balance + 1 WHERE id = 1 + i % 50;
+                    INSERT INTO journal (src, dst, amount, note) VALUES (i % 50, (i + 7) % 50, i, 'churn');
+                    COMMIT;
+                  END LOOP;
+                END $$""");
+        Process streamer = stream(source, vault, log);
+        awaitSlot(pg, source);
+        assertThat(lifeboat.run(log, "dump", "--source", url(source), "--vault", "file:" + vault, "--database", "pitr"))
+                .isZero();
+        Map<String, String> atTheDump = new java.util.TreeMap<>(Fingerprint.of(pg, source.database()));
+        pg.execute(source.database(), "CALL churn(20000)");
+        nextSecond();
+        Map<String, String> atTheMoment = new java.util.TreeMap<>(Fingerprint.of(pg, source.database()));
+        Instant moment = Instant.now();
+        nextSecond();
+        pg.execute(source.database(), "INSERT INTO audit VALUES ('after the moment')");
+        awaitArchivedPast(vault, moment);
+        streamer.destroy();
+        assertThat(streamer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        DatabaseTarget into = pg.target(source.database() + "_r");
+        Process restoring = lifeboat.start(
+                dir.resolve("restore.log"),
+                "restore",
+                "--from",
+                "dump",
+                "--vault",
+                "file:" + vault,
+                "--database",
+                "pitr",
+                "--to-time",
+                moment.toString(),
+                "--target",
+                url(into),
+                "--create");
+        String note = null;
+        long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (restoring.isAlive() && System.nanoTime() < until) {
+            note = note(pg, into.database());
+            if (note != null && note.contains("replaying the changes")) {
+                restoring.destroyForcibly().waitFor();
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(note)
+                .as("caught mid-replay; log:%n%s", read(dir.resolve("restore.log")))
+                .contains("replaying the changes");
+        awaitNoSessions(pg, into.database());
+
+        assertThat(note(pg, into.database()))
+                .startsWith("lifeboat: INCOMPLETE restore of pitr from backup ")
+                .contains(" to " + moment + " (replaying the changes after the dump)")
+                .contains("drop this database and restore again");
+        assertThat(Fingerprint.of(pg, into.database()))
+                .as("the replay was rolled back whole: the dump alone")
+                .containsExactlyInAnyOrderEntriesOf(atTheDump);
+
+        Path again = dir.resolve("again.log");
+        assertThat(restore(vault, again, moment, into))
+                .as("a restore into the name a killed one left; log:%n%s", read(again))
+                .isEqualTo(3);
+        assertThat(read(again))
+                .contains("holds a restore that was stopped before it finished")
+                .contains("DROP DATABASE");
+        assertThat(pg.databaseExists(into.database())).isTrue();
+
+        pg.execute("postgres", "DROP DATABASE \"" + into.database() + "\"");
+        assertThat(restore(vault, again, moment, into))
+                .as("log:%n%s", read(again))
+                .isZero();
+        assertThat(note(pg, into.database())).startsWith("lifeboat: restore of pitr from backup ");
+        Map<String, String> back = new java.util.TreeMap<>(Fingerprint.of(pg, into.database()));
+        back.remove("sequence public.journal_id_seq");
+        atTheMoment.remove("sequence public.journal_id_seq");
+        assertThat(back).isEqualTo(atTheMoment);
+    }
+
+    /** The comment of a database, or null. */
+    private static String note(PostgresServer pg, String database) throws Exception {
+        try (var c = pg.connect("postgres");
+                var q = c.prepareStatement("SELECT pg_catalog.shobj_description(oid, 'pg_database')"
+                        + " FROM pg_catalog.pg_database WHERE datname = ?")) {
+            q.setString(1, database);
+            try (var r = q.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    /** Until no session is connected to the database: a killed client's backend ends when it sees the socket gone. */
+    private static void awaitNoSessions(PostgresServer pg, String database) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < until) {
+            try (var c = pg.connect("postgres");
+                    var q = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname = ?")) {
+                q.setString(1, database);
+                try (var r = q.executeQuery()) {
+                    r.next();
+                    if (r.getInt(1) == 0) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("sessions on " + database + " outlived the killed restore by 60 s");
+    }
 }

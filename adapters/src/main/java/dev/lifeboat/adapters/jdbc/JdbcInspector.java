@@ -144,6 +144,39 @@ public final class JdbcInspector implements DatabaseInspector {
     }
 
     @Override
+    public void noteRestore(DatabaseTarget target, String note) {
+        if (target.engine() != DatabaseEngine.POSTGRESQL) {
+            return;
+        }
+        // COMMENT takes a literal, not a parameter: the note is Lifeboat's own text (ids, times), quoted as a literal.
+        String sql =
+                "COMMENT ON DATABASE " + quote(target, target.database()) + " IS '" + note.replace("'", "''") + "'";
+        try (Connection c = connectToServer(target);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw failure("cannot note the restore's state on the database of", target, e);
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> restoreNote(DatabaseTarget target) {
+        if (target.engine() != DatabaseEngine.POSTGRESQL) {
+            return java.util.Optional.empty();
+        }
+        try (Connection c = connectToServer(target);
+                PreparedStatement p = c.prepareStatement("SELECT pg_catalog.shobj_description(oid, 'pg_database')"
+                        + " FROM pg_catalog.pg_database WHERE datname = ?")) {
+            p.setString(1, target.database());
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? java.util.Optional.ofNullable(rs.getString(1)) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the comment of the database on", target, e);
+        }
+    }
+
+    @Override
     public void dropCreatedDatabase(DatabaseTarget target) {
         // No FORCE: the restore's own loader has ended, and a session someone else opened meanwhile is a
         // reason to stop, not to cut off.

@@ -11,6 +11,7 @@ import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.ProgressListener;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.restore.RestoreNote;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.stream.TempFolders;
 import java.io.IOException;
@@ -191,6 +192,16 @@ public final class RestoringToMoment {
                     false,
                     command.keepOwnership(),
                     command.progress()));
+            if (command.createDatabase()) {
+                RestoreNote.incomplete(
+                        inspector,
+                        target,
+                        command.databaseId(),
+                        base.backupId(),
+                        command.moment(),
+                        "replaying the binlog after the dump",
+                        clock.instant());
+            }
             try {
                 binlogs.replay(files, schema, target, timeout);
             } catch (LifeboatException e) {
@@ -209,6 +220,10 @@ public final class RestoringToMoment {
                             + " it: restore into a new database (--create)");
                 }
                 throw e;
+            }
+            if (command.createDatabase()) {
+                RestoreNote.complete(
+                        inspector, target, command.databaseId(), base.backupId(), command.moment(), clock.instant());
             }
             return new Result(restored, plan.segments().size(), plan.stopAt());
         } finally {

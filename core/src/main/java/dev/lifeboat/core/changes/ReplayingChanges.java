@@ -12,6 +12,7 @@ import dev.lifeboat.core.port.DatabaseInspector;
 import dev.lifeboat.core.port.ProgressListener;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
+import dev.lifeboat.core.restore.RestoreNote;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.stream.TempFolders;
 import java.io.BufferedReader;
@@ -233,6 +234,16 @@ public final class ReplayingChanges {
                     false,
                     command.keepOwnership(),
                     command.progress()));
+            if (command.createDatabase()) {
+                RestoreNote.incomplete(
+                        inspector,
+                        target,
+                        command.databaseId(),
+                        base.backupId(),
+                        command.moment(),
+                        "replaying the changes after the dump",
+                        clock.instant());
+            }
             Changes changes =
                     new Changes(files, Snapshot.parse(base.changes().snapshot()), command.moment(), plan.notCarried());
             ChangeFeed.Applied applied;
@@ -267,6 +278,10 @@ public final class ReplayingChanges {
                 throw e;
             } finally {
                 changes.close();
+            }
+            if (command.createDatabase()) {
+                RestoreNote.complete(
+                        inspector, target, command.databaseId(), base.backupId(), command.moment(), clock.instant());
             }
             LOG.info(
                     "{}: replayed {} changes of {} transactions ({} updates replaced whole by a later one of the same"

@@ -24,6 +24,15 @@ public interface DatabaseInspector {
     void createDatabase(DatabaseTarget target);
 
     /**
+     * Sets the note of a database a restore created (PostgreSQL: {@code COMMENT ON DATABASE}): INCOMPLETE while the
+     * restore runs, what it restored once it finished ({@link dev.lifeboat.core.restore.RestoreNote}).
+     */
+    void noteRestore(DatabaseTarget target, String note);
+
+    /** The database's comment (PostgreSQL), or empty where it has none. */
+    java.util.Optional<String> restoreNote(DatabaseTarget target);
+
+    /**
      * Drops {@code target.database()}: only ever a database that a failed restore created itself moments
      * before (the caller holds that fact); never one that existed before Lifeboat touched it.
      */

@@ -145,7 +145,7 @@ public final class RestoringDump {
                     RecoveryLog.Phase.CHECKS.label(),
                     Duration.between(checks, clock.instant()).toSeconds());
         }
-        boolean created = prepareTarget(command, target);
+        boolean created = prepareTarget(command, target, manifest);
         Instant load = clock.instant();
 
         LOG.info(
@@ -174,6 +174,9 @@ public final class RestoringDump {
                     : manifest.parallel() && !oneSession ? leftInPlaceAfterParts(target, e) : leftInPlace(target, e);
         }
         Instant end = clock.instant();
+        if (created) {
+            RestoreNote.complete(inspector, target, manifest.databaseId(), manifest.backupId(), null, end);
+        }
         Duration elapsed = Duration.between(start, end);
         phases.put(RecoveryLog.Phase.LOAD.label(), Duration.between(load, end).toSeconds());
         LOG.info(
@@ -208,10 +211,18 @@ public final class RestoringDump {
     }
 
     /** True when this restore created the target database (and so may remove it again). */
-    private boolean prepareTarget(Command command, DatabaseTarget target) {
+    private boolean prepareTarget(Command command, DatabaseTarget target, DumpManifest manifest) {
         checkTarget(command, target);
         if (command.createDatabase()) {
             inspector.createDatabase(target);
+            RestoreNote.incomplete(
+                    inspector,
+                    target,
+                    manifest.databaseId(),
+                    manifest.backupId(),
+                    null,
+                    "loading the dump",
+                    clock.instant());
             return true;
         }
         return false;
@@ -222,6 +233,15 @@ public final class RestoringDump {
         boolean exists = inspector.databaseExists(target);
         if (command.createDatabase()) {
             if (exists) {
+                java.util.Optional<String> stopped = RestoreNote.leftIncomplete(inspector, target);
+                if (stopped.isPresent()) {
+                    throw new RefusedException(
+                            "target database '" + target.database() + "' on " + target.host() + ":" + target.port()
+                                    + " holds a restore that was stopped before it finished (its note: \""
+                                    + stopped.get() + "\")",
+                            "it holds part of what was asked for: drop it (DROP DATABASE \"" + target.database()
+                                    + "\") and restore again, or restore into a new name");
+                }
                 throw new RefusedException(
                         "target database '" + target.database() + "' already exists on " + target.host() + ":"
                                 + target.port(),

@@ -327,6 +327,42 @@ class ReplayingChangesTest {
                 .containsExactly(truncate.lines().get(1));
     }
 
+    /**
+     * What a restore killed with SIGKILL leaves (no code of Lifeboat's runs then): the database it created, holding the
+     * dump without the changes. Its note says so from its creation until the last change is in, and the next restore
+     * into that name refuses, saying what to do, and drops nothing.
+     */
+    @Test
+    void theDatabaseARestoreCreated_isNotedIncompleteUntilTheLastChangeIsIn_andANameLeftIncomplete_isRefused() {
+        archive();
+        baseBefore(5);
+        Instant moment = server.committed.get(40).at();
+        List<String> duringReplay = new ArrayList<>();
+        server.onApply = () -> duringReplay.add(inspector.notes.get("shop_restored"));
+
+        ReplayingChanges.Result r = restore(moment);
+
+        assertThat(duringReplay)
+                .singleElement()
+                .asString()
+                .startsWith("lifeboat: INCOMPLETE restore of shop from backup "
+                        + r.base().manifest().backupId() + " to " + moment + " (replaying the changes after the dump)")
+                .contains("drop this database and restore again");
+        assertThat(inspector.notes.get("shop_restored"))
+                .startsWith("lifeboat: restore of shop from backup "
+                        + r.base().manifest().backupId() + " to " + moment + ", finished ");
+
+        inspector.notes.put("shop_restored", duringReplay.getFirst()); // as SIGKILL mid-replay leaves it
+        assertThatThrownBy(() -> restore(moment))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("holds a restore that was stopped before it finished")
+                .satisfies(e -> assertThat(((RefusedException) e).hint())
+                        .contains("DROP DATABASE \"shop_restored\"")
+                        .contains("restore into a new name"));
+        assertThat(inspector.dropped).isEmpty();
+        assertThat(inspector.databases).contains("shop_restored");
+    }
+
     @Test
     void aReplayThatFails_removesTheDatabaseItCreated() {
         archive();

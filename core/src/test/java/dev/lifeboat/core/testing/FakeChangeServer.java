@@ -57,6 +57,8 @@ public final class FakeChangeServer implements ChangeFeed {
     public final List<String> applied = new ArrayList<>();
     public Map<String, Long> appliedSequences;
     public RuntimeException applyFails;
+    /** Run as a replay starts: a test looks at the target then. */
+    public Runnable onApply = () -> {};
 
     /** A transaction of {@code rows} inserts into public.orders (ids from the sequence), committed now. */
     public Txn transaction(int rows) {
@@ -217,6 +219,7 @@ public final class FakeChangeServer implements ChangeFeed {
     @Override
     public Applied apply(
             DatabaseTarget target, Iterator<byte[]> changes, Map<String, Long> sequences, Duration timeout) {
+        onApply.run();
         List<String> lines = new ArrayList<>();
         changes.forEachRemaining(b -> lines.add(new String(b, StandardCharsets.UTF_8)));
         if (applyFails != null) {

@@ -95,6 +95,22 @@ public final class FakeInspector implements DatabaseInspector {
         created.add(target.database());
     }
 
+    /** Each database's note (its comment), as a restore left it. */
+    public final Map<String, String> notes = new HashMap<>();
+
+    @Override
+    public void noteRestore(DatabaseTarget target, String note) {
+        if (!databases.contains(target.database())) {
+            throw new AssertionError("noted " + target.database() + ", which does not exist");
+        }
+        notes.put(target.database(), note);
+    }
+
+    @Override
+    public java.util.Optional<String> restoreNote(DatabaseTarget target) {
+        return java.util.Optional.ofNullable(notes.get(target.database()));
+    }
+
     /** Databases dropped, in order. */
     public final List<String> dropped = new ArrayList<>();
 
@@ -104,6 +120,7 @@ public final class FakeInspector implements DatabaseInspector {
             throw new AssertionError("dropped " + target.database() + ", which this test's restore did not create");
         }
         databases.remove(target.database());
+        notes.remove(target.database());
         dropped.add(target.database());
     }
 }

@@ -342,6 +342,16 @@ class VerifyingBackupTest {
             }
 
             @Override
+            public void noteRestore(DatabaseTarget target, String note) {
+                fake.noteRestore(target, note);
+            }
+
+            @Override
+            public java.util.Optional<String> restoreNote(DatabaseTarget target) {
+                return fake.restoreNote(target);
+            }
+
+            @Override
             public void dropCreatedDatabase(DatabaseTarget target) {
                 fake.dropCreatedDatabase(target);
             }
