@@ -145,12 +145,14 @@ public final class JdbcInspector implements DatabaseInspector {
 
     @Override
     public void noteRestore(DatabaseTarget target, String note) {
-        if (target.engine() != DatabaseEngine.POSTGRESQL) {
-            return;
+        if (target.engine() == DatabaseEngine.MYSQL) {
+            return; // MySQL keeps no comment on a database
         }
         // COMMENT takes a literal, not a parameter: the note is Lifeboat's own text (ids, times), quoted as a literal.
-        String sql =
-                "COMMENT ON DATABASE " + quote(target, target.database()) + " IS '" + note.replace("'", "''") + "'";
+        String sql = target.engine() == DatabaseEngine.POSTGRESQL
+                ? "COMMENT ON DATABASE " + quote(target, target.database()) + " IS '" + note.replace("'", "''") + "'"
+                : "ALTER DATABASE " + quote(target, target.database()) + " COMMENT '"
+                        + note.replace("\\", "\\\\").replace("'", "''") + "'";
         try (Connection c = connectToServer(target);
                 Statement s = c.createStatement()) {
             s.execute(sql);
@@ -161,17 +163,26 @@ public final class JdbcInspector implements DatabaseInspector {
 
     @Override
     public java.util.Optional<String> restoreNote(DatabaseTarget target) {
-        if (target.engine() != DatabaseEngine.POSTGRESQL) {
+        if (target.engine() == DatabaseEngine.MYSQL) {
             return java.util.Optional.empty();
         }
+        boolean pg = target.engine() == DatabaseEngine.POSTGRESQL;
         try (Connection c = connectToServer(target);
-                PreparedStatement p = c.prepareStatement("SELECT pg_catalog.shobj_description(oid, 'pg_database')"
-                        + " FROM pg_catalog.pg_database WHERE datname = ?")) {
+                PreparedStatement p = c.prepareStatement(
+                        pg
+                                ? "SELECT pg_catalog.shobj_description(oid, 'pg_database')"
+                                        + " FROM pg_catalog.pg_database WHERE datname = ?"
+                                : "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
             p.setString(1, target.database());
             try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? java.util.Optional.ofNullable(rs.getString(1)) : java.util.Optional.empty();
+                return rs.next()
+                        ? java.util.Optional.ofNullable(rs.getString(1)).filter(n -> !n.isEmpty())
+                        : java.util.Optional.empty();
             }
         } catch (SQLException e) {
+            if (!pg) {
+                return java.util.Optional.empty(); // MariaDB before 10.5 keeps no schema comment
+            }
             throw failure("cannot read the comment of the database on", target, e);
         }
     }

@@ -79,6 +79,49 @@ class MariaDbRoundTripIT {
     }
 
     /**
+     * The schema comment a restore leaves on the database it created: what it restored once done; INCOMPLETE while it
+     * runs, which is what a restore killed with SIGKILL leaves (MariaDB commits as it loads), and then the next
+     * restore into that name refuses, saying what to do.
+     */
+    @Test
+    void aDatabaseARestoreCreated_carriesItsNote_andOneLeftIncomplete_refusesTheNextRestore(
+            MariaDbServer db, @TempDir Path dir) throws Exception {
+        DatabaseTarget source = db.newDatabase("note");
+        db.execute(source.database(), "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1), (2)");
+        LocalDirectoryVault vault = new LocalDirectoryVault(dir);
+        DumpManifest m = Wiring.dumping(vault)
+                .dump(new TakingDump.Command("shop", source, null, null))
+                .manifest();
+        DatabaseTarget target = db.target(PostgresServer.uniqueName("note_r"));
+        Wiring.restoring(vault)
+                .restore(new RestoringDump.Command("shop", m.backupId(), target, true, false, false, null));
+        assertThat(schemaComment(db, target.database()))
+                .startsWith("lifeboat: restore of shop from backup " + m.backupId() + ", finished ");
+
+        db.execute(
+                target.database(),
+                "ALTER DATABASE `" + target.database() + "` COMMENT 'lifeboat: INCOMPLETE"
+                        + " restore of shop from backup " + m.backupId() + " (loading the dump), started then'");
+        assertThatThrownBy(() -> Wiring.restoring(vault)
+                        .restore(new RestoringDump.Command("shop", m.backupId(), target, true, false, false, null)))
+                .isInstanceOf(dev.lifeboat.core.error.RefusedException.class)
+                .hasMessageContaining("holds a restore that was stopped before it finished")
+                .satisfies(e -> assertThat(((LifeboatException) e).hint()).contains("DROP DATABASE"));
+        assertThat(Fingerprint.of(db, target.database())).isEqualTo(Fingerprint.of(db, source.database()));
+    }
+
+    private static String schemaComment(MariaDbServer db, String database) throws Exception {
+        try (var c = db.connect("");
+                var q = c.prepareStatement(
+                        "SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
+            q.setString(1, database);
+            try (var r = q.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    /**
      * Regression (issue 10, item 6): a MariaDB database whose name holds a space or a non-ASCII letter could
      * not be dumped (its name was percent-encoded into the JDBC URL, which Connector/J does not decode).
      */

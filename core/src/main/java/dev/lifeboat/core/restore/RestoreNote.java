@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The note a restore leaves on a database it created (PostgreSQL's database comment): INCOMPLETE from the moment it
+ * The note a restore leaves on a database it created (PostgreSQL's database comment, MariaDB's schema comment): INCOMPLETE from the moment it
  * creates it until the last step succeeds, then what it restored. A restore that fails while Lifeboat runs removes the
  * database it created; one that is killed (SIGKILL, the out-of-memory killer, a container stop) leaves the database
  * behind, holding a dump without its changes or part of a dump, and this note says so to whoever looks ({@code \l+}),
@@ -19,9 +19,9 @@ public final class RestoreNote {
 
     private RestoreNote() {}
 
-    /** Whether the engine keeps a database comment Lifeboat writes (MySQL has none; MariaDB's is not used yet). */
+    /** Whether the engine keeps a database comment (PostgreSQL; MariaDB from 10.5; MySQL has none). */
     static boolean kept(DatabaseTarget target) {
-        return target.engine() == DatabaseEngine.POSTGRESQL;
+        return target.engine() != DatabaseEngine.MYSQL;
     }
 
     /** The note while a restore runs: what it restores, to when, since when, and what to do if it is still there. */
