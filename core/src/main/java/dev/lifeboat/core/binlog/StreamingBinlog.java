@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -180,10 +181,21 @@ public final class StreamingBinlog {
             end = last.get().continuesAt();
             archivedServer = last.get().serverId();
         }
-        // A gap's resumption continues the archive as a segment's end does.
-        for (Gap g : archive.gaps(databaseId)) {
-            if (g.lastArchived().equals(end) && g.resumedAt() != null) {
-                return g.resumedAt();
+        // A gap's resumption continues the archive as a segment's end does; gaps can follow one another (the server
+        // lost the resumed place too before a segment followed it). The place reached is checked as an end is: a
+        // purged file there is a gap of its own, marked from there, not a place to read from.
+        List<Gap> gaps = archive.gaps(databaseId);
+        for (boolean followed = true; followed; ) {
+            followed = false;
+            for (Gap g : gaps) {
+                if (g.lastArchived().equals(end)
+                        && g.resumedAt() != null
+                        && !g.resumedAt().equals(end)) {
+                    end = g.resumedAt();
+                    archivedServer = server.serverId(); // a gap resumes on the server it was marked on
+                    followed = true;
+                    break;
+                }
             }
         }
         String why = null;

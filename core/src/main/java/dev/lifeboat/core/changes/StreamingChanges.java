@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -209,10 +210,20 @@ public final class StreamingChanges {
             return confirmed;
         }
         long end = last.get().end();
-        for (ChangeGap g : archive.gaps(databaseId)) {
-            if (Lsn.parse(g.lastArchived()) == end && g.resumedAt() != null) {
-                return Math.max(Lsn.parse(g.resumedAt()), end);
+        long resumed = resumedAfterGaps(databaseId, end);
+        if (resumed != end) {
+            // A gap was marked at the archive's end and no segment written since: go on where it resumed, unless the
+            // slot was moved on past that meanwhile, which is a gap of its own.
+            if (confirmed > resumed) {
+                return gap(
+                        databaseId,
+                        resumed,
+                        confirmed,
+                        "the slot " + slotName + " was moved on to " + Lsn.format(confirmed)
+                                + " by another reader, past where the archive resumed",
+                        counts);
             }
+            return resumed;
         }
         if (!server.systemId().equals(last.get().systemId())) {
             return gap(
@@ -235,9 +246,36 @@ public final class StreamingChanges {
         return end;
     }
 
+    /**
+     * Where the archive resumed after the gaps marked at its end and not yet followed by a segment (a gap can follow
+     * another: the slot lost again before a segment was written); {@code end} where none is.
+     */
+    private long resumedAfterGaps(String databaseId, long end) {
+        List<ChangeGap> gaps = archive.gaps(databaseId);
+        long at = end;
+        boolean followed = true;
+        while (followed) {
+            followed = false;
+            for (ChangeGap g : gaps) {
+                if (g.resumedAt() != null && Lsn.parse(g.lastArchived()) == at && Lsn.parse(g.resumedAt()) > at) {
+                    at = Lsn.parse(g.resumedAt());
+                    followed = true;
+                    break;
+                }
+            }
+        }
+        return at;
+    }
+
     private long gap(String databaseId, long end, long resumed, String why, Counts counts) {
+        // A gap marked at this end already (the slot lost again before a segment followed it): this one starts where
+        // that one resumed, so that no stretch between the two goes unmarked.
+        long from = resumedAfterGaps(databaseId, end);
+        if (from >= resumed) {
+            return from;
+        }
         ChangeGap g =
-                archive.mark(new ChangeGap(databaseId, Lsn.format(end), Lsn.format(resumed), clock.instant(), why));
+                archive.mark(new ChangeGap(databaseId, Lsn.format(from), Lsn.format(resumed), clock.instant(), why));
         counts.gaps++;
         LOG.error(
                 "GAP in the change archive of {}: {}; the changes committed after {} up to {} are not archived, and no"

@@ -263,6 +263,43 @@ class StreamingBinlogTest {
         assertThat(new BinlogArchive(vault).gaps("shop").getLast().reason()).contains("server's id is now 2");
     }
 
+    /**
+     * As helper-11 found on the PostgreSQL side: a gap marked, the streamer stopped before a segment followed it, and
+     * the place the gap resumed at purged too. The streamer does not read from a purged file: it marks a second gap,
+     * from where the first resumed, and goes on from the server's present position.
+     */
+    @Test
+    void aGapWhoseResumedPlaceIsPurgedBeforeASegment_isFollowedByASecondGap() {
+        server.transaction(50);
+        stream();
+        server.rotate();
+        server.transaction(50);
+        server.files.remove("binlog.000001");
+        server.reported = server.position();
+        Gap first;
+        new StreamingBinlog(vault, server, clock, FAST)
+                .run(
+                        "shop",
+                        SOURCE,
+                        () -> !new BinlogArchive(vault).gaps("shop").isEmpty());
+        first = new BinlogArchive(vault).gaps("shop").getFirst();
+        server.rotate();
+        server.transaction(50);
+        server.files.remove(first.resumedAt().file());
+        server.reported = server.position();
+        server.transaction(60);
+
+        stream();
+
+        List<Gap> gaps = new BinlogArchive(vault).gaps("shop");
+        assertThat(gaps).hasSize(2);
+        assertThat(gaps.getLast().lastArchived()).isEqualTo(first.resumedAt());
+        assertThat(gaps.getLast().reason())
+                .contains("no longer holds " + first.resumedAt().file());
+        assertThat(new BinlogArchive(vault).last("shop").orElseThrow().continuesAt())
+                .isEqualTo(server.position());
+    }
+
     @Test
     void aServerWithoutARowBasedBinlog_isRefusedWithTheFix() {
         server.format = "MIXED";

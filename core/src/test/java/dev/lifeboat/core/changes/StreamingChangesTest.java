@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -160,6 +162,86 @@ class StreamingChangesTest {
                         archive.segments("shop").getFirst().start()))
                 .as("no chain crosses the gap")
                 .hasSizeLessThan(archive.segments("shop").size());
+    }
+
+    /**
+     * Helper-11's find: the slot lost twice before the streamer wrote a segment. The second gap starts where the first
+     * one resumed; its mark was taken for the first one's (one key per archive end), the streamer resumed where the
+     * first gap did, and the transactions committed between the two slots were missing with no gap marking them.
+     * Every committed transaction is archived, or inside a marked gap.
+     */
+    @Test
+    void aSlotLostTwiceBeforeASegment_marksBothGaps_andEveryTransactionIsArchivedOrInsideOne() throws Exception {
+        server.transaction(1);
+        streamUntilCaughtUp();
+        server.slot = null;
+        server.transaction(1); // lost with the first slot
+        stream(() -> server.slot != null); // a new slot, a gap marked, stopped before any segment
+        assertThat(archive.gaps("shop")).hasSize(1);
+        server.slot = null;
+        server.transaction(1); // lost with the second slot
+        int before = server.committed.size();
+        stream(() -> {
+            if (server.slot != null && server.committed.size() == before) {
+                server.transaction(1);
+            }
+            return server.committed.size() > before
+                    && archive.last("shop")
+                            .map(l -> l.end() >= server.committed.getLast().next())
+                            .orElse(false);
+        });
+
+        assertThat(archive.gaps("shop")).hasSize(2);
+        assertEveryTransactionArchivedOrInAGap();
+    }
+
+    /** The slot moved on by another reader after a gap was marked and before a segment followed it: a gap too. */
+    @Test
+    void aSlotMovedOnAfterAGap_beforeASegment_isAGapToo() throws Exception {
+        server.transaction(1);
+        streamUntilCaughtUp();
+        server.slot = null;
+        server.transaction(1);
+        stream(() -> server.slot != null);
+        server.transaction(1); // read by someone else, who confirms it
+        server.slot = new ChangeFeed.Slot("lifeboat_shop", "wal2json", "shop", server.position, false, false);
+        int before = server.committed.size();
+        stream(() -> {
+            if (server.committed.size() == before) {
+                server.transaction(1);
+            }
+            return archive.last("shop")
+                    .map(l -> l.end() >= server.committed.getLast().next())
+                    .orElse(false);
+        });
+
+        assertThat(archive.gaps("shop")).hasSize(2);
+        assertThat(archive.gaps("shop").getLast().reason()).contains("moved on");
+        assertEveryTransactionArchivedOrInAGap();
+    }
+
+    private void assertEveryTransactionArchivedOrInAGap() throws Exception {
+        Set<Long> archivedXids = new HashSet<>();
+        Path folder = Files.createTempDirectory(work, "fetch");
+        for (Path f : archive.fetchChecked(archive.segments("shop"), folder)) {
+            for (String l : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                WalLine w = WalLine.parse(l.getBytes(StandardCharsets.UTF_8));
+                if (w.begins()) {
+                    archivedXids.add(w.xid());
+                }
+            }
+        }
+        for (FakeChangeServer.Txn t : server.committed) {
+            boolean inAGap = archive.gaps("shop").stream()
+                    .anyMatch(g -> Lsn.parse(g.lastArchived()) <= t.lsn() && t.lsn() < Lsn.parse(g.resumedAt()));
+            assertThat(archivedXids.contains(t.xid()) || inAGap)
+                    .as("transaction %d at %s: archived, or inside a marked gap", t.xid(), Lsn.format(t.lsn()))
+                    .isTrue();
+        }
+        assertThat(archivedXids)
+                .contains(
+                        server.committed.getFirst().xid(),
+                        server.committed.getLast().xid());
     }
 
     @Test
