@@ -108,11 +108,15 @@ public final class PgChangeFeed implements ChangeFeed {
             String version;
             String walLevel;
             long keep = -1;
-            try (ResultSet rs =
-                    s.executeQuery("SELECT current_setting('server_version'), current_setting('wal_level')")) {
+            boolean inRecovery;
+            int versionNum;
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version'), current_setting('wal_level'),"
+                    + " pg_catalog.pg_is_in_recovery(), current_setting('server_version_num')::int")) {
                 rs.next();
                 version = rs.getString(1);
                 walLevel = rs.getString(2);
+                inRecovery = rs.getBoolean(3);
+                versionNum = rs.getInt(4);
             }
             try (ResultSet rs = s.executeQuery(
                     "SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'max_slot_wal_keep_size'")) {
@@ -129,7 +133,7 @@ public final class PgChangeFeed implements ChangeFeed {
                 c.rollback();
                 system = source.host() + ":" + source.port();
             }
-            return new Server(system, version, walLevel, keep);
+            return new Server(system, version, walLevel, keep, inRecovery, versionNum);
         } catch (SQLException e) {
             throw JdbcInspector.failure("cannot read the server settings of", source, e);
         }
@@ -386,7 +390,8 @@ public final class PgChangeFeed implements ChangeFeed {
             rs.next();
         } catch (SQLException e) {
             refused = "SQLSTATE " + e.getSQLState() + ": "
-                    + JdbcInspector.failure("", source, e).getMessage();
+                    + JdbcInspector.failure("a replication connection to", source, e)
+                            .getMessage();
         }
         try (Connection c = JdbcInspector.connect(source, source.database());
                 Statement s = c.createStatement()) {

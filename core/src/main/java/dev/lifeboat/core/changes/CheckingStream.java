@@ -37,6 +37,17 @@ public final class CheckingStream {
     public Report check(String databaseId, DatabaseTarget source) {
         List<Finding> out = new ArrayList<>();
         ChangeFeed.Server server = feed.server(source);
+        if (server.inRecovery()) {
+            boolean decodes = !server.standbyWithoutDecoding();
+            out.add(new Finding(
+                    "a standby (in recovery), PostgreSQL " + server.version(),
+                    decodes ? Verdict.NOTE : Verdict.FAIL,
+                    decodes
+                            ? "logical decoding on a standby needs hot_standby_feedback=on and a primary that keeps"
+                                    + " the catalog rows the slot needs; the primary is the simpler source"
+                            : "logical decoding runs on the primary only before PostgreSQL 16: point --source at the"
+                                    + " primary (on RDS the instance itself, not a read replica)"));
+        }
         boolean logical = "logical".equals(server.walLevel());
         out.add(new Finding(
                 "wal_level is " + server.walLevel(),
@@ -70,8 +81,7 @@ public final class CheckingStream {
                 r.replicationRefused() == null ? Verdict.OK : Verdict.FAIL,
                 r.replicationRefused() == null
                         ? "opens (pg_hba.conf and the REPLICATION attribute allow it)"
-                        : r.replicationRefused() + "; grant the user REPLICATION (on RDS: GRANT rds_replication TO "
-                                + source.user() + ") and allow replication connections in pg_hba.conf"));
+                        : r.replicationRefused() + "; " + replicationFix(r.replicationRefused(), source)));
         String slot = StreamingChanges.slotName(databaseId);
         Optional<ChangeFeed.Slot> mine = feed.slot(source, slot);
         if (mine.isPresent()) {
@@ -79,15 +89,28 @@ public final class CheckingStream {
             boolean ours = "wal2json".equals(s.plugin()) && source.database().equals(s.database());
             out.add(new Finding(
                     "the replication slot " + slot + " exists",
-                    ours ? (s.lost() ? Verdict.NOTE : Verdict.OK) : Verdict.FAIL,
+                    ours ? (s.lost() || s.active() ? Verdict.NOTE : Verdict.OK) : Verdict.FAIL,
                     !ours
                             ? "it is not Lifeboat's (plugin " + s.plugin() + ", database " + s.database() + "): drop"
                                     + " it, or archive this database under another --database id"
                             : s.lost()
                                     ? "the server gave it up (its WAL passed max_slot_wal_keep_size): the streamer"
                                             + " makes a new one and marks a gap"
-                                    : s.active() ? "a streamer reads it now" : "the streamer continues from it"));
+                                    : s.active()
+                                            ? "a streamer reads it now: a second one stops (exit 3); stop the"
+                                                    + " first before another takes over"
+                                            : "the streamer continues from it"));
+            out.add(new Finding(
+                    "the wal2json output plugin",
+                    "wal2json".equals(s.plugin()) ? Verdict.OK : Verdict.NOTE,
+                    "the slot decodes with " + s.plugin()));
         } else {
+            out.add(
+                    new Finding(
+                            "the wal2json output plugin",
+                            Verdict.NOTE,
+                            "checked when the streamer makes its slot (reading it needs no privilege preflight can count on):"
+                                    + " RDS ships it; elsewhere install the server's package (Debian: postgresql-NN-wal2json)"));
             out.add(new Finding(
                     "a free replication slot for " + slot,
                     r.slotsFree() > 0 ? Verdict.OK : Verdict.FAIL,
@@ -123,6 +146,18 @@ public final class CheckingStream {
                 "logical decoding does not carry a change of the tables' columns: a restore to a moment after one is"
                         + " refused until a dump after it exists (dump after each migration)"));
         return new Report(databaseId, out);
+    }
+
+    /** What to do about a refused replication connection, by its SQLSTATE. */
+    private static String replicationFix(String refused, DatabaseTarget source) {
+        if (refused.startsWith("SQLSTATE 53300")) {
+            return "every WAL sender is taken: raise max_wal_senders (a restart) or stop a reader";
+        }
+        if (refused.startsWith("SQLSTATE 28") || refused.startsWith("SQLSTATE 42501")) {
+            return "grant the user REPLICATION (on RDS: GRANT rds_replication TO " + source.user()
+                    + ") and allow replication connections in pg_hba.conf";
+        }
+        return "check the host, the port and the server";
     }
 
     private static Finding left(String what, List<String> tables, String consequence) {

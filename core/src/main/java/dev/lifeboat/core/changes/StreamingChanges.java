@@ -149,6 +149,12 @@ public final class StreamingChanges {
     }
 
     private static void requireStreamable(DatabaseTarget source, ChangeFeed.Server server) {
+        if (server.standbyWithoutDecoding()) {
+            throw new RefusedException(
+                    source.describe() + " is a standby (in recovery) of PostgreSQL " + server.version()
+                            + ", which decodes nothing before version 16",
+                    "point --source at the primary (on RDS the instance itself, not a read replica)");
+        }
         if (!"logical".equals(server.walLevel())) {
             throw new RefusedException(
                     "wal_level is " + server.walLevel() + " on " + source.describe()

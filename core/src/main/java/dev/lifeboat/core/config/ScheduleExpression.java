@@ -63,6 +63,13 @@ public final class ScheduleExpression {
                 return Optional.of("the " + names[i] + " field '" + f[i] + "' is not valid there");
             }
         }
+        int[][] bounds = {{0, 59}, {0, 23}, {1, 31}, {1, 12}};
+        for (int i = 0; i < 4; i++) {
+            String odd = oddItem(f[i].toUpperCase(Locale.ROOT), bounds[i][0], bounds[i][1]);
+            if (odd != null) {
+                return Optional.of("the " + names[i] + " field '" + f[i] + "' " + odd);
+            }
+        }
         boolean domAny = f[2].equals("?");
         boolean dowAny = f[4].equals("?");
         if (domAny == dowAny) {
@@ -106,6 +113,29 @@ public final class ScheduleExpression {
         java.util.Set<Integer> minutes = values(f[0], 0, 59);
         java.util.Set<Integer> hours = values(f[1], 0, 23);
         return Math.max(1, (minutes == null ? 1 : minutes.size()) * (hours == null ? 1 : hours.size()));
+    }
+
+    /**
+     * What is wrong with an item of a numeric field that its pattern lets through, or null: a step of 0 (fires never or
+     * always, by the reader), a range that runs backwards (whether it wraps differs between cron readers, and counted
+     * as written it never fires).
+     */
+    private static String oddItem(String field, int min, int max) {
+        if (field.matches(".*[LW#?].*")) {
+            return null;
+        }
+        for (String item : field.split(",", -1)) {
+            String[] stepped = item.split("/", 2);
+            if (stepped.length == 2 && Integer.parseInt(stepped[1]) == 0) {
+                return "has a step of 0; give a step of 1 or more, e.g. */5";
+            }
+            String[] range = stepped[0].split("-", 2);
+            if (range.length == 2 && number(range[0]) > number(range[1])) {
+                return "has the range " + stepped[0] + ", which runs backwards; write it as two: " + number(range[0])
+                        + "-" + max + "," + min + "-" + number(range[1]);
+            }
+        }
+        return null;
     }
 
     /** The longest each month gets (February in a leap year). */

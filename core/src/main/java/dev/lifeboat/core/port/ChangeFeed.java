@@ -15,7 +15,22 @@ import java.util.Optional;
 public interface ChangeFeed {
 
     /** The server as the streamer needs to know it: which one it is and whether it can feed a slot safely. */
-    record Server(String systemId, String version, String walLevel, long maxSlotWalKeepSizeMb) {}
+    record Server(
+            String systemId,
+            String version,
+            String walLevel,
+            long maxSlotWalKeepSizeMb,
+            boolean inRecovery,
+            int versionNum) {
+        public Server(String systemId, String version, String walLevel, long maxSlotWalKeepSizeMb) {
+            this(systemId, version, walLevel, maxSlotWalKeepSizeMb, false, 160000);
+        }
+
+        /** A standby before PostgreSQL 16, which decodes nothing: logical decoding runs on its primary only. */
+        public boolean standbyWithoutDecoding() {
+            return inRecovery && versionNum < 160000;
+        }
+    }
 
     Server server(DatabaseTarget source);
 

@@ -49,6 +49,17 @@ class CheckingStreamTest {
                 new Case("wal_level", s -> s.walLevel = "replica", "rds.logical_replication=1"),
                 new Case("max_slot_wal_keep_size", s -> s.keepMb = -1, "set it"),
                 new Case(
+                        "a standby",
+                        s -> {
+                            s.inRecovery = true;
+                            s.versionNum = 150005;
+                        },
+                        "point --source at the primary"),
+                new Case(
+                        "a replication connection",
+                        s -> s.readiness = readiness("SQLSTATE 53300: too many", 4, 4, null, List.of(), 0),
+                        "raise max_wal_senders"),
+                new Case(
                         "a replication connection",
                         s -> s.readiness = readiness("SQLSTATE 28000: no pg_hba.conf entry", 4, 4, null, List.of(), 0),
                         "GRANT rds_replication TO lifeboat"),
@@ -106,5 +117,20 @@ class CheckingStreamTest {
         assertThat(report.streamable()).isTrue();
         assertThat(finding(report, "lifeboat_shop exists").verdict()).isEqualTo(Verdict.NOTE);
         assertThat(finding(report, "lifeboat_shop exists").detail()).contains("marks a gap");
+    }
+
+    @Test
+    void aStandbyThatDecodes_aSlotBeingRead_andThePlugin_areNoted_notFailed() {
+        CheckingStream.Report standby = check(s -> s.inRecovery = true);
+        assertThat(standby.streamable()).isTrue();
+        assertThat(finding(standby, "a standby").verdict()).isEqualTo(Verdict.NOTE);
+        assertThat(finding(standby, "a standby").detail()).contains("hot_standby_feedback");
+        assertThat(finding(standby, "wal2json").detail()).contains("checked when the streamer makes its slot");
+
+        CheckingStream.Report read =
+                check(s -> s.slot = new ChangeFeed.Slot("lifeboat_shop", "wal2json", "shop", 0, true, false));
+        assertThat(finding(read, "lifeboat_shop exists").verdict()).isEqualTo(Verdict.NOTE);
+        assertThat(finding(read, "lifeboat_shop exists").detail()).contains("a second one stops (exit 3)");
+        assertThat(finding(read, "wal2json").verdict()).isEqualTo(Verdict.OK);
     }
 }

@@ -244,6 +244,20 @@ class StreamingChangesTest {
                         server.committed.getLast().xid());
     }
 
+    /** A standby before PostgreSQL 16 decodes nothing: refused before a slot is made, not retried for ever. */
+    @Test
+    void aStandbyThatCannotDecode_isRefused_namingThePrimary() {
+        server.slot = null;
+        server.inRecovery = true;
+        server.versionNum = 150005;
+
+        assertThatThrownBy(() -> stream(() -> false))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("is a standby (in recovery)")
+                .satisfies(e -> assertThat(((RefusedException) e).hint()).contains("point --source at the primary"));
+        assertThat(server.slot).isNull();
+    }
+
     @Test
     void aSlotMovedOnByAnotherReader_isAGap() {
         server.transaction(1);

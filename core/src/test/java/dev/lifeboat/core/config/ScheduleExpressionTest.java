@@ -28,4 +28,20 @@ class ScheduleExpressionTest {
         assertThat(ScheduleExpression.problem(expression)).isEmpty();
         assertThat(ScheduleExpression.runsPerDay(expression)).isEqualTo(runs);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "cron(0 22-2 * * ? *)| hours field '22-2' has the range 22-2, which runs backwards; write it as two: 22-23,0-2",
+                "cron(50-10 3 * * ? *)| minutes field '50-10' has the range 50-10",
+                "cron(*/0 3 * * ? *)| minutes field '*/0' has a step of 0",
+                "cron(0/0 * * * ? *)| minutes field '0/0' has a step of 0",
+                "cron(0 3 * NOV-FEB ? *)| month field 'NOV-FEB' has the range NOV-FEB, which runs backwards; write it as two: 11-12,1-2"
+            })
+    void whatItsPatternLetsThrough_butNoReaderAgreesOn_isRefused(String expression, String problem) {
+        assertThat(ScheduleExpression.problem(expression))
+                .hasValueSatisfying(p -> assertThat(p).contains(problem));
+    }
 }

@@ -34,6 +34,8 @@ public final class FakeChangeServer implements ChangeFeed {
     public MutableClock clock;
     public String walLevel = "logical";
     public long keepMb = 1024;
+    public boolean inRecovery;
+    public int versionNum = 160004;
     public String systemId = "7000000000000000001";
     public long position = Lsn.parse("3/1000000");
     public long xid = 1000;
@@ -113,7 +115,7 @@ public final class FakeChangeServer implements ChangeFeed {
 
     @Override
     public Server server(DatabaseTarget source) {
-        return new Server(systemId, "16.4", walLevel, keepMb);
+        return new Server(systemId, "16.4", walLevel, keepMb, inRecovery, versionNum);
     }
 
     /** What {@link #readiness} answers besides the tables without identity: a server with room and a grant. */
