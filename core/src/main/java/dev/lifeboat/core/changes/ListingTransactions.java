@@ -137,7 +137,12 @@ public final class ListingTransactions {
                     open = w;
                     rows = new TreeMap<>();
                 } else if (w.commits()) {
-                    if (open != null && !open.at().isBefore(from) && open.at().isBefore(to)) {
+                    // A transaction that changed no row of a table (the server's own: an ANALYZE writes only the
+                    // catalog, which logical decoding leaves out) is none an operator looks for.
+                    if (open != null
+                            && !rows.isEmpty()
+                            && !open.at().isBefore(from)
+                            && open.at().isBefore(to)) {
                         found.add(new Transaction(open.at(), open.xid(), Lsn.format(open.lsn()), rows));
                     }
                     open = null;

@@ -159,4 +159,21 @@ class ListingTransactionsTest {
         assertThat(vault.listings).isEqualTo(1);
         assertThat(vault.reads).isEqualTo(manifests);
     }
+
+    /** The server's own transactions (an ANALYZE writes only the catalog) reach the slot empty: not listed. */
+    @Test
+    void aTransactionThatChangedNoRow_isNotListed() {
+        for (int i = 0; i < 20; i++) {
+            server.transaction(1);
+        }
+        FakeChangeServer.Txn empty = server.transaction(0);
+        for (int i = 0; i < 20; i++) {
+            server.transaction(1);
+        }
+        stream();
+
+        ListingTransactions.Listed listed = listing().around("shop", empty.at(), Duration.ofMinutes(1));
+
+        assertThat(listed.transactions()).hasSize(40).noneMatch(t -> t.xid() == empty.xid());
+    }
 }
