@@ -216,22 +216,10 @@ public final class StreamingChanges {
             return confirmed;
         }
         long end = last.get().end();
+        // Where the archive goes on: its end, or where the gaps marked at its end resumed (no segment since). Another
+        // server is told apart only at a segment's end: a gap's resumption is on the server it was marked on.
         long resumed = resumedAfterGaps(databaseId, end);
-        if (resumed != end) {
-            // A gap was marked at the archive's end and no segment written since: go on where it resumed, unless the
-            // slot was moved on past that meanwhile, which is a gap of its own.
-            if (confirmed > resumed) {
-                return gap(
-                        databaseId,
-                        resumed,
-                        confirmed,
-                        "the slot " + slotName + " was moved on to " + Lsn.format(confirmed)
-                                + " by another reader, past where the archive resumed",
-                        counts);
-            }
-            return resumed;
-        }
-        if (!server.systemId().equals(last.get().systemId())) {
+        if (resumed == end && !server.systemId().equals(last.get().systemId())) {
             return gap(
                     databaseId,
                     end,
@@ -240,16 +228,16 @@ public final class StreamingChanges {
                             + last.get().systemId() + ")",
                     counts);
         }
-        if (confirmed > end) {
+        if (confirmed > resumed) {
             return gap(
                     databaseId,
-                    end,
+                    resumed,
                     confirmed,
-                    "the slot " + slotName + " was moved on to " + Lsn.format(confirmed)
-                            + " by another reader, past the archive's end",
+                    "the slot " + slotName + " was moved on to " + Lsn.format(confirmed) + " by another reader, past "
+                            + (resumed == end ? "the archive's end" : "where the archive resumed"),
                     counts);
         }
-        return end;
+        return resumed;
     }
 
     /**

@@ -22,10 +22,6 @@ public interface ChangeFeed {
             long maxSlotWalKeepSizeMb,
             boolean inRecovery,
             int versionNum) {
-        public Server(String systemId, String version, String walLevel, long maxSlotWalKeepSizeMb) {
-            this(systemId, version, walLevel, maxSlotWalKeepSizeMb, false, 160000);
-        }
-
         /** A standby before PostgreSQL 16, which decodes nothing: logical decoding runs on its primary only. */
         public boolean standbyWithoutDecoding() {
             return inRecovery && versionNum < 160000;
