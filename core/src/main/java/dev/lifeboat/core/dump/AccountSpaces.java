@@ -24,14 +24,22 @@ import java.util.regex.Pattern;
  * there, reads look there first and then at the key itself (dumps written before the spaces existed, which only
  * the database's own account could write). A database is only ever read from its owner's space: what another
  * account puts under its own space with this database's name is never listed nor read, so one production account
- * cannot forge, hide or outdate another's backups. Keys outside {@code dumps/} (shape records, the restore log,
+ * cannot forge, hide or outdate another's backups. The change archives the source accounts' streamers write
+ * ({@code changes/<db>/}, {@code binlog/<db>/}) have spaces of their own the same way. Keys outside them (shape
+ * records, the restore log,
  * verification reports: written by the backup account's roles) pass through unchanged.
  */
 public final class AccountSpaces implements Vault {
     /** Where the accounts' spaces are, under the vault's root. */
     public static final String PREFIX = "accounts/";
 
-    private static final String DUMPS = "dumps/";
+    /**
+     * What production writes, each under {@code <root><db>/}: the dumps, and the change archives (issue 41: a
+     * PostgreSQL database's logical changes; issue 40: a MySQL or MariaDB server's binlog), which the streamers
+     * deployed in the source accounts write.
+     */
+    static final List<String> ROOTS = List.of("dumps/", "changes/", "binlog/");
+
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
 
     private final Vault base;
@@ -60,7 +68,7 @@ public final class AccountSpaces implements Vault {
         Map<String, TreeSet<String>> found = new TreeMap<>();
         for (String key : base.list(PREFIX)) {
             String[] parts = key.split("/", 5);
-            if (parts.length == 5 && ACCOUNT.matcher(parts[1]).matches() && (parts[2] + "/").equals(DUMPS)) {
+            if (parts.length == 5 && ACCOUNT.matcher(parts[1]).matches() && ROOTS.contains(parts[2] + "/")) {
                 found.computeIfAbsent(parts[3], db -> new TreeSet<>()).add(parts[1]);
             }
         }
@@ -104,13 +112,20 @@ public final class AccountSpaces implements Vault {
         }
     }
 
-    /** The owner of the database a key names, when the key is under {@code dumps/<db>/} and the owner is known. */
+    /**
+     * The owner of the database a key names, when the key is under one of the {@link #ROOTS} ({@code dumps/<db>/},
+     * {@code changes/<db>/}, {@code binlog/<db>/}) and the owner is known.
+     */
     private Optional<String> ownerOf(String key) {
-        if (!key.startsWith(DUMPS)) {
-            return Optional.empty();
+        for (String root : ROOTS) {
+            if (key.startsWith(root)) {
+                int slash = key.indexOf('/', root.length());
+                return slash < 0
+                        ? Optional.empty()
+                        : Optional.ofNullable(owners.get(key.substring(root.length(), slash)));
+            }
         }
-        int slash = key.indexOf('/', DUMPS.length());
-        return slash < 0 ? Optional.empty() : Optional.ofNullable(owners.get(key.substring(DUMPS.length(), slash)));
+        return Optional.empty();
     }
 
     /** Where a key is written: its owner's space, or the key itself. */
@@ -215,16 +230,21 @@ public final class AccountSpaces implements Vault {
             // One database's prefix: only its owner's space.
             base.list(space(owner.get()) + prefix)
                     .forEach(k -> out.add(k.substring(space(owner.get()).length())));
-        } else if (prefix.startsWith(DUMPS) || DUMPS.startsWith(prefix)) {
-            // Several databases: each account's space, keeping only the databases it owns.
-            for (String account : new TreeSet<>(owners.values())) {
-                String space = space(account);
-                String within = prefix.length() > DUMPS.length() ? prefix : DUMPS;
-                for (String raw : base.list(space + within)) {
-                    String key = raw.substring(space.length());
-                    if (key.startsWith(prefix)
-                            && ownerOf(key).filter(account::equals).isPresent()) {
-                        out.add(key);
+        } else {
+            for (String root : ROOTS) {
+                if (!prefix.startsWith(root) && !root.startsWith(prefix)) {
+                    continue;
+                }
+                // Several databases: each account's space, keeping only the databases it owns.
+                for (String account : new TreeSet<>(owners.values())) {
+                    String space = space(account);
+                    String within = prefix.length() > root.length() ? prefix : root;
+                    for (String raw : base.list(space + within)) {
+                        String key = raw.substring(space.length());
+                        if (key.startsWith(prefix)
+                                && ownerOf(key).filter(account::equals).isPresent()) {
+                            out.add(key);
+                        }
                     }
                 }
             }

@@ -139,6 +139,81 @@ class AccountSpacesTest {
                 .contains("'orders'", ORDERS_ACCOUNT, OTHER_ACCOUNT, "--config", "accounts/ACCOUNT");
     }
 
+    /** What a streamer in the source account writes, through the view it is given. */
+    private static List<dev.lifeboat.core.changes.ChangeSegment> stream(Vault view, String db, int transactions) {
+        var server = new dev.lifeboat.core.testing.FakeChangeServer();
+        MutableClock streamClock = new MutableClock(NOW);
+        server.clock = streamClock;
+        DatabaseTarget source = new DatabaseTarget(
+                DatabaseEngine.POSTGRESQL, "db", 5432, db, "u", dev.lifeboat.core.model.Secret.none());
+        server.createSlot(source, dev.lifeboat.core.changes.StreamingChanges.slotName(db));
+        for (int i = 0; i < transactions; i++) {
+            server.transaction(2);
+        }
+        var archive = new dev.lifeboat.core.changes.ChangeArchive(view);
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        new dev.lifeboat.core.changes.StreamingChanges(
+                        view,
+                        server,
+                        streamClock,
+                        new dev.lifeboat.core.changes.StreamingChanges.Settings(
+                                Duration.ofSeconds(1),
+                                1 << 20,
+                                Duration.ofSeconds(30),
+                                Duration.ofMillis(1),
+                                Duration.ofMillis(1)))
+                .run(
+                        db,
+                        source,
+                        () -> polls.incrementAndGet() > 10_000
+                                || archive.last(db)
+                                        .map(s -> s.end()
+                                                >= server.committed.getLast().next())
+                                        .orElse(false));
+        return archive.segments(db);
+    }
+
+    @Test
+    void aChangeArchive_goesIntoItsOwnersSpace_andAnotherAccountsPlantedSegmentsAreNeitherListedNorRead() {
+        Vault owners = AccountSpaces.of(bucket, Map.of("orders", ORDERS_ACCOUNT));
+        List<dev.lifeboat.core.changes.ChangeSegment> real = stream(owners, "orders", 3);
+        assertThat(real).isNotEmpty();
+        assertThat(bucket.objects.keySet())
+                .isNotEmpty()
+                .allMatch(k -> k.startsWith("accounts/" + ORDERS_ACCOUNT + "/changes/orders/"));
+
+        // Another account's streamer, told that it archives "orders", writes a longer archive into its own space.
+        List<dev.lifeboat.core.changes.ChangeSegment> planted =
+                stream(AccountSpaces.of(bucket, Map.of("orders", OTHER_ACCOUNT)), "orders", 9);
+        assertThat(planted).hasSizeGreaterThanOrEqualTo(real.size());
+        assertThat(bucket.objects.keySet()).anyMatch(k -> k.startsWith("accounts/" + OTHER_ACCOUNT + "/changes/"));
+
+        assertThat(new dev.lifeboat.core.changes.ChangeArchive(owners).segments("orders"))
+                .containsExactlyElementsOf(real);
+        assertThat(owners.list("changes/")).allMatch(k -> k.startsWith("changes/orders/"));
+        assertThat(owners.list("")).noneMatch(k -> k.startsWith(AccountSpaces.PREFIX));
+        // Read without lifeboat.yml, two accounts holding "orders" is ambiguous: neither is read.
+        List<String> warnings = new ArrayList<>();
+        assertThat(new dev.lifeboat.core.changes.ChangeArchive(AccountSpaces.discovered(bucket, warnings::add))
+                        .segments("orders"))
+                .isEmpty();
+        assertThat(warnings).singleElement().asString().contains("'orders'", ORDERS_ACCOUNT, OTHER_ACCOUNT);
+    }
+
+    @Test
+    void aBinlogArchive_goesIntoItsOwnersSpaceToo() {
+        Vault view = AccountSpaces.of(bucket, Map.of("ledger", ORDERS_ACCOUNT));
+        assertThat(view.putIfAbsent("binlog/ledger/mysql-bin.000001/000000000004.segment.json", new byte[] {1}))
+                .isTrue();
+        assertThat(bucket.objects)
+                .containsOnlyKeys(
+                        "accounts/" + ORDERS_ACCOUNT + "/binlog/ledger/mysql-bin.000001/000000000004.segment.json");
+        assertThat(view.list("binlog/ledger/"))
+                .containsExactly("binlog/ledger/mysql-bin.000001/000000000004.segment.json");
+        assertThat(AccountSpaces.of(bucket, Map.of("ledger", OTHER_ACCOUNT)).list("binlog/"))
+                .isEmpty();
+    }
+
     @Test
     void keysOutsideTheDumps_passThrough() {
         Vault view = AccountSpaces.of(bucket, Map.of("orders", ORDERS_ACCOUNT));
