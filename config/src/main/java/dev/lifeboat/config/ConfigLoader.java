@@ -671,7 +671,8 @@ public final class ConfigLoader {
                         "jobs",
                         "runOn",
                         "fargateShare",
-                        "fargateAboveGiB"));
+                        "fargateAboveGiB",
+                        "stream"));
         dev.lifeboat.core.model.RunOn runOn = null;
         if (n.has("runOn")) {
             String v = n.get("runOn").asText();
@@ -750,6 +751,12 @@ public final class ConfigLoader {
                     + " securityGroupIds the CDK app gives it a security group of its own)");
         }
         LifeboatConfig.Egress egress = vpc == null ? null : egress(n.get("egress"), path + ".egress");
+        LifeboatConfig.StreamSettings stream = stream(n.get("stream"), path + ".stream");
+        if (stream != null && (vpc == null || (egress != null && egress.mode() != LifeboatConfig.Egress.Kind.NAT))) {
+            errors.add(path + ".stream: the streamer runs as an ECS Fargate service in the database's VPC, which pulls"
+                    + " its image from ECR and writes its log to CloudWatch Logs: give vpcId and subnetIds with egress:"
+                    + " nat");
+        }
         return new DumpSettings(
                 matching(n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"),
                 text(n, path, "dbname", false),
@@ -763,7 +770,43 @@ public final class ConfigLoader {
                 jobs,
                 runOn,
                 share,
-                aboveBytes);
+                aboveBytes,
+                stream);
+    }
+
+    /** {@code stream: true}, or {@code stream: {lagAlarm: 15m, retainedWalAlarmMiB: 4096}}; absent or false: none. */
+    private LifeboatConfig.StreamSettings stream(JsonNode n, String path) {
+        if (n == null || n.isNull() || (n.isBoolean() && !n.asBoolean())) {
+            return null;
+        }
+        if (n.isBoolean()) {
+            return LifeboatConfig.StreamSettings.DEFAULT;
+        }
+        if (!n.isObject()) {
+            errors.add(path + ": '" + n.asText() + "' is not true, false or {lagAlarm: 15m, retainedWalAlarmMiB:"
+                    + " 4096}");
+            return null;
+        }
+        allowOnly(n, path, Set.of("lagAlarm", "retainedWalAlarmMiB"));
+        java.time.Duration lag = duration(n, path, "lagAlarm");
+        if (lag != null
+                && (lag.compareTo(java.time.Duration.ofMinutes(2)) < 0
+                        || lag.compareTo(java.time.Duration.ofDays(1)) > 0)) {
+            errors.add(path + ".lagAlarm: " + dev.lifeboat.core.model.Durations.human(lag) + " must be from 2m to 24h"
+                    + " (the streamer reports every minute; an idle database is confirmed every minute)");
+        }
+        long retained = LifeboatConfig.StreamSettings.DEFAULT_RETAINED_WAL_ALARM_BYTES;
+        if (n.has("retainedWalAlarmMiB")) {
+            JsonNode r = n.get("retainedWalAlarmMiB");
+            if (!r.canConvertToLong() || !r.isIntegralNumber() || r.asLong() < 16 || r.asLong() > (1L << 24)) {
+                errors.add(path + ".retainedWalAlarmMiB: '" + r.asText() + "' must be a whole number of MiB from 16"
+                        + " up, below the server's max_slot_wal_keep_size");
+            } else {
+                retained = r.asLong() << 20;
+            }
+        }
+        return new LifeboatConfig.StreamSettings(
+                lag == null ? LifeboatConfig.StreamSettings.DEFAULT_LAG_ALARM : lag, retained);
     }
 
     /** The services a VPC endpoint may be reused for (docs/deploy.md, "Egress"). */

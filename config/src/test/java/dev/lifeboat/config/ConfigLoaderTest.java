@@ -443,4 +443,57 @@ class ConfigLoaderTest {
                 .hasMessageContaining("backup.kmsKeyArn")
                 .hasMessageContaining("is a key of eu-west-1, not of the backup Region eu-central-1");
     }
+
+    private static final String STREAMED_DUMP = """
+            dump:
+              secretArn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:lifeboat/orders-AbCdEf
+              vpcId: vpc-0a1b2c3d4e5f60718
+              subnetIds: [subnet-0a1b2c3d4e5f60718]
+              egress: %s
+              stream: %s
+            """;
+
+    /** Issues 40 and 41: the deployed streamer is asked for per database, beside its dumps. */
+    @Test
+    void aStream_isAskedForBesideTheDumps_withItsAlarmsDefaultedOrGiven() {
+        assertThat(
+                        TestConfigs.orders("", "", STREAMED_DUMP.formatted("nat", "true"))
+                                .database("orders")
+                                .dump()
+                                .stream())
+                .isEqualTo(LifeboatConfig.StreamSettings.DEFAULT);
+        assertThat(
+                        TestConfigs.orders("", "", STREAMED_DUMP.formatted("nat", "false"))
+                                .database("orders")
+                                .dump()
+                                .stream())
+                .isNull();
+        assertThat(TestConfigs.orders(
+                        "", "", STREAMED_DUMP.formatted("nat", "{lagAlarm: 5m, retainedWalAlarmMiB: 2048}"))
+                        .database("orders")
+                        .dump()
+                        .stream())
+                .isEqualTo(new LifeboatConfig.StreamSettings(java.time.Duration.ofMinutes(5), 2048L << 20));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "nat|yes please|databases.orders.dump.stream: 'yes please' is not true, false or {lagAlarm",
+                "nat|{lagAlarm: 30s}|databases.orders.dump.stream.lagAlarm '30s' is not a duration such as 26h",
+                "nat|{lagAlarm: 1m}|databases.orders.dump.stream.lagAlarm: 1 min must be from 2m to 24h",
+                "nat|{lagAlarm: 2d}|databases.orders.dump.stream.lagAlarm: 2 d must be from 2m to 24h",
+                "nat|{retainedWalAlarmMiB: 1.5}|databases.orders.dump.stream.retainedWalAlarmMiB: '1.5' must be a whole",
+                "nat|{retainedWalAlarmMiB: 0}|databases.orders.dump.stream.retainedWalAlarmMiB: '0' must be a whole",
+                "nat|{lag: 5m}|databases.orders.dump.stream.lag: unknown field; allowed here: [lagAlarm, retainedWalAlarmMiB]",
+                "\"{mode: endpoints, routeTableIds: [rtb-0123456789abcdef0]}\"|true|databases.orders.dump.stream: the"
+                        + " streamer runs as an ECS Fargate service"
+            })
+    void aStreamSetWrong_isRefusedNamingTheFieldAndTheFix(String egress, String stream, String message) {
+        assertThatThrownBy(() -> TestConfigs.orders("", "", STREAMED_DUMP.formatted(egress, stream)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(message);
+    }
 }

@@ -8,6 +8,7 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.port.BinlogSource;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.stream.ArchiveProgress;
 import dev.lifeboat.core.stream.HashingOutputStream;
 import dev.lifeboat.protocol.BuildInfo;
 import java.io.IOException;
@@ -65,6 +66,7 @@ public final class StreamingBinlog {
     private final Clock clock;
     private final Settings settings;
     private final BinlogArchive archive;
+    private final ArchiveProgress progress = new ArchiveProgress();
 
     public StreamingBinlog(Vault vault, BinlogSource binlogs, Clock clock, Settings settings) {
         this.vault = vault;
@@ -72,6 +74,11 @@ public final class StreamingBinlog {
         this.clock = clock;
         this.settings = settings;
         this.archive = new BinlogArchive(vault);
+    }
+
+    /** How far behind the archive is, read while {@link #run} runs (the deployed streamer's lag metric). */
+    public ArchiveProgress progress() {
+        return progress;
     }
 
     /**
@@ -218,6 +225,7 @@ public final class StreamingBinlog {
         }
         Gap gap = archive.mark(new Gap(databaseId, end, server.current(), clock.instant(), why));
         counts.gaps++;
+        progress.gapMarked();
         LOG.error(
                 "GAP in the binlog archive of {}: {}; the events from {} to {} are not archived, and no restore crosses"
                         + " this point: take a dump of {} now to restore past it",
@@ -264,6 +272,10 @@ public final class StreamingBinlog {
                     }
                     throw e;
                 }
+                if (raw.isEmpty() && open == null) {
+                    // Nothing came and nothing read is unarchived: the archive holds every event sent so far.
+                    progress.caughtUp(clock.instant());
+                }
                 if (raw.isPresent()) {
                     BinlogEvent e = BinlogEvent.of(raw.get().bytes());
                     if (!raw.get().file().equals(expected.file())) {
@@ -299,6 +311,7 @@ public final class StreamingBinlog {
                                     expected.file() + " ended inside a transaction (the server crashed)"));
                             open = null;
                             counts.gaps++;
+                            progress.gapMarked();
                             LOG.error(
                                     "GAP in the binlog archive of {} after {}: {}",
                                     databaseId,
@@ -394,6 +407,7 @@ public final class StreamingBinlog {
         if (!archive.record(segment)) {
             throw new Contended(open.databaseId, open.from);
         }
+        progress.archived(segment.lastEventAt());
         counts.segments++;
         counts.events += segment.events();
         counts.bytes += segment.sizeBytes();

@@ -7,6 +7,7 @@ import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.port.ChangeFeed;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.core.stream.ArchiveProgress;
 import dev.lifeboat.core.stream.HashingOutputStream;
 import dev.lifeboat.protocol.BuildInfo;
 import java.io.IOException;
@@ -72,6 +73,7 @@ public final class StreamingChanges {
     private final Clock clock;
     private final Settings settings;
     private final ChangeArchive archive;
+    private final ArchiveProgress progress = new ArchiveProgress();
 
     public StreamingChanges(Vault vault, ChangeFeed feed, Clock clock, Settings settings) {
         this.vault = vault;
@@ -79,6 +81,11 @@ public final class StreamingChanges {
         this.clock = clock;
         this.settings = settings;
         this.archive = new ChangeArchive(vault);
+    }
+
+    /** How far behind the archive is, read while {@link #run} runs (the deployed streamer's lag metric). */
+    public ArchiveProgress progress() {
+        return progress;
     }
 
     /** Lifeboat's slot for a database id: its own name, so no one mistakes it, and never another tool's. */
@@ -271,6 +278,7 @@ public final class StreamingChanges {
         ChangeGap g =
                 archive.mark(new ChangeGap(databaseId, Lsn.format(from), Lsn.format(resumed), clock.instant(), why));
         counts.gaps++;
+        progress.gapMarked();
         LOG.error(
                 "GAP in the change archive of {}: {}; the changes committed after {} up to {} are not archived, and no"
                         + " restore crosses this point: take a dump of {} now to restore past it",
@@ -335,6 +343,10 @@ public final class StreamingChanges {
                         skipping = false;
                     }
                 }
+                if (line.isEmpty() && open == null && !skipping) {
+                    // Nothing came and nothing read is unarchived: the archive holds every commit sent so far.
+                    progress.caughtUp(clock.instant());
+                }
                 if (open != null && open.atBoundary && open.due()) {
                     archivedUpTo = cut(open, source, stream, counts);
                     open = null;
@@ -391,6 +403,7 @@ public final class StreamingChanges {
                     + segment.startLsn() + " first");
         }
         stream.confirm(open.end);
+        progress.archived(segment.lastCommitAt());
         counts.segments++;
         counts.transactions += segment.transactions();
         counts.bytes += segment.sizeBytes();

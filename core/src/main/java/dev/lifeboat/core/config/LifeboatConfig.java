@@ -431,7 +431,39 @@ public record LifeboatConfig(
             Integer jobs,
             dev.lifeboat.core.model.RunOn runOn,
             double fargateShare,
-            Long fargateAboveBytes) {
+            Long fargateAboveBytes,
+            StreamSettings stream) {
+        public DumpSettings(
+                String secretArn,
+                String dbname,
+                String vpcId,
+                List<String> subnetIds,
+                List<String> securityGroupIds,
+                Egress egress,
+                String databaseSecurityGroupId,
+                Integer port,
+                dev.lifeboat.core.model.Compression compression,
+                Integer jobs,
+                dev.lifeboat.core.model.RunOn runOn,
+                double fargateShare,
+                Long fargateAboveBytes) {
+            this(
+                    secretArn,
+                    dbname,
+                    vpcId,
+                    subnetIds,
+                    securityGroupIds,
+                    egress,
+                    databaseSecurityGroupId,
+                    port,
+                    compression,
+                    jobs,
+                    runOn,
+                    fargateShare,
+                    fargateAboveBytes,
+                    null);
+        }
+
         public DumpSettings {
             subnetIds = subnetIds == null ? List.of() : List.copyOf(subnetIds);
             securityGroupIds = securityGroupIds == null ? List.of() : List.copyOf(securityGroupIds);
@@ -449,6 +481,22 @@ public record LifeboatConfig(
         public int jobsOr(int otherwise) {
             return jobs != null ? jobs : otherwise;
         }
+    }
+
+    /**
+     * A streamer deployed beside the dumps (issues 40 and 41): an ECS Fargate service in the database's VPC, with the
+     * dump's secret, archiving every committed change into the vault (PostgreSQL: logical decoding through Lifeboat's
+     * slot; MySQL and MariaDB: the binlog), so that a restore can reach any moment since its last dump.
+     *
+     * @param lagAlarm the archive this far behind (or the streamer not reporting) alarms
+     * @param retainedWalAlarmBytes PostgreSQL: Lifeboat's slot holding this much of the server's WAL alarms; keep it
+     *     below {@code max_slot_wal_keep_size}, past which the server gives the slot up
+     */
+    public record StreamSettings(java.time.Duration lagAlarm, long retainedWalAlarmBytes) {
+        public static final java.time.Duration DEFAULT_LAG_ALARM = java.time.Duration.ofMinutes(15);
+        public static final long DEFAULT_RETAINED_WAL_ALARM_BYTES = 4096L << 20;
+        public static final StreamSettings DEFAULT =
+                new StreamSettings(DEFAULT_LAG_ALARM, DEFAULT_RETAINED_WAL_ALARM_BYTES);
     }
 
     /**

@@ -70,6 +70,35 @@ class StreamingBinlogTest {
         return out.toByteArray();
     }
 
+    /** The deployed streamer's lag metric (issue 40): the age of the newest event archived, zero once caught up. */
+    @Test
+    void theArchivesLag_isTheAgeOfTheNewestEventItHolds_untilNothingIsLeftToRead() {
+        StreamingBinlog streaming = new StreamingBinlog(vault, server, clock, FAST);
+        assertThat(streaming.progress().lag(clock.instant())).isEmpty();
+        // A backlog: thirty transactions a minute apart, the last an hour before now.
+        server.time = clock.instant().minus(Duration.ofMinutes(90));
+        for (int i = 0; i < 30; i++) {
+            server.transaction(40);
+            server.time = server.time.plus(Duration.ofMinutes(1));
+        }
+        BinlogArchive archive = new BinlogArchive(vault);
+
+        streaming.run("shop", SOURCE, () -> !archive.segments("shop").isEmpty());
+
+        Segment first = archive.last("shop").orElseThrow();
+        assertThat(first.continuesAt()).isNotEqualTo(server.position());
+        assertThat(streaming.progress().lag(clock.instant()))
+                .contains(Duration.between(first.lastEventAt(), clock.instant()));
+        assertThat(streaming.progress().lag(clock.instant()).orElseThrow()).isGreaterThan(Duration.ofMinutes(60));
+
+        int[] polls = {0};
+        streaming.run("shop", SOURCE, () -> ++polls[0] > 500);
+
+        assertThat(archive.last("shop").orElseThrow().continuesAt()).isEqualTo(server.position());
+        assertThat(streaming.progress().lag(clock.instant())).contains(Duration.ZERO);
+        assertThat(streaming.progress().gaps()).isZero();
+    }
+
     @Test
     void everyEventArchivedOnce_acrossDroppedConnections_corruptReads_andARotation() throws IOException {
         BinlogPosition start = server.position();

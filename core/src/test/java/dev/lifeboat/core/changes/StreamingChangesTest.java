@@ -131,6 +131,46 @@ class StreamingChangesTest {
         assertThat(archived()).containsExactlyElementsOf(server.allChanges());
     }
 
+    /**
+     * The deployed streamer's lag metric (issues 40 and 41): none before the archive was current once, then the age of
+     * the newest commit it holds while it works through a backlog, zero once nothing is left to read; gaps counted.
+     */
+    @Test
+    void theArchivesLag_isTheAgeOfTheNewestCommitItHolds_untilNothingIsLeftToRead() {
+        StreamingChanges streaming = new StreamingChanges(vault, server, clock, SETTINGS);
+        dev.lifeboat.core.stream.ArchiveProgress progress = streaming.progress();
+        assertThat(progress.lag(clock.instant())).isEmpty();
+        // A backlog: thirty transactions a minute apart, committed while no streamer ran.
+        for (int i = 0; i < 30; i++) {
+            server.transaction(2);
+            clock.advance(Duration.ofMinutes(1));
+        }
+
+        streaming.run("shop", SOURCE, () -> !archive.segments("shop").isEmpty());
+
+        ChangeSegment first = archive.last("shop").orElseThrow();
+        assertThat(first.end()).isLessThan(server.committed.getLast().next());
+        assertThat(progress.lag(clock.instant())).contains(Duration.between(first.lastCommitAt(), clock.instant()));
+        assertThat(progress.lag(clock.instant()).orElseThrow()).isGreaterThan(Duration.ofMinutes(20));
+        assertThat(progress.lag(clock.instant().plus(Duration.ofMinutes(5))).orElseThrow())
+                .as("while nothing is archived, the lag grows with the clock")
+                .isEqualTo(progress.lag(clock.instant()).orElseThrow().plus(Duration.ofMinutes(5)));
+
+        AtomicInteger polls = new AtomicInteger();
+        streaming.run("shop", SOURCE, () -> polls.incrementAndGet() > 500);
+
+        assertThat(archive.last("shop").orElseThrow().end())
+                .isEqualTo(server.committed.getLast().next());
+        assertThat(progress.lag(clock.instant())).contains(Duration.ZERO);
+        assertThat(progress.gaps()).isZero();
+
+        server.slot = null;
+        server.transaction(1);
+        AtomicInteger more = new AtomicInteger();
+        streaming.run("shop", SOURCE, () -> more.incrementAndGet() > 50);
+        assertThat(progress.gaps()).isEqualTo(1);
+    }
+
     @Test
     void aSlotDroppedBehindLifeboatsBack_isAGap_andTheArchiveGoesOnFromANewSlot() throws Exception {
         server.transaction(1);
