@@ -53,5 +53,19 @@ public final class MetricNames {
     /** Databases with scheduled verifications but none passed within audit.verifiedWithinDays. */
     public static final String UNVERIFIED_DATABASES = "UnverifiedDatabases";
 
+    /**
+     * A deployed streamer's change archive (issues 40 and 41), published every minute by the task (dimension
+     * Database): how far behind its source the archive is, in seconds (the age of the newest commit or event it holds,
+     * zero once nothing is left to read). Missing for longer than the database's stream.lagAlarm alarms too: the
+     * streamer is not running.
+     */
+    public static final String CHANGE_ARCHIVE_LAG_SECONDS = "ChangeArchiveLagSeconds";
+
+    /** PostgreSQL: the server's WAL that Lifeboat's replication slot holds back, in bytes. */
+    public static final String CHANGE_SLOT_RETAINED_BYTES = "ChangeSlotRetainedBytes";
+
+    /** Gaps the streamer marked in its archive (a restore cannot cross one until a newer dump exists). */
+    public static final String CHANGE_ARCHIVE_GAPS = "ChangeArchiveGaps";
+
     private MetricNames() {}
 }

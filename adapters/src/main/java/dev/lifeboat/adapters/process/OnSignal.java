@@ -30,6 +30,11 @@ public final class OnSignal {
         return s;
     }
 
+    /** Whether ECS (SIGTERM) or a user (SIGINT) asked the task to stop: work that runs until stopped ends then. */
+    public boolean signalled() {
+        return signalled;
+    }
+
     /** Ends the process with {@code code}, unless a signal already ends it (System.exit would wait on the hook). */
     public void exit(int code) {
         finished = true;
