@@ -39,16 +39,37 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * transaction's end is written first). Every minute it publishes, as embedded metric format on standard output (which
  * CloudWatch Logs turns into metrics; the awslogs driver needs no header,
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Generation_PutLogEvents.html):
- * the archive's lag, the WAL its slot holds (PostgreSQL), and the gaps it marked. Exit 0 when stopped, 1 when it
- * stopped with gaps marked or could not go on, 2 for a task started wrongly, 3 when refused (another streamer, a server
- * not set up for it); ECS starts it again.
+ * the archive's lag, the WAL its slot holds (PostgreSQL), and the gaps it marked. Refused (another reader holds the
+ * slot, a server not set up for it), it says why and asks again every minute, reporting no lag. Exit 0 when stopped,
+ * 1 when it stopped with gaps marked or could not go on, 2 for a task started wrongly, 3 when stopped while refused;
+ * ECS starts it again.
  */
 public final class StreamTask {
     static final String DATABASE = "LIFEBOAT_DATABASE";
     /** Seconds between two reports (default 60); tests shorten it. */
     static final String REPORT_SECONDS = "LIFEBOAT_REPORT_SECONDS";
 
+    /** How long a refused stream waits before it asks again. */
+    static final Duration RETRY = Duration.ofMinutes(1);
+
     private StreamTask() {}
+
+    /** Waits {@code d} unless stopped first; whether it waited it out. */
+    private static boolean pause(Duration d, BooleanSupplier stop) {
+        long until = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < until) {
+            if (stop.getAsBoolean()) {
+                return false;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !stop.getAsBoolean();
+    }
 
     public static void main(String[] args) {
         OnSignal stop = OnSignal.install(System.err);
@@ -96,10 +117,19 @@ public final class StreamTask {
             DimensionSet dims = DimensionSet.of(MetricNames.DIMENSION_DATABASE, id);
             Report report =
                     (name, value, unit) -> metrics.flushSingleMetric(name, value, unit, MetricNames.NAMESPACE, dims);
-            return stream(id, source, vault, clock, stop, every, report, err);
-        } catch (RefusedException e) {
-            err.println("lifeboat: " + e.describe());
-            return 3;
+            // Refused (another reader holds the slot, the server is not set up for it): the task stays up and tries
+            // again each minute, reporting no lag, so the silent alarm speaks and ECS's deployment is not held up by
+            // a task that exits and is started again for ever.
+            while (true) {
+                try {
+                    return stream(id, source, vault, clock, stop, every, report, err);
+                } catch (RefusedException e) {
+                    err.println("lifeboat: " + e.describe() + "; trying again in " + RETRY.toSeconds() + " s");
+                    if (!pause(RETRY, stop)) {
+                        return 3;
+                    }
+                }
+            }
         } catch (LifeboatException e) {
             err.println("lifeboat: " + e.describe());
             return e instanceof InvalidInputException ? 2 : 1;
@@ -141,7 +171,8 @@ public final class StreamTask {
             return t;
         });
         int[] gapsReported = {0};
-        reporter.scheduleAtFixedRate(
+        // The report never throws (report catches), so the schedule runs until the reporter is shut down.
+        var unused = reporter.scheduleAtFixedRate(
                 () -> report(progress, retained, clock, report, gapsReported, err),
                 every.toMillis(),
                 every.toMillis(),
@@ -173,7 +204,7 @@ public final class StreamTask {
                 gapsReported[0] = gaps;
             }
             if (retained != null) {
-                report.metric(MetricNames.CHANGE_SLOT_RETAINED_BYTES, retained.getAsLong(), MetricUnit.BYTES);
+                report.metric(MetricNames.CHANGE_SLOT_RETAINED_BYTES, (double) retained.getAsLong(), MetricUnit.BYTES);
             }
         } catch (RuntimeException e) {
             err.println("lifeboat: warning: could not report the stream's metrics (" + e.getMessage() + ")");

@@ -147,6 +147,76 @@ class StreamTaskIT {
         }
     }
 
+    /**
+     * Refused (here: a slot under Lifeboat's name that another tool made), the task says why and stays up asking again,
+     * reporting no lag, so the silent alarm speaks and ECS does not restart it for ever; SIGTERM still stops it.
+     */
+    @Test
+    void aRefusedStream_keepsTheTaskUp_sayingWhy_untilStopped(PostgresServer pg, MotoServer moto, @TempDir Path dir)
+            throws Exception {
+        DatabaseTarget db = pg.newDatabase("streamrefused");
+        String id = "st" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        pg.execute(db.database(), "SELECT pg_create_logical_replication_slot('" + slot(id) + "', 'test_decoding')");
+        String bucket = moto.newBucket(moto.s3(), true);
+        String secret = moto.secretsManager()
+                .createSecret(b -> b.name("lifeboat/stream/" + UUID.randomUUID())
+                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + db.host() + "\",\"port\":" + db.port()
+                                + ",\"username\":\"" + db.user() + "\",\"password\":\"" + pg.password()
+                                + "\",\"dbname\":\"" + db.database() + "\"}"))
+                .arn();
+        String yaml = """
+                backup:
+                  account: "222222222222"
+                  region: %s
+                  kmsKeyArn: %s
+                  vault: s3://%s/lifeboat
+                databases:
+                  %s:
+                    engine: postgres
+                    source: {account: "111111111111", region: eu-west-1, instance: shop-prod,
+                             roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-shop}
+                    retention: {daily: 7}
+                    dump: {secretArn: "%s", vpcId: vpc-0a1b2c3d4e5f60718, subnetIds: [subnet-0a1b2c3d4e5f60718],
+                           egress: nat, stream: true}
+                """.formatted(MOTO_REGION, moto.newKmsKey(), bucket, id, secret);
+        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
+        new dev.lifeboat.adapters.s3.S3Vault(
+                        moto.s3(), dev.lifeboat.adapters.s3.S3Vault.Settings.of(bucket, "config"), Clock.systemUTC())
+                .putIfAbsent("lifeboat.yml", document);
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_ENDPOINT_URL", moto.endpoint());
+        env.put("AWS_REGION", MOTO_REGION);
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
+        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
+        env.put(StreamTask.DATABASE, id);
+        env.put(StreamTask.REPORT_SECONDS, "1");
+        Process task = MainProcess.start("dev.lifeboat.backup.StreamTask", env, dir);
+        try {
+            await(() -> err(dir).contains("is not Lifeboat's") && err(dir).contains("trying again in 60 s"), task, dir);
+            Thread.sleep(2_000);
+            assertThat(task.isAlive()).as(err(dir)).isTrue();
+        } finally {
+            task.destroy();
+            assertThat(task.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            pg.execute("postgres", "SELECT pg_drop_replication_slot('" + slot(id) + "')");
+        }
+        assertThat(task.exitValue()).isEqualTo(143);
+        assertThat(out(dir))
+                .as("no lag reported while refused")
+                .doesNotContain(dev.lifeboat.protocol.MetricNames.CHANGE_ARCHIVE_LAG_SECONDS);
+        assertThat(err(dir)).doesNotContain(pg.password());
+    }
+
+    private static String err(Path dir) {
+        try {
+            return Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     private static long slots(PostgresServer pg, String id) {
         try (var c = pg.connect("postgres");
                 var p = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?")) {

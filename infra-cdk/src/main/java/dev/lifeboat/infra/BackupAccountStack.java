@@ -301,7 +301,13 @@ public final class BackupAccountStack extends Stack {
                 .sorted()
                 .toList();
         if (!dumpingAccounts.isEmpty()) {
-            String space = VaultUri.prefix(backup.vault()) + AccountSpaces.PREFIX + "${aws:PrincipalAccount}/dumps/";
+            String space = VaultUri.prefix(backup.vault()) + AccountSpaces.PREFIX + "${aws:PrincipalAccount}/";
+            // The dumps, and the change archives of the streamers deployed beside them (issues 40 and 41).
+            List<String> written = new java.util.ArrayList<>(List.of("dumps/"));
+            if (config.databases().values().stream().anyMatch(d -> d.dump() != null && d.dump().stream() != null)) {
+                written.add("changes/");
+                written.add("binlog/");
+            }
             // The accounts as fixed principals (bare ids, the shortest form the Principal element takes): a policy
             // granting "*" would count as public under the vault's Block Public Access unless S3 accepted its
             // conditions as fixed values
@@ -331,7 +337,10 @@ public final class BackupAccountStack extends Stack {
                             // vaultRetentionDays) and cannot shorten it or choose GOVERNANCE.
                             "s3:ListBucket",
                             "s3:GetBucketObjectLockConfiguration"))
-                    .resources(List.of(vault.getBucketArn(), vault.arnForObjects(space + "*")))
+                    .resources(java.util.stream.Stream.concat(
+                                    java.util.stream.Stream.of(vault.getBucketArn()),
+                                    written.stream().map(w -> vault.arnForObjects(space + w + "*")))
+                            .toList())
                     .conditions(onlyTheirDumpRoles)
                     .build());
         }

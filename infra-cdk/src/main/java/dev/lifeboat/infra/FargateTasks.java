@@ -56,10 +56,16 @@ final class FargateTasks {
 
     /** A task definition with {@code role} as the task's role; {@code storageGiB} null: Fargate's default. */
     static FargateTaskDefinition definition(Construct scope, String id, String family, IRole role, Integer storageGiB) {
+        return definition(scope, id, family, role, storageGiB, 2048, 4096);
+    }
+
+    /** A task definition of {@code cpu} units and {@code memoryMiB}, a pair Fargate offers. */
+    static FargateTaskDefinition definition(
+            Construct scope, String id, String family, IRole role, Integer storageGiB, int cpu, int memoryMiB) {
         FargateTaskDefinition.Builder b = FargateTaskDefinition.Builder.create(scope, id)
                 .family(family)
-                .cpu(2048)
-                .memoryLimitMiB(4096)
+                .cpu(cpu)
+                .memoryLimitMiB(memoryMiB)
                 .taskRole(role)
                 .runtimePlatform(RuntimePlatform.builder()
                         .cpuArchitecture(CpuArchitecture.X86_64)

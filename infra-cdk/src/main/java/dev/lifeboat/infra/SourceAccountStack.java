@@ -469,6 +469,22 @@ public final class SourceAccountStack extends Stack {
                     this, root, vpc, subnets, groups, dumpRole, fn, taskEnvironment, alarmTopic.topic());
             onFargate.stateMachine.grantStartExecution(schedulerRole);
         }
+        List<LifeboatConfig.Database> streamed =
+                dumped.stream().filter(d -> d.dump().stream() != null).toList();
+        if (!streamed.isEmpty()) {
+            new FargateStreams(
+                    this,
+                    root,
+                    config,
+                    region,
+                    vpc,
+                    subnets,
+                    groups,
+                    own,
+                    VpcEgress.describe(first.vpcId(), subnetIds, first.egress()),
+                    streamed,
+                    alarmTopic.topic());
+        }
         AlarmTopic.failedAtLeastOnce(
                         this,
                         "DumpFunctionErrors",

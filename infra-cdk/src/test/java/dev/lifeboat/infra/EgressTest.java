@@ -207,9 +207,11 @@ class EgressTest {
 
     @Test
     void endpointsForADumpFunctionInAnotherRegionThanTheVault_areRefused_namingTheField() {
+        // (No stream: a Fargate service needs egress: nat, ConfigLoaderTest.)
         String crossRegion = EXAMPLE.replace(
-                "      egress: nat                    # the subnets route to a NAT gateway (the vault is in another Region:",
-                "      egress: {mode: endpoints, routeTableIds: [rtb-0a1b2c3d4e5f60718]}   # (the vault is in another Region:");
+                        "      egress: nat                    # the subnets route to a NAT gateway (the vault is in another Region:",
+                        "      egress: {mode: endpoints, routeTableIds: [rtb-0a1b2c3d4e5f60718]}   # (the vault is in another Region:")
+                .replace("      stream: true ", "      stream: false ");
 
         assertThatThrownBy(() -> synth(crossRegion))
                 .hasMessageContaining("databases.orders.dump.egress: endpoints cannot reach the vault")
@@ -221,6 +223,7 @@ class EgressTest {
         String sameRegion = EXAMPLE.replace(
                         "      egress: nat                    # the subnets route to a NAT gateway (the vault is in another Region:",
                         "      egress: {mode: endpoints, routeTableIds: [rtb-0a1b2c3d4e5f60718]}   # (")
+                .replace("      stream: true ", "      stream: false ")
                 .replace(
                         "      region: eu-west-1\n      instance: orders-prod",
                         "      region: eu-central-1\n      instance: orders-prod")

@@ -357,6 +357,114 @@ class LifeboatAppTest {
         assertThat(watched).as("an alarm watches " + queue).isTrue();
     }
 
+    /**
+     * Issues 40 and 41: the deployed streamer's role adds to its databases' change archives in its own account's space
+     * and nowhere else: not the dumps, not another database's archive, not another account's space, not the root
+     * that readers fall back to. Evaluated from the synthesized role and vault policies, as S3 would across accounts.
+     */
+    @Test
+    void theStreamRole_writesOnlyItsDatabasesChangeArchive_inItsOwnAccountsSpace() {
+        TemplatePolicies sourcePolicies = new TemplatePolicies(stacks.sources().getFirst());
+        String bucketArn = "arn:aws:s3:::acme-lifeboat-vault";
+        String role = "arn:aws:iam::111111111111:role/" + FargateStreams.ROLE_PREFIX + "eu-west-1";
+        var policies = new PolicyEvaluator.Policies(
+                List.of(),
+                List.of(sourcePolicies.identity(sourcePolicies.roleNamed(FargateStreams.ROLE_PREFIX + "eu-west-1"))),
+                vaultPolicy(bucketArn),
+                "222222222222",
+                false);
+        String space = bucketArn + "/lifeboat/accounts/111111111111/";
+        for (String own : List.of(
+                space + "changes/orders/00000003010A2B40.a1b2c3d4.jsonl",
+                space + "changes/orders/00000003010A2B40.segment.json")) {
+            for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload")) {
+                assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(role, action, own), policies))
+                        .as(action + " " + own)
+                        .isEqualTo(PolicyEvaluator.Decision.ALLOW);
+            }
+            assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(role, "s3:DeleteObject", own), policies))
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        for (String elsewhere : List.of(
+                space + "dumps/orders/2026/12/07/x.pgdump",
+                space + "changes/ledger/00000003010A2B40.segment.json",
+                bucketArn + "/lifeboat/accounts/333333333333/changes/orders/00000003010A2B40.segment.json",
+                bucketArn + "/lifeboat/changes/orders/00000003010A2B40.segment.json",
+                bucketArn + "/lifeboat/shapes/orders/x.shape.json")) {
+            assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(role, "s3:PutObject", elsewhere), policies))
+                    .as(elsewhere)
+                    .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        // The dump role keeps to the dumps: the change archive is the streamer's alone.
+        String dumpRole = "arn:aws:iam::111111111111:role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1";
+        var dumps = new PolicyEvaluator.Policies(
+                List.of(),
+                List.of(sourcePolicies.identity(
+                        sourcePolicies.roleNamed(SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1"))),
+                vaultPolicy(bucketArn),
+                "222222222222",
+                false);
+        assertThat(PolicyEvaluator.decide(
+                        new PolicyEvaluator.Request(
+                                dumpRole, "s3:PutObject", space + "changes/orders/00000003010A2B40.segment.json"),
+                        dumps))
+                .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+    }
+
+    /**
+     * Issues 40 and 41: orders (dump.stream: true in the example) gets one streamer task, never two at once (a
+     * deployment stops the old one first: one reader per slot), from the dump image as the stream role, and four
+     * alarms on the account's alarm topic: lag, silence, gaps, the slot's retained WAL.
+     */
+    @Test
+    void aStreamedDatabase_getsOneStreamerTaskAtATime_andItsAlarms() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        source.hasResourceProperties(
+                "AWS::ECS::Service",
+                Match.objectLike(Map.of(
+                        "ServiceName",
+                        "lifeboat-stream-orders",
+                        "DesiredCount",
+                        1,
+                        "DeploymentConfiguration",
+                        Match.objectLike(Map.of("MinimumHealthyPercent", 0, "MaximumPercent", 100)),
+                        "NetworkConfiguration",
+                        Match.objectLike(Map.of(
+                                "AwsvpcConfiguration", Match.objectLike(Map.of("AssignPublicIp", "DISABLED")))))));
+        var task = source.findResources(
+                        "AWS::ECS::TaskDefinition", Map.of("Properties", Map.of("Family", "lifeboat-stream-orders")))
+                .values()
+                .iterator()
+                .next();
+        String container = json.writeValueAsString(
+                ((List<?>) ((Map<?, ?>) task.get("Properties")).get("ContainerDefinitions")).getFirst());
+        assertThat(container)
+                .contains("\"dev.lifeboat.backup.StreamTask\"")
+                .contains("{\"Name\":\"LIFEBOAT_DATABASE\",\"Value\":\"orders\"}")
+                .contains("LIFEBOAT_CONFIG_S3", "LIFEBOAT_CONFIG_SHA256");
+        assertThat(json.writeValueAsString(((Map<?, ?>) task.get("Properties")).get("TaskRoleArn")))
+                .contains("StreamRole");
+        var alarms = source.findResources("AWS::CloudWatch::Alarm");
+        for (String metric : List.of(
+                dev.lifeboat.protocol.MetricNames.CHANGE_ARCHIVE_LAG_SECONDS,
+                dev.lifeboat.protocol.MetricNames.CHANGE_ARCHIVE_GAPS,
+                dev.lifeboat.protocol.MetricNames.CHANGE_SLOT_RETAINED_BYTES)) {
+            assertThat(alarms.values())
+                    .as(metric)
+                    .anyMatch(a -> metric.equals(((Map<?, ?>) a.get("Properties")).get("MetricName")));
+        }
+        // Silence alarms: no lag reported for stream.lagAlarm (15 min by default) is as bad as a lag past it.
+        assertThat(alarms.values())
+                .filteredOn(a -> "SampleCount".equals(((Map<?, ?>) a.get("Properties")).get("Statistic")))
+                .singleElement()
+                .satisfies(a -> {
+                    Map<?, ?> p = (Map<?, ?>) a.get("Properties");
+                    assertThat(p.get("TreatMissingData")).isEqualTo("breaching");
+                    assertThat(p.get("EvaluationPeriods")).isEqualTo(15);
+                    assertThat((List<?>) p.get("AlarmActions")).isNotEmpty();
+                });
+    }
+
     /** The vault's bucket policy as S3 reads it, the bucket named by its real ARN; named {@code bucketArn}. */
     private static com.fasterxml.jackson.databind.JsonNode vaultPolicy(String bucketArn) {
         TemplatePolicies backupPolicies = new TemplatePolicies(stacks.backup());
