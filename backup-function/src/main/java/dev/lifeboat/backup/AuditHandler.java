@@ -187,7 +187,9 @@ public final class AuditHandler implements RequestStreamHandler {
                     DimensionSet.of(MetricNames.DIMENSION_SEVERITY, s.name()));
         }
         long stale = findings.stream()
-                .filter(f -> f.kind() == Auditing.Kind.STALE_COPY || f.kind() == Auditing.Kind.STALE_DUMP)
+                .filter(f -> f.kind() == Auditing.Kind.STALE_COPY
+                        || f.kind() == Auditing.Kind.STALE_DUMP
+                        || f.kind() == Auditing.Kind.STALE_CHANGES)
                 .map(f -> f.where() + "/" + f.identifier())
                 .distinct()
                 .count();

@@ -2,6 +2,7 @@ package dev.lifeboat.core.audit;
 
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.model.DbKind;
+import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.IncidentForwarding;
 import dev.lifeboat.core.port.KeyManagers;
@@ -48,6 +49,7 @@ public final class Auditing {
         AWS_MANAGED_KEY,
         STALE_COPY,
         STALE_DUMP,
+        STALE_CHANGES,
         UNVERIFIED,
         NO_SHAPE,
         FORWARDING_OFF
@@ -243,6 +245,9 @@ public final class Auditing {
                                     + " lifeboat dump"));
                 }
             }
+            if (vault != null && d.dump() != null && d.dump().stream() != null) {
+                changeArchiveFinding(d, where, now).ifPresent(out::add);
+            }
             if (vault != null && b.copy() != null) {
                 // Issue 14: a copy without its shape record restores with RDS's defaults unless the operator types
                 // every value; a missing record means the pipeline could not describe or write it.
@@ -342,5 +347,64 @@ public final class Auditing {
             }
         }
         return out;
+    }
+
+    /** How far ahead of the audit's clock a segment may be dated before it counts as not Lifeboat's (clocks differ). */
+    private static final Duration SKEW = Duration.ofMinutes(5);
+
+    /**
+     * A streamed database's change archive, judged from the backup account (issues 40 and 41), where production cannot
+     * silence it as it can its own account's alarms: its newest segment must have been written within the stream's
+     * {@code lagAlarm}, and at least within the hour (an idle server without heartbeats advances no position, so no
+     * segment is written). A segment dated in the future was not written by Lifeboat's streamer and is not believed.
+     */
+    private Optional<Finding> changeArchiveFinding(LifeboatConfig.Database d, Location where, Instant now) {
+        Duration bound = d.dump().stream().lagAlarm();
+        if (bound.compareTo(Duration.ofHours(1)) < 0) {
+            bound = Duration.ofHours(1);
+        }
+        String fix = "look at the lifeboat-stream-" + d.id() + " service's log and alarms in " + where + "; until it"
+                + " runs, restores reach only the newest dump";
+        Instant written;
+        try {
+            written = d.engine() == dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL
+                    ? new dev.lifeboat.core.changes.ChangeArchive(vault)
+                            .last(d.id())
+                            .map(dev.lifeboat.core.changes.ChangeSegment::writtenAt)
+                            .orElse(null)
+                    : new dev.lifeboat.core.binlog.BinlogArchive(vault)
+                            .last(d.id())
+                            .map(dev.lifeboat.core.binlog.Segment::writtenAt)
+                            .orElse(null);
+        } catch (RuntimeException e) {
+            return Optional.of(new Finding(
+                    Kind.STALE_CHANGES,
+                    Severity.HIGH,
+                    where,
+                    d.source().identifier(),
+                    "the change archive of " + d.id() + " could not be read: " + e.getMessage(),
+                    fix));
+        }
+        if (written != null && written.isAfter(now.plus(SKEW))) {
+            return Optional.of(new Finding(
+                    Kind.STALE_CHANGES,
+                    Severity.HIGH,
+                    where,
+                    d.source().identifier(),
+                    "the newest segment of the change archive of " + d.id() + " is dated " + written + ", in the"
+                            + " future: Lifeboat's streamer did not write it",
+                    "find who writes into the vault's space of account " + where.account() + "; " + fix));
+        }
+        if (written == null || written.isBefore(now.minus(bound))) {
+            return Optional.of(new Finding(
+                    Kind.STALE_CHANGES,
+                    Severity.HIGH,
+                    where,
+                    d.source().identifier(),
+                    "no change segment of " + d.id() + " written within " + Durations.human(bound)
+                            + (written == null ? " (the archive is empty)" : " (newest: " + written + ")"),
+                    fix));
+        }
+        return Optional.empty();
     }
 }

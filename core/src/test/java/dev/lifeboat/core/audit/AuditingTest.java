@@ -78,6 +78,127 @@ class AuditingTest {
         assertThat(new Auditing(rds, null, vault, clock).audit(scheduled())).isEmpty();
     }
 
+    /**
+     * Issues 40 and 41: a streamed database's change archive, judged from the backup account, whose alarms production
+     * cannot silence: empty or older than the hour (or its lagAlarm, if longer) is HIGH, and so is a newest segment
+     * dated in the future, which Lifeboat's streamer did not write.
+     */
+    @Test
+    void aStreamedDatabasesChangeArchive_thatStopped_orIsDatedInTheFuture_isHigh() {
+        LifeboatConfig c = TestSettings.orders();
+        LifeboatConfig.Database d = c.database("orders");
+        LifeboatConfig.DumpSettings streamed = new LifeboatConfig.DumpSettings(
+                "arn:aws:secretsmanager:eu-west-1:" + TestSettings.PROD + ":secret:orders-AbCdEf",
+                null,
+                null,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                LifeboatConfig.StreamSettings.DEFAULT);
+        LifeboatConfig config = new LifeboatConfig(
+                c.backup(),
+                Map.of(
+                        "orders",
+                        new LifeboatConfig.Database(
+                                d.id(),
+                                d.engine(),
+                                d.source(),
+                                d.snapshot(),
+                                d.retention(),
+                                new LifeboatConfig.Schedules(null, null, null),
+                                streamed,
+                                d.verify())),
+                "{}");
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T03:00:00Z"));
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
+        InMemoryVault vault = new InMemoryVault();
+
+        assertThat(new Auditing(rds, null, vault, clock).audit(config))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.kind()).isEqualTo(Auditing.Kind.STALE_CHANGES);
+                    assertThat(f.severity()).isEqualTo(Auditing.Severity.HIGH);
+                    assertThat(f.problem()).contains("orders", "the archive is empty");
+                    assertThat(f.fix()).contains("lifeboat-stream-orders");
+                });
+
+        // The streamer runs: a fresh archive is not reported.
+        var server = new dev.lifeboat.core.testing.FakeChangeServer();
+        server.clock = clock;
+        var source = new dev.lifeboat.core.model.DatabaseTarget(
+                dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL,
+                "db",
+                5432,
+                "orders",
+                "u",
+                dev.lifeboat.core.model.Secret.none());
+        server.createSlot(source, "lifeboat_orders");
+        server.transaction(2);
+        var archive = new dev.lifeboat.core.changes.ChangeArchive(vault);
+        int[] polls = {0};
+        new dev.lifeboat.core.changes.StreamingChanges(
+                        vault,
+                        server,
+                        clock,
+                        new dev.lifeboat.core.changes.StreamingChanges.Settings(
+                                Duration.ofSeconds(1),
+                                1 << 20,
+                                Duration.ofSeconds(30),
+                                Duration.ofMillis(1),
+                                Duration.ofMillis(1)))
+                .run(
+                        "orders",
+                        source,
+                        () -> ++polls[0] > 1000 || archive.last("orders").isPresent());
+        assertThat(new Auditing(rds, null, vault, clock).audit(config)).isEmpty();
+
+        // It stopped: past the hour, the archive is stale.
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(new Auditing(rds, null, vault, clock).audit(config))
+                .singleElement()
+                .satisfies(f -> assertThat(f.problem()).contains("no change segment of orders written within 1 h"));
+
+        // A manifest dated a day ahead (planted by whoever can write the account's space) is not believed.
+        var last = archive.last("orders").orElseThrow();
+        var forged = new dev.lifeboat.core.changes.ChangeSegment(
+                last.manifestVersion(),
+                last.databaseId(),
+                last.systemId(),
+                last.slot(),
+                last.endLsn(),
+                last.endLsn(),
+                null,
+                null,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                clock.instant().plus(Duration.ofDays(1)),
+                last.writtenBy(),
+                last.sequences(),
+                last.fingerprint(),
+                last.withoutIdentity());
+        assertThat(vault.putIfAbsent(
+                        "changes/orders/" + String.format("%016X", forged.start()) + ".segment.json",
+                        dev.lifeboat.core.binlog.BinlogCodec.write(forged)))
+                .isTrue();
+        assertThat(archive.last("orders")).contains(forged);
+        assertThat(new Auditing(rds, null, vault, clock).audit(config))
+                .singleElement()
+                .satisfies(f -> assertThat(f.problem()).contains("in the future", "did not write it"));
+    }
+
     @Test
     void anAwsManagedKeyWithoutAShareKey_isMedium() {
         MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-26T00:00:00Z"));
