@@ -67,6 +67,7 @@ public final class AuditHandler implements RequestStreamHandler {
     private final Clock clock;
     private final Notifier notifier;
     private final Metrics metrics;
+    private final Vault vault;
 
     static {
         // Once per container, at its cold start: which Lifeboat this function runs (CloudWatch keeps stderr).
@@ -122,6 +123,7 @@ public final class AuditHandler implements RequestStreamHandler {
             Metrics metrics,
             IncidentForwarding forwarding) {
         this.config = config;
+        this.vault = vault;
         Auditing audit = new Auditing(rds, keys, vault, clock);
         this.auditing = forwarding == null ? audit : audit.withForwarding(forwarding);
         this.newest = new NewestBackups(vault, rds, clock);
@@ -173,8 +175,33 @@ public final class AuditHandler implements RequestStreamHandler {
 
     /** The scheduled audit: findings as metrics and output; a failure to audit at all fails the invocation. */
     ObjectNode audit() {
-        List<Auditing.Finding> findings = auditing.audit(config);
+        Auditing.Report report = auditing.report(config);
+        List<Auditing.Finding> findings = report.findings();
         ObjectNode out = JSON.createObjectNode().put("action", "audit");
+        // The recovery point per database (issue 41): what a loss now would cost, for the dashboard.
+        ObjectNode points = out.putObject("recoveryPoints");
+        for (LifeboatConfig.Database d : config.databases().values()) {
+            NewestBackups.Newest n = report.newest().get(d.id());
+            java.util.Optional<dev.lifeboat.core.audit.RecoveryPoint> p;
+            try {
+                p = n == null ? java.util.Optional.empty() : dev.lifeboat.core.audit.RecoveryPoint.of(n, vault);
+            } catch (RuntimeException e) {
+                LOG.warn("the recovery point of {} could not be read: {}", d.id(), e.getMessage());
+                continue;
+            }
+            p.ifPresent(point -> {
+                points.putObject(d.id())
+                        .put("at", point.at().toString())
+                        .put("by", point.by())
+                        .put("ageMinutes", point.age(clock.instant()).toMinutes());
+                metrics.flushSingleMetric(
+                        MetricNames.RECOVERY_POINT_AGE_MINUTES,
+                        point.age(clock.instant()).toSeconds() / 60.0,
+                        MetricUnit.NONE,
+                        MetricNames.NAMESPACE,
+                        DimensionSet.of(MetricNames.DIMENSION_DATABASE, d.id()));
+            });
+        }
         ArrayNode list = out.putArray("findings");
         for (Auditing.Severity s : Auditing.Severity.values()) {
             long n = findings.stream().filter(f -> f.severity() == s).count();

@@ -83,6 +83,12 @@ class AuditHandlerTest {
                 .contains("\"Severity\":\"HIGH\"")
                 .contains("\"Severity\":\"MEDIUM\"");
         assertThat(sent).as("the audit alarms through its metric, not by mail").isEmpty();
+        // Issue 41: each database's recovery point, in the output and as a metric for the dashboard.
+        assertThat(out.path("recoveryPoints").path("orders").path("ageMinutes").asLong())
+                .isEqualTo(120);
+        assertThat(out.path("recoveryPoints").path("orders").path("by").asText())
+                .startsWith("dump ");
+        assertThat(emf).contains("\"RecoveryPointAgeMinutes\":120.0").contains("\"Database\":\"orders\"");
 
         // The dump goes stale: a second high finding.
         clock.now = clock.now.plus(Duration.ofHours(30));

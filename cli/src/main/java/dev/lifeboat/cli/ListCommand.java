@@ -44,12 +44,17 @@ final class ListCommand implements Callable<Integer> {
 
     @Option(
             names = "--recovery-window",
-            description = "a database with a binlog archive (MySQL family) or a change archive (PostgreSQL), both made"
-                    + " by lifeboat stream: from when to when it can be restored with restore --to-time, and where the"
-                    + " archive has gaps (needs --vault)")
+            description = "each database's recovery point (the newest moment a restore reaches: a dump, a snapshot"
+                    + " copy with --config, or the archive going on from the newest dump) and, for a database with a"
+                    + " binlog archive (MySQL family) or a change archive (PostgreSQL), both made by lifeboat stream:"
+                    + " from when to when it can be restored with restore --to-time, and where the archive has gaps"
+                    + " (needs --vault or --config)")
     boolean recoveryWindow;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "lifeboat.yml (with --snapshots or --restores)")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "lifeboat.yml (with --snapshots, --restores or --recovery-window)")
     Path config;
 
     @Option(names = "--database", paramLabel = "ID", description = "only this database")
@@ -131,14 +136,21 @@ final class ListCommand implements Callable<Integer> {
 
     /** Each database's restorable stretches and gaps (issue 40). */
     private int listRecoveryWindows() {
-        if (vaultUri == null) {
+        if (vaultUri == null && config == null) {
             throw new IllegalArgumentException(
-                    "--recovery-window needs --vault URI (the vault the binlog is archived in)");
+                    "--recovery-window needs --vault URI (the vault the dumps and archives are in) or --config FILE");
         }
-        Vault v = context.vaultAt(vaultUri, null);
+        var cfg = config == null ? null : ConfigLoader.load(config);
+        Vault v = vaultUri != null ? context.vaultAt(vaultUri, null) : context.vault(cfg);
+        if (v == null) {
+            throw new IllegalArgumentException("backup.vault is not set in " + config + "; give --vault URI");
+        }
         BackupCatalog catalog = context.catalog(v);
         dev.lifeboat.core.binlog.BinlogArchive archive = new dev.lifeboat.core.binlog.BinlogArchive(v);
-        List<String> ids = database == null ? catalog.databases() : List.of(database);
+        List<String> ids = database != null
+                ? List.of(database)
+                : cfg != null ? List.copyOf(cfg.databases().keySet()) : catalog.databases();
+        printRecoveryPoints(cfg, v, ids);
         boolean any = false;
         context.out().printf("%-16s %-24s %-24s %-9s %s%n", "DATABASE", "RESTORABLE FROM", "TO", "SEGMENTS", "NOTE");
         for (String id : ids) {
@@ -217,6 +229,32 @@ final class ListCommand implements Callable<Integer> {
                             + "; lifeboat stream makes one");
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Each database's recovery point (issue 41): the newest moment a restore reaches and by what; with lifeboat.yml,
+     * the snapshot copies in the backup account count too.
+     */
+    private void printRecoveryPoints(dev.lifeboat.core.config.LifeboatConfig cfg, Vault v, List<String> ids) {
+        java.time.Instant now = context.clock().instant();
+        try (var rds = cfg == null ? null : context.rds(cfg)) {
+            var newest = new dev.lifeboat.core.audit.NewestBackups(v, rds, context.clock());
+            context.out().printf("%-16s %s%n", "DATABASE", "RECOVERY POINT (the newest moment a restore reaches)");
+            for (String id : ids) {
+                var n = newest.of(cfg, id);
+                var p = dev.lifeboat.core.audit.RecoveryPoint.of(n, v);
+                context.out()
+                        .printf(
+                                "%-16s %s%s%n",
+                                id,
+                                p.map(x -> x.describe(now)).orElse("none: no backup of " + id + " was found"),
+                                n.problems().isEmpty() ? "" : " (" + String.join("; ", n.problems()) + ")");
+            }
+            if (cfg == null) {
+                context.out().println("(snapshot copies are not counted without --config lifeboat.yml)");
+            }
+            context.out().println();
+        }
     }
 
     /** The restore log and the verification reports of the vault: the measured recovery times, oldest first. */

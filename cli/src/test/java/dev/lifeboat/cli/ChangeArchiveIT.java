@@ -209,6 +209,16 @@ class ChangeArchiveIT {
                 .containsExactlyElementsOf(all);
         assertThat(new ChangeArchive(new LocalDirectoryVault(vault)).gaps("pitr"))
                 .isEmpty();
+        // Issue 41: the recovery point is the archive's, past the moment, not the dump's.
+        Path points = dir.resolve("points.out");
+        assertThat(lifeboat.run(points, "list", "--recovery-window", "--vault", "file:" + vault))
+                .isZero();
+        java.util.regex.Matcher point = java.util.regex.Pattern.compile(
+                        "pitr +(\\S+) \\(.* ago\\) by dump \\S+ and the change archive")
+                .matcher(read(points));
+        assertThat(point.find()).as(read(points)).isTrue();
+        assertThat(Instant.parse(point.group(1)))
+                .isAfterOrEqualTo(moment.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
 
         DatabaseTarget restored = pg.target(source.database() + "_r");
         assertThat(restore(vault, log, moment, restored))

@@ -881,6 +881,10 @@ public final class BackupAccountStack extends Stack {
         Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName("Lifeboat")
                 .widgets(List.of(
+                        List.of(perDatabase(
+                                "Recovery point, worst of the day (minutes of data a loss would cost; from the audit)",
+                                MetricNames.RECOVERY_POINT_AGE_MINUTES,
+                                "Maximum")),
                         List.of(
                                 perDatabase("Dump bytes", MetricNames.DUMP_BYTES, "Average"),
                                 GraphWidget.Builder.create()

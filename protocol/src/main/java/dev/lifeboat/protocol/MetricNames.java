@@ -67,5 +67,11 @@ public final class MetricNames {
     /** Gaps the streamer marked in its archive (a restore cannot cross one until a newer dump exists). */
     public static final String CHANGE_ARCHIVE_GAPS = "ChangeArchiveGaps";
 
+    /**
+     * The recovery point per database (issue 41), published by the audit in the backup account: minutes between now
+     * and the newest moment a restore reaches (a dump, a snapshot copy, or the change archive from the newest dump).
+     */
+    public static final String RECOVERY_POINT_AGE_MINUTES = "RecoveryPointAgeMinutes";
+
     private MetricNames() {}
 }

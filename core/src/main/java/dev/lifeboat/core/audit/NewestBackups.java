@@ -27,8 +27,11 @@ import java.util.stream.Stream;
  * from the pipeline's own tag, {@link RetentionPolicy#takenAt}), and reports the verification run wrote there.
  */
 public final class NewestBackups {
-    /** A dump: its id, when it was taken, and whether a verification run passed on it. */
-    public record Dump(String backupId, Instant takenAt, boolean verified) {}
+    /**
+     * A dump: its id, when it was taken, whether a verification run passed on it, and its manifest (where it stands in
+     * a change archive, for the recovery point).
+     */
+    public record Dump(String backupId, Instant takenAt, boolean verified, DumpManifest manifest) {}
 
     /** A snapshot copy in the backup account: its id, when its source was taken, and whether it was verified. */
     public record Copy(String snapshotId, Instant takenAt, boolean verified) {}
@@ -81,7 +84,10 @@ public final class NewestBackups {
                 if (m.isPresent()) {
                     String id = m.get().backupId();
                     dump = new Dump(
-                            id, m.get().startedAt(), passed.stream().anyMatch(r -> id.equals(r.dumpBackupId())));
+                            id,
+                            m.get().startedAt(),
+                            passed.stream().anyMatch(r -> id.equals(r.dumpBackupId())),
+                            m.get());
                 }
             } catch (RuntimeException e) {
                 problems.add("the vault could not be read: " + e.getMessage());

@@ -147,6 +147,36 @@ public final class BinlogArchive {
     }
 
     /**
+     * How far a restore from a dump standing at {@code p} reaches, read from two manifests and the gap marks instead of
+     * every manifest (the audit's recovery point): the segment holding {@code p} must be in the archive and no gap
+     * marked at or after it; then the archive reaches its last segment's last event. Empty where it does not reach
+     * past the dump.
+     */
+    public Optional<Instant> reachFrom(String databaseId, BinlogPosition p) {
+        Optional<Segment> holding = Optional.empty();
+        List<String> keys = new ArrayList<>();
+        for (String key : vault.list(prefix(databaseId))) {
+            Matcher m = SEGMENT_KEY.matcher(key);
+            if (m.matches() && m.group(2).equals(p.file()) && Long.parseLong(m.group(3)) <= p.position()) {
+                keys.add(key);
+            }
+        }
+        keys.sort(Comparator.naturalOrder());
+        if (!keys.isEmpty()) {
+            holding = readSegment(databaseId, keys.getLast());
+        }
+        if (holding.isEmpty() || !holding.get().holds(p)) {
+            return Optional.empty();
+        }
+        for (Gap g : gaps(databaseId)) {
+            if (g.lastArchived().compareTo(p) >= 0) {
+                return Optional.empty();
+            }
+        }
+        return last(databaseId).map(Segment::lastEventAt);
+    }
+
+    /**
      * Where a streamer continues: after the archive's last segment. The keys are ordered by the positions they name
      * and read from the last, so only the last manifests are read, not the archive's
      * every one: a streamer restarted after a month does not read a month of manifests.

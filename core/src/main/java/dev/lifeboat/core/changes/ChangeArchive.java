@@ -108,6 +108,43 @@ public final class ChangeArchive {
         return Optional.empty();
     }
 
+    /**
+     * How far a restore from a dump standing at {@code lsn} reaches, read from two manifests and the gap marks instead
+     * of every manifest (the audit's recovery point, issue 41): the segment holding {@code lsn} must be in the archive
+     * and no gap marked at or after it (a streamer goes on from the archive's end or marks a gap, so the stretch between
+     * is whole); then the archive reaches its last segment's {@link #readUpTo}. Empty where it does not reach past the
+     * dump.
+     */
+    public Optional<Instant> reachFrom(String databaseId, long lsn) {
+        List<String> keys = new ArrayList<>();
+        for (String key : vault.list(prefix(databaseId))) {
+            if (SEGMENT_KEY.matcher(key).matches()) {
+                keys.add(key);
+            }
+        }
+        keys.sort(Comparator.naturalOrder());
+        String holding = null;
+        for (String key : keys) {
+            var m = SEGMENT_KEY.matcher(key);
+            if (m.matches() && Long.parseUnsignedLong(m.group(2), 16) <= lsn) {
+                holding = key;
+            }
+        }
+        if (holding == null) {
+            return Optional.empty();
+        }
+        Optional<ChangeSegment> h = read(databaseId, holding);
+        if (h.isEmpty() || h.get().end() < lsn) {
+            return Optional.empty();
+        }
+        for (ChangeGap g : gaps(databaseId)) {
+            if (Lsn.parse(g.lastArchived()) >= lsn) {
+                return Optional.empty();
+            }
+        }
+        return last(databaseId).map(s -> readUpTo(List.of(s)));
+    }
+
     public List<ChangeGap> gaps(String databaseId) {
         List<ChangeGap> found = new ArrayList<>();
         for (String key : vault.list(prefix(databaseId) + "gaps/")) {

@@ -1,0 +1,136 @@
+package dev.lifeboat.core.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.core.changes.ChangeArchive;
+import dev.lifeboat.core.changes.ChangeSegment;
+import dev.lifeboat.core.changes.Lsn;
+import dev.lifeboat.core.changes.StreamingChanges;
+import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.model.DatabaseEngine;
+import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Secret;
+import dev.lifeboat.core.testing.FakeChangeServer;
+import dev.lifeboat.core.testing.FakeDumps;
+import dev.lifeboat.core.testing.InMemoryVault;
+import dev.lifeboat.core.testing.MutableClock;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 41: the recovery point per database, the newest moment a restore reaches: a dump, a snapshot copy, or the
+ * change archive going on from the newest dump, judged from two manifests and the gap marks.
+ */
+class RecoveryPointTest {
+    private static final DatabaseTarget SOURCE =
+            new DatabaseTarget(DatabaseEngine.POSTGRESQL, "db", 5432, "shop", "u", Secret.none());
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T01:00:00Z"));
+    private final InMemoryVault vault = new InMemoryVault();
+    private final FakeChangeServer server = new FakeChangeServer();
+    private final ChangeArchive archive = new ChangeArchive(vault);
+
+    RecoveryPointTest() {
+        server.clock = clock;
+        server.createSlot(SOURCE, "lifeboat_shop");
+    }
+
+    private void stream() {
+        AtomicInteger polls = new AtomicInteger();
+        new StreamingChanges(
+                        vault,
+                        server,
+                        clock,
+                        new StreamingChanges.Settings(
+                                Duration.ofSeconds(1),
+                                1 << 20,
+                                Duration.ofSeconds(30),
+                                Duration.ofMillis(1),
+                                Duration.ofMillis(1)))
+                .run(
+                        "shop",
+                        SOURCE,
+                        () -> polls.incrementAndGet() > 10_000
+                                || archive.last("shop")
+                                        .map(s -> s.end()
+                                                >= server.committed.getLast().next())
+                                        .orElse(false));
+    }
+
+    /** A dump whose place in the change stream is just before transaction {@code n}. */
+    private NewestBackups.Dump dumpBefore(int n) {
+        FakeChangeServer.Txn t = server.committed.get(n);
+        Instant by = t.at().minusMillis(100);
+        DumpManifest m = FakeDumps.take(vault, "shop", Clock.fixed(by, ZoneOffset.UTC))
+                .withChanges(
+                        new DumpManifest.Changes(Lsn.format(t.lsn() - 1), t.xid() + ":" + t.xid() + ":", "f1", by));
+        return new NewestBackups.Dump(m.backupId(), m.startedAt(), false, m);
+    }
+
+    private static NewestBackups.Newest newest(NewestBackups.Dump dump, NewestBackups.Copy copy) {
+        return new NewestBackups.Newest("shop", dump, copy, null, List.of());
+    }
+
+    @Test
+    void aDumpFollowedByTheChangeArchive_reachesWhatTheArchiveHolds() {
+        for (int i = 0; i < 10; i++) {
+            server.transaction(1);
+        }
+        NewestBackups.Dump dump = dumpBefore(3);
+        stream();
+        ChangeSegment last = archive.last("shop").orElseThrow();
+
+        RecoveryPoint p = RecoveryPoint.of(newest(dump, null), vault).orElseThrow();
+
+        assertThat(p.at()).isAfter(dump.takenAt()).isEqualTo(last.lastCommitAt());
+        assertThat(p.at()).isEqualTo(server.committed.getLast().at());
+        assertThat(p.by()).contains("dump " + dump.backupId(), "change archive");
+        assertThat(p.age(p.at().plusSeconds(90))).isEqualTo(Duration.ofSeconds(90));
+        assertThat(p.age(p.at().minusSeconds(5))).as("never negative").isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aGapAfterTheDump_stopsTheArchiveCounting_theDumpIsThePoint() {
+        for (int i = 0; i < 5; i++) {
+            server.transaction(1);
+        }
+        NewestBackups.Dump dump = dumpBefore(1);
+        stream();
+        server.slot = null;
+        server.transaction(1);
+        AtomicInteger polls = new AtomicInteger();
+        new StreamingChanges(vault, server, clock, StreamingChanges.Settings.DEFAULT)
+                .run("shop", SOURCE, () -> polls.incrementAndGet() > 20);
+        assertThat(archive.gaps("shop")).isNotEmpty();
+
+        assertThat(RecoveryPoint.of(newest(dump, null), vault).orElseThrow())
+                .isEqualTo(new RecoveryPoint("shop", dump.takenAt(), "dump " + dump.backupId()));
+    }
+
+    @Test
+    void anArchiveBegunAfterTheDump_doesNotCount_andANewerCopyWins() {
+        for (int i = 0; i < 3; i++) {
+            server.transaction(1);
+        }
+        NewestBackups.Dump dump = dumpBefore(0);
+        // The slot is made after the dump: what committed before it was never archived.
+        server.slot = null;
+        server.createSlot(SOURCE, "lifeboat_shop");
+        server.transaction(1);
+        stream();
+        assertThat(archive.segments("shop").getFirst().start())
+                .isGreaterThan(Lsn.parse(dump.manifest().changes().lsn()));
+
+        assertThat(RecoveryPoint.of(newest(dump, null), vault).orElseThrow().by())
+                .isEqualTo("dump " + dump.backupId());
+        Instant copied = clock.instant().plus(Duration.ofHours(1));
+        assertThat(RecoveryPoint.of(newest(dump, new NewestBackups.Copy("lifeboat-shop-1", copied, false)), vault)
+                        .orElseThrow())
+                .isEqualTo(new RecoveryPoint("shop", copied, "snapshot copy lifeboat-shop-1"));
+        assertThat(RecoveryPoint.of(newest(null, null), vault)).isEmpty();
+    }
+}
