@@ -251,6 +251,11 @@ kill -TERM "$PG_STREAMER"; wait "$PG_STREAMER" || true
 grep -q "^archived [0-9]* segments" "$VAULT_DIR/pgstream.log" || { cat "$VAULT_DIR/pgstream.log"; die "lifeboat stream ($PG_DB) did not report what it archived"; }
 # A logical slot keeps its database from being dropped; the destroy below needs it gone.
 pg -d postgres -c "SELECT pg_drop_replication_slot('lifeboat_orders_db')" >/dev/null
+# The recovery point (issue 41): what a restore reaches now is the change archive's last commit, past the moment,
+# not the last dump.
+lifeboat list --recovery-window --vault "file:$VAULT_DIR/vault" --database orders-db | tee "$VAULT_DIR/points.out"
+grep -q "^orders-db .* by dump .* and the change archive" "$VAULT_DIR/points.out" \
+  || die "lifeboat list --recovery-window does not give orders-db's recovery point from its change archive"
 "$LIFEBOAT_CACHE/moto-venv/bin/python" - "$INSTANCE" <<'PY'
 import sys, boto3
 rds = boto3.client("rds", region_name="eu-west-1")
