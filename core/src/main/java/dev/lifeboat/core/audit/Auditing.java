@@ -50,6 +50,7 @@ public final class Auditing {
         STALE_COPY,
         STALE_DUMP,
         STALE_CHANGES,
+        STREAM_NOT_POSSIBLE,
         UNVERIFIED,
         NO_SHAPE,
         FORWARDING_OFF
@@ -251,14 +252,14 @@ public final class Auditing {
             if (vault != null && b.copy() != null) {
                 // Issue 14: a copy without its shape record restores with RDS's defaults unless the operator types
                 // every value; a missing record means the pipeline could not describe or write it.
-                boolean recorded;
+                Optional<dev.lifeboat.core.model.DatabaseShape> shape;
                 try {
-                    recorded = ShapeRecords.read(vault, d.id(), b.copy().snapshotId())
-                            .isPresent();
+                    shape = ShapeRecords.read(vault, d.id(), b.copy().snapshotId());
                 } catch (RuntimeException e) {
-                    recorded = false;
+                    shape = Optional.empty();
                 }
-                if (!recorded) {
+                shape.flatMap(s -> streamNotPossible(d, where, s)).ifPresent(out::add);
+                if (shape.isEmpty()) {
                     out.add(new Finding(
                             Kind.NO_SHAPE,
                             Severity.MEDIUM,
@@ -406,5 +407,51 @@ public final class Auditing {
                     fix));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A streamed PostgreSQL database (issue 41) whose parameter group, as the snapshot pipeline recorded it with the
+     * newest copy (through the source role, DescribeDBParameters: the values set by the user), does not let the stream
+     * run: {@code rds.logical_replication} not 1 (wal_level stays replica) or {@code max_slot_wal_keep_size} left
+     * unbounded (the streamer refuses it: its slot could fill production's disk). Read from the record, so the audit
+     * needs no call of its own into production.
+     */
+    private static Optional<Finding> streamNotPossible(
+            LifeboatConfig.Database d, Location where, dev.lifeboat.core.model.DatabaseShape shape) {
+        if (d.dump() == null
+                || d.dump().stream() == null
+                || d.engine() != dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL) {
+            return Optional.empty();
+        }
+        java.util.Map<String, String> set = new java.util.HashMap<>();
+        if (shape.parameterGroup() != null) {
+            shape.parameterGroup().parameters().forEach(p -> set.put(p.name(), p.value()));
+        }
+        List<String> wrong = new ArrayList<>();
+        if (!"1".equals(set.get("rds.logical_replication"))) {
+            wrong.add("rds.logical_replication is not 1 (wal_level is not logical: nothing can be decoded)");
+        }
+        String keep = set.get("max_slot_wal_keep_size");
+        if (keep == null || keep.strip().startsWith("-")) {
+            wrong.add("max_slot_wal_keep_size is unbounded (the streamer refuses to run: its slot could keep WAL until"
+                    + " production's disk fills)");
+        }
+        if (wrong.isEmpty()) {
+            return Optional.empty();
+        }
+        String group = shape.parameterGroup() == null
+                ? "its parameter group"
+                : shape.parameterGroup().name();
+        return Optional.of(new Finding(
+                Kind.STREAM_NOT_POSSIBLE,
+                Severity.MEDIUM,
+                where,
+                d.source().identifier(),
+                d.id() + " streams its changes (dump.stream), but in " + group + " as recorded " + shape.recordedAt()
+                        + ": " + String.join("; ", wrong),
+                "in the " + (shape.kind() == DbKind.CLUSTER ? "DB cluster parameter group" : "DB parameter group")
+                        + " " + group + " set rds.logical_replication=1 and max_slot_wal_keep_size (e.g. 10240,"
+                        + " in MB), then reboot " + d.source().identifier() + "; lifeboat preflight --source URL checks"
+                        + " the server"));
     }
 }

@@ -78,13 +78,8 @@ class AuditingTest {
         assertThat(new Auditing(rds, null, vault, clock).audit(scheduled())).isEmpty();
     }
 
-    /**
-     * Issues 40 and 41: a streamed database's change archive, judged from the backup account, whose alarms production
-     * cannot silence: empty or older than the hour (or its lagAlarm, if longer) is HIGH, and so is a newest segment
-     * dated in the future, which Lifeboat's streamer did not write.
-     */
-    @Test
-    void aStreamedDatabasesChangeArchive_thatStopped_orIsDatedInTheFuture_isHigh() {
+    /** orders (PostgreSQL) with dump.stream and no schedules. */
+    private static LifeboatConfig streamedOrders() {
         LifeboatConfig c = TestSettings.orders();
         LifeboatConfig.Database d = c.database("orders");
         LifeboatConfig.DumpSettings streamed = new LifeboatConfig.DumpSettings(
@@ -102,7 +97,7 @@ class AuditingTest {
                 0,
                 null,
                 LifeboatConfig.StreamSettings.DEFAULT);
-        LifeboatConfig config = new LifeboatConfig(
+        return new LifeboatConfig(
                 c.backup(),
                 Map.of(
                         "orders",
@@ -116,6 +111,16 @@ class AuditingTest {
                                 streamed,
                                 d.verify())),
                 "{}");
+    }
+
+    /**
+     * Issues 40 and 41: a streamed database's change archive, judged from the backup account, whose alarms production
+     * cannot silence: empty or older than the hour (or its lagAlarm, if longer) is HIGH, and so is a newest segment
+     * dated in the future, which Lifeboat's streamer did not write.
+     */
+    @Test
+    void aStreamedDatabasesChangeArchive_thatStopped_orIsDatedInTheFuture_isHigh() {
+        LifeboatConfig config = streamedOrders();
         MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T03:00:00Z"));
         InMemoryRds rds = new InMemoryRds(clock);
         rds.addDatabase(PROD, "orders-prod", "postgres", null);
@@ -197,6 +202,114 @@ class AuditingTest {
         assertThat(new Auditing(rds, null, vault, clock).audit(config))
                 .singleElement()
                 .satisfies(f -> assertThat(f.problem()).contains("in the future", "did not write it"));
+    }
+
+    /**
+     * Issue 41: a streamed PostgreSQL database whose parameter group, as recorded with its newest copy, leaves logical
+     * decoding off or the slot's WAL unbounded: the stream cannot run, and the audit says which value to set where.
+     */
+    @Test
+    void aStreamedDatabaseWhoseRecordedParametersCannotFeedTheStream_isNamed_withTheValuesToSet() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T03:00:00Z"));
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
+        InMemoryVault vault = new InMemoryVault();
+        rds.put(Copies.lifeboatCopy(
+                BACKUP, "orders", "lifeboat-orders-a", clock.instant().minus(Duration.ofHours(2))));
+        ShapeRecords.record(vault, ShapeRecordsTest.shape("db.r6g.large", "1", clock.instant()), "lifeboat-orders-a");
+
+        assertThat(new Auditing(rds, null, vault, clock).audit(streamedOrders()))
+                .filteredOn(f -> f.kind() == Auditing.Kind.STREAM_NOT_POSSIBLE)
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Auditing.Severity.MEDIUM);
+                    assertThat(f.problem())
+                            .contains("in pg as recorded", "rds.logical_replication is not 1")
+                            .contains("max_slot_wal_keep_size is unbounded");
+                    assertThat(f.fix()).contains("DB parameter group pg", "rds.logical_replication=1", "reboot");
+                });
+
+        var shape = ShapeRecordsTest.shape("db.r6g.large", "1", clock.instant());
+        var set = new dev.lifeboat.core.model.DatabaseShape(
+                shape.version(),
+                shape.databaseId(),
+                shape.kind(),
+                shape.identifier(),
+                shape.account(),
+                shape.region(),
+                shape.recordedAt(),
+                shape.engine(),
+                shape.engineVersion(),
+                shape.instanceClass(),
+                shape.storage(),
+                shape.multiAz(),
+                shape.port(),
+                shape.network(),
+                new dev.lifeboat.core.model.DatabaseShape.ParameterGroup(
+                        "pg",
+                        "postgres16",
+                        List.of(
+                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
+                                        "rds.logical_replication", "1", "pending-reboot"),
+                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
+                                        "max_slot_wal_keep_size", "-1", "immediate"))),
+                shape.optionGroup(),
+                shape.iamAuthentication(),
+                shape.performanceInsights(),
+                shape.backupRetentionDays(),
+                shape.deletionProtection(),
+                shape.copyTagsToSnapshot(),
+                shape.caCertificate(),
+                shape.tags(),
+                shape.members());
+        rds.put(Copies.lifeboatCopy(
+                BACKUP, "orders", "lifeboat-orders-b", clock.instant().minus(Duration.ofHours(1))));
+        ShapeRecords.record(vault, set, "lifeboat-orders-b");
+        assertThat(new Auditing(rds, null, vault, clock).audit(streamedOrders()))
+                .filteredOn(f -> f.kind() == Auditing.Kind.STREAM_NOT_POSSIBLE)
+                .singleElement()
+                .satisfies(f -> assertThat(f.problem())
+                        .doesNotContain("rds.logical_replication")
+                        .contains("max_slot_wal_keep_size is unbounded"));
+
+        var bounded = new dev.lifeboat.core.model.DatabaseShape(
+                set.version(),
+                set.databaseId(),
+                set.kind(),
+                set.identifier(),
+                set.account(),
+                set.region(),
+                set.recordedAt(),
+                set.engine(),
+                set.engineVersion(),
+                set.instanceClass(),
+                set.storage(),
+                set.multiAz(),
+                set.port(),
+                set.network(),
+                new dev.lifeboat.core.model.DatabaseShape.ParameterGroup(
+                        "pg",
+                        "postgres16",
+                        List.of(
+                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
+                                        "rds.logical_replication", "1", "pending-reboot"),
+                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
+                                        "max_slot_wal_keep_size", "10240", "immediate"))),
+                set.optionGroup(),
+                set.iamAuthentication(),
+                set.performanceInsights(),
+                set.backupRetentionDays(),
+                set.deletionProtection(),
+                set.copyTagsToSnapshot(),
+                set.caCertificate(),
+                set.tags(),
+                set.members());
+        rds.put(Copies.lifeboatCopy(
+                BACKUP, "orders", "lifeboat-orders-c", clock.instant().minus(Duration.ofMinutes(30))));
+        ShapeRecords.record(vault, bounded, "lifeboat-orders-c");
+        assertThat(new Auditing(rds, null, vault, clock).audit(streamedOrders()))
+                .noneMatch(f -> f.kind() == Auditing.Kind.STREAM_NOT_POSSIBLE);
     }
 
     @Test
