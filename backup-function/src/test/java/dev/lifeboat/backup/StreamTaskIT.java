@@ -42,44 +42,10 @@ class StreamTaskIT {
         DatabaseTarget db = pg.newDatabase("streamtask");
         String id = "st" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         pg.execute(db.database(), "CREATE TABLE orders (id int PRIMARY KEY, note text)");
-        String bucket = moto.newBucket(moto.s3(), true);
-        String secret = moto.secretsManager()
-                .createSecret(b -> b.name("lifeboat/stream/" + UUID.randomUUID())
-                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + db.host() + "\",\"port\":" + db.port()
-                                + ",\"username\":\"" + db.user() + "\",\"password\":\"" + pg.password()
-                                + "\",\"dbname\":\"" + db.database() + "\"}"))
-                .arn();
-        String yaml = """
-                backup:
-                  account: "222222222222"
-                  region: %s
-                  kmsKeyArn: %s
-                  vault: s3://%s/lifeboat
-                databases:
-                  %s:
-                    engine: postgres
-                    source: {account: "111111111111", region: eu-west-1, instance: shop-prod,
-                             roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-shop}
-                    retention: {daily: 7}
-                    dump: {secretArn: "%s", vpcId: vpc-0a1b2c3d4e5f60718, subnetIds: [subnet-0a1b2c3d4e5f60718],
-                           egress: nat, stream: true}
-                """.formatted(MOTO_REGION, moto.newKmsKey(), bucket, id, secret);
-        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
-        assertThat(new dev.lifeboat.adapters.s3.S3Vault(
-                                moto.s3(),
-                                dev.lifeboat.adapters.s3.S3Vault.Settings.of(bucket, "config"),
-                                Clock.systemUTC())
-                        .putIfAbsent("lifeboat.yml", document))
-                .isTrue();
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ENDPOINT_URL", moto.endpoint());
-        env.put("AWS_REGION", MOTO_REGION);
-        env.put("AWS_ACCESS_KEY_ID", "testing");
-        env.put("AWS_SECRET_ACCESS_KEY", "testing");
-        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
-        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
-        env.put(StreamTask.DATABASE, id);
-        env.put(StreamTask.REPORT_SECONDS, "1");
+        Deployed deployed = deploy(pg, moto, db, id);
+        Map<String, String> env = deployed.env();
+        String bucket = deployed.bucket();
+        String yaml = deployed.yaml();
         var config = ConfigLoader.parse(yaml, "task lifeboat.yml");
         ChangeArchive archive = new ChangeArchive(BackupHandler.openVault(config, moto.clients(), Clock.systemUTC()));
 
@@ -157,41 +123,7 @@ class StreamTaskIT {
         DatabaseTarget db = pg.newDatabase("streamrefused");
         String id = "st" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         pg.execute(db.database(), "SELECT pg_create_logical_replication_slot('" + slot(id) + "', 'test_decoding')");
-        String bucket = moto.newBucket(moto.s3(), true);
-        String secret = moto.secretsManager()
-                .createSecret(b -> b.name("lifeboat/stream/" + UUID.randomUUID())
-                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + db.host() + "\",\"port\":" + db.port()
-                                + ",\"username\":\"" + db.user() + "\",\"password\":\"" + pg.password()
-                                + "\",\"dbname\":\"" + db.database() + "\"}"))
-                .arn();
-        String yaml = """
-                backup:
-                  account: "222222222222"
-                  region: %s
-                  kmsKeyArn: %s
-                  vault: s3://%s/lifeboat
-                databases:
-                  %s:
-                    engine: postgres
-                    source: {account: "111111111111", region: eu-west-1, instance: shop-prod,
-                             roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-shop}
-                    retention: {daily: 7}
-                    dump: {secretArn: "%s", vpcId: vpc-0a1b2c3d4e5f60718, subnetIds: [subnet-0a1b2c3d4e5f60718],
-                           egress: nat, stream: true}
-                """.formatted(MOTO_REGION, moto.newKmsKey(), bucket, id, secret);
-        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
-        new dev.lifeboat.adapters.s3.S3Vault(
-                        moto.s3(), dev.lifeboat.adapters.s3.S3Vault.Settings.of(bucket, "config"), Clock.systemUTC())
-                .putIfAbsent("lifeboat.yml", document);
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ENDPOINT_URL", moto.endpoint());
-        env.put("AWS_REGION", MOTO_REGION);
-        env.put("AWS_ACCESS_KEY_ID", "testing");
-        env.put("AWS_SECRET_ACCESS_KEY", "testing");
-        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
-        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
-        env.put(StreamTask.DATABASE, id);
-        env.put(StreamTask.REPORT_SECONDS, "1");
+        Map<String, String> env = deploy(pg, moto, db, id).env();
         Process task = MainProcess.start("dev.lifeboat.backup.StreamTask", env, dir);
         try {
             await(() -> err(dir).contains("is not Lifeboat's") && err(dir).contains("trying again in 60 s"), task, dir);
@@ -215,6 +147,51 @@ class StreamTaskIT {
         } catch (java.io.IOException e) {
             return "";
         }
+    }
+
+    /** What the CDK app deploys for a streamed database: lifeboat.yml published to S3, its secret, the environment. */
+    private record Deployed(Map<String, String> env, String bucket, String yaml) {}
+
+    private static Deployed deploy(PostgresServer pg, MotoServer moto, DatabaseTarget db, String id) {
+        String bucket = moto.newBucket(moto.s3(), true);
+        String secret = moto.secretsManager()
+                .createSecret(b -> b.name("lifeboat/stream/" + UUID.randomUUID())
+                        .secretString("{\"engine\":\"postgres\",\"host\":\"" + db.host() + "\",\"port\":" + db.port()
+                                + ",\"username\":\"" + db.user() + "\",\"password\":\"" + pg.password()
+                                + "\",\"dbname\":\"" + db.database() + "\"}"))
+                .arn();
+        String yaml = """
+                backup:
+                  account: "222222222222"
+                  region: %s
+                  kmsKeyArn: %s
+                  vault: s3://%s/lifeboat
+                databases:
+                  %s:
+                    engine: postgres
+                    source: {account: "111111111111", region: eu-west-1, instance: shop-prod,
+                             roleArn: "arn:aws:iam::111111111111:role/lifeboat-source", externalId: lifeboat-shop}
+                    retention: {daily: 7}
+                    dump: {secretArn: "%s", vpcId: vpc-0a1b2c3d4e5f60718, subnetIds: [subnet-0a1b2c3d4e5f60718],
+                           egress: nat, stream: true}
+                """.formatted(MOTO_REGION, moto.newKmsKey(), bucket, id, secret);
+        byte[] document = yaml.getBytes(StandardCharsets.UTF_8);
+        assertThat(new dev.lifeboat.adapters.s3.S3Vault(
+                                moto.s3(),
+                                dev.lifeboat.adapters.s3.S3Vault.Settings.of(bucket, "config"),
+                                Clock.systemUTC())
+                        .putIfAbsent("lifeboat.yml", document))
+                .isTrue();
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_ENDPOINT_URL", moto.endpoint());
+        env.put("AWS_REGION", MOTO_REGION);
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put(DeployedConfig.LOCATION_VARIABLE, "s3://" + bucket + "/config/lifeboat.yml");
+        env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
+        env.put(StreamTask.DATABASE, id);
+        env.put(StreamTask.REPORT_SECONDS, "1");
+        return new Deployed(env, bucket, yaml);
     }
 
     private static long slots(PostgresServer pg, String id) {

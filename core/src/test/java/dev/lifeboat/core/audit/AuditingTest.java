@@ -149,21 +149,7 @@ class AuditingTest {
         server.createSlot(source, "lifeboat_orders");
         server.transaction(2);
         var archive = new dev.lifeboat.core.changes.ChangeArchive(vault);
-        int[] polls = {0};
-        new dev.lifeboat.core.changes.StreamingChanges(
-                        vault,
-                        server,
-                        clock,
-                        new dev.lifeboat.core.changes.StreamingChanges.Settings(
-                                Duration.ofSeconds(1),
-                                1 << 20,
-                                Duration.ofSeconds(30),
-                                Duration.ofMillis(1),
-                                Duration.ofMillis(1)))
-                .run(
-                        "orders",
-                        source,
-                        () -> ++polls[0] > 1000 || archive.last("orders").isPresent());
+        dev.lifeboat.core.testing.Archiving.untilArchived(vault, server, "orders", source);
         assertThat(new Auditing(rds, null, vault, clock).audit(config)).isEmpty();
 
         // It stopped: past the hour, the archive is stale.
@@ -204,6 +190,43 @@ class AuditingTest {
                 .satisfies(f -> assertThat(f.problem()).contains("in the future", "did not write it"));
     }
 
+    /** {@code shape} with its parameter group setting rds.logical_replication and max_slot_wal_keep_size. */
+    private static dev.lifeboat.core.model.DatabaseShape withParameters(
+            dev.lifeboat.core.model.DatabaseShape shape, String logicalReplication, String maxSlotWalKeepSize) {
+        return new dev.lifeboat.core.model.DatabaseShape(
+                shape.version(),
+                shape.databaseId(),
+                shape.kind(),
+                shape.identifier(),
+                shape.account(),
+                shape.region(),
+                shape.recordedAt(),
+                shape.engine(),
+                shape.engineVersion(),
+                shape.instanceClass(),
+                shape.storage(),
+                shape.multiAz(),
+                shape.port(),
+                shape.network(),
+                new dev.lifeboat.core.model.DatabaseShape.ParameterGroup(
+                        "pg",
+                        "postgres16",
+                        List.of(
+                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
+                                        "rds.logical_replication", logicalReplication, "pending-reboot"),
+                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
+                                        "max_slot_wal_keep_size", maxSlotWalKeepSize, "immediate"))),
+                shape.optionGroup(),
+                shape.iamAuthentication(),
+                shape.performanceInsights(),
+                shape.backupRetentionDays(),
+                shape.deletionProtection(),
+                shape.copyTagsToSnapshot(),
+                shape.caCertificate(),
+                shape.tags(),
+                shape.members());
+    }
+
     /**
      * Issue 41: a streamed PostgreSQL database whose parameter group, as recorded with its newest copy, leaves logical
      * decoding off or the slot's WAL unbounded: the stream cannot run, and the audit says which value to set where.
@@ -231,38 +254,7 @@ class AuditingTest {
                 });
 
         var shape = ShapeRecordsTest.shape("db.r6g.large", "1", clock.instant());
-        var set = new dev.lifeboat.core.model.DatabaseShape(
-                shape.version(),
-                shape.databaseId(),
-                shape.kind(),
-                shape.identifier(),
-                shape.account(),
-                shape.region(),
-                shape.recordedAt(),
-                shape.engine(),
-                shape.engineVersion(),
-                shape.instanceClass(),
-                shape.storage(),
-                shape.multiAz(),
-                shape.port(),
-                shape.network(),
-                new dev.lifeboat.core.model.DatabaseShape.ParameterGroup(
-                        "pg",
-                        "postgres16",
-                        List.of(
-                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
-                                        "rds.logical_replication", "1", "pending-reboot"),
-                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
-                                        "max_slot_wal_keep_size", "-1", "immediate"))),
-                shape.optionGroup(),
-                shape.iamAuthentication(),
-                shape.performanceInsights(),
-                shape.backupRetentionDays(),
-                shape.deletionProtection(),
-                shape.copyTagsToSnapshot(),
-                shape.caCertificate(),
-                shape.tags(),
-                shape.members());
+        var set = withParameters(shape, "1", "-1");
         rds.put(Copies.lifeboatCopy(
                 BACKUP, "orders", "lifeboat-orders-b", clock.instant().minus(Duration.ofHours(1))));
         ShapeRecords.record(vault, set, "lifeboat-orders-b");
@@ -273,38 +265,7 @@ class AuditingTest {
                         .doesNotContain("rds.logical_replication")
                         .contains("max_slot_wal_keep_size is unbounded"));
 
-        var bounded = new dev.lifeboat.core.model.DatabaseShape(
-                set.version(),
-                set.databaseId(),
-                set.kind(),
-                set.identifier(),
-                set.account(),
-                set.region(),
-                set.recordedAt(),
-                set.engine(),
-                set.engineVersion(),
-                set.instanceClass(),
-                set.storage(),
-                set.multiAz(),
-                set.port(),
-                set.network(),
-                new dev.lifeboat.core.model.DatabaseShape.ParameterGroup(
-                        "pg",
-                        "postgres16",
-                        List.of(
-                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
-                                        "rds.logical_replication", "1", "pending-reboot"),
-                                new dev.lifeboat.core.model.DatabaseShape.Parameter(
-                                        "max_slot_wal_keep_size", "10240", "immediate"))),
-                set.optionGroup(),
-                set.iamAuthentication(),
-                set.performanceInsights(),
-                set.backupRetentionDays(),
-                set.deletionProtection(),
-                set.copyTagsToSnapshot(),
-                set.caCertificate(),
-                set.tags(),
-                set.members());
+        var bounded = withParameters(set, "1", "10240");
         rds.put(Copies.lifeboatCopy(
                 BACKUP, "orders", "lifeboat-orders-c", clock.instant().minus(Duration.ofMinutes(30))));
         ShapeRecords.record(vault, bounded, "lifeboat-orders-c");

@@ -40,25 +40,7 @@ class RecoveryPointTest {
     }
 
     private void stream() {
-        AtomicInteger polls = new AtomicInteger();
-        new StreamingChanges(
-                        vault,
-                        server,
-                        clock,
-                        new StreamingChanges.Settings(
-                                Duration.ofSeconds(1),
-                                1 << 20,
-                                Duration.ofSeconds(30),
-                                Duration.ofMillis(1),
-                                Duration.ofMillis(1)))
-                .run(
-                        "shop",
-                        SOURCE,
-                        () -> polls.incrementAndGet() > 10_000
-                                || archive.last("shop")
-                                        .map(s -> s.end()
-                                                >= server.committed.getLast().next())
-                                        .orElse(false));
+        dev.lifeboat.core.testing.Archiving.untilArchived(vault, server, "shop", SOURCE);
     }
 
     /** A dump whose place in the change stream is just before transaction {@code n}. */

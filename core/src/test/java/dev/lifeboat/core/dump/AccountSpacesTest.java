@@ -150,27 +150,8 @@ class AccountSpacesTest {
         for (int i = 0; i < transactions; i++) {
             server.transaction(2);
         }
-        var archive = new dev.lifeboat.core.changes.ChangeArchive(view);
-        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
-        new dev.lifeboat.core.changes.StreamingChanges(
-                        view,
-                        server,
-                        streamClock,
-                        new dev.lifeboat.core.changes.StreamingChanges.Settings(
-                                Duration.ofSeconds(1),
-                                1 << 20,
-                                Duration.ofSeconds(30),
-                                Duration.ofMillis(1),
-                                Duration.ofMillis(1)))
-                .run(
-                        db,
-                        source,
-                        () -> polls.incrementAndGet() > 10_000
-                                || archive.last(db)
-                                        .map(s -> s.end()
-                                                >= server.committed.getLast().next())
-                                        .orElse(false));
-        return archive.segments(db);
+        dev.lifeboat.core.testing.Archiving.untilArchived(view, server, db, source);
+        return new dev.lifeboat.core.changes.ChangeArchive(view).segments(db);
     }
 
     @Test
