@@ -13,6 +13,7 @@ import dev.lifeboat.core.guard.Guarding;
 import dev.lifeboat.core.guard.HookDecision;
 import dev.lifeboat.core.guard.TerraformPlan;
 import dev.lifeboat.core.guard.TerraformRun;
+import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import java.io.IOException;
@@ -86,6 +87,15 @@ final class GuardCommand implements Callable<Integer> {
     boolean takeBackup;
 
     @Option(
+            names = "--budget",
+            paramLabel = "DURATION",
+            defaultValue = "45s",
+            description = "with --hook --take-backup: how long the hook may spend dumping the database a command would"
+                    + " destroy before it blocks the command instead (e.g. 45s, 2m; default: ${DEFAULT-VALUE}; keep it"
+                    + " under the agent's hook timeout, 60 s in Claude Code unless its hook sets timeout)")
+    String budget;
+
+    @Option(
             names = "--poll-seconds",
             defaultValue = "30",
             paramLabel = "S",
@@ -133,7 +143,7 @@ final class GuardCommand implements Callable<Integer> {
             if (wrap && !TerraformRun.isTerraform(command.getFirst())) {
                 return wrapDatabaseCommand();
             }
-            if (config == null) {
+            if (config == null && !(hook && takeBackup)) {
                 throw new IllegalArgumentException("give --config lifeboat.yml: "
                         + (wrap
                                 ? "the wrapper guards a Terraform plan by the databases lifeboat.yml protects"
@@ -181,6 +191,27 @@ final class GuardCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
         }
+        List<CommandHook.Danger> databases = dangers.stream()
+                .filter(d -> d.target() == CommandHook.Target.DATABASE)
+                .toList();
+        // The hook takes the backup too (issue 43): a command whose every danger is a database it names, with no fresh
+        // backup, is allowed once that database was dumped and read back within the budget; without lifeboat.yml
+        // that is all the hook can allow.
+        boolean mayBackUp = fromHook && takeBackup && !databases.isEmpty() && databases.size() == dangers.size();
+        if (fromHook && config == null) {
+            if (mayBackUp) {
+                return backedUpInTheHook(databases, hookCommand);
+            }
+            dangers.stream()
+                    .filter(d -> d.target() != CommandHook.Target.DATABASE)
+                    .forEach(d -> context.err()
+                            .println("lifeboat guard: blocked `" + d.what() + "`: "
+                                    + (d.reason() != null
+                                            ? d.reason() + "; fix: " + d.fix()
+                                            : "whether it may run depends on the backups of the databases"
+                                                    + " lifeboat.yml protects; give the hook --config lifeboat.yml")));
+            return ExitCode.BAD_INPUT;
+        }
         LifeboatConfig cfg = ConfigLoader.load(config);
         List<TerraformPlan.Deletion> deletions;
         if (fromHook) {
@@ -197,6 +228,9 @@ final class GuardCommand implements Callable<Integer> {
                     addresses());
             if (r.allowed()) {
                 return ExitCode.OK;
+            }
+            if (mayBackUp) {
+                return backedUpInTheHook(databases, hookCommand);
             }
             r.blocked().forEach(b -> context.err().println("lifeboat guard: " + b));
             if (r.guarded() != null && !r.guarded().allowed()) {
@@ -316,52 +350,92 @@ final class GuardCommand implements Callable<Integer> {
                                 + line);
                 return ExitCode.REFUSED;
             }
-            String vaultUri = vault != null ? vault : "file:" + here.resolve(".lifeboat-vault");
-            Vault v = context.aws().vault(vaultUri, dev.lifeboat.adapters.s3.S3Vault.Settings::of, context.clock());
-            java.util.Set<String> done = new java.util.HashSet<>();
-            for (CommandHook.Danger d : databases) {
-                dev.lifeboat.core.model.DatabaseTarget target;
-                try {
-                    target = BackupTarget.of(d, context.env(), context.home());
-                } catch (IllegalArgumentException e) {
-                    context.err()
-                            .println("lifeboat guard: refused `" + d.what() + "`: " + e.getMessage()
-                                    + "; nothing ran. Fix: set DATABASE_URL (postgres://USER@HOST:PORT/DB, mysql://,"
-                                    + " mariadb://) or PGHOST, PGPORT, PGUSER and PGDATABASE for the command");
-                    return ExitCode.REFUSED;
-                }
-                if (!done.add(target.describe())) {
-                    continue;
-                }
-                String id = BackupTarget.databaseId(target.database());
-                try {
-                    var m = new dev.lifeboat.core.dump.TakingDump(
-                                    v,
-                                    context.inspector(),
-                                    context.tools(),
-                                    context.clock(),
-                                    dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS)
-                            .dump(new dev.lifeboat.core.dump.TakingDump.Command(id, target, null, null))
-                            .manifest();
-                    m = dev.lifeboat.core.restore.ReadingBack.check(v, context.clock(), m);
-                    context.err()
-                            .println("lifeboat guard: backed up " + target.describe() + " before `" + d.what() + "`:"
-                                    + " backup " + m.backupId() + " of " + id + " in " + v.describe() + " ("
-                                    + m.sizeBytes() + " bytes, read back whole, sha256 " + m.sha256() + ")");
-                    context.err()
-                            .println("lifeboat guard: restore it with: lifeboat restore --from dump --vault " + vaultUri
-                                    + " --database " + id + " --backup " + m.backupId() + " --target "
-                                    + target.engine().urlScheme() + "://" + target.user() + "@" + target.host() + ":"
-                                    + target.port() + "/" + target.database() + "_restored --create");
-                } catch (RuntimeException e) {
-                    context.err()
-                            .println("lifeboat guard: refused `" + d.what() + "`: the backup of " + target.describe()
-                                    + " failed (" + describe(e) + "); nothing ran");
-                    return ExitCode.REFUSED;
-                }
+            if (!backUp(databases, null)) {
+                return ExitCode.REFUSED;
             }
         }
         return run(command, null);
+    }
+
+    /**
+     * Dumps each database the commands name into {@code --vault} (a local {@code .lifeboat-vault} by default) and reads
+     * it back whole, saying where each backup is and how to restore it; {@code within}: how long each dump may take
+     * (null: a wrapper's, unbounded in practice). Whether every database was backed up; if not, it says why and
+     * nothing may run.
+     */
+    private boolean backUp(List<CommandHook.Danger> databases, Duration within) {
+        Path here = Path.of("").toAbsolutePath();
+        String vaultUri = vault != null ? vault : "file:" + here.resolve(".lifeboat-vault");
+        Vault v = context.aws().vault(vaultUri, dev.lifeboat.adapters.s3.S3Vault.Settings::of, context.clock());
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (CommandHook.Danger d : databases) {
+            dev.lifeboat.core.model.DatabaseTarget target;
+            try {
+                target = BackupTarget.of(d, context.env(), context.home());
+            } catch (IllegalArgumentException e) {
+                context.err()
+                        .println("lifeboat guard: refused `" + d.what() + "`: " + e.getMessage()
+                                + "; nothing ran. Fix: set DATABASE_URL (postgres://USER@HOST:PORT/DB, mysql://,"
+                                + " mariadb://) or PGHOST, PGPORT, PGUSER and PGDATABASE for the command");
+                return false;
+            }
+            if (!done.add(target.describe())) {
+                continue;
+            }
+            String id = BackupTarget.databaseId(target.database());
+            try {
+                var m = new dev.lifeboat.core.dump.TakingDump(
+                                v,
+                                context.inspector(),
+                                context.tools(),
+                                context.clock(),
+                                within == null
+                                        ? dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS
+                                        : new dev.lifeboat.core.dump.TakingDump.Settings(
+                                                dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS
+                                                        .exactRowCountThreshold(),
+                                                within))
+                        .dump(new dev.lifeboat.core.dump.TakingDump.Command(id, target, null, null))
+                        .manifest();
+                m = dev.lifeboat.core.restore.ReadingBack.check(v, context.clock(), m);
+                context.err()
+                        .println("lifeboat guard: backed up " + target.describe() + " before `" + d.what() + "`:"
+                                + " backup " + m.backupId() + " of " + id + " in " + v.describe() + " ("
+                                + m.sizeBytes() + " bytes, read back whole, sha256 " + m.sha256() + ")");
+                context.err()
+                        .println("lifeboat guard: restore it with: lifeboat restore --from dump --vault " + vaultUri
+                                + " --database " + id + " --backup " + m.backupId() + " --target "
+                                + target.engine().urlScheme() + "://" + target.user() + "@" + target.host() + ":"
+                                + target.port() + "/" + target.database() + "_restored --create");
+            } catch (RuntimeException e) {
+                context.err()
+                        .println("lifeboat guard: refused `" + d.what() + "`: the backup of " + target.describe()
+                                + " failed (" + describe(e) + "); nothing ran");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The hook's backup: allowed (0) once taken, else blocked (2) with the command that takes one outside it. */
+    private int backedUpInTheHook(List<CommandHook.Danger> databases, String hookCommand) {
+        Duration within = hookBudget();
+        if (backUp(databases, within)) {
+            return ExitCode.OK;
+        }
+        context.err()
+                .println("lifeboat guard: blocked: no backup was taken within --budget " + Durations.human(within)
+                        + "; take one first, then run the command again: lifeboat guard --take-backup -- "
+                        + hookCommand.strip());
+        return ExitCode.BAD_INPUT;
+    }
+
+    private Duration hookBudget() {
+        String t = budget.trim();
+        if (t.matches("[0-9]{1,5}s") && Long.parseLong(t.substring(0, t.length() - 1)) > 0) {
+            return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+        }
+        return dev.lifeboat.core.model.Durations.parse(t, "--budget");
     }
 
     private static String describe(RuntimeException e) {

@@ -267,6 +267,64 @@ class GuardCommandIT {
         assertThat(Fingerprint.of(pg, restored)).isEqualTo(before);
     }
 
+    /**
+     * Issue 43: the hook takes the backup too. With --take-backup and no lifeboat.yml, a coding agent's
+     * `drizzle-kit push --force` is allowed only once the database DATABASE_URL names was dumped into the vault and read
+     * back, within the budget; the dump restores identical. A harmless command costs no dump; a destroyer the hook
+     * cannot back up (terraform destroy without lifeboat.yml) is blocked, saying what to give; a budget that is not a
+     * duration blocks too.
+     */
+    @Test
+    void theHook_withTakeBackup_backsUpTheDatabaseADestroyerNames_thenAllowsIt(PostgresServer pg) throws IOException {
+        DatabaseTarget db = pg.newDatabase("hookdrizzle");
+        Fixtures.loadTricky(pg, db.database());
+        java.util.Map<String, String> before = Fingerprint.of(pg, db.database());
+        String databaseUrl = "postgres://" + db.user() + ":" + pg.password() + "@" + db.host() + ":" + db.port() + "/"
+                + db.database();
+        Path laptopVault = dir.resolve("hook-vault");
+        String drizzle = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"npx drizzle-kit push --force\"}}";
+        String[] hook = {"guard", "--hook", "--take-backup", "--budget", "60s", "--vault", "file:" + laptopVault};
+
+        InProcessLifeboat harmless = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .env("DATABASE_URL", databaseUrl)
+                .input("{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"npx drizzle-kit generate\"}}");
+        assertThat(harmless.run(hook)).as(harmless.err()).isZero();
+        assertThat(laptopVault).doesNotExist();
+
+        InProcessLifeboat agent = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .env("DATABASE_URL", databaseUrl)
+                .input(drizzle);
+        assertThat(agent.run(hook)).as(agent.err()).isZero();
+        assertThat(agent.err())
+                .contains("backed up postgresql://", "read back whole")
+                .doesNotContain(pg.password());
+        String restore = agent.err()
+                .lines()
+                .filter(l -> l.startsWith("lifeboat guard: restore it with: lifeboat restore "))
+                .findFirst()
+                .orElseThrow()
+                .substring("lifeboat guard: restore it with: lifeboat ".length());
+        pg.execute(db.database(), "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        InProcessLifeboat restoring =
+                new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").env("PGPASSWORD", pg.password());
+        assertThat(restoring.run(restore.split(" "))).as(restoring.err()).isZero();
+        String restored = restore.substring(restore.lastIndexOf('/') + 1, restore.indexOf(" --create"));
+        assertThat(Fingerprint.of(pg, restored)).isEqualTo(before);
+
+        InProcessLifeboat terraform = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .input("{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"terraform destroy -auto-approve\"}}");
+        assertThat(terraform.run(hook)).isEqualTo(2);
+        assertThat(terraform.err()).contains("blocked `terraform destroy", "--config lifeboat.yml");
+
+        InProcessLifeboat badBudget = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .env("DATABASE_URL", databaseUrl)
+                .input(drizzle);
+        assertThat(badBudget.run(
+                        "guard", "--hook", "--take-backup", "--budget", "soon", "--vault", "file:" + laptopVault))
+                .isEqualTo(2);
+        assertThat(badBudget.err()).contains("--budget 'soon'");
+    }
+
     /** A backup that cannot be taken blocks the command: exit 3, and the tool never ran. */
     @Test
     void takeBackup_thatFails_runsNothing(PostgresServer pg) throws IOException {
@@ -331,6 +389,8 @@ class GuardCommandIT {
             throws IOException {
         String run = java.util.UUID.randomUUID().toString().substring(0, 8);
         String instance = "guard-" + run;
+        // Its own database id: the shared moto keeps other runs' copies (the drill's of "orders"), which would count.
+        String id = "orders" + run.replace("-", "");
         String key;
         try (var kms = software.amazon.awssdk.services.kms.KmsClient.builder()
                 .endpointOverride(java.net.URI.create(moto.endpoint()))
@@ -362,7 +422,7 @@ class GuardCommandIT {
                   kmsKeyArn: %s
                   vaultRetentionDays: 1098
                 databases:
-                  orders:
+                  %s:
                     engine: postgres
                     source:
                       account: "123456789012"
@@ -372,7 +432,7 @@ class GuardCommandIT {
                       externalId: lifeboat-orders
                     snapshot: {mode: create, copyStrategy: single-step}
                     retention: {daily: 7}
-                """.formatted(key, instance));
+                """.formatted(key, id, instance));
         Path destroy = dir.resolve("moto-plan.json");
         Files.writeString(
                 destroy,
@@ -388,8 +448,8 @@ class GuardCommandIT {
                 .toArray(String[]::new);
         assertThat(cli.run(taking)).as(cli.err()).isEqualTo(ExitCode.OK);
         assertThat(cli.err())
-                .contains("lifeboat guard: cannot dump orders")
-                .contains("lifeboat guard: snapshot copy of orders available");
+                .contains("lifeboat guard: cannot dump " + id)
+                .contains("lifeboat guard: snapshot copy of " + id + " available");
         assertThat(cli.out()).contains("newest snapshot copy: 20");
         assertThat(cli.run(guard))
                 .as("the copy stays: allowed without taking another")
