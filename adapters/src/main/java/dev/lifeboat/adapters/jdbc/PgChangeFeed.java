@@ -261,6 +261,11 @@ public final class PgChangeFeed implements ChangeFeed {
                     .withSlotOption("include-transaction", true)
                     .withSlotOption(numbersAsText ? "numeric-data-types-as-string" : "include-transaction", true)
                     .withStatusInterval(10, TimeUnit.SECONDS)
+                    // The driver would otherwise report every position it hears of (a keepalive's too) as flushed,
+                    // and the server would move the slot past what the vault holds: a restarted streamer then saw
+                    // "moved on by another reader" and marked a gap (found by a hostile review). Only confirm(),
+                    // after a segment's manifest is written, tells the server what it may recycle.
+                    .withAutomaticFlush(false)
                     .start();
             return new ReplicationStream(c, stream);
         } catch (SQLException e) {

@@ -380,6 +380,45 @@ class PgChangeFeedIT {
     }
 
     /**
+     * The slot moves only when Lifeboat confirms a position: not when the driver hears of the server's WAL moving on
+     * (writes in another database come as keepalives). pgjdbc's default flushed every position it received at each
+     * status update, and a streamer stopped and started again then found its slot past the archive's end: a gap that
+     * was not one.
+     */
+    @Test
+    void theSlotMovesOnlyWhenAPositionIsConfirmed_notWhenTheServersWalMovesOnElsewhere(PostgresServer pg)
+            throws Exception {
+        DatabaseTarget source = pg.newDatabase("cf_keep");
+        DatabaseTarget elsewhere = pg.newDatabase("cf_elsewhere");
+        pg.execute(elsewhere.database(), "CREATE TABLE busy (id int)");
+        String slot = PostgresServer.uniqueName("lifeboat_it");
+        long from = feed.createSlot(source, slot);
+        try {
+            try (ChangeFeed.Stream stream = feed.stream(source, slot, from)) {
+                // Past two of the driver's status updates (every 10 s), the server's WAL moving on all the while.
+                long until = System.nanoTime() + Duration.ofSeconds(23).toNanos();
+                int i = 0;
+                while (System.nanoTime() < until) {
+                    pg.execute(elsewhere.database(), "INSERT INTO busy SELECT g FROM generate_series(1, 1000) g");
+                    assertThat(stream.next(Duration.ofMillis(500)))
+                            .as("nothing happens in " + source.database())
+                            .isEmpty();
+                    i++;
+                }
+                assertThat(i).isPositive();
+                assertThat(stream.lastReceived())
+                        .as("the server's WAL moved on")
+                        .isGreaterThan(from);
+            }
+            assertThat(feed.slot(source, slot).orElseThrow().confirmedFlush())
+                    .as("nothing was confirmed, so the slot stays where it was made")
+                    .isEqualTo(from);
+        } finally {
+            feed.dropSlot(source, slot);
+        }
+    }
+
+    /**
      * Makes the source ({@code schema} run in it), copies it as it is, opens a slot, runs {@code changes}, reads the
      * slot up to a marker row, replays what it read into the copy and compares every table and sequence.
      */
