@@ -191,6 +191,8 @@ class StreamTaskIT {
         env.put(DeployedConfig.SHA256_VARIABLE, Sha256.hex(document));
         env.put(StreamTask.DATABASE, id);
         env.put(StreamTask.REPORT_SECONDS, "1");
+        // As FargateTasks sets it for every task (the child would otherwise inherit failsafe's).
+        env.put("AWS_EMF_ENVIRONMENT", dev.lifeboat.protocol.MetricNames.EMF_ENVIRONMENT_OF_TASKS);
         return new Deployed(env, bucket, yaml);
     }
 

@@ -783,7 +783,8 @@ public final class ConfigLoader {
             return LifeboatConfig.StreamSettings.DEFAULT;
         }
         if (!n.isObject()) {
-            errors.add(path + ": '" + n.asText() + "' is not true, false or {lagAlarm: 15m, retainedWalAlarmMiB:"
+            errors.add(path + ": '" + (n.isValueNode() ? n.asText() : n.toString())
+                    + "' is not true, false or {lagAlarm: 15m, retainedWalAlarmMiB:"
                     + " 4096}");
             return null;
         }

@@ -482,6 +482,7 @@ class ConfigLoaderTest {
             quoteCharacter = '"',
             value = {
                 "nat|yes please|databases.orders.dump.stream: 'yes please' is not true, false or {lagAlarm",
+                "nat|[]|databases.orders.dump.stream: '[]' is not true, false or {lagAlarm",
                 "nat|{lagAlarm: 30s}|databases.orders.dump.stream.lagAlarm '30s' is not a duration such as 26h",
                 "nat|{lagAlarm: 1m}|databases.orders.dump.stream.lagAlarm: 1 min must be from 2m to 24h",
                 "nat|{lagAlarm: 2d}|databases.orders.dump.stream.lagAlarm: 2 d must be from 2m to 24h",

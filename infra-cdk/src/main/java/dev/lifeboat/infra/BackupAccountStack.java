@@ -192,7 +192,13 @@ public final class BackupAccountStack extends Stack {
                 .actions(List.of("s3:PutObject"))
                 .resources(List.of(
                         vault.arnForObjects("*" + VaultLayout.MANIFEST_SUFFIX),
-                        vault.arnForObjects("*" + ShapeRecords.SUFFIX)))
+                        vault.arnForObjects("*" + ShapeRecords.SUFFIX),
+                        // The change archives' manifests, gap marks and starts (issues 40 and 41): a streamer in
+                        // production may add them, never replace one (found by a hostile review: a replaced gap
+                        // mark made the recovery point lie).
+                        vault.arnForObjects("*" + dev.lifeboat.core.changes.ChangeArchive.SEGMENT_SUFFIX),
+                        vault.arnForObjects("*" + dev.lifeboat.core.changes.ChangeArchive.GAP_SUFFIX),
+                        vault.arnForObjects("*/" + dev.lifeboat.core.binlog.BinlogArchive.START)))
                 .conditions(Map.of("Null", Map.of("s3:if-none-match", "true")))
                 .build());
 
@@ -302,12 +308,6 @@ public final class BackupAccountStack extends Stack {
                 .toList();
         if (!dumpingAccounts.isEmpty()) {
             String space = VaultUri.prefix(backup.vault()) + AccountSpaces.PREFIX + "${aws:PrincipalAccount}/";
-            // The dumps, and the change archives of the streamers deployed beside them (issues 40 and 41).
-            List<String> written = new java.util.ArrayList<>(List.of("dumps/"));
-            if (config.databases().values().stream().anyMatch(d -> d.dump() != null && d.dump().stream() != null)) {
-                written.add("changes/");
-                written.add("binlog/");
-            }
             // The accounts as fixed principals (bare ids, the shortest form the Principal element takes): a policy
             // granting "*" would count as public under the vault's Block Public Access unless S3 accepted its
             // conditions as fixed values
@@ -337,12 +337,31 @@ public final class BackupAccountStack extends Stack {
                             // vaultRetentionDays) and cannot shorten it or choose GOVERNANCE.
                             "s3:ListBucket",
                             "s3:GetBucketObjectLockConfiguration"))
-                    .resources(java.util.stream.Stream.concat(
-                                    java.util.stream.Stream.of(vault.getBucketArn()),
-                                    written.stream().map(w -> vault.arnForObjects(space + w + "*")))
-                            .toList())
+                    .resources(List.of(vault.getBucketArn(), vault.arnForObjects(space + "dumps/*")))
                     .conditions(onlyTheirDumpRoles)
                     .build());
+            // The change archives of the streamers deployed beside the dumps (issues 40 and 41): only the accounts
+            // with a streamed database may add to their spaces' changes/ and binlog/.
+            List<String> streamingAccounts = config.databases().values().stream()
+                    .filter(d -> d.dump() != null && d.dump().stream() != null)
+                    .map(d -> d.source().account())
+                    .distinct()
+                    .sorted()
+                    .toList();
+            if (!streamingAccounts.isEmpty()) {
+                vault.addToResourcePolicy(PolicyStatement.Builder.create()
+                        .sid("StreamsIntoTheirAccountsSpace")
+                        .effect(Effect.ALLOW)
+                        .principals(streamingAccounts.stream()
+                                .map(a -> (software.amazon.awscdk.services.iam.IPrincipal) new ArnPrincipal(a))
+                                .toList())
+                        .actions(List.of(
+                                "s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectVersion"))
+                        .resources(List.of(
+                                vault.arnForObjects(space + "changes/*"), vault.arnForObjects(space + "binlog/*")))
+                        .conditions(onlyTheirDumpRoles)
+                        .build());
+            }
         }
         // Nobody chooses the key of what lands in the accounts' spaces (issue 37, item 4): a dump written under a
         // key production owns could be made unreadable later by disabling that key. A write that names a KMS key

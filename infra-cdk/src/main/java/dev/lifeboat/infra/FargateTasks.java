@@ -108,7 +108,7 @@ final class FargateTasks {
                 ContainerDefinitionOptions.builder()
                         .image(ContainerImage.fromDockerImageAsset(image))
                         .entryPoint(List.of("/var/lang/bin/java", "-cp", "/var/task:/var/task/lib/*", mainClass))
-                        .environment(environment)
+                        .environment(withMetricsToStandardOutput(environment))
                         .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
                                 .logGroup(logs)
                                 .streamPrefix(name)
@@ -127,6 +127,13 @@ final class FargateTasks {
                         .build()),
                 true);
         return c;
+    }
+
+    /** {@code environment} with the tasks' metrics written to standard output, where the awslogs driver takes them. */
+    static Map<String, String> withMetricsToStandardOutput(Map<String, String> environment) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(environment);
+        out.put("AWS_EMF_ENVIRONMENT", dev.lifeboat.protocol.MetricNames.EMF_ENVIRONMENT_OF_TASKS);
+        return out;
     }
 
     /** The state that runs {@code task} with {@code overrides} in its container: the caller adds timeouts and paths. */

@@ -378,12 +378,25 @@ class LifeboatAppTest {
                 space + "changes/orders/00000003010A2B40.a1b2c3d4.jsonl",
                 space + "changes/orders/00000003010A2B40.segment.json")) {
             for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload")) {
-                assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(role, action, own), policies))
+                assertThat(PolicyEvaluator.decide(
+                                new PolicyEvaluator.Request(role, action, own).with("s3:if-none-match", "*"), policies))
                         .as(action + " " + own)
                         .isEqualTo(PolicyEvaluator.Decision.ALLOW);
             }
             assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(role, "s3:DeleteObject", own), policies))
                     .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        // What the archive's chain rests on is added once, never replaced: a segment's manifest, a gap's mark, a
+        // binlog archive's start (found by helper-12: a replaced gap mark made the recovery point lie).
+        for (String once : List.of(
+                space + "changes/orders/00000003010A2B40.segment.json",
+                space + "changes/orders/gaps/00000003010A2B40.gap.json",
+                space + "binlog/orders/mysql-bin.000007/000000000004.segment.json",
+                space + "binlog/orders/gaps/mysql-bin.000007/000000000004.gap.json",
+                space + "binlog/orders/start.json")) {
+            assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(role, "s3:PutObject", once), policies))
+                    .as("replacing " + once)
+                    .isEqualTo(PolicyEvaluator.Decision.EXPLICIT_DENY);
         }
         for (String elsewhere : List.of(
                 space + "dumps/orders/2026/12/07/x.pgdump",
@@ -394,6 +407,16 @@ class LifeboatAppTest {
             assertThat(PolicyEvaluator.decide(new PolicyEvaluator.Request(role, "s3:PutObject", elsewhere), policies))
                     .as(elsewhere)
                     .isNotEqualTo(PolicyEvaluator.Decision.ALLOW);
+        }
+        // The vault admits into changes/ and binlog/ only the accounts with a streamed database.
+        var statements = vaultPolicy(bucketArn).get("Statement");
+        for (var st : statements) {
+            String text = st.toString();
+            if ("StreamsIntoTheirAccountsSpace".equals(st.path("Sid").asText())) {
+                assertThat(text).contains("111111111111").contains("/changes/*").contains("/binlog/*");
+            } else if ("DumpsIntoTheirAccountsSpace".equals(st.path("Sid").asText())) {
+                assertThat(text).doesNotContain("/changes/").doesNotContain("/binlog/");
+            }
         }
         // The dump role keeps to the dumps: the change archive is the streamer's alone.
         String dumpRole = "arn:aws:iam::111111111111:role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "eu-west-1";
@@ -441,7 +464,9 @@ class LifeboatAppTest {
         assertThat(container)
                 .contains("\"dev.lifeboat.backup.StreamTask\"")
                 .contains("{\"Name\":\"LIFEBOAT_DATABASE\",\"Value\":\"orders\"}")
-                .contains("LIFEBOAT_CONFIG_S3", "LIFEBOAT_CONFIG_SHA256");
+                .contains("LIFEBOAT_CONFIG_S3", "LIFEBOAT_CONFIG_SHA256")
+                // Its metrics to standard output (the awslogs driver), not to a CloudWatch agent it does not run.
+                .contains("{\"Name\":\"AWS_EMF_ENVIRONMENT\",\"Value\":\"Local\"}");
         assertThat(json.writeValueAsString(((Map<?, ?>) task.get("Properties")).get("TaskRoleArn")))
                 .contains("StreamRole");
         var alarms = source.findResources("AWS::CloudWatch::Alarm");

@@ -73,5 +73,14 @@ public final class MetricNames {
      */
     public static final String RECOVERY_POINT_AGE_MINUTES = "RecoveryPointAgeMinutes";
 
+    /**
+     * The environment the metrics library of an ECS Fargate task runs in ({@code AWS_EMF_ENVIRONMENT}): Local writes
+     * each metric to standard output, which the awslogs driver sends to CloudWatch Logs, where it becomes a metric
+     * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Generation_PutLogEvents.html).
+     * Unset, and with ECS's metadata variables, the library sends them to a CloudWatch agent at 127.0.0.1:25888 that
+     * the tasks do not run: every metric lost (found by a hostile review of the streamer).
+     */
+    public static final String EMF_ENVIRONMENT_OF_TASKS = "Local";
+
     private MetricNames() {}
 }

@@ -29,7 +29,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class BinlogArchive {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogArchive.class);
-    private static final String SEGMENT_SUFFIX = ".segment.json";
+    private static final String SEGMENT_SUFFIX = dev.lifeboat.core.changes.ChangeArchive.SEGMENT_SUFFIX;
+
+    /** Where an archive begins, written once by its first streamer. */
+    public static final String START = "start.json";
+
     private static final Pattern SEGMENT_KEY =
             Pattern.compile("binlog/([^/]+)/([^/]+)/(\\d{12})" + Pattern.quote(SEGMENT_SUFFIX));
     private final Vault vault;
@@ -57,11 +61,11 @@ public final class BinlogArchive {
      */
     static String gapKey(String databaseId, BinlogPosition lastArchived) {
         return prefix(databaseId) + "gaps/" + lastArchived.file() + "/"
-                + String.format("%012d", lastArchived.position()) + ".gap.json";
+                + String.format("%012d", lastArchived.position()) + dev.lifeboat.core.changes.ChangeArchive.GAP_SUFFIX;
     }
 
     static String startKey(String databaseId) {
-        return prefix(databaseId) + "start.json";
+        return prefix(databaseId) + START;
     }
 
     /**

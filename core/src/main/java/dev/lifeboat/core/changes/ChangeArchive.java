@@ -35,7 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeArchive {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeArchive.class);
-    private static final String SEGMENT_SUFFIX = ".segment.json";
+    /** A segment's manifest, binlog's and change archive's alike: written once (the vault's policy holds it so). */
+    public static final String SEGMENT_SUFFIX = ".segment.json";
+
+    /** A gap's mark, binlog's and change archive's alike: written once. */
+    public static final String GAP_SUFFIX = ".gap.json";
+
     private static final Pattern SEGMENT_KEY =
             Pattern.compile("changes/([^/]+)/([0-9A-F]{16})" + Pattern.quote(SEGMENT_SUFFIX));
     private final Vault vault;
@@ -57,7 +62,7 @@ public final class ChangeArchive {
     }
 
     static String gapKey(String databaseId, long lastArchived) {
-        return prefix(databaseId) + "gaps/" + Lsn.key(lastArchived) + ".gap.json";
+        return prefix(databaseId) + "gaps/" + Lsn.key(lastArchived) + GAP_SUFFIX;
     }
 
     /** Writes a segment's manifest unless a segment starting there exists (then false: another streamer's). */
