@@ -463,6 +463,23 @@ public final class PgChangeFeed implements ChangeFeed {
     }
 
     @Override
+    public Position position(DatabaseTarget source) {
+        // A standby (PostgreSQL 16 decodes there) has no WAL of its own to flush: where it has replayed to.
+        try (Connection c = JdbcInspector.connect(source, source.database());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT (CASE WHEN pg_catalog.pg_is_in_recovery()"
+                        + " THEN pg_catalog.pg_last_wal_replay_lsn() ELSE pg_catalog.pg_current_wal_flush_lsn() END)"
+                        + "::text, pg_catalog.clock_timestamp()")) {
+            rs.next();
+            return new Position(
+                    dev.lifeboat.core.changes.Lsn.parse(rs.getString(1)),
+                    rs.getObject(2, java.time.OffsetDateTime.class).toInstant());
+        } catch (SQLException e) {
+            throw JdbcInspector.failure("cannot read where the WAL stands on", source, e);
+        }
+    }
+
+    @Override
     public void checkCanApply(DatabaseTarget target) {
         try (Connection c = JdbcInspector.connectToServer(target);
                 Statement s = c.createStatement()) {

@@ -409,6 +409,11 @@ class PgChangeFeedIT {
                 assertThat(stream.lastReceived())
                         .as("the server's WAL moved on")
                         .isGreaterThan(from);
+                // Where the WAL stands now, by the server's clock: past what was sent, and now.
+                ChangeFeed.Position now = feed.position(source);
+                assertThat(now.lsn()).isGreaterThanOrEqualTo(stream.lastReceived());
+                assertThat(Duration.between(now.at(), java.time.Instant.now()).abs())
+                        .isLessThan(Duration.ofMinutes(1));
             }
             assertThat(feed.slot(source, slot).orElseThrow().confirmedFlush())
                     .as("nothing was confirmed, so the slot stays where it was made")

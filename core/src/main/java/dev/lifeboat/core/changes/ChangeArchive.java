@@ -278,8 +278,9 @@ public final class ChangeArchive {
     }
 
     /**
-     * The moment up to which a chain certainly holds every commit: its last commit, or, when the streamer cut a later
-     * segment (an idle stretch), that cut less the lag a streamer may have had.
+     * The moment up to which a chain certainly holds every commit: its last commit, or later where the last segment
+     * reached a sampled position of the server ({@link ChangeSegment#completeUpTo}). Never when a segment was written:
+     * a streamer catching up writes segments now that hold commits from long ago.
      */
     static Instant readUpTo(List<ChangeSegment> chain) {
         Instant last = chain.stream()
@@ -287,8 +288,8 @@ public final class ChangeArchive {
                 .filter(java.util.Objects::nonNull)
                 .max(Comparator.naturalOrder())
                 .orElse(Instant.EPOCH);
-        Instant cut = chain.getLast().writtenAt().minus(ReplayingChanges.LAG_ALLOWED);
-        return cut.isAfter(last) ? cut : last;
+        Instant complete = chain.getLast().completeUpTo();
+        return complete != null && complete.isAfter(last) ? complete : last;
     }
 
     /**

@@ -15,6 +15,12 @@ import java.util.Map;
  * <p>{@code sequences} are every sequence's value as the streamer read it when it cut the segment (at or after its
  * last commit: never behind it); {@code fingerprint} is the tables' columns then; {@code withoutIdentity} the tables
  * whose updates and deletes logical decoding does not carry (no primary key, no replica identity).
+ *
+ * <p>{@code completeUpTo}: the moment up to which the archive, with this segment, certainly holds every commit: the
+ * server's position sampled at the cut before, which this segment reached, less a margin; null where the streamer was
+ * behind that position (or the manifest predates the field), and then only the segment's last commit counts. A
+ * restore to a moment and the recovery point rest on it, never on when the segment was written (found by a hostile
+ * review: a streamer catching up wrote segments "now" that held commits from hours ago).
  */
 public record ChangeSegment(
         int manifestVersion,
@@ -35,7 +41,8 @@ public record ChangeSegment(
         String writtenBy,
         Map<String, Long> sequences,
         String fingerprint,
-        List<String> withoutIdentity) {
+        List<String> withoutIdentity,
+        Instant completeUpTo) {
 
     public static final int CURRENT_VERSION = 1;
 

@@ -46,8 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplayingChanges {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayingChanges.class);
-    /** How far behind the server a streamer's cut may be: commits it had not yet read when it cut. */
-    static final Duration LAG_ALLOWED = Duration.ofSeconds(5);
     /** How long before a dump's snapshot a transaction it did not see may have written its commit. */
     static final Duration REACH_BACK = Duration.ofMinutes(5);
 
@@ -171,9 +169,9 @@ public final class ReplayingChanges {
                 break;
             }
         }
-        boolean reaches = (needed.getLast().lastCommitAt() != null
-                        && needed.getLast().lastCommitAt().isAfter(moment))
-                || !needed.getLast().writtenAt().isBefore(moment.plus(LAG_ALLOWED));
+        // Reached: a commit after the moment is in the archive, or a segment reached a position the server had at a
+        // moment after it (not when a segment was written: a streamer catching up writes old commits now).
+        boolean reaches = ChangeArchive.readUpTo(chain).isAfter(moment);
         if (!reaches) {
             return "is followed by an archive read up to " + ChangeArchive.readUpTo(chain) + ", before that moment";
         }

@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class StreamingChanges {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingChanges.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * A commit is stamped just before its record is written (and, with synchronous_commit off, flushed within a few
+     * of the WAL writer's 200 ms rounds): a sample of the server's position vouches for the commits stamped this much
+     * before it.
+     */
+    static final Duration SAMPLE_MARGIN = Duration.ofSeconds(2);
 
     public record Settings(
             Duration segmentAge, long segmentBytes, Duration idleConfirm, Duration firstRetry, Duration lastRetry) {
@@ -302,6 +308,7 @@ public final class StreamingChanges {
             throws IOException, WalLine.Malformed {
         long archivedUpTo = from;
         Instant lastCut = clock.instant();
+        sample = sample(source);
         Open open = null;
         boolean skipping = false;
         try {
@@ -343,10 +350,6 @@ public final class StreamingChanges {
                         skipping = false;
                     }
                 }
-                if (line.isEmpty() && open == null && !skipping) {
-                    // Nothing came and nothing read is unarchived: the archive holds every commit sent so far.
-                    progress.caughtUp(clock.instant());
-                }
                 if (open != null && open.atBoundary && open.due()) {
                     archivedUpTo = cut(open, source, stream, counts);
                     open = null;
@@ -359,6 +362,10 @@ public final class StreamingChanges {
                         Open idle = new Open(databaseId, systemId, slot, archivedUpTo);
                         idle.end = at;
                         archivedUpTo = cut(idle, source, stream, counts);
+                    } else {
+                        // Nothing new from the server: the archive is current if it reached the server's position.
+                        sample = sample(source);
+                        completeAt(archivedUpTo).ifPresent(progress::caughtUp);
                     }
                     lastCut = clock.instant();
                 }
@@ -370,9 +377,34 @@ public final class StreamingChanges {
         }
     }
 
+    /**
+     * The server's position sampled last (at the last cut or idle check): an archive that reached it holds every commit
+     * stamped before its moment, less the margin. Null until the first sample or when one could not be read.
+     */
+    private ChangeFeed.Position sample;
+
+    /** The moment up to which an archive read to {@code archivedUpTo} holds every commit, if it reached the sample. */
+    private Optional<java.time.Instant> completeAt(long archivedUpTo) {
+        return sample != null && sample.lsn() <= archivedUpTo
+                ? Optional.of(sample.at().minus(SAMPLE_MARGIN))
+                : Optional.empty();
+    }
+
+    private ChangeFeed.Position sample(DatabaseTarget source) {
+        try {
+            return feed.position(source);
+        } catch (LifeboatException | UncheckedIOException e) {
+            LOG.warn(
+                    "cannot read where the server's WAL stands ({}); the archive's lag is not known until it can",
+                    e.getMessage());
+            return null;
+        }
+    }
+
     /** Completes the segment's object, writes its manifest, then confirms its end to the server. */
     private long cut(Open open, DatabaseTarget source, ChangeFeed.Stream stream, Counts counts) throws IOException {
         ChangeFeed.State state = feed.state(source);
+        java.time.Instant complete = completeAt(open.end).orElse(null);
         Vault.StoredObject stored = open.complete();
         ChangeSegment segment = new ChangeSegment(
                 ChangeSegment.CURRENT_VERSION,
@@ -393,7 +425,8 @@ public final class StreamingChanges {
                 BuildInfo.current().version(),
                 state.sequences(),
                 state.fingerprint(),
-                state.withoutIdentity());
+                state.withoutIdentity(),
+                complete);
         if (stored != null && stored.size() != segment.sizeBytes()) {
             throw new IOException("the vault stored " + stored.size() + " bytes of change segment " + segment.startLsn()
                     + ", " + segment.sizeBytes() + " were written");
@@ -404,6 +437,10 @@ public final class StreamingChanges {
         }
         stream.confirm(open.end);
         progress.archived(segment.lastCommitAt());
+        if (complete != null) {
+            progress.caughtUp(complete);
+        }
+        sample = sample(source);
         counts.segments++;
         counts.transactions += segment.transactions();
         counts.bytes += segment.sizeBytes();

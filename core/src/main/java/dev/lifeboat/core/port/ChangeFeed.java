@@ -94,6 +94,15 @@ public interface ChangeFeed {
 
     State state(DatabaseTarget source);
 
+    /**
+     * Where the server's WAL stands now, and when by the server's clock: every transaction that committed before
+     * {@code at} has its commit at or before {@code lsn} (a commit is stamped just before its record is written, so a
+     * margin covers the instant between), and an archive read up to {@code lsn} holds every one of them.
+     */
+    record Position(long lsn, java.time.Instant at) {}
+
+    Position position(DatabaseTarget source);
+
     /** Refuses, before anything is loaded, a target the replay could not apply changes to as they were made. */
     void checkCanApply(DatabaseTarget target);
 

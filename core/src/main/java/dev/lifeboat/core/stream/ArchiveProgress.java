@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * How far behind its source a streamer's change archive is, read while it runs (issues 40 and 41): the deployed
  * streamer publishes it every minute as a metric that alarms. The archive is current as of the newest moment it
- * holds: the last commit (or event) of the newest segment written, or the moment the streamer found nothing left to
- * read with nothing unarchived. Lag is the time since then, so it grows while the streamer is stopped, stuck or
- * behind, and a streamer that has not caught up once since it started reports none (the silent alarm covers it).
+ * certainly holds: the last commit (or event) of the newest segment written, or a moment at which the streamer sampled
+ * the server's position and then archived up to it. Never "nothing came for a while": a server decoding a large
+ * transaction sends nothing while commits wait (found by a hostile review). Lag is the time since then, so it grows
+ * while the streamer is stopped, stuck or behind, and a streamer that has not caught up once since it started reports
+ * none (the silent alarm covers it).
  */
 public final class ArchiveProgress {
     private final AtomicReference<Instant> current = new AtomicReference<>();
@@ -24,9 +26,9 @@ public final class ArchiveProgress {
         }
     }
 
-    /** Everything the source sent has been archived, and nothing more came: the archive is current {@code now}. */
-    public void caughtUp(Instant now) {
-        current.accumulateAndGet(now, ArchiveProgress::later);
+    /** The archive holds every commit made up to {@code at} (a sampled position of the source, reached). */
+    public void caughtUp(Instant at) {
+        current.accumulateAndGet(at, ArchiveProgress::later);
     }
 
     public void gapMarked() {

@@ -179,7 +179,8 @@ class AuditingTest {
                 last.writtenBy(),
                 last.sequences(),
                 last.fingerprint(),
-                last.withoutIdentity());
+                last.withoutIdentity(),
+                null);
         assertThat(vault.putIfAbsent(
                         "changes/orders/" + String.format("%016X", forged.start()) + ".segment.json",
                         dev.lifeboat.core.binlog.BinlogCodec.write(forged)))

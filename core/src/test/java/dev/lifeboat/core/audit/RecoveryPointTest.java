@@ -68,11 +68,41 @@ class RecoveryPointTest {
 
         RecoveryPoint p = RecoveryPoint.of(newest(dump, null), vault).orElseThrow();
 
-        assertThat(p.at()).isAfter(dump.takenAt()).isEqualTo(last.lastCommitAt());
-        assertThat(p.at()).isEqualTo(server.committed.getLast().at());
+        assertThat(p.at())
+                .isAfter(dump.takenAt())
+                .isAfterOrEqualTo(last.lastCommitAt())
+                .isAfterOrEqualTo(server.committed.getLast().at())
+                .isBefore(clock.instant());
         assertThat(p.by()).contains("dump " + dump.backupId(), "change archive");
         assertThat(p.age(p.at().plusSeconds(90))).isEqualTo(Duration.ofSeconds(90));
         assertThat(p.age(p.at().minusSeconds(5))).as("never negative").isEqualTo(Duration.ZERO);
+    }
+
+    /**
+     * Helper-12's find: a streamer catching up on a two-hour backlog writes its first segment now; the recovery point
+     * is that segment's last commit, hours ago, not the moment it was written.
+     */
+    @Test
+    void anArchiveCatchingUpOnABacklog_reachesItsLastCommit_notWhenItWasWritten() {
+        for (int i = 0; i < 120; i++) {
+            server.transaction(1);
+            clock.advance(Duration.ofMinutes(1));
+        }
+        NewestBackups.Dump dump = dumpBefore(0);
+        AtomicInteger polls = new AtomicInteger();
+        new StreamingChanges(vault, server, clock, dev.lifeboat.core.testing.Archiving.FAST)
+                .run(
+                        "shop",
+                        SOURCE,
+                        () -> polls.incrementAndGet() > 100_000
+                                || !archive.segments("shop").isEmpty());
+        ChangeSegment first = archive.last("shop").orElseThrow();
+        assertThat(first.end()).isLessThan(server.committed.getLast().next());
+
+        RecoveryPoint p = RecoveryPoint.of(newest(dump, null), vault).orElseThrow();
+
+        assertThat(p.at()).isEqualTo(first.lastCommitAt());
+        assertThat(p.age(clock.instant())).isGreaterThan(Duration.ofHours(1));
     }
 
     @Test

@@ -258,7 +258,8 @@ class ReplayingChangesTest {
                         victim.writtenBy(),
                         victim.sequences(),
                         victim.fingerprint(),
-                        victim.withoutIdentity())));
+                        victim.withoutIdentity(),
+                        victim.completeUpTo())));
 
         assertThatThrownBy(() -> restore(server.committed.get(50).at()))
                 .isInstanceOf(ChecksumMismatchException.class)

@@ -161,7 +161,11 @@ class StreamingChangesTest {
 
         assertThat(archive.last("shop").orElseThrow().end())
                 .isEqualTo(server.committed.getLast().next());
-        assertThat(progress.lag(clock.instant())).contains(Duration.ZERO);
+        assertThat(progress.lag(clock.instant()).orElseThrow())
+                .as("caught up: at most a sample's interval (the idle check) and its margin behind")
+                .isLessThanOrEqualTo(SETTINGS.idleConfirm()
+                        .plus(StreamingChanges.SAMPLE_MARGIN)
+                        .plusSeconds(1));
         assertThat(progress.gaps()).isZero();
 
         server.slot = null;
@@ -169,6 +173,41 @@ class StreamingChangesTest {
         AtomicInteger more = new AtomicInteger();
         streaming.run("shop", SOURCE, () -> more.incrementAndGet() > 50);
         assertThat(progress.gaps()).isEqualTo(1);
+    }
+
+    /**
+     * Helper-12's find: nothing coming for a while is not "caught up". While the server decodes a large transaction it
+     * sends nothing, and the archive is behind by that transaction: the lag says so, and no segment claims to hold the
+     * moments it does not.
+     */
+    @Test
+    void aServerStillDecoding_isNotCaughtUp_theLagGrows_andNoSegmentClaimsTheMomentsItDoesNotHold() {
+        server.transaction(2);
+        server.transaction(2);
+        clock.advance(Duration.ofMinutes(10));
+        FakeChangeServer.Txn big = server.transaction(5);
+        server.withheld = 1; // committed, still being decoded
+        StreamingChanges streaming = new StreamingChanges(vault, server, clock, SETTINGS);
+
+        AtomicInteger polls = new AtomicInteger();
+        streaming.run("shop", SOURCE, () -> polls.incrementAndGet() > 300);
+
+        assertThat(archive.last("shop").orElseThrow().end()).isLessThan(big.next());
+        assertThat(progress(streaming).orElseThrow())
+                .as("behind by the withheld commit at least")
+                .isGreaterThanOrEqualTo(Duration.between(big.at(), clock.instant()));
+        assertThat(ChangeArchive.readUpTo(archive.segments("shop")))
+                .as("the archive does not claim the moment of the commit it has not read")
+                .isBefore(big.at());
+
+        server.withheld = 0;
+        AtomicInteger more = new AtomicInteger();
+        streaming.run("shop", SOURCE, () -> more.incrementAndGet() > 300);
+        assertThat(ChangeArchive.readUpTo(archive.segments("shop"))).isAfterOrEqualTo(big.at());
+    }
+
+    private java.util.Optional<Duration> progress(StreamingChanges streaming) {
+        return streaming.progress().lag(clock.instant());
     }
 
     @Test
@@ -405,6 +444,7 @@ class StreamingChangesTest {
                         null,
                         clock.instant(),
                         "test",
+                        null,
                         null,
                         null,
                         null)));

@@ -48,6 +48,12 @@ public final class FakeChangeServer implements ChangeFeed {
     /** Dropped connections: the stream fails after the first number of lines, then after the next, and so on. */
     public final java.util.ArrayDeque<Integer> dropAfterLines = new java.util.ArrayDeque<>();
 
+    /**
+     * The last transactions committed but not yet sent, as while the server decodes a large one: nothing comes, and
+     * yet the archive is behind.
+     */
+    public int withheld;
+
     public int drops;
     private int linesSinceDrop;
 
@@ -170,7 +176,7 @@ public final class FakeChangeServer implements ChangeFeed {
                 while (txn < committed.size() && committed.get(txn).lsn() < start) {
                     txn++;
                 }
-                if (txn >= committed.size()) {
+                if (txn >= committed.size() - withheld) {
                     clock.advance(Duration.ofSeconds(1));
                     return Optional.empty();
                 }
@@ -193,6 +199,12 @@ public final class FakeChangeServer implements ChangeFeed {
 
             @Override
             public long lastReceived() {
+                // As PostgreSQL's keepalives report it: what the walsender has decoded and sent, never past a commit
+                // it is still decoding.
+                if (withheld > 0) {
+                    int first = committed.size() - withheld;
+                    return first == 0 ? start : committed.get(first - 1).next();
+                }
                 return position;
             }
 
@@ -213,6 +225,15 @@ public final class FakeChangeServer implements ChangeFeed {
     @Override
     public State state(DatabaseTarget source) {
         return new State(Map.copyOf(sequences), fingerprint, withoutIdentity);
+    }
+
+    /** Called before each answer of {@link #position}: a test changes the server then. */
+    public Runnable onPosition = () -> {};
+
+    @Override
+    public Position position(DatabaseTarget source) {
+        onPosition.run();
+        return new Position(position, clock.instant());
     }
 
     @Override
