@@ -177,7 +177,10 @@ public final class BinlogArchive {
                 return Optional.empty();
             }
         }
-        return last(databaseId).map(Segment::lastEventAt);
+        return last(databaseId)
+                .map(s -> s.completeUpTo() != null && s.completeUpTo().isAfter(s.lastEventAt())
+                        ? s.completeUpTo()
+                        : s.lastEventAt());
     }
 
     /**

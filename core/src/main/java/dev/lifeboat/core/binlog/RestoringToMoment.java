@@ -38,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoringToMoment {
     private static final Logger LOG = LoggerFactory.getLogger(RestoringToMoment.class);
-    /** How far behind the server a streamer's cut may be: events it had not yet read when it cut. */
-    static final Duration LAG_ALLOWED = Duration.ofSeconds(5);
 
     public record Command(
             String databaseId,
@@ -143,11 +141,13 @@ public final class RestoringToMoment {
         if (chain.isEmpty()) {
             return "stands at " + position(m) + ", which no archived binlog segment holds";
         }
-        // Reached: an event stamped after the moment is archived, or the streamer cut its last segment well after
-        // the moment (an idle database writes nothing; RDS writes a heartbeat row every 5 minutes) with the lag a
-        // streamer may have allowed for.
+        // Reached: an event stamped after the moment is archived, or a segment reached a position the server's
+        // binlog had at a moment after it (an idle database writes nothing; RDS writes a heartbeat row every 5
+        // minutes). Never when a segment was written: a streamer catching up writes old events now.
         boolean reaches = chain.stream().anyMatch(s -> !s.lastEventAt().isBefore(stopAt))
-                || !chain.getLast().writtenAt().isBefore(stopAt.plus(LAG_ALLOWED));
+                || chain.stream()
+                        .anyMatch(s ->
+                                s.completeUpTo() != null && !s.completeUpTo().isBefore(stopAt));
         if (!reaches) {
             return "is followed by an archive that ends at " + chain.getLast().lastEventAt() + " (at "
                     + chain.getLast().continuesAt() + "), before that moment";

@@ -11,6 +11,11 @@ import java.time.Instant;
  * follows}, on a file's first segment, names where the file before it ended when that file ended without a rotate
  * (the server crashed): the chain goes on from there to here. {@code firstEventAt} and {@code lastEventAt} are the
  * earliest and latest stamps of its events (a statement is stamped when it began, so stamps are not in binlog order).
+ *
+ * <p>{@code completeUpTo}: the moment up to which the archive, with this segment, certainly holds every transaction that
+ * committed: the server's position sampled at the cut before, which this segment reached, less a margin; null where
+ * the streamer was behind it (or the manifest predates the field). Never when the segment was written: a streamer
+ * catching up writes old events now.
  */
 public record Segment(
         int manifestVersion,
@@ -30,7 +35,8 @@ public record Segment(
         String objectVersionId,
         Instant writtenAt,
         String writtenBy,
-        BinlogPosition follows) {
+        BinlogPosition follows,
+        Instant completeUpTo) {
 
     public static final int CURRENT_VERSION = 1;
 

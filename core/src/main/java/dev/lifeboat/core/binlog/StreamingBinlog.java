@@ -113,7 +113,7 @@ public final class StreamingBinlog {
             }
             LOG.info("archiving the binlog of {} from {} into {}", databaseId, from, vault.describe());
             try (BinlogSource.Tail tail = binlogs.tail(source, from)) {
-                pump(databaseId, serverId, from, tail, stop, counts);
+                pump(databaseId, serverId, from, source, tail, stop, counts);
                 wait = settings.firstRetry();
             } catch (IOException | BinlogEvent.Malformed | LifeboatException e) {
                 if (e instanceof Contended c) {
@@ -241,6 +241,7 @@ public final class StreamingBinlog {
             String databaseId,
             long serverId,
             BinlogPosition from,
+            DatabaseTarget source,
             BinlogSource.Tail tail,
             BooleanSupplier stop,
             Counts counts)
@@ -248,6 +249,9 @@ public final class StreamingBinlog {
         BinlogEvent format = null;
         boolean checksums = false;
         BinlogPosition expected = from;
+        sampled = source;
+        sample = sample(source);
+        Instant sampledAt = clock.instant();
         Open open = null;
         // Where the file before ended, when it ended without a rotate: the next file's first segment says so.
         BinlogPosition follows = null;
@@ -272,9 +276,12 @@ public final class StreamingBinlog {
                     }
                     throw e;
                 }
-                if (raw.isEmpty() && open == null) {
-                    // Nothing came and nothing read is unarchived: the archive holds every event sent so far.
-                    progress.caughtUp(clock.instant());
+                if (raw.isEmpty() && open == null && !clock.instant().isBefore(sampledAt.plus(SAMPLE_EVERY))) {
+                    // Nothing came and nothing read is unarchived: the archive is current if it reached where the
+                    // server's binlog stands (nothing coming for a while alone says nothing).
+                    sample = sample(source);
+                    sampledAt = clock.instant();
+                    completeAt(expected).ifPresent(progress::caughtUp);
                 }
                 if (raw.isPresent()) {
                     BinlogEvent e = BinlogEvent.of(raw.get().bytes());
@@ -378,7 +385,44 @@ public final class StreamingBinlog {
         }
     }
 
+    /** The server's binlog position sampled last, and when (this process's clock); null until read. */
+    private Sample sample;
+
+    /** The server sampled (the run's source). */
+    private DatabaseTarget sampled;
+
+    private record Sample(BinlogPosition at, Instant when) {}
+
+    /** How often an idle streamer samples where the server's binlog stands. */
+    private static final Duration SAMPLE_EVERY = Duration.ofSeconds(30);
+
+    /** Commits are stamped in whole seconds: a sample vouches for the transactions committed this much before it. */
+    static final Duration SAMPLE_MARGIN = Duration.ofSeconds(2);
+
+    private Sample sample(DatabaseTarget source) {
+        try {
+            return new Sample(binlogs.server(source).current(), clock.instant());
+        } catch (LifeboatException | UncheckedIOException e) {
+            LOG.warn(
+                    "cannot read where the server's binlog stands ({}); the archive's lag is not known until it can",
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** The moment up to which an archive read to {@code reached} holds every commit, if it reached the sample. */
+    private Optional<Instant> completeAt(BinlogPosition reached) {
+        return sample != null && sample.at().compareTo(reached) <= 0
+                ? Optional.of(sample.when().minus(SAMPLE_MARGIN))
+                : Optional.empty();
+    }
+
     private void cut(Open open, String nextFile, Counts counts) throws IOException {
+        Instant complete = completeAt(
+                        nextFile == null
+                                ? new BinlogPosition(open.from.file(), open.end)
+                                : BinlogPosition.startOf(nextFile))
+                .orElse(null);
         open.hashing.flush();
         Vault.StoredObject stored = open.upload.complete();
         Segment segment = new Segment(
@@ -399,7 +443,8 @@ public final class StreamingBinlog {
                 stored.versionId(),
                 clock.instant(),
                 BuildInfo.current().version(),
-                open.follows);
+                open.follows,
+                complete);
         if (stored.size() != segment.sizeBytes()) {
             throw new IOException("the vault stored " + stored.size() + " bytes of segment " + open.from + ", "
                     + segment.sizeBytes() + " were written");
@@ -408,6 +453,10 @@ public final class StreamingBinlog {
             throw new Contended(open.databaseId, open.from);
         }
         progress.archived(segment.lastEventAt());
+        if (complete != null) {
+            progress.caughtUp(complete);
+        }
+        sample = sample(sampled);
         counts.segments++;
         counts.events += segment.events();
         counts.bytes += segment.sizeBytes();

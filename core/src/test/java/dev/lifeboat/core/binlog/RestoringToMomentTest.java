@@ -136,6 +136,40 @@ class RestoringToMomentTest {
                 .hasMessageContaining("dump " + second.backupId());
     }
 
+    /**
+     * Helper-12's find, for the binlog: a streamer catching up on a backlog writes its segments now, and they hold
+     * events from an hour ago. A moment after the last archived event is not reached because a segment was written
+     * after it; it is refused until the archive holds it.
+     */
+    @Test
+    void segmentsWrittenWhileCatchingUp_doNotReachTheMomentsOfTheEventsNotYetRead() {
+        server.clock = clock;
+        server.reported = server.position();
+        server.time = clock.instant().minus(Duration.ofMinutes(90));
+        for (int i = 0; i < 30; i++) {
+            server.transaction(80);
+            server.time = server.time.plus(Duration.ofMinutes(1));
+        }
+        BinlogArchive archive = new BinlogArchive(vault);
+        new StreamingBinlog(
+                        vault,
+                        server,
+                        clock,
+                        new StreamingBinlog.Settings(
+                                Duration.ofSeconds(1), 1 << 20, Duration.ofMillis(1), Duration.ofMillis(1)))
+                .run("shop", SOURCE, () -> archive.segments("shop").size() >= 2);
+        segments = archive.segments("shop");
+        Segment last = segments.getLast();
+        assertThat(last.continuesAt()).isNotEqualTo(server.position());
+        assertThat(last.writtenAt()).isAfter(last.lastEventAt().plus(Duration.ofMinutes(30)));
+        baseAt(0, segments.getFirst().firstEventAt());
+        Instant unread = last.lastEventAt().plus(Duration.ofMinutes(5));
+
+        assertThatThrownBy(() -> restoring().plan("shop", unread, null))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("ends at");
+    }
+
     @Test
     void aSegmentChangedInTheVault_refusesBeforeAnythingLoads() {
         archive();
