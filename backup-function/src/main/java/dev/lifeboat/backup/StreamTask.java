@@ -109,10 +109,6 @@ public final class StreamTask {
                         "lifeboat.yml does not ask for a stream of " + id,
                         "set databases." + id + ".dump.stream: true, then cdk deploy");
             }
-            DatabaseTarget source = aws.secretSource().databaseTarget(d.dump().secretArn());
-            if (d.dump().dbname() != null) {
-                source = source.withDatabase(d.dump().dbname());
-            }
             Vault vault = BackupHandler.openVault(config, aws, clock);
             DimensionSet dims = DimensionSet.of(MetricNames.DIMENSION_DATABASE, id);
             Report report =
@@ -121,6 +117,13 @@ public final class StreamTask {
             // again each minute, reporting no lag, so the silent alarm speaks and ECS's deployment is not held up by
             // a task that exits and is started again for ever.
             while (true) {
+                // The login is read anew each time: after a refused login (the secret rotated), the next try uses
+                // the secret as it is now.
+                DatabaseTarget source =
+                        aws.secretSource().databaseTarget(d.dump().secretArn());
+                if (d.dump().dbname() != null) {
+                    source = source.withDatabase(d.dump().dbname());
+                }
                 try {
                     return stream(id, source, vault, clock, stop, every, report, err);
                 } catch (RefusedException e) {

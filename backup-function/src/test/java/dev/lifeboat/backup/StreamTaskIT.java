@@ -149,6 +149,56 @@ class StreamTaskIT {
         }
     }
 
+    /**
+     * Helper-12's find: after the secret rotated, the task tried the old password for ever. A refused login is
+     * refused at once, and the task reads its secret anew each minute: once the secret holds the right password, it
+     * archives. (The wait here is the task's minute; the test waits for it.)
+     */
+    @Test
+    void aRefusedLogin_isTriedAgainWithTheSecretAsItIsNow(PostgresServer pg, MotoServer moto, @TempDir Path dir)
+            throws Exception {
+        DatabaseTarget db = pg.newDatabase("streamrotate");
+        String id = "st" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        Deployed deployed = deploy(pg, moto, db, id);
+        String secretArn = moto.secretsManager().listSecrets().secretList().stream()
+                .filter(x -> deployed.yaml().contains(x.arn()))
+                .findFirst()
+                .orElseThrow()
+                .arn();
+        String right =
+                moto.secretsManager().getSecretValue(b -> b.secretId(secretArn)).secretString();
+        moto.secretsManager()
+                .putSecretValue(
+                        b -> b.secretId(secretArn).secretString(right.replace(pg.password(), "not-the-password")));
+        Process task = MainProcess.start("dev.lifeboat.backup.StreamTask", deployed.env(), dir);
+        try {
+            await(
+                    () -> err(dir).contains("password authentication failed") && err(dir).contains("trying again in"),
+                    task,
+                    dir);
+            assertThat(slots(pg, id)).as("no slot made with a refused login").isZero();
+            moto.secretsManager().putSecretValue(b -> b.secretId(secretArn).secretString(right));
+            awaitLonger(() -> slots(pg, id) == 1, task, dir);
+        } finally {
+            task.destroy();
+            assertThat(task.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            if (slots(pg, id) == 1) {
+                pg.execute("postgres", "SELECT pg_drop_replication_slot('" + slot(id) + "')");
+            }
+        }
+        assertThat(err(dir)).doesNotContain(pg.password()).doesNotContain("not-the-password");
+    }
+
+    private static void awaitLonger(java.util.function.BooleanSupplier done, Process task, Path dir) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        while (!done.getAsBoolean()) {
+            if (!task.isAlive() || System.nanoTime() > until) {
+                throw new AssertionError("not within 150 s; the task's log: " + err(dir));
+            }
+            Thread.sleep(500);
+        }
+    }
+
     /** What the CDK app deploys for a streamed database: lifeboat.yml published to S3, its secret, the environment. */
     private record Deployed(Map<String, String> env, String bucket, String yaml) {}
 

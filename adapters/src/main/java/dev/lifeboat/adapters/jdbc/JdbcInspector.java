@@ -408,10 +408,11 @@ public final class JdbcInspector implements DatabaseInspector {
         String where = target.describe();
         String hint;
         String text = e.getMessage() == null ? "" : e.getMessage();
-        if (state.equals("28P01")
+        boolean login = state.equals("28P01")
                 || state.equals("28000")
                 || code == 1045
-                || text.contains("no password was provided")) {
+                || text.contains("no password was provided");
+        if (login) {
             hint = "login failed for user '" + target.user()
                     + "': check the password (the secret, PGPASSWORD / ~/.pgpass," + " MYSQL_PWD / ~/.my.cnf)";
         } else if (state.equals("3D000") || code == 1049) {
@@ -426,7 +427,7 @@ public final class JdbcInspector implements DatabaseInspector {
             hint = "check the database and the user's privileges";
         }
         String message = e.getMessage() == null ? state : scrub(e.getMessage(), target);
-        return new DatabaseAccessException(doing + " " + where + ": " + message, hint, e);
+        return new DatabaseAccessException(doing + " " + where + ": " + message, hint, e, login);
     }
 
     /** Drivers do not print passwords, but a message is scrubbed of it anyway before it travels further. */

@@ -367,16 +367,20 @@ public final class Auditing {
         String fix = "look at the lifeboat-stream-" + d.id() + " service's log and alarms in " + where + "; until it"
                 + " runs, restores reach only the newest dump";
         Instant written;
+        // How far the newest segment certainly reached: its last commit, or the server's position it reached; not
+        // when it was written (a streamer catching up writes old commits now).
+        Instant holds;
         try {
-            written = d.engine() == dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL
-                    ? new dev.lifeboat.core.changes.ChangeArchive(vault)
-                            .last(d.id())
-                            .map(dev.lifeboat.core.changes.ChangeSegment::writtenAt)
-                            .orElse(null)
-                    : new dev.lifeboat.core.binlog.BinlogArchive(vault)
-                            .last(d.id())
-                            .map(dev.lifeboat.core.binlog.Segment::writtenAt)
-                            .orElse(null);
+            if (d.engine() == dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL) {
+                var last = new dev.lifeboat.core.changes.ChangeArchive(vault).last(d.id());
+                written = last.map(dev.lifeboat.core.changes.ChangeSegment::writtenAt)
+                        .orElse(null);
+                holds = last.map(x -> later(x.lastCommitAt(), x.completeUpTo())).orElse(null);
+            } else {
+                var last = new dev.lifeboat.core.binlog.BinlogArchive(vault).last(d.id());
+                written = last.map(dev.lifeboat.core.binlog.Segment::writtenAt).orElse(null);
+                holds = last.map(x -> later(x.lastEventAt(), x.completeUpTo())).orElse(null);
+            }
         } catch (RuntimeException e) {
             return Optional.of(new Finding(
                     Kind.STALE_CHANGES,
@@ -396,17 +400,23 @@ public final class Auditing {
                             + " future: Lifeboat's streamer did not write it",
                     "find who writes into the vault's space of account " + where.account() + "; " + fix));
         }
-        if (written == null || written.isBefore(now.minus(bound))) {
+        if (holds == null || holds.isBefore(now.minus(bound))) {
             return Optional.of(new Finding(
                     Kind.STALE_CHANGES,
                     Severity.HIGH,
                     where,
                     d.source().identifier(),
-                    "no change segment of " + d.id() + " written within " + Durations.human(bound)
-                            + (written == null ? " (the archive is empty)" : " (newest: " + written + ")"),
+                    "no change segment of " + d.id() + " holds the last " + Durations.human(bound)
+                            + (written == null
+                                    ? " (the archive is empty)"
+                                    : " (the newest, written " + written + ", holds up to " + holds + ")"),
                     fix));
         }
         return Optional.empty();
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     /**

@@ -172,7 +172,15 @@ public final class BinlogArchive {
         if (holding.isEmpty() || !holding.get().holds(p)) {
             return Optional.empty();
         }
-        for (Gap g : gaps(databaseId)) {
+        List<Gap> gaps = gaps(databaseId);
+        long marks = vault.list(prefix(databaseId) + "gaps/").stream()
+                .filter(k -> k.endsWith(dev.lifeboat.core.changes.ChangeArchive.GAP_SUFFIX))
+                .count();
+        if (gaps.size() < marks) {
+            // A gap mark that cannot be read could be anywhere: no reach is claimed past the dump.
+            return Optional.empty();
+        }
+        for (Gap g : gaps) {
             if (g.lastArchived().compareTo(p) >= 0) {
                 return Optional.empty();
             }

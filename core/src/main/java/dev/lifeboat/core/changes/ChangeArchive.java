@@ -142,7 +142,15 @@ public final class ChangeArchive {
         if (h.isEmpty() || h.get().end() < lsn) {
             return Optional.empty();
         }
-        for (ChangeGap g : gaps(databaseId)) {
+        List<ChangeGap> gaps = gaps(databaseId);
+        long marks = vault.list(prefix(databaseId) + "gaps/").stream()
+                .filter(k -> k.endsWith(GAP_SUFFIX))
+                .count();
+        if (gaps.size() < marks) {
+            // A gap mark that cannot be read could be anywhere: no reach is claimed past the dump.
+            return Optional.empty();
+        }
+        for (ChangeGap g : gaps) {
             if (Lsn.parse(g.lastArchived()) >= lsn) {
                 return Optional.empty();
             }

@@ -156,7 +156,7 @@ class AuditingTest {
         clock.advance(Duration.ofMinutes(61));
         assertThat(new Auditing(rds, null, vault, clock).audit(config))
                 .singleElement()
-                .satisfies(f -> assertThat(f.problem()).contains("no change segment of orders written within 1 h"));
+                .satisfies(f -> assertThat(f.problem()).contains("no change segment of orders holds the last 1 h"));
 
         // A manifest dated a day ahead (planted by whoever can write the account's space) is not believed.
         var last = archive.last("orders").orElseThrow();
@@ -272,6 +272,43 @@ class AuditingTest {
         ShapeRecords.record(vault, bounded, "lifeboat-orders-c");
         assertThat(new Auditing(rds, null, vault, clock).audit(streamedOrders()))
                 .noneMatch(f -> f.kind() == Auditing.Kind.STREAM_NOT_POSSIBLE);
+    }
+
+    /**
+     * Helper-12's find: a streamer catching up on a backlog writes its segments now; the archive is judged by what
+     * its newest segment holds (commits two hours old), not by when it was written.
+     */
+    @Test
+    void aStreamCatchingUpOnABacklog_isStale_byWhatItHolds() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-07T03:00:00Z"));
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
+        InMemoryVault vault = new InMemoryVault();
+        var server = new dev.lifeboat.core.testing.FakeChangeServer();
+        server.clock = clock;
+        var source = new dev.lifeboat.core.model.DatabaseTarget(
+                dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL,
+                "db",
+                5432,
+                "orders",
+                "u",
+                dev.lifeboat.core.model.Secret.none());
+        server.createSlot(source, "lifeboat_orders");
+        for (int i = 0; i < 120; i++) {
+            server.transaction(1);
+            clock.advance(Duration.ofMinutes(1));
+        }
+        var archive = new dev.lifeboat.core.changes.ChangeArchive(vault);
+        new dev.lifeboat.core.changes.StreamingChanges(vault, server, clock, dev.lifeboat.core.testing.Archiving.FAST)
+                .run("orders", source, () -> !archive.segments("orders").isEmpty());
+        assertThat(archive.last("orders").orElseThrow().writtenAt())
+                .isAfter(clock.instant().minusSeconds(60));
+
+        assertThat(new Auditing(rds, null, vault, clock).audit(streamedOrders()))
+                .filteredOn(f -> f.kind() == Auditing.Kind.STALE_CHANGES)
+                .singleElement()
+                .satisfies(f -> assertThat(f.problem()).contains("holds the last 1 h", "holds up to"));
     }
 
     @Test

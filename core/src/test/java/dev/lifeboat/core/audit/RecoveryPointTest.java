@@ -105,6 +105,24 @@ class RecoveryPointTest {
         assertThat(p.age(clock.instant())).isGreaterThan(Duration.ofHours(1));
     }
 
+    /** Helper-12's find: a gap mark that cannot be read is not a gap that is not there; the dump is the point. */
+    @Test
+    void anUnreadableGapMark_stopsTheArchiveCounting() {
+        for (int i = 0; i < 5; i++) {
+            server.transaction(1);
+        }
+        NewestBackups.Dump dump = dumpBefore(1);
+        stream();
+        assertThat(RecoveryPoint.of(newest(dump, null), vault).orElseThrow().by())
+                .contains("change archive");
+        vault.putIfAbsent(
+                "changes/shop/gaps/FFFFFFFF00000000.gap.json",
+                "not a gap".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(RecoveryPoint.of(newest(dump, null), vault).orElseThrow())
+                .isEqualTo(new RecoveryPoint("shop", dump.takenAt(), "dump " + dump.backupId()));
+    }
+
     @Test
     void aGapAfterTheDump_stopsTheArchiveCounting_theDumpIsThePoint() {
         for (int i = 0; i < 5; i++) {

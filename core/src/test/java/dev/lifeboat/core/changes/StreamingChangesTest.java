@@ -210,6 +210,27 @@ class StreamingChangesTest {
         return streaming.progress().lag(clock.instant());
     }
 
+    /**
+     * Helper-12's find: a refused login (a wrong or rotated password) was tried again for ever with the same password.
+     * It is refused at once, naming the fix; the deployed streamer then reads its secret anew (StreamTaskIT). A server
+     * that cannot be reached is still waited for.
+     */
+    @Test
+    void aRefusedLogin_endsTheRun_namingTheFix_whileAnUnreachableServerIsWaitedFor() {
+        server.serverFails = new dev.lifeboat.core.error.DatabaseAccessException(
+                "cannot connect to db.internal: password authentication failed", "check the password", null, true);
+        assertThatThrownBy(() -> stream(() -> false))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("password authentication failed")
+                .satisfies(e -> assertThat(((RefusedException) e).hint()).contains("check the password"));
+
+        server.serverFails = new dev.lifeboat.core.error.DatabaseAccessException(
+                "cannot connect to db.internal: connection refused", "check the host", null, false);
+        AtomicInteger tries = new AtomicInteger();
+        StreamingChanges.Summary s = stream(() -> tries.incrementAndGet() > 5);
+        assertThat(s.interruptions()).isGreaterThan(1);
+    }
+
     @Test
     void aSlotDroppedBehindLifeboatsBack_isAGap_andTheArchiveGoesOnFromANewSlot() throws Exception {
         server.transaction(1);

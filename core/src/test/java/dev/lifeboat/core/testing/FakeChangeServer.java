@@ -119,8 +119,14 @@ public final class FakeChangeServer implements ChangeFeed {
         return ++xid;
     }
 
+    /** Thrown by {@link #server} while set: a server that cannot be reached, or refuses the login. */
+    public RuntimeException serverFails;
+
     @Override
     public Server server(DatabaseTarget source) {
+        if (serverFails != null) {
+            throw serverFails;
+        }
         return new Server(systemId, "16.4", walLevel, keepMb, inRecovery, versionNum);
     }
 
