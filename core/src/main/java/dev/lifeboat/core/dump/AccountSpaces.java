@@ -80,7 +80,8 @@ public final class AccountSpaces implements Vault {
             if (accounts.size() == 1) {
                 owners.put(db, accounts.first());
             } else {
-                warn.accept("dumps named '" + db + "' are in the spaces of accounts " + String.join(", ", accounts)
+                warn.accept("backups (dumps or change archives) named '" + db + "' are in the spaces of accounts "
+                        + String.join(", ", accounts)
                         + " of " + base.describe() + ", and only one of them owns that database; they are left out."
                         + " Pass --config lifeboat.yml (which names its account), or --vault "
                         + base.describe() + "/" + PREFIX + "ACCOUNT to read one account's space");
