@@ -115,22 +115,12 @@ public final class StreamingChanges {
                 from = resumeAt(databaseId, source, slot, server, counts);
             } catch (RefusedException e) {
                 throw e;
-            } catch (dev.lifeboat.core.error.DatabaseAccessException e) {
-                if (e.loginRefused()) {
+            } catch (LifeboatException | UncheckedIOException e) {
+                if (e instanceof dev.lifeboat.core.error.DatabaseAccessException d && d.loginRefused()) {
                     // A rotated or wrong password does not get better by trying it again: the caller reads the
                     // login anew (the deployed streamer reads its secret again) or says what to fix.
-                    throw new RefusedException(e.getMessage(), e.hint());
+                    throw new RefusedException(d.getMessage(), d.hint());
                 }
-                counts.interruptions++;
-                LOG.warn(
-                        "cannot reach {} ({}); trying again in {}",
-                        source.describe(),
-                        e.getMessage(),
-                        Durations.human(wait));
-                sleep(wait, stop);
-                wait = longer(wait);
-                continue;
-            } catch (LifeboatException | UncheckedIOException e) {
                 counts.interruptions++;
                 LOG.warn(
                         "cannot reach {} ({}); trying again in {}",
