@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The container's entrypoint: runs the release archive's bin/lifeboat with the PostgreSQL client tools of the
-# major named by LIFEBOAT_PG_MAJOR, or by default the newest installed (which dumps and restores every older server).
+# major named by LIFEBOAT_PG_MAJOR, or by default lets Lifeboat choose among the installed majors by the server's
+# version (a dump) and the dump's (a restore).
 #   LIFEBOAT_PG_MAJOR=15 docker run … lifeboat dump …
 # LIFEBOAT_HOME (the extracted archive) and LIFEBOAT_PG_ROOT (where the majors are) are for the test that runs
 # this script outside the image (scripts/release-test.sh).
@@ -17,7 +18,7 @@ if [ -n "${LIFEBOAT_PG_MAJOR:-}" ]; then
     exit 2
   }
   export LIFEBOAT_PG_BIN=$root/$LIFEBOAT_PG_MAJOR/bin
-elif [ -n "$installed" ]; then
-  export LIFEBOAT_PG_BIN=$root/${installed##* }/bin
+else
+  export LIFEBOAT_PG_ROOT=$root
 fi
 exec "$home/bin/lifeboat" "$@"

@@ -9,14 +9,14 @@
 # The archive holds bin/lifeboat (the launcher: it runs the archive's own runtime, never the machine's java),
 # lib/lifeboat.jar, runtime/ (jlink of the JDK modules the jar needs, with its class-data archive), docs/
 # (runbook, command line), README.md, THIRD-PARTY-NOTICES.txt (every library in the jar with its licence, from the
-# SBOM; the runtime's own notices are in runtime/legal/) and BUILD-INFO.json. The repository has no LICENSE file
-# yet, so the archive carries none.
+# SBOM; the runtime's own notices are in runtime/legal/), LICENSE (Lifeboat's own: Apache-2.0) and BUILD-INFO.json.
 #
 # Reproducible: the jar's entries carry the commit's time (project.build.outputTimestamp), jlink's output is
 # deterministic (checked: two runs, identical files, the CDS archive included), and the tar has sorted entries,
 # the commit's time as every mtime, owner 0:0 and gzip -n. The build date everywhere is the commit's time.
 #
-# Signing, only where a key is given (never on the command line: by name or path in the environment):
+# Signing, only where a key is given (never on the command line: by name or path in the environment), by
+# scripts/lib/sign.sh:
 #   LIFEBOAT_GPG_KEY=<key id>      gpg --detach-sign --armor of the .sha256 file (-> .sha256.asc)
 #   COSIGN_KEY=<path to key>       cosign sign-blob of the archive (-> .tar.gz.sig; COSIGN_PASSWORD as cosign reads it)
 # How to verify is in docs/release.md.
@@ -25,6 +25,7 @@
 # are to be had from the registries this project builds with.
 set -euo pipefail
 source "$(dirname "$0")/lib/services.sh"
+source "$(dirname "$0")/lib/sign.sh"
 cd "$LIFEBOAT_ROOT"
 
 check=0
@@ -80,7 +81,8 @@ install -m 0755 bin/lifeboat "$stage/bin/lifeboat"
 install -m 0644 "$JAR" "$stage/lib/lifeboat.jar"
 install -m 0644 docs/runbook.md docs/cli.md docs/release.md "$stage/docs/"
 install -m 0644 README.md "$stage/README.md"
-[ -f LICENSE ] && install -m 0644 LICENSE "$stage/LICENSE"
+[ -f LICENSE ] || die "LICENSE is missing: a release names its licence"
+install -m 0644 LICENSE "$stage/LICENSE"
 JDK=$("$stage/runtime/bin/java" -XshowSettings:properties -version 2>&1 \
   | awk -F'= ' '/java.runtime.version/ {v=$2} /java.vendor = / {n=$2} END {print n " " v}')
 
@@ -140,16 +142,7 @@ json.dump(m, open(sys.argv[1], "w"), indent=2, sort_keys=True)
 open(sys.argv[1], "a").write("\n")
 PY
 
-if [ -n "${LIFEBOAT_GPG_KEY:-}" ]; then
-  log "signing the checksum with GPG key $LIFEBOAT_GPG_KEY"
-  rm -f "$ARCHIVE.sha256.asc"
-  gpg --batch --yes --local-user "$LIFEBOAT_GPG_KEY" --armor --detach-sign --output "$ARCHIVE.sha256.asc" "$ARCHIVE.sha256"
-fi
-if [ -n "${COSIGN_KEY:-}" ]; then
-  command -v cosign >/dev/null || die "COSIGN_KEY is set but cosign is not installed"
-  log "signing the archive with cosign"
-  cosign sign-blob --yes --key "$COSIGN_KEY" --output-signature "$ARCHIVE.sig" "$ARCHIVE" >/dev/null
-fi
+sign_release "$ARCHIVE"
 log "$ARCHIVE: $(du -h "$ARCHIVE" | cut -f1), sha256 $SHA, built in $(( $(date +%s) - started )) s"
 
 if [ "$check" = 1 ]; then

@@ -80,6 +80,8 @@ final class ShapeCommand implements Callable<Integer> {
             }
             DatabaseShape s = recorded.get();
             context.out().println("backup: " + copy.id() + " (shape recorded " + s.recordedAt() + ")");
+            s.newerWriterThan(dev.lifeboat.protocol.BuildInfo.current().version())
+                    .ifPresent(note -> context.err().println("note: the shape of " + copy.id() + ": " + note));
             if (json) {
                 context.out().println(new String(ShapeRecords.encode(s), StandardCharsets.UTF_8));
             } else {

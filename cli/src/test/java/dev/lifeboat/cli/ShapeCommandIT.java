@@ -118,7 +118,10 @@ class ShapeCommandIT {
                     .contains("instanceClass: db.m6g.large")
                     .contains("parameterGroup.name: " + db + "-pg")
                     .contains("value: 65536")
+                    .contains("writtenBy: "
+                            + dev.lifeboat.protocol.BuildInfo.current().version())
                     .doesNotContain("not-a-real-password-1");
+            assertThat(cli.err()).doesNotContain("note:");
 
             assertThat(cli.run("shape", "--config", config.toString(), "--database", db, "--diff"))
                     .as(cli.err())
@@ -131,6 +134,24 @@ class ShapeCommandIT {
             assertThat(cli.run("shape", "--config", config.toString(), "--database", db, "--diff"))
                     .isEqualTo(ExitCode.FAILED);
             assertThat(cli.out()).contains("instanceClass: db.m6g.large -> db.t4g.micro");
+
+            // Issue 39: a record a newer Lifeboat wrote is printed with a note: this reader may not know its fields.
+            try (S3Client s3 = moto.s3()) {
+                String key = s3.listObjectsV2(b -> b.bucket(bucket).prefix("lifeboat/shapes/" + db + "/"))
+                        .contents()
+                        .getFirst()
+                        .key();
+                String json =
+                        s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
+                s3.putObject(
+                        b -> b.bucket(bucket).key(key),
+                        software.amazon.awssdk.core.sync.RequestBody.fromString(
+                                json.replaceFirst("\"writtenBy\" : \"[^\"]*\"", "\"writtenBy\" : \"99.0.0\"")));
+            }
+            assertThat(cli.run("shape", "--config", config.toString(), "--database", db))
+                    .as(cli.err())
+                    .isZero();
+            assertThat(cli.err()).contains("note: the shape of ").contains("written by Lifeboat 99.0.0, newer than");
 
             // The copies unusable: a dump loaded into a new instance made in the recorded shape. moto's instance has
             // no database behind its endpoint, so the load fails after the instance is made; the plan, the instance's

@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  * pg_dump / pg_restore and mariadb-dump / mariadb as child processes.
  *
  * <p>Where the programs are: {@code LIFEBOAT_PG_BIN} / {@code LIFEBOAT_MARIADB_BIN} (a folder) when
- * set; for PostgreSQL otherwise the newest {@code /usr/lib/postgresql/N/bin} (Debian keeps one per
- * major version there), then PATH.
+ * set; for PostgreSQL otherwise {@code /usr/lib/postgresql/N/bin} (Debian keeps one per major version there;
+ * {@code LIFEBOAT_PG_ROOT} names another root), then PATH. Among Debian's majors, a dump of a known server takes the
+ * nearest major at or above the server's, and a restore the nearest at or above the dump's; without a version,
+ * the newest.
  */
 public final class ProcessDumpTools implements DumpTools {
     private final Map<String, String> env;
@@ -75,6 +77,46 @@ public final class ProcessDumpTools implements DumpTools {
             return new PgRestore(pgRestore, Files.isExecutable(psql) ? psql : null);
         }
         return new MariaDbLoad(find(engine, "mariadb", "mysql"));
+    }
+
+    @Override
+    public DumpTool dumpTool(DatabaseEngine engine, SoftwareVersion server) {
+        return engine == DatabaseEngine.POSTGRESQL
+                ? new PgDump(findPostgres("pg_dump", server.major()))
+                : dumpTool(engine);
+    }
+
+    @Override
+    public LoadTool loadTool(DatabaseEngine engine, SoftwareVersion dumper) {
+        if (engine != DatabaseEngine.POSTGRESQL) {
+            return loadTool(engine);
+        }
+        Path pgRestore = findPostgres("pg_restore", dumper.major());
+        Path psql = pgRestore.resolveSibling("psql");
+        return new PgRestore(pgRestore, Files.isExecutable(psql) ? psql : null);
+    }
+
+    /**
+     * {@code name} of the lowest PostgreSQL major at or above {@code atLeast} among Debian's per-major folders
+     * ({@code LIFEBOAT_PG_ROOT}, by default {@code /usr/lib/postgresql}); where none is that new, or the folder is
+     * pinned ({@code LIFEBOAT_PG_BIN}), the program {@link #find} gives (the version check then names the problem).
+     */
+    private Path findPostgres(String name, int atLeast) {
+        String pinned = env.get("LIFEBOAT_PG_BIN");
+        if (pinned == null || pinned.isBlank()) {
+            Path nearest = null;
+            for (Path bin : debianPostgresBins()) { // newest first: the last that qualifies is the nearest
+                Path candidate = bin.resolve(name);
+                if (Integer.parseInt(bin.getParent().getFileName().toString()) >= atLeast
+                        && Files.isExecutable(candidate)) {
+                    nearest = candidate;
+                }
+            }
+            if (nearest != null) {
+                return nearest;
+            }
+        }
+        return find(DatabaseEngine.POSTGRESQL, name);
     }
 
     /** The MySQL family's binary log, read and replayed with MariaDB's client tools (issue 40). */
@@ -135,8 +177,8 @@ public final class ProcessDumpTools implements DumpTools {
                         : "install the MariaDB client tools (apt-get install mariadb-client) or set LIFEBOAT_MARIADB_BIN to their folder");
     }
 
-    private static List<Path> debianPostgresBins() {
-        Path root = Path.of("/usr/lib/postgresql");
+    private List<Path> debianPostgresBins() {
+        Path root = Path.of(env.getOrDefault("LIFEBOAT_PG_ROOT", "/usr/lib/postgresql"));
         if (!Files.isDirectory(root)) {
             return List.of();
         }

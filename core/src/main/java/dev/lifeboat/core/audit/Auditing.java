@@ -53,6 +53,7 @@ public final class Auditing {
         STREAM_NOT_POSSIBLE,
         UNVERIFIED,
         NO_SHAPE,
+        NEWER_WRITER,
         FORWARDING_OFF
     }
 
@@ -246,6 +247,14 @@ public final class Auditing {
                                     + " lifeboat dump"));
                 }
             }
+            if (b.dump() != null && b.dump().manifest() != null) {
+                newerWriter(
+                                d,
+                                where,
+                                "newest dump " + b.dump().backupId(),
+                                b.dump().manifest().writtenBy())
+                        .ifPresent(out::add);
+            }
             if (vault != null && d.dump() != null && d.dump().stream() != null) {
                 changeArchiveFinding(d, where, now).ifPresent(out::add);
             }
@@ -259,6 +268,9 @@ public final class Auditing {
                     shape = Optional.empty();
                 }
                 shape.flatMap(s -> streamNotPossible(d, where, s)).ifPresent(out::add);
+                shape.flatMap(s -> newerWriter(
+                                d, where, "shape record of " + b.copy().snapshotId(), s.writtenBy()))
+                        .ifPresent(out::add);
                 if (shape.isEmpty()) {
                     out.add(new Finding(
                             Kind.NO_SHAPE,
@@ -291,6 +303,25 @@ public final class Auditing {
                 .thenComparing(f -> f.where().toString())
                 .thenComparing(Finding::identifier));
         return new Report(out, newestOf);
+    }
+
+    /**
+     * Issue 39: a dump manifest or shape record that a newer Lifeboat wrote. This audit (and the restores of this
+     * version) ignore the fields they do not know, so what it says of that backup may be incomplete: the deployed
+     * Lifeboat or the command line is older than the one that wrote the vault.
+     */
+    private static Optional<Finding> newerWriter(
+            LifeboatConfig.Database d, Location where, String what, String writtenBy) {
+        String reader = dev.lifeboat.protocol.BuildInfo.current().version();
+        return dev.lifeboat.core.model.WriterVersion.newerThanReader(writtenBy, reader)
+                .map(note -> new Finding(
+                        Kind.NEWER_WRITER,
+                        Severity.MEDIUM,
+                        where,
+                        d.source().identifier(),
+                        "the " + what + " of " + d.id() + " was " + note,
+                        "run the audit and restores with Lifeboat " + writtenBy + " or newer (the command line from"
+                                + " its release archive; the deployed functions with cdk deploy of that version)"));
     }
 
     /**

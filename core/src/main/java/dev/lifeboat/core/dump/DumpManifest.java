@@ -225,30 +225,7 @@ public record DumpManifest(
      * refuses what a reader cannot read; this says what it may read without knowing every field.
      */
     public java.util.Optional<String> newerWriterThan(String reader) {
-        int[] w = releaseNumbers(writtenBy);
-        int[] r = releaseNumbers(reader);
-        if (w == null || r == null || java.util.Arrays.compare(w, r) <= 0) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of("written by Lifeboat " + writtenBy + ", newer than this " + reader
-                + ": if anything of it looks missing, read it with " + writtenBy + " or newer");
-    }
-
-    /** 1.2.3 of "1.2.3", "1.2.3-SNAPSHOT" or "v1.2"; null when there is no such number. */
-    static int[] releaseNumbers(String version) {
-        if (version == null) {
-            return null;
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?")
-                .matcher(version);
-        if (!m.find()) {
-            return null;
-        }
-        int[] n = new int[3];
-        for (int i = 0; i < 3; i++) {
-            n[i] = m.group(i + 1) == null ? 0 : Integer.parseInt(m.group(i + 1));
-        }
-        return n;
+        return dev.lifeboat.core.model.WriterVersion.newerThanReader(writtenBy, reader);
     }
 
     /** Whether this is a parallel dump: a schema part ({@code objectKey}) and data parts. */

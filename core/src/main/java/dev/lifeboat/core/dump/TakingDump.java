@@ -118,7 +118,6 @@ public final class TakingDump {
         BackupId id = command.runId() == null ? BackupId.generate(clock) : BackupId.forRun(command.runId());
         String manifestKey = VaultLayout.manifestKey(databaseId, id);
         DatabaseTarget source = command.source();
-        DumpTool tool = tools.dumpTool(source.engine());
 
         // Platform threads, not virtual ones: the virtual-thread I/O poller sits in native code, and
         // HotSpot then spends up to 0.3 s at exit waiting for it (measured, docs/performance.md).
@@ -130,7 +129,6 @@ public final class TakingDump {
             Future<Optional<byte[]>> existing = background.submit(() -> vault.read(manifestKey));
             Future<?> writable = background.submit(vault::checkWritable);
             Future<ServerInfo> serverInfo = background.submit(() -> inspector.serverInfo(source));
-            Future<SoftwareVersion> clientVersion = background.submit(tool::version);
             // A MySQL-family server with binary logging on: the dump records its binlog position, where a binlog
             // archive's replay starts (issue 40).
             Future<Boolean> binlogOn = source.engine() != dev.lifeboat.core.model.DatabaseEngine.MARIADB
@@ -144,7 +142,8 @@ public final class TakingDump {
             }
             await(writable);
             ServerInfo server = await(serverInfo);
-            SoftwareVersion version = await(clientVersion);
+            DumpTool tool = tools.dumpTool(source.engine(), server.version());
+            SoftwareVersion version = tool.version();
             ClientVersionPolicy.check(server, tool.name(), version);
 
             // Row counts are taken while the dump runs, on a connection of their own, and the manifest

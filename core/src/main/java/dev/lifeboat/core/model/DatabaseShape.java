@@ -41,12 +41,75 @@ public record DatabaseShape(
         boolean copyTagsToSnapshot,
         String caCertificate,
         Map<String, String> tags,
-        List<Member> members) {
+        List<Member> members,
+        String writtenBy) {
     public static final int CURRENT_VERSION = 1;
 
     public DatabaseShape {
         tags = tags == null ? Map.of() : new TreeMap<>(tags);
         members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** A shape described now, by this Lifeboat: {@code writtenBy} is this build's version. */
+    public DatabaseShape(
+            int version,
+            String databaseId,
+            DbKind kind,
+            String identifier,
+            String account,
+            String region,
+            Instant recordedAt,
+            String engine,
+            String engineVersion,
+            String instanceClass,
+            Storage storage,
+            boolean multiAz,
+            Integer port,
+            Network network,
+            ParameterGroup parameterGroup,
+            OptionGroup optionGroup,
+            boolean iamAuthentication,
+            boolean performanceInsights,
+            int backupRetentionDays,
+            boolean deletionProtection,
+            boolean copyTagsToSnapshot,
+            String caCertificate,
+            Map<String, String> tags,
+            List<Member> members) {
+        this(
+                version,
+                databaseId,
+                kind,
+                identifier,
+                account,
+                region,
+                recordedAt,
+                engine,
+                engineVersion,
+                instanceClass,
+                storage,
+                multiAz,
+                port,
+                network,
+                parameterGroup,
+                optionGroup,
+                iamAuthentication,
+                performanceInsights,
+                backupRetentionDays,
+                deletionProtection,
+                copyTagsToSnapshot,
+                caCertificate,
+                tags,
+                members,
+                dev.lifeboat.protocol.BuildInfo.current().version());
+    }
+
+    /**
+     * A note when a newer Lifeboat than {@code reader} recorded this shape: fields it added are not read here, and a
+     * restore that follows this record would leave them at RDS's defaults.
+     */
+    public java.util.Optional<String> newerWriterThan(String reader) {
+        return WriterVersion.newerThanReader(writtenBy, reader);
     }
 
     /** Storage as RDS describes it; null fields were not reported (Aurora's storage is the cluster's). */

@@ -32,6 +32,23 @@ public interface DumpTools {
 
     LoadTool loadTool(DatabaseEngine engine);
 
+    /**
+     * The dump tool for a server of version {@code server}: where the client tools of several major versions are
+     * installed (the container image has one per PostgreSQL major RDS supports), the nearest at or above the
+     * server's, whose output that server's own major reads back without the newer majors' settings.
+     */
+    default DumpTool dumpTool(DatabaseEngine engine, SoftwareVersion server) {
+        return dumpTool(engine);
+    }
+
+    /**
+     * The load tool for a dump written by {@code dumper}: where several majors are installed, the nearest at or above
+     * the dumper's (an older one cannot read the archive; a newer one writes settings an older server refuses).
+     */
+    default LoadTool loadTool(DatabaseEngine engine, SoftwareVersion dumper) {
+        return loadTool(engine);
+    }
+
     /** A program that writes a dump of a database to its output. */
     interface DumpTool {
         String name();

@@ -204,9 +204,9 @@ public final class RestoringDump {
                     "backup " + manifest.backupId() + " is compressed with zstd, which this Lifeboat cannot read",
                     "restore it with the command line or the functions of this release, which read zstd");
         }
-        LoadTool tool = tools.loadTool(target.engine());
-        ClientVersionPolicy.checkLoad(
-                target.engine(), tool.name(), tool.version(), SoftwareVersion.parse(manifest.dumpToolVersion()));
+        SoftwareVersion dumper = SoftwareVersion.parse(manifest.dumpToolVersion());
+        LoadTool tool = tools.loadTool(target.engine(), dumper);
+        ClientVersionPolicy.checkLoad(target.engine(), tool.name(), tool.version(), dumper);
         return tool;
     }
 

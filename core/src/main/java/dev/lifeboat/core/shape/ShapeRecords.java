@@ -89,7 +89,7 @@ public final class ShapeRecords {
 
     /**
      * What changed from the recorded shape to the live one, a line per field ({@code path: recorded -> live}); the
-     * time of recording and the identity fields are not differences.
+     * time of recording, the Lifeboat that recorded it and the identity fields are not differences.
      */
     public static java.util.List<String> differences(DatabaseShape recorded, DatabaseShape live) {
         java.util.SortedMap<String, String> a = flatten(recorded);
@@ -98,7 +98,7 @@ public final class ShapeRecords {
         keys.addAll(b.keySet());
         java.util.List<String> out = new java.util.ArrayList<>();
         for (String k : keys) {
-            if (k.equals("recordedAt") || k.equals("version")) {
+            if (k.equals("recordedAt") || k.equals("version") || k.equals("writtenBy")) {
                 continue;
             }
             String x = a.get(k);

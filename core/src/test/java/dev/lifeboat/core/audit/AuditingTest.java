@@ -78,6 +78,43 @@ class AuditingTest {
         assertThat(new Auditing(rds, null, vault, clock).audit(scheduled())).isEmpty();
     }
 
+    /** Issue 39: a dump or shape record written by a newer Lifeboat than the audit's own is a finding, by name. */
+    @Test
+    void aBackupWrittenByANewerLifeboat_isNamed_soTheAuditIsNotTrustedBlindly() {
+        InMemoryVault vault = new InMemoryVault();
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
+        MutableClock clock = new MutableClock(m.startedAt().plus(Duration.ofHours(3)));
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
+        rds.put(Copies.lifeboatCopy(
+                BACKUP, "orders", "lifeboat-orders-x", clock.instant().minus(Duration.ofHours(2))));
+        ShapeRecords.record(vault, ShapeRecordsTest.shape("db.r6g.large", "1", clock.instant()), "lifeboat-orders-x");
+        assertThat(new Auditing(rds, null, vault, clock).audit(scheduled())).isEmpty();
+
+        String manifest = dev.lifeboat.core.dump.VaultLayout.manifestKey("orders", m.id());
+        String shape = ShapeRecords.key("orders", "lifeboat-orders-x");
+        for (String key : List.of(manifest, shape)) {
+            String json = new String(vault.objects.get(key), java.nio.charset.StandardCharsets.UTF_8);
+            vault.objects.put(
+                    key,
+                    json.replaceFirst("\"writtenBy\" ?: ?\"[^\"]*\"", "\"writtenBy\" : \"99.0.0\"")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        assertThat(new Auditing(rds, null, vault, clock).audit(scheduled()))
+                .hasSize(2)
+                .allSatisfy(f -> {
+                    assertThat(f.kind()).isEqualTo(Auditing.Kind.NEWER_WRITER);
+                    assertThat(f.severity()).isEqualTo(Auditing.Severity.MEDIUM);
+                    assertThat(f.problem()).contains("written by Lifeboat 99.0.0, newer than this");
+                    assertThat(f.fix()).contains("Lifeboat 99.0.0 or newer");
+                })
+                .extracting(Auditing.Finding::problem)
+                .anyMatch(p -> p.contains("newest dump " + m.backupId()))
+                .anyMatch(p -> p.contains("shape record of lifeboat-orders-x"));
+    }
+
     /** orders (PostgreSQL) with dump.stream and no schedules. */
     private static LifeboatConfig streamedOrders() {
         LifeboatConfig c = TestSettings.orders();

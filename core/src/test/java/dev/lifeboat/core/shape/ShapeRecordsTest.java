@@ -71,6 +71,41 @@ public class ShapeRecordsTest {
         assertThat(ShapeRecords.differences(recorded, recorded)).isEmpty();
     }
 
+    /** Issue 39: a shape names the Lifeboat that recorded it; a reader older than that says so. */
+    @Test
+    void aShape_recordsItsWriter_andAnOlderReaderNotesIt() {
+        InMemoryVault vault = new InMemoryVault();
+        DatabaseShape now = shape("db.r6g.large", "65536", Instant.parse("2026-11-26T03:00:00Z"));
+        assertThat(now.writtenBy())
+                .isEqualTo(dev.lifeboat.protocol.BuildInfo.current().version());
+        ShapeRecords.record(vault, now, "lifeboat-orders-20261126-0300");
+        DatabaseShape read = ShapeRecords.read(vault, "orders", "lifeboat-orders-20261126-0300")
+                .orElseThrow();
+        assertThat(read.writtenBy()).isEqualTo(now.writtenBy());
+        assertThat(read.newerWriterThan(now.writtenBy())).isEmpty();
+
+        String json = new String(ShapeRecords.encode(now), java.nio.charset.StandardCharsets.UTF_8);
+        DatabaseShape newer = ShapeRecords.decode(
+                json.replaceFirst("\"writtenBy\" : \"[^\"]*\"", "\"writtenBy\" : \"7.1.0\"")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "k");
+        assertThat(newer.newerWriterThan("7.0.9"))
+                .hasValueSatisfying(n -> assertThat(n).contains("written by Lifeboat 7.1.0, newer than this 7.0.9"));
+        assertThat(newer.newerWriterThan("7.1.0")).isEmpty();
+
+        DatabaseShape before = ShapeRecords.decode(
+                json.replaceFirst(",\\s*\"writtenBy\" : \"[^\"]*\"", "")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "k");
+        assertThat(before.writtenBy())
+                .as("a record from before writers were recorded")
+                .isNull();
+        assertThat(before.newerWriterThan("0.0.1")).isEmpty();
+        assertThat(ShapeRecords.differences(newer, now))
+                .as("the writer is no difference")
+                .isEmpty();
+    }
+
     @Test
     void aKeyOutsideTheLayout_isRefused() {
         assertThatThrownBy(() -> ShapeRecords.key("../x", "lifeboat-orders-20261126-0300"))
