@@ -24,8 +24,14 @@ if [ $# -eq 0 ]; then
   unit_tests_a_year_ahead
   # The release archive, and it on a bare machine (env -i, its own runtime): --help, doctor, round trips. Before
   # the drill, whose restore then runs with the archive.
-  log "scripts/release.sh and scripts/release-test.sh: the archive on a bare machine"
-  bash "$LIFEBOAT_ROOT/scripts/release.sh"
+  # --check builds the commit a second time from a fresh clone: the two archives and SBOMs must be byte-identical.
+  log "scripts/release.sh --check and scripts/release-test.sh: the archive, reproducible, on a bare machine"
+  if [ -z "$(git -C "$LIFEBOAT_ROOT" status --porcelain --untracked-files=no)" ]; then
+    bash "$LIFEBOAT_ROOT/scripts/release.sh" --check
+  else
+    log "warning: uncommitted changes: the release is built once, its reproducibility not checked"
+    bash "$LIFEBOAT_ROOT/scripts/release.sh"
+  fi
   bash "$LIFEBOAT_ROOT/scripts/release-test.sh"
   log "hadolint on the Dockerfiles"
   lint_dockerfiles
