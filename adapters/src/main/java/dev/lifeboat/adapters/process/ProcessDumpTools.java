@@ -418,6 +418,11 @@ public final class ProcessDumpTools implements DumpTools {
         });
     }
 
+    /*
+     * The load tools' failures say what the tool reported; what became of the target (removed, left as it was, or
+     * holding part of the backup) is added by RestoringDump, which alone knows whether it created the database and
+     * whether the load ran in one transaction (issue 38, item 6: the two used to say contradicting things).
+     */
     private final class PgRestore implements LoadTool {
         private final Path program;
         private final Path psql;
@@ -454,11 +459,7 @@ public final class ProcessDumpTools implements DumpTools {
                     List.of(psql.toString(), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--output=/dev/null"));
             cmd.addAll(pgConnectionArgs(target));
             return CommittingSession.start(ChildProcess.start(
-                    cmd,
-                    pgEnvironment(target),
-                    target.password(),
-                    true,
-                    (m, h) -> new RestoreFailedException(m, hintForPgRestore(h))));
+                    cmd, pgEnvironment(target), target.password(), true, RestoreFailedException::new));
         }
 
         /**
@@ -474,12 +475,8 @@ public final class ProcessDumpTools implements DumpTools {
             if (options.archive() != null) {
                 cmd.add(options.archive().toString());
             }
-            Running script = ChildProcess.start(
-                    cmd,
-                    Map.of(),
-                    null,
-                    options.archive() == null,
-                    (m, h) -> new RestoreFailedException(m, hintForPgRestore(h)));
+            Running script =
+                    ChildProcess.start(cmd, Map.of(), null, options.archive() == null, RestoreFailedException::new);
             InputStream sql = new OneTransactionScript(script.output());
             return new Running() {
                 @Override
@@ -551,7 +548,7 @@ public final class ProcessDumpTools implements DumpTools {
                     pgEnvironment(target),
                     target.password(),
                     options.archive() == null,
-                    (m, h) -> new RestoreFailedException(m, hintForPgRestore(h)));
+                    RestoreFailedException::new);
         }
     }
 
@@ -660,24 +657,12 @@ public final class ProcessDumpTools implements DumpTools {
             cmd.addAll(mariadbConnectionArgs(target));
             cmd.addAll(List.of("--binary-mode", "--connect-timeout=30", "--database=" + target.database()));
             return ChildProcess.start(
-                    cmd,
-                    mariadbEnvironment(target),
-                    target.password(),
-                    true,
-                    (m, h) -> new RestoreFailedException(m, hintForMariaDbLoad(h)));
+                    cmd, mariadbEnvironment(target), target.password(), true, RestoreFailedException::new);
         }
     }
 
     private static String hintForDump(String hint) {
-        return join(hint, "the upload was aborted and no backup was recorded");
-    }
-
-    private static String hintForPgRestore(String hint) {
-        return join(hint, "pg_restore ran in one transaction, so the target was left as it was");
-    }
-
-    private static String hintForMariaDbLoad(String hint) {
-        return join(hint, "the target may hold a partial restore: drop it before retrying");
+        return join(hint, "no backup was recorded");
     }
 
     private static String join(String a, String b) {

@@ -55,6 +55,7 @@ final class S3MultipartUpload implements Vault.Upload {
     private int filled;
     private long total;
     private boolean finished;
+    private volatile boolean abortFailed;
 
     S3MultipartUpload(
             S3Client s3,
@@ -230,26 +231,38 @@ final class S3MultipartUpload implements Vault.Upload {
             afterComplete.accept(versionId);
             return new Vault.StoredObject(key, versionId, total);
         } catch (ExecutionException e) {
-            abort();
+            String left = abandon();
             throw new VaultException(
                     "uploading to s3://" + bucket + "/" + fullKey + " failed: " + describe(e.getCause()),
-                    "the upload was aborted; check the bucket and the role's permissions, then retry",
+                    left + "; check the bucket and the role's permissions, then retry",
                     e.getCause());
         } catch (IOException | SdkException e) {
-            abort();
+            String left = abandon();
             throw new VaultException(
                     "finishing the upload to s3://" + bucket + "/" + fullKey + " failed: " + e.getMessage(),
-                    "the upload was aborted; retry",
+                    left + "; retry",
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abort();
-            throw new VaultException("interrupted while finishing the upload", "the upload was aborted; retry", e);
+            throw new VaultException("interrupted while finishing the upload", "no backup was recorded; retry", e);
         }
     }
 
     @Override
     public void abort() {
+        abandon();
+    }
+
+    /** Aborts the upload and says what became of it: aborted, or left for the bucket's lifecycle rule. */
+    private String abandon() {
+        abortUpload();
+        return abortFailed
+                ? "the upload could not be aborted either (the bucket's lifecycle rule removes its parts)"
+                : "the upload was aborted";
+    }
+
+    private void abortUpload() {
         if (finished) {
             return;
         }
@@ -266,6 +279,7 @@ final class S3MultipartUpload implements Vault.Upload {
             s3.abortMultipartUpload(b -> b.bucket(bucket).key(fullKey).uploadId(uploadId));
             LOG.info("aborted the upload of s3://{}/{}", bucket, fullKey);
         } catch (SdkException e) {
+            abortFailed = true;
             // A lifecycle rule (AbortIncompleteMultipartUpload) in the CDK stack removes it later.
             LOG.warn(
                     "could not abort the upload of s3://{}/{} ({}); the bucket's lifecycle rule will remove it",

@@ -112,7 +112,11 @@ class S3FaultsIT {
                     Clock.systemUTC());
 
             assertThatThrownBy(() -> Wiring.dumping(vault).dump(new TakingDump.Command("orders", source, null, null)))
-                    .isInstanceOf(LifeboatException.class);
+                    .isInstanceOf(LifeboatException.class)
+                    .satisfies(e -> assertThat(((LifeboatException) e).describe())
+                            .as("issue 38, item 6: a failed abort is not reported as an abort")
+                            .contains("the upload could not be aborted either")
+                            .doesNotContain("the upload was aborted"));
             assertThat(new S3Vault(direct, S3Vault.Settings.of(bucket, "v"), Clock.systemUTC()).list("dumps/"))
                     .noneMatch(VaultLayout::isManifest);
         }

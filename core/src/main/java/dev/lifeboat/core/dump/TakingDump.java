@@ -376,7 +376,7 @@ public final class TakingDump {
                         // a heap too small for the parts left the dump hanging at the barrier).
                         DumpFailedException failed = new DumpFailedException(
                                 "part " + names.get(n) + " of the parallel dump failed: " + e,
-                                "the uploads were aborted and no backup was recorded; give the dump more memory (the"
+                                "no backup was recorded; give the dump more memory (the"
                                         + " heap, or the function's memory) or fewer --jobs, then retry");
                         gate.fail(failed);
                         throw failed;
@@ -475,7 +475,7 @@ public final class TakingDump {
             }
             if (failure.get() != null) {
                 throw new DumpFailedException(
-                        "another part of the parallel dump failed", "the upload was aborted; see that part's error");
+                        "another part of the parallel dump failed", "no backup was recorded; see that part's error");
             }
         }
 
@@ -547,7 +547,7 @@ public final class TakingDump {
                 throw new VaultException(
                         "writing the dump to " + vault.describe() + " failed: "
                                 + e.getCause().getMessage(),
-                        "the upload was aborted and no backup was recorded; check the vault's permissions and space, then retry",
+                        "no backup was recorded; check the vault's permissions and space, then retry",
                         e.getCause());
             } catch (DumpFailedException e) {
                 throw timedOut.get() ? timeout(tool) : e;
@@ -560,14 +560,14 @@ public final class TakingDump {
             }
             throw new DumpFailedException(
                     "reading from " + tool.name() + " failed: " + e.getMessage(),
-                    "the upload was aborted and no backup was recorded; retry, and check the tool's output above",
+                    "no backup was recorded; retry, and check the tool's output above",
                     e);
         } catch (LifeboatException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new VaultException(
                     "writing the dump to " + vault.describe() + " failed: " + e.getMessage(),
-                    "the upload was aborted and no backup was recorded; check the vault, then retry",
+                    "no backup was recorded; check the vault, then retry",
                     e);
         }
     }
@@ -575,7 +575,7 @@ public final class TakingDump {
     private DumpFailedException timeout(DumpTool tool) {
         return new DumpFailedException(
                 tool.name() + " did not finish within " + Durations.human(settings.timeout()) + " and was stopped",
-                "the upload was aborted and no backup was recorded; raise the dump timeout or dump a smaller database");
+                "no backup was recorded; raise the dump timeout or dump a smaller database");
     }
 
     /** Marks failures of the vault side of the copy, so they are told apart from the dump tool's. */
