@@ -68,6 +68,8 @@ top=$(dirname "$(dirname "$LB")")
 grep -q "Apache License" "$top/LICENSE" 2>/dev/null && grep -q "Version 2.0, January 2004" "$top/LICENSE" \
   || fail "the archive has no LICENSE, or not Lifeboat's (Apache-2.0)"
 [ -s "$top/THIRD-PARTY-NOTICES.txt" ] || fail "the archive has no THIRD-PARTY-NOTICES.txt"
+grep -q "AWS SDK for Java 2.0" "$top/THIRD-PARTY-NOTICES.txt" && grep -q "Jackson JSON processor" "$top/THIRD-PARTY-NOTICES.txt" \
+  || fail "THIRD-PARTY-NOTICES.txt lacks the libraries' NOTICE texts (AWS SDK, Jackson)"
 python3 - "${ARCHIVE%.tar.gz}.cdx.json" <<'PY' || fail "the SBOM does not name Lifeboat's licence (Apache-2.0)"
 import json, sys
 c = json.load(open(sys.argv[1]))["metadata"]["component"]
@@ -83,26 +85,32 @@ source "$LIFEBOAT_ROOT/scripts/lib/sign.sh"
 signed=$bare/signed
 mkdir -p "$signed" "$bare/gnupg"
 chmod 700 "$bare/gnupg"
-cp "$ARCHIVE" "$ARCHIVE.sha256" "$signed/"
+cp "$ARCHIVE" "$ARCHIVE.sha256" "${ARCHIVE%.tar.gz}.cdx.json" "${ARCHIVE%.tar.gz}.build.json" "$signed/"
 export GNUPGHOME=$bare/gnupg
-gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
-  --quick-gen-key 'Lifeboat release test <release-test@lifeboat.invalid>' ed25519 sign 1d 2>/dev/null
+for who in 'Lifeboat release test <release-test@lifeboat.invalid>' 'Mallory <mallory@lifeboat.invalid>'; do
+  gpg --batch --quiet --pinentry-mode loopback --passphrase '' --quick-gen-key "$who" ed25519 sign 1d 2>/dev/null
+done
+gpg --batch --export release-test@lifeboat.invalid >"$signed/lifeboat-release-key.gpg"
 LIFEBOAT_GPG_KEY=release-test@lifeboat.invalid sign_release "$signed/$(basename "$ARCHIVE")"
 [ -s "$signed/$(basename "$ARCHIVE").sha256.asc" ] || fail "sign_release wrote no .sha256.asc"
 release_version=$(basename "$ARCHIVE" | sed 's/^lifeboat-\(.*\)-linux-x86_64\.tar\.gz$/\1/')
 verify=$(awk '/^Verify:/ {v=1} v && /^```bash/ {b=1; next} b && /^```/ {exit} b' docs/release.md \
-  | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | grep '^gpg --verify' | sed "s/VERSION/$release_version/g")
-[ -n "$verify" ] || fail "docs/release.md has no gpg --verify command under 'Verify:'"
+  | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | grep '^gpgv ' | sed "s/VERSION/$release_version/g")
+[ -n "$verify" ] || fail "docs/release.md has no gpgv command under 'Verify:'"
 ( cd "$signed" && bash -c "$verify" ) >"$bare/verify.out" 2>&1 \
   || { cat "$bare/verify.out"; fail "the documented verify command failed on the signed release"; }
 cp "$signed/$(basename "$ARCHIVE")" "$bare/original.tar.gz"
 printf 'x' >>"$signed/$(basename "$ARCHIVE")"
 ( cd "$signed" && bash -c "$verify" ) >"$bare/verify.out" 2>&1 && fail "the documented verify passed a changed archive"
 cp "$bare/original.tar.gz" "$signed/$(basename "$ARCHIVE")"
+cp "$signed/$(basename "$ARCHIVE").sha256" "$bare/original.sha256"
 printf '%064d  %s\n' 0 "$(basename "$ARCHIVE")" >"$signed/$(basename "$ARCHIVE").sha256"
 ( cd "$signed" && bash -c "$verify" ) >"$bare/verify.out" 2>&1 && fail "the documented verify passed a changed checksum file"
+cp "$bare/original.sha256" "$signed/$(basename "$ARCHIVE").sha256"
+LIFEBOAT_GPG_KEY=mallory@lifeboat.invalid sign_release "$signed/$(basename "$ARCHIVE")"
+( cd "$signed" && bash -c "$verify" ) >"$bare/verify.out" 2>&1 && fail "the documented verify passed a signature by another key"
 unset GNUPGHOME
-log "signing: the documented gpg --verify passes the signed release, fails a changed archive and a changed checksum"
+log "signing: the documented gpgv passes the signed release; fails a changed archive, a changed checksum, another key"
 
 # doctor with the machine's tools (they are where Debian puts them: PATH /usr/bin, and /usr/lib/postgresql/N/bin)
 bare_run "$LB" doctor --vault "file:$bare/vault" >"$bare/doctor.out" 2>&1 || { cat "$bare/doctor.out"; fail "doctor failed with the tools installed"; }

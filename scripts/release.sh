@@ -24,6 +24,10 @@
 # Only linux-x86_64 is built: the installed JDK can jlink only its own platform, and no other platform's JDK modules
 # are to be had from the registries this project builds with.
 set -euo pipefail
+# jlink's class-data archive depends on the build's locale (LANG=en_US.UTF-8 and C.UTF-8 give different
+# classes.jsa): pin it, and the rest of the environment that can reach the bytes.
+export LC_ALL=C.UTF-8 TZ=UTC
+umask 022
 source "$(dirname "$0")/lib/services.sh"
 source "$(dirname "$0")/lib/sign.sh"
 cd "$LIFEBOAT_ROOT"
@@ -47,6 +51,9 @@ PLATFORM=linux-x86_64
 [ "$(uname -m)" = x86_64 ] || die "this machine is $(uname -m): the release is built for $PLATFORM only, on one"
 NAME=lifeboat-$VERSION-$PLATFORM
 DIST=${LIFEBOAT_DIST:-$LIFEBOAT_ROOT/dist}
+DIRTY=false
+# Untracked files count too: the build compiles any source file that is there, tracked or not.
+[ -z "$(git status --porcelain)" ] || DIRTY=true
 if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
   log "warning: uncommitted changes: this build is not the commit $COMMIT (its --version says so)"
   [ "$check" = 0 ] || die "--check compares with a fresh clone of $COMMIT: commit the changes first"
@@ -54,7 +61,7 @@ fi
 started=$(date +%s)
 
 log "building the jar of $VERSION at $COMMIT ($DATE)"
-./mvnw -B -q -ntp -Pquick -pl cli -am package -DskipTests -Dproject.build.outputTimestamp="$DATE"
+./mvnw -B -q -ntp -Pquick -pl cli -am clean package -DskipTests -Dproject.build.outputTimestamp="$DATE"
 log "CycloneDX SBOM of the jar's dependencies"
 ./mvnw -B -q -ntp -Pquick -pl cli org.cyclonedx:cyclonedx-maven-plugin:makeBom -Dproject.build.outputTimestamp="$DATE"
 JAR=cli/target/lifeboat.jar
@@ -116,11 +123,22 @@ for c in sorted(bom["components"], key=lambda c: (c.get("group", ""), c["name"])
 open(notices, "w").write("\n".join(lines) + "\n")
 PY
 
-MANIFEST_JSON=$(python3 - "$VERSION" "$COMMIT" "$DATE" "$JDK" "$MODULES" "$PLATFORM" <<'PY'
+# The libraries' NOTICE files (Apache-2.0, section 4(d)), merged in the jar by the shade plugin: in the notices too.
+python3 - "$JAR" "$stage/THIRD-PARTY-NOTICES.txt" <<'PY'
+import sys, zipfile
+jar, notices = sys.argv[1:]
+with zipfile.ZipFile(jar) as z:
+    text = z.read("META-INF/NOTICE").decode("utf-8") if "META-INF/NOTICE" in z.namelist() else ""
+if text:
+    open(notices, "a").write("\nThe NOTICE files of those libraries, as they ship them:\n\n" + text.rstrip() + "\n")
+PY
+
+MANIFEST_JSON=$(python3 - "$VERSION" "$COMMIT" "$DATE" "$JDK" "$MODULES" "$PLATFORM" "$DIRTY" <<'PY'
 import json, sys
-version, commit, date, jdk, modules, platform = sys.argv[1:]
+version, commit, date, jdk, modules, platform, dirty = sys.argv[1:]
 print(json.dumps({"version": version, "commit": commit, "buildDate": date, "platform": platform,
-                  "jdk": jdk, "runtimeModules": modules.split(",")}, indent=2, sort_keys=True))
+                  "jdk": jdk, "runtimeModules": modules.split(","),
+                  "dirty": dirty == "true"}, indent=2, sort_keys=True))
 PY
 )
 printf '%s\n' "$MANIFEST_JSON" >"$stage/BUILD-INFO.json"
@@ -131,8 +149,7 @@ find "$stage" -exec touch -h -d "@$EPOCH" {} +
 chmod -R u+rwX,go+rX,go-w "$stage"
 tar --sort=name --mtime="@$EPOCH" --owner=0 --group=0 --numeric-owner --format=gnu \
   -C "$work" -cf - "$NAME" | gzip -n -9 >"$ARCHIVE"
-( cd "$DIST" && sha256sum "$NAME.tar.gz" >"$NAME.tar.gz.sha256" )
-SHA=$(cut -d' ' -f1 "$ARCHIVE.sha256")
+SHA=$(sha256sum "$ARCHIVE" | cut -d' ' -f1)
 python3 - "$DIST/$NAME.build.json" "$SHA" "$(stat -c %s "$ARCHIVE")" <<PY
 import json, sys
 m = json.loads('''$MANIFEST_JSON''')
@@ -142,6 +159,10 @@ json.dump(m, open(sys.argv[1], "w"), indent=2, sort_keys=True)
 open(sys.argv[1], "a").write("\n")
 PY
 
+# The checksums of everything published: the archive, its SBOM and its build manifest (so a signature of this one
+# file vouches for all three).
+( cd "$DIST" && sha256sum "$NAME.tar.gz" "$NAME.cdx.json" "$NAME.build.json" >"$NAME.tar.gz.sha256" )
+rm -f "$ARCHIVE.sha256.asc" "$ARCHIVE.sig"   # never a signature of an earlier build beside this one
 sign_release "$ARCHIVE"
 log "$ARCHIVE: $(du -h "$ARCHIVE" | cut -f1), sha256 $SHA, built in $(( $(date +%s) - started )) s"
 

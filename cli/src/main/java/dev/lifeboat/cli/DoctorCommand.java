@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.adapters.aws.CallerIdentity;
 import dev.lifeboat.adapters.process.ProcessDumpTools;
+import dev.lifeboat.adapters.tls.TlsSettings;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.ClientVersionPolicy;
@@ -91,9 +92,13 @@ final class DoctorCommand implements Callable<Integer> {
                 var f = e.getValue().get();
                 line("ok", e.getKey() + " " + f.version().shortForm() + " (" + f.path() + ")");
             } else {
+                DatabaseEngine engine = e.getKey().startsWith("p") ? DatabaseEngine.POSTGRESQL : DatabaseEngine.MARIADB;
+                String broken = brokenTools.get(e.getKey());
                 problem(
-                        e.getKey() + " is missing",
-                        install(e.getKey().startsWith("p") ? DatabaseEngine.POSTGRESQL : DatabaseEngine.MARIADB, 0));
+                        broken != null
+                                ? e.getKey() + " is there but does not run: " + broken
+                                : e.getKey() + " is missing",
+                        (broken != null ? "reinstall it; " : "") + install(engine, 0));
             }
         }
 
@@ -109,6 +114,20 @@ final class DoctorCommand implements Callable<Integer> {
                 }
             });
         }
+        // The CAs a database that is not on this host is verified against (sslmode=verify-full, the default there).
+        String bundle = context.env().getOrDefault(TlsSettings.BUNDLE_VARIABLE, "");
+        java.nio.file.Path bundlePath = java.nio.file.Path.of(bundle.isBlank() ? TlsSettings.DEFAULT_BUNDLE : bundle);
+        if (java.nio.file.Files.isReadable(bundlePath)) {
+            line("ok", "the RDS CA bundle (" + bundlePath + ")");
+        } else {
+            line(
+                    "warning",
+                    "no RDS CA bundle at " + bundlePath + ": a database that is not on this host is reached with"
+                            + " sslmode=verify-full, which needs it. Get it: curl -fsSLo rds-global-bundle.pem"
+                            + " https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem && export "
+                            + TlsSettings.BUNDLE_VARIABLE + "=$PWD/rds-global-bundle.pem");
+        }
+
         out.println();
         out.println("Databases");
         if (databases.isEmpty()) {
@@ -215,11 +234,15 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private static Optional<ProcessDumpTools.Found> probe(
+    /** Tools found that fail or hang on {@code --version}, with what they said: not "missing". */
+    private final Map<String, String> brokenTools = new LinkedHashMap<>();
+
+    private Optional<ProcessDumpTools.Found> probe(
             ProcessDumpTools tools, DatabaseEngine engine, String name, String... alternatives) {
         try {
             return tools.probe(engine, name, alternatives);
         } catch (RuntimeException e) {
+            brokenTools.put(name, firstLine(e));
             return Optional.empty();
         }
     }

@@ -540,6 +540,7 @@ final class RestoreCommand implements Callable<Integer> {
                             createInstance,
                             Sizes.human(loaded.bytes()),
                             r.secretName());
+            noteNewerWriter(loaded.manifest());
             return ExitCode.OK;
         }
     }
@@ -717,6 +718,13 @@ final class RestoreCommand implements Callable<Integer> {
                         r.target(),
                         Sizes.human(r.bytes()),
                         r.elapsed().toSeconds());
+        noteNewerWriter(r.manifest());
         return ExitCode.OK;
+    }
+
+    /** Issue 39: a backup a newer Lifeboat wrote may hold what this one does not read; the restore says so. */
+    private void noteNewerWriter(dev.lifeboat.core.dump.DumpManifest m) {
+        m.newerWriterThan(dev.lifeboat.protocol.BuildInfo.current().version())
+                .ifPresent(note -> context.err().println("note: " + m.databaseId() + " " + m.backupId() + ": " + note));
     }
 }

@@ -68,7 +68,59 @@ class DoctorCommandTest {
                 // a local vault needs no AWS: no Region is a warning, not a problem
                 .contains("warning  no Region")
                 .contains("ok       file:" + vault + ": backups of 0 database(s)")
+                // the TLS CAs of remote databases: said where to get them, not a problem without one
+                .contains("warning  no RDS CA bundle at /opt/lifeboat/rds-global-bundle.pem")
+                .contains("https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem")
                 .contains("6 problem(s)");
+    }
+
+    /**
+     * A tool that is there but fails on {@code --version} (a missing shared library) is named as broken, not as
+     * missing; one that hangs is given up on within seconds, its process (and its children) killed, not waited for.
+     */
+    @Test
+    void aBrokenOrHangingTool_isNamedAsSuch_andNeverWaitedForLong(@TempDir Path home) throws Exception {
+        Path empty = Files.createDirectories(home.resolve("empty"));
+        Path pgBin = Files.createDirectories(home.resolve("pg"));
+        Path marker = home.resolve("child-still-running");
+        tool(
+                pgBin.resolve("pg_dump"),
+                "echo 'pg_dump: error while loading shared libraries: libpq.so.5' >&2; exit 127");
+        tool(pgBin.resolve("pg_restore"), "sleep 600 & echo $! > " + marker + "; wait");
+        tool(pgBin.resolve("psql"), "echo 'psql (PostgreSQL) 15.4'");
+        Path vault = Files.createDirectories(home.resolve("vault"));
+        Map<String, String> env = bare(empty);
+        env.put("LIFEBOAT_PG_BIN", pgBin.toString());
+
+        Path bundle = Files.writeString(home.resolve("bundle.pem"), "-----BEGIN CERTIFICATE-----\n");
+        env.put("LIFEBOAT_RDS_CA_BUNDLE", bundle.toString());
+
+        long t0 = System.nanoTime();
+        assertThat(run(env, home, "--vault", "file:" + vault)).isEqualTo(ExitCode.FAILED);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(out())
+                .contains("PROBLEM  pg_dump is there but does not run: ")
+                .contains("libpq.so.5")
+                .contains("PROBLEM  pg_restore is there but does not run: ")
+                .contains("did not answer within 10 s")
+                .contains("ok       psql 15.4")
+                .contains("ok       the RDS CA bundle (" + bundle + ")");
+        assertThat(took).isLessThan(Duration.ofSeconds(25));
+        long child = Long.parseLong(Files.readString(marker).strip());
+        for (int i = 0;
+                i < 100 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false);
+                i++) {
+            Thread.sleep(50);
+        }
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false))
+                .as("the hanging tool's child was killed")
+                .isFalse();
+    }
+
+    private static void tool(Path p, String body) throws java.io.IOException {
+        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     /** The tools of this machine are found with their versions; with them and a local vault, all is there. */

@@ -84,6 +84,17 @@ class LifeboatJarIT {
 
         Run dump = lifeboat(env, "dump", "--source", url(source), "--vault", vault, "--database", "orders");
         Run list = lifeboat(env, "list", "--vault", vault);
+        // Issue 39: the restore, the command of the incident night, notes a backup a newer Lifeboat wrote.
+        try {
+            damage(
+                    dir,
+                    ".manifest.json",
+                    bytes -> new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                            .replaceFirst("\"writtenBy\" ?: ?\"[^\"]*\"", "\"writtenBy\" : \"99.0.0\"")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         DatabaseTarget target = pg.target(PostgresServer.uniqueName("cli_restored"));
         Run restore = lifeboat(
                 env,
@@ -105,6 +116,7 @@ class LifeboatJarIT {
         assertThat(list.out()).contains("orders").contains("DATABASE");
         assertThat(restore.exit()).as(restore.err()).isZero();
         assertThat(restore.out()).contains("sha256 verified");
+        assertThat(restore.err()).contains("note: orders ").contains("written by Lifeboat 99.0.0, newer than this");
         assertThat(Fingerprint.of(pg, target.database())).isEqualTo(Fingerprint.of(pg, source.database()));
         assertThat(dump.err() + restore.err()).doesNotContain(pg.password());
     }

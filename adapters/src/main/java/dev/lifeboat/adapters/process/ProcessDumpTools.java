@@ -183,7 +183,7 @@ public final class ProcessDumpTools implements DumpTools {
             return List.of();
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> p.getFileName().toString().matches("\\d+"))
+            return s.filter(p -> p.getFileName().toString().matches("\\d{1,4}"))
                     .sorted(Comparator.comparingInt(
                                     (Path p) -> Integer.parseInt(p.getFileName().toString()))
                             .reversed())
@@ -200,8 +200,27 @@ public final class ProcessDumpTools implements DumpTools {
                 Process proc = new ProcessBuilder(p.toString(), "--version")
                         .redirectErrorStream(true)
                         .start();
-                String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!proc.waitFor(30, TimeUnit.SECONDS) || proc.exitValue() != 0) {
+                proc.getOutputStream().close();
+                var reading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return "";
+                    }
+                });
+                if (!proc.waitFor(10, TimeUnit.SECONDS)) {
+                    proc.descendants().forEach(ProcessHandle::destroyForcibly);
+                    proc.destroyForcibly();
+                    throw new InvalidInputException(
+                            p + " --version did not answer within 10 s", "check the installation of " + p);
+                }
+                String out;
+                try {
+                    out = reading.get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    out = "";
+                }
+                if (proc.exitValue() != 0) {
                     throw new InvalidInputException(
                             p + " --version failed: " + out.strip(), "check the installation of " + p);
                 }

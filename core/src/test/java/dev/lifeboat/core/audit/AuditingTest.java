@@ -115,6 +115,28 @@ class AuditingTest {
                 .anyMatch(p -> p.contains("shape record of lifeboat-orders-x"));
     }
 
+    @Test
+    void aWriterVersionTooLargeForAnInt_isStillNewer_andTheAuditGoesOn() {
+        InMemoryVault vault = new InMemoryVault();
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
+        MutableClock clock = new MutableClock(m.startedAt().plus(Duration.ofHours(3)));
+        InMemoryRds rds = new InMemoryRds(clock);
+        rds.addDatabase(PROD, "orders-prod", "postgres", null);
+        rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
+        rds.put(Copies.lifeboatCopy(
+                BACKUP, "orders", "lifeboat-orders-x", clock.instant().minus(Duration.ofHours(2))));
+        ShapeRecords.record(vault, ShapeRecordsTest.shape("db.r6g.large", "1", clock.instant()), "lifeboat-orders-x");
+        String key = dev.lifeboat.core.dump.VaultLayout.manifestKey("orders", m.id());
+        String json = new String(vault.objects.get(key), java.nio.charset.StandardCharsets.UTF_8);
+        vault.objects.put(
+                key,
+                json.replaceFirst("\"writtenBy\" ?: ?\"[^\"]*\"", "\"writtenBy\" : \"99999999999.0.0\"")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(new Auditing(rds, null, vault, clock).audit(scheduled()))
+                .extracting(Auditing.Finding::kind)
+                .contains(Auditing.Kind.NEWER_WRITER);
+    }
+
     /** orders (PostgreSQL) with dump.stream and no schedules. */
     private static LifeboatConfig streamedOrders() {
         LifeboatConfig c = TestSettings.orders();

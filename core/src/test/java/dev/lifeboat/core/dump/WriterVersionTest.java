@@ -34,6 +34,18 @@ class WriterVersionTest {
                 .as("written before writers were recorded")
                 .isEmpty();
         assertThat(withWriter(m, "v2").newerWriterThan("1.9.9")).isPresent();
+        assertThat(withWriter(m, "1.0.0").newerWriterThan("1.0.0-SNAPSHOT"))
+                .as("a release is newer than its own pre-release")
+                .isPresent();
+        assertThat(withWriter(m, "1.0.0-rc1").newerWriterThan("1.0.0")).isEmpty();
+        assertThat(withWriter(m, "99999999999.0.0").newerWriterThan("1.0.0"))
+                .as("numbers of any size (the vault's text may be forged)")
+                .isPresent();
+        assertThat(withWriter(m, "2.0.0\u001b[2K\rnote: all fine").newerWriterThan("1.0.0"))
+                .hasValueSatisfying(n -> assertThat(n).doesNotContain("\u001b").doesNotContain("\r"));
+        assertThat(withWriter(m, "3." + "9".repeat(500)).newerWriterThan("1.0.0"))
+                .hasValueSatisfying(n -> assertThat(n.length()).isLessThan(300));
+        assertThat(withWriter(m, "").newerWriterThan("1.0.0")).isEmpty();
     }
 
     private static DumpManifest withWriter(DumpManifest m, String writer) {
