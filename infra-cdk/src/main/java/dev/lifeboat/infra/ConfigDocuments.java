@@ -57,10 +57,12 @@ final class ConfigDocuments {
         byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
         try {
             Path dir = Files.createTempDirectory("lifeboat-config");
+            // deleteOnExit deletes in the reverse order of registration: the folder first registered goes last,
+            // once its file is gone (registered the other way round, every call left an empty folder behind).
+            dir.toFile().deleteOnExit();
             Path file = dir.resolve("lifeboat.json");
             Files.write(file, bytes);
             file.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             Asset asset = Asset.Builder.create(scope, id).path(file.toString()).build();
             return new Published(asset, Sha256.hex(bytes), document);
         } catch (IOException e) {
