@@ -51,8 +51,17 @@ public final class FaultyS3Proxy implements AutoCloseable {
          * Forwarded; the answer's headers (with the whole Content-Length) and the first half of its body are sent,
          * then the connection is closed: a body cut short on the way, the object itself intact.
          */
-        TRUNCATE_BODY
+        TRUNCATE_BODY,
+        /**
+         * Forwarded; the answer's headers and the first half of its body are sent, then nothing more, the connection
+         * held open: a read that stalls, which only the client's own socket timeout ends (S3's is 2 minutes in
+         * Lifeboat). The connection is closed after {@link #STALL}.
+         */
+        STALL_BODY
     }
+
+    /** How long a stalled answer holds its connection before closing it. */
+    public static final Duration STALL = Duration.ofMinutes(3);
 
     private static final Set<String> HOP_BY_HOP =
             Set.of("connection", "content-length", "host", "transfer-encoding", "expect", "keep-alive", "upgrade");
@@ -175,6 +184,18 @@ public final class FaultyS3Proxy implements AutoCloseable {
                 }
             });
             byte[] out = answer.body();
+            if (fault == Fault.STALL_BODY && out.length > 1) {
+                ex.sendResponseHeaders(answer.statusCode(), out.length);
+                OutputStream o = ex.getResponseBody();
+                o.write(out, 0, out.length / 2);
+                o.flush();
+                try {
+                    Thread.sleep(STALL);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("body stalled by the test");
+            }
             if (fault == Fault.TRUNCATE_BODY && out.length > 1) {
                 ex.sendResponseHeaders(answer.statusCode(), out.length);
                 OutputStream o = ex.getResponseBody();

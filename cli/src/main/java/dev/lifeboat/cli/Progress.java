@@ -21,7 +21,7 @@ final class Progress implements ProgressListener {
     private static final Duration BAR_EVERY = Duration.ofMillis(200);
     private final PrintStream err;
     private final boolean terminal;
-    private final String verb;
+    private volatile String verb;
     private final Clock clock;
     private Instant start;
     private Instant lastDrawn;
@@ -58,6 +58,17 @@ final class Progress implements ProgressListener {
                     STALLED_AFTER.toSeconds(),
                     TimeUnit.SECONDS);
         }
+    }
+
+    /** A new phase ("checked", then "restored"): the phase before is drawn whole, and counting starts again. */
+    @Override
+    public void onPhase(String doing, long expectedBytes) {
+        if (start != null) {
+            draw(clock.instant(), true);
+        }
+        verb = doing;
+        last = 0;
+        onStart(expectedBytes);
     }
 
     /**

@@ -34,4 +34,22 @@ class ProgressTest {
         assertThat(p.stalledLine(clock.now)).isEmpty();
         p.finish();
     }
+
+    /** Issue 38, item 6: a MariaDB restore's check of every byte is shown as such, then the load as the load. */
+    @Test
+    void phases_areEachShownWithTheirOwnVerbAndTotal() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, "restored", clock);
+        p.onPhase("checked", 10 * 1024 * 1024);
+        clock.advance(Duration.ofSeconds(6));
+        p.onProgress(10 * 1024 * 1024);
+        p.onPhase("restored", 10 * 1024 * 1024);
+        clock.advance(Duration.ofSeconds(6));
+        p.onProgress(4 * 1024 * 1024);
+        p.finish();
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("checked 10.0 MiB of 10.0 MiB")
+                .contains("restored 4.0 MiB of 10.0 MiB")
+                .doesNotContain("restored 10.0 MiB");
+    }
 }

@@ -150,6 +150,9 @@ class RestoreTaskIT {
         String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(err).isEqualTo(143);
         assertThat(err).contains("told to stop").contains("which this restore created, was removed");
+        assertThat(Files.readString(dir.resolve("out"), StandardCharsets.UTF_8))
+                .as("the structured log of the cleanup outlives the signal (log4j's own hook used to stop it first)")
+                .contains("removed database '" + target + "'");
         try (var c = pg.connect("postgres");
                 var rs = c.createStatement()
                         .executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + target + "'")) {

@@ -24,6 +24,7 @@ import javax.net.ssl.SSLException;
 
 /** {@link DatabaseInspector} over JDBC (pgjdbc for PostgreSQL, MariaDB Connector/J for MariaDB and MySQL). */
 public final class JdbcInspector implements DatabaseInspector {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcInspector.class);
 
     @Override
     public ServerInfo serverInfo(DatabaseTarget target) {
@@ -143,16 +144,60 @@ public final class JdbcInspector implements DatabaseInspector {
         }
     }
 
+    /**
+     * MariaDB: one statement, {@code CREATE DATABASE … COMMENT '…'} (10.5 and later), so the database never exists
+     * without its note; an older server, which refuses the clause, gets the two steps. PostgreSQL: CREATE DATABASE
+     * cannot run in a transaction, so the COMMENT follows at once on the same connection (a window of one round
+     * trip). MySQL keeps no comment.
+     */
+    @Override
+    public void createDatabase(DatabaseTarget target, String note) {
+        if (note == null || target.engine() == DatabaseEngine.MYSQL) {
+            createDatabase(target);
+            return;
+        }
+        try (Connection c = connectToServer(target);
+                Statement s = c.createStatement()) {
+            if (target.engine() == DatabaseEngine.POSTGRESQL) {
+                s.execute("CREATE DATABASE " + quote(target, target.database()));
+                try {
+                    s.execute(commentSql(target, note));
+                } catch (SQLException e) {
+                    LOG.warn("could not note the restore's state on {}: {}", target.describe(), e.getMessage());
+                }
+                return;
+            }
+            try {
+                s.execute("CREATE DATABASE " + quote(target, target.database()) + " CHARACTER SET utf8mb4 COMMENT '"
+                        + mariaDbLiteral(note) + "'");
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1064) { // not "syntax": a real failure
+                    throw e;
+                }
+                s.execute("CREATE DATABASE " + quote(target, target.database()) + " CHARACTER SET utf8mb4");
+            }
+        } catch (SQLException e) {
+            throw failure("cannot create the database on", target, e);
+        }
+    }
+
+    private String commentSql(DatabaseTarget target, String note) {
+        return target.engine() == DatabaseEngine.POSTGRESQL
+                ? "COMMENT ON DATABASE " + quote(target, target.database()) + " IS '" + note.replace("'", "''") + "'"
+                : "ALTER DATABASE " + quote(target, target.database()) + " COMMENT '" + mariaDbLiteral(note) + "'";
+    }
+
+    private static String mariaDbLiteral(String text) {
+        return text.replace("\\", "\\\\").replace("'", "''");
+    }
+
     @Override
     public void noteRestore(DatabaseTarget target, String note) {
         if (target.engine() == DatabaseEngine.MYSQL) {
             return; // MySQL keeps no comment on a database
         }
         // COMMENT takes a literal, not a parameter: the note is Lifeboat's own text (ids, times), quoted as a literal.
-        String sql = target.engine() == DatabaseEngine.POSTGRESQL
-                ? "COMMENT ON DATABASE " + quote(target, target.database()) + " IS '" + note.replace("'", "''") + "'"
-                : "ALTER DATABASE " + quote(target, target.database()) + " COMMENT '"
-                        + note.replace("\\", "\\\\").replace("'", "''") + "'";
+        String sql = commentSql(target, note);
         try (Connection c = connectToServer(target);
                 Statement s = c.createStatement()) {
             s.execute(sql);

@@ -49,6 +49,18 @@ public final class RestoreNote {
         }
     }
 
+    /** Creates the target database with its INCOMPLETE note in place from the start (where the engine keeps one). */
+    public static void createIncomplete(
+            DatabaseInspector inspector,
+            DatabaseTarget target,
+            String databaseId,
+            String backupId,
+            Instant moment,
+            String step,
+            Instant now) {
+        inspector.createDatabase(target, kept(target) ? incomplete(databaseId, backupId, moment, step, now) : null);
+    }
+
     public static void incomplete(
             DatabaseInspector inspector,
             DatabaseTarget target,

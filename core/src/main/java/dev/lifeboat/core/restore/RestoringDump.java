@@ -140,7 +140,7 @@ public final class RestoringDump {
         if (manifest.engine().isMysqlFamily()) {
             // MariaDB and MySQL commit as they load: a corrupt dump must be caught before its first byte is
             // applied, so the object is read through SHA-256 in full first, and read again to load it.
-            verifyInFull(manifest);
+            verifyInFull(manifest, whole(manifest), command.progress());
             phases.put(
                     RecoveryLog.Phase.CHECKS.label(),
                     Duration.between(checks, clock.instant()).toSeconds());
@@ -154,7 +154,7 @@ public final class RestoringDump {
                 manifest.databaseId(),
                 manifest.totalBytes(),
                 target.describe());
-        command.progress().onStart(manifest.totalBytes());
+        command.progress().onPhase("restored", manifest.totalBytes());
         long bytes;
         boolean oneSession = manifest.parallel() && oneTransaction;
         try {
@@ -214,8 +214,7 @@ public final class RestoringDump {
     private boolean prepareTarget(Command command, DatabaseTarget target, DumpManifest manifest) {
         checkTarget(command, target);
         if (command.createDatabase()) {
-            inspector.createDatabase(target);
-            RestoreNote.incomplete(
+            RestoreNote.createIncomplete(
                     inspector,
                     target,
                     manifest.databaseId(),
@@ -266,14 +265,26 @@ public final class RestoringDump {
     }
 
     /** Reads the whole object through SHA-256 and loads nothing; throws the mismatch as corruption. */
-    private void verifyInFull(DumpManifest manifest) {
-        verifyInFull(manifest, whole(manifest));
+    private void verifyInFull(DumpManifest manifest, Stored object) {
+        verifyInFull(manifest, object, ProgressListener.NONE);
     }
 
-    private void verifyInFull(DumpManifest manifest, Stored object) {
+    /** Reads {@code object} whole through SHA-256 against the manifest, telling {@code progress} as it goes. */
+    private void verifyInFull(DumpManifest manifest, Stored object, ProgressListener progress) {
+        progress.onPhase("checked", object.size());
+        LOG.info(
+                "checking every byte of backup {} ({} bytes) against its SHA-256 before loading any: MariaDB and MySQL"
+                        + " commit as they load",
+                manifest.backupId(),
+                object.size());
         try (InputStream stored = vault.open(object.key(), object.versionId())) {
             HashingInputStream hashed = new HashingInputStream(stored);
-            hashed.drain();
+            byte[] buf = new byte[CHUNK];
+            long read = 0;
+            for (int n; (n = hashed.read(buf, 0, buf.length)) >= 0; ) {
+                read += n;
+                progress.onProgress(read);
+            }
             verify(manifest, object, hashed, null);
         } catch (IOException e) {
             throw new VaultException(

@@ -63,6 +63,53 @@ class RestoringDumpTest {
                 "orders", backup, source.withDatabase(database), create, allowNonEmpty, false, null);
     }
 
+    /**
+     * Issue 38, item 6: a MariaDB restore reads every byte through SHA-256 before loading any, and says so as it
+     * goes (it was minutes of silence for a large backup): a "checked" phase to the whole size, then "restored".
+     */
+    @Test
+    void aMariaDbRestore_showsItsCheckOfEveryByte_beforeTheLoad() {
+        DatabaseTarget maria = new DatabaseTarget(DatabaseEngine.MARIADB, "prod", 3306, "app", "u", Secret.none());
+        byte[] data = new byte[3_000_000];
+        new Random(2).nextBytes(data);
+        tools.output = data;
+        DumpManifest m = new TakingDump(
+                        vault,
+                        inspector,
+                        tools,
+                        Clock.fixed(Instant.parse("2026-11-26T03:00:00Z"), ZoneOffset.UTC),
+                        TakingDump.Settings.DEFAULTS)
+                .dump(new TakingDump.Command("shop", maria, null, null))
+                .manifest();
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        dev.lifeboat.core.port.ProgressListener recording = new dev.lifeboat.core.port.ProgressListener() {
+            private String phase = "none";
+            private long last;
+
+            @Override
+            public void onPhase(String doing, long expectedBytes) {
+                if (last > 0) {
+                    seen.add(phase + " " + last);
+                }
+                phase = doing;
+                last = 0;
+                seen.add(doing + " of " + expectedBytes);
+            }
+
+            @Override
+            public void onProgress(long bytesSoFar) {
+                last = bytesSoFar;
+            }
+        };
+
+        restoring.restore(new RestoringDump.Command(
+                "shop", "latest", maria.withDatabase("rescue"), true, false, false, recording));
+
+        assertThat(seen)
+                .containsExactly(
+                        "checked of " + m.sizeBytes(), "checked " + m.sizeBytes(), "restored of " + m.totalBytes());
+    }
+
     /** Issue 14: the recovery time of a dump restore, by phase, in the vault's restore log. */
     @Test
     void aRestore_logsItsRecoveryTimeByPhase() {
