@@ -130,8 +130,12 @@ public final class BinlogArchive {
     }
 
     public List<Gap> gaps(String databaseId) {
+        return gaps(vault.list(prefix(databaseId) + "gaps/"));
+    }
+
+    private List<Gap> gaps(List<String> markKeys) {
         List<Gap> found = new ArrayList<>();
-        for (String key : vault.list(prefix(databaseId) + "gaps/")) {
+        for (String key : markKeys) {
             try {
                 vault.read(key)
                         .map(b -> {
@@ -158,8 +162,9 @@ public final class BinlogArchive {
      */
     public Optional<Instant> reachFrom(String databaseId, BinlogPosition p) {
         Optional<Segment> holding = Optional.empty();
+        List<String> all = segmentKeys(databaseId);
         List<String> keys = new ArrayList<>();
-        for (String key : vault.list(prefix(databaseId))) {
+        for (String key : all) {
             Matcher m = SEGMENT_KEY.matcher(key);
             if (m.matches() && m.group(2).equals(p.file()) && Long.parseLong(m.group(3)) <= p.position()) {
                 keys.add(key);
@@ -172,8 +177,9 @@ public final class BinlogArchive {
         if (holding.isEmpty() || !holding.get().holds(p)) {
             return Optional.empty();
         }
-        List<Gap> gaps = gaps(databaseId);
-        long marks = vault.list(prefix(databaseId) + "gaps/").stream()
+        List<String> markKeys = vault.list(prefix(databaseId) + "gaps/");
+        List<Gap> gaps = gaps(markKeys);
+        long marks = markKeys.stream()
                 .filter(k -> k.endsWith(dev.lifeboat.core.changes.ChangeArchive.GAP_SUFFIX))
                 .count();
         if (gaps.size() < marks) {
@@ -185,7 +191,7 @@ public final class BinlogArchive {
                 return Optional.empty();
             }
         }
-        return last(databaseId)
+        return last(databaseId, all)
                 .map(s -> s.completeUpTo() != null && s.completeUpTo().isAfter(s.lastEventAt())
                         ? s.completeUpTo()
                         : s.lastEventAt());
@@ -197,6 +203,11 @@ public final class BinlogArchive {
      * every one: a streamer restarted after a month does not read a month of manifests.
      */
     public Optional<Segment> last(String databaseId) {
+        return last(databaseId, segmentKeys(databaseId));
+    }
+
+    /** The keys of the archive's segment manifests, ordered by the positions they name: one listing of its prefix. */
+    private List<String> segmentKeys(String databaseId) {
         List<String> keys = new ArrayList<>();
         for (String key : vault.list(prefix(databaseId))) {
             if (SEGMENT_KEY.matcher(key).matches()) {
@@ -204,6 +215,11 @@ public final class BinlogArchive {
             }
         }
         keys.sort(Comparator.comparing(BinlogArchive::positionOf));
+        return keys;
+    }
+
+    /** The last readable segment among {@code keys} (ordered by position). */
+    private Optional<Segment> last(String databaseId, List<String> keys) {
         for (int i = keys.size() - 1; i >= 0; i--) {
             Optional<Segment> s = readSegment(databaseId, keys.get(i));
             if (s.isPresent()) {

@@ -97,6 +97,11 @@ public final class ChangeArchive {
 
     /** The archive's last segment, reading manifests from the last key back (not the archive's every one). */
     public Optional<ChangeSegment> last(String databaseId) {
+        return last(databaseId, segmentKeys(databaseId));
+    }
+
+    /** The keys of the archive's segment manifests, in order: one listing of its prefix. */
+    private List<String> segmentKeys(String databaseId) {
         List<String> keys = new ArrayList<>();
         for (String key : vault.list(prefix(databaseId))) {
             if (SEGMENT_KEY.matcher(key).matches()) {
@@ -104,6 +109,11 @@ public final class ChangeArchive {
             }
         }
         keys.sort(Comparator.naturalOrder());
+        return keys;
+    }
+
+    /** The last readable segment among {@code keys} (in order). */
+    private Optional<ChangeSegment> last(String databaseId, List<String> keys) {
         for (int i = keys.size() - 1; i >= 0; i--) {
             Optional<ChangeSegment> s = read(databaseId, keys.get(i));
             if (s.isPresent()) {
@@ -121,13 +131,7 @@ public final class ChangeArchive {
      * dump.
      */
     public Optional<Instant> reachFrom(String databaseId, long lsn) {
-        List<String> keys = new ArrayList<>();
-        for (String key : vault.list(prefix(databaseId))) {
-            if (SEGMENT_KEY.matcher(key).matches()) {
-                keys.add(key);
-            }
-        }
-        keys.sort(Comparator.naturalOrder());
+        List<String> keys = segmentKeys(databaseId);
         String holding = null;
         for (String key : keys) {
             var m = SEGMENT_KEY.matcher(key);
@@ -142,10 +146,9 @@ public final class ChangeArchive {
         if (h.isEmpty() || h.get().end() < lsn) {
             return Optional.empty();
         }
-        List<ChangeGap> gaps = gaps(databaseId);
-        long marks = vault.list(prefix(databaseId) + "gaps/").stream()
-                .filter(k -> k.endsWith(GAP_SUFFIX))
-                .count();
+        List<String> markKeys = vault.list(prefix(databaseId) + "gaps/");
+        List<ChangeGap> gaps = gaps(markKeys);
+        long marks = markKeys.stream().filter(k -> k.endsWith(GAP_SUFFIX)).count();
         if (gaps.size() < marks) {
             // A gap mark that cannot be read could be anywhere: no reach is claimed past the dump.
             return Optional.empty();
@@ -155,12 +158,16 @@ public final class ChangeArchive {
                 return Optional.empty();
             }
         }
-        return last(databaseId).map(s -> readUpTo(List.of(s)));
+        return last(databaseId, keys).map(s -> readUpTo(List.of(s)));
     }
 
     public List<ChangeGap> gaps(String databaseId) {
+        return gaps(vault.list(prefix(databaseId) + "gaps/"));
+    }
+
+    private List<ChangeGap> gaps(List<String> markKeys) {
         List<ChangeGap> found = new ArrayList<>();
-        for (String key : vault.list(prefix(databaseId) + "gaps/")) {
+        for (String key : markKeys) {
             try {
                 Optional<byte[]> b = vault.read(key);
                 if (b.isPresent()) {
