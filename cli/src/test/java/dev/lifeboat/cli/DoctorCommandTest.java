@@ -155,6 +155,9 @@ class DoctorCommandTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(40));
         assertThat(out())
                 .contains("PROBLEM  cannot reach STS in eu-west-1")
+                .contains("check this machine's route to sts.eu-west-1.amazonaws.com")
+                .as("a refused connection is the network's, not the credentials'")
+                .doesNotContain("aws configure")
                 .contains("PROBLEM  cannot read the vault s3://no-such-bucket/x");
     }
 
