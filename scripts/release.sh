@@ -94,11 +94,30 @@ JDK=$("$stage/runtime/bin/java" -XshowSettings:properties -version 2>&1 \
   | awk -F'= ' '/java.runtime.version/ {v=$2} /java.vendor = / {n=$2} END {print n " " v}')
 
 SBOM=$DIST/$NAME.cdx.json
-python3 - cli/target/bom.json "$SBOM" "$stage/THIRD-PARTY-NOTICES.txt" "$JDK" "$MODULES" <<'PY'
-import json, sys
-src, out, notices, jdk, modules = sys.argv[1:]
+python3 - cli/target/bom.json "$SBOM" "$stage/THIRD-PARTY-NOTICES.txt" "$JDK" "$MODULES" "$JAR" <<'PY'
+import json, re, sys, zipfile
+src, out, notices, jdk, modules, jar = sys.argv[1:]
 bom = json.load(open(src))
 vendor, _, version = jdk.rpartition(" ")
+# Libraries shaded inside other libraries (jctools inside Netty) are in the jar but not in the Maven plugin's SBOM:
+# every Maven artifact the jar carries (META-INF/maven/G/A/pom.properties) is named, with the licence of its own POM.
+have = {(c.get("group", ""), c["name"]) for c in bom.get("components", [])}
+with zipfile.ZipFile(jar) as z:
+    names = set(z.namelist())
+    for n in sorted(names):
+        m = re.match(r"META-INF/maven/([^/]+)/([^/]+)/pom\.properties$", n)
+        if not m or m.group(1).startswith("dev.lifeboat") or (m.group(1), m.group(2)) in have:
+            continue
+        g, a = m.groups()
+        v = re.search(r"^version=(.*)$", z.read(n).decode("utf-8"), re.M).group(1).strip()
+        pom = "META-INF/maven/%s/%s/pom.xml" % (g, a)
+        lic = re.findall(r"<license>\s*<name>([^<]+)</name>", z.read(pom).decode("utf-8")) if pom in names else []
+        bom.setdefault("components", []).append({
+            "type": "library", "bom-ref": "pkg:maven/%s/%s@%s?type=jar" % (g, a, v), "group": g, "name": a,
+            "version": v, "purl": "pkg:maven/%s/%s@%s?type=jar" % (g, a, v),
+            "licenses": [{"license": {"name": l.strip()}} for l in lic],
+            "properties": [{"name": "lifeboat:found", "value": "shaded inside another library of lib/lifeboat.jar"}]})
+        have.add((g, a))
 # The runtime is in the archive too: the SBOM names it, with the modules jlink took.
 bom.setdefault("components", []).append({
     "type": "platform", "bom-ref": "java-runtime", "name": "java-runtime", "version": version,
