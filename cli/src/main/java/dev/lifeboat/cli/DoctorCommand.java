@@ -160,7 +160,7 @@ final class DoctorCommand implements Callable<Integer> {
                 awsProblem(
                         needsAws,
                         "cannot reach STS in " + r + ": " + firstLine(e),
-                        network(e)
+                        dev.lifeboat.adapters.aws.NetworkPaths.isNetworkFailure(e)
                                 ? "check this machine's route to sts." + r + ".amazonaws.com (proxy, VPC endpoint,"
                                         + " AWS_ENDPOINT_URL)"
                                 : "configure credentials: aws configure (or aws sso login), or AWS_PROFILE; install"
@@ -235,25 +235,6 @@ final class DoctorCommand implements Callable<Integer> {
                     what + ": " + String.join(", ", tooOld),
                     install(server.engine(), server.version().major()));
         }
-    }
-
-    /**
-     * Whether {@code e} is the network's failure (refused, unresolved, timed out), not the credentials': the fix is a
-     * route, not {@code aws configure}.
-     */
-    static boolean network(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException
-                    || t instanceof java.net.UnknownHostException
-                    || t instanceof java.net.SocketTimeoutException
-                    || t instanceof java.net.http.HttpTimeoutException
-                    || t instanceof java.net.NoRouteToHostException
-                    || t instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException
-                    || t instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Tools found that fail or hang on {@code --version}, with what they said: not "missing". */

@@ -251,6 +251,9 @@ class FaultMatrixIT {
         final DatabaseTarget pgSource;
         final DatabaseTarget mySource;
         final Map<String, String> pgWhole;
+        /** What a database PostgreSQL has just created holds (its catalogs' domains and extension). */
+        final Map<String, String> pgEmpty;
+
         final Map<String, String> myWhole;
         final Path local;
         final String bucket;
@@ -271,6 +274,7 @@ class FaultMatrixIT {
                             + " CREATE INDEX b_note ON b(note);"
                             + " CREATE SEQUENCE s; SELECT setval('s', 38);");
             pgWhole = Fingerprint.of(pg, pgSource.database());
+            pgEmpty = Fingerprint.of(pg, pg.newDatabase("fm_empty").database());
             mySource = my.newDatabase("fm_src");
             my.execute(
                     mySource.database(),
@@ -554,6 +558,13 @@ class FaultMatrixIT {
                             .as("only SIGKILL leaves a created database behind: " + run.output())
                             .isEqualTo("KILL");
                     outcome = "left, marked INCOMPLETE";
+                } else if ("KILL".equals(i.signal())
+                        && c.mode().pg
+                        && note.isEmpty()
+                        && fingerprint(target).equals(pgEmpty)) {
+                    // PostgreSQL's CREATE DATABASE cannot share a transaction with its COMMENT: a SIGKILL in the one
+                    // round trip between them leaves the database empty and unmarked (docs/security.md says so).
+                    outcome = "left empty and unmarked (killed between CREATE DATABASE and its note)";
                 } else {
                     assertThat(fingerprint(target))
                             .as("whole: %s", run.output())

@@ -35,4 +35,23 @@ public final class NetworkPaths {
                         + " docs/deploy.md, Egress) and that AWS credentials are available",
                 e);
     }
+
+    /**
+     * Whether {@code e} (or a cause) is the network's failure (refused, unresolved, timed out), not the credentials':
+     * the fix is a route, not {@code aws configure}.
+     */
+    public static boolean isNetworkFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException
+                    || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.http.HttpTimeoutException
+                    || t instanceof java.net.NoRouteToHostException
+                    || t instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException
+                    || t instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
