@@ -143,15 +143,42 @@ class MariaDbRoundTripIT {
         assertThat(Fingerprint.of(db, target.database())).isEqualTo(Fingerprint.of(db, source.database()));
     }
 
-    /** mariadb-dump 10.11 mis-quotes a name with an apostrophe when it dumps events: refused, nothing written. */
+    /**
+     * A name with an apostrophe (issue 38, item 6): dumped and restored while the database holds no event, every table,
+     * trigger, routine and view compared; mariadb-dump 10.11 mis-quotes the name only in its events pass.
+     */
     @Test
-    void aDatabaseWithAnApostrophe_isRefusedSayingWhy_andNothingIsWritten(MariaDbServer db, @TempDir Path dir) {
+    void aDatabaseWithAnApostrophe_andNoEvent_roundTrips(MariaDbServer db, @TempDir Path dir) {
         DatabaseTarget source = db.newDatabaseNamed("Kunden d'Été ");
+        Fixtures.loadTricky(db, source.database());
+        db.execute(source.database(), "DROP EVENT nightly_cleanup");
+        LocalDirectoryVault vault = new LocalDirectoryVault(dir);
+
+        DumpManifest m = Wiring.dumping(vault)
+                .dump(new TakingDump.Command("shop", source, null, null))
+                .manifest();
+        DatabaseTarget target =
+                db.target("Zurück d'Été " + PostgresServer.uniqueName("r").substring(2));
+        Wiring.restoring(vault)
+                .restore(new RestoringDump.Command("shop", m.backupId(), target, true, false, false, null));
+
+        Map<String, String> before = Fingerprint.of(db, source.database());
+        assertThat(before.keySet()).contains("table Kunden Ärger", "trigger kunden_ai", "view v_kunden");
+        assertThat(Fingerprint.of(db, target.database())).isEqualTo(before);
+    }
+
+    /** With an event, mariadb-dump 10.11 fails on such a name: refused saying why and what to do, nothing written. */
+    @Test
+    void aDatabaseWithAnApostrophe_andAnEvent_isRefusedSayingWhy_andNothingIsWritten(
+            MariaDbServer db, @TempDir Path dir) {
+        DatabaseTarget source = db.newDatabaseNamed("Kunden d'Été ");
+        Fixtures.loadTricky(db, source.database());
         LocalDirectoryVault vault = new LocalDirectoryVault(dir);
 
         assertThatThrownBy(() -> Wiring.dumping(vault).dump(new TakingDump.Command("shop", source, null, null)))
                 .isInstanceOf(DumpFailedException.class)
-                .hasMessageContaining("its name holds an apostrophe");
+                .hasMessageContaining("its name holds an apostrophe")
+                .satisfies(e -> assertThat(((LifeboatException) e).hint()).contains("SHOW EVENTS"));
         assertThat(vault.list("dumps/")).isEmpty();
     }
 
