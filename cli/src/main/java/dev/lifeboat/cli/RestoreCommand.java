@@ -211,8 +211,8 @@ final class RestoreCommand implements Callable<Integer> {
             names = "--timeout-minutes",
             paramLabel = "MIN",
             defaultValue = "720",
-            description = "dump: stop the load after this long; the target is left as the failure message says"
-                    + " (default: ${DEFAULT-VALUE})")
+            description = "dump: the whole restore's time limit, from its start (checks, load, indexes); past it the"
+                    + " restore is stopped and the target left as the failure message says (default: ${DEFAULT-VALUE})")
     long timeoutMinutes;
 
     @Option(

@@ -9,6 +9,7 @@ import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.error.RestoreFailedException;
 import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.model.DatabaseTarget;
+import dev.lifeboat.core.model.Deadline;
 import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.model.SoftwareVersion;
 import dev.lifeboat.core.port.DatabaseInspector;
@@ -128,6 +129,66 @@ public final class RestoringDump {
     }
 
     public Result restore(Command command) {
+        try (Deadline deadline = Deadline.after(timeout, "restore")) {
+            return restore(guarded(command, deadline), deadline);
+        }
+    }
+
+    /**
+     * {@code command} whose progress, told as bytes move, ends the restore once the deadline has passed: the data loops
+     * stop there, and the watchdog stops the tool of the moment.
+     */
+    private Command guarded(Command command, Deadline deadline) {
+        return new Command(
+                command.databaseId(),
+                command.backup(),
+                command.target(),
+                command.createDatabase(),
+                command.allowNonEmptyTarget(),
+                command.keepOwnership(),
+                guarded(command.progress(), deadline));
+    }
+
+    private static ProgressListener guarded(ProgressListener inner, Deadline deadline) {
+        return new ProgressListener() {
+            @Override
+            public void onProgress(long bytesSoFar) {
+                if (deadline.expired()) {
+                    throw timedOut(deadline, null);
+                }
+                inner.onProgress(bytesSoFar);
+            }
+
+            @Override
+            public void onStart(long expectedBytes) {
+                inner.onStart(expectedBytes);
+            }
+
+            @Override
+            public void onPhase(String doing, long expectedBytes) {
+                inner.onPhase(doing, expectedBytes);
+            }
+        };
+    }
+
+    /** The restore ran past its limit and was stopped; {@code failure}, what the stopped tool said, is kept as cause. */
+    private static RestoreFailedException timedOut(Deadline deadline, RuntimeException failure) {
+        return new TimedOut(deadline, failure);
+    }
+
+    /** The restore's own time-out failure, whatever the tool it stopped said. */
+    private static final class TimedOut extends RestoreFailedException {
+        private static final long serialVersionUID = 1L;
+
+        TimedOut(Deadline deadline, RuntimeException failure) {
+            super(
+                    "the restore did not finish within " + Durations.human(deadline.limit()) + " and was stopped",
+                    "raise the restore's time limit (--timeout-minutes, or the request's timeout) and run it again",
+                    failure);
+        }
+    }
+
+    private Result restore(Command command, Deadline deadline) {
         Instant start = clock.instant();
         DumpManifest manifest = new BackupCatalog(vault, clock).find(command.databaseId(), command.backup());
         DatabaseTarget target = command.target();
@@ -159,16 +220,19 @@ public final class RestoringDump {
         boolean oneSession = manifest.parallel() && oneTransaction;
         try {
             bytes = oneSession
-                    ? loadInOneSession(manifest, tool, command)
+                    ? loadInOneSession(manifest, tool, command, deadline)
                     : manifest.parallel()
-                            ? loadParallel(manifest, tool, command, created)
+                            ? loadParallel(manifest, tool, command, created, deadline)
                             : streamIntoLoader(
                                     manifest,
                                     whole(manifest),
                                     tool,
                                     command,
-                                    new DumpTools.LoadOptions(command.keepOwnership()));
-        } catch (RuntimeException e) {
+                                    new DumpTools.LoadOptions(command.keepOwnership()),
+                                    deadline);
+        } catch (RuntimeException failure) {
+            RuntimeException e =
+                    deadline.expired() && !(failure instanceof TimedOut) ? timedOut(deadline, failure) : failure;
             throw created
                     ? removeCreated(target, e)
                     : manifest.parallel() && !oneSession ? leftInPlaceAfterParts(target, e) : leftInPlace(target, e);
@@ -264,11 +328,6 @@ public final class RestoringDump {
         }
     }
 
-    /** Reads the whole object through SHA-256 and loads nothing; throws the mismatch as corruption. */
-    private void verifyInFull(DumpManifest manifest, Stored object) {
-        verifyInFull(manifest, object, ProgressListener.NONE);
-    }
-
     /** Reads {@code object} whole through SHA-256 against the manifest, telling {@code progress} as it goes. */
     private void verifyInFull(DumpManifest manifest, Stored object, ProgressListener progress) {
         progress.onPhase("checked", object.size());
@@ -344,7 +403,8 @@ public final class RestoringDump {
      * pg_restore's {@code --jobs}. There is no transaction around the whole: a failure into a database this restore
      * created removes it; into one that existed, the message says what it may now hold.
      */
-    private long loadParallel(DumpManifest manifest, LoadTool tool, Command command, boolean created) {
+    private long loadParallel(
+            DumpManifest manifest, LoadTool tool, Command command, boolean created, Deadline deadline) {
         DumpTools.LoadOptions options = new DumpTools.LoadOptions(command.keepOwnership());
         java.nio.file.Path staged = stagingFile(manifest);
         try {
@@ -354,11 +414,14 @@ public final class RestoringDump {
                 // through SHA-256 first, so that a corrupt backup changes nothing there (one more read of the data,
                 // as for MariaDB).
                 for (DumpManifest.Part p : manifest.parts()) {
-                    verifyInFull(manifest, new Stored(p.objectKey(), p.objectVersionId(), p.sizeBytes(), p.sha256()));
+                    verifyInFull(
+                            manifest,
+                            new Stored(p.objectKey(), p.objectVersionId(), p.sizeBytes(), p.sha256()),
+                            guarded(ProgressListener.NONE, deadline));
                 }
             }
             long bytes = manifest.sizeBytes();
-            runFromFile(tool, command.target(), options.section(DumpTools.Section.PRE_DATA, staged));
+            runFromFile(tool, command.target(), options.section(DumpTools.Section.PRE_DATA, staged), deadline);
             java.util.concurrent.ExecutorService loaders = java.util.concurrent.Executors.newFixedThreadPool(
                     Math.min(jobs, manifest.parts().size()),
                     Thread.ofPlatform().daemon().name("restore-part-", 0).factory());
@@ -390,7 +453,8 @@ public final class RestoringDump {
                             new Stored(p.objectKey(), p.objectVersionId(), p.sizeBytes(), p.sha256()),
                             tool,
                             part,
-                            options.section(DumpTools.Section.DATA, null))));
+                            options.section(DumpTools.Section.DATA, null),
+                            deadline)));
                 }
                 RuntimeException first = null;
                 for (java.util.concurrent.Future<Long> f : loads) {
@@ -419,7 +483,8 @@ public final class RestoringDump {
                     command.target(),
                     jobs > 1
                             ? options.parallel(DumpTools.Section.POST_DATA, jobs, staged)
-                            : options.section(DumpTools.Section.POST_DATA, staged));
+                            : options.section(DumpTools.Section.POST_DATA, staged),
+                    deadline);
             command.progress().onProgress(bytes);
             return bytes;
         } finally {
@@ -469,15 +534,16 @@ public final class RestoringDump {
      * post-data section; it commits only when its input ends. A corrupt part, a failed statement or a kill leaves the
      * target as it was, even a database that existed, so no part is read twice beforehand.
      */
-    private long loadInOneSession(DumpManifest manifest, LoadTool tool, Command command) {
+    @SuppressWarnings("try") // the registration is held for the block, never read
+    private long loadInOneSession(DumpManifest manifest, LoadTool tool, Command command, Deadline deadline) {
         DumpTools.LoadOptions options = new DumpTools.LoadOptions(command.keepOwnership());
         java.nio.file.Path staged = stagingFile(manifest);
         DumpTools.Running session = tool.startSession(command.target());
-        try {
+        try (Deadline.Registration stop = deadline.onExpiry(session::kill)) {
             stage(manifest, whole(manifest), staged);
             OutputStream sql = session.input();
             LoadTool scripting = Scripting.into(tool, sql);
-            runFromFile(scripting, command.target(), options.section(DumpTools.Section.PRE_DATA, staged));
+            runFromFile(scripting, command.target(), options.section(DumpTools.Section.PRE_DATA, staged), deadline);
             long bytes = manifest.sizeBytes();
             for (DumpManifest.Part p : manifest.parts()) {
                 long before = bytes;
@@ -494,11 +560,12 @@ public final class RestoringDump {
                         new Stored(p.objectKey(), p.objectVersionId(), p.sizeBytes(), p.sha256()),
                         scripting,
                         part,
-                        options.section(DumpTools.Section.DATA, null));
+                        options.section(DumpTools.Section.DATA, null),
+                        deadline);
             }
-            runFromFile(scripting, command.target(), options.section(DumpTools.Section.POST_DATA, staged));
+            runFromFile(scripting, command.target(), options.section(DumpTools.Section.POST_DATA, staged), deadline);
             sql.close();
-            session.awaitSuccess(timeout);
+            session.awaitSuccess(deadline.remaining());
             command.progress().onProgress(bytes);
             return bytes;
         } catch (IOException e) {
@@ -557,9 +624,12 @@ public final class RestoringDump {
         }
     }
 
-    private void runFromFile(LoadTool tool, DatabaseTarget target, DumpTools.LoadOptions options) {
-        try (DumpTools.Running loader = tool.start(target, options)) {
-            loader.awaitSuccess(timeout);
+    @SuppressWarnings("try") // the registration is held for the block, never read
+    private static void runFromFile(
+            LoadTool tool, DatabaseTarget target, DumpTools.LoadOptions options, Deadline deadline) {
+        try (DumpTools.Running loader = tool.start(target, options);
+                Deadline.Registration stop = deadline.onExpiry(loader::kill)) {
+            loader.awaitSuccess(deadline.remaining());
         }
     }
 
@@ -572,10 +642,17 @@ public final class RestoringDump {
                         + " new database with --create for all or nothing");
     }
 
+    @SuppressWarnings("try") // the registration is held for the block, never read
     private long streamIntoLoader(
-            DumpManifest manifest, Stored object, LoadTool tool, Command command, DumpTools.LoadOptions options) {
+            DumpManifest manifest,
+            Stored object,
+            LoadTool tool,
+            Command command,
+            DumpTools.LoadOptions options,
+            Deadline deadline) {
         boolean verified = false;
         try (DumpTools.Running loader = tool.start(command.target(), options);
+                Deadline.Registration stop = deadline.onExpiry(loader::kill);
                 InputStream stored = vault.open(object.key(), object.versionId())) {
             HashingInputStream hashed = new HashingInputStream(stored);
             InputStream data = manifest.gzipped()
@@ -605,6 +682,11 @@ public final class RestoringDump {
                 // is not damage: the vault could not deliver the rest, so there is nothing more to read. A loader
                 // that stopped taking input is not killed first: when the backup checks out, its own error
                 // (the server's "Table 'log' already exists") is what went wrong, not the broken pipe.
+                if (deadline.expired()) {
+                    // the watchdog stopped the loader: nothing more to learn from reading the rest
+                    loader.kill();
+                    throw timedOut(deadline, null);
+                }
                 boolean loaderStopped = e instanceof LoaderStopped;
                 if (!loaderStopped || interrupted(e) != null) {
                     loader.kill();
@@ -639,7 +721,7 @@ public final class RestoringDump {
                 throw stoppedTakingInput(tool, loader, e);
             }
             verified = true;
-            loader.awaitSuccess(timeout);
+            loader.awaitSuccess(deadline.remaining());
             command.progress().onProgress(hashed.sha().bytes());
             return hashed.sha().bytes();
         } catch (IOException e) {

@@ -110,6 +110,45 @@ class RestoringDumpTest {
                         "checked of " + m.sizeBytes(), "checked " + m.sizeBytes(), "restored of " + m.totalBytes());
     }
 
+    /**
+     * Issue 38, item 6: the time limit is the whole restore's, not each tool's wait after the data streamed
+     * ({@code --timeout-minutes 1} ended after 124 s). A load slower than the limit is stopped at the limit, its tool
+     * killed, the database it created removed, and the failure says it was the limit.
+     */
+    @Test
+    void aLoadSlowerThanTheLimit_isStoppedAtTheLimit_andTheDatabaseItCreatedRemoved() {
+        tools.loadWritePause = Duration.ofMillis(400); // 8 chunks of 256 KiB: 3.2 s
+        RestoringDump limited = new RestoringDump(vault, inspector, tools, Clock.systemUTC(), Duration.ofSeconds(1));
+        long t0 = System.nanoTime();
+
+        assertThatThrownBy(() -> limited.restore(into("rescue", older.backupId(), true, false)))
+                .isInstanceOf(RestoreFailedException.class)
+                .hasMessageContaining("the restore did not finish within 1 s and was stopped")
+                .satisfies(e -> assertThat(((RestoreFailedException) e).hint())
+                        .contains("--timeout-minutes", "database 'rescue'", "was removed"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(2_500));
+        assertThat(tools.loadKilled).isTrue();
+        assertThat(inspector.dropped).contains("rescue");
+    }
+
+    /** A tool that never ends once its input is in is stopped when the restore's limit passes, not a limit later. */
+    @Test
+    void aLoaderThatHangsAtTheEnd_isStoppedWhenTheRestoresLimitPasses() {
+        tools.loadWritePause = Duration.ofMillis(200); // 1.6 s of data
+        tools.loadHangs = true;
+        RestoringDump limited = new RestoringDump(vault, inspector, tools, Clock.systemUTC(), Duration.ofSeconds(3));
+        long t0 = System.nanoTime();
+
+        assertThatThrownBy(() -> limited.restore(into("rescue", older.backupId(), true, false)))
+                .isInstanceOf(RestoreFailedException.class)
+                .hasMessageContaining("the restore did not finish within 3 s and was stopped");
+
+        // a wait of the whole limit after the data (the old behaviour) ends at 4.6 s
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(4_200));
+        assertThat(tools.loadKilled).isTrue();
+    }
+
     /** Issue 14: the recovery time of a dump restore, by phase, in the vault's restore log. */
     @Test
     void aRestore_logsItsRecoveryTimeByPhase() {

@@ -326,7 +326,26 @@ public final class FakeDumpTools implements DumpTools {
     /** Each script started: its section and where its archive came from. */
     public final List<String> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** How long each write into a load tool takes (a slow server). */
+    public volatile Duration loadWritePause = Duration.ZERO;
+
+    /** A load tool that, its input ended, never finishes: awaitSuccess waits out its timeout unless it is killed. */
+    public volatile boolean loadHangs;
+
     private Running running(InputStream out, OutputStream in, boolean dump) {
+        java.util.concurrent.CountDownLatch killedLatch = new java.util.concurrent.CountDownLatch(1);
+        OutputStream slowed = dump
+                ? in
+                : new java.io.FilterOutputStream(in) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws java.io.IOException {
+                        pause(loadWritePause);
+                        if (killedLatch.getCount() == 0) {
+                            throw new java.io.IOException("Broken pipe");
+                        }
+                        in.write(b, off, len);
+                    }
+                };
         return new Running() {
             @Override
             public InputStream output() {
@@ -335,11 +354,22 @@ public final class FakeDumpTools implements DumpTools {
 
             @Override
             public OutputStream input() {
-                return in;
+                return slowed;
             }
 
             @Override
             public void awaitSuccess(Duration timeout) {
+                if (!dump && loadHangs) {
+                    try {
+                        if (!killedLatch.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                            kill();
+                            throw new RestoreFailedException("pg_restore did not finish within " + timeout, "");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new RestoreFailedException("pg_restore was stopped by signal 9 (SIGKILL)", "");
+                }
                 if (dump && dumpFailure != null) {
                     throw new DumpFailedException(dumpFailure, "");
                 }
@@ -355,10 +385,22 @@ public final class FakeDumpTools implements DumpTools {
                 } else {
                     loadKilled = true;
                 }
+                killedLatch.countDown();
             }
 
             @Override
             public void close() {}
         };
+    }
+
+    private static void pause(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
