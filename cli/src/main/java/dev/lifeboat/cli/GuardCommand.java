@@ -45,7 +45,11 @@ final class GuardCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Context context;
 
-    @Option(names = "--plan", paramLabel = "PLAN.json", description = "the plan as JSON")
+    @Option(
+            names = "--plan",
+            paramLabel = "PLAN.json",
+            description = "the plan as JSON: terraform/tofu show -json, pulumi preview --json, or aws cloudformation"
+                    + " describe-change-set --include-property-values")
     Path plan;
 
     @Option(names = "--hook", description = "read the command about to run on stdin")
@@ -244,7 +248,7 @@ final class GuardCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("--plan " + plan + " does not exist");
         }
-        deletions = TerraformPlan.deletions(bytes, plan.toString());
+        deletions = dev.lifeboat.core.guard.Plans.deletions(bytes, plan.toString());
         Vault v = vault != null ? context.vaultAt(vault, cfg) : context.vault(cfg);
         Guarding.Decision decision;
         if (noSnapshots) {

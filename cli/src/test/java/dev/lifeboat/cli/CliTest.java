@@ -375,6 +375,49 @@ class CliTest {
                 .contains("backup_retention_period = 0");
     }
 
+    /**
+     * Issue 43: a Pulumi preview and a CloudFormation change set that delete a protected database are refused without a
+     * fresh backup, as a Terraform plan is; a document that is none of the three is bad input.
+     */
+    @Test
+    void aPulumiPreviewOrACloudFormationChangeSetThatDeletesADatabase_isRefusedWithoutAFreshBackup(@TempDir Path dir)
+            throws IOException {
+        Path config = guardConfig(dir);
+        Path preview = dir.resolve("preview.json");
+        Files.writeString(preview, """
+                {"steps": [{"op": "delete", "urn": "urn:pulumi:prod::shop::aws:rds/instance:Instance::orders",
+                  "oldState": {"type": "aws:rds/instance:Instance", "outputs": {"identifier": "orders-prod",
+                   "arn": "arn:aws:rds:eu-west-1:111111111111:db:orders-prod"}}}],
+                 "changeSummary": {"delete": 1}}
+                """);
+        Path changeSet = dir.resolve("changes.json");
+        Files.writeString(changeSet, """
+                {"ChangeSetId": "arn:aws:cloudformation:eu-west-1:111111111111:changeSet/cs/1",
+                 "StackId": "arn:aws:cloudformation:eu-west-1:111111111111:stack/shop/1",
+                 "Changes": [{"Type": "Resource", "ResourceChange": {"Action": "Remove", "LogicalResourceId": "Orders",
+                   "PhysicalResourceId": "orders-prod", "ResourceType": "AWS::RDS::DBInstance"}}]}
+                """);
+        Path neither = dir.resolve("other.json");
+        Files.writeString(neither, "{\"resources\": []}");
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1");
+        String[] base = {"guard", "--config", config.toString(), "--vault", "file:" + dir.resolve("v"), "--no-snapshots"
+        };
+
+        assertThat(cli.run(with(base, "--plan", preview.toString())))
+                .as(cli.out() + cli.err())
+                .isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.out())
+                .contains("REFUSED urn:pulumi:prod::shop::aws:rds/instance:Instance::orders (orders-prod)");
+        assertThat(cli.run(with(base, "--plan", changeSet.toString())))
+                .as(cli.out() + cli.err())
+                .isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.out()).contains("REFUSED CloudFormation Orders (orders-prod)");
+        assertThat(cli.run(with(base, "--plan", neither.toString())))
+                .as(cli.err())
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err()).contains("is not a plan Lifeboat reads").contains("pulumi preview --json");
+    }
+
     private static String[] with(String[] base, String... more) {
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);

@@ -99,9 +99,15 @@ public final class TerraformPlan {
 
     /**
      * The deletions of the plan file's bytes: refused (naming {@code where}) unless they are UTF-8 text without a
-     * NUL byte, as a plan's JSON is; a binary plan file ({@code plan.out}) says to pass its JSON instead.
+     * NUL byte, as a plan's JSON is; a binary plan file ({@code plan.out}) says to pass its JSON instead. Terraform's
+     * and OpenTofu's plans, Pulumi's previews and CloudFormation's change sets are read ({@link Plans}).
      */
     public static List<Deletion> deletions(byte[] bytes, String where) {
+        return Plans.deletions(bytes, where);
+    }
+
+    /** The text of a plan file's bytes: UTF-8 without a NUL byte, or refused naming {@code where}. */
+    static String text(byte[] bytes, String where) {
         String text;
         try {
             text = java.nio.charset.StandardCharsets.UTF_8
@@ -118,20 +124,13 @@ public final class TerraformPlan {
             throw new InvalidInputException(
                     where + " holds a NUL byte: a binary file (the saved plan itself, not its JSON?)", FIX);
         }
-        return deletions(text, where);
+        return text;
     }
 
-    /**
-     * The deletions of the plan {@code json}, and the updates that take a database's protection or backups away.
-     * Refuses, naming {@code where} and the field, text that is not a plan's JSON or a plan it cannot read whole: a
-     * duplicate key, {@code resource_changes} that is not a list, a change without its {@code address}, {@code
-     * type} or {@code change.actions} list of known actions, a deletion of a database without its {@code before}.
-     * What cannot be read is never taken for "deletes nothing".
-     */
-    public static List<Deletion> deletions(String json, String where) {
-        JsonNode root;
+    /** Parsed strictly (a key given twice is refused), or refused naming {@code where}. */
+    static JsonNode parse(String json, String where) {
         try {
-            root = JSON.readTree(json);
+            return JSON.readTree(json);
         } catch (Exception e) {
             throw new InvalidInputException(
                     where + " is not JSON"
@@ -142,6 +141,21 @@ public final class TerraformPlan {
                             + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
                     FIX);
         }
+    }
+
+    /**
+     * The deletions of the plan {@code json}, and the updates that take a database's protection or backups away.
+     * Refuses, naming {@code where} and the field, text that is not a plan's JSON or a plan it cannot read whole: a
+     * duplicate key, {@code resource_changes} that is not a list, a change without its {@code address}, {@code
+     * type} or {@code change.actions} list of known actions, a deletion of a database without its {@code before}.
+     * What cannot be read is never taken for "deletes nothing".
+     */
+    public static List<Deletion> deletions(String json, String where) {
+        return deletions(parse(json, where), where);
+    }
+
+    /** {@link #deletions(String, String)} of the parsed plan. */
+    static List<Deletion> deletions(JsonNode root, String where) {
         if (root == null || !root.isObject() || !root.path("format_version").isTextual()) {
             throw new InvalidInputException(
                     where + " is not the JSON of a Terraform plan (no format_version)",
@@ -386,17 +400,17 @@ public final class TerraformPlan {
         }
     }
 
-    private static String text(JsonNode n, String field) {
+    static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return (v == null || v.isNull()) ? null : v.asText();
     }
 
-    private static Boolean bool(JsonNode n, String field) {
+    static Boolean bool(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return (v == null || v.isNull()) ? null : v.asBoolean();
     }
 
-    private static String arnPart(String arn, int index) {
+    static String arnPart(String arn, int index) {
         if (arn == null) {
             return null;
         }
