@@ -60,10 +60,12 @@ if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
 fi
 started=$(date +%s)
 
-log "building the jar of $VERSION at $COMMIT ($DATE)"
-./mvnw -B -q -ntp -Pquick -pl cli -am clean package -DskipTests -Dproject.build.outputTimestamp="$DATE"
-log "CycloneDX SBOM of the jar's dependencies"
-./mvnw -B -q -ntp -Pquick -pl cli org.cyclonedx:cyclonedx-maven-plugin:makeBom -Dproject.build.outputTimestamp="$DATE"
+# The SBOM in the same reactor run as the jar: Lifeboat's own modules are then the ones just built (by themselves,
+# -pl cli would take them from ~/.m2, whatever was installed there last: the SBOM's hashes of lifeboat-core and the
+# others then named other bytes than the jar holds, and two builds of one commit differed).
+log "building the jar of $VERSION at $COMMIT ($DATE), and the CycloneDX SBOM of its dependencies"
+./mvnw -B -q -ntp -Pquick -pl cli -am clean package org.cyclonedx:cyclonedx-maven-plugin:makeBom -DskipTests \
+  -Dproject.build.outputTimestamp="$DATE"
 JAR=cli/target/lifeboat.jar
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-release.XXXXXX")
