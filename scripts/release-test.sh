@@ -63,6 +63,26 @@ for c in $commands; do
 done
 log "--help of $(echo "$commands" | wc -w) commands: $(echo $commands)"
 
+# The hook (issue 43) on the bare machine: an ordinary command allowed with nothing printed, a destroyer blocked; the
+# launcher makes its AOT cache in the background once, and the next runs start from it, still silent.
+hookcfg=$LIFEBOAT_ROOT/docs/lifeboat.example.yml
+agent='{"tool_name":"Bash","tool_input":{"command":"ls -la"}}'
+out=$(printf '%s' "$agent" | bare_run "$LB" guard --hook --config "$hookcfg" 2>&1) \
+  || fail "the hook blocked an ordinary command: $out"
+[ -z "$out" ] || fail "the hook printed on an ordinary command: $out"
+for _ in $(seq 1 240); do
+  ls "$bare"/home/.cache/lifeboat/*-guard-hook.aot >/dev/null 2>&1 && break
+  sleep 0.5
+done
+ls "$bare"/home/.cache/lifeboat/*-guard-hook.aot >/dev/null 2>&1 || fail "the launcher made no AOT cache for the hook"
+out=$(printf '%s' "$agent" | bare_run "$LB" guard --hook --config "$hookcfg" 2>&1) \
+  || fail "the hook, from its AOT cache, blocked an ordinary command: $out"
+[ -z "$out" ] || fail "the hook, from its AOT cache, printed on an ordinary command: $out"
+printf '%s' '{"tool_input":{"command":"terraform destroy"}}' | bare_run "$LB" guard --hook --config "$hookcfg" \
+  >"$bare/hook.out" 2>&1 && fail "the hook allowed terraform destroy"
+grep -q "blocked \`terraform destroy\`" "$bare/hook.out" || fail "the hook's block does not say why: $(cat "$bare/hook.out")"
+log "the hook: ordinary command allowed in silence (from its AOT cache too), terraform destroy blocked"
+
 # The licence: Lifeboat's own in the archive, and named as the SBOM's subject's.
 top=$(dirname "$(dirname "$LB")")
 grep -q "Apache License" "$top/LICENSE" 2>/dev/null && grep -q "Version 2.0, January 2004" "$top/LICENSE" \

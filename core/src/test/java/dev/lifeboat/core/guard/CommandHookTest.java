@@ -225,7 +225,17 @@ class CommandHookTest {
                 "{\"tool_input\":{\"cmd\":\"terraform destroy\"}}",
                 "{\"tool_input\":{\"command\":[\"terraform\",\"destroy\"]}}",
                 "{\"tool_input\":\"terraform destroy\"}",
-                "{\"tool_input\":{\"command\":\"a\"},\"tool_input\":{}}")) {
+                "{\"tool_input\":{\"command\":\"a\"},\"tool_input\":{}}",
+                // read with a streaming parser (issue 43): a key given twice anywhere, a value cut short
+                "{\"tool_input\":{\"command\":\"ls\",\"command\":\"terraform destroy\"}}",
+                "{\"tool_input\":{\"command\":\"ls\"},\"tool_input\":{\"command\":\"terraform destroy\"}}",
+                "{\"x\":{\"a\":1,\"a\":2},\"tool_input\":{\"command\":\"ls\"}}",
+                "{\"tool_input\":{\"command\":\"ls\"}",
+                "{\"tool_input\":{\"command\":\"ls",
+                "{\"tool_input\":{\"extra\":[1,2,{\"command\":\"ls\"}]}}",
+                "{\"tool_input\":{\"command\":null}}",
+                "[1,",
+                "{}")) {
             assertThatThrownBy(() -> CommandHook.hookCommand(bytes(bad)))
                     .as(bad)
                     .isInstanceOf(InvalidInputException.class)

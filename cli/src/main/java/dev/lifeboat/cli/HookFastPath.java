@@ -1,0 +1,98 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.guard.CommandHook;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * {@code lifeboat guard --hook} for the ordinary command, before the command line's framework, lifeboat.yml or an AWS
+ * client is loaded (issue 43: the hook sits before every command an agent runs). It reads the hook's input and the
+ * command exactly as {@link GuardCommand} does ({@link CommandHook#hookCommand}, {@link CommandHook#read}); a command
+ * with no danger in sight is allowed at once, as the full path would allow it. Everything else (a danger, input that
+ * is not a hook's, an argument it does not know) goes the full path with the input it read, which decides and says
+ * why: this path can only allow what the full path allows, never block or allow anything else.
+ */
+public final class HookFastPath {
+    /** Flags the full path accepts on an ordinary hook command without acting on them before it reads the command. */
+    private static final Set<String> FLAGS = Set.of("--hook", "--take-backup", "--no-snapshots");
+
+    /** Options with a value that the full path does not look at before it reads the command. */
+    private static final Set<String> VALUED = Set.of("--config", "--vault", "--budget");
+
+    private HookFastPath() {}
+
+    /**
+     * The jar's entry point: the hook's ordinary command is decided here, before {@link Lifeboat} (and with it picocli)
+     * is loaded; everything else is {@link Lifeboat#main}'s, with the hook's input as it was read.
+     */
+    public static void main(String[] args) {
+        if (applies(args)) {
+            byte[] input;
+            try {
+                input = System.in.readNBytes(CommandHook.MAX_INPUT + 1);
+            } catch (java.io.IOException e) {
+                input = null; // the full path reads what is left and says what went wrong
+            }
+            if (input != null) {
+                boolean harmless;
+                try {
+                    harmless = harmless(input, System.getenv());
+                } catch (RuntimeException e) {
+                    harmless = false; // the full path reads it again and says what went wrong
+                }
+                if (harmless) {
+                    System.exit(0);
+                }
+                System.setIn(new java.io.ByteArrayInputStream(input)); // the full path reads the same input
+            }
+        }
+        Lifeboat.main(args);
+    }
+
+    /**
+     * Whether {@code args} are a hook invocation this path can decide, exactly: {@code guard --hook}, with {@code
+     * --config FILE} (the full path refuses a hook without lifeboat.yml unless it takes backups), and nothing else but
+     * options it does not read before the command.
+     */
+    static boolean applies(String[] args) {
+        if (args.length < 2 || !args[0].equals("guard")) {
+            return false;
+        }
+        boolean hook = false;
+        boolean config = false;
+        boolean takeBackup = false;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (FLAGS.contains(a)) {
+                hook |= a.equals("--hook");
+                takeBackup |= a.equals("--take-backup");
+            } else if (VALUED.contains(name)) {
+                if (!a.contains("=")) {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+                        return false; // the full path says what is missing
+                    }
+                    i++;
+                }
+                config |= name.equals("--config");
+            } else {
+                return false; // --plan, --format, --max-age, --source, --, a typo: the full path's to judge
+            }
+        }
+        return hook && (config || takeBackup);
+    }
+
+    /** Whether the hook's {@code input} holds a command that destroys nothing (false: the full path decides). */
+    static boolean harmless(byte[] input, java.util.Map<String, String> env) {
+        String command;
+        try {
+            command = CommandHook.hookCommand(input);
+        } catch (InvalidInputException e) {
+            return false;
+        }
+        return CommandHook.read(
+                        command, new CommandHook.Context(env, Path.of("").toAbsolutePath()))
+                .isEmpty();
+    }
+}

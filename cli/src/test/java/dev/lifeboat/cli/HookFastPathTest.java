@@ -1,0 +1,65 @@
+package dev.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 43: the hook's fast path decides only what the full path would allow (an ordinary command, with the arguments
+ * the full path accepts for it); everything else, a typo included, goes the full path, which judges it.
+ */
+class HookFastPathTest {
+    @Test
+    void onlyAHookWithLifeboatYmlOrTakingBackups_andNothingItDoesNotKnow_takesTheFastPath() {
+        assertThat(HookFastPath.applies(new String[] {"guard", "--hook", "--config", "lifeboat.yml"}))
+                .isTrue();
+        assertThat(HookFastPath.applies(new String[] {"guard", "--config=lifeboat.yml", "--hook"}))
+                .isTrue();
+        assertThat(HookFastPath.applies(new String[] {"guard", "--hook", "--take-backup", "--budget", "30s"}))
+                .isTrue();
+        assertThat(HookFastPath.applies(new String[] {"guard", "--hook", "--take-backup", "--vault", "file:v"}))
+                .isTrue();
+        for (String[] full : new String[][] {
+            {"guard", "--hook"}, // the full path asks for --config
+            {"guard", "--config", "lifeboat.yml"}, // not a hook
+            {"guard", "--hook", "--config"}, // a missing value
+            {"guard", "--hook", "--config", "--take-backup"},
+            {"guard", "--hook", "--confg", "lifeboat.yml"}, // a typo: picocli says so
+            {"guard", "--hook", "--config", "lifeboat.yml", "--format", "yaml"}, // checked before the command
+            {"guard", "--hook", "--config", "lifeboat.yml", "--max-age", "soon"},
+            {"guard", "--hook", "--config", "lifeboat.yml", "--plan", "plan.json"},
+            {"guard", "--hook", "--config", "lifeboat.yml", "--", "terraform", "destroy"},
+            {"guard", "--hook", "--config", "lifeboat.yml", "--source", "orders=postgresql://h/db"},
+            {"dump", "--hook", "--config", "lifeboat.yml"},
+            {"guard"},
+            {}
+        }) {
+            assertThat(HookFastPath.applies(full)).as(String.join(" ", full)).isFalse();
+        }
+    }
+
+    @Test
+    void anOrdinaryCommandIsHarmless_butADestroyerOrInputThatIsNotAHooks_isTheFullPaths() {
+        Map<String, String> env = Map.of();
+        assertThat(HookFastPath.harmless(
+                        bytes("{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls -la\"}}"), env))
+                .isTrue();
+        assertThat(HookFastPath.harmless(bytes("git status && npm test"), env)).isTrue();
+        for (String full : new String[] {
+            "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"terraform destroy\"}}",
+            "if true; then dropdb orders; fi",
+            "{\"tool_input\":{\"command\":\"ls\"}",
+            "{\"command\":\"ls\"}",
+            "[\"ls\"]"
+        }) {
+            assertThat(HookFastPath.harmless(bytes(full), env)).as(full).isFalse();
+        }
+        assertThat(HookFastPath.harmless(new byte[] {(byte) 0xff, 0, 1}, env)).isFalse();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
