@@ -117,8 +117,24 @@ class FaultMatrixIT {
                     times);
         }
 
+        /**
+         * The disk full: a dump's local vault on a small tmpfs, a restore's temporary directory on a full one (a
+         * parallel restore stages its schema there).
+         */
+        static Injection fullDisk() {
+            return new Injection("disk-full", null, 0, null, null, 0);
+        }
+
         boolean always() {
             return times == Integer.MAX_VALUE;
+        }
+
+        boolean diskFull() {
+            return name.equals("disk-full");
+        }
+
+        String kind() {
+            return signal != null ? signal : fault != null ? fault.name() : "DISK_FULL";
         }
     }
 
@@ -162,6 +178,8 @@ class FaultMatrixIT {
                     List<Injection> injections = new ArrayList<>(signals);
                     if (store == Store.S3) {
                         injections.addAll(op == Op.DUMP ? dumpS3 : restoreS3);
+                    } else {
+                        injections.add(Injection.fullDisk());
                     }
                     for (Injection i : injections) {
                         out.add(new Case(op, mode, store, i, levels[out.size() % levels.length]));
@@ -190,8 +208,8 @@ class FaultMatrixIT {
             List<String> values = List.of(
                     "op " + c.op() + " " + c.mode(),
                     "store " + c.store(),
-                    "kind " + (i.signal() != null ? i.signal() : i.fault()),
-                    "when " + (i.signal() != null ? i.at() : i.always() ? "always" : "once"),
+                    "kind " + i.kind(),
+                    "when " + (i.signal() != null ? i.at() : i.always() ? "always" : i.diskFull() ? "disk" : "once"),
                     "level " + c.level());
             if (!covered.containsAll(values)) {
                 covered.addAll(values);
@@ -258,10 +276,16 @@ class FaultMatrixIT {
         final Path local;
         final String bucket;
         final FaultyS3Proxy proxy;
+        final Path dir;
+        /** The local vault of the case at hand when it is not {@link #local} (a dump onto a full disk). */
+        Path localOverride;
+        /** The temporary directory of the case at hand's command line, when it is not the machine's. */
+        Path tmpOverride;
 
         Fixture(PostgresServer pg, MariaDbServer my, MotoServer moto, Path dir) throws IOException {
             this.pg = pg;
             this.my = my;
+            this.dir = dir;
             pgSource = pg.newDatabase("fm_src");
             pg.execute(
                     pgSource.database(),
@@ -289,8 +313,48 @@ class FaultMatrixIT {
             proxy = new FaultyS3Proxy(moto.endpoint());
         }
 
+        Path local() {
+            return localOverride != null ? localOverride : local;
+        }
+
+        /**
+         * A tmpfs of {@code kib} KiB at a new folder, filled to the last byte when {@code full}; null when this machine
+         * will not mount one (not root).
+         */
+        Path tmpfs(String name, int kib, boolean full) throws IOException, InterruptedException {
+            Path p = Files.createDirectories(dir.resolve(name + "-" + UUID.randomUUID()));
+            Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + kib + "k", "tmpfs", p.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String said = new String(m.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (m.waitFor() != 0) {
+                System.err.println("fault matrix: cannot mount a tmpfs for the disk-full cases: " + said.strip());
+                return null;
+            }
+            if (full) {
+                try (var out = Files.newOutputStream(p.resolve("fill"))) {
+                    byte[] page = new byte[4096];
+                    while (true) {
+                        out.write(page);
+                    }
+                } catch (IOException expected) {
+                    // No space left on device: full
+                }
+            }
+            return p;
+        }
+
+        void unmount(Path p) throws IOException, InterruptedException {
+            if (p != null) {
+                new ProcessBuilder("umount", "-l", p.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor();
+            }
+        }
+
         String vault(Store store) {
-            return store == Store.LOCAL ? "file:" + local : "s3://" + bucket + "/lifeboat";
+            return store == Store.LOCAL ? "file:" + local() : "s3://" + bucket + "/lifeboat";
         }
 
         Map<String, String> env(Case c) {
@@ -301,7 +365,13 @@ class FaultMatrixIT {
             env.put("AWS_REGION", MotoServer.REGION.id());
             env.put("AWS_ACCESS_KEY_ID", "testing");
             env.put("AWS_SECRET_ACCESS_KEY", AWS_SECRET);
-            env.put("JAVA_TOOL_OPTIONS", "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + c.level());
+            env.put(
+                    "JAVA_TOOL_OPTIONS",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + c.level()
+                            + (tmpOverride == null ? "" : " -Djava.io.tmpdir=" + tmpOverride));
+            if (tmpOverride != null) {
+                env.put("TMPDIR", tmpOverride.toString());
+            }
             return env;
         }
 
@@ -441,6 +511,20 @@ class FaultMatrixIT {
                 proxy.fail(i.op(), i.fault(), i.times());
             }
             int seenBefore = i.op() == null ? 0 : proxy.seen(i.op());
+            Path disk = null;
+            if (i.diskFull()) {
+                // a dump's vault with room for a fraction of the backup; a restore's temporary directory with none
+                disk = c.op() == Op.DUMP ? tmpfs("full-vault", 1024, false) : tmpfs("full-tmp", 64, true);
+                if (disk == null) {
+                    count(c, "not run: no tmpfs could be mounted (not root)");
+                    return;
+                }
+                if (c.op() == Op.DUMP) {
+                    localOverride = disk;
+                } else {
+                    tmpOverride = disk;
+                }
+            }
             try {
                 if (c.op() == Op.DUMP) {
                     dumpCase(c, length);
@@ -451,6 +535,9 @@ class FaultMatrixIT {
                 if (i.op() != null) {
                     proxy.fail(i.op(), i.fault(), 0);
                 }
+                localOverride = null;
+                tmpOverride = null;
+                unmount(disk);
             }
             if (i.op() != null) {
                 assertThat(proxy.seen(i.op()))
@@ -461,7 +548,7 @@ class FaultMatrixIT {
 
         /** The partial objects of the local vault: a dump that cleans up leaves none of its own. */
         Set<String> partials() {
-            try (Stream<Path> files = Files.walk(local)) {
+            try (Stream<Path> files = Files.walk(local())) {
                 return files.map(Path::toString)
                         .filter(p -> p.contains("partial"))
                         .collect(java.util.stream.Collectors.toSet());
@@ -486,7 +573,11 @@ class FaultMatrixIT {
             checkOutput(c, run);
             assertThat(made).as("at most one new backup").hasSizeLessThanOrEqualTo(1);
             Injection i = c.injection();
-            if (i.op() != null) {
+            if (i.diskFull()) {
+                assertThat(run.exit()).as(run.output()).isEqualTo(1);
+                assertThat(made).as("a dump that did not fit records nothing").isEmpty();
+                assertThat(run.output()).as("the disk is named").contains("No space left on device");
+            } else if (i.op() != null) {
                 if (i.always()) {
                     assertThat(run.exit()).as(run.output()).isEqualTo(1);
                     assertThat(made)
@@ -572,7 +663,16 @@ class FaultMatrixIT {
                     outcome = "whole";
                 }
             }
-            if (i.op() != null) {
+            if (i.diskFull()) {
+                // only a restore that stages (a parallel backup's schema) needs the temporary directory
+                assertThat(run.exit()).as(run.output()).isIn(0, 1);
+                if (run.exit() == 1) {
+                    assertThat(run.output())
+                            .as("the full disk is named, and where it is: the temporary directory, not the vault")
+                            .contains("No space left on device")
+                            .contains("temporary directory");
+                }
+            } else if (i.op() != null) {
                 assertThat(run.exit()).as(run.output()).isEqualTo(i.always() ? 1 : 0);
             } else {
                 assertThat(run.exit()).as(run.output()).isIn(0, exitOf(i.signal()));
@@ -638,7 +738,10 @@ class FaultMatrixIT {
 
         void count(Case c, String outcome) {
             String key = c.op().name().toLowerCase(java.util.Locale.ROOT) + " "
-                    + (c.injection().signal() != null ? "SIG" + c.injection().signal() : "S3 fault") + " -> exit "
+                    + (c.injection().signal() != null
+                            ? "SIG" + c.injection().signal()
+                            : c.injection().diskFull() ? "disk full" : "S3 fault")
+                    + " -> exit "
                     + outcome;
             outcomes.merge(key, 1, Integer::sum);
         }

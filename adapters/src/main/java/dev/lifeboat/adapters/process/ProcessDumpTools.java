@@ -52,12 +52,39 @@ public final class ProcessDumpTools implements DumpTools {
 
     @Override
     public java.io.OutputStream zstdCompressing(java.io.OutputStream out, int level) throws IOException {
-        return new com.github.luben.zstd.ZstdOutputStream(out, level);
+        try {
+            return new com.github.luben.zstd.ZstdOutputStream(out, level);
+        } catch (LinkageError e) {
+            throw zstdUnavailable(e);
+        }
     }
 
     @Override
     public InputStream zstdDecompressing(InputStream in) throws IOException {
-        return new com.github.luben.zstd.ZstdInputStream(in);
+        try {
+            return new com.github.luben.zstd.ZstdInputStream(in);
+        } catch (LinkageError e) {
+            throw zstdUnavailable(e);
+        }
+    }
+
+    /**
+     * zstd-jni unpacks its native library into the temporary directory before its first use: on a full disk that
+     * fails with an Error (ExceptionInInitializerError, then NoClassDefFoundError), which would bypass every cleanup
+     * (the fault matrix's full-disk case left a created database behind, exit 70). An I/O failure instead, naming
+     * the fix, so the operation cleans up as on any other.
+     */
+    static IOException zstdUnavailable(LinkageError e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String why = root.getMessage() != null ? root.getMessage() : e.toString();
+        return new IOException(
+                "zstd could not load its native library (" + why + "); it is unpacked into the temporary directory "
+                        + System.getProperty("java.io.tmpdir") + ": free space there, or point TMPDIR"
+                        + " (-Djava.io.tmpdir) at a folder with room",
+                e);
     }
 
     @Override

@@ -236,6 +236,18 @@ public final class RestoringDump {
             throw created
                     ? removeCreated(target, e)
                     : manifest.parallel() && !oneSession ? leftInPlaceAfterParts(target, e) : leftInPlace(target, e);
+        } catch (Error fatal) {
+            // Out of memory, a library that could not load: no message of Lifeboat's can be added to it, but the
+            // database this restore created (and holds only part of) still goes.
+            if (created) {
+                try {
+                    inspector.dropCreatedDatabase(target);
+                    LOG.info("removed database '{}', which this failed restore had created", target.database());
+                } catch (RuntimeException e) {
+                    fatal.addSuppressed(e);
+                }
+            }
+            throw fatal;
         }
         Instant end = clock.instant();
         if (created) {
@@ -610,18 +622,36 @@ public final class RestoringDump {
 
     /** Copies one object to a local file through SHA-256; a mismatch is corruption, and nothing was loaded. */
     private void stage(DumpManifest manifest, Stored object, java.nio.file.Path to) {
-        try (InputStream stored = vault.open(object.key(), object.versionId());
-                OutputStream out = java.nio.file.Files.newOutputStream(to)) {
+        try (InputStream stored = vault.open(object.key(), object.versionId())) {
             HashingInputStream hashed = new HashingInputStream(stored);
-            hashed.transferTo(out);
+            try (OutputStream out = java.nio.file.Files.newOutputStream(to)) {
+                byte[] buf = new byte[CHUNK];
+                for (int n; (n = hashed.read(buf, 0, buf.length)) >= 0; ) {
+                    try {
+                        out.write(buf, 0, n);
+                    } catch (IOException e) {
+                        throw stagingFailed(manifest, to, e);
+                    }
+                }
+            }
             verify(manifest, object, hashed, null);
         } catch (IOException e) {
             throw new VaultException(
                     "reading backup " + manifest.backupId() + " from " + vault.describe() + " failed: "
                             + e.getMessage(),
-                    "nothing was loaded; check the vault and the temporary directory's space, then retry",
+                    "nothing was loaded; check the vault, then retry",
                     e);
         }
+    }
+
+    /** The staged copy could not be written: the temporary directory's fault, not the vault's. */
+    private static RestoreFailedException stagingFailed(DumpManifest manifest, java.nio.file.Path to, IOException e) {
+        return new RestoreFailedException(
+                "staging the schema of backup " + manifest.backupId() + " in " + to.getParent() + " failed: "
+                        + e.getMessage(),
+                "nothing was loaded; free space in the temporary directory (java.io.tmpdir), or point TMPDIR"
+                        + " (-Djava.io.tmpdir) at a folder with room, then retry",
+                e);
     }
 
     @SuppressWarnings("try") // the registration is held for the block, never read

@@ -132,6 +132,19 @@ class RestoringDumpTest {
         assertThat(inspector.dropped).contains("rescue");
     }
 
+    /**
+     * Issue 38 (the fault matrix's full disk: zstd-jni could not unpack its native library): an Error during the load
+     * bypassed every cleanup and left the database the restore created. It still goes, and the Error stands.
+     */
+    @Test
+    void anErrorDuringTheLoad_stillRemovesTheDatabaseTheRestoreCreated() {
+        tools.loadStartError = new ExceptionInInitializerError("Cannot unpack libzstd-jni: No space left on device");
+
+        assertThatThrownBy(() -> restoring.restore(into("rescue", older.backupId(), true, false)))
+                .isInstanceOf(ExceptionInInitializerError.class);
+        assertThat(inspector.dropped).containsExactly("rescue");
+    }
+
     /** A tool that never ends once its input is in is stopped when the restore's limit passes, not a limit later. */
     @Test
     void aLoaderThatHangsAtTheEnd_isStoppedWhenTheRestoresLimitPasses() {

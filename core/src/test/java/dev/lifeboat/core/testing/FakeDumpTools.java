@@ -244,6 +244,9 @@ public final class FakeDumpTools implements DumpTools {
 
             @Override
             public Running start(DatabaseTarget target, LoadOptions options) {
+                if (loadStartError != null) {
+                    throw loadStartError;
+                }
                 loadsStarted++;
                 loadTargets.add(target);
                 return running(InputStream.nullInputStream(), loaded, false);
@@ -325,6 +328,9 @@ public final class FakeDumpTools implements DumpTools {
     public boolean sessionKilled;
     /** Each script started: its section and where its archive came from. */
     public final List<String> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Thrown when a load tool starts: an Error (a library that cannot load, the heap exhausted). */
+    public volatile Error loadStartError;
 
     /** How long each write into a load tool takes (a slow server). */
     public volatile Duration loadWritePause = Duration.ZERO;
