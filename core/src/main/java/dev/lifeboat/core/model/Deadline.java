@@ -91,6 +91,18 @@ public final class Deadline implements AutoCloseable {
         return left.compareTo(FLOOR) < 0 ? FLOOR : left;
     }
 
+    /**
+     * How long a wait for a tool may take: what is left and a grace of {@link #GRACE}. The watchdog stops the tool when
+     * the deadline passes, so the wait ends then, and the failure is the deadline's; a wait of exactly what is left
+     * could time out on its own a moment earlier and name the tool's timeout instead (seen in CI).
+     */
+    public Duration waitLimit() {
+        return remaining().plus(GRACE);
+    }
+
+    /** See {@link #waitLimit()}. */
+    static final Duration GRACE = Duration.ofSeconds(1);
+
     /** The whole limit, as given. */
     public Duration limit() {
         return limit;

@@ -577,7 +577,7 @@ public final class RestoringDump {
             }
             runFromFile(scripting, command.target(), options.section(DumpTools.Section.POST_DATA, staged), deadline);
             sql.close();
-            session.awaitSuccess(deadline.remaining());
+            session.awaitSuccess(deadline.waitLimit());
             command.progress().onProgress(bytes);
             return bytes;
         } catch (IOException e) {
@@ -659,7 +659,7 @@ public final class RestoringDump {
             LoadTool tool, DatabaseTarget target, DumpTools.LoadOptions options, Deadline deadline) {
         try (DumpTools.Running loader = tool.start(target, options);
                 Deadline.Registration stop = deadline.onExpiry(loader::kill)) {
-            loader.awaitSuccess(deadline.remaining());
+            loader.awaitSuccess(deadline.waitLimit());
         }
     }
 
@@ -751,7 +751,7 @@ public final class RestoringDump {
                 throw stoppedTakingInput(tool, loader, e);
             }
             verified = true;
-            loader.awaitSuccess(deadline.remaining());
+            loader.awaitSuccess(deadline.waitLimit());
             command.progress().onProgress(hashed.sha().bytes());
             return hashed.sha().bytes();
         } catch (IOException e) {
