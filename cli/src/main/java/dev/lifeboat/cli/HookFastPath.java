@@ -24,30 +24,58 @@ public final class HookFastPath {
 
     /**
      * The jar's entry point: the hook's ordinary command is decided here, before {@link Lifeboat} (and with it picocli)
-     * is loaded; everything else is {@link Lifeboat#main}'s, with the hook's input as it was read.
+     * is loaded; everything else is {@link Lifeboat#main}'s, with the hook's input as it was read. A hook runs on a
+     * thread with a large stack (a long quoted string or a deep nesting is read by recursion) and ends in 0 or 2 only:
+     * an agent runs the command on any other exit code, so whatever fails, even an Error, blocks (issue 43).
      */
-    public static void main(String[] args) {
-        if (applies(args)) {
-            byte[] input;
-            try {
-                input = System.in.readNBytes(CommandHook.MAX_INPUT + 1);
-            } catch (java.io.IOException e) {
-                input = null; // the full path reads what is left and says what went wrong
-            }
-            if (input != null) {
-                boolean harmless;
-                try {
-                    harmless = harmless(input, System.getenv());
-                } catch (RuntimeException e) {
-                    harmless = false; // the full path reads it again and says what went wrong
-                }
-                if (harmless) {
-                    System.exit(0);
-                }
-                System.setIn(new java.io.ByteArrayInputStream(input)); // the full path reads the same input
-            }
+    public static void main(String[] args) throws InterruptedException {
+        if (!isHook(args)) {
+            Lifeboat.main(args);
+            return;
         }
-        Lifeboat.main(args);
+        Thread hook = new Thread(null, () -> hook(args), "lifeboat-hook", HOOK_STACK);
+        hook.start();
+        hook.join();
+    }
+
+    /** The hook's thread's stack: the reader recurses once per character of some constructs. */
+    static final long HOOK_STACK = 512L << 20;
+
+    /** Whether {@code args} are {@code guard ... --hook ...}: an invocation whose exit code an agent reads. */
+    static boolean isHook(String[] args) {
+        return args.length > 0
+                && args[0].equals("guard")
+                && java.util.Arrays.asList(args).contains("--hook");
+    }
+
+    private static void hook(String[] args) {
+        try {
+            if (applies(args)) {
+                byte[] input;
+                try {
+                    input = System.in.readNBytes(CommandHook.MAX_INPUT + 1);
+                } catch (java.io.IOException e) {
+                    input = null; // the full path reads what is left and says what went wrong
+                }
+                if (input != null) {
+                    boolean harmless;
+                    try {
+                        harmless = harmless(input, System.getenv());
+                    } catch (RuntimeException e) {
+                        harmless = false; // the full path reads it again and says what went wrong
+                    }
+                    if (harmless) {
+                        System.exit(0);
+                    }
+                    System.setIn(new java.io.ByteArrayInputStream(input)); // the full path reads the same input
+                }
+            }
+            Lifeboat.main(args);
+        } catch (Throwable e) { // NOPMD: a hook that fails must block, whatever failed
+            System.err.println("lifeboat guard: blocked: the guard could not decide ("
+                    + e.getClass().getSimpleName() + "); a hook blocks what it cannot read (docs/guard.md)");
+            System.exit(ExitCode.BAD_INPUT);
+        }
     }
 
     /**
@@ -62,9 +90,13 @@ public final class HookFastPath {
         boolean hook = false;
         boolean config = false;
         boolean takeBackup = false;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (!seen.add(name)) {
+                return false; // given twice: picocli refuses it, and the full path says so
+            }
             if (FLAGS.contains(a)) {
                 hook |= a.equals("--hook");
                 takeBackup |= a.equals("--take-backup");

@@ -86,6 +86,12 @@ public final class Lifeboat implements Callable<Integer> {
             e.printStackTrace();
             code = ExitCode.INTERNAL;
         }
+        if (HookFastPath.isHook(args) && code != ExitCode.OK && code != ExitCode.BAD_INPUT) {
+            // An agent's hook blocks on exit 2 only: on any other code it runs the command (issue 43).
+            System.err.println("lifeboat guard: blocked: the guard ended with exit " + code
+                    + " (above); a hook blocks what it cannot decide");
+            code = ExitCode.BAD_INPUT;
+        }
         finished = true;
         if (!signalled) {
             System.exit(code);

@@ -67,6 +67,24 @@ class HookFastPathIT {
         assertThat(typo.exit()).isEqualTo(2);
         assertThat(typo.err()).contains("--confg");
 
+        // helper-14: a byte-order mark before the JSON, a command after it, a reading that recursed past the stack
+        // (a long quoted string: exit 1 let the command run), a guard that fails for any reason: 0 or 2, never else
+        String deleteDb = "aws rds delete-db-instance --db-instance-identifier orders-prod --region eu-west-1";
+        Ran bom = hook("\uFEFF" + agent(deleteDb), "guard", "--hook", "--config", CONFIG);
+        assertThat(bom.exit()).as(bom.err()).isEqualTo(2);
+        Ran after = hook(agent("ls") + "; " + deleteDb, "guard", "--hook", "--config", CONFIG);
+        assertThat(after.exit()).as(after.err()).isEqualTo(2);
+        assertThat(after.err()).contains("blocked: the hook's input");
+        String longString = "python3 -c 'import subprocess; x=\"" + "A".repeat(5000) + "\"'";
+        Ran harmlessLong = hook(agent(longString), "guard", "--hook", "--config", CONFIG);
+        assertThat(harmlessLong.exit()).as(harmlessLong.err()).isZero();
+        Ran dangerousLong = hook(agent(longString + "; " + deleteDb), "guard", "--hook", "--config", CONFIG);
+        assertThat(dangerousLong.exit()).as(dangerousLong.err()).isEqualTo(2);
+        Ran missingConfig = hook(agent(deleteDb), "guard", "--hook", "--config", "/nonexistent/lifeboat.yml");
+        assertThat(missingConfig.exit())
+                .as("a failure of the guard itself blocks")
+                .isEqualTo(2);
+
         Ran version = hook("", "--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("lifeboat ");

@@ -32,6 +32,8 @@ class HookFastPathTest {
             {"guard", "--hook", "--config", "lifeboat.yml", "--plan", "plan.json"},
             {"guard", "--hook", "--config", "lifeboat.yml", "--", "terraform", "destroy"},
             {"guard", "--hook", "--config", "lifeboat.yml", "--source", "orders=postgresql://h/db"},
+            {"guard", "--hook", "--hook", "--config", "lifeboat.yml"}, // given twice (helper-14)
+            {"guard", "--hook", "--config", "a.yml", "--config=b.yml"},
             {"dump", "--hook", "--config", "lifeboat.yml"},
             {"guard"},
             {}

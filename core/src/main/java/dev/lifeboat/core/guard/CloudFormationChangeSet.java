@@ -22,13 +22,21 @@ import java.util.Set;
  * changes are in another change set: one that is removed or changed is named, never taken for harmless.
  */
 public final class CloudFormationChangeSet {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A key given twice in an encoded context is refused, as in the document around it. */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build());
+
     private static final String FIX = "pass the change set as JSON: aws cloudformation describe-change-set"
             + " --change-set-name NAME --stack-name STACK --include-property-values > changes.json";
     private static final Set<String> ACTIONS = Set.of("Add", "Modify", "Remove", "Import", "Dynamic", "SyncWithActual");
     private static final String INSTANCE = "AWS::RDS::DBInstance";
     private static final String CLUSTER = "AWS::RDS::DBCluster";
-    private static final String STACK = "AWS::CloudFormation::Stack";
+    /** Resources whose removal or change removes or changes other stacks, whose own changes are not in this one. */
+    private static final List<String> CONTAINERS = List.of(
+            "AWS::CloudFormation::Stack",
+            "AWS::CloudFormation::StackSet",
+            "AWS::ServiceCatalog::CloudFormationProvisionedProduct");
 
     private CloudFormationChangeSet() {}
 
@@ -47,6 +55,13 @@ public final class CloudFormationChangeSet {
                     where + " is one page of the change set (it has a NextToken): the rest may delete a database",
                     "describe it whole (the aws command line pages through it unless told --no-paginate) and pass that");
         }
+        String status = root.path("Status").asText("");
+        if (!status.isEmpty() && !status.equals("CREATE_COMPLETE")) {
+            throw new InvalidInputException(
+                    where + ": the change set's Status is " + status + ", not CREATE_COMPLETE: its Changes are not all"
+                            + " there yet",
+                    "wait for it (aws cloudformation wait change-set-create-complete), then describe it again");
+        }
         String stackArn = root.path("StackId").asText(null);
         String account = TerraformPlan.arnPart(stackArn, 4);
         String region = TerraformPlan.arnPart(stackArn, 3);
@@ -57,7 +72,12 @@ public final class CloudFormationChangeSet {
             if (!change.isObject()) {
                 throw new InvalidInputException(at + " is " + change.getNodeType() + ", not an object", FIX);
             }
-            if (!"Resource".equals(change.path("Type").asText("Resource"))) {
+            String kindOfChange = change.path("Type").asText("Resource");
+            if (!kindOfChange.equalsIgnoreCase("Resource")) {
+                if (change.has("ResourceChange")) {
+                    throw new InvalidInputException(
+                            at + ": a change of Type " + kindOfChange + " with a ResourceChange is not read", FIX);
+                }
                 continue; // a hook's invocation, not a change to a resource
             }
             JsonNode rc = change.path("ResourceChange");
@@ -75,7 +95,9 @@ public final class CloudFormationChangeSet {
             }
             String physical = rc.path("PhysicalResourceId").asText(null);
             String address = "CloudFormation " + logical;
-            if (type.equals(STACK) && !action.equals("Add") && !action.equals("SyncWithActual")) {
+            if (CONTAINERS.stream().anyMatch(type::equalsIgnoreCase)
+                    && !action.equals("Add")
+                    && !action.equals("SyncWithActual")) {
                 out.add(new Deletion(
                         address,
                         type,
@@ -88,17 +110,22 @@ public final class CloudFormationChangeSet {
                         null,
                         null,
                         null,
-                        (action.equals("Remove") ? "removes" : "changes") + " the nested stack " + physical
+                        (action.equals("Remove") ? "removes" : "changes") + " the " + type + " " + physical
                                 + ", whose own changes are in another change set ("
                                 + rc.path("ChangeSetId").asText("not named") + "): describe it and pass it with"
                                 + " --plan"));
                 continue;
             }
-            if (!type.equals(INSTANCE) && !type.equals(CLUSTER)) {
+            if (!type.equalsIgnoreCase(INSTANCE) && !type.equalsIgnoreCase(CLUSTER)) {
                 continue;
             }
-            Kind kind = type.equals(CLUSTER) ? Kind.CLUSTER : Kind.INSTANCE;
+            Kind kind = type.equalsIgnoreCase(CLUSTER) ? Kind.CLUSTER : Kind.INSTANCE;
             String replacement = rc.path("Replacement").asText("");
+            if (!replacement.isEmpty()
+                    && !Set.of("True", "False", "Conditional").contains(replacement)) {
+                throw new InvalidInputException(
+                        at + ": Replacement \"" + replacement + "\" is not True, False or Conditional", FIX);
+            }
             JsonNode before = context(rc, "BeforeContext", at);
             JsonNode after = context(rc, "AfterContext", at);
             boolean deletes = action.equals("Remove")
@@ -127,14 +154,22 @@ public final class CloudFormationChangeSet {
                 continue;
             }
             List<String> what = new ArrayList<>();
+            if (Boolean.TRUE.equals(flag(before, "DeletionProtection"))
+                    && Boolean.FALSE.equals(flag(after, "DeletionProtection"))) {
+                what.add("sets DeletionProtection = false");
+            }
             for (JsonNode detail : rc.path("Details")) {
                 String name = detail.path("Target").path("Name").asText("");
+                if (name.isEmpty()) {
+                    String path = detail.path("Target").path("Path").asText("");
+                    name = path.substring(path.lastIndexOf('/') + 1);
+                }
                 if (name.equals("DeletionProtection")) {
                     Boolean now = flag(after, "DeletionProtection");
                     if (now == null) {
                         what.add("changes DeletionProtection, to a value the change set does not show"
                                 + " (--include-property-values shows it)");
-                    } else if (!now) {
+                    } else if (!now && !what.contains("sets DeletionProtection = false")) {
                         what.add("sets DeletionProtection = false");
                     }
                 } else if (name.equals("BackupRetentionPeriod")) {

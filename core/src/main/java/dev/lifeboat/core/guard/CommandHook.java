@@ -232,7 +232,9 @@ public final class CommandHook {
         if (text.indexOf('\0') >= 0) {
             throw new InvalidInputException("the hook's input holds a NUL byte: binary, not a command", fix);
         }
-        String trimmed = text.strip();
+        // A byte-order mark, a no-break or zero-width space before the JSON are not the command's first word: the
+        // JSON behind them is read as JSON (a plain-text reading of it allowed the command inside).
+        String trimmed = stripInvisible(text);
         if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
             return trimmed;
         }
@@ -273,6 +275,10 @@ public final class CommandHook {
                     p.skipChildren();
                 }
             }
+            if (p.nextToken() != null) {
+                // A second document or anything after the object: a shell reading this text would run what follows.
+                throw new InvalidInputException("the hook's input holds more than one JSON object", fix);
+            }
             if (!toolInput) {
                 throw new InvalidInputException("the hook's JSON has no object tool_input", fix);
             }
@@ -289,6 +295,26 @@ public final class CommandHook {
                             + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
                     fix);
         }
+    }
+
+    /** {@code text} without whitespace, byte-order marks and other invisible format characters at either end. */
+    private static String stripInvisible(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && invisible(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && invisible(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    private static boolean invisible(char c) {
+        return Character.isWhitespace(c)
+                || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.FORMAT
+                || c == '\uFEFF';
     }
 
     /** The name Jackson's tree gives a value of this first token ({@code JsonNodeType}). */

@@ -20,7 +20,21 @@ public final class Plans {
         if (root == null || !root.isObject()) {
             throw notAPlan(where);
         }
+        int shapes = (root.has("format_version") ? 1 : 0)
+                + (CloudFormationChangeSet.is(root) ? 1 : 0)
+                + (PulumiPreview.is(root) ? 1 : 0);
+        if (shapes > 1) {
+            throw new InvalidInputException(
+                    where + " has the marks of more than one kind of plan (format_version, Changes, steps): it is not"
+                            + " read as any of them",
+                    "pass the tool's own output unchanged");
+        }
         if (root.has("format_version")) {
+            if (root.has("values") && !root.has("planned_values") && !root.has("resource_changes")) {
+                throw new InvalidInputException(
+                        where + " is Terraform's state (terraform show -json without a plan file), not a plan",
+                        "pass the plan: terraform plan -out plan.out && terraform show -json plan.out > plan.json");
+            }
             return TerraformPlan.deletions(root, where);
         }
         if (CloudFormationChangeSet.is(root)) {

@@ -76,6 +76,16 @@ public final class PulumiPreview {
         if (steps.isMissingNode() && !root.path("changeSummary").isObject()) {
             throw new InvalidInputException(where + ": a Pulumi preview without steps or a changeSummary", FIX);
         }
+        int summarized = 0;
+        for (String op : List.of("delete", "replace", "delete-replaced", "create-replacement")) {
+            summarized += root.path("changeSummary").path(op).asInt(0);
+        }
+        if (summarized > 0 && (steps.isMissingNode() || steps.isEmpty())) {
+            throw new InvalidInputException(
+                    where + ": its changeSummary counts " + summarized + " deletions or replacements, and it lists no"
+                            + " steps to say of what",
+                    FIX);
+        }
         Map<String, Integer> clusterInstances = new HashMap<>();
         Map<String, Integer> clusterInstancesDeleted = new HashMap<>();
         List<JsonNode> clusterInstanceDeletions = new ArrayList<>();
@@ -95,7 +105,7 @@ public final class PulumiPreview {
                         at + ": op \"" + op + "\" is not one Lifeboat knows; it is not taken for harmless", FIX);
             }
             JsonNode old = step.path("oldState");
-            String type = typeOf(step, urn);
+            String type = typeOf(step, urn, at);
             if (type.equals(CLUSTER_INSTANCE) && old.isObject()) {
                 clusterInstances.merge(TerraformPlan.text(values(old), "clusterIdentifier"), 1, Integer::sum);
             }
@@ -108,8 +118,18 @@ public final class PulumiPreview {
                 }
                 continue;
             }
-            if (!DESTRUCTIBLE.contains(type) || !seen.add(urn)) {
-                continue; // another step of the same replacement, or a type the guard does not decide on
+            if (!DESTRUCTIBLE.contains(type)) {
+                if (type.toLowerCase(java.util.Locale.ROOT).contains("rds")) {
+                    // aws-native's RDS types, a type written in another case: never taken for harmless
+                    throw new InvalidInputException(
+                            at + " " + op + "s a " + type + ", an RDS type Lifeboat does not read: it is not taken for"
+                                    + " harmless",
+                            "take the deletion out of the preview, or guard it another way (docs/guard.md)");
+                }
+                continue;
+            }
+            if (!seen.add(urn)) {
+                continue; // another step of the same replacement
             }
             if (!old.isObject()) {
                 throw new InvalidInputException(
@@ -162,20 +182,31 @@ public final class PulumiPreview {
         return out;
     }
 
-    /** The resource's type: the state's, or the URN's type token ({@code urn:pulumi:stack::project::type::name}). */
-    private static String typeOf(JsonNode step, String urn) {
+    /**
+     * The resource's type: the URN's type token ({@code urn:pulumi:stack::project::type::name}, the last of a parent
+     * chain {@code a$b$type}), which must agree with the states' {@code type} where they give one.
+     */
+    private static String typeOf(JsonNode step, String urn, String at) {
+        String fromUrn = "";
+        String[] parts = urn.split("::", -1);
+        if (parts.length >= 4) {
+            String qualified = parts[2];
+            fromUrn = qualified.substring(qualified.lastIndexOf('$') + 1);
+        }
+        String type = fromUrn;
         for (String state : List.of("oldState", "newState")) {
             JsonNode t = step.path(state).path("type");
             if (t.isTextual()) {
-                return t.asText();
+                if (!type.isEmpty() && !t.asText().equals(type)) {
+                    throw new InvalidInputException(
+                            at + ": " + state + ".type " + t.asText() + " is not the URN's " + type
+                                    + "; a preview that disagrees with itself is not read",
+                            FIX);
+                }
+                type = t.asText();
             }
         }
-        String[] parts = urn.split("::", -1);
-        if (parts.length < 4) {
-            return "";
-        }
-        String qualified = parts[2];
-        return qualified.substring(qualified.lastIndexOf('$') + 1);
+        return type;
     }
 
     /** A state's outputs where it has them (what exists), else its inputs. */
@@ -212,19 +243,13 @@ public final class PulumiPreview {
         }
         JsonNode before = values(step.path("oldState"));
         List<String> what = new ArrayList<>();
-        if (after.path("deletionProtection").isBoolean()
-                && !after.path("deletionProtection").asBoolean()
-                && !(before.path("deletionProtection").isBoolean()
-                        && !before.path("deletionProtection").asBoolean())) {
+        if (isFalse(after.path("deletionProtection")) && !isFalse(before.path("deletionProtection"))) {
             what.add("sets deletionProtection = false");
         } else if (unknown(after.path("deletionProtection"))) {
             what.add("leaves deletionProtection to be known after the update");
         }
         JsonNode retention = after.path("backupRetentionPeriod");
-        if (retention.isNumber()
-                && retention.asInt() == 0
-                && !(before.path("backupRetentionPeriod").isNumber()
-                        && before.path("backupRetentionPeriod").asInt() == 0)) {
+        if (isZero(retention) && !isZero(before.path("backupRetentionPeriod"))) {
             what.add("sets backupRetentionPeriod = 0 (automated backups off, the existing ones deleted)");
         } else if (unknown(retention)) {
             what.add("leaves backupRetentionPeriod to be known after the update");
@@ -251,6 +276,17 @@ public final class PulumiPreview {
                 null,
                 retention.isNumber() ? retention.asInt() : null,
                 String.join("; ", what));
+    }
+
+    /** {@code false}, as a boolean or as the string a provider may write. */
+    private static boolean isFalse(JsonNode v) {
+        return (v.isBoolean() && !v.asBoolean()) || (v.isTextual() && v.asText().equalsIgnoreCase("false"));
+    }
+
+    /** {@code 0}, as a number or as a string. */
+    private static boolean isZero(JsonNode v) {
+        return (v.isNumber() && v.asInt() == 0)
+                || (v.isTextual() && v.asText().strip().equals("0"));
     }
 
     /**

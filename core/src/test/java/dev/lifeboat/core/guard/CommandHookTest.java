@@ -235,11 +235,21 @@ class CommandHookTest {
                 "{\"tool_input\":{\"extra\":[1,2,{\"command\":\"ls\"}]}}",
                 "{\"tool_input\":{\"command\":null}}",
                 "[1,",
-                "{}")) {
+                "{}",
+                // helper-14: what follows the object would run if the text were read by a shell
+                "{\"tool_input\":{\"command\":\"ls\"}}; terraform destroy",
+                "{\"tool_input\":{\"command\":\"ls\"}}{\"tool_input\":{\"command\":\"terraform destroy\"}}",
+                "{\"tool_input\":{\"command\":\"ls\"}}]")) {
             assertThatThrownBy(() -> CommandHook.hookCommand(bytes(bad)))
                     .as(bad)
                     .isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("hook's");
+        }
+        // helper-14: a byte-order mark or an invisible space before the JSON; the JSON is still read as JSON
+        for (String before : List.of("\uFEFF", "\u00A0", "\u200B", " \uFEFF\n")) {
+            assertThat(CommandHook.hookCommand(bytes(before + "{\"tool_input\":{\"command\":\"terraform destroy\"}}")))
+                    .as("after U+%04X", (int) before.strip().charAt(0))
+                    .isEqualTo("terraform destroy");
         }
         assertThatThrownBy(() -> CommandHook.hookCommand(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1}))
                 .hasMessageContaining("not UTF-8");

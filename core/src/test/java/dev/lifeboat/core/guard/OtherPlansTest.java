@@ -225,7 +225,7 @@ class OtherPlansTest {
                         "False",
                         "\"ChangeSetId\": \"arn:aws:cloudformation:eu-west-1:111111111111:changeSet/nested/3\""))))
                 .singleElement()
-                .satisfies(x -> assertThat(x.weakens()).contains("nested stack", "changeSet/nested/3"));
+                .satisfies(x -> assertThat(x.weakens()).contains("AWS::CloudFormation::Stack", "changeSet/nested/3"));
     }
 
     @Test
@@ -239,5 +239,71 @@ class OtherPlansTest {
         assertThatThrownBy(() -> read(changeSet("{\"Type\": \"Resource\"}")))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("has no ResourceChange");
+    }
+
+    /** helper-14's findings: each was allowed as "deletes no database"; each is now refused or counted. */
+    @Test
+    void whatTheHostileReviewFound_isRefusedOrCounted() {
+        // aws-native's RDS types, and a type in another case
+        assertThatThrownBy(() -> read(preview(step("delete", "orders", "aws-native:rds:DBInstance", ORDERS, null))))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("an RDS type Lifeboat does not read");
+        assertThatThrownBy(() -> read(preview(step("delete", "orders", "aws:rds/Instance:Instance", ORDERS, null))))
+                .isInstanceOf(InvalidInputException.class);
+        // a state whose type disagrees with its URN
+        String urn = "urn:pulumi:prod::shop::aws:rds/instance:Instance::orders";
+        assertThatThrownBy(() -> read("{\"steps\": [{\"op\": \"delete\", \"urn\": \"" + urn + "\", \"oldState\":"
+                        + " {\"type\": \"aws:s3/bucket:Bucket\", \"outputs\": " + ORDERS + "}}]}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("is not the URN's");
+        // a change summary that counts deletions the steps do not show
+        assertThatThrownBy(() -> read("{\"steps\": [], \"changeSummary\": {\"delete\": 1}}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("counts 1 deletions");
+        // a string "false"
+        assertThat(read(preview(step(
+                        "update",
+                        "orders",
+                        PulumiPreview.INSTANCE,
+                        "{\"identifier\": \"orders-prod\", \"deletionProtection\": true}",
+                        "{\"deletionProtection\": \"false\"}"))))
+                .singleElement()
+                .satisfies(x -> assertThat(x.weakens()).contains("deletionProtection = false"));
+        // the marks of two kinds of plan in one document
+        assertThatThrownBy(() -> read("{\"format_version\": \"1.2\", \"steps\": []}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("more than one kind of plan");
+        // Terraform's state, not a plan
+        assertThatThrownBy(() -> read("{\"format_version\": \"1.0\", \"values\": {\"root_module\": {}}}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("Terraform's state");
+        // a change set still being made, a stack set or provisioned product removed, a lower-case replacement
+        assertThatThrownBy(() -> read(changeSet().replace("CREATE_COMPLETE", "CREATE_IN_PROGRESS")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("not CREATE_COMPLETE");
+        for (String type :
+                List.of("AWS::CloudFormation::StackSet", "AWS::ServiceCatalog::CloudFormationProvisionedProduct")) {
+            assertThat(read(changeSet(change("Remove", type, "shop-db", null, null))))
+                    .as(type)
+                    .singleElement()
+                    .satisfies(x -> assertThat(x.weakens()).contains("removes the " + type));
+        }
+        assertThatThrownBy(() -> read(changeSet(change("Modify", "AWS::RDS::DBInstance", "orders-prod", "true", null))))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("Replacement \"true\"");
+        assertThat(read(changeSet(change("Remove", "AWS::RDS::dbinstance", "orders-prod", null, null))))
+                .hasSize(1);
+        // protection turned off, shown by the contexts only
+        String contexts = "\"BeforeContext\": \"{\\\"Properties\\\":{\\\"DeletionProtection\\\":\\\"true\\\"}}\","
+                + " \"AfterContext\": \"{\\\"Properties\\\":{\\\"DeletionProtection\\\":\\\"false\\\"}}\"";
+        assertThat(read(changeSet(change("Modify", "AWS::RDS::DBInstance", "orders-prod", "False", contexts))))
+                .singleElement()
+                .satisfies(x -> assertThat(x.weakens()).isEqualTo("sets DeletionProtection = false"));
+        // a key given twice inside an encoded context
+        String twice = "\"AfterContext\": \"{\\\"Properties\\\":{\\\"DeletionProtection\\\":\\\"false\\\","
+                + "\\\"DeletionProtection\\\":\\\"true\\\"}}\"";
+        assertThatThrownBy(
+                        () -> read(changeSet(change("Modify", "AWS::RDS::DBInstance", "orders-prod", "False", twice))))
+                .isInstanceOf(InvalidInputException.class);
     }
 }
