@@ -335,6 +335,9 @@ public final class CommandHook {
     /** The state of one reading: the script's variables and aliases so far, and what was found. */
     private static final class Reading {
         final Context context;
+        /** The files this command line writes before it may run them, with their text where known. */
+        final Map<String, Optional<String>> written = new HashMap<>();
+
         final Map<String, String> vars = new HashMap<>();
         final Map<String, String> aliases = new HashMap<>();
         final List<Danger> out = new ArrayList<>();
@@ -423,6 +426,7 @@ public final class CommandHook {
                 argv.add(v.map(t -> new Arg(t, !w.glob() || w.quoted())).orElseGet(() -> new Arg(w.text(), false)));
             }
             Word first = c.words().getFirst();
+            remember(argv, c);
             if (!argv.getFirst().known()) {
                 out.add(Danger.unreadable(
                         ShellReader.abbreviate(
@@ -434,6 +438,61 @@ public final class CommandHook {
                 return;
             }
             simple(argv, env, c.stdin(), depth, !first.quoted());
+        }
+
+        /**
+         * The files this command writes (its redirections' targets), with their text where the guard knows it: a here-
+         * document or here-string through {@code cat}, or {@code echo}/{@code printf} of literal words. A script the
+         * same command line writes and then runs is read from here (helper-14: {@code cat > x.sh <<EOF ... EOF; bash
+         * x.sh} ran what the guard never saw).
+         */
+        private void remember(List<Arg> argv, Command c) {
+            String name = argv.getFirst().known() ? basename(argv.getFirst().text()) : "";
+            Optional<String> text = Optional.empty();
+            if (name.equals("cat") && argv.size() == 1 && c.stdin().kind() == ShellReader.InputKind.TEXT) {
+                text = Optional.of(c.stdin().text().text());
+            } else if (name.equals("echo") || name.equals("printf")) {
+                text = piped(new Command(List.of(), c.words(), ShellReader.Input.INHERITED, List.of()));
+            }
+            Optional<String> content = text;
+            for (Word w : c.writes()) {
+                w.value(vars).ifPresent(target -> written.put(target, content));
+            }
+            for (Word w : c.appends()) {
+                // added to: what it holds then is not known for sure (unless it was not there, nor written before)
+                w.value(vars).ifPresent(target -> {
+                    boolean existed = written.containsKey(target)
+                            || (context.directory() != null
+                                    && Files.exists(context.directory().resolve(target)));
+                    written.put(target, existed ? Optional.empty() : content);
+                });
+            }
+        }
+
+        /**
+         * Reads the script {@code path} that {@code reader} runs: written earlier by this command line (its text, or
+         * a danger when the guard cannot know it), or a file here; {@code /dev/stdin} and the like are the command's
+         * input.
+         */
+        private void runScript(String reader, String path, Input stdin, int depth) {
+            if (Set.of("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0").contains(path)) {
+                input(stdin, reader, t -> text(t, depth + 1, "the text fed to " + reader));
+                return;
+            }
+            if (written.containsKey(path)) {
+                Optional<String> t = written.get(path);
+                if (t.isPresent()) {
+                    text(t.get(), depth + 1, "the script " + path + " written by this command");
+                } else {
+                    out.add(Danger.unreadable(
+                            reader + " " + path,
+                            reader + " runs " + path + ", which this same command writes with text the guard cannot"
+                                    + " read",
+                            "write the script in one command and run it in the next, so that the guard reads it"));
+                }
+                return;
+            }
+            file(path).ifPresent(t -> text(t, depth + 1, "the script " + path));
         }
 
         private Optional<String> valueAfterEquals(Word a, int eq) {
@@ -479,6 +538,17 @@ public final class CommandHook {
                     aliases.put(argv.getFirst().text(), value);
                 }
                 return;
+            }
+            String path = argv.getFirst().text();
+            if (path.contains("/")
+                    && !path.startsWith("/usr/")
+                    && !path.startsWith("/bin/")
+                    && !path.startsWith("/sbin/")
+                    && (written.containsKey(path)
+                            || (context.directory() != null
+                                    && Files.isRegularFile(context.directory().resolve(path))))) {
+                // a script run by its path (./reset.sh): its text is read as bash x.sh's is
+                runScript(path, path, stdin, depth);
             }
             Map<String, String> allEnv = new HashMap<>(context.env());
             allEnv.putAll(vars);
@@ -589,7 +659,7 @@ public final class CommandHook {
                             "name the script"));
                     return;
                 }
-                file(script.text()).ifPresent(t -> text(t, depth + 1, "the script " + script.text()));
+                runScript(name, script.text(), stdin, depth);
                 return;
             }
             input(stdin, name, t -> text(t, depth + 1, "the text fed to " + name));
@@ -822,8 +892,7 @@ public final class CommandHook {
                 case "source", "." -> {
                     // the file's commands run in this shell
                     if (!args.isEmpty() && args.getFirst().known()) {
-                        String f = args.getFirst().text();
-                        file(f).ifPresent(t -> text(t, depth + 1, "the file " + f));
+                        runScript(name, args.getFirst().text(), stdin, depth);
                     } else if (!args.isEmpty()) {
                         unknownRunner(name, args, Input.INHERITED, depth);
                     }

@@ -116,7 +116,17 @@ public final class ShellReader {
      * A simple command: leading assignments, its words (the first is the command), its standard input, and other
      * words the shell expands around it (redirection targets, {@code for} lists, {@code case} words and patterns).
      */
-    public record Command(List<Word> assignments, List<Word> words, Input stdin, List<Word> other) {}
+    public record Command(
+            List<Word> assignments,
+            List<Word> words,
+            Input stdin,
+            List<Word> other,
+            List<Word> writes,
+            List<Word> appends) {
+        public Command(List<Word> assignments, List<Word> words, Input stdin, List<Word> other) {
+            this(assignments, words, stdin, other, List.of(), List.of());
+        }
+    }
 
     /** The simple commands of a text, in the order written. */
     public record Script(List<Command> commands) {}
@@ -625,6 +635,10 @@ public final class ShellReader {
         private List<Word> assignments = new ArrayList<>();
         private List<Word> words = new ArrayList<>();
         private List<Word> other = new ArrayList<>();
+        /** The files the command's redirections overwrite, and those they add to. */
+        private List<Word> writes = new ArrayList<>();
+
+        private List<Word> appends = new ArrayList<>();
         private Input stdin = Input.INHERITED;
         private Input pipeInput = Input.INHERITED;
 
@@ -781,6 +795,14 @@ public final class ShellReader {
                     case "<" -> stdin = new Input(InputKind.FILE, target.word, null);
                     case "<<<" -> stdin = new Input(InputKind.TEXT, target.word, null);
                     case "<<", "<<-" -> stdin = new Input(InputKind.TEXT, t.heredoc, null);
+                    case ">", ">|", "&>" -> {
+                        other.add(target.word);
+                        writes.add(target.word);
+                    }
+                    case ">>", "&>>", "<>" -> {
+                        other.add(target.word);
+                        appends.add(target.word);
+                    }
                     default -> other.add(target.word);
                 }
                 return;
@@ -846,12 +868,20 @@ public final class ShellReader {
             Command c = null;
             if (!words.isEmpty() || !assignments.isEmpty() || !other.isEmpty()) {
                 Input in = stdin.kind() != InputKind.INHERITED ? stdin : pipeInput;
-                c = new Command(List.copyOf(assignments), List.copyOf(words), in, List.copyOf(other));
+                c = new Command(
+                        List.copyOf(assignments),
+                        List.copyOf(words),
+                        in,
+                        List.copyOf(other),
+                        List.copyOf(writes),
+                        List.copyOf(appends));
                 out.add(c);
             }
             assignments = new ArrayList<>();
             words = new ArrayList<>();
             other = new ArrayList<>();
+            writes = new ArrayList<>();
+            appends = new ArrayList<>();
             stdin = Input.INHERITED;
             pipeInput = next;
             return c;

