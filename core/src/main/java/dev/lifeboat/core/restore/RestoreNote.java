@@ -82,6 +82,18 @@ public final class RestoreNote {
         write(inspector, target, complete(databaseId, backupId, moment, now));
     }
 
+    /**
+     * As {@link #complete(DatabaseInspector, DatabaseTarget, String, String, Instant, Instant)}, for a database the
+     * restore created (and so may note): a failure is the restore's, so that its cleanup removes the database rather
+     * than leave a whole one still noted INCOMPLETE (RestoreTaskFaultsIT, SIGTERM as the restore finished).
+     */
+    static void completeCreated(
+            DatabaseInspector inspector, DatabaseTarget target, String databaseId, String backupId, Instant now) {
+        if (kept(target)) {
+            inspector.noteRestore(target, complete(databaseId, backupId, null, now));
+        }
+    }
+
     /** The INCOMPLETE note a stopped restore left on the target, if it holds one. */
     static Optional<String> leftIncomplete(DatabaseInspector inspector, DatabaseTarget target) {
         if (!kept(target)) {

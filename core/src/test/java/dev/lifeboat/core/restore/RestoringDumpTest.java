@@ -145,6 +145,20 @@ class RestoringDumpTest {
         assertThat(inspector.dropped).containsExactly("rescue");
     }
 
+    /**
+     * RestoreTaskFaultsIT (SIGTERM at 90%): a restore stopped between its last byte and its completion note left the
+     * database it created noted INCOMPLETE and not removed. Writing that note is inside the cleanup's reach now.
+     */
+    @Test
+    void aRestoreStoppedAsItWritesItsCompletionNote_removesTheDatabaseItCreated() {
+        inspector.completeNoteFailure =
+                new dev.lifeboat.core.error.DatabaseAccessException("the connection was closed: told to stop", "");
+
+        assertThatThrownBy(() -> restoring.restore(into("rescue", older.backupId(), true, false)))
+                .isInstanceOf(dev.lifeboat.core.error.DatabaseAccessException.class);
+        assertThat(inspector.dropped).containsExactly("rescue");
+    }
+
     /** A tool that never ends once its input is in is stopped when the restore's limit passes, not a limit later. */
     @Test
     void aLoaderThatHangsAtTheEnd_isStoppedWhenTheRestoresLimitPasses() {

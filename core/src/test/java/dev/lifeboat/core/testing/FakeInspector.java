@@ -98,8 +98,14 @@ public final class FakeInspector implements DatabaseInspector {
     /** Each database's note (its comment), as a restore left it. */
     public final Map<String, String> notes = new HashMap<>();
 
+    /** Thrown when a note that is not INCOMPLETE is written (a restore stopped as it finished). */
+    public RuntimeException completeNoteFailure;
+
     @Override
     public void noteRestore(DatabaseTarget target, String note) {
+        if (completeNoteFailure != null && !note.contains("INCOMPLETE")) {
+            throw completeNoteFailure;
+        }
         if (!databases.contains(target.database())) {
             throw new AssertionError("noted " + target.database() + ", which does not exist");
         }
