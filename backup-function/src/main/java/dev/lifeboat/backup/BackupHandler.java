@@ -28,6 +28,7 @@ import dev.lifeboat.core.port.SecretSource;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
+import dev.lifeboat.protocol.Vocabulary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -245,10 +246,17 @@ public final class BackupHandler implements RequestStreamHandler {
                 }
                 metrics.flushSingleMetric(MetricNames.DUMP_SUCCESS, 1, MetricUnit.COUNT, MetricNames.NAMESPACE, dims);
             } catch (LifeboatException e) {
-                LOG.error("dump of {} failed after {}: {}", id, Duration.between(start, clock.instant()), e.describe());
+                LOG.error(
+                        "dump of {} failed after {}: {}",
+                        id,
+                        Duration.between(start, clock.instant()),
+                        e.describe(Vocabulary.PAYLOAD));
                 metrics.flushSingleMetric(MetricNames.DUMP_SUCCESS, 0, MetricUnit.COUNT, MetricNames.NAMESPACE, dims);
-                results.addObject().put("database", id).put("status", "FAILED").put("error", e.describe());
-                failures.add(id + ": " + e.describe());
+                results.addObject()
+                        .put("database", id)
+                        .put("status", "FAILED")
+                        .put("error", e.describe(Vocabulary.PAYLOAD));
+                failures.add(id + ": " + e.describe(Vocabulary.PAYLOAD));
             }
         }
         if (!failures.isEmpty()) {

@@ -6,6 +6,8 @@ import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.Outcome;
+import dev.lifeboat.protocol.Vocabulary;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,8 +63,8 @@ public final class DumpTask {
             err.println("lifeboat: " + e.getMessage());
             return 1;
         } catch (LifeboatException e) {
-            err.println("lifeboat: " + e.describe());
-            return e instanceof dev.lifeboat.core.error.InvalidInputException ? 2 : 1;
+            err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD));
+            return Outcome.of(e) == Outcome.BAD_INPUT ? 2 : 1;
         }
     }
 }

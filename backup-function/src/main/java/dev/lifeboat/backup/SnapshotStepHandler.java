@@ -25,6 +25,7 @@ import dev.lifeboat.core.snapshot.RunProgress;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Names;
 import dev.lifeboat.protocol.StepProtocol;
+import dev.lifeboat.protocol.Vocabulary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -232,8 +233,8 @@ public final class SnapshotStepHandler implements RequestStreamHandler {
             try {
                 r = pruning.prune(config, id, false);
             } catch (LifeboatException e) {
-                results.addObject().put("database", id).put("error", e.describe());
-                refused.add(id + ": " + e.describe());
+                results.addObject().put("database", id).put("error", e.describe(Vocabulary.PAYLOAD));
+                refused.add(id + ": " + e.describe(Vocabulary.PAYLOAD));
                 continue;
             }
             ObjectNode n = results.addObject()

@@ -10,6 +10,7 @@ import dev.lifeboat.core.changes.StreamingChanges;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.Outcome;
 import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
@@ -17,6 +18,7 @@ import dev.lifeboat.core.port.ChangeFeed;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.stream.ArchiveProgress;
 import dev.lifeboat.protocol.MetricNames;
+import dev.lifeboat.protocol.Vocabulary;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,15 +129,16 @@ public final class StreamTask {
                 try {
                     return stream(id, source, vault, clock, stop, every, report, err);
                 } catch (RefusedException e) {
-                    err.println("lifeboat: " + e.describe() + "; trying again in " + RETRY.toSeconds() + " s");
+                    err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD) + "; trying again in " + RETRY.toSeconds()
+                            + " s");
                     if (!pause(RETRY, stop)) {
                         return 3;
                     }
                 }
             }
         } catch (LifeboatException e) {
-            err.println("lifeboat: " + e.describe());
-            return e instanceof InvalidInputException ? 2 : 1;
+            err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD));
+            return Outcome.of(e) == Outcome.BAD_INPUT ? 2 : 1;
         }
     }
 

@@ -8,6 +8,7 @@ import dev.lifeboat.adapters.preflight.AwsAccessChecks;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.audit.Auditing;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.port.RdsGateway;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +41,7 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!format.equals("text") && !format.equals("json")) {
-            throw new IllegalArgumentException("--format '" + format + "' is not text or json");
+            throw new InvalidInputException("--format '" + format + "' is not text or json");
         }
         LifeboatConfig cfg = ConfigLoader.load(config);
         List<Auditing.Finding> findings;

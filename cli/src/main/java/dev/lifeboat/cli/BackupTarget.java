@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.adapters.secrets.LocalCredentials;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.guard.CommandHook;
 import dev.lifeboat.core.guard.DatabaseAddress;
 import dev.lifeboat.core.model.DatabaseEngine;
@@ -34,7 +35,7 @@ final class BackupTarget {
                         DatabaseEngine.POSTGRESQL, env.get("PGHOST"), env.get("PGPORT"), env.get("PGDATABASE"));
             }
             if (a == null || a.database() == null) {
-                throw new IllegalArgumentException("the guard cannot tell which database `" + danger.what()
+                throw new InvalidInputException("the guard cannot tell which database `" + danger.what()
                         + "` destroys (no URL in the command, no DATABASE_URL, no PGHOST/PGDATABASE)");
             }
             t = new DatabaseTarget(a.engine(), a.host(), a.port(), a.database(), user(a.engine(), null, env), null);
@@ -44,10 +45,10 @@ final class BackupTarget {
 
     private static DatabaseTarget fromUrl(String url, Map<String, String> env) {
         DatabaseAddress a = DatabaseAddress.ofUrl(url)
-                .orElseThrow(() -> new IllegalArgumentException("the database URL is not one Lifeboat can dump"
+                .orElseThrow(() -> new InvalidInputException("the database URL is not one Lifeboat can dump"
                         + " (postgres://, postgresql://, mysql:// or mariadb:// with one host)"));
         if (a.database() == null) {
-            throw new IllegalArgumentException("the database URL names no database (…/DB)");
+            throw new InvalidInputException("the database URL names no database (…/DB)");
         }
         String rest = url.substring(url.indexOf("://") + 3);
         int end = indexOfAny(rest, "/?#");
@@ -84,7 +85,7 @@ final class BackupTarget {
         String u = engine == DatabaseEngine.POSTGRESQL ? env.get("PGUSER") : env.get("MYSQL_USER");
         u = u != null ? u : env.get("USER");
         if (u == null || u.isEmpty()) {
-            throw new IllegalArgumentException("no user to log in as (none in the URL, no PGUSER or USER)");
+            throw new InvalidInputException("no user to log in as (none in the URL, no PGUSER or USER)");
         }
         return u;
     }

@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.core.binlog.ListingChanges;
 import dev.lifeboat.core.changes.ListingTransactions;
 import dev.lifeboat.core.dump.DumpManifest;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.port.BinlogSource;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
@@ -79,18 +80,18 @@ final class ChangesCommand implements Callable<Integer> {
         try {
             moment = Instant.parse(around.strip());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--around '" + around
+            throw new InvalidInputException("--around '" + around
                     + "' is not a moment; give it in ISO-8601 UTC, e.g. --around 2026-12-05T23:00:00Z");
         }
         if (windowMinutes < 1 || windowMinutes > 24 * 60) {
-            throw new IllegalArgumentException("--window must be 1 to 1440 minutes");
+            throw new InvalidInputException("--window must be 1 to 1440 minutes");
         }
         Vault v = context.vaultAt(vaultUri, null);
         ListingTransactions changes = new ListingTransactions(v, context.catalog(v));
         Optional<ListingTransactions.Archive> held = changes.archive(database);
         if (held.isPresent()) {
             if (schema != null || all) {
-                throw new IllegalArgumentException("--schema and --all are for a binlog archive (MySQL, MariaDB),"
+                throw new InvalidInputException("--schema and --all are for a binlog archive (MySQL, MariaDB),"
                         + " which holds the whole server's; the change archive of " + database
                         + " (PostgreSQL) holds its one database's: leave them out");
             }

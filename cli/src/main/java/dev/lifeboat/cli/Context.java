@@ -9,6 +9,7 @@ import dev.lifeboat.adapters.s3.S3Vault;
 import dev.lifeboat.adapters.secrets.LocalCredentials;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.AccountSpaces;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.ConnectionUrl;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.DatabaseShapes;
@@ -128,7 +129,7 @@ final class Context implements AutoCloseable {
     /** A database from a URL (password from the engine's usual places) or from a Secrets Manager secret. */
     DatabaseTarget database(String urlOption, String url, String secretOption, String secretId) {
         if ((url == null) == (secretId == null)) {
-            throw new IllegalArgumentException("give " + urlOption + " URL or " + secretOption + " ID (one of them)");
+            throw new InvalidInputException("give " + urlOption + " URL or " + secretOption + " ID (one of them)");
         }
         if (secretId != null) {
             return aws().secretSource().databaseTarget(secretId);

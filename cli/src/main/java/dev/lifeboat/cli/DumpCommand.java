@@ -120,18 +120,18 @@ final class DumpCommand implements Callable<Integer> {
             try {
                 BackupId.forRun(runId);
             } catch (InvalidInputException e) {
-                throw new IllegalArgumentException(
+                throw new InvalidInputException(
                         "--run-id '" + runId + "' is not a time; give the run's scheduled time in ISO-8601 UTC, e.g."
                                 + " --run-id 2026-11-25T03:00:00Z");
             }
         }
         DatabaseTarget target = context.database("--source", source, "--secret-id", secretId);
         if (exactThreshold < 0 || timeoutMinutes < 1) {
-            throw new IllegalArgumentException("--exact-count-threshold must be >= 0 and --timeout-minutes >= 1");
+            throw new InvalidInputException("--exact-count-threshold must be >= 0 and --timeout-minutes >= 1");
         }
         int parts = jobs != null ? jobs : Cores.defaultJobs();
         if (parts < 1) {
-            throw new IllegalArgumentException("--jobs must be at least 1 (1: one stream)");
+            throw new InvalidInputException("--jobs must be at least 1 (1: one stream)");
         }
         // A parallel dump's uploads each keep one part in flight while the next fills: a stream of pg_dump's
         // compressed output is slower than one part's upload, and N streams then hold 2N parts, about what one

@@ -1,11 +1,6 @@
 package dev.lifeboat.cli;
 
-import dev.lifeboat.core.error.BackupNotFoundException;
-import dev.lifeboat.core.error.ChecksumMismatchException;
-import dev.lifeboat.core.error.ClientTooOldException;
-import dev.lifeboat.core.error.InvalidInputException;
-import dev.lifeboat.core.error.LifeboatException;
-import dev.lifeboat.core.error.RefusedException;
+import dev.lifeboat.core.error.Outcome;
 
 /** The exit codes of {@code lifeboat}, documented in docs/cli.md. */
 public final class ExitCode {
@@ -24,21 +19,14 @@ public final class ExitCode {
 
     private ExitCode() {}
 
+    /** By the failure's {@link Outcome}: anything but a {@code LifeboatException} is a bug (70), never bad input. */
     static int of(Throwable t) {
-        if (t instanceof ChecksumMismatchException) {
-            return CORRUPT;
-        }
-        if (t instanceof RefusedException || t instanceof ClientTooOldException) {
-            return REFUSED;
-        }
-        if (t instanceof InvalidInputException
-                || t instanceof BackupNotFoundException
-                || t instanceof IllegalArgumentException) {
-            return BAD_INPUT;
-        }
-        if (t instanceof LifeboatException) {
-            return FAILED;
-        }
-        return INTERNAL;
+        return switch (Outcome.of(t)) {
+            case BAD_INPUT -> BAD_INPUT;
+            case REFUSED -> REFUSED;
+            case CORRUPT -> CORRUPT;
+            case FAILED -> FAILED;
+            case INTERNAL -> INTERNAL;
+        };
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.adapters.process.PlainCommands;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.guard.CommandHook;
 import dev.lifeboat.core.guard.DatabaseAddress;
 import dev.lifeboat.core.guard.Guarding;
@@ -140,7 +141,7 @@ final class GuardCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         boolean wrap = command != null && !command.isEmpty();
         if ((plan != null ? 1 : 0) + (hook ? 1 : 0) + (wrap ? 1 : 0) != 1) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "give --plan PLAN.json, --hook, or -- COMMAND (terraform destroy ...): one of them");
         }
         try {
@@ -148,7 +149,7 @@ final class GuardCommand implements Callable<Integer> {
                 return wrapDatabaseCommand();
             }
             if (config == null && !(hook && takeBackup)) {
-                throw new IllegalArgumentException("give --config lifeboat.yml: "
+                throw new InvalidInputException("give --config lifeboat.yml: "
                         + (wrap
                                 ? "the wrapper guards a Terraform plan by the databases lifeboat.yml protects"
                                 : "the guard decides by the databases lifeboat.yml protects"));
@@ -182,7 +183,7 @@ final class GuardCommand implements Callable<Integer> {
     /** Guards the plan in {@link #plan}, or the hook's {@code hookCommand} when not null. */
     private int decide(String hookCommand) throws IOException, InterruptedException {
         if (!format.equals("text") && !format.equals("json")) {
-            throw new IllegalArgumentException("--format '" + format + "' is not text or json");
+            throw new InvalidInputException("--format '" + format + "' is not text or json");
         }
         Duration limit = maxAge == null ? null : duration(maxAge);
         boolean fromHook = hookCommand != null;
@@ -246,7 +247,7 @@ final class GuardCommand implements Callable<Integer> {
         try {
             bytes = Files.readAllBytes(plan);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("--plan " + plan + " does not exist");
+            throw new InvalidInputException("--plan " + plan + " does not exist");
         }
         deletions = dev.lifeboat.core.guard.Plans.deletions(bytes, plan.toString());
         Vault v = vault != null ? context.vaultAt(vault, cfg) : context.vault(cfg);
@@ -376,7 +377,7 @@ final class GuardCommand implements Callable<Integer> {
             dev.lifeboat.core.model.DatabaseTarget target;
             try {
                 target = BackupTarget.of(d, context.env(), context.home());
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException | IllegalArgumentException e) {
                 context.err()
                         .println("lifeboat guard: refused `" + d.what() + "`: " + e.getMessage()
                                 + "; nothing ran. Fix: set DATABASE_URL (postgres://USER@HOST:PORT/DB, mysql://,"

@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.adapters.process.ProcessDumpTools;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.Outcome;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -123,8 +124,13 @@ public final class Lifeboat implements Callable<Integer> {
                                 + " the vault for what it left");
     }
 
+    /** Every command and option of {@code lifeboat}, built for {@code context}. */
+    static CommandLine commandLine(Context context) {
+        return new CommandLine(new Lifeboat(context), new Factory(context));
+    }
+
     static int run(Context context, String... args) {
-        CommandLine cli = new CommandLine(new Lifeboat(context), new Factory(context));
+        CommandLine cli = commandLine(context);
         cli.setOut(new PrintWriter(context.out(), true, context.out().charset()));
         cli.setErr(new PrintWriter(context.err(), true, context.err().charset()));
         cli.setExitCodeExceptionMapper(ExitCode::of);
@@ -134,13 +140,12 @@ public final class Lifeboat implements Callable<Integer> {
                 context.err().println("lifeboat: " + le.getMessage());
                 if (!le.hint().isEmpty()) {
                     context.err().println("  what to do: " + le.hint());
+                } else if (le.outcome() == Outcome.BAD_INPUT) {
+                    context.err().println("  see: lifeboat " + commandLine.getCommandName() + " --help");
                 }
             } else if (e instanceof CommandLine.ParameterException) {
                 context.err().println("lifeboat: " + e.getMessage());
                 return ExitCode.BAD_INPUT;
-            } else if (e instanceof IllegalArgumentException) {
-                context.err().println("lifeboat: " + e.getMessage());
-                context.err().println("  see: lifeboat " + commandLine.getCommandName() + " --help");
             } else {
                 context.err().println("lifeboat: internal error: " + e);
                 e.printStackTrace(context.err());

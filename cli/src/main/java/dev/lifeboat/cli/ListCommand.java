@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.dump.ManifestCodec;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RecoveryLog;
@@ -89,8 +90,7 @@ final class ListCommand implements Callable<Integer> {
             return listRecoveryWindows();
         }
         if (vaultUri == null) {
-            throw new IllegalArgumentException(
-                    "give --vault URI (dumps), or --snapshots --config FILE (snapshot copies)");
+            throw new InvalidInputException("give --vault URI (dumps), or --snapshots --config FILE (snapshot copies)");
         }
         Vault v = context.vaultAt(vaultUri, null);
         BackupCatalog catalog = context.catalog(v);
@@ -137,13 +137,13 @@ final class ListCommand implements Callable<Integer> {
     /** Each database's restorable stretches and gaps (issue 40). */
     private int listRecoveryWindows() {
         if (vaultUri == null && config == null) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "--recovery-window needs --vault URI (the vault the dumps and archives are in) or --config FILE");
         }
         var cfg = config == null ? null : ConfigLoader.load(config);
         Vault v = vaultUri != null ? context.vaultAt(vaultUri, null) : context.vault(cfg);
         if (v == null) {
-            throw new IllegalArgumentException("backup.vault is not set in " + config + "; give --vault URI");
+            throw new InvalidInputException("backup.vault is not set in " + config + "; give --vault URI");
         }
         BackupCatalog catalog = context.catalog(v);
         dev.lifeboat.core.binlog.BinlogArchive archive = new dev.lifeboat.core.binlog.BinlogArchive(v);
@@ -268,14 +268,13 @@ final class ListCommand implements Callable<Integer> {
             var cfg = ConfigLoader.load(config);
             v = context.vault(cfg);
             if (v == null) {
-                throw new IllegalArgumentException(
-                        "backup.vault is not set in " + config + "; the restore log is there");
+                throw new InvalidInputException("backup.vault is not set in " + config + "; the restore log is there");
             }
             ids = database == null
                     ? List.copyOf(cfg.databases().keySet())
                     : List.of(cfg.database(database).id());
         } else {
-            throw new IllegalArgumentException("--restores needs --config FILE or --vault URI");
+            throw new InvalidInputException("--restores needs --config FILE or --vault URI");
         }
         record Row(
                 String database, java.time.Instant started, String kind, String target, long seconds, String phases) {}
@@ -326,7 +325,7 @@ final class ListCommand implements Callable<Integer> {
 
     private int listSnapshots() {
         if (config == null) {
-            throw new IllegalArgumentException("--snapshots needs --config FILE (lifeboat.yml)");
+            throw new InvalidInputException("--snapshots needs --config FILE (lifeboat.yml)");
         }
         var cfg = ConfigLoader.load(config);
         List<String> ids = database == null

@@ -5,6 +5,7 @@ import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.changes.CheckingStream;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.dump.VaultLayout;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.RdsGateway;
@@ -67,14 +68,14 @@ final class PreflightCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if ((config == null) == (source == null && secretId == null)) {
-            throw new IllegalArgumentException("give --config FILE (the deployment) or --source URL / --secret-id ID (a"
+            throw new InvalidInputException("give --config FILE (the deployment) or --source URL / --secret-id ID (a"
                     + " PostgreSQL database to stream), one of them");
         }
         if (config == null) {
             return stream();
         }
         if (id != null) {
-            throw new IllegalArgumentException("--database is for --source; lifeboat.yml names its databases");
+            throw new InvalidInputException("--database is for --source; lifeboat.yml names its databases");
         }
         LifeboatConfig cfg = ConfigLoader.load(config);
         try (RdsGateway rds = context.rds(cfg);
@@ -99,7 +100,7 @@ final class PreflightCommand implements Callable<Integer> {
     private int stream() {
         DatabaseTarget target = context.database("--source", source, "--secret-id", secretId);
         if (target.engine() != DatabaseEngine.POSTGRESQL) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "preflight --source checks a PostgreSQL database's change archive;"
                             + " for MySQL and MariaDB, lifeboat stream checks binary logging and its privileges when it starts");
         }

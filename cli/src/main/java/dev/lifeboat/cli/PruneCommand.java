@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
@@ -52,8 +53,7 @@ final class PruneCommand implements Callable<Integer> {
                 : List.of(cfg.database(database).id());
         try (RdsGateway rds = context.rds(cfg)) {
             if (allowDeletes >= 0 && database == null) {
-                throw new IllegalArgumentException(
-                        "--allow-deletes needs --database ID: it confirms one database's run");
+                throw new InvalidInputException("--allow-deletes needs --database ID: it confirms one database's run");
             }
             PruningSnapshots pruning = new PruningSnapshots(rds, context.clock());
             for (String id : ids) {

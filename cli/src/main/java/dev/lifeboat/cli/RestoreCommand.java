@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Secret;
@@ -14,6 +15,7 @@ import dev.lifeboat.core.restore.CreatingInstance;
 import dev.lifeboat.core.restore.RecoveryLog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
+import dev.lifeboat.protocol.Vocabulary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -269,14 +271,14 @@ final class RestoreCommand implements Callable<Integer> {
         return switch (from) {
             case "snapshot" -> {
                 if (config == null) {
-                    throw new IllegalArgumentException("--from snapshot needs --config FILE (lifeboat.yml)");
+                    throw new InvalidInputException("--from snapshot needs --config FILE (lifeboat.yml)");
                 }
                 if (vaultUri != null) {
-                    throw new IllegalArgumentException(
+                    throw new InvalidInputException(
                             "--vault belongs to --from dump; snapshot copies are found through --config");
                 }
                 if (toTime != null) {
-                    throw new IllegalArgumentException("--to-time belongs to --from dump (a binlog archive replayed"
+                    throw new InvalidInputException("--to-time belongs to --from dump (a binlog archive replayed"
                             + " after a dump); a snapshot restores to the moment it was taken");
                 }
                 LifeboatConfig cfg = ConfigLoader.load(config);
@@ -284,16 +286,16 @@ final class RestoreCommand implements Callable<Integer> {
                 yield fromSnapshot(cfg);
             }
             case "dump" -> createInstance != null ? intoNewInstance() : fromDump();
-            default -> throw new IllegalArgumentException("--from '" + from + "' must be snapshot or dump");
+            default -> throw new InvalidInputException("--from '" + from + "' must be snapshot or dump");
         };
     }
 
     private int fromSnapshot(LifeboatConfig cfg) throws InterruptedException {
         if (targetInstance == null) {
-            throw new IllegalArgumentException("--from snapshot needs --target-instance ID (a new identifier)");
+            throw new InvalidInputException("--from snapshot needs --target-instance ID (a new identifier)");
         }
         if (target != null || create) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "--target and --create belong to --from dump; a snapshot restore makes a new"
                             + " instance named by --target-instance");
         }
@@ -319,7 +321,7 @@ final class RestoreCommand implements Callable<Integer> {
                         noShape),
                 dryRun);
         if (!createNetwork && !subnets.isEmpty()) {
-            throw new IllegalArgumentException("--subnet belongs to --create-network");
+            throw new InvalidInputException("--subnet belongs to --create-network");
         }
         try (RdsGateway rds = context.rds(cfg);
                 DatabaseShapes shapes = context.shapes(cfg)) {
@@ -337,7 +339,7 @@ final class RestoreCommand implements Callable<Integer> {
                         context.out().println("the new database (recorded: from the shape recorded with the backup):");
                         r.choices().forEach(c -> context.out().println("  " + c));
                     }
-                    r.notes().forEach(n -> context.out().println("note: " + n));
+                    r.notes().forEach(n -> context.out().println("note: " + Vocabulary.COMMAND_LINE.render(n)));
                     context.out().println("plan:");
                     r.plan().forEach(c -> context.out().println("  " + c));
                     printedPlan = true;
@@ -394,23 +396,23 @@ final class RestoreCommand implements Callable<Integer> {
      */
     private int intoNewInstance() throws InterruptedException {
         if (config == null) {
-            throw new IllegalArgumentException("--create-instance needs --config FILE (lifeboat.yml)");
+            throw new InvalidInputException("--create-instance needs --config FILE (lifeboat.yml)");
         }
         if (target != null || targetSecretId != null || targetInstance != null) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "--create-instance makes the target: leave out --target, --target-secret-id and --target-instance");
         }
         LifeboatConfig cfg = ConfigLoader.load(config);
         LifeboatConfig.Database db = cfg.database(database);
         Vault v = context.vault(cfg);
         if (v == null) {
-            throw new IllegalArgumentException("backup.vault is not set in " + config + "; dumps live there");
+            throw new InvalidInputException("backup.vault is not set in " + config + "; dumps live there");
         }
         String dbname = targetDatabase != null
                 ? targetDatabase
                 : db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : database.replace('-', '_');
         if (!createNetwork && !subnets.isEmpty()) {
-            throw new IllegalArgumentException("--subnet belongs to --create-network");
+            throw new InvalidInputException("--subnet belongs to --create-network");
         }
         RestoringSnapshot.Target t = new RestoringSnapshot.Target(
                 createInstance,
@@ -454,7 +456,7 @@ final class RestoreCommand implements Callable<Integer> {
             CreatingInstance.Result r = creating.advance(cfg, database, t, dryRun);
             context.out().println("the new instance, as recorded " + r.shape().recordedAt() + ":");
             r.choices().forEach(c -> context.out().println("  " + c));
-            r.notes().forEach(n -> context.out().println("note: " + n));
+            r.notes().forEach(n -> context.out().println("note: " + Vocabulary.COMMAND_LINE.render(n)));
             context.out().println("plan:");
             r.plan().forEach(c -> context.out().println("  " + c));
             context.out().println("  then: load dump " + backup + " of " + database + " into database " + dbname);
@@ -550,7 +552,7 @@ final class RestoreCommand implements Callable<Integer> {
         try {
             return java.time.Instant.parse(toTime.strip());
         } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("--to-time '" + toTime + "' is not a moment; give it in ISO-8601 UTC,"
+            throw new InvalidInputException("--to-time '" + toTime + "' is not a moment; give it in ISO-8601 UTC,"
                     + " e.g. --to-time 2026-12-05T22:59:30Z");
         }
     }
@@ -570,7 +572,7 @@ final class RestoreCommand implements Callable<Integer> {
     private int toMoment(Vault v, DatabaseTarget into, RestoringDump restoring) {
         java.time.Instant moment = moment();
         if (allowNonEmpty) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "--to-time restores into a new or empty database; leave out --allow-non-empty-target");
         }
         if (into.engine() == DatabaseEngine.POSTGRESQL) {
@@ -666,11 +668,11 @@ final class RestoreCommand implements Callable<Integer> {
     /** The one dump-restore path of the command line: the vault from --vault, or lifeboat.yml's backup.vault. */
     private int fromDump() {
         if (targetInstance != null) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "--target-instance belongs to --from snapshot; a dump restore needs --target URL");
         }
         if (timeoutMinutes < 1) {
-            throw new IllegalArgumentException("--timeout-minutes must be at least 1");
+            throw new InvalidInputException("--timeout-minutes must be at least 1");
         }
         Vault v;
         if (vaultUri != null) {
@@ -679,12 +681,12 @@ final class RestoreCommand implements Callable<Integer> {
             LifeboatConfig cfg = ConfigLoader.load(config);
             cfg.database(database);
             if (cfg.backup().vault() == null) {
-                throw new IllegalArgumentException(
+                throw new InvalidInputException(
                         "backup.vault is not set in " + config + "; dumps live there (or give --vault URI)");
             }
             v = context.vault(cfg);
         } else {
-            throw new IllegalArgumentException("--from dump needs --vault URI or --config FILE (its backup.vault)");
+            throw new InvalidInputException("--from dump needs --vault URI or --config FILE (its backup.vault)");
         }
         DatabaseTarget into = context.database("--target", target, "--target-secret-id", targetSecretId);
         RestoringDump restoring = restoring(v);

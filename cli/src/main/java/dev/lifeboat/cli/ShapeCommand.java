@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
@@ -66,7 +67,7 @@ final class ShapeCommand implements Callable<Integer> {
         LifeboatConfig.Database db = cfg.database(database);
         Vault vault = context.vault(cfg);
         if (vault == null) {
-            throw new IllegalArgumentException("backup.vault is not set in " + config + "; shapes are recorded there");
+            throw new InvalidInputException("backup.vault is not set in " + config + "; shapes are recorded there");
         }
         try (RdsGateway rds = context.rds(cfg);
                 DatabaseShapes shapes = context.shapes(cfg)) {

@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.snapshot.CopyingSnapshot;
@@ -80,7 +81,7 @@ final class SnapshotCommand implements Callable<Integer> {
         try {
             at = run == null ? context.clock().instant().truncatedTo(ChronoUnit.MINUTES) : Instant.parse(run);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "--run '" + run + "' is not an ISO-8601 UTC time such as 2026-11-25T03:00:00Z");
         }
         try (RdsGateway rds = context.rds(cfg);

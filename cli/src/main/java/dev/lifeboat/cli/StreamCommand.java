@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.core.binlog.StreamingBinlog;
 import dev.lifeboat.core.changes.StreamingChanges;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.model.Durations;
@@ -88,7 +89,7 @@ final class StreamCommand implements Callable<Integer> {
     public Integer call() {
         DatabaseTarget target = context.database("--source", source, "--secret-id", secretId);
         if (segmentSeconds < 1 || segmentSeconds > 3600 || segmentMib < 1 || segmentMib > 4096) {
-            throw new IllegalArgumentException("--segment-seconds must be 1 to 3600 and --segment-mib 1 to 4096");
+            throw new InvalidInputException("--segment-seconds must be 1 to 3600 and --segment-mib 1 to 4096");
         }
         Duration limit = forHowLong == null ? null : duration(forHowLong);
         Vault v = vault.open(context.aws(), context.clock());

@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.adapters.s3.S3Vault;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.port.Vault;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,20 +54,20 @@ final class VaultOptions {
      */
     Vault open(AwsClients aws, Clock clock, int inFlight) {
         if ((lockMode == null) != (lockDays == null)) {
-            throw new IllegalArgumentException(
+            throw new InvalidInputException(
                     "--object-lock-mode and --object-lock-days go together; give both or neither");
         }
         if (lockMode != null) {
             if (!lockMode.equalsIgnoreCase("COMPLIANCE") && !lockMode.equalsIgnoreCase("GOVERNANCE")) {
-                throw new IllegalArgumentException(
+                throw new InvalidInputException(
                         "--object-lock-mode '" + lockMode + "' is not COMPLIANCE or GOVERNANCE");
             }
             if (lockDays < 1) {
-                throw new IllegalArgumentException("--object-lock-days must be at least 1");
+                throw new InvalidInputException("--object-lock-days must be at least 1");
             }
         }
         if (partSizeMib < 5) {
-            throw new IllegalArgumentException("--part-size-mib must be at least 5 (S3's minimum part size)");
+            throw new InvalidInputException("--part-size-mib must be at least 5 (S3's minimum part size)");
         }
         return aws.vault(
                 uri,

@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.config.ConfigLoader;
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.port.EndpointResolver;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
@@ -51,10 +52,10 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         LifeboatConfig cfg = ConfigLoader.load(config);
         if (!sweep && database == null) {
-            throw new IllegalArgumentException("give --database ID, or --sweep");
+            throw new InvalidInputException("give --database ID, or --sweep");
         }
         if (timeoutMinutes < 1) {
-            throw new IllegalArgumentException("--timeout-minutes must be >= 1");
+            throw new InvalidInputException("--timeout-minutes must be >= 1");
         }
         try (RdsGateway rds = context.rds(cfg)) {
             Vault vault = context.vault(cfg);

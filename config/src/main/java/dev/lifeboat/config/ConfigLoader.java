@@ -481,7 +481,7 @@ public final class ConfigLoader {
         if (engineText != null) {
             try {
                 engine = DatabaseEngine.parse(engineText);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InvalidInputException e) {
                 errors.add(path + ".engine: " + e.getMessage());
             }
         }
@@ -645,7 +645,7 @@ public final class ConfigLoader {
         }
         try {
             return dev.lifeboat.core.model.Durations.parse(text, path + "." + field);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidInputException e) {
             errors.add(e.getMessage());
             return null;
         }

@@ -60,6 +60,19 @@ final class Payload {
         return v.booleanValue();
     }
 
+    /** A JSON integer (not a string, not a fraction), or {@code fallback} when absent. */
+    int integer(String field, int fallback) {
+        JsonNode v = e.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new InvalidInputException(
+                    "field '" + field + "' must be a whole number (a JSON number, without quotes), not " + v, SEE);
+        }
+        return v.intValue();
+    }
+
     /** A JSON array of strings, or an empty list when absent. */
     List<String> strings(String field) {
         JsonNode v = e.get(field);

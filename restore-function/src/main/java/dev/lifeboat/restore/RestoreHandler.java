@@ -30,6 +30,7 @@ import dev.lifeboat.core.restore.RestoringSnapshot;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Names;
+import dev.lifeboat.protocol.Vocabulary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,7 +84,9 @@ public final class RestoreHandler implements RequestStreamHandler {
             "targetDatabase",
             "create",
             "allowNonEmptyTarget",
-            "singleTransaction");
+            "singleTransaction",
+            "jobs",
+            "keepOwnership");
 
     private final LifeboatConfig config;
     private final RdsGateway rds;
@@ -258,7 +261,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                         .put("value", c.value())
                         .put("from", c.origin().label()));
         ArrayNode notes = out.putArray("notes");
-        r.notes().forEach(notes::add);
+        r.notes().forEach(n -> notes.add(Vocabulary.PAYLOAD.render(n)));
         r.restored().filter(d -> d.endpoint() != null).ifPresent(d -> out.put("endpoint", d.endpoint()));
         r.recovery().ifPresent(rec -> {
             ObjectNode recovery = out.putObject("recovery")
@@ -308,10 +311,10 @@ public final class RestoreHandler implements RequestStreamHandler {
             target = target.withDatabase(name);
         }
         RestoringDump restoring = new RestoringDump(v, inspector, tools, clock, budget)
-                .withJobs(dev.lifeboat.adapters.process.Cores.defaultJobs())
+                .withJobs(p.integer("jobs", dev.lifeboat.adapters.process.Cores.defaultJobs()))
                 .inOneTransaction(p.bool("singleTransaction", false));
-        RestoringDump.Command command =
-                new RestoringDump.Command(database, backup, target, create, allowNonEmpty, false, null);
+        RestoringDump.Command command = new RestoringDump.Command(
+                database, backup, target, create, allowNonEmpty, p.bool("keepOwnership", false), null);
         if (dryRun) {
             // The same checks as a restore (backup, engine, tool version, the target's state), nothing changed.
             DumpManifest m = restoring.plan(command);

@@ -8,8 +8,10 @@ import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.error.LifeboatException;
+import dev.lifeboat.core.error.Outcome;
 import dev.lifeboat.core.port.TaskCallbacks;
 import dev.lifeboat.protocol.Names;
+import dev.lifeboat.protocol.Vocabulary;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -133,10 +135,10 @@ public final class RestoreTask {
             out.println(work.build().restore(event, TIMEOUT));
             return 0;
         } catch (InvalidInputException e) {
-            err.println("lifeboat: " + e.describe());
+            err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD));
             return 2;
         } catch (LifeboatException e) {
-            err.println("lifeboat: " + e.describe());
+            err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD));
             return 1;
         }
     }
@@ -171,7 +173,7 @@ public final class RestoreTask {
             return 0;
         } catch (LifeboatException e) {
             beats.shutdownNow();
-            err.println("lifeboat: " + e.describe());
+            err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD));
             return fail(callbacks, token, e, err);
         } catch (JsonProcessingException | RuntimeException e) {
             beats.shutdownNow();
@@ -191,15 +193,15 @@ public final class RestoreTask {
 
     /** Tells the state machine, whose Catch hands the error back to the run so that it cleans up. */
     private static int fail(TaskCallbacks callbacks, String token, Exception e, PrintStream err) {
-        String cause = e instanceof LifeboatException le ? le.describe() : e.toString();
-        String error = e instanceof InvalidInputException ? "Lifeboat.InvalidInput" : "Lifeboat.StepFailed";
+        String cause = e instanceof LifeboatException le ? le.describe(Vocabulary.PAYLOAD) : e.toString();
+        String error = Outcome.of(e) == Outcome.BAD_INPUT ? "Lifeboat.InvalidInput" : "Lifeboat.StepFailed";
         try {
             callbacks.failure(token, error, cause);
         } catch (RuntimeException again) {
             err.println("lifeboat: could not report the failure to Step Functions either (" + again.getMessage()
                     + "); the state's heartbeat timeout will");
         }
-        return e instanceof InvalidInputException ? 2 : 1;
+        return Outcome.of(e) == Outcome.BAD_INPUT ? 2 : 1;
     }
 
     private static JsonNode parse(String json, String variable) {

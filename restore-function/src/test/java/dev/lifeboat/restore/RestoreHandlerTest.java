@@ -136,6 +136,76 @@ class RestoreHandlerTest {
         assertThat(tools.loadsStarted).isZero();
     }
 
+    /**
+     * Issue 35: the payload reaches what the command line does: {@code jobs} and {@code keepOwnership} are the
+     * load's, a wrong type is refused naming the field, and jobs 0 is refused in the payload's words.
+     */
+    @Test
+    void jobsAndKeepOwnership_inThePayload_areTheLoads_andBadValuesAreRefusedByField() throws Exception {
+        var config = TestConfigs.orders("vault: s3://vault/lifeboat", "", "");
+        InMemoryVault vault = new InMemoryVault();
+        FakeInspector inspector = new FakeInspector();
+        inspector.tableSizes = List.of(
+                new dev.lifeboat.core.model.TableSize("public", "a", 300),
+                new dev.lifeboat.core.model.TableSize("public", "b", 200));
+        FakeDumpTools tools = new FakeDumpTools();
+        dev.lifeboat.core.model.DatabaseTarget source = new dev.lifeboat.core.model.DatabaseTarget(
+                dev.lifeboat.core.model.DatabaseEngine.POSTGRESQL,
+                "db",
+                5432,
+                "app",
+                "u",
+                dev.lifeboat.core.model.Secret.of("p"));
+        new dev.lifeboat.core.dump.TakingDump(
+                        vault, inspector, tools, clock, dev.lifeboat.core.dump.TakingDump.Settings.DEFAULTS.withJobs(2))
+                .dump(new dev.lifeboat.core.dump.TakingDump.Command("orders", source, null, null));
+        RestoreHandler h = new RestoreHandler(config, rds, () -> vault, id -> source, inspector, tools, clock);
+        String base = """
+                {"database": "orders", "from": "dump", "targetSecretArn": "arn:aws:secretsmanager:eu-central-1:222222222222:secret:t",
+                 "targetDatabase": "%s", "create": true%s}""";
+
+        JsonNode out = h.handle(JSON.readTree(base.formatted("orders_a", ", \"jobs\": 3, \"keepOwnership\": true")));
+
+        assertThat(out.path("status").asText()).isEqualTo("AVAILABLE");
+        assertThat(tools.loadOptions)
+                .isNotEmpty()
+                .allSatisfy(o -> assertThat(o.keepOwnership()).isTrue());
+        assertThat(tools.loadOptions).anySatisfy(o -> assertThat(o.jobs()).isEqualTo(3));
+
+        tools.loadOptions.clear();
+        h.handle(JSON.readTree(base.formatted("orders_b", "")));
+        assertThat(tools.loadOptions)
+                .isNotEmpty()
+                .allSatisfy(o -> assertThat(o.keepOwnership()).isFalse());
+
+        int loads = tools.loadsStarted + tools.scripts.size();
+        assertThatThrownBy(() -> h.handle(JSON.readTree(base.formatted("orders_c", ", \"jobs\": \"3\""))))
+                .hasMessageContaining("field 'jobs' must be a whole number");
+        assertThatThrownBy(() -> h.handle(JSON.readTree(base.formatted("orders_c", ", \"jobs\": 2.5"))))
+                .hasMessageContaining("field 'jobs' must be a whole number");
+        assertThatThrownBy(() -> h.handle(JSON.readTree(base.formatted("orders_c", ", \"keepOwnership\": \"yes\""))))
+                .hasMessageContaining("field 'keepOwnership' must be true or false");
+        assertThatThrownBy(() -> h.handle(JSON.readTree(base.formatted("orders_c", ", \"jobs\": 0"))))
+                .isInstanceOfSatisfying(
+                        dev.lifeboat.core.error.LifeboatException.class,
+                        e -> assertThat(e.describe(dev.lifeboat.protocol.Vocabulary.PAYLOAD))
+                                .contains("give field 'jobs' 1 or more")
+                                .doesNotContain("--jobs"));
+        assertThat(tools.loadsStarted + tools.scripts.size()).isEqualTo(loads);
+    }
+
+    /** Issue 35: a Param's payload field is one a restore payload takes, so an error never names a field that is not. */
+    @Test
+    void everyParamsPayloadField_isAFieldOfARestorePayload() {
+        java.util.Set<String> fields = new java.util.HashSet<>(RestoreHandler.SNAPSHOT_FIELDS);
+        fields.addAll(RestoreHandler.DUMP_FIELDS);
+        for (dev.lifeboat.protocol.Param p : dev.lifeboat.protocol.Param.values()) {
+            if (p.field() != null) {
+                assertThat(fields).as("%s's field", p.name()).contains(p.field());
+            }
+        }
+    }
+
     @Test
     void dryRun_returnsThePlan_andCreatesNothing() throws Exception {
         JsonNode out = handler.handle(JSON.readTree("""

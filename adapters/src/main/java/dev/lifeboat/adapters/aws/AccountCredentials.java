@@ -1,5 +1,6 @@
 package dev.lifeboat.adapters.aws;
 
+import dev.lifeboat.core.error.InvalidInputException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -54,8 +55,9 @@ public final class AccountCredentials implements AutoCloseable {
         }
         AssumedRole role = roles.get(account);
         if (role == null) {
-            throw new IllegalArgumentException("no role configured for account " + account
-                    + "; set source.roleArn for the databases of that account");
+            throw new InvalidInputException(
+                    "no role configured for account " + account,
+                    "set source.roleArn for the databases of that account in lifeboat.yml");
         }
         return providers.computeIfAbsent(
                 account,

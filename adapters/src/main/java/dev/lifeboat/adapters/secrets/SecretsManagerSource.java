@@ -99,7 +99,7 @@ public final class SecretsManagerSource implements SecretSource {
         DatabaseEngine parsed;
         try {
             parsed = DatabaseEngine.parse(engine);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidInputException e) {
             throw new InvalidInputException("secret " + secretId + ": field 'engine' " + e.getMessage(), "");
         }
         int port = node.hasNonNull("port") ? node.get("port").asInt(-1) : parsed.defaultPort();
@@ -117,7 +117,7 @@ public final class SecretsManagerSource implements SecretSource {
                     dbname,
                     field(node, secretId, "username"),
                     Secret.of(field(node, secretId, "password")));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidInputException e) {
             throw new InvalidInputException("secret " + secretId + ": " + e.getMessage(), "fix the secret's fields");
         }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.lifeboat.adapters.aws.AccountCredentials;
 import dev.lifeboat.adapters.aws.AwsClients;
+import dev.lifeboat.core.error.CopyRejectedException;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.RdsGateway;
@@ -144,7 +145,7 @@ class AwsRdsGatewayAnswersTest {
         try (AwsRdsGateway rds = rds()) {
             assertThatThrownBy(() -> rds.copySnapshot(
                             BACKUP, DbKind.INSTANCE, SHARED, "eu-west-1", "lifeboat-orders-x", "k", null, Map.of()))
-                    .isInstanceOf(RdsGateway.CopyRejectedException.class);
+                    .isInstanceOf(CopyRejectedException.class);
         }
         answer(
                 "CopyDBSnapshot",
@@ -162,7 +163,7 @@ class AwsRdsGatewayAnswersTest {
                             "orders-options",
                             Map.of()))
                     .isInstanceOf(RdsException.class)
-                    .isNotInstanceOf(RdsGateway.CopyRejectedException.class)
+                    .isNotInstanceOf(CopyRejectedException.class)
                     .hasMessageContaining("option group");
         }
         assertThat(AwsRdsGateway.singleStepRefused(

@@ -3,6 +3,7 @@ package dev.lifeboat.adapters.rds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.adapters.aws.AccountCredentials;
+import dev.lifeboat.core.error.SnapshotGoneException;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
@@ -44,7 +45,7 @@ class RdsContractIT {
                 return o.isPresent() ? "present" : "empty";
             }
             return "done";
-        } catch (RdsGateway.SnapshotGoneException e) {
+        } catch (SnapshotGoneException e) {
             return "gone";
         } catch (RuntimeException e) {
             return "refused";

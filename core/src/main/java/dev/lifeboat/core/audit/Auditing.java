@@ -11,6 +11,7 @@ import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.shape.ShapeRecords;
 import dev.lifeboat.protocol.Names;
+import dev.lifeboat.protocol.Param;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -229,7 +230,8 @@ public final class Auditing {
                             d.source().identifier(),
                             "no snapshot copy of " + d.id() + " newer than " + maxAge.toHours() + " h"
                                     + (copy == null ? "" : " (newest: " + copy + ")"),
-                            "lifeboat snapshot --config lifeboat.yml --database " + d.id() + " --wait; then look at"
+                            Param.command("snapshot", Param.CONFIG, "lifeboat.yml", Param.DATABASE, d.id(), Param.WAIT)
+                                    + "; then look at"
                                     + " the pipeline's alarms"));
                 }
             }
@@ -281,7 +283,8 @@ public final class Auditing {
                                     + " record: restoring it brings back RDS's defaults (class, parameters, network)"
                                     + " unless every value is given",
                             "look at the snapshot run's warnings (the source role's DescribeTheShape statement: deploy"
-                                    + " the source stack), then run lifeboat snapshot --database " + d.id()));
+                                    + " the source stack), then run "
+                                    + Param.command("snapshot", Param.DATABASE, d.id())));
                 }
             }
             int days = config.audit().verifiedWithinDays();
@@ -295,8 +298,8 @@ public final class Auditing {
                         d.source().identifier(),
                         "no verification run of " + d.id() + " passed within " + days + " days"
                                 + (b.lastVerified() == null ? "" : " (last: " + b.lastVerified() + ")"),
-                        "look at the verification state machine's failed runs; run one with lifeboat verify --config"
-                                + " lifeboat.yml --database " + d.id()));
+                        "look at the verification state machine's failed runs; run one with "
+                                + Param.command("verify", Param.CONFIG, "lifeboat.yml", Param.DATABASE, d.id())));
             }
         }
         out.sort(Comparator.comparing(Finding::severity)
@@ -492,7 +495,8 @@ public final class Auditing {
                         + ": " + String.join("; ", wrong),
                 "in the " + (shape.kind() == DbKind.CLUSTER ? "DB cluster parameter group" : "DB parameter group")
                         + " " + group + " set rds.logical_replication=1 and max_slot_wal_keep_size (e.g. 10240,"
-                        + " in MB), then reboot " + d.source().identifier() + "; lifeboat preflight --source URL checks"
+                        + " in MB), then reboot " + d.source().identifier() + "; "
+                        + Param.command("preflight", Param.SOURCE, "URL") + " checks"
                         + " the server"));
     }
 }

@@ -5,6 +5,7 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.snapshot.SnapshotRun;
+import dev.lifeboat.protocol.Param;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,15 +83,40 @@ public final class IncidentAlert {
                     + (b.lastVerified() == null ? "none" : b.lastVerified().toString()));
             b.problems().forEach(p -> lines.add("  (" + p + ")"));
             if (b.copy() != null) {
-                lines.add("Restore with: lifeboat restore --config lifeboat.yml --database " + d.id()
-                        + " --from snapshot --backup latest --target-instance "
-                        + d.source().identifier()
-                        + "-restored --dry-run, then without --dry-run (docs/runbook.md)");
+                lines.add("Restore with: "
+                        + Param.command(
+                                "restore",
+                                Param.CONFIG,
+                                "lifeboat.yml",
+                                Param.DATABASE,
+                                d.id(),
+                                Param.FROM,
+                                "snapshot",
+                                Param.BACKUP,
+                                "latest",
+                                Param.TARGET_INSTANCE,
+                                d.source().identifier() + "-restored",
+                                Param.DRY_RUN)
+                        + ", then without " + Param.DRY_RUN.flag() + " (docs/runbook.md)");
             }
             if (b.dump() != null) {
                 lines.add((b.copy() == null ? "Restore with" : "Or from the dump")
-                        + ": lifeboat restore --config lifeboat.yml --database " + d.id()
-                        + " --from dump --backup latest --target URL --create --dry-run (docs/runbook.md)");
+                        + ": "
+                        + Param.command(
+                                "restore",
+                                Param.CONFIG,
+                                "lifeboat.yml",
+                                Param.DATABASE,
+                                d.id(),
+                                Param.FROM,
+                                "dump",
+                                Param.BACKUP,
+                                "latest",
+                                Param.TARGET,
+                                "URL",
+                                Param.CREATE,
+                                Param.DRY_RUN)
+                        + " (docs/runbook.md)");
             }
             if (b.copy() == null && b.dump() == null) {
                 lines.add("No backup of " + d.id() + " is in the backup account. Ask AWS Support now about the"

@@ -7,6 +7,7 @@ import dev.lifeboat.core.dump.DumpManifest;
 import dev.lifeboat.core.model.BinlogPosition;
 import dev.lifeboat.core.model.Durations;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.protocol.Param;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +59,10 @@ public record RecoveryPoint(String databaseId, Instant at, String by) {
                     new ChangeArchive(vault)
                             .reachFrom(id, Lsn.parse(m.changes().lsn()))
                             .ifPresent(at -> candidates.add(new RecoveryPoint(
-                                    id, at, "dump " + d.backupId() + " and the change archive (restore --to-time)")));
+                                    id,
+                                    at,
+                                    "dump " + d.backupId() + " and the change archive (restore " + Param.TO_TIME.flag()
+                                            + ")")));
                 }
                 if (m.binlog() != null) {
                     new BinlogArchive(vault)
@@ -67,7 +71,10 @@ public record RecoveryPoint(String databaseId, Instant at, String by) {
                                     new BinlogPosition(
                                             m.binlog().file(), m.binlog().position()))
                             .ifPresent(at -> candidates.add(new RecoveryPoint(
-                                    id, at, "dump " + d.backupId() + " and the binlog archive (restore --to-time)")));
+                                    id,
+                                    at,
+                                    "dump " + d.backupId() + " and the binlog archive (restore " + Param.TO_TIME.flag()
+                                            + ")")));
                 }
             }
         }

@@ -14,6 +14,7 @@ import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoreNote;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.stream.TempFolders;
+import dev.lifeboat.protocol.Param;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,7 +87,7 @@ public final class RestoringToMoment {
             throw new RefusedException(
                     "cannot restore " + databaseId + " to " + moment + ": that moment has not come yet (now is "
                             + clock.instant().truncatedTo(ChronoUnit.SECONDS) + ")",
-                    "give a moment in the past, in ISO-8601 UTC, e.g. --to-time 2026-12-05T22:59:30Z");
+                    "give a moment in the past, in ISO-8601 UTC, e.g. " + Param.TO_TIME + " 2026-12-05T22:59:30Z");
         }
         Instant stopAt = moment.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         List<Segment> segments = archive.segments(databaseId);
@@ -208,16 +209,17 @@ public final class RestoringToMoment {
                 if (command.createDatabase()) {
                     try {
                         inspector.dropCreatedDatabase(target);
-                        e.addToHint(
+                        e.withAftermath(
                                 "the database '" + target.database() + "', which this restore created, was removed");
                     } catch (RuntimeException dropFailed) {
                         e.addSuppressed(dropFailed);
-                        e.addToHint("this restore created the database '" + target.database()
+                        e.withAftermath("this restore created the database '" + target.database()
                                 + "' and could not remove it: drop it before retrying");
                     }
                 } else {
-                    e.addToHint("the database '" + target.database() + "' holds the dump and part of the changes after"
-                            + " it: restore into a new database (--create)");
+                    e.withAftermath(
+                            "the database '" + target.database() + "' holds the dump and part of the changes after"
+                                    + " it: restore into a new database (" + Param.CREATE + ")");
                 }
                 throw e;
             }
@@ -259,8 +261,8 @@ public final class RestoringToMoment {
                 throw new RefusedException(
                         "a statement of " + s.at() + " names `" + schema + "` itself; replayed into '"
                                 + target.database() + "' it would change `" + schema + "` on the target server",
-                        "nothing was loaded; restore into a database named " + schema
-                                + " on another server (--create-instance), or to a moment before " + s.at());
+                        "nothing was loaded; restore into a database named " + schema + " on another server ("
+                                + Param.CREATE_INSTANCE + "), or to a moment before " + s.at());
             }
         }
     }

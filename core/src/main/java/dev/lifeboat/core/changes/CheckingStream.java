@@ -2,6 +2,7 @@ package dev.lifeboat.core.changes;
 
 import dev.lifeboat.core.model.DatabaseTarget;
 import dev.lifeboat.core.port.ChangeFeed;
+import dev.lifeboat.protocol.Param;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,8 +46,9 @@ public final class CheckingStream {
                     decodes
                             ? "logical decoding on a standby needs hot_standby_feedback=on and a primary that keeps"
                                     + " the catalog rows the slot needs; the primary is the simpler source"
-                            : "logical decoding runs on the primary only before PostgreSQL 16: point --source at the"
-                                    + " primary (on RDS the instance itself, not a read replica)"));
+                            : "logical decoding runs on the primary only before PostgreSQL 16: point "
+                                    + Param.SOURCE.flag()
+                                    + " at the primary (on RDS the instance itself, not a read replica)"));
         }
         boolean logical = "logical".equals(server.walLevel());
         out.add(new Finding(
@@ -92,7 +94,7 @@ public final class CheckingStream {
                     ours ? (s.lost() || s.active() ? Verdict.NOTE : Verdict.OK) : Verdict.FAIL,
                     !ours
                             ? "it is not Lifeboat's (plugin " + s.plugin() + ", database " + s.database() + "): drop"
-                                    + " it, or archive this database under another --database id"
+                                    + " it, or archive this database under another " + Param.DATABASE.flag() + " id"
                             : s.lost()
                                     ? "the server gave it up (its WAL passed max_slot_wal_keep_size): the streamer"
                                             + " makes a new one and marks a gap"

@@ -15,6 +15,7 @@ import dev.lifeboat.core.restore.BackupCatalog;
 import dev.lifeboat.core.restore.RestoreNote;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.stream.TempFolders;
+import dev.lifeboat.protocol.Param;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,7 +95,7 @@ public final class ReplayingChanges {
             throw new RefusedException(
                     "cannot restore " + databaseId + " to " + moment + ": that moment has not come yet (now is "
                             + clock.instant().truncatedTo(ChronoUnit.SECONDS) + ")",
-                    "give a moment in the past, in ISO-8601 UTC, e.g. --to-time 2026-12-05T22:59:30Z");
+                    "give a moment in the past, in ISO-8601 UTC, e.g. " + Param.TO_TIME + " 2026-12-05T22:59:30Z");
         }
         List<ChangeSegment> segments = archive.segments(databaseId);
         List<DumpManifest> candidates = new ArrayList<>();
@@ -262,15 +263,15 @@ public final class ReplayingChanges {
                 if (command.createDatabase()) {
                     try {
                         inspector.dropCreatedDatabase(target);
-                        e.addToHint("the database '" + target.database() + "', which this restore created, was"
+                        e.withAftermath("the database '" + target.database() + "', which this restore created, was"
                                 + " removed");
                     } catch (RuntimeException dropFailed) {
                         e.addSuppressed(dropFailed);
-                        e.addToHint("this restore created the database '" + target.database()
+                        e.withAftermath("this restore created the database '" + target.database()
                                 + "' and could not remove it: drop it before retrying");
                     }
                 } else {
-                    e.addToHint("the database '" + target.database() + "' holds the dump but none of the changes"
+                    e.withAftermath("the database '" + target.database() + "' holds the dump but none of the changes"
                             + " after it (they are applied in one transaction)");
                 }
                 throw e;

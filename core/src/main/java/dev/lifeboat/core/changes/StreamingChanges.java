@@ -10,6 +10,7 @@ import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.stream.ArchiveProgress;
 import dev.lifeboat.core.stream.HashingOutputStream;
 import dev.lifeboat.protocol.BuildInfo;
+import dev.lifeboat.protocol.Param;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -171,7 +172,7 @@ public final class StreamingChanges {
             throw new RefusedException(
                     source.describe() + " is a standby (in recovery) of PostgreSQL " + server.version()
                             + ", which decodes nothing before version 16",
-                    "point --source at the primary (on RDS the instance itself, not a read replica)");
+                    "point " + Param.SOURCE + " at the primary (on RDS the instance itself, not a read replica)");
         }
         if (!"logical".equals(server.walLevel())) {
             throw new RefusedException(
@@ -200,8 +201,8 @@ public final class StreamingChanges {
                 throw new RefusedException(
                         "the replication slot " + slotName + " on " + source.describe() + " is not Lifeboat's (plugin "
                                 + s.plugin() + ", database " + s.database() + ")",
-                        "drop it if it is a stale one of Lifeboat's, or archive this database under another --database"
-                                + " id");
+                        "drop it if it is a stale one of Lifeboat's, or archive this database under another "
+                                + Param.DATABASE + " id");
             }
             if (s.active()) {
                 throw new Contended("another reader holds the replication slot " + slotName + " of " + databaseId);

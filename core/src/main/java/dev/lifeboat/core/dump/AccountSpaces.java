@@ -2,6 +2,7 @@ package dev.lifeboat.core.dump;
 
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.protocol.Param;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +84,8 @@ public final class AccountSpaces implements Vault {
                 warn.accept("backups (dumps or change archives) named '" + db + "' are in the spaces of accounts "
                         + String.join(", ", accounts)
                         + " of " + base.describe() + ", and only one of them owns that database; they are left out."
-                        + " Pass --config lifeboat.yml (which names its account), or --vault "
+                        + " Pass " + Param.CONFIG.flag() + " lifeboat.yml (which names its account), or "
+                        + Param.VAULT.flag() + " "
                         + base.describe() + "/" + PREFIX + "ACCOUNT to read one account's space");
             }
         });

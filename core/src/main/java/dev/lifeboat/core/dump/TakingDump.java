@@ -17,6 +17,7 @@ import dev.lifeboat.core.port.DumpTools.DumpTool;
 import dev.lifeboat.core.port.ProgressListener;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.stream.HashingOutputStream;
+import dev.lifeboat.protocol.Param;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,7 +60,7 @@ public final class TakingDump {
         public Settings {
             if (jobs < 1) {
                 throw new InvalidInputException(
-                        "jobs " + jobs + " cannot dump anything", "give --jobs 1 or more (1: one stream)");
+                        "jobs " + jobs + " cannot dump anything", "give " + Param.JOBS + " 1 or more (1: one stream)");
             }
             if (exactRowCountThreshold < 0) {
                 throw new IllegalArgumentException("exactRowCountThreshold must be >= 0");
@@ -377,7 +378,7 @@ public final class TakingDump {
                         DumpFailedException failed = new DumpFailedException(
                                 "part " + names.get(n) + " of the parallel dump failed: " + e,
                                 "no backup was recorded; give the dump more memory (the"
-                                        + " heap, or the function's memory) or fewer --jobs, then retry");
+                                        + " heap, or the function's memory) or fewer " + Param.JOBS + ", then retry");
                         gate.fail(failed);
                         throw failed;
                     }

@@ -1,6 +1,7 @@
 package dev.lifeboat.core.dump;
 
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.protocol.Param;
 import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -29,7 +30,8 @@ public final class VaultLayout {
         if (databaseId == null || !DATABASE_ID.matcher(databaseId).matches() || databaseId.contains("..")) {
             throw new InvalidInputException(
                     "database id '" + databaseId + "' cannot name a backup",
-                    "use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit (pass --database ID)");
+                    "use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit (pass "
+                            + Param.DATABASE + " ID)");
         }
         return databaseId;
     }

@@ -7,6 +7,11 @@ package dev.lifeboat.core.error;
  * reaches an operator as an internal error with a stack trace.
  */
 public final class AwsCallFailedException extends LifeboatException {
+    @Override
+    public Outcome outcome() {
+        return Outcome.FAILED;
+    }
+
     private final String errorCode;
 
     public AwsCallFailedException(String message, String errorCode, String hint, Throwable cause) {

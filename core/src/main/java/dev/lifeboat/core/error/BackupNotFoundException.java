@@ -1,7 +1,12 @@
 package dev.lifeboat.core.error;
 
 /** No backup matches what was asked for. */
-public class BackupNotFoundException extends LifeboatException {
+public final class BackupNotFoundException extends LifeboatException {
+    @Override
+    public Outcome outcome() {
+        return Outcome.BAD_INPUT;
+    }
+
     public BackupNotFoundException(String message, String hint) {
         super(message, hint, null);
     }

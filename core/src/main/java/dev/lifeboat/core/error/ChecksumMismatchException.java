@@ -1,7 +1,12 @@
 package dev.lifeboat.core.error;
 
 /** The bytes read back from the vault do not match the manifest's size or SHA-256. */
-public class ChecksumMismatchException extends LifeboatException {
+public final class ChecksumMismatchException extends LifeboatException {
+    @Override
+    public Outcome outcome() {
+        return Outcome.CORRUPT;
+    }
+
     public ChecksumMismatchException(String message, String hint) {
         super(message, hint, null);
     }

@@ -1,7 +1,12 @@
 package dev.lifeboat.core.error;
 
 /** The dump client is older than the server; dumping would fail or lose data, so Lifeboat refuses to start. */
-public class ClientTooOldException extends LifeboatException {
+public final class ClientTooOldException extends LifeboatException {
+    @Override
+    public Outcome outcome() {
+        return Outcome.REFUSED;
+    }
+
     public ClientTooOldException(String message, String hint) {
         super(message, hint, null);
     }

@@ -1,7 +1,12 @@
 package dev.lifeboat.core.error;
 
 /** The database could not be reached, refused the login or a query, or the named database does not exist. */
-public class DatabaseAccessException extends LifeboatException {
+public final class DatabaseAccessException extends LifeboatException {
+    @Override
+    public Outcome outcome() {
+        return Outcome.FAILED;
+    }
+
     private final boolean loginRefused;
 
     public DatabaseAccessException(String message, String hint) {

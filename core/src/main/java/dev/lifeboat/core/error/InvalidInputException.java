@@ -1,7 +1,17 @@
 package dev.lifeboat.core.error;
 
 /** Bad input: a field, an argument or a configuration value that cannot be used. Nothing was changed. */
-public class InvalidInputException extends LifeboatException {
+public final class InvalidInputException extends LifeboatException {
+    @Override
+    public Outcome outcome() {
+        return Outcome.BAD_INPUT;
+    }
+
+    /** Bad input whose message says all: a front end adds where to read how to use it. */
+    public InvalidInputException(String message) {
+        super(message, "", null);
+    }
+
     public InvalidInputException(String message, String hint) {
         super(message, hint, null);
     }

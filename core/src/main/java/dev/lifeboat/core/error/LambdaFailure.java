@@ -1,5 +1,6 @@
 package dev.lifeboat.core.error;
 
+import dev.lifeboat.protocol.Vocabulary;
 import java.util.function.Supplier;
 
 /**
@@ -8,7 +9,7 @@ import java.util.function.Supplier;
  */
 public final class LambdaFailure extends RuntimeException {
     public LambdaFailure(LifeboatException cause) {
-        super(cause.describe(), cause);
+        super(cause.describe(Vocabulary.PAYLOAD), cause);
     }
 
     /** Runs a handler's work; a {@link LifeboatException} leaves it as a {@code LambdaFailure}. */

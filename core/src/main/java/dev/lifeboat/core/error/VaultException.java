@@ -1,7 +1,12 @@
 package dev.lifeboat.core.error;
 
 /** The vault (S3 bucket or local directory) rejected an operation. */
-public class VaultException extends LifeboatException {
+public non-sealed class VaultException extends LifeboatException {
+    @Override
+    public Outcome outcome() {
+        return Outcome.FAILED;
+    }
+
     public VaultException(String message, String hint) {
         super(message, hint, null);
     }

@@ -2019,7 +2019,7 @@ public final class CommandHook {
                 }
                 try {
                     a = DatabaseAddress.of(client, host, port, db);
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException | InvalidInputException e) {
                     return null;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.guard;
 
+import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.model.DatabaseEngine;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ public record DatabaseAddress(DatabaseEngine engine, String host, int port, Stri
         DatabaseEngine engine;
         try {
             engine = DatabaseEngine.parse(url.substring(0, scheme));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidInputException e) {
             return Optional.empty();
         }
         String rest = url.substring(scheme + 3);
@@ -100,7 +101,7 @@ public record DatabaseAddress(DatabaseEngine engine, String host, int port, Stri
         }
         try {
             return Optional.of(of(engine, decode(host), port, path.isEmpty() ? null : decode(path)));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidInputException e) {
             return Optional.empty();
         }
     }

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.model;
 
+import dev.lifeboat.core.error.InvalidInputException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,7 @@ public enum DatabaseEngine {
     /**
      * Parses a URL scheme or an RDS {@code engine} value ("postgres", "aurora-mysql", ...).
      *
-     * @throws IllegalArgumentException naming the accepted values
+     * @throws InvalidInputException naming the accepted values
      */
     public static DatabaseEngine parse(String name) {
         String wanted = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -40,7 +41,7 @@ public enum DatabaseEngine {
                 .filter(e -> e.names.contains(wanted))
                 .findFirst()
                 .orElseThrow(() ->
-                        new IllegalArgumentException("unknown engine '" + name + "'; use one of " + acceptedNames()));
+                        new InvalidInputException("unknown engine '" + name + "'; use one of " + acceptedNames()));
     }
 
     public static List<String> acceptedNames() {

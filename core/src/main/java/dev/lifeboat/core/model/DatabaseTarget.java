@@ -1,5 +1,6 @@
 package dev.lifeboat.core.model;
 
+import dev.lifeboat.core.error.InvalidInputException;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ public record DatabaseTarget(
         requireText(database, "database");
         requireText(user, "user");
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port " + port + " is out of range; use 1 to 65535");
+            throw new InvalidInputException("port " + port + " is out of range; use 1 to 65535");
         }
         password = password == null ? Secret.none() : password;
         tls = tls == null ? Tls.defaultFor(host) : tls;
@@ -28,7 +29,7 @@ public record DatabaseTarget(
 
     private static void requireText(String value, String field) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " is missing");
+            throw new InvalidInputException(field + " is missing");
         }
     }
 

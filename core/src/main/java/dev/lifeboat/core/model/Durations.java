@@ -1,5 +1,6 @@
 package dev.lifeboat.core.model;
 
+import dev.lifeboat.core.error.InvalidInputException;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -9,7 +10,7 @@ public final class Durations {
 
     /**
      * A duration as an operator types it: a whole number of minutes, hours or days, {@code 90m}, {@code 26h},
-     * {@code 2d}. Throws {@link IllegalArgumentException} naming {@code what} and the accepted forms.
+     * {@code 2d}. Throws {@link InvalidInputException} naming {@code what} and the accepted forms.
      */
     public static Duration parse(String text, String what) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
@@ -24,7 +25,7 @@ public final class Durations {
                 return d;
             }
         }
-        throw new IllegalArgumentException(
+        throw new InvalidInputException(
                 what + " '" + text + "' is not a duration such as 26h, 90m or 2d (a whole number above 0)");
     }
 

@@ -1,5 +1,6 @@
 package dev.lifeboat.core.model;
 
+import dev.lifeboat.core.error.InvalidInputException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -40,20 +41,20 @@ public record Tls(Mode mode, String caBundle) {
         /**
          * Reads a mode as sslmode spells it.
          *
-         * @throws IllegalArgumentException naming the valid values
+         * @throws InvalidInputException naming the valid values
          */
         public static Mode parse(String field, String text) {
             return Arrays.stream(values())
                     .filter(m -> m.wire().equals(text))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException(field + " '" + text + "' is not a TLS mode; use"
+                    .orElseThrow(() -> new InvalidInputException(field + " '" + text + "' is not a TLS mode; use"
                             + " one of: disable, prefer, require, verify-ca, verify-full"));
         }
     }
 
     public Tls {
         if (mode == null) {
-            throw new IllegalArgumentException("the TLS mode is missing");
+            throw new InvalidInputException("the TLS mode is missing");
         }
         caBundle = caBundle == null || caBundle.isBlank() ? null : caBundle;
     }

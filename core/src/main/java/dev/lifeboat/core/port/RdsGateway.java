@@ -1,6 +1,5 @@
 package dev.lifeboat.core.port;
 
-import dev.lifeboat.core.error.LifeboatException;
 import java.util.List;
 import java.util.Map;
 
@@ -137,55 +136,6 @@ public interface RdsGateway extends RdsSnapshots, RdsDatabases, AutoCloseable {
     record Quota(int used, int max) {
         public double ratio() {
             return max <= 0 ? 0 : (double) used / max;
-        }
-    }
-
-    /** The KMS key of a shared snapshot does not let the copying account use it. */
-    final class KeyNotGrantedException extends LifeboatException {
-        private final String keyArn;
-        private final String account;
-
-        public KeyNotGrantedException(String keyArn, String account, String message) {
-            super(
-                    message,
-                    "account " + account + " may use a KMS key of another account only when the key's policy and the"
-                            + " calling role's IAM policy both allow it (KMS developer guide: allowing users in other"
-                            + " accounts to use a KMS key)",
-                    null);
-            this.keyArn = keyArn;
-            this.account = account;
-        }
-
-        public String keyArn() {
-            return keyArn;
-        }
-
-        public String account() {
-            return account;
-        }
-    }
-
-    /** A snapshot an action needed is gone: another invocation of the same run moved on meanwhile. */
-    final class SnapshotGoneException extends LifeboatException {
-        public SnapshotGoneException(String message) {
-            super(message, "another invocation moved on meanwhile: run again, it observes the state afresh", null);
-        }
-    }
-
-    /**
-     * RDS refused a snapshot or copy for a quota (SnapshotQuotaExceeded: the manual snapshots, or the copies in
-     * flight into a Region), typically because another run took the last room meanwhile: wait and try again.
-     */
-    final class QuotaReachedException extends LifeboatException {
-        public QuotaReachedException(String message) {
-            super(message, "the run waits and tries again once room is made (retention, or copies finishing)", null);
-        }
-    }
-
-    /** RDS refused a copy of this shape; the message is RDS's. */
-    final class CopyRejectedException extends LifeboatException {
-        public CopyRejectedException(String message) {
-            super(message, "RDS refused this copy; the pipeline falls back to a two-step copy", null);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.lifeboat.core.port;
 
+import dev.lifeboat.core.error.CopyRejectedException;
+import dev.lifeboat.core.error.KeyNotGrantedException;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;

@@ -6,6 +6,7 @@ import dev.lifeboat.core.dump.ManifestCodec;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.protocol.Param;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +90,7 @@ public final class BackupCatalog {
             throw new BackupNotFoundException(
                     "no backups of database '" + databaseId + "' in " + vault.describe(),
                     known.isEmpty()
-                            ? "this vault holds no backups yet; check --vault"
+                            ? "this vault holds no backups yet; check " + Param.VAULT
                             : "databases with backups here: " + String.join(", ", known));
         }
         Instant now = clock.instant();
@@ -104,7 +105,8 @@ public final class BackupCatalog {
                     .findFirst()
                     .orElseThrow(() -> new BackupNotFoundException(
                             "backup " + wanted + " of database '" + databaseId + "' is not in " + vault.describe(),
-                            "run 'lifeboat list' to see the backups, or pass --backup latest"));
+                            "run '" + Param.command("list") + "' to see the backups, or pass " + Param.BACKUP
+                                    + " latest"));
             Candidate c = check(key, now)
                     .orElseThrow(() -> new BackupNotFoundException(
                             "backup " + wanted + " of database '" + databaseId + "' is not usable: " + lastReason(key),

@@ -16,6 +16,7 @@ import dev.lifeboat.core.port.SecretStore;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.shape.RestoreShape;
 import dev.lifeboat.core.shape.ShapeRecords;
+import dev.lifeboat.protocol.Param;
 import dev.lifeboat.protocol.Tags;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -89,28 +90,29 @@ public final class CreatingInstance {
         LifeboatConfig.Database db = config.database(databaseId);
         if (db.source().kind() == DbKind.CLUSTER) {
             throw new RefusedException(
-                    databaseId + " is an Aurora cluster: --create-instance makes DB instances",
-                    "restore the cluster from a snapshot copy (--from snapshot), then load the dump into it with"
-                            + " --target");
+                    databaseId + " is an Aurora cluster: " + Param.CREATE_INSTANCE + " makes DB instances",
+                    "restore the cluster from a snapshot copy (" + Param.FROM
+                            + " snapshot), then load the dump into it with " + Param.TARGET);
         }
         if (t.identifier() == null || !RDS_ID.matcher(t.identifier()).matches()) {
             throw new InvalidInputException(
-                    "--create-instance '" + t.identifier() + "' is not a valid RDS identifier",
+                    Param.CREATE_INSTANCE + " '" + t.identifier() + "' is not a valid RDS identifier",
                     "use 1 to 63 letters, digits and hyphens, starting with a letter, without '--' or a trailing '-'");
         }
         Location where = config.backup().location();
         if ((t.account() != null && !t.account().equals(where.account()))
                 || (t.region() != null && !t.region().equals(where.region()))) {
             throw new InvalidInputException(
-                    "--create-instance makes the instance in the backup account and Region (" + where + ")",
-                    "leave out --target-account and --target-region, or restore a snapshot copy into the other place");
+                    Param.CREATE_INSTANCE + " makes the instance in the backup account and Region (" + where + ")",
+                    "leave out " + Param.TARGET_ACCOUNT + " and " + Param.TARGET_REGION
+                            + ", or restore a snapshot copy into the other place");
         }
         DatabaseShape shape = ShapeRecords.latest(vault, databaseId)
                 .orElseThrow(() -> new BackupNotFoundException(
                         "no shape of " + databaseId + " is recorded in " + vault.describe()
                                 + ", so there is nothing to make the instance like",
-                        "make the instance yourself and load the dump with --target URL --create, or restore a"
-                                + " snapshot copy (--from snapshot)"));
+                        "make the instance yourself and load the dump with " + Param.TARGET + " URL " + Param.CREATE
+                                + ", or restore a snapshot copy (" + Param.FROM + " snapshot)"));
         Map<String, String> tags = new HashMap<>();
         tags.put(Tags.MANAGED_BY, "lifeboat");
         tags.put(Tags.DATABASE, databaseId);
@@ -128,7 +130,7 @@ public final class CreatingInstance {
                     throw new RefusedException(
                             "a database named " + t.identifier() + " already exists in " + where
                                     + "; Lifeboat never reuses, modifies or deletes an existing one",
-                            "choose a new --create-instance, e.g. " + t.identifier() + "-2");
+                            "choose a new " + Param.CREATE_INSTANCE + ", e.g. " + t.identifier() + "-2");
                 }
                 SourceDatabase d = existing.get();
                 return new Result(

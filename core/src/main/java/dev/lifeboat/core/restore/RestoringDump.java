@@ -18,6 +18,7 @@ import dev.lifeboat.core.port.DumpTools.LoadTool;
 import dev.lifeboat.core.port.ProgressListener;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.stream.HashingInputStream;
+import dev.lifeboat.protocol.Param;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,7 +112,8 @@ public final class RestoringDump {
      */
     public RestoringDump withJobs(int n) {
         if (n < 1) {
-            throw new InvalidInputException("jobs " + n + " cannot restore anything", "give --jobs 1 or more");
+            throw new InvalidInputException(
+                    "jobs " + n + " cannot restore anything", "give " + Param.JOBS + " 1 or more");
         }
         return new RestoringDump(vault, inspector, tools, clock, timeout, n, oneTransaction);
     }
@@ -183,7 +185,7 @@ public final class RestoringDump {
         TimedOut(Deadline deadline, RuntimeException failure) {
             super(
                     "the restore did not finish within " + Durations.human(deadline.limit()) + " and was stopped",
-                    "raise the restore's time limit (--timeout-minutes, or the request's timeout) and run it again",
+                    "raise the restore's time limit (" + Param.TIMEOUT_MINUTES + ") and run it again",
                     failure);
         }
     }
@@ -275,7 +277,7 @@ public final class RestoringDump {
             throw new InvalidInputException(
                     "backup " + manifest.backupId() + " is a " + manifest.engine()
                             + " dump and cannot be restored into " + target.engine(),
-                    "give a --target of the same engine family, e.g. "
+                    "give a " + Param.TARGET + " of the same engine family, e.g. "
                             + manifest.engine().urlScheme() + "://USER@HOST:PORT/NEWDB");
         }
         if (manifest.zstd() && !tools.zstd()) {
@@ -323,7 +325,7 @@ public final class RestoringDump {
                 throw new RefusedException(
                         "target database '" + target.database() + "' already exists on " + target.host() + ":"
                                 + target.port(),
-                        "leave out --create to restore into it (it must be empty), or name a new database");
+                        "leave out " + Param.CREATE + " to restore into it (it must be empty), or name a new database");
             }
             return;
         }
@@ -331,14 +333,15 @@ public final class RestoringDump {
             throw new InvalidInputException(
                     "target database '" + target.database() + "' does not exist on " + target.host() + ":"
                             + target.port(),
-                    "pass --create to create it");
+                    "pass " + Param.CREATE + " to create it");
         }
         long objects = inspector.userObjectCount(target);
         if (objects > 0 && !command.allowNonEmptyTarget()) {
             throw new RefusedException(
                     "target database '" + target.database() + "' already holds " + objects
                             + " tables, views, sequences or routines; restoring into it could mix or clash with that data",
-                    "restore into a new database with --create, or pass --allow-non-empty-target if you mean to load on top of it"
+                    "restore into a new database with " + Param.CREATE + ", or pass " + Param.ALLOW_NON_EMPTY_TARGET
+                            + " if you mean to load on top of it"
                             + " (nothing is dropped either way)");
         }
     }
@@ -399,7 +402,7 @@ public final class RestoringDump {
 
     private static RuntimeException annotate(RuntimeException failure, String what) {
         if (failure instanceof LifeboatException le) {
-            le.addToHint(what);
+            le.withAftermath(what);
         }
         return failure;
     }
@@ -532,12 +535,12 @@ public final class RestoringDump {
         }
         if (target.engine().isMysqlFamily()) {
             throw new InvalidInputException(
-                    "--single-transaction (singleTransaction) is for PostgreSQL: MariaDB and MySQL commit as they load",
+                    Param.SINGLE_TRANSACTION + " is for PostgreSQL: MariaDB and MySQL commit as they load",
                     "leave it out; a MariaDB/MySQL restore reads the whole dump through SHA-256 before it loads any");
         }
         if (!tool.loadsInOneSession()) {
             throw new InvalidInputException(
-                    "--single-transaction (singleTransaction) needs psql beside " + tool.name(),
+                    Param.SINGLE_TRANSACTION + " needs psql beside " + tool.name(),
                     "install the PostgreSQL client tools (psql comes with pg_restore), or leave the option out");
         }
     }
@@ -672,7 +675,7 @@ public final class RestoringDump {
                 failure,
                 "the database '" + target.database() + "' existed before this restore and was not dropped; a parallel"
                         + " backup loads part by part, so it may now hold some of the backup's tables: restore into a"
-                        + " new database with --create for all or nothing");
+                        + " new database with " + Param.CREATE + " for all or nothing");
     }
 
     @SuppressWarnings("try") // the registration is held for the block, never read

@@ -18,6 +18,7 @@ import dev.lifeboat.core.shape.RestoreShape;
 import dev.lifeboat.core.shape.ShapeRecords;
 import dev.lifeboat.core.snapshot.PruningSnapshots;
 import dev.lifeboat.core.snapshot.RetentionPolicy;
+import dev.lifeboat.protocol.Param;
 import dev.lifeboat.protocol.Tags;
 import java.time.Clock;
 import java.time.Instant;
@@ -243,7 +244,7 @@ public final class RestoringSnapshot {
             throw new InvalidInputException(
                     "restoring into " + target + " needs a copy of the backup there, encrypted with a key"
                             + " of that account and Region",
-                    "pass the target's KMS key (--target-kms-key, or targetKmsKeyArn in the payload)");
+                    "pass the target's KMS key (" + Param.TARGET_KMS_KEY + ")");
         }
         DbKind kind = db.source().kind();
         SnapshotInfo backup = choose(config, c.databaseId(), c.backup());
@@ -262,7 +263,7 @@ public final class RestoringSnapshot {
                     throw new RefusedException(
                             "a database named " + t.identifier() + " already exists in " + target
                                     + "; Lifeboat never reuses, modifies or deletes an existing one",
-                            "choose a new --target-instance, e.g. " + t.identifier() + "-restored");
+                            "choose a new " + Param.TARGET_INSTANCE + ", e.g. " + t.identifier() + "-restored");
                 }
                 String writerClass = t.instanceClass() != null
                         ? t.instanceClass()
@@ -311,7 +312,7 @@ public final class RestoringSnapshot {
                 target.account().equals(backupLoc.account()));
         List<String> notes = new ArrayList<>(resolved.notes());
         if (t.noShape()) {
-            notes.addFirst("--no-shape: the recorded shape is not used");
+            notes.addFirst(Param.NO_SHAPE + ": the recorded shape is not used");
         }
         RestoreSpec spec = new RestoreSpec(
                 elsewhere ? localCopyId : backup.id(),
@@ -528,7 +529,8 @@ public final class RestoringSnapshot {
             throw new BackupNotFoundException(
                     "no available snapshot copy of " + databaseId + " in the backup account "
                             + config.backup().account() + " " + config.backup().region(),
-                    "check lifeboat list --snapshots, or restore from a dump with --from dump");
+                    "check " + Param.command("list", Param.SNAPSHOTS) + ", or restore from a dump with " + Param.FROM
+                            + " dump");
         }
         String b = backup == null ? "latest" : backup.trim();
         if (b.equalsIgnoreCase("latest")) {
@@ -537,7 +539,8 @@ public final class RestoringSnapshot {
                     .orElseThrow(() -> new BackupNotFoundException(
                             "every snapshot copy of " + databaseId + " is of another database than its run backed up"
                                     + " (" + RetentionPolicy.lineageBroken(available.getFirst()) + ")",
-                            "restore from a dump with --from dump, or name a copy with --backup after checking it"));
+                            "restore from a dump with " + Param.FROM + " dump, or name a copy with " + Param.BACKUP
+                                    + " after checking it"));
         }
         if (b.toLowerCase(Locale.ROOT).startsWith("before:")) {
             Instant limit;
@@ -545,7 +548,7 @@ public final class RestoringSnapshot {
                 limit = Instant.parse(b.substring("before:".length()));
             } catch (DateTimeParseException e) {
                 throw new InvalidInputException(
-                        "--backup '" + b + "' has no valid time", "use before:2026-11-24T23:00:00Z (UTC)");
+                        Param.BACKUP + " '" + b + "' has no valid time", "use before:2026-11-24T23:00:00Z (UTC)");
             }
             return copies.stream()
                     .filter(s -> !RetentionPolicy.takenAt(s).isAfter(limit))

@@ -6,6 +6,7 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.DatabaseShapes;
 import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.protocol.Param;
 import dev.lifeboat.protocol.Tags;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -176,7 +177,8 @@ public final class RestoreShape {
                 throw new RefusedException(
                         "the DB subnet group " + n.subnetGroup() + " exists in " + where + " with other subnets ("
                                 + String.join(", ", new TreeSet<>(subnetsThere)) + ") than asked for",
-                        "pass --subnet-group with a group you choose, or delete that group if it is not yours");
+                        "pass " + Param.SUBNET_GROUP
+                                + " with a group you choose, or delete that group if it is not yours");
             }
             Map<String, String> ids = new LinkedHashMap<>();
             for (NewSecurityGroup g : n.securityGroups()) {
@@ -204,8 +206,8 @@ public final class RestoreShape {
                             "the security group " + g.name() + " (" + id + ") in " + where + " admits more than the"
                                     + " recorded rules: " + String.join("; ", extra)
                                     + (extraOut.isEmpty() ? "" : " (egress: " + String.join("; ", extraOut) + ")"),
-                            "remove those rules or that group if it is not yours, or pass --security-group with a"
-                                    + " group you choose");
+                            "remove those rules or that group if it is not yours, or pass " + Param.SECURITY_GROUP
+                                    + " with a" + " group you choose");
                 }
             }
             return List.copyOf(ids.values());
@@ -327,8 +329,8 @@ public final class RestoreShape {
                                 "the recorded parameter group " + recorded.name() + " sets parameters that "
                                         + recorded.family() + " in " + where + " does not accept: "
                                         + String.join(", ", refused),
-                                "pass --drop-parameter NAME for each to restore without them, or --parameter-group"
-                                        + " with an existing group");
+                                "pass " + Param.DROP_PARAMETER + " NAME for each to restore without them, or "
+                                        + Param.PARAMETER_GROUP + " with an existing group");
                     }
                 } else {
                     notes.add("could not check the recorded parameters against the " + recorded.family()
@@ -342,7 +344,8 @@ public final class RestoreShape {
                     throw new RefusedException(
                             "a parameter group named " + name + " exists in " + where
                                     + " with other values than the recorded ones",
-                            "pass --parameter-group with the group to use; Lifeboat does not change an existing one");
+                            "pass " + Param.PARAMETER_GROUP
+                                    + " with the group to use; Lifeboat does not change an existing one");
                 }
                 parameterGroup = name;
                 newParameterGroup = earlier.isPresent()
@@ -354,7 +357,9 @@ public final class RestoreShape {
                                 : recorded.name() + " no longer exists in " + where)
                         + ": " + (earlier.isPresent() ? "using " : "creating ") + name + " with the "
                         + keep.size() + " recorded value(s)"
-                        + (dropped.isEmpty() ? "" : ", without " + String.join(", ", dropped) + " (--drop-parameter)"));
+                        + (dropped.isEmpty()
+                                ? ""
+                                : ", without " + String.join(", ", dropped) + " (" + Param.DROP_PARAMETER + ")"));
             }
         }
 
@@ -405,13 +410,15 @@ public final class RestoreShape {
         if (o.createNetwork()) {
             if (o.subnets().size() < 2) {
                 throw new dev.lifeboat.core.error.InvalidInputException(
-                        "--create-network needs the subnets to put the new DB subnet group in",
-                        "pass --subnet ID at least twice, subnets of two Availability Zones of one VPC in " + where);
+                        Param.CREATE_NETWORK + " needs the subnets to put the new DB subnet group in",
+                        "pass " + Param.SUBNET + " ID at least twice, subnets of two Availability Zones of one VPC in "
+                                + where);
             }
             if (net == null || net.securityGroups().isEmpty()) {
                 throw new RefusedException(
-                        "--create-network recreates the recorded security groups, and this backup has none recorded",
-                        "pass --subnet-group and --security-group with a network that exists");
+                        Param.CREATE_NETWORK
+                                + " recreates the recorded security groups, and this backup has none recorded",
+                        "pass " + Param.SUBNET_GROUP + " and " + Param.SECURITY_GROUP + " with a network that exists");
             }
             String vpc = shapes.vpcOfSubnets(where, o.subnets());
             subnetGroup = groupName(newIdentifier + "-lifeboat");
@@ -631,8 +638,10 @@ public final class RestoreShape {
         return new RefusedException(
                 "the recorded " + what + " no longer exist(s) in " + where
                         + (gaveSome ? " (and not every part of the network was given)" : ""),
-                "pass --subnet-group NAME and --security-group ID for a network that exists, or --create-network"
-                        + " --subnet ID --subnet ID to create a DB subnet group there and security groups with the"
+                "pass " + Param.SUBNET_GROUP + " NAME and " + Param.SECURITY_GROUP
+                        + " ID for a network that exists, or "
+                        + Param.CREATE_NETWORK + " " + Param.SUBNET + " ID " + Param.SUBNET
+                        + " ID to create a DB subnet group there and security groups with the"
                         + " recorded rules");
     }
 

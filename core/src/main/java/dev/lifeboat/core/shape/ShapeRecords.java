@@ -8,6 +8,7 @@ import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.protocol.Param;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -51,14 +52,14 @@ public final class ShapeRecords {
             if (s.version() < 1 || s.databaseId() == null || s.kind() == null) {
                 throw new VaultException(
                         "the shape record " + where + " lacks its version, database or kind",
-                        "restore with --no-shape and give the instance's values by hand");
+                        "restore with " + Param.NO_SHAPE + " and give the instance's values by hand");
             }
             return s;
         } catch (IOException e) {
             throw new VaultException(
                     "the shape record " + where + " is not a shape record Lifeboat can read ("
                             + e.getClass().getSimpleName() + ")",
-                    "restore with --no-shape and give the instance's values by hand",
+                    "restore with " + Param.NO_SHAPE + " and give the instance's values by hand",
                     e);
         }
     }
@@ -154,7 +155,8 @@ public final class ShapeRecords {
             throw new VaultException(
                     "the shape record " + key + " describes database '" + s.databaseId() + "', not '" + databaseId
                             + "': it was not written by this database's snapshot run",
-                    "restore with --no-shape and give the instance's values by hand, and find out who wrote it");
+                    "restore with " + Param.NO_SHAPE
+                            + " and give the instance's values by hand, and find out who wrote it");
         }
         return Optional.of(s);
     }

@@ -2,6 +2,10 @@ package dev.lifeboat.core.snapshot;
 
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.config.LifeboatConfig.SnapshotSettings.CopyStrategy;
+import dev.lifeboat.core.error.CopyRejectedException;
+import dev.lifeboat.core.error.KeyNotGrantedException;
+import dev.lifeboat.core.error.QuotaReachedException;
+import dev.lifeboat.core.error.SnapshotGoneException;
 import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
@@ -89,7 +93,7 @@ public final class CopyingSnapshot {
                     execute(plan.kind(), a);
                     executed.add(a);
                 }
-            } catch (RdsGateway.CopyRejectedException e) {
+            } catch (CopyRejectedException e) {
                 if (database.snapshot().copyStrategy() == CopyStrategy.AUTO && !p.twoStep()) {
                     LOG.info("RDS refused the single-step copy ({}); copying in two steps", e.getMessage());
                     p = p.inTwoSteps()
@@ -103,7 +107,7 @@ public final class CopyingSnapshot {
                         executed,
                         o.finalCopy(),
                         o.backupQuota());
-            } catch (RdsGateway.QuotaReachedException e) {
+            } catch (QuotaReachedException e) {
                 // Another run took the last room between our observation and our call: wait in the queue.
                 return new Result(
                         Decision.Status.IN_PROGRESS,
@@ -112,7 +116,7 @@ public final class CopyingSnapshot {
                         executed,
                         o.finalCopy(),
                         o.backupQuota());
-            } catch (RdsGateway.SnapshotGoneException e) {
+            } catch (SnapshotGoneException e) {
                 // Two invocations of one run raced (one cleaned up what the other was about to use): observe again.
                 return new Result(
                         Decision.Status.IN_PROGRESS,
@@ -121,7 +125,7 @@ public final class CopyingSnapshot {
                         executed,
                         o.finalCopy(),
                         o.backupQuota());
-            } catch (RdsGateway.KeyNotGrantedException e) {
+            } catch (KeyNotGrantedException e) {
                 return new Result(
                         Decision.Status.FAILED,
                         "account " + e.account() + " may not use KMS key " + e.keyArn() + " (" + e.getMessage()

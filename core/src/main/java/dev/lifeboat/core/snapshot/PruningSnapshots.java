@@ -6,6 +6,7 @@ import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.port.RdsSnapshots;
+import dev.lifeboat.protocol.Param;
 import dev.lifeboat.protocol.Tags;
 import java.time.Clock;
 import java.time.Instant;
@@ -99,9 +100,15 @@ public final class PruningSnapshots {
             throw new RefusedException(
                     "retention of " + databaseId + " would delete " + v.delete().size() + " copies at once, more than"
                             + " the " + limit + " that normal aging deletes in a run; nothing was deleted",
-                    "if a change of retention in lifeboat.yml explains it, check with `lifeboat prune --database "
-                            + databaseId + " --dry-run`, then run `lifeboat prune --database " + databaseId
-                            + " --allow-deletes " + v.delete().size() + "` once; otherwise find out who changed the"
+                    "if a change of retention in lifeboat.yml explains it, check with `"
+                            + Param.command("prune", Param.DATABASE, databaseId, Param.DRY_RUN) + "`, then run `"
+                            + Param.command(
+                                    "prune",
+                                    Param.DATABASE,
+                                    databaseId,
+                                    Param.ALLOW_DELETES,
+                                    v.delete().size())
+                            + "` once; otherwise find out who changed the"
                             + " copies or the configuration");
         }
         for (SnapshotInfo s : v.delete()) {

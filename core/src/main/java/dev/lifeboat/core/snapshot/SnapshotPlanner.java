@@ -7,6 +7,7 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
 import dev.lifeboat.core.port.RdsGateway;
+import dev.lifeboat.protocol.Param;
 import dev.lifeboat.protocol.Tags;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +106,7 @@ public final class SnapshotPlanner {
                                 + plan.database().source().identifier()
                                 + "'s resource id (it is gone, or RDS gave none), so it cannot tell whether the"
                                 + " snapshot is its own; nothing was done. Restore from the newest backup copy"
-                                + " (lifeboat list --snapshots) if production was deleted",
+                                + " (" + Param.command("list", Param.SNAPSHOTS) + ") if production was deleted",
                         progress);
             }
             String why = notTheRuns(plan, found.get(), resourceId, oldestData);
@@ -199,7 +200,7 @@ public final class SnapshotPlanner {
                                 + plan.database().source().identifier()
                                 + " does not exist in " + plan.sourceLocation()
                                 + "; if production was deleted, restore from the"
-                                + " newest backup copy (lifeboat list --snapshots)",
+                                + " newest backup copy (" + Param.command("list", Param.SNAPSHOTS) + ")",
                         progress);
             }
             RdsGateway.SourceDatabase db = o.sourceDatabase().get();

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.KeyNotGrantedException;
 import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.SnapshotInfo;
-import dev.lifeboat.core.port.RdsGateway;
 import dev.lifeboat.core.testing.IamModel;
 import dev.lifeboat.core.testing.InMemoryRds;
 import dev.lifeboat.core.testing.TestSettings;
@@ -198,7 +198,7 @@ class RestoringSnapshotTest {
                         "latest",
                         into("orders", PROD, "eu-west-1", "arn:aws:kms:eu-west-1:111111111111:key/restore"),
                         false)))
-                .isInstanceOf(RdsGateway.KeyNotGrantedException.class)
+                .isInstanceOf(KeyNotGrantedException.class)
                 .hasMessageContaining("may not use " + config.backup().kmsKeyArn())
                 .hasMessageContaining("refused by the key policy");
         assertThat(rds.restores).isEmpty();

@@ -30,6 +30,9 @@ public final class FakeDumpTools implements DumpTools {
     public boolean loadKilled;
     public final ByteArrayOutputStream loaded = new ByteArrayOutputStream();
     public final List<DatabaseTarget> loadTargets = new ArrayList<>();
+    /** The options of every load and script started, in order. */
+    public final List<LoadOptions> loadOptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public boolean dumpKilled;
     /** Dumps started marking their binlog position, and the position their output names (null: none). */
     public int binlogMarked;
@@ -249,6 +252,7 @@ public final class FakeDumpTools implements DumpTools {
                 }
                 loadsStarted++;
                 loadTargets.add(target);
+                loadOptions.add(options);
                 return running(InputStream.nullInputStream(), loaded, false);
             }
 
@@ -300,6 +304,7 @@ public final class FakeDumpTools implements DumpTools {
             @Override
             public Running startScript(LoadOptions options) {
                 scripts.add(options.section() + (options.archive() == null ? " <stdin>" : " <file>"));
+                loadOptions.add(options);
                 java.io.PipedInputStream out = new java.io.PipedInputStream(1 << 20);
                 java.io.PipedOutputStream in;
                 try {

@@ -1,5 +1,9 @@
 package dev.lifeboat.core.testing;
 
+import dev.lifeboat.core.error.CopyRejectedException;
+import dev.lifeboat.core.error.KeyNotGrantedException;
+import dev.lifeboat.core.error.QuotaReachedException;
+import dev.lifeboat.core.error.SnapshotGoneException;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.model.Secret;
