@@ -1,17 +1,13 @@
 package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.dump.AccountSpaces;
-import dev.lifeboat.core.dump.VaultLayout;
-import dev.lifeboat.core.restore.RecoveryLog;
-import dev.lifeboat.core.shape.ShapeRecords;
-import dev.lifeboat.core.verify.VerificationReports;
 import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Names;
 import dev.lifeboat.protocol.Policies;
 import dev.lifeboat.protocol.StepProtocol;
+import dev.lifeboat.protocol.VaultKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -191,14 +187,14 @@ public final class BackupAccountStack extends Stack {
                 .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("s3:PutObject"))
                 .resources(List.of(
-                        vault.arnForObjects("*" + VaultLayout.MANIFEST_SUFFIX),
-                        vault.arnForObjects("*" + ShapeRecords.SUFFIX),
+                        vault.arnForObjects("*" + VaultKeys.MANIFEST_SUFFIX),
+                        vault.arnForObjects("*" + VaultKeys.SHAPE_SUFFIX),
                         // The change archives' manifests, gap marks and starts (issues 40 and 41): a streamer in
                         // production may add them, never replace one (found by a hostile review: a replaced gap
                         // mark made the recovery point lie).
-                        vault.arnForObjects("*" + dev.lifeboat.core.changes.ChangeArchive.SEGMENT_SUFFIX),
-                        vault.arnForObjects("*" + dev.lifeboat.core.changes.ChangeArchive.GAP_SUFFIX),
-                        vault.arnForObjects("*/" + dev.lifeboat.core.binlog.BinlogArchive.START)))
+                        vault.arnForObjects("*" + VaultKeys.SEGMENT_SUFFIX),
+                        vault.arnForObjects("*" + VaultKeys.GAP_SUFFIX),
+                        vault.arnForObjects("*/" + VaultKeys.BINLOG_START)))
                 .conditions(Map.of("Null", Map.of("s3:if-none-match", "true")))
                 .build());
 
@@ -271,7 +267,7 @@ public final class BackupAccountStack extends Stack {
                         config.copyKeyArns(),
                         config.databaseArnsIn(backup.account())));
         // The shape record of each run (issue 14): added once under shapes/, never replaced (ManifestsOnlyIfAbsent).
-        vault.grantPut(snapshotStep, VaultUri.prefix(backup.vault()) + ShapeRecords.PREFIX + "*");
+        vault.grantPut(snapshotStep, VaultUri.prefix(backup.vault()) + VaultKeys.SHAPES + "*");
         Function restoreFn = function(
                 "RestoreFunction",
                 "Lifeboat: restores, the incident path",
@@ -292,7 +288,7 @@ public final class BackupAccountStack extends Stack {
                 Policies.restoreRole(backup.account(), key.getKeyArn(), sourceRoles));
         vault.grantRead(restoreFn);
         // The restore log (issue 14): each restore's recovery time by phase, added under restores/, never deleted.
-        vault.grantPut(restoreFn, VaultUri.prefix(backup.vault()) + RecoveryLog.PREFIX + "*");
+        vault.grantPut(restoreFn, VaultUri.prefix(backup.vault()) + VaultKeys.RESTORES + "*");
         // The dump functions run in the source accounts' VPCs (SourceAccountStack): they may add objects and
         // read manifests, nothing else; Object Lock keeps every version they write. Each account writes only in its
         // own space of the vault, accounts/<account>/dumps/ (AccountSpaces), which the policy variable
@@ -307,7 +303,7 @@ public final class BackupAccountStack extends Stack {
                 .sorted()
                 .toList();
         if (!dumpingAccounts.isEmpty()) {
-            String space = VaultUri.prefix(backup.vault()) + AccountSpaces.PREFIX + "${aws:PrincipalAccount}/";
+            String space = VaultUri.prefix(backup.vault()) + VaultKeys.ACCOUNTS + "${aws:PrincipalAccount}/";
             // The accounts as fixed principals (bare ids, the shortest form the Principal element takes): a policy
             // granting "*" would count as public under the vault's Block Public Access unless S3 accepted its
             // conditions as fixed values
@@ -337,7 +333,7 @@ public final class BackupAccountStack extends Stack {
                             // vaultRetentionDays) and cannot shorten it or choose GOVERNANCE.
                             "s3:ListBucket",
                             "s3:GetBucketObjectLockConfiguration"))
-                    .resources(List.of(vault.getBucketArn(), vault.arnForObjects(space + "dumps/*")))
+                    .resources(List.of(vault.getBucketArn(), vault.arnForObjects(space + VaultKeys.DUMPS + "*")))
                     .conditions(onlyTheirDumpRoles)
                     .build());
             // The change archives of the streamers deployed beside the dumps (issues 40 and 41): only the accounts
@@ -358,7 +354,8 @@ public final class BackupAccountStack extends Stack {
                         .actions(List.of(
                                 "s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectVersion"))
                         .resources(List.of(
-                                vault.arnForObjects(space + "changes/*"), vault.arnForObjects(space + "binlog/*")))
+                                vault.arnForObjects(space + VaultKeys.CHANGES + "*"),
+                                vault.arnForObjects(space + VaultKeys.BINLOG + "*")))
                         .conditions(onlyTheirDumpRoles)
                         .build());
             }
@@ -369,7 +366,7 @@ public final class BackupAccountStack extends Stack {
         // (SSE-C, "Null" on the customer algorithm as in AWS's RCP example S3-Deny-SSE-C) is refused; one that
         // names none takes the vault's default, the backup key. Conditions on the request's headers, which only
         // CreateMultipartUpload and PutObject carry, so the parts of an upload (UploadPart, also s3:PutObject) pass.
-        String accountsSpaces = vault.arnForObjects(VaultUri.prefix(backup.vault()) + AccountSpaces.PREFIX + "*");
+        String accountsSpaces = vault.arnForObjects(VaultUri.prefix(backup.vault()) + VaultKeys.ACCOUNTS + "*");
         vault.addToResourcePolicy(PolicyStatement.Builder.create()
                 .sid("DumpsOnlyUnderTheBackupKey")
                 .effect(Effect.DENY)
@@ -605,8 +602,8 @@ public final class BackupAccountStack extends Stack {
         // Its reports and the recovery log of the dumps it restores, nothing else (issue 37, item 6): a verification
         // role that wrote anywhere could plant manifests in an account's space or shape records before the pipeline.
         // No delete (grantReadWrite would include s3:DeleteObject*).
-        vault.grantPut(verifyStep, VaultUri.prefix(backup.vault()) + VerificationReports.PREFIX + "*");
-        vault.grantPut(verifyStep, VaultUri.prefix(backup.vault()) + RecoveryLog.PREFIX + "*");
+        vault.grantPut(verifyStep, VaultUri.prefix(backup.vault()) + VaultKeys.VERIFICATIONS + "*");
+        vault.grantPut(verifyStep, VaultUri.prefix(backup.vault()) + VaultKeys.RESTORES + "*");
         LambdaInvoke verifyTask = LambdaInvoke.Builder.create(this, "VerificationStep")
                 .lambdaFunction(verifyStep)
                 .payloadResponseOnly(true)

@@ -1,12 +1,10 @@
 package dev.lifeboat.infra;
 
-import dev.lifeboat.core.binlog.BinlogArchive;
-import dev.lifeboat.core.changes.ChangeArchive;
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.dump.AccountSpaces;
 import dev.lifeboat.core.model.DatabaseEngine;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Policies;
+import dev.lifeboat.protocol.VaultKeys;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +60,8 @@ final class FargateStreams {
         String root = VaultUri.prefix(config.backup().vault());
         List<String> prefixes = streamed.stream()
                 .flatMap(d -> List.of(
-                        root + AccountSpaces.space(d.source().account()) + ChangeArchive.prefix(d.id()),
-                        root + AccountSpaces.space(d.source().account()) + BinlogArchive.prefix(d.id()))
+                        root + VaultKeys.space(d.source().account()) + VaultKeys.CHANGES + d.id() + "/",
+                        root + VaultKeys.space(d.source().account()) + VaultKeys.BINLOG + d.id() + "/")
                         .stream())
                 .toList();
         role = Role.Builder.create(scope, "StreamRole")

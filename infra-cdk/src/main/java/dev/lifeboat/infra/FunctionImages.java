@@ -1,7 +1,7 @@
 package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.dump.DumpMemory;
+import dev.lifeboat.protocol.DumpMemory;
 import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awscdk.services.ecr.assets.Platform;

@@ -1,12 +1,11 @@
 package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
-import dev.lifeboat.core.dump.AccountSpaces;
-import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.Policies;
+import dev.lifeboat.protocol.VaultKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -324,8 +323,8 @@ public final class SourceAccountStack extends Stack {
         // Its databases' prefixes in its own account's space of the vault (AccountSpaces, issue 16).
         List<String> prefixes = dumped.stream()
                 .map(d -> VaultUri.prefix(config.backup().vault())
-                        + AccountSpaces.space(d.source().account())
-                        + VaultLayout.databasePrefix(d.id()))
+                        + VaultKeys.space(d.source().account())
+                        + VaultKeys.DUMPS + d.id() + "/")
                 .toList();
         dumpRole.attachInlinePolicy(Iam.policy(
                 this,
@@ -512,9 +511,10 @@ public final class SourceAccountStack extends Stack {
             // schedules.window spreads a fleet's dumps too: at the database's own minute in it (as the fan-out's
             // runs) where the expression has a fixed minute and hour; else by EventBridge Scheduler's flexible
             // window, whose <aws.scheduler.scheduled-time> stays the scheduled time, so the run id holds.
-            java.util.Optional<String> itsMinute = dev.lifeboat.core.fleet.FanOut.shifted(
+            java.util.Optional<String> itsMinute = dev.lifeboat.protocol.ScheduleSpread.shifted(
                     d.schedules().dump(),
-                    dev.lifeboat.core.fleet.FanOut.offset(d.id(), d.schedules().window()));
+                    dev.lifeboat.protocol.ScheduleSpread.offset(
+                            d.id(), d.schedules().window()));
             boolean routed = onFargate != null
                     && together.stream().anyMatch(x -> x.dump().mayRunOnFargate());
             String input = routed

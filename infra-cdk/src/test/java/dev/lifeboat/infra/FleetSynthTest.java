@@ -301,9 +301,9 @@ class FleetSynthTest {
             String name = p.get("Name").toString();
             String db = name.substring("lifeboat-".length(), name.length() - "-dump".length());
             assertThat(p.get("ScheduleExpression"))
-                    .isEqualTo(dev.lifeboat.core.fleet.FanOut.shifted(
+                    .isEqualTo(dev.lifeboat.protocol.ScheduleSpread.shifted(
                                     "cron(30 2 * * ? *)",
-                                    dev.lifeboat.core.fleet.FanOut.offset(db, java.time.Duration.ofHours(4)))
+                                    dev.lifeboat.protocol.ScheduleSpread.offset(db, java.time.Duration.ofHours(4)))
                             .orElseThrow());
         }
         for (Stack s : List.of(many.stacks().backup(), many.stacks().sources().getFirst())) {

@@ -134,12 +134,9 @@ public final class RestoreTask {
             }
             out.println(work.build().restore(event, TIMEOUT));
             return 0;
-        } catch (InvalidInputException e) {
-            err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD));
-            return 2;
         } catch (LifeboatException e) {
             err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD));
-            return 1;
+            return e.outcome() == Outcome.BAD_INPUT ? 2 : 1;
         }
     }
 

@@ -106,7 +106,7 @@ final class ChildProcess implements DumpTools.Running {
         } catch (IOException e) {
             throw failure.apply(
                     "cannot start " + command.getFirst() + ": " + e.getMessage(),
-                    "install the engine's client tools (see docs/architecture.md) or set LIFEBOAT_PG_BIN / LIFEBOAT_MARIADB_BIN");
+                    "install the engine's client tools (lifeboat doctor prints the commands) or set LIFEBOAT_PG_BIN / LIFEBOAT_MARIADB_BIN");
         }
     }
 

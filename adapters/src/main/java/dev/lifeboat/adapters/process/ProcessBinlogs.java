@@ -33,7 +33,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The binary log through MariaDB's own client tools (issue 40; the choice is argued in docs/architecture.md):
+ * The binary log through MariaDB's own client tools (issue 40; the choice is argued in docs/recovery-point.md):
  * {@code mariadb-binlog --read-from-remote-server --raw --stop-never} reads it over the replication protocol as a
  * replica would and writes the server's files byte for byte into a spool folder, which this class reads event by
  * event as they land; {@code mariadb} answers what the server says of its binlog; replay is {@code mariadb-binlog

@@ -6,6 +6,7 @@ import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.BinlogPosition;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.stream.HashingInputStream;
+import dev.lifeboat.protocol.VaultKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -29,13 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BinlogArchive {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogArchive.class);
-    private static final String SEGMENT_SUFFIX = dev.lifeboat.core.changes.ChangeArchive.SEGMENT_SUFFIX;
 
-    /** Where an archive begins, written once by its first streamer. */
-    public static final String START = "start.json";
-
-    private static final Pattern SEGMENT_KEY =
-            Pattern.compile("binlog/([^/]+)/([^/]+)/(\\d{12})" + Pattern.quote(SEGMENT_SUFFIX));
+    private static final Pattern SEGMENT_KEY = Pattern.compile(
+            Pattern.quote(VaultKeys.BINLOG) + "([^/]+)/([^/]+)/(\\d{12})" + Pattern.quote(VaultKeys.SEGMENT_SUFFIX));
     private final Vault vault;
 
     public BinlogArchive(Vault vault) {
@@ -43,11 +40,12 @@ public final class BinlogArchive {
     }
 
     public static String prefix(String databaseId) {
-        return "binlog/" + VaultLayout.requireDatabaseId(databaseId) + "/";
+        return VaultKeys.BINLOG + VaultLayout.requireDatabaseId(databaseId) + "/";
     }
 
     static String segmentKey(String databaseId, BinlogPosition from) {
-        return prefix(databaseId) + from.file() + "/" + String.format("%012d", from.position()) + SEGMENT_SUFFIX;
+        return prefix(databaseId) + from.file() + "/" + String.format("%012d", from.position())
+                + VaultKeys.SEGMENT_SUFFIX;
     }
 
     static String objectKey(String databaseId, BinlogPosition from, String attempt) {
@@ -60,12 +58,12 @@ public final class BinlogArchive {
      * key, and the first mark decides where the archive goes on.
      */
     static String gapKey(String databaseId, BinlogPosition lastArchived) {
-        return prefix(databaseId) + "gaps/" + lastArchived.file() + "/"
-                + String.format("%012d", lastArchived.position()) + dev.lifeboat.core.changes.ChangeArchive.GAP_SUFFIX;
+        return prefix(databaseId) + VaultKeys.GAPS + lastArchived.file() + "/"
+                + String.format("%012d", lastArchived.position()) + VaultKeys.GAP_SUFFIX;
     }
 
     static String startKey(String databaseId) {
-        return prefix(databaseId) + START;
+        return prefix(databaseId) + VaultKeys.BINLOG_START;
     }
 
     /**
@@ -130,7 +128,7 @@ public final class BinlogArchive {
     }
 
     public List<Gap> gaps(String databaseId) {
-        return gaps(vault.list(prefix(databaseId) + "gaps/"));
+        return gaps(vault.list(prefix(databaseId) + VaultKeys.GAPS));
     }
 
     private List<Gap> gaps(List<String> markKeys) {
@@ -177,11 +175,10 @@ public final class BinlogArchive {
         if (holding.isEmpty() || !holding.get().holds(p)) {
             return Optional.empty();
         }
-        List<String> markKeys = vault.list(prefix(databaseId) + "gaps/");
+        List<String> markKeys = vault.list(prefix(databaseId) + VaultKeys.GAPS);
         List<Gap> gaps = gaps(markKeys);
-        long marks = markKeys.stream()
-                .filter(k -> k.endsWith(dev.lifeboat.core.changes.ChangeArchive.GAP_SUFFIX))
-                .count();
+        long marks =
+                markKeys.stream().filter(k -> k.endsWith(VaultKeys.GAP_SUFFIX)).count();
         if (gaps.size() < marks) {
             // A gap mark that cannot be read could be anywhere: no reach is claimed past the dump.
             return Optional.empty();

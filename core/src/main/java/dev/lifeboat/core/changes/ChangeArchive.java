@@ -7,6 +7,7 @@ import dev.lifeboat.core.error.ChecksumMismatchException;
 import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.stream.HashingInputStream;
+import dev.lifeboat.protocol.VaultKeys;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,14 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeArchive {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeArchive.class);
-    /** A segment's manifest, binlog's and change archive's alike: written once (the vault's policy holds it so). */
-    public static final String SEGMENT_SUFFIX = ".segment.json";
 
-    /** A gap's mark, binlog's and change archive's alike: written once. */
-    public static final String GAP_SUFFIX = ".gap.json";
-
-    private static final Pattern SEGMENT_KEY =
-            Pattern.compile("changes/([^/]+)/([0-9A-F]{16})" + Pattern.quote(SEGMENT_SUFFIX));
+    private static final Pattern SEGMENT_KEY = Pattern.compile(
+            Pattern.quote(VaultKeys.CHANGES) + "([^/]+)/([0-9A-F]{16})" + Pattern.quote(VaultKeys.SEGMENT_SUFFIX));
     private final Vault vault;
 
     public ChangeArchive(Vault vault) {
@@ -50,11 +46,11 @@ public final class ChangeArchive {
     }
 
     public static String prefix(String databaseId) {
-        return "changes/" + VaultLayout.requireDatabaseId(databaseId) + "/";
+        return VaultKeys.CHANGES + VaultLayout.requireDatabaseId(databaseId) + "/";
     }
 
     static String segmentKey(String databaseId, long start) {
-        return prefix(databaseId) + Lsn.key(start) + SEGMENT_SUFFIX;
+        return prefix(databaseId) + Lsn.key(start) + VaultKeys.SEGMENT_SUFFIX;
     }
 
     static String objectKey(String databaseId, long start, String attempt) {
@@ -62,7 +58,7 @@ public final class ChangeArchive {
     }
 
     static String gapKey(String databaseId, long lastArchived) {
-        return prefix(databaseId) + "gaps/" + Lsn.key(lastArchived) + GAP_SUFFIX;
+        return prefix(databaseId) + VaultKeys.GAPS + Lsn.key(lastArchived) + VaultKeys.GAP_SUFFIX;
     }
 
     /** Writes a segment's manifest unless a segment starting there exists (then false: another streamer's). */
@@ -146,9 +142,10 @@ public final class ChangeArchive {
         if (h.isEmpty() || h.get().end() < lsn) {
             return Optional.empty();
         }
-        List<String> markKeys = vault.list(prefix(databaseId) + "gaps/");
+        List<String> markKeys = vault.list(prefix(databaseId) + VaultKeys.GAPS);
         List<ChangeGap> gaps = gaps(markKeys);
-        long marks = markKeys.stream().filter(k -> k.endsWith(GAP_SUFFIX)).count();
+        long marks =
+                markKeys.stream().filter(k -> k.endsWith(VaultKeys.GAP_SUFFIX)).count();
         if (gaps.size() < marks) {
             // A gap mark that cannot be read could be anywhere: no reach is claimed past the dump.
             return Optional.empty();
@@ -162,7 +159,7 @@ public final class ChangeArchive {
     }
 
     public List<ChangeGap> gaps(String databaseId) {
-        return gaps(vault.list(prefix(databaseId) + "gaps/"));
+        return gaps(vault.list(prefix(databaseId) + VaultKeys.GAPS));
     }
 
     private List<ChangeGap> gaps(List<String> markKeys) {

@@ -3,6 +3,7 @@ package dev.lifeboat.core.dump;
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.protocol.Param;
+import dev.lifeboat.protocol.VaultKeys;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,15 +32,12 @@ import java.util.regex.Pattern;
  * verification reports: written by the backup account's roles) pass through unchanged.
  */
 public final class AccountSpaces implements Vault {
-    /** Where the accounts' spaces are, under the vault's root. */
-    public static final String PREFIX = "accounts/";
-
     /**
      * What production writes, each under {@code <root><db>/}: the dumps, and the change archives (issue 41: a
      * PostgreSQL database's logical changes; issue 40: a MySQL or MariaDB server's binlog), which the streamers
      * deployed in the source accounts write.
      */
-    static final List<String> ROOTS = List.of("dumps/", "changes/", "binlog/");
+    static final List<String> ROOTS = VaultKeys.PRODUCTION_ROOTS;
 
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
 
@@ -67,7 +65,7 @@ public final class AccountSpaces implements Vault {
      */
     public static AccountSpaces discovered(Vault base, Consumer<String> warn) {
         Map<String, TreeSet<String>> found = new TreeMap<>();
-        for (String key : base.list(PREFIX)) {
+        for (String key : base.list(VaultKeys.ACCOUNTS)) {
             String[] parts = key.split("/", 5);
             if (parts.length == 5 && ACCOUNT.matcher(parts[1]).matches() && ROOTS.contains(parts[2] + "/")) {
                 found.computeIfAbsent(parts[3], db -> new TreeSet<>()).add(parts[1]);
@@ -86,7 +84,7 @@ public final class AccountSpaces implements Vault {
                         + " of " + base.describe() + ", and only one of them owns that database; they are left out."
                         + " Pass " + Param.CONFIG.flag() + " lifeboat.yml (which names its account), or "
                         + Param.VAULT.flag() + " "
-                        + base.describe() + "/" + PREFIX + "ACCOUNT to read one account's space");
+                        + base.describe() + "/" + VaultKeys.ACCOUNTS + "ACCOUNT to read one account's space");
             }
         });
         return new AccountSpaces(base, owners);
@@ -94,7 +92,7 @@ public final class AccountSpaces implements Vault {
 
     /** The space of one account's dumps, relative to the vault's root. */
     public static String space(String account) {
-        return PREFIX + requireAccount(account) + "/";
+        return VaultKeys.space(requireAccount(account));
     }
 
     private static String requireAccount(String account) {
@@ -138,7 +136,7 @@ public final class AccountSpaces implements Vault {
 
     /** A key seen through this view: never a raw key of a space (those are reached only through their owners). */
     private static boolean visible(String rawKey) {
-        return !rawKey.startsWith(PREFIX);
+        return !rawKey.startsWith(VaultKeys.ACCOUNTS);
     }
 
     @Override

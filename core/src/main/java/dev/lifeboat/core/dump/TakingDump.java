@@ -193,7 +193,7 @@ public final class TakingDump {
             command.progress().onStart(-1);
             // MariaDB only: its client reads the snapshot's binlog position without a lock; against MySQL it would
             // take FLUSH TABLES WITH READ LOCK on production, which a dump must never do (MySQL's archive is not
-            // built yet, docs/architecture.md).
+            // built yet, docs/backups.md).
             boolean markBinlog = server.engine() == dev.lifeboat.core.model.DatabaseEngine.MARIADB && await(binlogOn);
             java.util.concurrent.atomic.AtomicReference<DumpTools.Running> running =
                     new java.util.concurrent.atomic.AtomicReference<>();

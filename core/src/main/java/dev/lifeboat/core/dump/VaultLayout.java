@@ -2,6 +2,7 @@ package dev.lifeboat.core.dump;
 
 import dev.lifeboat.core.error.InvalidInputException;
 import dev.lifeboat.protocol.Param;
+import dev.lifeboat.protocol.VaultKeys;
 import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -11,14 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where things go in a vault (documented in docs/architecture.md):
+ * Where things go in a vault (documented in docs/backups.md, "Vault layout"; every prefix is protocol's VaultKeys):
  * {@code dumps/<database-id>/<yyyy>/<mm>/<dd>/<backup-id>.<attempt>.<ext>} with
  * {@code <backup-id>.manifest.json} beside it. Each attempt at a backup (two invocations of one
  * scheduled run, a retry) writes its data under a key of its own that nothing else ever writes, so
  * whichever attempt writes the manifest, the manifest and the bytes it names agree.
  */
 public final class VaultLayout {
-    public static final String MANIFEST_SUFFIX = ".manifest.json";
     private static final Pattern ATTEMPT = Pattern.compile("[0-9a-f]{8}");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern DATABASE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -37,7 +37,7 @@ public final class VaultLayout {
     }
 
     public static String databasePrefix(String databaseId) {
-        return "dumps/" + requireDatabaseId(databaseId) + "/";
+        return VaultKeys.DUMPS + requireDatabaseId(databaseId) + "/";
     }
 
     private static String dayFolder(String databaseId, BackupId id) {
@@ -60,19 +60,19 @@ public final class VaultLayout {
     }
 
     public static String manifestKey(String databaseId, BackupId id) {
-        return dayFolder(databaseId, id) + id.value() + MANIFEST_SUFFIX;
+        return dayFolder(databaseId, id) + id.value() + VaultKeys.MANIFEST_SUFFIX;
     }
 
     public static boolean isManifest(String key) {
-        return key.endsWith(MANIFEST_SUFFIX);
+        return key.endsWith(VaultKeys.MANIFEST_SUFFIX);
     }
 
     /** What a manifest's key says: the database and the backup it is for. */
     public record ManifestName(String databaseId, BackupId backupId) {}
 
-    private static final Pattern MANIFEST_KEY =
-            Pattern.compile("dumps/([A-Za-z0-9][A-Za-z0-9._-]{0,62})/(\\d{4})/(\\d{2})/(\\d{2})/([^/]+)"
-                    + Pattern.quote(MANIFEST_SUFFIX));
+    private static final Pattern MANIFEST_KEY = Pattern.compile(
+            Pattern.quote(VaultKeys.DUMPS) + "([A-Za-z0-9][A-Za-z0-9._-]{0,62})/(\\d{4})/(\\d{2})/(\\d{2})/([^/]+)"
+                    + Pattern.quote(VaultKeys.MANIFEST_SUFFIX));
 
     /**
      * The database and backup a manifest key names, when the key has the layout's shape (the date folders
@@ -103,6 +103,6 @@ public final class VaultLayout {
     /** The backup id in a manifest key. */
     public static BackupId backupIdOf(String manifestKey) {
         String name = manifestKey.substring(manifestKey.lastIndexOf('/') + 1);
-        return new BackupId(name.substring(0, name.length() - MANIFEST_SUFFIX.length()));
+        return new BackupId(name.substring(0, name.length() - VaultKeys.MANIFEST_SUFFIX.length()));
     }
 }

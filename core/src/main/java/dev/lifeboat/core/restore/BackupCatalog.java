@@ -7,6 +7,7 @@ import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.error.BackupNotFoundException;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.protocol.Param;
+import dev.lifeboat.protocol.VaultKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,7 @@ public final class BackupCatalog {
 
     /** Database ids that have at least one manifest (sound or not). */
     public List<String> databases() {
-        return vault.list("dumps/").stream()
+        return vault.list(VaultKeys.DUMPS).stream()
                 .map(VaultLayout::parseManifestKey)
                 .flatMap(Optional::stream)
                 .map(VaultLayout.ManifestName::databaseId)

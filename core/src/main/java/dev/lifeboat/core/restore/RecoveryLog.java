@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.core.dump.VaultLayout;
 import dev.lifeboat.core.port.Vault;
+import dev.lifeboat.protocol.VaultKeys;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecoveryLog {
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryLog.class);
-    public static final String PREFIX = "restores/";
     static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -111,7 +111,8 @@ public final class RecoveryLog {
     }
 
     private static String runPrefix(String databaseId, String target, String backup) {
-        return PREFIX + VaultLayout.requireDatabaseId(databaseId) + "/runs/" + safe(target) + "@" + safe(backup) + "/";
+        return VaultKeys.RESTORES + VaultLayout.requireDatabaseId(databaseId) + "/runs/" + safe(target) + "@"
+                + safe(backup) + "/";
     }
 
     /** Marks {@code phase} as reached at {@code at}, unless an earlier call of the same restore marked it. */
@@ -192,8 +193,8 @@ public final class RecoveryLog {
     }
 
     static String recordKey(String databaseId, Instant startedAt, String target) {
-        return PREFIX + VaultLayout.requireDatabaseId(databaseId) + "/" + STAMP.format(startedAt) + "-" + safe(target)
-                + ".json";
+        return VaultKeys.RESTORES + VaultLayout.requireDatabaseId(databaseId) + "/" + STAMP.format(startedAt) + "-"
+                + safe(target) + ".json";
     }
 
     /** The logged restores of a database, oldest first; unreadable ones are logged and left out. */
@@ -202,7 +203,7 @@ public final class RecoveryLog {
         if (vault == null) {
             return out;
         }
-        String prefix = PREFIX + VaultLayout.requireDatabaseId(databaseId) + "/";
+        String prefix = VaultKeys.RESTORES + VaultLayout.requireDatabaseId(databaseId) + "/";
         for (String key : vault.list(prefix)) {
             if (key.substring(prefix.length()).contains("/")) {
                 continue; // a mark

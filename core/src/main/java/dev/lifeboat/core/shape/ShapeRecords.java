@@ -9,6 +9,7 @@ import dev.lifeboat.core.error.VaultException;
 import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.protocol.Param;
+import dev.lifeboat.protocol.VaultKeys;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -20,8 +21,6 @@ import java.util.regex.Pattern;
  * credentials cannot plant or change a shape a restore will follow.
  */
 public final class ShapeRecords {
-    public static final String PREFIX = "shapes/";
-    public static final String SUFFIX = ".shape.json";
     private static final Pattern BACKUP = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,254}");
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -35,7 +34,7 @@ public final class ShapeRecords {
         if (backup == null || !BACKUP.matcher(backup).matches()) {
             throw new IllegalArgumentException("backup '" + backup + "' cannot name a shape record");
         }
-        return PREFIX + VaultLayout.requireDatabaseId(databaseId) + "/" + backup + SUFFIX;
+        return VaultKeys.SHAPES + VaultLayout.requireDatabaseId(databaseId) + "/" + backup + VaultKeys.SHAPE_SUFFIX;
     }
 
     public static byte[] encode(DatabaseShape shape) {
@@ -121,14 +120,14 @@ public final class ShapeRecords {
      * do not read, or name another database, are skipped.
      */
     public static Optional<DatabaseShape> latest(Vault vault, String databaseId) {
-        String prefix = PREFIX + VaultLayout.requireDatabaseId(databaseId) + "/";
+        String prefix = VaultKeys.SHAPES + VaultLayout.requireDatabaseId(databaseId) + "/";
         DatabaseShape newest = null;
         for (String key : vault.list(prefix)) {
-            if (!key.endsWith(SUFFIX)) {
+            if (!key.endsWith(VaultKeys.SHAPE_SUFFIX)) {
                 continue;
             }
             try {
-                String backup = key.substring(prefix.length(), key.length() - SUFFIX.length());
+                String backup = key.substring(prefix.length(), key.length() - VaultKeys.SHAPE_SUFFIX.length());
                 Optional<DatabaseShape> s = read(vault, databaseId, backup);
                 if (s.isPresent() && (newest == null || s.get().recordedAt().isAfter(newest.recordedAt()))) {
                     newest = s.get();

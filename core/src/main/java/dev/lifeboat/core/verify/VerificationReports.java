@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.core.port.Vault;
 import dev.lifeboat.core.verify.VerifyingBackup.Report;
+import dev.lifeboat.protocol.VaultKeys;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VerificationReports {
     private static final Logger LOG = LoggerFactory.getLogger(VerificationReports.class);
-    /** Where the reports are, under the vault's prefix: the only place the verification role may write besides restores/. */
-    public static final String PREFIX = "verifications/";
 
     static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -51,7 +50,7 @@ public final class VerificationReports {
     }
 
     static String key(String databaseId, Instant startedAt) {
-        return PREFIX + databaseId + "/" + STAMP.format(startedAt) + ".json";
+        return VaultKeys.VERIFICATIONS + databaseId + "/" + STAMP.format(startedAt) + ".json";
     }
 
     /** The stored reports of a database, oldest first; unreadable ones are logged and left out. */
@@ -60,7 +59,7 @@ public final class VerificationReports {
         if (vault == null) {
             return out;
         }
-        for (String key : vault.list(PREFIX + databaseId + "/")) {
+        for (String key : vault.list(VaultKeys.VERIFICATIONS + databaseId + "/")) {
             vault.read(key).ifPresent(b -> {
                 try {
                     out.add(JSON.readValue(b, Report.class));

@@ -100,7 +100,7 @@ class AccountSpacesTest {
         assertThat(read(owners, catalog.find("orders", "latest"))).isEqualTo("the real orders");
         assertThat(owners.read(VaultLayout.manifestKey("orders", new BackupId(planted.backupId()))))
                 .isEmpty();
-        assertThat(owners.list("")).noneMatch(k -> k.startsWith(AccountSpaces.PREFIX));
+        assertThat(owners.list("")).noneMatch(k -> k.startsWith(dev.lifeboat.protocol.VaultKeys.ACCOUNTS));
         assertThat(owners.list("dumps/")).allMatch(k -> k.contains(real.backupId()));
         // Nor can a raw key into a space be asked for through the view.
         assertThatThrownBy(() -> owners.open("accounts/" + OTHER_ACCOUNT + "/" + planted.objectKey(), null))
@@ -172,7 +172,7 @@ class AccountSpacesTest {
         assertThat(new dev.lifeboat.core.changes.ChangeArchive(owners).segments("orders"))
                 .containsExactlyElementsOf(real);
         assertThat(owners.list("changes/")).allMatch(k -> k.startsWith("changes/orders/"));
-        assertThat(owners.list("")).noneMatch(k -> k.startsWith(AccountSpaces.PREFIX));
+        assertThat(owners.list("")).noneMatch(k -> k.startsWith(dev.lifeboat.protocol.VaultKeys.ACCOUNTS));
         // Read without lifeboat.yml, two accounts holding "orders" is ambiguous: neither is read.
         List<String> warnings = new ArrayList<>();
         assertThat(new dev.lifeboat.core.changes.ChangeArchive(AccountSpaces.discovered(bucket, warnings::add))

@@ -113,7 +113,7 @@ class FanOutTest {
         assertThat(one.path("database").asText()).isEqualTo("db7");
         assertThat(one.path("runId").asText()).isEqualTo("2026-11-26T02:00:00Z");
         assertThat(Instant.parse(one.path("startAt").asText()))
-                .isEqualTo(TWO.plus(FanOut.offset("db7", Duration.ofHours(4))));
+                .isEqualTo(TWO.plus(dev.lifeboat.protocol.ScheduleSpread.offset("db7", Duration.ofHours(4))));
 
         fanOut.start(config, FanOut.Job.VERIFY, "cron(0 6 ? * MON *)", TWO);
         JsonNode verify = JSON.readTree(sfn.started
@@ -128,20 +128,25 @@ class FanOutTest {
 
     @Test
     void withoutAWindow_everyRunStartsAtTheScheduledTime() {
-        assertThat(FanOut.offset("orders", Duration.ZERO)).isZero();
-        assertThat(FanOut.offset("orders", null)).isZero();
-        assertThat(FanOut.offset("orders", Duration.ofMinutes(1))).isZero();
+        assertThat(dev.lifeboat.protocol.ScheduleSpread.offset("orders", Duration.ZERO))
+                .isZero();
+        assertThat(dev.lifeboat.protocol.ScheduleSpread.offset("orders", null)).isZero();
+        assertThat(dev.lifeboat.protocol.ScheduleSpread.offset("orders", Duration.ofMinutes(1)))
+                .isZero();
     }
 
     @Test
     void aDailyScheduleOfFixedMinuteAndHour_movesByTheOffset_othersDoNot() {
-        assertThat(FanOut.shifted("cron(30 2 * * ? *)", Duration.ofMinutes(47))).contains("cron(17 3 * * ? *)");
-        assertThat(FanOut.shifted("cron(0 3 ? * MON-FRI *)", Duration.ZERO)).contains("cron(0 3 ? * MON-FRI *)");
-        assertThat(FanOut.shifted("cron(0 23 * * ? *)", Duration.ofHours(2)))
+        assertThat(dev.lifeboat.protocol.ScheduleSpread.shifted("cron(30 2 * * ? *)", Duration.ofMinutes(47)))
+                .contains("cron(17 3 * * ? *)");
+        assertThat(dev.lifeboat.protocol.ScheduleSpread.shifted("cron(0 3 ? * MON-FRI *)", Duration.ZERO))
+                .contains("cron(0 3 ? * MON-FRI *)");
+        assertThat(dev.lifeboat.protocol.ScheduleSpread.shifted("cron(0 23 * * ? *)", Duration.ofHours(2)))
                 .as("past midnight")
                 .isEmpty();
-        assertThat(FanOut.shifted("cron(0/15 2 * * ? *)", Duration.ofMinutes(5)))
+        assertThat(dev.lifeboat.protocol.ScheduleSpread.shifted("cron(0/15 2 * * ? *)", Duration.ofMinutes(5)))
                 .isEmpty();
-        assertThat(FanOut.shifted("rate(12 hours)", Duration.ofMinutes(5))).isEmpty();
+        assertThat(dev.lifeboat.protocol.ScheduleSpread.shifted("rate(12 hours)", Duration.ofMinutes(5)))
+                .isEmpty();
     }
 }

@@ -25,9 +25,18 @@ public final class FakeInspector implements DatabaseInspector {
         return new ServerInfo(target.engine(), SoftwareVersion.parse(serverVersion));
     }
 
+    /** Tables made in one database by {@link #givenTable}; a database without any answers {@link #tables}. */
+    public final Map<String, List<TableRowCount>> tablesOf = new HashMap<>();
+
+    /** A table made in {@code database}, as any client would: counted as a user object too. */
+    public void givenTable(String database, TableRowCount table) {
+        tablesOf.computeIfAbsent(database, d -> new ArrayList<>()).add(table);
+        objects.merge(database, 1L, Long::sum);
+    }
+
     @Override
     public List<TableRowCount> rowCounts(DatabaseTarget target, long exactThreshold) {
-        return List.copyOf(tables);
+        return List.copyOf(tablesOf.getOrDefault(target.database(), tables));
     }
 
     @Override
@@ -40,12 +49,16 @@ public final class FakeInspector implements DatabaseInspector {
         return databases.contains(target.database());
     }
 
+    /** A query selecting a number answers it; {@code @@log_bin} answers {@link #binlogOn}; anything else 1. */
     @Override
     public double scalar(DatabaseTarget target, String sql) {
         if (sql.contains("@@log_bin")) {
             return binlogOn ? 1 : 0;
         }
-        return 1;
+        java.util.regex.Matcher number = java.util.regex.Pattern.compile(
+                        "(?i)\\s*SELECT\\s+(-?\\d+(?:\\.\\d+)?)\\s*;?\\s*")
+                .matcher(sql);
+        return number.matches() ? Double.parseDouble(number.group(1)) : 1;
     }
 
     /** What {@code SELECT @@log_bin} answers: whether a MySQL-family dump records its binlog position. */
@@ -89,8 +102,15 @@ public final class FakeInspector implements DatabaseInspector {
         };
     }
 
+    /** As the server does: a database that exists is not made again, and stays as it was. */
     @Override
     public void createDatabase(DatabaseTarget target) {
+        if (databases.contains(target.database())) {
+            throw new dev.lifeboat.core.error.DatabaseAccessException(
+                    "cannot create the database on " + target.describe() + ": database \"" + target.database()
+                            + "\" already exists",
+                    "");
+        }
         databases.add(target.database());
         created.add(target.database());
     }
@@ -127,6 +147,8 @@ public final class FakeInspector implements DatabaseInspector {
         }
         databases.remove(target.database());
         notes.remove(target.database());
+        tablesOf.remove(target.database());
+        objects.remove(target.database());
         dropped.add(target.database());
     }
 }

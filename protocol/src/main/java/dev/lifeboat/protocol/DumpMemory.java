@@ -1,4 +1,4 @@
-package dev.lifeboat.core.dump;
+package dev.lifeboat.protocol;
 
 import java.util.Collection;
 

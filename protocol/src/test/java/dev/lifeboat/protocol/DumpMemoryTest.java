@@ -1,4 +1,4 @@
-package dev.lifeboat.core.dump;
+package dev.lifeboat.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
