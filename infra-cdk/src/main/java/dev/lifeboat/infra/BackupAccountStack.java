@@ -3,13 +3,11 @@ package dev.lifeboat.infra;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.protocol.KeyPolicies;
 import dev.lifeboat.protocol.LambdaLimits;
-import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Names;
 import dev.lifeboat.protocol.Policies;
 import dev.lifeboat.protocol.StepProtocol;
 import dev.lifeboat.protocol.VaultKeys;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +18,6 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudtrail.Trail;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.Dashboard;
-import software.amazon.awscdk.services.cloudwatch.GraphWidget;
-import software.amazon.awscdk.services.cloudwatch.Metric;
-import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
-import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.Subnet;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -36,8 +26,6 @@ import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SnsTopic;
-import software.amazon.awscdk.services.iam.AnyPrincipal;
-import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -52,11 +40,6 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
-import software.amazon.awscdk.services.s3.LifecycleRule;
-import software.amazon.awscdk.services.s3.ObjectLockRetention;
-import software.amazon.awscdk.services.s3.ObjectOwnership;
-import software.amazon.awscdk.services.s3.StorageClass;
-import software.amazon.awscdk.services.s3.Transition;
 import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
@@ -126,77 +109,9 @@ public final class BackupAccountStack extends Stack {
                 KeyPolicies.backupKey(
                         backup.account(), backup.region(), List.copyOf(sourceAccounts), backup.breakGlassRoleArn()));
 
-        // Access logs of the vault, and the vault.
-        Bucket logs = Bucket.Builder.create(this, "VaultAccessLogs")
-                .encryption(BucketEncryption.S3_MANAGED)
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .enforceSsl(true)
-                .versioned(true)
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-        // The vault is the bucket lifeboat.yml names: the dump functions and roles are configured with that name,
-        // so a generated name would send the dumps somewhere that is not the locked vault.
-        vault = Bucket.Builder.create(this, "Vault")
-                .bucketName(VaultUri.bucket(backup.vault()))
-                .objectLockEnabled(true)
-                .objectLockDefaultRetention(ObjectLockRetention.compliance(Duration.days(backup.vaultRetentionDays())))
-                .versioned(true)
-                .encryption(BucketEncryption.KMS)
-                .encryptionKey(key)
-                .bucketKeyEnabled(true)
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .enforceSsl(true)
-                .serverAccessLogsBucket(logs)
-                .serverAccessLogsPrefix("vault/")
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .lifecycleRules(List.of(LifecycleRule.builder()
-                        .id("abort-incomplete-uploads-and-cool-down")
-                        .abortIncompleteMultipartUploadAfter(Duration.days(1))
-                        .transitions(
-                                backup.vaultColdAfterDays() == 0
-                                        ? List.of()
-                                        : List.of(Transition.builder()
-                                                .storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
-                                                .transitionAfter(Duration.days(backup.vaultColdAfterDays()))
-                                                .build()))
-                        .build()))
-                .build();
-        vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("DenyTamperingExceptBreakGlass")
-                .effect(Effect.DENY)
-                .principals(List.of(new AnyPrincipal()))
-                .actions(List.of(
-                        "s3:DeleteObject",
-                        "s3:DeleteObjectVersion",
-                        "s3:PutBucketPolicy",
-                        "s3:DeleteBucketPolicy",
-                        "s3:PutBucketObjectLockConfiguration",
-                        "s3:PutLifecycleConfiguration",
-                        "s3:PutBucketVersioning",
-                        "s3:DeleteBucket",
-                        "s3:BypassGovernanceRetention"))
-                .resources(List.of(vault.getBucketArn(), vault.arnForObjects("*")))
-                .conditions(Map.of("ArnNotEquals", Map.of("aws:PrincipalArn", backup.breakGlassRoleArn())))
-                .build());
-        // A manifest vouches for a backup: nobody may replace one, whatever the client does
-        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html).
-        vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("ManifestsOnlyIfAbsent")
-                .effect(Effect.DENY)
-                .principals(List.of(new AnyPrincipal()))
-                .actions(List.of("s3:PutObject"))
-                .resources(List.of(
-                        vault.arnForObjects("*" + VaultKeys.MANIFEST_SUFFIX),
-                        vault.arnForObjects("*" + VaultKeys.SHAPE_SUFFIX),
-                        // The change archives' manifests, gap marks and starts (issues 40 and 41): a streamer in
-                        // production may add them, never replace one (found by a hostile review: a replaced gap
-                        // mark made the recovery point lie).
-                        vault.arnForObjects("*" + VaultKeys.SEGMENT_SUFFIX),
-                        vault.arnForObjects("*" + VaultKeys.GAP_SUFFIX),
-                        vault.arnForObjects("*/" + VaultKeys.BINLOG_START)))
-                .conditions(Map.of("Null", Map.of("s3:if-none-match", "true")))
-                .build());
+        VaultBucket vaultBucket = VaultBucket.create(this, config, key);
+        vault = vaultBucket.vault();
+        Bucket logs = vaultBucket.accessLogs();
 
         // Notifications: a topic with a key of its own that CloudWatch and EventBridge may use (AlarmTopic).
         AlarmTopic alarmTopic =
@@ -289,138 +204,6 @@ public final class BackupAccountStack extends Stack {
         vault.grantRead(restoreFn);
         // The restore log (issue 14): each restore's recovery time by phase, added under restores/, never deleted.
         vault.grantPut(restoreFn, VaultUri.prefix(backup.vault()) + VaultKeys.RESTORES + "*");
-        // The dump functions run in the source accounts' VPCs (SourceAccountStack): they may add objects and
-        // read manifests, nothing else; Object Lock keeps every version they write. Each account writes only in its
-        // own space of the vault, accounts/<account>/dumps/ (AccountSpaces), which the policy variable
-        // ${aws:PrincipalAccount} names
-        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
-        // one statement for the whole fleet instead of one per account (issue 16), and every reader takes a
-        // database's dumps only from the space of the account lifeboat.yml names for it.
-        List<String> dumpingAccounts = config.databases().values().stream()
-                .filter(d -> d.dump() != null)
-                .map(d -> d.source().account())
-                .distinct()
-                .sorted()
-                .toList();
-        if (!dumpingAccounts.isEmpty()) {
-            String space = VaultUri.prefix(backup.vault()) + VaultKeys.ACCOUNTS + "${aws:PrincipalAccount}/";
-            // The accounts as fixed principals (bare ids, the shortest form the Principal element takes): a policy
-            // granting "*" would count as public under the vault's Block Public Access unless S3 accepted its
-            // conditions as fixed values
-            // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
-            Map<String, Object> onlyTheirDumpRoles = Map.of(
-                    "ArnLike",
-                    Map.of("aws:PrincipalArn", "arn:aws:iam::*:role/" + SourceAccountStack.DUMP_ROLE_PREFIX + "*"));
-            // One statement, so the list of accounts is written once. HeadBucket (the dump's first check) needs
-            // s3:ListBucket without a prefix, so listing is not narrowed to the space: the dumping accounts see the
-            // vault's key names, as before the spaces, and never an object outside their own space.
-            vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                    .sid("DumpsIntoTheirAccountsSpace")
-                    .effect(Effect.ALLOW)
-                    .principals(dumpingAccounts.stream()
-                            .map(a -> (software.amazon.awscdk.services.iam.IPrincipal) new ArnPrincipal(a))
-                            .toList())
-                    .actions(List.of(
-                            "s3:PutObject",
-                            "s3:AbortMultipartUpload",
-                            "s3:GetObject",
-                            // Routing HEADs each backup's objects by version (issue 36, item 6): with a versionId,
-                            // GetObject and HeadObject need s3:GetObjectVersion
-                            // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
-                            "s3:GetObjectVersion",
-                            // No s3:PutObjectRetention (issue 37, item 4): a write that names a lock mode or date
-                            // needs it, so production's writers take the vault's default (COMPLIANCE, its
-                            // vaultRetentionDays) and cannot shorten it or choose GOVERNANCE.
-                            "s3:ListBucket",
-                            "s3:GetBucketObjectLockConfiguration"))
-                    .resources(List.of(vault.getBucketArn(), vault.arnForObjects(space + VaultKeys.DUMPS + "*")))
-                    .conditions(onlyTheirDumpRoles)
-                    .build());
-            // The change archives of the streamers deployed beside the dumps (issues 40 and 41): only the accounts
-            // with a streamed database may add to their spaces' changes/ and binlog/.
-            List<String> streamingAccounts = config.databases().values().stream()
-                    .filter(d -> d.dump() != null && d.dump().stream() != null)
-                    .map(d -> d.source().account())
-                    .distinct()
-                    .sorted()
-                    .toList();
-            if (!streamingAccounts.isEmpty()) {
-                vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                        .sid("StreamsIntoTheirAccountsSpace")
-                        .effect(Effect.ALLOW)
-                        .principals(streamingAccounts.stream()
-                                .map(a -> (software.amazon.awscdk.services.iam.IPrincipal) new ArnPrincipal(a))
-                                .toList())
-                        .actions(List.of(
-                                "s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectVersion"))
-                        .resources(List.of(
-                                vault.arnForObjects(space + VaultKeys.CHANGES + "*"),
-                                vault.arnForObjects(space + VaultKeys.BINLOG + "*")))
-                        .conditions(onlyTheirDumpRoles)
-                        .build());
-            }
-        }
-        // Nobody chooses the key of what lands in the accounts' spaces (issue 37, item 4): a dump written under a
-        // key production owns could be made unreadable later by disabling that key. A write that names a KMS key
-        // names the backup key; one that names another kind of encryption (SSE-S3, DSSE) or brings its own key
-        // (SSE-C, "Null" on the customer algorithm as in AWS's RCP example S3-Deny-SSE-C) is refused; one that
-        // names none takes the vault's default, the backup key. Conditions on the request's headers, which only
-        // CreateMultipartUpload and PutObject carry, so the parts of an upload (UploadPart, also s3:PutObject) pass.
-        String accountsSpaces = vault.arnForObjects(VaultUri.prefix(backup.vault()) + VaultKeys.ACCOUNTS + "*");
-        vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("DumpsOnlyUnderTheBackupKey")
-                .effect(Effect.DENY)
-                .principals(List.of(new software.amazon.awscdk.services.iam.AnyPrincipal()))
-                .actions(List.of("s3:PutObject"))
-                .resources(List.of(accountsSpaces))
-                .conditions(Map.of(
-                        "Null",
-                        Map.of("s3:x-amz-server-side-encryption-aws-kms-key-id", "false"),
-                        "StringNotEquals",
-                        Map.of("s3:x-amz-server-side-encryption-aws-kms-key-id", backup.kmsKeyArn())))
-                .build());
-        vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("DumpsOnlyUnderKms")
-                .effect(Effect.DENY)
-                .principals(List.of(new software.amazon.awscdk.services.iam.AnyPrincipal()))
-                .actions(List.of("s3:PutObject"))
-                .resources(List.of(accountsSpaces))
-                .conditions(Map.of(
-                        "Null", Map.of("s3:x-amz-server-side-encryption", "false"),
-                        "StringNotEquals", Map.of("s3:x-amz-server-side-encryption", "aws:kms")))
-                .build());
-        vault.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("NoCustomerProvidedKeys")
-                .effect(Effect.DENY)
-                .principals(List.of(new software.amazon.awscdk.services.iam.AnyPrincipal()))
-                .actions(List.of("s3:PutObject"))
-                .resources(List.of(vault.arnForObjects("*")))
-                .conditions(Map.of("Null", Map.of("s3:x-amz-server-side-encryption-customer-algorithm", "false")))
-                .build());
-
-        // S3 allows a bucket policy 20 KB
-        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/BucketRestrictions.html);
-        // a fleet that dumps from too many accounts is refused at synth, not at deploy.
-        getNode().addValidation(() -> {
-            if (vault.getPolicy() == null) {
-                return List.of();
-            }
-            int size;
-            try {
-                size = new com.fasterxml.jackson.databind.ObjectMapper()
-                        .writeValueAsString(
-                                resolve(vault.getPolicy().getDocument().toJSON()))
-                        .length();
-            } catch (java.io.IOException e) {
-                return List.of("the vault's bucket policy cannot be measured: " + e.getMessage());
-            }
-            return size <= VAULT_POLICY_AT_MOST
-                    ? List.of()
-                    : List.of("the vault's bucket policy would be " + size + " characters, more than the 20,480 S3"
-                            + " allows: the " + dumpingAccounts.size() + " accounts that dump are listed in it. Dump"
-                            + " from fewer accounts per deployment (snapshot copies have no such limit)");
-        });
-
         // How the verification and restore functions reach RDS, STS, Secrets Manager and the vault from their subnets.
         if (backup.network() != null) {
             LifeboatConfig.Network net = backup.network();
@@ -794,167 +577,14 @@ public final class BackupAccountStack extends Stack {
                     .build());
         }
 
-        // Alarms and the dashboard.
-        List<Alarm> all = new ArrayList<>();
-        for (Function f : List.of(snapshotStep, restoreFn, verifyStep, audit)) {
-            all.add(AlarmTopic.failedAtLeastOnce(
-                    this,
-                    f.getNode().getId() + "Errors",
-                    f.metricErrors(),
-                    "Lifeboat: " + f.getNode().getId() + " failed"));
-        }
-        all.add(AlarmTopic.failedAtLeastOnce(
-                this, "SnapshotPipelineFailed", snapshotPipeline.metricFailed(), "Lifeboat: a snapshot run failed"));
-        all.add(Alarm.Builder.create(this, "ScheduleFailed")
-                .metric(scheduleDeadLetters.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .statistic("Maximum")
-                        .period(Duration.minutes(5))
-                        .build()))
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("Lifeboat: a schedule (snapshot or verification fan-out, retention, sweeper, audit)"
-                        + " could not invoke its target after its retries; the firing is in the ScheduleDeadLetters"
-                        + " queue with the target's answer. Check the scheduler role and the function, then receive"
-                        + " and delete the message")
-                .build());
-        all.add(Alarm.Builder.create(this, "SnapshotPlanted")
-                .metric(Metric.Builder.create()
-                        .namespace(MetricNames.NAMESPACE)
-                        .metricName(MetricNames.SNAPSHOTS_PLANTED)
-                        .dimensionsMap(Map.of(MetricNames.DIMENSION_ACCOUNT, backup.account()))
-                        .statistic("Sum")
-                        .period(Duration.minutes(5))
-                        .build())
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("Lifeboat: a snapshot run found, under its own name in a source account, a snapshot"
-                        + " it did not make (another database's, or older than the run) and refused it as planted;"
-                        + " the failed run's message in the snapshot pipeline names the database and the snapshot")
-                .build());
-        Metric quota = Metric.Builder.create()
-                .namespace(MetricNames.NAMESPACE)
-                .metricName(MetricNames.SNAPSHOT_QUOTA_USED_RATIO)
-                .dimensionsMap(Map.of(
-                        MetricNames.DIMENSION_ACCOUNT, backup.account(), MetricNames.DIMENSION_REGION, backup.region()))
-                .statistic("Maximum")
-                .period(Duration.hours(1))
-                .build();
-        all.add(Alarm.Builder.create(this, "SnapshotQuotaNearLimit")
-                .metric(quota)
-                .threshold(0.8)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("Lifeboat: the backup account uses 80% of its manual snapshot quota")
-                .build());
-        all.add(AlarmTopic.failedAtLeastOnce(
-                this, "VerificationRunFailed", verification.metricFailed(), "Lifeboat: a verification run failed"));
-        // The fleet's freshness, judged by the audit from the copies and the vault's manifests and reports
-        // (issue 16: two alarms for any number of databases, where there were three per database). Dumps run in
-        // the source accounts, whose alarms production controls: their freshness is judged here too.
-        all.add(Alarm.Builder.create(this, "BackupsStale")
-                .metric(fleetCount(MetricNames.STALE_BACKUPS, backup.account()))
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                // A day without an audit is AuditFoundHighSeverity's to report.
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("Lifeboat: a database's newest snapshot copy or dump is older than its"
-                        + " schedules.maxAge, or it has none; the audit function's output names which")
-                .build());
-        all.add(Alarm.Builder.create(this, "BackupsUnverified")
-                .metric(fleetCount(MetricNames.UNVERIFIED_DATABASES, backup.account()))
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription("Lifeboat: a database with scheduled verifications has had none pass within"
-                        + " audit.verifiedWithinDays; the audit function's output names which")
-                .build());
-        Metric highFindings = Metric.Builder.create()
-                .namespace(MetricNames.NAMESPACE)
-                .metricName(MetricNames.AUDIT_FINDINGS)
-                .dimensionsMap(Map.of(MetricNames.DIMENSION_SEVERITY, "HIGH"))
-                .statistic("Maximum")
-                .period(Duration.days(1))
-                .build();
-        all.add(Alarm.Builder.create(this, "AuditFoundHighSeverity")
-                .metric(highFindings)
-                .threshold(1)
-                .evaluationPeriods(1)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                // No audit in a day is as bad as a finding: nobody is looking.
-                .treatMissingData(TreatMissingData.BREACHING)
-                .alarmDescription("Lifeboat: the audit found a high-severity problem (an unprotected database,"
-                        + " deletion protection off, no automated backups, a stale backup), or did not run for a"
-                        + " day; its findings are in the lifeboat-audit function's log and output")
-                .build());
-        all.forEach(a -> a.addAlarmAction(new SnsAction(alarms)));
-        Dashboard.Builder.create(this, "Dashboard")
-                .dashboardName("Lifeboat")
-                .widgets(List.of(
-                        List.of(perDatabase(
-                                "Recovery point, worst of the day (minutes of data a loss would cost; from the audit)",
-                                MetricNames.RECOVERY_POINT_AGE_MINUTES,
-                                "Maximum")),
-                        List.of(
-                                perDatabase("Dump bytes", MetricNames.DUMP_BYTES, "Average"),
-                                GraphWidget.Builder.create()
-                                        .title("Snapshot quota used")
-                                        .left(List.of(quota))
-                                        .build()),
-                        List.of(
-                                perDatabase(
-                                        "Verified backup age (hours)",
-                                        MetricNames.VERIFIED_BACKUP_AGE_HOURS,
-                                        "Minimum"),
-                                perDatabase(
-                                        "Measured recovery time (s): restores and verification runs",
-                                        MetricNames.RECOVERY_SECONDS,
-                                        "Average"),
-                                perDatabase(
-                                        "Verifications passed (1) / failed (0)",
-                                        MetricNames.VERIFICATION_SUCCESS,
-                                        "Minimum")),
-                        List.of(
-                                GraphWidget.Builder.create()
-                                        .title("Stale and unverified databases (audit)")
-                                        .left(List.of(
-                                                fleetCount(MetricNames.STALE_BACKUPS, backup.account()),
-                                                fleetCount(MetricNames.UNVERIFIED_DATABASES, backup.account())))
-                                        .build(),
-                                perDatabase("Runs started by the fan-out", MetricNames.RUNS_STARTED, "Sum"),
-                                GraphWidget.Builder.create()
-                                        .title("Snapshot runs waiting for room (steps per 15 min)")
-                                        .left(List.of(Metric.Builder.create()
-                                                .namespace(MetricNames.NAMESPACE)
-                                                .metricName(MetricNames.SNAPSHOT_RUNS_QUEUED)
-                                                .dimensionsMap(Map.of(
-                                                        MetricNames.DIMENSION_ACCOUNT,
-                                                        backup.account(),
-                                                        MetricNames.DIMENSION_REGION,
-                                                        backup.region()))
-                                                .statistic("Sum")
-                                                .period(Duration.minutes(15))
-                                                .build()))
-                                        .build()),
-                        List.of(GraphWidget.Builder.create()
-                                .title("Audit findings by severity")
-                                .left(List.of(
-                                        highFindings,
-                                        Metric.Builder.create()
-                                                .namespace(MetricNames.NAMESPACE)
-                                                .metricName(MetricNames.AUDIT_FINDINGS)
-                                                .dimensionsMap(Map.of(MetricNames.DIMENSION_SEVERITY, "MEDIUM"))
-                                                .statistic("Maximum")
-                                                .period(Duration.hours(6))
-                                                .build()))
-                                .build())))
-                .build();
+        BackupAlarms.create(
+                this,
+                backup,
+                alarms,
+                List.of(snapshotStep, restoreFn, verifyStep, audit),
+                snapshotPipeline,
+                scheduleDeadLetters,
+                verification);
     }
 
     /** The verification run's check on the Fargate task; a failure there goes back to the step function to clean up. */
@@ -1082,37 +712,6 @@ public final class BackupAccountStack extends Stack {
         return List.copyOf(accounts);
     }
 
-    /** A count the audit publishes for the whole fleet, its latest value in the last 6 hours. */
-    private static Metric fleetCount(String name, String account) {
-        return Metric.Builder.create()
-                .namespace(MetricNames.NAMESPACE)
-                .metricName(name)
-                .dimensionsMap(Map.of(MetricNames.DIMENSION_ACCOUNT, account))
-                .statistic("Maximum")
-                .period(Duration.hours(6))
-                .build();
-    }
-
-    /**
-     * A graph of {@code metric} for every database (or job) that publishes it: a SEARCH expression, so the
-     * dashboard's size does not grow with the fleet (issue 16); CloudWatch shows at most 500 series in one graph.
-     */
-    private static GraphWidget perDatabase(String title, String metric, String statistic) {
-        return GraphWidget.Builder.create()
-                .title(title)
-                .left(List.of(software.amazon.awscdk.services.cloudwatch.MathExpression.Builder.create()
-                        .expression("SEARCH('{" + MetricNames.NAMESPACE + ","
-                                + (metric.equals(MetricNames.RUNS_STARTED)
-                                        ? MetricNames.DIMENSION_JOB
-                                        : MetricNames.DIMENSION_DATABASE)
-                                + "} MetricName=\"" + metric + "\"', '"
-                                + statistic + "', 86400)")
-                        .label("")
-                        .period(Duration.days(1))
-                        .build()))
-                .build();
-    }
-
     private void schedule(String name, String expression, String target, Role role, String input) {
         CfnSchedule.Builder.create(this, "Schedule-" + name)
                 .name("lifeboat-" + name)
@@ -1133,9 +732,6 @@ public final class BackupAccountStack extends Stack {
                         .build())
                 .build();
     }
-
-    /** S3's 20 KB for a bucket policy, less a margin for what CloudFormation resolves longer than CDK's tokens. */
-    static final int VAULT_POLICY_AT_MOST = 19_000;
 
     public Bucket vault() {
         return vault;

@@ -79,7 +79,8 @@ final class FargateDumps {
 
         LambdaInvoke route = LambdaInvoke.Builder.create(scope, "WhereDoesItRun")
                 .lambdaFunction(fn)
-                .payload(TaskInput.fromObject(Map.of("route", true, "database", JsonPath.stringAt("$.database"))))
+                .payload(TaskInput.fromObject(
+                        new java.util.TreeMap<>(Map.of("route", true, "database", JsonPath.stringAt("$.database")))))
                 .resultSelector(Map.of("runOn", JsonPath.stringAt("$.Payload.runOn")))
                 .resultPath("$.route")
                 .build();
@@ -91,8 +92,9 @@ final class FargateDumps {
                 .build());
         LambdaInvoke inLambda = LambdaInvoke.Builder.create(scope, "DumpInLambda")
                 .lambdaFunction(fn)
-                .payload(TaskInput.fromObject(
-                        Map.of("databases", JsonPath.listAt("$.databases"), "runId", JsonPath.stringAt("$.runId"))))
+                // Sorted, so the state machine's definition is the same string from one synth to the next.
+                .payload(TaskInput.fromObject(new java.util.TreeMap<>(
+                        Map.of("databases", JsonPath.listAt("$.databases"), "runId", JsonPath.stringAt("$.runId")))))
                 .resultPath(JsonPath.DISCARD)
                 .build();
         // dumpConcurrency throttles the function; a throttled run waits its turn, as Lambda's own queue of

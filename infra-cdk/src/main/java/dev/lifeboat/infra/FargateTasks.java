@@ -131,7 +131,9 @@ final class FargateTasks {
 
     /** {@code environment} with the tasks' metrics written to standard output, where the awslogs driver takes them. */
     static Map<String, String> withMetricsToStandardOutput(Map<String, String> environment) {
-        Map<String, String> out = new java.util.LinkedHashMap<>(environment);
+        // Sorted: a Map.of iterates in an order that changes from one JVM to the next, and a task definition's
+        // environment is a list, so another order would be a new revision on every deploy.
+        Map<String, String> out = new java.util.TreeMap<>(environment);
         out.put("AWS_EMF_ENVIRONMENT", dev.lifeboat.protocol.MetricNames.EMF_ENVIRONMENT_OF_TASKS);
         return out;
     }

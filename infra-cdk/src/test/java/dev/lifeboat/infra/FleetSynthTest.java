@@ -191,7 +191,7 @@ class FleetSynthTest {
         Path out = Path.of("target", "fleet");
         Files.createDirectories(out);
         Files.writeString(out.resolve("vault-policy-300-accounts.txt"), size + " characters\n");
-        assertThat(size).isLessThanOrEqualTo(BackupAccountStack.VAULT_POLICY_AT_MOST);
+        assertThat(size).isLessThanOrEqualTo(VaultBucket.VAULT_POLICY_AT_MOST);
     }
 
     /** Issue 16: the databases of one source instance share a schedule and dump one after another. */
