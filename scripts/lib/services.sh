@@ -356,6 +356,15 @@ synth_and_lint() {
   ( cd "$LIFEBOAT_ROOT/infra-cdk"
     npm ci --silent --no-audit --no-fund >/dev/null
     CDK_DISABLE_VERSION_CHECK=true npx cdk synth -q --no-notices --no-version-reporting -o cdk.out >/dev/null )
+  # The same synth in another JVM must say the same (a Map.of iterates in another order in each JVM: a list or a
+  # string built from one changes from deploy to deploy). Objects compare with their keys sorted, as CloudFormation
+  # compares them.
+  rm -rf "$LIFEBOAT_ROOT/infra-cdk/target/cdk.out.again"
+  ( cd "$LIFEBOAT_ROOT/infra-cdk"
+    CDK_DISABLE_VERSION_CHECK=true npx cdk synth -q --no-notices --no-version-reporting -o target/cdk.out.again \
+      >/dev/null )
+  python3 "$LIFEBOAT_ROOT/scripts/same-templates.py" "$LIFEBOAT_ROOT/infra-cdk/cdk.out" \
+    "$LIFEBOAT_ROOT/infra-cdk/target/cdk.out.again" || die "two synths of one lifeboat.yml differ (above)"
   ensure_lint_tools
   local rc=0
   "$LIFEBOAT_CACHE/tools-venv/bin/cfn-lint" "$LIFEBOAT_ROOT"/infra-cdk/cdk.out/*.template.json || rc=$?
