@@ -30,7 +30,6 @@ import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.DockerImageCode;
 import software.amazon.awscdk.services.lambda.DockerImageFunction;
@@ -40,7 +39,6 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
-import software.amazon.awscdk.services.scheduler.CfnSchedule;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -72,9 +70,6 @@ public final class BackupAccountStack extends Stack {
     private final Key key;
     private final Topic alarms;
     private final Key alarmKey;
-    /** Where a schedule's firing goes when it cannot invoke its target; ScheduleFailed watches it. */
-    private Queue scheduleDeadLetters;
-
     private final StateMachine snapshotPipeline;
 
     public BackupAccountStack(
@@ -460,40 +455,16 @@ public final class BackupAccountStack extends Stack {
                             .build());
         }
 
-        // One schedule per database and job, from lifeboat.yml.
-        Role schedulerRole = Role.Builder.create(this, "SchedulerRole")
-                .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
-                .build();
-        // A firing that cannot invoke its target (a removed permission, a throttled or deleted function) is not
-        // dropped in silence (issue 37, item 3): after its retries, EventBridge Scheduler sends it, as the schedule's
-        // execution role, to this queue
-        // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html:
-        // the role needs sqs:SendMessage), and ScheduleFailed alarms while the queue holds one. Encrypted with the
-        // notifications key; the role may use it to send, nothing else.
-        scheduleDeadLetters = Queue.Builder.create(this, "ScheduleDeadLetters")
-                .encryption(QueueEncryption.KMS)
-                .encryptionMasterKey(alarmKey)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-        scheduleDeadLetters.grantSendMessages(schedulerRole);
+        // One schedule per database and job, from lifeboat.yml; a firing that cannot invoke its target goes to a
+        // dead-letter queue an alarm watches (BackupSchedules).
+        BackupSchedules schedules = BackupSchedules.create(this, alarmKey);
+        Role schedulerRole = schedules.role();
         // Retention: each database's GFS counts applied to its copies, daily.
         snapshotStep.grantInvoke(schedulerRole);
-        schedule(
-                "retention",
-                "cron(30 5 * * ? *)",
-                snapshotStep.getFunctionArn(),
-                schedulerRole,
-                "{\"action\": \"prune\"}");
+        schedules.add("retention", "cron(30 5 * * ? *)", snapshotStep.getFunctionArn(), "{\"action\": \"prune\"}");
         // The sweeper: verification instances a crashed run left behind, once they expire.
         verifyStep.grantInvoke(schedulerRole);
-        schedule(
-                "verification-sweeper",
-                "rate(6 hours)",
-                verifyStep.getFunctionArn(),
-                schedulerRole,
-                "{\"action\": \"sweep\"}");
+        schedules.add("verification-sweeper", "rate(6 hours)", verifyStep.getFunctionArn(), "{\"action\": \"sweep\"}");
         // The fleet's schedules (issue 16): one per job and expression in use, whatever the number of databases;
         // each firing fans out (the snapshot step's "fanout") to the runs of every database on that expression.
         // By the machines' fixed names, not references: the pipeline already refers to this function.
@@ -501,38 +472,7 @@ public final class BackupAccountStack extends Stack {
                 .getRole()
                 .attachInlinePolicy(
                         Iam.policy(this, "FanOutPolicy", Policies.fanOut(backup.account(), backup.region())));
-        Map<String, java.util.SortedSet<String>> expressions = new java.util.TreeMap<>();
-        for (LifeboatConfig.Database db : config.databases().values()) {
-            if (db.schedules().snapshot() != null) {
-                expressions
-                        .computeIfAbsent("snapshot", k -> new java.util.TreeSet<>())
-                        .add(db.schedules().snapshot());
-            }
-            if (db.schedules().verify() != null) {
-                expressions
-                        .computeIfAbsent("verify", k -> new java.util.TreeSet<>())
-                        .add(db.schedules().verify());
-            }
-        }
-        expressions.forEach((job, set) -> {
-            for (String expression : set) {
-                var input = new com.fasterxml.jackson.databind.ObjectMapper()
-                        .createObjectNode()
-                        .put(StepProtocol.ACTION, StepProtocol.FANOUT)
-                        .put("job", job)
-                        .put("schedule", expression)
-                        .put("runId", "<aws.scheduler.scheduled-time>");
-                schedule(
-                        job + "-"
-                                + dev.lifeboat.core.stream.Sha256.hex(
-                                                expression.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                                        .substring(0, 10),
-                        expression,
-                        snapshotStep.getFunctionArn(),
-                        schedulerRole,
-                        input.toString());
-            }
-        });
+        schedules.fanOuts(config, snapshotStep.getFunctionArn());
 
         // The audit (issue 12): the accounts checked for the incident's failure modes on a schedule, and every
         // destructive call the source accounts forward answered with the newest backups and how to restore them.
@@ -554,10 +494,10 @@ public final class BackupAccountStack extends Stack {
         alarms.grantPublish(audit);
         alarmKey.grant(audit.getRole(), "kms:Decrypt", "kms:GenerateDataKey*");
         audit.grantInvoke(schedulerRole);
-        schedule("audit", config.audit().schedule(), audit.getFunctionArn(), schedulerRole, "{\"action\": \"audit\"}");
+        schedules.add("audit", config.audit().schedule(), audit.getFunctionArn(), "{\"action\": \"audit\"}");
         // The dead man's switch (issue 37): a daily report to the alarm subscribers, so a silenced alarm path is
         // noticed by its silence.
-        schedule("digest", "cron(0 8 * * ? *)", audit.getFunctionArn(), schedulerRole, "{\"action\": \"digest\"}");
+        schedules.add("digest", "cron(0 8 * * ? *)", audit.getFunctionArn(), "{\"action\": \"digest\"}");
         if (incidents != null) {
             // EventBridge itself writes an undelivered event to the target's dead-letter queue, as
             // events.amazonaws.com: the key of an encrypted queue must admit it
@@ -583,7 +523,7 @@ public final class BackupAccountStack extends Stack {
                 alarms,
                 List.of(snapshotStep, restoreFn, verifyStep, audit),
                 snapshotPipeline,
-                scheduleDeadLetters,
+                schedules.deadLetters(),
                 verification);
     }
 
@@ -710,27 +650,6 @@ public final class BackupAccountStack extends Stack {
                 .sorted()
                 .forEach(accounts::add);
         return List.copyOf(accounts);
-    }
-
-    private void schedule(String name, String expression, String target, Role role, String input) {
-        CfnSchedule.Builder.create(this, "Schedule-" + name)
-                .name("lifeboat-" + name)
-                .scheduleExpression(expression)
-                .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder()
-                        .mode("OFF")
-                        .build())
-                .target(CfnSchedule.TargetProperty.builder()
-                        .arn(target)
-                        .roleArn(role.getRoleArn())
-                        .input(input)
-                        .retryPolicy(CfnSchedule.RetryPolicyProperty.builder()
-                                .maximumRetryAttempts(3)
-                                .build())
-                        .deadLetterConfig(CfnSchedule.DeadLetterConfigProperty.builder()
-                                .arn(scheduleDeadLetters.getQueueArn())
-                                .build())
-                        .build())
-                .build();
     }
 
     public Bucket vault() {
