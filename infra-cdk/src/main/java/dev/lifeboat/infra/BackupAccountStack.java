@@ -200,72 +200,7 @@ public final class BackupAccountStack extends Stack {
         // The restore log (issue 14): each restore's recovery time by phase, added under restores/, never deleted.
         vault.grantPut(restoreFn, VaultUri.prefix(backup.vault()) + VaultKeys.RESTORES + "*");
         // How the verification and restore functions reach RDS, STS, Secrets Manager and the vault from their subnets.
-        if (backup.network() != null) {
-            LifeboatConfig.Network net = backup.network();
-            VpcEgress.create(
-                    this,
-                    "BackupNetwork",
-                    net.egress(),
-                    backup.region(),
-                    net.vpcId(),
-                    net.subnetIds(),
-                    net.securityGroupIds(),
-                    new VpcEgress.Need(
-                            List.of("s3", "rds", "sts", "secretsmanager"),
-                            Map.of(
-                                    "s3",
-                                    List.of(
-                                            new Policies.Statement(
-                                                    "OnlyTheVault",
-                                                    "Allow",
-                                                    // Restores and verification read dumps by version id
-                                                    // (s3:GetObjectVersion, as their roles' grantRead allows).
-                                                    List.of(
-                                                            "s3:GetObject",
-                                                            "s3:GetObjectVersion",
-                                                            "s3:ListBucket",
-                                                            "s3:PutObject"),
-                                                    List.of(vault.getBucketArn(), vault.arnForObjects("*")),
-                                                    Map.of(),
-                                                    List.of("*")),
-                                            new Policies.Statement(
-                                                    "TheDeployedConfiguration",
-                                                    "Allow",
-                                                    List.of("s3:GetObject"),
-                                                    List.of(configDocument.objectArn()),
-                                                    Map.of(),
-                                                    List.of("*"))),
-                                    "secretsmanager",
-                                    List.of(
-                                            new Policies.Statement(
-                                                    "OnlyTheVerificationSecrets",
-                                                    "Allow",
-                                                    List.of(
-                                                            "secretsmanager:CreateSecret",
-                                                            "secretsmanager:PutSecretValue",
-                                                            "secretsmanager:DeleteSecret",
-                                                            "secretsmanager:TagResource",
-                                                            "secretsmanager:GetSecretValue"),
-                                                    List.of("arn:aws:secretsmanager:" + backup.region() + ":"
-                                                            + backup.account() + ":secret:lifeboat/verification/*"),
-                                                    Map.of(),
-                                                    List.of("*")),
-                                            // The restore function's targets' logins and the passwords it keeps
-                                            // (Policies.restoreRole), in this Region: an endpoint serves its own.
-                                            new Policies.Statement(
-                                                    "TheRestoresSecrets",
-                                                    "Allow",
-                                                    List.of(
-                                                            "secretsmanager:GetSecretValue",
-                                                            "secretsmanager:CreateSecret",
-                                                            "secretsmanager:PutSecretValue"),
-                                                    restoreAccounts(config, backup.account()).stream()
-                                                            .map(a -> "arn:aws:secretsmanager:" + backup.region() + ":"
-                                                                    + a + ":secret:" + Policies.RESTORE_SECRETS + "*")
-                                                            .toList(),
-                                                    Map.of(),
-                                                    List.of("*"))))));
-        }
+        BackupNetwork.create(this, config, vault, configDocument);
 
         // The snapshot pipeline: invoke a step, wait as long as it says, again until done.
         LambdaInvoke step = LambdaInvoke.Builder.create(this, "AdvanceRun")
@@ -643,7 +578,7 @@ public final class BackupAccountStack extends Stack {
     }
 
     /** The accounts whose lifeboat/restore/ secrets a restore may read: the backup account and each source account. */
-    private static List<String> restoreAccounts(LifeboatConfig config, String backupAccount) {
+    static List<String> restoreAccounts(LifeboatConfig config, String backupAccount) {
         java.util.LinkedHashSet<String> accounts = new java.util.LinkedHashSet<>(List.of(backupAccount));
         config.databases().values().stream()
                 .map(d -> d.source().account())
