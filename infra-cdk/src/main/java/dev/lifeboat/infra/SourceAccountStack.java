@@ -13,22 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
-import software.amazon.awscdk.services.ec2.CfnSecurityGroup;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
-import software.amazon.awscdk.services.ec2.SecurityGroup;
-import software.amazon.awscdk.services.ec2.Subnet;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
-import software.amazon.awscdk.services.ec2.Vpc;
-import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
@@ -234,69 +228,12 @@ public final class SourceAccountStack extends Stack {
     /** The dump function inside the databases' VPC: reads their secrets, adds objects to the vault, nothing more. */
     private void dumpFunction(LifeboatConfig config, String region, List<LifeboatConfig.Database> dumped, Path root) {
         LifeboatConfig.DumpSettings first = dumped.getFirst().dump();
-        var vpc = Vpc.fromVpcAttributes(
-                this,
-                "DatabaseVpc",
-                VpcAttributes.builder()
-                        .vpcId(first.vpcId())
-                        .availabilityZones(Fn.getAzs())
-                        .build());
-        List<ISubnet> subnets = new ArrayList<>();
-        List<ISecurityGroup> groups = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (LifeboatConfig.Database d : dumped) {
-            for (String s : d.dump().subnetIds()) {
-                if (seen.add(s)) {
-                    subnets.add(Subnet.fromSubnetId(this, "Subnet-" + s, s));
-                }
-            }
-            for (String g : d.dump().securityGroupIds()) {
-                if (seen.add(g)) {
-                    groups.add(SecurityGroup.fromSecurityGroupId(this, "Sg-" + g, g));
-                }
-            }
-        }
-        List<String> subnetIds = dumped.stream()
-                .flatMap(d -> d.dump().subnetIds().stream())
-                .distinct()
-                .toList();
-        List<String> groupIds = dumped.stream()
-                .flatMap(d -> d.dump().securityGroupIds().stream())
-                .distinct()
-                .toList();
-        if (groupIds.isEmpty()) {
-            // No security group configured: one of its own, that lets out only HTTPS (to AWS, through the NAT
-            // gateway or the endpoints) and each database's port (to the database's group when it is named).
-            List<CfnSecurityGroup.EgressProperty> out = new ArrayList<>();
-            out.add(CfnSecurityGroup.EgressProperty.builder()
-                    .ipProtocol("tcp")
-                    .fromPort(443)
-                    .toPort(443)
-                    .cidrIp("0.0.0.0/0")
-                    .description("HTTPS to the AWS APIs")
-                    .build());
-            Set<String> ports = new LinkedHashSet<>();
-            for (LifeboatConfig.Database d : dumped) {
-                int port =
-                        d.dump().port() != null ? d.dump().port() : d.engine().defaultPort();
-                String to = d.dump().databaseSecurityGroupId();
-                if (ports.add(port + "/" + to)) {
-                    var rule = CfnSecurityGroup.EgressProperty.builder()
-                            .ipProtocol("tcp")
-                            .fromPort(port)
-                            .toPort(port)
-                            .description("the database");
-                    out.add((to != null ? rule.destinationSecurityGroupId(to) : rule.cidrIp("0.0.0.0/0")).build());
-                }
-            }
-            CfnSecurityGroup own = CfnSecurityGroup.Builder.create(this, "DumpFunctionSecurityGroup")
-                    .vpcId(first.vpcId())
-                    .groupDescription("Lifeboat: the dump function; HTTPS and the databases' ports out, nothing in")
-                    .securityGroupEgress(out)
-                    .build();
-            groups.add(SecurityGroup.fromSecurityGroupId(this, "Sg-own", own.getAttrGroupId()));
-            groupIds = List.of(own.getAttrGroupId());
-        }
+        DumpNetwork network = DumpNetwork.create(this, dumped);
+        var vpc = network.vpc();
+        List<ISubnet> subnets = network.subnets();
+        List<ISecurityGroup> groups = network.groups();
+        List<String> subnetIds = network.subnetIds();
+        List<String> groupIds = network.groupIds();
         boolean fargate = dumped.stream().anyMatch(d -> d.dump().mayRunOnFargate());
         if (fargate && first.egress() != null && first.egress().mode() == LifeboatConfig.Egress.Kind.ENDPOINTS) {
             throw new IllegalArgumentException("databases." + dumped.getFirst().id() + ".dump.runOn: a Fargate task"
