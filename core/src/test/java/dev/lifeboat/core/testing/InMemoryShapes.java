@@ -6,9 +6,12 @@ import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.DatabaseShapes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,15 +19,20 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The shape calls of RDS and EC2 in memory, for the restore's decisions; the AWS adapter is proven against moto
- * (AwsDatabaseShapesIT). It keeps the documented rules a restore could trip over: ModifyDBParameterGroup takes at most
- * 20 parameters and refuses one its family does not know ("Could not find parameter with name"); a group, subnet group
- * or security group name is unique in its place; DescribeEngineDefaultParameters answers only for families given
- * here (others: the Region cannot answer, like moto).
+ * The shape calls of RDS and EC2 in memory, for the restore's decisions; it keeps the port's contract as the AWS
+ * adapter does (ShapesContract: InMemoryShapesContractTest here, AwsDatabaseShapesContractIT against moto). It keeps
+ * the documented rules a restore could trip over: ModifyDBParameterGroup takes at most 20 parameters and refuses one
+ * its family does not know ("Could not find parameter with name"); a group, subnet group or security group name is
+ * unique in its place, and DB parameter groups and DB cluster parameter groups are apart; EC2 describes a security
+ * group's rules of one protocol and port range as one permission; DescribeEngineDefaultParameters answers only for
+ * families given here (others: the Region cannot answer, like moto).
  */
 public final class InMemoryShapes implements DatabaseShapes {
     public final Map<String, DatabaseShape> databases = new HashMap<>();
     public final Map<String, DatabaseShape.ParameterGroup> parameterGroups = new HashMap<>();
+    /** DB cluster parameter groups: RDS keeps them apart from DB parameter groups, a name may be in both. */
+    public final Map<String, DatabaseShape.ParameterGroup> clusterParameterGroups = new HashMap<>();
+
     public final Map<String, Map<String, String>> createdTags = new HashMap<>();
     public final Map<String, Set<String>> familyParameters = new HashMap<>();
     public final Set<String> optionGroups = new HashSet<>();
@@ -37,7 +45,7 @@ public final class InMemoryShapes implements DatabaseShapes {
     public final List<String> calls = new ArrayList<>();
     private int nextGroup = 1;
 
-    private static String key(Location where, String name) {
+    static String key(Location where, String name) {
         return where + "/" + name;
     }
 
@@ -57,9 +65,18 @@ public final class InMemoryShapes implements DatabaseShapes {
         return Optional.ofNullable(databases.get(key(where, identifier)));
     }
 
+    private Map<String, DatabaseShape.ParameterGroup> groupsOf(DbKind kind) {
+        return kind == DbKind.CLUSTER ? clusterParameterGroups : parameterGroups;
+    }
+
+    /** The key of a parameter group's tags in {@link #createdTags}. */
+    static String parameterGroupKey(Location where, DbKind kind, String name) {
+        return key(where, (kind == DbKind.CLUSTER ? "cluster-pg:" : "") + name);
+    }
+
     @Override
     public Optional<DatabaseShape.ParameterGroup> parameterGroup(Location where, DbKind kind, String name) {
-        return Optional.ofNullable(parameterGroups.get(key(where, name)));
+        return Optional.ofNullable(groupsOf(kind).get(key(where, name)));
     }
 
     @Override
@@ -77,7 +94,14 @@ public final class InMemoryShapes implements DatabaseShapes {
             List<DatabaseShape.Parameter> parameters,
             Map<String, String> tags) {
         calls.add("CreateDBParameterGroup " + name);
-        if (parameterGroups.containsKey(key(where, name))) {
+        DatabaseShape.ParameterGroup there = groupsOf(kind).get(key(where, name));
+        if (there != null) {
+            // Another call of the same restore made it meanwhile, with the same values: it counts as made. A group of
+            // that name with other values is not changed (nothing here modifies what exists).
+            if (there.family().equals(family)
+                    && there.values().equals(new DatabaseShape.ParameterGroup(name, family, parameters).values())) {
+                return;
+            }
             throw new IllegalStateException("DBParameterGroupAlreadyExists: " + name);
         }
         Set<String> known = familyParameters.get(family);
@@ -91,8 +115,8 @@ public final class InMemoryShapes implements DatabaseShapes {
                 }
             }
         }
-        parameterGroups.put(key(where, name), new DatabaseShape.ParameterGroup(name, family, parameters));
-        createdTags.put(key(where, name), Map.copyOf(tags));
+        groupsOf(kind).put(key(where, name), new DatabaseShape.ParameterGroup(name, family, parameters));
+        createdTags.put(parameterGroupKey(where, kind, name), Map.copyOf(tags));
     }
 
     public final Map<String, List<DatabaseShape.Option>> optionGroupOptions = new HashMap<>();
@@ -108,6 +132,11 @@ public final class InMemoryShapes implements DatabaseShapes {
             Map<String, String> tags) {
         calls.add("CreateOptionGroup " + name + " " + engine + " " + majorVersion);
         if (!optionGroups.add(key(where, name))) {
+            // Made meanwhile by another call of the same restore with the same options: it counts as made. One with
+            // other options is not changed.
+            if (List.copyOf(options).equals(optionGroupOptions.get(key(where, name)))) {
+                return;
+            }
             throw new IllegalStateException("OptionGroupAlreadyExistsFault: " + name);
         }
         optionGroupOptions.put(key(where, name), List.copyOf(options));
@@ -130,9 +159,44 @@ public final class InMemoryShapes implements DatabaseShapes {
         return subnets == null ? Optional.empty() : Optional.of(new TreeSet<>(subnets));
     }
 
+    /** As EC2 describes them: the rules of one protocol and port range as one permission, each source once. */
     @Override
     public Optional<DatabaseShape.SecurityGroup> securityGroup(Location where, String groupId) {
-        return Optional.ofNullable(securityGroups.get(key(where, groupId)));
+        return Optional.ofNullable(securityGroups.get(key(where, groupId)))
+                .map(g -> new DatabaseShape.SecurityGroup(
+                        g.id(),
+                        g.name(),
+                        g.description(),
+                        g.vpcId(),
+                        asDescribed(g.ingress()),
+                        asDescribed(g.egress())));
+    }
+
+    private static List<DatabaseShape.Rule> asDescribed(List<DatabaseShape.Rule> rules) {
+        Map<List<Object>, List<Set<String>>> byPorts = new LinkedHashMap<>();
+        for (DatabaseShape.Rule r : rules) {
+            List<Set<String>> sources = byPorts.computeIfAbsent(
+                    Arrays.asList(r.protocol(), r.fromPort(), r.toPort()),
+                    k -> List.of(
+                            new LinkedHashSet<>(),
+                            new LinkedHashSet<>(),
+                            new LinkedHashSet<>(),
+                            new LinkedHashSet<>()));
+            sources.get(0).addAll(r.ipv4Ranges());
+            sources.get(1).addAll(r.ipv6Ranges());
+            sources.get(2).addAll(r.groupIds());
+            sources.get(3).addAll(r.prefixListIds());
+        }
+        List<DatabaseShape.Rule> out = new ArrayList<>();
+        byPorts.forEach((k, s) -> out.add(new DatabaseShape.Rule(
+                (String) k.get(0),
+                (Integer) k.get(1),
+                (Integer) k.get(2),
+                List.copyOf(s.get(0)),
+                List.copyOf(s.get(1)),
+                List.copyOf(s.get(2)),
+                List.copyOf(s.get(3)))));
+        return out;
     }
 
     @Override
@@ -166,10 +230,10 @@ public final class InMemoryShapes implements DatabaseShapes {
     public void createSubnetGroup(
             Location where, String name, String description, Collection<String> subnetIds, Map<String, String> tags) {
         calls.add("CreateDBSubnetGroup " + name);
-        if (subnetGroups.putIfAbsent(key(where, name), List.copyOf(subnetIds)) != null) {
-            throw new IllegalStateException("DBSubnetGroupAlreadyExists: " + name);
+        // One of that name counts as made, left as it is (DBSubnetGroupAlreadyExists): the caller checks its subnets.
+        if (subnetGroups.putIfAbsent(key(where, name), List.copyOf(subnetIds)) == null) {
+            createdTags.put(key(where, name), Map.copyOf(tags));
         }
-        createdTags.put(key(where, name), Map.copyOf(tags));
     }
 
     @Override
@@ -186,8 +250,9 @@ public final class InMemoryShapes implements DatabaseShapes {
     public String createSecurityGroup(
             Location where, String vpcId, String name, String description, Map<String, String> tags) {
         calls.add("CreateSecurityGroup " + name);
-        if (securityGroupNamed(where, vpcId, name).isPresent()) {
-            throw new IllegalStateException("InvalidGroup.Duplicate: " + name);
+        Optional<String> meanwhile = securityGroupNamed(where, vpcId, name);
+        if (meanwhile.isPresent()) {
+            return meanwhile.get(); // InvalidGroup.Duplicate: made by another call of the same restore
         }
         String id = String.format("sg-new%013d", nextGroup++);
         DatabaseShape.Rule allowAll = new DatabaseShape.Rule("-1", null, null, List.of("0.0.0.0/0"), null, null, null);
@@ -202,6 +267,9 @@ public final class InMemoryShapes implements DatabaseShapes {
     public void setRules(
             Location where, String groupId, List<DatabaseShape.Rule> ingress, List<DatabaseShape.Rule> egress) {
         DatabaseShape.SecurityGroup g = securityGroups.get(key(where, groupId));
+        if (g == null) {
+            throw new IllegalStateException("InvalidGroup.NotFound: " + groupId);
+        }
         List<DatabaseShape.Rule> in = new ArrayList<>(g.ingress());
         ingress.stream().filter(r -> !in.contains(r)).forEach(in::add);
         List<DatabaseShape.Rule> out = new ArrayList<>(g.egress());
@@ -211,7 +279,9 @@ public final class InMemoryShapes implements DatabaseShapes {
             out.removeIf(r -> "-1".equals(r.protocol()) && r.ipv4Ranges().contains("0.0.0.0/0"));
         }
         egress.stream().filter(r -> !out.contains(r)).forEach(out::add);
-        for (DatabaseShape.Rule r : in) {
+        // AuthorizeSecurityGroupIngress and AuthorizeSecurityGroupEgress alike refuse a rule naming a group that does
+        // not exist (InvalidGroup.NotFound).
+        for (DatabaseShape.Rule r : concat(in, out)) {
             for (String ref : r.groupIds()) {
                 if (!securityGroups.containsKey(key(where, ref))) {
                     throw new IllegalStateException("InvalidGroup.NotFound: " + ref);
@@ -221,5 +291,11 @@ public final class InMemoryShapes implements DatabaseShapes {
         securityGroups.put(
                 key(where, groupId),
                 new DatabaseShape.SecurityGroup(g.id(), g.name(), g.description(), g.vpcId(), in, out));
+    }
+
+    private static List<DatabaseShape.Rule> concat(List<DatabaseShape.Rule> a, List<DatabaseShape.Rule> b) {
+        List<DatabaseShape.Rule> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }
