@@ -4,10 +4,12 @@ import dev.lifeboat.adapters.aws.AccountCredentials;
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.InvalidInputException;
+import dev.lifeboat.core.error.RefusedException;
 import dev.lifeboat.core.model.DatabaseShape;
 import dev.lifeboat.core.model.DbKind;
 import dev.lifeboat.core.model.Location;
 import dev.lifeboat.core.port.DatabaseShapes;
+import dev.lifeboat.protocol.Param;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -387,9 +389,23 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
                         .tags(rdsTags(tags)));
             }
         } catch (DbParameterGroupAlreadyExistsException e) {
-            // Two calls of one restore at once: the other made it; setting the same values again is harmless, and
-            // IAM lets the role set values only on a group tagged by a restore.
-            LOG.info("parameter group {} in {} was made meanwhile; setting its values", name, where);
+            // Made meanwhile (another call of the same restore, or anyone): nothing that exists is changed. A group
+            // holding exactly the values asked for is the one wanted; any other is refused, as RDS refuses the
+            // create (the shapes contract found this adapter setting its values on a group with others).
+            Map<String, String> wanted = new java.util.TreeMap<>();
+            parameters.forEach(p -> wanted.put(p.name(), p.value()));
+            Map<String, String> there = parameterGroup(where, kind, name)
+                    .map(g -> (Map<String, String>) new java.util.TreeMap<>(g.values()))
+                    .orElse(Map.of());
+            if (there.equals(wanted)) {
+                LOG.info("parameter group {} in {} was made meanwhile with the same values", name, where);
+                return;
+            }
+            throw new RefusedException(
+                    "a parameter group named " + name + " was made in " + where + " meanwhile, with other values than"
+                            + " the recorded ones; nothing was changed",
+                    "run the restore again (it uses that group if its values are the recorded ones), or pass "
+                            + Param.PARAMETER_GROUP + " with the group to use");
         }
         for (int i = 0; i < parameters.size(); i += 20) {
             // pending-reboot is accepted for static and dynamic parameters alike, and a new database starts with
@@ -427,7 +443,16 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
                     .optionGroupDescription(description)
                     .tags(rdsTags(tags)));
         } catch (OptionGroupAlreadyExistsException e) {
-            LOG.info("option group {} in {} was made meanwhile; setting its options", name, where);
+            // As for a parameter group: an option group made meanwhile is used only if it holds exactly the options
+            // asked for, and never changed.
+            if (optionsOf(rds, name).equals(optionsWanted(options))) {
+                LOG.info("option group {} in {} was made meanwhile with the same options", name, where);
+                return;
+            }
+            throw new RefusedException(
+                    "an option group named " + name + " was made in " + where + " meanwhile, with other options than"
+                            + " the recorded ones; nothing was changed",
+                    "run the restore again, or restore without the recorded shape (" + Param.NO_SHAPE + ")");
         }
         if (!options.isEmpty()) {
             rds.modifyOptionGroup(b -> b.optionGroupName(name)
@@ -446,6 +471,27 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
                                     .build())
                             .toList()));
         }
+    }
+
+    /** Each option's name and its settings that have a value, as an option group holds them. */
+    private static Map<String, Map<String, String>> optionsOf(RdsClient rds, String name) {
+        Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+        rds.describeOptionGroups(b -> b.optionGroupName(name)).optionGroupsList().stream()
+                .flatMap(g -> g.options().stream())
+                .forEach(o -> {
+                    Map<String, String> settings = new java.util.TreeMap<>();
+                    o.optionSettings().stream()
+                            .filter(x -> x.value() != null)
+                            .forEach(x -> settings.put(x.name(), x.value()));
+                    out.put(o.optionName(), settings);
+                });
+        return out;
+    }
+
+    private static Map<String, Map<String, String>> optionsWanted(List<DatabaseShape.Option> options) {
+        Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+        options.forEach(o -> out.put(o.name(), new java.util.TreeMap<>(o.settings())));
+        return out;
     }
 
     @Override
@@ -602,7 +648,10 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
     public void setRules(
             Location where, String groupId, List<DatabaseShape.Rule> ingress, List<DatabaseShape.Rule> egress) {
         Ec2Client ec2 = ec2(where);
-        for (DatabaseShape.Rule r : ingress) {
+        // One source per request: EC2 refuses a whole request when one of its ranges is there already
+        // (InvalidPermission.Duplicate) and adds none of the others, so a rule the group held in part would be left
+        // unfinished (found by the shapes contract, against moto).
+        for (DatabaseShape.Rule r : singles(ingress)) {
             ignoring(
                     "InvalidPermission.Duplicate",
                     () -> ec2.authorizeSecurityGroupIngress(
@@ -619,7 +668,7 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
                     "InvalidPermission.NotFound",
                     () -> ec2.revokeSecurityGroupEgress(b -> b.groupId(groupId).ipPermissions(allowAll)));
         }
-        for (DatabaseShape.Rule r : egress) {
+        for (DatabaseShape.Rule r : singles(egress)) {
             ignoring(
                     "InvalidPermission.Duplicate",
                     () -> ec2.authorizeSecurityGroupEgress(
@@ -635,6 +684,26 @@ public final class AwsDatabaseShapes implements DatabaseShapes, AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** Each rule as rules of one source each: an IPv4 range, an IPv6 range, a group or a prefix list. */
+    static List<DatabaseShape.Rule> singles(List<DatabaseShape.Rule> rules) {
+        List<DatabaseShape.Rule> out = new java.util.ArrayList<>();
+        for (DatabaseShape.Rule r : rules) {
+            r.ipv4Ranges()
+                    .forEach(c -> out.add(new DatabaseShape.Rule(
+                            r.protocol(), r.fromPort(), r.toPort(), List.of(c), List.of(), List.of(), List.of())));
+            r.ipv6Ranges()
+                    .forEach(c -> out.add(new DatabaseShape.Rule(
+                            r.protocol(), r.fromPort(), r.toPort(), List.of(), List.of(c), List.of(), List.of())));
+            r.groupIds()
+                    .forEach(g -> out.add(new DatabaseShape.Rule(
+                            r.protocol(), r.fromPort(), r.toPort(), List.of(), List.of(), List.of(g), List.of())));
+            r.prefixListIds()
+                    .forEach(p -> out.add(new DatabaseShape.Rule(
+                            r.protocol(), r.fromPort(), r.toPort(), List.of(), List.of(), List.of(), List.of(p))));
+        }
+        return out;
     }
 
     private static IpPermission permission(DatabaseShape.Rule r) {

@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -255,35 +253,6 @@ class AwsDatabaseShapesContractIT extends ShapesContract {
 
     // What the suite found in the adapter, left for a decision on the adapter (issue 35): each test runs on the fake,
     // and fails here until the adapter changes; delete the override then.
-
-    /**
-     * The adapter takes DBParameterGroupAlreadyExists for "made meanwhile by the same restore" and sets its values on
-     * the group of that name (ModifyDBParameterGroup): a group it did not make is changed, against the port ("nothing
-     * here modifies ... anything that exists"). The test fails here: no error, and the group holds the new values.
-     */
-    @Override
-    @Test
-    @Disabled("adapter: createParameterGroup sets its values on a group of that name it did not"
-            + " make (AwsDatabaseShapes catches DBParameterGroupAlreadyExists), reported in issue 35")
-    protected void creatingAParameterGroupWhoseNameIsUsed_withOtherValues_isRefused_andChangesNothing() {}
-
-    /** The same for option groups: OptionGroupAlreadyExistsFault is caught and ModifyOptionGroup adds the options. */
-    @Override
-    @Test
-    @Disabled("adapter: createOptionGroup adds its options to an option group of that name it did"
-            + " not make (AwsDatabaseShapes catches OptionGroupAlreadyExistsFault), reported in issue 35")
-    protected void creatingAnOptionGroupWhoseNameIsUsed_withOtherOptions_isRefused_andChangesNothing() {}
-
-    /**
-     * setRules sends each rule whole (one AuthorizeSecurityGroupIngress) and ignores InvalidPermission.Duplicate: when
-     * the group has part of a rule, EC2 refuses the request and adds none of it, and the rest of the rule is never
-     * added (moto does the same when the range it has comes first, as here).
-     */
-    @Override
-    @Test
-    @Disabled("adapter: setRules leaves a rule unfinished when the group has part of it"
-            + " (InvalidPermission.Duplicate ignored for the whole request), reported in issue 35")
-    protected void setRules_completesARuleTheGroupHasInPart() {}
 
     @Override
     protected Map<String, Map<String, String>> optionsOf(String optionGroup) {

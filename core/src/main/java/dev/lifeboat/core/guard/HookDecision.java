@@ -179,8 +179,11 @@ public final class HookDecision {
 
     private static void bucket(LifeboatConfig config, Danger d, List<String> blocked) {
         String vault = config.backup().vault();
-        String vaultBucket =
-                vault != null && vault.startsWith("s3://") ? vault.substring(5).split("/", 2)[0] : null;
+        // lifeboat.yml's vault was checked by the one parser when it was loaded; read with the same.
+        String vaultBucket = vault != null && vault.startsWith("s3://")
+                ? dev.lifeboat.protocol.VaultAddress.parseS3(vault, "backup.vault")
+                        .bucket()
+                : null;
         if (d.identifier() == null || d.identifier().equals("?")) {
             blocked.add("blocked `" + d.what() + "`: the bucket it deletes from is not known, and it could be"
                     + " Lifeboat's vault. Fix: name the bucket");
