@@ -160,7 +160,7 @@ final class DoctorCommand implements Callable<Integer> {
                 awsProblem(
                         needsAws,
                         "cannot reach STS in " + r + ": " + firstLine(e),
-                        dev.lifeboat.adapters.aws.NetworkPaths.isNetworkFailure(e)
+                        dev.lifeboat.adapters.net.NetworkPaths.isNetworkFailure(e)
                                 ? "check this machine's route to sts." + r + ".amazonaws.com (proxy, VPC endpoint,"
                                         + " AWS_ENDPOINT_URL)"
                                 : "configure credentials: aws configure (or aws sso login), or AWS_PROFILE; install"

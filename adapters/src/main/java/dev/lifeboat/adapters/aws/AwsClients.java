@@ -1,6 +1,7 @@
 package dev.lifeboat.adapters.aws;
 
 import dev.lifeboat.adapters.Vaults;
+import dev.lifeboat.adapters.net.NetworkPaths;
 import dev.lifeboat.adapters.secrets.SecretsManagerSource;
 import dev.lifeboat.adapters.secrets.SecretsManagerStore;
 import dev.lifeboat.core.config.LifeboatConfig;

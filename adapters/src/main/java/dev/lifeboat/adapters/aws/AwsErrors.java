@@ -1,5 +1,6 @@
 package dev.lifeboat.adapters.aws;
 
+import dev.lifeboat.adapters.net.NetworkPaths;
 import dev.lifeboat.core.error.AwsCallFailedException;
 import java.util.Locale;
 import java.util.Optional;

@@ -143,6 +143,8 @@ public final class BinlogArchive {
                                 throw new IllegalStateException(e.getMessage(), e);
                             }
                         })
+                        // a mark naming no position is as unreadable as any (production writes them, and may forge)
+                        .filter(g -> g.lastArchived() != null && g.detectedAt() != null)
                         .ifPresent(found::add);
             } catch (RuntimeException e) {
                 LOG.warn("skipping binlog gap mark {}: {}", key, e.getMessage());

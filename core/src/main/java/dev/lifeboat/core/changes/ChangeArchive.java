@@ -168,7 +168,14 @@ public final class ChangeArchive {
             try {
                 Optional<byte[]> b = vault.read(key);
                 if (b.isPresent()) {
-                    found.add(BinlogCodec.read(b.get(), ChangeGap.class));
+                    ChangeGap g = BinlogCodec.read(b.get(), ChangeGap.class);
+                    // A mark naming no position or time is as unreadable as any (production writes them, and may
+                    // forge one).
+                    Lsn.parse(g.lastArchived());
+                    if (g.detectedAt() == null) {
+                        throw new IllegalStateException("it names no time");
+                    }
+                    found.add(g);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("skipping change gap mark {}: {}", key, e.getMessage());
@@ -260,8 +267,8 @@ public final class ChangeArchive {
             }
             DumpManifest first = null;
             for (DumpManifest m : dumps) {
-                if (m.changes() == null) {
-                    continue;
+                if (m.changes() == null || !Lsn.valid(m.changes().lsn())) {
+                    continue; // a manifest naming no position stands in no window
                 }
                 long p = Lsn.parse(m.changes().lsn());
                 if (chain.getFirst().start() <= p

@@ -16,6 +16,11 @@ public final class Lsn {
         return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
     }
 
+    /** Whether {@code text} is an LSN {@link #parse} reads. */
+    public static boolean valid(String text) {
+        return text != null && TEXT.matcher(text).matches();
+    }
+
     public static String format(long lsn) {
         return String.format("%X/%X", lsn >>> 32, lsn & 0xFFFFFFFFL);
     }

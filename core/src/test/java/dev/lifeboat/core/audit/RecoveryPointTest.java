@@ -123,6 +123,27 @@ class RecoveryPointTest {
                 .isEqualTo(new RecoveryPoint("shop", dump.takenAt(), "dump " + dump.backupId()));
     }
 
+    /**
+     * A gap mark that reads as JSON but names no position (production writes the marks, and may forge one) is as
+     * unreadable as any: the dump is the point, and the audit does not fail (it threw "not an LSN", exit 70).
+     */
+    @Test
+    void aGapMarkNamingNoPosition_stopsTheArchiveCounting_withoutFailing() {
+        for (int i = 0; i < 5; i++) {
+            server.transaction(1);
+        }
+        NewestBackups.Dump dump = dumpBefore(1);
+        stream();
+        vault.putIfAbsent(
+                "changes/shop/gaps/FFFFFFFF00000000.gap.json",
+                ("{\"databaseId\":\"shop\",\"lastArchived\":\"nowhere\",\"resumedAt\":\"0/0\","
+                                + "\"detectedAt\":\"2026-12-05T03:00:00Z\",\"reason\":\"forged\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(RecoveryPoint.of(newest(dump, null), vault).orElseThrow())
+                .isEqualTo(new RecoveryPoint("shop", dump.takenAt(), "dump " + dump.backupId()));
+    }
+
     @Test
     void aGapAfterTheDump_stopsTheArchiveCounting_theDumpIsThePoint() {
         for (int i = 0; i < 5; i++) {

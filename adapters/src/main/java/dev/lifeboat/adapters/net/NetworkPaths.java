@@ -1,4 +1,4 @@
-package dev.lifeboat.adapters.aws;
+package dev.lifeboat.adapters.net;
 
 import dev.lifeboat.core.error.AwsCallFailedException;
 import java.util.Optional;
