@@ -15,7 +15,13 @@ import dev.lifeboat.core.restore.CreatingInstance;
 import dev.lifeboat.core.restore.RecoveryLog;
 import dev.lifeboat.core.restore.RestoringDump;
 import dev.lifeboat.core.restore.RestoringSnapshot;
+import dev.lifeboat.protocol.Param;
 import dev.lifeboat.protocol.Vocabulary;
+import dev.lifeboat.protocol.request.BadRequest;
+import dev.lifeboat.protocol.request.DumpRestore;
+import dev.lifeboat.protocol.request.NewInstanceRestore;
+import dev.lifeboat.protocol.request.RestoreRequest;
+import dev.lifeboat.protocol.request.SnapshotRestore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +32,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "restore",
@@ -212,10 +221,12 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(
             names = "--timeout-minutes",
             paramLabel = "MIN",
-            defaultValue = "720",
             description = "dump: the whole restore's time limit, from its start (checks, load, indexes); past it the"
-                    + " restore is stopped and the target left as the failure message says (default: ${DEFAULT-VALUE})")
-    long timeoutMinutes;
+                    + " restore is stopped and the target left as the failure message says (default: 720)")
+    Integer timeoutMinutes;
+
+    /** A dump restore's time limit when none is given. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofHours(12);
 
     @Option(
             names = "--jobs",
@@ -234,12 +245,26 @@ final class RestoreCommand implements Callable<Integer> {
                     + " so far. One stream's restore is one transaction anyway")
     boolean singleTransaction;
 
+    /** How a dump is loaded, as the request asks: its time limit, --jobs and --single-transaction. */
+    private record Load(Duration timeout, Integer jobs, boolean singleTransaction) {
+        static Load of(DumpRestore r) {
+            return new Load(timeout(r.timeoutMinutes()), r.jobs(), r.singleTransaction());
+        }
+
+        static Load of(NewInstanceRestore r) {
+            return new Load(timeout(r.timeoutMinutes()), r.jobs(), r.singleTransaction());
+        }
+
+        private static Duration timeout(Integer minutes) {
+            return minutes == null ? DEFAULT_TIMEOUT : Duration.ofMinutes(minutes);
+        }
+    }
+
     /** The dump restore, with --jobs and --single-transaction when given. */
-    private RestoringDump restoring(Vault v) {
-        RestoringDump r = new RestoringDump(
-                v, context.inspector(), context.tools(), context.clock(), Duration.ofMinutes(timeoutMinutes));
-        return r.withJobs(jobs == null ? dev.lifeboat.adapters.process.Cores.defaultJobs() : jobs)
-                .inOneTransaction(singleTransaction);
+    private RestoringDump restoring(Vault v, Load load) {
+        RestoringDump r = new RestoringDump(v, context.inspector(), context.tools(), context.clock(), load.timeout());
+        return r.withJobs(load.jobs() == null ? dev.lifeboat.adapters.process.Cores.defaultJobs() : load.jobs())
+                .inOneTransaction(load.singleTransaction());
     }
 
     @Option(
@@ -262,67 +287,129 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--poll-seconds", defaultValue = "5", paramLabel = "S", hidden = true)
     long pollSeconds;
 
+    @Spec
+    CommandSpec spec;
+
     RestoreCommand(Context context) {
         this.context = context;
     }
 
+    /**
+     * The options given, as the one request every front end makes (issue 35): the function and the task read the
+     * same records from their payloads. An option given that the kind does not take is refused by name, before
+     * anything is read or called.
+     */
+    RestoreRequest request() {
+        Class<? extends RestoreRequest> kind = switch (from) {
+            case "snapshot" -> SnapshotRestore.class;
+            case "dump" -> createInstance != null ? NewInstanceRestore.class : DumpRestore.class;
+            default -> throw new InvalidInputException("--from '" + from + "' must be snapshot or dump");
+        };
+        Set<String> fields = RestoreRequest.fields(kind);
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String flag = o.longestName();
+            Param p = Param.byFlag(flag);
+            boolean applies = p != null
+                    ? p.field() == null ? p != Param.VAULT || kind == DumpRestore.class : fields.contains(p.field())
+                    : !flag.equals("--no-wait") || kind == SnapshotRestore.class;
+            if (!applies) {
+                throw new InvalidInputException(flag + " does not apply to " + RestoreRequest.kindOf(kind)
+                        + (kind == SnapshotRestore.class
+                                ? " (--from snapshot)"
+                                : kind == DumpRestore.class ? " (--from dump)" : " (--from dump --create-instance)")
+                        + "; leave it out");
+            }
+        }
+        try {
+            return switch (from) {
+                case "snapshot" ->
+                    SnapshotRestore.builder()
+                            .database(database)
+                            .backup(backup)
+                            .dryRun(dryRun)
+                            .targetInstance(targetInstance)
+                            .targetAccount(targetAccount)
+                            .targetRegion(targetRegion)
+                            .targetKmsKeyArn(targetKmsKey)
+                            .instanceClass(instanceClass)
+                            .subnetGroup(subnetGroup)
+                            .securityGroups(securityGroups)
+                            .parameterGroup(parameterGroup)
+                            .optionGroup(optionGroup)
+                            .multiAz(multiAz)
+                            .deletionProtection(!noDeletionProtection)
+                            .createNetwork(createNetwork)
+                            .subnets(subnets)
+                            .dropParameters(dropParameters)
+                            .noShape(noShape)
+                            .build();
+                default ->
+                    createInstance != null
+                            ? NewInstanceRestore.builder()
+                                    .database(database)
+                                    .backup(backup)
+                                    .dryRun(dryRun)
+                                    .createInstance(createInstance)
+                                    .targetDatabase(targetDatabase)
+                                    .targetAccount(targetAccount)
+                                    .targetRegion(targetRegion)
+                                    .instanceClass(instanceClass)
+                                    .subnetGroup(subnetGroup)
+                                    .securityGroups(securityGroups)
+                                    .parameterGroup(parameterGroup)
+                                    .optionGroup(optionGroup)
+                                    .multiAz(multiAz)
+                                    .deletionProtection(!noDeletionProtection)
+                                    .createNetwork(createNetwork)
+                                    .subnets(subnets)
+                                    .dropParameters(dropParameters)
+                                    .keepOwnership(keepOwnership)
+                                    .toTime(moment())
+                                    .jobs(jobs)
+                                    .singleTransaction(singleTransaction)
+                                    .timeoutMinutes(timeoutMinutes)
+                                    .build()
+                            : DumpRestore.builder()
+                                    .database(database)
+                                    .backup(backup)
+                                    .dryRun(dryRun)
+                                    .target(target)
+                                    .targetSecretArn(targetSecretId)
+                                    .targetDatabase(targetDatabase)
+                                    .create(create)
+                                    .allowNonEmptyTarget(allowNonEmpty)
+                                    .singleTransaction(singleTransaction)
+                                    .jobs(jobs)
+                                    .keepOwnership(keepOwnership)
+                                    .toTime(moment())
+                                    .timeoutMinutes(timeoutMinutes)
+                                    .build();
+            };
+        } catch (BadRequest e) {
+            throw InvalidInputException.of(e);
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        return switch (from) {
-            case "snapshot" -> {
+        return switch (request()) {
+            case SnapshotRestore r -> {
                 if (config == null) {
                     throw new InvalidInputException("--from snapshot needs --config FILE (lifeboat.yml)");
                 }
-                if (vaultUri != null) {
-                    throw new InvalidInputException(
-                            "--vault belongs to --from dump; snapshot copies are found through --config");
-                }
-                if (toTime != null) {
-                    throw new InvalidInputException("--to-time belongs to --from dump (a binlog archive replayed"
-                            + " after a dump); a snapshot restores to the moment it was taken");
-                }
                 LifeboatConfig cfg = ConfigLoader.load(config);
                 cfg.database(database);
-                yield fromSnapshot(cfg);
+                yield fromSnapshot(cfg, r);
             }
-            case "dump" -> createInstance != null ? intoNewInstance() : fromDump();
-            default -> throw new InvalidInputException("--from '" + from + "' must be snapshot or dump");
+            case NewInstanceRestore r -> intoNewInstance(r);
+            case DumpRestore r -> fromDump(r);
         };
     }
 
-    private int fromSnapshot(LifeboatConfig cfg) throws InterruptedException {
-        if (targetInstance == null) {
-            throw new InvalidInputException("--from snapshot needs --target-instance ID (a new identifier)");
-        }
-        if (target != null || create) {
-            throw new InvalidInputException(
-                    "--target and --create belong to --from dump; a snapshot restore makes a new"
-                            + " instance named by --target-instance");
-        }
+    private int fromSnapshot(LifeboatConfig cfg, SnapshotRestore request) throws InterruptedException {
+        String targetInstance = request.targetInstance();
         Instant start = context.clock().instant();
-        RestoringSnapshot.Command command = new RestoringSnapshot.Command(
-                database,
-                backup,
-                new RestoringSnapshot.Target(
-                        targetInstance,
-                        targetAccount,
-                        targetRegion,
-                        instanceClass,
-                        subnetGroup,
-                        securityGroups,
-                        parameterGroup,
-                        optionGroup,
-                        multiAz,
-                        !noDeletionProtection,
-                        targetKmsKey,
-                        createNetwork,
-                        subnets,
-                        Set.copyOf(dropParameters),
-                        noShape),
-                dryRun);
-        if (!createNetwork && !subnets.isEmpty()) {
-            throw new InvalidInputException("--subnet belongs to --create-network");
-        }
+        RestoringSnapshot.Command command = RestoringSnapshot.Command.of(request);
         try (RdsGateway rds = context.rds(cfg);
                 DatabaseShapes shapes = context.shapes(cfg)) {
             RestoringSnapshot restoring = new RestoringSnapshot(rds, shapes, context.vault(cfg), context.clock());
@@ -394,55 +481,37 @@ final class RestoreCommand implements Callable<Integer> {
      * A new, empty instance in the recorded shape, followed until it is available, then the dump loaded into it with
      * the password the instance was made with (issue 14).
      */
-    private int intoNewInstance() throws InterruptedException {
+    private int intoNewInstance(NewInstanceRestore request) throws InterruptedException {
         if (config == null) {
             throw new InvalidInputException("--create-instance needs --config FILE (lifeboat.yml)");
         }
-        if (target != null || targetSecretId != null || targetInstance != null) {
-            throw new InvalidInputException(
-                    "--create-instance makes the target: leave out --target, --target-secret-id and --target-instance");
-        }
+        String createInstance = request.createInstance();
+        String backup = request.backup();
+        boolean keepOwnership = request.keepOwnership();
+        boolean dryRun = request.dryRun();
+        java.time.Instant moment = request.toTime();
+        Load load = Load.of(request);
         LifeboatConfig cfg = ConfigLoader.load(config);
         LifeboatConfig.Database db = cfg.database(database);
         Vault v = context.vault(cfg);
         if (v == null) {
             throw new InvalidInputException("backup.vault is not set in " + config + "; dumps live there");
         }
-        String dbname = targetDatabase != null
-                ? targetDatabase
+        String dbname = request.targetDatabase() != null
+                ? request.targetDatabase()
                 : db.dump() != null && db.dump().dbname() != null ? db.dump().dbname() : database.replace('-', '_');
-        if (!createNetwork && !subnets.isEmpty()) {
-            throw new InvalidInputException("--subnet belongs to --create-network");
-        }
-        RestoringSnapshot.Target t = new RestoringSnapshot.Target(
-                createInstance,
-                targetAccount,
-                targetRegion,
-                instanceClass,
-                subnetGroup,
-                securityGroups,
-                parameterGroup,
-                optionGroup,
-                multiAz,
-                !noDeletionProtection,
-                null,
-                createNetwork,
-                subnets,
-                Set.copyOf(dropParameters),
-                false);
+        RestoringSnapshot.Target t = RestoringSnapshot.Target.of(request);
         // The dump must exist before an instance is made for it; with --to-time, the whole restore must be reachable
         // (a dump before the moment, an unbroken archive after it): refused now, before an instance is paid for.
-        new BackupCatalog(v, context.clock()).find(database, backup);
-        java.time.Instant moment = toTime == null ? null : moment();
         boolean postgres =
                 new BackupCatalog(v, context.clock()).find(database, backup).engine() == DatabaseEngine.POSTGRESQL;
         dev.lifeboat.core.changes.ReplayingChanges replaying =
-                toTime == null || !postgres ? null : replayingChanges(v, restoring(v));
+                moment == null || !postgres ? null : replayingChanges(v, restoring(v, load), load);
         if (replaying != null) {
             context.out().println("to " + moment + ": " + describe(replaying.plan(database, moment, backup)));
         }
         dev.lifeboat.core.binlog.RestoringToMoment toMoment =
-                toTime == null || postgres ? null : restoringToMoment(v, restoring(v));
+                moment == null || postgres ? null : restoringToMoment(v, restoring(v, load), load);
         if (toMoment != null) {
             var plan = toMoment.plan(database, moment, backup);
             context.out()
@@ -492,7 +561,7 @@ final class RestoreCommand implements Callable<Integer> {
                     dbname,
                     CreatingInstance.MASTER_USER,
                     password.get());
-            RestoringDump restoring = restoring(v);
+            RestoringDump restoring = restoring(v, load);
             Progress progress = context.progress("restored");
             if (replaying != null) {
                 var r2 = replaying.restore(new dev.lifeboat.core.changes.ReplayingChanges.Command(
@@ -547,8 +616,11 @@ final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    /** --to-time as a moment; bad input names the option and the form. */
+    /** --to-time as a moment, null when not given; bad input names the option and the form. */
     private java.time.Instant moment() {
+        if (toTime == null) {
+            return null;
+        }
         try {
             return java.time.Instant.parse(toTime.strip());
         } catch (java.time.format.DateTimeParseException e) {
@@ -557,7 +629,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    private dev.lifeboat.core.binlog.RestoringToMoment restoringToMoment(Vault v, RestoringDump restoring) {
+    private dev.lifeboat.core.binlog.RestoringToMoment restoringToMoment(Vault v, RestoringDump restoring, Load load) {
         return new dev.lifeboat.core.binlog.RestoringToMoment(
                 v,
                 new dev.lifeboat.core.restore.BackupCatalog(v, context.clock()),
@@ -565,21 +637,19 @@ final class RestoreCommand implements Callable<Integer> {
                 context.inspector(),
                 context.tools().binlogs(),
                 context.clock(),
-                Duration.ofMinutes(timeoutMinutes));
+                load.timeout());
     }
 
     /** A dump restore to a moment (issue 40): the dump before it, then the binlog archive up to it. */
-    private int toMoment(Vault v, DatabaseTarget into, RestoringDump restoring) {
-        java.time.Instant moment = moment();
-        if (allowNonEmpty) {
-            throw new InvalidInputException(
-                    "--to-time restores into a new or empty database; leave out --allow-non-empty-target");
-        }
+    private int toMoment(Vault v, DatabaseTarget into, RestoringDump restoring, DumpRestore request) {
+        java.time.Instant moment = request.toTime();
+        String backup = request.backup();
+        boolean create = request.create();
         if (into.engine() == DatabaseEngine.POSTGRESQL) {
-            return changesToMoment(v, into, restoring, moment);
+            return changesToMoment(v, into, restoring, request);
         }
-        dev.lifeboat.core.binlog.RestoringToMoment toMoment = restoringToMoment(v, restoring);
-        if (dryRun) {
+        dev.lifeboat.core.binlog.RestoringToMoment toMoment = restoringToMoment(v, restoring, Load.of(request));
+        if (request.dryRun()) {
             var plan = toMoment.plan(database, moment, backup);
             context.out()
                     .println("plan: dump " + plan.base().backupId() + " (binlog "
@@ -593,7 +663,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Progress progress = context.progress("restored");
         var r = toMoment.restore(new dev.lifeboat.core.binlog.RestoringToMoment.Command(
-                database, moment, backup, into, create, keepOwnership, progress));
+                database, moment, backup, into, create, request.keepOwnership(), progress));
         progress.finish();
         context.out()
                 .printf(
@@ -609,7 +679,7 @@ final class RestoreCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private dev.lifeboat.core.changes.ReplayingChanges replayingChanges(Vault v, RestoringDump restoring) {
+    private dev.lifeboat.core.changes.ReplayingChanges replayingChanges(Vault v, RestoringDump restoring, Load load) {
         return new dev.lifeboat.core.changes.ReplayingChanges(
                 v,
                 new BackupCatalog(v, context.clock()),
@@ -617,13 +687,16 @@ final class RestoreCommand implements Callable<Integer> {
                 context.inspector(),
                 context.changeFeed(),
                 context.clock(),
-                Duration.ofMinutes(timeoutMinutes));
+                load.timeout());
     }
 
     /** A PostgreSQL dump restore to a moment (issue 41): the dump before it, then the change archive up to it. */
-    private int changesToMoment(Vault v, DatabaseTarget into, RestoringDump restoring, java.time.Instant moment) {
-        var replaying = replayingChanges(v, restoring);
-        if (dryRun) {
+    private int changesToMoment(Vault v, DatabaseTarget into, RestoringDump restoring, DumpRestore request) {
+        java.time.Instant moment = request.toTime();
+        String backup = request.backup();
+        boolean create = request.create();
+        var replaying = replayingChanges(v, restoring, Load.of(request));
+        if (request.dryRun()) {
             var plan = replaying.plan(database, moment, backup);
             context.out()
                     .println("plan: " + describe(plan) + ", into " + into.describe() + (create ? " (created)" : ""));
@@ -632,7 +705,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Progress progress = context.progress("restored");
         var r = replaying.restore(new dev.lifeboat.core.changes.ReplayingChanges.Command(
-                database, moment, backup, into, create, keepOwnership, progress));
+                database, moment, backup, into, create, request.keepOwnership(), progress));
         progress.finish();
         context.out()
                 .printf(
@@ -666,14 +739,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /** The one dump-restore path of the command line: the vault from --vault, or lifeboat.yml's backup.vault. */
-    private int fromDump() {
-        if (targetInstance != null) {
-            throw new InvalidInputException(
-                    "--target-instance belongs to --from snapshot; a dump restore needs --target URL");
-        }
-        if (timeoutMinutes < 1) {
-            throw new InvalidInputException("--timeout-minutes must be at least 1");
-        }
+    private int fromDump(DumpRestore request) {
         Vault v;
         if (vaultUri != null) {
             v = context.vaultAt(vaultUri, config == null ? null : ConfigLoader.load(config));
@@ -688,14 +754,17 @@ final class RestoreCommand implements Callable<Integer> {
         } else {
             throw new InvalidInputException("--from dump needs --vault URI or --config FILE (its backup.vault)");
         }
-        DatabaseTarget into = context.database("--target", target, "--target-secret-id", targetSecretId);
-        RestoringDump restoring = restoring(v);
-        if (toTime != null) {
-            return toMoment(v, into, restoring);
+        DatabaseTarget into =
+                context.database("--target", request.target(), "--target-secret-id", request.targetSecretArn());
+        if (request.targetDatabase() != null) {
+            into = into.withDatabase(request.targetDatabase());
         }
-        RestoringDump.Command command =
-                new RestoringDump.Command(database, backup, into, create, allowNonEmpty, keepOwnership, null);
-        if (dryRun) {
+        RestoringDump restoring = restoring(v, Load.of(request));
+        if (request.toTime() != null) {
+            return toMoment(v, into, restoring, request);
+        }
+        RestoringDump.Command command = RestoringDump.Command.of(request, into, null);
+        if (request.dryRun()) {
             var manifest = restoring.plan(command);
             context.out()
                     .println("plan: stream " + v.describe() + "/" + manifest.objectKey() + " ("
@@ -704,13 +773,12 @@ final class RestoreCommand implements Callable<Integer> {
                                     ? " in " + (1 + manifest.parts().size()) + " objects"
                                     : "")
                             + ", sha256 " + manifest.sha256() + ") into "
-                            + into.describe() + (create ? " (created)" : ""));
+                            + into.describe() + (request.create() ? " (created)" : ""));
             context.out().println("dry run: nothing was changed");
             return ExitCode.OK;
         }
         Progress progress = context.progress("restored");
-        RestoringDump.Result r = restoring.restore(
-                new RestoringDump.Command(database, backup, into, create, allowNonEmpty, keepOwnership, progress));
+        RestoringDump.Result r = restoring.restore(RestoringDump.Command.of(request, into, progress));
         progress.finish();
         context.out()
                 .printf(

@@ -105,8 +105,8 @@ class ParamTest {
         String text = "pass " + Param.CREATE + " to create it";
         assertThat(Vocabulary.COMMAND_LINE.render(text)).isEqualTo("pass --create to create it");
         assertThat(Vocabulary.PAYLOAD.render(text)).isEqualTo("pass field 'create' to create it");
-        assertThat(Vocabulary.PAYLOAD.render("e.g. " + Param.TO_TIME + " T"))
-                .isEqualTo("e.g. the command line's --to-time (no payload field: run lifeboat) T");
+        assertThat(Vocabulary.PAYLOAD.render("e.g. " + Param.VAULT + " T"))
+                .isEqualTo("e.g. the command line's --vault (no payload field: run lifeboat) T");
     }
 
     /** The string literals and text blocks of a Java source, as written (escapes left in), comments skipped. */

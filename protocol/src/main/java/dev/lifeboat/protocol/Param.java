@@ -19,15 +19,19 @@ public enum Param {
     BACKUP("--backup", "backup"),
     CONFIG("--config", null),
     CREATE("--create", "create"),
-    CREATE_INSTANCE("--create-instance", null),
+    CREATE_INSTANCE("--create-instance", "createInstance"),
     CREATE_NETWORK("--create-network", "createNetwork"),
     DATABASE("--database", "database"),
     DROP_PARAMETER("--drop-parameter", "dropParameters"),
     DRY_RUN("--dry-run", "dryRun"),
     FROM("--from", "from"),
+    INSTANCE_CLASS("--instance-class", "instanceClass"),
     JOBS("--jobs", "jobs"),
     KEEP_OWNERSHIP("--keep-ownership", "keepOwnership"),
+    MULTI_AZ("--multi-az", "multiAz"),
+    NO_DELETION_PROTECTION("--no-deletion-protection", "deletionProtection"),
     NO_SHAPE("--no-shape", "noShape"),
+    OPTION_GROUP("--option-group", "optionGroup"),
     PARAMETER_GROUP("--parameter-group", "parameterGroup"),
     SECRET_ID("--secret-id", null),
     SECURITY_GROUP("--security-group", "securityGroups"),
@@ -37,12 +41,14 @@ public enum Param {
     SUBNET("--subnet", "subnets"),
     SUBNET_GROUP("--subnet-group", "subnetGroup"),
     TARGET("--target", "targetSecretArn"),
+    TARGET_DATABASE("--target-database", "targetDatabase"),
     TARGET_ACCOUNT("--target-account", "targetAccount"),
     TARGET_INSTANCE("--target-instance", "targetInstance"),
     TARGET_KMS_KEY("--target-kms-key", "targetKmsKeyArn"),
     TARGET_REGION("--target-region", "targetRegion"),
-    TIMEOUT_MINUTES("--timeout-minutes", null),
-    TO_TIME("--to-time", null),
+    TARGET_SECRET_ID("--target-secret-id", "targetSecretArn"),
+    TIMEOUT_MINUTES("--timeout-minutes", "timeoutMinutes"),
+    TO_TIME("--to-time", "toTime"),
     VAULT("--vault", null),
     WAIT("--wait", null);
 
@@ -89,7 +95,8 @@ public enum Param {
         return String.join(" ", out);
     }
 
-    static Param byFlag(String flag) {
+    /** The option whose flag is {@code flag}, or null. */
+    public static Param byFlag(String flag) {
         for (Param p : values()) {
             if (p.flag.equals(flag)) {
                 return p;

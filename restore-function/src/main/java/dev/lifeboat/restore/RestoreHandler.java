@@ -31,15 +31,18 @@ import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Names;
 import dev.lifeboat.protocol.Vocabulary;
+import dev.lifeboat.protocol.request.BadRequest;
+import dev.lifeboat.protocol.request.DumpRestore;
+import dev.lifeboat.protocol.request.NewInstanceRestore;
+import dev.lifeboat.protocol.request.Requests;
+import dev.lifeboat.protocol.request.RestoreRequest;
+import dev.lifeboat.protocol.request.SnapshotRestore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -55,38 +58,6 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class RestoreHandler implements RequestStreamHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> SNAPSHOT_FIELDS = Set.of(
-            "database",
-            "from",
-            "backup",
-            "dryRun",
-            "targetInstance",
-            "targetAccount",
-            "targetRegion",
-            "targetKmsKeyArn",
-            "instanceClass",
-            "subnetGroup",
-            "securityGroups",
-            "parameterGroup",
-            "optionGroup",
-            "multiAz",
-            "deletionProtection",
-            "createNetwork",
-            "subnets",
-            "dropParameters",
-            "noShape");
-    static final Set<String> DUMP_FIELDS = Set.of(
-            "database",
-            "from",
-            "backup",
-            "dryRun",
-            "targetSecretArn",
-            "targetDatabase",
-            "create",
-            "allowNonEmptyTarget",
-            "singleTransaction",
-            "jobs",
-            "keepOwnership");
 
     private final LifeboatConfig config;
     private final RdsGateway rds;
@@ -183,11 +154,20 @@ public final class RestoreHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = JSON.readTree(input);
+        byte[] payload = input.readAllBytes();
         Duration budget = LambdaLimits.budget(context.getRemainingTimeInMillis());
-        ObjectNode result =
-                PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> handle(event, budget)));
+        ObjectNode result = PowertoolsLogging.withLogging(
+                context, () -> LambdaFailure.rethrowing(() -> handle(read(payload), budget)));
         JSON.writeValue(output, result);
+    }
+
+    /** The payload, parsed strictly (a field given twice is refused). */
+    private static JsonNode read(byte[] payload) {
+        try {
+            return Requests.tree(new java.io.ByteArrayInputStream(payload));
+        } catch (BadRequest e) {
+            throw InvalidInputException.of(e);
+        }
     }
 
     /** As Lambda calls it with its full 15 minutes: for tests. */
@@ -197,52 +177,41 @@ public final class RestoreHandler implements RequestStreamHandler {
 
     /** @param budget how long a dump restore may load: the invocation's time left, less the margin */
     ObjectNode handle(JsonNode event, Duration budget) {
-        if (event == null || !event.isObject()) {
-            throw new InvalidInputException("the payload is not a JSON object", "see docs/runbook.md for examples");
+        RestoreRequest request;
+        try {
+            request = RestoreRequest.read(event);
+        } catch (BadRequest e) {
+            throw InvalidInputException.of(e);
         }
-        String database = new Payload(event).required("database");
-        if (!config.databases().containsKey(database)) {
+        return restore(request, budget);
+    }
+
+    /** The one request type every front end reads: see {@link RestoreRequest}. */
+    ObjectNode restore(RestoreRequest request, Duration budget) {
+        if (!config.databases().containsKey(request.database())) {
             throw new InvalidInputException(
-                    "field 'database': '" + database + "' is not configured",
+                    "field 'database': '" + request.database() + "' is not configured",
                     "valid: " + String.join(", ", config.databases().keySet()));
         }
-        String from = new Payload(event).required("from");
-        return switch (from) {
-            case "snapshot" -> snapshot(event, database);
-            case "dump" -> dump(event, database, budget);
-            default ->
+        return switch (request) {
+            case SnapshotRestore s -> snapshot(s);
+            case DumpRestore d -> dump(d, budget);
+            case NewInstanceRestore n ->
                 throw new InvalidInputException(
-                        "field 'from': '" + from + "' is not a restore source", "valid: snapshot, dump");
+                        "field 'createInstance' is not available from the restore function: making an instance and"
+                                + " loading a dump into it outlasts an invocation; nothing was changed",
+                        "restore from a snapshot (\"from\": \"snapshot\"), or run lifeboat restore --from dump"
+                                + " --create-instance " + n.createInstance() + " from a machine that reaches the"
+                                + " backup account's VPC");
         };
     }
 
-    private ObjectNode snapshot(JsonNode e, String database) {
-        onlyFields(e, SNAPSHOT_FIELDS, "snapshot");
-        Payload p = new Payload(e);
-        List<String> groups = p.strings("securityGroups");
-        RestoringSnapshot.Target target = new RestoringSnapshot.Target(
-                p.required("targetInstance"),
-                p.optional("targetAccount"),
-                p.optional("targetRegion"),
-                p.optional("instanceClass"),
-                p.optional("subnetGroup"),
-                groups,
-                p.optional("parameterGroup"),
-                p.optional("optionGroup"),
-                e.hasNonNull("multiAz") ? p.bool("multiAz", false) : null,
-                p.bool("deletionProtection", true),
-                p.optional("targetKmsKeyArn"),
-                p.bool("createNetwork", false),
-                p.strings("subnets"),
-                Set.copyOf(p.strings("dropParameters")),
-                p.bool("noShape", false));
+    private ObjectNode snapshot(SnapshotRestore request) {
+        String database = request.database();
         RestoringSnapshot restoring = shapes == null
                 ? new RestoringSnapshot(rds, clock)
                 : new RestoringSnapshot(rds, shapes, config.backup().vault() == null ? null : vault.get(), clock);
-        RestoringSnapshot.Result r = restoring.advance(
-                config,
-                new RestoringSnapshot.Command(
-                        database, p.optional("backup", "latest"), target, p.bool("dryRun", false)));
+        RestoringSnapshot.Result r = restoring.advance(config, RestoringSnapshot.Command.of(request));
         ObjectNode out = JSON.createObjectNode()
                 .put("status", r.status().name())
                 .put("message", r.message())
@@ -284,37 +253,40 @@ public final class RestoreHandler implements RequestStreamHandler {
         return out;
     }
 
-    private ObjectNode dump(JsonNode e, String database, Duration budget) {
+    private ObjectNode dump(DumpRestore request, Duration invocation) {
+        if (request.toTime() != null) {
+            throw new InvalidInputException(
+                    "field 'toTime' is not available from the restore function: a restore to a moment replays the"
+                            + " archived changes with tools the function does not hold; nothing was changed",
+                    "run lifeboat restore --from dump --to-time " + request.toTime()
+                            + " from a machine that reaches the database (docs/recovery-point.md)");
+        }
+        Duration budget = request.timeoutMinutes() == null
+                ? invocation
+                : min(invocation, Duration.ofMinutes(request.timeoutMinutes()));
         if (budget.isNegative() || budget.isZero()) {
             throw new InvalidInputException(
                     "too little time left in this invocation to restore a dump", "raise the function's timeout");
         }
-        onlyFields(e, DUMP_FIELDS, "dump");
         if (config.backup().vault() == null) {
             throw new InvalidInputException(
                     "backup.vault is not configured, so there are no dumps to restore",
                     "restore from a snapshot (\"from\": \"snapshot\")");
         }
-        Payload p = new Payload(e);
-        String secretArn = p.required("targetSecretArn");
+        String database = request.database();
         Vault v = vault.get();
-        String backup = p.optional("backup", "latest");
-        boolean dryRun = p.bool("dryRun", false);
+        boolean dryRun = request.dryRun();
         if (inLambda && !dryRun) {
-            refuseIfTooLargeForLambda(e, database, new BackupCatalog(v, clock).find(database, backup));
+            refuseIfTooLargeForLambda(request, new BackupCatalog(v, clock).find(database, request.backup()));
         }
-        boolean create = p.bool("create", false);
-        boolean allowNonEmpty = p.bool("allowNonEmptyTarget", false);
-        String name = p.optional("targetDatabase");
-        DatabaseTarget target = secrets.databaseTarget(secretArn);
-        if (name != null) {
-            target = target.withDatabase(name);
+        DatabaseTarget target = secrets.databaseTarget(request.targetSecretArn());
+        if (request.targetDatabase() != null) {
+            target = target.withDatabase(request.targetDatabase());
         }
         RestoringDump restoring = new RestoringDump(v, inspector, tools, clock, budget)
-                .withJobs(p.integer("jobs", dev.lifeboat.adapters.process.Cores.defaultJobs()))
-                .inOneTransaction(p.bool("singleTransaction", false));
-        RestoringDump.Command command = new RestoringDump.Command(
-                database, backup, target, create, allowNonEmpty, p.bool("keepOwnership", false), null);
+                .withJobs(request.jobs() == null ? dev.lifeboat.adapters.process.Cores.defaultJobs() : request.jobs())
+                .inOneTransaction(request.singleTransaction());
+        RestoringDump.Command command = RestoringDump.Command.of(request, target, null);
         if (dryRun) {
             // The same checks as a restore (backup, engine, tool version, the target's state), nothing changed.
             DumpManifest m = restoring.plan(command);
@@ -342,7 +314,8 @@ public final class RestoreHandler implements RequestStreamHandler {
      * size) would not load within Lambda's 15 minutes either: refused before anything is created, naming the state
      * machine that runs the same payload as the Fargate task (issue 13).
      */
-    void refuseIfTooLargeForLambda(JsonNode payload, String database, DumpManifest dump) {
+    void refuseIfTooLargeForLambda(DumpRestore request, DumpManifest dump) {
+        String database = request.database();
         DumpRouting.Decision d = DumpRouting.decide(config.database(database).dump(), Optional.of(dump));
         if (d.runner() != DumpRouting.Runner.FARGATE) {
             return;
@@ -353,17 +326,12 @@ public final class RestoreHandler implements RequestStreamHandler {
                 "dump " + dump.backupId() + " of " + database + " is too large to restore within Lambda's 15 minutes ("
                         + d.reason() + "); nothing was changed",
                 "run the same payload as the Fargate task: aws stepfunctions start-execution --state-machine-arn "
-                        + machine + " --input '" + payload + "' (or lifeboat restore --from dump from a machine that"
+                        + machine + " --input '" + RestoreRequest.json(request)
+                        + "' (or lifeboat restore --from dump from a machine that"
                         + " reaches the database)");
     }
 
-    private static void onlyFields(JsonNode e, Set<String> allowed, String kind) {
-        e.fieldNames().forEachRemaining(f -> {
-            if (!allowed.contains(f)) {
-                throw new InvalidInputException(
-                        "field '" + f + "' does not apply to a " + kind + " restore",
-                        "valid fields: " + String.join(", ", new TreeSet<>(allowed)));
-            }
-        });
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

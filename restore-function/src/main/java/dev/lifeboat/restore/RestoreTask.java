@@ -12,6 +12,10 @@ import dev.lifeboat.core.error.Outcome;
 import dev.lifeboat.core.port.TaskCallbacks;
 import dev.lifeboat.protocol.Names;
 import dev.lifeboat.protocol.Vocabulary;
+import dev.lifeboat.protocol.request.BadRequest;
+import dev.lifeboat.protocol.request.DumpRestore;
+import dev.lifeboat.protocol.request.Requests;
+import dev.lifeboat.protocol.request.RestoreRequest;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -48,7 +52,7 @@ public final class RestoreTask {
 
     /** The two use cases, built from lifeboat.yml and the clients; tests build them otherwise. */
     interface Work {
-        JsonNode restore(JsonNode payload, Duration budget);
+        JsonNode restore(RestoreRequest request, Duration budget);
 
         JsonNode step(JsonNode state, Duration budget);
     }
@@ -74,8 +78,8 @@ public final class RestoreTask {
                         VerificationStepHandler verifying = new VerificationStepHandler(config, aws);
                         return new Work() {
                             @Override
-                            public JsonNode restore(JsonNode payload, Duration budget) {
-                                return restoring.handle(payload, budget);
+                            public JsonNode restore(RestoreRequest request, Duration budget) {
+                                return restoring.restore(request, budget);
                             }
 
                             @Override
@@ -126,13 +130,19 @@ public final class RestoreTask {
 
     private static int restore(String payload, PrintStream out, PrintStream err, WorkFactory work) {
         try {
-            JsonNode event = parse(payload, RESTORE);
-            if (!"dump".equals(event.path("from").asText())) {
+            RestoreRequest request = read(payload);
+            if (!(request instanceof DumpRestore dump)) {
                 throw new InvalidInputException(
-                        RESTORE + ": field 'from' must be \"dump\": the task restores dumps",
-                        "restore a snapshot with the restore function or lifeboat restore --from snapshot");
+                        RESTORE + ": the task restores dumps into a database that exists (\"from\": \"dump\" with"
+                                + " targetSecretArn), not " + request.kind(),
+                        "restore a snapshot with the restore function or lifeboat restore --from snapshot; make a"
+                                + " new instance with lifeboat restore --from dump --create-instance");
             }
-            out.println(work.build().restore(event, TIMEOUT));
+            // Its own time limit when the payload gives one, else the task's.
+            Duration budget = dump.timeoutMinutes() == null
+                    ? TIMEOUT
+                    : Duration.ofMinutes(Math.min(dump.timeoutMinutes(), TIMEOUT.toMinutes()));
+            out.println(work.build().restore(request, budget));
             return 0;
         } catch (LifeboatException e) {
             err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD));
@@ -199,6 +209,15 @@ public final class RestoreTask {
                     + "); the state's heartbeat timeout will");
         }
         return Outcome.of(e) == Outcome.BAD_INPUT ? 2 : 1;
+    }
+
+    /** {@code LIFEBOAT_RESTORE} as the one restore request every front end reads, strictly. */
+    private static RestoreRequest read(String json) {
+        try {
+            return RestoreRequest.read(Requests.tree(json));
+        } catch (BadRequest e) {
+            throw new InvalidInputException(RESTORE + ": " + e.getMessage(), e.hint(), e);
+        }
     }
 
     private static JsonNode parse(String json, String variable) {

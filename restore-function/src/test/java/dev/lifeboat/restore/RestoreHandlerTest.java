@@ -197,8 +197,9 @@ class RestoreHandlerTest {
     /** Issue 35: a Param's payload field is one a restore payload takes, so an error never names a field that is not. */
     @Test
     void everyParamsPayloadField_isAFieldOfARestorePayload() {
-        java.util.Set<String> fields = new java.util.HashSet<>(RestoreHandler.SNAPSHOT_FIELDS);
-        fields.addAll(RestoreHandler.DUMP_FIELDS);
+        java.util.Set<String> fields = new java.util.HashSet<>();
+        dev.lifeboat.protocol.request.RestoreRequest.kinds()
+                .forEach(k -> fields.addAll(dev.lifeboat.protocol.request.RestoreRequest.fields(k)));
         for (dev.lifeboat.protocol.Param p : dev.lifeboat.protocol.Param.values()) {
             if (p.field() != null) {
                 assertThat(fields).as("%s's field", p.name()).contains(p.field());
@@ -241,7 +242,7 @@ class RestoreHandlerTest {
     void badPayloads_nameTheFieldAndTheChoices_andCreateNothing() {
         assertError("{\"from\": \"snapshot\"}", "field 'database' is missing", "docs/runbook.md");
         assertError(
-                "{\"database\": \"billing\", \"from\": \"snapshot\"}",
+                "{\"database\": \"billing\", \"from\": \"snapshot\", \"targetInstance\": \"x\"}",
                 "field 'database': 'billing' is not configured",
                 "valid: orders");
         assertError(
@@ -292,7 +293,8 @@ class RestoreHandlerTest {
     @Test
     void throughLambda_theErrorMessageCarriesTheValidChoicesToo() {
         var in = new ByteArrayInputStream(
-                "{\"database\": \"billing\", \"from\": \"snapshot\"}".getBytes(StandardCharsets.UTF_8));
+                "{\"database\": \"billing\", \"from\": \"snapshot\", \"targetInstance\": \"x\"}"
+                        .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> handler.handleRequest(in, new ByteArrayOutputStream(), new FakeLambdaContext()))
                 .isInstanceOf(LambdaFailure.class)
                 .hasMessage("field 'database': 'billing' is not configured. valid: orders");
@@ -303,6 +305,31 @@ class RestoreHandlerTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((InvalidInputException) e).hint()).contains(hint));
+    }
+
+    /**
+     * Issue 35: the function reads the one restore request type; an option it cannot carry out is refused by name,
+     * saying where it runs, and a field given twice is refused rather than resolved by whichever came last.
+     */
+    @Test
+    void optionsTheFunctionCannotCarryOut_areRefusedByName_andNothingIsCalled() {
+        assertError(
+                "{\"database\": \"orders\", \"from\": \"dump\", \"createInstance\": \"orders-new\"}",
+                "field 'createInstance' is not available from the restore function",
+                "lifeboat restore --from dump --create-instance orders-new");
+        assertError(
+                "{\"database\": \"orders\", \"from\": \"dump\", \"targetSecretArn\": \"arn:s\","
+                        + " \"toTime\": \"2026-12-05T22:59:30Z\"}",
+                "field 'toTime' is not available from the restore function",
+                "--to-time 2026-12-05T22:59:30Z");
+        var twice = new ByteArrayInputStream(("{\"database\": \"orders\", \"from\": \"snapshot\","
+                        + " \"targetInstance\": \"x\", \"dryRun\": true, \"dryRun\": false}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> handler.handleRequest(twice, new ByteArrayOutputStream(), new FakeLambdaContext()))
+                .isInstanceOf(LambdaFailure.class)
+                .hasMessageContaining("dryRun");
+        assertThat(rds.calls).isEmpty();
+        assertThat(rds.restores).isEmpty();
     }
 
     /** A dump restore loads for as long as the invocation has left, less the margin; with none left it refuses. */

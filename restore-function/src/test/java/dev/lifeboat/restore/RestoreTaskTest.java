@@ -64,7 +64,7 @@ class RestoreTaskTest {
     private static RestoreTask.Work steps(java.util.function.Function<JsonNode, JsonNode> step) {
         return new RestoreTask.Work() {
             @Override
-            public JsonNode restore(JsonNode payload, Duration budget) {
+            public JsonNode restore(dev.lifeboat.protocol.request.RestoreRequest request, Duration budget) {
                 throw new AssertionError("no restore here");
             }
 
@@ -154,10 +154,48 @@ class RestoreTaskTest {
 
     @Test
     void aRestorePayload_mustRestoreADump() {
-        int exit = run(Map.of(RestoreTask.RESTORE, "{\"database\":\"orders\",\"from\":\"snapshot\"}"), steps(s -> s));
+        int exit = run(
+                Map.of(
+                        RestoreTask.RESTORE,
+                        "{\"database\":\"orders\",\"from\":\"snapshot\",\"targetInstance\":\"orders-2\"}"),
+                steps(s -> s));
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("'from' must be \"dump\"");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the task restores dumps", "not a snapshot restore");
         assertThat(built).hasValue(0);
+    }
+
+    /** Issue 35: the task reads the restore function's request type, as strictly, before anything is built. */
+    @Test
+    void aRestorePayload_isReadAsTheFunctionReadsIt_andItsTimeLimitIsKept() {
+        String base = "{\"database\":\"orders\",\"from\":\"dump\",\"targetSecretArn\":\"arn:s\"";
+        assertThat(run(Map.of(RestoreTask.RESTORE, base + ",\"jobs\":\"3\"}"), steps(s -> s)))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("LIFEBOAT_RESTORE: field 'jobs' must be a whole number");
+        assertThat(run(Map.of(RestoreTask.RESTORE, base + ",\"dryRun\":true,\"dryRun\":false}"), steps(s -> s)))
+                .isEqualTo(2);
+        assertThat(built).hasValue(0);
+
+        java.util.List<Duration> budgets = new java.util.ArrayList<>();
+        RestoreTask.Work recording = new RestoreTask.Work() {
+            @Override
+            public JsonNode restore(dev.lifeboat.protocol.request.RestoreRequest request, Duration budget) {
+                assertThat(request).isInstanceOf(dev.lifeboat.protocol.request.DumpRestore.class);
+                budgets.add(budget);
+                return JSON.createObjectNode().put("status", "AVAILABLE");
+            }
+
+            @Override
+            public JsonNode step(JsonNode state, Duration budget) {
+                throw new AssertionError("no step here");
+            }
+        };
+        assertThat(run(Map.of(RestoreTask.RESTORE, base + ",\"timeoutMinutes\":90}"), recording))
+                .isZero();
+        assertThat(run(Map.of(RestoreTask.RESTORE, base + "}"), recording)).isZero();
+        assertThat(run(Map.of(RestoreTask.RESTORE, base + ",\"timeoutMinutes\":100000}"), recording))
+                .isZero();
+        assertThat(budgets).containsExactly(Duration.ofMinutes(90), RestoreTask.TIMEOUT, RestoreTask.TIMEOUT);
     }
 }

@@ -19,4 +19,9 @@ public final class InvalidInputException extends LifeboatException {
     public InvalidInputException(String message, String hint, Throwable cause) {
         super(message, hint, cause);
     }
+
+    /** A request that could not be read or built (protocol's {@code BadRequest}), as this model's bad input. */
+    public static InvalidInputException of(dev.lifeboat.protocol.request.BadRequest bad) {
+        return new InvalidInputException(bad.getMessage(), bad.hint(), bad);
+    }
 }

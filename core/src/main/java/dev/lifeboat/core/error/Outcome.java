@@ -18,8 +18,14 @@ public enum Outcome {
     /** A bug in Lifeboat: anything unexpected. */
     INTERNAL;
 
-    /** {@code t}'s outcome: a {@link LifeboatException}'s own, {@link #INTERNAL} for anything else. */
+    /**
+     * {@code t}'s outcome: a {@link LifeboatException}'s own, {@link #BAD_INPUT} for a request that could not be read
+     * or built, {@link #INTERNAL} for anything else.
+     */
     public static Outcome of(Throwable t) {
+        if (t instanceof dev.lifeboat.protocol.request.BadRequest) {
+            return BAD_INPUT; // a request a front end did not translate: still the operator's input
+        }
         return t instanceof LifeboatException le ? le.outcome() : INTERNAL;
     }
 }

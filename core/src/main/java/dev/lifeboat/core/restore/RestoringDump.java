@@ -64,6 +64,13 @@ public final class RestoringDump {
             Objects.requireNonNull(target, "target");
             progress = progress == null ? ProgressListener.NONE : progress;
         }
+
+        /** A dump restore request's command, into the target its front end resolved from the request's reference. */
+        public static Command of(
+                dev.lifeboat.protocol.request.DumpRestore r, DatabaseTarget into, ProgressListener progress) {
+            return new Command(
+                    r.database(), r.backup(), into, r.create(), r.allowNonEmptyTarget(), r.keepOwnership(), progress);
+        }
     }
 
     public record Result(DumpManifest manifest, String target, long bytes, Duration elapsed) {}

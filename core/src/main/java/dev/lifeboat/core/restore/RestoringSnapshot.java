@@ -113,6 +113,46 @@ public final class RestoringSnapshot {
                     false);
         }
 
+        /** The new instance a snapshot restore asks for. */
+        public static Target of(dev.lifeboat.protocol.request.SnapshotRestore r) {
+            return new Target(
+                    r.targetInstance(),
+                    r.targetAccount(),
+                    r.targetRegion(),
+                    r.instanceClass(),
+                    r.subnetGroup(),
+                    r.securityGroups(),
+                    r.parameterGroup(),
+                    r.optionGroup(),
+                    r.multiAz(),
+                    r.deletionProtection(),
+                    r.targetKmsKeyArn(),
+                    r.createNetwork(),
+                    r.subnets(),
+                    Set.copyOf(r.dropParameters()),
+                    r.noShape());
+        }
+
+        /** The empty instance a restore into a new instance makes: always in the recorded shape, never copied. */
+        public static Target of(dev.lifeboat.protocol.request.NewInstanceRestore r) {
+            return new Target(
+                    r.createInstance(),
+                    r.targetAccount(),
+                    r.targetRegion(),
+                    r.instanceClass(),
+                    r.subnetGroup(),
+                    r.securityGroups(),
+                    r.parameterGroup(),
+                    r.optionGroup(),
+                    r.multiAz(),
+                    r.deletionProtection(),
+                    null,
+                    r.createNetwork(),
+                    r.subnets(),
+                    Set.copyOf(r.dropParameters()),
+                    false);
+        }
+
         RestoreShape.Overrides overrides() {
             return new RestoreShape.Overrides(
                     instanceClass,
@@ -128,7 +168,12 @@ public final class RestoringSnapshot {
     }
 
     /** {@code backup}: a copy's identifier, {@code latest}, or {@code before:2026-11-24T23:00:00Z}. */
-    public record Command(String databaseId, String backup, Target target, boolean dryRun) {}
+    public record Command(String databaseId, String backup, Target target, boolean dryRun) {
+        /** The command a snapshot restore request asks for, whichever front end it came from. */
+        public static Command of(dev.lifeboat.protocol.request.SnapshotRestore r) {
+            return new Command(r.database(), r.backup(), Target.of(r), r.dryRun());
+        }
+    }
 
     /** One AWS call of the plan. */
     public record Call(String account, String region, String api, String detail) {

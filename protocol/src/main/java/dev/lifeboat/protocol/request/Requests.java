@@ -1,0 +1,209 @@
+package dev.lifeboat.protocol.request;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.lifeboat.protocol.Vocabulary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * How a payload becomes a request: one strict Jackson mapper. A field of the wrong JSON type is refused naming the
+ * field, the type it needs and what was sent, never coerced ({@code "dryRun": "True"} once started a real restore
+ * read as false); a field the kind does not take is refused naming the kind's fields; a field given twice is
+ * refused; the values' own rules (a required field, {@code subnets} without {@code createNetwork}) are the records'.
+ * Every message is in the payload's words.
+ */
+public final class Requests {
+    /** The strict mapper: no scalar coercion, no unknown or duplicate fields, no trailing tokens. */
+    static final JsonMapper JSON = JsonMapper.builder()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .withCoercionConfig(
+                    LogicalType.Textual,
+                    c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(
+                    LogicalType.Boolean,
+                    c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .withCoercionConfig(
+                    LogicalType.Integer,
+                    c -> c.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .addModule(new SimpleModule("lifeboat-moments")
+                    .addSerializer(Instant.class, ToStringSerializer.instance)
+                    .addDeserializer(Instant.class, new MomentDeserializer()))
+            .build();
+
+    private static final String SEE = "see docs/runbook.md for a payload of each kind";
+
+    private Requests() {}
+
+    /** A payload's JSON, parsed strictly (a field given twice is refused): what a handler reads its input with. */
+    public static JsonNode tree(InputStream in) {
+        try {
+            return JSON.readTree(in);
+        } catch (JsonProcessingException e) {
+            throw new BadRequest("the payload is not JSON: " + e.getOriginalMessage(), SEE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #tree(InputStream)} for a payload in a string (a task's environment variable). */
+    public static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new BadRequest("the payload is not JSON: " + e.getOriginalMessage(), SEE);
+        }
+    }
+
+    /** The restore a payload asks for; a {@link BadRequest} in the payload's words when it cannot be used. */
+    public static RestoreRequest restore(JsonNode payload) {
+        if (payload == null || !payload.isObject()) {
+            throw new BadRequest("the payload is not a JSON object", SEE);
+        }
+        JsonNode from = payload.get("from");
+        if (from == null || from.isNull()) {
+            throw new BadRequest("field 'from' is missing", "valid: snapshot, dump");
+        }
+        if (!from.isTextual()) {
+            throw new BadRequest("field 'from' must be a string (in quotes), not " + from, "valid: snapshot, dump");
+        }
+        Class<? extends RestoreRequest> kind = switch (from.asText()) {
+            case "snapshot" -> SnapshotRestore.class;
+            case "dump" -> payload.has("createInstance") ? NewInstanceRestore.class : DumpRestore.class;
+            default ->
+                throw new BadRequest(
+                        "field 'from': '" + from.asText() + "' is not a restore source", "valid: snapshot, dump");
+        };
+        RestoreRequest r = bind(payload, kind);
+        if (r instanceof DumpRestore d && d.targetSecretArn() == null) {
+            // A payload has no URL target (no password a function could prompt for): the secret is the target.
+            throw new BadRequest("field 'targetSecretArn' is missing", SEE);
+        }
+        return r;
+    }
+
+    /** The request as a payload. */
+    public static String json(Object request) {
+        try {
+            return JSON.writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a request did not serialise", e);
+        }
+    }
+
+    static <T extends RestoreRequest> T bind(JsonNode payload, Class<T> kind) {
+        java.util.Set<String> fields = RestoreRequest.fields(kind);
+        payload.fieldNames().forEachRemaining(f -> {
+            if (!fields.contains(f)) {
+                throw new BadRequest(
+                        "field '" + f + "' does not apply to " + RestoreRequest.kindOf(kind),
+                        "valid fields: " + String.join(", ", fields));
+            }
+        });
+        try {
+            return JSON.treeToValue(payload, kind);
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof BadRequest bad) {
+                throw new BadRequest(
+                        Vocabulary.PAYLOAD.render(bad.getMessage()), Vocabulary.PAYLOAD.render(bad.hint()));
+            }
+            throw new IllegalStateException("a request could not be made", e);
+        } catch (MismatchedInputException e) {
+            throw wrongType(payload, e);
+        } catch (JsonProcessingException e) {
+            // A number too large for its field: the parser's exception has no path, so the payload says which.
+            for (java.lang.reflect.RecordComponent c : kind.getRecordComponents()) {
+                JsonNode v = payload.get(c.getName());
+                if (c.getType() == Integer.class && v != null && v.isIntegralNumber() && !v.canConvertToInt()) {
+                    throw new BadRequest(
+                            "field '" + c.getName() + "' must be a whole number of at most " + Integer.MAX_VALUE
+                                    + ", not " + v,
+                            SEE);
+                }
+            }
+            throw new BadRequest("the payload could not be read: " + e.getOriginalMessage(), SEE);
+        }
+    }
+
+    /** Which field, what it must be, what it was: from the exception's path and the payload itself. */
+    private static BadRequest wrongType(JsonNode payload, MismatchedInputException e) {
+        List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = e.getPath();
+        if (path.isEmpty() || path.get(0).getFieldName() == null) {
+            return new BadRequest("the payload could not be read: " + e.getOriginalMessage(), SEE);
+        }
+        String field = path.get(0).getFieldName();
+        JsonNode value = payload.get(field);
+        if (path.size() > 1 && value != null && value.isArray()) {
+            JsonNode item = value.get(path.get(1).getIndex());
+            return new BadRequest("field '" + field + "' must hold only strings, not " + item + " in " + value, SEE);
+        }
+        Class<?> type = e.getTargetType();
+        String must;
+        if (type == Boolean.class || type == boolean.class) {
+            must = "must be true or false (a JSON boolean, without quotes)";
+        } else if (type == Integer.class || type == int.class) {
+            must = "must be a whole number (a JSON number, without quotes)";
+        } else if (type != null && List.class.isAssignableFrom(type)) {
+            must = "must be a list of strings, e.g. [\"sg-0123456789abcdef0\"]";
+        } else if (type == Instant.class) {
+            must = "must be a moment in ISO-8601 UTC, e.g. \"2026-12-05T22:59:30Z\"";
+        } else {
+            must = "must be a string (in quotes)";
+        }
+        return new BadRequest("field '" + field + "' " + must + ", not " + value, SEE);
+    }
+
+    /** A moment: a JSON string in ISO-8601 UTC; anything else is a mismatched input naming the field. */
+    private static final class MomentDeserializer extends StdScalarDeserializer<Instant> {
+        private static final long serialVersionUID = 1L;
+
+        MomentDeserializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+            }
+            try {
+                return Instant.parse(p.getText().strip());
+            } catch (DateTimeParseException e) {
+                throw InvalidFormatException.from(p, "not a moment", p.getText(), Instant.class);
+            }
+        }
+    }
+}
