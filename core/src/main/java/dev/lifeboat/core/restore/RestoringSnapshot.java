@@ -244,7 +244,249 @@ public final class RestoringSnapshot {
         this.log = new RecoveryLog(vault);
     }
 
+    /**
+     * One step of the restore: observe where it stands (the backup, a database of the target's name, the copy in the
+     * target's account and Region), {@link #decide} what comes next (pure), and do it.
+     */
     public Result advance(LifeboatConfig config, Command c) {
+        LifeboatConfig.Database db = config.database(c.databaseId());
+        Target t = c.target();
+        Location backupLoc = config.backup().location();
+        Location target = where(config, c);
+        boolean elsewhere = !target.equals(backupLoc);
+        DbKind kind = db.source().kind();
+        SnapshotInfo backup = choose(config, c.databaseId(), c.backup());
+
+        String localCopyId = "lifeboat-restore-" + backup.id().replaceFirst("^lifeboat-", "");
+        Map<String, String> tags = new HashMap<>();
+        tags.put(Tags.MANAGED_BY, "lifeboat");
+        tags.put(Tags.DATABASE, c.databaseId());
+        tags.put(RESTORED_FROM, backup.arn());
+        tags.put(RestoreShape.RESTORE_TAG, t.identifier());
+
+        Optional<SourceDatabase> existing = c.dryRun() ? Optional.empty() : rds.database(target, kind, t.identifier());
+        boolean ours = existing.isPresent()
+                && backup.arn().equals(existing.get().tags().get(RESTORED_FROM));
+        Step first = decide(c.dryRun(), existing.isPresent(), ours, elsewhere, Optional.empty());
+        if (first == Step.REFUSE_EXISTING) {
+            throw new RefusedException(
+                    "a database named " + t.identifier() + " already exists in " + target
+                            + "; Lifeboat never reuses, modifies or deletes an existing one",
+                    "choose a new " + Param.TARGET_INSTANCE + ", e.g. " + t.identifier() + "-restored");
+        }
+        if (first == Step.FOLLOW) {
+            return follow(c, t, target, kind, backup, tags);
+        }
+
+        Optional<DatabaseShape> shape = shape(t, c.databaseId(), backup);
+        RestoreShape.Resolved resolved = RestoreShape.resolve(
+                shape,
+                t.overrides(),
+                shapes,
+                target,
+                kind,
+                t.identifier(),
+                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC),
+                DEFAULT_INSTANCE_CLASS,
+                tags,
+                target.account().equals(backupLoc.account()));
+        List<String> notes = new ArrayList<>(resolved.notes());
+        if (t.noShape()) {
+            notes.addFirst(Param.NO_SHAPE + ": the recorded shape is not used");
+        }
+        RestoreSpec spec = new RestoreSpec(
+                elsewhere ? localCopyId : backup.id(),
+                t.identifier(),
+                restoreEngine(db, backup),
+                resolved.instanceClass(),
+                resolved.subnetGroup(),
+                resolved.securityGroups(),
+                resolved.parameterGroup(),
+                resolved.optionGroup(),
+                resolved.multiAz(),
+                t.deletionProtection(),
+                resolved.tags(),
+                resolved.shaped());
+        Plan plan = plan(backupLoc, target, kind, backup, localCopyId, t, resolved, spec);
+        List<RestoreShape.Choice> choices = resolved.choices();
+        if (first == Step.PLANNED) {
+            return new Result(
+                    Status.PLANNED,
+                    "dry run: nothing was changed",
+                    backup,
+                    plan.calls(),
+                    List.of(),
+                    Optional.empty(),
+                    choices,
+                    notes);
+        }
+
+        List<Call> executed = new ArrayList<>();
+        // The restore's recovery time starts here (write-once: a later call of the same restore keeps this start).
+        log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.PLAN, clock.instant());
+        Optional<SnapshotInfo> local = elsewhere ? rds.snapshot(target, kind, localCopyId) : Optional.empty();
+        switch (decide(false, false, false, elsewhere, local)) {
+            case COPY -> {
+                log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.COPY, clock.instant());
+                if (!target.account().equals(backupLoc.account())
+                        && !backup.sharedWith().contains(target.account())) {
+                    rds.share(backupLoc, kind, backup.id(), target.account());
+                    executed.add(plan.calls().getFirst());
+                }
+                rds.copySnapshot(
+                        target,
+                        kind,
+                        backup.arn(),
+                        backupLoc.region(),
+                        localCopyId,
+                        t.kmsKeyArn(),
+                        resolved.optionGroup(),
+                        tags);
+                executed.add(plan.calls().get(plan.copyCall()));
+                return new Result(
+                        Status.IN_PROGRESS,
+                        "copying " + backup.id() + " into " + target,
+                        backup,
+                        plan.calls(),
+                        executed,
+                        Optional.empty(),
+                        choices,
+                        notes);
+            }
+            case COPY_FAILED -> {
+                return new Result(
+                        Status.FAILED,
+                        "the copy " + localCopyId + " into " + target + " ended "
+                                + local.orElseThrow().status()
+                                + "; delete it and run again, or restore into the backup account",
+                        backup,
+                        plan.calls(),
+                        executed,
+                        Optional.empty(),
+                        choices,
+                        notes);
+            }
+            case COPY_RUNNING -> {
+                return new Result(
+                        Status.IN_PROGRESS,
+                        "copy " + localCopyId + " into " + target + " is "
+                                + local.orElseThrow().status(),
+                        backup,
+                        plan.calls(),
+                        executed,
+                        Optional.empty(),
+                        choices,
+                        notes);
+            }
+            default -> {
+                // RESTORE: the snapshot to restore from is there.
+            }
+        }
+        log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.INSTANCE, clock.instant());
+        if (resolved.newParameterGroup().isPresent()
+                || resolved.newOptionGroup().isPresent()
+                || resolved.newNetwork().isPresent()) {
+            List<String> groups = resolved.create(shapes, target, kind, creationTags(c.databaseId(), t.identifier()));
+            executed.addAll(plan.calls().subList(plan.copyCall() + 1, plan.restoreCall()));
+            spec = spec.withSecurityGroups(groups);
+        }
+        SourceDatabase started = rds.restore(target, kind, spec);
+        // A cluster's writer (the plan's last call) follows once the cluster is available (RestoredDatabases).
+        executed.add(plan.calls().get(plan.restoreCall()));
+        return new Result(
+                Status.IN_PROGRESS,
+                "restoring " + t.identifier() + " from " + spec.snapshotId() + " (" + started.status() + ")",
+                backup,
+                plan.calls(),
+                executed,
+                Optional.of(started),
+                choices,
+                notes);
+    }
+
+    /** The steps of a restore, in the order {@link #decide} takes them. */
+    enum Step {
+        /** A dry run: the plan, nothing called. */
+        PLANNED,
+        /** A database of the target's name that this restore did not make: refused, nothing changed. */
+        REFUSE_EXISTING,
+        /** The database this restore made earlier: follow it to its endpoint. */
+        FOLLOW,
+        /** Into another account or Region, no copy there yet: share and copy. */
+        COPY,
+        /** The copy there failed. */
+        COPY_FAILED,
+        /** The copy there is still being made. */
+        COPY_RUNNING,
+        /** The snapshot to restore from is there: create what the shape needs, then restore. */
+        RESTORE
+    }
+
+    /**
+     * What a restore does next, from what was observed; no call is made. {@code existing}: a database of the target's
+     * name exists, {@code ours}: tagged as restored from this backup; {@code local}: the copy in the target's account
+     * and Region, when {@code elsewhere} and it has been looked for.
+     */
+    static Step decide(
+            boolean dryRun, boolean existing, boolean ours, boolean elsewhere, Optional<SnapshotInfo> local) {
+        if (dryRun) {
+            return Step.PLANNED;
+        }
+        if (existing) {
+            return ours ? Step.FOLLOW : Step.REFUSE_EXISTING;
+        }
+        if (!elsewhere) {
+            return Step.RESTORE;
+        }
+        if (local.isEmpty()) {
+            return Step.COPY;
+        }
+        if (local.get().failed()) {
+            return Step.COPY_FAILED;
+        }
+        return local.get().available() ? Step.RESTORE : Step.COPY_RUNNING;
+    }
+
+    /** A restore made earlier by this same request: where it stands, its recovery time once it is available. */
+    private Result follow(
+            Command c, Target t, Location target, DbKind kind, SnapshotInfo backup, Map<String, String> tags) {
+        String writerClass = t.instanceClass() != null
+                ? t.instanceClass()
+                : shape(t, c.databaseId(), backup)
+                        .map(DatabaseShape::writerClass)
+                        .orElse(DEFAULT_INSTANCE_CLASS);
+        RestoredDatabases.Readiness r = RestoredDatabases.observe(rds, target, kind, t.identifier(), writerClass, tags);
+        List<Call> following = List.of(
+                new Call(target.account(), target.region(), "(following)", t.identifier() + " restored earlier"));
+        return r.ready()
+                ? new Result(
+                        Status.AVAILABLE,
+                        t.identifier() + " is available at "
+                                + r.database().orElseThrow().endpoint(),
+                        backup,
+                        following,
+                        List.of(),
+                        r.database(),
+                        List.of(),
+                        List.of(),
+                        log.finish(c.databaseId(), "snapshot", t.identifier(), backup.id(), clock.instant()))
+                : new Result(
+                        Status.IN_PROGRESS,
+                        r.status(),
+                        backup,
+                        following,
+                        List.of(),
+                        r.database(),
+                        List.of(),
+                        List.of());
+    }
+
+    /**
+     * Where the restore goes (the backup account and Region unless the target names others), its values checked
+     * before anything is read: the identifier, the class, the account (one Lifeboat has a role in), the Region, and
+     * a key for a copy elsewhere. Pure.
+     */
+    static Location where(LifeboatConfig config, Command c) {
         LifeboatConfig.Database db = config.database(c.databaseId());
         Target t = c.target();
         if (t.identifier() == null || !RDS_ID.matcher(t.identifier()).matches()) {
@@ -291,88 +533,23 @@ public final class RestoringSnapshot {
                             + " of that account and Region",
                     "pass the target's KMS key (" + Param.TARGET_KMS_KEY + ")");
         }
-        DbKind kind = db.source().kind();
-        SnapshotInfo backup = choose(config, c.databaseId(), c.backup());
+        return target;
+    }
 
-        String localCopyId = "lifeboat-restore-" + backup.id().replaceFirst("^lifeboat-", "");
-        Map<String, String> tags = new HashMap<>();
-        tags.put(Tags.MANAGED_BY, "lifeboat");
-        tags.put(Tags.DATABASE, c.databaseId());
-        tags.put(RESTORED_FROM, backup.arn());
-        tags.put(RestoreShape.RESTORE_TAG, t.identifier());
+    /** Every call of the restore, in order, and where the copy and the restore are in it. */
+    record Plan(List<Call> calls, int copyCall, int restoreCall) {}
 
-        if (!c.dryRun()) {
-            Optional<SourceDatabase> existing = rds.database(target, kind, t.identifier());
-            if (existing.isPresent()) {
-                if (!backup.arn().equals(existing.get().tags().get(RESTORED_FROM))) {
-                    throw new RefusedException(
-                            "a database named " + t.identifier() + " already exists in " + target
-                                    + "; Lifeboat never reuses, modifies or deletes an existing one",
-                            "choose a new " + Param.TARGET_INSTANCE + ", e.g. " + t.identifier() + "-restored");
-                }
-                String writerClass = t.instanceClass() != null
-                        ? t.instanceClass()
-                        : shape(t, c.databaseId(), backup)
-                                .map(DatabaseShape::writerClass)
-                                .orElse(DEFAULT_INSTANCE_CLASS);
-                RestoredDatabases.Readiness r =
-                        RestoredDatabases.observe(rds, target, kind, t.identifier(), writerClass, tags);
-                List<Call> following = List.of(new Call(
-                        target.account(), target.region(), "(following)", t.identifier() + " restored earlier"));
-                return r.ready()
-                        ? new Result(
-                                Status.AVAILABLE,
-                                t.identifier() + " is available at "
-                                        + r.database().orElseThrow().endpoint(),
-                                backup,
-                                following,
-                                List.of(),
-                                r.database(),
-                                List.of(),
-                                List.of(),
-                                log.finish(c.databaseId(), "snapshot", t.identifier(), backup.id(), clock.instant()))
-                        : new Result(
-                                Status.IN_PROGRESS,
-                                r.status(),
-                                backup,
-                                following,
-                                List.of(),
-                                r.database(),
-                                List.of(),
-                                List.of());
-            }
-        }
-
-        Optional<DatabaseShape> shape = shape(t, c.databaseId(), backup);
-        RestoreShape.Resolved resolved = RestoreShape.resolve(
-                shape,
-                t.overrides(),
-                shapes,
-                target,
-                kind,
-                t.identifier(),
-                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC),
-                DEFAULT_INSTANCE_CLASS,
-                tags,
-                target.account().equals(backupLoc.account()));
-        List<String> notes = new ArrayList<>(resolved.notes());
-        if (t.noShape()) {
-            notes.addFirst(Param.NO_SHAPE + ": the recorded shape is not used");
-        }
-        RestoreSpec spec = new RestoreSpec(
-                elsewhere ? localCopyId : backup.id(),
-                t.identifier(),
-                restoreEngine(db, backup),
-                resolved.instanceClass(),
-                resolved.subnetGroup(),
-                resolved.securityGroups(),
-                resolved.parameterGroup(),
-                resolved.optionGroup(),
-                resolved.multiAz(),
-                t.deletionProtection(),
-                resolved.tags(),
-                resolved.shaped());
-
+    /** The plan of a restore, from the values resolved; pure. */
+    static Plan plan(
+            Location backupLoc,
+            Location target,
+            DbKind kind,
+            SnapshotInfo backup,
+            String localCopyId,
+            Target t,
+            RestoreShape.Resolved resolved,
+            RestoreSpec spec) {
+        boolean elsewhere = !target.equals(backupLoc);
         List<Call> plan = new ArrayList<>();
         if (elsewhere) {
             if (!target.account().equals(backupLoc.account())) {
@@ -456,97 +633,7 @@ public final class RestoringSnapshot {
                     t.identifier() + "-writer DBClusterIdentifier=" + t.identifier() + " DBInstanceClass="
                             + resolved.instanceClass()));
         }
-        List<RestoreShape.Choice> choices = resolved.choices();
-        if (c.dryRun()) {
-            return new Result(
-                    Status.PLANNED,
-                    "dry run: nothing was changed",
-                    backup,
-                    plan,
-                    List.of(),
-                    Optional.empty(),
-                    choices,
-                    notes);
-        }
-
-        List<Call> executed = new ArrayList<>();
-        // The restore's recovery time starts here (write-once: a later call of the same restore keeps this start).
-        log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.PLAN, clock.instant());
-        if (elsewhere) {
-            Optional<SnapshotInfo> local = rds.snapshot(target, kind, localCopyId);
-            if (local.isEmpty()) {
-                log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.COPY, clock.instant());
-                if (!target.account().equals(backupLoc.account())
-                        && !backup.sharedWith().contains(target.account())) {
-                    rds.share(backupLoc, kind, backup.id(), target.account());
-                    executed.add(plan.getFirst());
-                }
-                rds.copySnapshot(
-                        target,
-                        kind,
-                        backup.arn(),
-                        backupLoc.region(),
-                        localCopyId,
-                        t.kmsKeyArn(),
-                        resolved.optionGroup(),
-                        tags);
-                executed.add(plan.get(copyCall));
-                return new Result(
-                        Status.IN_PROGRESS,
-                        "copying " + backup.id() + " into " + target,
-                        backup,
-                        plan,
-                        executed,
-                        Optional.empty(),
-                        choices,
-                        notes);
-            }
-            if (local.get().failed()) {
-                return new Result(
-                        Status.FAILED,
-                        "the copy " + localCopyId + " into " + target + " ended "
-                                + local.get().status()
-                                + "; delete it and run again, or restore into the backup account",
-                        backup,
-                        plan,
-                        executed,
-                        Optional.empty(),
-                        choices,
-                        notes);
-            }
-            if (!local.get().available()) {
-                return new Result(
-                        Status.IN_PROGRESS,
-                        "copy " + localCopyId + " into " + target + " is "
-                                + local.get().status(),
-                        backup,
-                        plan,
-                        executed,
-                        Optional.empty(),
-                        choices,
-                        notes);
-            }
-        }
-        log.mark(c.databaseId(), t.identifier(), backup.id(), RecoveryLog.Phase.INSTANCE, clock.instant());
-        if (resolved.newParameterGroup().isPresent()
-                || resolved.newOptionGroup().isPresent()
-                || resolved.newNetwork().isPresent()) {
-            List<String> groups = resolved.create(shapes, target, kind, creationTags(c.databaseId(), t.identifier()));
-            executed.addAll(plan.subList(copyCall + 1, restoreCall));
-            spec = spec.withSecurityGroups(groups);
-        }
-        SourceDatabase started = rds.restore(target, kind, spec);
-        // A cluster's writer (the plan's last call) follows once the cluster is available (RestoredDatabases).
-        executed.add(plan.get(restoreCall));
-        return new Result(
-                Status.IN_PROGRESS,
-                "restoring " + t.identifier() + " from " + spec.snapshotId() + " (" + started.status() + ")",
-                backup,
-                plan,
-                executed,
-                Optional.of(started),
-                choices,
-                notes);
+        return new Plan(List.copyOf(plan), copyCall, restoreCall);
     }
 
     private Optional<DatabaseShape> shape(Target t, String databaseId, SnapshotInfo backup) {
