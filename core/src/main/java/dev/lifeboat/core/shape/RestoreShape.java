@@ -235,6 +235,7 @@ public final class RestoreShape {
         if (s == null) {
             notes.add("no shape was recorded with this backup: every value not given is RDS's default");
         }
+        Resolving in = new Resolving(s, o, shapes, where, kind, newIdentifier, today, choices, notes);
 
         String instanceClass = pick(
                 choices,
@@ -248,6 +249,64 @@ public final class RestoreShape {
                 Boolean.toString(multiAz),
                 o.multiAz() != null ? Origin.OVERRIDDEN : s != null ? Origin.RECORDED : Origin.DEFAULT));
 
+        RdsGateway.Shaped shaped = storage(in);
+        ParameterGroupChoice pg = parameterGroup(in);
+        OptionGroupChoice og = optionGroup(in);
+        NetworkChoice net = network(in);
+        Map<String, String> tags = tags(carryRecordedTags ? s : null, lifeboatTags, notes);
+        if (!carryRecordedTags && s != null) {
+            Map<String, String> left = tags(s, Map.of(), new ArrayList<>());
+            if (!left.isEmpty()) {
+                notes.add("the recorded tags are not put on a database restored outside the backup account (the"
+                        + " source role tags only with lifeboat: keys, so it cannot retag production's resources);"
+                        + " add them once it is available: "
+                        + String.join(
+                                ", ",
+                                left.entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .toList()));
+            }
+        }
+        return new Resolved(
+                instanceClass,
+                multiAz,
+                net.subnetGroup(),
+                net.securityGroups(),
+                pg.name(),
+                og.name(),
+                shaped,
+                tags,
+                choices,
+                notes,
+                pg.created(),
+                og.created(),
+                net.created());
+    }
+
+    /** What one resolution reads from and writes its choices and notes into. */
+    private record Resolving(
+            DatabaseShape s,
+            Overrides o,
+            DatabaseShapes shapes,
+            Location where,
+            DbKind kind,
+            String newIdentifier,
+            LocalDate today,
+            List<Choice> choices,
+            List<String> notes) {}
+
+    private record ParameterGroupChoice(String name, Optional<NewParameterGroup> created) {}
+
+    private record OptionGroupChoice(String name, Optional<NewOptionGroup> created) {}
+
+    private record NetworkChoice(String subnetGroup, List<String> securityGroups, Optional<NewNetwork> created) {}
+
+    /** Port, storage, IAM authentication and CA as recorded; notes for what a restore does not bring back. */
+    private static RdsGateway.Shaped storage(Resolving in) {
+        DatabaseShape s = in.s();
+        DbKind kind = in.kind();
+        List<Choice> choices = in.choices();
+        List<String> notes = in.notes();
         RdsGateway.Shaped shaped = RdsGateway.Shaped.RDS_DEFAULTS;
         if (s != null) {
             DatabaseShape.Storage st = s.storage();
@@ -285,7 +344,22 @@ public final class RestoreShape {
             }
         }
 
-        // Parameter group.
+        return shaped;
+    }
+
+    /**
+     * The recorded parameter group when it is there with the recorded values; else one made again with them (without
+     * the dropped ones), refused when the target's family does not accept one or a group of that name differs.
+     */
+    private static ParameterGroupChoice parameterGroup(Resolving in) {
+        DatabaseShape s = in.s();
+        Overrides o = in.o();
+        DatabaseShapes shapes = in.shapes();
+        Location where = in.where();
+        DbKind kind = in.kind();
+        LocalDate today = in.today();
+        List<Choice> choices = in.choices();
+        List<String> notes = in.notes();
         String parameterGroup = null;
         Optional<NewParameterGroup> newParameterGroup = Optional.empty();
         String pgField = kind == DbKind.CLUSTER ? "DBClusterParameterGroupName" : "DBParameterGroupName";
@@ -363,7 +437,19 @@ public final class RestoreShape {
             }
         }
 
-        // Option group (instances).
+        return new ParameterGroupChoice(parameterGroup, newParameterGroup);
+    }
+
+    /** An instance's option group: the recorded one when it is there, else made again with the recorded options. */
+    private static OptionGroupChoice optionGroup(Resolving in) {
+        DatabaseShape s = in.s();
+        Overrides o = in.o();
+        DatabaseShapes shapes = in.shapes();
+        Location where = in.where();
+        DbKind kind = in.kind();
+        LocalDate today = in.today();
+        List<Choice> choices = in.choices();
+        List<String> notes = in.notes();
         String optionGroup = null;
         Optional<NewOptionGroup> newOptionGroup = Optional.empty();
         if (kind == DbKind.INSTANCE) {
@@ -402,7 +488,22 @@ public final class RestoreShape {
             }
         }
 
-        // Network.
+        return new OptionGroupChoice(optionGroup, newOptionGroup);
+    }
+
+    /**
+     * The network: with {@code createNetwork}, a DB subnet group in the subnets given and the recorded security
+     * groups made again (rules naming groups that are gone left out, said so); else the groups given, or the recorded
+     * ones when they are all still there, refused when they are gone.
+     */
+    private static NetworkChoice network(Resolving in) {
+        DatabaseShape s = in.s();
+        Overrides o = in.o();
+        DatabaseShapes shapes = in.shapes();
+        Location where = in.where();
+        String newIdentifier = in.newIdentifier();
+        List<Choice> choices = in.choices();
+        List<String> notes = in.notes();
         String subnetGroup;
         List<String> securityGroups;
         Optional<NewNetwork> newNetwork = Optional.empty();
@@ -494,34 +595,7 @@ public final class RestoreShape {
                             : securityGroups.isEmpty() ? Origin.DEFAULT : Origin.RECORDED));
         }
 
-        Map<String, String> tags = tags(carryRecordedTags ? s : null, lifeboatTags, notes);
-        if (!carryRecordedTags && s != null) {
-            Map<String, String> left = tags(s, Map.of(), new ArrayList<>());
-            if (!left.isEmpty()) {
-                notes.add("the recorded tags are not put on a database restored outside the backup account (the"
-                        + " source role tags only with lifeboat: keys, so it cannot retag production's resources);"
-                        + " add them once it is available: "
-                        + String.join(
-                                ", ",
-                                left.entrySet().stream()
-                                        .map(e -> e.getKey() + "=" + e.getValue())
-                                        .toList()));
-            }
-        }
-        return new Resolved(
-                instanceClass,
-                multiAz,
-                subnetGroup,
-                securityGroups,
-                parameterGroup,
-                optionGroup,
-                shaped,
-                tags,
-                choices,
-                notes,
-                newParameterGroup,
-                newOptionGroup,
-                newNetwork);
+        return new NetworkChoice(subnetGroup, securityGroups, newNetwork);
     }
 
     /**
