@@ -134,7 +134,11 @@ public final class Lifeboat implements Callable<Integer> {
         cli.setOut(new PrintWriter(context.out(), true, context.out().charset()));
         cli.setErr(new PrintWriter(context.err(), true, context.err().charset()));
         cli.setExitCodeExceptionMapper(ExitCode::of);
-        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+        cli.setExecutionExceptionHandler((thrown, commandLine, parsed) -> {
+            // A request a command did not translate is still the operator's input, said in the command line's words.
+            Exception e = thrown instanceof dev.lifeboat.protocol.request.BadRequest bad
+                    ? dev.lifeboat.core.error.InvalidInputException.of(bad)
+                    : thrown;
             context.err().println();
             if (e instanceof LifeboatException le) {
                 context.err().println("lifeboat: " + le.getMessage());

@@ -203,8 +203,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(
             names = "--target-database",
             paramLabel = "NAME",
-            description = "dump, with --create-instance: the database to create in the new instance (default:"
-                    + " lifeboat.yml's dump.dbname, else the database id)")
+            description = "dump: with --create-instance, the database to create in the new instance (default:"
+                    + " lifeboat.yml's dump.dbname, else the database id); with --target-secret-id, the database on"
+                    + " that server to load into instead of the secret's (a --target URL names its own)")
     String targetDatabase;
 
     @Option(
@@ -290,6 +291,20 @@ final class RestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** An option as it was typed: a negatable one's negative form when that was given ({@code --no-multi-az}). */
+    private String typed(OptionSpec o) {
+        String flag = o.longestName();
+        if (o.negatable()) {
+            String negative = spec.negatableOptionTransformer().makeNegative(flag, spec);
+            for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+                if (arg.equals(negative) || arg.startsWith(negative + "=")) {
+                    return negative;
+                }
+            }
+        }
+        return flag;
+    }
+
     RestoreCommand(Context context) {
         this.context = context;
     }
@@ -313,12 +328,16 @@ final class RestoreCommand implements Callable<Integer> {
                     ? p.field() == null ? p != Param.VAULT || kind == DumpRestore.class : fields.contains(p.field())
                     : !flag.equals("--no-wait") || kind == SnapshotRestore.class;
             if (!applies) {
-                throw new InvalidInputException(flag + " does not apply to " + RestoreRequest.kindOf(kind)
+                throw new InvalidInputException(typed(o) + " does not apply to " + RestoreRequest.kindOf(kind)
                         + (kind == SnapshotRestore.class
                                 ? " (--from snapshot)"
                                 : kind == DumpRestore.class ? " (--from dump)" : " (--from dump --create-instance)")
                         + "; leave it out");
             }
+        }
+        if (kind == DumpRestore.class && target == null && targetSecretId == null) {
+            // Before lifeboat.yml or the vault is read: the one thing a dump restore cannot go without.
+            throw new InvalidInputException("give --target URL or --target-secret-id ID (one of them)");
         }
         try {
             return switch (from) {

@@ -31,6 +31,9 @@ class ExitCodeTest {
     void everyOutcome_hasItsOwnExitCode_andAnythingElseIsABug() {
         Set<Integer> codes = new HashSet<>();
         assertThat(ExitCode.of(new InvalidInputException("x"))).isEqualTo(ExitCode.BAD_INPUT);
+        // A request that could not be read or built (protocol's BadRequest) is bad input wherever it escapes.
+        assertThat(ExitCode.of(new dev.lifeboat.protocol.request.BadRequest("x", "")))
+                .isEqualTo(ExitCode.BAD_INPUT);
         assertThat(ExitCode.of(new BackupNotFoundException("x", ""))).isEqualTo(ExitCode.BAD_INPUT);
         assertThat(ExitCode.of(new RefusedException("x", ""))).isEqualTo(ExitCode.REFUSED);
         assertThat(ExitCode.of(new ClientTooOldException("x", ""))).isEqualTo(ExitCode.REFUSED);

@@ -201,7 +201,8 @@ public final class RestoreHandler implements RequestStreamHandler {
                         "field 'createInstance' is not available from the restore function: making an instance and"
                                 + " loading a dump into it outlasts an invocation; nothing was changed",
                         "restore from a snapshot (\"from\": \"snapshot\"), or run lifeboat restore --from dump"
-                                + " --create-instance " + n.createInstance() + " from a machine that reaches the"
+                                + " --create-instance " + shellWord(n.createInstance())
+                                + " from a machine that reaches the"
                                 + " backup account's VPC");
         };
     }
@@ -256,14 +257,14 @@ public final class RestoreHandler implements RequestStreamHandler {
     private ObjectNode dump(DumpRestore request, Duration invocation) {
         if (request.toTime() != null) {
             throw new InvalidInputException(
-                    "field 'toTime' is not available from the restore function: a restore to a moment replays the"
-                            + " archived changes with tools the function does not hold; nothing was changed",
+                    "field 'toTime' is not available from the restore function: a restore to a moment (a dump, then"
+                            + " the archived changes replayed) runs from the command line only; nothing was changed",
                     "run lifeboat restore --from dump --to-time " + request.toTime()
                             + " from a machine that reaches the database (docs/recovery-point.md)");
         }
-        Duration budget = request.timeoutMinutes() == null
-                ? invocation
-                : min(invocation, Duration.ofMinutes(request.timeoutMinutes()));
+        boolean requestsLimit = request.timeoutMinutes() != null
+                && Duration.ofMinutes(request.timeoutMinutes()).compareTo(invocation) <= 0;
+        Duration budget = requestsLimit ? Duration.ofMinutes(request.timeoutMinutes()) : invocation;
         if (budget.isNegative() || budget.isZero()) {
             throw new InvalidInputException(
                     "too little time left in this invocation to restore a dump", "raise the function's timeout");
@@ -286,6 +287,16 @@ public final class RestoreHandler implements RequestStreamHandler {
         RestoringDump restoring = new RestoringDump(v, inspector, tools, clock, budget)
                 .withJobs(request.jobs() == null ? dev.lifeboat.adapters.process.Cores.defaultJobs() : request.jobs())
                 .inOneTransaction(request.singleTransaction());
+        if (!requestsLimit) {
+            // What stopped it was the invocation (or the task's 12 hours), not the request's own limit.
+            restoring = restoring.whenOutOfTime(
+                    inLambda
+                            ? "run the same payload as the Fargate task (the " + Names.DUMP_RESTORE_STATE_MACHINE
+                                    + " state machine; docs/runbook.md), or lifeboat restore --from dump from a machine that"
+                                    + " reaches the database: neither has Lambda's 15 minutes"
+                            : "run lifeboat restore --from dump with --timeout-minutes above " + invocation.toMinutes()
+                                    + " from a machine that reaches the database");
+        }
         RestoringDump.Command command = RestoringDump.Command.of(request, target, null);
         if (dryRun) {
             // The same checks as a restore (backup, engine, tool version, the target's state), nothing changed.
@@ -326,12 +337,13 @@ public final class RestoreHandler implements RequestStreamHandler {
                 "dump " + dump.backupId() + " of " + database + " is too large to restore within Lambda's 15 minutes ("
                         + d.reason() + "); nothing was changed",
                 "run the same payload as the Fargate task: aws stepfunctions start-execution --state-machine-arn "
-                        + machine + " --input '" + RestoreRequest.json(request)
-                        + "' (or lifeboat restore --from dump from a machine that"
+                        + machine + " --input " + shellWord(RestoreRequest.json(request))
+                        + " (or lifeboat restore --from dump from a machine that"
                         + " reaches the database)");
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    /** {@code s} as one word for a POSIX shell: in single quotes, a quote in it written '\''. */
+    static String shellWord(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

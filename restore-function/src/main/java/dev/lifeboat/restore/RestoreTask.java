@@ -138,6 +138,14 @@ public final class RestoreTask {
                         "restore a snapshot with the restore function or lifeboat restore --from snapshot; make a"
                                 + " new instance with lifeboat restore --from dump --create-instance");
             }
+            if (dump.toTime() != null) {
+                throw new InvalidInputException(
+                        RESTORE
+                                + ": field 'toTime' is not available from the task: a restore to a moment (a dump, then the"
+                                + " archived changes replayed) runs from the command line only; nothing was changed",
+                        "run lifeboat restore --from dump --to-time " + dump.toTime()
+                                + " from a machine that reaches the database (docs/recovery-point.md)");
+            }
             // Its own time limit when the payload gives one, else the task's.
             Duration budget = dump.timeoutMinutes() == null
                     ? TIMEOUT

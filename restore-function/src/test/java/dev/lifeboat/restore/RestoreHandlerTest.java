@@ -316,7 +316,7 @@ class RestoreHandlerTest {
         assertError(
                 "{\"database\": \"orders\", \"from\": \"dump\", \"createInstance\": \"orders-new\"}",
                 "field 'createInstance' is not available from the restore function",
-                "lifeboat restore --from dump --create-instance orders-new");
+                "lifeboat restore --from dump --create-instance 'orders-new'");
         assertError(
                 "{\"database\": \"orders\", \"from\": \"dump\", \"targetSecretArn\": \"arn:s\","
                         + " \"toTime\": \"2026-12-05T22:59:30Z\"}",

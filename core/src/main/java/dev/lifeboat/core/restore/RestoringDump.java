@@ -82,9 +82,15 @@ public final class RestoringDump {
     private final Duration timeout;
     private final int jobs;
     private final boolean oneTransaction;
+    /** What to do when the restore runs out of time: a front end knows what gives more (issue 35). */
+    private final String outOfTime;
+
+    /** Run past its limit, by default: give it more. */
+    private static final String RAISE_THE_LIMIT =
+            "raise the restore's time limit (" + Param.TIMEOUT_MINUTES + ") and run it again";
 
     public RestoringDump(Vault vault, DatabaseInspector inspector, DumpTools tools, Clock clock, Duration timeout) {
-        this(vault, inspector, tools, clock, timeout, 1, false);
+        this(vault, inspector, tools, clock, timeout, 1, false, RAISE_THE_LIMIT);
     }
 
     private RestoringDump(
@@ -94,7 +100,8 @@ public final class RestoringDump {
             Clock clock,
             Duration timeout,
             int jobs,
-            boolean oneTransaction) {
+            boolean oneTransaction,
+            String outOfTime) {
         this.vault = vault;
         this.inspector = inspector;
         this.tools = tools;
@@ -102,6 +109,15 @@ public final class RestoringDump {
         this.timeout = timeout;
         this.jobs = jobs;
         this.oneTransaction = oneTransaction;
+        this.outOfTime = outOfTime;
+    }
+
+    /**
+     * With {@code hint} as what to do when the restore runs out of time, where raising its own limit would not help
+     * (the function's invocation, the task's 12 hours).
+     */
+    public RestoringDump whenOutOfTime(String hint) {
+        return new RestoringDump(vault, inspector, tools, clock, timeout, jobs, oneTransaction, hint);
     }
 
     /**
@@ -110,7 +126,7 @@ public final class RestoringDump {
      * load, which it replaces. One stream's restore is one transaction anyway.
      */
     public RestoringDump inOneTransaction(boolean one) {
-        return new RestoringDump(vault, inspector, tools, clock, timeout, jobs, one);
+        return new RestoringDump(vault, inspector, tools, clock, timeout, jobs, one, outOfTime);
     }
 
     /**
@@ -122,7 +138,7 @@ public final class RestoringDump {
             throw new InvalidInputException(
                     "jobs " + n + " cannot restore anything", "give " + Param.JOBS + " 1 or more");
         }
-        return new RestoringDump(vault, inspector, tools, clock, timeout, n, oneTransaction);
+        return new RestoringDump(vault, inspector, tools, clock, timeout, n, oneTransaction, outOfTime);
     }
 
     /**
@@ -158,7 +174,7 @@ public final class RestoringDump {
                 guarded(command.progress(), deadline));
     }
 
-    private static ProgressListener guarded(ProgressListener inner, Deadline deadline) {
+    private ProgressListener guarded(ProgressListener inner, Deadline deadline) {
         return new ProgressListener() {
             @Override
             public void onProgress(long bytesSoFar) {
@@ -181,18 +197,18 @@ public final class RestoringDump {
     }
 
     /** The restore ran past its limit and was stopped; {@code failure}, what the stopped tool said, is kept as cause. */
-    private static RestoreFailedException timedOut(Deadline deadline, RuntimeException failure) {
-        return new TimedOut(deadline, failure);
+    private RestoreFailedException timedOut(Deadline deadline, RuntimeException failure) {
+        return new TimedOut(deadline, outOfTime, failure);
     }
 
     /** The restore's own time-out failure, whatever the tool it stopped said. */
     private static final class TimedOut extends RestoreFailedException {
         private static final long serialVersionUID = 1L;
 
-        TimedOut(Deadline deadline, RuntimeException failure) {
+        TimedOut(Deadline deadline, String hint, RuntimeException failure) {
             super(
                     "the restore did not finish within " + Durations.human(deadline.limit()) + " and was stopped",
-                    "raise the restore's time limit (" + Param.TIMEOUT_MINUTES + ") and run it again",
+                    hint,
                     failure);
         }
     }

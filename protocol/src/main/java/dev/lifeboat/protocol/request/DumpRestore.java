@@ -57,6 +57,16 @@ public record DumpRestore(
         return "dump";
     }
 
+    /** As a record prints itself, with a URL target's password (if one was typed into it) hidden. */
+    @Override
+    public String toString() {
+        return "DumpRestore[database=" + database + ", backup=" + backup + ", dryRun=" + dryRun + ", targetSecretArn="
+                + targetSecretArn + ", target=" + Fields.withoutPassword(target) + ", targetDatabase=" + targetDatabase
+                + ", create=" + create + ", allowNonEmptyTarget=" + allowNonEmptyTarget + ", singleTransaction="
+                + singleTransaction + ", jobs=" + jobs + ", keepOwnership=" + keepOwnership + ", toTime=" + toTime
+                + ", timeoutMinutes=" + timeoutMinutes + "]";
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -5,7 +5,8 @@ import java.util.List;
 
 /** The normalisation every request record applies in its constructor, so a request built or read is one value. */
 final class Fields {
-    static final String SEE = "see docs/runbook.md for a payload of each kind, or lifeboat restore --help";
+    /** No hint of its own: each front end says where to read more (the payload reader docs/runbook.md). */
+    static final String SEE = "";
 
     private Fields() {}
 
@@ -50,6 +51,20 @@ final class Fields {
                     "with " + Param.CREATE_NETWORK + " the restore makes a DB subnet group in the subnets given;"
                             + " without it, name an existing one with " + Param.SUBNET_GROUP);
         }
+    }
+
+    /** A URL with the password of its user part, if any, replaced by {@code ***}. */
+    static String withoutPassword(String url) {
+        if (url == null) {
+            return null;
+        }
+        int scheme = url.indexOf("://");
+        int at = url.indexOf('@', scheme + 3);
+        int colon = url.indexOf(':', scheme + 3);
+        if (scheme < 0 || at < 0 || colon < 0 || colon > at) {
+            return url;
+        }
+        return url.substring(0, colon + 1) + "***" + url.substring(at);
     }
 
     static Integer atLeastOne(Integer n, Param p) {

@@ -73,7 +73,7 @@ public final class Requests {
         try {
             return JSON.readTree(in);
         } catch (JsonProcessingException e) {
-            throw new BadRequest("the payload is not JSON: " + e.getOriginalMessage(), SEE);
+            throw notJson(e);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -82,9 +82,10 @@ public final class Requests {
     /** {@link #tree(InputStream)} for a payload in a string (a task's environment variable). */
     public static JsonNode tree(String json) {
         try {
-            return JSON.readTree(json);
+            // A byte-order mark, which the byte reader skips, is skipped here too: one payload, one reading.
+            return JSON.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json);
         } catch (JsonProcessingException e) {
-            throw new BadRequest("the payload is not JSON: " + e.getOriginalMessage(), SEE);
+            throw notJson(e);
         }
     }
 
@@ -102,11 +103,15 @@ public final class Requests {
         }
         Class<? extends RestoreRequest> kind = switch (from.asText()) {
             case "snapshot" -> SnapshotRestore.class;
-            case "dump" -> payload.has("createInstance") ? NewInstanceRestore.class : DumpRestore.class;
+            case "dump" -> payload.hasNonNull("createInstance") ? NewInstanceRestore.class : DumpRestore.class;
             default ->
                 throw new BadRequest(
                         "field 'from': '" + from.asText() + "' is not a restore source", "valid: snapshot, dump");
         };
+        if (payload.has("createInstance") && payload.get("createInstance").isNull()) {
+            // Null is absent, for the field that chooses the kind as for every other.
+            payload = ((com.fasterxml.jackson.databind.node.ObjectNode) payload.deepCopy()).without("createInstance");
+        }
         RestoreRequest r = bind(payload, kind);
         if (r instanceof DumpRestore d && d.targetSecretArn() == null) {
             // A payload has no URL target (no password a function could prompt for): the secret is the target.
@@ -115,8 +120,16 @@ public final class Requests {
         return r;
     }
 
-    /** The request as a payload. */
+    /**
+     * The request as a payload. A dump restore whose target is a URL has none: a payload carries a secret, never a
+     * URL (a function has no password for it), so it is refused rather than written without its target.
+     */
     public static String json(Object request) {
+        if (request instanceof DumpRestore d && d.target() != null) {
+            throw new BadRequest(
+                    "a restore into a " + dev.lifeboat.protocol.Param.TARGET + " URL cannot be written as a payload",
+                    "name the target by its secret: " + dev.lifeboat.protocol.Param.TARGET_SECRET_ID);
+        }
         try {
             return JSON.writeValueAsString(request);
         } catch (JsonProcessingException e) {
@@ -138,7 +151,8 @@ public final class Requests {
         } catch (ValueInstantiationException e) {
             if (e.getCause() instanceof BadRequest bad) {
                 throw new BadRequest(
-                        Vocabulary.PAYLOAD.render(bad.getMessage()), Vocabulary.PAYLOAD.render(bad.hint()));
+                        Vocabulary.PAYLOAD.render(bad.getMessage()),
+                        bad.hint().isEmpty() ? SEE : Vocabulary.PAYLOAD.render(bad.hint()));
             }
             throw new IllegalStateException("a request could not be made", e);
         } catch (MismatchedInputException e) {
@@ -149,12 +163,12 @@ public final class Requests {
                 JsonNode v = payload.get(c.getName());
                 if (c.getType() == Integer.class && v != null && v.isIntegralNumber() && !v.canConvertToInt()) {
                     throw new BadRequest(
-                            "field '" + c.getName() + "' must be a whole number of at most " + Integer.MAX_VALUE
-                                    + ", not " + v,
+                            "field '" + c.getName() + "' must be a whole number from " + Integer.MIN_VALUE + " to "
+                                    + Integer.MAX_VALUE + ", not " + v,
                             SEE);
                 }
             }
-            throw new BadRequest("the payload could not be read: " + e.getOriginalMessage(), SEE);
+            throw notReadable(e);
         }
     }
 
@@ -162,13 +176,14 @@ public final class Requests {
     private static BadRequest wrongType(JsonNode payload, MismatchedInputException e) {
         List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = e.getPath();
         if (path.isEmpty() || path.get(0).getFieldName() == null) {
-            return new BadRequest("the payload could not be read: " + e.getOriginalMessage(), SEE);
+            return notReadable(e);
         }
         String field = path.get(0).getFieldName();
         JsonNode value = payload.get(field);
         if (path.size() > 1 && value != null && value.isArray()) {
             JsonNode item = value.get(path.get(1).getIndex());
-            return new BadRequest("field '" + field + "' must hold only strings, not " + item + " in " + value, SEE);
+            return new BadRequest(
+                    "field '" + field + "' must hold only strings, not " + shown(item) + " in " + shown(value), SEE);
         }
         Class<?> type = e.getTargetType();
         String must;
@@ -183,7 +198,54 @@ public final class Requests {
         } else {
             must = "must be a string (in quotes)";
         }
-        return new BadRequest("field '" + field + "' " + must + ", not " + value, SEE);
+        return new BadRequest("field '" + field + "' " + must + ", not " + shown(value), SEE);
+    }
+
+    /**
+     * What was sent, as far as a message may show it: a short scalar as it was written (the operator sees the
+     * mistake), an object or a list only by its kind, as a payload may hold anything and the tasks log their errors.
+     */
+    private static String shown(JsonNode value) {
+        if (value == null) {
+            return "nothing";
+        }
+        if (value.isObject()) {
+            return "an object";
+        }
+        if (value.isArray()) {
+            for (JsonNode item : value) {
+                if (item.isContainerNode() || item.toString().length() > 64) {
+                    return "a list of " + value.size();
+                }
+            }
+            return value.size() <= 8 ? value.toString() : "a list of " + value.size();
+        }
+        String s = value.toString();
+        return s.length() <= 64 ? s : "a value of " + s.length() + " characters";
+    }
+
+    private static final java.util.regex.Pattern DUPLICATE =
+            java.util.regex.Pattern.compile("Duplicate field '([A-Za-z0-9_]{1,64})'");
+
+    /** JSON that does not parse, by where it stops: never the token, which may be anything a payload held. */
+    private static BadRequest notJson(JsonProcessingException e) {
+        var duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        if (duplicate.lookingAt()) {
+            return new BadRequest("field '" + duplicate.group(1) + "' is given twice; give it once", SEE);
+        }
+        return new BadRequest("the payload is not JSON" + at(e), SEE);
+    }
+
+    /** A payload that parses but cannot be bound: where, never what. */
+    private static BadRequest notReadable(JsonProcessingException e) {
+        return new BadRequest("the payload could not be read" + at(e), SEE);
+    }
+
+    private static String at(JsonProcessingException e) {
+        var at = e.getLocation();
+        return at == null || at.getLineNr() < 1
+                ? ""
+                : " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** A moment: a JSON string in ISO-8601 UTC; anything else is a mismatched input naming the field. */
