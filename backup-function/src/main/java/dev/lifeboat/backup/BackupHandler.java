@@ -29,6 +29,10 @@ import dev.lifeboat.protocol.DumpMemory;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Vocabulary;
+import dev.lifeboat.protocol.request.BackupRequest;
+import dev.lifeboat.protocol.request.BadRequest;
+import dev.lifeboat.protocol.request.DumpRun;
+import dev.lifeboat.protocol.request.RouteQuery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -179,11 +183,10 @@ public final class BackupHandler implements RequestStreamHandler {
 
     /** One dump per requested database; throws after trying all of them if any failed. */
     ObjectNode run(JsonNode event, Context context) {
-        if (event != null && event.has("route")) {
-            return route(event);
-        }
-        Request request = Request.of(event, dumped.keySet());
-        return dumpAll(request, () -> LambdaLimits.budget(context.getRemainingTimeInMillis()));
+        return switch (read(event, dumped.keySet())) {
+            case RouteQuery q -> route(q);
+            case DumpRun run -> dumpAll(run, () -> LambdaLimits.budget(context.getRemainingTimeInMillis()));
+        };
     }
 
     /**
@@ -192,20 +195,27 @@ public final class BackupHandler implements RequestStreamHandler {
      * the vault ({@link DumpRouting}).
      */
     ObjectNode route(JsonNode event) {
-        JsonNode db = event.get("database");
-        if (db == null || !db.isTextual() || !dumped.containsKey(db.asText())) {
+        if (read(event, dumped.keySet()) instanceof RouteQuery q) {
+            return route(q);
+        }
+        throw new InvalidInputException("the input is not a route request", "invoke with {\"route\": true, ...}");
+    }
+
+    ObjectNode route(RouteQuery q) {
+        String database = q.database();
+        if (!dumped.containsKey(database)) {
             throw new InvalidInputException(
                     "the route request names no configured database",
                     "invoke with {\"route\": true, \"database\": \"<id>\"}; configured: "
                             + String.join(", ", dumped.keySet()));
         }
-        LifeboatConfig.DumpSettings settings = dumped.get(db.asText()).dump();
-        List<DumpManifest> backups = new dev.lifeboat.core.restore.BackupCatalog(vault, clock).backups(db.asText());
+        LifeboatConfig.DumpSettings settings = dumped.get(database).dump();
+        List<DumpManifest> backups = new dev.lifeboat.core.restore.BackupCatalog(vault, clock).backups(database);
         DumpRouting.Decision d = DumpRouting.decide(
                 settings, backups.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(backups.getLast()));
-        LOG.info("dump of {} runs on {}: {}", db.asText(), d.runner(), d.reason());
+        LOG.info("dump of {} runs on {}: {}", database, d.runner(), d.reason());
         ObjectNode out = JSON.createObjectNode();
-        out.put("database", db.asText()).put("runOn", d.runner().name()).put("reason", d.reason());
+        out.put("database", database).put("runOn", d.runner().name()).put("reason", d.reason());
         return out;
     }
 
@@ -213,11 +223,11 @@ public final class BackupHandler implements RequestStreamHandler {
      * The dumps of a request, one after another, each with the time {@code budget} gives when it starts; throws after
      * trying all of them if any failed. The function's invocations and the Fargate task ({@link DumpTask}) share it.
      */
-    ObjectNode dumpAll(Request request, java.util.function.Supplier<Duration> budget) {
+    ObjectNode dumpAll(DumpRun request, java.util.function.Supplier<Duration> budget) {
         ObjectNode response = JSON.createObjectNode();
         ArrayNode results = response.putArray("results");
         List<String> failures = new ArrayList<>();
-        for (String id : request.databases()) {
+        for (String id : request.ids()) {
             Instant start = clock.instant();
             DimensionSet dims = DimensionSet.of(MetricNames.DIMENSION_DATABASE, id);
             try {
@@ -286,55 +296,36 @@ public final class BackupHandler implements RequestStreamHandler {
         return dumping.dump(new TakingDump.Command(id, target, runId, null));
     }
 
-    /** The parsed input: which databases, and the run they belong to. */
-    record Request(List<String> databases, String runId) {
-        static Request of(JsonNode event, Set<String> configured) {
-            if (event == null || !event.isObject()) {
-                throw new InvalidInputException(
-                        "the input is not a JSON object",
-                        "invoke with {\"database\": \"<id>\"} or from an EventBridge schedule");
-            }
-            if ("Scheduled Event".equals(event.path("detail-type").asText())) {
-                return new Request(List.copyOf(configured), event.path("time").asText(null));
-            }
-            JsonNode runIdNode = event.get("runId");
-            String runId = runIdNode == null || runIdNode.isNull() ? null : runIdNode.asText();
-            JsonNode several = event.get("databases");
-            if (several != null) {
-                // The databases of one source instance, dumped one after another (issue 16: one dump at a time per
-                // instance; the CDK app gives such databases one schedule).
-                if (!several.isArray() || several.isEmpty()) {
-                    throw new InvalidInputException(
-                            "the input's \"databases\" is not a list of database ids",
-                            "invoke with {\"databases\": [\"<id>\", ...]}; configured: "
-                                    + String.join(", ", configured));
-                }
-                List<String> ids = new ArrayList<>();
-                for (JsonNode id : several) {
-                    if (!id.isTextual() || !configured.contains(id.asText())) {
-                        throw new InvalidInputException(
-                                "database " + id + " of \"databases\" is not configured",
-                                "use some of: " + String.join(", ", configured));
-                    }
-                    if (!ids.contains(id.asText())) {
-                        ids.add(id.asText());
-                    }
-                }
-                return new Request(List.copyOf(ids), runId);
-            }
-            JsonNode db = event.get("database");
-            if (db == null || !db.isTextual()) {
-                throw new InvalidInputException(
-                        "the input has no \"database\" field",
-                        "invoke with {\"database\": \"<id>\"}; configured: " + String.join(", ", configured));
-            }
-            if (!configured.contains(db.asText())) {
-                throw new InvalidInputException(
-                        "database '" + db.asText() + "' is not configured",
-                        "use one of: " + String.join(", ", configured));
-            }
-            return new Request(List.of(db.asText()), runId);
+    /**
+     * The request an input makes (protocol's {@link BackupRequest}, read strictly): an EventBridge scheduled event is
+     * every configured database in the event's run; a dump run may name only configured databases.
+     */
+    static BackupRequest read(JsonNode event, Set<String> configured) {
+        if (event != null && "Scheduled Event".equals(event.path("detail-type").asText())) {
+            return DumpRun.of(List.copyOf(configured), event.path("time").asText(null));
         }
+        BackupRequest request;
+        try {
+            request = BackupRequest.read(event);
+        } catch (BadRequest e) {
+            throw InvalidInputException.of(e);
+        }
+        if (request instanceof DumpRun run) {
+            configured(run, configured);
+        }
+        return request;
+    }
+
+    /** Every database of {@code run} is configured here, or it is refused by name before any dump. */
+    static DumpRun configured(DumpRun run, Set<String> configured) {
+        for (String id : run.ids()) {
+            if (!configured.contains(id)) {
+                throw new InvalidInputException(
+                        "database \"" + id + "\" is not configured for this function",
+                        "use some of: " + String.join(", ", configured));
+            }
+        }
+        return run;
     }
 
     /** At least one database of the run failed; each one's cause is in the message. */

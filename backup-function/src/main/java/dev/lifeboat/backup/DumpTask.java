@@ -1,13 +1,13 @@
 package dev.lifeboat.backup;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.adapters.aws.AwsClients;
 import dev.lifeboat.config.DeployedConfig;
 import dev.lifeboat.core.config.LifeboatConfig;
 import dev.lifeboat.core.error.LifeboatException;
 import dev.lifeboat.core.error.Outcome;
 import dev.lifeboat.protocol.Vocabulary;
+import dev.lifeboat.protocol.request.BadRequest;
+import dev.lifeboat.protocol.request.DumpRun;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,20 +44,20 @@ public final class DumpTask {
                     + " ids to dump; to dump by hand, use the command line (lifeboat dump)");
             return 2;
         }
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode event = json.createObjectNode();
-        Arrays.stream(ids.split(",", -1))
-                .map(String::strip)
-                .forEach(id -> event.withArray("databases").add(id));
         String runId = env.get(RUN_ID);
-        if (runId != null && !runId.isBlank()) {
-            event.put("runId", runId);
+        DumpRun run;
+        try {
+            run = DumpRun.of(
+                    Arrays.stream(ids.split(",", -1)).map(String::strip).toList(),
+                    runId == null || runId.isBlank() ? null : runId);
+        } catch (BadRequest e) {
+            err.println("lifeboat: " + DATABASES + ": " + Vocabulary.PAYLOAD.render(e.getMessage()));
+            return 2;
         }
         try (AwsClients aws = AwsClients.fromEnvironment(env)) {
             LifeboatConfig config = DeployedConfig.load(env, aws::objectBytes);
             BackupHandler handler = new BackupHandler(config, aws, Clock.systemUTC());
-            BackupHandler.Request request = BackupHandler.Request.of(event, handler.configured());
-            out.println(handler.dumpAll(request, () -> TIMEOUT));
+            out.println(handler.dumpAll(BackupHandler.configured(run, handler.configured()), () -> TIMEOUT));
             return 0;
         } catch (BackupHandler.BackupRunFailedException e) {
             err.println("lifeboat: " + e.getMessage());

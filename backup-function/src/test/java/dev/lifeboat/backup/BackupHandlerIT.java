@@ -261,7 +261,7 @@ class BackupHandlerIT {
         // Lambda reports only the message, so it carries the cause and the choices together.
         assertThatThrownBy(() -> invoke(h, "{\"database\": \"billing\"}"))
                 .isInstanceOf(LambdaFailure.class)
-                .hasMessage("database 'billing' is not configured. use one of: orders")
+                .hasMessage("database \"billing\" is not configured for this function. use some of: orders")
                 .hasCauseInstanceOf(InvalidInputException.class);
         assertThat(moto.s3().listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
     }

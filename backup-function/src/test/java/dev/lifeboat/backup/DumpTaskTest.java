@@ -26,4 +26,18 @@ class DumpTaskTest {
                 .contains("LIFEBOAT_DATABASES is not set");
         assertThat(BuildInfo.current().commit()).isNotEqualTo(BuildInfo.UNKNOWN);
     }
+
+    /** Issue 35: the ids become the function's own request type; an empty one is refused before any client is made. */
+    @Test
+    void anEmptyIdAmongTheDatabases_isRefusedByName_beforeAnythingIsMade() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = DumpTask.run(
+                Map.of("LIFEBOAT_DATABASES", "orders,,billing", "AWS_REGION", "eu-west-1"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("LIFEBOAT_DATABASES: field 'databases' holds an empty entry")
+                .doesNotContain("\u2060");
+    }
 }

@@ -87,6 +87,18 @@ class DumpsPerInstanceTest {
         assertThat(uploads.get(2)).startsWith("start dumps/orders/");
     }
 
+    /** Issue 35: the input is read strictly as the function's request type; a mistyped field is refused by name. */
+    @Test
+    void aMistypedField_isRefusedByName_beforeAnyDump() {
+        assertThatThrownBy(() -> handler.run(
+                        JSON.readTree("{\"databses\": [\"orders\"], \"runId\": \"2026-11-26T03:07:00Z\"}"),
+                        new FakeLambdaContext()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("field 'databses' does not apply to a dump request");
+        assertThat(vault.objects).isEmpty();
+        assertThat(secretsRead).isEmpty();
+    }
+
     @Test
     void aListNamingADatabaseThatIsNotConfigured_isRefusedByName_beforeAnyDump() {
         assertThatThrownBy(() -> handler.run(

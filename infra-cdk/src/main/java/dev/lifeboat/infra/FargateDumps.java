@@ -1,5 +1,8 @@
 package dev.lifeboat.infra;
 
+import dev.lifeboat.protocol.request.DumpRun;
+import dev.lifeboat.protocol.request.Requests;
+import dev.lifeboat.protocol.request.RouteQuery;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +82,7 @@ final class FargateDumps {
 
         LambdaInvoke route = LambdaInvoke.Builder.create(scope, "WhereDoesItRun")
                 .lambdaFunction(fn)
-                .payload(TaskInput.fromObject(
-                        new java.util.TreeMap<>(Map.of("route", true, "database", JsonPath.stringAt("$.database")))))
+                .payload(TaskInput.fromObject(Requests.fields(RouteQuery.of(JsonPath.stringAt("$.database")))))
                 .resultSelector(Map.of("runOn", JsonPath.stringAt("$.Payload.runOn")))
                 .resultPath("$.route")
                 .build();
@@ -93,8 +95,8 @@ final class FargateDumps {
         LambdaInvoke inLambda = LambdaInvoke.Builder.create(scope, "DumpInLambda")
                 .lambdaFunction(fn)
                 // Sorted, so the state machine's definition is the same string from one synth to the next.
-                .payload(TaskInput.fromObject(new java.util.TreeMap<>(
-                        Map.of("databases", JsonPath.listAt("$.databases"), "runId", JsonPath.stringAt("$.runId")))))
+                .payload(TaskInput.fromObject(Requests.fields(
+                        new DumpRun(null, JsonPath.listAt("$.databases"), JsonPath.stringAt("$.runId")))))
                 .resultPath(JsonPath.DISCARD)
                 .build();
         // dumpConcurrency throttles the function; a throttled run waits its turn, as Lambda's own queue of

@@ -458,15 +458,9 @@ public final class SourceAccountStack extends Stack {
                     ? FargateDumps.input(
                             d.id(),
                             together.stream().map(LifeboatConfig.Database::id).toList())
-                    : together.size() == 1
-                            ? "{\"database\": \"" + d.id() + "\", \"runId\": \"<aws.scheduler.scheduled-time>\"}"
-                            : "{\"databases\": ["
-                                    + String.join(
-                                            ", ",
-                                            together.stream()
-                                                    .map(x -> "\"" + x.id() + "\"")
-                                                    .toList())
-                                    + "], \"runId\": \"<aws.scheduler.scheduled-time>\"}";
+                    : dev.lifeboat.protocol.request.Requests.json(dev.lifeboat.protocol.request.DumpRun.of(
+                            together.stream().map(LifeboatConfig.Database::id).toList(),
+                            "<aws.scheduler.scheduled-time>"));
             CfnSchedule.Builder.create(this, "DumpSchedule-" + d.id())
                     .name("lifeboat-" + d.id() + "-dump")
                     .description(

@@ -215,8 +215,12 @@ class FleetSynthTest {
                         .toString())
                 .sorted()
                 .toList();
-        assertThat(inputs)
-                .containsExactly("{\"databases\": [\"db0\", \"db2\"], \"runId\": \"<aws.scheduler.scheduled-time>\"}");
+        // The function reads the schedule's input as the request the app wrote (issue 35: one type, both ends).
+        assertThat(inputs).hasSize(1);
+        assertThat(dev.lifeboat.protocol.request.BackupRequest.read(
+                        dev.lifeboat.protocol.request.Requests.tree(inputs.getFirst())))
+                .isEqualTo(dev.lifeboat.protocol.request.DumpRun.of(
+                        List.of("db0", "db2"), "<aws.scheduler.scheduled-time>"));
     }
 
     private record Synthesized(LifeboatApp.Stacks stacks, Map<String, Integer> resources) {}

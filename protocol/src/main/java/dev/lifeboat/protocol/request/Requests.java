@@ -121,6 +121,18 @@ public final class Requests {
     }
 
     /**
+     * A request of the backup function: a {@link RouteQuery} when it has {@code route}, else a {@link DumpRun}; a
+     * {@link BadRequest} in the payload's words when it cannot be used.
+     */
+    public static BackupRequest backup(JsonNode payload) {
+        if (payload == null || !payload.isObject()) {
+            throw new BadRequest(
+                    "the input is not a JSON object", "invoke with {\"database\": \"<id>\"} or from a schedule");
+        }
+        return payload.has("route") ? bindAny(payload, RouteQuery.class) : bindAny(payload, DumpRun.class);
+    }
+
+    /**
      * The request as a payload. A dump restore whose target is a URL has none: a payload carries a secret, never a
      * URL (a function has no password for it), so it is refused rather than written without its target.
      */
@@ -137,12 +149,33 @@ public final class Requests {
         }
     }
 
+    /**
+     * A request's fields as a sorted map, for a payload built around placeholders (a Step Functions path, a
+     * scheduler's {@code <aws.scheduler.scheduled-time>}): the CDK app writes its state machines' inputs so.
+     */
+    public static java.util.SortedMap<String, Object> fields(BackupRequest request) {
+        java.util.Map<String, Object> map = JSON.convertValue(
+                request, new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() {});
+        return new java.util.TreeMap<>(map);
+    }
+
     static <T extends RestoreRequest> T bind(JsonNode payload, Class<T> kind) {
-        java.util.Set<String> fields = RestoreRequest.fields(kind);
+        return bind(payload, kind, RestoreRequest.fields(kind), RestoreRequest.kindOf(kind));
+    }
+
+    static <T extends BackupRequest> T bindAny(JsonNode payload, Class<T> kind) {
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        for (java.lang.reflect.RecordComponent c : kind.getRecordComponents()) {
+            fields.add(c.getName());
+        }
+        return bind(payload, kind, fields, kind == RouteQuery.class ? "a route request" : "a dump request");
+    }
+
+    private static <T> T bind(JsonNode payload, Class<T> kind, java.util.Set<String> fields, String kindInWords) {
         payload.fieldNames().forEachRemaining(f -> {
             if (!fields.contains(f)) {
                 throw new BadRequest(
-                        "field '" + f + "' does not apply to " + RestoreRequest.kindOf(kind),
+                        "field '" + f + "' does not apply to " + kindInWords,
                         "valid fields: " + String.join(", ", fields));
             }
         });
