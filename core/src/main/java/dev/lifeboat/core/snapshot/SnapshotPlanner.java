@@ -83,8 +83,6 @@ public final class SnapshotPlanner {
     }
 
     public static Decision decide(Plan plan, Observed o, RunProgress given) {
-        SnapshotRun run = plan.run();
-
         // 0. Only what this run made is the run's (issue 37). Its names are predictable, and production can create
         // a snapshot under one of them before the run does, from another database: adopted, that junk would be
         // shared, copied and kept as the database's backup. A snapshot is the run's only if it was taken of the
@@ -94,182 +92,19 @@ public final class SnapshotPlanner {
                 o.sourceDatabase().map(RdsGateway.SourceDatabase::resourceId).orElse(null);
         RunProgress progress = given.of(current);
         String resourceId = progress.sourceResourceId();
-        Instant oldestData = resourceId == null ? null : oldestDataOfTheRun(plan, o, resourceId);
-        for (var found : List.of(o.source(), o.share(), o.staging(), o.finalCopy())) {
-            if (found.isEmpty()) {
-                continue;
-            }
-            if (resourceId == null) {
-                return Decision.fail(
-                        "snapshot " + found.get().id() + " is under this run's name, but the run never saw "
-                                + kindName(plan) + " "
-                                + plan.database().source().identifier()
-                                + "'s resource id (it is gone, or RDS gave none), so it cannot tell whether the"
-                                + " snapshot is its own; nothing was done. Restore from the newest backup copy"
-                                + " (" + Param.command("list", Param.SNAPSHOTS) + ") if production was deleted",
-                        progress);
-            }
-            String why = notTheRuns(plan, found.get(), resourceId, oldestData);
-            if (why == null) {
-                why = notCopiedByTheRun(plan, o, found.get(), resourceId, oldestData);
-            }
-            if (why != null) {
-                return Decision.refusePlanted(
-                        "snapshot " + found.get().id() + " in "
-                                + found.get().location()
-                                + " is under this run's name but is not the run's: " + why
-                                + ". It is refused as planted and left as it is (nothing copied from it, nothing"
-                                + " deleted); find out who made it (CloudTrail: CreateDBSnapshot, CopyDBSnapshot),"
-                                + " delete it, and run again",
-                        progress);
-            }
+        Optional<Decision> planted = planted(plan, o, progress, resourceId);
+        if (planted.isPresent()) {
+            return planted.get();
         }
-
-        // 6. The final copy exists: wait for it, retry it, or clean up after it.
+        // From the last step of the run back to the first: the furthest one observed says where the run stands.
         if (o.finalCopy().isPresent()) {
-            SnapshotInfo fin = o.finalCopy().get();
-            if (fin.available()) {
-                List<Action> cleanup = new ArrayList<>();
-                for (var i : List.of(o.source(), o.share(), o.staging())) {
-                    if (i.isPresent() && (i.get().available() || i.get().failed())) {
-                        cleanup.add(new Action.Delete(
-                                i.get().location(), i.get().id(), "intermediate of " + run.finalId()));
-                    } else if (i.isPresent()) {
-                        return Decision.waitFor(
-                                "waiting for intermediate " + i.get().id() + " ("
-                                        + i.get().status() + ") before deleting it",
-                                progress);
-                    }
-                }
-                if (cleanup.isEmpty()) {
-                    return new Decision(
-                            Decision.Status.DONE,
-                            List.of(),
-                            "backup copy " + fin.id() + " is available in " + plan.backupLocation(),
-                            progress);
-                }
-                return new Decision(Decision.Status.IN_PROGRESS, cleanup, "deleting intermediates", progress);
-            }
-            if (fin.failed()) {
-                return retry(
-                        progress,
-                        "the copy into the backup account (" + fin.id() + ") ended " + fin.status(),
-                        new Action.Delete(plan.backupLocation(), fin.id(), "failed copy, to retry"));
-            }
-            return Decision.waitFor(
-                    "copy " + fin.id() + " into " + plan.backupLocation() + " is " + fin.status() + " ("
-                            + fin.percentProgress() + "%)",
-                    progress);
+            return afterFinalCopy(plan, o, progress);
         }
-
-        // Two-step: the staging copy in the backup account, source region.
         if (o.staging().isPresent()) {
-            SnapshotInfo staging = o.staging().get();
-            if (staging.failed()) {
-                return retry(
-                        progress,
-                        "the staging copy " + staging.id() + " ended " + staging.status(),
-                        new Action.Delete(plan.stagingLocation(), staging.id(), "failed copy, to retry"));
-            }
-            if (!staging.available()) {
-                return Decision.waitFor("staging copy " + staging.id() + " is " + staging.status(), progress);
-            }
-            Optional<Decision> queued = queued(plan, o.copiesInProgressToBackupRegion(), o, progress);
-            if (queued.isPresent()) {
-                return queued.get();
-            }
-            return Decision.act(
-                    "copying " + staging.id() + " across Regions into " + plan.backupLocation(),
-                    progress,
-                    new Action.Copy(
-                            plan.backupLocation(),
-                            staging.arn(),
-                            plan.stagingLocation().region(),
-                            run.finalId(),
-                            backupKeyFor(plan, staging),
-                            plan.database().snapshot().optionGroup(),
-                            tags(plan, staging, "backup", resourceId),
-                            Action.Purpose.STAGING_TO_BACKUP));
+            return afterStaging(plan, o, progress, resourceId);
         }
-
-        // 1. The source snapshot.
         if (o.source().isEmpty()) {
-            if (o.sourceDatabase().isEmpty()) {
-                return Decision.fail(
-                        "source " + kindName(plan) + " "
-                                + plan.database().source().identifier()
-                                + " does not exist in " + plan.sourceLocation()
-                                + "; if production was deleted, restore from the"
-                                + " newest backup copy (" + Param.command("list", Param.SNAPSHOTS) + ")",
-                        progress);
-            }
-            RdsGateway.SourceDatabase db = o.sourceDatabase().get();
-            if (resourceId == null) {
-                return Decision.fail(
-                        "RDS gives no resource id for " + kindName(plan) + " " + db.identifier()
-                                + ", so the run could not tell its own snapshots from planted ones; nothing was done",
-                        progress);
-            }
-            if (!resourceId.equals(db.resourceId())) {
-                return Decision.fail(
-                        kindName(plan) + " " + db.identifier() + " in " + plan.sourceLocation()
-                                + " is another database than the one this run began with (resource id "
-                                + db.resourceId() + ", not " + resourceId
-                                + "): it was deleted and made again under its name. The backup copies of the old one"
-                                + " are kept; start a new run to back up the new one",
-                        progress);
-            }
-            if (db.encrypted()
-                    && plan.database().source().shareKmsKeyArn() == null
-                    && !plan.sameAccount()
-                    && plan.database().snapshot().mode() == Mode.CREATE) {
-                return Decision.fail(
-                        kindName(plan) + " " + db.identifier() + " is encrypted with KMS key " + db.kmsKeyId()
-                                + ", so its snapshots must be re-encrypted before they can be shared; set databases."
-                                + plan.database().id() + ".source.shareKmsKeyArn to a customer managed key in "
-                                + plan.sourceLocation()
-                                + " whose key policy lets account "
-                                + plan.backup().account() + " use it",
-                        progress);
-            }
-            if (plan.database().snapshot().mode() == Mode.CREATE) {
-                return Decision.act(
-                        "creating source snapshot " + run.sourceId(),
-                        progress,
-                        new Action.CreateSource(
-                                plan.sourceLocation(),
-                                plan.database().source().identifier(),
-                                run.sourceId(),
-                                tags(plan, null, "source", resourceId)));
-            }
-            Optional<SnapshotInfo> automated =
-                    o.newestAutomated().filter(SnapshotInfo::available).filter(a -> resourceId.equals(a.resourceId()));
-            if (automated.isEmpty()) {
-                return Decision.fail(
-                        "no available automated snapshot of "
-                                + plan.database().source().identifier() + " in " + plan.sourceLocation()
-                                + "; enable automated backups, or set snapshot.mode: create",
-                        progress);
-            }
-            SnapshotInfo a = automated.get();
-            String key = a.encrypted() && !plan.sameAccount()
-                    ? plan.database().source().shareKmsKeyArn()
-                    : null;
-            if (a.encrypted() && key == null && !plan.sameAccount()) {
-                return missingShareKey(plan, a, progress);
-            }
-            return Decision.act(
-                    "copying automated snapshot " + a.id() + " to " + run.sourceId(),
-                    progress,
-                    new Action.Copy(
-                            plan.sourceLocation(),
-                            a.arn(),
-                            plan.sourceLocation().region(),
-                            run.sourceId(),
-                            key,
-                            null, // the configured option group is the backup Region's (USER_CopySnapshot)
-                            tags(plan, a, "source", resourceId),
-                            Action.Purpose.AUTOMATED_TO_MANUAL));
+            return firstSource(plan, o, progress, resourceId);
         }
         SnapshotInfo source = o.source().get();
         if (source.failed()) {
@@ -285,40 +120,253 @@ public final class SnapshotPlanner {
                     progress);
         }
 
-        // 2. Make it shareable (not needed when the backup account is the source account: cross-Region only).
+        Shareable shareable = shareable(plan, o, progress, resourceId, source);
+        if (shareable.next().isPresent()) {
+            return shareable.next().get();
+        }
+        return shareAndCopy(plan, o, progress, resourceId, shareable.snapshot());
+    }
+
+    /** A snapshot under one of the run's names that is not the run's: refused as planted, nothing done. */
+    private static Optional<Decision> planted(Plan plan, Observed o, RunProgress progress, String resourceId) {
+        Instant oldestData = resourceId == null ? null : oldestDataOfTheRun(plan, o, resourceId);
+        for (var found : List.of(o.source(), o.share(), o.staging(), o.finalCopy())) {
+            if (found.isEmpty()) {
+                continue;
+            }
+            if (resourceId == null) {
+                return Optional.of(Decision.fail(
+                        "snapshot " + found.get().id() + " is under this run's name, but the run never saw "
+                                + kindName(plan) + " "
+                                + plan.database().source().identifier()
+                                + "'s resource id (it is gone, or RDS gave none), so it cannot tell whether the"
+                                + " snapshot is its own; nothing was done. Restore from the newest backup copy"
+                                + " (" + Param.command("list", Param.SNAPSHOTS) + ") if production was deleted",
+                        progress));
+            }
+            String why = notTheRuns(plan, found.get(), resourceId, oldestData);
+            if (why == null) {
+                why = notCopiedByTheRun(plan, o, found.get(), resourceId, oldestData);
+            }
+            if (why != null) {
+                return Optional.of(Decision.refusePlanted(
+                        "snapshot " + found.get().id() + " in "
+                                + found.get().location()
+                                + " is under this run's name but is not the run's: " + why
+                                + ". It is refused as planted and left as it is (nothing copied from it, nothing"
+                                + " deleted); find out who made it (CloudTrail: CreateDBSnapshot, CopyDBSnapshot),"
+                                + " delete it, and run again",
+                        progress));
+            }
+        }
+
+        return Optional.empty();
+    }
+
+    /** 6. The final copy exists: wait for it, retry it, or clean up after it. */
+    private static Decision afterFinalCopy(Plan plan, Observed o, RunProgress progress) {
+        SnapshotRun run = plan.run();
+        SnapshotInfo fin = o.finalCopy().get();
+        if (fin.available()) {
+            List<Action> cleanup = new ArrayList<>();
+            for (var i : List.of(o.source(), o.share(), o.staging())) {
+                if (i.isPresent() && (i.get().available() || i.get().failed())) {
+                    cleanup.add(
+                            new Action.Delete(i.get().location(), i.get().id(), "intermediate of " + run.finalId()));
+                } else if (i.isPresent()) {
+                    return Decision.waitFor(
+                            "waiting for intermediate " + i.get().id() + " ("
+                                    + i.get().status() + ") before deleting it",
+                            progress);
+                }
+            }
+            if (cleanup.isEmpty()) {
+                return new Decision(
+                        Decision.Status.DONE,
+                        List.of(),
+                        "backup copy " + fin.id() + " is available in " + plan.backupLocation(),
+                        progress);
+            }
+            return new Decision(Decision.Status.IN_PROGRESS, cleanup, "deleting intermediates", progress);
+        }
+        if (fin.failed()) {
+            return retry(
+                    progress,
+                    "the copy into the backup account (" + fin.id() + ") ended " + fin.status(),
+                    new Action.Delete(plan.backupLocation(), fin.id(), "failed copy, to retry"));
+        }
+        return Decision.waitFor(
+                "copy " + fin.id() + " into " + plan.backupLocation() + " is " + fin.status() + " ("
+                        + fin.percentProgress() + "%)",
+                progress);
+    }
+
+    /** Two-step: the staging copy in the backup account, source Region, then across Regions from it. */
+    private static Decision afterStaging(Plan plan, Observed o, RunProgress progress, String resourceId) {
+        SnapshotRun run = plan.run();
+        SnapshotInfo staging = o.staging().get();
+        if (staging.failed()) {
+            return retry(
+                    progress,
+                    "the staging copy " + staging.id() + " ended " + staging.status(),
+                    new Action.Delete(plan.stagingLocation(), staging.id(), "failed copy, to retry"));
+        }
+        if (!staging.available()) {
+            return Decision.waitFor("staging copy " + staging.id() + " is " + staging.status(), progress);
+        }
+        Optional<Decision> queued = queued(plan, o.copiesInProgressToBackupRegion(), o, progress);
+        if (queued.isPresent()) {
+            return queued.get();
+        }
+        return Decision.act(
+                "copying " + staging.id() + " across Regions into " + plan.backupLocation(),
+                progress,
+                new Action.Copy(
+                        plan.backupLocation(),
+                        staging.arn(),
+                        plan.stagingLocation().region(),
+                        run.finalId(),
+                        backupKeyFor(plan, staging),
+                        plan.database().snapshot().optionGroup(),
+                        tags(plan, staging, "backup", resourceId),
+                        Action.Purpose.STAGING_TO_BACKUP));
+    }
+
+    /** 1. No source snapshot yet: create one, or copy the newest automated one, when the database is the run's. */
+    private static Decision firstSource(Plan plan, Observed o, RunProgress progress, String resourceId) {
+        SnapshotRun run = plan.run();
+        if (o.sourceDatabase().isEmpty()) {
+            return Decision.fail(
+                    "source " + kindName(plan) + " "
+                            + plan.database().source().identifier()
+                            + " does not exist in " + plan.sourceLocation()
+                            + "; if production was deleted, restore from the"
+                            + " newest backup copy (" + Param.command("list", Param.SNAPSHOTS) + ")",
+                    progress);
+        }
+        RdsGateway.SourceDatabase db = o.sourceDatabase().get();
+        if (resourceId == null) {
+            return Decision.fail(
+                    "RDS gives no resource id for " + kindName(plan) + " " + db.identifier()
+                            + ", so the run could not tell its own snapshots from planted ones; nothing was done",
+                    progress);
+        }
+        if (!resourceId.equals(db.resourceId())) {
+            return Decision.fail(
+                    kindName(plan) + " " + db.identifier() + " in " + plan.sourceLocation()
+                            + " is another database than the one this run began with (resource id "
+                            + db.resourceId() + ", not " + resourceId
+                            + "): it was deleted and made again under its name. The backup copies of the old one"
+                            + " are kept; start a new run to back up the new one",
+                    progress);
+        }
+        if (db.encrypted()
+                && plan.database().source().shareKmsKeyArn() == null
+                && !plan.sameAccount()
+                && plan.database().snapshot().mode() == Mode.CREATE) {
+            return Decision.fail(
+                    kindName(plan) + " " + db.identifier() + " is encrypted with KMS key " + db.kmsKeyId()
+                            + ", so its snapshots must be re-encrypted before they can be shared; set databases."
+                            + plan.database().id() + ".source.shareKmsKeyArn to a customer managed key in "
+                            + plan.sourceLocation()
+                            + " whose key policy lets account "
+                            + plan.backup().account() + " use it",
+                    progress);
+        }
+        if (plan.database().snapshot().mode() == Mode.CREATE) {
+            return Decision.act(
+                    "creating source snapshot " + run.sourceId(),
+                    progress,
+                    new Action.CreateSource(
+                            plan.sourceLocation(),
+                            plan.database().source().identifier(),
+                            run.sourceId(),
+                            tags(plan, null, "source", resourceId)));
+        }
+        Optional<SnapshotInfo> automated =
+                o.newestAutomated().filter(SnapshotInfo::available).filter(a -> resourceId.equals(a.resourceId()));
+        if (automated.isEmpty()) {
+            return Decision.fail(
+                    "no available automated snapshot of "
+                            + plan.database().source().identifier() + " in " + plan.sourceLocation()
+                            + "; enable automated backups, or set snapshot.mode: create",
+                    progress);
+        }
+        SnapshotInfo a = automated.get();
+        String key =
+                a.encrypted() && !plan.sameAccount() ? plan.database().source().shareKmsKeyArn() : null;
+        if (a.encrypted() && key == null && !plan.sameAccount()) {
+            return missingShareKey(plan, a, progress);
+        }
+        return Decision.act(
+                "copying automated snapshot " + a.id() + " to " + run.sourceId(),
+                progress,
+                new Action.Copy(
+                        plan.sourceLocation(),
+                        a.arn(),
+                        plan.sourceLocation().region(),
+                        run.sourceId(),
+                        key,
+                        null, // the configured option group is the backup Region's (USER_CopySnapshot)
+                        tags(plan, a, "source", resourceId),
+                        Action.Purpose.AUTOMATED_TO_MANUAL));
+    }
+
+    /** The snapshot to share, or what to do first: re-encrypt it with the share key, wait for that, retry it. */
+    private record Shareable(Optional<Decision> next, SnapshotInfo snapshot) {}
+
+    /** 2. Make it shareable (not needed when the backup account is the source account: cross-Region only). */
+    private static Shareable shareable(
+            Plan plan, Observed o, RunProgress progress, String resourceId, SnapshotInfo source) {
+        SnapshotRun run = plan.run();
         SnapshotInfo shareable = source;
         String shareKey = plan.database().source().shareKmsKeyArn();
         boolean sameAccount = plan.sameAccount();
         if (!sameAccount && source.encrypted() && !java.util.Objects.equals(source.kmsKeyId(), shareKey)) {
             if (shareKey == null) {
-                return missingShareKey(plan, source, progress);
+                return new Shareable(Optional.of(missingShareKey(plan, source, progress)), null);
             }
             if (o.share().isEmpty()) {
-                return Decision.act(
-                        "re-encrypting " + source.id() + " with the share key",
-                        progress,
-                        new Action.Copy(
-                                plan.sourceLocation(),
-                                source.arn(),
-                                plan.sourceLocation().region(),
-                                run.shareId(),
-                                shareKey,
-                                null,
-                                tags(plan, source, "share", resourceId),
-                                Action.Purpose.REENCRYPT_WITH_SHARE_KEY));
+                return new Shareable(
+                        Optional.of(Decision.act(
+                                "re-encrypting " + source.id() + " with the share key",
+                                progress,
+                                new Action.Copy(
+                                        plan.sourceLocation(),
+                                        source.arn(),
+                                        plan.sourceLocation().region(),
+                                        run.shareId(),
+                                        shareKey,
+                                        null,
+                                        tags(plan, source, "share", resourceId),
+                                        Action.Purpose.REENCRYPT_WITH_SHARE_KEY))),
+                        null);
             }
             SnapshotInfo share = o.share().get();
             if (share.failed()) {
-                return retry(
-                        progress,
-                        "re-encrypted copy " + share.id() + " ended " + share.status(),
-                        new Action.Delete(plan.sourceLocation(), share.id(), "failed copy, to retry"));
+                return new Shareable(
+                        Optional.of(retry(
+                                progress,
+                                "re-encrypted copy " + share.id() + " ended " + share.status(),
+                                new Action.Delete(plan.sourceLocation(), share.id(), "failed copy, to retry"))),
+                        null);
             }
             if (!share.available()) {
-                return Decision.waitFor("re-encrypted copy " + share.id() + " is " + share.status(), progress);
+                return new Shareable(
+                        Optional.of(Decision.waitFor(
+                                "re-encrypted copy " + share.id() + " is " + share.status(), progress)),
+                        null);
             }
             shareable = share;
         }
+        return new Shareable(Optional.empty(), shareable);
+    }
+
+    /** 3 and 4. Share, then copy into the backup account, in one step or two. */
+    private static Decision shareAndCopy(
+            Plan plan, Observed o, RunProgress progress, String resourceId, SnapshotInfo shareable) {
+        SnapshotRun run = plan.run();
+        boolean sameAccount = plan.sameAccount();
         RunProgress p = progress;
         String sourceOptionGroup =
                 o.sourceDatabase().map(RdsGateway.SourceDatabase::optionGroup).orElse(null);
