@@ -33,14 +33,14 @@ public final class JdbcInspector implements DatabaseInspector {
             if (target.engine() == DatabaseEngine.POSTGRESQL) {
                 try (ResultSet rs = s.executeQuery("SHOW server_version")) {
                     rs.next();
-                    return new ServerInfo(DatabaseEngine.POSTGRESQL, SoftwareVersion.parse(rs.getString(1)));
+                    return new ServerInfo(DatabaseEngine.POSTGRESQL, version(rs.getString(1), target));
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT VERSION()")) {
                 rs.next();
                 String v = rs.getString(1);
                 DatabaseEngine engine = v.contains("MariaDB") ? DatabaseEngine.MARIADB : DatabaseEngine.MYSQL;
-                return new ServerInfo(engine, SoftwareVersion.parse(v));
+                return new ServerInfo(engine, version(v, target));
             }
         } catch (SQLException e) {
             throw failure("cannot read the server version of", target, e);
@@ -444,6 +444,14 @@ public final class JdbcInspector implements DatabaseInspector {
             }
         }
         return false;
+    }
+
+    /** The server's version as it reports it; one that holds no version number is the server's failure, not a bug. */
+    private static SoftwareVersion version(String reported, DatabaseTarget target) {
+        return SoftwareVersion.tryParse(reported)
+                .orElseThrow(() -> new DatabaseAccessException(
+                        "the server " + target.describe() + " reported a version Lifeboat cannot read",
+                        "check that it is a PostgreSQL, MySQL or MariaDB server"));
     }
 
     /** Turns a driver error into a message that names the cause and what to do, without the password. */

@@ -251,7 +251,11 @@ public final class ProcessDumpTools implements DumpTools {
                     throw new InvalidInputException(
                             p + " --version failed: " + out.strip(), "check the installation of " + p);
                 }
-                return SoftwareVersion.parse(out.lines().findFirst().orElse(""));
+                String first = out.lines().findFirst().orElse("");
+                return SoftwareVersion.tryParse(first)
+                        .orElseThrow(() -> new InvalidInputException(
+                                p + " --version printed no version Lifeboat can read",
+                                "check the installation of " + p));
             } catch (IOException e) {
                 throw new InvalidInputException(
                         "cannot run " + p + ": " + e.getMessage(), "check the installation of " + p);

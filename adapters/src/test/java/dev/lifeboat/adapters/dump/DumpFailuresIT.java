@@ -267,6 +267,19 @@ class DumpFailuresIT {
         }
     }
 
+    /** Issue 35: a tool whose --version holds no number is bad input (check the installation), not a bug (exit 70). */
+    @Test
+    void aToolReportingNoVersion_isRefusedNamingIt_notAnInternalError(@TempDir Path bin) throws IOException {
+        fakeTool(bin, "pg_dump", "pg_dump (PostgreSQL) development build");
+        DatabaseTarget db = pg.newDatabase("unversioned");
+
+        assertThatThrownBy(() -> Wiring.dumping(vault, toolsIn(bin, "LIFEBOAT_PG_BIN"), TakingDump.Settings.DEFAULTS)
+                        .dump(new TakingDump.Command("unversioned", db, null, null)))
+                .isInstanceOf(dev.lifeboat.core.error.InvalidInputException.class)
+                .hasMessageContaining("--version printed no version Lifeboat can read");
+        assertNothingLeftBehind(vault);
+    }
+
     /** A stand-in for an old client: answers --version like the real one and does nothing else. */
     private static void fakeTool(Path bin, String name, String version) throws IOException {
         Path tool = bin.resolve(name);

@@ -34,6 +34,18 @@ public record SoftwareVersion(int major, int minor, int patch, String reported) 
         return of(m, reported.strip());
     }
 
+    /**
+     * {@code reported} parsed, or empty when it holds no version number this reads (or one too large for a number):
+     * a version comes from a tool, a server or a manifest in the vault, and each caller says what to do about it.
+     */
+    public static java.util.Optional<SoftwareVersion> tryParse(String reported) {
+        try {
+            return java.util.Optional.of(parse(reported));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static SoftwareVersion of(Matcher m, String reported) {
         return new SoftwareVersion(
                 Integer.parseInt(m.group(1)),

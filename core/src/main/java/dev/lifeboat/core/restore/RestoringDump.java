@@ -308,7 +308,11 @@ public final class RestoringDump {
                     "backup " + manifest.backupId() + " is compressed with zstd, which this Lifeboat cannot read",
                     "restore it with the command line or the functions of this release, which read zstd");
         }
-        SoftwareVersion dumper = SoftwareVersion.parse(manifest.dumpToolVersion());
+        SoftwareVersion dumper = SoftwareVersion.tryParse(manifest.dumpToolVersion())
+                .orElseThrow(() -> new InvalidInputException(
+                        "backup " + manifest.backupId() + " of " + manifest.databaseId() + " names a dump tool version"
+                                + " Lifeboat cannot read, so it cannot choose a tool to load it with",
+                        "choose another backup with " + Param.BACKUP));
         LoadTool tool = tools.loadTool(target.engine(), dumper);
         ClientVersionPolicy.checkLoad(target.engine(), tool.name(), tool.version(), dumper);
         return tool;

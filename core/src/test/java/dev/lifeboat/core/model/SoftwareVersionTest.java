@@ -39,4 +39,16 @@ class SoftwareVersionTest {
     void refusesTextWithoutAVersion(String text) {
         assertThatThrownBy(() -> SoftwareVersion.parse(text)).hasMessageContaining("cannot read a version");
     }
+
+    /** Issue 35: what holds no version number is empty, for the caller to say what to do; never an exception. */
+    @org.junit.jupiter.api.Test
+    void tryParse_isEmptyForWhatHoldsNoVersion_andTheVersionOtherwise() {
+        for (String none : new String[] {null, "", "pg_dump (PostgreSQL) development build", "99999999999.1"}) {
+            org.assertj.core.api.Assertions.assertThat(SoftwareVersion.tryParse(none))
+                    .as("%s", none)
+                    .isEmpty();
+        }
+        org.assertj.core.api.Assertions.assertThat(SoftwareVersion.tryParse("pg_dump (PostgreSQL) 16.2"))
+                .contains(SoftwareVersion.parse("pg_dump (PostgreSQL) 16.2"));
+    }
 }
