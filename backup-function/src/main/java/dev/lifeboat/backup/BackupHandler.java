@@ -175,9 +175,9 @@ public final class BackupHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = JSON.readTree(input);
-        ObjectNode response =
-                PowertoolsLogging.withLogging(context, () -> LambdaFailure.rethrowing(() -> run(event, context)));
+        byte[] payload = input.readAllBytes();
+        ObjectNode response = PowertoolsLogging.withLogging(
+                context, () -> LambdaFailure.rethrowing(() -> run(tree(payload), context)));
         JSON.writeValue(output, response);
     }
 
@@ -316,16 +316,32 @@ public final class BackupHandler implements RequestStreamHandler {
         return request;
     }
 
+    /** The input, parsed strictly as the restore function parses its payload (a field given twice is refused). */
+    private static JsonNode tree(byte[] payload) {
+        try {
+            return dev.lifeboat.protocol.request.Requests.tree(new java.io.ByteArrayInputStream(payload));
+        } catch (BadRequest e) {
+            throw InvalidInputException.of(e);
+        }
+    }
+
     /** Every database of {@code run} is configured here, or it is refused by name before any dump. */
     static DumpRun configured(DumpRun run, Set<String> configured) {
         for (String id : run.ids()) {
             if (!configured.contains(id)) {
                 throw new InvalidInputException(
-                        "database \"" + id + "\" is not configured for this function",
+                        "database " + shown(id) + " is not configured for this function",
                         "use some of: " + String.join(", ", configured));
             }
         }
         return run;
+    }
+
+    /** An id as a message may show it: whole when it is a short name, else by its length (an input may hold anything). */
+    static String shown(String id) {
+        return id.length() <= 64 && id.chars().noneMatch(Character::isISOControl)
+                ? "\"" + id + "\""
+                : "of " + id.length() + " characters (not an id)";
     }
 
     /** At least one database of the run failed; each one's cause is in the message. */

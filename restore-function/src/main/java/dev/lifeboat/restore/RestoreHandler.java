@@ -262,8 +262,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                     "run lifeboat restore --from dump --to-time " + request.toTime()
                             + " from a machine that reaches the database (docs/recovery-point.md)");
         }
-        boolean requestsLimit = request.timeoutMinutes() != null
-                && Duration.ofMinutes(request.timeoutMinutes()).compareTo(invocation) <= 0;
+        boolean requestsLimit = requestsLimit(request.timeoutMinutes(), invocation);
         Duration budget = requestsLimit ? Duration.ofMinutes(request.timeoutMinutes()) : invocation;
         if (budget.isNegative() || budget.isZero()) {
             throw new InvalidInputException(
@@ -289,13 +288,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                 .inOneTransaction(request.singleTransaction());
         if (!requestsLimit) {
             // What stopped it was the invocation (or the task's 12 hours), not the request's own limit.
-            restoring = restoring.whenOutOfTime(
-                    inLambda
-                            ? "run the same payload as the Fargate task (the " + Names.DUMP_RESTORE_STATE_MACHINE
-                                    + " state machine; docs/runbook.md), or lifeboat restore --from dump from a machine that"
-                                    + " reaches the database: neither has Lambda's 15 minutes"
-                            : "run lifeboat restore --from dump with --timeout-minutes above " + invocation.toMinutes()
-                                    + " from a machine that reaches the database");
+            restoring = restoring.whenOutOfTime(outOfTime(inLambda, invocation));
         }
         RestoringDump.Command command = RestoringDump.Command.of(request, target, null);
         if (dryRun) {
@@ -340,6 +333,24 @@ public final class RestoreHandler implements RequestStreamHandler {
                         + machine + " --input " + shellWord(RestoreRequest.json(request))
                         + " (or lifeboat restore --from dump from a machine that"
                         + " reaches the database)");
+    }
+
+    /**
+     * Whether the request's own {@code timeoutMinutes} is what limits the restore: only when it is shorter than what
+     * the invocation (or the task's 12 hours) allows. At or above it, raising it gives no more time.
+     */
+    static boolean requestsLimit(Integer timeoutMinutes, Duration invocation) {
+        return timeoutMinutes != null && Duration.ofMinutes(timeoutMinutes).compareTo(invocation) < 0;
+    }
+
+    /** What gives more time when the invocation (or the task's 12 hours), not the request, stopped a restore. */
+    static String outOfTime(boolean inLambda, Duration invocation) {
+        return inLambda
+                ? "run the same payload as the Fargate task (the " + Names.DUMP_RESTORE_STATE_MACHINE
+                        + " state machine; docs/runbook.md), or lifeboat restore --from dump from a machine that"
+                        + " reaches the database: neither has Lambda's 15 minutes"
+                : "run lifeboat restore --from dump with --timeout-minutes above " + invocation.toMinutes()
+                        + " from a machine that reaches the database";
     }
 
     /** {@code s} as one word for a POSIX shell: in single quotes, a quote in it written '\''. */

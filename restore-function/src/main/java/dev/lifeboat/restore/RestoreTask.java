@@ -146,11 +146,9 @@ public final class RestoreTask {
                         "run lifeboat restore --from dump --to-time " + dump.toTime()
                                 + " from a machine that reaches the database (docs/recovery-point.md)");
             }
-            // Its own time limit when the payload gives one, else the task's.
-            Duration budget = dump.timeoutMinutes() == null
-                    ? TIMEOUT
-                    : Duration.ofMinutes(Math.min(dump.timeoutMinutes(), TIMEOUT.toMinutes()));
-            out.println(work.build().restore(request, budget));
+            // The task's whole limit: the handler keeps the payload's timeoutMinutes within it and so knows which
+            // of the two stopped a restore.
+            out.println(work.build().restore(request, TIMEOUT));
             return 0;
         } catch (LifeboatException e) {
             err.println("lifeboat: " + e.describe(Vocabulary.PAYLOAD));

@@ -332,6 +332,30 @@ class RestoreHandlerTest {
         assertThat(rds.restores).isEmpty();
     }
 
+    /**
+     * Which limit stopped a restore decides what it is told (review of eeb6de4): the request's timeoutMinutes only
+     * when it is shorter than the invocation allows; at or above it, raising it gives nothing, so the function points
+     * to the Fargate task or the command line and the task to the command line's --timeout-minutes.
+     */
+    @Test
+    void theLimitThatStoppedARestore_decidesWhatItIsTold() {
+        Duration fifteen = Duration.ofMinutes(14);
+        assertThat(RestoreHandler.requestsLimit(null, fifteen)).isFalse();
+        assertThat(RestoreHandler.requestsLimit(13, fifteen)).isTrue();
+        assertThat(RestoreHandler.requestsLimit(14, fifteen))
+                .as("equal: the invocation stops it too")
+                .isFalse();
+        assertThat(RestoreHandler.requestsLimit(15, fifteen)).isFalse();
+        assertThat(RestoreHandler.requestsLimit(720, RestoreTask.TIMEOUT)).isFalse();
+        assertThat(RestoreHandler.requestsLimit(719, RestoreTask.TIMEOUT)).isTrue();
+        assertThat(RestoreHandler.outOfTime(true, fifteen))
+                .contains("Fargate task")
+                .doesNotContain("timeoutMinutes");
+        assertThat(RestoreHandler.outOfTime(false, RestoreTask.TIMEOUT))
+                .contains("--timeout-minutes above 720")
+                .doesNotContain("field");
+    }
+
     /** A dump restore loads for as long as the invocation has left, less the margin; with none left it refuses. */
     @Test
     void aDumpRestoreWithNoTimeLeft_isRefusedBeforeAnythingMoves() {

@@ -514,6 +514,9 @@ public final class VerifyingBackup {
             DatabaseTarget scratch = endpoints.resolve(db.engine(), endpoint, SCRATCH, user, password);
             try {
                 new RestoringDump(vault, inspector, tools, clock, Duration.between(clock.instant(), stepEnd))
+                        .whenOutOfTime("the check's dump restore ran out of the step's time: set the database's"
+                                + " dump.runOn to fargate in lifeboat.yml, so that its checks run as the Fargate task"
+                                + " (12 hours), as its dumps do")
                         .restore(new RestoringDump.Command(db.id(), dumpId, scratch, true, false, false, null));
                 checks.add(new Check("dump restore", true, "dump " + dumpId + " restored, sha256 verified"));
                 checks.addAll(RowCountComparison.compare(

@@ -12,16 +12,23 @@ import java.util.List;
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
 public record DumpRun(String database, List<String> databases, String runId) implements BackupRequest {
     public DumpRun {
-        database = Fields.name(database);
+        if (database != null && database.isBlank()) {
+            throw new BadRequest("field 'database' is empty", "give a database id");
+        }
+        if (runId != null && runId.isBlank()) {
+            throw new BadRequest("field 'runId' is empty", "leave it out, or give the run's time");
+        }
+        if (database != null && databases != null) {
+            throw new BadRequest(
+                    "field 'database' and field 'databases' are both given", "give one: a database id, or a list");
+        }
+        if (databases != null && databases.isEmpty()) {
+            throw new BadRequest("field 'databases' is empty", "give the database ids to dump");
+        }
         if (databases != null && databases.stream().anyMatch(id -> id == null || id.isBlank())) {
             throw new BadRequest("field 'databases' holds an empty entry", "give database ids only");
         }
         databases = databases == null ? List.of() : List.copyOf(databases);
-        runId = Fields.name(runId);
-        if (database != null && !databases.isEmpty()) {
-            throw new BadRequest(
-                    "field 'database' and field 'databases' are both given", "give one: a database id, or a list");
-        }
         if (database == null && databases.isEmpty()) {
             throw new BadRequest(
                     "field 'database' is missing",
