@@ -381,6 +381,15 @@ public final class FakeDumpTools implements DumpTools {
                     }
                     throw new RestoreFailedException("pg_restore was stopped by signal 9 (SIGKILL)", "");
                 }
+                if (killedLatch.getCount() == 0) {
+                    // As the programs: a tool stopped before it finished never reports success (ChildProcess).
+                    String tool = dump ? "pg_dump" : "pg_restore";
+                    String what = tool + " was stopped before it finished";
+                    if (dump) {
+                        throw new DumpFailedException(what, "");
+                    }
+                    throw new RestoreFailedException(what, "");
+                }
                 if (dump && dumpFailure != null) {
                     throw new DumpFailedException(dumpFailure, "");
                 }
