@@ -19,12 +19,15 @@ public final class MainProcess {
     private MainProcess() {}
 
     /** Starts {@code mainClass} with {@code env} added, its output going to {@code dir}'s files out and err. */
-    public static Process start(String mainClass, Map<String, String> env, Path dir) throws java.io.IOException {
-        ProcessBuilder pb = new ProcessBuilder(
+    public static Process start(String mainClass, Map<String, String> env, Path dir, String... args)
+            throws java.io.IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                mainClass);
+                mainClass));
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectOutput(dir.resolve("out").toFile());
         pb.redirectError(dir.resolve("err").toFile());

@@ -61,7 +61,8 @@ public final class RestoreTask {
 
     public static void main(String[] args) {
         // Told to stop (StopTask: SIGTERM), the tools are stopped and the work cleans up before the JVM exits.
-        dev.lifeboat.adapters.process.OnSignal stop = dev.lifeboat.adapters.process.OnSignal.install(System.err);
+        dev.lifeboat.adapters.process.OnSignal stop =
+                dev.lifeboat.adapters.process.OnSignal.install(System.err).successOutlivesTheSignal();
         stop.exit(run(System.getenv(), System.out, System.err));
     }
 

@@ -17,6 +17,8 @@ public final class OnSignal {
     private final PrintStream err;
     private volatile boolean signalled;
     private volatile boolean finished;
+    private volatile int code = -1;
+    private volatile boolean successOutlivesTheSignal;
 
     private OnSignal(Thread main, PrintStream err) {
         this.main = main;
@@ -30,6 +32,16 @@ public final class OnSignal {
         return s;
     }
 
+    /**
+     * For work with an end of its own (a dump, a restore): when it still succeeds after the signal came (the signal
+     * arrived as it finished, its tools untouched), the process exits 0, as what it did is whole. Work that runs
+     * until it is stopped (the stream task) keeps 143: the signal is why it ended.
+     */
+    public OnSignal successOutlivesTheSignal() {
+        successOutlivesTheSignal = true;
+        return this;
+    }
+
     /** Whether ECS (SIGTERM) or a user (SIGINT) asked the task to stop: work that runs until stopped ends then. */
     public boolean signalled() {
         return signalled;
@@ -37,6 +49,7 @@ public final class OnSignal {
 
     /** Ends the process with {@code code}, unless a signal already ends it (System.exit would wait on the hook). */
     public void exit(int code) {
+        this.code = code;
         finished = true;
         if (!signalled) {
             System.exit(code);
@@ -55,6 +68,12 @@ public final class OnSignal {
             main.join(CLEANUP);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (finished && code == 0 && successOutlivesTheSignal) {
+            // The signal came after the work was done (its result printed): the truth is success, not "stopped".
+            err.println("lifeboat: the work had finished when the signal came; exiting 0");
+            err.flush();
+            Runtime.getRuntime().halt(0);
         }
         err.println(
                 finished
