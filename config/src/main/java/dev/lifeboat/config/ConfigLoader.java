@@ -223,15 +223,16 @@ public final class ConfigLoader {
                 dumpConcurrency = c.asInt();
             }
         }
-        return new LifeboatConfig(
-                backup,
-                databases,
-                root.toString(),
-                organization,
-                audit(root.get("audit")),
-                deployment,
-                ous,
-                dumpConcurrency);
+        return LifeboatConfig.builder()
+                .backup(backup)
+                .databases(databases)
+                .document(root.toString())
+                .organization(organization)
+                .audit(audit(root.get("audit")))
+                .sourceDeployment(deployment)
+                .sourceOrganizationalUnitIds(ous)
+                .dumpConcurrency(dumpConcurrency)
+                .build();
     }
 
     /** The optional audit block; its defaults where absent (docs/configuration.md). */
@@ -369,8 +370,13 @@ public final class ConfigLoader {
                     errors.add("backup.network: give subnetIds and securityGroupIds (the functions that connect to the"
                             + " verification instances run in them)");
                 } else if (vpc != null) {
-                    network = new LifeboatConfig.Network(
-                            vpc, subnets, groups, egress(net.get("egress"), "backup.network.egress"), storage);
+                    network = LifeboatConfig.Network.builder()
+                            .vpcId(vpc)
+                            .subnetIds(subnets)
+                            .securityGroupIds(groups)
+                            .egress(egress(net.get("egress"), "backup.network.egress"))
+                            .taskStorageGiB(storage)
+                            .build();
                 }
             }
         }
@@ -447,22 +453,23 @@ public final class ConfigLoader {
                         + backupRegion + "; give the ARN of a key in " + backupRegion);
             }
         }
-        return new Backup(
-                account,
-                backupRegion,
-                key,
-                vault,
-                optionalMatching(
+        return Backup.builder()
+                .account(account)
+                .region(backupRegion)
+                .kmsKeyArn(key)
+                .vault(vault)
+                .breakGlassRoleArn(optionalMatching(
                         n,
                         "backup",
                         "breakGlassRoleArn",
                         ROLE_ARN,
-                        "the ARN of the break-glass role in the backup account"),
-                retention,
-                cold,
-                emails,
-                subscribers,
-                network);
+                        "the ARN of the break-glass role in the backup account"))
+                .vaultRetentionDays(retention)
+                .vaultColdAfterDays(cold)
+                .alarmEmails(emails)
+                .alarmSubscriberAccounts(subscribers)
+                .network(network)
+                .build();
     }
 
     private Database database(String path, String id, JsonNode n) {
@@ -565,21 +572,26 @@ public final class ConfigLoader {
         if (externalId != null && (externalId.length() < 2 || externalId.length() > 1224)) {
             errors.add(path + ".externalId: must be 2 to 1224 characters");
         }
-        return new Source(
-                matching(n, path, "account", ACCOUNT, "a 12-digit AWS account id, quoted"),
-                region(n, path),
-                cluster && !instance ? DbKind.CLUSTER : DbKind.INSTANCE,
-                identifier,
-                matching(n, path, "roleArn", ROLE_ARN, "the ARN of the role Lifeboat assumes in the source account"),
-                externalId,
-                optionalMatching(n, path, "shareKmsKeyArn", KMS_ARN, "a KMS key ARN in the source account and region"),
-                region(n, path, "backupReplicationRegion", false));
+        return Source.builder()
+                .account(matching(n, path, "account", ACCOUNT, "a 12-digit AWS account id, quoted"))
+                .region(region(n, path))
+                .kind(cluster && !instance ? DbKind.CLUSTER : DbKind.INSTANCE)
+                .identifier(identifier)
+                .roleArn(matching(
+                        n, path, "roleArn", ROLE_ARN, "the ARN of the role Lifeboat assumes in the source account"))
+                .externalId(externalId)
+                .shareKmsKeyArn(optionalMatching(
+                        n, path, "shareKmsKeyArn", KMS_ARN, "a KMS key ARN in the source account and region"))
+                .backupReplicationRegion(region(n, path, "backupReplicationRegion", false))
+                .build();
     }
 
     private SnapshotSettings snapshot(String path, JsonNode n) {
         if (n == null) {
-            return new SnapshotSettings(
-                    SnapshotSettings.Mode.COPY_AUTOMATED, SnapshotSettings.CopyStrategy.AUTO, null, null);
+            return SnapshotSettings.builder()
+                    .mode(SnapshotSettings.Mode.COPY_AUTOMATED)
+                    .copyStrategy(SnapshotSettings.CopyStrategy.AUTO)
+                    .build();
         }
         allowOnly(n, path, Set.of("mode", "copyStrategy", "optionGroup", "stagingKmsKeyArn", "acceptIoFreeze"));
         SnapshotSettings.Mode mode =
@@ -597,8 +609,13 @@ public final class ConfigLoader {
         if (!freeze.isMissingNode() && !freeze.isBoolean()) {
             errors.add(path + ".acceptIoFreeze: must be true or false");
         }
-        return new SnapshotSettings(
-                mode, strategy, text(n, path, "optionGroup", false), staging, freeze.asBoolean(false));
+        return SnapshotSettings.builder()
+                .mode(mode)
+                .copyStrategy(strategy)
+                .optionGroup(text(n, path, "optionGroup", false))
+                .stagingKmsKeyArn(staging)
+                .acceptIoFreeze(freeze.asBoolean(false))
+                .build();
     }
 
     private Retention retention(String path, JsonNode n) {
@@ -623,7 +640,7 @@ public final class ConfigLoader {
 
     private Schedules schedules(String path, JsonNode n) {
         if (n == null) {
-            return new Schedules(null, null, null);
+            return Schedules.builder().build();
         }
         allowOnly(n, path, Set.of("snapshot", "dump", "verify", "maxAge", "window"));
         java.time.Duration maxAge = duration(n, path, "maxAge");
@@ -634,8 +651,13 @@ public final class ConfigLoader {
                     + " h): a run starting that late would already count as stale; shorten the window or raise"
                     + " maxAge");
         }
-        return new Schedules(
-                schedule(n, path, "snapshot"), schedule(n, path, "dump"), schedule(n, path, "verify"), maxAge, window);
+        return Schedules.builder()
+                .snapshot(schedule(n, path, "snapshot"))
+                .dump(schedule(n, path, "dump"))
+                .verify(schedule(n, path, "verify"))
+                .maxAge(maxAge)
+                .window(window)
+                .build();
     }
 
     private java.time.Duration duration(JsonNode n, String path, String field) {
@@ -757,21 +779,23 @@ public final class ConfigLoader {
                     + " its image from ECR and writes its log to CloudWatch Logs: give vpcId and subnetIds with egress:"
                     + " nat");
         }
-        return new DumpSettings(
-                matching(n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"),
-                text(n, path, "dbname", false),
-                vpc,
-                subnets,
-                groups,
-                egress,
-                dbGroup,
-                port,
-                compression,
-                jobs,
-                runOn,
-                share,
-                aboveBytes,
-                stream);
+        return DumpSettings.builder()
+                .secretArn(matching(
+                        n, path, "secretArn", SECRET_ARN, "the ARN of a Secrets Manager secret in the RDS format"))
+                .dbname(text(n, path, "dbname", false))
+                .vpcId(vpc)
+                .subnetIds(subnets)
+                .securityGroupIds(groups)
+                .egress(egress)
+                .databaseSecurityGroupId(dbGroup)
+                .port(port)
+                .compression(compression)
+                .jobs(jobs)
+                .runOn(runOn)
+                .fargateShare(share)
+                .fargateAboveBytes(aboveBytes)
+                .stream(stream)
+                .build();
     }
 
     /** {@code stream: true}, or {@code stream: {lagAlarm: 15m, retainedWalAlarmMiB: 4096}}; absent or false: none. */

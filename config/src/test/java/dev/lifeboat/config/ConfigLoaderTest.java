@@ -118,7 +118,7 @@ class ConfigLoaderTest {
         assertThat(c.database("orders").snapshot().mode())
                 .isEqualTo(LifeboatConfig.SnapshotSettings.Mode.COPY_AUTOMATED);
         assertThat(c.database("ledger").source().kind()).isEqualTo(DbKind.CLUSTER);
-        assertThat(c.database("ledger").retention()).isEqualTo(new LifeboatConfig.Retention(14, 0, 0, 0));
+        assertThat(c.database("ledger").retention()).isEqualTo(LifeboatConfig.Retention.of(14, 0, 0, 0));
         assertThat(c.database("orders").schedules().dump()).isEqualTo("rate(12 hours)");
     }
 
@@ -380,10 +380,11 @@ class ConfigLoaderTest {
                 "  vaultRetentionDays: 1098\n  network: {vpcId: vpc-0123456789abcdef0, subnetIds: [subnet-0123456789abcdef0],"
                         + " securityGroupIds: [sg-0123456789abcdef0], egress: nat}\n");
         assertThat(ConfigLoader.parse(with, "f").backup().network())
-                .isEqualTo(new LifeboatConfig.Network(
-                        "vpc-0123456789abcdef0",
-                        java.util.List.of("subnet-0123456789abcdef0"),
-                        java.util.List.of("sg-0123456789abcdef0")));
+                .isEqualTo(LifeboatConfig.Network.builder()
+                        .vpcId("vpc-0123456789abcdef0")
+                        .subnetIds(java.util.List.of("subnet-0123456789abcdef0"))
+                        .securityGroupIds(java.util.List.of("sg-0123456789abcdef0"))
+                        .build());
         assertThatThrownBy(
                         () -> ConfigLoader.parse(with.replace("securityGroupIds: [sg-0123456789abcdef0], ", ""), "f"))
                 .hasMessageContaining("backup.network: give subnetIds and securityGroupIds");

@@ -1062,20 +1062,21 @@ class LifeboatAppTest {
     void scheduledVerificationsWithoutTheBackupNetwork_failSynth_namingTheField() {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
         var b = config.backup();
-        LifeboatConfig without = new LifeboatConfig(
-                new LifeboatConfig.Backup(
-                        b.account(),
-                        b.region(),
-                        b.kmsKeyArn(),
-                        b.vault(),
-                        b.breakGlassRoleArn(),
-                        b.vaultRetentionDays(),
-                        b.vaultColdAfterDays(),
-                        b.alarmEmails(),
-                        b.alarmSubscriberAccounts(),
-                        null),
-                config.databases(),
-                config.document());
+        LifeboatConfig without = LifeboatConfig.builder()
+                .backup(LifeboatConfig.Backup.builder()
+                        .account(b.account())
+                        .region(b.region())
+                        .kmsKeyArn(b.kmsKeyArn())
+                        .vault(b.vault())
+                        .breakGlassRoleArn(b.breakGlassRoleArn())
+                        .vaultRetentionDays(b.vaultRetentionDays())
+                        .vaultColdAfterDays(b.vaultColdAfterDays())
+                        .alarmEmails(b.alarmEmails())
+                        .alarmSubscriberAccounts(b.alarmSubscriberAccounts())
+                        .build())
+                .databases(config.databases())
+                .document(config.document())
+                .build();
         assertThatThrownBy(() -> LifeboatApp.build(
                         new App(), without, Path.of("..").toAbsolutePath().normalize()))
                 .hasMessageContaining("backup.network: is missing");
@@ -1168,7 +1169,11 @@ class LifeboatAppTest {
     @Test
     void withoutAnOrganizationBlock_thereIsNoOrganizationStack() {
         LifeboatConfig config = ConfigLoader.load(Path.of("../docs/lifeboat.example.yml"));
-        LifeboatConfig without = new LifeboatConfig(config.backup(), config.databases(), config.document());
+        LifeboatConfig without = LifeboatConfig.builder()
+                .backup(config.backup())
+                .databases(config.databases())
+                .document(config.document())
+                .build();
         assertThat(LifeboatApp.build(
                                 new App(),
                                 without,

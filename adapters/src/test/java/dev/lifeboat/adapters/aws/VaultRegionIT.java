@@ -53,11 +53,18 @@ class VaultRegionIT {
         LifeboatConfig base = TestSettings.orders();
         LifeboatConfig.Backup b = base.backup();
         assertThat(b.region()).isEqualTo(VAULT.id());
-        return new LifeboatConfig(
-                new LifeboatConfig.Backup(
-                        b.account(), b.region(), b.kmsKeyArn(), "s3://" + bucket + "/lifeboat", null, 35, 30),
-                base.databases(),
-                "{}");
+        return LifeboatConfig.builder()
+                .backup(LifeboatConfig.Backup.builder()
+                        .account(b.account())
+                        .region(b.region())
+                        .kmsKeyArn(b.kmsKeyArn())
+                        .vault("s3://" + bucket + "/lifeboat")
+                        .vaultRetentionDays(35)
+                        .vaultColdAfterDays(30)
+                        .build())
+                .databases(base.databases())
+                .document("{}")
+                .build();
     }
 
     @Test

@@ -12,6 +12,10 @@ import java.util.Map;
  * command line, the functions and the CDK app. Built by the config module's ConfigLoader, which validates
  * every field and names the path of a bad one. {@code document} is the file as compact JSON (YAML's
  * subset, comments dropped): what the CDK app hands the functions in LIFEBOAT_CONFIG_YAML.
+ * {@code dumpConcurrency}: at most that many dumps run at once in one source account and Region (the dump
+ * function's reserved concurrency; Lambda queues the rest,
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html); null: no limit of Lambda's
+ * own.
  */
 public record LifeboatConfig(
         Backup backup,
@@ -23,38 +27,11 @@ public record LifeboatConfig(
         List<String> sourceOrganizationalUnitIds,
         Integer dumpConcurrency) {
 
-    /**
-     * All but {@code dumpConcurrency}: at most that many dumps run at once in one source account and Region (the
-     * dump function's reserved concurrency; Lambda queues the rest, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html);
-     * null: no limit of Lambda's own.
-     */
-    public LifeboatConfig(
-            Backup backup,
-            Map<String, Database> databases,
-            String document,
-            Organization organization,
-            Audit audit,
-            SourceDeployment sourceDeployment,
-            List<String> sourceOrganizationalUnitIds) {
-        this(backup, databases, document, organization, audit, sourceDeployment, sourceOrganizationalUnitIds, null);
-    }
-
     public LifeboatConfig {
         audit = audit == null ? Audit.DEFAULTS : audit;
         sourceDeployment = sourceDeployment == null ? SourceDeployment.STACKS : sourceDeployment;
         sourceOrganizationalUnitIds =
                 sourceOrganizationalUnitIds == null ? List.of() : List.copyOf(sourceOrganizationalUnitIds);
-    }
-
-    /** Without organizational units for a service-managed StackSet. */
-    public LifeboatConfig(
-            Backup backup,
-            Map<String, Database> databases,
-            String document,
-            Organization organization,
-            Audit audit,
-            SourceDeployment sourceDeployment) {
-        this(backup, databases, document, organization, audit, sourceDeployment, List.of());
     }
 
     /**
@@ -69,20 +46,77 @@ public record LifeboatConfig(
         STACKSETS
     }
 
-    /** With stacks per source account. */
-    public LifeboatConfig(
-            Backup backup, Map<String, Database> databases, String document, Organization organization, Audit audit) {
-        this(backup, databases, document, organization, audit, SourceDeployment.STACKS);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** With the audit's defaults. */
-    public LifeboatConfig(Backup backup, Map<String, Database> databases, String document, Organization organization) {
-        this(backup, databases, document, organization, Audit.DEFAULTS);
-    }
+    /**
+     * Without an organization guard, with the audit's defaults, stacks per source account, no organizational units
+     * and no limit on concurrent dumps, unless set.
+     */
+    public static final class Builder {
+        private Backup backup;
+        private Map<String, Database> databases;
+        private String document;
+        private Organization organization;
+        private Audit audit = Audit.DEFAULTS;
+        private SourceDeployment sourceDeployment = SourceDeployment.STACKS;
+        private List<String> sourceOrganizationalUnitIds = List.of();
+        private Integer dumpConcurrency;
 
-    /** Without the optional organization guard. */
-    public LifeboatConfig(Backup backup, Map<String, Database> databases, String document) {
-        this(backup, databases, document, null);
+        private Builder() {}
+
+        public Builder backup(Backup v) {
+            backup = v;
+            return this;
+        }
+
+        public Builder databases(Map<String, Database> v) {
+            databases = v;
+            return this;
+        }
+
+        public Builder document(String v) {
+            document = v;
+            return this;
+        }
+
+        public Builder organization(Organization v) {
+            organization = v;
+            return this;
+        }
+
+        public Builder audit(Audit v) {
+            audit = v;
+            return this;
+        }
+
+        public Builder sourceDeployment(SourceDeployment v) {
+            sourceDeployment = v;
+            return this;
+        }
+
+        public Builder sourceOrganizationalUnitIds(List<String> v) {
+            sourceOrganizationalUnitIds = v;
+            return this;
+        }
+
+        public Builder dumpConcurrency(Integer v) {
+            dumpConcurrency = v;
+            return this;
+        }
+
+        public LifeboatConfig build() {
+            return new LifeboatConfig(
+                    backup,
+                    databases,
+                    document,
+                    organization,
+                    audit,
+                    sourceDeployment,
+                    sourceOrganizationalUnitIds,
+                    dumpConcurrency);
+        }
     }
 
     /**
@@ -159,67 +193,88 @@ public record LifeboatConfig(
                     alarmSubscriberAccounts == null ? List.of() : List.copyOf(alarmSubscriberAccounts);
         }
 
-        public Backup(
-                String account,
-                String region,
-                String kmsKeyArn,
-                String vault,
-                String breakGlassRoleArn,
-                int vaultRetentionDays,
-                int vaultColdAfterDays,
-                List<String> alarmEmails,
-                List<String> alarmSubscriberAccounts) {
-            this(
-                    account,
-                    region,
-                    kmsKeyArn,
-                    vault,
-                    breakGlassRoleArn,
-                    vaultRetentionDays,
-                    vaultColdAfterDays,
-                    alarmEmails,
-                    alarmSubscriberAccounts,
-                    null);
+        public static Builder builder() {
+            return new Builder();
         }
 
-        public Backup(
-                String account,
-                String region,
-                String kmsKeyArn,
-                String vault,
-                String breakGlassRoleArn,
-                int vaultRetentionDays,
-                int vaultColdAfterDays,
-                List<String> alarmEmails) {
-            this(
-                    account,
-                    region,
-                    kmsKeyArn,
-                    vault,
-                    breakGlassRoleArn,
-                    vaultRetentionDays,
-                    vaultColdAfterDays,
-                    alarmEmails,
-                    List.of());
-        }
+        /** Without alarm e-mails, subscriber accounts or a network, unless set. */
+        public static final class Builder {
+            private String account;
+            private String region;
+            private String kmsKeyArn;
+            private String vault;
+            private String breakGlassRoleArn;
+            private int vaultRetentionDays;
+            private int vaultColdAfterDays;
+            private List<String> alarmEmails = List.of();
+            private List<String> alarmSubscriberAccounts = List.of();
+            private Network network;
 
-        public Backup(
-                String account,
-                String region,
-                String kmsKeyArn,
-                String vault,
-                String breakGlassRoleArn,
-                int vaultRetentionDays,
-                int vaultColdAfterDays) {
-            this(
-                    account,
-                    region,
-                    kmsKeyArn,
-                    vault,
-                    breakGlassRoleArn,
-                    vaultRetentionDays,
-                    vaultColdAfterDays,
-                    List.of());
+            private Builder() {}
+
+            public Builder account(String v) {
+                account = v;
+                return this;
+            }
+
+            public Builder region(String v) {
+                region = v;
+                return this;
+            }
+
+            public Builder kmsKeyArn(String v) {
+                kmsKeyArn = v;
+                return this;
+            }
+
+            public Builder vault(String v) {
+                vault = v;
+                return this;
+            }
+
+            public Builder breakGlassRoleArn(String v) {
+                breakGlassRoleArn = v;
+                return this;
+            }
+
+            public Builder vaultRetentionDays(int v) {
+                vaultRetentionDays = v;
+                return this;
+            }
+
+            public Builder vaultColdAfterDays(int v) {
+                vaultColdAfterDays = v;
+                return this;
+            }
+
+            public Builder alarmEmails(List<String> v) {
+                alarmEmails = v;
+                return this;
+            }
+
+            public Builder alarmSubscriberAccounts(List<String> v) {
+                alarmSubscriberAccounts = v;
+                return this;
+            }
+
+            public Builder network(Network v) {
+                network = v;
+                return this;
+            }
+
+            public Backup build() {
+                return new Backup(
+                        account,
+                        region,
+                        kmsKeyArn,
+                        vault,
+                        breakGlassRoleArn,
+                        vaultRetentionDays,
+                        vaultColdAfterDays,
+                        alarmEmails,
+                        alarmSubscriberAccounts,
+                        network);
+            }
         }
 
         /** The backup account's home Region: where the copies, the vault and the verification instances are. */
@@ -249,12 +304,48 @@ public record LifeboatConfig(
             taskStorageGiB = taskStorageGiB == 0 ? MIN_TASK_STORAGE_GIB : taskStorageGiB;
         }
 
-        public Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds, Egress egress) {
-            this(vpcId, subnetIds, securityGroupIds, egress, MIN_TASK_STORAGE_GIB);
+        public static Builder builder() {
+            return new Builder();
         }
 
-        public Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
-            this(vpcId, subnetIds, securityGroupIds, Egress.NAT);
+        /** Through a NAT route, with Fargate's least task storage, unless set. */
+        public static final class Builder {
+            private String vpcId;
+            private List<String> subnetIds;
+            private List<String> securityGroupIds;
+            private Egress egress = Egress.NAT;
+            private int taskStorageGiB = MIN_TASK_STORAGE_GIB;
+
+            private Builder() {}
+
+            public Builder vpcId(String v) {
+                vpcId = v;
+                return this;
+            }
+
+            public Builder subnetIds(List<String> v) {
+                subnetIds = v;
+                return this;
+            }
+
+            public Builder securityGroupIds(List<String> v) {
+                securityGroupIds = v;
+                return this;
+            }
+
+            public Builder egress(Egress v) {
+                egress = v;
+                return this;
+            }
+
+            public Builder taskStorageGiB(int v) {
+                taskStorageGiB = v;
+                return this;
+            }
+
+            public Network build() {
+                return new Network(vpcId, subnetIds, securityGroupIds, egress, taskStorageGiB);
+            }
         }
     }
 
@@ -328,16 +419,74 @@ public record LifeboatConfig(
             String shareKmsKeyArn,
             String backupReplicationRegion) {
 
-        /** Without cross-Region replication of automated backups to watch. */
-        public Source(
-                String account,
-                String region,
-                DbKind kind,
-                String identifier,
-                String roleArn,
-                String externalId,
-                String shareKmsKeyArn) {
-            this(account, region, kind, identifier, roleArn, externalId, shareKmsKeyArn, null);
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Without a share key or cross-Region replication of automated backups to watch, unless set. */
+        public static final class Builder {
+            private String account;
+            private String region;
+            private DbKind kind;
+            private String identifier;
+            private String roleArn;
+            private String externalId;
+            private String shareKmsKeyArn;
+            private String backupReplicationRegion;
+
+            private Builder() {}
+
+            public Builder account(String v) {
+                account = v;
+                return this;
+            }
+
+            public Builder region(String v) {
+                region = v;
+                return this;
+            }
+
+            public Builder kind(DbKind v) {
+                kind = v;
+                return this;
+            }
+
+            public Builder identifier(String v) {
+                identifier = v;
+                return this;
+            }
+
+            public Builder roleArn(String v) {
+                roleArn = v;
+                return this;
+            }
+
+            public Builder externalId(String v) {
+                externalId = v;
+                return this;
+            }
+
+            public Builder shareKmsKeyArn(String v) {
+                shareKmsKeyArn = v;
+                return this;
+            }
+
+            public Builder backupReplicationRegion(String v) {
+                backupReplicationRegion = v;
+                return this;
+            }
+
+            public Source build() {
+                return new Source(
+                        account,
+                        region,
+                        kind,
+                        identifier,
+                        roleArn,
+                        externalId,
+                        shareKmsKeyArn,
+                        backupReplicationRegion);
+            }
         }
 
         /** The database's ARN ({@code db:} for an instance, {@code cluster:} for an Aurora cluster). */
@@ -359,10 +508,6 @@ public record LifeboatConfig(
      */
     public record SnapshotSettings(
             Mode mode, CopyStrategy copyStrategy, String optionGroup, String stagingKmsKeyArn, boolean acceptIoFreeze) {
-        public SnapshotSettings(Mode mode, CopyStrategy copyStrategy, String optionGroup, String stagingKmsKeyArn) {
-            this(mode, copyStrategy, optionGroup, stagingKmsKeyArn, false);
-        }
-
         public enum Mode {
             CREATE,
             COPY_AUTOMATED
@@ -372,6 +517,50 @@ public record LifeboatConfig(
             AUTO,
             SINGLE_STEP,
             TWO_STEP
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Without an option group or a staging key, the I/O freeze not accepted, unless set. */
+        public static final class Builder {
+            private Mode mode;
+            private CopyStrategy copyStrategy;
+            private String optionGroup;
+            private String stagingKmsKeyArn;
+            private boolean acceptIoFreeze;
+
+            private Builder() {}
+
+            public Builder mode(Mode v) {
+                mode = v;
+                return this;
+            }
+
+            public Builder copyStrategy(CopyStrategy v) {
+                copyStrategy = v;
+                return this;
+            }
+
+            public Builder optionGroup(String v) {
+                optionGroup = v;
+                return this;
+            }
+
+            public Builder stagingKmsKeyArn(String v) {
+                stagingKmsKeyArn = v;
+                return this;
+            }
+
+            public Builder acceptIoFreeze(boolean v) {
+                acceptIoFreeze = v;
+                return this;
+            }
+
+            public SnapshotSettings build() {
+                return new SnapshotSettings(mode, copyStrategy, optionGroup, stagingKmsKeyArn, acceptIoFreeze);
+            }
         }
     }
 
@@ -383,8 +572,9 @@ public record LifeboatConfig(
     public record Retention(int daily, int weekly, int monthly, int yearly, int maxDeletesPerRun) {
         public static final int DEFAULT_MAX_DELETES_PER_RUN = 3;
 
-        public Retention(int daily, int weekly, int monthly, int yearly) {
-            this(daily, weekly, monthly, yearly, DEFAULT_MAX_DELETES_PER_RUN);
+        /** These counts, with the default brake ({@link #DEFAULT_MAX_DELETES_PER_RUN}). */
+        public static Retention of(int daily, int weekly, int monthly, int yearly) {
+            return new Retention(daily, weekly, monthly, yearly, DEFAULT_MAX_DELETES_PER_RUN);
         }
     }
 
@@ -404,12 +594,48 @@ public record LifeboatConfig(
             window = window == null ? java.time.Duration.ZERO : window;
         }
 
-        public Schedules(String snapshot, String dump, String verify, java.time.Duration maxAge) {
-            this(snapshot, dump, verify, maxAge, java.time.Duration.ZERO);
+        public static Builder builder() {
+            return new Builder();
         }
 
-        public Schedules(String snapshot, String dump, String verify) {
-            this(snapshot, dump, verify, DEFAULT_MAX_AGE);
+        /** Nothing scheduled, {@link #DEFAULT_MAX_AGE}, no window, unless set. */
+        public static final class Builder {
+            private String snapshot;
+            private String dump;
+            private String verify;
+            private java.time.Duration maxAge = DEFAULT_MAX_AGE;
+            private java.time.Duration window = java.time.Duration.ZERO;
+
+            private Builder() {}
+
+            public Builder snapshot(String v) {
+                snapshot = v;
+                return this;
+            }
+
+            public Builder dump(String v) {
+                dump = v;
+                return this;
+            }
+
+            public Builder verify(String v) {
+                verify = v;
+                return this;
+            }
+
+            public Builder maxAge(java.time.Duration v) {
+                maxAge = v;
+                return this;
+            }
+
+            public Builder window(java.time.Duration v) {
+                window = v;
+                return this;
+            }
+
+            public Schedules build() {
+                return new Schedules(snapshot, dump, verify, maxAge, window);
+            }
         }
     }
 
@@ -433,37 +659,6 @@ public record LifeboatConfig(
             double fargateShare,
             Long fargateAboveBytes,
             StreamSettings stream) {
-        public DumpSettings(
-                String secretArn,
-                String dbname,
-                String vpcId,
-                List<String> subnetIds,
-                List<String> securityGroupIds,
-                Egress egress,
-                String databaseSecurityGroupId,
-                Integer port,
-                dev.lifeboat.core.model.Compression compression,
-                Integer jobs,
-                dev.lifeboat.core.model.RunOn runOn,
-                double fargateShare,
-                Long fargateAboveBytes) {
-            this(
-                    secretArn,
-                    dbname,
-                    vpcId,
-                    subnetIds,
-                    securityGroupIds,
-                    egress,
-                    databaseSecurityGroupId,
-                    port,
-                    compression,
-                    jobs,
-                    runOn,
-                    fargateShare,
-                    fargateAboveBytes,
-                    null);
-        }
-
         public DumpSettings {
             subnetIds = subnetIds == null ? List.of() : List.copyOf(subnetIds);
             securityGroupIds = securityGroupIds == null ? List.of() : List.copyOf(securityGroupIds);
@@ -480,6 +675,121 @@ public record LifeboatConfig(
         /** {@code jobs}, or {@code otherwise} (the cores available, at most 4, where the caller can tell). */
         public int jobsOr(int otherwise) {
             return jobs != null ? jobs : otherwise;
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /**
+         * Without a database name, network, database security group, port, job count, size threshold or streamer;
+         * the default compression, on Lambda, with the default Fargate share, unless set.
+         */
+        public static final class Builder {
+            private String secretArn;
+            private String dbname;
+            private String vpcId;
+            private List<String> subnetIds = List.of();
+            private List<String> securityGroupIds = List.of();
+            private Egress egress;
+            private String databaseSecurityGroupId;
+            private Integer port;
+            private dev.lifeboat.core.model.Compression compression = dev.lifeboat.core.model.Compression.DEFAULT;
+            private Integer jobs;
+            private dev.lifeboat.core.model.RunOn runOn = dev.lifeboat.core.model.RunOn.LAMBDA;
+            private double fargateShare = dev.lifeboat.core.model.RunOn.DEFAULT_FARGATE_SHARE;
+            private Long fargateAboveBytes;
+            private StreamSettings stream;
+
+            private Builder() {}
+
+            public Builder secretArn(String v) {
+                secretArn = v;
+                return this;
+            }
+
+            public Builder dbname(String v) {
+                dbname = v;
+                return this;
+            }
+
+            public Builder vpcId(String v) {
+                vpcId = v;
+                return this;
+            }
+
+            public Builder subnetIds(List<String> v) {
+                subnetIds = v;
+                return this;
+            }
+
+            public Builder securityGroupIds(List<String> v) {
+                securityGroupIds = v;
+                return this;
+            }
+
+            public Builder egress(Egress v) {
+                egress = v;
+                return this;
+            }
+
+            public Builder databaseSecurityGroupId(String v) {
+                databaseSecurityGroupId = v;
+                return this;
+            }
+
+            public Builder port(Integer v) {
+                port = v;
+                return this;
+            }
+
+            public Builder compression(dev.lifeboat.core.model.Compression v) {
+                compression = v;
+                return this;
+            }
+
+            public Builder jobs(Integer v) {
+                jobs = v;
+                return this;
+            }
+
+            public Builder runOn(dev.lifeboat.core.model.RunOn v) {
+                runOn = v;
+                return this;
+            }
+
+            public Builder fargateShare(double v) {
+                fargateShare = v;
+                return this;
+            }
+
+            public Builder fargateAboveBytes(Long v) {
+                fargateAboveBytes = v;
+                return this;
+            }
+
+            public Builder stream(StreamSettings v) {
+                stream = v;
+                return this;
+            }
+
+            public DumpSettings build() {
+                return new DumpSettings(
+                        secretArn,
+                        dbname,
+                        vpcId,
+                        subnetIds,
+                        securityGroupIds,
+                        egress,
+                        databaseSecurityGroupId,
+                        port,
+                        compression,
+                        jobs,
+                        runOn,
+                        fargateShare,
+                        fargateAboveBytes,
+                        stream);
+            }
         }
     }
 

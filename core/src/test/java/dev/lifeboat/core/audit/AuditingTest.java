@@ -32,9 +32,9 @@ class AuditingTest {
     private static LifeboatConfig scheduled() {
         LifeboatConfig c = TestSettings.orders();
         LifeboatConfig.Database d = c.database("orders");
-        return new LifeboatConfig(
-                c.backup(),
-                Map.of(
+        return LifeboatConfig.builder()
+                .backup(c.backup())
+                .databases(Map.of(
                         "orders",
                         new LifeboatConfig.Database(
                                 d.id(),
@@ -42,10 +42,14 @@ class AuditingTest {
                                 d.source(),
                                 d.snapshot(),
                                 d.retention(),
-                                new LifeboatConfig.Schedules("cron(0 3 * * ? *)", "cron(30 3 * * ? *)", null),
+                                LifeboatConfig.Schedules.builder()
+                                        .snapshot("cron(0 3 * * ? *)")
+                                        .dump("cron(30 3 * * ? *)")
+                                        .build(),
                                 d.dump(),
-                                d.verify())),
-                "{}");
+                                d.verify())))
+                .document("{}")
+                .build();
     }
 
     @Test
@@ -141,24 +145,13 @@ class AuditingTest {
     private static LifeboatConfig streamedOrders() {
         LifeboatConfig c = TestSettings.orders();
         LifeboatConfig.Database d = c.database("orders");
-        LifeboatConfig.DumpSettings streamed = new LifeboatConfig.DumpSettings(
-                "arn:aws:secretsmanager:eu-west-1:" + TestSettings.PROD + ":secret:orders-AbCdEf",
-                null,
-                null,
-                List.of(),
-                List.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                LifeboatConfig.StreamSettings.DEFAULT);
-        return new LifeboatConfig(
-                c.backup(),
-                Map.of(
+        LifeboatConfig.DumpSettings streamed = LifeboatConfig.DumpSettings.builder()
+                .secretArn("arn:aws:secretsmanager:eu-west-1:" + TestSettings.PROD + ":secret:orders-AbCdEf")
+                .stream(LifeboatConfig.StreamSettings.DEFAULT)
+                .build();
+        return LifeboatConfig.builder()
+                .backup(c.backup())
+                .databases(Map.of(
                         "orders",
                         new LifeboatConfig.Database(
                                 d.id(),
@@ -166,10 +159,11 @@ class AuditingTest {
                                 d.source(),
                                 d.snapshot(),
                                 d.retention(),
-                                new LifeboatConfig.Schedules(null, null, null),
+                                LifeboatConfig.Schedules.builder().build(),
                                 streamed,
-                                d.verify())),
-                "{}");
+                                d.verify())))
+                .document("{}")
+                .build();
     }
 
     /**
@@ -394,9 +388,9 @@ class AuditingTest {
         LifeboatConfig c = TestSettings.orders();
         LifeboatConfig.Database d = c.database("orders");
         LifeboatConfig.Source s = d.source();
-        return new LifeboatConfig(
-                c.backup(),
-                Map.of(
+        return LifeboatConfig.builder()
+                .backup(c.backup())
+                .databases(Map.of(
                         "orders",
                         new LifeboatConfig.Database(
                                 d.id(),
@@ -414,10 +408,10 @@ class AuditingTest {
                                 d.retention(),
                                 schedules,
                                 d.dump(),
-                                d.verify())),
-                "{}",
-                null,
-                audit);
+                                d.verify())))
+                .document("{}")
+                .audit(audit)
+                .build();
     }
 
     /**
@@ -431,8 +425,8 @@ class AuditingTest {
         InMemoryRds rds = new InMemoryRds(clock);
         rds.addDatabase(PROD, "orders-prod", "postgres", null);
         rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 14, false, null));
-        LifeboatConfig config = with(
-                new LifeboatConfig.Schedules(null, null, null), null, new LifeboatConfig.Audit("rate(1 day)", 14, 8));
+        LifeboatConfig config =
+                with(LifeboatConfig.Schedules.builder().build(), null, new LifeboatConfig.Audit("rate(1 day)", 14, 8));
         String bus =
                 Names.backupBusArn(config.backup().account(), config.backup().region());
         Map<String, IncidentForwarding.Rule> rules = new java.util.HashMap<>();
@@ -494,8 +488,8 @@ class AuditingTest {
         MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-26T00:00:00Z"));
         InMemoryRds rds = new InMemoryRds(clock);
         rds.addDatabase(PROD, "orders-prod", "postgres", null);
-        LifeboatConfig config = with(
-                new LifeboatConfig.Schedules(null, null, null), null, new LifeboatConfig.Audit("rate(1 day)", 14, 8));
+        LifeboatConfig config =
+                with(LifeboatConfig.Schedules.builder().build(), null, new LifeboatConfig.Audit("rate(1 day)", 14, 8));
 
         rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
         assertThat(new Auditing(rds, null, null, clock).audit(config))
@@ -523,7 +517,7 @@ class AuditingTest {
         InMemoryRds rds = new InMemoryRds(clock);
         rds.addDatabase(PROD, "orders-prod", "postgres", null);
         LifeboatConfig replicated =
-                with(new LifeboatConfig.Schedules(null, null, null), "eu-north-1", LifeboatConfig.Audit.DEFAULTS);
+                with(LifeboatConfig.Schedules.builder().build(), "eu-north-1", LifeboatConfig.Audit.DEFAULTS);
 
         rds.protection.put(
                 "orders-prod",
@@ -543,8 +537,7 @@ class AuditingTest {
                 });
         // Not configured: not the audit's business.
         assertThat(new Auditing(rds, null, null, clock)
-                        .audit(with(
-                                new LifeboatConfig.Schedules(null, null, null), null, LifeboatConfig.Audit.DEFAULTS)))
+                        .audit(with(LifeboatConfig.Schedules.builder().build(), null, LifeboatConfig.Audit.DEFAULTS)))
                 .isEmpty();
     }
 
@@ -557,7 +550,7 @@ class AuditingTest {
         rds.addDatabase(PROD, "orders-prod", "postgres", null);
         rds.protection.put("orders-prod", new Protection(DbKind.INSTANCE, "orders-prod", true, 7, false, null));
         LifeboatConfig config = with(
-                new LifeboatConfig.Schedules(null, null, "cron(0 4 ? * SUN *)"),
+                LifeboatConfig.Schedules.builder().verify("cron(0 4 ? * SUN *)").build(),
                 null,
                 new LifeboatConfig.Audit("rate(6 hours)", 7, 8));
 
@@ -591,13 +584,19 @@ class AuditingTest {
 
         assertThat(new Auditing(rds, null, vault, clock)
                         .audit(with(
-                                new LifeboatConfig.Schedules(null, "cron(0 * * * ? *)", null, Duration.ofHours(12)),
+                                LifeboatConfig.Schedules.builder()
+                                        .dump("cron(0 * * * ? *)")
+                                        .maxAge(Duration.ofHours(12))
+                                        .build(),
                                 null,
                                 LifeboatConfig.Audit.DEFAULTS)))
                 .isEmpty();
         assertThat(new Auditing(rds, null, vault, clock)
                         .audit(with(
-                                new LifeboatConfig.Schedules(null, "cron(0 * * * ? *)", null, Duration.ofHours(6)),
+                                LifeboatConfig.Schedules.builder()
+                                        .dump("cron(0 * * * ? *)")
+                                        .maxAge(Duration.ofHours(6))
+                                        .build(),
                                 null,
                                 LifeboatConfig.Audit.DEFAULTS)))
                 .singleElement()

@@ -45,7 +45,11 @@ class DailyDigestTest {
                     "no snapshot copy of " + id + " newer than 26 h",
                     "lifeboat snapshot --config lifeboat.yml --database " + id + " --wait"));
         }
-        LifeboatConfig fleet = new LifeboatConfig(one.backup(), many, "{}");
+        LifeboatConfig fleet = LifeboatConfig.builder()
+                .backup(one.backup())
+                .databases(many)
+                .document("{}")
+                .build();
         MutableClock clock = new MutableClock(Instant.parse("2026-11-26T08:00:00Z"));
 
         NewestBackups newest = new NewestBackups(new InMemoryVault(), new InMemoryRds(clock), clock);

@@ -99,9 +99,9 @@ class IncidentAlertTest {
     @Test
     void aDeletedLifeboatSnapshot_isMatchedByTheDatabaseItsNameCarries_notByAPrefixOfIt() {
         LifeboatConfig.Database d = config.database("orders");
-        LifeboatConfig two = new LifeboatConfig(
-                config.backup(),
-                Map.of(
+        LifeboatConfig two = LifeboatConfig.builder()
+                .backup(config.backup())
+                .databases(Map.of(
                         "orders",
                         d,
                         "orders-eu",
@@ -113,8 +113,9 @@ class IncidentAlertTest {
                                 d.retention(),
                                 d.schedules(),
                                 d.dump(),
-                                d.verify())),
-                "{}");
+                                d.verify())))
+                .document("{}")
+                .build();
         MutableClock clock = new MutableClock(Instant.parse("2026-11-26T23:04:00Z"));
         IncidentAlert alert = new IncidentAlert(new NewestBackups(vault, null, clock), clock);
 

@@ -39,16 +39,20 @@ class FanOutTest {
                             d.source(),
                             d.snapshot(),
                             d.retention(),
-                            new LifeboatConfig.Schedules(
-                                    NIGHTLY,
-                                    null,
-                                    i % 3 == 0 ? "cron(0 6 ? * MON *)" : null,
-                                    Duration.ofHours(30),
-                                    Duration.ofHours(4)),
+                            LifeboatConfig.Schedules.builder()
+                                    .snapshot(NIGHTLY)
+                                    .verify(i % 3 == 0 ? "cron(0 6 ? * MON *)" : null)
+                                    .maxAge(Duration.ofHours(30))
+                                    .window(Duration.ofHours(4))
+                                    .build(),
                             d.dump(),
                             d.verify()));
         }
-        return new LifeboatConfig(c.backup(), dbs, "{}");
+        return LifeboatConfig.builder()
+                .backup(c.backup())
+                .databases(dbs)
+                .document("{}")
+                .build();
     }
 
     /** Step Functions as far as names go: an execution's name is unique per state machine. */

@@ -49,8 +49,13 @@ class FleetNightTest {
         // lifeboat preflight says; modelled raised here.
         rds.manualQuota = 20_000;
         Map<String, LifeboatConfig.Database> dbs = new LinkedHashMap<>();
-        LifeboatConfig.Backup backup = new LifeboatConfig.Backup(
-                "222222222222", "eu-central-1", "arn:aws:kms:eu-central-1:222222222222:key/backup", null, null, 35, 30);
+        LifeboatConfig.Backup backup = LifeboatConfig.Backup.builder()
+                .account("222222222222")
+                .region("eu-central-1")
+                .kmsKeyArn("arn:aws:kms:eu-central-1:222222222222:key/backup")
+                .vaultRetentionDays(35)
+                .vaultColdAfterDays(30)
+                .build();
         for (int i = 0; i < FLEET; i++) {
             String account = String.format("1%011d", i % 50);
             String region = (i / 50) % 2 == 0 ? "eu-west-1" : "us-east-1";
@@ -62,26 +67,32 @@ class FleetNightTest {
                     new LifeboatConfig.Database(
                             id,
                             DatabaseEngine.POSTGRESQL,
-                            new LifeboatConfig.Source(
-                                    account,
-                                    region,
-                                    cluster ? DbKind.CLUSTER : DbKind.INSTANCE,
-                                    id + "-prod",
-                                    "arn:aws:iam::" + account + ":role/lifeboat-source",
-                                    "lifeboat-fleet",
-                                    null),
-                            new LifeboatConfig.SnapshotSettings(
-                                    LifeboatConfig.SnapshotSettings.Mode.CREATE,
-                                    LifeboatConfig.SnapshotSettings.CopyStrategy.SINGLE_STEP,
-                                    null,
-                                    null),
-                            new LifeboatConfig.Retention(7, 0, 0, 0),
-                            new LifeboatConfig.Schedules(
-                                    NIGHTLY, null, null, Duration.ofHours(30), Duration.ofHours(4)),
+                            LifeboatConfig.Source.builder()
+                                    .account(account)
+                                    .region(region)
+                                    .kind(cluster ? DbKind.CLUSTER : DbKind.INSTANCE)
+                                    .identifier(id + "-prod")
+                                    .roleArn("arn:aws:iam::" + account + ":role/lifeboat-source")
+                                    .externalId("lifeboat-fleet")
+                                    .build(),
+                            LifeboatConfig.SnapshotSettings.builder()
+                                    .mode(LifeboatConfig.SnapshotSettings.Mode.CREATE)
+                                    .copyStrategy(LifeboatConfig.SnapshotSettings.CopyStrategy.SINGLE_STEP)
+                                    .build(),
+                            LifeboatConfig.Retention.of(7, 0, 0, 0),
+                            LifeboatConfig.Schedules.builder()
+                                    .snapshot(NIGHTLY)
+                                    .maxAge(Duration.ofHours(30))
+                                    .window(Duration.ofHours(4))
+                                    .build(),
                             null,
                             LifeboatConfig.VerifySettings.defaults()));
         }
-        LifeboatConfig config = new LifeboatConfig(backup, dbs, "{}");
+        LifeboatConfig config = LifeboatConfig.builder()
+                .backup(backup)
+                .databases(dbs)
+                .document("{}")
+                .build();
         Location backupRegion = backup.location();
         // Copies into the backup Region: 15 to 45 minutes, by database; the source snapshot: 10 minutes.
         rds.duration = (where, id) -> where.equals(backupRegion)

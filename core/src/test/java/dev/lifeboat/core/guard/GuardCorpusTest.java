@@ -765,8 +765,8 @@ class GuardCorpusTest {
 
     private static LifeboatConfig withVault(LifeboatConfig c, String vault) {
         LifeboatConfig.Backup b = c.backup();
-        return new LifeboatConfig(
-                new LifeboatConfig.Backup(
+        return LifeboatConfig.builder()
+                .backup(new LifeboatConfig.Backup(
                         b.account(),
                         b.region(),
                         b.kmsKeyArn(),
@@ -776,9 +776,10 @@ class GuardCorpusTest {
                         b.vaultColdAfterDays(),
                         b.alarmEmails(),
                         b.alarmSubscriberAccounts(),
-                        b.network()),
-                c.databases(),
-                "{}");
+                        b.network()))
+                .databases(c.databases())
+                .document("{}")
+                .build();
     }
 
     private static String rest(String c) {

@@ -94,9 +94,9 @@ class GuardingTest {
     void withoutMaxAge_eachDatabaseIsHeldToItsOwn_schedulesMaxAge() {
         DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         LifeboatConfig.Database d = config.database("orders");
-        LifeboatConfig strict = new LifeboatConfig(
-                config.backup(),
-                java.util.Map.of(
+        LifeboatConfig strict = LifeboatConfig.builder()
+                .backup(config.backup())
+                .databases(java.util.Map.of(
                         "orders",
                         new LifeboatConfig.Database(
                                 d.id(),
@@ -104,10 +104,14 @@ class GuardingTest {
                                 d.source(),
                                 d.snapshot(),
                                 d.retention(),
-                                new LifeboatConfig.Schedules(null, "cron(0 * * * ? *)", null, Duration.ofHours(2)),
+                                LifeboatConfig.Schedules.builder()
+                                        .dump("cron(0 * * * ? *)")
+                                        .maxAge(Duration.ofHours(2))
+                                        .build(),
                                 d.dump(),
-                                d.verify())),
-                "{}");
+                                d.verify())))
+                .document("{}")
+                .build();
         var plan = TerraformPlan.deletions(TerraformPlanTest.plan("destroy.json"), "p");
         MutableClock clock = new MutableClock(m.startedAt().plus(Duration.ofHours(3)));
 

@@ -36,12 +36,19 @@ class QuotaPreflightTest {
                             d.engine(),
                             d.source(),
                             d.snapshot(),
-                            new LifeboatConfig.Retention(7, 4, 0, 0),
-                            new LifeboatConfig.Schedules(snapshotSchedule, null, null, Duration.ofHours(30)),
+                            LifeboatConfig.Retention.of(7, 4, 0, 0),
+                            LifeboatConfig.Schedules.builder()
+                                    .snapshot(snapshotSchedule)
+                                    .maxAge(Duration.ofHours(30))
+                                    .build(),
                             d.dump(),
                             d.verify()));
         }
-        return new LifeboatConfig(c.backup(), dbs, "{}");
+        return LifeboatConfig.builder()
+                .backup(c.backup())
+                .databases(dbs)
+                .document("{}")
+                .build();
     }
 
     @Test

@@ -207,27 +207,28 @@ class RestoringSnapshotTest {
     private LifeboatConfig aurora() {
         LifeboatConfig.Database orders = config.database("orders");
         LifeboatConfig.Source s = orders.source();
-        return new LifeboatConfig(
-                config.backup(),
-                Map.of(
+        return LifeboatConfig.builder()
+                .backup(config.backup())
+                .databases(Map.of(
                         "orders",
                         new LifeboatConfig.Database(
                                 orders.id(),
                                 orders.engine(),
-                                new LifeboatConfig.Source(
-                                        s.account(),
-                                        s.region(),
-                                        DbKind.CLUSTER,
-                                        "orders-aurora",
-                                        s.roleArn(),
-                                        s.externalId(),
-                                        null),
+                                LifeboatConfig.Source.builder()
+                                        .account(s.account())
+                                        .region(s.region())
+                                        .kind(DbKind.CLUSTER)
+                                        .identifier("orders-aurora")
+                                        .roleArn(s.roleArn())
+                                        .externalId(s.externalId())
+                                        .build(),
                                 orders.snapshot(),
                                 orders.retention(),
                                 orders.schedules(),
                                 orders.dump(),
-                                orders.verify())),
-                "{}");
+                                orders.verify())))
+                .document("{}")
+                .build();
     }
 
     private void aClusterCopy() {
@@ -314,14 +315,24 @@ class RestoringSnapshotTest {
         LifeboatConfig.Database cluster = new LifeboatConfig.Database(
                 orders.id(),
                 orders.engine(),
-                new LifeboatConfig.Source(
-                        s.account(), s.region(), DbKind.CLUSTER, s.identifier(), s.roleArn(), s.externalId(), null),
+                LifeboatConfig.Source.builder()
+                        .account(s.account())
+                        .region(s.region())
+                        .kind(DbKind.CLUSTER)
+                        .identifier(s.identifier())
+                        .roleArn(s.roleArn())
+                        .externalId(s.externalId())
+                        .build(),
                 orders.snapshot(),
                 orders.retention(),
                 orders.schedules(),
                 orders.dump(),
                 orders.verify());
-        LifeboatConfig clusters = new LifeboatConfig(config.backup(), Map.of("orders", cluster), "{}");
+        LifeboatConfig clusters = LifeboatConfig.builder()
+                .backup(config.backup())
+                .databases(Map.of("orders", cluster))
+                .document("{}")
+                .build();
 
         assertThatThrownBy(() -> restoring.advance(
                         clusters,

@@ -267,27 +267,29 @@ class PlantedSnapshotTest {
     private LifeboatConfig aurora() {
         LifeboatConfig.Database d = config.database("orders");
         LifeboatConfig.Source s0 = d.source();
-        return new LifeboatConfig(
-                config.backup(),
-                Map.of(
+        return LifeboatConfig.builder()
+                .backup(config.backup())
+                .databases(Map.of(
                         "orders",
                         new LifeboatConfig.Database(
                                 d.id(),
                                 d.engine(),
-                                new LifeboatConfig.Source(
-                                        s0.account(),
-                                        s0.region(),
-                                        DbKind.CLUSTER,
-                                        "orders-aurora",
-                                        s0.roleArn(),
-                                        s0.externalId(),
-                                        s0.shareKmsKeyArn()),
+                                LifeboatConfig.Source.builder()
+                                        .account(s0.account())
+                                        .region(s0.region())
+                                        .kind(DbKind.CLUSTER)
+                                        .identifier("orders-aurora")
+                                        .roleArn(s0.roleArn())
+                                        .externalId(s0.externalId())
+                                        .shareKmsKeyArn(s0.shareKmsKeyArn())
+                                        .build(),
                                 d.snapshot(),
                                 d.retention(),
                                 d.schedules(),
                                 d.dump(),
-                                d.verify())),
-                "{}");
+                                d.verify())))
+                .document("{}")
+                .build();
     }
 
     /**

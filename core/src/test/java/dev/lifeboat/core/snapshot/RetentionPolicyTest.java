@@ -227,7 +227,7 @@ class RetentionPolicyTest {
 
     @Test
     void theNewestCopies_theYoungOnes_andACopyAVerificationIsRestoringFrom_areNeverDeleted() {
-        Retention oneDaily = new Retention(1, 0, 0, 0);
+        Retention oneDaily = Retention.of(1, 0, 0, 0);
         SnapshotInfo inUse = copy(LocalDate.of(2024, 6, 1));
         SnapshotInfo older = copy(LocalDate.of(2025, 5, 1));
         SnapshotInfo yesterday = copy(LocalDate.of(2025, 6, 1));
@@ -329,7 +329,7 @@ class RetentionPolicyTest {
                 40);
 
         RetentionPolicy.Verdict v = RetentionPolicy.apply(
-                new Retention(1, 0, 0, 0),
+                Retention.of(1, 0, 0, 0),
                 List.of(foreign, a, copying),
                 Instant.parse("2025-07-01T00:00:00Z"),
                 Set.of());

@@ -493,24 +493,26 @@ class SnapshotPipelineTest {
                 fresh.addOptionGroup(VAULT, "orders-options-eu-central-1");
                 LifeboatConfig base = TestSettings.pipeline(BACKUP, mode, strategy, SHARE_KEY);
                 LifeboatConfig.Database d = base.database("orders");
-                LifeboatConfig withGroup = new LifeboatConfig(
-                        base.backup(),
-                        Map.of(
+                LifeboatConfig withGroup = LifeboatConfig.builder()
+                        .backup(base.backup())
+                        .databases(Map.of(
                                 "orders",
                                 new LifeboatConfig.Database(
                                         d.id(),
                                         d.engine(),
                                         d.source(),
-                                        new LifeboatConfig.SnapshotSettings(
-                                                mode,
-                                                strategy,
-                                                "orders-options-eu-central-1",
-                                                d.snapshot().stagingKmsKeyArn()),
+                                        LifeboatConfig.SnapshotSettings.builder()
+                                                .mode(mode)
+                                                .copyStrategy(strategy)
+                                                .optionGroup("orders-options-eu-central-1")
+                                                .stagingKmsKeyArn(d.snapshot().stagingKmsKeyArn())
+                                                .build(),
                                         d.retention(),
                                         d.schedules(),
                                         d.dump(),
-                                        d.verify())),
-                        "{}");
+                                        d.verify())))
+                        .document("{}")
+                        .build();
                 fresh.iam = IamModel.deployed(withGroup, IamModel.BackupRole.PIPELINE)
                         .withDefaultPoliciesFor(fresh);
                 CopyingSnapshot c = new CopyingSnapshot(fresh);
@@ -539,27 +541,29 @@ class SnapshotPipelineTest {
         LifeboatConfig base = TestSettings.pipeline(BACKUP, Mode.CREATE, CopyStrategy.AUTO, SHARE_KEY);
         LifeboatConfig.Database d = base.database("orders");
         LifeboatConfig.Source s0 = d.source();
-        config = new LifeboatConfig(
-                base.backup(),
-                Map.of(
+        config = LifeboatConfig.builder()
+                .backup(base.backup())
+                .databases(Map.of(
                         "orders",
                         new LifeboatConfig.Database(
                                 d.id(),
                                 d.engine(),
-                                new LifeboatConfig.Source(
-                                        s0.account(),
-                                        s0.region(),
-                                        DbKind.CLUSTER,
-                                        "orders-aurora",
-                                        s0.roleArn(),
-                                        s0.externalId(),
-                                        s0.shareKmsKeyArn()),
+                                LifeboatConfig.Source.builder()
+                                        .account(s0.account())
+                                        .region(s0.region())
+                                        .kind(DbKind.CLUSTER)
+                                        .identifier("orders-aurora")
+                                        .roleArn(s0.roleArn())
+                                        .externalId(s0.externalId())
+                                        .shareKmsKeyArn(s0.shareKmsKeyArn())
+                                        .build(),
                                 d.snapshot(),
                                 d.retention(),
                                 d.schedules(),
                                 d.dump(),
-                                d.verify())),
-                "{}");
+                                d.verify())))
+                .document("{}")
+                .build();
         rds.addDatabase(SOURCE, "orders-aurora", "aurora-postgresql", shareKey.arn());
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);
@@ -584,27 +588,29 @@ class SnapshotPipelineTest {
         LifeboatConfig base = TestSettings.pipeline(BACKUP, Mode.CREATE, CopyStrategy.SINGLE_STEP, SHARE_KEY);
         LifeboatConfig.Database d = base.database("orders");
         LifeboatConfig.Source s0 = d.source();
-        config = new LifeboatConfig(
-                base.backup(),
-                Map.of(
+        config = LifeboatConfig.builder()
+                .backup(base.backup())
+                .databases(Map.of(
                         "orders",
                         new LifeboatConfig.Database(
                                 d.id(),
                                 d.engine(),
-                                new LifeboatConfig.Source(
-                                        s0.account(),
-                                        s0.region(),
-                                        DbKind.CLUSTER,
-                                        "orders-aurora",
-                                        s0.roleArn(),
-                                        s0.externalId(),
-                                        s0.shareKmsKeyArn()),
+                                LifeboatConfig.Source.builder()
+                                        .account(s0.account())
+                                        .region(s0.region())
+                                        .kind(DbKind.CLUSTER)
+                                        .identifier("orders-aurora")
+                                        .roleArn(s0.roleArn())
+                                        .externalId(s0.externalId())
+                                        .shareKmsKeyArn(s0.shareKmsKeyArn())
+                                        .build(),
                                 d.snapshot(),
                                 d.retention(),
                                 d.schedules(),
                                 d.dump(),
-                                d.verify())),
-                "{}");
+                                d.verify())))
+                .document("{}")
+                .build();
         rds.addDatabase(SOURCE, "orders-aurora", "aurora-postgresql", null);
 
         List<CopyingSnapshot.Result> steps = runToEnd(RunProgress.START);

@@ -31,9 +31,12 @@ public final class TestSettings {
     public static LifeboatConfig orders() {
         return orders(
                 BACKUP,
-                new SnapshotSettings(Mode.COPY_AUTOMATED, CopyStrategy.AUTO, null, null),
+                SnapshotSettings.builder()
+                        .mode(Mode.COPY_AUTOMATED)
+                        .copyStrategy(CopyStrategy.AUTO)
+                        .build(),
                 null,
-                new Retention(7, 0, 0, 0));
+                Retention.of(7, 0, 0, 0));
     }
 
     /**
@@ -46,61 +49,67 @@ public final class TestSettings {
             String backupAccount, Mode mode, CopyStrategy strategy, String shareKmsKeyArn) {
         return orders(
                 backupAccount,
-                new SnapshotSettings(mode, strategy, null, "arn:aws:kms:eu-west-1:" + backupAccount + ":key/staging"),
+                SnapshotSettings.builder()
+                        .mode(mode)
+                        .copyStrategy(strategy)
+                        .stagingKmsKeyArn("arn:aws:kms:eu-west-1:" + backupAccount + ":key/staging")
+                        .build(),
                 shareKmsKeyArn,
-                new Retention(7, 4, 12, 3));
+                Retention.of(7, 4, 12, 3));
     }
 
     /** {@code config} with orders dumped (from a secret) and its dumps routed by {@code runOn}, above {@code bytes}. */
     public static LifeboatConfig dumpsRunningOn(
             LifeboatConfig config, dev.lifeboat.core.model.RunOn runOn, Long bytes) {
         Database d = config.database("orders");
-        DumpSettings dump = new DumpSettings(
-                "arn:aws:secretsmanager:eu-west-1:" + PROD + ":secret:orders-AbCdEf",
-                null,
-                "vpc-0a1b2c3d4e5f60718",
-                List.of("subnet-0a1b2c3d4e5f60718"),
-                List.of("sg-0a1b2c3d4e5f60718"),
-                null,
-                null,
-                null,
-                null,
-                null,
-                runOn,
-                0,
-                bytes);
+        DumpSettings dump = DumpSettings.builder()
+                .secretArn("arn:aws:secretsmanager:eu-west-1:" + PROD + ":secret:orders-AbCdEf")
+                .vpcId("vpc-0a1b2c3d4e5f60718")
+                .subnetIds(List.of("subnet-0a1b2c3d4e5f60718"))
+                .securityGroupIds(List.of("sg-0a1b2c3d4e5f60718"))
+                .runOn(runOn)
+                .fargateAboveBytes(bytes)
+                .build();
         Database dumped = new Database(
                 d.id(), d.engine(), d.source(), d.snapshot(), d.retention(), d.schedules(), dump, d.verify());
-        return new LifeboatConfig(config.backup(), Map.of("orders", dumped), "{}");
+        return LifeboatConfig.builder()
+                .backup(config.backup())
+                .databases(Map.of("orders", dumped))
+                .document("{}")
+                .build();
     }
 
     private static LifeboatConfig orders(
             String backupAccount, SnapshotSettings snapshot, String shareKmsKeyArn, Retention retention) {
-        Backup backup = new Backup(
-                backupAccount,
-                "eu-central-1",
-                "arn:aws:kms:eu-central-1:" + backupAccount + ":key/backup",
-                null,
-                null,
-                35,
-                30);
-        Source source = new Source(
-                PROD,
-                "eu-west-1",
-                DbKind.INSTANCE,
-                "orders-prod",
-                "arn:aws:iam::" + PROD + ":role/lifeboat-source",
-                "lifeboat-orders",
-                shareKmsKeyArn);
+        Backup backup = Backup.builder()
+                .account(backupAccount)
+                .region("eu-central-1")
+                .kmsKeyArn("arn:aws:kms:eu-central-1:" + backupAccount + ":key/backup")
+                .vaultRetentionDays(35)
+                .vaultColdAfterDays(30)
+                .build();
+        Source source = Source.builder()
+                .account(PROD)
+                .region("eu-west-1")
+                .kind(DbKind.INSTANCE)
+                .identifier("orders-prod")
+                .roleArn("arn:aws:iam::" + PROD + ":role/lifeboat-source")
+                .externalId("lifeboat-orders")
+                .shareKmsKeyArn(shareKmsKeyArn)
+                .build();
         Database orders = new Database(
                 "orders",
                 DatabaseEngine.POSTGRESQL,
                 source,
                 snapshot,
                 retention,
-                new Schedules(null, null, null),
+                Schedules.builder().build(),
                 null,
                 VerifySettings.defaults());
-        return new LifeboatConfig(backup, Map.of("orders", orders), "{}");
+        return LifeboatConfig.builder()
+                .backup(backup)
+                .databases(Map.of("orders", orders))
+                .document("{}")
+                .build();
     }
 }

@@ -474,9 +474,9 @@ class VerifyingBackupTest {
         }
         FakeDumps.take(vault, "orders", clock);
         LifeboatConfig.Database orders = config.database("orders");
-        LifeboatConfig oneDaily = new LifeboatConfig(
-                config.backup(),
-                java.util.Map.of(
+        LifeboatConfig oneDaily = LifeboatConfig.builder()
+                .backup(config.backup())
+                .databases(java.util.Map.of(
                         "orders",
                         new LifeboatConfig.Database(
                                 orders.id(),
@@ -486,8 +486,9 @@ class VerifyingBackupTest {
                                 new LifeboatConfig.Retention(1, 0, 0, 0, 20),
                                 orders.schedules(),
                                 orders.dump(),
-                                orders.verify())),
-                "{}");
+                                orders.verify())))
+                .document("{}")
+                .build();
         rds.restorePolls = 1_000;
         VerifyingBackup v = new VerifyingBackup(
                 rds,
