@@ -325,8 +325,9 @@ final class GuardCommand implements Callable<Integer> {
      */
     private int wrapDatabaseCommand() throws IOException, InterruptedException {
         Path here = Path.of("").toAbsolutePath();
-        String line =
-                String.join(" ", command.stream().map(GuardCommand::shellQuoted).toList());
+        String line = String.join(
+                " ",
+                command.stream().map(dev.lifeboat.protocol.ShellWords::quoted).toList());
         List<CommandHook.Danger> dangers = CommandHook.read(line, new CommandHook.Context(context.env(), here));
         List<CommandHook.Danger> databases = dangers.stream()
                 .filter(d -> d.target() == CommandHook.Target.DATABASE)
@@ -451,13 +452,6 @@ final class GuardCommand implements Callable<Integer> {
 
     private static String redacted(String url) {
         return url.replaceAll("(://[^:/@]+):[^@/]*@", "$1:***@");
-    }
-
-    /** A word as a shell would need it written to read it back as the same word. */
-    static String shellQuoted(String word) {
-        return !word.isEmpty() && word.matches("[A-Za-z0-9_@%+=:,./-]+")
-                ? word
-                : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /**

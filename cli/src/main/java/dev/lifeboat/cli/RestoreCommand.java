@@ -310,6 +310,13 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /**
+     * The options no payload carries that apply to one kind of restore only; every other option without a payload field
+     * (the configuration, the output, confirmations) applies to every kind.
+     */
+    private static final java.util.Map<String, Class<? extends RestoreRequest>> ONLY_FOR =
+            java.util.Map.of(Param.VAULT.flag(), DumpRestore.class, "--no-wait", SnapshotRestore.class);
+
+    /**
      * The options given, as the one request every front end makes (issue 35): the function and the task read the
      * same records from their payloads. An option given that the kind does not take is refused by name, before
      * anything is read or called.
@@ -324,9 +331,9 @@ final class RestoreCommand implements Callable<Integer> {
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String flag = o.longestName();
             Param p = Param.byFlag(flag);
-            boolean applies = p != null
-                    ? p.field() == null ? p != Param.VAULT || kind == DumpRestore.class : fields.contains(p.field())
-                    : !flag.equals("--no-wait") || kind == SnapshotRestore.class;
+            boolean applies = (p != null && p.field() != null)
+                    ? fields.contains(p.field())
+                    : ONLY_FOR.getOrDefault(flag, kind) == kind;
             if (!applies) {
                 throw new InvalidInputException(typed(o) + " does not apply to " + RestoreRequest.kindOf(kind)
                         + (kind == SnapshotRestore.class

@@ -35,6 +35,13 @@ class RestoreRequestOptionsTest {
             NewInstanceRestore.class,
             List.of("restore", "--from", "dump", "--database", "orders", "--create-instance", "orders-2"));
 
+    /**
+     * The options without a payload field that one kind of restore takes and the others refuse, stated here as what a
+     * user is promised (docs/cli.md), not read from the command: every other option without a field applies to all.
+     */
+    private static final Map<String, Class<? extends RestoreRequest>> ONE_KIND_ONLY =
+            Map.of("--vault", DumpRestore.class, "--no-wait", SnapshotRestore.class);
+
     /** Options whose values must parse; the rest take any word. */
     private static final Map<String, String> VALUES =
             Map.of("--to-time", "2026-12-05T22:59:30Z", "--jobs", "2", "--timeout-minutes", "5", "--poll-seconds", "1");
@@ -81,11 +88,9 @@ class RestoreRequestOptionsTest {
                 int exit = Lifeboat.run(context(home), args.toArray(String[]::new));
                 String said = err.toString(StandardCharsets.UTF_8);
                 Param p = Param.byFlag(flag);
-                boolean applies = p != null
-                        ? p.field() == null
-                                ? p != Param.VAULT || kind.getKey() == DumpRestore.class
-                                : fields.contains(p.field())
-                        : !flag.equals("--no-wait") || kind.getKey() == SnapshotRestore.class;
+                boolean applies = (p != null && p.field() != null)
+                        ? fields.contains(p.field())
+                        : !ONE_KIND_ONLY.containsKey(flag) || ONE_KIND_ONLY.get(flag) == kind.getKey();
                 assertThat(exit)
                         .as("%s with %s: %s", kind.getKey().getSimpleName(), flag, said)
                         .isEqualTo(2);

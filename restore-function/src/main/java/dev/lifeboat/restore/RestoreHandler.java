@@ -30,6 +30,7 @@ import dev.lifeboat.core.restore.RestoringSnapshot;
 import dev.lifeboat.protocol.LambdaLimits;
 import dev.lifeboat.protocol.MetricNames;
 import dev.lifeboat.protocol.Names;
+import dev.lifeboat.protocol.ShellWords;
 import dev.lifeboat.protocol.Vocabulary;
 import dev.lifeboat.protocol.request.BadRequest;
 import dev.lifeboat.protocol.request.DumpRestore;
@@ -201,7 +202,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                         "field 'createInstance' is not available from the restore function: making an instance and"
                                 + " loading a dump into it outlasts an invocation; nothing was changed",
                         "restore from a snapshot (\"from\": \"snapshot\"), or run lifeboat restore --from dump"
-                                + " --create-instance " + shellWord(n.createInstance())
+                                + " --create-instance " + ShellWords.singleQuoted(n.createInstance())
                                 + " from a machine that reaches the"
                                 + " backup account's VPC");
         };
@@ -330,7 +331,7 @@ public final class RestoreHandler implements RequestStreamHandler {
                 "dump " + dump.backupId() + " of " + database + " is too large to restore within Lambda's 15 minutes ("
                         + d.reason() + "); nothing was changed",
                 "run the same payload as the Fargate task: aws stepfunctions start-execution --state-machine-arn "
-                        + machine + " --input " + shellWord(RestoreRequest.json(request))
+                        + machine + " --input " + ShellWords.singleQuoted(RestoreRequest.json(request))
                         + " (or lifeboat restore --from dump from a machine that"
                         + " reaches the database)");
     }
@@ -351,10 +352,5 @@ public final class RestoreHandler implements RequestStreamHandler {
                         + " reaches the database: neither has Lambda's 15 minutes"
                 : "run lifeboat restore --from dump with --timeout-minutes above " + invocation.toMinutes()
                         + " from a machine that reaches the database";
-    }
-
-    /** {@code s} as one word for a POSIX shell: in single quotes, a quote in it written '\''. */
-    static String shellWord(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -2242,7 +2242,7 @@ public final class CommandHook {
     static String quoted(List<Arg> args) {
         List<String> out = new ArrayList<>();
         for (Arg a : args) {
-            out.add(a.known() ? "'" + a.text().replace("'", "'\\''") + "'" : a.text());
+            out.add(a.known() ? dev.lifeboat.protocol.ShellWords.singleQuoted(a.text()) : a.text());
         }
         return String.join(" ", out);
     }

@@ -164,11 +164,26 @@ public final class Requests {
     }
 
     static <T extends BackupRequest> T bindAny(JsonNode payload, Class<T> kind) {
-        java.util.Set<String> fields = new java.util.TreeSet<>();
+        return bind(
+                payload,
+                kind,
+                fieldsOf(kind.asSubclass(Record.class)),
+                kind == RouteQuery.class ? "a route request" : "a dump request");
+    }
+
+    /**
+     * The fields a payload of {@code kind} may carry, sorted: every component but those a payload never carries
+     * ({@link com.fasterxml.jackson.annotation.JsonIgnore}: the command line's URL target). One reading of a record for
+     * every request, so what a payload may name and what is bound cannot differ.
+     */
+    static java.util.SortedSet<String> fieldsOf(Class<? extends Record> kind) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
         for (java.lang.reflect.RecordComponent c : kind.getRecordComponents()) {
-            fields.add(c.getName());
+            if (!c.getAccessor().isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class)) {
+                out.add(c.getName());
+            }
         }
-        return bind(payload, kind, fields, kind == RouteQuery.class ? "a route request" : "a dump request");
+        return out;
     }
 
     private static <T> T bind(JsonNode payload, Class<T> kind, java.util.Set<String> fields, String kindInWords) {

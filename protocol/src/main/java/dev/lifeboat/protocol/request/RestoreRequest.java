@@ -3,11 +3,8 @@ package dev.lifeboat.protocol.request;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * A restore, as every front end asks for it: the restore function's payload and the Fargate task's
@@ -57,10 +54,7 @@ public sealed interface RestoreRequest permits SnapshotRestore, DumpRestore, New
      * payload never carries ({@link JsonIgnore}: the command line's URL target).
      */
     static Set<String> fields(Class<? extends RestoreRequest> kind) {
-        Set<String> out = Arrays.stream(kind.getRecordComponents())
-                .filter(c -> !c.getAccessor().isAnnotationPresent(JsonIgnore.class))
-                .map(java.lang.reflect.RecordComponent::getName)
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> out = Requests.fieldsOf(kind.asSubclass(Record.class));
         out.add("from");
         return out;
     }
