@@ -113,7 +113,7 @@ final class RestoreCommand implements Callable<Integer> {
             names = "--instance-class",
             paramLabel = "CLASS",
             description = "snapshot: default the class recorded with the backup, else "
-                    + RestoringSnapshot.DEFAULT_INSTANCE_CLASS)
+                    + dev.lifeboat.core.shape.RestoreShape.DEFAULT_INSTANCE_CLASS)
     String instanceClass;
 
     @Option(

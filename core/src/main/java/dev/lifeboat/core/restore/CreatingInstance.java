@@ -149,14 +149,9 @@ public final class CreatingInstance {
         RestoreShape.Resolved resolved = RestoreShape.resolve(
                 Optional.of(shape),
                 t.overrides(),
+                new RestoreShape.Into(where, DbKind.INSTANCE, t.identifier(), tags, true),
                 shapes,
-                where,
-                DbKind.INSTANCE,
-                t.identifier(),
-                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC),
-                RestoringSnapshot.DEFAULT_INSTANCE_CLASS,
-                tags,
-                true);
+                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         List<String> notes = new ArrayList<>(resolved.notes());
         notes.add("an empty " + shape.engine() + " " + shape.engineVersion() + " instance, recorded "
                 + shape.recordedAt() + "; master user " + MASTER_USER + ", its password in Secrets Manager "

@@ -52,8 +52,6 @@ public final class RestoringSnapshot {
     private static final Pattern RDS_ID = Pattern.compile("[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d");
     public static final String RESTORED_FROM = "lifeboat:restored-from";
-    /** The instance class of a restored database when the operator gives none (the CLI's and the function's). */
-    public static final String DEFAULT_INSTANCE_CLASS = "db.t4g.medium";
 
     /**
      * Where and how to restore. {@code account} and {@code region} null: the backup account and Region.
@@ -282,14 +280,10 @@ public final class RestoringSnapshot {
         RestoreShape.Resolved resolved = RestoreShape.resolve(
                 shape,
                 t.overrides(),
+                new RestoreShape.Into(
+                        target, kind, t.identifier(), tags, target.account().equals(backupLoc.account())),
                 shapes,
-                target,
-                kind,
-                t.identifier(),
-                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC),
-                DEFAULT_INSTANCE_CLASS,
-                tags,
-                target.account().equals(backupLoc.account()));
+                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         List<String> notes = new ArrayList<>(resolved.notes());
         if (t.noShape()) {
             notes.addFirst(Param.NO_SHAPE + ": the recorded shape is not used");
@@ -454,7 +448,7 @@ public final class RestoringSnapshot {
                 ? t.instanceClass()
                 : shape(t, c.databaseId(), backup)
                         .map(DatabaseShape::writerClass)
-                        .orElse(DEFAULT_INSTANCE_CLASS);
+                        .orElse(RestoreShape.DEFAULT_INSTANCE_CLASS);
         RestoredDatabases.Readiness r = RestoredDatabases.observe(rds, target, kind, t.identifier(), writerClass, tags);
         List<Call> following = List.of(
                 new Call(target.account(), target.region(), "(following)", t.identifier() + " restored earlier"));

@@ -214,21 +214,32 @@ public final class RestoreShape {
         }
     }
 
+    /** The instance class of a restored database when the operator gives none and no shape was recorded. */
+    public static final String DEFAULT_INSTANCE_CLASS = "db.t4g.medium";
+
     /**
-     * Resolves a restore of {@code shape} (empty: none was recorded, or {@code --no-shape}) into {@code where} as
-     * {@code newIdentifier}; {@code lifeboatTags} are added to the recorded tags and win over them.
+     * Where a restored database goes and how it is tagged: {@code where} and {@code kind} (an instance or a cluster)
+     * as {@code identifier}; {@code lifeboatTags} are added to the recorded tags and win over them, and the recorded
+     * tags are carried only when {@code carryRecordedTags} (not outside the backup account).
      */
-    public static Resolved resolve(
-            Optional<DatabaseShape> shape,
-            Overrides o,
-            DatabaseShapes shapes,
+    public record Into(
             Location where,
             DbKind kind,
-            String newIdentifier,
-            LocalDate today,
-            String defaultInstanceClass,
+            String identifier,
             Map<String, String> lifeboatTags,
-            boolean carryRecordedTags) {
+            boolean carryRecordedTags) {}
+
+    /**
+     * Resolves a restore of {@code shape} (empty: none was recorded, or {@code --no-shape}) with the overrides
+     * {@code o} {@code into} its place, on {@code today}: every value with where it came from, and what must be made.
+     */
+    public static Resolved resolve(
+            Optional<DatabaseShape> shape, Overrides o, Into into, DatabaseShapes shapes, LocalDate today) {
+        Location where = into.where();
+        DbKind kind = into.kind();
+        String newIdentifier = into.identifier();
+        Map<String, String> lifeboatTags = into.lifeboatTags();
+        boolean carryRecordedTags = into.carryRecordedTags();
         List<Choice> choices = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         DatabaseShape s = shape.orElse(null);
@@ -242,7 +253,7 @@ public final class RestoreShape {
                 "DBInstanceClass",
                 o.instanceClass(),
                 s == null ? null : s.writerClass(),
-                defaultInstanceClass);
+                DEFAULT_INSTANCE_CLASS);
         boolean multiAz = o.multiAz() != null ? o.multiAz() : s != null && s.multiAz();
         choices.add(new Choice(
                 "MultiAZ",

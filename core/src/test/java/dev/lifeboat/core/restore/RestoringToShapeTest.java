@@ -507,7 +507,8 @@ class RestoringToShapeTest {
         RestoringSnapshot.Result plan = run(target(null, false, List.of()), true);
         assertThat(plan.notes()).anySatisfy(n -> assertThat(n).contains("no shape was recorded"));
         assertThat(choice(plan, "DBInstanceClass").origin()).isEqualTo(RestoreShape.Origin.DEFAULT);
-        assertThat(choice(plan, "DBInstanceClass").value()).isEqualTo(RestoringSnapshot.DEFAULT_INSTANCE_CLASS);
+        assertThat(choice(plan, "DBInstanceClass").value())
+                .isEqualTo(dev.lifeboat.core.shape.RestoreShape.DEFAULT_INSTANCE_CLASS);
     }
 
     @Test
@@ -543,6 +544,7 @@ class RestoringToShapeTest {
                 true);
         RestoringSnapshot.Result r = run(noShape, false);
         assertThat(r.notes()).first().asString().contains("--no-shape");
-        assertThat(rds.restores.getFirst().instanceClass()).isEqualTo(RestoringSnapshot.DEFAULT_INSTANCE_CLASS);
+        assertThat(rds.restores.getFirst().instanceClass())
+                .isEqualTo(dev.lifeboat.core.shape.RestoreShape.DEFAULT_INSTANCE_CLASS);
     }
 }
