@@ -70,10 +70,16 @@ public final class Requests {
 
     /** A payload's JSON, parsed strictly (a field given twice is refused): what a handler reads its input with. */
     public static JsonNode tree(InputStream in) {
+        byte[] json;
         try {
-            return JSON.readTree(in);
+            json = in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw notJson(e);
+            throw notJson(e, () -> PLAIN.createParser(json));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -81,11 +87,12 @@ public final class Requests {
 
     /** {@link #tree(InputStream)} for a payload in a string (a task's environment variable). */
     public static JsonNode tree(String json) {
+        // A byte-order mark, which the byte reader skips, is skipped here too: one payload, one reading.
+        String text = json.startsWith("\uFEFF") ? json.substring(1) : json;
         try {
-            // A byte-order mark, which the byte reader skips, is skipped here too: one payload, one reading.
-            return JSON.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json);
+            return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw notJson(e);
+            throw notJson(e, () -> PLAIN.createParser(text));
         }
     }
 
@@ -272,16 +279,51 @@ public final class Requests {
         return s.length() <= 64 ? s : "a value of " + s.length() + " characters";
     }
 
-    private static final java.util.regex.Pattern DUPLICATE =
-            java.util.regex.Pattern.compile("Duplicate field '([A-Za-z0-9_]{1,64})'");
+    /** A reader that lets a field be given twice: to find which, after the strict one refused a payload. */
+    private static final com.fasterxml.jackson.core.JsonFactory PLAIN = new com.fasterxml.jackson.core.JsonFactory();
 
-    /** JSON that does not parse, by where it stops: never the token, which may be anything a payload held. */
-    private static BadRequest notJson(JsonProcessingException e) {
-        var duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
-        if (duplicate.lookingAt()) {
-            return new BadRequest("field '" + duplicate.group(1) + "' is given twice; give it once", SEE);
+    /** A field's name a message may repeat: a payload's own words are never echoed otherwise. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_]{1,64}");
+
+    /** A parser of the payload again, from its start. */
+    private interface Reparse {
+        JsonParser parser() throws IOException;
+    }
+
+    /**
+     * JSON the strict reader refused: a field given twice, named when its name is a plain word (found by reading the
+     * payload again, not from the parser's message, whose words may change); otherwise where it stops, never the token,
+     * which may be anything a payload held.
+     */
+    private static BadRequest notJson(JsonProcessingException e, Reparse again) {
+        String twice = duplicateField(again);
+        if (twice != null) {
+            return new BadRequest(
+                    NAME.matcher(twice).matches()
+                            ? "field '" + twice + "' is given twice; give it once"
+                            : "a field is given twice" + at(e) + "; give each field once",
+                    SEE);
         }
         return new BadRequest("the payload is not JSON" + at(e), SEE);
+    }
+
+    /** The first field given twice in one object of the payload; null when none is, or the payload stops first. */
+    private static String duplicateField(Reparse again) {
+        java.util.Deque<java.util.Set<String>> objects = new java.util.ArrayDeque<>();
+        try (JsonParser p = again.parser()) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.START_OBJECT) {
+                    objects.push(new java.util.HashSet<>());
+                } else if (t == JsonToken.END_OBJECT) {
+                    objects.pop();
+                } else if (t == JsonToken.FIELD_NAME && !objects.element().add(p.currentName())) {
+                    return p.currentName();
+                }
+            }
+        } catch (IOException | RuntimeException notJson) {
+            return null;
+        }
+        return null;
     }
 
     /** A payload that parses but cannot be bound: where, never what. */
