@@ -1,6 +1,7 @@
 package dev.lifeboat.infra;
 
 import dev.lifeboat.core.config.LifeboatConfig;
+import dev.lifeboat.protocol.Policies;
 import dev.lifeboat.protocol.StepProtocol;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -41,6 +42,34 @@ record BackupSchedules(Stack stack, Role role, Queue deadLetters) {
                 .build();
         deadLetters.grantSendMessages(schedulerRole);
         return new BackupSchedules(stack, schedulerRole, deadLetters);
+    }
+
+    /**
+     * The backup account's standing jobs, each target granting the schedules' role its invoke: retention, the
+     * verification sweeper, the fleet's fan-outs (issue 16), the audit and its daily digest.
+     */
+    void jobs(LifeboatConfig config, BackupFunctions functions) {
+        LifeboatConfig.Backup backup = config.backup();
+        // Retention: each database's GFS counts applied to its copies, daily.
+        functions.snapshotStep.grantInvoke(role);
+        add("retention", "cron(30 5 * * ? *)", functions.snapshotStep.getFunctionArn(), "{\"action\": \"prune\"}");
+        // The sweeper: verification instances a crashed run left behind, once they expire.
+        functions.verifyStep.grantInvoke(role);
+        add("verification-sweeper", "rate(6 hours)", functions.verifyStep.getFunctionArn(), "{\"action\": \"sweep\"}");
+        // The fleet's schedules (issue 16): one per job and expression in use, whatever the number of databases;
+        // each firing fans out (the snapshot step's "fanout") to the runs of every database on that expression.
+        // By the machines' fixed names, not references: the pipeline already refers to this function.
+        functions
+                .snapshotStep
+                .getRole()
+                .attachInlinePolicy(
+                        Iam.policy(stack, "FanOutPolicy", Policies.fanOut(backup.account(), backup.region())));
+        fanOuts(config, functions.snapshotStep.getFunctionArn());
+        functions.audit.grantInvoke(role);
+        add("audit", config.audit().schedule(), functions.audit.getFunctionArn(), "{\"action\": \"audit\"}");
+        // The dead man's switch (issue 37): a daily report to the alarm subscribers, so a silenced alarm path is
+        // noticed by its silence.
+        add("digest", "cron(0 8 * * ? *)", functions.audit.getFunctionArn(), "{\"action\": \"digest\"}");
     }
 
     /** A schedule {@code lifeboat-NAME} invoking {@code target} with {@code input} (the target grants the invoke). */

@@ -8,6 +8,7 @@ import java.util.Set;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroup;
+import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -19,7 +20,8 @@ import software.amazon.awscdk.services.ec2.VpcAttributes;
 /**
  * Where a source account's dumps run: the databases' VPC, the subnets and security groups lifeboat.yml names for
  * them, or, where it names none, a security group of the dumps' own that lets out only HTTPS and the databases'
- * ports. Made in the source stack's own scope, so its resources keep their logical ids.
+ * ports; and the databases' security groups admitting the dumps ({@link #admit}). Made in the source stack's own
+ * scope, so its resources keep their logical ids.
  */
 record DumpNetwork(
         IVpc vpc, List<ISubnet> subnets, List<ISecurityGroup> groups, List<String> subnetIds, List<String> groupIds) {
@@ -89,5 +91,32 @@ record DumpNetwork(
             groupIds = List.of(own.getAttrGroupId());
         }
         return new DumpNetwork(vpc, subnets, groups, subnetIds, groupIds);
+    }
+
+    /** The databases' security groups admit the dumps' groups, on their port, where lifeboat.yml names them. */
+    void admit(Stack stack, List<LifeboatConfig.Database> dumped) {
+        Set<String> rules = new LinkedHashSet<>();
+        for (LifeboatConfig.Database d : dumped) {
+            String dbGroup = d.dump().databaseSecurityGroupId();
+            if (dbGroup == null) {
+                continue;
+            }
+            int port = d.dump().port() != null ? d.dump().port() : d.engine().defaultPort();
+            for (int i = 0; i < groupIds.size(); i++) {
+                String fnGroup = groupIds.get(i);
+                if (rules.add(dbGroup + "/" + fnGroup + "/" + port)) {
+                    // The construct id counts the function's groups: an own group's id is known only at deploy.
+                    CfnSecurityGroupIngress.Builder.create(
+                                    stack, "DatabaseAdmitsDump-" + dbGroup + "-" + i + "-" + port)
+                            .groupId(dbGroup)
+                            .sourceSecurityGroupId(fnGroup)
+                            .ipProtocol("tcp")
+                            .fromPort(port)
+                            .toPort(port)
+                            .description("Lifeboat's dump function reaches the database")
+                            .build();
+                }
+            }
+        }
     }
 }

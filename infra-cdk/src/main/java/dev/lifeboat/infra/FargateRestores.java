@@ -65,6 +65,43 @@ final class FargateRestores {
 
     private static final String MAIN = "dev.lifeboat.restore.RestoreTask";
 
+    /**
+     * The backup account's Fargate task for dump restores and verification checks, when a database's dumps may run on
+     * Fargate; null otherwise. It runs in {@code backup.network} and needs a NAT route there: the task pulls its image
+     * from ECR and writes to CloudWatch Logs, endpoints Lifeboat does not create.
+     */
+    static FargateRestores whereDumpsMayRunOnFargate(
+            Construct scope,
+            LifeboatConfig config,
+            Path repositoryRoot,
+            IRole restoreRole,
+            IRole verificationRole,
+            ConfigDocuments.Published configDocument,
+            ITopic alarms) {
+        List<String> onFargate = config.databases().values().stream()
+                .filter(d -> d.dump() != null && d.dump().mayRunOnFargate())
+                .map(LifeboatConfig.Database::id)
+                .toList();
+        if (onFargate.isEmpty()) {
+            return null;
+        }
+        LifeboatConfig.Network net = config.backup().network();
+        if (net == null) {
+            throw new IllegalArgumentException("databases." + onFargate.getFirst() + ".dump.runOn: a database whose"
+                    + " dumps may run on Fargate is restored and verified there too, by an ECS Fargate task in the"
+                    + " backup account: set backup.network (vpcId, subnetIds, securityGroupIds; egress: nat)");
+        }
+        if (net.egress() != null && net.egress().mode() == LifeboatConfig.Egress.Kind.ENDPOINTS) {
+            throw new IllegalArgumentException("databases." + onFargate.getFirst() + ".dump.runOn: the backup"
+                    + " account's Fargate task (dump restores and verification checks) pulls its image from ECR and"
+                    + " logs to CloudWatch Logs, which backup.network.egress: endpoints does not reach. Use egress: nat"
+                    + " for backup.network, or dump.runOn: lambda");
+        }
+        Map<String, String> env = new java.util.HashMap<>(configDocument.environment());
+        env.put("LIFEBOAT_NETWORK", VpcEgress.describe(net.vpcId(), net.subnetIds(), net.egress()));
+        return new FargateRestores(scope, repositoryRoot, net, restoreRole, verificationRole, env, alarms);
+    }
+
     final StateMachine dumpRestores;
     private final Cluster cluster;
     private final FargateTaskDefinition checkTask;

@@ -3,6 +3,8 @@ package dev.lifeboat.infra;
 import dev.lifeboat.protocol.Names;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.events.CfnEventBusPolicy;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.EventField;
@@ -13,7 +15,11 @@ import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.SnsTopic;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
@@ -176,5 +182,32 @@ final class IncidentEvents {
                                 + " --snapshots --config lifeboat.yml` and restore with docs/runbook.md."))
                         .build()))
                 .build();
+    }
+
+    /**
+     * Each event {@code incidents} receives (none when null) followed by the audit function, which answers it with
+     * the newest backups of the database it hit and how to restore them; an event it cannot deliver kept in a
+     * dead-letter queue.
+     */
+    static void followedByAudit(Construct scope, Rule incidents, IFunction audit, IKey alarmKey) {
+        if (incidents == null) {
+            return;
+        }
+        // EventBridge itself writes an undelivered event to the target's dead-letter queue, as
+        // events.amazonaws.com: the key of an encrypted queue must admit it
+        // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). The backup key admits no
+        // service, and must not (it guards the vault), so the incident events' queue is encrypted with the
+        // notifications key, whose policy admits EventBridge of this account (AlarmTopic; issue 36, item 10).
+        Queue incidentDeadLetters = Queue.Builder.create(scope, "IncidentDeadLetters")
+                .encryption(QueueEncryption.KMS)
+                .encryptionMasterKey(alarmKey)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        incidents.addTarget(software.amazon.awscdk.services.events.targets.LambdaFunction.Builder.create(audit)
+                .retryAttempts(4)
+                .deadLetterQueue(incidentDeadLetters)
+                .build());
     }
 }
