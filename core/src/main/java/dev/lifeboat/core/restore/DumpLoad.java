@@ -65,8 +65,16 @@ final class DumpLoad {
             }
             return streamIntoLoader(manifest, StoredObject.whole(manifest), tool, command, options, deadline);
         } catch (RuntimeException failure) {
-            throw deadline.expired() && !(failure instanceof TimedOut) ? timedOut(deadline, failure) : failure;
+            throw outOfTime(failure, deadline);
         }
+    }
+
+    /**
+     * {@code failure} once the deadline has passed is the restore's time-out, whatever the stopped tool (or the
+     * completion note after it) said; before it, itself.
+     */
+    RuntimeException outOfTime(RuntimeException failure, Deadline deadline) {
+        return deadline.expired() && !(failure instanceof TimedOut) ? timedOut(deadline, failure) : failure;
     }
 
     /** True when {@code manifest}'s parts load one by one, each committed on its own (a parallel dump, not in one transaction). */

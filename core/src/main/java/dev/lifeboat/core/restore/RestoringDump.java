@@ -194,7 +194,8 @@ public final class RestoringDump {
             // in RestoreTaskFaultsIT) left a database still noted INCOMPLETE and not removed.
             target.complete(end);
         } catch (RuntimeException failure) {
-            throw target.failed(failure, load.partByPart(manifest));
+            // Any failure past the limit is the time-out, the completion note's included (as before the split).
+            throw target.failed(load.outOfTime(failure, deadline), load.partByPart(manifest));
         } catch (Error fatal) {
             target.failed(fatal);
             throw fatal;

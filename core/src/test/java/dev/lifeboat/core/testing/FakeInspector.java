@@ -121,9 +121,17 @@ public final class FakeInspector implements DatabaseInspector {
     /** Thrown when a note that is not INCOMPLETE is written (a restore stopped as it finished). */
     public RuntimeException completeNoteFailure;
 
+    /** How long writing a note that is not INCOMPLETE takes before {@link #completeNoteFailure} is thrown. */
+    public java.time.Duration completeNoteDelay = java.time.Duration.ZERO;
+
     @Override
     public void noteRestore(DatabaseTarget target, String note) {
         if (completeNoteFailure != null && !note.contains("INCOMPLETE")) {
+            try {
+                Thread.sleep(completeNoteDelay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             throw completeNoteFailure;
         }
         if (!databases.contains(target.database())) {
