@@ -54,24 +54,24 @@ class RouteTest {
         BackupId id = new BackupId("20261125T030000Z");
         String object = VaultLayout.objectKey("big", id, "0a0b0c0d", "pgdump");
         vault.objects.put(object, new byte[] {1, 2, 3});
-        DumpManifest m = new DumpManifest(
-                1,
-                id.value(),
-                "big",
-                DatabaseEngine.POSTGRESQL,
-                "16",
-                "pg_dump",
-                "pg_dump 17",
-                "pg_dump-custom",
-                NOW.minusSeconds(86_400),
-                NOW.minusSeconds(86_400 - seconds),
-                3,
-                "ab".repeat(32),
-                object,
-                null,
-                0,
-                List.of(),
-                "gzip:1");
+        DumpManifest m = DumpManifest.builder()
+                .manifestVersion(1)
+                .backupId(id.value())
+                .databaseId("big")
+                .engine(DatabaseEngine.POSTGRESQL)
+                .serverVersion("16")
+                .dumpTool("pg_dump")
+                .dumpToolVersion("pg_dump 17")
+                .format("pg_dump-custom")
+                .startedAt(NOW.minusSeconds(86_400))
+                .finishedAt(NOW.minusSeconds(86_400 - seconds))
+                .sizeBytes(3)
+                .sha256("ab".repeat(32))
+                .objectKey(object)
+                .exactRowCountThreshold(0)
+                .tables(List.of())
+                .compression("gzip:1")
+                .build();
         vault.objects.put(VaultLayout.manifestKey("big", id), ManifestCodec.write(m));
     }
 

@@ -162,18 +162,18 @@ class SnapshotStepHandlerTest {
         Location vault = new Location("222222222222", "eu-central-1");
         for (int d = 1; d <= 9; d++) {
             String day = "2026-11-0" + d;
-            rds.put(new SnapshotInfo(
-                    "lifeboat-orders-202611" + "0" + d + "-0300",
-                    "arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-2026110" + d + "-0300",
-                    vault,
-                    DbKind.INSTANCE,
-                    "orders-prod",
-                    "available",
-                    "manual",
-                    Instant.parse(day + "T03:30:00Z"),
-                    true,
-                    "k",
-                    Map.of(
+            rds.put(SnapshotInfo.builder()
+                    .id("lifeboat-orders-202611" + "0" + d + "-0300")
+                    .arn("arn:aws:rds:eu-central-1:222222222222:snapshot:lifeboat-orders-2026110" + d + "-0300")
+                    .location(vault)
+                    .kind(DbKind.INSTANCE)
+                    .dbIdentifier("orders-prod")
+                    .status("available")
+                    .type("manual")
+                    .createdAt(Instant.parse(day + "T03:30:00Z"))
+                    .encrypted(true)
+                    .kmsKeyId("k")
+                    .tags(Map.of(
                             "lifeboat:managed-by",
                             "lifeboat",
                             "lifeboat:database",
@@ -181,11 +181,12 @@ class SnapshotStepHandlerTest {
                             "lifeboat:role",
                             "backup",
                             "lifeboat:source-snapshot-time",
-                            day + "T03:00:00Z"),
-                    Set.of(),
-                    "postgres",
-                    "16",
-                    100));
+                            day + "T03:00:00Z"))
+                    .sharedWith(Set.of())
+                    .engine("postgres")
+                    .engineVersion("16")
+                    .percentProgress(100)
+                    .build());
         }
 
         JsonNode out = handler.step(JSON.readTree("{\"action\": \"prune\"}"));

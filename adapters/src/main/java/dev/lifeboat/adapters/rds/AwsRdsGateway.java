@@ -601,24 +601,25 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                     .filter(a -> "restore".equals(a.attributeName()))
                     .forEach(a -> shared.addAll(a.attributeValues()));
         }
-        return new SnapshotInfo(
-                s.dbSnapshotIdentifier(),
-                s.dbSnapshotArn(),
-                where,
-                DbKind.INSTANCE,
-                s.dbInstanceIdentifier(),
-                s.status(),
-                s.snapshotType(),
-                s.snapshotCreateTime(),
-                Boolean.TRUE.equals(s.encrypted()),
-                s.kmsKeyId(),
-                tagMap(s.tagList()),
-                shared,
-                s.engine(),
-                s.engineVersion(),
-                s.percentProgress() == null ? 0 : s.percentProgress(),
-                s.originalSnapshotCreateTime(),
-                s.dbiResourceId());
+        return SnapshotInfo.builder()
+                .id(s.dbSnapshotIdentifier())
+                .arn(s.dbSnapshotArn())
+                .location(where)
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier(s.dbInstanceIdentifier())
+                .status(s.status())
+                .type(s.snapshotType())
+                .createdAt(s.snapshotCreateTime())
+                .encrypted(Boolean.TRUE.equals(s.encrypted()))
+                .kmsKeyId(s.kmsKeyId())
+                .tags(tagMap(s.tagList()))
+                .sharedWith(shared)
+                .engine(s.engine())
+                .engineVersion(s.engineVersion())
+                .percentProgress(s.percentProgress() == null ? 0 : s.percentProgress())
+                .originalCreatedAt(s.originalSnapshotCreateTime())
+                .resourceId(s.dbiResourceId())
+                .build();
     }
 
     private SnapshotInfo cluster(Location where, DBClusterSnapshot s) {
@@ -633,25 +634,25 @@ public final class AwsRdsGateway implements RdsGateway, AutoCloseable {
                     .filter(a -> "restore".equals(a.attributeName()))
                     .forEach(a -> shared.addAll(a.attributeValues()));
         }
-        return new SnapshotInfo(
-                s.dbClusterSnapshotIdentifier(),
-                s.dbClusterSnapshotArn(),
-                where,
-                DbKind.CLUSTER,
-                s.dbClusterIdentifier(),
-                s.status(),
-                s.snapshotType(),
-                s.snapshotCreateTime(),
-                Boolean.TRUE.equals(s.storageEncrypted()),
-                s.kmsKeyId(),
-                tagMap(s.tagList()),
-                shared,
-                s.engine(),
-                s.engineVersion(),
-                s.percentProgress() == null ? 0 : s.percentProgress(),
-                null,
-                s.dbClusterResourceId(),
-                s.sourceDBClusterSnapshotArn());
+        return SnapshotInfo.builder()
+                .id(s.dbClusterSnapshotIdentifier())
+                .arn(s.dbClusterSnapshotArn())
+                .location(where)
+                .kind(DbKind.CLUSTER)
+                .dbIdentifier(s.dbClusterIdentifier())
+                .status(s.status())
+                .type(s.snapshotType())
+                .createdAt(s.snapshotCreateTime())
+                .encrypted(Boolean.TRUE.equals(s.storageEncrypted()))
+                .kmsKeyId(s.kmsKeyId())
+                .tags(tagMap(s.tagList()))
+                .sharedWith(shared)
+                .engine(s.engine())
+                .engineVersion(s.engineVersion())
+                .percentProgress(s.percentProgress() == null ? 0 : s.percentProgress())
+                .resourceId(s.dbClusterResourceId())
+                .copiedFrom(s.sourceDBClusterSnapshotArn())
+                .build();
     }
 
     @Override

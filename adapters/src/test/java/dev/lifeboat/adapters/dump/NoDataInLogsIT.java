@@ -77,23 +77,23 @@ class NoDataInLogsIT {
         Files.setPosixFilePermissions(manifestFile, PosixFilePermissions.fromString("rw-r--r--"));
         Files.write(
                 manifestFile,
-                ManifestCodec.write(new DumpManifest(
-                        real.manifestVersion(),
-                        real.backupId(),
-                        real.databaseId(),
-                        real.engine(),
-                        real.serverVersion(),
-                        real.dumpTool(),
-                        real.dumpToolVersion(),
-                        real.format(),
-                        real.startedAt(),
-                        real.finishedAt(),
-                        object.length,
-                        sha.hex(),
-                        real.objectKey(),
-                        null,
-                        real.exactRowCountThreshold(),
-                        real.tables())));
+                ManifestCodec.write(DumpManifest.builder()
+                        .manifestVersion(real.manifestVersion())
+                        .backupId(real.backupId())
+                        .databaseId(real.databaseId())
+                        .engine(real.engine())
+                        .serverVersion(real.serverVersion())
+                        .dumpTool(real.dumpTool())
+                        .dumpToolVersion(real.dumpToolVersion())
+                        .format(real.format())
+                        .startedAt(real.startedAt())
+                        .finishedAt(real.finishedAt())
+                        .sizeBytes(object.length)
+                        .sha256(sha.hex())
+                        .objectKey(real.objectKey())
+                        .exactRowCountThreshold(real.exactRowCountThreshold())
+                        .tables(real.tables())
+                        .build()));
         DatabaseTarget target = db.target(PostgresServer.uniqueName("logs_restored"));
 
         assertThatThrownBy(() -> Wiring.restoring(vault)

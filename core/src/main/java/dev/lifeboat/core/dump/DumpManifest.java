@@ -49,101 +49,14 @@ public record DumpManifest(
      */
     public record Changes(String lsn, String snapshot, String fingerprint, Instant snapshotBy) {}
 
-    /** A manifest without a binlog position. */
-    public DumpManifest(
-            int manifestVersion,
-            String backupId,
-            String databaseId,
-            DatabaseEngine engine,
-            String serverVersion,
-            String dumpTool,
-            String dumpToolVersion,
-            String format,
-            Instant startedAt,
-            Instant finishedAt,
-            long sizeBytes,
-            String sha256,
-            String objectKey,
-            String objectVersionId,
-            long exactRowCountThreshold,
-            List<TableRowCount> tables,
-            String compression,
-            List<Part> parts,
-            String writtenBy) {
-        this(
-                manifestVersion,
-                backupId,
-                databaseId,
-                engine,
-                serverVersion,
-                dumpTool,
-                dumpToolVersion,
-                format,
-                startedAt,
-                finishedAt,
-                sizeBytes,
-                sha256,
-                objectKey,
-                objectVersionId,
-                exactRowCountThreshold,
-                tables,
-                compression,
-                parts,
-                writtenBy,
-                null,
-                null);
-    }
-
     /** This manifest with the dump's binlog position. */
     public DumpManifest withBinlog(Binlog position) {
-        return new DumpManifest(
-                manifestVersion,
-                backupId,
-                databaseId,
-                engine,
-                serverVersion,
-                dumpTool,
-                dumpToolVersion,
-                format,
-                startedAt,
-                finishedAt,
-                sizeBytes,
-                sha256,
-                objectKey,
-                objectVersionId,
-                exactRowCountThreshold,
-                tables,
-                compression,
-                parts,
-                writtenBy,
-                position,
-                changes);
+        return toBuilder().binlog(position).build();
     }
 
     /** This manifest with the dump's place in the logical change stream (PostgreSQL, issue 41). */
     public DumpManifest withChanges(Changes mark) {
-        return new DumpManifest(
-                manifestVersion,
-                backupId,
-                databaseId,
-                engine,
-                serverVersion,
-                dumpTool,
-                dumpToolVersion,
-                format,
-                startedAt,
-                finishedAt,
-                sizeBytes,
-                sha256,
-                objectKey,
-                objectVersionId,
-                exactRowCountThreshold,
-                tables,
-                compression,
-                parts,
-                writtenBy,
-                binlog,
-                mark);
+        return toBuilder().changes(mark).build();
     }
 
     /** A manifest of one stream ({@code objectKey} holds the whole dump). */
@@ -176,49 +89,6 @@ public record DumpManifest(
         parts = parts == null ? List.of() : List.copyOf(parts);
     }
 
-    /** A manifest of one stream. */
-    public DumpManifest(
-            int manifestVersion,
-            String backupId,
-            String databaseId,
-            DatabaseEngine engine,
-            String serverVersion,
-            String dumpTool,
-            String dumpToolVersion,
-            String format,
-            Instant startedAt,
-            Instant finishedAt,
-            long sizeBytes,
-            String sha256,
-            String objectKey,
-            String objectVersionId,
-            long exactRowCountThreshold,
-            List<TableRowCount> tables,
-            String compression) {
-        this(
-                manifestVersion,
-                backupId,
-                databaseId,
-                engine,
-                serverVersion,
-                dumpTool,
-                dumpToolVersion,
-                format,
-                startedAt,
-                finishedAt,
-                sizeBytes,
-                sha256,
-                objectKey,
-                objectVersionId,
-                exactRowCountThreshold,
-                tables,
-                compression,
-                List.of(),
-                null,
-                null,
-                null);
-    }
-
     /**
      * A note when the Lifeboat that wrote this backup ({@code writtenBy}, recorded since issue 39) is newer than
      * {@code reader}: empty when it is not, or when either version is unknown. The manifest's own version already
@@ -238,48 +108,6 @@ public record DumpManifest(
         return sizeBytes + parts.stream().mapToLong(Part::sizeBytes).sum();
     }
 
-    /** A manifest of before compression was recorded (pg_dump's default level, or gzip level 6). */
-    public DumpManifest(
-            int manifestVersion,
-            String backupId,
-            String databaseId,
-            DatabaseEngine engine,
-            String serverVersion,
-            String dumpTool,
-            String dumpToolVersion,
-            String format,
-            Instant startedAt,
-            Instant finishedAt,
-            long sizeBytes,
-            String sha256,
-            String objectKey,
-            String objectVersionId,
-            long exactRowCountThreshold,
-            List<TableRowCount> tables) {
-        this(
-                manifestVersion,
-                backupId,
-                databaseId,
-                engine,
-                serverVersion,
-                dumpTool,
-                dumpToolVersion,
-                format,
-                startedAt,
-                finishedAt,
-                sizeBytes,
-                sha256,
-                objectKey,
-                objectVersionId,
-                exactRowCountThreshold,
-                tables,
-                null,
-                List.of(),
-                null,
-                null,
-                null);
-    }
-
     public BackupId id() {
         return new BackupId(backupId);
     }
@@ -291,5 +119,195 @@ public record DumpManifest(
     /** Whether Lifeboat compressed the object with zstd. */
     public boolean zstd() {
         return objectKey.endsWith(ZSTD_EXTENSION);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this manifest's values, to build one like it with some changed. */
+    public Builder toBuilder() {
+        return new Builder()
+                .manifestVersion(manifestVersion)
+                .backupId(backupId)
+                .databaseId(databaseId)
+                .engine(engine)
+                .serverVersion(serverVersion)
+                .dumpTool(dumpTool)
+                .dumpToolVersion(dumpToolVersion)
+                .format(format)
+                .startedAt(startedAt)
+                .finishedAt(finishedAt)
+                .sizeBytes(sizeBytes)
+                .sha256(sha256)
+                .objectKey(objectKey)
+                .objectVersionId(objectVersionId)
+                .exactRowCountThreshold(exactRowCountThreshold)
+                .tables(tables)
+                .compression(compression)
+                .parts(parts)
+                .writtenBy(writtenBy)
+                .binlog(binlog)
+                .changes(changes);
+    }
+
+    /**
+     * Names each value it sets; one left unset is null (or 0): no tables, no parts (one stream), compression not
+     * recorded (pg_dump's default level, or gzip level 6), no writer, binlog position or change-stream mark.
+     */
+    public static final class Builder {
+        private int manifestVersion;
+        private String backupId;
+        private String databaseId;
+        private DatabaseEngine engine;
+        private String serverVersion;
+        private String dumpTool;
+        private String dumpToolVersion;
+        private String format;
+        private Instant startedAt;
+        private Instant finishedAt;
+        private long sizeBytes;
+        private String sha256;
+        private String objectKey;
+        private String objectVersionId;
+        private long exactRowCountThreshold;
+        private List<TableRowCount> tables;
+        private String compression;
+        private List<Part> parts;
+        private String writtenBy;
+        private Binlog binlog;
+        private Changes changes;
+
+        private Builder() {}
+
+        public Builder manifestVersion(int v) {
+            manifestVersion = v;
+            return this;
+        }
+
+        public Builder backupId(String v) {
+            backupId = v;
+            return this;
+        }
+
+        public Builder databaseId(String v) {
+            databaseId = v;
+            return this;
+        }
+
+        public Builder engine(DatabaseEngine v) {
+            engine = v;
+            return this;
+        }
+
+        public Builder serverVersion(String v) {
+            serverVersion = v;
+            return this;
+        }
+
+        public Builder dumpTool(String v) {
+            dumpTool = v;
+            return this;
+        }
+
+        public Builder dumpToolVersion(String v) {
+            dumpToolVersion = v;
+            return this;
+        }
+
+        public Builder format(String v) {
+            format = v;
+            return this;
+        }
+
+        public Builder startedAt(Instant v) {
+            startedAt = v;
+            return this;
+        }
+
+        public Builder finishedAt(Instant v) {
+            finishedAt = v;
+            return this;
+        }
+
+        public Builder sizeBytes(long v) {
+            sizeBytes = v;
+            return this;
+        }
+
+        public Builder sha256(String v) {
+            sha256 = v;
+            return this;
+        }
+
+        public Builder objectKey(String v) {
+            objectKey = v;
+            return this;
+        }
+
+        public Builder objectVersionId(String v) {
+            objectVersionId = v;
+            return this;
+        }
+
+        public Builder exactRowCountThreshold(long v) {
+            exactRowCountThreshold = v;
+            return this;
+        }
+
+        public Builder tables(List<TableRowCount> v) {
+            tables = v;
+            return this;
+        }
+
+        public Builder compression(String v) {
+            compression = v;
+            return this;
+        }
+
+        public Builder parts(List<Part> v) {
+            parts = v;
+            return this;
+        }
+
+        public Builder writtenBy(String v) {
+            writtenBy = v;
+            return this;
+        }
+
+        public Builder binlog(Binlog v) {
+            binlog = v;
+            return this;
+        }
+
+        public Builder changes(Changes v) {
+            changes = v;
+            return this;
+        }
+
+        public DumpManifest build() {
+            return new DumpManifest(
+                    manifestVersion,
+                    backupId,
+                    databaseId,
+                    engine,
+                    serverVersion,
+                    dumpTool,
+                    dumpToolVersion,
+                    format,
+                    startedAt,
+                    finishedAt,
+                    sizeBytes,
+                    sha256,
+                    objectKey,
+                    objectVersionId,
+                    exactRowCountThreshold,
+                    tables,
+                    compression,
+                    parts,
+                    writtenBy,
+                    binlog,
+                    changes);
+        }
     }
 }

@@ -25,23 +25,23 @@ public final class ManifestCodec {
      * milliseconds of class loading, which a dump can spend while it streams.
      */
     public static void warmUp() {
-        DumpManifest sample = new DumpManifest(
-                DumpManifest.CURRENT_VERSION,
-                "20000101T000000Z",
-                "warm-up",
-                DatabaseEngine.POSTGRESQL,
-                "0",
-                "none",
-                "0",
-                "none",
-                Instant.EPOCH,
-                Instant.EPOCH,
-                0,
-                "",
-                "k",
-                null,
-                0,
-                List.of(new TableRowCount("s", "t", 0, true)));
+        DumpManifest sample = DumpManifest.builder()
+                .manifestVersion(DumpManifest.CURRENT_VERSION)
+                .backupId("20000101T000000Z")
+                .databaseId("warm-up")
+                .engine(DatabaseEngine.POSTGRESQL)
+                .serverVersion("0")
+                .dumpTool("none")
+                .dumpToolVersion("0")
+                .format("none")
+                .startedAt(Instant.EPOCH)
+                .finishedAt(Instant.EPOCH)
+                .sizeBytes(0)
+                .sha256("")
+                .objectKey("k")
+                .exactRowCountThreshold(0)
+                .tables(List.of(new TableRowCount("s", "t", 0, true)))
+                .build();
         read(write(sample), "warm-up");
     }
 

@@ -228,26 +228,27 @@ public final class TakingDump {
             }
             Instant finished = clock.instant();
 
-            DumpManifest manifest = new DumpManifest(
-                    zstd ? DumpManifest.ZSTD_VERSION : DumpManifest.CURRENT_VERSION,
-                    id.value(),
-                    databaseId,
-                    server.engine(),
-                    server.version().reported(),
-                    tool.name(),
-                    version.reported(),
-                    tool.format(),
-                    started,
-                    finished,
-                    copied.stored().size(),
-                    copied.sha256(),
-                    copied.stored().key(),
-                    copied.stored().versionId(),
-                    settings.exactRowCountThreshold(),
-                    await(tables),
-                    compression.toString(),
-                    java.util.List.of(),
-                    dev.lifeboat.protocol.BuildInfo.current().version());
+            DumpManifest manifest = DumpManifest.builder()
+                    .manifestVersion(zstd ? DumpManifest.ZSTD_VERSION : DumpManifest.CURRENT_VERSION)
+                    .backupId(id.value())
+                    .databaseId(databaseId)
+                    .engine(server.engine())
+                    .serverVersion(server.version().reported())
+                    .dumpTool(tool.name())
+                    .dumpToolVersion(version.reported())
+                    .format(tool.format())
+                    .startedAt(started)
+                    .finishedAt(finished)
+                    .sizeBytes(copied.stored().size())
+                    .sha256(copied.sha256())
+                    .objectKey(copied.stored().key())
+                    .objectVersionId(copied.stored().versionId())
+                    .exactRowCountThreshold(settings.exactRowCountThreshold())
+                    .tables(await(tables))
+                    .compression(compression.toString())
+                    .parts(java.util.List.of())
+                    .writtenBy(dev.lifeboat.protocol.BuildInfo.current().version())
+                    .build();
             if (markBinlog) {
                 DumpTools.BinlogMark mark = running.get()
                         .binlogMark()
@@ -408,26 +409,27 @@ public final class TakingDump {
                         c.sha256()));
             }
             Copied schema = copied.getFirst();
-            DumpManifest manifest = new DumpManifest(
-                    DumpManifest.PARALLEL_VERSION,
-                    id.value(),
-                    databaseId,
-                    server.engine(),
-                    server.version().reported(),
-                    tool.name(),
-                    version.reported(),
-                    tool.format() + "-parallel",
-                    started,
-                    finished,
-                    schema.stored().size(),
-                    schema.sha256(),
-                    schema.stored().key(),
-                    schema.stored().versionId(),
-                    settings.exactRowCountThreshold(),
-                    await(tables),
-                    settings.compression().toString(),
-                    dataParts,
-                    dev.lifeboat.protocol.BuildInfo.current().version());
+            DumpManifest manifest = DumpManifest.builder()
+                    .manifestVersion(DumpManifest.PARALLEL_VERSION)
+                    .backupId(id.value())
+                    .databaseId(databaseId)
+                    .engine(server.engine())
+                    .serverVersion(server.version().reported())
+                    .dumpTool(tool.name())
+                    .dumpToolVersion(version.reported())
+                    .format(tool.format() + "-parallel")
+                    .startedAt(started)
+                    .finishedAt(finished)
+                    .sizeBytes(schema.stored().size())
+                    .sha256(schema.sha256())
+                    .objectKey(schema.stored().key())
+                    .objectVersionId(schema.stored().versionId())
+                    .exactRowCountThreshold(settings.exactRowCountThreshold())
+                    .tables(await(tables))
+                    .compression(settings.compression().toString())
+                    .parts(dataParts)
+                    .writtenBy(dev.lifeboat.protocol.BuildInfo.current().version())
+                    .build();
             if (snapshot.changes() != null) {
                 DatabaseInspector.SnapshotHold.ChangesMark mark = snapshot.changes();
                 manifest = manifest.withChanges(

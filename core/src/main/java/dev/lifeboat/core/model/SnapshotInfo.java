@@ -47,140 +47,11 @@ public record SnapshotInfo(
 
     /** This snapshot as RDS describes it later: another status, progress and set of accounts it is shared with. */
     public SnapshotInfo withState(String newStatus, int newPercentProgress, Set<String> newSharedWith) {
-        return new SnapshotInfo(
-                id,
-                arn,
-                location,
-                kind,
-                dbIdentifier,
-                newStatus,
-                type,
-                createdAt,
-                encrypted,
-                kmsKeyId,
-                tags,
-                newSharedWith,
-                engine,
-                engineVersion,
-                newPercentProgress,
-                originalCreatedAt,
-                resourceId,
-                copiedFrom);
-    }
-
-    /** A snapshot not known to be a copy (a DB snapshot, one RDS took, a test's fixture). */
-    public SnapshotInfo(
-            String id,
-            String arn,
-            Location location,
-            DbKind kind,
-            String dbIdentifier,
-            String status,
-            String type,
-            Instant createdAt,
-            boolean encrypted,
-            String kmsKeyId,
-            Map<String, String> tags,
-            Set<String> sharedWith,
-            String engine,
-            String engineVersion,
-            int percentProgress,
-            Instant originalCreatedAt,
-            String resourceId) {
-        this(
-                id,
-                arn,
-                location,
-                kind,
-                dbIdentifier,
-                status,
-                type,
-                createdAt,
-                encrypted,
-                kmsKeyId,
-                tags,
-                sharedWith,
-                engine,
-                engineVersion,
-                percentProgress,
-                originalCreatedAt,
-                resourceId,
-                null);
-    }
-
-    /** A snapshot whose original creation time is not known (a cluster snapshot, a test's fixture). */
-    public SnapshotInfo(
-            String id,
-            String arn,
-            Location location,
-            DbKind kind,
-            String dbIdentifier,
-            String status,
-            String type,
-            Instant createdAt,
-            boolean encrypted,
-            String kmsKeyId,
-            Map<String, String> tags,
-            Set<String> sharedWith,
-            String engine,
-            String engineVersion,
-            int percentProgress) {
-        this(
-                id,
-                arn,
-                location,
-                kind,
-                dbIdentifier,
-                status,
-                type,
-                createdAt,
-                encrypted,
-                kmsKeyId,
-                tags,
-                sharedWith,
-                engine,
-                engineVersion,
-                percentProgress,
-                null,
-                null);
-    }
-
-    /** A snapshot whose database's resource id is not known (a test's fixture). */
-    public SnapshotInfo(
-            String id,
-            String arn,
-            Location location,
-            DbKind kind,
-            String dbIdentifier,
-            String status,
-            String type,
-            Instant createdAt,
-            boolean encrypted,
-            String kmsKeyId,
-            Map<String, String> tags,
-            Set<String> sharedWith,
-            String engine,
-            String engineVersion,
-            int percentProgress,
-            Instant originalCreatedAt) {
-        this(
-                id,
-                arn,
-                location,
-                kind,
-                dbIdentifier,
-                status,
-                type,
-                createdAt,
-                encrypted,
-                kmsKeyId,
-                tags,
-                sharedWith,
-                engine,
-                engineVersion,
-                percentProgress,
-                originalCreatedAt,
-                null);
+        return toBuilder()
+                .status(newStatus)
+                .percentProgress(newPercentProgress)
+                .sharedWith(newSharedWith)
+                .build();
     }
 
     public SnapshotInfo {
@@ -198,5 +69,171 @@ public record SnapshotInfo(
 
     public boolean managedByLifeboat() {
         return "lifeboat".equals(tags.get(Tags.MANAGED_BY));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this snapshot's values, to build one like it with some changed. */
+    public Builder toBuilder() {
+        return new Builder()
+                .id(id)
+                .arn(arn)
+                .location(location)
+                .kind(kind)
+                .dbIdentifier(dbIdentifier)
+                .status(status)
+                .type(type)
+                .createdAt(createdAt)
+                .encrypted(encrypted)
+                .kmsKeyId(kmsKeyId)
+                .tags(tags)
+                .sharedWith(sharedWith)
+                .engine(engine)
+                .engineVersion(engineVersion)
+                .percentProgress(percentProgress)
+                .originalCreatedAt(originalCreatedAt)
+                .resourceId(resourceId)
+                .copiedFrom(copiedFrom);
+    }
+
+    /**
+     * Names each value it sets; one left unset is null (or false, 0): original creation time, resource id and
+     * source snapshot not known, as RDS gives none for many snapshots.
+     */
+    public static final class Builder {
+        private String id;
+        private String arn;
+        private Location location;
+        private DbKind kind;
+        private String dbIdentifier;
+        private String status;
+        private String type;
+        private Instant createdAt;
+        private boolean encrypted;
+        private String kmsKeyId;
+        private Map<String, String> tags;
+        private Set<String> sharedWith;
+        private String engine;
+        private String engineVersion;
+        private int percentProgress;
+        private Instant originalCreatedAt;
+        private String resourceId;
+        private String copiedFrom;
+
+        private Builder() {}
+
+        public Builder id(String v) {
+            id = v;
+            return this;
+        }
+
+        public Builder arn(String v) {
+            arn = v;
+            return this;
+        }
+
+        public Builder location(Location v) {
+            location = v;
+            return this;
+        }
+
+        public Builder kind(DbKind v) {
+            kind = v;
+            return this;
+        }
+
+        public Builder dbIdentifier(String v) {
+            dbIdentifier = v;
+            return this;
+        }
+
+        public Builder status(String v) {
+            status = v;
+            return this;
+        }
+
+        public Builder type(String v) {
+            type = v;
+            return this;
+        }
+
+        public Builder createdAt(Instant v) {
+            createdAt = v;
+            return this;
+        }
+
+        public Builder encrypted(boolean v) {
+            encrypted = v;
+            return this;
+        }
+
+        public Builder kmsKeyId(String v) {
+            kmsKeyId = v;
+            return this;
+        }
+
+        public Builder tags(Map<String, String> v) {
+            tags = v;
+            return this;
+        }
+
+        public Builder sharedWith(Set<String> v) {
+            sharedWith = v;
+            return this;
+        }
+
+        public Builder engine(String v) {
+            engine = v;
+            return this;
+        }
+
+        public Builder engineVersion(String v) {
+            engineVersion = v;
+            return this;
+        }
+
+        public Builder percentProgress(int v) {
+            percentProgress = v;
+            return this;
+        }
+
+        public Builder originalCreatedAt(Instant v) {
+            originalCreatedAt = v;
+            return this;
+        }
+
+        public Builder resourceId(String v) {
+            resourceId = v;
+            return this;
+        }
+
+        public Builder copiedFrom(String v) {
+            copiedFrom = v;
+            return this;
+        }
+
+        public SnapshotInfo build() {
+            return new SnapshotInfo(
+                    id,
+                    arn,
+                    location,
+                    kind,
+                    dbIdentifier,
+                    status,
+                    type,
+                    createdAt,
+                    encrypted,
+                    kmsKeyId,
+                    tags,
+                    sharedWith,
+                    engine,
+                    engineVersion,
+                    percentProgress,
+                    originalCreatedAt,
+                    resourceId,
+                    copiedFrom);
+        }
     }
 }

@@ -114,26 +114,27 @@ class CompressionTest {
         DumpManifest m = taking(vault, tools, Compression.parse("zstd:1"))
                 .dump(new TakingDump.Command("shop", maria, null, null))
                 .manifest();
-        DumpManifest older = new DumpManifest(
-                DumpManifest.CURRENT_VERSION,
-                m.backupId(),
-                m.databaseId(),
-                m.engine(),
-                m.serverVersion(),
-                m.dumpTool(),
-                m.dumpToolVersion(),
-                m.format(),
-                m.startedAt(),
-                m.finishedAt(),
-                m.sizeBytes(),
-                m.sha256(),
-                m.objectKey(),
-                m.objectVersionId(),
-                m.exactRowCountThreshold(),
-                m.tables(),
-                m.compression(),
-                m.parts(),
-                m.writtenBy());
+        DumpManifest older = DumpManifest.builder()
+                .manifestVersion(DumpManifest.CURRENT_VERSION)
+                .backupId(m.backupId())
+                .databaseId(m.databaseId())
+                .engine(m.engine())
+                .serverVersion(m.serverVersion())
+                .dumpTool(m.dumpTool())
+                .dumpToolVersion(m.dumpToolVersion())
+                .format(m.format())
+                .startedAt(m.startedAt())
+                .finishedAt(m.finishedAt())
+                .sizeBytes(m.sizeBytes())
+                .sha256(m.sha256())
+                .objectKey(m.objectKey())
+                .objectVersionId(m.objectVersionId())
+                .exactRowCountThreshold(m.exactRowCountThreshold())
+                .tables(m.tables())
+                .compression(m.compression())
+                .parts(m.parts())
+                .writtenBy(m.writtenBy())
+                .build();
         vault.objects.put(VaultLayout.manifestKey("shop", m.id()), ManifestCodec.write(older));
         java.util.List<dev.lifeboat.core.restore.BackupCatalog.Skipped> skipped = new java.util.ArrayList<>();
 
@@ -196,23 +197,23 @@ class CompressionTest {
     @Test
     void oldManifests_withoutACompression_stillRead() {
         String json = new String(
-                        ManifestCodec.write(new DumpManifest(
-                                1,
-                                "20261125T030000Z-abcd",
-                                "orders",
-                                DatabaseEngine.POSTGRESQL,
-                                "16.4",
-                                "pg_dump",
-                                "16.4",
-                                "pg_dump-custom",
-                                java.time.Instant.EPOCH,
-                                java.time.Instant.EPOCH,
-                                1,
-                                "00",
-                                "dumps/orders/1970/01/01/x.pgdump",
-                                null,
-                                0,
-                                java.util.List.of())),
+                        ManifestCodec.write(DumpManifest.builder()
+                                .manifestVersion(1)
+                                .backupId("20261125T030000Z-abcd")
+                                .databaseId("orders")
+                                .engine(DatabaseEngine.POSTGRESQL)
+                                .serverVersion("16.4")
+                                .dumpTool("pg_dump")
+                                .dumpToolVersion("16.4")
+                                .format("pg_dump-custom")
+                                .startedAt(java.time.Instant.EPOCH)
+                                .finishedAt(java.time.Instant.EPOCH)
+                                .sizeBytes(1)
+                                .sha256("00")
+                                .objectKey("dumps/orders/1970/01/01/x.pgdump")
+                                .exactRowCountThreshold(0)
+                                .tables(java.util.List.of())
+                                .build()),
                         StandardCharsets.UTF_8)
                 .replace("\"compression\" : null,", "");
         assertThat(ManifestCodec.read(json.getBytes(StandardCharsets.UTF_8), "k")

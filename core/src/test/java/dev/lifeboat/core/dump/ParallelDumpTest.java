@@ -156,26 +156,27 @@ class ParallelDumpTest {
     @Test
     void aManifestOfANewerVersion_isSkipped_sayingToUpgrade() {
         DumpManifest m = dump(2).manifest();
-        DumpManifest newer = new DumpManifest(
-                DumpManifest.NEWEST_KNOWN_VERSION + 1,
-                m.backupId(),
-                m.databaseId(),
-                m.engine(),
-                m.serverVersion(),
-                m.dumpTool(),
-                m.dumpToolVersion(),
-                m.format(),
-                m.startedAt(),
-                m.finishedAt(),
-                m.sizeBytes(),
-                m.sha256(),
-                m.objectKey(),
-                m.objectVersionId(),
-                m.exactRowCountThreshold(),
-                m.tables(),
-                m.compression(),
-                m.parts(),
-                m.writtenBy());
+        DumpManifest newer = DumpManifest.builder()
+                .manifestVersion(DumpManifest.NEWEST_KNOWN_VERSION + 1)
+                .backupId(m.backupId())
+                .databaseId(m.databaseId())
+                .engine(m.engine())
+                .serverVersion(m.serverVersion())
+                .dumpTool(m.dumpTool())
+                .dumpToolVersion(m.dumpToolVersion())
+                .format(m.format())
+                .startedAt(m.startedAt())
+                .finishedAt(m.finishedAt())
+                .sizeBytes(m.sizeBytes())
+                .sha256(m.sha256())
+                .objectKey(m.objectKey())
+                .objectVersionId(m.objectVersionId())
+                .exactRowCountThreshold(m.exactRowCountThreshold())
+                .tables(m.tables())
+                .compression(m.compression())
+                .parts(m.parts())
+                .writtenBy(m.writtenBy())
+                .build();
         vault.objects.put(VaultLayout.manifestKey("orders", m.id()), ManifestCodec.write(newer));
         List<BackupCatalog.Skipped> skipped = new java.util.ArrayList<>();
 

@@ -49,25 +49,26 @@ class WriterVersionTest {
     }
 
     private static DumpManifest withWriter(DumpManifest m, String writer) {
-        return new DumpManifest(
-                m.manifestVersion(),
-                m.backupId(),
-                m.databaseId(),
-                m.engine(),
-                m.serverVersion(),
-                m.dumpTool(),
-                m.dumpToolVersion(),
-                m.format(),
-                m.startedAt(),
-                m.finishedAt(),
-                m.sizeBytes(),
-                m.sha256(),
-                m.objectKey(),
-                m.objectVersionId(),
-                m.exactRowCountThreshold(),
-                m.tables(),
-                m.compression(),
-                m.parts(),
-                writer);
+        return DumpManifest.builder()
+                .manifestVersion(m.manifestVersion())
+                .backupId(m.backupId())
+                .databaseId(m.databaseId())
+                .engine(m.engine())
+                .serverVersion(m.serverVersion())
+                .dumpTool(m.dumpTool())
+                .dumpToolVersion(m.dumpToolVersion())
+                .format(m.format())
+                .startedAt(m.startedAt())
+                .finishedAt(m.finishedAt())
+                .sizeBytes(m.sizeBytes())
+                .sha256(m.sha256())
+                .objectKey(m.objectKey())
+                .objectVersionId(m.objectVersionId())
+                .exactRowCountThreshold(m.exactRowCountThreshold())
+                .tables(m.tables())
+                .compression(m.compression())
+                .parts(m.parts())
+                .writtenBy(writer)
+                .build();
     }
 }

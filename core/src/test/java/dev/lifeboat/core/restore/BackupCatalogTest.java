@@ -40,23 +40,23 @@ class BackupCatalogTest {
     }
 
     private static DumpManifest manifest(String db, String id, Instant finished, String object, long size) {
-        return new DumpManifest(
-                1,
-                id,
-                db,
-                DatabaseEngine.POSTGRESQL,
-                "16.4",
-                "pg_dump",
-                "pg_dump 17.2",
-                "pg_dump-custom",
-                finished.minusSeconds(60),
-                finished,
-                size,
-                "ab".repeat(32),
-                object,
-                null,
-                100_000,
-                List.of());
+        return DumpManifest.builder()
+                .manifestVersion(1)
+                .backupId(id)
+                .databaseId(db)
+                .engine(DatabaseEngine.POSTGRESQL)
+                .serverVersion("16.4")
+                .dumpTool("pg_dump")
+                .dumpToolVersion("pg_dump 17.2")
+                .format("pg_dump-custom")
+                .startedAt(finished.minusSeconds(60))
+                .finishedAt(finished)
+                .sizeBytes(size)
+                .sha256("ab".repeat(32))
+                .objectKey(object)
+                .exactRowCountThreshold(100_000)
+                .tables(List.of())
+                .build();
     }
 
     private static byte[] bytes(String s) {

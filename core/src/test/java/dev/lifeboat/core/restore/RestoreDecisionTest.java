@@ -20,24 +20,25 @@ import org.junit.jupiter.api.Test;
  */
 class RestoreDecisionTest {
     private static Optional<SnapshotInfo> copy(String status) {
-        return Optional.of(new SnapshotInfo(
-                "lifeboat-restore-x",
-                "arn:aws:rds:eu-west-1:111111111111:snapshot:lifeboat-restore-x",
-                new Location("111111111111", "eu-west-1"),
-                DbKind.INSTANCE,
-                "orders",
-                status,
-                "manual",
-                Instant.EPOCH,
-                true,
-                "k",
-                Map.of(),
-                Set.of(),
-                "postgres",
-                "16.4",
-                0,
-                Instant.EPOCH,
-                "db-X"));
+        return Optional.of(SnapshotInfo.builder()
+                .id("lifeboat-restore-x")
+                .arn("arn:aws:rds:eu-west-1:111111111111:snapshot:lifeboat-restore-x")
+                .location(new Location("111111111111", "eu-west-1"))
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier("orders")
+                .status(status)
+                .type("manual")
+                .createdAt(Instant.EPOCH)
+                .encrypted(true)
+                .kmsKeyId("k")
+                .tags(Map.of())
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16.4")
+                .percentProgress(0)
+                .originalCreatedAt(Instant.EPOCH)
+                .resourceId("db-X")
+                .build());
     }
 
     @Test

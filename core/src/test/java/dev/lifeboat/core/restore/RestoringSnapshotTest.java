@@ -48,18 +48,18 @@ class RestoringSnapshotTest {
             LocalDate day = LocalDate.of(2026, 11, d);
             Instant at = day.atTime(3, 0).toInstant(ZoneOffset.UTC);
             String id = "lifeboat-orders-202611" + d + "-0300";
-            rds.put(new SnapshotInfo(
-                    id,
-                    "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + id,
-                    VAULT,
-                    DbKind.INSTANCE,
-                    "orders-prod",
-                    "available",
-                    "manual",
-                    at.plusSeconds(900),
-                    true,
-                    "arn:aws:kms:eu-central-1:222222222222:key/backup",
-                    Map.of(
+            rds.put(SnapshotInfo.builder()
+                    .id(id)
+                    .arn("arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + id)
+                    .location(VAULT)
+                    .kind(DbKind.INSTANCE)
+                    .dbIdentifier("orders-prod")
+                    .status("available")
+                    .type("manual")
+                    .createdAt(at.plusSeconds(900))
+                    .encrypted(true)
+                    .kmsKeyId("arn:aws:kms:eu-central-1:222222222222:key/backup")
+                    .tags(Map.of(
                             Tags.MANAGED_BY,
                             "lifeboat",
                             Tags.DATABASE,
@@ -67,11 +67,12 @@ class RestoringSnapshotTest {
                             Tags.ROLE,
                             "backup",
                             Tags.SOURCE_SNAPSHOT_TIME,
-                            at.toString()),
-                    Set.of(),
-                    "postgres",
-                    "16.4",
-                    100));
+                            at.toString()))
+                    .sharedWith(Set.of())
+                    .engine("postgres")
+                    .engineVersion("16.4")
+                    .percentProgress(100)
+                    .build());
         }
     }
 
@@ -234,23 +235,24 @@ class RestoringSnapshotTest {
     private void aClusterCopy() {
         String id = "lifeboat-orders-20261125-0300";
         Instant at = Instant.parse("2026-11-25T03:00:00Z");
-        rds.put(new SnapshotInfo(
-                id,
-                "arn:aws:rds:eu-central-1:" + BACKUP + ":cluster-snapshot:" + id,
-                VAULT,
-                DbKind.CLUSTER,
-                "orders-aurora",
-                "available",
-                "manual",
-                at.plusSeconds(900),
-                true,
-                "arn:aws:kms:eu-central-1:222222222222:key/backup",
-                Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup"),
-                Set.of(),
-                "aurora-postgresql",
-                "16.4",
-                100,
-                at));
+        rds.put(SnapshotInfo.builder()
+                .id(id)
+                .arn("arn:aws:rds:eu-central-1:" + BACKUP + ":cluster-snapshot:" + id)
+                .location(VAULT)
+                .kind(DbKind.CLUSTER)
+                .dbIdentifier("orders-aurora")
+                .status("available")
+                .type("manual")
+                .createdAt(at.plusSeconds(900))
+                .encrypted(true)
+                .kmsKeyId("arn:aws:kms:eu-central-1:222222222222:key/backup")
+                .tags(Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup"))
+                .sharedWith(Set.of())
+                .engine("aurora-postgresql")
+                .engineVersion("16.4")
+                .percentProgress(100)
+                .originalCreatedAt(at)
+                .build());
     }
 
     /**

@@ -110,24 +110,24 @@ class PlantedSnapshotTest {
         InMemoryRds rds = world();
         SnapshotRun run = new SnapshotRun("orders", RUN);
         String orders = rds.resourceIdOf(SOURCE, "orders-prod");
-        rds.put(new SnapshotInfo(
-                run.sourceId(),
-                "arn:aws:rds:eu-west-1:" + PROD + ":snapshot:" + run.sourceId(),
-                SOURCE,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                RUN.minus(Duration.ofDays(20)),
-                false,
-                null,
-                Map.of(),
-                Set.of(),
-                "postgres",
-                "16.4",
-                100,
-                RUN.minus(Duration.ofDays(20)),
-                orders));
+        rds.put(SnapshotInfo.builder()
+                .id(run.sourceId())
+                .arn("arn:aws:rds:eu-west-1:" + PROD + ":snapshot:" + run.sourceId())
+                .location(SOURCE)
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier("orders-prod")
+                .status("available")
+                .type("manual")
+                .createdAt(RUN.minus(Duration.ofDays(20)))
+                .encrypted(false)
+                .tags(Map.of())
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16.4")
+                .percentProgress(100)
+                .originalCreatedAt(RUN.minus(Duration.ofDays(20)))
+                .resourceId(orders)
+                .build());
         deploy(rds, config);
 
         CopyingSnapshot.Result r = runToEnd(rds, config, RUN, RunProgress.START);
@@ -156,24 +156,25 @@ class PlantedSnapshotTest {
                     .orElseThrow()
                     .arn();
             Instant longAgo = RUN.minus(Duration.ofDays(20));
-            SnapshotInfo old = new SnapshotInfo(
-                    "before-the-migration",
-                    "arn:aws:rds:eu-west-1:" + PROD + ":snapshot:before-the-migration",
-                    SOURCE,
-                    DbKind.INSTANCE,
-                    "orders-prod",
-                    "available",
-                    "manual",
-                    longAgo,
-                    true,
-                    aws,
-                    Map.of(),
-                    Set.of(),
-                    "postgres",
-                    "16.4",
-                    100,
-                    longAgo,
-                    orders);
+            SnapshotInfo old = SnapshotInfo.builder()
+                    .id("before-the-migration")
+                    .arn("arn:aws:rds:eu-west-1:" + PROD + ":snapshot:before-the-migration")
+                    .location(SOURCE)
+                    .kind(DbKind.INSTANCE)
+                    .dbIdentifier("orders-prod")
+                    .status("available")
+                    .type("manual")
+                    .createdAt(longAgo)
+                    .encrypted(true)
+                    .kmsKeyId(aws)
+                    .tags(Map.of())
+                    .sharedWith(Set.of())
+                    .engine("postgres")
+                    .engineVersion("16.4")
+                    .percentProgress(100)
+                    .originalCreatedAt(longAgo)
+                    .resourceId(orders)
+                    .build();
             rds.put(old);
             // Production's administrator, a minute before the run: a copy of the old snapshot under the run's name.
             clock.now = RUN.minus(Duration.ofMinutes(1));
@@ -312,24 +313,24 @@ class PlantedSnapshotTest {
             rds.addDatabase(SOURCE, "orders-aurora", "aurora-postgresql", aws);
             String orders = rds.resourceIdOf(SOURCE, "orders-aurora");
             Instant longAgo = RUN.minus(Duration.ofDays(20));
-            SnapshotInfo old = new SnapshotInfo(
-                    "before-the-migration",
-                    "arn:aws:rds:eu-west-1:" + PROD + ":cluster-snapshot:before-the-migration",
-                    SOURCE,
-                    DbKind.CLUSTER,
-                    "orders-aurora",
-                    "available",
-                    "manual",
-                    longAgo,
-                    true,
-                    aws,
-                    Map.of(),
-                    Set.of(),
-                    "aurora-postgresql",
-                    "16.4",
-                    100,
-                    null,
-                    orders);
+            SnapshotInfo old = SnapshotInfo.builder()
+                    .id("before-the-migration")
+                    .arn("arn:aws:rds:eu-west-1:" + PROD + ":cluster-snapshot:before-the-migration")
+                    .location(SOURCE)
+                    .kind(DbKind.CLUSTER)
+                    .dbIdentifier("orders-aurora")
+                    .status("available")
+                    .type("manual")
+                    .createdAt(longAgo)
+                    .encrypted(true)
+                    .kmsKeyId(aws)
+                    .tags(Map.of())
+                    .sharedWith(Set.of())
+                    .engine("aurora-postgresql")
+                    .engineVersion("16.4")
+                    .percentProgress(100)
+                    .resourceId(orders)
+                    .build();
             rds.put(old);
             clock.now = RUN.minus(Duration.ofMinutes(1));
             String key = name.equals(run.shareId()) ? SHARE_KEY : null;
@@ -378,24 +379,24 @@ class PlantedSnapshotTest {
         InMemoryRds rds = world();
         SnapshotRun run = new SnapshotRun("orders", RUN);
         String orders = rds.resourceIdOf(SOURCE, "orders-prod");
-        SnapshotInfo source = new SnapshotInfo(
-                run.sourceId(),
-                "arn:aws:rds:eu-west-1:" + PROD + ":snapshot:" + run.sourceId(),
-                SOURCE,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                RUN.plusSeconds(60),
-                true,
-                null,
-                Map.of(),
-                Set.of(),
-                "postgres",
-                "16.4",
-                100,
-                RUN.plusSeconds(60),
-                orders);
+        SnapshotInfo source = SnapshotInfo.builder()
+                .id(run.sourceId())
+                .arn("arn:aws:rds:eu-west-1:" + PROD + ":snapshot:" + run.sourceId())
+                .location(SOURCE)
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier("orders-prod")
+                .status("available")
+                .type("manual")
+                .createdAt(RUN.plusSeconds(60))
+                .encrypted(true)
+                .tags(Map.of())
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16.4")
+                .percentProgress(100)
+                .originalCreatedAt(RUN.plusSeconds(60))
+                .resourceId(orders)
+                .build();
         Observed o = new Observed(
                 rds.database(SOURCE, DbKind.INSTANCE, "orders-prod"),
                 java.util.Optional.empty(),
@@ -576,27 +577,28 @@ class PlantedSnapshotTest {
                 + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")
                         .withZone(java.time.ZoneOffset.UTC)
                         .format(at);
-        return new SnapshotInfo(
-                id,
-                "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + id,
-                VAULT,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                at,
-                true,
-                "arn:aws:kms:eu-central-1:" + BACKUP + ":key/backup",
-                Map.of(
+        return SnapshotInfo.builder()
+                .id(id)
+                .arn("arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:" + id)
+                .location(VAULT)
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier("orders-prod")
+                .status("available")
+                .type("manual")
+                .createdAt(at)
+                .encrypted(true)
+                .kmsKeyId("arn:aws:kms:eu-central-1:" + BACKUP + ":key/backup")
+                .tags(Map.of(
                         Tags.MANAGED_BY, "lifeboat",
                         Tags.DATABASE, "orders",
                         Tags.ROLE, "backup",
-                        Tags.SOURCE_RESOURCE_ID, runOf),
-                Set.of(),
-                "postgres",
-                "16.4",
-                100,
-                at,
-                dataOf);
+                        Tags.SOURCE_RESOURCE_ID, runOf))
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16.4")
+                .percentProgress(100)
+                .originalCreatedAt(at)
+                .resourceId(dataOf)
+                .build();
     }
 }

@@ -51,23 +51,24 @@ class RetentionPolicyTest {
                 taggedTime == null ? at.toString() : taggedTime));
         tags.putAll(extraTags);
         String id = "lifeboat-orders-" + day.toString().replace("-", "") + "-0300";
-        return new SnapshotInfo(
-                id,
-                "arn:aws:rds:eu-central-1:222222222222:snapshot:" + id,
-                VAULT,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                at.plusSeconds(1800),
-                true,
-                "k",
-                tags,
-                Set.of(),
-                "postgres",
-                "16",
-                100,
-                at);
+        return SnapshotInfo.builder()
+                .id(id)
+                .arn("arn:aws:rds:eu-central-1:222222222222:snapshot:" + id)
+                .location(VAULT)
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier("orders-prod")
+                .status("available")
+                .type("manual")
+                .createdAt(at.plusSeconds(1800))
+                .encrypted(true)
+                .kmsKeyId("k")
+                .tags(tags)
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16")
+                .percentProgress(100)
+                .originalCreatedAt(at)
+                .build();
     }
 
     private static SnapshotInfo copy(LocalDate day) {
@@ -94,23 +95,24 @@ class RetentionPolicyTest {
     /** A copy of an hourly run (issue 41's tier 1): its source taken at {@code at}, the copy made 20 minutes later. */
     private static SnapshotInfo hourly(Instant at) {
         String id = new SnapshotRun("orders", at).baseName();
-        return new SnapshotInfo(
-                id,
-                "arn:aws:rds:eu-central-1:222222222222:snapshot:" + id,
-                VAULT,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                at.plusSeconds(1200),
-                true,
-                "k",
-                Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup"),
-                Set.of(),
-                "postgres",
-                "16",
-                100,
-                at);
+        return SnapshotInfo.builder()
+                .id(id)
+                .arn("arn:aws:rds:eu-central-1:222222222222:snapshot:" + id)
+                .location(VAULT)
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier("orders-prod")
+                .status("available")
+                .type("manual")
+                .createdAt(at.plusSeconds(1200))
+                .encrypted(true)
+                .kmsKeyId("k")
+                .tags(Map.of(Tags.MANAGED_BY, "lifeboat", Tags.DATABASE, "orders", Tags.ROLE, "backup"))
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16")
+                .percentProgress(100)
+                .originalCreatedAt(at)
+                .build();
     }
 
     @Test
@@ -195,23 +197,24 @@ class RetentionPolicyTest {
             rds.put(copy(LocalDate.of(2025, 6, d)));
         }
         SnapshotInfo g = copy(LocalDate.of(2025, 6, 9));
-        SnapshotInfo fromTheFuture = new SnapshotInfo(
-                "lifeboat-orders-odd",
-                "arn:odd",
-                VAULT,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "available",
-                "manual",
-                g.createdAt(),
-                true,
-                "k",
-                g.tags(),
-                Set.of(),
-                "postgres",
-                "16",
-                100,
-                Instant.parse("2030-01-01T00:00:00Z"));
+        SnapshotInfo fromTheFuture = SnapshotInfo.builder()
+                .id("lifeboat-orders-odd")
+                .arn("arn:odd")
+                .location(VAULT)
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier("orders-prod")
+                .status("available")
+                .type("manual")
+                .createdAt(g.createdAt())
+                .encrypted(true)
+                .kmsKeyId("k")
+                .tags(g.tags())
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16")
+                .percentProgress(100)
+                .originalCreatedAt(Instant.parse("2030-01-01T00:00:00Z"))
+                .build();
         rds.put(fromTheFuture);
 
         PruningSnapshots.Result r = new PruningSnapshots(rds, clock).prune(TestSettings.orders(), "orders", false, 10);
@@ -311,22 +314,22 @@ class RetentionPolicyTest {
     void snapshotsLifeboatDidNotMake_orNotYetAvailable_areNeverCandidates() {
         SnapshotInfo foreign = copy(LocalDate.of(2020, 1, 1), null, Map.of(Tags.MANAGED_BY, "someone-else"));
         SnapshotInfo a = copy(LocalDate.of(2025, 6, 1));
-        SnapshotInfo copying = new SnapshotInfo(
-                "c",
-                "arn:c",
-                VAULT,
-                DbKind.INSTANCE,
-                "orders-prod",
-                "creating",
-                "manual",
-                null,
-                true,
-                "k",
-                a.tags(),
-                Set.of(),
-                "postgres",
-                "16",
-                40);
+        SnapshotInfo copying = SnapshotInfo.builder()
+                .id("c")
+                .arn("arn:c")
+                .location(VAULT)
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier("orders-prod")
+                .status("creating")
+                .type("manual")
+                .encrypted(true)
+                .kmsKeyId("k")
+                .tags(a.tags())
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16")
+                .percentProgress(40)
+                .build();
 
         RetentionPolicy.Verdict v = RetentionPolicy.apply(
                 Retention.of(1, 0, 0, 0),

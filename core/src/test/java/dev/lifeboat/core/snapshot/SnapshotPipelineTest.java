@@ -222,22 +222,23 @@ class SnapshotPipelineTest {
     void manualSnapshotQuotaReached_queuesTheCopy_andGoesOnOnceRoomIsMade() {
         rds.manualQuota = 3;
         for (int i = 0; i < 3; i++) {
-            rds.put(new SnapshotInfo(
-                    "old-" + i,
-                    "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:old-" + i,
-                    VAULT,
-                    DbKind.INSTANCE,
-                    "x",
-                    "available",
-                    "manual",
-                    RUN.minusSeconds(86400L * (i + 1)),
-                    true,
-                    "arn:aws:kms:eu-central-1:222222222222:key/backup",
-                    Map.of(),
-                    Set.of(),
-                    "postgres",
-                    "16",
-                    100));
+            rds.put(SnapshotInfo.builder()
+                    .id("old-" + i)
+                    .arn("arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:old-" + i)
+                    .location(VAULT)
+                    .kind(DbKind.INSTANCE)
+                    .dbIdentifier("x")
+                    .status("available")
+                    .type("manual")
+                    .createdAt(RUN.minusSeconds(86400L * (i + 1)))
+                    .encrypted(true)
+                    .kmsKeyId("arn:aws:kms:eu-central-1:222222222222:key/backup")
+                    .tags(Map.of())
+                    .sharedWith(Set.of())
+                    .engine("postgres")
+                    .engineVersion("16")
+                    .percentProgress(100)
+                    .build());
         }
         RunProgress p = RunProgress.START;
         CopyingSnapshot.Result r = null;
@@ -259,22 +260,22 @@ class SnapshotPipelineTest {
     void copyConcurrencyLimit_queuesInsteadOfFailing() {
         // Twenty copies into the backup Region are already in flight (other databases' runs).
         for (int i = 0; i < 20; i++) {
-            rds.putInProgress(new SnapshotInfo(
-                    "inflight-" + i,
-                    "arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:inflight-" + i,
-                    VAULT,
-                    DbKind.INSTANCE,
-                    "other",
-                    "creating",
-                    "manual",
-                    RUN,
-                    false,
-                    null,
-                    Map.of(),
-                    Set.of(),
-                    "postgres",
-                    "16",
-                    10));
+            rds.putInProgress(SnapshotInfo.builder()
+                    .id("inflight-" + i)
+                    .arn("arn:aws:rds:eu-central-1:" + BACKUP + ":snapshot:inflight-" + i)
+                    .location(VAULT)
+                    .kind(DbKind.INSTANCE)
+                    .dbIdentifier("other")
+                    .status("creating")
+                    .type("manual")
+                    .createdAt(RUN)
+                    .encrypted(false)
+                    .tags(Map.of())
+                    .sharedWith(Set.of())
+                    .engine("postgres")
+                    .engineVersion("16")
+                    .percentProgress(10)
+                    .build());
         }
         RunProgress p = RunProgress.START;
         CopyingSnapshot.Result r = null;

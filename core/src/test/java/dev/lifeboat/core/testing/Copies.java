@@ -20,18 +20,18 @@ public final class Copies {
      * minutes later.
      */
     public static SnapshotInfo lifeboatCopy(Location where, String databaseId, String id, Instant takenAt) {
-        return new SnapshotInfo(
-                id,
-                "arn:aws:rds:" + where.region() + ":" + where.account() + ":snapshot:" + id,
-                where,
-                DbKind.INSTANCE,
-                databaseId + "-prod",
-                "available",
-                "manual",
-                takenAt.plus(Duration.ofMinutes(20)),
-                true,
-                "arn:aws:kms:" + where.region() + ":" + where.account() + ":key/backup",
-                Map.of(
+        return SnapshotInfo.builder()
+                .id(id)
+                .arn("arn:aws:rds:" + where.region() + ":" + where.account() + ":snapshot:" + id)
+                .location(where)
+                .kind(DbKind.INSTANCE)
+                .dbIdentifier(databaseId + "-prod")
+                .status("available")
+                .type("manual")
+                .createdAt(takenAt.plus(Duration.ofMinutes(20)))
+                .encrypted(true)
+                .kmsKeyId("arn:aws:kms:" + where.region() + ":" + where.account() + ":key/backup")
+                .tags(Map.of(
                         Tags.MANAGED_BY,
                         "lifeboat",
                         Tags.DATABASE,
@@ -39,12 +39,13 @@ public final class Copies {
                         Tags.ROLE,
                         "backup",
                         Tags.SOURCE_SNAPSHOT_TIME,
-                        takenAt.toString()),
-                Set.of(),
-                "postgres",
-                "16.4",
-                100,
-                takenAt);
+                        takenAt.toString()))
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16.4")
+                .percentProgress(100)
+                .originalCreatedAt(takenAt)
+                .build();
     }
 
     /** The copy most tests use: lifeboat-orders-20261125-0300 of "orders", taken 2026-11-25T03:00:00Z. */

@@ -306,26 +306,27 @@ public class InMemoryRds implements RdsGateway {
             String copiedFrom) {
         String arn = "arn:aws:rds:" + where.region() + ":" + where.account() + ":"
                 + (kind == DbKind.CLUSTER ? "cluster-snapshot:" : "snapshot:") + id;
-        return new SnapshotInfo(
-                id,
-                arn,
-                where,
-                kind,
-                dbId,
-                status,
-                type,
-                at,
-                kmsKeyArn != null,
-                kmsKeyArn,
-                tags,
-                Set.of(),
-                "postgres",
-                "16.4",
-                percent,
-                kind == DbKind.CLUSTER ? null : original,
-                resourceId,
+        return SnapshotInfo.builder()
+                .id(id)
+                .arn(arn)
+                .location(where)
+                .kind(kind)
+                .dbIdentifier(dbId)
+                .status(status)
+                .type(type)
+                .createdAt(at)
+                .encrypted(kmsKeyArn != null)
+                .kmsKeyId(kmsKeyArn)
+                .tags(tags)
+                .sharedWith(Set.of())
+                .engine("postgres")
+                .engineVersion("16.4")
+                .percentProgress(percent)
+                .originalCreatedAt(kind == DbKind.CLUSTER ? null : original)
+                .resourceId(resourceId)
                 // RDS names the snapshot a cluster snapshot was copied from (SourceDBClusterSnapshotArn).
-                kind == DbKind.CLUSTER ? copiedFrom : null);
+                .copiedFrom(kind == DbKind.CLUSTER ? copiedFrom : null)
+                .build();
     }
 
     /** Each observation moves unfinished snapshots one step toward done. */

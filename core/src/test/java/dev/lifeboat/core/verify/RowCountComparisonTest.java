@@ -13,23 +13,23 @@ import org.junit.jupiter.api.Test;
 class RowCountComparisonTest {
     /** Only the engine and the tables take part in the comparison. */
     private static DumpManifest manifest(DatabaseEngine engine, List<TableRowCount> tables) {
-        return new DumpManifest(
-                DumpManifest.CURRENT_VERSION,
-                "20261125T033000Z",
-                "orders",
-                engine,
-                "16.4",
-                "pg_dump",
-                "16.4",
-                "custom",
-                Instant.parse("2026-11-25T03:30:00Z"),
-                Instant.parse("2026-11-25T03:31:00Z"),
-                1,
-                "00",
-                "k",
-                null,
-                100_000,
-                tables);
+        return DumpManifest.builder()
+                .manifestVersion(DumpManifest.CURRENT_VERSION)
+                .backupId("20261125T033000Z")
+                .databaseId("orders")
+                .engine(engine)
+                .serverVersion("16.4")
+                .dumpTool("pg_dump")
+                .dumpToolVersion("16.4")
+                .format("custom")
+                .startedAt(Instant.parse("2026-11-25T03:30:00Z"))
+                .finishedAt(Instant.parse("2026-11-25T03:31:00Z"))
+                .sizeBytes(1)
+                .sha256("00")
+                .objectKey("k")
+                .exactRowCountThreshold(100_000)
+                .tables(tables)
+                .build();
     }
 
     private static final List<TableRowCount> COUNTED = List.of(

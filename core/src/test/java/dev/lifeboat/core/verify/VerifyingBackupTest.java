@@ -218,23 +218,7 @@ class VerifyingBackupTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"mysql", "mariadb", "postgres"})
     void theThrowawayPassword_isOneRdsTakesForTheEngine(String engine) throws Exception {
         SnapshotInfo c = Copies.ordersCopy(backup);
-        rds.put(new SnapshotInfo(
-                c.id(),
-                c.arn(),
-                c.location(),
-                c.kind(),
-                c.dbIdentifier(),
-                c.status(),
-                c.type(),
-                c.createdAt(),
-                c.encrypted(),
-                c.kmsKeyId(),
-                c.tags(),
-                c.sharedWith(),
-                engine,
-                "8.0.40",
-                c.percentProgress(),
-                c.originalCreatedAt()));
+        rds.put(c.toBuilder().engine(engine).engineVersion("8.0.40").build());
         FakeDumps.take(vault, "orders", clock);
 
         List<VerifyingBackup.State> states = stepByStep(verifying(d -> {}), VerifyingBackup.State.begin("orders", T0));
