@@ -6,8 +6,6 @@ import dev.lifeboat.core.guard.CommandHook.Arg;
 import dev.lifeboat.core.guard.CommandHook.Danger;
 import dev.lifeboat.core.guard.CommandHook.Target;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +23,7 @@ import java.util.regex.Pattern;
  * parameters that the command line's own options override. The Region comes from {@code --region}, then {@code
  * AWS_REGION}, {@code AWS_DEFAULT_REGION}, then the profile's {@code region} in the config file ({@code
  * AWS_CONFIG_FILE} or {@code ~/.aws/config}); the profile from {@code --profile}, {@code AWS_PROFILE}, {@code
- * AWS_DEFAULT_PROFILE}.
+ * AWS_DEFAULT_PROFILE}; the account from the credentials the command would use ({@link AwsProfiles#account}).
  */
 final class Aws {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +64,15 @@ final class Aws {
 
     private Aws() {}
 
-    static List<Danger> read(List<Arg> args, Map<String, String> env, Function<String, Optional<String>> files) {
+    /**
+     * The dangers of one aws command line.
+     *
+     * @param here whether the command runs here, in this user's environment: under a runner that brings its own
+     *     environment or runs it elsewhere ({@code sudo}, {@code env -i}, {@code ssh}, {@code docker}) this user's
+     *     aws files say nothing of its Region or account, so only the environment it is given counts
+     */
+    static List<Danger> read(
+            List<Arg> args, Map<String, String> env, Function<String, Optional<String>> files, boolean here) {
         List<Danger> out = new ArrayList<>();
         Map<String, Arg> opts = new HashMap<>();
         List<Arg> positional = new ArrayList<>();
@@ -148,18 +154,20 @@ final class Aws {
                     "write --region and --profile out"));
             return out;
         }
+        Map<String, String> profiles = here ? env : withoutFiles(env);
         String profile = profileArg != null
                 ? profileArg.text()
                 : first(env.get("AWS_PROFILE"), env.get("AWS_DEFAULT_PROFILE"), "default");
         String region = regionArg != null
                 ? regionArg.text()
-                : first(env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"), configRegion(env, profile));
+                : first(env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"), AwsProfiles.region(profiles, profile));
+        String account = AwsProfiles.account(profiles, profile, profileArg != null);
         String what = "aws " + service + " " + op;
         switch (service + " " + op) {
             case "rds delete-db-instance" ->
-                out.add(rds(what, Target.RDS_INSTANCE, opts.get("--db-instance-identifier"), region, profile));
+                out.add(rds(what, Target.RDS_INSTANCE, opts.get("--db-instance-identifier"), account, region, profile));
             case "rds delete-db-cluster" ->
-                out.add(rds(what, Target.RDS_CLUSTER, opts.get("--db-cluster-identifier"), region, profile));
+                out.add(rds(what, Target.RDS_CLUSTER, opts.get("--db-cluster-identifier"), account, region, profile));
             case "rds modify-db-instance", "rds modify-db-cluster" -> {
                 boolean instance = op.equals("modify-db-instance");
                 Arg retention = opts.get("--backup-retention-period");
@@ -173,6 +181,7 @@ final class Aws {
                             what + change,
                             instance ? Target.RDS_INSTANCE : Target.RDS_CLUSTER,
                             opts.get(instance ? "--db-instance-identifier" : "--db-cluster-identifier"),
+                            account,
                             region,
                             profile));
                 }
@@ -188,7 +197,17 @@ final class Aws {
                 String[] parts =
                         arn == null || !arn.known() ? new String[0] : arn.text().split(":", -1);
                 if (parts.length >= 7) {
-                    out.add(new Danger("aws", what, Target.RDS_BACKUPS, parts[6], parts[3], profile, null, null));
+                    out.add(new Danger(
+                            "aws",
+                            what,
+                            Target.RDS_BACKUPS,
+                            parts[6],
+                            AwsProfiles.ofArn(arn.text()),
+                            parts[3],
+                            profile,
+                            null,
+                            null,
+                            null));
                 } else {
                     out.add(backups(what, region, profile));
                 }
@@ -222,6 +241,13 @@ final class Aws {
         return out;
     }
 
+    /** The environment without what points at this user's aws files. */
+    private static Map<String, String> withoutFiles(Map<String, String> env) {
+        Map<String, String> out = new HashMap<>(env);
+        out.keySet().removeAll(Set.of("HOME", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"));
+        return out;
+    }
+
     private static boolean relevant(String service, String op) {
         return switch (service) {
             case "rds" ->
@@ -233,14 +259,15 @@ final class Aws {
         };
     }
 
-    private static Danger rds(String what, Target target, Arg id, String region, String profile) {
+    private static Danger rds(String what, Target target, Arg id, String account, String region, String profile) {
         if (id != null && !id.known()) {
             return Danger.unreadable(
                     what + " " + id.text(),
                     "the identifier it deletes is not known until it runs (" + id.text() + ")",
                     "write the identifier out");
         }
-        return new Danger("aws", what, target, id == null ? null : id.text(), region, profile, null, null);
+        return new Danger(
+                "aws", what, target, id == null ? null : id.text(), account, region, profile, null, null, null);
     }
 
     private static Danger backups(String what, String region, String profile) {
@@ -289,32 +316,6 @@ final class Aws {
             if (v != null) {
                 return v;
             }
-        }
-        return null;
-    }
-
-    /** The profile's region in the aws config file; null when none says. */
-    static String configRegion(Map<String, String> env, String profile) {
-        String file = env.get("AWS_CONFIG_FILE");
-        Path p = file != null
-                ? Path.of(file)
-                : env.get("HOME") == null ? null : Path.of(env.get("HOME"), ".aws", "config");
-        if (p == null || !Files.isRegularFile(p)) {
-            return null;
-        }
-        String section = profile.equals("default") ? "default" : "profile " + profile;
-        try {
-            String current = null;
-            for (String line : Files.readAllLines(p)) {
-                String l = line.strip();
-                if (l.startsWith("[") && l.endsWith("]")) {
-                    current = l.substring(1, l.length() - 1).strip();
-                } else if (section.equals(current) && l.matches("region\\s*=.*")) {
-                    return l.substring(l.indexOf('=') + 1).strip();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
         }
         return null;
     }

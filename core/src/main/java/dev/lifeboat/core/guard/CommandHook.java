@@ -64,7 +64,8 @@ public final class CommandHook {
 
     /**
      * One danger: the tool, what it does ({@code terraform destroy}, {@code aws rds delete-db-instance}), the
-     * target and its identity where the command says it (identifier, Region, profile), the reason for an
+     * target and its identity where the command says it (identifier, account, Region, profile; the account is the
+     * one the credentials the tool would use belong to, null when that is not known here), the reason for an
      * unreadable one, the fix, and the documentation of the family. {@code address}: for a {@link Target#DATABASE},
      * the server and database the command reaches, as the tool would resolve them (its options, its URL, the
      * environment it reads); null when that is not known here (no URL for a framework, a runner that brings its own
@@ -75,6 +76,7 @@ public final class CommandHook {
             String what,
             Target target,
             String identifier,
+            String account,
             String region,
             String profile,
             String reason,
@@ -91,7 +93,7 @@ public final class CommandHook {
                 String profile,
                 String reason,
                 String fix) {
-            this(tool, what, target, identifier, region, profile, reason, fix, null);
+            this(tool, what, target, identifier, null, region, profile, reason, fix, null);
         }
 
         static Danger unreadable(String what, String reason, String fix) {
@@ -350,6 +352,11 @@ public final class CommandHook {
         int elsewhere;
         /** How many of those run it on another machine. */
         int remote;
+        /**
+         * How many of those are an {@code env} that passes this environment on whole (no {@code -i}, no {@code -u}):
+         * under those alone, this user's aws files are still the command's.
+         */
+        int plainEnv;
 
         Reading(Context context) {
             this.context = context;
@@ -749,14 +756,62 @@ public final class CommandHook {
         private boolean runner(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
             boolean far = REMOTE.contains(name);
             boolean away = far || OWN_ENVIRONMENT.contains(name);
+            boolean passesOn = name.equals("env")
+                    && args.stream()
+                            .noneMatch(a -> a.text().matches("-[^-]*i.*|-|--ignore-environment|-[^-]*u.*|--unset.*"));
             elsewhere += away ? 1 : 0;
             remote += far ? 1 : 0;
+            plainEnv += passesOn ? 1 : 0;
             try {
                 return runnerOf(name, args, env, stdin, depth);
             } finally {
                 elsewhere -= away ? 1 : 0;
                 remote -= far ? 1 : 0;
+                plainEnv -= passesOn ? 1 : 0;
             }
+        }
+
+        /**
+         * The environment {@code aws-vault exec PROFILE -- CMD} gives its command (https://github.com/99designs/
+         * aws-vault/blob/master/USAGE.md): the profile's credentials as the environment's keys, and its Region; so
+         * the account is the profile's, read from this user's aws config (which aws-vault reads too), else unknown.
+         */
+        private Map<String, String> awsVault(List<Arg> args, int dd, Map<String, String> env) {
+            Map<String, String> all = new HashMap<>(context.env());
+            all.putAll(vars);
+            all.putAll(env);
+            Map<String, String> e = new HashMap<>(env);
+            e.put("AWS_ACCESS_KEY_ID", "(from aws-vault)");
+            e.put("AWS_ACCOUNT_ID", ""); // the profile's, below, or none: never the one around it
+            List<Arg> head = dd >= 0 ? args.subList(0, dd) : args.subList(0, Math.min(2, args.size()));
+            if (head.isEmpty() || !head.getFirst().text().equals("exec")) {
+                return e;
+            }
+            String profile = null;
+            String region = null;
+            for (int i = 1; i < head.size(); i++) {
+                String t = head.get(i).text();
+                if (!head.get(i).known()) {
+                    return e; // a profile not known until it runs: no account, no Region
+                } else if (t.startsWith("--region=")) {
+                    region = t.substring("--region=".length());
+                } else if (t.matches("--region|--duration|-d|--mfa-token|-t|--prompt|--ec2-server-addr")
+                        && i + 1 < head.size()) {
+                    region = t.equals("--region") ? head.get(i + 1).text() : region;
+                    i++;
+                } else if (!t.startsWith("-") && profile == null) {
+                    profile = t;
+                }
+            }
+            if (profile == null || elsewhere - plainEnv > 1) {
+                return e;
+            }
+            Optional.ofNullable(AwsProfiles.account(all, profile, true)).ifPresent(a -> e.put("AWS_ACCOUNT_ID", a));
+            String r = region != null ? region : AwsProfiles.region(all, profile);
+            if (r != null) {
+                e.put("AWS_REGION", r);
+            }
+            return e;
         }
 
         private boolean runnerOf(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
@@ -967,7 +1022,15 @@ public final class CommandHook {
                             stdin,
                             depth);
                 }
-                case "aws-vault", "direnv", "chamber" -> {
+                case "aws-vault" -> {
+                    int dd = indexOf(args, "--");
+                    inner(
+                            dd >= 0 ? after(args, dd + 1) : after(args, Math.min(2, args.size())),
+                            awsVault(args, dd, env),
+                            stdin,
+                            depth);
+                }
+                case "direnv", "chamber" -> {
                     int dd = indexOf(args, "--");
                     inner(dd >= 0 ? after(args, dd + 1) : after(args, Math.min(2, args.size())), env, stdin, depth);
                 }
@@ -1419,7 +1482,7 @@ public final class CommandHook {
                 switch (name) {
                     case "terraform", "tofu" -> terraform(name, args);
                     case "terragrunt" -> terragrunt(args);
-                    case "aws" -> out.addAll(Aws.read(args, env, this::file));
+                    case "aws" -> out.addAll(Aws.read(args, env, this::file, elsewhere == plainEnv));
                     case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin, depth);
                     case "pg_restore" -> pgRestore(args, env);
                     case "kubectl" -> kubectl(args);
@@ -1462,6 +1525,7 @@ public final class CommandHook {
                 inside.vars.putAll(vars);
                 inside.elsewhere = elsewhere;
                 inside.remote = remote;
+                inside.plainEnv = plainEnv;
                 inside.makeTargets.addAll(makeTargets);
                 inside.simple(argv, Map.of(), Input.INHERITED, depth + 1, false);
                 if (!inside.out.isEmpty()) {
@@ -1937,6 +2001,7 @@ public final class CommandHook {
                     what,
                     Target.DATABASE,
                     database(db, env, tool),
+                    null,
                     null,
                     null,
                     null,

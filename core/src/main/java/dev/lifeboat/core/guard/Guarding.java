@@ -107,15 +107,38 @@ public final class Guarding {
         if (d.replacement()) {
             notes.add("a replacement: the new resource starts empty");
         }
-        Optional<LifeboatConfig.Database> db = config.databases().values().stream()
+        List<LifeboatConfig.Database> matches = config.databases().values().stream()
                 .filter(x -> x.source().identifier().equals(d.identifier())
                         && sameKind(d.kind(), x.source().kind())
                         && (d.account() == null || d.account().equals(x.source().account()))
                         && (d.region() == null || d.region().equals(x.source().region())))
-                .findFirst();
+                .toList();
+        Optional<LifeboatConfig.Database> db = matches.stream().findFirst();
         Duration maxAge = given != null
                 ? given
                 : db.map(x -> x.schedules().maxAge()).orElse(LifeboatConfig.Schedules.DEFAULT_MAX_AGE);
+        if (matches.size() > 1) {
+            // Without its account or Region the deletion could be of any of them: a fresh backup of one is no
+            // backup of another, so none is taken for it.
+            return new Finding(
+                    d,
+                    null,
+                    null,
+                    maxAge,
+                    false,
+                    d.identifier() + " is ambiguous: lifeboat.yml has "
+                            + String.join(
+                                    ", ",
+                                    matches.stream()
+                                            .map(x ->
+                                                    x.id() + " in " + x.source().account() + "/"
+                                                            + x.source().region())
+                                            .toList())
+                            + " by that identifier, and the deletion does not say which account and Region it is in",
+                    List.of("give the resource's ARN in the plan (or --region and the account's profile on the"
+                            + " command line), so that one database is named"),
+                    notes);
+        }
         if (db.isEmpty()) {
             return new Finding(
                     d,

@@ -87,6 +87,14 @@ public final class HookDecision {
                             + " database it deletes cannot be told apart from one of the same name elsewhere. Fix: add --region");
             return;
         }
+        if (d.account() == null) {
+            blocked.add("blocked `" + d.what() + " " + d.identifier() + "`: the account it runs in is not known here"
+                    + " (the credentials it would use, the environment's keys or the profile " + d.profile()
+                    + ", name no account), so the database it deletes cannot be told apart from one of the same"
+                    + " name in another account. Fix: run it with a profile whose role_arn or sso_account_id names"
+                    + " the account (--profile NAME), or set aws_account_id in the profile or AWS_ACCOUNT_ID");
+            return;
+        }
         TerraformPlan.Kind kind = switch (d.target()) {
             case RDS_INSTANCE -> TerraformPlan.Kind.INSTANCE;
             case RDS_CLUSTER -> TerraformPlan.Kind.CLUSTER;
@@ -97,7 +105,7 @@ public final class HookDecision {
                 kind == TerraformPlan.Kind.BACKUPS ? "aws_db_instance_automated_backups_replication" : d.what(),
                 kind,
                 d.identifier(),
-                null,
+                d.account(),
                 d.region(),
                 false,
                 null,

@@ -322,6 +322,23 @@ class GuardCorpusTest {
         }
         Files.writeString(dir.resolve("Makefile"), mk.toString());
         Files.writeString(dir.resolve("cmd.txt"), "terraform destroy");
+        // The agent's aws config: its default profile assumes a role in production's account; another profile
+        // reaches a staging account that has an orders-prod of its own.
+        Files.createDirectories(dir.resolve(".aws"));
+        Files.writeString(dir.resolve(".aws/config"), """
+                [default]
+                role_arn = arn:aws:iam::111111111111:role/agent
+                source_profile = keys
+
+                [profile prod]
+                role_arn = arn:aws:iam::111111111111:role/agent
+                source_profile = keys
+                region = eu-west-1
+
+                [profile staging]
+                sso_account_id = 333333333333
+                sso_role_name = Admin
+                """);
         Files.writeString(
                 dir.resolve("justfile"),
                 "test:\n    echo ok\n\nreset-db: test\n    dropdb orders && createdb orders\n");
@@ -357,7 +374,7 @@ class GuardCorpusTest {
     }
 
     @Test
-    void anRdsDeletion_ofADatabaseWithAFreshBackup_isAllowed_inEveryNesting_butNotInAnotherRegionOrKind() {
+    void anRdsDeletion_ofADatabaseWithAFreshBackup_isAllowed_inEveryNesting_butNotInAnotherAccountRegionOrKind() {
         InMemoryVault vault = new InMemoryVault();
         DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
         Instant now = m.startedAt().plus(Duration.ofHours(1));
@@ -371,13 +388,24 @@ class GuardCorpusTest {
                 "AWS_REGION=us-east-1 aws rds delete-db-instance --db-instance-identifier orders-prod --region"
                         + " eu-west-1");
         int allowed = 0;
+        int elsewhere = 0;
         for (String form : allowedForms) {
             for (String c : nest(List.of(form), List.of(), SAFE_CONSTRUCTS, RUNNERS_WITH_KNOWN_ARGUMENTS)) {
-                assertThat(decide(c, vault, now).allowed()).as(c).isTrue();
-                allowed++;
+                HookDecision.Result r = decide(c, vault, now);
+                if (form.contains("aws ") && ANOTHER_ENVIRONMENT.matcher(c).find()) {
+                    // run with an environment of its own, or on another machine: this user's aws files are not
+                    // the command's, so its account is not known and the deletion is not taken for orders-prod's
+                    assertThat(r.allowed()).as(c).isFalse();
+                    assertThat(r.blocked()).as(c).anyMatch(b -> b.contains("the account it runs in is not known"));
+                    elsewhere++;
+                } else {
+                    assertThat(r.allowed()).as(c).isTrue();
+                    allowed++;
+                }
             }
         }
         assertThat(allowed).isEqualTo(RDS_ALLOWED_COUNT);
+        assertThat(elsewhere).isEqualTo(RDS_ELSEWHERE_COUNT);
         for (String other : List.of(
                 "aws rds delete-db-instance --db-instance-identifier orders-prod --region us-east-1",
                 "AWS_REGION=us-east-1 aws rds delete-db-instance --db-instance-identifier orders-prod",
@@ -385,6 +413,9 @@ class GuardCorpusTest {
                 "aws rds delete-db-instance --db-instance-identifier orders-prod --db-instance-identifier"
                         + " payroll-prod",
                 "aws rds delete-db-snapshot --db-snapshot-identifier orders-prod-final",
+                "aws rds delete-db-instance --db-instance-identifier orders-prod --profile staging",
+                "AWS_PROFILE=staging aws rds delete-db-instance --db-instance-identifier orders-prod",
+                "AWS_ACCESS_KEY_ID=AKIAEXAMPLE aws rds delete-db-instance --db-instance-identifier orders-prod",
                 "aws rds delete-db-instance --db-instance-identifier \"$DB\"",
                 "terraform destroy")) {
             assertThat(decide(other, vault, now).allowed()).as(other).isFalse();
@@ -691,7 +722,12 @@ class GuardCorpusTest {
     // The numbers docs/guard.md gives.
     static final int DESTRUCTIVE_COUNT = 113_388;
     static final int LOOK_ALIKE_COUNT = 83_102;
-    static final int RDS_ALLOWED_COUNT = 7_104;
+    static final int RDS_ALLOWED_COUNT = 4_509;
+    static final int RDS_ELSEWHERE_COUNT = 2_595;
+    /** Runners that give the command an environment of their own (or another machine), as the tests write them. */
+    private static final java.util.regex.Pattern ANOTHER_ENVIRONMENT = java.util.regex.Pattern.compile(
+            "\\b(sudo|doas|env -[iu]|docker|kubectl|railway|ssh|su -c|runuser|uv run|poetry run|aws-vault exec staging)\\b");
+
     static final int ISSUE_BYPASSES = 55;
     static final int HIDDEN_COUNT = 1_790;
     static final int HIDDEN_LOOK_ALIKE_COUNT = 38_961;

@@ -70,6 +70,65 @@ class GuardingTest {
     }
 
     @Test
+    void aDeletionThatDoesNotSayItsAccount_ofAnIdentifierTwoAccountsUse_isRefused_asAmbiguous() {
+        LifeboatConfig.Database orders = config.database("orders");
+        LifeboatConfig.Database staging = new LifeboatConfig.Database(
+                "orders-staging",
+                orders.engine(),
+                new LifeboatConfig.Source(
+                        "333333333333", "eu-west-1", orders.source().kind(), "orders-prod", null, null, null, null),
+                orders.snapshot(),
+                orders.retention(),
+                orders.schedules(),
+                orders.dump(),
+                orders.verify());
+        LifeboatConfig two = LifeboatConfig.builder()
+                .backup(config.backup())
+                .databases(java.util.Map.of("orders", orders, "orders-staging", staging))
+                .document("{}")
+                .build();
+        DumpManifest m = FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
+        Guarding guarding =
+                new Guarding(vault, null, new MutableClock(m.startedAt().plus(Duration.ofHours(1))));
+        TerraformPlan.Deletion noAccount = new TerraformPlan.Deletion(
+                "aws_db_instance.db",
+                "aws_db_instance",
+                TerraformPlan.Kind.INSTANCE,
+                "orders-prod",
+                null,
+                "eu-west-1",
+                false,
+                null,
+                null,
+                null,
+                null);
+
+        Guarding.Decision d = guarding.decide(two, java.util.List.of(noAccount), day);
+
+        assertThat(d.allowed())
+                .as("orders' fresh dump is no backup of orders-staging")
+                .isFalse();
+        assertThat(d.findings().getFirst().problem())
+                .contains("orders-prod is ambiguous", "orders in 111111111111/eu-west-1")
+                .contains("orders-staging in 333333333333/eu-west-1");
+        TerraformPlan.Deletion inProduction = new TerraformPlan.Deletion(
+                "aws_db_instance.db",
+                "aws_db_instance",
+                TerraformPlan.Kind.INSTANCE,
+                "orders-prod",
+                TestSettings.PROD,
+                "eu-west-1",
+                false,
+                null,
+                null,
+                null,
+                null);
+        assertThat(guarding.decide(two, java.util.List.of(inProduction), day).allowed())
+                .as("with its account, the deletion is orders', which has a fresh dump")
+                .isTrue();
+    }
+
+    @Test
     void aDatabaseLifeboatDoesNotProtect_refuses_asNotProtected() {
         FakeDumps.take(vault, "orders", FakeDumps.AT_NIGHT);
 
