@@ -46,6 +46,8 @@ public final class CommandHook {
     public enum Target {
         /** Terraform, OpenTofu, Terragrunt: what it deletes is in a plan; guard the plan (the wrapper). */
         TERRAFORM,
+        /** Pulumi's {@code up}/{@code destroy}: what it deletes is in its preview; guard the preview (the wrapper). */
+        PULUMI,
         /** An RDS DB instance: {@code identifier}, in {@code region}. */
         RDS_INSTANCE,
         /** An Aurora cluster: {@code identifier}, in {@code region}. */
@@ -1481,6 +1483,7 @@ public final class CommandHook {
             if (!dryRun(args)) {
                 switch (name) {
                     case "terraform", "tofu" -> terraform(name, args);
+                    case "pulumi" -> pulumi(name, args, env);
                     case "terragrunt" -> terragrunt(args);
                     case "aws" -> out.addAll(Aws.read(args, env, this::file, elsewhere == plainEnv));
                     case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin, depth);
@@ -1598,6 +1601,43 @@ public final class CommandHook {
             if (what != null) {
                 out.add(new Danger(name, what, Target.TERRAFORM, null, null, null, null, null));
             }
+        }
+
+        /**
+         * {@code pulumi up}/{@code update} and {@code destroy}/{@code down} (options before or after the subcommand,
+         * as cobra reads them; https://www.pulumi.com/docs/iac/cli/commands/pulumi_up/ and .../pulumi_destroy/): an
+         * update deletes whatever the program no longer declares, so it is a danger as a destroy is, decided by its
+         * preview. {@code destroy --preview-only} deletes nothing. The other subcommands go to the table ({@code stack
+         * rm --force}).
+         */
+        private void pulumi(String name, List<Arg> args, Map<String, String> env) {
+            List<String> words = args.stream().map(Arg::text).toList();
+            java.util.Optional<Integer> at = PulumiRun.subcommandIndex(words);
+            if (at.isEmpty()) {
+                return;
+            }
+            Arg sub = args.get(at.get());
+            if (!sub.known()) {
+                out.add(Danger.unreadable(
+                        name + " " + sub.text(),
+                        name + "'s subcommand is not known until it runs (" + sub.text() + ")",
+                        "write the subcommand out"));
+                return;
+            }
+            boolean previewOnly = words.stream().anyMatch(w -> w.equals("--preview-only"));
+            String what = switch (sub.text()) {
+                case "up", "update" -> name + " up";
+                case "destroy", "down" -> previewOnly ? null : name + " destroy";
+                default -> "";
+            };
+            if (what == null) {
+                return;
+            }
+            if (what.isEmpty()) {
+                table(name, args, env);
+                return;
+            }
+            out.add(new Danger(name, what, Target.PULUMI, null, null, null, null, null));
         }
 
         private void terragrunt(List<Arg> args) {

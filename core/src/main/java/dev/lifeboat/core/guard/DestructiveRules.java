@@ -8,8 +8,8 @@ import java.util.Set;
 /**
  * The table of destructive command families that need no code of their own: a tool, the words (its subcommand,
  * task or argument) that make it destroy, the flags of which one must be present (none: the words are enough), and
- * where the tool documents them. The families with options to read (Terraform, the aws command line, the SQL
- * clients, kubectl, pg_restore) are read by {@link CommandHook} itself.
+ * where the tool documents them. The families with options to read (Terraform, Pulumi's up and destroy, the aws
+ * command line, the SQL clients, kubectl, pg_restore) are read by {@link CommandHook} itself.
  *
  * <p>A word sequence matches when it appears, in order and contiguous, among the command's words that are not
  * options; {@code ?} stands for any one word, and a word ending in {@code *} matches by prefix ({@code db:drop*}:
@@ -77,12 +77,6 @@ final class DestructiveRules {
     private static final Set<String> RAILS = Set.of("rails", "rake");
 
     static final List<Rule> RULES = List.of(
-            rule(
-                    "pulumi destroy",
-                    Set.of("pulumi"),
-                    List.of(List.of("destroy"), List.of("down")),
-                    Target.INFRASTRUCTURE,
-                    "https://www.pulumi.com/docs/iac/cli/commands/pulumi_destroy/"),
             rule(
                     "pulumi stack rm --force",
                     Set.of("pulumi"),

@@ -57,6 +57,16 @@ public final class HookDecision {
                             + " --plan plan.json --config " + configName + ", then " + d.tool() + " apply plan.out; or"
                             + " run it through the wrapper: lifeboat guard --config " + configName + " -- " + d.tool()
                             + " ... (docs/guard.md)");
+                case PULUMI ->
+                    blocked.add("blocked `" + d.what()
+                            + "`: Lifeboat cannot see what it deletes (an update deletes what"
+                            + " the program no longer declares). Preview it and guard the preview: "
+                            + (d.what().endsWith("destroy")
+                                    ? "pulumi destroy --preview-only --json"
+                                    : "pulumi preview --json")
+                            + " > preview.json && lifeboat guard --plan preview.json --config " + configName
+                            + "; or run it through the wrapper, which previews, guards and runs only what it previewed:"
+                            + " lifeboat guard --config " + configName + " -- " + d.what() + " ... (docs/guard.md)");
                 case RDS_INSTANCE, RDS_CLUSTER, RDS_BACKUPS -> rds(d, blocked, deletions);
                 case DATABASE -> database(config, addresses, d, blocked, deletions);
                 case BUCKET -> bucket(config, d, blocked);

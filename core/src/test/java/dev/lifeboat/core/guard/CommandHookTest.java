@@ -371,4 +371,24 @@ class CommandHookTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * Issue 43: {@code pulumi up} deletes what the program no longer declares, so the hook blocks it as it blocks a
+     * destroy (both decided by a preview, through the wrapper); a preview deletes nothing.
+     */
+    @Test
+    void pulumiUpAndDestroy_areDangers_decidedByTheirPreview_aPreviewIsNot() {
+        assertThat(read("pulumi up --yes"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.target()).isEqualTo(CommandHook.Target.PULUMI))
+                .satisfies(d -> assertThat(d.what()).isEqualTo("pulumi up"));
+        assertThat(read("pulumi -s prod update")).extracting(Danger::what).containsExactly("pulumi up");
+        assertThat(read("pulumi --cwd infra down -y")).extracting(Danger::what).containsExactly("pulumi destroy");
+        assertThat(read("pulumi destroy --preview-only --json")).isEmpty();
+        assertThat(read("pulumi preview --json")).isEmpty();
+        assertThat(read("pulumi stack rm prod --force"))
+                .extracting(Danger::target)
+                .containsExactly(CommandHook.Target.INFRASTRUCTURE);
+        assertThat(read("S=up; pulumi $X")).extracting(Danger::target).containsExactly(CommandHook.Target.UNREADABLE);
+    }
 }
