@@ -12,6 +12,7 @@ import dev.lifeboat.core.guard.CommandHook;
 import dev.lifeboat.core.guard.DatabaseAddress;
 import dev.lifeboat.core.guard.Guarding;
 import dev.lifeboat.core.guard.HookDecision;
+import dev.lifeboat.core.guard.PulumiRun;
 import dev.lifeboat.core.guard.TerraformPlan;
 import dev.lifeboat.core.guard.TerraformRun;
 import dev.lifeboat.core.model.Durations;
@@ -125,12 +126,19 @@ final class GuardCommand implements Callable<Integer> {
                     + " as ID (else ID's dump secret's host)")
     java.util.Map<String, String> sources;
 
+    @Option(
+            names = "--yes",
+            description = "with -- COMMAND: do not ask a human at a terminal to type the name of each database the"
+                    + " allowed command deletes (for scripts; with no terminal nothing is asked)")
+    boolean yes;
+
     @picocli.CommandLine.Parameters(
             paramLabel = "-- COMMAND",
             arity = "0..*",
             description = "the wrapper: lifeboat guard --config lifeboat.yml -- terraform destroy ... plans the command"
                     + " (terraform plan, -destroy for a destroy), guards the plan, and only when allowed applies"
-                    + " exactly that plan")
+                    + " exactly that plan; -- pulumi up|destroy ... previews it (pulumi preview --json --save-plan),"
+                    + " guards the preview and only when allowed runs it (pulumi up --plan, held to the preview)")
     List<String> command;
 
     GuardCommand(Context context) {
@@ -145,17 +153,18 @@ final class GuardCommand implements Callable<Integer> {
                     "give --plan PLAN.json, --hook, or -- COMMAND (terraform destroy ...): one of them");
         }
         try {
-            if (wrap && !TerraformRun.isTerraform(command.getFirst())) {
+            if (wrap && !TerraformRun.isTerraform(command.getFirst()) && !PulumiRun.wraps(command)) {
                 return wrapDatabaseCommand();
             }
             if (config == null && !(hook && takeBackup)) {
                 throw new InvalidInputException("give --config lifeboat.yml: "
                         + (wrap
-                                ? "the wrapper guards a Terraform plan by the databases lifeboat.yml protects"
+                                ? "the wrapper guards a Terraform plan or a Pulumi preview by the databases"
+                                        + " lifeboat.yml protects"
                                 : "the guard decides by the databases lifeboat.yml protects"));
             }
             if (wrap) {
-                return wrap();
+                return PulumiRun.isPulumi(command.getFirst()) ? wrapPulumi() : wrap();
             }
             return hook ? guardHook() : guardPlan();
         } finally {
@@ -258,10 +267,12 @@ final class GuardCommand implements Callable<Integer> {
             lastRds = context.rds(cfg);
             decision = new Guarding(v, lastRds, context.clock()).decide(cfg, deletions, limit);
         }
+        lastDecision = decision;
         if (!decision.allowed() && takeBackup) {
             int taken = takeBackups(cfg, v, decision);
             if (taken > 0) {
                 decision = new Guarding(v, noSnapshots ? null : lastRds, context.clock()).decide(cfg, deletions, limit);
+                lastDecision = decision;
             }
         }
         if (format.equals("json")) {
@@ -308,6 +319,9 @@ final class GuardCommand implements Callable<Integer> {
                 context.err().println("lifeboat guard: refused; nothing was applied");
                 return decided;
             }
+            if (!confirmed(deletedDatabases(lastDecision), String.join(" ", command))) {
+                return ExitCode.REFUSED;
+            }
             return run(tf.applyCommand(planFile), null);
         } finally {
             try (var files = Files.walk(work)) {
@@ -316,6 +330,102 @@ final class GuardCommand implements Callable<Integer> {
             }
         }
     }
+
+    /**
+     * The wrapper for Pulumi: preview what the command would do ({@code pulumi preview --json --save-plan PLAN}, or
+     * {@code pulumi destroy --preview-only --json}), guard the preview, and only when allowed run the command: an
+     * update held to the saved plan ({@code pulumi up --plan PLAN}), so it can do nothing the guard did not see; a
+     * destroy as given (Pulumi has no plan for a destroy: what the stack holds when it runs is what it deletes).
+     */
+    private int wrapPulumi() throws IOException, InterruptedException {
+        PulumiRun p = PulumiRun.parse(command);
+        Path work = Files.createTempDirectory("lifeboat-guard");
+        try {
+            Path saved = work.resolve("update-plan.json");
+            Path json = work.resolve("preview.json");
+            List<String> preview = p.previewCommand(saved);
+            int code = run(preview, json);
+            if (code != 0) {
+                context.err()
+                        .println("lifeboat guard: `" + String.join(" ", preview) + "` failed (exit " + code
+                                + "); nothing ran");
+                return ExitCode.FAILED;
+            }
+            plan = json;
+            int decided = guardPlan();
+            if (decided != ExitCode.OK) {
+                context.err().println("lifeboat guard: refused; nothing ran");
+                return decided;
+            }
+            if (!confirmed(deletedDatabases(lastDecision), String.join(" ", command))) {
+                return ExitCode.REFUSED;
+            }
+            // at a terminal, Pulumi asks its own question (without --yes it refuses to run when there is none)
+            return run(p.runCommand(saved), null, context.terminal());
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** The identifiers of the databases (instances, clusters) a decision lets the plan delete or replace. */
+    private static List<String> deletedDatabases(Guarding.Decision decision) {
+        if (decision == null) {
+            return List.of();
+        }
+        return decision.findings().stream()
+                .map(Guarding.Finding::deletion)
+                .filter(d -> d.kind() != TerraformPlan.Kind.BACKUPS && d.weakens() == null)
+                .map(d -> d.identifier() == null ? d.address() : d.identifier())
+                .distinct()
+                .toList();
+    }
+
+    /**
+     * The typed confirmation of a human at a terminal (issue 43): after the guard's report, the name of each database
+     * the command deletes must be typed as it is; anything else (another case, nothing, the end of the input) runs
+     * nothing. Not asked with {@code --yes}, without a terminal (agents, CI), or when no database is deleted.
+     */
+    private boolean confirmed(List<String> databases, String what) throws IOException {
+        if (databases.isEmpty() || yes || !context.terminal()) {
+            return true;
+        }
+        context.err()
+                .println("lifeboat guard: `" + what + "` deletes "
+                        + (databases.size() == 1 ? "the database " : "the" + " databases ")
+                        + String.join(", ", databases) + ".");
+        for (String name : databases) {
+            context.err().print("lifeboat guard: type " + name + " to go ahead (anything else runs nothing): ");
+            context.err().flush();
+            String typed = typed().readLine();
+            if (typed != null && typed.endsWith("\r")) {
+                typed = typed.substring(0, typed.length() - 1);
+            }
+            if (!name.equals(typed)) {
+                context.err()
+                        .println("lifeboat guard: "
+                                + (typed == null || typed.isEmpty() ? "nothing was typed" : "that is" + " not " + name)
+                                + "; nothing ran");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private java.io.BufferedReader typing;
+
+    private java.io.BufferedReader typed() {
+        if (typing == null) {
+            typing = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(context.in(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return typing;
+    }
+
+    /** The decision of the last plan guarded here (the wrapper's, for its confirmation). */
+    private Guarding.Decision lastDecision;
 
     /**
      * The wrapper for any command but Terraform's: the guard reads it as the hook does; a command that destroys
@@ -356,7 +466,11 @@ final class GuardCommand implements Callable<Integer> {
                                 + line);
                 return ExitCode.REFUSED;
             }
-            if (!backUp(databases, null)) {
+            List<String> names = new java.util.ArrayList<>();
+            if (!backUp(databases, null, names)) {
+                return ExitCode.REFUSED;
+            }
+            if (!confirmed(names, line)) {
                 return ExitCode.REFUSED;
             }
         }
@@ -369,7 +483,7 @@ final class GuardCommand implements Callable<Integer> {
      * (null: a wrapper's, unbounded in practice). Whether every database was backed up; if not, it says why and
      * nothing may run.
      */
-    private boolean backUp(List<CommandHook.Danger> databases, Duration within) {
+    private boolean backUp(List<CommandHook.Danger> databases, Duration within, List<String> names) {
         Path here = Path.of("").toAbsolutePath();
         String vaultUri = vault != null ? vault : "file:" + here.resolve(".lifeboat-vault");
         Vault v = context.aws().vault(vaultUri, dev.lifeboat.adapters.s3.S3Vault.Settings::of, context.clock());
@@ -388,6 +502,7 @@ final class GuardCommand implements Callable<Integer> {
             if (!done.add(target.describe())) {
                 continue;
             }
+            names.add(target.database());
             String id = BackupTarget.databaseId(target.database());
             try {
                 var m = new dev.lifeboat.core.dump.TakingDump(
@@ -426,7 +541,7 @@ final class GuardCommand implements Callable<Integer> {
     /** The hook's backup: allowed (0) once taken, else blocked (2) with the command that takes one outside it. */
     private int backedUpInTheHook(List<CommandHook.Danger> databases, String hookCommand) {
         Duration within = hookBudget();
-        if (backUp(databases, within)) {
+        if (backUp(databases, within, new java.util.ArrayList<>())) {
             return ExitCode.OK;
         }
         context.err()
@@ -597,8 +712,13 @@ final class GuardCommand implements Callable<Integer> {
      * is not there is bad input (exit 2), named with the fix, before anything ran.
      */
     private int run(List<String> cmd, Path stdout) throws IOException, InterruptedException {
+        return run(cmd, stdout, false);
+    }
+
+    /** As {@link #run(List, Path)}; with {@code terminalInput}, the command reads the operator's terminal. */
+    private int run(List<String> cmd, Path stdout, boolean terminalInput) throws IOException, InterruptedException {
         try {
-            return PlainCommands.run(cmd, context.env(), stdout);
+            return PlainCommands.run(cmd, context.env(), stdout, terminalInput);
         } catch (PlainCommands.ProgramNotFoundException e) {
             throw new dev.lifeboat.core.error.InvalidInputException(
                     "cannot run " + e.program() + ": " + e.getMessage() + "; nothing ran",

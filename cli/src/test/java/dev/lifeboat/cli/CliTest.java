@@ -426,7 +426,7 @@ class CliTest {
 
     /** The wrapper with no terraform or tofu on PATH: exit 2 naming it, never a stack trace (issue 43, item 5). */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"terraform", "tofu"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"terraform", "tofu", "pulumi"})
     void theWrapper_withoutItsProgram_isBadInput_namingIt(String program, @TempDir Path empty) {
         InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").env("PATH", empty.toString());
 
@@ -582,5 +582,199 @@ class CliTest {
         assertThat(err())
                 .contains("note: billing " + newer.backupId() + ": written by Lifeboat 99.0.0, newer than this")
                 .doesNotContain("note: orders");
+    }
+
+    /** A preview that deletes lifeboat.yml's orders-prod. */
+    private static final String DELETES_ORDERS = """
+            {"steps": [{"op": "delete", "urn": "urn:pulumi:prod::shop::aws:rds/instance:Instance::orders",
+              "oldState": {"type": "aws:rds/instance:Instance", "outputs": {"identifier": "orders-prod",
+               "arn": "arn:aws:rds:eu-west-1:111111111111:db:orders-prod"}}}],
+             "changeSummary": {"delete": 1}}
+            """;
+
+    /**
+     * A fake pulumi on PATH that records its invocations in {@code pulumi.log}, writes an update plan where it is
+     * asked to save one, and prints {@code preview}'s text as the JSON of a preview.
+     */
+    private static InProcessLifeboat fakePulumi(Path dir, String preview) throws IOException {
+        Path pulumi = Files.createDirectories(dir.resolve("bin")).resolve("pulumi");
+        Files.writeString(pulumi, """
+                #!/bin/sh
+                echo "$@" >> "$LOG"
+                prev=
+                for a; do
+                  if [ "$prev" = "--save-plan" ]; then echo '{"resourcePlans": {}}' > "$a"; fi
+                  prev=$a
+                done
+                case " $* " in
+                  *" preview --json "*|*" --preview-only --json "*) cat "$PREVIEW" ;;
+                esac
+                """);
+        assertThat(pulumi.toFile().setExecutable(true)).isTrue();
+        Files.writeString(dir.resolve("preview.json"), preview);
+        return new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1")
+                .env("PATH", dir.resolve("bin") + ":/usr/bin:/bin")
+                .env("LOG", dir.resolve("pulumi.log").toString())
+                .env("PREVIEW", dir.resolve("preview.json").toString());
+    }
+
+    private static List<String> pulumiCalls(Path dir) throws IOException {
+        Path log = dir.resolve("pulumi.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    private static String[] guardWrapping(Path dir, String... command) throws IOException {
+        return with(
+                new String[] {
+                    "guard",
+                    "--config",
+                    guardConfig(dir).toString(),
+                    "--vault",
+                    "file:" + dir.resolve("vault"),
+                    "--no-snapshots",
+                    "--"
+                },
+                command);
+    }
+
+    /** A fresh good dump of orders in the test's vault, so the guard allows deleting orders-prod. */
+    private static void freshDumpOfOrders(Path dir) throws IOException {
+        var vault = new dev.lifeboat.adapters.local.LocalDirectoryVault(Files.createDirectories(dir.resolve("vault")));
+        dev.lifeboat.core.testing.FakeDumps.take(vault, "orders", dev.lifeboat.core.testing.FakeDumps.AT_NIGHT);
+    }
+
+    /**
+     * The wrapper for Pulumi (issue 43): it previews with the same stack and options, and a preview that deletes a
+     * database lifeboat.yml protects, with no fresh backup, runs nothing more: exit 3.
+     */
+    @Test
+    void theWrapper_forPulumi_previewsTheSameStack_andRefusedRunsNothingMore(@TempDir Path dir) throws IOException {
+        InProcessLifeboat cli = fakePulumi(dir, DELETES_ORDERS);
+
+        int code = cli.run(guardWrapping(dir, "pulumi", "-C", "infra", "up", "--stack", "prod", "--yes"));
+
+        assertThat(code).as(cli.out() + cli.err()).isEqualTo(ExitCode.REFUSED);
+        assertThat(cli.out())
+                .contains("REFUSED urn:pulumi:prod::shop::aws:rds/instance:Instance::orders (orders-prod)");
+        assertThat(cli.err()).contains("refused; nothing ran");
+        List<String> calls = pulumiCalls(dir);
+        assertThat(calls).hasSize(1);
+        assertThat(calls.getFirst()).startsWith("-C infra preview --json --stack prod --save-plan ");
+    }
+
+    /**
+     * Allowed (a fresh dump of orders), the update runs held to the plan the guarded preview saved: {@code pulumi up
+     * --plan} with that file; a destroy runs after its {@code --preview-only} preview.
+     */
+    @Test
+    void theWrapper_forPulumi_allowed_runsUpWithTheSavedPlan_andDestroyAfterItsPreview(@TempDir Path dir)
+            throws IOException {
+        freshDumpOfOrders(dir);
+        InProcessLifeboat cli = fakePulumi(dir, DELETES_ORDERS).at(dev.lifeboat.core.testing.FakeDumps.AT_NIGHT);
+
+        int code = cli.run(guardWrapping(dir, "pulumi", "up", "-s", "prod", "-c", "aws:region=eu-west-1", "-y"));
+
+        assertThat(code).as(cli.out() + cli.err()).isEqualTo(ExitCode.OK);
+        List<String> calls = pulumiCalls(dir);
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).startsWith("preview --json -s prod -c aws:region=eu-west-1 --save-plan ");
+        String saved = calls.get(0).substring(calls.get(0).lastIndexOf(' ') + 1);
+        assertThat(calls.get(1)).isEqualTo("up -s prod -c aws:region=eu-west-1 -y --plan " + saved);
+
+        Files.delete(dir.resolve("pulumi.log"));
+        assertThat(cli.run(guardWrapping(dir, "pulumi", "destroy", "--stack", "prod", "--yes")))
+                .as(cli.err())
+                .isEqualTo(ExitCode.OK);
+        assertThat(pulumiCalls(dir))
+                .containsExactly("destroy --preview-only --json --stack prod", "destroy --stack prod --yes");
+    }
+
+    /** What the Pulumi wrapper cannot honour is bad input naming the option, before pulumi ran at all. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "up --plan mine.json|the wrapper cannot honour --plan",
+                "up --remote|the wrapper cannot honour --remote",
+                "up --frobnicate|pulumi's option --frobnicate",
+                "up --stack|--stack has no value"
+            })
+    void theWrapper_forPulumi_refusesWhatItCannotHonour_namingIt(String args, String why, @TempDir Path dir)
+            throws IOException {
+        InProcessLifeboat cli = fakePulumi(dir, DELETES_ORDERS);
+        String[] command = with(new String[] {"pulumi"}, args.split(" "));
+
+        assertThat(cli.run(guardWrapping(dir, command))).as(cli.err()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err()).contains(why).doesNotContain("Exception");
+        assertThat(pulumiCalls(dir)).isEmpty();
+    }
+
+    /**
+     * The typed confirmation (issue 43): at a terminal, an allowed run that deletes a database goes ahead only once
+     * its name is typed as it is; anything else, or the end of the input, runs nothing (exit 3).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {"'orders-prod\n'|0|2", "'ORDERS-PROD\n'|3|1", "'\n'|3|1", "''|3|1", "'orders\n'|3|1"})
+    void theWrapper_atATerminal_runsOnlyOnceTheDatabasesNameIsTyped(
+            String typed, int exit, int calls, @TempDir Path dir) throws IOException {
+        freshDumpOfOrders(dir);
+        InProcessLifeboat cli = fakePulumi(dir, DELETES_ORDERS)
+                .at(dev.lifeboat.core.testing.FakeDumps.AT_NIGHT)
+                .terminal(true)
+                .input(typed);
+
+        assertThat(cli.run(guardWrapping(dir, "pulumi", "destroy", "--yes")))
+                .as(cli.err())
+                .isEqualTo(exit);
+        assertThat(cli.out()).contains("ok      urn:pulumi:prod::shop::aws:rds/instance:Instance::orders");
+        assertThat(cli.err()).contains("deletes the database orders-prod").contains("type orders-prod to go ahead");
+        assertThat(pulumiCalls(dir)).hasSize(calls);
+        if (exit != 0) {
+            assertThat(cli.err()).contains("nothing ran");
+        }
+    }
+
+    /** No terminal (an agent, CI), or lifeboat's own --yes: nothing is asked, and the allowed run goes ahead. */
+    @Test
+    void theWrapper_withoutATerminal_orWithYes_asksNothing(@TempDir Path dir) throws IOException {
+        freshDumpOfOrders(dir);
+        InProcessLifeboat cli = fakePulumi(dir, DELETES_ORDERS).at(dev.lifeboat.core.testing.FakeDumps.AT_NIGHT);
+
+        assertThat(cli.run(guardWrapping(dir, "pulumi", "destroy", "--yes")))
+                .as(cli.err())
+                .isEqualTo(ExitCode.OK);
+        assertThat(cli.err()).doesNotContain("type orders-prod");
+        assertThat(pulumiCalls(dir)).hasSize(2);
+
+        Files.delete(dir.resolve("pulumi.log"));
+        cli.terminal(true).input("");
+        String[] withYes = guardWrapping(dir, "pulumi", "destroy", "--yes");
+        String[] args = with(new String[] {"guard", "--yes"}, java.util.Arrays.copyOfRange(withYes, 1, withYes.length));
+        assertThat(cli.run(args)).as(cli.err()).isEqualTo(ExitCode.OK);
+        assertThat(cli.err()).doesNotContain("type orders-prod");
+        assertThat(pulumiCalls(dir)).hasSize(2);
+    }
+
+    /** The hook blocks {@code pulumi up} (it deletes what the program no longer declares) with the way through. */
+    @Test
+    void theHook_blocksPulumiUp_withTheWayThrough(@TempDir Path dir) throws IOException {
+        InProcessLifeboat cli = new InProcessLifeboat("http://127.0.0.1:1", "eu-west-1").input("pulumi up --yes");
+
+        int code = cli.run(
+                "guard",
+                "--hook",
+                "--config",
+                guardConfig(dir).toString(),
+                "--vault",
+                "file:" + dir.resolve("vault"),
+                "--no-snapshots");
+
+        assertThat(code).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(cli.err())
+                .contains("blocked `pulumi up`")
+                .contains("pulumi preview --json > preview.json && lifeboat guard --plan preview.json")
+                .contains("-- pulumi up ...");
     }
 }

@@ -15,6 +15,7 @@ final class InProcessLifeboat {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private Clock clock = Clock.systemUTC();
     private byte[] input = new byte[0];
+    private boolean terminal;
 
     InProcessLifeboat(String awsEndpoint, String region) {
         this.env = Map.of("AWS_ENDPOINT_URL", awsEndpoint, "AWS_REGION", region);
@@ -38,6 +39,12 @@ final class InProcessLifeboat {
         return this;
     }
 
+    /** Whether the next commands run at a terminal (a human who can answer a question), reading {@link #input}. */
+    InProcessLifeboat terminal(boolean atATerminal) {
+        this.terminal = atATerminal;
+        return this;
+    }
+
     int run(String... args) {
         out.reset();
         err.reset();
@@ -49,7 +56,7 @@ final class InProcessLifeboat {
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
                 clock,
-                false,
+                terminal,
                 new java.io.ByteArrayInputStream(input));
         return Lifeboat.run(c, args);
     }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * An operator's own tools run on their behalf ({@code lifeboat guard -- terraform destroy}): with the
- * operator's environment, their stderr on ours, their stdout on ours or into a file, nothing on their stdin.
+ * operator's environment, their stderr on ours, their stdout on ours or into a file, nothing on their stdin (or, when
+ * asked, the operator's terminal).
  * Found on {@code PATH} as a shell finds them.
  */
 public final class PlainCommands {
@@ -39,6 +40,17 @@ public final class PlainCommands {
      */
     public static int run(List<String> command, Map<String, String> env, Path stdout)
             throws IOException, InterruptedException {
+        return run(command, env, stdout, false);
+    }
+
+    /**
+     * As {@link #run(List, Map, Path)}; with {@code terminalInput}, the command reads our standard input (the
+     * operator's terminal, for a tool that asks its own question), else nothing.
+     *
+     * @throws ProgramNotFoundException when the program is not on {@code env}'s PATH (or its path is not executable)
+     */
+    public static int run(List<String> command, Map<String, String> env, Path stdout, boolean terminalInput)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(command);
         String program = cmd.getFirst();
         if (!program.contains("/")) {
@@ -64,8 +76,13 @@ public final class PlainCommands {
         pb.environment().putAll(env);
         pb.redirectOutput(
                 stdout == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.to(stdout.toFile()));
+        if (terminalInput) {
+            pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
+        }
         Process p = pb.start();
-        p.getOutputStream().close();
+        if (!terminalInput) {
+            p.getOutputStream().close();
+        }
         return p.waitFor();
     }
 }
