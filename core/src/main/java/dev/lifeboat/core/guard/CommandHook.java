@@ -175,7 +175,99 @@ public final class CommandHook {
     public static final int MAX_INPUT = 1 << 20;
 
     private static final Set<String> SHELLS = Set.of("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish");
-    private static final Pattern INTERPRETER = Pattern.compile("(python[0-9.]*|perl|node|nodejs|ruby|php|bun|deno)");
+    private static final Pattern INTERPRETER =
+            Pattern.compile("(python[0-9.]*|perl|node|nodejs|ruby|php|bun|deno|tsx|ts-node|ts-node-esm)");
+    /** The interpreters that run JavaScript or TypeScript. */
+    private static final Pattern NODE_LIKE = Pattern.compile("(node|nodejs|bun|deno|tsx|ts-node|ts-node-esm)");
+    /** A file name bun runs as a program ({@code bun x.ts}, {@code bun run x.ts}) rather than a script of package.json. */
+    private static final Pattern SCRIPT_FILE = Pattern.compile("(?s).*\\.(js|mjs|cjs|ts|mts|cts|jsx|tsx)");
+
+    /**
+     * The largest file an interpreter runs that the hook reads ({@code python3 x.py}): the size of the largest command
+     * it reads. A larger one is unreadable, so blocked.
+     */
+    static final int MAX_SCRIPT = MAX_INPUT;
+
+    /** The options of {@code uv run} (and the runners read with it) that take a value in the next word. */
+    private static final Set<String> UV_VALUED = Set.of(
+            "--env-file",
+            "--with",
+            "--with-editable",
+            "--with-requirements",
+            "--python",
+            "--project",
+            "--directory",
+            "--package",
+            "--extra",
+            "--group",
+            "--index",
+            "--default-index",
+            "--index-url",
+            "--extra-index-url",
+            "--find-links",
+            "--config-file");
+
+    /**
+     * Commands that only read the files their words name, or leave what they hold ({@code touch}, {@code chmod}): a
+     * script they name is still what the guard reads. Any other command that names a script before it runs ({@code cp
+     * x.py}, {@code curl -o x.py}, {@code git checkout -- x.py}, {@code sed -i ... x.py}) could change it.
+     */
+    private static final Set<String> LEAVES_FILES = Set.of(
+            "cat",
+            "tac",
+            "head",
+            "tail",
+            "less",
+            "more",
+            "grep",
+            "egrep",
+            "fgrep",
+            "zgrep",
+            "rg",
+            "ag",
+            "ack",
+            "ls",
+            "tree",
+            "wc",
+            "diff",
+            "cmp",
+            "file",
+            "stat",
+            "touch",
+            "chmod",
+            "chown",
+            "test",
+            "[",
+            "[[",
+            "echo",
+            "printf",
+            "which",
+            "type",
+            "realpath",
+            "readlink",
+            "basename",
+            "dirname",
+            "cd",
+            "pushd",
+            "popd",
+            "pwd",
+            "mkdir",
+            "true",
+            "false",
+            ":",
+            "man",
+            "jq",
+            "tee",
+            "source",
+            ".",
+            "sha256sum",
+            "md5sum",
+            "od",
+            "xxd");
+    /** git's subcommands that leave the working tree as it is. */
+    private static final Set<String> GIT_LEAVES_FILES =
+            Set.of("add", "blame", "commit", "diff", "grep", "log", "ls-files", "push", "show", "status", "tag");
+
     private static final Pattern NAMES = Pattern.compile(
             "(?<![A-Za-z0-9_-])("
                     + String.join(
@@ -341,6 +433,16 @@ public final class CommandHook {
         final Context context;
         /** The files this command line writes before it may run them, with their text where known. */
         final Map<String, Optional<String>> written = new HashMap<>();
+        /**
+         * The names (a path's last part) of files an earlier command of this line names and could change ({@code cp
+         * a.py x.py}, {@code curl -o x.py}, {@code git checkout -- x.py}): every command but those of {@link
+         * #LEAVES_FILES} and the writes {@link #remember} reads. A script by such a name is not known until it runs.
+         */
+        final Set<String> mayChange = new HashSet<>();
+        /** The directories an earlier {@code cd} or {@code pushd} of this line may have gone to. */
+        final List<Path> cdDirs = new ArrayList<>();
+        /** Whether an earlier {@code cd} or {@code pushd} went to a directory not known until it runs. */
+        boolean cdUnknown;
 
         final Map<String, String> vars = new HashMap<>();
         final Map<String, String> aliases = new HashMap<>();
@@ -447,6 +549,34 @@ public final class CommandHook {
                 return;
             }
             simple(argv, env, c.stdin(), depth, !first.quoted());
+            // what it names could be changed by it, but for what it writes by redirection: that text is known or not
+            List<String> names = new ArrayList<>(namesFiles(argv));
+            for (Word w : c.writes()) {
+                w.value(vars).ifPresent(target -> names.removeIf(n -> n.equals(basename(target))));
+            }
+            for (Word w : c.appends()) {
+                w.value(vars).ifPresent(target -> names.removeIf(n -> n.equals(basename(target))));
+            }
+            mayChange.addAll(names);
+        }
+
+        /** The names of the files {@code argv} names and could change: none for a command of {@link #LEAVES_FILES}. */
+        private static List<String> namesFiles(List<Arg> argv) {
+            String name = basename(argv.getFirst().text());
+            if (LEAVES_FILES.contains(name)
+                    || (name.equals("git")
+                            && argv.size() > 1
+                            && GIT_LEAVES_FILES.contains(argv.get(1).text()))) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (Arg a : argv.subList(1, argv.size())) {
+                if (a.known()) {
+                    String t = a.text();
+                    out.add(basename(t.substring(t.lastIndexOf('=') + 1))); // --output=x.py, https://host/x.py
+                }
+            }
+            return out;
         }
 
         /**
@@ -463,19 +593,93 @@ public final class CommandHook {
             } else if (name.equals("echo") || name.equals("printf")) {
                 text = piped(new Command(List.of(), c.words(), ShellReader.Input.INHERITED, List.of()));
             }
+            if (name.equals("cd") || name.equals("pushd")) {
+                cd(argv);
+            }
             Optional<String> content = text;
             for (Word w : c.writes()) {
-                w.value(vars).ifPresent(target -> written.put(target, content));
+                w.value(vars).ifPresent(target -> write(target, content));
             }
             for (Word w : c.appends()) {
-                // added to: what it holds then is not known for sure (unless it was not there, nor written before)
-                w.value(vars).ifPresent(target -> {
-                    boolean existed = written.containsKey(target)
-                            || (context.directory() != null
-                                    && Files.exists(context.directory().resolve(target)));
-                    written.put(target, existed ? Optional.empty() : content);
-                });
+                w.value(vars).ifPresent(target -> append(target, content));
             }
+            if (name.equals("tee")) {
+                // tee FILE... writes its input into each file: a here-document or here-string, echo or printf
+                Optional<String> fed = switch (c.stdin().kind()) {
+                    case TEXT -> Optional.of(c.stdin().text().text());
+                    case PIPE -> piped(c.stdin().from());
+                    default -> Optional.empty();
+                };
+                boolean appending = argv.stream()
+                        .anyMatch(a -> a.text().equals("--append") || a.text().matches("-[aip]*a[aip]*"));
+                for (Arg a : argv.subList(1, argv.size())) {
+                    if (a.known() && !a.text().startsWith("-")) {
+                        if (appending) {
+                            append(a.text(), fed);
+                        } else {
+                            write(a.text(), fed);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void write(String target, Optional<String> content) {
+            written.put(target, content);
+            mayChange.remove(basename(target));
+        }
+
+        private void append(String target, Optional<String> content) {
+            // added to: what it holds then is not known for sure (unless it was not there, nor written before)
+            boolean existed = written.containsKey(target)
+                    || (context.directory() != null
+                            && Files.exists(context.directory().resolve(target)));
+            written.put(target, existed ? Optional.empty() : content);
+        }
+
+        /**
+         * {@code cd DIR} or {@code pushd DIR}: the directories the rest of the line may run in, DIR resolved from
+         * each directory it may already be in (a subshell's {@code cd} is not undone: more places are read, none
+         * missed). {@code cd -} and {@code popd} go back to one of those; a directory not known until it runs is
+         * remembered as such.
+         */
+        private void cd(List<Arg> argv) {
+            List<Arg> args = argv.subList(1, argv.size()).stream()
+                    .filter(a -> !a.text().matches("-[LPe@]+"))
+                    .toList();
+            String home = context.env().get("HOME");
+            String target = args.isEmpty()
+                    ? home
+                    : args.getFirst().known() ? args.getFirst().text() : null;
+            if (target != null && target.startsWith("~")) {
+                target = home == null ? null : home + target.substring(1);
+            }
+            if (target != null && target.equals("-")) {
+                return;
+            }
+            if (target == null || context.directory() == null || cdDirs.size() > 32) {
+                cdUnknown = true;
+                return;
+            }
+            List<Path> from = new ArrayList<>(cdDirs);
+            from.add(context.directory());
+            for (Path d : from) {
+                Path to = d.resolve(target).normalize();
+                if (!cdDirs.contains(to)) {
+                    cdDirs.add(to);
+                }
+            }
+        }
+
+        /** What this line writes into {@code path} (as written, or with or without {@code ./}); empty when nothing. */
+        private Optional<Optional<String>> writtenText(String path) {
+            String other = path.startsWith("./") ? path.substring(2) : "./" + path;
+            for (String k : List.of(path, other)) {
+                if (written.containsKey(k)) {
+                    return Optional.of(written.get(k));
+                }
+            }
+            return Optional.empty();
         }
 
         /**
@@ -488,8 +692,17 @@ public final class CommandHook {
                 input(stdin, reader, t -> text(t, depth + 1, "the text fed to " + reader));
                 return;
             }
-            if (written.containsKey(path)) {
-                Optional<String> t = written.get(path);
+            if (mayChange.contains(basename(path))) {
+                out.add(Danger.unreadable(
+                        reader + " " + path,
+                        reader + " runs " + path + ", which an earlier command of this line names and could change:"
+                                + " what it holds is not known until it runs",
+                        "make the file in one command and run it in the next, so that the guard reads it"));
+                return;
+            }
+            Optional<Optional<String>> w = writtenText(path);
+            if (w.isPresent()) {
+                Optional<String> t = w.get();
                 if (t.isPresent()) {
                     text(t.get(), depth + 1, "the script " + path + " written by this command");
                 } else {
@@ -553,11 +766,18 @@ public final class CommandHook {
                     && !path.startsWith("/usr/")
                     && !path.startsWith("/bin/")
                     && !path.startsWith("/sbin/")
-                    && (written.containsKey(path)
+                    && (writtenText(path).isPresent()
+                            || mayChange.contains(basename(path))
                             || (context.directory() != null
                                     && Files.isRegularFile(context.directory().resolve(path))))) {
-                // a script run by its path (./reset.sh): its text is read as bash x.sh's is
-                runScript(path, path, stdin, depth);
+                // a script run by its path (./reset.sh): its text is read as bash x.sh's is; one whose first line
+                // names an interpreter (#!/usr/bin/env python3) as that interpreter's file is
+                Optional<String> interpreter = shebang(path);
+                if (interpreter.isPresent()) {
+                    interpreterScript(interpreter.get(), path, false, depth);
+                } else {
+                    runScript(path, path, stdin, depth);
+                }
             }
             Map<String, String> allEnv = new HashMap<>(context.env());
             allEnv.putAll(vars);
@@ -1018,11 +1238,20 @@ public final class CommandHook {
                     }
                     List<Arg> rest = args.subList(1, args.size());
                     int dd = indexOf(rest, "--");
-                    inner(
-                            dd >= 0 ? after(rest, dd + 1) : after(rest, options(rest, "e", Set.of("--env-file"))),
-                            env,
-                            stdin,
-                            depth);
+                    List<Arg> command = dd >= 0
+                            ? after(rest, dd + 1)
+                            : after(rest, options(rest, name.equals("uv") ? "epw" : "e", UV_VALUED));
+                    if (name.equals("uv")
+                            && !command.isEmpty()
+                            && command.getFirst().known()
+                            && command.getFirst().text().matches("(?s).*\\.pyw?")) {
+                        // uv run x.py: uv runs the file with Python
+                        List<Arg> python = new ArrayList<>();
+                        python.add(Arg.of("python3"));
+                        python.addAll(command);
+                        command = python;
+                    }
+                    inner(command, env, stdin, depth);
                 }
                 case "aws-vault" -> {
                     int dd = indexOf(args, "--");
@@ -1369,6 +1598,23 @@ public final class CommandHook {
             }
             String sub = args.getFirst().text();
             List<Arg> rest = args.subList(1, args.size());
+            if (name.equals("bun")) {
+                // bun is Node's interpreter too: bun -e CODE, bun x.ts, bun run x.ts (when package.json has no
+                // script of that name)
+                if (Set.of("-e", "--eval", "-p", "--print").contains(sub)) {
+                    interpreter(name, args, env, stdin, depth);
+                    return;
+                }
+                int i = sub.equals("run") ? options(rest, "", Set.of()) : -1;
+                Arg file = i < 0 ? args.getFirst() : i < rest.size() ? rest.get(i) : null;
+                if (file != null
+                        && file.known()
+                        && SCRIPT_FILE.matcher(file.text()).matches()
+                        && packageScript(file.text()).isEmpty()) {
+                    interpreterScript(name, file.text(), false, depth);
+                    return;
+                }
+            }
             if (Set.of("exec", "x", "dlx").contains(sub)) {
                 int dd = indexOf(rest, "--");
                 inner(
@@ -1418,38 +1664,121 @@ public final class CommandHook {
             }
         }
 
+        /**
+         * An interpreter's command line: code given to it ({@code -c}, {@code -e}, {@code -r}, {@code deno eval}),
+         * a module ({@code python -m}), a file it runs ({@code python3 x.py}, {@code node x.js}, {@code deno run
+         * x.ts}, {@code php -f x.php}), or its standard input. Each interpreter's own options that take a value are
+         * skipped, so that the word after them is not taken for the file.
+         */
         private void interpreter(String name, List<Arg> args, Map<String, String> env, Input stdin, int depth) {
-            Set<String> codeFlags = Set.of("-c", "-e", "-E", "--eval", "-p", "--print", "-r", "eval");
-            for (int i = 0; i < args.size(); i++) {
+            boolean python = name.startsWith("python");
+            Set<String> codeFlags;
+            Set<String> valued;
+            Pattern combined; // flags run together that end with the one that takes the code: python -Bc, perl -ne
+            if (python) {
+                codeFlags = Set.of("-c");
+                valued = Set.of("-W", "-X", "-Q");
+                combined = Pattern.compile("-[bBdEhiIOqRsSuvx]+c");
+            } else if (name.equals("perl")) {
+                codeFlags = Set.of("-e", "-E");
+                valued = Set.of("-I", "-M", "-m");
+                combined = Pattern.compile("-[alnpswWdtTuUc0-9]+[eE]");
+            } else if (name.equals("ruby")) {
+                codeFlags = Set.of("-e");
+                valued = Set.of("-I", "-r", "-C", "-E", "--encoding");
+                combined = Pattern.compile("-[alnpswWdv]+e");
+            } else if (name.equals("php")) {
+                codeFlags = Set.of("-r", "--run");
+                valued = Set.of("-c", "-d", "-z", "-t", "-S");
+                combined = null;
+            } else {
+                codeFlags = Set.of("-e", "--eval", "-p", "--print", "eval");
+                valued = Set.of(
+                        "-r",
+                        "--require",
+                        "--import",
+                        "--loader",
+                        "--experimental-loader",
+                        "--env-file",
+                        "--inspect-port",
+                        "--title",
+                        "-C",
+                        "--conditions",
+                        "-P",
+                        "--project",
+                        "-O",
+                        "--compiler-options",
+                        "--tsconfig",
+                        "-c",
+                        "--config",
+                        "--import-map",
+                        "--lock",
+                        "--cert",
+                        "--location",
+                        "--seed",
+                        "-L",
+                        "--log-level");
+                combined = null;
+            }
+            int start = name.equals("deno")
+                            && !args.isEmpty()
+                            && args.getFirst().text().equals("run")
+                    ? 1
+                    : 0;
+            for (int i = start; i < args.size(); i++) {
                 String a = args.get(i).text();
-                if (codeFlags.contains(a) && i + 1 < args.size()) {
+                if ((codeFlags.contains(a)
+                                || (combined != null && combined.matcher(a).matches()))
+                        && i + 1 < args.size()) {
                     Arg code = args.get(i + 1);
                     interpreterCode(name, a, code.text(), depth);
                     return;
                 }
-                if (a.equals("-m") && i + 1 < args.size()) {
-                    String module = args.get(i + 1).text();
-                    List<Arg> rest = after(args, i + 2);
-                    if (module.equals("awscli")) {
-                        List<Arg> argv = new ArrayList<>();
-                        argv.add(Arg.of("aws"));
-                        argv.addAll(rest);
-                        simple(argv, env, stdin, depth + 1, false);
-                    } else if (module.equals("django")) {
-                        List<Arg> argv = new ArrayList<>();
-                        argv.add(Arg.of("django-admin"));
-                        argv.addAll(rest);
-                        simple(argv, env, stdin, depth + 1, false);
-                    } else {
-                        List<Arg> argv = new ArrayList<>();
-                        argv.add(Arg.of(module));
-                        argv.addAll(rest);
-                        simple(argv, env, stdin, depth + 1, false);
+                if (valued.contains(a)) {
+                    i++;
+                    continue;
+                }
+                if (a.equals("-f") && name.equals("php") && i + 1 < args.size()) {
+                    if (args.get(i + 1).known()) {
+                        interpreterScript(name, args.get(i + 1).text(), false, depth);
                     }
                     return;
                 }
-                if (!a.startsWith("-")) {
-                    inner(after(args, i), env, stdin, depth); // python manage.py flush, node node_modules/.bin/x
+                if (a.equals("-m") && python && i + 1 < args.size()) {
+                    String module = args.get(i + 1).text();
+                    List<Arg> rest = after(args, i + 2);
+                    if (args.get(i + 1).known() && module.matches("[A-Za-z_][A-Za-z0-9_.]*")) {
+                        // a module here runs from its file: pkg.mod is pkg/mod.py, or a package's __init__ and
+                        // __main__; one that is not here is installed (python -m pytest), and not read
+                        String file = module.replace('.', '/');
+                        for (String f : List.of(file + ".py", file + "/__init__.py", file + "/__main__.py")) {
+                            interpreterScript(name, f, true, depth);
+                        }
+                    }
+                    List<Arg> argv = new ArrayList<>();
+                    argv.add(Arg.of(
+                            module.equals("awscli") ? "aws" : module.equals("django") ? "django-admin" : module));
+                    argv.addAll(rest);
+                    simple(argv, env, stdin, depth + 1, false);
+                    return;
+                }
+                if (a.equals("--") || !a.startsWith("-")) {
+                    int at = a.equals("--") ? i + 1 : i;
+                    if (at >= args.size()) {
+                        return;
+                    }
+                    Arg script = args.get(at);
+                    if (script.known()) {
+                        interpreterScript(name, script.text(), false, depth);
+                        // and as the command its name says (python manage.py flush, node node_modules/.bin/prisma),
+                        // by its name only: the file itself was read above as this interpreter's code
+                        List<Arg> argv = new ArrayList<>();
+                        argv.add(Arg.of(basename(script.text())));
+                        argv.addAll(after(args, at + 1));
+                        inner(argv, env, stdin, depth);
+                    } else {
+                        inner(after(args, at), env, stdin, depth);
+                    }
                     return;
                 }
             }
@@ -1459,11 +1788,23 @@ public final class CommandHook {
         }
 
         private void interpreterCode(String name, String flag, String code, int depth) {
+            interpreterCode(
+                    name + " " + flag + " " + ShellReader.abbreviate(code),
+                    name + "'s code",
+                    "run the command itself in the shell, not through " + name,
+                    code,
+                    depth);
+        }
+
+        /**
+         * Code an interpreter runs: unreadable when it names a destructive tool or holds destructive SQL (what it
+         * runs is not known until it runs); when it starts processes, each of its string literals is read as a
+         * command. {@code whose} names the code in reasons.
+         */
+        private void interpreterCode(String what, String whose, String fix, String code, int depth) {
             if (mentionsDestructive(code)) {
                 out.add(Danger.unreadable(
-                        name + " " + flag + " " + ShellReader.abbreviate(code),
-                        name + "'s code names " + mentioned(code) + ": what it runs is not known until it runs",
-                        "run the command itself in the shell, not through " + name));
+                        what, whose + " names " + mentioned(code) + ": what it runs is not known until it runs", fix));
                 return;
             }
             if (RUNS_PROCESSES.matcher(code).find()) {
@@ -1471,9 +1812,170 @@ public final class CommandHook {
                 Matcher literal = STRING_LITERAL.matcher(code);
                 while (literal.find()) {
                     String s = literal.group(2).replaceAll("\\\\(.)", "$1");
-                    text(s, depth + 1, "a string of " + name + "'s code");
+                    text(s, depth + 1, "a string of " + whose);
                 }
             }
+        }
+
+        /**
+         * The file {@code path} that the interpreter {@code name} runs, read with the rules of that interpreter's
+         * {@code -c}/{@code -e} code ({@link #interpreterCode}): from what this command line writes into it (a
+         * here-document, {@code echo}/{@code printf} redirected, {@code tee}), else from the working directory (and
+         * the directories an earlier {@code cd} may have gone to), up to {@link #MAX_SCRIPT} bytes. Unreadable, so
+         * blocked: a file written with text the guard cannot know ({@code curl ... > x.py}, added to with {@code
+         * >>}), named before by a command that could change it ({@code cp}, {@code curl -o}, {@code git checkout}),
+         * larger than {@link #MAX_SCRIPT}, not UTF-8 text or not readable here, or looked for after a {@code cd} to
+         * a directory not known until it runs. A file that is not here and that nothing of the line makes cannot
+         * run (the interpreter stops: no such file), and is no danger; nor is the code of an installed package
+         * ({@code node_modules}, {@code site-packages}, a virtualenv), which is read as the command its name says.
+         * {@code module}: a file {@code python -m} may run, when it is here.
+         */
+        private void interpreterScript(String name, String path, boolean module, int depth) {
+            String what = name + " " + path;
+            String split = "write the file in one command and run it in the next, so that the guard reads it";
+            if (mayChange.contains(basename(path))) {
+                out.add(Danger.unreadable(
+                        what,
+                        name + " runs " + path + ", which an earlier command of this line names and could change:"
+                                + " what it holds is not known until it runs",
+                        split));
+                return;
+            }
+            Optional<Optional<String>> w = writtenText(path);
+            if (w.isPresent()) {
+                if (w.get().isPresent()) {
+                    scriptCode(name, path, " (written by this command)", w.get().get(), depth);
+                } else {
+                    out.add(Danger.unreadable(
+                            what,
+                            name + " runs " + path + ", which this same command writes with text the guard cannot"
+                                    + " read",
+                            split));
+                }
+                return;
+            }
+            if (context.directory() == null || installed(path)) {
+                return;
+            }
+            boolean found = false;
+            for (Path p : entries(name, path)) {
+                if (!Files.exists(p)) {
+                    continue;
+                }
+                found = true;
+                try {
+                    if (Files.size(p) > MAX_SCRIPT) {
+                        out.add(Danger.unreadable(
+                                what,
+                                name + " runs " + path + ", larger than the " + MAX_SCRIPT / 1024
+                                        + " KiB the guard reads of a script",
+                                "run the destructive commands it holds directly, or a script the guard can read"));
+                        continue;
+                    }
+                    scriptCode(name, path, "", Files.readString(p), depth);
+                } catch (IOException | RuntimeException e) {
+                    out.add(Danger.unreadable(
+                            what,
+                            name + " runs " + path + ", which the guard cannot read here as text ("
+                                    + e.getClass().getSimpleName() + ")",
+                            "make the file readable UTF-8 text, or run its commands directly"));
+                }
+            }
+            if (!found && cdUnknown && !module && !path.startsWith("/")) {
+                out.add(Danger.unreadable(
+                        what,
+                        name + " runs " + path + " after a cd to a directory not known until it runs",
+                        "cd to a directory written out, or give the file's path from here"));
+            }
+        }
+
+        private void scriptCode(String name, String path, String note, String code, int depth) {
+            interpreterCode(
+                    name + " " + path,
+                    "the file " + path + note + " that " + name + " runs",
+                    "run the destructive command or SQL itself in the shell (dropdb ..., psql -c '...'), not from "
+                            + path + ", so that the guard can check it",
+                    code,
+                    depth);
+        }
+
+        /**
+         * The files {@code path} may be when {@code name} runs it: from the working directory and from every
+         * directory an earlier {@code cd} may have gone to; a directory is its {@code __main__.py} for Python, its
+         * package.json's {@code main} or {@code index.js} for Node.
+         */
+        private List<Path> entries(String name, String path) {
+            List<Path> dirs = new ArrayList<>();
+            if (path.startsWith("/")) {
+                dirs.add(Path.of("/"));
+            } else {
+                dirs.add(context.directory());
+                dirs.addAll(cdDirs);
+            }
+            List<Path> out = new ArrayList<>();
+            for (Path d : dirs) {
+                Path p = d.resolve(path).normalize();
+                if (!Files.isDirectory(p)) {
+                    out.add(p);
+                } else if (name.startsWith("python")) {
+                    out.add(p.resolve("__main__.py"));
+                } else if (NODE_LIKE.matcher(name).matches()) {
+                    out.add(p.resolve("index.js"));
+                    try {
+                        Path pkg = p.resolve("package.json");
+                        if (Files.isRegularFile(pkg)) {
+                            JsonNode main =
+                                    Json.MAPPER.readTree(Files.readString(pkg)).path("main");
+                            if (main.isTextual()) {
+                                out.add(p.resolve(main.asText()).normalize());
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        out.add(p.resolve("package.json")); // read as the script: blocked if not text
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Whether {@code path} is an installed package's code: {@code node_modules}, {@code site-packages}, a virtualenv. */
+        private static boolean installed(String path) {
+            return path.matches("(?:.*/)?(?:node_modules|site-packages|dist-packages|\\.venv|venv|\\.tox)/.*");
+        }
+
+        /**
+         * The interpreter a script run by its path names on its first line ({@code #!/usr/bin/python3}, {@code
+         * #!/usr/bin/env node}, {@code #!/usr/bin/env -S deno run}; {@code uv run --script} is Python); empty for
+         * a shell script, or none.
+         */
+        private Optional<String> shebang(String path) {
+            Optional<String> text = writtenText(path).orElseGet(() -> file(path));
+            if (text.isEmpty() || !text.get().startsWith("#!")) {
+                return Optional.empty();
+            }
+            List<String> words = List.of(text.get()
+                    .lines()
+                    .findFirst()
+                    .orElse("#!")
+                    .substring(2)
+                    .strip()
+                    .split("\\s+"));
+            int i = 0;
+            if (basename(words.getFirst()).equals("env")) {
+                i++;
+                while (i < words.size()
+                        && (words.get(i).startsWith("-") || words.get(i).contains("="))) {
+                    i++;
+                }
+            }
+            if (i >= words.size()) {
+                return Optional.empty();
+            }
+            String interpreter = basename(words.get(i));
+            if (interpreter.equals("uv")) {
+                return Optional.of("python3");
+            }
+            return INTERPRETER.matcher(interpreter).matches() ? Optional.of(interpreter) : Optional.empty();
         }
 
         // ----- the destructive families
