@@ -183,6 +183,14 @@ public final class CommandHook {
     private static final Pattern SCRIPT_FILE = Pattern.compile("(?s).*\\.(js|mjs|cjs|ts|mts|cts|jsx|tsx)");
 
     /**
+     * A script's name, by its extension: run by its path after a command that could change it ({@code curl -o x.sh
+     * URL && ./x.sh}), it is blocked; a program the line builds ({@code gcc -o app main.c && ./app}) is not read, as a
+     * binary on disk is not.
+     */
+    private static final Pattern SCRIPT_NAME =
+            Pattern.compile("(?s).*\\.(sh|bash|zsh|py|js|mjs|cjs|ts|mts|cts|rb|pl|php)");
+
+    /**
      * The largest file an interpreter runs that the hook reads ({@code python3 x.py}): the size of the largest command
      * it reads. A larger one is unreadable, so blocked.
      */
@@ -262,8 +270,7 @@ public final class CommandHook {
             ".",
             "sha256sum",
             "md5sum",
-            "od",
-            "xxd");
+            "od");
     /** git's subcommands that leave the working tree as it is. */
     private static final Set<String> GIT_LEAVES_FILES =
             Set.of("add", "blame", "commit", "diff", "grep", "log", "ls-files", "push", "show", "status", "tag");
@@ -767,7 +774,8 @@ public final class CommandHook {
                     && !path.startsWith("/bin/")
                     && !path.startsWith("/sbin/")
                     && (writtenText(path).isPresent()
-                            || mayChange.contains(basename(path))
+                            || (mayChange.contains(basename(path))
+                                    && SCRIPT_NAME.matcher(path).matches())
                             || (context.directory() != null
                                     && Files.isRegularFile(context.directory().resolve(path))))) {
                 // a script run by its path (./reset.sh): its text is read as bash x.sh's is; one whose first line
