@@ -135,17 +135,20 @@ class GuardCommandIT {
                 + "\"aws rds delete-db-instance --db-instance-identifier orders-prod --skip-final-snapshot\"}}";
 
         // the agent's credentials are production's: the account the deletion runs in is orders-prod's
-        InProcessLifeboat fresh =
-                cli(m, Duration.ofHours(1)).env("AWS_ACCOUNT_ID", "111111111111").input(delete);
+        InProcessLifeboat fresh = cli(m, Duration.ofHours(1))
+                .env("AWS_ACCOUNT_ID", "111111111111")
+                .input(delete);
         assertThat(fresh.run(guard("--hook"))).as(fresh.err()).isEqualTo(ExitCode.OK);
 
-        InProcessLifeboat otherAccount =
-                cli(m, Duration.ofHours(1)).env("AWS_ACCOUNT_ID", "333333333333").input(delete);
+        InProcessLifeboat otherAccount = cli(m, Duration.ofHours(1))
+                .env("AWS_ACCOUNT_ID", "333333333333")
+                .input(delete);
         assertThat(otherAccount.run(guard("--hook"))).isEqualTo(2);
         assertThat(otherAccount.err()).contains("not protected by Lifeboat");
 
-        InProcessLifeboat stale =
-                cli(m, Duration.ofHours(40)).env("AWS_ACCOUNT_ID", "111111111111").input(delete);
+        InProcessLifeboat stale = cli(m, Duration.ofHours(40))
+                .env("AWS_ACCOUNT_ID", "111111111111")
+                .input(delete);
         assertThat(stale.run(guard("--hook"))).isEqualTo(2);
         assertThat(stale.err()).contains("blocked").contains("older than 26 h");
 
