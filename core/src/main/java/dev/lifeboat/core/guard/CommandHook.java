@@ -292,6 +292,24 @@ public final class CommandHook {
                     + "|\\bexec[lv]p?e?\\s*\\(|`|qx|%x|popen|spawn|child_process|execSync|execFile|Open3|Kernel\\."
                     + "|shell_exec|passthru|proc_open|Deno\\.Command|Deno\\.run|Bun\\.spawn|\\$`");
 
+    /**
+     * The calls of the AWS SDKs that delete a database, its snapshots or its automated backups, or turn its
+     * protection off (boto3's snake case, the JavaScript v3 SDK's commands, Java's and Go's method names).
+     */
+    private static final Pattern DELETING_API = Pattern.compile(
+            "(?i)\\b(delete_db_(instance|cluster)(_snapshot|_automated_backup)?|delete_db_instance_automated_backup"
+                    + "|Delete_?DB(Instance|Cluster)(Snapshot|AutomatedBackup)?(Command|Input|Request|WithContext)?"
+                    + "|stop_db_instance_automated_backups_replication|StopDBInstanceAutomatedBackupsReplication"
+                    + "|delete_stack|DeleteStack(Command)?)\\b");
+
+    /** A modification of a database, which {@link #WEAKENING} makes destructive. */
+    private static final Pattern MODIFYING_API =
+            Pattern.compile("(?i)\\b(modify_db_(instance|cluster)|ModifyDB(Instance|Cluster)(Command)?)\\b");
+    /** Deletion protection or automated backups turned off, in any SDK's spelling. */
+    private static final Pattern WEAKENING =
+            Pattern.compile("(?i)\\b(deletion_?protection\\W{0,4}(false|False|FALSE|aws\\.Bool\\(false\\))"
+                    + "|backup_?retention_?period\\W{0,4}(0|aws\\.Int(32|64)?\\(0\\))\\b)");
+
     private static final Pattern STRING_LITERAL = Pattern.compile("(['\"])((?:\\\\.|(?!\\1).)*)\\1");
 
     private CommandHook() {}
@@ -1897,14 +1915,38 @@ public final class CommandHook {
             }
         }
 
+        /**
+         * A file an interpreter runs. Unlike a one-line {@code -c} program, a program in a file names its libraries
+         * and tools as a matter of course ({@code import boto3}, a comment about {@code aws s3 sync}), so naming one
+         * is not enough: it is blocked when it holds destructive SQL or calls an API that deletes a database
+         * ({@code delete_db_instance}, {@code DeleteDBClusterCommand}), and, when it starts processes, each of its
+         * strings is read as a command, as for {@code -c}.
+         */
         private void scriptCode(String name, String path, String note, String code, int depth) {
-            interpreterCode(
-                    name + " " + path,
-                    "the file " + path + note + " that " + name + " runs",
-                    "run the destructive command or SQL itself in the shell (dropdb ..., psql -c '...'), not from "
-                            + path + ", so that the guard can check it",
-                    code,
-                    depth);
+            String what = name + " " + path;
+            String whose = "the file " + path + note + " that " + name + " runs";
+            String fix = "run the destructive command or SQL itself in the shell (dropdb ..., psql -c '...'), not from "
+                    + path + ", so that the guard can check it";
+            Matcher api = DELETING_API.matcher(code);
+            if (!api.find() && MODIFYING_API.matcher(code).find()) {
+                api = WEAKENING.matcher(code);
+            }
+            if (api.find(0)
+                    || Sql.destructive(code).isPresent()
+                    || DESTRUCTIVE_SQL.matcher(code).find()) {
+                Matcher sql = DESTRUCTIVE_SQL.matcher(code);
+                String found = api.find(0) ? api.group() : sql.find() ? sql.group() : "destructive SQL";
+                out.add(Danger.unreadable(
+                        what, whose + " holds " + found + ": what it does is not known until it runs", fix));
+                return;
+            }
+            if (RUNS_PROCESSES.matcher(code).find()) {
+                Matcher literal = STRING_LITERAL.matcher(code);
+                while (literal.find()) {
+                    String s = literal.group(2).replaceAll("\\\\(.)", "$1");
+                    text(s, depth + 1, "a string of " + whose);
+                }
+            }
         }
 
         /**
@@ -1999,6 +2041,11 @@ public final class CommandHook {
                     case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin, depth);
                     case "pg_restore" -> pgRestore(args, env);
                     case "kubectl" -> kubectl(args);
+                    case "lifeboat" -> {
+                        if (lifeboat(args)) {
+                            return; // the wrapper guards the command itself
+                        }
+                    }
                     default -> table(name, args, env);
                 }
             }
@@ -2007,6 +2054,44 @@ public final class CommandHook {
                     && !DestructiveRules.inert(name, args)) {
                 unknownRunner(name, args, stdin, depth);
             }
+        }
+
+        /**
+         * Lifeboat itself. {@code lifeboat guard [options] -- CMD} is the wrapper: it plans or reads {@code CMD}, and
+         * runs it only when every database it destroys has a fresh good backup, so the hook lets it through to decide
+         * (true) unless it is given {@code --max-age}, which changes what counts as fresh: an agent told that the
+         * newest backup is too old must not get past by widening the limit. {@code lifeboat prune} deletes backups
+         * (retention): only with {@code --dry-run}; the scheduled prune, or an operator, runs it.
+         */
+        private boolean lifeboat(List<Arg> args) {
+            String sub = args.isEmpty() ? "" : args.getFirst().text();
+            int dd = indexOf(args, "--");
+            if (sub.equals("guard") && dd > 0) {
+                List<Arg> options = args.subList(1, dd);
+                if (options.stream().anyMatch(a -> !a.known() || a.text().matches("--max-age(=.*)?"))) {
+                    out.add(Danger.unreadable(
+                            "lifeboat guard " + quoted(options) + " -- " + quoted(after(args, dd + 1)),
+                            "the wrapper is run with --max-age (or an option not known until it runs), which changes"
+                                    + " what counts as a fresh backup",
+                            "run it with lifeboat.yml's own limits: lifeboat guard --config lifeboat.yml -- COMMAND;"
+                                    + " if the backup is too old, take one first (--take-backup)"));
+                }
+                return true;
+            }
+            if (sub.equals("prune") && args.stream().noneMatch(a -> a.text().equals("--dry-run"))) {
+                out.add(new Danger(
+                        "lifeboat",
+                        "lifeboat prune",
+                        Target.INFRASTRUCTURE,
+                        null,
+                        null,
+                        null,
+                        null,
+                        "it deletes backups by retention: run lifeboat prune --dry-run to see what it would delete,"
+                                + " and leave the deletion to the scheduled prune or to an operator"));
+                return true;
+            }
+            return false;
         }
 
         /**
