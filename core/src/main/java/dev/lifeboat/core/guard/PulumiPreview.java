@@ -19,7 +19,8 @@ import java.util.Set;
  * engine's (https://www.pulumi.com/docs/reference/cloud-rest-api/schema/appstepeventmetadata/): {@code delete} and
  * the replacement's {@code replace}, {@code create-replacement} and {@code delete-replaced} take the old resource
  * away; {@code discard} only forgets it (retainOnDelete); an op not in that list is refused, never taken for harmless.
- * The AWS Classic provider's RDS types and property names are its Terraform provider's, camel-cased.
+ * The AWS Classic provider's RDS types and property names are its Terraform provider's, camel-cased; the AWS Cloud
+ * Control (aws-native) provider's are CloudFormation's ({@link #NATIVE_INSTANCE}).
  */
 public final class PulumiPreview {
     private static final String FIX = "pass the preview as JSON: pulumi preview --json > preview.json";
@@ -52,9 +53,53 @@ public final class PulumiPreview {
     static final String CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot";
     static final String REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
 
+    /**
+     * The AWS Cloud Control (aws-native) provider's database types: CloudFormation's {@code AWS::RDS::DBInstance} and
+     * {@code AWS::RDS::DBCluster}, with CloudFormation's property names camel-cased ({@code dbInstanceIdentifier},
+     * {@code dbInstanceArn}, {@code dbClusterIdentifier}, {@code deletionProtection}, {@code backupRetentionPeriod};
+     * https://www.pulumi.com/registry/packages/aws-native/api-docs/rds/dbinstance/). An instance with a {@code
+     * dbClusterIdentifier} is a cluster's member, counted as the classic provider's cluster instances are.
+     */
+    static final String NATIVE_INSTANCE = "aws-native:rds:DbInstance";
+
+    static final String NATIVE_CLUSTER = "aws-native:rds:DbCluster";
+
     /** The types whose deletion the guard decides on. */
-    private static final Set<String> DESTRUCTIBLE =
-            Set.of(INSTANCE, CLUSTER, CLUSTER_INSTANCE, SNAPSHOT, CLUSTER_SNAPSHOT, REPLICATION);
+    private static final Set<String> DESTRUCTIBLE = Set.of(
+            INSTANCE,
+            CLUSTER,
+            CLUSTER_INSTANCE,
+            SNAPSHOT,
+            CLUSTER_SNAPSHOT,
+            REPLICATION,
+            NATIVE_INSTANCE,
+            NATIVE_CLUSTER);
+
+    /**
+     * RDS types that hold no data, in either provider: their deletion is not a database's (a subnet group, a
+     * parameter or option group, an event subscription, a proxy). Every other RDS type is refused, never taken for
+     * harmless.
+     */
+    private static final Set<String> HOLD_NO_DATA = Set.of(
+            "aws:rds/subnetGroup:SubnetGroup",
+            "aws:rds/parameterGroup:ParameterGroup",
+            "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+            "aws:rds/optionGroup:OptionGroup",
+            "aws:rds/eventSubscription:EventSubscription",
+            "aws:rds/proxy:Proxy",
+            "aws:rds/proxyEndpoint:ProxyEndpoint",
+            "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+            "aws:rds/proxyTarget:ProxyTarget",
+            "aws:rds/roleAssociation:RoleAssociation",
+            "aws:rds/clusterRoleAssociation:ClusterRoleAssociation",
+            "aws-native:rds:DbSubnetGroup",
+            "aws-native:rds:DbParameterGroup",
+            "aws-native:rds:DbClusterParameterGroup",
+            "aws-native:rds:OptionGroup",
+            "aws-native:rds:EventSubscription",
+            "aws-native:rds:DbProxy",
+            "aws-native:rds:DbProxyEndpoint",
+            "aws-native:rds:DbProxyTargetGroup");
 
     private PulumiPreview() {}
 
@@ -106,11 +151,13 @@ public final class PulumiPreview {
             }
             JsonNode old = step.path("oldState");
             String type = typeOf(step, urn, at);
-            if (type.equals(CLUSTER_INSTANCE) && old.isObject()) {
-                clusterInstances.merge(TerraformPlan.text(values(old), "clusterIdentifier"), 1, Integer::sum);
+            if (old.isObject() && clusterMember(type, values(old))) {
+                clusterInstances.merge(memberOf(type, values(old)), 1, Integer::sum);
             }
             if (!DELETING.contains(op)) {
-                if (op.equals("update") && (type.equals(INSTANCE) || type.equals(CLUSTER))) {
+                if (op.equals("update")
+                        && Set.of(INSTANCE, CLUSTER, NATIVE_INSTANCE, NATIVE_CLUSTER)
+                                .contains(type)) {
                     Deletion weakened = weakened(step, type, urn, at);
                     if (weakened != null) {
                         out.add(weakened);
@@ -119,7 +166,7 @@ public final class PulumiPreview {
                 continue;
             }
             if (!DESTRUCTIBLE.contains(type)) {
-                if (type.toLowerCase(java.util.Locale.ROOT).contains("rds")) {
+                if (type.toLowerCase(java.util.Locale.ROOT).contains("rds") && !HOLD_NO_DATA.contains(type)) {
                     // aws-native's RDS types, a type written in another case: never taken for harmless
                     throw new InvalidInputException(
                             at + " " + op + "s a " + type + ", an RDS type Lifeboat does not read: it is not taken for"
@@ -137,13 +184,18 @@ public final class PulumiPreview {
             }
             JsonNode v = values(old);
             boolean replacement = !op.equals("delete");
+            if (clusterMember(type, v)) {
+                clusterInstancesDeleted.merge(memberOf(type, v), 1, Integer::sum);
+                clusterInstanceDeletions.add(step);
+                continue;
+            }
             switch (type) {
                 case INSTANCE -> out.add(deletion(urn, type, Kind.INSTANCE, "identifier", v, replacement));
                 case CLUSTER -> out.add(deletion(urn, type, Kind.CLUSTER, "clusterIdentifier", v, replacement));
-                case CLUSTER_INSTANCE -> {
-                    clusterInstancesDeleted.merge(TerraformPlan.text(v, "clusterIdentifier"), 1, Integer::sum);
-                    clusterInstanceDeletions.add(step);
-                }
+                case NATIVE_INSTANCE ->
+                    out.add(deletion(urn, type, Kind.INSTANCE, "dbInstanceIdentifier", v, replacement));
+                case NATIVE_CLUSTER ->
+                    out.add(deletion(urn, type, Kind.CLUSTER, "dbClusterIdentifier", v, replacement));
                 case SNAPSHOT -> out.add(deletion(urn, type, Kind.BACKUPS, "dbInstanceIdentifier", v, replacement));
                 case CLUSTER_SNAPSHOT ->
                     out.add(deletion(urn, type, Kind.BACKUPS, "dbClusterIdentifier", v, replacement));
@@ -168,13 +220,14 @@ public final class PulumiPreview {
         // A cluster's instances: deleting one leaves the cluster serving; deleting its last one does not.
         for (JsonNode step : clusterInstanceDeletions) {
             JsonNode v = values(step.path("oldState"));
-            String cluster = TerraformPlan.text(v, "clusterIdentifier");
+            String type = typeOf(step, step.path("urn").asText(), where);
+            String cluster = memberOf(type, v);
             if (clusterInstancesDeleted.getOrDefault(cluster, 0) >= clusterInstances.getOrDefault(cluster, 0)) {
                 out.add(deletion(
                         step.path("urn").asText(),
-                        CLUSTER_INSTANCE,
+                        type,
                         Kind.CLUSTER,
-                        "clusterIdentifier",
+                        type.equals(CLUSTER_INSTANCE) ? "clusterIdentifier" : "dbClusterIdentifier",
                         v,
                         !step.path("op").asText().equals("delete")));
             }
@@ -209,6 +262,25 @@ public final class PulumiPreview {
         return type;
     }
 
+    /** Whether a resource of {@code type} with these values is one of a cluster's instances. */
+    private static boolean clusterMember(String type, JsonNode v) {
+        return type.equals(CLUSTER_INSTANCE) || (type.equals(NATIVE_INSTANCE) && memberOf(type, v) != null);
+    }
+
+    /** The cluster a cluster instance belongs to (null for an instance of its own). */
+    private static String memberOf(String type, JsonNode v) {
+        return TerraformPlan.text(v, type.equals(CLUSTER_INSTANCE) ? "clusterIdentifier" : "dbClusterIdentifier");
+    }
+
+    /** The field that holds the ARN, in the provider's spelling. */
+    private static String arnField(String type) {
+        return switch (type) {
+            case NATIVE_INSTANCE -> "dbInstanceArn";
+            case NATIVE_CLUSTER -> "dbClusterArn";
+            default -> "arn";
+        };
+    }
+
     /** A state's outputs where it has them (what exists), else its inputs. */
     private static JsonNode values(JsonNode state) {
         JsonNode outputs = state.path("outputs");
@@ -217,7 +289,7 @@ public final class PulumiPreview {
 
     private static Deletion deletion(
             String urn, String type, Kind kind, String identifierField, JsonNode v, boolean replacement) {
-        String arn = TerraformPlan.text(v, "arn");
+        String arn = TerraformPlan.text(v, arnField(type));
         JsonNode retention = v.path("backupRetentionPeriod");
         Boolean deleteAutomated = TerraformPlan.bool(v, "deleteAutomatedBackups");
         return new Deletion(
@@ -231,7 +303,9 @@ public final class PulumiPreview {
                 TerraformPlan.bool(v, "deletionProtection"),
                 TerraformPlan.bool(v, "skipFinalSnapshot"),
                 // the provider's default, as Terraform's: an instance's automated backups go with it
-                (deleteAutomated == null && type.equals(INSTANCE)) ? Boolean.TRUE : deleteAutomated,
+                (deleteAutomated == null && (type.equals(INSTANCE) || type.equals(NATIVE_INSTANCE)))
+                        ? Boolean.TRUE
+                        : deleteAutomated,
                 retention.isNumber() ? retention.asInt() : null);
     }
 
@@ -262,12 +336,19 @@ public final class PulumiPreview {
             what.add("sets skipFinalSnapshot = true (a later delete leaves no final snapshot)");
         }
         JsonNode values = before.isObject() && !before.isEmpty() ? before : after;
-        String arn = TerraformPlan.text(values, "arn");
+        String arn = TerraformPlan.text(values, arnField(type));
+        boolean cluster = type.equals(CLUSTER) || type.equals(NATIVE_CLUSTER);
+        String identifier = switch (type) {
+            case CLUSTER -> "clusterIdentifier";
+            case NATIVE_CLUSTER -> "dbClusterIdentifier";
+            case NATIVE_INSTANCE -> "dbInstanceIdentifier";
+            default -> "identifier";
+        };
         return new Deletion(
                 urn,
                 type,
-                type.equals(CLUSTER) ? Kind.CLUSTER : Kind.INSTANCE,
-                TerraformPlan.text(values, type.equals(CLUSTER) ? "clusterIdentifier" : "identifier"),
+                cluster ? Kind.CLUSTER : Kind.INSTANCE,
+                TerraformPlan.text(values, identifier),
                 TerraformPlan.arnPart(arn, 4),
                 TerraformPlan.arnPart(arn, 3),
                 false,

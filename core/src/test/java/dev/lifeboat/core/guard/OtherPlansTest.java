@@ -241,6 +241,73 @@ class OtherPlansTest {
                 .hasMessageContaining("has no ResourceChange");
     }
 
+    /**
+     * The AWS Cloud Control (aws-native) provider: CloudFormation's types and property names, camel-cased. Its
+     * instance and cluster are read as the classic provider's are; its data-less RDS types pass; any other RDS type
+     * is refused.
+     */
+    @Test
+    void theAwsNativeProvidersDatabases_areReadAsTheClassicOnes_andItsDatalessTypesPass() {
+        String nativeOrders = "{\"dbInstanceIdentifier\": \"orders-prod\", \"dbInstanceArn\": \"" + ARN
+                + "\", \"deletionProtection\": false, \"backupRetentionPeriod\": 7}";
+        assertThat(read(preview(
+                        step("delete", "orders", PulumiPreview.NATIVE_INSTANCE, nativeOrders, null),
+                        step("delete", "subnets", "aws-native:rds:DbSubnetGroup", "{}", null),
+                        step("delete", "params", "aws:rds/parameterGroup:ParameterGroup", "{}", null))))
+                .singleElement()
+                .satisfies(x -> {
+                    assertThat(x.kind()).isEqualTo(Kind.INSTANCE);
+                    assertThat(x.identifier()).isEqualTo("orders-prod");
+                    assertThat(x.account()).isEqualTo("111111111111");
+                    assertThat(x.region()).isEqualTo("eu-west-1");
+                    assertThat(x.deleteAutomatedBackups())
+                            .as("CloudFormation deletes them with it")
+                            .isTrue();
+                });
+        String clusterArn = "arn:aws:rds:eu-west-1:111111111111:cluster:ledger-prod";
+        String cluster = "{\"dbClusterIdentifier\": \"ledger-prod\", \"dbClusterArn\": \"" + clusterArn + "\"}";
+        assertThat(read(preview(step("replace", "ledger", PulumiPreview.NATIVE_CLUSTER, cluster, "{}"))))
+                .singleElement()
+                .satisfies(x -> {
+                    assertThat(x.kind()).isEqualTo(Kind.CLUSTER);
+                    assertThat(x.identifier()).isEqualTo("ledger-prod");
+                    assertThat(x.replacement()).isTrue();
+                });
+        // a cluster's members: deleting one of two leaves it serving; deleting both is the cluster's deletion
+        String one = "{\"dbInstanceIdentifier\": \"ledger-1\", \"dbClusterIdentifier\": \"ledger-prod\","
+                + " \"dbInstanceArn\": \"arn:aws:rds:eu-west-1:111111111111:db:ledger-1\"}";
+        String two = one.replace("ledger-1", "ledger-2");
+        assertThat(read(preview(
+                        step("delete", "l1", PulumiPreview.NATIVE_INSTANCE, one, null),
+                        step("same", "l2", PulumiPreview.NATIVE_INSTANCE, two, "{}"))))
+                .isEmpty();
+        assertThat(read(preview(
+                        step("delete", "l1", PulumiPreview.NATIVE_INSTANCE, one, null),
+                        step("delete", "l2", PulumiPreview.NATIVE_INSTANCE, two, null))))
+                .hasSize(2)
+                .allSatisfy(x -> {
+                    assertThat(x.kind()).isEqualTo(Kind.CLUSTER);
+                    assertThat(x.identifier()).isEqualTo("ledger-prod");
+                });
+        // an update that turns protection off
+        String on = nativeOrders.replace("\"deletionProtection\": false", "\"deletionProtection\": true");
+        assertThat(read(preview(step(
+                        "update",
+                        "orders",
+                        PulumiPreview.NATIVE_INSTANCE,
+                        on,
+                        "{\"dbInstanceIdentifier\": \"orders-prod\", \"deletionProtection\": false}"))))
+                .singleElement()
+                .satisfies(x -> {
+                    assertThat(x.identifier()).isEqualTo("orders-prod");
+                    assertThat(x.weakens()).contains("deletionProtection = false");
+                });
+        // an RDS type Lifeboat does not know holds data for all it can tell
+        assertThatThrownBy(() -> read(preview(step("delete", "shards", "aws-native:rds:DbShardGroup", "{}", null))))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("an RDS type Lifeboat does not read");
+    }
+
     /** helper-14's findings: each was allowed as "deletes no database"; each is now refused or counted. */
     @Test
     void whatTheHostileReviewFound_isRefusedOrCounted() {
