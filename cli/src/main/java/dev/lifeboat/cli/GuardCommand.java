@@ -178,15 +178,51 @@ final class GuardCommand implements Callable<Integer> {
         return decide(null);
     }
 
+    /** The hook's input once read: its agent (how to answer) and the directory its command runs in. */
+    private CommandHook.HookInput hookInput;
+
+    /** The dangers the hook's command was blocked for, for an agent that takes the reason on stdout. */
+    private List<CommandHook.Danger> hookDangers = List.of();
+
     private int guardHook() throws IOException, InterruptedException {
-        String text;
         try {
-            text = CommandHook.hookCommand(context.in().readNBytes(CommandHook.MAX_INPUT + 1));
+            hookInput = CommandHook.hookInput(context.in().readNBytes(CommandHook.MAX_INPUT + 1));
         } catch (dev.lifeboat.core.error.InvalidInputException e) {
             context.err().println("lifeboat guard: blocked: " + e.getMessage() + ". " + e.hint());
             return ExitCode.BAD_INPUT; // a hook's "block" (exit 2; the reason on stderr): never allowed by failing
         }
-        return decide(text);
+        int code = ExitCode.BAD_INPUT;
+        try {
+            code = decide(hookInput.command());
+            return code == ExitCode.OK ? ExitCode.OK : ExitCode.BAD_INPUT;
+        } finally {
+            // The agents that read their answer on stdout (Cursor) get it too; whatever failed, it is a block.
+            String answer = code == ExitCode.OK
+                    ? CommandHook.allowAnswer(hookInput.agent())
+                    : CommandHook.denyAnswer(hookInput.agent(), hookReason());
+            if (answer != null) {
+                context.out().println(answer);
+                context.out().flush();
+            }
+        }
+    }
+
+    /** The reason of a block, in one line, for an agent that shows it from stdout; the details are on stderr. */
+    private String hookReason() {
+        String what = String.join(
+                ", ",
+                hookDangers.stream().map(d -> "`" + d.what() + "`").distinct().toList());
+        return "lifeboat guard blocked "
+                + (what.isEmpty() ? "this command: the guard could not decide on it" : what)
+                + " (it could destroy a database without a fresh backup); the reasons and the fix are on the hook's"
+                + " stderr and in docs/guard.md";
+    }
+
+    /** Where the hook's command runs: the agent's cwd when it gives one, else this process's directory. */
+    private Path hookDirectory() {
+        return hookInput != null && hookInput.directory() != null
+                ? hookInput.directory()
+                : Path.of("").toAbsolutePath();
     }
 
     /** Guards the plan in {@link #plan}, or the hook's {@code hookCommand} when not null. */
@@ -198,9 +234,8 @@ final class GuardCommand implements Callable<Integer> {
         boolean fromHook = hookCommand != null;
         List<CommandHook.Danger> dangers = List.of();
         if (fromHook) {
-            dangers = CommandHook.read(
-                    hookCommand,
-                    new CommandHook.Context(context.env(), Path.of("").toAbsolutePath()));
+            dangers = CommandHook.read(hookCommand, new CommandHook.Context(context.env(), hookDirectory()));
+            hookDangers = dangers;
             if (dangers.isEmpty()) {
                 return ExitCode.OK;
             }

@@ -58,13 +58,18 @@ public final class HookFastPath {
                     input = null; // the full path reads what is left and says what went wrong
                 }
                 if (input != null) {
-                    boolean harmless;
+                    CommandHook.HookInput harmless;
                     try {
-                        harmless = harmless(input, System.getenv());
+                        harmless = harmlessInput(input, System.getenv());
                     } catch (RuntimeException e) {
-                        harmless = false; // the full path reads it again and says what went wrong
+                        harmless = null; // the full path reads it again and says what went wrong
                     }
-                    if (harmless) {
+                    if (harmless != null) {
+                        String answer = CommandHook.allowAnswer(harmless.agent());
+                        if (answer != null) {
+                            System.out.println(answer); // Cursor runs the command on this answer only
+                            System.out.flush();
+                        }
                         System.exit(0);
                     }
                     System.setIn(new java.io.ByteArrayInputStream(input)); // the full path reads the same input
@@ -117,14 +122,21 @@ public final class HookFastPath {
 
     /** Whether the hook's {@code input} holds a command that destroys nothing (false: the full path decides). */
     static boolean harmless(byte[] input, java.util.Map<String, String> env) {
-        String command;
+        return harmlessInput(input, env) != null;
+    }
+
+    /**
+     * The hook's {@code input} when its command destroys nothing, read in the directory the agent runs it in (its
+     * {@code cwd}, as the full path reads it); null when the full path decides.
+     */
+    static CommandHook.HookInput harmlessInput(byte[] input, java.util.Map<String, String> env) {
+        CommandHook.HookInput in;
         try {
-            command = CommandHook.hookCommand(input);
+            in = CommandHook.hookInput(input);
         } catch (InvalidInputException e) {
-            return false;
+            return null;
         }
-        return CommandHook.read(
-                        command, new CommandHook.Context(env, Path.of("").toAbsolutePath()))
-                .isEmpty();
+        Path dir = in.directory() != null ? in.directory() : Path.of("").toAbsolutePath();
+        return CommandHook.read(in.command(), new CommandHook.Context(env, dir)).isEmpty() ? in : null;
     }
 }

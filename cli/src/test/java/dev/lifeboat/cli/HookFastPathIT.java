@@ -89,4 +89,60 @@ class HookFastPathIT {
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("lifeboat ");
     }
+
+    /**
+     * Issue 43: each agent's hook input, as the agent sends it to the jar: an ordinary command exits 0 (Cursor's
+     * {"permission":"allow"} on stdout), a destructive one 2 with the reason on stderr (and Cursor's deny on stdout),
+     * a malformed one 2; the command's files are read in the agent's cwd.
+     */
+    @Test
+    void eachAgentsShape_allowsTheOrdinary_blocksTheDestructiveAndTheMalformed(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("Makefile"), "clean:\n\tdropdb orders\nbuild:\n\techo ok\n");
+        String cwd = dir.toAbsolutePath().toString();
+        for (String shape : List.of(
+                "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"cwd\":\"%2$s\","
+                        + "\"tool_input\":{\"command\":\"%1$s\"}}",
+                "{\"hook_event_name\":\"BeforeTool\",\"tool_name\":\"run_shell_command\",\"cwd\":\"%2$s\","
+                        + "\"tool_input\":{\"command\":\"%1$s\"}}",
+                "{\"hook_event_name\":\"beforeShellExecution\",\"conversation_id\":\"c\",\"command\":\"%1$s\","
+                        + "\"cwd\":\"%2$s\"}",
+                "{\"agent_action_name\":\"pre_run_command\",\"trajectory_id\":\"t\",\"tool_info\":"
+                        + "{\"command_line\":\"%1$s\",\"cwd\":\"%2$s\"}}")) {
+            boolean cursor = shape.contains("beforeShellExecution");
+            Ran ordinary =
+                    hook(shape.formatted("make build && git status", cwd), "guard", "--hook", "--config", CONFIG);
+            assertThat(ordinary.exit()).as(shape + ordinary.err()).isZero();
+            assertThat(ordinary.out().strip()).as(shape).isEqualTo(cursor ? "{\"permission\":\"allow\"}" : "");
+
+            Ran destroy = hook(shape.formatted("terraform destroy", cwd), "guard", "--hook", "--config", CONFIG);
+            assertThat(destroy.exit()).as(shape).isEqualTo(2);
+            assertThat(destroy.err()).as(shape).contains("blocked `terraform destroy`");
+            if (cursor) {
+                assertThat(destroy.out()).contains("\"permission\":\"deny\"").contains("terraform destroy");
+            } else {
+                assertThat(destroy.out()).as(shape).isEmpty();
+            }
+
+            // the Makefile is in the agent's cwd, not in the hook's own directory
+            Ran make = hook(shape.formatted("make clean", cwd), "guard", "--hook", "--config", CONFIG);
+            assertThat(make.exit()).as(shape + make.err()).isEqualTo(2);
+            assertThat(make.err()).as(shape).contains("dropdb");
+
+            Ran relative = hook(shape.formatted("ls", "some/dir"), "guard", "--hook", "--config", CONFIG);
+            assertThat(relative.exit()).as(shape).isEqualTo(2);
+            assertThat(relative.err()).as(shape).contains("is not an absolute path to a directory");
+        }
+        for (String malformed : List.of(
+                "{\"command\":\"ls\"}",
+                "{\"hook_event_name\":\"beforeShellExecution\",\"command\":\"ls\"",
+                "{\"hook_event_name\":\"afterShellExecution\",\"command\":\"ls\"}",
+                "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Write\",\"tool_input\":{\"command\":\"ls\"}}",
+                "{\"agent_action_name\":\"post_run_command\",\"tool_info\":{\"command_line\":\"ls\"}}",
+                "{\"toolName\":\"bash\",\"toolArgs\":\"{}\"}")) {
+            Ran r = hook(malformed, "guard", "--hook", "--config", CONFIG);
+            assertThat(r.exit()).as(malformed).isEqualTo(2);
+            assertThat(r.err()).as(malformed).contains("blocked: the hook's");
+        }
+    }
 }

@@ -61,6 +61,41 @@ class HookFastPathTest {
         assertThat(HookFastPath.harmless(new byte[] {(byte) 0xff, 0, 1}, env)).isFalse();
     }
 
+    /** Issue 43: each agent's shape takes the fast path when ordinary; destructive or malformed, the full path's. */
+    @Test
+    void eachAgentsShape_isHarmlessWhenOrdinary_andTheFullPathsOtherwise() {
+        Map<String, String> env = Map.of();
+        String cwd = java.nio.file.Path.of("").toAbsolutePath().toString();
+        for (String shape : new String[] {
+            "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"cwd\":\"%2$s\",\"tool_input\":{\"command\":\"%1$s\"}}",
+            "{\"hook_event_name\":\"BeforeTool\",\"tool_name\":\"run_shell_command\",\"cwd\":\"%2$s\","
+                    + "\"tool_input\":{\"command\":\"%1$s\"}}",
+            "{\"hook_event_name\":\"beforeShellExecution\",\"command\":\"%1$s\",\"cwd\":\"%2$s\"}",
+            "{\"agent_action_name\":\"pre_run_command\",\"tool_info\":{\"command_line\":\"%1$s\",\"cwd\":\"%2$s\"}}"
+        }) {
+            assertThat(HookFastPath.harmless(bytes(shape.formatted("ls -la", cwd)), env))
+                    .as(shape)
+                    .isTrue();
+            assertThat(HookFastPath.harmless(bytes(shape.formatted("terraform destroy", cwd)), env))
+                    .as(shape)
+                    .isFalse();
+            assertThat(HookFastPath.harmless(bytes(shape.formatted("ls", "relative/dir")), env))
+                    .as(shape)
+                    .isFalse();
+        }
+        for (String malformed : new String[] {
+            "{\"command\":\"ls\",\"cwd\":\"" + cwd + "\"}",
+            "{\"hook_event_name\":\"beforeMCPExecution\",\"command\":\"ls\"}",
+            "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Edit\",\"tool_input\":{\"command\":\"ls\"}}",
+            "{\"agent_action_name\":\"pre_read_code\",\"tool_info\":{\"command_line\":\"ls\"}}",
+            "{\"toolName\":\"bash\",\"toolArgs\":\"{\\\"command\\\":\\\"ls\\\"}\"}"
+        }) {
+            assertThat(HookFastPath.harmless(bytes(malformed), env))
+                    .as(malformed)
+                    .isFalse();
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -327,14 +327,75 @@ public final class CommandHook {
     }
 
     /**
-     * The command of a hook's input: a coding agent's JSON (<code>{"tool_input":{"command":"..."}}</code>) or,
-     * when the input does not start with <code>{</code> or <code>[</code>, the text itself. Anything else is refused (the hook
-     * blocks on it): JSON that does not parse, has no string {@code tool_input.command}, is not an object; input
-     * that is not UTF-8 text, holds a NUL byte or is larger than {@link #MAX_INPUT}.
+     * The coding agents whose pre-command hook input the guard reads, each by its documented shape (docs/guard.md, "As
+     * a pre-command hook"). GitHub Copilot CLI's hook configured as {@code PreToolUse} (PascalCase) and OpenAI Codex
+     * send Claude Code's shape; {@link #PLAIN} is the command as plain text (a shell's own hook, a script).
      */
+    public enum Agent {
+        /** <code>{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":...},"cwd":...}</code>. */
+        CLAUDE_CODE,
+        /** <code>{"hook_event_name":"BeforeTool","tool_name":"run_shell_command","tool_input":{"command":...}}</code>. */
+        GEMINI_CLI,
+        /** <code>{"hook_event_name":"beforeShellExecution","command":...,"cwd":...}</code>; it answers on stdout too. */
+        CURSOR,
+        /** <code>{"agent_action_name":"pre_run_command","tool_info":{"command_line":...,"cwd":...}}</code>. */
+        WINDSURF,
+        /** The command as plain text. */
+        PLAIN
+    }
+
+    /**
+     * A hook's input: the agent whose shape it has, the command about to run, and the directory it runs in when the
+     * agent says so ({@code cwd}: files the command names are read from there), else null (the hook's own directory).
+     */
+    public record HookInput(Agent agent, String command, Path directory) {}
+
+    /** The command of a hook's input ({@link #hookInput}). */
     public static String hookCommand(byte[] input) {
-        String fix = "a hook passes JSON like {\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"...\"}} or the"
-                + " command as plain text on stdin (docs/guard.md)";
+        return hookInput(input).command();
+    }
+
+    /**
+     * What a hook must print on stdout, besides its exit code 0, for the agent to run the command: Cursor's
+     * <code>{"permission":"allow"}</code>; null for the agents that need nothing.
+     */
+    public static String allowAnswer(Agent agent) {
+        return agent == Agent.CURSOR ? "{\"permission\":\"allow\"}" : null;
+    }
+
+    /**
+     * What a hook prints on stdout, besides its exit code 2 and the reason on stderr, for the agent to block the
+     * command and say why: Cursor's <code>{"permission":"deny","user_message":...,"agent_message":...}</code>; null for
+     * the agents that read the exit code and stderr.
+     */
+    public static String denyAnswer(Agent agent, String reason) {
+        if (agent != Agent.CURSOR) {
+            return null;
+        }
+        String r = new String(
+                com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(reason));
+        return "{\"permission\":\"deny\",\"user_message\":\"" + r + "\",\"agent_message\":\"" + r + "\"}";
+    }
+
+    /** A JSON value the hook's reading does not keep: its type, for the message. */
+    private record Other(String type) {}
+
+    /** The fields, in any of the shapes, that hold the command: one shape's input holds only its own. */
+    private static final List<String> COMMAND_FIELDS = List.of("tool_input", "command", "tool_info", "toolArgs");
+
+    /**
+     * The command of a hook's input, read by the shape of the agent that sent it ({@link Agent}): Claude Code's
+     * {@code PreToolUse} (also without its {@code hook_event_name}, as earlier releases read it), Gemini CLI's {@code
+     * BeforeTool}, Cursor's {@code beforeShellExecution}, Windsurf's {@code pre_run_command}; or, when the input does
+     * not start with <code>{</code> or <code>[</code>, the text itself. Anything else is refused (the hook blocks on
+     * it): JSON that does not parse or is not an object, another event or tool, a field of one shape in another (a
+     * top-level {@code command} without Cursor's event), a {@code cwd} that is not an absolute path to a directory;
+     * input that is not UTF-8 text, holds a NUL byte or is larger than {@link #MAX_INPUT}.
+     */
+    public static HookInput hookInput(byte[] input) {
+        String fix = "a hook passes JSON like {\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"...\"}} (Claude"
+                + " Code; Gemini CLI, Cursor and Windsurf by their own shapes) or the command as plain text on stdin"
+                + " (docs/guard.md)";
         if (input.length > MAX_INPUT) {
             throw new InvalidInputException(
                     "the hook's input is " + input.length + " bytes, more than " + MAX_INPUT + ": refused", fix);
@@ -357,10 +418,11 @@ public final class CommandHook {
         // JSON behind them is read as JSON (a plain-text reading of it allowed the command inside).
         String trimmed = stripInvisible(text);
         if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
-            return trimmed;
+            return new HookInput(Agent.PLAIN, trimmed, null);
         }
         // Read with the streaming parser, not the object mapper: the same answers, a tenth of the classes to load
         // before every command an agent runs (issue 43).
+        Map<String, Object> top;
         try (com.fasterxml.jackson.core.JsonParser p = HOOK_JSON.createParser(trimmed)) {
             com.fasterxml.jackson.core.JsonToken first = p.nextToken();
             if (first != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
@@ -370,52 +432,174 @@ public final class CommandHook {
                 }
                 throw new InvalidInputException("the hook's input is JSON but not an object (" + type + ")", fix);
             }
-            String command = null;
-            String commandType = null;
-            boolean toolInput = false;
-            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
-                if (!field.equals("tool_input") || value != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                    if (field.equals("tool_input")) {
-                        toolInput = false;
-                    }
-                    p.skipChildren();
-                    continue;
-                }
-                toolInput = true;
-                command = null;
-                commandType = null;
-                while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                    String inner = p.currentName();
-                    com.fasterxml.jackson.core.JsonToken v = p.nextToken();
-                    if (inner.equals("command")) {
-                        commandType = nodeType(v);
-                        command = v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
-                    }
-                    p.skipChildren();
-                }
-            }
+            top = jsonObject(p, 0);
             if (p.nextToken() != null) {
                 // A second document or anything after the object: a shell reading this text would run what follows.
                 throw new InvalidInputException("the hook's input holds more than one JSON object", fix);
             }
-            if (!toolInput) {
-                throw new InvalidInputException("the hook's JSON has no object tool_input", fix);
-            }
-            if (command == null) {
-                throw new InvalidInputException(
-                        "the hook's JSON has no string tool_input.command"
-                                + (commandType == null ? "" : " (it is " + commandType + ")"),
-                        fix);
-            }
-            return command;
         } catch (IOException e) {
             throw new InvalidInputException(
                     "the hook's input starts like JSON but is not JSON: "
                             + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
                     fix);
         }
+        return shape(top, fix);
+    }
+
+    /** The agent's shape of a hook's JSON object, exactly (see {@link #hookInput}). */
+    private static HookInput shape(Map<String, Object> top, String fix) {
+        Object event = top.get("hook_event_name");
+        Object action = top.get("agent_action_name");
+        if (event != null && action != null) {
+            throw new InvalidInputException(
+                    "the hook's JSON has both hook_event_name and agent_action_name: not one agent's input", fix);
+        }
+        if (action != null) {
+            if (!"pre_run_command".equals(action)) {
+                throw new InvalidInputException(
+                        "the hook's agent_action_name is " + describe(action) + ", not pre_run_command (Windsurf's"
+                                + " hook before a command): configure the hook for pre_run_command only",
+                        fix);
+            }
+            onlyField(top, "tool_info", fix);
+            Map<String, Object> info = objectField(top, "tool_info", "tool_info", fix);
+            String command = stringField(info, "command_line", "tool_info.command_line", fix);
+            String cwd = optionalString(info, "cwd", "tool_info.cwd", fix);
+            String outer = optionalString(top, "cwd", "cwd", fix);
+            if (cwd != null && outer != null && !cwd.equals(outer)) {
+                throw new InvalidInputException("the hook's JSON gives two working directories", fix);
+            }
+            return new HookInput(Agent.WINDSURF, command, directory(cwd != null ? cwd : outer, fix));
+        }
+        if (event != null) {
+            if (!(event instanceof String name)) {
+                throw new InvalidInputException(
+                        "the hook's hook_event_name is " + describe(event) + ", not a string", fix);
+            }
+            return switch (name) {
+                case "beforeShellExecution" -> {
+                    onlyField(top, "command", fix);
+                    String command = stringField(top, "command", "command", fix);
+                    yield new HookInput(Agent.CURSOR, command, directory(optionalString(top, "cwd", "cwd", fix), fix));
+                }
+                case "PreToolUse" -> toolInput(top, Agent.CLAUDE_CODE, "Bash", true, fix);
+                case "BeforeTool" -> toolInput(top, Agent.GEMINI_CLI, "run_shell_command", true, fix);
+                default ->
+                    throw new InvalidInputException(
+                            "the hook's hook_event_name is " + describe(name) + ", not a shell command's"
+                                    + " (PreToolUse, BeforeTool, beforeShellExecution): configure the hook for the"
+                                    + " event before a shell command only",
+                            fix);
+            };
+        }
+        // No event name: Claude Code's input as earlier releases of the guard read it (tool_input.command).
+        return toolInput(top, Agent.CLAUDE_CODE, "Bash", false, fix);
+    }
+
+    /** Claude Code's (and Gemini CLI's) shape: {@code tool_name} is the shell tool, {@code tool_input.command}. */
+    private static HookInput toolInput(
+            Map<String, Object> top, Agent agent, String shellTool, boolean toolNamed, String fix) {
+        onlyField(top, "tool_input", fix);
+        Object tool = top.get("tool_name");
+        if ((toolNamed || tool != null) && !shellTool.equals(tool)) {
+            throw new InvalidInputException(
+                    "the hook's tool_name is " + describe(tool) + ", not " + shellTool + ": give the hook the matcher "
+                            + shellTool + " so that it sees shell commands only",
+                    fix);
+        }
+        Map<String, Object> in = objectField(top, "tool_input", "tool_input", fix);
+        String command = stringField(in, "command", "tool_input.command", fix);
+        return new HookInput(agent, command, directory(optionalString(top, "cwd", "cwd", fix), fix));
+    }
+
+    /** Refuses a field of another shape beside {@code own}: not one agent's input, so not read. */
+    private static void onlyField(Map<String, Object> top, String own, String fix) {
+        for (String f : COMMAND_FIELDS) {
+            if (!f.equals(own) && top.containsKey(f)) {
+                throw new InvalidInputException(
+                        "the hook's JSON holds " + f + " beside " + own + ": not one agent's input"
+                                + (f.equals("command")
+                                        ? " (a top-level command is Cursor's, with its"
+                                                + " hook_event_name beforeShellExecution)"
+                                        : ""),
+                        fix);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> objectField(Map<String, Object> m, String key, String name, String fix) {
+        Object v = m.get(key);
+        if (v instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new InvalidInputException("the hook's JSON has no object " + name, fix);
+    }
+
+    private static String stringField(Map<String, Object> m, String key, String name, String fix) {
+        Object v = m.get(key);
+        if (v instanceof String s) {
+            return s;
+        }
+        throw new InvalidInputException(
+                "the hook's JSON has no string " + name + (v == null ? "" : " (it is " + describe(v) + ")"), fix);
+    }
+
+    private static String optionalString(Map<String, Object> m, String key, String name, String fix) {
+        return m.containsKey(key) ? stringField(m, key, name, fix) : null;
+    }
+
+    private static String describe(Object v) {
+        return v == null
+                ? "missing"
+                : v instanceof String s ? "'" + s + "'" : v instanceof Other o ? o.type() : "OBJECT";
+    }
+
+    /**
+     * The directory the agent runs the command in: where the command's relative files (a Makefile, a script an
+     * interpreter runs) are, so where the guard reads them. Not an absolute path to a directory: refused, as reading
+     * another directory's files could allow what this one's run.
+     */
+    private static Path directory(String cwd, String fix) {
+        if (cwd == null) {
+            return null;
+        }
+        try {
+            Path p = Path.of(cwd);
+            if (p.isAbsolute() && Files.isDirectory(p)) {
+                return p.normalize();
+            }
+        } catch (java.nio.file.InvalidPathException | SecurityException e) {
+            // refused below
+        }
+        throw new InvalidInputException(
+                "the hook's cwd '" + cwd + "' is not an absolute path to a directory: the guard reads the command's"
+                        + " files where it runs",
+                fix);
+    }
+
+    /**
+     * The fields of the JSON object the parser is in (its start read): a string as itself, an object one level down
+     * as its fields, anything else as its {@link Other} type. A key given twice is refused by the parser.
+     */
+    private static Map<String, Object> jsonObject(com.fasterxml.jackson.core.JsonParser p, int depth)
+            throws IOException {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+            Object v;
+            if (value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                v = p.getText();
+            } else if (value == com.fasterxml.jackson.core.JsonToken.START_OBJECT && depth < 1) {
+                v = jsonObject(p, depth + 1);
+            } else {
+                v = new Other(value == null ? "empty" : nodeType(value));
+                p.skipChildren();
+            }
+            fields.put(field, v);
+        }
+        return fields;
     }
 
     /** {@code text} without whitespace, byte-order marks and other invisible format characters at either end. */

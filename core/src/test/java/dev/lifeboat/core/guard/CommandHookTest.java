@@ -487,6 +487,129 @@ class CommandHookTest {
                 .hasMessageContaining("more than");
     }
 
+    /**
+     * Issue 43: each agent's documented pre-command hook input (Claude Code's PreToolUse, GitHub Copilot CLI's
+     * PascalCase PreToolUse, Gemini CLI's BeforeTool, Cursor's beforeShellExecution, Windsurf's pre_run_command) is
+     * read by its own shape, with the agent's cwd as the directory of the command's files.
+     */
+    @Test
+    void hookInput_eachAgentsDocumentedShape_isReadByItsOwnFields(@TempDir Path project) throws Exception {
+        String cwd = project.toString().replace("\\", "\\\\");
+        record Case(String json, CommandHook.Agent agent, String command) {}
+        List<Case> cases = List.of(
+                new Case(
+                        "{\"session_id\":\"abc123\",\"transcript_path\":\"/home/u/.claude/t.jsonl\",\"cwd\":\"" + cwd
+                                + "\",\"permission_mode\":\"default\",\"hook_event_name\":\"PreToolUse\","
+                                + "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"terraform destroy\","
+                                + "\"description\":\"Tear down\"},\"tool_use_id\":\"toolu_01\"}",
+                        CommandHook.Agent.CLAUDE_CODE,
+                        "terraform destroy"),
+                new Case( // GitHub Copilot CLI, configured with the PascalCase PreToolUse
+                        "{\"hook_event_name\":\"PreToolUse\",\"session_id\":\"s1\",\"timestamp\":"
+                                + "\"2026-01-07T10:00:00Z\",\"cwd\":\"" + cwd + "\",\"tool_name\":\"Bash\","
+                                + "\"tool_input\":{\"command\":\"rm -rf dist\",\"description\":\"Clean build directory\"}}",
+                        CommandHook.Agent.CLAUDE_CODE,
+                        "rm -rf dist"),
+                new Case(
+                        "{\"session_id\":\"s\",\"transcript_path\":\"/t.json\",\"cwd\":\"" + cwd + "\","
+                                + "\"hook_event_name\":\"BeforeTool\",\"timestamp\":\"2026-01-07T10:00:00Z\","
+                                + "\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"dropdb orders\","
+                                + "\"description\":\"drop it\"}}",
+                        CommandHook.Agent.GEMINI_CLI,
+                        "dropdb orders"),
+                new Case(
+                        "{\"hook_event_name\":\"beforeShellExecution\",\"conversation_id\":\"conv-123\","
+                                + "\"generation_id\":\"gen-456\",\"workspace_roots\":[\"" + cwd + "\"],"
+                                + "\"model\":\"gpt-4\",\"cursor_version\":\"2.0.77\",\"command\":\"npm install express\","
+                                + "\"cwd\":\"" + cwd + "\"}",
+                        CommandHook.Agent.CURSOR,
+                        "npm install express"),
+                new Case(
+                        "{\"agent_action_name\":\"pre_run_command\",\"trajectory_id\":\"t1\",\"execution_id\":\"e1\","
+                                + "\"timestamp\":\"2026-01-07T10:00:00Z\",\"tool_info\":{\"command_line\":"
+                                + "\"npm install package-name\",\"cwd\":\"" + cwd + "\"}}",
+                        CommandHook.Agent.WINDSURF,
+                        "npm install package-name"));
+        for (Case c : cases) {
+            CommandHook.HookInput in = CommandHook.hookInput(bytes(c.json()));
+            assertThat(in.agent()).as(c.json()).isEqualTo(c.agent());
+            assertThat(in.command()).as(c.json()).isEqualTo(c.command());
+            assertThat(in.directory()).as(c.json()).isEqualTo(project.normalize());
+        }
+        // Without a cwd, and as plain text: the hook's own directory (null here)
+        assertThat(CommandHook.hookInput(bytes("{\"hook_event_name\":\"beforeShellExecution\",\"command\":\"ls\"}")))
+                .isEqualTo(new CommandHook.HookInput(CommandHook.Agent.CURSOR, "ls", null));
+        assertThat(CommandHook.hookInput(bytes("make clean\n")))
+                .isEqualTo(new CommandHook.HookInput(CommandHook.Agent.PLAIN, "make clean", null));
+
+        // The agent's cwd is where the command's files are read: a Makefile there is read, not the hook's own
+        Files.writeString(project.resolve("Makefile"), "clean:\n\tdropdb orders\n");
+        CommandHook.HookInput make = CommandHook.hookInput(bytes("{\"hook_event_name\":\"beforeShellExecution\","
+                + "\"command\":\"make clean\",\"cwd\":\"" + cwd + "\"}"));
+        assertThat(CommandHook.read(make.command(), new Context(Map.of(), make.directory())))
+                .extracting(Danger::what)
+                .contains("dropdb");
+    }
+
+    @Test
+    void hookInput_anotherAgentsFieldsEventOrTool_orACwdThatIsNotADirectory_isRefused(@TempDir Path project) {
+        String cwd = project.toString().replace("\\", "\\\\");
+        for (String bad : List.of(
+                // a top-level command without Cursor's event, or beside another shape's command
+                "{\"command\":\"terraform destroy\",\"cwd\":\"" + cwd + "\"}",
+                "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"},"
+                        + "\"command\":\"terraform destroy\"}",
+                "{\"hook_event_name\":\"beforeShellExecution\",\"command\":\"ls\",\"tool_input\":{\"command\":\"x\"}}",
+                "{\"hook_event_name\":\"beforeShellExecution\"}",
+                "{\"hook_event_name\":\"beforeShellExecution\",\"command\":[\"terraform\",\"destroy\"]}",
+                // another event, another tool
+                "{\"hook_event_name\":\"beforeMCPExecution\",\"command\":\"npx mcp-server\"}",
+                "{\"hook_event_name\":\"PostToolUse\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}}",
+                "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Edit\",\"tool_input\":{\"command\":\"ls\"}}",
+                "{\"hook_event_name\":\"PreToolUse\",\"tool_input\":{\"command\":\"ls\"}}",
+                "{\"hook_event_name\":\"BeforeTool\",\"tool_name\":\"read_file\",\"tool_input\":{\"command\":\"ls\"}}",
+                "{\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"ls\"}}",
+                "{\"hook_event_name\":7,\"tool_input\":{\"command\":\"ls\"}}",
+                "{\"agent_action_name\":\"pre_write_code\",\"tool_info\":{\"command_line\":\"ls\"}}",
+                "{\"agent_action_name\":\"pre_run_command\",\"tool_info\":{\"command\":\"ls\"}}",
+                "{\"agent_action_name\":\"pre_run_command\",\"command_line\":\"ls\"}",
+                "{\"agent_action_name\":\"pre_run_command\",\"tool_info\":{\"command_line\":5}}",
+                "{\"agent_action_name\":\"pre_run_command\",\"hook_event_name\":\"beforeShellExecution\","
+                        + "\"command\":\"ls\",\"tool_info\":{\"command_line\":\"ls\"}}",
+                // Copilot CLI's camelCase preToolUse: configure the PascalCase PreToolUse (docs/guard.md)
+                "{\"timestamp\":1704614600000,\"cwd\":\"" + cwd + "\",\"toolName\":\"bash\","
+                        + "\"toolArgs\":\"{\\\"command\\\":\\\"rm -rf dist\\\"}\"}",
+                // a cwd the guard cannot read the command's files from
+                "{\"hook_event_name\":\"beforeShellExecution\",\"command\":\"make\",\"cwd\":\"project\"}",
+                "{\"hook_event_name\":\"beforeShellExecution\",\"command\":\"make\",\"cwd\":\"" + cwd + "/missing\"}",
+                "{\"hook_event_name\":\"beforeShellExecution\",\"command\":\"make\",\"cwd\":null}",
+                "{\"agent_action_name\":\"pre_run_command\",\"cwd\":\"/\",\"tool_info\":{\"command_line\":\"make\","
+                        + "\"cwd\":\"" + cwd + "\"}}")) {
+            assertThatThrownBy(() -> CommandHook.hookInput(bytes(bad)))
+                    .as(bad)
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("hook's");
+        }
+    }
+
+    @Test
+    void hookAnswers_onStdout_areCursorsPermission_andNothingForTheAgentsThatReadTheExitCode() throws Exception {
+        assertThat(CommandHook.allowAnswer(CommandHook.Agent.CURSOR)).isEqualTo("{\"permission\":\"allow\"}");
+        com.fasterxml.jackson.databind.JsonNode deny = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(CommandHook.denyAnswer(CommandHook.Agent.CURSOR, "blocked `dropdb \"a\"`\n"));
+        assertThat(deny.get("permission").asText()).isEqualTo("deny");
+        assertThat(deny.get("user_message").asText()).isEqualTo("blocked `dropdb \"a\"`\n");
+        assertThat(deny.get("agent_message").asText()).isEqualTo("blocked `dropdb \"a\"`\n");
+        for (CommandHook.Agent a : List.of(
+                CommandHook.Agent.CLAUDE_CODE,
+                CommandHook.Agent.GEMINI_CLI,
+                CommandHook.Agent.WINDSURF,
+                CommandHook.Agent.PLAIN)) {
+            assertThat(CommandHook.allowAnswer(a)).as(a.name()).isNull();
+            assertThat(CommandHook.denyAnswer(a, "x")).as(a.name()).isNull();
+        }
+    }
+
     /** Each hidden form of the hostile review is blocked for its own reason: the target, or why it is unreadable. */
     @ParameterizedTest
     @CsvSource(
