@@ -298,9 +298,22 @@ public final class CommandHook {
      */
     private static final Pattern DELETING_API = Pattern.compile(
             "(?i)\\b(delete_db_(instance|cluster)(_snapshot|_automated_backup)?|delete_db_instance_automated_backup"
-                    + "|Delete_?DB(Instance|Cluster)(Snapshot|AutomatedBackup)?(Command|Input|Request|WithContext)?"
+                    + "|Delete_?DB(Instance|Cluster)?(Snapshot|AutomatedBackup)?(Command|Input|Request|WithContext)?"
+                    + "|delete_db_snapshot|delete_tenant_database|DeleteTenantDatabase(Command|Input|Request)?"
                     + "|stop_db_instance_automated_backups_replication|StopDBInstanceAutomatedBackupsReplication"
                     + "|delete_stack|DeleteStack(Command)?)\\b");
+
+    /**
+     * The ORMs' and frameworks' calls that drop every table or empty the database: SQLAlchemy's and Flask-SQLAlchemy's
+     * {@code drop_all()}, Django's {@code call_command("flush")}, knex's {@code schema.dropTable}, Sequelize's {@code
+     * drop()} and {@code sync({force: true})}, TypeORM's {@code dropDatabase()} and {@code synchronize(true)}, Rails'
+     * {@code drop_table}.
+     */
+    private static final Pattern ORM_DROP = Pattern.compile("\\bdrop_all\\s*\\("
+            + "|\\bcall_command\\s*\\(\\s*['\"](flush|reset_db|sqlflush)['\"]"
+            + "|\\.(dropTable|dropTableIfExists|dropSchema|dropSchemaIfExists|dropDatabase|dropAllTables)\\s*\\("
+            + "|\\bsequelize\\.drop\\s*\\(|\\.sync\\s*\\(\\s*\\{[^}]*\\bforce\\s*:\\s*true"
+            + "|\\.synchronize\\s*\\(\\s*true|\\bdrop_table\\b");
 
     /** A modification of a database, which {@link #WEAKENING} makes destructive. */
     private static final Pattern MODIFYING_API =
@@ -2024,6 +2037,40 @@ public final class CommandHook {
                     String s = literal.group(2).replaceAll("\\\\(.)", "$1");
                     text(s, depth + 1, "a string of " + whose);
                 }
+                argvLists(code, whose, depth);
+            }
+        }
+
+        /**
+         * A command given as a list of its words ({@code subprocess.run(["terraform", "destroy"])}, {@code
+         * spawn('terraform', ['destroy'])}, {@code system('terraform', 'destroy')}): string literals that follow one
+         * another with only commas, brackets and blanks between them are read together as one command, each a word.
+         */
+        private void argvLists(String code, String whose, int depth) {
+            Matcher literal = STRING_LITERAL.matcher(code);
+            List<String> run = new ArrayList<>();
+            int end = -1;
+            while (literal.find()) {
+                if (end >= 0 && !code.substring(end, literal.start()).matches("[\\s,\\[\\]]*")) {
+                    argvList(run, whose, depth);
+                    run.clear();
+                }
+                run.add(literal.group(2).replaceAll("\\\\(.)", "$1"));
+                end = literal.end();
+            }
+            argvList(run, whose, depth);
+        }
+
+        private void argvList(List<String> words, String whose, int depth) {
+            if (words.size() > 1) {
+                text(
+                        String.join(
+                                " ",
+                                words.stream()
+                                        .map(w -> "'" + w.replace("'", "'\\''") + "'")
+                                        .toList()),
+                        depth + 1,
+                        "a list of strings of " + whose);
             }
         }
 
@@ -2112,7 +2159,10 @@ public final class CommandHook {
             String fix = "run the destructive command or SQL itself in the shell (dropdb ..., psql -c '...'), not from "
                     + path + ", so that the guard can check it";
             Matcher api = DELETING_API.matcher(code);
-            if (!api.find() && MODIFYING_API.matcher(code).find()) {
+            if (!api.find()) {
+                api = ORM_DROP.matcher(code);
+            }
+            if (!api.find(0) && MODIFYING_API.matcher(code).find()) {
                 api = WEAKENING.matcher(code);
             }
             if (api.find(0)
@@ -2130,6 +2180,7 @@ public final class CommandHook {
                     String s = literal.group(2).replaceAll("\\\\(.)", "$1");
                     text(s, depth + 1, "a string of " + whose);
                 }
+                argvLists(code, whose, depth);
             }
         }
 

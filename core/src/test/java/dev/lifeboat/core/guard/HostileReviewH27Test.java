@@ -75,7 +75,9 @@ class HostileReviewH27Test {
     void aFileThatDropsEveryTableThroughAnOrm_orDeletesASnapshot_isBlocked(String file) throws IOException {
         String name = file.substring(0, file.indexOf('='));
         Files.writeString(dir.resolve(name), file.substring(file.indexOf('=') + 1));
-        assertThat(read((name.endsWith(".py") ? "python3 " : "node ") + name)).as(file).isNotEmpty();
+        assertThat(read((name.endsWith(".py") ? "python3 " : "node ") + name))
+                .as(file)
+                .isNotEmpty();
     }
 
     /** Harmless files stay harmless. */
@@ -89,7 +91,9 @@ class HostileReviewH27Test {
     void harmlessFiles_pass(String file) throws IOException {
         String name = file.substring(0, file.indexOf('='));
         Files.writeString(dir.resolve(name), file.substring(file.indexOf('=') + 1));
-        assertThat(read((name.endsWith(".py") ? "python3 " : "node ") + name)).as(file).isEmpty();
+        assertThat(read((name.endsWith(".py") ? "python3 " : "node ") + name))
+                .as(file)
+                .isEmpty();
     }
 
     /**
@@ -144,7 +148,9 @@ class HostileReviewH27Test {
     /** picocli reads @FILE as more options: --max-age could be in it. */
     @Test
     void theWrapperWithAnArgumentFile_isNotLetThrough() {
-        assertThat(read("lifeboat guard @opts.txt --config lifeboat.yml -- terraform destroy")).isNotEmpty();
-        assertThat(read("lifeboat guard --config lifeboat.yml -- terraform destroy")).isEmpty();
+        assertThat(read("lifeboat guard @opts.txt --config lifeboat.yml -- terraform destroy"))
+                .isNotEmpty();
+        assertThat(read("lifeboat guard --config lifeboat.yml -- terraform destroy"))
+                .isEmpty();
     }
 }
