@@ -72,7 +72,9 @@ final class Aws {
      *     aws files say nothing of its Region or account, so only the environment it is given counts
      */
     static List<Danger> read(
-            List<Arg> args, Map<String, String> env, Function<String, Optional<String>> files, boolean here) {
+            List<Arg> args, Map<String, String> given, Function<String, Optional<String>> files, boolean here) {
+        Map<String, String> env = new HashMap<>(given);
+        env.values().removeIf(CommandHook.UNSET::equals); // what a runner that resets the environment took away
         List<Danger> out = new ArrayList<>();
         Map<String, Arg> opts = new HashMap<>();
         List<Arg> positional = new ArrayList<>();
@@ -158,10 +160,15 @@ final class Aws {
         String profile = profileArg != null
                 ? profileArg.text()
                 : first(env.get("AWS_PROFILE"), env.get("AWS_DEFAULT_PROFILE"), "default");
+        if (profile.indexOf('\u0000') >= 0) {
+            profile = "(not known here)";
+        }
         String region = regionArg != null
                 ? regionArg.text()
                 : first(env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"), AwsProfiles.region(profiles, profile));
-        String account = AwsProfiles.account(profiles, profile, profileArg != null);
+        String account = CommandHook.AWS_ACCOUNT_SETTINGS.stream().anyMatch(k -> CommandHook.UNKNOWN.equals(env.get(k)))
+                ? null // a setting not known here, or this shell's under a runner that resets the environment
+                : AwsProfiles.account(profiles, profile, profileArg != null);
         String what = "aws " + service + " " + op;
         switch (service + " " + op) {
             case "rds delete-db-instance" ->

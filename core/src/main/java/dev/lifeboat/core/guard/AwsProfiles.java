@@ -90,6 +90,9 @@ final class AwsProfiles {
 
     private static Path file(Map<String, String> env, String variable, String name) {
         String file = env.get(variable);
+        if (file != null && file.indexOf('\u0000') >= 0) {
+            return null; // not known until it runs
+        }
         return file != null ? Path.of(file) : env.get("HOME") == null ? null : Path.of(env.get("HOME"), ".aws", name);
     }
 

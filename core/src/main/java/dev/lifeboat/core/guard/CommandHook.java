@@ -131,7 +131,23 @@ public final class CommandHook {
 
     private static final int MAX_DEPTH = 12;
     /** An option's value that is not known until the command runs. */
-    private static final String UNKNOWN = "\u0000unknown";
+    static final String UNKNOWN = "\u0000unknown";
+    /** A setting this shell has that the command does not: a runner that resets the environment took it away. */
+    static final String UNSET = "\u0000unset";
+    /**
+     * The settings that decide which credentials, so which account, an aws command uses: under a runner that resets
+     * the environment ({@code sudo}, {@code doas}, {@code su}, {@code runuser}, {@code env -i}) this shell's values
+     * are not the command's, and an assignment whose value is not known until it runs could name any account.
+     */
+    static final Set<String> AWS_ACCOUNT_SETTINGS = Set.of(
+            "AWS_ACCESS_KEY_ID",
+            "AWS_ACCOUNT_ID",
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+            "AWS_ROLE_ARN",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_CONFIG_FILE",
+            "AWS_SHARED_CREDENTIALS_FILE");
     /** Runners that run a command on another machine: there {@code localhost} is that machine. */
     private static final Set<String> REMOTE =
             Set.of("ssh", "docker", "podman", "docker-compose", "kubectl", "heroku-run", "fly", "flyctl");
@@ -676,6 +692,8 @@ public final class CommandHook {
          * {@code localhost} do not say which database a command reaches.
          */
         int elsewhere;
+        /** How many runners around the command reset its environment ({@code sudo}, {@code su}, {@code env -i}). */
+        int resets;
         /** How many of those run it on another machine. */
         int remote;
         /**
@@ -739,6 +757,8 @@ public final class CommandHook {
                 String name = t.substring(0, eq).replace("+", "");
                 if (v.isPresent()) {
                     env.put(name, v.get());
+                } else if (AWS_ACCOUNT_SETTINGS.contains(name)) {
+                    env.put(name, UNKNOWN); // AWS_PROFILE=$(...): any profile, so any account
                 } else {
                     env.remove(name);
                 }
@@ -1004,6 +1024,9 @@ public final class CommandHook {
             }
             Map<String, String> allEnv = new HashMap<>(context.env());
             allEnv.putAll(vars);
+            if (resets > 0) {
+                AWS_ACCOUNT_SETTINGS.forEach(k -> allEnv.put(k, UNSET)); // not passed on by sudo, su, env -i
+            }
             allEnv.putAll(env);
             switch (name) {
                 case "alias" -> {
@@ -1020,6 +1043,9 @@ public final class CommandHook {
                         int eq = a.text().indexOf('=');
                         if (eq > 0 && a.known()) {
                             vars.put(a.text().substring(0, eq), a.text().substring(eq + 1));
+                        } else if (eq > 0
+                                && AWS_ACCOUNT_SETTINGS.contains(a.text().substring(0, eq))) {
+                            vars.put(a.text().substring(0, eq), UNKNOWN);
                         }
                     }
                     return;
@@ -1207,9 +1233,22 @@ public final class CommandHook {
             elsewhere += away ? 1 : 0;
             remote += far ? 1 : 0;
             plainEnv += passesOn ? 1 : 0;
+            Map<String, String> given = env;
+            boolean resetting = Set.of("sudo", "doas", "su", "runuser").contains(name)
+                    || (name.equals("env")
+                            && args.stream().anyMatch(a -> a.text().matches("-[^-]*i.*|-|--ignore-environment")));
+            if (resetting) {
+                // this shell's credentials settings are not the command's: its own, from its command line only
+                given = new HashMap<>(env);
+                for (String k : AWS_ACCOUNT_SETTINGS) {
+                    given.put(k, UNSET);
+                }
+            }
+            resets += resetting ? 1 : 0;
             try {
-                return runnerOf(name, args, env, stdin, depth);
+                return runnerOf(name, args, given, stdin, depth);
             } finally {
+                resets -= resetting ? 1 : 0;
                 elsewhere -= away ? 1 : 0;
                 remote -= far ? 1 : 0;
                 plainEnv -= passesOn ? 1 : 0;
@@ -2357,6 +2396,7 @@ public final class CommandHook {
                 Reading inside = new Reading(context);
                 inside.vars.putAll(vars);
                 inside.elsewhere = elsewhere;
+                inside.resets = resets;
                 inside.remote = remote;
                 inside.plainEnv = plainEnv;
                 inside.makeTargets.addAll(makeTargets);
