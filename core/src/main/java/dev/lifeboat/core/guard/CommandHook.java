@@ -1558,7 +1558,18 @@ public final class CommandHook {
                                     "--network",
                                     "--volume",
                                     "--publish"));
-                    inner(after(rest, i + 1), env, stdin, depth);
+                    List<Arg> command = after(rest, i + 1);
+                    String entrypoint = i < rest.size() ? entrypoint(rest.subList(0, i), rest.get(i)) : null;
+                    if (entrypoint != null
+                            && (command.isEmpty()
+                                    || !basename(command.getFirst().text()).equals(entrypoint))) {
+                        // the image runs its entrypoint with the words after it: amazon/aws-cli rds delete-db-...
+                        List<Arg> withEntrypoint = new ArrayList<>();
+                        withEntrypoint.add(Arg.of(entrypoint));
+                        withEntrypoint.addAll(command);
+                        inner(withEntrypoint, env, stdin, depth);
+                    }
+                    inner(command, env, stdin, depth);
                 }
                 case "kubectl" -> {
                     if (args.isEmpty()
@@ -1576,6 +1587,33 @@ public final class CommandHook {
                 }
             }
             return true;
+        }
+
+        /**
+         * The program a container runs with its command's words: {@code --entrypoint}, else the tool the image is of,
+         * for the images whose entrypoint is that tool ({@code amazon/aws-cli}, {@code hashicorp/terraform}, {@code
+         * opentofu/opentofu}, {@code flyway/flyway}, {@code liquibase/liquibase}); null when neither says.
+         */
+        private static String entrypoint(List<Arg> options, Arg image) {
+            for (int k = 0; k < options.size(); k++) {
+                String t = options.get(k).text();
+                if (t.startsWith("--entrypoint=")) {
+                    return basename(t.substring("--entrypoint=".length()));
+                }
+                if (t.equals("--entrypoint") && k + 1 < options.size()) {
+                    return basename(options.get(k + 1).text());
+                }
+            }
+            String name = image.text().toLowerCase(java.util.Locale.ROOT).replaceAll("@.*$", "");
+            name = name.substring(name.lastIndexOf('/') + 1).replaceAll(":.*$", "");
+            return switch (name) {
+                case "aws-cli" -> "aws";
+                case "terraform" -> "terraform";
+                case "opentofu", "tofu" -> "tofu";
+                case "flyway" -> "flyway";
+                case "liquibase" -> "liquibase";
+                default -> null;
+            };
         }
 
         private void inner(List<Arg> argv, Map<String, String> env, Input stdin, int depth) {
