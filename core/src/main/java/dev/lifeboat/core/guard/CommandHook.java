@@ -2380,7 +2380,11 @@ public final class CommandHook {
             int dd = indexOf(args, "--");
             if (sub.equals("guard") && dd > 0) {
                 List<Arg> options = args.subList(1, dd);
-                if (options.stream().anyMatch(a -> !a.known() || a.text().matches("--max-age(=.*)?"))) {
+                // @FILE: picocli reads more options from the file, --max-age among them
+                if (options.stream()
+                        .anyMatch(a -> !a.known()
+                                || a.text().matches("--max-age(=.*)?")
+                                || a.text().startsWith("@"))) {
                     out.add(Danger.unreadable(
                             "lifeboat guard " + quoted(options) + " -- " + quoted(after(args, dd + 1)),
                             "the wrapper is run with --max-age (or an option not known until it runs), which changes"
