@@ -180,6 +180,31 @@ public final class CommandHook {
             "hatch",
             "rye",
             "bundle");
+    /** The runners a command given as a list of strings may start with ({@code ["sudo", "terraform", ...]}). */
+    private static final Set<String> LIST_RUNNERS = Set.of(
+            "sudo",
+            "doas",
+            "env",
+            "npx",
+            "bunx",
+            "uv",
+            "poetry",
+            "pipenv",
+            "docker",
+            "podman",
+            "kubectl",
+            "ssh",
+            "aws-vault",
+            "make",
+            "just",
+            "npm",
+            "pnpm",
+            "yarn",
+            "bun",
+            "nice",
+            "timeout",
+            "nohup",
+            "xargs");
     /** A justfile recipe's first line: {@code [@]name [params]: [deps]}. */
     private static final Pattern JUST_RECIPE = Pattern.compile("^(@?[A-Za-z_][A-Za-z0-9_-]*)([^:]*):(?!=)(.*)$");
 
@@ -2139,7 +2164,13 @@ public final class CommandHook {
         }
 
         private void argvList(List<String> words, String whose, int depth) {
-            if (words.size() > 1) {
+            // a list of words is a command only when its first names a program the guard reads: ["users", "orders",
+            // "drop", "table"] is data, not a program called users
+            if (words.size() > 1
+                    && (DestructiveRules.NAMES.contains(basename(words.getFirst()))
+                            || SHELLS.contains(basename(words.getFirst()))
+                            || INTERPRETER.matcher(basename(words.getFirst())).matches()
+                            || LIST_RUNNERS.contains(basename(words.getFirst())))) {
                 text(
                         String.join(
                                 " ",

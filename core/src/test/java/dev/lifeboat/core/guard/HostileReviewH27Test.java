@@ -87,6 +87,8 @@ class HostileReviewH27Test {
                 "x.py=import subprocess\nsubprocess.run([\"git\", \"status\"])\nprint(\"terraform\", \"plan\")\n",
                 "x.js=const { spawn } = require('node:child_process');\nspawn('terraform', ['plan']);\n",
                 "x.py=import boto3\nboto3.client(\"rds\").describe_db_snapshots()\n",
+                "x.js=const { execSync } = require('child_process');\nconst words = ['users', 'orders', 'drop',"
+                        + " 'table'];\nexecSync('git status');\n",
             })
     void harmlessFiles_pass(String file) throws IOException {
         String name = file.substring(0, file.indexOf('='));
