@@ -147,6 +147,28 @@ class HostileReviewH27Test {
         assertThat(read(command)).as(command).isNotEmpty();
     }
 
+    /**
+     * The line changes the aws files before the deletion runs: what they say on disk now is not where it runs
+     * (another role's account, another Region).
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "aws configure set role_arn arn:aws:iam::333333333333:role/x && ",
+                "aws configure set region us-east-1 --profile default; ",
+                "printf '[default]\\nsso_account_id = 333333333333\\n' > ~/.aws/config; ",
+                "cp staging.config ~/.aws/config && ",
+                "sed -i s/111111111111/333333333333/ ~/.aws/config && ",
+            })
+    void aLineThatChangesTheAwsFilesFirst_leavesTheAccountUnknown(String prefix) {
+        Context noRegion = new Context(Map.of("HOME", dir.toString()), dir);
+        List<Danger> d = CommandHook.read(prefix + DELETE + " --region eu-west-1", noRegion);
+        assertThat(d).as(prefix).isNotEmpty();
+        assertThat(d).as(prefix).allMatch(x -> x.account() == null);
+        assertThat(CommandHook.read("aws configure get region && " + DELETE + " --region eu-west-1", noRegion))
+                .allMatch(x -> "111111111111".equals(x.account()));
+    }
+
     /** picocli reads @FILE as more options: --max-age could be in it. */
     @Test
     void theWrapperWithAnArgumentFile_isNotLetThrough() {
