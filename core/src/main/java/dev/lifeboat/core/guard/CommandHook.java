@@ -702,6 +702,12 @@ public final class CommandHook {
          * #LEAVES_FILES} and the writes {@link #remember} reads. A script by such a name is not known until it runs.
          */
         final Set<String> mayChange = new HashSet<>();
+        /**
+         * Whether an earlier command of the line may have changed the aws files ({@code aws configure set}, a
+         * redirection into {@code ~/.aws/config}, {@code cp}/{@code sed -i} of it): they are read as they are now, so
+         * what they say of an aws command's account and Region afterwards is not known.
+         */
+        boolean awsFilesChanged;
         /** The directories an earlier {@code cd} or {@code pushd} of this line may have gone to. */
         final List<Path> cdDirs = new ArrayList<>();
         /** Whether an earlier {@code cd} or {@code pushd} went to a directory not known until it runs. */
@@ -846,6 +852,21 @@ public final class CommandHook {
             return out;
         }
 
+        /** Whether {@code path} is one of the aws command line's files (~/.aws/config, credentials, AWS_CONFIG_FILE). */
+        private boolean awsFile(String path) {
+            Map<String, String> env = new HashMap<>(context.env());
+            env.putAll(vars);
+            return path.contains(".aws/")
+                    || path.equals(env.get("AWS_CONFIG_FILE"))
+                    || path.equals(env.get("AWS_SHARED_CREDENTIALS_FILE"));
+        }
+
+        private static List<Word> concat(List<Word> a, List<Word> b) {
+            List<Word> out = new ArrayList<>(a);
+            out.addAll(b);
+            return out;
+        }
+
         /**
          * The files this command writes (its redirections' targets), with their text where the guard knows it: a here-
          * document or here-string through {@code cat}, or {@code echo}/{@code printf} of literal words. A script the
@@ -862,6 +883,19 @@ public final class CommandHook {
             }
             if (name.equals("cd") || name.equals("pushd")) {
                 cd(argv);
+            }
+            if (name.equals("aws")
+                    && argv.stream().anyMatch(a -> a.text().equals("configure"))
+                    && argv.stream().noneMatch(a -> a.text().matches("get|list|list-profiles|export-credentials"))) {
+                awsFilesChanged = true;
+            }
+            for (Word w : concat(c.writes(), c.appends())) {
+                w.value(vars).ifPresent(target -> awsFilesChanged |= awsFile(target));
+            }
+            if (!LEAVES_FILES.contains(name)) {
+                for (Arg a : argv.subList(1, argv.size())) {
+                    awsFilesChanged |= a.known() && awsFile(a.text());
+                }
             }
             Optional<String> content = text;
             for (Word w : c.writes()) {
@@ -2380,7 +2414,8 @@ public final class CommandHook {
                     case "terraform", "tofu" -> terraform(name, args);
                     case "pulumi" -> pulumi(name, args, env);
                     case "terragrunt" -> terragrunt(args);
-                    case "aws" -> out.addAll(Aws.read(args, env, this::file, elsewhere == plainEnv));
+                    case "aws" ->
+                        out.addAll(Aws.read(args, env, this::file, elsewhere == plainEnv && !awsFilesChanged));
                     case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin, depth);
                     case "pg_restore" -> pgRestore(args, env);
                     case "kubectl" -> kubectl(args);
@@ -2470,6 +2505,7 @@ public final class CommandHook {
                 inside.vars.putAll(vars);
                 inside.elsewhere = elsewhere;
                 inside.resets = resets;
+                inside.awsFilesChanged = awsFilesChanged;
                 inside.remote = remote;
                 inside.plainEnv = plainEnv;
                 inside.makeTargets.addAll(makeTargets);
