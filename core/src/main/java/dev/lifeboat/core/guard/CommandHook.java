@@ -1491,6 +1491,12 @@ public final class CommandHook {
                     // the file's commands run in this shell
                     if (!args.isEmpty() && args.getFirst().known()) {
                         runScript(name, args.getFirst().text(), stdin, depth);
+                    } else if (!args.isEmpty() && args.getFirst().text().startsWith("<(")) {
+                        // source <(curl ...): the text a process substitution writes, as bash <(...) runs it
+                        out.add(Danger.unreadable(
+                                name + " " + args.getFirst().text(),
+                                name + " runs text that is not known until it runs",
+                                "run the commands themselves, or write them to a file first and source that"));
                     } else if (!args.isEmpty()) {
                         unknownRunner(name, args, Input.INHERITED, depth);
                     }
