@@ -173,6 +173,15 @@ final class Aws {
         switch (service + " " + op) {
             case "rds delete-db-instance" ->
                 out.add(rds(what, Target.RDS_INSTANCE, opts.get("--db-instance-identifier"), account, region, profile));
+            case "rds delete-tenant-database" ->
+                // a tenant database of a multi-tenant instance: its data goes, the instance stays
+                out.add(rds(
+                        what + " " + text(opts.get("--tenant-db-name")),
+                        Target.RDS_INSTANCE,
+                        opts.get("--db-instance-identifier"),
+                        account,
+                        region,
+                        profile));
             case "rds delete-db-cluster" ->
                 out.add(rds(what, Target.RDS_CLUSTER, opts.get("--db-cluster-identifier"), account, region, profile));
             case "rds modify-db-instance", "rds modify-db-cluster" -> {
@@ -180,7 +189,7 @@ final class Aws {
                 Arg retention = opts.get("--backup-retention-period");
                 String change = Boolean.FALSE.equals(deletionProtection)
                         ? " --no-deletion-protection"
-                        : retention != null && retention.text().trim().equals("0")
+                        : retention != null && retention.text().trim().matches("\\+?0+") // the CLI reads 00 as 0
                                 ? " --backup-retention-period 0"
                                 : retention != null && !retention.known() ? " --backup-retention-period ?" : null;
                 if (change != null) {

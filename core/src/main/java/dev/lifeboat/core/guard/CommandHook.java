@@ -708,6 +708,12 @@ public final class CommandHook {
          * what they say of an aws command's account and Region afterwards is not known.
          */
         boolean awsFilesChanged;
+        /**
+         * Whether an earlier command of the line may have put other aws credentials into this shell's environment
+         * (granted's {@code assume PROFILE}, a shell function that exports the profile's keys and Region): an aws
+         * command afterwards has the account and Region of credentials the guard cannot see.
+         */
+        boolean awsEnvironmentChanged;
         /** The directories an earlier {@code cd} or {@code pushd} of this line may have gone to. */
         final List<Path> cdDirs = new ArrayList<>();
         /** Whether an earlier {@code cd} or {@code pushd} went to a directory not known until it runs. */
@@ -888,6 +894,16 @@ public final class CommandHook {
                     && argv.stream().anyMatch(a -> a.text().equals("configure"))
                     && argv.stream().noneMatch(a -> a.text().matches("get|list|list-profiles|export-credentials"))) {
                 awsFilesChanged = true;
+            }
+            if (Set.of("assume", "assumego", "granted").contains(name)
+                    || (Set.of("source", ".").contains(name)
+                            && argv.size() > 1
+                            && basename(argv.get(1).text()).matches("assume(go)?(\\.fish|\\.ps1)?"))) {
+                awsEnvironmentChanged = true;
+            }
+            if (Set.of("saml2aws", "gimme-aws-creds", "aws-google-auth", "aws-sso-util", "aws-azure-login")
+                    .contains(name)) {
+                awsFilesChanged = true; // they write profiles' credentials into the aws files
             }
             for (Word w : concat(c.writes(), c.appends())) {
                 w.value(vars).ifPresent(target -> awsFilesChanged |= awsFile(target));
@@ -2421,7 +2437,11 @@ public final class CommandHook {
                     case "pulumi" -> pulumi(name, args, env);
                     case "terragrunt" -> terragrunt(args);
                     case "aws" ->
-                        out.addAll(Aws.read(args, env, this::file, elsewhere == plainEnv && !awsFilesChanged));
+                        out.addAll(Aws.read(
+                                args,
+                                awsEnvironmentChanged ? assumedElsewhere(env) : env,
+                                this::file,
+                                elsewhere == plainEnv && !awsFilesChanged && !awsEnvironmentChanged));
                     case "psql", "mysql", "mariadb" -> sqlClient(name, args, env, stdin, depth);
                     case "pg_restore" -> pgRestore(args, env);
                     case "kubectl" -> kubectl(args);
@@ -2441,6 +2461,18 @@ public final class CommandHook {
         }
 
         /**
+         * The environment an aws command has after {@code assume}: keys of an account not known here, and a Region
+         * not known either, so only the command line's {@code --region} and {@code --profile} count.
+         */
+        private static Map<String, String> assumedElsewhere(Map<String, String> env) {
+            Map<String, String> e = new HashMap<>(env);
+            e.keySet().removeAll(Set.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"));
+            e.put("AWS_ACCESS_KEY_ID", "(from assume)");
+            e.put("AWS_ACCOUNT_ID", "");
+            return e;
+        }
+
+        /**
          * Lifeboat itself. {@code lifeboat guard [options] -- CMD} is the wrapper: it plans or reads {@code CMD}, and
          * runs it only when every database it destroys has a fresh good backup, so the hook lets it through to decide
          * (true) unless it is given {@code --max-age}, which changes what counts as fresh: an agent told that the
@@ -2452,17 +2484,25 @@ public final class CommandHook {
             int dd = indexOf(args, "--");
             if (sub.equals("guard") && dd > 0) {
                 List<Arg> options = args.subList(1, dd);
-                // @FILE: picocli reads more options from the file, --max-age among them
-                if (options.stream()
-                        .anyMatch(a -> !a.known()
-                                || a.text().matches("--max-age(=.*)?")
-                                || a.text().startsWith("@"))) {
+                // @FILE: picocli reads more options from the file, --max-age among them. --source makes the wrapper
+                // dump whatever URL it names as the configured database's backup (review h27), and --vault with
+                // --config looks for fresh backups where lifeboat.yml does not keep them (a drill's local vault
+                // holds a fresh "orders" of another server)
+                boolean configured = options.stream().anyMatch(a -> a.text().matches("--config(=.*)?"));
+                List<String> widening = options.stream()
+                        .filter(a -> !a.known()
+                                || a.text().matches("--max-age(=.*)?|--source(=.*)?")
+                                || (configured && a.text().matches("--vault(=.*)?"))
+                                || a.text().startsWith("@"))
+                        .map(a -> a.known() ? a.text().replaceAll("=.*", "") : a.text())
+                        .toList();
+                if (!widening.isEmpty()) {
                     out.add(Danger.unreadable(
                             "lifeboat guard " + quoted(options) + " -- " + quoted(after(args, dd + 1)),
-                            "the wrapper is run with --max-age (or an option not known until it runs), which changes"
-                                    + " what counts as a fresh backup",
-                            "run it with lifeboat.yml's own limits: lifeboat guard --config lifeboat.yml -- COMMAND;"
-                                    + " if the backup is too old, take one first (--take-backup)"));
+                            "the wrapper is run with " + String.join(", ", widening) + ", which changes what counts as"
+                                    + " a fresh backup of lifeboat.yml's databases (or is not known until it runs)",
+                            "run it with lifeboat.yml's own limits and backups: lifeboat guard --config lifeboat.yml"
+                                    + " [--take-backup] -- COMMAND; if the backup is too old, take one first"));
                 }
                 return true;
             }
@@ -2512,6 +2552,7 @@ public final class CommandHook {
                 inside.elsewhere = elsewhere;
                 inside.resets = resets;
                 inside.awsFilesChanged = awsFilesChanged;
+                inside.awsEnvironmentChanged = awsEnvironmentChanged;
                 inside.remote = remote;
                 inside.plainEnv = plainEnv;
                 inside.makeTargets.addAll(makeTargets);

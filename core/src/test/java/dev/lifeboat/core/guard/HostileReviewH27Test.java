@@ -189,4 +189,52 @@ class HostileReviewH27Test {
         assertThat(read("lifeboat guard --config lifeboat.yml -- terraform destroy"))
                 .isEmpty();
     }
+    /**
+     * granted's {@code assume PROFILE} exports another profile's keys and Region into the shell (review h27, not fixed
+     * in its patches): an aws command after it has an account and Region the guard cannot see.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"assume staging && ", "assume staging; ", "source assume staging; ", ". assume staging; "})
+    void afterGrantedsAssume_theAccountAndRegionAreNotKnown(String prefix) {
+        assertThat(read(prefix + DELETE)).as(prefix).singleElement().satisfies(d -> {
+            assertThat(d.account()).isNull();
+            assertThat(d.region()).as("only the command line's --region counts").isNull();
+        });
+        assertThat(read(DELETE))
+                .singleElement()
+                .satisfies(d -> assertThat(d.account()).isEqualTo("111111111111"));
+    }
+
+    /**
+     * The wrapper dumps what {@code --source} names as the configured database's backup, and with {@code --config}
+     * looks for fresh backups in {@code --vault}: either could make another server's fresh dump count for orders.
+     */
+    @Test
+    void theWrapperWithSourceOrAnotherVault_isNotLetThrough() {
+        for (String widened : List.of(
+                "lifeboat guard --config lifeboat.yml --take-backup --source orders=postgresql://localhost/scratch"
+                        + " -- terraform destroy",
+                "lifeboat guard --config lifeboat.yml --vault file:./.lifeboat-vault -- terraform destroy",
+                "lifeboat guard --vault=file:/tmp/v --config=lifeboat.yml -- terraform destroy")) {
+            assertThat(read(widened)).as(widened).singleElement().satisfies(d -> {
+                assertThat(d.reason()).contains("changes what counts as a fresh backup");
+            });
+        }
+        assertThat(read("lifeboat guard --take-backup --vault file:./backups -- drizzle-kit push --force"))
+                .as("without lifeboat.yml the wrapper dumps the database first, into that vault")
+                .isEmpty();
+    }
+    /** The aws CLI reads {@code 00} as 0; a tenant database's deletion is its instance's data going. */
+    @Test
+    void aRetentionOfDoubleZero_andATenantDatabasesDeletion_areDestructive() {
+        assertThat(read("aws rds modify-db-instance --db-instance-identifier orders-prod --backup-retention-period 00"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.identifier()).isEqualTo("orders-prod"));
+        assertThat(read("aws rds delete-tenant-database --db-instance-identifier orders-prod --tenant-db-name t1"))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.identifier()).isEqualTo("orders-prod");
+                    assertThat(d.target()).isEqualTo(CommandHook.Target.RDS_INSTANCE);
+                });
+    }
 }
