@@ -2188,15 +2188,7 @@ public final class CommandHook {
                         what, whose + " names " + mentioned(code) + ": what it runs is not known until it runs", fix));
                 return;
             }
-            if (RUNS_PROCESSES.matcher(code).find()) {
-                // it runs commands: each string in the code is read as one (a shell would run it)
-                Matcher literal = STRING_LITERAL.matcher(code);
-                while (literal.find()) {
-                    String s = literal.group(2).replaceAll("\\\\(.)", "$1");
-                    text(s, depth + 1, "a string of " + whose);
-                }
-                argvLists(code, whose, depth);
-            }
+            processStrings(code, whose, depth);
         }
 
         /**
@@ -2236,6 +2228,21 @@ public final class CommandHook {
                         depth + 1,
                         "a list of strings of " + whose);
             }
+        }
+
+        /**
+         * Code that starts processes: each of its strings is read as a command (a shell would run it), and each list
+         * of strings as one command's words ({@link #argvLists}).
+         */
+        private void processStrings(String code, String whose, int depth) {
+            if (!RUNS_PROCESSES.matcher(code).find()) {
+                return;
+            }
+            Matcher literal = STRING_LITERAL.matcher(code);
+            while (literal.find()) {
+                text(literal.group(2).replaceAll("\\\\(.)", "$1"), depth + 1, "a string of " + whose);
+            }
+            argvLists(code, whose, depth);
         }
 
         /**
@@ -2338,14 +2345,7 @@ public final class CommandHook {
                         what, whose + " holds " + found + ": what it does is not known until it runs", fix));
                 return;
             }
-            if (RUNS_PROCESSES.matcher(code).find()) {
-                Matcher literal = STRING_LITERAL.matcher(code);
-                while (literal.find()) {
-                    String s = literal.group(2).replaceAll("\\\\(.)", "$1");
-                    text(s, depth + 1, "a string of " + whose);
-                }
-                argvLists(code, whose, depth);
-            }
+            processStrings(code, whose, depth);
         }
 
         /**
